@@ -1,0 +1,118 @@
+import { existsSync, lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { Diagnostic } from '../../core/diagnostics.js';
+
+/** Where an organisation's documents live by convention; documents are still routed by kind. */
+export const DATA_FOLDERS = ['services', 'teams', 'changes', 'cmdb', 'slos'];
+
+/** Larger YAML files are refused unread: real catalogue files are a few kilobytes. */
+export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+
+const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'site']);
+const YAML_FILE = /\.ya?ml$/i;
+
+export interface DiscoveredFile {
+  /** Repo-relative path with forward slashes. */
+  rel: string;
+  abs: string;
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
+export interface Discovery {
+  files: DiscoveredFile[];
+  diagnostics: Diagnostic[];
+}
+
+function toRel(root: string, abs: string): string {
+  return relative(root, abs).split(sep).join('/');
+}
+
+function inside(root: string, abs: string): boolean {
+  const r = relative(root, abs);
+  return r === '' || (!r.startsWith('..') && !isAbsolute(r));
+}
+
+function fileDiagnostic(rel: string, code: string, message: string): Diagnostic {
+  return { file: rel, line: 1, column: 1, severity: 'error', code, message, pointer: '' };
+}
+
+/**
+ * Lists the YAML files under `paths` (default: the data folders that exist), refusing files
+ * over the size cap and symlinks that lead out of the repository. Symlinked folders are not
+ * followed, which also rules out loops.
+ */
+export function discover(root: string, paths?: readonly string[], maxBytes = DEFAULT_MAX_FILE_BYTES): Discovery {
+  const realRoot = realpathSync(root);
+  const files: DiscoveredFile[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Set<string>();
+
+  const addFile = (abs: string, st: Stats) => {
+    const rel = toRel(root, abs);
+    if (seen.has(rel)) return;
+    seen.add(rel);
+    if (st.size > maxBytes) {
+      diagnostics.push(fileDiagnostic(rel, 'file.too-large', `the file is ${st.size} bytes, over the ${maxBytes}-byte limit for one YAML file`));
+      return;
+    }
+    files.push({ rel, abs, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });
+  };
+
+  const visit = (abs: string, explicit: boolean) => {
+    let st: Stats;
+    try {
+      st = lstatSync(abs);
+    } catch {
+      return;
+    }
+    const name = abs.slice(abs.lastIndexOf(sep) + 1);
+    if (st.isSymbolicLink()) {
+      let target: string;
+      try {
+        target = realpathSync(abs);
+      } catch {
+        if (YAML_FILE.test(name)) diagnostics.push(fileDiagnostic(toRel(root, abs), 'file.symlink-broken', 'the symbolic link points nowhere'));
+        return;
+      }
+      if (!inside(realRoot, target)) {
+        diagnostics.push(fileDiagnostic(toRel(root, abs), 'file.symlink-escape', 'the symbolic link leads outside the repository; it is not read'));
+        return;
+      }
+      const targetStat = statSync(target);
+      if (targetStat.isFile() && YAML_FILE.test(name)) addFile(abs, targetStat);
+      return;
+    }
+    if (st.isDirectory()) {
+      if (!explicit && (SKIP_DIRS.has(name) || name.startsWith('.'))) return;
+      let entries: string[];
+      try {
+        entries = readdirSync(abs);
+      } catch {
+        diagnostics.push(fileDiagnostic(toRel(root, abs), 'file.unreadable', 'the folder cannot be read'));
+        return;
+      }
+      entries.sort();
+      for (const e of entries) visit(join(abs, e), false);
+      return;
+    }
+    if (st.isFile() && (explicit || YAML_FILE.test(name))) addFile(abs, st);
+  };
+
+  const targets = paths && paths.length ? paths : DATA_FOLDERS.filter((d) => existsSync(join(root, d)));
+  for (const p of targets) {
+    const abs = resolve(root, p);
+    if (!inside(resolve(root), abs)) {
+      diagnostics.push(fileDiagnostic(p, 'file.outside-root', 'the path is outside the repository root'));
+      continue;
+    }
+    if (!existsSync(abs)) {
+      diagnostics.push(fileDiagnostic(toRel(root, abs), 'file.not-found', 'no such file or folder'));
+      continue;
+    }
+    visit(abs, true);
+  }
+  files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  return { files, diagnostics };
+}

@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createSchemaRegistry, type SchemaRegistry } from '../../core/schema/registry.js';
+import { PACKAGE_ROOT } from './package-root.js';
+
+export const SCHEMA_DIR = join(PACKAGE_ROOT, 'schemas');
+
+export interface LoadedSchemas {
+  schemas: Record<string, unknown>[];
+  /** Changes whenever any schema changes: part of the validation cache key. */
+  digest: string;
+}
+
+let loaded: LoadedSchemas | undefined;
+
+export function loadSchemas(dir = SCHEMA_DIR): LoadedSchemas {
+  if (loaded && dir === SCHEMA_DIR) return loaded;
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.schema.json')) files.push(p);
+    }
+  };
+  walk(dir);
+  files.sort();
+  const hash = createHash('sha256');
+  const schemas = files.map((f) => {
+    const text = readFileSync(f, 'utf8');
+    hash.update(text);
+    return JSON.parse(text) as Record<string, unknown>;
+  });
+  const result = { schemas, digest: hash.digest('hex').slice(0, 16) };
+  if (dir === SCHEMA_DIR) loaded = result;
+  return result;
+}
+
+let registry: SchemaRegistry | undefined;
+
+/** One registry per process: ajv compiles each schema once, on first use. */
+export function schemaRegistry(): SchemaRegistry {
+  return (registry ??= createSchemaRegistry(loadSchemas().schemas));
+}

@@ -1,0 +1,41 @@
+import { simpleGit } from 'simple-git';
+
+export class GitRefError extends Error {
+  constructor(
+    readonly ref: string,
+    readonly detail: string,
+  ) {
+    super(`cannot compare with ${ref}: ${detail}`);
+    this.name = 'GitRefError';
+  }
+}
+
+/**
+ * Repo-relative paths of files changed since `ref`: committed since the merge base of `ref` and
+ * HEAD (what a pull request changes), plus uncommitted and untracked files in the working tree.
+ * Deleted files are left out: they have nothing left to report.
+ */
+export async function changedFilesSince(root: string, ref: string): Promise<Set<string>> {
+  const git = simpleGit({ baseDir: root });
+  let top: string;
+  try {
+    top = (await git.revparse(['--show-toplevel'])).trim();
+  } catch {
+    throw new GitRefError(ref, 'the folder is not inside a git repository');
+  }
+  let base: string;
+  try {
+    await git.revparse(['--verify', '--quiet', `${ref}^{commit}`]);
+    base = (await git.raw(['merge-base', ref, 'HEAD'])).trim();
+  } catch {
+    throw new GitRefError(ref, 'no such commit, branch or tag');
+  }
+  // Paths from git are relative to the top of the work tree; `--relative` makes them relative
+  // to root when root is a subfolder.
+  const diff = await git.raw(['diff', '--name-only', '--no-renames', '--diff-filter=d', '--relative', base, '--']);
+  const untracked = await git.raw(['ls-files', '--others', '--exclude-standard']);
+  void top;
+  const out = new Set<string>();
+  for (const line of (diff + '\n' + untracked).split('\n')) if (line.trim()) out.add(line.trim());
+  return out;
+}

@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import { exitCodeFor, summarize, compareDiagnostics } from '../../core/diagnostics.js';
+import { validateRepository, type ValidationResult } from '../../core/validate.js';
+import { DATA_FOLDERS } from '../../adapters/fs/discover.js';
+import { loadRepository, type LoadedRepository } from '../../adapters/fs/load-repository.js';
+import { changedFilesSince, GitRefError } from '../../adapters/git/changed-files.js';
+import { TOOL_VERSION } from '../../adapters/fs/version.js';
+import { getReporter, REPORTER_NAMES, shouldUseColor } from '../../report/index.js';
+import { positiveInt, rootOf, UsageError, type CommandContext } from '../context.js';
+
+export interface ValidationRun {
+  repo: LoadedRepository;
+  result: ValidationResult;
+}
+
+/** Loads the whole organisation and validates it; `paths` and `changedSince` narrow reporting only. */
+export async function runValidation(
+  root: string,
+  options: { paths?: string[]; changedSince?: string; cache?: boolean; threads?: number; maxFileBytes?: number } = {},
+): Promise<ValidationRun> {
+  const explicit = options.paths ?? [];
+  const folders = DATA_FOLDERS.filter((d) => existsSync(join(root, d)));
+  const repo = await loadRepository(root, {
+    paths: [...folders, ...explicit],
+    cache: options.cache ?? true,
+    ...(options.threads ? { threads: options.threads } : {}),
+    ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),
+  });
+  let only: Set<string> | undefined;
+  if (explicit.length) {
+    const prefixes = explicit.map((p) => p.replace(/\/+$/, ''));
+    only = new Set(repo.files.map((f) => f.rel).filter((rel) => prefixes.some((p) => p === '.' || rel === p || rel.startsWith(p + '/'))));
+    for (const d of repo.discoveryDiagnostics) if (prefixes.some((p) => d.file === p || d.file.startsWith(p + '/'))) only.add(d.file);
+  }
+  if (options.changedSince) {
+    const changed = await changedFilesSince(root, options.changedSince);
+    only = new Set([...(only ?? [...repo.files.map((f) => f.rel), ...repo.discoveryDiagnostics.map((d) => d.file)])].filter((f) => changed.has(f)));
+  }
+  const result = validateRepository(repo.analyses, { source: repo.source, ...(only ? { only } : {}) });
+  const discovery = repo.discoveryDiagnostics.filter((d) => !only || only.has(d.file));
+  if (discovery.length) {
+    const diagnostics = [...result.diagnostics, ...discovery].sort(compareDiagnostics);
+    const files = result.summary.files + new Set(discovery.map((d) => d.file)).size;
+    return { repo, result: { diagnostics, summary: summarize(diagnostics, files, result.summary.documents) } };
+  }
+  return { repo, result };
+}
+
+export async function validateCommand(ctx: CommandContext, values: Record<string, unknown>, positionals: string[]): Promise<number> {
+  const root = rootOf(ctx, values);
+  if (!existsSync(root)) throw new UsageError(`no such folder: ${root}`);
+  const format = typeof values.format === 'string' ? values.format : 'text';
+  const reporter = getReporter(format);
+  if (!reporter) throw new UsageError(`unknown format "${format}"; use one of ${REPORTER_NAMES.join(', ')}`);
+  const paths = positionals.map((p) => relative(root, resolve(ctx.cwd, p)).split(sep).join('/') || '.');
+  const threads = positiveInt(values.threads, 'threads');
+  const maxFileBytes = positiveInt(values['max-file-size'], 'max-file-size');
+  let run: ValidationRun;
+  try {
+    run = await runValidation(root, {
+      paths,
+      ...(typeof values['changed-since'] === 'string' ? { changedSince: values['changed-since'] } : {}),
+      cache: !values['no-cache'],
+      ...(threads ? { threads } : {}),
+      ...(maxFileBytes ? { maxFileBytes } : {}),
+    });
+  } catch (e) {
+    if (e instanceof GitRefError) throw new UsageError(e.message);
+    throw e;
+  }
+  const decoder = new TextDecoder();
+  const output = reporter.render(
+    {
+      diagnostics: run.result.diagnostics,
+      summary: run.result.summary,
+      source: (file) => {
+        const bytes = run.repo.source(file);
+        return bytes ? decoder.decode(bytes) : undefined;
+      },
+      tool: { name: 'opsledger', version: TOOL_VERSION },
+    },
+    { color: shouldUseColor({ isTTY: ctx.isTTY, env: ctx.env }) },
+  );
+  ctx.stdout(output);
+  return exitCodeFor(run.result.diagnostics);
+}

@@ -1,0 +1,25 @@
+import { resolve } from 'node:path';
+
+export interface CommandContext {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  cwd: string;
+  env: Record<string, string | undefined>;
+  isTTY: boolean;
+}
+
+/** Wrong flags or arguments: exit code 2 with the command's usage. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export function rootOf(ctx: CommandContext, values: Record<string, unknown>): string {
+  return resolve(ctx.cwd, typeof values.root === 'string' ? values.root : '.');
+}
+
+export function positiveInt(value: unknown, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag} takes a positive whole number`);
+  return n;
+}

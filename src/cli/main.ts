@@ -1,0 +1,98 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { validateCommand } from './commands/validate.js';
+import { startCommand } from './commands/start.js';
+import { UsageError, type CommandContext } from './context.js';
+
+/**
+ * The CLI front: parses arguments, runs one command and returns its exit code
+ * (0 success / allowed, 1 findings / denied, 2 usage or internal error). Commands are thin
+ * wrappers over the core and the adapters.
+ */
+interface CommandSpec {
+  summary: string;
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  run(ctx: CommandContext, values: Record<string, unknown>, positionals: string[]): Promise<number>;
+}
+
+const COMMON = {
+  root: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const COMMANDS: Record<string, CommandSpec> = {
+  validate: {
+    summary: 'check every document: syntax, schema, references, cycles and semantic rules',
+    usage: 'opsledger validate [paths...] [--format text|json|github|sarif|markdown] [--changed-since REF] [--no-cache]',
+    options: {
+      ...COMMON,
+      format: { type: 'string', short: 'f' },
+      'changed-since': { type: 'string' },
+      'no-cache': { type: 'boolean' },
+      threads: { type: 'string' },
+      'max-file-size': { type: 'string' },
+    },
+    run: validateCommand,
+  },
+  start: {
+    summary: 'the main job on this organisation: validate and summarise',
+    usage: 'opsledger start',
+    options: { ...COMMON },
+    run: startCommand,
+  },
+};
+
+function help(): string {
+  const lines = ['opsledger: IT change management and a service catalog that live in Git', '', 'Usage: opsledger <command> [options]', '', 'Commands:'];
+  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)} ${c.summary}`);
+  lines.push('', 'Options for every command:', '  --root DIR   the organisation repository (default: current folder)', '  -h, --help   this help', '');
+  lines.push('Exit codes: 0 success or allowed, 1 findings or denied, 2 usage or internal error.');
+  return lines.join('\n') + '\n';
+}
+
+export async function run(argv: string[], io: Partial<CommandContext> = {}): Promise<number> {
+  const ctx: CommandContext = {
+    stdout: io.stdout ?? ((s) => void process.stdout.write(s)),
+    stderr: io.stderr ?? ((s) => void process.stderr.write(s)),
+    cwd: io.cwd ?? process.cwd(),
+    env: io.env ?? process.env,
+    isTTY: io.isTTY ?? Boolean(process.stdout.isTTY),
+  };
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    ctx.stdout(help());
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === 'version') {
+    const { TOOL_VERSION } = await import('../adapters/fs/version.js');
+    ctx.stdout(`${TOOL_VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    ctx.stderr(`opsledger: unknown command "${name}"\n\n${help()}`);
+    return 2;
+  }
+  let parsed: { values: Record<string, unknown>; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+  } catch (e) {
+    ctx.stderr(`opsledger ${name}: ${(e as Error).message}\nUsage: ${command.usage}\n`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    ctx.stdout(`Usage: ${command.usage}\n\n${command.summary}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(ctx, parsed.values, parsed.positionals);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      ctx.stderr(`opsledger ${name}: ${e.message}\nUsage: ${command.usage}\n`);
+      return 2;
+    }
+    ctx.stderr(`opsledger ${name}: internal error: ${(e as Error)?.message ?? String(e)}\n`);
+    if (ctx.env.OPSLEDGER_DEBUG) ctx.stderr(`${(e as Error)?.stack ?? ''}\n`);
+    return 2;
+  }
+}

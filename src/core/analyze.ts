@@ -1,0 +1,179 @@
+import { checkDocument, type Finding } from './checks/document.js';
+import { joinPointer, type Diagnostic } from './diagnostics.js';
+import { extractRecord, type DocRecord } from './facts.js';
+import { fastParse } from './parse/fast.js';
+import { preciseParse, type PreciseFile } from './parse/precise.js';
+import type { SchemaRegistry } from './schema/registry.js';
+import { schemaFindings } from './schema/errors.js';
+import { didYouMean } from './suggest.js';
+
+/**
+ * Everything that can be said about one file on its own: syntax, routing, schema and
+ * single-document rules, plus the records the cross-document checks need. A pure function of
+ * the file's path and bytes (and the schemas), which is what makes its result cacheable by
+ * content hash.
+ */
+export interface FileAnalysis {
+  file: string;
+  documents: DocRecord[];
+  /** Placed diagnostics about this file alone. */
+  diagnostics: Diagnostic[];
+  /** Parsed values by document index, only when asked for (commands that need the model). */
+  values?: (unknown | undefined)[];
+}
+
+export interface AnalyzeOptions {
+  keepValues?: boolean;
+}
+
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const BOM = '\uFEFF';
+
+function at(file: string, code: string, message: string, line = 1, column = 1, extra: Partial<Diagnostic> = {}): Diagnostic {
+  return { file, line, column, severity: 'error', code, message, pointer: '', ...extra };
+}
+
+/** Decodes strict UTF-8; on failure returns the byte offset of the first bad sequence. */
+export function decodeUtf8(bytes: Uint8Array): { text: string } | { badOffset: number } {
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return { text: text.startsWith(BOM) ? text.slice(1) : text };
+  } catch {
+    return { badOffset: firstInvalidUtf8(bytes) };
+  }
+}
+
+function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    const len = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    if (len === 0 || i + len > b.length) return i;
+    for (let k = 1; k < len; k++) if ((b[i + k]! & 0xc0) !== 0x80) return i;
+    i += len;
+  }
+  return i;
+}
+
+function lineColumnOfByte(bytes: Uint8Array, offset: number): [number, number] {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset; i++) {
+    if (bytes[i] === 0x0a) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return [line, offset - lineStart + 1];
+}
+
+function findUnsafeKeys(value: unknown, pointer: string, out: string[], depth = 0): void {
+  if (depth > 200 || value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => findUnsafeKeys(v, pointer + '/' + i, out, depth + 1));
+    return;
+  }
+  for (const key of Object.keys(value)) {
+    const p = joinPointer(pointer, key);
+    if (UNSAFE_KEYS.has(key)) out.push(p);
+    findUnsafeKeys((value as Record<string, unknown>)[key], p, out, depth + 1);
+  }
+}
+
+function isPlainMapping(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+export function analyzeFile(file: string, bytes: Uint8Array, registry: SchemaRegistry, options: AnalyzeOptions = {}): FileAnalysis {
+  const decoded = decodeUtf8(bytes);
+  if ('badOffset' in decoded) {
+    const [line, column] = lineColumnOfByte(bytes, decoded.badOffset);
+    return { file, documents: [], diagnostics: [at(file, 'file.encoding', `the file is not valid UTF-8 (byte 0x${bytes[decoded.badOffset]?.toString(16).padStart(2, '0') ?? '??'} at offset ${decoded.badOffset})`, line, column)] };
+  }
+  return analyzeText(file, decoded.text, registry, options);
+}
+
+export function analyzeText(file: string, text: string, registry: SchemaRegistry, options: AnalyzeOptions = {}): FileAnalysis {
+  const diagnostics: Diagnostic[] = [];
+  let precise: PreciseFile | undefined;
+  const getPrecise = () => (precise ??= preciseParse(text));
+
+  let values: (unknown | undefined)[] | undefined = fastParse(text);
+  if (values === undefined) {
+    const p = getPrecise();
+    for (const problem of p.problems) {
+      const pos = p.positionOf(problem.offset, problem.endOffset);
+      diagnostics.push({ file, ...pos, severity: 'error', code: problem.code, message: problem.message, pointer: '', document: problem.document });
+    }
+    values = p.documents.map((d) => (d.ok ? d.value : undefined));
+    if (p.problems.length === 0 && p.documents.length === 0 && text.trim() !== '' && !isOnlyComments(text)) {
+      diagnostics.push(at(file, 'yaml.syntax', 'the file could not be read as YAML'));
+    }
+  }
+
+  const fileStem = (file.split('/').pop() ?? file).replace(/\.ya?ml$/i, '');
+  const documents: DocRecord[] = [];
+  const findings: { index: number; finding: Finding }[] = [];
+  const realDocuments = values.filter((v) => v !== null && v !== undefined).length;
+  const failedDocuments = new Set(diagnostics.map((d) => d.document));
+
+  if (realDocuments === 0 && diagnostics.length === 0) {
+    diagnostics.push(at(file, 'file.empty', 'the file holds no YAML document; delete it or add one', 1, 1, { severity: 'error' }));
+  }
+
+  values.forEach((value, index) => {
+    if (value === undefined || failedDocuments.has(index)) return;
+    // An empty document between separators (`---` at the end of a file) is harmless.
+    if (value === null) return;
+    const push = (finding: Finding) => findings.push({ index, finding });
+    if (!isPlainMapping(value)) {
+      push({ severity: 'error', code: 'doc.not-mapping', pointer: '', target: 'value', message: `a document must be a mapping with apiVersion, kind, metadata and spec, not ${Array.isArray(value) ? 'a list' : 'a single value'}` });
+      return;
+    }
+    const unsafe: string[] = [];
+    findUnsafeKeys(value, '', unsafe);
+    for (const pointer of unsafe) {
+      push({ severity: 'error', code: 'yaml.unsafe-key', pointer, target: 'key', message: `the key "${pointer.split('/').pop()}" is not allowed: it can alter object prototypes in tools that read this file` });
+    }
+    if (unsafe.length) return;
+
+    const apiVersion = value.apiVersion;
+    const kind = value.kind;
+    if (typeof apiVersion !== 'string' || typeof kind !== 'string') {
+      const pointer = typeof apiVersion !== 'string' ? '/apiVersion' : '/kind';
+      push({ severity: 'error', code: 'kind.missing', pointer, target: 'value', message: `every document needs a string ${pointer.slice(1)} (e.g. apiVersion: opsledger/v1, kind: Service)` });
+      return;
+    }
+    const validate = registry.validator(apiVersion, kind);
+    if (!validate) {
+      const known = registry.kinds(apiVersion);
+      if (known.length === 0) {
+        const hint = didYouMean(apiVersion, registry.apiVersions());
+        push({ severity: 'error', code: 'kind.unknown-api-version', pointer: '/apiVersion', target: 'value', message: `unknown apiVersion "${apiVersion}"; known: ${registry.apiVersions().join(', ')}`, ...(hint ? { hint } : {}) });
+      } else {
+        const hint = didYouMean(kind, known);
+        push({ severity: 'error', code: 'kind.unknown', pointer: '/kind', target: 'value', message: `unknown kind "${kind}" for ${apiVersion}; known: ${known.join(', ')}`, ...(hint ? { hint } : {}) });
+      }
+      return;
+    }
+    const valid = validate(value) as boolean;
+    if (!valid) for (const f of schemaFindings(validate.errors ?? [], value)) push(f);
+    documents.push(extractRecord(index, apiVersion, kind, value));
+    if (valid && apiVersion === 'opsledger/v1') {
+      for (const f of checkDocument(kind, value, { fileStem, documentsInFile: realDocuments })) push(f);
+    }
+  });
+
+  if (findings.length) {
+    const p = getPrecise();
+    for (const { index, finding } of findings) {
+      const { target, ...rest } = finding;
+      diagnostics.push({ file, ...p.locate(index, finding.pointer, target), ...rest, document: index });
+    }
+  }
+  return { file, documents, diagnostics, ...(options.keepValues ? { values } : {}) };
+}
+
+function isOnlyComments(text: string): boolean {
+  return text.split('\n').every((l) => l.trim() === '' || l.trim().startsWith('#') || l.trim() === '---' || l.trim() === '...');
+}

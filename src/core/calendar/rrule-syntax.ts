@@ -1,0 +1,82 @@
+/**
+ * A strict reading of an RFC 5545 RECUR value (section 3.3.10). The rrule library expands rules
+ * well but parses leniently (an unknown weekday becomes null, FREQ=SOMETIMES is dropped), so
+ * rules are checked here first and only a rule that passes is handed to it.
+ */
+const FREQS = ['SECONDLY', 'MINUTELY', 'HOURLY', 'DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY'];
+const WEEKDAY = '(SU|MO|TU|WE|TH|FR|SA)';
+
+type PartCheck = (value: string) => string | undefined;
+
+function intList(min: number, max: number, signed: boolean): PartCheck {
+  return (value) => {
+    for (const item of value.split(',')) {
+      if (!/^[+-]?\d{1,3}$/.test(item)) return `"${item}" is not a whole number`;
+      const n = Number(item);
+      if (!signed && /^[+-]/.test(item)) return `"${item}" may not carry a sign`;
+      const abs = Math.abs(n);
+      if (abs < (signed ? 1 : min) || abs > max || (!signed && n < min)) return `"${item}" is out of range ${signed ? `±1..${max}` : `${min}..${max}`}`;
+    }
+    return undefined;
+  };
+}
+
+const PARTS: Record<string, PartCheck> = {
+  FREQ: (v) => (FREQS.includes(v) ? undefined : `FREQ must be one of ${FREQS.join(', ')}`),
+  UNTIL: (v) => (/^\d{8}(T\d{6}Z?)?$/.test(v) ? undefined : 'UNTIL must be a date (YYYYMMDD) or date-time (YYYYMMDDTHHMMSS[Z])'),
+  COUNT: (v) => (/^[1-9]\d*$/.test(v) ? undefined : 'COUNT must be a positive whole number'),
+  INTERVAL: (v) => (/^[1-9]\d*$/.test(v) ? undefined : 'INTERVAL must be a positive whole number'),
+  BYSECOND: intList(0, 60, false),
+  BYMINUTE: intList(0, 59, false),
+  BYHOUR: intList(0, 23, false),
+  BYDAY: (v) => {
+    const bad = v.split(',').find((d) => !new RegExp(`^([+-]?([1-9]|[1-4]\\d|5[0-3]))?${WEEKDAY}$`).test(d));
+    return bad === undefined ? undefined : `"${bad}" is not a weekday such as MO, TU or -1FR`;
+  },
+  BYMONTHDAY: intList(1, 31, true),
+  BYYEARDAY: intList(1, 366, true),
+  BYWEEKNO: intList(1, 53, true),
+  BYMONTH: intList(1, 12, false),
+  BYSETPOS: intList(1, 366, true),
+  WKST: (v) => (new RegExp(`^${WEEKDAY}$`).test(v) ? undefined : 'WKST must be a weekday such as MO'),
+};
+
+/** Problems with the rule, empty when it is valid. An optional leading "RRULE:" is accepted. */
+export function checkRrule(rule: string): string[] {
+  const problems: string[] = [];
+  const body = rule.startsWith('RRULE:') ? rule.slice(6) : rule;
+  if (body.trim() === '') return ['the rule is empty'];
+  const seen = new Set<string>();
+  for (const part of body.split(';')) {
+    const eq = part.indexOf('=');
+    const name = eq < 0 ? part : part.slice(0, eq);
+    const value = eq < 0 ? '' : part.slice(eq + 1);
+    const check = PARTS[name];
+    if (!check) {
+      problems.push(`unknown rule part "${name}"`);
+      continue;
+    }
+    if (seen.has(name)) problems.push(`${name} appears twice`);
+    seen.add(name);
+    if (value === '') {
+      problems.push(`${name} has no value`);
+      continue;
+    }
+    const problem = check(value);
+    if (problem) problems.push(problem);
+  }
+  if (!seen.has('FREQ')) problems.push('FREQ is required');
+  if (seen.has('COUNT') && seen.has('UNTIL')) problems.push('COUNT and UNTIL may not both be given');
+  return problems;
+}
+
+/** True when the IANA time-zone database known to this runtime has the zone. */
+export function isTimeZone(zone: string): boolean {
+  if (zone.trim() === '') return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Durations as people write them in opsledger files: a whole number and a unit, optionally
+ * several run together ("1h30m"). Units: s, m (minutes), h, d, w. OpenSLO's `M` (month) and
+ * `Q`/`y` are only valid inside SLO time windows and handled there.
+ */
+const UNIT_MS: Record<string, number> = {
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
+
+const DURATION = /^(?:\d+[smhdw])+$/;
+const PART = /(\d+)([smhdw])/g;
+
+export function isDuration(text: string): boolean {
+  return DURATION.test(text);
+}
+
+/** Milliseconds, or undefined when the text is not a duration. */
+export function parseDuration(text: string): number | undefined {
+  if (!DURATION.test(text)) return undefined;
+  let total = 0;
+  for (const m of text.matchAll(PART)) total += Number(m[1]) * UNIT_MS[m[2]!]!;
+  return total;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms <= 0) return '0m';
+  const parts: string[] = [];
+  let rest = Math.round(ms / 60_000);
+  const d = Math.floor(rest / 1440);
+  rest -= d * 1440;
+  const h = Math.floor(rest / 60);
+  const m = rest - h * 60;
+  if (d) parts.push(`${d}d`);
+  if (h) parts.push(`${h}h`);
+  if (m || parts.length === 0) parts.push(`${m}m`);
+  return parts.join('');
+}

@@ -1,0 +1,156 @@
+import { joinPointer } from './diagnostics.js';
+
+/**
+ * What the cross-document checks need to know about one document, extracted once from its value.
+ * Records are small plain data: they cross worker threads and sit in the validation cache, so
+ * a warm run never has to parse a file that did not change.
+ */
+export type RefKind = 'service' | 'ci' | 'team' | 'template' | 'slo' | 'policy-group' | 'service-or-openslo';
+
+export interface RefUse {
+  pointer: string;
+  kind: RefKind;
+  name: string;
+  /** The reference as written, for messages (`service:ledger`, `payments`). */
+  written: string;
+  /** True for edges that form the dependency graph (cycles, blast radius). */
+  dependency?: boolean;
+}
+
+export interface DocRecord {
+  index: number;
+  apiVersion: string;
+  kind: string;
+  name: string;
+  /** Names of this kind compete in one namespace: `SLO` under both apiVersions shares one. */
+  namespace: string;
+  refs: RefUse[];
+  facts: Facts;
+}
+
+export type Facts =
+  | { kind: 'Service'; tier?: number; exposure?: string; lifecycle?: string; owner?: string }
+  | { kind: 'ConfigurationItem'; class?: string; service?: string; environment?: string }
+  | { kind: 'ChangeRequest'; type?: string; template?: string; services: string[]; cis: string[]; environment?: string }
+  | { kind: 'StandardChange'; services?: string[]; ciClasses?: string[]; environments?: string[] }
+  | { kind: 'Policy'; groups: string[] }
+  | { kind: 'other' };
+
+type Obj = Record<string, unknown>;
+
+function obj(v: unknown): Obj | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined;
+}
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+const TYPED = /^(service|ci|team|slo):(.+)$/;
+
+/** Parses `service:x` / `ci:y` / `team:z` / `slo:n`; undefined for anything else. */
+export function parseTypedRef(text: string): { kind: 'service' | 'ci' | 'team' | 'slo'; name: string } | undefined {
+  const m = TYPED.exec(text);
+  return m ? { kind: m[1] as 'service' | 'ci' | 'team' | 'slo', name: m[2]! } : undefined;
+}
+
+export function extractRecord(index: number, apiVersion: string, kind: string, value: Obj): DocRecord {
+  const name = str(obj(value.metadata)?.name) ?? '';
+  const spec = obj(value.spec) ?? {};
+  const refs: RefUse[] = [];
+  const bare = (pointer: string, kind: RefKind, v: unknown, dependency = false) => {
+    if (typeof v === 'string' && v !== '') refs.push({ pointer, kind, name: v, written: v, ...(dependency ? { dependency } : {}) });
+  };
+  const typed = (pointer: string, v: unknown, allowed: RefKind[], dependency = false) => {
+    if (typeof v !== 'string') return;
+    const r = parseTypedRef(v);
+    if (r && allowed.includes(r.kind)) refs.push({ pointer, kind: r.kind, name: r.name, written: v, ...(dependency ? { dependency } : {}) });
+  };
+  let facts: Facts = { kind: 'other' };
+  const namespace = kind;
+
+  if (apiVersion === 'openslo/v1') {
+    if (kind === 'SLO') bare('/spec/service', 'service-or-openslo', spec.service);
+    return { index, apiVersion, kind, name, namespace: kind === 'Service' ? 'openslo:Service' : namespace, refs, facts };
+  }
+
+  switch (kind) {
+    case 'Service': {
+      bare('/spec/owner', 'team', spec.owner);
+      (Array.isArray(spec.owners) ? spec.owners : []).forEach((o, i) => bare(joinPointer('/spec/owners', i, 'team'), 'team', obj(o)?.team));
+      (Array.isArray(spec.dependsOn) ? spec.dependsOn : []).forEach((d, i) => typed(joinPointer('/spec/dependsOn', i), d, ['service', 'ci'], true));
+      facts = {
+        kind: 'Service',
+        ...(typeof spec.tier === 'number' ? { tier: spec.tier } : {}),
+        ...(str(spec.exposure) ? { exposure: str(spec.exposure) } : {}),
+        ...(str(spec.lifecycle) ? { lifecycle: str(spec.lifecycle) } : {}),
+        ...(str(spec.owner) ? { owner: str(spec.owner) } : {}),
+      };
+      break;
+    }
+    case 'SLO':
+      bare('/spec/service', 'service', spec.service);
+      break;
+    case 'ConfigurationItem': {
+      bare('/spec/service', 'service', spec.service);
+      bare('/spec/owner', 'team', spec.owner);
+      (Array.isArray(spec.relations) ? spec.relations : []).forEach((r, i) => {
+        const rel = obj(r);
+        // connectsTo is a peer link, not a dependency: a cycle through it is normal.
+        typed(joinPointer('/spec/relations', i, 'target'), rel?.target, ['service', 'ci'], rel?.type !== 'connectsTo');
+      });
+      facts = {
+        kind: 'ConfigurationItem',
+        ...(str(spec.class) ? { class: str(spec.class) } : {}),
+        ...(str(spec.service) ? { service: str(spec.service) } : {}),
+        ...(str(spec.environment) ? { environment: str(spec.environment) } : {}),
+      };
+      break;
+    }
+    case 'ChangeRequest': {
+      strings(spec.services).forEach((s, i) => bare(joinPointer('/spec/services', i), 'service', s));
+      strings(spec.configurationItems).forEach((c, i) => bare(joinPointer('/spec/configurationItems', i), 'ci', c));
+      bare('/spec/template', 'template', spec.template);
+      const stages = obj(spec.delivery)?.stages;
+      (Array.isArray(stages) ? stages : []).forEach((st, i) =>
+        strings(obj(st)?.metrics).forEach((m, j) => typed(joinPointer('/spec/delivery/stages', i, 'metrics', j), m, ['slo'])),
+      );
+      facts = {
+        kind: 'ChangeRequest',
+        ...(str(spec.type) ? { type: str(spec.type) } : {}),
+        ...(str(spec.template) ? { template: str(spec.template) } : {}),
+        services: strings(spec.services),
+        cis: strings(spec.configurationItems),
+        ...(str(spec.environment) ? { environment: str(spec.environment) } : {}),
+      };
+      break;
+    }
+    case 'ChangeCalendar': {
+      const windows = Array.isArray(spec.windows) ? spec.windows : [];
+      windows.forEach((w, i) => strings(obj(obj(w)?.scope)?.services).forEach((s, j) => bare(joinPointer('/spec/windows', i, 'scope', 'services', j), 'service', s)));
+      break;
+    }
+    case 'StandardChange': {
+      const covers = obj(spec.covers) ?? {};
+      strings(covers.services).forEach((s, i) => bare(joinPointer('/spec/covers/services', i), 'service', s));
+      facts = {
+        kind: 'StandardChange',
+        ...(Array.isArray(covers.services) ? { services: strings(covers.services) } : {}),
+        ...(Array.isArray(covers.ciClasses) ? { ciClasses: strings(covers.ciClasses) } : {}),
+        ...(Array.isArray(covers.environments) ? { environments: strings(covers.environments) } : {}),
+      };
+      break;
+    }
+    case 'Policy': {
+      const groups = obj(spec.groups) ?? {};
+      for (const [key, v] of Object.entries(groups)) typed(joinPointer('/spec/groups', key), v, ['team']);
+      facts = { kind: 'Policy', groups: Object.keys(groups) };
+      break;
+    }
+    default:
+      break;
+  }
+  return { index, apiVersion, kind, name, namespace, refs, facts };
+}

@@ -1,0 +1,252 @@
+/**
+ * The typed model of every opsledger kind. The JSON Schemas in schemas/ are the contract for
+ * files on disk; these types mirror them for code that reads already-validated documents.
+ * Field names follow docs/DESIGN (shared/DESIGN.md "Reference documents").
+ */
+
+export const API_VERSION = 'opsledger/v1';
+export const OPENSLO_API_VERSION = 'openslo/v1';
+
+export const KINDS = [
+  'Team',
+  'Service',
+  'SLO',
+  'ConfigurationItem',
+  'ChangeRequest',
+  'ChangeCalendar',
+  'StandardChange',
+  'Policy',
+] as const;
+export type Kind = (typeof KINDS)[number];
+
+/** OpenSLO v1 kinds read as they are (apiVersion openslo/v1). */
+export const OPENSLO_KINDS = ['SLO', 'SLI', 'Service', 'DataSource', 'AlertPolicy', 'AlertCondition', 'AlertNotificationTarget'] as const;
+export type OpenSloKind = (typeof OPENSLO_KINDS)[number];
+
+export interface Link {
+  title: string;
+  url: string;
+  type?: string;
+}
+
+export interface Metadata {
+  name: string;
+  title?: string;
+  description?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  links?: Link[];
+}
+
+export interface Doc<K extends string, S, St = never> {
+  apiVersion: string;
+  kind: K;
+  metadata: Metadata;
+  spec: S;
+  status?: St;
+}
+
+// ---------------------------------------------------------------- Team
+export interface TeamSpec {
+  members?: string[];
+  github?: { team: string };
+  oncall?: { schedule?: string; escalation?: string[] };
+  contact?: { slack?: string; email?: string; chat?: string; pager?: string };
+}
+export type Team = Doc<'Team', TeamSpec>;
+
+// ---------------------------------------------------------------- Service
+export type Tier = 1 | 2 | 3 | 4;
+export type Exposure = 'external' | 'company' | 'department' | 'team';
+export const EXPOSURES: readonly Exposure[] = ['external', 'company', 'department', 'team'];
+export type Lifecycle = 'experimental' | 'production' | 'deprecated';
+
+export interface ServiceSpec {
+  owner: string;
+  owners?: { team: string; role: string }[];
+  tier: Tier;
+  exposure: Exposure;
+  lifecycle: Lifecycle;
+  dependsOn?: string[];
+  runbooks?: Link[];
+  playbooks?: Link[];
+  dashboards?: Link[];
+  repository?: string;
+  continuity?: { rto?: string; rpo?: string; redundancy?: string; drTestedAt?: string };
+}
+export type Service = Doc<'Service', ServiceSpec>;
+
+// ---------------------------------------------------------------- SLO (OpenSLO v1 shape)
+export interface SloObjective {
+  displayName?: string;
+  op?: 'lte' | 'gte' | 'lt' | 'gt';
+  value?: number;
+  target?: number;
+  targetPercent?: number;
+  timeSliceTarget?: number;
+  timeSliceWindow?: string;
+  indicator?: unknown;
+  indicatorRef?: string;
+  compositeWeight?: number;
+}
+export interface SloSpec {
+  description?: string;
+  service: string;
+  indicator?: unknown;
+  indicatorRef?: string;
+  timeWindow: { duration: string; isRolling?: boolean; calendar?: { startTime: string; timeZone: string } }[];
+  budgetingMethod: 'Occurrences' | 'Timeslices' | 'RatioTimeslices';
+  objectives: SloObjective[];
+  alertPolicies?: unknown[];
+}
+export interface SloStatus {
+  errorBudgetRemaining?: number;
+  measuredAt?: string;
+  source?: string;
+}
+export type Slo = Doc<'SLO', SloSpec, SloStatus>;
+
+// ---------------------------------------------------------------- ConfigurationItem
+export const RELATION_TYPES = ['dependsOn', 'runsOn', 'hostedOn', 'connectsTo'] as const;
+export type RelationType = (typeof RELATION_TYPES)[number];
+export interface CiSpec {
+  class: string;
+  service?: string;
+  owner?: string;
+  environment?: string;
+  relations?: { type: RelationType; target: string }[];
+  attributes?: Record<string, unknown>;
+}
+export type ConfigurationItem = Doc<'ConfigurationItem', CiSpec>;
+
+// ---------------------------------------------------------------- ChangeRequest
+export type ChangeType = 'standard' | 'normal' | 'emergency';
+export type ChangePhase = 'draft' | 'submitted' | 'approved' | 'scheduled' | 'implementing' | 'completed' | 'cancelled';
+export type OutcomeResult = 'successful' | 'failed' | 'rolled-back' | 'partial';
+export type DeliveryStrategy = 'canary' | 'blue-green' | 'rolling' | 'one-box' | 'none';
+
+export interface ChangeSpec {
+  type: ChangeType;
+  template?: string | null;
+  requester: string;
+  services?: string[];
+  configurationItems?: string[];
+  environment: string;
+  schedule: { start: string; end: string };
+  description?: string;
+  justification?: string;
+  implementation?: string[];
+  verification?: { description: string; evidence?: string }[];
+  delivery?: {
+    strategy: DeliveryStrategy;
+    stages?: { traffic: number; duration?: string; metrics?: string[] }[];
+    autoRollback?: boolean;
+  };
+  rollback?: {
+    steps?: string[];
+    triggers?: string[];
+    expectedDuration?: string;
+    tested?: { at: string; evidence?: string };
+  };
+  premortem?: { risk: string; mitigation: string }[];
+  communication?: { audience?: string; channel?: string; message?: string; when?: string }[];
+  diff?: { files?: number; additions?: number; deletions?: number };
+}
+export interface ChangeStatus {
+  phase?: ChangePhase;
+  outcome?: {
+    result: OutcomeResult;
+    implementedAt?: string;
+    failureDetectedAt?: string;
+    restoredAt?: string;
+    completedAt?: string;
+    incidents?: string[];
+    notes?: string;
+    review?: string;
+  };
+}
+export type ChangeRequest = Doc<'ChangeRequest', ChangeSpec, ChangeStatus>;
+
+// ---------------------------------------------------------------- ChangeCalendar
+export interface WindowScope {
+  services?: string[];
+  tiers?: Tier[];
+  labels?: Record<string, string>;
+  environments?: string[];
+}
+export interface CalendarWindow {
+  name: string;
+  kind: 'freeze' | 'maintenance';
+  /** One-off: start and end with offsets. Recurring: start is the first occurrence, local time. */
+  start: string;
+  end?: string;
+  rrule?: string;
+  exdates?: string[];
+  duration?: string;
+  timeZone?: string;
+  scope?: WindowScope;
+  allow?: ChangeType[];
+  reason?: string;
+}
+export type ChangeCalendar = Doc<'ChangeCalendar', { windows: CalendarWindow[] }>;
+
+// ---------------------------------------------------------------- StandardChange
+export type RiskClass = 'low' | 'medium' | 'high' | 'critical';
+export const RISK_CLASSES: readonly RiskClass[] = ['low', 'medium', 'high', 'critical'];
+export interface StandardChangeSpec {
+  covers: { services?: string[]; ciClasses?: string[]; environments?: string[] };
+  maxRisk: RiskClass;
+  requiredFields?: string[];
+  implementation?: string[];
+  rollback?: { steps?: string[] };
+}
+export type StandardChange = Doc<'StandardChange', StandardChangeSpec>;
+
+// ---------------------------------------------------------------- Policy
+export interface ApprovalRequirement {
+  /** A key of `groups`, or `owner` for the owning teams of the affected services. */
+  group: string;
+  count: number;
+}
+export interface ClassControls {
+  approvals?: ApprovalRequirement[];
+  rollback?: 'none' | 'plan' | 'tested';
+  progressiveDelivery?: boolean;
+  leadTime?: string;
+  maintenanceWindow?: boolean;
+  premortem?: boolean;
+  verification?: boolean;
+}
+export interface PolicySpec {
+  /** Severity is the tier (1..4); impact = impact.matrix[exposure][tier - 1]. */
+  impact: { matrix: Record<Exposure, [number, number, number, number]> };
+  likelihood: {
+    /** Points at which likelihood levels 2, 3 and 4 begin (level 1 below the first). */
+    thresholds: [number, number, number];
+    factors: {
+      changeType: Record<ChangeType, number>;
+      environment?: Record<string, number>;
+      rollbackMissing?: number;
+      rollbackUntested?: number;
+      noProgressiveDelivery?: { points: number; tiers: Tier[] };
+      peakHours?: { points: number; timeZone: string; days: string[]; from: string; to: string };
+      nearFreeze?: { points: number; within: string };
+      shortNotice?: { points: number; within: string };
+      errorBudgetExhausted?: number;
+      recentFailureRate?: { points: number; above: number; window: string };
+      overlappingChanges?: number;
+      largeDiff?: { points: number; lines: number };
+    };
+  };
+  /** risk.matrix[impact - 1][likelihood - 1] = class. */
+  risk: { matrix: [RiskClass[], RiskClass[], RiskClass[], RiskClass[]] };
+  controls: Record<RiskClass, ClassControls>;
+  groups: Record<string, string>;
+  errorBudget?: { blocks: ChangeType[]; exhaustedAt?: number };
+  emergency?: { approvers: string; reviewWithin: string };
+  /** Files whose change is itself high risk (policy, calendar, teams). */
+  sensitivePaths?: string[];
+}
+export type Policy = Doc<'Policy', PolicySpec>;
+
+export type AnyDoc = Team | Service | Slo | ConfigurationItem | ChangeRequest | ChangeCalendar | StandardChange | Policy;
