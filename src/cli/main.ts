@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { validateCommand } from './commands/validate.js';
 import { startCommand } from './commands/start.js';
+import { explainCommand } from './commands/explain.js';
 import { UsageError, type CommandContext } from './context.js';
 
 /**
@@ -33,6 +34,12 @@ const COMMANDS: Record<string, CommandSpec> = {
       'max-file-size': { type: 'string' },
     },
     run: validateCommand,
+  },
+  explain: {
+    summary: 'what a diagnostic code means and how to fix it (no code: list them all)',
+    usage: 'opsledger explain [code...]',
+    options: { help: { type: 'boolean', short: 'h' } },
+    run: explainCommand,
   },
   start: {
     summary: 'the main job on this organisation: validate and summarise',

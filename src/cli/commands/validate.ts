@@ -5,8 +5,8 @@ import { validateRepository, type ValidationResult } from '../../core/validate.j
 import { DATA_FOLDERS } from '../../adapters/fs/discover.js';
 import { loadRepository, type LoadedRepository } from '../../adapters/fs/load-repository.js';
 import { changedFilesSince, GitRefError } from '../../adapters/git/changed-files.js';
-import { TOOL_VERSION } from '../../adapters/fs/version.js';
-import { getReporter, REPORTER_NAMES, shouldUseColor } from '../../report/index.js';
+import { getReporter, REPORTER_NAMES } from '../../report/index.js';
+import { renderValidation } from '../render.js';
 import { positiveInt, rootOf, UsageError, type CommandContext } from '../context.js';
 
 export interface ValidationRun {
@@ -69,19 +69,7 @@ export async function validateCommand(ctx: CommandContext, values: Record<string
     if (e instanceof GitRefError) throw new UsageError(e.message);
     throw e;
   }
-  const decoder = new TextDecoder();
-  const output = reporter.render(
-    {
-      diagnostics: run.result.diagnostics,
-      summary: run.result.summary,
-      source: (file) => {
-        const bytes = run.repo.source(file);
-        return bytes ? decoder.decode(bytes) : undefined;
-      },
-      tool: { name: 'opsledger', version: TOOL_VERSION },
-    },
-    { color: shouldUseColor({ isTTY: ctx.isTTY, env: ctx.env }) },
-  );
+  const output = renderValidation(ctx, reporter, run.result, run.repo.source);
   ctx.stdout(output);
   return exitCodeFor(run.result.diagnostics);
 }

@@ -1,0 +1,228 @@
+/**
+ * Every diagnostic code opsledger emits, with what it means and how to fix it. Codes are a
+ * stable contract (users filter on them, SARIF rules are keyed by them); `opsledger explain`
+ * prints these entries, and a test checks every code here is produced by some input.
+ */
+export interface CodeInfo {
+  title: string;
+  explanation: string;
+  fix: string;
+}
+
+export const CODES: Record<string, CodeInfo> = {
+  'file.encoding': {
+    title: 'File is not UTF-8',
+    explanation: 'YAML files must be UTF-8. The file holds a byte sequence that is not valid UTF-8, often from a Latin-1 editor or a binary file saved with a .yaml name.',
+    fix: 'Re-save the file as UTF-8, or remove it if it is not a YAML document.',
+  },
+  'file.empty': {
+    title: 'File holds no document',
+    explanation: 'The file is empty or holds only comments, so it defines nothing. An empty file in a data folder is usually a mistake left by a tool or a half-finished edit.',
+    fix: 'Delete the file, or add the document it was meant to hold.',
+  },
+  'file.too-large': {
+    title: 'File over the size limit',
+    explanation: 'The file is larger than the limit for one YAML file (1 MiB by default) and was not read: real catalogue files are a few kilobytes, and very large files are a common way to exhaust a validator.',
+    fix: 'Split the file into several, or raise the limit with --max-file-size if the file is legitimate.',
+  },
+  'file.symlink-escape': {
+    title: 'Symbolic link leaves the repository',
+    explanation: 'A symbolic link in a data folder points outside the repository. Following it could read files the repository does not own (secrets, system files), so it is refused unread.',
+    fix: 'Replace the link with the file itself, or point it at a file inside the repository.',
+  },
+  'file.symlink-broken': {
+    title: 'Broken symbolic link',
+    explanation: 'A symbolic link with a YAML name points at nothing.',
+    fix: 'Remove the link or restore its target.',
+  },
+  'file.unreadable': {
+    title: 'File cannot be read',
+    explanation: 'The file or folder exists but could not be read (permissions, or it vanished during the run).',
+    fix: 'Check its permissions and run again.',
+  },
+  'file.not-found': {
+    title: 'Path not found',
+    explanation: 'A path given on the command line does not exist under the repository root.',
+    fix: 'Check the path; paths are relative to the current folder.',
+  },
+  'file.outside-root': {
+    title: 'Path outside the repository',
+    explanation: 'A path given on the command line lies outside the repository root, which is not validated.',
+    fix: 'Pass paths inside the repository, or point --root at the right folder.',
+  },
+  'yaml.syntax': {
+    title: 'YAML syntax error',
+    explanation: 'The file is not well-formed YAML at this position (an unclosed quote or bracket, a tab used for indentation, a bad indent).',
+    fix: 'Fix the syntax at the position shown; an editor with YAML support highlights it as you type.',
+  },
+  'yaml.duplicate-key': {
+    title: 'Duplicate key',
+    explanation: 'The same key appears twice in one mapping. YAML forbids it, and tools disagree on which value wins, so the document would mean different things to different readers.',
+    fix: 'Keep one of the two keys.',
+  },
+  'yaml.too-deep': {
+    title: 'Nesting too deep',
+    explanation: 'The document nests collections deeper than any real catalogue file does; reading it could exhaust the stack or memory.',
+    fix: 'Flatten the structure; no opsledger kind needs more than a few levels.',
+  },
+  'yaml.tag': {
+    title: 'Custom tag refused',
+    explanation: 'The file uses a tag such as !!js/function or !include. Tags like these ask a loader to run code or read other files, so opsledger refuses every tag outside YAML core.',
+    fix: 'Write the value as plain YAML (a string, number, list or mapping).',
+  },
+  'yaml.alias': {
+    title: 'Undefined alias',
+    explanation: 'An alias (*name) refers to an anchor (&name) that is not defined before it.',
+    fix: 'Define the anchor first, or write the value out.',
+  },
+  'yaml.alias-limit': {
+    title: 'Alias expansion limit',
+    explanation: 'Aliases in the document expand into more nodes than the limit allows. This is how "billion laughs" attacks exhaust memory, so the document is not expanded.',
+    fix: 'Write the values out instead of nesting aliases of aliases.',
+  },
+  'yaml.unsafe-key': {
+    title: 'Key that can alter prototypes',
+    explanation: 'Keys named __proto__, constructor or prototype can change the behaviour of JavaScript tools that read the file (prototype pollution), so they are refused everywhere.',
+    fix: 'Rename the key.',
+  },
+  'doc.not-mapping': {
+    title: 'Document is not a mapping',
+    explanation: 'Each document must be a mapping with apiVersion, kind, metadata and spec; this one is a list or a single value.',
+    fix: 'Turn the document into a mapping, or split a list of documents with --- separators.',
+  },
+  'kind.missing': {
+    title: 'apiVersion or kind missing',
+    explanation: 'Documents are routed by apiVersion and kind, and this one lacks one of them (or it is not a string).',
+    fix: 'Add apiVersion: opsledger/v1 and the kind, e.g. kind: Service.',
+  },
+  'kind.unknown-api-version': {
+    title: 'Unknown apiVersion',
+    explanation: 'opsledger reads opsledger/v1 documents and OpenSLO openslo/v1 documents; this apiVersion is neither.',
+    fix: 'Use one of the apiVersions listed in the message.',
+  },
+  'kind.unknown': {
+    title: 'Unknown kind',
+    explanation: 'The apiVersion is known but it has no kind of this name.',
+    fix: 'Use one of the kinds listed in the message (names are case-sensitive).',
+  },
+  'schema.required': {
+    title: 'Required field missing',
+    explanation: 'The schema of this kind requires the field, and the document does not have it. The position is that of the mapping the field belongs in.',
+    fix: 'Add the field; `opsledger schema <kind>` shows what it holds.',
+  },
+  'schema.additionalProperties': {
+    title: 'Unknown field',
+    explanation: 'The field is not part of this kind, often a typo. Unknown fields are refused so that a misspelt control (e.g. "rollbak") is not silently ignored.',
+    fix: 'Fix the spelling (the hint names the closest known field), or move free-form data under metadata.labels or annotations.',
+  },
+  'schema.enum': {
+    title: 'Value not among the allowed ones',
+    explanation: 'The field takes one of a fixed set of values.',
+    fix: 'Use one of the values listed in the message.',
+  },
+  'schema.const': {
+    title: 'Value must be fixed',
+    explanation: 'The field takes exactly one value here.',
+    fix: 'Use the value named in the message.',
+  },
+  'schema.type': {
+    title: 'Wrong type',
+    explanation: 'The value has the wrong type, for example a list where a mapping belongs, or text where a number belongs (quote times and dates, leave numbers bare).',
+    fix: 'Change the value to the type named in the message.',
+  },
+  'schema.format': {
+    title: 'Wrong format',
+    explanation: 'The text does not have the expected format: durations are 30m, 2h or 5d; instants are ISO 8601 with an offset (2026-12-02T01:00:00+09:00); URLs are absolute.',
+    fix: 'Rewrite the value in the format the message names.',
+  },
+  'schema.pattern': {
+    title: 'Text does not match the expected form',
+    explanation: 'Names are lowercase DNS labels (payments-api); references are typed (service:ledger, ci:payments-db, team:cab); change ids are CR-YYYY-NNNN.',
+    fix: 'Rewrite the value in the form the message shows.',
+  },
+  'schema.propertyNames': {
+    title: 'Invalid key',
+    explanation: 'A key of this mapping does not have the allowed form.',
+    fix: 'Rename the key.',
+  },
+  'schema.minimum': { title: 'Number too small', explanation: 'The number is below the smallest allowed value.', fix: 'Raise it to the range the message gives.' },
+  'schema.maximum': { title: 'Number too large', explanation: 'The number is above the largest allowed value.', fix: 'Lower it to the range the message gives.' },
+  'schema.exclusiveMinimum': { title: 'Number too small', explanation: 'The number must be greater than the bound the message gives.', fix: 'Raise it.' },
+  'schema.exclusiveMaximum': { title: 'Number too large', explanation: 'The number must be less than the bound the message gives.', fix: 'Lower it.' },
+  'schema.minItems': { title: 'Too few items', explanation: 'The list needs at least the number of items the message gives.', fix: 'Add items, or remove the empty list.' },
+  'schema.maxItems': { title: 'Too many items', explanation: 'The list holds more items than allowed.', fix: 'Remove items.' },
+  'schema.minLength': { title: 'Text too short', explanation: 'The text is shorter than allowed (often: empty).', fix: 'Fill it in.' },
+  'schema.maxLength': { title: 'Text too long', explanation: 'The text is longer than allowed.', fix: 'Shorten it.' },
+  'schema.uniqueItems': { title: 'Repeated item', explanation: 'The list holds the same item twice.', fix: 'Remove the repeat.' },
+  'schema.anyOf': { title: 'Value matches none of the allowed shapes', explanation: 'The value must take one of several shapes and takes none of them.', fix: 'See `opsledger schema <kind>` for the shapes allowed here.' },
+  'schema.oneOf': { title: 'Value must match exactly one shape', explanation: 'The value must take exactly one of several shapes.', fix: 'See `opsledger schema <kind>` for the shapes allowed here.' },
+  'schema.minProperties': { title: 'Mapping is empty', explanation: 'The mapping needs at least one entry.', fix: 'Add an entry or remove the mapping.' },
+  'schema.not': { title: 'Value not allowed', explanation: 'The value has a shape that is explicitly not allowed here.', fix: 'See the message.' },
+  'schema.dependentRequired': { title: 'Field needs a companion', explanation: 'The field only makes sense together with another field, which is missing.', fix: 'Add the field the message names.' },
+  'name.duplicate': {
+    title: 'Name defined twice',
+    explanation: 'Two documents of the same kind have the same metadata.name, so references to it would be ambiguous. The first definition wins; the second is reported.',
+    fix: 'Rename one of them, or delete the copy.',
+  },
+  'ref.unresolved': {
+    title: 'Reference to nothing',
+    explanation: 'The reference names a service, configuration item, team, template or SLO that no document defines.',
+    fix: 'Fix the name (the hint names the closest one), or add the missing document.',
+  },
+  'ref.deprecated': {
+    title: 'Dependency on a deprecated service',
+    explanation: 'A live service depends on a service whose lifecycle is deprecated.',
+    fix: 'Plan the migration, then remove the dependency.',
+  },
+  'graph.cycle': {
+    title: 'Dependency cycle',
+    explanation: 'Services and configuration items depend on each other in a circle. A cycle makes blast radius and start-up order meaningless, and usually means one relation points the wrong way.',
+    fix: 'Break the cycle: reverse the relation that is really "used by", or model it as connectsTo.',
+  },
+  'change.schedule-order': { title: 'Schedule ends before it starts', explanation: 'The schedule end is not after its start.', fix: 'Fix schedule.start or schedule.end.' },
+  'change.justification-required': {
+    title: 'Emergency change without justification',
+    explanation: 'An emergency change skips the normal CAB and may bypass freezes, so it must say why it cannot wait.',
+    fix: 'Add spec.justification, e.g. the incident it resolves.',
+  },
+  'change.template-required': {
+    title: 'Standard change without template',
+    explanation: 'A standard change is pre-approved only through a StandardChange template, which it must name.',
+    fix: 'Set spec.template to a template name, or make the change normal.',
+  },
+  'change.template-unused': { title: 'Template on a change that is not standard', explanation: 'Only standard changes follow a template; for this type it is ignored.', fix: 'Remove spec.template, or make the change standard.' },
+  'change.template-coverage': {
+    title: 'Template does not cover the change',
+    explanation: 'The standard change touches a service, item class or environment that its template does not cover, so it is not pre-approved.',
+    fix: 'Use a template that covers it, or make the change normal and take it to the CAB.',
+  },
+  'change.no-target': { title: 'Change affects nothing', explanation: 'The change names no service and no configuration item, so its blast radius cannot be computed.', fix: 'List spec.services and/or spec.configurationItems.' },
+  'change.id-mismatch': { title: 'File name and change id differ', explanation: 'Change files are named after their id, so a change can be found from its id.', fix: 'Rename the file or fix metadata.name.' },
+  'change.outcome-order': {
+    title: 'Outcome times out of order',
+    explanation: 'The post-implementation timestamps must run implementedAt ≤ failureDetectedAt ≤ restoredAt, or the metrics (time to detect, time to restore) come out negative.',
+    fix: 'Correct the timestamps.',
+  },
+  'change.outcome-incomplete': { title: 'Failure without detection time', explanation: 'A failed change with restoredAt but no failureDetectedAt cannot count towards time to restore.', fix: 'Add status.outcome.failureDetectedAt.' },
+  'change.outcome-phase': { title: 'Outcome on an unfinished change', explanation: 'An outcome is recorded but the phase is not completed.', fix: 'Set status.phase to completed, or remove the outcome.' },
+  'calendar.duplicate-window': { title: 'Window defined twice', explanation: 'Two calendar windows have the same name, so reports and freezes cannot tell them apart.', fix: 'Rename one.' },
+  'calendar.timezone': { title: 'Unknown time zone', explanation: 'Time zones are IANA names such as Asia/Seoul or America/New_York; offsets and abbreviations (KST, EST) are not zones.', fix: 'Use an IANA zone name.' },
+  'calendar.rrule': { title: 'Invalid recurrence rule', explanation: 'The rrule is not a valid RFC 5545 RECUR value (FREQ is required; weekdays are SU..SA; numbers must be in range).', fix: 'Fix the rule, e.g. FREQ=WEEKLY;BYDAY=TU.' },
+  'calendar.window-shape': {
+    title: 'Window neither one-off nor recurring',
+    explanation: 'A one-off window has start and end with offsets. A recurring window has a local start (no offset), an rrule, a duration and a timeZone, and optionally exdates in local time.',
+    fix: 'Give the window one of the two shapes.',
+  },
+  'calendar.window-order': { title: 'Window ends before it starts', explanation: 'A one-off window must end after it starts.', fix: 'Fix start or end.' },
+  'policy.thresholds-order': { title: 'Likelihood thresholds not rising', explanation: 'Likelihood levels 2, 3 and 4 begin at rising point totals; otherwise a level would be unreachable.', fix: 'Make the thresholds strictly increase.' },
+  'policy.matrix-monotone': {
+    title: 'Risk matrix not monotone',
+    explanation: 'A wider exposure, a more critical tier, a higher impact or likelihood should never score lower; a matrix that does is usually a typo and makes scores hard to defend.',
+    fix: 'Check the cell named in the message.',
+  },
+  'policy.unknown-group': { title: 'Unknown approval group', explanation: 'Approval requirements name a key of spec.groups, or owner for the owning teams of the affected services.', fix: 'Add the group to spec.groups or fix the name.' },
+};
+
+export function explainCode(code: string): CodeInfo | undefined {
+  return Object.hasOwn(CODES, code) ? CODES[code] : undefined;
+}
