@@ -1,4 +1,4 @@
-import { CODES } from '../core/codes.js';
+import { explainCode } from '../core/codes.js';
 import type { ValidationResult } from '../core/validate.js';
 import { TOOL_VERSION } from '../adapters/fs/version.js';
 import { shouldUseColor, type Reporter } from '../report/index.js';

@@ -30,7 +30,7 @@ function constOf(schema: Record<string, unknown>, prop: string): string | undefi
 }
 
 export function createSchemaRegistry(schemas: readonly Record<string, unknown>[]): SchemaRegistry {
-  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
   addOpsledgerFormats(ajv);
   const routes = new Map<string, Map<string, Route>>();
   for (const schema of schemas) {
