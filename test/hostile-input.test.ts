@@ -6,7 +6,7 @@ import { BOMB, HOSTILE_CASES, HOSTILE_FILE as FILE, SERVICE_HEAD } from './helpe
 import { makeOrg, spawnCli, validateJson } from './helpers/org.js';
 
 describe('hostile input', () => {
-  it.each(HOSTILE_CASES)('%s gives %s with a position and exit 1', async (_name, content, code, line) => {
+  it.each(HOSTILE_CASES)('%s: an error with a position and exit 1', async (_name, content, code, line) => {
     const root = makeOrg({ [FILE]: content });
     const { code: exit, report } = await validateJson(root);
     expect(exit).toBe(1);

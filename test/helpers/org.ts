@@ -40,7 +40,7 @@ export interface JsonReport {
 }
 
 export async function validateJson(root: string, extra: string[] = []): Promise<{ code: number; report: JsonReport; stderr: string }> {
-  const r = await cli(['validate', '--root', root, '--format', 'json', '--no-cache', ...extra]);
+  const r = await cli(['validate', '--root', root, '--format', 'json', '--no-cache', ...extra], root);
   let report: JsonReport;
   try {
     report = JSON.parse(r.stdout) as JsonReport;

@@ -102,6 +102,13 @@ export function preciseParse(text: string): PreciseFile {
         problems.push({ code: 'yaml.tag', message: describe('yaml.tag', w.message), offset: w.pos[0], endOffset: w.pos[1], document: index });
       }
     }
+    if (ok) {
+      const missing = unresolvedAlias(doc);
+      if (missing) {
+        ok = false;
+        problems.push({ code: 'yaml.alias', message: `the alias *${missing.name} has no anchor &${missing.name} before it`, offset: missing.range[0], endOffset: missing.range[1], document: index });
+      }
+    }
     let value: unknown;
     if (ok) {
       try {
@@ -140,6 +147,20 @@ export function preciseParse(text: string): PreciseFile {
 function firstLine(message: string): string {
   const line = message.split('\n')[0] ?? message;
   return line.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+function unresolvedAlias(doc: Document.Parsed): { name: string; range: [number, number] } | undefined {
+  let found: { name: string; range: [number, number] } | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (node.resolve(doc) === undefined) {
+        found = { name: node.source, range: node.range ? [node.range[0], node.range[1]] : [0, 0] };
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 function firstAlias(doc: Document.Parsed): [number, number] | undefined {

@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import { CODES } from '../src/core/codes.js';
+import { HOSTILE_CASES } from './helpers/hostile-cases.js';
+import { makeOrg, validateJson } from './helpers/org.js';
+
+const svc = (spec: string, name = 'ledger') => `apiVersion: opsledger/v1
+kind: Service
+metadata:
+  name: ${name}
+spec:
+${spec}`;
+
+const BASE_SPEC = '  owner: checkout\n  tier: 2\n  exposure: company\n  lifecycle: production\n';
+
+const cr = (spec: string, status = '', name = 'CR-2026-0100') => `apiVersion: opsledger/v1
+kind: ChangeRequest
+metadata:
+  name: ${name}
+spec:
+  requester: mina-park
+  environment: production
+${spec}${status}`;
+
+const SCHEDULE = '  schedule: {start: "2026-12-02T01:00:00+09:00", end: "2026-12-02T02:00:00+09:00"}\n';
+
+const calendar = (window: string) => `apiVersion: opsledger/v1
+kind: ChangeCalendar
+metadata: {name: extra}
+spec:
+  windows:
+${window}`;
+
+interface Row {
+  files: Record<string, string>;
+  file: string;
+  line: number;
+  column: number;
+  pointer?: string;
+  severity?: 'error' | 'warning';
+}
+
+/** One row per code: the smallest organisation change that produces it, and where it must point. */
+const ROWS: Record<string, Row> = {
+  'kind.missing': { files: { 'teams/x.yaml': 'kind: Team\nmetadata: {name: x}\nspec: {}\n' }, file: 'teams/x.yaml', line: 1, column: 1, pointer: '/apiVersion' },
+  'kind.unknown-api-version': { files: { 'teams/x.yaml': 'apiVersion: opsledger/v2\nkind: Team\nmetadata: {name: x}\nspec: {}\n' }, file: 'teams/x.yaml', line: 1, column: 13, pointer: '/apiVersion' },
+  'kind.unknown': { files: { 'teams/x.yaml': 'apiVersion: opsledger/v1\nkind: Teem\nmetadata: {name: x}\nspec: {}\n' }, file: 'teams/x.yaml', line: 2, column: 7, pointer: '/kind' },
+  'schema.required': { files: { 'services/l/service.yaml': svc('  tier: 2\n  exposure: company\n  lifecycle: production\n') }, file: 'services/l/service.yaml', line: 6, column: 3, pointer: '/spec/owner' },
+  'schema.additionalProperties': { files: { 'services/l/service.yaml': svc(BASE_SPEC + '  ownr: checkout\n') }, file: 'services/l/service.yaml', line: 10, column: 3, pointer: '/spec/ownr' },
+  'schema.enum': { files: { 'services/l/service.yaml': svc('  owner: checkout\n  tier: 2\n  exposure: externall\n  lifecycle: production\n') }, file: 'services/l/service.yaml', line: 8, column: 13, pointer: '/spec/exposure' },
+  'schema.type': { files: { 'services/l/service.yaml': svc('  owner: checkout\n  tier: 2\n  exposure: company\n  lifecycle: production\n  dependsOn: service:cart\n') }, file: 'services/l/service.yaml', line: 10, column: 14, pointer: '/spec/dependsOn' },
+  'schema.format': { files: { 'changes/CR-2026-0100.yaml': cr('  type: normal\n  services: [cart]\n  schedule: {start: "2026-12-02 01:00", end: "2026-12-02T02:00:00+09:00"}\n') }, file: 'changes/CR-2026-0100.yaml', line: 10, column: 21, pointer: '/spec/schedule/start' },
+  'schema.pattern': { files: { 'services/l/service.yaml': svc(BASE_SPEC + '  dependsOn: [service:Cart]\n') }, file: 'services/l/service.yaml', line: 10, column: 15, pointer: '/spec/dependsOn/0' },
+  'schema.maximum': { files: { 'changes/CR-2026-0100.yaml': cr('  type: normal\n  services: [cart]\n' + SCHEDULE + '  delivery:\n    strategy: canary\n    stages:\n      - {traffic: 150}\n') }, file: 'changes/CR-2026-0100.yaml', line: 14, column: 19, pointer: '/spec/delivery/stages/0/traffic' },
+  'schema.minimum': { files: { 'changes/CR-2026-0100.yaml': cr('  type: normal\n  services: [cart]\n' + SCHEDULE + '  diff: {files: -3}\n') }, file: 'changes/CR-2026-0100.yaml', line: 11, column: 17, pointer: '/spec/diff/files' },
+  'name.duplicate': { files: { 'teams/zz-again.yaml': 'apiVersion: opsledger/v1\nkind: Team\nmetadata:\n  name: checkout\nspec: {}\n' }, file: 'teams/zz-again.yaml', line: 4, column: 9, pointer: '/metadata/name' },
+  'ref.unresolved': { files: { 'services/l/service.yaml': svc('  owner: chekout\n  tier: 2\n  exposure: company\n  lifecycle: production\n') }, file: 'services/l/service.yaml', line: 6, column: 10, pointer: '/spec/owner' },
+  'ref.deprecated': {
+    files: { 'services/l/service.yaml': svc('  owner: checkout\n  tier: 4\n  exposure: team\n  lifecycle: deprecated\n') + '---\n' + svc(BASE_SPEC + '  dependsOn: [service:ledger]\n', 'reports') },
+    file: 'services/l/service.yaml',
+    line: 20,
+    column: 15,
+    pointer: '/spec/dependsOn/0',
+    severity: 'warning',
+  },
+  'graph.cycle': { files: { 'services/l/service.yaml': svc(BASE_SPEC + '  dependsOn: [service:ledger]\n') }, file: 'services/l/service.yaml', line: 10, column: 15, pointer: '/spec/dependsOn/0' },
+  'change.schedule-order': { files: { 'changes/CR-2026-0100.yaml': cr('  type: normal\n  services: [cart]\n  schedule:\n    start: "2026-12-02T03:00:00+09:00"\n    end: "2026-12-02T02:00:00+09:00"\n') }, file: 'changes/CR-2026-0100.yaml', line: 12, column: 10, pointer: '/spec/schedule/end' },
+  'change.justification-required': { files: { 'changes/CR-2026-0100.yaml': cr('  type: emergency\n  services: [cart]\n' + SCHEDULE) }, file: 'changes/CR-2026-0100.yaml', line: 6, column: 3, pointer: '/spec' },
+  'change.template-required': { files: { 'changes/CR-2026-0100.yaml': cr('  type: standard\n  services: [cart]\n' + SCHEDULE) }, file: 'changes/CR-2026-0100.yaml', line: 8, column: 9, pointer: '/spec/type' },
+  'change.template-unused': { files: { 'changes/CR-2026-0100.yaml': cr('  type: normal\n  template: cert-rotation\n  services: [cart]\n' + SCHEDULE) }, file: 'changes/CR-2026-0100.yaml', line: 9, column: 13, pointer: '/spec/template', severity: 'warning' },
+  'change.template-coverage': { files: { 'changes/CR-2026-0100.yaml': cr('  type: standard\n  template: cert-rotation\n  configurationItems: [checkout-db]\n' + SCHEDULE) }, file: 'changes/CR-2026-0100.yaml', line: 10, column: 24, pointer: '/spec/configurationItems/0' },
+  'change.no-target': { files: { 'changes/CR-2026-0100.yaml': cr('  type: normal\n' + SCHEDULE) }, file: 'changes/CR-2026-0100.yaml', line: 6, column: 3, pointer: '/spec' },
+  'change.id-mismatch': { files: { 'changes/CR-2026-0101.yaml': cr('  type: normal\n  services: [cart]\n' + SCHEDULE) }, file: 'changes/CR-2026-0101.yaml', line: 4, column: 9, pointer: '/metadata/name', severity: 'warning' },
+  'change.outcome-order': {
+    files: { 'changes/CR-2026-0100.yaml': cr('  type: normal\n  services: [cart]\n' + SCHEDULE, 'status:\n  phase: completed\n  outcome:\n    result: failed\n    implementedAt: "2026-12-02T01:10:00+09:00"\n    failureDetectedAt: "2026-12-02T01:05:00+09:00"\n    restoredAt: "2026-12-02T01:30:00+09:00"\n') },
+    file: 'changes/CR-2026-0100.yaml',
+    line: 16,
+    column: 24,
+    pointer: '/status/outcome/failureDetectedAt',
+  },
+  'change.outcome-incomplete': {
+    files: { 'changes/CR-2026-0100.yaml': cr('  type: normal\n  services: [cart]\n' + SCHEDULE, 'status:\n  phase: completed\n  outcome:\n    result: rolled-back\n    implementedAt: "2026-12-02T01:10:00+09:00"\n    restoredAt: "2026-12-02T01:30:00+09:00"\n') },
+    file: 'changes/CR-2026-0100.yaml',
+    line: 14,
+    column: 5,
+    pointer: '/status/outcome',
+    severity: 'warning',
+  },
+  'change.outcome-phase': {
+    files: { 'changes/CR-2026-0100.yaml': cr('  type: normal\n  services: [cart]\n' + SCHEDULE, 'status:\n  phase: scheduled\n  outcome:\n    result: successful\n') },
+    file: 'changes/CR-2026-0100.yaml',
+    line: 12,
+    column: 10,
+    pointer: '/status/phase',
+    severity: 'warning',
+  },
+  'calendar.duplicate-window': {
+    files: { 'changes/extra.yaml': calendar('    - {name: a, kind: freeze, start: "2026-12-01T00:00:00+09:00", end: "2026-12-02T00:00:00+09:00"}\n    - {name: a, kind: freeze, start: "2026-12-03T00:00:00+09:00", end: "2026-12-04T00:00:00+09:00"}\n') },
+    file: 'changes/extra.yaml',
+    line: 7,
+    column: 14,
+    pointer: '/spec/windows/1/name',
+  },
+  'calendar.timezone': {
+    files: { 'changes/extra.yaml': calendar('    - name: m\n      kind: maintenance\n      start: "2026-01-06T01:00:00"\n      rrule: FREQ=WEEKLY;BYDAY=TU\n      duration: 3h\n      timeZone: Asia/Seol\n') },
+    file: 'changes/extra.yaml',
+    line: 11,
+    column: 17,
+    pointer: '/spec/windows/0/timeZone',
+  },
+  'calendar.rrule': {
+    files: { 'changes/extra.yaml': calendar('    - name: m\n      kind: maintenance\n      start: "2026-01-06T01:00:00"\n      rrule: FREQ=WEEKLY;BYDAY=TUE\n      duration: 3h\n      timeZone: Asia/Seoul\n') },
+    file: 'changes/extra.yaml',
+    line: 9,
+    column: 14,
+    pointer: '/spec/windows/0/rrule',
+  },
+  'calendar.window-shape': {
+    files: { 'changes/extra.yaml': calendar('    - name: m\n      kind: maintenance\n      start: "2026-01-06T01:00:00+09:00"\n      rrule: FREQ=WEEKLY;BYDAY=TU\n      duration: 3h\n      timeZone: Asia/Seoul\n') },
+    file: 'changes/extra.yaml',
+    line: 8,
+    column: 14,
+    pointer: '/spec/windows/0/start',
+  },
+  'calendar.window-order': {
+    files: { 'changes/extra.yaml': calendar('    - name: f\n      kind: freeze\n      start: "2026-12-05T00:00:00+09:00"\n      end: "2026-12-04T00:00:00+09:00"\n') },
+    file: 'changes/extra.yaml',
+    line: 9,
+    column: 12,
+    pointer: '/spec/windows/0/end',
+  },
+  'policy.thresholds-order': { files: {}, file: 'changes/policy.yaml', line: 12, column: 24, pointer: '/spec/likelihood/thresholds/2' },
+  'policy.matrix-monotone': { files: {}, file: 'changes/policy.yaml', line: 7, column: 27, pointer: '/spec/impact/matrix/external/3', severity: 'warning' },
+  'policy.unknown-group': { files: {}, file: 'changes/policy.yaml', line: 24, column: 58, pointer: '/spec/controls/high/approvals/1/group' },
+  'yaml.alias': { files: { 'teams/x.yaml': 'apiVersion: opsledger/v1\nkind: Team\nmetadata: {name: x}\nspec: {members: [*nobody]}\n' }, file: 'teams/x.yaml', line: 4, column: 18 },
+};
+
+// The policy rows edit the fixture's own policy file, so their line numbers are the fixture's.
+const POLICY_EDITS: Record<string, [string, string]> = {
+  'policy.thresholds-order': ['thresholds: [3, 6, 10]', 'thresholds: [3, 6, 6]'],
+  'policy.matrix-monotone': ['external: [4, 4, 3, 2]', 'external: [4, 4, 2, 3]'],
+  'policy.unknown-group': ['{group: cab, count: 1}], rollback: tested}', '{group: cabb, count: 1}], rollback: tested}'],
+};
+
+describe('every diagnostic code', () => {
+  it.each(Object.entries(ROWS))('%s', async (code, row) => {
+    const root = makeOrg(row.files);
+    const edit = POLICY_EDITS[code];
+    if (edit) {
+      const { readFileSync, writeFileSync } = await import('node:fs');
+      const path = `${root}/changes/policy.yaml`;
+      const before = readFileSync(path, 'utf8');
+      expect(before).toContain(edit[0]);
+      writeFileSync(path, before.replace(edit[0], edit[1]));
+    }
+    const { code: exit, report } = await validateJson(root);
+    const found = report.diagnostics.filter((d) => d.code === code);
+    expect(found, JSON.stringify(report.diagnostics)).toHaveLength(1);
+    const d = found[0]!;
+    expect({ file: d.file, line: d.line, column: d.column, severity: d.severity }).toEqual({ file: row.file, line: row.line, column: row.column, severity: row.severity ?? 'error' });
+    if (row.pointer !== undefined) expect(d.pointer).toBe(row.pointer);
+    expect(exit).toBe(report.diagnostics.some((x) => x.severity === 'error') ? 1 : 0);
+  });
+
+  it('has a test for every code opsledger can emit', () => {
+    const covered = new Set([...Object.keys(ROWS), ...HOSTILE_CASES.map((c) => c[2])]);
+    // Discovery codes for paths and unreadable files are covered in cli.test.ts and hostile-input.test.ts.
+    for (const c of ['file.symlink-escape', 'file.symlink-broken', 'file.not-found', 'file.outside-root', 'file.unreadable']) covered.add(c);
+    const schemaKeywordsWithoutFixture = Object.keys(CODES).filter((c) => c.startsWith('schema.') && !covered.has(c));
+    const missing = Object.keys(CODES).filter((c) => !covered.has(c) && !schemaKeywordsWithoutFixture.includes(c));
+    expect(missing).toEqual([]);
+  });
+
+  it('the fixture organisation itself is clean', async () => {
+    const { code, report } = await validateJson(makeOrg());
+    expect(report.diagnostics).toEqual([]);
+    expect(code).toBe(0);
+  });
+});

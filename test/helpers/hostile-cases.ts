@@ -1,0 +1,41 @@
+// Hostile inputs shared by the hostile-input test and the every-code coverage test.
+export const BOMB = [
+  'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+  'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+  'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+  'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+  'e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]',
+  'f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]',
+  'g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]',
+  'h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]',
+  'i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]',
+  '',
+].join('\n');
+
+export const SERVICE_HEAD = 'apiVersion: opsledger/v1\nkind: Service\nmetadata:\n  name: hostile\nspec:\n';
+const deepBlock = Array.from({ length: 1200 }, (_, i) => ' '.repeat(i) + 'k:').join('\n') + ' 1\n';
+
+export const HOSTILE_FILE = 'services/hostile/service.yaml';
+
+// Each row: a file's content, the code expected, and the line it must point at.
+export const HOSTILE_CASES: [string, string | Uint8Array, string, number][] = [
+  ['alias bomb', BOMB, 'yaml.alias-limit', 2],
+  ['deep flow nesting', '['.repeat(10_000) + ']'.repeat(10_000) + '\n', 'yaml.too-deep', 1],
+  ['deep block nesting', deepBlock, 'yaml.too-deep', 0],
+  ['file over the size cap', 'description: "' + 'x'.repeat(1024 * 1024 + 10) + '"\n', 'file.too-large', 1],
+  ['non-UTF-8 bytes', Buffer.concat([Buffer.from(SERVICE_HEAD + '  owner: check'), Buffer.from([0xff, 0xfe]), Buffer.from('out\n')]), 'file.encoding', 6],
+  ['duplicate keys', SERVICE_HEAD + '  owner: checkout\n  owner: cab\n', 'yaml.duplicate-key', 7],
+  ['!!js/function tag', SERVICE_HEAD + '  owner: !!js/function "function () { return process.exit(9) }"\n', 'yaml.tag', 6],
+  ['custom local tag', SERVICE_HEAD + '  owner: !include ../../etc/passwd\n', 'yaml.tag', 6],
+  ['__proto__ key', SERVICE_HEAD + '  owner: checkout\n  __proto__: {polluted: yes}\n', 'yaml.unsafe-key', 7],
+  ['constructor key', 'apiVersion: opsledger/v1\nkind: Team\nmetadata: {name: x, labels: {constructor: y}}\nspec: {}\n', 'yaml.unsafe-key', 3],
+  ['empty file', '', 'file.empty', 1],
+  ['comments only', '# nothing here yet\n\n# still nothing\n', 'file.empty', 1],
+  ['top-level list', '- apiVersion: opsledger/v1\n- kind: Service\n', 'doc.not-mapping', 1],
+  ['top-level scalar', 'just some words\n', 'doc.not-mapping', 1],
+  // The parser reports an unclosed quote where the stream ends.
+  ['unclosed quote', SERVICE_HEAD + '  owner: "checkout\n  tier: 1\n', 'yaml.syntax', 8],
+  ['tab indentation', 'apiVersion: opsledger/v1\nkind: Team\nmetadata:\n\tname: x\n', 'yaml.syntax', 4],
+  ['binary garbage', Uint8Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256), 'file.encoding', 1],
+];
+
