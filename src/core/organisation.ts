@@ -1,0 +1,81 @@
+import type { FileAnalysis } from './analyze.js';
+import type {
+  ChangeCalendar,
+  ChangeRequest,
+  ConfigurationItem,
+  Policy,
+  Service,
+  Slo,
+  StandardChange,
+  Team,
+} from './model.js';
+
+/**
+ * The organisation as typed documents, built from analysed files that kept their values. Only
+ * documents that passed their schema are included, so code reading it may trust the types;
+ * the first definition of a duplicated name wins, as in validation.
+ */
+export interface Located<T> {
+  doc: T;
+  file: string;
+  index: number;
+}
+
+export interface Organisation {
+  teams: Map<string, Located<Team>>;
+  services: Map<string, Located<Service>>;
+  slos: Map<string, Located<Slo>>;
+  cis: Map<string, Located<ConfigurationItem>>;
+  changes: Map<string, Located<ChangeRequest>>;
+  calendars: Map<string, Located<ChangeCalendar>>;
+  templates: Map<string, Located<StandardChange>>;
+  policies: Map<string, Located<Policy>>;
+}
+
+export function emptyOrganisation(): Organisation {
+  return {
+    teams: new Map(),
+    services: new Map(),
+    slos: new Map(),
+    cis: new Map(),
+    changes: new Map(),
+    calendars: new Map(),
+    templates: new Map(),
+    policies: new Map(),
+  };
+}
+
+const BUCKET: Record<string, keyof Organisation> = {
+  Team: 'teams',
+  Service: 'services',
+  SLO: 'slos',
+  ConfigurationItem: 'cis',
+  ChangeRequest: 'changes',
+  ChangeCalendar: 'calendars',
+  StandardChange: 'templates',
+  Policy: 'policies',
+};
+
+export function buildOrganisation(analyses: readonly FileAnalysis[]): Organisation {
+  const org = emptyOrganisation();
+  for (const a of analyses) {
+    if (!a.values) continue;
+    const invalid = new Set(a.diagnostics.filter((d) => d.severity === 'error').map((d) => d.document));
+    for (const record of a.documents) {
+      if (invalid.has(record.index)) continue;
+      // OpenSLO documents other than SLOs have no place in the model (yet); an openslo/v1 SLO
+      // has the same shape as ours and joins the SLO map.
+      if (record.apiVersion !== 'opsledger/v1' && !(record.apiVersion === 'openslo/v1' && record.kind === 'SLO')) continue;
+      const bucket = BUCKET[record.kind];
+      if (!bucket) continue;
+      const map = org[bucket] as Map<string, Located<unknown>>;
+      if (!map.has(record.name)) map.set(record.name, { doc: a.values[record.index], file: a.file, index: record.index });
+    }
+  }
+  return org;
+}
+
+/** The single policy in force: `default` if there are several, else the first. */
+export function activePolicy(org: Organisation): Located<Policy> | undefined {
+  return org.policies.get('default') ?? org.policies.values().next().value;
+}
