@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { validateCommand } from './commands/validate.js';
 import { startCommand } from './commands/start.js';
 import { explainCommand } from './commands/explain.js';
+import { impactCommand } from './commands/impact.js';
 import { UsageError, type CommandContext } from './context.js';
 
 /**
@@ -40,6 +41,12 @@ const COMMANDS: Record<string, CommandSpec> = {
     usage: 'opsledger explain [code...]',
     options: { help: { type: 'boolean', short: 'h' } },
     run: explainCommand,
+  },
+  impact: {
+    summary: 'what depends on a service or configuration item, transitively, with paths',
+    usage: 'opsledger impact <service:name|ci:name>... [--format text|json]',
+    options: { ...COMMON, format: { type: 'string', short: 'f' } },
+    run: impactCommand,
   },
   start: {
     summary: 'the main job on this organisation: validate and summarise',

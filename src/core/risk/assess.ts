@@ -1,0 +1,191 @@
+import { formatDuration, parseDuration } from '../duration.js';
+import { RISK_CLASSES, type ChangeRequest, type ChangeType, type RiskClass } from '../model.js';
+import { instant, type RiskContext, type WindowHit } from './context.js';
+import { exhaustedBudgets, FACTORS, likelihoodLevel, overlappingChanges, targetsOf, type ChangeFacts } from './factors.js';
+import { assessImpact } from './impact.js';
+import type { Conflict, ControlResult, RiskReport } from './types.js';
+
+/**
+ * Scores one change: impact from its blast radius, likelihood from explained factor points,
+ * class from the policy's matrix; then conflicts and the controls the class requires.
+ */
+export class UnknownChangeError extends Error {
+  constructor(readonly id: string) {
+    super(`no change request ${id}`);
+    this.name = 'UnknownChangeError';
+  }
+}
+
+export function classFor(ctx: RiskContext, impact: number, likelihood: number): RiskClass {
+  return ctx.policy.risk.matrix[impact - 1]![likelihood - 1]!;
+}
+
+/** Services the change affects directly: those it names and the owners of the CIs it names. */
+function directServices(ctx: RiskContext, change: ChangeRequest): string[] {
+  const out = new Set(change.spec.services ?? []);
+  for (const c of change.spec.configurationItems ?? []) {
+    const owner = ctx.org.cis.get(c)?.doc.spec.service;
+    if (owner) out.add(owner);
+  }
+  return [...out];
+}
+
+/** Does a standard change's template cover it? The reason when it does not. */
+function templateGap(ctx: RiskContext, change: ChangeRequest): string | undefined {
+  const name = change.spec.template;
+  const template = name ? ctx.org.templates.get(name)?.doc : undefined;
+  if (!template) return name ? `template ${name} does not exist` : 'no template named';
+  const covers = template.spec.covers;
+  const service = (change.spec.services ?? []).find((s) => covers.services && !covers.services.includes(s));
+  if (service) return `template ${name} does not cover service ${service}`;
+  for (const c of change.spec.configurationItems ?? []) {
+    const cls = ctx.org.cis.get(c)?.doc.spec.class;
+    if (covers.ciClasses && cls && !covers.ciClasses.includes(cls)) return `template ${name} does not cover ${c} (${cls})`;
+  }
+  if (covers.environments && !covers.environments.includes(change.spec.environment)) return `template ${name} does not cover ${change.spec.environment}`;
+  return undefined;
+}
+
+function score(ctx: RiskContext, facts: ChangeFacts, impactLevel: number) {
+  const factors = FACTORS.map((f) => f(ctx, facts)).filter((f): f is NonNullable<typeof f> => f !== undefined);
+  const points = factors.reduce((n, f) => n + f.points, 0);
+  const level = likelihoodLevel(points, ctx.policy.likelihood.thresholds);
+  return { factors, points, level, cls: classFor(ctx, impactLevel, level) };
+}
+
+export function assessChange(ctx: RiskContext, id: string): RiskReport {
+  const located = ctx.org.changes.get(id);
+  if (!located) throw new UnknownChangeError(id);
+  const change = located.doc;
+  const start = instant(change.spec.schedule.start)!;
+  const end = instant(change.spec.schedule.end)!;
+  const services = directServices(ctx, change);
+  const nearMargin = parseDuration(ctx.policy.likelihood.factors.nearFreeze?.within ?? '0m') ?? 0;
+  const nearbyWindows = ctx.calendar.windowsFor(change, start - nearMargin, end + nearMargin);
+  const impact = assessImpact(ctx.org, ctx.graph, ctx.policy, targetsOf(change));
+
+  const declared = change.spec.type;
+  let facts: ChangeFacts = { change, type: declared, start, end, services, nearbyWindows };
+  let result = score(ctx, facts, impact.level);
+  let effectiveType: ChangeType = declared;
+  let demotion: string | undefined;
+  if (declared === 'standard') {
+    const gap = templateGap(ctx, change);
+    const max = ctx.org.templates.get(change.spec.template ?? '')?.doc.spec.maxRisk;
+    const tooRisky = max !== undefined && RISK_CLASSES.indexOf(result.cls) > RISK_CLASSES.indexOf(max);
+    if (gap || tooRisky) {
+      // Outside its pre-approved model a standard change is an ordinary normal change.
+      demotion = gap ?? `risk ${result.cls} exceeds template ${change.spec.template}'s maximum ${max}`;
+      effectiveType = 'normal';
+      facts = { ...facts, type: 'normal' };
+      result = score(ctx, facts, impact.level);
+    }
+  }
+
+  const overlapping = nearbyWindows.filter((w) => w.start < end && w.end > start);
+  const conflicts = findConflicts(ctx, facts, effectiveType, overlapping, demotion);
+  const controls = evaluateControls(ctx, facts, result.cls, effectiveType, overlapping);
+
+  return {
+    change: id,
+    ...(change.metadata.title ? { title: change.metadata.title } : {}),
+    type: declared,
+    effectiveType,
+    class: result.cls,
+    impact: { level: impact.level, scope: impact.scope, severity: impact.severity, ...(impact.decidedBy ? { decidedBy: impact.decidedBy } : {}) },
+    likelihood: { level: result.level, points: result.points },
+    factors: result.factors,
+    blastRadius: impact.blastRadius,
+    conflicts,
+    controls,
+    matrices: {
+      impact: Object.fromEntries(Object.entries(ctx.policy.impact.matrix).map(([k, v]) => [k, [...v]])),
+      risk: ctx.policy.risk.matrix.map((row) => [...row]),
+      thresholds: [...ctx.policy.likelihood.thresholds],
+    },
+    schedule: { start: change.spec.schedule.start, end: change.spec.schedule.end },
+  };
+}
+
+function freezesBlocking(windows: readonly WindowHit[], type: ChangeType): WindowHit[] {
+  return windows.filter((w) => w.kind === 'freeze' && !w.allow.includes(type));
+}
+
+function coveredByMaintenance(windows: readonly WindowHit[], start: number, end: number): boolean {
+  // The whole schedule must sit inside one occurrence, not merely touch one.
+  return windows.some((w) => w.kind === 'maintenance' && w.start <= start && w.end >= end);
+}
+
+function findConflicts(ctx: RiskContext, f: ChangeFacts, type: ChangeType, windows: WindowHit[], demotion: string | undefined): Conflict[] {
+  const out: Conflict[] = [];
+  for (const w of windows.filter((x) => x.kind === 'freeze')) {
+    if (w.allow.includes(type)) {
+      out.push({ code: 'freeze-bypass', severity: 'warning', with: w.name, message: `runs during the ${w.name} freeze, which allows ${type} changes; the bypass is recorded and needs a post-implementation review` });
+    } else {
+      out.push({ code: 'freeze', severity: 'error', with: w.name, message: `runs during the ${w.name} freeze${w.reason ? ` (${w.reason})` : ''}` });
+    }
+  }
+  for (const o of overlappingChanges(ctx, f)) {
+    out.push({ code: 'overlapping-change', severity: 'warning', with: o.id, message: `${o.id} is scheduled at the same time on ${o.shared}` });
+  }
+  if (demotion) out.push({ code: 'not-pre-approved', severity: 'warning', with: f.change.spec.template ?? '', message: `treated as a normal change: ${demotion}` });
+  return out;
+}
+
+function evaluateControls(ctx: RiskContext, f: ChangeFacts, cls: RiskClass, type: ChangeType, windows: WindowHit[]): ControlResult[] {
+  const rules = ctx.policy.controls[cls] ?? {};
+  const spec = f.change.spec;
+  const out: ControlResult[] = [];
+  const preApproved = type === 'standard';
+  for (const a of rules.approvals ?? []) {
+    if (a.count <= 0) continue;
+    const who = a.group === 'owner' ? 'the owning team' : `${a.group} (${ctx.policy.groups[a.group] ?? 'unknown group'})`;
+    out.push({
+      code: `approval:${a.group}`,
+      required: !preApproved,
+      met: preApproved,
+      detail: preApproved ? `pre-approved by template ${spec.template}` : `${a.count} approving review${a.count > 1 ? 's' : ''} from ${who} on the pull request`,
+    });
+  }
+  if (type === 'emergency' && ctx.policy.emergency) {
+    out.push({ code: `approval:${ctx.policy.emergency.approvers}`, required: true, met: false, detail: `an emergency approver (${ctx.policy.groups[ctx.policy.emergency.approvers] ?? ctx.policy.emergency.approvers}) may approve in place of the CAB; a post-implementation review is due within ${ctx.policy.emergency.reviewWithin}` });
+  }
+  if (rules.rollback && rules.rollback !== 'none') {
+    const steps = Boolean(spec.rollback?.steps?.length);
+    const tested = Boolean(spec.rollback?.tested);
+    const met = rules.rollback === 'plan' ? steps : steps && tested;
+    out.push({ code: 'rollback', required: true, met, detail: rules.rollback === 'plan' ? (steps ? 'rollback steps written' : 'rollback steps missing') : tested ? `rollback rehearsed ${spec.rollback!.tested!.at}` : 'rollback not rehearsed' });
+  }
+  if (rules.progressiveDelivery) {
+    const strategy = spec.delivery?.strategy ?? 'none';
+    out.push({ code: 'progressive-delivery', required: true, met: strategy !== 'none', detail: strategy === 'none' ? 'no staged rollout' : `${strategy}${spec.delivery?.stages?.length ? ` in ${spec.delivery.stages.length} stages` : ''}` });
+  }
+  if (rules.leadTime) {
+    const need = parseDuration(rules.leadTime) ?? 0;
+    const submitted = ctx.submittedAt?.(f.change.metadata.name);
+    const from = submitted ?? ctx.now;
+    const notice = f.start - from;
+    const known = submitted !== undefined || f.start > ctx.now;
+    out.push({
+      code: 'lead-time',
+      required: type !== 'emergency',
+      met: known ? notice >= need : false,
+      detail: known ? `${formatDuration(Math.max(0, notice))} of notice; ${rules.leadTime} required` : `submission time unknown; ${rules.leadTime} required`,
+    });
+  }
+  if (rules.maintenanceWindow) {
+    const inside = coveredByMaintenance(windows, f.start, f.end);
+    out.push({ code: 'maintenance-window', required: type !== 'emergency', met: inside, detail: inside ? 'inside a maintenance window' : 'not inside a maintenance window' });
+  }
+  if (rules.premortem) out.push({ code: 'premortem', required: true, met: Boolean(spec.premortem?.length), detail: spec.premortem?.length ? `${spec.premortem.length} risks with mitigations` : 'no pre-mortem' });
+  if (rules.verification) out.push({ code: 'verification', required: true, met: Boolean(spec.verification?.length), detail: spec.verification?.length ? `${spec.verification.length} pieces of evidence` : 'no verification evidence' });
+
+  const blocks = ctx.policy.errorBudget?.blocks ?? [];
+  if (blocks.includes(type)) {
+    const spent = exhaustedBudgets(ctx, f.services);
+    out.push({ code: 'error-budget', required: true, met: spent.length === 0, detail: spent.length ? `blocked: error budget spent on ${spent.map((s) => s.slo).join(', ')}` : 'error budgets hold' });
+  }
+  const blocking = freezesBlocking(windows, type);
+  out.push({ code: 'freeze', required: true, met: blocking.length === 0, detail: blocking.length ? `inside ${blocking.map((w) => w.name).join(', ')}` : 'no freeze applies' });
+  return out;
+}

@@ -1,0 +1,218 @@
+import { formatDuration, parseDuration } from '../duration.js';
+import { ciId, serviceId } from '../graph.js';
+import type { ChangeRequest, ChangeType } from '../model.js';
+import { instant, type RiskContext, type WindowHit } from './context.js';
+import type { RiskFactor } from './types.js';
+
+/**
+ * Likelihood factors. Each one reads the policy's points for itself and returns a factor with
+ * its reason, or nothing when it does not apply. Adding a factor can only add points, which is
+ * what keeps likelihood monotone.
+ */
+export interface ChangeFacts {
+  change: ChangeRequest;
+  type: ChangeType;
+  start: number;
+  end: number;
+  /** Services the change names, plus the owning services of the CIs it names. */
+  services: string[];
+  /** Window occurrences near the schedule (within the near-freeze margin). */
+  nearbyWindows: WindowHit[];
+}
+
+type Factor = (ctx: RiskContext, f: ChangeFacts) => RiskFactor | undefined;
+
+const changeType: Factor = (ctx, f) => {
+  const points = ctx.policy.likelihood.factors.changeType[f.type];
+  return { code: 'change-type', points, reason: `${f.type} change` };
+};
+
+const environment: Factor = (ctx, f) => {
+  const table = ctx.policy.likelihood.factors.environment;
+  const points = table?.[f.change.spec.environment];
+  if (points === undefined || points === 0) return undefined;
+  return { code: 'environment', points, reason: `deploys to ${f.change.spec.environment}` };
+};
+
+const rollback: Factor = (ctx, f) => {
+  const p = ctx.policy.likelihood.factors;
+  const rb = f.change.spec.rollback;
+  if (!rb || !(rb.steps?.length)) {
+    return p.rollbackMissing ? { code: 'rollback-missing', points: p.rollbackMissing, reason: 'no rollback steps: a failure cannot be undone by plan' } : undefined;
+  }
+  if (!rb.tested) {
+    return p.rollbackUntested ? { code: 'rollback-untested', points: p.rollbackUntested, reason: 'the rollback has never been rehearsed' } : undefined;
+  }
+  return undefined;
+};
+
+const progressiveDelivery: Factor = (ctx, f) => {
+  const rule = ctx.policy.likelihood.factors.noProgressiveDelivery;
+  if (!rule) return undefined;
+  const strategy = f.change.spec.delivery?.strategy ?? 'none';
+  if (strategy !== 'none') return undefined;
+  const critical = f.services.filter((s) => {
+    const tier = ctx.org.services.get(s)?.doc.spec.tier;
+    return tier !== undefined && (rule.tiers as number[]).includes(tier);
+  });
+  if (!critical.length) return undefined;
+  return { code: 'no-progressive-delivery', points: rule.points, reason: `all at once on tier ${rule.tiers.join('/')} service${critical.length > 1 ? 's' : ''} ${critical.join(', ')}` };
+};
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function localClock(ms: number, timeZone: string): { day: string; minutes: number } {
+  let fmt = formatters.get(timeZone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    formatters.set(timeZone, fmt);
+  }
+  let day = '';
+  let hour = 0;
+  let minute = 0;
+  for (const p of fmt.formatToParts(ms)) {
+    if (p.type === 'weekday') day = p.value.slice(0, 2).toUpperCase();
+    else if (p.type === 'hour') hour = Number(p.value);
+    else if (p.type === 'minute') minute = Number(p.value);
+  }
+  return { day, minutes: hour * 60 + minute };
+}
+
+function clockMinutes(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+}
+
+/** True when any minute of [start, end) falls in the peak hours (checked minute by minute, capped at two weeks). */
+export function overlapsPeak(start: number, end: number, peak: { timeZone: string; days: string[]; from: string; to: string }): string | undefined {
+  const from = clockMinutes(peak.from);
+  const to = clockMinutes(peak.to);
+  const limit = Math.min(end, start + 14 * 86_400_000);
+  for (let t = start; t < limit; t += 60_000) {
+    const { day, minutes } = localClock(t, peak.timeZone);
+    if (!peak.days.includes(day)) continue;
+    const inside = from <= to ? minutes >= from && minutes < to : minutes >= from || minutes < to;
+    if (inside) return `${day} ${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+  }
+  return undefined;
+}
+
+const peakHours: Factor = (ctx, f) => {
+  const peak = ctx.policy.likelihood.factors.peakHours;
+  if (!peak) return undefined;
+  const hit = overlapsPeak(f.start, f.end, peak);
+  if (!hit) return undefined;
+  return { code: 'peak-hours', points: peak.points, reason: `runs into peak hours (${peak.from}–${peak.to} ${peak.timeZone}, first at ${hit})` };
+};
+
+const nearFreeze: Factor = (ctx, f) => {
+  const rule = ctx.policy.likelihood.factors.nearFreeze;
+  const margin = rule ? parseDuration(rule.within) : undefined;
+  if (!rule || margin === undefined) return undefined;
+  // Overlap is a conflict, not a likelihood factor; this is the approach to a freeze, when
+  // teams rush work in and on-call is thin.
+  const near = f.nearbyWindows.find((w) => w.kind === 'freeze' && !(w.start < f.end && w.end > f.start) && (Math.abs(w.start - f.end) <= margin || Math.abs(f.start - w.end) <= margin));
+  if (!near) return undefined;
+  return { code: 'near-freeze', points: rule.points, reason: `within ${rule.within} of the ${near.name} freeze` };
+};
+
+const shortNotice: Factor = (ctx, f) => {
+  const rule = ctx.policy.likelihood.factors.shortNotice;
+  const within = rule ? parseDuration(rule.within) : undefined;
+  if (!rule || within === undefined) return undefined;
+  const submitted = ctx.submittedAt?.(f.change.metadata.name);
+  // Without a submission time, the notice is measured from now, which only says something
+  // about changes that have not started yet.
+  const from = submitted ?? (f.start > ctx.now ? ctx.now : undefined);
+  if (from === undefined) return undefined;
+  const notice = f.start - from;
+  if (notice >= within) return undefined;
+  return { code: 'short-notice', points: rule.points, reason: `${formatDuration(Math.max(0, notice))} of notice, less than ${rule.within}${submitted === undefined ? ' (measured from now)' : ''}` };
+};
+
+/** Services whose latest SLO snapshot shows the error budget spent. */
+export function exhaustedBudgets(ctx: RiskContext, services: readonly string[]): { service: string; slo: string; remaining: number }[] {
+  const at = ctx.policy.errorBudget?.exhaustedAt ?? 0;
+  const out: { service: string; slo: string; remaining: number }[] = [];
+  for (const [name, { doc }] of ctx.org.slos) {
+    const remaining = doc.status?.errorBudgetRemaining;
+    if (remaining !== undefined && remaining <= at && services.includes(doc.spec.service)) out.push({ service: doc.spec.service, slo: name, remaining });
+  }
+  return out;
+}
+
+const errorBudget: Factor = (ctx, f) => {
+  const points = ctx.policy.likelihood.factors.errorBudgetExhausted;
+  if (!points) return undefined;
+  const spent = exhaustedBudgets(ctx, f.services);
+  if (!spent.length) return undefined;
+  return { code: 'error-budget-exhausted', points, reason: `error budget spent: ${spent.map((s) => `${s.slo} (${Math.round(s.remaining * 100)}% left)`).join(', ')}` };
+};
+
+const recentFailures: Factor = (ctx, f) => {
+  const rule = ctx.policy.likelihood.factors.recentFailureRate;
+  const window = rule ? parseDuration(rule.window) : undefined;
+  if (!rule || window === undefined) return undefined;
+  let implemented = 0;
+  let failed = 0;
+  for (const { doc } of ctx.org.changes.values()) {
+    if (doc.metadata.name === f.change.metadata.name) continue;
+    const outcome = doc.status?.outcome;
+    const at = instant(outcome?.implementedAt);
+    if (!outcome || at === undefined || at >= f.start || at < f.start - window) continue;
+    if (!(doc.spec.services ?? []).some((s) => f.services.includes(s))) continue;
+    implemented++;
+    if (outcome.result === 'failed' || outcome.result === 'rolled-back') failed++;
+  }
+  if (implemented === 0 || failed / implemented <= rule.above) return undefined;
+  return { code: 'recent-failure-rate', points: rule.points, reason: `${failed} of ${implemented} recent changes to these services failed (over ${Math.round(rule.above * 100)}% in ${rule.window})` };
+};
+
+/** Other open changes whose schedules overlap this one on the same or directly related targets. */
+export function overlappingChanges(ctx: RiskContext, f: ChangeFacts): { id: string; shared: string }[] {
+  const mine = targetsOf(f.change);
+  const near = new Set(mine);
+  for (const t of mine) {
+    for (const e of ctx.graph.out.get(t) ?? []) near.add(e.to);
+    for (const e of ctx.graph.in.get(t) ?? []) near.add(e.from);
+  }
+  const out: { id: string; shared: string }[] = [];
+  for (const { doc } of ctx.org.changes.values()) {
+    if (doc.metadata.name === f.change.metadata.name) continue;
+    const phase = doc.status?.phase ?? 'submitted';
+    if (phase === 'cancelled' || phase === 'completed' || phase === 'draft') continue;
+    const s = instant(doc.spec.schedule.start);
+    const e = instant(doc.spec.schedule.end);
+    if (s === undefined || e === undefined || !(s < f.end && e > f.start)) continue;
+    const shared = targetsOf(doc).find((t) => near.has(t));
+    if (shared) out.push({ id: doc.metadata.name, shared });
+  }
+  return out.sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+export function targetsOf(change: ChangeRequest): string[] {
+  return [...(change.spec.services ?? []).map(serviceId), ...(change.spec.configurationItems ?? []).map(ciId)];
+}
+
+const overlapping: Factor = (ctx, f) => {
+  const points = ctx.policy.likelihood.factors.overlappingChanges;
+  if (!points) return undefined;
+  const others = overlappingChanges(ctx, f);
+  if (!others.length) return undefined;
+  return { code: 'overlapping-changes', points, reason: `overlaps ${others.map((o) => `${o.id} on ${o.shared}`).join(', ')}` };
+};
+
+const largeDiff: Factor = (ctx, f) => {
+  const rule = ctx.policy.likelihood.factors.largeDiff;
+  const diff = f.change.spec.diff;
+  if (!rule || !diff) return undefined;
+  const lines = (diff.additions ?? 0) + (diff.deletions ?? 0);
+  if (lines <= rule.lines) return undefined;
+  return { code: 'large-diff', points: rule.points, reason: `${lines} changed lines, over ${rule.lines}` };
+};
+
+export const FACTORS: readonly Factor[] = [changeType, environment, rollback, progressiveDelivery, peakHours, nearFreeze, shortNotice, errorBudget, recentFailures, overlapping, largeDiff];
+
+export function likelihoodLevel(points: number, thresholds: readonly number[]): number {
+  return 1 + thresholds.filter((t) => points >= t).length;
+}

@@ -1,0 +1,57 @@
+import { ciId, dependents, serviceId, type Graph } from '../graph.js';
+import { EXPOSURES, type Exposure, type PolicySpec } from '../model.js';
+import type { Organisation } from '../organisation.js';
+import type { BlastRadiusEntry } from './types.js';
+
+/**
+ * Impact = matrix[scope][severity] over the blast radius: the services and CIs a change touches
+ * and everything that depends on them, transitively. The widest, most severe impacted service
+ * decides; CIs carry impact only through the services that depend on them.
+ */
+export interface ImpactResult {
+  level: number;
+  scope: Exposure;
+  severity: number;
+  /** The service that set the level, e.g. `service:payments-api`. */
+  decidedBy?: string;
+  blastRadius: BlastRadiusEntry[];
+}
+
+export function changeTargets(services: readonly string[] = [], cis: readonly string[] = []): string[] {
+  return [...services.map(serviceId), ...cis.map(ciId)];
+}
+
+export function impactLevel(policy: PolicySpec, exposure: Exposure, tier: number): number {
+  const row = policy.impact.matrix[exposure];
+  return row?.[tier - 1] ?? 1;
+}
+
+export function assessImpact(org: Organisation, graph: Graph, policy: PolicySpec, targets: readonly string[]): ImpactResult {
+  const reached = dependents(graph, targets);
+  const blastRadius: BlastRadiusEntry[] = [];
+  let best: { level: number; scope: Exposure; severity: number; ref: string } | undefined;
+  for (const r of reached.values()) {
+    const node = graph.nodes.get(r.id)!;
+    const entry: BlastRadiusEntry = { ref: r.id, path: r.path, direct: r.distance === 0 };
+    if (node.kind === 'service') {
+      const svc = org.services.get(node.name)?.doc;
+      if (svc) {
+        entry.tier = svc.spec.tier;
+        entry.exposure = svc.spec.exposure;
+        const level = impactLevel(policy, svc.spec.exposure, svc.spec.tier);
+        if (
+          !best ||
+          level > best.level ||
+          (level === best.level && (svc.spec.tier < best.severity || (svc.spec.tier === best.severity && EXPOSURES.indexOf(svc.spec.exposure) < EXPOSURES.indexOf(best.scope))))
+        ) {
+          best = { level, scope: svc.spec.exposure, severity: svc.spec.tier, ref: r.id };
+        }
+      }
+    }
+    blastRadius.push(entry);
+  }
+  // Direct targets first, then by distance, then by name: the order a reviewer reads in.
+  blastRadius.sort((a, b) => Number(b.direct) - Number(a.direct) || a.path.length - b.path.length || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
+  if (!best) return { level: impactLevel(policy, 'team', 4), scope: 'team', severity: 4, blastRadius };
+  return { level: best.level, scope: best.scope, severity: best.severity, decidedBy: best.ref, blastRadius };
+}

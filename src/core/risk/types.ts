@@ -1,0 +1,58 @@
+import type { ChangeType, RiskClass } from '../model.js';
+
+/**
+ * A change's risk assessment: the JSON contract of `opsledger risk` (DESIGN.md). Every number
+ * is explained: each factor carries its points and reason, the blast radius its paths.
+ */
+export interface RiskFactor {
+  code: string;
+  points: number;
+  reason: string;
+}
+
+export interface BlastRadiusEntry {
+  /** `service:x` or `ci:y`. */
+  ref: string;
+  tier?: number;
+  exposure?: string;
+  /** From a node the change touches to this one, e.g. ["ci:payments-db", "service:payments-api"]. */
+  path: string[];
+  /** True for the services and CIs the change names itself. */
+  direct: boolean;
+}
+
+export interface Conflict {
+  code: string;
+  message: string;
+  /** What it conflicts with: a window name or a change id. */
+  with: string;
+  severity: 'error' | 'warning';
+}
+
+export interface ControlResult {
+  code: string;
+  required: boolean;
+  met: boolean;
+  detail: string;
+}
+
+export interface RiskReport {
+  change: string;
+  title?: string;
+  type: ChangeType;
+  /** The type the change is treated as (a standard change outside its template is normal). */
+  effectiveType: ChangeType;
+  class: RiskClass;
+  impact: { level: number; scope: string; severity: number; decidedBy?: string };
+  likelihood: { level: number; points: number };
+  factors: RiskFactor[];
+  blastRadius: BlastRadiusEntry[];
+  conflicts: Conflict[];
+  controls: ControlResult[];
+  matrices: {
+    impact: Record<string, number[]>;
+    risk: string[][];
+    thresholds: number[];
+  };
+  schedule: { start: string; end: string };
+}
