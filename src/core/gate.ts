@@ -1,0 +1,91 @@
+import type { ApprovalDecision } from './approvals.js';
+import type { ChangeRequest } from './model.js';
+import type { WindowHit } from './risk/context.js';
+import type { RiskReport } from './risk/types.js';
+
+/**
+ * The deploy gate's decision: may this change be implemented now? Every check is listed with
+ * its reason; the deploy is allowed only when every check passes. Anything unknown counts as a
+ * failure, so the gate fails closed.
+ */
+export interface GateCheck {
+  code: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface GateDecision {
+  allowed: boolean;
+  change: string;
+  at: string;
+  checks: GateCheck[];
+}
+
+export interface GateInput {
+  changeId: string;
+  at: number;
+  /** The change as it is on the default branch; undefined when it is not there. */
+  change?: ChangeRequest;
+  /** The environment the pipeline deploys to, when it says. */
+  environment?: string;
+  /** The pull request that introduced the change, and whether it is merged into the default branch. */
+  pullRequest?: { number: number; merged: boolean; url?: string };
+  approvals?: ApprovalDecision;
+  risk?: RiskReport;
+  /** Window occurrences applying to the change that cover `at`. */
+  windowsNow?: WindowHit[];
+  /** Failures met on the way (GitHub unreachable, malformed answers): each denies. */
+  errors?: { code: string; detail: string }[];
+}
+
+const PLAN_CONTROLS = new Set(['rollback', 'progressive-delivery', 'premortem', 'verification', 'error-budget']);
+
+export function decideGate(input: GateInput): GateDecision {
+  const checks: GateCheck[] = [];
+  const check = (code: string, ok: boolean, detail: string) => checks.push({ code, ok, detail });
+  const at = new Date(input.at).toISOString();
+
+  for (const e of input.errors ?? []) check(e.code, false, e.detail);
+
+  const change = input.change;
+  check('change-exists', Boolean(change), change ? `${input.changeId} is on the default branch` : `${input.changeId} is not on the default branch`);
+  if (change) {
+    const phase = change.status?.phase;
+    const closed = phase === 'cancelled' || phase === 'completed';
+    check('phase', !closed, closed ? `the change is ${phase}` : `phase ${phase ?? 'unset'}`);
+    if (input.environment !== undefined) {
+      const same = input.environment === change.spec.environment;
+      check('environment', same, same ? `deploys to ${change.spec.environment}` : `the change is for ${change.spec.environment}, not ${input.environment}`);
+    }
+    const start = Date.parse(change.spec.schedule.start);
+    const end = Date.parse(change.spec.schedule.end);
+    const open = input.at >= start && input.at < end;
+    check('schedule', open, open ? `inside the scheduled window ${change.spec.schedule.start} – ${change.spec.schedule.end}` : `outside the scheduled window ${change.spec.schedule.start} – ${change.spec.schedule.end}`);
+  }
+
+  const pr = input.pullRequest;
+  check('merged', Boolean(pr?.merged), pr ? (pr.merged ? `merged in #${pr.number}` : `#${pr.number} is not merged into the default branch`) : 'no pull request introduced the change');
+
+  const approvals = input.approvals;
+  if (!approvals) check('approvals', false, 'approvals could not be established');
+  else {
+    const missing = approvals.requirements.filter((r) => !r.met).map((r) => `${r.count - r.approvers.length} from ${r.group}`);
+    check('approvals', approvals.met, approvals.met ? `approved by ${approvals.requirements.map((r) => `${r.group}: ${r.approvers.join(', ') || '—'}`).join('; ')}` : `missing ${missing.join(', ')}`);
+  }
+
+  const risk = input.risk;
+  if (!risk) check('risk', false, 'the change could not be scored');
+  else {
+    const type = risk.effectiveType;
+    const freezes = (input.windowsNow ?? []).filter((w) => w.kind === 'freeze');
+    const blocking = freezes.filter((w) => !w.allow.includes(type));
+    const bypass = freezes.filter((w) => w.allow.includes(type));
+    check(
+      'freeze',
+      blocking.length === 0,
+      blocking.length ? `frozen: ${blocking.map((w) => `${w.name}${w.reason ? ` (${w.reason})` : ''}`).join(', ')}` : bypass.length ? `${type} change allowed through ${bypass.map((w) => w.name).join(', ')}; post-implementation review required` : 'no freeze now',
+    );
+    for (const c of risk.controls) if (PLAN_CONTROLS.has(c.code) && c.required) check(c.code, c.met, c.detail);
+  }
+  return { allowed: checks.every((c) => c.ok), change: input.changeId, at, checks };
+}
