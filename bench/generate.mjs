@@ -160,7 +160,7 @@ function flowList(items, flow = true) {
 function titleCase(name) {
   return name
     .split('-')
-    .map((w) => (['api', 'sms', 'fx', 'kyc', 'eta', 'sku', 'bff', 'ml', 'tls', 'db'].includes(w) ? w.toUpperCase() : w[0].toUpperCase() + w.slice(1)))
+    .map((w) => (['api', 'sms', 'fx', 'kyc', 'eta', 'sku', 'bff', 'ml', 'tls', 'db', 'lb', 'fn', 'dns', 'vpc', 'san', 'k8s'].includes(w) ? w.toUpperCase() : w[0].toUpperCase() + w.slice(1)))
     .join(' ');
 }
 
