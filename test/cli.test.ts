@@ -28,7 +28,7 @@ describe('validate: paths and discovery', () => {
   });
 
   it('reports a file that cannot be read', () => {
-    const r = analyzeOnDisk('teams/vanished.yaml', join(tmpdir(), 'opsledger-no-such-file.yaml'), schemaRegistry());
+    const r = analyzeOnDisk('teams/vanished.yaml', join(tmpdir(), 'opsledger-no-such-file.yaml'), schemaRegistry(), 1024);
     expect(r.analysis.diagnostics.map((d) => [d.code, d.file, d.line])).toEqual([['file.unreadable', 'teams/vanished.yaml', 1]]);
   });
 

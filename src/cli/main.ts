@@ -3,6 +3,8 @@ import { validateCommand } from './commands/validate.js';
 import { startCommand } from './commands/start.js';
 import { explainCommand } from './commands/explain.js';
 import { impactCommand } from './commands/impact.js';
+import { riskCommand } from './commands/risk.js';
+import { calendarCommand } from './commands/calendar.js';
 import { UsageError, type CommandContext } from './context.js';
 
 /**
@@ -47,6 +49,32 @@ const COMMANDS: Record<string, CommandSpec> = {
     usage: 'opsledger impact <service:name|ci:name>... [--format text|json]',
     options: { ...COMMON, format: { type: 'string', short: 'f' } },
     run: impactCommand,
+  },
+  risk: {
+    summary: "score changes: impact x likelihood with every factor explained, blast radius, conflicts, controls",
+    usage: 'opsledger risk <CR-id>... [--open] [--format text|json|markdown] [--at T]',
+    options: { ...COMMON, format: { type: 'string', short: 'f' }, at: { type: 'string' }, open: { type: 'boolean' } },
+    run: riskCommand,
+  },
+  calendar: {
+    summary: 'the change calendar: open or closed now, the next transition, occurrences, .ics export; import argocd|gitlab',
+    usage: 'opsledger calendar [--at T] [--from T --to T] [--service S]... [--env E] [--change CR-id] [--ics FILE [--with-changes]] [--format text|json]\n       opsledger calendar import argocd|gitlab FILE... [--out FILE] [--since T] [--name NAME] [--env E]',
+    options: {
+      ...COMMON,
+      format: { type: 'string', short: 'f' },
+      at: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      service: { type: 'string', multiple: true },
+      env: { type: 'string' },
+      change: { type: 'string' },
+      ics: { type: 'string' },
+      'with-changes': { type: 'boolean' },
+      out: { type: 'string' },
+      since: { type: 'string' },
+      name: { type: 'string' },
+    },
+    run: calendarCommand,
   },
   start: {
     summary: 'the main job on this organisation: validate and summarise',

@@ -1,27 +1,58 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { analyzeFile, type AnalyzeOptions, type FileAnalysis } from '../../core/analyze.js';
+import type { Diagnostic } from '../../core/diagnostics.js';
 import type { SchemaRegistry } from '../../core/schema/registry.js';
+
+export interface FileStat {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
 
 export interface DiskAnalysis {
   analysis: FileAnalysis;
-  /** Content hash (git's blob form), the cache key. */
-  hash: string;
+  /** What the file looked like when it was read: the cache key. */
+  stat?: FileStat;
 }
 
-export function blobHash(bytes: Uint8Array): string {
-  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+function problem(rel: string, code: string, message: string): FileAnalysis {
+  const d: Diagnostic = { file: rel, line: 1, column: 1, severity: 'error', code, message, pointer: '' };
+  return { file: rel, documents: [], diagnostics: [d] };
 }
 
-export function analyzeOnDisk(rel: string, abs: string, registry: SchemaRegistry, options: AnalyzeOptions = {}): DiskAnalysis {
-  let bytes: Uint8Array;
+/**
+ * Reads a file through one descriptor: the size is checked from fstat before any byte is read,
+ * so an oversized (or endless) file costs nothing, and the same fstat feeds the cache.
+ */
+export function readBounded(abs: string, maxBytes: number): { bytes: Buffer; stat: FileStat } | { tooLarge: number } | { error: true } {
+  let fd: number;
   try {
-    bytes = readFileSync(abs);
+    fd = openSync(abs, 'r');
   } catch {
-    return {
-      hash: '',
-      analysis: { file: rel, documents: [], diagnostics: [{ file: rel, line: 1, column: 1, severity: 'error', code: 'file.unreadable', message: 'the file cannot be read', pointer: '' }] },
-    };
+    return { error: true };
   }
-  return { analysis: analyzeFile(rel, bytes, registry, options), hash: blobHash(bytes) };
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { error: true };
+    if (st.size > maxBytes) return { tooLarge: st.size };
+    const bytes = Buffer.allocUnsafe(st.size);
+    let read = 0;
+    while (read < st.size) {
+      const n = readSync(fd, bytes, read, st.size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return { bytes: read === st.size ? bytes : bytes.subarray(0, read), stat: { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino } };
+  } catch {
+    return { error: true };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function analyzeOnDisk(rel: string, abs: string, registry: SchemaRegistry, maxBytes: number, options: AnalyzeOptions = {}): DiskAnalysis {
+  const r = readBounded(abs, maxBytes);
+  if ('error' in r) return { analysis: problem(rel, 'file.unreadable', 'the file cannot be read') };
+  if ('tooLarge' in r) return { analysis: problem(rel, 'file.too-large', `the file is ${r.tooLarge} bytes, over the ${maxBytes}-byte limit for one YAML file`) };
+  return { analysis: analyzeFile(rel, r.bytes, registry, options), stat: r.stat };
 }

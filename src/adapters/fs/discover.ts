@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../../core/diagnostics.js';
 
@@ -15,9 +15,6 @@ export interface DiscoveredFile {
   /** Repo-relative path with forward slashes. */
   rel: string;
   abs: string;
-  size: number;
-  mtimeMs: number;
-  ino: number;
 }
 
 export interface Discovery {
@@ -39,28 +36,58 @@ function fileDiagnostic(rel: string, code: string, message: string): Diagnostic 
 }
 
 /**
- * Lists the YAML files under `paths` (default: the data folders that exist), refusing files
- * over the size cap and symlinks that lead out of the repository. Symlinked folders are not
- * followed, which also rules out loops.
+ * Lists the YAML files under `paths` (default: the data folders that exist), refusing symlinks
+ * that lead out of the repository. Symlinked folders are not followed, which also rules out
+ * loops. Directory entries carry their type, so regular files cost no stat call here; sizes
+ * are checked when a file is opened (see read-bounded.ts).
  */
-export function discover(root: string, paths?: readonly string[], maxBytes = DEFAULT_MAX_FILE_BYTES): Discovery {
+export function discover(root: string, paths?: readonly string[]): Discovery {
   const realRoot = realpathSync(root);
   const files: DiscoveredFile[] = [];
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
 
-  const addFile = (abs: string, st: Stats) => {
+  const addFile = (abs: string) => {
     const rel = toRel(root, abs);
     if (seen.has(rel)) return;
     seen.add(rel);
-    if (st.size > maxBytes) {
-      diagnostics.push(fileDiagnostic(rel, 'file.too-large', `the file is ${st.size} bytes, over the ${maxBytes}-byte limit for one YAML file`));
-      return;
-    }
-    files.push({ rel, abs, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });
+    files.push({ rel, abs });
   };
 
-  const visit = (abs: string, explicit: boolean) => {
+  const symlink = (abs: string, name: string) => {
+    let target: string;
+    try {
+      target = realpathSync(abs);
+    } catch {
+      if (YAML_FILE.test(name)) diagnostics.push(fileDiagnostic(toRel(root, abs), 'file.symlink-broken', 'the symbolic link points nowhere'));
+      return;
+    }
+    if (!inside(realRoot, target)) {
+      diagnostics.push(fileDiagnostic(toRel(root, abs), 'file.symlink-escape', 'the symbolic link leads outside the repository; it is not read'));
+      return;
+    }
+    if (YAML_FILE.test(name) && statSync(target).isFile()) addFile(abs);
+  };
+
+  const walk = (dir: string) => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      diagnostics.push(fileDiagnostic(toRel(root, dir), 'file.unreadable', 'the folder cannot be read'));
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const abs = join(dir, e.name);
+      if (e.isSymbolicLink()) symlink(abs, e.name);
+      else if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(abs);
+      } else if (e.isFile() && YAML_FILE.test(e.name)) addFile(abs);
+    }
+  };
+
+  const visitExplicit = (abs: string) => {
     let st: Stats;
     try {
       st = lstatSync(abs);
@@ -68,36 +95,9 @@ export function discover(root: string, paths?: readonly string[], maxBytes = DEF
       return;
     }
     const name = abs.slice(abs.lastIndexOf(sep) + 1);
-    if (st.isSymbolicLink()) {
-      let target: string;
-      try {
-        target = realpathSync(abs);
-      } catch {
-        if (YAML_FILE.test(name)) diagnostics.push(fileDiagnostic(toRel(root, abs), 'file.symlink-broken', 'the symbolic link points nowhere'));
-        return;
-      }
-      if (!inside(realRoot, target)) {
-        diagnostics.push(fileDiagnostic(toRel(root, abs), 'file.symlink-escape', 'the symbolic link leads outside the repository; it is not read'));
-        return;
-      }
-      const targetStat = statSync(target);
-      if (targetStat.isFile() && YAML_FILE.test(name)) addFile(abs, targetStat);
-      return;
-    }
-    if (st.isDirectory()) {
-      if (!explicit && (SKIP_DIRS.has(name) || name.startsWith('.'))) return;
-      let entries: string[];
-      try {
-        entries = readdirSync(abs);
-      } catch {
-        diagnostics.push(fileDiagnostic(toRel(root, abs), 'file.unreadable', 'the folder cannot be read'));
-        return;
-      }
-      entries.sort();
-      for (const e of entries) visit(join(abs, e), false);
-      return;
-    }
-    if (st.isFile() && (explicit || YAML_FILE.test(name))) addFile(abs, st);
+    if (st.isSymbolicLink()) symlink(abs, name);
+    else if (st.isDirectory()) walk(abs);
+    else if (st.isFile()) addFile(abs);
   };
 
   const targets = paths && paths.length ? paths : DATA_FOLDERS.filter((d) => existsSync(join(root, d)));
@@ -111,7 +111,7 @@ export function discover(root: string, paths?: readonly string[], maxBytes = DEF
       diagnostics.push(fileDiagnostic(toRel(root, abs), 'file.not-found', 'no such file or folder'));
       continue;
     }
-    visit(abs, true);
+    visitExplicit(abs);
   }
   files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   return { files, diagnostics };

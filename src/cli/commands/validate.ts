@@ -4,6 +4,7 @@ import { exitCodeFor, summarize, compareDiagnostics } from '../../core/diagnosti
 import { validateRepository, type ValidationResult } from '../../core/validate.js';
 import { DATA_FOLDERS } from '../../adapters/fs/discover.js';
 import { loadRepository, type LoadedRepository } from '../../adapters/fs/load-repository.js';
+import type { CachedResult } from '../../adapters/fs/cache.js';
 import { changedFilesSince, GitRefError } from '../../adapters/git/changed-files.js';
 import { getReporter, REPORTER_NAMES } from '../../report/index.js';
 import { renderValidation } from '../render.js';
@@ -27,24 +28,31 @@ export async function runValidation(
     ...(options.threads ? { threads: options.threads } : {}),
     ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),
   });
+  let full: CachedResult | undefined = repo.unchanged;
+  if (!full) {
+    const result = validateRepository(repo.analyses, { source: repo.source });
+    const diagnostics = [...result.diagnostics, ...repo.discoveryDiagnostics].sort(compareDiagnostics);
+    const documentsByFile = Object.fromEntries(repo.analyses.map((a) => [a.file, a.documents.length]));
+    const files = repo.analyses.length + new Set(repo.discoveryDiagnostics.map((d) => d.file)).size;
+    full = { diagnostics, summary: summarize(diagnostics, files, result.summary.documents), documentsByFile };
+    await repo.remember(full);
+  }
+
   let only: Set<string> | undefined;
+  const known = [...Object.keys(full.documentsByFile), ...repo.discoveryDiagnostics.map((d) => d.file)];
   if (explicit.length) {
     const prefixes = explicit.map((p) => p.replace(/\/+$/, ''));
-    only = new Set(repo.files.map((f) => f.rel).filter((rel) => prefixes.some((p) => p === '.' || rel === p || rel.startsWith(p + '/'))));
-    for (const d of repo.discoveryDiagnostics) if (prefixes.some((p) => d.file === p || d.file.startsWith(p + '/'))) only.add(d.file);
+    only = new Set(known.filter((rel) => prefixes.some((p) => p === '.' || rel === p || rel.startsWith(p + '/'))));
   }
   if (options.changedSince) {
     const changed = await changedFilesSince(root, options.changedSince);
-    only = new Set([...(only ?? [...repo.files.map((f) => f.rel), ...repo.discoveryDiagnostics.map((d) => d.file)])].filter((f) => changed.has(f)));
+    only = new Set([...(only ?? known)].filter((f) => changed.has(f)));
   }
-  const result = validateRepository(repo.analyses, { source: repo.source, ...(only ? { only } : {}) });
-  const discovery = repo.discoveryDiagnostics.filter((d) => !only || only.has(d.file));
-  if (discovery.length) {
-    const diagnostics = [...result.diagnostics, ...discovery].sort(compareDiagnostics);
-    const files = result.summary.files + new Set(discovery.map((d) => d.file)).size;
-    return { repo, result: { diagnostics, summary: summarize(diagnostics, files, result.summary.documents) } };
-  }
-  return { repo, result };
+  if (!only) return { repo, result: { diagnostics: full.diagnostics, summary: full.summary } };
+  const kept = only;
+  const diagnostics = full.diagnostics.filter((d) => kept.has(d.file));
+  const documents = [...kept].reduce((n, f) => n + (full.documentsByFile[f] ?? 0), 0);
+  return { repo, result: { diagnostics, summary: summarize(diagnostics, kept.size, documents) } };
 }
 
 export async function validateCommand(ctx: CommandContext, values: Record<string, unknown>, positionals: string[]): Promise<number> {

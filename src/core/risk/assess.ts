@@ -1,7 +1,7 @@
 import { formatDuration, parseDuration } from '../duration.js';
 import { RISK_CLASSES, type ChangeRequest, type ChangeType, type RiskClass } from '../model.js';
 import { instant, type RiskContext, type WindowHit } from './context.js';
-import { exhaustedBudgets, FACTORS, likelihoodLevel, overlappingChanges, targetsOf, type ChangeFacts } from './factors.js';
+import { exhaustedBudgets, FACTORS, likelihoodLevel, overlappingChanges, submissionTime, targetsOf, type ChangeFacts } from './factors.js';
 import { assessImpact } from './impact.js';
 import type { Conflict, ControlResult, RiskReport } from './types.js';
 
@@ -14,6 +14,10 @@ export class UnknownChangeError extends Error {
     super(`no change request ${id}`);
     this.name = 'UnknownChangeError';
   }
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 export function classFor(ctx: RiskContext, impact: number, likelihood: number): RiskClass {
@@ -162,7 +166,7 @@ function evaluateControls(ctx: RiskContext, f: ChangeFacts, cls: RiskClass, type
   }
   if (rules.leadTime) {
     const need = parseDuration(rules.leadTime) ?? 0;
-    const submitted = ctx.submittedAt?.(f.change.metadata.name);
+    const submitted = submissionTime(ctx, f);
     const from = submitted ?? ctx.now;
     const notice = f.start - from;
     const known = submitted !== undefined || f.start > ctx.now;
@@ -177,8 +181,8 @@ function evaluateControls(ctx: RiskContext, f: ChangeFacts, cls: RiskClass, type
     const inside = coveredByMaintenance(windows, f.start, f.end);
     out.push({ code: 'maintenance-window', required: type !== 'emergency', met: inside, detail: inside ? 'inside a maintenance window' : 'not inside a maintenance window' });
   }
-  if (rules.premortem) out.push({ code: 'premortem', required: true, met: Boolean(spec.premortem?.length), detail: spec.premortem?.length ? `${spec.premortem.length} risks with mitigations` : 'no pre-mortem' });
-  if (rules.verification) out.push({ code: 'verification', required: true, met: Boolean(spec.verification?.length), detail: spec.verification?.length ? `${spec.verification.length} pieces of evidence` : 'no verification evidence' });
+  if (rules.premortem) out.push({ code: 'premortem', required: true, met: Boolean(spec.premortem?.length), detail: spec.premortem?.length ? `${plural(spec.premortem.length, 'risk')} with mitigations` : 'no pre-mortem' });
+  if (rules.verification) out.push({ code: 'verification', required: true, met: Boolean(spec.verification?.length), detail: spec.verification?.length ? `${plural(spec.verification.length, 'piece')} of evidence` : 'no verification evidence' });
 
   const blocks = ctx.policy.errorBudget?.blocks ?? [];
   if (blocks.includes(type)) {

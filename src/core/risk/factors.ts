@@ -116,11 +116,20 @@ const nearFreeze: Factor = (ctx, f) => {
   return { code: 'near-freeze', points: rule.points, reason: `within ${rule.within} of the ${near.name} freeze` };
 };
 
+/**
+ * When the change was proposed: the first commit of its file. A first commit after the change
+ * started means the history does not know (an import, a rewritten history), not negative notice.
+ */
+export function submissionTime(ctx: RiskContext, f: { change: ChangeRequest; start: number }): number | undefined {
+  const t = ctx.submittedAt?.(f.change.metadata.name);
+  return t !== undefined && t <= f.start ? t : undefined;
+}
+
 const shortNotice: Factor = (ctx, f) => {
   const rule = ctx.policy.likelihood.factors.shortNotice;
   const within = rule ? parseDuration(rule.within) : undefined;
   if (!rule || within === undefined) return undefined;
-  const submitted = ctx.submittedAt?.(f.change.metadata.name);
+  const submitted = submissionTime(ctx, f);
   // Without a submission time, the notice is measured from now, which only says something
   // about changes that have not started yet.
   const from = submitted ?? (f.start > ctx.now ? ctx.now : undefined);

@@ -1,0 +1,35 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { discover } from './discover.js';
+
+/**
+ * The file that holds change `id`: `changes/<id>.yaml` by convention, else any data file that
+ * mentions the id and that `holds` confirms (documents are routed by kind, not folder, so a
+ * change may live elsewhere or share a file). The folder scan only runs when the convention
+ * is not followed.
+ */
+export function findChangeFile(root: string, id: string, holds: (file: string, text: string) => boolean): string | undefined {
+  const conventional = `changes/${id}.yaml`;
+  const read = (abs: string) => {
+    try {
+      return readFileSync(abs, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const first = existsSync(join(root, conventional)) ? read(join(root, conventional)) : undefined;
+  if (first !== undefined && holds(conventional, first)) return conventional;
+  for (const f of discover(root).files) {
+    if (f.rel === conventional) continue;
+    const text = read(f.abs);
+    if (text?.includes(id) && holds(f.rel, text)) return f.rel;
+  }
+  return undefined;
+}
+
+/** Every change id with a conventional file name, for "did you mean" on a mistyped id. */
+export function knownChangeIds(root: string): string[] {
+  return discover(root)
+    .files.map((f) => /(?:^|\/)(CR-\d{4}-\d{4})\.ya?ml$/.exec(f.rel)?.[1])
+    .filter((x): x is string => x !== undefined);
+}

@@ -1,0 +1,93 @@
+import { spawn } from 'node:child_process';
+import { simpleGit } from 'simple-git';
+
+/**
+ * Reads the YAML files of some folders as they are in a commit, without touching the working
+ * tree: one `git ls-tree` lists them and one `git cat-file --batch` process streams every blob
+ * (one `git show` per file costs about 5 ms each). This is how the pull-request and gate
+ * commands read the base branch's policy and teams, never the pull request's own copies.
+ */
+export class GitObjectMissing extends Error {
+  override name = 'GitObjectMissing';
+  constructor(
+    readonly ref: string,
+    detail: string,
+  ) {
+    super(`${ref}: ${detail}`);
+  }
+}
+
+export interface TreeAtRef {
+  /** The commit the ref resolved to. */
+  commit: string;
+  /** Repo-relative (to root) path → bytes, for YAML files at or under the folders. */
+  files: Map<string, Uint8Array>;
+  /** Files refused unread for their size, with their size. */
+  tooLarge: Map<string, number>;
+}
+
+const YAML_FILE = /\.ya?ml$/i;
+
+export async function resolveCommit(root: string, ref: string): Promise<string> {
+  try {
+    return (await simpleGit({ baseDir: root }).revparse(['--verify', '--quiet', `${ref}^{commit}`])).trim();
+  } catch {
+    throw new GitObjectMissing(ref, 'no such commit in the local clone (a shallow checkout? use fetch-depth: 0)');
+  }
+}
+
+export async function readFilesAtRef(root: string, ref: string, folders: readonly string[], maxBytes = 1024 * 1024): Promise<TreeAtRef> {
+  const commit = await resolveCommit(root, ref);
+  const git = simpleGit({ baseDir: root });
+  // Paths print relative to root (the process's folder), so a root below the top works too.
+  const listing = await git.raw(['ls-tree', '-r', '-z', '-l', commit, '--', ...(folders.length ? folders : ['.'])]);
+  const wanted: { path: string; oid: string; size: number }[] = [];
+  for (const entry of listing.split('\0')) {
+    if (!entry) continue;
+    const tab = entry.indexOf('\t');
+    const [mode, type, oid, size] = entry.slice(0, tab).split(/\s+/);
+    const path = entry.slice(tab + 1);
+    // Symbolic links (120000) and submodules are not documents.
+    if (type !== 'blob' || mode === '120000' || !YAML_FILE.test(path) || !oid) continue;
+    wanted.push({ path, oid, size: Number(size) });
+  }
+  const tooLarge = new Map<string, number>();
+  const small = wanted.filter((w) => (w.size > maxBytes ? (tooLarge.set(w.path, w.size), false) : true));
+  const blobs = await catFileBatch(root, small.map((w) => w.oid));
+  const files = new Map<string, Uint8Array>();
+  small.forEach((w, i) => files.set(w.path, blobs[i]!));
+  return { commit, files, tooLarge };
+}
+
+/** Contents of the given blobs, in order, from one `git cat-file --batch` process. */
+export function catFileBatch(root: string, oids: readonly string[]): Promise<Uint8Array[]> {
+  if (!oids.length) return Promise.resolve([]);
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', ['cat-file', '--batch'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`git cat-file --batch exited ${code}: ${stderr.trim()}`));
+      const out = Buffer.concat(chunks);
+      const blobs: Uint8Array[] = [];
+      let pos = 0;
+      for (const oid of oids) {
+        const nl = out.indexOf(0x0a, pos);
+        if (nl < 0) return reject(new Error(`git cat-file --batch ended early at ${oid}`));
+        const header = out.subarray(pos, nl).toString('utf8').split(' ');
+        if (header[1] === 'missing' || header.length < 3) return reject(new GitObjectMissing(oid, 'object missing from the repository'));
+        const size = Number(header[2]);
+        blobs.push(out.subarray(nl + 1, nl + 1 + size));
+        pos = nl + 1 + size + 1;
+      }
+      resolve(blobs);
+    });
+    child.stdin.on('error', () => {
+      // A git that exits early closes its stdin; the close handler reports why.
+    });
+    child.stdin.end(oids.join('\n') + '\n');
+  });
+}

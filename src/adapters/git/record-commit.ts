@@ -1,0 +1,99 @@
+import { simpleGit, type SimpleGit } from 'simple-git';
+
+/**
+ * Commits a recorded outcome and, when asked, pushes it so that concurrent recorders (several
+ * release pipelines finishing at once) lose nothing. On a rejected push the recorder drops its
+ * own commit, moves to the remote branch, waits a random moment and records again on the new
+ * text: re-deciding on the newest file means a conflict is never resolved by a guess (someone
+ * may have cancelled the change or recorded it meanwhile), and history stays linear.
+ */
+
+/** One run of the record step on the working tree: writes the file, or says why it did not. */
+export type RecordStep<R> = () => Promise<{ ok: true; changed: boolean; value: R } | { ok: false; value: R }>;
+
+export interface CommitOptions {
+  /** The file the step writes, relative to the repository root. */
+  file: string;
+  message: string;
+  push: boolean;
+  maxAttempts?: number;
+  /** Pause before retry n (1-based); randomised so racing recorders spread out. */
+  backoffMs?: (attempt: number) => number;
+}
+
+export type CommitResult<R> =
+  | { status: 'refused'; value: R; attempts: number }
+  | { status: 'dirty'; value?: undefined; attempts: 0 }
+  | { status: 'done'; value: R; commit?: string; pushed?: { remote: string; branch: string }; attempts: number };
+
+export class RecordGitError extends Error {
+  override name = 'RecordGitError';
+}
+
+const RETRYABLE_PUSH = /rejected|non-fast-forward|fetch first|failed to (update|lock) ref|cannot lock ref|stale info|incorrect old value/i;
+
+const defaultBackoff = (attempt: number) => Math.round((25 + Math.random() * 150) * Math.min(attempt, 6));
+
+async function upstreamOf(git: SimpleGit): Promise<{ remote: string; branch: string }> {
+  const branch = (await git.revparse(['--abbrev-ref', 'HEAD'])).trim();
+  if (branch === 'HEAD') throw new RecordGitError('HEAD is detached; check out the branch to record on');
+  try {
+    const upstream = (await git.revparse(['--abbrev-ref', '--symbolic-full-name', '@{u}'])).trim();
+    const slash = upstream.indexOf('/');
+    if (slash > 0) return { remote: upstream.slice(0, slash), branch: upstream.slice(slash + 1) };
+  } catch {
+    // No upstream configured: push to origin under the same name.
+  }
+  return { remote: 'origin', branch };
+}
+
+/** CI runners often have no git identity; commits then carry opsledger's own. */
+async function identityArgs(git: SimpleGit): Promise<string[]> {
+  const email = await git.raw(['config', '--get', 'user.email']).catch(() => '');
+  return email.trim() ? [] : ['-c', 'user.name=opsledger', '-c', 'user.email=opsledger@users.noreply.github.com'];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function commitRecord<R>(root: string, step: RecordStep<R>, options: CommitOptions): Promise<CommitResult<R>> {
+  const git = simpleGit({ baseDir: root });
+  if (!(await git.checkIsRepo())) throw new RecordGitError('--commit needs the organisation to be a git repository');
+  if ((await git.raw(['status', '--porcelain', '--', options.file])).trim() !== '') return { status: 'dirty', attempts: 0 };
+  const target = options.push ? await upstreamOf(git) : undefined;
+  const identity = await identityArgs(git);
+  const maxAttempts = options.maxAttempts ?? 30;
+  const backoff = options.backoffMs ?? defaultBackoff;
+
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const result = await step();
+    if (!result.ok) return { status: 'refused', value: result.value, attempts: attempt };
+    let commit: string | undefined;
+    if (result.changed) {
+      await git.raw([...identity, 'commit', '--quiet', '--only', '-m', options.message, '--', options.file]);
+      commit = (await git.revparse(['HEAD'])).trim();
+    }
+    if (!target) return { status: 'done', value: result.value, ...(commit ? { commit } : {}), attempts: attempt };
+    try {
+      await git.push(target.remote, `HEAD:refs/heads/${target.branch}`);
+      return { status: 'done', value: result.value, ...(commit ? { commit } : {}), pushed: target, attempts: attempt };
+    } catch (e) {
+      const message = (e as Error).message ?? String(e);
+      if (!RETRYABLE_PUSH.test(message)) throw new RecordGitError(`git push failed: ${message.trim()}`);
+    }
+    // Somebody pushed first. Drop only the commit made here (never anyone else's work), take
+    // the remote branch as it is now, and record again on top of it.
+    if (commit) {
+      if ((await git.revparse(['HEAD'])).trim() !== commit) throw new RecordGitError('HEAD moved during the record; not touching it');
+      await git.raw(['reset', '--quiet', '--keep', 'HEAD~1']);
+    }
+    await sleep(backoff(attempt));
+    await git.fetch(target.remote, target.branch);
+    try {
+      await git.raw(['rebase', '--quiet', `${target.remote}/${target.branch}`]);
+    } catch (e) {
+      await git.raw(['rebase', '--abort']).catch(() => undefined);
+      throw new RecordGitError(`could not move onto ${target.remote}/${target.branch}: ${(e as Error).message.trim()}`);
+    }
+  }
+  throw new RecordGitError(`gave up after ${maxAttempts} attempts: the remote branch kept moving`);
+}

@@ -1,0 +1,103 @@
+import type { CommitIdentity, Review } from '../../core/approvals.js';
+
+/**
+ * The part of GitHub opsledger talks to, as an interface we own: commands depend on this, not
+ * on Octokit, and every value crossing it has been checked against the shape GitHub
+ * documents. Failures arrive as the typed errors of errors.ts.
+ */
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+export interface Repository {
+  fullName: string;
+  defaultBranch: string;
+}
+
+export interface PullRequest {
+  number: number;
+  state: 'open' | 'closed';
+  author: string;
+  headSha: string;
+  headRef: string;
+  baseSha: string;
+  baseRef: string;
+  mergedAt: string | null;
+  mergeCommitSha: string | null;
+  /** How many commits GitHub counts in the pull request (the commits list stops at 250). */
+  commits: number;
+  url: string;
+  draft: boolean;
+}
+
+/** A pull request as `GET /commits/{sha}/pulls` lists it: enough to pick the right one. */
+export interface PullSummary {
+  number: number;
+  state: 'open' | 'closed';
+  mergedAt: string | null;
+  baseRef: string;
+}
+
+export type AnnotationLevel = 'notice' | 'warning' | 'failure';
+
+export interface CheckAnnotation {
+  path: string;
+  startLine: number;
+  endLine: number;
+  startColumn?: number;
+  endColumn?: number;
+  level: AnnotationLevel;
+  message: string;
+  title?: string;
+}
+
+export interface CheckRunResult {
+  name: string;
+  headSha: string;
+  conclusion: 'success' | 'failure' | 'neutral';
+  title: string;
+  summary: string;
+  annotations: readonly CheckAnnotation[];
+}
+
+export interface CommitStatus {
+  sha: string;
+  context: string;
+  state: 'success' | 'failure' | 'error' | 'pending';
+  description: string;
+  targetUrl?: string;
+}
+
+export interface ProtectionRuleAnswer {
+  runId: number;
+  environment: string;
+  state: 'approved' | 'rejected';
+  comment: string;
+}
+
+export interface GitHubApi {
+  readonly repoRef: RepoRef;
+  getRepository(): Promise<Repository>;
+  getPullRequest(number: number): Promise<PullRequest>;
+  listReviews(number: number): Promise<Review[]>;
+  listPullCommits(number: number): Promise<CommitIdentity[]>;
+  listPullsForCommit(sha: string): Promise<PullSummary[]>;
+  /** Logins (lowercase) of an organisation team's members. */
+  listTeamMembers(org: string, slug: string): Promise<string[]>;
+  /** Creates a completed check run; annotations beyond GitHub's 50 per request go in follow-up updates. */
+  publishCheckRun(result: CheckRunResult): Promise<number>;
+  createCommitStatus(status: CommitStatus): Promise<void>;
+  /**
+   * Creates the pull request's comment that carries `marker`, or updates the one a bot already
+   * wrote, so a pull request has exactly one.
+   */
+  upsertStickyComment(issueNumber: number, marker: string, body: string): Promise<{ id: number; created: boolean }>;
+  addLabels(issueNumber: number, labels: readonly string[]): Promise<void>;
+  requestReviewers(number: number, reviewers: { users: readonly string[]; teams: readonly string[] }): Promise<void>;
+  reviewDeploymentProtectionRule(answer: ProtectionRuleAnswer): Promise<void>;
+}
+
+export const STICKY_MARKER = '<!-- opsledger:risk -->';
+/** GitHub accepts at most this many annotations in one check-run request. */
+export const ANNOTATIONS_PER_REQUEST = 50;

@@ -1,0 +1,255 @@
+import { Octokit } from '@octokit/rest';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import Bottleneck from 'bottleneck';
+import type { CommitIdentity, Review } from '../../core/approvals.js';
+import {
+  ANNOTATIONS_PER_REQUEST,
+  type CheckAnnotation,
+  type CheckRunResult,
+  type CommitStatus,
+  type GitHubApi,
+  type ProtectionRuleAnswer,
+  type PullRequest,
+  type PullSummary,
+  type RepoRef,
+  type Repository,
+} from './api.js';
+import { GitHubMalformedResponse, toGitHubError } from './errors.js';
+import { checkShape, type ShapeName } from './shapes.js';
+
+export interface GitHubClientConfig {
+  token: string;
+  /** GITHUB_API_URL: https://api.github.com, a GitHub Enterprise Server's /api/v3, or a test server. */
+  baseUrl: string;
+  repo: RepoRef;
+  /** Per attempt, so a hung connection is retried rather than waited on forever. */
+  timeoutMs?: number;
+  /** Retries of 5xx, timeouts and rate limits before giving up. */
+  retries?: number;
+  /** Backoff unit: retry n waits n² units (Octokit's retry plugin), rate limits wait Retry-After units. */
+  retryBaseMs?: number;
+  /** Rate-limit waits longer than this are not waited out: the command fails (the gate denies). */
+  maxRateLimitWaitSeconds?: number;
+  /** Gap between writes; GitHub asks for about a second to stay clear of secondary rate limits. */
+  writeGapMs?: number;
+}
+
+const DEFAULTS = { timeoutMs: 15_000, retries: 3, retryBaseMs: 1000, maxRateLimitWaitSeconds: 60, writeGapMs: 1000 };
+const MAX_PAGES = 50;
+
+type Data = Record<string, unknown>;
+
+interface Response {
+  data: unknown;
+  headers: Record<string, string | number | undefined>;
+}
+
+function timedFetch(timeoutMs: number): typeof fetch {
+  return (input, init) => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    return fetch(input, { ...init, signal });
+  };
+}
+
+function nextLink(headers: Response['headers']): string | undefined {
+  const link = headers.link;
+  if (typeof link !== 'string') return undefined;
+  return /<([^>]+)>;\s*rel="next"/.exec(link)?.[1];
+}
+
+/** The Octokit-backed GitHubApi, with retries, throttling, timeouts and checked answers. */
+export function createGitHubApi(config: GitHubClientConfig): GitHubApi {
+  const c = { ...DEFAULTS, ...Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)) } as Required<GitHubClientConfig>;
+  const { owner, repo } = c.repo;
+  const Client = Octokit.plugin(retry, throttling);
+  const giveUp = (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < c.retries && retryAfter <= c.maxRateLimitWaitSeconds;
+  const pacing = c.writeGapMs === DEFAULTS.writeGapMs ? {} : { write: new Bottleneck.Group({ maxConcurrent: 1, minTime: c.writeGapMs }), notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: c.writeGapMs }) };
+  const octokit = new Client({
+    auth: c.token,
+    baseUrl: c.baseUrl.replace(/\/+$/, ''),
+    userAgent: 'opsledger',
+    request: { fetch: timedFetch(c.timeoutMs), retries: c.retries },
+    retry: { retries: c.retries, retryAfterBaseValue: c.retryBaseMs },
+    throttle: { onRateLimit: giveUp, onSecondaryRateLimit: giveUp, retryAfterBaseValue: c.retryBaseMs, ...pacing },
+    // Octokit's own logging would write warnings into the command's output.
+    log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+  });
+
+  async function call(route: string, params: Data = {}): Promise<Response> {
+    try {
+      const r = await octokit.request(route, { owner, repo, ...params });
+      return { data: r.data, headers: r.headers as Response['headers'] };
+    } catch (e) {
+      throw toGitHubError(e, route);
+    }
+  }
+
+  async function get<T>(shape: ShapeName, route: string, params: Data = {}): Promise<T> {
+    return checkShape<T>(shape, (await call(route, params)).data, route);
+  }
+
+  /** Every page of a list, each page checked; GitHub's Link header says where the next one is. */
+  async function list<T>(shape: ShapeName, route: string, params: Data = {}): Promise<T[]> {
+    const out: T[] = [];
+    let r = await call(route, { ...params, per_page: 100 });
+    for (let page = 1; ; page++) {
+      out.push(...checkShape<T[]>(shape, r.data, route));
+      const next = nextLink(r.headers);
+      if (!next) return out;
+      if (page >= MAX_PAGES) throw new GitHubMalformedResponse(`${route}: more than ${MAX_PAGES} pages`, route);
+      try {
+        const resp = await octokit.request({ method: 'GET', url: next });
+        r = { data: resp.data, headers: resp.headers as Response['headers'] };
+      } catch (e) {
+        throw toGitHubError(e, route);
+      }
+    }
+  }
+
+  return {
+    repoRef: { owner, repo },
+
+    async getRepository(): Promise<Repository> {
+      const d = await get<{ full_name: string; default_branch: string }>('repository', 'GET /repos/{owner}/{repo}');
+      return { fullName: d.full_name, defaultBranch: d.default_branch };
+    },
+
+    async getPullRequest(number: number): Promise<PullRequest> {
+      const d = await get<{
+        number: number;
+        state: 'open' | 'closed';
+        user: { login: string };
+        head: { sha: string; ref: string };
+        base: { sha: string; ref: string };
+        merged_at: string | null;
+        merge_commit_sha: string | null;
+        commits?: number;
+        html_url: string;
+        draft?: boolean;
+      }>('pull', 'GET /repos/{owner}/{repo}/pulls/{pull_number}', { pull_number: number });
+      if (d.number !== number) throw new GitHubMalformedResponse(`GET /repos/{owner}/{repo}/pulls/{pull_number}: asked for #${number}, got #${d.number}`);
+      return {
+        number: d.number,
+        state: d.state,
+        author: d.user.login,
+        headSha: d.head.sha,
+        headRef: d.head.ref,
+        baseSha: d.base.sha,
+        baseRef: d.base.ref,
+        mergedAt: d.merged_at,
+        mergeCommitSha: d.merge_commit_sha,
+        commits: d.commits ?? 0,
+        url: d.html_url,
+        draft: d.draft ?? false,
+      };
+    },
+
+    async listReviews(number: number): Promise<Review[]> {
+      const rows = await list<{ id: number; user: { login: string } | null; state: Review['state']; commit_id: string | null; submitted_at?: string }>('reviews', 'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', { pull_number: number });
+      // A deleted account's review has no user; it can approve nothing.
+      return rows.filter((r) => r.user).map((r) => ({ id: r.id, login: r.user!.login, state: r.state, commitId: r.commit_id ?? '', ...(r.submitted_at ? { submittedAt: r.submitted_at } : {}) }));
+    },
+
+    async listPullCommits(number: number): Promise<CommitIdentity[]> {
+      type Row = { sha: string; author: { login?: string } | null; committer: { login?: string } | null; commit: { message: string; author: { email?: string } | null; committer: { email?: string } | null } };
+      const rows = await list<Row>('commits', 'GET /repos/{owner}/{repo}/pulls/{pull_number}/commits', { pull_number: number });
+      return rows.map((r) => ({
+        sha: r.sha,
+        message: r.commit.message,
+        ...(r.author?.login ? { authorLogin: r.author.login } : {}),
+        ...(r.committer?.login ? { committerLogin: r.committer.login } : {}),
+        ...(r.commit.author?.email ? { authorEmail: r.commit.author.email } : {}),
+        ...(r.commit.committer?.email ? { committerEmail: r.commit.committer.email } : {}),
+      }));
+    },
+
+    async listPullsForCommit(sha: string): Promise<PullSummary[]> {
+      const rows = await list<{ number: number; state: 'open' | 'closed'; merged_at: string | null; base: { ref: string } }>('pullSummaries', 'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', { commit_sha: sha });
+      return rows.map((r) => ({ number: r.number, state: r.state, mergedAt: r.merged_at, baseRef: r.base.ref }));
+    },
+
+    async listTeamMembers(org: string, slug: string): Promise<string[]> {
+      const rows = await list<{ login: string }>('members', 'GET /orgs/{org}/teams/{team_slug}/members', { org, team_slug: slug });
+      return rows.map((r) => r.login.toLowerCase());
+    },
+
+    async publishCheckRun(result: CheckRunResult): Promise<number> {
+      const batches: CheckAnnotation[][] = [];
+      for (let i = 0; i < result.annotations.length; i += ANNOTATIONS_PER_REQUEST) batches.push(result.annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
+      const output = (batch: readonly CheckAnnotation[] | undefined) => ({
+        title: result.title,
+        summary: result.summary,
+        ...(batch?.length ? { annotations: batch.map(toAnnotation) } : {}),
+      });
+      const created = checkShape<{ id: number }>(
+        'created',
+        (await call('POST /repos/{owner}/{repo}/check-runs', { name: result.name, head_sha: result.headSha, status: 'completed', conclusion: result.conclusion, output: output(batches[0]) })).data,
+        'POST /repos/{owner}/{repo}/check-runs',
+      );
+      for (const batch of batches.slice(1)) {
+        await call('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', { check_run_id: created.id, output: output(batch) });
+      }
+      return created.id;
+    },
+
+    async createCommitStatus(s: CommitStatus): Promise<void> {
+      await call('POST /repos/{owner}/{repo}/statuses/{sha}', {
+        sha: s.sha,
+        state: s.state,
+        context: s.context,
+        // GitHub cuts descriptions at 140 characters and refuses longer ones.
+        description: s.description.length > 140 ? `${s.description.slice(0, 139)}…` : s.description,
+        ...(s.targetUrl ? { target_url: s.targetUrl } : {}),
+      });
+    },
+
+    async upsertStickyComment(issueNumber: number, marker: string, body: string) {
+      const route = 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments';
+      const comments = await list<{ id: number; body?: string; user: { login: string; type: string } | null }>('comments', route, { issue_number: issueNumber });
+      // Only a bot's comment is ours to edit: anyone can paste the marker into their own.
+      const mine = comments.find((x) => x.user?.type === 'Bot' && (x.body ?? '').startsWith(marker));
+      const text = body.startsWith(marker) ? body : `${marker}\n${body}`;
+      if (mine) {
+        await call('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { comment_id: mine.id, body: text });
+        return { id: mine.id, created: false };
+      }
+      const r = await call('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { issue_number: issueNumber, body: text });
+      return { id: checkShape<{ id: number }>('created', r.data, 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments').id, created: true };
+    },
+
+    async addLabels(issueNumber: number, labels: readonly string[]): Promise<void> {
+      if (!labels.length) return;
+      await call('POST /repos/{owner}/{repo}/issues/{issue_number}/labels', { issue_number: issueNumber, labels: [...labels] });
+    },
+
+    async requestReviewers(number: number, reviewers: { users: readonly string[]; teams: readonly string[] }): Promise<void> {
+      if (!reviewers.users.length && !reviewers.teams.length) return;
+      await call('POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers', { pull_number: number, reviewers: [...reviewers.users], team_reviewers: [...reviewers.teams] });
+    },
+
+    async reviewDeploymentProtectionRule(a: ProtectionRuleAnswer): Promise<void> {
+      await call('POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule', {
+        run_id: a.runId,
+        environment_name: a.environment,
+        state: a.state,
+        comment: a.comment,
+      });
+    },
+  };
+}
+
+function toAnnotation(a: CheckAnnotation): Data {
+  // GitHub accepts columns only for annotations on a single line.
+  const columns = a.startLine === a.endLine && a.startColumn !== undefined ? { start_column: a.startColumn, end_column: a.endColumn ?? a.startColumn } : {};
+  return {
+    path: a.path,
+    start_line: a.startLine,
+    end_line: a.endLine,
+    ...columns,
+    annotation_level: a.level,
+    message: a.message,
+    ...(a.title ? { title: a.title } : {}),
+  };
+}

@@ -1,0 +1,73 @@
+import { expandWindows, publicOccurrence, type Occurrence, type WindowInput } from './expand.js';
+import { DAY, formatInstant } from './local-time.js';
+import { windowApplies, windowBlocks, type ScopeSubject } from './scope.js';
+
+/**
+ * The calendar at one instant. Closed means a freeze that applies to the subject (and does not
+ * allow its type) is in force; with no subject, any freeze closes the calendar.
+ */
+export interface ActiveOccurrence extends Occurrence {
+  /** True for a freeze that closes the calendar for the subject. */
+  blocking: boolean;
+}
+
+export interface CalendarState {
+  state: 'open' | 'closed';
+  at: string;
+  /** The next instant the state flips, or null when it does not within the horizon. */
+  nextTransition: string | null;
+  /** Every applicable window occurrence in force at `at`, freezes and maintenance windows. */
+  active: ActiveOccurrence[];
+  /** True when an applicable maintenance window is in force at `at`. */
+  maintenance: boolean;
+}
+
+export interface StateOptions {
+  subject?: ScopeSubject;
+  /** How far ahead to look for the next transition; 400 days covers any yearly window. */
+  horizonDays?: number;
+}
+
+export const DEFAULT_HORIZON_DAYS = 400;
+// Looking ahead a month at a time finds the usual next transition (days away) without
+// expanding a year of every window.
+const CHUNK = 31 * DAY;
+const MAX_STEPS = 100_000;
+
+export function calendarState(windows: readonly WindowInput[], at: number, options: StateOptions = {}): CalendarState {
+  const subject = options.subject;
+  const horizonEnd = at + (options.horizonDays ?? DEFAULT_HORIZON_DAYS) * DAY;
+  const applicable = windows.filter((w) => windowApplies(w, subject));
+  const blockers = applicable.filter((w) => windowBlocks(w, subject));
+
+  const now = expandWindows(applicable, { from: at, to: at + 1 });
+  const active = now.map((o) => ({ ...publicOccurrence(o), blocking: windowBlocks(o, subject) }));
+  const closed = active.some((o) => o.blocking);
+
+  let next: number | undefined;
+  if (closed) {
+    // Back-to-back or overlapping freezes keep it closed: follow the chain to its end.
+    let t = Math.max(...now.filter((o) => windowBlocks(o, subject)).map((o) => o.endMs));
+    for (let step = 0; step < MAX_STEPS && t <= horizonEnd; step++) {
+      const still = expandWindows(blockers, { from: t, to: t + 1 });
+      if (still.length === 0) break;
+      t = Math.max(...still.map((o) => o.endMs));
+    }
+    next = t <= horizonEnd ? t : undefined;
+  } else {
+    for (let cursor = at; cursor < horizonEnd && next === undefined; cursor += CHUNK) {
+      const starts = expandWindows(blockers, { from: cursor, to: Math.min(cursor + CHUNK, horizonEnd) })
+        .map((o) => o.startMs)
+        .filter((s) => s > at);
+      if (starts.length) next = Math.min(...starts);
+    }
+  }
+
+  return {
+    state: closed ? 'closed' : 'open',
+    at: formatInstant(at),
+    nextTransition: next === undefined ? null : formatInstant(next),
+    active,
+    maintenance: active.some((o) => o.kind === 'maintenance'),
+  };
+}
