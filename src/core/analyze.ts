@@ -1,4 +1,5 @@
 import { checkDocument, type Finding } from './checks/document.js';
+import { deprecatedApiVersion } from './deprecated-api-versions.js';
 import { joinPointer, type Diagnostic } from './diagnostics.js';
 import { extractRecord, type DocRecord } from './facts.js';
 import { fastParse } from './parse/fast.js';
@@ -67,17 +68,32 @@ function lineColumnOfByte(bytes: Uint8Array, offset: number): [number, number] {
   return [line, offset - lineStart + 1];
 }
 
-function findUnsafeKeys(value: unknown, pointer: string, out: string[], depth = 0): void {
-  if (depth > 200 || value === null || typeof value !== 'object') return;
-  if (Array.isArray(value)) {
-    value.forEach((v, i) => findUnsafeKeys(v, pointer + '/' + i, out, depth + 1));
-    return;
-  }
-  for (const key of Object.keys(value)) {
-    const p = joinPointer(pointer, key);
-    if (UNSAFE_KEYS.has(key)) out.push(p);
-    findUnsafeKeys((value as Record<string, unknown>)[key], p, out, depth + 1);
-  }
+/** Pointers to every unsafe key; the path is only turned into a pointer for a hit. */
+function findUnsafeKeys(value: unknown, out: string[]): void {
+  const path: (string | number)[] = [];
+  const walk = (v: unknown, depth: number): void => {
+    if (depth > 200 || v === null || typeof v !== 'object') return;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const item = v[i];
+        if (item !== null && typeof item === 'object') {
+          path.push(i);
+          walk(item, depth + 1);
+          path.pop();
+        }
+      }
+      return;
+    }
+    for (const key in v) {
+      if (!Object.prototype.hasOwnProperty.call(v, key)) continue;
+      path.push(key);
+      if (UNSAFE_KEYS.has(key)) out.push(joinPointer('', ...path));
+      const child = (v as Record<string, unknown>)[key];
+      if (child !== null && typeof child === 'object') walk(child, depth + 1);
+      path.pop();
+    }
+  };
+  walk(value, 0);
 }
 
 function isPlainMapping(v: unknown): v is Record<string, unknown> {
@@ -131,7 +147,7 @@ export function analyzeText(file: string, text: string, registry: SchemaRegistry
       return;
     }
     const unsafe: string[] = [];
-    findUnsafeKeys(value, '', unsafe);
+    findUnsafeKeys(value, unsafe);
     for (const pointer of unsafe) {
       push({ severity: 'error', code: 'yaml.unsafe-key', pointer, target: 'key', message: `the key "${pointer.split('/').pop()}" is not allowed: it can alter object prototypes in tools that read this file` });
     }
@@ -145,6 +161,11 @@ export function analyzeText(file: string, text: string, registry: SchemaRegistry
       return;
     }
     const validate = registry.validator(apiVersion, kind);
+    const deprecated = validate ? undefined : deprecatedApiVersion(apiVersion);
+    if (deprecated) {
+      push({ severity: 'error', code: 'kind.deprecated-api-version', pointer: '/apiVersion', target: 'value', message: `${apiVersion} is superseded by ${deprecated.replacement}; opsledger does not read this document`, hint: `convert it: ${deprecated.convert}` });
+      return;
+    }
     if (!validate) {
       const known = registry.kinds(apiVersion);
       if (known.length === 0) {

@@ -100,6 +100,11 @@ export const CODES: Record<string, CodeInfo> = {
     explanation: 'opsledger reads opsledger/v1 documents and OpenSLO openslo/v1 documents; this apiVersion is neither.',
     fix: 'Use one of the apiVersions listed in the message.',
   },
+  'kind.deprecated-api-version': {
+    title: 'Superseded apiVersion',
+    explanation: 'The document uses an apiVersion that opsledger recognises but no longer reads, such as openslo/v1alpha (replaced by openslo/v1: timeWindows became timeWindow durations, metrics gained metricSource, per-objective ratioMetrics became indicators). The document is not validated and takes no part in gates or reports.',
+    fix: 'Convert the file with `opsledger import openslo <file> --out <folder>`, which writes openslo/v1 documents and lists every change, then remove the old file.',
+  },
   'kind.unknown': {
     title: 'Unknown kind',
     explanation: 'The apiVersion is known but it has no kind of this name.',

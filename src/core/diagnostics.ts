@@ -61,7 +61,9 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
 
 /** RFC 6901 escaping of one reference token. */
 export function pointerToken(key: string | number): string {
-  return String(key).replace(/~/g, '~0').replace(/\//g, '~1');
+  const s = String(key);
+  // Most keys need no escaping; skip the regex work for them (this runs for every reference).
+  return s.includes('~') || s.includes('/') ? s.replace(/~/g, '~0').replace(/\//g, '~1') : s;
 }
 
 export function joinPointer(base: string, ...keys: (string | number)[]): string {

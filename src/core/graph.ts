@@ -89,9 +89,11 @@ export interface Reached {
 /**
  * Breadth-first closure from `starts`, along incoming edges (`dependents`: what is impacted) or
  * outgoing ones (`dependencies`: what it needs). Each node is reached once, by a shortest path,
- * so cycles are harmless and the cost is linear in the graph's size.
+ * so cycles are harmless and the cost is linear in the graph's size. `limit` stops the search
+ * once that many nodes are reached (the nearest ones), for callers that summarise closures of
+ * every node and cannot afford the whole graph each time.
  */
-function closure(g: Graph, starts: readonly string[], direction: 'in' | 'out', types: ReadonlySet<EdgeType>): Map<string, Reached> {
+function closure(g: Graph, starts: readonly string[], direction: 'in' | 'out', types: ReadonlySet<EdgeType>, limit = Infinity): Map<string, Reached> {
   const parent = new Map<string, string | null>();
   const distance = new Map<string, number>();
   const queue: string[] = [];
@@ -101,13 +103,14 @@ function closure(g: Graph, starts: readonly string[], direction: 'in' | 'out', t
     distance.set(s, 0);
     queue.push(s);
   }
-  for (let head = 0; head < queue.length; head++) {
+  for (let head = 0; head < queue.length && queue.length < limit; head++) {
     const node = queue[head]!;
     const edges = (direction === 'in' ? g.in : g.out).get(node) ?? [];
     for (const e of edges) {
       if (!types.has(e.type)) continue;
       const next = direction === 'in' ? e.from : e.to;
       if (parent.has(next)) continue;
+      if (queue.length >= limit) break;
       parent.set(next, node);
       distance.set(next, distance.get(node)! + 1);
       queue.push(next);
@@ -123,8 +126,8 @@ function closure(g: Graph, starts: readonly string[], direction: 'in' | 'out', t
 }
 
 /** What breaks if the start nodes fail or change: the reverse closure with paths. */
-export function dependents(g: Graph, starts: readonly string[], types: ReadonlySet<EdgeType> = IMPACT_EDGES): Map<string, Reached> {
-  return closure(g, starts, 'in', types);
+export function dependents(g: Graph, starts: readonly string[], types: ReadonlySet<EdgeType> = IMPACT_EDGES, limit?: number): Map<string, Reached> {
+  return closure(g, starts, 'in', types, limit);
 }
 
 /** What the start nodes need, transitively. */

@@ -159,66 +159,93 @@ export function checkTemplateCoverage(files: readonly FileRecords[], index: Repo
 }
 
 /**
- * Dependency cycles over services and CIs (Tarjan's algorithm, iterative so a deep chain
- * cannot overflow the stack). One finding per cycle, on the edge that closes it.
+ * Dependency cycles over services and CIs (Tarjan's algorithm over integer ids, iterative so a
+ * deep chain cannot overflow the stack). One finding per cycle, on the edge that closes it.
  */
+interface CycleEdge {
+  to: number;
+  file: string;
+  document: number;
+  pointer: string;
+}
+
 export function checkCycles(files: readonly FileRecords[]): CrossFinding[] {
-  type Edge = { to: string; file: string; document: number; pointer: string };
-  const edges = new Map<string, Edge[]>();
+  const ids = new Map<string, number>();
+  const names: string[] = [];
+  const idOf = (key: string) => {
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = names.length;
+      ids.set(key, id);
+      names.push(key);
+    }
+    return id;
+  };
+  const edges: CycleEdge[][] = [];
   for (const f of files) {
     for (const record of f.documents) {
-      const from = record.facts.kind === 'Service' ? `service:${record.name}` : record.facts.kind === 'ConfigurationItem' ? `ci:${record.name}` : undefined;
-      if (!from) continue;
+      const kind = record.facts.kind;
+      if (kind !== 'Service' && kind !== 'ConfigurationItem') continue;
+      let from = -1;
       for (const ref of record.refs) {
         if (!ref.dependency) continue;
-        const list = edges.get(from) ?? [];
-        list.push({ to: `${ref.kind}:${ref.name}`, file: f.file, document: record.index, pointer: ref.pointer });
-        edges.set(from, list);
+        if (from < 0) from = idOf((kind === 'Service' ? 'service:' : 'ci:') + record.name);
+        const to = idOf(ref.kind + ':' + ref.name);
+        (edges[from] ??= []).push({ to, file: f.file, document: record.index, pointer: ref.pointer });
       }
     }
   }
 
-  const indexOf = new Map<string, number>();
-  const low = new Map<string, number>();
-  const onStack = new Set<string>();
-  const stack: string[] = [];
-  const components: string[][] = [];
+  const n = names.length;
+  const index = new Int32Array(n).fill(-1);
+  const low = new Int32Array(n);
+  const onStack = new Uint8Array(n);
+  const stack: number[] = [];
+  const components: number[][] = [];
   let counter = 0;
-  for (const root of edges.keys()) {
-    if (indexOf.has(root)) continue;
-    const work: { node: string; next: number }[] = [{ node: root, next: 0 }];
-    indexOf.set(root, counter);
-    low.set(root, counter++);
+  const workNode: number[] = [];
+  const workNext: number[] = [];
+  for (let root = 0; root < n; root++) {
+    if (index[root] !== -1 || !edges[root]) continue;
+    index[root] = low[root] = counter++;
     stack.push(root);
-    onStack.add(root);
-    while (work.length) {
-      const frame = work[work.length - 1]!;
-      const out = edges.get(frame.node) ?? [];
-      if (frame.next < out.length) {
-        const to = out[frame.next++]!.to;
-        if (!indexOf.has(to)) {
-          indexOf.set(to, counter);
-          low.set(to, counter++);
+    onStack[root] = 1;
+    workNode.push(root);
+    workNext.push(0);
+    while (workNode.length) {
+      const top = workNode.length - 1;
+      const node = workNode[top]!;
+      const out = edges[node];
+      const next = workNext[top]!;
+      if (out && next < out.length) {
+        workNext[top] = next + 1;
+        const to = out[next]!.to;
+        if (index[to] === -1) {
+          index[to] = low[to] = counter++;
           stack.push(to);
-          onStack.add(to);
-          work.push({ node: to, next: 0 });
-        } else if (onStack.has(to)) {
-          low.set(frame.node, Math.min(low.get(frame.node)!, indexOf.get(to)!));
+          onStack[to] = 1;
+          workNode.push(to);
+          workNext.push(0);
+        } else if (onStack[to]) {
+          low[node] = Math.min(low[node]!, index[to]!);
         }
         continue;
       }
-      work.pop();
-      const parent = work[work.length - 1];
-      if (parent) low.set(parent.node, Math.min(low.get(parent.node)!, low.get(frame.node)!));
-      if (low.get(frame.node) === indexOf.get(frame.node)) {
-        const component: string[] = [];
-        let n: string;
+      workNode.pop();
+      workNext.pop();
+      if (workNode.length) {
+        const parent = workNode[workNode.length - 1]!;
+        low[parent] = Math.min(low[parent]!, low[node]!);
+      }
+      if (low[node] === index[node]) {
+        const component: number[] = [];
+        let m: number;
         do {
-          n = stack.pop()!;
-          onStack.delete(n);
-          component.push(n);
-        } while (n !== frame.node);
-        const selfLoop = component.length === 1 && (edges.get(component[0]!) ?? []).some((e) => e.to === component[0]);
+          m = stack.pop()!;
+          onStack[m] = 0;
+          component.push(m);
+        } while (m !== node);
+        const selfLoop = component.length === 1 && (edges[node] ?? []).some((e) => e.to === node);
         if (component.length > 1 || selfLoop) components.push(component);
       }
     }
@@ -227,47 +254,36 @@ export function checkCycles(files: readonly FileRecords[]): CrossFinding[] {
   const findings: CrossFinding[] = [];
   for (const component of components) {
     const members = new Set(component);
-    const start = [...component].sort()[0]!;
+    const start = component.reduce((best, id) => (names[id]! < names[best]! ? id : best), component[0]!);
     const path = cyclePath(start, members, edges);
-    const closing = path.edge;
     findings.push({
-      file: closing.file,
-      document: closing.document,
-      pointer: closing.pointer,
+      file: path.edge.file,
+      document: path.edge.document,
+      pointer: path.edge.pointer,
       target: 'value',
       severity: 'error',
       code: 'graph.cycle',
-      message: `dependency cycle: ${path.nodes.join(' → ')}`,
+      message: `dependency cycle: ${path.nodes.map((id) => names[id]).join(' → ')}`,
     });
   }
   return findings;
 }
 
-function cyclePath(
-  start: string,
-  members: Set<string>,
-  edges: Map<string, { to: string; file: string; document: number; pointer: string }[]>,
-): { nodes: string[]; edge: { file: string; document: number; pointer: string } } {
+function cyclePath(start: number, members: Set<number>, edges: CycleEdge[][]): { nodes: number[]; edge: CycleEdge } {
   // Breadth-first from start back to start inside the component gives the shortest cycle.
-  const previous = new Map<string, { from: string; edge: { file: string; document: number; pointer: string } }>();
+  const previous = new Map<number, number>();
   const queue = [start];
-  while (queue.length) {
-    const node = queue.shift()!;
-    for (const e of edges.get(node) ?? []) {
+  for (let head = 0; head < queue.length; head++) {
+    const node = queue[head]!;
+    for (const e of edges[node] ?? []) {
       if (!members.has(e.to)) continue;
       if (e.to === start) {
-        const nodes = [start];
-        let cur = node;
-        while (cur !== start) {
-          nodes.push(cur);
-          cur = previous.get(cur)!.from;
-        }
-        nodes.push(start);
-        const ordered = [start, ...nodes.slice(1, -1).reverse(), start];
-        return { nodes: ordered, edge: e };
+        const back: number[] = [];
+        for (let cur = node; cur !== start; cur = previous.get(cur)!) back.push(cur);
+        return { nodes: [start, ...back.reverse(), start], edge: e };
       }
       if (!previous.has(e.to)) {
-        previous.set(e.to, { from: node, edge: e });
+        previous.set(e.to, node);
         queue.push(e.to);
       }
     }

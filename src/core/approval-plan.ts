@@ -1,0 +1,100 @@
+import { RISK_CLASSES, type ApprovalRequirement, type ChangeRequest, type ChangeType, type PolicySpec, type RiskClass } from './model.js';
+import type { Organisation } from './organisation.js';
+
+/**
+ * Which approvals a change needs, from the base branch's policy: the requirements of its risk
+ * class, raised to at least `high` when the pull request touches a sensitive path (policy,
+ * calendar, teams), none for a standard change its template covers, and for an emergency the
+ * alternative of one emergency approver. The caller decides each alternative with
+ * decideApprovals; the plan is met when any alternative is.
+ */
+export interface ApprovalAlternative {
+  name: 'class' | 'emergency' | 'pre-approved';
+  requirements: ApprovalRequirement[];
+}
+
+export interface ApprovalPlan {
+  /** The class the requirements come from (after raising for sensitive paths). */
+  class: RiskClass;
+  alternatives: ApprovalAlternative[];
+  /** Why the plan is what it is, for the report. */
+  notes: string[];
+}
+
+export const SENSITIVE_FLOOR: RiskClass = 'high';
+
+export function maxClass(a: RiskClass, b: RiskClass): RiskClass {
+  return RISK_CLASSES.indexOf(a) >= RISK_CLASSES.indexOf(b) ? a : b;
+}
+
+function positive(reqs: readonly ApprovalRequirement[] | undefined): ApprovalRequirement[] {
+  return (reqs ?? []).filter((r) => r.count > 0).map((r) => ({ group: r.group, count: r.count }));
+}
+
+/** Requirements of both lists, each group with the larger count. */
+export function mergeRequirements(a: readonly ApprovalRequirement[], b: readonly ApprovalRequirement[]): ApprovalRequirement[] {
+  const out = new Map<string, number>();
+  for (const r of [...a, ...b]) out.set(r.group, Math.max(out.get(r.group) ?? 0, r.count));
+  return [...out].map(([group, count]) => ({ group, count }));
+}
+
+export function planApprovals(policy: PolicySpec, risk: { class: RiskClass; effectiveType: ChangeType }, sensitive: readonly string[]): ApprovalPlan {
+  const notes: string[] = [];
+  let cls = risk.class;
+  let requirements = positive(policy.controls[cls]?.approvals);
+  if (sensitive.length) {
+    cls = maxClass(cls, SENSITIVE_FLOOR);
+    requirements = mergeRequirements(requirements, positive(policy.controls[cls]?.approvals));
+    requirements = mergeRequirements(requirements, positive(policy.controls[SENSITIVE_FLOOR]?.approvals));
+    notes.push(`changes ${sensitive.join(', ')}: at least ${SENSITIVE_FLOOR}-risk approvals apply`);
+  }
+  if (risk.effectiveType === 'standard' && !sensitive.length) {
+    notes.push('a standard change covered by its template is pre-approved');
+    return { class: cls, alternatives: [{ name: 'pre-approved', requirements: [] }], notes };
+  }
+  const alternatives: ApprovalAlternative[] = [{ name: 'class', requirements }];
+  if (risk.effectiveType === 'emergency' && policy.emergency && !sensitive.length) {
+    alternatives.push({ name: 'emergency', requirements: [{ group: policy.emergency.approvers, count: 1 }] });
+    notes.push(`an emergency change: one ${policy.emergency.approvers} approver may approve in place of the ${cls} requirements; a post-implementation review is due within ${policy.emergency.reviewWithin}`);
+  }
+  return { class: cls, alternatives, notes };
+}
+
+/** A pull request that changes sensitive files without any change request: the class floor's approvals, less the owner (there are no services to own). */
+export function planForSensitiveOnly(policy: PolicySpec, sensitive: readonly string[]): ApprovalPlan {
+  const requirements = positive(policy.controls[SENSITIVE_FLOOR]?.approvals).filter((r) => r.group !== 'owner');
+  return { class: SENSITIVE_FLOOR, alternatives: [{ name: 'class', requirements }], notes: [`changes ${sensitive.join(', ')}: ${SENSITIVE_FLOOR}-risk approvals apply`] };
+}
+
+/** The team names a policy group stands for: `team:cab` → cab. */
+export function teamsOfGroup(policy: PolicySpec, group: string): string[] {
+  const ref = policy.groups[group];
+  if (!ref) return [];
+  return ref
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => (s.startsWith('team:') ? s.slice(5) : s));
+}
+
+/**
+ * Owning teams of the services a change affects (named, or owning a named CI). The base
+ * branch's owner wins where the service exists there, so a pull request cannot make its own
+ * team the owner and approve itself; services the pull request introduces use its own entry.
+ */
+export function owningTeams(change: ChangeRequest, base: Organisation, head: Organisation): string[] {
+  const services = new Set(change.spec.services ?? []);
+  const teams = new Set<string>();
+  for (const ci of change.spec.configurationItems ?? []) {
+    const doc = (base.cis.get(ci) ?? head.cis.get(ci))?.doc.spec;
+    if (doc?.service) services.add(doc.service);
+    if (doc?.owner) teams.add(doc.owner);
+  }
+  for (const s of services) {
+    const spec = (base.services.get(s) ?? head.services.get(s))?.doc.spec;
+    if (!spec) continue;
+    teams.add(spec.owner);
+    for (const o of spec.owners ?? []) teams.add(o.team);
+  }
+  return [...teams].sort();
+}

@@ -1,0 +1,321 @@
+import type { TimedOccurrence } from '../calendar/expand.js';
+import type { Graph } from '../graph.js';
+import type { ChangeType, Exposure, Lifecycle, RiskClass, Tier } from '../model.js';
+import type { Organisation } from '../organisation.js';
+import type { RiskReport } from '../risk/types.js';
+import type { MonthView } from './calendar-month.js';
+import type { LinkView } from './links.js';
+import type { Neighbourhood } from './neighbourhood.js';
+import type { Readiness, ReadinessLevel } from './readiness.js';
+import type { SloView } from './slo.js';
+
+/**
+ * The catalog's view model: everything a page shows, already decided (what is a link, what is
+ * shown in which order, which numbers), so templates only lay it out and escape it.
+ */
+
+/** One commit that touched a file, from `git log`. */
+export interface FileCommit {
+  hash: string;
+  /** ISO 8601 author date. */
+  date: string;
+  author: string;
+  subject: string;
+}
+
+/** Commits per repo-relative file path, newest first; undefined when there is no git history. */
+export type FileHistory = ReadonlyMap<string, readonly FileCommit[]>;
+
+/**
+ * What issue #6's metrics fill in. Until then the metrics page shows that the numbers are not
+ * part of this build; the slot and its template partial are already in place.
+ */
+export interface MetricsView {
+  since?: string;
+  overall: MetricsFigures;
+  services?: ({ name: string; href: string } & MetricsFigures)[];
+}
+export interface MetricsFigures {
+  deploymentFrequency?: { perWeek: number };
+  leadTime?: { medianHours: number };
+  changeFailureRate?: { rate: number };
+  timeToRestore?: { medianMinutes: number };
+}
+
+export interface CatalogInput {
+  org: Organisation;
+  graph: Graph;
+  /** Build time: what "recent", "today" and the default calendar month mean. */
+  now: number;
+  /** IANA zone the site shows times in. */
+  timeZone: string;
+  /** A change's risk report; called once per change, lazily, so reports need not all be held. */
+  risk?: (changeId: string) => RiskReport | undefined;
+  /** The months the calendar shows (see calendarMonths) and the window occurrences within them. */
+  months: string[];
+  occurrences: readonly TimedOccurrence[];
+  /** Site-relative path of the calendar download, when one is written. */
+  icsPath?: string;
+  history?: FileHistory;
+  metrics?: MetricsView;
+}
+
+export interface RefView {
+  kind: 'service' | 'ci' | 'team' | 'change';
+  name: string;
+  title?: string;
+  /** Absent when the target has no page (a reference to a document that does not exist). */
+  href?: string;
+}
+
+export interface LabelView {
+  key: string;
+  value: string;
+}
+
+export interface ChangeRow {
+  id: string;
+  title?: string;
+  href: string;
+  start: string;
+  type: ChangeType;
+  environment: string;
+  phase?: string;
+  riskClass?: RiskClass;
+  outcome?: string;
+  services: RefView[];
+}
+
+export interface ContactView {
+  kind: 'slack' | 'email' | 'chat' | 'pager' | 'schedule';
+  text: string;
+  href?: string;
+}
+
+export interface OwnerView {
+  team: RefView;
+  /** "owner" for the primary owner, otherwise the role written in the service. */
+  role: string;
+  primary: boolean;
+  oncall?: LinkView;
+  escalation: string[];
+  contacts: ContactView[];
+}
+
+export interface CommitView extends FileCommit {
+  short: string;
+  day: string;
+}
+
+export interface HistoryView {
+  available: boolean;
+  commits: CommitView[];
+}
+
+interface PageBase {
+  path: string;
+  /** The page's own name, for the window title and the main heading. */
+  heading: string;
+  /** Navigation section the page belongs to. */
+  section: 'services' | 'teams' | 'cis' | 'changes' | 'calendar' | 'metrics';
+}
+
+export interface ServicePage extends PageBase {
+  template: 'service';
+  name: string;
+  title?: string;
+  description: string[];
+  labels: LabelView[];
+  links: LinkView[];
+  tier: Tier;
+  exposure: Exposure;
+  lifecycle: Lifecycle;
+  readiness: Readiness;
+  owners: OwnerView[];
+  runbooks: LinkView[];
+  playbooks: LinkView[];
+  dashboards: LinkView[];
+  repository?: LinkView;
+  continuity?: { rto?: string; rpo?: string; redundancy?: string; drTestedAt?: string };
+  slos: SloView[];
+  graph: Neighbourhood;
+  upstream: (RefView & { via: string[] })[];
+  downstream: (RefView & { via: string[] })[];
+  impact: { services: RefView[]; servicesMore: number; cis: number; capped: boolean; paths: Record<string, string[]> };
+  cis: CiRow[];
+  changes: ChangeRow[];
+  changesTotal: number;
+  history: HistoryView;
+  file: string;
+}
+
+export interface CiRow {
+  name: string;
+  title?: string;
+  href: string;
+  class: string;
+  environment?: string;
+  service?: RefView;
+}
+
+export interface TeamPage extends PageBase {
+  template: 'team';
+  name: string;
+  title?: string;
+  description: string[];
+  labels: LabelView[];
+  links: LinkView[];
+  members: string[];
+  github?: string;
+  oncall?: LinkView;
+  escalation: string[];
+  contacts: ContactView[];
+  services: (RefView & { role: string; tier: Tier; exposure: Exposure; lifecycle: Lifecycle })[];
+  cis: CiRow[];
+}
+
+export interface CiPage extends PageBase {
+  template: 'ci';
+  name: string;
+  title?: string;
+  description: string[];
+  labels: LabelView[];
+  links: LinkView[];
+  class: string;
+  environment?: string;
+  service?: RefView;
+  owner?: RefView;
+  relations: (RefView & { type: string })[];
+  usedBy: (RefView & { type: string })[];
+  attributes: { key: string; text: string; href?: string }[];
+  changes: ChangeRow[];
+  changesTotal: number;
+}
+
+export interface RiskView {
+  class: RiskClass;
+  type: ChangeType;
+  effectiveType: ChangeType;
+  impact: { level: number; scope: string; severity: number; decidedBy?: RefView };
+  likelihood: { level: number; points: number };
+  factors: { code: string; points: number; reason: string }[];
+  blastRadius: (RefView & { tier?: number; exposure?: string; direct: boolean; path: RefView[] })[];
+  blastRadiusMore: number;
+  conflicts: { code: string; message: string; with: string; severity: string }[];
+  controls: { code: string; required: boolean; met: boolean; detail: string }[];
+}
+
+export interface ChangePage extends PageBase {
+  template: 'change';
+  id: string;
+  title?: string;
+  description: string[];
+  labels: LabelView[];
+  links: LinkView[];
+  type: ChangeType;
+  standardTemplate?: string;
+  requester: string;
+  environment: string;
+  start: string;
+  end: string;
+  phase?: string;
+  services: RefView[];
+  cis: RefView[];
+  justification: string[];
+  implementation: string[];
+  verification: { description: string; evidence?: LinkView }[];
+  delivery?: { strategy: string; autoRollback?: boolean; stages: { traffic: number; duration?: string; metrics: string[] }[] };
+  rollback?: { steps: string[]; triggers: string[]; expectedDuration?: string; testedAt?: string; evidence?: LinkView };
+  premortem: { risk: string; mitigation: string }[];
+  communication: { audience?: string; channel?: string; message?: string; when?: string }[];
+  diff?: { files?: number; additions?: number; deletions?: number };
+  outcome?: {
+    result: string;
+    implementedAt?: string;
+    failureDetectedAt?: string;
+    restoredAt?: string;
+    completedAt?: string;
+    incidents: string[];
+    notes?: string;
+    review?: LinkView;
+  };
+  risk?: RiskView;
+}
+
+export interface ListPage<Row> extends PageBase {
+  template: 'services-list' | 'teams-list' | 'cis-list' | 'changes-list';
+  rows: Row[];
+  page: number;
+  pages: number;
+  total: number;
+  prev?: string;
+  next?: string;
+}
+
+export interface CalendarPage extends PageBase {
+  template: 'calendar';
+  month: MonthView;
+  months: { key: string; path: string; current: boolean }[];
+  icsPath?: string;
+}
+
+export interface MetricsPage extends PageBase {
+  template: 'metrics';
+  metrics?: MetricsView;
+}
+
+export interface IndexPage extends PageBase {
+  template: 'index';
+  /** The first services by name, rendered into the page so it reads without script. */
+  services: ServiceSummary[];
+  total: number;
+  teams: RefView[];
+  counts: { services: number; teams: number; cis: number; changes: number };
+  upcoming: ChangeRow[];
+  activeWindows: { name: string; kind: string; to: string }[];
+}
+
+export interface ServiceSummary {
+  name: string;
+  title?: string;
+  href: string;
+  tier: Tier;
+  exposure: Exposure;
+  lifecycle: Lifecycle;
+  readiness: ReadinessLevel;
+  owners: RefView[];
+  labels: LabelView[];
+}
+
+export type Page =
+  | IndexPage
+  | ServicePage
+  | TeamPage
+  | CiPage
+  | ChangePage
+  | CalendarPage
+  | MetricsPage
+  | ListPage<ServiceSummary>
+  | ListPage<RefView & { members: number; services: number }>
+  | ListPage<CiRow>
+  | ListPage<ChangeRow>;
+
+/**
+ * The search index shipped with the site. Rows are arrays to keep it small at 10k services:
+ * [name, title, tier, exposure, lifecycle, readiness, owner team indexes, labels as "k=v" joined by spaces].
+ */
+export type SearchRow = [string, string, Tier, Exposure, Lifecycle, ReadinessLevel, number[], string];
+export interface SearchIndex {
+  v: 1;
+  teams: [string, string][];
+  services: SearchRow[];
+}
+
+export interface CatalogSite {
+  zone: string;
+  builtAt: string;
+  searchIndex: SearchIndex;
+  /** Every page, built one at a time as the renderer asks for it. */
+  pages(): Iterable<Page>;
+  pageCount: number;
+}

@@ -1,0 +1,106 @@
+import { parseOffsetInstant } from '../instant.js';
+import type { ChangeRequest, ChangeType, OutcomeResult } from '../model.js';
+import type { Organisation } from '../organisation.js';
+import { monthOf } from './months.js';
+
+/**
+ * Turns change requests into deployments: a change counts once it has an outcome with an
+ * implementedAt inside the window, in one of the chosen environments. Every metric is computed
+ * over this one list, so the numbers of a service, a team and a month always add up to the
+ * same deployments.
+ */
+export interface DeploymentFacts {
+  change: string;
+  type: ChangeType;
+  result: OutcomeResult;
+  implementedAtText: string;
+  implementedAt: number;
+  month: string;
+  services: string[];
+  teams: string[];
+  leadTimeMs?: number;
+  detectMs?: number;
+  restoreMs?: number;
+}
+
+export interface DeploymentQuery {
+  from: number;
+  to: number;
+  environments: readonly string[];
+  timeZone: string;
+  /** When work on the change began (first commit of its pull request or file); from git. */
+  leadTimeStart?(change: string): number | undefined;
+}
+
+export interface Excluded {
+  change: string;
+  reason: 'no-implemented-at' | 'cancelled';
+}
+
+/**
+ * The services a change counts for: those it names, plus the owning service of every CI it
+ * names (a change to checkout-db is a deployment of checkout-api even when the requester only
+ * listed the CI). Teams are the owners of those services, or a CI's own owner when it has no
+ * service.
+ */
+export function attribution(org: Organisation, change: ChangeRequest): { services: string[]; teams: string[] } {
+  const services = new Set(change.spec.services ?? []);
+  const teams = new Set<string>();
+  for (const name of change.spec.configurationItems ?? []) {
+    const ci = org.cis.get(name)?.doc.spec;
+    if (ci?.service) services.add(ci.service);
+    else if (ci?.owner) teams.add(ci.owner);
+  }
+  for (const s of services) {
+    const owner = org.services.get(s)?.doc.spec.owner;
+    if (owner) teams.add(owner);
+  }
+  return { services: [...services].sort(), teams: [...teams].sort() };
+}
+
+const FAILURES: ReadonlySet<OutcomeResult> = new Set(['failed', 'rolled-back']);
+
+export function isFailure(result: OutcomeResult): boolean {
+  return FAILURES.has(result);
+}
+
+export function collectDeployments(org: Organisation, q: DeploymentQuery): { deployments: DeploymentFacts[]; excluded: Excluded[] } {
+  const deployments: DeploymentFacts[] = [];
+  const excluded: Excluded[] = [];
+  const envs = new Set(q.environments);
+  for (const [id, { doc }] of org.changes) {
+    const outcome = doc.status?.outcome;
+    if (!outcome || !envs.has(doc.spec.environment)) continue;
+    if (doc.status?.phase === 'cancelled') {
+      excluded.push({ change: id, reason: 'cancelled' });
+      continue;
+    }
+    const implementedAt = parseOffsetInstant(outcome.implementedAt);
+    if (implementedAt === undefined) {
+      excluded.push({ change: id, reason: 'no-implemented-at' });
+      continue;
+    }
+    if (implementedAt < q.from || implementedAt >= q.to) continue;
+    const detected = parseOffsetInstant(outcome.failureDetectedAt);
+    const restored = parseOffsetInstant(outcome.restoredAt);
+    const start = q.leadTimeStart?.(id);
+    const failure = isFailure(outcome.result);
+    const facts: DeploymentFacts = {
+      change: id,
+      type: doc.spec.type,
+      result: outcome.result,
+      implementedAtText: outcome.implementedAt!,
+      implementedAt,
+      month: monthOf(implementedAt, q.timeZone),
+      ...attribution(org, doc),
+    };
+    // A start after the deployment means the change was written down afterwards: no lead time.
+    if (start !== undefined && start <= implementedAt) facts.leadTimeMs = implementedAt - start;
+    if (failure && detected !== undefined && detected >= implementedAt) facts.detectMs = detected - implementedAt;
+    if (failure && detected !== undefined && restored !== undefined && restored >= detected) facts.restoreMs = restored - detected;
+    deployments.push(facts);
+  }
+  deployments.sort((a, b) => a.implementedAt - b.implementedAt || (a.change < b.change ? -1 : 1));
+  excluded.sort((a, b) => (a.change < b.change ? -1 : 1));
+  return { deployments, excluded };
+}

@@ -1,0 +1,67 @@
+import { formatUtcInstant, parseOffsetInstant } from '../instant.js';
+import type { ChangeRequest, ChangeStatus, OutcomeResult } from '../model.js';
+import { refusal, type Refusal } from './refusals.js';
+
+/**
+ * What `opsledger record` asks for, and whether the change can take it. Pure: the decision
+ * depends only on the change as it is, the request and the clock, so a recorder that retries
+ * after a rebase re-decides on the newest version of the file.
+ */
+export interface OutcomeRequest {
+  result: OutcomeResult;
+  implementedAt?: string;
+  failureDetectedAt?: string;
+  restoredAt?: string;
+  incidents?: readonly string[];
+}
+
+export type Outcome = NonNullable<ChangeStatus['outcome']>;
+
+export type OutcomePlan = { ok: true; outcome: Outcome; previous?: Outcome } | { ok: false; refusals: Refusal[] };
+
+/** A recorder's clock may run a little ahead of the one that stamped the deploy. */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
+const FAILURES: ReadonlySet<OutcomeResult> = new Set(['failed', 'rolled-back']);
+const TIMES = ['implementedAt', 'failureDetectedAt', 'restoredAt'] as const;
+
+export function planOutcome(change: ChangeRequest, request: OutcomeRequest, now: number): OutcomePlan {
+  const refusals: Refusal[] = [];
+  const phase = change.status?.phase;
+  if (phase === 'cancelled') refusals.push(refusal('record.cancelled'));
+  if (phase === 'draft') refusals.push(refusal('record.draft'));
+
+  const previous = change.status?.outcome;
+  // A later run completes an earlier record (e.g. restoredAt once service is back): fields not
+  // given keep their recorded values, incidents accumulate.
+  const incidents = [...new Set([...(previous?.incidents ?? []), ...(request.incidents ?? [])])];
+  const outcome: Outcome = {
+    ...previous,
+    result: request.result,
+    implementedAt: request.implementedAt ?? previous?.implementedAt ?? formatUtcInstant(now),
+    ...(request.failureDetectedAt ?? previous?.failureDetectedAt ? { failureDetectedAt: request.failureDetectedAt ?? previous?.failureDetectedAt } : {}),
+    ...(request.restoredAt ?? previous?.restoredAt ? { restoredAt: request.restoredAt ?? previous?.restoredAt } : {}),
+    ...(incidents.length ? { incidents } : {}),
+  };
+
+  if (previous && FAILURES.has(previous.result) && !FAILURES.has(request.result)) {
+    refusals.push(refusal('record.rewrite-failure', `recorded ${previous.result}, asked ${request.result}`, 'result'));
+  }
+  const failure = FAILURES.has(outcome.result);
+  if (!failure && (outcome.failureDetectedAt || outcome.restoredAt)) {
+    refusals.push(refusal('record.failure-on-success', `result ${outcome.result}`, outcome.failureDetectedAt ? 'failureDetectedAt' : 'restoredAt'));
+  }
+  if (failure && outcome.restoredAt && !outcome.failureDetectedAt) {
+    refusals.push(refusal('record.restored-without-detection', undefined, 'restoredAt'));
+  }
+
+  let earlier: [string, number] | undefined;
+  for (const key of TIMES) {
+    const t = parseOffsetInstant(outcome[key]);
+    if (t === undefined) continue;
+    if (earlier && t < earlier[1]) refusals.push(refusal('record.order', `${key} ${outcome[key]} is before ${earlier[0]} ${outcome[earlier[0] as keyof Outcome] as string}`, key));
+    if (t > now + CLOCK_SKEW_MS && request[key] !== undefined) refusals.push(refusal('record.future', `${key} ${outcome[key]}`, key));
+    earlier = [key, t];
+  }
+  return refusals.length ? { ok: false, refusals } : { ok: true, outcome, ...(previous ? { previous } : {}) };
+}

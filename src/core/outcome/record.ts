@@ -1,0 +1,75 @@
+import { parseAllDocuments } from 'yaml';
+import { analyzeText } from '../analyze.js';
+import type { Diagnostic } from '../diagnostics.js';
+import type { ChangeRequest } from '../model.js';
+import type { SchemaRegistry } from '../schema/registry.js';
+import { spliceYaml, type KeyOrder, type SpliceEdit } from '../yaml-splice.js';
+import { planOutcome, type Outcome, type OutcomeRequest } from './plan.js';
+import { refusal, type Refusal } from './refusals.js';
+
+/**
+ * Records an outcome in the text of one change file: checks the file, decides whether the
+ * change can take the outcome, splices the new status into the text and validates the result
+ * with the same schema and rules as `opsledger validate`. Pure (text in, text out), so the CLI
+ * can write atomically and a retry after a rebase can run it again on the new text.
+ */
+export interface RecordInput {
+  file: string;
+  text: string;
+  change: string;
+  request: OutcomeRequest;
+  now: number;
+  registry: SchemaRegistry;
+}
+
+export type RecordOutput =
+  | { ok: true; text: string; outcome: Outcome; previous?: Outcome; unchanged: boolean }
+  | { ok: false; refusals: Refusal[]; diagnostics?: Diagnostic[] };
+
+/** Where new keys go, so a recorded file reads like a hand-written one. */
+export const CHANGE_KEY_ORDER: KeyOrder = {
+  '': ['apiVersion', 'kind', 'metadata', 'spec', 'status'],
+  status: ['phase', 'outcome'],
+  'status/outcome': ['result', 'implementedAt', 'failureDetectedAt', 'restoredAt', 'completedAt', 'incidents', 'notes', 'review'],
+};
+
+const OUTCOME_FIELDS = ['result', 'implementedAt', 'failureDetectedAt', 'restoredAt', 'incidents'] as const;
+
+const errorsOf = (diagnostics: readonly Diagnostic[]) => diagnostics.filter((d) => d.severity === 'error');
+
+/** The change's position among the `yaml` package's documents (the splicer's numbering), or -1. */
+export function changeDocumentIndex(text: string, id: string): number {
+  try {
+    return parseAllDocuments(text).findIndex((d) => {
+      const v = d.toJS() as { kind?: unknown; metadata?: { name?: unknown } } | null;
+      return v?.kind === 'ChangeRequest' && v.metadata?.name === id;
+    });
+  } catch {
+    return -1;
+  }
+}
+
+export function recordOutcomeInText(input: RecordInput): RecordOutput {
+  const before = analyzeText(input.file, input.text, input.registry, { keepValues: true });
+  const broken = errorsOf(before.diagnostics);
+  if (broken.length) return { ok: false, refusals: [refusal('record.invalid-file', `${broken.length} error(s)`)], diagnostics: broken };
+  const record = before.documents.find((d) => d.kind === 'ChangeRequest' && d.name === input.change);
+  if (!record) return { ok: false, refusals: [refusal('record.not-found', `${input.change} in ${input.file}`)] };
+  const change = before.values?.[record.index] as ChangeRequest;
+
+  const plan = planOutcome(change, input.request, input.now);
+  if (!plan.ok) return plan;
+
+  const edits: SpliceEdit[] = [];
+  if (change.status?.phase !== 'completed') edits.push({ path: ['status', 'phase'], value: 'completed' });
+  for (const key of OUTCOME_FIELDS) {
+    const value = plan.outcome[key];
+    if (value !== undefined && JSON.stringify(value) !== JSON.stringify(plan.previous?.[key])) edits.push({ path: ['status', 'outcome', key], value });
+  }
+  if (edits.length === 0) return { ok: true, text: input.text, outcome: plan.outcome, ...(plan.previous ? { previous: plan.previous } : {}), unchanged: true };
+
+  const text = spliceYaml(input.text, changeDocumentIndex(input.text, input.change), edits, CHANGE_KEY_ORDER);
+  const after = errorsOf(analyzeText(input.file, text, input.registry).diagnostics);
+  if (after.length) return { ok: false, refusals: [refusal('record.invalid-result', after.map((d) => d.code).join(', '))], diagnostics: after };
+  return { ok: true, text, outcome: plan.outcome, ...(plan.previous ? { previous: plan.previous } : {}), unchanged: false };
+}

@@ -1,0 +1,22 @@
+import type { Organisation } from './organisation.js';
+
+/**
+ * The organisation a pull request's change requests are judged in. Everything that decides who
+ * approves and how strictly (policy, teams, calendar, standard-change templates) comes from the
+ * base branch; the change requests come from the pull request. Services, CIs and SLOs exist in
+ * both: `prefer` says whose copy wins where both have one (callers score with each and keep
+ * the stricter result, so neither lowering a tier nor adding a dependency escapes review).
+ */
+export function reviewOrganisation(base: Organisation, head: Organisation, prefer: 'base' | 'head'): Organisation {
+  const merge = <T>(b: Map<string, T>, h: Map<string, T>) => (prefer === 'base' ? new Map([...h, ...b]) : new Map([...b, ...h]));
+  return {
+    teams: base.teams,
+    policies: base.policies,
+    calendars: base.calendars,
+    templates: base.templates,
+    services: merge(base.services, head.services),
+    cis: merge(base.cis, head.cis),
+    slos: merge(base.slos, head.slos),
+    changes: head.changes,
+  };
+}
