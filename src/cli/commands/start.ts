@@ -1,14 +1,45 @@
+import { calendarWindows } from '../../core/calendar/organisation-calendar.js';
+import { calendarState } from '../../core/calendar/state.js';
 import { exitCodeFor } from '../../core/diagnostics.js';
+import { assessChange } from '../../core/risk/assess.js';
+import { loadOrganisation } from '../../adapters/fs/load-organisation.js';
 import { getReporter } from '../../report/index.js';
 import { rootOf, type CommandContext } from '../context.js';
 import { renderValidation } from '../render.js';
+import { riskContext } from '../risk-session.js';
+import { openChanges } from './risk.js';
 import { runValidation } from './validate.js';
 
-/** `npm start`: the main job on the organisation in the current folder. */
+/**
+ * `npm start`: the main job on the organisation in the current folder. Validate; and when the
+ * organisation is valid, score the open changes and show where the change calendar stands.
+ */
 export async function startCommand(ctx: CommandContext, values: Record<string, unknown>): Promise<number> {
   const root = rootOf(ctx, values);
   const { repo, result } = await runValidation(root);
   ctx.stdout('== Validation ==\n');
   ctx.stdout(renderValidation(ctx, getReporter('text')!, result, repo.source));
-  return exitCodeFor(result.diagnostics);
+  const code = exitCodeFor(result.diagnostics);
+  if (code !== 0) return code;
+
+  const now = Date.now();
+  const loaded = await loadOrganisation(root);
+  const risk = await riskContext(root, loaded, now);
+  const open = openChanges(loaded.org.changes);
+  ctx.stdout(`\n== Open changes (${open.length}) ==\n`);
+  for (const id of open) {
+    const r = assessChange(risk, id);
+    const blocking = r.conflicts.filter((c) => c.severity === 'error').map((c) => c.message);
+    const missing = r.controls.filter((c) => c.required && !c.met).length;
+    const phase = loaded.org.changes.get(id)!.doc.status?.phase ?? 'submitted';
+    ctx.stdout(`${id}  ${r.class.toUpperCase().padEnd(8)} impact ${r.impact.level} x likelihood ${r.likelihood.level}  ${phase.padEnd(12)} ${r.schedule.start}  ${r.title ?? ''}\n`);
+    if (blocking.length) ctx.stdout(`    conflict: ${blocking.join('; ')}\n`);
+    if (missing) ctx.stdout(`    ${missing} required control${missing === 1 ? '' : 's'} not met yet\n`);
+  }
+
+  const state = calendarState(calendarWindows(loaded.org), now);
+  ctx.stdout(`\n== Change calendar ==\n`);
+  ctx.stdout(`${state.state === 'open' ? 'OPEN' : 'CLOSED'} at ${state.at}${state.nextTransition ? `; changes state at ${state.nextTransition}` : ''}\n`);
+  for (const a of state.active) ctx.stdout(`  ${a.kind} ${a.name}: ${a.localStart} – ${a.localEnd}${a.reason ? ` (${a.reason})` : ''}\n`);
+  return 0;
 }
