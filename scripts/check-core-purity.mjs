@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The core must stay pure: no filesystem, processes, network, git or Actions runtime. Adapters
 // in src/adapters wrap all of those. Exits 1 and lists every offending import.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,8 +37,11 @@ export function findViolations(coreDir) {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
-  const violations = findViolations(join(root, 'src', 'core'));
-  for (const v of violations) console.error(`${relative(root, v.file)}: imports ${v.spec}; src/core must stay free of I/O`);
+  // The import/export mappings and the scaffolding templates are pure by the same rule: their
+  // adapters (reading and writing files, prompting) live in src/adapters and src/cli.
+  const pure = ['core', 'import', 'export', 'scaffold'].filter((d) => existsSync(join(root, 'src', d)));
+  const violations = pure.flatMap((d) => findViolations(join(root, 'src', d)));
+  for (const v of violations) console.error(`${relative(root, v.file)}: imports ${v.spec}; ${pure.map((d) => `src/${d}`).join(', ')} must stay free of I/O`);
   if (violations.length) process.exit(1);
-  console.log('src/core is pure: no fs, process, network, git or @actions imports');
+  console.log(`${pure.map((d) => `src/${d}`).join(', ')} are pure: no fs, process, network, git or @actions imports`);
 }

@@ -43,6 +43,7 @@ interface Row {
 const ROWS: Record<string, Row> = {
   'kind.missing': { files: { 'teams/x.yaml': 'kind: Team\nmetadata: {name: x}\nspec: {}\n' }, file: 'teams/x.yaml', line: 1, column: 1, pointer: '/apiVersion' },
   'kind.unknown-api-version': { files: { 'teams/x.yaml': 'apiVersion: opsledger/v2\nkind: Team\nmetadata: {name: x}\nspec: {}\n' }, file: 'teams/x.yaml', line: 1, column: 13, pointer: '/apiVersion' },
+  'kind.deprecated-api-version': { files: { 'slos/x.yaml': 'apiVersion: openslo/v1alpha\nkind: SLO\nmetadata: {name: x}\nspec: {}\n' }, file: 'slos/x.yaml', line: 1, column: 13, pointer: '/apiVersion' },
   'kind.unknown': { files: { 'teams/x.yaml': 'apiVersion: opsledger/v1\nkind: Teem\nmetadata: {name: x}\nspec: {}\n' }, file: 'teams/x.yaml', line: 2, column: 7, pointer: '/kind' },
   'schema.required': { files: { 'services/l/service.yaml': svc('  tier: 2\n  exposure: company\n  lifecycle: production\n') }, file: 'services/l/service.yaml', line: 6, column: 3, pointer: '/spec/owner' },
   'schema.additionalProperties': { files: { 'services/l/service.yaml': svc(BASE_SPEC + '  ownr: checkout\n') }, file: 'services/l/service.yaml', line: 10, column: 3, pointer: '/spec/ownr' },
@@ -131,6 +132,8 @@ const ROWS: Record<string, Row> = {
   'policy.thresholds-order': { files: {}, file: 'changes/policy.yaml', line: 12, column: 24, pointer: '/spec/likelihood/thresholds/2' },
   'policy.matrix-monotone': { files: {}, file: 'changes/policy.yaml', line: 7, column: 27, pointer: '/spec/impact/matrix/external/3', severity: 'warning' },
   'policy.unknown-group': { files: {}, file: 'changes/policy.yaml', line: 24, column: 58, pointer: '/spec/controls/high/approvals/1/group' },
+  'policy.readiness-duplicate-rule': { files: {}, file: 'changes/policy.yaml', line: 31, column: 14, pointer: '/spec/readiness/rules/1/id' },
+  'policy.readiness-within-unused': { files: {}, file: 'changes/policy.yaml', line: 32, column: 108, pointer: '/spec/readiness/rules/2/within', severity: 'warning' },
   'yaml.alias': { files: { 'teams/x.yaml': 'apiVersion: opsledger/v1\nkind: Team\nmetadata: {name: x}\nspec: {members: [*nobody]}\n' }, file: 'teams/x.yaml', line: 4, column: 18 },
 };
 
@@ -139,6 +142,8 @@ const POLICY_EDITS: Record<string, [string, string]> = {
   'policy.thresholds-order': ['thresholds: [3, 6, 10]', 'thresholds: [3, 6, 6]'],
   'policy.matrix-monotone': ['external: [4, 4, 3, 2]', 'external: [4, 4, 2, 3]'],
   'policy.unknown-group': ['{group: cab, count: 1}], rollback: tested}', '{group: cabb, count: 1}], rollback: tested}'],
+  'policy.readiness-duplicate-rule': ['{id: runbook, description: At least one runbook', '{id: oncall, description: At least one runbook'],
+  'policy.readiness-within-unused': ['level: silver, tiers: [1, 2]}', 'level: silver, tiers: [1, 2], within: 30d}'],
 };
 
 describe('every diagnostic code', () => {

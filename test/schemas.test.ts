@@ -421,6 +421,14 @@ const policy = (): AnyDoc => ({
     errorBudget: { blocks: ['standard', 'normal'], exhaustedAt: 0 },
     emergency: { approvers: 'emergency', reviewWithin: '5d' },
     sensitivePaths: ['changes/policy.yaml', 'changes/calendar.yaml', 'teams/**'],
+    readiness: {
+      lifecycles: ['production', 'deprecated'],
+      rules: [
+        { id: 'runbook', description: 'At least one runbook', check: 'runbook', level: 'bronze' },
+        { id: 'slo', description: 'An SLO for tiers 1 and 2', check: 'slo', level: 'silver', tiers: [1, 2] },
+        { id: 'dr-test', description: 'A DR test in the last 180 days', check: 'dr-test', level: 'gold', tiers: [1], within: '180d' },
+      ],
+    },
   },
 });
 
@@ -719,6 +727,13 @@ const INVALID: Bad[] = [
   { name: 'Policy: group as bare team name', schema: P, doc: variant(policy, (d) => (d.spec.groups.cab = 'cab')), keyword: 'pattern', path: '/spec/groups/cab' },
   { name: 'Policy: no groups', schema: P, doc: variant(policy, (d) => delete d.spec.groups), keyword: 'required', path: '/spec' },
   { name: 'Policy: error budget blocks an unknown type', schema: P, doc: variant(policy, (d) => (d.spec.errorBudget.blocks = ['urgent'])), keyword: 'enum', path: '/spec/errorBudget/blocks/0' },
+  { name: 'Policy: readiness rule with an unknown check', schema: P, doc: variant(policy, (d) => (d.spec.readiness.rules[0].check = 'runbooks')), keyword: 'enum', path: '/spec/readiness/rules/0/check' },
+  { name: 'Policy: readiness level platinum', schema: P, doc: variant(policy, (d) => (d.spec.readiness.rules[1].level = 'platinum')), keyword: 'enum', path: '/spec/readiness/rules/1/level' },
+  { name: 'Policy: readiness rule without a description', schema: P, doc: variant(policy, (d) => delete d.spec.readiness.rules[0].description), keyword: 'required', path: '/spec/readiness/rules/0' },
+  { name: 'Policy: readiness tier 5', schema: P, doc: variant(policy, (d) => (d.spec.readiness.rules[1].tiers = [5])), keyword: 'enum', path: '/spec/readiness/rules/1/tiers/0' },
+  { name: 'Policy: readiness within in words', schema: P, doc: variant(policy, (d) => (d.spec.readiness.rules[2].within = 'a year')), keyword: 'format', path: '/spec/readiness/rules/2/within' },
+  { name: 'Policy: readiness without rules', schema: P, doc: variant(policy, (d) => (d.spec.readiness = { lifecycles: ['production'] })), keyword: 'required', path: '/spec/readiness' },
+  { name: 'Policy: readiness field typo', schema: P, doc: variant(policy, (d) => (d.spec.readiness.rules[0].teirs = [1])), keyword: 'additionalProperties', path: '/spec/readiness/rules/0' },
   { name: 'Policy: emergency review deadline in words', schema: P, doc: variant(policy, (d) => (d.spec.emergency.reviewWithin = 'five days')), keyword: 'format', path: '/spec/emergency/reviewWithin' },
 
   // OpenSLO v1

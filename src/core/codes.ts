@@ -226,6 +226,16 @@ export const CODES: Record<string, CodeInfo> = {
     fix: 'Check the cell named in the message.',
   },
   'policy.unknown-group': { title: 'Unknown approval group', explanation: 'Approval requirements name a key of spec.groups, or owner for the owning teams of the affected services.', fix: 'Add the group to spec.groups or fix the name.' },
+  'policy.readiness-duplicate-rule': {
+    title: 'Readiness rule defined twice',
+    explanation: 'Two readiness rules have the same id. Scorecards, the catalog and pull-request comments name rules by id, so two rules with one id could not be told apart.',
+    fix: 'Rename one of the rules, or merge them.',
+  },
+  'policy.readiness-within-unused': {
+    title: 'within on a readiness check that ignores it',
+    explanation: 'within sets how recent a DR test (dr-test) or an SLO status (slo-status) must be; other checks do not look at time, so the value has no effect, which usually means the wrong check was chosen.',
+    fix: 'Remove within, or change the check to dr-test or slo-status.',
+  },
 };
 
 export function explainCode(code: string): CodeInfo | undefined {

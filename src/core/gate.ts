@@ -38,7 +38,8 @@ export interface GateInput {
   errors?: { code: string; detail: string }[];
 }
 
-const PLAN_CONTROLS = new Set(['rollback', 'progressive-delivery', 'premortem', 'verification', 'error-budget']);
+// Every control the class requires and that can be checked from the files; approvals are checked above.
+const PLAN_CONTROLS = new Set(['rollback', 'progressive-delivery', 'premortem', 'verification', 'error-budget', 'maintenance-window', 'lead-time']);
 
 export function decideGate(input: GateInput): GateDecision {
   const checks: GateCheck[] = [];

@@ -246,6 +246,38 @@ export interface PolicySpec {
   emergency?: { approvers: string; reviewWithin: string };
   /** Files whose change is itself high risk (policy, calendar, teams). */
   sensitivePaths?: string[];
+  /** Readiness scorecard rules (see src/core/readiness). */
+  readiness?: ReadinessPolicy;
+}
+
+export const READINESS_LEVELS = ['bronze', 'silver', 'gold'] as const;
+export type ReadinessLevel = (typeof READINESS_LEVELS)[number];
+export const READINESS_CHECKS = [
+  'runbook',
+  'playbook',
+  'dashboard',
+  'repository',
+  'oncall',
+  'escalation',
+  'contact',
+  'slo',
+  'slo-status',
+  'dr-test',
+  'continuity',
+  'no-deprecated-dependencies',
+] as const;
+export type ReadinessCheck = (typeof READINESS_CHECKS)[number];
+export interface ReadinessRule {
+  id: string;
+  description: string;
+  check: ReadinessCheck;
+  level: ReadinessLevel;
+  tiers?: Tier[];
+  within?: string;
+}
+export interface ReadinessPolicy {
+  lifecycles?: Lifecycle[];
+  rules: ReadinessRule[];
 }
 export type Policy = Doc<'Policy', PolicySpec>;
 

@@ -85,6 +85,13 @@ function rangeOf(node: unknown): [number, number] | undefined {
   return r ? [r[0], r[1]] : undefined;
 }
 
+/** Block nodes' ranges end after their last line break; a replacement keeps that break. */
+function withoutTrailingBreak(src: string, range: [number, number]): [number, number] {
+  let end = range[1];
+  while (end > range[0] && (src[end - 1] === '\n' || src[end - 1] === '\r')) end--;
+  return [range[0], end];
+}
+
 /** The offset just before the line break that ends the line holding `offset`. */
 function endOfLine(src: string, offset: number): number {
   let p = offset;
@@ -129,7 +136,8 @@ function insertPair(t: Text, map: YAMLMap, key: string, value: unknown, order: r
 /** Replaces a pair's value: scalars in place, anything else rewritten as block lines. */
 function replaceValue(t: Text, pair: Pair, value: unknown, parentIndent: string): string {
   const current = pair.value as YamlNode | null;
-  const range = rangeOf(current);
+  const raw = rangeOf(current);
+  const range = raw && withoutTrailingBreak(t.src, raw);
   if (!isObj(value)) {
     const text = Array.isArray(value) ? flowSeqText(value) : scalarText(value);
     if (range && (isScalar(current) || (isSeq(current) && current.flow) || (isMap(current) && current.flow))) {
@@ -160,8 +168,9 @@ function applyOne(t: Text, docIndex: number, edit: SpliceEdit, order: KeyOrder):
   const docs = parseAllDocuments(t.src);
   const doc = Array.isArray(docs) ? docs[docIndex] : undefined;
   if (!doc || doc.errors.length) throw new SpliceError(`document ${docIndex + 1} cannot be read as YAML`);
-  let map = doc.contents;
-  if (!isMap(map) || map.flow) throw new SpliceError('the document is not a block mapping');
+  const root = doc.contents;
+  if (!isMap(root) || root.flow) throw new SpliceError('the document is not a block mapping');
+  let map: YAMLMap = root;
   let indent = blockIndent(t, map);
   for (let i = 0; i < edit.path.length; i++) {
     const key = edit.path[i]!;

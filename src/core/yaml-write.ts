@@ -11,6 +11,8 @@ export interface YamlDoc {
   comment?: string[];
   /** Comments after a value, keyed by JSON pointer (e.g. /spec/tier). */
   notes?: Record<string, string>;
+  /** Comment lines after the document, e.g. fields a person may want to add. */
+  trailer?: string[];
 }
 
 export const MODELINE_PREFIX = '# yaml-language-server: $schema=';
@@ -35,6 +37,7 @@ function pointerPath(pointer: string): string[] {
 function toDocument(d: YamlDoc): Document {
   const doc = new Document(d.value);
   if (d.comment?.length) doc.commentBefore = d.comment.map((l) => (l === '' ? '' : ` ${l}`)).join('\n');
+  if (d.trailer?.length) doc.comment = d.trailer.map((l) => (l === '' ? '' : ` ${l}`)).join('\n');
   for (const [pointer, note] of Object.entries(d.notes ?? {})) {
     const path = pointerPath(pointer).map((k) => (/^\d+$/.test(k) ? Number(k) : k));
     const node = doc.getIn(path, true) as { comment?: string | null } | undefined;

@@ -53,3 +53,8 @@ export async function baseBeforeMerge(root: string, mergeCommit: string, prSubje
 export async function headCommit(root: string): Promise<string> {
   return resolveCommit(root, 'HEAD');
 }
+
+/** Where root sits inside its repository (`''` at the top, else `sub/dir/`): GitHub wants paths from the top. */
+export async function repoPrefix(root: string): Promise<string> {
+  return (await simpleGit({ baseDir: root }).revparse(['--show-prefix'])).trim();
+}

@@ -29,11 +29,15 @@ export interface TreeAtRef {
 const YAML_FILE = /\.ya?ml$/i;
 
 export async function resolveCommit(root: string, ref: string): Promise<string> {
+  let sha = '';
   try {
-    return (await simpleGit({ baseDir: root }).revparse(['--verify', '--quiet', `${ref}^{commit}`])).trim();
+    sha = (await simpleGit({ baseDir: root }).revparse(['--verify', '--quiet', `${ref}^{commit}`])).trim();
   } catch {
-    throw new GitObjectMissing(ref, 'no such commit in the local clone (a shallow checkout? use fetch-depth: 0)');
+    // reported below
   }
+  // `--quiet` makes git print nothing for an unknown ref, which simple-git does not treat as failure.
+  if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) throw new GitObjectMissing(ref, 'no such commit in the local clone (a shallow checkout? use fetch-depth: 0)');
+  return sha;
 }
 
 export async function readFilesAtRef(root: string, ref: string, folders: readonly string[], maxBytes = 1024 * 1024): Promise<TreeAtRef> {

@@ -70,7 +70,7 @@ export function createGitHubApi(config: GitHubClientConfig): GitHubApi {
     auth: c.token,
     baseUrl: c.baseUrl.replace(/\/+$/, ''),
     userAgent: 'opsledger',
-    request: { fetch: timedFetch(c.timeoutMs), retries: c.retries },
+    request: { fetch: timedFetch(c.timeoutMs) },
     retry: { retries: c.retries, retryAfterBaseValue: c.retryBaseMs },
     throttle: { onRateLimit: giveUp, onSecondaryRateLimit: giveUp, retryAfterBaseValue: c.retryBaseMs, ...pacing },
     // Octokit's own logging would write warnings into the command's output.

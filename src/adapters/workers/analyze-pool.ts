@@ -50,7 +50,7 @@ export async function analyzeAll(files: readonly { rel: string; abs: string; siz
   const pending = shares.map((share, i) => {
     const shardPath = options.shardPrefix ? `${options.shardPrefix}${i}.json` : undefined;
     if (shardPath) shards.push(shardPath);
-    const worker = new Worker(WORKER_URL, { workerData: { files: share.map(({ rel, abs }) => ({ rel, abs })), maxBytes: options.maxBytes, ...(shardPath ? { shardPath } : {}) } });
+    const worker = new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: 64 }, workerData: { files: share.map(({ rel, abs }) => ({ rel, abs })), maxBytes: options.maxBytes, ...(shardPath ? { shardPath } : {}) } });
     exits.push(new Promise<void>((resolve) => worker.once('exit', () => resolve())));
     return new Promise<DiskAnalysis[]>((resolve, reject) => {
       worker.once('message', (json: string) => resolve(JSON.parse(json) as DiskAnalysis[]));

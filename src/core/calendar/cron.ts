@@ -118,6 +118,7 @@ function field(text: string, spec: FieldSpec): number[] {
   if (text === '') throw new CronError('is empty', spec.name);
   const values = new Set<number>();
   for (const part of text.split(',')) {
+    if (part === '') throw new CronError(`"${text}" has an empty list item`, spec.name);
     for (const v of item(part, spec)) values.add(spec.name === 'day-of-week' && v === 7 ? 0 : v);
   }
   return [...values].sort((a, b) => a - b);

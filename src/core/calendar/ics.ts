@@ -119,8 +119,10 @@ function windowEvent(w: WindowInput, options: IcsOptions): string[] {
   }
   lines.push(`CATEGORIES:${w.kind}`, `DESCRIPTION:${escapeText(describeWindow(w))}`, 'TRANSP:TRANSPARENT');
   lines.push(`X-OPSLEDGER-WINDOW:${escapeText(w.name)}`, `X-OPSLEDGER-CALENDAR:${escapeText(calendar)}`, `X-OPSLEDGER-KIND:${w.kind}`);
-  if (w.scope) lines.push(`X-OPSLEDGER-SCOPE:${escapeText(JSON.stringify(w.scope))}`);
-  if (w.allow?.length) lines.push(`X-OPSLEDGER-ALLOW:${w.allow.map(escapeText).join(',')}`);
+  // VALUE=TEXT spells out the RFC's default for X- properties; readers such as ical.js
+  // otherwise keep the value raw and leave its escapes in.
+  if (w.scope) lines.push(`X-OPSLEDGER-SCOPE;VALUE=TEXT:${escapeText(JSON.stringify(w.scope))}`);
+  if (w.allow?.length) lines.push(`X-OPSLEDGER-ALLOW;VALUE=TEXT:${escapeText(w.allow.join(','))}`);
   lines.push('END:VEVENT');
   return lines;
 }

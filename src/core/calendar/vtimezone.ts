@@ -8,8 +8,8 @@ import { DAY, formatLocal, offsetAt } from './local-time.js';
  * change to the second. Changes with the same direction and offsets form one observance; when
  * they fall on the same weekday of the same month (the 2nd Sunday of March, the last Sunday of
  * October) at the same wall-clock time every year, the observance is written as a yearly RRULE
- * that keeps holding after the scanned years. Irregular zones get an RDATE list instead, exact
- * over the scanned years. A zone without changes gets one STANDARD observance.
+ * that keeps holding after the scanned years. Irregular zones (Morocco's Ramadan changes) get
+ * RDATEs instead, exact over the scanned years. A zone without changes gets one STANDARD observance.
  */
 
 interface Transition {
@@ -99,7 +99,9 @@ export function vtimezoneLines(zone: string, fromYear: number, years = 30): stri
     lines.push(`BEGIN:${component}`, `DTSTART:${icsLocal(head.local)}`, `TZOFFSETFROM:${icsUtcOffset(head.from)}`, `TZOFFSETTO:${icsUtcOffset(head.to)}`);
     const rule = yearlyRule(changes);
     if (rule) lines.push(`RRULE:${rule}`);
-    else if (changes.length > 1) lines.push(`RDATE:${changes.slice(1).map((c) => icsLocal(c.local)).join(',')}`);
+    // One RDATE per change, DTSTART's own included: ical.js reads only the first value of an
+    // RDATE list and skips DTSTART when RDATEs are present. Both forms are RFC 5545.
+    else if (changes.length > 1) lines.push(...changes.map((c) => `RDATE:${icsLocal(c.local)}`));
     lines.push(`END:${component}`);
   }
   lines.push('END:VTIMEZONE');

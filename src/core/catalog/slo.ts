@@ -47,7 +47,8 @@ function round(n: number, digits: number): number {
   return Math.round(n * f) / f;
 }
 
-export function sloView(slo: Slo): SloView {
+/** `at` formats the snapshot's instant for display. */
+export function sloView(slo: Slo, at: (instant: number) => string = (t) => new Date(t).toISOString()): SloView {
   const window = slo.spec.timeWindow[0];
   const minutes = windowMinutes(window?.duration);
   const remaining = typeof slo.status?.errorBudgetRemaining === 'number' ? slo.status.errorBudgetRemaining : undefined;
@@ -74,7 +75,7 @@ export function sloView(slo: Slo): SloView {
     objectives,
     ...(remaining !== undefined ? { remaining, remainingPercent: Math.round(remaining * 100) } : {}),
     exhausted: remaining !== undefined && remaining <= 0,
-    ...(slo.status?.measuredAt ? { measuredAt: slo.status.measuredAt } : {}),
+    ...(slo.status?.measuredAt ? { measuredAt: Number.isNaN(Date.parse(slo.status.measuredAt)) ? slo.status.measuredAt : at(Date.parse(slo.status.measuredAt)) } : {}),
     ...(slo.status?.source ? { source: linkView(slo.status.source, slo.status.source) } : {}),
   };
 }

@@ -139,9 +139,11 @@ export interface ServicePage extends PageBase {
   continuity?: { rto?: string; rpo?: string; redundancy?: string; drTestedAt?: string };
   slos: SloView[];
   graph: Neighbourhood;
+  /** Direct neighbours; `via` names the relations other than a plain dependsOn. */
   upstream: (RefView & { via: string[] })[];
   downstream: (RefView & { via: string[] })[];
-  impact: { services: RefView[]; servicesMore: number; cis: number; capped: boolean; paths: Record<string, string[]> };
+  /** Services that stop working when this one fails, nearest first (CIs never depend on services). */
+  impact: { services: RefView[]; servicesTotal: number; servicesMore: number; capped: boolean; paths: Record<string, string[]> };
   cis: CiRow[];
   changes: ChangeRow[];
   changesTotal: number;

@@ -186,5 +186,21 @@ function checkPolicy(policy: Policy): Finding[] {
     const hint = didYouMean(spec.emergency.approvers, known);
     out.push(err('policy.unknown-group', '/spec/emergency/approvers', `emergency approvers "${spec.emergency.approvers}" is not a key of spec.groups`, hint ? { hint } : {}));
   }
+  out.push(...checkReadinessRules(spec.readiness?.rules ?? []));
+  return out;
+}
+
+/** Rule ids are how reports, the catalog and pull-request comments name a rule: one rule each. */
+function checkReadinessRules(rules: readonly { id: string; check: string; within?: string }[]): Finding[] {
+  const out: Finding[] = [];
+  const first = new Map<string, number>();
+  rules.forEach((rule, i) => {
+    const seen = first.get(rule.id);
+    if (seen !== undefined) out.push(err('policy.readiness-duplicate-rule', joinPointer('/spec/readiness/rules', i, 'id'), `readiness rule "${rule.id}" is already defined as rule ${seen + 1}`));
+    else first.set(rule.id, i);
+    if (rule.within !== undefined && rule.check !== 'dr-test' && rule.check !== 'slo-status') {
+      out.push(warn('policy.readiness-within-unused', joinPointer('/spec/readiness/rules', i, 'within'), `within only applies to dr-test and slo-status checks; this rule checks ${rule.check}`));
+    }
+  });
   return out;
 }

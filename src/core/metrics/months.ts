@@ -70,3 +70,10 @@ export function monthsBetween(from: number, to: number, zone: string): { month: 
   }
   return out;
 }
+
+/** `YYYY-MM-DD HH:MM` in the zone, for report headers. */
+export function localDateTime(instant: number, zone: string): string {
+  const p = parts(instant, zone);
+  const two = (n: number | undefined) => String(n).padStart(2, '0');
+  return `${p.year}-${two(p.month)}-${two(p.day)} ${two(p.hour)}:${two(p.minute)}`;
+}

@@ -1,0 +1,118 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DATA_FOLDERS } from '../adapters/fs/discover.js';
+import type { LoadedOrganisation } from '../adapters/fs/load-organisation.js';
+import { TOOL_VERSION } from '../adapters/fs/version.js';
+import { fileHistory } from '../adapters/git/file-history.js';
+import { buildCatalog } from '../core/catalog/build.js';
+import { calendarMonths, monthsRange } from '../core/catalog/calendar-month.js';
+import { expandWindows, type TimedOccurrence } from '../core/calendar/expand.js';
+import { calendarToIcs, type IcsChange } from '../core/calendar/ics.js';
+import { calendarWindows } from '../core/calendar/organisation-calendar.js';
+import { isTimeZone } from '../core/calendar/rrule-syntax.js';
+import { buildGraph } from '../core/graph.js';
+import { activePolicy, type Organisation } from '../core/organisation.js';
+import { assessChange } from '../core/risk/assess.js';
+import type { RiskContext } from '../core/risk/context.js';
+import type { Locale } from './messages.js';
+import { renderSite, type RenderResult } from './render-site.js';
+import { replaceDirectory } from './write-site.js';
+
+/**
+ * `opsledger catalog`: gathers what the view model needs from the loaded organisation (the
+ * dependency graph, risk reports, calendar occurrences, git history), builds it, renders it and
+ * swaps the finished site into place.
+ */
+export interface CatalogBuildOptions {
+  out: string;
+  locale: Locale;
+  now: number;
+  /** The risk engine's context; without one (no policy), change pages carry no risk report. */
+  risk?: RiskContext;
+}
+
+export interface CatalogBuildResult extends RenderResult {
+  out: string;
+  zone: string;
+  warnings: string[];
+}
+
+export const ICS_PATH = 'calendar/opsledger.ics';
+
+/**
+ * The zone the site shows times in: where the organisation says its peak hours are, else the
+ * zone of its first recurring window, else UTC. One zone for the whole site keeps a day in the
+ * calendar the same day on every page.
+ */
+export function displayZone(org: Organisation): string {
+  const peak = activePolicy(org)?.doc.spec.likelihood.factors.peakHours?.timeZone;
+  if (peak && isTimeZone(peak)) return peak;
+  for (const { doc } of org.calendars.values()) for (const w of doc.spec.windows) if (w.timeZone && isTimeZone(w.timeZone)) return w.timeZone;
+  return 'UTC';
+}
+
+/** Changes still ahead or under way: what a subscriber to the calendar wants to see. */
+function upcomingChanges(org: Organisation, now: number): IcsChange[] {
+  const out: IcsChange[] = [];
+  for (const { doc } of org.changes.values()) {
+    const phase = doc.status?.phase;
+    if (phase === 'cancelled' || phase === 'completed') continue;
+    if (!(Date.parse(doc.spec.schedule.end) >= now)) continue;
+    out.push({
+      id: doc.metadata.name,
+      ...(doc.metadata.title ? { title: doc.metadata.title } : {}),
+      start: doc.spec.schedule.start,
+      end: doc.spec.schedule.end,
+      type: doc.spec.type,
+      ...(doc.spec.services ? { services: doc.spec.services } : {}),
+      environment: doc.spec.environment,
+      ...(phase ? { phase } : {}),
+    });
+  }
+  return out;
+}
+
+export async function buildCatalogSite(root: string, loaded: LoadedOrganisation, options: CatalogBuildOptions): Promise<CatalogBuildResult> {
+  const { org } = loaded;
+  const { now } = options;
+  const warnings: string[] = [];
+  const zone = displayZone(org);
+
+  const { risk } = options;
+  if (!risk) warnings.push('no Policy document: change pages are built without risk reports');
+  const graph = risk?.graph ?? buildGraph(org);
+
+  const starts = [...org.changes.values()].map((c) => Date.parse(c.doc.spec.schedule.start)).filter((t) => !Number.isNaN(t));
+  const months = calendarMonths(starts, now, zone);
+  const windows = calendarWindows(org);
+  let occurrences: TimedOccurrence[] = [];
+  let ics: string | undefined;
+  try {
+    occurrences = expandWindows(windows, monthsRange(months));
+    ics = calendarToIcs(windows, { name: 'opsledger', stamp: now, changes: upcomingChanges(org, now) });
+  } catch (e) {
+    warnings.push(`the calendar could not be expanded: ${(e as Error).message}`);
+  }
+
+  const history = await fileHistory(
+    root,
+    DATA_FOLDERS.filter((d) => existsSync(join(root, d))),
+  );
+  if (!history) warnings.push('not a git repository: service pages are built without history');
+
+  const site = buildCatalog({
+    org,
+    graph,
+    now,
+    timeZone: zone,
+    ...(risk ? { risk: (id: string) => assessChange(risk, id) } : {}),
+    months,
+    occurrences,
+    ...(ics ? { icsPath: ICS_PATH } : {}),
+    ...(history ? { history } : {}),
+  });
+  const result = await replaceDirectory(options.out, (dir) =>
+    renderSite(site, dir, { locale: options.locale, version: TOOL_VERSION, ...(ics ? { ics: { path: ICS_PATH, content: ics } } : {}) }),
+  );
+  return { ...result, out: options.out, zone, warnings };
+}

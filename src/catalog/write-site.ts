@@ -1,0 +1,50 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { SITE_MARKER } from './render-site.js';
+
+/**
+ * Replaces a site folder in one step: the new site is built in a temporary folder beside the
+ * target (same file system, so the final rename is atomic) and swapped in only when complete.
+ * A failed build leaves the previous site untouched and removes its half-built copy.
+ */
+export class UnsafeTargetError extends Error {
+  override name = 'UnsafeTargetError';
+}
+
+/**
+ * The folder may be replaced when it does not exist, is empty, or is a catalog we built (it
+ * has the marker file). Anything else may be someone's work: refuse rather than delete it.
+ */
+export function checkTarget(target: string): void {
+  if (!existsSync(target)) return;
+  if (!statSync(target).isDirectory()) throw new UnsafeTargetError(`${target} exists and is not a folder`);
+  const entries = readdirSync(target);
+  if (entries.length && !entries.includes(SITE_MARKER)) {
+    throw new UnsafeTargetError(`${target} is not empty and is not a catalog built by opsledger (no ${SITE_MARKER} file); choose another --out folder or empty it`);
+  }
+}
+
+export async function replaceDirectory<T>(targetPath: string, build: (dir: string) => Promise<T>): Promise<T> {
+  const target = resolve(targetPath);
+  checkTarget(target);
+  const parent = dirname(target);
+  mkdirSync(parent, { recursive: true });
+  const temp = mkdtempSync(join(parent, `.${basename(target)}.building-`));
+  let result: T;
+  try {
+    result = await build(temp);
+  } catch (e) {
+    rmSync(temp, { recursive: true, force: true });
+    throw e;
+  }
+  if (existsSync(target)) {
+    // Move the old site aside first: rename cannot replace a non-empty folder.
+    const old = mkdtempSync(join(parent, `.${basename(target)}.old-`));
+    renameSync(target, join(old, 'site'));
+    renameSync(temp, target);
+    rmSync(old, { recursive: true, force: true });
+  } else {
+    renameSync(temp, target);
+  }
+  return result;
+}

@@ -1,0 +1,44 @@
+import { rootOf, UsageError, type CommandContext } from '../context.js';
+import { CAB_CONTEXT, publishCabStatus, reviewJson } from '../github/cab-status.js';
+import { isConfigError, knownFailure, openGitHub, pullNumber } from '../github/session.js';
+import { approvalSummary, ReviewError, reviewPullRequest } from '../pull-review.js';
+
+/**
+ * `opsledger cab`: on pull_request_review and on pushes, decides the pull request's approvals
+ * from its reviews and publishes the `opsledger/cab` commit status on its head commit. Exit 0
+ * approved, 1 not approved or not decidable (the status then says why), 2 usage.
+ */
+export async function cabCommand(ctx: CommandContext, values: Record<string, unknown>): Promise<number> {
+  const format = typeof values.format === 'string' ? values.format : 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format "${format}"; use text or json`);
+  const root = rootOf(ctx, values);
+  let api;
+  let number;
+  try {
+    api = openGitHub(ctx);
+    number = pullNumber(ctx, values);
+  } catch (e) {
+    if (isConfigError(e)) throw new UsageError((e as Error).message);
+    throw e;
+  }
+  let headSha: string | undefined;
+  try {
+    const pull = await api.getPullRequest(number);
+    headSha = pull.headSha;
+    const [reviews, commits] = [await api.listReviews(number), await api.listPullCommits(number)];
+    if (pull.commits > commits.length) throw new ReviewError('commits', `#${number} has ${pull.commits} commits but GitHub lists ${commits.length}: co-authors cannot all be checked`);
+    const review = await reviewPullRequest({ root, api, baseRef: pull.baseSha, headRef: pull.headSha, author: pull.author, headSha: pull.headSha, reviews, commits, now: Date.now() });
+    await publishCabStatus(api, pull.headSha, review);
+    if (format === 'json') ctx.stdout(JSON.stringify({ pullRequest: number, headSha: pull.headSha, status: review.met ? 'success' : 'failure', ...reviewJson(review) }, null, 2) + '\n');
+    else ctx.stdout(`${CAB_CONTEXT} #${number}: ${review.met ? 'approved' : 'not approved'}\n${approvalSummary(review).map((l) => `  ${l}\n`).join('')}`);
+    return review.met ? 0 : 1;
+  } catch (e) {
+    const failure = knownFailure(e);
+    if (!failure) throw e;
+    // Tell the pull request why it cannot be approved, if GitHub still listens.
+    if (headSha) await api.createCommitStatus({ sha: headSha, context: CAB_CONTEXT, state: 'error', description: failure.detail }).catch(() => undefined);
+    if (format === 'json') ctx.stdout(JSON.stringify({ pullRequest: number, status: 'error', met: false, error: failure }, null, 2) + '\n');
+    ctx.stderr(`opsledger cab: ${failure.detail}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,169 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadOrganisation, type LoadedOrganisation } from '../../adapters/fs/load-organisation.js';
+import { writeFileAtomically } from '../../adapters/fs/write-files.js';
+import { publicOccurrence, type Occurrence, type WindowInput } from '../../core/calendar/expand.js';
+import { calendarToIcs, type IcsChange } from '../../core/calendar/ics.js';
+import { DAY, formatInstant, parseInstant } from '../../core/calendar/local-time.js';
+import { calendarWindows, subjectForChange, subjectForServices } from '../../core/calendar/organisation-calendar.js';
+import { windowsOverlapping } from '../../core/calendar/overlap.js';
+import { windowApplies, type ScopeSubject } from '../../core/calendar/scope.js';
+import { calendarState, DEFAULT_HORIZON_DAYS, type ActiveOccurrence, type CalendarState } from '../../core/calendar/state.js';
+import { summarize, type Diagnostic } from '../../core/diagnostics.js';
+import { closest } from '../../core/suggest.js';
+import { getReporter } from '../../report/index.js';
+import { rootOf, UsageError, type CommandContext } from '../context.js';
+import { renderValidation } from '../render.js';
+import { calendarImportCommand } from './calendar-import.js';
+
+/**
+ * `opsledger calendar`: the change calendar's state at an instant (open, or closed by a freeze),
+ * when that next changes, what is in force, and the occurrences over a range; optionally for
+ * one change or some services, and exported as .ics. `opsledger calendar import ...` lives in
+ * calendar-import.ts.
+ */
+
+const DEFAULT_RANGE_DAYS = 30;
+// Ranges are for reading and exporting; ten years of hourly windows is already 87k lines.
+const MAX_RANGE_DAYS = 3660;
+
+export interface CalendarReport extends CalendarState {
+  range: { from: string; to: string };
+  subject?: { change?: string; services?: string[]; environments?: string[]; type?: string };
+  occurrences: Occurrence[];
+  ics?: { file: string; events: number };
+}
+
+function instantFlag(values: Record<string, unknown>, flag: string): number | undefined {
+  const v = values[flag];
+  if (v === undefined) return undefined;
+  const t = typeof v === 'string' ? parseInstant(v) : undefined;
+  if (t === undefined) throw new UsageError(`--${flag} takes an ISO 8601 instant with an offset, e.g. 2026-12-20T09:00:00+09:00 or 2026-12-20T00:00:00Z; got "${String(v)}"`);
+  return t;
+}
+
+function stringList(value: unknown): string[] {
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((s) => s.trim()).filter(Boolean);
+}
+
+function subjectFrom(loaded: LoadedOrganisation, values: Record<string, unknown>): { subject?: ScopeSubject; describe?: CalendarReport['subject'] } {
+  const { org } = loaded;
+  const changeId = typeof values.change === 'string' ? values.change : undefined;
+  const services = stringList(values.service);
+  const env = typeof values.env === 'string' ? values.env : undefined;
+  if (changeId && (services.length || env)) throw new UsageError('--change takes its services and environment from the change; do not combine it with --service or --env');
+  if (changeId) {
+    const change = org.changes.get(changeId)?.doc;
+    if (!change) {
+      const near = closest(changeId, org.changes.keys());
+      throw new UsageError(`no change "${changeId}"${near ? `; did you mean ${near}?` : ''}`);
+    }
+    const subject = subjectForChange(org, change);
+    return { subject, describe: { change: changeId, services: subject.services!.map((s) => s.name), environments: [...subject.environments!], type: change.spec.type } };
+  }
+  for (const s of services) {
+    if (!org.services.has(s)) {
+      const near = closest(s, org.services.keys());
+      throw new UsageError(`no service "${s}"${near ? `; did you mean ${near}?` : ''}`);
+    }
+  }
+  if (!services.length && !env) return {};
+  const subject = services.length ? subjectForServices(org, services, env ? { environments: [env] } : {}) : { environments: [env!] };
+  return { subject, describe: { ...(services.length ? { services } : {}), ...(env ? { environments: [env] } : {}) } };
+}
+
+/** Calendar documents that failed validation would silently drop their freezes: refuse instead. */
+function calendarErrors(loaded: LoadedOrganisation): Diagnostic[] {
+  const calendarDocs = new Set<string>();
+  for (const a of loaded.repo.analyses) for (const d of a.documents) if (d.kind === 'ChangeCalendar') calendarDocs.add(`${a.file}#${d.index}`);
+  return loaded.validation.diagnostics.filter((d) => d.severity === 'error' && calendarDocs.has(`${d.file}#${d.document ?? 0}`));
+}
+
+function scheduledChanges(loaded: LoadedOrganisation, subject: ScopeSubject | undefined): IcsChange[] {
+  const out: IcsChange[] = [];
+  for (const { doc } of loaded.org.changes.values()) {
+    const phase = doc.status?.phase;
+    if (phase === 'cancelled' || phase === 'draft') continue;
+    if (subject?.services && !(doc.spec.services ?? []).some((s) => subject.services!.some((x) => x.name === s))) continue;
+    out.push({
+      id: doc.metadata.name,
+      ...(doc.metadata.title ? { title: doc.metadata.title } : {}),
+      start: doc.spec.schedule.start,
+      end: doc.spec.schedule.end,
+      type: doc.spec.type,
+      ...(doc.spec.services ? { services: doc.spec.services } : {}),
+      environment: doc.spec.environment,
+      ...(phase ? { phase } : {}),
+    });
+  }
+  return out;
+}
+
+function occurrenceLine(o: Occurrence | ActiveOccurrence): string {
+  const flags: string[] = [];
+  if ('blocking' in o && o.kind === 'freeze') flags.push(o.blocking ? 'blocks' : 'allows this change');
+  if (o.kind === 'freeze' && o.allow.length) flags.push(`allows ${o.allow.join(', ')}`);
+  return `  ${o.kind.padEnd(11)} ${o.name.padEnd(32)} ${o.start} – ${o.end}  (local ${o.localStart} – ${o.localEnd})${flags.length ? `  [${flags.join('; ')}]` : ''}${o.reason ? `\n${' '.repeat(14)}${o.reason}` : ''}\n`;
+}
+
+function renderText(r: CalendarReport): string {
+  let out = `Calendar at ${r.at}: ${r.state.toUpperCase()}`;
+  if (r.nextTransition) out += `, ${r.state === 'closed' ? 'opens' : 'closes'} at ${r.nextTransition}`;
+  else out += `, no change within the next ${DEFAULT_HORIZON_DAYS} days`;
+  out += r.maintenance ? ' (inside a maintenance window)\n' : '\n';
+  if (r.subject) out += `For: ${[r.subject.change, r.subject.services?.join(', '), r.subject.environments?.join(', ')].filter(Boolean).join(' / ')}\n`;
+  if (r.active.length) out += `\nIn force now:\n${r.active.map(occurrenceLine).join('')}`;
+  out += `\nOccurrences from ${r.range.from} to ${r.range.to}: ${r.occurrences.length}\n`;
+  out += r.occurrences.map(occurrenceLine).join('');
+  if (r.ics) out += `\nWrote ${r.ics.events} events to ${r.ics.file}\n`;
+  return out;
+}
+
+export async function calendarCommand(ctx: CommandContext, values: Record<string, unknown>, positionals: string[]): Promise<number> {
+  if (positionals[0] === 'import') return calendarImportCommand(ctx, values, positionals.slice(1));
+  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"; the only subcommand is import`);
+  for (const flag of ['out', 'since', 'name']) if (values[flag] !== undefined) throw new UsageError(`--${flag} belongs to \`opsledger calendar import\``);
+  const format = typeof values.format === 'string' ? values.format : 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format "${format}"; use text or json`);
+  const root = rootOf(ctx, values);
+  if (!existsSync(root)) throw new UsageError(`no such folder: ${root}`);
+
+  const at = instantFlag(values, 'at') ?? Date.now();
+  const from = instantFlag(values, 'from') ?? at;
+  const to = instantFlag(values, 'to') ?? from + DEFAULT_RANGE_DAYS * DAY;
+  if (to <= from) throw new UsageError('--to must come after --from');
+  if (to - from > MAX_RANGE_DAYS * DAY) throw new UsageError(`the range may span at most ${MAX_RANGE_DAYS} days`);
+  if (values['with-changes'] && typeof values.ics !== 'string') throw new UsageError('--with-changes adds scheduled changes to the --ics export; give --ics FILE too');
+
+  const loaded = await loadOrganisation(root);
+  const broken = calendarErrors(loaded);
+  if (broken.length) {
+    ctx.stderr('opsledger calendar: the change calendar does not validate, so its freezes cannot be trusted:\n');
+    ctx.stderr(renderValidation(ctx, getReporter('text')!, { diagnostics: broken, summary: summarize(broken, new Set(broken.map((d) => d.file)).size, broken.length) }, loaded.repo.source));
+    return 1;
+  }
+
+  const { subject, describe } = subjectFrom(loaded, values);
+  const windows: WindowInput[] = calendarWindows(loaded.org);
+  const state = calendarState(windows, at, subject ? { subject } : {});
+  const report: CalendarReport = {
+    ...state,
+    range: { from: formatInstant(from), to: formatInstant(to) },
+    ...(describe ? { subject: describe } : {}),
+    occurrences: windowsOverlapping(windows, { start: from, end: to }, subject).map(publicOccurrence),
+  };
+
+  if (typeof values.ics === 'string') {
+    const target = resolve(ctx.cwd, values.ics);
+    const exported = windows.filter((w) => windowApplies(w, subject));
+    const changes = values['with-changes'] ? scheduledChanges(loaded, subject) : [];
+    const names = [...loaded.org.calendars.keys()];
+    const ics = calendarToIcs(exported, { name: names.length === 1 ? names[0]! : 'opsledger', stamp: Date.now(), changes });
+    writeFileAtomically(target, ics);
+    report.ics = { file: values.ics, events: exported.length + changes.length };
+  }
+
+  ctx.stdout(format === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderText(report));
+  return 0;
+}

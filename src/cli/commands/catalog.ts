@@ -1,0 +1,34 @@
+import { relative, resolve } from 'node:path';
+import { buildCatalogSite } from '../../catalog/build-site.js';
+import { isLocale, LOCALES } from '../../catalog/messages.js';
+import { UnsafeTargetError } from '../../catalog/write-site.js';
+import { activePolicy } from '../../core/organisation.js';
+import { rootOf, UsageError, type CommandContext } from '../context.js';
+import { loadValidOrganisation } from '../org-session.js';
+import { riskContext } from '../risk-session.js';
+
+/** `opsledger catalog [--out site] [--locale en|ko]`: writes the static service catalog. */
+export async function catalogCommand(ctx: CommandContext, values: Record<string, unknown>): Promise<number> {
+  const locale = typeof values.locale === 'string' ? values.locale : 'en';
+  if (!isLocale(locale)) throw new UsageError(`unknown locale "${locale}"; use one of ${LOCALES.join(', ')}`);
+  const root = rootOf(ctx, values);
+  const out = resolve(ctx.cwd, typeof values.out === 'string' ? values.out : 'site');
+  if (out === root || root.startsWith(out + '/')) throw new UsageError(`--out ${out} would replace the organisation itself; choose a folder such as site`);
+  const loaded = await loadValidOrganisation(ctx, root);
+  if (!loaded) return 1;
+  const now = Date.now();
+  const started = performance.now();
+  const risk = activePolicy(loaded.org) ? await riskContext(root, loaded, now) : undefined;
+  try {
+    const result = await buildCatalogSite(root, loaded, { out, locale, now, ...(risk ? { risk } : {}) });
+    for (const w of result.warnings) ctx.stderr(`opsledger catalog: ${w}\n`);
+    const rel = relative(ctx.cwd, out);
+    const where = rel === '' ? '.' : rel.startsWith('..') ? out : rel;
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    ctx.stdout(`Catalog written to ${where}/ (${result.pages} pages, times in ${result.zone}, ${seconds}s). Open ${where}/index.html in a browser.\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof UnsafeTargetError) throw new UsageError(e.message);
+    throw e;
+  }
+}

@@ -1,0 +1,45 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { buildCodeowners, CODEOWNERS_HEADER } from '../../core/codeowners.js';
+import { lineDiff } from '../../core/line-diff.js';
+import { loadOrganisation } from '../../adapters/fs/load-organisation.js';
+import { writeFileAtomically } from '../../adapters/fs/write-files.js';
+import { rootOf, UsageError, type CommandContext } from '../context.js';
+
+/**
+ * `opsledger codeowners [--check]`: writes .github/CODEOWNERS from ownership. A file this
+ * command wrote (it starts with the generated header) is replaced freely; a hand-written one
+ * only with --force. `--check` writes nothing and exits 1 with a diff when the file is out of
+ * date, for CI.
+ */
+export const CODEOWNERS_PATH = '.github/CODEOWNERS';
+
+export async function codeownersCommand(ctx: CommandContext, values: Record<string, unknown>, positionals: string[]): Promise<number> {
+  if (positionals.length) throw new UsageError(`unexpected argument: ${positionals[0]}`);
+  const root = rootOf(ctx, values);
+  const target = resolve(root, CODEOWNERS_PATH);
+  const { org } = await loadOrganisation(root);
+  const result = buildCodeowners(org);
+  for (const w of result.warnings) ctx.stderr(`opsledger codeowners: ${w.service}: ${w.message}\n`);
+  const current = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
+
+  if (values.check) {
+    if (current === result.text) {
+      ctx.stdout(`${CODEOWNERS_PATH} is up to date (${result.rules.length} rules).\n`);
+      return 0;
+    }
+    ctx.stdout(current === undefined ? `${CODEOWNERS_PATH} does not exist; run \`opsledger codeowners\` to write it.\n` : `${CODEOWNERS_PATH} is out of date; run \`opsledger codeowners\` to update it:\n`);
+    ctx.stdout(lineDiff(current ?? '', result.text, { before: `${CODEOWNERS_PATH} (in the repository)`, after: `${CODEOWNERS_PATH} (from ownership)` }));
+    return 1;
+  }
+  if (current !== undefined && !current.startsWith(CODEOWNERS_HEADER[0]!) && !values.force) {
+    throw new UsageError(`${CODEOWNERS_PATH} exists and was not written by opsledger; pass --force to replace it`);
+  }
+  if (current === result.text) {
+    ctx.stdout(`${CODEOWNERS_PATH} is already up to date (${result.rules.length} rules).\n`);
+    return 0;
+  }
+  writeFileAtomically(target, result.text);
+  ctx.stdout(`Wrote ${CODEOWNERS_PATH} (${result.rules.length} rules for ${org.services.size} services).\n`);
+  return 0;
+}

@@ -1,0 +1,78 @@
+import { decideGate, type GateDecision } from '../../core/gate.js';
+import { readEventPayload } from '../../adapters/github/env.js';
+import { protectionRuleFromEvent } from '../../adapters/github/events.js';
+import { rootOf, UsageError, type CommandContext } from '../context.js';
+import { gatherGateInput } from '../github/gate-inputs.js';
+import { appendJobSummary, eventPath, knownFailure, openGitHub, writeReport } from '../github/session.js';
+import { parseInstant } from '../risk-session.js';
+
+/**
+ * `opsledger gate <CR> [--at T] [--env E] [--format text|json]`: may this change be deployed
+ * now? Exit 0 allowed, 1 denied. Every failure on the way (GitHub down, rate-limited or
+ * answering nonsense, a missing token, a shallow clone) denies with exit 1 and its reason in
+ * the checks: a pipeline must never read "could not decide" as anything but "no". Exit 2 is
+ * kept for wrong arguments only.
+ *
+ * With --protection-rule it answers GitHub's custom deployment protection rule: it reads the
+ * deployment_protection_rule event, decides, and approves or rejects the waiting run.
+ */
+const CHANGE_ID = /^CR-\d{4}-\d{4,}$/;
+
+export function renderGateText(d: GateDecision): string {
+  const lines = [`${d.allowed ? 'ALLOWED' : 'DENIED'}: ${d.change} at ${d.at}`];
+  for (const c of d.checks) lines.push(`  ${c.ok ? '✓' : '✗'} ${c.code}: ${c.detail}`);
+  return lines.join('\n') + '\n';
+}
+
+export function gateComment(d: GateDecision): string {
+  const failing = d.checks.filter((c) => !c.ok);
+  const head = d.allowed ? `opsledger: ${d.change} may deploy (${d.checks.length} checks passed)` : `opsledger: ${d.change} may not deploy`;
+  return [head, ...failing.map((c) => `- ${c.code}: ${c.detail}`)].join('\n');
+}
+
+export async function gateCommand(ctx: CommandContext, values: Record<string, unknown>, positionals: string[]): Promise<number> {
+  const format = typeof values.format === 'string' ? values.format : 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format "${format}"; use text or json`);
+  if (positionals.length > 1) throw new UsageError('name one change id');
+  const at = parseInstant(values.at, 'at') ?? Date.now();
+  const root = rootOf(ctx, values);
+  let changeId = positionals[0];
+  let environment = typeof values.env === 'string' ? values.env : undefined;
+
+  let rule: ReturnType<typeof protectionRuleFromEvent> | undefined;
+  if (values['protection-rule']) {
+    try {
+      rule = protectionRuleFromEvent(readEventPayload(ctx.env, eventPath(ctx, values)));
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    changeId ??= rule.change;
+    environment ??= rule.environment;
+  }
+  if (!changeId) throw new UsageError(rule ? 'name the change id, or deploy with a payload {"change": "CR-YYYY-NNNN"}' : 'name the change id (CR-YYYY-NNNN)');
+  if (!CHANGE_ID.test(changeId)) throw new UsageError(`"${changeId}" is not a change id (CR-YYYY-NNNN)`);
+
+  let decision: GateDecision;
+  try {
+    decision = decideGate(await gatherGateInput(ctx, { root, changeId, at, ...(environment !== undefined ? { environment } : {}) }));
+  } catch (e) {
+    // Gathering catches what it expects; anything else still denies, with the reason.
+    decision = decideGate({ changeId, at, errors: [{ code: 'error', detail: (e as Error)?.message ?? String(e) }] });
+  }
+
+  if (format === 'json') ctx.stdout(JSON.stringify(decision, null, 2) + '\n');
+  else ctx.stdout(renderGateText(decision));
+  writeReport(ctx, values, decision);
+  appendJobSummary(ctx, `### opsledger gate: ${decision.allowed ? '✅ allowed' : '⛔ denied'} (${decision.change})\n\n${decision.checks.map((c) => `- ${c.ok ? '✅' : '❌'} \`${c.code}\` ${c.detail}`).join('\n')}\n`);
+
+  if (rule) {
+    try {
+      await openGitHub(ctx).reviewDeploymentProtectionRule({ runId: rule.runId, environment: rule.environment, state: decision.allowed ? 'approved' : 'rejected', comment: gateComment(decision) });
+    } catch (e) {
+      const f = knownFailure(e);
+      ctx.stderr(`opsledger gate: could not answer the deployment protection rule: ${f?.detail ?? (e as Error).message}\n`);
+      return 1;
+    }
+  }
+  return decision.allowed ? 0 : 1;
+}

@@ -1,0 +1,158 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { analyzeText } from '../../core/analyze.js';
+import { renderYaml } from '../../core/yaml-write.js';
+import { DATA_FOLDERS } from '../../adapters/fs/discover.js';
+import { loadRepository } from '../../adapters/fs/load-repository.js';
+import { schemaRegistry } from '../../adapters/fs/schemas.js';
+import { FileExistsError, writeFiles } from '../../adapters/fs/write-files.js';
+import { readYamlInputs } from '../../adapters/fs/yaml-inputs.js';
+import { mapBackstage } from '../../import/backstage/map.js';
+import { convertOpenSlo } from '../../import/openslo/convert.js';
+import type { ImportReport } from '../../import/report.js';
+import { rootOf, UsageError, type CommandContext } from '../context.js';
+
+/**
+ * `opsledger import backstage <path>...` and `opsledger import openslo <file>...`: read another
+ * tool's files, write opsledger documents, and report what was mapped, what was dropped and
+ * why, and what a person must check. Exit 0 when the inputs were read, 1 when an input could
+ * not be parsed (the rest is still imported), 2 on usage errors or refused overwrites.
+ */
+export async function importCommand(ctx: CommandContext, values: Record<string, unknown>, positionals: string[]): Promise<number> {
+  const [source, ...paths] = positionals;
+  if (source !== 'backstage' && source !== 'openslo') throw new UsageError(source ? `cannot import from "${source}"; use backstage or openslo` : 'name what to import from: backstage or openslo');
+  if (paths.length === 0) throw new UsageError(`name the ${source} files or folders to import`);
+  const format = typeof values.format === 'string' ? values.format : 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format "${format}"; use text or json`);
+  const root = rootOf(ctx, values);
+  const defaultOut = source === 'backstage' ? root : resolve(root, 'slos');
+  const out = typeof values.out === 'string' ? resolve(ctx.cwd, values.out) : defaultOut;
+
+  const missing = paths.filter((p) => !existsSync(resolve(ctx.cwd, p)));
+  if (missing.length) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
+  const inputs = readYamlInputs(paths, ctx.cwd);
+  const registry = schemaRegistry();
+  const mapped = source === 'backstage' ? mapBackstage(inputs.documents) : convertOpenSlo(inputs.documents);
+  // The organisation the files land in: --root when --out is inside it, else --out itself.
+  const within = relative(root, out);
+  const orgRoot = within === '' || (!within.startsWith('..') && !isAbsolute(within)) ? root : out;
+  const existing = await existingNames(orgRoot);
+  const kept: typeof mapped.files = [];
+  const planned: { path: string; content: string }[] = [];
+  const leaveOut = (f: (typeof mapped.files)[number], code: string, reason: string) => {
+    const outcome = mapped.report.entities.find((e) => e.source === f.source && e.result === 'mapped');
+    if (!outcome) return;
+    outcome.result = 'dropped';
+    outcome.code = code;
+    outcome.reason = reason;
+    outcome.to = [];
+    // Nothing of it reaches the output now: what was carried is lost for the same reason.
+    outcome.dropped = [...outcome.used.map((pointer) => ({ pointer, code, reason: 'the document was not written' })), ...outcome.dropped];
+    outcome.used = [];
+  };
+  for (const f of mapped.files) {
+    const content = renderYaml([f.doc], registry.schemaId(f.apiVersion, f.kind));
+    // Every file goes through the analysis `validate` runs before it is written: a document
+    // that would not validate on its own (an upstream file that was already invalid) is
+    // reported and left out rather than written into the organisation.
+    const errors = analyzeText(f.path, content, registry).diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length) {
+      leaveOut(f, 'entity.invalid', `the document does not validate: ${errors.map((d) => `${d.pointer || '/'} ${d.message} [${d.code}]`).join('; ')}`);
+      continue;
+    }
+    // A name the organisation already uses elsewhere would make two definitions of one thing.
+    const namespace = f.apiVersion === 'openslo/v1' && f.kind === 'Service' ? 'openslo:Service' : f.kind;
+    const clash = existing.get(`${namespace}/${f.name}`);
+    if (clash && clash !== resolve(out, f.path)) {
+      leaveOut(f, 'entity.exists', `${f.kind} ${f.name} is already defined in ${relative(orgRoot, clash).split(sep).join('/')}; it is not imported again`);
+      continue;
+    }
+    kept.push(f);
+    planned.push({ path: f.path, content });
+  }
+  const left = new Set(mapped.files.filter((f) => !kept.includes(f)).map((f) => f.source));
+  const report: ImportReport = {
+    ...mapped.report,
+    dangling: mapped.report.dangling.filter((d) => !left.has(d.source)),
+    review: mapped.report.review.filter((r) => !left.has(r.source)),
+    problems: inputs.problems,
+    files: kept.map((f) => ({ path: f.path, apiVersion: f.apiVersion, kind: f.kind, name: f.name })),
+  };
+  if (!values['dry-run']) {
+    try {
+      writeFiles(out, planned, { force: Boolean(values.force) });
+    } catch (e) {
+      if (e instanceof FileExistsError) throw new UsageError(`${e.message} (under ${out}); pass --force to overwrite, or --out to write elsewhere`);
+      throw e;
+    }
+  }
+  const shownOut = relative(ctx.cwd, out).split(sep).join('/') || '.';
+  if (format === 'json') ctx.stdout(JSON.stringify({ ...report, out: shownOut, written: !values['dry-run'] }, null, 2) + '\n');
+  else ctx.stdout(renderImportReport(report, shownOut, Boolean(values['dry-run'])));
+  return inputs.problems.length ? 1 : 0;
+}
+
+/** Names already defined in the organisation at `root`, by namespace/name, with their file. */
+async function existingNames(root: string): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  const folders = DATA_FOLDERS.filter((d) => existsSync(resolve(root, d)));
+  if (folders.length === 0) return names;
+  const repo = await loadRepository(root, { paths: folders, cache: false });
+  for (const a of repo.analyses) for (const d of a.documents) if (!names.has(`${d.namespace}/${d.name}`)) names.set(`${d.namespace}/${d.name}`, resolve(root, a.file));
+  return names;
+}
+
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+export function renderImportReport(report: ImportReport, out: string, dryRun: boolean): string {
+  const lines: string[] = [];
+  const by = (r: string) => report.entities.filter((e) => e.result === r);
+  const kinds = new Map<string, number>();
+  for (const f of report.files) kinds.set(f.kind, (kinds.get(f.kind) ?? 0) + 1);
+  const made = [...kinds].map(([k, n]) => `${n} ${k}`).join(', ') || 'nothing';
+  lines.push(`Read ${count(report.entities.length, 'document')} from ${report.from}: ${by('mapped').length} mapped (${made}), ${by('merged').length} merged into others, ${by('dropped').length} dropped.`);
+  lines.push(dryRun ? `Would write ${count(report.files.length, 'file')} under ${out} (dry run).` : `Wrote ${count(report.files.length, 'file')} under ${out}.`);
+  for (const f of report.files) lines.push(`  ${f.path}`);
+
+  if (report.problems.length) {
+    lines.push('', `Could not read (${report.problems.length}):`);
+    for (const p of report.problems) lines.push(`  ${p.file}:${p.line}:${p.column}: ${p.message}`);
+  }
+  if (report.review.length) {
+    lines.push('', `Needs a human (${report.review.length}): defaults written in place of what the source does not say`);
+    for (const r of report.review) lines.push(`  ${r.target} ${r.pointer} = ${JSON.stringify(r.value)}: ${r.reason} [${r.code}]`);
+  }
+  if (report.dangling.length) {
+    lines.push('', `Dangling references the input left open (${report.dangling.length}): written as they are; add the missing documents or fix the reference`);
+    for (const d of report.dangling) lines.push(`  ${d.target} ${d.pointer} -> ${d.ref}${d.written ? ` (written "${d.written}")` : ''}`);
+  }
+  const merged = by('merged');
+  if (merged.length) {
+    lines.push('', `Merged (${merged.length}):`);
+    for (const e of merged) lines.push(`  ${e.ref}: into ${e.to.length ? e.to.join(', ') : '(nothing)'}`);
+  }
+  const droppedWhole = by('dropped');
+  if (droppedWhole.length) {
+    lines.push('', `Dropped documents (${droppedWhole.length}):`);
+    for (const e of droppedWhole) lines.push(`  ${e.ref} (${e.source}): ${e.reason ?? ''} [${e.code ?? ''}]`);
+  }
+  const fieldLosses = report.entities.filter((e) => e.result !== 'dropped' && e.dropped.length);
+  if (fieldLosses.length) {
+    lines.push('', `Dropped fields (${fieldLosses.reduce((n, e) => n + e.dropped.length, 0)}):`);
+    for (const e of fieldLosses) {
+      // One line per reason keeps long member lists readable.
+      const byReason = new Map<string, string[]>();
+      for (const d of e.dropped) byReason.set(`${d.reason} [${d.code}]`, [...(byReason.get(`${d.reason} [${d.code}]`) ?? []), d.pointer]);
+      for (const [reason, pointers] of byReason) lines.push(`  ${e.ref} ${pointers.join(', ')}: ${reason}`);
+    }
+  }
+  const changed = report.entities.filter((e) => e.changed.length);
+  if (changed.length) {
+    lines.push('', `Changed on the way (${changed.reduce((n, e) => n + e.changed.length, 0)}):`);
+    for (const e of changed) for (const c of e.changed) lines.push(`  ${e.ref} ${c.pointer}: ${c.reason} [${c.code}]`);
+  }
+  if (!dryRun && report.files.length) lines.push('', 'Next: run `opsledger validate` and settle the items above.');
+  return lines.join('\n') + '\n';
+}

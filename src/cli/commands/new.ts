@@ -1,0 +1,360 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyzeText } from '../../core/analyze.js';
+import type { Diagnostic } from '../../core/diagnostics.js';
+import { parseDuration } from '../../core/duration.js';
+import { EXPOSURES, type ChangeType, type Exposure, type Lifecycle, type Tier } from '../../core/model.js';
+import { validateRepository } from '../../core/validate.js';
+import { renderYaml, type YamlDoc } from '../../core/yaml-write.js';
+import {
+  CHANGE_ID,
+  changeDocument,
+  ciDocument,
+  DNS_LABEL,
+  formatInstant,
+  GITHUB_LOGIN,
+  GITHUB_TEAM,
+  nextChangeId,
+  OFFSET_INSTANT,
+  serviceDocument,
+  teamDocument,
+  titleFromName,
+} from '../../scaffold/documents.js';
+import { loadOrganisation, type LoadedOrganisation } from '../../adapters/fs/load-organisation.js';
+import { loadSchemas, schemaRegistry } from '../../adapters/fs/schemas.js';
+import { FileExistsError, writeFileAtomically, writeFiles } from '../../adapters/fs/write-files.js';
+import { rootOf, UsageError, type CommandContext } from '../context.js';
+
+/**
+ * `opsledger new service|team|ci|change`: writes a new document that validates on the first
+ * try. On a terminal it asks for what the flags did not give (with @inquirer/prompts: arrow-key
+ * selects for closed choices, checked input for names); with --yes, or without a terminal, it
+ * takes flags only and names the missing ones. Every answer is checked as it is given, and the
+ * finished file goes through the same validation as `opsledger validate`, against the rest of
+ * the organisation, before it is written.
+ */
+export const NEW_KINDS = ['service', 'team', 'ci', 'change'] as const;
+
+type Prompts = typeof import('@inquirer/prompts');
+type Values = Record<string, unknown>;
+
+interface Plan {
+  /** Relative to the organisation root. */
+  path: string;
+  kind: string;
+  name: string;
+  doc: YamlDoc;
+  /** Append as another document to an existing file instead of creating one. */
+  append?: boolean;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const URL_LIKE = /^https?:\/\/\S+$/;
+
+class Asker {
+  constructor(
+    readonly prompts: Prompts | undefined,
+    readonly values: Values,
+    readonly say: (text: string) => void,
+    readonly env: Record<string, string | undefined>,
+  ) {}
+
+  get interactive(): boolean {
+    return this.prompts !== undefined;
+  }
+
+  /** A flag's value, checked; else a prompt; else the default; else a usage error when required. */
+  async text(flag: string, o: { message: string; default?: string; required?: boolean; check?: (v: string) => string | undefined }): Promise<string | undefined> {
+    const given = this.values[flag];
+    if (typeof given === 'string') {
+      const problem = o.check?.(given);
+      if (problem) throw new UsageError(`--${flag}: ${problem}`);
+      return given === '' ? undefined : given;
+    }
+    if (this.prompts) {
+      const answer = await this.prompts.input({
+        message: o.message,
+        ...(o.default !== undefined ? { default: o.default } : {}),
+        validate: (v: string) => {
+          if (v.trim() === '') return o.required ? 'required' : true;
+          return o.check?.(v.trim()) ?? true;
+        },
+      });
+      return answer.trim() === '' ? undefined : answer.trim();
+    }
+    if (o.default !== undefined) return o.default;
+    if (o.required) throw new UsageError(`--${flag} is required (run on a terminal without --yes to be asked)`);
+    return undefined;
+  }
+
+  async choose<T extends string | number>(flag: string, o: { message: string; choices: { value: T; name?: string; description?: string }[]; default?: T; parse?: (v: string) => T | undefined }): Promise<T> {
+    const given = this.values[flag];
+    if (typeof given === 'string') {
+      const v = o.parse ? o.parse(given) : (given as T);
+      if (v === undefined || !o.choices.some((c) => c.value === v)) throw new UsageError(`--${flag} must be one of ${o.choices.map((c) => c.value).join(', ')}`);
+      return v;
+    }
+    if (this.prompts) return this.prompts.select<T>({ message: o.message, choices: o.choices, ...(o.default !== undefined ? { default: o.default } : {}), pageSize: 12 });
+    if (o.default !== undefined) return o.default;
+    throw new UsageError(`--${flag} is required: one of ${o.choices.map((c) => c.value).join(', ')}`);
+  }
+
+  /** Comma-separated or repeated flags; a checkbox on a terminal. */
+  async many(flag: string, o: { message: string; choices: string[]; check?: (v: string) => string | undefined; validate?: (picked: string[]) => string | undefined }): Promise<string[]> {
+    const given = this.values[flag];
+    if (Array.isArray(given)) {
+      const items = given.flatMap((g) => String(g).split(',')).map((s) => s.trim()).filter(Boolean);
+      for (const item of items) {
+        const problem = o.check?.(item);
+        if (problem) throw new UsageError(`--${flag}: ${problem}`);
+      }
+      const problem = o.validate?.(items);
+      if (problem) throw new UsageError(`--${flag}: ${problem}`);
+      return [...new Set(items)];
+    }
+    if (this.prompts && o.choices.length) {
+      return this.prompts.checkbox({
+        message: o.message,
+        choices: o.choices.map((c) => ({ value: c, name: c })),
+        pageSize: 12,
+        ...(o.validate ? { validate: (picked: readonly { value: string }[]) => o.validate!(picked.map((p) => p.value)) ?? true } : {}),
+      });
+    }
+    const problem = o.validate?.([]);
+    if (problem) throw new UsageError(`--${flag}: ${problem}`);
+    return [];
+  }
+}
+
+function list(check: (v: string) => string | undefined): (v: string) => string | undefined {
+  return (v) => {
+    for (const item of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const p = check(item);
+      if (p) return p;
+    }
+    return undefined;
+  };
+}
+const splitList = (v: string | undefined) => (v ? [...new Set(v.split(',').map((s) => s.trim()).filter(Boolean))] : []);
+
+function nameCheck(taken: ReadonlySet<string>, what: string): (v: string) => string | undefined {
+  return (v) => {
+    if (!DNS_LABEL.test(v) || v.length > 63) return 'use lower-case letters, digits and dashes (a DNS label), e.g. payments-api';
+    if (taken.has(v)) return `a ${what} named ${v} already exists`;
+    return undefined;
+  };
+}
+
+/** Class names come from the schema itself, so this list cannot drift from validation. */
+function ciClasses(): string[] {
+  const common = loadSchemas().schemas.find((s) => s.$id === 'https://opsledger.dev/schemas/v1/common.schema.json') as { $defs?: { ciClass?: { enum?: string[] } } } | undefined;
+  return common?.$defs?.ciClass?.enum ?? [];
+}
+
+async function planTeam(a: Asker, loaded: LoadedOrganisation): Promise<Plan> {
+  const name = (await a.text('name', { message: 'Team name (a DNS label, e.g. payments)', required: true, check: nameCheck(new Set(loaded.org.teams.keys()), 'team') }))!;
+  const title = await a.text('title', { message: 'Title', default: titleFromName(name) });
+  const members = splitList(await a.text('members', { message: 'Members: GitHub logins, comma-separated', check: list((v) => (GITHUB_LOGIN.test(v) ? undefined : `${v} is not a GitHub login`)) }));
+  const githubTeam = await a.text('github-team', { message: 'GitHub team as org/slug (empty for none)', check: (v) => (GITHUB_TEAM.test(v) ? undefined : 'write it as org/team-slug, e.g. acme/payments') });
+  const slack = await a.text('slack', { message: 'Slack channel (empty for none)' });
+  const email = await a.text('email', { message: 'E-mail (empty for none)', check: (v) => (EMAIL.test(v) ? undefined : `${v} is not an e-mail address`) });
+  const doc = teamDocument({ name, ...(title ? { title } : {}), members, ...(githubTeam ? { githubTeam } : {}), ...(slack ? { slack } : {}), ...(email ? { email } : {}) });
+  return { path: `teams/${name}.yaml`, kind: 'Team', name, doc };
+}
+
+const TIERS: { value: Tier; name: string; description: string }[] = [
+  { value: 1, name: '1 - most critical', description: 'revenue or safety stops when it fails' },
+  { value: 2, name: '2 - important', description: 'major degradation when it fails' },
+  { value: 3, name: '3 - limited impact', description: 'some people are slowed down' },
+  { value: 4, name: '4 - least critical', description: 'internal convenience' },
+];
+const EXPOSURE_TEXT: Record<Exposure, string> = { external: 'customers and partners', company: 'everyone in the company', department: 'one department', team: 'one team' };
+
+async function planService(a: Asker, loaded: LoadedOrganisation): Promise<Plan> {
+  const { org } = loaded;
+  const teams = [...org.teams.keys()].sort();
+  if (teams.length === 0) throw new UsageError('a service needs an owning team and there is none yet: run `opsledger new team` first');
+  const name = (await a.text('name', { message: 'Service name (a DNS label, e.g. payments-api)', required: true, check: nameCheck(new Set(org.services.keys()), 'service') }))!;
+  const title = await a.text('title', { message: 'Title', default: titleFromName(name) });
+  const description = await a.text('description', { message: 'One-line description (empty for none)' });
+  const owner = await a.choose<string>('owner', { message: 'Owning team', choices: teams.map((t) => ({ value: t, name: org.teams.get(t)?.doc.metadata.title ? `${t} (${org.teams.get(t)!.doc.metadata.title})` : t })) });
+  const tier = await a.choose<Tier>('tier', { message: 'Tier: how bad is it when it fails?', choices: TIERS, parse: (v) => (['1', '2', '3', '4'].includes(v) ? (Number(v) as Tier) : undefined) });
+  const exposure = await a.choose<Exposure>('exposure', { message: 'Exposure: who is hurt when it fails?', choices: EXPOSURES.map((e) => ({ value: e, name: `${e} - ${EXPOSURE_TEXT[e]}` })) });
+  const lifecycle = await a.choose<Lifecycle>('lifecycle', {
+    message: 'Lifecycle',
+    choices: [
+      { value: 'experimental', name: 'experimental - not yet relied upon' },
+      { value: 'production', name: 'production - relied upon, fully supported' },
+      { value: 'deprecated', name: 'deprecated - being retired' },
+    ],
+    default: 'experimental',
+  });
+  const targets = [...[...org.services.keys()].sort().map((s) => `service:${s}`), ...[...org.cis.keys()].sort().map((c) => `ci:${c}`)];
+  const known = new Set(targets);
+  const dependsOn = await a.many('depends-on', { message: 'Depends on (space to pick, enter when done)', choices: targets, check: (v) => (known.has(v) ? undefined : `${v} is not a known service:<name> or ci:<name>`) });
+  const repository = await a.text('repository', { message: 'Repository URL (empty for none)', check: (v) => (URL_LIKE.test(v) ? undefined : 'write a full URL, e.g. https://github.com/acme/payments-api') });
+  const doc = serviceDocument({ name, ...(title ? { title } : {}), ...(description ? { description } : {}), owner, tier, exposure, lifecycle, dependsOn, ...(repository ? { repository } : {}) });
+  return { path: `services/${name}/service.yaml`, kind: 'Service', name, doc };
+}
+
+async function planCi(a: Asker, loaded: LoadedOrganisation): Promise<Plan> {
+  const { org, repo } = loaded;
+  const name = (await a.text('name', { message: 'Configuration item name (a DNS label, e.g. payments-db)', required: true, check: nameCheck(new Set(org.cis.keys()), 'configuration item') }))!;
+  const title = await a.text('title', { message: 'Title (empty for none)' });
+  const cls = await a.choose<string>('class', { message: 'Class', choices: ciClasses().map((c) => ({ value: c })) });
+  const services = [...org.services.keys()].sort();
+  const NONE = '(none)';
+  const serviceAnswer = await a.choose<string>('service', { message: 'Owning service', choices: [{ value: NONE, name: '(none: shared infrastructure)' }, ...services.map((s) => ({ value: s }))], default: NONE, parse: (v) => (v === '' ? NONE : v) });
+  const service = serviceAnswer === NONE ? undefined : serviceAnswer;
+  let owner: string | undefined;
+  if (!service || typeof a.values.owner === 'string') {
+    const teams = [...org.teams.keys()].sort();
+    const ownerAnswer = await a.choose<string>('owner', { message: 'Owning team', choices: [{ value: NONE }, ...teams.map((t) => ({ value: t }))], default: NONE, parse: (v) => (v === '' ? NONE : v) });
+    owner = ownerAnswer === NONE ? undefined : ownerAnswer;
+  }
+  const environment = await a.text('environment', { message: 'Environment', default: 'production', check: (v) => (DNS_LABEL.test(v) ? undefined : 'use a DNS label such as production or staging') });
+  const doc = ciDocument({ name, ...(title ? { title } : {}), class: cls, ...(service ? { service } : {}), ...(owner ? { owner } : {}), ...(environment ? { environment } : {}) });
+  if (!service) return { path: `cmdb/${name}.yaml`, kind: 'ConfigurationItem', name, doc };
+  // Beside its service, in the file the example organisation uses for CIs; added to it when it exists.
+  const servicePath = org.services.get(service)!.file;
+  const folder = servicePath.includes('/') ? servicePath.slice(0, servicePath.lastIndexOf('/')) : '.';
+  const path = folder === 'services' ? `cmdb/${name}.yaml` : `${folder}/cmdb.yaml`;
+  return { path, kind: 'ConfigurationItem', name, doc, append: existsSync(join(repo.root, path)) };
+}
+
+async function planChange(a: Asker, loaded: LoadedOrganisation, now: Date): Promise<Plan> {
+  const { org, repo } = loaded;
+  const existing = new Set(org.changes.keys());
+  // Files count too, even invalid ones: their id is taken.
+  for (const f of repo.files) {
+    const m = /(?:^|\/)(CR-\d{4}-\d{4})\.ya?ml$/.exec(f.rel);
+    if (m) existing.add(m[1]!);
+  }
+  const year = now.getFullYear();
+  let id: string;
+  if (typeof a.values.id === 'string') {
+    if (!CHANGE_ID.test(a.values.id)) throw new UsageError('--id must look like CR-2026-0042');
+    if (existing.has(a.values.id)) throw new UsageError(`${a.values.id} already exists`);
+    id = a.values.id;
+  } else id = nextChangeId(existing, year);
+  if (a.interactive) a.say(`Change id: ${id}\n`);
+  const title = (await a.text('title', { message: 'Title: what changes, in one line', required: true }))!;
+  const type = await a.choose<ChangeType>('type', {
+    message: 'Type',
+    choices: [
+      { value: 'normal', name: 'normal - assessed and approved by the CAB' },
+      { value: 'standard', name: 'standard - pre-approved, follows a template' },
+      { value: 'emergency', name: 'emergency - cannot wait; post-implementation review required' },
+    ],
+    default: 'normal',
+  });
+  let template: string | undefined;
+  if (type === 'standard') {
+    const templates = [...org.templates.keys()].sort();
+    if (templates.length === 0) throw new UsageError('a standard change follows a StandardChange template and there is none; make it normal, or add a template');
+    template = await a.choose<string>('template', { message: 'Template', choices: templates.map((t) => ({ value: t, ...(org.templates.get(t)?.doc.metadata.title ? { name: `${t} (${org.templates.get(t)!.doc.metadata.title})` } : {}) })) });
+  }
+  const justification = type === 'emergency' ? await a.text('justification', { message: 'Justification: why it cannot wait for the CAB', required: true }) : await a.text('justification', { message: 'Justification (empty for none)' });
+  const serviceNames = [...org.services.keys()].sort();
+  const ciNames = [...org.cis.keys()].sort();
+  const services = await a.many('services', { message: 'Affected services (space to pick, enter when done)', choices: serviceNames, check: (v) => (org.services.has(v) ? undefined : `${v} is not a known service`) });
+  const cis = await a.many('cis', {
+    message: 'Affected configuration items',
+    choices: ciNames,
+    check: (v) => (org.cis.has(v) ? undefined : `${v} is not a known configuration item`),
+    validate: (picked) => (picked.length + services.length === 0 ? 'pick at least one service or configuration item' : undefined),
+  });
+  const environment = (await a.text('environment', { message: 'Environment', default: 'production', check: (v) => (DNS_LABEL.test(v) ? undefined : 'use a DNS label such as production') }))!;
+  const offset = -now.getTimezoneOffset();
+  const tomorrow = new Date(now.getTime() + 86_400_000);
+  const defaultStart = formatInstant(Date.UTC(tomorrow.getFullYear(), tomorrow.getMonth(), tomorrow.getDate(), 10, 0, 0) - offset * 60_000, offset);
+  const start = (await a.text('start', { message: 'Start (ISO 8601 with offset)', default: defaultStart, check: (v) => (OFFSET_INSTANT.test(v) && !Number.isNaN(Date.parse(v)) ? undefined : 'write a time with an offset, e.g. 2026-12-02T01:00:00+09:00') }))!;
+  let end: string;
+  if (typeof a.values.end === 'string') {
+    if (!OFFSET_INSTANT.test(a.values.end) || Number.isNaN(Date.parse(a.values.end))) throw new UsageError('--end: write a time with an offset, e.g. 2026-12-02T03:00:00+09:00');
+    end = a.values.end;
+  } else {
+    const duration = (await a.text('duration', { message: 'How long (e.g. 30m, 2h)', default: '1h', check: (v) => ((parseDuration(v) ?? 0) > 0 ? undefined : 'write a duration such as 30m, 2h or 1h30m') }))!;
+    const offsetOfStart = /([+-])(\d{2}):(\d{2})$/.exec(start);
+    const startOffset = offsetOfStart ? (offsetOfStart[1] === '-' ? -1 : 1) * (Number(offsetOfStart[2]) * 60 + Number(offsetOfStart[3])) : 0;
+    end = formatInstant(Date.parse(start) + parseDuration(duration)!, startOffset);
+  }
+  const envLogin = [a.values.requester, a.env.GITHUB_ACTOR].find((v): v is string => typeof v === 'string' && GITHUB_LOGIN.test(v));
+  const requester = (await a.text('requester', { message: 'Requester (your GitHub login)', ...(envLogin && typeof a.values.requester !== 'string' ? { default: envLogin } : {}), required: true, check: (v) => (GITHUB_LOGIN.test(v) ? undefined : `${v} is not a GitHub login`) }))!;
+  const description = await a.text('description', { message: 'Description (empty for none)' });
+  const doc = changeDocument({ id, title, type, ...(template ? { template } : {}), requester, services, configurationItems: cis, environment, start, end, ...(description ? { description } : {}), ...(justification ? { justification } : {}) });
+  return { path: `changes/${id}.yaml`, kind: 'ChangeRequest', name: id, doc };
+}
+
+/** The same checks `opsledger validate` runs, on the proposed file among all the others. */
+function checkProposal(loaded: LoadedOrganisation, path: string, content: string): Diagnostic[] {
+  const registry = schemaRegistry();
+  const analysis = analyzeText(path, content, registry);
+  const analyses = [...loaded.repo.analyses.filter((x) => x.file !== path), analysis];
+  const bytes = Buffer.from(content);
+  return validateRepository(analyses, { only: new Set([path]), source: (f) => (f === path ? bytes : loaded.repo.source(f)) }).diagnostics;
+}
+
+export async function newCommand(ctx: CommandContext, values: Values, positionals: string[]): Promise<number> {
+  const [what, ...extra] = positionals;
+  if (!what || !(NEW_KINDS as readonly string[]).includes(what)) throw new UsageError(what ? `cannot create a "${what}"; use ${NEW_KINDS.join(', ')}` : `name what to create: ${NEW_KINDS.join(', ')}`);
+  if (extra.length) throw new UsageError(`unexpected argument: ${extra[0]}`);
+  const root = rootOf(ctx, values);
+  if (!existsSync(root)) throw new UsageError(`no such folder: ${root}`);
+  const interactive = !values.yes && ctx.isTTY && Boolean(process.stdin.isTTY);
+  const prompts = interactive ? await import('@inquirer/prompts') : undefined;
+  const loaded = await loadOrganisation(root);
+  const asker = new Asker(prompts, values, ctx.stdout, ctx.env);
+
+  let plan: Plan;
+  try {
+    if (what === 'team') plan = await planTeam(asker, loaded);
+    else if (what === 'service') plan = await planService(asker, loaded);
+    else if (what === 'ci') plan = await planCi(asker, loaded);
+    else plan = await planChange(asker, loaded, new Date());
+  } catch (e) {
+    // Ctrl+C or a closed terminal in a prompt: nothing was written.
+    if (e instanceof Error && (e.name === 'ExitPromptError' || e.name === 'AbortPromptError')) {
+      ctx.stderr('opsledger new: cancelled; nothing was written\n');
+      return 2;
+    }
+    throw e;
+  }
+
+  const registry = schemaRegistry();
+  const target = join(root, plan.path);
+  const rendered = renderYaml([plan.doc], plan.append ? undefined : registry.schemaId('opsledger/v1', plan.kind));
+  let content = rendered;
+  if (plan.append) {
+    const before = readFileSync(target, 'utf8');
+    content = `${before}${before.endsWith('\n') ? '' : '\n'}---\n${rendered}`;
+  }
+  const problems = checkProposal(loaded, plan.path, content);
+  const errors = problems.filter((d) => d.severity === 'error');
+  if (errors.length) {
+    for (const d of errors) ctx.stderr(`${plan.path}:${d.line}:${d.column}: ${d.code}: ${d.message}${d.hint ? ` (${d.hint})` : ''}\n`);
+    throw new UsageError(`the new ${plan.kind} would not validate, so nothing was written`);
+  }
+  if (values['dry-run']) {
+    ctx.stdout(plan.append ? rendered : content);
+    return 0;
+  }
+  if (prompts) {
+    const ok = await prompts.confirm({ message: `${plan.append ? 'Add to' : 'Write'} ${plan.path}?`, default: true }).catch(() => false);
+    if (!ok) {
+      ctx.stderr('opsledger new: nothing was written\n');
+      return 2;
+    }
+  }
+  try {
+    if (plan.append) writeFileAtomically(target, content);
+    else writeFiles(root, [{ path: plan.path, content }], { force: Boolean(values.force) });
+  } catch (e) {
+    if (e instanceof FileExistsError) throw new UsageError(`${plan.path} already exists; pass --force to overwrite it`);
+    throw e;
+  }
+  ctx.stdout(`${plan.append ? 'Added' : 'Wrote'} ${plan.kind} ${plan.name} to ${plan.path}\n`);
+  for (const d of problems) ctx.stdout(`  ${d.severity}: ${d.code}: ${d.message}\n`);
+  if (plan.kind === 'ChangeRequest') ctx.stdout(`Next: fill in the plan, then run \`opsledger risk ${plan.name}\`.\n`);
+  return 0;
+}

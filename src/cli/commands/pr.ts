@@ -1,0 +1,151 @@
+import type { Diagnostic } from '../../core/diagnostics.js';
+import { exitCodeFor } from '../../core/diagnostics.js';
+import { maxClass } from '../../core/approval-plan.js';
+import type { RiskClass } from '../../core/model.js';
+import { STICKY_MARKER, type CheckAnnotation, type GitHubApi } from '../../adapters/github/api.js';
+import { readEventPayload } from '../../adapters/github/env.js';
+import { GitHubRejected } from '../../adapters/github/errors.js';
+import { pullRequestFromEvent } from '../../adapters/github/events.js';
+import { firstAddedTimes } from '../../adapters/git/history.js';
+import { repoPrefix } from '../../adapters/git/pr-history.js';
+import { resolveCommit } from '../../adapters/git/read-at-ref.js';
+import { renderPullRequestComment } from '../../report/pull-request.js';
+import { riskVerdict } from '../../report/risk/markdown.js';
+import { rootOf, UsageError, type CommandContext } from '../context.js';
+import { publishCabStatus, reviewJson } from '../github/cab-status.js';
+import { appendJobSummary, eventPath, isConfigError, knownFailure, openGitHub, writeReport } from '../github/session.js';
+import { approvalSummary, reviewPullRequest, type PullReview } from '../pull-review.js';
+import { runValidation } from './validate.js';
+
+/**
+ * `opsledger pr`: the pull_request run of the Action. Validates the files the pull request
+ * changes (a check run with line annotations), scores each change request it adds or changes
+ * (one sticky comment), labels it `risk:<class>` and `change:<type>`, asks the groups the class
+ * needs for reviews, publishes `opsledger/cab` and writes the job summary. Exit 1 when the
+ * changed files have errors or GitHub could not be told; 2 for usage.
+ */
+const LEVEL: Record<Diagnostic['severity'], CheckAnnotation['level']> = { error: 'failure', warning: 'warning', info: 'notice' };
+
+function annotations(diagnostics: readonly Diagnostic[], prefix: string): CheckAnnotation[] {
+  return diagnostics.map((d) => ({
+    path: prefix + d.file,
+    startLine: d.line,
+    endLine: Math.max(d.line, d.endLine ?? d.line),
+    ...(d.endLine === undefined || d.endLine === d.line ? { startColumn: d.column, ...(d.endColumn !== undefined ? { endColumn: d.endColumn } : {}) } : {}),
+    level: LEVEL[d.severity],
+    message: d.hint ? `${d.message}\n${d.hint}` : d.message,
+    title: d.code,
+  }));
+}
+
+async function requestReviews(api: GitHubApi, number: number, author: string, review: PullReview): Promise<string | undefined> {
+  const users = new Set<string>();
+  const teams = new Set<string>();
+  for (const s of review.subjects) {
+    if (s.decision.met) continue;
+    for (const [group, names] of Object.entries(s.teams)) {
+      if (!s.plan.alternatives.some((a) => a.requirements.some((r) => r.group === group))) continue;
+      for (const name of names) {
+        const spec = review.base.org.teams.get(name)?.doc.spec;
+        const [org, slug] = spec?.github?.team?.split('/') ?? [];
+        if (org && slug && org.toLowerCase() === api.repoRef.owner.toLowerCase()) teams.add(slug);
+        else for (const m of spec?.members ?? []) users.add(m);
+      }
+    }
+  }
+  // Nobody is asked twice: not the author, not who has already given a valid approval.
+  const skip = new Set([author, ...review.subjects.flatMap((s) => s.decision.approvers)].map((l) => l.toLowerCase()));
+  for (const u of [...users]) if (skip.has(u.toLowerCase())) users.delete(u);
+  try {
+    await api.requestReviewers(number, { users: [...users].sort(), teams: [...teams].sort() });
+    return undefined;
+  } catch (e) {
+    // A login that is not a collaborator makes GitHub refuse the whole request; the rest of
+    // the run is still worth finishing.
+    if (e instanceof GitHubRejected) return `review requests were refused: ${e.message}`;
+    throw e;
+  }
+}
+
+export async function prCommand(ctx: CommandContext, values: Record<string, unknown>): Promise<number> {
+  const root = rootOf(ctx, values);
+  let api: GitHubApi;
+  let event: ReturnType<typeof pullRequestFromEvent>;
+  try {
+    api = openGitHub(ctx);
+    event = pullRequestFromEvent(readEventPayload(ctx.env, eventPath(ctx, values)));
+  } catch (e) {
+    if (isConfigError(e)) throw new UsageError((e as Error).message);
+    throw e;
+  }
+
+  try {
+    const pull = await api.getPullRequest(event.number);
+    const prefix = await repoPrefix(root);
+    const run = await runValidation(root, { changedSince: pull.baseSha, cache: false });
+    const diagnostics = run.result.diagnostics;
+    const errors = diagnostics.filter((d) => d.severity === 'error').length;
+    const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
+    await api.publishCheckRun({
+      name: 'opsledger/validate',
+      headSha: pull.headSha,
+      conclusion: errors ? 'failure' : 'success',
+      title: errors ? `${errors} error${errors > 1 ? 's' : ''}, ${warnings} warning${warnings === 1 ? '' : 's'}` : `valid${warnings ? ` with ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`,
+      summary: `${run.result.summary.files} changed file${run.result.summary.files === 1 ? '' : 's'} checked.`,
+      annotations: annotations(diagnostics, prefix),
+    });
+
+    const [reviews, commits] = [await api.listReviews(pull.number), await api.listPullCommits(pull.number)];
+    // The head may be missing from a clone of the merge ref; the merge (GITHUB_SHA, checked
+    // out) has the same change-request files.
+    const headRef = await resolveCommit(root, pull.headSha).catch(() => resolveCommit(root, ctx.env.GITHUB_SHA || 'HEAD'));
+    const added = await firstAddedTimes(root, '.');
+    const review = await reviewPullRequest({
+      root,
+      api,
+      baseRef: pull.baseSha,
+      headRef,
+      author: pull.author,
+      headSha: pull.headSha,
+      reviews,
+      commits,
+      now: Date.now(),
+      firstAdded: added,
+    });
+
+    const scored = review.subjects.filter((s) => s.report);
+    let riskClass: RiskClass | undefined;
+    for (const s of review.subjects) riskClass = riskClass ? maxClass(riskClass, s.plan.class) : s.plan.class;
+    if (review.subjects.length || review.invalid.length) {
+      await api.upsertStickyComment(pull.number, STICKY_MARKER, renderPullRequestComment(STICKY_MARKER, review.subjects, review.sensitive, review.invalid));
+    }
+    const labels = [...(riskClass ? [`risk:${riskClass}`] : []), ...new Set(scored.map((s) => `change:${s.report!.type}`))];
+    await api.addLabels(pull.number, labels);
+    const reviewWarning = await requestReviews(api, pull.number, pull.author, review);
+    await publishCabStatus(api, pull.headSha, review);
+
+    const summary = [
+      `### opsledger: #${pull.number}`,
+      '',
+      `**Validation**: ${errors ? `❌ ${errors} errors` : '✅ valid'}${warnings ? `, ${warnings} warnings` : ''} in ${run.result.summary.files} changed files`,
+      '',
+      ...scored.map((s) => `- ${riskVerdict(s.report!)}`),
+      '',
+      '**Approvals**',
+      '',
+      ...approvalSummary(review).map((l) => `- ${l}`),
+      ...(reviewWarning ? ['', `⚠️ ${reviewWarning}`] : []),
+      '',
+    ].join('\n');
+    appendJobSummary(ctx, summary);
+    writeReport(ctx, values, { pullRequest: pull.number, riskClass: riskClass ?? null, validation: run.result.summary, changes: scored.map((s) => s.report), approvals: reviewJson(review) });
+    ctx.stdout(`opsledger pr #${pull.number}: ${errors} errors, ${warnings} warnings; risk ${riskClass ?? 'none'}; ${review.met ? 'approved' : 'awaiting approvals'}\n`);
+    if (reviewWarning) ctx.stderr(`opsledger pr: ${reviewWarning}\n`);
+    return exitCodeFor(diagnostics);
+  } catch (e) {
+    const failure = knownFailure(e);
+    if (!failure) throw e;
+    ctx.stderr(`opsledger pr: ${failure.detail}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../adapters/fs/atomic-write.js';
+import { findChangeFile, knownChangeIds } from '../../adapters/fs/find-change-file.js';
+import { schemaRegistry } from '../../adapters/fs/schemas.js';
+import { commitRecord, RecordGitError, type RecordStep } from '../../adapters/git/record-commit.js';
+import { parseOffsetInstant } from '../../core/instant.js';
+import type { OutcomeResult } from '../../core/model.js';
+import type { OutcomeRequest } from '../../core/outcome/plan.js';
+import { changeDocumentIndex, recordOutcomeInText, type RecordOutput } from '../../core/outcome/record.js';
+import { refusal } from '../../core/outcome/refusals.js';
+import { didYouMean } from '../../core/suggest.js';
+import { rootOf, UsageError, type CommandContext } from '../context.js';
+
+/**
+ * `opsledger record <CR> --result R [--implemented-at T] [--detected-at T] [--restored-at T]
+ * [--incident ID]... [--commit [--push]] [--format text|json]`: writes the post-implementation
+ * outcome into the change file. Exit 0 recorded, 1 refused (the file is untouched), 2 usage or
+ * git failure.
+ */
+const RESULTS: readonly OutcomeResult[] = ['successful', 'failed', 'rolled-back', 'partial'];
+const CHANGE_ID = /^CR-\d{4}-\d{4}$/;
+
+function instantFlag(value: unknown, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value);
+  if (parseOffsetInstant(text) === undefined) throw new UsageError(`--${flag} takes an ISO 8601 time with an offset, e.g. 2026-12-02T01:10:00+09:00`);
+  return text;
+}
+
+function requestOf(values: Record<string, unknown>): OutcomeRequest {
+  const result = values.result;
+  if (typeof result !== 'string') throw new UsageError('--result is required: successful, failed, rolled-back or partial');
+  if (!RESULTS.includes(result as OutcomeResult)) {
+    const hint = didYouMean(result, RESULTS);
+    throw new UsageError(`--result "${result}" is not one of ${RESULTS.join(', ')}${hint ? `; ${hint}` : ''}`);
+  }
+  const incidents = (values.incident as string[] | undefined) ?? [];
+  if (incidents.some((i) => i.trim() === '')) throw new UsageError('--incident takes an incident id or URL');
+  const request: OutcomeRequest = { result: result as OutcomeResult };
+  const implementedAt = instantFlag(values['implemented-at'], 'implemented-at');
+  const failureDetectedAt = instantFlag(values['detected-at'], 'detected-at');
+  const restoredAt = instantFlag(values['restored-at'], 'restored-at');
+  if (implementedAt) request.implementedAt = implementedAt;
+  if (failureDetectedAt) request.failureDetectedAt = failureDetectedAt;
+  if (restoredAt) request.restoredAt = restoredAt;
+  if (incidents.length) request.incidents = incidents;
+  return request;
+}
+
+function describeOutcome(out: Extract<RecordOutput, { ok: true }>): string {
+  const o = out.outcome;
+  const times = [
+    o.implementedAt && `implemented ${o.implementedAt}`,
+    o.failureDetectedAt && `failure detected ${o.failureDetectedAt}`,
+    o.restoredAt && `restored ${o.restoredAt}`,
+    o.incidents?.length && `incidents ${o.incidents.join(', ')}`,
+  ].filter(Boolean);
+  return `${o.result}${times.length ? ` (${times.join('; ')})` : ''}`;
+}
+
+export async function recordCommand(ctx: CommandContext, values: Record<string, unknown>, positionals: string[]): Promise<number> {
+  const format = typeof values.format === 'string' ? values.format : 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format "${format}"; use text or json`);
+  if (positionals.length !== 1) throw new UsageError('name exactly one change id (CR-YYYY-NNNN)');
+  const id = positionals[0]!;
+  if (!CHANGE_ID.test(id)) throw new UsageError(`"${id}" is not a change id of the form CR-YYYY-NNNN`);
+  const request = requestOf(values);
+  if (values.push && !values.commit) throw new UsageError('--push needs --commit');
+  const root = rootOf(ctx, values);
+  const file = findChangeFile(root, id, (_f, text) => changeDocumentIndex(text, id) >= 0);
+  if (!file) {
+    const hint = didYouMean(id, knownChangeIds(root));
+    throw new UsageError(`no change request ${id}${hint ? `; ${hint}` : ''}`);
+  }
+
+  const registry = schemaRegistry();
+  // One record run on the file as it is now; with --push it may run again after a rebase.
+  const step: RecordStep<RecordOutput> = async () => {
+    const out = recordOutcomeInText({ file, text: readFileSync(join(root, file), 'utf8'), change: id, request, now: Date.now(), registry });
+    if (!out.ok) return { ok: false, value: out };
+    if (!out.unchanged) writeFileAtomic(join(root, file), out.text);
+    return { ok: true, changed: !out.unchanged, value: out };
+  };
+
+  let out: RecordOutput;
+  let git: { commit?: string; pushed?: { remote: string; branch: string }; attempts: number } | undefined;
+  if (values.commit) {
+    try {
+      const r = await commitRecord(root, step, { file, message: `Record the outcome of ${id}: ${request.result}`, push: Boolean(values.push) });
+      if (r.status === 'dirty') out = { ok: false, refusals: [refusal('record.dirty', file)] };
+      else {
+        out = r.value;
+        if (r.status === 'done') git = { ...(r.commit ? { commit: r.commit } : {}), ...(r.pushed ? { pushed: r.pushed } : {}), attempts: r.attempts };
+      }
+    } catch (e) {
+      if (!(e instanceof RecordGitError)) throw e;
+      ctx.stderr(`opsledger record: ${e.message}\n`);
+      return 2;
+    }
+  } else {
+    out = (await step()).value;
+  }
+
+  if (format === 'json') {
+    const body = out.ok
+      ? { change: id, file, recorded: true, unchanged: out.unchanged, outcome: out.outcome, ...(out.previous ? { previous: out.previous } : {}), ...(git ? { git } : {}) }
+      : { change: id, file, recorded: false, refusals: out.refusals, ...(out.diagnostics ? { diagnostics: out.diagnostics } : {}) };
+    ctx.stdout(JSON.stringify(body, null, 2) + '\n');
+  } else if (out.ok) {
+    const where = git?.pushed ? `; committed ${git.commit?.slice(0, 12) ?? '(nothing new)'} and pushed to ${git.pushed.remote}/${git.pushed.branch}${git.attempts > 1 ? ` after ${git.attempts} attempts` : ''}` : git?.commit ? `; committed ${git.commit.slice(0, 12)}` : '';
+    ctx.stdout(`${out.unchanged ? 'already recorded' : 'recorded'} ${id} in ${file}: ${describeOutcome(out)}${where}\n`);
+  } else {
+    ctx.stderr(`opsledger record: refused to record ${id}; ${file} is unchanged:\n`);
+    for (const r of out.refusals) ctx.stderr(`  ${r.code}: ${r.message}\n`);
+    for (const d of out.diagnostics ?? []) ctx.stderr(`  ${d.file}:${d.line}:${d.column} ${d.code}: ${d.message}\n`);
+  }
+  return out.ok ? 0 : 1;
+}

@@ -1,0 +1,41 @@
+import type { GitHubApi } from '../../adapters/github/api.js';
+import { approvalSummary, type PullReview } from '../pull-review.js';
+
+/** The `opsledger/cab` commit status: green exactly when every required approval is present. */
+export const CAB_CONTEXT = 'opsledger/cab';
+
+export function cabDescription(review: PullReview): string {
+  if (review.met) {
+    const who = review.subjects.flatMap((s) => s.decision.approvers);
+    return review.subjects.length ? `approved${who.length ? ` by ${[...new Set(who)].join(', ')}` : ' (no approvals required)'}` : 'no change requests or sensitive files';
+  }
+  if (review.invalid.length) return `does not validate: ${review.invalid.join(', ')}`;
+  const missing = review.subjects
+    .filter((s) => !s.decision.met)
+    .map((s) => `${s.subject} needs ${s.decision.requirements.filter((r) => !r.met).map((r) => `${r.count - r.approvers.length} from ${r.group}`).join(', ')}`);
+  return `waiting: ${missing.join('; ')}`;
+}
+
+export async function publishCabStatus(api: GitHubApi, headSha: string, review: PullReview): Promise<void> {
+  await api.createCommitStatus({ sha: headSha, context: CAB_CONTEXT, state: review.met ? 'success' : 'failure', description: cabDescription(review) });
+}
+
+export function reviewJson(review: PullReview) {
+  return {
+    met: review.met,
+    sensitive: review.sensitive,
+    invalid: review.invalid,
+    subjects: review.subjects.map((s) => ({
+      subject: s.subject,
+      ...(s.report ? { class: s.report.class, type: s.report.type, effectiveType: s.report.effectiveType } : {}),
+      requiredClass: s.plan.class,
+      alternative: s.alternative,
+      met: s.decision.met,
+      requirements: s.decision.requirements,
+      approvers: s.decision.approvers,
+      rejected: s.decision.rejected,
+      notes: s.plan.notes,
+    })),
+    summary: approvalSummary(review),
+  };
+}

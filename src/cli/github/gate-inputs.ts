@@ -1,0 +1,116 @@
+import type { GateInput } from '../../core/gate.js';
+import { RISK_CLASSES } from '../../core/model.js';
+import { activePolicy } from '../../core/organisation.js';
+import { assessChange } from '../../core/risk/assess.js';
+import { firstAddedTimes } from '../../adapters/git/history.js';
+import { loadOrganisationAtRef } from '../../adapters/git/org-at-ref.js';
+import { baseBeforeMerge, changedPathsBetween, lastCommitTouching } from '../../adapters/git/pr-history.js';
+import { resolveCommit } from '../../adapters/git/read-at-ref.js';
+import type { CommandContext } from '../context.js';
+import { reviewPullRequest, riskContextFor } from '../pull-review.js';
+import { knownFailure, openGitHub } from './session.js';
+
+/**
+ * Everything the gate decides from, gathered so that any failure becomes a denying check with
+ * its reason instead of an exception: GitHub down, rate-limited or answering nonsense, a
+ * shallow clone, a missing policy. decideGate (pure) then lists every check.
+ */
+export interface GateRequest {
+  root: string;
+  changeId: string;
+  at: number;
+  environment?: string;
+}
+
+async function defaultBranchRef(root: string, branch: string): Promise<string> {
+  for (const ref of [`refs/remotes/origin/${branch}`, `refs/heads/${branch}`]) {
+    try {
+      return await resolveCommit(root, ref);
+    } catch {
+      // try the next spelling
+    }
+  }
+  return resolveCommit(root, branch);
+}
+
+export async function gatherGateInput(ctx: CommandContext, req: GateRequest): Promise<GateInput> {
+  const errors: { code: string; detail: string }[] = [];
+  const input: GateInput = { changeId: req.changeId, at: req.at, errors, ...(req.environment !== undefined ? { environment: req.environment } : {}) };
+  const attempt = async <T>(step: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await step();
+    } catch (e) {
+      const f = knownFailure(e) ?? { code: 'error', detail: (e as Error)?.message ?? String(e) };
+      errors.push(f);
+      return undefined;
+    }
+  };
+
+  const api = await attempt(async () => openGitHub(ctx));
+  const repo = api ? await attempt(() => api.getRepository()) : undefined;
+  const defaultRef = repo ? await attempt(() => defaultBranchRef(req.root, repo.defaultBranch)) : undefined;
+  if (!defaultRef) return input;
+
+  const current = await attempt(() => loadOrganisationAtRef(req.root, defaultRef));
+  const located = current?.org.changes.get(req.changeId);
+  if (!current || !located) return input;
+  input.change = located.doc;
+
+  const policy = activePolicy(current.org)?.doc.spec;
+  if (!policy) errors.push({ code: 'policy-missing', detail: 'the default branch has no valid Policy' });
+  else {
+    await attempt(async () => {
+      const added = await firstAddedTimes(req.root, '.');
+      const risk = riskContextFor(current.org, policy, req.at, (id) => {
+        const file = current.org.changes.get(id)?.file;
+        return file ? added.get(file) : undefined;
+      });
+      input.risk = assessChange(risk, req.changeId);
+      input.windowsNow = risk.calendar.windowsFor(located.doc, req.at, req.at + 1);
+    });
+  }
+
+  const sha = await attempt(async () => {
+    const found = await lastCommitTouching(req.root, defaultRef, located.file);
+    if (!found) throw new Error(`no commit on ${repo!.defaultBranch} touches ${located.file}`);
+    return found;
+  });
+  if (!sha || !api) return input;
+  const pulls = await attempt(() => api.listPullsForCommit(sha));
+  const summary = pulls?.find((p) => p.mergedAt !== null && p.baseRef === repo!.defaultBranch);
+  if (!summary) {
+    if (pulls) errors.push({ code: 'pull-request', detail: `commit ${sha.slice(0, 7)} reached ${repo!.defaultBranch} without a merged pull request` });
+    return input;
+  }
+  const pull = await attempt(() => api.getPullRequest(summary.number));
+  if (!pull) return input;
+  const merged = pull.mergedAt !== null && pull.baseRef === repo!.defaultBranch && pull.mergeCommitSha !== null;
+  input.pullRequest = { number: pull.number, merged, url: pull.url };
+  if (!merged) return input;
+
+  await attempt(async () => {
+    const [reviews, commits] = [await api.listReviews(pull.number), await api.listPullCommits(pull.number)];
+    if (pull.commits > commits.length) throw new Error(`#${pull.number} has ${pull.commits} commits but GitHub lists ${commits.length}: co-authors cannot all be checked`);
+    const mergeCommit = pull.mergeCommitSha!;
+    const baseRef = await baseBeforeMerge(req.root, mergeCommit, commits.map((c) => c.message.split('\n')[0] ?? ''));
+    const review = await reviewPullRequest({
+      root: req.root,
+      api,
+      baseRef,
+      headRef: mergeCommit,
+      author: pull.author,
+      headSha: pull.headSha,
+      reviews,
+      commits,
+      now: req.at,
+      changedPaths: await changedPathsBetween(req.root, baseRef, mergeCommit),
+    });
+    const subject = review.subjects.find((s) => s.subject === req.changeId);
+    if (!subject) throw new Error(`#${pull.number} does not change ${req.changeId}`);
+    input.approvals = subject.decision;
+    if (input.risk && RISK_CLASSES.indexOf(input.risk.class) > RISK_CLASSES.indexOf(subject.plan.class)) {
+      errors.push({ code: 'risk-rose', detail: `approved as ${subject.plan.class} risk in #${pull.number}, now ${input.risk.class}: the change needs approval again` });
+    }
+  });
+  return input;
+}

@@ -1,0 +1,58 @@
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { GitHubApi } from '../../adapters/github/api.js';
+import { clientConfigFromEnv, readEventPayload } from '../../adapters/github/env.js';
+import { GitHubConfigError, GitHubError } from '../../adapters/github/errors.js';
+import { pullRequestFromEvent } from '../../adapters/github/events.js';
+import { createGitHubApi } from '../../adapters/github/octokit.js';
+import { GitRefError } from '../../adapters/git/changed-files.js';
+import { GitObjectMissing } from '../../adapters/git/read-at-ref.js';
+import { UsageError, type CommandContext } from '../context.js';
+import { ReviewError } from '../pull-review.js';
+
+/** What the GitHub-facing commands share: the client, the event, the job summary and report files. */
+export function openGitHub(ctx: CommandContext): GitHubApi {
+  return createGitHubApi(clientConfigFromEnv(ctx.env));
+}
+
+/** The pull request a command is about: `--pr N`, else the event payload's. */
+export function pullNumber(ctx: CommandContext, values: Record<string, unknown>): number {
+  if (values.pr !== undefined) {
+    const n = Number(values.pr);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError('--pr takes a pull-request number');
+    return n;
+  }
+  return pullRequestFromEvent(readEventPayload(ctx.env, eventPath(ctx, values))).number;
+}
+
+export function eventPath(ctx: CommandContext, values: Record<string, unknown>): string | undefined {
+  return typeof values.event === 'string' ? resolve(ctx.cwd, values.event) : undefined;
+}
+
+/** Appends markdown to the job summary when the runner offers one (GITHUB_STEP_SUMMARY). */
+export function appendJobSummary(ctx: CommandContext, markdown: string): void {
+  const file = ctx.env.GITHUB_STEP_SUMMARY;
+  if (file) appendFileSync(file, markdown.endsWith('\n') ? markdown : markdown + '\n');
+}
+
+/** Writes a command's machine-readable result where `--report FILE` asked (the action's `report` output). */
+export function writeReport(ctx: CommandContext, values: Record<string, unknown>, data: unknown): string | undefined {
+  if (typeof values.report !== 'string') return undefined;
+  const file = resolve(ctx.cwd, values.report);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(data, null, 2) + '\n');
+  return file;
+}
+
+/** A failure the command reports with its reason rather than as an internal error. */
+export function knownFailure(e: unknown): { code: string; detail: string } | undefined {
+  if (e instanceof GitHubError) return { code: e.code, detail: e.message };
+  if (e instanceof GitObjectMissing || e instanceof GitRefError) return { code: 'git.missing', detail: e.message };
+  if (e instanceof ReviewError) return { code: e.code, detail: e.message };
+  return undefined;
+}
+
+/** Configuration problems are usage errors (exit 2) for pr and cab; the gate denies instead. */
+export function isConfigError(e: unknown): boolean {
+  return e instanceof GitHubConfigError;
+}

@@ -1,0 +1,162 @@
+import { decideApprovals, type ApprovalDecision, type CommitIdentity, type Review } from '../core/approvals.js';
+import { owningTeams, planApprovals, planForSensitiveOnly, teamsOfGroup, type ApprovalAlternative, type ApprovalPlan } from '../core/approval-plan.js';
+import { matchingPaths } from '../core/glob.js';
+import { buildGraph } from '../core/graph.js';
+import { RISK_CLASSES, type ChangeRequest, type PolicySpec } from '../core/model.js';
+import { activePolicy, type Organisation } from '../core/organisation.js';
+import { reviewOrganisation } from '../core/review-org.js';
+import { assessChange } from '../core/risk/assess.js';
+import { calendarView } from '../core/risk/calendar-view.js';
+import type { RiskContext } from '../core/risk/context.js';
+import type { RiskReport } from '../core/risk/types.js';
+import type { GitHubApi } from '../adapters/github/api.js';
+import { loadOrganisationAtRef, type OrganisationAtRef } from '../adapters/git/org-at-ref.js';
+import { changedPathsBetween } from '../adapters/git/pr-history.js';
+
+/**
+ * The CAB's question for one pull request: which change requests it adds or changes, how risky
+ * each is, which approvals that requires, and whether the reviews provide them. Rules (policy,
+ * teams, calendar, templates) come from the base commit; the change requests from the head.
+ * Shared by `opsledger pr`, `opsledger cab` and `opsledger gate`.
+ */
+export class ReviewError extends Error {
+  override name = 'ReviewError';
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export interface SubjectReview {
+  /** A change id, or `pull request` for sensitive files changed without one. */
+  subject: string;
+  change?: ChangeRequest;
+  report?: RiskReport;
+  plan: ApprovalPlan;
+  /** The alternative the decision is for: the first that is met, else the class's. */
+  alternative: ApprovalAlternative['name'];
+  decision: ApprovalDecision;
+  /** Members (lowercase) of every group any alternative names, from the base branch. */
+  members: Record<string, string[]>;
+  /** Teams each group resolved to, for review requests. */
+  teams: Record<string, string[]>;
+}
+
+export interface PullReview {
+  changed: string[];
+  sensitive: string[];
+  subjects: SubjectReview[];
+  /** Change-request files of the head that do not validate: nothing can approve them. */
+  invalid: string[];
+  met: boolean;
+  base: OrganisationAtRef;
+  head: OrganisationAtRef;
+  policy: PolicySpec;
+}
+
+export interface ReviewInput {
+  root: string;
+  api: GitHubApi;
+  /** Commit whose rules apply (the pull request's base). */
+  baseRef: string;
+  /** Commit with the pull request's content. */
+  headRef: string;
+  author: string;
+  headSha: string;
+  reviews: readonly Review[];
+  commits: readonly CommitIdentity[];
+  now: number;
+  changedPaths?: string[];
+  /** When each file was first committed (repo-relative path → ms), for the lead-time control. */
+  firstAdded?: ReadonlyMap<string, number>;
+}
+
+export function riskContextFor(org: Organisation, policy: PolicySpec, now: number, submittedAt?: (id: string) => number | undefined): RiskContext {
+  return { org, graph: buildGraph(org), policy, calendar: calendarView(org), now, ...(submittedAt ? { submittedAt } : {}) };
+}
+
+function stricter(a: RiskReport, b: RiskReport): RiskReport {
+  return RISK_CLASSES.indexOf(b.class) > RISK_CLASSES.indexOf(a.class) ? b : a;
+}
+
+export async function reviewPullRequest(input: ReviewInput): Promise<PullReview> {
+  const [base, head] = [await loadOrganisationAtRef(input.root, input.baseRef), await loadOrganisationAtRef(input.root, input.headRef)];
+  const policy = activePolicy(base.org)?.doc.spec;
+  if (!policy) throw new ReviewError('policy-missing', `the base commit ${base.commit.slice(0, 7)} has no valid Policy: approvals cannot be decided`);
+  const changed = input.changedPaths ?? (await changedPathsBetween(input.root, input.baseRef, input.headRef));
+  const changedSet = new Set(changed);
+  const sensitive = matchingPaths(changed, policy.sensitivePaths ?? []);
+  const invalid = [...new Set(head.validation.diagnostics.filter((d) => d.severity === 'error' && changedSet.has(d.file)).map((d) => d.file))];
+
+  const teamCache = new Map<string, Promise<string[]>>();
+  const teamMembers = (name: string): Promise<string[]> => {
+    let p = teamCache.get(name);
+    if (!p) {
+      p = (async () => {
+        const spec = base.org.teams.get(name)?.doc.spec;
+        if (!spec) return [];
+        const out = new Set((spec.members ?? []).map((m) => m.toLowerCase()));
+        const gh = spec.github?.team;
+        if (gh) {
+          const [org, slug] = gh.split('/');
+          if (org && slug) for (const m of await input.api.listTeamMembers(org, slug)) out.add(m);
+        }
+        return [...out].sort();
+      })();
+      teamCache.set(name, p);
+    }
+    return p;
+  };
+
+  const decide = async (subject: string, plan: ApprovalPlan, change?: ChangeRequest, report?: RiskReport): Promise<SubjectReview> => {
+    const teams: Record<string, string[]> = {};
+    const members: Record<string, string[]> = {};
+    for (const alt of plan.alternatives) {
+      for (const r of alt.requirements) {
+        if (teams[r.group]) continue;
+        teams[r.group] = r.group === 'owner' ? (change ? owningTeams(change, base.org, head.org) : []) : teamsOfGroup(policy, r.group);
+        const all = new Set<string>();
+        for (const t of teams[r.group]!) for (const m of await teamMembers(t)) all.add(m);
+        members[r.group] = [...all].sort();
+      }
+    }
+    const decisions = plan.alternatives.map((alt) => ({
+      alt,
+      decision: decideApprovals({ prAuthor: input.author, headSha: input.headSha, reviews: input.reviews, commits: input.commits, requirements: alt.requirements, members }),
+    }));
+    const chosen = decisions.find((d) => d.decision.met) ?? decisions[0]!;
+    return { subject, ...(change ? { change } : {}), ...(report ? { report } : {}), plan, alternative: chosen.alt.name, decision: chosen.decision, members, teams };
+  };
+
+  const subjects: SubjectReview[] = [];
+  const changeIds = [...head.org.changes].filter(([, l]) => changedSet.has(l.file)).map(([id]) => id).sort();
+  if (changeIds.length) {
+    const added = input.firstAdded;
+    const submittedAt = added ? (id: string) => added.get(head.org.changes.get(id)?.file ?? '') : undefined;
+    const byBase = riskContextFor(reviewOrganisation(base.org, head.org, 'base'), policy, input.now, submittedAt);
+    const byHead = riskContextFor(reviewOrganisation(base.org, head.org, 'head'), policy, input.now, submittedAt);
+    for (const id of changeIds) {
+      const report = stricter(assessChange(byBase, id), assessChange(byHead, id));
+      const change = head.org.changes.get(id)!.doc;
+      subjects.push(await decide(id, planApprovals(policy, report, sensitive), change, report));
+    }
+  } else if (sensitive.length) {
+    subjects.push(await decide('pull request', planForSensitiveOnly(policy, sensitive)));
+  }
+  const met = invalid.length === 0 && subjects.every((s) => s.decision.met);
+  return { changed, sensitive, subjects, invalid, met, base, head, policy };
+}
+
+/** One line per subject: what is approved, what is missing. */
+export function approvalSummary(review: PullReview): string[] {
+  const lines: string[] = [];
+  if (review.invalid.length) lines.push(`does not validate: ${review.invalid.join(', ')}`);
+  for (const s of review.subjects) {
+    const reqs = s.decision.requirements;
+    const what = reqs.length ? reqs.map((r) => `${r.group} ${r.approvers.length}/${r.count}${r.approvers.length ? ` (${r.approvers.join(', ')})` : ''}`).join('; ') : 'no approvals required';
+    lines.push(`${s.subject}: ${s.decision.met ? 'approved' : 'not approved'}${s.alternative === 'emergency' ? ' as an emergency' : ''}: ${what}`);
+  }
+  if (!review.subjects.length && !review.invalid.length) lines.push('no change requests or sensitive files: no approvals required');
+  return lines;
+}

@@ -1,0 +1,35 @@
+import type { Lifecycle, ReadinessCheck, ReadinessLevel, Tier } from '../model.js';
+
+/**
+ * Readiness scorecards: what `opsledger readiness --format json` prints and what the catalog
+ * and the pull-request comment read. A rule passes, fails or does not apply (its tiers exclude
+ * the service); a service's level is the highest level whose rules, and all lower levels'
+ * rules, pass or do not apply.
+ */
+export type RuleStatus = 'passed' | 'failed' | 'not-applicable';
+
+/** `none`: a bronze rule fails. `not-rated`: the service's lifecycle is not scored. */
+export type ServiceLevel = ReadinessLevel | 'none' | 'not-rated';
+
+export interface RuleResult {
+  id: string;
+  description: string;
+  check: ReadinessCheck;
+  level: ReadinessLevel;
+  status: RuleStatus;
+  /** What was found, e.g. "3 runbooks" or "last DR test 2025-10-01, 417 days ago (max 365d)". */
+  detail: string;
+}
+
+export interface ServiceReadiness {
+  service: string;
+  title?: string;
+  owner: string;
+  tier: Tier;
+  lifecycle: Lifecycle;
+  level: ServiceLevel;
+  rules: RuleResult[];
+  /** The next level up and the rules that stand in its way; absent at the top or when not rated. */
+  next?: { level: ReadinessLevel; failing: string[] };
+  counts: { passed: number; failed: number; notApplicable: number };
+}

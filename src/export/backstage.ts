@@ -1,0 +1,249 @@
+import type { Link } from '../core/model.js';
+import type { Organisation } from '../core/organisation.js';
+import type { ExportFile, ExportResult, ExportWarning } from './types.js';
+
+/**
+ * The organisation as Backstage catalog entities: a Component per service, a Resource per
+ * configuration item, a Group per team and a User per team member, plus a System per `system`
+ * label and a Domain per `domain` label so that the references between them resolve, and one
+ * Location (catalog-info.yaml) that registers everything. What Backstage has no field for
+ * (tier, exposure, continuity) travels as opsledger.dev/* annotations; anything that cannot
+ * travel at all is listed as a warning.
+ */
+export const BACKSTAGE_API_VERSION = 'backstage.io/v1alpha1';
+/** SchemaStore's schema for Backstage catalog files, which yaml-language-server knows. */
+export const BACKSTAGE_SCHEMA_URL = 'https://json.schemastore.org/catalog-info.json';
+
+type Obj = Record<string, unknown>;
+
+/** Backstage's KubernetesValidatorFunctions rules for label keys, label values and tags. */
+const NAME_PART = /^[a-zA-Z0-9]([-_.a-zA-Z0-9]*[a-zA-Z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const TAG = /^[a-z0-9:+#]+(-[a-z0-9:+#]+)*$/;
+
+function validKey(key: string): boolean {
+  const cut = key.lastIndexOf('/');
+  const prefix = cut >= 0 ? key.slice(0, cut) : undefined;
+  const name = cut >= 0 ? key.slice(cut + 1) : key;
+  if (prefix !== undefined && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) return false;
+  return name.length <= 63 && NAME_PART.test(name);
+}
+
+function validLabelValue(value: string): boolean {
+  return value === '' || (value.length <= 63 && NAME_PART.test(value));
+}
+
+function githubSlug(url: string | undefined): string | undefined {
+  const m = url ? /^https:\/\/github\.com\/([\w.-]+\/[\w.-]+?)(?:\.git)?\/?$/.exec(url) : undefined;
+  return m?.[1];
+}
+
+const group = (name: string) => `group:default/${name}`;
+
+export function exportBackstage(org: Organisation): ExportResult {
+  const warnings: ExportWarning[] = [];
+  const files: ExportFile[] = [];
+  const warn = (source: string, pointer: string, code: string, message: string) => warnings.push({ source, pointer, code, message });
+  const add = (folder: string, entity: Obj) => {
+    const name = String((entity.metadata as Obj).name);
+    files.push({ path: `${folder}/${name}.yaml`, docs: [{ value: entity }], schemaUrl: BACKSTAGE_SCHEMA_URL });
+  };
+
+  /** metadata every entity shares: title, description, labels, annotations, links, tags. */
+  const metadataOf = (source: string, m: { name: string; title?: string; description?: string; labels?: Record<string, string>; annotations?: Record<string, string>; links?: Link[] }, extra: Record<string, string> = {}): Obj => {
+    const out: Obj = { name: m.name };
+    if (m.title) out.title = m.title;
+    if (m.description) out.description = m.description;
+    const labels: Record<string, string> = {};
+    for (const [k, v] of Object.entries(m.labels ?? {})) {
+      if (validKey(k) && validLabelValue(v)) labels[k] = v;
+      else warn(source, `/metadata/labels/${k}`, 'export.label-invalid', `Backstage label values are at most 63 letters, digits, '-', '_' and '.'; label ${k}="${v}" is left out`);
+    }
+    const annotations: Record<string, string> = {};
+    let tags: string[] = [];
+    for (const [k, v] of Object.entries(m.annotations ?? {})) {
+      if (k === 'opsledger.dev/backstage-tags') {
+        // Tags an earlier import kept as an annotation go back to being tags.
+        tags = v.split(',').filter((t) => TAG.test(t) && t.length <= 63);
+        continue;
+      }
+      if (k === 'opsledger.dev/backstage-ref') continue;
+      if (validKey(k)) annotations[k] = v;
+      else warn(source, `/metadata/annotations/${k}`, 'export.annotation-invalid', `annotation key ${k} is not a valid Backstage key; left out`);
+    }
+    Object.assign(annotations, extra);
+    if (Object.keys(labels).length) out.labels = labels;
+    if (Object.keys(annotations).length) out.annotations = annotations;
+    if (tags.length) out.tags = tags;
+    if (m.links?.length) out.links = m.links.map((l) => ({ url: l.url, title: l.title, ...(l.type ? { type: l.type } : {}) }));
+    return out;
+  };
+
+  // ---------------------------------------------------------------- teams and their members
+  const memberOf = new Map<string, string[]>();
+  for (const { doc: t } of org.teams.values()) {
+    const source = `team:${t.metadata.name}`;
+    const extra: Record<string, string> = {};
+    if (t.spec.github?.team) extra['github.com/team-slug'] = t.spec.github.team;
+    if (t.spec.contact?.slack) extra['opsledger.dev/slack'] = t.spec.contact.slack;
+    if (t.spec.contact?.chat) extra['opsledger.dev/chat'] = t.spec.contact.chat;
+    if (t.spec.contact?.pager) extra['opsledger.dev/pager'] = t.spec.contact.pager;
+    if (t.spec.oncall?.escalation?.length) extra['opsledger.dev/escalation'] = t.spec.oncall.escalation.join(',');
+    const metadata = metadataOf(source, t.metadata, extra);
+    if (t.spec.oncall?.schedule) metadata.links = [...((metadata.links as Obj[] | undefined) ?? []), { url: t.spec.oncall.schedule, title: 'On-call schedule', type: 'oncall' }];
+    const profile: Obj = {};
+    if (t.metadata.title) profile.displayName = t.metadata.title;
+    if (t.spec.contact?.email) profile.email = t.spec.contact.email;
+    const members = t.spec.members ?? [];
+    for (const login of members) memberOf.set(login, [...(memberOf.get(login) ?? []), t.metadata.name]);
+    add('groups', {
+      apiVersion: BACKSTAGE_API_VERSION,
+      kind: 'Group',
+      metadata,
+      spec: { type: 'team', ...(Object.keys(profile).length ? { profile } : {}), children: [], ...(members.length ? { members: members.map((m) => `user:default/${m.toLowerCase()}`) } : {}) },
+    });
+  }
+  for (const [login, teams] of [...memberOf].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (!/^[a-z0-9A-Z]+([-_.][a-z0-9A-Z]+)*$/.test(login)) {
+      warn(`team:${teams[0]}`, '/spec/members', 'export.user-invalid', `login ${login} is not a valid Backstage name (runs of '-'), so no User is written for it`);
+      continue;
+    }
+    // Backstage matches names case-insensitively; GitHub logins keep their case in the annotation.
+    add('users', {
+      apiVersion: BACKSTAGE_API_VERSION,
+      kind: 'User',
+      metadata: { name: login.toLowerCase(), annotations: { 'github.com/user-login': login } },
+      spec: { memberOf: teams.map(group) },
+    });
+  }
+
+  // ---------------------------------------------------------------- services
+  const systems = new Map<string, { owners: string[]; domains: string[] }>();
+  const noteSystem = (system: string | undefined, owner: string | undefined, domain: string | undefined) => {
+    if (!system) return;
+    const s = systems.get(system) ?? { owners: [], domains: [] };
+    if (owner) s.owners.push(owner);
+    if (domain) s.domains.push(domain);
+    systems.set(system, s);
+  };
+  const systemName = (labels: Record<string, string> | undefined, source: string): string | undefined => {
+    const s = labels?.system;
+    if (s === undefined) return undefined;
+    if (NAME_PART.test(s) && s.length <= 63) return s.toLowerCase();
+    warn(source, '/metadata/labels/system', 'export.system-invalid', `"${s}" is not a valid Backstage name, so no system is set`);
+    return undefined;
+  };
+  for (const { doc: s } of org.services.values()) {
+    const source = `service:${s.metadata.name}`;
+    const spec = s.spec;
+    const extra: Record<string, string> = { 'opsledger.dev/tier': String(spec.tier), 'opsledger.dev/exposure': spec.exposure };
+    const slug = githubSlug(spec.repository);
+    if (slug) extra['github.com/project-slug'] = slug;
+    if (spec.repository) extra['backstage.io/source-location'] = `url:${spec.repository}`;
+    if (spec.continuity) {
+      for (const [k, v] of Object.entries(spec.continuity)) if (v !== undefined) extra[`opsledger.dev/${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`] = String(v);
+    }
+    if (spec.owners?.length) {
+      extra['opsledger.dev/owners'] = spec.owners.map((o) => `${o.team}:${o.role}`).join(',');
+      warn(source, '/spec/owners', 'export.single-owner', 'a Backstage entity has one owner; the other owning teams and their roles travel only as the opsledger.dev/owners annotation');
+    }
+    const metadata = metadataOf(source, s.metadata, extra);
+    const links: Obj[] = [...((metadata.links as Obj[] | undefined) ?? [])];
+    const typed = (list: Link[] | undefined, type: string, icon: string) => (list ?? []).map((l) => ({ url: l.url, title: l.title, type: l.type ?? type, icon }));
+    links.push(...typed(spec.runbooks, 'runbook', 'docs'), ...typed(spec.playbooks, 'playbook', 'docs'), ...typed(spec.dashboards, 'dashboard', 'dashboard'));
+    if (links.length) metadata.links = links;
+    const system = systemName(s.metadata.labels, source);
+    noteSystem(system, spec.owner, s.metadata.labels?.domain);
+    const dependsOn = (spec.dependsOn ?? []).map((d) => (d.startsWith('service:') ? `component:default/${d.slice(8)}` : `resource:default/${d.slice(3)}`));
+    const type = s.metadata.labels?.['component-type'] ?? 'service';
+    add('components', {
+      apiVersion: BACKSTAGE_API_VERSION,
+      kind: 'Component',
+      metadata,
+      spec: { type, lifecycle: spec.lifecycle, owner: group(spec.owner), ...(system ? { system } : {}), ...(dependsOn.length ? { dependsOn } : {}) },
+    });
+  }
+
+  // ---------------------------------------------------------------- configuration items
+  for (const { doc: c } of org.cis.values()) {
+    const source = `ci:${c.metadata.name}`;
+    const service = c.spec.service ? org.services.get(c.spec.service)?.doc : undefined;
+    const owner = c.spec.owner ?? service?.spec.owner;
+    if (!owner) {
+      warn(source, '/spec/owner', 'export.no-owner', 'a Backstage Resource needs an owner; the CI names none and has no owning service, so it is not exported');
+      continue;
+    }
+    const extra: Record<string, string> = {};
+    if (c.spec.service) extra['opsledger.dev/service'] = c.spec.service;
+    if (c.spec.attributes && Object.keys(c.spec.attributes).length) {
+      // Free attributes are any YAML; as JSON text they survive the trip, if not as fields.
+      extra['opsledger.dev/attributes'] = JSON.stringify(c.spec.attributes);
+    }
+    const metadata = metadataOf(source, c.metadata, extra);
+    if (c.spec.environment) metadata.labels = { ...((metadata.labels as Obj | undefined) ?? {}), environment: c.spec.environment };
+    const system = systemName(c.metadata.labels, source) ?? (service ? systemName(service.metadata.labels, `service:${service.metadata.name}`) : undefined);
+    noteSystem(system, owner, c.metadata.labels?.domain ?? service?.metadata.labels?.domain);
+    const dependsOn: string[] = [];
+    (c.spec.relations ?? []).forEach((r, i) => {
+      if (r.type === 'connectsTo') {
+        warn(source, `/spec/relations/${i}`, 'export.relation-dropped', `Backstage has no peer relation; connectsTo ${r.target} is left out`);
+        return;
+      }
+      const ref = r.target.startsWith('service:') ? `component:default/${r.target.slice(8)}` : `resource:default/${r.target.slice(3)}`;
+      if (!dependsOn.includes(ref)) dependsOn.push(ref);
+      if (r.type !== 'dependsOn') warn(source, `/spec/relations/${i}`, 'export.relation-kind', `Backstage has only dependsOn; ${r.type} ${r.target} is written as dependsOn`);
+    });
+    add('resources', {
+      apiVersion: BACKSTAGE_API_VERSION,
+      kind: 'Resource',
+      metadata,
+      spec: { type: c.spec.class, owner: group(owner), ...(system ? { system } : {}), ...(dependsOn.length ? { dependsOn } : {}), ...(c.spec.service ? { dependencyOf: [`component:default/${c.spec.service}`] } : {}) },
+    });
+  }
+
+  // ---------------------------------------------------------------- systems and domains from labels
+  const mostCommon = (xs: string[]): string | undefined => {
+    const n = new Map<string, number>();
+    for (const x of xs) n.set(x, (n.get(x) ?? 0) + 1);
+    return [...n].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0];
+  };
+  const domains = new Map<string, string[]>();
+  for (const [name, s] of [...systems].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const owner = mostCommon(s.owners)!;
+    const domain = mostCommon(s.domains.filter((d) => NAME_PART.test(d) && d.length <= 63));
+    if (domain) domains.set(domain.toLowerCase(), [...(domains.get(domain.toLowerCase()) ?? []), owner]);
+    add('systems', {
+      apiVersion: BACKSTAGE_API_VERSION,
+      kind: 'System',
+      metadata: { name, annotations: { 'opsledger.dev/generated-from': 'the system label of its services and CIs' } },
+      spec: { owner: group(owner), ...(domain ? { domain: domain.toLowerCase() } : {}) },
+    });
+  }
+  for (const [name, owners] of [...domains].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    add('domains', {
+      apiVersion: BACKSTAGE_API_VERSION,
+      kind: 'Domain',
+      metadata: { name, annotations: { 'opsledger.dev/generated-from': 'the domain label of its services and CIs' } },
+      spec: { owner: group(mostCommon(owners)!) },
+    });
+  }
+
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const location: ExportFile = {
+    path: 'catalog-info.yaml',
+    schemaUrl: BACKSTAGE_SCHEMA_URL,
+    docs: [
+      {
+        comment: ['Generated by opsledger export backstage. Register this file in Backstage; it points at every entity.'],
+        value: {
+          apiVersion: BACKSTAGE_API_VERSION,
+          kind: 'Location',
+          metadata: { name: 'opsledger', description: 'Services, resources and teams exported from opsledger' },
+          // No type: relative targets inherit the type of the location that registers this file.
+          spec: { targets: files.map((f) => `./${f.path}`) },
+        },
+      },
+    ],
+  };
+  return { files: [location, ...files], warnings };
+}

@@ -1,0 +1,80 @@
+import { parseAllDocuments } from 'yaml';
+
+/**
+ * Reads a YAML stream written by another tool into plain values, without judging them. Several
+ * documents per file and comments between them are normal in Backstage and OpenSLO files; the
+ * OpenSLO Go SDK's examples hold a top-level list of documents instead, so a list whose items
+ * are all mappings with an apiVersion is read as that many documents.
+ *
+ * The `yaml` package reads YAML 1.2 (core schema): `2022-01-01 12:00:00` stays a string and
+ * `on` stays `on`, which is what the upstream tools mean by them.
+ */
+export interface SourceDocument {
+  /** The input file as the user named it (relative to the working folder). */
+  file: string;
+  /** Zero-based document index in the file. */
+  document: number;
+  /** Index inside a top-level list of documents, when the file is one. */
+  item?: number;
+  value: unknown;
+}
+
+export interface SourceProblem {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+const MAX_ALIASES = 100;
+
+function isEnvelope(v: unknown): boolean {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as Record<string, unknown>).apiVersion === 'string';
+}
+
+export function parseYamlStream(file: string, text: string): { documents: SourceDocument[]; problems: SourceProblem[] } {
+  const documents: SourceDocument[] = [];
+  const problems: SourceProblem[] = [];
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
+  const position = (offset: number): [number, number] => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return [lo + 1, offset - lineStarts[lo]! + 1];
+  };
+  let index = 0;
+  for (const doc of parseAllDocuments(text, { uniqueKeys: true })) {
+    const here = index++;
+    if (doc.errors.length) {
+      for (const e of doc.errors) {
+        const [line, column] = position(e.pos[0]);
+        problems.push({ file, line, column, message: e.message.split('\n')[0]! });
+      }
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIASES });
+    } catch (e) {
+      problems.push({ file, line: 1, column: 1, message: (e as Error).message });
+      continue;
+    }
+    if (value === null || value === undefined) continue;
+    if (Array.isArray(value) && value.length > 0 && value.every(isEnvelope)) {
+      value.forEach((item, i) => documents.push({ file, document: here, item: i, value: item }));
+    } else {
+      documents.push({ file, document: here, value });
+    }
+  }
+  return { documents, problems };
+}
+
+/** `file#2` or `file#0[3]`: where a document came from, for reports. */
+export function sourceLabel(d: { file: string; document: number; item?: number }): string {
+  return `${d.file}#${d.document}${d.item === undefined ? '' : `[${d.item}]`}`;
+}

@@ -1,0 +1,112 @@
+import { symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadOrganisationAtRef } from '../../src/adapters/git/org-at-ref.js';
+import { baseBeforeMerge, changedPathsBetween, lastCommitTouching } from '../../src/adapters/git/pr-history.js';
+import { catFileBatch, GitObjectMissing, readFilesAtRef } from '../../src/adapters/git/read-at-ref.js';
+import { TestRepo } from '../helpers/git-repo.js';
+
+/** Reading the organisation out of commits, in real repositories. */
+const me = { name: 'Mina Park', email: 'mina@northwind.example' };
+let repo: TestRepo | undefined;
+afterEach(() => {
+  repo?.remove();
+  repo = undefined;
+});
+
+const TEAM = (name: string, members: string) => `apiVersion: opsledger/v1\nkind: Team\nmetadata: {name: ${name}}\nspec:\n  members: [${members}]\n`;
+
+describe('loadOrganisationAtRef', () => {
+  it('reads the commit, not the working tree', async () => {
+    repo = await TestRepo.create({ 'teams/cab.yaml': TEAM('cab-board', 'dana-lee') });
+    const first = await repo.sha();
+    await repo.commit({ 'teams/cab.yaml': TEAM('cab-board', 'dana-lee, eve') }, 'Add eve', me);
+    writeFileSync(join(repo.root, 'teams', 'cab.yaml'), TEAM('cab-board', 'mallory'));
+    const atFirst = await loadOrganisationAtRef(repo.root, first);
+    const atHead = await loadOrganisationAtRef(repo.root, 'HEAD');
+    expect(atFirst.commit).toBe(first);
+    expect(atFirst.org.teams.get('cab-board')!.doc.spec.members).toEqual(['dana-lee']);
+    expect(atHead.org.teams.get('cab-board')!.doc.spec.members).toEqual(['dana-lee', 'eve']);
+    expect(atHead.org.services.get('checkout-api')?.doc.spec.tier).toBe(1);
+    expect(atHead.validation.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+
+  it('reports schema errors of the committed files the same way validate does', async () => {
+    repo = await TestRepo.create({ 'teams/bad.yaml': 'apiVersion: opsledger/v1\nkind: Team\nmetadata: {name: Bad Name}\nspec: {}\n' });
+    const o = await loadOrganisationAtRef(repo.root, 'HEAD');
+    expect(o.validation.diagnostics.some((d) => d.file === 'teams/bad.yaml' && d.severity === 'error')).toBe(true);
+    expect(o.org.teams.has('Bad Name')).toBe(false);
+  });
+
+  it('works from a root below the top of the repository, and skips symbolic links', async () => {
+    repo = await TestRepo.create();
+    const { mkdirSync, cpSync, readdirSync } = await import('node:fs');
+    mkdirSync(join(repo.root, 'org'));
+    for (const d of readdirSync(repo.root)) if (!['org', '.git'].includes(d)) cpSync(join(repo.root, d), join(repo.root, 'org', d), { recursive: true });
+    symlinkSync('/etc/hostname', join(repo.root, 'org', 'teams', 'link.yaml'));
+    await repo.commit({}, 'Move into org/', me);
+    const tree = await readFilesAtRef(join(repo.root, 'org'), 'HEAD', ['teams', 'changes']);
+    expect([...tree.files.keys()]).toContain('teams/teams.yaml');
+    expect([...tree.files.keys()]).not.toContain('teams/link.yaml');
+    expect([...tree.files.keys()].every((f) => f.startsWith('teams/') || f.startsWith('changes/'))).toBe(true);
+  });
+
+  it('refuses files over the size cap unread', async () => {
+    repo = await TestRepo.create({ 'teams/huge.yaml': '# ' + 'x'.repeat(5000) + '\n' });
+    const tree = await readFilesAtRef(repo.root, 'HEAD', ['teams'], 1000);
+    expect(tree.tooLarge.get('teams/huge.yaml')).toBeGreaterThan(1000);
+    expect(tree.files.has('teams/huge.yaml')).toBe(false);
+  });
+
+  it('streams many blobs through one cat-file process, bytes intact', async () => {
+    repo = await TestRepo.create();
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 300; i++) files[`teams/t${i}.yaml`] = TEAM(`t${i}`, `m${i}`) + `# ${'é'.repeat(i)}\n`;
+    await repo.commit(files, 'Many teams', me);
+    const tree = await readFilesAtRef(repo.root, 'HEAD', ['teams']);
+    expect(tree.files.size).toBe(301);
+    expect(Buffer.from(tree.files.get('teams/t299.yaml')!).toString('utf8')).toBe(files['teams/t299.yaml']);
+  });
+
+  it('names a commit missing from the clone (a shallow checkout)', async () => {
+    repo = await TestRepo.create();
+    await expect(loadOrganisationAtRef(repo.root, 'f'.repeat(40))).rejects.toBeInstanceOf(GitObjectMissing);
+    await expect(catFileBatch(repo.root, ['e'.repeat(40)])).rejects.toBeInstanceOf(GitObjectMissing);
+  });
+});
+
+describe('pull-request history', () => {
+  it('lists added, changed and deleted paths against the merge base', async () => {
+    repo = await TestRepo.create();
+    const base = await repo.sha();
+    await repo.checkout('pr', true);
+    await repo.commit({ 'teams/new.yaml': TEAM('new-team', 'a'), 'changes/CR-2026-0001.yaml': null }, 'PR work', me);
+    const head = await repo.sha();
+    await repo.checkout('main');
+    await repo.commit({ 'services/other.yaml': 'x: 1\n' }, 'Unrelated work on main', me);
+    expect((await changedPathsBetween(repo.root, 'main', head)).sort()).toEqual(['changes/CR-2026-0001.yaml', 'teams/new.yaml']);
+    expect(await lastCommitTouching(repo.root, head, 'teams/new.yaml')).toBe(head);
+    expect(await lastCommitTouching(repo.root, base, 'teams/new.yaml')).toBeUndefined();
+  });
+
+  it('finds where the base stood before a merge commit, a squash and a rebase', async () => {
+    repo = await TestRepo.create();
+    const base = await repo.sha();
+    await repo.checkout('pr', true);
+    await repo.commit({ 'teams/a.yaml': TEAM('a-team', 'a') }, 'First', me);
+    await repo.commit({ 'teams/b.yaml': TEAM('b-team', 'b') }, 'Second', me);
+    await repo.checkout('main');
+    const merge = await repo.merge('pr', 'Merge pull request #1', me);
+    expect(await baseBeforeMerge(repo.root, merge, ['First', 'Second'])).toBe(base);
+
+    // A squash: one commit on top of the base.
+    const squash = await repo.commit({ 'teams/c.yaml': TEAM('c-team', 'c') }, 'Squashed (#2)', me);
+    expect(await baseBeforeMerge(repo.root, squash, ['Third', 'Fourth'])).toBe(merge);
+
+    // A rebase: the pull request's two commits replayed on top of the base.
+    const before = await repo.sha();
+    await repo.commit({ 'teams/d.yaml': TEAM('d-team', 'd') }, 'Third', me);
+    const rebased = await repo.commit({ 'teams/e.yaml': TEAM('e-team', 'e') }, 'Fourth', me);
+    expect(await baseBeforeMerge(repo.root, rebased, ['Third', 'Fourth'])).toBe(before);
+  });
+});

@@ -1,0 +1,342 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadOrganisation } from '../../src/adapters/fs/load-organisation.js';
+import { MESSAGES } from '../../src/catalog/messages.js';
+import { makeOrg, PROJECT_ROOT } from '../helpers/org.js';
+import { launch, SKIP_BROWSER, watchedContext, type Watch } from './browser.js';
+import { buildSite, fileUrl, htmlPages } from './site.js';
+
+const ARTIFACTS = join(PROJECT_ROOT, 'test-artifacts', 'catalog');
+
+/** Card names shown in the index's result list. */
+function shownNames(page: Page): Promise<string[]> {
+  return page.locator('#results .card-name code').allTextContents();
+}
+
+interface CrawlResult {
+  visited: Set<string>;
+  broken: string[];
+  graphs: { page: string; up: number; down: number; listedUp: number; listedDown: number }[];
+}
+
+/**
+ * Follows every internal link from the index, breadth first. A link is broken when its file does
+ * not exist or its #fragment names no element of the target page.
+ */
+async function crawl(page: Page, site: string): Promise<CrawlResult> {
+  const root = fileUrl(site, '') + '/';
+  const visited = new Set<string>();
+  const broken: string[] = [];
+  const graphs: CrawlResult['graphs'] = [];
+  const ids = new Map<string, Set<string>>();
+  const fragments: { from: string; file: string; id: string }[] = [];
+  const queue = ['index.html'];
+  while (queue.length) {
+    const rel = queue.shift()!;
+    if (visited.has(rel)) continue;
+    visited.add(rel);
+    await page.goto(root + rel);
+    const info = await page.evaluate(() => ({
+      links: Array.from(document.querySelectorAll('a[href]'), (a) => new URL(a.getAttribute('href')!, location.href).href),
+      ids: Array.from(document.querySelectorAll('[id]'), (e) => e.id),
+      up: document.querySelectorAll('.dep-graph [data-side="up"]').length,
+      down: document.querySelectorAll('.dep-graph [data-side="down"]').length,
+      listedUp: document.querySelectorAll('#upstream + ul > li').length,
+      listedDown: document.querySelectorAll('#downstream + ul > li').length,
+    }));
+    ids.set(rel, new Set(info.ids));
+    if (rel.startsWith('services/') && rel !== 'services/index.html' && !rel.startsWith('services/page-')) graphs.push({ page: rel, up: info.up, down: info.down, listedUp: info.listedUp, listedDown: info.listedDown });
+    for (const href of info.links) {
+      if (!href.startsWith('file://')) continue;
+      const url = new URL(href);
+      const file = fileURLToPath(url);
+      if (!existsSync(file)) {
+        broken.push(`${rel} -> ${href}`);
+        continue;
+      }
+      const target = decodeURIComponent(url.pathname).slice(decodeURIComponent(new URL(root).pathname).length);
+      if (url.hash) fragments.push({ from: rel, file: target, id: decodeURIComponent(url.hash.slice(1)) });
+      if (target.endsWith('.html') && !visited.has(target)) queue.push(target);
+    }
+  }
+  for (const f of fragments) if (!ids.get(f.file)?.has(f.id)) broken.push(`${f.from} -> ${f.file}#${f.id}`);
+  return { visited, broken, graphs };
+}
+
+describe.skipIf(SKIP_BROWSER)('catalog in Chromium', () => {
+  let browser: Browser;
+  let site: string;
+  let koSite: string;
+
+  beforeAll(async () => {
+    [browser, site, koSite] = await Promise.all([launch(), buildSite(), buildSite(PROJECT_ROOT, ['--locale', 'ko'])]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('search narrows the list and filters combine', async () => {
+    const { org } = await loadOrganisation(PROJECT_ROOT);
+    const expected = (pred: (s: { tier: number; exposure: string; owners: string[] }) => boolean) =>
+      [...org.services]
+        .filter(([, { doc }]) => pred({ tier: doc.spec.tier, exposure: doc.spec.exposure, owners: [doc.spec.owner, ...(doc.spec.owners ?? []).map((o) => o.team)] }))
+        .map(([name]) => name)
+        .sort();
+    const { context, watch } = await watchedContext(browser);
+    const page = await context.newPage();
+    await page.goto(fileUrl(site));
+    const all = await shownNames(page);
+    expect(all).toHaveLength(org.services.size);
+
+    await page.fill('#q', 'payments');
+    const searched = await shownNames(page);
+    expect(searched.length).toBeGreaterThan(0);
+    expect(searched.length).toBeLessThan(all.length);
+    for (const card of await page.locator('#results > li').allTextContents()) expect(card.toLowerCase()).toContain('payments');
+    await expect.poll(() => page.textContent('#result-count')).toContain(`${searched.length} of ${all.length}`);
+
+    await page.fill('#q', '');
+    await page.selectOption('#f-tier', '1');
+    expect((await shownNames(page)).sort()).toEqual(expected((s) => s.tier === 1));
+    await page.selectOption('#f-exposure', 'company');
+    const both = expected((s) => s.tier === 1 && s.exposure === 'company');
+    expect(both.length).toBeGreaterThan(0);
+    expect((await shownNames(page)).sort()).toEqual(both);
+    await page.selectOption('#f-owner', 'platform');
+    expect((await shownNames(page)).sort()).toEqual(expected((s) => s.tier === 1 && s.exposure === 'company' && s.owners.includes('platform')));
+
+    // The filters live in the address, so a reload (or a shared link) shows the same list.
+    await page.reload();
+    expect(await page.inputValue('#f-exposure')).toBe('company');
+    expect((await shownNames(page)).sort()).toEqual(expected((s) => s.tier === 1 && s.exposure === 'company' && s.owners.includes('platform')));
+
+    await page.fill('#q', 'no-such-service-anywhere');
+    expect(await shownNames(page)).toEqual([]);
+    expect(await page.textContent('#result-count')).toBe(MESSAGES.en['search.none']);
+    await page.click('#clear');
+    expect(await shownNames(page)).toHaveLength(all.length);
+    expect(watch.errors).toEqual([]);
+    expect(watch.outside).toEqual([]);
+    await context.close();
+  });
+
+  it('every internal link resolves, every page is reachable, graphs draw a node per dependency, nothing errs or leaves the site', { timeout: 180_000 }, async () => {
+    const { context, watch } = await watchedContext(browser);
+    const page = await context.newPage();
+    const result = await crawl(page, site);
+    expect(result.broken).toEqual([]);
+    expect([...result.visited].sort()).toEqual(htmlPages(site));
+    expect(result.graphs.length).toBeGreaterThan(0);
+    for (const g of result.graphs) {
+      // The example's services have few enough neighbours that the drawing shows them all.
+      expect({ page: g.page, up: g.up, down: g.down }).toEqual({ page: g.page, up: g.listedUp, down: g.listedDown });
+    }
+    const payments = result.graphs.find((g) => g.page === 'services/payments-api.html')!;
+    expect(payments.up).toBe(9);
+    expect(payments.down).toBeGreaterThan(0);
+    expect(watch.errors).toEqual([]);
+    expect(watch.outside).toEqual([]);
+    await context.close();
+  });
+
+  it('keyboard: the skip link comes first and moves focus to the content', async () => {
+    const { context } = await watchedContext(browser);
+    const page = await context.newPage();
+    await page.goto(fileUrl(site, 'services/payments-api.html'));
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.className)).toBe('skip-link');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    const landmarks = await page.evaluate(() => ['header', 'nav', 'main', 'footer'].map((t) => document.querySelectorAll(t).length));
+    expect(landmarks.every((n) => n >= 1)).toBe(true);
+    await context.close();
+  });
+
+  it('Korean: lang=ko and no interface string left in English', { timeout: 120_000 }, async () => {
+    const { context, watch } = await watchedContext(browser);
+    const page = await context.newPage();
+    const english = new Set(Object.entries(MESSAGES.en).filter(([k, v]) => MESSAGES.ko[k as keyof typeof MESSAGES.ko] !== v).map(([, v]) => v));
+    const found: string[] = [];
+    const pages = htmlPages(koSite);
+    for (const rel of pages) {
+      await page.goto(fileUrl(koSite, rel));
+      expect(await page.getAttribute('html', 'lang')).toBe('ko');
+      const texts = await page.evaluate(() => {
+        const out: string[] = [];
+        const ui = 'thead th, label, legend, button, .site-nav a, h2, caption, figcaption, .lede, .skip-link, option, .crumbs > a, .site-footer p';
+        for (const e of Array.from(document.querySelectorAll(ui))) out.push((e.textContent ?? '').trim());
+        for (const e of Array.from(document.querySelectorAll('[aria-label], [placeholder], [data-label]'))) {
+          for (const a of ['aria-label', 'placeholder', 'data-label']) if (e.hasAttribute(a)) out.push(e.getAttribute(a)!.trim());
+        }
+        out.push(document.title.split(' · ').pop() ?? '');
+        return out;
+      });
+      for (const t of texts) if (english.has(t)) found.push(`${rel}: ${t}`);
+    }
+    expect(found).toEqual([]);
+    // The search script takes its words from the page, so its messages are Korean too.
+    await page.goto(fileUrl(koSite));
+    await page.fill('#q', 'payments');
+    expect(await page.textContent('#result-count')).toMatch(/^서비스 \d+개 중 \d+개$/);
+    expect(watch.errors).toEqual([]);
+    await context.close();
+  });
+
+  it('takes screenshots of the index, a service and the calendar (desktop and phone, light and dark)', { timeout: 120_000 }, async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const shots: string[] = [];
+    for (const colorScheme of ['light', 'dark'] as const) {
+      for (const [device, viewport] of [
+        ['desktop', { width: 1280, height: 900 }],
+        ['phone', { width: 390, height: 844 }],
+      ] as const) {
+        const { context, watch } = await watchedContext(browser, { viewport, colorScheme, deviceScaleFactor: 1 });
+        const page = await context.newPage();
+        for (const [name, rel] of [
+          ['index', 'index.html'],
+          ['service', 'services/payments-api.html'],
+          ['calendar', 'calendar/index.html'],
+        ]) {
+          await page.goto(fileUrl(site, rel));
+          const file = join(ARTIFACTS, `${name}-${device}-${colorScheme}.png`);
+          await page.screenshot({ path: file, fullPage: true });
+          shots.push(file);
+        }
+        expect(watch.errors).toEqual([]);
+        await context.close();
+      }
+    }
+    for (const f of shots) expect(existsSync(f)).toBe(true);
+  });
+});
+
+describe.skipIf(SKIP_BROWSER)('a hostile organisation in Chromium', () => {
+  const PWN = 'window.__pwned=1';
+  let browser: Browser;
+  let site: string;
+
+  beforeAll(async () => {
+    const org = makeOrg({
+      'services/checkout/service.yaml': [
+        'apiVersion: opsledger/v1',
+        'kind: Service',
+        'metadata:',
+        '  name: checkout-api',
+        `  title: "<script>${PWN}</script>Checkout <img src=x onerror=${PWN}>"`,
+        `  description: "<img src=x onerror=\\"${PWN}\\"> <iframe src=javascript:${PWN}></iframe>"`,
+        `  labels: {domain: "\\"><svg onload=${PWN}>", "x.example/evil": "</script><script>${PWN}</script>"}`,
+        '  links:',
+        `    - {title: "<b onmouseover=${PWN}>docs</b>", url: "javascript:${PWN}"}`,
+        `    - {title: "vb", url: "vbscript:msgbox(1)"}`,
+        'spec:',
+        '  owner: checkout',
+        '  tier: 1',
+        '  exposure: external',
+        '  lifecycle: production',
+        '  dependsOn: [service:cart, ci:checkout-db]',
+        `  runbooks: [{title: "Restart\\" onfocus=\\"${PWN}", url: "JaVaScRiPt:${PWN}"}]`,
+        `  playbooks: [{title: Data, url: "data:text/html,hello"}]`,
+        `  repository: "javascript:${PWN}"`,
+        '---',
+        'apiVersion: opsledger/v1',
+        'kind: Service',
+        'metadata: {name: cart, title: "{{constructor.constructor(\'window.__pwned=1\')()}}"}',
+        'spec: {owner: checkout, tier: 2, exposure: external, lifecycle: production}',
+        '',
+      ].join('\n'),
+      'teams/teams.yaml': [
+        'apiVersion: opsledger/v1',
+        'kind: Team',
+        `metadata: {name: checkout, title: "<svg/onload=${PWN}>"}`,
+        'spec:',
+        '  members: [mina-park]',
+        `  oncall: {schedule: "javascript:${PWN}", escalation: [mina-park]}`,
+        `  contact: {slack: "javascript:${PWN}", chat: "javascript:${PWN}", pager: "<script>${PWN}</script>"}`,
+        '---',
+        'apiVersion: opsledger/v1',
+        'kind: Team',
+        'metadata: {name: cab, title: CAB}',
+        'spec: {members: [dana-lee]}',
+        '---',
+        'apiVersion: opsledger/v1',
+        'kind: Team',
+        'metadata: {name: ecab, title: ECAB}',
+        'spec: {members: [dana-lee]}',
+        '',
+      ].join('\n'),
+      'changes/CR-2026-0001.yaml': [
+        'apiVersion: opsledger/v1',
+        'kind: ChangeRequest',
+        `metadata: {name: CR-2026-0001, title: "<script>${PWN}</script>"}`,
+        'spec:',
+        '  type: normal',
+        '  requester: mina-park',
+        '  services: [checkout-api]',
+        '  configurationItems: [checkout-db]',
+        '  environment: production',
+        '  schedule: {start: "2026-12-02T01:00:00+09:00", end: "2026-12-02T02:00:00+09:00"}',
+        `  description: "<a href=javascript:${PWN}>click</a>"`,
+        `  verification: [{description: "<img src=x onerror=${PWN}>", evidence: "javascript:${PWN}"}]`,
+        'status:',
+        '  phase: submitted',
+        '',
+      ].join('\n'),
+      'services/checkout/cmdb.yaml': [
+        'apiVersion: opsledger/v1',
+        'kind: ConfigurationItem',
+        `metadata: {name: checkout-db, title: "<style>body{display:none}</style><script>${PWN}</script>"}`,
+        'spec:',
+        '  class: database',
+        '  service: checkout-api',
+        '  environment: production',
+        '  relations: [{type: runsOn, target: ci:k8s-prod}]',
+        `  attributes: {console: "javascript:${PWN}", note: "<script>${PWN}</script>"}`,
+        '---',
+        'apiVersion: opsledger/v1',
+        'kind: ConfigurationItem',
+        'metadata: {name: k8s-prod}',
+        'spec: {class: cluster, environment: production}',
+        '',
+      ].join('\n'),
+    });
+    [browser, site] = await Promise.all([launch(), buildSite(org)]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('script in titles, descriptions, labels and URLs does not run on any page', { timeout: 60_000 }, async () => {
+    const { context, watch } = await watchedContext(browser);
+    const page = await context.newPage();
+    const pages = htmlPages(site);
+    expect(pages).toContain('services/checkout-api.html');
+    for (const rel of pages) {
+      await page.goto(fileUrl(site, rel));
+      const state = await page.evaluate(() => ({
+        pwned: (window as unknown as { __pwned?: number }).__pwned,
+        badLinks: Array.from(document.querySelectorAll('a[href]'), (a) => a.getAttribute('href')!).filter((h) => !/^(https?:|mailto:|[^:]*$)/i.test(h)),
+        injected: document.querySelectorAll('main img, main iframe, main svg:not(.dep-graph), main script, main style, b[onmouseover]').length,
+        inlineScripts: Array.from(document.scripts).filter((s) => !s.src).length,
+      }));
+      expect({ rel, ...state }).toEqual({ rel, pwned: undefined, badLinks: [], injected: 0, inlineScripts: 0 });
+    }
+    // The hostile strings are shown as text, not dropped.
+    await page.goto(fileUrl(site, 'services/checkout-api.html'));
+    expect(await page.textContent('h1')).toContain('<script>window.__pwned=1</script>');
+    expect(await page.textContent('main')).toContain(`javascript:${PWN}`);
+    // Search results are built by the script from the index: the same strings stay text there.
+    await page.goto(fileUrl(site));
+    await page.fill('#q', 'script');
+    expect(await page.locator('#results > li').count()).toBe(1);
+    await page.fill('#q', 'constructor');
+    expect(await page.locator('#results > li').count()).toBe(1);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(watch.outside).toEqual([]);
+    // A blocked inline script would show as a CSP error: there must be none to block.
+    expect(watch.errors).toEqual([]);
+    await context.close();
+  });
+});

@@ -1,0 +1,119 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { READINESS_CHECKS, READINESS_LEVELS } from '../../src/core/catalog/readiness.js';
+import { EXPOSURES, RELATION_TYPES, RISK_CLASSES } from '../../src/core/model.js';
+import { LOCALES, MESSAGES } from '../../src/catalog/messages.js';
+import { CSP, SEARCH_INDEX_FILE } from '../../src/catalog/render-site.js';
+import { TEMPLATE_DIR } from '../../src/catalog/templates.js';
+import { buildSite, htmlPages } from './site.js';
+
+function templates(): { name: string; source: string }[] {
+  return ['pages', 'partials'].flatMap((folder) =>
+    readdirSync(join(TEMPLATE_DIR, folder))
+      .filter((f) => f.endsWith('.hbs'))
+      .map((f) => ({ name: `${folder}/${f}`, source: readFileSync(join(TEMPLATE_DIR, folder, f), 'utf8') })),
+  );
+}
+
+/** Attributes people read: their values must come from the messages table too. */
+const READ_ATTRIBUTES = /\b(title|aria-label|placeholder|alt|data-label|data-msg-[a-z]+)="([^"]*)"/g;
+
+describe('catalog templates', () => {
+  it('contain no interface words of their own: every string a reader sees comes from the messages table', () => {
+    const offenders: string[] = [];
+    for (const { name, source } of templates()) {
+      const withoutExpressions = source.replace(/\{\{!--[\s\S]*?--\}\}/g, '').replace(/\{\{[\s\S]*?\}\}/g, '');
+      for (const m of withoutExpressions.matchAll(READ_ATTRIBUTES)) if (/\p{L}/u.test(m[2]!)) offenders.push(`${name}: ${m[0]}`);
+      const text = withoutExpressions.replace(/<[^>]*>/g, ' ');
+      for (const word of text.match(/\p{L}[\p{L}\p{N}-]*/gu) ?? []) offenders.push(`${name}: "${word}"`);
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('never use triple braces, which would print data unescaped', () => {
+    for (const { name, source } of templates()) expect(`${name}: ${source.includes('{{{')}`).toBe(`${name}: false`);
+  });
+
+  it('use only message keys that exist, and every enumerated value has its words in every locale', () => {
+    const keys = new Set(Object.keys(MESSAGES.en));
+    const missing: string[] = [];
+    for (const { name, source } of templates()) {
+      for (const m of source.matchAll(/\bt "([^"]+)"/g)) if (!keys.has(m[1]!)) missing.push(`${name}: ${m[1]}`);
+      for (const m of source.matchAll(/\bempty="([^"]+)"/g)) if (!keys.has(m[1]!)) missing.push(`${name}: ${m[1]}`);
+    }
+    const groups: Record<string, readonly (string | number)[]> = {
+      tier: [1, 2, 3, 4],
+      exposure: EXPOSURES,
+      lifecycle: ['experimental', 'production', 'deprecated'],
+      readiness: READINESS_LEVELS,
+      check: READINESS_CHECKS,
+      risk: RISK_CLASSES,
+      type: ['standard', 'normal', 'emergency'],
+      phase: ['draft', 'submitted', 'approved', 'scheduled', 'implementing', 'completed', 'cancelled'],
+      outcome: ['successful', 'failed', 'rolled-back', 'partial'],
+      strategy: ['canary', 'blue-green', 'rolling', 'one-box', 'none'],
+      window: ['freeze', 'maintenance'],
+      kind: ['service', 'ci'],
+      edgeOut: [...RELATION_TYPES, 'owns'],
+      edgeIn: [...RELATION_TYPES, 'owns'],
+      contact: ['slack', 'email', 'chat', 'pager'],
+      budgeting: ['Occurrences', 'Timeslices', 'RatioTimeslices'],
+      month: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+      weekday: [0, 1, 2, 3, 4, 5, 6],
+      weekdayShort: [0, 1, 2, 3, 4, 5, 6],
+    };
+    for (const [group, values] of Object.entries(groups)) for (const v of values) if (!keys.has(`${group}.${v}`)) missing.push(`${group}.${v}`);
+    expect(missing).toEqual([]);
+  });
+
+  it('have the same keys and the same {arguments} in every locale', () => {
+    const args = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    const en = MESSAGES.en as Record<string, string>;
+    for (const locale of LOCALES) {
+      const table = MESSAGES[locale] as Record<string, string>;
+      expect(Object.keys(table).sort()).toEqual(Object.keys(en).sort());
+      for (const [key, text] of Object.entries(table)) expect({ key, args: args(text) }).toEqual({ key, args: args(en[key]!) });
+    }
+  });
+});
+
+describe('the built example catalog', () => {
+  let site: string;
+  beforeAll(async () => {
+    site = await buildSite();
+  });
+
+  it('carries the strict CSP on every page and nothing inline for it to block', () => {
+    const pages = htmlPages(site);
+    expect(pages.length).toBeGreaterThan(100);
+    const problems: string[] = [];
+    for (const rel of pages) {
+      const html = readFileSync(join(site, rel), 'utf8');
+      if (!html.includes(`<meta http-equiv="Content-Security-Policy" content="${CSP.replace(/'/g, '&#x27;')}">`)) problems.push(`${rel}: no CSP`);
+      if (!html.startsWith('<!doctype html>\n<html lang="en">')) problems.push(`${rel}: no lang`);
+      if (/<script(?![^>]*\bsrc=)[^>]*>/i.test(html)) problems.push(`${rel}: inline script`);
+      if (/<style[\s>]|\sstyle="/i.test(html)) problems.push(`${rel}: inline style`);
+      if (/\son[a-z]+="/i.test(html)) problems.push(`${rel}: event handler attribute`);
+      if (/(src|href)="(https?:)?\/\//i.test(html.replace(/<a [^>]*>/g, ''))) problems.push(`${rel}: loads something from elsewhere`);
+    }
+    expect(problems).toEqual([]);
+    expect(CSP).toMatch(/script-src 'self'/);
+    expect(CSP).toMatch(/style-src 'self'/);
+    expect(CSP).toMatch(/default-src 'none'/);
+  });
+
+  it('ships the search index as a script that sets a global, and the calendar download', () => {
+    const index = readFileSync(join(site, SEARCH_INDEX_FILE), 'utf8');
+    expect(index.startsWith('window.OPSLEDGER_INDEX={')).toBe(true);
+    const data = JSON.parse(index.slice('window.OPSLEDGER_INDEX='.length).replace(/;\s*$/, '')) as { services: unknown[][] };
+    expect(data.services).toHaveLength(24);
+    expect(data.services.find((r) => r[0] === 'payments-api')).toEqual(['payments-api', 'Payments API', 1, 'external', 'production', 'ready', expect.any(Array), 'domain=finance pci=true']);
+    expect(gzipSync(index).length).toBeLessThan(10_000);
+    const ics = readFileSync(join(site, 'calendar', 'opsledger.ics'), 'utf8');
+    expect(ics.startsWith('BEGIN:VCALENDAR\r\n')).toBe(true);
+    expect(ics).toContain('RRULE:FREQ=WEEKLY;BYDAY=TU');
+    expect(readFileSync(join(site, 'calendar', 'index.html'), 'utf8')).toContain('href="../calendar/opsledger.ics"');
+  });
+});

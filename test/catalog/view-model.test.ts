@@ -1,0 +1,179 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadOrganisation, type LoadedOrganisation } from '../../src/adapters/fs/load-organisation.js';
+import { buildCatalog } from '../../src/core/catalog/build.js';
+import { calendarMonths, indexCalendar, monthsRange, monthView } from '../../src/core/catalog/calendar-month.js';
+import { safeHref } from '../../src/core/catalog/links.js';
+import { sloView, windowMinutes } from '../../src/core/catalog/slo.js';
+import type { CatalogInput, ChangePage, FileHistory, IndexPage, Page, ServicePage } from '../../src/core/catalog/types.js';
+import { expandWindows } from '../../src/core/calendar/expand.js';
+import { calendarWindows } from '../../src/core/calendar/organisation-calendar.js';
+import { buildGraph } from '../../src/core/graph.js';
+import { activePolicy } from '../../src/core/organisation.js';
+import { assessChange } from '../../src/core/risk/assess.js';
+import { calendarView } from '../../src/core/risk/calendar-view.js';
+import type { RiskContext } from '../../src/core/risk/context.js';
+import type { Slo } from '../../src/core/model.js';
+import { PROJECT_ROOT } from '../helpers/org.js';
+
+const NOW = Date.parse('2026-11-22T09:00:00+09:00');
+const ZONE = 'Asia/Seoul';
+
+describe('safeHref', () => {
+  it.each([
+    ['https://wiki.example.com/rb?a=1', 'https://wiki.example.com/rb?a=1'],
+    ['http://grafana.example.com/d/x', 'http://grafana.example.com/d/x'],
+    ['mailto:team@example.com', 'mailto:team@example.com'],
+    ['javascript:alert(1)', undefined],
+    ['JaVaScRiPt:alert(1)', undefined],
+    ['  javascript:alert(1)', undefined],
+    ['java\tscript:alert(1)', undefined],
+    ['java\nscript:alert(1)', undefined],
+    ['vbscript:msgbox(1)', undefined],
+    ['data:text/html,<script>alert(1)</script>', undefined],
+    ['file:///etc/passwd', undefined],
+    ['//evil.example.com/x', undefined],
+    ['/relative/path', undefined],
+    ['#slack-channel', undefined],
+    ['not a url', undefined],
+  ])('%j -> %j', (input, expected) => {
+    expect(safeHref(input)).toBe(expected);
+  });
+});
+
+describe('SLO view', () => {
+  const slo = (target: number, remaining?: number, duration = '28d'): Slo => ({
+    apiVersion: 'opsledger/v1',
+    kind: 'SLO',
+    metadata: { name: 'x' },
+    spec: { service: 's', timeWindow: [{ duration, isRolling: true }], budgetingMethod: 'Occurrences', objectives: [{ target }] },
+    ...(remaining === undefined ? {} : { status: { errorBudgetRemaining: remaining } }),
+  });
+
+  it('turns the target and window into a budget in minutes and what is left of it', () => {
+    const v = sloView(slo(0.9995, 0.12));
+    expect(v.objectives).toEqual([{ targetPercent: 99.95, budgetMinutes: 20.2, remainingMinutes: 2.4 }]);
+    expect(v).toMatchObject({ window: '28d', rolling: true, remaining: 0.12, remainingPercent: 12, exhausted: false });
+    expect(sloView(slo(0.99, -0.1)).exhausted).toBe(true);
+    expect(sloView(slo(0.99)).objectives[0]).toEqual({ targetPercent: 99, budgetMinutes: 403.2 });
+  });
+
+  it('reads OpenSLO window units, months and quarters at their average length', () => {
+    expect(windowMinutes('1w')).toBe(10_080);
+    expect(windowMinutes('30d')).toBe(43_200);
+    expect(windowMinutes('1M')).toBe(43_830);
+    expect(windowMinutes('1Q')).toBe(131_490);
+    expect(windowMinutes('2h')).toBe(120);
+    expect(windowMinutes('1 month')).toBeUndefined();
+  });
+});
+
+describe('calendar months', () => {
+  it('span the scheduled changes, at least three months ahead, at most two years either way', () => {
+    expect(calendarMonths([], NOW, ZONE)).toEqual(['2026-11', '2026-12', '2027-01', '2027-02']);
+    expect(calendarMonths([Date.parse('2026-08-11T01:00:00+09:00')], NOW, ZONE)[0]).toBe('2026-08');
+    const wide = calendarMonths([Date.parse('2019-01-01T00:00:00Z'), Date.parse('2035-01-01T00:00:00Z')], NOW, ZONE);
+    expect(wide[0]).toBe('2024-11');
+    expect(wide[wide.length - 1]).toBe('2028-11');
+  });
+
+  it('lay a month out Monday first and put windows on every day they touch', async () => {
+    const { org } = await loadOrganisation(PROJECT_ROOT);
+    const months = calendarMonths([], NOW, ZONE);
+    const occurrences = expandWindows(calendarWindows(org), monthsRange(months));
+    const change = { id: 'CR-2026-9999', startMs: Date.parse('2026-11-24T15:00:00+09:00'), endMs: Date.parse('2026-11-24T16:00:00+09:00'), type: 'normal' as const };
+    const view = monthView(indexCalendar(months, [change], occurrences, NOW, ZONE), '2026-11');
+    for (const week of view.weeks) expect(week).toHaveLength(7);
+    expect(view.weeks[0]![0]!.date).toBe('2026-10-26');
+    const day = (d: string) => view.weeks.flat().find((c) => c.date === d)!;
+    // Black Friday freeze: 25 Nov 00:00 to 2 Dec 09:00 KST.
+    for (const d of ['2026-11-25', '2026-11-27', '2026-11-30']) expect(day(d).windows.map((w) => w.name)).toContain('black-friday-cyber-monday-2026');
+    expect(day('2026-11-24').windows.map((w) => w.name)).not.toContain('black-friday-cyber-monday-2026');
+    expect(day('2026-11-24').changes).toEqual([expect.objectContaining({ id: 'CR-2026-9999', time: '15:00', href: 'changes/CR-2026-9999.html' })]);
+    expect(day('2026-11-22').today).toBe(true);
+    expect(view.agenda.find((a) => a.date === '2026-11-24')?.changes).toHaveLength(1);
+    expect(view.prev).toBeUndefined();
+    expect(view.next?.path).toBe('calendar/2026-12.html');
+  });
+});
+
+describe('the catalog view model of the example organisation', () => {
+  let loaded: LoadedOrganisation;
+  let pages: Page[];
+  let pageCount: number;
+  let input: CatalogInput;
+  const history: FileHistory = new Map([
+    ['services/payments-api/service.yaml', [{ hash: 'a'.repeat(40), date: '2026-11-20T10:00:00+09:00', author: 'Alice', subject: 'Add a runbook' }]],
+    ['services/payments-api/slos.yaml', [{ hash: 'b'.repeat(40), date: '2026-11-21T10:00:00+09:00', author: 'Bob', subject: 'Tighten the SLO' }]],
+  ]);
+
+  beforeAll(async () => {
+    loaded = await loadOrganisation(PROJECT_ROOT);
+    const { org } = loaded;
+    const graph = buildGraph(org);
+    const risk: RiskContext = { org, graph, policy: activePolicy(org)!.doc.spec, calendar: calendarView(org), now: NOW };
+    const months = calendarMonths([...org.changes.values()].map((c) => Date.parse(c.doc.spec.schedule.start)), NOW, ZONE);
+    input = { org, graph, now: NOW, timeZone: ZONE, risk: (id) => assessChange(risk, id), months, occurrences: expandWindows(calendarWindows(org), monthsRange(months)), history };
+    const site = buildCatalog(input);
+    pages = [...site.pages()];
+    pageCount = site.pageCount;
+  });
+
+  it('has one page per document and list, each at its own path', () => {
+    const { org } = loaded;
+    expect(pages).toHaveLength(pageCount);
+    expect(new Set(pages.map((p) => p.path)).size).toBe(pages.length);
+    const count = (t: Page['template']) => pages.filter((p) => p.template === t).length;
+    expect([count('service'), count('team'), count('ci'), count('change')]).toEqual([org.services.size, org.teams.size, org.cis.size, org.changes.size]);
+    expect(pages.map((p) => p.path)).toEqual(expect.arrayContaining(['index.html', 'calendar/index.html', 'metrics.html', 'services/index.html', 'cis/index.html']));
+  });
+
+  it('gives a service its owners, SLOs, neighbourhood, impact, CIs, changes and history', () => {
+    const p = pages.find((x) => x.path === 'services/payments-api.html') as ServicePage;
+    expect(p.owners.map((o) => [o.team.name, o.role, o.primary])).toEqual([
+      ['payments', 'owner', true],
+      ['platform', 'secondary on-call', false],
+    ]);
+    expect(p.owners[0]!.contacts.find((c) => c.kind === 'email')).toEqual({ kind: 'email', text: 'payments@northwind.example', href: 'mailto:payments@northwind.example' });
+    expect(p.slos.map((s) => s.name)).toEqual(['payments-availability', 'payments-authorise-latency']);
+    expect(p.slos[0]!.measuredAt).toBe('2026-11-22 09:00');
+    expect(p.graph.upstream).toHaveLength(9);
+    expect(p.upstream.find((u) => u.name === 'payments-db')?.via).toEqual(['owns']);
+    expect(p.upstream.find((u) => u.name === 'ledger')?.via).toEqual([]);
+    expect(p.downstream.map((d) => d.name)).toEqual(expect.arrayContaining(['checkout-api']));
+    expect(p.impact.services.map((s) => s.name)).toContain('storefront-web');
+    expect(p.impact.paths['storefront-web']).toEqual(['checkout-api']);
+    expect(p.cis.map((c) => c.name)).toEqual(['payments-db', 'pg-stripe', 'pg-tosspayments']);
+    expect(p.changes.map((c) => c.id)).toContain('CR-2026-0158');
+    expect(p.changes.every((c) => c.riskClass !== undefined)).toBe(true);
+    expect(p.history).toEqual({ available: true, commits: [expect.objectContaining({ short: 'bbbbbbb', subject: 'Tighten the SLO' }), expect.objectContaining({ short: 'aaaaaaa', day: '2026-11-20' })] });
+    expect(p.readiness.level).toBe('ready');
+  });
+
+  it('puts the risk report on the change page', () => {
+    const p = pages.find((x) => x.path === 'changes/CR-2026-0158.html') as ChangePage;
+    expect(['low', 'medium', 'high', 'critical']).toContain(p.risk?.class);
+    expect(p.risk!.factors.length).toBeGreaterThan(0);
+    expect(p.risk!.blastRadius[0]!.direct).toBe(true);
+    expect(p.outcome?.result).toBe('successful');
+  });
+
+  it('says so when there is no git history, and builds without a risk engine', () => {
+    const { history: _h, risk: _r, ...bare } = input;
+    const site = buildCatalog(bare);
+    const all = [...site.pages()];
+    const service = all.find((x) => x.path === 'services/payments-api.html') as ServicePage;
+    expect(service.history).toEqual({ available: false, commits: [] });
+    expect((all.find((x) => x.template === 'change') as ChangePage).risk).toBeUndefined();
+  });
+
+  it('indexes every service for search with its owners and labels', () => {
+    const site = buildCatalog(input);
+    const { org } = loaded;
+    expect(site.searchIndex.services).toHaveLength(org.services.size);
+    const row = site.searchIndex.services.find((r) => r[0] === 'payments-api')!;
+    expect(row[6].map((i) => site.searchIndex.teams[i]![0])).toEqual(['payments', 'platform']);
+    const index = pages.find((x) => x.template === 'index') as IndexPage;
+    expect(index.total).toBe(org.services.size);
+    expect(index.upcoming.every((c) => c.start >= '2026-11-22')).toBe(true);
+  });
+});

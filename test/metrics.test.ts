@@ -1,0 +1,152 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { leadTimeStarts } from '../src/adapters/git/lead-time-starts.js';
+import type { MetricsReport } from '../src/core/metrics/types.js';
+import { renderMetricsHeadline } from '../src/report/metrics/text.js';
+import { changeYaml, fixtureFiles, FIXTURE_CHANGES } from './helpers/metrics-fixture.js';
+import { cli, makeOrg, PROJECT_ROOT } from './helpers/org.js';
+
+/** `opsledger metrics` end to end: lead time from real git history, and the example organisation. */
+async function metricsJson(root: string, args: string[]): Promise<MetricsReport> {
+  const r = await cli(['metrics', '--root', root, '--format', 'json', ...args], root);
+  expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+  return JSON.parse(r.stdout) as MetricsReport;
+}
+
+/** git with fixed author and committer dates, so history has the times the test reasons about. */
+function git(root: string, args: string[], date = '2026-09-01T00:00:00Z'): string {
+  return execFileSync('git', args, {
+    cwd: root,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', GIT_AUTHOR_NAME: 'A', GIT_AUTHOR_EMAIL: 'a@example.com', GIT_COMMITTER_NAME: 'A', GIT_COMMITTER_EMAIL: 'a@example.com', GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: '2026-11-20T00:00:00Z' },
+  });
+}
+
+const UNTIL = ['--since', '2026-09-01T00:00:00Z', '--until', '2026-11-01T00:00:00Z'];
+
+/**
+ * History: the organisation (without changes 0101/0102) on main; a pull request branch whose
+ * first commit (09-02 08:00) touches a runbook and whose second (09-03 10:00) adds CR-2026-0101,
+ * merged with a merge commit; then CR-2026-0102 pushed straight to main (09-19 10:00). The
+ * committer dates are all later (a rebase), so only author dates can give these lead times.
+ */
+async function repoWithHistory(): Promise<string> {
+  const files = fixtureFiles();
+  const first = FIXTURE_CHANGES.find((c) => c.id === 'CR-2026-0101')!;
+  const second = FIXTURE_CHANGES.find((c) => c.id === 'CR-2026-0102')!;
+  delete files['changes/CR-2026-0101.yaml'];
+  delete files['changes/CR-2026-0102.yaml'];
+  const root = makeOrg(files);
+  git(root, ['init', '-q', '-b', 'main']);
+  git(root, ['add', '-A']);
+  git(root, ['commit', '-q', '-m', 'Organisation'], '2026-08-01T00:00:00Z');
+  git(root, ['checkout', '-q', '-b', 'feature']);
+  writeFileSync(join(root, 'services', 'checkout', 'notes.md'), 'runbook draft\n');
+  git(root, ['add', '-A']);
+  git(root, ['commit', '-q', '-m', 'Runbook first'], '2026-09-02T08:00:00Z');
+  writeFileSync(join(root, 'changes', 'CR-2026-0101.yaml'), changeYaml(first));
+  git(root, ['add', '-A']);
+  git(root, ['commit', '-q', '-m', 'Add CR-2026-0101'], '2026-09-03T10:00:00Z');
+  git(root, ['checkout', '-q', 'main']);
+  git(root, ['merge', '-q', '--no-ff', '-m', 'Merge pull request #1', 'feature'], '2026-09-04T00:00:00Z');
+  writeFileSync(join(root, 'changes', 'CR-2026-0102.yaml'), changeYaml(second));
+  git(root, ['add', '-A']);
+  git(root, ['commit', '-q', '-m', 'Add CR-2026-0102'], '2026-09-19T10:00:00Z');
+  return root;
+}
+
+describe('lead time from git', () => {
+  it('starts at the first commit of the pull request, or at the commit that added the file', async () => {
+    const root = await repoWithHistory();
+    const r = await metricsJson(root, UNTIL);
+    const lead = Object.fromEntries(r.deployments.map((d) => [d.change, d.leadTimeSeconds]));
+    // 0101: PR's first commit 09-02 08:00 -> implemented 09-05 10:00 = 3d 2h = 266400 s.
+    // 0102: added on main 09-19 10:00 -> implemented 09-20 10:00 = 86400 s.
+    // 0103..0105 were added with the organisation on 08-01: 0103 (10-02) 62d = 5356800 s,
+    // 0104 (10-15 12:00) 75.5d = 6523200 s, 0105 (10-31 23:30) 91d 23h 30m = 7947000 s.
+    expect(lead).toEqual({ 'CR-2026-0101': 266400, 'CR-2026-0102': 86400, 'CR-2026-0103': 5356800, 'CR-2026-0104': 6523200, 'CR-2026-0105': 7947000 });
+    // Median of the five: 5356800; mean 20179800 / 5 = 4035960.
+    expect(r.leadTime).toEqual({ count: 5, unknown: 0, medianSeconds: 5356800, meanSeconds: 4035960 });
+  });
+
+  it('knows nothing from a shallow clone, whose oldest commit only seems to add every file', async () => {
+    const root = await repoWithHistory();
+    const shallow = join(mkdtempSync(join(tmpdir(), 'opsledger-shallow-')), 'org');
+    execFileSync('git', ['clone', '-q', '--depth', '1', `file://${root}`, shallow]);
+    expect((await leadTimeStarts(shallow)).size).toBe(0);
+    expect((await metricsJson(shallow, UNTIL)).leadTime).toMatchObject({ count: 0, unknown: 5 });
+  });
+
+  it('is unknown outside git', async () => {
+    expect((await metricsJson(makeOrg(fixtureFiles()), UNTIL)).leadTime).toEqual({ count: 0, unknown: 5, medianSeconds: null, meanSeconds: null });
+  });
+});
+
+describe('the example organisation (Northwind), hand-checked', () => {
+  // 90 days back from 2026-11-22T00:00+09:00 = from 2026-08-24T00:00+09:00. Production deployments:
+  //   0124 payments-api  failed       09-08 16:24  detected 21:48 (+5h24m = 19440 s), restored 23:05 (+77m = 4620 s)
+  //   0131 k8s-platform  successful   09-15
+  //   0142 identity-api  emergency    10-08
+  //   0137 search-api    rolled-back  10-20 01:14  detected 12:41 (+11h27m = 41220 s), restored 12:58 (+17m = 1020 s)
+  //   0149 wms-sync      partial      10-27
+  //   0153 k8s-platform  successful   10-29
+  //   0158 payments-api  emergency    11-10
+  //   0161 merch-insights successful  11-12
+  //   0163 notification  failed       11-17 01:22  detected 08:52 (+7h30m = 27000 s), restored 10:41 (+109m = 6540 s)
+  // 0112 (08-11) and 0118 (08-18) are before the window; 0178 is staging.
+  const expected = {
+    deploymentFrequency: { deployments: 9, days: 90, perDay: 0.1, perWeek: 0.7 }, // 9/90, 63/90
+    changeFailureRate: { deployments: 9, failed: 2, rolledBack: 1, partial: 1, rate: 0.3333 }, // 3/9
+    timeToRestore: { count: 3, unmeasured: 0, medianSeconds: 4620, meanSeconds: 4060 }, // (4620+1020+6540)/3
+    timeToDetect: { count: 3, meanSeconds: 29220, medianSeconds: 27000 }, // (19440+41220+27000)/3
+    emergencyChangeRatio: { emergency: 2, deployments: 9, ratio: 0.2222 }, // 2/9
+  };
+
+  it('has the headline figures worked out above', async () => {
+    const r = await metricsJson(PROJECT_ROOT, ['--until', '2026-11-22T00:00:00+09:00', '--time-zone', 'Asia/Seoul']);
+    expect(r).toMatchObject(expected);
+    expect(r.deployments.map((d) => d.change)).toEqual(['CR-2026-0124', 'CR-2026-0131', 'CR-2026-0142', 'CR-2026-0137', 'CR-2026-0149', 'CR-2026-0153', 'CR-2026-0158', 'CR-2026-0161', 'CR-2026-0163']);
+    // The change files entered git after these changes were implemented (the example was written
+    // down after the fact), so no lead time is claimed for any of them.
+    expect(r.leadTime).toMatchObject({ count: 0, unknown: 9 });
+    // payments-api: 0124 failed and 0158 (emergency) succeeded.
+    expect(r.services.find((s) => s.service === 'payments-api')).toMatchObject({ team: 'payments', changeFailureRate: { rate: 0.5 }, emergencyChangeRatio: { ratio: 0.5 } });
+    // Seoul months: August from the 24th (8 days, none), September 2, October 4, November to the 22nd 3.
+    expect(r.months.map((m) => [m.month, m.deploymentFrequency.deployments])).toEqual([['2026-08', 0], ['2026-09', 2], ['2026-10', 4], ['2026-11', 3]]);
+  });
+
+  it('fits the headline on three lines for npm start', async () => {
+    const r = await metricsJson(PROJECT_ROOT, ['--until', '2026-11-22T00:00:00+09:00']);
+    const lines = renderMetricsHeadline(r).trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    for (const figure of ['9 (0.70 a week)', '33% (3/9)', '1h17m', '8h7m', '22% (2/9)']) expect(lines.join('\n')).toContain(figure);
+  });
+
+  it.each(['text', 'markdown'])('prints the same figures as %s', async (format) => {
+    const r = await cli(['metrics', '--root', PROJECT_ROOT, '--until', '2026-11-22T00:00:00+09:00', '--format', format], PROJECT_ROOT);
+    expect(r.code).toBe(0);
+    for (const figure of ['33% (3/9)', '22% (2/9)', '1h17m', '8h7m', '0.70']) expect(r.stdout).toContain(figure);
+  });
+});
+
+describe('metrics usage', () => {
+  it.each([
+    [['--since', 'three months']],
+    [['--until', '2026-11-22']],
+    [['--since', '2026-12-01T00:00:00Z', '--until', '2026-11-01T00:00:00Z']],
+    [['--until', '2026-11-01T00:00:00Z', '--at', '2026-10-01T00:00:00Z']],
+    [['--time-zone', 'KST']],
+    [['--format', 'csv']],
+  ])('%j exits 2', async (args) => {
+    const root = makeOrg();
+    expect((await cli(['metrics', '--root', root, ...args], root)).code).toBe(2);
+  });
+
+  it('refuses an invalid organisation with exit 1', async () => {
+    const root = makeOrg({ 'teams/bad.yaml': 'apiVersion: opsledger/v1\nkind: Team\nmetadata: {name: Bad}\nspec: {}\n' });
+    expect((await cli(['metrics', '--root', root], root)).code).toBe(1);
+  });
+});
