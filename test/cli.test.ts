@@ -93,6 +93,24 @@ describe('validate --changed-since', () => {
     expect(all.report.diagnostics.map((d) => d.file)).toContain('teams/old.yaml');
   });
 
+  it('also reports what the change broke in files it did not touch, but not older breakage', async () => {
+    const root = makeOrg({ 'services/legacy/service.yaml': 'apiVersion: opsledger/v1\nkind: Service\nmetadata: {name: legacy}\nspec: {owner: checkout, tier: 4, exposure: team, lifecycle: production, dependsOn: [service:gone]}\n' });
+    const git = simpleGit({ baseDir: root });
+    await git.init(['-q', '-b', 'main']);
+    await git.addConfig('user.email', 'test@example.com');
+    await git.addConfig('user.name', 'Test');
+    await git.add('.');
+    await git.commit('base');
+    await git.checkoutLocalBranch('feature');
+    // Deleting the emergency CAB leaves the policy's group pointing at nothing.
+    const teams = join(root, 'teams/teams.yaml');
+    writeFileSync(teams, readFileSync(teams, 'utf8').split('---\n').slice(0, 2).join('---\n'));
+    await git.commit('drop ecab', ['teams/teams.yaml']);
+    const { code, report } = await validateJson(root, ['--changed-since', 'main']);
+    expect(code).toBe(1);
+    expect(report.diagnostics.map((d) => [d.file, d.code, d.pointer])).toEqual([['changes/policy.yaml', 'ref.unresolved', '/spec/groups/emergency']]);
+  });
+
   it('fails with exit 2 on a ref that does not exist', async () => {
     const root = await repoWithHistory();
     const r = await cli(['validate', '--root', root, '--changed-since', 'no-such-branch']);

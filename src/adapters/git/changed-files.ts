@@ -15,11 +15,10 @@ export class GitRefError extends Error {
  * HEAD (what a pull request changes), plus uncommitted and untracked files in the working tree.
  * Deleted files are left out: they have nothing left to report.
  */
-export async function changedFilesSince(root: string, ref: string): Promise<Set<string>> {
+export async function changedFilesSince(root: string, ref: string): Promise<{ files: Set<string>; base: string }> {
   const git = simpleGit({ baseDir: root });
-  let top: string;
   try {
-    top = (await git.revparse(['--show-toplevel'])).trim();
+    await git.revparse(['--show-toplevel']);
   } catch {
     throw new GitRefError(ref, 'the folder is not inside a git repository');
   }
@@ -34,8 +33,7 @@ export async function changedFilesSince(root: string, ref: string): Promise<Set<
   // to root when root is a subfolder.
   const diff = await git.raw(['diff', '--name-only', '--no-renames', '--diff-filter=d', '--relative', base, '--']);
   const untracked = await git.raw(['ls-files', '--others', '--exclude-standard']);
-  void top;
   const out = new Set<string>();
   for (const line of (diff + '\n' + untracked).split('\n')) if (line.trim()) out.add(line.trim());
-  return out;
+  return { files: out, base };
 }

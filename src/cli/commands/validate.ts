@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { exitCodeFor, summarize, compareDiagnostics } from '../../core/diagnostics.js';
+import { compareDiagnostics, exitCodeFor, summarize, type Diagnostic } from '../../core/diagnostics.js';
 import { validateRepository, type ValidationResult } from '../../core/validate.js';
 import { DATA_FOLDERS } from '../../adapters/fs/discover.js';
 import { loadRepository, type LoadedRepository } from '../../adapters/fs/load-repository.js';
 import type { CachedResult } from '../../adapters/fs/cache.js';
 import { changedFilesSince, GitRefError } from '../../adapters/git/changed-files.js';
+import { loadOrganisationAtRef } from '../../adapters/git/org-at-ref.js';
 import { getReporter, REPORTER_NAMES } from '../../report/index.js';
 import { renderValidation } from '../render.js';
 import { positiveInt, rootOf, UsageError, type CommandContext } from '../context.js';
@@ -44,15 +45,34 @@ export async function runValidation(
     const prefixes = explicit.map((p) => p.replace(/\/+$/, ''));
     only = new Set(known.filter((rel) => prefixes.some((p) => p === '.' || rel === p || rel.startsWith(p + '/'))));
   }
+  let caused: Diagnostic[] = [];
   if (options.changedSince) {
     const changed = await changedFilesSince(root, options.changedSince);
-    only = new Set([...(only ?? known)].filter((f) => changed.has(f)));
+    only = new Set([...(only ?? known)].filter((f) => changed.files.has(f)));
+    caused = await causedElsewhere(root, changed.base, full.diagnostics, only);
   }
   if (!only) return { repo, result: { diagnostics: full.diagnostics, summary: full.summary } };
   const kept = only;
-  const diagnostics = full.diagnostics.filter((d) => kept.has(d.file));
+  const diagnostics = [...full.diagnostics.filter((d) => kept.has(d.file)), ...caused].sort(compareDiagnostics);
   const documents = [...kept].reduce((n, f) => n + (full.documentsByFile[f] ?? 0), 0);
   return { repo, result: { diagnostics, summary: summarize(diagnostics, kept.size, documents) } };
+}
+
+// Findings about how documents fit together: a change to one file can cause them in another.
+const CROSS_DOCUMENT = new Set(['name.duplicate', 'ref.unresolved', 'ref.deprecated', 'graph.cycle', 'change.template-coverage']);
+
+/**
+ * Cross-document findings in files the change did not touch but that the change caused (a
+ * deleted team leaves owners dangling elsewhere): those absent at the base commit. The base is
+ * only read when such findings exist, which on a healthy repository is never.
+ */
+async function causedElsewhere(root: string, base: string, diagnostics: readonly Diagnostic[], changed: ReadonlySet<string>): Promise<Diagnostic[]> {
+  const candidates = diagnostics.filter((d) => CROSS_DOCUMENT.has(d.code) && !changed.has(d.file));
+  if (!candidates.length) return [];
+  const before = await loadOrganisationAtRef(root, base);
+  const key = (d: Diagnostic) => `${d.code}\0${d.file}\0${d.pointer}\0${d.message}`;
+  const existed = new Set(before.validation.diagnostics.map(key));
+  return candidates.filter((d) => !existed.has(key(d)));
 }
 
 export async function validateCommand(ctx: CommandContext, values: Record<string, unknown>, positionals: string[]): Promise<number> {
