@@ -80,6 +80,14 @@ describe('record on other layouts', () => {
     expect(read(root, file)).toBe(broken);
   });
 
+  it('exits 2 when --commit is asked outside a git repository, leaving the file as it was', async () => {
+    const root = makeOrg();
+    const before = read(root, 'changes/CR-2026-0001.yaml');
+    const r = await cli(['record', 'CR-2026-0001', '--result', 'successful', '--commit', '--root', root], root);
+    expect(r.code).toBe(2);
+    expect(read(root, 'changes/CR-2026-0001.yaml')).toBe(before);
+  });
+
   it.each([
     ['no change id', ['--result', 'successful']],
     ['two change ids', ['CR-2026-0001', 'CR-2026-0002', '--result', 'successful']],

@@ -148,6 +148,7 @@ describe('opsledger calendar --ics', () => {
     const r = await cli(['calendar', '--ics', join(dir, 'taken.ics')]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`cannot write ${join(dir, 'taken.ics')}`);
     expect(readdirSync(dir).sort()).toEqual(['keep.ics', 'taken.ics']);
     expect(readdirSync(join(dir, 'taken.ics'))).toEqual([]);
     expect(readFileSync(join(dir, 'keep.ics'), 'utf8')).toBe('old content');

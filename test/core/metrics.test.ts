@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadOrganisation } from '../../src/adapters/fs/load-organisation.js';
+import type { MetricsView } from '../../src/core/catalog/types.js';
+import { catalogMetricsView } from '../../src/core/metrics/catalog-view.js';
 import { metricsCharts, monthlySeries } from '../../src/core/metrics/chart-model.js';
 import { computeMetrics } from '../../src/core/metrics/compute.js';
 import { monthsBetween } from '../../src/core/metrics/months.js';
@@ -126,6 +128,23 @@ describe('chart view model', () => {
       ['time-to-restore', 'bar', 'seconds', [[3600, 1200]]],
     ]);
     expect(charts[0]!.description).toBe('Deployments per month by team, 2026-09 to 2026-10: highest 4 in 2026-10.');
+  });
+});
+
+describe('catalog view', () => {
+  it("fills the catalog's metrics slot in the units its template prints, leaving out what has no data", () => {
+    const view: MetricsView = catalogMetricsView(report, { serviceHref: (n) => `services/${n}.html`, teamHref: (n) => `teams/${n}.html` });
+    // perWeek 0.5738 -> 0.57; lead time median 86400 s = 24 h; restore median 2400 s = 40 min.
+    expect(view.overall).toEqual({ deploymentFrequency: { perWeek: 0.57 }, leadTime: { medianHours: 24 }, changeFailureRate: { rate: 0.6 }, timeToRestore: { medianMinutes: 40 } });
+    // cart: no known lead time, no restored failure.
+    expect(view.services?.find((s) => s.name === 'cart')).toEqual({ name: 'cart', href: 'services/cart.html', deploymentFrequency: { perWeek: 0.23 }, changeFailureRate: { rate: 0.5 } });
+    const full = catalogMetricsView(report, { serviceHref: (n) => n, teamHref: (n) => n });
+    expect(full.charts.map((c) => [c.id, c.svg.startsWith('<svg') && c.svg.includes(`id="metrics-${c.id}-title"`)])).toEqual([
+      ['deployments-by-team', true],
+      ['change-failure-rate', true],
+      ['lead-time', true],
+      ['time-to-restore', true],
+    ]);
   });
 });
 

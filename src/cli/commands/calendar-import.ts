@@ -86,7 +86,12 @@ export async function calendarImportCommand(ctx: CommandContext, values: Record<
   const yaml = renderCalendarYaml(calendar, windows, header);
   if (typeof values.out === 'string') {
     const target = resolve(ctx.cwd, values.out);
-    writeFileAtomically(target, yaml);
+    try {
+      writeFileAtomically(target, yaml);
+    } catch (e) {
+      ctx.stderr(`opsledger calendar import: cannot write ${values.out}: ${(e as Error).message}\n`);
+      return 2;
+    }
     ctx.stdout(`Wrote ${windows.length} window${windows.length === 1 ? '' : 's'} to ${values.out}\n`);
   } else {
     ctx.stdout(yaml);

@@ -160,7 +160,12 @@ export async function calendarCommand(ctx: CommandContext, values: Record<string
     const changes = values['with-changes'] ? scheduledChanges(loaded, subject) : [];
     const names = [...loaded.org.calendars.keys()];
     const ics = calendarToIcs(exported, { name: names.length === 1 ? names[0]! : 'opsledger', stamp: Date.now(), changes });
-    writeFileAtomically(target, ics);
+    try {
+      writeFileAtomically(target, ics);
+    } catch (e) {
+      ctx.stderr(`opsledger calendar: cannot write ${values.ics}: ${(e as Error).message}\n`);
+      return 2;
+    }
     report.ics = { file: values.ics, events: exported.length + changes.length };
   }
 

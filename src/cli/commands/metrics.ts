@@ -1,8 +1,8 @@
 import { leadTimeStarts } from '../../adapters/git/lead-time-starts.js';
 import { parseDuration } from '../../core/duration.js';
-import { parseOffsetInstant } from '../../core/instant.js';
+import { parseInstant } from '../../core/calendar/local-time.js';
+import { isTimeZone } from '../../core/calendar/rrule-syntax.js';
 import { computeMetrics } from '../../core/metrics/compute.js';
-import { isTimeZoneName } from '../../core/metrics/months.js';
 import { renderMetricsMarkdown } from '../../report/metrics/markdown.js';
 import { renderMetricsText } from '../../report/metrics/text.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
@@ -22,11 +22,11 @@ export interface MetricsWindowFlags {
 export function metricsWindow(values: Record<string, unknown>, now: number): MetricsWindowFlags {
   if (values.until !== undefined && values.at !== undefined && values.until !== values.at) throw new UsageError('--until and --at are the same option; give one');
   const untilText = (values.until ?? values.at) as string | undefined;
-  const to = untilText === undefined ? now : parseOffsetInstant(untilText);
+  const to = untilText === undefined ? now : parseInstant(untilText);
   if (to === undefined) throw new UsageError('--until takes an ISO 8601 time with an offset, e.g. 2026-11-30T00:00:00+09:00');
   const sinceText = typeof values.since === 'string' ? values.since : '90d';
   const span = parseDuration(sinceText);
-  const from = span !== undefined ? to - span : parseOffsetInstant(sinceText);
+  const from = span !== undefined ? to - span : parseInstant(sinceText);
   if (from === undefined) throw new UsageError('--since takes a duration back from --until (90d, 12w) or an ISO 8601 time with an offset');
   if (from >= to) throw new UsageError('--since must lie before --until');
   return { from, to };
@@ -37,7 +37,7 @@ export async function metricsCommand(ctx: CommandContext, values: Record<string,
   if (!['text', 'json', 'markdown'].includes(format)) throw new UsageError(`unknown format "${format}"; use text, json or markdown`);
   const { from, to } = metricsWindow(values, Date.now());
   const timeZone = typeof values['time-zone'] === 'string' ? values['time-zone'] : 'UTC';
-  if (!isTimeZoneName(timeZone)) throw new UsageError(`"${timeZone}" is not an IANA time zone such as Asia/Seoul or UTC`);
+  if (!isTimeZone(timeZone)) throw new UsageError(`"${timeZone}" is not an IANA time zone such as Asia/Seoul or UTC`);
   const environments = (values.env as string[] | undefined) ?? ['production'];
   const root = rootOf(ctx, values);
   const loaded = await loadValidOrganisation(ctx, root);

@@ -1,4 +1,4 @@
-import { parseOffsetInstant } from '../../core/instant.js';
+import { parseInstant } from '../../core/calendar/local-time.js';
 import { readinessCoverage } from '../../core/readiness/coverage.js';
 import { evaluateReadiness, readinessPolicyOf } from '../../core/readiness/evaluate.js';
 import { didYouMean } from '../../core/suggest.js';
@@ -15,7 +15,7 @@ import { loadValidOrganisation } from '../org-session.js';
 export async function readinessCommand(ctx: CommandContext, values: Record<string, unknown>, positionals: string[]): Promise<number> {
   const format = typeof values.format === 'string' ? values.format : 'text';
   if (!['text', 'json', 'markdown'].includes(format)) throw new UsageError(`unknown format "${format}"; use text, json or markdown`);
-  const now = values.at === undefined ? Date.now() : parseOffsetInstant(values.at);
+  const now = values.at === undefined ? Date.now() : parseInstant(String(values.at));
   if (now === undefined) throw new UsageError('--at takes an ISO 8601 time with an offset, e.g. 2026-11-22T09:00:00+09:00');
   const loaded = await loadValidOrganisation(ctx, rootOf(ctx, values));
   if (!loaded) return 1;

@@ -4,7 +4,7 @@ import { writeFileAtomic } from '../../adapters/fs/atomic-write.js';
 import { findChangeFile, knownChangeIds } from '../../adapters/fs/find-change-file.js';
 import { schemaRegistry } from '../../adapters/fs/schemas.js';
 import { commitRecord, RecordGitError, type RecordStep } from '../../adapters/git/record-commit.js';
-import { parseOffsetInstant } from '../../core/instant.js';
+import { parseInstant } from '../../core/calendar/local-time.js';
 import type { OutcomeResult } from '../../core/model.js';
 import type { OutcomeRequest } from '../../core/outcome/plan.js';
 import { changeDocumentIndex, recordOutcomeInText, type RecordOutput } from '../../core/outcome/record.js';
@@ -24,7 +24,7 @@ const CHANGE_ID = /^CR-\d{4}-\d{4}$/;
 function instantFlag(value: unknown, flag: string): string | undefined {
   if (value === undefined) return undefined;
   const text = String(value);
-  if (parseOffsetInstant(text) === undefined) throw new UsageError(`--${flag} takes an ISO 8601 time with an offset, e.g. 2026-12-02T01:10:00+09:00`);
+  if (parseInstant(text) === undefined) throw new UsageError(`--${flag} takes an ISO 8601 time with an offset, e.g. 2026-12-02T01:10:00+09:00`);
   return text;
 }
 

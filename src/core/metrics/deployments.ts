@@ -1,4 +1,4 @@
-import { parseOffsetInstant } from '../instant.js';
+import { parseInstant } from '../calendar/local-time.js';
 import type { ChangeRequest, ChangeType, OutcomeResult } from '../model.js';
 import type { Organisation } from '../organisation.js';
 import { monthOf } from './months.js';
@@ -58,6 +58,8 @@ export function attribution(org: Organisation, change: ChangeRequest): { service
   return { services: [...services].sort(), teams: [...teams].sort() };
 }
 
+const instantOf = (text: string | undefined) => (text === undefined ? undefined : parseInstant(text));
+
 const FAILURES: ReadonlySet<OutcomeResult> = new Set(['failed', 'rolled-back']);
 
 export function isFailure(result: OutcomeResult): boolean {
@@ -75,14 +77,14 @@ export function collectDeployments(org: Organisation, q: DeploymentQuery): { dep
       excluded.push({ change: id, reason: 'cancelled' });
       continue;
     }
-    const implementedAt = parseOffsetInstant(outcome.implementedAt);
+    const implementedAt = instantOf(outcome.implementedAt);
     if (implementedAt === undefined) {
       excluded.push({ change: id, reason: 'no-implemented-at' });
       continue;
     }
     if (implementedAt < q.from || implementedAt >= q.to) continue;
-    const detected = parseOffsetInstant(outcome.failureDetectedAt);
-    const restored = parseOffsetInstant(outcome.restoredAt);
+    const detected = instantOf(outcome.failureDetectedAt);
+    const restored = instantOf(outcome.restoredAt);
     const start = q.leadTimeStart?.(id);
     const failure = isFailure(outcome.result);
     const facts: DeploymentFacts = {

@@ -1,4 +1,4 @@
-import { formatUtcInstant, parseOffsetInstant } from '../instant.js';
+import { formatInstant, parseInstant } from '../calendar/local-time.js';
 import type { ChangeRequest, ChangeStatus, OutcomeResult } from '../model.js';
 import { refusal, type Refusal } from './refusals.js';
 
@@ -38,7 +38,7 @@ export function planOutcome(change: ChangeRequest, request: OutcomeRequest, now:
   const outcome: Outcome = {
     ...previous,
     result: request.result,
-    implementedAt: request.implementedAt ?? previous?.implementedAt ?? formatUtcInstant(now),
+    implementedAt: request.implementedAt ?? previous?.implementedAt ?? formatInstant(Math.floor(now / 1000) * 1000),
     ...(request.failureDetectedAt ?? previous?.failureDetectedAt ? { failureDetectedAt: request.failureDetectedAt ?? previous?.failureDetectedAt } : {}),
     ...(request.restoredAt ?? previous?.restoredAt ? { restoredAt: request.restoredAt ?? previous?.restoredAt } : {}),
     ...(incidents.length ? { incidents } : {}),
@@ -57,7 +57,8 @@ export function planOutcome(change: ChangeRequest, request: OutcomeRequest, now:
 
   let earlier: [string, number] | undefined;
   for (const key of TIMES) {
-    const t = parseOffsetInstant(outcome[key]);
+    const text = outcome[key];
+    const t = text === undefined ? undefined : parseInstant(text);
     if (t === undefined) continue;
     if (earlier && t < earlier[1]) refusals.push(refusal('record.order', `${key} ${outcome[key]} is before ${earlier[0]} ${outcome[earlier[0] as keyof Outcome] as string}`, key));
     if (t > now + CLOCK_SKEW_MS && request[key] !== undefined) refusals.push(refusal('record.future', `${key} ${outcome[key]}`, key));

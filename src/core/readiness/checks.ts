@@ -1,5 +1,5 @@
 import { parseDuration } from '../duration.js';
-import { parseOffsetInstant } from '../instant.js';
+import { parseInstant } from '../calendar/local-time.js';
 import type { ReadinessCheck, ReadinessRule, Service, Slo } from '../model.js';
 import type { Organisation } from '../organisation.js';
 
@@ -37,12 +37,20 @@ function dateOrInstant(text: string | undefined): number | undefined {
     const t = Date.parse(`${text}T00:00:00Z`);
     return Number.isNaN(t) ? undefined : t;
   }
-  return parseOffsetInstant(text);
+  return parseInstant(text);
 }
 
 function withinOf(ctx: CheckContext): { ms: number; text: string } {
   const text = ctx.rule.within ?? DEFAULT_WITHIN[ctx.rule.check] ?? '365d';
   return { ms: parseDuration(text) ?? 365 * DAY_MS, text };
+}
+
+/** The services `service` depends on directly that are deprecated. */
+export function deprecatedDependencies(org: Organisation, service: Service): string[] {
+  return (service.spec.dependsOn ?? [])
+    .filter((r) => r.startsWith('service:'))
+    .map((r) => r.slice('service:'.length))
+    .filter((name) => org.services.get(name)?.doc.spec.lifecycle === 'deprecated');
 }
 
 function team(ctx: CheckContext) {
@@ -72,7 +80,7 @@ const CHECKS: Record<ReadinessCheck, (ctx: CheckContext) => CheckOutcome> = {
     if (!ctx.slos.length) return { passed: false, detail: 'no SLO to report a status for' };
     const within = withinOf(ctx);
     const stale = ctx.slos.filter((s) => {
-      const at = parseOffsetInstant(s.status?.measuredAt);
+      const at = s.status?.measuredAt === undefined ? undefined : parseInstant(s.status.measuredAt);
       return s.status?.errorBudgetRemaining === undefined || at === undefined || ctx.now - at > within.ms;
     });
     return stale.length
@@ -95,10 +103,7 @@ const CHECKS: Record<ReadinessCheck, (ctx: CheckContext) => CheckOutcome> = {
     return missing.length ? { passed: false, detail: `no ${missing.join(' or ').toUpperCase()}` } : { passed: true, detail: `RTO ${c!.rto}, RPO ${c!.rpo}` };
   },
   'no-deprecated-dependencies': (ctx) => {
-    const deprecated = (ctx.service.spec.dependsOn ?? [])
-      .filter((r) => r.startsWith('service:'))
-      .map((r) => r.slice('service:'.length))
-      .filter((name) => ctx.org.services.get(name)?.doc.spec.lifecycle === 'deprecated');
+    const deprecated = deprecatedDependencies(ctx.org, ctx.service);
     return deprecated.length ? { passed: false, detail: `depends on deprecated ${deprecated.join(', ')}` } : { passed: true, detail: 'no deprecated dependency' };
   },
 };

@@ -1,5 +1,6 @@
 import type { ReadinessLevel, Tier } from '../model.js';
 import type { Organisation } from '../organisation.js';
+import { deprecatedDependencies } from './checks.js';
 import { slosByService } from './evaluate.js';
 import type { ServiceReadiness, ServiceLevel } from './types.js';
 
@@ -58,12 +59,7 @@ export function readinessCoverage(org: Organisation, results: readonly ServiceRe
       tier1WithoutRunbooks: live.filter((s) => s.spec.tier === 1 && !s.spec.runbooks?.length).map((s) => s.metadata.name),
       servicesWithoutOncall: live.filter((s) => !org.teams.get(s.spec.owner)?.doc.spec.oncall?.schedule).map((s) => s.metadata.name),
       cisWithoutOwner: [...org.cis.values()].filter((l) => !l.doc.spec.service && !l.doc.spec.owner).map((l) => l.doc.metadata.name).sort(),
-      deprecatedDependencies: live
-        .map((s) => ({
-          service: s.metadata.name,
-          dependsOn: (s.spec.dependsOn ?? []).filter((r) => r.startsWith('service:') && org.services.get(r.slice(8))?.doc.spec.lifecycle === 'deprecated').map((r) => r.slice(8)),
-        }))
-        .filter((d) => d.dependsOn.length > 0),
+      deprecatedDependencies: live.map((s) => ({ service: s.metadata.name, dependsOn: deprecatedDependencies(org, s) })).filter((d) => d.dependsOn.length > 0),
     },
   };
 }

@@ -116,8 +116,14 @@ function freezesBlocking(windows: readonly WindowHit[], type: ChangeType): Windo
 }
 
 function coveredByMaintenance(windows: readonly WindowHit[], start: number, end: number): boolean {
-  // The whole schedule must sit inside one occurrence, not merely touch one.
-  return windows.some((w) => w.kind === 'maintenance' && w.start <= start && w.end >= end);
+  // The whole schedule must sit inside maintenance time; back-to-back occurrences count.
+  let cursor = start;
+  for (const w of windows.filter((x) => x.kind === 'maintenance').sort((a, b) => a.start - b.start)) {
+    if (w.start > cursor) break;
+    cursor = Math.max(cursor, w.end);
+    if (cursor >= end) return true;
+  }
+  return cursor >= end;
 }
 
 function findConflicts(ctx: RiskContext, f: ChangeFacts, type: ChangeType, windows: WindowHit[], demotion: string | undefined): Conflict[] {
