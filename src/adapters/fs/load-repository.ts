@@ -7,7 +7,7 @@ import { analyzeOnDisk, type DiskAnalysis } from './analyze-disk.js';
 import { ValidationCache, type CachedResult } from './cache.js';
 import { DEFAULT_MAX_FILE_BYTES, discover, type DiscoveredFile } from './discover.js';
 import { loadSchemas, schemaRegistry } from './schemas.js';
-import { TOOL_VERSION } from './version.js';
+import { codeDigest, TOOL_VERSION } from './version.js';
 
 export interface LoadOptions {
   paths?: readonly string[];
@@ -52,7 +52,7 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
     return { ...base, analyses, remember: async () => {} };
   }
 
-  const cache = new ValidationCache(root, `${TOOL_VERSION}:${loadSchemas().digest}:${maxBytes}`).load();
+  const cache = new ValidationCache(root, `${TOOL_VERSION}:${codeDigest()}:${loadSchemas().digest}:${maxBytes}`).load();
   // A cold run stats nothing up front: the reads' own fstat calls feed the cache.
   const stats = cache.present ? ValidationCache.statAll(files) : [];
   const extra = JSON.stringify([options.paths ?? [], diagnostics.map((d) => [d.file, d.code])]);
