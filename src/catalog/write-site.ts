@@ -24,7 +24,7 @@ export function checkTarget(target: string): void {
   }
 }
 
-export async function replaceDirectory<T>(targetPath: string, build: (dir: string) => Promise<T>): Promise<T> {
+export async function replaceDirectory<T>(targetPath: string, build: (dir: string) => T | Promise<T>): Promise<T> {
   const target = resolve(targetPath);
   checkTarget(target);
   const parent = dirname(target);

@@ -33,7 +33,7 @@ describe('decideApprovals', () => {
     ['an approver outside the required group', [{ login: 'erin' }], false, [['erin', 'not-in-group']]],
     ['login case does not matter', [{ login: 'Carol' }], true, []],
   ] as const)('%s', (_name, reviews, met, rejected) => {
-    const d = decideApprovals(input(reviews as Partial<Review>[]));
+    const d = decideApprovals(input(reviews as unknown as Partial<Review>[]));
     expect(d.met).toBe(met);
     expect(d.rejected.map((r) => [r.login, r.reason])).toEqual(rejected);
   });

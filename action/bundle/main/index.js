@@ -17239,8 +17239,8 @@ var require_connection = __commonJS({
             return;
           }
           const secWSAccept = response.headersList.get("Sec-WebSocket-Accept");
-          const digest = crypto2.createHash("sha1").update(keyValue + uid).digest("base64");
-          if (secWSAccept !== digest) {
+          const digest2 = crypto2.createHash("sha1").update(keyValue + uid).digest("base64");
+          if (secWSAccept !== digest2) {
             failWebsocketConnection(ws2, "Incorrect hash received in Sec-WebSocket-Accept header.");
             return;
           }
@@ -22535,28 +22535,28 @@ var require_utils2 = __commonJS({
         if (left.length === 1 && left[0] === "") left.length = 0;
         if (right.length === 1 && right[0] === "") right.length = 0;
       }
-      const parts2 = left.concat(right);
+      const parts = left.concat(right);
       let hextetCount = 0;
-      for (let i = 0; i < parts2.length; i++) {
-        const part = parts2[i];
+      for (let i = 0; i < parts.length; i++) {
+        const part = parts[i];
         if (part === "") return void 0;
         if (part.indexOf(".") !== -1) {
-          if (i !== parts2.length - 1 || compression !== -1 && right.length === 0 || !isIPv4(part)) return void 0;
+          if (i !== parts.length - 1 || compression !== -1 && right.length === 0 || !isIPv4(part)) return void 0;
           hextetCount += 2;
           continue;
         }
         if (!isHextet(part)) return void 0;
-        parts2[i] = parseInt(part, 16).toString(16);
+        parts[i] = parseInt(part, 16).toString(16);
         hextetCount++;
       }
       if (compression === -1) {
         if (hextetCount !== 8) return void 0;
-        return compressIPv6ZeroRun(parts2);
+        return compressIPv6ZeroRun(parts);
       }
       if (hextetCount >= 8) return void 0;
-      const expanded = parts2.slice(0, left.length);
+      const expanded = parts.slice(0, left.length);
       for (let i = hextetCount; i < 8; i++) expanded.push("0");
-      for (let i = left.length; i < parts2.length; i++) expanded.push(parts2[i]);
+      for (let i = left.length; i < parts.length; i++) expanded.push(parts[i]);
       return compressIPv6ZeroRun(expanded);
     }
     function normalizeIPv6(host) {
@@ -24004,10 +24004,10 @@ var require_core = __commonJS({
         return this;
       }
       // Add format
-      addFormat(name, format2) {
-        if (typeof format2 == "string")
-          format2 = new RegExp(format2);
-        this.formats[name] = format2;
+      addFormat(name, format) {
+        if (typeof format == "string")
+          format = new RegExp(format);
+        this.formats[name] = format;
         return this;
       }
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
@@ -24125,9 +24125,9 @@ var require_core = __commonJS({
     }
     function addInitialFormats() {
       for (const name in this.opts.formats) {
-        const format2 = this.opts.formats[name];
-        if (format2)
-          this.addFormat(name, format2);
+        const format = this.opts.formats[name];
+        if (format)
+          this.addFormat(name, format);
       }
     }
     function addInitialKeywords(defs) {
@@ -25810,18 +25810,18 @@ var require_format = __commonJS({
           });
           const fDef = gen.const("fDef", (0, codegen_1._)`${fmts}[${schemaCode}]`);
           const fType = gen.let("fType");
-          const format2 = gen.let("format");
-          gen.if((0, codegen_1._)`typeof ${fDef} == "object" && !(${fDef} instanceof RegExp)`, () => gen.assign(fType, (0, codegen_1._)`${fDef}.type || "string"`).assign(format2, (0, codegen_1._)`${fDef}.validate`), () => gen.assign(fType, (0, codegen_1._)`"string"`).assign(format2, fDef));
+          const format = gen.let("format");
+          gen.if((0, codegen_1._)`typeof ${fDef} == "object" && !(${fDef} instanceof RegExp)`, () => gen.assign(fType, (0, codegen_1._)`${fDef}.type || "string"`).assign(format, (0, codegen_1._)`${fDef}.validate`), () => gen.assign(fType, (0, codegen_1._)`"string"`).assign(format, fDef));
           cxt.fail$data((0, codegen_1.or)(unknownFmt(), invalidFmt()));
           function unknownFmt() {
             if (opts.strictSchema === false)
               return codegen_1.nil;
-            return (0, codegen_1._)`${schemaCode} && !${format2}`;
+            return (0, codegen_1._)`${schemaCode} && !${format}`;
           }
           function invalidFmt() {
-            const callFormat = schemaEnv.$async ? (0, codegen_1._)`(${fDef}.async ? await ${format2}(${data}) : ${format2}(${data}))` : (0, codegen_1._)`${format2}(${data})`;
-            const validData = (0, codegen_1._)`(typeof ${format2} == "function" ? ${callFormat} : ${format2}.test(${data}))`;
-            return (0, codegen_1._)`${format2} && ${format2} !== true && ${fType} === ${ruleType} && !${validData}`;
+            const callFormat = schemaEnv.$async ? (0, codegen_1._)`(${fDef}.async ? await ${format}(${data}) : ${format}(${data}))` : (0, codegen_1._)`${format}(${data})`;
+            const validData = (0, codegen_1._)`(typeof ${format} == "function" ? ${callFormat} : ${format}.test(${data}))`;
+            return (0, codegen_1._)`${format} && ${format} !== true && ${fType} === ${ruleType} && !${validData}`;
           }
         }
         function validateFormat() {
@@ -25832,7 +25832,7 @@ var require_format = __commonJS({
           }
           if (formatDef === true)
             return;
-          const [fmtType, format2, fmtRef] = getFormat(formatDef);
+          const [fmtType, format, fmtRef] = getFormat(formatDef);
           if (fmtType === ruleType)
             cxt.pass(validCondition());
           function unknownFormat() {
@@ -25859,7 +25859,7 @@ var require_format = __commonJS({
                 throw new Error("async format in sync schema");
               return (0, codegen_1._)`await ${fmtRef}(${data})`;
             }
-            return typeof format2 == "function" ? (0, codegen_1._)`${fmtRef}(${data})` : (0, codegen_1._)`${fmtRef}.test(${data})`;
+            return typeof format == "function" ? (0, codegen_1._)`${fmtRef}(${data})` : (0, codegen_1._)`${fmtRef}.test(${data})`;
           }
         }
       }
@@ -25874,8 +25874,8 @@ var require_format2 = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var format_1 = require_format();
-    var format2 = [format_1.default];
-    exports2.default = format2;
+    var format = [format_1.default];
+    exports2.default = format;
   }
 });
 
@@ -26314,17 +26314,17 @@ var require_limit = __commonJS({
           cxt.fail$data((0, codegen_1.or)((0, codegen_1._)`typeof ${fmt} != "object"`, (0, codegen_1._)`${fmt} instanceof RegExp`, (0, codegen_1._)`typeof ${fmt}.compare != "function"`, compareCode(fmt)));
         }
         function validateFormat() {
-          const format2 = fCxt.schema;
-          const fmtDef = self2.formats[format2];
+          const format = fCxt.schema;
+          const fmtDef = self2.formats[format];
           if (!fmtDef || fmtDef === true)
             return;
           if (typeof fmtDef != "object" || fmtDef instanceof RegExp || typeof fmtDef.compare != "function") {
-            throw new Error(`"${keyword}": format "${format2}" does not define "compare" function`);
+            throw new Error(`"${keyword}": format "${format}" does not define "compare" function`);
           }
           const fmt = gen.scopeValue("formats", {
-            key: format2,
+            key: format,
             ref: fmtDef,
-            code: opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(format2)}` : void 0
+            code: opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(format)}` : void 0
           });
           cxt.fail$data(compareCode(fmt));
         }
@@ -26357,16 +26357,16 @@ var require_dist = __commonJS({
         addFormats2(ajv2, opts, formats_1.fullFormats, fullName);
         return ajv2;
       }
-      const [formats2, exportName] = opts.mode === "fast" ? [formats_1.fastFormats, fastName] : [formats_1.fullFormats, fullName];
+      const [formats, exportName] = opts.mode === "fast" ? [formats_1.fastFormats, fastName] : [formats_1.fullFormats, fullName];
       const list4 = opts.formats || formats_1.formatNames;
-      addFormats2(ajv2, list4, formats2, exportName);
+      addFormats2(ajv2, list4, formats, exportName);
       if (opts.keywords)
         (0, limit_1.default)(ajv2);
       return ajv2;
     };
     formatsPlugin.get = (name, mode = "full") => {
-      const formats2 = mode === "fast" ? formats_1.fastFormats : formats_1.fullFormats;
-      const f3 = formats2[name];
+      const formats = mode === "fast" ? formats_1.fastFormats : formats_1.fullFormats;
+      const f3 = formats[name];
       if (!f3)
         throw new Error(`Unknown format "${name}"`);
       return f3;
@@ -26657,26 +26657,26 @@ var require_directives = __commonJS({
           this.tags = Object.assign({}, _Directives.defaultTags);
           this.atNextDocument = false;
         }
-        const parts2 = line.trim().split(/[ \t]+/);
-        const name = parts2.shift();
+        const parts = line.trim().split(/[ \t]+/);
+        const name = parts.shift();
         switch (name) {
           case "%TAG": {
-            if (parts2.length !== 2) {
+            if (parts.length !== 2) {
               onError(0, "%TAG directive should contain exactly two parts");
-              if (parts2.length < 2)
+              if (parts.length < 2)
                 return false;
             }
-            const [handle, prefix] = parts2;
+            const [handle, prefix] = parts;
             this.tags[handle] = prefix;
             return true;
           }
           case "%YAML": {
             this.yaml.explicit = true;
-            if (parts2.length !== 1) {
+            if (parts.length !== 1) {
               onError(0, "%YAML directive should contain exactly one part");
               return false;
             }
-            const [version] = parts2;
+            const [version] = parts;
             if (version === "1.1" || version === "1.2") {
               this.yaml.version = version;
               return true;
@@ -28726,14 +28726,14 @@ var require_bool = __commonJS({
 var require_stringifyNumber = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
     "use strict";
-    function stringifyNumber({ format: format2, minFractionDigits, tag, value: value2 }) {
+    function stringifyNumber({ format, minFractionDigits, tag, value: value2 }) {
       if (typeof value2 === "bigint")
         return String(value2);
       const num2 = typeof value2 === "number" ? value2 : Number(value2);
       if (!isFinite(num2))
         return isNaN(num2) ? ".nan" : num2 < 0 ? "-.inf" : ".inf";
       let n = Object.is(value2, -0) ? "-0" : JSON.stringify(value2);
-      if (!format2 && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
+      if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
         if (i < 0) {
           i = n.length;
@@ -29413,9 +29413,9 @@ var require_timestamp = __commonJS({
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str6, asBigInt) {
       const sign = str6[0];
-      const parts2 = sign === "-" || sign === "+" ? str6.substring(1) : str6;
+      const parts = sign === "-" || sign === "+" ? str6.substring(1) : str6;
       const num2 = (n) => asBigInt ? BigInt(n) : Number(n);
-      const res = parts2.replace(/_/g, "").split(":").reduce((res2, p2) => res2 * num2(60) + num2(p2), num2(0));
+      const res = parts.replace(/_/g, "").split(":").reduce((res2, p2) => res2 * num2(60) + num2(p2), num2(0));
       return sign === "-" ? num2(-1) * res : res;
     }
     function stringifySexagesimal(node) {
@@ -29431,18 +29431,18 @@ var require_timestamp = __commonJS({
         value2 *= num2(-1);
       }
       const _60 = num2(60);
-      const parts2 = [value2 % _60];
+      const parts = [value2 % _60];
       if (value2 < 60) {
-        parts2.unshift(0);
+        parts.unshift(0);
       } else {
-        value2 = (value2 - parts2[0]) / _60;
-        parts2.unshift(value2 % _60);
+        value2 = (value2 - parts[0]) / _60;
+        parts.unshift(value2 % _60);
         if (value2 >= 60) {
-          value2 = (value2 - parts2[0]) / _60;
-          parts2.unshift(value2);
+          value2 = (value2 - parts[0]) / _60;
+          parts.unshift(value2);
         }
       }
-      return sign + parts2.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
+      return sign + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
     }
     var intTime = {
       identify: (value2) => typeof value2 === "bigint" || Number.isInteger(value2),
@@ -34436,7 +34436,7 @@ var require_json_schema_2020_12 = __commonJS({
     var unevaluated = require_unevaluated2();
     var content = require_content();
     var core2 = require_core3();
-    var format2 = require_format_annotation();
+    var format = require_format_annotation();
     var metadata2 = require_meta_data();
     var validation = require_validation2();
     var META_SUPPORT_DATA = ["/properties"];
@@ -34448,7 +34448,7 @@ var require_json_schema_2020_12 = __commonJS({
         unevaluated,
         content,
         core2,
-        with$data(this, format2),
+        with$data(this, format),
         metadata2,
         with$data(this, validation)
       ].forEach((sch) => this.addMetaSchema(sch, void 0, false));
@@ -34551,11 +34551,34 @@ var init_package_root = __esm({
 // src/adapters/fs/version.ts
 var version_exports = {};
 __export(version_exports, {
-  TOOL_VERSION: () => TOOL_VERSION
+  TOOL_VERSION: () => TOOL_VERSION,
+  codeDigest: () => codeDigest
 });
-import { readFileSync as readFileSync3 } from "node:fs";
+import { createHash as createHash3 } from "node:crypto";
+import { readdirSync as readdirSync4, readFileSync as readFileSync3 } from "node:fs";
 import { join as join4 } from "node:path";
-var TOOL_VERSION;
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+function codeDigest() {
+  if (digest) return digest;
+  const hash = createHash3("sha1");
+  const coreDir = fileURLToPath2(new URL("../../core/", import.meta.url));
+  const walk = (dir) => {
+    let entries;
+    try {
+      entries = readdirSync4(dir).sort();
+    } catch {
+      return;
+    }
+    for (const name of entries) {
+      const path3 = join4(dir, name);
+      if (name.endsWith(".js") || name.endsWith(".ts")) hash.update(name).update(readFileSync3(path3));
+      else if (!name.includes(".")) walk(path3);
+    }
+  };
+  walk(coreDir);
+  return digest = hash.digest("hex").slice(0, 16);
+}
+var TOOL_VERSION, digest;
 var init_version = __esm({
   "src/adapters/fs/version.ts"() {
     "use strict";
@@ -34734,12 +34757,12 @@ var require_common = __commonJS({
             args.unshift("%O");
           }
           let index = 0;
-          args[0] = args[0].replace(/%([a-zA-Z%])/g, (match, format2) => {
+          args[0] = args[0].replace(/%([a-zA-Z%])/g, (match, format) => {
             if (match === "%%") {
               return "%";
             }
             index++;
-            const formatter2 = createDebug.formatters[format2];
+            const formatter2 = createDebug.formatters[format];
             if (typeof formatter2 === "function") {
               const val = args[index];
               match = formatter2.call(self2, val);
@@ -37273,12 +37296,12 @@ var require_rrule = __commonJS({
               if (day.length === 2) {
                 return Days[day];
               }
-              var parts2 = day.match(/^([+-]?\d{1,2})([A-Z]{2})$/);
-              if (!parts2 || parts2.length < 3) {
+              var parts = day.match(/^([+-]?\d{1,2})([A-Z]{2})$/);
+              if (!parts || parts.length < 3) {
                 throw new SyntaxError("Invalid weekday string: ".concat(day));
               }
-              var n = Number(parts2[1]);
-              var wdaypart = parts2[2];
+              var n = Number(parts[1]);
+              var wdaypart = parts[2];
               var wday = Days[wdaypart].weekday;
               return new Weekday(wday, n);
             });
@@ -58204,12 +58227,12 @@ var require_helpers2 = __commonJS({
     function stripComment(comment) {
       return comment.replace(/^\{\{~?!-?-?/, "").replace(/-?-?~?\}\}$/, "");
     }
-    function preparePath(data, parts2, loc) {
+    function preparePath(data, parts, loc) {
       loc = this.locInfo(loc);
       var original = data ? "@" : "", dig = [], depth = 0;
-      for (var i = 0, l3 = parts2.length; i < l3; i++) {
-        var part = parts2[i].part, isLiteral = parts2[i].original !== part;
-        original += (parts2[i].separator || "") + part;
+      for (var i = 0, l3 = parts.length; i < l3; i++) {
+        var part = parts[i].part, isLiteral = parts[i].original !== part;
+        original += (parts[i].separator || "") + part;
         if (!isLiteral && (part === ".." || part === "." || part === "this")) {
           if (dig.length > 0) {
             throw new _exception2["default"]("Invalid path: " + original, { loc });
@@ -58604,19 +58627,19 @@ var require_compiler = __commonJS({
       },
       PathExpression: function PathExpression(path3) {
         var depth = validateDepth(path3);
-        var parts2 = validateParts(path3);
+        var parts = validateParts(path3);
         this.addDepth(depth);
         this.opcode("getContext", depth);
-        var name = parts2[0], scoped = _ast2["default"].helpers.scopedId(path3), blockParamId = !depth && !scoped && this.blockParamIndex(name);
+        var name = parts[0], scoped = _ast2["default"].helpers.scopedId(path3), blockParamId = !depth && !scoped && this.blockParamIndex(name);
         if (blockParamId) {
-          this.opcode("lookupBlockParam", blockParamId, parts2);
+          this.opcode("lookupBlockParam", blockParamId, parts);
         } else if (!name) {
           this.opcode("pushContext");
         } else if (path3.data) {
           this.options.data = true;
-          this.opcode("lookupData", depth, parts2, path3.strict);
+          this.opcode("lookupData", depth, parts, path3.strict);
         } else {
-          this.opcode("lookupOnContext", parts2, path3.falsy, path3.strict, scoped);
+          this.opcode("lookupOnContext", parts, path3.falsy, path3.strict, scoped);
         }
       },
       StringLiteral: function StringLiteral(string) {
@@ -59034,27 +59057,27 @@ var require_util10 = __commonJS({
         }
         path3 = url.path;
       }
-      var isAbsolute3 = exports2.isAbsolute(path3);
-      var parts2 = path3.split(/\/+/);
-      for (var part, up = 0, i = parts2.length - 1; i >= 0; i--) {
-        part = parts2[i];
+      var isAbsolute4 = exports2.isAbsolute(path3);
+      var parts = path3.split(/\/+/);
+      for (var part, up = 0, i = parts.length - 1; i >= 0; i--) {
+        part = parts[i];
         if (part === ".") {
-          parts2.splice(i, 1);
+          parts.splice(i, 1);
         } else if (part === "..") {
           up++;
         } else if (up > 0) {
           if (part === "") {
-            parts2.splice(i + 1, up);
+            parts.splice(i + 1, up);
             up = 0;
           } else {
-            parts2.splice(i, 2);
+            parts.splice(i, 2);
             up--;
           }
         }
       }
-      path3 = parts2.join("/");
+      path3 = parts.join("/");
       if (path3 === "") {
-        path3 = isAbsolute3 ? "/" : ".";
+        path3 = isAbsolute4 ? "/" : ".";
       }
       if (url) {
         url.path = path3;
@@ -61127,14 +61150,14 @@ var require_javascript_compiler = __commonJS({
       //
       // Looks up the value of `name` on the current context and pushes
       // it onto the stack.
-      lookupOnContext: function lookupOnContext(parts2, falsy, strict, scoped) {
+      lookupOnContext: function lookupOnContext(parts, falsy, strict, scoped) {
         var i = 0;
         if (!scoped && this.options.compat && !this.lastContext) {
-          this.push(this.depthedLookup(parts2[i++]));
+          this.push(this.depthedLookup(parts[i++]));
         } else {
           this.pushContext();
         }
-        this.resolvePath("context", parts2, i, falsy, strict);
+        this.resolvePath("context", parts, i, falsy, strict);
       },
       // [lookupBlockParam]
       //
@@ -61143,10 +61166,10 @@ var require_javascript_compiler = __commonJS({
       //
       // Looks up the value of `parts` on the given block param and pushes
       // it onto the stack.
-      lookupBlockParam: function lookupBlockParam(blockParamId, parts2) {
+      lookupBlockParam: function lookupBlockParam(blockParamId, parts) {
         this.useBlockParams = true;
         this.push(["blockParams[", blockParamId[0], "][", blockParamId[1], "]"]);
-        this.resolvePath("context", parts2, 1);
+        this.resolvePath("context", parts, 1);
       },
       // [lookupData]
       //
@@ -61154,24 +61177,24 @@ var require_javascript_compiler = __commonJS({
       // On stack, after: data, ...
       //
       // Push the data lookup operator
-      lookupData: function lookupData(depth, parts2, strict) {
+      lookupData: function lookupData(depth, parts, strict) {
         if (!depth) {
           this.pushStackLiteral("data");
         } else {
           this.pushStackLiteral("container.data(data, " + depth + ")");
         }
-        this.resolvePath("data", parts2, 0, true, strict);
+        this.resolvePath("data", parts, 0, true, strict);
       },
-      resolvePath: function resolvePath(type2, parts2, startPartIndex, falsy, strict) {
+      resolvePath: function resolvePath(type2, parts, startPartIndex, falsy, strict) {
         var _this2 = this;
         if (this.options.strict || this.options.assumeObjects) {
-          this.push(strictLookup(this.options.strict && strict, this, parts2, startPartIndex, type2));
+          this.push(strictLookup(this.options.strict && strict, this, parts, startPartIndex, type2));
           return;
         }
-        var len = parts2.length;
+        var len = parts.length;
         var _loop = function(i2) {
           _this2.replaceStack(function(current) {
-            var lookup = _this2.nameLookup(current, parts2[i2], type2);
+            var lookup = _this2.nameLookup(current, parts[i2], type2);
             if (!falsy) {
               return [" != null ? ", lookup, " : ", current];
             } else {
@@ -61681,16 +61704,16 @@ var require_javascript_compiler = __commonJS({
       var loc = compiler.source.currentLocation;
       return loc ? _codeGen.safeJsonLiteral(loc) : "undefined";
     }
-    function strictLookup(requireTerminal, compiler, parts2, startPartIndex, type2) {
-      var stack = compiler.popStack(), len = parts2.length;
+    function strictLookup(requireTerminal, compiler, parts, startPartIndex, type2) {
+      var stack = compiler.popStack(), len = parts.length;
       if (requireTerminal) {
         len--;
       }
       for (var i = startPartIndex; i < len; i++) {
-        stack = compiler.nameLookup(stack, parts2[i], type2);
+        stack = compiler.nameLookup(stack, parts[i], type2);
       }
       if (requireTerminal) {
-        return [compiler.aliasable("container.strict"), "(", stack, ", ", compiler.quotedString(parts2[len]), ", ", locationLiteral(compiler), " )"];
+        return [compiler.aliasable("container.strict"), "(", stack, ", ", compiler.quotedString(parts[len]), ", ", locationLiteral(compiler), " )"];
       } else {
         return stack;
       }
@@ -62543,16 +62566,16 @@ function parseDuration(text) {
 }
 function formatDuration(ms2) {
   if (ms2 <= 0) return "0m";
-  const parts2 = [];
+  const parts = [];
   let rest = Math.round(ms2 / 6e4);
   const d2 = Math.floor(rest / 1440);
   rest -= d2 * 1440;
   const h3 = Math.floor(rest / 60);
   const m2 = rest - h3 * 60;
-  if (d2) parts2.push(`${d2}d`);
-  if (h3) parts2.push(`${h3}h`);
-  if (m2 || parts2.length === 0) parts2.push(`${m2}m`);
-  return parts2.join("");
+  if (d2) parts.push(`${d2}d`);
+  if (h3) parts.push(`${h3}h`);
+  if (m2 || parts.length === 0) parts.push(`${m2}m`);
+  return parts.join("");
 }
 
 // src/core/schema/formats.ts
@@ -66237,8 +66260,8 @@ var FORMAT_NAMES = {
   "openslo-duration": "OpenSLO duration (e.g. 28d, 1M)",
   "local-date-time": "local date-time without offset (e.g. 2026-01-06T01:00:00)"
 };
-function formatName(format2) {
-  return FORMAT_NAMES[format2] ?? format2;
+function formatName(format) {
+  return FORMAT_NAMES[format] ?? format;
 }
 
 // src/core/analyze.ts
@@ -67045,7 +67068,7 @@ async function loadRepository(root, options2 = {}) {
     return { ...base, analyses: analyses2, remember: async () => {
     } };
   }
-  const cache = new ValidationCache(root, `${TOOL_VERSION}:${loadSchemas().digest}:${maxBytes}`).load();
+  const cache = new ValidationCache(root, `${TOOL_VERSION}:${codeDigest()}:${loadSchemas().digest}:${maxBytes}`).load();
   const stats = cache.present ? ValidationCache.statAll(files) : [];
   const extra = JSON.stringify([options2.paths ?? [], diagnostics.map((d2) => [d2.file, d2.code])]);
   const fingerprint2 = cache.present ? ValidationCache.fingerprint(stats, extra) : "";
@@ -70525,9 +70548,8 @@ var GitRefError = class extends Error {
 };
 async function changedFilesSince(root, ref) {
   const git = wo({ baseDir: root });
-  let top;
   try {
-    top = (await git.revparse(["--show-toplevel"])).trim();
+    await git.revparse(["--show-toplevel"]);
   } catch {
     throw new GitRefError(ref, "the folder is not inside a git repository");
   }
@@ -70540,10 +70562,136 @@ async function changedFilesSince(root, ref) {
   }
   const diff = await git.raw(["diff", "--name-only", "--no-renames", "--diff-filter=d", "--relative", base, "--"]);
   const untracked = await git.raw(["ls-files", "--others", "--exclude-standard"]);
-  void top;
   const out = /* @__PURE__ */ new Set();
   for (const line of (diff + "\n" + untracked).split("\n")) if (line.trim()) out.add(line.trim());
-  return out;
+  return { files: out, base };
+}
+
+// src/core/organisation.ts
+function emptyOrganisation() {
+  return {
+    teams: /* @__PURE__ */ new Map(),
+    services: /* @__PURE__ */ new Map(),
+    slos: /* @__PURE__ */ new Map(),
+    cis: /* @__PURE__ */ new Map(),
+    changes: /* @__PURE__ */ new Map(),
+    calendars: /* @__PURE__ */ new Map(),
+    templates: /* @__PURE__ */ new Map(),
+    policies: /* @__PURE__ */ new Map()
+  };
+}
+var BUCKET = {
+  Team: "teams",
+  Service: "services",
+  SLO: "slos",
+  ConfigurationItem: "cis",
+  ChangeRequest: "changes",
+  ChangeCalendar: "calendars",
+  StandardChange: "templates",
+  Policy: "policies"
+};
+function buildOrganisation(analyses) {
+  const org = emptyOrganisation();
+  for (const a of analyses) {
+    if (!a.values) continue;
+    const invalid = new Set(a.diagnostics.filter((d2) => d2.severity === "error").map((d2) => d2.document));
+    for (const record of a.documents) {
+      if (invalid.has(record.index)) continue;
+      if (record.apiVersion !== "opsledger/v1" && !(record.apiVersion === "openslo/v1" && record.kind === "SLO")) continue;
+      const bucket = BUCKET[record.kind];
+      if (!bucket) continue;
+      const map2 = org[bucket];
+      if (!map2.has(record.name)) map2.set(record.name, { doc: a.values[record.index], file: a.file, index: record.index });
+    }
+  }
+  return org;
+}
+function activePolicy(org) {
+  return org.policies.get("default") ?? org.policies.values().next().value;
+}
+
+// src/adapters/git/read-at-ref.ts
+import { spawn } from "node:child_process";
+var GitObjectMissing = class extends Error {
+  constructor(ref, detail) {
+    super(`${ref}: ${detail}`);
+    this.ref = ref;
+  }
+  ref;
+  name = "GitObjectMissing";
+};
+var YAML_FILE2 = /\.ya?ml$/i;
+async function resolveCommit(root, ref) {
+  let sha2 = "";
+  try {
+    sha2 = (await wo({ baseDir: root }).revparse(["--verify", "--quiet", `${ref}^{commit}`])).trim();
+  } catch {
+  }
+  if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha2)) throw new GitObjectMissing(ref, "no such commit in the local clone (a shallow checkout? use fetch-depth: 0)");
+  return sha2;
+}
+async function readFilesAtRef(root, ref, folders, maxBytes = 1024 * 1024) {
+  const commit = await resolveCommit(root, ref);
+  const git = wo({ baseDir: root });
+  const listing = await git.raw(["ls-tree", "-r", "-z", "-l", commit, "--", ...folders.length ? folders : ["."]]);
+  const wanted = [];
+  for (const entry of listing.split("\0")) {
+    if (!entry) continue;
+    const tab = entry.indexOf("	");
+    const [mode, type2, oid, size] = entry.slice(0, tab).split(/\s+/);
+    const path3 = entry.slice(tab + 1);
+    if (type2 !== "blob" || mode === "120000" || !YAML_FILE2.test(path3) || !oid) continue;
+    wanted.push({ path: path3, oid, size: Number(size) });
+  }
+  const tooLarge = /* @__PURE__ */ new Map();
+  const small = wanted.filter((w2) => w2.size > maxBytes ? (tooLarge.set(w2.path, w2.size), false) : true);
+  const blobs = await catFileBatch(root, small.map((w2) => w2.oid));
+  const files = /* @__PURE__ */ new Map();
+  small.forEach((w2, i) => files.set(w2.path, blobs[i]));
+  return { commit, files, tooLarge };
+}
+function catFileBatch(root, oids) {
+  if (!oids.length) return Promise.resolve([]);
+  return new Promise((resolve14, reject) => {
+    const child = spawn("git", ["cat-file", "--batch"], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
+    const chunks = [];
+    let stderr = "";
+    child.stdout.on("data", (c3) => chunks.push(c3));
+    child.stderr.on("data", (c3) => stderr += c3.toString());
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code !== 0) return reject(new Error(`git cat-file --batch exited ${code}: ${stderr.trim()}`));
+      const out = Buffer.concat(chunks);
+      const blobs = [];
+      let pos = 0;
+      for (const oid of oids) {
+        const nl = out.indexOf(10, pos);
+        if (nl < 0) return reject(new Error(`git cat-file --batch ended early at ${oid}`));
+        const header2 = out.subarray(pos, nl).toString("utf8").split(" ");
+        if (header2[1] === "missing" || header2.length < 3) return reject(new GitObjectMissing(oid, "object missing from the repository"));
+        const size = Number(header2[2]);
+        blobs.push(out.subarray(nl + 1, nl + 1 + size));
+        pos = nl + 1 + size + 1;
+      }
+      resolve14(blobs);
+    });
+    child.stdin.on("error", () => {
+    });
+    child.stdin.end(oids.join("\n") + "\n");
+  });
+}
+
+// src/adapters/git/org-at-ref.ts
+async function loadOrganisationAtRef(root, ref) {
+  const tree = await readFilesAtRef(root, ref, DATA_FOLDERS);
+  const registry2 = schemaRegistry();
+  const analyses = [...tree.files].sort(([a], [b3]) => a < b3 ? -1 : a > b3 ? 1 : 0).map(([file, bytes]) => analyzeFile(file, bytes, registry2, { keepValues: true }));
+  const validation = validateRepository(analyses, { source: (f3) => tree.files.get(f3) });
+  for (const [file, size] of tree.tooLarge) {
+    const d2 = { file, line: 1, column: 1, severity: "error", code: "file.too-large", message: `the file is ${size} bytes, over the limit for one YAML file`, pointer: "" };
+    validation.diagnostics.push(d2);
+  }
+  return { commit: tree.commit, org: buildOrganisation(analyses), validation, files: [...tree.files.keys(), ...tree.tooLarge.keys()] };
 }
 
 // src/report/common.ts
@@ -70655,7 +70803,7 @@ var markdownReporter = {
 };
 
 // src/report/sarif.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 var SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 var SRCROOT = "%SRCROOT%";
 var LEVEL = { error: "error", warning: "warning", info: "note" };
@@ -70675,7 +70823,7 @@ function region(d2) {
   return out;
 }
 function fingerprint(d2) {
-  return createHash3("sha256").update(`${d2.code}\0${d2.file}\0${d2.pointer}`).digest("hex").slice(0, 32);
+  return createHash4("sha256").update(`${d2.code}\0${d2.file}\0${d2.pointer}`).digest("hex").slice(0, 32);
 }
 var sarifReporter = {
   name: "sarif",
@@ -71193,22 +71341,33 @@ async function runValidation(root, options2 = {}) {
     const prefixes = explicit.map((p2) => p2.replace(/\/+$/, ""));
     only = new Set(known.filter((rel) => prefixes.some((p2) => p2 === "." || rel === p2 || rel.startsWith(p2 + "/"))));
   }
+  let caused = [];
   if (options2.changedSince) {
     const changed = await changedFilesSince(root, options2.changedSince);
-    only = new Set([...only ?? known].filter((f3) => changed.has(f3)));
+    only = new Set([...only ?? known].filter((f3) => changed.files.has(f3)));
+    caused = await causedElsewhere(root, changed.base, full.diagnostics, only);
   }
   if (!only) return { repo, result: { diagnostics: full.diagnostics, summary: full.summary } };
   const kept = only;
-  const diagnostics = full.diagnostics.filter((d2) => kept.has(d2.file));
+  const diagnostics = [...full.diagnostics.filter((d2) => kept.has(d2.file)), ...caused].sort(compareDiagnostics);
   const documents = [...kept].reduce((n, f3) => n + (full.documentsByFile[f3] ?? 0), 0);
   return { repo, result: { diagnostics, summary: summarize(diagnostics, kept.size, documents) } };
+}
+var CROSS_DOCUMENT = /* @__PURE__ */ new Set(["name.duplicate", "ref.unresolved", "ref.deprecated", "graph.cycle", "change.template-coverage"]);
+async function causedElsewhere(root, base, diagnostics, changed) {
+  const candidates2 = diagnostics.filter((d2) => CROSS_DOCUMENT.has(d2.code) && !changed.has(d2.file));
+  if (!candidates2.length) return [];
+  const before = await loadOrganisationAtRef(root, base);
+  const key = (d2) => `${d2.code}\0${d2.file}\0${d2.pointer}\0${d2.message}`;
+  const existed = new Set(before.validation.diagnostics.map(key));
+  return candidates2.filter((d2) => !existed.has(key(d2)));
 }
 async function validateCommand(ctx, values, positionals) {
   const root = rootOf(ctx, values);
   if (!existsSync3(root)) throw new UsageError(`no such folder: ${root}`);
-  const format2 = typeof values.format === "string" ? values.format : "text";
-  const reporter = getReporter(format2);
-  if (!reporter) throw new UsageError(`unknown format "${format2}"; use one of ${REPORTER_NAMES.join(", ")}`);
+  const format = typeof values.format === "string" ? values.format : "text";
+  const reporter = getReporter(format);
+  if (!reporter) throw new UsageError(`unknown format "${format}"; use one of ${REPORTER_NAMES.join(", ")}`);
   const paths = positionals.map((p2) => relative2(root, resolve3(ctx.cwd, p2)).split(sep2).join("/") || ".");
   const threads = positiveInt(values.threads, "threads");
   const maxFileBytes = positiveInt(values["max-file-size"], "max-file-size");
@@ -71290,13 +71449,13 @@ function formatter(zone) {
 }
 function offsetAt(instant3, zone) {
   const whole = Math.floor(instant3 / 1e3) * 1e3;
-  const parts2 = {};
-  for (const p2 of formatter(zone).formatToParts(new Date(whole))) parts2[p2.type] = p2.value;
-  let year = Number(parts2.year);
-  if (parts2.era === "BC" || parts2.era === "B") year = 1 - year;
+  const parts = {};
+  for (const p2 of formatter(zone).formatToParts(new Date(whole))) parts[p2.type] = p2.value;
+  let year = Number(parts.year);
+  if (parts.era === "BC" || parts.era === "B") year = 1 - year;
   const asUtc = /* @__PURE__ */ new Date(0);
-  asUtc.setUTCFullYear(year, Number(parts2.month) - 1, Number(parts2.day));
-  asUtc.setUTCHours(Number(parts2.hour), Number(parts2.minute), Number(parts2.second), 0);
+  asUtc.setUTCFullYear(year, Number(parts.month) - 1, Number(parts.day));
+  asUtc.setUTCHours(Number(parts.hour), Number(parts.minute), Number(parts.second), 0);
   return asUtc.getTime() - whole;
 }
 function instantToLocal(instant3, zone) {
@@ -71820,6 +71979,7 @@ var recentFailures = (ctx, f3) => {
     const outcome = doc.status?.outcome;
     const at4 = instant2(outcome?.implementedAt);
     if (!outcome || at4 === void 0 || at4 >= f3.start || at4 < f3.start - window2) continue;
+    if (doc.spec.environment !== f3.change.spec.environment) continue;
     if (!(doc.spec.services ?? []).some((s) => f3.services.includes(s))) continue;
     implemented++;
     if (outcome.result === "failed" || outcome.result === "rolled-back") failed++;
@@ -71996,7 +72156,13 @@ function freezesBlocking(windows, type2) {
   return windows.filter((w2) => w2.kind === "freeze" && !w2.allow.includes(type2));
 }
 function coveredByMaintenance(windows, start, end) {
-  return windows.some((w2) => w2.kind === "maintenance" && w2.start <= start && w2.end >= end);
+  let cursor = start;
+  for (const w2 of windows.filter((x3) => x3.kind === "maintenance").sort((a, b3) => a.start - b3.start)) {
+    if (w2.start > cursor) break;
+    cursor = Math.max(cursor, w2.end);
+    if (cursor >= end) return true;
+  }
+  return cursor >= end;
 }
 function findConflicts(ctx, f3, type2, windows, demotion) {
   const out = [];
@@ -72073,51 +72239,6 @@ function evaluateControls(ctx, f3, cls, type2, windows) {
 // src/adapters/fs/load-organisation.ts
 import { existsSync as existsSync4 } from "node:fs";
 import { join as join7 } from "node:path";
-
-// src/core/organisation.ts
-function emptyOrganisation() {
-  return {
-    teams: /* @__PURE__ */ new Map(),
-    services: /* @__PURE__ */ new Map(),
-    slos: /* @__PURE__ */ new Map(),
-    cis: /* @__PURE__ */ new Map(),
-    changes: /* @__PURE__ */ new Map(),
-    calendars: /* @__PURE__ */ new Map(),
-    templates: /* @__PURE__ */ new Map(),
-    policies: /* @__PURE__ */ new Map()
-  };
-}
-var BUCKET = {
-  Team: "teams",
-  Service: "services",
-  SLO: "slos",
-  ConfigurationItem: "cis",
-  ChangeRequest: "changes",
-  ChangeCalendar: "calendars",
-  StandardChange: "templates",
-  Policy: "policies"
-};
-function buildOrganisation(analyses) {
-  const org = emptyOrganisation();
-  for (const a of analyses) {
-    if (!a.values) continue;
-    const invalid = new Set(a.diagnostics.filter((d2) => d2.severity === "error").map((d2) => d2.document));
-    for (const record of a.documents) {
-      if (invalid.has(record.index)) continue;
-      if (record.apiVersion !== "opsledger/v1" && !(record.apiVersion === "openslo/v1" && record.kind === "SLO")) continue;
-      const bucket = BUCKET[record.kind];
-      if (!bucket) continue;
-      const map2 = org[bucket];
-      if (!map2.has(record.name)) map2.set(record.name, { doc: a.values[record.index], file: a.file, index: record.index });
-    }
-  }
-  return org;
-}
-function activePolicy(org) {
-  return org.policies.get("default") ?? org.policies.values().next().value;
-}
-
-// src/adapters/fs/load-organisation.ts
 async function loadOrganisation(root) {
   const repo = await loadRepository(root, { paths: DATA_FOLDERS.filter((d2) => existsSync4(join7(root, d2))), keepValues: true });
   const validation = validateRepository(repo.analyses, { source: repo.source });
@@ -72167,7 +72288,7 @@ async function firstAddedTimes(root, folder) {
   try {
     const git = wo({ baseDir: root });
     if (!await git.checkIsRepo()) return out;
-    const log = await git.raw(["log", "--diff-filter=A", "--format=@%cI", "--name-only", "--relative", "--", folder]);
+    const log = await git.raw(["log", "--diff-filter=A", "--format=@%aI", "--name-only", "--relative", "--", folder]);
     let when;
     for (const line of log.split("\n")) {
       if (line.startsWith("@")) when = Date.parse(line.slice(1));
@@ -72222,9 +72343,9 @@ function riskVerdict(r2) {
   const required = r2.controls.filter((c3) => c3.required).length;
   const blocking = r2.conflicts.filter((c3) => c3.severity === "error").length;
   const title = r2.title ? ` ${escapeMarkdown(r2.title)}` : "";
-  const parts2 = [`impact ${r2.impact.level} × likelihood ${r2.likelihood.level}`, `${met}/${required} controls met`];
-  if (blocking) parts2.push(`${blocking} blocking conflict${blocking > 1 ? "s" : ""}`);
-  return `${CLASS_MARK[r2.class] ?? ""} **${escapeMarkdown(r2.change)}**${title}: **${r2.class.toUpperCase()}** risk (${parts2.join(" · ")})`;
+  const parts = [`impact ${r2.impact.level} × likelihood ${r2.likelihood.level}`, `${met}/${required} controls met`];
+  if (blocking) parts.push(`${blocking} blocking conflict${blocking > 1 ? "s" : ""}`);
+  return `${CLASS_MARK[r2.class] ?? ""} **${escapeMarkdown(r2.change)}**${title}: **${r2.class.toUpperCase()}** risk (${parts.join(" · ")})`;
 }
 function renderRiskMarkdown(r2) {
   const lines = [riskVerdict(r2), ""];
@@ -72293,8 +72414,8 @@ async function loadValidOrganisation(ctx, root) {
 
 // src/cli/commands/risk.ts
 async function riskCommand(ctx, values, positionals) {
-  const format2 = typeof values.format === "string" ? values.format : "text";
-  if (!["text", "json", "markdown"].includes(format2)) throw new UsageError(`unknown format "${format2}"; use text, json or markdown`);
+  const format = typeof values.format === "string" ? values.format : "text";
+  if (!["text", "json", "markdown"].includes(format)) throw new UsageError(`unknown format "${format}"; use text, json or markdown`);
   const now = parseInstant2(values.at, "at") ?? Date.now();
   const root = rootOf(ctx, values);
   const loaded2 = await loadValidOrganisation(ctx, root);
@@ -72310,13 +72431,324 @@ async function riskCommand(ctx, values, positionals) {
   }
   const risk = await riskContext(root, loaded2, now);
   const reports = ids.map((id) => assessChange(risk, id));
-  if (format2 === "json") ctx.stdout(JSON.stringify(reports.length === 1 && !values.open ? reports[0] : reports, null, 2) + "\n");
-  else ctx.stdout(reports.map(format2 === "markdown" ? renderRiskMarkdown : renderRiskText).join("\n"));
+  if (format === "json") ctx.stdout(JSON.stringify(reports.length === 1 && !values.open ? reports[0] : reports, null, 2) + "\n");
+  else ctx.stdout(reports.map(format === "markdown" ? renderRiskMarkdown : renderRiskText).join("\n"));
   return 0;
 }
 var OPEN_PHASES = /* @__PURE__ */ new Set(["draft", "submitted", "approved", "scheduled", "implementing"]);
 function openChanges(changes) {
   return [...changes].filter(([, l3]) => OPEN_PHASES.has(l3.doc.status?.phase ?? "submitted")).map(([id]) => id).sort();
+}
+
+// src/core/metrics/months.ts
+function monthOf(instant3, zone) {
+  return formatLocal(instantToLocal(instant3, zone)).slice(0, 7);
+}
+function monthStart(month, zone) {
+  const [y2, m2] = month.split("-").map(Number);
+  return localToInstant(Date.UTC(y2, m2 - 1, 1), zone);
+}
+function nextMonth(month) {
+  const [y2, m2] = month.split("-").map(Number);
+  return m2 === 12 ? `${y2 + 1}-01` : `${y2}-${String(m2 + 1).padStart(2, "0")}`;
+}
+function monthsBetween(from, to2, zone) {
+  if (to2 <= from) return [];
+  const out = [];
+  const last = monthOf(to2 - 1, zone);
+  for (let month = monthOf(from, zone); ; month = nextMonth(month)) {
+    out.push({ month, from: Math.max(from, monthStart(month, zone)), to: Math.min(to2, monthStart(nextMonth(month), zone)) });
+    if (month === last) break;
+  }
+  return out;
+}
+function localDateTime(instant3, zone) {
+  return formatLocal(instantToLocal(instant3, zone)).slice(0, 16).replace("T", " ");
+}
+
+// src/core/metrics/deployments.ts
+function attribution(org, change) {
+  const services = new Set(change.spec.services ?? []);
+  const teams = /* @__PURE__ */ new Set();
+  for (const name of change.spec.configurationItems ?? []) {
+    const ci = org.cis.get(name)?.doc.spec;
+    if (ci?.service) services.add(ci.service);
+    else if (ci?.owner) teams.add(ci.owner);
+  }
+  for (const s of services) {
+    const owner = org.services.get(s)?.doc.spec.owner;
+    if (owner) teams.add(owner);
+  }
+  return { services: [...services].sort(), teams: [...teams].sort() };
+}
+var instantOf = (text) => text === void 0 ? void 0 : parseInstant(text);
+var FAILURES = /* @__PURE__ */ new Set(["failed", "rolled-back"]);
+function isFailure(result) {
+  return FAILURES.has(result);
+}
+function collectDeployments(org, q4) {
+  const deployments = [];
+  const excluded = [];
+  const envs = new Set(q4.environments);
+  for (const [id, { doc }] of org.changes) {
+    const outcome = doc.status?.outcome;
+    if (!outcome || !envs.has(doc.spec.environment)) continue;
+    if (doc.status?.phase === "cancelled") {
+      excluded.push({ change: id, reason: "cancelled" });
+      continue;
+    }
+    const implementedAt = instantOf(outcome.implementedAt);
+    if (implementedAt === void 0) {
+      excluded.push({ change: id, reason: "no-implemented-at" });
+      continue;
+    }
+    if (implementedAt < q4.from || implementedAt >= q4.to) continue;
+    const detected = instantOf(outcome.failureDetectedAt);
+    const restored = instantOf(outcome.restoredAt);
+    const start = q4.leadTimeStart?.(id);
+    const failure = isFailure(outcome.result);
+    const facts = {
+      change: id,
+      type: doc.spec.type,
+      result: outcome.result,
+      implementedAtText: outcome.implementedAt,
+      implementedAt,
+      month: monthOf(implementedAt, q4.timeZone),
+      ...attribution(org, doc)
+    };
+    if (start !== void 0 && start <= implementedAt) facts.leadTimeMs = implementedAt - start;
+    if (failure && detected !== void 0 && detected >= implementedAt) facts.detectMs = detected - implementedAt;
+    if (failure && detected !== void 0 && restored !== void 0 && restored >= detected) facts.restoreMs = restored - detected;
+    deployments.push(facts);
+  }
+  deployments.sort((a, b3) => a.implementedAt - b3.implementedAt || (a.change < b3.change ? -1 : 1));
+  excluded.sort((a, b3) => a.change < b3.change ? -1 : 1);
+  return { deployments, excluded };
+}
+
+// src/core/metrics/stats.ts
+function median(values) {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b3) => a - b3);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+function mean(values) {
+  return values.length === 0 ? null : values.reduce((a, b3) => a + b3, 0) / values.length;
+}
+function ratio(part, whole) {
+  return whole === 0 ? null : Math.round(part / whole * 1e4) / 1e4;
+}
+function seconds(ms2) {
+  return ms2 === null ? null : Math.round(ms2 / 1e3);
+}
+
+// src/core/metrics/compute.ts
+var DAY_MS2 = 864e5;
+function metricSet(deployments, days) {
+  const n = deployments.length;
+  const lead = deployments.flatMap((d2) => d2.leadTimeMs === void 0 ? [] : [d2.leadTimeMs]);
+  const failures = deployments.filter((d2) => isFailure(d2.result));
+  const detect2 = failures.flatMap((d2) => d2.detectMs === void 0 ? [] : [d2.detectMs]);
+  const restore = failures.flatMap((d2) => d2.restoreMs === void 0 ? [] : [d2.restoreMs]);
+  const rolledBack = failures.filter((d2) => d2.result === "rolled-back").length;
+  const emergency = deployments.filter((d2) => d2.type === "emergency").length;
+  const perDay = days > 0 ? n / days : 0;
+  return {
+    deploymentFrequency: { deployments: n, days: round(days, 2), perDay: round(perDay, 4), perWeek: round(perDay * 7, 4) },
+    leadTime: { count: lead.length, unknown: n - lead.length, medianSeconds: seconds(median(lead)), meanSeconds: seconds(mean(lead)) },
+    changeFailureRate: {
+      deployments: n,
+      failed: failures.length - rolledBack,
+      rolledBack,
+      partial: deployments.filter((d2) => d2.result === "partial").length,
+      rate: ratio(failures.length, n)
+    },
+    timeToRestore: { count: restore.length, unmeasured: failures.length - restore.length, medianSeconds: seconds(median(restore)), meanSeconds: seconds(mean(restore)) },
+    timeToDetect: { count: detect2.length, meanSeconds: seconds(mean(detect2)), medianSeconds: seconds(median(detect2)) },
+    emergencyChangeRatio: { emergency, deployments: n, ratio: ratio(emergency, n) }
+  };
+}
+function round(x3, digits) {
+  const f3 = 10 ** digits;
+  return Math.round(x3 * f3) / f3;
+}
+function groupBy(deployments, keys) {
+  const out = /* @__PURE__ */ new Map();
+  for (const d2 of deployments) {
+    for (const k2 of keys(d2)) {
+      const list4 = out.get(k2) ?? [];
+      list4.push(d2);
+      out.set(k2, list4);
+    }
+  }
+  return new Map([...out].sort(([a], [b3]) => a < b3 ? -1 : a > b3 ? 1 : 0));
+}
+var secondsOrNull = (ms2) => ms2 === void 0 ? null : Math.round(ms2 / 1e3);
+function publicDeployment(d2) {
+  return {
+    change: d2.change,
+    type: d2.type,
+    result: d2.result,
+    implementedAt: d2.implementedAtText,
+    month: d2.month,
+    services: d2.services,
+    teams: d2.teams,
+    leadTimeSeconds: secondsOrNull(d2.leadTimeMs),
+    timeToDetectSeconds: secondsOrNull(d2.detectMs),
+    timeToRestoreSeconds: secondsOrNull(d2.restoreMs)
+  };
+}
+function computeMetrics(org, query) {
+  const q4 = { ...query, environments: query.environments ?? ["production"], timeZone: query.timeZone ?? "UTC" };
+  const { deployments, excluded } = collectDeployments(org, q4);
+  const days = (q4.to - q4.from) / DAY_MS2;
+  const byMonth = groupBy(deployments, (d2) => [d2.month]);
+  return {
+    window: { from: new Date(q4.from).toISOString(), to: new Date(q4.to).toISOString(), days: round(days, 2), environments: [...q4.environments], timeZone: q4.timeZone },
+    ...metricSet(deployments, days),
+    services: [...groupBy(deployments, (d2) => d2.services)].map(([service, list4]) => ({
+      service,
+      team: org.services.get(service)?.doc.spec.owner ?? null,
+      ...metricSet(list4, days)
+    })),
+    teams: [...groupBy(deployments, (d2) => d2.teams)].map(([team2, list4]) => ({ team: team2, ...metricSet(list4, days) })),
+    // Every month of the window, empty ones too: a chart with gaps would hide quiet months.
+    months: monthsBetween(q4.from, q4.to, q4.timeZone).map((m2) => ({ month: m2.month, ...metricSet(byMonth.get(m2.month) ?? [], (m2.to - m2.from) / DAY_MS2) })),
+    deployments: deployments.map(publicDeployment),
+    excluded
+  };
+}
+
+// src/adapters/git/lead-time-starts.ts
+var SEP = "";
+function parseHistory(log) {
+  const commits = /* @__PURE__ */ new Map();
+  let head;
+  let current;
+  for (const line of log.split("\n")) {
+    if (line.startsWith(SEP)) {
+      const [hash = "", parents = "", date = ""] = line.slice(1).split("	");
+      current = { parents: parents.split(" ").filter(Boolean), authored: Date.parse(date), added: [] };
+      commits.set(hash, current);
+      head ??= hash;
+    } else if (current && line.startsWith("A	")) {
+      current.added.push(line.slice(2));
+    }
+  }
+  return head === void 0 ? { commits } : { head, commits };
+}
+function startsFromHistory(log, shallow) {
+  const { head, commits } = parseHistory(log);
+  const out = /* @__PURE__ */ new Map();
+  if (!head) return out;
+  const line = [];
+  for (let c3 = head; c3 && commits.has(c3); c3 = commits.get(c3).parents[0]) line.push(c3);
+  line.reverse();
+  const start = /* @__PURE__ */ new Map();
+  const seen = /* @__PURE__ */ new Set();
+  for (const m2 of line) {
+    seen.add(m2);
+    start.set(m2, commits.get(m2).authored);
+    const brought = [];
+    const queue = commits.get(m2).parents.slice(1);
+    while (queue.length) {
+      const c3 = queue.pop();
+      if (seen.has(c3) || !commits.has(c3)) continue;
+      seen.add(c3);
+      brought.push(c3);
+      queue.push(...commits.get(c3).parents);
+    }
+    if (brought.length) {
+      const first = Math.min(...brought.map((c3) => commits.get(c3).authored));
+      for (const c3 of brought) start.set(c3, first);
+    }
+  }
+  for (const [hash, commit] of commits) {
+    if (shallow && commit.parents.length === 0) continue;
+    const when = start.get(hash);
+    if (when === void 0 || Number.isNaN(when)) continue;
+    for (const file of commit.added) {
+      const known = out.get(file);
+      if (known === void 0 || when < known) out.set(file, when);
+    }
+  }
+  return out;
+}
+async function leadTimeStarts(root) {
+  try {
+    const git = wo({ baseDir: root });
+    if (!await git.checkIsRepo()) return /* @__PURE__ */ new Map();
+    const shallow = (await git.raw(["rev-parse", "--is-shallow-repository"])).trim() === "true";
+    const log = await git.raw(["-c", "core.quotePath=false", "log", "--format=%x01%H%x09%P%x09%aI", "--name-status", "--no-renames", "--relative"]);
+    return startsFromHistory(log, shallow);
+  } catch {
+    return /* @__PURE__ */ new Map();
+  }
+}
+
+// src/report/metrics/cells.ts
+var COLUMNS = ["deployments", "per week", "lead time (median)", "change failure rate", "time to restore (median)", "MTTD (mean)", "emergency"];
+var NONE = "–";
+var duration = (seconds2) => seconds2 === null ? NONE : formatDuration(seconds2 * 1e3);
+var percent = (ratio2, part, whole) => ratio2 === null ? NONE : `${Math.round(ratio2 * 100)}% (${part}/${whole})`;
+function cells(m2) {
+  const cfr = m2.changeFailureRate;
+  return [
+    String(m2.deploymentFrequency.deployments),
+    m2.deploymentFrequency.perWeek.toFixed(2),
+    duration(m2.leadTime.medianSeconds),
+    percent(cfr.rate, cfr.failed + cfr.rolledBack, cfr.deployments),
+    duration(m2.timeToRestore.medianSeconds),
+    duration(m2.timeToDetect.meanSeconds),
+    percent(m2.emergencyChangeRatio.ratio, m2.emergencyChangeRatio.emergency, m2.emergencyChangeRatio.deployments)
+  ];
+}
+function sections(r2) {
+  return [
+    { title: "Overall", rows: [["all services", cells(r2)]] },
+    { title: "By team", rows: r2.teams.map((t2) => [t2.team, cells(t2)]) },
+    { title: "By service", rows: r2.services.map((s) => [s.service, cells(s)]) },
+    { title: `By month (${r2.window.timeZone})`, rows: r2.months.map((m2) => [m2.month, cells(m2)]) }
+  ];
+}
+function windowLine(r2) {
+  const at4 = (iso) => localDateTime(Date.parse(iso), r2.window.timeZone);
+  return `${at4(r2.window.from)} to ${at4(r2.window.to)} ${r2.window.timeZone} (${r2.window.days} days), environment ${r2.window.environments.join(", ")}`;
+}
+function notes(r2) {
+  const out = [];
+  if (r2.leadTime.unknown > 0) {
+    out.push(`Lead time is unknown for ${r2.leadTime.unknown} of ${r2.deploymentFrequency.deployments} deployments: the change file has no commit before the change was implemented (recorded after the fact, or no git history here).`);
+  }
+  const cfr = r2.changeFailureRate;
+  if (cfr.partial > 0) out.push(`${cfr.partial} partial deployment(s) count as deployments that did not fail.`);
+  if (r2.timeToRestore.unmeasured > 0) out.push(`${r2.timeToRestore.unmeasured} failure(s) lack failureDetectedAt or restoredAt, so their time to restore is not measured.`);
+  for (const e of r2.excluded) out.push(`${e.change} is left out: ${e.reason === "cancelled" ? "cancelled, yet it has an outcome" : "its outcome has no implementedAt"}.`);
+  return out;
+}
+
+// src/report/metrics/text.ts
+function renderMetricsText(r2) {
+  const lines = [`Operations metrics, ${windowLine(r2)}`, ""];
+  for (const section of sections(r2)) {
+    if (section.rows.length === 0) continue;
+    const header2 = [section.title, ...COLUMNS];
+    const rows = section.rows.map(([name, cells2]) => [name, ...cells2]);
+    const widths = header2.map((h3, i) => Math.max(h3.length, ...rows.map((row) => row[i].length)));
+    const line = (row) => row.map((c3, i) => i === 0 ? c3.padEnd(widths[i]) : c3.padStart(widths[i])).join("  ").trimEnd();
+    lines.push(line(header2), ...rows.map(line), "");
+  }
+  for (const n of notes(r2)) lines.push(`note: ${n}`);
+  return lines.join("\n").trimEnd() + "\n";
+}
+function renderMetricsHeadline(r2) {
+  const [deployments, perWeek, lead, cfr, restore, detect2, emergency] = cells(r2);
+  return [
+    `Operations metrics, ${windowLine(r2)}:`,
+    `  deployments ${deployments} (${perWeek} a week), lead time ${lead} (median), change failure rate ${cfr}`,
+    `  time to restore ${restore} (median), time to detect ${detect2} (mean), emergency changes ${emergency}`
+  ].join("\n") + "\n";
 }
 
 // src/cli/commands/start.ts
@@ -72346,6 +72778,10 @@ async function startCommand(ctx, values) {
     if (missing2) ctx.stdout(`    ${missing2} required control${missing2 === 1 ? "" : "s"} not met yet
 `);
   }
+  const starts = await leadTimeStarts(root);
+  const metrics = computeMetrics(loaded2.org, { from: now - 90 * 864e5, to: now, leadTimeStart: (id) => starts.get(loaded2.org.changes.get(id)?.file ?? "") });
+  ctx.stdout("\n== Operations metrics (last 90 days) ==\n");
+  ctx.stdout(renderMetricsHeadline(metrics));
   const state = calendarState(calendarWindows(loaded2.org), now);
   ctx.stdout(`
 == Change calendar ==
@@ -72388,8 +72824,8 @@ How to fix: ${info.fix}
 
 // src/cli/commands/impact.ts
 async function impactCommand(ctx, values, positionals) {
-  const format2 = typeof values.format === "string" ? values.format : "text";
-  if (format2 !== "text" && format2 !== "json") throw new UsageError(`unknown format "${format2}"; use text or json`);
+  const format = typeof values.format === "string" ? values.format : "text";
+  if (format !== "text" && format !== "json") throw new UsageError(`unknown format "${format}"; use text or json`);
   if (!positionals.length) throw new UsageError("name at least one service:<name> or ci:<name>");
   const loaded2 = await loadValidOrganisation(ctx, rootOf(ctx, values));
   if (!loaded2) return 1;
@@ -72415,7 +72851,7 @@ async function impactCommand(ctx, values, positionals) {
     services: entries.filter((e) => e.ref.startsWith("service:")).length,
     ...impact ? { impact: { level: impact.level, scope: impact.scope, severity: impact.severity, ...impact.decidedBy ? { decidedBy: impact.decidedBy } : {} } } : {}
   };
-  if (format2 === "json") {
+  if (format === "json") {
     ctx.stdout(JSON.stringify(result, null, 2) + "\n");
     return 0;
   }
@@ -72561,14 +72997,14 @@ function escapeText(text) {
 var encoder = new TextEncoder();
 function foldLine(line) {
   if (encoder.encode(line).length <= 75) return line;
-  const parts2 = [];
+  const parts = [];
   let current = "";
   let octets = 0;
   let limit = 75;
   for (const ch of line) {
     const size = encoder.encode(ch).length;
     if (octets + size > limit) {
-      parts2.push(current);
+      parts.push(current);
       current = "";
       octets = 0;
       limit = 74;
@@ -72576,8 +73012,8 @@ function foldLine(line) {
     current += ch;
     octets += size;
   }
-  parts2.push(current);
-  return parts2.join("\r\n ");
+  parts.push(current);
+  return parts.join("\r\n ");
 }
 function utc(instant3) {
   return new Date(instant3).toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-:]/g, "");
@@ -72586,12 +73022,12 @@ function describeWindow(w2) {
   const lines = [];
   if (w2.reason) lines.push(w2.reason);
   const scope = w2.scope ?? {};
-  const parts2 = [];
-  if (scope.environments) parts2.push(`environments ${scope.environments.join(", ")}`);
-  if (scope.tiers) parts2.push(`tiers ${scope.tiers.join(", ")}`);
-  if (scope.services) parts2.push(`services ${scope.services.join(", ")}`);
-  if (scope.labels && Object.keys(scope.labels).length) parts2.push(`labels ${Object.entries(scope.labels).map(([k2, v2]) => `${k2}=${v2}`).join(", ")}`);
-  lines.push(`Applies to: ${parts2.length ? parts2.join("; ") : "every change"}`);
+  const parts = [];
+  if (scope.environments) parts.push(`environments ${scope.environments.join(", ")}`);
+  if (scope.tiers) parts.push(`tiers ${scope.tiers.join(", ")}`);
+  if (scope.services) parts.push(`services ${scope.services.join(", ")}`);
+  if (scope.labels && Object.keys(scope.labels).length) parts.push(`labels ${Object.entries(scope.labels).map(([k2, v2]) => `${k2}=${v2}`).join(", ")}`);
+  lines.push(`Applies to: ${parts.length ? parts.join("; ") : "every change"}`);
   if (w2.kind === "freeze") lines.push(`Still allowed: ${w2.allow?.length ? w2.allow.join(", ") : "nothing"}`);
   return lines.join("\n");
 }
@@ -72781,11 +73217,11 @@ function parseCron(expression) {
   const text = expression.trim();
   const expanded = text.startsWith("@") ? MACROS[text.toLowerCase()] : text;
   if (expanded === void 0) throw new CronError(`"${text}" is not a known shorthand (${Object.keys(MACROS).join(", ")})`);
-  const parts2 = expanded.split(/\s+/);
-  if (parts2.length !== 5) {
-    throw new CronError(`"${text}" has ${parts2.length} field${parts2.length === 1 ? "" : "s"}; a schedule has five: minute hour day-of-month month day-of-week${parts2.length > 5 ? " (seconds and years are not supported)" : ""}`);
+  const parts = expanded.split(/\s+/);
+  if (parts.length !== 5) {
+    throw new CronError(`"${text}" has ${parts.length} field${parts.length === 1 ? "" : "s"}; a schedule has five: minute hour day-of-month month day-of-week${parts.length > 5 ? " (seconds and years are not supported)" : ""}`);
   }
-  const [min, hour, dom, month, dow] = parts2;
+  const [min, hour, dom, month, dow] = parts;
   const schedule = {
     minutes: field(min, FIELDS[0]),
     hours: field(hour, FIELDS[1]),
@@ -72808,20 +73244,20 @@ function parseCron(expression) {
   return schedule;
 }
 function cronToRrule(schedule) {
-  const parts2 = [];
+  const parts = [];
   const allMonthDays = !schedule.monthDaysRestricted && schedule.monthDays.length === 31;
   const plainWeek = schedule.weekdays.every((w2) => w2.nth === void 0) && schedule.weekdays.length === 7;
   const hasNth = schedule.weekdays.some((w2) => w2.nth !== void 0);
   const freq = hasNth || !allMonthDays ? "MONTHLY" : !plainWeek ? "WEEKLY" : "DAILY";
-  parts2.push(`FREQ=${freq}`);
-  if (schedule.months.length !== 12) parts2.push(`BYMONTH=${schedule.months.join(",")}`);
-  if (!allMonthDays) parts2.push(`BYMONTHDAY=${schedule.monthDays.join(",")}`);
-  if (!plainWeek) parts2.push(`BYDAY=${schedule.weekdays.map((w2) => `${w2.nth ?? ""}${RRULE_DAYS[w2.day]}`).join(",")}`);
+  parts.push(`FREQ=${freq}`);
+  if (schedule.months.length !== 12) parts.push(`BYMONTH=${schedule.months.join(",")}`);
+  if (!allMonthDays) parts.push(`BYMONTHDAY=${schedule.monthDays.join(",")}`);
+  if (!plainWeek) parts.push(`BYDAY=${schedule.weekdays.map((w2) => `${w2.nth ?? ""}${RRULE_DAYS[w2.day]}`).join(",")}`);
   const time = [`BYHOUR=${schedule.hours.join(",")}`, `BYMINUTE=${schedule.minutes.join(",")}`];
   const single = schedule.hours.length === 1 && schedule.minutes.length === 1;
   return {
-    rule: [...parts2, ...single ? [] : time].join(";"),
-    explicit: [...parts2, ...time, "BYSECOND=0"].join(";")
+    rule: [...parts, ...single ? [] : time].join(";"),
+    explicit: [...parts, ...time, "BYSECOND=0"].join(";")
   };
 }
 function cronOccurrences(schedule, from, to2, limit = 1e3) {
@@ -73144,7 +73580,13 @@ async function calendarImportCommand(ctx, values, args) {
   const yaml2 = renderCalendarYaml(calendar, windows, header2);
   if (typeof values.out === "string") {
     const target = resolve5(ctx.cwd, values.out);
-    writeFileAtomically(target, yaml2);
+    try {
+      writeFileAtomically(target, yaml2);
+    } catch (e) {
+      ctx.stderr(`opsledger calendar import: cannot write ${values.out}: ${e.message}
+`);
+      return 2;
+    }
     ctx.stdout(`Wrote ${windows.length} window${windows.length === 1 ? "" : "s"} to ${values.out}
 `);
   } else {
@@ -73247,8 +73689,8 @@ async function calendarCommand(ctx, values, positionals) {
   if (positionals[0] === "import") return calendarImportCommand(ctx, values, positionals.slice(1));
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"; the only subcommand is import`);
   for (const flag of ["out", "since", "name"]) if (values[flag] !== void 0) throw new UsageError(`--${flag} belongs to \`opsledger calendar import\``);
-  const format2 = typeof values.format === "string" ? values.format : "text";
-  if (format2 !== "text" && format2 !== "json") throw new UsageError(`unknown format "${format2}"; use text or json`);
+  const format = typeof values.format === "string" ? values.format : "text";
+  if (format !== "text" && format !== "json") throw new UsageError(`unknown format "${format}"; use text or json`);
   const root = rootOf(ctx, values);
   if (!existsSync6(root)) throw new UsageError(`no such folder: ${root}`);
   const at4 = instantFlag(values, "at") ?? Date.now();
@@ -73279,10 +73721,16 @@ async function calendarCommand(ctx, values, positionals) {
     const changes = values["with-changes"] ? scheduledChanges(loaded2, subject) : [];
     const names = [...loaded2.org.calendars.keys()];
     const ics = calendarToIcs(exported, { name: names.length === 1 ? names[0] : "opsledger", stamp: Date.now(), changes });
-    writeFileAtomically(target, ics);
+    try {
+      writeFileAtomically(target, ics);
+    } catch (e) {
+      ctx.stderr(`opsledger calendar: cannot write ${values.ics}: ${e.message}
+`);
+      return 2;
+    }
     report.ics = { file: values.ics, events: exported.length + changes.length };
   }
-  ctx.stdout(format2 === "json" ? JSON.stringify(report, null, 2) + "\n" : renderText(report));
+  ctx.stdout(format === "json" ? JSON.stringify(report, null, 2) + "\n" : renderText(report));
   return 0;
 }
 
@@ -73522,77 +73970,6 @@ function protectionRuleFromEvent(payload) {
   };
 }
 
-// src/adapters/git/read-at-ref.ts
-import { spawn } from "node:child_process";
-var GitObjectMissing = class extends Error {
-  constructor(ref, detail) {
-    super(`${ref}: ${detail}`);
-    this.ref = ref;
-  }
-  ref;
-  name = "GitObjectMissing";
-};
-var YAML_FILE2 = /\.ya?ml$/i;
-async function resolveCommit(root, ref) {
-  let sha2 = "";
-  try {
-    sha2 = (await wo({ baseDir: root }).revparse(["--verify", "--quiet", `${ref}^{commit}`])).trim();
-  } catch {
-  }
-  if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha2)) throw new GitObjectMissing(ref, "no such commit in the local clone (a shallow checkout? use fetch-depth: 0)");
-  return sha2;
-}
-async function readFilesAtRef(root, ref, folders, maxBytes = 1024 * 1024) {
-  const commit = await resolveCommit(root, ref);
-  const git = wo({ baseDir: root });
-  const listing = await git.raw(["ls-tree", "-r", "-z", "-l", commit, "--", ...folders.length ? folders : ["."]]);
-  const wanted = [];
-  for (const entry of listing.split("\0")) {
-    if (!entry) continue;
-    const tab = entry.indexOf("	");
-    const [mode, type2, oid, size] = entry.slice(0, tab).split(/\s+/);
-    const path3 = entry.slice(tab + 1);
-    if (type2 !== "blob" || mode === "120000" || !YAML_FILE2.test(path3) || !oid) continue;
-    wanted.push({ path: path3, oid, size: Number(size) });
-  }
-  const tooLarge = /* @__PURE__ */ new Map();
-  const small = wanted.filter((w2) => w2.size > maxBytes ? (tooLarge.set(w2.path, w2.size), false) : true);
-  const blobs = await catFileBatch(root, small.map((w2) => w2.oid));
-  const files = /* @__PURE__ */ new Map();
-  small.forEach((w2, i) => files.set(w2.path, blobs[i]));
-  return { commit, files, tooLarge };
-}
-function catFileBatch(root, oids) {
-  if (!oids.length) return Promise.resolve([]);
-  return new Promise((resolve14, reject) => {
-    const child = spawn("git", ["cat-file", "--batch"], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
-    const chunks = [];
-    let stderr = "";
-    child.stdout.on("data", (c3) => chunks.push(c3));
-    child.stderr.on("data", (c3) => stderr += c3.toString());
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) return reject(new Error(`git cat-file --batch exited ${code}: ${stderr.trim()}`));
-      const out = Buffer.concat(chunks);
-      const blobs = [];
-      let pos = 0;
-      for (const oid of oids) {
-        const nl = out.indexOf(10, pos);
-        if (nl < 0) return reject(new Error(`git cat-file --batch ended early at ${oid}`));
-        const header2 = out.subarray(pos, nl).toString("utf8").split(" ");
-        if (header2[1] === "missing" || header2.length < 3) return reject(new GitObjectMissing(oid, "object missing from the repository"));
-        const size = Number(header2[2]);
-        blobs.push(out.subarray(nl + 1, nl + 1 + size));
-        pos = nl + 1 + size + 1;
-      }
-      resolve14(blobs);
-    });
-    child.stdin.on("error", () => {
-    });
-    child.stdin.end(oids.join("\n") + "\n");
-  });
-}
-
 // src/adapters/git/pr-history.ts
 async function changedPathsBetween(root, base, head) {
   const git = wo({ baseDir: root });
@@ -73641,16 +74018,16 @@ function approvalsMarkdown(s) {
   return lines;
 }
 function renderPullRequestComment(marker, subjects, sensitive, invalid) {
-  const parts2 = [marker, "### opsledger: change review", ""];
-  if (invalid.length) parts2.push(`⛔ These files do not validate, so nothing in them can be approved: ${invalid.map((f3) => `\`${escapeMarkdown(f3)}\``).join(", ")}`, "");
-  if (sensitive.length) parts2.push(`⚠️ This pull request changes sensitive files (${sensitive.map((f3) => `\`${escapeMarkdown(f3)}\``).join(", ")}); the base branch's rules apply, and at least high-risk approvals.`, "");
+  const parts = [marker, "### opsledger: change review", ""];
+  if (invalid.length) parts.push(`⛔ These files do not validate, so nothing in them can be approved: ${invalid.map((f3) => `\`${escapeMarkdown(f3)}\``).join(", ")}`, "");
+  if (sensitive.length) parts.push(`⚠️ This pull request changes sensitive files (${sensitive.map((f3) => `\`${escapeMarkdown(f3)}\``).join(", ")}); the base branch's rules apply, and at least high-risk approvals.`, "");
   for (const s of subjects) {
-    if (s.report) parts2.push(renderRiskMarkdown(s.report).trimEnd(), "");
-    else parts2.push(`**${escapeMarkdown(s.subject)}**`, "");
-    parts2.push(...approvalsMarkdown(s), "", "---", "");
+    if (s.report) parts.push(renderRiskMarkdown(s.report).trimEnd(), "");
+    else parts.push(`**${escapeMarkdown(s.subject)}**`, "");
+    parts.push(...approvalsMarkdown(s), "", "---", "");
   }
-  parts2.push("<sub>Approvals are GitHub reviews on the head commit by members of the base branch's teams; nothing written in the YAML counts.</sub>");
-  const body = parts2.join("\n") + "\n";
+  parts.push("<sub>Approvals are GitHub reviews on the head commit by members of the base branch's teams; nothing written in the YAML counts.</sub>");
+  const body = parts.join("\n") + "\n";
   return body.length > MAX_COMMENT ? body.slice(0, MAX_COMMENT) + "\n\n… (cut: the full report is in the job summary)\n" : body;
 }
 
@@ -73786,19 +74163,6 @@ function reviewOrganisation(base, head, prefer) {
     slos: merge3(base.slos, head.slos),
     changes: head.changes
   };
-}
-
-// src/adapters/git/org-at-ref.ts
-async function loadOrganisationAtRef(root, ref) {
-  const tree = await readFilesAtRef(root, ref, DATA_FOLDERS);
-  const registry2 = schemaRegistry();
-  const analyses = [...tree.files].sort(([a], [b3]) => a < b3 ? -1 : a > b3 ? 1 : 0).map(([file, bytes]) => analyzeFile(file, bytes, registry2, { keepValues: true }));
-  const validation = validateRepository(analyses, { source: (f3) => tree.files.get(f3) });
-  for (const [file, size] of tree.tooLarge) {
-    const d2 = { file, line: 1, column: 1, severity: "error", code: "file.too-large", message: `the file is ${size} bytes, over the limit for one YAML file`, pointer: "" };
-    validation.diagnostics.push(d2);
-  }
-  return { commit: tree.commit, org: buildOrganisation(analyses), validation, files: [...tree.files.keys(), ...tree.tooLarge.keys()] };
 }
 
 // src/cli/pull-review.ts
@@ -74306,7 +74670,7 @@ function parse(options2) {
   if (!isBinaryRequest) {
     if (options2.mediaType.format) {
       headers.accept = headers.accept.split(/,/).map(
-        (format2) => format2.replace(
+        (format) => format.replace(
           /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
           `application/vnd$1$2.${options2.mediaType.format}`
         )
@@ -74316,8 +74680,8 @@ function parse(options2) {
       if (options2.mediaType.previews?.length) {
         const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
         headers.accept = previewsFromAcceptHeader.concat(options2.mediaType.previews).map((preview) => {
-          const format2 = options2.mediaType.format ? `.${options2.mediaType.format}` : "+json";
-          return `application/vnd.github.${preview}-preview${format2}`;
+          const format = options2.mediaType.format ? `.${options2.mediaType.format}` : "+json";
+          return `application/vnd.github.${preview}-preview${format}`;
         }).join(",");
       }
     }
@@ -78728,8 +79092,8 @@ async function prCommand(ctx, values) {
 
 // src/cli/commands/cab.ts
 async function cabCommand(ctx, values) {
-  const format2 = typeof values.format === "string" ? values.format : "text";
-  if (format2 !== "text" && format2 !== "json") throw new UsageError(`unknown format "${format2}"; use text or json`);
+  const format = typeof values.format === "string" ? values.format : "text";
+  if (format !== "text" && format !== "json") throw new UsageError(`unknown format "${format}"; use text or json`);
   const root = rootOf(ctx, values);
   let api;
   let number;
@@ -78748,7 +79112,7 @@ async function cabCommand(ctx, values) {
     if (pull.commits > commits.length) throw new ReviewError("commits", `#${number} has ${pull.commits} commits but GitHub lists ${commits.length}: co-authors cannot all be checked`);
     const review = await reviewPullRequest({ root, api, baseRef: pull.baseSha, headRef: pull.headSha, author: pull.author, headSha: pull.headSha, reviews, commits, now: Date.now() });
     await publishCabStatus(api, pull.headSha, review);
-    if (format2 === "json") ctx.stdout(JSON.stringify({ pullRequest: number, headSha: pull.headSha, status: review.met ? "success" : "failure", ...reviewJson(review) }, null, 2) + "\n");
+    if (format === "json") ctx.stdout(JSON.stringify({ pullRequest: number, headSha: pull.headSha, status: review.met ? "success" : "failure", ...reviewJson(review) }, null, 2) + "\n");
     else ctx.stdout(`${CAB_CONTEXT} #${number}: ${review.met ? "approved" : "not approved"}
 ${approvalSummary(review).map((l3) => `  ${l3}
 `).join("")}`);
@@ -78757,7 +79121,7 @@ ${approvalSummary(review).map((l3) => `  ${l3}
     const failure = knownFailure(e);
     if (!failure) throw e;
     if (headSha) await api.createCommitStatus({ sha: headSha, context: CAB_CONTEXT, state: "error", description: failure.detail }).catch(() => void 0);
-    if (format2 === "json") ctx.stdout(JSON.stringify({ pullRequest: number, status: "error", met: false, error: failure }, null, 2) + "\n");
+    if (format === "json") ctx.stdout(JSON.stringify({ pullRequest: number, status: "error", met: false, error: failure }, null, 2) + "\n");
     ctx.stderr(`opsledger cab: ${failure.detail}
 `);
     return 1;
@@ -78765,7 +79129,7 @@ ${approvalSummary(review).map((l3) => `  ${l3}
 }
 
 // src/core/gate.ts
-var PLAN_CONTROLS = /* @__PURE__ */ new Set(["rollback", "progressive-delivery", "premortem", "verification", "error-budget"]);
+var PLAN_CONTROLS = /* @__PURE__ */ new Set(["rollback", "progressive-delivery", "premortem", "verification", "error-budget", "maintenance-window", "lead-time"]);
 function decideGate(input) {
   const checks = [];
   const check2 = (code, ok, detail) => checks.push({ code, ok, detail });
@@ -78911,8 +79275,8 @@ function gateComment(d2) {
   return [head, ...failing.map((c3) => `- ${c3.code}: ${c3.detail}`)].join("\n");
 }
 async function gateCommand(ctx, values, positionals) {
-  const format2 = typeof values.format === "string" ? values.format : "text";
-  if (format2 !== "text" && format2 !== "json") throw new UsageError(`unknown format "${format2}"; use text or json`);
+  const format = typeof values.format === "string" ? values.format : "text";
+  if (format !== "text" && format !== "json") throw new UsageError(`unknown format "${format}"; use text or json`);
   if (positionals.length > 1) throw new UsageError("name one change id");
   const at4 = parseInstant2(values.at, "at") ?? Date.now();
   const root = rootOf(ctx, values);
@@ -78936,7 +79300,7 @@ async function gateCommand(ctx, values, positionals) {
   } catch (e) {
     decision = decideGate({ changeId, at: at4, errors: [{ code: "error", detail: e?.message ?? String(e) }] });
   }
-  if (format2 === "json") ctx.stdout(JSON.stringify(decision, null, 2) + "\n");
+  if (format === "json") ctx.stdout(JSON.stringify(decision, null, 2) + "\n");
   else ctx.stdout(renderGateText(decision));
   writeReport(ctx, values, decision);
   appendJobSummary(ctx, `### opsledger gate: ${decision.allowed ? "✅ allowed" : "⛔ denied"} (${decision.change})
@@ -78958,7 +79322,7 @@ ${decision.checks.map((c3) => `- ${c3.ok ? "✅" : "❌"} \`${c3.code}\` ${c3.de
 
 // src/cli/commands/import.ts
 import { existsSync as existsSync7 } from "node:fs";
-import { relative as relative5, resolve as resolve9, sep as sep6 } from "node:path";
+import { isAbsolute as isAbsolute3, relative as relative5, resolve as resolve9, sep as sep6 } from "node:path";
 
 // src/core/yaml-write.ts
 var import_yaml3 = __toESM(require_dist2(), 1);
@@ -78987,14 +79351,14 @@ function toDocument(d2) {
   return doc;
 }
 function renderYaml(docs, schemaUrl) {
-  const parts2 = docs.map((d2) => toDocument(d2).toString({ lineWidth: 0 }));
+  const parts = docs.map((d2) => toDocument(d2).toString({ lineWidth: 0 }));
   const head = schemaUrl ? `${MODELINE_PREFIX}${schemaUrl}
 ` : "";
-  return head + parts2.join("---\n");
+  return head + parts.join("---\n");
 }
 
 // src/adapters/fs/yaml-inputs.ts
-import { readdirSync as readdirSync4, readFileSync as readFileSync7, statSync as statSync4 } from "node:fs";
+import { readdirSync as readdirSync5, readFileSync as readFileSync7, statSync as statSync4 } from "node:fs";
 import { join as join9, relative as relative4, resolve as resolve8, sep as sep5 } from "node:path";
 
 // src/import/parse.ts
@@ -79057,7 +79421,7 @@ function readYamlInputs(paths, cwd) {
   const problems = [];
   const display = (abs) => relative4(cwd, abs).split(sep5).join("/") || abs;
   const walk = (abs) => {
-    for (const name of readdirSync4(abs).sort()) {
+    for (const name of readdirSync5(abs).sort()) {
       if (SKIP.has(name)) continue;
       const p2 = join9(abs, name);
       const st3 = statSync4(p2, { throwIfNoEntry: false });
@@ -80096,8 +80460,8 @@ async function importCommand(ctx, values, positionals) {
   const [source, ...paths] = positionals;
   if (source !== "backstage" && source !== "openslo") throw new UsageError(source ? `cannot import from "${source}"; use backstage or openslo` : "name what to import from: backstage or openslo");
   if (paths.length === 0) throw new UsageError(`name the ${source} files or folders to import`);
-  const format2 = typeof values.format === "string" ? values.format : "text";
-  if (format2 !== "text" && format2 !== "json") throw new UsageError(`unknown format "${format2}"; use text or json`);
+  const format = typeof values.format === "string" ? values.format : "text";
+  if (format !== "text" && format !== "json") throw new UsageError(`unknown format "${format}"; use text or json`);
   const root = rootOf(ctx, values);
   const defaultOut = source === "backstage" ? root : resolve9(root, "slos");
   const out = typeof values.out === "string" ? resolve9(ctx.cwd, values.out) : defaultOut;
@@ -80106,7 +80470,9 @@ async function importCommand(ctx, values, positionals) {
   const inputs = readYamlInputs(paths, ctx.cwd);
   const registry2 = schemaRegistry();
   const mapped = source === "backstage" ? mapBackstage(inputs.documents) : convertOpenSlo(inputs.documents);
-  const existing = await existingNames(root);
+  const within = relative5(root, out);
+  const orgRoot = within === "" || !within.startsWith("..") && !isAbsolute3(within) ? root : out;
+  const existing = await existingNames(orgRoot);
   const kept = [];
   const planned = [];
   const leaveOut = (f3, code, reason) => {
@@ -80129,7 +80495,7 @@ async function importCommand(ctx, values, positionals) {
     const namespace = f3.apiVersion === "openslo/v1" && f3.kind === "Service" ? "openslo:Service" : f3.kind;
     const clash = existing.get(`${namespace}/${f3.name}`);
     if (clash && clash !== resolve9(out, f3.path)) {
-      leaveOut(f3, "entity.exists", `${f3.kind} ${f3.name} is already defined in ${relative5(root, clash).split(sep6).join("/")}; it is not imported again`);
+      leaveOut(f3, "entity.exists", `${f3.kind} ${f3.name} is already defined in ${relative5(orgRoot, clash).split(sep6).join("/")}; it is not imported again`);
       continue;
     }
     kept.push(f3);
@@ -80152,7 +80518,7 @@ async function importCommand(ctx, values, positionals) {
     }
   }
   const shownOut = relative5(ctx.cwd, out).split(sep6).join("/") || ".";
-  if (format2 === "json") ctx.stdout(JSON.stringify({ ...report, out: shownOut, written: !values["dry-run"] }, null, 2) + "\n");
+  if (format === "json") ctx.stdout(JSON.stringify({ ...report, out: shownOut, written: !values["dry-run"] }, null, 2) + "\n");
   else ctx.stdout(renderImportReport(report, shownOut, Boolean(values["dry-run"])));
   return inputs.problems.length ? 1 : 0;
 }
@@ -80515,7 +80881,7 @@ function objectiveTarget(o2) {
   if (typeof o2.targetPercent === "number") return o2.targetPercent / 100;
   return void 0;
 }
-var round = (n, digits = 6) => Number(n.toPrecision(digits));
+var round2 = (n, digits = 6) => Number(n.toPrecision(digits));
 function explainSlo(slo, options2 = {}) {
   const notes2 = [];
   const tw = slo.spec.timeWindow?.[0];
@@ -80547,7 +80913,7 @@ function explainSlo(slo, options2 = {}) {
   for (const o2 of slo.spec.objectives) {
     const target = objectiveTarget(o2);
     if (target === void 0) continue;
-    const fraction = round(1 - target, 12);
+    const fraction = round2(1 - target, 12);
     const budgetMinutes = windowMinutes2 * fraction;
     const alerts = ALERT_WINDOWS.map((w2) => {
       const longMinutes = openSloDurationMs(w2.longWindow).ms / MINUTE;
@@ -80558,9 +80924,9 @@ function explainSlo(slo, options2 = {}) {
         longWindow: w2.longWindow,
         shortWindow: w2.shortWindow,
         budgetShare: w2.budgetShare,
-        burnRate: round(burnRate, 4),
-        errorRate: round(errorRate, 6),
-        exhaustsBudgetInMinutes: round(windowMinutes2 / burnRate, 6),
+        burnRate: round2(burnRate, 4),
+        errorRate: round2(errorRate, 6),
+        exhaustsBudgetInMinutes: round2(windowMinutes2 / burnRate, 6),
         applicable: true
       };
       if (longMinutes >= windowMinutes2) {
@@ -80578,7 +80944,7 @@ function explainSlo(slo, options2 = {}) {
       ...o2.displayName ? { displayName: o2.displayName } : {},
       target,
       budgetFraction: fraction,
-      budgetMinutes: round(budgetMinutes, 8),
+      budgetMinutes: round2(budgetMinutes, 8),
       budgetRequests: rps !== null && countsEvents ? Math.floor(rps * windowMinutes2 * 60 * fraction) : null,
       alerts
     });
@@ -80611,7 +80977,7 @@ function queryOf(metric) {
 function pascal(name) {
   return name.split(/[^a-zA-Z0-9]+/).filter(Boolean).map((w2) => w2[0].toUpperCase() + w2.slice(1)).join("");
 }
-var percent = (target) => Number((target * 100).toPrecision(10));
+var percent2 = (target) => Number((target * 100).toPrecision(10));
 function exportSloth(org) {
   const warnings = [];
   const byService = /* @__PURE__ */ new Map();
@@ -80659,10 +81025,10 @@ function exportSloth(org) {
         if (!sli) return;
         if (objective.op !== void 0 || objective.value !== void 0) warn2(pointer, "sloth.threshold", "Sloth has no per-objective threshold (op/value); the SLI query must already count good events");
         const name = several ? `${slo.metadata.name}-${i + 1}` : slo.metadata.name;
-        warn2(`${pointer}/target`, "sloth.objective-percent", `Sloth objectives are percentages: target ${target} is written as objective ${percent(target)}`);
+        warn2(`${pointer}/target`, "sloth.objective-percent", `Sloth objectives are percentages: target ${target} is written as objective ${percent2(target)}`);
         out.push({
           name,
-          objective: percent(target),
+          objective: percent2(target),
           ...slo.spec.description || slo.metadata.title ? { description: slo.spec.description ?? slo.metadata.title } : {},
           sli,
           alerting: {
@@ -80748,8 +81114,8 @@ async function exportCommand(ctx, values, positionals) {
   const [target, ...extra] = positionals;
   if (!target || !TARGETS.includes(target)) throw new UsageError(target ? `cannot export to "${target}"; use ${TARGETS.join(", ")}` : `name the format: ${TARGETS.join(", ")}`);
   if (extra.length) throw new UsageError(`unexpected argument: ${extra[0]}`);
-  const format2 = typeof values.format === "string" ? values.format : "text";
-  if (format2 !== "text" && format2 !== "json") throw new UsageError(`unknown format "${format2}"; use text or json`);
+  const format = typeof values.format === "string" ? values.format : "text";
+  if (format !== "text" && format !== "json") throw new UsageError(`unknown format "${format}"; use text or json`);
   const root = rootOf(ctx, values);
   const out = typeof values.out === "string" ? resolve10(ctx.cwd, values.out) : resolve10(root, "export", target);
   const { org, validation } = await loadOrganisation(root);
@@ -80781,7 +81147,7 @@ async function exportCommand(ctx, values, positionals) {
   }
   const errors = validation.diagnostics.filter((d2) => d2.severity === "error");
   const shownOut = relative6(ctx.cwd, out).split(sep7).join("/") || ".";
-  if (format2 === "json") {
+  if (format === "json") {
     ctx.stdout(JSON.stringify({ target, out: shownOut, written: !dryRun, files: planned.map((p2) => p2.path), warnings: result.warnings, validationErrors: errors.length }, null, 2) + "\n");
   } else {
     const lines = [`${dryRun ? "Would write" : "Wrote"} ${planned.length} ${target} file${planned.length === 1 ? "" : "s"} under ${shownOut}.`];
@@ -80802,8 +81168,8 @@ async function sloCommand(ctx, values, positionals) {
   if (sub !== "explain") throw new UsageError(sub ? `unknown slo command "${sub}"; use explain` : "use: opsledger slo explain <slo>");
   if (!name) throw new UsageError("name the SLO to explain");
   if (extra.length) throw new UsageError(`unexpected argument: ${extra[0]}`);
-  const format2 = typeof values.format === "string" ? values.format : "text";
-  if (format2 !== "text" && format2 !== "json") throw new UsageError(`unknown format "${format2}"; use text or json`);
+  const format = typeof values.format === "string" ? values.format : "text";
+  if (format !== "text" && format !== "json") throw new UsageError(`unknown format "${format}"; use text or json`);
   let rps;
   if (values.rps !== void 0) {
     rps = Number(values.rps);
@@ -80817,7 +81183,7 @@ async function sloCommand(ctx, values, positionals) {
     throw new UsageError(`no SLO named "${wanted}"${near ? `; did you mean "${near}"?` : ""}`);
   }
   const explanation = explainSlo(slo, rps === void 0 ? {} : { rps });
-  ctx.stdout(format2 === "json" ? JSON.stringify(explanation, null, 2) + "\n" : renderSloText(explanation));
+  ctx.stdout(format === "json" ? JSON.stringify(explanation, null, 2) + "\n" : renderSloText(explanation));
   return 0;
 }
 var pct = (fraction) => `${Number((fraction * 100).toPrecision(4))}%`;
@@ -81472,7 +81838,7 @@ var pagePath = {
 };
 
 // src/core/catalog/time.ts
-var DAY_MS2 = 864e5;
+var DAY_MS3 = 864e5;
 function pad2(n) {
   return String(n).padStart(2, "0");
 }
@@ -81495,10 +81861,10 @@ function monthBounds(key) {
   const [y2, m2] = key.split("-").map(Number);
   return { start: Date.UTC(y2, m2 - 1, 1), end: Date.UTC(y2, m2, 1) };
 }
-function nextMonth(key) {
+function nextMonth2(key) {
   return monthKey(monthBounds(key).end);
 }
-function instantOf(text) {
+function instantOf2(text) {
   if (!text) return void 0;
   const t2 = Date.parse(text);
   return Number.isNaN(t2) ? void 0 : t2;
@@ -81528,11 +81894,11 @@ function calendarMonths(changeStarts, now, zone) {
   if (first < floor) first = floor;
   if (last > ceiling) last = ceiling;
   const out = [];
-  for (let k2 = first; k2 <= last; k2 = nextMonth(k2)) out.push(k2);
+  for (let k2 = first; k2 <= last; k2 = nextMonth2(k2)) out.push(k2);
   return out;
 }
 function monthsRange(months) {
-  return { from: monthBounds(months[0]).start - DAY_MS2, to: monthBounds(months[months.length - 1]).end + DAY_MS2 };
+  return { from: monthBounds(months[0]).start - DAY_MS3, to: monthBounds(months[months.length - 1]).end + DAY_MS3 };
 }
 function windowItem(o2, zone) {
   return { name: o2.name, kind: o2.kind, from: formatAt(o2.startMs, zone), to: formatAt(o2.endMs, zone), ...o2.reason ? { reason: o2.reason } : {}, allow: o2.allow };
@@ -81555,9 +81921,9 @@ function monthView(cal, key) {
   const { start, end } = monthBounds(key);
   const today = localDate(instantToLocal(cal.now, zone));
   const firstWeekday = (new Date(start).getUTCDay() + 6) % 7;
-  const gridStart = start - firstWeekday * DAY_MS2;
-  const lastWeekday = (new Date(end - DAY_MS2).getUTCDay() + 6) % 7;
-  const gridEnd = end + (6 - lastWeekday) * DAY_MS2;
+  const gridStart = start - firstWeekday * DAY_MS3;
+  const lastWeekday = (new Date(end - DAY_MS3).getUTCDay() + 6) % 7;
+  const gridEnd = end + (6 - lastWeekday) * DAY_MS3;
   const local = cal.occurrences.map((o2) => ({ from: instantToLocal(o2.startMs, zone), to: instantToLocal(o2.endMs, zone), item: windowItem(o2, zone) })).filter((o2) => o2.from < gridEnd && o2.to > gridStart);
   const change = (c3) => ({
     id: c3.id,
@@ -81571,10 +81937,10 @@ function monthView(cal, key) {
   const weeks = [];
   const agenda = [];
   let changeCount = 0;
-  for (let day = gridStart; day < gridEnd; day += DAY_MS2) {
+  for (let day = gridStart; day < gridEnd; day += DAY_MS3) {
     const date = localDate(day);
     const inMonth = day >= start && day < end;
-    const windows = local.filter((o2) => o2.from < day + DAY_MS2 && o2.to > day).map((o2) => o2.item);
+    const windows = local.filter((o2) => o2.from < day + DAY_MS3 && o2.to > day).map((o2) => o2.item);
     const all = (inMonth ? cal.changesByDay.get(date) : void 0) ?? [];
     const cell = {
       date,
@@ -81683,7 +82049,7 @@ function windowMinutes(duration2) {
   const m2 = duration2 ? /^([1-9]\d*)([mhdwMQY])$/.exec(duration2) : null;
   return m2 ? Number(m2[1]) * UNIT_MINUTES[m2[2]] : void 0;
 }
-function round2(n, digits) {
+function round3(n, digits) {
   const f3 = 10 ** digits;
   return Math.round(n * f3) / f3;
 }
@@ -81698,9 +82064,9 @@ function sloView(slo, at4 = (t2) => new Date(t2).toISOString()) {
     return [
       {
         ...o2.displayName ? { name: o2.displayName } : {},
-        targetPercent: round2(fraction * 100, 4),
-        ...budget !== void 0 ? { budgetMinutes: round2(budget, 1) } : {},
-        ...budget !== void 0 && remaining !== void 0 ? { remainingMinutes: round2(budget * remaining, 1) } : {}
+        targetPercent: round3(fraction * 100, 4),
+        ...budget !== void 0 ? { budgetMinutes: round3(budget, 1) } : {},
+        ...budget !== void 0 && remaining !== void 0 ? { remainingMinutes: round3(budget * remaining, 1) } : {}
       }
     ];
   });
@@ -81725,7 +82091,7 @@ var INDEX_PRERENDERED = 100;
 var RECENT_CHANGES = 10;
 var HISTORY_COMMITS = 15;
 var IMPACT_LISTED = 50;
-var IMPACT_LIMIT = 1e3;
+var IMPACT_LIMIT = 200;
 var BLAST_RADIUS_LISTED = 200;
 var UPCOMING = 8;
 var byName = (a, b3) => a < b3 ? -1 : a > b3 ? 1 : 0;
@@ -81771,7 +82137,7 @@ function buildCatalog(input) {
     for (const o2 of doc.spec.owners ?? []) if (o2.team !== doc.spec.owner) push(servicesByTeam, o2.team, { service: name, role: o2.role });
   }
   const startOf = /* @__PURE__ */ new Map();
-  for (const [id, { doc }] of org.changes) startOf.set(id, instantOf(doc.spec.schedule.start) ?? 0);
+  for (const [id, { doc }] of org.changes) startOf.set(id, instantOf2(doc.spec.schedule.start) ?? 0);
   const newestFirst = (a, b3) => startOf.get(b3) - startOf.get(a) || byName(b3, a);
   const changesByService = /* @__PURE__ */ new Map();
   const changesByCi = /* @__PURE__ */ new Map();
@@ -81786,6 +82152,8 @@ function buildCatalog(input) {
   }
   for (const list4 of changesByService.values()) list4.sort(newestFirst);
   for (const list4 of changesByCi.values()) list4.sort(newestFirst);
+  const tierOf = /* @__PURE__ */ new Map();
+  for (const [name, { doc }] of org.services) tierOf.set(name, doc.spec.tier);
   const readinessOf = /* @__PURE__ */ new Map();
   for (const [name, { doc }] of org.services) {
     readinessOf.set(name, readiness(doc, org.teams.get(doc.spec.owner)?.doc, slosByService2.get(name)?.length ?? 0, now));
@@ -81805,14 +82173,17 @@ function buildCatalog(input) {
     if (!riskCache.has(id)) riskReport(id);
     return riskCache.get(id).class;
   };
+  const startText = /* @__PURE__ */ new Map();
   const changeRow = (id) => {
     const doc = org.changes.get(id).doc;
     const cls = riskClassOf(id);
+    let start = startText.get(id);
+    if (start === void 0) startText.set(id, start = formatAt(startOf.get(id), zone));
     return {
       id,
       ...doc.metadata.title ? { title: doc.metadata.title } : {},
       href: pagePath.change(id),
-      start: formatAt(startOf.get(id), zone),
+      start,
       type: doc.spec.type,
       environment: doc.spec.environment,
       ...doc.status?.phase ? { phase: doc.status.phase } : {},
@@ -81882,7 +82253,7 @@ function buildCatalog(input) {
     });
     const reached = dependents(graph, [id], IMPACT_EDGES, IMPACT_LIMIT + 1);
     const impacted = [...reached.values()].filter((r2) => r2.distance > 0);
-    const impactedServices = impacted.filter((r2) => r2.id.startsWith("service:")).sort((a, b3) => a.distance - b3.distance || (org.services.get(a.id.slice(8))?.doc.spec.tier ?? 9) - (org.services.get(b3.id.slice(8))?.doc.spec.tier ?? 9) || byName(a.id, b3.id));
+    const impactedServices = impacted.filter((r2) => r2.id.startsWith("service:")).map((r2) => ({ r: r2, tier: tierOf.get(r2.id.slice(8)) ?? 9 })).sort((a, b3) => a.r.distance - b3.r.distance || a.tier - b3.tier || byName(a.r.id, b3.r.id)).map((x3) => x3.r);
     const listed = impactedServices.slice(0, IMPACT_LISTED);
     const ciNames2 = cisByService.get(name) ?? [];
     const changeIds2 = changesByService.get(name) ?? [];
@@ -81991,7 +82362,7 @@ function buildCatalog(input) {
     const report = riskReport(id);
     const outcome = doc.status?.outcome;
     const at4 = (t2) => {
-      const ms2 = instantOf(t2);
+      const ms2 = instantOf2(t2);
       return ms2 === void 0 ? void 0 : formatAt(ms2, zone);
     };
     return {
@@ -82103,7 +82474,7 @@ function buildCatalog(input) {
           id,
           ...doc.metadata.title ? { title: doc.metadata.title } : {},
           startMs: startOf.get(id),
-          endMs: instantOf(doc.spec.schedule.end) ?? startOf.get(id),
+          endMs: instantOf2(doc.spec.schedule.end) ?? startOf.get(id),
           type: doc.spec.type,
           ...doc.status?.phase ? { phase: doc.status.phase } : {},
           ...cls ? { riskClass: cls } : {}
@@ -82211,8 +82582,7 @@ function ownerNames(doc) {
 }
 
 // src/catalog/render-site.ts
-import { mkdirSync as mkdirSync4 } from "node:fs";
-import { writeFile as writeFile2 } from "node:fs/promises";
+import { mkdirSync as mkdirSync4, writeFileSync as writeFileSync5 } from "node:fs";
 import { dirname as dirname3, join as join12 } from "node:path";
 
 // node_modules/@dagrejs/dagre/dist/dagre.esm.js
@@ -84918,31 +85288,43 @@ function valueMessage(locale, group2, value2) {
 // src/catalog/templates.ts
 var import_handlebars = __toESM(require_lib5(), 1);
 init_package_root();
-import { readdirSync as readdirSync5, readFileSync as readFileSync11 } from "node:fs";
+import { readdirSync as readdirSync6, readFileSync as readFileSync11 } from "node:fs";
 import { join as join11 } from "node:path";
 var TEMPLATE_DIR = join11(PACKAGE_ROOT, "templates", "catalog");
 function readFolder(folder, ext) {
   const out = /* @__PURE__ */ new Map();
-  for (const name of readdirSync5(join11(TEMPLATE_DIR, folder)).sort()) {
+  for (const name of readdirSync6(join11(TEMPLATE_DIR, folder)).sort()) {
     if (name.endsWith(ext)) out.set(name.slice(0, -ext.length), readFileSync11(join11(TEMPLATE_DIR, folder, name), "utf8"));
   }
   return out;
 }
 function compileTemplates(locale) {
   const hb = import_handlebars.default.create();
-  hb.registerHelper("t", (key, options2) => message(locale, key, options2.hash));
-  hb.registerHelper("tv", (group2, value2) => valueMessage(locale, group2, value2));
-  hb.registerHelper("eq", (a, b3) => a === b3);
-  hb.registerHelper("ne", (a, b3) => a !== b3);
-  hb.registerHelper("gt", (a, b3) => Number(a) > Number(b3));
-  hb.registerHelper("isNumber", (v2) => typeof v2 === "number" && Number.isFinite(v2));
-  hb.registerHelper("clamp", (v2) => Math.min(1, Math.max(0, Number(v2))));
-  hb.registerHelper("percent", (v2) => `${Math.round(Number(v2) * 1e3) / 10}%`);
-  hb.registerHelper("year", (key) => key.slice(0, 4));
-  hb.registerHelper("monthOf", (key) => Number(key.slice(5, 7)));
-  for (const [name, source] of readFolder("partials", ".hbs")) hb.registerPartial(name, source);
+  const fixed = /* @__PURE__ */ new Map();
+  const helpers = {
+    t: (key, options3) => {
+      const args = options3.hash;
+      for (const _3 in args) return message(locale, key, args);
+      let text = fixed.get(key);
+      if (text === void 0) fixed.set(key, text = message(locale, key));
+      return text;
+    },
+    tv: (group2, value2) => valueMessage(locale, group2, value2),
+    eq: (a, b3) => a === b3,
+    ne: (a, b3) => a !== b3,
+    gt: (a, b3) => Number(a) > Number(b3),
+    isNumber: (v2) => typeof v2 === "number" && Number.isFinite(v2),
+    clamp: (v2) => Math.min(1, Math.max(0, Number(v2))),
+    percent: (v2) => `${Math.round(Number(v2) * 1e3) / 10}%`,
+    year: (key) => key.slice(0, 4),
+    monthOf: (key) => Number(key.slice(5, 7))
+  };
+  hb.registerHelper(helpers);
+  const knownHelpers = Object.fromEntries(Object.keys(helpers).map((k2) => [k2, true]));
+  const options2 = { preventIndent: true, knownHelpers, knownHelpersOnly: true };
+  for (const [name, source] of readFolder("partials", ".hbs")) hb.registerPartial(name, hb.compile(source, options2));
   const pages = /* @__PURE__ */ new Map();
-  for (const [name, source] of readFolder("pages", ".hbs")) pages.set(name, hb.compile(source, { preventIndent: true }));
+  for (const [name, source] of readFolder("pages", ".hbs")) pages.set(name, hb.compile(source, options2));
   return (template, context) => {
     const page = pages.get(template);
     if (!page) throw new Error(`no catalog template "${template}"`);
@@ -84951,7 +85333,7 @@ function compileTemplates(locale) {
 }
 function staticAssets() {
   const out = /* @__PURE__ */ new Map();
-  for (const name of readdirSync5(join11(TEMPLATE_DIR, "assets")).sort()) out.set(name, readFileSync11(join11(TEMPLATE_DIR, "assets", name)));
+  for (const name of readdirSync6(join11(TEMPLATE_DIR, "assets")).sort()) out.set(name, readFileSync11(join11(TEMPLATE_DIR, "assets", name)));
   return out;
 }
 
@@ -84967,12 +85349,11 @@ var NAV = [
   { section: "calendar", href: "calendar/index.html", key: "nav.calendar" },
   { section: "metrics", href: "metrics.html", key: "nav.metrics" }
 ];
-var WRITES_IN_FLIGHT = 64;
 function searchIndexScript(site) {
   return `window.OPSLEDGER_INDEX=${JSON.stringify(site.searchIndex)};
 `;
 }
-async function renderSite(site, dir, options2) {
+function renderSite(site, dir, options2) {
   const { locale } = options2;
   const render = compileTemplates(locale);
   const t2 = (key, args) => message(locale, key, args);
@@ -84993,21 +85374,17 @@ async function renderSite(site, dir, options2) {
       made.add(d2);
     }
   };
-  const inFlight = /* @__PURE__ */ new Set();
   let files = 0;
-  const write = async (rel, content) => {
+  const write = (rel, content) => {
     const file = join12(dir, rel);
     ensureDir(file);
-    const p2 = writeFile2(file, content).finally(() => inFlight.delete(p2));
-    p2.catch(() => void 0);
-    inFlight.add(p2);
+    writeFileSync5(file, content);
     files++;
-    if (inFlight.size >= WRITES_IN_FLIGHT) await Promise.race(inFlight);
   };
-  for (const [name, content] of staticAssets()) await write(`assets/${name}`, content);
+  for (const [name, content] of staticAssets()) write(`assets/${name}`, content);
   const index = searchIndexScript(site);
-  await write(SEARCH_INDEX_FILE, index);
-  if (options2.ics) await write(options2.ics.path, options2.ics.content);
+  write(SEARCH_INDEX_FILE, index);
+  if (options2.ics) write(options2.ics.path, options2.ics.content);
   let pages = 0;
   for (const page of site.pages()) {
     const base = "../".repeat(page.path.split("/").length - 1);
@@ -85017,17 +85394,16 @@ async function renderSite(site, dir, options2) {
       ...n.href === page.path ? { current: "page" } : n.section === page.section ? { current: "true" } : {}
     }));
     const extra = page.template === "service" ? { graphLayout: layoutNeighbourhood(page.graph, words) } : page.template === "index" ? filters : page.template === "calendar" ? { weekdays } : {};
-    await write(page.path, render(page.template, { ...page, ...extra, ...shared, base, nav }));
+    write(page.path, render(page.template, { ...page, ...extra, ...shared, base, nav }));
     pages++;
   }
-  await write(SITE_MARKER, `opsledger catalog ${options2.version}
+  write(SITE_MARKER, `opsledger catalog ${options2.version}
 `);
-  await Promise.all(inFlight);
   return { pages, files, searchIndexBytes: Buffer.byteLength(index) };
 }
 
 // src/catalog/write-site.ts
-import { existsSync as existsSync10, mkdirSync as mkdirSync5, mkdtempSync as mkdtempSync2, readdirSync as readdirSync6, renameSync as renameSync3, rmSync as rmSync3, statSync as statSync5 } from "node:fs";
+import { existsSync as existsSync10, mkdirSync as mkdirSync5, mkdtempSync as mkdtempSync2, readdirSync as readdirSync7, renameSync as renameSync3, rmSync as rmSync3, statSync as statSync5 } from "node:fs";
 import { basename as basename3, dirname as dirname4, join as join13, resolve as resolve12 } from "node:path";
 var UnsafeTargetError = class extends Error {
   name = "UnsafeTargetError";
@@ -85035,7 +85411,7 @@ var UnsafeTargetError = class extends Error {
 function checkTarget(target) {
   if (!existsSync10(target)) return;
   if (!statSync5(target).isDirectory()) throw new UnsafeTargetError(`${target} exists and is not a folder`);
-  const entries = readdirSync6(target);
+  const entries = readdirSync7(target);
   if (entries.length && !entries.includes(SITE_MARKER)) {
     throw new UnsafeTargetError(`${target} is not empty and is not a catalog built by opsledger (no ${SITE_MARKER} file); choose another --out folder or empty it`);
   }
@@ -85281,17 +85657,6 @@ async function commitRecord(root, step, options2) {
   throw new RecordGitError(`gave up after ${maxAttempts} attempts: the remote branch kept moving`);
 }
 
-// src/core/instant.ts
-var OFFSET_INSTANT4 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
-function parseOffsetInstant(text) {
-  if (typeof text !== "string" || !OFFSET_INSTANT4.test(text)) return void 0;
-  const t2 = Date.parse(text);
-  return Number.isNaN(t2) ? void 0 : t2;
-}
-function formatUtcInstant(ms2) {
-  return new Date(Math.floor(ms2 / 1e3) * 1e3).toISOString().replace(".000Z", "Z");
-}
-
 // src/core/outcome/record.ts
 var import_yaml6 = __toESM(require_dist2(), 1);
 
@@ -85469,7 +85834,7 @@ function refusal(code, detail, field3) {
 
 // src/core/outcome/plan.ts
 var CLOCK_SKEW_MS = 5 * 6e4;
-var FAILURES = /* @__PURE__ */ new Set(["failed", "rolled-back"]);
+var FAILURES2 = /* @__PURE__ */ new Set(["failed", "rolled-back"]);
 var TIMES = ["implementedAt", "failureDetectedAt", "restoredAt"];
 function planOutcome(change, request2, now) {
   const refusals = [];
@@ -85481,15 +85846,15 @@ function planOutcome(change, request2, now) {
   const outcome = {
     ...previous,
     result: request2.result,
-    implementedAt: request2.implementedAt ?? previous?.implementedAt ?? formatUtcInstant(now),
+    implementedAt: request2.implementedAt ?? previous?.implementedAt ?? formatInstant(Math.floor(now / 1e3) * 1e3),
     ...request2.failureDetectedAt ?? previous?.failureDetectedAt ? { failureDetectedAt: request2.failureDetectedAt ?? previous?.failureDetectedAt } : {},
     ...request2.restoredAt ?? previous?.restoredAt ? { restoredAt: request2.restoredAt ?? previous?.restoredAt } : {},
     ...incidents.length ? { incidents } : {}
   };
-  if (previous && FAILURES.has(previous.result) && !FAILURES.has(request2.result)) {
+  if (previous && FAILURES2.has(previous.result) && !FAILURES2.has(request2.result)) {
     refusals.push(refusal("record.rewrite-failure", `recorded ${previous.result}, asked ${request2.result}`, "result"));
   }
-  const failure = FAILURES.has(outcome.result);
+  const failure = FAILURES2.has(outcome.result);
   if (!failure && (outcome.failureDetectedAt || outcome.restoredAt)) {
     refusals.push(refusal("record.failure-on-success", `result ${outcome.result}`, outcome.failureDetectedAt ? "failureDetectedAt" : "restoredAt"));
   }
@@ -85498,7 +85863,8 @@ function planOutcome(change, request2, now) {
   }
   let earlier;
   for (const key of TIMES) {
-    const t2 = parseOffsetInstant(outcome[key]);
+    const text = outcome[key];
+    const t2 = text === void 0 ? void 0 : parseInstant(text);
     if (t2 === void 0) continue;
     if (earlier && t2 < earlier[1]) refusals.push(refusal("record.order", `${key} ${outcome[key]} is before ${earlier[0]} ${outcome[earlier[0]]}`, key));
     if (t2 > now + CLOCK_SKEW_MS && request2[key] !== void 0) refusals.push(refusal("record.future", `${key} ${outcome[key]}`, key));
@@ -85553,7 +85919,7 @@ var CHANGE_ID3 = /^CR-\d{4}-\d{4}$/;
 function instantFlag2(value2, flag) {
   if (value2 === void 0) return void 0;
   const text = String(value2);
-  if (parseOffsetInstant(text) === void 0) throw new UsageError(`--${flag} takes an ISO 8601 time with an offset, e.g. 2026-12-02T01:10:00+09:00`);
+  if (parseInstant(text) === void 0) throw new UsageError(`--${flag} takes an ISO 8601 time with an offset, e.g. 2026-12-02T01:10:00+09:00`);
   return text;
 }
 function requestOf(values) {
@@ -85586,8 +85952,8 @@ function describeOutcome(out) {
   return `${o2.result}${times.length ? ` (${times.join("; ")})` : ""}`;
 }
 async function recordCommand(ctx, values, positionals) {
-  const format2 = typeof values.format === "string" ? values.format : "text";
-  if (format2 !== "text" && format2 !== "json") throw new UsageError(`unknown format "${format2}"; use text or json`);
+  const format = typeof values.format === "string" ? values.format : "text";
+  if (format !== "text" && format !== "json") throw new UsageError(`unknown format "${format}"; use text or json`);
   if (positionals.length !== 1) throw new UsageError("name exactly one change id (CR-YYYY-NNNN)");
   const id = positionals[0];
   if (!CHANGE_ID3.test(id)) throw new UsageError(`"${id}" is not a change id of the form CR-YYYY-NNNN`);
@@ -85625,7 +85991,7 @@ async function recordCommand(ctx, values, positionals) {
   } else {
     out = (await step()).value;
   }
-  if (format2 === "json") {
+  if (format === "json") {
     const body = out.ok ? { change: id, file, recorded: true, unchanged: out.unchanged, outcome: out.outcome, ...out.previous ? { previous: out.previous } : {}, ...git ? { git } : {} } : { change: id, file, recorded: false, refusals: out.refusals, ...out.diagnostics ? { diagnostics: out.diagnostics } : {} };
     ctx.stdout(JSON.stringify(body, null, 2) + "\n");
   } else if (out.ok) {
@@ -85643,327 +86009,6 @@ async function recordCommand(ctx, values, positionals) {
   return out.ok ? 0 : 1;
 }
 
-// src/adapters/git/lead-time-starts.ts
-var SEP = "";
-function parseHistory(log) {
-  const commits = /* @__PURE__ */ new Map();
-  let head;
-  let current;
-  for (const line of log.split("\n")) {
-    if (line.startsWith(SEP)) {
-      const [hash = "", parents = "", date = ""] = line.slice(1).split("	");
-      current = { parents: parents.split(" ").filter(Boolean), authored: Date.parse(date), added: [] };
-      commits.set(hash, current);
-      head ??= hash;
-    } else if (current && line.startsWith("A	")) {
-      current.added.push(line.slice(2));
-    }
-  }
-  return head === void 0 ? { commits } : { head, commits };
-}
-function startsFromHistory(log, shallow) {
-  const { head, commits } = parseHistory(log);
-  const out = /* @__PURE__ */ new Map();
-  if (!head) return out;
-  const line = [];
-  for (let c3 = head; c3 && commits.has(c3); c3 = commits.get(c3).parents[0]) line.push(c3);
-  line.reverse();
-  const start = /* @__PURE__ */ new Map();
-  const seen = /* @__PURE__ */ new Set();
-  for (const m2 of line) {
-    seen.add(m2);
-    start.set(m2, commits.get(m2).authored);
-    const brought = [];
-    const queue = commits.get(m2).parents.slice(1);
-    while (queue.length) {
-      const c3 = queue.pop();
-      if (seen.has(c3) || !commits.has(c3)) continue;
-      seen.add(c3);
-      brought.push(c3);
-      queue.push(...commits.get(c3).parents);
-    }
-    if (brought.length) {
-      const first = Math.min(...brought.map((c3) => commits.get(c3).authored));
-      for (const c3 of brought) start.set(c3, first);
-    }
-  }
-  for (const [hash, commit] of commits) {
-    if (shallow && commit.parents.length === 0) continue;
-    const when = start.get(hash);
-    if (when === void 0 || Number.isNaN(when)) continue;
-    for (const file of commit.added) {
-      const known = out.get(file);
-      if (known === void 0 || when < known) out.set(file, when);
-    }
-  }
-  return out;
-}
-async function leadTimeStarts(root) {
-  try {
-    const git = wo({ baseDir: root });
-    if (!await git.checkIsRepo()) return /* @__PURE__ */ new Map();
-    const shallow = (await git.raw(["rev-parse", "--is-shallow-repository"])).trim() === "true";
-    const log = await git.raw(["-c", "core.quotePath=false", "log", "--format=%x01%H%x09%P%x09%aI", "--name-status", "--no-renames", "--relative"]);
-    return startsFromHistory(log, shallow);
-  } catch {
-    return /* @__PURE__ */ new Map();
-  }
-}
-
-// src/core/metrics/months.ts
-var formats = /* @__PURE__ */ new Map();
-function format(zone) {
-  let f3 = formats.get(zone);
-  if (!f3) {
-    f3 = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
-    formats.set(zone, f3);
-  }
-  return f3;
-}
-function isTimeZoneName(zone) {
-  try {
-    format(zone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-function parts(instant3, zone) {
-  const out = {};
-  for (const p2 of format(zone).formatToParts(instant3)) if (p2.type !== "literal") out[p2.type] = Number(p2.value);
-  return out;
-}
-function monthOf(instant3, zone) {
-  const p2 = parts(instant3, zone);
-  return `${p2.year}-${String(p2.month).padStart(2, "0")}`;
-}
-function offsetAt2(instant3, zone) {
-  const p2 = parts(instant3, zone);
-  const asUtc = Date.UTC(p2.year, p2.month - 1, p2.day, p2.hour, p2.minute, p2.second);
-  return asUtc - Math.floor(instant3 / 1e3) * 1e3;
-}
-function monthStart(month, zone) {
-  const [y2, m2] = month.split("-").map(Number);
-  const local = Date.UTC(y2, m2 - 1, 1);
-  let guess = local - offsetAt2(local, zone);
-  guess = local - offsetAt2(guess, zone);
-  return guess;
-}
-function nextMonth2(month) {
-  const [y2, m2] = month.split("-").map(Number);
-  return m2 === 12 ? `${y2 + 1}-01` : `${y2}-${String(m2 + 1).padStart(2, "0")}`;
-}
-function monthsBetween(from, to2, zone) {
-  if (to2 <= from) return [];
-  const out = [];
-  const last = monthOf(to2 - 1, zone);
-  for (let month = monthOf(from, zone); ; month = nextMonth2(month)) {
-    const end = monthStart(nextMonth2(month), zone);
-    out.push({ month, from: Math.max(from, monthStart(month, zone)), to: Math.min(to2, end) });
-    if (month === last) break;
-  }
-  return out;
-}
-function localDateTime(instant3, zone) {
-  const p2 = parts(instant3, zone);
-  const two = (n) => String(n).padStart(2, "0");
-  return `${p2.year}-${two(p2.month)}-${two(p2.day)} ${two(p2.hour)}:${two(p2.minute)}`;
-}
-
-// src/core/metrics/deployments.ts
-function attribution(org, change) {
-  const services = new Set(change.spec.services ?? []);
-  const teams = /* @__PURE__ */ new Set();
-  for (const name of change.spec.configurationItems ?? []) {
-    const ci = org.cis.get(name)?.doc.spec;
-    if (ci?.service) services.add(ci.service);
-    else if (ci?.owner) teams.add(ci.owner);
-  }
-  for (const s of services) {
-    const owner = org.services.get(s)?.doc.spec.owner;
-    if (owner) teams.add(owner);
-  }
-  return { services: [...services].sort(), teams: [...teams].sort() };
-}
-var FAILURES2 = /* @__PURE__ */ new Set(["failed", "rolled-back"]);
-function isFailure(result) {
-  return FAILURES2.has(result);
-}
-function collectDeployments(org, q4) {
-  const deployments = [];
-  const excluded = [];
-  const envs = new Set(q4.environments);
-  for (const [id, { doc }] of org.changes) {
-    const outcome = doc.status?.outcome;
-    if (!outcome || !envs.has(doc.spec.environment)) continue;
-    if (doc.status?.phase === "cancelled") {
-      excluded.push({ change: id, reason: "cancelled" });
-      continue;
-    }
-    const implementedAt = parseOffsetInstant(outcome.implementedAt);
-    if (implementedAt === void 0) {
-      excluded.push({ change: id, reason: "no-implemented-at" });
-      continue;
-    }
-    if (implementedAt < q4.from || implementedAt >= q4.to) continue;
-    const detected = parseOffsetInstant(outcome.failureDetectedAt);
-    const restored = parseOffsetInstant(outcome.restoredAt);
-    const start = q4.leadTimeStart?.(id);
-    const failure = isFailure(outcome.result);
-    const facts = {
-      change: id,
-      type: doc.spec.type,
-      result: outcome.result,
-      implementedAtText: outcome.implementedAt,
-      implementedAt,
-      month: monthOf(implementedAt, q4.timeZone),
-      ...attribution(org, doc)
-    };
-    if (start !== void 0 && start <= implementedAt) facts.leadTimeMs = implementedAt - start;
-    if (failure && detected !== void 0 && detected >= implementedAt) facts.detectMs = detected - implementedAt;
-    if (failure && detected !== void 0 && restored !== void 0 && restored >= detected) facts.restoreMs = restored - detected;
-    deployments.push(facts);
-  }
-  deployments.sort((a, b3) => a.implementedAt - b3.implementedAt || (a.change < b3.change ? -1 : 1));
-  excluded.sort((a, b3) => a.change < b3.change ? -1 : 1);
-  return { deployments, excluded };
-}
-
-// src/core/metrics/stats.ts
-function median(values) {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b3) => a - b3);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-function mean(values) {
-  return values.length === 0 ? null : values.reduce((a, b3) => a + b3, 0) / values.length;
-}
-function ratio(part, whole) {
-  return whole === 0 ? null : Math.round(part / whole * 1e4) / 1e4;
-}
-function seconds(ms2) {
-  return ms2 === null ? null : Math.round(ms2 / 1e3);
-}
-
-// src/core/metrics/compute.ts
-var DAY_MS3 = 864e5;
-function metricSet(deployments, days) {
-  const n = deployments.length;
-  const lead = deployments.flatMap((d2) => d2.leadTimeMs === void 0 ? [] : [d2.leadTimeMs]);
-  const failures = deployments.filter((d2) => isFailure(d2.result));
-  const detect2 = failures.flatMap((d2) => d2.detectMs === void 0 ? [] : [d2.detectMs]);
-  const restore = failures.flatMap((d2) => d2.restoreMs === void 0 ? [] : [d2.restoreMs]);
-  const rolledBack = failures.filter((d2) => d2.result === "rolled-back").length;
-  const emergency = deployments.filter((d2) => d2.type === "emergency").length;
-  const perDay = days > 0 ? n / days : 0;
-  return {
-    deploymentFrequency: { deployments: n, days: round3(days, 2), perDay: round3(perDay, 4), perWeek: round3(perDay * 7, 4) },
-    leadTime: { count: lead.length, unknown: n - lead.length, medianSeconds: seconds(median(lead)), meanSeconds: seconds(mean(lead)) },
-    changeFailureRate: {
-      deployments: n,
-      failed: failures.length - rolledBack,
-      rolledBack,
-      partial: deployments.filter((d2) => d2.result === "partial").length,
-      rate: ratio(failures.length, n)
-    },
-    timeToRestore: { count: restore.length, unmeasured: failures.length - restore.length, medianSeconds: seconds(median(restore)), meanSeconds: seconds(mean(restore)) },
-    timeToDetect: { count: detect2.length, meanSeconds: seconds(mean(detect2)), medianSeconds: seconds(median(detect2)) },
-    emergencyChangeRatio: { emergency, deployments: n, ratio: ratio(emergency, n) }
-  };
-}
-function round3(x3, digits) {
-  const f3 = 10 ** digits;
-  return Math.round(x3 * f3) / f3;
-}
-function groupBy(deployments, keys) {
-  const out = /* @__PURE__ */ new Map();
-  for (const d2 of deployments) {
-    for (const k2 of keys(d2)) {
-      const list4 = out.get(k2) ?? [];
-      list4.push(d2);
-      out.set(k2, list4);
-    }
-  }
-  return new Map([...out].sort(([a], [b3]) => a < b3 ? -1 : a > b3 ? 1 : 0));
-}
-var secondsOrNull = (ms2) => ms2 === void 0 ? null : Math.round(ms2 / 1e3);
-function publicDeployment(d2) {
-  return {
-    change: d2.change,
-    type: d2.type,
-    result: d2.result,
-    implementedAt: d2.implementedAtText,
-    month: d2.month,
-    services: d2.services,
-    teams: d2.teams,
-    leadTimeSeconds: secondsOrNull(d2.leadTimeMs),
-    timeToDetectSeconds: secondsOrNull(d2.detectMs),
-    timeToRestoreSeconds: secondsOrNull(d2.restoreMs)
-  };
-}
-function computeMetrics(org, query) {
-  const q4 = { ...query, environments: query.environments ?? ["production"], timeZone: query.timeZone ?? "UTC" };
-  const { deployments, excluded } = collectDeployments(org, q4);
-  const days = (q4.to - q4.from) / DAY_MS3;
-  const byMonth = groupBy(deployments, (d2) => [d2.month]);
-  return {
-    window: { from: new Date(q4.from).toISOString(), to: new Date(q4.to).toISOString(), days: round3(days, 2), environments: [...q4.environments], timeZone: q4.timeZone },
-    ...metricSet(deployments, days),
-    services: [...groupBy(deployments, (d2) => d2.services)].map(([service, list4]) => ({
-      service,
-      team: org.services.get(service)?.doc.spec.owner ?? null,
-      ...metricSet(list4, days)
-    })),
-    teams: [...groupBy(deployments, (d2) => d2.teams)].map(([team2, list4]) => ({ team: team2, ...metricSet(list4, days) })),
-    // Every month of the window, empty ones too: a chart with gaps would hide quiet months.
-    months: monthsBetween(q4.from, q4.to, q4.timeZone).map((m2) => ({ month: m2.month, ...metricSet(byMonth.get(m2.month) ?? [], (m2.to - m2.from) / DAY_MS3) })),
-    deployments: deployments.map(publicDeployment),
-    excluded
-  };
-}
-
-// src/report/metrics/cells.ts
-var COLUMNS = ["deployments", "per week", "lead time (median)", "change failure rate", "time to restore (median)", "MTTD (mean)", "emergency"];
-var NONE = "–";
-var duration = (seconds2) => seconds2 === null ? NONE : formatDuration(seconds2 * 1e3);
-var percent2 = (ratio2, part, whole) => ratio2 === null ? NONE : `${Math.round(ratio2 * 100)}% (${part}/${whole})`;
-function cells(m2) {
-  const cfr = m2.changeFailureRate;
-  return [
-    String(m2.deploymentFrequency.deployments),
-    m2.deploymentFrequency.perWeek.toFixed(2),
-    duration(m2.leadTime.medianSeconds),
-    percent2(cfr.rate, cfr.failed + cfr.rolledBack, cfr.deployments),
-    duration(m2.timeToRestore.medianSeconds),
-    duration(m2.timeToDetect.meanSeconds),
-    percent2(m2.emergencyChangeRatio.ratio, m2.emergencyChangeRatio.emergency, m2.emergencyChangeRatio.deployments)
-  ];
-}
-function sections(r2) {
-  return [
-    { title: "Overall", rows: [["all services", cells(r2)]] },
-    { title: "By team", rows: r2.teams.map((t2) => [t2.team, cells(t2)]) },
-    { title: "By service", rows: r2.services.map((s) => [s.service, cells(s)]) },
-    { title: `By month (${r2.window.timeZone})`, rows: r2.months.map((m2) => [m2.month, cells(m2)]) }
-  ];
-}
-function windowLine(r2) {
-  const at4 = (iso) => localDateTime(Date.parse(iso), r2.window.timeZone);
-  return `${at4(r2.window.from)} to ${at4(r2.window.to)} ${r2.window.timeZone} (${r2.window.days} days), environment ${r2.window.environments.join(", ")}`;
-}
-function notes(r2) {
-  const out = [];
-  if (r2.leadTime.unknown > 0) {
-    out.push(`Lead time is unknown for ${r2.leadTime.unknown} of ${r2.deploymentFrequency.deployments} deployments: the change file has no commit before the change was implemented (recorded after the fact, or no git history here).`);
-  }
-  const cfr = r2.changeFailureRate;
-  if (cfr.partial > 0) out.push(`${cfr.partial} partial deployment(s) count as deployments that did not fail.`);
-  if (r2.timeToRestore.unmeasured > 0) out.push(`${r2.timeToRestore.unmeasured} failure(s) lack failureDetectedAt or restoredAt, so their time to restore is not measured.`);
-  for (const e of r2.excluded) out.push(`${e.change} is left out: ${e.reason === "cancelled" ? "cancelled, yet it has an outcome" : "its outcome has no implementedAt"}.`);
-  return out;
-}
-
 // src/report/metrics/markdown.ts
 function renderMetricsMarkdown(r2) {
   const lines = ["## Operations metrics", "", `${escapeMarkdown(windowLine(r2))}. Definitions: docs/metrics.md.`, ""];
@@ -85978,40 +86023,25 @@ function renderMetricsMarkdown(r2) {
   return lines.join("\n");
 }
 
-// src/report/metrics/text.ts
-function renderMetricsText(r2) {
-  const lines = [`Operations metrics, ${windowLine(r2)}`, ""];
-  for (const section of sections(r2)) {
-    if (section.rows.length === 0) continue;
-    const header2 = [section.title, ...COLUMNS];
-    const rows = section.rows.map(([name, cells2]) => [name, ...cells2]);
-    const widths = header2.map((h3, i) => Math.max(h3.length, ...rows.map((row) => row[i].length)));
-    const line = (row) => row.map((c3, i) => i === 0 ? c3.padEnd(widths[i]) : c3.padStart(widths[i])).join("  ").trimEnd();
-    lines.push(line(header2), ...rows.map(line), "");
-  }
-  for (const n of notes(r2)) lines.push(`note: ${n}`);
-  return lines.join("\n").trimEnd() + "\n";
-}
-
 // src/cli/commands/metrics.ts
 function metricsWindow(values, now) {
   if (values.until !== void 0 && values.at !== void 0 && values.until !== values.at) throw new UsageError("--until and --at are the same option; give one");
   const untilText = values.until ?? values.at;
-  const to2 = untilText === void 0 ? now : parseOffsetInstant(untilText);
+  const to2 = untilText === void 0 ? now : parseInstant(untilText);
   if (to2 === void 0) throw new UsageError("--until takes an ISO 8601 time with an offset, e.g. 2026-11-30T00:00:00+09:00");
   const sinceText = typeof values.since === "string" ? values.since : "90d";
   const span = parseDuration(sinceText);
-  const from = span !== void 0 ? to2 - span : parseOffsetInstant(sinceText);
+  const from = span !== void 0 ? to2 - span : parseInstant(sinceText);
   if (from === void 0) throw new UsageError("--since takes a duration back from --until (90d, 12w) or an ISO 8601 time with an offset");
   if (from >= to2) throw new UsageError("--since must lie before --until");
   return { from, to: to2 };
 }
 async function metricsCommand(ctx, values) {
-  const format2 = typeof values.format === "string" ? values.format : "text";
-  if (!["text", "json", "markdown"].includes(format2)) throw new UsageError(`unknown format "${format2}"; use text, json or markdown`);
+  const format = typeof values.format === "string" ? values.format : "text";
+  if (!["text", "json", "markdown"].includes(format)) throw new UsageError(`unknown format "${format}"; use text, json or markdown`);
   const { from, to: to2 } = metricsWindow(values, Date.now());
   const timeZone = typeof values["time-zone"] === "string" ? values["time-zone"] : "UTC";
-  if (!isTimeZoneName(timeZone)) throw new UsageError(`"${timeZone}" is not an IANA time zone such as Asia/Seoul or UTC`);
+  if (!isTimeZone(timeZone)) throw new UsageError(`"${timeZone}" is not an IANA time zone such as Asia/Seoul or UTC`);
   const environments = values.env ?? ["production"];
   const root = rootOf(ctx, values);
   const loaded2 = await loadValidOrganisation(ctx, root);
@@ -86019,8 +86049,8 @@ async function metricsCommand(ctx, values) {
   const starts = await leadTimeStarts(root);
   const fileOf = new Map([...loaded2.org.changes].map(([id, l3]) => [id, l3.file]));
   const report = computeMetrics(loaded2.org, { from, to: to2, environments, timeZone, leadTimeStart: (id) => starts.get(fileOf.get(id) ?? "") });
-  if (format2 === "json") ctx.stdout(JSON.stringify(report, null, 2) + "\n");
-  else ctx.stdout(format2 === "markdown" ? renderMetricsMarkdown(report) : renderMetricsText(report));
+  if (format === "json") ctx.stdout(JSON.stringify(report, null, 2) + "\n");
+  else ctx.stdout(format === "markdown" ? renderMetricsMarkdown(report) : renderMetricsText(report));
   return 0;
 }
 
@@ -86038,11 +86068,14 @@ function dateOrInstant(text) {
     const t2 = Date.parse(`${text}T00:00:00Z`);
     return Number.isNaN(t2) ? void 0 : t2;
   }
-  return parseOffsetInstant(text);
+  return parseInstant(text);
 }
 function withinOf(ctx) {
   const text = ctx.rule.within ?? DEFAULT_WITHIN[ctx.rule.check] ?? "365d";
   return { ms: parseDuration(text) ?? 365 * DAY_MS4, text };
+}
+function deprecatedDependencies(org, service) {
+  return (service.spec.dependsOn ?? []).filter((r2) => r2.startsWith("service:")).map((r2) => r2.slice("service:".length)).filter((name) => org.services.get(name)?.doc.spec.lifecycle === "deprecated");
 }
 function team(ctx) {
   return ctx.org.teams.get(ctx.service.spec.owner)?.doc.spec;
@@ -86070,7 +86103,7 @@ var CHECKS = {
     if (!ctx.slos.length) return { passed: false, detail: "no SLO to report a status for" };
     const within = withinOf(ctx);
     const stale = ctx.slos.filter((s) => {
-      const at4 = parseOffsetInstant(s.status?.measuredAt);
+      const at4 = s.status?.measuredAt === void 0 ? void 0 : parseInstant(s.status.measuredAt);
       return s.status?.errorBudgetRemaining === void 0 || at4 === void 0 || ctx.now - at4 > within.ms;
     });
     return stale.length ? { passed: false, detail: `no error-budget status within ${within.text}: ${stale.map((s) => s.metadata.name).join(", ")}` } : { passed: true, detail: `${plural3(ctx.slos.length, "SLO")} with a status within ${within.text}` };
@@ -86089,7 +86122,7 @@ var CHECKS = {
     return missing2.length ? { passed: false, detail: `no ${missing2.join(" or ").toUpperCase()}` } : { passed: true, detail: `RTO ${c3.rto}, RPO ${c3.rpo}` };
   },
   "no-deprecated-dependencies": (ctx) => {
-    const deprecated = (ctx.service.spec.dependsOn ?? []).filter((r2) => r2.startsWith("service:")).map((r2) => r2.slice("service:".length)).filter((name) => ctx.org.services.get(name)?.doc.spec.lifecycle === "deprecated");
+    const deprecated = deprecatedDependencies(ctx.org, ctx.service);
     return deprecated.length ? { passed: false, detail: `depends on deprecated ${deprecated.join(", ")}` } : { passed: true, detail: "no deprecated dependency" };
   }
 };
@@ -86182,10 +86215,7 @@ function readinessCoverage(org, results) {
       tier1WithoutRunbooks: live.filter((s) => s.spec.tier === 1 && !s.spec.runbooks?.length).map((s) => s.metadata.name),
       servicesWithoutOncall: live.filter((s) => !org.teams.get(s.spec.owner)?.doc.spec.oncall?.schedule).map((s) => s.metadata.name),
       cisWithoutOwner: [...org.cis.values()].filter((l3) => !l3.doc.spec.service && !l3.doc.spec.owner).map((l3) => l3.doc.metadata.name).sort(),
-      deprecatedDependencies: live.map((s) => ({
-        service: s.metadata.name,
-        dependsOn: (s.spec.dependsOn ?? []).filter((r2) => r2.startsWith("service:") && org.services.get(r2.slice(8))?.doc.spec.lifecycle === "deprecated").map((r2) => r2.slice(8))
-      })).filter((d2) => d2.dependsOn.length > 0)
+      deprecatedDependencies: live.map((s) => ({ service: s.metadata.name, dependsOn: deprecatedDependencies(org, s) })).filter((d2) => d2.dependsOn.length > 0)
     }
   };
 }
@@ -86252,9 +86282,9 @@ function renderReadinessText(services, coverage) {
 
 // src/cli/commands/readiness.ts
 async function readinessCommand(ctx, values, positionals) {
-  const format2 = typeof values.format === "string" ? values.format : "text";
-  if (!["text", "json", "markdown"].includes(format2)) throw new UsageError(`unknown format "${format2}"; use text, json or markdown`);
-  const now = values.at === void 0 ? Date.now() : parseOffsetInstant(values.at);
+  const format = typeof values.format === "string" ? values.format : "text";
+  if (!["text", "json", "markdown"].includes(format)) throw new UsageError(`unknown format "${format}"; use text, json or markdown`);
+  const now = values.at === void 0 ? Date.now() : parseInstant(String(values.at));
   if (now === void 0) throw new UsageError("--at takes an ISO 8601 time with an offset, e.g. 2026-11-22T09:00:00+09:00");
   const loaded2 = await loadValidOrganisation(ctx, rootOf(ctx, values));
   if (!loaded2) return 1;
@@ -86270,9 +86300,9 @@ async function readinessCommand(ctx, values, positionals) {
   const all = evaluateReadiness(org, policy, now);
   const services = positionals.length ? all.filter((s) => positionals.includes(s.service)) : all;
   const coverage = positionals.length ? void 0 : readinessCoverage(org, all);
-  if (format2 === "json") ctx.stdout(JSON.stringify({ at: new Date(now).toISOString(), services, ...coverage ? { coverage } : {} }, null, 2) + "\n");
-  else if (coverage) ctx.stdout(format2 === "markdown" ? renderReadinessMarkdown(services, coverage) : renderReadinessText(services, coverage));
-  else ctx.stdout(services.map(format2 === "markdown" ? renderScorecardMarkdown : renderScorecardText).join("\n"));
+  if (format === "json") ctx.stdout(JSON.stringify({ at: new Date(now).toISOString(), services, ...coverage ? { coverage } : {} }, null, 2) + "\n");
+  else if (coverage) ctx.stdout(format === "markdown" ? renderReadinessMarkdown(services, coverage) : renderReadinessText(services, coverage));
+  else ctx.stdout(services.map(format === "markdown" ? renderScorecardMarkdown : renderScorecardText).join("\n"));
   return 0;
 }
 

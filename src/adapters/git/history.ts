@@ -10,7 +10,7 @@ export async function firstAddedTimes(root: string, folder: string): Promise<Map
   try {
     const git = simpleGit({ baseDir: root });
     if (!(await git.checkIsRepo())) return out;
-    const log = await git.raw(['log', '--diff-filter=A', '--format=@%cI', '--name-only', '--relative', '--', folder]);
+    const log = await git.raw(['log', '--diff-filter=A', '--format=@%aI', '--name-only', '--relative', '--', folder]);
     let when: number | undefined;
     for (const line of log.split('\n')) {
       if (line.startsWith('@')) when = Date.parse(line.slice(1));

@@ -8,6 +8,9 @@ import { rootOf, type CommandContext } from '../context.js';
 import { renderValidation } from '../render.js';
 import { riskContext } from '../risk-session.js';
 import { openChanges } from './risk.js';
+import { computeMetrics } from '../../core/metrics/compute.js';
+import { leadTimeStarts } from '../../adapters/git/lead-time-starts.js';
+import { renderMetricsHeadline } from '../../report/metrics/text.js';
 import { runValidation } from './validate.js';
 
 /**
@@ -36,6 +39,11 @@ export async function startCommand(ctx: CommandContext, values: Record<string, u
     if (blocking.length) ctx.stdout(`    conflict: ${blocking.join('; ')}\n`);
     if (missing) ctx.stdout(`    ${missing} required control${missing === 1 ? '' : 's'} not met yet\n`);
   }
+
+  const starts = await leadTimeStarts(root);
+  const metrics = computeMetrics(loaded.org, { from: now - 90 * 86_400_000, to: now, leadTimeStart: (id) => starts.get(loaded.org.changes.get(id)?.file ?? '') });
+  ctx.stdout('\n== Operations metrics (last 90 days) ==\n');
+  ctx.stdout(renderMetricsHeadline(metrics));
 
   const state = calendarState(calendarWindows(loaded.org), now);
   ctx.stdout(`\n== Change calendar ==\n`);

@@ -40,7 +40,7 @@ const RECENT_CHANGES = 10;
 const HISTORY_COMMITS = 15;
 const IMPACT_LISTED = 50;
 /** Transitive dependents counted per service before the page says "at least". */
-const IMPACT_LIMIT = 1000;
+const IMPACT_LIMIT = 200;
 const BLAST_RADIUS_LISTED = 200;
 const UPCOMING = 8;
 
@@ -125,6 +125,8 @@ export function buildCatalog(input: CatalogInput): CatalogSite {
   for (const list of changesByService.values()) list.sort(newestFirst);
   for (const list of changesByCi.values()) list.sort(newestFirst);
 
+  const tierOf = new Map<string, number>();
+  for (const [name, { doc }] of org.services) tierOf.set(name, doc.spec.tier);
   const readinessOf = new Map<string, Readiness>();
   for (const [name, { doc }] of org.services) {
     readinessOf.set(name, readiness(doc, org.teams.get(doc.spec.owner)?.doc, slosByService.get(name)?.length ?? 0, now));
@@ -148,14 +150,18 @@ export function buildCatalog(input: CatalogInput): CatalogSite {
     return riskCache.get(id)!.class;
   };
 
+  // A change appears in several lists; its start is formatted once (Intl is not cheap).
+  const startText = new Map<string, string>();
   const changeRow = (id: string): ChangeRow => {
     const doc = org.changes.get(id)!.doc;
     const cls = riskClassOf(id);
+    let start = startText.get(id);
+    if (start === undefined) startText.set(id, (start = formatAt(startOf.get(id)!, zone)));
     return {
       id,
       ...(doc.metadata.title ? { title: doc.metadata.title } : {}),
       href: pagePath.change(id),
-      start: formatAt(startOf.get(id)!, zone),
+      start,
       type: doc.spec.type,
       environment: doc.spec.environment,
       ...(doc.status?.phase ? { phase: doc.status.phase } : {}),
@@ -234,9 +240,12 @@ export function buildCatalog(input: CatalogInput): CatalogSite {
     });
     const reached = dependents(graph, [id], IMPACT_EDGES, IMPACT_LIMIT + 1);
     const impacted = [...reached.values()].filter((r) => r.distance > 0);
+    // Nearest first, then the most critical: the order in which an incident would spread.
     const impactedServices = impacted
       .filter((r) => r.id.startsWith('service:'))
-      .sort((a, b) => a.distance - b.distance || (org.services.get(a.id.slice(8))?.doc.spec.tier ?? 9) - (org.services.get(b.id.slice(8))?.doc.spec.tier ?? 9) || byName(a.id, b.id));
+      .map((r) => ({ r, tier: tierOf.get(r.id.slice(8)) ?? 9 }))
+      .sort((a, b) => a.r.distance - b.r.distance || a.tier - b.tier || byName(a.r.id, b.r.id))
+      .map((x) => x.r);
     const listed = impactedServices.slice(0, IMPACT_LISTED);
     const ciNames = cisByService.get(name) ?? [];
     const changeIds = changesByService.get(name) ?? [];

@@ -169,6 +169,8 @@ const recentFailures: Factor = (ctx, f) => {
     const outcome = doc.status?.outcome;
     const at = instant(outcome?.implementedAt);
     if (!outcome || at === undefined || at >= f.start || at < f.start - window) continue;
+    // Staging failures say little about production: compare like with like.
+    if (doc.spec.environment !== f.change.spec.environment) continue;
     if (!(doc.spec.services ?? []).some((s) => f.services.includes(s))) continue;
     implemented++;
     if (outcome.result === 'failed' || outcome.result === 'rolled-back') failed++;
