@@ -10,10 +10,9 @@ import { expandWindows, type TimedOccurrence } from '../core/calendar/expand.js'
 import { calendarToIcs, type IcsChange } from '../core/calendar/ics.js';
 import { calendarWindows } from '../core/calendar/organisation-calendar.js';
 import { isTimeZone } from '../core/calendar/rrule-syntax.js';
-import { buildGraph } from '../core/graph.js';
+import { buildGraph, type Graph } from '../core/graph.js';
 import { activePolicy, type Organisation } from '../core/organisation.js';
-import { assessChange } from '../core/risk/assess.js';
-import type { RiskContext } from '../core/risk/context.js';
+import type { RiskReport } from '../core/risk/types.js';
 import type { Locale } from './messages.js';
 import { renderSite, type RenderResult } from './render-site.js';
 import { replaceDirectory } from './write-site.js';
@@ -27,8 +26,13 @@ export interface CatalogBuildOptions {
   out: string;
   locale: Locale;
   now: number;
-  /** The risk engine's context; without one (no policy), change pages carry no risk report. */
-  risk?: RiskContext;
+  /** The dependency graph, when the caller has built it already. */
+  graph?: Graph;
+  /**
+   * A change's risk report, or undefined for a change that is not assessed. Without it (no
+   * policy) change pages carry no risk section at all.
+   */
+  risk?: (changeId: string) => RiskReport | undefined;
 }
 
 export interface CatalogBuildResult extends RenderResult {
@@ -80,7 +84,7 @@ export async function buildCatalogSite(root: string, loaded: LoadedOrganisation,
 
   const { risk } = options;
   if (!risk) warnings.push('no Policy document: change pages are built without risk reports');
-  const graph = risk?.graph ?? buildGraph(org);
+  const graph = options.graph ?? buildGraph(org);
 
   const starts = [...org.changes.values()].map((c) => Date.parse(c.doc.spec.schedule.start)).filter((t) => !Number.isNaN(t));
   const months = calendarMonths(starts, now, zone);
@@ -105,7 +109,7 @@ export async function buildCatalogSite(root: string, loaded: LoadedOrganisation,
     graph,
     now,
     timeZone: zone,
-    ...(risk ? { risk: (id: string) => assessChange(risk, id) } : {}),
+    ...(risk ? { risk } : {}),
     months,
     occurrences,
     ...(ics ? { icsPath: ICS_PATH } : {}),

@@ -228,6 +228,8 @@ const en = {
   'risk.direct': 'named in the change',
   'risk.path': 'Path',
   'risk.unavailable': 'No risk assessment: the organisation has no risk policy.',
+  'risk.closed': 'Risk is assessed while a change is open; this one is {phase}.',
+  'risk.notAssessed': 'Not assessed',
 
   'list.services': 'All services',
   'list.servicesLede': '{total} services, by name.',
@@ -587,6 +589,8 @@ const ko: Record<MessageKey, string> = {
   'risk.direct': '변경에 명시됨',
   'risk.path': '경로',
   'risk.unavailable': '위험 평가 없음: 조직에 위험 정책이 없습니다.',
+  'risk.closed': '위험 평가는 변경이 진행 중일 때만 합니다. 이 변경은 {phase} 상태입니다.',
+  'risk.notAssessed': '평가 안 함',
 
   'list.services': '전체 서비스',
   'list.servicesLede': '서비스 {total}개, 이름순.',

@@ -1,8 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { EXPOSURES } from '../core/model.js';
 import { READINESS_LEVELS } from '../core/catalog/readiness.js';
 import type { CatalogSite, Page } from '../core/catalog/types.js';
+import { FileWriter } from './file-writer.js';
 import { layoutNeighbourhood, type GraphWords } from './graph-layout.js';
 import { message, type Locale } from './messages.js';
 import { compileTemplates, staticAssets } from './templates.js';
@@ -17,6 +16,17 @@ export const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img
 /** The file that marks a folder as a catalog this command built, and so safe to replace. */
 export const SITE_MARKER = '.opsledger-catalog';
 export const SEARCH_INDEX_FILE = 'assets/search-index.js';
+
+/** Window titles of the pages that have no heading of their own. */
+const TITLES: Partial<Record<Page['template'], string>> = {
+  index: 'index.title',
+  'services-list': 'list.services',
+  'teams-list': 'list.teams',
+  'cis-list': 'list.cis',
+  'changes-list': 'list.changes',
+  calendar: 'calendar.title',
+  metrics: 'metrics.title',
+};
 
 const NAV: { section: Page['section']; href: string; key: string }[] = [
   { section: 'services', href: 'index.html', key: 'nav.services' },
@@ -45,7 +55,7 @@ export function searchIndexScript(site: CatalogSite): string {
   return `window.OPSLEDGER_INDEX=${JSON.stringify(site.searchIndex)};\n`;
 }
 
-export function renderSite(site: CatalogSite, dir: string, options: RenderOptions): RenderResult {
+export async function renderSite(site: CatalogSite, dir: string, options: RenderOptions): Promise<RenderResult> {
   const { locale } = options;
   const render = compileTemplates(locale);
   const t = (key: string, args?: Record<string, unknown>) => message(locale, key, args);
@@ -56,51 +66,49 @@ export function renderSite(site: CatalogSite, dir: string, options: RenderOption
     caption: (name) => t('graph.caption', { name }),
   };
   const weekdays = Array.from({ length: 7 }, (_, i) => ({ short: t(`weekdayShort.${i}`), long: t(`weekday.${i}`) }));
-  const shared = { locale, csp: CSP, site: { zone: site.zone, builtAt: site.builtAt, version: options.version } };
+  const siteData = { zone: site.zone, builtAt: site.builtAt, version: options.version };
   const filters = { tiers: [1, 2, 3, 4], exposures: EXPOSURES, lifecycles: ['experimental', 'production', 'deprecated'], readinessLevels: READINESS_LEVELS };
 
-  const made = new Set<string>();
-  const ensureDir = (file: string) => {
-    const d = dirname(file);
-    if (!made.has(d)) {
-      mkdirSync(d, { recursive: true });
-      made.add(d);
-    }
-  };
-  let files = 0;
-  // Synchronous writes: tens of thousands of small files go several times faster than through
-  // the thread pool, and rendering cannot run meanwhile anyway.
-  const write = (rel: string, content: string | Buffer) => {
-    const file = join(dir, rel);
-    ensureDir(file);
-    writeFileSync(file, content);
-    files++;
-  };
+  const out = new FileWriter(dir);
+  const write = (rel: string, content: string | Buffer) => out.write(rel, content);
 
-  for (const [name, content] of staticAssets()) write(`assets/${name}`, content);
   const index = searchIndexScript(site);
-  write(SEARCH_INDEX_FILE, index);
-  if (options.ics) write(options.ics.path, options.ics.content);
-
   let pages = 0;
-  for (const page of site.pages()) {
-    const base = '../'.repeat(page.path.split('/').length - 1);
-    const nav = NAV.map((n) => ({
-      href: n.href,
-      label: t(n.key),
-      ...(n.href === page.path ? { current: 'page' } : n.section === page.section ? { current: 'true' } : {}),
-    }));
-    const extra =
-      page.template === 'service'
-        ? { graphLayout: layoutNeighbourhood(page.graph, words) }
-        : page.template === 'index'
-          ? filters
-          : page.template === 'calendar'
-            ? { weekdays }
-            : {};
-    write(page.path, render(page.template, { ...page, ...extra, ...shared, base, nav }));
-    pages++;
+  try {
+    for (const [name, content] of staticAssets()) await write(`assets/${name}`, content);
+    await write(SEARCH_INDEX_FILE, index);
+    if (options.ics) await write(options.ics.path, options.ics.content);
+
+    for (const page of site.pages()) {
+      const base = '../'.repeat(page.path.split('/').length - 1);
+      const nav = NAV.map((n) => ({
+        href: n.href,
+        label: t(n.key),
+        current: n.href === page.path ? 'page' : n.section === page.section ? 'true' : undefined,
+      }));
+      const data = {
+        base,
+        nav,
+        title: page.heading || t(TITLES[page.template] ?? 'site.name'),
+        locale,
+        csp: CSP,
+        site: siteData,
+        script: page.template === 'index',
+        graphLayout: page.template === 'service' ? layoutNeighbourhood(page.graph, words) : undefined,
+        filters: page.template === 'index' ? filters : undefined,
+        weekdays: page.template === 'calendar' ? weekdays : undefined,
+      };
+      await write(page.path, render(page.template, page, data));
+      pages++;
+    }
+    // GitHub Pages would otherwise run Jekyll over tens of thousands of pages it need not touch.
+    await write('.nojekyll', '');
+    await write(SITE_MARKER, `opsledger catalog ${options.version}\n`);
+    await out.settle();
+  } catch (e) {
+    // Let the writes under way finish before the caller removes the folder they write into.
+    await out.settle().catch(() => undefined);
+    throw e;
   }
-  write(SITE_MARKER, `opsledger catalog ${options.version}\n`);
-  return { pages, files, searchIndexBytes: Buffer.byteLength(index) };
+  return { pages, files: out.files, searchIndexBytes: Buffer.byteLength(index) };
 }

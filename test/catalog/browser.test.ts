@@ -19,7 +19,7 @@ function shownNames(page: Page): Promise<string[]> {
 interface CrawlResult {
   visited: Set<string>;
   broken: string[];
-  graphs: { page: string; up: number; down: number; listedUp: number; listedDown: number }[];
+  graphs: { page: string; up: number; down: number; listedUp: number; listedDown: number; narrowUp: number; narrowDown: number }[];
 }
 
 /**
@@ -42,13 +42,15 @@ async function crawl(page: Page, site: string): Promise<CrawlResult> {
     const info = await page.evaluate(() => ({
       links: Array.from(document.querySelectorAll('a[href]'), (a) => new URL(a.getAttribute('href')!, location.href).href),
       ids: Array.from(document.querySelectorAll('[id]'), (e) => e.id),
-      up: document.querySelectorAll('.dep-graph [data-side="up"]').length,
-      down: document.querySelectorAll('.dep-graph [data-side="down"]').length,
+      up: document.querySelectorAll('.dep-graph.wide [data-side="up"]').length,
+      down: document.querySelectorAll('.dep-graph.wide [data-side="down"]').length,
+      narrowUp: document.querySelectorAll('.dep-graph.narrow [data-side="up"]').length,
+      narrowDown: document.querySelectorAll('.dep-graph.narrow [data-side="down"]').length,
       listedUp: document.querySelectorAll('#upstream + ul > li').length,
       listedDown: document.querySelectorAll('#downstream + ul > li').length,
     }));
     ids.set(rel, new Set(info.ids));
-    if (rel.startsWith('services/') && rel !== 'services/index.html' && !rel.startsWith('services/page-')) graphs.push({ page: rel, up: info.up, down: info.down, listedUp: info.listedUp, listedDown: info.listedDown });
+    if (rel.startsWith('services/') && rel !== 'services/index.html' && !rel.startsWith('services/page-')) graphs.push({ page: rel, up: info.up, down: info.down, listedUp: info.listedUp, listedDown: info.listedDown, narrowUp: info.narrowUp, narrowDown: info.narrowDown });
     for (const href of info.links) {
       if (!href.startsWith('file://')) continue;
       const url = new URL(href);
@@ -131,8 +133,10 @@ describe.skipIf(SKIP_BROWSER)('catalog in Chromium', () => {
     expect([...result.visited].sort()).toEqual(htmlPages(site));
     expect(result.graphs.length).toBeGreaterThan(0);
     for (const g of result.graphs) {
-      // The example's services have few enough neighbours that the drawing shows them all.
+      // The example's services have few enough neighbours that the drawing shows them all, on
+      // wide screens and on phones alike.
       expect({ page: g.page, up: g.up, down: g.down }).toEqual({ page: g.page, up: g.listedUp, down: g.listedDown });
+      expect({ page: g.page, up: g.narrowUp, down: g.narrowDown }).toEqual({ page: g.page, up: g.listedUp, down: g.listedDown });
     }
     const payments = result.graphs.find((g) => g.page === 'services/payments-api.html')!;
     expect(payments.up).toBe(9);

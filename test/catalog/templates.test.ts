@@ -104,6 +104,15 @@ describe('the built example catalog', () => {
     expect(CSP).toMatch(/default-src 'none'/);
   });
 
+  it('shows a risk report on open changes and the outcome on closed ones', () => {
+    const open = readFileSync(join(site, 'changes', 'CR-2026-0177.html'), 'utf8');
+    expect(open).toContain(MESSAGES.en['risk.factors']);
+    expect(open).toMatch(/class="risk-class-big risk-(low|medium|high|critical)"/);
+    const closed = readFileSync(join(site, 'changes', 'CR-2026-0158.html'), 'utf8');
+    expect(closed).toContain('Risk is assessed while a change is open; this one is Completed.');
+    expect(closed).toContain(MESSAGES.en['change.outcome']);
+  });
+
   it('ships the search index as a script that sets a global, and the calendar download', () => {
     const index = readFileSync(join(site, SEARCH_INDEX_FILE), 'utf8');
     expect(index.startsWith('window.OPSLEDGER_INDEX={')).toBe(true);
@@ -115,5 +124,7 @@ describe('the built example catalog', () => {
     expect(ics.startsWith('BEGIN:VCALENDAR\r\n')).toBe(true);
     expect(ics).toContain('RRULE:FREQ=WEEKLY;BYDAY=TU');
     expect(readFileSync(join(site, 'calendar', 'index.html'), 'utf8')).toContain('href="../calendar/opsledger.ics"');
+    // GitHub Pages publishes it as it is, without a Jekyll build.
+    expect(readFileSync(join(site, '.nojekyll'), 'utf8')).toBe('');
   });
 });

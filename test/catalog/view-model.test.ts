@@ -4,7 +4,7 @@ import { buildCatalog } from '../../src/core/catalog/build.js';
 import { calendarMonths, indexCalendar, monthsRange, monthView } from '../../src/core/catalog/calendar-month.js';
 import { safeHref } from '../../src/core/catalog/links.js';
 import { sloView, windowMinutes } from '../../src/core/catalog/slo.js';
-import type { CatalogInput, ChangePage, FileHistory, IndexPage, Page, ServicePage } from '../../src/core/catalog/types.js';
+import type { CatalogInput, ChangePage, CiPage, FileHistory, IndexPage, Page, ServicePage } from '../../src/core/catalog/types.js';
 import { expandWindows } from '../../src/core/calendar/expand.js';
 import { calendarWindows } from '../../src/core/calendar/organisation-calendar.js';
 import { buildGraph } from '../../src/core/graph.js';
@@ -140,13 +140,22 @@ describe('the catalog view model of the example organisation', () => {
     expect(p.upstream.find((u) => u.name === 'payments-db')?.via).toEqual(['owns']);
     expect(p.upstream.find((u) => u.name === 'ledger')?.via).toEqual([]);
     expect(p.downstream.map((d) => d.name)).toEqual(expect.arrayContaining(['checkout-api']));
-    expect(p.impact.services.map((s) => s.name)).toContain('storefront-web');
-    expect(p.impact.paths['storefront-web']).toEqual(['checkout-api']);
+    expect(p.impact.services.find((s) => s.name === 'storefront-web')?.via).toEqual(['checkout-api']);
     expect(p.cis.map((c) => c.name)).toEqual(['payments-db', 'pg-stripe', 'pg-tosspayments']);
     expect(p.changes.map((c) => c.id)).toContain('CR-2026-0158');
     expect(p.changes.every((c) => c.riskClass !== undefined)).toBe(true);
     expect(p.history).toEqual({ available: true, commits: [expect.objectContaining({ short: 'bbbbbbb', subject: 'Tighten the SLO' }), expect.objectContaining({ short: 'aaaaaaa', day: '2026-11-20' })] });
     expect(p.readiness.level).toBe('ready');
+  });
+
+  it('gives a CI each neighbour once, with every relation between them', () => {
+    const p = pages.find((x) => x.path === 'cis/payments-db.html') as CiPage;
+    expect(p.usedBy.map((u) => [u.name, [...u.types].sort()])).toEqual([['payments-api', ['dependsOn', 'owns']]]);
+    expect(p.relations.map((r) => [r.name, r.types])).toEqual([
+      ['vpc-prod-seoul', ['hostedOn']],
+      ['backup-vault-seoul', ['connectsTo']],
+    ]);
+    expect(p.service?.href).toBe('services/payments-api.html');
   });
 
   it('puts the risk report on the change page', () => {

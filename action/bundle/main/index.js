@@ -21915,12 +21915,12 @@ var require_validate = __commonJS({
     function includesType(ts2, t2) {
       return ts2.includes(t2) || t2 === "integer" && ts2.includes("number");
     }
-    function narrowSchemaTypes(it3, withTypes) {
+    function narrowSchemaTypes(it3, withTypes2) {
       const ts2 = [];
       for (const t2 of it3.dataTypes) {
-        if (includesType(withTypes, t2))
+        if (includesType(withTypes2, t2))
           ts2.push(t2);
-        else if (withTypes.includes("integer") && t2 === "number")
+        else if (withTypes2.includes("integer") && t2 === "number")
           ts2.push("integer");
       }
       it3.dataTypes = ts2;
@@ -30347,10 +30347,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep8, value: value2 } = collItem;
+        const { start, key, sep: sep9, value: value2 } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep8?.[0],
+          next: key ?? sep9?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -30364,7 +30364,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep8) {
+          if (!keyProps.anchor && !keyProps.tag && !sep9) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -30388,7 +30388,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep8 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep9 ?? [], {
           indicator: "map-value-ind",
           next: value2,
           offset: keyNode.range[2],
@@ -30404,7 +30404,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : composeEmptyNode(ctx, offset, sep8, null, valueProps, onError);
+          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : composeEmptyNode(ctx, offset, sep9, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value2, onError);
           offset = valueNode.range[2];
@@ -30495,7 +30495,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep8 = "";
+        let sep9 = "";
         for (const token of end) {
           const { source, type: type2 } = token;
           switch (type2) {
@@ -30509,13 +30509,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep8 + cb;
-              sep8 = "";
+                comment += sep9 + cb;
+              sep9 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep8 += source;
+                sep9 += source;
               hasSpace = true;
               break;
             default:
@@ -30558,18 +30558,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep8, value: value2 } = collItem;
+        const { start, key, sep: sep9, value: value2 } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep8?.[0],
+          next: key ?? sep9?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep8 && !value2) {
+          if (!props.anchor && !props.tag && !sep9 && !value2) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -30623,8 +30623,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap4 && !sep8 && !props.found) {
-          const valueNode = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, sep8, null, props, onError);
+        if (!isMap4 && !sep9 && !props.found) {
+          const valueNode = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, sep9, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value2))
@@ -30636,7 +30636,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep8 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep9 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value2,
@@ -30647,8 +30647,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap4 && !props.found && ctx.options.strict) {
-              if (sep8)
-                for (const st3 of sep8) {
+              if (sep9)
+                for (const st3 of sep9) {
                   if (st3 === valueProps.found)
                     break;
                   if (st3.type === "newline") {
@@ -30665,7 +30665,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep8, null, valueProps, onError) : null;
+          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep9, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value2))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -30845,7 +30845,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value2 = "";
-      let sep8 = "";
+      let sep9 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value2 += lines[i][0].slice(trimIndent) + "\n";
@@ -30862,24 +30862,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value2 += sep8 + indent.slice(trimIndent) + content;
-          sep8 = "\n";
+          value2 += sep9 + indent.slice(trimIndent) + content;
+          sep9 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep8 === " ")
-            sep8 = "\n";
-          else if (!prevMoreIndented && sep8 === "\n")
-            sep8 = "\n\n";
-          value2 += sep8 + indent.slice(trimIndent) + content;
-          sep8 = "\n";
+          if (sep9 === " ")
+            sep9 = "\n";
+          else if (!prevMoreIndented && sep9 === "\n")
+            sep9 = "\n\n";
+          value2 += sep9 + indent.slice(trimIndent) + content;
+          sep9 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep8 === "\n")
+          if (sep9 === "\n")
             value2 += "\n";
           else
-            sep8 = "\n";
+            sep9 = "\n";
         } else {
-          value2 += sep8 + content;
-          sep8 = " ";
+          value2 += sep9 + content;
+          sep9 = " ";
           prevMoreIndented = false;
         }
       }
@@ -31062,25 +31062,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep8 = " ";
+      let sep9 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep8 === "\n")
-            res += sep8;
+          if (sep9 === "\n")
+            res += sep9;
           else
-            sep8 = "\n";
+            sep9 = "\n";
         } else {
-          res += sep8 + lm;
-          sep8 = " ";
+          res += sep9 + lm;
+          sep9 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep8 + (match?.[1] ?? "");
+      return res + sep9 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -31890,14 +31890,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep8, value: value2 }) {
+    function stringifyItem({ start, key, sep: sep9, value: value2 }) {
       let res = "";
       for (const st3 of start)
         res += st3.source;
       if (key)
         res += stringifyToken(key);
-      if (sep8)
-        for (const st3 of sep8)
+      if (sep9)
+        for (const st3 of sep9)
           res += st3.source;
       if (value2)
         res += stringifyToken(value2);
@@ -33064,18 +33064,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep8;
+          let sep9;
           if (scalar.end) {
-            sep8 = scalar.end;
-            sep8.push(this.sourceToken);
+            sep9 = scalar.end;
+            sep9.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep8 = [this.sourceToken];
+            sep9 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep8 }]
+            items: [{ start, key: scalar, sep: sep9 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -33228,15 +33228,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it3.key) && !includesToken(it3.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it3.start);
                   const key = it3.key;
-                  const sep8 = it3.sep;
-                  sep8.push(this.sourceToken);
+                  const sep9 = it3.sep;
+                  sep9.push(this.sourceToken);
                   delete it3.key;
                   delete it3.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep8 }]
+                    items: [{ start: start2, key, sep: sep9 }]
                   });
                 } else if (start.length > 0) {
                   it3.sep = it3.sep.concat(start, this.sourceToken);
@@ -33430,13 +33430,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep8 = fc.end.splice(1, fc.end.length);
-            sep8.push(this.sourceToken);
+            const sep9 = fc.end.splice(1, fc.end.length);
+            sep9.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep8 }]
+              items: [{ start, key: fc, sep: sep9 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -34822,24 +34822,24 @@ var require_common = __commonJS({
         }
       }
       function matchesTemplate(search, template) {
-        let searchIndex = 0;
+        let searchIndex2 = 0;
         let templateIndex = 0;
         let starIndex = -1;
         let matchIndex = 0;
-        while (searchIndex < search.length) {
-          if (templateIndex < template.length && (template[templateIndex] === search[searchIndex] || template[templateIndex] === "*")) {
+        while (searchIndex2 < search.length) {
+          if (templateIndex < template.length && (template[templateIndex] === search[searchIndex2] || template[templateIndex] === "*")) {
             if (template[templateIndex] === "*") {
               starIndex = templateIndex;
-              matchIndex = searchIndex;
+              matchIndex = searchIndex2;
               templateIndex++;
             } else {
-              searchIndex++;
+              searchIndex2++;
               templateIndex++;
             }
           } else if (starIndex !== -1) {
             templateIndex = starIndex + 1;
             matchIndex++;
-            searchIndex = matchIndex;
+            searchIndex2 = matchIndex;
           } else {
             return false;
           }
@@ -35509,9 +35509,9 @@ var require_rrule = __commonJS({
             }
             return padString.slice(0, targetLength) + String(str6);
           }
-          var split2 = function(str6, sep8, num2) {
-            var splits = str6.split(sep8);
-            return num2 ? splits.slice(0, num2).concat([splits.slice(num2).join(sep8)]) : splits;
+          var split2 = function(str6, sep9, num2) {
+            var splits = str6.split(sep9);
+            return num2 ? splits.slice(0, num2).concat([splits.slice(num2).join(sep9)]) : splits;
           };
           var pymod = function(a, b3) {
             var r2 = a % b3;
@@ -39716,7 +39716,7 @@ var require_light = __commonJS({
             return done;
           }
           async _addToQueue(job) {
-            var args, blocked, error2, options2, reachedHWM, shifted, strategy;
+            var args, blocked, error2, options2, reachedHWM, shifted2, strategy;
             ({ args, options: options2 } = job);
             try {
               ({ reachedHWM, blocked, strategy } = await this._store.__submit__(this.queued(), options2.weight));
@@ -39730,12 +39730,12 @@ var require_light = __commonJS({
               job.doDrop();
               return true;
             } else if (reachedHWM) {
-              shifted = strategy === Bottleneck4.prototype.strategy.LEAK ? this._queues.shiftLastFrom(options2.priority) : strategy === Bottleneck4.prototype.strategy.OVERFLOW_PRIORITY ? this._queues.shiftLastFrom(options2.priority + 1) : strategy === Bottleneck4.prototype.strategy.OVERFLOW ? job : void 0;
-              if (shifted != null) {
-                shifted.doDrop();
+              shifted2 = strategy === Bottleneck4.prototype.strategy.LEAK ? this._queues.shiftLastFrom(options2.priority) : strategy === Bottleneck4.prototype.strategy.OVERFLOW_PRIORITY ? this._queues.shiftLastFrom(options2.priority + 1) : strategy === Bottleneck4.prototype.strategy.OVERFLOW ? job : void 0;
+              if (shifted2 != null) {
+                shifted2.doDrop();
               }
-              if (shifted == null || strategy === Bottleneck4.prototype.strategy.OVERFLOW) {
-                if (shifted == null) {
+              if (shifted2 == null || strategy === Bottleneck4.prototype.strategy.OVERFLOW) {
+                if (shifted2 == null) {
                   job.doDrop();
                 }
                 return reachedHWM;
@@ -42560,7 +42560,7 @@ var require_Bottleneck = __commonJS({
         _addToQueue(job) {
           var _this2 = this;
           return _asyncToGenerator2(function* () {
-            var args, blocked, error2, options2, reachedHWM, shifted, strategy;
+            var args, blocked, error2, options2, reachedHWM, shifted2, strategy;
             args = job.args;
             options2 = job.options;
             try {
@@ -42584,12 +42584,12 @@ var require_Bottleneck = __commonJS({
               job.doDrop();
               return true;
             } else if (reachedHWM) {
-              shifted = strategy === Bottleneck4.prototype.strategy.LEAK ? _this2._queues.shiftLastFrom(options2.priority) : strategy === Bottleneck4.prototype.strategy.OVERFLOW_PRIORITY ? _this2._queues.shiftLastFrom(options2.priority + 1) : strategy === Bottleneck4.prototype.strategy.OVERFLOW ? job : void 0;
-              if (shifted != null) {
-                shifted.doDrop();
+              shifted2 = strategy === Bottleneck4.prototype.strategy.LEAK ? _this2._queues.shiftLastFrom(options2.priority) : strategy === Bottleneck4.prototype.strategy.OVERFLOW_PRIORITY ? _this2._queues.shiftLastFrom(options2.priority + 1) : strategy === Bottleneck4.prototype.strategy.OVERFLOW ? job : void 0;
+              if (shifted2 != null) {
+                shifted2.doDrop();
               }
-              if (shifted == null || strategy === Bottleneck4.prototype.strategy.OVERFLOW) {
-                if (shifted == null) {
+              if (shifted2 == null || strategy === Bottleneck4.prototype.strategy.OVERFLOW) {
+                if (shifted2 == null) {
                   job.doDrop();
                 }
                 return reachedHWM;
@@ -58957,8 +58957,8 @@ var require_base64_vlq = __commonJS({
     }
     function fromVLQSigned(aValue) {
       var isNegative = (aValue & 1) === 1;
-      var shifted = aValue >> 1;
-      return isNegative ? -shifted : shifted;
+      var shifted2 = aValue >> 1;
+      return isNegative ? -shifted2 : shifted2;
     }
     exports2.encode = function base64VLQ_encode(aValue) {
       var encoded = "";
@@ -65597,9 +65597,9 @@ function requireDumper() {
   }
   function blockHeader(string, indentPerLevel) {
     const indentIndicator = needIndentIndicator(string) ? String(indentPerLevel) : "";
-    const clip2 = string[string.length - 1] === "\n";
-    const keep = clip2 && (string[string.length - 2] === "\n" || string === "\n");
-    const chomp = keep ? "+" : clip2 ? "" : "-";
+    const clip = string[string.length - 1] === "\n";
+    const keep = clip && (string[string.length - 2] === "\n" || string === "\n");
+    const chomp = keep ? "+" : clip ? "" : "-";
     return indentIndicator + chomp + "\n";
   }
   function dropEndingNewline(string) {
@@ -81767,7 +81767,7 @@ async function schemaCommand(ctx, values, positionals) {
 }
 
 // src/cli/commands/catalog.ts
-import { relative as relative7, resolve as resolve13 } from "node:path";
+import { relative as relative7, resolve as resolve13, sep as sep8 } from "node:path";
 
 // src/catalog/build-site.ts
 import { existsSync as existsSync11 } from "node:fs";
@@ -81807,8 +81807,11 @@ async function fileHistory(root, folders) {
 
 // src/core/catalog/links.ts
 var SAFE_PROTOCOLS = /* @__PURE__ */ new Set(["http:", "https:", "mailto:"]);
+var PLAIN = /^(https?:\/\/|mailto:)[^\s\x00-\x1f\x7f\\]+$/i;
 function safeHref(url) {
   if (typeof url !== "string") return void 0;
+  if (PLAIN.test(url)) return url;
+  if (!url.includes(":")) return void 0;
   let parsed;
   try {
     parsed = new URL(url.trim());
@@ -81818,8 +81821,7 @@ function safeHref(url) {
   return SAFE_PROTOCOLS.has(parsed.protocol) ? parsed.href : void 0;
 }
 function linkView(title, url) {
-  const href = safeHref(url);
-  return href ? { title, href, url } : { title, url };
+  return { title, href: safeHref(url), url };
 }
 function linkViews(links2) {
   return (links2 ?? []).map((l3) => linkView(l3.title, l3.url));
@@ -81850,8 +81852,26 @@ function localTime(local) {
   const d2 = new Date(local);
   return `${pad2(d2.getUTCHours())}:${pad2(d2.getUTCMinutes())}`;
 }
+var HOUR_MS = 36e5;
+var offsets = /* @__PURE__ */ new Map();
+function cachedOffset(instant3, zone) {
+  let byHour = offsets.get(zone);
+  if (!byHour) offsets.set(zone, byHour = /* @__PURE__ */ new Map());
+  const hour = Math.floor(instant3 / HOUR_MS);
+  const known = byHour.get(hour);
+  if (known !== void 0) return known;
+  const start = offsetAt(hour * HOUR_MS, zone);
+  if (start === offsetAt((hour + 1) * HOUR_MS - 1, zone)) {
+    byHour.set(hour, start);
+    return start;
+  }
+  return offsetAt(instant3, zone);
+}
+function toLocal(instant3, zone) {
+  return instant3 + cachedOffset(instant3, zone);
+}
 function formatAt(instant3, zone) {
-  const local = instantToLocal(instant3, zone);
+  const local = toLocal(instant3, zone);
   return `${localDate(local)} ${localTime(local)}`;
 }
 function monthKey(local) {
@@ -81881,11 +81901,11 @@ function addMonths(key, n) {
   return `${d2.getUTCFullYear()}-${String(d2.getUTCMonth() + 1).padStart(2, "0")}`;
 }
 function calendarMonths(changeStarts, now, zone) {
-  const current = monthKey(instantToLocal(now, zone));
+  const current = monthKey(toLocal(now, zone));
   let first = current;
   let last = addMonths(current, MIN_MONTHS_AHEAD);
   for (const t2 of changeStarts) {
-    const k2 = monthKey(instantToLocal(t2, zone));
+    const k2 = monthKey(toLocal(t2, zone));
     if (k2 < first) first = k2;
     if (k2 > last) last = k2;
   }
@@ -81901,14 +81921,14 @@ function monthsRange(months) {
   return { from: monthBounds(months[0]).start - DAY_MS3, to: monthBounds(months[months.length - 1]).end + DAY_MS3 };
 }
 function windowItem(o2, zone) {
-  return { name: o2.name, kind: o2.kind, from: formatAt(o2.startMs, zone), to: formatAt(o2.endMs, zone), ...o2.reason ? { reason: o2.reason } : {}, allow: o2.allow };
+  return { name: o2.name, kind: o2.kind, from: formatAt(o2.startMs, zone), to: formatAt(o2.endMs, zone), reason: o2.reason, allow: o2.allow };
 }
 function indexCalendar(months, changes, occurrences, now, zone) {
   const changesByDay = /* @__PURE__ */ new Map();
   const { from, to: to2 } = monthsRange(months);
   for (const c3 of changes) {
     if (c3.startMs < from || c3.startMs >= to2) continue;
-    const day = localDate(instantToLocal(c3.startMs, zone));
+    const day = localDate(toLocal(c3.startMs, zone));
     const list4 = changesByDay.get(day);
     if (list4) list4.push(c3);
     else changesByDay.set(day, [c3]);
@@ -81919,20 +81939,20 @@ function indexCalendar(months, changes, occurrences, now, zone) {
 function monthView(cal, key) {
   const { zone } = cal;
   const { start, end } = monthBounds(key);
-  const today = localDate(instantToLocal(cal.now, zone));
+  const today = localDate(toLocal(cal.now, zone));
   const firstWeekday = (new Date(start).getUTCDay() + 6) % 7;
   const gridStart = start - firstWeekday * DAY_MS3;
   const lastWeekday = (new Date(end - DAY_MS3).getUTCDay() + 6) % 7;
   const gridEnd = end + (6 - lastWeekday) * DAY_MS3;
-  const local = cal.occurrences.map((o2) => ({ from: instantToLocal(o2.startMs, zone), to: instantToLocal(o2.endMs, zone), item: windowItem(o2, zone) })).filter((o2) => o2.from < gridEnd && o2.to > gridStart);
+  const local = cal.occurrences.map((o2) => ({ from: toLocal(o2.startMs, zone), to: toLocal(o2.endMs, zone), item: windowItem(o2, zone) })).filter((o2) => o2.from < gridEnd && o2.to > gridStart);
   const change = (c3) => ({
     id: c3.id,
-    ...c3.title ? { title: c3.title } : {},
+    title: c3.title,
     href: pagePath.change(c3.id),
-    time: localTime(instantToLocal(c3.startMs, zone)),
+    time: localTime(toLocal(c3.startMs, zone)),
     type: c3.type,
-    ...c3.phase ? { phase: c3.phase } : {},
-    ...c3.riskClass ? { riskClass: c3.riskClass } : {}
+    phase: c3.phase,
+    riskClass: c3.riskClass
   });
   const weeks = [];
   const agenda = [];
@@ -81967,53 +81987,12 @@ function monthView(cal, key) {
     year,
     month,
     path: pagePath.month(key),
-    ...prev ? { prev: { key: prev, path: pagePath.month(prev) } } : {},
-    ...next ? { next: { key: next, path: pagePath.month(next) } } : {},
+    prev: prev ? { key: prev, path: pagePath.month(prev) } : void 0,
+    next: next ? { key: next, path: pagePath.month(next) } : void 0,
     weeks,
     agenda,
     windows: local.filter((o2) => o2.from < end && o2.to > start).map((o2) => o2.item).filter((w2, i, arr) => arr.findIndex((x3) => x3.name === w2.name && x3.from === w2.from) === i),
     changeCount
-  };
-}
-
-// src/core/catalog/neighbourhood.ts
-var DRAWN_PER_SIDE = 12;
-function nodeHref(kind, name) {
-  return kind === "service" ? pagePath.service(name) : pagePath.ci(name);
-}
-function neighbours(g2, id, direction, titleOf) {
-  const byId = /* @__PURE__ */ new Map();
-  for (const e of (direction === "out" ? g2.out : g2.in).get(id) ?? []) {
-    const other = direction === "out" ? e.to : e.from;
-    const node = g2.nodes.get(other);
-    if (!node || other === id) continue;
-    const seen = byId.get(other);
-    if (seen) {
-      if (!seen.via.includes(e.type)) seen.via.push(e.type);
-      continue;
-    }
-    const title = titleOf(other);
-    byId.set(other, { id: other, kind: node.kind, name: node.name, ...title ? { title } : {}, href: nodeHref(node.kind, node.name), via: [e.type] });
-  }
-  return [...byId.values()].sort((a, b3) => a.kind === b3.kind ? a.name < b3.name ? -1 : a.name > b3.name ? 1 : 0 : a.kind === "service" ? -1 : 1);
-}
-function neighbourhood(g2, id, titleOf) {
-  const node = g2.nodes.get(id);
-  if (!node) return void 0;
-  const title = titleOf(id);
-  const center = { id, kind: node.kind, name: node.name, ...title ? { title } : {}, href: nodeHref(node.kind, node.name), via: [] };
-  const upstream = neighbours(g2, id, "out", titleOf);
-  const downstream = neighbours(g2, id, "in", titleOf);
-  return {
-    upstream,
-    downstream,
-    drawing: {
-      center,
-      upstream: upstream.slice(0, DRAWN_PER_SIDE),
-      downstream: downstream.slice(0, DRAWN_PER_SIDE),
-      upstreamMore: Math.max(0, upstream.length - DRAWN_PER_SIDE),
-      downstreamMore: Math.max(0, downstream.length - DRAWN_PER_SIDE)
-    }
   };
 }
 
@@ -82043,80 +82022,41 @@ function readiness(service, owner, sloCount, now) {
   return { level, passed, total, checks };
 }
 
-// src/core/catalog/slo.ts
-var UNIT_MINUTES = { m: 1, h: 60, d: 1440, w: 10080, M: 43830, Q: 131490, Y: 525960 };
-function windowMinutes(duration2) {
-  const m2 = duration2 ? /^([1-9]\d*)([mhdwMQY])$/.exec(duration2) : null;
-  return m2 ? Number(m2[1]) * UNIT_MINUTES[m2[2]] : void 0;
-}
-function round3(n, digits) {
-  const f3 = 10 ** digits;
-  return Math.round(n * f3) / f3;
-}
-function sloView(slo, at4 = (t2) => new Date(t2).toISOString()) {
-  const window2 = slo.spec.timeWindow[0];
-  const minutes = windowMinutes(window2?.duration);
-  const remaining = typeof slo.status?.errorBudgetRemaining === "number" ? slo.status.errorBudgetRemaining : void 0;
-  const objectives = slo.spec.objectives.flatMap((o2) => {
-    const fraction = typeof o2.target === "number" ? o2.target : typeof o2.targetPercent === "number" ? o2.targetPercent / 100 : void 0;
-    if (fraction === void 0) return [];
-    const budget = minutes === void 0 ? void 0 : (1 - fraction) * minutes;
-    return [
-      {
-        ...o2.displayName ? { name: o2.displayName } : {},
-        targetPercent: round3(fraction * 100, 4),
-        ...budget !== void 0 ? { budgetMinutes: round3(budget, 1) } : {},
-        ...budget !== void 0 && remaining !== void 0 ? { remainingMinutes: round3(budget * remaining, 1) } : {}
-      }
-    ];
-  });
-  return {
-    name: slo.metadata.name,
-    ...slo.metadata.title ? { title: slo.metadata.title } : {},
-    ...slo.spec.description ? { description: slo.spec.description } : {},
-    ...window2 ? { window: window2.duration } : {},
-    rolling: window2?.isRolling ?? false,
-    budgetingMethod: slo.spec.budgetingMethod,
-    objectives,
-    ...remaining !== void 0 ? { remaining, remainingPercent: Math.round(remaining * 100) } : {},
-    exhausted: remaining !== void 0 && remaining <= 0,
-    ...slo.status?.measuredAt ? { measuredAt: Number.isNaN(Date.parse(slo.status.measuredAt)) ? slo.status.measuredAt : at4(Date.parse(slo.status.measuredAt)) } : {},
-    ...slo.status?.source ? { source: linkView(slo.status.source, slo.status.source) } : {}
-  };
-}
-
-// src/core/catalog/build.ts
-var LIST_PAGE_SIZE = 500;
-var INDEX_PRERENDERED = 100;
-var RECENT_CHANGES = 10;
-var HISTORY_COMMITS = 15;
-var IMPACT_LISTED = 50;
-var IMPACT_LIMIT = 200;
-var BLAST_RADIUS_LISTED = 200;
-var UPCOMING = 8;
+// src/core/catalog/context.ts
 var byName = (a, b3) => a < b3 ? -1 : a > b3 ? 1 : 0;
+function nameOf(ref) {
+  return ref.replace(/^(service|ci):/, "");
+}
 function paragraphs(text) {
   return (text ?? "").split(/\n\s*\n/).map((p2) => p2.trim()).filter(Boolean);
 }
 function labels(map2) {
   return Object.entries(map2 ?? {}).map(([key, value2]) => ({ key, value: String(value2) })).sort((a, b3) => byName(a.key, b3.key));
 }
-function buildCatalog(input) {
-  const { org, graph, now, timeZone: zone } = input;
-  const teamRef = (name) => {
-    const t2 = org.teams.get(name)?.doc;
-    return { kind: "team", name, ...t2?.metadata.title ? { title: t2.metadata.title } : {}, ...t2 ? { href: pagePath.team(name) } : {} };
-  };
-  const serviceRef = (name) => {
-    const s = org.services.get(name)?.doc;
-    return { kind: "service", name, ...s?.metadata.title ? { title: s.metadata.title } : {}, ...s ? { href: pagePath.service(name) } : {} };
-  };
-  const ciRef = (name) => {
-    const c3 = org.cis.get(name)?.doc;
-    return { kind: "ci", name, ...c3?.metadata.title ? { title: c3.metadata.title } : {}, ...c3 ? { href: pagePath.ci(name) } : {} };
-  };
-  const nodeRef = (id) => id.startsWith("service:") ? serviceRef(id.slice(8)) : ciRef(id.slice(3));
-  const titleOf = (id) => id.startsWith("service:") ? org.services.get(id.slice(8))?.doc.metadata.title : org.cis.get(id.slice(3))?.doc.metadata.title;
+function ownerEntries(doc) {
+  const out = [{ team: doc.spec.owner, role: "owner", primary: true }];
+  for (const o2 of doc.spec.owners ?? []) if (o2.team !== doc.spec.owner) out.push({ team: o2.team, role: o2.role, primary: false });
+  return out;
+}
+function ownerNames(doc) {
+  return [...new Set(ownerEntries(doc).map((o2) => o2.team))];
+}
+function push(map2, key, value2) {
+  const list4 = map2.get(key);
+  if (list4) list4.push(value2);
+  else map2.set(key, [value2]);
+}
+function changeServices(ctxCis, doc) {
+  const services = new Set(doc.spec.services ?? []);
+  for (const ci of doc.spec.configurationItems ?? []) {
+    const owner = ctxCis.get(ci)?.doc.spec.service;
+    if (owner) services.add(owner);
+  }
+  return services;
+}
+function createContext(input) {
+  const { org, now } = input;
+  const zone = input.timeZone;
   const slosByService2 = /* @__PURE__ */ new Map();
   const sloFiles = /* @__PURE__ */ new Map();
   for (const { doc, file } of org.slos.values()) {
@@ -82132,9 +82072,12 @@ function buildCatalog(input) {
     if (doc.spec.owner) push(cisByTeam, doc.spec.owner, name);
   }
   const servicesByTeam = /* @__PURE__ */ new Map();
+  const tierOf = /* @__PURE__ */ new Map();
+  const readinessOf = /* @__PURE__ */ new Map();
   for (const [name, { doc }] of org.services) {
-    push(servicesByTeam, doc.spec.owner, { service: name, role: "owner" });
-    for (const o2 of doc.spec.owners ?? []) if (o2.team !== doc.spec.owner) push(servicesByTeam, o2.team, { service: name, role: o2.role });
+    for (const o2 of ownerEntries(doc)) push(servicesByTeam, o2.team, { service: name, role: o2.role });
+    tierOf.set(name, doc.spec.tier);
+    readinessOf.set(name, readiness(doc, org.teams.get(doc.spec.owner)?.doc, slosByService2.get(name)?.length ?? 0, now));
   }
   const startOf = /* @__PURE__ */ new Map();
   for (const [id, { doc }] of org.changes) startOf.set(id, instantOf2(doc.spec.schedule.start) ?? 0);
@@ -82142,23 +82085,26 @@ function buildCatalog(input) {
   const changesByService = /* @__PURE__ */ new Map();
   const changesByCi = /* @__PURE__ */ new Map();
   for (const [id, { doc }] of org.changes) {
-    const services = new Set(doc.spec.services ?? []);
-    for (const ci of doc.spec.configurationItems ?? []) {
-      push(changesByCi, ci, id);
-      const owner = org.cis.get(ci)?.doc.spec.service;
-      if (owner) services.add(owner);
-    }
-    for (const s of services) push(changesByService, s, id);
+    for (const ci of doc.spec.configurationItems ?? []) push(changesByCi, ci, id);
+    for (const s of changeServices(org.cis, doc)) push(changesByService, s, id);
   }
   for (const list4 of changesByService.values()) list4.sort(newestFirst);
   for (const list4 of changesByCi.values()) list4.sort(newestFirst);
-  const tierOf = /* @__PURE__ */ new Map();
-  for (const [name, { doc }] of org.services) tierOf.set(name, doc.spec.tier);
-  const readinessOf = /* @__PURE__ */ new Map();
-  for (const [name, { doc }] of org.services) {
-    readinessOf.set(name, readiness(doc, org.teams.get(doc.spec.owner)?.doc, slosByService2.get(name)?.length ?? 0, now));
-  }
-  const riskCache = /* @__PURE__ */ new Map();
+  const teamRef = (name) => {
+    const t2 = org.teams.get(name)?.doc;
+    return { kind: "team", name, title: t2?.metadata.title, href: t2 ? pagePath.team(name) : void 0 };
+  };
+  const serviceRef = (name) => {
+    const s = org.services.get(name)?.doc;
+    return { kind: "service", name, title: s?.metadata.title, href: s ? pagePath.service(name) : void 0 };
+  };
+  const ciRef = (name) => {
+    const c3 = org.cis.get(name)?.doc;
+    return { kind: "ci", name, title: c3?.metadata.title, href: c3 ? pagePath.ci(name) : void 0 };
+  };
+  const nodeRef = (id) => id.startsWith("service:") ? serviceRef(id.slice(8)) : ciRef(id.startsWith("ci:") ? id.slice(3) : id);
+  const titleOf = (id) => id.startsWith("service:") ? org.services.get(id.slice(8))?.doc.metadata.title : org.cis.get(id.slice(3))?.doc.metadata.title;
+  const riskClass = /* @__PURE__ */ new Map();
   const riskReport = (id) => {
     let report;
     try {
@@ -82166,29 +82112,28 @@ function buildCatalog(input) {
     } catch {
       report = void 0;
     }
-    riskCache.set(id, report ? { class: report.class } : {});
+    riskClass.set(id, report?.class);
     return report;
   };
   const riskClassOf = (id) => {
-    if (!riskCache.has(id)) riskReport(id);
-    return riskCache.get(id).class;
+    if (!riskClass.has(id)) riskReport(id);
+    return riskClass.get(id);
   };
   const startText = /* @__PURE__ */ new Map();
   const changeRow = (id) => {
     const doc = org.changes.get(id).doc;
-    const cls = riskClassOf(id);
     let start = startText.get(id);
     if (start === void 0) startText.set(id, start = formatAt(startOf.get(id), zone));
     return {
       id,
-      ...doc.metadata.title ? { title: doc.metadata.title } : {},
+      title: doc.metadata.title,
       href: pagePath.change(id),
       start,
       type: doc.spec.type,
       environment: doc.spec.environment,
-      ...doc.status?.phase ? { phase: doc.status.phase } : {},
-      ...cls ? { riskClass: cls } : {},
-      ...doc.status?.outcome?.result ? { outcome: doc.status.outcome.result } : {},
+      phase: doc.status?.phase,
+      riskClass: riskClassOf(id),
+      outcome: doc.status?.outcome?.result,
       services: (doc.spec.services ?? []).map(serviceRef)
     };
   };
@@ -82196,11 +82141,25 @@ function buildCatalog(input) {
     const doc = org.cis.get(name).doc;
     return {
       name,
-      ...doc.metadata.title ? { title: doc.metadata.title } : {},
+      title: doc.metadata.title,
       href: pagePath.ci(name),
       class: doc.spec.class,
-      ...doc.spec.environment ? { environment: doc.spec.environment } : {},
-      ...doc.spec.service ? { service: serviceRef(doc.spec.service) } : {}
+      environment: doc.spec.environment,
+      service: doc.spec.service ? serviceRef(doc.spec.service) : void 0
+    };
+  };
+  const summary2 = (name) => {
+    const doc = org.services.get(name).doc;
+    return {
+      name,
+      title: doc.metadata.title,
+      href: pagePath.service(name),
+      tier: doc.spec.tier,
+      exposure: doc.spec.exposure,
+      lifecycle: doc.spec.lifecycle,
+      readiness: readinessOf.get(name).level,
+      owners: ownerNames(doc).map(teamRef),
+      labels: labels(doc.metadata.labels)
     };
   };
   const contacts = (team2) => {
@@ -82208,7 +82167,7 @@ function buildCatalog(input) {
     if (!c3) return [];
     const out = [];
     const add = (kind, text, href) => {
-      if (text) out.push({ kind, text, ...href ? { href } : {} });
+      if (text) out.push({ kind, text, href });
     };
     add("slack", c3.slack, safeHref(c3.slack));
     add("email", c3.email, c3.email ? safeHref(`mailto:${c3.email}`) : void 0);
@@ -82216,374 +82175,534 @@ function buildCatalog(input) {
     add("pager", c3.pager, safeHref(c3.pager));
     return out;
   };
-  const summary2 = (name, doc) => ({
+  return {
+    input,
+    zone,
+    slosByService: slosByService2,
+    sloFiles,
+    cisByService,
+    cisByTeam,
+    servicesByTeam,
+    changesByService,
+    changesByCi,
+    startOf,
+    readinessOf,
+    tierOf,
+    teamRef,
+    serviceRef,
+    ciRef,
+    nodeRef,
+    titleOf,
+    riskReport,
+    changeRow,
+    ciRow,
+    summary: summary2,
+    contacts,
+    newestFirst
+  };
+}
+
+// src/core/catalog/change-page.ts
+var BLAST_RADIUS_LISTED = 200;
+function riskView(ctx, r2) {
+  const listed = r2.blastRadius.slice(0, BLAST_RADIUS_LISTED);
+  return {
+    class: r2.class,
+    type: r2.type,
+    effectiveType: r2.effectiveType,
+    impact: { level: r2.impact.level, scope: r2.impact.scope, severity: r2.impact.severity, decidedBy: r2.impact.decidedBy ? ctx.nodeRef(r2.impact.decidedBy) : void 0 },
+    likelihood: r2.likelihood,
+    factors: r2.factors,
+    blastRadius: listed.map((b3) => {
+      const ref = ctx.nodeRef(b3.ref);
+      return { kind: ref.kind, name: ref.name, title: ref.title, href: ref.href, tier: b3.tier, exposure: b3.exposure, direct: b3.direct, path: b3.path.map(nameOf) };
+    }),
+    blastRadiusMore: r2.blastRadius.length - listed.length,
+    conflicts: r2.conflicts,
+    controls: r2.controls
+  };
+}
+function changePage(ctx, id) {
+  const { org } = ctx.input;
+  const doc = org.changes.get(id).doc;
+  const s = doc.spec;
+  const report = ctx.riskReport(id);
+  const outcome = doc.status?.outcome;
+  const at4 = (t2) => {
+    const ms2 = instantOf2(t2);
+    return ms2 === void 0 ? t2 : formatAt(ms2, ctx.zone);
+  };
+  const link = (url) => url ? linkView(url, url) : void 0;
+  return {
+    template: "change",
+    path: pagePath.change(id),
+    heading: doc.metadata.title ? `${id}: ${doc.metadata.title}` : id,
+    section: "changes",
+    id,
+    title: doc.metadata.title,
+    description: paragraphs(s.description ?? doc.metadata.description),
+    labels: labels(doc.metadata.labels),
+    links: linkViews(doc.metadata.links),
+    type: s.type,
+    standardTemplate: s.template ?? void 0,
+    requester: s.requester,
+    environment: s.environment,
+    start: at4(s.schedule.start),
+    end: at4(s.schedule.end),
+    phase: doc.status?.phase,
+    services: (s.services ?? []).map(ctx.serviceRef),
+    cis: (s.configurationItems ?? []).map(ctx.ciRef),
+    justification: paragraphs(s.justification),
+    implementation: s.implementation ?? [],
+    verification: (s.verification ?? []).map((v2) => ({ description: v2.description, evidence: link(v2.evidence) })),
+    delivery: s.delivery && {
+      strategy: s.delivery.strategy,
+      autoRollback: s.delivery.autoRollback,
+      stages: (s.delivery.stages ?? []).map((st3) => ({ traffic: st3.traffic, duration: st3.duration, metrics: st3.metrics ?? [] }))
+    },
+    rollback: s.rollback && {
+      steps: s.rollback.steps ?? [],
+      triggers: s.rollback.triggers ?? [],
+      expectedDuration: s.rollback.expectedDuration,
+      testedAt: s.rollback.tested?.at,
+      evidence: link(s.rollback.tested?.evidence)
+    },
+    premortem: s.premortem ?? [],
+    communication: s.communication ?? [],
+    diff: s.diff,
+    outcome: outcome && {
+      result: outcome.result,
+      implementedAt: at4(outcome.implementedAt),
+      failureDetectedAt: at4(outcome.failureDetectedAt),
+      restoredAt: at4(outcome.restoredAt),
+      completedAt: at4(outcome.completedAt),
+      incidents: outcome.incidents ?? [],
+      notes: outcome.notes,
+      review: link(outcome.review)
+    },
+    risk: report && riskView(ctx, report),
+    riskStatus: report ? "assessed" : ctx.input.risk ? "closed" : "no-policy"
+  };
+}
+
+// src/core/catalog/ci-page.ts
+var RECENT_CHANGES = 10;
+function withTypes(ref, types2) {
+  return { kind: ref.kind, name: ref.name, title: ref.title, href: ref.href, types: types2 };
+}
+function grouped(ctx, edges) {
+  const byOther = /* @__PURE__ */ new Map();
+  for (const e of edges) {
+    const types2 = byOther.get(e.other);
+    if (!types2) byOther.set(e.other, [e.type]);
+    else if (!types2.includes(e.type)) types2.push(e.type);
+  }
+  return [...byOther].map(([other, types2]) => withTypes(ctx.nodeRef(other), types2));
+}
+function attribute(key, value2) {
+  if (typeof value2 !== "string") return { key, text: JSON.stringify(value2), href: void 0 };
+  return { key, text: value2, href: /^https?:\/\//i.test(value2) ? safeHref(value2) : void 0 };
+}
+function ciPage(ctx, name) {
+  const { org, graph } = ctx.input;
+  const doc = org.cis.get(name).doc;
+  const changeIds = ctx.changesByCi.get(name) ?? [];
+  return {
+    template: "ci",
+    path: pagePath.ci(name),
+    heading: doc.metadata.title ?? name,
+    section: "cis",
     name,
-    ...doc.metadata.title ? { title: doc.metadata.title } : {},
-    href: pagePath.service(name),
-    tier: doc.spec.tier,
-    exposure: doc.spec.exposure,
-    lifecycle: doc.spec.lifecycle,
-    readiness: readinessOf.get(name).level,
-    owners: ownerNames(doc).map(teamRef),
-    labels: labels(doc.metadata.labels)
-  });
-  const historyOf = (files) => {
-    if (!input.history) return { available: false, commits: [] };
-    const seen = /* @__PURE__ */ new Map();
-    for (const f3 of files) for (const c3 of input.history.get(f3) ?? []) if (!seen.has(c3.hash)) seen.set(c3.hash, c3);
-    const commits = [...seen.values()].sort((a, b3) => a.date < b3.date ? 1 : a.date > b3.date ? -1 : 0).slice(0, HISTORY_COMMITS).map((c3) => ({ ...c3, short: c3.hash.slice(0, 7), day: c3.date.slice(0, 10) }));
-    return { available: true, commits };
+    title: doc.metadata.title,
+    description: paragraphs(doc.metadata.description),
+    labels: labels(doc.metadata.labels),
+    links: linkViews(doc.metadata.links),
+    class: doc.spec.class,
+    environment: doc.spec.environment,
+    service: doc.spec.service ? ctx.serviceRef(doc.spec.service) : void 0,
+    owner: doc.spec.owner ? ctx.teamRef(doc.spec.owner) : void 0,
+    relations: grouped(
+      ctx,
+      (doc.spec.relations ?? []).map((r2) => ({ other: r2.target, type: r2.type }))
+    ),
+    usedBy: grouped(
+      ctx,
+      (graph.in.get(ciId(name)) ?? []).map((e) => ({ other: e.from, type: e.type }))
+    ).sort((a, b3) => byName(a.kind, b3.kind) || byName(a.name, b3.name)),
+    attributes: Object.entries(doc.spec.attributes ?? {}).map(([key, value2]) => attribute(key, value2)),
+    changes: changeIds.slice(0, RECENT_CHANGES).map(ctx.changeRow),
+    changesTotal: changeIds.length
   };
-  function servicePage(name) {
-    const { doc, file } = org.services.get(name);
-    const s = doc.spec;
-    const id = serviceId(name);
-    const around = neighbourhood(graph, id, titleOf);
-    const owners = ownerEntries(doc).map(({ team: team2, role, primary }) => {
-      const t2 = org.teams.get(team2)?.doc;
-      const schedule = t2?.spec.oncall?.schedule;
-      return {
-        team: teamRef(team2),
-        role,
-        primary,
-        ...schedule ? { oncall: linkView(schedule, schedule) } : {},
-        escalation: t2?.spec.oncall?.escalation ?? [],
-        contacts: contacts(t2)
-      };
-    });
-    const reached = dependents(graph, [id], IMPACT_EDGES, IMPACT_LIMIT + 1);
-    const impacted = [...reached.values()].filter((r2) => r2.distance > 0);
-    const impactedServices = impacted.filter((r2) => r2.id.startsWith("service:")).map((r2) => ({ r: r2, tier: tierOf.get(r2.id.slice(8)) ?? 9 })).sort((a, b3) => a.r.distance - b3.r.distance || a.tier - b3.tier || byName(a.r.id, b3.r.id)).map((x3) => x3.r);
-    const listed = impactedServices.slice(0, IMPACT_LISTED);
-    const ciNames2 = cisByService.get(name) ?? [];
-    const changeIds2 = changesByService.get(name) ?? [];
-    const files = /* @__PURE__ */ new Set([file, ...sloFiles.get(name) ?? [], ...ciNames2.map((c3) => org.cis.get(c3).file)]);
-    return {
-      template: "service",
-      path: pagePath.service(name),
-      heading: doc.metadata.title ?? name,
-      section: "services",
-      name,
-      ...doc.metadata.title ? { title: doc.metadata.title } : {},
-      description: paragraphs(doc.metadata.description),
-      labels: labels(doc.metadata.labels),
-      links: linkViews(doc.metadata.links),
-      tier: s.tier,
-      exposure: s.exposure,
-      lifecycle: s.lifecycle,
-      readiness: readinessOf.get(name),
-      owners,
-      runbooks: linkViews(s.runbooks),
-      playbooks: linkViews(s.playbooks),
-      dashboards: linkViews(s.dashboards),
-      ...s.repository ? { repository: linkView(s.repository, s.repository) } : {},
-      ...s.continuity ? { continuity: s.continuity } : {},
-      slos: (slosByService2.get(name) ?? []).map((slo) => sloView(slo, (t2) => formatAt(t2, zone))),
-      graph: around.drawing,
-      // The lists' headings already say "depends on"; only the other relations are worth a word.
-      upstream: around.upstream.map((n) => ({ ...nodeRef(n.id), via: n.via.filter((v2) => v2 !== "dependsOn") })),
-      downstream: around.downstream.map((n) => ({ ...nodeRef(n.id), via: n.via.filter((v2) => v2 !== "dependsOn") })),
-      impact: {
-        services: listed.map((r2) => serviceRef(r2.id.slice(8))),
-        servicesTotal: impactedServices.length,
-        servicesMore: impactedServices.length - listed.length,
-        capped: reached.size > IMPACT_LIMIT,
-        paths: Object.fromEntries(listed.map((r2) => [r2.id.slice(8), r2.path.slice(1, -1).map((p2) => p2.replace(/^(service|ci):/, ""))]))
-      },
-      cis: ciNames2.slice().sort(byName).map(ciRow),
-      changes: changeIds2.slice(0, RECENT_CHANGES).map(changeRow),
-      changesTotal: changeIds2.length,
-      history: historyOf(files),
-      file
-    };
-  }
-  function teamPage(name) {
-    const doc = org.teams.get(name).doc;
-    const schedule = doc.spec.oncall?.schedule;
-    return {
-      template: "team",
-      path: pagePath.team(name),
-      heading: doc.metadata.title ?? name,
-      section: "teams",
-      name,
-      ...doc.metadata.title ? { title: doc.metadata.title } : {},
-      description: paragraphs(doc.metadata.description),
-      labels: labels(doc.metadata.labels),
-      links: linkViews(doc.metadata.links),
-      members: doc.spec.members ?? [],
-      ...doc.spec.github?.team ? { github: doc.spec.github.team } : {},
-      ...schedule ? { oncall: linkView(schedule, schedule) } : {},
-      escalation: doc.spec.oncall?.escalation ?? [],
-      contacts: contacts(doc),
-      services: (servicesByTeam.get(name) ?? []).slice().sort((a, b3) => Number(b3.role === "owner") - Number(a.role === "owner") || byName(a.service, b3.service)).map(({ service, role }) => {
-        const sd = org.services.get(service).doc.spec;
-        return { ...serviceRef(service), role, tier: sd.tier, exposure: sd.exposure, lifecycle: sd.lifecycle };
-      }),
-      cis: (cisByTeam.get(name) ?? []).slice().sort(byName).map(ciRow)
-    };
-  }
-  function ciPage(name) {
-    const doc = org.cis.get(name).doc;
-    const id = ciId(name);
-    const changeIds2 = changesByCi.get(name) ?? [];
-    return {
-      template: "ci",
-      path: pagePath.ci(name),
-      heading: doc.metadata.title ?? name,
-      section: "cis",
-      name,
-      ...doc.metadata.title ? { title: doc.metadata.title } : {},
-      description: paragraphs(doc.metadata.description),
-      labels: labels(doc.metadata.labels),
-      links: linkViews(doc.metadata.links),
-      class: doc.spec.class,
-      ...doc.spec.environment ? { environment: doc.spec.environment } : {},
-      ...doc.spec.service ? { service: serviceRef(doc.spec.service) } : {},
-      ...doc.spec.owner ? { owner: teamRef(doc.spec.owner) } : {},
-      relations: (doc.spec.relations ?? []).map((r2) => ({ ...refOfTarget(r2.target), type: r2.type })),
-      usedBy: (graph.in.get(id) ?? []).map((e) => ({ ...nodeRef(e.from), type: e.type })).sort((a, b3) => byName(a.kind + a.name, b3.kind + b3.name)),
-      attributes: Object.entries(doc.spec.attributes ?? {}).map(([key, value2]) => {
-        const text = typeof value2 === "string" ? value2 : JSON.stringify(value2);
-        const href = typeof value2 === "string" ? safeHref(value2) : void 0;
-        return { key, text, ...href && /^https?:\/\//i.test(value2) ? { href } : {} };
-      }),
-      changes: changeIds2.slice(0, RECENT_CHANGES).map(changeRow),
-      changesTotal: changeIds2.length
-    };
-  }
-  const refOfTarget = (target) => {
-    const m2 = /^(service|ci):(.+)$/.exec(target);
-    if (!m2) return { kind: "ci", name: target };
-    return m2[1] === "service" ? serviceRef(m2[2]) : ciRef(m2[2]);
-  };
-  function changePage(id) {
-    const doc = org.changes.get(id).doc;
-    const s = doc.spec;
-    const report = riskReport(id);
-    const outcome = doc.status?.outcome;
-    const at4 = (t2) => {
-      const ms2 = instantOf2(t2);
-      return ms2 === void 0 ? void 0 : formatAt(ms2, zone);
-    };
-    return {
-      template: "change",
-      path: pagePath.change(id),
-      heading: doc.metadata.title ? `${id}: ${doc.metadata.title}` : id,
-      section: "changes",
-      id,
-      ...doc.metadata.title ? { title: doc.metadata.title } : {},
-      description: paragraphs(s.description ?? doc.metadata.description),
-      labels: labels(doc.metadata.labels),
-      links: linkViews(doc.metadata.links),
-      type: s.type,
-      ...s.template ? { standardTemplate: s.template } : {},
-      requester: s.requester,
-      environment: s.environment,
-      start: at4(s.schedule.start) ?? s.schedule.start,
-      end: at4(s.schedule.end) ?? s.schedule.end,
-      ...doc.status?.phase ? { phase: doc.status.phase } : {},
-      services: (s.services ?? []).map(serviceRef),
-      cis: (s.configurationItems ?? []).map(ciRef),
-      justification: paragraphs(s.justification),
-      implementation: s.implementation ?? [],
-      verification: (s.verification ?? []).map((v2) => ({ description: v2.description, ...v2.evidence ? { evidence: linkView(v2.evidence, v2.evidence) } : {} })),
-      ...s.delivery ? {
-        delivery: {
-          strategy: s.delivery.strategy,
-          ...s.delivery.autoRollback !== void 0 ? { autoRollback: s.delivery.autoRollback } : {},
-          stages: (s.delivery.stages ?? []).map((st3) => ({ traffic: st3.traffic, ...st3.duration ? { duration: st3.duration } : {}, metrics: st3.metrics ?? [] }))
-        }
-      } : {},
-      ...s.rollback ? {
-        rollback: {
-          steps: s.rollback.steps ?? [],
-          triggers: s.rollback.triggers ?? [],
-          ...s.rollback.expectedDuration ? { expectedDuration: s.rollback.expectedDuration } : {},
-          ...s.rollback.tested?.at ? { testedAt: s.rollback.tested.at } : {},
-          ...s.rollback.tested?.evidence ? { evidence: linkView(s.rollback.tested.evidence, s.rollback.tested.evidence) } : {}
-        }
-      } : {},
-      premortem: s.premortem ?? [],
-      communication: s.communication ?? [],
-      ...s.diff ? { diff: s.diff } : {},
-      ...outcome ? {
-        outcome: {
-          result: outcome.result,
-          ...optional("implementedAt", at4(outcome.implementedAt)),
-          ...optional("failureDetectedAt", at4(outcome.failureDetectedAt)),
-          ...optional("restoredAt", at4(outcome.restoredAt)),
-          ...optional("completedAt", at4(outcome.completedAt)),
-          incidents: outcome.incidents ?? [],
-          ...optional("notes", outcome.notes),
-          ...outcome.review ? { review: linkView(outcome.review, outcome.review) } : {}
-        }
-      } : {},
-      ...report ? { risk: riskView(report) } : {}
-    };
-  }
-  function riskView(r2) {
-    const listed = r2.blastRadius.slice(0, BLAST_RADIUS_LISTED);
-    return {
-      class: r2.class,
-      type: r2.type,
-      effectiveType: r2.effectiveType,
-      impact: { level: r2.impact.level, scope: r2.impact.scope, severity: r2.impact.severity, ...r2.impact.decidedBy ? { decidedBy: nodeRef(r2.impact.decidedBy) } : {} },
-      likelihood: r2.likelihood,
-      factors: r2.factors,
-      blastRadius: listed.map((b3) => ({
-        ...nodeRef(b3.ref),
-        ...b3.tier !== void 0 ? { tier: b3.tier } : {},
-        ...b3.exposure !== void 0 ? { exposure: b3.exposure } : {},
-        direct: b3.direct,
-        path: b3.path.map(nodeRef)
-      })),
-      blastRadiusMore: r2.blastRadius.length - listed.length,
-      conflicts: r2.conflicts,
-      controls: r2.controls
-    };
-  }
-  function* listPages(template, folder, section, heading, items, row) {
-    const pages2 = Math.max(1, Math.ceil(items.length / LIST_PAGE_SIZE));
-    for (let n = 1; n <= pages2; n++) {
-      yield {
-        template,
-        path: pagePath.list(folder, n),
-        heading,
-        section,
-        rows: items.slice((n - 1) * LIST_PAGE_SIZE, n * LIST_PAGE_SIZE).map(row),
-        page: n,
-        pages: pages2,
-        total: items.length,
-        ...n > 1 ? { prev: pagePath.list(folder, n - 1) } : {},
-        ...n < pages2 ? { next: pagePath.list(folder, n + 1) } : {}
-      };
+}
+
+// src/core/catalog/search-index.ts
+function searchIndex(ctx, serviceNames, teamNames) {
+  const { org } = ctx.input;
+  const teamAt = new Map(teamNames.map((n, i) => [n, i]));
+  const teams = teamNames.map((n) => [n, org.teams.get(n).doc.metadata.title ?? ""]);
+  const ownerIndex = (name) => {
+    let i = teamAt.get(name);
+    if (i === void 0) {
+      i = teams.length;
+      teams.push([name, ""]);
+      teamAt.set(name, i);
     }
+    return i;
+  };
+  const services = serviceNames.map((n) => {
+    const doc = org.services.get(n).doc;
+    return [
+      n,
+      doc.metadata.title ?? "",
+      doc.spec.tier,
+      doc.spec.exposure,
+      doc.spec.lifecycle,
+      ctx.readinessOf.get(n).level,
+      ownerNames(doc).map(ownerIndex),
+      labels(doc.metadata.labels).map((l3) => `${l3.key}=${l3.value}`).join(" ")
+    ];
+  });
+  return { v: 1, teams, services };
+}
+
+// src/core/catalog/neighbourhood.ts
+var DRAWN_PER_SIDE = 12;
+function nodeHref(kind, name) {
+  return kind === "service" ? pagePath.service(name) : pagePath.ci(name);
+}
+function neighbours(g2, id, direction, titleOf) {
+  const byId = /* @__PURE__ */ new Map();
+  for (const e of (direction === "out" ? g2.out : g2.in).get(id) ?? []) {
+    const other = direction === "out" ? e.to : e.from;
+    const node = g2.nodes.get(other);
+    if (!node || other === id) continue;
+    const seen = byId.get(other);
+    if (seen) {
+      if (!seen.via.includes(e.type)) seen.via.push(e.type);
+      continue;
+    }
+    byId.set(other, { id: other, kind: node.kind, name: node.name, title: titleOf(other), href: nodeHref(node.kind, node.name), via: [e.type] });
   }
+  return [...byId.values()].sort((a, b3) => a.kind === b3.kind ? a.name < b3.name ? -1 : a.name > b3.name ? 1 : 0 : a.kind === "service" ? -1 : 1);
+}
+function neighbourhood(g2, id, titleOf) {
+  const node = g2.nodes.get(id);
+  if (!node) return void 0;
+  const center = { id, kind: node.kind, name: node.name, title: titleOf(id), href: nodeHref(node.kind, node.name), via: [] };
+  const upstream = neighbours(g2, id, "out", titleOf);
+  const downstream = neighbours(g2, id, "in", titleOf);
+  return {
+    upstream,
+    downstream,
+    drawing: {
+      center,
+      upstream: upstream.slice(0, DRAWN_PER_SIDE),
+      downstream: downstream.slice(0, DRAWN_PER_SIDE),
+      upstreamMore: Math.max(0, upstream.length - DRAWN_PER_SIDE),
+      downstreamMore: Math.max(0, downstream.length - DRAWN_PER_SIDE)
+    }
+  };
+}
+
+// src/core/catalog/slo.ts
+var UNIT_MINUTES = { m: 1, h: 60, d: 1440, w: 10080, M: 43830, Q: 131490, Y: 525960 };
+function windowMinutes(duration2) {
+  const m2 = duration2 ? /^([1-9]\d*)([mhdwMQY])$/.exec(duration2) : null;
+  return m2 ? Number(m2[1]) * UNIT_MINUTES[m2[2]] : void 0;
+}
+function round3(n, digits) {
+  const f3 = 10 ** digits;
+  return Math.round(n * f3) / f3;
+}
+function sloView(slo, at4 = (t2) => new Date(t2).toISOString()) {
+  const window2 = slo.spec.timeWindow[0];
+  const minutes = windowMinutes(window2?.duration);
+  const measured = slo.status?.measuredAt;
+  const remaining = typeof slo.status?.errorBudgetRemaining === "number" ? slo.status.errorBudgetRemaining : void 0;
+  const objectives = slo.spec.objectives.flatMap((o2) => {
+    const fraction = typeof o2.target === "number" ? o2.target : typeof o2.targetPercent === "number" ? o2.targetPercent / 100 : void 0;
+    if (fraction === void 0) return [];
+    const budget = minutes === void 0 ? void 0 : (1 - fraction) * minutes;
+    return [
+      {
+        name: o2.displayName,
+        targetPercent: round3(fraction * 100, 4),
+        budgetMinutes: budget === void 0 ? void 0 : round3(budget, 1),
+        remainingMinutes: budget === void 0 || remaining === void 0 ? void 0 : round3(budget * remaining, 1)
+      }
+    ];
+  });
+  return {
+    name: slo.metadata.name,
+    title: slo.metadata.title,
+    description: slo.spec.description,
+    window: window2?.duration,
+    rolling: window2?.isRolling ?? false,
+    budgetingMethod: slo.spec.budgetingMethod,
+    objectives,
+    remaining,
+    remainingPercent: remaining === void 0 ? void 0 : Math.round(remaining * 100),
+    exhausted: remaining !== void 0 && remaining <= 0,
+    measuredAt: measured === void 0 || Number.isNaN(Date.parse(measured)) ? measured : at4(Date.parse(measured)),
+    source: slo.status?.source ? linkView(slo.status.source, slo.status.source) : void 0
+  };
+}
+
+// src/core/catalog/service-page.ts
+var RECENT_CHANGES2 = 10;
+var HISTORY_COMMITS = 15;
+var IMPACT_LISTED = 50;
+var IMPACT_LIMIT = 100;
+function historyOf(ctx, files) {
+  const history = ctx.input.history;
+  if (!history) return { available: false, commits: [] };
+  const seen = /* @__PURE__ */ new Map();
+  for (const f3 of files) for (const c3 of history.get(f3) ?? []) if (!seen.has(c3.hash)) seen.set(c3.hash, c3);
+  const commits = [...seen.values()].sort((a, b3) => a.date < b3.date ? 1 : a.date > b3.date ? -1 : 0).slice(0, HISTORY_COMMITS).map((c3) => ({ hash: c3.hash, date: c3.date, author: c3.author, subject: c3.subject, short: c3.hash.slice(0, 7), day: c3.date.slice(0, 10) }));
+  return { available: true, commits };
+}
+function withVia(ref, via) {
+  return { kind: ref.kind, name: ref.name, title: ref.title, href: ref.href, via };
+}
+function impactOf(ctx, id) {
+  const reached = dependents(ctx.input.graph, [id], IMPACT_EDGES, IMPACT_LIMIT + 1);
+  const services = [...reached.values()].filter((r2) => r2.distance > 0 && r2.id.startsWith("service:")).map((r2) => ({ r: r2, tier: ctx.tierOf.get(r2.id.slice(8)) ?? 9 })).sort((a, b3) => a.r.distance - b3.r.distance || a.tier - b3.tier || byName(a.r.id, b3.r.id));
+  const listed = services.slice(0, IMPACT_LISTED);
+  return {
+    services: listed.map(
+      ({ r: r2 }) => withVia(
+        ctx.serviceRef(r2.id.slice(8)),
+        r2.path.slice(1, -1).map(nameOf)
+      )
+    ),
+    servicesTotal: services.length,
+    servicesMore: services.length - listed.length,
+    capped: reached.size > IMPACT_LIMIT
+  };
+}
+function servicePage(ctx, name) {
+  const { org, graph } = ctx.input;
+  const { doc, file } = org.services.get(name);
+  const s = doc.spec;
+  const id = serviceId(name);
+  const around = neighbourhood(graph, id, ctx.titleOf);
+  const owners = ownerEntries(doc).map(({ team: team2, role, primary }) => {
+    const t2 = org.teams.get(team2)?.doc;
+    const schedule = t2?.spec.oncall?.schedule;
+    return {
+      team: ctx.teamRef(team2),
+      role,
+      primary,
+      oncall: schedule ? linkView(schedule, schedule) : void 0,
+      escalation: t2?.spec.oncall?.escalation ?? [],
+      contacts: ctx.contacts(t2)
+    };
+  });
+  const ciNames = ctx.cisByService.get(name) ?? [];
+  const changeIds = ctx.changesByService.get(name) ?? [];
+  const files = /* @__PURE__ */ new Set([file, ...ctx.sloFiles.get(name) ?? [], ...ciNames.map((c3) => org.cis.get(c3).file)]);
+  const otherRelations = (via) => via.filter((v2) => v2 !== "dependsOn");
+  return {
+    template: "service",
+    path: pagePath.service(name),
+    heading: doc.metadata.title ?? name,
+    section: "services",
+    name,
+    title: doc.metadata.title,
+    description: paragraphs(doc.metadata.description),
+    labels: labels(doc.metadata.labels),
+    links: linkViews(doc.metadata.links),
+    tier: s.tier,
+    exposure: s.exposure,
+    lifecycle: s.lifecycle,
+    readiness: ctx.readinessOf.get(name),
+    owners,
+    runbooks: linkViews(s.runbooks),
+    playbooks: linkViews(s.playbooks),
+    dashboards: linkViews(s.dashboards),
+    repository: s.repository ? linkView(s.repository, s.repository) : void 0,
+    continuity: s.continuity,
+    slos: (ctx.slosByService.get(name) ?? []).map((slo) => sloView(slo, (t2) => formatAt(t2, ctx.zone))),
+    graph: around.drawing,
+    upstream: around.upstream.map((n) => withVia(ctx.nodeRef(n.id), otherRelations(n.via))),
+    downstream: around.downstream.map((n) => withVia(ctx.nodeRef(n.id), otherRelations(n.via))),
+    impact: impactOf(ctx, id),
+    cis: ciNames.slice().sort(byName).map(ctx.ciRow),
+    changes: changeIds.slice(0, RECENT_CHANGES2).map(ctx.changeRow),
+    changesTotal: changeIds.length,
+    history: historyOf(ctx, files),
+    file
+  };
+}
+
+// src/core/catalog/team-page.ts
+function teamPage(ctx, name) {
+  const { org } = ctx.input;
+  const doc = org.teams.get(name).doc;
+  const schedule = doc.spec.oncall?.schedule;
+  return {
+    template: "team",
+    path: pagePath.team(name),
+    heading: doc.metadata.title ?? name,
+    section: "teams",
+    name,
+    title: doc.metadata.title,
+    description: paragraphs(doc.metadata.description),
+    labels: labels(doc.metadata.labels),
+    links: linkViews(doc.metadata.links),
+    members: doc.spec.members ?? [],
+    github: doc.spec.github?.team,
+    oncall: schedule ? linkView(schedule, schedule) : void 0,
+    escalation: doc.spec.oncall?.escalation ?? [],
+    contacts: ctx.contacts(doc),
+    // Services it owns first, then those where it has another role.
+    services: (ctx.servicesByTeam.get(name) ?? []).slice().sort((a, b3) => Number(b3.role === "owner") - Number(a.role === "owner") || byName(a.service, b3.service)).map(({ service, role }) => {
+      const ref = ctx.serviceRef(service);
+      const sd = org.services.get(service).doc.spec;
+      return { kind: ref.kind, name: ref.name, title: ref.title, href: ref.href, role, tier: sd.tier, exposure: sd.exposure, lifecycle: sd.lifecycle };
+    }),
+    cis: (ctx.cisByTeam.get(name) ?? []).slice().sort(byName).map(ctx.ciRow)
+  };
+}
+
+// src/core/catalog/build.ts
+var LIST_PAGE_SIZE = 500;
+var INDEX_PRERENDERED = 100;
+var UPCOMING = 8;
+function* listPages(template, folder, section, items, row) {
+  const pages = Math.max(1, Math.ceil(items.length / LIST_PAGE_SIZE));
+  for (let n = 1; n <= pages; n++) {
+    yield {
+      template,
+      path: pagePath.list(folder, n),
+      heading: "",
+      section,
+      rows: items.slice((n - 1) * LIST_PAGE_SIZE, n * LIST_PAGE_SIZE).map(row),
+      page: n,
+      pages,
+      total: items.length,
+      prev: n > 1 ? pagePath.list(folder, n - 1) : void 0,
+      next: n < pages ? pagePath.list(folder, n + 1) : void 0
+    };
+  }
+}
+function calendarChanges(ctx, ids) {
+  return ids.map((id) => {
+    const doc = ctx.input.org.changes.get(id).doc;
+    const row = ctx.changeRow(id);
+    return {
+      id,
+      title: doc.metadata.title,
+      startMs: ctx.startOf.get(id),
+      endMs: instantOf2(doc.spec.schedule.end) ?? ctx.startOf.get(id),
+      type: doc.spec.type,
+      phase: doc.status?.phase,
+      riskClass: row.riskClass
+    };
+  });
+}
+function indexPage(ctx, serviceNames, teamNames, changeIds) {
+  const { org, now, occurrences } = ctx.input;
+  const upcoming = changeIds.filter((id) => ctx.startOf.get(id) >= now && !["completed", "cancelled"].includes(org.changes.get(id).doc.status?.phase ?? "")).reverse().slice(0, UPCOMING);
+  return {
+    template: "index",
+    path: pagePath.index,
+    heading: "",
+    section: "services",
+    services: serviceNames.slice(0, INDEX_PRERENDERED).map(ctx.summary),
+    total: serviceNames.length,
+    teams: teamNames.map(ctx.teamRef),
+    counts: { services: org.services.size, teams: org.teams.size, cis: org.cis.size, changes: org.changes.size },
+    upcoming: upcoming.map(ctx.changeRow),
+    activeWindows: occurrences.filter((o2) => o2.startMs <= now && o2.endMs > now).map((o2) => ({ name: o2.name, kind: o2.kind, to: formatAt(o2.endMs, ctx.zone) }))
+  };
+}
+function buildCatalog(input) {
+  const ctx = createContext(input);
+  const { org, now, months } = input;
+  const zone = ctx.zone;
   const serviceNames = [...org.services.keys()].sort(byName);
   const teamNames = [...org.teams.keys()].sort(byName);
   const ciNames = [...org.cis.keys()].sort(byName);
-  const changeIds = [...org.changes.keys()].sort(newestFirst);
-  let calendar;
-  const calendarIndex = () => {
-    calendar ??= indexCalendar(
-      input.months,
-      changeIds.map((id) => {
-        const doc = org.changes.get(id).doc;
-        const cls = riskClassOf(id);
-        return {
-          id,
-          ...doc.metadata.title ? { title: doc.metadata.title } : {},
-          startMs: startOf.get(id),
-          endMs: instantOf2(doc.spec.schedule.end) ?? startOf.get(id),
-          type: doc.spec.type,
-          ...doc.status?.phase ? { phase: doc.status.phase } : {},
-          ...cls ? { riskClass: cls } : {}
-        };
-      }),
-      input.occurrences,
-      now,
-      zone
-    );
-    return calendar;
-  };
-  function indexPage() {
-    const upcoming = changeIds.filter((id) => startOf.get(id) >= now && !["completed", "cancelled"].includes(org.changes.get(id).doc.status?.phase ?? "")).reverse().slice(0, UPCOMING);
-    return {
-      template: "index",
-      path: pagePath.index,
-      heading: "",
-      section: "services",
-      services: serviceNames.slice(0, INDEX_PRERENDERED).map((n) => summary2(n, org.services.get(n).doc)),
-      total: serviceNames.length,
-      teams: teamNames.map(teamRef),
-      counts: { services: org.services.size, teams: org.teams.size, cis: org.cis.size, changes: org.changes.size },
-      upcoming: upcoming.map(changeRow),
-      activeWindows: input.occurrences.filter((o2) => o2.startMs <= now && o2.endMs > now).map((o2) => ({ name: o2.name, kind: o2.kind, to: formatAt(o2.endMs, zone) }))
-    };
-  }
-  const currentMonth = monthKey(instantToLocal(now, zone));
-  const calendarMonth = input.months.includes(currentMonth) ? currentMonth : input.months[0];
-  function* pages() {
-    for (const id of changeIds) yield changePage(id);
-    for (const name of serviceNames) yield servicePage(name);
-    for (const name of teamNames) yield teamPage(name);
-    for (const name of ciNames) yield ciPage(name);
-    yield* listPages("services-list", "services", "services", "", serviceNames, (n) => summary2(n, org.services.get(n).doc));
-    yield* listPages("teams-list", "teams", "teams", "", teamNames, (n) => ({
-      ...teamRef(n),
-      members: org.teams.get(n).doc.spec.members?.length ?? 0,
-      services: servicesByTeam.get(n)?.length ?? 0
-    }));
-    yield* listPages("cis-list", "cis", "cis", "", ciNames, ciRow);
-    yield* listPages("changes-list", "changes", "changes", "", changeIds, changeRow);
-    const months = input.months.map((key) => ({ key, path: pagePath.month(key), current: key === currentMonth }));
-    for (const key of input.months) {
-      const page = { template: "calendar", heading: "", section: "calendar", month: monthView(calendarIndex(), key), months, ...input.icsPath ? { icsPath: input.icsPath } : {} };
-      yield { ...page, path: page.month.path };
-      if (key === calendarMonth) yield { ...page, path: pagePath.calendar };
+  const changeIds = [...org.changes.keys()].sort(ctx.newestFirst);
+  const currentMonth = monthKey(toLocal(now, zone));
+  const calendarMonth = months.includes(currentMonth) ? currentMonth : months[0];
+  function* calendarPages() {
+    let index;
+    const list4 = months.map((key) => ({ key, path: pagePath.month(key), current: key === currentMonth }));
+    for (const key of months) {
+      index ??= indexCalendar(months, calendarChanges(ctx, changeIds), input.occurrences, now, zone);
+      const month = monthView(index, key);
+      const page = (path3) => ({ template: "calendar", path: path3, heading: "", section: "calendar", month, months: list4, icsPath: input.icsPath });
+      yield page(month.path);
+      if (key === calendarMonth) yield page(pagePath.calendar);
     }
-    yield { template: "metrics", path: pagePath.metrics, heading: "", section: "metrics", ...input.metrics ? { metrics: input.metrics } : {} };
-    yield indexPage();
   }
-  const searchIndex = () => {
-    const teamAt = new Map(teamNames.map((n, i) => [n, i]));
-    const teams = teamNames.map((n) => [n, org.teams.get(n).doc.metadata.title ?? ""]);
-    const ownerIndex = (name) => {
-      let i = teamAt.get(name);
-      if (i === void 0) {
-        i = teams.length;
-        teams.push([name, ""]);
-        teamAt.set(name, i);
-      }
-      return i;
-    };
-    return {
-      v: 1,
-      services: serviceNames.map((n) => {
-        const doc = org.services.get(n).doc;
-        return [
-          n,
-          doc.metadata.title ?? "",
-          doc.spec.tier,
-          doc.spec.exposure,
-          doc.spec.lifecycle,
-          readinessOf.get(n).level,
-          ownerNames(doc).map(ownerIndex),
-          labels(doc.metadata.labels).map((l3) => `${l3.key}=${l3.value}`).join(" ")
-        ];
-      }),
-      teams
-    };
-  };
-  const listCount = (n) => Math.max(1, Math.ceil(n / LIST_PAGE_SIZE));
+  function* pages() {
+    for (const id of changeIds) yield changePage(ctx, id);
+    for (const name of serviceNames) yield servicePage(ctx, name);
+    for (const name of teamNames) yield teamPage(ctx, name);
+    for (const name of ciNames) yield ciPage(ctx, name);
+    yield* listPages("services-list", "services", "services", serviceNames, ctx.summary);
+    yield* listPages("teams-list", "teams", "teams", teamNames, (n) => {
+      const ref = ctx.teamRef(n);
+      return { kind: ref.kind, name: ref.name, title: ref.title, href: ref.href, members: org.teams.get(n).doc.spec.members?.length ?? 0, services: ctx.servicesByTeam.get(n)?.length ?? 0 };
+    });
+    yield* listPages("cis-list", "cis", "cis", ciNames, ctx.ciRow);
+    yield* listPages("changes-list", "changes", "changes", changeIds, ctx.changeRow);
+    yield* calendarPages();
+    yield { template: "metrics", path: pagePath.metrics, heading: "", section: "metrics", metrics: input.metrics };
+    yield indexPage(ctx, serviceNames, teamNames, changeIds);
+  }
+  const lists = [serviceNames, teamNames, ciNames, changeIds].reduce((n, items) => n + Math.max(1, Math.ceil(items.length / LIST_PAGE_SIZE)), 0);
   return {
     zone,
     builtAt: formatAt(now, zone),
-    searchIndex: searchIndex(),
+    searchIndex: searchIndex(ctx, serviceNames, teamNames),
     pages,
-    pageCount: org.changes.size + org.services.size + org.teams.size + org.cis.size + listCount(serviceNames.length) + listCount(teamNames.length) + listCount(ciNames.length) + listCount(changeIds.length) + input.months.length + (calendarMonth ? 1 : 0) + 2
+    pageCount: changeIds.length + serviceNames.length + teamNames.length + ciNames.length + lists + months.length + (calendarMonth ? 1 : 0) + 2
   };
 }
-function push(map2, key, value2) {
-  const list4 = map2.get(key);
-  if (list4) list4.push(value2);
-  else map2.set(key, [value2]);
-}
-function optional(key, value2) {
-  return value2 === void 0 ? {} : { [key]: value2 };
-}
-function ownerEntries(doc) {
-  const out = [{ team: doc.spec.owner, role: "owner", primary: true }];
-  for (const o2 of doc.spec.owners ?? []) if (o2.team !== doc.spec.owner) out.push({ team: o2.team, role: o2.role, primary: false });
-  return out;
-}
-function ownerNames(doc) {
-  return [...new Set(ownerEntries(doc).map((o2) => o2.team))];
-}
 
-// src/catalog/render-site.ts
-import { mkdirSync as mkdirSync4, writeFileSync as writeFileSync5 } from "node:fs";
-import { dirname as dirname3, join as join12 } from "node:path";
+// src/catalog/file-writer.ts
+import { mkdirSync as mkdirSync4, writeFile as writeFile2 } from "node:fs";
+import { dirname as dirname3, join as join11 } from "node:path";
+var FileWriter = class {
+  constructor(dir, limit = 32) {
+    this.dir = dir;
+    this.limit = limit;
+  }
+  dir;
+  limit;
+  pending = 0;
+  failure;
+  wake;
+  made = /* @__PURE__ */ new Set();
+  files = 0;
+  async write(rel, content) {
+    if (this.failure) throw this.failure;
+    const file = join11(this.dir, rel);
+    const folder = dirname3(file);
+    if (!this.made.has(folder)) {
+      mkdirSync4(folder, { recursive: true });
+      this.made.add(folder);
+    }
+    this.pending++;
+    this.files++;
+    writeFile2(file, content, (err2) => {
+      this.pending--;
+      if (err2 && !this.failure) this.failure = err2;
+      this.wake?.();
+    });
+    if (this.pending >= this.limit) await this.settle(this.limit - 1);
+  }
+  /** Waits until at most `max` writes are outstanding (0: all done); rethrows the first failure. */
+  async settle(max = 0) {
+    while (this.pending > max) await new Promise((resolve14) => this.wake = resolve14);
+    this.wake = void 0;
+    if (this.failure) throw this.failure;
+  }
+};
 
 // node_modules/@dagrejs/dagre/dist/dagre.esm.js
 var Te = Object.defineProperty;
@@ -84496,27 +84615,27 @@ var xr2 = { graphlib: ie2, version: ue2, layout: Oe, debug: Ce2, util: { time: l
 var Uo = xr2;
 
 // src/catalog/graph-layout.ts
-var NODE_W = 196;
+var WIDE = { name: "wide", nodeW: 196, centerW: 220, ranksep: 90, label: 26 };
+var NARROW = { name: "narrow", nodeW: 138, centerW: 138, ranksep: 36, label: 17 };
 var NODE_H = 38;
-var CENTER_W = 220;
 var CENTER_H = 48;
 var TOP = 26;
-var MAX_LABEL = 26;
+var GAP = 18;
 var shapes = /* @__PURE__ */ new Map();
-function shapeFor(up, down) {
-  const key = `${up}:${down}`;
+function shapeFor(up, down, geo) {
+  const key = `${geo.name}:${up}:${down}`;
   let shape = shapes.get(key);
   if (shape) return shape;
   const g2 = new Uo.graphlib.Graph();
-  g2.setGraph({ rankdir: "LR", nodesep: 10, ranksep: 90, marginx: 4, marginy: 4 });
+  g2.setGraph({ rankdir: "LR", nodesep: 10, ranksep: geo.ranksep, marginx: 4, marginy: 4 });
   g2.setDefaultEdgeLabel(() => ({}));
-  g2.setNode("c", { width: CENTER_W, height: CENTER_H });
+  g2.setNode("c", { width: geo.centerW, height: CENTER_H });
   for (let i = 0; i < up; i++) {
-    g2.setNode(`u${i}`, { width: NODE_W, height: NODE_H });
+    g2.setNode(`u${i}`, { width: geo.nodeW, height: NODE_H });
     g2.setEdge("c", `u${i}`);
   }
   for (let i = 0; i < down; i++) {
-    g2.setNode(`d${i}`, { width: NODE_W, height: NODE_H });
+    g2.setNode(`d${i}`, { width: geo.nodeW, height: NODE_H });
     g2.setEdge(`d${i}`, "c");
   }
   Uo.layout(g2);
@@ -84526,7 +84645,7 @@ function shapeFor(up, down) {
   };
   const label = g2.graph();
   shape = {
-    width: Math.ceil(label.width ?? CENTER_W),
+    width: Math.ceil(label.width ?? geo.centerW),
     height: Math.ceil(label.height ?? CENTER_H) + TOP,
     center: slot("c"),
     // Top to bottom, so the boxes read in the order of the lists under the drawing.
@@ -84536,9 +84655,8 @@ function shapeFor(up, down) {
   shapes.set(key, shape);
   return shape;
 }
-function clip(text) {
-  const chars = [...text];
-  return chars.length > MAX_LABEL ? chars.slice(0, MAX_LABEL - 1).join("") + "…" : text;
+function shifted(s, dy) {
+  return { x: s.x, y: s.y + dy, w: s.w, h: s.h };
 }
 function curve(from, to2) {
   const x1 = from.x + from.w;
@@ -84548,47 +84666,69 @@ function curve(from, to2) {
   const mid = (x1 + x22) / 2;
   return `M${x1} ${y1}C${mid} ${y1} ${mid} ${y2} ${x22} ${y2}`;
 }
-function layoutNeighbourhood(n, words) {
-  const upCount = n.upstream.length + (n.upstreamMore ? 1 : 0);
-  const downCount = n.downstream.length + (n.downstreamMore ? 1 : 0);
-  const shape = shapeFor(upCount, downCount);
-  const nodes = [];
-  const edges = [];
-  const box = (slot, role, node, label, full) => ({
+function drawSides(n, shape, dy, sides, geo, words, out) {
+  const clip = (text) => {
+    const chars = [...text];
+    return chars.length > geo.label ? chars.slice(0, geo.label - 1).join("") + "…" : text;
+  };
+  const describe2 = (node) => node.title ? `${node.title} (${node.id})` : node.id;
+  const box = (slot, role, node, label) => ({
     id: node?.id ?? `${role}-more`,
     role,
     kind: node?.kind ?? "more",
-    ...slot,
+    x: slot.x,
+    y: slot.y,
+    w: slot.w,
+    h: slot.h,
     tx: slot.x + slot.w / 2,
     ty: slot.y + slot.h / 2 + 5,
     label: clip(label),
-    full,
-    ...node ? { href: node.href } : {}
+    full: node ? describe2(node) : label,
+    href: node?.href
   });
-  const describe2 = (node) => node.title ? `${node.title} (${node.id})` : node.id;
-  nodes.push(box(shape.center, "center", n.center, n.center.title ?? n.center.name, describe2(n.center)));
-  n.upstream.forEach((node, i) => {
-    nodes.push(box(shape.up[i], "up", node, node.title ?? node.name, describe2(node)));
-    edges.push({ d: curve(shape.center, shape.up[i]), type: node.via[0] ?? "dependsOn" });
-  });
-  if (n.upstreamMore) {
-    const slot = shape.up[n.upstream.length];
-    nodes.push(box(slot, "more", void 0, words.more(n.upstreamMore), words.more(n.upstreamMore)));
-    edges.push({ d: curve(shape.center, slot), type: "more" });
+  const center = shifted(shape.center, dy);
+  out.nodes.push(box(center, "center", n.center, n.center.title ?? n.center.name));
+  for (const [role, side, slots] of [
+    ["up", sides.up, shape.up],
+    ["down", sides.down, shape.down]
+  ]) {
+    if (!side) continue;
+    const at4 = (i) => shifted(slots[i], dy);
+    const edge = (slot, type2) => out.edges.push({ d: role === "up" ? curve(center, slot) : curve(slot, center), type: type2 });
+    side.nodes.forEach((node, i) => {
+      out.nodes.push(box(at4(i), role, node, node.title ?? node.name));
+      edge(at4(i), node.via[0] ?? "dependsOn");
+    });
+    if (side.more) {
+      const slot = at4(side.nodes.length);
+      out.nodes.push(box(slot, "more", void 0, words.more(side.more)));
+      edge(slot, "more");
+    }
+    if (slots.length) out.columns.push({ x: slots[0].x + geo.nodeW / 2, y: dy + 14, label: role === "up" ? words.dependsOn : words.usedBy });
   }
-  n.downstream.forEach((node, i) => {
-    nodes.push(box(shape.down[i], "down", node, node.title ?? node.name, describe2(node)));
-    edges.push({ d: curve(shape.down[i], shape.center), type: node.via[0] ?? "dependsOn" });
-  });
-  if (n.downstreamMore) {
-    const slot = shape.down[n.downstream.length];
-    nodes.push(box(slot, "more", void 0, words.more(n.downstreamMore), words.more(n.downstreamMore)));
-    edges.push({ d: curve(slot, shape.center), type: "more" });
+}
+function layoutNeighbourhood(n, words) {
+  const up = { nodes: n.upstream, more: n.upstreamMore };
+  const down = { nodes: n.downstream, more: n.downstreamMore };
+  const upCount = up.nodes.length + (up.more ? 1 : 0);
+  const downCount = down.nodes.length + (down.more ? 1 : 0);
+  const wideShape = shapeFor(upCount, downCount, WIDE);
+  const wide = { width: wideShape.width, height: wideShape.height, nodes: [], edges: [], columns: [] };
+  drawSides(n, wideShape, 0, { up, down }, WIDE, words, wide);
+  const narrow = { width: 0, height: 0, nodes: [], edges: [], columns: [] };
+  let dy = 0;
+  for (const [count2, sides] of [
+    [downCount, { down }],
+    [upCount, { up }]
+  ]) {
+    if (!count2 && (dy > 0 || upCount > 0)) continue;
+    const shape = shapeFor(count2 && "up" in sides ? count2 : 0, count2 && "down" in sides ? count2 : 0, NARROW);
+    drawSides(n, shape, dy, sides, NARROW, words, narrow);
+    narrow.width = Math.max(narrow.width, shape.width);
+    dy += shape.height + GAP;
   }
-  const columns = [];
-  if (downCount) columns.push({ x: shape.down[0].x + NODE_W / 2, label: words.usedBy });
-  if (upCount) columns.push({ x: shape.up[0].x + NODE_W / 2, label: words.dependsOn });
-  return { width: shape.width, height: shape.height, nodes, edges, columns, caption: words.caption(n.center.title ?? n.center.name) };
+  narrow.height = dy - GAP;
+  return { wide, narrow, caption: words.caption(n.center.title ?? n.center.name) };
 }
 
 // src/catalog/messages.ts
@@ -84797,6 +84937,8 @@ var en3 = {
   "risk.direct": "named in the change",
   "risk.path": "Path",
   "risk.unavailable": "No risk assessment: the organisation has no risk policy.",
+  "risk.closed": "Risk is assessed while a change is open; this one is {phase}.",
+  "risk.notAssessed": "Not assessed",
   "list.services": "All services",
   "list.servicesLede": "{total} services, by name.",
   "list.servicesLede.one": "One service.",
@@ -85135,6 +85277,8 @@ var ko = {
   "risk.direct": "변경에 명시됨",
   "risk.path": "경로",
   "risk.unavailable": "위험 평가 없음: 조직에 위험 정책이 없습니다.",
+  "risk.closed": "위험 평가는 변경이 진행 중일 때만 합니다. 이 변경은 {phase} 상태입니다.",
+  "risk.notAssessed": "평가 안 함",
   "list.services": "전체 서비스",
   "list.servicesLede": "서비스 {total}개, 이름순.",
   "list.servicesLede.one": "서비스 1개.",
@@ -85289,12 +85433,12 @@ function valueMessage(locale, group2, value2) {
 var import_handlebars = __toESM(require_lib5(), 1);
 init_package_root();
 import { readdirSync as readdirSync6, readFileSync as readFileSync11 } from "node:fs";
-import { join as join11 } from "node:path";
-var TEMPLATE_DIR = join11(PACKAGE_ROOT, "templates", "catalog");
+import { join as join12 } from "node:path";
+var TEMPLATE_DIR = join12(PACKAGE_ROOT, "templates", "catalog");
 function readFolder(folder, ext) {
   const out = /* @__PURE__ */ new Map();
-  for (const name of readdirSync6(join11(TEMPLATE_DIR, folder)).sort()) {
-    if (name.endsWith(ext)) out.set(name.slice(0, -ext.length), readFileSync11(join11(TEMPLATE_DIR, folder, name), "utf8"));
+  for (const name of readdirSync6(join12(TEMPLATE_DIR, folder)).sort()) {
+    if (name.endsWith(ext)) out.set(name.slice(0, -ext.length), readFileSync11(join12(TEMPLATE_DIR, folder, name), "utf8"));
   }
   return out;
 }
@@ -85309,7 +85453,12 @@ function compileTemplates(locale) {
       if (text === void 0) fixed.set(key, text = message(locale, key));
       return text;
     },
-    tv: (group2, value2) => valueMessage(locale, group2, value2),
+    tv: (group2, value2) => {
+      const key = `${group2}.${String(value2)}`;
+      let text = fixed.get(key);
+      if (text === void 0) fixed.set(key, text = valueMessage(locale, group2, value2));
+      return text;
+    },
     eq: (a, b3) => a === b3,
     ne: (a, b3) => a !== b3,
     gt: (a, b3) => Number(a) > Number(b3),
@@ -85322,18 +85471,20 @@ function compileTemplates(locale) {
   hb.registerHelper(helpers);
   const knownHelpers = Object.fromEntries(Object.keys(helpers).map((k2) => [k2, true]));
   const options2 = { preventIndent: true, knownHelpers, knownHelpersOnly: true };
-  for (const [name, source] of readFolder("partials", ".hbs")) hb.registerPartial(name, hb.compile(source, options2));
+  for (const [name, source] of readFolder("partials", ".hbs")) hb.registerPartial(name, hb.compile(source.replace(/\n$/, ""), options2));
   const pages = /* @__PURE__ */ new Map();
   for (const [name, source] of readFolder("pages", ".hbs")) pages.set(name, hb.compile(source, options2));
-  return (template, context) => {
-    const page = pages.get(template);
-    if (!page) throw new Error(`no catalog template "${template}"`);
-    return page(context);
+  const layout2 = hb.compile(readFileSync11(join12(TEMPLATE_DIR, "layout.hbs"), "utf8"), options2);
+  return (template, page, data) => {
+    const body = pages.get(template);
+    if (!body) throw new Error(`no catalog template "${template}"`);
+    data.body = new hb.SafeString(body(page, { data }));
+    return layout2(page, { data });
   };
 }
 function staticAssets() {
   const out = /* @__PURE__ */ new Map();
-  for (const name of readdirSync6(join11(TEMPLATE_DIR, "assets")).sort()) out.set(name, readFileSync11(join11(TEMPLATE_DIR, "assets", name)));
+  for (const name of readdirSync6(join12(TEMPLATE_DIR, "assets")).sort()) out.set(name, readFileSync11(join12(TEMPLATE_DIR, "assets", name)));
   return out;
 }
 
@@ -85341,6 +85492,15 @@ function staticAssets() {
 var CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'";
 var SITE_MARKER = ".opsledger-catalog";
 var SEARCH_INDEX_FILE = "assets/search-index.js";
+var TITLES = {
+  index: "index.title",
+  "services-list": "list.services",
+  "teams-list": "list.teams",
+  "cis-list": "list.cis",
+  "changes-list": "list.changes",
+  calendar: "calendar.title",
+  metrics: "metrics.title"
+};
 var NAV = [
   { section: "services", href: "index.html", key: "nav.services" },
   { section: "teams", href: "teams/index.html", key: "nav.teams" },
@@ -85353,7 +85513,7 @@ function searchIndexScript(site) {
   return `window.OPSLEDGER_INDEX=${JSON.stringify(site.searchIndex)};
 `;
 }
-function renderSite(site, dir, options2) {
+async function renderSite(site, dir, options2) {
   const { locale } = options2;
   const render = compileTemplates(locale);
   const t2 = (key, args) => message(locale, key, args);
@@ -85364,42 +85524,47 @@ function renderSite(site, dir, options2) {
     caption: (name) => t2("graph.caption", { name })
   };
   const weekdays = Array.from({ length: 7 }, (_3, i) => ({ short: t2(`weekdayShort.${i}`), long: t2(`weekday.${i}`) }));
-  const shared = { locale, csp: CSP, site: { zone: site.zone, builtAt: site.builtAt, version: options2.version } };
+  const siteData = { zone: site.zone, builtAt: site.builtAt, version: options2.version };
   const filters = { tiers: [1, 2, 3, 4], exposures: EXPOSURES, lifecycles: ["experimental", "production", "deprecated"], readinessLevels: READINESS_LEVELS2 };
-  const made = /* @__PURE__ */ new Set();
-  const ensureDir = (file) => {
-    const d2 = dirname3(file);
-    if (!made.has(d2)) {
-      mkdirSync4(d2, { recursive: true });
-      made.add(d2);
-    }
-  };
-  let files = 0;
-  const write = (rel, content) => {
-    const file = join12(dir, rel);
-    ensureDir(file);
-    writeFileSync5(file, content);
-    files++;
-  };
-  for (const [name, content] of staticAssets()) write(`assets/${name}`, content);
+  const out = new FileWriter(dir);
+  const write = (rel, content) => out.write(rel, content);
   const index = searchIndexScript(site);
-  write(SEARCH_INDEX_FILE, index);
-  if (options2.ics) write(options2.ics.path, options2.ics.content);
   let pages = 0;
-  for (const page of site.pages()) {
-    const base = "../".repeat(page.path.split("/").length - 1);
-    const nav = NAV.map((n) => ({
-      href: n.href,
-      label: t2(n.key),
-      ...n.href === page.path ? { current: "page" } : n.section === page.section ? { current: "true" } : {}
-    }));
-    const extra = page.template === "service" ? { graphLayout: layoutNeighbourhood(page.graph, words) } : page.template === "index" ? filters : page.template === "calendar" ? { weekdays } : {};
-    write(page.path, render(page.template, { ...page, ...extra, ...shared, base, nav }));
-    pages++;
-  }
-  write(SITE_MARKER, `opsledger catalog ${options2.version}
+  try {
+    for (const [name, content] of staticAssets()) await write(`assets/${name}`, content);
+    await write(SEARCH_INDEX_FILE, index);
+    if (options2.ics) await write(options2.ics.path, options2.ics.content);
+    for (const page of site.pages()) {
+      const base = "../".repeat(page.path.split("/").length - 1);
+      const nav = NAV.map((n) => ({
+        href: n.href,
+        label: t2(n.key),
+        current: n.href === page.path ? "page" : n.section === page.section ? "true" : void 0
+      }));
+      const data = {
+        base,
+        nav,
+        title: page.heading || t2(TITLES[page.template] ?? "site.name"),
+        locale,
+        csp: CSP,
+        site: siteData,
+        script: page.template === "index",
+        graphLayout: page.template === "service" ? layoutNeighbourhood(page.graph, words) : void 0,
+        filters: page.template === "index" ? filters : void 0,
+        weekdays: page.template === "calendar" ? weekdays : void 0
+      };
+      await write(page.path, render(page.template, page, data));
+      pages++;
+    }
+    await write(".nojekyll", "");
+    await write(SITE_MARKER, `opsledger catalog ${options2.version}
 `);
-  return { pages, files, searchIndexBytes: Buffer.byteLength(index) };
+    await out.settle();
+  } catch (e) {
+    await out.settle().catch(() => void 0);
+    throw e;
+  }
+  return { pages, files: out.files, searchIndexBytes: Buffer.byteLength(index) };
 }
 
 // src/catalog/write-site.ts
@@ -85474,7 +85639,7 @@ async function buildCatalogSite(root, loaded2, options2) {
   const zone = displayZone(org);
   const { risk } = options2;
   if (!risk) warnings.push("no Policy document: change pages are built without risk reports");
-  const graph = risk?.graph ?? buildGraph(org);
+  const graph = options2.graph ?? buildGraph(org);
   const starts = [...org.changes.values()].map((c3) => Date.parse(c3.doc.spec.schedule.start)).filter((t2) => !Number.isNaN(t2));
   const months = calendarMonths(starts, now, zone);
   const windows = calendarWindows(org);
@@ -85496,7 +85661,7 @@ async function buildCatalogSite(root, loaded2, options2) {
     graph,
     now,
     timeZone: zone,
-    ...risk ? { risk: (id) => assessChange(risk, id) } : {},
+    ...risk ? { risk } : {},
     months,
     occurrences,
     ...ics ? { icsPath: ICS_PATH } : {},
@@ -85515,14 +85680,16 @@ async function catalogCommand(ctx, values) {
   if (!isLocale(locale)) throw new UsageError(`unknown locale "${locale}"; use one of ${LOCALES.join(", ")}`);
   const root = rootOf(ctx, values);
   const out = resolve13(ctx.cwd, typeof values.out === "string" ? values.out : "site");
-  if (out === root || root.startsWith(out + "/")) throw new UsageError(`--out ${out} would replace the organisation itself; choose a folder such as site`);
+  if (out === root || root.startsWith(out + sep8)) throw new UsageError(`--out ${out} would replace the organisation itself; choose a folder such as site`);
   const loaded2 = await loadValidOrganisation(ctx, root);
   if (!loaded2) return 1;
   const now = Date.now();
   const started = performance.now();
-  const risk = activePolicy(loaded2.org) ? await riskContext(root, loaded2, now) : void 0;
+  const context = activePolicy(loaded2.org) ? await riskContext(root, loaded2, now) : void 0;
+  const open2 = new Set(openChanges(loaded2.org.changes));
+  const risk = context ? (id) => open2.has(id) ? assessChange(context, id) : void 0 : void 0;
   try {
-    const result = await buildCatalogSite(root, loaded2, { out, locale, now, ...risk ? { risk } : {} });
+    const result = await buildCatalogSite(root, loaded2, { out, locale, now, ...context ? { graph: context.graph } : {}, ...risk ? { risk } : {} });
     for (const w2 of result.warnings) ctx.stderr(`opsledger catalog: ${w2}
 `);
     const rel = relative7(ctx.cwd, out);

@@ -1,11 +1,13 @@
-import { relative, resolve } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { buildCatalogSite } from '../../catalog/build-site.js';
 import { isLocale, LOCALES } from '../../catalog/messages.js';
 import { UnsafeTargetError } from '../../catalog/write-site.js';
 import { activePolicy } from '../../core/organisation.js';
+import { assessChange } from '../../core/risk/assess.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
 import { loadValidOrganisation } from '../org-session.js';
 import { riskContext } from '../risk-session.js';
+import { openChanges } from './risk.js';
 
 /** `opsledger catalog [--out site] [--locale en|ko]`: writes the static service catalog. */
 export async function catalogCommand(ctx: CommandContext, values: Record<string, unknown>): Promise<number> {
@@ -13,14 +15,20 @@ export async function catalogCommand(ctx: CommandContext, values: Record<string,
   if (!isLocale(locale)) throw new UsageError(`unknown locale "${locale}"; use one of ${LOCALES.join(', ')}`);
   const root = rootOf(ctx, values);
   const out = resolve(ctx.cwd, typeof values.out === 'string' ? values.out : 'site');
-  if (out === root || root.startsWith(out + '/')) throw new UsageError(`--out ${out} would replace the organisation itself; choose a folder such as site`);
+  if (out === root || root.startsWith(out + sep)) throw new UsageError(`--out ${out} would replace the organisation itself; choose a folder such as site`);
   const loaded = await loadValidOrganisation(ctx, root);
   if (!loaded) return 1;
   const now = Date.now();
   const started = performance.now();
-  const risk = activePolicy(loaded.org) ? await riskContext(root, loaded, now) : undefined;
+  const context = activePolicy(loaded.org) ? await riskContext(root, loaded, now) : undefined;
+  // Open changes are assessed, as `opsledger risk --open` does: that is when a risk report
+  // decides approvals and controls. A closed change shows its outcome instead; assessing the
+  // whole history would make every build slower as the history grows (tens of milliseconds a
+  // change at 20k changes).
+  const open = new Set(openChanges(loaded.org.changes));
+  const risk = context ? (id: string) => (open.has(id) ? assessChange(context, id) : undefined) : undefined;
   try {
-    const result = await buildCatalogSite(root, loaded, { out, locale, now, ...(risk ? { risk } : {}) });
+    const result = await buildCatalogSite(root, loaded, { out, locale, now, ...(context ? { graph: context.graph } : {}), ...(risk ? { risk } : {}) });
     for (const w of result.warnings) ctx.stderr(`opsledger catalog: ${w}\n`);
     const rel = relative(ctx.cwd, out);
     const where = rel === '' ? '.' : rel.startsWith('..') ? out : rel;

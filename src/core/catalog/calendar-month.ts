@@ -1,8 +1,7 @@
-import { instantToLocal } from '../calendar/local-time.js';
 import type { TimedOccurrence } from '../calendar/expand.js';
 import type { ChangeType, RiskClass } from '../model.js';
 import { pagePath } from './links.js';
-import { DAY_MS, formatAt, localDate, localTime, monthBounds, monthKey, nextMonth } from './time.js';
+import { DAY_MS, formatAt, localDate, localTime, monthBounds, monthKey, nextMonth, toLocal } from './time.js';
 
 /**
  * The change calendar as month grids (Monday first, ISO weeks) and a day-by-day agenda, in the
@@ -89,11 +88,11 @@ function addMonths(key: string, n: number): string {
  * when nothing is scheduled yet.
  */
 export function calendarMonths(changeStarts: Iterable<number>, now: number, zone: string): string[] {
-  const current = monthKey(instantToLocal(now, zone));
+  const current = monthKey(toLocal(now, zone));
   let first = current;
   let last = addMonths(current, MIN_MONTHS_AHEAD);
   for (const t of changeStarts) {
-    const k = monthKey(instantToLocal(t, zone));
+    const k = monthKey(toLocal(t, zone));
     if (k < first) first = k;
     if (k > last) last = k;
   }
@@ -112,7 +111,7 @@ export function monthsRange(months: readonly string[]): { from: number; to: numb
 }
 
 function windowItem(o: TimedOccurrence, zone: string): WindowItem {
-  return { name: o.name, kind: o.kind, from: formatAt(o.startMs, zone), to: formatAt(o.endMs, zone), ...(o.reason ? { reason: o.reason } : {}), allow: o.allow };
+  return { name: o.name, kind: o.kind, from: formatAt(o.startMs, zone), to: formatAt(o.endMs, zone), reason: o.reason, allow: o.allow };
 }
 
 /** Changes and occurrences bucketed by local day, built once for every month page. */
@@ -129,7 +128,7 @@ export function indexCalendar(months: string[], changes: Iterable<CalendarChange
   const { from, to } = monthsRange(months);
   for (const c of changes) {
     if (c.startMs < from || c.startMs >= to) continue;
-    const day = localDate(instantToLocal(c.startMs, zone));
+    const day = localDate(toLocal(c.startMs, zone));
     const list = changesByDay.get(day);
     if (list) list.push(c);
     else changesByDay.set(day, [c]);
@@ -141,7 +140,7 @@ export function indexCalendar(months: string[], changes: Iterable<CalendarChange
 export function monthView(cal: CalendarIndex, key: string): MonthView {
   const { zone } = cal;
   const { start, end } = monthBounds(key);
-  const today = localDate(instantToLocal(cal.now, zone));
+  const today = localDate(toLocal(cal.now, zone));
   // Monday of the week holding the 1st, to the Sunday of the week holding the last day.
   const firstWeekday = (new Date(start).getUTCDay() + 6) % 7;
   const gridStart = start - firstWeekday * DAY_MS;
@@ -150,17 +149,17 @@ export function monthView(cal: CalendarIndex, key: string): MonthView {
 
   // Occurrences as floating [start, end) in the display zone, each turned into a view once.
   const local = cal.occurrences
-    .map((o) => ({ from: instantToLocal(o.startMs, zone), to: instantToLocal(o.endMs, zone), item: windowItem(o, zone) }))
+    .map((o) => ({ from: toLocal(o.startMs, zone), to: toLocal(o.endMs, zone), item: windowItem(o, zone) }))
     .filter((o) => o.from < gridEnd && o.to > gridStart);
 
   const change = (c: CalendarChange): ChangeItem => ({
     id: c.id,
-    ...(c.title ? { title: c.title } : {}),
+    title: c.title,
     href: pagePath.change(c.id),
-    time: localTime(instantToLocal(c.startMs, zone)),
+    time: localTime(toLocal(c.startMs, zone)),
     type: c.type,
-    ...(c.phase ? { phase: c.phase } : {}),
-    ...(c.riskClass ? { riskClass: c.riskClass } : {}),
+    phase: c.phase,
+    riskClass: c.riskClass,
   });
 
   const weeks: DayCell[][] = [];
@@ -196,8 +195,8 @@ export function monthView(cal: CalendarIndex, key: string): MonthView {
     year,
     month,
     path: pagePath.month(key),
-    ...(prev ? { prev: { key: prev, path: pagePath.month(prev) } } : {}),
-    ...(next ? { next: { key: next, path: pagePath.month(next) } } : {}),
+    prev: prev ? { key: prev, path: pagePath.month(prev) } : undefined,
+    next: next ? { key: next, path: pagePath.month(next) } : undefined,
     weeks,
     agenda,
     windows: local.filter((o) => o.from < end && o.to > start).map((o) => o.item).filter((w, i, arr) => arr.findIndex((x) => x.name === w.name && x.from === w.from) === i),

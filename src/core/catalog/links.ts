@@ -15,8 +15,14 @@ export interface LinkView {
   url: string;
 }
 
+/** The common cases, decided without a URL parser: a plain web or mail address. */
+const PLAIN = /^(https?:\/\/|mailto:)[^\s\x00-\x1f\x7f\\]+$/i;
+
 export function safeHref(url: string | undefined): string | undefined {
   if (typeof url !== 'string') return undefined;
+  if (PLAIN.test(url)) return url;
+  // No colon, no scheme: "#channel", "16.4" or a relative path, never a link.
+  if (!url.includes(':')) return undefined;
   // URL parsing strips tabs and newlines inside the scheme ("java\nscript:"), so test the
   // parsed protocol, never a prefix of the raw text.
   let parsed: URL;
@@ -29,8 +35,7 @@ export function safeHref(url: string | undefined): string | undefined {
 }
 
 export function linkView(title: string, url: string): LinkView {
-  const href = safeHref(url);
-  return href ? { title, href, url } : { title, url };
+  return { title, href: safeHref(url), url };
 }
 
 export function linkViews(links: readonly Link[] | undefined): LinkView[] {

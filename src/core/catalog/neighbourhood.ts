@@ -43,8 +43,7 @@ function neighbours(g: Graph, id: string, direction: 'in' | 'out', titleOf: (id:
       if (!seen.via.includes(e.type)) seen.via.push(e.type);
       continue;
     }
-    const title = titleOf(other);
-    byId.set(other, { id: other, kind: node.kind, name: node.name, ...(title ? { title } : {}), href: nodeHref(node.kind, node.name), via: [e.type] });
+    byId.set(other, { id: other, kind: node.kind, name: node.name, title: titleOf(other), href: nodeHref(node.kind, node.name), via: [e.type] });
   }
   // Services before CIs, then by name: the order of the lists under the drawing.
   return [...byId.values()].sort((a, b) => (a.kind === b.kind ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.kind === 'service' ? -1 : 1));
@@ -53,8 +52,7 @@ function neighbours(g: Graph, id: string, direction: 'in' | 'out', titleOf: (id:
 export function neighbourhood(g: Graph, id: string, titleOf: (id: string) => string | undefined): { upstream: NeighbourNode[]; downstream: NeighbourNode[]; drawing: Neighbourhood } | undefined {
   const node = g.nodes.get(id);
   if (!node) return undefined;
-  const title = titleOf(id);
-  const center: NeighbourNode = { id, kind: node.kind, name: node.name, ...(title ? { title } : {}), href: nodeHref(node.kind, node.name), via: [] };
+  const center: NeighbourNode = { id, kind: node.kind, name: node.name, title: titleOf(id), href: nodeHref(node.kind, node.name), via: [] };
   const upstream = neighbours(g, id, 'out', titleOf);
   const downstream = neighbours(g, id, 'in', titleOf);
   return {

@@ -51,6 +51,7 @@ function round(n: number, digits: number): number {
 export function sloView(slo: Slo, at: (instant: number) => string = (t) => new Date(t).toISOString()): SloView {
   const window = slo.spec.timeWindow[0];
   const minutes = windowMinutes(window?.duration);
+  const measured = slo.status?.measuredAt;
   const remaining = typeof slo.status?.errorBudgetRemaining === 'number' ? slo.status.errorBudgetRemaining : undefined;
   const objectives = slo.spec.objectives.flatMap((o): SloObjectiveView[] => {
     const fraction = typeof o.target === 'number' ? o.target : typeof o.targetPercent === 'number' ? o.targetPercent / 100 : undefined;
@@ -58,24 +59,25 @@ export function sloView(slo: Slo, at: (instant: number) => string = (t) => new D
     const budget = minutes === undefined ? undefined : (1 - fraction) * minutes;
     return [
       {
-        ...(o.displayName ? { name: o.displayName } : {}),
+        name: o.displayName,
         targetPercent: round(fraction * 100, 4),
-        ...(budget !== undefined ? { budgetMinutes: round(budget, 1) } : {}),
-        ...(budget !== undefined && remaining !== undefined ? { remainingMinutes: round(budget * remaining, 1) } : {}),
+        budgetMinutes: budget === undefined ? undefined : round(budget, 1),
+        remainingMinutes: budget === undefined || remaining === undefined ? undefined : round(budget * remaining, 1),
       },
     ];
   });
   return {
     name: slo.metadata.name,
-    ...(slo.metadata.title ? { title: slo.metadata.title } : {}),
-    ...(slo.spec.description ? { description: slo.spec.description } : {}),
-    ...(window ? { window: window.duration } : {}),
+    title: slo.metadata.title,
+    description: slo.spec.description,
+    window: window?.duration,
     rolling: window?.isRolling ?? false,
     budgetingMethod: slo.spec.budgetingMethod,
     objectives,
-    ...(remaining !== undefined ? { remaining, remainingPercent: Math.round(remaining * 100) } : {}),
+    remaining,
+    remainingPercent: remaining === undefined ? undefined : Math.round(remaining * 100),
     exhausted: remaining !== undefined && remaining <= 0,
-    ...(slo.status?.measuredAt ? { measuredAt: Number.isNaN(Date.parse(slo.status.measuredAt)) ? slo.status.measuredAt : at(Date.parse(slo.status.measuredAt)) } : {}),
-    ...(slo.status?.source ? { source: linkView(slo.status.source, slo.status.source) } : {}),
+    measuredAt: measured === undefined || Number.isNaN(Date.parse(measured)) ? measured : at(Date.parse(measured)),
+    source: slo.status?.source ? linkView(slo.status.source, slo.status.source) : undefined,
   };
 }

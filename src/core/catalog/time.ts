@@ -1,4 +1,4 @@
-import { formatOffset, instantToLocal, offsetAt } from '../calendar/local-time.js';
+import { formatOffset, offsetAt } from '../calendar/local-time.js';
 
 /**
  * Instants shown in the catalog: wall-clock time in the site's display zone, minutes precision,
@@ -22,8 +22,35 @@ export function localTime(local: number): string {
   return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
 }
 
+const HOUR_MS = 3_600_000;
+const offsets = new Map<string, Map<number, number>>();
+
+/**
+ * The zone's offset at an instant, remembered per hour: a site formats tens of thousands of
+ * times and Intl is slow. An hour whose two ends disagree (a transition inside it) is never
+ * remembered and always asked exactly.
+ */
+export function cachedOffset(instant: number, zone: string): number {
+  let byHour = offsets.get(zone);
+  if (!byHour) offsets.set(zone, (byHour = new Map()));
+  const hour = Math.floor(instant / HOUR_MS);
+  const known = byHour.get(hour);
+  if (known !== undefined) return known;
+  const start = offsetAt(hour * HOUR_MS, zone);
+  if (start === offsetAt((hour + 1) * HOUR_MS - 1, zone)) {
+    byHour.set(hour, start);
+    return start;
+  }
+  return offsetAt(instant, zone);
+}
+
+/** The wall-clock (floating) value of an instant in a zone. */
+export function toLocal(instant: number, zone: string): number {
+  return instant + cachedOffset(instant, zone);
+}
+
 export function formatAt(instant: number, zone: string): string {
-  const local = instantToLocal(instant, zone);
+  const local = toLocal(instant, zone);
   return `${localDate(local)} ${localTime(local)}`;
 }
 

@@ -49,7 +49,10 @@ export interface CatalogInput {
   now: number;
   /** IANA zone the site shows times in. */
   timeZone: string;
-  /** A change's risk report; called once per change, lazily, so reports need not all be held. */
+  /**
+   * A change's risk report, or undefined when the change is not assessed (a closed one).
+   * Called once per change, lazily, so reports need not all be held. Absent: no risk policy.
+   */
   risk?: (changeId: string) => RiskReport | undefined;
   /** The months the calendar shows (see calendarMonths) and the window occurrences within them. */
   months: string[];
@@ -114,7 +117,7 @@ export interface HistoryView {
 
 interface PageBase {
   path: string;
-  /** The page's own name, for the window title and the main heading. */
+  /** The page's own name, for the window title and the main heading; empty for pages the interface names (index, lists, calendar, metrics). */
   heading: string;
   /** Navigation section the page belongs to. */
   section: 'services' | 'teams' | 'cis' | 'changes' | 'calendar' | 'metrics';
@@ -143,7 +146,7 @@ export interface ServicePage extends PageBase {
   upstream: (RefView & { via: string[] })[];
   downstream: (RefView & { via: string[] })[];
   /** Services that stop working when this one fails, nearest first (CIs never depend on services). */
-  impact: { services: RefView[]; servicesTotal: number; servicesMore: number; capped: boolean; paths: Record<string, string[]> };
+  impact: { services: (RefView & { via: string[] })[]; servicesTotal: number; servicesMore: number; capped: boolean };
   cis: CiRow[];
   changes: ChangeRow[];
   changesTotal: number;
@@ -187,8 +190,8 @@ export interface CiPage extends PageBase {
   environment?: string;
   service?: RefView;
   owner?: RefView;
-  relations: (RefView & { type: string })[];
-  usedBy: (RefView & { type: string })[];
+  relations: (RefView & { types: string[] })[];
+  usedBy: (RefView & { types: string[] })[];
   attributes: { key: string; text: string; href?: string }[];
   changes: ChangeRow[];
   changesTotal: number;
@@ -201,7 +204,7 @@ export interface RiskView {
   impact: { level: number; scope: string; severity: number; decidedBy?: RefView };
   likelihood: { level: number; points: number };
   factors: { code: string; points: number; reason: string }[];
-  blastRadius: (RefView & { tier?: number; exposure?: string; direct: boolean; path: RefView[] })[];
+  blastRadius: (RefView & { tier?: number; exposure?: string; direct: boolean; path: string[] })[];
   blastRadiusMore: number;
   conflicts: { code: string; message: string; with: string; severity: string }[];
   controls: { code: string; required: boolean; met: boolean; detail: string }[];
@@ -242,6 +245,8 @@ export interface ChangePage extends PageBase {
     review?: LinkView;
   };
   risk?: RiskView;
+  /** assessed: `risk` is set; closed: the change is not open, so it was not assessed; no-policy: nothing is assessed. */
+  riskStatus: 'assessed' | 'closed' | 'no-policy';
 }
 
 export interface ListPage<Row> extends PageBase {

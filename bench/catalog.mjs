@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+// Catalog benchmark: builds the static site of a generated organisation with the real CLI and
+// prints wall time, peak RSS, pages and the search index's gzipped size against issue #5's
+// targets (L: under 30 s, under 1 GiB, index under 2 MB gzipped). Then, in a second process,
+// it times the phases (load, risk context, risk reports of the open changes, view model +
+// render + write) so a miss says where the time went.
+//
+//   npm run build && node bench/catalog.mjs [S|L]        (default L)
+//
+// Environment: BENCH_SEED=1, BENCH_PHASES=0 (skip the phase breakdown).
+// It reports misses; it exits 1 only when the catalog command fails.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { ensureOrg, SIZES } from './generate.mjs';
+
+const BENCH = dirname(fileURLToPath(import.meta.url));
+const ROOT = dirname(BENCH);
+const WORK = join(BENCH, '.work');
+const rel = (p) => relative(ROOT, p) || '.';
+const TARGETS = { wallS: 30, rssMiB: 1024, indexGzBytes: 2 * 1024 * 1024 };
+
+// ------------------------------------------------------------------ phase breakdown (child)
+if (process.argv[2] === '--phases') {
+  const [, , , org, out] = process.argv;
+  const dist = (p) => import(pathToFileURL(join(ROOT, 'dist', p)).href);
+  const { loadOrganisation } = await dist('adapters/fs/load-organisation.js');
+  const { riskContext } = await dist('cli/risk-session.js');
+  const { openChanges } = await dist('cli/commands/risk.js');
+  const { assessChange } = await dist('core/risk/assess.js');
+  const { buildCatalogSite } = await dist('catalog/build-site.js');
+  const { activePolicy } = await dist('core/organisation.js');
+  const phases = {};
+  const time = async (name, fn) => {
+    const t0 = performance.now();
+    const r = await fn();
+    phases[name] = (performance.now() - t0) / 1000;
+    return r;
+  };
+  const now = Date.now();
+  const loaded = await time('load and validate', () => loadOrganisation(org));
+  const context = activePolicy(loaded.org) ? await time('risk context', () => riskContext(org, loaded, now)) : undefined;
+  const open = openChanges(loaded.org.changes);
+  // Assessed up front here (the command assesses lazily, page by page) to time them apart.
+  const reports = new Map();
+  if (context) await time(`risk reports (${open.length} open changes)`, () => open.forEach((id) => reports.set(id, assessChange(context, id))));
+  await time('view model, render, write', () =>
+    buildCatalogSite(org, loaded, { out, locale: 'en', now, ...(context ? { graph: context.graph, risk: (id) => reports.get(id) } : {}) }),
+  );
+  process.stdout.write(JSON.stringify(phases));
+  process.exit(0);
+}
+
+// ------------------------------------------------------------------------------ main
+const size = process.argv[2] ?? 'L';
+if (!SIZES[size]) {
+  console.error('usage: node bench/catalog.mjs [S|L]');
+  process.exit(2);
+}
+if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
+  console.error('dist/ is missing: run `npm run build` first');
+  process.exit(2);
+}
+const seed = Number.parseInt(process.env.BENCH_SEED ?? '1', 10) || 1;
+const orgDir = join(WORK, `${size}-${seed}`);
+const t0 = performance.now();
+const { reused } = ensureOrg({ size, seed, outDir: orgDir });
+console.log(`[${size}] organisation ${rel(orgDir)} ${reused ? 'reused' : 'generated'} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+const out = join(WORK, `catalog-${size}`, 'site');
+mkdirSync(dirname(out), { recursive: true });
+
+/** GNU time reports the child's peak RSS without touching it; else a preloaded hook does. */
+const GNU_TIME = existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, '-e', '0'], { encoding: 'utf8' }).status === 0 ? '/usr/bin/time' : undefined;
+const rssFile = join(WORK, `catalog-${size}`, 'rss.txt');
+rmSync(rssFile, { force: true });
+rmSync(out, { recursive: true, force: true });
+const cli = [join(ROOT, 'bin', 'opsledger.js'), 'catalog', '--root', orgDir, '--out', out];
+const env = { ...process.env };
+let cmd = process.execPath;
+let argv = cli;
+if (GNU_TIME) {
+  cmd = GNU_TIME;
+  argv = ['-f', '%M', '-o', rssFile, process.execPath, ...cli];
+} else {
+  env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(join(BENCH, 'rss-hook.mjs')).href}`.trim();
+  env.BENCH_RSS_FILE = rssFile;
+}
+const start = process.hrtime.bigint();
+const run = spawnSync(cmd, argv, { cwd: ROOT, env, encoding: 'utf8' });
+const wall = Number(process.hrtime.bigint() - start) / 1e9;
+if (run.status !== 0) {
+  console.error(`opsledger catalog failed (exit ${run.status}):\n${run.stdout}${run.stderr}`);
+  process.exit(1);
+}
+const rssMiB = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024;
+const index = readFileSync(join(out, 'assets', 'search-index.js'));
+const indexGz = gzipSync(index).length;
+const pages = Number(/\((\d+) pages/.exec(run.stdout)?.[1] ?? NaN);
+
+const mark = (ok) => (ok ? 'PASS' : 'MISS');
+const mib = (b) => `${(b / 2 ** 20).toFixed(2)} MiB`;
+console.log(`opsledger catalog, ${size} organisation (${SIZES[size].services} services, ${SIZES[size].cis} CIs, ${SIZES[size].changes} changes)`);
+console.log(`machine: ${availableParallelism()} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`);
+console.log(`  wall time          ${wall.toFixed(1)} s${size === 'L' ? `   ${mark(wall < TARGETS.wallS)} (< ${TARGETS.wallS} s)` : ''}`);
+console.log(`  peak RSS           ${rssMiB.toFixed(0)} MiB${size === 'L' ? `   ${mark(rssMiB < TARGETS.rssMiB)} (< 1 GiB)` : ''}  [${GNU_TIME ? 'GNU time %M' : 'process.resourceUsage().maxRSS'}]`);
+console.log(`  pages              ${pages}`);
+console.log(`  search index       ${mib(index.length)} raw, ${mib(indexGz)} gzipped${size === 'L' ? `   ${mark(indexGz < TARGETS.indexGzBytes)} (< 2 MB gzipped)` : ''}`);
+if (run.stderr.trim()) console.log(run.stderr.trim().replace(/^/gm, '  note: '));
+
+if (process.env.BENCH_PHASES !== '0') {
+  const phasesOut = join(WORK, `catalog-${size}`, 'site-phases');
+  rmSync(phasesOut, { recursive: true, force: true });
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--phases', orgDir, phasesOut], { cwd: ROOT, encoding: 'utf8' });
+  rmSync(phasesOut, { recursive: true, force: true });
+  if (r.status === 0) {
+    console.log('  phases (one process, timed apart):');
+    for (const [name, s] of Object.entries(JSON.parse(r.stdout))) console.log(`    ${name.padEnd(38)} ${s.toFixed(1)} s`);
+  } else {
+    console.log(`  phases: the breakdown run failed (exit ${r.status}): ${r.stderr.trim().split('\n').pop()}`);
+  }
+}
+console.log(`  site: ${rel(out)}`);

@@ -1,0 +1,249 @@
+import type { ChangeRequest, Service, Slo, Team } from '../model.js';
+import type { RiskReport } from '../risk/types.js';
+import { pagePath, safeHref } from './links.js';
+import { readiness, type Readiness } from './readiness.js';
+import { formatAt, instantOf } from './time.js';
+import type { CatalogInput, ChangeRow, CiRow, ContactView, LabelView, RefView, ServiceSummary } from './types.js';
+
+/**
+ * What every page builder shares: the input, indexes over the organisation built once, and the
+ * small views (references, rows) that many pages repeat.
+ *
+ * Views are built with every property present, undefined when there is nothing to show, never
+ * with conditional spreads: objects of one shape are what keeps 80k pages fast and their
+ * garbage short-lived (varying shapes made V8 keep hidden classes and promote short-lived
+ * objects, which at that scale cost hundreds of megabytes).
+ */
+export interface CatalogContext {
+  input: CatalogInput;
+  zone: string;
+  slosByService: Map<string, Slo[]>;
+  sloFiles: Map<string, Set<string>>;
+  cisByService: Map<string, string[]>;
+  cisByTeam: Map<string, string[]>;
+  servicesByTeam: Map<string, { service: string; role: string }[]>;
+  changesByService: Map<string, string[]>;
+  changesByCi: Map<string, string[]>;
+  startOf: Map<string, number>;
+  readinessOf: Map<string, Readiness>;
+  tierOf: Map<string, number>;
+  teamRef(name: string): RefView;
+  serviceRef(name: string): RefView;
+  ciRef(name: string): RefView;
+  /** A graph id or typed reference (`service:x`, `ci:y`) as a reference. */
+  nodeRef(id: string): RefView;
+  titleOf(id: string): string | undefined;
+  /** The change's report, assessed at most once; undefined when it is not assessed. */
+  riskReport(id: string): RiskReport | undefined;
+  changeRow(id: string): ChangeRow;
+  ciRow(name: string): CiRow;
+  summary(name: string): ServiceSummary;
+  contacts(team: Team | undefined): ContactView[];
+  /** Newest first, by scheduled start. */
+  newestFirst(a: string, b: string): number;
+}
+
+export const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** `service:x` / `ci:y` as the bare name a path of hops shows. */
+export function nameOf(ref: string): string {
+  return ref.replace(/^(service|ci):/, '');
+}
+
+export function paragraphs(text: string | undefined): string[] {
+  return (text ?? '')
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean);
+}
+
+export function labels(map: Record<string, string> | undefined): LabelView[] {
+  return Object.entries(map ?? {})
+    .map(([key, value]) => ({ key, value: String(value) }))
+    .sort((a, b) => byName(a.key, b.key));
+}
+
+export function ownerEntries(doc: Service): { team: string; role: string; primary: boolean }[] {
+  const out = [{ team: doc.spec.owner, role: 'owner', primary: true }];
+  for (const o of doc.spec.owners ?? []) if (o.team !== doc.spec.owner) out.push({ team: o.team, role: o.role, primary: false });
+  return out;
+}
+
+export function ownerNames(doc: Service): string[] {
+  return [...new Set(ownerEntries(doc).map((o) => o.team))];
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function changeServices(ctxCis: CatalogInput['org']['cis'], doc: ChangeRequest): Set<string> {
+  const services = new Set(doc.spec.services ?? []);
+  for (const ci of doc.spec.configurationItems ?? []) {
+    const owner = ctxCis.get(ci)?.doc.spec.service;
+    if (owner) services.add(owner);
+  }
+  return services;
+}
+
+export function createContext(input: CatalogInput): CatalogContext {
+  const { org, now } = input;
+  const zone = input.timeZone;
+
+  const slosByService = new Map<string, Slo[]>();
+  const sloFiles = new Map<string, Set<string>>();
+  for (const { doc, file } of org.slos.values()) {
+    push(slosByService, doc.spec.service, doc);
+    let files = sloFiles.get(doc.spec.service);
+    if (!files) sloFiles.set(doc.spec.service, (files = new Set()));
+    files.add(file);
+  }
+  const cisByService = new Map<string, string[]>();
+  const cisByTeam = new Map<string, string[]>();
+  for (const [name, { doc }] of org.cis) {
+    if (doc.spec.service) push(cisByService, doc.spec.service, name);
+    if (doc.spec.owner) push(cisByTeam, doc.spec.owner, name);
+  }
+  const servicesByTeam = new Map<string, { service: string; role: string }[]>();
+  const tierOf = new Map<string, number>();
+  const readinessOf = new Map<string, Readiness>();
+  for (const [name, { doc }] of org.services) {
+    for (const o of ownerEntries(doc)) push(servicesByTeam, o.team, { service: name, role: o.role });
+    tierOf.set(name, doc.spec.tier);
+    readinessOf.set(name, readiness(doc, org.teams.get(doc.spec.owner)?.doc, slosByService.get(name)?.length ?? 0, now));
+  }
+  const startOf = new Map<string, number>();
+  for (const [id, { doc }] of org.changes) startOf.set(id, instantOf(doc.spec.schedule.start) ?? 0);
+  const newestFirst = (a: string, b: string) => startOf.get(b)! - startOf.get(a)! || byName(b, a);
+  const changesByService = new Map<string, string[]>();
+  const changesByCi = new Map<string, string[]>();
+  for (const [id, { doc }] of org.changes) {
+    for (const ci of doc.spec.configurationItems ?? []) push(changesByCi, ci, id);
+    // A change to a service's CI is a change to the service.
+    for (const s of changeServices(org.cis, doc)) push(changesByService, s, id);
+  }
+  for (const list of changesByService.values()) list.sort(newestFirst);
+  for (const list of changesByCi.values()) list.sort(newestFirst);
+
+  const teamRef = (name: string): RefView => {
+    const t = org.teams.get(name)?.doc;
+    return { kind: 'team', name, title: t?.metadata.title, href: t ? pagePath.team(name) : undefined };
+  };
+  const serviceRef = (name: string): RefView => {
+    const s = org.services.get(name)?.doc;
+    return { kind: 'service', name, title: s?.metadata.title, href: s ? pagePath.service(name) : undefined };
+  };
+  const ciRef = (name: string): RefView => {
+    const c = org.cis.get(name)?.doc;
+    return { kind: 'ci', name, title: c?.metadata.title, href: c ? pagePath.ci(name) : undefined };
+  };
+  const nodeRef = (id: string): RefView => (id.startsWith('service:') ? serviceRef(id.slice(8)) : ciRef(id.startsWith('ci:') ? id.slice(3) : id));
+  const titleOf = (id: string) => (id.startsWith('service:') ? org.services.get(id.slice(8))?.doc.metadata.title : org.cis.get(id.slice(3))?.doc.metadata.title);
+
+  // Risk is assessed once per change: the change page shows the report, every list its class.
+  const riskClass = new Map<string, RiskReport['class'] | undefined>();
+  const riskReport = (id: string): RiskReport | undefined => {
+    let report: RiskReport | undefined;
+    try {
+      report = input.risk?.(id);
+    } catch {
+      // A change the engine cannot score is shown without a risk class rather than failing the site.
+      report = undefined;
+    }
+    riskClass.set(id, report?.class);
+    return report;
+  };
+  const riskClassOf = (id: string) => {
+    if (!riskClass.has(id)) riskReport(id);
+    return riskClass.get(id);
+  };
+
+  // A change appears in several lists; its start is formatted once (Intl is not cheap).
+  const startText = new Map<string, string>();
+  const changeRow = (id: string): ChangeRow => {
+    const doc = org.changes.get(id)!.doc;
+    let start = startText.get(id);
+    if (start === undefined) startText.set(id, (start = formatAt(startOf.get(id)!, zone)));
+    return {
+      id,
+      title: doc.metadata.title,
+      href: pagePath.change(id),
+      start,
+      type: doc.spec.type,
+      environment: doc.spec.environment,
+      phase: doc.status?.phase,
+      riskClass: riskClassOf(id),
+      outcome: doc.status?.outcome?.result,
+      services: (doc.spec.services ?? []).map(serviceRef),
+    };
+  };
+
+  const ciRow = (name: string): CiRow => {
+    const doc = org.cis.get(name)!.doc;
+    return {
+      name,
+      title: doc.metadata.title,
+      href: pagePath.ci(name),
+      class: doc.spec.class,
+      environment: doc.spec.environment,
+      service: doc.spec.service ? serviceRef(doc.spec.service) : undefined,
+    };
+  };
+
+  const summary = (name: string): ServiceSummary => {
+    const doc = org.services.get(name)!.doc;
+    return {
+      name,
+      title: doc.metadata.title,
+      href: pagePath.service(name),
+      tier: doc.spec.tier,
+      exposure: doc.spec.exposure,
+      lifecycle: doc.spec.lifecycle,
+      readiness: readinessOf.get(name)!.level,
+      owners: ownerNames(doc).map(teamRef),
+      labels: labels(doc.metadata.labels),
+    };
+  };
+
+  const contacts = (team: Team | undefined): ContactView[] => {
+    const c = team?.spec.contact;
+    if (!c) return [];
+    const out: ContactView[] = [];
+    const add = (kind: ContactView['kind'], text: string | undefined, href: string | undefined) => {
+      if (text) out.push({ kind, text, href });
+    };
+    add('slack', c.slack, safeHref(c.slack));
+    add('email', c.email, c.email ? safeHref(`mailto:${c.email}`) : undefined);
+    add('chat', c.chat, safeHref(c.chat));
+    add('pager', c.pager, safeHref(c.pager));
+    return out;
+  };
+
+  return {
+    input,
+    zone,
+    slosByService,
+    sloFiles,
+    cisByService,
+    cisByTeam,
+    servicesByTeam,
+    changesByService,
+    changesByCi,
+    startOf,
+    readinessOf,
+    tierOf,
+    teamRef,
+    serviceRef,
+    ciRef,
+    nodeRef,
+    titleOf,
+    riskReport,
+    changeRow,
+    ciRow,
+    summary,
+    contacts,
+    newestFirst,
+  };
+}

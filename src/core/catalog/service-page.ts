@@ -1,0 +1,107 @@
+import { dependents, IMPACT_EDGES, serviceId } from '../graph.js';
+import type { CatalogContext } from './context.js';
+import { byName, labels, nameOf, ownerEntries, paragraphs } from './context.js';
+import { linkView, linkViews, pagePath } from './links.js';
+import { neighbourhood } from './neighbourhood.js';
+import { sloView } from './slo.js';
+import { formatAt } from './time.js';
+import type { CommitView, FileCommit, HistoryView, OwnerView, RefView, ServicePage } from './types.js';
+
+const RECENT_CHANGES = 10;
+const HISTORY_COMMITS = 15;
+const IMPACT_LISTED = 50;
+/** Transitive dependents counted per service before the page says "at least". */
+const IMPACT_LIMIT = 100;
+
+function historyOf(ctx: CatalogContext, files: Iterable<string>): HistoryView {
+  const history = ctx.input.history;
+  if (!history) return { available: false, commits: [] };
+  const seen = new Map<string, FileCommit>();
+  for (const f of files) for (const c of history.get(f) ?? []) if (!seen.has(c.hash)) seen.set(c.hash, c);
+  const commits: CommitView[] = [...seen.values()]
+    .sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0))
+    .slice(0, HISTORY_COMMITS)
+    .map((c) => ({ hash: c.hash, date: c.date, author: c.author, subject: c.subject, short: c.hash.slice(0, 7), day: c.date.slice(0, 10) }));
+  return { available: true, commits };
+}
+
+function withVia(ref: RefView, via: string[]): RefView & { via: string[] } {
+  return { kind: ref.kind, name: ref.name, title: ref.title, href: ref.href, via };
+}
+
+/** What breaks if the service fails: nearest first, then the most critical. */
+function impactOf(ctx: CatalogContext, id: string): ServicePage['impact'] {
+  const reached = dependents(ctx.input.graph, [id], IMPACT_EDGES, IMPACT_LIMIT + 1);
+  const services = [...reached.values()]
+    .filter((r) => r.distance > 0 && r.id.startsWith('service:'))
+    .map((r) => ({ r, tier: ctx.tierOf.get(r.id.slice(8)) ?? 9 }))
+    .sort((a, b) => a.r.distance - b.r.distance || a.tier - b.tier || byName(a.r.id, b.r.id));
+  const listed = services.slice(0, IMPACT_LISTED);
+  return {
+    services: listed.map(({ r }) =>
+      withVia(
+        ctx.serviceRef(r.id.slice(8)),
+        r.path.slice(1, -1).map(nameOf),
+      ),
+    ),
+    servicesTotal: services.length,
+    servicesMore: services.length - listed.length,
+    capped: reached.size > IMPACT_LIMIT,
+  };
+}
+
+export function servicePage(ctx: CatalogContext, name: string): ServicePage {
+  const { org, graph } = ctx.input;
+  const { doc, file } = org.services.get(name)!;
+  const s = doc.spec;
+  const id = serviceId(name);
+  const around = neighbourhood(graph, id, ctx.titleOf)!;
+  const owners: OwnerView[] = ownerEntries(doc).map(({ team, role, primary }) => {
+    const t = org.teams.get(team)?.doc;
+    const schedule = t?.spec.oncall?.schedule;
+    return {
+      team: ctx.teamRef(team),
+      role,
+      primary,
+      oncall: schedule ? linkView(schedule, schedule) : undefined,
+      escalation: t?.spec.oncall?.escalation ?? [],
+      contacts: ctx.contacts(t),
+    };
+  });
+  const ciNames = ctx.cisByService.get(name) ?? [];
+  const changeIds = ctx.changesByService.get(name) ?? [];
+  const files = new Set([file, ...(ctx.sloFiles.get(name) ?? []), ...ciNames.map((c) => org.cis.get(c)!.file)]);
+  // The lists' headings already say "depends on"; only the other relations are worth a word.
+  const otherRelations = (via: string[]) => via.filter((v) => v !== 'dependsOn');
+  return {
+    template: 'service',
+    path: pagePath.service(name),
+    heading: doc.metadata.title ?? name,
+    section: 'services',
+    name,
+    title: doc.metadata.title,
+    description: paragraphs(doc.metadata.description),
+    labels: labels(doc.metadata.labels),
+    links: linkViews(doc.metadata.links),
+    tier: s.tier,
+    exposure: s.exposure,
+    lifecycle: s.lifecycle,
+    readiness: ctx.readinessOf.get(name)!,
+    owners,
+    runbooks: linkViews(s.runbooks),
+    playbooks: linkViews(s.playbooks),
+    dashboards: linkViews(s.dashboards),
+    repository: s.repository ? linkView(s.repository, s.repository) : undefined,
+    continuity: s.continuity,
+    slos: (ctx.slosByService.get(name) ?? []).map((slo) => sloView(slo, (t) => formatAt(t, ctx.zone))),
+    graph: around.drawing,
+    upstream: around.upstream.map((n) => withVia(ctx.nodeRef(n.id), otherRelations(n.via))),
+    downstream: around.downstream.map((n) => withVia(ctx.nodeRef(n.id), otherRelations(n.via))),
+    impact: impactOf(ctx, id),
+    cis: ciNames.slice().sort(byName).map(ctx.ciRow),
+    changes: changeIds.slice(0, RECENT_CHANGES).map(ctx.changeRow),
+    changesTotal: changeIds.length,
+    history: historyOf(ctx, files),
+    file,
+  };
+}
