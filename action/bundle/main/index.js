@@ -38570,6 +38570,5965 @@ var require_rrule = __commonJS({
   }
 });
 
+// node_modules/handlebars/dist/cjs/handlebars/utils.js
+var require_utils3 = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/utils.js"(exports2) {
+    "use strict";
+    exports2.__esModule = true;
+    exports2.extend = extend;
+    exports2.indexOf = indexOf;
+    exports2.escapeExpression = escapeExpression;
+    exports2.isEmpty = isEmpty;
+    exports2.createFrame = createFrame;
+    exports2.blockParams = blockParams;
+    exports2.appendContextPath = appendContextPath;
+    var escape2 = {
+      "&": "&amp;",
+      "<": "&lt;",
+      ">": "&gt;",
+      '"': "&quot;",
+      "'": "&#x27;",
+      "`": "&#x60;",
+      "=": "&#x3D;"
+    };
+    var badChars = /[&<>"'`=]/g;
+    var possible = /[&<>"'`=]/;
+    function escapeChar(chr) {
+      return escape2[chr];
+    }
+    function extend(obj5) {
+      for (var i = 1; i < arguments.length; i++) {
+        for (var key in arguments[i]) {
+          if (Object.prototype.hasOwnProperty.call(arguments[i], key)) {
+            obj5[key] = arguments[i][key];
+          }
+        }
+      }
+      return obj5;
+    }
+    var toString = Object.prototype.toString;
+    exports2.toString = toString;
+    var isFunction = function isFunction2(value2) {
+      return typeof value2 === "function";
+    };
+    if (isFunction(/x/)) {
+      exports2.isFunction = isFunction = function(value2) {
+        return typeof value2 === "function" && toString.call(value2) === "[object Function]";
+      };
+    }
+    exports2.isFunction = isFunction;
+    var isArray = Array.isArray || function(value2) {
+      return value2 && typeof value2 === "object" ? toString.call(value2) === "[object Array]" : false;
+    };
+    exports2.isArray = isArray;
+    function indexOf(array, value2) {
+      for (var i = 0, len = array.length; i < len; i++) {
+        if (array[i] === value2) {
+          return i;
+        }
+      }
+      return -1;
+    }
+    function escapeExpression(string) {
+      if (typeof string !== "string") {
+        if (string && typeof string.toHTML === "function") {
+          return string.toHTML();
+        } else if (string == null) {
+          return "";
+        } else if (!string) {
+          return string + "";
+        }
+        string = "" + string;
+      }
+      if (!possible.test(string)) {
+        return string;
+      }
+      return string.replace(badChars, escapeChar);
+    }
+    function isEmpty(value2) {
+      if (!value2 && value2 !== 0) {
+        return true;
+      } else if (isArray(value2) && value2.length === 0) {
+        return true;
+      } else {
+        return false;
+      }
+    }
+    function createFrame(object) {
+      var frame = extend({}, object);
+      frame._parent = object;
+      return frame;
+    }
+    function blockParams(params, ids) {
+      params.path = ids;
+      return params;
+    }
+    function appendContextPath(contextPath, id) {
+      return (contextPath ? contextPath + "." : "") + id;
+    }
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/exception.js
+var require_exception = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/exception.js"(exports2, module2) {
+    "use strict";
+    exports2.__esModule = true;
+    var errorProps = ["description", "fileName", "lineNumber", "endLineNumber", "message", "name", "number", "stack"];
+    function Exception(message2, node) {
+      var loc = node && node.loc, line = void 0, endLineNumber = void 0, column = void 0, endColumn = void 0;
+      if (loc && loc.start) {
+        line = loc.start.line;
+        column = loc.start.column;
+        if (loc.end) {
+          endLineNumber = loc.end.line;
+          endColumn = loc.end.column;
+        }
+        message2 += " - " + line + ":" + column;
+      }
+      var tmp = Error.prototype.constructor.call(this, message2);
+      for (var idx = 0; idx < errorProps.length; idx++) {
+        this[errorProps[idx]] = tmp[errorProps[idx]];
+      }
+      if (Error.captureStackTrace) {
+        Error.captureStackTrace(this, Exception);
+      }
+      try {
+        if (loc) {
+          this.lineNumber = line;
+          this.endLineNumber = endLineNumber;
+          if (Object.defineProperty) {
+            Object.defineProperty(this, "column", {
+              value: column,
+              enumerable: true
+            });
+            Object.defineProperty(this, "endColumn", {
+              value: endColumn,
+              enumerable: true
+            });
+          } else {
+            this.column = column;
+            this.endColumn = endColumn;
+          }
+        }
+      } catch (nop) {
+      }
+    }
+    Exception.prototype = new Error();
+    exports2["default"] = Exception;
+    module2.exports = exports2["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/helpers/block-helper-missing.js
+var require_block_helper_missing = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/helpers/block-helper-missing.js"(exports2, module2) {
+    "use strict";
+    exports2.__esModule = true;
+    var _utils = require_utils3();
+    exports2["default"] = function(instance) {
+      instance.registerHelper("blockHelperMissing", function(context, options2) {
+        var inverse = options2.inverse, fn3 = options2.fn;
+        if (context === true) {
+          return fn3(this);
+        } else if (context === false || context == null) {
+          return inverse(this);
+        } else if (_utils.isArray(context)) {
+          if (context.length > 0) {
+            if (options2.ids) {
+              options2.ids = [options2.name];
+            }
+            return instance.helpers.each(context, options2);
+          } else {
+            return inverse(this);
+          }
+        } else {
+          if (options2.data && options2.ids) {
+            var data = _utils.createFrame(options2.data);
+            data.contextPath = _utils.appendContextPath(options2.data.contextPath, options2.name);
+            options2 = { data };
+          }
+          return fn3(context, options2);
+        }
+      });
+    };
+    module2.exports = exports2["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/helpers/each.js
+var require_each = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/helpers/each.js"(exports2, module2) {
+    "use strict";
+    exports2.__esModule = true;
+    function _interopRequireDefault(obj5) {
+      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
+    }
+    var _utils = require_utils3();
+    var _exception = require_exception();
+    var _exception2 = _interopRequireDefault(_exception);
+    function closeIterator(iterator2) {
+      try {
+        var _close = iterator2["return"];
+        if (_utils.isFunction(_close)) {
+          _close.call(iterator2);
+        }
+      } catch (closeError) {
+      }
+    }
+    exports2["default"] = function(instance) {
+      instance.registerHelper("each", function(context, options2) {
+        if (!options2) {
+          throw new _exception2["default"]("Must pass iterator to #each");
+        }
+        var fn3 = options2.fn, inverse = options2.inverse, i = 0, ret = "", data = void 0, contextPath = void 0;
+        if (options2.data && options2.ids) {
+          contextPath = _utils.appendContextPath(options2.data.contextPath, options2.ids[0]) + ".";
+        }
+        if (_utils.isFunction(context)) {
+          context = context.call(this);
+        }
+        if (options2.data) {
+          data = _utils.createFrame(options2.data);
+        }
+        function execIteration(field3, index, last, value2) {
+          if (data) {
+            data.key = field3;
+            data.index = index;
+            data.first = index === 0;
+            data.last = !!last;
+            if (contextPath) {
+              data.contextPath = contextPath + field3;
+            }
+          }
+          ret = ret + fn3(value2, {
+            data,
+            blockParams: _utils.blockParams([value2, field3], [contextPath + field3, null])
+          });
+        }
+        if (context && typeof context === "object") {
+          if (_utils.isArray(context)) {
+            for (var j3 = context.length; i < j3; i++) {
+              if (i in context) {
+                execIteration(i, i, i === context.length - 1, context[i]);
+              }
+            }
+          } else if (typeof Symbol === "function" && context[Symbol.iterator]) {
+            var iterator2 = context[Symbol.iterator]();
+            var current = iterator2.next();
+            while (!current.done) {
+              var next = iterator2.next();
+              try {
+                execIteration(i, i, next.done, current.value);
+              } catch (e) {
+                if (!next.done) {
+                  closeIterator(iterator2);
+                }
+                throw e;
+              }
+              current = next;
+              i++;
+            }
+          } else {
+            (function() {
+              var priorKey = void 0;
+              Object.keys(context).forEach(function(key) {
+                if (priorKey !== void 0) {
+                  execIteration(priorKey, i - 1, false, context[priorKey]);
+                }
+                priorKey = key;
+                i++;
+              });
+              if (priorKey !== void 0) {
+                execIteration(priorKey, i - 1, true, context[priorKey]);
+              }
+            })();
+          }
+        }
+        if (i === 0) {
+          ret = inverse(this);
+        }
+        return ret;
+      });
+    };
+    module2.exports = exports2["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/helpers/helper-missing.js
+var require_helper_missing = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/helpers/helper-missing.js"(exports2, module2) {
+    "use strict";
+    exports2.__esModule = true;
+    function _interopRequireDefault(obj5) {
+      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
+    }
+    var _exception = require_exception();
+    var _exception2 = _interopRequireDefault(_exception);
+    exports2["default"] = function(instance) {
+      instance.registerHelper("helperMissing", function() {
+        if (arguments.length === 1) {
+          return void 0;
+        } else {
+          throw new _exception2["default"]('Missing helper: "' + arguments[arguments.length - 1].name + '"');
+        }
+      });
+    };
+    module2.exports = exports2["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/helpers/if.js
+var require_if2 = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/helpers/if.js"(exports2, module2) {
+    "use strict";
+    exports2.__esModule = true;
+    function _interopRequireDefault(obj5) {
+      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
+    }
+    var _utils = require_utils3();
+    var _exception = require_exception();
+    var _exception2 = _interopRequireDefault(_exception);
+    exports2["default"] = function(instance) {
+      instance.registerHelper("if", function(conditional, options2) {
+        if (arguments.length != 2) {
+          throw new _exception2["default"]("#if requires exactly one argument");
+        }
+        if (_utils.isFunction(conditional)) {
+          conditional = conditional.call(this);
+        }
+        if (!options2.hash.includeZero && !conditional || _utils.isEmpty(conditional)) {
+          return options2.inverse(this);
+        } else {
+          return options2.fn(this);
+        }
+      });
+      instance.registerHelper("unless", function(conditional, options2) {
+        if (arguments.length != 2) {
+          throw new _exception2["default"]("#unless requires exactly one argument");
+        }
+        return instance.helpers["if"].call(this, conditional, {
+          fn: options2.inverse,
+          inverse: options2.fn,
+          hash: options2.hash
+        });
+      });
+    };
+    module2.exports = exports2["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/helpers/log.js
+var require_log2 = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/helpers/log.js"(exports2, module2) {
+    "use strict";
+    exports2.__esModule = true;
+    exports2["default"] = function(instance) {
+      instance.registerHelper("log", function() {
+        var args = [void 0], options2 = arguments[arguments.length - 1];
+        for (var i = 0; i < arguments.length - 1; i++) {
+          args.push(arguments[i]);
+        }
+        var level = 1;
+        if (options2.hash.level != null) {
+          level = options2.hash.level;
+        } else if (options2.data && options2.data.level != null) {
+          level = options2.data.level;
+        }
+        args[0] = level;
+        instance.log.apply(instance, args);
+      });
+    };
+    module2.exports = exports2["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/helpers/lookup.js
+var require_lookup = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/helpers/lookup.js"(exports2, module2) {
+    "use strict";
+    exports2.__esModule = true;
+    exports2["default"] = function(instance) {
+      instance.registerHelper("lookup", function(obj5, field3, options2) {
+        if (!obj5) {
+          return obj5;
+        }
+        return options2.lookupProperty(obj5, field3);
+      });
+    };
+    module2.exports = exports2["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/helpers/with.js
+var require_with = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/helpers/with.js"(exports2, module2) {
+    "use strict";
+    exports2.__esModule = true;
+    function _interopRequireDefault(obj5) {
+      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
+    }
+    var _utils = require_utils3();
+    var _exception = require_exception();
+    var _exception2 = _interopRequireDefault(_exception);
+    exports2["default"] = function(instance) {
+      instance.registerHelper("with", function(context, options2) {
+        if (arguments.length != 2) {
+          throw new _exception2["default"]("#with requires exactly one argument");
+        }
+        if (_utils.isFunction(context)) {
+          context = context.call(this);
+        }
+        var fn3 = options2.fn;
+        if (!_utils.isEmpty(context)) {
+          var data = options2.data;
+          if (options2.data && options2.ids) {
+            data = _utils.createFrame(options2.data);
+            data.contextPath = _utils.appendContextPath(options2.data.contextPath, options2.ids[0]);
+          }
+          return fn3(context, {
+            data,
+            blockParams: _utils.blockParams([context], [data && data.contextPath])
+          });
+        } else {
+          return options2.inverse(this);
+        }
+      });
+    };
+    module2.exports = exports2["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/helpers.js
+var require_helpers = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/helpers.js"(exports2) {
+    "use strict";
+    exports2.__esModule = true;
+    exports2.registerDefaultHelpers = registerDefaultHelpers;
+    exports2.moveHelperToHooks = moveHelperToHooks;
+    function _interopRequireDefault(obj5) {
+      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
+    }
+    var _helpersBlockHelperMissing = require_block_helper_missing();
+    var _helpersBlockHelperMissing2 = _interopRequireDefault(_helpersBlockHelperMissing);
+    var _helpersEach = require_each();
+    var _helpersEach2 = _interopRequireDefault(_helpersEach);
+    var _helpersHelperMissing = require_helper_missing();
+    var _helpersHelperMissing2 = _interopRequireDefault(_helpersHelperMissing);
+    var _helpersIf = require_if2();
+    var _helpersIf2 = _interopRequireDefault(_helpersIf);
+    var _helpersLog = require_log2();
+    var _helpersLog2 = _interopRequireDefault(_helpersLog);
+    var _helpersLookup = require_lookup();
+    var _helpersLookup2 = _interopRequireDefault(_helpersLookup);
+    var _helpersWith = require_with();
+    var _helpersWith2 = _interopRequireDefault(_helpersWith);
+    function registerDefaultHelpers(instance) {
+      _helpersBlockHelperMissing2["default"](instance);
+      _helpersEach2["default"](instance);
+      _helpersHelperMissing2["default"](instance);
+      _helpersIf2["default"](instance);
+      _helpersLog2["default"](instance);
+      _helpersLookup2["default"](instance);
+      _helpersWith2["default"](instance);
+    }
+    function moveHelperToHooks(instance, helperName, keepHelper) {
+      if (instance.helpers[helperName]) {
+        instance.hooks[helperName] = instance.helpers[helperName];
+        if (!keepHelper) {
+          instance.helpers[helperName] = void 0;
+        }
+      }
+    }
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/decorators/inline.js
+var require_inline = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/decorators/inline.js"(exports2, module2) {
+    "use strict";
+    exports2.__esModule = true;
+    var _utils = require_utils3();
+    exports2["default"] = function(instance) {
+      instance.registerDecorator("inline", function(fn3, props, container, options2) {
+        var ret = fn3;
+        if (!props.partials) {
+          props.partials = {};
+          ret = function(context, options3) {
+            var original = container.partials;
+            container.partials = _utils.extend({}, original, props.partials);
+            var ret2 = fn3(context, options3);
+            container.partials = original;
+            return ret2;
+          };
+        }
+        props.partials[options2.args[0]] = options2.fn;
+        return ret;
+      });
+    };
+    module2.exports = exports2["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/decorators.js
+var require_decorators = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/decorators.js"(exports2) {
+    "use strict";
+    exports2.__esModule = true;
+    exports2.registerDefaultDecorators = registerDefaultDecorators;
+    function _interopRequireDefault(obj5) {
+      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
+    }
+    var _decoratorsInline = require_inline();
+    var _decoratorsInline2 = _interopRequireDefault(_decoratorsInline);
+    function registerDefaultDecorators(instance) {
+      _decoratorsInline2["default"](instance);
+    }
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/logger.js
+var require_logger = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/logger.js"(exports2, module2) {
+    "use strict";
+    exports2.__esModule = true;
+    var _utils = require_utils3();
+    var logger = {
+      methodMap: ["debug", "info", "warn", "error"],
+      level: "info",
+      // Maps a given level value to the `methodMap` indexes above.
+      lookupLevel: function lookupLevel(level) {
+        if (typeof level === "string") {
+          var levelMap = _utils.indexOf(logger.methodMap, level.toLowerCase());
+          if (levelMap >= 0) {
+            level = levelMap;
+          } else {
+            level = parseInt(level, 10);
+          }
+        }
+        return level;
+      },
+      // Can be overridden in the host environment
+      log: function log(level) {
+        level = logger.lookupLevel(level);
+        if (typeof console !== "undefined" && logger.lookupLevel(logger.level) <= level) {
+          var method = logger.methodMap[level];
+          if (!console[method]) {
+            method = "log";
+          }
+          for (var _len = arguments.length, message2 = Array(_len > 1 ? _len - 1 : 0), _key = 1; _key < _len; _key++) {
+            message2[_key - 1] = arguments[_key];
+          }
+          console[method].apply(console, message2);
+        }
+      }
+    };
+    exports2["default"] = logger;
+    module2.exports = exports2["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/internal/proto-access.js
+var require_proto_access = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/internal/proto-access.js"(exports2) {
+    "use strict";
+    exports2.__esModule = true;
+    exports2.createProtoAccessControl = createProtoAccessControl;
+    exports2.resultIsAllowed = resultIsAllowed;
+    exports2.isPrototypeConstructor = isPrototypeConstructor;
+    exports2.resetLoggedProperties = resetLoggedProperties;
+    function _interopRequireDefault(obj5) {
+      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
+    }
+    var _utils = require_utils3();
+    var _logger = require_logger();
+    var _logger2 = _interopRequireDefault(_logger);
+    var loggedProperties = /* @__PURE__ */ Object.create(null);
+    function createProtoAccessControl(runtimeOptions) {
+      var propertyWhiteList = /* @__PURE__ */ Object.create(null);
+      propertyWhiteList["__proto__"] = false;
+      _utils.extend(propertyWhiteList, runtimeOptions.allowedProtoProperties);
+      var methodWhiteList = /* @__PURE__ */ Object.create(null);
+      methodWhiteList["constructor"] = false;
+      methodWhiteList["__defineGetter__"] = false;
+      methodWhiteList["__defineSetter__"] = false;
+      methodWhiteList["__lookupGetter__"] = false;
+      methodWhiteList["__lookupSetter__"] = false;
+      _utils.extend(methodWhiteList, runtimeOptions.allowedProtoMethods);
+      return {
+        properties: {
+          whitelist: propertyWhiteList,
+          defaultValue: runtimeOptions.allowProtoPropertiesByDefault
+        },
+        methods: {
+          whitelist: methodWhiteList,
+          defaultValue: runtimeOptions.allowProtoMethodsByDefault
+        }
+      };
+    }
+    function resultIsAllowed(result, protoAccessControl, propertyName) {
+      if (typeof result === "function") {
+        return checkWhiteList(protoAccessControl.methods, propertyName);
+      } else {
+        return checkWhiteList(protoAccessControl.properties, propertyName);
+      }
+    }
+    function isPrototypeConstructor(parent, propertyName, result) {
+      return propertyName === "constructor" && typeof result === "function" && parent === result.prototype;
+    }
+    function checkWhiteList(protoAccessControlForType, propertyName) {
+      if (protoAccessControlForType.whitelist[propertyName] !== void 0) {
+        return protoAccessControlForType.whitelist[propertyName] === true;
+      }
+      if (protoAccessControlForType.defaultValue !== void 0) {
+        return protoAccessControlForType.defaultValue;
+      }
+      logUnexpecedPropertyAccessOnce(propertyName);
+      return false;
+    }
+    function logUnexpecedPropertyAccessOnce(propertyName) {
+      if (loggedProperties[propertyName] !== true) {
+        loggedProperties[propertyName] = true;
+        _logger2["default"].log("error", 'Handlebars: Access has been denied to resolve the property "' + propertyName + '" because it is not an "own property" of its parent.\nYou can add a runtime option to disable the check or this warning:\nSee https://handlebarsjs.com/api-reference/runtime-options.html#options-to-control-prototype-access for details');
+      }
+    }
+    function resetLoggedProperties() {
+      Object.keys(loggedProperties).forEach(function(propertyName) {
+        delete loggedProperties[propertyName];
+      });
+    }
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/base.js
+var require_base = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/base.js"(exports2) {
+    "use strict";
+    exports2.__esModule = true;
+    exports2.HandlebarsEnvironment = HandlebarsEnvironment;
+    function _interopRequireDefault(obj5) {
+      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
+    }
+    var _utils = require_utils3();
+    var _exception = require_exception();
+    var _exception2 = _interopRequireDefault(_exception);
+    var _helpers = require_helpers();
+    var _decorators = require_decorators();
+    var _logger = require_logger();
+    var _logger2 = _interopRequireDefault(_logger);
+    var _internalProtoAccess = require_proto_access();
+    var VERSION11 = "4.7.10";
+    exports2.VERSION = VERSION11;
+    var COMPILER_REVISION = 8;
+    exports2.COMPILER_REVISION = COMPILER_REVISION;
+    var LAST_COMPATIBLE_COMPILER_REVISION = 7;
+    exports2.LAST_COMPATIBLE_COMPILER_REVISION = LAST_COMPATIBLE_COMPILER_REVISION;
+    var REVISION_CHANGES = {
+      1: "<= 1.0.rc.2",
+      // 1.0.rc.2 is actually rev2 but doesn't report it
+      2: "== 1.0.0-rc.3",
+      3: "== 1.0.0-rc.4",
+      4: "== 1.x.x",
+      5: "== 2.0.0-alpha.x",
+      6: ">= 2.0.0-beta.1",
+      7: ">= 4.0.0 <4.3.0",
+      8: ">= 4.3.0"
+    };
+    exports2.REVISION_CHANGES = REVISION_CHANGES;
+    var objectType = "[object Object]";
+    function HandlebarsEnvironment(helpers, partials, decorators) {
+      this.helpers = helpers || {};
+      this.partials = partials || {};
+      this.decorators = decorators || {};
+      _helpers.registerDefaultHelpers(this);
+      _decorators.registerDefaultDecorators(this);
+    }
+    HandlebarsEnvironment.prototype = {
+      constructor: HandlebarsEnvironment,
+      logger: _logger2["default"],
+      log: _logger2["default"].log,
+      registerHelper: function registerHelper(name, fn3) {
+        if (_utils.toString.call(name) === objectType) {
+          if (fn3) {
+            throw new _exception2["default"]("Arg not supported with multiple helpers");
+          }
+          _utils.extend(this.helpers, name);
+        } else {
+          this.helpers[name] = fn3;
+        }
+      },
+      unregisterHelper: function unregisterHelper(name) {
+        delete this.helpers[name];
+      },
+      registerPartial: function registerPartial(name, partial) {
+        if (_utils.toString.call(name) === objectType) {
+          _utils.extend(this.partials, name);
+        } else {
+          if (typeof partial === "undefined") {
+            throw new _exception2["default"]('Attempting to register a partial called "' + name + '" as undefined');
+          }
+          this.partials[name] = partial;
+        }
+      },
+      unregisterPartial: function unregisterPartial(name) {
+        delete this.partials[name];
+      },
+      registerDecorator: function registerDecorator(name, fn3) {
+        if (_utils.toString.call(name) === objectType) {
+          if (fn3) {
+            throw new _exception2["default"]("Arg not supported with multiple decorators");
+          }
+          _utils.extend(this.decorators, name);
+        } else {
+          this.decorators[name] = fn3;
+        }
+      },
+      unregisterDecorator: function unregisterDecorator(name) {
+        delete this.decorators[name];
+      },
+      /**
+       * Reset the memory of illegal property accesses that have already been logged.
+       * @deprecated should only be used in handlebars test-cases
+       */
+      resetLoggedPropertyAccesses: function resetLoggedPropertyAccesses() {
+        _internalProtoAccess.resetLoggedProperties();
+      }
+    };
+    var log = _logger2["default"].log;
+    exports2.log = log;
+    exports2.createFrame = _utils.createFrame;
+    exports2.logger = _logger2["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/safe-string.js
+var require_safe_string = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/safe-string.js"(exports2, module2) {
+    "use strict";
+    exports2.__esModule = true;
+    function SafeString(string) {
+      this.string = string;
+    }
+    SafeString.prototype.toString = SafeString.prototype.toHTML = function() {
+      return "" + this.string;
+    };
+    exports2["default"] = SafeString;
+    module2.exports = exports2["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/internal/wrapHelper.js
+var require_wrapHelper = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/internal/wrapHelper.js"(exports2) {
+    "use strict";
+    exports2.__esModule = true;
+    exports2.wrapHelper = wrapHelper;
+    function wrapHelper(helper, transformOptionsFn) {
+      if (typeof helper !== "function") {
+        return helper;
+      }
+      var wrapper = function wrapper2() {
+        var options2 = arguments[arguments.length - 1];
+        arguments[arguments.length - 1] = transformOptionsFn(options2);
+        return helper.apply(this, arguments);
+      };
+      return wrapper;
+    }
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/runtime.js
+var require_runtime = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/runtime.js"(exports2) {
+    "use strict";
+    exports2.__esModule = true;
+    exports2.checkRevision = checkRevision;
+    exports2.template = template;
+    exports2.wrapProgram = wrapProgram;
+    exports2.resolvePartial = resolvePartial;
+    exports2.invokePartial = invokePartial;
+    exports2.noop = noop4;
+    function _interopRequireDefault(obj5) {
+      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
+    }
+    function _interopRequireWildcard(obj5) {
+      if (obj5 && obj5.__esModule) {
+        return obj5;
+      } else {
+        var newObj = {};
+        if (obj5 != null) {
+          for (var key in obj5) {
+            if (Object.prototype.hasOwnProperty.call(obj5, key)) newObj[key] = obj5[key];
+          }
+        }
+        newObj["default"] = obj5;
+        return newObj;
+      }
+    }
+    var _utils = require_utils3();
+    var Utils = _interopRequireWildcard(_utils);
+    var _exception = require_exception();
+    var _exception2 = _interopRequireDefault(_exception);
+    var _base = require_base();
+    var _helpers = require_helpers();
+    var _internalWrapHelper = require_wrapHelper();
+    var _internalProtoAccess = require_proto_access();
+    function checkRevision(compilerInfo) {
+      var compilerRevision = compilerInfo && compilerInfo[0] || 1, currentRevision = _base.COMPILER_REVISION;
+      if (compilerRevision >= _base.LAST_COMPATIBLE_COMPILER_REVISION && compilerRevision <= _base.COMPILER_REVISION) {
+        return;
+      }
+      if (compilerRevision < _base.LAST_COMPATIBLE_COMPILER_REVISION) {
+        var runtimeVersions = _base.REVISION_CHANGES[currentRevision], compilerVersions = _base.REVISION_CHANGES[compilerRevision];
+        throw new _exception2["default"]("Template was precompiled with an older version of Handlebars than the current runtime. Please update your precompiler to a newer version (" + runtimeVersions + ") or downgrade your runtime to an older version (" + compilerVersions + ").");
+      } else {
+        throw new _exception2["default"]("Template was precompiled with a newer version of Handlebars than the current runtime. Please update your runtime to a newer version (" + compilerInfo[1] + ").");
+      }
+    }
+    function template(templateSpec, env) {
+      if (!env) {
+        throw new _exception2["default"]("No environment passed to template");
+      }
+      if (!templateSpec || !templateSpec.main) {
+        throw new _exception2["default"]("Unknown template object: " + typeof templateSpec);
+      }
+      templateSpec.main.decorator = templateSpec.main_d;
+      env.VM.checkRevision(templateSpec.compiler);
+      var templateWasPrecompiledWithCompilerV7 = templateSpec.compiler && templateSpec.compiler[0] === 7;
+      function invokePartialWrapper(partial, context, options2) {
+        if (options2.hash) {
+          context = Utils.extend({}, context, options2.hash);
+          if (options2.ids) {
+            options2.ids[0] = true;
+          }
+        }
+        partial = env.VM.resolvePartial.call(this, partial, context, options2);
+        options2.hooks = this.hooks;
+        options2.protoAccessControl = this.protoAccessControl;
+        var result = env.VM.invokePartial.call(this, partial, context, options2);
+        if (result == null && Utils.isFunction(partial)) {
+          throw new _exception2["default"]("The partial " + options2.name + " returned no output: partials must return a string");
+        }
+        if (result == null && env.compile) {
+          if (typeof partial !== "string") {
+            throw new _exception2["default"]("The partial " + options2.name + " could not be compiled: partials must be strings or functions returning strings");
+          }
+          options2.partials[options2.name] = env.compile(partial, templateSpec.compilerOptions, env);
+          result = options2.partials[options2.name](context, options2);
+        }
+        if (result != null) {
+          if (options2.indent) {
+            var lines = result.split("\n");
+            for (var i = 0, l3 = lines.length; i < l3; i++) {
+              if (!lines[i] && i + 1 === l3) {
+                break;
+              }
+              lines[i] = options2.indent + lines[i];
+            }
+            result = lines.join("\n");
+          }
+          return result;
+        } else {
+          throw new _exception2["default"]("The partial " + options2.name + " could not be compiled when running in runtime-only mode");
+        }
+      }
+      var container = {
+        strict: function strict(obj5, name, loc) {
+          if (!obj5 || !(name in obj5)) {
+            throw new _exception2["default"]('"' + name + '" not defined in ' + obj5, {
+              loc
+            });
+          }
+          return container.lookupProperty(obj5, name);
+        },
+        lookupProperty: function lookupProperty(parent, propertyName) {
+          var result = parent[propertyName];
+          if (result == null) {
+            return result;
+          }
+          if (Object.prototype.hasOwnProperty.call(parent, propertyName) && !_internalProtoAccess.isPrototypeConstructor(parent, propertyName, result)) {
+            return result;
+          }
+          if (_internalProtoAccess.resultIsAllowed(result, container.protoAccessControl, propertyName)) {
+            return result;
+          }
+          return void 0;
+        },
+        lookup: function lookup(depths, name) {
+          var len = depths.length;
+          for (var i = 0; i < len; i++) {
+            var result = depths[i] && container.lookupProperty(depths[i], name);
+            if (result != null) {
+              return result;
+            }
+          }
+        },
+        lambda: function lambda(current, context) {
+          return typeof current === "function" ? current.call(context) : current;
+        },
+        escapeExpression: Utils.escapeExpression,
+        invokePartial: invokePartialWrapper,
+        fn: function fn3(i) {
+          var ret2 = templateSpec[i];
+          ret2.decorator = templateSpec[i + "_d"];
+          return ret2;
+        },
+        programs: [],
+        program: function program(i, data, declaredBlockParams, blockParams, depths) {
+          var programWrapper = this.programs[i], fn3 = this.fn(i);
+          if (data || depths || blockParams || declaredBlockParams) {
+            programWrapper = wrapProgram(this, i, fn3, data, declaredBlockParams, blockParams, depths);
+          } else if (!programWrapper) {
+            programWrapper = this.programs[i] = wrapProgram(this, i, fn3);
+          }
+          return programWrapper;
+        },
+        data: function data(value2, depth) {
+          while (value2 && depth--) {
+            value2 = value2._parent;
+          }
+          return value2;
+        },
+        mergeIfNeeded: function mergeIfNeeded(param, common3) {
+          var obj5 = param || common3;
+          if (param && common3 && param !== common3) {
+            obj5 = Utils.extend({}, common3, param);
+          }
+          return obj5;
+        },
+        // An empty object to use as replacement for null-contexts
+        nullContext: Object.seal({}),
+        noop: env.VM.noop,
+        compilerInfo: templateSpec.compiler
+      };
+      function ret(context) {
+        var options2 = arguments.length <= 1 || arguments[1] === void 0 ? {} : arguments[1];
+        var data = options2.data;
+        ret._setup(options2);
+        if (!options2.partial && templateSpec.useData) {
+          data = initData(context, data);
+        }
+        var depths = void 0, blockParams = templateSpec.useBlockParams ? [] : void 0;
+        if (templateSpec.useDepths) {
+          if (options2.depths) {
+            depths = context != options2.depths[0] ? [context].concat(options2.depths) : options2.depths;
+          } else {
+            depths = [context];
+          }
+        }
+        function main2(context2) {
+          return "" + templateSpec.main(container, context2, container.helpers, container.partials, data, blockParams, depths);
+        }
+        main2 = executeDecorators(templateSpec.main, main2, container, options2.depths || [], data, blockParams);
+        return main2(context, options2);
+      }
+      ret.isTop = true;
+      ret._setup = function(options2) {
+        if (!options2.partial) {
+          var mergedHelpers = {};
+          addHelpers(mergedHelpers, env.helpers, container);
+          addHelpers(mergedHelpers, options2.helpers, container);
+          container.helpers = mergedHelpers;
+          if (templateSpec.usePartial) {
+            container.partials = container.mergeIfNeeded(options2.partials, env.partials);
+          }
+          if (templateSpec.usePartial || templateSpec.useDecorators) {
+            container.decorators = Utils.extend({}, env.decorators, options2.decorators);
+          }
+          container.hooks = {};
+          container.protoAccessControl = _internalProtoAccess.createProtoAccessControl(options2);
+          var keepHelperInHelpers = options2.allowCallsToHelperMissing || templateWasPrecompiledWithCompilerV7;
+          _helpers.moveHelperToHooks(container, "helperMissing", keepHelperInHelpers);
+          _helpers.moveHelperToHooks(container, "blockHelperMissing", keepHelperInHelpers);
+        } else {
+          container.protoAccessControl = options2.protoAccessControl;
+          container.helpers = options2.helpers;
+          container.partials = options2.partials;
+          container.decorators = options2.decorators;
+          container.hooks = options2.hooks;
+        }
+      };
+      ret._child = function(i, data, blockParams, depths) {
+        if (templateSpec.useBlockParams && !blockParams) {
+          throw new _exception2["default"]("must pass block params");
+        }
+        if (templateSpec.useDepths && !depths) {
+          throw new _exception2["default"]("must pass parent depths");
+        }
+        return wrapProgram(container, i, templateSpec[i], data, 0, blockParams, depths);
+      };
+      return ret;
+    }
+    function wrapProgram(container, i, fn3, data, declaredBlockParams, blockParams, depths) {
+      function prog(context) {
+        var options2 = arguments.length <= 1 || arguments[1] === void 0 ? {} : arguments[1];
+        var currentDepths = depths;
+        if (depths && context != depths[0] && !(context === container.nullContext && depths[0] === null)) {
+          currentDepths = [context].concat(depths);
+        }
+        return fn3(container, context, container.helpers, container.partials, options2.data || data, blockParams && [options2.blockParams].concat(blockParams), currentDepths);
+      }
+      prog = executeDecorators(fn3, prog, container, depths, data, blockParams);
+      prog.program = i;
+      prog.depth = depths ? depths.length : 0;
+      prog.blockParams = declaredBlockParams || 0;
+      return prog;
+    }
+    function resolvePartial(partial, context, options2) {
+      if (!partial) {
+        if (options2.name === "@partial-block") {
+          partial = lookupOwnProperty(options2.data, "partial-block");
+        } else {
+          partial = lookupOwnProperty(options2.partials, options2.name);
+        }
+      } else if (typeof partial !== "function" && !options2.name) {
+        options2.name = partial;
+        partial = lookupOwnProperty(options2.partials, partial);
+      }
+      return partial;
+    }
+    function invokePartial(partial, context, options2) {
+      var currentPartialBlock = lookupOwnProperty(options2.data, "partial-block");
+      options2.partial = true;
+      if (options2.ids) {
+        options2.data.contextPath = options2.ids[0] || options2.data.contextPath;
+      }
+      var partialBlock = void 0;
+      if (options2.fn && options2.fn !== noop4) {
+        (function() {
+          options2.data = _base.createFrame(options2.data);
+          var fn3 = options2.fn;
+          partialBlock = options2.data["partial-block"] = function partialBlockWrapper(context2) {
+            var options3 = arguments.length <= 1 || arguments[1] === void 0 ? {} : arguments[1];
+            options3.data = _base.createFrame(options3.data);
+            options3.data["partial-block"] = currentPartialBlock;
+            return fn3(context2, options3);
+          };
+          if (fn3.partials) {
+            options2.partials = Utils.extend({}, options2.partials, fn3.partials);
+          }
+        })();
+      }
+      if (partial === void 0 && partialBlock) {
+        partial = partialBlock;
+      }
+      if (partial === void 0) {
+        throw new _exception2["default"]("The partial " + options2.name + " could not be found");
+      } else if (partial instanceof Function) {
+        return partial(context, options2);
+      }
+    }
+    function noop4() {
+      return "";
+    }
+    function lookupOwnProperty(obj5, name) {
+      if (obj5 && Object.prototype.hasOwnProperty.call(obj5, name)) {
+        return obj5[name];
+      }
+    }
+    function initData(context, data) {
+      if (!data || !("root" in data)) {
+        data = data ? _base.createFrame(data) : {};
+        data.root = context;
+      }
+      return data;
+    }
+    function executeDecorators(fn3, prog, container, depths, data, blockParams) {
+      if (fn3.decorator) {
+        var props = {};
+        prog = fn3.decorator(prog, props, container, depths && depths[0], data, blockParams, depths);
+        Utils.extend(prog, props);
+      }
+      return prog;
+    }
+    function addHelpers(mergedHelpers, helpers, container) {
+      if (!helpers) return;
+      Object.keys(helpers).forEach(function(helperName) {
+        var helper = helpers[helperName];
+        mergedHelpers[helperName] = passLookupPropertyOption(helper, container);
+      });
+    }
+    function passLookupPropertyOption(helper, container) {
+      var lookupProperty = container.lookupProperty;
+      return _internalWrapHelper.wrapHelper(helper, function(options2) {
+        options2.lookupProperty = lookupProperty;
+        return options2;
+      });
+    }
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/no-conflict.js
+var require_no_conflict = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/no-conflict.js"(exports2, module2) {
+    "use strict";
+    exports2.__esModule = true;
+    exports2["default"] = function(Handlebars2) {
+      (function() {
+        if (typeof globalThis === "object") return;
+        Object.prototype.__defineGetter__("__magic__", function() {
+          return this;
+        });
+        __magic__.globalThis = __magic__;
+        delete Object.prototype.__magic__;
+      })();
+      var $Handlebars = globalThis.Handlebars;
+      Handlebars2.noConflict = function() {
+        if (globalThis.Handlebars === Handlebars2) {
+          globalThis.Handlebars = $Handlebars;
+        }
+        return Handlebars2;
+      };
+    };
+    module2.exports = exports2["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars.runtime.js
+var require_handlebars_runtime = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars.runtime.js"(exports2, module2) {
+    "use strict";
+    exports2.__esModule = true;
+    function _interopRequireDefault(obj5) {
+      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
+    }
+    function _interopRequireWildcard(obj5) {
+      if (obj5 && obj5.__esModule) {
+        return obj5;
+      } else {
+        var newObj = {};
+        if (obj5 != null) {
+          for (var key in obj5) {
+            if (Object.prototype.hasOwnProperty.call(obj5, key)) newObj[key] = obj5[key];
+          }
+        }
+        newObj["default"] = obj5;
+        return newObj;
+      }
+    }
+    var _handlebarsBase = require_base();
+    var base = _interopRequireWildcard(_handlebarsBase);
+    var _handlebarsSafeString = require_safe_string();
+    var _handlebarsSafeString2 = _interopRequireDefault(_handlebarsSafeString);
+    var _handlebarsException = require_exception();
+    var _handlebarsException2 = _interopRequireDefault(_handlebarsException);
+    var _handlebarsUtils = require_utils3();
+    var Utils = _interopRequireWildcard(_handlebarsUtils);
+    var _handlebarsRuntime = require_runtime();
+    var runtime = _interopRequireWildcard(_handlebarsRuntime);
+    var _handlebarsNoConflict = require_no_conflict();
+    var _handlebarsNoConflict2 = _interopRequireDefault(_handlebarsNoConflict);
+    function create() {
+      var hb = new base.HandlebarsEnvironment();
+      Utils.extend(hb, base);
+      hb.SafeString = _handlebarsSafeString2["default"];
+      hb.Exception = _handlebarsException2["default"];
+      hb.Utils = Utils;
+      hb.escapeExpression = Utils.escapeExpression;
+      hb.VM = runtime;
+      hb.template = function(spec) {
+        return runtime.template(spec, hb);
+      };
+      return hb;
+    }
+    var inst = create();
+    inst.create = create;
+    _handlebarsNoConflict2["default"](inst);
+    inst["default"] = inst;
+    exports2["default"] = inst;
+    module2.exports = exports2["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/compiler/ast.js
+var require_ast = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/compiler/ast.js"(exports2, module2) {
+    "use strict";
+    exports2.__esModule = true;
+    var AST = {
+      // Public API used to evaluate derived attributes regarding AST nodes
+      helpers: {
+        // a mustache is definitely a helper if:
+        // * it is an eligible helper, and
+        // * it has at least one parameter or hash segment
+        helperExpression: function helperExpression(node) {
+          return node.type === "SubExpression" || (node.type === "MustacheStatement" || node.type === "BlockStatement") && !!(node.params && node.params.length || node.hash);
+        },
+        scopedId: function scopedId(path3) {
+          return /^\.|this\b/.test(path3.original);
+        },
+        // an ID is simple if it only has one part, and that part is not
+        // `..` or `this`.
+        simpleId: function simpleId(path3) {
+          return path3.parts.length === 1 && !AST.helpers.scopedId(path3) && !path3.depth;
+        }
+      }
+    };
+    exports2["default"] = AST;
+    module2.exports = exports2["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/compiler/parser.js
+var require_parser2 = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/compiler/parser.js"(exports2, module2) {
+    "use strict";
+    exports2.__esModule = true;
+    var handlebars = (function() {
+      var parser2 = {
+        trace: function trace() {
+        },
+        yy: {},
+        symbols_: { "error": 2, "root": 3, "program": 4, "EOF": 5, "program_repetition0": 6, "statement": 7, "mustache": 8, "block": 9, "rawBlock": 10, "partial": 11, "partialBlock": 12, "content": 13, "COMMENT": 14, "CONTENT": 15, "openRawBlock": 16, "rawBlock_repetition0": 17, "END_RAW_BLOCK": 18, "OPEN_RAW_BLOCK": 19, "helperName": 20, "openRawBlock_repetition0": 21, "openRawBlock_option0": 22, "CLOSE_RAW_BLOCK": 23, "openBlock": 24, "block_option0": 25, "closeBlock": 26, "openInverse": 27, "block_option1": 28, "OPEN_BLOCK": 29, "openBlock_repetition0": 30, "openBlock_option0": 31, "openBlock_option1": 32, "CLOSE": 33, "OPEN_INVERSE": 34, "openInverse_repetition0": 35, "openInverse_option0": 36, "openInverse_option1": 37, "openInverseChain": 38, "OPEN_INVERSE_CHAIN": 39, "openInverseChain_repetition0": 40, "openInverseChain_option0": 41, "openInverseChain_option1": 42, "inverseAndProgram": 43, "INVERSE": 44, "inverseChain": 45, "inverseChain_option0": 46, "OPEN_ENDBLOCK": 47, "OPEN": 48, "mustache_repetition0": 49, "mustache_option0": 50, "OPEN_UNESCAPED": 51, "mustache_repetition1": 52, "mustache_option1": 53, "CLOSE_UNESCAPED": 54, "OPEN_PARTIAL": 55, "partialName": 56, "partial_repetition0": 57, "partial_option0": 58, "openPartialBlock": 59, "OPEN_PARTIAL_BLOCK": 60, "openPartialBlock_repetition0": 61, "openPartialBlock_option0": 62, "param": 63, "sexpr": 64, "OPEN_SEXPR": 65, "sexpr_repetition0": 66, "sexpr_option0": 67, "CLOSE_SEXPR": 68, "hash": 69, "hash_repetition_plus0": 70, "hashSegment": 71, "ID": 72, "EQUALS": 73, "blockParams": 74, "OPEN_BLOCK_PARAMS": 75, "blockParams_repetition_plus0": 76, "CLOSE_BLOCK_PARAMS": 77, "path": 78, "dataName": 79, "STRING": 80, "NUMBER": 81, "BOOLEAN": 82, "UNDEFINED": 83, "NULL": 84, "DATA": 85, "pathSegments": 86, "SEP": 87, "$accept": 0, "$end": 1 },
+        terminals_: { 2: "error", 5: "EOF", 14: "COMMENT", 15: "CONTENT", 18: "END_RAW_BLOCK", 19: "OPEN_RAW_BLOCK", 23: "CLOSE_RAW_BLOCK", 29: "OPEN_BLOCK", 33: "CLOSE", 34: "OPEN_INVERSE", 39: "OPEN_INVERSE_CHAIN", 44: "INVERSE", 47: "OPEN_ENDBLOCK", 48: "OPEN", 51: "OPEN_UNESCAPED", 54: "CLOSE_UNESCAPED", 55: "OPEN_PARTIAL", 60: "OPEN_PARTIAL_BLOCK", 65: "OPEN_SEXPR", 68: "CLOSE_SEXPR", 72: "ID", 73: "EQUALS", 75: "OPEN_BLOCK_PARAMS", 77: "CLOSE_BLOCK_PARAMS", 80: "STRING", 81: "NUMBER", 82: "BOOLEAN", 83: "UNDEFINED", 84: "NULL", 85: "DATA", 87: "SEP" },
+        productions_: [0, [3, 2], [4, 1], [7, 1], [7, 1], [7, 1], [7, 1], [7, 1], [7, 1], [7, 1], [13, 1], [10, 3], [16, 5], [9, 4], [9, 4], [24, 6], [27, 6], [38, 6], [43, 2], [45, 3], [45, 1], [26, 3], [8, 5], [8, 5], [11, 5], [12, 3], [59, 5], [63, 1], [63, 1], [64, 5], [69, 1], [71, 3], [74, 3], [20, 1], [20, 1], [20, 1], [20, 1], [20, 1], [20, 1], [20, 1], [56, 1], [56, 1], [79, 2], [78, 1], [86, 3], [86, 1], [6, 0], [6, 2], [17, 0], [17, 2], [21, 0], [21, 2], [22, 0], [22, 1], [25, 0], [25, 1], [28, 0], [28, 1], [30, 0], [30, 2], [31, 0], [31, 1], [32, 0], [32, 1], [35, 0], [35, 2], [36, 0], [36, 1], [37, 0], [37, 1], [40, 0], [40, 2], [41, 0], [41, 1], [42, 0], [42, 1], [46, 0], [46, 1], [49, 0], [49, 2], [50, 0], [50, 1], [52, 0], [52, 2], [53, 0], [53, 1], [57, 0], [57, 2], [58, 0], [58, 1], [61, 0], [61, 2], [62, 0], [62, 1], [66, 0], [66, 2], [67, 0], [67, 1], [70, 1], [70, 2], [76, 1], [76, 2]],
+        performAction: function anonymous(yytext, yyleng, yylineno, yy, yystate, $$, _$) {
+          var $0 = $$.length - 1;
+          switch (yystate) {
+            case 1:
+              return $$[$0 - 1];
+              break;
+            case 2:
+              this.$ = yy.prepareProgram($$[$0]);
+              break;
+            case 3:
+              this.$ = $$[$0];
+              break;
+            case 4:
+              this.$ = $$[$0];
+              break;
+            case 5:
+              this.$ = $$[$0];
+              break;
+            case 6:
+              this.$ = $$[$0];
+              break;
+            case 7:
+              this.$ = $$[$0];
+              break;
+            case 8:
+              this.$ = $$[$0];
+              break;
+            case 9:
+              this.$ = {
+                type: "CommentStatement",
+                value: yy.stripComment($$[$0]),
+                strip: yy.stripFlags($$[$0], $$[$0]),
+                loc: yy.locInfo(this._$)
+              };
+              break;
+            case 10:
+              this.$ = {
+                type: "ContentStatement",
+                original: $$[$0],
+                value: $$[$0],
+                loc: yy.locInfo(this._$)
+              };
+              break;
+            case 11:
+              this.$ = yy.prepareRawBlock($$[$0 - 2], $$[$0 - 1], $$[$0], this._$);
+              break;
+            case 12:
+              this.$ = { path: $$[$0 - 3], params: $$[$0 - 2], hash: $$[$0 - 1] };
+              break;
+            case 13:
+              this.$ = yy.prepareBlock($$[$0 - 3], $$[$0 - 2], $$[$0 - 1], $$[$0], false, this._$);
+              break;
+            case 14:
+              this.$ = yy.prepareBlock($$[$0 - 3], $$[$0 - 2], $$[$0 - 1], $$[$0], true, this._$);
+              break;
+            case 15:
+              this.$ = { open: $$[$0 - 5], path: $$[$0 - 4], params: $$[$0 - 3], hash: $$[$0 - 2], blockParams: $$[$0 - 1], strip: yy.stripFlags($$[$0 - 5], $$[$0]) };
+              break;
+            case 16:
+              this.$ = { path: $$[$0 - 4], params: $$[$0 - 3], hash: $$[$0 - 2], blockParams: $$[$0 - 1], strip: yy.stripFlags($$[$0 - 5], $$[$0]) };
+              break;
+            case 17:
+              this.$ = { path: $$[$0 - 4], params: $$[$0 - 3], hash: $$[$0 - 2], blockParams: $$[$0 - 1], strip: yy.stripFlags($$[$0 - 5], $$[$0]) };
+              break;
+            case 18:
+              this.$ = { strip: yy.stripFlags($$[$0 - 1], $$[$0 - 1]), program: $$[$0] };
+              break;
+            case 19:
+              var inverse = yy.prepareBlock($$[$0 - 2], $$[$0 - 1], $$[$0], $$[$0], false, this._$), program = yy.prepareProgram([inverse], $$[$0 - 1].loc);
+              program.chained = true;
+              this.$ = { strip: $$[$0 - 2].strip, program, chain: true };
+              break;
+            case 20:
+              this.$ = $$[$0];
+              break;
+            case 21:
+              this.$ = { path: $$[$0 - 1], strip: yy.stripFlags($$[$0 - 2], $$[$0]) };
+              break;
+            case 22:
+              this.$ = yy.prepareMustache($$[$0 - 3], $$[$0 - 2], $$[$0 - 1], $$[$0 - 4], yy.stripFlags($$[$0 - 4], $$[$0]), this._$);
+              break;
+            case 23:
+              this.$ = yy.prepareMustache($$[$0 - 3], $$[$0 - 2], $$[$0 - 1], $$[$0 - 4], yy.stripFlags($$[$0 - 4], $$[$0]), this._$);
+              break;
+            case 24:
+              this.$ = {
+                type: "PartialStatement",
+                name: $$[$0 - 3],
+                params: $$[$0 - 2],
+                hash: $$[$0 - 1],
+                indent: "",
+                strip: yy.stripFlags($$[$0 - 4], $$[$0]),
+                loc: yy.locInfo(this._$)
+              };
+              break;
+            case 25:
+              this.$ = yy.preparePartialBlock($$[$0 - 2], $$[$0 - 1], $$[$0], this._$);
+              break;
+            case 26:
+              this.$ = { path: $$[$0 - 3], params: $$[$0 - 2], hash: $$[$0 - 1], strip: yy.stripFlags($$[$0 - 4], $$[$0]) };
+              break;
+            case 27:
+              this.$ = $$[$0];
+              break;
+            case 28:
+              this.$ = $$[$0];
+              break;
+            case 29:
+              this.$ = {
+                type: "SubExpression",
+                path: $$[$0 - 3],
+                params: $$[$0 - 2],
+                hash: $$[$0 - 1],
+                loc: yy.locInfo(this._$)
+              };
+              break;
+            case 30:
+              this.$ = { type: "Hash", pairs: $$[$0], loc: yy.locInfo(this._$) };
+              break;
+            case 31:
+              this.$ = { type: "HashPair", key: yy.id($$[$0 - 2]), value: $$[$0], loc: yy.locInfo(this._$) };
+              break;
+            case 32:
+              this.$ = yy.id($$[$0 - 1]);
+              break;
+            case 33:
+              this.$ = $$[$0];
+              break;
+            case 34:
+              this.$ = $$[$0];
+              break;
+            case 35:
+              this.$ = { type: "StringLiteral", value: $$[$0], original: $$[$0], loc: yy.locInfo(this._$) };
+              break;
+            case 36:
+              this.$ = { type: "NumberLiteral", value: Number($$[$0]), original: Number($$[$0]), loc: yy.locInfo(this._$) };
+              break;
+            case 37:
+              this.$ = { type: "BooleanLiteral", value: $$[$0] === "true", original: $$[$0] === "true", loc: yy.locInfo(this._$) };
+              break;
+            case 38:
+              this.$ = { type: "UndefinedLiteral", original: void 0, value: void 0, loc: yy.locInfo(this._$) };
+              break;
+            case 39:
+              this.$ = { type: "NullLiteral", original: null, value: null, loc: yy.locInfo(this._$) };
+              break;
+            case 40:
+              this.$ = $$[$0];
+              break;
+            case 41:
+              this.$ = $$[$0];
+              break;
+            case 42:
+              this.$ = yy.preparePath(true, $$[$0], this._$);
+              break;
+            case 43:
+              this.$ = yy.preparePath(false, $$[$0], this._$);
+              break;
+            case 44:
+              $$[$0 - 2].push({ part: yy.id($$[$0]), original: $$[$0], separator: $$[$0 - 1] });
+              this.$ = $$[$0 - 2];
+              break;
+            case 45:
+              this.$ = [{ part: yy.id($$[$0]), original: $$[$0] }];
+              break;
+            case 46:
+              this.$ = [];
+              break;
+            case 47:
+              $$[$0 - 1].push($$[$0]);
+              break;
+            case 48:
+              this.$ = [];
+              break;
+            case 49:
+              $$[$0 - 1].push($$[$0]);
+              break;
+            case 50:
+              this.$ = [];
+              break;
+            case 51:
+              $$[$0 - 1].push($$[$0]);
+              break;
+            case 58:
+              this.$ = [];
+              break;
+            case 59:
+              $$[$0 - 1].push($$[$0]);
+              break;
+            case 64:
+              this.$ = [];
+              break;
+            case 65:
+              $$[$0 - 1].push($$[$0]);
+              break;
+            case 70:
+              this.$ = [];
+              break;
+            case 71:
+              $$[$0 - 1].push($$[$0]);
+              break;
+            case 78:
+              this.$ = [];
+              break;
+            case 79:
+              $$[$0 - 1].push($$[$0]);
+              break;
+            case 82:
+              this.$ = [];
+              break;
+            case 83:
+              $$[$0 - 1].push($$[$0]);
+              break;
+            case 86:
+              this.$ = [];
+              break;
+            case 87:
+              $$[$0 - 1].push($$[$0]);
+              break;
+            case 90:
+              this.$ = [];
+              break;
+            case 91:
+              $$[$0 - 1].push($$[$0]);
+              break;
+            case 94:
+              this.$ = [];
+              break;
+            case 95:
+              $$[$0 - 1].push($$[$0]);
+              break;
+            case 98:
+              this.$ = [$$[$0]];
+              break;
+            case 99:
+              $$[$0 - 1].push($$[$0]);
+              break;
+            case 100:
+              this.$ = [$$[$0]];
+              break;
+            case 101:
+              $$[$0 - 1].push($$[$0]);
+              break;
+          }
+        },
+        table: [{ 3: 1, 4: 2, 5: [2, 46], 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 1: [3] }, { 5: [1, 4] }, { 5: [2, 2], 7: 5, 8: 6, 9: 7, 10: 8, 11: 9, 12: 10, 13: 11, 14: [1, 12], 15: [1, 20], 16: 17, 19: [1, 23], 24: 15, 27: 16, 29: [1, 21], 34: [1, 22], 39: [2, 2], 44: [2, 2], 47: [2, 2], 48: [1, 13], 51: [1, 14], 55: [1, 18], 59: 19, 60: [1, 24] }, { 1: [2, 1] }, { 5: [2, 47], 14: [2, 47], 15: [2, 47], 19: [2, 47], 29: [2, 47], 34: [2, 47], 39: [2, 47], 44: [2, 47], 47: [2, 47], 48: [2, 47], 51: [2, 47], 55: [2, 47], 60: [2, 47] }, { 5: [2, 3], 14: [2, 3], 15: [2, 3], 19: [2, 3], 29: [2, 3], 34: [2, 3], 39: [2, 3], 44: [2, 3], 47: [2, 3], 48: [2, 3], 51: [2, 3], 55: [2, 3], 60: [2, 3] }, { 5: [2, 4], 14: [2, 4], 15: [2, 4], 19: [2, 4], 29: [2, 4], 34: [2, 4], 39: [2, 4], 44: [2, 4], 47: [2, 4], 48: [2, 4], 51: [2, 4], 55: [2, 4], 60: [2, 4] }, { 5: [2, 5], 14: [2, 5], 15: [2, 5], 19: [2, 5], 29: [2, 5], 34: [2, 5], 39: [2, 5], 44: [2, 5], 47: [2, 5], 48: [2, 5], 51: [2, 5], 55: [2, 5], 60: [2, 5] }, { 5: [2, 6], 14: [2, 6], 15: [2, 6], 19: [2, 6], 29: [2, 6], 34: [2, 6], 39: [2, 6], 44: [2, 6], 47: [2, 6], 48: [2, 6], 51: [2, 6], 55: [2, 6], 60: [2, 6] }, { 5: [2, 7], 14: [2, 7], 15: [2, 7], 19: [2, 7], 29: [2, 7], 34: [2, 7], 39: [2, 7], 44: [2, 7], 47: [2, 7], 48: [2, 7], 51: [2, 7], 55: [2, 7], 60: [2, 7] }, { 5: [2, 8], 14: [2, 8], 15: [2, 8], 19: [2, 8], 29: [2, 8], 34: [2, 8], 39: [2, 8], 44: [2, 8], 47: [2, 8], 48: [2, 8], 51: [2, 8], 55: [2, 8], 60: [2, 8] }, { 5: [2, 9], 14: [2, 9], 15: [2, 9], 19: [2, 9], 29: [2, 9], 34: [2, 9], 39: [2, 9], 44: [2, 9], 47: [2, 9], 48: [2, 9], 51: [2, 9], 55: [2, 9], 60: [2, 9] }, { 20: 25, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 36, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 4: 37, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 39: [2, 46], 44: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 4: 38, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 44: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 15: [2, 48], 17: 39, 18: [2, 48] }, { 20: 41, 56: 40, 64: 42, 65: [1, 43], 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 4: 44, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 5: [2, 10], 14: [2, 10], 15: [2, 10], 18: [2, 10], 19: [2, 10], 29: [2, 10], 34: [2, 10], 39: [2, 10], 44: [2, 10], 47: [2, 10], 48: [2, 10], 51: [2, 10], 55: [2, 10], 60: [2, 10] }, { 20: 45, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 46, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 47, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 41, 56: 48, 64: 42, 65: [1, 43], 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 33: [2, 78], 49: 49, 65: [2, 78], 72: [2, 78], 80: [2, 78], 81: [2, 78], 82: [2, 78], 83: [2, 78], 84: [2, 78], 85: [2, 78] }, { 23: [2, 33], 33: [2, 33], 54: [2, 33], 65: [2, 33], 68: [2, 33], 72: [2, 33], 75: [2, 33], 80: [2, 33], 81: [2, 33], 82: [2, 33], 83: [2, 33], 84: [2, 33], 85: [2, 33] }, { 23: [2, 34], 33: [2, 34], 54: [2, 34], 65: [2, 34], 68: [2, 34], 72: [2, 34], 75: [2, 34], 80: [2, 34], 81: [2, 34], 82: [2, 34], 83: [2, 34], 84: [2, 34], 85: [2, 34] }, { 23: [2, 35], 33: [2, 35], 54: [2, 35], 65: [2, 35], 68: [2, 35], 72: [2, 35], 75: [2, 35], 80: [2, 35], 81: [2, 35], 82: [2, 35], 83: [2, 35], 84: [2, 35], 85: [2, 35] }, { 23: [2, 36], 33: [2, 36], 54: [2, 36], 65: [2, 36], 68: [2, 36], 72: [2, 36], 75: [2, 36], 80: [2, 36], 81: [2, 36], 82: [2, 36], 83: [2, 36], 84: [2, 36], 85: [2, 36] }, { 23: [2, 37], 33: [2, 37], 54: [2, 37], 65: [2, 37], 68: [2, 37], 72: [2, 37], 75: [2, 37], 80: [2, 37], 81: [2, 37], 82: [2, 37], 83: [2, 37], 84: [2, 37], 85: [2, 37] }, { 23: [2, 38], 33: [2, 38], 54: [2, 38], 65: [2, 38], 68: [2, 38], 72: [2, 38], 75: [2, 38], 80: [2, 38], 81: [2, 38], 82: [2, 38], 83: [2, 38], 84: [2, 38], 85: [2, 38] }, { 23: [2, 39], 33: [2, 39], 54: [2, 39], 65: [2, 39], 68: [2, 39], 72: [2, 39], 75: [2, 39], 80: [2, 39], 81: [2, 39], 82: [2, 39], 83: [2, 39], 84: [2, 39], 85: [2, 39] }, { 23: [2, 43], 33: [2, 43], 54: [2, 43], 65: [2, 43], 68: [2, 43], 72: [2, 43], 75: [2, 43], 80: [2, 43], 81: [2, 43], 82: [2, 43], 83: [2, 43], 84: [2, 43], 85: [2, 43], 87: [1, 50] }, { 72: [1, 35], 86: 51 }, { 23: [2, 45], 33: [2, 45], 54: [2, 45], 65: [2, 45], 68: [2, 45], 72: [2, 45], 75: [2, 45], 80: [2, 45], 81: [2, 45], 82: [2, 45], 83: [2, 45], 84: [2, 45], 85: [2, 45], 87: [2, 45] }, { 52: 52, 54: [2, 82], 65: [2, 82], 72: [2, 82], 80: [2, 82], 81: [2, 82], 82: [2, 82], 83: [2, 82], 84: [2, 82], 85: [2, 82] }, { 25: 53, 38: 55, 39: [1, 57], 43: 56, 44: [1, 58], 45: 54, 47: [2, 54] }, { 28: 59, 43: 60, 44: [1, 58], 47: [2, 56] }, { 13: 62, 15: [1, 20], 18: [1, 61] }, { 33: [2, 86], 57: 63, 65: [2, 86], 72: [2, 86], 80: [2, 86], 81: [2, 86], 82: [2, 86], 83: [2, 86], 84: [2, 86], 85: [2, 86] }, { 33: [2, 40], 65: [2, 40], 72: [2, 40], 80: [2, 40], 81: [2, 40], 82: [2, 40], 83: [2, 40], 84: [2, 40], 85: [2, 40] }, { 33: [2, 41], 65: [2, 41], 72: [2, 41], 80: [2, 41], 81: [2, 41], 82: [2, 41], 83: [2, 41], 84: [2, 41], 85: [2, 41] }, { 20: 64, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 26: 65, 47: [1, 66] }, { 30: 67, 33: [2, 58], 65: [2, 58], 72: [2, 58], 75: [2, 58], 80: [2, 58], 81: [2, 58], 82: [2, 58], 83: [2, 58], 84: [2, 58], 85: [2, 58] }, { 33: [2, 64], 35: 68, 65: [2, 64], 72: [2, 64], 75: [2, 64], 80: [2, 64], 81: [2, 64], 82: [2, 64], 83: [2, 64], 84: [2, 64], 85: [2, 64] }, { 21: 69, 23: [2, 50], 65: [2, 50], 72: [2, 50], 80: [2, 50], 81: [2, 50], 82: [2, 50], 83: [2, 50], 84: [2, 50], 85: [2, 50] }, { 33: [2, 90], 61: 70, 65: [2, 90], 72: [2, 90], 80: [2, 90], 81: [2, 90], 82: [2, 90], 83: [2, 90], 84: [2, 90], 85: [2, 90] }, { 20: 74, 33: [2, 80], 50: 71, 63: 72, 64: 75, 65: [1, 43], 69: 73, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 72: [1, 79] }, { 23: [2, 42], 33: [2, 42], 54: [2, 42], 65: [2, 42], 68: [2, 42], 72: [2, 42], 75: [2, 42], 80: [2, 42], 81: [2, 42], 82: [2, 42], 83: [2, 42], 84: [2, 42], 85: [2, 42], 87: [1, 50] }, { 20: 74, 53: 80, 54: [2, 84], 63: 81, 64: 75, 65: [1, 43], 69: 82, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 26: 83, 47: [1, 66] }, { 47: [2, 55] }, { 4: 84, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 39: [2, 46], 44: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 47: [2, 20] }, { 20: 85, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 4: 86, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 26: 87, 47: [1, 66] }, { 47: [2, 57] }, { 5: [2, 11], 14: [2, 11], 15: [2, 11], 19: [2, 11], 29: [2, 11], 34: [2, 11], 39: [2, 11], 44: [2, 11], 47: [2, 11], 48: [2, 11], 51: [2, 11], 55: [2, 11], 60: [2, 11] }, { 15: [2, 49], 18: [2, 49] }, { 20: 74, 33: [2, 88], 58: 88, 63: 89, 64: 75, 65: [1, 43], 69: 90, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 65: [2, 94], 66: 91, 68: [2, 94], 72: [2, 94], 80: [2, 94], 81: [2, 94], 82: [2, 94], 83: [2, 94], 84: [2, 94], 85: [2, 94] }, { 5: [2, 25], 14: [2, 25], 15: [2, 25], 19: [2, 25], 29: [2, 25], 34: [2, 25], 39: [2, 25], 44: [2, 25], 47: [2, 25], 48: [2, 25], 51: [2, 25], 55: [2, 25], 60: [2, 25] }, { 20: 92, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 31: 93, 33: [2, 60], 63: 94, 64: 75, 65: [1, 43], 69: 95, 70: 76, 71: 77, 72: [1, 78], 75: [2, 60], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 33: [2, 66], 36: 96, 63: 97, 64: 75, 65: [1, 43], 69: 98, 70: 76, 71: 77, 72: [1, 78], 75: [2, 66], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 22: 99, 23: [2, 52], 63: 100, 64: 75, 65: [1, 43], 69: 101, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 33: [2, 92], 62: 102, 63: 103, 64: 75, 65: [1, 43], 69: 104, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 33: [1, 105] }, { 33: [2, 79], 65: [2, 79], 72: [2, 79], 80: [2, 79], 81: [2, 79], 82: [2, 79], 83: [2, 79], 84: [2, 79], 85: [2, 79] }, { 33: [2, 81] }, { 23: [2, 27], 33: [2, 27], 54: [2, 27], 65: [2, 27], 68: [2, 27], 72: [2, 27], 75: [2, 27], 80: [2, 27], 81: [2, 27], 82: [2, 27], 83: [2, 27], 84: [2, 27], 85: [2, 27] }, { 23: [2, 28], 33: [2, 28], 54: [2, 28], 65: [2, 28], 68: [2, 28], 72: [2, 28], 75: [2, 28], 80: [2, 28], 81: [2, 28], 82: [2, 28], 83: [2, 28], 84: [2, 28], 85: [2, 28] }, { 23: [2, 30], 33: [2, 30], 54: [2, 30], 68: [2, 30], 71: 106, 72: [1, 107], 75: [2, 30] }, { 23: [2, 98], 33: [2, 98], 54: [2, 98], 68: [2, 98], 72: [2, 98], 75: [2, 98] }, { 23: [2, 45], 33: [2, 45], 54: [2, 45], 65: [2, 45], 68: [2, 45], 72: [2, 45], 73: [1, 108], 75: [2, 45], 80: [2, 45], 81: [2, 45], 82: [2, 45], 83: [2, 45], 84: [2, 45], 85: [2, 45], 87: [2, 45] }, { 23: [2, 44], 33: [2, 44], 54: [2, 44], 65: [2, 44], 68: [2, 44], 72: [2, 44], 75: [2, 44], 80: [2, 44], 81: [2, 44], 82: [2, 44], 83: [2, 44], 84: [2, 44], 85: [2, 44], 87: [2, 44] }, { 54: [1, 109] }, { 54: [2, 83], 65: [2, 83], 72: [2, 83], 80: [2, 83], 81: [2, 83], 82: [2, 83], 83: [2, 83], 84: [2, 83], 85: [2, 83] }, { 54: [2, 85] }, { 5: [2, 13], 14: [2, 13], 15: [2, 13], 19: [2, 13], 29: [2, 13], 34: [2, 13], 39: [2, 13], 44: [2, 13], 47: [2, 13], 48: [2, 13], 51: [2, 13], 55: [2, 13], 60: [2, 13] }, { 38: 55, 39: [1, 57], 43: 56, 44: [1, 58], 45: 111, 46: 110, 47: [2, 76] }, { 33: [2, 70], 40: 112, 65: [2, 70], 72: [2, 70], 75: [2, 70], 80: [2, 70], 81: [2, 70], 82: [2, 70], 83: [2, 70], 84: [2, 70], 85: [2, 70] }, { 47: [2, 18] }, { 5: [2, 14], 14: [2, 14], 15: [2, 14], 19: [2, 14], 29: [2, 14], 34: [2, 14], 39: [2, 14], 44: [2, 14], 47: [2, 14], 48: [2, 14], 51: [2, 14], 55: [2, 14], 60: [2, 14] }, { 33: [1, 113] }, { 33: [2, 87], 65: [2, 87], 72: [2, 87], 80: [2, 87], 81: [2, 87], 82: [2, 87], 83: [2, 87], 84: [2, 87], 85: [2, 87] }, { 33: [2, 89] }, { 20: 74, 63: 115, 64: 75, 65: [1, 43], 67: 114, 68: [2, 96], 69: 116, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 33: [1, 117] }, { 32: 118, 33: [2, 62], 74: 119, 75: [1, 120] }, { 33: [2, 59], 65: [2, 59], 72: [2, 59], 75: [2, 59], 80: [2, 59], 81: [2, 59], 82: [2, 59], 83: [2, 59], 84: [2, 59], 85: [2, 59] }, { 33: [2, 61], 75: [2, 61] }, { 33: [2, 68], 37: 121, 74: 122, 75: [1, 120] }, { 33: [2, 65], 65: [2, 65], 72: [2, 65], 75: [2, 65], 80: [2, 65], 81: [2, 65], 82: [2, 65], 83: [2, 65], 84: [2, 65], 85: [2, 65] }, { 33: [2, 67], 75: [2, 67] }, { 23: [1, 123] }, { 23: [2, 51], 65: [2, 51], 72: [2, 51], 80: [2, 51], 81: [2, 51], 82: [2, 51], 83: [2, 51], 84: [2, 51], 85: [2, 51] }, { 23: [2, 53] }, { 33: [1, 124] }, { 33: [2, 91], 65: [2, 91], 72: [2, 91], 80: [2, 91], 81: [2, 91], 82: [2, 91], 83: [2, 91], 84: [2, 91], 85: [2, 91] }, { 33: [2, 93] }, { 5: [2, 22], 14: [2, 22], 15: [2, 22], 19: [2, 22], 29: [2, 22], 34: [2, 22], 39: [2, 22], 44: [2, 22], 47: [2, 22], 48: [2, 22], 51: [2, 22], 55: [2, 22], 60: [2, 22] }, { 23: [2, 99], 33: [2, 99], 54: [2, 99], 68: [2, 99], 72: [2, 99], 75: [2, 99] }, { 73: [1, 108] }, { 20: 74, 63: 125, 64: 75, 65: [1, 43], 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 5: [2, 23], 14: [2, 23], 15: [2, 23], 19: [2, 23], 29: [2, 23], 34: [2, 23], 39: [2, 23], 44: [2, 23], 47: [2, 23], 48: [2, 23], 51: [2, 23], 55: [2, 23], 60: [2, 23] }, { 47: [2, 19] }, { 47: [2, 77] }, { 20: 74, 33: [2, 72], 41: 126, 63: 127, 64: 75, 65: [1, 43], 69: 128, 70: 76, 71: 77, 72: [1, 78], 75: [2, 72], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 5: [2, 24], 14: [2, 24], 15: [2, 24], 19: [2, 24], 29: [2, 24], 34: [2, 24], 39: [2, 24], 44: [2, 24], 47: [2, 24], 48: [2, 24], 51: [2, 24], 55: [2, 24], 60: [2, 24] }, { 68: [1, 129] }, { 65: [2, 95], 68: [2, 95], 72: [2, 95], 80: [2, 95], 81: [2, 95], 82: [2, 95], 83: [2, 95], 84: [2, 95], 85: [2, 95] }, { 68: [2, 97] }, { 5: [2, 21], 14: [2, 21], 15: [2, 21], 19: [2, 21], 29: [2, 21], 34: [2, 21], 39: [2, 21], 44: [2, 21], 47: [2, 21], 48: [2, 21], 51: [2, 21], 55: [2, 21], 60: [2, 21] }, { 33: [1, 130] }, { 33: [2, 63] }, { 72: [1, 132], 76: 131 }, { 33: [1, 133] }, { 33: [2, 69] }, { 15: [2, 12], 18: [2, 12] }, { 14: [2, 26], 15: [2, 26], 19: [2, 26], 29: [2, 26], 34: [2, 26], 47: [2, 26], 48: [2, 26], 51: [2, 26], 55: [2, 26], 60: [2, 26] }, { 23: [2, 31], 33: [2, 31], 54: [2, 31], 68: [2, 31], 72: [2, 31], 75: [2, 31] }, { 33: [2, 74], 42: 134, 74: 135, 75: [1, 120] }, { 33: [2, 71], 65: [2, 71], 72: [2, 71], 75: [2, 71], 80: [2, 71], 81: [2, 71], 82: [2, 71], 83: [2, 71], 84: [2, 71], 85: [2, 71] }, { 33: [2, 73], 75: [2, 73] }, { 23: [2, 29], 33: [2, 29], 54: [2, 29], 65: [2, 29], 68: [2, 29], 72: [2, 29], 75: [2, 29], 80: [2, 29], 81: [2, 29], 82: [2, 29], 83: [2, 29], 84: [2, 29], 85: [2, 29] }, { 14: [2, 15], 15: [2, 15], 19: [2, 15], 29: [2, 15], 34: [2, 15], 39: [2, 15], 44: [2, 15], 47: [2, 15], 48: [2, 15], 51: [2, 15], 55: [2, 15], 60: [2, 15] }, { 72: [1, 137], 77: [1, 136] }, { 72: [2, 100], 77: [2, 100] }, { 14: [2, 16], 15: [2, 16], 19: [2, 16], 29: [2, 16], 34: [2, 16], 44: [2, 16], 47: [2, 16], 48: [2, 16], 51: [2, 16], 55: [2, 16], 60: [2, 16] }, { 33: [1, 138] }, { 33: [2, 75] }, { 33: [2, 32] }, { 72: [2, 101], 77: [2, 101] }, { 14: [2, 17], 15: [2, 17], 19: [2, 17], 29: [2, 17], 34: [2, 17], 39: [2, 17], 44: [2, 17], 47: [2, 17], 48: [2, 17], 51: [2, 17], 55: [2, 17], 60: [2, 17] }],
+        defaultActions: { 4: [2, 1], 54: [2, 55], 56: [2, 20], 60: [2, 57], 73: [2, 81], 82: [2, 85], 86: [2, 18], 90: [2, 89], 101: [2, 53], 104: [2, 93], 110: [2, 19], 111: [2, 77], 116: [2, 97], 119: [2, 63], 122: [2, 69], 135: [2, 75], 136: [2, 32] },
+        parseError: function parseError(str6, hash) {
+          throw new Error(str6);
+        },
+        parse: function parse3(input) {
+          var self2 = this, stack = [0], vstack = [null], lstack = [], table = this.table, yytext = "", yylineno = 0, yyleng = 0, recovering = 0, TERROR = 2, EOF = 1;
+          this.lexer.setInput(input);
+          this.lexer.yy = this.yy;
+          this.yy.lexer = this.lexer;
+          this.yy.parser = this;
+          if (typeof this.lexer.yylloc == "undefined") this.lexer.yylloc = {};
+          var yyloc = this.lexer.yylloc;
+          lstack.push(yyloc);
+          var ranges = this.lexer.options && this.lexer.options.ranges;
+          if (typeof this.yy.parseError === "function") this.parseError = this.yy.parseError;
+          function popStack(n) {
+            stack.length = stack.length - 2 * n;
+            vstack.length = vstack.length - n;
+            lstack.length = lstack.length - n;
+          }
+          function lex() {
+            var token;
+            token = self2.lexer.lex() || 1;
+            if (typeof token !== "number") {
+              token = self2.symbols_[token] || token;
+            }
+            return token;
+          }
+          var symbol, preErrorSymbol, state, action, a, r2, yyval = {}, p2, len, newState, expected;
+          while (true) {
+            state = stack[stack.length - 1];
+            if (this.defaultActions[state]) {
+              action = this.defaultActions[state];
+            } else {
+              if (symbol === null || typeof symbol == "undefined") {
+                symbol = lex();
+              }
+              action = table[state] && table[state][symbol];
+            }
+            if (typeof action === "undefined" || !action.length || !action[0]) {
+              var errStr = "";
+              if (!recovering) {
+                expected = [];
+                for (p2 in table[state]) if (this.terminals_[p2] && p2 > 2) {
+                  expected.push("'" + this.terminals_[p2] + "'");
+                }
+                if (this.lexer.showPosition) {
+                  errStr = "Parse error on line " + (yylineno + 1) + ":\n" + this.lexer.showPosition() + "\nExpecting " + expected.join(", ") + ", got '" + (this.terminals_[symbol] || symbol) + "'";
+                } else {
+                  errStr = "Parse error on line " + (yylineno + 1) + ": Unexpected " + (symbol == 1 ? "end of input" : "'" + (this.terminals_[symbol] || symbol) + "'");
+                }
+                this.parseError(errStr, { text: this.lexer.match, token: this.terminals_[symbol] || symbol, line: this.lexer.yylineno, loc: yyloc, expected });
+              }
+            }
+            if (action[0] instanceof Array && action.length > 1) {
+              throw new Error("Parse Error: multiple actions possible at state: " + state + ", token: " + symbol);
+            }
+            switch (action[0]) {
+              case 1:
+                stack.push(symbol);
+                vstack.push(this.lexer.yytext);
+                lstack.push(this.lexer.yylloc);
+                stack.push(action[1]);
+                symbol = null;
+                if (!preErrorSymbol) {
+                  yyleng = this.lexer.yyleng;
+                  yytext = this.lexer.yytext;
+                  yylineno = this.lexer.yylineno;
+                  yyloc = this.lexer.yylloc;
+                  if (recovering > 0) recovering--;
+                } else {
+                  symbol = preErrorSymbol;
+                  preErrorSymbol = null;
+                }
+                break;
+              case 2:
+                len = this.productions_[action[1]][1];
+                yyval.$ = vstack[vstack.length - len];
+                yyval._$ = { first_line: lstack[lstack.length - (len || 1)].first_line, last_line: lstack[lstack.length - 1].last_line, first_column: lstack[lstack.length - (len || 1)].first_column, last_column: lstack[lstack.length - 1].last_column };
+                if (ranges) {
+                  yyval._$.range = [lstack[lstack.length - (len || 1)].range[0], lstack[lstack.length - 1].range[1]];
+                }
+                r2 = this.performAction.call(yyval, yytext, yyleng, yylineno, this.yy, action[1], vstack, lstack);
+                if (typeof r2 !== "undefined") {
+                  return r2;
+                }
+                if (len) {
+                  stack = stack.slice(0, -1 * len * 2);
+                  vstack = vstack.slice(0, -1 * len);
+                  lstack = lstack.slice(0, -1 * len);
+                }
+                stack.push(this.productions_[action[1]][0]);
+                vstack.push(yyval.$);
+                lstack.push(yyval._$);
+                newState = table[stack[stack.length - 2]][stack[stack.length - 1]];
+                stack.push(newState);
+                break;
+              case 3:
+                return true;
+            }
+          }
+          return true;
+        }
+      };
+      var lexer = (function() {
+        var lexer2 = {
+          EOF: 1,
+          parseError: function parseError(str6, hash) {
+            if (this.yy.parser) {
+              this.yy.parser.parseError(str6, hash);
+            } else {
+              throw new Error(str6);
+            }
+          },
+          setInput: function setInput(input) {
+            this._input = input;
+            this._more = this._less = this.done = false;
+            this.yylineno = this.yyleng = 0;
+            this.yytext = this.matched = this.match = "";
+            this.conditionStack = ["INITIAL"];
+            this.yylloc = { first_line: 1, first_column: 0, last_line: 1, last_column: 0 };
+            if (this.options.ranges) this.yylloc.range = [0, 0];
+            this.offset = 0;
+            return this;
+          },
+          input: function input() {
+            var ch = this._input[0];
+            this.yytext += ch;
+            this.yyleng++;
+            this.offset++;
+            this.match += ch;
+            this.matched += ch;
+            var lines = ch.match(/(?:\r\n?|\n).*/g);
+            if (lines) {
+              this.yylineno++;
+              this.yylloc.last_line++;
+            } else {
+              this.yylloc.last_column++;
+            }
+            if (this.options.ranges) this.yylloc.range[1]++;
+            this._input = this._input.slice(1);
+            return ch;
+          },
+          unput: function unput(ch) {
+            var len = ch.length;
+            var lines = ch.split(/(?:\r\n?|\n)/g);
+            this._input = ch + this._input;
+            this.yytext = this.yytext.substr(0, this.yytext.length - len - 1);
+            this.offset -= len;
+            var oldLines = this.match.split(/(?:\r\n?|\n)/g);
+            this.match = this.match.substr(0, this.match.length - 1);
+            this.matched = this.matched.substr(0, this.matched.length - 1);
+            if (lines.length - 1) this.yylineno -= lines.length - 1;
+            var r2 = this.yylloc.range;
+            this.yylloc = {
+              first_line: this.yylloc.first_line,
+              last_line: this.yylineno + 1,
+              first_column: this.yylloc.first_column,
+              last_column: lines ? (lines.length === oldLines.length ? this.yylloc.first_column : 0) + oldLines[oldLines.length - lines.length].length - lines[0].length : this.yylloc.first_column - len
+            };
+            if (this.options.ranges) {
+              this.yylloc.range = [r2[0], r2[0] + this.yyleng - len];
+            }
+            return this;
+          },
+          more: function more() {
+            this._more = true;
+            return this;
+          },
+          less: function less(n) {
+            this.unput(this.match.slice(n));
+          },
+          pastInput: function pastInput() {
+            var past = this.matched.substr(0, this.matched.length - this.match.length);
+            return (past.length > 20 ? "..." : "") + past.substr(-20).replace(/\n/g, "");
+          },
+          upcomingInput: function upcomingInput() {
+            var next = this.match;
+            if (next.length < 20) {
+              next += this._input.substr(0, 20 - next.length);
+            }
+            return (next.substr(0, 20) + (next.length > 20 ? "..." : "")).replace(/\n/g, "");
+          },
+          showPosition: function showPosition() {
+            var pre = this.pastInput();
+            var c3 = new Array(pre.length + 1).join("-");
+            return pre + this.upcomingInput() + "\n" + c3 + "^";
+          },
+          next: function next() {
+            if (this.done) {
+              return this.EOF;
+            }
+            if (!this._input) this.done = true;
+            var token, match, tempMatch, index, col, lines;
+            if (!this._more) {
+              this.yytext = "";
+              this.match = "";
+            }
+            var rules = this._currentRules();
+            for (var i = 0; i < rules.length; i++) {
+              tempMatch = this._input.match(this.rules[rules[i]]);
+              if (tempMatch && (!match || tempMatch[0].length > match[0].length)) {
+                match = tempMatch;
+                index = i;
+                if (!this.options.flex) break;
+              }
+            }
+            if (match) {
+              lines = match[0].match(/(?:\r\n?|\n).*/g);
+              if (lines) this.yylineno += lines.length;
+              this.yylloc = {
+                first_line: this.yylloc.last_line,
+                last_line: this.yylineno + 1,
+                first_column: this.yylloc.last_column,
+                last_column: lines ? lines[lines.length - 1].length - lines[lines.length - 1].match(/\r?\n?/)[0].length : this.yylloc.last_column + match[0].length
+              };
+              this.yytext += match[0];
+              this.match += match[0];
+              this.matches = match;
+              this.yyleng = this.yytext.length;
+              if (this.options.ranges) {
+                this.yylloc.range = [this.offset, this.offset += this.yyleng];
+              }
+              this._more = false;
+              this._input = this._input.slice(match[0].length);
+              this.matched += match[0];
+              token = this.performAction.call(this, this.yy, this, rules[index], this.conditionStack[this.conditionStack.length - 1]);
+              if (this.done && this._input) this.done = false;
+              if (token) return token;
+              else return;
+            }
+            if (this._input === "") {
+              return this.EOF;
+            } else {
+              return this.parseError("Lexical error on line " + (this.yylineno + 1) + ". Unrecognized text.\n" + this.showPosition(), { text: "", token: null, line: this.yylineno });
+            }
+          },
+          lex: function lex() {
+            var r2 = this.next();
+            if (typeof r2 !== "undefined") {
+              return r2;
+            } else {
+              return this.lex();
+            }
+          },
+          begin: function begin(condition) {
+            this.conditionStack.push(condition);
+          },
+          popState: function popState() {
+            return this.conditionStack.pop();
+          },
+          _currentRules: function _currentRules() {
+            return this.conditions[this.conditionStack[this.conditionStack.length - 1]].rules;
+          },
+          topState: function topState() {
+            return this.conditionStack[this.conditionStack.length - 2];
+          },
+          pushState: function begin(condition) {
+            this.begin(condition);
+          }
+        };
+        lexer2.options = {};
+        lexer2.performAction = function anonymous(yy, yy_, $avoiding_name_collisions, YY_START) {
+          function strip(start, end) {
+            return yy_.yytext = yy_.yytext.substring(start, yy_.yyleng - end + start);
+          }
+          var YYSTATE = YY_START;
+          switch ($avoiding_name_collisions) {
+            case 0:
+              if (yy_.yytext.slice(-2) === "\\\\") {
+                strip(0, 1);
+                this.begin("mu");
+              } else if (yy_.yytext.slice(-1) === "\\") {
+                strip(0, 1);
+                this.begin("emu");
+              } else {
+                this.begin("mu");
+              }
+              if (yy_.yytext) return 15;
+              break;
+            case 1:
+              return 15;
+              break;
+            case 2:
+              this.popState();
+              return 15;
+              break;
+            case 3:
+              this.begin("raw");
+              return 15;
+              break;
+            case 4:
+              this.popState();
+              if (this.conditionStack[this.conditionStack.length - 1] === "raw") {
+                return 15;
+              } else {
+                strip(5, 9);
+                return "END_RAW_BLOCK";
+              }
+              break;
+            case 5:
+              return 15;
+              break;
+            case 6:
+              this.popState();
+              return 14;
+              break;
+            case 7:
+              return 65;
+              break;
+            case 8:
+              return 68;
+              break;
+            case 9:
+              return 19;
+              break;
+            case 10:
+              this.popState();
+              this.begin("raw");
+              return 23;
+              break;
+            case 11:
+              return 55;
+              break;
+            case 12:
+              return 60;
+              break;
+            case 13:
+              return 29;
+              break;
+            case 14:
+              return 47;
+              break;
+            case 15:
+              this.popState();
+              return 44;
+              break;
+            case 16:
+              this.popState();
+              return 44;
+              break;
+            case 17:
+              return 34;
+              break;
+            case 18:
+              return 39;
+              break;
+            case 19:
+              return 51;
+              break;
+            case 20:
+              return 48;
+              break;
+            case 21:
+              this.unput(yy_.yytext);
+              this.popState();
+              this.begin("com");
+              break;
+            case 22:
+              this.popState();
+              return 14;
+              break;
+            case 23:
+              return 48;
+              break;
+            case 24:
+              return 73;
+              break;
+            case 25:
+              return 72;
+              break;
+            case 26:
+              return 72;
+              break;
+            case 27:
+              return 87;
+              break;
+            case 28:
+              break;
+            case 29:
+              this.popState();
+              return 54;
+              break;
+            case 30:
+              this.popState();
+              return 33;
+              break;
+            case 31:
+              yy_.yytext = strip(1, 2).replace(/\\"/g, '"');
+              return 80;
+              break;
+            case 32:
+              yy_.yytext = strip(1, 2).replace(/\\'/g, "'");
+              return 80;
+              break;
+            case 33:
+              return 85;
+              break;
+            case 34:
+              return 82;
+              break;
+            case 35:
+              return 82;
+              break;
+            case 36:
+              return 83;
+              break;
+            case 37:
+              return 84;
+              break;
+            case 38:
+              return 81;
+              break;
+            case 39:
+              return 75;
+              break;
+            case 40:
+              return 77;
+              break;
+            case 41:
+              return 72;
+              break;
+            case 42:
+              yy_.yytext = yy_.yytext.replace(/\\([\\\]])/g, "$1");
+              return 72;
+              break;
+            case 43:
+              return "INVALID";
+              break;
+            case 44:
+              return 5;
+              break;
+          }
+        };
+        lexer2.rules = [/^(?:[^\x00]*?(?=(\{\{)))/, /^(?:[^\x00]+)/, /^(?:[^\x00]{2,}?(?=(\{\{|\\\{\{|\\\\\{\{|$)))/, /^(?:\{\{\{\{(?=[^\/]))/, /^(?:\{\{\{\{\/[^\s!"#%-,\.\/;->@\[-\^`\{-~]+(?=[=}\s\/.])\}\}\}\})/, /^(?:[^\x00]+?(?=(\{\{\{\{)))/, /^(?:[\s\S]*?--(~)?\}\})/, /^(?:\()/, /^(?:\))/, /^(?:\{\{\{\{)/, /^(?:\}\}\}\})/, /^(?:\{\{(~)?>)/, /^(?:\{\{(~)?#>)/, /^(?:\{\{(~)?#\*?)/, /^(?:\{\{(~)?\/)/, /^(?:\{\{(~)?\^\s*(~)?\}\})/, /^(?:\{\{(~)?\s*else\s*(~)?\}\})/, /^(?:\{\{(~)?\^)/, /^(?:\{\{(~)?\s*else\b)/, /^(?:\{\{(~)?\{)/, /^(?:\{\{(~)?&)/, /^(?:\{\{(~)?!--)/, /^(?:\{\{(~)?![\s\S]*?\}\})/, /^(?:\{\{(~)?\*?)/, /^(?:=)/, /^(?:\.\.)/, /^(?:\.(?=([=~}\s\/.)|])))/, /^(?:[\/.])/, /^(?:\s+)/, /^(?:\}(~)?\}\})/, /^(?:(~)?\}\})/, /^(?:"(\\["]|[^"])*")/, /^(?:'(\\[']|[^'])*')/, /^(?:@)/, /^(?:true(?=([~}\s)])))/, /^(?:false(?=([~}\s)])))/, /^(?:undefined(?=([~}\s)])))/, /^(?:null(?=([~}\s)])))/, /^(?:-?[0-9]+(?:\.[0-9]+)?(?=([~}\s)])))/, /^(?:as\s+\|)/, /^(?:\|)/, /^(?:([^\s!"#%-,\.\/;->@\[-\^`\{-~]+(?=([=~}\s\/.)|]))))/, /^(?:\[(\\\]|[^\]])*\])/, /^(?:.)/, /^(?:$)/];
+        lexer2.conditions = { "mu": { "rules": [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44], "inclusive": false }, "emu": { "rules": [2], "inclusive": false }, "com": { "rules": [6], "inclusive": false }, "raw": { "rules": [3, 4, 5], "inclusive": false }, "INITIAL": { "rules": [0, 1, 44], "inclusive": true } };
+        return lexer2;
+      })();
+      parser2.lexer = lexer;
+      function Parser() {
+        this.yy = {};
+      }
+      Parser.prototype = parser2;
+      parser2.Parser = Parser;
+      return new Parser();
+    })();
+    exports2["default"] = handlebars;
+    module2.exports = exports2["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/compiler/node-types.js
+var require_node_types = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/compiler/node-types.js"(exports2) {
+    "use strict";
+    exports2.__esModule = true;
+    var NODE_TYPES = ["Program", "BlockStatement", "DecoratorBlock", "PartialStatement", "PartialBlockStatement", "Decorator", "MustacheStatement", "ContentStatement", "CommentStatement", "SubExpression", "PathExpression", "StringLiteral", "NumberLiteral", "BooleanLiteral", "UndefinedLiteral", "NullLiteral", "Hash", "HashPair"];
+    exports2.NODE_TYPES = NODE_TYPES;
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/compiler/visitor.js
+var require_visitor = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/compiler/visitor.js"(exports2, module2) {
+    "use strict";
+    exports2.__esModule = true;
+    function _interopRequireDefault(obj5) {
+      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
+    }
+    var _exception = require_exception();
+    var _exception2 = _interopRequireDefault(_exception);
+    var _utils = require_utils3();
+    var _nodeTypes = require_node_types();
+    function Visitor() {
+      this.parents = [];
+    }
+    function isDispatchable(visitor, type2) {
+      return _utils.indexOf(_nodeTypes.NODE_TYPES, type2) !== -1 || !(type2 in Visitor.prototype) && typeof visitor[type2] === "function";
+    }
+    Visitor.prototype = {
+      constructor: Visitor,
+      mutating: false,
+      // Visits a given value. If mutating, will replace the value if necessary.
+      acceptKey: function acceptKey(node, name) {
+        var value2 = this.accept(node[name]);
+        if (this.mutating) {
+          if (value2 && !isDispatchable(this, value2.type)) {
+            throw new _exception2["default"]('Unexpected node type "' + value2.type + '" found when accepting ' + name + " on " + node.type);
+          }
+          node[name] = value2;
+        }
+      },
+      // Performs an accept operation with added sanity check to ensure
+      // required keys are not removed.
+      acceptRequired: function acceptRequired(node, name) {
+        this.acceptKey(node, name);
+        if (!node[name]) {
+          throw new _exception2["default"](node.type + " requires " + name);
+        }
+      },
+      // Traverses a given array. If mutating, empty respnses will be removed
+      // for child elements.
+      acceptArray: function acceptArray(array) {
+        for (var i = 0, l3 = array.length; i < l3; i++) {
+          this.acceptKey(array, i);
+          if (!array[i]) {
+            array.splice(i, 1);
+            i--;
+            l3--;
+          }
+        }
+      },
+      accept: function accept(object) {
+        if (!object) {
+          return;
+        }
+        if (!isDispatchable(this, object.type) || !this[object.type]) {
+          throw new _exception2["default"]("Unknown type: " + object.type, object);
+        }
+        if (this.current) {
+          this.parents.unshift(this.current);
+        }
+        this.current = object;
+        var ret = this[object.type](object);
+        this.current = this.parents.shift();
+        if (!this.mutating || ret) {
+          return ret;
+        } else if (ret !== false) {
+          return object;
+        }
+      },
+      Program: function Program(program) {
+        this.acceptArray(program.body);
+      },
+      MustacheStatement: visitSubExpression,
+      Decorator: visitSubExpression,
+      BlockStatement: visitBlock,
+      DecoratorBlock: visitBlock,
+      PartialStatement: visitPartial,
+      PartialBlockStatement: function PartialBlockStatement(partial) {
+        visitPartial.call(this, partial);
+        this.acceptKey(partial, "program");
+      },
+      ContentStatement: function ContentStatement() {
+      },
+      CommentStatement: function CommentStatement() {
+      },
+      SubExpression: visitSubExpression,
+      PathExpression: function PathExpression() {
+      },
+      StringLiteral: function StringLiteral() {
+      },
+      NumberLiteral: function NumberLiteral() {
+      },
+      BooleanLiteral: function BooleanLiteral() {
+      },
+      UndefinedLiteral: function UndefinedLiteral() {
+      },
+      NullLiteral: function NullLiteral() {
+      },
+      Hash: function Hash(hash) {
+        this.acceptArray(hash.pairs);
+      },
+      HashPair: function HashPair(pair) {
+        this.acceptRequired(pair, "value");
+      }
+    };
+    function visitSubExpression(mustache) {
+      this.acceptRequired(mustache, "path");
+      this.acceptArray(mustache.params);
+      this.acceptKey(mustache, "hash");
+    }
+    function visitBlock(block) {
+      visitSubExpression.call(this, block);
+      this.acceptKey(block, "program");
+      this.acceptKey(block, "inverse");
+    }
+    function visitPartial(partial) {
+      this.acceptRequired(partial, "name");
+      this.acceptArray(partial.params);
+      this.acceptKey(partial, "hash");
+    }
+    exports2["default"] = Visitor;
+    module2.exports = exports2["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/compiler/whitespace-control.js
+var require_whitespace_control = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/compiler/whitespace-control.js"(exports2, module2) {
+    "use strict";
+    exports2.__esModule = true;
+    function _interopRequireDefault(obj5) {
+      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
+    }
+    var _visitor = require_visitor();
+    var _visitor2 = _interopRequireDefault(_visitor);
+    function WhitespaceControl() {
+      var options2 = arguments.length <= 0 || arguments[0] === void 0 ? {} : arguments[0];
+      this.options = options2;
+    }
+    WhitespaceControl.prototype = new _visitor2["default"]();
+    WhitespaceControl.prototype.Program = function(program) {
+      var doStandalone = !this.options.ignoreStandalone;
+      var isRoot = !this.isRootSeen;
+      this.isRootSeen = true;
+      var body = program.body;
+      for (var i = 0, l3 = body.length; i < l3; i++) {
+        var current = body[i], strip = this.accept(current);
+        if (!strip) {
+          continue;
+        }
+        var _isPrevWhitespace = isPrevWhitespace(body, i, isRoot), _isNextWhitespace = isNextWhitespace(body, i, isRoot), openStandalone = strip.openStandalone && _isPrevWhitespace, closeStandalone = strip.closeStandalone && _isNextWhitespace, inlineStandalone = strip.inlineStandalone && _isPrevWhitespace && _isNextWhitespace;
+        if (strip.close) {
+          omitRight(body, i, true);
+        }
+        if (strip.open) {
+          omitLeft(body, i, true);
+        }
+        if (doStandalone && inlineStandalone) {
+          omitRight(body, i);
+          if (omitLeft(body, i)) {
+            if (current.type === "PartialStatement") {
+              current.indent = /(?:^|[^ \t])([ \t]+)$/.exec(body[i - 1].original)[1];
+            }
+          }
+        }
+        if (doStandalone && openStandalone) {
+          omitRight((current.program || current.inverse).body);
+          omitLeft(body, i);
+        }
+        if (doStandalone && closeStandalone) {
+          omitRight(body, i);
+          omitLeft((current.inverse || current.program).body);
+        }
+      }
+      return program;
+    };
+    WhitespaceControl.prototype.BlockStatement = WhitespaceControl.prototype.DecoratorBlock = WhitespaceControl.prototype.PartialBlockStatement = function(block) {
+      this.accept(block.program);
+      this.accept(block.inverse);
+      var program = block.program || block.inverse, inverse = block.program && block.inverse, firstInverse = inverse, lastInverse = inverse;
+      if (inverse && inverse.chained) {
+        firstInverse = inverse.body[0].program;
+        while (lastInverse.chained) {
+          lastInverse = lastInverse.body[lastInverse.body.length - 1].program;
+        }
+      }
+      var strip = {
+        open: block.openStrip.open,
+        close: block.closeStrip.close,
+        // Determine the standalone candiacy. Basically flag our content as being possibly standalone
+        // so our parent can determine if we actually are standalone
+        openStandalone: isNextWhitespace(program.body),
+        closeStandalone: isPrevWhitespace((firstInverse || program).body)
+      };
+      if (block.openStrip.close) {
+        omitRight(program.body, null, true);
+      }
+      if (inverse) {
+        var inverseStrip = block.inverseStrip;
+        if (inverseStrip.open) {
+          omitLeft(program.body, null, true);
+        }
+        if (inverseStrip.close) {
+          omitRight(firstInverse.body, null, true);
+        }
+        if (block.closeStrip.open) {
+          omitLeft(lastInverse.body, null, true);
+        }
+        if (!this.options.ignoreStandalone && isPrevWhitespace(program.body) && isNextWhitespace(firstInverse.body)) {
+          omitLeft(program.body);
+          omitRight(firstInverse.body);
+        }
+      } else if (block.closeStrip.open) {
+        omitLeft(program.body, null, true);
+      }
+      return strip;
+    };
+    WhitespaceControl.prototype.Decorator = WhitespaceControl.prototype.MustacheStatement = function(mustache) {
+      return mustache.strip;
+    };
+    WhitespaceControl.prototype.PartialStatement = WhitespaceControl.prototype.CommentStatement = function(node) {
+      var strip = node.strip || {};
+      return {
+        inlineStandalone: true,
+        open: strip.open,
+        close: strip.close
+      };
+    };
+    function isPrevWhitespace(body, i, isRoot) {
+      if (i === void 0) {
+        i = body.length;
+      }
+      var prev = body[i - 1], sibling = body[i - 2];
+      if (!prev) {
+        return isRoot;
+      }
+      if (prev.type === "ContentStatement") {
+        return (sibling || !isRoot ? /(?:^|\S)[^\S\n]*\n\s*$/ : /^\s*$|(?:^|\S)[^\S\n]*\n\s*$/).test(prev.original);
+      }
+    }
+    function isNextWhitespace(body, i, isRoot) {
+      if (i === void 0) {
+        i = -1;
+      }
+      var next = body[i + 1], sibling = body[i + 2];
+      if (!next) {
+        return isRoot;
+      }
+      if (next.type === "ContentStatement") {
+        return (sibling || !isRoot ? /^\s*?\r?\n/ : /^\s*?(\r?\n|$)/).test(next.original);
+      }
+    }
+    function omitRight(body, i, multiple) {
+      var current = body[i == null ? 0 : i + 1];
+      if (!current || current.type !== "ContentStatement" || !multiple && current.rightStripped) {
+        return;
+      }
+      var original = current.value;
+      current.value = current.value.replace(multiple ? /^\s+/ : /^[ \t]*\r?\n?/, "");
+      current.rightStripped = current.value !== original;
+    }
+    function omitLeft(body, i, multiple) {
+      var current = body[i == null ? body.length - 1 : i - 1];
+      if (!current || current.type !== "ContentStatement" || !multiple && current.leftStripped) {
+        return;
+      }
+      var original = current.value;
+      current.value = current.value.replace(multiple ? /(^|\S)\s+$/ : /(^|[^ \t])[ \t]+$/, "$1");
+      current.leftStripped = current.value !== original;
+      return current.leftStripped;
+    }
+    exports2["default"] = WhitespaceControl;
+    module2.exports = exports2["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/compiler/helpers.js
+var require_helpers2 = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/compiler/helpers.js"(exports2) {
+    "use strict";
+    exports2.__esModule = true;
+    exports2.SourceLocation = SourceLocation;
+    exports2.id = id;
+    exports2.stripFlags = stripFlags;
+    exports2.stripComment = stripComment;
+    exports2.preparePath = preparePath;
+    exports2.prepareMustache = prepareMustache;
+    exports2.prepareRawBlock = prepareRawBlock;
+    exports2.prepareBlock = prepareBlock;
+    exports2.prepareProgram = prepareProgram;
+    exports2.preparePartialBlock = preparePartialBlock;
+    function _interopRequireDefault(obj5) {
+      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
+    }
+    var _exception = require_exception();
+    var _exception2 = _interopRequireDefault(_exception);
+    function validateClose(open2, close) {
+      close = close.path ? close.path.original : close;
+      if (open2.path.original !== close) {
+        var errorNode = { loc: open2.path.loc };
+        throw new _exception2["default"](open2.path.original + " doesn't match " + close, errorNode);
+      }
+    }
+    function SourceLocation(source, locInfo) {
+      this.source = source;
+      this.start = {
+        line: locInfo.first_line,
+        column: locInfo.first_column
+      };
+      this.end = {
+        line: locInfo.last_line,
+        column: locInfo.last_column
+      };
+    }
+    function id(token) {
+      if (/^\[.*\]$/.test(token)) {
+        return token.substring(1, token.length - 1);
+      } else {
+        return token;
+      }
+    }
+    function stripFlags(open2, close) {
+      return {
+        open: open2.charAt(2) === "~",
+        close: close.charAt(close.length - 3) === "~"
+      };
+    }
+    function stripComment(comment) {
+      return comment.replace(/^\{\{~?!-?-?/, "").replace(/-?-?~?\}\}$/, "");
+    }
+    function preparePath(data, parts, loc) {
+      loc = this.locInfo(loc);
+      var original = data ? "@" : "", dig = [], depth = 0;
+      for (var i = 0, l3 = parts.length; i < l3; i++) {
+        var part = parts[i].part, isLiteral = parts[i].original !== part;
+        original += (parts[i].separator || "") + part;
+        if (!isLiteral && (part === ".." || part === "." || part === "this")) {
+          if (dig.length > 0) {
+            throw new _exception2["default"]("Invalid path: " + original, { loc });
+          } else if (part === "..") {
+            depth++;
+          }
+        } else {
+          dig.push(part);
+        }
+      }
+      return {
+        type: "PathExpression",
+        data,
+        depth,
+        parts: dig,
+        original,
+        loc
+      };
+    }
+    function prepareMustache(path3, params, hash, open2, strip, locInfo) {
+      var escapeFlag = open2.charAt(3) || open2.charAt(2), escaped = escapeFlag !== "{" && escapeFlag !== "&";
+      var decorator = /\*/.test(open2);
+      return {
+        type: decorator ? "Decorator" : "MustacheStatement",
+        path: path3,
+        params,
+        hash,
+        escaped,
+        strip,
+        loc: this.locInfo(locInfo)
+      };
+    }
+    function prepareRawBlock(openRawBlock, contents, close, locInfo) {
+      validateClose(openRawBlock, close);
+      locInfo = this.locInfo(locInfo);
+      var program = {
+        type: "Program",
+        body: contents,
+        strip: {},
+        loc: locInfo
+      };
+      return {
+        type: "BlockStatement",
+        path: openRawBlock.path,
+        params: openRawBlock.params,
+        hash: openRawBlock.hash,
+        program,
+        openStrip: {},
+        inverseStrip: {},
+        closeStrip: {},
+        loc: locInfo
+      };
+    }
+    function prepareBlock(openBlock, program, inverseAndProgram, close, inverted, locInfo) {
+      if (close && close.path) {
+        validateClose(openBlock, close);
+      }
+      var decorator = /\*/.test(openBlock.open);
+      program.blockParams = openBlock.blockParams;
+      var inverse = void 0, inverseStrip = void 0;
+      if (inverseAndProgram) {
+        if (decorator) {
+          throw new _exception2["default"]("Unexpected inverse block on decorator", inverseAndProgram);
+        }
+        if (inverseAndProgram.chain) {
+          inverseAndProgram.program.body[0].closeStrip = close.strip;
+        }
+        inverseStrip = inverseAndProgram.strip;
+        inverse = inverseAndProgram.program;
+      }
+      if (inverted) {
+        inverted = inverse;
+        inverse = program;
+        program = inverted;
+      }
+      return {
+        type: decorator ? "DecoratorBlock" : "BlockStatement",
+        path: openBlock.path,
+        params: openBlock.params,
+        hash: openBlock.hash,
+        program,
+        inverse,
+        openStrip: openBlock.strip,
+        inverseStrip,
+        closeStrip: close && close.strip,
+        loc: this.locInfo(locInfo)
+      };
+    }
+    function prepareProgram(statements, loc) {
+      if (!loc && statements.length) {
+        var firstLoc = statements[0].loc, lastLoc = statements[statements.length - 1].loc;
+        if (firstLoc && lastLoc) {
+          loc = {
+            source: firstLoc.source,
+            start: {
+              line: firstLoc.start.line,
+              column: firstLoc.start.column
+            },
+            end: {
+              line: lastLoc.end.line,
+              column: lastLoc.end.column
+            }
+          };
+        }
+      }
+      return {
+        type: "Program",
+        body: statements,
+        strip: {},
+        loc
+      };
+    }
+    function preparePartialBlock(open2, program, close, locInfo) {
+      validateClose(open2, close);
+      return {
+        type: "PartialBlockStatement",
+        name: open2.path,
+        params: open2.params,
+        hash: open2.hash,
+        program,
+        openStrip: open2.strip,
+        closeStrip: close && close.strip,
+        loc: this.locInfo(locInfo)
+      };
+    }
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/compiler/base.js
+var require_base2 = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/compiler/base.js"(exports2) {
+    "use strict";
+    exports2.__esModule = true;
+    exports2.parseWithoutProcessing = parseWithoutProcessing;
+    exports2.parse = parse3;
+    function _interopRequireWildcard(obj5) {
+      if (obj5 && obj5.__esModule) {
+        return obj5;
+      } else {
+        var newObj = {};
+        if (obj5 != null) {
+          for (var key in obj5) {
+            if (Object.prototype.hasOwnProperty.call(obj5, key)) newObj[key] = obj5[key];
+          }
+        }
+        newObj["default"] = obj5;
+        return newObj;
+      }
+    }
+    function _interopRequireDefault(obj5) {
+      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
+    }
+    var _parser = require_parser2();
+    var _parser2 = _interopRequireDefault(_parser);
+    var _whitespaceControl = require_whitespace_control();
+    var _whitespaceControl2 = _interopRequireDefault(_whitespaceControl);
+    var _helpers = require_helpers2();
+    var Helpers = _interopRequireWildcard(_helpers);
+    var _utils = require_utils3();
+    exports2.parser = _parser2["default"];
+    var yy = {};
+    _utils.extend(yy, Helpers);
+    function parseWithoutProcessing(input, options2) {
+      if (input.type === "Program") {
+        return input;
+      }
+      _parser2["default"].yy = yy;
+      yy.locInfo = function(locInfo) {
+        return new yy.SourceLocation(options2 && options2.srcName, locInfo);
+      };
+      var ast = _parser2["default"].parse(input);
+      return ast;
+    }
+    function parse3(input, options2) {
+      var ast = parseWithoutProcessing(input, options2);
+      var strip = new _whitespaceControl2["default"](options2);
+      return strip.accept(ast);
+    }
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/compiler/compiler.js
+var require_compiler = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/compiler/compiler.js"(exports2) {
+    "use strict";
+    exports2.__esModule = true;
+    exports2.Compiler = Compiler;
+    exports2.precompile = precompile;
+    exports2.compile = compile2;
+    function _interopRequireDefault(obj5) {
+      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
+    }
+    var _exception = require_exception();
+    var _exception2 = _interopRequireDefault(_exception);
+    var _utils = require_utils3();
+    var _ast = require_ast();
+    var _ast2 = _interopRequireDefault(_ast);
+    var _nodeTypes = require_node_types();
+    var slice = [].slice;
+    function Compiler() {
+    }
+    Compiler.prototype = {
+      compiler: Compiler,
+      equals: function equals(other) {
+        var len = this.opcodes.length;
+        if (other.opcodes.length !== len) {
+          return false;
+        }
+        for (var i = 0; i < len; i++) {
+          var opcode = this.opcodes[i], otherOpcode = other.opcodes[i];
+          if (opcode.opcode !== otherOpcode.opcode || !argEquals(opcode.args, otherOpcode.args)) {
+            return false;
+          }
+        }
+        len = this.children.length;
+        for (var i = 0; i < len; i++) {
+          if (!this.children[i].equals(other.children[i])) {
+            return false;
+          }
+        }
+        return true;
+      },
+      guid: 0,
+      compile: function compile3(program, options2) {
+        this.sourceNode = [];
+        this.opcodes = [];
+        this.children = [];
+        this.options = options2;
+        this.stringParams = options2.stringParams;
+        this.trackIds = options2.trackIds;
+        options2.blockParams = options2.blockParams || [];
+        options2.knownHelpers = _utils.extend(/* @__PURE__ */ Object.create(null), {
+          helperMissing: true,
+          blockHelperMissing: true,
+          each: true,
+          "if": true,
+          unless: true,
+          "with": true,
+          log: true,
+          lookup: true
+        }, options2.knownHelpers);
+        return this.accept(program);
+      },
+      compileProgram: function compileProgram(program) {
+        var childCompiler = new this.compiler(), result = childCompiler.compile(program, this.options), guid = this.guid++;
+        this.usePartial = this.usePartial || result.usePartial;
+        this.children[guid] = result;
+        this.useDepths = this.useDepths || result.useDepths;
+        return guid;
+      },
+      accept: function accept(node) {
+        if (_utils.indexOf(_nodeTypes.NODE_TYPES, node.type) === -1 || !this[node.type]) {
+          throw new _exception2["default"]("Unknown type: " + node.type, node);
+        }
+        this.sourceNode.unshift(node);
+        var ret = this[node.type](node);
+        this.sourceNode.shift();
+        return ret;
+      },
+      Program: function Program(program) {
+        validateBlockParams(program);
+        this.options.blockParams.unshift(program.blockParams);
+        var body = program.body, bodyLength = body.length;
+        for (var i = 0; i < bodyLength; i++) {
+          this.accept(body[i]);
+        }
+        this.options.blockParams.shift();
+        this.isSimple = bodyLength === 1;
+        this.blockParams = program.blockParams ? program.blockParams.length : 0;
+        return this;
+      },
+      BlockStatement: function BlockStatement(block) {
+        transformLiteralToPath(block);
+        var program = block.program, inverse = block.inverse;
+        program = program && this.compileProgram(program);
+        inverse = inverse && this.compileProgram(inverse);
+        var type2 = this.classifySexpr(block);
+        if (type2 === "helper") {
+          this.helperSexpr(block, program, inverse);
+        } else if (type2 === "simple") {
+          this.simpleSexpr(block);
+          this.opcode("pushProgram", program);
+          this.opcode("pushProgram", inverse);
+          this.opcode("emptyHash");
+          this.opcode("blockValue", block.path.original);
+        } else {
+          this.ambiguousSexpr(block, program, inverse);
+          this.opcode("pushProgram", program);
+          this.opcode("pushProgram", inverse);
+          this.opcode("emptyHash");
+          this.opcode("ambiguousBlockValue");
+        }
+        this.opcode("append");
+      },
+      DecoratorBlock: function DecoratorBlock(decorator) {
+        var program = decorator.program && this.compileProgram(decorator.program);
+        var params = this.setupFullMustacheParams(decorator, program, void 0), path3 = decorator.path;
+        this.useDecorators = true;
+        this.opcode("registerDecorator", params.length, path3.original);
+      },
+      PartialStatement: function PartialStatement(partial) {
+        this.usePartial = true;
+        var program = partial.program;
+        if (program) {
+          program = this.compileProgram(partial.program);
+        }
+        var params = partial.params;
+        if (params.length > 1) {
+          throw new _exception2["default"]("Unsupported number of partial arguments: " + params.length, partial);
+        } else if (!params.length) {
+          if (this.options.explicitPartialContext) {
+            this.opcode("pushLiteral", "undefined");
+          } else {
+            params.push({ type: "PathExpression", parts: [], depth: 0 });
+          }
+        }
+        var partialName = partial.name.original, isDynamic = partial.name.type === "SubExpression";
+        if (isDynamic) {
+          this.accept(partial.name);
+        }
+        this.setupFullMustacheParams(partial, program, void 0, true);
+        var indent = partial.indent || "";
+        if (this.options.preventIndent && indent) {
+          this.opcode("appendContent", indent);
+          indent = "";
+        }
+        this.opcode("invokePartial", isDynamic, partialName, indent);
+        this.opcode("append");
+      },
+      PartialBlockStatement: function PartialBlockStatement(partialBlock) {
+        this.PartialStatement(partialBlock);
+      },
+      MustacheStatement: function MustacheStatement(mustache) {
+        this.SubExpression(mustache);
+        if (mustache.escaped && !this.options.noEscape) {
+          this.opcode("appendEscaped");
+        } else {
+          this.opcode("append");
+        }
+      },
+      Decorator: function Decorator(decorator) {
+        this.DecoratorBlock(decorator);
+      },
+      ContentStatement: function ContentStatement(content) {
+        if (content.value != null && typeof content.value !== "string") {
+          throw invalidAst(content, "value must be a string");
+        }
+        if (content.value) {
+          this.opcode("appendContent", content.value);
+        }
+      },
+      CommentStatement: function CommentStatement() {
+      },
+      SubExpression: function SubExpression(sexpr) {
+        transformLiteralToPath(sexpr);
+        var type2 = this.classifySexpr(sexpr);
+        if (type2 === "simple") {
+          this.simpleSexpr(sexpr);
+        } else if (type2 === "helper") {
+          this.helperSexpr(sexpr);
+        } else {
+          this.ambiguousSexpr(sexpr);
+        }
+      },
+      ambiguousSexpr: function ambiguousSexpr(sexpr, program, inverse) {
+        var path3 = sexpr.path, name = path3.parts[0], isBlock = program != null || inverse != null;
+        this.opcode("getContext", validateDepth(path3));
+        this.opcode("pushProgram", program);
+        this.opcode("pushProgram", inverse);
+        path3.strict = true;
+        this.accept(path3);
+        this.opcode("invokeAmbiguous", name, isBlock);
+      },
+      simpleSexpr: function simpleSexpr(sexpr) {
+        var path3 = sexpr.path;
+        path3.strict = true;
+        this.accept(path3);
+        this.opcode("resolvePossibleLambda");
+      },
+      helperSexpr: function helperSexpr(sexpr, program, inverse) {
+        var params = this.setupFullMustacheParams(sexpr, program, inverse), path3 = sexpr.path, name = path3.parts[0];
+        if (this.options.knownHelpers[name]) {
+          this.opcode("invokeKnownHelper", params.length, name);
+        } else if (this.options.knownHelpersOnly) {
+          throw new _exception2["default"]("You specified knownHelpersOnly, but used the unknown helper " + name, sexpr);
+        } else {
+          path3.strict = true;
+          path3.falsy = true;
+          this.accept(path3);
+          this.opcode("invokeHelper", params.length, path3.original, _ast2["default"].helpers.simpleId(path3));
+        }
+      },
+      PathExpression: function PathExpression(path3) {
+        var depth = validateDepth(path3);
+        var parts = validateParts(path3);
+        this.addDepth(depth);
+        this.opcode("getContext", depth);
+        var name = parts[0], scoped = _ast2["default"].helpers.scopedId(path3), blockParamId = !depth && !scoped && this.blockParamIndex(name);
+        if (blockParamId) {
+          this.opcode("lookupBlockParam", blockParamId, parts);
+        } else if (!name) {
+          this.opcode("pushContext");
+        } else if (path3.data) {
+          this.options.data = true;
+          this.opcode("lookupData", depth, parts, path3.strict);
+        } else {
+          this.opcode("lookupOnContext", parts, path3.falsy, path3.strict, scoped);
+        }
+      },
+      StringLiteral: function StringLiteral(string) {
+        validateLiteral(string);
+        this.opcode("pushString", string.value);
+      },
+      NumberLiteral: function NumberLiteral(number) {
+        validateLiteral(number);
+        this.opcode("pushLiteral", number.value);
+      },
+      BooleanLiteral: function BooleanLiteral(bool2) {
+        validateLiteral(bool2);
+        this.opcode("pushLiteral", bool2.value);
+      },
+      UndefinedLiteral: function UndefinedLiteral() {
+        this.opcode("pushLiteral", "undefined");
+      },
+      NullLiteral: function NullLiteral() {
+        this.opcode("pushLiteral", "null");
+      },
+      Hash: function Hash(hash) {
+        var pairs2 = hash.pairs, i = 0, l3 = void 0;
+        if (!_utils.isArray(pairs2)) {
+          throw invalidAst(hash, "pairs must be an array");
+        }
+        l3 = pairs2.length;
+        for (var j3 = 0; j3 < l3; j3++) {
+          if (!pairs2[j3] || typeof pairs2[j3].key !== "string") {
+            throw invalidAst(hash, "pair keys must be strings");
+          }
+        }
+        this.opcode("pushHash");
+        for (; i < l3; i++) {
+          this.pushParam(pairs2[i].value);
+        }
+        while (i--) {
+          this.opcode("assignToHash", pairs2[i].key);
+        }
+        this.opcode("popHash");
+      },
+      // HELPERS
+      opcode: function opcode(name) {
+        this.opcodes.push({
+          opcode: name,
+          args: slice.call(arguments, 1),
+          loc: this.sourceNode[0].loc
+        });
+      },
+      addDepth: function addDepth(depth) {
+        if (!depth) {
+          return;
+        }
+        this.useDepths = true;
+      },
+      classifySexpr: function classifySexpr(sexpr) {
+        validateParts(sexpr.path);
+        var isSimple = _ast2["default"].helpers.simpleId(sexpr.path);
+        var isBlockParam = isSimple && !!this.blockParamIndex(sexpr.path.parts[0]);
+        var isHelper = !isBlockParam && _ast2["default"].helpers.helperExpression(sexpr);
+        var isEligible = !isBlockParam && (isHelper || isSimple);
+        if (isEligible && !isHelper) {
+          var _name = sexpr.path.parts[0], options2 = this.options;
+          if (options2.knownHelpers[_name]) {
+            isHelper = true;
+          } else if (options2.knownHelpersOnly) {
+            isEligible = false;
+          }
+        }
+        if (isHelper) {
+          return "helper";
+        } else if (isEligible) {
+          return "ambiguous";
+        } else {
+          return "simple";
+        }
+      },
+      pushParams: function pushParams(params) {
+        for (var i = 0, l3 = params.length; i < l3; i++) {
+          this.pushParam(params[i]);
+        }
+      },
+      pushParam: function pushParam(val) {
+        validateLiteral(val);
+        var value2 = val.value != null ? val.value : val.original || "";
+        var depth = validateDepth(val);
+        if (this.stringParams) {
+          if (typeof value2 !== "number" && typeof value2 !== "boolean") {
+            value2 = String(value2);
+          }
+          if (value2.replace) {
+            value2 = value2.replace(/^(\.?\.\/)*/g, "").replace(/\//g, ".");
+          }
+          if (depth) {
+            this.addDepth(depth);
+          }
+          this.opcode("getContext", depth);
+          this.opcode("pushStringParam", value2, val.type);
+          if (val.type === "SubExpression") {
+            this.accept(val);
+          }
+        } else {
+          if (this.trackIds) {
+            var blockParamIndex = void 0;
+            if (val.parts && !_ast2["default"].helpers.scopedId(val) && !depth) {
+              blockParamIndex = this.blockParamIndex(validateParts(val)[0]);
+            }
+            if (blockParamIndex) {
+              var blockParamChild = val.parts.slice(1).join(".");
+              this.opcode("pushId", "BlockParam", blockParamIndex, blockParamChild);
+            } else {
+              value2 = val.original || value2;
+              if (value2.replace) {
+                value2 = value2.replace(/^this(?:\.|$)/, "").replace(/^\.\//, "").replace(/^\.$/, "");
+              }
+              this.opcode("pushId", val.type, value2);
+            }
+          }
+          this.accept(val);
+        }
+      },
+      setupFullMustacheParams: function setupFullMustacheParams(sexpr, program, inverse, omitEmpty) {
+        var params = sexpr.params;
+        this.pushParams(params);
+        this.opcode("pushProgram", program);
+        this.opcode("pushProgram", inverse);
+        if (sexpr.hash) {
+          this.accept(sexpr.hash);
+        } else {
+          this.opcode("emptyHash", omitEmpty);
+        }
+        return params;
+      },
+      blockParamIndex: function blockParamIndex(name) {
+        for (var depth = 0, len = this.options.blockParams.length; depth < len; depth++) {
+          var blockParams = this.options.blockParams[depth], param = blockParams && _utils.indexOf(blockParams, name);
+          if (blockParams && param >= 0) {
+            return [depth, param];
+          }
+        }
+      }
+    };
+    function precompile(input, options2, env) {
+      if (input == null || typeof input !== "string" && input.type !== "Program") {
+        throw new _exception2["default"]("You must pass a string or Handlebars AST to Handlebars.precompile. You passed " + input);
+      }
+      options2 = options2 || {};
+      if (!("data" in options2)) {
+        options2.data = true;
+      }
+      if (options2.compat) {
+        options2.useDepths = true;
+      }
+      var ast = env.parse(input, options2), environment2 = new env.Compiler().compile(ast, options2);
+      return new env.JavaScriptCompiler().compile(environment2, options2);
+    }
+    function compile2(input, options2, env) {
+      if (options2 === void 0) options2 = {};
+      if (input == null || typeof input !== "string" && input.type !== "Program") {
+        throw new _exception2["default"]("You must pass a string or Handlebars AST to Handlebars.compile. You passed " + input);
+      }
+      options2 = _utils.extend({}, options2);
+      if (!("data" in options2)) {
+        options2.data = true;
+      }
+      if (options2.compat) {
+        options2.useDepths = true;
+      }
+      var compiled3 = void 0;
+      function compileInput() {
+        var ast = env.parse(input, options2), environment2 = new env.Compiler().compile(ast, options2), templateSpec = new env.JavaScriptCompiler().compile(environment2, options2, void 0, true);
+        return env.template(templateSpec);
+      }
+      function ret(context, execOptions) {
+        if (!compiled3) {
+          compiled3 = compileInput();
+        }
+        return compiled3.call(this, context, execOptions);
+      }
+      ret._setup = function(setupOptions) {
+        if (!compiled3) {
+          compiled3 = compileInput();
+        }
+        return compiled3._setup(setupOptions);
+      };
+      ret._child = function(i, data, blockParams, depths) {
+        if (!compiled3) {
+          compiled3 = compileInput();
+        }
+        return compiled3._child(i, data, blockParams, depths);
+      };
+      return ret;
+    }
+    function invalidAst(node, message2) {
+      return new _exception2["default"]("Invalid AST: " + node.type + " " + message2, node);
+    }
+    function validateDepth(node) {
+      var depth = node.depth;
+      if (depth == null) {
+        return 0;
+      }
+      if (typeof depth !== "number" || !isFinite(depth) || Math.floor(depth) !== depth || depth < 0) {
+        throw invalidAst(node, "depth must be a non-negative integer");
+      }
+      return depth;
+    }
+    function validateLiteral(node) {
+      var value2 = node.value;
+      if (node.type === "StringLiteral" && typeof value2 !== "string") {
+        throw invalidAst(node, "value must be a string");
+      } else if (node.type === "NumberLiteral" && typeof value2 !== "number") {
+        throw invalidAst(node, "value must be a number");
+      } else if (node.type === "BooleanLiteral" && typeof value2 !== "boolean") {
+        throw invalidAst(node, "value must be a boolean");
+      }
+    }
+    function validateStringArray(node, value2, name) {
+      if (!_utils.isArray(value2)) {
+        throw invalidAst(node, name + " must be an array");
+      }
+      for (var i = 0; i < value2.length; i++) {
+        if (typeof value2[i] !== "string") {
+          throw invalidAst(node, name + " must only contain strings");
+        }
+      }
+      return value2;
+    }
+    function validateParts(path3) {
+      return validateStringArray(path3, path3.parts, "parts");
+    }
+    function validateBlockParams(program) {
+      if (program.blockParams != null) {
+        validateStringArray(program, program.blockParams, "blockParams");
+      }
+    }
+    function argEquals(a, b3) {
+      if (a === b3) {
+        return true;
+      }
+      if (_utils.isArray(a) && _utils.isArray(b3) && a.length === b3.length) {
+        for (var i = 0; i < a.length; i++) {
+          if (!argEquals(a[i], b3[i])) {
+            return false;
+          }
+        }
+        return true;
+      }
+    }
+    function transformLiteralToPath(sexpr) {
+      if (!sexpr.path.parts) {
+        var literal = sexpr.path;
+        sexpr.path = {
+          type: "PathExpression",
+          data: false,
+          depth: 0,
+          parts: [literal.original + ""],
+          original: literal.original + "",
+          loc: literal.loc
+        };
+      }
+    }
+  }
+});
+
+// node_modules/source-map/lib/base64.js
+var require_base64 = __commonJS({
+  "node_modules/source-map/lib/base64.js"(exports2) {
+    var intToCharMap = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".split("");
+    exports2.encode = function(number) {
+      if (0 <= number && number < intToCharMap.length) {
+        return intToCharMap[number];
+      }
+      throw new TypeError("Must be between 0 and 63: " + number);
+    };
+    exports2.decode = function(charCode) {
+      var bigA = 65;
+      var bigZ = 90;
+      var littleA = 97;
+      var littleZ = 122;
+      var zero = 48;
+      var nine = 57;
+      var plus = 43;
+      var slash = 47;
+      var littleOffset = 26;
+      var numberOffset = 52;
+      if (bigA <= charCode && charCode <= bigZ) {
+        return charCode - bigA;
+      }
+      if (littleA <= charCode && charCode <= littleZ) {
+        return charCode - littleA + littleOffset;
+      }
+      if (zero <= charCode && charCode <= nine) {
+        return charCode - zero + numberOffset;
+      }
+      if (charCode == plus) {
+        return 62;
+      }
+      if (charCode == slash) {
+        return 63;
+      }
+      return -1;
+    };
+  }
+});
+
+// node_modules/source-map/lib/base64-vlq.js
+var require_base64_vlq = __commonJS({
+  "node_modules/source-map/lib/base64-vlq.js"(exports2) {
+    var base64 = require_base64();
+    var VLQ_BASE_SHIFT = 5;
+    var VLQ_BASE = 1 << VLQ_BASE_SHIFT;
+    var VLQ_BASE_MASK = VLQ_BASE - 1;
+    var VLQ_CONTINUATION_BIT = VLQ_BASE;
+    function toVLQSigned(aValue) {
+      return aValue < 0 ? (-aValue << 1) + 1 : (aValue << 1) + 0;
+    }
+    function fromVLQSigned(aValue) {
+      var isNegative = (aValue & 1) === 1;
+      var shifted2 = aValue >> 1;
+      return isNegative ? -shifted2 : shifted2;
+    }
+    exports2.encode = function base64VLQ_encode(aValue) {
+      var encoded = "";
+      var digit;
+      var vlq = toVLQSigned(aValue);
+      do {
+        digit = vlq & VLQ_BASE_MASK;
+        vlq >>>= VLQ_BASE_SHIFT;
+        if (vlq > 0) {
+          digit |= VLQ_CONTINUATION_BIT;
+        }
+        encoded += base64.encode(digit);
+      } while (vlq > 0);
+      return encoded;
+    };
+    exports2.decode = function base64VLQ_decode(aStr, aIndex, aOutParam) {
+      var strLen = aStr.length;
+      var result = 0;
+      var shift = 0;
+      var continuation, digit;
+      do {
+        if (aIndex >= strLen) {
+          throw new Error("Expected more digits in base 64 VLQ value.");
+        }
+        digit = base64.decode(aStr.charCodeAt(aIndex++));
+        if (digit === -1) {
+          throw new Error("Invalid base64 digit: " + aStr.charAt(aIndex - 1));
+        }
+        continuation = !!(digit & VLQ_CONTINUATION_BIT);
+        digit &= VLQ_BASE_MASK;
+        result = result + (digit << shift);
+        shift += VLQ_BASE_SHIFT;
+      } while (continuation);
+      aOutParam.value = fromVLQSigned(result);
+      aOutParam.rest = aIndex;
+    };
+  }
+});
+
+// node_modules/source-map/lib/util.js
+var require_util10 = __commonJS({
+  "node_modules/source-map/lib/util.js"(exports2) {
+    function getArg(aArgs, aName, aDefaultValue) {
+      if (aName in aArgs) {
+        return aArgs[aName];
+      } else if (arguments.length === 3) {
+        return aDefaultValue;
+      } else {
+        throw new Error('"' + aName + '" is a required argument.');
+      }
+    }
+    exports2.getArg = getArg;
+    var urlRegexp = /^(?:([\w+\-.]+):)?\/\/(?:(\w+:\w+)@)?([\w.-]*)(?::(\d+))?(.*)$/;
+    var dataUrlRegexp = /^data:.+\,.+$/;
+    function urlParse(aUrl) {
+      var match = aUrl.match(urlRegexp);
+      if (!match) {
+        return null;
+      }
+      return {
+        scheme: match[1],
+        auth: match[2],
+        host: match[3],
+        port: match[4],
+        path: match[5]
+      };
+    }
+    exports2.urlParse = urlParse;
+    function urlGenerate(aParsedUrl) {
+      var url = "";
+      if (aParsedUrl.scheme) {
+        url += aParsedUrl.scheme + ":";
+      }
+      url += "//";
+      if (aParsedUrl.auth) {
+        url += aParsedUrl.auth + "@";
+      }
+      if (aParsedUrl.host) {
+        url += aParsedUrl.host;
+      }
+      if (aParsedUrl.port) {
+        url += ":" + aParsedUrl.port;
+      }
+      if (aParsedUrl.path) {
+        url += aParsedUrl.path;
+      }
+      return url;
+    }
+    exports2.urlGenerate = urlGenerate;
+    function normalize(aPath) {
+      var path3 = aPath;
+      var url = urlParse(aPath);
+      if (url) {
+        if (!url.path) {
+          return aPath;
+        }
+        path3 = url.path;
+      }
+      var isAbsolute4 = exports2.isAbsolute(path3);
+      var parts = path3.split(/\/+/);
+      for (var part, up = 0, i = parts.length - 1; i >= 0; i--) {
+        part = parts[i];
+        if (part === ".") {
+          parts.splice(i, 1);
+        } else if (part === "..") {
+          up++;
+        } else if (up > 0) {
+          if (part === "") {
+            parts.splice(i + 1, up);
+            up = 0;
+          } else {
+            parts.splice(i, 2);
+            up--;
+          }
+        }
+      }
+      path3 = parts.join("/");
+      if (path3 === "") {
+        path3 = isAbsolute4 ? "/" : ".";
+      }
+      if (url) {
+        url.path = path3;
+        return urlGenerate(url);
+      }
+      return path3;
+    }
+    exports2.normalize = normalize;
+    function join20(aRoot, aPath) {
+      if (aRoot === "") {
+        aRoot = ".";
+      }
+      if (aPath === "") {
+        aPath = ".";
+      }
+      var aPathUrl = urlParse(aPath);
+      var aRootUrl = urlParse(aRoot);
+      if (aRootUrl) {
+        aRoot = aRootUrl.path || "/";
+      }
+      if (aPathUrl && !aPathUrl.scheme) {
+        if (aRootUrl) {
+          aPathUrl.scheme = aRootUrl.scheme;
+        }
+        return urlGenerate(aPathUrl);
+      }
+      if (aPathUrl || aPath.match(dataUrlRegexp)) {
+        return aPath;
+      }
+      if (aRootUrl && !aRootUrl.host && !aRootUrl.path) {
+        aRootUrl.host = aPath;
+        return urlGenerate(aRootUrl);
+      }
+      var joined = aPath.charAt(0) === "/" ? aPath : normalize(aRoot.replace(/\/+$/, "") + "/" + aPath);
+      if (aRootUrl) {
+        aRootUrl.path = joined;
+        return urlGenerate(aRootUrl);
+      }
+      return joined;
+    }
+    exports2.join = join20;
+    exports2.isAbsolute = function(aPath) {
+      return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
+    };
+    function relative8(aRoot, aPath) {
+      if (aRoot === "") {
+        aRoot = ".";
+      }
+      aRoot = aRoot.replace(/\/$/, "");
+      var level = 0;
+      while (aPath.indexOf(aRoot + "/") !== 0) {
+        var index = aRoot.lastIndexOf("/");
+        if (index < 0) {
+          return aPath;
+        }
+        aRoot = aRoot.slice(0, index);
+        if (aRoot.match(/^([^\/]+:\/)?\/*$/)) {
+          return aPath;
+        }
+        ++level;
+      }
+      return Array(level + 1).join("../") + aPath.substr(aRoot.length + 1);
+    }
+    exports2.relative = relative8;
+    var supportsNullProto = (function() {
+      var obj5 = /* @__PURE__ */ Object.create(null);
+      return !("__proto__" in obj5);
+    })();
+    function identity(s) {
+      return s;
+    }
+    function toSetString(aStr) {
+      if (isProtoString(aStr)) {
+        return "$" + aStr;
+      }
+      return aStr;
+    }
+    exports2.toSetString = supportsNullProto ? identity : toSetString;
+    function fromSetString(aStr) {
+      if (isProtoString(aStr)) {
+        return aStr.slice(1);
+      }
+      return aStr;
+    }
+    exports2.fromSetString = supportsNullProto ? identity : fromSetString;
+    function isProtoString(s) {
+      if (!s) {
+        return false;
+      }
+      var length = s.length;
+      if (length < 9) {
+        return false;
+      }
+      if (s.charCodeAt(length - 1) !== 95 || s.charCodeAt(length - 2) !== 95 || s.charCodeAt(length - 3) !== 111 || s.charCodeAt(length - 4) !== 116 || s.charCodeAt(length - 5) !== 111 || s.charCodeAt(length - 6) !== 114 || s.charCodeAt(length - 7) !== 112 || s.charCodeAt(length - 8) !== 95 || s.charCodeAt(length - 9) !== 95) {
+        return false;
+      }
+      for (var i = length - 10; i >= 0; i--) {
+        if (s.charCodeAt(i) !== 36) {
+          return false;
+        }
+      }
+      return true;
+    }
+    function compareByOriginalPositions(mappingA, mappingB, onlyCompareOriginal) {
+      var cmp = strcmp(mappingA.source, mappingB.source);
+      if (cmp !== 0) {
+        return cmp;
+      }
+      cmp = mappingA.originalLine - mappingB.originalLine;
+      if (cmp !== 0) {
+        return cmp;
+      }
+      cmp = mappingA.originalColumn - mappingB.originalColumn;
+      if (cmp !== 0 || onlyCompareOriginal) {
+        return cmp;
+      }
+      cmp = mappingA.generatedColumn - mappingB.generatedColumn;
+      if (cmp !== 0) {
+        return cmp;
+      }
+      cmp = mappingA.generatedLine - mappingB.generatedLine;
+      if (cmp !== 0) {
+        return cmp;
+      }
+      return strcmp(mappingA.name, mappingB.name);
+    }
+    exports2.compareByOriginalPositions = compareByOriginalPositions;
+    function compareByGeneratedPositionsDeflated(mappingA, mappingB, onlyCompareGenerated) {
+      var cmp = mappingA.generatedLine - mappingB.generatedLine;
+      if (cmp !== 0) {
+        return cmp;
+      }
+      cmp = mappingA.generatedColumn - mappingB.generatedColumn;
+      if (cmp !== 0 || onlyCompareGenerated) {
+        return cmp;
+      }
+      cmp = strcmp(mappingA.source, mappingB.source);
+      if (cmp !== 0) {
+        return cmp;
+      }
+      cmp = mappingA.originalLine - mappingB.originalLine;
+      if (cmp !== 0) {
+        return cmp;
+      }
+      cmp = mappingA.originalColumn - mappingB.originalColumn;
+      if (cmp !== 0) {
+        return cmp;
+      }
+      return strcmp(mappingA.name, mappingB.name);
+    }
+    exports2.compareByGeneratedPositionsDeflated = compareByGeneratedPositionsDeflated;
+    function strcmp(aStr1, aStr2) {
+      if (aStr1 === aStr2) {
+        return 0;
+      }
+      if (aStr1 === null) {
+        return 1;
+      }
+      if (aStr2 === null) {
+        return -1;
+      }
+      if (aStr1 > aStr2) {
+        return 1;
+      }
+      return -1;
+    }
+    function compareByGeneratedPositionsInflated(mappingA, mappingB) {
+      var cmp = mappingA.generatedLine - mappingB.generatedLine;
+      if (cmp !== 0) {
+        return cmp;
+      }
+      cmp = mappingA.generatedColumn - mappingB.generatedColumn;
+      if (cmp !== 0) {
+        return cmp;
+      }
+      cmp = strcmp(mappingA.source, mappingB.source);
+      if (cmp !== 0) {
+        return cmp;
+      }
+      cmp = mappingA.originalLine - mappingB.originalLine;
+      if (cmp !== 0) {
+        return cmp;
+      }
+      cmp = mappingA.originalColumn - mappingB.originalColumn;
+      if (cmp !== 0) {
+        return cmp;
+      }
+      return strcmp(mappingA.name, mappingB.name);
+    }
+    exports2.compareByGeneratedPositionsInflated = compareByGeneratedPositionsInflated;
+    function parseSourceMapInput(str6) {
+      return JSON.parse(str6.replace(/^\)]}'[^\n]*\n/, ""));
+    }
+    exports2.parseSourceMapInput = parseSourceMapInput;
+    function computeSourceURL(sourceRoot, sourceURL, sourceMapURL) {
+      sourceURL = sourceURL || "";
+      if (sourceRoot) {
+        if (sourceRoot[sourceRoot.length - 1] !== "/" && sourceURL[0] !== "/") {
+          sourceRoot += "/";
+        }
+        sourceURL = sourceRoot + sourceURL;
+      }
+      if (sourceMapURL) {
+        var parsed = urlParse(sourceMapURL);
+        if (!parsed) {
+          throw new Error("sourceMapURL could not be parsed");
+        }
+        if (parsed.path) {
+          var index = parsed.path.lastIndexOf("/");
+          if (index >= 0) {
+            parsed.path = parsed.path.substring(0, index + 1);
+          }
+        }
+        sourceURL = join20(urlGenerate(parsed), sourceURL);
+      }
+      return normalize(sourceURL);
+    }
+    exports2.computeSourceURL = computeSourceURL;
+  }
+});
+
+// node_modules/source-map/lib/array-set.js
+var require_array_set = __commonJS({
+  "node_modules/source-map/lib/array-set.js"(exports2) {
+    var util = require_util10();
+    var has = Object.prototype.hasOwnProperty;
+    var hasNativeMap = typeof Map !== "undefined";
+    function ArraySet() {
+      this._array = [];
+      this._set = hasNativeMap ? /* @__PURE__ */ new Map() : /* @__PURE__ */ Object.create(null);
+    }
+    ArraySet.fromArray = function ArraySet_fromArray(aArray, aAllowDuplicates) {
+      var set2 = new ArraySet();
+      for (var i = 0, len = aArray.length; i < len; i++) {
+        set2.add(aArray[i], aAllowDuplicates);
+      }
+      return set2;
+    };
+    ArraySet.prototype.size = function ArraySet_size() {
+      return hasNativeMap ? this._set.size : Object.getOwnPropertyNames(this._set).length;
+    };
+    ArraySet.prototype.add = function ArraySet_add(aStr, aAllowDuplicates) {
+      var sStr = hasNativeMap ? aStr : util.toSetString(aStr);
+      var isDuplicate = hasNativeMap ? this.has(aStr) : has.call(this._set, sStr);
+      var idx = this._array.length;
+      if (!isDuplicate || aAllowDuplicates) {
+        this._array.push(aStr);
+      }
+      if (!isDuplicate) {
+        if (hasNativeMap) {
+          this._set.set(aStr, idx);
+        } else {
+          this._set[sStr] = idx;
+        }
+      }
+    };
+    ArraySet.prototype.has = function ArraySet_has(aStr) {
+      if (hasNativeMap) {
+        return this._set.has(aStr);
+      } else {
+        var sStr = util.toSetString(aStr);
+        return has.call(this._set, sStr);
+      }
+    };
+    ArraySet.prototype.indexOf = function ArraySet_indexOf(aStr) {
+      if (hasNativeMap) {
+        var idx = this._set.get(aStr);
+        if (idx >= 0) {
+          return idx;
+        }
+      } else {
+        var sStr = util.toSetString(aStr);
+        if (has.call(this._set, sStr)) {
+          return this._set[sStr];
+        }
+      }
+      throw new Error('"' + aStr + '" is not in the set.');
+    };
+    ArraySet.prototype.at = function ArraySet_at(aIdx) {
+      if (aIdx >= 0 && aIdx < this._array.length) {
+        return this._array[aIdx];
+      }
+      throw new Error("No element indexed by " + aIdx);
+    };
+    ArraySet.prototype.toArray = function ArraySet_toArray() {
+      return this._array.slice();
+    };
+    exports2.ArraySet = ArraySet;
+  }
+});
+
+// node_modules/source-map/lib/mapping-list.js
+var require_mapping_list = __commonJS({
+  "node_modules/source-map/lib/mapping-list.js"(exports2) {
+    var util = require_util10();
+    function generatedPositionAfter(mappingA, mappingB) {
+      var lineA = mappingA.generatedLine;
+      var lineB = mappingB.generatedLine;
+      var columnA = mappingA.generatedColumn;
+      var columnB = mappingB.generatedColumn;
+      return lineB > lineA || lineB == lineA && columnB >= columnA || util.compareByGeneratedPositionsInflated(mappingA, mappingB) <= 0;
+    }
+    function MappingList() {
+      this._array = [];
+      this._sorted = true;
+      this._last = { generatedLine: -1, generatedColumn: 0 };
+    }
+    MappingList.prototype.unsortedForEach = function MappingList_forEach(aCallback, aThisArg) {
+      this._array.forEach(aCallback, aThisArg);
+    };
+    MappingList.prototype.add = function MappingList_add(aMapping) {
+      if (generatedPositionAfter(this._last, aMapping)) {
+        this._last = aMapping;
+        this._array.push(aMapping);
+      } else {
+        this._sorted = false;
+        this._array.push(aMapping);
+      }
+    };
+    MappingList.prototype.toArray = function MappingList_toArray() {
+      if (!this._sorted) {
+        this._array.sort(util.compareByGeneratedPositionsInflated);
+        this._sorted = true;
+      }
+      return this._array;
+    };
+    exports2.MappingList = MappingList;
+  }
+});
+
+// node_modules/source-map/lib/source-map-generator.js
+var require_source_map_generator = __commonJS({
+  "node_modules/source-map/lib/source-map-generator.js"(exports2) {
+    var base64VLQ = require_base64_vlq();
+    var util = require_util10();
+    var ArraySet = require_array_set().ArraySet;
+    var MappingList = require_mapping_list().MappingList;
+    function SourceMapGenerator(aArgs) {
+      if (!aArgs) {
+        aArgs = {};
+      }
+      this._file = util.getArg(aArgs, "file", null);
+      this._sourceRoot = util.getArg(aArgs, "sourceRoot", null);
+      this._skipValidation = util.getArg(aArgs, "skipValidation", false);
+      this._sources = new ArraySet();
+      this._names = new ArraySet();
+      this._mappings = new MappingList();
+      this._sourcesContents = null;
+    }
+    SourceMapGenerator.prototype._version = 3;
+    SourceMapGenerator.fromSourceMap = function SourceMapGenerator_fromSourceMap(aSourceMapConsumer) {
+      var sourceRoot = aSourceMapConsumer.sourceRoot;
+      var generator = new SourceMapGenerator({
+        file: aSourceMapConsumer.file,
+        sourceRoot
+      });
+      aSourceMapConsumer.eachMapping(function(mapping) {
+        var newMapping = {
+          generated: {
+            line: mapping.generatedLine,
+            column: mapping.generatedColumn
+          }
+        };
+        if (mapping.source != null) {
+          newMapping.source = mapping.source;
+          if (sourceRoot != null) {
+            newMapping.source = util.relative(sourceRoot, newMapping.source);
+          }
+          newMapping.original = {
+            line: mapping.originalLine,
+            column: mapping.originalColumn
+          };
+          if (mapping.name != null) {
+            newMapping.name = mapping.name;
+          }
+        }
+        generator.addMapping(newMapping);
+      });
+      aSourceMapConsumer.sources.forEach(function(sourceFile) {
+        var sourceRelative = sourceFile;
+        if (sourceRoot !== null) {
+          sourceRelative = util.relative(sourceRoot, sourceFile);
+        }
+        if (!generator._sources.has(sourceRelative)) {
+          generator._sources.add(sourceRelative);
+        }
+        var content = aSourceMapConsumer.sourceContentFor(sourceFile);
+        if (content != null) {
+          generator.setSourceContent(sourceFile, content);
+        }
+      });
+      return generator;
+    };
+    SourceMapGenerator.prototype.addMapping = function SourceMapGenerator_addMapping(aArgs) {
+      var generated = util.getArg(aArgs, "generated");
+      var original = util.getArg(aArgs, "original", null);
+      var source = util.getArg(aArgs, "source", null);
+      var name = util.getArg(aArgs, "name", null);
+      if (!this._skipValidation) {
+        this._validateMapping(generated, original, source, name);
+      }
+      if (source != null) {
+        source = String(source);
+        if (!this._sources.has(source)) {
+          this._sources.add(source);
+        }
+      }
+      if (name != null) {
+        name = String(name);
+        if (!this._names.has(name)) {
+          this._names.add(name);
+        }
+      }
+      this._mappings.add({
+        generatedLine: generated.line,
+        generatedColumn: generated.column,
+        originalLine: original != null && original.line,
+        originalColumn: original != null && original.column,
+        source,
+        name
+      });
+    };
+    SourceMapGenerator.prototype.setSourceContent = function SourceMapGenerator_setSourceContent(aSourceFile, aSourceContent) {
+      var source = aSourceFile;
+      if (this._sourceRoot != null) {
+        source = util.relative(this._sourceRoot, source);
+      }
+      if (aSourceContent != null) {
+        if (!this._sourcesContents) {
+          this._sourcesContents = /* @__PURE__ */ Object.create(null);
+        }
+        this._sourcesContents[util.toSetString(source)] = aSourceContent;
+      } else if (this._sourcesContents) {
+        delete this._sourcesContents[util.toSetString(source)];
+        if (Object.keys(this._sourcesContents).length === 0) {
+          this._sourcesContents = null;
+        }
+      }
+    };
+    SourceMapGenerator.prototype.applySourceMap = function SourceMapGenerator_applySourceMap(aSourceMapConsumer, aSourceFile, aSourceMapPath) {
+      var sourceFile = aSourceFile;
+      if (aSourceFile == null) {
+        if (aSourceMapConsumer.file == null) {
+          throw new Error(
+            `SourceMapGenerator.prototype.applySourceMap requires either an explicit source file, or the source map's "file" property. Both were omitted.`
+          );
+        }
+        sourceFile = aSourceMapConsumer.file;
+      }
+      var sourceRoot = this._sourceRoot;
+      if (sourceRoot != null) {
+        sourceFile = util.relative(sourceRoot, sourceFile);
+      }
+      var newSources = new ArraySet();
+      var newNames = new ArraySet();
+      this._mappings.unsortedForEach(function(mapping) {
+        if (mapping.source === sourceFile && mapping.originalLine != null) {
+          var original = aSourceMapConsumer.originalPositionFor({
+            line: mapping.originalLine,
+            column: mapping.originalColumn
+          });
+          if (original.source != null) {
+            mapping.source = original.source;
+            if (aSourceMapPath != null) {
+              mapping.source = util.join(aSourceMapPath, mapping.source);
+            }
+            if (sourceRoot != null) {
+              mapping.source = util.relative(sourceRoot, mapping.source);
+            }
+            mapping.originalLine = original.line;
+            mapping.originalColumn = original.column;
+            if (original.name != null) {
+              mapping.name = original.name;
+            }
+          }
+        }
+        var source = mapping.source;
+        if (source != null && !newSources.has(source)) {
+          newSources.add(source);
+        }
+        var name = mapping.name;
+        if (name != null && !newNames.has(name)) {
+          newNames.add(name);
+        }
+      }, this);
+      this._sources = newSources;
+      this._names = newNames;
+      aSourceMapConsumer.sources.forEach(function(sourceFile2) {
+        var content = aSourceMapConsumer.sourceContentFor(sourceFile2);
+        if (content != null) {
+          if (aSourceMapPath != null) {
+            sourceFile2 = util.join(aSourceMapPath, sourceFile2);
+          }
+          if (sourceRoot != null) {
+            sourceFile2 = util.relative(sourceRoot, sourceFile2);
+          }
+          this.setSourceContent(sourceFile2, content);
+        }
+      }, this);
+    };
+    SourceMapGenerator.prototype._validateMapping = function SourceMapGenerator_validateMapping(aGenerated, aOriginal, aSource, aName) {
+      if (aOriginal && typeof aOriginal.line !== "number" && typeof aOriginal.column !== "number") {
+        throw new Error(
+          "original.line and original.column are not numbers -- you probably meant to omit the original mapping entirely and only map the generated position. If so, pass null for the original mapping instead of an object with empty or null values."
+        );
+      }
+      if (aGenerated && "line" in aGenerated && "column" in aGenerated && aGenerated.line > 0 && aGenerated.column >= 0 && !aOriginal && !aSource && !aName) {
+        return;
+      } else if (aGenerated && "line" in aGenerated && "column" in aGenerated && aOriginal && "line" in aOriginal && "column" in aOriginal && aGenerated.line > 0 && aGenerated.column >= 0 && aOriginal.line > 0 && aOriginal.column >= 0 && aSource) {
+        return;
+      } else {
+        throw new Error("Invalid mapping: " + JSON.stringify({
+          generated: aGenerated,
+          source: aSource,
+          original: aOriginal,
+          name: aName
+        }));
+      }
+    };
+    SourceMapGenerator.prototype._serializeMappings = function SourceMapGenerator_serializeMappings() {
+      var previousGeneratedColumn = 0;
+      var previousGeneratedLine = 1;
+      var previousOriginalColumn = 0;
+      var previousOriginalLine = 0;
+      var previousName = 0;
+      var previousSource = 0;
+      var result = "";
+      var next;
+      var mapping;
+      var nameIdx;
+      var sourceIdx;
+      var mappings = this._mappings.toArray();
+      for (var i = 0, len = mappings.length; i < len; i++) {
+        mapping = mappings[i];
+        next = "";
+        if (mapping.generatedLine !== previousGeneratedLine) {
+          previousGeneratedColumn = 0;
+          while (mapping.generatedLine !== previousGeneratedLine) {
+            next += ";";
+            previousGeneratedLine++;
+          }
+        } else {
+          if (i > 0) {
+            if (!util.compareByGeneratedPositionsInflated(mapping, mappings[i - 1])) {
+              continue;
+            }
+            next += ",";
+          }
+        }
+        next += base64VLQ.encode(mapping.generatedColumn - previousGeneratedColumn);
+        previousGeneratedColumn = mapping.generatedColumn;
+        if (mapping.source != null) {
+          sourceIdx = this._sources.indexOf(mapping.source);
+          next += base64VLQ.encode(sourceIdx - previousSource);
+          previousSource = sourceIdx;
+          next += base64VLQ.encode(mapping.originalLine - 1 - previousOriginalLine);
+          previousOriginalLine = mapping.originalLine - 1;
+          next += base64VLQ.encode(mapping.originalColumn - previousOriginalColumn);
+          previousOriginalColumn = mapping.originalColumn;
+          if (mapping.name != null) {
+            nameIdx = this._names.indexOf(mapping.name);
+            next += base64VLQ.encode(nameIdx - previousName);
+            previousName = nameIdx;
+          }
+        }
+        result += next;
+      }
+      return result;
+    };
+    SourceMapGenerator.prototype._generateSourcesContent = function SourceMapGenerator_generateSourcesContent(aSources, aSourceRoot) {
+      return aSources.map(function(source) {
+        if (!this._sourcesContents) {
+          return null;
+        }
+        if (aSourceRoot != null) {
+          source = util.relative(aSourceRoot, source);
+        }
+        var key = util.toSetString(source);
+        return Object.prototype.hasOwnProperty.call(this._sourcesContents, key) ? this._sourcesContents[key] : null;
+      }, this);
+    };
+    SourceMapGenerator.prototype.toJSON = function SourceMapGenerator_toJSON() {
+      var map2 = {
+        version: this._version,
+        sources: this._sources.toArray(),
+        names: this._names.toArray(),
+        mappings: this._serializeMappings()
+      };
+      if (this._file != null) {
+        map2.file = this._file;
+      }
+      if (this._sourceRoot != null) {
+        map2.sourceRoot = this._sourceRoot;
+      }
+      if (this._sourcesContents) {
+        map2.sourcesContent = this._generateSourcesContent(map2.sources, map2.sourceRoot);
+      }
+      return map2;
+    };
+    SourceMapGenerator.prototype.toString = function SourceMapGenerator_toString() {
+      return JSON.stringify(this.toJSON());
+    };
+    exports2.SourceMapGenerator = SourceMapGenerator;
+  }
+});
+
+// node_modules/source-map/lib/binary-search.js
+var require_binary_search = __commonJS({
+  "node_modules/source-map/lib/binary-search.js"(exports2) {
+    exports2.GREATEST_LOWER_BOUND = 1;
+    exports2.LEAST_UPPER_BOUND = 2;
+    function recursiveSearch(aLow, aHigh, aNeedle, aHaystack, aCompare, aBias) {
+      var mid = Math.floor((aHigh - aLow) / 2) + aLow;
+      var cmp = aCompare(aNeedle, aHaystack[mid], true);
+      if (cmp === 0) {
+        return mid;
+      } else if (cmp > 0) {
+        if (aHigh - mid > 1) {
+          return recursiveSearch(mid, aHigh, aNeedle, aHaystack, aCompare, aBias);
+        }
+        if (aBias == exports2.LEAST_UPPER_BOUND) {
+          return aHigh < aHaystack.length ? aHigh : -1;
+        } else {
+          return mid;
+        }
+      } else {
+        if (mid - aLow > 1) {
+          return recursiveSearch(aLow, mid, aNeedle, aHaystack, aCompare, aBias);
+        }
+        if (aBias == exports2.LEAST_UPPER_BOUND) {
+          return mid;
+        } else {
+          return aLow < 0 ? -1 : aLow;
+        }
+      }
+    }
+    exports2.search = function search(aNeedle, aHaystack, aCompare, aBias) {
+      if (aHaystack.length === 0) {
+        return -1;
+      }
+      var index = recursiveSearch(
+        -1,
+        aHaystack.length,
+        aNeedle,
+        aHaystack,
+        aCompare,
+        aBias || exports2.GREATEST_LOWER_BOUND
+      );
+      if (index < 0) {
+        return -1;
+      }
+      while (index - 1 >= 0) {
+        if (aCompare(aHaystack[index], aHaystack[index - 1], true) !== 0) {
+          break;
+        }
+        --index;
+      }
+      return index;
+    };
+  }
+});
+
+// node_modules/source-map/lib/quick-sort.js
+var require_quick_sort = __commonJS({
+  "node_modules/source-map/lib/quick-sort.js"(exports2) {
+    function swap(ary, x3, y2) {
+      var temp = ary[x3];
+      ary[x3] = ary[y2];
+      ary[y2] = temp;
+    }
+    function randomIntInRange(low, high) {
+      return Math.round(low + Math.random() * (high - low));
+    }
+    function doQuickSort(ary, comparator, p2, r2) {
+      if (p2 < r2) {
+        var pivotIndex = randomIntInRange(p2, r2);
+        var i = p2 - 1;
+        swap(ary, pivotIndex, r2);
+        var pivot = ary[r2];
+        for (var j3 = p2; j3 < r2; j3++) {
+          if (comparator(ary[j3], pivot) <= 0) {
+            i += 1;
+            swap(ary, i, j3);
+          }
+        }
+        swap(ary, i + 1, j3);
+        var q4 = i + 1;
+        doQuickSort(ary, comparator, p2, q4 - 1);
+        doQuickSort(ary, comparator, q4 + 1, r2);
+      }
+    }
+    exports2.quickSort = function(ary, comparator) {
+      doQuickSort(ary, comparator, 0, ary.length - 1);
+    };
+  }
+});
+
+// node_modules/source-map/lib/source-map-consumer.js
+var require_source_map_consumer = __commonJS({
+  "node_modules/source-map/lib/source-map-consumer.js"(exports2) {
+    var util = require_util10();
+    var binarySearch = require_binary_search();
+    var ArraySet = require_array_set().ArraySet;
+    var base64VLQ = require_base64_vlq();
+    var quickSort = require_quick_sort().quickSort;
+    function SourceMapConsumer(aSourceMap, aSourceMapURL) {
+      var sourceMap = aSourceMap;
+      if (typeof aSourceMap === "string") {
+        sourceMap = util.parseSourceMapInput(aSourceMap);
+      }
+      return sourceMap.sections != null ? new IndexedSourceMapConsumer(sourceMap, aSourceMapURL) : new BasicSourceMapConsumer(sourceMap, aSourceMapURL);
+    }
+    SourceMapConsumer.fromSourceMap = function(aSourceMap, aSourceMapURL) {
+      return BasicSourceMapConsumer.fromSourceMap(aSourceMap, aSourceMapURL);
+    };
+    SourceMapConsumer.prototype._version = 3;
+    SourceMapConsumer.prototype.__generatedMappings = null;
+    Object.defineProperty(SourceMapConsumer.prototype, "_generatedMappings", {
+      configurable: true,
+      enumerable: true,
+      get: function() {
+        if (!this.__generatedMappings) {
+          this._parseMappings(this._mappings, this.sourceRoot);
+        }
+        return this.__generatedMappings;
+      }
+    });
+    SourceMapConsumer.prototype.__originalMappings = null;
+    Object.defineProperty(SourceMapConsumer.prototype, "_originalMappings", {
+      configurable: true,
+      enumerable: true,
+      get: function() {
+        if (!this.__originalMappings) {
+          this._parseMappings(this._mappings, this.sourceRoot);
+        }
+        return this.__originalMappings;
+      }
+    });
+    SourceMapConsumer.prototype._charIsMappingSeparator = function SourceMapConsumer_charIsMappingSeparator(aStr, index) {
+      var c3 = aStr.charAt(index);
+      return c3 === ";" || c3 === ",";
+    };
+    SourceMapConsumer.prototype._parseMappings = function SourceMapConsumer_parseMappings(aStr, aSourceRoot) {
+      throw new Error("Subclasses must implement _parseMappings");
+    };
+    SourceMapConsumer.GENERATED_ORDER = 1;
+    SourceMapConsumer.ORIGINAL_ORDER = 2;
+    SourceMapConsumer.GREATEST_LOWER_BOUND = 1;
+    SourceMapConsumer.LEAST_UPPER_BOUND = 2;
+    SourceMapConsumer.prototype.eachMapping = function SourceMapConsumer_eachMapping(aCallback, aContext, aOrder) {
+      var context = aContext || null;
+      var order = aOrder || SourceMapConsumer.GENERATED_ORDER;
+      var mappings;
+      switch (order) {
+        case SourceMapConsumer.GENERATED_ORDER:
+          mappings = this._generatedMappings;
+          break;
+        case SourceMapConsumer.ORIGINAL_ORDER:
+          mappings = this._originalMappings;
+          break;
+        default:
+          throw new Error("Unknown order of iteration.");
+      }
+      var sourceRoot = this.sourceRoot;
+      mappings.map(function(mapping) {
+        var source = mapping.source === null ? null : this._sources.at(mapping.source);
+        source = util.computeSourceURL(sourceRoot, source, this._sourceMapURL);
+        return {
+          source,
+          generatedLine: mapping.generatedLine,
+          generatedColumn: mapping.generatedColumn,
+          originalLine: mapping.originalLine,
+          originalColumn: mapping.originalColumn,
+          name: mapping.name === null ? null : this._names.at(mapping.name)
+        };
+      }, this).forEach(aCallback, context);
+    };
+    SourceMapConsumer.prototype.allGeneratedPositionsFor = function SourceMapConsumer_allGeneratedPositionsFor(aArgs) {
+      var line = util.getArg(aArgs, "line");
+      var needle = {
+        source: util.getArg(aArgs, "source"),
+        originalLine: line,
+        originalColumn: util.getArg(aArgs, "column", 0)
+      };
+      needle.source = this._findSourceIndex(needle.source);
+      if (needle.source < 0) {
+        return [];
+      }
+      var mappings = [];
+      var index = this._findMapping(
+        needle,
+        this._originalMappings,
+        "originalLine",
+        "originalColumn",
+        util.compareByOriginalPositions,
+        binarySearch.LEAST_UPPER_BOUND
+      );
+      if (index >= 0) {
+        var mapping = this._originalMappings[index];
+        if (aArgs.column === void 0) {
+          var originalLine = mapping.originalLine;
+          while (mapping && mapping.originalLine === originalLine) {
+            mappings.push({
+              line: util.getArg(mapping, "generatedLine", null),
+              column: util.getArg(mapping, "generatedColumn", null),
+              lastColumn: util.getArg(mapping, "lastGeneratedColumn", null)
+            });
+            mapping = this._originalMappings[++index];
+          }
+        } else {
+          var originalColumn = mapping.originalColumn;
+          while (mapping && mapping.originalLine === line && mapping.originalColumn == originalColumn) {
+            mappings.push({
+              line: util.getArg(mapping, "generatedLine", null),
+              column: util.getArg(mapping, "generatedColumn", null),
+              lastColumn: util.getArg(mapping, "lastGeneratedColumn", null)
+            });
+            mapping = this._originalMappings[++index];
+          }
+        }
+      }
+      return mappings;
+    };
+    exports2.SourceMapConsumer = SourceMapConsumer;
+    function BasicSourceMapConsumer(aSourceMap, aSourceMapURL) {
+      var sourceMap = aSourceMap;
+      if (typeof aSourceMap === "string") {
+        sourceMap = util.parseSourceMapInput(aSourceMap);
+      }
+      var version = util.getArg(sourceMap, "version");
+      var sources = util.getArg(sourceMap, "sources");
+      var names = util.getArg(sourceMap, "names", []);
+      var sourceRoot = util.getArg(sourceMap, "sourceRoot", null);
+      var sourcesContent = util.getArg(sourceMap, "sourcesContent", null);
+      var mappings = util.getArg(sourceMap, "mappings");
+      var file = util.getArg(sourceMap, "file", null);
+      if (version != this._version) {
+        throw new Error("Unsupported version: " + version);
+      }
+      if (sourceRoot) {
+        sourceRoot = util.normalize(sourceRoot);
+      }
+      sources = sources.map(String).map(util.normalize).map(function(source) {
+        return sourceRoot && util.isAbsolute(sourceRoot) && util.isAbsolute(source) ? util.relative(sourceRoot, source) : source;
+      });
+      this._names = ArraySet.fromArray(names.map(String), true);
+      this._sources = ArraySet.fromArray(sources, true);
+      this._absoluteSources = this._sources.toArray().map(function(s) {
+        return util.computeSourceURL(sourceRoot, s, aSourceMapURL);
+      });
+      this.sourceRoot = sourceRoot;
+      this.sourcesContent = sourcesContent;
+      this._mappings = mappings;
+      this._sourceMapURL = aSourceMapURL;
+      this.file = file;
+    }
+    BasicSourceMapConsumer.prototype = Object.create(SourceMapConsumer.prototype);
+    BasicSourceMapConsumer.prototype.consumer = SourceMapConsumer;
+    BasicSourceMapConsumer.prototype._findSourceIndex = function(aSource) {
+      var relativeSource = aSource;
+      if (this.sourceRoot != null) {
+        relativeSource = util.relative(this.sourceRoot, relativeSource);
+      }
+      if (this._sources.has(relativeSource)) {
+        return this._sources.indexOf(relativeSource);
+      }
+      var i;
+      for (i = 0; i < this._absoluteSources.length; ++i) {
+        if (this._absoluteSources[i] == aSource) {
+          return i;
+        }
+      }
+      return -1;
+    };
+    BasicSourceMapConsumer.fromSourceMap = function SourceMapConsumer_fromSourceMap(aSourceMap, aSourceMapURL) {
+      var smc = Object.create(BasicSourceMapConsumer.prototype);
+      var names = smc._names = ArraySet.fromArray(aSourceMap._names.toArray(), true);
+      var sources = smc._sources = ArraySet.fromArray(aSourceMap._sources.toArray(), true);
+      smc.sourceRoot = aSourceMap._sourceRoot;
+      smc.sourcesContent = aSourceMap._generateSourcesContent(
+        smc._sources.toArray(),
+        smc.sourceRoot
+      );
+      smc.file = aSourceMap._file;
+      smc._sourceMapURL = aSourceMapURL;
+      smc._absoluteSources = smc._sources.toArray().map(function(s) {
+        return util.computeSourceURL(smc.sourceRoot, s, aSourceMapURL);
+      });
+      var generatedMappings = aSourceMap._mappings.toArray().slice();
+      var destGeneratedMappings = smc.__generatedMappings = [];
+      var destOriginalMappings = smc.__originalMappings = [];
+      for (var i = 0, length = generatedMappings.length; i < length; i++) {
+        var srcMapping = generatedMappings[i];
+        var destMapping = new Mapping();
+        destMapping.generatedLine = srcMapping.generatedLine;
+        destMapping.generatedColumn = srcMapping.generatedColumn;
+        if (srcMapping.source) {
+          destMapping.source = sources.indexOf(srcMapping.source);
+          destMapping.originalLine = srcMapping.originalLine;
+          destMapping.originalColumn = srcMapping.originalColumn;
+          if (srcMapping.name) {
+            destMapping.name = names.indexOf(srcMapping.name);
+          }
+          destOriginalMappings.push(destMapping);
+        }
+        destGeneratedMappings.push(destMapping);
+      }
+      quickSort(smc.__originalMappings, util.compareByOriginalPositions);
+      return smc;
+    };
+    BasicSourceMapConsumer.prototype._version = 3;
+    Object.defineProperty(BasicSourceMapConsumer.prototype, "sources", {
+      get: function() {
+        return this._absoluteSources.slice();
+      }
+    });
+    function Mapping() {
+      this.generatedLine = 0;
+      this.generatedColumn = 0;
+      this.source = null;
+      this.originalLine = null;
+      this.originalColumn = null;
+      this.name = null;
+    }
+    BasicSourceMapConsumer.prototype._parseMappings = function SourceMapConsumer_parseMappings(aStr, aSourceRoot) {
+      var generatedLine = 1;
+      var previousGeneratedColumn = 0;
+      var previousOriginalLine = 0;
+      var previousOriginalColumn = 0;
+      var previousSource = 0;
+      var previousName = 0;
+      var length = aStr.length;
+      var index = 0;
+      var cachedSegments = {};
+      var temp = {};
+      var originalMappings = [];
+      var generatedMappings = [];
+      var mapping, str6, segment, end, value2;
+      while (index < length) {
+        if (aStr.charAt(index) === ";") {
+          generatedLine++;
+          index++;
+          previousGeneratedColumn = 0;
+        } else if (aStr.charAt(index) === ",") {
+          index++;
+        } else {
+          mapping = new Mapping();
+          mapping.generatedLine = generatedLine;
+          for (end = index; end < length; end++) {
+            if (this._charIsMappingSeparator(aStr, end)) {
+              break;
+            }
+          }
+          str6 = aStr.slice(index, end);
+          segment = cachedSegments[str6];
+          if (segment) {
+            index += str6.length;
+          } else {
+            segment = [];
+            while (index < end) {
+              base64VLQ.decode(aStr, index, temp);
+              value2 = temp.value;
+              index = temp.rest;
+              segment.push(value2);
+            }
+            if (segment.length === 2) {
+              throw new Error("Found a source, but no line and column");
+            }
+            if (segment.length === 3) {
+              throw new Error("Found a source and line, but no column");
+            }
+            cachedSegments[str6] = segment;
+          }
+          mapping.generatedColumn = previousGeneratedColumn + segment[0];
+          previousGeneratedColumn = mapping.generatedColumn;
+          if (segment.length > 1) {
+            mapping.source = previousSource + segment[1];
+            previousSource += segment[1];
+            mapping.originalLine = previousOriginalLine + segment[2];
+            previousOriginalLine = mapping.originalLine;
+            mapping.originalLine += 1;
+            mapping.originalColumn = previousOriginalColumn + segment[3];
+            previousOriginalColumn = mapping.originalColumn;
+            if (segment.length > 4) {
+              mapping.name = previousName + segment[4];
+              previousName += segment[4];
+            }
+          }
+          generatedMappings.push(mapping);
+          if (typeof mapping.originalLine === "number") {
+            originalMappings.push(mapping);
+          }
+        }
+      }
+      quickSort(generatedMappings, util.compareByGeneratedPositionsDeflated);
+      this.__generatedMappings = generatedMappings;
+      quickSort(originalMappings, util.compareByOriginalPositions);
+      this.__originalMappings = originalMappings;
+    };
+    BasicSourceMapConsumer.prototype._findMapping = function SourceMapConsumer_findMapping(aNeedle, aMappings, aLineName, aColumnName, aComparator, aBias) {
+      if (aNeedle[aLineName] <= 0) {
+        throw new TypeError("Line must be greater than or equal to 1, got " + aNeedle[aLineName]);
+      }
+      if (aNeedle[aColumnName] < 0) {
+        throw new TypeError("Column must be greater than or equal to 0, got " + aNeedle[aColumnName]);
+      }
+      return binarySearch.search(aNeedle, aMappings, aComparator, aBias);
+    };
+    BasicSourceMapConsumer.prototype.computeColumnSpans = function SourceMapConsumer_computeColumnSpans() {
+      for (var index = 0; index < this._generatedMappings.length; ++index) {
+        var mapping = this._generatedMappings[index];
+        if (index + 1 < this._generatedMappings.length) {
+          var nextMapping = this._generatedMappings[index + 1];
+          if (mapping.generatedLine === nextMapping.generatedLine) {
+            mapping.lastGeneratedColumn = nextMapping.generatedColumn - 1;
+            continue;
+          }
+        }
+        mapping.lastGeneratedColumn = Infinity;
+      }
+    };
+    BasicSourceMapConsumer.prototype.originalPositionFor = function SourceMapConsumer_originalPositionFor(aArgs) {
+      var needle = {
+        generatedLine: util.getArg(aArgs, "line"),
+        generatedColumn: util.getArg(aArgs, "column")
+      };
+      var index = this._findMapping(
+        needle,
+        this._generatedMappings,
+        "generatedLine",
+        "generatedColumn",
+        util.compareByGeneratedPositionsDeflated,
+        util.getArg(aArgs, "bias", SourceMapConsumer.GREATEST_LOWER_BOUND)
+      );
+      if (index >= 0) {
+        var mapping = this._generatedMappings[index];
+        if (mapping.generatedLine === needle.generatedLine) {
+          var source = util.getArg(mapping, "source", null);
+          if (source !== null) {
+            source = this._sources.at(source);
+            source = util.computeSourceURL(this.sourceRoot, source, this._sourceMapURL);
+          }
+          var name = util.getArg(mapping, "name", null);
+          if (name !== null) {
+            name = this._names.at(name);
+          }
+          return {
+            source,
+            line: util.getArg(mapping, "originalLine", null),
+            column: util.getArg(mapping, "originalColumn", null),
+            name
+          };
+        }
+      }
+      return {
+        source: null,
+        line: null,
+        column: null,
+        name: null
+      };
+    };
+    BasicSourceMapConsumer.prototype.hasContentsOfAllSources = function BasicSourceMapConsumer_hasContentsOfAllSources() {
+      if (!this.sourcesContent) {
+        return false;
+      }
+      return this.sourcesContent.length >= this._sources.size() && !this.sourcesContent.some(function(sc) {
+        return sc == null;
+      });
+    };
+    BasicSourceMapConsumer.prototype.sourceContentFor = function SourceMapConsumer_sourceContentFor(aSource, nullOnMissing) {
+      if (!this.sourcesContent) {
+        return null;
+      }
+      var index = this._findSourceIndex(aSource);
+      if (index >= 0) {
+        return this.sourcesContent[index];
+      }
+      var relativeSource = aSource;
+      if (this.sourceRoot != null) {
+        relativeSource = util.relative(this.sourceRoot, relativeSource);
+      }
+      var url;
+      if (this.sourceRoot != null && (url = util.urlParse(this.sourceRoot))) {
+        var fileUriAbsPath = relativeSource.replace(/^file:\/\//, "");
+        if (url.scheme == "file" && this._sources.has(fileUriAbsPath)) {
+          return this.sourcesContent[this._sources.indexOf(fileUriAbsPath)];
+        }
+        if ((!url.path || url.path == "/") && this._sources.has("/" + relativeSource)) {
+          return this.sourcesContent[this._sources.indexOf("/" + relativeSource)];
+        }
+      }
+      if (nullOnMissing) {
+        return null;
+      } else {
+        throw new Error('"' + relativeSource + '" is not in the SourceMap.');
+      }
+    };
+    BasicSourceMapConsumer.prototype.generatedPositionFor = function SourceMapConsumer_generatedPositionFor(aArgs) {
+      var source = util.getArg(aArgs, "source");
+      source = this._findSourceIndex(source);
+      if (source < 0) {
+        return {
+          line: null,
+          column: null,
+          lastColumn: null
+        };
+      }
+      var needle = {
+        source,
+        originalLine: util.getArg(aArgs, "line"),
+        originalColumn: util.getArg(aArgs, "column")
+      };
+      var index = this._findMapping(
+        needle,
+        this._originalMappings,
+        "originalLine",
+        "originalColumn",
+        util.compareByOriginalPositions,
+        util.getArg(aArgs, "bias", SourceMapConsumer.GREATEST_LOWER_BOUND)
+      );
+      if (index >= 0) {
+        var mapping = this._originalMappings[index];
+        if (mapping.source === needle.source) {
+          return {
+            line: util.getArg(mapping, "generatedLine", null),
+            column: util.getArg(mapping, "generatedColumn", null),
+            lastColumn: util.getArg(mapping, "lastGeneratedColumn", null)
+          };
+        }
+      }
+      return {
+        line: null,
+        column: null,
+        lastColumn: null
+      };
+    };
+    exports2.BasicSourceMapConsumer = BasicSourceMapConsumer;
+    function IndexedSourceMapConsumer(aSourceMap, aSourceMapURL) {
+      var sourceMap = aSourceMap;
+      if (typeof aSourceMap === "string") {
+        sourceMap = util.parseSourceMapInput(aSourceMap);
+      }
+      var version = util.getArg(sourceMap, "version");
+      var sections2 = util.getArg(sourceMap, "sections");
+      if (version != this._version) {
+        throw new Error("Unsupported version: " + version);
+      }
+      this._sources = new ArraySet();
+      this._names = new ArraySet();
+      var lastOffset = {
+        line: -1,
+        column: 0
+      };
+      this._sections = sections2.map(function(s) {
+        if (s.url) {
+          throw new Error("Support for url field in sections not implemented.");
+        }
+        var offset = util.getArg(s, "offset");
+        var offsetLine = util.getArg(offset, "line");
+        var offsetColumn = util.getArg(offset, "column");
+        if (offsetLine < lastOffset.line || offsetLine === lastOffset.line && offsetColumn < lastOffset.column) {
+          throw new Error("Section offsets must be ordered and non-overlapping.");
+        }
+        lastOffset = offset;
+        return {
+          generatedOffset: {
+            // The offset fields are 0-based, but we use 1-based indices when
+            // encoding/decoding from VLQ.
+            generatedLine: offsetLine + 1,
+            generatedColumn: offsetColumn + 1
+          },
+          consumer: new SourceMapConsumer(util.getArg(s, "map"), aSourceMapURL)
+        };
+      });
+    }
+    IndexedSourceMapConsumer.prototype = Object.create(SourceMapConsumer.prototype);
+    IndexedSourceMapConsumer.prototype.constructor = SourceMapConsumer;
+    IndexedSourceMapConsumer.prototype._version = 3;
+    Object.defineProperty(IndexedSourceMapConsumer.prototype, "sources", {
+      get: function() {
+        var sources = [];
+        for (var i = 0; i < this._sections.length; i++) {
+          for (var j3 = 0; j3 < this._sections[i].consumer.sources.length; j3++) {
+            sources.push(this._sections[i].consumer.sources[j3]);
+          }
+        }
+        return sources;
+      }
+    });
+    IndexedSourceMapConsumer.prototype.originalPositionFor = function IndexedSourceMapConsumer_originalPositionFor(aArgs) {
+      var needle = {
+        generatedLine: util.getArg(aArgs, "line"),
+        generatedColumn: util.getArg(aArgs, "column")
+      };
+      var sectionIndex = binarySearch.search(
+        needle,
+        this._sections,
+        function(needle2, section2) {
+          var cmp = needle2.generatedLine - section2.generatedOffset.generatedLine;
+          if (cmp) {
+            return cmp;
+          }
+          return needle2.generatedColumn - section2.generatedOffset.generatedColumn;
+        }
+      );
+      var section = this._sections[sectionIndex];
+      if (!section) {
+        return {
+          source: null,
+          line: null,
+          column: null,
+          name: null
+        };
+      }
+      return section.consumer.originalPositionFor({
+        line: needle.generatedLine - (section.generatedOffset.generatedLine - 1),
+        column: needle.generatedColumn - (section.generatedOffset.generatedLine === needle.generatedLine ? section.generatedOffset.generatedColumn - 1 : 0),
+        bias: aArgs.bias
+      });
+    };
+    IndexedSourceMapConsumer.prototype.hasContentsOfAllSources = function IndexedSourceMapConsumer_hasContentsOfAllSources() {
+      return this._sections.every(function(s) {
+        return s.consumer.hasContentsOfAllSources();
+      });
+    };
+    IndexedSourceMapConsumer.prototype.sourceContentFor = function IndexedSourceMapConsumer_sourceContentFor(aSource, nullOnMissing) {
+      for (var i = 0; i < this._sections.length; i++) {
+        var section = this._sections[i];
+        var content = section.consumer.sourceContentFor(aSource, true);
+        if (content) {
+          return content;
+        }
+      }
+      if (nullOnMissing) {
+        return null;
+      } else {
+        throw new Error('"' + aSource + '" is not in the SourceMap.');
+      }
+    };
+    IndexedSourceMapConsumer.prototype.generatedPositionFor = function IndexedSourceMapConsumer_generatedPositionFor(aArgs) {
+      for (var i = 0; i < this._sections.length; i++) {
+        var section = this._sections[i];
+        if (section.consumer._findSourceIndex(util.getArg(aArgs, "source")) === -1) {
+          continue;
+        }
+        var generatedPosition = section.consumer.generatedPositionFor(aArgs);
+        if (generatedPosition) {
+          var ret = {
+            line: generatedPosition.line + (section.generatedOffset.generatedLine - 1),
+            column: generatedPosition.column + (section.generatedOffset.generatedLine === generatedPosition.line ? section.generatedOffset.generatedColumn - 1 : 0)
+          };
+          return ret;
+        }
+      }
+      return {
+        line: null,
+        column: null
+      };
+    };
+    IndexedSourceMapConsumer.prototype._parseMappings = function IndexedSourceMapConsumer_parseMappings(aStr, aSourceRoot) {
+      this.__generatedMappings = [];
+      this.__originalMappings = [];
+      for (var i = 0; i < this._sections.length; i++) {
+        var section = this._sections[i];
+        var sectionMappings = section.consumer._generatedMappings;
+        for (var j3 = 0; j3 < sectionMappings.length; j3++) {
+          var mapping = sectionMappings[j3];
+          var source = section.consumer._sources.at(mapping.source);
+          source = util.computeSourceURL(section.consumer.sourceRoot, source, this._sourceMapURL);
+          this._sources.add(source);
+          source = this._sources.indexOf(source);
+          var name = null;
+          if (mapping.name) {
+            name = section.consumer._names.at(mapping.name);
+            this._names.add(name);
+            name = this._names.indexOf(name);
+          }
+          var adjustedMapping = {
+            source,
+            generatedLine: mapping.generatedLine + (section.generatedOffset.generatedLine - 1),
+            generatedColumn: mapping.generatedColumn + (section.generatedOffset.generatedLine === mapping.generatedLine ? section.generatedOffset.generatedColumn - 1 : 0),
+            originalLine: mapping.originalLine,
+            originalColumn: mapping.originalColumn,
+            name
+          };
+          this.__generatedMappings.push(adjustedMapping);
+          if (typeof adjustedMapping.originalLine === "number") {
+            this.__originalMappings.push(adjustedMapping);
+          }
+        }
+      }
+      quickSort(this.__generatedMappings, util.compareByGeneratedPositionsDeflated);
+      quickSort(this.__originalMappings, util.compareByOriginalPositions);
+    };
+    exports2.IndexedSourceMapConsumer = IndexedSourceMapConsumer;
+  }
+});
+
+// node_modules/source-map/lib/source-node.js
+var require_source_node = __commonJS({
+  "node_modules/source-map/lib/source-node.js"(exports2) {
+    var SourceMapGenerator = require_source_map_generator().SourceMapGenerator;
+    var util = require_util10();
+    var REGEX_NEWLINE = /(\r?\n)/;
+    var NEWLINE_CODE = 10;
+    var isSourceNode = "$$$isSourceNode$$$";
+    function SourceNode(aLine, aColumn, aSource, aChunks, aName) {
+      this.children = [];
+      this.sourceContents = {};
+      this.line = aLine == null ? null : aLine;
+      this.column = aColumn == null ? null : aColumn;
+      this.source = aSource == null ? null : aSource;
+      this.name = aName == null ? null : aName;
+      this[isSourceNode] = true;
+      if (aChunks != null) this.add(aChunks);
+    }
+    SourceNode.fromStringWithSourceMap = function SourceNode_fromStringWithSourceMap(aGeneratedCode, aSourceMapConsumer, aRelativePath) {
+      var node = new SourceNode();
+      var remainingLines = aGeneratedCode.split(REGEX_NEWLINE);
+      var remainingLinesIndex = 0;
+      var shiftNextLine = function() {
+        var lineContents = getNextLine();
+        var newLine = getNextLine() || "";
+        return lineContents + newLine;
+        function getNextLine() {
+          return remainingLinesIndex < remainingLines.length ? remainingLines[remainingLinesIndex++] : void 0;
+        }
+      };
+      var lastGeneratedLine = 1, lastGeneratedColumn = 0;
+      var lastMapping = null;
+      aSourceMapConsumer.eachMapping(function(mapping) {
+        if (lastMapping !== null) {
+          if (lastGeneratedLine < mapping.generatedLine) {
+            addMappingWithCode(lastMapping, shiftNextLine());
+            lastGeneratedLine++;
+            lastGeneratedColumn = 0;
+          } else {
+            var nextLine = remainingLines[remainingLinesIndex] || "";
+            var code = nextLine.substr(0, mapping.generatedColumn - lastGeneratedColumn);
+            remainingLines[remainingLinesIndex] = nextLine.substr(mapping.generatedColumn - lastGeneratedColumn);
+            lastGeneratedColumn = mapping.generatedColumn;
+            addMappingWithCode(lastMapping, code);
+            lastMapping = mapping;
+            return;
+          }
+        }
+        while (lastGeneratedLine < mapping.generatedLine) {
+          node.add(shiftNextLine());
+          lastGeneratedLine++;
+        }
+        if (lastGeneratedColumn < mapping.generatedColumn) {
+          var nextLine = remainingLines[remainingLinesIndex] || "";
+          node.add(nextLine.substr(0, mapping.generatedColumn));
+          remainingLines[remainingLinesIndex] = nextLine.substr(mapping.generatedColumn);
+          lastGeneratedColumn = mapping.generatedColumn;
+        }
+        lastMapping = mapping;
+      }, this);
+      if (remainingLinesIndex < remainingLines.length) {
+        if (lastMapping) {
+          addMappingWithCode(lastMapping, shiftNextLine());
+        }
+        node.add(remainingLines.splice(remainingLinesIndex).join(""));
+      }
+      aSourceMapConsumer.sources.forEach(function(sourceFile) {
+        var content = aSourceMapConsumer.sourceContentFor(sourceFile);
+        if (content != null) {
+          if (aRelativePath != null) {
+            sourceFile = util.join(aRelativePath, sourceFile);
+          }
+          node.setSourceContent(sourceFile, content);
+        }
+      });
+      return node;
+      function addMappingWithCode(mapping, code) {
+        if (mapping === null || mapping.source === void 0) {
+          node.add(code);
+        } else {
+          var source = aRelativePath ? util.join(aRelativePath, mapping.source) : mapping.source;
+          node.add(new SourceNode(
+            mapping.originalLine,
+            mapping.originalColumn,
+            source,
+            code,
+            mapping.name
+          ));
+        }
+      }
+    };
+    SourceNode.prototype.add = function SourceNode_add(aChunk) {
+      if (Array.isArray(aChunk)) {
+        aChunk.forEach(function(chunk) {
+          this.add(chunk);
+        }, this);
+      } else if (aChunk[isSourceNode] || typeof aChunk === "string") {
+        if (aChunk) {
+          this.children.push(aChunk);
+        }
+      } else {
+        throw new TypeError(
+          "Expected a SourceNode, string, or an array of SourceNodes and strings. Got " + aChunk
+        );
+      }
+      return this;
+    };
+    SourceNode.prototype.prepend = function SourceNode_prepend(aChunk) {
+      if (Array.isArray(aChunk)) {
+        for (var i = aChunk.length - 1; i >= 0; i--) {
+          this.prepend(aChunk[i]);
+        }
+      } else if (aChunk[isSourceNode] || typeof aChunk === "string") {
+        this.children.unshift(aChunk);
+      } else {
+        throw new TypeError(
+          "Expected a SourceNode, string, or an array of SourceNodes and strings. Got " + aChunk
+        );
+      }
+      return this;
+    };
+    SourceNode.prototype.walk = function SourceNode_walk(aFn) {
+      var chunk;
+      for (var i = 0, len = this.children.length; i < len; i++) {
+        chunk = this.children[i];
+        if (chunk[isSourceNode]) {
+          chunk.walk(aFn);
+        } else {
+          if (chunk !== "") {
+            aFn(chunk, {
+              source: this.source,
+              line: this.line,
+              column: this.column,
+              name: this.name
+            });
+          }
+        }
+      }
+    };
+    SourceNode.prototype.join = function SourceNode_join(aSep) {
+      var newChildren;
+      var i;
+      var len = this.children.length;
+      if (len > 0) {
+        newChildren = [];
+        for (i = 0; i < len - 1; i++) {
+          newChildren.push(this.children[i]);
+          newChildren.push(aSep);
+        }
+        newChildren.push(this.children[i]);
+        this.children = newChildren;
+      }
+      return this;
+    };
+    SourceNode.prototype.replaceRight = function SourceNode_replaceRight(aPattern, aReplacement) {
+      var lastChild = this.children[this.children.length - 1];
+      if (lastChild[isSourceNode]) {
+        lastChild.replaceRight(aPattern, aReplacement);
+      } else if (typeof lastChild === "string") {
+        this.children[this.children.length - 1] = lastChild.replace(aPattern, aReplacement);
+      } else {
+        this.children.push("".replace(aPattern, aReplacement));
+      }
+      return this;
+    };
+    SourceNode.prototype.setSourceContent = function SourceNode_setSourceContent(aSourceFile, aSourceContent) {
+      this.sourceContents[util.toSetString(aSourceFile)] = aSourceContent;
+    };
+    SourceNode.prototype.walkSourceContents = function SourceNode_walkSourceContents(aFn) {
+      for (var i = 0, len = this.children.length; i < len; i++) {
+        if (this.children[i][isSourceNode]) {
+          this.children[i].walkSourceContents(aFn);
+        }
+      }
+      var sources = Object.keys(this.sourceContents);
+      for (var i = 0, len = sources.length; i < len; i++) {
+        aFn(util.fromSetString(sources[i]), this.sourceContents[sources[i]]);
+      }
+    };
+    SourceNode.prototype.toString = function SourceNode_toString() {
+      var str6 = "";
+      this.walk(function(chunk) {
+        str6 += chunk;
+      });
+      return str6;
+    };
+    SourceNode.prototype.toStringWithSourceMap = function SourceNode_toStringWithSourceMap(aArgs) {
+      var generated = {
+        code: "",
+        line: 1,
+        column: 0
+      };
+      var map2 = new SourceMapGenerator(aArgs);
+      var sourceMappingActive = false;
+      var lastOriginalSource = null;
+      var lastOriginalLine = null;
+      var lastOriginalColumn = null;
+      var lastOriginalName = null;
+      this.walk(function(chunk, original) {
+        generated.code += chunk;
+        if (original.source !== null && original.line !== null && original.column !== null) {
+          if (lastOriginalSource !== original.source || lastOriginalLine !== original.line || lastOriginalColumn !== original.column || lastOriginalName !== original.name) {
+            map2.addMapping({
+              source: original.source,
+              original: {
+                line: original.line,
+                column: original.column
+              },
+              generated: {
+                line: generated.line,
+                column: generated.column
+              },
+              name: original.name
+            });
+          }
+          lastOriginalSource = original.source;
+          lastOriginalLine = original.line;
+          lastOriginalColumn = original.column;
+          lastOriginalName = original.name;
+          sourceMappingActive = true;
+        } else if (sourceMappingActive) {
+          map2.addMapping({
+            generated: {
+              line: generated.line,
+              column: generated.column
+            }
+          });
+          lastOriginalSource = null;
+          sourceMappingActive = false;
+        }
+        for (var idx = 0, length = chunk.length; idx < length; idx++) {
+          if (chunk.charCodeAt(idx) === NEWLINE_CODE) {
+            generated.line++;
+            generated.column = 0;
+            if (idx + 1 === length) {
+              lastOriginalSource = null;
+              sourceMappingActive = false;
+            } else if (sourceMappingActive) {
+              map2.addMapping({
+                source: original.source,
+                original: {
+                  line: original.line,
+                  column: original.column
+                },
+                generated: {
+                  line: generated.line,
+                  column: generated.column
+                },
+                name: original.name
+              });
+            }
+          } else {
+            generated.column++;
+          }
+        }
+      });
+      this.walkSourceContents(function(sourceFile, sourceContent) {
+        map2.setSourceContent(sourceFile, sourceContent);
+      });
+      return { code: generated.code, map: map2 };
+    };
+    exports2.SourceNode = SourceNode;
+  }
+});
+
+// node_modules/source-map/source-map.js
+var require_source_map = __commonJS({
+  "node_modules/source-map/source-map.js"(exports2) {
+    exports2.SourceMapGenerator = require_source_map_generator().SourceMapGenerator;
+    exports2.SourceMapConsumer = require_source_map_consumer().SourceMapConsumer;
+    exports2.SourceNode = require_source_node().SourceNode;
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/compiler/code-gen.js
+var require_code_gen = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/compiler/code-gen.js"(exports2) {
+    "use strict";
+    exports2.__esModule = true;
+    exports2.safeJsonLiteral = safeJsonLiteral;
+    var _utils = require_utils3();
+    var NEEDS_ESCAPING = /[\x00-\x1f\\"\u2028\u2029<\ud800-\udfff]/;
+    var SCRIPT_DELIMITERS = /<(?=!--|\/?script)/gi;
+    function escapeScriptDelimiters(code) {
+      return code.replace(SCRIPT_DELIMITERS, "\\u003C");
+    }
+    function escapeSurrogate(surrogate) {
+      return "\\u" + surrogate.charCodeAt(0).toString(16);
+    }
+    function safeJsonLiteral(value2) {
+      return escapeScriptDelimiters(JSON.stringify(value2).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029").replace(/[\ud800-\udfff]/g, escapeSurrogate));
+    }
+    var SourceNode = void 0;
+    try {
+      if (typeof define !== "function" || !define.amd) {
+        SourceMap = require_source_map();
+        SourceNode = SourceMap.SourceNode;
+      }
+    } catch (err2) {
+    }
+    var SourceMap;
+    if (!SourceNode) {
+      SourceNode = function(line, column, srcFile, chunks) {
+        this.src = "";
+        if (chunks) {
+          this.add(chunks);
+        }
+      };
+      SourceNode.prototype = {
+        add: function add(chunks) {
+          if (_utils.isArray(chunks)) {
+            chunks = chunks.join("");
+          }
+          this.src += chunks;
+        },
+        prepend: function prepend(chunks) {
+          if (_utils.isArray(chunks)) {
+            chunks = chunks.join("");
+          }
+          this.src = chunks + this.src;
+        },
+        toStringWithSourceMap: function toStringWithSourceMap() {
+          return { code: this.toString() };
+        },
+        toString: function toString() {
+          return this.src;
+        }
+      };
+    }
+    function castChunk(chunk, codeGen, loc) {
+      if (_utils.isArray(chunk)) {
+        var ret = [];
+        for (var i = 0, len = chunk.length; i < len; i++) {
+          ret.push(codeGen.wrap(chunk[i], loc));
+        }
+        return ret;
+      } else if (typeof chunk === "boolean" || typeof chunk === "number") {
+        return chunk + "";
+      }
+      return chunk;
+    }
+    function CodeGen(srcFile) {
+      this.srcFile = srcFile;
+      this.source = [];
+    }
+    CodeGen.prototype = {
+      isEmpty: function isEmpty() {
+        return !this.source.length;
+      },
+      prepend: function prepend(source, loc) {
+        this.source.unshift(this.wrap(source, loc));
+      },
+      push: function push2(source, loc) {
+        this.source.push(this.wrap(source, loc));
+      },
+      merge: function merge3() {
+        var source = this.empty();
+        this.each(function(line) {
+          source.add(["  ", line, "\n"]);
+        });
+        return source;
+      },
+      each: function each(iter) {
+        for (var i = 0, len = this.source.length; i < len; i++) {
+          iter(this.source[i]);
+        }
+      },
+      empty: function empty() {
+        var loc = this.currentLocation || { start: {} };
+        return new SourceNode(loc.start.line, loc.start.column, this.srcFile);
+      },
+      wrap: function wrap(chunk) {
+        var loc = arguments.length <= 1 || arguments[1] === void 0 ? this.currentLocation || { start: {} } : arguments[1];
+        if (chunk instanceof SourceNode) {
+          return chunk;
+        }
+        chunk = castChunk(chunk, this, loc);
+        return new SourceNode(loc.start.line, loc.start.column, this.srcFile, chunk);
+      },
+      functionCall: function functionCall(fn3, type2, params) {
+        params = this.generateList(params);
+        return this.wrap([fn3, type2 ? "." + type2 + "(" : "(", params, ")"]);
+      },
+      quotedString: function quotedString(str6) {
+        str6 = str6 + "";
+        if (!NEEDS_ESCAPING.test(str6)) {
+          return '"' + str6 + '"';
+        }
+        return safeJsonLiteral(str6);
+      },
+      objectLiteral: function objectLiteral(obj5) {
+        var _this = this;
+        var pairs2 = [];
+        Object.keys(obj5).forEach(function(key) {
+          var value2 = castChunk(obj5[key], _this);
+          if (value2 !== "undefined") {
+            pairs2.push([_this.quotedString(key), ":", value2]);
+          }
+        });
+        var ret = this.generateList(pairs2);
+        ret.prepend("{");
+        ret.add("}");
+        return ret;
+      },
+      generateList: function generateList(entries) {
+        var ret = this.empty();
+        for (var i = 0, len = entries.length; i < len; i++) {
+          if (i) {
+            ret.add(",");
+          }
+          ret.add(castChunk(entries[i], this));
+        }
+        return ret;
+      },
+      generateArray: function generateArray(entries) {
+        var ret = this.generateList(entries);
+        ret.prepend("[");
+        ret.add("]");
+        return ret;
+      }
+    };
+    exports2["default"] = CodeGen;
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/compiler/javascript-compiler.js
+var require_javascript_compiler = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/compiler/javascript-compiler.js"(exports2, module2) {
+    "use strict";
+    exports2.__esModule = true;
+    function _interopRequireDefault(obj5) {
+      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
+    }
+    var _base = require_base();
+    var _exception = require_exception();
+    var _exception2 = _interopRequireDefault(_exception);
+    var _utils = require_utils3();
+    var _codeGen = require_code_gen();
+    var _codeGen2 = _interopRequireDefault(_codeGen);
+    function Literal(value2) {
+      this.value = value2;
+    }
+    function JavaScriptCompiler() {
+    }
+    JavaScriptCompiler.prototype = {
+      // PUBLIC API: You can override these methods in a subclass to provide
+      // alternative compiled forms for name lookup and buffering semantics
+      nameLookup: function nameLookup(parent, name) {
+        return this.internalNameLookup(parent, name);
+      },
+      depthedLookup: function depthedLookup(name) {
+        return [this.aliasable("container.lookup"), "(depths, ", this.quotedString(name), ")"];
+      },
+      compilerInfo: function compilerInfo() {
+        var revision = _base.COMPILER_REVISION, versions = _base.REVISION_CHANGES[revision];
+        return [revision, versions];
+      },
+      appendToBuffer: function appendToBuffer(source, location, explicit) {
+        if (!_utils.isArray(source)) {
+          source = [source];
+        }
+        source = this.source.wrap(source, location);
+        if (this.environment.isSimple) {
+          return ["return ", source, ";"];
+        } else if (explicit) {
+          return ["buffer += ", source, ";"];
+        } else {
+          source.appendToBuffer = true;
+          return source;
+        }
+      },
+      initializeBuffer: function initializeBuffer() {
+        return this.quotedString("");
+      },
+      // END PUBLIC API
+      internalNameLookup: function internalNameLookup(parent, name) {
+        this.lookupPropertyFunctionIsUsed = true;
+        return ["lookupProperty(", parent, ",", this.quotedString(name), ")"];
+      },
+      lookupPropertyFunctionIsUsed: false,
+      compile: function compile2(environment2, options2, context, asObject) {
+        this.environment = environment2;
+        this.options = options2;
+        this.stringParams = this.options.stringParams;
+        this.trackIds = this.options.trackIds;
+        this.precompile = !asObject;
+        this.name = this.environment.name;
+        this.isChild = !!context;
+        this.context = context || {
+          decorators: [],
+          programs: [],
+          environments: []
+        };
+        this.preamble();
+        this.stackSlot = 0;
+        this.stackVars = [];
+        this.aliases = {};
+        this.registers = { list: [] };
+        this.hashes = [];
+        this.compileStack = [];
+        this.inlineStack = [];
+        this.blockParams = [];
+        this.compileChildren(environment2, options2);
+        this.useDepths = this.useDepths || environment2.useDepths || environment2.useDecorators || this.options.compat;
+        this.useBlockParams = this.useBlockParams || environment2.useBlockParams;
+        var opcodes = environment2.opcodes, opcode = void 0, firstLoc = void 0, i = void 0, l3 = void 0;
+        for (i = 0, l3 = opcodes.length; i < l3; i++) {
+          opcode = opcodes[i];
+          this.source.currentLocation = opcode.loc;
+          firstLoc = firstLoc || opcode.loc;
+          this[opcode.opcode].apply(this, opcode.args);
+        }
+        this.source.currentLocation = firstLoc;
+        this.pushSource("");
+        if (this.stackSlot || this.inlineStack.length || this.compileStack.length) {
+          throw new _exception2["default"]("Compile completed with content left on stack");
+        }
+        if (!this.decorators.isEmpty()) {
+          this.useDecorators = true;
+          this.decorators.prepend(["var decorators = container.decorators, ", this.lookupPropertyFunctionVarDeclaration(), ";\n"]);
+          this.decorators.push("return fn;");
+          if (asObject) {
+            this.decorators = Function.apply(this, ["fn", "props", "container", "depth0", "data", "blockParams", "depths", this.decorators.merge()]);
+          } else {
+            this.decorators.prepend("function(fn, props, container, depth0, data, blockParams, depths) {\n");
+            this.decorators.push("}\n");
+            this.decorators = this.decorators.merge();
+          }
+        } else {
+          this.decorators = void 0;
+        }
+        var fn3 = this.createFunctionContext(asObject);
+        if (!this.isChild) {
+          var ret = {
+            compiler: this.compilerInfo(),
+            main: fn3
+          };
+          if (this.decorators) {
+            ret.main_d = this.decorators;
+            ret.useDecorators = true;
+          }
+          var _context = this.context;
+          var programs = _context.programs;
+          var decorators = _context.decorators;
+          for (i = 0, l3 = programs.length; i < l3; i++) {
+            ret[i] = programs[i];
+            if (decorators[i]) {
+              ret[i + "_d"] = decorators[i];
+              ret.useDecorators = true;
+            }
+          }
+          if (this.environment.usePartial) {
+            ret.usePartial = true;
+          }
+          if (this.options.data) {
+            ret.useData = true;
+          }
+          if (this.useDepths) {
+            ret.useDepths = true;
+          }
+          if (this.useBlockParams) {
+            ret.useBlockParams = true;
+          }
+          if (this.options.compat) {
+            ret.compat = true;
+          }
+          if (!asObject) {
+            ret.compiler = JSON.stringify(ret.compiler);
+            this.source.currentLocation = { start: { line: 1, column: 0 } };
+            ret = this.objectLiteral(ret);
+            if (options2.srcName) {
+              ret = ret.toStringWithSourceMap({ file: options2.destName });
+              ret.map = ret.map && ret.map.toString();
+            } else {
+              ret = ret.toString();
+            }
+          } else {
+            ret.compilerOptions = this.options;
+          }
+          return ret;
+        } else {
+          return fn3;
+        }
+      },
+      preamble: function preamble() {
+        this.lastContext = 0;
+        this.source = new _codeGen2["default"](this.options.srcName);
+        this.decorators = new _codeGen2["default"](this.options.srcName);
+      },
+      createFunctionContext: function createFunctionContext(asObject) {
+        var _this = this;
+        var varDeclarations = "";
+        var locals = this.stackVars.concat(this.registers.list);
+        if (locals.length > 0) {
+          varDeclarations += ", " + locals.join(", ");
+        }
+        var aliasCount = 0;
+        Object.keys(this.aliases).forEach(function(alias) {
+          var node = _this.aliases[alias];
+          if (node.children && node.referenceCount > 1) {
+            varDeclarations += ", alias" + ++aliasCount + "=" + alias;
+            node.children[0] = "alias" + aliasCount;
+          }
+        });
+        if (this.lookupPropertyFunctionIsUsed) {
+          varDeclarations += ", " + this.lookupPropertyFunctionVarDeclaration();
+        }
+        var params = ["container", "depth0", "helpers", "partials", "data"];
+        if (this.useBlockParams || this.useDepths) {
+          params.push("blockParams");
+        }
+        if (this.useDepths) {
+          params.push("depths");
+        }
+        var source = this.mergeSource(varDeclarations);
+        if (asObject) {
+          params.push(source);
+          return Function.apply(this, params);
+        } else {
+          return this.source.wrap(["function(", params.join(","), ") {\n  ", source, "}"]);
+        }
+      },
+      mergeSource: function mergeSource(varDeclarations) {
+        var isSimple = this.environment.isSimple, appendOnly = !this.forceBuffer, appendFirst = void 0, sourceSeen = void 0, bufferStart = void 0, bufferEnd = void 0;
+        this.source.each(function(line) {
+          if (line.appendToBuffer) {
+            if (bufferStart) {
+              line.prepend("  + ");
+            } else {
+              bufferStart = line;
+            }
+            bufferEnd = line;
+          } else {
+            if (bufferStart) {
+              if (!sourceSeen) {
+                appendFirst = true;
+              } else {
+                bufferStart.prepend("buffer += ");
+              }
+              bufferEnd.add(";");
+              bufferStart = bufferEnd = void 0;
+            }
+            sourceSeen = true;
+            if (!isSimple) {
+              appendOnly = false;
+            }
+          }
+        });
+        if (appendOnly) {
+          if (bufferStart) {
+            bufferStart.prepend("return ");
+            bufferEnd.add(";");
+          } else if (!sourceSeen) {
+            this.source.push('return "";');
+          }
+        } else {
+          varDeclarations += ", buffer = " + (appendFirst ? "" : this.initializeBuffer());
+          if (bufferStart) {
+            bufferStart.prepend("return buffer + ");
+            bufferEnd.add(";");
+          } else {
+            this.source.push("return buffer;");
+          }
+        }
+        if (varDeclarations) {
+          this.source.prepend("var " + varDeclarations.substring(2) + (appendFirst ? "" : ";\n"));
+        }
+        return this.source.merge();
+      },
+      lookupPropertyFunctionVarDeclaration: function lookupPropertyFunctionVarDeclaration() {
+        return "\n      lookupProperty = container.lookupProperty || function(parent, propertyName) {\n        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {\n          return parent[propertyName];\n        }\n        return undefined\n    }\n    ".trim();
+      },
+      // [blockValue]
+      //
+      // On stack, before: hash, inverse, program, value
+      // On stack, after: return value of blockHelperMissing
+      //
+      // The purpose of this opcode is to take a block of the form
+      // `{{#this.foo}}...{{/this.foo}}`, resolve the value of `foo`, and
+      // replace it on the stack with the result of properly
+      // invoking blockHelperMissing.
+      blockValue: function blockValue(name) {
+        var blockHelperMissing = this.aliasable("container.hooks.blockHelperMissing"), params = [this.contextName(0)];
+        this.setupHelperArgs(name, 0, params);
+        var blockName = this.popStack();
+        params.splice(1, 0, blockName);
+        this.push(this.source.functionCall(blockHelperMissing, "call", params));
+      },
+      // [ambiguousBlockValue]
+      //
+      // On stack, before: hash, inverse, program, value
+      // Compiler value, before: lastHelper=value of last found helper, if any
+      // On stack, after, if no lastHelper: same as [blockValue]
+      // On stack, after, if lastHelper: value
+      ambiguousBlockValue: function ambiguousBlockValue() {
+        var blockHelperMissing = this.aliasable("container.hooks.blockHelperMissing"), params = [this.contextName(0)];
+        this.setupHelperArgs("", 0, params, true);
+        this.flushInline();
+        var current = this.topStack();
+        params.splice(1, 0, current);
+        this.pushSource(["if (!", this.lastHelper, ") { ", current, " = ", this.source.functionCall(blockHelperMissing, "call", params), "}"]);
+      },
+      // [appendContent]
+      //
+      // On stack, before: ...
+      // On stack, after: ...
+      //
+      // Appends the string value of `content` to the current buffer
+      appendContent: function appendContent(content) {
+        if (this.pendingContent) {
+          content = this.pendingContent + content;
+        } else {
+          this.pendingLocation = this.source.currentLocation;
+        }
+        this.pendingContent = content;
+      },
+      // [append]
+      //
+      // On stack, before: value, ...
+      // On stack, after: ...
+      //
+      // Coerces `value` to a String and appends it to the current buffer.
+      //
+      // If `value` is truthy, or 0, it is coerced into a string and appended
+      // Otherwise, the empty string is appended
+      append: function append() {
+        if (this.isInline()) {
+          this.replaceStack(function(current) {
+            return [" != null ? ", current, ' : ""'];
+          });
+          this.pushSource(this.appendToBuffer(this.popStack()));
+        } else {
+          var local = this.popStack();
+          this.pushSource(["if (", local, " != null) { ", this.appendToBuffer(local, void 0, true), " }"]);
+          if (this.environment.isSimple) {
+            this.pushSource(["else { ", this.appendToBuffer("''", void 0, true), " }"]);
+          }
+        }
+      },
+      // [appendEscaped]
+      //
+      // On stack, before: value, ...
+      // On stack, after: ...
+      //
+      // Escape `value` and append it to the buffer
+      appendEscaped: function appendEscaped() {
+        this.pushSource(this.appendToBuffer([this.aliasable("container.escapeExpression"), "(", this.popStack(), ")"]));
+      },
+      // [getContext]
+      //
+      // On stack, before: ...
+      // On stack, after: ...
+      // Compiler value, after: lastContext=depth
+      //
+      // Set the value of the `lastContext` compiler value to the depth
+      getContext: function getContext(depth) {
+        this.lastContext = depth;
+      },
+      // [pushContext]
+      //
+      // On stack, before: ...
+      // On stack, after: currentContext, ...
+      //
+      // Pushes the value of the current context onto the stack.
+      pushContext: function pushContext() {
+        this.pushStackLiteral(this.contextName(this.lastContext));
+      },
+      // [lookupOnContext]
+      //
+      // On stack, before: ...
+      // On stack, after: currentContext[name], ...
+      //
+      // Looks up the value of `name` on the current context and pushes
+      // it onto the stack.
+      lookupOnContext: function lookupOnContext(parts, falsy, strict, scoped) {
+        var i = 0;
+        if (!scoped && this.options.compat && !this.lastContext) {
+          this.push(this.depthedLookup(parts[i++]));
+        } else {
+          this.pushContext();
+        }
+        this.resolvePath("context", parts, i, falsy, strict);
+      },
+      // [lookupBlockParam]
+      //
+      // On stack, before: ...
+      // On stack, after: blockParam[name], ...
+      //
+      // Looks up the value of `parts` on the given block param and pushes
+      // it onto the stack.
+      lookupBlockParam: function lookupBlockParam(blockParamId, parts) {
+        this.useBlockParams = true;
+        this.push(["blockParams[", blockParamId[0], "][", blockParamId[1], "]"]);
+        this.resolvePath("context", parts, 1);
+      },
+      // [lookupData]
+      //
+      // On stack, before: ...
+      // On stack, after: data, ...
+      //
+      // Push the data lookup operator
+      lookupData: function lookupData(depth, parts, strict) {
+        if (!depth) {
+          this.pushStackLiteral("data");
+        } else {
+          this.pushStackLiteral("container.data(data, " + depth + ")");
+        }
+        this.resolvePath("data", parts, 0, true, strict);
+      },
+      resolvePath: function resolvePath(type2, parts, startPartIndex, falsy, strict) {
+        var _this2 = this;
+        if (this.options.strict || this.options.assumeObjects) {
+          this.push(strictLookup(this.options.strict && strict, this, parts, startPartIndex, type2));
+          return;
+        }
+        var len = parts.length;
+        var _loop = function(i2) {
+          _this2.replaceStack(function(current) {
+            var lookup = _this2.nameLookup(current, parts[i2], type2);
+            if (!falsy) {
+              return [" != null ? ", lookup, " : ", current];
+            } else {
+              return [" && ", lookup];
+            }
+          });
+        };
+        for (var i = startPartIndex; i < len; i++) {
+          _loop(i);
+        }
+      },
+      // [resolvePossibleLambda]
+      //
+      // On stack, before: value, ...
+      // On stack, after: resolved value, ...
+      //
+      // If the `value` is a lambda, replace it on the stack by
+      // the return value of the lambda
+      resolvePossibleLambda: function resolvePossibleLambda() {
+        this.push([this.aliasable("container.lambda"), "(", this.popStack(), ", ", this.contextName(0), ")"]);
+      },
+      // [pushStringParam]
+      //
+      // On stack, before: ...
+      // On stack, after: string, currentContext, ...
+      //
+      // This opcode is designed for use in string mode, which
+      // provides the string value of a parameter along with its
+      // depth rather than resolving it immediately.
+      pushStringParam: function pushStringParam(string, type2) {
+        this.pushContext();
+        this.pushString(type2);
+        if (type2 !== "SubExpression") {
+          if (typeof string === "string") {
+            this.pushString(string);
+          } else {
+            this.pushStackLiteral(string);
+          }
+        }
+      },
+      emptyHash: function emptyHash(omitEmpty) {
+        if (this.trackIds) {
+          this.push("{}");
+        }
+        if (this.stringParams) {
+          this.push("{}");
+          this.push("{}");
+        }
+        this.pushStackLiteral(omitEmpty ? "undefined" : "{}");
+      },
+      pushHash: function pushHash() {
+        if (this.hash) {
+          this.hashes.push(this.hash);
+        }
+        this.hash = { values: {}, types: [], contexts: [], ids: [] };
+      },
+      popHash: function popHash() {
+        var hash = this.hash;
+        this.hash = this.hashes.pop();
+        if (this.trackIds) {
+          this.push(this.objectLiteral(hash.ids));
+        }
+        if (this.stringParams) {
+          this.push(this.objectLiteral(hash.contexts));
+          this.push(this.objectLiteral(hash.types));
+        }
+        this.push(this.objectLiteral(hash.values));
+      },
+      // [pushString]
+      //
+      // On stack, before: ...
+      // On stack, after: quotedString(string), ...
+      //
+      // Push a quoted version of `string` onto the stack
+      pushString: function pushString(string) {
+        this.pushStackLiteral(this.quotedString(string));
+      },
+      // [pushLiteral]
+      //
+      // On stack, before: ...
+      // On stack, after: value, ...
+      //
+      // Pushes a value onto the stack. This operation prevents
+      // the compiler from creating a temporary variable to hold
+      // it.
+      pushLiteral: function pushLiteral(value2) {
+        this.pushStackLiteral(value2);
+      },
+      // [pushProgram]
+      //
+      // On stack, before: ...
+      // On stack, after: program(guid), ...
+      //
+      // Push a program expression onto the stack. This takes
+      // a compile-time guid and converts it into a runtime-accessible
+      // expression.
+      pushProgram: function pushProgram(guid) {
+        if (guid != null) {
+          this.pushStackLiteral(this.programExpression(guid));
+        } else {
+          this.pushStackLiteral(null);
+        }
+      },
+      // [registerDecorator]
+      //
+      // On stack, before: hash, program, params..., ...
+      // On stack, after: ...
+      //
+      // Pops off the decorator's parameters, invokes the decorator,
+      // and inserts the decorator into the decorators list.
+      registerDecorator: function registerDecorator(paramSize, name) {
+        var foundDecorator = this.nameLookup("decorators", name, "decorator"), options2 = this.setupHelperArgs(name, paramSize);
+        this.decorators.push(["var decorator = ", foundDecorator, ";"]);
+        this.decorators.push(['if (typeof decorator !== "function") { throw new Error(', this.quotedString('Missing decorator: "' + name + '"'), "); }"]);
+        this.decorators.push(["fn = ", this.decorators.functionCall("decorator", "", ["fn", "props", "container", options2]), " || fn;"]);
+      },
+      // [invokeHelper]
+      //
+      // On stack, before: hash, inverse, program, params..., ...
+      // On stack, after: result of helper invocation
+      //
+      // Pops off the helper's parameters, invokes the helper,
+      // and pushes the helper's return value onto the stack.
+      //
+      // If the helper is not found, `helperMissing` is called.
+      invokeHelper: function invokeHelper(paramSize, name, isSimple) {
+        var nonHelper = this.popStack(), helper = this.setupHelper(paramSize, name);
+        var possibleFunctionCalls = [];
+        if (isSimple) {
+          possibleFunctionCalls.push(helper.name);
+        }
+        possibleFunctionCalls.push(nonHelper);
+        if (!this.options.strict) {
+          possibleFunctionCalls.push(this.aliasable("container.hooks.helperMissing"));
+        }
+        var functionLookupCode = ["(", this.itemsSeparatedBy(possibleFunctionCalls, "||"), ")"];
+        var functionCall = this.source.functionCall(functionLookupCode, "call", helper.callParams);
+        this.push(functionCall);
+      },
+      itemsSeparatedBy: function itemsSeparatedBy(items, separator) {
+        var result = [];
+        result.push(items[0]);
+        for (var i = 1; i < items.length; i++) {
+          result.push(separator, items[i]);
+        }
+        return result;
+      },
+      // [invokeKnownHelper]
+      //
+      // On stack, before: hash, inverse, program, params..., ...
+      // On stack, after: result of helper invocation
+      //
+      // This operation is used when the helper is known to exist,
+      // so a `helperMissing` fallback is not required.
+      invokeKnownHelper: function invokeKnownHelper(paramSize, name) {
+        var helper = this.setupHelper(paramSize, name);
+        this.push(this.source.functionCall(helper.name, "call", helper.callParams));
+      },
+      // [invokeAmbiguous]
+      //
+      // On stack, before: hash, inverse, program, params..., ...
+      // On stack, after: result of disambiguation
+      //
+      // This operation is used when an expression like `{{foo}}`
+      // is provided, but we don't know at compile-time whether it
+      // is a helper or a path.
+      //
+      // This operation emits more code than the other options,
+      // and can be avoided by passing the `knownHelpers` and
+      // `knownHelpersOnly` flags at compile-time.
+      invokeAmbiguous: function invokeAmbiguous(name, helperCall) {
+        this.useRegister("helper");
+        var nonHelper = this.popStack();
+        this.emptyHash();
+        var helper = this.setupHelper(0, name, helperCall);
+        var helperName = this.lastHelper = this.nameLookup("helpers", name, "helper");
+        var lookup = ["(", "(helper = ", helperName, " || ", nonHelper, ")"];
+        if (!this.options.strict) {
+          lookup[0] = "(helper = ";
+          lookup.push(" != null ? helper : ", this.aliasable("container.hooks.helperMissing"));
+        }
+        this.push(["(", lookup, helper.paramsInit ? ["),(", helper.paramsInit] : [], "),", "(typeof helper === ", this.aliasable('"function"'), " ? ", this.source.functionCall("helper", "call", helper.callParams), " : helper))"]);
+      },
+      // [invokePartial]
+      //
+      // On stack, before: context, ...
+      // On stack after: result of partial invocation
+      //
+      // This operation pops off a context, invokes a partial with that context,
+      // and pushes the result of the invocation back.
+      invokePartial: function invokePartial(isDynamic, name, indent) {
+        var params = [], options2 = this.setupParams(name, 1, params);
+        if (isDynamic) {
+          name = this.popStack();
+          delete options2.name;
+        }
+        if (indent) {
+          options2.indent = this.quotedString(indent);
+        }
+        options2.helpers = "helpers";
+        options2.partials = "partials";
+        options2.decorators = "container.decorators";
+        if (!isDynamic) {
+          params.unshift(this.nameLookup("partials", name, "partial"));
+        } else {
+          params.unshift(name);
+        }
+        if (this.options.compat) {
+          options2.depths = "depths";
+        }
+        options2 = this.objectLiteral(options2);
+        params.push(options2);
+        this.push(this.source.functionCall("container.invokePartial", "", params));
+      },
+      // [assignToHash]
+      //
+      // On stack, before: value, ..., hash, ...
+      // On stack, after: ..., hash, ...
+      //
+      // Pops a value off the stack and assigns it to the current hash
+      assignToHash: function assignToHash(key) {
+        var value2 = this.popStack(), context = void 0, type2 = void 0, id = void 0;
+        if (this.trackIds) {
+          id = this.popStack();
+        }
+        if (this.stringParams) {
+          type2 = this.popStack();
+          context = this.popStack();
+        }
+        var hash = this.hash;
+        if (context) {
+          hash.contexts[key] = context;
+        }
+        if (type2) {
+          hash.types[key] = type2;
+        }
+        if (id) {
+          hash.ids[key] = id;
+        }
+        hash.values[key] = value2;
+      },
+      pushId: function pushId(type2, name, child) {
+        if (type2 === "BlockParam") {
+          this.pushStackLiteral("blockParams[" + name[0] + "].path[" + name[1] + "]" + (child ? " + " + this.quotedString("." + child) : ""));
+        } else if (type2 === "PathExpression") {
+          this.pushString(name);
+        } else if (type2 === "SubExpression") {
+          this.pushStackLiteral("true");
+        } else {
+          this.pushStackLiteral("null");
+        }
+      },
+      // HELPERS
+      compiler: JavaScriptCompiler,
+      compileChildren: function compileChildren(environment2, options2) {
+        var children = environment2.children, child = void 0, compiler = void 0;
+        for (var i = 0, l3 = children.length; i < l3; i++) {
+          child = children[i];
+          compiler = new this.compiler();
+          var existing = this.matchExistingProgram(child);
+          if (existing == null) {
+            var index = this.context.programs.push("") - 1;
+            child.index = index;
+            child.name = "program" + index;
+            this.context.programs[index] = compiler.compile(child, options2, this.context, !this.precompile);
+            this.context.decorators[index] = compiler.decorators;
+            this.context.environments[index] = child;
+            this.useDepths = this.useDepths || compiler.useDepths;
+            this.useBlockParams = this.useBlockParams || compiler.useBlockParams;
+            child.useDepths = this.useDepths;
+            child.useBlockParams = this.useBlockParams;
+          } else {
+            child.index = existing.index;
+            child.name = "program" + existing.index;
+            this.useDepths = this.useDepths || existing.useDepths;
+            this.useBlockParams = this.useBlockParams || existing.useBlockParams;
+          }
+        }
+      },
+      matchExistingProgram: function matchExistingProgram(child) {
+        for (var i = 0, len = this.context.environments.length; i < len; i++) {
+          var environment2 = this.context.environments[i];
+          if (environment2 && environment2.equals(child)) {
+            return environment2;
+          }
+        }
+      },
+      programExpression: function programExpression(guid) {
+        var child = this.environment.children[guid], programParams = [child.index, "data", child.blockParams];
+        if (this.useBlockParams || this.useDepths) {
+          programParams.push("blockParams");
+        }
+        if (this.useDepths) {
+          programParams.push("depths");
+        }
+        return "container.program(" + programParams.join(", ") + ")";
+      },
+      useRegister: function useRegister(name) {
+        if (!this.registers[name]) {
+          this.registers[name] = true;
+          this.registers.list.push(name);
+        }
+      },
+      push: function push2(expr) {
+        if (!(expr instanceof Literal)) {
+          expr = this.source.wrap(expr);
+        }
+        this.inlineStack.push(expr);
+        return expr;
+      },
+      pushStackLiteral: function pushStackLiteral(item2) {
+        this.push(new Literal(item2));
+      },
+      pushSource: function pushSource(source) {
+        if (this.pendingContent) {
+          this.source.push(this.appendToBuffer(this.source.quotedString(this.pendingContent), this.pendingLocation));
+          this.pendingContent = void 0;
+        }
+        if (source) {
+          this.source.push(source);
+        }
+      },
+      replaceStack: function replaceStack(callback) {
+        var prefix = ["("], stack = void 0, createdStack = void 0, usedLiteral = void 0;
+        if (!this.isInline()) {
+          throw new _exception2["default"]("replaceStack on non-inline");
+        }
+        var top = this.popStack(true);
+        if (top instanceof Literal) {
+          stack = [top.value];
+          prefix = ["(", stack];
+          usedLiteral = true;
+        } else {
+          createdStack = true;
+          var _name = this.incrStack();
+          prefix = ["((", this.push(_name), " = ", top, ")"];
+          stack = this.topStack();
+        }
+        var item2 = callback.call(this, stack);
+        if (!usedLiteral) {
+          this.popStack();
+        }
+        if (createdStack) {
+          this.stackSlot--;
+        }
+        this.push(prefix.concat(item2, ")"));
+      },
+      incrStack: function incrStack() {
+        this.stackSlot++;
+        if (this.stackSlot > this.stackVars.length) {
+          this.stackVars.push("stack" + this.stackSlot);
+        }
+        return this.topStackName();
+      },
+      topStackName: function topStackName() {
+        return "stack" + this.stackSlot;
+      },
+      flushInline: function flushInline() {
+        var inlineStack = this.inlineStack;
+        this.inlineStack = [];
+        for (var i = 0, len = inlineStack.length; i < len; i++) {
+          var entry = inlineStack[i];
+          if (entry instanceof Literal) {
+            this.compileStack.push(entry);
+          } else {
+            var stack = this.incrStack();
+            this.pushSource([stack, " = ", entry, ";"]);
+            this.compileStack.push(stack);
+          }
+        }
+      },
+      isInline: function isInline() {
+        return this.inlineStack.length;
+      },
+      popStack: function popStack(wrapped) {
+        var inline2 = this.isInline(), item2 = (inline2 ? this.inlineStack : this.compileStack).pop();
+        if (!wrapped && item2 instanceof Literal) {
+          return item2.value;
+        } else {
+          if (!inline2) {
+            if (!this.stackSlot) {
+              throw new _exception2["default"]("Invalid stack pop");
+            }
+            this.stackSlot--;
+          }
+          return item2;
+        }
+      },
+      topStack: function topStack() {
+        var stack = this.isInline() ? this.inlineStack : this.compileStack, item2 = stack[stack.length - 1];
+        if (item2 instanceof Literal) {
+          return item2.value;
+        } else {
+          return item2;
+        }
+      },
+      contextName: function contextName(context) {
+        if (this.useDepths && context) {
+          return "depths[" + context + "]";
+        } else {
+          return "depth" + context;
+        }
+      },
+      quotedString: function quotedString(str6) {
+        return this.source.quotedString(str6);
+      },
+      objectLiteral: function objectLiteral(obj5) {
+        return this.source.objectLiteral(obj5);
+      },
+      aliasable: function aliasable(name) {
+        var ret = this.aliases[name];
+        if (ret) {
+          ret.referenceCount++;
+          return ret;
+        }
+        ret = this.aliases[name] = this.source.wrap(name);
+        ret.aliasable = true;
+        ret.referenceCount = 1;
+        return ret;
+      },
+      setupHelper: function setupHelper(paramSize, name, blockHelper) {
+        var params = [], paramsInit = this.setupHelperArgs(name, paramSize, params, blockHelper);
+        var foundHelper = this.nameLookup("helpers", name, "helper"), callContext = this.aliasable(this.contextName(0) + " != null ? " + this.contextName(0) + " : (container.nullContext || {})");
+        return {
+          params,
+          paramsInit,
+          name: foundHelper,
+          callParams: [callContext].concat(params)
+        };
+      },
+      setupParams: function setupParams(helper, paramSize, params) {
+        var options2 = {}, contexts = [], types2 = [], ids = [], objectArgs = !params, param = void 0;
+        if (objectArgs) {
+          params = [];
+        }
+        options2.name = this.quotedString(helper);
+        options2.hash = this.popStack();
+        if (this.trackIds) {
+          options2.hashIds = this.popStack();
+        }
+        if (this.stringParams) {
+          options2.hashTypes = this.popStack();
+          options2.hashContexts = this.popStack();
+        }
+        var inverse = this.popStack(), program = this.popStack();
+        if (program || inverse) {
+          options2.fn = program || "container.noop";
+          options2.inverse = inverse || "container.noop";
+        }
+        var i = paramSize;
+        while (i--) {
+          param = this.popStack();
+          params[i] = param;
+          if (this.trackIds) {
+            ids[i] = this.popStack();
+          }
+          if (this.stringParams) {
+            types2[i] = this.popStack();
+            contexts[i] = this.popStack();
+          }
+        }
+        if (objectArgs) {
+          options2.args = this.source.generateArray(params);
+        }
+        if (this.trackIds) {
+          options2.ids = this.source.generateArray(ids);
+        }
+        if (this.stringParams) {
+          options2.types = this.source.generateArray(types2);
+          options2.contexts = this.source.generateArray(contexts);
+        }
+        if (this.options.data) {
+          options2.data = "data";
+        }
+        if (this.useBlockParams) {
+          options2.blockParams = "blockParams";
+        }
+        return options2;
+      },
+      setupHelperArgs: function setupHelperArgs(helper, paramSize, params, useRegister) {
+        var options2 = this.setupParams(helper, paramSize, params);
+        options2.loc = locationLiteral(this);
+        options2 = this.objectLiteral(options2);
+        if (useRegister) {
+          this.useRegister("options");
+          params.push("options");
+          return ["options=", options2];
+        } else if (params) {
+          params.push(options2);
+          return "";
+        } else {
+          return options2;
+        }
+      }
+    };
+    (function() {
+      var reservedWords = "break else new var case finally return void catch for switch while continue function this with default if throw delete in try do instanceof typeof abstract enum int short boolean export interface static byte extends long super char final native synchronized class float package throws const goto private transient debugger implements protected volatile double import public let yield await null true false".split(" ");
+      var compilerWords = JavaScriptCompiler.RESERVED_WORDS = {};
+      for (var i = 0, l3 = reservedWords.length; i < l3; i++) {
+        compilerWords[reservedWords[i]] = true;
+      }
+    })();
+    JavaScriptCompiler.isValidJavaScriptVariableName = function(name) {
+      return !JavaScriptCompiler.RESERVED_WORDS[name] && /^[a-zA-Z_$][0-9a-zA-Z_$]*$/.test(name);
+    };
+    function locationLiteral(compiler) {
+      var loc = compiler.source.currentLocation;
+      return loc ? _codeGen.safeJsonLiteral(loc) : "undefined";
+    }
+    function strictLookup(requireTerminal, compiler, parts, startPartIndex, type2) {
+      var stack = compiler.popStack(), len = parts.length;
+      if (requireTerminal) {
+        len--;
+      }
+      for (var i = startPartIndex; i < len; i++) {
+        stack = compiler.nameLookup(stack, parts[i], type2);
+      }
+      if (requireTerminal) {
+        return [compiler.aliasable("container.strict"), "(", stack, ", ", compiler.quotedString(parts[len]), ", ", locationLiteral(compiler), " )"];
+      } else {
+        return stack;
+      }
+    }
+    exports2["default"] = JavaScriptCompiler;
+    module2.exports = exports2["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars.js
+var require_handlebars = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars.js"(exports2, module2) {
+    "use strict";
+    exports2.__esModule = true;
+    function _interopRequireDefault(obj5) {
+      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
+    }
+    var _handlebarsRuntime = require_handlebars_runtime();
+    var _handlebarsRuntime2 = _interopRequireDefault(_handlebarsRuntime);
+    var _handlebarsCompilerAst = require_ast();
+    var _handlebarsCompilerAst2 = _interopRequireDefault(_handlebarsCompilerAst);
+    var _handlebarsCompilerBase = require_base2();
+    var _handlebarsCompilerCompiler = require_compiler();
+    var _handlebarsCompilerJavascriptCompiler = require_javascript_compiler();
+    var _handlebarsCompilerJavascriptCompiler2 = _interopRequireDefault(_handlebarsCompilerJavascriptCompiler);
+    var _handlebarsCompilerVisitor = require_visitor();
+    var _handlebarsCompilerVisitor2 = _interopRequireDefault(_handlebarsCompilerVisitor);
+    var _handlebarsNoConflict = require_no_conflict();
+    var _handlebarsNoConflict2 = _interopRequireDefault(_handlebarsNoConflict);
+    var _create = _handlebarsRuntime2["default"].create;
+    function create() {
+      var hb = _create();
+      hb.compile = function(input, options2) {
+        return _handlebarsCompilerCompiler.compile(input, options2, hb);
+      };
+      hb.precompile = function(input, options2) {
+        return _handlebarsCompilerCompiler.precompile(input, options2, hb);
+      };
+      hb.AST = _handlebarsCompilerAst2["default"];
+      hb.Compiler = _handlebarsCompilerCompiler.Compiler;
+      hb.JavaScriptCompiler = _handlebarsCompilerJavascriptCompiler2["default"];
+      hb.Parser = _handlebarsCompilerBase.parser;
+      hb.parse = _handlebarsCompilerBase.parse;
+      hb.parseWithoutProcessing = _handlebarsCompilerBase.parseWithoutProcessing;
+      return hb;
+    }
+    var inst = create();
+    inst.create = create;
+    _handlebarsNoConflict2["default"](inst);
+    inst.Visitor = _handlebarsCompilerVisitor2["default"];
+    inst["default"] = inst;
+    exports2["default"] = inst;
+    module2.exports = exports2["default"];
+  }
+});
+
+// node_modules/handlebars/dist/cjs/handlebars/compiler/printer.js
+var require_printer = __commonJS({
+  "node_modules/handlebars/dist/cjs/handlebars/compiler/printer.js"(exports2) {
+    "use strict";
+    exports2.__esModule = true;
+    exports2.print = print;
+    exports2.PrintVisitor = PrintVisitor;
+    function _interopRequireDefault(obj5) {
+      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
+    }
+    var _visitor = require_visitor();
+    var _visitor2 = _interopRequireDefault(_visitor);
+    function print(ast) {
+      return new PrintVisitor().accept(ast);
+    }
+    function PrintVisitor() {
+      this.padding = 0;
+    }
+    PrintVisitor.prototype = new _visitor2["default"]();
+    PrintVisitor.prototype.pad = function(string) {
+      var out = "";
+      for (var i = 0, l3 = this.padding; i < l3; i++) {
+        out += "  ";
+      }
+      out += string + "\n";
+      return out;
+    };
+    PrintVisitor.prototype.Program = function(program) {
+      var out = "", body = program.body, i = void 0, l3 = void 0;
+      if (program.blockParams) {
+        var blockParams = "BLOCK PARAMS: [";
+        for (i = 0, l3 = program.blockParams.length; i < l3; i++) {
+          blockParams += " " + program.blockParams[i];
+        }
+        blockParams += " ]";
+        out += this.pad(blockParams);
+      }
+      for (i = 0, l3 = body.length; i < l3; i++) {
+        out += this.accept(body[i]);
+      }
+      this.padding--;
+      return out;
+    };
+    PrintVisitor.prototype.MustacheStatement = function(mustache) {
+      return this.pad("{{ " + this.SubExpression(mustache) + " }}");
+    };
+    PrintVisitor.prototype.Decorator = function(mustache) {
+      return this.pad("{{ DIRECTIVE " + this.SubExpression(mustache) + " }}");
+    };
+    PrintVisitor.prototype.BlockStatement = PrintVisitor.prototype.DecoratorBlock = function(block) {
+      var out = "";
+      out += this.pad((block.type === "DecoratorBlock" ? "DIRECTIVE " : "") + "BLOCK:");
+      this.padding++;
+      out += this.pad(this.SubExpression(block));
+      if (block.program) {
+        out += this.pad("PROGRAM:");
+        this.padding++;
+        out += this.accept(block.program);
+        this.padding--;
+      }
+      if (block.inverse) {
+        if (block.program) {
+          this.padding++;
+        }
+        out += this.pad("{{^}}");
+        this.padding++;
+        out += this.accept(block.inverse);
+        this.padding--;
+        if (block.program) {
+          this.padding--;
+        }
+      }
+      this.padding--;
+      return out;
+    };
+    PrintVisitor.prototype.PartialStatement = function(partial) {
+      var content = "PARTIAL:" + partial.name.original;
+      if (partial.params[0]) {
+        content += " " + this.accept(partial.params[0]);
+      }
+      if (partial.hash) {
+        content += " " + this.accept(partial.hash);
+      }
+      return this.pad("{{> " + content + " }}");
+    };
+    PrintVisitor.prototype.PartialBlockStatement = function(partial) {
+      var content = "PARTIAL BLOCK:" + partial.name.original;
+      if (partial.params[0]) {
+        content += " " + this.accept(partial.params[0]);
+      }
+      if (partial.hash) {
+        content += " " + this.accept(partial.hash);
+      }
+      content += " " + this.pad("PROGRAM:");
+      this.padding++;
+      content += this.accept(partial.program);
+      this.padding--;
+      return this.pad("{{> " + content + " }}");
+    };
+    PrintVisitor.prototype.ContentStatement = function(content) {
+      return this.pad("CONTENT[ '" + content.value + "' ]");
+    };
+    PrintVisitor.prototype.CommentStatement = function(comment) {
+      return this.pad("{{! '" + comment.value + "' }}");
+    };
+    PrintVisitor.prototype.SubExpression = function(sexpr) {
+      var params = sexpr.params, paramStrings = [], hash = void 0;
+      for (var i = 0, l3 = params.length; i < l3; i++) {
+        paramStrings.push(this.accept(params[i]));
+      }
+      params = "[" + paramStrings.join(", ") + "]";
+      hash = sexpr.hash ? " " + this.accept(sexpr.hash) : "";
+      return this.accept(sexpr.path) + " " + params + hash;
+    };
+    PrintVisitor.prototype.PathExpression = function(id) {
+      var path3 = id.parts.join("/");
+      return (id.data ? "@" : "") + "PATH:" + path3;
+    };
+    PrintVisitor.prototype.StringLiteral = function(string) {
+      return '"' + string.value + '"';
+    };
+    PrintVisitor.prototype.NumberLiteral = function(number) {
+      return "NUMBER{" + number.value + "}";
+    };
+    PrintVisitor.prototype.BooleanLiteral = function(bool2) {
+      return "BOOLEAN{" + bool2.value + "}";
+    };
+    PrintVisitor.prototype.UndefinedLiteral = function() {
+      return "UNDEFINED";
+    };
+    PrintVisitor.prototype.NullLiteral = function() {
+      return "NULL";
+    };
+    PrintVisitor.prototype.Hash = function(hash) {
+      var pairs2 = hash.pairs, joinedPairs = [];
+      for (var i = 0, l3 = pairs2.length; i < l3; i++) {
+        joinedPairs.push(this.accept(pairs2[i]));
+      }
+      return "HASH{" + joinedPairs.join(", ") + "}";
+    };
+    PrintVisitor.prototype.HashPair = function(pair) {
+      return pair.key + "=" + this.accept(pair.value);
+    };
+  }
+});
+
+// node_modules/handlebars/lib/index.js
+var require_lib = __commonJS({
+  "node_modules/handlebars/lib/index.js"(exports2, module2) {
+    var handlebars = require_handlebars()["default"];
+    var printer = require_printer();
+    handlebars.PrintVisitor = printer.PrintVisitor;
+    handlebars.print = printer.print;
+    module2.exports = handlebars;
+    function extension(module3, filename) {
+      var fs4 = __require("fs");
+      var templateString = fs4.readFileSync(filename, "utf8");
+      module3.exports = handlebars.compile(templateString);
+    }
+    if (typeof __require !== "undefined" && __require.extensions) {
+      __require.extensions[".handlebars"] = extension;
+      __require.extensions[".hbs"] = extension;
+    }
+  }
+});
+
 // node_modules/bottleneck/light.js
 var require_light = __commonJS({
   "node_modules/bottleneck/light.js"(exports2, module2) {
@@ -39890,7 +45849,7 @@ var require_light = __commonJS({
 });
 
 // node_modules/bottleneck/lib/parser.js
-var require_parser2 = __commonJS({
+var require_parser3 = __commonJS({
   "node_modules/bottleneck/lib/parser.js"(exports2) {
     "use strict";
     exports2.load = function(received, defaults, onto = {}) {
@@ -40259,7 +46218,7 @@ var require_Job = __commonJS({
     var parser2;
     NUM_PRIORITIES = 10;
     DEFAULT_PRIORITY = 5;
-    parser2 = require_parser2();
+    parser2 = require_parser3();
     BottleneckError = require_BottleneckError();
     Job = class Job {
       constructor(task, args, options2, jobDefaults, rejectOnDrop, Events2, _states, Promise2) {
@@ -40459,7 +46418,7 @@ var require_LocalDatastore = __commonJS({
     var BottleneckError;
     var LocalDatastore;
     var parser2;
-    parser2 = require_parser2();
+    parser2 = require_parser3();
     BottleneckError = require_BottleneckError();
     LocalDatastore = class LocalDatastore {
       constructor(instance, storeOptions, storeInstanceOptions) {
@@ -41023,7 +46982,7 @@ var require_RedisConnection = __commonJS({
     var RedisConnection;
     var Scripts;
     var parser;
-    parser = require_parser2();
+    parser = require_parser3();
     Events = require_Events();
     Scripts = require_Scripts();
     RedisConnection = function() {
@@ -41250,7 +47209,7 @@ var require_IORedisConnection = __commonJS({
     var IORedisConnection;
     var Scripts;
     var parser;
-    parser = require_parser2();
+    parser = require_parser3();
     Events = require_Events();
     Scripts = require_Scripts();
     IORedisConnection = function() {
@@ -41460,7 +47419,7 @@ var require_RedisDatastore = __commonJS({
     var RedisConnection2;
     var RedisDatastore;
     var parser2;
-    parser2 = require_parser2();
+    parser2 = require_parser3();
     BottleneckError = require_BottleneckError();
     RedisConnection2 = require_RedisConnection();
     IORedisConnection2 = require_IORedisConnection();
@@ -41995,7 +47954,7 @@ var require_Group = __commonJS({
     var RedisConnection2;
     var Scripts2;
     var parser2;
-    parser2 = require_parser2();
+    parser2 = require_parser3();
     Events2 = require_Events();
     RedisConnection2 = require_RedisConnection();
     IORedisConnection2 = require_IORedisConnection();
@@ -42154,7 +48113,7 @@ var require_Batcher = __commonJS({
     var Batcher;
     var Events2;
     var parser2;
-    parser2 = require_parser2();
+    parser2 = require_parser3();
     Events2 = require_Events();
     Batcher = function() {
       class Batcher2 {
@@ -42289,7 +48248,7 @@ var require_Bottleneck = __commonJS({
     var splice2 = [].splice;
     NUM_PRIORITIES = 10;
     DEFAULT_PRIORITY = 5;
-    parser2 = require_parser2();
+    parser2 = require_parser3();
     Queues = require_Queues();
     Job = require_Job();
     LocalDatastore = require_LocalDatastore();
@@ -42755,7 +48714,7 @@ var require_Bottleneck = __commonJS({
 });
 
 // node_modules/bottleneck/lib/index.js
-var require_lib = __commonJS({
+var require_lib2 = __commonJS({
   "node_modules/bottleneck/lib/index.js"(exports2, module2) {
     "use strict";
     module2.exports = require_Bottleneck();
@@ -43986,7 +49945,7 @@ var init_dist4 = __esm({
 });
 
 // node_modules/mute-stream/lib/index.js
-var require_lib2 = __commonJS({
+var require_lib3 = __commonJS({
   "node_modules/mute-stream/lib/index.js"(exports2, module2) {
     var Stream = __require("stream");
     var MuteStream2 = class extends Stream {
@@ -44588,7 +50547,7 @@ var import_mute_stream, nativeSetImmediate, nativeClearImmediate;
 var init_create_prompt = __esm({
   "node_modules/@inquirer/core/dist/lib/create-prompt.js"() {
     init_dist4();
-    import_mute_stream = __toESM(require_lib2(), 1);
+    import_mute_stream = __toESM(require_lib3(), 1);
     init_mjs();
     init_screen_manager();
     init_hook_engine();
@@ -50720,7 +56679,7 @@ var require_iso2022 = __commonJS({
 });
 
 // node_modules/chardet/lib/utils.js
-var require_utils3 = __commonJS({
+var require_utils4 = __commonJS({
   "node_modules/chardet/lib/utils.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
@@ -50735,7 +56694,7 @@ var require_utils3 = __commonJS({
 });
 
 // node_modules/chardet/lib/index.js
-var require_lib3 = __commonJS({
+var require_lib4 = __commonJS({
   "node_modules/chardet/lib/index.js"(exports2) {
     "use strict";
     var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o2, m2, k2, k22) {
@@ -50787,7 +56746,7 @@ var require_lib3 = __commonJS({
     var mbcs = __importStar(require_mbcs());
     var sbcs = __importStar(require_sbcs());
     var iso2022 = __importStar(require_iso2022());
-    var utils_1 = require_utils3();
+    var utils_1 = require_utils4();
     var recognisers = [
       new utf8_1.default(),
       new unicode.UTF_16BE(),
@@ -54571,7 +60530,7 @@ var require_streams = __commonJS({
 });
 
 // node_modules/iconv-lite/lib/index.js
-var require_lib4 = __commonJS({
+var require_lib5 = __commonJS({
   "node_modules/iconv-lite/lib/index.js"(exports2, module2) {
     "use strict";
     var Buffer2 = require_safer().Buffer;
@@ -54773,7 +60732,7 @@ var init_parse_editor_command = __esm({
 
 // node_modules/@inquirer/external-editor/dist/index.js
 import { spawn as spawn2, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync as readFileSync9, rmSync as rmSync2, writeFileSync as writeFileSync4 } from "node:fs";
+import { mkdtempSync as mkdtempSync2, readFileSync as readFileSync10, rmSync as rmSync3, writeFileSync as writeFileSync4 } from "node:fs";
 import path2 from "node:path";
 import os6 from "node:os";
 import { randomUUID as randomUUID2 } from "node:crypto";
@@ -54785,8 +60744,8 @@ function sanitizeAffix(affix) {
 var import_chardet, import_iconv_lite, editAsync, ExternalEditor;
 var init_dist8 = __esm({
   "node_modules/@inquirer/external-editor/dist/index.js"() {
-    import_chardet = __toESM(require_lib3(), 1);
-    import_iconv_lite = __toESM(require_lib4(), 1);
+    import_chardet = __toESM(require_lib4(), 1);
+    import_iconv_lite = __toESM(require_lib5(), 1);
     init_errors2();
     init_parse_editor_command();
     editAsync = (text, callbackOrOptions, fileOptions) => {
@@ -54860,7 +60819,7 @@ var init_dist8 = __esm({
         if (!this.tempDir)
           return;
         try {
-          rmSync2(this.tempDir, { force: true, recursive: true });
+          rmSync3(this.tempDir, { force: true, recursive: true });
           this.tempFile = "";
           this.tempDir = "";
         } catch (removeFileError) {
@@ -54870,7 +60829,7 @@ var init_dist8 = __esm({
       createTempFile() {
         try {
           const baseDir = path2.resolve(this.fileOptions.dir ?? os6.tmpdir());
-          this.tempDir = mkdtempSync(path2.join(baseDir, "inquirer-editor-"));
+          this.tempDir = mkdtempSync2(path2.join(baseDir, "inquirer-editor-"));
           const id = randomUUID2();
           const prefix = sanitizeAffix(this.fileOptions.prefix);
           const postfix = sanitizeAffix(this.fileOptions.postfix);
@@ -54890,7 +60849,7 @@ var init_dist8 = __esm({
       }
       readTemporaryFile() {
         try {
-          const tempFileBuffer = readFileSync9(this.tempFile);
+          const tempFileBuffer = readFileSync10(this.tempFile);
           if (tempFileBuffer.length === 0) {
             this.text = "";
           } else {
@@ -55977,5969 +61936,10 @@ var init_dist18 = __esm({
   }
 });
 
-// node_modules/handlebars/dist/cjs/handlebars/utils.js
-var require_utils4 = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/utils.js"(exports2) {
-    "use strict";
-    exports2.__esModule = true;
-    exports2.extend = extend;
-    exports2.indexOf = indexOf;
-    exports2.escapeExpression = escapeExpression;
-    exports2.isEmpty = isEmpty;
-    exports2.createFrame = createFrame;
-    exports2.blockParams = blockParams;
-    exports2.appendContextPath = appendContextPath;
-    var escape2 = {
-      "&": "&amp;",
-      "<": "&lt;",
-      ">": "&gt;",
-      '"': "&quot;",
-      "'": "&#x27;",
-      "`": "&#x60;",
-      "=": "&#x3D;"
-    };
-    var badChars = /[&<>"'`=]/g;
-    var possible = /[&<>"'`=]/;
-    function escapeChar(chr) {
-      return escape2[chr];
-    }
-    function extend(obj5) {
-      for (var i = 1; i < arguments.length; i++) {
-        for (var key in arguments[i]) {
-          if (Object.prototype.hasOwnProperty.call(arguments[i], key)) {
-            obj5[key] = arguments[i][key];
-          }
-        }
-      }
-      return obj5;
-    }
-    var toString = Object.prototype.toString;
-    exports2.toString = toString;
-    var isFunction = function isFunction2(value2) {
-      return typeof value2 === "function";
-    };
-    if (isFunction(/x/)) {
-      exports2.isFunction = isFunction = function(value2) {
-        return typeof value2 === "function" && toString.call(value2) === "[object Function]";
-      };
-    }
-    exports2.isFunction = isFunction;
-    var isArray = Array.isArray || function(value2) {
-      return value2 && typeof value2 === "object" ? toString.call(value2) === "[object Array]" : false;
-    };
-    exports2.isArray = isArray;
-    function indexOf(array, value2) {
-      for (var i = 0, len = array.length; i < len; i++) {
-        if (array[i] === value2) {
-          return i;
-        }
-      }
-      return -1;
-    }
-    function escapeExpression(string) {
-      if (typeof string !== "string") {
-        if (string && typeof string.toHTML === "function") {
-          return string.toHTML();
-        } else if (string == null) {
-          return "";
-        } else if (!string) {
-          return string + "";
-        }
-        string = "" + string;
-      }
-      if (!possible.test(string)) {
-        return string;
-      }
-      return string.replace(badChars, escapeChar);
-    }
-    function isEmpty(value2) {
-      if (!value2 && value2 !== 0) {
-        return true;
-      } else if (isArray(value2) && value2.length === 0) {
-        return true;
-      } else {
-        return false;
-      }
-    }
-    function createFrame(object) {
-      var frame = extend({}, object);
-      frame._parent = object;
-      return frame;
-    }
-    function blockParams(params, ids) {
-      params.path = ids;
-      return params;
-    }
-    function appendContextPath(contextPath, id) {
-      return (contextPath ? contextPath + "." : "") + id;
-    }
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/exception.js
-var require_exception = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/exception.js"(exports2, module2) {
-    "use strict";
-    exports2.__esModule = true;
-    var errorProps = ["description", "fileName", "lineNumber", "endLineNumber", "message", "name", "number", "stack"];
-    function Exception(message2, node) {
-      var loc = node && node.loc, line = void 0, endLineNumber = void 0, column = void 0, endColumn = void 0;
-      if (loc && loc.start) {
-        line = loc.start.line;
-        column = loc.start.column;
-        if (loc.end) {
-          endLineNumber = loc.end.line;
-          endColumn = loc.end.column;
-        }
-        message2 += " - " + line + ":" + column;
-      }
-      var tmp = Error.prototype.constructor.call(this, message2);
-      for (var idx = 0; idx < errorProps.length; idx++) {
-        this[errorProps[idx]] = tmp[errorProps[idx]];
-      }
-      if (Error.captureStackTrace) {
-        Error.captureStackTrace(this, Exception);
-      }
-      try {
-        if (loc) {
-          this.lineNumber = line;
-          this.endLineNumber = endLineNumber;
-          if (Object.defineProperty) {
-            Object.defineProperty(this, "column", {
-              value: column,
-              enumerable: true
-            });
-            Object.defineProperty(this, "endColumn", {
-              value: endColumn,
-              enumerable: true
-            });
-          } else {
-            this.column = column;
-            this.endColumn = endColumn;
-          }
-        }
-      } catch (nop) {
-      }
-    }
-    Exception.prototype = new Error();
-    exports2["default"] = Exception;
-    module2.exports = exports2["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/helpers/block-helper-missing.js
-var require_block_helper_missing = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/helpers/block-helper-missing.js"(exports2, module2) {
-    "use strict";
-    exports2.__esModule = true;
-    var _utils = require_utils4();
-    exports2["default"] = function(instance) {
-      instance.registerHelper("blockHelperMissing", function(context, options2) {
-        var inverse = options2.inverse, fn3 = options2.fn;
-        if (context === true) {
-          return fn3(this);
-        } else if (context === false || context == null) {
-          return inverse(this);
-        } else if (_utils.isArray(context)) {
-          if (context.length > 0) {
-            if (options2.ids) {
-              options2.ids = [options2.name];
-            }
-            return instance.helpers.each(context, options2);
-          } else {
-            return inverse(this);
-          }
-        } else {
-          if (options2.data && options2.ids) {
-            var data = _utils.createFrame(options2.data);
-            data.contextPath = _utils.appendContextPath(options2.data.contextPath, options2.name);
-            options2 = { data };
-          }
-          return fn3(context, options2);
-        }
-      });
-    };
-    module2.exports = exports2["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/helpers/each.js
-var require_each = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/helpers/each.js"(exports2, module2) {
-    "use strict";
-    exports2.__esModule = true;
-    function _interopRequireDefault(obj5) {
-      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
-    }
-    var _utils = require_utils4();
-    var _exception = require_exception();
-    var _exception2 = _interopRequireDefault(_exception);
-    function closeIterator(iterator2) {
-      try {
-        var _close = iterator2["return"];
-        if (_utils.isFunction(_close)) {
-          _close.call(iterator2);
-        }
-      } catch (closeError) {
-      }
-    }
-    exports2["default"] = function(instance) {
-      instance.registerHelper("each", function(context, options2) {
-        if (!options2) {
-          throw new _exception2["default"]("Must pass iterator to #each");
-        }
-        var fn3 = options2.fn, inverse = options2.inverse, i = 0, ret = "", data = void 0, contextPath = void 0;
-        if (options2.data && options2.ids) {
-          contextPath = _utils.appendContextPath(options2.data.contextPath, options2.ids[0]) + ".";
-        }
-        if (_utils.isFunction(context)) {
-          context = context.call(this);
-        }
-        if (options2.data) {
-          data = _utils.createFrame(options2.data);
-        }
-        function execIteration(field3, index, last, value2) {
-          if (data) {
-            data.key = field3;
-            data.index = index;
-            data.first = index === 0;
-            data.last = !!last;
-            if (contextPath) {
-              data.contextPath = contextPath + field3;
-            }
-          }
-          ret = ret + fn3(value2, {
-            data,
-            blockParams: _utils.blockParams([value2, field3], [contextPath + field3, null])
-          });
-        }
-        if (context && typeof context === "object") {
-          if (_utils.isArray(context)) {
-            for (var j3 = context.length; i < j3; i++) {
-              if (i in context) {
-                execIteration(i, i, i === context.length - 1, context[i]);
-              }
-            }
-          } else if (typeof Symbol === "function" && context[Symbol.iterator]) {
-            var iterator2 = context[Symbol.iterator]();
-            var current = iterator2.next();
-            while (!current.done) {
-              var next = iterator2.next();
-              try {
-                execIteration(i, i, next.done, current.value);
-              } catch (e) {
-                if (!next.done) {
-                  closeIterator(iterator2);
-                }
-                throw e;
-              }
-              current = next;
-              i++;
-            }
-          } else {
-            (function() {
-              var priorKey = void 0;
-              Object.keys(context).forEach(function(key) {
-                if (priorKey !== void 0) {
-                  execIteration(priorKey, i - 1, false, context[priorKey]);
-                }
-                priorKey = key;
-                i++;
-              });
-              if (priorKey !== void 0) {
-                execIteration(priorKey, i - 1, true, context[priorKey]);
-              }
-            })();
-          }
-        }
-        if (i === 0) {
-          ret = inverse(this);
-        }
-        return ret;
-      });
-    };
-    module2.exports = exports2["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/helpers/helper-missing.js
-var require_helper_missing = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/helpers/helper-missing.js"(exports2, module2) {
-    "use strict";
-    exports2.__esModule = true;
-    function _interopRequireDefault(obj5) {
-      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
-    }
-    var _exception = require_exception();
-    var _exception2 = _interopRequireDefault(_exception);
-    exports2["default"] = function(instance) {
-      instance.registerHelper("helperMissing", function() {
-        if (arguments.length === 1) {
-          return void 0;
-        } else {
-          throw new _exception2["default"]('Missing helper: "' + arguments[arguments.length - 1].name + '"');
-        }
-      });
-    };
-    module2.exports = exports2["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/helpers/if.js
-var require_if2 = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/helpers/if.js"(exports2, module2) {
-    "use strict";
-    exports2.__esModule = true;
-    function _interopRequireDefault(obj5) {
-      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
-    }
-    var _utils = require_utils4();
-    var _exception = require_exception();
-    var _exception2 = _interopRequireDefault(_exception);
-    exports2["default"] = function(instance) {
-      instance.registerHelper("if", function(conditional, options2) {
-        if (arguments.length != 2) {
-          throw new _exception2["default"]("#if requires exactly one argument");
-        }
-        if (_utils.isFunction(conditional)) {
-          conditional = conditional.call(this);
-        }
-        if (!options2.hash.includeZero && !conditional || _utils.isEmpty(conditional)) {
-          return options2.inverse(this);
-        } else {
-          return options2.fn(this);
-        }
-      });
-      instance.registerHelper("unless", function(conditional, options2) {
-        if (arguments.length != 2) {
-          throw new _exception2["default"]("#unless requires exactly one argument");
-        }
-        return instance.helpers["if"].call(this, conditional, {
-          fn: options2.inverse,
-          inverse: options2.fn,
-          hash: options2.hash
-        });
-      });
-    };
-    module2.exports = exports2["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/helpers/log.js
-var require_log2 = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/helpers/log.js"(exports2, module2) {
-    "use strict";
-    exports2.__esModule = true;
-    exports2["default"] = function(instance) {
-      instance.registerHelper("log", function() {
-        var args = [void 0], options2 = arguments[arguments.length - 1];
-        for (var i = 0; i < arguments.length - 1; i++) {
-          args.push(arguments[i]);
-        }
-        var level = 1;
-        if (options2.hash.level != null) {
-          level = options2.hash.level;
-        } else if (options2.data && options2.data.level != null) {
-          level = options2.data.level;
-        }
-        args[0] = level;
-        instance.log.apply(instance, args);
-      });
-    };
-    module2.exports = exports2["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/helpers/lookup.js
-var require_lookup = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/helpers/lookup.js"(exports2, module2) {
-    "use strict";
-    exports2.__esModule = true;
-    exports2["default"] = function(instance) {
-      instance.registerHelper("lookup", function(obj5, field3, options2) {
-        if (!obj5) {
-          return obj5;
-        }
-        return options2.lookupProperty(obj5, field3);
-      });
-    };
-    module2.exports = exports2["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/helpers/with.js
-var require_with = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/helpers/with.js"(exports2, module2) {
-    "use strict";
-    exports2.__esModule = true;
-    function _interopRequireDefault(obj5) {
-      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
-    }
-    var _utils = require_utils4();
-    var _exception = require_exception();
-    var _exception2 = _interopRequireDefault(_exception);
-    exports2["default"] = function(instance) {
-      instance.registerHelper("with", function(context, options2) {
-        if (arguments.length != 2) {
-          throw new _exception2["default"]("#with requires exactly one argument");
-        }
-        if (_utils.isFunction(context)) {
-          context = context.call(this);
-        }
-        var fn3 = options2.fn;
-        if (!_utils.isEmpty(context)) {
-          var data = options2.data;
-          if (options2.data && options2.ids) {
-            data = _utils.createFrame(options2.data);
-            data.contextPath = _utils.appendContextPath(options2.data.contextPath, options2.ids[0]);
-          }
-          return fn3(context, {
-            data,
-            blockParams: _utils.blockParams([context], [data && data.contextPath])
-          });
-        } else {
-          return options2.inverse(this);
-        }
-      });
-    };
-    module2.exports = exports2["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/helpers.js
-var require_helpers = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/helpers.js"(exports2) {
-    "use strict";
-    exports2.__esModule = true;
-    exports2.registerDefaultHelpers = registerDefaultHelpers;
-    exports2.moveHelperToHooks = moveHelperToHooks;
-    function _interopRequireDefault(obj5) {
-      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
-    }
-    var _helpersBlockHelperMissing = require_block_helper_missing();
-    var _helpersBlockHelperMissing2 = _interopRequireDefault(_helpersBlockHelperMissing);
-    var _helpersEach = require_each();
-    var _helpersEach2 = _interopRequireDefault(_helpersEach);
-    var _helpersHelperMissing = require_helper_missing();
-    var _helpersHelperMissing2 = _interopRequireDefault(_helpersHelperMissing);
-    var _helpersIf = require_if2();
-    var _helpersIf2 = _interopRequireDefault(_helpersIf);
-    var _helpersLog = require_log2();
-    var _helpersLog2 = _interopRequireDefault(_helpersLog);
-    var _helpersLookup = require_lookup();
-    var _helpersLookup2 = _interopRequireDefault(_helpersLookup);
-    var _helpersWith = require_with();
-    var _helpersWith2 = _interopRequireDefault(_helpersWith);
-    function registerDefaultHelpers(instance) {
-      _helpersBlockHelperMissing2["default"](instance);
-      _helpersEach2["default"](instance);
-      _helpersHelperMissing2["default"](instance);
-      _helpersIf2["default"](instance);
-      _helpersLog2["default"](instance);
-      _helpersLookup2["default"](instance);
-      _helpersWith2["default"](instance);
-    }
-    function moveHelperToHooks(instance, helperName, keepHelper) {
-      if (instance.helpers[helperName]) {
-        instance.hooks[helperName] = instance.helpers[helperName];
-        if (!keepHelper) {
-          instance.helpers[helperName] = void 0;
-        }
-      }
-    }
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/decorators/inline.js
-var require_inline = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/decorators/inline.js"(exports2, module2) {
-    "use strict";
-    exports2.__esModule = true;
-    var _utils = require_utils4();
-    exports2["default"] = function(instance) {
-      instance.registerDecorator("inline", function(fn3, props, container, options2) {
-        var ret = fn3;
-        if (!props.partials) {
-          props.partials = {};
-          ret = function(context, options3) {
-            var original = container.partials;
-            container.partials = _utils.extend({}, original, props.partials);
-            var ret2 = fn3(context, options3);
-            container.partials = original;
-            return ret2;
-          };
-        }
-        props.partials[options2.args[0]] = options2.fn;
-        return ret;
-      });
-    };
-    module2.exports = exports2["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/decorators.js
-var require_decorators = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/decorators.js"(exports2) {
-    "use strict";
-    exports2.__esModule = true;
-    exports2.registerDefaultDecorators = registerDefaultDecorators;
-    function _interopRequireDefault(obj5) {
-      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
-    }
-    var _decoratorsInline = require_inline();
-    var _decoratorsInline2 = _interopRequireDefault(_decoratorsInline);
-    function registerDefaultDecorators(instance) {
-      _decoratorsInline2["default"](instance);
-    }
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/logger.js
-var require_logger = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/logger.js"(exports2, module2) {
-    "use strict";
-    exports2.__esModule = true;
-    var _utils = require_utils4();
-    var logger = {
-      methodMap: ["debug", "info", "warn", "error"],
-      level: "info",
-      // Maps a given level value to the `methodMap` indexes above.
-      lookupLevel: function lookupLevel(level) {
-        if (typeof level === "string") {
-          var levelMap = _utils.indexOf(logger.methodMap, level.toLowerCase());
-          if (levelMap >= 0) {
-            level = levelMap;
-          } else {
-            level = parseInt(level, 10);
-          }
-        }
-        return level;
-      },
-      // Can be overridden in the host environment
-      log: function log(level) {
-        level = logger.lookupLevel(level);
-        if (typeof console !== "undefined" && logger.lookupLevel(logger.level) <= level) {
-          var method = logger.methodMap[level];
-          if (!console[method]) {
-            method = "log";
-          }
-          for (var _len = arguments.length, message2 = Array(_len > 1 ? _len - 1 : 0), _key = 1; _key < _len; _key++) {
-            message2[_key - 1] = arguments[_key];
-          }
-          console[method].apply(console, message2);
-        }
-      }
-    };
-    exports2["default"] = logger;
-    module2.exports = exports2["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/internal/proto-access.js
-var require_proto_access = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/internal/proto-access.js"(exports2) {
-    "use strict";
-    exports2.__esModule = true;
-    exports2.createProtoAccessControl = createProtoAccessControl;
-    exports2.resultIsAllowed = resultIsAllowed;
-    exports2.isPrototypeConstructor = isPrototypeConstructor;
-    exports2.resetLoggedProperties = resetLoggedProperties;
-    function _interopRequireDefault(obj5) {
-      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
-    }
-    var _utils = require_utils4();
-    var _logger = require_logger();
-    var _logger2 = _interopRequireDefault(_logger);
-    var loggedProperties = /* @__PURE__ */ Object.create(null);
-    function createProtoAccessControl(runtimeOptions) {
-      var propertyWhiteList = /* @__PURE__ */ Object.create(null);
-      propertyWhiteList["__proto__"] = false;
-      _utils.extend(propertyWhiteList, runtimeOptions.allowedProtoProperties);
-      var methodWhiteList = /* @__PURE__ */ Object.create(null);
-      methodWhiteList["constructor"] = false;
-      methodWhiteList["__defineGetter__"] = false;
-      methodWhiteList["__defineSetter__"] = false;
-      methodWhiteList["__lookupGetter__"] = false;
-      methodWhiteList["__lookupSetter__"] = false;
-      _utils.extend(methodWhiteList, runtimeOptions.allowedProtoMethods);
-      return {
-        properties: {
-          whitelist: propertyWhiteList,
-          defaultValue: runtimeOptions.allowProtoPropertiesByDefault
-        },
-        methods: {
-          whitelist: methodWhiteList,
-          defaultValue: runtimeOptions.allowProtoMethodsByDefault
-        }
-      };
-    }
-    function resultIsAllowed(result, protoAccessControl, propertyName) {
-      if (typeof result === "function") {
-        return checkWhiteList(protoAccessControl.methods, propertyName);
-      } else {
-        return checkWhiteList(protoAccessControl.properties, propertyName);
-      }
-    }
-    function isPrototypeConstructor(parent, propertyName, result) {
-      return propertyName === "constructor" && typeof result === "function" && parent === result.prototype;
-    }
-    function checkWhiteList(protoAccessControlForType, propertyName) {
-      if (protoAccessControlForType.whitelist[propertyName] !== void 0) {
-        return protoAccessControlForType.whitelist[propertyName] === true;
-      }
-      if (protoAccessControlForType.defaultValue !== void 0) {
-        return protoAccessControlForType.defaultValue;
-      }
-      logUnexpecedPropertyAccessOnce(propertyName);
-      return false;
-    }
-    function logUnexpecedPropertyAccessOnce(propertyName) {
-      if (loggedProperties[propertyName] !== true) {
-        loggedProperties[propertyName] = true;
-        _logger2["default"].log("error", 'Handlebars: Access has been denied to resolve the property "' + propertyName + '" because it is not an "own property" of its parent.\nYou can add a runtime option to disable the check or this warning:\nSee https://handlebarsjs.com/api-reference/runtime-options.html#options-to-control-prototype-access for details');
-      }
-    }
-    function resetLoggedProperties() {
-      Object.keys(loggedProperties).forEach(function(propertyName) {
-        delete loggedProperties[propertyName];
-      });
-    }
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/base.js
-var require_base = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/base.js"(exports2) {
-    "use strict";
-    exports2.__esModule = true;
-    exports2.HandlebarsEnvironment = HandlebarsEnvironment;
-    function _interopRequireDefault(obj5) {
-      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
-    }
-    var _utils = require_utils4();
-    var _exception = require_exception();
-    var _exception2 = _interopRequireDefault(_exception);
-    var _helpers = require_helpers();
-    var _decorators = require_decorators();
-    var _logger = require_logger();
-    var _logger2 = _interopRequireDefault(_logger);
-    var _internalProtoAccess = require_proto_access();
-    var VERSION11 = "4.7.10";
-    exports2.VERSION = VERSION11;
-    var COMPILER_REVISION = 8;
-    exports2.COMPILER_REVISION = COMPILER_REVISION;
-    var LAST_COMPATIBLE_COMPILER_REVISION = 7;
-    exports2.LAST_COMPATIBLE_COMPILER_REVISION = LAST_COMPATIBLE_COMPILER_REVISION;
-    var REVISION_CHANGES = {
-      1: "<= 1.0.rc.2",
-      // 1.0.rc.2 is actually rev2 but doesn't report it
-      2: "== 1.0.0-rc.3",
-      3: "== 1.0.0-rc.4",
-      4: "== 1.x.x",
-      5: "== 2.0.0-alpha.x",
-      6: ">= 2.0.0-beta.1",
-      7: ">= 4.0.0 <4.3.0",
-      8: ">= 4.3.0"
-    };
-    exports2.REVISION_CHANGES = REVISION_CHANGES;
-    var objectType = "[object Object]";
-    function HandlebarsEnvironment(helpers, partials, decorators) {
-      this.helpers = helpers || {};
-      this.partials = partials || {};
-      this.decorators = decorators || {};
-      _helpers.registerDefaultHelpers(this);
-      _decorators.registerDefaultDecorators(this);
-    }
-    HandlebarsEnvironment.prototype = {
-      constructor: HandlebarsEnvironment,
-      logger: _logger2["default"],
-      log: _logger2["default"].log,
-      registerHelper: function registerHelper(name, fn3) {
-        if (_utils.toString.call(name) === objectType) {
-          if (fn3) {
-            throw new _exception2["default"]("Arg not supported with multiple helpers");
-          }
-          _utils.extend(this.helpers, name);
-        } else {
-          this.helpers[name] = fn3;
-        }
-      },
-      unregisterHelper: function unregisterHelper(name) {
-        delete this.helpers[name];
-      },
-      registerPartial: function registerPartial(name, partial) {
-        if (_utils.toString.call(name) === objectType) {
-          _utils.extend(this.partials, name);
-        } else {
-          if (typeof partial === "undefined") {
-            throw new _exception2["default"]('Attempting to register a partial called "' + name + '" as undefined');
-          }
-          this.partials[name] = partial;
-        }
-      },
-      unregisterPartial: function unregisterPartial(name) {
-        delete this.partials[name];
-      },
-      registerDecorator: function registerDecorator(name, fn3) {
-        if (_utils.toString.call(name) === objectType) {
-          if (fn3) {
-            throw new _exception2["default"]("Arg not supported with multiple decorators");
-          }
-          _utils.extend(this.decorators, name);
-        } else {
-          this.decorators[name] = fn3;
-        }
-      },
-      unregisterDecorator: function unregisterDecorator(name) {
-        delete this.decorators[name];
-      },
-      /**
-       * Reset the memory of illegal property accesses that have already been logged.
-       * @deprecated should only be used in handlebars test-cases
-       */
-      resetLoggedPropertyAccesses: function resetLoggedPropertyAccesses() {
-        _internalProtoAccess.resetLoggedProperties();
-      }
-    };
-    var log = _logger2["default"].log;
-    exports2.log = log;
-    exports2.createFrame = _utils.createFrame;
-    exports2.logger = _logger2["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/safe-string.js
-var require_safe_string = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/safe-string.js"(exports2, module2) {
-    "use strict";
-    exports2.__esModule = true;
-    function SafeString(string) {
-      this.string = string;
-    }
-    SafeString.prototype.toString = SafeString.prototype.toHTML = function() {
-      return "" + this.string;
-    };
-    exports2["default"] = SafeString;
-    module2.exports = exports2["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/internal/wrapHelper.js
-var require_wrapHelper = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/internal/wrapHelper.js"(exports2) {
-    "use strict";
-    exports2.__esModule = true;
-    exports2.wrapHelper = wrapHelper;
-    function wrapHelper(helper, transformOptionsFn) {
-      if (typeof helper !== "function") {
-        return helper;
-      }
-      var wrapper = function wrapper2() {
-        var options2 = arguments[arguments.length - 1];
-        arguments[arguments.length - 1] = transformOptionsFn(options2);
-        return helper.apply(this, arguments);
-      };
-      return wrapper;
-    }
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/runtime.js
-var require_runtime = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/runtime.js"(exports2) {
-    "use strict";
-    exports2.__esModule = true;
-    exports2.checkRevision = checkRevision;
-    exports2.template = template;
-    exports2.wrapProgram = wrapProgram;
-    exports2.resolvePartial = resolvePartial;
-    exports2.invokePartial = invokePartial;
-    exports2.noop = noop4;
-    function _interopRequireDefault(obj5) {
-      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
-    }
-    function _interopRequireWildcard(obj5) {
-      if (obj5 && obj5.__esModule) {
-        return obj5;
-      } else {
-        var newObj = {};
-        if (obj5 != null) {
-          for (var key in obj5) {
-            if (Object.prototype.hasOwnProperty.call(obj5, key)) newObj[key] = obj5[key];
-          }
-        }
-        newObj["default"] = obj5;
-        return newObj;
-      }
-    }
-    var _utils = require_utils4();
-    var Utils = _interopRequireWildcard(_utils);
-    var _exception = require_exception();
-    var _exception2 = _interopRequireDefault(_exception);
-    var _base = require_base();
-    var _helpers = require_helpers();
-    var _internalWrapHelper = require_wrapHelper();
-    var _internalProtoAccess = require_proto_access();
-    function checkRevision(compilerInfo) {
-      var compilerRevision = compilerInfo && compilerInfo[0] || 1, currentRevision = _base.COMPILER_REVISION;
-      if (compilerRevision >= _base.LAST_COMPATIBLE_COMPILER_REVISION && compilerRevision <= _base.COMPILER_REVISION) {
-        return;
-      }
-      if (compilerRevision < _base.LAST_COMPATIBLE_COMPILER_REVISION) {
-        var runtimeVersions = _base.REVISION_CHANGES[currentRevision], compilerVersions = _base.REVISION_CHANGES[compilerRevision];
-        throw new _exception2["default"]("Template was precompiled with an older version of Handlebars than the current runtime. Please update your precompiler to a newer version (" + runtimeVersions + ") or downgrade your runtime to an older version (" + compilerVersions + ").");
-      } else {
-        throw new _exception2["default"]("Template was precompiled with a newer version of Handlebars than the current runtime. Please update your runtime to a newer version (" + compilerInfo[1] + ").");
-      }
-    }
-    function template(templateSpec, env) {
-      if (!env) {
-        throw new _exception2["default"]("No environment passed to template");
-      }
-      if (!templateSpec || !templateSpec.main) {
-        throw new _exception2["default"]("Unknown template object: " + typeof templateSpec);
-      }
-      templateSpec.main.decorator = templateSpec.main_d;
-      env.VM.checkRevision(templateSpec.compiler);
-      var templateWasPrecompiledWithCompilerV7 = templateSpec.compiler && templateSpec.compiler[0] === 7;
-      function invokePartialWrapper(partial, context, options2) {
-        if (options2.hash) {
-          context = Utils.extend({}, context, options2.hash);
-          if (options2.ids) {
-            options2.ids[0] = true;
-          }
-        }
-        partial = env.VM.resolvePartial.call(this, partial, context, options2);
-        options2.hooks = this.hooks;
-        options2.protoAccessControl = this.protoAccessControl;
-        var result = env.VM.invokePartial.call(this, partial, context, options2);
-        if (result == null && Utils.isFunction(partial)) {
-          throw new _exception2["default"]("The partial " + options2.name + " returned no output: partials must return a string");
-        }
-        if (result == null && env.compile) {
-          if (typeof partial !== "string") {
-            throw new _exception2["default"]("The partial " + options2.name + " could not be compiled: partials must be strings or functions returning strings");
-          }
-          options2.partials[options2.name] = env.compile(partial, templateSpec.compilerOptions, env);
-          result = options2.partials[options2.name](context, options2);
-        }
-        if (result != null) {
-          if (options2.indent) {
-            var lines = result.split("\n");
-            for (var i = 0, l3 = lines.length; i < l3; i++) {
-              if (!lines[i] && i + 1 === l3) {
-                break;
-              }
-              lines[i] = options2.indent + lines[i];
-            }
-            result = lines.join("\n");
-          }
-          return result;
-        } else {
-          throw new _exception2["default"]("The partial " + options2.name + " could not be compiled when running in runtime-only mode");
-        }
-      }
-      var container = {
-        strict: function strict(obj5, name, loc) {
-          if (!obj5 || !(name in obj5)) {
-            throw new _exception2["default"]('"' + name + '" not defined in ' + obj5, {
-              loc
-            });
-          }
-          return container.lookupProperty(obj5, name);
-        },
-        lookupProperty: function lookupProperty(parent, propertyName) {
-          var result = parent[propertyName];
-          if (result == null) {
-            return result;
-          }
-          if (Object.prototype.hasOwnProperty.call(parent, propertyName) && !_internalProtoAccess.isPrototypeConstructor(parent, propertyName, result)) {
-            return result;
-          }
-          if (_internalProtoAccess.resultIsAllowed(result, container.protoAccessControl, propertyName)) {
-            return result;
-          }
-          return void 0;
-        },
-        lookup: function lookup(depths, name) {
-          var len = depths.length;
-          for (var i = 0; i < len; i++) {
-            var result = depths[i] && container.lookupProperty(depths[i], name);
-            if (result != null) {
-              return result;
-            }
-          }
-        },
-        lambda: function lambda(current, context) {
-          return typeof current === "function" ? current.call(context) : current;
-        },
-        escapeExpression: Utils.escapeExpression,
-        invokePartial: invokePartialWrapper,
-        fn: function fn3(i) {
-          var ret2 = templateSpec[i];
-          ret2.decorator = templateSpec[i + "_d"];
-          return ret2;
-        },
-        programs: [],
-        program: function program(i, data, declaredBlockParams, blockParams, depths) {
-          var programWrapper = this.programs[i], fn3 = this.fn(i);
-          if (data || depths || blockParams || declaredBlockParams) {
-            programWrapper = wrapProgram(this, i, fn3, data, declaredBlockParams, blockParams, depths);
-          } else if (!programWrapper) {
-            programWrapper = this.programs[i] = wrapProgram(this, i, fn3);
-          }
-          return programWrapper;
-        },
-        data: function data(value2, depth) {
-          while (value2 && depth--) {
-            value2 = value2._parent;
-          }
-          return value2;
-        },
-        mergeIfNeeded: function mergeIfNeeded(param, common3) {
-          var obj5 = param || common3;
-          if (param && common3 && param !== common3) {
-            obj5 = Utils.extend({}, common3, param);
-          }
-          return obj5;
-        },
-        // An empty object to use as replacement for null-contexts
-        nullContext: Object.seal({}),
-        noop: env.VM.noop,
-        compilerInfo: templateSpec.compiler
-      };
-      function ret(context) {
-        var options2 = arguments.length <= 1 || arguments[1] === void 0 ? {} : arguments[1];
-        var data = options2.data;
-        ret._setup(options2);
-        if (!options2.partial && templateSpec.useData) {
-          data = initData(context, data);
-        }
-        var depths = void 0, blockParams = templateSpec.useBlockParams ? [] : void 0;
-        if (templateSpec.useDepths) {
-          if (options2.depths) {
-            depths = context != options2.depths[0] ? [context].concat(options2.depths) : options2.depths;
-          } else {
-            depths = [context];
-          }
-        }
-        function main2(context2) {
-          return "" + templateSpec.main(container, context2, container.helpers, container.partials, data, blockParams, depths);
-        }
-        main2 = executeDecorators(templateSpec.main, main2, container, options2.depths || [], data, blockParams);
-        return main2(context, options2);
-      }
-      ret.isTop = true;
-      ret._setup = function(options2) {
-        if (!options2.partial) {
-          var mergedHelpers = {};
-          addHelpers(mergedHelpers, env.helpers, container);
-          addHelpers(mergedHelpers, options2.helpers, container);
-          container.helpers = mergedHelpers;
-          if (templateSpec.usePartial) {
-            container.partials = container.mergeIfNeeded(options2.partials, env.partials);
-          }
-          if (templateSpec.usePartial || templateSpec.useDecorators) {
-            container.decorators = Utils.extend({}, env.decorators, options2.decorators);
-          }
-          container.hooks = {};
-          container.protoAccessControl = _internalProtoAccess.createProtoAccessControl(options2);
-          var keepHelperInHelpers = options2.allowCallsToHelperMissing || templateWasPrecompiledWithCompilerV7;
-          _helpers.moveHelperToHooks(container, "helperMissing", keepHelperInHelpers);
-          _helpers.moveHelperToHooks(container, "blockHelperMissing", keepHelperInHelpers);
-        } else {
-          container.protoAccessControl = options2.protoAccessControl;
-          container.helpers = options2.helpers;
-          container.partials = options2.partials;
-          container.decorators = options2.decorators;
-          container.hooks = options2.hooks;
-        }
-      };
-      ret._child = function(i, data, blockParams, depths) {
-        if (templateSpec.useBlockParams && !blockParams) {
-          throw new _exception2["default"]("must pass block params");
-        }
-        if (templateSpec.useDepths && !depths) {
-          throw new _exception2["default"]("must pass parent depths");
-        }
-        return wrapProgram(container, i, templateSpec[i], data, 0, blockParams, depths);
-      };
-      return ret;
-    }
-    function wrapProgram(container, i, fn3, data, declaredBlockParams, blockParams, depths) {
-      function prog(context) {
-        var options2 = arguments.length <= 1 || arguments[1] === void 0 ? {} : arguments[1];
-        var currentDepths = depths;
-        if (depths && context != depths[0] && !(context === container.nullContext && depths[0] === null)) {
-          currentDepths = [context].concat(depths);
-        }
-        return fn3(container, context, container.helpers, container.partials, options2.data || data, blockParams && [options2.blockParams].concat(blockParams), currentDepths);
-      }
-      prog = executeDecorators(fn3, prog, container, depths, data, blockParams);
-      prog.program = i;
-      prog.depth = depths ? depths.length : 0;
-      prog.blockParams = declaredBlockParams || 0;
-      return prog;
-    }
-    function resolvePartial(partial, context, options2) {
-      if (!partial) {
-        if (options2.name === "@partial-block") {
-          partial = lookupOwnProperty(options2.data, "partial-block");
-        } else {
-          partial = lookupOwnProperty(options2.partials, options2.name);
-        }
-      } else if (typeof partial !== "function" && !options2.name) {
-        options2.name = partial;
-        partial = lookupOwnProperty(options2.partials, partial);
-      }
-      return partial;
-    }
-    function invokePartial(partial, context, options2) {
-      var currentPartialBlock = lookupOwnProperty(options2.data, "partial-block");
-      options2.partial = true;
-      if (options2.ids) {
-        options2.data.contextPath = options2.ids[0] || options2.data.contextPath;
-      }
-      var partialBlock = void 0;
-      if (options2.fn && options2.fn !== noop4) {
-        (function() {
-          options2.data = _base.createFrame(options2.data);
-          var fn3 = options2.fn;
-          partialBlock = options2.data["partial-block"] = function partialBlockWrapper(context2) {
-            var options3 = arguments.length <= 1 || arguments[1] === void 0 ? {} : arguments[1];
-            options3.data = _base.createFrame(options3.data);
-            options3.data["partial-block"] = currentPartialBlock;
-            return fn3(context2, options3);
-          };
-          if (fn3.partials) {
-            options2.partials = Utils.extend({}, options2.partials, fn3.partials);
-          }
-        })();
-      }
-      if (partial === void 0 && partialBlock) {
-        partial = partialBlock;
-      }
-      if (partial === void 0) {
-        throw new _exception2["default"]("The partial " + options2.name + " could not be found");
-      } else if (partial instanceof Function) {
-        return partial(context, options2);
-      }
-    }
-    function noop4() {
-      return "";
-    }
-    function lookupOwnProperty(obj5, name) {
-      if (obj5 && Object.prototype.hasOwnProperty.call(obj5, name)) {
-        return obj5[name];
-      }
-    }
-    function initData(context, data) {
-      if (!data || !("root" in data)) {
-        data = data ? _base.createFrame(data) : {};
-        data.root = context;
-      }
-      return data;
-    }
-    function executeDecorators(fn3, prog, container, depths, data, blockParams) {
-      if (fn3.decorator) {
-        var props = {};
-        prog = fn3.decorator(prog, props, container, depths && depths[0], data, blockParams, depths);
-        Utils.extend(prog, props);
-      }
-      return prog;
-    }
-    function addHelpers(mergedHelpers, helpers, container) {
-      if (!helpers) return;
-      Object.keys(helpers).forEach(function(helperName) {
-        var helper = helpers[helperName];
-        mergedHelpers[helperName] = passLookupPropertyOption(helper, container);
-      });
-    }
-    function passLookupPropertyOption(helper, container) {
-      var lookupProperty = container.lookupProperty;
-      return _internalWrapHelper.wrapHelper(helper, function(options2) {
-        options2.lookupProperty = lookupProperty;
-        return options2;
-      });
-    }
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/no-conflict.js
-var require_no_conflict = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/no-conflict.js"(exports2, module2) {
-    "use strict";
-    exports2.__esModule = true;
-    exports2["default"] = function(Handlebars2) {
-      (function() {
-        if (typeof globalThis === "object") return;
-        Object.prototype.__defineGetter__("__magic__", function() {
-          return this;
-        });
-        __magic__.globalThis = __magic__;
-        delete Object.prototype.__magic__;
-      })();
-      var $Handlebars = globalThis.Handlebars;
-      Handlebars2.noConflict = function() {
-        if (globalThis.Handlebars === Handlebars2) {
-          globalThis.Handlebars = $Handlebars;
-        }
-        return Handlebars2;
-      };
-    };
-    module2.exports = exports2["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars.runtime.js
-var require_handlebars_runtime = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars.runtime.js"(exports2, module2) {
-    "use strict";
-    exports2.__esModule = true;
-    function _interopRequireDefault(obj5) {
-      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
-    }
-    function _interopRequireWildcard(obj5) {
-      if (obj5 && obj5.__esModule) {
-        return obj5;
-      } else {
-        var newObj = {};
-        if (obj5 != null) {
-          for (var key in obj5) {
-            if (Object.prototype.hasOwnProperty.call(obj5, key)) newObj[key] = obj5[key];
-          }
-        }
-        newObj["default"] = obj5;
-        return newObj;
-      }
-    }
-    var _handlebarsBase = require_base();
-    var base = _interopRequireWildcard(_handlebarsBase);
-    var _handlebarsSafeString = require_safe_string();
-    var _handlebarsSafeString2 = _interopRequireDefault(_handlebarsSafeString);
-    var _handlebarsException = require_exception();
-    var _handlebarsException2 = _interopRequireDefault(_handlebarsException);
-    var _handlebarsUtils = require_utils4();
-    var Utils = _interopRequireWildcard(_handlebarsUtils);
-    var _handlebarsRuntime = require_runtime();
-    var runtime = _interopRequireWildcard(_handlebarsRuntime);
-    var _handlebarsNoConflict = require_no_conflict();
-    var _handlebarsNoConflict2 = _interopRequireDefault(_handlebarsNoConflict);
-    function create() {
-      var hb = new base.HandlebarsEnvironment();
-      Utils.extend(hb, base);
-      hb.SafeString = _handlebarsSafeString2["default"];
-      hb.Exception = _handlebarsException2["default"];
-      hb.Utils = Utils;
-      hb.escapeExpression = Utils.escapeExpression;
-      hb.VM = runtime;
-      hb.template = function(spec) {
-        return runtime.template(spec, hb);
-      };
-      return hb;
-    }
-    var inst = create();
-    inst.create = create;
-    _handlebarsNoConflict2["default"](inst);
-    inst["default"] = inst;
-    exports2["default"] = inst;
-    module2.exports = exports2["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/ast.js
-var require_ast = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/ast.js"(exports2, module2) {
-    "use strict";
-    exports2.__esModule = true;
-    var AST = {
-      // Public API used to evaluate derived attributes regarding AST nodes
-      helpers: {
-        // a mustache is definitely a helper if:
-        // * it is an eligible helper, and
-        // * it has at least one parameter or hash segment
-        helperExpression: function helperExpression(node) {
-          return node.type === "SubExpression" || (node.type === "MustacheStatement" || node.type === "BlockStatement") && !!(node.params && node.params.length || node.hash);
-        },
-        scopedId: function scopedId(path3) {
-          return /^\.|this\b/.test(path3.original);
-        },
-        // an ID is simple if it only has one part, and that part is not
-        // `..` or `this`.
-        simpleId: function simpleId(path3) {
-          return path3.parts.length === 1 && !AST.helpers.scopedId(path3) && !path3.depth;
-        }
-      }
-    };
-    exports2["default"] = AST;
-    module2.exports = exports2["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/parser.js
-var require_parser3 = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/parser.js"(exports2, module2) {
-    "use strict";
-    exports2.__esModule = true;
-    var handlebars = (function() {
-      var parser2 = {
-        trace: function trace() {
-        },
-        yy: {},
-        symbols_: { "error": 2, "root": 3, "program": 4, "EOF": 5, "program_repetition0": 6, "statement": 7, "mustache": 8, "block": 9, "rawBlock": 10, "partial": 11, "partialBlock": 12, "content": 13, "COMMENT": 14, "CONTENT": 15, "openRawBlock": 16, "rawBlock_repetition0": 17, "END_RAW_BLOCK": 18, "OPEN_RAW_BLOCK": 19, "helperName": 20, "openRawBlock_repetition0": 21, "openRawBlock_option0": 22, "CLOSE_RAW_BLOCK": 23, "openBlock": 24, "block_option0": 25, "closeBlock": 26, "openInverse": 27, "block_option1": 28, "OPEN_BLOCK": 29, "openBlock_repetition0": 30, "openBlock_option0": 31, "openBlock_option1": 32, "CLOSE": 33, "OPEN_INVERSE": 34, "openInverse_repetition0": 35, "openInverse_option0": 36, "openInverse_option1": 37, "openInverseChain": 38, "OPEN_INVERSE_CHAIN": 39, "openInverseChain_repetition0": 40, "openInverseChain_option0": 41, "openInverseChain_option1": 42, "inverseAndProgram": 43, "INVERSE": 44, "inverseChain": 45, "inverseChain_option0": 46, "OPEN_ENDBLOCK": 47, "OPEN": 48, "mustache_repetition0": 49, "mustache_option0": 50, "OPEN_UNESCAPED": 51, "mustache_repetition1": 52, "mustache_option1": 53, "CLOSE_UNESCAPED": 54, "OPEN_PARTIAL": 55, "partialName": 56, "partial_repetition0": 57, "partial_option0": 58, "openPartialBlock": 59, "OPEN_PARTIAL_BLOCK": 60, "openPartialBlock_repetition0": 61, "openPartialBlock_option0": 62, "param": 63, "sexpr": 64, "OPEN_SEXPR": 65, "sexpr_repetition0": 66, "sexpr_option0": 67, "CLOSE_SEXPR": 68, "hash": 69, "hash_repetition_plus0": 70, "hashSegment": 71, "ID": 72, "EQUALS": 73, "blockParams": 74, "OPEN_BLOCK_PARAMS": 75, "blockParams_repetition_plus0": 76, "CLOSE_BLOCK_PARAMS": 77, "path": 78, "dataName": 79, "STRING": 80, "NUMBER": 81, "BOOLEAN": 82, "UNDEFINED": 83, "NULL": 84, "DATA": 85, "pathSegments": 86, "SEP": 87, "$accept": 0, "$end": 1 },
-        terminals_: { 2: "error", 5: "EOF", 14: "COMMENT", 15: "CONTENT", 18: "END_RAW_BLOCK", 19: "OPEN_RAW_BLOCK", 23: "CLOSE_RAW_BLOCK", 29: "OPEN_BLOCK", 33: "CLOSE", 34: "OPEN_INVERSE", 39: "OPEN_INVERSE_CHAIN", 44: "INVERSE", 47: "OPEN_ENDBLOCK", 48: "OPEN", 51: "OPEN_UNESCAPED", 54: "CLOSE_UNESCAPED", 55: "OPEN_PARTIAL", 60: "OPEN_PARTIAL_BLOCK", 65: "OPEN_SEXPR", 68: "CLOSE_SEXPR", 72: "ID", 73: "EQUALS", 75: "OPEN_BLOCK_PARAMS", 77: "CLOSE_BLOCK_PARAMS", 80: "STRING", 81: "NUMBER", 82: "BOOLEAN", 83: "UNDEFINED", 84: "NULL", 85: "DATA", 87: "SEP" },
-        productions_: [0, [3, 2], [4, 1], [7, 1], [7, 1], [7, 1], [7, 1], [7, 1], [7, 1], [7, 1], [13, 1], [10, 3], [16, 5], [9, 4], [9, 4], [24, 6], [27, 6], [38, 6], [43, 2], [45, 3], [45, 1], [26, 3], [8, 5], [8, 5], [11, 5], [12, 3], [59, 5], [63, 1], [63, 1], [64, 5], [69, 1], [71, 3], [74, 3], [20, 1], [20, 1], [20, 1], [20, 1], [20, 1], [20, 1], [20, 1], [56, 1], [56, 1], [79, 2], [78, 1], [86, 3], [86, 1], [6, 0], [6, 2], [17, 0], [17, 2], [21, 0], [21, 2], [22, 0], [22, 1], [25, 0], [25, 1], [28, 0], [28, 1], [30, 0], [30, 2], [31, 0], [31, 1], [32, 0], [32, 1], [35, 0], [35, 2], [36, 0], [36, 1], [37, 0], [37, 1], [40, 0], [40, 2], [41, 0], [41, 1], [42, 0], [42, 1], [46, 0], [46, 1], [49, 0], [49, 2], [50, 0], [50, 1], [52, 0], [52, 2], [53, 0], [53, 1], [57, 0], [57, 2], [58, 0], [58, 1], [61, 0], [61, 2], [62, 0], [62, 1], [66, 0], [66, 2], [67, 0], [67, 1], [70, 1], [70, 2], [76, 1], [76, 2]],
-        performAction: function anonymous(yytext, yyleng, yylineno, yy, yystate, $$, _$) {
-          var $0 = $$.length - 1;
-          switch (yystate) {
-            case 1:
-              return $$[$0 - 1];
-              break;
-            case 2:
-              this.$ = yy.prepareProgram($$[$0]);
-              break;
-            case 3:
-              this.$ = $$[$0];
-              break;
-            case 4:
-              this.$ = $$[$0];
-              break;
-            case 5:
-              this.$ = $$[$0];
-              break;
-            case 6:
-              this.$ = $$[$0];
-              break;
-            case 7:
-              this.$ = $$[$0];
-              break;
-            case 8:
-              this.$ = $$[$0];
-              break;
-            case 9:
-              this.$ = {
-                type: "CommentStatement",
-                value: yy.stripComment($$[$0]),
-                strip: yy.stripFlags($$[$0], $$[$0]),
-                loc: yy.locInfo(this._$)
-              };
-              break;
-            case 10:
-              this.$ = {
-                type: "ContentStatement",
-                original: $$[$0],
-                value: $$[$0],
-                loc: yy.locInfo(this._$)
-              };
-              break;
-            case 11:
-              this.$ = yy.prepareRawBlock($$[$0 - 2], $$[$0 - 1], $$[$0], this._$);
-              break;
-            case 12:
-              this.$ = { path: $$[$0 - 3], params: $$[$0 - 2], hash: $$[$0 - 1] };
-              break;
-            case 13:
-              this.$ = yy.prepareBlock($$[$0 - 3], $$[$0 - 2], $$[$0 - 1], $$[$0], false, this._$);
-              break;
-            case 14:
-              this.$ = yy.prepareBlock($$[$0 - 3], $$[$0 - 2], $$[$0 - 1], $$[$0], true, this._$);
-              break;
-            case 15:
-              this.$ = { open: $$[$0 - 5], path: $$[$0 - 4], params: $$[$0 - 3], hash: $$[$0 - 2], blockParams: $$[$0 - 1], strip: yy.stripFlags($$[$0 - 5], $$[$0]) };
-              break;
-            case 16:
-              this.$ = { path: $$[$0 - 4], params: $$[$0 - 3], hash: $$[$0 - 2], blockParams: $$[$0 - 1], strip: yy.stripFlags($$[$0 - 5], $$[$0]) };
-              break;
-            case 17:
-              this.$ = { path: $$[$0 - 4], params: $$[$0 - 3], hash: $$[$0 - 2], blockParams: $$[$0 - 1], strip: yy.stripFlags($$[$0 - 5], $$[$0]) };
-              break;
-            case 18:
-              this.$ = { strip: yy.stripFlags($$[$0 - 1], $$[$0 - 1]), program: $$[$0] };
-              break;
-            case 19:
-              var inverse = yy.prepareBlock($$[$0 - 2], $$[$0 - 1], $$[$0], $$[$0], false, this._$), program = yy.prepareProgram([inverse], $$[$0 - 1].loc);
-              program.chained = true;
-              this.$ = { strip: $$[$0 - 2].strip, program, chain: true };
-              break;
-            case 20:
-              this.$ = $$[$0];
-              break;
-            case 21:
-              this.$ = { path: $$[$0 - 1], strip: yy.stripFlags($$[$0 - 2], $$[$0]) };
-              break;
-            case 22:
-              this.$ = yy.prepareMustache($$[$0 - 3], $$[$0 - 2], $$[$0 - 1], $$[$0 - 4], yy.stripFlags($$[$0 - 4], $$[$0]), this._$);
-              break;
-            case 23:
-              this.$ = yy.prepareMustache($$[$0 - 3], $$[$0 - 2], $$[$0 - 1], $$[$0 - 4], yy.stripFlags($$[$0 - 4], $$[$0]), this._$);
-              break;
-            case 24:
-              this.$ = {
-                type: "PartialStatement",
-                name: $$[$0 - 3],
-                params: $$[$0 - 2],
-                hash: $$[$0 - 1],
-                indent: "",
-                strip: yy.stripFlags($$[$0 - 4], $$[$0]),
-                loc: yy.locInfo(this._$)
-              };
-              break;
-            case 25:
-              this.$ = yy.preparePartialBlock($$[$0 - 2], $$[$0 - 1], $$[$0], this._$);
-              break;
-            case 26:
-              this.$ = { path: $$[$0 - 3], params: $$[$0 - 2], hash: $$[$0 - 1], strip: yy.stripFlags($$[$0 - 4], $$[$0]) };
-              break;
-            case 27:
-              this.$ = $$[$0];
-              break;
-            case 28:
-              this.$ = $$[$0];
-              break;
-            case 29:
-              this.$ = {
-                type: "SubExpression",
-                path: $$[$0 - 3],
-                params: $$[$0 - 2],
-                hash: $$[$0 - 1],
-                loc: yy.locInfo(this._$)
-              };
-              break;
-            case 30:
-              this.$ = { type: "Hash", pairs: $$[$0], loc: yy.locInfo(this._$) };
-              break;
-            case 31:
-              this.$ = { type: "HashPair", key: yy.id($$[$0 - 2]), value: $$[$0], loc: yy.locInfo(this._$) };
-              break;
-            case 32:
-              this.$ = yy.id($$[$0 - 1]);
-              break;
-            case 33:
-              this.$ = $$[$0];
-              break;
-            case 34:
-              this.$ = $$[$0];
-              break;
-            case 35:
-              this.$ = { type: "StringLiteral", value: $$[$0], original: $$[$0], loc: yy.locInfo(this._$) };
-              break;
-            case 36:
-              this.$ = { type: "NumberLiteral", value: Number($$[$0]), original: Number($$[$0]), loc: yy.locInfo(this._$) };
-              break;
-            case 37:
-              this.$ = { type: "BooleanLiteral", value: $$[$0] === "true", original: $$[$0] === "true", loc: yy.locInfo(this._$) };
-              break;
-            case 38:
-              this.$ = { type: "UndefinedLiteral", original: void 0, value: void 0, loc: yy.locInfo(this._$) };
-              break;
-            case 39:
-              this.$ = { type: "NullLiteral", original: null, value: null, loc: yy.locInfo(this._$) };
-              break;
-            case 40:
-              this.$ = $$[$0];
-              break;
-            case 41:
-              this.$ = $$[$0];
-              break;
-            case 42:
-              this.$ = yy.preparePath(true, $$[$0], this._$);
-              break;
-            case 43:
-              this.$ = yy.preparePath(false, $$[$0], this._$);
-              break;
-            case 44:
-              $$[$0 - 2].push({ part: yy.id($$[$0]), original: $$[$0], separator: $$[$0 - 1] });
-              this.$ = $$[$0 - 2];
-              break;
-            case 45:
-              this.$ = [{ part: yy.id($$[$0]), original: $$[$0] }];
-              break;
-            case 46:
-              this.$ = [];
-              break;
-            case 47:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 48:
-              this.$ = [];
-              break;
-            case 49:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 50:
-              this.$ = [];
-              break;
-            case 51:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 58:
-              this.$ = [];
-              break;
-            case 59:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 64:
-              this.$ = [];
-              break;
-            case 65:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 70:
-              this.$ = [];
-              break;
-            case 71:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 78:
-              this.$ = [];
-              break;
-            case 79:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 82:
-              this.$ = [];
-              break;
-            case 83:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 86:
-              this.$ = [];
-              break;
-            case 87:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 90:
-              this.$ = [];
-              break;
-            case 91:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 94:
-              this.$ = [];
-              break;
-            case 95:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 98:
-              this.$ = [$$[$0]];
-              break;
-            case 99:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 100:
-              this.$ = [$$[$0]];
-              break;
-            case 101:
-              $$[$0 - 1].push($$[$0]);
-              break;
-          }
-        },
-        table: [{ 3: 1, 4: 2, 5: [2, 46], 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 1: [3] }, { 5: [1, 4] }, { 5: [2, 2], 7: 5, 8: 6, 9: 7, 10: 8, 11: 9, 12: 10, 13: 11, 14: [1, 12], 15: [1, 20], 16: 17, 19: [1, 23], 24: 15, 27: 16, 29: [1, 21], 34: [1, 22], 39: [2, 2], 44: [2, 2], 47: [2, 2], 48: [1, 13], 51: [1, 14], 55: [1, 18], 59: 19, 60: [1, 24] }, { 1: [2, 1] }, { 5: [2, 47], 14: [2, 47], 15: [2, 47], 19: [2, 47], 29: [2, 47], 34: [2, 47], 39: [2, 47], 44: [2, 47], 47: [2, 47], 48: [2, 47], 51: [2, 47], 55: [2, 47], 60: [2, 47] }, { 5: [2, 3], 14: [2, 3], 15: [2, 3], 19: [2, 3], 29: [2, 3], 34: [2, 3], 39: [2, 3], 44: [2, 3], 47: [2, 3], 48: [2, 3], 51: [2, 3], 55: [2, 3], 60: [2, 3] }, { 5: [2, 4], 14: [2, 4], 15: [2, 4], 19: [2, 4], 29: [2, 4], 34: [2, 4], 39: [2, 4], 44: [2, 4], 47: [2, 4], 48: [2, 4], 51: [2, 4], 55: [2, 4], 60: [2, 4] }, { 5: [2, 5], 14: [2, 5], 15: [2, 5], 19: [2, 5], 29: [2, 5], 34: [2, 5], 39: [2, 5], 44: [2, 5], 47: [2, 5], 48: [2, 5], 51: [2, 5], 55: [2, 5], 60: [2, 5] }, { 5: [2, 6], 14: [2, 6], 15: [2, 6], 19: [2, 6], 29: [2, 6], 34: [2, 6], 39: [2, 6], 44: [2, 6], 47: [2, 6], 48: [2, 6], 51: [2, 6], 55: [2, 6], 60: [2, 6] }, { 5: [2, 7], 14: [2, 7], 15: [2, 7], 19: [2, 7], 29: [2, 7], 34: [2, 7], 39: [2, 7], 44: [2, 7], 47: [2, 7], 48: [2, 7], 51: [2, 7], 55: [2, 7], 60: [2, 7] }, { 5: [2, 8], 14: [2, 8], 15: [2, 8], 19: [2, 8], 29: [2, 8], 34: [2, 8], 39: [2, 8], 44: [2, 8], 47: [2, 8], 48: [2, 8], 51: [2, 8], 55: [2, 8], 60: [2, 8] }, { 5: [2, 9], 14: [2, 9], 15: [2, 9], 19: [2, 9], 29: [2, 9], 34: [2, 9], 39: [2, 9], 44: [2, 9], 47: [2, 9], 48: [2, 9], 51: [2, 9], 55: [2, 9], 60: [2, 9] }, { 20: 25, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 36, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 4: 37, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 39: [2, 46], 44: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 4: 38, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 44: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 15: [2, 48], 17: 39, 18: [2, 48] }, { 20: 41, 56: 40, 64: 42, 65: [1, 43], 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 4: 44, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 5: [2, 10], 14: [2, 10], 15: [2, 10], 18: [2, 10], 19: [2, 10], 29: [2, 10], 34: [2, 10], 39: [2, 10], 44: [2, 10], 47: [2, 10], 48: [2, 10], 51: [2, 10], 55: [2, 10], 60: [2, 10] }, { 20: 45, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 46, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 47, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 41, 56: 48, 64: 42, 65: [1, 43], 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 33: [2, 78], 49: 49, 65: [2, 78], 72: [2, 78], 80: [2, 78], 81: [2, 78], 82: [2, 78], 83: [2, 78], 84: [2, 78], 85: [2, 78] }, { 23: [2, 33], 33: [2, 33], 54: [2, 33], 65: [2, 33], 68: [2, 33], 72: [2, 33], 75: [2, 33], 80: [2, 33], 81: [2, 33], 82: [2, 33], 83: [2, 33], 84: [2, 33], 85: [2, 33] }, { 23: [2, 34], 33: [2, 34], 54: [2, 34], 65: [2, 34], 68: [2, 34], 72: [2, 34], 75: [2, 34], 80: [2, 34], 81: [2, 34], 82: [2, 34], 83: [2, 34], 84: [2, 34], 85: [2, 34] }, { 23: [2, 35], 33: [2, 35], 54: [2, 35], 65: [2, 35], 68: [2, 35], 72: [2, 35], 75: [2, 35], 80: [2, 35], 81: [2, 35], 82: [2, 35], 83: [2, 35], 84: [2, 35], 85: [2, 35] }, { 23: [2, 36], 33: [2, 36], 54: [2, 36], 65: [2, 36], 68: [2, 36], 72: [2, 36], 75: [2, 36], 80: [2, 36], 81: [2, 36], 82: [2, 36], 83: [2, 36], 84: [2, 36], 85: [2, 36] }, { 23: [2, 37], 33: [2, 37], 54: [2, 37], 65: [2, 37], 68: [2, 37], 72: [2, 37], 75: [2, 37], 80: [2, 37], 81: [2, 37], 82: [2, 37], 83: [2, 37], 84: [2, 37], 85: [2, 37] }, { 23: [2, 38], 33: [2, 38], 54: [2, 38], 65: [2, 38], 68: [2, 38], 72: [2, 38], 75: [2, 38], 80: [2, 38], 81: [2, 38], 82: [2, 38], 83: [2, 38], 84: [2, 38], 85: [2, 38] }, { 23: [2, 39], 33: [2, 39], 54: [2, 39], 65: [2, 39], 68: [2, 39], 72: [2, 39], 75: [2, 39], 80: [2, 39], 81: [2, 39], 82: [2, 39], 83: [2, 39], 84: [2, 39], 85: [2, 39] }, { 23: [2, 43], 33: [2, 43], 54: [2, 43], 65: [2, 43], 68: [2, 43], 72: [2, 43], 75: [2, 43], 80: [2, 43], 81: [2, 43], 82: [2, 43], 83: [2, 43], 84: [2, 43], 85: [2, 43], 87: [1, 50] }, { 72: [1, 35], 86: 51 }, { 23: [2, 45], 33: [2, 45], 54: [2, 45], 65: [2, 45], 68: [2, 45], 72: [2, 45], 75: [2, 45], 80: [2, 45], 81: [2, 45], 82: [2, 45], 83: [2, 45], 84: [2, 45], 85: [2, 45], 87: [2, 45] }, { 52: 52, 54: [2, 82], 65: [2, 82], 72: [2, 82], 80: [2, 82], 81: [2, 82], 82: [2, 82], 83: [2, 82], 84: [2, 82], 85: [2, 82] }, { 25: 53, 38: 55, 39: [1, 57], 43: 56, 44: [1, 58], 45: 54, 47: [2, 54] }, { 28: 59, 43: 60, 44: [1, 58], 47: [2, 56] }, { 13: 62, 15: [1, 20], 18: [1, 61] }, { 33: [2, 86], 57: 63, 65: [2, 86], 72: [2, 86], 80: [2, 86], 81: [2, 86], 82: [2, 86], 83: [2, 86], 84: [2, 86], 85: [2, 86] }, { 33: [2, 40], 65: [2, 40], 72: [2, 40], 80: [2, 40], 81: [2, 40], 82: [2, 40], 83: [2, 40], 84: [2, 40], 85: [2, 40] }, { 33: [2, 41], 65: [2, 41], 72: [2, 41], 80: [2, 41], 81: [2, 41], 82: [2, 41], 83: [2, 41], 84: [2, 41], 85: [2, 41] }, { 20: 64, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 26: 65, 47: [1, 66] }, { 30: 67, 33: [2, 58], 65: [2, 58], 72: [2, 58], 75: [2, 58], 80: [2, 58], 81: [2, 58], 82: [2, 58], 83: [2, 58], 84: [2, 58], 85: [2, 58] }, { 33: [2, 64], 35: 68, 65: [2, 64], 72: [2, 64], 75: [2, 64], 80: [2, 64], 81: [2, 64], 82: [2, 64], 83: [2, 64], 84: [2, 64], 85: [2, 64] }, { 21: 69, 23: [2, 50], 65: [2, 50], 72: [2, 50], 80: [2, 50], 81: [2, 50], 82: [2, 50], 83: [2, 50], 84: [2, 50], 85: [2, 50] }, { 33: [2, 90], 61: 70, 65: [2, 90], 72: [2, 90], 80: [2, 90], 81: [2, 90], 82: [2, 90], 83: [2, 90], 84: [2, 90], 85: [2, 90] }, { 20: 74, 33: [2, 80], 50: 71, 63: 72, 64: 75, 65: [1, 43], 69: 73, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 72: [1, 79] }, { 23: [2, 42], 33: [2, 42], 54: [2, 42], 65: [2, 42], 68: [2, 42], 72: [2, 42], 75: [2, 42], 80: [2, 42], 81: [2, 42], 82: [2, 42], 83: [2, 42], 84: [2, 42], 85: [2, 42], 87: [1, 50] }, { 20: 74, 53: 80, 54: [2, 84], 63: 81, 64: 75, 65: [1, 43], 69: 82, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 26: 83, 47: [1, 66] }, { 47: [2, 55] }, { 4: 84, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 39: [2, 46], 44: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 47: [2, 20] }, { 20: 85, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 4: 86, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 26: 87, 47: [1, 66] }, { 47: [2, 57] }, { 5: [2, 11], 14: [2, 11], 15: [2, 11], 19: [2, 11], 29: [2, 11], 34: [2, 11], 39: [2, 11], 44: [2, 11], 47: [2, 11], 48: [2, 11], 51: [2, 11], 55: [2, 11], 60: [2, 11] }, { 15: [2, 49], 18: [2, 49] }, { 20: 74, 33: [2, 88], 58: 88, 63: 89, 64: 75, 65: [1, 43], 69: 90, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 65: [2, 94], 66: 91, 68: [2, 94], 72: [2, 94], 80: [2, 94], 81: [2, 94], 82: [2, 94], 83: [2, 94], 84: [2, 94], 85: [2, 94] }, { 5: [2, 25], 14: [2, 25], 15: [2, 25], 19: [2, 25], 29: [2, 25], 34: [2, 25], 39: [2, 25], 44: [2, 25], 47: [2, 25], 48: [2, 25], 51: [2, 25], 55: [2, 25], 60: [2, 25] }, { 20: 92, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 31: 93, 33: [2, 60], 63: 94, 64: 75, 65: [1, 43], 69: 95, 70: 76, 71: 77, 72: [1, 78], 75: [2, 60], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 33: [2, 66], 36: 96, 63: 97, 64: 75, 65: [1, 43], 69: 98, 70: 76, 71: 77, 72: [1, 78], 75: [2, 66], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 22: 99, 23: [2, 52], 63: 100, 64: 75, 65: [1, 43], 69: 101, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 33: [2, 92], 62: 102, 63: 103, 64: 75, 65: [1, 43], 69: 104, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 33: [1, 105] }, { 33: [2, 79], 65: [2, 79], 72: [2, 79], 80: [2, 79], 81: [2, 79], 82: [2, 79], 83: [2, 79], 84: [2, 79], 85: [2, 79] }, { 33: [2, 81] }, { 23: [2, 27], 33: [2, 27], 54: [2, 27], 65: [2, 27], 68: [2, 27], 72: [2, 27], 75: [2, 27], 80: [2, 27], 81: [2, 27], 82: [2, 27], 83: [2, 27], 84: [2, 27], 85: [2, 27] }, { 23: [2, 28], 33: [2, 28], 54: [2, 28], 65: [2, 28], 68: [2, 28], 72: [2, 28], 75: [2, 28], 80: [2, 28], 81: [2, 28], 82: [2, 28], 83: [2, 28], 84: [2, 28], 85: [2, 28] }, { 23: [2, 30], 33: [2, 30], 54: [2, 30], 68: [2, 30], 71: 106, 72: [1, 107], 75: [2, 30] }, { 23: [2, 98], 33: [2, 98], 54: [2, 98], 68: [2, 98], 72: [2, 98], 75: [2, 98] }, { 23: [2, 45], 33: [2, 45], 54: [2, 45], 65: [2, 45], 68: [2, 45], 72: [2, 45], 73: [1, 108], 75: [2, 45], 80: [2, 45], 81: [2, 45], 82: [2, 45], 83: [2, 45], 84: [2, 45], 85: [2, 45], 87: [2, 45] }, { 23: [2, 44], 33: [2, 44], 54: [2, 44], 65: [2, 44], 68: [2, 44], 72: [2, 44], 75: [2, 44], 80: [2, 44], 81: [2, 44], 82: [2, 44], 83: [2, 44], 84: [2, 44], 85: [2, 44], 87: [2, 44] }, { 54: [1, 109] }, { 54: [2, 83], 65: [2, 83], 72: [2, 83], 80: [2, 83], 81: [2, 83], 82: [2, 83], 83: [2, 83], 84: [2, 83], 85: [2, 83] }, { 54: [2, 85] }, { 5: [2, 13], 14: [2, 13], 15: [2, 13], 19: [2, 13], 29: [2, 13], 34: [2, 13], 39: [2, 13], 44: [2, 13], 47: [2, 13], 48: [2, 13], 51: [2, 13], 55: [2, 13], 60: [2, 13] }, { 38: 55, 39: [1, 57], 43: 56, 44: [1, 58], 45: 111, 46: 110, 47: [2, 76] }, { 33: [2, 70], 40: 112, 65: [2, 70], 72: [2, 70], 75: [2, 70], 80: [2, 70], 81: [2, 70], 82: [2, 70], 83: [2, 70], 84: [2, 70], 85: [2, 70] }, { 47: [2, 18] }, { 5: [2, 14], 14: [2, 14], 15: [2, 14], 19: [2, 14], 29: [2, 14], 34: [2, 14], 39: [2, 14], 44: [2, 14], 47: [2, 14], 48: [2, 14], 51: [2, 14], 55: [2, 14], 60: [2, 14] }, { 33: [1, 113] }, { 33: [2, 87], 65: [2, 87], 72: [2, 87], 80: [2, 87], 81: [2, 87], 82: [2, 87], 83: [2, 87], 84: [2, 87], 85: [2, 87] }, { 33: [2, 89] }, { 20: 74, 63: 115, 64: 75, 65: [1, 43], 67: 114, 68: [2, 96], 69: 116, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 33: [1, 117] }, { 32: 118, 33: [2, 62], 74: 119, 75: [1, 120] }, { 33: [2, 59], 65: [2, 59], 72: [2, 59], 75: [2, 59], 80: [2, 59], 81: [2, 59], 82: [2, 59], 83: [2, 59], 84: [2, 59], 85: [2, 59] }, { 33: [2, 61], 75: [2, 61] }, { 33: [2, 68], 37: 121, 74: 122, 75: [1, 120] }, { 33: [2, 65], 65: [2, 65], 72: [2, 65], 75: [2, 65], 80: [2, 65], 81: [2, 65], 82: [2, 65], 83: [2, 65], 84: [2, 65], 85: [2, 65] }, { 33: [2, 67], 75: [2, 67] }, { 23: [1, 123] }, { 23: [2, 51], 65: [2, 51], 72: [2, 51], 80: [2, 51], 81: [2, 51], 82: [2, 51], 83: [2, 51], 84: [2, 51], 85: [2, 51] }, { 23: [2, 53] }, { 33: [1, 124] }, { 33: [2, 91], 65: [2, 91], 72: [2, 91], 80: [2, 91], 81: [2, 91], 82: [2, 91], 83: [2, 91], 84: [2, 91], 85: [2, 91] }, { 33: [2, 93] }, { 5: [2, 22], 14: [2, 22], 15: [2, 22], 19: [2, 22], 29: [2, 22], 34: [2, 22], 39: [2, 22], 44: [2, 22], 47: [2, 22], 48: [2, 22], 51: [2, 22], 55: [2, 22], 60: [2, 22] }, { 23: [2, 99], 33: [2, 99], 54: [2, 99], 68: [2, 99], 72: [2, 99], 75: [2, 99] }, { 73: [1, 108] }, { 20: 74, 63: 125, 64: 75, 65: [1, 43], 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 5: [2, 23], 14: [2, 23], 15: [2, 23], 19: [2, 23], 29: [2, 23], 34: [2, 23], 39: [2, 23], 44: [2, 23], 47: [2, 23], 48: [2, 23], 51: [2, 23], 55: [2, 23], 60: [2, 23] }, { 47: [2, 19] }, { 47: [2, 77] }, { 20: 74, 33: [2, 72], 41: 126, 63: 127, 64: 75, 65: [1, 43], 69: 128, 70: 76, 71: 77, 72: [1, 78], 75: [2, 72], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 5: [2, 24], 14: [2, 24], 15: [2, 24], 19: [2, 24], 29: [2, 24], 34: [2, 24], 39: [2, 24], 44: [2, 24], 47: [2, 24], 48: [2, 24], 51: [2, 24], 55: [2, 24], 60: [2, 24] }, { 68: [1, 129] }, { 65: [2, 95], 68: [2, 95], 72: [2, 95], 80: [2, 95], 81: [2, 95], 82: [2, 95], 83: [2, 95], 84: [2, 95], 85: [2, 95] }, { 68: [2, 97] }, { 5: [2, 21], 14: [2, 21], 15: [2, 21], 19: [2, 21], 29: [2, 21], 34: [2, 21], 39: [2, 21], 44: [2, 21], 47: [2, 21], 48: [2, 21], 51: [2, 21], 55: [2, 21], 60: [2, 21] }, { 33: [1, 130] }, { 33: [2, 63] }, { 72: [1, 132], 76: 131 }, { 33: [1, 133] }, { 33: [2, 69] }, { 15: [2, 12], 18: [2, 12] }, { 14: [2, 26], 15: [2, 26], 19: [2, 26], 29: [2, 26], 34: [2, 26], 47: [2, 26], 48: [2, 26], 51: [2, 26], 55: [2, 26], 60: [2, 26] }, { 23: [2, 31], 33: [2, 31], 54: [2, 31], 68: [2, 31], 72: [2, 31], 75: [2, 31] }, { 33: [2, 74], 42: 134, 74: 135, 75: [1, 120] }, { 33: [2, 71], 65: [2, 71], 72: [2, 71], 75: [2, 71], 80: [2, 71], 81: [2, 71], 82: [2, 71], 83: [2, 71], 84: [2, 71], 85: [2, 71] }, { 33: [2, 73], 75: [2, 73] }, { 23: [2, 29], 33: [2, 29], 54: [2, 29], 65: [2, 29], 68: [2, 29], 72: [2, 29], 75: [2, 29], 80: [2, 29], 81: [2, 29], 82: [2, 29], 83: [2, 29], 84: [2, 29], 85: [2, 29] }, { 14: [2, 15], 15: [2, 15], 19: [2, 15], 29: [2, 15], 34: [2, 15], 39: [2, 15], 44: [2, 15], 47: [2, 15], 48: [2, 15], 51: [2, 15], 55: [2, 15], 60: [2, 15] }, { 72: [1, 137], 77: [1, 136] }, { 72: [2, 100], 77: [2, 100] }, { 14: [2, 16], 15: [2, 16], 19: [2, 16], 29: [2, 16], 34: [2, 16], 44: [2, 16], 47: [2, 16], 48: [2, 16], 51: [2, 16], 55: [2, 16], 60: [2, 16] }, { 33: [1, 138] }, { 33: [2, 75] }, { 33: [2, 32] }, { 72: [2, 101], 77: [2, 101] }, { 14: [2, 17], 15: [2, 17], 19: [2, 17], 29: [2, 17], 34: [2, 17], 39: [2, 17], 44: [2, 17], 47: [2, 17], 48: [2, 17], 51: [2, 17], 55: [2, 17], 60: [2, 17] }],
-        defaultActions: { 4: [2, 1], 54: [2, 55], 56: [2, 20], 60: [2, 57], 73: [2, 81], 82: [2, 85], 86: [2, 18], 90: [2, 89], 101: [2, 53], 104: [2, 93], 110: [2, 19], 111: [2, 77], 116: [2, 97], 119: [2, 63], 122: [2, 69], 135: [2, 75], 136: [2, 32] },
-        parseError: function parseError(str6, hash) {
-          throw new Error(str6);
-        },
-        parse: function parse3(input) {
-          var self2 = this, stack = [0], vstack = [null], lstack = [], table = this.table, yytext = "", yylineno = 0, yyleng = 0, recovering = 0, TERROR = 2, EOF = 1;
-          this.lexer.setInput(input);
-          this.lexer.yy = this.yy;
-          this.yy.lexer = this.lexer;
-          this.yy.parser = this;
-          if (typeof this.lexer.yylloc == "undefined") this.lexer.yylloc = {};
-          var yyloc = this.lexer.yylloc;
-          lstack.push(yyloc);
-          var ranges = this.lexer.options && this.lexer.options.ranges;
-          if (typeof this.yy.parseError === "function") this.parseError = this.yy.parseError;
-          function popStack(n) {
-            stack.length = stack.length - 2 * n;
-            vstack.length = vstack.length - n;
-            lstack.length = lstack.length - n;
-          }
-          function lex() {
-            var token;
-            token = self2.lexer.lex() || 1;
-            if (typeof token !== "number") {
-              token = self2.symbols_[token] || token;
-            }
-            return token;
-          }
-          var symbol, preErrorSymbol, state, action, a, r2, yyval = {}, p2, len, newState, expected;
-          while (true) {
-            state = stack[stack.length - 1];
-            if (this.defaultActions[state]) {
-              action = this.defaultActions[state];
-            } else {
-              if (symbol === null || typeof symbol == "undefined") {
-                symbol = lex();
-              }
-              action = table[state] && table[state][symbol];
-            }
-            if (typeof action === "undefined" || !action.length || !action[0]) {
-              var errStr = "";
-              if (!recovering) {
-                expected = [];
-                for (p2 in table[state]) if (this.terminals_[p2] && p2 > 2) {
-                  expected.push("'" + this.terminals_[p2] + "'");
-                }
-                if (this.lexer.showPosition) {
-                  errStr = "Parse error on line " + (yylineno + 1) + ":\n" + this.lexer.showPosition() + "\nExpecting " + expected.join(", ") + ", got '" + (this.terminals_[symbol] || symbol) + "'";
-                } else {
-                  errStr = "Parse error on line " + (yylineno + 1) + ": Unexpected " + (symbol == 1 ? "end of input" : "'" + (this.terminals_[symbol] || symbol) + "'");
-                }
-                this.parseError(errStr, { text: this.lexer.match, token: this.terminals_[symbol] || symbol, line: this.lexer.yylineno, loc: yyloc, expected });
-              }
-            }
-            if (action[0] instanceof Array && action.length > 1) {
-              throw new Error("Parse Error: multiple actions possible at state: " + state + ", token: " + symbol);
-            }
-            switch (action[0]) {
-              case 1:
-                stack.push(symbol);
-                vstack.push(this.lexer.yytext);
-                lstack.push(this.lexer.yylloc);
-                stack.push(action[1]);
-                symbol = null;
-                if (!preErrorSymbol) {
-                  yyleng = this.lexer.yyleng;
-                  yytext = this.lexer.yytext;
-                  yylineno = this.lexer.yylineno;
-                  yyloc = this.lexer.yylloc;
-                  if (recovering > 0) recovering--;
-                } else {
-                  symbol = preErrorSymbol;
-                  preErrorSymbol = null;
-                }
-                break;
-              case 2:
-                len = this.productions_[action[1]][1];
-                yyval.$ = vstack[vstack.length - len];
-                yyval._$ = { first_line: lstack[lstack.length - (len || 1)].first_line, last_line: lstack[lstack.length - 1].last_line, first_column: lstack[lstack.length - (len || 1)].first_column, last_column: lstack[lstack.length - 1].last_column };
-                if (ranges) {
-                  yyval._$.range = [lstack[lstack.length - (len || 1)].range[0], lstack[lstack.length - 1].range[1]];
-                }
-                r2 = this.performAction.call(yyval, yytext, yyleng, yylineno, this.yy, action[1], vstack, lstack);
-                if (typeof r2 !== "undefined") {
-                  return r2;
-                }
-                if (len) {
-                  stack = stack.slice(0, -1 * len * 2);
-                  vstack = vstack.slice(0, -1 * len);
-                  lstack = lstack.slice(0, -1 * len);
-                }
-                stack.push(this.productions_[action[1]][0]);
-                vstack.push(yyval.$);
-                lstack.push(yyval._$);
-                newState = table[stack[stack.length - 2]][stack[stack.length - 1]];
-                stack.push(newState);
-                break;
-              case 3:
-                return true;
-            }
-          }
-          return true;
-        }
-      };
-      var lexer = (function() {
-        var lexer2 = {
-          EOF: 1,
-          parseError: function parseError(str6, hash) {
-            if (this.yy.parser) {
-              this.yy.parser.parseError(str6, hash);
-            } else {
-              throw new Error(str6);
-            }
-          },
-          setInput: function setInput(input) {
-            this._input = input;
-            this._more = this._less = this.done = false;
-            this.yylineno = this.yyleng = 0;
-            this.yytext = this.matched = this.match = "";
-            this.conditionStack = ["INITIAL"];
-            this.yylloc = { first_line: 1, first_column: 0, last_line: 1, last_column: 0 };
-            if (this.options.ranges) this.yylloc.range = [0, 0];
-            this.offset = 0;
-            return this;
-          },
-          input: function input() {
-            var ch = this._input[0];
-            this.yytext += ch;
-            this.yyleng++;
-            this.offset++;
-            this.match += ch;
-            this.matched += ch;
-            var lines = ch.match(/(?:\r\n?|\n).*/g);
-            if (lines) {
-              this.yylineno++;
-              this.yylloc.last_line++;
-            } else {
-              this.yylloc.last_column++;
-            }
-            if (this.options.ranges) this.yylloc.range[1]++;
-            this._input = this._input.slice(1);
-            return ch;
-          },
-          unput: function unput(ch) {
-            var len = ch.length;
-            var lines = ch.split(/(?:\r\n?|\n)/g);
-            this._input = ch + this._input;
-            this.yytext = this.yytext.substr(0, this.yytext.length - len - 1);
-            this.offset -= len;
-            var oldLines = this.match.split(/(?:\r\n?|\n)/g);
-            this.match = this.match.substr(0, this.match.length - 1);
-            this.matched = this.matched.substr(0, this.matched.length - 1);
-            if (lines.length - 1) this.yylineno -= lines.length - 1;
-            var r2 = this.yylloc.range;
-            this.yylloc = {
-              first_line: this.yylloc.first_line,
-              last_line: this.yylineno + 1,
-              first_column: this.yylloc.first_column,
-              last_column: lines ? (lines.length === oldLines.length ? this.yylloc.first_column : 0) + oldLines[oldLines.length - lines.length].length - lines[0].length : this.yylloc.first_column - len
-            };
-            if (this.options.ranges) {
-              this.yylloc.range = [r2[0], r2[0] + this.yyleng - len];
-            }
-            return this;
-          },
-          more: function more() {
-            this._more = true;
-            return this;
-          },
-          less: function less(n) {
-            this.unput(this.match.slice(n));
-          },
-          pastInput: function pastInput() {
-            var past = this.matched.substr(0, this.matched.length - this.match.length);
-            return (past.length > 20 ? "..." : "") + past.substr(-20).replace(/\n/g, "");
-          },
-          upcomingInput: function upcomingInput() {
-            var next = this.match;
-            if (next.length < 20) {
-              next += this._input.substr(0, 20 - next.length);
-            }
-            return (next.substr(0, 20) + (next.length > 20 ? "..." : "")).replace(/\n/g, "");
-          },
-          showPosition: function showPosition() {
-            var pre = this.pastInput();
-            var c3 = new Array(pre.length + 1).join("-");
-            return pre + this.upcomingInput() + "\n" + c3 + "^";
-          },
-          next: function next() {
-            if (this.done) {
-              return this.EOF;
-            }
-            if (!this._input) this.done = true;
-            var token, match, tempMatch, index, col, lines;
-            if (!this._more) {
-              this.yytext = "";
-              this.match = "";
-            }
-            var rules = this._currentRules();
-            for (var i = 0; i < rules.length; i++) {
-              tempMatch = this._input.match(this.rules[rules[i]]);
-              if (tempMatch && (!match || tempMatch[0].length > match[0].length)) {
-                match = tempMatch;
-                index = i;
-                if (!this.options.flex) break;
-              }
-            }
-            if (match) {
-              lines = match[0].match(/(?:\r\n?|\n).*/g);
-              if (lines) this.yylineno += lines.length;
-              this.yylloc = {
-                first_line: this.yylloc.last_line,
-                last_line: this.yylineno + 1,
-                first_column: this.yylloc.last_column,
-                last_column: lines ? lines[lines.length - 1].length - lines[lines.length - 1].match(/\r?\n?/)[0].length : this.yylloc.last_column + match[0].length
-              };
-              this.yytext += match[0];
-              this.match += match[0];
-              this.matches = match;
-              this.yyleng = this.yytext.length;
-              if (this.options.ranges) {
-                this.yylloc.range = [this.offset, this.offset += this.yyleng];
-              }
-              this._more = false;
-              this._input = this._input.slice(match[0].length);
-              this.matched += match[0];
-              token = this.performAction.call(this, this.yy, this, rules[index], this.conditionStack[this.conditionStack.length - 1]);
-              if (this.done && this._input) this.done = false;
-              if (token) return token;
-              else return;
-            }
-            if (this._input === "") {
-              return this.EOF;
-            } else {
-              return this.parseError("Lexical error on line " + (this.yylineno + 1) + ". Unrecognized text.\n" + this.showPosition(), { text: "", token: null, line: this.yylineno });
-            }
-          },
-          lex: function lex() {
-            var r2 = this.next();
-            if (typeof r2 !== "undefined") {
-              return r2;
-            } else {
-              return this.lex();
-            }
-          },
-          begin: function begin(condition) {
-            this.conditionStack.push(condition);
-          },
-          popState: function popState() {
-            return this.conditionStack.pop();
-          },
-          _currentRules: function _currentRules() {
-            return this.conditions[this.conditionStack[this.conditionStack.length - 1]].rules;
-          },
-          topState: function topState() {
-            return this.conditionStack[this.conditionStack.length - 2];
-          },
-          pushState: function begin(condition) {
-            this.begin(condition);
-          }
-        };
-        lexer2.options = {};
-        lexer2.performAction = function anonymous(yy, yy_, $avoiding_name_collisions, YY_START) {
-          function strip(start, end) {
-            return yy_.yytext = yy_.yytext.substring(start, yy_.yyleng - end + start);
-          }
-          var YYSTATE = YY_START;
-          switch ($avoiding_name_collisions) {
-            case 0:
-              if (yy_.yytext.slice(-2) === "\\\\") {
-                strip(0, 1);
-                this.begin("mu");
-              } else if (yy_.yytext.slice(-1) === "\\") {
-                strip(0, 1);
-                this.begin("emu");
-              } else {
-                this.begin("mu");
-              }
-              if (yy_.yytext) return 15;
-              break;
-            case 1:
-              return 15;
-              break;
-            case 2:
-              this.popState();
-              return 15;
-              break;
-            case 3:
-              this.begin("raw");
-              return 15;
-              break;
-            case 4:
-              this.popState();
-              if (this.conditionStack[this.conditionStack.length - 1] === "raw") {
-                return 15;
-              } else {
-                strip(5, 9);
-                return "END_RAW_BLOCK";
-              }
-              break;
-            case 5:
-              return 15;
-              break;
-            case 6:
-              this.popState();
-              return 14;
-              break;
-            case 7:
-              return 65;
-              break;
-            case 8:
-              return 68;
-              break;
-            case 9:
-              return 19;
-              break;
-            case 10:
-              this.popState();
-              this.begin("raw");
-              return 23;
-              break;
-            case 11:
-              return 55;
-              break;
-            case 12:
-              return 60;
-              break;
-            case 13:
-              return 29;
-              break;
-            case 14:
-              return 47;
-              break;
-            case 15:
-              this.popState();
-              return 44;
-              break;
-            case 16:
-              this.popState();
-              return 44;
-              break;
-            case 17:
-              return 34;
-              break;
-            case 18:
-              return 39;
-              break;
-            case 19:
-              return 51;
-              break;
-            case 20:
-              return 48;
-              break;
-            case 21:
-              this.unput(yy_.yytext);
-              this.popState();
-              this.begin("com");
-              break;
-            case 22:
-              this.popState();
-              return 14;
-              break;
-            case 23:
-              return 48;
-              break;
-            case 24:
-              return 73;
-              break;
-            case 25:
-              return 72;
-              break;
-            case 26:
-              return 72;
-              break;
-            case 27:
-              return 87;
-              break;
-            case 28:
-              break;
-            case 29:
-              this.popState();
-              return 54;
-              break;
-            case 30:
-              this.popState();
-              return 33;
-              break;
-            case 31:
-              yy_.yytext = strip(1, 2).replace(/\\"/g, '"');
-              return 80;
-              break;
-            case 32:
-              yy_.yytext = strip(1, 2).replace(/\\'/g, "'");
-              return 80;
-              break;
-            case 33:
-              return 85;
-              break;
-            case 34:
-              return 82;
-              break;
-            case 35:
-              return 82;
-              break;
-            case 36:
-              return 83;
-              break;
-            case 37:
-              return 84;
-              break;
-            case 38:
-              return 81;
-              break;
-            case 39:
-              return 75;
-              break;
-            case 40:
-              return 77;
-              break;
-            case 41:
-              return 72;
-              break;
-            case 42:
-              yy_.yytext = yy_.yytext.replace(/\\([\\\]])/g, "$1");
-              return 72;
-              break;
-            case 43:
-              return "INVALID";
-              break;
-            case 44:
-              return 5;
-              break;
-          }
-        };
-        lexer2.rules = [/^(?:[^\x00]*?(?=(\{\{)))/, /^(?:[^\x00]+)/, /^(?:[^\x00]{2,}?(?=(\{\{|\\\{\{|\\\\\{\{|$)))/, /^(?:\{\{\{\{(?=[^\/]))/, /^(?:\{\{\{\{\/[^\s!"#%-,\.\/;->@\[-\^`\{-~]+(?=[=}\s\/.])\}\}\}\})/, /^(?:[^\x00]+?(?=(\{\{\{\{)))/, /^(?:[\s\S]*?--(~)?\}\})/, /^(?:\()/, /^(?:\))/, /^(?:\{\{\{\{)/, /^(?:\}\}\}\})/, /^(?:\{\{(~)?>)/, /^(?:\{\{(~)?#>)/, /^(?:\{\{(~)?#\*?)/, /^(?:\{\{(~)?\/)/, /^(?:\{\{(~)?\^\s*(~)?\}\})/, /^(?:\{\{(~)?\s*else\s*(~)?\}\})/, /^(?:\{\{(~)?\^)/, /^(?:\{\{(~)?\s*else\b)/, /^(?:\{\{(~)?\{)/, /^(?:\{\{(~)?&)/, /^(?:\{\{(~)?!--)/, /^(?:\{\{(~)?![\s\S]*?\}\})/, /^(?:\{\{(~)?\*?)/, /^(?:=)/, /^(?:\.\.)/, /^(?:\.(?=([=~}\s\/.)|])))/, /^(?:[\/.])/, /^(?:\s+)/, /^(?:\}(~)?\}\})/, /^(?:(~)?\}\})/, /^(?:"(\\["]|[^"])*")/, /^(?:'(\\[']|[^'])*')/, /^(?:@)/, /^(?:true(?=([~}\s)])))/, /^(?:false(?=([~}\s)])))/, /^(?:undefined(?=([~}\s)])))/, /^(?:null(?=([~}\s)])))/, /^(?:-?[0-9]+(?:\.[0-9]+)?(?=([~}\s)])))/, /^(?:as\s+\|)/, /^(?:\|)/, /^(?:([^\s!"#%-,\.\/;->@\[-\^`\{-~]+(?=([=~}\s\/.)|]))))/, /^(?:\[(\\\]|[^\]])*\])/, /^(?:.)/, /^(?:$)/];
-        lexer2.conditions = { "mu": { "rules": [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44], "inclusive": false }, "emu": { "rules": [2], "inclusive": false }, "com": { "rules": [6], "inclusive": false }, "raw": { "rules": [3, 4, 5], "inclusive": false }, "INITIAL": { "rules": [0, 1, 44], "inclusive": true } };
-        return lexer2;
-      })();
-      parser2.lexer = lexer;
-      function Parser() {
-        this.yy = {};
-      }
-      Parser.prototype = parser2;
-      parser2.Parser = Parser;
-      return new Parser();
-    })();
-    exports2["default"] = handlebars;
-    module2.exports = exports2["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/node-types.js
-var require_node_types = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/node-types.js"(exports2) {
-    "use strict";
-    exports2.__esModule = true;
-    var NODE_TYPES = ["Program", "BlockStatement", "DecoratorBlock", "PartialStatement", "PartialBlockStatement", "Decorator", "MustacheStatement", "ContentStatement", "CommentStatement", "SubExpression", "PathExpression", "StringLiteral", "NumberLiteral", "BooleanLiteral", "UndefinedLiteral", "NullLiteral", "Hash", "HashPair"];
-    exports2.NODE_TYPES = NODE_TYPES;
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/visitor.js
-var require_visitor = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/visitor.js"(exports2, module2) {
-    "use strict";
-    exports2.__esModule = true;
-    function _interopRequireDefault(obj5) {
-      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
-    }
-    var _exception = require_exception();
-    var _exception2 = _interopRequireDefault(_exception);
-    var _utils = require_utils4();
-    var _nodeTypes = require_node_types();
-    function Visitor() {
-      this.parents = [];
-    }
-    function isDispatchable(visitor, type2) {
-      return _utils.indexOf(_nodeTypes.NODE_TYPES, type2) !== -1 || !(type2 in Visitor.prototype) && typeof visitor[type2] === "function";
-    }
-    Visitor.prototype = {
-      constructor: Visitor,
-      mutating: false,
-      // Visits a given value. If mutating, will replace the value if necessary.
-      acceptKey: function acceptKey(node, name) {
-        var value2 = this.accept(node[name]);
-        if (this.mutating) {
-          if (value2 && !isDispatchable(this, value2.type)) {
-            throw new _exception2["default"]('Unexpected node type "' + value2.type + '" found when accepting ' + name + " on " + node.type);
-          }
-          node[name] = value2;
-        }
-      },
-      // Performs an accept operation with added sanity check to ensure
-      // required keys are not removed.
-      acceptRequired: function acceptRequired(node, name) {
-        this.acceptKey(node, name);
-        if (!node[name]) {
-          throw new _exception2["default"](node.type + " requires " + name);
-        }
-      },
-      // Traverses a given array. If mutating, empty respnses will be removed
-      // for child elements.
-      acceptArray: function acceptArray(array) {
-        for (var i = 0, l3 = array.length; i < l3; i++) {
-          this.acceptKey(array, i);
-          if (!array[i]) {
-            array.splice(i, 1);
-            i--;
-            l3--;
-          }
-        }
-      },
-      accept: function accept(object) {
-        if (!object) {
-          return;
-        }
-        if (!isDispatchable(this, object.type) || !this[object.type]) {
-          throw new _exception2["default"]("Unknown type: " + object.type, object);
-        }
-        if (this.current) {
-          this.parents.unshift(this.current);
-        }
-        this.current = object;
-        var ret = this[object.type](object);
-        this.current = this.parents.shift();
-        if (!this.mutating || ret) {
-          return ret;
-        } else if (ret !== false) {
-          return object;
-        }
-      },
-      Program: function Program(program) {
-        this.acceptArray(program.body);
-      },
-      MustacheStatement: visitSubExpression,
-      Decorator: visitSubExpression,
-      BlockStatement: visitBlock,
-      DecoratorBlock: visitBlock,
-      PartialStatement: visitPartial,
-      PartialBlockStatement: function PartialBlockStatement(partial) {
-        visitPartial.call(this, partial);
-        this.acceptKey(partial, "program");
-      },
-      ContentStatement: function ContentStatement() {
-      },
-      CommentStatement: function CommentStatement() {
-      },
-      SubExpression: visitSubExpression,
-      PathExpression: function PathExpression() {
-      },
-      StringLiteral: function StringLiteral() {
-      },
-      NumberLiteral: function NumberLiteral() {
-      },
-      BooleanLiteral: function BooleanLiteral() {
-      },
-      UndefinedLiteral: function UndefinedLiteral() {
-      },
-      NullLiteral: function NullLiteral() {
-      },
-      Hash: function Hash(hash) {
-        this.acceptArray(hash.pairs);
-      },
-      HashPair: function HashPair(pair) {
-        this.acceptRequired(pair, "value");
-      }
-    };
-    function visitSubExpression(mustache) {
-      this.acceptRequired(mustache, "path");
-      this.acceptArray(mustache.params);
-      this.acceptKey(mustache, "hash");
-    }
-    function visitBlock(block) {
-      visitSubExpression.call(this, block);
-      this.acceptKey(block, "program");
-      this.acceptKey(block, "inverse");
-    }
-    function visitPartial(partial) {
-      this.acceptRequired(partial, "name");
-      this.acceptArray(partial.params);
-      this.acceptKey(partial, "hash");
-    }
-    exports2["default"] = Visitor;
-    module2.exports = exports2["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/whitespace-control.js
-var require_whitespace_control = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/whitespace-control.js"(exports2, module2) {
-    "use strict";
-    exports2.__esModule = true;
-    function _interopRequireDefault(obj5) {
-      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
-    }
-    var _visitor = require_visitor();
-    var _visitor2 = _interopRequireDefault(_visitor);
-    function WhitespaceControl() {
-      var options2 = arguments.length <= 0 || arguments[0] === void 0 ? {} : arguments[0];
-      this.options = options2;
-    }
-    WhitespaceControl.prototype = new _visitor2["default"]();
-    WhitespaceControl.prototype.Program = function(program) {
-      var doStandalone = !this.options.ignoreStandalone;
-      var isRoot = !this.isRootSeen;
-      this.isRootSeen = true;
-      var body = program.body;
-      for (var i = 0, l3 = body.length; i < l3; i++) {
-        var current = body[i], strip = this.accept(current);
-        if (!strip) {
-          continue;
-        }
-        var _isPrevWhitespace = isPrevWhitespace(body, i, isRoot), _isNextWhitespace = isNextWhitespace(body, i, isRoot), openStandalone = strip.openStandalone && _isPrevWhitespace, closeStandalone = strip.closeStandalone && _isNextWhitespace, inlineStandalone = strip.inlineStandalone && _isPrevWhitespace && _isNextWhitespace;
-        if (strip.close) {
-          omitRight(body, i, true);
-        }
-        if (strip.open) {
-          omitLeft(body, i, true);
-        }
-        if (doStandalone && inlineStandalone) {
-          omitRight(body, i);
-          if (omitLeft(body, i)) {
-            if (current.type === "PartialStatement") {
-              current.indent = /(?:^|[^ \t])([ \t]+)$/.exec(body[i - 1].original)[1];
-            }
-          }
-        }
-        if (doStandalone && openStandalone) {
-          omitRight((current.program || current.inverse).body);
-          omitLeft(body, i);
-        }
-        if (doStandalone && closeStandalone) {
-          omitRight(body, i);
-          omitLeft((current.inverse || current.program).body);
-        }
-      }
-      return program;
-    };
-    WhitespaceControl.prototype.BlockStatement = WhitespaceControl.prototype.DecoratorBlock = WhitespaceControl.prototype.PartialBlockStatement = function(block) {
-      this.accept(block.program);
-      this.accept(block.inverse);
-      var program = block.program || block.inverse, inverse = block.program && block.inverse, firstInverse = inverse, lastInverse = inverse;
-      if (inverse && inverse.chained) {
-        firstInverse = inverse.body[0].program;
-        while (lastInverse.chained) {
-          lastInverse = lastInverse.body[lastInverse.body.length - 1].program;
-        }
-      }
-      var strip = {
-        open: block.openStrip.open,
-        close: block.closeStrip.close,
-        // Determine the standalone candiacy. Basically flag our content as being possibly standalone
-        // so our parent can determine if we actually are standalone
-        openStandalone: isNextWhitespace(program.body),
-        closeStandalone: isPrevWhitespace((firstInverse || program).body)
-      };
-      if (block.openStrip.close) {
-        omitRight(program.body, null, true);
-      }
-      if (inverse) {
-        var inverseStrip = block.inverseStrip;
-        if (inverseStrip.open) {
-          omitLeft(program.body, null, true);
-        }
-        if (inverseStrip.close) {
-          omitRight(firstInverse.body, null, true);
-        }
-        if (block.closeStrip.open) {
-          omitLeft(lastInverse.body, null, true);
-        }
-        if (!this.options.ignoreStandalone && isPrevWhitespace(program.body) && isNextWhitespace(firstInverse.body)) {
-          omitLeft(program.body);
-          omitRight(firstInverse.body);
-        }
-      } else if (block.closeStrip.open) {
-        omitLeft(program.body, null, true);
-      }
-      return strip;
-    };
-    WhitespaceControl.prototype.Decorator = WhitespaceControl.prototype.MustacheStatement = function(mustache) {
-      return mustache.strip;
-    };
-    WhitespaceControl.prototype.PartialStatement = WhitespaceControl.prototype.CommentStatement = function(node) {
-      var strip = node.strip || {};
-      return {
-        inlineStandalone: true,
-        open: strip.open,
-        close: strip.close
-      };
-    };
-    function isPrevWhitespace(body, i, isRoot) {
-      if (i === void 0) {
-        i = body.length;
-      }
-      var prev = body[i - 1], sibling = body[i - 2];
-      if (!prev) {
-        return isRoot;
-      }
-      if (prev.type === "ContentStatement") {
-        return (sibling || !isRoot ? /(?:^|\S)[^\S\n]*\n\s*$/ : /^\s*$|(?:^|\S)[^\S\n]*\n\s*$/).test(prev.original);
-      }
-    }
-    function isNextWhitespace(body, i, isRoot) {
-      if (i === void 0) {
-        i = -1;
-      }
-      var next = body[i + 1], sibling = body[i + 2];
-      if (!next) {
-        return isRoot;
-      }
-      if (next.type === "ContentStatement") {
-        return (sibling || !isRoot ? /^\s*?\r?\n/ : /^\s*?(\r?\n|$)/).test(next.original);
-      }
-    }
-    function omitRight(body, i, multiple) {
-      var current = body[i == null ? 0 : i + 1];
-      if (!current || current.type !== "ContentStatement" || !multiple && current.rightStripped) {
-        return;
-      }
-      var original = current.value;
-      current.value = current.value.replace(multiple ? /^\s+/ : /^[ \t]*\r?\n?/, "");
-      current.rightStripped = current.value !== original;
-    }
-    function omitLeft(body, i, multiple) {
-      var current = body[i == null ? body.length - 1 : i - 1];
-      if (!current || current.type !== "ContentStatement" || !multiple && current.leftStripped) {
-        return;
-      }
-      var original = current.value;
-      current.value = current.value.replace(multiple ? /(^|\S)\s+$/ : /(^|[^ \t])[ \t]+$/, "$1");
-      current.leftStripped = current.value !== original;
-      return current.leftStripped;
-    }
-    exports2["default"] = WhitespaceControl;
-    module2.exports = exports2["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/helpers.js
-var require_helpers2 = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/helpers.js"(exports2) {
-    "use strict";
-    exports2.__esModule = true;
-    exports2.SourceLocation = SourceLocation;
-    exports2.id = id;
-    exports2.stripFlags = stripFlags;
-    exports2.stripComment = stripComment;
-    exports2.preparePath = preparePath;
-    exports2.prepareMustache = prepareMustache;
-    exports2.prepareRawBlock = prepareRawBlock;
-    exports2.prepareBlock = prepareBlock;
-    exports2.prepareProgram = prepareProgram;
-    exports2.preparePartialBlock = preparePartialBlock;
-    function _interopRequireDefault(obj5) {
-      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
-    }
-    var _exception = require_exception();
-    var _exception2 = _interopRequireDefault(_exception);
-    function validateClose(open2, close) {
-      close = close.path ? close.path.original : close;
-      if (open2.path.original !== close) {
-        var errorNode = { loc: open2.path.loc };
-        throw new _exception2["default"](open2.path.original + " doesn't match " + close, errorNode);
-      }
-    }
-    function SourceLocation(source, locInfo) {
-      this.source = source;
-      this.start = {
-        line: locInfo.first_line,
-        column: locInfo.first_column
-      };
-      this.end = {
-        line: locInfo.last_line,
-        column: locInfo.last_column
-      };
-    }
-    function id(token) {
-      if (/^\[.*\]$/.test(token)) {
-        return token.substring(1, token.length - 1);
-      } else {
-        return token;
-      }
-    }
-    function stripFlags(open2, close) {
-      return {
-        open: open2.charAt(2) === "~",
-        close: close.charAt(close.length - 3) === "~"
-      };
-    }
-    function stripComment(comment) {
-      return comment.replace(/^\{\{~?!-?-?/, "").replace(/-?-?~?\}\}$/, "");
-    }
-    function preparePath(data, parts, loc) {
-      loc = this.locInfo(loc);
-      var original = data ? "@" : "", dig = [], depth = 0;
-      for (var i = 0, l3 = parts.length; i < l3; i++) {
-        var part = parts[i].part, isLiteral = parts[i].original !== part;
-        original += (parts[i].separator || "") + part;
-        if (!isLiteral && (part === ".." || part === "." || part === "this")) {
-          if (dig.length > 0) {
-            throw new _exception2["default"]("Invalid path: " + original, { loc });
-          } else if (part === "..") {
-            depth++;
-          }
-        } else {
-          dig.push(part);
-        }
-      }
-      return {
-        type: "PathExpression",
-        data,
-        depth,
-        parts: dig,
-        original,
-        loc
-      };
-    }
-    function prepareMustache(path3, params, hash, open2, strip, locInfo) {
-      var escapeFlag = open2.charAt(3) || open2.charAt(2), escaped = escapeFlag !== "{" && escapeFlag !== "&";
-      var decorator = /\*/.test(open2);
-      return {
-        type: decorator ? "Decorator" : "MustacheStatement",
-        path: path3,
-        params,
-        hash,
-        escaped,
-        strip,
-        loc: this.locInfo(locInfo)
-      };
-    }
-    function prepareRawBlock(openRawBlock, contents, close, locInfo) {
-      validateClose(openRawBlock, close);
-      locInfo = this.locInfo(locInfo);
-      var program = {
-        type: "Program",
-        body: contents,
-        strip: {},
-        loc: locInfo
-      };
-      return {
-        type: "BlockStatement",
-        path: openRawBlock.path,
-        params: openRawBlock.params,
-        hash: openRawBlock.hash,
-        program,
-        openStrip: {},
-        inverseStrip: {},
-        closeStrip: {},
-        loc: locInfo
-      };
-    }
-    function prepareBlock(openBlock, program, inverseAndProgram, close, inverted, locInfo) {
-      if (close && close.path) {
-        validateClose(openBlock, close);
-      }
-      var decorator = /\*/.test(openBlock.open);
-      program.blockParams = openBlock.blockParams;
-      var inverse = void 0, inverseStrip = void 0;
-      if (inverseAndProgram) {
-        if (decorator) {
-          throw new _exception2["default"]("Unexpected inverse block on decorator", inverseAndProgram);
-        }
-        if (inverseAndProgram.chain) {
-          inverseAndProgram.program.body[0].closeStrip = close.strip;
-        }
-        inverseStrip = inverseAndProgram.strip;
-        inverse = inverseAndProgram.program;
-      }
-      if (inverted) {
-        inverted = inverse;
-        inverse = program;
-        program = inverted;
-      }
-      return {
-        type: decorator ? "DecoratorBlock" : "BlockStatement",
-        path: openBlock.path,
-        params: openBlock.params,
-        hash: openBlock.hash,
-        program,
-        inverse,
-        openStrip: openBlock.strip,
-        inverseStrip,
-        closeStrip: close && close.strip,
-        loc: this.locInfo(locInfo)
-      };
-    }
-    function prepareProgram(statements, loc) {
-      if (!loc && statements.length) {
-        var firstLoc = statements[0].loc, lastLoc = statements[statements.length - 1].loc;
-        if (firstLoc && lastLoc) {
-          loc = {
-            source: firstLoc.source,
-            start: {
-              line: firstLoc.start.line,
-              column: firstLoc.start.column
-            },
-            end: {
-              line: lastLoc.end.line,
-              column: lastLoc.end.column
-            }
-          };
-        }
-      }
-      return {
-        type: "Program",
-        body: statements,
-        strip: {},
-        loc
-      };
-    }
-    function preparePartialBlock(open2, program, close, locInfo) {
-      validateClose(open2, close);
-      return {
-        type: "PartialBlockStatement",
-        name: open2.path,
-        params: open2.params,
-        hash: open2.hash,
-        program,
-        openStrip: open2.strip,
-        closeStrip: close && close.strip,
-        loc: this.locInfo(locInfo)
-      };
-    }
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/base.js
-var require_base2 = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/base.js"(exports2) {
-    "use strict";
-    exports2.__esModule = true;
-    exports2.parseWithoutProcessing = parseWithoutProcessing;
-    exports2.parse = parse3;
-    function _interopRequireWildcard(obj5) {
-      if (obj5 && obj5.__esModule) {
-        return obj5;
-      } else {
-        var newObj = {};
-        if (obj5 != null) {
-          for (var key in obj5) {
-            if (Object.prototype.hasOwnProperty.call(obj5, key)) newObj[key] = obj5[key];
-          }
-        }
-        newObj["default"] = obj5;
-        return newObj;
-      }
-    }
-    function _interopRequireDefault(obj5) {
-      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
-    }
-    var _parser = require_parser3();
-    var _parser2 = _interopRequireDefault(_parser);
-    var _whitespaceControl = require_whitespace_control();
-    var _whitespaceControl2 = _interopRequireDefault(_whitespaceControl);
-    var _helpers = require_helpers2();
-    var Helpers = _interopRequireWildcard(_helpers);
-    var _utils = require_utils4();
-    exports2.parser = _parser2["default"];
-    var yy = {};
-    _utils.extend(yy, Helpers);
-    function parseWithoutProcessing(input, options2) {
-      if (input.type === "Program") {
-        return input;
-      }
-      _parser2["default"].yy = yy;
-      yy.locInfo = function(locInfo) {
-        return new yy.SourceLocation(options2 && options2.srcName, locInfo);
-      };
-      var ast = _parser2["default"].parse(input);
-      return ast;
-    }
-    function parse3(input, options2) {
-      var ast = parseWithoutProcessing(input, options2);
-      var strip = new _whitespaceControl2["default"](options2);
-      return strip.accept(ast);
-    }
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/compiler.js
-var require_compiler = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/compiler.js"(exports2) {
-    "use strict";
-    exports2.__esModule = true;
-    exports2.Compiler = Compiler;
-    exports2.precompile = precompile;
-    exports2.compile = compile2;
-    function _interopRequireDefault(obj5) {
-      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
-    }
-    var _exception = require_exception();
-    var _exception2 = _interopRequireDefault(_exception);
-    var _utils = require_utils4();
-    var _ast = require_ast();
-    var _ast2 = _interopRequireDefault(_ast);
-    var _nodeTypes = require_node_types();
-    var slice = [].slice;
-    function Compiler() {
-    }
-    Compiler.prototype = {
-      compiler: Compiler,
-      equals: function equals(other) {
-        var len = this.opcodes.length;
-        if (other.opcodes.length !== len) {
-          return false;
-        }
-        for (var i = 0; i < len; i++) {
-          var opcode = this.opcodes[i], otherOpcode = other.opcodes[i];
-          if (opcode.opcode !== otherOpcode.opcode || !argEquals(opcode.args, otherOpcode.args)) {
-            return false;
-          }
-        }
-        len = this.children.length;
-        for (var i = 0; i < len; i++) {
-          if (!this.children[i].equals(other.children[i])) {
-            return false;
-          }
-        }
-        return true;
-      },
-      guid: 0,
-      compile: function compile3(program, options2) {
-        this.sourceNode = [];
-        this.opcodes = [];
-        this.children = [];
-        this.options = options2;
-        this.stringParams = options2.stringParams;
-        this.trackIds = options2.trackIds;
-        options2.blockParams = options2.blockParams || [];
-        options2.knownHelpers = _utils.extend(/* @__PURE__ */ Object.create(null), {
-          helperMissing: true,
-          blockHelperMissing: true,
-          each: true,
-          "if": true,
-          unless: true,
-          "with": true,
-          log: true,
-          lookup: true
-        }, options2.knownHelpers);
-        return this.accept(program);
-      },
-      compileProgram: function compileProgram(program) {
-        var childCompiler = new this.compiler(), result = childCompiler.compile(program, this.options), guid = this.guid++;
-        this.usePartial = this.usePartial || result.usePartial;
-        this.children[guid] = result;
-        this.useDepths = this.useDepths || result.useDepths;
-        return guid;
-      },
-      accept: function accept(node) {
-        if (_utils.indexOf(_nodeTypes.NODE_TYPES, node.type) === -1 || !this[node.type]) {
-          throw new _exception2["default"]("Unknown type: " + node.type, node);
-        }
-        this.sourceNode.unshift(node);
-        var ret = this[node.type](node);
-        this.sourceNode.shift();
-        return ret;
-      },
-      Program: function Program(program) {
-        validateBlockParams(program);
-        this.options.blockParams.unshift(program.blockParams);
-        var body = program.body, bodyLength = body.length;
-        for (var i = 0; i < bodyLength; i++) {
-          this.accept(body[i]);
-        }
-        this.options.blockParams.shift();
-        this.isSimple = bodyLength === 1;
-        this.blockParams = program.blockParams ? program.blockParams.length : 0;
-        return this;
-      },
-      BlockStatement: function BlockStatement(block) {
-        transformLiteralToPath(block);
-        var program = block.program, inverse = block.inverse;
-        program = program && this.compileProgram(program);
-        inverse = inverse && this.compileProgram(inverse);
-        var type2 = this.classifySexpr(block);
-        if (type2 === "helper") {
-          this.helperSexpr(block, program, inverse);
-        } else if (type2 === "simple") {
-          this.simpleSexpr(block);
-          this.opcode("pushProgram", program);
-          this.opcode("pushProgram", inverse);
-          this.opcode("emptyHash");
-          this.opcode("blockValue", block.path.original);
-        } else {
-          this.ambiguousSexpr(block, program, inverse);
-          this.opcode("pushProgram", program);
-          this.opcode("pushProgram", inverse);
-          this.opcode("emptyHash");
-          this.opcode("ambiguousBlockValue");
-        }
-        this.opcode("append");
-      },
-      DecoratorBlock: function DecoratorBlock(decorator) {
-        var program = decorator.program && this.compileProgram(decorator.program);
-        var params = this.setupFullMustacheParams(decorator, program, void 0), path3 = decorator.path;
-        this.useDecorators = true;
-        this.opcode("registerDecorator", params.length, path3.original);
-      },
-      PartialStatement: function PartialStatement(partial) {
-        this.usePartial = true;
-        var program = partial.program;
-        if (program) {
-          program = this.compileProgram(partial.program);
-        }
-        var params = partial.params;
-        if (params.length > 1) {
-          throw new _exception2["default"]("Unsupported number of partial arguments: " + params.length, partial);
-        } else if (!params.length) {
-          if (this.options.explicitPartialContext) {
-            this.opcode("pushLiteral", "undefined");
-          } else {
-            params.push({ type: "PathExpression", parts: [], depth: 0 });
-          }
-        }
-        var partialName = partial.name.original, isDynamic = partial.name.type === "SubExpression";
-        if (isDynamic) {
-          this.accept(partial.name);
-        }
-        this.setupFullMustacheParams(partial, program, void 0, true);
-        var indent = partial.indent || "";
-        if (this.options.preventIndent && indent) {
-          this.opcode("appendContent", indent);
-          indent = "";
-        }
-        this.opcode("invokePartial", isDynamic, partialName, indent);
-        this.opcode("append");
-      },
-      PartialBlockStatement: function PartialBlockStatement(partialBlock) {
-        this.PartialStatement(partialBlock);
-      },
-      MustacheStatement: function MustacheStatement(mustache) {
-        this.SubExpression(mustache);
-        if (mustache.escaped && !this.options.noEscape) {
-          this.opcode("appendEscaped");
-        } else {
-          this.opcode("append");
-        }
-      },
-      Decorator: function Decorator(decorator) {
-        this.DecoratorBlock(decorator);
-      },
-      ContentStatement: function ContentStatement(content) {
-        if (content.value != null && typeof content.value !== "string") {
-          throw invalidAst(content, "value must be a string");
-        }
-        if (content.value) {
-          this.opcode("appendContent", content.value);
-        }
-      },
-      CommentStatement: function CommentStatement() {
-      },
-      SubExpression: function SubExpression(sexpr) {
-        transformLiteralToPath(sexpr);
-        var type2 = this.classifySexpr(sexpr);
-        if (type2 === "simple") {
-          this.simpleSexpr(sexpr);
-        } else if (type2 === "helper") {
-          this.helperSexpr(sexpr);
-        } else {
-          this.ambiguousSexpr(sexpr);
-        }
-      },
-      ambiguousSexpr: function ambiguousSexpr(sexpr, program, inverse) {
-        var path3 = sexpr.path, name = path3.parts[0], isBlock = program != null || inverse != null;
-        this.opcode("getContext", validateDepth(path3));
-        this.opcode("pushProgram", program);
-        this.opcode("pushProgram", inverse);
-        path3.strict = true;
-        this.accept(path3);
-        this.opcode("invokeAmbiguous", name, isBlock);
-      },
-      simpleSexpr: function simpleSexpr(sexpr) {
-        var path3 = sexpr.path;
-        path3.strict = true;
-        this.accept(path3);
-        this.opcode("resolvePossibleLambda");
-      },
-      helperSexpr: function helperSexpr(sexpr, program, inverse) {
-        var params = this.setupFullMustacheParams(sexpr, program, inverse), path3 = sexpr.path, name = path3.parts[0];
-        if (this.options.knownHelpers[name]) {
-          this.opcode("invokeKnownHelper", params.length, name);
-        } else if (this.options.knownHelpersOnly) {
-          throw new _exception2["default"]("You specified knownHelpersOnly, but used the unknown helper " + name, sexpr);
-        } else {
-          path3.strict = true;
-          path3.falsy = true;
-          this.accept(path3);
-          this.opcode("invokeHelper", params.length, path3.original, _ast2["default"].helpers.simpleId(path3));
-        }
-      },
-      PathExpression: function PathExpression(path3) {
-        var depth = validateDepth(path3);
-        var parts = validateParts(path3);
-        this.addDepth(depth);
-        this.opcode("getContext", depth);
-        var name = parts[0], scoped = _ast2["default"].helpers.scopedId(path3), blockParamId = !depth && !scoped && this.blockParamIndex(name);
-        if (blockParamId) {
-          this.opcode("lookupBlockParam", blockParamId, parts);
-        } else if (!name) {
-          this.opcode("pushContext");
-        } else if (path3.data) {
-          this.options.data = true;
-          this.opcode("lookupData", depth, parts, path3.strict);
-        } else {
-          this.opcode("lookupOnContext", parts, path3.falsy, path3.strict, scoped);
-        }
-      },
-      StringLiteral: function StringLiteral(string) {
-        validateLiteral(string);
-        this.opcode("pushString", string.value);
-      },
-      NumberLiteral: function NumberLiteral(number) {
-        validateLiteral(number);
-        this.opcode("pushLiteral", number.value);
-      },
-      BooleanLiteral: function BooleanLiteral(bool2) {
-        validateLiteral(bool2);
-        this.opcode("pushLiteral", bool2.value);
-      },
-      UndefinedLiteral: function UndefinedLiteral() {
-        this.opcode("pushLiteral", "undefined");
-      },
-      NullLiteral: function NullLiteral() {
-        this.opcode("pushLiteral", "null");
-      },
-      Hash: function Hash(hash) {
-        var pairs2 = hash.pairs, i = 0, l3 = void 0;
-        if (!_utils.isArray(pairs2)) {
-          throw invalidAst(hash, "pairs must be an array");
-        }
-        l3 = pairs2.length;
-        for (var j3 = 0; j3 < l3; j3++) {
-          if (!pairs2[j3] || typeof pairs2[j3].key !== "string") {
-            throw invalidAst(hash, "pair keys must be strings");
-          }
-        }
-        this.opcode("pushHash");
-        for (; i < l3; i++) {
-          this.pushParam(pairs2[i].value);
-        }
-        while (i--) {
-          this.opcode("assignToHash", pairs2[i].key);
-        }
-        this.opcode("popHash");
-      },
-      // HELPERS
-      opcode: function opcode(name) {
-        this.opcodes.push({
-          opcode: name,
-          args: slice.call(arguments, 1),
-          loc: this.sourceNode[0].loc
-        });
-      },
-      addDepth: function addDepth(depth) {
-        if (!depth) {
-          return;
-        }
-        this.useDepths = true;
-      },
-      classifySexpr: function classifySexpr(sexpr) {
-        validateParts(sexpr.path);
-        var isSimple = _ast2["default"].helpers.simpleId(sexpr.path);
-        var isBlockParam = isSimple && !!this.blockParamIndex(sexpr.path.parts[0]);
-        var isHelper = !isBlockParam && _ast2["default"].helpers.helperExpression(sexpr);
-        var isEligible = !isBlockParam && (isHelper || isSimple);
-        if (isEligible && !isHelper) {
-          var _name = sexpr.path.parts[0], options2 = this.options;
-          if (options2.knownHelpers[_name]) {
-            isHelper = true;
-          } else if (options2.knownHelpersOnly) {
-            isEligible = false;
-          }
-        }
-        if (isHelper) {
-          return "helper";
-        } else if (isEligible) {
-          return "ambiguous";
-        } else {
-          return "simple";
-        }
-      },
-      pushParams: function pushParams(params) {
-        for (var i = 0, l3 = params.length; i < l3; i++) {
-          this.pushParam(params[i]);
-        }
-      },
-      pushParam: function pushParam(val) {
-        validateLiteral(val);
-        var value2 = val.value != null ? val.value : val.original || "";
-        var depth = validateDepth(val);
-        if (this.stringParams) {
-          if (typeof value2 !== "number" && typeof value2 !== "boolean") {
-            value2 = String(value2);
-          }
-          if (value2.replace) {
-            value2 = value2.replace(/^(\.?\.\/)*/g, "").replace(/\//g, ".");
-          }
-          if (depth) {
-            this.addDepth(depth);
-          }
-          this.opcode("getContext", depth);
-          this.opcode("pushStringParam", value2, val.type);
-          if (val.type === "SubExpression") {
-            this.accept(val);
-          }
-        } else {
-          if (this.trackIds) {
-            var blockParamIndex = void 0;
-            if (val.parts && !_ast2["default"].helpers.scopedId(val) && !depth) {
-              blockParamIndex = this.blockParamIndex(validateParts(val)[0]);
-            }
-            if (blockParamIndex) {
-              var blockParamChild = val.parts.slice(1).join(".");
-              this.opcode("pushId", "BlockParam", blockParamIndex, blockParamChild);
-            } else {
-              value2 = val.original || value2;
-              if (value2.replace) {
-                value2 = value2.replace(/^this(?:\.|$)/, "").replace(/^\.\//, "").replace(/^\.$/, "");
-              }
-              this.opcode("pushId", val.type, value2);
-            }
-          }
-          this.accept(val);
-        }
-      },
-      setupFullMustacheParams: function setupFullMustacheParams(sexpr, program, inverse, omitEmpty) {
-        var params = sexpr.params;
-        this.pushParams(params);
-        this.opcode("pushProgram", program);
-        this.opcode("pushProgram", inverse);
-        if (sexpr.hash) {
-          this.accept(sexpr.hash);
-        } else {
-          this.opcode("emptyHash", omitEmpty);
-        }
-        return params;
-      },
-      blockParamIndex: function blockParamIndex(name) {
-        for (var depth = 0, len = this.options.blockParams.length; depth < len; depth++) {
-          var blockParams = this.options.blockParams[depth], param = blockParams && _utils.indexOf(blockParams, name);
-          if (blockParams && param >= 0) {
-            return [depth, param];
-          }
-        }
-      }
-    };
-    function precompile(input, options2, env) {
-      if (input == null || typeof input !== "string" && input.type !== "Program") {
-        throw new _exception2["default"]("You must pass a string or Handlebars AST to Handlebars.precompile. You passed " + input);
-      }
-      options2 = options2 || {};
-      if (!("data" in options2)) {
-        options2.data = true;
-      }
-      if (options2.compat) {
-        options2.useDepths = true;
-      }
-      var ast = env.parse(input, options2), environment2 = new env.Compiler().compile(ast, options2);
-      return new env.JavaScriptCompiler().compile(environment2, options2);
-    }
-    function compile2(input, options2, env) {
-      if (options2 === void 0) options2 = {};
-      if (input == null || typeof input !== "string" && input.type !== "Program") {
-        throw new _exception2["default"]("You must pass a string or Handlebars AST to Handlebars.compile. You passed " + input);
-      }
-      options2 = _utils.extend({}, options2);
-      if (!("data" in options2)) {
-        options2.data = true;
-      }
-      if (options2.compat) {
-        options2.useDepths = true;
-      }
-      var compiled3 = void 0;
-      function compileInput() {
-        var ast = env.parse(input, options2), environment2 = new env.Compiler().compile(ast, options2), templateSpec = new env.JavaScriptCompiler().compile(environment2, options2, void 0, true);
-        return env.template(templateSpec);
-      }
-      function ret(context, execOptions) {
-        if (!compiled3) {
-          compiled3 = compileInput();
-        }
-        return compiled3.call(this, context, execOptions);
-      }
-      ret._setup = function(setupOptions) {
-        if (!compiled3) {
-          compiled3 = compileInput();
-        }
-        return compiled3._setup(setupOptions);
-      };
-      ret._child = function(i, data, blockParams, depths) {
-        if (!compiled3) {
-          compiled3 = compileInput();
-        }
-        return compiled3._child(i, data, blockParams, depths);
-      };
-      return ret;
-    }
-    function invalidAst(node, message2) {
-      return new _exception2["default"]("Invalid AST: " + node.type + " " + message2, node);
-    }
-    function validateDepth(node) {
-      var depth = node.depth;
-      if (depth == null) {
-        return 0;
-      }
-      if (typeof depth !== "number" || !isFinite(depth) || Math.floor(depth) !== depth || depth < 0) {
-        throw invalidAst(node, "depth must be a non-negative integer");
-      }
-      return depth;
-    }
-    function validateLiteral(node) {
-      var value2 = node.value;
-      if (node.type === "StringLiteral" && typeof value2 !== "string") {
-        throw invalidAst(node, "value must be a string");
-      } else if (node.type === "NumberLiteral" && typeof value2 !== "number") {
-        throw invalidAst(node, "value must be a number");
-      } else if (node.type === "BooleanLiteral" && typeof value2 !== "boolean") {
-        throw invalidAst(node, "value must be a boolean");
-      }
-    }
-    function validateStringArray(node, value2, name) {
-      if (!_utils.isArray(value2)) {
-        throw invalidAst(node, name + " must be an array");
-      }
-      for (var i = 0; i < value2.length; i++) {
-        if (typeof value2[i] !== "string") {
-          throw invalidAst(node, name + " must only contain strings");
-        }
-      }
-      return value2;
-    }
-    function validateParts(path3) {
-      return validateStringArray(path3, path3.parts, "parts");
-    }
-    function validateBlockParams(program) {
-      if (program.blockParams != null) {
-        validateStringArray(program, program.blockParams, "blockParams");
-      }
-    }
-    function argEquals(a, b3) {
-      if (a === b3) {
-        return true;
-      }
-      if (_utils.isArray(a) && _utils.isArray(b3) && a.length === b3.length) {
-        for (var i = 0; i < a.length; i++) {
-          if (!argEquals(a[i], b3[i])) {
-            return false;
-          }
-        }
-        return true;
-      }
-    }
-    function transformLiteralToPath(sexpr) {
-      if (!sexpr.path.parts) {
-        var literal = sexpr.path;
-        sexpr.path = {
-          type: "PathExpression",
-          data: false,
-          depth: 0,
-          parts: [literal.original + ""],
-          original: literal.original + "",
-          loc: literal.loc
-        };
-      }
-    }
-  }
-});
-
-// node_modules/source-map/lib/base64.js
-var require_base64 = __commonJS({
-  "node_modules/source-map/lib/base64.js"(exports2) {
-    var intToCharMap = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".split("");
-    exports2.encode = function(number) {
-      if (0 <= number && number < intToCharMap.length) {
-        return intToCharMap[number];
-      }
-      throw new TypeError("Must be between 0 and 63: " + number);
-    };
-    exports2.decode = function(charCode) {
-      var bigA = 65;
-      var bigZ = 90;
-      var littleA = 97;
-      var littleZ = 122;
-      var zero = 48;
-      var nine = 57;
-      var plus = 43;
-      var slash = 47;
-      var littleOffset = 26;
-      var numberOffset = 52;
-      if (bigA <= charCode && charCode <= bigZ) {
-        return charCode - bigA;
-      }
-      if (littleA <= charCode && charCode <= littleZ) {
-        return charCode - littleA + littleOffset;
-      }
-      if (zero <= charCode && charCode <= nine) {
-        return charCode - zero + numberOffset;
-      }
-      if (charCode == plus) {
-        return 62;
-      }
-      if (charCode == slash) {
-        return 63;
-      }
-      return -1;
-    };
-  }
-});
-
-// node_modules/source-map/lib/base64-vlq.js
-var require_base64_vlq = __commonJS({
-  "node_modules/source-map/lib/base64-vlq.js"(exports2) {
-    var base64 = require_base64();
-    var VLQ_BASE_SHIFT = 5;
-    var VLQ_BASE = 1 << VLQ_BASE_SHIFT;
-    var VLQ_BASE_MASK = VLQ_BASE - 1;
-    var VLQ_CONTINUATION_BIT = VLQ_BASE;
-    function toVLQSigned(aValue) {
-      return aValue < 0 ? (-aValue << 1) + 1 : (aValue << 1) + 0;
-    }
-    function fromVLQSigned(aValue) {
-      var isNegative = (aValue & 1) === 1;
-      var shifted2 = aValue >> 1;
-      return isNegative ? -shifted2 : shifted2;
-    }
-    exports2.encode = function base64VLQ_encode(aValue) {
-      var encoded = "";
-      var digit;
-      var vlq = toVLQSigned(aValue);
-      do {
-        digit = vlq & VLQ_BASE_MASK;
-        vlq >>>= VLQ_BASE_SHIFT;
-        if (vlq > 0) {
-          digit |= VLQ_CONTINUATION_BIT;
-        }
-        encoded += base64.encode(digit);
-      } while (vlq > 0);
-      return encoded;
-    };
-    exports2.decode = function base64VLQ_decode(aStr, aIndex, aOutParam) {
-      var strLen = aStr.length;
-      var result = 0;
-      var shift = 0;
-      var continuation, digit;
-      do {
-        if (aIndex >= strLen) {
-          throw new Error("Expected more digits in base 64 VLQ value.");
-        }
-        digit = base64.decode(aStr.charCodeAt(aIndex++));
-        if (digit === -1) {
-          throw new Error("Invalid base64 digit: " + aStr.charAt(aIndex - 1));
-        }
-        continuation = !!(digit & VLQ_CONTINUATION_BIT);
-        digit &= VLQ_BASE_MASK;
-        result = result + (digit << shift);
-        shift += VLQ_BASE_SHIFT;
-      } while (continuation);
-      aOutParam.value = fromVLQSigned(result);
-      aOutParam.rest = aIndex;
-    };
-  }
-});
-
-// node_modules/source-map/lib/util.js
-var require_util10 = __commonJS({
-  "node_modules/source-map/lib/util.js"(exports2) {
-    function getArg(aArgs, aName, aDefaultValue) {
-      if (aName in aArgs) {
-        return aArgs[aName];
-      } else if (arguments.length === 3) {
-        return aDefaultValue;
-      } else {
-        throw new Error('"' + aName + '" is a required argument.');
-      }
-    }
-    exports2.getArg = getArg;
-    var urlRegexp = /^(?:([\w+\-.]+):)?\/\/(?:(\w+:\w+)@)?([\w.-]*)(?::(\d+))?(.*)$/;
-    var dataUrlRegexp = /^data:.+\,.+$/;
-    function urlParse(aUrl) {
-      var match = aUrl.match(urlRegexp);
-      if (!match) {
-        return null;
-      }
-      return {
-        scheme: match[1],
-        auth: match[2],
-        host: match[3],
-        port: match[4],
-        path: match[5]
-      };
-    }
-    exports2.urlParse = urlParse;
-    function urlGenerate(aParsedUrl) {
-      var url = "";
-      if (aParsedUrl.scheme) {
-        url += aParsedUrl.scheme + ":";
-      }
-      url += "//";
-      if (aParsedUrl.auth) {
-        url += aParsedUrl.auth + "@";
-      }
-      if (aParsedUrl.host) {
-        url += aParsedUrl.host;
-      }
-      if (aParsedUrl.port) {
-        url += ":" + aParsedUrl.port;
-      }
-      if (aParsedUrl.path) {
-        url += aParsedUrl.path;
-      }
-      return url;
-    }
-    exports2.urlGenerate = urlGenerate;
-    function normalize(aPath) {
-      var path3 = aPath;
-      var url = urlParse(aPath);
-      if (url) {
-        if (!url.path) {
-          return aPath;
-        }
-        path3 = url.path;
-      }
-      var isAbsolute4 = exports2.isAbsolute(path3);
-      var parts = path3.split(/\/+/);
-      for (var part, up = 0, i = parts.length - 1; i >= 0; i--) {
-        part = parts[i];
-        if (part === ".") {
-          parts.splice(i, 1);
-        } else if (part === "..") {
-          up++;
-        } else if (up > 0) {
-          if (part === "") {
-            parts.splice(i + 1, up);
-            up = 0;
-          } else {
-            parts.splice(i, 2);
-            up--;
-          }
-        }
-      }
-      path3 = parts.join("/");
-      if (path3 === "") {
-        path3 = isAbsolute4 ? "/" : ".";
-      }
-      if (url) {
-        url.path = path3;
-        return urlGenerate(url);
-      }
-      return path3;
-    }
-    exports2.normalize = normalize;
-    function join19(aRoot, aPath) {
-      if (aRoot === "") {
-        aRoot = ".";
-      }
-      if (aPath === "") {
-        aPath = ".";
-      }
-      var aPathUrl = urlParse(aPath);
-      var aRootUrl = urlParse(aRoot);
-      if (aRootUrl) {
-        aRoot = aRootUrl.path || "/";
-      }
-      if (aPathUrl && !aPathUrl.scheme) {
-        if (aRootUrl) {
-          aPathUrl.scheme = aRootUrl.scheme;
-        }
-        return urlGenerate(aPathUrl);
-      }
-      if (aPathUrl || aPath.match(dataUrlRegexp)) {
-        return aPath;
-      }
-      if (aRootUrl && !aRootUrl.host && !aRootUrl.path) {
-        aRootUrl.host = aPath;
-        return urlGenerate(aRootUrl);
-      }
-      var joined = aPath.charAt(0) === "/" ? aPath : normalize(aRoot.replace(/\/+$/, "") + "/" + aPath);
-      if (aRootUrl) {
-        aRootUrl.path = joined;
-        return urlGenerate(aRootUrl);
-      }
-      return joined;
-    }
-    exports2.join = join19;
-    exports2.isAbsolute = function(aPath) {
-      return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
-    };
-    function relative8(aRoot, aPath) {
-      if (aRoot === "") {
-        aRoot = ".";
-      }
-      aRoot = aRoot.replace(/\/$/, "");
-      var level = 0;
-      while (aPath.indexOf(aRoot + "/") !== 0) {
-        var index = aRoot.lastIndexOf("/");
-        if (index < 0) {
-          return aPath;
-        }
-        aRoot = aRoot.slice(0, index);
-        if (aRoot.match(/^([^\/]+:\/)?\/*$/)) {
-          return aPath;
-        }
-        ++level;
-      }
-      return Array(level + 1).join("../") + aPath.substr(aRoot.length + 1);
-    }
-    exports2.relative = relative8;
-    var supportsNullProto = (function() {
-      var obj5 = /* @__PURE__ */ Object.create(null);
-      return !("__proto__" in obj5);
-    })();
-    function identity(s) {
-      return s;
-    }
-    function toSetString(aStr) {
-      if (isProtoString(aStr)) {
-        return "$" + aStr;
-      }
-      return aStr;
-    }
-    exports2.toSetString = supportsNullProto ? identity : toSetString;
-    function fromSetString(aStr) {
-      if (isProtoString(aStr)) {
-        return aStr.slice(1);
-      }
-      return aStr;
-    }
-    exports2.fromSetString = supportsNullProto ? identity : fromSetString;
-    function isProtoString(s) {
-      if (!s) {
-        return false;
-      }
-      var length = s.length;
-      if (length < 9) {
-        return false;
-      }
-      if (s.charCodeAt(length - 1) !== 95 || s.charCodeAt(length - 2) !== 95 || s.charCodeAt(length - 3) !== 111 || s.charCodeAt(length - 4) !== 116 || s.charCodeAt(length - 5) !== 111 || s.charCodeAt(length - 6) !== 114 || s.charCodeAt(length - 7) !== 112 || s.charCodeAt(length - 8) !== 95 || s.charCodeAt(length - 9) !== 95) {
-        return false;
-      }
-      for (var i = length - 10; i >= 0; i--) {
-        if (s.charCodeAt(i) !== 36) {
-          return false;
-        }
-      }
-      return true;
-    }
-    function compareByOriginalPositions(mappingA, mappingB, onlyCompareOriginal) {
-      var cmp = strcmp(mappingA.source, mappingB.source);
-      if (cmp !== 0) {
-        return cmp;
-      }
-      cmp = mappingA.originalLine - mappingB.originalLine;
-      if (cmp !== 0) {
-        return cmp;
-      }
-      cmp = mappingA.originalColumn - mappingB.originalColumn;
-      if (cmp !== 0 || onlyCompareOriginal) {
-        return cmp;
-      }
-      cmp = mappingA.generatedColumn - mappingB.generatedColumn;
-      if (cmp !== 0) {
-        return cmp;
-      }
-      cmp = mappingA.generatedLine - mappingB.generatedLine;
-      if (cmp !== 0) {
-        return cmp;
-      }
-      return strcmp(mappingA.name, mappingB.name);
-    }
-    exports2.compareByOriginalPositions = compareByOriginalPositions;
-    function compareByGeneratedPositionsDeflated(mappingA, mappingB, onlyCompareGenerated) {
-      var cmp = mappingA.generatedLine - mappingB.generatedLine;
-      if (cmp !== 0) {
-        return cmp;
-      }
-      cmp = mappingA.generatedColumn - mappingB.generatedColumn;
-      if (cmp !== 0 || onlyCompareGenerated) {
-        return cmp;
-      }
-      cmp = strcmp(mappingA.source, mappingB.source);
-      if (cmp !== 0) {
-        return cmp;
-      }
-      cmp = mappingA.originalLine - mappingB.originalLine;
-      if (cmp !== 0) {
-        return cmp;
-      }
-      cmp = mappingA.originalColumn - mappingB.originalColumn;
-      if (cmp !== 0) {
-        return cmp;
-      }
-      return strcmp(mappingA.name, mappingB.name);
-    }
-    exports2.compareByGeneratedPositionsDeflated = compareByGeneratedPositionsDeflated;
-    function strcmp(aStr1, aStr2) {
-      if (aStr1 === aStr2) {
-        return 0;
-      }
-      if (aStr1 === null) {
-        return 1;
-      }
-      if (aStr2 === null) {
-        return -1;
-      }
-      if (aStr1 > aStr2) {
-        return 1;
-      }
-      return -1;
-    }
-    function compareByGeneratedPositionsInflated(mappingA, mappingB) {
-      var cmp = mappingA.generatedLine - mappingB.generatedLine;
-      if (cmp !== 0) {
-        return cmp;
-      }
-      cmp = mappingA.generatedColumn - mappingB.generatedColumn;
-      if (cmp !== 0) {
-        return cmp;
-      }
-      cmp = strcmp(mappingA.source, mappingB.source);
-      if (cmp !== 0) {
-        return cmp;
-      }
-      cmp = mappingA.originalLine - mappingB.originalLine;
-      if (cmp !== 0) {
-        return cmp;
-      }
-      cmp = mappingA.originalColumn - mappingB.originalColumn;
-      if (cmp !== 0) {
-        return cmp;
-      }
-      return strcmp(mappingA.name, mappingB.name);
-    }
-    exports2.compareByGeneratedPositionsInflated = compareByGeneratedPositionsInflated;
-    function parseSourceMapInput(str6) {
-      return JSON.parse(str6.replace(/^\)]}'[^\n]*\n/, ""));
-    }
-    exports2.parseSourceMapInput = parseSourceMapInput;
-    function computeSourceURL(sourceRoot, sourceURL, sourceMapURL) {
-      sourceURL = sourceURL || "";
-      if (sourceRoot) {
-        if (sourceRoot[sourceRoot.length - 1] !== "/" && sourceURL[0] !== "/") {
-          sourceRoot += "/";
-        }
-        sourceURL = sourceRoot + sourceURL;
-      }
-      if (sourceMapURL) {
-        var parsed = urlParse(sourceMapURL);
-        if (!parsed) {
-          throw new Error("sourceMapURL could not be parsed");
-        }
-        if (parsed.path) {
-          var index = parsed.path.lastIndexOf("/");
-          if (index >= 0) {
-            parsed.path = parsed.path.substring(0, index + 1);
-          }
-        }
-        sourceURL = join19(urlGenerate(parsed), sourceURL);
-      }
-      return normalize(sourceURL);
-    }
-    exports2.computeSourceURL = computeSourceURL;
-  }
-});
-
-// node_modules/source-map/lib/array-set.js
-var require_array_set = __commonJS({
-  "node_modules/source-map/lib/array-set.js"(exports2) {
-    var util = require_util10();
-    var has = Object.prototype.hasOwnProperty;
-    var hasNativeMap = typeof Map !== "undefined";
-    function ArraySet() {
-      this._array = [];
-      this._set = hasNativeMap ? /* @__PURE__ */ new Map() : /* @__PURE__ */ Object.create(null);
-    }
-    ArraySet.fromArray = function ArraySet_fromArray(aArray, aAllowDuplicates) {
-      var set2 = new ArraySet();
-      for (var i = 0, len = aArray.length; i < len; i++) {
-        set2.add(aArray[i], aAllowDuplicates);
-      }
-      return set2;
-    };
-    ArraySet.prototype.size = function ArraySet_size() {
-      return hasNativeMap ? this._set.size : Object.getOwnPropertyNames(this._set).length;
-    };
-    ArraySet.prototype.add = function ArraySet_add(aStr, aAllowDuplicates) {
-      var sStr = hasNativeMap ? aStr : util.toSetString(aStr);
-      var isDuplicate = hasNativeMap ? this.has(aStr) : has.call(this._set, sStr);
-      var idx = this._array.length;
-      if (!isDuplicate || aAllowDuplicates) {
-        this._array.push(aStr);
-      }
-      if (!isDuplicate) {
-        if (hasNativeMap) {
-          this._set.set(aStr, idx);
-        } else {
-          this._set[sStr] = idx;
-        }
-      }
-    };
-    ArraySet.prototype.has = function ArraySet_has(aStr) {
-      if (hasNativeMap) {
-        return this._set.has(aStr);
-      } else {
-        var sStr = util.toSetString(aStr);
-        return has.call(this._set, sStr);
-      }
-    };
-    ArraySet.prototype.indexOf = function ArraySet_indexOf(aStr) {
-      if (hasNativeMap) {
-        var idx = this._set.get(aStr);
-        if (idx >= 0) {
-          return idx;
-        }
-      } else {
-        var sStr = util.toSetString(aStr);
-        if (has.call(this._set, sStr)) {
-          return this._set[sStr];
-        }
-      }
-      throw new Error('"' + aStr + '" is not in the set.');
-    };
-    ArraySet.prototype.at = function ArraySet_at(aIdx) {
-      if (aIdx >= 0 && aIdx < this._array.length) {
-        return this._array[aIdx];
-      }
-      throw new Error("No element indexed by " + aIdx);
-    };
-    ArraySet.prototype.toArray = function ArraySet_toArray() {
-      return this._array.slice();
-    };
-    exports2.ArraySet = ArraySet;
-  }
-});
-
-// node_modules/source-map/lib/mapping-list.js
-var require_mapping_list = __commonJS({
-  "node_modules/source-map/lib/mapping-list.js"(exports2) {
-    var util = require_util10();
-    function generatedPositionAfter(mappingA, mappingB) {
-      var lineA = mappingA.generatedLine;
-      var lineB = mappingB.generatedLine;
-      var columnA = mappingA.generatedColumn;
-      var columnB = mappingB.generatedColumn;
-      return lineB > lineA || lineB == lineA && columnB >= columnA || util.compareByGeneratedPositionsInflated(mappingA, mappingB) <= 0;
-    }
-    function MappingList() {
-      this._array = [];
-      this._sorted = true;
-      this._last = { generatedLine: -1, generatedColumn: 0 };
-    }
-    MappingList.prototype.unsortedForEach = function MappingList_forEach(aCallback, aThisArg) {
-      this._array.forEach(aCallback, aThisArg);
-    };
-    MappingList.prototype.add = function MappingList_add(aMapping) {
-      if (generatedPositionAfter(this._last, aMapping)) {
-        this._last = aMapping;
-        this._array.push(aMapping);
-      } else {
-        this._sorted = false;
-        this._array.push(aMapping);
-      }
-    };
-    MappingList.prototype.toArray = function MappingList_toArray() {
-      if (!this._sorted) {
-        this._array.sort(util.compareByGeneratedPositionsInflated);
-        this._sorted = true;
-      }
-      return this._array;
-    };
-    exports2.MappingList = MappingList;
-  }
-});
-
-// node_modules/source-map/lib/source-map-generator.js
-var require_source_map_generator = __commonJS({
-  "node_modules/source-map/lib/source-map-generator.js"(exports2) {
-    var base64VLQ = require_base64_vlq();
-    var util = require_util10();
-    var ArraySet = require_array_set().ArraySet;
-    var MappingList = require_mapping_list().MappingList;
-    function SourceMapGenerator(aArgs) {
-      if (!aArgs) {
-        aArgs = {};
-      }
-      this._file = util.getArg(aArgs, "file", null);
-      this._sourceRoot = util.getArg(aArgs, "sourceRoot", null);
-      this._skipValidation = util.getArg(aArgs, "skipValidation", false);
-      this._sources = new ArraySet();
-      this._names = new ArraySet();
-      this._mappings = new MappingList();
-      this._sourcesContents = null;
-    }
-    SourceMapGenerator.prototype._version = 3;
-    SourceMapGenerator.fromSourceMap = function SourceMapGenerator_fromSourceMap(aSourceMapConsumer) {
-      var sourceRoot = aSourceMapConsumer.sourceRoot;
-      var generator = new SourceMapGenerator({
-        file: aSourceMapConsumer.file,
-        sourceRoot
-      });
-      aSourceMapConsumer.eachMapping(function(mapping) {
-        var newMapping = {
-          generated: {
-            line: mapping.generatedLine,
-            column: mapping.generatedColumn
-          }
-        };
-        if (mapping.source != null) {
-          newMapping.source = mapping.source;
-          if (sourceRoot != null) {
-            newMapping.source = util.relative(sourceRoot, newMapping.source);
-          }
-          newMapping.original = {
-            line: mapping.originalLine,
-            column: mapping.originalColumn
-          };
-          if (mapping.name != null) {
-            newMapping.name = mapping.name;
-          }
-        }
-        generator.addMapping(newMapping);
-      });
-      aSourceMapConsumer.sources.forEach(function(sourceFile) {
-        var sourceRelative = sourceFile;
-        if (sourceRoot !== null) {
-          sourceRelative = util.relative(sourceRoot, sourceFile);
-        }
-        if (!generator._sources.has(sourceRelative)) {
-          generator._sources.add(sourceRelative);
-        }
-        var content = aSourceMapConsumer.sourceContentFor(sourceFile);
-        if (content != null) {
-          generator.setSourceContent(sourceFile, content);
-        }
-      });
-      return generator;
-    };
-    SourceMapGenerator.prototype.addMapping = function SourceMapGenerator_addMapping(aArgs) {
-      var generated = util.getArg(aArgs, "generated");
-      var original = util.getArg(aArgs, "original", null);
-      var source = util.getArg(aArgs, "source", null);
-      var name = util.getArg(aArgs, "name", null);
-      if (!this._skipValidation) {
-        this._validateMapping(generated, original, source, name);
-      }
-      if (source != null) {
-        source = String(source);
-        if (!this._sources.has(source)) {
-          this._sources.add(source);
-        }
-      }
-      if (name != null) {
-        name = String(name);
-        if (!this._names.has(name)) {
-          this._names.add(name);
-        }
-      }
-      this._mappings.add({
-        generatedLine: generated.line,
-        generatedColumn: generated.column,
-        originalLine: original != null && original.line,
-        originalColumn: original != null && original.column,
-        source,
-        name
-      });
-    };
-    SourceMapGenerator.prototype.setSourceContent = function SourceMapGenerator_setSourceContent(aSourceFile, aSourceContent) {
-      var source = aSourceFile;
-      if (this._sourceRoot != null) {
-        source = util.relative(this._sourceRoot, source);
-      }
-      if (aSourceContent != null) {
-        if (!this._sourcesContents) {
-          this._sourcesContents = /* @__PURE__ */ Object.create(null);
-        }
-        this._sourcesContents[util.toSetString(source)] = aSourceContent;
-      } else if (this._sourcesContents) {
-        delete this._sourcesContents[util.toSetString(source)];
-        if (Object.keys(this._sourcesContents).length === 0) {
-          this._sourcesContents = null;
-        }
-      }
-    };
-    SourceMapGenerator.prototype.applySourceMap = function SourceMapGenerator_applySourceMap(aSourceMapConsumer, aSourceFile, aSourceMapPath) {
-      var sourceFile = aSourceFile;
-      if (aSourceFile == null) {
-        if (aSourceMapConsumer.file == null) {
-          throw new Error(
-            `SourceMapGenerator.prototype.applySourceMap requires either an explicit source file, or the source map's "file" property. Both were omitted.`
-          );
-        }
-        sourceFile = aSourceMapConsumer.file;
-      }
-      var sourceRoot = this._sourceRoot;
-      if (sourceRoot != null) {
-        sourceFile = util.relative(sourceRoot, sourceFile);
-      }
-      var newSources = new ArraySet();
-      var newNames = new ArraySet();
-      this._mappings.unsortedForEach(function(mapping) {
-        if (mapping.source === sourceFile && mapping.originalLine != null) {
-          var original = aSourceMapConsumer.originalPositionFor({
-            line: mapping.originalLine,
-            column: mapping.originalColumn
-          });
-          if (original.source != null) {
-            mapping.source = original.source;
-            if (aSourceMapPath != null) {
-              mapping.source = util.join(aSourceMapPath, mapping.source);
-            }
-            if (sourceRoot != null) {
-              mapping.source = util.relative(sourceRoot, mapping.source);
-            }
-            mapping.originalLine = original.line;
-            mapping.originalColumn = original.column;
-            if (original.name != null) {
-              mapping.name = original.name;
-            }
-          }
-        }
-        var source = mapping.source;
-        if (source != null && !newSources.has(source)) {
-          newSources.add(source);
-        }
-        var name = mapping.name;
-        if (name != null && !newNames.has(name)) {
-          newNames.add(name);
-        }
-      }, this);
-      this._sources = newSources;
-      this._names = newNames;
-      aSourceMapConsumer.sources.forEach(function(sourceFile2) {
-        var content = aSourceMapConsumer.sourceContentFor(sourceFile2);
-        if (content != null) {
-          if (aSourceMapPath != null) {
-            sourceFile2 = util.join(aSourceMapPath, sourceFile2);
-          }
-          if (sourceRoot != null) {
-            sourceFile2 = util.relative(sourceRoot, sourceFile2);
-          }
-          this.setSourceContent(sourceFile2, content);
-        }
-      }, this);
-    };
-    SourceMapGenerator.prototype._validateMapping = function SourceMapGenerator_validateMapping(aGenerated, aOriginal, aSource, aName) {
-      if (aOriginal && typeof aOriginal.line !== "number" && typeof aOriginal.column !== "number") {
-        throw new Error(
-          "original.line and original.column are not numbers -- you probably meant to omit the original mapping entirely and only map the generated position. If so, pass null for the original mapping instead of an object with empty or null values."
-        );
-      }
-      if (aGenerated && "line" in aGenerated && "column" in aGenerated && aGenerated.line > 0 && aGenerated.column >= 0 && !aOriginal && !aSource && !aName) {
-        return;
-      } else if (aGenerated && "line" in aGenerated && "column" in aGenerated && aOriginal && "line" in aOriginal && "column" in aOriginal && aGenerated.line > 0 && aGenerated.column >= 0 && aOriginal.line > 0 && aOriginal.column >= 0 && aSource) {
-        return;
-      } else {
-        throw new Error("Invalid mapping: " + JSON.stringify({
-          generated: aGenerated,
-          source: aSource,
-          original: aOriginal,
-          name: aName
-        }));
-      }
-    };
-    SourceMapGenerator.prototype._serializeMappings = function SourceMapGenerator_serializeMappings() {
-      var previousGeneratedColumn = 0;
-      var previousGeneratedLine = 1;
-      var previousOriginalColumn = 0;
-      var previousOriginalLine = 0;
-      var previousName = 0;
-      var previousSource = 0;
-      var result = "";
-      var next;
-      var mapping;
-      var nameIdx;
-      var sourceIdx;
-      var mappings = this._mappings.toArray();
-      for (var i = 0, len = mappings.length; i < len; i++) {
-        mapping = mappings[i];
-        next = "";
-        if (mapping.generatedLine !== previousGeneratedLine) {
-          previousGeneratedColumn = 0;
-          while (mapping.generatedLine !== previousGeneratedLine) {
-            next += ";";
-            previousGeneratedLine++;
-          }
-        } else {
-          if (i > 0) {
-            if (!util.compareByGeneratedPositionsInflated(mapping, mappings[i - 1])) {
-              continue;
-            }
-            next += ",";
-          }
-        }
-        next += base64VLQ.encode(mapping.generatedColumn - previousGeneratedColumn);
-        previousGeneratedColumn = mapping.generatedColumn;
-        if (mapping.source != null) {
-          sourceIdx = this._sources.indexOf(mapping.source);
-          next += base64VLQ.encode(sourceIdx - previousSource);
-          previousSource = sourceIdx;
-          next += base64VLQ.encode(mapping.originalLine - 1 - previousOriginalLine);
-          previousOriginalLine = mapping.originalLine - 1;
-          next += base64VLQ.encode(mapping.originalColumn - previousOriginalColumn);
-          previousOriginalColumn = mapping.originalColumn;
-          if (mapping.name != null) {
-            nameIdx = this._names.indexOf(mapping.name);
-            next += base64VLQ.encode(nameIdx - previousName);
-            previousName = nameIdx;
-          }
-        }
-        result += next;
-      }
-      return result;
-    };
-    SourceMapGenerator.prototype._generateSourcesContent = function SourceMapGenerator_generateSourcesContent(aSources, aSourceRoot) {
-      return aSources.map(function(source) {
-        if (!this._sourcesContents) {
-          return null;
-        }
-        if (aSourceRoot != null) {
-          source = util.relative(aSourceRoot, source);
-        }
-        var key = util.toSetString(source);
-        return Object.prototype.hasOwnProperty.call(this._sourcesContents, key) ? this._sourcesContents[key] : null;
-      }, this);
-    };
-    SourceMapGenerator.prototype.toJSON = function SourceMapGenerator_toJSON() {
-      var map2 = {
-        version: this._version,
-        sources: this._sources.toArray(),
-        names: this._names.toArray(),
-        mappings: this._serializeMappings()
-      };
-      if (this._file != null) {
-        map2.file = this._file;
-      }
-      if (this._sourceRoot != null) {
-        map2.sourceRoot = this._sourceRoot;
-      }
-      if (this._sourcesContents) {
-        map2.sourcesContent = this._generateSourcesContent(map2.sources, map2.sourceRoot);
-      }
-      return map2;
-    };
-    SourceMapGenerator.prototype.toString = function SourceMapGenerator_toString() {
-      return JSON.stringify(this.toJSON());
-    };
-    exports2.SourceMapGenerator = SourceMapGenerator;
-  }
-});
-
-// node_modules/source-map/lib/binary-search.js
-var require_binary_search = __commonJS({
-  "node_modules/source-map/lib/binary-search.js"(exports2) {
-    exports2.GREATEST_LOWER_BOUND = 1;
-    exports2.LEAST_UPPER_BOUND = 2;
-    function recursiveSearch(aLow, aHigh, aNeedle, aHaystack, aCompare, aBias) {
-      var mid = Math.floor((aHigh - aLow) / 2) + aLow;
-      var cmp = aCompare(aNeedle, aHaystack[mid], true);
-      if (cmp === 0) {
-        return mid;
-      } else if (cmp > 0) {
-        if (aHigh - mid > 1) {
-          return recursiveSearch(mid, aHigh, aNeedle, aHaystack, aCompare, aBias);
-        }
-        if (aBias == exports2.LEAST_UPPER_BOUND) {
-          return aHigh < aHaystack.length ? aHigh : -1;
-        } else {
-          return mid;
-        }
-      } else {
-        if (mid - aLow > 1) {
-          return recursiveSearch(aLow, mid, aNeedle, aHaystack, aCompare, aBias);
-        }
-        if (aBias == exports2.LEAST_UPPER_BOUND) {
-          return mid;
-        } else {
-          return aLow < 0 ? -1 : aLow;
-        }
-      }
-    }
-    exports2.search = function search(aNeedle, aHaystack, aCompare, aBias) {
-      if (aHaystack.length === 0) {
-        return -1;
-      }
-      var index = recursiveSearch(
-        -1,
-        aHaystack.length,
-        aNeedle,
-        aHaystack,
-        aCompare,
-        aBias || exports2.GREATEST_LOWER_BOUND
-      );
-      if (index < 0) {
-        return -1;
-      }
-      while (index - 1 >= 0) {
-        if (aCompare(aHaystack[index], aHaystack[index - 1], true) !== 0) {
-          break;
-        }
-        --index;
-      }
-      return index;
-    };
-  }
-});
-
-// node_modules/source-map/lib/quick-sort.js
-var require_quick_sort = __commonJS({
-  "node_modules/source-map/lib/quick-sort.js"(exports2) {
-    function swap(ary, x3, y2) {
-      var temp = ary[x3];
-      ary[x3] = ary[y2];
-      ary[y2] = temp;
-    }
-    function randomIntInRange(low, high) {
-      return Math.round(low + Math.random() * (high - low));
-    }
-    function doQuickSort(ary, comparator, p2, r2) {
-      if (p2 < r2) {
-        var pivotIndex = randomIntInRange(p2, r2);
-        var i = p2 - 1;
-        swap(ary, pivotIndex, r2);
-        var pivot = ary[r2];
-        for (var j3 = p2; j3 < r2; j3++) {
-          if (comparator(ary[j3], pivot) <= 0) {
-            i += 1;
-            swap(ary, i, j3);
-          }
-        }
-        swap(ary, i + 1, j3);
-        var q4 = i + 1;
-        doQuickSort(ary, comparator, p2, q4 - 1);
-        doQuickSort(ary, comparator, q4 + 1, r2);
-      }
-    }
-    exports2.quickSort = function(ary, comparator) {
-      doQuickSort(ary, comparator, 0, ary.length - 1);
-    };
-  }
-});
-
-// node_modules/source-map/lib/source-map-consumer.js
-var require_source_map_consumer = __commonJS({
-  "node_modules/source-map/lib/source-map-consumer.js"(exports2) {
-    var util = require_util10();
-    var binarySearch = require_binary_search();
-    var ArraySet = require_array_set().ArraySet;
-    var base64VLQ = require_base64_vlq();
-    var quickSort = require_quick_sort().quickSort;
-    function SourceMapConsumer(aSourceMap, aSourceMapURL) {
-      var sourceMap = aSourceMap;
-      if (typeof aSourceMap === "string") {
-        sourceMap = util.parseSourceMapInput(aSourceMap);
-      }
-      return sourceMap.sections != null ? new IndexedSourceMapConsumer(sourceMap, aSourceMapURL) : new BasicSourceMapConsumer(sourceMap, aSourceMapURL);
-    }
-    SourceMapConsumer.fromSourceMap = function(aSourceMap, aSourceMapURL) {
-      return BasicSourceMapConsumer.fromSourceMap(aSourceMap, aSourceMapURL);
-    };
-    SourceMapConsumer.prototype._version = 3;
-    SourceMapConsumer.prototype.__generatedMappings = null;
-    Object.defineProperty(SourceMapConsumer.prototype, "_generatedMappings", {
-      configurable: true,
-      enumerable: true,
-      get: function() {
-        if (!this.__generatedMappings) {
-          this._parseMappings(this._mappings, this.sourceRoot);
-        }
-        return this.__generatedMappings;
-      }
-    });
-    SourceMapConsumer.prototype.__originalMappings = null;
-    Object.defineProperty(SourceMapConsumer.prototype, "_originalMappings", {
-      configurable: true,
-      enumerable: true,
-      get: function() {
-        if (!this.__originalMappings) {
-          this._parseMappings(this._mappings, this.sourceRoot);
-        }
-        return this.__originalMappings;
-      }
-    });
-    SourceMapConsumer.prototype._charIsMappingSeparator = function SourceMapConsumer_charIsMappingSeparator(aStr, index) {
-      var c3 = aStr.charAt(index);
-      return c3 === ";" || c3 === ",";
-    };
-    SourceMapConsumer.prototype._parseMappings = function SourceMapConsumer_parseMappings(aStr, aSourceRoot) {
-      throw new Error("Subclasses must implement _parseMappings");
-    };
-    SourceMapConsumer.GENERATED_ORDER = 1;
-    SourceMapConsumer.ORIGINAL_ORDER = 2;
-    SourceMapConsumer.GREATEST_LOWER_BOUND = 1;
-    SourceMapConsumer.LEAST_UPPER_BOUND = 2;
-    SourceMapConsumer.prototype.eachMapping = function SourceMapConsumer_eachMapping(aCallback, aContext, aOrder) {
-      var context = aContext || null;
-      var order = aOrder || SourceMapConsumer.GENERATED_ORDER;
-      var mappings;
-      switch (order) {
-        case SourceMapConsumer.GENERATED_ORDER:
-          mappings = this._generatedMappings;
-          break;
-        case SourceMapConsumer.ORIGINAL_ORDER:
-          mappings = this._originalMappings;
-          break;
-        default:
-          throw new Error("Unknown order of iteration.");
-      }
-      var sourceRoot = this.sourceRoot;
-      mappings.map(function(mapping) {
-        var source = mapping.source === null ? null : this._sources.at(mapping.source);
-        source = util.computeSourceURL(sourceRoot, source, this._sourceMapURL);
-        return {
-          source,
-          generatedLine: mapping.generatedLine,
-          generatedColumn: mapping.generatedColumn,
-          originalLine: mapping.originalLine,
-          originalColumn: mapping.originalColumn,
-          name: mapping.name === null ? null : this._names.at(mapping.name)
-        };
-      }, this).forEach(aCallback, context);
-    };
-    SourceMapConsumer.prototype.allGeneratedPositionsFor = function SourceMapConsumer_allGeneratedPositionsFor(aArgs) {
-      var line = util.getArg(aArgs, "line");
-      var needle = {
-        source: util.getArg(aArgs, "source"),
-        originalLine: line,
-        originalColumn: util.getArg(aArgs, "column", 0)
-      };
-      needle.source = this._findSourceIndex(needle.source);
-      if (needle.source < 0) {
-        return [];
-      }
-      var mappings = [];
-      var index = this._findMapping(
-        needle,
-        this._originalMappings,
-        "originalLine",
-        "originalColumn",
-        util.compareByOriginalPositions,
-        binarySearch.LEAST_UPPER_BOUND
-      );
-      if (index >= 0) {
-        var mapping = this._originalMappings[index];
-        if (aArgs.column === void 0) {
-          var originalLine = mapping.originalLine;
-          while (mapping && mapping.originalLine === originalLine) {
-            mappings.push({
-              line: util.getArg(mapping, "generatedLine", null),
-              column: util.getArg(mapping, "generatedColumn", null),
-              lastColumn: util.getArg(mapping, "lastGeneratedColumn", null)
-            });
-            mapping = this._originalMappings[++index];
-          }
-        } else {
-          var originalColumn = mapping.originalColumn;
-          while (mapping && mapping.originalLine === line && mapping.originalColumn == originalColumn) {
-            mappings.push({
-              line: util.getArg(mapping, "generatedLine", null),
-              column: util.getArg(mapping, "generatedColumn", null),
-              lastColumn: util.getArg(mapping, "lastGeneratedColumn", null)
-            });
-            mapping = this._originalMappings[++index];
-          }
-        }
-      }
-      return mappings;
-    };
-    exports2.SourceMapConsumer = SourceMapConsumer;
-    function BasicSourceMapConsumer(aSourceMap, aSourceMapURL) {
-      var sourceMap = aSourceMap;
-      if (typeof aSourceMap === "string") {
-        sourceMap = util.parseSourceMapInput(aSourceMap);
-      }
-      var version = util.getArg(sourceMap, "version");
-      var sources = util.getArg(sourceMap, "sources");
-      var names = util.getArg(sourceMap, "names", []);
-      var sourceRoot = util.getArg(sourceMap, "sourceRoot", null);
-      var sourcesContent = util.getArg(sourceMap, "sourcesContent", null);
-      var mappings = util.getArg(sourceMap, "mappings");
-      var file = util.getArg(sourceMap, "file", null);
-      if (version != this._version) {
-        throw new Error("Unsupported version: " + version);
-      }
-      if (sourceRoot) {
-        sourceRoot = util.normalize(sourceRoot);
-      }
-      sources = sources.map(String).map(util.normalize).map(function(source) {
-        return sourceRoot && util.isAbsolute(sourceRoot) && util.isAbsolute(source) ? util.relative(sourceRoot, source) : source;
-      });
-      this._names = ArraySet.fromArray(names.map(String), true);
-      this._sources = ArraySet.fromArray(sources, true);
-      this._absoluteSources = this._sources.toArray().map(function(s) {
-        return util.computeSourceURL(sourceRoot, s, aSourceMapURL);
-      });
-      this.sourceRoot = sourceRoot;
-      this.sourcesContent = sourcesContent;
-      this._mappings = mappings;
-      this._sourceMapURL = aSourceMapURL;
-      this.file = file;
-    }
-    BasicSourceMapConsumer.prototype = Object.create(SourceMapConsumer.prototype);
-    BasicSourceMapConsumer.prototype.consumer = SourceMapConsumer;
-    BasicSourceMapConsumer.prototype._findSourceIndex = function(aSource) {
-      var relativeSource = aSource;
-      if (this.sourceRoot != null) {
-        relativeSource = util.relative(this.sourceRoot, relativeSource);
-      }
-      if (this._sources.has(relativeSource)) {
-        return this._sources.indexOf(relativeSource);
-      }
-      var i;
-      for (i = 0; i < this._absoluteSources.length; ++i) {
-        if (this._absoluteSources[i] == aSource) {
-          return i;
-        }
-      }
-      return -1;
-    };
-    BasicSourceMapConsumer.fromSourceMap = function SourceMapConsumer_fromSourceMap(aSourceMap, aSourceMapURL) {
-      var smc = Object.create(BasicSourceMapConsumer.prototype);
-      var names = smc._names = ArraySet.fromArray(aSourceMap._names.toArray(), true);
-      var sources = smc._sources = ArraySet.fromArray(aSourceMap._sources.toArray(), true);
-      smc.sourceRoot = aSourceMap._sourceRoot;
-      smc.sourcesContent = aSourceMap._generateSourcesContent(
-        smc._sources.toArray(),
-        smc.sourceRoot
-      );
-      smc.file = aSourceMap._file;
-      smc._sourceMapURL = aSourceMapURL;
-      smc._absoluteSources = smc._sources.toArray().map(function(s) {
-        return util.computeSourceURL(smc.sourceRoot, s, aSourceMapURL);
-      });
-      var generatedMappings = aSourceMap._mappings.toArray().slice();
-      var destGeneratedMappings = smc.__generatedMappings = [];
-      var destOriginalMappings = smc.__originalMappings = [];
-      for (var i = 0, length = generatedMappings.length; i < length; i++) {
-        var srcMapping = generatedMappings[i];
-        var destMapping = new Mapping();
-        destMapping.generatedLine = srcMapping.generatedLine;
-        destMapping.generatedColumn = srcMapping.generatedColumn;
-        if (srcMapping.source) {
-          destMapping.source = sources.indexOf(srcMapping.source);
-          destMapping.originalLine = srcMapping.originalLine;
-          destMapping.originalColumn = srcMapping.originalColumn;
-          if (srcMapping.name) {
-            destMapping.name = names.indexOf(srcMapping.name);
-          }
-          destOriginalMappings.push(destMapping);
-        }
-        destGeneratedMappings.push(destMapping);
-      }
-      quickSort(smc.__originalMappings, util.compareByOriginalPositions);
-      return smc;
-    };
-    BasicSourceMapConsumer.prototype._version = 3;
-    Object.defineProperty(BasicSourceMapConsumer.prototype, "sources", {
-      get: function() {
-        return this._absoluteSources.slice();
-      }
-    });
-    function Mapping() {
-      this.generatedLine = 0;
-      this.generatedColumn = 0;
-      this.source = null;
-      this.originalLine = null;
-      this.originalColumn = null;
-      this.name = null;
-    }
-    BasicSourceMapConsumer.prototype._parseMappings = function SourceMapConsumer_parseMappings(aStr, aSourceRoot) {
-      var generatedLine = 1;
-      var previousGeneratedColumn = 0;
-      var previousOriginalLine = 0;
-      var previousOriginalColumn = 0;
-      var previousSource = 0;
-      var previousName = 0;
-      var length = aStr.length;
-      var index = 0;
-      var cachedSegments = {};
-      var temp = {};
-      var originalMappings = [];
-      var generatedMappings = [];
-      var mapping, str6, segment, end, value2;
-      while (index < length) {
-        if (aStr.charAt(index) === ";") {
-          generatedLine++;
-          index++;
-          previousGeneratedColumn = 0;
-        } else if (aStr.charAt(index) === ",") {
-          index++;
-        } else {
-          mapping = new Mapping();
-          mapping.generatedLine = generatedLine;
-          for (end = index; end < length; end++) {
-            if (this._charIsMappingSeparator(aStr, end)) {
-              break;
-            }
-          }
-          str6 = aStr.slice(index, end);
-          segment = cachedSegments[str6];
-          if (segment) {
-            index += str6.length;
-          } else {
-            segment = [];
-            while (index < end) {
-              base64VLQ.decode(aStr, index, temp);
-              value2 = temp.value;
-              index = temp.rest;
-              segment.push(value2);
-            }
-            if (segment.length === 2) {
-              throw new Error("Found a source, but no line and column");
-            }
-            if (segment.length === 3) {
-              throw new Error("Found a source and line, but no column");
-            }
-            cachedSegments[str6] = segment;
-          }
-          mapping.generatedColumn = previousGeneratedColumn + segment[0];
-          previousGeneratedColumn = mapping.generatedColumn;
-          if (segment.length > 1) {
-            mapping.source = previousSource + segment[1];
-            previousSource += segment[1];
-            mapping.originalLine = previousOriginalLine + segment[2];
-            previousOriginalLine = mapping.originalLine;
-            mapping.originalLine += 1;
-            mapping.originalColumn = previousOriginalColumn + segment[3];
-            previousOriginalColumn = mapping.originalColumn;
-            if (segment.length > 4) {
-              mapping.name = previousName + segment[4];
-              previousName += segment[4];
-            }
-          }
-          generatedMappings.push(mapping);
-          if (typeof mapping.originalLine === "number") {
-            originalMappings.push(mapping);
-          }
-        }
-      }
-      quickSort(generatedMappings, util.compareByGeneratedPositionsDeflated);
-      this.__generatedMappings = generatedMappings;
-      quickSort(originalMappings, util.compareByOriginalPositions);
-      this.__originalMappings = originalMappings;
-    };
-    BasicSourceMapConsumer.prototype._findMapping = function SourceMapConsumer_findMapping(aNeedle, aMappings, aLineName, aColumnName, aComparator, aBias) {
-      if (aNeedle[aLineName] <= 0) {
-        throw new TypeError("Line must be greater than or equal to 1, got " + aNeedle[aLineName]);
-      }
-      if (aNeedle[aColumnName] < 0) {
-        throw new TypeError("Column must be greater than or equal to 0, got " + aNeedle[aColumnName]);
-      }
-      return binarySearch.search(aNeedle, aMappings, aComparator, aBias);
-    };
-    BasicSourceMapConsumer.prototype.computeColumnSpans = function SourceMapConsumer_computeColumnSpans() {
-      for (var index = 0; index < this._generatedMappings.length; ++index) {
-        var mapping = this._generatedMappings[index];
-        if (index + 1 < this._generatedMappings.length) {
-          var nextMapping = this._generatedMappings[index + 1];
-          if (mapping.generatedLine === nextMapping.generatedLine) {
-            mapping.lastGeneratedColumn = nextMapping.generatedColumn - 1;
-            continue;
-          }
-        }
-        mapping.lastGeneratedColumn = Infinity;
-      }
-    };
-    BasicSourceMapConsumer.prototype.originalPositionFor = function SourceMapConsumer_originalPositionFor(aArgs) {
-      var needle = {
-        generatedLine: util.getArg(aArgs, "line"),
-        generatedColumn: util.getArg(aArgs, "column")
-      };
-      var index = this._findMapping(
-        needle,
-        this._generatedMappings,
-        "generatedLine",
-        "generatedColumn",
-        util.compareByGeneratedPositionsDeflated,
-        util.getArg(aArgs, "bias", SourceMapConsumer.GREATEST_LOWER_BOUND)
-      );
-      if (index >= 0) {
-        var mapping = this._generatedMappings[index];
-        if (mapping.generatedLine === needle.generatedLine) {
-          var source = util.getArg(mapping, "source", null);
-          if (source !== null) {
-            source = this._sources.at(source);
-            source = util.computeSourceURL(this.sourceRoot, source, this._sourceMapURL);
-          }
-          var name = util.getArg(mapping, "name", null);
-          if (name !== null) {
-            name = this._names.at(name);
-          }
-          return {
-            source,
-            line: util.getArg(mapping, "originalLine", null),
-            column: util.getArg(mapping, "originalColumn", null),
-            name
-          };
-        }
-      }
-      return {
-        source: null,
-        line: null,
-        column: null,
-        name: null
-      };
-    };
-    BasicSourceMapConsumer.prototype.hasContentsOfAllSources = function BasicSourceMapConsumer_hasContentsOfAllSources() {
-      if (!this.sourcesContent) {
-        return false;
-      }
-      return this.sourcesContent.length >= this._sources.size() && !this.sourcesContent.some(function(sc) {
-        return sc == null;
-      });
-    };
-    BasicSourceMapConsumer.prototype.sourceContentFor = function SourceMapConsumer_sourceContentFor(aSource, nullOnMissing) {
-      if (!this.sourcesContent) {
-        return null;
-      }
-      var index = this._findSourceIndex(aSource);
-      if (index >= 0) {
-        return this.sourcesContent[index];
-      }
-      var relativeSource = aSource;
-      if (this.sourceRoot != null) {
-        relativeSource = util.relative(this.sourceRoot, relativeSource);
-      }
-      var url;
-      if (this.sourceRoot != null && (url = util.urlParse(this.sourceRoot))) {
-        var fileUriAbsPath = relativeSource.replace(/^file:\/\//, "");
-        if (url.scheme == "file" && this._sources.has(fileUriAbsPath)) {
-          return this.sourcesContent[this._sources.indexOf(fileUriAbsPath)];
-        }
-        if ((!url.path || url.path == "/") && this._sources.has("/" + relativeSource)) {
-          return this.sourcesContent[this._sources.indexOf("/" + relativeSource)];
-        }
-      }
-      if (nullOnMissing) {
-        return null;
-      } else {
-        throw new Error('"' + relativeSource + '" is not in the SourceMap.');
-      }
-    };
-    BasicSourceMapConsumer.prototype.generatedPositionFor = function SourceMapConsumer_generatedPositionFor(aArgs) {
-      var source = util.getArg(aArgs, "source");
-      source = this._findSourceIndex(source);
-      if (source < 0) {
-        return {
-          line: null,
-          column: null,
-          lastColumn: null
-        };
-      }
-      var needle = {
-        source,
-        originalLine: util.getArg(aArgs, "line"),
-        originalColumn: util.getArg(aArgs, "column")
-      };
-      var index = this._findMapping(
-        needle,
-        this._originalMappings,
-        "originalLine",
-        "originalColumn",
-        util.compareByOriginalPositions,
-        util.getArg(aArgs, "bias", SourceMapConsumer.GREATEST_LOWER_BOUND)
-      );
-      if (index >= 0) {
-        var mapping = this._originalMappings[index];
-        if (mapping.source === needle.source) {
-          return {
-            line: util.getArg(mapping, "generatedLine", null),
-            column: util.getArg(mapping, "generatedColumn", null),
-            lastColumn: util.getArg(mapping, "lastGeneratedColumn", null)
-          };
-        }
-      }
-      return {
-        line: null,
-        column: null,
-        lastColumn: null
-      };
-    };
-    exports2.BasicSourceMapConsumer = BasicSourceMapConsumer;
-    function IndexedSourceMapConsumer(aSourceMap, aSourceMapURL) {
-      var sourceMap = aSourceMap;
-      if (typeof aSourceMap === "string") {
-        sourceMap = util.parseSourceMapInput(aSourceMap);
-      }
-      var version = util.getArg(sourceMap, "version");
-      var sections2 = util.getArg(sourceMap, "sections");
-      if (version != this._version) {
-        throw new Error("Unsupported version: " + version);
-      }
-      this._sources = new ArraySet();
-      this._names = new ArraySet();
-      var lastOffset = {
-        line: -1,
-        column: 0
-      };
-      this._sections = sections2.map(function(s) {
-        if (s.url) {
-          throw new Error("Support for url field in sections not implemented.");
-        }
-        var offset = util.getArg(s, "offset");
-        var offsetLine = util.getArg(offset, "line");
-        var offsetColumn = util.getArg(offset, "column");
-        if (offsetLine < lastOffset.line || offsetLine === lastOffset.line && offsetColumn < lastOffset.column) {
-          throw new Error("Section offsets must be ordered and non-overlapping.");
-        }
-        lastOffset = offset;
-        return {
-          generatedOffset: {
-            // The offset fields are 0-based, but we use 1-based indices when
-            // encoding/decoding from VLQ.
-            generatedLine: offsetLine + 1,
-            generatedColumn: offsetColumn + 1
-          },
-          consumer: new SourceMapConsumer(util.getArg(s, "map"), aSourceMapURL)
-        };
-      });
-    }
-    IndexedSourceMapConsumer.prototype = Object.create(SourceMapConsumer.prototype);
-    IndexedSourceMapConsumer.prototype.constructor = SourceMapConsumer;
-    IndexedSourceMapConsumer.prototype._version = 3;
-    Object.defineProperty(IndexedSourceMapConsumer.prototype, "sources", {
-      get: function() {
-        var sources = [];
-        for (var i = 0; i < this._sections.length; i++) {
-          for (var j3 = 0; j3 < this._sections[i].consumer.sources.length; j3++) {
-            sources.push(this._sections[i].consumer.sources[j3]);
-          }
-        }
-        return sources;
-      }
-    });
-    IndexedSourceMapConsumer.prototype.originalPositionFor = function IndexedSourceMapConsumer_originalPositionFor(aArgs) {
-      var needle = {
-        generatedLine: util.getArg(aArgs, "line"),
-        generatedColumn: util.getArg(aArgs, "column")
-      };
-      var sectionIndex = binarySearch.search(
-        needle,
-        this._sections,
-        function(needle2, section2) {
-          var cmp = needle2.generatedLine - section2.generatedOffset.generatedLine;
-          if (cmp) {
-            return cmp;
-          }
-          return needle2.generatedColumn - section2.generatedOffset.generatedColumn;
-        }
-      );
-      var section = this._sections[sectionIndex];
-      if (!section) {
-        return {
-          source: null,
-          line: null,
-          column: null,
-          name: null
-        };
-      }
-      return section.consumer.originalPositionFor({
-        line: needle.generatedLine - (section.generatedOffset.generatedLine - 1),
-        column: needle.generatedColumn - (section.generatedOffset.generatedLine === needle.generatedLine ? section.generatedOffset.generatedColumn - 1 : 0),
-        bias: aArgs.bias
-      });
-    };
-    IndexedSourceMapConsumer.prototype.hasContentsOfAllSources = function IndexedSourceMapConsumer_hasContentsOfAllSources() {
-      return this._sections.every(function(s) {
-        return s.consumer.hasContentsOfAllSources();
-      });
-    };
-    IndexedSourceMapConsumer.prototype.sourceContentFor = function IndexedSourceMapConsumer_sourceContentFor(aSource, nullOnMissing) {
-      for (var i = 0; i < this._sections.length; i++) {
-        var section = this._sections[i];
-        var content = section.consumer.sourceContentFor(aSource, true);
-        if (content) {
-          return content;
-        }
-      }
-      if (nullOnMissing) {
-        return null;
-      } else {
-        throw new Error('"' + aSource + '" is not in the SourceMap.');
-      }
-    };
-    IndexedSourceMapConsumer.prototype.generatedPositionFor = function IndexedSourceMapConsumer_generatedPositionFor(aArgs) {
-      for (var i = 0; i < this._sections.length; i++) {
-        var section = this._sections[i];
-        if (section.consumer._findSourceIndex(util.getArg(aArgs, "source")) === -1) {
-          continue;
-        }
-        var generatedPosition = section.consumer.generatedPositionFor(aArgs);
-        if (generatedPosition) {
-          var ret = {
-            line: generatedPosition.line + (section.generatedOffset.generatedLine - 1),
-            column: generatedPosition.column + (section.generatedOffset.generatedLine === generatedPosition.line ? section.generatedOffset.generatedColumn - 1 : 0)
-          };
-          return ret;
-        }
-      }
-      return {
-        line: null,
-        column: null
-      };
-    };
-    IndexedSourceMapConsumer.prototype._parseMappings = function IndexedSourceMapConsumer_parseMappings(aStr, aSourceRoot) {
-      this.__generatedMappings = [];
-      this.__originalMappings = [];
-      for (var i = 0; i < this._sections.length; i++) {
-        var section = this._sections[i];
-        var sectionMappings = section.consumer._generatedMappings;
-        for (var j3 = 0; j3 < sectionMappings.length; j3++) {
-          var mapping = sectionMappings[j3];
-          var source = section.consumer._sources.at(mapping.source);
-          source = util.computeSourceURL(section.consumer.sourceRoot, source, this._sourceMapURL);
-          this._sources.add(source);
-          source = this._sources.indexOf(source);
-          var name = null;
-          if (mapping.name) {
-            name = section.consumer._names.at(mapping.name);
-            this._names.add(name);
-            name = this._names.indexOf(name);
-          }
-          var adjustedMapping = {
-            source,
-            generatedLine: mapping.generatedLine + (section.generatedOffset.generatedLine - 1),
-            generatedColumn: mapping.generatedColumn + (section.generatedOffset.generatedLine === mapping.generatedLine ? section.generatedOffset.generatedColumn - 1 : 0),
-            originalLine: mapping.originalLine,
-            originalColumn: mapping.originalColumn,
-            name
-          };
-          this.__generatedMappings.push(adjustedMapping);
-          if (typeof adjustedMapping.originalLine === "number") {
-            this.__originalMappings.push(adjustedMapping);
-          }
-        }
-      }
-      quickSort(this.__generatedMappings, util.compareByGeneratedPositionsDeflated);
-      quickSort(this.__originalMappings, util.compareByOriginalPositions);
-    };
-    exports2.IndexedSourceMapConsumer = IndexedSourceMapConsumer;
-  }
-});
-
-// node_modules/source-map/lib/source-node.js
-var require_source_node = __commonJS({
-  "node_modules/source-map/lib/source-node.js"(exports2) {
-    var SourceMapGenerator = require_source_map_generator().SourceMapGenerator;
-    var util = require_util10();
-    var REGEX_NEWLINE = /(\r?\n)/;
-    var NEWLINE_CODE = 10;
-    var isSourceNode = "$$$isSourceNode$$$";
-    function SourceNode(aLine, aColumn, aSource, aChunks, aName) {
-      this.children = [];
-      this.sourceContents = {};
-      this.line = aLine == null ? null : aLine;
-      this.column = aColumn == null ? null : aColumn;
-      this.source = aSource == null ? null : aSource;
-      this.name = aName == null ? null : aName;
-      this[isSourceNode] = true;
-      if (aChunks != null) this.add(aChunks);
-    }
-    SourceNode.fromStringWithSourceMap = function SourceNode_fromStringWithSourceMap(aGeneratedCode, aSourceMapConsumer, aRelativePath) {
-      var node = new SourceNode();
-      var remainingLines = aGeneratedCode.split(REGEX_NEWLINE);
-      var remainingLinesIndex = 0;
-      var shiftNextLine = function() {
-        var lineContents = getNextLine();
-        var newLine = getNextLine() || "";
-        return lineContents + newLine;
-        function getNextLine() {
-          return remainingLinesIndex < remainingLines.length ? remainingLines[remainingLinesIndex++] : void 0;
-        }
-      };
-      var lastGeneratedLine = 1, lastGeneratedColumn = 0;
-      var lastMapping = null;
-      aSourceMapConsumer.eachMapping(function(mapping) {
-        if (lastMapping !== null) {
-          if (lastGeneratedLine < mapping.generatedLine) {
-            addMappingWithCode(lastMapping, shiftNextLine());
-            lastGeneratedLine++;
-            lastGeneratedColumn = 0;
-          } else {
-            var nextLine = remainingLines[remainingLinesIndex] || "";
-            var code = nextLine.substr(0, mapping.generatedColumn - lastGeneratedColumn);
-            remainingLines[remainingLinesIndex] = nextLine.substr(mapping.generatedColumn - lastGeneratedColumn);
-            lastGeneratedColumn = mapping.generatedColumn;
-            addMappingWithCode(lastMapping, code);
-            lastMapping = mapping;
-            return;
-          }
-        }
-        while (lastGeneratedLine < mapping.generatedLine) {
-          node.add(shiftNextLine());
-          lastGeneratedLine++;
-        }
-        if (lastGeneratedColumn < mapping.generatedColumn) {
-          var nextLine = remainingLines[remainingLinesIndex] || "";
-          node.add(nextLine.substr(0, mapping.generatedColumn));
-          remainingLines[remainingLinesIndex] = nextLine.substr(mapping.generatedColumn);
-          lastGeneratedColumn = mapping.generatedColumn;
-        }
-        lastMapping = mapping;
-      }, this);
-      if (remainingLinesIndex < remainingLines.length) {
-        if (lastMapping) {
-          addMappingWithCode(lastMapping, shiftNextLine());
-        }
-        node.add(remainingLines.splice(remainingLinesIndex).join(""));
-      }
-      aSourceMapConsumer.sources.forEach(function(sourceFile) {
-        var content = aSourceMapConsumer.sourceContentFor(sourceFile);
-        if (content != null) {
-          if (aRelativePath != null) {
-            sourceFile = util.join(aRelativePath, sourceFile);
-          }
-          node.setSourceContent(sourceFile, content);
-        }
-      });
-      return node;
-      function addMappingWithCode(mapping, code) {
-        if (mapping === null || mapping.source === void 0) {
-          node.add(code);
-        } else {
-          var source = aRelativePath ? util.join(aRelativePath, mapping.source) : mapping.source;
-          node.add(new SourceNode(
-            mapping.originalLine,
-            mapping.originalColumn,
-            source,
-            code,
-            mapping.name
-          ));
-        }
-      }
-    };
-    SourceNode.prototype.add = function SourceNode_add(aChunk) {
-      if (Array.isArray(aChunk)) {
-        aChunk.forEach(function(chunk) {
-          this.add(chunk);
-        }, this);
-      } else if (aChunk[isSourceNode] || typeof aChunk === "string") {
-        if (aChunk) {
-          this.children.push(aChunk);
-        }
-      } else {
-        throw new TypeError(
-          "Expected a SourceNode, string, or an array of SourceNodes and strings. Got " + aChunk
-        );
-      }
-      return this;
-    };
-    SourceNode.prototype.prepend = function SourceNode_prepend(aChunk) {
-      if (Array.isArray(aChunk)) {
-        for (var i = aChunk.length - 1; i >= 0; i--) {
-          this.prepend(aChunk[i]);
-        }
-      } else if (aChunk[isSourceNode] || typeof aChunk === "string") {
-        this.children.unshift(aChunk);
-      } else {
-        throw new TypeError(
-          "Expected a SourceNode, string, or an array of SourceNodes and strings. Got " + aChunk
-        );
-      }
-      return this;
-    };
-    SourceNode.prototype.walk = function SourceNode_walk(aFn) {
-      var chunk;
-      for (var i = 0, len = this.children.length; i < len; i++) {
-        chunk = this.children[i];
-        if (chunk[isSourceNode]) {
-          chunk.walk(aFn);
-        } else {
-          if (chunk !== "") {
-            aFn(chunk, {
-              source: this.source,
-              line: this.line,
-              column: this.column,
-              name: this.name
-            });
-          }
-        }
-      }
-    };
-    SourceNode.prototype.join = function SourceNode_join(aSep) {
-      var newChildren;
-      var i;
-      var len = this.children.length;
-      if (len > 0) {
-        newChildren = [];
-        for (i = 0; i < len - 1; i++) {
-          newChildren.push(this.children[i]);
-          newChildren.push(aSep);
-        }
-        newChildren.push(this.children[i]);
-        this.children = newChildren;
-      }
-      return this;
-    };
-    SourceNode.prototype.replaceRight = function SourceNode_replaceRight(aPattern, aReplacement) {
-      var lastChild = this.children[this.children.length - 1];
-      if (lastChild[isSourceNode]) {
-        lastChild.replaceRight(aPattern, aReplacement);
-      } else if (typeof lastChild === "string") {
-        this.children[this.children.length - 1] = lastChild.replace(aPattern, aReplacement);
-      } else {
-        this.children.push("".replace(aPattern, aReplacement));
-      }
-      return this;
-    };
-    SourceNode.prototype.setSourceContent = function SourceNode_setSourceContent(aSourceFile, aSourceContent) {
-      this.sourceContents[util.toSetString(aSourceFile)] = aSourceContent;
-    };
-    SourceNode.prototype.walkSourceContents = function SourceNode_walkSourceContents(aFn) {
-      for (var i = 0, len = this.children.length; i < len; i++) {
-        if (this.children[i][isSourceNode]) {
-          this.children[i].walkSourceContents(aFn);
-        }
-      }
-      var sources = Object.keys(this.sourceContents);
-      for (var i = 0, len = sources.length; i < len; i++) {
-        aFn(util.fromSetString(sources[i]), this.sourceContents[sources[i]]);
-      }
-    };
-    SourceNode.prototype.toString = function SourceNode_toString() {
-      var str6 = "";
-      this.walk(function(chunk) {
-        str6 += chunk;
-      });
-      return str6;
-    };
-    SourceNode.prototype.toStringWithSourceMap = function SourceNode_toStringWithSourceMap(aArgs) {
-      var generated = {
-        code: "",
-        line: 1,
-        column: 0
-      };
-      var map2 = new SourceMapGenerator(aArgs);
-      var sourceMappingActive = false;
-      var lastOriginalSource = null;
-      var lastOriginalLine = null;
-      var lastOriginalColumn = null;
-      var lastOriginalName = null;
-      this.walk(function(chunk, original) {
-        generated.code += chunk;
-        if (original.source !== null && original.line !== null && original.column !== null) {
-          if (lastOriginalSource !== original.source || lastOriginalLine !== original.line || lastOriginalColumn !== original.column || lastOriginalName !== original.name) {
-            map2.addMapping({
-              source: original.source,
-              original: {
-                line: original.line,
-                column: original.column
-              },
-              generated: {
-                line: generated.line,
-                column: generated.column
-              },
-              name: original.name
-            });
-          }
-          lastOriginalSource = original.source;
-          lastOriginalLine = original.line;
-          lastOriginalColumn = original.column;
-          lastOriginalName = original.name;
-          sourceMappingActive = true;
-        } else if (sourceMappingActive) {
-          map2.addMapping({
-            generated: {
-              line: generated.line,
-              column: generated.column
-            }
-          });
-          lastOriginalSource = null;
-          sourceMappingActive = false;
-        }
-        for (var idx = 0, length = chunk.length; idx < length; idx++) {
-          if (chunk.charCodeAt(idx) === NEWLINE_CODE) {
-            generated.line++;
-            generated.column = 0;
-            if (idx + 1 === length) {
-              lastOriginalSource = null;
-              sourceMappingActive = false;
-            } else if (sourceMappingActive) {
-              map2.addMapping({
-                source: original.source,
-                original: {
-                  line: original.line,
-                  column: original.column
-                },
-                generated: {
-                  line: generated.line,
-                  column: generated.column
-                },
-                name: original.name
-              });
-            }
-          } else {
-            generated.column++;
-          }
-        }
-      });
-      this.walkSourceContents(function(sourceFile, sourceContent) {
-        map2.setSourceContent(sourceFile, sourceContent);
-      });
-      return { code: generated.code, map: map2 };
-    };
-    exports2.SourceNode = SourceNode;
-  }
-});
-
-// node_modules/source-map/source-map.js
-var require_source_map = __commonJS({
-  "node_modules/source-map/source-map.js"(exports2) {
-    exports2.SourceMapGenerator = require_source_map_generator().SourceMapGenerator;
-    exports2.SourceMapConsumer = require_source_map_consumer().SourceMapConsumer;
-    exports2.SourceNode = require_source_node().SourceNode;
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/code-gen.js
-var require_code_gen = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/code-gen.js"(exports2) {
-    "use strict";
-    exports2.__esModule = true;
-    exports2.safeJsonLiteral = safeJsonLiteral;
-    var _utils = require_utils4();
-    var NEEDS_ESCAPING = /[\x00-\x1f\\"\u2028\u2029<\ud800-\udfff]/;
-    var SCRIPT_DELIMITERS = /<(?=!--|\/?script)/gi;
-    function escapeScriptDelimiters(code) {
-      return code.replace(SCRIPT_DELIMITERS, "\\u003C");
-    }
-    function escapeSurrogate(surrogate) {
-      return "\\u" + surrogate.charCodeAt(0).toString(16);
-    }
-    function safeJsonLiteral(value2) {
-      return escapeScriptDelimiters(JSON.stringify(value2).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029").replace(/[\ud800-\udfff]/g, escapeSurrogate));
-    }
-    var SourceNode = void 0;
-    try {
-      if (typeof define !== "function" || !define.amd) {
-        SourceMap = require_source_map();
-        SourceNode = SourceMap.SourceNode;
-      }
-    } catch (err2) {
-    }
-    var SourceMap;
-    if (!SourceNode) {
-      SourceNode = function(line, column, srcFile, chunks) {
-        this.src = "";
-        if (chunks) {
-          this.add(chunks);
-        }
-      };
-      SourceNode.prototype = {
-        add: function add(chunks) {
-          if (_utils.isArray(chunks)) {
-            chunks = chunks.join("");
-          }
-          this.src += chunks;
-        },
-        prepend: function prepend(chunks) {
-          if (_utils.isArray(chunks)) {
-            chunks = chunks.join("");
-          }
-          this.src = chunks + this.src;
-        },
-        toStringWithSourceMap: function toStringWithSourceMap() {
-          return { code: this.toString() };
-        },
-        toString: function toString() {
-          return this.src;
-        }
-      };
-    }
-    function castChunk(chunk, codeGen, loc) {
-      if (_utils.isArray(chunk)) {
-        var ret = [];
-        for (var i = 0, len = chunk.length; i < len; i++) {
-          ret.push(codeGen.wrap(chunk[i], loc));
-        }
-        return ret;
-      } else if (typeof chunk === "boolean" || typeof chunk === "number") {
-        return chunk + "";
-      }
-      return chunk;
-    }
-    function CodeGen(srcFile) {
-      this.srcFile = srcFile;
-      this.source = [];
-    }
-    CodeGen.prototype = {
-      isEmpty: function isEmpty() {
-        return !this.source.length;
-      },
-      prepend: function prepend(source, loc) {
-        this.source.unshift(this.wrap(source, loc));
-      },
-      push: function push2(source, loc) {
-        this.source.push(this.wrap(source, loc));
-      },
-      merge: function merge3() {
-        var source = this.empty();
-        this.each(function(line) {
-          source.add(["  ", line, "\n"]);
-        });
-        return source;
-      },
-      each: function each(iter) {
-        for (var i = 0, len = this.source.length; i < len; i++) {
-          iter(this.source[i]);
-        }
-      },
-      empty: function empty() {
-        var loc = this.currentLocation || { start: {} };
-        return new SourceNode(loc.start.line, loc.start.column, this.srcFile);
-      },
-      wrap: function wrap(chunk) {
-        var loc = arguments.length <= 1 || arguments[1] === void 0 ? this.currentLocation || { start: {} } : arguments[1];
-        if (chunk instanceof SourceNode) {
-          return chunk;
-        }
-        chunk = castChunk(chunk, this, loc);
-        return new SourceNode(loc.start.line, loc.start.column, this.srcFile, chunk);
-      },
-      functionCall: function functionCall(fn3, type2, params) {
-        params = this.generateList(params);
-        return this.wrap([fn3, type2 ? "." + type2 + "(" : "(", params, ")"]);
-      },
-      quotedString: function quotedString(str6) {
-        str6 = str6 + "";
-        if (!NEEDS_ESCAPING.test(str6)) {
-          return '"' + str6 + '"';
-        }
-        return safeJsonLiteral(str6);
-      },
-      objectLiteral: function objectLiteral(obj5) {
-        var _this = this;
-        var pairs2 = [];
-        Object.keys(obj5).forEach(function(key) {
-          var value2 = castChunk(obj5[key], _this);
-          if (value2 !== "undefined") {
-            pairs2.push([_this.quotedString(key), ":", value2]);
-          }
-        });
-        var ret = this.generateList(pairs2);
-        ret.prepend("{");
-        ret.add("}");
-        return ret;
-      },
-      generateList: function generateList(entries) {
-        var ret = this.empty();
-        for (var i = 0, len = entries.length; i < len; i++) {
-          if (i) {
-            ret.add(",");
-          }
-          ret.add(castChunk(entries[i], this));
-        }
-        return ret;
-      },
-      generateArray: function generateArray(entries) {
-        var ret = this.generateList(entries);
-        ret.prepend("[");
-        ret.add("]");
-        return ret;
-      }
-    };
-    exports2["default"] = CodeGen;
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/javascript-compiler.js
-var require_javascript_compiler = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/javascript-compiler.js"(exports2, module2) {
-    "use strict";
-    exports2.__esModule = true;
-    function _interopRequireDefault(obj5) {
-      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
-    }
-    var _base = require_base();
-    var _exception = require_exception();
-    var _exception2 = _interopRequireDefault(_exception);
-    var _utils = require_utils4();
-    var _codeGen = require_code_gen();
-    var _codeGen2 = _interopRequireDefault(_codeGen);
-    function Literal(value2) {
-      this.value = value2;
-    }
-    function JavaScriptCompiler() {
-    }
-    JavaScriptCompiler.prototype = {
-      // PUBLIC API: You can override these methods in a subclass to provide
-      // alternative compiled forms for name lookup and buffering semantics
-      nameLookup: function nameLookup(parent, name) {
-        return this.internalNameLookup(parent, name);
-      },
-      depthedLookup: function depthedLookup(name) {
-        return [this.aliasable("container.lookup"), "(depths, ", this.quotedString(name), ")"];
-      },
-      compilerInfo: function compilerInfo() {
-        var revision = _base.COMPILER_REVISION, versions = _base.REVISION_CHANGES[revision];
-        return [revision, versions];
-      },
-      appendToBuffer: function appendToBuffer(source, location, explicit) {
-        if (!_utils.isArray(source)) {
-          source = [source];
-        }
-        source = this.source.wrap(source, location);
-        if (this.environment.isSimple) {
-          return ["return ", source, ";"];
-        } else if (explicit) {
-          return ["buffer += ", source, ";"];
-        } else {
-          source.appendToBuffer = true;
-          return source;
-        }
-      },
-      initializeBuffer: function initializeBuffer() {
-        return this.quotedString("");
-      },
-      // END PUBLIC API
-      internalNameLookup: function internalNameLookup(parent, name) {
-        this.lookupPropertyFunctionIsUsed = true;
-        return ["lookupProperty(", parent, ",", this.quotedString(name), ")"];
-      },
-      lookupPropertyFunctionIsUsed: false,
-      compile: function compile2(environment2, options2, context, asObject) {
-        this.environment = environment2;
-        this.options = options2;
-        this.stringParams = this.options.stringParams;
-        this.trackIds = this.options.trackIds;
-        this.precompile = !asObject;
-        this.name = this.environment.name;
-        this.isChild = !!context;
-        this.context = context || {
-          decorators: [],
-          programs: [],
-          environments: []
-        };
-        this.preamble();
-        this.stackSlot = 0;
-        this.stackVars = [];
-        this.aliases = {};
-        this.registers = { list: [] };
-        this.hashes = [];
-        this.compileStack = [];
-        this.inlineStack = [];
-        this.blockParams = [];
-        this.compileChildren(environment2, options2);
-        this.useDepths = this.useDepths || environment2.useDepths || environment2.useDecorators || this.options.compat;
-        this.useBlockParams = this.useBlockParams || environment2.useBlockParams;
-        var opcodes = environment2.opcodes, opcode = void 0, firstLoc = void 0, i = void 0, l3 = void 0;
-        for (i = 0, l3 = opcodes.length; i < l3; i++) {
-          opcode = opcodes[i];
-          this.source.currentLocation = opcode.loc;
-          firstLoc = firstLoc || opcode.loc;
-          this[opcode.opcode].apply(this, opcode.args);
-        }
-        this.source.currentLocation = firstLoc;
-        this.pushSource("");
-        if (this.stackSlot || this.inlineStack.length || this.compileStack.length) {
-          throw new _exception2["default"]("Compile completed with content left on stack");
-        }
-        if (!this.decorators.isEmpty()) {
-          this.useDecorators = true;
-          this.decorators.prepend(["var decorators = container.decorators, ", this.lookupPropertyFunctionVarDeclaration(), ";\n"]);
-          this.decorators.push("return fn;");
-          if (asObject) {
-            this.decorators = Function.apply(this, ["fn", "props", "container", "depth0", "data", "blockParams", "depths", this.decorators.merge()]);
-          } else {
-            this.decorators.prepend("function(fn, props, container, depth0, data, blockParams, depths) {\n");
-            this.decorators.push("}\n");
-            this.decorators = this.decorators.merge();
-          }
-        } else {
-          this.decorators = void 0;
-        }
-        var fn3 = this.createFunctionContext(asObject);
-        if (!this.isChild) {
-          var ret = {
-            compiler: this.compilerInfo(),
-            main: fn3
-          };
-          if (this.decorators) {
-            ret.main_d = this.decorators;
-            ret.useDecorators = true;
-          }
-          var _context = this.context;
-          var programs = _context.programs;
-          var decorators = _context.decorators;
-          for (i = 0, l3 = programs.length; i < l3; i++) {
-            ret[i] = programs[i];
-            if (decorators[i]) {
-              ret[i + "_d"] = decorators[i];
-              ret.useDecorators = true;
-            }
-          }
-          if (this.environment.usePartial) {
-            ret.usePartial = true;
-          }
-          if (this.options.data) {
-            ret.useData = true;
-          }
-          if (this.useDepths) {
-            ret.useDepths = true;
-          }
-          if (this.useBlockParams) {
-            ret.useBlockParams = true;
-          }
-          if (this.options.compat) {
-            ret.compat = true;
-          }
-          if (!asObject) {
-            ret.compiler = JSON.stringify(ret.compiler);
-            this.source.currentLocation = { start: { line: 1, column: 0 } };
-            ret = this.objectLiteral(ret);
-            if (options2.srcName) {
-              ret = ret.toStringWithSourceMap({ file: options2.destName });
-              ret.map = ret.map && ret.map.toString();
-            } else {
-              ret = ret.toString();
-            }
-          } else {
-            ret.compilerOptions = this.options;
-          }
-          return ret;
-        } else {
-          return fn3;
-        }
-      },
-      preamble: function preamble() {
-        this.lastContext = 0;
-        this.source = new _codeGen2["default"](this.options.srcName);
-        this.decorators = new _codeGen2["default"](this.options.srcName);
-      },
-      createFunctionContext: function createFunctionContext(asObject) {
-        var _this = this;
-        var varDeclarations = "";
-        var locals = this.stackVars.concat(this.registers.list);
-        if (locals.length > 0) {
-          varDeclarations += ", " + locals.join(", ");
-        }
-        var aliasCount = 0;
-        Object.keys(this.aliases).forEach(function(alias) {
-          var node = _this.aliases[alias];
-          if (node.children && node.referenceCount > 1) {
-            varDeclarations += ", alias" + ++aliasCount + "=" + alias;
-            node.children[0] = "alias" + aliasCount;
-          }
-        });
-        if (this.lookupPropertyFunctionIsUsed) {
-          varDeclarations += ", " + this.lookupPropertyFunctionVarDeclaration();
-        }
-        var params = ["container", "depth0", "helpers", "partials", "data"];
-        if (this.useBlockParams || this.useDepths) {
-          params.push("blockParams");
-        }
-        if (this.useDepths) {
-          params.push("depths");
-        }
-        var source = this.mergeSource(varDeclarations);
-        if (asObject) {
-          params.push(source);
-          return Function.apply(this, params);
-        } else {
-          return this.source.wrap(["function(", params.join(","), ") {\n  ", source, "}"]);
-        }
-      },
-      mergeSource: function mergeSource(varDeclarations) {
-        var isSimple = this.environment.isSimple, appendOnly = !this.forceBuffer, appendFirst = void 0, sourceSeen = void 0, bufferStart = void 0, bufferEnd = void 0;
-        this.source.each(function(line) {
-          if (line.appendToBuffer) {
-            if (bufferStart) {
-              line.prepend("  + ");
-            } else {
-              bufferStart = line;
-            }
-            bufferEnd = line;
-          } else {
-            if (bufferStart) {
-              if (!sourceSeen) {
-                appendFirst = true;
-              } else {
-                bufferStart.prepend("buffer += ");
-              }
-              bufferEnd.add(";");
-              bufferStart = bufferEnd = void 0;
-            }
-            sourceSeen = true;
-            if (!isSimple) {
-              appendOnly = false;
-            }
-          }
-        });
-        if (appendOnly) {
-          if (bufferStart) {
-            bufferStart.prepend("return ");
-            bufferEnd.add(";");
-          } else if (!sourceSeen) {
-            this.source.push('return "";');
-          }
-        } else {
-          varDeclarations += ", buffer = " + (appendFirst ? "" : this.initializeBuffer());
-          if (bufferStart) {
-            bufferStart.prepend("return buffer + ");
-            bufferEnd.add(";");
-          } else {
-            this.source.push("return buffer;");
-          }
-        }
-        if (varDeclarations) {
-          this.source.prepend("var " + varDeclarations.substring(2) + (appendFirst ? "" : ";\n"));
-        }
-        return this.source.merge();
-      },
-      lookupPropertyFunctionVarDeclaration: function lookupPropertyFunctionVarDeclaration() {
-        return "\n      lookupProperty = container.lookupProperty || function(parent, propertyName) {\n        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {\n          return parent[propertyName];\n        }\n        return undefined\n    }\n    ".trim();
-      },
-      // [blockValue]
-      //
-      // On stack, before: hash, inverse, program, value
-      // On stack, after: return value of blockHelperMissing
-      //
-      // The purpose of this opcode is to take a block of the form
-      // `{{#this.foo}}...{{/this.foo}}`, resolve the value of `foo`, and
-      // replace it on the stack with the result of properly
-      // invoking blockHelperMissing.
-      blockValue: function blockValue(name) {
-        var blockHelperMissing = this.aliasable("container.hooks.blockHelperMissing"), params = [this.contextName(0)];
-        this.setupHelperArgs(name, 0, params);
-        var blockName = this.popStack();
-        params.splice(1, 0, blockName);
-        this.push(this.source.functionCall(blockHelperMissing, "call", params));
-      },
-      // [ambiguousBlockValue]
-      //
-      // On stack, before: hash, inverse, program, value
-      // Compiler value, before: lastHelper=value of last found helper, if any
-      // On stack, after, if no lastHelper: same as [blockValue]
-      // On stack, after, if lastHelper: value
-      ambiguousBlockValue: function ambiguousBlockValue() {
-        var blockHelperMissing = this.aliasable("container.hooks.blockHelperMissing"), params = [this.contextName(0)];
-        this.setupHelperArgs("", 0, params, true);
-        this.flushInline();
-        var current = this.topStack();
-        params.splice(1, 0, current);
-        this.pushSource(["if (!", this.lastHelper, ") { ", current, " = ", this.source.functionCall(blockHelperMissing, "call", params), "}"]);
-      },
-      // [appendContent]
-      //
-      // On stack, before: ...
-      // On stack, after: ...
-      //
-      // Appends the string value of `content` to the current buffer
-      appendContent: function appendContent(content) {
-        if (this.pendingContent) {
-          content = this.pendingContent + content;
-        } else {
-          this.pendingLocation = this.source.currentLocation;
-        }
-        this.pendingContent = content;
-      },
-      // [append]
-      //
-      // On stack, before: value, ...
-      // On stack, after: ...
-      //
-      // Coerces `value` to a String and appends it to the current buffer.
-      //
-      // If `value` is truthy, or 0, it is coerced into a string and appended
-      // Otherwise, the empty string is appended
-      append: function append() {
-        if (this.isInline()) {
-          this.replaceStack(function(current) {
-            return [" != null ? ", current, ' : ""'];
-          });
-          this.pushSource(this.appendToBuffer(this.popStack()));
-        } else {
-          var local = this.popStack();
-          this.pushSource(["if (", local, " != null) { ", this.appendToBuffer(local, void 0, true), " }"]);
-          if (this.environment.isSimple) {
-            this.pushSource(["else { ", this.appendToBuffer("''", void 0, true), " }"]);
-          }
-        }
-      },
-      // [appendEscaped]
-      //
-      // On stack, before: value, ...
-      // On stack, after: ...
-      //
-      // Escape `value` and append it to the buffer
-      appendEscaped: function appendEscaped() {
-        this.pushSource(this.appendToBuffer([this.aliasable("container.escapeExpression"), "(", this.popStack(), ")"]));
-      },
-      // [getContext]
-      //
-      // On stack, before: ...
-      // On stack, after: ...
-      // Compiler value, after: lastContext=depth
-      //
-      // Set the value of the `lastContext` compiler value to the depth
-      getContext: function getContext(depth) {
-        this.lastContext = depth;
-      },
-      // [pushContext]
-      //
-      // On stack, before: ...
-      // On stack, after: currentContext, ...
-      //
-      // Pushes the value of the current context onto the stack.
-      pushContext: function pushContext() {
-        this.pushStackLiteral(this.contextName(this.lastContext));
-      },
-      // [lookupOnContext]
-      //
-      // On stack, before: ...
-      // On stack, after: currentContext[name], ...
-      //
-      // Looks up the value of `name` on the current context and pushes
-      // it onto the stack.
-      lookupOnContext: function lookupOnContext(parts, falsy, strict, scoped) {
-        var i = 0;
-        if (!scoped && this.options.compat && !this.lastContext) {
-          this.push(this.depthedLookup(parts[i++]));
-        } else {
-          this.pushContext();
-        }
-        this.resolvePath("context", parts, i, falsy, strict);
-      },
-      // [lookupBlockParam]
-      //
-      // On stack, before: ...
-      // On stack, after: blockParam[name], ...
-      //
-      // Looks up the value of `parts` on the given block param and pushes
-      // it onto the stack.
-      lookupBlockParam: function lookupBlockParam(blockParamId, parts) {
-        this.useBlockParams = true;
-        this.push(["blockParams[", blockParamId[0], "][", blockParamId[1], "]"]);
-        this.resolvePath("context", parts, 1);
-      },
-      // [lookupData]
-      //
-      // On stack, before: ...
-      // On stack, after: data, ...
-      //
-      // Push the data lookup operator
-      lookupData: function lookupData(depth, parts, strict) {
-        if (!depth) {
-          this.pushStackLiteral("data");
-        } else {
-          this.pushStackLiteral("container.data(data, " + depth + ")");
-        }
-        this.resolvePath("data", parts, 0, true, strict);
-      },
-      resolvePath: function resolvePath(type2, parts, startPartIndex, falsy, strict) {
-        var _this2 = this;
-        if (this.options.strict || this.options.assumeObjects) {
-          this.push(strictLookup(this.options.strict && strict, this, parts, startPartIndex, type2));
-          return;
-        }
-        var len = parts.length;
-        var _loop = function(i2) {
-          _this2.replaceStack(function(current) {
-            var lookup = _this2.nameLookup(current, parts[i2], type2);
-            if (!falsy) {
-              return [" != null ? ", lookup, " : ", current];
-            } else {
-              return [" && ", lookup];
-            }
-          });
-        };
-        for (var i = startPartIndex; i < len; i++) {
-          _loop(i);
-        }
-      },
-      // [resolvePossibleLambda]
-      //
-      // On stack, before: value, ...
-      // On stack, after: resolved value, ...
-      //
-      // If the `value` is a lambda, replace it on the stack by
-      // the return value of the lambda
-      resolvePossibleLambda: function resolvePossibleLambda() {
-        this.push([this.aliasable("container.lambda"), "(", this.popStack(), ", ", this.contextName(0), ")"]);
-      },
-      // [pushStringParam]
-      //
-      // On stack, before: ...
-      // On stack, after: string, currentContext, ...
-      //
-      // This opcode is designed for use in string mode, which
-      // provides the string value of a parameter along with its
-      // depth rather than resolving it immediately.
-      pushStringParam: function pushStringParam(string, type2) {
-        this.pushContext();
-        this.pushString(type2);
-        if (type2 !== "SubExpression") {
-          if (typeof string === "string") {
-            this.pushString(string);
-          } else {
-            this.pushStackLiteral(string);
-          }
-        }
-      },
-      emptyHash: function emptyHash(omitEmpty) {
-        if (this.trackIds) {
-          this.push("{}");
-        }
-        if (this.stringParams) {
-          this.push("{}");
-          this.push("{}");
-        }
-        this.pushStackLiteral(omitEmpty ? "undefined" : "{}");
-      },
-      pushHash: function pushHash() {
-        if (this.hash) {
-          this.hashes.push(this.hash);
-        }
-        this.hash = { values: {}, types: [], contexts: [], ids: [] };
-      },
-      popHash: function popHash() {
-        var hash = this.hash;
-        this.hash = this.hashes.pop();
-        if (this.trackIds) {
-          this.push(this.objectLiteral(hash.ids));
-        }
-        if (this.stringParams) {
-          this.push(this.objectLiteral(hash.contexts));
-          this.push(this.objectLiteral(hash.types));
-        }
-        this.push(this.objectLiteral(hash.values));
-      },
-      // [pushString]
-      //
-      // On stack, before: ...
-      // On stack, after: quotedString(string), ...
-      //
-      // Push a quoted version of `string` onto the stack
-      pushString: function pushString(string) {
-        this.pushStackLiteral(this.quotedString(string));
-      },
-      // [pushLiteral]
-      //
-      // On stack, before: ...
-      // On stack, after: value, ...
-      //
-      // Pushes a value onto the stack. This operation prevents
-      // the compiler from creating a temporary variable to hold
-      // it.
-      pushLiteral: function pushLiteral(value2) {
-        this.pushStackLiteral(value2);
-      },
-      // [pushProgram]
-      //
-      // On stack, before: ...
-      // On stack, after: program(guid), ...
-      //
-      // Push a program expression onto the stack. This takes
-      // a compile-time guid and converts it into a runtime-accessible
-      // expression.
-      pushProgram: function pushProgram(guid) {
-        if (guid != null) {
-          this.pushStackLiteral(this.programExpression(guid));
-        } else {
-          this.pushStackLiteral(null);
-        }
-      },
-      // [registerDecorator]
-      //
-      // On stack, before: hash, program, params..., ...
-      // On stack, after: ...
-      //
-      // Pops off the decorator's parameters, invokes the decorator,
-      // and inserts the decorator into the decorators list.
-      registerDecorator: function registerDecorator(paramSize, name) {
-        var foundDecorator = this.nameLookup("decorators", name, "decorator"), options2 = this.setupHelperArgs(name, paramSize);
-        this.decorators.push(["var decorator = ", foundDecorator, ";"]);
-        this.decorators.push(['if (typeof decorator !== "function") { throw new Error(', this.quotedString('Missing decorator: "' + name + '"'), "); }"]);
-        this.decorators.push(["fn = ", this.decorators.functionCall("decorator", "", ["fn", "props", "container", options2]), " || fn;"]);
-      },
-      // [invokeHelper]
-      //
-      // On stack, before: hash, inverse, program, params..., ...
-      // On stack, after: result of helper invocation
-      //
-      // Pops off the helper's parameters, invokes the helper,
-      // and pushes the helper's return value onto the stack.
-      //
-      // If the helper is not found, `helperMissing` is called.
-      invokeHelper: function invokeHelper(paramSize, name, isSimple) {
-        var nonHelper = this.popStack(), helper = this.setupHelper(paramSize, name);
-        var possibleFunctionCalls = [];
-        if (isSimple) {
-          possibleFunctionCalls.push(helper.name);
-        }
-        possibleFunctionCalls.push(nonHelper);
-        if (!this.options.strict) {
-          possibleFunctionCalls.push(this.aliasable("container.hooks.helperMissing"));
-        }
-        var functionLookupCode = ["(", this.itemsSeparatedBy(possibleFunctionCalls, "||"), ")"];
-        var functionCall = this.source.functionCall(functionLookupCode, "call", helper.callParams);
-        this.push(functionCall);
-      },
-      itemsSeparatedBy: function itemsSeparatedBy(items, separator) {
-        var result = [];
-        result.push(items[0]);
-        for (var i = 1; i < items.length; i++) {
-          result.push(separator, items[i]);
-        }
-        return result;
-      },
-      // [invokeKnownHelper]
-      //
-      // On stack, before: hash, inverse, program, params..., ...
-      // On stack, after: result of helper invocation
-      //
-      // This operation is used when the helper is known to exist,
-      // so a `helperMissing` fallback is not required.
-      invokeKnownHelper: function invokeKnownHelper(paramSize, name) {
-        var helper = this.setupHelper(paramSize, name);
-        this.push(this.source.functionCall(helper.name, "call", helper.callParams));
-      },
-      // [invokeAmbiguous]
-      //
-      // On stack, before: hash, inverse, program, params..., ...
-      // On stack, after: result of disambiguation
-      //
-      // This operation is used when an expression like `{{foo}}`
-      // is provided, but we don't know at compile-time whether it
-      // is a helper or a path.
-      //
-      // This operation emits more code than the other options,
-      // and can be avoided by passing the `knownHelpers` and
-      // `knownHelpersOnly` flags at compile-time.
-      invokeAmbiguous: function invokeAmbiguous(name, helperCall) {
-        this.useRegister("helper");
-        var nonHelper = this.popStack();
-        this.emptyHash();
-        var helper = this.setupHelper(0, name, helperCall);
-        var helperName = this.lastHelper = this.nameLookup("helpers", name, "helper");
-        var lookup = ["(", "(helper = ", helperName, " || ", nonHelper, ")"];
-        if (!this.options.strict) {
-          lookup[0] = "(helper = ";
-          lookup.push(" != null ? helper : ", this.aliasable("container.hooks.helperMissing"));
-        }
-        this.push(["(", lookup, helper.paramsInit ? ["),(", helper.paramsInit] : [], "),", "(typeof helper === ", this.aliasable('"function"'), " ? ", this.source.functionCall("helper", "call", helper.callParams), " : helper))"]);
-      },
-      // [invokePartial]
-      //
-      // On stack, before: context, ...
-      // On stack after: result of partial invocation
-      //
-      // This operation pops off a context, invokes a partial with that context,
-      // and pushes the result of the invocation back.
-      invokePartial: function invokePartial(isDynamic, name, indent) {
-        var params = [], options2 = this.setupParams(name, 1, params);
-        if (isDynamic) {
-          name = this.popStack();
-          delete options2.name;
-        }
-        if (indent) {
-          options2.indent = this.quotedString(indent);
-        }
-        options2.helpers = "helpers";
-        options2.partials = "partials";
-        options2.decorators = "container.decorators";
-        if (!isDynamic) {
-          params.unshift(this.nameLookup("partials", name, "partial"));
-        } else {
-          params.unshift(name);
-        }
-        if (this.options.compat) {
-          options2.depths = "depths";
-        }
-        options2 = this.objectLiteral(options2);
-        params.push(options2);
-        this.push(this.source.functionCall("container.invokePartial", "", params));
-      },
-      // [assignToHash]
-      //
-      // On stack, before: value, ..., hash, ...
-      // On stack, after: ..., hash, ...
-      //
-      // Pops a value off the stack and assigns it to the current hash
-      assignToHash: function assignToHash(key) {
-        var value2 = this.popStack(), context = void 0, type2 = void 0, id = void 0;
-        if (this.trackIds) {
-          id = this.popStack();
-        }
-        if (this.stringParams) {
-          type2 = this.popStack();
-          context = this.popStack();
-        }
-        var hash = this.hash;
-        if (context) {
-          hash.contexts[key] = context;
-        }
-        if (type2) {
-          hash.types[key] = type2;
-        }
-        if (id) {
-          hash.ids[key] = id;
-        }
-        hash.values[key] = value2;
-      },
-      pushId: function pushId(type2, name, child) {
-        if (type2 === "BlockParam") {
-          this.pushStackLiteral("blockParams[" + name[0] + "].path[" + name[1] + "]" + (child ? " + " + this.quotedString("." + child) : ""));
-        } else if (type2 === "PathExpression") {
-          this.pushString(name);
-        } else if (type2 === "SubExpression") {
-          this.pushStackLiteral("true");
-        } else {
-          this.pushStackLiteral("null");
-        }
-      },
-      // HELPERS
-      compiler: JavaScriptCompiler,
-      compileChildren: function compileChildren(environment2, options2) {
-        var children = environment2.children, child = void 0, compiler = void 0;
-        for (var i = 0, l3 = children.length; i < l3; i++) {
-          child = children[i];
-          compiler = new this.compiler();
-          var existing = this.matchExistingProgram(child);
-          if (existing == null) {
-            var index = this.context.programs.push("") - 1;
-            child.index = index;
-            child.name = "program" + index;
-            this.context.programs[index] = compiler.compile(child, options2, this.context, !this.precompile);
-            this.context.decorators[index] = compiler.decorators;
-            this.context.environments[index] = child;
-            this.useDepths = this.useDepths || compiler.useDepths;
-            this.useBlockParams = this.useBlockParams || compiler.useBlockParams;
-            child.useDepths = this.useDepths;
-            child.useBlockParams = this.useBlockParams;
-          } else {
-            child.index = existing.index;
-            child.name = "program" + existing.index;
-            this.useDepths = this.useDepths || existing.useDepths;
-            this.useBlockParams = this.useBlockParams || existing.useBlockParams;
-          }
-        }
-      },
-      matchExistingProgram: function matchExistingProgram(child) {
-        for (var i = 0, len = this.context.environments.length; i < len; i++) {
-          var environment2 = this.context.environments[i];
-          if (environment2 && environment2.equals(child)) {
-            return environment2;
-          }
-        }
-      },
-      programExpression: function programExpression(guid) {
-        var child = this.environment.children[guid], programParams = [child.index, "data", child.blockParams];
-        if (this.useBlockParams || this.useDepths) {
-          programParams.push("blockParams");
-        }
-        if (this.useDepths) {
-          programParams.push("depths");
-        }
-        return "container.program(" + programParams.join(", ") + ")";
-      },
-      useRegister: function useRegister(name) {
-        if (!this.registers[name]) {
-          this.registers[name] = true;
-          this.registers.list.push(name);
-        }
-      },
-      push: function push2(expr) {
-        if (!(expr instanceof Literal)) {
-          expr = this.source.wrap(expr);
-        }
-        this.inlineStack.push(expr);
-        return expr;
-      },
-      pushStackLiteral: function pushStackLiteral(item2) {
-        this.push(new Literal(item2));
-      },
-      pushSource: function pushSource(source) {
-        if (this.pendingContent) {
-          this.source.push(this.appendToBuffer(this.source.quotedString(this.pendingContent), this.pendingLocation));
-          this.pendingContent = void 0;
-        }
-        if (source) {
-          this.source.push(source);
-        }
-      },
-      replaceStack: function replaceStack(callback) {
-        var prefix = ["("], stack = void 0, createdStack = void 0, usedLiteral = void 0;
-        if (!this.isInline()) {
-          throw new _exception2["default"]("replaceStack on non-inline");
-        }
-        var top = this.popStack(true);
-        if (top instanceof Literal) {
-          stack = [top.value];
-          prefix = ["(", stack];
-          usedLiteral = true;
-        } else {
-          createdStack = true;
-          var _name = this.incrStack();
-          prefix = ["((", this.push(_name), " = ", top, ")"];
-          stack = this.topStack();
-        }
-        var item2 = callback.call(this, stack);
-        if (!usedLiteral) {
-          this.popStack();
-        }
-        if (createdStack) {
-          this.stackSlot--;
-        }
-        this.push(prefix.concat(item2, ")"));
-      },
-      incrStack: function incrStack() {
-        this.stackSlot++;
-        if (this.stackSlot > this.stackVars.length) {
-          this.stackVars.push("stack" + this.stackSlot);
-        }
-        return this.topStackName();
-      },
-      topStackName: function topStackName() {
-        return "stack" + this.stackSlot;
-      },
-      flushInline: function flushInline() {
-        var inlineStack = this.inlineStack;
-        this.inlineStack = [];
-        for (var i = 0, len = inlineStack.length; i < len; i++) {
-          var entry = inlineStack[i];
-          if (entry instanceof Literal) {
-            this.compileStack.push(entry);
-          } else {
-            var stack = this.incrStack();
-            this.pushSource([stack, " = ", entry, ";"]);
-            this.compileStack.push(stack);
-          }
-        }
-      },
-      isInline: function isInline() {
-        return this.inlineStack.length;
-      },
-      popStack: function popStack(wrapped) {
-        var inline2 = this.isInline(), item2 = (inline2 ? this.inlineStack : this.compileStack).pop();
-        if (!wrapped && item2 instanceof Literal) {
-          return item2.value;
-        } else {
-          if (!inline2) {
-            if (!this.stackSlot) {
-              throw new _exception2["default"]("Invalid stack pop");
-            }
-            this.stackSlot--;
-          }
-          return item2;
-        }
-      },
-      topStack: function topStack() {
-        var stack = this.isInline() ? this.inlineStack : this.compileStack, item2 = stack[stack.length - 1];
-        if (item2 instanceof Literal) {
-          return item2.value;
-        } else {
-          return item2;
-        }
-      },
-      contextName: function contextName(context) {
-        if (this.useDepths && context) {
-          return "depths[" + context + "]";
-        } else {
-          return "depth" + context;
-        }
-      },
-      quotedString: function quotedString(str6) {
-        return this.source.quotedString(str6);
-      },
-      objectLiteral: function objectLiteral(obj5) {
-        return this.source.objectLiteral(obj5);
-      },
-      aliasable: function aliasable(name) {
-        var ret = this.aliases[name];
-        if (ret) {
-          ret.referenceCount++;
-          return ret;
-        }
-        ret = this.aliases[name] = this.source.wrap(name);
-        ret.aliasable = true;
-        ret.referenceCount = 1;
-        return ret;
-      },
-      setupHelper: function setupHelper(paramSize, name, blockHelper) {
-        var params = [], paramsInit = this.setupHelperArgs(name, paramSize, params, blockHelper);
-        var foundHelper = this.nameLookup("helpers", name, "helper"), callContext = this.aliasable(this.contextName(0) + " != null ? " + this.contextName(0) + " : (container.nullContext || {})");
-        return {
-          params,
-          paramsInit,
-          name: foundHelper,
-          callParams: [callContext].concat(params)
-        };
-      },
-      setupParams: function setupParams(helper, paramSize, params) {
-        var options2 = {}, contexts = [], types2 = [], ids = [], objectArgs = !params, param = void 0;
-        if (objectArgs) {
-          params = [];
-        }
-        options2.name = this.quotedString(helper);
-        options2.hash = this.popStack();
-        if (this.trackIds) {
-          options2.hashIds = this.popStack();
-        }
-        if (this.stringParams) {
-          options2.hashTypes = this.popStack();
-          options2.hashContexts = this.popStack();
-        }
-        var inverse = this.popStack(), program = this.popStack();
-        if (program || inverse) {
-          options2.fn = program || "container.noop";
-          options2.inverse = inverse || "container.noop";
-        }
-        var i = paramSize;
-        while (i--) {
-          param = this.popStack();
-          params[i] = param;
-          if (this.trackIds) {
-            ids[i] = this.popStack();
-          }
-          if (this.stringParams) {
-            types2[i] = this.popStack();
-            contexts[i] = this.popStack();
-          }
-        }
-        if (objectArgs) {
-          options2.args = this.source.generateArray(params);
-        }
-        if (this.trackIds) {
-          options2.ids = this.source.generateArray(ids);
-        }
-        if (this.stringParams) {
-          options2.types = this.source.generateArray(types2);
-          options2.contexts = this.source.generateArray(contexts);
-        }
-        if (this.options.data) {
-          options2.data = "data";
-        }
-        if (this.useBlockParams) {
-          options2.blockParams = "blockParams";
-        }
-        return options2;
-      },
-      setupHelperArgs: function setupHelperArgs(helper, paramSize, params, useRegister) {
-        var options2 = this.setupParams(helper, paramSize, params);
-        options2.loc = locationLiteral(this);
-        options2 = this.objectLiteral(options2);
-        if (useRegister) {
-          this.useRegister("options");
-          params.push("options");
-          return ["options=", options2];
-        } else if (params) {
-          params.push(options2);
-          return "";
-        } else {
-          return options2;
-        }
-      }
-    };
-    (function() {
-      var reservedWords = "break else new var case finally return void catch for switch while continue function this with default if throw delete in try do instanceof typeof abstract enum int short boolean export interface static byte extends long super char final native synchronized class float package throws const goto private transient debugger implements protected volatile double import public let yield await null true false".split(" ");
-      var compilerWords = JavaScriptCompiler.RESERVED_WORDS = {};
-      for (var i = 0, l3 = reservedWords.length; i < l3; i++) {
-        compilerWords[reservedWords[i]] = true;
-      }
-    })();
-    JavaScriptCompiler.isValidJavaScriptVariableName = function(name) {
-      return !JavaScriptCompiler.RESERVED_WORDS[name] && /^[a-zA-Z_$][0-9a-zA-Z_$]*$/.test(name);
-    };
-    function locationLiteral(compiler) {
-      var loc = compiler.source.currentLocation;
-      return loc ? _codeGen.safeJsonLiteral(loc) : "undefined";
-    }
-    function strictLookup(requireTerminal, compiler, parts, startPartIndex, type2) {
-      var stack = compiler.popStack(), len = parts.length;
-      if (requireTerminal) {
-        len--;
-      }
-      for (var i = startPartIndex; i < len; i++) {
-        stack = compiler.nameLookup(stack, parts[i], type2);
-      }
-      if (requireTerminal) {
-        return [compiler.aliasable("container.strict"), "(", stack, ", ", compiler.quotedString(parts[len]), ", ", locationLiteral(compiler), " )"];
-      } else {
-        return stack;
-      }
-    }
-    exports2["default"] = JavaScriptCompiler;
-    module2.exports = exports2["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars.js
-var require_handlebars = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars.js"(exports2, module2) {
-    "use strict";
-    exports2.__esModule = true;
-    function _interopRequireDefault(obj5) {
-      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
-    }
-    var _handlebarsRuntime = require_handlebars_runtime();
-    var _handlebarsRuntime2 = _interopRequireDefault(_handlebarsRuntime);
-    var _handlebarsCompilerAst = require_ast();
-    var _handlebarsCompilerAst2 = _interopRequireDefault(_handlebarsCompilerAst);
-    var _handlebarsCompilerBase = require_base2();
-    var _handlebarsCompilerCompiler = require_compiler();
-    var _handlebarsCompilerJavascriptCompiler = require_javascript_compiler();
-    var _handlebarsCompilerJavascriptCompiler2 = _interopRequireDefault(_handlebarsCompilerJavascriptCompiler);
-    var _handlebarsCompilerVisitor = require_visitor();
-    var _handlebarsCompilerVisitor2 = _interopRequireDefault(_handlebarsCompilerVisitor);
-    var _handlebarsNoConflict = require_no_conflict();
-    var _handlebarsNoConflict2 = _interopRequireDefault(_handlebarsNoConflict);
-    var _create = _handlebarsRuntime2["default"].create;
-    function create() {
-      var hb = _create();
-      hb.compile = function(input, options2) {
-        return _handlebarsCompilerCompiler.compile(input, options2, hb);
-      };
-      hb.precompile = function(input, options2) {
-        return _handlebarsCompilerCompiler.precompile(input, options2, hb);
-      };
-      hb.AST = _handlebarsCompilerAst2["default"];
-      hb.Compiler = _handlebarsCompilerCompiler.Compiler;
-      hb.JavaScriptCompiler = _handlebarsCompilerJavascriptCompiler2["default"];
-      hb.Parser = _handlebarsCompilerBase.parser;
-      hb.parse = _handlebarsCompilerBase.parse;
-      hb.parseWithoutProcessing = _handlebarsCompilerBase.parseWithoutProcessing;
-      return hb;
-    }
-    var inst = create();
-    inst.create = create;
-    _handlebarsNoConflict2["default"](inst);
-    inst.Visitor = _handlebarsCompilerVisitor2["default"];
-    inst["default"] = inst;
-    exports2["default"] = inst;
-    module2.exports = exports2["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/printer.js
-var require_printer = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/printer.js"(exports2) {
-    "use strict";
-    exports2.__esModule = true;
-    exports2.print = print;
-    exports2.PrintVisitor = PrintVisitor;
-    function _interopRequireDefault(obj5) {
-      return obj5 && obj5.__esModule ? obj5 : { "default": obj5 };
-    }
-    var _visitor = require_visitor();
-    var _visitor2 = _interopRequireDefault(_visitor);
-    function print(ast) {
-      return new PrintVisitor().accept(ast);
-    }
-    function PrintVisitor() {
-      this.padding = 0;
-    }
-    PrintVisitor.prototype = new _visitor2["default"]();
-    PrintVisitor.prototype.pad = function(string) {
-      var out = "";
-      for (var i = 0, l3 = this.padding; i < l3; i++) {
-        out += "  ";
-      }
-      out += string + "\n";
-      return out;
-    };
-    PrintVisitor.prototype.Program = function(program) {
-      var out = "", body = program.body, i = void 0, l3 = void 0;
-      if (program.blockParams) {
-        var blockParams = "BLOCK PARAMS: [";
-        for (i = 0, l3 = program.blockParams.length; i < l3; i++) {
-          blockParams += " " + program.blockParams[i];
-        }
-        blockParams += " ]";
-        out += this.pad(blockParams);
-      }
-      for (i = 0, l3 = body.length; i < l3; i++) {
-        out += this.accept(body[i]);
-      }
-      this.padding--;
-      return out;
-    };
-    PrintVisitor.prototype.MustacheStatement = function(mustache) {
-      return this.pad("{{ " + this.SubExpression(mustache) + " }}");
-    };
-    PrintVisitor.prototype.Decorator = function(mustache) {
-      return this.pad("{{ DIRECTIVE " + this.SubExpression(mustache) + " }}");
-    };
-    PrintVisitor.prototype.BlockStatement = PrintVisitor.prototype.DecoratorBlock = function(block) {
-      var out = "";
-      out += this.pad((block.type === "DecoratorBlock" ? "DIRECTIVE " : "") + "BLOCK:");
-      this.padding++;
-      out += this.pad(this.SubExpression(block));
-      if (block.program) {
-        out += this.pad("PROGRAM:");
-        this.padding++;
-        out += this.accept(block.program);
-        this.padding--;
-      }
-      if (block.inverse) {
-        if (block.program) {
-          this.padding++;
-        }
-        out += this.pad("{{^}}");
-        this.padding++;
-        out += this.accept(block.inverse);
-        this.padding--;
-        if (block.program) {
-          this.padding--;
-        }
-      }
-      this.padding--;
-      return out;
-    };
-    PrintVisitor.prototype.PartialStatement = function(partial) {
-      var content = "PARTIAL:" + partial.name.original;
-      if (partial.params[0]) {
-        content += " " + this.accept(partial.params[0]);
-      }
-      if (partial.hash) {
-        content += " " + this.accept(partial.hash);
-      }
-      return this.pad("{{> " + content + " }}");
-    };
-    PrintVisitor.prototype.PartialBlockStatement = function(partial) {
-      var content = "PARTIAL BLOCK:" + partial.name.original;
-      if (partial.params[0]) {
-        content += " " + this.accept(partial.params[0]);
-      }
-      if (partial.hash) {
-        content += " " + this.accept(partial.hash);
-      }
-      content += " " + this.pad("PROGRAM:");
-      this.padding++;
-      content += this.accept(partial.program);
-      this.padding--;
-      return this.pad("{{> " + content + " }}");
-    };
-    PrintVisitor.prototype.ContentStatement = function(content) {
-      return this.pad("CONTENT[ '" + content.value + "' ]");
-    };
-    PrintVisitor.prototype.CommentStatement = function(comment) {
-      return this.pad("{{! '" + comment.value + "' }}");
-    };
-    PrintVisitor.prototype.SubExpression = function(sexpr) {
-      var params = sexpr.params, paramStrings = [], hash = void 0;
-      for (var i = 0, l3 = params.length; i < l3; i++) {
-        paramStrings.push(this.accept(params[i]));
-      }
-      params = "[" + paramStrings.join(", ") + "]";
-      hash = sexpr.hash ? " " + this.accept(sexpr.hash) : "";
-      return this.accept(sexpr.path) + " " + params + hash;
-    };
-    PrintVisitor.prototype.PathExpression = function(id) {
-      var path3 = id.parts.join("/");
-      return (id.data ? "@" : "") + "PATH:" + path3;
-    };
-    PrintVisitor.prototype.StringLiteral = function(string) {
-      return '"' + string.value + '"';
-    };
-    PrintVisitor.prototype.NumberLiteral = function(number) {
-      return "NUMBER{" + number.value + "}";
-    };
-    PrintVisitor.prototype.BooleanLiteral = function(bool2) {
-      return "BOOLEAN{" + bool2.value + "}";
-    };
-    PrintVisitor.prototype.UndefinedLiteral = function() {
-      return "UNDEFINED";
-    };
-    PrintVisitor.prototype.NullLiteral = function() {
-      return "NULL";
-    };
-    PrintVisitor.prototype.Hash = function(hash) {
-      var pairs2 = hash.pairs, joinedPairs = [];
-      for (var i = 0, l3 = pairs2.length; i < l3; i++) {
-        joinedPairs.push(this.accept(pairs2[i]));
-      }
-      return "HASH{" + joinedPairs.join(", ") + "}";
-    };
-    PrintVisitor.prototype.HashPair = function(pair) {
-      return pair.key + "=" + this.accept(pair.value);
-    };
-  }
-});
-
-// node_modules/handlebars/lib/index.js
-var require_lib5 = __commonJS({
-  "node_modules/handlebars/lib/index.js"(exports2, module2) {
-    var handlebars = require_handlebars()["default"];
-    var printer = require_printer();
-    handlebars.PrintVisitor = printer.PrintVisitor;
-    handlebars.print = printer.print;
-    module2.exports = handlebars;
-    function extension(module3, filename) {
-      var fs4 = __require("fs");
-      var templateString = fs4.readFileSync(filename, "utf8");
-      module3.exports = handlebars.compile(templateString);
-    }
-    if (typeof __require !== "undefined" && __require.extensions) {
-      __require.extensions[".handlebars"] = extension;
-      __require.extensions[".hbs"] = extension;
-    }
-  }
-});
-
 // src/action/main.ts
 import { existsSync as existsSync13, readFileSync as readFileSync14 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join18 } from "node:path";
+import { join as join19 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -72751,166 +72751,902 @@ function renderMetricsHeadline(r2) {
   ].join("\n") + "\n";
 }
 
-// src/cli/commands/start.ts
-async function startCommand(ctx, values) {
-  const root = rootOf(ctx, values);
-  const { repo, result } = await runValidation(root);
-  ctx.stdout("== Validation ==\n");
-  ctx.stdout(renderValidation(ctx, getReporter("text"), result, repo.source));
-  const code = exitCodeFor(result.diagnostics);
-  if (code !== 0) return code;
-  const now = Date.now();
-  const loaded2 = await loadOrganisation(root);
-  const risk = await riskContext(root, loaded2, now);
-  const open2 = openChanges(loaded2.org.changes);
-  ctx.stdout(`
-== Open changes (${open2.length}) ==
-`);
-  for (const id of open2) {
-    const r2 = assessChange(risk, id);
-    const blocking = r2.conflicts.filter((c3) => c3.severity === "error").map((c3) => c3.message);
-    const missing2 = r2.controls.filter((c3) => c3.required && !c3.met).length;
-    const phase = loaded2.org.changes.get(id).doc.status?.phase ?? "submitted";
-    ctx.stdout(`${id}  ${r2.class.toUpperCase().padEnd(8)} impact ${r2.impact.level} x likelihood ${r2.likelihood.level}  ${phase.padEnd(12)} ${r2.schedule.start}  ${r2.title ?? ""}
-`);
-    if (blocking.length) ctx.stdout(`    conflict: ${blocking.join("; ")}
-`);
-    if (missing2) ctx.stdout(`    ${missing2} required control${missing2 === 1 ? "" : "s"} not met yet
-`);
+// src/cli/commands/catalog.ts
+import { relative as relative3, resolve as resolve5, sep as sep3 } from "node:path";
+
+// src/catalog/build-site.ts
+import { existsSync as existsSync6 } from "node:fs";
+import { join as join11 } from "node:path";
+init_version();
+
+// src/adapters/git/file-history.ts
+var PER_FILE = 20;
+var FIELD = "";
+var RECORD = "";
+async function fileHistory(root, folders) {
+  const git = wo({ baseDir: root });
+  let log;
+  try {
+    if (!await git.checkIsRepo()) return void 0;
+    log = await git.raw(["log", `--format=${RECORD}%H${FIELD}%aI${FIELD}%an${FIELD}%s`, "--name-only", "--no-renames", "--relative", "--", ...folders]);
+  } catch {
+    return void 0;
   }
-  const starts = await leadTimeStarts(root);
-  const metrics = computeMetrics(loaded2.org, { from: now - 90 * 864e5, to: now, leadTimeStart: (id) => starts.get(loaded2.org.changes.get(id)?.file ?? "") });
-  ctx.stdout("\n== Operations metrics (last 90 days) ==\n");
-  ctx.stdout(renderMetricsHeadline(metrics));
-  const state = calendarState(calendarWindows(loaded2.org), now);
-  ctx.stdout(`
-== Change calendar ==
-`);
-  ctx.stdout(`${state.state === "open" ? "OPEN" : "CLOSED"} at ${state.at}${state.nextTransition ? `; changes state at ${state.nextTransition}` : ""}
-`);
-  for (const a of state.active) ctx.stdout(`  ${a.kind} ${a.name}: ${a.localStart} – ${a.localEnd}${a.reason ? ` (${a.reason})` : ""}
-`);
-  return 0;
+  const out = /* @__PURE__ */ new Map();
+  for (const record of log.split(RECORD)) {
+    if (!record.trim()) continue;
+    const [head = "", ...files] = record.split("\n");
+    const [hash, date, author, subject] = head.split(FIELD);
+    if (!hash || !date) continue;
+    const commit = { hash, date, author: author ?? "", subject: subject ?? "" };
+    for (const file of files) {
+      const path3 = file.trim();
+      if (!path3) continue;
+      const list4 = out.get(path3);
+      if (!list4) out.set(path3, [commit]);
+      else if (list4.length < PER_FILE) list4.push(commit);
+    }
+  }
+  return out;
 }
 
-// src/cli/commands/explain.ts
-async function explainCommand(ctx, _values, positionals) {
-  if (positionals.length === 0) {
-    const width = Math.max(...Object.keys(CODES).map((c3) => c3.length));
-    for (const [code, info] of Object.entries(CODES)) ctx.stdout(`${code.padEnd(width)}  ${info.title}
-`);
-    return 0;
+// src/core/catalog/links.ts
+var SAFE_PROTOCOLS = /* @__PURE__ */ new Set(["http:", "https:", "mailto:"]);
+var PLAIN = /^(https?:\/\/|mailto:)[^\s\x00-\x1f\x7f\\]+$/i;
+function safeHref(url) {
+  if (typeof url !== "string") return void 0;
+  if (PLAIN.test(url)) return url;
+  if (!url.includes(":")) return void 0;
+  let parsed;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    return void 0;
   }
-  let status = 0;
-  for (const code of positionals) {
-    const info = explainCode(code);
-    if (!info) {
-      const near = closest(code, Object.keys(CODES));
-      ctx.stderr(`opsledger explain: no diagnostic code "${code}"${near ? `; did you mean "${near}"?` : ""}
-`);
-      status = 2;
+  return SAFE_PROTOCOLS.has(parsed.protocol) ? parsed.href : void 0;
+}
+function linkView(title, url) {
+  return { title, href: safeHref(url), url };
+}
+function linkViews(links2) {
+  return (links2 ?? []).map((l3) => linkView(l3.title, l3.url));
+}
+var pagePath = {
+  index: "index.html",
+  service: (name) => `services/${encodeURIComponent(name)}.html`,
+  team: (name) => `teams/${encodeURIComponent(name)}.html`,
+  ci: (name) => `cis/${encodeURIComponent(name)}.html`,
+  change: (id) => `changes/${encodeURIComponent(id)}.html`,
+  month: (month) => `calendar/${month}.html`,
+  calendar: "calendar/index.html",
+  metrics: "metrics.html",
+  /** Page n (1-based) of a paginated list under `folder`. */
+  list: (folder, n) => n <= 1 ? `${folder}/index.html` : `${folder}/page-${n}.html`
+};
+
+// src/core/catalog/time.ts
+var DAY_MS3 = 864e5;
+function pad2(n) {
+  return String(n).padStart(2, "0");
+}
+function localDate(local) {
+  const d2 = new Date(local);
+  return `${d2.getUTCFullYear()}-${pad2(d2.getUTCMonth() + 1)}-${pad2(d2.getUTCDate())}`;
+}
+function localTime(local) {
+  const d2 = new Date(local);
+  return `${pad2(d2.getUTCHours())}:${pad2(d2.getUTCMinutes())}`;
+}
+var HOUR_MS = 36e5;
+var offsets = /* @__PURE__ */ new Map();
+function cachedOffset(instant3, zone) {
+  let byHour = offsets.get(zone);
+  if (!byHour) offsets.set(zone, byHour = /* @__PURE__ */ new Map());
+  const hour = Math.floor(instant3 / HOUR_MS);
+  const known = byHour.get(hour);
+  if (known !== void 0) return known;
+  const start = offsetAt(hour * HOUR_MS, zone);
+  if (start === offsetAt((hour + 1) * HOUR_MS - 1, zone)) {
+    byHour.set(hour, start);
+    return start;
+  }
+  return offsetAt(instant3, zone);
+}
+function toLocal(instant3, zone) {
+  return instant3 + cachedOffset(instant3, zone);
+}
+function formatAt(instant3, zone) {
+  const local = toLocal(instant3, zone);
+  return `${localDate(local)} ${localTime(local)}`;
+}
+function monthKey(local) {
+  return localDate(local).slice(0, 7);
+}
+function monthBounds(key) {
+  const [y2, m2] = key.split("-").map(Number);
+  return { start: Date.UTC(y2, m2 - 1, 1), end: Date.UTC(y2, m2, 1) };
+}
+function nextMonth2(key) {
+  return monthKey(monthBounds(key).end);
+}
+function instantOf2(text) {
+  if (!text) return void 0;
+  const t2 = Date.parse(text);
+  return Number.isNaN(t2) ? void 0 : t2;
+}
+
+// src/core/catalog/calendar-month.ts
+var CELL_CHANGES = 3;
+var MAX_MONTHS_BACK = 24;
+var MAX_MONTHS_AHEAD = 24;
+var MIN_MONTHS_AHEAD = 3;
+function addMonths(key, n) {
+  const [y2, m2] = key.split("-").map(Number);
+  const d2 = new Date(Date.UTC(y2, m2 - 1 + n, 1));
+  return `${d2.getUTCFullYear()}-${String(d2.getUTCMonth() + 1).padStart(2, "0")}`;
+}
+function calendarMonths(changeStarts, now, zone) {
+  const current = monthKey(toLocal(now, zone));
+  let first = current;
+  let last = addMonths(current, MIN_MONTHS_AHEAD);
+  for (const t2 of changeStarts) {
+    const k2 = monthKey(toLocal(t2, zone));
+    if (k2 < first) first = k2;
+    if (k2 > last) last = k2;
+  }
+  const floor = addMonths(current, -MAX_MONTHS_BACK);
+  const ceiling = addMonths(current, MAX_MONTHS_AHEAD);
+  if (first < floor) first = floor;
+  if (last > ceiling) last = ceiling;
+  const out = [];
+  for (let k2 = first; k2 <= last; k2 = nextMonth2(k2)) out.push(k2);
+  return out;
+}
+function monthsRange(months) {
+  return { from: monthBounds(months[0]).start - DAY_MS3, to: monthBounds(months[months.length - 1]).end + DAY_MS3 };
+}
+function windowItem(o2, zone) {
+  return { name: o2.name, kind: o2.kind, from: formatAt(o2.startMs, zone), to: formatAt(o2.endMs, zone), reason: o2.reason, allow: o2.allow };
+}
+function indexCalendar(months, changes, occurrences, now, zone) {
+  const changesByDay = /* @__PURE__ */ new Map();
+  const { from, to: to2 } = monthsRange(months);
+  for (const c3 of changes) {
+    if (c3.startMs < from || c3.startMs >= to2) continue;
+    const day = localDate(toLocal(c3.startMs, zone));
+    const list4 = changesByDay.get(day);
+    if (list4) list4.push(c3);
+    else changesByDay.set(day, [c3]);
+  }
+  for (const list4 of changesByDay.values()) list4.sort((a, b3) => a.startMs - b3.startMs || (a.id < b3.id ? -1 : 1));
+  return { zone, now, months, changesByDay, occurrences };
+}
+function monthView(cal, key) {
+  const { zone } = cal;
+  const { start, end } = monthBounds(key);
+  const today = localDate(toLocal(cal.now, zone));
+  const firstWeekday = (new Date(start).getUTCDay() + 6) % 7;
+  const gridStart = start - firstWeekday * DAY_MS3;
+  const lastWeekday = (new Date(end - DAY_MS3).getUTCDay() + 6) % 7;
+  const gridEnd = end + (6 - lastWeekday) * DAY_MS3;
+  const local = cal.occurrences.map((o2) => ({ from: toLocal(o2.startMs, zone), to: toLocal(o2.endMs, zone), item: windowItem(o2, zone) })).filter((o2) => o2.from < gridEnd && o2.to > gridStart);
+  const change = (c3) => ({
+    id: c3.id,
+    title: c3.title,
+    href: pagePath.change(c3.id),
+    time: localTime(toLocal(c3.startMs, zone)),
+    type: c3.type,
+    phase: c3.phase,
+    riskClass: c3.riskClass
+  });
+  const weeks = [];
+  const agenda = [];
+  let changeCount = 0;
+  for (let day = gridStart; day < gridEnd; day += DAY_MS3) {
+    const date = localDate(day);
+    const inMonth = day >= start && day < end;
+    const windows = local.filter((o2) => o2.from < day + DAY_MS3 && o2.to > day).map((o2) => o2.item);
+    const all = (inMonth ? cal.changesByDay.get(date) : void 0) ?? [];
+    const cell = {
+      date,
+      day: new Date(day).getUTCDate(),
+      inMonth,
+      today: date === today,
+      windows: inMonth ? windows : [],
+      changes: all.slice(0, CELL_CHANGES).map(change),
+      more: Math.max(0, all.length - CELL_CHANGES)
+    };
+    if ((new Date(day).getUTCDay() + 6) % 7 === 0) weeks.push([]);
+    weeks[weeks.length - 1].push(cell);
+    if (inMonth && (windows.length || all.length)) {
+      agenda.push({ date, weekday: (new Date(day).getUTCDay() + 6) % 7, windows, changes: all.map(change) });
+      changeCount += all.length;
+    }
+  }
+  const at4 = cal.months.indexOf(key);
+  const prev = at4 > 0 ? cal.months[at4 - 1] : void 0;
+  const next = at4 >= 0 && at4 < cal.months.length - 1 ? cal.months[at4 + 1] : void 0;
+  const [year, month] = key.split("-").map(Number);
+  return {
+    key,
+    year,
+    month,
+    path: pagePath.month(key),
+    prev: prev ? { key: prev, path: pagePath.month(prev) } : void 0,
+    next: next ? { key: next, path: pagePath.month(next) } : void 0,
+    weeks,
+    agenda,
+    windows: local.filter((o2) => o2.from < end && o2.to > start).map((o2) => o2.item).filter((w2, i, arr) => arr.findIndex((x3) => x3.name === w2.name && x3.from === w2.from) === i),
+    changeCount
+  };
+}
+
+// src/core/catalog/readiness.ts
+var READINESS_CHECKS = ["oncall", "contact", "runbook", "playbook", "dashboard", "slo", "repository", "continuity", "dr-test"];
+var READINESS_LEVELS2 = ["ready", "partial", "not-ready"];
+var DR_TEST_MAX_AGE_MS = 365 * 864e5;
+function readiness(service, owner, sloCount, now) {
+  const s = service.spec;
+  const drTested = s.continuity?.drTestedAt ? Date.parse(s.continuity.drTestedAt) : NaN;
+  const contact = owner?.spec.contact;
+  const ok = {
+    oncall: Boolean(owner?.spec.oncall?.schedule),
+    contact: Boolean(contact && (contact.slack || contact.email || contact.chat || contact.pager)),
+    runbook: (s.runbooks?.length ?? 0) > 0,
+    playbook: (s.playbooks?.length ?? 0) > 0,
+    dashboard: (s.dashboards?.length ?? 0) > 0,
+    slo: sloCount > 0,
+    repository: Boolean(s.repository),
+    continuity: Boolean(s.continuity?.rto && s.continuity.rpo),
+    "dr-test": !Number.isNaN(drTested) && now - drTested <= DR_TEST_MAX_AGE_MS
+  };
+  const checks = READINESS_CHECKS.map((code) => ({ code, ok: ok[code] }));
+  const passed = checks.filter((c3) => c3.ok).length;
+  const total = checks.length;
+  const level = passed === total ? "ready" : passed * 3 >= total * 2 ? "partial" : "not-ready";
+  return { level, passed, total, checks };
+}
+
+// src/core/catalog/context.ts
+var byName = (a, b3) => a < b3 ? -1 : a > b3 ? 1 : 0;
+function nameOf(ref) {
+  return ref.replace(/^(service|ci):/, "");
+}
+function paragraphs(text) {
+  return (text ?? "").split(/\n\s*\n/).map((p2) => p2.trim()).filter(Boolean);
+}
+function labels(map2) {
+  return Object.entries(map2 ?? {}).map(([key, value2]) => ({ key, value: String(value2) })).sort((a, b3) => byName(a.key, b3.key));
+}
+function ownerEntries(doc) {
+  const out = [{ team: doc.spec.owner, role: "owner", primary: true }];
+  for (const o2 of doc.spec.owners ?? []) if (o2.team !== doc.spec.owner) out.push({ team: o2.team, role: o2.role, primary: false });
+  return out;
+}
+function ownerNames(doc) {
+  return [...new Set(ownerEntries(doc).map((o2) => o2.team))];
+}
+function push(map2, key, value2) {
+  const list4 = map2.get(key);
+  if (list4) list4.push(value2);
+  else map2.set(key, [value2]);
+}
+function changeServices(ctxCis, doc) {
+  const services = new Set(doc.spec.services ?? []);
+  for (const ci of doc.spec.configurationItems ?? []) {
+    const owner = ctxCis.get(ci)?.doc.spec.service;
+    if (owner) services.add(owner);
+  }
+  return services;
+}
+function createContext(input) {
+  const { org, now } = input;
+  const zone = input.timeZone;
+  const slosByService2 = /* @__PURE__ */ new Map();
+  const sloFiles = /* @__PURE__ */ new Map();
+  for (const { doc, file } of org.slos.values()) {
+    push(slosByService2, doc.spec.service, doc);
+    let files = sloFiles.get(doc.spec.service);
+    if (!files) sloFiles.set(doc.spec.service, files = /* @__PURE__ */ new Set());
+    files.add(file);
+  }
+  const cisByService = /* @__PURE__ */ new Map();
+  const cisByTeam = /* @__PURE__ */ new Map();
+  for (const [name, { doc }] of org.cis) {
+    if (doc.spec.service) push(cisByService, doc.spec.service, name);
+    if (doc.spec.owner) push(cisByTeam, doc.spec.owner, name);
+  }
+  const servicesByTeam = /* @__PURE__ */ new Map();
+  const tierOf = /* @__PURE__ */ new Map();
+  const readinessOf = /* @__PURE__ */ new Map();
+  for (const [name, { doc }] of org.services) {
+    for (const o2 of ownerEntries(doc)) push(servicesByTeam, o2.team, { service: name, role: o2.role });
+    tierOf.set(name, doc.spec.tier);
+    readinessOf.set(name, readiness(doc, org.teams.get(doc.spec.owner)?.doc, slosByService2.get(name)?.length ?? 0, now));
+  }
+  const startOf = /* @__PURE__ */ new Map();
+  for (const [id, { doc }] of org.changes) startOf.set(id, instantOf2(doc.spec.schedule.start) ?? 0);
+  const newestFirst = (a, b3) => startOf.get(b3) - startOf.get(a) || byName(b3, a);
+  const changesByService = /* @__PURE__ */ new Map();
+  const changesByCi = /* @__PURE__ */ new Map();
+  for (const [id, { doc }] of org.changes) {
+    for (const ci of doc.spec.configurationItems ?? []) push(changesByCi, ci, id);
+    for (const s of changeServices(org.cis, doc)) push(changesByService, s, id);
+  }
+  for (const list4 of changesByService.values()) list4.sort(newestFirst);
+  for (const list4 of changesByCi.values()) list4.sort(newestFirst);
+  const teamRef = (name) => {
+    const t2 = org.teams.get(name)?.doc;
+    return { kind: "team", name, title: t2?.metadata.title, href: t2 ? pagePath.team(name) : void 0 };
+  };
+  const serviceRef = (name) => {
+    const s = org.services.get(name)?.doc;
+    return { kind: "service", name, title: s?.metadata.title, href: s ? pagePath.service(name) : void 0 };
+  };
+  const ciRef = (name) => {
+    const c3 = org.cis.get(name)?.doc;
+    return { kind: "ci", name, title: c3?.metadata.title, href: c3 ? pagePath.ci(name) : void 0 };
+  };
+  const nodeRef = (id) => id.startsWith("service:") ? serviceRef(id.slice(8)) : ciRef(id.startsWith("ci:") ? id.slice(3) : id);
+  const titleOf = (id) => id.startsWith("service:") ? org.services.get(id.slice(8))?.doc.metadata.title : org.cis.get(id.slice(3))?.doc.metadata.title;
+  const riskClass = /* @__PURE__ */ new Map();
+  const riskReport = (id) => {
+    let report;
+    try {
+      report = input.risk?.(id);
+    } catch {
+      report = void 0;
+    }
+    riskClass.set(id, report?.class);
+    return report;
+  };
+  const riskClassOf = (id) => {
+    if (!riskClass.has(id)) riskReport(id);
+    return riskClass.get(id);
+  };
+  const startText = /* @__PURE__ */ new Map();
+  const changeRow = (id) => {
+    const doc = org.changes.get(id).doc;
+    let start = startText.get(id);
+    if (start === void 0) startText.set(id, start = formatAt(startOf.get(id), zone));
+    return {
+      id,
+      title: doc.metadata.title,
+      href: pagePath.change(id),
+      start,
+      type: doc.spec.type,
+      environment: doc.spec.environment,
+      phase: doc.status?.phase,
+      riskClass: riskClassOf(id),
+      outcome: doc.status?.outcome?.result,
+      services: (doc.spec.services ?? []).map(serviceRef)
+    };
+  };
+  const ciRow = (name) => {
+    const doc = org.cis.get(name).doc;
+    return {
+      name,
+      title: doc.metadata.title,
+      href: pagePath.ci(name),
+      class: doc.spec.class,
+      environment: doc.spec.environment,
+      service: doc.spec.service ? serviceRef(doc.spec.service) : void 0
+    };
+  };
+  const summary2 = (name) => {
+    const doc = org.services.get(name).doc;
+    return {
+      name,
+      title: doc.metadata.title,
+      href: pagePath.service(name),
+      tier: doc.spec.tier,
+      exposure: doc.spec.exposure,
+      lifecycle: doc.spec.lifecycle,
+      readiness: readinessOf.get(name).level,
+      owners: ownerNames(doc).map(teamRef),
+      labels: labels(doc.metadata.labels)
+    };
+  };
+  const contacts = (team2) => {
+    const c3 = team2?.spec.contact;
+    if (!c3) return [];
+    const out = [];
+    const add = (kind, text, href) => {
+      if (text) out.push({ kind, text, href });
+    };
+    add("slack", c3.slack, safeHref(c3.slack));
+    add("email", c3.email, c3.email ? safeHref(`mailto:${c3.email}`) : void 0);
+    add("chat", c3.chat, safeHref(c3.chat));
+    add("pager", c3.pager, safeHref(c3.pager));
+    return out;
+  };
+  return {
+    input,
+    zone,
+    slosByService: slosByService2,
+    sloFiles,
+    cisByService,
+    cisByTeam,
+    servicesByTeam,
+    changesByService,
+    changesByCi,
+    startOf,
+    readinessOf,
+    tierOf,
+    teamRef,
+    serviceRef,
+    ciRef,
+    nodeRef,
+    titleOf,
+    riskReport,
+    changeRow,
+    ciRow,
+    summary: summary2,
+    contacts,
+    newestFirst
+  };
+}
+
+// src/core/catalog/change-page.ts
+var BLAST_RADIUS_LISTED = 200;
+function riskView(ctx, r2) {
+  const listed = r2.blastRadius.slice(0, BLAST_RADIUS_LISTED);
+  return {
+    class: r2.class,
+    type: r2.type,
+    effectiveType: r2.effectiveType,
+    impact: { level: r2.impact.level, scope: r2.impact.scope, severity: r2.impact.severity, decidedBy: r2.impact.decidedBy ? ctx.nodeRef(r2.impact.decidedBy) : void 0 },
+    likelihood: r2.likelihood,
+    factors: r2.factors,
+    blastRadius: listed.map((b3) => {
+      const ref = ctx.nodeRef(b3.ref);
+      return { kind: ref.kind, name: ref.name, title: ref.title, href: ref.href, tier: b3.tier, exposure: b3.exposure, direct: b3.direct, path: b3.path.map(nameOf) };
+    }),
+    blastRadiusMore: r2.blastRadius.length - listed.length,
+    conflicts: r2.conflicts,
+    controls: r2.controls
+  };
+}
+function changePage(ctx, id) {
+  const { org } = ctx.input;
+  const doc = org.changes.get(id).doc;
+  const s = doc.spec;
+  const report = ctx.riskReport(id);
+  const outcome = doc.status?.outcome;
+  const at4 = (t2) => {
+    const ms2 = instantOf2(t2);
+    return ms2 === void 0 ? t2 : formatAt(ms2, ctx.zone);
+  };
+  const link = (url) => url ? linkView(url, url) : void 0;
+  return {
+    template: "change",
+    path: pagePath.change(id),
+    heading: doc.metadata.title ? `${id}: ${doc.metadata.title}` : id,
+    section: "changes",
+    id,
+    title: doc.metadata.title,
+    description: paragraphs(s.description ?? doc.metadata.description),
+    labels: labels(doc.metadata.labels),
+    links: linkViews(doc.metadata.links),
+    type: s.type,
+    standardTemplate: s.template ?? void 0,
+    requester: s.requester,
+    environment: s.environment,
+    start: at4(s.schedule.start),
+    end: at4(s.schedule.end),
+    phase: doc.status?.phase,
+    services: (s.services ?? []).map(ctx.serviceRef),
+    cis: (s.configurationItems ?? []).map(ctx.ciRef),
+    justification: paragraphs(s.justification),
+    implementation: s.implementation ?? [],
+    verification: (s.verification ?? []).map((v2) => ({ description: v2.description, evidence: link(v2.evidence) })),
+    delivery: s.delivery && {
+      strategy: s.delivery.strategy,
+      autoRollback: s.delivery.autoRollback,
+      stages: (s.delivery.stages ?? []).map((st3) => ({ traffic: st3.traffic, duration: st3.duration, metrics: st3.metrics ?? [] }))
+    },
+    rollback: s.rollback && {
+      steps: s.rollback.steps ?? [],
+      triggers: s.rollback.triggers ?? [],
+      expectedDuration: s.rollback.expectedDuration,
+      testedAt: s.rollback.tested?.at,
+      evidence: link(s.rollback.tested?.evidence)
+    },
+    premortem: s.premortem ?? [],
+    communication: s.communication ?? [],
+    diff: s.diff,
+    outcome: outcome && {
+      result: outcome.result,
+      implementedAt: at4(outcome.implementedAt),
+      failureDetectedAt: at4(outcome.failureDetectedAt),
+      restoredAt: at4(outcome.restoredAt),
+      completedAt: at4(outcome.completedAt),
+      incidents: outcome.incidents ?? [],
+      notes: outcome.notes,
+      review: link(outcome.review)
+    },
+    risk: report && riskView(ctx, report),
+    riskStatus: report ? "assessed" : ctx.input.risk ? "closed" : "no-policy"
+  };
+}
+
+// src/core/catalog/ci-page.ts
+var RECENT_CHANGES = 10;
+function withTypes(ref, types2) {
+  return { kind: ref.kind, name: ref.name, title: ref.title, href: ref.href, types: types2 };
+}
+function grouped(ctx, edges) {
+  const byOther = /* @__PURE__ */ new Map();
+  for (const e of edges) {
+    const types2 = byOther.get(e.other);
+    if (!types2) byOther.set(e.other, [e.type]);
+    else if (!types2.includes(e.type)) types2.push(e.type);
+  }
+  return [...byOther].map(([other, types2]) => withTypes(ctx.nodeRef(other), types2));
+}
+function attribute(key, value2) {
+  if (typeof value2 !== "string") return { key, text: JSON.stringify(value2), href: void 0 };
+  return { key, text: value2, href: /^https?:\/\//i.test(value2) ? safeHref(value2) : void 0 };
+}
+function ciPage(ctx, name) {
+  const { org, graph } = ctx.input;
+  const doc = org.cis.get(name).doc;
+  const changeIds = ctx.changesByCi.get(name) ?? [];
+  return {
+    template: "ci",
+    path: pagePath.ci(name),
+    heading: doc.metadata.title ?? name,
+    section: "cis",
+    name,
+    title: doc.metadata.title,
+    description: paragraphs(doc.metadata.description),
+    labels: labels(doc.metadata.labels),
+    links: linkViews(doc.metadata.links),
+    class: doc.spec.class,
+    environment: doc.spec.environment,
+    service: doc.spec.service ? ctx.serviceRef(doc.spec.service) : void 0,
+    owner: doc.spec.owner ? ctx.teamRef(doc.spec.owner) : void 0,
+    relations: grouped(
+      ctx,
+      (doc.spec.relations ?? []).map((r2) => ({ other: r2.target, type: r2.type }))
+    ),
+    usedBy: grouped(
+      ctx,
+      (graph.in.get(ciId(name)) ?? []).map((e) => ({ other: e.from, type: e.type }))
+    ).sort((a, b3) => byName(a.kind, b3.kind) || byName(a.name, b3.name)),
+    attributes: Object.entries(doc.spec.attributes ?? {}).map(([key, value2]) => attribute(key, value2)),
+    changes: changeIds.slice(0, RECENT_CHANGES).map(ctx.changeRow),
+    changesTotal: changeIds.length
+  };
+}
+
+// src/core/catalog/search-index.ts
+function searchIndex(ctx, serviceNames, teamNames) {
+  const { org } = ctx.input;
+  const teamAt = new Map(teamNames.map((n, i) => [n, i]));
+  const teams = teamNames.map((n) => [n, org.teams.get(n).doc.metadata.title ?? ""]);
+  const ownerIndex = (name) => {
+    let i = teamAt.get(name);
+    if (i === void 0) {
+      i = teams.length;
+      teams.push([name, ""]);
+      teamAt.set(name, i);
+    }
+    return i;
+  };
+  const services = serviceNames.map((n) => {
+    const doc = org.services.get(n).doc;
+    return [
+      n,
+      doc.metadata.title ?? "",
+      doc.spec.tier,
+      doc.spec.exposure,
+      doc.spec.lifecycle,
+      ctx.readinessOf.get(n).level,
+      ownerNames(doc).map(ownerIndex),
+      labels(doc.metadata.labels).map((l3) => `${l3.key}=${l3.value}`).join(" ")
+    ];
+  });
+  return { v: 1, teams, services };
+}
+
+// src/core/catalog/neighbourhood.ts
+var DRAWN_PER_SIDE = 12;
+function nodeHref(kind, name) {
+  return kind === "service" ? pagePath.service(name) : pagePath.ci(name);
+}
+function neighbours(g2, id, direction, titleOf) {
+  const byId = /* @__PURE__ */ new Map();
+  for (const e of (direction === "out" ? g2.out : g2.in).get(id) ?? []) {
+    const other = direction === "out" ? e.to : e.from;
+    const node = g2.nodes.get(other);
+    if (!node || other === id) continue;
+    const seen = byId.get(other);
+    if (seen) {
+      if (!seen.via.includes(e.type)) seen.via.push(e.type);
       continue;
     }
-    ctx.stdout(`${code}: ${info.title}
-
-${info.explanation}
-
-How to fix: ${info.fix}
-`);
+    byId.set(other, { id: other, kind: node.kind, name: node.name, title: titleOf(other), href: nodeHref(node.kind, node.name), via: [e.type] });
   }
-  if (status) throw new UsageError("run `opsledger explain` with no code to list them all");
-  return 0;
+  return [...byId.values()].sort((a, b3) => a.kind === b3.kind ? a.name < b3.name ? -1 : a.name > b3.name ? 1 : 0 : a.kind === "service" ? -1 : 1);
 }
-
-// src/cli/commands/impact.ts
-async function impactCommand(ctx, values, positionals) {
-  const format = typeof values.format === "string" ? values.format : "text";
-  if (format !== "text" && format !== "json") throw new UsageError(`unknown format "${format}"; use text or json`);
-  if (!positionals.length) throw new UsageError("name at least one service:<name> or ci:<name>");
-  const loaded2 = await loadValidOrganisation(ctx, rootOf(ctx, values));
-  if (!loaded2) return 1;
-  const graph = buildGraph(loaded2.org);
-  for (const ref of positionals) {
-    if (!graph.nodes.has(ref)) {
-      const hint = didYouMean(ref, graph.nodes.keys());
-      throw new UsageError(`${ref} is not a known service:<name> or ci:<name>${hint ? `; ${hint}` : ""}`);
+function neighbourhood(g2, id, titleOf) {
+  const node = g2.nodes.get(id);
+  if (!node) return void 0;
+  const center = { id, kind: node.kind, name: node.name, title: titleOf(id), href: nodeHref(node.kind, node.name), via: [] };
+  const upstream = neighbours(g2, id, "out", titleOf);
+  const downstream = neighbours(g2, id, "in", titleOf);
+  return {
+    upstream,
+    downstream,
+    drawing: {
+      center,
+      upstream: upstream.slice(0, DRAWN_PER_SIDE),
+      downstream: downstream.slice(0, DRAWN_PER_SIDE),
+      upstreamMore: Math.max(0, upstream.length - DRAWN_PER_SIDE),
+      downstreamMore: Math.max(0, downstream.length - DRAWN_PER_SIDE)
     }
-  }
-  const policy = activePolicy(loaded2.org)?.doc.spec;
-  const reached = [...dependents(graph, positionals).values()].filter((r2) => r2.distance > 0);
-  const entries = reached.map((r2) => {
-    const node = graph.nodes.get(r2.id);
-    const svc = node.kind === "service" ? loaded2.org.services.get(node.name)?.doc.spec : void 0;
-    return { ref: r2.id, distance: r2.distance, path: r2.path, ...svc ? { tier: svc.tier, exposure: svc.exposure, owner: svc.owner } : {} };
-  });
-  entries.sort((a, b3) => a.distance - b3.distance || (a.ref < b3.ref ? -1 : 1));
-  const impact = policy ? assessImpact(loaded2.org, graph, policy, positionals) : void 0;
-  const result = {
-    targets: positionals,
-    dependents: entries,
-    services: entries.filter((e) => e.ref.startsWith("service:")).length,
-    ...impact ? { impact: { level: impact.level, scope: impact.scope, severity: impact.severity, ...impact.decidedBy ? { decidedBy: impact.decidedBy } : {} } } : {}
   };
-  if (format === "json") {
-    ctx.stdout(JSON.stringify(result, null, 2) + "\n");
-    return 0;
-  }
-  ctx.stdout(`${positionals.join(", ")}: ${entries.length} dependent${entries.length === 1 ? "" : "s"} (${result.services} services)
-`);
-  if (impact) ctx.stdout(`impact ${impact.level}: ${impact.scope} exposure, tier ${impact.severity}${impact.decidedBy ? ` via ${impact.decidedBy}` : ""}
-`);
-  for (const e of entries) ctx.stdout(`  ${"  ".repeat(e.distance - 1)}${e.ref}${"tier" in e ? ` (tier ${e.tier}, ${e.exposure})` : ""}  ← ${e.path.slice(0, -1).reverse().join(" ← ")}
-`);
-  return 0;
 }
 
-// src/cli/commands/calendar.ts
-import { existsSync as existsSync6 } from "node:fs";
-import { resolve as resolve6 } from "node:path";
-
-// src/adapters/fs/write-files.ts
-import { existsSync as existsSync5, mkdirSync as mkdirSync2, renameSync as renameSync2, unlinkSync, writeFileSync as writeFileSync2 } from "node:fs";
-import { basename as basename2, dirname, isAbsolute as isAbsolute2, join as join8, relative as relative3, resolve as resolve4 } from "node:path";
-var FileExistsError = class extends Error {
-  constructor(paths) {
-    super(`${paths.length === 1 ? "a file" : `${paths.length} files`} already exist${paths.length === 1 ? "s" : ""}: ${paths.slice(0, 5).join(", ")}${paths.length > 5 ? ", ..." : ""}`);
-    this.paths = paths;
-  }
-  paths;
-  name = "FileExistsError";
-};
-function inside2(base, target) {
-  const r2 = relative3(base, target);
-  return r2 !== "" && !r2.startsWith("..") && !isAbsolute2(r2);
+// src/core/catalog/slo.ts
+var UNIT_MINUTES = { m: 1, h: 60, d: 1440, w: 10080, M: 43830, Q: 131490, Y: 525960 };
+function windowMinutes(duration2) {
+  const m2 = duration2 ? /^([1-9]\d*)([mhdwMQY])$/.exec(duration2) : null;
+  return m2 ? Number(m2[1]) * UNIT_MINUTES[m2[2]] : void 0;
 }
-function writeFileAtomically(target, content) {
-  mkdirSync2(dirname(target), { recursive: true });
-  const temp = join8(dirname(target), `.${basename2(target)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-  try {
-    writeFileSync2(temp, content, { flag: "wx" });
-    renameSync2(temp, target);
-  } catch (e) {
-    try {
-      unlinkSync(temp);
-    } catch {
+function round2(n, digits) {
+  const f3 = 10 ** digits;
+  return Math.round(n * f3) / f3;
+}
+function sloView(slo, at4 = (t2) => new Date(t2).toISOString()) {
+  const window2 = slo.spec.timeWindow[0];
+  const minutes = windowMinutes(window2?.duration);
+  const measured = slo.status?.measuredAt;
+  const remaining = typeof slo.status?.errorBudgetRemaining === "number" ? slo.status.errorBudgetRemaining : void 0;
+  const objectives = slo.spec.objectives.flatMap((o2) => {
+    const fraction = typeof o2.target === "number" ? o2.target : typeof o2.targetPercent === "number" ? o2.targetPercent / 100 : void 0;
+    if (fraction === void 0) return [];
+    const budget = minutes === void 0 ? void 0 : (1 - fraction) * minutes;
+    return [
+      {
+        name: o2.displayName,
+        targetPercent: round2(fraction * 100, 4),
+        budgetMinutes: budget === void 0 ? void 0 : round2(budget, 1),
+        remainingMinutes: budget === void 0 || remaining === void 0 ? void 0 : round2(budget * remaining, 1)
+      }
+    ];
+  });
+  return {
+    name: slo.metadata.name,
+    title: slo.metadata.title,
+    description: slo.spec.description,
+    window: window2?.duration,
+    rolling: window2?.isRolling ?? false,
+    budgetingMethod: slo.spec.budgetingMethod,
+    objectives,
+    remaining,
+    remainingPercent: remaining === void 0 ? void 0 : Math.round(remaining * 100),
+    exhausted: remaining !== void 0 && remaining <= 0,
+    measuredAt: measured === void 0 || Number.isNaN(Date.parse(measured)) ? measured : at4(Date.parse(measured)),
+    source: slo.status?.source ? linkView(slo.status.source, slo.status.source) : void 0
+  };
+}
+
+// src/core/catalog/service-page.ts
+var RECENT_CHANGES2 = 10;
+var HISTORY_COMMITS = 15;
+var IMPACT_LISTED = 50;
+var IMPACT_LIMIT = 100;
+function historyOf(ctx, files) {
+  const history = ctx.input.history;
+  if (!history) return { available: false, commits: [] };
+  const seen = /* @__PURE__ */ new Map();
+  for (const f3 of files) for (const c3 of history.get(f3) ?? []) if (!seen.has(c3.hash)) seen.set(c3.hash, c3);
+  const commits = [...seen.values()].sort((a, b3) => a.date < b3.date ? 1 : a.date > b3.date ? -1 : 0).slice(0, HISTORY_COMMITS).map((c3) => ({ hash: c3.hash, date: c3.date, author: c3.author, subject: c3.subject, short: c3.hash.slice(0, 7), day: c3.date.slice(0, 10) }));
+  return { available: true, commits };
+}
+function withVia(ref, via) {
+  return { kind: ref.kind, name: ref.name, title: ref.title, href: ref.href, via };
+}
+function impactOf(ctx, id) {
+  const reached = dependents(ctx.input.graph, [id], IMPACT_EDGES, IMPACT_LIMIT + 1);
+  const services = [...reached.values()].filter((r2) => r2.distance > 0 && r2.id.startsWith("service:")).map((r2) => ({ r: r2, tier: ctx.tierOf.get(r2.id.slice(8)) ?? 9 })).sort((a, b3) => a.r.distance - b3.r.distance || a.tier - b3.tier || byName(a.r.id, b3.r.id));
+  const listed = services.slice(0, IMPACT_LISTED);
+  return {
+    services: listed.map(
+      ({ r: r2 }) => withVia(
+        ctx.serviceRef(r2.id.slice(8)),
+        r2.path.slice(1, -1).map(nameOf)
+      )
+    ),
+    servicesTotal: services.length,
+    servicesMore: services.length - listed.length,
+    capped: reached.size > IMPACT_LIMIT
+  };
+}
+function servicePage(ctx, name) {
+  const { org, graph } = ctx.input;
+  const { doc, file } = org.services.get(name);
+  const s = doc.spec;
+  const id = serviceId(name);
+  const around = neighbourhood(graph, id, ctx.titleOf);
+  const owners = ownerEntries(doc).map(({ team: team2, role, primary }) => {
+    const t2 = org.teams.get(team2)?.doc;
+    const schedule = t2?.spec.oncall?.schedule;
+    return {
+      team: ctx.teamRef(team2),
+      role,
+      primary,
+      oncall: schedule ? linkView(schedule, schedule) : void 0,
+      escalation: t2?.spec.oncall?.escalation ?? [],
+      contacts: ctx.contacts(t2)
+    };
+  });
+  const ciNames = ctx.cisByService.get(name) ?? [];
+  const changeIds = ctx.changesByService.get(name) ?? [];
+  const files = /* @__PURE__ */ new Set([file, ...ctx.sloFiles.get(name) ?? [], ...ciNames.map((c3) => org.cis.get(c3).file)]);
+  const otherRelations = (via) => via.filter((v2) => v2 !== "dependsOn");
+  return {
+    template: "service",
+    path: pagePath.service(name),
+    heading: doc.metadata.title ?? name,
+    section: "services",
+    name,
+    title: doc.metadata.title,
+    description: paragraphs(doc.metadata.description),
+    labels: labels(doc.metadata.labels),
+    links: linkViews(doc.metadata.links),
+    tier: s.tier,
+    exposure: s.exposure,
+    lifecycle: s.lifecycle,
+    readiness: ctx.readinessOf.get(name),
+    owners,
+    runbooks: linkViews(s.runbooks),
+    playbooks: linkViews(s.playbooks),
+    dashboards: linkViews(s.dashboards),
+    repository: s.repository ? linkView(s.repository, s.repository) : void 0,
+    continuity: s.continuity,
+    slos: (ctx.slosByService.get(name) ?? []).map((slo) => sloView(slo, (t2) => formatAt(t2, ctx.zone))),
+    graph: around.drawing,
+    upstream: around.upstream.map((n) => withVia(ctx.nodeRef(n.id), otherRelations(n.via))),
+    downstream: around.downstream.map((n) => withVia(ctx.nodeRef(n.id), otherRelations(n.via))),
+    impact: impactOf(ctx, id),
+    cis: ciNames.slice().sort(byName).map(ctx.ciRow),
+    changes: changeIds.slice(0, RECENT_CHANGES2).map(ctx.changeRow),
+    changesTotal: changeIds.length,
+    history: historyOf(ctx, files),
+    file
+  };
+}
+
+// src/core/catalog/team-page.ts
+function teamPage(ctx, name) {
+  const { org } = ctx.input;
+  const doc = org.teams.get(name).doc;
+  const schedule = doc.spec.oncall?.schedule;
+  return {
+    template: "team",
+    path: pagePath.team(name),
+    heading: doc.metadata.title ?? name,
+    section: "teams",
+    name,
+    title: doc.metadata.title,
+    description: paragraphs(doc.metadata.description),
+    labels: labels(doc.metadata.labels),
+    links: linkViews(doc.metadata.links),
+    members: doc.spec.members ?? [],
+    github: doc.spec.github?.team,
+    oncall: schedule ? linkView(schedule, schedule) : void 0,
+    escalation: doc.spec.oncall?.escalation ?? [],
+    contacts: ctx.contacts(doc),
+    // Services it owns first, then those where it has another role.
+    services: (ctx.servicesByTeam.get(name) ?? []).slice().sort((a, b3) => Number(b3.role === "owner") - Number(a.role === "owner") || byName(a.service, b3.service)).map(({ service, role }) => {
+      const ref = ctx.serviceRef(service);
+      const sd = org.services.get(service).doc.spec;
+      return { kind: ref.kind, name: ref.name, title: ref.title, href: ref.href, role, tier: sd.tier, exposure: sd.exposure, lifecycle: sd.lifecycle };
+    }),
+    cis: (ctx.cisByTeam.get(name) ?? []).slice().sort(byName).map(ctx.ciRow)
+  };
+}
+
+// src/core/catalog/build.ts
+var LIST_PAGE_SIZE = 500;
+var INDEX_PRERENDERED = 100;
+var UPCOMING = 8;
+function* listPages(template, folder, section, items, row) {
+  const pages = Math.max(1, Math.ceil(items.length / LIST_PAGE_SIZE));
+  for (let n = 1; n <= pages; n++) {
+    yield {
+      template,
+      path: pagePath.list(folder, n),
+      heading: "",
+      section,
+      rows: items.slice((n - 1) * LIST_PAGE_SIZE, n * LIST_PAGE_SIZE).map(row),
+      page: n,
+      pages,
+      total: items.length,
+      prev: n > 1 ? pagePath.list(folder, n - 1) : void 0,
+      next: n < pages ? pagePath.list(folder, n + 1) : void 0
+    };
+  }
+}
+function calendarChanges(ctx, ids) {
+  return ids.map((id) => {
+    const doc = ctx.input.org.changes.get(id).doc;
+    const row = ctx.changeRow(id);
+    return {
+      id,
+      title: doc.metadata.title,
+      startMs: ctx.startOf.get(id),
+      endMs: instantOf2(doc.spec.schedule.end) ?? ctx.startOf.get(id),
+      type: doc.spec.type,
+      phase: doc.status?.phase,
+      riskClass: row.riskClass
+    };
+  });
+}
+function indexPage(ctx, serviceNames, teamNames, changeIds) {
+  const { org, now, occurrences } = ctx.input;
+  const upcoming = changeIds.filter((id) => ctx.startOf.get(id) >= now && !["completed", "cancelled"].includes(org.changes.get(id).doc.status?.phase ?? "")).reverse().slice(0, UPCOMING);
+  return {
+    template: "index",
+    path: pagePath.index,
+    heading: "",
+    section: "services",
+    services: serviceNames.slice(0, INDEX_PRERENDERED).map(ctx.summary),
+    total: serviceNames.length,
+    teams: teamNames.map(ctx.teamRef),
+    counts: { services: org.services.size, teams: org.teams.size, cis: org.cis.size, changes: org.changes.size },
+    upcoming: upcoming.map(ctx.changeRow),
+    activeWindows: occurrences.filter((o2) => o2.startMs <= now && o2.endMs > now).map((o2) => ({ name: o2.name, kind: o2.kind, to: formatAt(o2.endMs, ctx.zone) }))
+  };
+}
+function buildCatalog(input) {
+  const ctx = createContext(input);
+  const { org, now, months } = input;
+  const zone = ctx.zone;
+  const serviceNames = [...org.services.keys()].sort(byName);
+  const teamNames = [...org.teams.keys()].sort(byName);
+  const ciNames = [...org.cis.keys()].sort(byName);
+  const changeIds = [...org.changes.keys()].sort(ctx.newestFirst);
+  const currentMonth = monthKey(toLocal(now, zone));
+  const calendarMonth = months.includes(currentMonth) ? currentMonth : months[0];
+  function* calendarPages() {
+    let index;
+    const list4 = months.map((key) => ({ key, path: pagePath.month(key), current: key === currentMonth }));
+    for (const key of months) {
+      index ??= indexCalendar(months, calendarChanges(ctx, changeIds), input.occurrences, now, zone);
+      const month = monthView(index, key);
+      const page = (path3) => ({ template: "calendar", path: path3, heading: "", section: "calendar", month, months: list4, icsPath: input.icsPath });
+      yield page(month.path);
+      if (key === calendarMonth) yield page(pagePath.calendar);
     }
-    throw e;
   }
-}
-function writeFiles(base, files, options2 = {}) {
-  const root = resolve4(base);
-  const seen = /* @__PURE__ */ new Set();
-  const existing = [];
-  for (const f3 of files) {
-    const target = resolve4(root, f3.path);
-    if (!inside2(root, target)) throw new Error(`refusing to write outside ${root}: ${f3.path}`);
-    if (seen.has(target)) throw new Error(`two generated files share one path: ${f3.path}`);
-    seen.add(target);
-    if (existsSync5(target)) existing.push(f3.path);
+  function* pages() {
+    for (const id of changeIds) yield changePage(ctx, id);
+    for (const name of serviceNames) yield servicePage(ctx, name);
+    for (const name of teamNames) yield teamPage(ctx, name);
+    for (const name of ciNames) yield ciPage(ctx, name);
+    yield* listPages("services-list", "services", "services", serviceNames, ctx.summary);
+    yield* listPages("teams-list", "teams", "teams", teamNames, (n) => {
+      const ref = ctx.teamRef(n);
+      return { kind: ref.kind, name: ref.name, title: ref.title, href: ref.href, members: org.teams.get(n).doc.spec.members?.length ?? 0, services: ctx.servicesByTeam.get(n)?.length ?? 0 };
+    });
+    yield* listPages("cis-list", "cis", "cis", ciNames, ctx.ciRow);
+    yield* listPages("changes-list", "changes", "changes", changeIds, ctx.changeRow);
+    yield* calendarPages();
+    yield { template: "metrics", path: pagePath.metrics, heading: "", section: "metrics", metrics: input.metrics };
+    yield indexPage(ctx, serviceNames, teamNames, changeIds);
   }
-  if (existing.length && !options2.force) throw new FileExistsError(existing);
-  for (const f3 of files) writeFileAtomically(resolve4(root, f3.path), f3.content);
-  return files.map((f3) => f3.path);
+  const lists = [serviceNames, teamNames, ciNames, changeIds].reduce((n, items) => n + Math.max(1, Math.ceil(items.length / LIST_PAGE_SIZE)), 0);
+  return {
+    zone,
+    builtAt: formatAt(now, zone),
+    searchIndex: searchIndex(ctx, serviceNames, teamNames),
+    pages,
+    pageCount: changeIds.length + serviceNames.length + teamNames.length + ciNames.length + lists + months.length + (calendarMonth ? 1 : 0) + 2
+  };
 }
 
 // src/core/calendar/vtimezone.ts
@@ -73098,9 +73834,3213 @@ function calendarToIcs(windows, options2) {
   return lines.map(foldLine).join("\r\n") + "\r\n";
 }
 
+// src/catalog/file-writer.ts
+import { mkdirSync as mkdirSync2, writeFile as writeFile2 } from "node:fs";
+import { dirname, join as join8 } from "node:path";
+var FileWriter = class {
+  constructor(dir, limit = 32) {
+    this.dir = dir;
+    this.limit = limit;
+  }
+  dir;
+  limit;
+  pending = 0;
+  failure;
+  wake;
+  made = /* @__PURE__ */ new Set();
+  files = 0;
+  async write(rel, content) {
+    if (this.failure) throw this.failure;
+    const file = join8(this.dir, rel);
+    const folder = dirname(file);
+    if (!this.made.has(folder)) {
+      mkdirSync2(folder, { recursive: true });
+      this.made.add(folder);
+    }
+    this.pending++;
+    this.files++;
+    writeFile2(file, content, (err2) => {
+      this.pending--;
+      if (err2 && !this.failure) this.failure = err2;
+      this.wake?.();
+    });
+    if (this.pending >= this.limit) await this.settle(this.limit - 1);
+  }
+  /** Waits until at most `max` writes are outstanding (0: all done); rethrows the first failure. */
+  async settle(max = 0) {
+    while (this.pending > max) await new Promise((resolve14) => this.wake = resolve14);
+    this.wake = void 0;
+    if (this.failure) throw this.failure;
+  }
+};
+
+// node_modules/@dagrejs/dagre/dist/dagre.esm.js
+var Te = Object.defineProperty;
+var Sn2 = (e, n, t2) => n in e ? Te(e, n, { enumerable: true, configurable: true, writable: true, value: t2 }) : e[n] = t2;
+var Mn2 = (e, n) => {
+  for (var t2 in n) Te(e, t2, { get: n[t2], enumerable: true });
+};
+var je2 = (e, n, t2) => Sn2(e, typeof n != "symbol" ? n + "" : n, t2);
+var ie2 = {};
+Mn2(ie2, { Graph: () => T2, alg: () => H3 });
+var Pn2 = Object.defineProperty;
+var Se2 = (e, n) => {
+  for (var t2 in n) Pn2(e, t2, { get: n[t2], enumerable: true });
+};
+var Q3 = class {
+  constructor(e) {
+    this._isDirected = true, this._isMultigraph = false, this._isCompound = false, this._nodes = {}, this._in = {}, this._preds = {}, this._out = {}, this._sucs = {}, this._edgeObjs = {}, this._edgeLabels = {}, this._nodeCount = 0, this._edgeCount = 0, this._defaultNodeLabelFn = () => {
+    }, this._defaultEdgeLabelFn = () => {
+    }, e && (this._isDirected = "directed" in e ? e.directed : true, this._isMultigraph = "multigraph" in e ? e.multigraph : false, this._isCompound = "compound" in e ? e.compound : false), this._isCompound && (this._parent = {}, this._children = {}, this._children["\0"] = {});
+  }
+  isDirected() {
+    return this._isDirected;
+  }
+  isMultigraph() {
+    return this._isMultigraph;
+  }
+  isCompound() {
+    return this._isCompound;
+  }
+  setGraph(e) {
+    return this._label = e, this;
+  }
+  graph() {
+    return this._label;
+  }
+  setDefaultNodeLabel(e) {
+    return typeof e != "function" ? this._defaultNodeLabelFn = () => e : this._defaultNodeLabelFn = e, this;
+  }
+  nodeCount() {
+    return this._nodeCount;
+  }
+  nodes() {
+    return Object.keys(this._nodes);
+  }
+  sources() {
+    return this.nodes().filter((e) => Object.keys(this._in[e]).length === 0);
+  }
+  sinks() {
+    return this.nodes().filter((e) => Object.keys(this._out[e]).length === 0);
+  }
+  setNodes(e, n) {
+    return e.forEach((t2) => {
+      n !== void 0 ? this.setNode(t2, n) : this.setNode(t2);
+    }), this;
+  }
+  setNode(e, n) {
+    return e in this._nodes ? (arguments.length > 1 && (this._nodes[e] = n), this) : (this._nodes[e] = arguments.length > 1 ? n : this._defaultNodeLabelFn(e), this._isCompound && (this._parent[e] = "\0", this._children[e] = {}, this._children["\0"][e] = true), this._in[e] = {}, this._preds[e] = {}, this._out[e] = {}, this._sucs[e] = {}, ++this._nodeCount, this);
+  }
+  node(e) {
+    return this._nodes[e];
+  }
+  hasNode(e) {
+    return e in this._nodes;
+  }
+  removeNode(e) {
+    if (e in this._nodes) {
+      let n = (t2) => this.removeEdge(this._edgeObjs[t2]);
+      delete this._nodes[e], this._isCompound && (this._removeFromParentsChildList(e), delete this._parent[e], this.children(e).forEach((t2) => {
+        this.setParent(t2);
+      }), delete this._children[e]), Object.keys(this._in[e]).forEach(n), delete this._in[e], delete this._preds[e], Object.keys(this._out[e]).forEach(n), delete this._out[e], delete this._sucs[e], --this._nodeCount;
+    }
+    return this;
+  }
+  setParent(e, n) {
+    if (!this._isCompound) throw new Error("Cannot set parent in a non-compound graph");
+    if (n === void 0) n = "\0";
+    else {
+      n += "";
+      for (let t2 = n; t2 !== void 0; t2 = this.parent(t2)) if (t2 === e) throw new Error("Setting " + n + " as parent of " + e + " would create a cycle");
+      this.setNode(n);
+    }
+    return this.setNode(e), this._removeFromParentsChildList(e), this._parent[e] = n, this._children[n][e] = true, this;
+  }
+  parent(e) {
+    if (this._isCompound) {
+      let n = this._parent[e];
+      if (n !== "\0") return n;
+    }
+  }
+  children(e = "\0") {
+    if (this._isCompound) {
+      let n = this._children[e];
+      if (n) return Object.keys(n);
+    } else {
+      if (e === "\0") return this.nodes();
+      if (this.hasNode(e)) return [];
+    }
+    return [];
+  }
+  predecessors(e) {
+    let n = this._preds[e];
+    if (n) return Object.keys(n);
+  }
+  successors(e) {
+    let n = this._sucs[e];
+    if (n) return Object.keys(n);
+  }
+  neighbors(e) {
+    let n = this.predecessors(e);
+    if (n) {
+      let t2 = new Set(n), r2 = this.successors(e);
+      if (r2) for (let o2 of r2) t2.add(o2);
+      return Array.from(t2.values());
+    }
+  }
+  isLeaf(e) {
+    var n;
+    let t2;
+    return this.isDirected() ? t2 = this.successors(e) : t2 = this.neighbors(e), ((n = t2 == null ? void 0 : t2.length) != null ? n : 0) === 0;
+  }
+  filterNodes(e) {
+    let n = new this.constructor({ directed: this._isDirected, multigraph: this._isMultigraph, compound: this._isCompound });
+    n.setGraph(this.graph()), Object.entries(this._nodes).forEach(([o2, i]) => {
+      e(o2) && n.setNode(o2, i);
+    }), Object.values(this._edgeObjs).forEach((o2) => {
+      n.hasNode(o2.v) && n.hasNode(o2.w) && n.setEdge(o2, this.edge(o2));
+    });
+    let t2 = {}, r2 = (o2) => {
+      let i = this.parent(o2);
+      return !i || n.hasNode(i) ? (t2[o2] = i, i) : i in t2 ? t2[i] : r2(i);
+    };
+    return this._isCompound && n.nodes().forEach((o2) => n.setParent(o2, r2(o2))), n;
+  }
+  setDefaultEdgeLabel(e) {
+    return typeof e != "function" ? this._defaultEdgeLabelFn = () => e : this._defaultEdgeLabelFn = e, this;
+  }
+  edgeCount() {
+    return this._edgeCount;
+  }
+  edges() {
+    return Object.values(this._edgeObjs);
+  }
+  setPath(e, n) {
+    return e.reduce((t2, r2) => (n !== void 0 ? this.setEdge(t2, r2, n) : this.setEdge(t2, r2), r2)), this;
+  }
+  setEdge(e, n, t2, r2) {
+    let o2, i, s, a, l3 = false;
+    typeof e == "object" && e !== null && "v" in e ? (o2 = e.v, i = e.w, s = e.name, arguments.length === 2 && (a = n, l3 = true)) : (o2 = e, i = n, s = r2, arguments.length > 2 && (a = t2, l3 = true)), o2 = "" + o2, i = "" + i, s !== void 0 && (s = "" + s);
+    let u2 = z3(this._isDirected, o2, i, s);
+    if (u2 in this._edgeLabels) return l3 && (this._edgeLabels[u2] = a), this;
+    if (s !== void 0 && !this._isMultigraph) throw new Error("Cannot set a named edge when isMultigraph = false");
+    this.setNode(o2), this.setNode(i), this._edgeLabels[u2] = l3 ? a : this._defaultEdgeLabelFn(o2, i, s);
+    let d2 = Fn2(this._isDirected, o2, i, s);
+    return o2 = d2.v, i = d2.w, Object.freeze(d2), this._edgeObjs[u2] = d2, Re(this._preds[i], o2), Re(this._sucs[o2], i), this._in[i][u2] = d2, this._out[o2][u2] = d2, this._edgeCount++, this;
+  }
+  edge(e, n, t2) {
+    let r2 = arguments.length === 1 ? oe3(this._isDirected, e) : z3(this._isDirected, e, n, t2);
+    return this._edgeLabels[r2];
+  }
+  edgeAsObj(e, n, t2) {
+    let r2 = arguments.length === 1 ? this.edge(e) : this.edge(e, n, t2);
+    return typeof r2 != "object" || r2 === null ? { label: r2 } : r2;
+  }
+  hasEdge(e, n, t2) {
+    return (arguments.length === 1 ? oe3(this._isDirected, e) : z3(this._isDirected, e, n, t2)) in this._edgeLabels;
+  }
+  removeEdge(e, n, t2) {
+    let r2 = arguments.length === 1 ? oe3(this._isDirected, e) : z3(this._isDirected, e, n, t2), o2 = this._edgeObjs[r2];
+    if (o2) {
+      let i = o2.v, s = o2.w;
+      delete this._edgeLabels[r2], delete this._edgeObjs[r2], Ie2(this._preds[s], i), Ie2(this._sucs[i], s), delete this._in[s][r2], delete this._out[i][r2], this._edgeCount--;
+    }
+    return this;
+  }
+  inEdges(e, n) {
+    return this.isDirected() ? this.filterEdges(this._in[e], e, n) : this.nodeEdges(e, n);
+  }
+  outEdges(e, n) {
+    return this.isDirected() ? this.filterEdges(this._out[e], e, n) : this.nodeEdges(e, n);
+  }
+  nodeEdges(e, n) {
+    if (e in this._nodes) return this.filterEdges({ ...this._in[e], ...this._out[e] }, e, n);
+  }
+  _removeFromParentsChildList(e) {
+    delete this._children[this._parent[e]][e];
+  }
+  filterEdges(e, n, t2) {
+    if (!e) return;
+    let r2 = Object.values(e);
+    return t2 ? r2.filter((o2) => o2.v === n && o2.w === t2 || o2.v === t2 && o2.w === n) : r2;
+  }
+};
+function Re(e, n) {
+  e[n] ? e[n]++ : e[n] = 1;
+}
+function Ie2(e, n) {
+  e[n] !== void 0 && !--e[n] && delete e[n];
+}
+function z3(e, n, t2, r2) {
+  let o2 = "" + n, i = "" + t2;
+  if (!e && o2 > i) {
+    let s = o2;
+    o2 = i, i = s;
+  }
+  return o2 + "" + i + "" + (r2 === void 0 ? "\0" : r2);
+}
+function Fn2(e, n, t2, r2) {
+  let o2 = "" + n, i = "" + t2;
+  if (!e && o2 > i) {
+    let a = o2;
+    o2 = i, i = a;
+  }
+  let s = { v: o2, w: i };
+  return r2 && (s.name = r2), s;
+}
+function oe3(e, n) {
+  return z3(e, n.v, n.w, n.name);
+}
+var Dn2 = {};
+Se2(Dn2, { read: () => Bn2, write: () => An2 });
+function An2(e) {
+  let n = { options: { directed: e.isDirected(), multigraph: e.isMultigraph(), compound: e.isCompound() }, nodes: Vn2(e), edges: Yn2(e) }, t2 = e.graph();
+  return t2 !== void 0 && (n.value = structuredClone(t2)), n;
+}
+function Vn2(e) {
+  return e.nodes().map((n) => {
+    let t2 = e.node(n), r2 = e.parent(n), o2 = { v: n };
+    return t2 !== void 0 && (o2.value = t2), r2 !== void 0 && (o2.parent = r2), o2;
+  });
+}
+function Yn2(e) {
+  return e.edges().map((n) => {
+    let t2 = e.edge(n), r2 = { v: n.v, w: n.w };
+    return n.name !== void 0 && (r2.name = n.name), t2 !== void 0 && (r2.value = t2), r2;
+  });
+}
+function Bn2(e) {
+  let n = new Q3(e.options);
+  return e.value !== void 0 && n.setGraph(e.value), e.nodes.forEach((t2) => {
+    n.setNode(t2.v, t2.value), t2.parent && n.setParent(t2.v, t2.parent);
+  }), e.edges.forEach((t2) => {
+    n.setEdge({ v: t2.v, w: t2.w, name: t2.name }, t2.value);
+  }), n;
+}
+var H3 = {};
+Se2(H3, { CycleException: () => K3, bellmanFord: () => Me2, components: () => zn2, dijkstra: () => J3, dijkstraAll: () => $n2, findCycles: () => Un2, floydWarshall: () => Kn2, isAcyclic: () => Zn2, postorder: () => nt2, preorder: () => tt2, prim: () => rt, shortestPaths: () => ot2, tarjan: () => Fe2, topsort: () => De2 });
+var Wn2 = () => 1;
+function Me2(e, n, t2, r2) {
+  return Xn2(e, String(n), t2 || Wn2, r2 || function(o2) {
+    var i;
+    return (i = e.outEdges(o2)) != null ? i : [];
+  });
+}
+function Xn2(e, n, t2, r2) {
+  let o2 = {}, i, s = 0, a = e.nodes(), l3 = function(c3) {
+    let f3 = o2[c3.v], h3 = o2[c3.w];
+    if (!f3 || !h3) return;
+    let g2 = t2(c3);
+    f3.distance + g2 < h3.distance && (o2[c3.w] = { distance: f3.distance + g2, predecessor: c3.v }, i = true);
+  }, u2 = function() {
+    a.forEach(function(c3) {
+      r2(c3).forEach(function(f3) {
+        let h3 = f3.v === c3 ? f3.v : f3.w, g2 = h3 === f3.v ? f3.w : f3.v;
+        l3({ v: h3, w: g2 });
+      });
+    });
+  };
+  a.forEach(function(c3) {
+    let f3 = c3 === n ? 0 : Number.POSITIVE_INFINITY;
+    o2[c3] = { distance: f3, predecessor: "" };
+  });
+  let d2 = a.length;
+  for (let c3 = 1; c3 < d2 && (i = false, s++, u2(), !!i); c3++) ;
+  if (s === d2 - 1 && (i = false, u2(), i)) throw new Error("The graph contains a negative weight cycle");
+  return o2;
+}
+function zn2(e) {
+  let n = {}, t2 = [], r2;
+  function o2(i) {
+    var s, a;
+    i in n || (n[i] = true, r2.push(i), (s = e.successors(i)) == null || s.forEach(o2), (a = e.predecessors(i)) == null || a.forEach(o2));
+  }
+  return e.nodes().forEach(function(i) {
+    r2 = [], o2(i), r2.length && t2.push(r2);
+  }), t2;
+}
+var Pe2 = class {
+  constructor() {
+    this._arr = [], this._keyIndices = {};
+  }
+  size() {
+    return this._arr.length;
+  }
+  keys() {
+    return this._arr.map((e) => e.key);
+  }
+  has(e) {
+    return e in this._keyIndices;
+  }
+  priority(e) {
+    let n = this._keyIndices[e];
+    if (n !== void 0) return this._arr[n].priority;
+  }
+  min() {
+    if (this.size() === 0) throw new Error("Queue underflow");
+    return this._arr[0].key;
+  }
+  add(e, n) {
+    let t2 = this._keyIndices, r2 = String(e);
+    if (!(r2 in t2)) {
+      let o2 = this._arr, i = o2.length;
+      return t2[r2] = i, o2.push({ key: r2, priority: n }), this._decrease(i), true;
+    }
+    return false;
+  }
+  removeMin() {
+    if (this.size() === 0) throw new Error("Queue underflow");
+    this._swap(0, this._arr.length - 1);
+    let e = this._arr.pop();
+    return delete this._keyIndices[e.key], this._heapify(0), e.key;
+  }
+  decrease(e, n) {
+    let t2 = this._keyIndices[e];
+    if (t2 === void 0) throw new Error(`Key not found: ${e}`);
+    let r2 = this._arr[t2].priority;
+    if (n > r2) throw new Error(`New priority is greater than current priority. Key: ${e} Old: ${r2} New: ${n}`);
+    this._arr[t2].priority = n, this._decrease(t2);
+  }
+  _heapify(e) {
+    let n = this._arr, t2 = 2 * e, r2 = t2 + 1, o2 = e;
+    t2 < n.length && (o2 = n[t2].priority < n[o2].priority ? t2 : o2, r2 < n.length && (o2 = n[r2].priority < n[o2].priority ? r2 : o2), o2 !== e && (this._swap(e, o2), this._heapify(o2)));
+  }
+  _decrease(e) {
+    let n = this._arr, t2 = n[e].priority, r2;
+    for (; e !== 0 && (r2 = e >> 1, !(n[r2].priority < t2)); ) this._swap(e, r2), e = r2;
+  }
+  _swap(e, n) {
+    let t2 = this._arr, r2 = this._keyIndices, o2 = t2[e], i = t2[n];
+    t2[e] = i, t2[n] = o2, r2[i.key] = e, r2[o2.key] = n;
+  }
+};
+var Hn2 = () => 1;
+function J3(e, n, t2, r2) {
+  let o2 = function(i) {
+    var s;
+    return (s = e.outEdges(i)) != null ? s : [];
+  };
+  return qn2(e, String(n), t2 || Hn2, r2 || o2);
+}
+function qn2(e, n, t2, r2) {
+  let o2 = {}, i = new Pe2(), s, a, l3 = function(u2) {
+    let d2 = u2.v !== s ? u2.v : u2.w, c3 = o2[d2];
+    if (!c3) return;
+    let f3 = t2(u2), h3 = a.distance + f3;
+    if (f3 < 0) throw new Error("dijkstra does not allow negative edge weights. Bad edge: " + u2 + " Weight: " + f3);
+    h3 < c3.distance && (c3.distance = h3, c3.predecessor = s, i.decrease(d2, h3));
+  };
+  for (e.nodes().forEach(function(u2) {
+    let d2 = u2 === n ? 0 : Number.POSITIVE_INFINITY;
+    o2[u2] = { distance: d2, predecessor: "" }, i.add(u2, d2);
+  }); i.size() > 0; ) {
+    s = i.removeMin();
+    let u2 = o2[s];
+    if (!u2 || u2.distance === Number.POSITIVE_INFINITY) break;
+    a = u2, r2(s).forEach(l3);
+  }
+  return o2;
+}
+function $n2(e, n, t2) {
+  return e.nodes().reduce(function(r2, o2) {
+    return r2[o2] = J3(e, o2, n, t2), r2;
+  }, {});
+}
+function Fe2(e) {
+  let n = 0, t2 = [], r2 = {}, o2 = [];
+  function i(s) {
+    var a;
+    let l3 = r2[s] = { onStack: true, lowlink: n, index: n++ };
+    if (t2.push(s), (a = e.successors(s)) == null || a.forEach(function(u2) {
+      if (u2 in r2) {
+        let d2 = r2[u2];
+        d2 != null && d2.onStack && (l3.lowlink = Math.min(l3.lowlink, d2.index));
+      } else {
+        i(u2);
+        let d2 = r2[u2];
+        d2 && (l3.lowlink = Math.min(l3.lowlink, d2.lowlink));
+      }
+    }), l3.lowlink === l3.index) {
+      let u2 = [], d2;
+      do {
+        d2 = t2.pop();
+        let c3 = r2[d2];
+        c3 && (c3.onStack = false), u2.push(d2);
+      } while (s !== d2);
+      o2.push(u2);
+    }
+  }
+  return e.nodes().forEach(function(s) {
+    s in r2 || i(s);
+  }), o2;
+}
+function Un2(e) {
+  return Fe2(e).filter(function(n) {
+    var t2;
+    let r2 = n[0];
+    return r2 ? n.length > 1 || n.length === 1 && ((t2 = e.outEdges(r2, r2)) != null ? t2 : []).length > 0 : false;
+  });
+}
+var Jn2 = () => 1;
+function Kn2(e, n, t2) {
+  return Qn2(e, n || Jn2, t2 || function(r2) {
+    var o2;
+    return (o2 = e.outEdges(r2)) != null ? o2 : [];
+  });
+}
+function Qn2(e, n, t2) {
+  let r2 = {}, o2 = e.nodes();
+  return o2.forEach(function(i) {
+    let s = {};
+    r2[i] = s, s[i] = { distance: 0, predecessor: "" }, o2.forEach(function(a) {
+      i !== a && (s[a] = { distance: Number.POSITIVE_INFINITY, predecessor: "" });
+    }), t2(i).forEach(function(a) {
+      let l3 = a.v === i ? a.w : a.v, u2 = n(a);
+      s[l3] = { distance: u2, predecessor: i };
+    });
+  }), o2.forEach(function(i) {
+    let s = r2[i];
+    s && o2.forEach(function(a) {
+      let l3 = r2[a];
+      l3 && o2.forEach(function(u2) {
+        let d2 = l3[i], c3 = s[u2], f3 = l3[u2];
+        if (d2 && c3 && f3) {
+          let h3 = d2.distance + c3.distance;
+          h3 < f3.distance && (f3.distance = h3, f3.predecessor = c3.predecessor);
+        }
+      });
+    });
+  }), r2;
+}
+var K3 = class extends Error {
+  constructor(e) {
+    super(e), this.name = "CycleException";
+  }
+};
+function De2(e) {
+  let n = {}, t2 = {}, r2 = [];
+  function o2(i) {
+    var s;
+    if (i in t2) throw new K3();
+    i in n || (t2[i] = true, n[i] = true, (s = e.predecessors(i)) == null || s.forEach(o2), delete t2[i], r2.push(i));
+  }
+  if (e.sinks().forEach(o2), Object.keys(n).length !== e.nodeCount()) throw new K3();
+  return r2;
+}
+function Zn2(e) {
+  try {
+    De2(e);
+  } catch (n) {
+    if (n instanceof K3) return false;
+    throw n;
+  }
+  return true;
+}
+function et2(e, n, t2, r2, o2) {
+  Array.isArray(n) || (n = [n]);
+  let i = ((a) => {
+    var l3;
+    return (l3 = e.isDirected() ? e.successors(a) : e.neighbors(a)) != null ? l3 : [];
+  }), s = {};
+  return n.forEach(function(a) {
+    if (!e.hasNode(a)) throw new Error("Graph does not have node: " + a);
+    o2 = Ae2(e, a, t2 === "post", s, i, r2, o2);
+  }), o2;
+}
+function Ae2(e, n, t2, r2, o2, i, s) {
+  return n in r2 || (r2[n] = true, t2 || (s = i(s, n)), o2(n).forEach(function(a) {
+    s = Ae2(e, a, t2, r2, o2, i, s);
+  }), t2 && (s = i(s, n))), s;
+}
+function Ve2(e, n, t2) {
+  return et2(e, n, t2, function(r2, o2) {
+    return r2.push(o2), r2;
+  }, []);
+}
+function nt2(e, n) {
+  return Ve2(e, n, "post");
+}
+function tt2(e, n) {
+  return Ve2(e, n, "pre");
+}
+function rt(e, n) {
+  var t2;
+  let r2 = new Q3(), o2 = {}, i = new Pe2(), s;
+  function a(d2) {
+    let c3 = d2.v === s ? d2.w : d2.v, f3 = i.priority(c3);
+    if (f3 !== void 0) {
+      let h3 = n(d2);
+      h3 < f3 && (o2[c3] = s, i.decrease(c3, h3));
+    }
+  }
+  if (e.nodeCount() === 0) return r2;
+  e.nodes().forEach(function(d2) {
+    i.add(d2, Number.POSITIVE_INFINITY), r2.setNode(d2);
+  });
+  let l3 = e.nodes()[0];
+  l3 !== void 0 && i.decrease(l3, 0);
+  let u2 = false;
+  for (; i.size() > 0; ) {
+    if (s = i.removeMin(), s in o2) r2.setEdge(s, o2[s]);
+    else {
+      if (u2) throw new Error("Input graph is not connected: " + e);
+      u2 = true;
+    }
+    (t2 = e.nodeEdges(s)) == null || t2.forEach(a);
+  }
+  return r2;
+}
+function ot2(e, n, t2, r2) {
+  return it2(e, n, t2, r2 != null ? r2 : ((o2) => {
+    var i;
+    return (i = e.outEdges(o2)) != null ? i : [];
+  }));
+}
+function it2(e, n, t2, r2) {
+  if (t2 === void 0) return J3(e, n, t2, r2);
+  let o2 = false, i = e.nodes();
+  for (let s = 0; s < i.length; s++) {
+    let a = i[s];
+    if (a === void 0) continue;
+    let l3 = r2(a);
+    for (let u2 = 0; u2 < l3.length; u2++) {
+      let d2 = l3[u2];
+      if (!d2) continue;
+      let c3 = d2.v === a ? d2.v : d2.w, f3 = c3 === d2.v ? d2.w : d2.v;
+      t2({ v: c3, w: f3 }) < 0 && (o2 = true);
+    }
+    if (o2) return Me2(e, n, t2, r2);
+  }
+  return J3(e, n, t2, r2);
+}
+var T2 = Q3;
+function M4(e, n, t2, r2) {
+  let o2 = r2;
+  for (; e.hasNode(o2); ) o2 = $3(r2);
+  return t2.dummy = n, e.setNode(o2, t2), o2;
+}
+function Ye2(e) {
+  let n = new T2().setGraph(e.graph());
+  return e.nodes().forEach((t2) => n.setNode(t2, e.node(t2))), e.edges().forEach((t2) => {
+    let r2 = n.edge(t2.v, t2.w) || { weight: 0, minlen: 1 }, o2 = e.edge(t2);
+    n.setEdge(t2.v, t2.w, { weight: r2.weight + o2.weight, minlen: Math.max(r2.minlen, o2.minlen) });
+  }), n;
+}
+function Z3(e) {
+  let n = new T2({ multigraph: e.isMultigraph() }).setGraph(e.graph());
+  return e.nodes().forEach((t2) => {
+    e.children(t2).length || n.setNode(t2, e.node(t2));
+  }), e.edges().forEach((t2) => {
+    n.setEdge(t2, e.edge(t2));
+  }), n;
+}
+function se2(e, n) {
+  let t2 = e.x, r2 = e.y, o2 = n.x - t2, i = n.y - r2, s = e.width / 2, a = e.height / 2;
+  if (!o2 && !i) throw new Error("Not possible to find intersection inside of the rectangle");
+  let l3, u2;
+  return o2 === 0 || Math.abs(i) * s > Math.abs(o2) * a ? (i < 0 && (a = -a), l3 = a * o2 / i, u2 = a) : (o2 < 0 && (s = -s), l3 = s, u2 = s * i / o2), { x: t2 + l3, y: r2 + u2 };
+}
+function P3(e) {
+  let n = D2(de2(e) + 1).map(() => []);
+  return e.nodes().forEach((t2) => {
+    let r2 = e.node(t2), o2 = r2.rank;
+    o2 !== void 0 && (n[o2] || (n[o2] = []), n[o2][r2.order] = t2);
+  }), n;
+}
+function Be2(e) {
+  let n = e.nodes().map((r2) => {
+    let o2 = e.node(r2).rank;
+    return o2 === void 0 ? Number.MAX_VALUE : o2;
+  }), t2 = S3(Math.min, n);
+  e.nodes().forEach((r2) => {
+    let o2 = e.node(r2);
+    Object.hasOwn(o2, "rank") && (o2.rank -= t2);
+  });
+}
+function We2(e) {
+  let n = e.nodes().map((s) => e.node(s).rank).filter((s) => s !== void 0), t2 = S3(Math.min, n), r2 = [];
+  e.nodes().forEach((s) => {
+    let a = e.node(s).rank - t2;
+    r2[a] || (r2[a] = []), r2[a].push(s);
+  });
+  let o2 = 0, i = e.graph().nodeRankFactor;
+  Array.from(r2).forEach((s, a) => {
+    s === void 0 && a % i !== 0 ? --o2 : s !== void 0 && o2 && s.forEach((l3) => e.node(l3).rank += o2);
+  });
+}
+function ae2(e, n, t2, r2) {
+  let o2 = { width: 0, height: 0 };
+  return arguments.length >= 4 && (o2.rank = t2, o2.order = r2), M4(e, "border", o2, n);
+}
+function st2(e, n = Xe2) {
+  let t2 = [];
+  for (let r2 = 0; r2 < e.length; r2 += n) {
+    let o2 = e.slice(r2, r2 + n);
+    t2.push(o2);
+  }
+  return t2;
+}
+var Xe2 = 65535;
+function S3(e, n) {
+  if (n.length > Xe2) {
+    let t2 = st2(n);
+    return e(...t2.map((r2) => e(...r2)));
+  } else return e(...n);
+}
+function de2(e) {
+  let t2 = e.nodes().map((r2) => {
+    let o2 = e.node(r2).rank;
+    return o2 === void 0 ? Number.MIN_VALUE : o2;
+  });
+  return S3(Math.max, t2);
+}
+function ze2(e, n) {
+  let t2 = { lhs: [], rhs: [] };
+  return e.forEach((r2) => {
+    n(r2) ? t2.lhs.push(r2) : t2.rhs.push(r2);
+  }), t2;
+}
+function le2(e, n) {
+  let t2 = Date.now();
+  try {
+    return n();
+  } finally {
+    console.log(e + " time: " + (Date.now() - t2) + "ms");
+  }
+}
+function q3(e, n) {
+  return n();
+}
+var at3 = 0;
+function $3(e) {
+  let n = ++at3;
+  return e + ("" + n);
+}
+function D2(e, n, t2 = 1) {
+  n == null && (n = e, e = 0);
+  let r2 = (i) => i < n;
+  t2 < 0 && (r2 = (i) => n < i);
+  let o2 = [];
+  for (let i = e; r2(i); i += t2) o2.push(i);
+  return o2;
+}
+function W3(e, n) {
+  let t2 = {};
+  for (let r2 of n) e[r2] !== void 0 && (t2[r2] = e[r2]);
+  return t2;
+}
+function X3(e, n) {
+  let t2;
+  return typeof n == "string" ? t2 = (r2) => r2[n] : t2 = n, Object.entries(e).reduce((r2, [o2, i]) => (r2[o2] = t2(i, o2), r2), {});
+}
+function He2(e, n) {
+  return e.reduce((t2, r2, o2) => (t2[r2] = n[o2], t2), {});
+}
+var V3 = "\0";
+function ee3(e, n, t2) {
+  var u2, d2, c3, f3, h3, g2;
+  if (!(e && n && t2 && n.dummy === "edge" && t2.dummy === "edge" && n.edgeObj && t2.edgeObj && e[n.edgeObj.v] && e[t2.edgeObj.v] && e[n.edgeObj.w] && e[t2.edgeObj.w])) return 0;
+  let r2 = true;
+  n.edgeObj.w === t2.edgeObj.w && (r2 = false);
+  let o2 = r2 ? (d2 = (u2 = e[n.edgeObj.v]) == null ? void 0 : u2.rank) != null ? d2 : NaN + 1 : (f3 = (c3 = e[n.edgeObj.w]) == null ? void 0 : c3.rank) != null ? f3 : NaN - 1, i = Object.entries(e).find((m2) => {
+    var L3, y2;
+    return ((L3 = m2[1].edgeObj) == null ? void 0 : L3.v) === n.edgeObj.v && ((y2 = m2[1].edgeObj) == null ? void 0 : y2.w) === n.edgeObj.w && m2[1].rank === o2;
+  }), s = Object.entries(e).find((m2) => {
+    var L3, y2;
+    return ((L3 = m2[1].edgeObj) == null ? void 0 : L3.v) === t2.edgeObj.v && ((y2 = m2[1].edgeObj) == null ? void 0 : y2.w) === t2.edgeObj.w && m2[1].rank === o2;
+  });
+  if (!i || !s) return 0;
+  let a = (h3 = i[1].order) != null ? h3 : NaN, l3 = (g2 = s[1].order) != null ? g2 : NaN;
+  return isNaN(a - l3) ? 0 : a - l3;
+}
+var ue2 = "3.1.3";
+var ce2 = class {
+  constructor() {
+    je2(this, "_sentinel");
+    let n = {};
+    n._next = n._prev = n, this._sentinel = n;
+  }
+  dequeue() {
+    let n = this._sentinel, t2 = n._prev;
+    if (t2 !== n) return qe(t2), t2;
+  }
+  enqueue(n) {
+    let t2 = this._sentinel;
+    n._prev && n._next && qe(n), n._next = t2._next, t2._next._prev = n, t2._next = n, n._prev = t2;
+  }
+  toString() {
+    let n = [], t2 = this._sentinel, r2 = t2._prev;
+    for (; r2 !== t2; ) n.push(JSON.stringify(r2, dt2)), r2 = r2._prev;
+    return "[" + n.join(", ") + "]";
+  }
+};
+function qe(e) {
+  e._prev._next = e._next, e._next._prev = e._prev, delete e._next, delete e._prev;
+}
+function dt2(e, n) {
+  if (e !== "_next" && e !== "_prev") return n;
+}
+var $e2 = ce2;
+var lt2 = () => 1;
+function be2(e, n) {
+  if (e.nodeCount() <= 1) return [];
+  let t2 = ct2(e, n || lt2);
+  return ut2(t2.graph, t2.buckets, t2.zeroIdx).flatMap((o2) => e.outEdges(o2.v, o2.w) || []);
+}
+function ut2(e, n, t2) {
+  var a;
+  let r2 = [], o2 = n[n.length - 1], i = n[0], s;
+  for (; e.nodeCount(); ) {
+    for (; s = i.dequeue(); ) fe2(e, n, t2, s);
+    for (; s = o2.dequeue(); ) fe2(e, n, t2, s);
+    if (e.nodeCount()) {
+      for (let l3 = n.length - 2; l3 > 0; --l3) if (s = (a = n[l3]) == null ? void 0 : a.dequeue(), s) {
+        r2 = r2.concat(fe2(e, n, t2, s, true) || []);
+        break;
+      }
+    }
+  }
+  return r2;
+}
+function fe2(e, n, t2, r2, o2) {
+  let i = [], s = o2 ? i : void 0;
+  return (e.inEdges(r2.v) || []).forEach((a) => {
+    let l3 = e.edge(a), u2 = e.node(a.v);
+    o2 && i.push({ v: a.v, w: a.w }), u2.out -= l3, he2(n, t2, u2);
+  }), (e.outEdges(r2.v) || []).forEach((a) => {
+    let l3 = e.edge(a), u2 = a.w, d2 = e.node(u2);
+    d2.in -= l3, he2(n, t2, d2);
+  }), e.removeNode(r2.v), s;
+}
+function ct2(e, n) {
+  let t2 = new T2(), r2 = 0, o2 = 0;
+  e.nodes().forEach((a) => {
+    t2.setNode(a, { v: a, in: 0, out: 0 });
+  }), e.edges().forEach((a) => {
+    let l3 = t2.edge(a.v, a.w) || 0, u2 = n(a), d2 = l3 + u2;
+    t2.setEdge(a.v, a.w, d2);
+    let c3 = t2.node(a.v), f3 = t2.node(a.w);
+    o2 = Math.max(o2, c3.out += u2), r2 = Math.max(r2, f3.in += u2);
+  });
+  let i = ft2(o2 + r2 + 3).map(() => new $e2()), s = r2 + 1;
+  return t2.nodes().forEach((a) => {
+    he2(i, s, t2.node(a));
+  }), { graph: t2, buckets: i, zeroIdx: s };
+}
+function he2(e, n, t2) {
+  var r2, o2, i;
+  t2.out ? t2.in ? (i = e[t2.out - t2.in + n]) == null || i.enqueue(t2) : (o2 = e[e.length - 1]) == null || o2.enqueue(t2) : (r2 = e[0]) == null || r2.enqueue(t2);
+}
+function ft2(e) {
+  let n = [];
+  for (let t2 = 0; t2 < e; t2++) n.push(t2);
+  return n;
+}
+function Ue2(e, n) {
+  (e.graph().acyclicer === "greedy" ? be2(e, r2(e)) : ht2(e, n != null ? n : null)).forEach((o2) => {
+    let i = e.edge(o2);
+    e.removeEdge(o2), i.forwardName = o2.name, i.reversed = true, e.setEdge(o2.w, o2.v, i, $3("rev"));
+  });
+  function r2(o2) {
+    return (i) => o2.edge(i).weight;
+  }
+}
+function ht2(e, n) {
+  let t2 = [], r2 = {}, o2 = {};
+  function i(l3) {
+    Object.hasOwn(o2, l3) || (o2[l3] = true, r2[l3] = true, e.outEdges(l3).forEach((u2) => {
+      Object.hasOwn(r2, u2.w) ? t2.push(u2) : i(u2.w);
+    }), delete r2[l3]);
+  }
+  function s(l3) {
+    var u2;
+    Object.hasOwn(o2, l3) || (o2[l3] = true, r2[l3] = true, (u2 = e.outEdges(l3)) == null || u2.forEach((d2) => {
+      var c3, f3;
+      Object.hasOwn(r2, d2.w) || ((c3 = n.node(l3)) == null ? void 0 : c3.rank) > ((f3 = n.node(d2.w)) == null ? void 0 : f3.rank) && bt2(e, d2.w, d2) ? t2.push(d2) : s(d2.w);
+    }), delete r2[l3]);
+  }
+  let a = i;
+  return n && typeof n.node == "function" && (a = s), e.sources().forEach(a), e.nodes().forEach(a), t2;
+}
+function Je2(e) {
+  e.edges().forEach((n) => {
+    let t2 = e.edge(n);
+    if (t2.reversed) {
+      e.removeEdge(n);
+      let r2 = t2.forwardName;
+      delete t2.reversed, delete t2.forwardName, e.setEdge(n.w, n.v, t2, r2);
+    }
+  });
+}
+function bt2(e, n, t2) {
+  let r2 = /* @__PURE__ */ new Set();
+  function o2(i) {
+    var s;
+    if (e.sources().includes(i)) return true;
+    r2.add(i);
+    for (let a of (s = e.inEdges(i)) != null ? s : []) if (!(a.v === t2.v && a.w === t2.w) && !r2.has(a.v) && o2(a.v)) return true;
+    return false;
+  }
+  return o2(n);
+}
+function Ke2(e) {
+  e.graph().dummyChains = [], e.edges().forEach((n) => pt2(e, n));
+}
+function pt2(e, n) {
+  let t2 = n.v, r2 = e.node(t2).rank, o2 = n.w, i = e.node(o2).rank, s = n.name, a = e.edge(n), l3 = a.labelRank;
+  if (i === r2 + 1) return;
+  e.removeEdge(n);
+  let u2, d2, c3;
+  for (c3 = 0, ++r2; r2 < i; ++c3, ++r2) a.points = [], d2 = { width: 0, height: 0, edgeLabel: a, edgeObj: n, rank: r2 }, u2 = M4(e, "edge", d2, "_d"), r2 === l3 && (d2.width = a.width, d2.height = a.height, d2.dummy = "edge-label", d2.labelpos = a.labelpos), e.setEdge(t2, u2, { weight: a.weight }, s), c3 === 0 && e.graph().dummyChains.push(u2), t2 = u2;
+  e.setEdge(t2, o2, { weight: a.weight }, s);
+}
+function Qe2(e) {
+  e.graph().dummyChains.forEach((n) => {
+    let t2 = e.node(n), r2 = t2.edgeLabel, o2;
+    for (e.setEdge(t2.edgeObj, r2); t2.dummy; ) o2 = e.successors(n)[0], e.removeNode(n), r2.points.push({ x: t2.x, y: t2.y }), t2.dummy === "edge-label" && (r2.x = t2.x, r2.y = t2.y, r2.width = t2.width, r2.height = t2.height), n = o2, t2 = e.node(n);
+  });
+}
+function U2(e) {
+  let n = {};
+  function t2(r2) {
+    let o2 = e.node(r2);
+    if (Object.hasOwn(n, r2)) return o2.rank;
+    n[r2] = true;
+    let i = e.outEdges(r2), s = i ? i.map((l3) => l3 == null ? Number.POSITIVE_INFINITY : t2(l3.w) - e.edge(l3).minlen) : [], a = S3(Math.min, s);
+    return a === Number.POSITIVE_INFINITY && (a = 0), o2.rank = a;
+  }
+  e.sources().forEach(t2);
+}
+function A3(e, n) {
+  return e.node(n.w).rank - e.node(n.v).rank - e.edge(n).minlen;
+}
+var ne3 = Et2;
+function Et2(e) {
+  let n = new T2({ directed: false }), t2 = e.nodes();
+  if (t2.length === 0) throw new Error("Graph must have at least one node");
+  let r2 = t2[0], o2 = e.nodeCount();
+  n.setNode(r2, {});
+  let i, s;
+  for (; Lt2(n, e) < o2 && (i = yt(n, e), !!i); ) s = n.hasNode(i.v) ? A3(e, i) : -A3(e, i), wt2(n, e, s);
+  return n;
+}
+function Lt2(e, n) {
+  function t2(r2) {
+    let o2 = n.nodeEdges(r2);
+    o2 && o2.forEach((i) => {
+      let s = i.v, a = r2 === s ? i.w : s;
+      !e.hasNode(a) && !A3(n, i) && (e.setNode(a, {}), e.setEdge(r2, a, {}), t2(a));
+    });
+  }
+  return e.nodes().forEach(t2), e.nodeCount();
+}
+function yt(e, n) {
+  return n.edges().reduce((r2, o2) => {
+    let i = Number.POSITIVE_INFINITY;
+    return e.hasNode(o2.v) !== e.hasNode(o2.w) && (i = A3(n, o2)), i < r2[0] ? [i, o2] : r2;
+  }, [Number.POSITIVE_INFINITY, null])[1];
+}
+function wt2(e, n, t2) {
+  e.nodes().forEach((r2) => n.node(r2).rank += t2);
+}
+var { preorder: Nt2, postorder: Gt2 } = H3;
+var en2 = Y3;
+Y3.initLowLimValues = pe2;
+Y3.initCutValues = ge2;
+Y3.calcCutValue = nn2;
+Y3.leaveEdge = rn2;
+Y3.enterEdge = on2;
+Y3.exchangeEdges = sn2;
+function Y3(e) {
+  e = Ye2(e), U2(e);
+  let n = ne3(e);
+  pe2(n), ge2(n, e);
+  let t2, r2;
+  for (; t2 = rn2(n); ) r2 = on2(n, e, t2), sn2(n, e, t2, r2);
+}
+function ge2(e, n) {
+  let t2 = Gt2(e, e.nodes());
+  t2 = t2.slice(0, t2.length - 1), t2.forEach((r2) => vt2(e, n, r2));
+}
+function vt2(e, n, t2) {
+  let o2 = e.node(t2).parent, i = e.edge(t2, o2);
+  i.cutvalue = nn2(e, n, t2);
+}
+function nn2(e, n, t2) {
+  let o2 = e.node(t2).parent, i = true, s = n.edge(t2, o2), a = 0;
+  s || (i = false, s = n.edge(o2, t2)), a = s.weight;
+  let l3 = n.nodeEdges(t2);
+  return l3 && l3.forEach((u2) => {
+    let d2 = u2.v === t2, c3 = d2 ? u2.w : u2.v;
+    if (c3 !== o2) {
+      let f3 = d2 === i, h3 = n.edge(u2).weight;
+      if (a += f3 ? h3 : -h3, xt2(e, t2, c3)) {
+        let m2 = e.edge(t2, c3).cutvalue;
+        a += f3 ? -m2 : m2;
+      }
+    }
+  }), a;
+}
+function pe2(e, n) {
+  arguments.length < 2 && (n = e.nodes()[0]), tn2(e, {}, 1, n);
+}
+function tn2(e, n, t2, r2, o2) {
+  let i = t2, s = e.node(r2);
+  n[r2] = true;
+  let a = e.neighbors(r2);
+  return a && a.forEach((l3) => {
+    Object.hasOwn(n, l3) || (t2 = tn2(e, n, t2, l3, r2));
+  }), s.low = i, s.lim = t2++, o2 ? s.parent = o2 : delete s.parent, t2;
+}
+function rn2(e) {
+  return e.edges().find((n) => e.edge(n).cutvalue < 0);
+}
+function on2(e, n, t2) {
+  let r2 = t2.v, o2 = t2.w;
+  n.hasEdge(r2, o2) || (r2 = t2.w, o2 = t2.v);
+  let i = e.node(r2), s = e.node(o2), a = i, l3 = false;
+  return i.lim > s.lim && (a = s, l3 = true), n.edges().filter((d2) => l3 === Ze2(e, e.node(d2.v), a) && l3 !== Ze2(e, e.node(d2.w), a)).reduce((d2, c3) => A3(n, c3) < A3(n, d2) ? c3 : d2);
+}
+function sn2(e, n, t2, r2) {
+  let o2 = t2.v, i = t2.w;
+  e.removeEdge(o2, i), e.setEdge(r2.v, r2.w, {}), pe2(e), ge2(e, n), kt2(e, n);
+}
+function kt2(e, n) {
+  let t2 = e.nodes().find((o2) => !e.node(o2).parent);
+  if (!t2) return;
+  let r2 = Nt2(e, [t2]);
+  r2 = r2.slice(1), r2.forEach((o2) => {
+    let s = e.node(o2).parent, a = n.edge(o2, s), l3 = false;
+    a || (a = n.edge(s, o2), l3 = true), n.node(o2).rank = n.node(s).rank + (l3 ? a.minlen : -a.minlen);
+  });
+}
+function xt2(e, n, t2) {
+  return e.hasEdge(n, t2);
+}
+function Ze2(e, n, t2) {
+  return t2.low <= n.lim && n.lim <= t2.lim;
+}
+var dn2 = _t2;
+function _t2(e) {
+  let n = e.graph().ranker;
+  if (typeof n == "function") return n(e);
+  switch (n) {
+    case "network-simplex":
+      an2(e);
+      break;
+    case "tight-tree":
+      Ct2(e);
+      break;
+    case "longest-path":
+      Ot2(e);
+      break;
+    case "none":
+      break;
+    default:
+      an2(e);
+  }
+}
+var Ot2 = U2;
+function Ct2(e) {
+  U2(e), ne3(e);
+}
+function an2(e) {
+  en2(e);
+}
+var ln2 = Tt2;
+function Tt2(e) {
+  let n = Rt2(e), t2 = e.graph();
+  if (!Array.isArray(t2.dummyChains)) return;
+  t2.dummyChains.forEach((o2) => {
+    let i = e.node(o2), s = i.edgeObj, a = jt2(e, n, s.v, s.w), l3 = a.path, u2 = a.lca, d2 = 0, c3 = l3[d2], f3 = true;
+    for (; o2 !== s.w; ) {
+      if (i = e.node(o2), f3) {
+        for (; (c3 = l3[d2]) !== u2 && e.node(c3).maxRank < i.rank; ) d2++;
+        c3 === u2 && (f3 = false);
+      }
+      if (!f3) {
+        for (; d2 < l3.length - 1 && e.node(l3[d2 + 1]).minRank <= i.rank; ) d2++;
+        c3 = l3[d2];
+      }
+      c3 !== void 0 && e.setParent(o2, c3), o2 = e.successors(o2)[0];
+    }
+  });
+}
+function jt2(e, n, t2, r2) {
+  let o2 = [], i = [], s = Math.min(n[t2].low, n[r2].low), a = Math.max(n[t2].lim, n[r2].lim), l3;
+  l3 = t2;
+  do
+    l3 = e.parent(l3), o2.push(l3);
+  while (l3 && (n[l3].low > s || a > n[l3].lim));
+  let u2 = l3, d2 = r2;
+  for (; (d2 = e.parent(d2)) !== u2; ) i.push(d2);
+  return { path: o2.concat(i.reverse()), lca: u2 };
+}
+function Rt2(e) {
+  let n = {}, t2 = 0;
+  function r2(o2) {
+    let i = t2;
+    e.children(o2).forEach(r2), n[o2] = { low: i, lim: t2++ };
+  }
+  return e.children(V3).forEach(r2), n;
+}
+function un2(e) {
+  let n = M4(e, "root", {}, "_root"), t2 = It2(e), r2 = Object.values(t2), o2 = S3(Math.max, r2) - 1, i = 2 * o2 + 1;
+  e.graph().nestingRoot = n, e.edges().forEach((a) => e.edge(a).minlen *= i);
+  let s = St2(e) + 1;
+  e.children(V3).forEach((a) => {
+    cn2(e, n, i, s, o2, t2, a);
+  }), e.graph().nodeRankFactor = i;
+}
+function cn2(e, n, t2, r2, o2, i, s) {
+  var c3;
+  let a = e.children(s);
+  if (!a.length) {
+    s !== n && e.setEdge(n, s, { weight: 0, minlen: t2 });
+    return;
+  }
+  let l3 = ae2(e, "_bt"), u2 = ae2(e, "_bb"), d2 = e.node(s);
+  e.setParent(l3, s), d2.borderTop = l3, e.setParent(u2, s), d2.borderBottom = u2, a.forEach((f3) => {
+    var b3;
+    cn2(e, n, t2, r2, o2, i, f3);
+    let h3 = e.node(f3), g2 = h3.borderTop ? h3.borderTop : f3, m2 = h3.borderBottom ? h3.borderBottom : f3, L3 = h3.borderTop ? r2 : 2 * r2, y2 = g2 !== m2 ? 1 : o2 - ((b3 = i[s]) != null ? b3 : 0) + 1;
+    e.setEdge(l3, g2, { weight: L3, minlen: y2, nestingEdge: true }), e.setEdge(m2, u2, { weight: L3, minlen: y2, nestingEdge: true });
+  }), e.parent(s) || e.setEdge(n, l3, { weight: 0, minlen: o2 + ((c3 = i[s]) != null ? c3 : 0) });
+}
+function It2(e) {
+  let n = {};
+  function t2(r2, o2) {
+    let i = e.children(r2);
+    i && i.length && i.forEach((s) => t2(s, o2 + 1)), n[r2] = o2;
+  }
+  return e.children(V3).forEach((r2) => t2(r2, 1)), n;
+}
+function St2(e) {
+  return e.edges().reduce((n, t2) => n + e.edge(t2).weight, 0);
+}
+function fn2(e) {
+  let n = e.graph();
+  e.removeNode(n.nestingRoot), delete n.nestingRoot, e.edges().forEach((t2) => {
+    e.edge(t2).nestingEdge && e.removeEdge(t2);
+  });
+}
+var bn2 = Pt2;
+function Pt2(e) {
+  function n(t2) {
+    let r2 = e.children(t2), o2 = e.node(t2);
+    if (r2.length && r2.forEach(n), o2 && Object.hasOwn(o2, "minRank")) {
+      o2.borderLeft = [], o2.borderRight = [];
+      for (let i = o2.minRank, s = o2.maxRank + 1; i < s; ++i) hn2(e, "borderLeft", "_bl", t2, o2, i), hn2(e, "borderRight", "_br", t2, o2, i);
+    }
+  }
+  e.children(V3).forEach(n);
+}
+function hn2(e, n, t2, r2, o2, i) {
+  let s = { width: 0, height: 0, rank: i, borderType: n }, a = o2[n][i - 1], l3 = M4(e, "border", s, t2);
+  o2[n][i] = l3, e.setParent(l3, r2), a && e.setEdge(a, l3, { weight: 1 });
+}
+function pn2(e) {
+  var t2;
+  let n = (t2 = e.graph().rankdir) == null ? void 0 : t2.toLowerCase();
+  (n === "lr" || n === "rl") && En2(e);
+}
+function mn2(e) {
+  var t2;
+  let n = (t2 = e.graph().rankdir) == null ? void 0 : t2.toLowerCase();
+  (n === "bt" || n === "rl") && Ft2(e), (n === "lr" || n === "rl") && (Dt2(e), En2(e));
+}
+function En2(e) {
+  e.nodes().forEach((n) => gn2(e.node(n))), e.edges().forEach((n) => gn2(e.edge(n)));
+}
+function gn2(e) {
+  let n = e.width;
+  e.width = e.height, e.height = n;
+}
+function Ft2(e) {
+  e.nodes().forEach((n) => me2(e.node(n))), e.edges().forEach((n) => {
+    var r2;
+    let t2 = e.edge(n);
+    (r2 = t2.points) == null || r2.forEach(me2), Object.hasOwn(t2, "y") && me2(t2);
+  });
+}
+function me2(e) {
+  e.y = -e.y;
+}
+function Dt2(e) {
+  e.nodes().forEach((n) => Ee2(e.node(n))), e.edges().forEach((n) => {
+    var r2;
+    let t2 = e.edge(n);
+    (r2 = t2.points) == null || r2.forEach(Ee2), Object.hasOwn(t2, "x") && Ee2(t2);
+  });
+}
+function Ee2(e) {
+  let n = e.x;
+  e.x = e.y, e.y = n;
+}
+function Le2(e, n = null) {
+  let t2 = {}, r2 = e.nodes().filter((d2) => !e.children(d2).length), o2 = r2.map((d2) => e.node(d2).rank), i = S3(Math.max, o2), s = D2(i + 1).map(() => []);
+  function a(d2) {
+    if (t2[d2]) return;
+    t2[d2] = true;
+    let c3 = e.node(d2);
+    s[c3.rank].push(d2);
+    let f3 = e.successors(d2);
+    f3 && [...f3].sort((g2, m2) => u2(g2, m2)).forEach(a);
+  }
+  r2.sort((d2, c3) => e.node(d2).rank - e.node(c3).rank).forEach(a);
+  function u2(d2, c3) {
+    let f3 = e.node(d2), h3 = e.node(c3);
+    return ee3(n, f3, h3);
+  }
+  return s;
+}
+function ye2(e, n) {
+  let t2 = 0;
+  for (let r2 = 1; r2 < n.length; ++r2) t2 += Vt2(e, n[r2 - 1], n[r2]);
+  return t2;
+}
+function Vt2(e, n, t2) {
+  let r2 = He2(t2, t2.map((u2, d2) => d2)), o2 = n.flatMap((u2) => {
+    let d2 = e.outEdges(u2);
+    return d2 ? d2.map((c3) => ({ pos: r2[c3.w], weight: e.edge(c3).weight })).sort((c3, f3) => c3.pos - f3.pos) : [];
+  }), i = 1;
+  for (; i < t2.length; ) i <<= 1;
+  let s = 2 * i - 1;
+  i -= 1;
+  let a = new Array(s).fill(0), l3 = 0;
+  return o2.forEach((u2) => {
+    let d2 = u2.pos + i;
+    a[d2] += u2.weight;
+    let c3 = 0;
+    for (; d2 > 0; ) d2 % 2 && (c3 += a[d2 + 1]), d2 = d2 - 1 >> 1, a[d2] += u2.weight;
+    l3 += u2.weight * c3;
+  }), l3;
+}
+function we2(e, n = []) {
+  return n.map((t2) => {
+    let r2 = e.inEdges(t2);
+    if (!r2 || !r2.length) return { v: t2 };
+    {
+      let o2 = r2.reduce((i, s) => {
+        let a = e.edge(s), l3 = e.node(s.v);
+        return { sum: i.sum + a.weight * l3.order, weight: i.weight + a.weight };
+      }, { sum: 0, weight: 0 });
+      return { v: t2, barycenter: o2.sum / o2.weight, weight: o2.weight };
+    }
+  });
+}
+function Ne2(e, n) {
+  let t2 = {};
+  e.forEach((o2, i) => {
+    let s = { indegree: 0, in: [], out: [], vs: [o2.v], i };
+    o2.barycenter !== void 0 && (s.barycenter = o2.barycenter, s.weight = o2.weight), t2[o2.v] = s;
+  }), n.edges().forEach((o2) => {
+    let i = t2[o2.v], s = t2[o2.w];
+    i !== void 0 && s !== void 0 && (s.indegree++, i.out.push(s));
+  });
+  let r2 = Object.values(t2).filter((o2) => !o2.indegree);
+  return Yt2(r2);
+}
+function Yt2(e) {
+  let n = [];
+  function t2(o2) {
+    return (i) => {
+      i.merged || (i.barycenter === void 0 || o2.barycenter === void 0 || i.barycenter >= o2.barycenter) && Bt2(o2, i);
+    };
+  }
+  function r2(o2) {
+    return (i) => {
+      i.in.push(o2), --i.indegree === 0 && e.push(i);
+    };
+  }
+  for (; e.length; ) {
+    let o2 = e.pop();
+    n.push(o2), o2.in.reverse().forEach(t2(o2)), o2.out.forEach(r2(o2));
+  }
+  return n.filter((o2) => !o2.merged).map((o2) => W3(o2, ["vs", "i", "barycenter", "weight"]));
+}
+function Bt2(e, n) {
+  let t2 = 0, r2 = 0;
+  e.weight && (t2 += e.barycenter * e.weight, r2 += e.weight), n.weight && (t2 += n.barycenter * n.weight, r2 += n.weight), e.vs = n.vs.concat(e.vs), e.barycenter = t2 / r2, e.weight = r2, e.i = Math.min(n.i, e.i), n.merged = true;
+}
+function Ge2(e, n, t2, r2, o2) {
+  let i = {}, s = null, a = null, l3 = o2;
+  typeof n == "boolean" ? (l3 = n, i = {}) : n && (i = n, s = t2 != null ? t2 : null, a = r2 != null ? r2 : null);
+  let u2 = ze2(e, (y2) => Object.hasOwn(y2, "barycenter")), d2 = u2.lhs, c3 = u2.rhs.sort((y2, b3) => b3.i - y2.i), f3 = [], h3 = 0, g2 = 0, m2 = 0;
+  d2.sort(Wt2(a, s, !!l3));
+  for (let [y2, b3] of Object.entries(i)) {
+    let p2 = d2.findIndex((E3) => E3.vs[0] === y2);
+    d2.splice(p2 + 1, 0, b3);
+  }
+  m2 = Ln2(f3, c3, m2), d2.forEach((y2) => {
+    m2 += y2.vs.length, f3.push(y2.vs), h3 += y2.barycenter * y2.weight, g2 += y2.weight, m2 = Ln2(f3, c3, m2);
+  });
+  let L3 = { vs: f3.flat(1) };
+  return g2 && (L3.barycenter = h3 / g2, L3.weight = g2), L3;
+}
+function Ln2(e, n, t2) {
+  let r2;
+  for (; n.length && (r2 = n[n.length - 1]).i <= t2; ) n.pop(), e.push(r2.vs), t2++;
+  return t2;
+}
+function Wt2(e, n, t2) {
+  return (r2, o2) => {
+    if (r2.barycenter < o2.barycenter) return -1;
+    if (r2.barycenter > o2.barycenter) return 1;
+    if (e && (typeof r2.vs[0] == "string" || typeof o2.vs[0] == "string")) {
+      let i = e.node(r2.vs[0]), s = e.node(o2.vs[0]), a = ee3(n, i, s);
+      if (a !== 0) return a;
+    }
+    return t2 ? o2.i - r2.i : r2.i - o2.i;
+  };
+}
+function te2(e, n, t2, r2, o2) {
+  var y2, b3, p2, E3, w2, k2, _3, O3, j3, R3, I3;
+  let i = null, s = o2;
+  typeof r2 == "boolean" ? (s = r2, i = null) : r2 !== void 0 && (i = r2);
+  let a = e.children(n), l3 = e.node(n), u2 = l3 ? l3.borderLeft : void 0, d2 = l3 ? l3.borderRight : void 0, c3 = {};
+  u2 && (a = a.filter((v2) => v2 !== u2 && v2 !== d2));
+  let f3 = we2(e, a);
+  f3.forEach((v2) => {
+    if (e.children(v2.v).length) {
+      let { result: x3 } = te2(e, v2.v, t2, i, s);
+      c3[v2.v] = x3, Object.hasOwn(x3, "barycenter") && zt2(v2, x3);
+    }
+  });
+  let h3 = Ne2(f3, t2);
+  Xt2(h3, c3);
+  let g2 = {}, m2 = false;
+  for (let v2 = 0; v2 < h3.length; v2++) for (let x3 = v2 + 1; x3 < h3.length; x3++) if (!(!h3[v2] || !h3[x3] || !((y2 = h3[v2]) != null && y2.barycenter) || !((b3 = h3[x3]) != null && b3.barycenter)) && ((p2 = h3[v2]) == null ? void 0 : p2.barycenter) === h3[x3].barycenter) {
+    let G3 = (w2 = (E3 = h3[v2]) == null ? void 0 : E3.vs[0]) != null ? w2 : "", N3 = (_3 = (k2 = h3[x3]) == null ? void 0 : k2.vs[0]) != null ? _3 : "", C2 = e.node(G3), B3 = e.node(N3);
+    if (C2.dummy === "edge" && B3.dummy === "edge" && ((O3 = C2.edgeObj) == null ? void 0 : O3.v) === ((j3 = B3.edgeObj) == null ? void 0 : j3.v) && ((R3 = C2.edgeObj) == null ? void 0 : R3.w) === ((I3 = B3.edgeObj) == null ? void 0 : I3.w)) if (C2.edgeLabel.reversed) {
+      g2[N3] = h3[v2], h3.splice(v2, 1), v2--;
+      break;
+    } else g2[G3] || (g2[G3] = h3[x3], h3.splice(x3, 1), x3--);
+    else m2 = true;
+  }
+  let L3 = Ge2(h3, g2, i, e, s);
+  if (u2 && d2) {
+    L3.vs = [u2, L3.vs, d2].flat(1);
+    let v2 = e.predecessors(u2);
+    if (v2 && v2.length) {
+      let x3 = e.node(v2[0]), G3 = e.predecessors(d2), N3 = e.node(G3[0]);
+      Object.hasOwn(L3, "barycenter") || (L3.barycenter = 0, L3.weight = 0), L3.barycenter = (L3.barycenter * L3.weight + x3.order + N3.order) / (L3.weight + 2), L3.weight += 2;
+    }
+  }
+  return Object.defineProperty(L3, "result", { value: L3, enumerable: false, configurable: true, writable: true }), Object.defineProperty(L3, "usedBias", { value: m2, enumerable: false, configurable: true, writable: true }), L3;
+}
+function Xt2(e, n) {
+  e.forEach((t2) => {
+    t2.vs = t2.vs.flatMap((r2) => n[r2] ? n[r2].vs : r2);
+  });
+}
+function zt2(e, n) {
+  e.barycenter !== void 0 ? (e.barycenter = (e.barycenter * e.weight + n.barycenter * n.weight) / (e.weight + n.weight), e.weight += n.weight) : (e.barycenter = n.barycenter, e.weight = n.weight);
+}
+function ve2(e, n, t2, r2) {
+  r2 || (r2 = e.nodes());
+  let o2 = Ht2(e), i = new T2({ compound: true }).setGraph({ root: o2 }).setDefaultNodeLabel((s) => e.node(s));
+  return r2.forEach((s) => {
+    let a = e.node(s), l3 = e.parent(s);
+    if (a.rank === n || a.minRank <= n && n <= a.maxRank) {
+      i.setNode(s), i.setParent(s, l3 || o2);
+      let u2 = e[t2](s);
+      u2 && u2.forEach((d2) => {
+        let c3 = d2.v === s ? d2.w : d2.v, f3 = i.edge(c3, s), h3 = f3 !== void 0 ? f3.weight : 0;
+        i.setEdge(c3, s, { weight: e.edge(d2).weight + h3 });
+      }), Object.hasOwn(a, "minRank") && i.setNode(s, { borderLeft: a.borderLeft[n], borderRight: a.borderRight[n] });
+    }
+  }), i;
+}
+function Ht2(e) {
+  let n;
+  for (; e.hasNode(n = $3("_root")); ) ;
+  return n;
+}
+function ke2(e, n, t2) {
+  let r2 = {}, o2;
+  t2.forEach((i) => {
+    let s = e.parent(i), a, l3;
+    for (; s; ) {
+      if (a = e.parent(s), a ? (l3 = r2[a], r2[a] = s) : (l3 = o2, o2 = s), l3 && l3 !== s) {
+        n.setEdge(l3, s);
+        return;
+      }
+      s = a;
+    }
+  });
+}
+function re2(e, n = {}, t2 = null) {
+  if (typeof n.customOrder == "function") {
+    n.customOrder(e, re2);
+    return;
+  }
+  let r2 = de2(e), o2 = yn2(e, D2(1, r2 + 1), "inEdges"), i = yn2(e, D2(r2 - 1, -1, -1), "outEdges"), s = Le2(e, t2);
+  if (wn2(e, s), n.disableOptimalOrderHeuristic) return;
+  let a = Number.POSITIVE_INFINITY, l3, u2 = n.constraints || [];
+  for (let d2 = 0, c3 = 0; c3 < 4; ++d2, ++c3) {
+    qt2(d2 % 2 ? o2 : i, d2 % 4 >= 2, u2, t2), s = P3(e);
+    let f3 = ye2(e, s);
+    f3 < a ? (c3 = 0, l3 = Object.assign({}, s), a = f3) : f3 === a && (l3 = structuredClone(s));
+  }
+  wn2(e, l3);
+}
+function yn2(e, n, t2) {
+  let r2 = /* @__PURE__ */ new Map(), o2 = (i, s) => {
+    r2.has(i) || r2.set(i, []), r2.get(i).push(s);
+  };
+  for (let i of e.nodes()) {
+    let s = e.node(i);
+    if (typeof s.rank == "number" && o2(s.rank, i), typeof s.minRank == "number" && typeof s.maxRank == "number") for (let a = s.minRank; a <= s.maxRank; a++) a !== s.rank && o2(a, i);
+  }
+  return n.map(function(i) {
+    return ve2(e, i, t2, r2.get(i) || []);
+  });
+}
+function qt2(e, n, t2, r2) {
+  let o2 = true, i = new T2();
+  e.forEach(function(s) {
+    t2.forEach((d2) => i.setEdge(d2.left, d2.right));
+    let a = s.graph().root, { result: l3, usedBias: u2 } = te2(s, a, i, r2, o2);
+    n && u2 && (o2 = !o2), l3.vs.forEach((d2, c3) => s.node(d2).order = c3), ke2(s, i, l3.vs);
+  });
+}
+function wn2(e, n) {
+  Object.values(n).forEach((t2) => t2.forEach((r2, o2) => e.node(r2).order = o2));
+}
+function $t2(e, n) {
+  let t2 = {};
+  function r2(o2, i) {
+    let s = 0, a = 0, l3 = o2.length, u2 = i[i.length - 1];
+    return i.forEach((d2, c3) => {
+      let f3 = Jt2(e, d2), h3 = f3 ? e.node(f3).order : l3;
+      (f3 || d2 === u2) && (i.slice(a, c3 + 1).forEach((g2) => {
+        let m2 = e.predecessors(g2);
+        m2 && m2.forEach((L3) => {
+          let y2 = e.node(L3), b3 = y2.order;
+          (b3 < s || h3 < b3) && !(y2.dummy && e.node(g2).dummy) && Gn2(t2, L3, g2);
+        });
+      }), a = c3 + 1, s = h3);
+    }), i;
+  }
+  return n.length && n.reduce(r2), t2;
+}
+function Ut2(e, n) {
+  let t2 = {};
+  function r2(a) {
+    var l3;
+    return ((l3 = e.node(a)) == null ? void 0 : l3.dummy) === "border";
+  }
+  if (!e.nodes().some(r2)) return t2;
+  function i(a, l3, u2, d2, c3) {
+    D2(l3, u2).forEach((f3) => {
+      let h3 = a[f3];
+      if (h3 !== void 0 && e.node(h3).dummy) {
+        let g2 = e.predecessors(h3);
+        g2 && g2.forEach((m2) => {
+          if (m2 === void 0) return;
+          let L3 = e.node(m2);
+          L3.dummy && (L3.order < d2 || L3.order > c3) && Gn2(t2, m2, h3);
+        });
+      }
+    });
+  }
+  function s(a, l3) {
+    let u2 = -1, d2 = -1, c3 = 0;
+    return l3.forEach((f3, h3) => {
+      if (r2(f3)) {
+        let g2 = e.predecessors(f3);
+        if (g2 && g2.length) {
+          let m2 = g2[0];
+          if (m2 === void 0) return;
+          d2 = e.node(m2).order, i(l3, c3, h3, u2, d2), c3 = h3, u2 = d2;
+        }
+      }
+      i(l3, c3, l3.length, d2, a.length);
+    }), l3;
+  }
+  return n.length && n.reduce(s), t2;
+}
+function Jt2(e, n) {
+  if (e.node(n).dummy) {
+    let t2 = e.predecessors(n);
+    if (t2) return t2.find((r2) => e.node(r2).dummy);
+  }
+}
+function Gn2(e, n, t2) {
+  if (n > t2) {
+    let o2 = n;
+    n = t2, t2 = o2;
+  }
+  let r2 = e[n];
+  r2 || (e[n] = r2 = {}), r2[t2] = true;
+}
+function Kt2(e, n, t2) {
+  if (n > t2) {
+    let o2 = n;
+    n = t2, t2 = o2;
+  }
+  let r2 = e[n];
+  return r2 !== void 0 && Object.hasOwn(r2, t2);
+}
+function Qt2(e, n, t2, r2, o2) {
+  let i = {}, s = {}, a = {};
+  return n.forEach((l3) => {
+    l3.forEach((u2, d2) => {
+      i[u2] = u2, s[u2] = u2, a[u2] = d2;
+    });
+  }), n.forEach((l3) => {
+    let u2 = -1, d2 = -1, c3 = false, f3 = l3, h3 = l3.findIndex((g2) => (o2 == null ? void 0 : o2.includes(g2)) || Nn2(g2, e, o2));
+    h3 > 0 && (f3 = [l3[h3], ...l3.slice(0, h3), ...l3.slice(h3 + 1)], c3 = true), f3.forEach((g2) => {
+      var L3;
+      let m2 = r2(g2);
+      if (m2 && m2.length) {
+        o2 != null && o2.includes(g2) && (m2 = m2.filter((p2) => Nn2(p2, e, o2)));
+        let y2 = m2.sort((p2, E3) => {
+          let w2 = a[p2], k2 = a[E3];
+          return (w2 !== void 0 ? w2 : 0) - (k2 !== void 0 ? k2 : 0);
+        }), b3 = (y2.length - 1) / 2;
+        for (let p2 = Math.floor(b3), E3 = Math.ceil(b3); p2 <= E3; ++p2) {
+          let w2 = y2[p2];
+          if (w2 === void 0) continue;
+          let k2 = a[w2];
+          if (k2 !== void 0 && s[g2] === g2 && u2 < k2 && a[w2] !== d2 && !Kt2(t2, g2, w2)) {
+            let _3 = i[w2];
+            _3 !== void 0 && (s[w2] = g2, s[g2] = i[g2] = _3, u2 = k2, c3 && (u2 = -1, d2 = (L3 = a[w2]) != null ? L3 : -1, c3 = false));
+          }
+        }
+      }
+    });
+  }), { root: i, align: s };
+}
+function Zt2(e, n, t2, r2, o2 = false) {
+  let i = {}, s = er2(e, n, t2, o2), a = o2 ? "borderLeft" : "borderRight";
+  function l3(h3, g2) {
+    let m2 = s.nodes().slice(), L3 = {}, y2 = m2.pop();
+    for (; y2; ) {
+      if (L3[y2]) h3(y2);
+      else {
+        L3[y2] = true, m2.push(y2);
+        for (let b3 of g2(y2)) m2.push(b3);
+      }
+      y2 = m2.pop();
+    }
+  }
+  function u2(h3) {
+    let g2 = s.inEdges(h3);
+    g2 ? i[h3] = g2.reduce((m2, L3) => {
+      var p2;
+      let y2 = (p2 = i[L3.v]) != null ? p2 : 0, b3 = s.edge(L3);
+      return Math.max(m2, y2 + (b3 !== void 0 ? b3 : 0));
+    }, 0) : i[h3] = 0;
+  }
+  function d2(h3) {
+    let g2 = s.outEdges(h3), m2 = Number.POSITIVE_INFINITY;
+    g2 && (m2 = g2.reduce((y2, b3) => {
+      let p2 = i[b3.w], E3 = s.edge(b3);
+      return Math.min(y2, (p2 !== void 0 ? p2 : 0) - (E3 !== void 0 ? E3 : 0));
+    }, Number.POSITIVE_INFINITY));
+    let L3 = e.node(h3);
+    m2 !== Number.POSITIVE_INFINITY && L3.borderType !== a && (i[h3] = Math.max(i[h3] !== void 0 ? i[h3] : 0, m2));
+  }
+  function c3(h3) {
+    return s.predecessors(h3) || [];
+  }
+  function f3(h3) {
+    return s.successors(h3) || [];
+  }
+  return l3(u2, c3), l3(d2, f3), Object.keys(r2).forEach((h3) => {
+    var m2;
+    let g2 = t2[h3];
+    g2 !== void 0 && (i[h3] = (m2 = i[g2]) != null ? m2 : 0);
+  }), i;
+}
+function er2(e, n, t2, r2) {
+  let o2 = new T2(), i = e.graph(), s = or2(i.nodesep, i.edgesep, r2);
+  return n.forEach((a) => {
+    let l3;
+    a.forEach((u2) => {
+      let d2 = t2[u2];
+      if (d2 !== void 0) {
+        if (o2.setNode(d2), l3 !== void 0) {
+          let c3 = t2[l3];
+          if (c3 !== void 0) {
+            let f3 = o2.edge(c3, d2);
+            o2.setEdge(c3, d2, Math.max(s(e, u2, l3), f3 || 0));
+          }
+        }
+        l3 = u2;
+      }
+    });
+  }), o2;
+}
+function nr2(e, n) {
+  return Object.values(n).reduce((t2, r2) => {
+    let o2 = Number.NEGATIVE_INFINITY, i = Number.POSITIVE_INFINITY;
+    Object.entries(r2).forEach(([a, l3]) => {
+      let u2 = ir2(e, a) / 2;
+      o2 = Math.max(l3 + u2, o2), i = Math.min(l3 - u2, i);
+    });
+    let s = o2 - i;
+    return s < t2[0] && (t2 = [s, r2]), t2;
+  }, [Number.POSITIVE_INFINITY, null])[1];
+}
+function tr2(e, n) {
+  let t2 = Object.values(n), r2 = S3(Math.min, t2), o2 = S3(Math.max, t2);
+  ["u", "d"].forEach((i) => {
+    ["l", "r"].forEach((s) => {
+      let a = i + s, l3 = e[a];
+      if (!l3 || l3 === n) return;
+      let u2 = Object.values(l3), d2 = r2 - S3(Math.min, u2);
+      s !== "l" && (d2 = o2 - S3(Math.max, u2)), d2 && (e[a] = X3(l3, (c3) => c3 + d2));
+    });
+  });
+}
+function rr2(e, n = void 0) {
+  let t2 = e.ul;
+  return t2 ? X3(t2, (r2, o2) => {
+    var s, a;
+    if (n) {
+      let l3 = n.toLowerCase(), u2 = e[l3];
+      if (u2 && u2[o2] !== void 0) return u2[o2];
+    }
+    let i = Object.values(e).map((l3) => {
+      let u2 = l3[o2];
+      return u2 !== void 0 ? u2 : 0;
+    }).sort((l3, u2) => l3 - u2);
+    return (((s = i[1]) != null ? s : 0) + ((a = i[2]) != null ? a : 0)) / 2;
+  }) : {};
+}
+function vn2(e, n) {
+  let t2 = P3(e), r2 = Object.assign($t2(e, t2), Ut2(e, t2)), o2 = {}, i;
+  ["u", "d"].forEach((a) => {
+    i = a === "u" ? t2 : Object.values(t2).reverse(), ["l", "r"].forEach((l3) => {
+      l3 === "r" && (i = i.map((f3) => Object.values(f3).reverse()));
+      let d2 = Qt2(e, i, r2, (f3) => (a === "u" ? e.predecessors(f3) : e.successors(f3)) || [], n), c3 = Zt2(e, i, d2.root, d2.align, l3 === "r");
+      l3 === "r" && (c3 = X3(c3, (f3) => -f3)), o2[a + l3] = c3;
+    });
+  });
+  let s = nr2(e, o2);
+  return tr2(o2, s), rr2(o2, e.graph().align);
+}
+function or2(e, n, t2) {
+  return (r2, o2, i) => {
+    let s = r2.node(o2), a = r2.node(i), l3 = 0, u2;
+    if (l3 += s.width / 2, Object.hasOwn(s, "labelpos")) switch (s.labelpos.toLowerCase()) {
+      case "l":
+        u2 = -s.width / 2;
+        break;
+      case "r":
+        u2 = s.width / 2;
+        break;
+    }
+    if (u2 && (l3 += t2 ? u2 : -u2), u2 = void 0, l3 += (s.dummy ? n : e) / 2, l3 += (a.dummy ? n : e) / 2, l3 += a.width / 2, Object.hasOwn(a, "labelpos")) switch (a.labelpos.toLowerCase()) {
+      case "l":
+        u2 = a.width / 2;
+        break;
+      case "r":
+        u2 = -a.width / 2;
+        break;
+    }
+    return u2 && (l3 += t2 ? u2 : -u2), l3;
+  };
+}
+function ir2(e, n) {
+  return e.node(n).width;
+}
+function Nn2(e, n, t2) {
+  var s;
+  if (!t2) return false;
+  let r2 = (s = n.node(e)) == null ? void 0 : s.edgeObj;
+  if (!r2 || n.node(e).edgeLabel.reversed) return false;
+  let o2 = t2.indexOf(r2 == null ? void 0 : r2.v), i = t2.indexOf(r2 == null ? void 0 : r2.w);
+  return o2 !== -1 && i !== -1 && o2 === (i + 1) % t2.length || o2 === (i - 1) % t2.length;
+}
+function kn2(e, n) {
+  e = Z3(e), sr2(e), Object.entries(vn2(e, n)).forEach(([t2, r2]) => e.node(t2).x = r2);
+}
+function sr2(e) {
+  let n = P3(e), t2 = e.graph(), r2 = t2.ranksep, o2 = t2.rankalign, i = 0;
+  n.forEach((s) => {
+    let a = s.reduce((l3, u2) => {
+      var c3;
+      let d2 = (c3 = e.node(u2).height) != null ? c3 : 0;
+      return l3 > d2 ? l3 : d2;
+    }, 0);
+    s.forEach((l3) => {
+      let u2 = e.node(l3);
+      o2 === "top" ? u2.y = i + u2.height / 2 : o2 === "bottom" ? u2.y = i + a - u2.height / 2 : u2.y = i + a / 2;
+    }), i += a + r2;
+  });
+}
+var xn2 = /* @__PURE__ */ new WeakMap();
+function Oe(e, n = {}) {
+  return In2(e, q3, n), e;
+}
+function _n2(e, n, t2) {
+  let r2 = n;
+  for (; r2 !== void 0; ) {
+    let o2 = e.parent(r2);
+    if (o2 === t2) return r2;
+    r2 = o2;
+  }
+}
+function In2(e, n, t2) {
+  var y2;
+  let r2 = e.nodes().filter((b3) => e.children(b3).length), o2 = {};
+  r2.forEach((b3) => {
+    let p2 = e.node(b3);
+    if (p2 && p2.rankdir) {
+      let E3 = new T2({ multigraph: true, compound: true });
+      E3.setGraph({ rankdir: p2.rankdir });
+      let w2 = e.children(b3);
+      w2.forEach((G3) => {
+        let N3 = { ...e.node(G3) };
+        E3.setNode(G3, N3);
+        let C2 = e.parent(G3);
+        C2 && C2 !== b3 && w2.includes(C2) && E3.setParent(G3, C2);
+      });
+      let k2 = /* @__PURE__ */ new Set();
+      e.edges().forEach((G3) => {
+        let N3 = _n2(e, G3.v, b3), C2 = _n2(e, G3.w, b3);
+        if (N3 === G3.v && C2 === G3.w) E3.setEdge(G3, { ...e.edge(G3) });
+        else if (N3 && C2 && N3 !== C2) {
+          let B3 = `${N3}\0${C2}`;
+          k2.has(B3) || (k2.add(B3), E3.setEdge(N3, C2, { ...e.edge(G3) }));
+        }
+      }), In2(E3, n, t2);
+      let _3 = Rn2(E3);
+      Cn2(_3, n, t2, null), Tn2(E3, _3);
+      let O3 = 1 / 0, j3 = 1 / 0, R3 = -1 / 0, I3 = -1 / 0;
+      E3.nodes().forEach((G3) => {
+        if (G3 === b3) return;
+        let N3 = E3.node(G3);
+        N3 && typeof N3.x == "number" && typeof N3.y == "number" && typeof N3.width == "number" && typeof N3.height == "number" && (O3 = Math.min(O3, N3.x - N3.width / 2), R3 = Math.max(R3, N3.x + N3.width / 2), j3 = Math.min(j3, N3.y - N3.height / 2), I3 = Math.max(I3, N3.y + N3.height / 2));
+      }), (!isFinite(O3) || !isFinite(j3) || !isFinite(R3) || !isFinite(I3)) && (O3 = j3 = 0, R3 = I3 = 0);
+      let v2 = R3 - O3, x3 = I3 - j3;
+      o2[b3] = { minX: O3, minY: j3, maxX: R3, maxY: I3, width: v2, height: x3, offsetX: O3, offsetY: j3 }, p2._dagreClusterSubgraph = E3;
+    }
+  });
+  let i = [], s = (b3) => {
+    let p2 = [], E3 = (e.children(b3) || []).filter((w2) => w2 !== b3);
+    for (; E3.length > 0; ) {
+      let w2 = E3.shift();
+      p2.push(w2), (e.children(w2) || []).filter((k2) => k2 !== w2).forEach((k2) => E3.push(k2));
+    }
+    return p2;
+  }, a = /* @__PURE__ */ new Map();
+  r2.forEach((b3) => {
+    let p2 = e.node(b3);
+    p2 && p2.rankdir && o2[b3] && a.set(b3, (e.children(b3) || []).filter((E3) => E3 !== b3));
+  });
+  let l3 = new Set([...a.values()].flat()), u2 = /* @__PURE__ */ new Map();
+  a.forEach((b3, p2) => {
+    l3.has(p2) || u2.set(p2, s(p2));
+  });
+  let d2 = new Set([...u2.values()].flat()), c3 = (b3) => {
+    for (let [p2, E3] of u2) if (E3.includes(b3)) return p2;
+    return b3;
+  }, f3 = [];
+  e.edges().forEach((b3) => {
+    (d2.has(b3.v) || d2.has(b3.w)) && f3.push({ edge: b3, label: e.edge(b3) });
+  });
+  let h3 = /* @__PURE__ */ new Map();
+  d2.forEach((b3) => {
+    let p2 = e.parent(b3);
+    h3.set(b3, typeof p2 == "string" ? p2 : void 0);
+  }), u2.forEach((b3, p2) => {
+    let E3 = e.node(p2), w2 = [];
+    b3.forEach((O3) => {
+      let j3 = e.node(O3);
+      j3 && (w2.push({ id: O3, node: j3, parent: h3.get(O3) }), e.removeNode(O3));
+    });
+    let k2 = f3.filter(({ edge: O3 }) => b3.includes(O3.v) || b3.includes(O3.w)), _3 = o2[p2];
+    E3 && (i.push({ clusterId: p2, subgraph: E3._dagreClusterSubgraph, bounds: _3, children: b3, removedNodes: w2, removedEdges: k2 }), E3.width = _3.width, E3.height = _3.height);
+  });
+  let g2 = /* @__PURE__ */ new Set();
+  f3.forEach(({ edge: b3, label: p2 }) => {
+    let E3 = c3(b3.v), w2 = c3(b3.w);
+    if (E3 !== w2 && e.hasNode(E3) && e.hasNode(w2)) {
+      let k2 = `${E3}\0${w2}`;
+      g2.has(k2) || (g2.add(k2), e.setEdge(E3, w2, { ...p2, width: 0, height: 0 }));
+    }
+  });
+  let m2 = Rn2(e), L3 = Cn2(m2, n, t2, (y2 = xn2.get(e)) != null ? y2 : null);
+  xn2.set(e, L3), Tn2(e, m2), g2.forEach((b3) => {
+    let p2 = b3.indexOf("\0"), E3 = b3.slice(0, p2), w2 = b3.slice(p2 + 1);
+    e.hasEdge(E3, w2) && e.removeEdge(E3, w2);
+  }), i.forEach(({ clusterId: b3, subgraph: p2, bounds: E3, removedNodes: w2, removedEdges: k2 }) => {
+    var v2, x3;
+    let _3 = e.node(b3), O3 = (v2 = _3 == null ? void 0 : _3.x) != null ? v2 : 0, j3 = (x3 = _3 == null ? void 0 : _3.y) != null ? x3 : 0, R3 = (E3.minX + E3.maxX) / 2, I3 = (E3.minY + E3.maxY) / 2;
+    w2.forEach(({ id: G3, node: N3, parent: C2 }) => {
+      e.setNode(G3, N3), C2 !== void 0 && e.setParent(G3, C2);
+    }), k2.forEach(({ edge: G3, label: N3 }) => {
+      e.setEdge(G3, N3);
+    }), p2.nodes().forEach((G3) => {
+      if (G3 === b3) return;
+      let N3 = p2.node(G3), C2 = e.node(G3);
+      C2 && N3 && typeof N3.x == "number" && typeof N3.y == "number" && (C2.x = O3 + (N3.x - R3), C2.y = j3 + (N3.y - I3));
+    }), On2(e, p2, O3 - R3, j3 - I3), delete _3._dagreClusterSubgraph;
+  }), r2.forEach((b3) => {
+    var w2, k2;
+    let p2 = e.node(b3), E3 = o2[b3];
+    if (p2 && p2.rankdir && p2._dagreClusterSubgraph && E3) {
+      let _3 = p2._dagreClusterSubgraph, O3 = (w2 = p2.x) != null ? w2 : 0, j3 = (k2 = p2.y) != null ? k2 : 0, R3 = (E3.minX + E3.maxX) / 2, I3 = (E3.minY + E3.maxY) / 2;
+      _3.nodes().forEach((v2) => {
+        if (v2 === b3) return;
+        let x3 = _3.node(v2), G3 = e.node(v2);
+        if (G3 && x3 && typeof x3.x == "number" && typeof x3.y == "number") {
+          let N3 = x3.x - R3, C2 = x3.y - I3;
+          G3.x = O3 + N3, G3.y = j3 + C2;
+        }
+      }), On2(e, _3, O3 - R3, j3 - I3), delete p2._dagreClusterSubgraph;
+    }
+  });
+}
+function On2(e, n, t2, r2) {
+  n.edges().forEach((o2) => {
+    if (!e.hasEdge(o2)) return;
+    let i = n.edge(o2), s = e.edge(o2);
+    s.points = i.points.map((a) => ({ x: a.x + t2, y: a.y + r2 })), Object.hasOwn(i, "x") && (s.x = i.x + t2, s.y = i.y + r2);
+  });
+}
+function Cn2(e, n, t2, r2 = null) {
+  var l3, u2;
+  let o2 = (t2 == null ? void 0 : t2.useDynamic) !== false, i = o2 && (l3 = r2 == null ? void 0 : r2.graph) != null ? l3 : null, s = o2 && (u2 = r2 == null ? void 0 : r2.rawNodes) != null ? u2 : null;
+  n("    makeSpaceForEdgeLabels", () => br2(e)), n("    removeSelfEdges", () => Gr2(e)), n("    acyclic", () => Ue2(e, i)), n("    nestingGraph.run", () => un2(e)), n("    rank", () => dn2(Z3(e))), n("    injectEdgeLabelProxies", () => gr2(e)), n("    removeEmptyRanks", () => We2(e)), n("    nestingGraph.cleanup", () => fn2(e)), n("    normalizeRanks", () => Be2(e)), n("    assignRankMinMax", () => pr2(e)), n("    removeEdgeLabelProxies", () => mr2(e)), n("    normalize.run", () => Ke2(e)), n("    parentDummyChains", () => ln2(e)), n("    addBorderSegments", () => bn2(e)), n("    order", () => re2(e, t2, s)), n("    insertSelfEdges", () => vr2(e)), n("    adjustCoordinateSystem", () => pn2(e)), n("    position", () => kn2(e, t2.corePath)), n("    positionSelfEdges", () => kr2(e));
+  let a = JSON.parse(JSON.stringify(e._nodes));
+  return n("    removeBorderNodes", () => Nr2(e)), n("    normalize.undo", () => Qe2(e)), n("    fixupEdgeLabelCoords", () => yr2(e)), n("    undoCoordinateSystem", () => mn2(e)), n("    translateGraph", () => Er2(e)), n("    assignNodeIntersects", () => Lr2(e)), n("    reversePoints", () => wr2(e)), n("    acyclic.undo", () => Je2(e)), { graph: e, rawNodes: a };
+}
+function Tn2(e, n) {
+  e.nodes().forEach((t2) => {
+    let r2 = e.node(t2), o2 = n.node(t2);
+    r2 && (r2.x = o2.x, r2.y = o2.y, r2.order = o2.order, r2.rank = o2.rank, n.children(t2).length && (r2.width = o2.width, r2.height = o2.height));
+  }), e.edges().forEach((t2) => {
+    let r2 = e.edge(t2), o2 = n.edge(t2);
+    r2.points = o2.points, Object.hasOwn(o2, "x") && (r2.x = o2.x, r2.y = o2.y);
+  }), e.graph().width = n.graph().width, e.graph().height = n.graph().height;
+}
+var ar2 = ["nodesep", "edgesep", "ranksep", "marginx", "marginy"];
+var dr2 = { ranksep: 50, edgesep: 20, nodesep: 50, rankdir: "TB", rankalign: "center" };
+var lr2 = ["acyclicer", "ranker", "rankdir", "align", "rankalign"];
+var ur2 = ["width", "height", "rank"];
+var jn2 = { width: 0, height: 0 };
+var cr2 = ["minlen", "weight", "width", "height", "labeloffset"];
+var fr2 = { minlen: 1, weight: 1, width: 0, height: 0, labeloffset: 10, labelpos: "r" };
+var hr2 = ["labelpos"];
+function Rn2(e) {
+  let n = new T2({ multigraph: true, compound: true }), t2 = _e2(e.graph());
+  return n.setGraph(Object.assign({}, dr2, xe2(t2, ar2), W3(t2, lr2))), e.nodes().forEach((r2) => {
+    let o2 = _e2(e.node(r2)), i = xe2(o2, ur2);
+    Object.keys(jn2).forEach((a) => {
+      i[a] === void 0 && (i[a] = jn2[a]);
+    }), n.setNode(r2, i);
+    let s = e.parent(r2);
+    s !== void 0 && n.setParent(r2, s);
+  }), e.edges().forEach((r2) => {
+    let o2 = _e2(e.edge(r2));
+    n.setEdge(r2, Object.assign({}, fr2, xe2(o2, cr2), W3(o2, hr2)));
+  }), n;
+}
+function br2(e) {
+  let n = e.graph();
+  n.ranksep /= 2, e.edges().forEach((t2) => {
+    var o2;
+    let r2 = e.edge(t2);
+    r2.minlen *= 2, ((o2 = r2.labelpos) != null ? o2 : "r").toLowerCase() !== "c" && (n.rankdir === "TB" || n.rankdir === "BT" ? r2.width += r2.labeloffset : r2.height += r2.labeloffset);
+  });
+}
+function gr2(e) {
+  e.edges().forEach((n) => {
+    let t2 = e.edge(n);
+    if (t2.width && t2.height) {
+      let r2 = e.node(n.v), i = { rank: (e.node(n.w).rank - r2.rank) / 2 + r2.rank, e: n };
+      M4(e, "edge-proxy", i, "_ep");
+    }
+  });
+}
+function pr2(e) {
+  let n = 0;
+  e.nodes().forEach((t2) => {
+    let r2 = e.node(t2);
+    r2.borderTop && (r2.minRank = e.node(r2.borderTop).rank, r2.maxRank = e.node(r2.borderBottom).rank, n = Math.max(n, r2.maxRank));
+  }), e.graph().maxRank = n;
+}
+function mr2(e) {
+  e.nodes().forEach((n) => {
+    let t2 = e.node(n);
+    if (t2.dummy === "edge-proxy") {
+      let r2 = t2;
+      e.edge(r2.e).labelRank = t2.rank, e.removeNode(n);
+    }
+  });
+}
+function Er2(e) {
+  let n = Number.POSITIVE_INFINITY, t2 = 0, r2 = Number.POSITIVE_INFINITY, o2 = 0, i = e.graph(), s = i.marginx || 0, a = i.marginy || 0;
+  function l3(u2) {
+    let d2 = u2.x, c3 = u2.y, f3 = u2.width, h3 = u2.height;
+    n = Math.min(n, d2 - f3 / 2), t2 = Math.max(t2, d2 + f3 / 2), r2 = Math.min(r2, c3 - h3 / 2), o2 = Math.max(o2, c3 + h3 / 2);
+  }
+  e.nodes().forEach((u2) => l3(e.node(u2))), e.edges().forEach((u2) => {
+    let d2 = e.edge(u2);
+    Object.hasOwn(d2, "x") && l3(d2);
+  }), n -= s, r2 -= a, e.nodes().forEach((u2) => {
+    let d2 = e.node(u2);
+    d2.x -= n, d2.y -= r2;
+  }), e.edges().forEach((u2) => {
+    let d2 = e.edge(u2);
+    d2.points.forEach((c3) => {
+      c3.x -= n, c3.y -= r2;
+    }), Object.hasOwn(d2, "x") && (d2.x -= n), Object.hasOwn(d2, "y") && (d2.y -= r2);
+  }), i.width = t2 - n + s, i.height = o2 - r2 + a;
+}
+function Lr2(e) {
+  e.edges().forEach((n) => {
+    if (n.v === n.w) return;
+    let t2 = e.edge(n), r2 = e.node(n.v), o2 = e.node(n.w), i, s;
+    t2.points ? (i = t2.points[0], s = t2.points[t2.points.length - 1]) : (t2.points = [], i = o2, s = r2), t2.points.unshift(se2(r2, i)), t2.points.push(se2(o2, s));
+  });
+}
+function yr2(e) {
+  e.edges().forEach((n) => {
+    let t2 = e.edge(n);
+    if (Object.hasOwn(t2, "x")) switch ((t2.labelpos === "l" || t2.labelpos === "r") && (t2.width -= t2.labeloffset), t2.labelpos) {
+      case "l":
+        t2.x -= t2.width / 2 + t2.labeloffset;
+        break;
+      case "r":
+        t2.x += t2.width / 2 + t2.labeloffset;
+        break;
+    }
+  });
+}
+function wr2(e) {
+  e.edges().forEach((n) => {
+    let t2 = e.edge(n);
+    t2.reversed && t2.points.reverse();
+  });
+}
+function Nr2(e) {
+  e.nodes().forEach((n) => {
+    if (e.children(n).length) {
+      let t2 = e.node(n), r2 = e.node(t2.borderTop), o2 = e.node(t2.borderBottom), i = e.node(t2.borderLeft[t2.borderLeft.length - 1]), s = e.node(t2.borderRight[t2.borderRight.length - 1]);
+      t2.width = Math.abs(s.x - i.x), t2.height = Math.abs(o2.y - r2.y), t2.x = i.x + t2.width / 2, t2.y = r2.y + t2.height / 2;
+    }
+  }), e.nodes().forEach((n) => {
+    e.node(n).dummy === "border" && e.removeNode(n);
+  });
+}
+function Gr2(e) {
+  e.edges().forEach((n) => {
+    if (n.v === n.w) {
+      let t2 = e.node(n.v);
+      t2.selfEdges || (t2.selfEdges = []), t2.selfEdges.push({ e: n, label: e.edge(n) }), e.removeEdge(n);
+    }
+  });
+}
+function vr2(e) {
+  P3(e).forEach((t2) => {
+    let r2 = 0;
+    t2.forEach((o2, i) => {
+      let s = e.node(o2);
+      typeof s.rank != "number" && (s.rank = 0), s.order = i + r2, (s.selfEdges || []).forEach((a) => {
+        M4(e, "selfedge", { width: a.label.width, height: a.label.height, rank: s.rank, order: i + ++r2, e: a.e, edgeLabel: a.label }, "_se"), (!Array.isArray(a.label.points) || a.label.points.length !== 7) && (a.label.points = [{ x: 0, y: -10 }, { x: 0, y: -10 }, { x: 0, y: 0 }, { x: 0, y: 10 }, { x: 0, y: 10 }, { x: 0, y: 0 }, { x: 0, y: 0 }]);
+      }), delete s.selfEdges;
+    });
+  });
+}
+function kr2(e) {
+  e.nodes().forEach((n) => {
+    let t2 = e.node(n), r2 = (o2) => typeof o2 == "number" && isFinite(o2);
+    if (t2.dummy === "selfedge") {
+      let o2 = t2, i = e.node(o2.e.v), s = r2(i == null ? void 0 : i.x) ? i.x : 0, a = r2(i == null ? void 0 : i.y) ? i.y : 0, l3 = r2(i == null ? void 0 : i.width) ? i.width : 0, u2 = r2(i == null ? void 0 : i.height) ? i.height : 0, d2 = r2(t2.x) ? t2.x : s, c3 = r2(t2.y) ? t2.y : a, f3 = l3 / 2, h3 = u2 / 2;
+      o2.edgeLabel.points = [{ x: d2 + f3, y: c3 - h3 }, { x: d2 + f3, y: c3 - h3 }, { x: d2, y: c3 }, { x: d2 - f3, y: c3 + h3 }, { x: d2 - f3, y: c3 + h3 }, { x: d2, y: c3 }, { x: d2, y: c3 }], o2.edgeLabel.x = d2, o2.edgeLabel.y = c3, e.setEdge(o2.e, o2.edgeLabel), e.removeNode(n);
+    } else t2 && Array.isArray(t2.selfEdges) && t2.selfEdges.forEach((o2) => {
+      if (!Array.isArray(o2.label.points) || o2.label.points.length !== 7) {
+        let i = r2(t2.x) ? t2.x : 0, s = r2(t2.y) ? t2.y : 0, a = r2(t2.width) ? t2.width : 0, l3 = r2(t2.height) ? t2.height : 0, u2 = a / 2, d2 = l3 / 2;
+        o2.label.points = [{ x: i + u2, y: s - d2 }, { x: i + u2, y: s - d2 }, { x: i, y: s }, { x: i - u2, y: s + d2 }, { x: i - u2, y: s + d2 }, { x: i, y: s }, { x: i, y: s }];
+      }
+    });
+  });
+}
+function xe2(e, n) {
+  return X3(W3(e, n), Number);
+}
+function _e2(e) {
+  let n = {};
+  return e && Object.entries(e).forEach(([t2, r2]) => {
+    typeof t2 == "string" && (t2 = t2.toLowerCase()), n[t2] = r2;
+  }), n;
+}
+function Ce2(e) {
+  let n = P3(e), t2 = new T2({ compound: true, multigraph: true }).setGraph({});
+  return e.nodes().forEach((r2) => {
+    t2.setNode(r2, { label: r2 }), t2.setParent(r2, "layer" + e.node(r2).rank);
+  }), e.edges().forEach((r2) => t2.setEdge(r2.v, r2.w, {}, r2.name)), n.forEach((r2, o2) => {
+    let i = "layer" + o2;
+    t2.setNode(i, { rank: "same" }), r2.reduce((s, a) => (t2.setEdge(s, a, { style: "invis" }), a));
+  }), t2;
+}
+var xr2 = { graphlib: ie2, version: ue2, layout: Oe, debug: Ce2, util: { time: le2, notime: q3 } };
+var Uo = xr2;
+
+// src/catalog/graph-layout.ts
+var WIDE = { name: "wide", nodeW: 196, centerW: 220, ranksep: 90, label: 26 };
+var NARROW = { name: "narrow", nodeW: 138, centerW: 138, ranksep: 36, label: 17 };
+var NODE_H = 38;
+var CENTER_H = 48;
+var TOP = 26;
+var GAP = 18;
+var shapes = /* @__PURE__ */ new Map();
+function shapeFor(up, down, geo) {
+  const key = `${geo.name}:${up}:${down}`;
+  let shape = shapes.get(key);
+  if (shape) return shape;
+  const g2 = new Uo.graphlib.Graph();
+  g2.setGraph({ rankdir: "LR", nodesep: 10, ranksep: geo.ranksep, marginx: 4, marginy: 4 });
+  g2.setDefaultEdgeLabel(() => ({}));
+  g2.setNode("c", { width: geo.centerW, height: CENTER_H });
+  for (let i = 0; i < up; i++) {
+    g2.setNode(`u${i}`, { width: geo.nodeW, height: NODE_H });
+    g2.setEdge("c", `u${i}`);
+  }
+  for (let i = 0; i < down; i++) {
+    g2.setNode(`d${i}`, { width: geo.nodeW, height: NODE_H });
+    g2.setEdge(`d${i}`, "c");
+  }
+  Uo.layout(g2);
+  const slot = (id) => {
+    const n = g2.node(id);
+    return { x: Math.round(n.x - n.width / 2), y: Math.round(n.y - n.height / 2) + TOP, w: n.width, h: n.height };
+  };
+  const label = g2.graph();
+  shape = {
+    width: Math.ceil(label.width ?? geo.centerW),
+    height: Math.ceil(label.height ?? CENTER_H) + TOP,
+    center: slot("c"),
+    // Top to bottom, so the boxes read in the order of the lists under the drawing.
+    up: Array.from({ length: up }, (_3, i) => slot(`u${i}`)).sort((a, b3) => a.y - b3.y),
+    down: Array.from({ length: down }, (_3, i) => slot(`d${i}`)).sort((a, b3) => a.y - b3.y)
+  };
+  shapes.set(key, shape);
+  return shape;
+}
+function shifted(s, dy) {
+  return { x: s.x, y: s.y + dy, w: s.w, h: s.h };
+}
+function curve(from, to2) {
+  const x1 = from.x + from.w;
+  const y1 = from.y + from.h / 2;
+  const x22 = to2.x;
+  const y2 = to2.y + to2.h / 2;
+  const mid = (x1 + x22) / 2;
+  return `M${x1} ${y1}C${mid} ${y1} ${mid} ${y2} ${x22} ${y2}`;
+}
+function drawSides(n, shape, dy, sides, geo, words, out) {
+  const clip = (text) => {
+    const chars = [...text];
+    return chars.length > geo.label ? chars.slice(0, geo.label - 1).join("") + "…" : text;
+  };
+  const describe2 = (node) => node.title ? `${node.title} (${node.id})` : node.id;
+  const box = (slot, role, node, label) => ({
+    id: node?.id ?? `${role}-more`,
+    role,
+    kind: node?.kind ?? "more",
+    x: slot.x,
+    y: slot.y,
+    w: slot.w,
+    h: slot.h,
+    tx: slot.x + slot.w / 2,
+    ty: slot.y + slot.h / 2 + 5,
+    label: clip(label),
+    full: node ? describe2(node) : label,
+    href: node?.href
+  });
+  const center = shifted(shape.center, dy);
+  out.nodes.push(box(center, "center", n.center, n.center.title ?? n.center.name));
+  for (const [role, side, slots] of [
+    ["up", sides.up, shape.up],
+    ["down", sides.down, shape.down]
+  ]) {
+    if (!side) continue;
+    const at4 = (i) => shifted(slots[i], dy);
+    const edge = (slot, type2) => out.edges.push({ d: role === "up" ? curve(center, slot) : curve(slot, center), type: type2 });
+    side.nodes.forEach((node, i) => {
+      out.nodes.push(box(at4(i), role, node, node.title ?? node.name));
+      edge(at4(i), node.via[0] ?? "dependsOn");
+    });
+    if (side.more) {
+      const slot = at4(side.nodes.length);
+      out.nodes.push(box(slot, "more", void 0, words.more(side.more)));
+      edge(slot, "more");
+    }
+    if (slots.length) out.columns.push({ x: slots[0].x + geo.nodeW / 2, y: dy + 14, label: role === "up" ? words.dependsOn : words.usedBy });
+  }
+}
+function layoutNeighbourhood(n, words) {
+  const up = { nodes: n.upstream, more: n.upstreamMore };
+  const down = { nodes: n.downstream, more: n.downstreamMore };
+  const upCount = up.nodes.length + (up.more ? 1 : 0);
+  const downCount = down.nodes.length + (down.more ? 1 : 0);
+  const wideShape = shapeFor(upCount, downCount, WIDE);
+  const wide = { width: wideShape.width, height: wideShape.height, nodes: [], edges: [], columns: [] };
+  drawSides(n, wideShape, 0, { up, down }, WIDE, words, wide);
+  const narrow = { width: 0, height: 0, nodes: [], edges: [], columns: [] };
+  let dy = 0;
+  for (const [count2, sides] of [
+    [downCount, { down }],
+    [upCount, { up }]
+  ]) {
+    if (!count2 && (dy > 0 || upCount > 0)) continue;
+    const shape = shapeFor(count2 && "up" in sides ? count2 : 0, count2 && "down" in sides ? count2 : 0, NARROW);
+    drawSides(n, shape, dy, sides, NARROW, words, narrow);
+    narrow.width = Math.max(narrow.width, shape.width);
+    dy += shape.height + GAP;
+  }
+  narrow.height = dy - GAP;
+  return { wide, narrow, caption: words.caption(n.center.title ?? n.center.name) };
+}
+
+// src/catalog/messages.ts
+var LOCALES = ["en", "ko"];
+var en3 = {
+  "site.name": "Service catalog",
+  "a11y.skip": "Skip to content",
+  "a11y.mainNav": "Main",
+  "a11y.breadcrumb": "Breadcrumb",
+  "a11y.pages": "Pages",
+  "footer.built": "Built {at} ({zone}) by opsledger {version}. Everything here comes from the YAML files in the repository.",
+  "nav.services": "Services",
+  "nav.teams": "Teams",
+  "nav.cis": "CMDB",
+  "nav.changes": "Changes",
+  "nav.calendar": "Calendar",
+  "nav.metrics": "Metrics",
+  "common.none": "None",
+  "common.notSet": "Not set",
+  "common.never": "Never",
+  "common.unknown": "Unknown",
+  "common.yes": "Yes",
+  "common.no": "No",
+  "common.andMore": "+{n} more",
+  "ref.missing": "(not in the catalog)",
+  "field.labels": "Labels",
+  "index.title": "Service catalog",
+  "index.lede": "Who owns each service, how to reach them, what it depends on, how it is doing against its SLOs and what is changing when.",
+  "index.cis": "Configuration items",
+  "index.find": "Find a service",
+  "index.browseAll": "Browse all {total} services as a list",
+  "index.browseAll.one": "Browse the service as a list",
+  "index.now": "In force now",
+  "index.until": "until {at}",
+  "index.noWindows": "No freeze or maintenance window is in force.",
+  "index.upcoming": "Upcoming changes",
+  "index.noUpcoming": "No change is scheduled.",
+  "index.openCalendar": "Open the change calendar",
+  "search.label": "Search",
+  "search.placeholder": "Name, title, owner or label",
+  "search.hint": "Every word must match. Try a team name or a label such as domain=finance.",
+  "search.count": "{matched} of {total} services",
+  "search.none": "No service matches. Remove a word or a filter.",
+  "search.more": "Show {n} more",
+  "filter.legend": "Filters",
+  "filter.tier": "Tier",
+  "filter.exposure": "Exposure",
+  "filter.lifecycle": "Lifecycle",
+  "filter.owner": "Owner",
+  "filter.readiness": "Readiness",
+  "filter.any": "Any",
+  "filter.clear": "Clear search and filters",
+  "service.name": "Service",
+  "service.ownedBy": "Owned by",
+  "service.owners": "Owners and on-call",
+  "service.primaryOwner": "Owner",
+  "service.readiness": "Readiness",
+  "service.operate": "Operating it",
+  "service.runbooks": "Runbooks",
+  "service.playbooks": "Playbooks",
+  "service.dashboards": "Dashboards",
+  "service.noRunbooks": "No runbook yet.",
+  "service.noPlaybooks": "No playbook yet.",
+  "service.noDashboards": "No dashboard yet.",
+  "service.repository": "Repository",
+  "service.rto": "Recovery time objective (RTO)",
+  "service.rpo": "Recovery point objective (RPO)",
+  "service.redundancy": "Redundancy",
+  "service.drTested": "Last disaster-recovery test",
+  "service.slos": "Service level objectives",
+  "service.noSlos": "No SLO is defined for this service.",
+  "service.dependencies": "Dependencies",
+  "service.dependsOn": "Depends on",
+  "service.usedBy": "Used by",
+  "service.noUpstream": "It depends on nothing in the catalog.",
+  "service.noDownstream": "Nothing in the catalog depends on it.",
+  "service.impact": "What breaks if it fails",
+  "service.impactCount": "{n} services depend on it, directly or through others.",
+  "service.impactCount.one": "One service depends on it, directly or through others.",
+  "service.impactCapped": "At least {n} services depend on it, directly or through others.",
+  "service.noImpact": "No other service depends on it.",
+  "service.via": "via",
+  "service.cis": "Configuration items",
+  "service.noCis": "No configuration item belongs to this service.",
+  "service.changes": "Recent changes",
+  "service.changesShown": "The {shown} most recent of {total} changes.",
+  "service.noChanges": "No change request names it.",
+  "service.history": "History",
+  "service.file": "Defined in",
+  "readiness.score": "{passed} of {total} checks pass",
+  "readiness.ok": "Done",
+  "readiness.missing": "Missing",
+  "history.by": "by {author}",
+  "history.none": "No commit has touched these files yet.",
+  "history.unavailable": "No git history: the catalog was built outside a git repository.",
+  "slo.name": "Objective",
+  "slo.target": "Target",
+  "slo.window": "Window",
+  "slo.budget": "Error budget",
+  "slo.remaining": "Budget remaining",
+  "slo.rolling": "rolling",
+  "slo.calendar": "calendar",
+  "slo.minutes": "{n} min",
+  "slo.minutesLeft": "({n} min)",
+  "slo.remainingValue": "{percent}% left",
+  "slo.measuredAt": "measured {at}",
+  "slo.noStatus": "No measurement recorded",
+  "graph.caption": "Direct dependencies of {name}: what it uses on the right, what uses it on the left. Select a box to open its page.",
+  "graph.dependsOn": "Depends on",
+  "graph.usedBy": "Used by",
+  "graph.more": "+{n} more",
+  "team.name": "Team",
+  "team.reach": "How to reach them",
+  "team.oncall": "On-call schedule",
+  "team.escalation": "Escalation",
+  "team.contact": "Contact",
+  "team.github": "GitHub team",
+  "team.members": "Members",
+  "team.noMembers": "No members listed.",
+  "team.services": "Services",
+  "team.noServices": "The team owns no service.",
+  "team.role": "Role",
+  "team.cis": "Configuration items it owns",
+  "ci.name": "Configuration item",
+  "ci.about": "About",
+  "ci.class": "Class",
+  "ci.environment": "Environment",
+  "ci.service": "Service",
+  "ci.shared": "Shared infrastructure",
+  "ci.owner": "Owning team",
+  "ci.attributes": "Attributes",
+  "ci.noAttributes": "No attributes recorded.",
+  "ci.relations": "Relies on",
+  "ci.noRelations": "It relies on nothing in the catalog.",
+  "ci.usedBy": "Relied on by",
+  "ci.noUsers": "Nothing in the catalog relies on it.",
+  "change.id": "Change",
+  "change.title": "Title",
+  "change.start": "Starts",
+  "change.type": "Type",
+  "change.risk": "Risk",
+  "change.status": "Status",
+  "change.riskClass": "{class} risk",
+  "change.summary": "Summary",
+  "change.schedule": "Schedule",
+  "change.environment": "Environment",
+  "change.requester": "Requested by",
+  "change.services": "Services",
+  "change.cis": "Configuration items",
+  "change.template": "Standard change model",
+  "change.diff": "Size of the change",
+  "change.diffValue": "{files} files, +{additions} −{deletions} lines",
+  "change.what": "What and why",
+  "change.noDescription": "No description.",
+  "change.justification": "Justification",
+  "change.plan": "Plan",
+  "change.implementation": "Implementation steps",
+  "change.verification": "Verification",
+  "change.rollback": "Rollback plan",
+  "change.noRollback": "No rollback plan.",
+  "change.triggers": "Roll back when",
+  "change.expectedDuration": "Expected duration",
+  "change.tested": "Rehearsed",
+  "change.delivery": "Progressive delivery",
+  "change.noDelivery": "No progressive delivery: the change goes to all traffic at once.",
+  "change.autoRollback": "automatic rollback",
+  "change.stages": "Stages",
+  "change.traffic": "Traffic",
+  "change.duration": "Hold for",
+  "change.metrics": "Must hold",
+  "change.premortem": "Pre-mortem",
+  "change.riskItem": "What could go wrong",
+  "change.mitigation": "Mitigation",
+  "change.communication": "Communication",
+  "change.outcome": "Outcome",
+  "outcome.implementedAt": "Implemented",
+  "outcome.failureDetectedAt": "Failure detected",
+  "outcome.restoredAt": "Service restored",
+  "outcome.completedAt": "Completed",
+  "outcome.incidents": "Incidents",
+  "outcome.review": "Post-implementation review",
+  "risk.title": "Risk assessment",
+  "risk.class": "Risk class",
+  "risk.impact": "Impact",
+  "risk.likelihood": "Likelihood",
+  "risk.level": "level {level} of 4",
+  "risk.points": "{n} points",
+  "risk.points.one": "1 point",
+  "risk.decidedBy": "set by",
+  "risk.treatedAs": "Assessed as",
+  "risk.factors": "Likelihood factors",
+  "risk.factor": "Factor",
+  "risk.pointsHeading": "Points",
+  "risk.reason": "Why",
+  "risk.noFactors": "No factor adds points.",
+  "risk.controls": "Required controls",
+  "risk.control": "Control",
+  "risk.required": "Required",
+  "risk.met": "Met",
+  "risk.detail": "Detail",
+  "risk.noControls": "The policy requires no control for this class.",
+  "risk.conflicts": "Conflicts",
+  "risk.noConflicts": "No conflict with the calendar or other changes.",
+  "risk.blastRadius": "Blast radius",
+  "risk.affected": "Affected",
+  "risk.direct": "named in the change",
+  "risk.path": "Path",
+  "risk.unavailable": "No risk assessment: the organisation has no risk policy.",
+  "risk.closed": "Risk is assessed while a change is open; this one is {phase}.",
+  "risk.notAssessed": "Not assessed",
+  "list.services": "All services",
+  "list.servicesLede": "{total} services, by name.",
+  "list.servicesLede.one": "One service.",
+  "list.teams": "Teams",
+  "list.teamsLede": "{total} teams, by name.",
+  "list.teamsLede.one": "One team.",
+  "list.cis": "Configuration management database",
+  "list.cisLede": "{total} configuration items, by name.",
+  "list.cisLede.one": "One configuration item.",
+  "list.changes": "Change requests",
+  "list.changesLede": "{total} change requests, newest first.",
+  "list.changesLede.one": "One change request.",
+  "pager.prev": "← Previous",
+  "pager.next": "Next →",
+  "pager.position": "Page {page} of {pages}",
+  "calendar.title": "Change calendar",
+  "calendar.lede": "Freezes, maintenance windows and scheduled changes. Times are in {zone}.",
+  "calendar.download": "Download the calendar (.ics)",
+  "calendar.downloadHint": "Windows and upcoming changes, for Outlook, Google Calendar or Thunderbird.",
+  "calendar.monthNav": "Months",
+  "calendar.monthTitle": "{month} {year}",
+  "calendar.legend": "Legend",
+  "calendar.change": "Scheduled change",
+  "calendar.agenda": "Day by day",
+  "calendar.empty": "Nothing is scheduled this month.",
+  "calendar.allowed": "Still allowed:",
+  "calendar.allMonths": "All months",
+  "calendar.thisMonth": "(this month)",
+  "metrics.title": "Operations metrics",
+  "metrics.lede": "Deployment frequency, lead time for changes, change failure rate and time to restore service.",
+  "metrics.overall": "The whole organisation",
+  "metrics.notYet": "The metrics are not part of this build of the catalog yet.",
+  "metrics.deploymentFrequency": "Deployment frequency",
+  "metrics.leadTime": "Lead time for changes",
+  "metrics.changeFailureRate": "Change failure rate",
+  "metrics.timeToRestore": "Time to restore service",
+  "metrics.perWeek": "{n} per week",
+  "metrics.hours": "{n} h",
+  "metrics.minutes": "{n} min",
+  "tier.1": "Tier 1",
+  "tier.2": "Tier 2",
+  "tier.3": "Tier 3",
+  "tier.4": "Tier 4",
+  "exposure.external": "External",
+  "exposure.company": "Company-wide",
+  "exposure.department": "Department",
+  "exposure.team": "Team",
+  "lifecycle.experimental": "Experimental",
+  "lifecycle.production": "Production",
+  "lifecycle.deprecated": "Deprecated",
+  "readiness.ready": "Ready",
+  "readiness.partial": "Gaps",
+  "readiness.not-ready": "Not ready",
+  "check.oncall": "The owning team has an on-call schedule",
+  "check.contact": "The owning team has a contact channel",
+  "check.runbook": "At least one runbook",
+  "check.playbook": "At least one incident playbook",
+  "check.dashboard": "At least one dashboard",
+  "check.slo": "At least one SLO",
+  "check.repository": "Source repository recorded",
+  "check.continuity": "RTO and RPO set",
+  "check.dr-test": "Disaster recovery tested in the last year",
+  "risk.low": "Low",
+  "risk.medium": "Medium",
+  "risk.high": "High",
+  "risk.critical": "Critical",
+  "type.standard": "Standard",
+  "type.normal": "Normal",
+  "type.emergency": "Emergency",
+  "phase.draft": "Draft",
+  "phase.submitted": "Submitted",
+  "phase.approved": "Approved",
+  "phase.scheduled": "Scheduled",
+  "phase.implementing": "Implementing",
+  "phase.completed": "Completed",
+  "phase.cancelled": "Cancelled",
+  "outcome.successful": "Successful",
+  "outcome.failed": "Failed",
+  "outcome.rolled-back": "Rolled back",
+  "outcome.partial": "Partly done",
+  "strategy.canary": "Canary",
+  "strategy.blue-green": "Blue-green",
+  "strategy.rolling": "Rolling",
+  "strategy.one-box": "One-box",
+  "strategy.none": "All at once",
+  "window.freeze": "Freeze",
+  "window.maintenance": "Maintenance",
+  "kind.service": "service",
+  "kind.ci": "configuration item",
+  "edgeOut.dependsOn": "depends on",
+  "edgeOut.runsOn": "runs on",
+  "edgeOut.hostedOn": "hosted on",
+  "edgeOut.connectsTo": "connects to",
+  "edgeOut.owns": "part of this service",
+  "edgeIn.dependsOn": "depends on it",
+  "edgeIn.runsOn": "runs on it",
+  "edgeIn.hostedOn": "hosted on it",
+  "edgeIn.connectsTo": "connects to it",
+  "edgeIn.owns": "owns it",
+  "contact.slack": "Slack",
+  "contact.email": "Email",
+  "contact.chat": "Chat",
+  "contact.pager": "Pager",
+  "contact.schedule": "Schedule",
+  "budgeting.Occurrences": "counted by requests",
+  "budgeting.Timeslices": "counted by time slices",
+  "budgeting.RatioTimeslices": "counted by ratio time slices",
+  "month.1": "January",
+  "month.2": "February",
+  "month.3": "March",
+  "month.4": "April",
+  "month.5": "May",
+  "month.6": "June",
+  "month.7": "July",
+  "month.8": "August",
+  "month.9": "September",
+  "month.10": "October",
+  "month.11": "November",
+  "month.12": "December",
+  "weekday.0": "Monday",
+  "weekday.1": "Tuesday",
+  "weekday.2": "Wednesday",
+  "weekday.3": "Thursday",
+  "weekday.4": "Friday",
+  "weekday.5": "Saturday",
+  "weekday.6": "Sunday",
+  "weekdayShort.0": "Mon",
+  "weekdayShort.1": "Tue",
+  "weekdayShort.2": "Wed",
+  "weekdayShort.3": "Thu",
+  "weekdayShort.4": "Fri",
+  "weekdayShort.5": "Sat",
+  "weekdayShort.6": "Sun"
+};
+var ko = {
+  "site.name": "서비스 카탈로그",
+  "a11y.skip": "본문으로 건너뛰기",
+  "a11y.mainNav": "주 메뉴",
+  "a11y.breadcrumb": "현재 위치",
+  "a11y.pages": "페이지",
+  "footer.built": "{at}({zone})에 opsledger {version}(으)로 만들었습니다. 여기 있는 모든 내용은 저장소의 YAML 파일에서 왔습니다.",
+  "nav.services": "서비스",
+  "nav.teams": "팀",
+  "nav.cis": "CMDB",
+  "nav.changes": "변경",
+  "nav.calendar": "일정",
+  "nav.metrics": "지표",
+  "common.none": "없음",
+  "common.notSet": "지정되지 않음",
+  "common.never": "한 번도 없음",
+  "common.unknown": "알 수 없음",
+  "common.yes": "예",
+  "common.no": "아니요",
+  "common.andMore": "외 {n}건",
+  "ref.missing": "(카탈로그에 없음)",
+  "field.labels": "레이블",
+  "index.title": "서비스 카탈로그",
+  "index.lede": "서비스마다 누가 맡고 있는지, 어떻게 연락하는지, 무엇에 의존하는지, SLO는 지키고 있는지, 언제 무엇이 바뀌는지 한곳에서 봅니다.",
+  "index.cis": "구성 항목",
+  "index.find": "서비스 찾기",
+  "index.browseAll": "서비스 {total}개를 목록으로 보기",
+  "index.browseAll.one": "서비스를 목록으로 보기",
+  "index.now": "지금 적용 중",
+  "index.until": "{at}까지",
+  "index.noWindows": "지금 적용 중인 동결 기간이나 유지보수 시간이 없습니다.",
+  "index.upcoming": "예정된 변경",
+  "index.noUpcoming": "예정된 변경이 없습니다.",
+  "index.openCalendar": "변경 일정 열기",
+  "search.label": "검색",
+  "search.placeholder": "이름, 제목, 담당 팀 또는 레이블",
+  "search.hint": "입력한 모든 단어가 일치해야 합니다. 팀 이름이나 domain=finance 같은 레이블로 찾아보세요.",
+  "search.count": "서비스 {total}개 중 {matched}개",
+  "search.none": "일치하는 서비스가 없습니다. 검색어나 필터를 줄여 보세요.",
+  "search.more": "{n}개 더 보기",
+  "filter.legend": "필터",
+  "filter.tier": "등급",
+  "filter.exposure": "영향 범위",
+  "filter.lifecycle": "수명 주기",
+  "filter.owner": "담당 팀",
+  "filter.readiness": "운영 준비도",
+  "filter.any": "전체",
+  "filter.clear": "검색어와 필터 지우기",
+  "service.name": "서비스",
+  "service.ownedBy": "담당",
+  "service.owners": "담당 팀과 당직",
+  "service.primaryOwner": "주 담당",
+  "service.readiness": "운영 준비도",
+  "service.operate": "운영 자료",
+  "service.runbooks": "런북",
+  "service.playbooks": "플레이북",
+  "service.dashboards": "대시보드",
+  "service.noRunbooks": "런북이 아직 없습니다.",
+  "service.noPlaybooks": "플레이북이 아직 없습니다.",
+  "service.noDashboards": "대시보드가 아직 없습니다.",
+  "service.repository": "저장소",
+  "service.rto": "목표 복구 시간(RTO)",
+  "service.rpo": "목표 복구 시점(RPO)",
+  "service.redundancy": "이중화",
+  "service.drTested": "마지막 재해 복구 훈련",
+  "service.slos": "서비스 수준 목표(SLO)",
+  "service.noSlos": "이 서비스에 정의된 SLO가 없습니다.",
+  "service.dependencies": "의존 관계",
+  "service.dependsOn": "의존하는 대상",
+  "service.usedBy": "이 서비스를 쓰는 곳",
+  "service.noUpstream": "카탈로그에 있는 어떤 것에도 의존하지 않습니다.",
+  "service.noDownstream": "카탈로그에서 이 서비스에 의존하는 것이 없습니다.",
+  "service.impact": "장애가 나면 영향을 받는 곳",
+  "service.impactCount": "서비스 {n}개가 직접 또는 다른 서비스를 거쳐 이 서비스에 의존합니다.",
+  "service.impactCount.one": "서비스 1개가 직접 또는 다른 서비스를 거쳐 이 서비스에 의존합니다.",
+  "service.impactCapped": "서비스 {n}개 이상이 직접 또는 다른 서비스를 거쳐 이 서비스에 의존합니다.",
+  "service.noImpact": "이 서비스에 의존하는 다른 서비스가 없습니다.",
+  "service.via": "경유:",
+  "service.cis": "구성 항목",
+  "service.noCis": "이 서비스에 속한 구성 항목이 없습니다.",
+  "service.changes": "최근 변경",
+  "service.changesShown": "변경 {total}건 중 최근 {shown}건입니다.",
+  "service.noChanges": "이 서비스를 대상으로 한 변경 요청이 없습니다.",
+  "service.history": "변경 이력",
+  "service.file": "정의 파일",
+  "readiness.score": "점검 항목 {total}개 중 {passed}개 통과",
+  "readiness.ok": "충족",
+  "readiness.missing": "미충족",
+  "history.by": "작성자 {author}",
+  "history.none": "이 파일들을 건드린 커밋이 아직 없습니다.",
+  "history.unavailable": "git 이력이 없습니다. git 저장소 밖에서 만든 카탈로그입니다.",
+  "slo.name": "목표",
+  "slo.target": "목표치",
+  "slo.window": "측정 기간",
+  "slo.budget": "오류 예산",
+  "slo.remaining": "남은 예산",
+  "slo.rolling": "이동 구간",
+  "slo.calendar": "달력 기준",
+  "slo.minutes": "{n}분",
+  "slo.minutesLeft": "({n}분)",
+  "slo.remainingValue": "{percent}% 남음",
+  "slo.measuredAt": "측정 시각 {at}",
+  "slo.noStatus": "측정 기록 없음",
+  "graph.caption": "{name}의 직접 의존 관계입니다. 오른쪽은 이 서비스가 쓰는 것, 왼쪽은 이 서비스를 쓰는 것입니다. 상자를 누르면 해당 페이지로 이동합니다.",
+  "graph.dependsOn": "의존하는 대상",
+  "graph.usedBy": "쓰는 곳",
+  "graph.more": "외 {n}개",
+  "team.name": "팀",
+  "team.reach": "연락 방법",
+  "team.oncall": "당직 일정",
+  "team.escalation": "에스컬레이션",
+  "team.contact": "연락처",
+  "team.github": "GitHub 팀",
+  "team.members": "구성원",
+  "team.noMembers": "등록된 구성원이 없습니다.",
+  "team.services": "서비스",
+  "team.noServices": "이 팀이 맡은 서비스가 없습니다.",
+  "team.role": "역할",
+  "team.cis": "이 팀이 맡은 구성 항목",
+  "ci.name": "구성 항목",
+  "ci.about": "개요",
+  "ci.class": "종류",
+  "ci.environment": "환경",
+  "ci.service": "서비스",
+  "ci.shared": "공용 인프라",
+  "ci.owner": "담당 팀",
+  "ci.attributes": "속성",
+  "ci.noAttributes": "기록된 속성이 없습니다.",
+  "ci.relations": "의존하는 대상",
+  "ci.noRelations": "카탈로그에 있는 어떤 것에도 의존하지 않습니다.",
+  "ci.usedBy": "이 항목에 의존하는 곳",
+  "ci.noUsers": "카탈로그에서 이 항목에 의존하는 것이 없습니다.",
+  "change.id": "변경",
+  "change.title": "제목",
+  "change.start": "시작",
+  "change.type": "유형",
+  "change.risk": "위험도",
+  "change.status": "상태",
+  "change.riskClass": "위험도 {class}",
+  "change.summary": "요약",
+  "change.schedule": "일정",
+  "change.environment": "환경",
+  "change.requester": "요청자",
+  "change.services": "서비스",
+  "change.cis": "구성 항목",
+  "change.template": "표준 변경 모델",
+  "change.diff": "변경 규모",
+  "change.diffValue": "파일 {files}개, +{additions} −{deletions}줄",
+  "change.what": "내용과 이유",
+  "change.noDescription": "설명이 없습니다.",
+  "change.justification": "필요한 이유",
+  "change.plan": "실행 계획",
+  "change.implementation": "작업 단계",
+  "change.verification": "검증",
+  "change.rollback": "롤백 계획",
+  "change.noRollback": "롤백 계획이 없습니다.",
+  "change.triggers": "롤백 조건",
+  "change.expectedDuration": "예상 소요 시간",
+  "change.tested": "사전 연습",
+  "change.delivery": "점진적 배포",
+  "change.noDelivery": "점진적 배포 없음: 모든 트래픽에 한 번에 적용합니다.",
+  "change.autoRollback": "자동 롤백",
+  "change.stages": "단계",
+  "change.traffic": "트래픽",
+  "change.duration": "유지 시간",
+  "change.metrics": "지켜야 할 지표",
+  "change.premortem": "사전 부검(pre-mortem)",
+  "change.riskItem": "일어날 수 있는 문제",
+  "change.mitigation": "대응 방안",
+  "change.communication": "공지",
+  "change.outcome": "결과",
+  "outcome.implementedAt": "적용 시각",
+  "outcome.failureDetectedAt": "장애 감지 시각",
+  "outcome.restoredAt": "서비스 복구 시각",
+  "outcome.completedAt": "완료 시각",
+  "outcome.incidents": "장애",
+  "outcome.review": "사후 검토",
+  "risk.title": "위험 평가",
+  "risk.class": "위험도",
+  "risk.impact": "영향도",
+  "risk.likelihood": "발생 가능성",
+  "risk.level": "4단계 중 {level}단계",
+  "risk.points": "{n}점",
+  "risk.points.one": "1점",
+  "risk.decidedBy": "결정 요인",
+  "risk.treatedAs": "평가 기준 유형",
+  "risk.factors": "발생 가능성 요인",
+  "risk.factor": "요인",
+  "risk.pointsHeading": "점수",
+  "risk.reason": "이유",
+  "risk.noFactors": "점수를 더하는 요인이 없습니다.",
+  "risk.controls": "필요한 통제",
+  "risk.control": "통제",
+  "risk.required": "필수",
+  "risk.met": "충족",
+  "risk.detail": "세부 내용",
+  "risk.noControls": "정책상 이 위험도에 필요한 통제가 없습니다.",
+  "risk.conflicts": "충돌",
+  "risk.noConflicts": "일정이나 다른 변경과 충돌하지 않습니다.",
+  "risk.blastRadius": "영향 범위",
+  "risk.affected": "영향 대상",
+  "risk.direct": "변경에 명시됨",
+  "risk.path": "경로",
+  "risk.unavailable": "위험 평가 없음: 조직에 위험 정책이 없습니다.",
+  "risk.closed": "위험 평가는 변경이 진행 중일 때만 합니다. 이 변경은 {phase} 상태입니다.",
+  "risk.notAssessed": "평가 안 함",
+  "list.services": "전체 서비스",
+  "list.servicesLede": "서비스 {total}개, 이름순.",
+  "list.servicesLede.one": "서비스 1개.",
+  "list.teams": "팀",
+  "list.teamsLede": "팀 {total}개, 이름순.",
+  "list.teamsLede.one": "팀 1개.",
+  "list.cis": "구성 관리 데이터베이스(CMDB)",
+  "list.cisLede": "구성 항목 {total}개, 이름순.",
+  "list.cisLede.one": "구성 항목 1개.",
+  "list.changes": "변경 요청",
+  "list.changesLede": "변경 요청 {total}건, 최신순.",
+  "list.changesLede.one": "변경 요청 1건.",
+  "pager.prev": "← 이전",
+  "pager.next": "다음 →",
+  "pager.position": "{pages}쪽 중 {page}쪽",
+  "calendar.title": "변경 일정",
+  "calendar.lede": "동결 기간, 유지보수 시간, 예정된 변경을 보여 줍니다. 시각은 {zone} 기준입니다.",
+  "calendar.download": "일정 내려받기(.ics)",
+  "calendar.downloadHint": "동결·유지보수 시간과 예정된 변경을 Outlook, Google 캘린더, Thunderbird에서 볼 수 있습니다.",
+  "calendar.monthNav": "월 이동",
+  "calendar.monthTitle": "{year}년 {month}",
+  "calendar.legend": "범례",
+  "calendar.change": "예정된 변경",
+  "calendar.agenda": "날짜별 보기",
+  "calendar.empty": "이번 달에는 예정된 일이 없습니다.",
+  "calendar.allowed": "허용되는 변경:",
+  "calendar.allMonths": "전체 월",
+  "calendar.thisMonth": "(이번 달)",
+  "metrics.title": "운영 지표",
+  "metrics.lede": "배포 빈도, 변경 리드 타임, 변경 실패율, 서비스 복구 시간.",
+  "metrics.overall": "조직 전체",
+  "metrics.notYet": "이번 카탈로그 빌드에는 아직 지표가 들어 있지 않습니다.",
+  "metrics.deploymentFrequency": "배포 빈도",
+  "metrics.leadTime": "변경 리드 타임",
+  "metrics.changeFailureRate": "변경 실패율",
+  "metrics.timeToRestore": "서비스 복구 시간",
+  "metrics.perWeek": "주당 {n}회",
+  "metrics.hours": "{n}시간",
+  "metrics.minutes": "{n}분",
+  "tier.1": "1등급",
+  "tier.2": "2등급",
+  "tier.3": "3등급",
+  "tier.4": "4등급",
+  "exposure.external": "외부 고객",
+  "exposure.company": "전사",
+  "exposure.department": "부서",
+  "exposure.team": "팀",
+  "lifecycle.experimental": "실험",
+  "lifecycle.production": "운영",
+  "lifecycle.deprecated": "지원 종료 예정",
+  "readiness.ready": "준비 완료",
+  "readiness.partial": "일부 미흡",
+  "readiness.not-ready": "준비 안 됨",
+  "check.oncall": "담당 팀에 당직 일정이 있음",
+  "check.contact": "담당 팀에 연락 채널이 있음",
+  "check.runbook": "런북이 하나 이상 있음",
+  "check.playbook": "장애 대응 플레이북이 하나 이상 있음",
+  "check.dashboard": "대시보드가 하나 이상 있음",
+  "check.slo": "SLO가 하나 이상 있음",
+  "check.repository": "소스 저장소가 기록됨",
+  "check.continuity": "RTO와 RPO가 정해짐",
+  "check.dr-test": "최근 1년 안에 재해 복구 훈련을 함",
+  "risk.low": "낮음",
+  "risk.medium": "보통",
+  "risk.high": "높음",
+  "risk.critical": "심각",
+  "type.standard": "표준",
+  "type.normal": "일반",
+  "type.emergency": "긴급",
+  "phase.draft": "초안",
+  "phase.submitted": "제출됨",
+  "phase.approved": "승인됨",
+  "phase.scheduled": "일정 확정",
+  "phase.implementing": "진행 중",
+  "phase.completed": "완료",
+  "phase.cancelled": "취소됨",
+  "outcome.successful": "성공",
+  "outcome.failed": "실패",
+  "outcome.rolled-back": "롤백됨",
+  "outcome.partial": "일부 완료",
+  "strategy.canary": "카나리",
+  "strategy.blue-green": "블루-그린",
+  "strategy.rolling": "롤링",
+  "strategy.one-box": "원박스",
+  "strategy.none": "한 번에 적용",
+  "window.freeze": "동결",
+  "window.maintenance": "유지보수",
+  "kind.service": "서비스",
+  "kind.ci": "구성 항목",
+  "edgeOut.dependsOn": "의존",
+  "edgeOut.runsOn": "실행 기반",
+  "edgeOut.hostedOn": "호스팅 기반",
+  "edgeOut.connectsTo": "연결",
+  "edgeOut.owns": "이 서비스의 구성 항목",
+  "edgeIn.dependsOn": "이것에 의존",
+  "edgeIn.runsOn": "이 위에서 실행",
+  "edgeIn.hostedOn": "여기에 호스팅",
+  "edgeIn.connectsTo": "이것과 연결",
+  "edgeIn.owns": "이것을 소유",
+  "contact.slack": "Slack",
+  "contact.email": "이메일",
+  "contact.chat": "채팅",
+  "contact.pager": "호출기",
+  "contact.schedule": "일정",
+  "budgeting.Occurrences": "요청 수 기준",
+  "budgeting.Timeslices": "시간 구간 기준",
+  "budgeting.RatioTimeslices": "시간 구간 비율 기준",
+  "month.1": "1월",
+  "month.2": "2월",
+  "month.3": "3월",
+  "month.4": "4월",
+  "month.5": "5월",
+  "month.6": "6월",
+  "month.7": "7월",
+  "month.8": "8월",
+  "month.9": "9월",
+  "month.10": "10월",
+  "month.11": "11월",
+  "month.12": "12월",
+  "weekday.0": "월요일",
+  "weekday.1": "화요일",
+  "weekday.2": "수요일",
+  "weekday.3": "목요일",
+  "weekday.4": "금요일",
+  "weekday.5": "토요일",
+  "weekday.6": "일요일",
+  "weekdayShort.0": "월",
+  "weekdayShort.1": "화",
+  "weekdayShort.2": "수",
+  "weekdayShort.3": "목",
+  "weekdayShort.4": "금",
+  "weekdayShort.5": "토",
+  "weekdayShort.6": "일"
+};
+var MESSAGES = { en: en3, ko };
+function isLocale(value2) {
+  return LOCALES.includes(value2);
+}
+function message(locale, key, args = {}) {
+  const table = MESSAGES[locale];
+  const count2 = args.n ?? args.total;
+  const text = (count2 === 1 ? table[`${key}.one`] : void 0) ?? table[key];
+  if (text === void 0) throw new Error(`no catalog message "${key}"`);
+  return text.replace(/\{(\w+)\}/g, (whole, name) => name in args ? String(args[name]) : whole);
+}
+function valueMessage(locale, group2, value2) {
+  const table = MESSAGES[locale];
+  return table[`${group2}.${String(value2)}`] ?? String(value2);
+}
+
+// src/catalog/templates.ts
+var import_handlebars = __toESM(require_lib(), 1);
+init_package_root();
+import { readdirSync as readdirSync5, readFileSync as readFileSync5 } from "node:fs";
+import { join as join9 } from "node:path";
+var TEMPLATE_DIR = join9(PACKAGE_ROOT, "templates", "catalog");
+function readFolder(folder, ext) {
+  const out = /* @__PURE__ */ new Map();
+  for (const name of readdirSync5(join9(TEMPLATE_DIR, folder)).sort()) {
+    if (name.endsWith(ext)) out.set(name.slice(0, -ext.length), readFileSync5(join9(TEMPLATE_DIR, folder, name), "utf8"));
+  }
+  return out;
+}
+function compileTemplates(locale) {
+  const hb = import_handlebars.default.create();
+  const fixed = /* @__PURE__ */ new Map();
+  const helpers = {
+    t: (key, options3) => {
+      const args = options3.hash;
+      for (const _3 in args) return message(locale, key, args);
+      let text = fixed.get(key);
+      if (text === void 0) fixed.set(key, text = message(locale, key));
+      return text;
+    },
+    tv: (group2, value2) => {
+      const key = `${group2}.${String(value2)}`;
+      let text = fixed.get(key);
+      if (text === void 0) fixed.set(key, text = valueMessage(locale, group2, value2));
+      return text;
+    },
+    eq: (a, b3) => a === b3,
+    ne: (a, b3) => a !== b3,
+    gt: (a, b3) => Number(a) > Number(b3),
+    isNumber: (v2) => typeof v2 === "number" && Number.isFinite(v2),
+    clamp: (v2) => Math.min(1, Math.max(0, Number(v2))),
+    percent: (v2) => `${Math.round(Number(v2) * 1e3) / 10}%`,
+    year: (key) => key.slice(0, 4),
+    monthOf: (key) => Number(key.slice(5, 7))
+  };
+  hb.registerHelper(helpers);
+  const knownHelpers = Object.fromEntries(Object.keys(helpers).map((k2) => [k2, true]));
+  const options2 = { preventIndent: true, knownHelpers, knownHelpersOnly: true };
+  for (const [name, source] of readFolder("partials", ".hbs")) hb.registerPartial(name, hb.compile(source.replace(/\n$/, ""), options2));
+  const pages = /* @__PURE__ */ new Map();
+  for (const [name, source] of readFolder("pages", ".hbs")) pages.set(name, hb.compile(source, options2));
+  const layout2 = hb.compile(readFileSync5(join9(TEMPLATE_DIR, "layout.hbs"), "utf8"), options2);
+  return (template, page, data) => {
+    const body = pages.get(template);
+    if (!body) throw new Error(`no catalog template "${template}"`);
+    data.body = new hb.SafeString(body(page, { data }));
+    return layout2(page, { data });
+  };
+}
+function staticAssets() {
+  const out = /* @__PURE__ */ new Map();
+  for (const name of readdirSync5(join9(TEMPLATE_DIR, "assets")).sort()) out.set(name, readFileSync5(join9(TEMPLATE_DIR, "assets", name)));
+  return out;
+}
+
+// src/catalog/render-site.ts
+var CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'";
+var SITE_MARKER = ".opsledger-catalog";
+var SEARCH_INDEX_FILE = "assets/search-index.js";
+var TITLES = {
+  index: "index.title",
+  "services-list": "list.services",
+  "teams-list": "list.teams",
+  "cis-list": "list.cis",
+  "changes-list": "list.changes",
+  calendar: "calendar.title",
+  metrics: "metrics.title"
+};
+var NAV = [
+  { section: "services", href: "index.html", key: "nav.services" },
+  { section: "teams", href: "teams/index.html", key: "nav.teams" },
+  { section: "cis", href: "cis/index.html", key: "nav.cis" },
+  { section: "changes", href: "changes/index.html", key: "nav.changes" },
+  { section: "calendar", href: "calendar/index.html", key: "nav.calendar" },
+  { section: "metrics", href: "metrics.html", key: "nav.metrics" }
+];
+function searchIndexScript(site) {
+  return `window.OPSLEDGER_INDEX=${JSON.stringify(site.searchIndex)};
+`;
+}
+async function renderSite(site, dir, options2) {
+  const { locale } = options2;
+  const render = compileTemplates(locale);
+  const t2 = (key, args) => message(locale, key, args);
+  const words = {
+    usedBy: t2("graph.usedBy"),
+    dependsOn: t2("graph.dependsOn"),
+    more: (n) => t2("graph.more", { n }),
+    caption: (name) => t2("graph.caption", { name })
+  };
+  const weekdays = Array.from({ length: 7 }, (_3, i) => ({ short: t2(`weekdayShort.${i}`), long: t2(`weekday.${i}`) }));
+  const siteData = { zone: site.zone, builtAt: site.builtAt, version: options2.version };
+  const filters = { tiers: [1, 2, 3, 4], exposures: EXPOSURES, lifecycles: ["experimental", "production", "deprecated"], readinessLevels: READINESS_LEVELS2 };
+  const out = new FileWriter(dir);
+  const write = (rel, content) => out.write(rel, content);
+  const index = searchIndexScript(site);
+  let pages = 0;
+  try {
+    for (const [name, content] of staticAssets()) await write(`assets/${name}`, content);
+    await write(SEARCH_INDEX_FILE, index);
+    if (options2.ics) await write(options2.ics.path, options2.ics.content);
+    for (const page of site.pages()) {
+      const base = "../".repeat(page.path.split("/").length - 1);
+      const nav = NAV.map((n) => ({
+        href: n.href,
+        label: t2(n.key),
+        current: n.href === page.path ? "page" : n.section === page.section ? "true" : void 0
+      }));
+      const data = {
+        base,
+        nav,
+        title: page.heading || t2(TITLES[page.template] ?? "site.name"),
+        locale,
+        csp: CSP,
+        site: siteData,
+        script: page.template === "index",
+        graphLayout: page.template === "service" ? layoutNeighbourhood(page.graph, words) : void 0,
+        filters: page.template === "index" ? filters : void 0,
+        weekdays: page.template === "calendar" ? weekdays : void 0
+      };
+      await write(page.path, render(page.template, page, data));
+      pages++;
+    }
+    await write(".nojekyll", "");
+    await write(SITE_MARKER, `opsledger catalog ${options2.version}
+`);
+    await out.settle();
+  } catch (e) {
+    await out.settle().catch(() => void 0);
+    throw e;
+  }
+  return { pages, files: out.files, searchIndexBytes: Buffer.byteLength(index) };
+}
+
+// src/catalog/write-site.ts
+import { existsSync as existsSync5, mkdirSync as mkdirSync3, mkdtempSync, readdirSync as readdirSync6, renameSync as renameSync2, rmSync as rmSync2, statSync as statSync3 } from "node:fs";
+import { basename as basename2, dirname as dirname2, join as join10, resolve as resolve4 } from "node:path";
+var UnsafeTargetError = class extends Error {
+  name = "UnsafeTargetError";
+};
+function checkTarget(target) {
+  if (!existsSync5(target)) return;
+  if (!statSync3(target).isDirectory()) throw new UnsafeTargetError(`${target} exists and is not a folder`);
+  const entries = readdirSync6(target);
+  if (entries.length && !entries.includes(SITE_MARKER)) {
+    throw new UnsafeTargetError(`${target} is not empty and is not a catalog built by opsledger (no ${SITE_MARKER} file); choose another --out folder or empty it`);
+  }
+}
+async function replaceDirectory(targetPath, build) {
+  const target = resolve4(targetPath);
+  checkTarget(target);
+  const parent = dirname2(target);
+  mkdirSync3(parent, { recursive: true });
+  const temp = mkdtempSync(join10(parent, `.${basename2(target)}.building-`));
+  let result;
+  try {
+    result = await build(temp);
+  } catch (e) {
+    rmSync2(temp, { recursive: true, force: true });
+    throw e;
+  }
+  if (existsSync5(target)) {
+    const old = mkdtempSync(join10(parent, `.${basename2(target)}.old-`));
+    renameSync2(target, join10(old, "site"));
+    renameSync2(temp, target);
+    rmSync2(old, { recursive: true, force: true });
+  } else {
+    renameSync2(temp, target);
+  }
+  return result;
+}
+
+// src/catalog/build-site.ts
+var ICS_PATH = "calendar/opsledger.ics";
+function displayZone(org) {
+  const peak = activePolicy(org)?.doc.spec.likelihood.factors.peakHours?.timeZone;
+  if (peak && isTimeZone(peak)) return peak;
+  for (const { doc } of org.calendars.values()) for (const w2 of doc.spec.windows) if (w2.timeZone && isTimeZone(w2.timeZone)) return w2.timeZone;
+  return "UTC";
+}
+function upcomingChanges(org, now) {
+  const out = [];
+  for (const { doc } of org.changes.values()) {
+    const phase = doc.status?.phase;
+    if (phase === "cancelled" || phase === "completed") continue;
+    if (!(Date.parse(doc.spec.schedule.end) >= now)) continue;
+    out.push({
+      id: doc.metadata.name,
+      ...doc.metadata.title ? { title: doc.metadata.title } : {},
+      start: doc.spec.schedule.start,
+      end: doc.spec.schedule.end,
+      type: doc.spec.type,
+      ...doc.spec.services ? { services: doc.spec.services } : {},
+      environment: doc.spec.environment,
+      ...phase ? { phase } : {}
+    });
+  }
+  return out;
+}
+async function buildCatalogSite(root, loaded2, options2) {
+  const { org } = loaded2;
+  const { now } = options2;
+  const warnings = [];
+  const zone = displayZone(org);
+  const { risk } = options2;
+  if (!risk) warnings.push("no Policy document: change pages are built without risk reports");
+  const graph = options2.graph ?? buildGraph(org);
+  const starts = [...org.changes.values()].map((c3) => Date.parse(c3.doc.spec.schedule.start)).filter((t2) => !Number.isNaN(t2));
+  const months = calendarMonths(starts, now, zone);
+  const windows = calendarWindows(org);
+  let occurrences = [];
+  let ics;
+  try {
+    occurrences = expandWindows(windows, monthsRange(months));
+    ics = calendarToIcs(windows, { name: "opsledger", stamp: now, changes: upcomingChanges(org, now) });
+  } catch (e) {
+    warnings.push(`the calendar could not be expanded: ${e.message}`);
+  }
+  const history = await fileHistory(
+    root,
+    DATA_FOLDERS.filter((d2) => existsSync6(join11(root, d2)))
+  );
+  if (!history) warnings.push("not a git repository: service pages are built without history");
+  const site = buildCatalog({
+    org,
+    graph,
+    now,
+    timeZone: zone,
+    ...risk ? { risk } : {},
+    months,
+    occurrences,
+    ...ics ? { icsPath: ICS_PATH } : {},
+    ...history ? { history } : {}
+  });
+  const result = await replaceDirectory(
+    options2.out,
+    (dir) => renderSite(site, dir, { locale: options2.locale, version: TOOL_VERSION, ...ics ? { ics: { path: ICS_PATH, content: ics } } : {} })
+  );
+  return { ...result, out: options2.out, zone, warnings };
+}
+
+// src/cli/commands/catalog.ts
+async function catalogCommand(ctx, values) {
+  const locale = typeof values.locale === "string" ? values.locale : "en";
+  if (!isLocale(locale)) throw new UsageError(`unknown locale "${locale}"; use one of ${LOCALES.join(", ")}`);
+  const root = rootOf(ctx, values);
+  const out = resolve5(ctx.cwd, typeof values.out === "string" ? values.out : "site");
+  if (out === root || root.startsWith(out + sep3)) throw new UsageError(`--out ${out} would replace the organisation itself; choose a folder such as site`);
+  const loaded2 = await loadValidOrganisation(ctx, root);
+  if (!loaded2) return 1;
+  const now = Date.now();
+  const started = performance.now();
+  const context = activePolicy(loaded2.org) ? await riskContext(root, loaded2, now) : void 0;
+  const open2 = new Set(openChanges(loaded2.org.changes));
+  const risk = context ? (id) => open2.has(id) ? assessChange(context, id) : void 0 : void 0;
+  try {
+    const result = await buildCatalogSite(root, loaded2, { out, locale, now, ...context ? { graph: context.graph } : {}, ...risk ? { risk } : {} });
+    for (const w2 of result.warnings) ctx.stderr(`opsledger catalog: ${w2}
+`);
+    const rel = relative3(ctx.cwd, out);
+    const where = rel === "" ? "." : rel.startsWith("..") ? out : rel;
+    const seconds2 = ((performance.now() - started) / 1e3).toFixed(1);
+    ctx.stdout(`Catalog written to ${where}/ (${result.pages} pages, times in ${result.zone}, ${seconds2}s). Open ${where}/index.html in a browser.
+`);
+    return 0;
+  } catch (e) {
+    if (e instanceof UnsafeTargetError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+// src/cli/commands/start.ts
+import { join as join12 } from "node:path";
+async function startCommand(ctx, values) {
+  const root = rootOf(ctx, values);
+  const { repo, result } = await runValidation(root);
+  ctx.stdout("== Validation ==\n");
+  ctx.stdout(renderValidation(ctx, getReporter("text"), result, repo.source));
+  const code = exitCodeFor(result.diagnostics);
+  if (code !== 0) return code;
+  const now = Date.now();
+  const loaded2 = await loadOrganisation(root);
+  const risk = await riskContext(root, loaded2, now);
+  const open2 = openChanges(loaded2.org.changes);
+  ctx.stdout(`
+== Open changes (${open2.length}) ==
+`);
+  for (const id of open2) {
+    const r2 = assessChange(risk, id);
+    const blocking = r2.conflicts.filter((c3) => c3.severity === "error").map((c3) => c3.message);
+    const missing2 = r2.controls.filter((c3) => c3.required && !c3.met).length;
+    const phase = loaded2.org.changes.get(id).doc.status?.phase ?? "submitted";
+    ctx.stdout(`${id}  ${r2.class.toUpperCase().padEnd(8)} impact ${r2.impact.level} x likelihood ${r2.likelihood.level}  ${phase.padEnd(12)} ${r2.schedule.start}  ${r2.title ?? ""}
+`);
+    if (blocking.length) ctx.stdout(`    conflict: ${blocking.join("; ")}
+`);
+    if (missing2) ctx.stdout(`    ${missing2} required control${missing2 === 1 ? "" : "s"} not met yet
+`);
+  }
+  const starts = await leadTimeStarts(root);
+  const metrics = computeMetrics(loaded2.org, { from: now - 90 * 864e5, to: now, leadTimeStart: (id) => starts.get(loaded2.org.changes.get(id)?.file ?? "") });
+  ctx.stdout("\n== Operations metrics (last 90 days) ==\n");
+  ctx.stdout(renderMetricsHeadline(metrics));
+  const state = calendarState(calendarWindows(loaded2.org), now);
+  ctx.stdout(`
+== Change calendar ==
+`);
+  ctx.stdout(`${state.state === "open" ? "OPEN" : "CLOSED"} at ${state.at}${state.nextTransition ? `; changes state at ${state.nextTransition}` : ""}
+`);
+  for (const a of state.active) ctx.stdout(`  ${a.kind} ${a.name}: ${a.localStart} – ${a.localEnd}${a.reason ? ` (${a.reason})` : ""}
+`);
+  ctx.stdout("\n== Service catalog ==\n");
+  return catalogCommand(ctx, { root, out: join12(root, "site") });
+}
+
+// src/cli/commands/explain.ts
+async function explainCommand(ctx, _values, positionals) {
+  if (positionals.length === 0) {
+    const width = Math.max(...Object.keys(CODES).map((c3) => c3.length));
+    for (const [code, info] of Object.entries(CODES)) ctx.stdout(`${code.padEnd(width)}  ${info.title}
+`);
+    return 0;
+  }
+  let status = 0;
+  for (const code of positionals) {
+    const info = explainCode(code);
+    if (!info) {
+      const near = closest(code, Object.keys(CODES));
+      ctx.stderr(`opsledger explain: no diagnostic code "${code}"${near ? `; did you mean "${near}"?` : ""}
+`);
+      status = 2;
+      continue;
+    }
+    ctx.stdout(`${code}: ${info.title}
+
+${info.explanation}
+
+How to fix: ${info.fix}
+`);
+  }
+  if (status) throw new UsageError("run `opsledger explain` with no code to list them all");
+  return 0;
+}
+
+// src/cli/commands/impact.ts
+async function impactCommand(ctx, values, positionals) {
+  const format = typeof values.format === "string" ? values.format : "text";
+  if (format !== "text" && format !== "json") throw new UsageError(`unknown format "${format}"; use text or json`);
+  if (!positionals.length) throw new UsageError("name at least one service:<name> or ci:<name>");
+  const loaded2 = await loadValidOrganisation(ctx, rootOf(ctx, values));
+  if (!loaded2) return 1;
+  const graph = buildGraph(loaded2.org);
+  for (const ref of positionals) {
+    if (!graph.nodes.has(ref)) {
+      const hint = didYouMean(ref, graph.nodes.keys());
+      throw new UsageError(`${ref} is not a known service:<name> or ci:<name>${hint ? `; ${hint}` : ""}`);
+    }
+  }
+  const policy = activePolicy(loaded2.org)?.doc.spec;
+  const reached = [...dependents(graph, positionals).values()].filter((r2) => r2.distance > 0);
+  const entries = reached.map((r2) => {
+    const node = graph.nodes.get(r2.id);
+    const svc = node.kind === "service" ? loaded2.org.services.get(node.name)?.doc.spec : void 0;
+    return { ref: r2.id, distance: r2.distance, path: r2.path, ...svc ? { tier: svc.tier, exposure: svc.exposure, owner: svc.owner } : {} };
+  });
+  entries.sort((a, b3) => a.distance - b3.distance || (a.ref < b3.ref ? -1 : 1));
+  const impact = policy ? assessImpact(loaded2.org, graph, policy, positionals) : void 0;
+  const result = {
+    targets: positionals,
+    dependents: entries,
+    services: entries.filter((e) => e.ref.startsWith("service:")).length,
+    ...impact ? { impact: { level: impact.level, scope: impact.scope, severity: impact.severity, ...impact.decidedBy ? { decidedBy: impact.decidedBy } : {} } } : {}
+  };
+  if (format === "json") {
+    ctx.stdout(JSON.stringify(result, null, 2) + "\n");
+    return 0;
+  }
+  ctx.stdout(`${positionals.join(", ")}: ${entries.length} dependent${entries.length === 1 ? "" : "s"} (${result.services} services)
+`);
+  if (impact) ctx.stdout(`impact ${impact.level}: ${impact.scope} exposure, tier ${impact.severity}${impact.decidedBy ? ` via ${impact.decidedBy}` : ""}
+`);
+  for (const e of entries) ctx.stdout(`  ${"  ".repeat(e.distance - 1)}${e.ref}${"tier" in e ? ` (tier ${e.tier}, ${e.exposure})` : ""}  ← ${e.path.slice(0, -1).reverse().join(" ← ")}
+`);
+  return 0;
+}
+
+// src/cli/commands/calendar.ts
+import { existsSync as existsSync8 } from "node:fs";
+import { resolve as resolve8 } from "node:path";
+
+// src/adapters/fs/write-files.ts
+import { existsSync as existsSync7, mkdirSync as mkdirSync4, renameSync as renameSync3, unlinkSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { basename as basename3, dirname as dirname3, isAbsolute as isAbsolute2, join as join13, relative as relative4, resolve as resolve6 } from "node:path";
+var FileExistsError = class extends Error {
+  constructor(paths) {
+    super(`${paths.length === 1 ? "a file" : `${paths.length} files`} already exist${paths.length === 1 ? "s" : ""}: ${paths.slice(0, 5).join(", ")}${paths.length > 5 ? ", ..." : ""}`);
+    this.paths = paths;
+  }
+  paths;
+  name = "FileExistsError";
+};
+function inside2(base, target) {
+  const r2 = relative4(base, target);
+  return r2 !== "" && !r2.startsWith("..") && !isAbsolute2(r2);
+}
+function writeFileAtomically(target, content) {
+  mkdirSync4(dirname3(target), { recursive: true });
+  const temp = join13(dirname3(target), `.${basename3(target)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+  try {
+    writeFileSync2(temp, content, { flag: "wx" });
+    renameSync3(temp, target);
+  } catch (e) {
+    try {
+      unlinkSync(temp);
+    } catch {
+    }
+    throw e;
+  }
+}
+function writeFiles(base, files, options2 = {}) {
+  const root = resolve6(base);
+  const seen = /* @__PURE__ */ new Set();
+  const existing = [];
+  for (const f3 of files) {
+    const target = resolve6(root, f3.path);
+    if (!inside2(root, target)) throw new Error(`refusing to write outside ${root}: ${f3.path}`);
+    if (seen.has(target)) throw new Error(`two generated files share one path: ${f3.path}`);
+    seen.add(target);
+    if (existsSync7(target)) existing.push(f3.path);
+  }
+  if (existing.length && !options2.force) throw new FileExistsError(existing);
+  for (const f3 of files) writeFileAtomically(resolve6(root, f3.path), f3.content);
+  return files.map((f3) => f3.path);
+}
+
 // src/cli/commands/calendar-import.ts
-import { readFileSync as readFileSync5, statSync as statSync3 } from "node:fs";
-import { resolve as resolve5, sep as sep3 } from "node:path";
+import { readFileSync as readFileSync6, statSync as statSync4 } from "node:fs";
+import { resolve as resolve7, sep as sep4 } from "node:path";
 
 // src/core/calendar/calendar-yaml.ts
 var import_yaml2 = __toESM(require_dist2(), 1);
@@ -73542,12 +77482,12 @@ async function calendarImportCommand(ctx, values, args) {
   const sources = /* @__PURE__ */ new Map();
   const imported = [];
   for (const given of files) {
-    const abs = resolve5(ctx.cwd, given);
-    const file = given.split(sep3).join("/");
-    const st3 = statSync3(abs, { throwIfNoEntry: false });
+    const abs = resolve7(ctx.cwd, given);
+    const file = given.split(sep4).join("/");
+    const st3 = statSync4(abs, { throwIfNoEntry: false });
     if (!st3?.isFile()) throw new UsageError(`no such file: ${given}`);
     if (st3.size > MAX_INPUT_BYTES) throw new UsageError(`${given} is ${st3.size} bytes, over the ${MAX_INPUT_BYTES}-byte limit`);
-    const bytes = readFileSync5(abs);
+    const bytes = readFileSync6(abs);
     sources.set(file, bytes);
     const decoded = decodeUtf8(bytes);
     if ("badOffset" in decoded) {
@@ -73579,7 +77519,7 @@ async function calendarImportCommand(ctx, values, args) {
   ];
   const yaml2 = renderCalendarYaml(calendar, windows, header2);
   if (typeof values.out === "string") {
-    const target = resolve5(ctx.cwd, values.out);
+    const target = resolve7(ctx.cwd, values.out);
     try {
       writeFileAtomically(target, yaml2);
     } catch (e) {
@@ -73692,7 +77632,7 @@ async function calendarCommand(ctx, values, positionals) {
   const format = typeof values.format === "string" ? values.format : "text";
   if (format !== "text" && format !== "json") throw new UsageError(`unknown format "${format}"; use text or json`);
   const root = rootOf(ctx, values);
-  if (!existsSync6(root)) throw new UsageError(`no such folder: ${root}`);
+  if (!existsSync8(root)) throw new UsageError(`no such folder: ${root}`);
   const at4 = instantFlag(values, "at") ?? Date.now();
   const from = instantFlag(values, "from") ?? at4;
   const to2 = instantFlag(values, "to") ?? from + DEFAULT_RANGE_DAYS * DAY;
@@ -73716,7 +77656,7 @@ async function calendarCommand(ctx, values, positionals) {
     occurrences: windowsOverlapping(windows, { start: from, end: to2 }, subject).map(publicOccurrence)
   };
   if (typeof values.ics === "string") {
-    const target = resolve6(ctx.cwd, values.ics);
+    const target = resolve8(ctx.cwd, values.ics);
     const exported = windows.filter((w2) => windowApplies(w2, subject));
     const changes = values["with-changes"] ? scheduledChanges(loaded2, subject) : [];
     const names = [...loaded2.org.calendars.keys()];
@@ -73799,7 +77739,7 @@ var STICKY_MARKER = "<!-- opsledger:risk -->";
 var ANNOTATIONS_PER_REQUEST = 50;
 
 // src/adapters/github/env.ts
-import { readFileSync as readFileSync6 } from "node:fs";
+import { readFileSync as readFileSync7 } from "node:fs";
 
 // src/adapters/github/errors.ts
 var GitHubError = class extends Error {
@@ -73913,7 +77853,7 @@ function readEventPayload(env, path3) {
   if (!file) throw new GitHubConfigError("GITHUB_EVENT_PATH is not set: run this inside a GitHub Actions workflow, or pass --event FILE");
   let data;
   try {
-    data = JSON.parse(readFileSync6(file, "utf8"));
+    data = JSON.parse(readFileSync7(file, "utf8"));
   } catch (e) {
     throw new GitHubConfigError(`cannot read the event payload ${file}: ${e.message}`);
   }
@@ -74291,8 +78231,8 @@ function reviewJson(review) {
 }
 
 // src/cli/github/session.ts
-import { appendFileSync as appendFileSync2, mkdirSync as mkdirSync3, writeFileSync as writeFileSync3 } from "node:fs";
-import { dirname as dirname2, resolve as resolve7 } from "node:path";
+import { appendFileSync as appendFileSync2, mkdirSync as mkdirSync5, writeFileSync as writeFileSync3 } from "node:fs";
+import { dirname as dirname4, resolve as resolve9 } from "node:path";
 
 // node_modules/universal-user-agent/index.js
 function getUserAgent() {
@@ -75576,8 +79516,8 @@ function withCustomRequest(customRequest) {
 
 // node_modules/@octokit/auth-token/dist-bundle/index.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
-var sep4 = "\\.";
-var jwtRE = new RegExp(`^${b64url}${sep4}${b64url}${sep4}${b64url}$`);
+var sep5 = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep5}${b64url}${sep5}${b64url}$`);
 var isJWT = jwtRE.test.bind(jwtRE);
 async function auth(token) {
   const isApp = isJWT(token);
@@ -78649,7 +82589,7 @@ throttling.VERSION = VERSION10;
 throttling.triggersNotification = triggersNotification;
 
 // src/adapters/github/octokit.ts
-var import_bottleneck = __toESM(require_lib(), 1);
+var import_bottleneck = __toESM(require_lib2(), 1);
 
 // src/adapters/github/shapes.ts
 var import__2 = __toESM(require__(), 1);
@@ -78948,7 +82888,7 @@ function pullNumber(ctx, values) {
   return pullRequestFromEvent(readEventPayload(ctx.env, eventPath(ctx, values))).number;
 }
 function eventPath(ctx, values) {
-  return typeof values.event === "string" ? resolve7(ctx.cwd, values.event) : void 0;
+  return typeof values.event === "string" ? resolve9(ctx.cwd, values.event) : void 0;
 }
 function appendJobSummary(ctx, markdown) {
   const file = ctx.env.GITHUB_STEP_SUMMARY;
@@ -78956,8 +82896,8 @@ function appendJobSummary(ctx, markdown) {
 }
 function writeReport(ctx, values, data) {
   if (typeof values.report !== "string") return void 0;
-  const file = resolve7(ctx.cwd, values.report);
-  mkdirSync3(dirname2(file), { recursive: true });
+  const file = resolve9(ctx.cwd, values.report);
+  mkdirSync5(dirname4(file), { recursive: true });
   writeFileSync3(file, JSON.stringify(data, null, 2) + "\n");
   return file;
 }
@@ -79321,8 +83261,8 @@ ${decision.checks.map((c3) => `- ${c3.ok ? "✅" : "❌"} \`${c3.code}\` ${c3.de
 }
 
 // src/cli/commands/import.ts
-import { existsSync as existsSync7 } from "node:fs";
-import { isAbsolute as isAbsolute3, relative as relative5, resolve as resolve9, sep as sep6 } from "node:path";
+import { existsSync as existsSync9 } from "node:fs";
+import { isAbsolute as isAbsolute3, relative as relative6, resolve as resolve11, sep as sep7 } from "node:path";
 
 // src/core/yaml-write.ts
 var import_yaml3 = __toESM(require_dist2(), 1);
@@ -79358,8 +83298,8 @@ function renderYaml(docs, schemaUrl) {
 }
 
 // src/adapters/fs/yaml-inputs.ts
-import { readdirSync as readdirSync5, readFileSync as readFileSync7, statSync as statSync4 } from "node:fs";
-import { join as join9, relative as relative4, resolve as resolve8, sep as sep5 } from "node:path";
+import { readdirSync as readdirSync7, readFileSync as readFileSync8, statSync as statSync5 } from "node:fs";
+import { join as join14, relative as relative5, resolve as resolve10, sep as sep6 } from "node:path";
 
 // src/import/parse.ts
 var import_yaml4 = __toESM(require_dist2(), 1);
@@ -79419,19 +83359,19 @@ var SKIP = /* @__PURE__ */ new Set(["node_modules", ".git"]);
 function readYamlInputs(paths, cwd) {
   const files = [];
   const problems = [];
-  const display = (abs) => relative4(cwd, abs).split(sep5).join("/") || abs;
+  const display = (abs) => relative5(cwd, abs).split(sep6).join("/") || abs;
   const walk = (abs) => {
-    for (const name of readdirSync5(abs).sort()) {
+    for (const name of readdirSync7(abs).sort()) {
       if (SKIP.has(name)) continue;
-      const p2 = join9(abs, name);
-      const st3 = statSync4(p2, { throwIfNoEntry: false });
+      const p2 = join14(abs, name);
+      const st3 = statSync5(p2, { throwIfNoEntry: false });
       if (st3?.isDirectory()) walk(p2);
       else if (st3?.isFile() && YAML_FILE3.test(name)) files.push(p2);
     }
   };
   for (const p2 of paths) {
-    const abs = resolve8(cwd, p2);
-    const st3 = statSync4(abs, { throwIfNoEntry: false });
+    const abs = resolve10(cwd, p2);
+    const st3 = statSync5(abs, { throwIfNoEntry: false });
     if (!st3) problems.push({ file: p2, line: 1, column: 1, message: "no such file or folder" });
     else if (st3.isDirectory()) walk(abs);
     else files.push(abs);
@@ -79439,7 +83379,7 @@ function readYamlInputs(paths, cwd) {
   const documents = [];
   for (const abs of [...new Set(files)]) {
     const file = display(abs);
-    const bytes = readFileSync7(abs);
+    const bytes = readFileSync8(abs);
     if (bytes.length > MAX_INPUT_BYTES2) {
       problems.push({ file, line: 1, column: 1, message: `the file is ${bytes.length} bytes, over the ${MAX_INPUT_BYTES2}-byte limit` });
       continue;
@@ -80463,14 +84403,14 @@ async function importCommand(ctx, values, positionals) {
   const format = typeof values.format === "string" ? values.format : "text";
   if (format !== "text" && format !== "json") throw new UsageError(`unknown format "${format}"; use text or json`);
   const root = rootOf(ctx, values);
-  const defaultOut = source === "backstage" ? root : resolve9(root, "slos");
-  const out = typeof values.out === "string" ? resolve9(ctx.cwd, values.out) : defaultOut;
-  const missing2 = paths.filter((p2) => !existsSync7(resolve9(ctx.cwd, p2)));
+  const defaultOut = source === "backstage" ? root : resolve11(root, "slos");
+  const out = typeof values.out === "string" ? resolve11(ctx.cwd, values.out) : defaultOut;
+  const missing2 = paths.filter((p2) => !existsSync9(resolve11(ctx.cwd, p2)));
   if (missing2.length) throw new UsageError(`no such file or folder: ${missing2.join(", ")}`);
   const inputs = readYamlInputs(paths, ctx.cwd);
   const registry2 = schemaRegistry();
   const mapped = source === "backstage" ? mapBackstage(inputs.documents) : convertOpenSlo(inputs.documents);
-  const within = relative5(root, out);
+  const within = relative6(root, out);
   const orgRoot = within === "" || !within.startsWith("..") && !isAbsolute3(within) ? root : out;
   const existing = await existingNames(orgRoot);
   const kept = [];
@@ -80494,8 +84434,8 @@ async function importCommand(ctx, values, positionals) {
     }
     const namespace = f3.apiVersion === "openslo/v1" && f3.kind === "Service" ? "openslo:Service" : f3.kind;
     const clash = existing.get(`${namespace}/${f3.name}`);
-    if (clash && clash !== resolve9(out, f3.path)) {
-      leaveOut(f3, "entity.exists", `${f3.kind} ${f3.name} is already defined in ${relative5(orgRoot, clash).split(sep6).join("/")}; it is not imported again`);
+    if (clash && clash !== resolve11(out, f3.path)) {
+      leaveOut(f3, "entity.exists", `${f3.kind} ${f3.name} is already defined in ${relative6(orgRoot, clash).split(sep7).join("/")}; it is not imported again`);
       continue;
     }
     kept.push(f3);
@@ -80517,17 +84457,17 @@ async function importCommand(ctx, values, positionals) {
       throw e;
     }
   }
-  const shownOut = relative5(ctx.cwd, out).split(sep6).join("/") || ".";
+  const shownOut = relative6(ctx.cwd, out).split(sep7).join("/") || ".";
   if (format === "json") ctx.stdout(JSON.stringify({ ...report, out: shownOut, written: !values["dry-run"] }, null, 2) + "\n");
   else ctx.stdout(renderImportReport(report, shownOut, Boolean(values["dry-run"])));
   return inputs.problems.length ? 1 : 0;
 }
 async function existingNames(root) {
   const names = /* @__PURE__ */ new Map();
-  const folders = DATA_FOLDERS.filter((d2) => existsSync7(resolve9(root, d2)));
+  const folders = DATA_FOLDERS.filter((d2) => existsSync9(resolve11(root, d2)));
   if (folders.length === 0) return names;
   const repo = await loadRepository(root, { paths: folders, cache: false });
-  for (const a of repo.analyses) for (const d2 of a.documents) if (!names.has(`${d2.namespace}/${d2.name}`)) names.set(`${d2.namespace}/${d2.name}`, resolve9(root, a.file));
+  for (const a of repo.analyses) for (const d2 of a.documents) if (!names.has(`${d2.namespace}/${d2.name}`)) names.set(`${d2.namespace}/${d2.name}`, resolve11(root, a.file));
   return names;
 }
 function count(n, one, many = `${one}s`) {
@@ -80583,7 +84523,7 @@ function renderImportReport(report, out, dryRun) {
 }
 
 // src/cli/commands/export.ts
-import { relative as relative6, resolve as resolve10, sep as sep7 } from "node:path";
+import { relative as relative7, resolve as resolve12, sep as sep8 } from "node:path";
 
 // src/export/backstage.ts
 var BACKSTAGE_API_VERSION = "backstage.io/v1alpha1";
@@ -80881,7 +84821,7 @@ function objectiveTarget(o2) {
   if (typeof o2.targetPercent === "number") return o2.targetPercent / 100;
   return void 0;
 }
-var round2 = (n, digits = 6) => Number(n.toPrecision(digits));
+var round3 = (n, digits = 6) => Number(n.toPrecision(digits));
 function explainSlo(slo, options2 = {}) {
   const notes2 = [];
   const tw = slo.spec.timeWindow?.[0];
@@ -80913,7 +84853,7 @@ function explainSlo(slo, options2 = {}) {
   for (const o2 of slo.spec.objectives) {
     const target = objectiveTarget(o2);
     if (target === void 0) continue;
-    const fraction = round2(1 - target, 12);
+    const fraction = round3(1 - target, 12);
     const budgetMinutes = windowMinutes2 * fraction;
     const alerts = ALERT_WINDOWS.map((w2) => {
       const longMinutes = openSloDurationMs(w2.longWindow).ms / MINUTE;
@@ -80924,9 +84864,9 @@ function explainSlo(slo, options2 = {}) {
         longWindow: w2.longWindow,
         shortWindow: w2.shortWindow,
         budgetShare: w2.budgetShare,
-        burnRate: round2(burnRate, 4),
-        errorRate: round2(errorRate, 6),
-        exhaustsBudgetInMinutes: round2(windowMinutes2 / burnRate, 6),
+        burnRate: round3(burnRate, 4),
+        errorRate: round3(errorRate, 6),
+        exhaustsBudgetInMinutes: round3(windowMinutes2 / burnRate, 6),
         applicable: true
       };
       if (longMinutes >= windowMinutes2) {
@@ -80944,7 +84884,7 @@ function explainSlo(slo, options2 = {}) {
       ...o2.displayName ? { displayName: o2.displayName } : {},
       target,
       budgetFraction: fraction,
-      budgetMinutes: round2(budgetMinutes, 8),
+      budgetMinutes: round3(budgetMinutes, 8),
       budgetRequests: rps !== null && countsEvents ? Math.floor(rps * windowMinutes2 * 60 * fraction) : null,
       alerts
     });
@@ -81117,7 +85057,7 @@ async function exportCommand(ctx, values, positionals) {
   const format = typeof values.format === "string" ? values.format : "text";
   if (format !== "text" && format !== "json") throw new UsageError(`unknown format "${format}"; use text or json`);
   const root = rootOf(ctx, values);
-  const out = typeof values.out === "string" ? resolve10(ctx.cwd, values.out) : resolve10(root, "export", target);
+  const out = typeof values.out === "string" ? resolve12(ctx.cwd, values.out) : resolve12(root, "export", target);
   const { org, validation } = await loadOrganisation(root);
   const registry2 = schemaRegistry();
   let result;
@@ -81146,7 +85086,7 @@ async function exportCommand(ctx, values, positionals) {
     }
   }
   const errors = validation.diagnostics.filter((d2) => d2.severity === "error");
-  const shownOut = relative6(ctx.cwd, out).split(sep7).join("/") || ".";
+  const shownOut = relative7(ctx.cwd, out).split(sep8).join("/") || ".";
   if (format === "json") {
     ctx.stdout(JSON.stringify({ target, out: shownOut, written: !dryRun, files: planned.map((p2) => p2.path), warnings: result.warnings, validationErrors: errors.length }, null, 2) + "\n");
   } else {
@@ -81211,8 +85151,8 @@ function renderSloText(e) {
 }
 
 // src/cli/commands/codeowners.ts
-import { existsSync as existsSync8, readFileSync as readFileSync8 } from "node:fs";
-import { resolve as resolve11 } from "node:path";
+import { existsSync as existsSync10, readFileSync as readFileSync9 } from "node:fs";
+import { resolve as resolve13 } from "node:path";
 
 // src/core/codeowners.ts
 var CODEOWNERS_HEADER = [
@@ -81309,12 +85249,12 @@ var CODEOWNERS_PATH = ".github/CODEOWNERS";
 async function codeownersCommand(ctx, values, positionals) {
   if (positionals.length) throw new UsageError(`unexpected argument: ${positionals[0]}`);
   const root = rootOf(ctx, values);
-  const target = resolve11(root, CODEOWNERS_PATH);
+  const target = resolve13(root, CODEOWNERS_PATH);
   const { org } = await loadOrganisation(root);
   const result = buildCodeowners(org);
   for (const w2 of result.warnings) ctx.stderr(`opsledger codeowners: ${w2.service}: ${w2.message}
 `);
-  const current = existsSync8(target) ? readFileSync8(target, "utf8") : void 0;
+  const current = existsSync10(target) ? readFileSync9(target, "utf8") : void 0;
   if (values.check) {
     if (current === result.text) {
       ctx.stdout(`${CODEOWNERS_PATH} is up to date (${result.rules.length} rules).
@@ -81342,8 +85282,8 @@ async function codeownersCommand(ctx, values, positionals) {
 }
 
 // src/cli/commands/new.ts
-import { existsSync as existsSync9, readFileSync as readFileSync10 } from "node:fs";
-import { join as join10 } from "node:path";
+import { existsSync as existsSync11, readFileSync as readFileSync11 } from "node:fs";
+import { join as join15 } from "node:path";
 
 // src/scaffold/documents.ts
 var DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -81600,7 +85540,7 @@ async function planCi(a, loaded2) {
   const servicePath = org.services.get(service).file;
   const folder = servicePath.includes("/") ? servicePath.slice(0, servicePath.lastIndexOf("/")) : ".";
   const path3 = folder === "services" ? `cmdb/${name}.yaml` : `${folder}/cmdb.yaml`;
-  return { path: path3, kind: "ConfigurationItem", name, doc, append: existsSync9(join10(repo.root, path3)) };
+  return { path: path3, kind: "ConfigurationItem", name, doc, append: existsSync11(join15(repo.root, path3)) };
 }
 async function planChange(a, loaded2, now) {
   const { org, repo } = loaded2;
@@ -81677,7 +85617,7 @@ async function newCommand(ctx, values, positionals) {
   if (!what || !NEW_KINDS.includes(what)) throw new UsageError(what ? `cannot create a "${what}"; use ${NEW_KINDS.join(", ")}` : `name what to create: ${NEW_KINDS.join(", ")}`);
   if (extra.length) throw new UsageError(`unexpected argument: ${extra[0]}`);
   const root = rootOf(ctx, values);
-  if (!existsSync9(root)) throw new UsageError(`no such folder: ${root}`);
+  if (!existsSync11(root)) throw new UsageError(`no such folder: ${root}`);
   const interactive = !values.yes && ctx.isTTY && Boolean(process.stdin.isTTY);
   const prompts = interactive ? await Promise.resolve().then(() => (init_dist18(), dist_exports)) : void 0;
   const loaded2 = await loadOrganisation(root);
@@ -81696,11 +85636,11 @@ async function newCommand(ctx, values, positionals) {
     throw e;
   }
   const registry2 = schemaRegistry();
-  const target = join10(root, plan.path);
+  const target = join15(root, plan.path);
   const rendered = renderYaml([plan.doc], plan.append ? void 0 : registry2.schemaId("opsledger/v1", plan.kind));
   let content = rendered;
   if (plan.append) {
-    const before = readFileSync10(target, "utf8");
+    const before = readFileSync11(target, "utf8");
     content = `${before}${before.endsWith("\n") ? "" : "\n"}---
 ${rendered}`;
   }
@@ -81766,3959 +85706,21 @@ async function schemaCommand(ctx, values, positionals) {
   return 0;
 }
 
-// src/cli/commands/catalog.ts
-import { relative as relative7, resolve as resolve13, sep as sep8 } from "node:path";
-
-// src/catalog/build-site.ts
-import { existsSync as existsSync11 } from "node:fs";
-import { join as join14 } from "node:path";
-init_version();
-
-// src/adapters/git/file-history.ts
-var PER_FILE = 20;
-var FIELD = "";
-var RECORD = "";
-async function fileHistory(root, folders) {
-  const git = wo({ baseDir: root });
-  let log;
-  try {
-    if (!await git.checkIsRepo()) return void 0;
-    log = await git.raw(["log", `--format=${RECORD}%H${FIELD}%aI${FIELD}%an${FIELD}%s`, "--name-only", "--no-renames", "--relative", "--", ...folders]);
-  } catch {
-    return void 0;
-  }
-  const out = /* @__PURE__ */ new Map();
-  for (const record of log.split(RECORD)) {
-    if (!record.trim()) continue;
-    const [head = "", ...files] = record.split("\n");
-    const [hash, date, author, subject] = head.split(FIELD);
-    if (!hash || !date) continue;
-    const commit = { hash, date, author: author ?? "", subject: subject ?? "" };
-    for (const file of files) {
-      const path3 = file.trim();
-      if (!path3) continue;
-      const list4 = out.get(path3);
-      if (!list4) out.set(path3, [commit]);
-      else if (list4.length < PER_FILE) list4.push(commit);
-    }
-  }
-  return out;
-}
-
-// src/core/catalog/links.ts
-var SAFE_PROTOCOLS = /* @__PURE__ */ new Set(["http:", "https:", "mailto:"]);
-var PLAIN = /^(https?:\/\/|mailto:)[^\s\x00-\x1f\x7f\\]+$/i;
-function safeHref(url) {
-  if (typeof url !== "string") return void 0;
-  if (PLAIN.test(url)) return url;
-  if (!url.includes(":")) return void 0;
-  let parsed;
-  try {
-    parsed = new URL(url.trim());
-  } catch {
-    return void 0;
-  }
-  return SAFE_PROTOCOLS.has(parsed.protocol) ? parsed.href : void 0;
-}
-function linkView(title, url) {
-  return { title, href: safeHref(url), url };
-}
-function linkViews(links2) {
-  return (links2 ?? []).map((l3) => linkView(l3.title, l3.url));
-}
-var pagePath = {
-  index: "index.html",
-  service: (name) => `services/${encodeURIComponent(name)}.html`,
-  team: (name) => `teams/${encodeURIComponent(name)}.html`,
-  ci: (name) => `cis/${encodeURIComponent(name)}.html`,
-  change: (id) => `changes/${encodeURIComponent(id)}.html`,
-  month: (month) => `calendar/${month}.html`,
-  calendar: "calendar/index.html",
-  metrics: "metrics.html",
-  /** Page n (1-based) of a paginated list under `folder`. */
-  list: (folder, n) => n <= 1 ? `${folder}/index.html` : `${folder}/page-${n}.html`
-};
-
-// src/core/catalog/time.ts
-var DAY_MS3 = 864e5;
-function pad2(n) {
-  return String(n).padStart(2, "0");
-}
-function localDate(local) {
-  const d2 = new Date(local);
-  return `${d2.getUTCFullYear()}-${pad2(d2.getUTCMonth() + 1)}-${pad2(d2.getUTCDate())}`;
-}
-function localTime(local) {
-  const d2 = new Date(local);
-  return `${pad2(d2.getUTCHours())}:${pad2(d2.getUTCMinutes())}`;
-}
-var HOUR_MS = 36e5;
-var offsets = /* @__PURE__ */ new Map();
-function cachedOffset(instant3, zone) {
-  let byHour = offsets.get(zone);
-  if (!byHour) offsets.set(zone, byHour = /* @__PURE__ */ new Map());
-  const hour = Math.floor(instant3 / HOUR_MS);
-  const known = byHour.get(hour);
-  if (known !== void 0) return known;
-  const start = offsetAt(hour * HOUR_MS, zone);
-  if (start === offsetAt((hour + 1) * HOUR_MS - 1, zone)) {
-    byHour.set(hour, start);
-    return start;
-  }
-  return offsetAt(instant3, zone);
-}
-function toLocal(instant3, zone) {
-  return instant3 + cachedOffset(instant3, zone);
-}
-function formatAt(instant3, zone) {
-  const local = toLocal(instant3, zone);
-  return `${localDate(local)} ${localTime(local)}`;
-}
-function monthKey(local) {
-  return localDate(local).slice(0, 7);
-}
-function monthBounds(key) {
-  const [y2, m2] = key.split("-").map(Number);
-  return { start: Date.UTC(y2, m2 - 1, 1), end: Date.UTC(y2, m2, 1) };
-}
-function nextMonth2(key) {
-  return monthKey(monthBounds(key).end);
-}
-function instantOf2(text) {
-  if (!text) return void 0;
-  const t2 = Date.parse(text);
-  return Number.isNaN(t2) ? void 0 : t2;
-}
-
-// src/core/catalog/calendar-month.ts
-var CELL_CHANGES = 3;
-var MAX_MONTHS_BACK = 24;
-var MAX_MONTHS_AHEAD = 24;
-var MIN_MONTHS_AHEAD = 3;
-function addMonths(key, n) {
-  const [y2, m2] = key.split("-").map(Number);
-  const d2 = new Date(Date.UTC(y2, m2 - 1 + n, 1));
-  return `${d2.getUTCFullYear()}-${String(d2.getUTCMonth() + 1).padStart(2, "0")}`;
-}
-function calendarMonths(changeStarts, now, zone) {
-  const current = monthKey(toLocal(now, zone));
-  let first = current;
-  let last = addMonths(current, MIN_MONTHS_AHEAD);
-  for (const t2 of changeStarts) {
-    const k2 = monthKey(toLocal(t2, zone));
-    if (k2 < first) first = k2;
-    if (k2 > last) last = k2;
-  }
-  const floor = addMonths(current, -MAX_MONTHS_BACK);
-  const ceiling = addMonths(current, MAX_MONTHS_AHEAD);
-  if (first < floor) first = floor;
-  if (last > ceiling) last = ceiling;
-  const out = [];
-  for (let k2 = first; k2 <= last; k2 = nextMonth2(k2)) out.push(k2);
-  return out;
-}
-function monthsRange(months) {
-  return { from: monthBounds(months[0]).start - DAY_MS3, to: monthBounds(months[months.length - 1]).end + DAY_MS3 };
-}
-function windowItem(o2, zone) {
-  return { name: o2.name, kind: o2.kind, from: formatAt(o2.startMs, zone), to: formatAt(o2.endMs, zone), reason: o2.reason, allow: o2.allow };
-}
-function indexCalendar(months, changes, occurrences, now, zone) {
-  const changesByDay = /* @__PURE__ */ new Map();
-  const { from, to: to2 } = monthsRange(months);
-  for (const c3 of changes) {
-    if (c3.startMs < from || c3.startMs >= to2) continue;
-    const day = localDate(toLocal(c3.startMs, zone));
-    const list4 = changesByDay.get(day);
-    if (list4) list4.push(c3);
-    else changesByDay.set(day, [c3]);
-  }
-  for (const list4 of changesByDay.values()) list4.sort((a, b3) => a.startMs - b3.startMs || (a.id < b3.id ? -1 : 1));
-  return { zone, now, months, changesByDay, occurrences };
-}
-function monthView(cal, key) {
-  const { zone } = cal;
-  const { start, end } = monthBounds(key);
-  const today = localDate(toLocal(cal.now, zone));
-  const firstWeekday = (new Date(start).getUTCDay() + 6) % 7;
-  const gridStart = start - firstWeekday * DAY_MS3;
-  const lastWeekday = (new Date(end - DAY_MS3).getUTCDay() + 6) % 7;
-  const gridEnd = end + (6 - lastWeekday) * DAY_MS3;
-  const local = cal.occurrences.map((o2) => ({ from: toLocal(o2.startMs, zone), to: toLocal(o2.endMs, zone), item: windowItem(o2, zone) })).filter((o2) => o2.from < gridEnd && o2.to > gridStart);
-  const change = (c3) => ({
-    id: c3.id,
-    title: c3.title,
-    href: pagePath.change(c3.id),
-    time: localTime(toLocal(c3.startMs, zone)),
-    type: c3.type,
-    phase: c3.phase,
-    riskClass: c3.riskClass
-  });
-  const weeks = [];
-  const agenda = [];
-  let changeCount = 0;
-  for (let day = gridStart; day < gridEnd; day += DAY_MS3) {
-    const date = localDate(day);
-    const inMonth = day >= start && day < end;
-    const windows = local.filter((o2) => o2.from < day + DAY_MS3 && o2.to > day).map((o2) => o2.item);
-    const all = (inMonth ? cal.changesByDay.get(date) : void 0) ?? [];
-    const cell = {
-      date,
-      day: new Date(day).getUTCDate(),
-      inMonth,
-      today: date === today,
-      windows: inMonth ? windows : [],
-      changes: all.slice(0, CELL_CHANGES).map(change),
-      more: Math.max(0, all.length - CELL_CHANGES)
-    };
-    if ((new Date(day).getUTCDay() + 6) % 7 === 0) weeks.push([]);
-    weeks[weeks.length - 1].push(cell);
-    if (inMonth && (windows.length || all.length)) {
-      agenda.push({ date, weekday: (new Date(day).getUTCDay() + 6) % 7, windows, changes: all.map(change) });
-      changeCount += all.length;
-    }
-  }
-  const at4 = cal.months.indexOf(key);
-  const prev = at4 > 0 ? cal.months[at4 - 1] : void 0;
-  const next = at4 >= 0 && at4 < cal.months.length - 1 ? cal.months[at4 + 1] : void 0;
-  const [year, month] = key.split("-").map(Number);
-  return {
-    key,
-    year,
-    month,
-    path: pagePath.month(key),
-    prev: prev ? { key: prev, path: pagePath.month(prev) } : void 0,
-    next: next ? { key: next, path: pagePath.month(next) } : void 0,
-    weeks,
-    agenda,
-    windows: local.filter((o2) => o2.from < end && o2.to > start).map((o2) => o2.item).filter((w2, i, arr) => arr.findIndex((x3) => x3.name === w2.name && x3.from === w2.from) === i),
-    changeCount
-  };
-}
-
-// src/core/catalog/readiness.ts
-var READINESS_CHECKS = ["oncall", "contact", "runbook", "playbook", "dashboard", "slo", "repository", "continuity", "dr-test"];
-var READINESS_LEVELS2 = ["ready", "partial", "not-ready"];
-var DR_TEST_MAX_AGE_MS = 365 * 864e5;
-function readiness(service, owner, sloCount, now) {
-  const s = service.spec;
-  const drTested = s.continuity?.drTestedAt ? Date.parse(s.continuity.drTestedAt) : NaN;
-  const contact = owner?.spec.contact;
-  const ok = {
-    oncall: Boolean(owner?.spec.oncall?.schedule),
-    contact: Boolean(contact && (contact.slack || contact.email || contact.chat || contact.pager)),
-    runbook: (s.runbooks?.length ?? 0) > 0,
-    playbook: (s.playbooks?.length ?? 0) > 0,
-    dashboard: (s.dashboards?.length ?? 0) > 0,
-    slo: sloCount > 0,
-    repository: Boolean(s.repository),
-    continuity: Boolean(s.continuity?.rto && s.continuity.rpo),
-    "dr-test": !Number.isNaN(drTested) && now - drTested <= DR_TEST_MAX_AGE_MS
-  };
-  const checks = READINESS_CHECKS.map((code) => ({ code, ok: ok[code] }));
-  const passed = checks.filter((c3) => c3.ok).length;
-  const total = checks.length;
-  const level = passed === total ? "ready" : passed * 3 >= total * 2 ? "partial" : "not-ready";
-  return { level, passed, total, checks };
-}
-
-// src/core/catalog/context.ts
-var byName = (a, b3) => a < b3 ? -1 : a > b3 ? 1 : 0;
-function nameOf(ref) {
-  return ref.replace(/^(service|ci):/, "");
-}
-function paragraphs(text) {
-  return (text ?? "").split(/\n\s*\n/).map((p2) => p2.trim()).filter(Boolean);
-}
-function labels(map2) {
-  return Object.entries(map2 ?? {}).map(([key, value2]) => ({ key, value: String(value2) })).sort((a, b3) => byName(a.key, b3.key));
-}
-function ownerEntries(doc) {
-  const out = [{ team: doc.spec.owner, role: "owner", primary: true }];
-  for (const o2 of doc.spec.owners ?? []) if (o2.team !== doc.spec.owner) out.push({ team: o2.team, role: o2.role, primary: false });
-  return out;
-}
-function ownerNames(doc) {
-  return [...new Set(ownerEntries(doc).map((o2) => o2.team))];
-}
-function push(map2, key, value2) {
-  const list4 = map2.get(key);
-  if (list4) list4.push(value2);
-  else map2.set(key, [value2]);
-}
-function changeServices(ctxCis, doc) {
-  const services = new Set(doc.spec.services ?? []);
-  for (const ci of doc.spec.configurationItems ?? []) {
-    const owner = ctxCis.get(ci)?.doc.spec.service;
-    if (owner) services.add(owner);
-  }
-  return services;
-}
-function createContext(input) {
-  const { org, now } = input;
-  const zone = input.timeZone;
-  const slosByService2 = /* @__PURE__ */ new Map();
-  const sloFiles = /* @__PURE__ */ new Map();
-  for (const { doc, file } of org.slos.values()) {
-    push(slosByService2, doc.spec.service, doc);
-    let files = sloFiles.get(doc.spec.service);
-    if (!files) sloFiles.set(doc.spec.service, files = /* @__PURE__ */ new Set());
-    files.add(file);
-  }
-  const cisByService = /* @__PURE__ */ new Map();
-  const cisByTeam = /* @__PURE__ */ new Map();
-  for (const [name, { doc }] of org.cis) {
-    if (doc.spec.service) push(cisByService, doc.spec.service, name);
-    if (doc.spec.owner) push(cisByTeam, doc.spec.owner, name);
-  }
-  const servicesByTeam = /* @__PURE__ */ new Map();
-  const tierOf = /* @__PURE__ */ new Map();
-  const readinessOf = /* @__PURE__ */ new Map();
-  for (const [name, { doc }] of org.services) {
-    for (const o2 of ownerEntries(doc)) push(servicesByTeam, o2.team, { service: name, role: o2.role });
-    tierOf.set(name, doc.spec.tier);
-    readinessOf.set(name, readiness(doc, org.teams.get(doc.spec.owner)?.doc, slosByService2.get(name)?.length ?? 0, now));
-  }
-  const startOf = /* @__PURE__ */ new Map();
-  for (const [id, { doc }] of org.changes) startOf.set(id, instantOf2(doc.spec.schedule.start) ?? 0);
-  const newestFirst = (a, b3) => startOf.get(b3) - startOf.get(a) || byName(b3, a);
-  const changesByService = /* @__PURE__ */ new Map();
-  const changesByCi = /* @__PURE__ */ new Map();
-  for (const [id, { doc }] of org.changes) {
-    for (const ci of doc.spec.configurationItems ?? []) push(changesByCi, ci, id);
-    for (const s of changeServices(org.cis, doc)) push(changesByService, s, id);
-  }
-  for (const list4 of changesByService.values()) list4.sort(newestFirst);
-  for (const list4 of changesByCi.values()) list4.sort(newestFirst);
-  const teamRef = (name) => {
-    const t2 = org.teams.get(name)?.doc;
-    return { kind: "team", name, title: t2?.metadata.title, href: t2 ? pagePath.team(name) : void 0 };
-  };
-  const serviceRef = (name) => {
-    const s = org.services.get(name)?.doc;
-    return { kind: "service", name, title: s?.metadata.title, href: s ? pagePath.service(name) : void 0 };
-  };
-  const ciRef = (name) => {
-    const c3 = org.cis.get(name)?.doc;
-    return { kind: "ci", name, title: c3?.metadata.title, href: c3 ? pagePath.ci(name) : void 0 };
-  };
-  const nodeRef = (id) => id.startsWith("service:") ? serviceRef(id.slice(8)) : ciRef(id.startsWith("ci:") ? id.slice(3) : id);
-  const titleOf = (id) => id.startsWith("service:") ? org.services.get(id.slice(8))?.doc.metadata.title : org.cis.get(id.slice(3))?.doc.metadata.title;
-  const riskClass = /* @__PURE__ */ new Map();
-  const riskReport = (id) => {
-    let report;
-    try {
-      report = input.risk?.(id);
-    } catch {
-      report = void 0;
-    }
-    riskClass.set(id, report?.class);
-    return report;
-  };
-  const riskClassOf = (id) => {
-    if (!riskClass.has(id)) riskReport(id);
-    return riskClass.get(id);
-  };
-  const startText = /* @__PURE__ */ new Map();
-  const changeRow = (id) => {
-    const doc = org.changes.get(id).doc;
-    let start = startText.get(id);
-    if (start === void 0) startText.set(id, start = formatAt(startOf.get(id), zone));
-    return {
-      id,
-      title: doc.metadata.title,
-      href: pagePath.change(id),
-      start,
-      type: doc.spec.type,
-      environment: doc.spec.environment,
-      phase: doc.status?.phase,
-      riskClass: riskClassOf(id),
-      outcome: doc.status?.outcome?.result,
-      services: (doc.spec.services ?? []).map(serviceRef)
-    };
-  };
-  const ciRow = (name) => {
-    const doc = org.cis.get(name).doc;
-    return {
-      name,
-      title: doc.metadata.title,
-      href: pagePath.ci(name),
-      class: doc.spec.class,
-      environment: doc.spec.environment,
-      service: doc.spec.service ? serviceRef(doc.spec.service) : void 0
-    };
-  };
-  const summary2 = (name) => {
-    const doc = org.services.get(name).doc;
-    return {
-      name,
-      title: doc.metadata.title,
-      href: pagePath.service(name),
-      tier: doc.spec.tier,
-      exposure: doc.spec.exposure,
-      lifecycle: doc.spec.lifecycle,
-      readiness: readinessOf.get(name).level,
-      owners: ownerNames(doc).map(teamRef),
-      labels: labels(doc.metadata.labels)
-    };
-  };
-  const contacts = (team2) => {
-    const c3 = team2?.spec.contact;
-    if (!c3) return [];
-    const out = [];
-    const add = (kind, text, href) => {
-      if (text) out.push({ kind, text, href });
-    };
-    add("slack", c3.slack, safeHref(c3.slack));
-    add("email", c3.email, c3.email ? safeHref(`mailto:${c3.email}`) : void 0);
-    add("chat", c3.chat, safeHref(c3.chat));
-    add("pager", c3.pager, safeHref(c3.pager));
-    return out;
-  };
-  return {
-    input,
-    zone,
-    slosByService: slosByService2,
-    sloFiles,
-    cisByService,
-    cisByTeam,
-    servicesByTeam,
-    changesByService,
-    changesByCi,
-    startOf,
-    readinessOf,
-    tierOf,
-    teamRef,
-    serviceRef,
-    ciRef,
-    nodeRef,
-    titleOf,
-    riskReport,
-    changeRow,
-    ciRow,
-    summary: summary2,
-    contacts,
-    newestFirst
-  };
-}
-
-// src/core/catalog/change-page.ts
-var BLAST_RADIUS_LISTED = 200;
-function riskView(ctx, r2) {
-  const listed = r2.blastRadius.slice(0, BLAST_RADIUS_LISTED);
-  return {
-    class: r2.class,
-    type: r2.type,
-    effectiveType: r2.effectiveType,
-    impact: { level: r2.impact.level, scope: r2.impact.scope, severity: r2.impact.severity, decidedBy: r2.impact.decidedBy ? ctx.nodeRef(r2.impact.decidedBy) : void 0 },
-    likelihood: r2.likelihood,
-    factors: r2.factors,
-    blastRadius: listed.map((b3) => {
-      const ref = ctx.nodeRef(b3.ref);
-      return { kind: ref.kind, name: ref.name, title: ref.title, href: ref.href, tier: b3.tier, exposure: b3.exposure, direct: b3.direct, path: b3.path.map(nameOf) };
-    }),
-    blastRadiusMore: r2.blastRadius.length - listed.length,
-    conflicts: r2.conflicts,
-    controls: r2.controls
-  };
-}
-function changePage(ctx, id) {
-  const { org } = ctx.input;
-  const doc = org.changes.get(id).doc;
-  const s = doc.spec;
-  const report = ctx.riskReport(id);
-  const outcome = doc.status?.outcome;
-  const at4 = (t2) => {
-    const ms2 = instantOf2(t2);
-    return ms2 === void 0 ? t2 : formatAt(ms2, ctx.zone);
-  };
-  const link = (url) => url ? linkView(url, url) : void 0;
-  return {
-    template: "change",
-    path: pagePath.change(id),
-    heading: doc.metadata.title ? `${id}: ${doc.metadata.title}` : id,
-    section: "changes",
-    id,
-    title: doc.metadata.title,
-    description: paragraphs(s.description ?? doc.metadata.description),
-    labels: labels(doc.metadata.labels),
-    links: linkViews(doc.metadata.links),
-    type: s.type,
-    standardTemplate: s.template ?? void 0,
-    requester: s.requester,
-    environment: s.environment,
-    start: at4(s.schedule.start),
-    end: at4(s.schedule.end),
-    phase: doc.status?.phase,
-    services: (s.services ?? []).map(ctx.serviceRef),
-    cis: (s.configurationItems ?? []).map(ctx.ciRef),
-    justification: paragraphs(s.justification),
-    implementation: s.implementation ?? [],
-    verification: (s.verification ?? []).map((v2) => ({ description: v2.description, evidence: link(v2.evidence) })),
-    delivery: s.delivery && {
-      strategy: s.delivery.strategy,
-      autoRollback: s.delivery.autoRollback,
-      stages: (s.delivery.stages ?? []).map((st3) => ({ traffic: st3.traffic, duration: st3.duration, metrics: st3.metrics ?? [] }))
-    },
-    rollback: s.rollback && {
-      steps: s.rollback.steps ?? [],
-      triggers: s.rollback.triggers ?? [],
-      expectedDuration: s.rollback.expectedDuration,
-      testedAt: s.rollback.tested?.at,
-      evidence: link(s.rollback.tested?.evidence)
-    },
-    premortem: s.premortem ?? [],
-    communication: s.communication ?? [],
-    diff: s.diff,
-    outcome: outcome && {
-      result: outcome.result,
-      implementedAt: at4(outcome.implementedAt),
-      failureDetectedAt: at4(outcome.failureDetectedAt),
-      restoredAt: at4(outcome.restoredAt),
-      completedAt: at4(outcome.completedAt),
-      incidents: outcome.incidents ?? [],
-      notes: outcome.notes,
-      review: link(outcome.review)
-    },
-    risk: report && riskView(ctx, report),
-    riskStatus: report ? "assessed" : ctx.input.risk ? "closed" : "no-policy"
-  };
-}
-
-// src/core/catalog/ci-page.ts
-var RECENT_CHANGES = 10;
-function withTypes(ref, types2) {
-  return { kind: ref.kind, name: ref.name, title: ref.title, href: ref.href, types: types2 };
-}
-function grouped(ctx, edges) {
-  const byOther = /* @__PURE__ */ new Map();
-  for (const e of edges) {
-    const types2 = byOther.get(e.other);
-    if (!types2) byOther.set(e.other, [e.type]);
-    else if (!types2.includes(e.type)) types2.push(e.type);
-  }
-  return [...byOther].map(([other, types2]) => withTypes(ctx.nodeRef(other), types2));
-}
-function attribute(key, value2) {
-  if (typeof value2 !== "string") return { key, text: JSON.stringify(value2), href: void 0 };
-  return { key, text: value2, href: /^https?:\/\//i.test(value2) ? safeHref(value2) : void 0 };
-}
-function ciPage(ctx, name) {
-  const { org, graph } = ctx.input;
-  const doc = org.cis.get(name).doc;
-  const changeIds = ctx.changesByCi.get(name) ?? [];
-  return {
-    template: "ci",
-    path: pagePath.ci(name),
-    heading: doc.metadata.title ?? name,
-    section: "cis",
-    name,
-    title: doc.metadata.title,
-    description: paragraphs(doc.metadata.description),
-    labels: labels(doc.metadata.labels),
-    links: linkViews(doc.metadata.links),
-    class: doc.spec.class,
-    environment: doc.spec.environment,
-    service: doc.spec.service ? ctx.serviceRef(doc.spec.service) : void 0,
-    owner: doc.spec.owner ? ctx.teamRef(doc.spec.owner) : void 0,
-    relations: grouped(
-      ctx,
-      (doc.spec.relations ?? []).map((r2) => ({ other: r2.target, type: r2.type }))
-    ),
-    usedBy: grouped(
-      ctx,
-      (graph.in.get(ciId(name)) ?? []).map((e) => ({ other: e.from, type: e.type }))
-    ).sort((a, b3) => byName(a.kind, b3.kind) || byName(a.name, b3.name)),
-    attributes: Object.entries(doc.spec.attributes ?? {}).map(([key, value2]) => attribute(key, value2)),
-    changes: changeIds.slice(0, RECENT_CHANGES).map(ctx.changeRow),
-    changesTotal: changeIds.length
-  };
-}
-
-// src/core/catalog/search-index.ts
-function searchIndex(ctx, serviceNames, teamNames) {
-  const { org } = ctx.input;
-  const teamAt = new Map(teamNames.map((n, i) => [n, i]));
-  const teams = teamNames.map((n) => [n, org.teams.get(n).doc.metadata.title ?? ""]);
-  const ownerIndex = (name) => {
-    let i = teamAt.get(name);
-    if (i === void 0) {
-      i = teams.length;
-      teams.push([name, ""]);
-      teamAt.set(name, i);
-    }
-    return i;
-  };
-  const services = serviceNames.map((n) => {
-    const doc = org.services.get(n).doc;
-    return [
-      n,
-      doc.metadata.title ?? "",
-      doc.spec.tier,
-      doc.spec.exposure,
-      doc.spec.lifecycle,
-      ctx.readinessOf.get(n).level,
-      ownerNames(doc).map(ownerIndex),
-      labels(doc.metadata.labels).map((l3) => `${l3.key}=${l3.value}`).join(" ")
-    ];
-  });
-  return { v: 1, teams, services };
-}
-
-// src/core/catalog/neighbourhood.ts
-var DRAWN_PER_SIDE = 12;
-function nodeHref(kind, name) {
-  return kind === "service" ? pagePath.service(name) : pagePath.ci(name);
-}
-function neighbours(g2, id, direction, titleOf) {
-  const byId = /* @__PURE__ */ new Map();
-  for (const e of (direction === "out" ? g2.out : g2.in).get(id) ?? []) {
-    const other = direction === "out" ? e.to : e.from;
-    const node = g2.nodes.get(other);
-    if (!node || other === id) continue;
-    const seen = byId.get(other);
-    if (seen) {
-      if (!seen.via.includes(e.type)) seen.via.push(e.type);
-      continue;
-    }
-    byId.set(other, { id: other, kind: node.kind, name: node.name, title: titleOf(other), href: nodeHref(node.kind, node.name), via: [e.type] });
-  }
-  return [...byId.values()].sort((a, b3) => a.kind === b3.kind ? a.name < b3.name ? -1 : a.name > b3.name ? 1 : 0 : a.kind === "service" ? -1 : 1);
-}
-function neighbourhood(g2, id, titleOf) {
-  const node = g2.nodes.get(id);
-  if (!node) return void 0;
-  const center = { id, kind: node.kind, name: node.name, title: titleOf(id), href: nodeHref(node.kind, node.name), via: [] };
-  const upstream = neighbours(g2, id, "out", titleOf);
-  const downstream = neighbours(g2, id, "in", titleOf);
-  return {
-    upstream,
-    downstream,
-    drawing: {
-      center,
-      upstream: upstream.slice(0, DRAWN_PER_SIDE),
-      downstream: downstream.slice(0, DRAWN_PER_SIDE),
-      upstreamMore: Math.max(0, upstream.length - DRAWN_PER_SIDE),
-      downstreamMore: Math.max(0, downstream.length - DRAWN_PER_SIDE)
-    }
-  };
-}
-
-// src/core/catalog/slo.ts
-var UNIT_MINUTES = { m: 1, h: 60, d: 1440, w: 10080, M: 43830, Q: 131490, Y: 525960 };
-function windowMinutes(duration2) {
-  const m2 = duration2 ? /^([1-9]\d*)([mhdwMQY])$/.exec(duration2) : null;
-  return m2 ? Number(m2[1]) * UNIT_MINUTES[m2[2]] : void 0;
-}
-function round3(n, digits) {
-  const f3 = 10 ** digits;
-  return Math.round(n * f3) / f3;
-}
-function sloView(slo, at4 = (t2) => new Date(t2).toISOString()) {
-  const window2 = slo.spec.timeWindow[0];
-  const minutes = windowMinutes(window2?.duration);
-  const measured = slo.status?.measuredAt;
-  const remaining = typeof slo.status?.errorBudgetRemaining === "number" ? slo.status.errorBudgetRemaining : void 0;
-  const objectives = slo.spec.objectives.flatMap((o2) => {
-    const fraction = typeof o2.target === "number" ? o2.target : typeof o2.targetPercent === "number" ? o2.targetPercent / 100 : void 0;
-    if (fraction === void 0) return [];
-    const budget = minutes === void 0 ? void 0 : (1 - fraction) * minutes;
-    return [
-      {
-        name: o2.displayName,
-        targetPercent: round3(fraction * 100, 4),
-        budgetMinutes: budget === void 0 ? void 0 : round3(budget, 1),
-        remainingMinutes: budget === void 0 || remaining === void 0 ? void 0 : round3(budget * remaining, 1)
-      }
-    ];
-  });
-  return {
-    name: slo.metadata.name,
-    title: slo.metadata.title,
-    description: slo.spec.description,
-    window: window2?.duration,
-    rolling: window2?.isRolling ?? false,
-    budgetingMethod: slo.spec.budgetingMethod,
-    objectives,
-    remaining,
-    remainingPercent: remaining === void 0 ? void 0 : Math.round(remaining * 100),
-    exhausted: remaining !== void 0 && remaining <= 0,
-    measuredAt: measured === void 0 || Number.isNaN(Date.parse(measured)) ? measured : at4(Date.parse(measured)),
-    source: slo.status?.source ? linkView(slo.status.source, slo.status.source) : void 0
-  };
-}
-
-// src/core/catalog/service-page.ts
-var RECENT_CHANGES2 = 10;
-var HISTORY_COMMITS = 15;
-var IMPACT_LISTED = 50;
-var IMPACT_LIMIT = 100;
-function historyOf(ctx, files) {
-  const history = ctx.input.history;
-  if (!history) return { available: false, commits: [] };
-  const seen = /* @__PURE__ */ new Map();
-  for (const f3 of files) for (const c3 of history.get(f3) ?? []) if (!seen.has(c3.hash)) seen.set(c3.hash, c3);
-  const commits = [...seen.values()].sort((a, b3) => a.date < b3.date ? 1 : a.date > b3.date ? -1 : 0).slice(0, HISTORY_COMMITS).map((c3) => ({ hash: c3.hash, date: c3.date, author: c3.author, subject: c3.subject, short: c3.hash.slice(0, 7), day: c3.date.slice(0, 10) }));
-  return { available: true, commits };
-}
-function withVia(ref, via) {
-  return { kind: ref.kind, name: ref.name, title: ref.title, href: ref.href, via };
-}
-function impactOf(ctx, id) {
-  const reached = dependents(ctx.input.graph, [id], IMPACT_EDGES, IMPACT_LIMIT + 1);
-  const services = [...reached.values()].filter((r2) => r2.distance > 0 && r2.id.startsWith("service:")).map((r2) => ({ r: r2, tier: ctx.tierOf.get(r2.id.slice(8)) ?? 9 })).sort((a, b3) => a.r.distance - b3.r.distance || a.tier - b3.tier || byName(a.r.id, b3.r.id));
-  const listed = services.slice(0, IMPACT_LISTED);
-  return {
-    services: listed.map(
-      ({ r: r2 }) => withVia(
-        ctx.serviceRef(r2.id.slice(8)),
-        r2.path.slice(1, -1).map(nameOf)
-      )
-    ),
-    servicesTotal: services.length,
-    servicesMore: services.length - listed.length,
-    capped: reached.size > IMPACT_LIMIT
-  };
-}
-function servicePage(ctx, name) {
-  const { org, graph } = ctx.input;
-  const { doc, file } = org.services.get(name);
-  const s = doc.spec;
-  const id = serviceId(name);
-  const around = neighbourhood(graph, id, ctx.titleOf);
-  const owners = ownerEntries(doc).map(({ team: team2, role, primary }) => {
-    const t2 = org.teams.get(team2)?.doc;
-    const schedule = t2?.spec.oncall?.schedule;
-    return {
-      team: ctx.teamRef(team2),
-      role,
-      primary,
-      oncall: schedule ? linkView(schedule, schedule) : void 0,
-      escalation: t2?.spec.oncall?.escalation ?? [],
-      contacts: ctx.contacts(t2)
-    };
-  });
-  const ciNames = ctx.cisByService.get(name) ?? [];
-  const changeIds = ctx.changesByService.get(name) ?? [];
-  const files = /* @__PURE__ */ new Set([file, ...ctx.sloFiles.get(name) ?? [], ...ciNames.map((c3) => org.cis.get(c3).file)]);
-  const otherRelations = (via) => via.filter((v2) => v2 !== "dependsOn");
-  return {
-    template: "service",
-    path: pagePath.service(name),
-    heading: doc.metadata.title ?? name,
-    section: "services",
-    name,
-    title: doc.metadata.title,
-    description: paragraphs(doc.metadata.description),
-    labels: labels(doc.metadata.labels),
-    links: linkViews(doc.metadata.links),
-    tier: s.tier,
-    exposure: s.exposure,
-    lifecycle: s.lifecycle,
-    readiness: ctx.readinessOf.get(name),
-    owners,
-    runbooks: linkViews(s.runbooks),
-    playbooks: linkViews(s.playbooks),
-    dashboards: linkViews(s.dashboards),
-    repository: s.repository ? linkView(s.repository, s.repository) : void 0,
-    continuity: s.continuity,
-    slos: (ctx.slosByService.get(name) ?? []).map((slo) => sloView(slo, (t2) => formatAt(t2, ctx.zone))),
-    graph: around.drawing,
-    upstream: around.upstream.map((n) => withVia(ctx.nodeRef(n.id), otherRelations(n.via))),
-    downstream: around.downstream.map((n) => withVia(ctx.nodeRef(n.id), otherRelations(n.via))),
-    impact: impactOf(ctx, id),
-    cis: ciNames.slice().sort(byName).map(ctx.ciRow),
-    changes: changeIds.slice(0, RECENT_CHANGES2).map(ctx.changeRow),
-    changesTotal: changeIds.length,
-    history: historyOf(ctx, files),
-    file
-  };
-}
-
-// src/core/catalog/team-page.ts
-function teamPage(ctx, name) {
-  const { org } = ctx.input;
-  const doc = org.teams.get(name).doc;
-  const schedule = doc.spec.oncall?.schedule;
-  return {
-    template: "team",
-    path: pagePath.team(name),
-    heading: doc.metadata.title ?? name,
-    section: "teams",
-    name,
-    title: doc.metadata.title,
-    description: paragraphs(doc.metadata.description),
-    labels: labels(doc.metadata.labels),
-    links: linkViews(doc.metadata.links),
-    members: doc.spec.members ?? [],
-    github: doc.spec.github?.team,
-    oncall: schedule ? linkView(schedule, schedule) : void 0,
-    escalation: doc.spec.oncall?.escalation ?? [],
-    contacts: ctx.contacts(doc),
-    // Services it owns first, then those where it has another role.
-    services: (ctx.servicesByTeam.get(name) ?? []).slice().sort((a, b3) => Number(b3.role === "owner") - Number(a.role === "owner") || byName(a.service, b3.service)).map(({ service, role }) => {
-      const ref = ctx.serviceRef(service);
-      const sd = org.services.get(service).doc.spec;
-      return { kind: ref.kind, name: ref.name, title: ref.title, href: ref.href, role, tier: sd.tier, exposure: sd.exposure, lifecycle: sd.lifecycle };
-    }),
-    cis: (ctx.cisByTeam.get(name) ?? []).slice().sort(byName).map(ctx.ciRow)
-  };
-}
-
-// src/core/catalog/build.ts
-var LIST_PAGE_SIZE = 500;
-var INDEX_PRERENDERED = 100;
-var UPCOMING = 8;
-function* listPages(template, folder, section, items, row) {
-  const pages = Math.max(1, Math.ceil(items.length / LIST_PAGE_SIZE));
-  for (let n = 1; n <= pages; n++) {
-    yield {
-      template,
-      path: pagePath.list(folder, n),
-      heading: "",
-      section,
-      rows: items.slice((n - 1) * LIST_PAGE_SIZE, n * LIST_PAGE_SIZE).map(row),
-      page: n,
-      pages,
-      total: items.length,
-      prev: n > 1 ? pagePath.list(folder, n - 1) : void 0,
-      next: n < pages ? pagePath.list(folder, n + 1) : void 0
-    };
-  }
-}
-function calendarChanges(ctx, ids) {
-  return ids.map((id) => {
-    const doc = ctx.input.org.changes.get(id).doc;
-    const row = ctx.changeRow(id);
-    return {
-      id,
-      title: doc.metadata.title,
-      startMs: ctx.startOf.get(id),
-      endMs: instantOf2(doc.spec.schedule.end) ?? ctx.startOf.get(id),
-      type: doc.spec.type,
-      phase: doc.status?.phase,
-      riskClass: row.riskClass
-    };
-  });
-}
-function indexPage(ctx, serviceNames, teamNames, changeIds) {
-  const { org, now, occurrences } = ctx.input;
-  const upcoming = changeIds.filter((id) => ctx.startOf.get(id) >= now && !["completed", "cancelled"].includes(org.changes.get(id).doc.status?.phase ?? "")).reverse().slice(0, UPCOMING);
-  return {
-    template: "index",
-    path: pagePath.index,
-    heading: "",
-    section: "services",
-    services: serviceNames.slice(0, INDEX_PRERENDERED).map(ctx.summary),
-    total: serviceNames.length,
-    teams: teamNames.map(ctx.teamRef),
-    counts: { services: org.services.size, teams: org.teams.size, cis: org.cis.size, changes: org.changes.size },
-    upcoming: upcoming.map(ctx.changeRow),
-    activeWindows: occurrences.filter((o2) => o2.startMs <= now && o2.endMs > now).map((o2) => ({ name: o2.name, kind: o2.kind, to: formatAt(o2.endMs, ctx.zone) }))
-  };
-}
-function buildCatalog(input) {
-  const ctx = createContext(input);
-  const { org, now, months } = input;
-  const zone = ctx.zone;
-  const serviceNames = [...org.services.keys()].sort(byName);
-  const teamNames = [...org.teams.keys()].sort(byName);
-  const ciNames = [...org.cis.keys()].sort(byName);
-  const changeIds = [...org.changes.keys()].sort(ctx.newestFirst);
-  const currentMonth = monthKey(toLocal(now, zone));
-  const calendarMonth = months.includes(currentMonth) ? currentMonth : months[0];
-  function* calendarPages() {
-    let index;
-    const list4 = months.map((key) => ({ key, path: pagePath.month(key), current: key === currentMonth }));
-    for (const key of months) {
-      index ??= indexCalendar(months, calendarChanges(ctx, changeIds), input.occurrences, now, zone);
-      const month = monthView(index, key);
-      const page = (path3) => ({ template: "calendar", path: path3, heading: "", section: "calendar", month, months: list4, icsPath: input.icsPath });
-      yield page(month.path);
-      if (key === calendarMonth) yield page(pagePath.calendar);
-    }
-  }
-  function* pages() {
-    for (const id of changeIds) yield changePage(ctx, id);
-    for (const name of serviceNames) yield servicePage(ctx, name);
-    for (const name of teamNames) yield teamPage(ctx, name);
-    for (const name of ciNames) yield ciPage(ctx, name);
-    yield* listPages("services-list", "services", "services", serviceNames, ctx.summary);
-    yield* listPages("teams-list", "teams", "teams", teamNames, (n) => {
-      const ref = ctx.teamRef(n);
-      return { kind: ref.kind, name: ref.name, title: ref.title, href: ref.href, members: org.teams.get(n).doc.spec.members?.length ?? 0, services: ctx.servicesByTeam.get(n)?.length ?? 0 };
-    });
-    yield* listPages("cis-list", "cis", "cis", ciNames, ctx.ciRow);
-    yield* listPages("changes-list", "changes", "changes", changeIds, ctx.changeRow);
-    yield* calendarPages();
-    yield { template: "metrics", path: pagePath.metrics, heading: "", section: "metrics", metrics: input.metrics };
-    yield indexPage(ctx, serviceNames, teamNames, changeIds);
-  }
-  const lists = [serviceNames, teamNames, ciNames, changeIds].reduce((n, items) => n + Math.max(1, Math.ceil(items.length / LIST_PAGE_SIZE)), 0);
-  return {
-    zone,
-    builtAt: formatAt(now, zone),
-    searchIndex: searchIndex(ctx, serviceNames, teamNames),
-    pages,
-    pageCount: changeIds.length + serviceNames.length + teamNames.length + ciNames.length + lists + months.length + (calendarMonth ? 1 : 0) + 2
-  };
-}
-
-// src/catalog/file-writer.ts
-import { mkdirSync as mkdirSync4, writeFile as writeFile2 } from "node:fs";
-import { dirname as dirname3, join as join11 } from "node:path";
-var FileWriter = class {
-  constructor(dir, limit = 32) {
-    this.dir = dir;
-    this.limit = limit;
-  }
-  dir;
-  limit;
-  pending = 0;
-  failure;
-  wake;
-  made = /* @__PURE__ */ new Set();
-  files = 0;
-  async write(rel, content) {
-    if (this.failure) throw this.failure;
-    const file = join11(this.dir, rel);
-    const folder = dirname3(file);
-    if (!this.made.has(folder)) {
-      mkdirSync4(folder, { recursive: true });
-      this.made.add(folder);
-    }
-    this.pending++;
-    this.files++;
-    writeFile2(file, content, (err2) => {
-      this.pending--;
-      if (err2 && !this.failure) this.failure = err2;
-      this.wake?.();
-    });
-    if (this.pending >= this.limit) await this.settle(this.limit - 1);
-  }
-  /** Waits until at most `max` writes are outstanding (0: all done); rethrows the first failure. */
-  async settle(max = 0) {
-    while (this.pending > max) await new Promise((resolve14) => this.wake = resolve14);
-    this.wake = void 0;
-    if (this.failure) throw this.failure;
-  }
-};
-
-// node_modules/@dagrejs/dagre/dist/dagre.esm.js
-var Te = Object.defineProperty;
-var Sn2 = (e, n, t2) => n in e ? Te(e, n, { enumerable: true, configurable: true, writable: true, value: t2 }) : e[n] = t2;
-var Mn2 = (e, n) => {
-  for (var t2 in n) Te(e, t2, { get: n[t2], enumerable: true });
-};
-var je2 = (e, n, t2) => Sn2(e, typeof n != "symbol" ? n + "" : n, t2);
-var ie2 = {};
-Mn2(ie2, { Graph: () => T2, alg: () => H3 });
-var Pn2 = Object.defineProperty;
-var Se2 = (e, n) => {
-  for (var t2 in n) Pn2(e, t2, { get: n[t2], enumerable: true });
-};
-var Q3 = class {
-  constructor(e) {
-    this._isDirected = true, this._isMultigraph = false, this._isCompound = false, this._nodes = {}, this._in = {}, this._preds = {}, this._out = {}, this._sucs = {}, this._edgeObjs = {}, this._edgeLabels = {}, this._nodeCount = 0, this._edgeCount = 0, this._defaultNodeLabelFn = () => {
-    }, this._defaultEdgeLabelFn = () => {
-    }, e && (this._isDirected = "directed" in e ? e.directed : true, this._isMultigraph = "multigraph" in e ? e.multigraph : false, this._isCompound = "compound" in e ? e.compound : false), this._isCompound && (this._parent = {}, this._children = {}, this._children["\0"] = {});
-  }
-  isDirected() {
-    return this._isDirected;
-  }
-  isMultigraph() {
-    return this._isMultigraph;
-  }
-  isCompound() {
-    return this._isCompound;
-  }
-  setGraph(e) {
-    return this._label = e, this;
-  }
-  graph() {
-    return this._label;
-  }
-  setDefaultNodeLabel(e) {
-    return typeof e != "function" ? this._defaultNodeLabelFn = () => e : this._defaultNodeLabelFn = e, this;
-  }
-  nodeCount() {
-    return this._nodeCount;
-  }
-  nodes() {
-    return Object.keys(this._nodes);
-  }
-  sources() {
-    return this.nodes().filter((e) => Object.keys(this._in[e]).length === 0);
-  }
-  sinks() {
-    return this.nodes().filter((e) => Object.keys(this._out[e]).length === 0);
-  }
-  setNodes(e, n) {
-    return e.forEach((t2) => {
-      n !== void 0 ? this.setNode(t2, n) : this.setNode(t2);
-    }), this;
-  }
-  setNode(e, n) {
-    return e in this._nodes ? (arguments.length > 1 && (this._nodes[e] = n), this) : (this._nodes[e] = arguments.length > 1 ? n : this._defaultNodeLabelFn(e), this._isCompound && (this._parent[e] = "\0", this._children[e] = {}, this._children["\0"][e] = true), this._in[e] = {}, this._preds[e] = {}, this._out[e] = {}, this._sucs[e] = {}, ++this._nodeCount, this);
-  }
-  node(e) {
-    return this._nodes[e];
-  }
-  hasNode(e) {
-    return e in this._nodes;
-  }
-  removeNode(e) {
-    if (e in this._nodes) {
-      let n = (t2) => this.removeEdge(this._edgeObjs[t2]);
-      delete this._nodes[e], this._isCompound && (this._removeFromParentsChildList(e), delete this._parent[e], this.children(e).forEach((t2) => {
-        this.setParent(t2);
-      }), delete this._children[e]), Object.keys(this._in[e]).forEach(n), delete this._in[e], delete this._preds[e], Object.keys(this._out[e]).forEach(n), delete this._out[e], delete this._sucs[e], --this._nodeCount;
-    }
-    return this;
-  }
-  setParent(e, n) {
-    if (!this._isCompound) throw new Error("Cannot set parent in a non-compound graph");
-    if (n === void 0) n = "\0";
-    else {
-      n += "";
-      for (let t2 = n; t2 !== void 0; t2 = this.parent(t2)) if (t2 === e) throw new Error("Setting " + n + " as parent of " + e + " would create a cycle");
-      this.setNode(n);
-    }
-    return this.setNode(e), this._removeFromParentsChildList(e), this._parent[e] = n, this._children[n][e] = true, this;
-  }
-  parent(e) {
-    if (this._isCompound) {
-      let n = this._parent[e];
-      if (n !== "\0") return n;
-    }
-  }
-  children(e = "\0") {
-    if (this._isCompound) {
-      let n = this._children[e];
-      if (n) return Object.keys(n);
-    } else {
-      if (e === "\0") return this.nodes();
-      if (this.hasNode(e)) return [];
-    }
-    return [];
-  }
-  predecessors(e) {
-    let n = this._preds[e];
-    if (n) return Object.keys(n);
-  }
-  successors(e) {
-    let n = this._sucs[e];
-    if (n) return Object.keys(n);
-  }
-  neighbors(e) {
-    let n = this.predecessors(e);
-    if (n) {
-      let t2 = new Set(n), r2 = this.successors(e);
-      if (r2) for (let o2 of r2) t2.add(o2);
-      return Array.from(t2.values());
-    }
-  }
-  isLeaf(e) {
-    var n;
-    let t2;
-    return this.isDirected() ? t2 = this.successors(e) : t2 = this.neighbors(e), ((n = t2 == null ? void 0 : t2.length) != null ? n : 0) === 0;
-  }
-  filterNodes(e) {
-    let n = new this.constructor({ directed: this._isDirected, multigraph: this._isMultigraph, compound: this._isCompound });
-    n.setGraph(this.graph()), Object.entries(this._nodes).forEach(([o2, i]) => {
-      e(o2) && n.setNode(o2, i);
-    }), Object.values(this._edgeObjs).forEach((o2) => {
-      n.hasNode(o2.v) && n.hasNode(o2.w) && n.setEdge(o2, this.edge(o2));
-    });
-    let t2 = {}, r2 = (o2) => {
-      let i = this.parent(o2);
-      return !i || n.hasNode(i) ? (t2[o2] = i, i) : i in t2 ? t2[i] : r2(i);
-    };
-    return this._isCompound && n.nodes().forEach((o2) => n.setParent(o2, r2(o2))), n;
-  }
-  setDefaultEdgeLabel(e) {
-    return typeof e != "function" ? this._defaultEdgeLabelFn = () => e : this._defaultEdgeLabelFn = e, this;
-  }
-  edgeCount() {
-    return this._edgeCount;
-  }
-  edges() {
-    return Object.values(this._edgeObjs);
-  }
-  setPath(e, n) {
-    return e.reduce((t2, r2) => (n !== void 0 ? this.setEdge(t2, r2, n) : this.setEdge(t2, r2), r2)), this;
-  }
-  setEdge(e, n, t2, r2) {
-    let o2, i, s, a, l3 = false;
-    typeof e == "object" && e !== null && "v" in e ? (o2 = e.v, i = e.w, s = e.name, arguments.length === 2 && (a = n, l3 = true)) : (o2 = e, i = n, s = r2, arguments.length > 2 && (a = t2, l3 = true)), o2 = "" + o2, i = "" + i, s !== void 0 && (s = "" + s);
-    let u2 = z3(this._isDirected, o2, i, s);
-    if (u2 in this._edgeLabels) return l3 && (this._edgeLabels[u2] = a), this;
-    if (s !== void 0 && !this._isMultigraph) throw new Error("Cannot set a named edge when isMultigraph = false");
-    this.setNode(o2), this.setNode(i), this._edgeLabels[u2] = l3 ? a : this._defaultEdgeLabelFn(o2, i, s);
-    let d2 = Fn2(this._isDirected, o2, i, s);
-    return o2 = d2.v, i = d2.w, Object.freeze(d2), this._edgeObjs[u2] = d2, Re(this._preds[i], o2), Re(this._sucs[o2], i), this._in[i][u2] = d2, this._out[o2][u2] = d2, this._edgeCount++, this;
-  }
-  edge(e, n, t2) {
-    let r2 = arguments.length === 1 ? oe3(this._isDirected, e) : z3(this._isDirected, e, n, t2);
-    return this._edgeLabels[r2];
-  }
-  edgeAsObj(e, n, t2) {
-    let r2 = arguments.length === 1 ? this.edge(e) : this.edge(e, n, t2);
-    return typeof r2 != "object" || r2 === null ? { label: r2 } : r2;
-  }
-  hasEdge(e, n, t2) {
-    return (arguments.length === 1 ? oe3(this._isDirected, e) : z3(this._isDirected, e, n, t2)) in this._edgeLabels;
-  }
-  removeEdge(e, n, t2) {
-    let r2 = arguments.length === 1 ? oe3(this._isDirected, e) : z3(this._isDirected, e, n, t2), o2 = this._edgeObjs[r2];
-    if (o2) {
-      let i = o2.v, s = o2.w;
-      delete this._edgeLabels[r2], delete this._edgeObjs[r2], Ie2(this._preds[s], i), Ie2(this._sucs[i], s), delete this._in[s][r2], delete this._out[i][r2], this._edgeCount--;
-    }
-    return this;
-  }
-  inEdges(e, n) {
-    return this.isDirected() ? this.filterEdges(this._in[e], e, n) : this.nodeEdges(e, n);
-  }
-  outEdges(e, n) {
-    return this.isDirected() ? this.filterEdges(this._out[e], e, n) : this.nodeEdges(e, n);
-  }
-  nodeEdges(e, n) {
-    if (e in this._nodes) return this.filterEdges({ ...this._in[e], ...this._out[e] }, e, n);
-  }
-  _removeFromParentsChildList(e) {
-    delete this._children[this._parent[e]][e];
-  }
-  filterEdges(e, n, t2) {
-    if (!e) return;
-    let r2 = Object.values(e);
-    return t2 ? r2.filter((o2) => o2.v === n && o2.w === t2 || o2.v === t2 && o2.w === n) : r2;
-  }
-};
-function Re(e, n) {
-  e[n] ? e[n]++ : e[n] = 1;
-}
-function Ie2(e, n) {
-  e[n] !== void 0 && !--e[n] && delete e[n];
-}
-function z3(e, n, t2, r2) {
-  let o2 = "" + n, i = "" + t2;
-  if (!e && o2 > i) {
-    let s = o2;
-    o2 = i, i = s;
-  }
-  return o2 + "" + i + "" + (r2 === void 0 ? "\0" : r2);
-}
-function Fn2(e, n, t2, r2) {
-  let o2 = "" + n, i = "" + t2;
-  if (!e && o2 > i) {
-    let a = o2;
-    o2 = i, i = a;
-  }
-  let s = { v: o2, w: i };
-  return r2 && (s.name = r2), s;
-}
-function oe3(e, n) {
-  return z3(e, n.v, n.w, n.name);
-}
-var Dn2 = {};
-Se2(Dn2, { read: () => Bn2, write: () => An2 });
-function An2(e) {
-  let n = { options: { directed: e.isDirected(), multigraph: e.isMultigraph(), compound: e.isCompound() }, nodes: Vn2(e), edges: Yn2(e) }, t2 = e.graph();
-  return t2 !== void 0 && (n.value = structuredClone(t2)), n;
-}
-function Vn2(e) {
-  return e.nodes().map((n) => {
-    let t2 = e.node(n), r2 = e.parent(n), o2 = { v: n };
-    return t2 !== void 0 && (o2.value = t2), r2 !== void 0 && (o2.parent = r2), o2;
-  });
-}
-function Yn2(e) {
-  return e.edges().map((n) => {
-    let t2 = e.edge(n), r2 = { v: n.v, w: n.w };
-    return n.name !== void 0 && (r2.name = n.name), t2 !== void 0 && (r2.value = t2), r2;
-  });
-}
-function Bn2(e) {
-  let n = new Q3(e.options);
-  return e.value !== void 0 && n.setGraph(e.value), e.nodes.forEach((t2) => {
-    n.setNode(t2.v, t2.value), t2.parent && n.setParent(t2.v, t2.parent);
-  }), e.edges.forEach((t2) => {
-    n.setEdge({ v: t2.v, w: t2.w, name: t2.name }, t2.value);
-  }), n;
-}
-var H3 = {};
-Se2(H3, { CycleException: () => K3, bellmanFord: () => Me2, components: () => zn2, dijkstra: () => J3, dijkstraAll: () => $n2, findCycles: () => Un2, floydWarshall: () => Kn2, isAcyclic: () => Zn2, postorder: () => nt2, preorder: () => tt2, prim: () => rt, shortestPaths: () => ot2, tarjan: () => Fe2, topsort: () => De2 });
-var Wn2 = () => 1;
-function Me2(e, n, t2, r2) {
-  return Xn2(e, String(n), t2 || Wn2, r2 || function(o2) {
-    var i;
-    return (i = e.outEdges(o2)) != null ? i : [];
-  });
-}
-function Xn2(e, n, t2, r2) {
-  let o2 = {}, i, s = 0, a = e.nodes(), l3 = function(c3) {
-    let f3 = o2[c3.v], h3 = o2[c3.w];
-    if (!f3 || !h3) return;
-    let g2 = t2(c3);
-    f3.distance + g2 < h3.distance && (o2[c3.w] = { distance: f3.distance + g2, predecessor: c3.v }, i = true);
-  }, u2 = function() {
-    a.forEach(function(c3) {
-      r2(c3).forEach(function(f3) {
-        let h3 = f3.v === c3 ? f3.v : f3.w, g2 = h3 === f3.v ? f3.w : f3.v;
-        l3({ v: h3, w: g2 });
-      });
-    });
-  };
-  a.forEach(function(c3) {
-    let f3 = c3 === n ? 0 : Number.POSITIVE_INFINITY;
-    o2[c3] = { distance: f3, predecessor: "" };
-  });
-  let d2 = a.length;
-  for (let c3 = 1; c3 < d2 && (i = false, s++, u2(), !!i); c3++) ;
-  if (s === d2 - 1 && (i = false, u2(), i)) throw new Error("The graph contains a negative weight cycle");
-  return o2;
-}
-function zn2(e) {
-  let n = {}, t2 = [], r2;
-  function o2(i) {
-    var s, a;
-    i in n || (n[i] = true, r2.push(i), (s = e.successors(i)) == null || s.forEach(o2), (a = e.predecessors(i)) == null || a.forEach(o2));
-  }
-  return e.nodes().forEach(function(i) {
-    r2 = [], o2(i), r2.length && t2.push(r2);
-  }), t2;
-}
-var Pe2 = class {
-  constructor() {
-    this._arr = [], this._keyIndices = {};
-  }
-  size() {
-    return this._arr.length;
-  }
-  keys() {
-    return this._arr.map((e) => e.key);
-  }
-  has(e) {
-    return e in this._keyIndices;
-  }
-  priority(e) {
-    let n = this._keyIndices[e];
-    if (n !== void 0) return this._arr[n].priority;
-  }
-  min() {
-    if (this.size() === 0) throw new Error("Queue underflow");
-    return this._arr[0].key;
-  }
-  add(e, n) {
-    let t2 = this._keyIndices, r2 = String(e);
-    if (!(r2 in t2)) {
-      let o2 = this._arr, i = o2.length;
-      return t2[r2] = i, o2.push({ key: r2, priority: n }), this._decrease(i), true;
-    }
-    return false;
-  }
-  removeMin() {
-    if (this.size() === 0) throw new Error("Queue underflow");
-    this._swap(0, this._arr.length - 1);
-    let e = this._arr.pop();
-    return delete this._keyIndices[e.key], this._heapify(0), e.key;
-  }
-  decrease(e, n) {
-    let t2 = this._keyIndices[e];
-    if (t2 === void 0) throw new Error(`Key not found: ${e}`);
-    let r2 = this._arr[t2].priority;
-    if (n > r2) throw new Error(`New priority is greater than current priority. Key: ${e} Old: ${r2} New: ${n}`);
-    this._arr[t2].priority = n, this._decrease(t2);
-  }
-  _heapify(e) {
-    let n = this._arr, t2 = 2 * e, r2 = t2 + 1, o2 = e;
-    t2 < n.length && (o2 = n[t2].priority < n[o2].priority ? t2 : o2, r2 < n.length && (o2 = n[r2].priority < n[o2].priority ? r2 : o2), o2 !== e && (this._swap(e, o2), this._heapify(o2)));
-  }
-  _decrease(e) {
-    let n = this._arr, t2 = n[e].priority, r2;
-    for (; e !== 0 && (r2 = e >> 1, !(n[r2].priority < t2)); ) this._swap(e, r2), e = r2;
-  }
-  _swap(e, n) {
-    let t2 = this._arr, r2 = this._keyIndices, o2 = t2[e], i = t2[n];
-    t2[e] = i, t2[n] = o2, r2[i.key] = e, r2[o2.key] = n;
-  }
-};
-var Hn2 = () => 1;
-function J3(e, n, t2, r2) {
-  let o2 = function(i) {
-    var s;
-    return (s = e.outEdges(i)) != null ? s : [];
-  };
-  return qn2(e, String(n), t2 || Hn2, r2 || o2);
-}
-function qn2(e, n, t2, r2) {
-  let o2 = {}, i = new Pe2(), s, a, l3 = function(u2) {
-    let d2 = u2.v !== s ? u2.v : u2.w, c3 = o2[d2];
-    if (!c3) return;
-    let f3 = t2(u2), h3 = a.distance + f3;
-    if (f3 < 0) throw new Error("dijkstra does not allow negative edge weights. Bad edge: " + u2 + " Weight: " + f3);
-    h3 < c3.distance && (c3.distance = h3, c3.predecessor = s, i.decrease(d2, h3));
-  };
-  for (e.nodes().forEach(function(u2) {
-    let d2 = u2 === n ? 0 : Number.POSITIVE_INFINITY;
-    o2[u2] = { distance: d2, predecessor: "" }, i.add(u2, d2);
-  }); i.size() > 0; ) {
-    s = i.removeMin();
-    let u2 = o2[s];
-    if (!u2 || u2.distance === Number.POSITIVE_INFINITY) break;
-    a = u2, r2(s).forEach(l3);
-  }
-  return o2;
-}
-function $n2(e, n, t2) {
-  return e.nodes().reduce(function(r2, o2) {
-    return r2[o2] = J3(e, o2, n, t2), r2;
-  }, {});
-}
-function Fe2(e) {
-  let n = 0, t2 = [], r2 = {}, o2 = [];
-  function i(s) {
-    var a;
-    let l3 = r2[s] = { onStack: true, lowlink: n, index: n++ };
-    if (t2.push(s), (a = e.successors(s)) == null || a.forEach(function(u2) {
-      if (u2 in r2) {
-        let d2 = r2[u2];
-        d2 != null && d2.onStack && (l3.lowlink = Math.min(l3.lowlink, d2.index));
-      } else {
-        i(u2);
-        let d2 = r2[u2];
-        d2 && (l3.lowlink = Math.min(l3.lowlink, d2.lowlink));
-      }
-    }), l3.lowlink === l3.index) {
-      let u2 = [], d2;
-      do {
-        d2 = t2.pop();
-        let c3 = r2[d2];
-        c3 && (c3.onStack = false), u2.push(d2);
-      } while (s !== d2);
-      o2.push(u2);
-    }
-  }
-  return e.nodes().forEach(function(s) {
-    s in r2 || i(s);
-  }), o2;
-}
-function Un2(e) {
-  return Fe2(e).filter(function(n) {
-    var t2;
-    let r2 = n[0];
-    return r2 ? n.length > 1 || n.length === 1 && ((t2 = e.outEdges(r2, r2)) != null ? t2 : []).length > 0 : false;
-  });
-}
-var Jn2 = () => 1;
-function Kn2(e, n, t2) {
-  return Qn2(e, n || Jn2, t2 || function(r2) {
-    var o2;
-    return (o2 = e.outEdges(r2)) != null ? o2 : [];
-  });
-}
-function Qn2(e, n, t2) {
-  let r2 = {}, o2 = e.nodes();
-  return o2.forEach(function(i) {
-    let s = {};
-    r2[i] = s, s[i] = { distance: 0, predecessor: "" }, o2.forEach(function(a) {
-      i !== a && (s[a] = { distance: Number.POSITIVE_INFINITY, predecessor: "" });
-    }), t2(i).forEach(function(a) {
-      let l3 = a.v === i ? a.w : a.v, u2 = n(a);
-      s[l3] = { distance: u2, predecessor: i };
-    });
-  }), o2.forEach(function(i) {
-    let s = r2[i];
-    s && o2.forEach(function(a) {
-      let l3 = r2[a];
-      l3 && o2.forEach(function(u2) {
-        let d2 = l3[i], c3 = s[u2], f3 = l3[u2];
-        if (d2 && c3 && f3) {
-          let h3 = d2.distance + c3.distance;
-          h3 < f3.distance && (f3.distance = h3, f3.predecessor = c3.predecessor);
-        }
-      });
-    });
-  }), r2;
-}
-var K3 = class extends Error {
-  constructor(e) {
-    super(e), this.name = "CycleException";
-  }
-};
-function De2(e) {
-  let n = {}, t2 = {}, r2 = [];
-  function o2(i) {
-    var s;
-    if (i in t2) throw new K3();
-    i in n || (t2[i] = true, n[i] = true, (s = e.predecessors(i)) == null || s.forEach(o2), delete t2[i], r2.push(i));
-  }
-  if (e.sinks().forEach(o2), Object.keys(n).length !== e.nodeCount()) throw new K3();
-  return r2;
-}
-function Zn2(e) {
-  try {
-    De2(e);
-  } catch (n) {
-    if (n instanceof K3) return false;
-    throw n;
-  }
-  return true;
-}
-function et2(e, n, t2, r2, o2) {
-  Array.isArray(n) || (n = [n]);
-  let i = ((a) => {
-    var l3;
-    return (l3 = e.isDirected() ? e.successors(a) : e.neighbors(a)) != null ? l3 : [];
-  }), s = {};
-  return n.forEach(function(a) {
-    if (!e.hasNode(a)) throw new Error("Graph does not have node: " + a);
-    o2 = Ae2(e, a, t2 === "post", s, i, r2, o2);
-  }), o2;
-}
-function Ae2(e, n, t2, r2, o2, i, s) {
-  return n in r2 || (r2[n] = true, t2 || (s = i(s, n)), o2(n).forEach(function(a) {
-    s = Ae2(e, a, t2, r2, o2, i, s);
-  }), t2 && (s = i(s, n))), s;
-}
-function Ve2(e, n, t2) {
-  return et2(e, n, t2, function(r2, o2) {
-    return r2.push(o2), r2;
-  }, []);
-}
-function nt2(e, n) {
-  return Ve2(e, n, "post");
-}
-function tt2(e, n) {
-  return Ve2(e, n, "pre");
-}
-function rt(e, n) {
-  var t2;
-  let r2 = new Q3(), o2 = {}, i = new Pe2(), s;
-  function a(d2) {
-    let c3 = d2.v === s ? d2.w : d2.v, f3 = i.priority(c3);
-    if (f3 !== void 0) {
-      let h3 = n(d2);
-      h3 < f3 && (o2[c3] = s, i.decrease(c3, h3));
-    }
-  }
-  if (e.nodeCount() === 0) return r2;
-  e.nodes().forEach(function(d2) {
-    i.add(d2, Number.POSITIVE_INFINITY), r2.setNode(d2);
-  });
-  let l3 = e.nodes()[0];
-  l3 !== void 0 && i.decrease(l3, 0);
-  let u2 = false;
-  for (; i.size() > 0; ) {
-    if (s = i.removeMin(), s in o2) r2.setEdge(s, o2[s]);
-    else {
-      if (u2) throw new Error("Input graph is not connected: " + e);
-      u2 = true;
-    }
-    (t2 = e.nodeEdges(s)) == null || t2.forEach(a);
-  }
-  return r2;
-}
-function ot2(e, n, t2, r2) {
-  return it2(e, n, t2, r2 != null ? r2 : ((o2) => {
-    var i;
-    return (i = e.outEdges(o2)) != null ? i : [];
-  }));
-}
-function it2(e, n, t2, r2) {
-  if (t2 === void 0) return J3(e, n, t2, r2);
-  let o2 = false, i = e.nodes();
-  for (let s = 0; s < i.length; s++) {
-    let a = i[s];
-    if (a === void 0) continue;
-    let l3 = r2(a);
-    for (let u2 = 0; u2 < l3.length; u2++) {
-      let d2 = l3[u2];
-      if (!d2) continue;
-      let c3 = d2.v === a ? d2.v : d2.w, f3 = c3 === d2.v ? d2.w : d2.v;
-      t2({ v: c3, w: f3 }) < 0 && (o2 = true);
-    }
-    if (o2) return Me2(e, n, t2, r2);
-  }
-  return J3(e, n, t2, r2);
-}
-var T2 = Q3;
-function M4(e, n, t2, r2) {
-  let o2 = r2;
-  for (; e.hasNode(o2); ) o2 = $3(r2);
-  return t2.dummy = n, e.setNode(o2, t2), o2;
-}
-function Ye2(e) {
-  let n = new T2().setGraph(e.graph());
-  return e.nodes().forEach((t2) => n.setNode(t2, e.node(t2))), e.edges().forEach((t2) => {
-    let r2 = n.edge(t2.v, t2.w) || { weight: 0, minlen: 1 }, o2 = e.edge(t2);
-    n.setEdge(t2.v, t2.w, { weight: r2.weight + o2.weight, minlen: Math.max(r2.minlen, o2.minlen) });
-  }), n;
-}
-function Z3(e) {
-  let n = new T2({ multigraph: e.isMultigraph() }).setGraph(e.graph());
-  return e.nodes().forEach((t2) => {
-    e.children(t2).length || n.setNode(t2, e.node(t2));
-  }), e.edges().forEach((t2) => {
-    n.setEdge(t2, e.edge(t2));
-  }), n;
-}
-function se2(e, n) {
-  let t2 = e.x, r2 = e.y, o2 = n.x - t2, i = n.y - r2, s = e.width / 2, a = e.height / 2;
-  if (!o2 && !i) throw new Error("Not possible to find intersection inside of the rectangle");
-  let l3, u2;
-  return o2 === 0 || Math.abs(i) * s > Math.abs(o2) * a ? (i < 0 && (a = -a), l3 = a * o2 / i, u2 = a) : (o2 < 0 && (s = -s), l3 = s, u2 = s * i / o2), { x: t2 + l3, y: r2 + u2 };
-}
-function P3(e) {
-  let n = D2(de2(e) + 1).map(() => []);
-  return e.nodes().forEach((t2) => {
-    let r2 = e.node(t2), o2 = r2.rank;
-    o2 !== void 0 && (n[o2] || (n[o2] = []), n[o2][r2.order] = t2);
-  }), n;
-}
-function Be2(e) {
-  let n = e.nodes().map((r2) => {
-    let o2 = e.node(r2).rank;
-    return o2 === void 0 ? Number.MAX_VALUE : o2;
-  }), t2 = S3(Math.min, n);
-  e.nodes().forEach((r2) => {
-    let o2 = e.node(r2);
-    Object.hasOwn(o2, "rank") && (o2.rank -= t2);
-  });
-}
-function We2(e) {
-  let n = e.nodes().map((s) => e.node(s).rank).filter((s) => s !== void 0), t2 = S3(Math.min, n), r2 = [];
-  e.nodes().forEach((s) => {
-    let a = e.node(s).rank - t2;
-    r2[a] || (r2[a] = []), r2[a].push(s);
-  });
-  let o2 = 0, i = e.graph().nodeRankFactor;
-  Array.from(r2).forEach((s, a) => {
-    s === void 0 && a % i !== 0 ? --o2 : s !== void 0 && o2 && s.forEach((l3) => e.node(l3).rank += o2);
-  });
-}
-function ae2(e, n, t2, r2) {
-  let o2 = { width: 0, height: 0 };
-  return arguments.length >= 4 && (o2.rank = t2, o2.order = r2), M4(e, "border", o2, n);
-}
-function st2(e, n = Xe2) {
-  let t2 = [];
-  for (let r2 = 0; r2 < e.length; r2 += n) {
-    let o2 = e.slice(r2, r2 + n);
-    t2.push(o2);
-  }
-  return t2;
-}
-var Xe2 = 65535;
-function S3(e, n) {
-  if (n.length > Xe2) {
-    let t2 = st2(n);
-    return e(...t2.map((r2) => e(...r2)));
-  } else return e(...n);
-}
-function de2(e) {
-  let t2 = e.nodes().map((r2) => {
-    let o2 = e.node(r2).rank;
-    return o2 === void 0 ? Number.MIN_VALUE : o2;
-  });
-  return S3(Math.max, t2);
-}
-function ze2(e, n) {
-  let t2 = { lhs: [], rhs: [] };
-  return e.forEach((r2) => {
-    n(r2) ? t2.lhs.push(r2) : t2.rhs.push(r2);
-  }), t2;
-}
-function le2(e, n) {
-  let t2 = Date.now();
-  try {
-    return n();
-  } finally {
-    console.log(e + " time: " + (Date.now() - t2) + "ms");
-  }
-}
-function q3(e, n) {
-  return n();
-}
-var at3 = 0;
-function $3(e) {
-  let n = ++at3;
-  return e + ("" + n);
-}
-function D2(e, n, t2 = 1) {
-  n == null && (n = e, e = 0);
-  let r2 = (i) => i < n;
-  t2 < 0 && (r2 = (i) => n < i);
-  let o2 = [];
-  for (let i = e; r2(i); i += t2) o2.push(i);
-  return o2;
-}
-function W3(e, n) {
-  let t2 = {};
-  for (let r2 of n) e[r2] !== void 0 && (t2[r2] = e[r2]);
-  return t2;
-}
-function X3(e, n) {
-  let t2;
-  return typeof n == "string" ? t2 = (r2) => r2[n] : t2 = n, Object.entries(e).reduce((r2, [o2, i]) => (r2[o2] = t2(i, o2), r2), {});
-}
-function He2(e, n) {
-  return e.reduce((t2, r2, o2) => (t2[r2] = n[o2], t2), {});
-}
-var V3 = "\0";
-function ee3(e, n, t2) {
-  var u2, d2, c3, f3, h3, g2;
-  if (!(e && n && t2 && n.dummy === "edge" && t2.dummy === "edge" && n.edgeObj && t2.edgeObj && e[n.edgeObj.v] && e[t2.edgeObj.v] && e[n.edgeObj.w] && e[t2.edgeObj.w])) return 0;
-  let r2 = true;
-  n.edgeObj.w === t2.edgeObj.w && (r2 = false);
-  let o2 = r2 ? (d2 = (u2 = e[n.edgeObj.v]) == null ? void 0 : u2.rank) != null ? d2 : NaN + 1 : (f3 = (c3 = e[n.edgeObj.w]) == null ? void 0 : c3.rank) != null ? f3 : NaN - 1, i = Object.entries(e).find((m2) => {
-    var L3, y2;
-    return ((L3 = m2[1].edgeObj) == null ? void 0 : L3.v) === n.edgeObj.v && ((y2 = m2[1].edgeObj) == null ? void 0 : y2.w) === n.edgeObj.w && m2[1].rank === o2;
-  }), s = Object.entries(e).find((m2) => {
-    var L3, y2;
-    return ((L3 = m2[1].edgeObj) == null ? void 0 : L3.v) === t2.edgeObj.v && ((y2 = m2[1].edgeObj) == null ? void 0 : y2.w) === t2.edgeObj.w && m2[1].rank === o2;
-  });
-  if (!i || !s) return 0;
-  let a = (h3 = i[1].order) != null ? h3 : NaN, l3 = (g2 = s[1].order) != null ? g2 : NaN;
-  return isNaN(a - l3) ? 0 : a - l3;
-}
-var ue2 = "3.1.3";
-var ce2 = class {
-  constructor() {
-    je2(this, "_sentinel");
-    let n = {};
-    n._next = n._prev = n, this._sentinel = n;
-  }
-  dequeue() {
-    let n = this._sentinel, t2 = n._prev;
-    if (t2 !== n) return qe(t2), t2;
-  }
-  enqueue(n) {
-    let t2 = this._sentinel;
-    n._prev && n._next && qe(n), n._next = t2._next, t2._next._prev = n, t2._next = n, n._prev = t2;
-  }
-  toString() {
-    let n = [], t2 = this._sentinel, r2 = t2._prev;
-    for (; r2 !== t2; ) n.push(JSON.stringify(r2, dt2)), r2 = r2._prev;
-    return "[" + n.join(", ") + "]";
-  }
-};
-function qe(e) {
-  e._prev._next = e._next, e._next._prev = e._prev, delete e._next, delete e._prev;
-}
-function dt2(e, n) {
-  if (e !== "_next" && e !== "_prev") return n;
-}
-var $e2 = ce2;
-var lt2 = () => 1;
-function be2(e, n) {
-  if (e.nodeCount() <= 1) return [];
-  let t2 = ct2(e, n || lt2);
-  return ut2(t2.graph, t2.buckets, t2.zeroIdx).flatMap((o2) => e.outEdges(o2.v, o2.w) || []);
-}
-function ut2(e, n, t2) {
-  var a;
-  let r2 = [], o2 = n[n.length - 1], i = n[0], s;
-  for (; e.nodeCount(); ) {
-    for (; s = i.dequeue(); ) fe2(e, n, t2, s);
-    for (; s = o2.dequeue(); ) fe2(e, n, t2, s);
-    if (e.nodeCount()) {
-      for (let l3 = n.length - 2; l3 > 0; --l3) if (s = (a = n[l3]) == null ? void 0 : a.dequeue(), s) {
-        r2 = r2.concat(fe2(e, n, t2, s, true) || []);
-        break;
-      }
-    }
-  }
-  return r2;
-}
-function fe2(e, n, t2, r2, o2) {
-  let i = [], s = o2 ? i : void 0;
-  return (e.inEdges(r2.v) || []).forEach((a) => {
-    let l3 = e.edge(a), u2 = e.node(a.v);
-    o2 && i.push({ v: a.v, w: a.w }), u2.out -= l3, he2(n, t2, u2);
-  }), (e.outEdges(r2.v) || []).forEach((a) => {
-    let l3 = e.edge(a), u2 = a.w, d2 = e.node(u2);
-    d2.in -= l3, he2(n, t2, d2);
-  }), e.removeNode(r2.v), s;
-}
-function ct2(e, n) {
-  let t2 = new T2(), r2 = 0, o2 = 0;
-  e.nodes().forEach((a) => {
-    t2.setNode(a, { v: a, in: 0, out: 0 });
-  }), e.edges().forEach((a) => {
-    let l3 = t2.edge(a.v, a.w) || 0, u2 = n(a), d2 = l3 + u2;
-    t2.setEdge(a.v, a.w, d2);
-    let c3 = t2.node(a.v), f3 = t2.node(a.w);
-    o2 = Math.max(o2, c3.out += u2), r2 = Math.max(r2, f3.in += u2);
-  });
-  let i = ft2(o2 + r2 + 3).map(() => new $e2()), s = r2 + 1;
-  return t2.nodes().forEach((a) => {
-    he2(i, s, t2.node(a));
-  }), { graph: t2, buckets: i, zeroIdx: s };
-}
-function he2(e, n, t2) {
-  var r2, o2, i;
-  t2.out ? t2.in ? (i = e[t2.out - t2.in + n]) == null || i.enqueue(t2) : (o2 = e[e.length - 1]) == null || o2.enqueue(t2) : (r2 = e[0]) == null || r2.enqueue(t2);
-}
-function ft2(e) {
-  let n = [];
-  for (let t2 = 0; t2 < e; t2++) n.push(t2);
-  return n;
-}
-function Ue2(e, n) {
-  (e.graph().acyclicer === "greedy" ? be2(e, r2(e)) : ht2(e, n != null ? n : null)).forEach((o2) => {
-    let i = e.edge(o2);
-    e.removeEdge(o2), i.forwardName = o2.name, i.reversed = true, e.setEdge(o2.w, o2.v, i, $3("rev"));
-  });
-  function r2(o2) {
-    return (i) => o2.edge(i).weight;
-  }
-}
-function ht2(e, n) {
-  let t2 = [], r2 = {}, o2 = {};
-  function i(l3) {
-    Object.hasOwn(o2, l3) || (o2[l3] = true, r2[l3] = true, e.outEdges(l3).forEach((u2) => {
-      Object.hasOwn(r2, u2.w) ? t2.push(u2) : i(u2.w);
-    }), delete r2[l3]);
-  }
-  function s(l3) {
-    var u2;
-    Object.hasOwn(o2, l3) || (o2[l3] = true, r2[l3] = true, (u2 = e.outEdges(l3)) == null || u2.forEach((d2) => {
-      var c3, f3;
-      Object.hasOwn(r2, d2.w) || ((c3 = n.node(l3)) == null ? void 0 : c3.rank) > ((f3 = n.node(d2.w)) == null ? void 0 : f3.rank) && bt2(e, d2.w, d2) ? t2.push(d2) : s(d2.w);
-    }), delete r2[l3]);
-  }
-  let a = i;
-  return n && typeof n.node == "function" && (a = s), e.sources().forEach(a), e.nodes().forEach(a), t2;
-}
-function Je2(e) {
-  e.edges().forEach((n) => {
-    let t2 = e.edge(n);
-    if (t2.reversed) {
-      e.removeEdge(n);
-      let r2 = t2.forwardName;
-      delete t2.reversed, delete t2.forwardName, e.setEdge(n.w, n.v, t2, r2);
-    }
-  });
-}
-function bt2(e, n, t2) {
-  let r2 = /* @__PURE__ */ new Set();
-  function o2(i) {
-    var s;
-    if (e.sources().includes(i)) return true;
-    r2.add(i);
-    for (let a of (s = e.inEdges(i)) != null ? s : []) if (!(a.v === t2.v && a.w === t2.w) && !r2.has(a.v) && o2(a.v)) return true;
-    return false;
-  }
-  return o2(n);
-}
-function Ke2(e) {
-  e.graph().dummyChains = [], e.edges().forEach((n) => pt2(e, n));
-}
-function pt2(e, n) {
-  let t2 = n.v, r2 = e.node(t2).rank, o2 = n.w, i = e.node(o2).rank, s = n.name, a = e.edge(n), l3 = a.labelRank;
-  if (i === r2 + 1) return;
-  e.removeEdge(n);
-  let u2, d2, c3;
-  for (c3 = 0, ++r2; r2 < i; ++c3, ++r2) a.points = [], d2 = { width: 0, height: 0, edgeLabel: a, edgeObj: n, rank: r2 }, u2 = M4(e, "edge", d2, "_d"), r2 === l3 && (d2.width = a.width, d2.height = a.height, d2.dummy = "edge-label", d2.labelpos = a.labelpos), e.setEdge(t2, u2, { weight: a.weight }, s), c3 === 0 && e.graph().dummyChains.push(u2), t2 = u2;
-  e.setEdge(t2, o2, { weight: a.weight }, s);
-}
-function Qe2(e) {
-  e.graph().dummyChains.forEach((n) => {
-    let t2 = e.node(n), r2 = t2.edgeLabel, o2;
-    for (e.setEdge(t2.edgeObj, r2); t2.dummy; ) o2 = e.successors(n)[0], e.removeNode(n), r2.points.push({ x: t2.x, y: t2.y }), t2.dummy === "edge-label" && (r2.x = t2.x, r2.y = t2.y, r2.width = t2.width, r2.height = t2.height), n = o2, t2 = e.node(n);
-  });
-}
-function U2(e) {
-  let n = {};
-  function t2(r2) {
-    let o2 = e.node(r2);
-    if (Object.hasOwn(n, r2)) return o2.rank;
-    n[r2] = true;
-    let i = e.outEdges(r2), s = i ? i.map((l3) => l3 == null ? Number.POSITIVE_INFINITY : t2(l3.w) - e.edge(l3).minlen) : [], a = S3(Math.min, s);
-    return a === Number.POSITIVE_INFINITY && (a = 0), o2.rank = a;
-  }
-  e.sources().forEach(t2);
-}
-function A3(e, n) {
-  return e.node(n.w).rank - e.node(n.v).rank - e.edge(n).minlen;
-}
-var ne3 = Et2;
-function Et2(e) {
-  let n = new T2({ directed: false }), t2 = e.nodes();
-  if (t2.length === 0) throw new Error("Graph must have at least one node");
-  let r2 = t2[0], o2 = e.nodeCount();
-  n.setNode(r2, {});
-  let i, s;
-  for (; Lt2(n, e) < o2 && (i = yt(n, e), !!i); ) s = n.hasNode(i.v) ? A3(e, i) : -A3(e, i), wt2(n, e, s);
-  return n;
-}
-function Lt2(e, n) {
-  function t2(r2) {
-    let o2 = n.nodeEdges(r2);
-    o2 && o2.forEach((i) => {
-      let s = i.v, a = r2 === s ? i.w : s;
-      !e.hasNode(a) && !A3(n, i) && (e.setNode(a, {}), e.setEdge(r2, a, {}), t2(a));
-    });
-  }
-  return e.nodes().forEach(t2), e.nodeCount();
-}
-function yt(e, n) {
-  return n.edges().reduce((r2, o2) => {
-    let i = Number.POSITIVE_INFINITY;
-    return e.hasNode(o2.v) !== e.hasNode(o2.w) && (i = A3(n, o2)), i < r2[0] ? [i, o2] : r2;
-  }, [Number.POSITIVE_INFINITY, null])[1];
-}
-function wt2(e, n, t2) {
-  e.nodes().forEach((r2) => n.node(r2).rank += t2);
-}
-var { preorder: Nt2, postorder: Gt2 } = H3;
-var en2 = Y3;
-Y3.initLowLimValues = pe2;
-Y3.initCutValues = ge2;
-Y3.calcCutValue = nn2;
-Y3.leaveEdge = rn2;
-Y3.enterEdge = on2;
-Y3.exchangeEdges = sn2;
-function Y3(e) {
-  e = Ye2(e), U2(e);
-  let n = ne3(e);
-  pe2(n), ge2(n, e);
-  let t2, r2;
-  for (; t2 = rn2(n); ) r2 = on2(n, e, t2), sn2(n, e, t2, r2);
-}
-function ge2(e, n) {
-  let t2 = Gt2(e, e.nodes());
-  t2 = t2.slice(0, t2.length - 1), t2.forEach((r2) => vt2(e, n, r2));
-}
-function vt2(e, n, t2) {
-  let o2 = e.node(t2).parent, i = e.edge(t2, o2);
-  i.cutvalue = nn2(e, n, t2);
-}
-function nn2(e, n, t2) {
-  let o2 = e.node(t2).parent, i = true, s = n.edge(t2, o2), a = 0;
-  s || (i = false, s = n.edge(o2, t2)), a = s.weight;
-  let l3 = n.nodeEdges(t2);
-  return l3 && l3.forEach((u2) => {
-    let d2 = u2.v === t2, c3 = d2 ? u2.w : u2.v;
-    if (c3 !== o2) {
-      let f3 = d2 === i, h3 = n.edge(u2).weight;
-      if (a += f3 ? h3 : -h3, xt2(e, t2, c3)) {
-        let m2 = e.edge(t2, c3).cutvalue;
-        a += f3 ? -m2 : m2;
-      }
-    }
-  }), a;
-}
-function pe2(e, n) {
-  arguments.length < 2 && (n = e.nodes()[0]), tn2(e, {}, 1, n);
-}
-function tn2(e, n, t2, r2, o2) {
-  let i = t2, s = e.node(r2);
-  n[r2] = true;
-  let a = e.neighbors(r2);
-  return a && a.forEach((l3) => {
-    Object.hasOwn(n, l3) || (t2 = tn2(e, n, t2, l3, r2));
-  }), s.low = i, s.lim = t2++, o2 ? s.parent = o2 : delete s.parent, t2;
-}
-function rn2(e) {
-  return e.edges().find((n) => e.edge(n).cutvalue < 0);
-}
-function on2(e, n, t2) {
-  let r2 = t2.v, o2 = t2.w;
-  n.hasEdge(r2, o2) || (r2 = t2.w, o2 = t2.v);
-  let i = e.node(r2), s = e.node(o2), a = i, l3 = false;
-  return i.lim > s.lim && (a = s, l3 = true), n.edges().filter((d2) => l3 === Ze2(e, e.node(d2.v), a) && l3 !== Ze2(e, e.node(d2.w), a)).reduce((d2, c3) => A3(n, c3) < A3(n, d2) ? c3 : d2);
-}
-function sn2(e, n, t2, r2) {
-  let o2 = t2.v, i = t2.w;
-  e.removeEdge(o2, i), e.setEdge(r2.v, r2.w, {}), pe2(e), ge2(e, n), kt2(e, n);
-}
-function kt2(e, n) {
-  let t2 = e.nodes().find((o2) => !e.node(o2).parent);
-  if (!t2) return;
-  let r2 = Nt2(e, [t2]);
-  r2 = r2.slice(1), r2.forEach((o2) => {
-    let s = e.node(o2).parent, a = n.edge(o2, s), l3 = false;
-    a || (a = n.edge(s, o2), l3 = true), n.node(o2).rank = n.node(s).rank + (l3 ? a.minlen : -a.minlen);
-  });
-}
-function xt2(e, n, t2) {
-  return e.hasEdge(n, t2);
-}
-function Ze2(e, n, t2) {
-  return t2.low <= n.lim && n.lim <= t2.lim;
-}
-var dn2 = _t2;
-function _t2(e) {
-  let n = e.graph().ranker;
-  if (typeof n == "function") return n(e);
-  switch (n) {
-    case "network-simplex":
-      an2(e);
-      break;
-    case "tight-tree":
-      Ct2(e);
-      break;
-    case "longest-path":
-      Ot2(e);
-      break;
-    case "none":
-      break;
-    default:
-      an2(e);
-  }
-}
-var Ot2 = U2;
-function Ct2(e) {
-  U2(e), ne3(e);
-}
-function an2(e) {
-  en2(e);
-}
-var ln2 = Tt2;
-function Tt2(e) {
-  let n = Rt2(e), t2 = e.graph();
-  if (!Array.isArray(t2.dummyChains)) return;
-  t2.dummyChains.forEach((o2) => {
-    let i = e.node(o2), s = i.edgeObj, a = jt2(e, n, s.v, s.w), l3 = a.path, u2 = a.lca, d2 = 0, c3 = l3[d2], f3 = true;
-    for (; o2 !== s.w; ) {
-      if (i = e.node(o2), f3) {
-        for (; (c3 = l3[d2]) !== u2 && e.node(c3).maxRank < i.rank; ) d2++;
-        c3 === u2 && (f3 = false);
-      }
-      if (!f3) {
-        for (; d2 < l3.length - 1 && e.node(l3[d2 + 1]).minRank <= i.rank; ) d2++;
-        c3 = l3[d2];
-      }
-      c3 !== void 0 && e.setParent(o2, c3), o2 = e.successors(o2)[0];
-    }
-  });
-}
-function jt2(e, n, t2, r2) {
-  let o2 = [], i = [], s = Math.min(n[t2].low, n[r2].low), a = Math.max(n[t2].lim, n[r2].lim), l3;
-  l3 = t2;
-  do
-    l3 = e.parent(l3), o2.push(l3);
-  while (l3 && (n[l3].low > s || a > n[l3].lim));
-  let u2 = l3, d2 = r2;
-  for (; (d2 = e.parent(d2)) !== u2; ) i.push(d2);
-  return { path: o2.concat(i.reverse()), lca: u2 };
-}
-function Rt2(e) {
-  let n = {}, t2 = 0;
-  function r2(o2) {
-    let i = t2;
-    e.children(o2).forEach(r2), n[o2] = { low: i, lim: t2++ };
-  }
-  return e.children(V3).forEach(r2), n;
-}
-function un2(e) {
-  let n = M4(e, "root", {}, "_root"), t2 = It2(e), r2 = Object.values(t2), o2 = S3(Math.max, r2) - 1, i = 2 * o2 + 1;
-  e.graph().nestingRoot = n, e.edges().forEach((a) => e.edge(a).minlen *= i);
-  let s = St2(e) + 1;
-  e.children(V3).forEach((a) => {
-    cn2(e, n, i, s, o2, t2, a);
-  }), e.graph().nodeRankFactor = i;
-}
-function cn2(e, n, t2, r2, o2, i, s) {
-  var c3;
-  let a = e.children(s);
-  if (!a.length) {
-    s !== n && e.setEdge(n, s, { weight: 0, minlen: t2 });
-    return;
-  }
-  let l3 = ae2(e, "_bt"), u2 = ae2(e, "_bb"), d2 = e.node(s);
-  e.setParent(l3, s), d2.borderTop = l3, e.setParent(u2, s), d2.borderBottom = u2, a.forEach((f3) => {
-    var b3;
-    cn2(e, n, t2, r2, o2, i, f3);
-    let h3 = e.node(f3), g2 = h3.borderTop ? h3.borderTop : f3, m2 = h3.borderBottom ? h3.borderBottom : f3, L3 = h3.borderTop ? r2 : 2 * r2, y2 = g2 !== m2 ? 1 : o2 - ((b3 = i[s]) != null ? b3 : 0) + 1;
-    e.setEdge(l3, g2, { weight: L3, minlen: y2, nestingEdge: true }), e.setEdge(m2, u2, { weight: L3, minlen: y2, nestingEdge: true });
-  }), e.parent(s) || e.setEdge(n, l3, { weight: 0, minlen: o2 + ((c3 = i[s]) != null ? c3 : 0) });
-}
-function It2(e) {
-  let n = {};
-  function t2(r2, o2) {
-    let i = e.children(r2);
-    i && i.length && i.forEach((s) => t2(s, o2 + 1)), n[r2] = o2;
-  }
-  return e.children(V3).forEach((r2) => t2(r2, 1)), n;
-}
-function St2(e) {
-  return e.edges().reduce((n, t2) => n + e.edge(t2).weight, 0);
-}
-function fn2(e) {
-  let n = e.graph();
-  e.removeNode(n.nestingRoot), delete n.nestingRoot, e.edges().forEach((t2) => {
-    e.edge(t2).nestingEdge && e.removeEdge(t2);
-  });
-}
-var bn2 = Pt2;
-function Pt2(e) {
-  function n(t2) {
-    let r2 = e.children(t2), o2 = e.node(t2);
-    if (r2.length && r2.forEach(n), o2 && Object.hasOwn(o2, "minRank")) {
-      o2.borderLeft = [], o2.borderRight = [];
-      for (let i = o2.minRank, s = o2.maxRank + 1; i < s; ++i) hn2(e, "borderLeft", "_bl", t2, o2, i), hn2(e, "borderRight", "_br", t2, o2, i);
-    }
-  }
-  e.children(V3).forEach(n);
-}
-function hn2(e, n, t2, r2, o2, i) {
-  let s = { width: 0, height: 0, rank: i, borderType: n }, a = o2[n][i - 1], l3 = M4(e, "border", s, t2);
-  o2[n][i] = l3, e.setParent(l3, r2), a && e.setEdge(a, l3, { weight: 1 });
-}
-function pn2(e) {
-  var t2;
-  let n = (t2 = e.graph().rankdir) == null ? void 0 : t2.toLowerCase();
-  (n === "lr" || n === "rl") && En2(e);
-}
-function mn2(e) {
-  var t2;
-  let n = (t2 = e.graph().rankdir) == null ? void 0 : t2.toLowerCase();
-  (n === "bt" || n === "rl") && Ft2(e), (n === "lr" || n === "rl") && (Dt2(e), En2(e));
-}
-function En2(e) {
-  e.nodes().forEach((n) => gn2(e.node(n))), e.edges().forEach((n) => gn2(e.edge(n)));
-}
-function gn2(e) {
-  let n = e.width;
-  e.width = e.height, e.height = n;
-}
-function Ft2(e) {
-  e.nodes().forEach((n) => me2(e.node(n))), e.edges().forEach((n) => {
-    var r2;
-    let t2 = e.edge(n);
-    (r2 = t2.points) == null || r2.forEach(me2), Object.hasOwn(t2, "y") && me2(t2);
-  });
-}
-function me2(e) {
-  e.y = -e.y;
-}
-function Dt2(e) {
-  e.nodes().forEach((n) => Ee2(e.node(n))), e.edges().forEach((n) => {
-    var r2;
-    let t2 = e.edge(n);
-    (r2 = t2.points) == null || r2.forEach(Ee2), Object.hasOwn(t2, "x") && Ee2(t2);
-  });
-}
-function Ee2(e) {
-  let n = e.x;
-  e.x = e.y, e.y = n;
-}
-function Le2(e, n = null) {
-  let t2 = {}, r2 = e.nodes().filter((d2) => !e.children(d2).length), o2 = r2.map((d2) => e.node(d2).rank), i = S3(Math.max, o2), s = D2(i + 1).map(() => []);
-  function a(d2) {
-    if (t2[d2]) return;
-    t2[d2] = true;
-    let c3 = e.node(d2);
-    s[c3.rank].push(d2);
-    let f3 = e.successors(d2);
-    f3 && [...f3].sort((g2, m2) => u2(g2, m2)).forEach(a);
-  }
-  r2.sort((d2, c3) => e.node(d2).rank - e.node(c3).rank).forEach(a);
-  function u2(d2, c3) {
-    let f3 = e.node(d2), h3 = e.node(c3);
-    return ee3(n, f3, h3);
-  }
-  return s;
-}
-function ye2(e, n) {
-  let t2 = 0;
-  for (let r2 = 1; r2 < n.length; ++r2) t2 += Vt2(e, n[r2 - 1], n[r2]);
-  return t2;
-}
-function Vt2(e, n, t2) {
-  let r2 = He2(t2, t2.map((u2, d2) => d2)), o2 = n.flatMap((u2) => {
-    let d2 = e.outEdges(u2);
-    return d2 ? d2.map((c3) => ({ pos: r2[c3.w], weight: e.edge(c3).weight })).sort((c3, f3) => c3.pos - f3.pos) : [];
-  }), i = 1;
-  for (; i < t2.length; ) i <<= 1;
-  let s = 2 * i - 1;
-  i -= 1;
-  let a = new Array(s).fill(0), l3 = 0;
-  return o2.forEach((u2) => {
-    let d2 = u2.pos + i;
-    a[d2] += u2.weight;
-    let c3 = 0;
-    for (; d2 > 0; ) d2 % 2 && (c3 += a[d2 + 1]), d2 = d2 - 1 >> 1, a[d2] += u2.weight;
-    l3 += u2.weight * c3;
-  }), l3;
-}
-function we2(e, n = []) {
-  return n.map((t2) => {
-    let r2 = e.inEdges(t2);
-    if (!r2 || !r2.length) return { v: t2 };
-    {
-      let o2 = r2.reduce((i, s) => {
-        let a = e.edge(s), l3 = e.node(s.v);
-        return { sum: i.sum + a.weight * l3.order, weight: i.weight + a.weight };
-      }, { sum: 0, weight: 0 });
-      return { v: t2, barycenter: o2.sum / o2.weight, weight: o2.weight };
-    }
-  });
-}
-function Ne2(e, n) {
-  let t2 = {};
-  e.forEach((o2, i) => {
-    let s = { indegree: 0, in: [], out: [], vs: [o2.v], i };
-    o2.barycenter !== void 0 && (s.barycenter = o2.barycenter, s.weight = o2.weight), t2[o2.v] = s;
-  }), n.edges().forEach((o2) => {
-    let i = t2[o2.v], s = t2[o2.w];
-    i !== void 0 && s !== void 0 && (s.indegree++, i.out.push(s));
-  });
-  let r2 = Object.values(t2).filter((o2) => !o2.indegree);
-  return Yt2(r2);
-}
-function Yt2(e) {
-  let n = [];
-  function t2(o2) {
-    return (i) => {
-      i.merged || (i.barycenter === void 0 || o2.barycenter === void 0 || i.barycenter >= o2.barycenter) && Bt2(o2, i);
-    };
-  }
-  function r2(o2) {
-    return (i) => {
-      i.in.push(o2), --i.indegree === 0 && e.push(i);
-    };
-  }
-  for (; e.length; ) {
-    let o2 = e.pop();
-    n.push(o2), o2.in.reverse().forEach(t2(o2)), o2.out.forEach(r2(o2));
-  }
-  return n.filter((o2) => !o2.merged).map((o2) => W3(o2, ["vs", "i", "barycenter", "weight"]));
-}
-function Bt2(e, n) {
-  let t2 = 0, r2 = 0;
-  e.weight && (t2 += e.barycenter * e.weight, r2 += e.weight), n.weight && (t2 += n.barycenter * n.weight, r2 += n.weight), e.vs = n.vs.concat(e.vs), e.barycenter = t2 / r2, e.weight = r2, e.i = Math.min(n.i, e.i), n.merged = true;
-}
-function Ge2(e, n, t2, r2, o2) {
-  let i = {}, s = null, a = null, l3 = o2;
-  typeof n == "boolean" ? (l3 = n, i = {}) : n && (i = n, s = t2 != null ? t2 : null, a = r2 != null ? r2 : null);
-  let u2 = ze2(e, (y2) => Object.hasOwn(y2, "barycenter")), d2 = u2.lhs, c3 = u2.rhs.sort((y2, b3) => b3.i - y2.i), f3 = [], h3 = 0, g2 = 0, m2 = 0;
-  d2.sort(Wt2(a, s, !!l3));
-  for (let [y2, b3] of Object.entries(i)) {
-    let p2 = d2.findIndex((E3) => E3.vs[0] === y2);
-    d2.splice(p2 + 1, 0, b3);
-  }
-  m2 = Ln2(f3, c3, m2), d2.forEach((y2) => {
-    m2 += y2.vs.length, f3.push(y2.vs), h3 += y2.barycenter * y2.weight, g2 += y2.weight, m2 = Ln2(f3, c3, m2);
-  });
-  let L3 = { vs: f3.flat(1) };
-  return g2 && (L3.barycenter = h3 / g2, L3.weight = g2), L3;
-}
-function Ln2(e, n, t2) {
-  let r2;
-  for (; n.length && (r2 = n[n.length - 1]).i <= t2; ) n.pop(), e.push(r2.vs), t2++;
-  return t2;
-}
-function Wt2(e, n, t2) {
-  return (r2, o2) => {
-    if (r2.barycenter < o2.barycenter) return -1;
-    if (r2.barycenter > o2.barycenter) return 1;
-    if (e && (typeof r2.vs[0] == "string" || typeof o2.vs[0] == "string")) {
-      let i = e.node(r2.vs[0]), s = e.node(o2.vs[0]), a = ee3(n, i, s);
-      if (a !== 0) return a;
-    }
-    return t2 ? o2.i - r2.i : r2.i - o2.i;
-  };
-}
-function te2(e, n, t2, r2, o2) {
-  var y2, b3, p2, E3, w2, k2, _3, O3, j3, R3, I3;
-  let i = null, s = o2;
-  typeof r2 == "boolean" ? (s = r2, i = null) : r2 !== void 0 && (i = r2);
-  let a = e.children(n), l3 = e.node(n), u2 = l3 ? l3.borderLeft : void 0, d2 = l3 ? l3.borderRight : void 0, c3 = {};
-  u2 && (a = a.filter((v2) => v2 !== u2 && v2 !== d2));
-  let f3 = we2(e, a);
-  f3.forEach((v2) => {
-    if (e.children(v2.v).length) {
-      let { result: x3 } = te2(e, v2.v, t2, i, s);
-      c3[v2.v] = x3, Object.hasOwn(x3, "barycenter") && zt2(v2, x3);
-    }
-  });
-  let h3 = Ne2(f3, t2);
-  Xt2(h3, c3);
-  let g2 = {}, m2 = false;
-  for (let v2 = 0; v2 < h3.length; v2++) for (let x3 = v2 + 1; x3 < h3.length; x3++) if (!(!h3[v2] || !h3[x3] || !((y2 = h3[v2]) != null && y2.barycenter) || !((b3 = h3[x3]) != null && b3.barycenter)) && ((p2 = h3[v2]) == null ? void 0 : p2.barycenter) === h3[x3].barycenter) {
-    let G3 = (w2 = (E3 = h3[v2]) == null ? void 0 : E3.vs[0]) != null ? w2 : "", N3 = (_3 = (k2 = h3[x3]) == null ? void 0 : k2.vs[0]) != null ? _3 : "", C2 = e.node(G3), B3 = e.node(N3);
-    if (C2.dummy === "edge" && B3.dummy === "edge" && ((O3 = C2.edgeObj) == null ? void 0 : O3.v) === ((j3 = B3.edgeObj) == null ? void 0 : j3.v) && ((R3 = C2.edgeObj) == null ? void 0 : R3.w) === ((I3 = B3.edgeObj) == null ? void 0 : I3.w)) if (C2.edgeLabel.reversed) {
-      g2[N3] = h3[v2], h3.splice(v2, 1), v2--;
-      break;
-    } else g2[G3] || (g2[G3] = h3[x3], h3.splice(x3, 1), x3--);
-    else m2 = true;
-  }
-  let L3 = Ge2(h3, g2, i, e, s);
-  if (u2 && d2) {
-    L3.vs = [u2, L3.vs, d2].flat(1);
-    let v2 = e.predecessors(u2);
-    if (v2 && v2.length) {
-      let x3 = e.node(v2[0]), G3 = e.predecessors(d2), N3 = e.node(G3[0]);
-      Object.hasOwn(L3, "barycenter") || (L3.barycenter = 0, L3.weight = 0), L3.barycenter = (L3.barycenter * L3.weight + x3.order + N3.order) / (L3.weight + 2), L3.weight += 2;
-    }
-  }
-  return Object.defineProperty(L3, "result", { value: L3, enumerable: false, configurable: true, writable: true }), Object.defineProperty(L3, "usedBias", { value: m2, enumerable: false, configurable: true, writable: true }), L3;
-}
-function Xt2(e, n) {
-  e.forEach((t2) => {
-    t2.vs = t2.vs.flatMap((r2) => n[r2] ? n[r2].vs : r2);
-  });
-}
-function zt2(e, n) {
-  e.barycenter !== void 0 ? (e.barycenter = (e.barycenter * e.weight + n.barycenter * n.weight) / (e.weight + n.weight), e.weight += n.weight) : (e.barycenter = n.barycenter, e.weight = n.weight);
-}
-function ve2(e, n, t2, r2) {
-  r2 || (r2 = e.nodes());
-  let o2 = Ht2(e), i = new T2({ compound: true }).setGraph({ root: o2 }).setDefaultNodeLabel((s) => e.node(s));
-  return r2.forEach((s) => {
-    let a = e.node(s), l3 = e.parent(s);
-    if (a.rank === n || a.minRank <= n && n <= a.maxRank) {
-      i.setNode(s), i.setParent(s, l3 || o2);
-      let u2 = e[t2](s);
-      u2 && u2.forEach((d2) => {
-        let c3 = d2.v === s ? d2.w : d2.v, f3 = i.edge(c3, s), h3 = f3 !== void 0 ? f3.weight : 0;
-        i.setEdge(c3, s, { weight: e.edge(d2).weight + h3 });
-      }), Object.hasOwn(a, "minRank") && i.setNode(s, { borderLeft: a.borderLeft[n], borderRight: a.borderRight[n] });
-    }
-  }), i;
-}
-function Ht2(e) {
-  let n;
-  for (; e.hasNode(n = $3("_root")); ) ;
-  return n;
-}
-function ke2(e, n, t2) {
-  let r2 = {}, o2;
-  t2.forEach((i) => {
-    let s = e.parent(i), a, l3;
-    for (; s; ) {
-      if (a = e.parent(s), a ? (l3 = r2[a], r2[a] = s) : (l3 = o2, o2 = s), l3 && l3 !== s) {
-        n.setEdge(l3, s);
-        return;
-      }
-      s = a;
-    }
-  });
-}
-function re2(e, n = {}, t2 = null) {
-  if (typeof n.customOrder == "function") {
-    n.customOrder(e, re2);
-    return;
-  }
-  let r2 = de2(e), o2 = yn2(e, D2(1, r2 + 1), "inEdges"), i = yn2(e, D2(r2 - 1, -1, -1), "outEdges"), s = Le2(e, t2);
-  if (wn2(e, s), n.disableOptimalOrderHeuristic) return;
-  let a = Number.POSITIVE_INFINITY, l3, u2 = n.constraints || [];
-  for (let d2 = 0, c3 = 0; c3 < 4; ++d2, ++c3) {
-    qt2(d2 % 2 ? o2 : i, d2 % 4 >= 2, u2, t2), s = P3(e);
-    let f3 = ye2(e, s);
-    f3 < a ? (c3 = 0, l3 = Object.assign({}, s), a = f3) : f3 === a && (l3 = structuredClone(s));
-  }
-  wn2(e, l3);
-}
-function yn2(e, n, t2) {
-  let r2 = /* @__PURE__ */ new Map(), o2 = (i, s) => {
-    r2.has(i) || r2.set(i, []), r2.get(i).push(s);
-  };
-  for (let i of e.nodes()) {
-    let s = e.node(i);
-    if (typeof s.rank == "number" && o2(s.rank, i), typeof s.minRank == "number" && typeof s.maxRank == "number") for (let a = s.minRank; a <= s.maxRank; a++) a !== s.rank && o2(a, i);
-  }
-  return n.map(function(i) {
-    return ve2(e, i, t2, r2.get(i) || []);
-  });
-}
-function qt2(e, n, t2, r2) {
-  let o2 = true, i = new T2();
-  e.forEach(function(s) {
-    t2.forEach((d2) => i.setEdge(d2.left, d2.right));
-    let a = s.graph().root, { result: l3, usedBias: u2 } = te2(s, a, i, r2, o2);
-    n && u2 && (o2 = !o2), l3.vs.forEach((d2, c3) => s.node(d2).order = c3), ke2(s, i, l3.vs);
-  });
-}
-function wn2(e, n) {
-  Object.values(n).forEach((t2) => t2.forEach((r2, o2) => e.node(r2).order = o2));
-}
-function $t2(e, n) {
-  let t2 = {};
-  function r2(o2, i) {
-    let s = 0, a = 0, l3 = o2.length, u2 = i[i.length - 1];
-    return i.forEach((d2, c3) => {
-      let f3 = Jt2(e, d2), h3 = f3 ? e.node(f3).order : l3;
-      (f3 || d2 === u2) && (i.slice(a, c3 + 1).forEach((g2) => {
-        let m2 = e.predecessors(g2);
-        m2 && m2.forEach((L3) => {
-          let y2 = e.node(L3), b3 = y2.order;
-          (b3 < s || h3 < b3) && !(y2.dummy && e.node(g2).dummy) && Gn2(t2, L3, g2);
-        });
-      }), a = c3 + 1, s = h3);
-    }), i;
-  }
-  return n.length && n.reduce(r2), t2;
-}
-function Ut2(e, n) {
-  let t2 = {};
-  function r2(a) {
-    var l3;
-    return ((l3 = e.node(a)) == null ? void 0 : l3.dummy) === "border";
-  }
-  if (!e.nodes().some(r2)) return t2;
-  function i(a, l3, u2, d2, c3) {
-    D2(l3, u2).forEach((f3) => {
-      let h3 = a[f3];
-      if (h3 !== void 0 && e.node(h3).dummy) {
-        let g2 = e.predecessors(h3);
-        g2 && g2.forEach((m2) => {
-          if (m2 === void 0) return;
-          let L3 = e.node(m2);
-          L3.dummy && (L3.order < d2 || L3.order > c3) && Gn2(t2, m2, h3);
-        });
-      }
-    });
-  }
-  function s(a, l3) {
-    let u2 = -1, d2 = -1, c3 = 0;
-    return l3.forEach((f3, h3) => {
-      if (r2(f3)) {
-        let g2 = e.predecessors(f3);
-        if (g2 && g2.length) {
-          let m2 = g2[0];
-          if (m2 === void 0) return;
-          d2 = e.node(m2).order, i(l3, c3, h3, u2, d2), c3 = h3, u2 = d2;
-        }
-      }
-      i(l3, c3, l3.length, d2, a.length);
-    }), l3;
-  }
-  return n.length && n.reduce(s), t2;
-}
-function Jt2(e, n) {
-  if (e.node(n).dummy) {
-    let t2 = e.predecessors(n);
-    if (t2) return t2.find((r2) => e.node(r2).dummy);
-  }
-}
-function Gn2(e, n, t2) {
-  if (n > t2) {
-    let o2 = n;
-    n = t2, t2 = o2;
-  }
-  let r2 = e[n];
-  r2 || (e[n] = r2 = {}), r2[t2] = true;
-}
-function Kt2(e, n, t2) {
-  if (n > t2) {
-    let o2 = n;
-    n = t2, t2 = o2;
-  }
-  let r2 = e[n];
-  return r2 !== void 0 && Object.hasOwn(r2, t2);
-}
-function Qt2(e, n, t2, r2, o2) {
-  let i = {}, s = {}, a = {};
-  return n.forEach((l3) => {
-    l3.forEach((u2, d2) => {
-      i[u2] = u2, s[u2] = u2, a[u2] = d2;
-    });
-  }), n.forEach((l3) => {
-    let u2 = -1, d2 = -1, c3 = false, f3 = l3, h3 = l3.findIndex((g2) => (o2 == null ? void 0 : o2.includes(g2)) || Nn2(g2, e, o2));
-    h3 > 0 && (f3 = [l3[h3], ...l3.slice(0, h3), ...l3.slice(h3 + 1)], c3 = true), f3.forEach((g2) => {
-      var L3;
-      let m2 = r2(g2);
-      if (m2 && m2.length) {
-        o2 != null && o2.includes(g2) && (m2 = m2.filter((p2) => Nn2(p2, e, o2)));
-        let y2 = m2.sort((p2, E3) => {
-          let w2 = a[p2], k2 = a[E3];
-          return (w2 !== void 0 ? w2 : 0) - (k2 !== void 0 ? k2 : 0);
-        }), b3 = (y2.length - 1) / 2;
-        for (let p2 = Math.floor(b3), E3 = Math.ceil(b3); p2 <= E3; ++p2) {
-          let w2 = y2[p2];
-          if (w2 === void 0) continue;
-          let k2 = a[w2];
-          if (k2 !== void 0 && s[g2] === g2 && u2 < k2 && a[w2] !== d2 && !Kt2(t2, g2, w2)) {
-            let _3 = i[w2];
-            _3 !== void 0 && (s[w2] = g2, s[g2] = i[g2] = _3, u2 = k2, c3 && (u2 = -1, d2 = (L3 = a[w2]) != null ? L3 : -1, c3 = false));
-          }
-        }
-      }
-    });
-  }), { root: i, align: s };
-}
-function Zt2(e, n, t2, r2, o2 = false) {
-  let i = {}, s = er2(e, n, t2, o2), a = o2 ? "borderLeft" : "borderRight";
-  function l3(h3, g2) {
-    let m2 = s.nodes().slice(), L3 = {}, y2 = m2.pop();
-    for (; y2; ) {
-      if (L3[y2]) h3(y2);
-      else {
-        L3[y2] = true, m2.push(y2);
-        for (let b3 of g2(y2)) m2.push(b3);
-      }
-      y2 = m2.pop();
-    }
-  }
-  function u2(h3) {
-    let g2 = s.inEdges(h3);
-    g2 ? i[h3] = g2.reduce((m2, L3) => {
-      var p2;
-      let y2 = (p2 = i[L3.v]) != null ? p2 : 0, b3 = s.edge(L3);
-      return Math.max(m2, y2 + (b3 !== void 0 ? b3 : 0));
-    }, 0) : i[h3] = 0;
-  }
-  function d2(h3) {
-    let g2 = s.outEdges(h3), m2 = Number.POSITIVE_INFINITY;
-    g2 && (m2 = g2.reduce((y2, b3) => {
-      let p2 = i[b3.w], E3 = s.edge(b3);
-      return Math.min(y2, (p2 !== void 0 ? p2 : 0) - (E3 !== void 0 ? E3 : 0));
-    }, Number.POSITIVE_INFINITY));
-    let L3 = e.node(h3);
-    m2 !== Number.POSITIVE_INFINITY && L3.borderType !== a && (i[h3] = Math.max(i[h3] !== void 0 ? i[h3] : 0, m2));
-  }
-  function c3(h3) {
-    return s.predecessors(h3) || [];
-  }
-  function f3(h3) {
-    return s.successors(h3) || [];
-  }
-  return l3(u2, c3), l3(d2, f3), Object.keys(r2).forEach((h3) => {
-    var m2;
-    let g2 = t2[h3];
-    g2 !== void 0 && (i[h3] = (m2 = i[g2]) != null ? m2 : 0);
-  }), i;
-}
-function er2(e, n, t2, r2) {
-  let o2 = new T2(), i = e.graph(), s = or2(i.nodesep, i.edgesep, r2);
-  return n.forEach((a) => {
-    let l3;
-    a.forEach((u2) => {
-      let d2 = t2[u2];
-      if (d2 !== void 0) {
-        if (o2.setNode(d2), l3 !== void 0) {
-          let c3 = t2[l3];
-          if (c3 !== void 0) {
-            let f3 = o2.edge(c3, d2);
-            o2.setEdge(c3, d2, Math.max(s(e, u2, l3), f3 || 0));
-          }
-        }
-        l3 = u2;
-      }
-    });
-  }), o2;
-}
-function nr2(e, n) {
-  return Object.values(n).reduce((t2, r2) => {
-    let o2 = Number.NEGATIVE_INFINITY, i = Number.POSITIVE_INFINITY;
-    Object.entries(r2).forEach(([a, l3]) => {
-      let u2 = ir2(e, a) / 2;
-      o2 = Math.max(l3 + u2, o2), i = Math.min(l3 - u2, i);
-    });
-    let s = o2 - i;
-    return s < t2[0] && (t2 = [s, r2]), t2;
-  }, [Number.POSITIVE_INFINITY, null])[1];
-}
-function tr2(e, n) {
-  let t2 = Object.values(n), r2 = S3(Math.min, t2), o2 = S3(Math.max, t2);
-  ["u", "d"].forEach((i) => {
-    ["l", "r"].forEach((s) => {
-      let a = i + s, l3 = e[a];
-      if (!l3 || l3 === n) return;
-      let u2 = Object.values(l3), d2 = r2 - S3(Math.min, u2);
-      s !== "l" && (d2 = o2 - S3(Math.max, u2)), d2 && (e[a] = X3(l3, (c3) => c3 + d2));
-    });
-  });
-}
-function rr2(e, n = void 0) {
-  let t2 = e.ul;
-  return t2 ? X3(t2, (r2, o2) => {
-    var s, a;
-    if (n) {
-      let l3 = n.toLowerCase(), u2 = e[l3];
-      if (u2 && u2[o2] !== void 0) return u2[o2];
-    }
-    let i = Object.values(e).map((l3) => {
-      let u2 = l3[o2];
-      return u2 !== void 0 ? u2 : 0;
-    }).sort((l3, u2) => l3 - u2);
-    return (((s = i[1]) != null ? s : 0) + ((a = i[2]) != null ? a : 0)) / 2;
-  }) : {};
-}
-function vn2(e, n) {
-  let t2 = P3(e), r2 = Object.assign($t2(e, t2), Ut2(e, t2)), o2 = {}, i;
-  ["u", "d"].forEach((a) => {
-    i = a === "u" ? t2 : Object.values(t2).reverse(), ["l", "r"].forEach((l3) => {
-      l3 === "r" && (i = i.map((f3) => Object.values(f3).reverse()));
-      let d2 = Qt2(e, i, r2, (f3) => (a === "u" ? e.predecessors(f3) : e.successors(f3)) || [], n), c3 = Zt2(e, i, d2.root, d2.align, l3 === "r");
-      l3 === "r" && (c3 = X3(c3, (f3) => -f3)), o2[a + l3] = c3;
-    });
-  });
-  let s = nr2(e, o2);
-  return tr2(o2, s), rr2(o2, e.graph().align);
-}
-function or2(e, n, t2) {
-  return (r2, o2, i) => {
-    let s = r2.node(o2), a = r2.node(i), l3 = 0, u2;
-    if (l3 += s.width / 2, Object.hasOwn(s, "labelpos")) switch (s.labelpos.toLowerCase()) {
-      case "l":
-        u2 = -s.width / 2;
-        break;
-      case "r":
-        u2 = s.width / 2;
-        break;
-    }
-    if (u2 && (l3 += t2 ? u2 : -u2), u2 = void 0, l3 += (s.dummy ? n : e) / 2, l3 += (a.dummy ? n : e) / 2, l3 += a.width / 2, Object.hasOwn(a, "labelpos")) switch (a.labelpos.toLowerCase()) {
-      case "l":
-        u2 = a.width / 2;
-        break;
-      case "r":
-        u2 = -a.width / 2;
-        break;
-    }
-    return u2 && (l3 += t2 ? u2 : -u2), l3;
-  };
-}
-function ir2(e, n) {
-  return e.node(n).width;
-}
-function Nn2(e, n, t2) {
-  var s;
-  if (!t2) return false;
-  let r2 = (s = n.node(e)) == null ? void 0 : s.edgeObj;
-  if (!r2 || n.node(e).edgeLabel.reversed) return false;
-  let o2 = t2.indexOf(r2 == null ? void 0 : r2.v), i = t2.indexOf(r2 == null ? void 0 : r2.w);
-  return o2 !== -1 && i !== -1 && o2 === (i + 1) % t2.length || o2 === (i - 1) % t2.length;
-}
-function kn2(e, n) {
-  e = Z3(e), sr2(e), Object.entries(vn2(e, n)).forEach(([t2, r2]) => e.node(t2).x = r2);
-}
-function sr2(e) {
-  let n = P3(e), t2 = e.graph(), r2 = t2.ranksep, o2 = t2.rankalign, i = 0;
-  n.forEach((s) => {
-    let a = s.reduce((l3, u2) => {
-      var c3;
-      let d2 = (c3 = e.node(u2).height) != null ? c3 : 0;
-      return l3 > d2 ? l3 : d2;
-    }, 0);
-    s.forEach((l3) => {
-      let u2 = e.node(l3);
-      o2 === "top" ? u2.y = i + u2.height / 2 : o2 === "bottom" ? u2.y = i + a - u2.height / 2 : u2.y = i + a / 2;
-    }), i += a + r2;
-  });
-}
-var xn2 = /* @__PURE__ */ new WeakMap();
-function Oe(e, n = {}) {
-  return In2(e, q3, n), e;
-}
-function _n2(e, n, t2) {
-  let r2 = n;
-  for (; r2 !== void 0; ) {
-    let o2 = e.parent(r2);
-    if (o2 === t2) return r2;
-    r2 = o2;
-  }
-}
-function In2(e, n, t2) {
-  var y2;
-  let r2 = e.nodes().filter((b3) => e.children(b3).length), o2 = {};
-  r2.forEach((b3) => {
-    let p2 = e.node(b3);
-    if (p2 && p2.rankdir) {
-      let E3 = new T2({ multigraph: true, compound: true });
-      E3.setGraph({ rankdir: p2.rankdir });
-      let w2 = e.children(b3);
-      w2.forEach((G3) => {
-        let N3 = { ...e.node(G3) };
-        E3.setNode(G3, N3);
-        let C2 = e.parent(G3);
-        C2 && C2 !== b3 && w2.includes(C2) && E3.setParent(G3, C2);
-      });
-      let k2 = /* @__PURE__ */ new Set();
-      e.edges().forEach((G3) => {
-        let N3 = _n2(e, G3.v, b3), C2 = _n2(e, G3.w, b3);
-        if (N3 === G3.v && C2 === G3.w) E3.setEdge(G3, { ...e.edge(G3) });
-        else if (N3 && C2 && N3 !== C2) {
-          let B3 = `${N3}\0${C2}`;
-          k2.has(B3) || (k2.add(B3), E3.setEdge(N3, C2, { ...e.edge(G3) }));
-        }
-      }), In2(E3, n, t2);
-      let _3 = Rn2(E3);
-      Cn2(_3, n, t2, null), Tn2(E3, _3);
-      let O3 = 1 / 0, j3 = 1 / 0, R3 = -1 / 0, I3 = -1 / 0;
-      E3.nodes().forEach((G3) => {
-        if (G3 === b3) return;
-        let N3 = E3.node(G3);
-        N3 && typeof N3.x == "number" && typeof N3.y == "number" && typeof N3.width == "number" && typeof N3.height == "number" && (O3 = Math.min(O3, N3.x - N3.width / 2), R3 = Math.max(R3, N3.x + N3.width / 2), j3 = Math.min(j3, N3.y - N3.height / 2), I3 = Math.max(I3, N3.y + N3.height / 2));
-      }), (!isFinite(O3) || !isFinite(j3) || !isFinite(R3) || !isFinite(I3)) && (O3 = j3 = 0, R3 = I3 = 0);
-      let v2 = R3 - O3, x3 = I3 - j3;
-      o2[b3] = { minX: O3, minY: j3, maxX: R3, maxY: I3, width: v2, height: x3, offsetX: O3, offsetY: j3 }, p2._dagreClusterSubgraph = E3;
-    }
-  });
-  let i = [], s = (b3) => {
-    let p2 = [], E3 = (e.children(b3) || []).filter((w2) => w2 !== b3);
-    for (; E3.length > 0; ) {
-      let w2 = E3.shift();
-      p2.push(w2), (e.children(w2) || []).filter((k2) => k2 !== w2).forEach((k2) => E3.push(k2));
-    }
-    return p2;
-  }, a = /* @__PURE__ */ new Map();
-  r2.forEach((b3) => {
-    let p2 = e.node(b3);
-    p2 && p2.rankdir && o2[b3] && a.set(b3, (e.children(b3) || []).filter((E3) => E3 !== b3));
-  });
-  let l3 = new Set([...a.values()].flat()), u2 = /* @__PURE__ */ new Map();
-  a.forEach((b3, p2) => {
-    l3.has(p2) || u2.set(p2, s(p2));
-  });
-  let d2 = new Set([...u2.values()].flat()), c3 = (b3) => {
-    for (let [p2, E3] of u2) if (E3.includes(b3)) return p2;
-    return b3;
-  }, f3 = [];
-  e.edges().forEach((b3) => {
-    (d2.has(b3.v) || d2.has(b3.w)) && f3.push({ edge: b3, label: e.edge(b3) });
-  });
-  let h3 = /* @__PURE__ */ new Map();
-  d2.forEach((b3) => {
-    let p2 = e.parent(b3);
-    h3.set(b3, typeof p2 == "string" ? p2 : void 0);
-  }), u2.forEach((b3, p2) => {
-    let E3 = e.node(p2), w2 = [];
-    b3.forEach((O3) => {
-      let j3 = e.node(O3);
-      j3 && (w2.push({ id: O3, node: j3, parent: h3.get(O3) }), e.removeNode(O3));
-    });
-    let k2 = f3.filter(({ edge: O3 }) => b3.includes(O3.v) || b3.includes(O3.w)), _3 = o2[p2];
-    E3 && (i.push({ clusterId: p2, subgraph: E3._dagreClusterSubgraph, bounds: _3, children: b3, removedNodes: w2, removedEdges: k2 }), E3.width = _3.width, E3.height = _3.height);
-  });
-  let g2 = /* @__PURE__ */ new Set();
-  f3.forEach(({ edge: b3, label: p2 }) => {
-    let E3 = c3(b3.v), w2 = c3(b3.w);
-    if (E3 !== w2 && e.hasNode(E3) && e.hasNode(w2)) {
-      let k2 = `${E3}\0${w2}`;
-      g2.has(k2) || (g2.add(k2), e.setEdge(E3, w2, { ...p2, width: 0, height: 0 }));
-    }
-  });
-  let m2 = Rn2(e), L3 = Cn2(m2, n, t2, (y2 = xn2.get(e)) != null ? y2 : null);
-  xn2.set(e, L3), Tn2(e, m2), g2.forEach((b3) => {
-    let p2 = b3.indexOf("\0"), E3 = b3.slice(0, p2), w2 = b3.slice(p2 + 1);
-    e.hasEdge(E3, w2) && e.removeEdge(E3, w2);
-  }), i.forEach(({ clusterId: b3, subgraph: p2, bounds: E3, removedNodes: w2, removedEdges: k2 }) => {
-    var v2, x3;
-    let _3 = e.node(b3), O3 = (v2 = _3 == null ? void 0 : _3.x) != null ? v2 : 0, j3 = (x3 = _3 == null ? void 0 : _3.y) != null ? x3 : 0, R3 = (E3.minX + E3.maxX) / 2, I3 = (E3.minY + E3.maxY) / 2;
-    w2.forEach(({ id: G3, node: N3, parent: C2 }) => {
-      e.setNode(G3, N3), C2 !== void 0 && e.setParent(G3, C2);
-    }), k2.forEach(({ edge: G3, label: N3 }) => {
-      e.setEdge(G3, N3);
-    }), p2.nodes().forEach((G3) => {
-      if (G3 === b3) return;
-      let N3 = p2.node(G3), C2 = e.node(G3);
-      C2 && N3 && typeof N3.x == "number" && typeof N3.y == "number" && (C2.x = O3 + (N3.x - R3), C2.y = j3 + (N3.y - I3));
-    }), On2(e, p2, O3 - R3, j3 - I3), delete _3._dagreClusterSubgraph;
-  }), r2.forEach((b3) => {
-    var w2, k2;
-    let p2 = e.node(b3), E3 = o2[b3];
-    if (p2 && p2.rankdir && p2._dagreClusterSubgraph && E3) {
-      let _3 = p2._dagreClusterSubgraph, O3 = (w2 = p2.x) != null ? w2 : 0, j3 = (k2 = p2.y) != null ? k2 : 0, R3 = (E3.minX + E3.maxX) / 2, I3 = (E3.minY + E3.maxY) / 2;
-      _3.nodes().forEach((v2) => {
-        if (v2 === b3) return;
-        let x3 = _3.node(v2), G3 = e.node(v2);
-        if (G3 && x3 && typeof x3.x == "number" && typeof x3.y == "number") {
-          let N3 = x3.x - R3, C2 = x3.y - I3;
-          G3.x = O3 + N3, G3.y = j3 + C2;
-        }
-      }), On2(e, _3, O3 - R3, j3 - I3), delete p2._dagreClusterSubgraph;
-    }
-  });
-}
-function On2(e, n, t2, r2) {
-  n.edges().forEach((o2) => {
-    if (!e.hasEdge(o2)) return;
-    let i = n.edge(o2), s = e.edge(o2);
-    s.points = i.points.map((a) => ({ x: a.x + t2, y: a.y + r2 })), Object.hasOwn(i, "x") && (s.x = i.x + t2, s.y = i.y + r2);
-  });
-}
-function Cn2(e, n, t2, r2 = null) {
-  var l3, u2;
-  let o2 = (t2 == null ? void 0 : t2.useDynamic) !== false, i = o2 && (l3 = r2 == null ? void 0 : r2.graph) != null ? l3 : null, s = o2 && (u2 = r2 == null ? void 0 : r2.rawNodes) != null ? u2 : null;
-  n("    makeSpaceForEdgeLabels", () => br2(e)), n("    removeSelfEdges", () => Gr2(e)), n("    acyclic", () => Ue2(e, i)), n("    nestingGraph.run", () => un2(e)), n("    rank", () => dn2(Z3(e))), n("    injectEdgeLabelProxies", () => gr2(e)), n("    removeEmptyRanks", () => We2(e)), n("    nestingGraph.cleanup", () => fn2(e)), n("    normalizeRanks", () => Be2(e)), n("    assignRankMinMax", () => pr2(e)), n("    removeEdgeLabelProxies", () => mr2(e)), n("    normalize.run", () => Ke2(e)), n("    parentDummyChains", () => ln2(e)), n("    addBorderSegments", () => bn2(e)), n("    order", () => re2(e, t2, s)), n("    insertSelfEdges", () => vr2(e)), n("    adjustCoordinateSystem", () => pn2(e)), n("    position", () => kn2(e, t2.corePath)), n("    positionSelfEdges", () => kr2(e));
-  let a = JSON.parse(JSON.stringify(e._nodes));
-  return n("    removeBorderNodes", () => Nr2(e)), n("    normalize.undo", () => Qe2(e)), n("    fixupEdgeLabelCoords", () => yr2(e)), n("    undoCoordinateSystem", () => mn2(e)), n("    translateGraph", () => Er2(e)), n("    assignNodeIntersects", () => Lr2(e)), n("    reversePoints", () => wr2(e)), n("    acyclic.undo", () => Je2(e)), { graph: e, rawNodes: a };
-}
-function Tn2(e, n) {
-  e.nodes().forEach((t2) => {
-    let r2 = e.node(t2), o2 = n.node(t2);
-    r2 && (r2.x = o2.x, r2.y = o2.y, r2.order = o2.order, r2.rank = o2.rank, n.children(t2).length && (r2.width = o2.width, r2.height = o2.height));
-  }), e.edges().forEach((t2) => {
-    let r2 = e.edge(t2), o2 = n.edge(t2);
-    r2.points = o2.points, Object.hasOwn(o2, "x") && (r2.x = o2.x, r2.y = o2.y);
-  }), e.graph().width = n.graph().width, e.graph().height = n.graph().height;
-}
-var ar2 = ["nodesep", "edgesep", "ranksep", "marginx", "marginy"];
-var dr2 = { ranksep: 50, edgesep: 20, nodesep: 50, rankdir: "TB", rankalign: "center" };
-var lr2 = ["acyclicer", "ranker", "rankdir", "align", "rankalign"];
-var ur2 = ["width", "height", "rank"];
-var jn2 = { width: 0, height: 0 };
-var cr2 = ["minlen", "weight", "width", "height", "labeloffset"];
-var fr2 = { minlen: 1, weight: 1, width: 0, height: 0, labeloffset: 10, labelpos: "r" };
-var hr2 = ["labelpos"];
-function Rn2(e) {
-  let n = new T2({ multigraph: true, compound: true }), t2 = _e2(e.graph());
-  return n.setGraph(Object.assign({}, dr2, xe2(t2, ar2), W3(t2, lr2))), e.nodes().forEach((r2) => {
-    let o2 = _e2(e.node(r2)), i = xe2(o2, ur2);
-    Object.keys(jn2).forEach((a) => {
-      i[a] === void 0 && (i[a] = jn2[a]);
-    }), n.setNode(r2, i);
-    let s = e.parent(r2);
-    s !== void 0 && n.setParent(r2, s);
-  }), e.edges().forEach((r2) => {
-    let o2 = _e2(e.edge(r2));
-    n.setEdge(r2, Object.assign({}, fr2, xe2(o2, cr2), W3(o2, hr2)));
-  }), n;
-}
-function br2(e) {
-  let n = e.graph();
-  n.ranksep /= 2, e.edges().forEach((t2) => {
-    var o2;
-    let r2 = e.edge(t2);
-    r2.minlen *= 2, ((o2 = r2.labelpos) != null ? o2 : "r").toLowerCase() !== "c" && (n.rankdir === "TB" || n.rankdir === "BT" ? r2.width += r2.labeloffset : r2.height += r2.labeloffset);
-  });
-}
-function gr2(e) {
-  e.edges().forEach((n) => {
-    let t2 = e.edge(n);
-    if (t2.width && t2.height) {
-      let r2 = e.node(n.v), i = { rank: (e.node(n.w).rank - r2.rank) / 2 + r2.rank, e: n };
-      M4(e, "edge-proxy", i, "_ep");
-    }
-  });
-}
-function pr2(e) {
-  let n = 0;
-  e.nodes().forEach((t2) => {
-    let r2 = e.node(t2);
-    r2.borderTop && (r2.minRank = e.node(r2.borderTop).rank, r2.maxRank = e.node(r2.borderBottom).rank, n = Math.max(n, r2.maxRank));
-  }), e.graph().maxRank = n;
-}
-function mr2(e) {
-  e.nodes().forEach((n) => {
-    let t2 = e.node(n);
-    if (t2.dummy === "edge-proxy") {
-      let r2 = t2;
-      e.edge(r2.e).labelRank = t2.rank, e.removeNode(n);
-    }
-  });
-}
-function Er2(e) {
-  let n = Number.POSITIVE_INFINITY, t2 = 0, r2 = Number.POSITIVE_INFINITY, o2 = 0, i = e.graph(), s = i.marginx || 0, a = i.marginy || 0;
-  function l3(u2) {
-    let d2 = u2.x, c3 = u2.y, f3 = u2.width, h3 = u2.height;
-    n = Math.min(n, d2 - f3 / 2), t2 = Math.max(t2, d2 + f3 / 2), r2 = Math.min(r2, c3 - h3 / 2), o2 = Math.max(o2, c3 + h3 / 2);
-  }
-  e.nodes().forEach((u2) => l3(e.node(u2))), e.edges().forEach((u2) => {
-    let d2 = e.edge(u2);
-    Object.hasOwn(d2, "x") && l3(d2);
-  }), n -= s, r2 -= a, e.nodes().forEach((u2) => {
-    let d2 = e.node(u2);
-    d2.x -= n, d2.y -= r2;
-  }), e.edges().forEach((u2) => {
-    let d2 = e.edge(u2);
-    d2.points.forEach((c3) => {
-      c3.x -= n, c3.y -= r2;
-    }), Object.hasOwn(d2, "x") && (d2.x -= n), Object.hasOwn(d2, "y") && (d2.y -= r2);
-  }), i.width = t2 - n + s, i.height = o2 - r2 + a;
-}
-function Lr2(e) {
-  e.edges().forEach((n) => {
-    if (n.v === n.w) return;
-    let t2 = e.edge(n), r2 = e.node(n.v), o2 = e.node(n.w), i, s;
-    t2.points ? (i = t2.points[0], s = t2.points[t2.points.length - 1]) : (t2.points = [], i = o2, s = r2), t2.points.unshift(se2(r2, i)), t2.points.push(se2(o2, s));
-  });
-}
-function yr2(e) {
-  e.edges().forEach((n) => {
-    let t2 = e.edge(n);
-    if (Object.hasOwn(t2, "x")) switch ((t2.labelpos === "l" || t2.labelpos === "r") && (t2.width -= t2.labeloffset), t2.labelpos) {
-      case "l":
-        t2.x -= t2.width / 2 + t2.labeloffset;
-        break;
-      case "r":
-        t2.x += t2.width / 2 + t2.labeloffset;
-        break;
-    }
-  });
-}
-function wr2(e) {
-  e.edges().forEach((n) => {
-    let t2 = e.edge(n);
-    t2.reversed && t2.points.reverse();
-  });
-}
-function Nr2(e) {
-  e.nodes().forEach((n) => {
-    if (e.children(n).length) {
-      let t2 = e.node(n), r2 = e.node(t2.borderTop), o2 = e.node(t2.borderBottom), i = e.node(t2.borderLeft[t2.borderLeft.length - 1]), s = e.node(t2.borderRight[t2.borderRight.length - 1]);
-      t2.width = Math.abs(s.x - i.x), t2.height = Math.abs(o2.y - r2.y), t2.x = i.x + t2.width / 2, t2.y = r2.y + t2.height / 2;
-    }
-  }), e.nodes().forEach((n) => {
-    e.node(n).dummy === "border" && e.removeNode(n);
-  });
-}
-function Gr2(e) {
-  e.edges().forEach((n) => {
-    if (n.v === n.w) {
-      let t2 = e.node(n.v);
-      t2.selfEdges || (t2.selfEdges = []), t2.selfEdges.push({ e: n, label: e.edge(n) }), e.removeEdge(n);
-    }
-  });
-}
-function vr2(e) {
-  P3(e).forEach((t2) => {
-    let r2 = 0;
-    t2.forEach((o2, i) => {
-      let s = e.node(o2);
-      typeof s.rank != "number" && (s.rank = 0), s.order = i + r2, (s.selfEdges || []).forEach((a) => {
-        M4(e, "selfedge", { width: a.label.width, height: a.label.height, rank: s.rank, order: i + ++r2, e: a.e, edgeLabel: a.label }, "_se"), (!Array.isArray(a.label.points) || a.label.points.length !== 7) && (a.label.points = [{ x: 0, y: -10 }, { x: 0, y: -10 }, { x: 0, y: 0 }, { x: 0, y: 10 }, { x: 0, y: 10 }, { x: 0, y: 0 }, { x: 0, y: 0 }]);
-      }), delete s.selfEdges;
-    });
-  });
-}
-function kr2(e) {
-  e.nodes().forEach((n) => {
-    let t2 = e.node(n), r2 = (o2) => typeof o2 == "number" && isFinite(o2);
-    if (t2.dummy === "selfedge") {
-      let o2 = t2, i = e.node(o2.e.v), s = r2(i == null ? void 0 : i.x) ? i.x : 0, a = r2(i == null ? void 0 : i.y) ? i.y : 0, l3 = r2(i == null ? void 0 : i.width) ? i.width : 0, u2 = r2(i == null ? void 0 : i.height) ? i.height : 0, d2 = r2(t2.x) ? t2.x : s, c3 = r2(t2.y) ? t2.y : a, f3 = l3 / 2, h3 = u2 / 2;
-      o2.edgeLabel.points = [{ x: d2 + f3, y: c3 - h3 }, { x: d2 + f3, y: c3 - h3 }, { x: d2, y: c3 }, { x: d2 - f3, y: c3 + h3 }, { x: d2 - f3, y: c3 + h3 }, { x: d2, y: c3 }, { x: d2, y: c3 }], o2.edgeLabel.x = d2, o2.edgeLabel.y = c3, e.setEdge(o2.e, o2.edgeLabel), e.removeNode(n);
-    } else t2 && Array.isArray(t2.selfEdges) && t2.selfEdges.forEach((o2) => {
-      if (!Array.isArray(o2.label.points) || o2.label.points.length !== 7) {
-        let i = r2(t2.x) ? t2.x : 0, s = r2(t2.y) ? t2.y : 0, a = r2(t2.width) ? t2.width : 0, l3 = r2(t2.height) ? t2.height : 0, u2 = a / 2, d2 = l3 / 2;
-        o2.label.points = [{ x: i + u2, y: s - d2 }, { x: i + u2, y: s - d2 }, { x: i, y: s }, { x: i - u2, y: s + d2 }, { x: i - u2, y: s + d2 }, { x: i, y: s }, { x: i, y: s }];
-      }
-    });
-  });
-}
-function xe2(e, n) {
-  return X3(W3(e, n), Number);
-}
-function _e2(e) {
-  let n = {};
-  return e && Object.entries(e).forEach(([t2, r2]) => {
-    typeof t2 == "string" && (t2 = t2.toLowerCase()), n[t2] = r2;
-  }), n;
-}
-function Ce2(e) {
-  let n = P3(e), t2 = new T2({ compound: true, multigraph: true }).setGraph({});
-  return e.nodes().forEach((r2) => {
-    t2.setNode(r2, { label: r2 }), t2.setParent(r2, "layer" + e.node(r2).rank);
-  }), e.edges().forEach((r2) => t2.setEdge(r2.v, r2.w, {}, r2.name)), n.forEach((r2, o2) => {
-    let i = "layer" + o2;
-    t2.setNode(i, { rank: "same" }), r2.reduce((s, a) => (t2.setEdge(s, a, { style: "invis" }), a));
-  }), t2;
-}
-var xr2 = { graphlib: ie2, version: ue2, layout: Oe, debug: Ce2, util: { time: le2, notime: q3 } };
-var Uo = xr2;
-
-// src/catalog/graph-layout.ts
-var WIDE = { name: "wide", nodeW: 196, centerW: 220, ranksep: 90, label: 26 };
-var NARROW = { name: "narrow", nodeW: 138, centerW: 138, ranksep: 36, label: 17 };
-var NODE_H = 38;
-var CENTER_H = 48;
-var TOP = 26;
-var GAP = 18;
-var shapes = /* @__PURE__ */ new Map();
-function shapeFor(up, down, geo) {
-  const key = `${geo.name}:${up}:${down}`;
-  let shape = shapes.get(key);
-  if (shape) return shape;
-  const g2 = new Uo.graphlib.Graph();
-  g2.setGraph({ rankdir: "LR", nodesep: 10, ranksep: geo.ranksep, marginx: 4, marginy: 4 });
-  g2.setDefaultEdgeLabel(() => ({}));
-  g2.setNode("c", { width: geo.centerW, height: CENTER_H });
-  for (let i = 0; i < up; i++) {
-    g2.setNode(`u${i}`, { width: geo.nodeW, height: NODE_H });
-    g2.setEdge("c", `u${i}`);
-  }
-  for (let i = 0; i < down; i++) {
-    g2.setNode(`d${i}`, { width: geo.nodeW, height: NODE_H });
-    g2.setEdge(`d${i}`, "c");
-  }
-  Uo.layout(g2);
-  const slot = (id) => {
-    const n = g2.node(id);
-    return { x: Math.round(n.x - n.width / 2), y: Math.round(n.y - n.height / 2) + TOP, w: n.width, h: n.height };
-  };
-  const label = g2.graph();
-  shape = {
-    width: Math.ceil(label.width ?? geo.centerW),
-    height: Math.ceil(label.height ?? CENTER_H) + TOP,
-    center: slot("c"),
-    // Top to bottom, so the boxes read in the order of the lists under the drawing.
-    up: Array.from({ length: up }, (_3, i) => slot(`u${i}`)).sort((a, b3) => a.y - b3.y),
-    down: Array.from({ length: down }, (_3, i) => slot(`d${i}`)).sort((a, b3) => a.y - b3.y)
-  };
-  shapes.set(key, shape);
-  return shape;
-}
-function shifted(s, dy) {
-  return { x: s.x, y: s.y + dy, w: s.w, h: s.h };
-}
-function curve(from, to2) {
-  const x1 = from.x + from.w;
-  const y1 = from.y + from.h / 2;
-  const x22 = to2.x;
-  const y2 = to2.y + to2.h / 2;
-  const mid = (x1 + x22) / 2;
-  return `M${x1} ${y1}C${mid} ${y1} ${mid} ${y2} ${x22} ${y2}`;
-}
-function drawSides(n, shape, dy, sides, geo, words, out) {
-  const clip = (text) => {
-    const chars = [...text];
-    return chars.length > geo.label ? chars.slice(0, geo.label - 1).join("") + "…" : text;
-  };
-  const describe2 = (node) => node.title ? `${node.title} (${node.id})` : node.id;
-  const box = (slot, role, node, label) => ({
-    id: node?.id ?? `${role}-more`,
-    role,
-    kind: node?.kind ?? "more",
-    x: slot.x,
-    y: slot.y,
-    w: slot.w,
-    h: slot.h,
-    tx: slot.x + slot.w / 2,
-    ty: slot.y + slot.h / 2 + 5,
-    label: clip(label),
-    full: node ? describe2(node) : label,
-    href: node?.href
-  });
-  const center = shifted(shape.center, dy);
-  out.nodes.push(box(center, "center", n.center, n.center.title ?? n.center.name));
-  for (const [role, side, slots] of [
-    ["up", sides.up, shape.up],
-    ["down", sides.down, shape.down]
-  ]) {
-    if (!side) continue;
-    const at4 = (i) => shifted(slots[i], dy);
-    const edge = (slot, type2) => out.edges.push({ d: role === "up" ? curve(center, slot) : curve(slot, center), type: type2 });
-    side.nodes.forEach((node, i) => {
-      out.nodes.push(box(at4(i), role, node, node.title ?? node.name));
-      edge(at4(i), node.via[0] ?? "dependsOn");
-    });
-    if (side.more) {
-      const slot = at4(side.nodes.length);
-      out.nodes.push(box(slot, "more", void 0, words.more(side.more)));
-      edge(slot, "more");
-    }
-    if (slots.length) out.columns.push({ x: slots[0].x + geo.nodeW / 2, y: dy + 14, label: role === "up" ? words.dependsOn : words.usedBy });
-  }
-}
-function layoutNeighbourhood(n, words) {
-  const up = { nodes: n.upstream, more: n.upstreamMore };
-  const down = { nodes: n.downstream, more: n.downstreamMore };
-  const upCount = up.nodes.length + (up.more ? 1 : 0);
-  const downCount = down.nodes.length + (down.more ? 1 : 0);
-  const wideShape = shapeFor(upCount, downCount, WIDE);
-  const wide = { width: wideShape.width, height: wideShape.height, nodes: [], edges: [], columns: [] };
-  drawSides(n, wideShape, 0, { up, down }, WIDE, words, wide);
-  const narrow = { width: 0, height: 0, nodes: [], edges: [], columns: [] };
-  let dy = 0;
-  for (const [count2, sides] of [
-    [downCount, { down }],
-    [upCount, { up }]
-  ]) {
-    if (!count2 && (dy > 0 || upCount > 0)) continue;
-    const shape = shapeFor(count2 && "up" in sides ? count2 : 0, count2 && "down" in sides ? count2 : 0, NARROW);
-    drawSides(n, shape, dy, sides, NARROW, words, narrow);
-    narrow.width = Math.max(narrow.width, shape.width);
-    dy += shape.height + GAP;
-  }
-  narrow.height = dy - GAP;
-  return { wide, narrow, caption: words.caption(n.center.title ?? n.center.name) };
-}
-
-// src/catalog/messages.ts
-var LOCALES = ["en", "ko"];
-var en3 = {
-  "site.name": "Service catalog",
-  "a11y.skip": "Skip to content",
-  "a11y.mainNav": "Main",
-  "a11y.breadcrumb": "Breadcrumb",
-  "a11y.pages": "Pages",
-  "footer.built": "Built {at} ({zone}) by opsledger {version}. Everything here comes from the YAML files in the repository.",
-  "nav.services": "Services",
-  "nav.teams": "Teams",
-  "nav.cis": "CMDB",
-  "nav.changes": "Changes",
-  "nav.calendar": "Calendar",
-  "nav.metrics": "Metrics",
-  "common.none": "None",
-  "common.notSet": "Not set",
-  "common.never": "Never",
-  "common.unknown": "Unknown",
-  "common.yes": "Yes",
-  "common.no": "No",
-  "common.andMore": "+{n} more",
-  "ref.missing": "(not in the catalog)",
-  "field.labels": "Labels",
-  "index.title": "Service catalog",
-  "index.lede": "Who owns each service, how to reach them, what it depends on, how it is doing against its SLOs and what is changing when.",
-  "index.cis": "Configuration items",
-  "index.find": "Find a service",
-  "index.browseAll": "Browse all {total} services as a list",
-  "index.browseAll.one": "Browse the service as a list",
-  "index.now": "In force now",
-  "index.until": "until {at}",
-  "index.noWindows": "No freeze or maintenance window is in force.",
-  "index.upcoming": "Upcoming changes",
-  "index.noUpcoming": "No change is scheduled.",
-  "index.openCalendar": "Open the change calendar",
-  "search.label": "Search",
-  "search.placeholder": "Name, title, owner or label",
-  "search.hint": "Every word must match. Try a team name or a label such as domain=finance.",
-  "search.count": "{matched} of {total} services",
-  "search.none": "No service matches. Remove a word or a filter.",
-  "search.more": "Show {n} more",
-  "filter.legend": "Filters",
-  "filter.tier": "Tier",
-  "filter.exposure": "Exposure",
-  "filter.lifecycle": "Lifecycle",
-  "filter.owner": "Owner",
-  "filter.readiness": "Readiness",
-  "filter.any": "Any",
-  "filter.clear": "Clear search and filters",
-  "service.name": "Service",
-  "service.ownedBy": "Owned by",
-  "service.owners": "Owners and on-call",
-  "service.primaryOwner": "Owner",
-  "service.readiness": "Readiness",
-  "service.operate": "Operating it",
-  "service.runbooks": "Runbooks",
-  "service.playbooks": "Playbooks",
-  "service.dashboards": "Dashboards",
-  "service.noRunbooks": "No runbook yet.",
-  "service.noPlaybooks": "No playbook yet.",
-  "service.noDashboards": "No dashboard yet.",
-  "service.repository": "Repository",
-  "service.rto": "Recovery time objective (RTO)",
-  "service.rpo": "Recovery point objective (RPO)",
-  "service.redundancy": "Redundancy",
-  "service.drTested": "Last disaster-recovery test",
-  "service.slos": "Service level objectives",
-  "service.noSlos": "No SLO is defined for this service.",
-  "service.dependencies": "Dependencies",
-  "service.dependsOn": "Depends on",
-  "service.usedBy": "Used by",
-  "service.noUpstream": "It depends on nothing in the catalog.",
-  "service.noDownstream": "Nothing in the catalog depends on it.",
-  "service.impact": "What breaks if it fails",
-  "service.impactCount": "{n} services depend on it, directly or through others.",
-  "service.impactCount.one": "One service depends on it, directly or through others.",
-  "service.impactCapped": "At least {n} services depend on it, directly or through others.",
-  "service.noImpact": "No other service depends on it.",
-  "service.via": "via",
-  "service.cis": "Configuration items",
-  "service.noCis": "No configuration item belongs to this service.",
-  "service.changes": "Recent changes",
-  "service.changesShown": "The {shown} most recent of {total} changes.",
-  "service.noChanges": "No change request names it.",
-  "service.history": "History",
-  "service.file": "Defined in",
-  "readiness.score": "{passed} of {total} checks pass",
-  "readiness.ok": "Done",
-  "readiness.missing": "Missing",
-  "history.by": "by {author}",
-  "history.none": "No commit has touched these files yet.",
-  "history.unavailable": "No git history: the catalog was built outside a git repository.",
-  "slo.name": "Objective",
-  "slo.target": "Target",
-  "slo.window": "Window",
-  "slo.budget": "Error budget",
-  "slo.remaining": "Budget remaining",
-  "slo.rolling": "rolling",
-  "slo.calendar": "calendar",
-  "slo.minutes": "{n} min",
-  "slo.minutesLeft": "({n} min)",
-  "slo.remainingValue": "{percent}% left",
-  "slo.measuredAt": "measured {at}",
-  "slo.noStatus": "No measurement recorded",
-  "graph.caption": "Direct dependencies of {name}: what it uses on the right, what uses it on the left. Select a box to open its page.",
-  "graph.dependsOn": "Depends on",
-  "graph.usedBy": "Used by",
-  "graph.more": "+{n} more",
-  "team.name": "Team",
-  "team.reach": "How to reach them",
-  "team.oncall": "On-call schedule",
-  "team.escalation": "Escalation",
-  "team.contact": "Contact",
-  "team.github": "GitHub team",
-  "team.members": "Members",
-  "team.noMembers": "No members listed.",
-  "team.services": "Services",
-  "team.noServices": "The team owns no service.",
-  "team.role": "Role",
-  "team.cis": "Configuration items it owns",
-  "ci.name": "Configuration item",
-  "ci.about": "About",
-  "ci.class": "Class",
-  "ci.environment": "Environment",
-  "ci.service": "Service",
-  "ci.shared": "Shared infrastructure",
-  "ci.owner": "Owning team",
-  "ci.attributes": "Attributes",
-  "ci.noAttributes": "No attributes recorded.",
-  "ci.relations": "Relies on",
-  "ci.noRelations": "It relies on nothing in the catalog.",
-  "ci.usedBy": "Relied on by",
-  "ci.noUsers": "Nothing in the catalog relies on it.",
-  "change.id": "Change",
-  "change.title": "Title",
-  "change.start": "Starts",
-  "change.type": "Type",
-  "change.risk": "Risk",
-  "change.status": "Status",
-  "change.riskClass": "{class} risk",
-  "change.summary": "Summary",
-  "change.schedule": "Schedule",
-  "change.environment": "Environment",
-  "change.requester": "Requested by",
-  "change.services": "Services",
-  "change.cis": "Configuration items",
-  "change.template": "Standard change model",
-  "change.diff": "Size of the change",
-  "change.diffValue": "{files} files, +{additions} −{deletions} lines",
-  "change.what": "What and why",
-  "change.noDescription": "No description.",
-  "change.justification": "Justification",
-  "change.plan": "Plan",
-  "change.implementation": "Implementation steps",
-  "change.verification": "Verification",
-  "change.rollback": "Rollback plan",
-  "change.noRollback": "No rollback plan.",
-  "change.triggers": "Roll back when",
-  "change.expectedDuration": "Expected duration",
-  "change.tested": "Rehearsed",
-  "change.delivery": "Progressive delivery",
-  "change.noDelivery": "No progressive delivery: the change goes to all traffic at once.",
-  "change.autoRollback": "automatic rollback",
-  "change.stages": "Stages",
-  "change.traffic": "Traffic",
-  "change.duration": "Hold for",
-  "change.metrics": "Must hold",
-  "change.premortem": "Pre-mortem",
-  "change.riskItem": "What could go wrong",
-  "change.mitigation": "Mitigation",
-  "change.communication": "Communication",
-  "change.outcome": "Outcome",
-  "outcome.implementedAt": "Implemented",
-  "outcome.failureDetectedAt": "Failure detected",
-  "outcome.restoredAt": "Service restored",
-  "outcome.completedAt": "Completed",
-  "outcome.incidents": "Incidents",
-  "outcome.review": "Post-implementation review",
-  "risk.title": "Risk assessment",
-  "risk.class": "Risk class",
-  "risk.impact": "Impact",
-  "risk.likelihood": "Likelihood",
-  "risk.level": "level {level} of 4",
-  "risk.points": "{n} points",
-  "risk.points.one": "1 point",
-  "risk.decidedBy": "set by",
-  "risk.treatedAs": "Assessed as",
-  "risk.factors": "Likelihood factors",
-  "risk.factor": "Factor",
-  "risk.pointsHeading": "Points",
-  "risk.reason": "Why",
-  "risk.noFactors": "No factor adds points.",
-  "risk.controls": "Required controls",
-  "risk.control": "Control",
-  "risk.required": "Required",
-  "risk.met": "Met",
-  "risk.detail": "Detail",
-  "risk.noControls": "The policy requires no control for this class.",
-  "risk.conflicts": "Conflicts",
-  "risk.noConflicts": "No conflict with the calendar or other changes.",
-  "risk.blastRadius": "Blast radius",
-  "risk.affected": "Affected",
-  "risk.direct": "named in the change",
-  "risk.path": "Path",
-  "risk.unavailable": "No risk assessment: the organisation has no risk policy.",
-  "risk.closed": "Risk is assessed while a change is open; this one is {phase}.",
-  "risk.notAssessed": "Not assessed",
-  "list.services": "All services",
-  "list.servicesLede": "{total} services, by name.",
-  "list.servicesLede.one": "One service.",
-  "list.teams": "Teams",
-  "list.teamsLede": "{total} teams, by name.",
-  "list.teamsLede.one": "One team.",
-  "list.cis": "Configuration management database",
-  "list.cisLede": "{total} configuration items, by name.",
-  "list.cisLede.one": "One configuration item.",
-  "list.changes": "Change requests",
-  "list.changesLede": "{total} change requests, newest first.",
-  "list.changesLede.one": "One change request.",
-  "pager.prev": "← Previous",
-  "pager.next": "Next →",
-  "pager.position": "Page {page} of {pages}",
-  "calendar.title": "Change calendar",
-  "calendar.lede": "Freezes, maintenance windows and scheduled changes. Times are in {zone}.",
-  "calendar.download": "Download the calendar (.ics)",
-  "calendar.downloadHint": "Windows and upcoming changes, for Outlook, Google Calendar or Thunderbird.",
-  "calendar.monthNav": "Months",
-  "calendar.monthTitle": "{month} {year}",
-  "calendar.legend": "Legend",
-  "calendar.change": "Scheduled change",
-  "calendar.agenda": "Day by day",
-  "calendar.empty": "Nothing is scheduled this month.",
-  "calendar.allowed": "Still allowed:",
-  "calendar.allMonths": "All months",
-  "calendar.thisMonth": "(this month)",
-  "metrics.title": "Operations metrics",
-  "metrics.lede": "Deployment frequency, lead time for changes, change failure rate and time to restore service.",
-  "metrics.overall": "The whole organisation",
-  "metrics.notYet": "The metrics are not part of this build of the catalog yet.",
-  "metrics.deploymentFrequency": "Deployment frequency",
-  "metrics.leadTime": "Lead time for changes",
-  "metrics.changeFailureRate": "Change failure rate",
-  "metrics.timeToRestore": "Time to restore service",
-  "metrics.perWeek": "{n} per week",
-  "metrics.hours": "{n} h",
-  "metrics.minutes": "{n} min",
-  "tier.1": "Tier 1",
-  "tier.2": "Tier 2",
-  "tier.3": "Tier 3",
-  "tier.4": "Tier 4",
-  "exposure.external": "External",
-  "exposure.company": "Company-wide",
-  "exposure.department": "Department",
-  "exposure.team": "Team",
-  "lifecycle.experimental": "Experimental",
-  "lifecycle.production": "Production",
-  "lifecycle.deprecated": "Deprecated",
-  "readiness.ready": "Ready",
-  "readiness.partial": "Gaps",
-  "readiness.not-ready": "Not ready",
-  "check.oncall": "The owning team has an on-call schedule",
-  "check.contact": "The owning team has a contact channel",
-  "check.runbook": "At least one runbook",
-  "check.playbook": "At least one incident playbook",
-  "check.dashboard": "At least one dashboard",
-  "check.slo": "At least one SLO",
-  "check.repository": "Source repository recorded",
-  "check.continuity": "RTO and RPO set",
-  "check.dr-test": "Disaster recovery tested in the last year",
-  "risk.low": "Low",
-  "risk.medium": "Medium",
-  "risk.high": "High",
-  "risk.critical": "Critical",
-  "type.standard": "Standard",
-  "type.normal": "Normal",
-  "type.emergency": "Emergency",
-  "phase.draft": "Draft",
-  "phase.submitted": "Submitted",
-  "phase.approved": "Approved",
-  "phase.scheduled": "Scheduled",
-  "phase.implementing": "Implementing",
-  "phase.completed": "Completed",
-  "phase.cancelled": "Cancelled",
-  "outcome.successful": "Successful",
-  "outcome.failed": "Failed",
-  "outcome.rolled-back": "Rolled back",
-  "outcome.partial": "Partly done",
-  "strategy.canary": "Canary",
-  "strategy.blue-green": "Blue-green",
-  "strategy.rolling": "Rolling",
-  "strategy.one-box": "One-box",
-  "strategy.none": "All at once",
-  "window.freeze": "Freeze",
-  "window.maintenance": "Maintenance",
-  "kind.service": "service",
-  "kind.ci": "configuration item",
-  "edgeOut.dependsOn": "depends on",
-  "edgeOut.runsOn": "runs on",
-  "edgeOut.hostedOn": "hosted on",
-  "edgeOut.connectsTo": "connects to",
-  "edgeOut.owns": "part of this service",
-  "edgeIn.dependsOn": "depends on it",
-  "edgeIn.runsOn": "runs on it",
-  "edgeIn.hostedOn": "hosted on it",
-  "edgeIn.connectsTo": "connects to it",
-  "edgeIn.owns": "owns it",
-  "contact.slack": "Slack",
-  "contact.email": "Email",
-  "contact.chat": "Chat",
-  "contact.pager": "Pager",
-  "contact.schedule": "Schedule",
-  "budgeting.Occurrences": "counted by requests",
-  "budgeting.Timeslices": "counted by time slices",
-  "budgeting.RatioTimeslices": "counted by ratio time slices",
-  "month.1": "January",
-  "month.2": "February",
-  "month.3": "March",
-  "month.4": "April",
-  "month.5": "May",
-  "month.6": "June",
-  "month.7": "July",
-  "month.8": "August",
-  "month.9": "September",
-  "month.10": "October",
-  "month.11": "November",
-  "month.12": "December",
-  "weekday.0": "Monday",
-  "weekday.1": "Tuesday",
-  "weekday.2": "Wednesday",
-  "weekday.3": "Thursday",
-  "weekday.4": "Friday",
-  "weekday.5": "Saturday",
-  "weekday.6": "Sunday",
-  "weekdayShort.0": "Mon",
-  "weekdayShort.1": "Tue",
-  "weekdayShort.2": "Wed",
-  "weekdayShort.3": "Thu",
-  "weekdayShort.4": "Fri",
-  "weekdayShort.5": "Sat",
-  "weekdayShort.6": "Sun"
-};
-var ko = {
-  "site.name": "서비스 카탈로그",
-  "a11y.skip": "본문으로 건너뛰기",
-  "a11y.mainNav": "주 메뉴",
-  "a11y.breadcrumb": "현재 위치",
-  "a11y.pages": "페이지",
-  "footer.built": "{at}({zone})에 opsledger {version}(으)로 만들었습니다. 여기 있는 모든 내용은 저장소의 YAML 파일에서 왔습니다.",
-  "nav.services": "서비스",
-  "nav.teams": "팀",
-  "nav.cis": "CMDB",
-  "nav.changes": "변경",
-  "nav.calendar": "일정",
-  "nav.metrics": "지표",
-  "common.none": "없음",
-  "common.notSet": "지정되지 않음",
-  "common.never": "한 번도 없음",
-  "common.unknown": "알 수 없음",
-  "common.yes": "예",
-  "common.no": "아니요",
-  "common.andMore": "외 {n}건",
-  "ref.missing": "(카탈로그에 없음)",
-  "field.labels": "레이블",
-  "index.title": "서비스 카탈로그",
-  "index.lede": "서비스마다 누가 맡고 있는지, 어떻게 연락하는지, 무엇에 의존하는지, SLO는 지키고 있는지, 언제 무엇이 바뀌는지 한곳에서 봅니다.",
-  "index.cis": "구성 항목",
-  "index.find": "서비스 찾기",
-  "index.browseAll": "서비스 {total}개를 목록으로 보기",
-  "index.browseAll.one": "서비스를 목록으로 보기",
-  "index.now": "지금 적용 중",
-  "index.until": "{at}까지",
-  "index.noWindows": "지금 적용 중인 동결 기간이나 유지보수 시간이 없습니다.",
-  "index.upcoming": "예정된 변경",
-  "index.noUpcoming": "예정된 변경이 없습니다.",
-  "index.openCalendar": "변경 일정 열기",
-  "search.label": "검색",
-  "search.placeholder": "이름, 제목, 담당 팀 또는 레이블",
-  "search.hint": "입력한 모든 단어가 일치해야 합니다. 팀 이름이나 domain=finance 같은 레이블로 찾아보세요.",
-  "search.count": "서비스 {total}개 중 {matched}개",
-  "search.none": "일치하는 서비스가 없습니다. 검색어나 필터를 줄여 보세요.",
-  "search.more": "{n}개 더 보기",
-  "filter.legend": "필터",
-  "filter.tier": "등급",
-  "filter.exposure": "영향 범위",
-  "filter.lifecycle": "수명 주기",
-  "filter.owner": "담당 팀",
-  "filter.readiness": "운영 준비도",
-  "filter.any": "전체",
-  "filter.clear": "검색어와 필터 지우기",
-  "service.name": "서비스",
-  "service.ownedBy": "담당",
-  "service.owners": "담당 팀과 당직",
-  "service.primaryOwner": "주 담당",
-  "service.readiness": "운영 준비도",
-  "service.operate": "운영 자료",
-  "service.runbooks": "런북",
-  "service.playbooks": "플레이북",
-  "service.dashboards": "대시보드",
-  "service.noRunbooks": "런북이 아직 없습니다.",
-  "service.noPlaybooks": "플레이북이 아직 없습니다.",
-  "service.noDashboards": "대시보드가 아직 없습니다.",
-  "service.repository": "저장소",
-  "service.rto": "목표 복구 시간(RTO)",
-  "service.rpo": "목표 복구 시점(RPO)",
-  "service.redundancy": "이중화",
-  "service.drTested": "마지막 재해 복구 훈련",
-  "service.slos": "서비스 수준 목표(SLO)",
-  "service.noSlos": "이 서비스에 정의된 SLO가 없습니다.",
-  "service.dependencies": "의존 관계",
-  "service.dependsOn": "의존하는 대상",
-  "service.usedBy": "이 서비스를 쓰는 곳",
-  "service.noUpstream": "카탈로그에 있는 어떤 것에도 의존하지 않습니다.",
-  "service.noDownstream": "카탈로그에서 이 서비스에 의존하는 것이 없습니다.",
-  "service.impact": "장애가 나면 영향을 받는 곳",
-  "service.impactCount": "서비스 {n}개가 직접 또는 다른 서비스를 거쳐 이 서비스에 의존합니다.",
-  "service.impactCount.one": "서비스 1개가 직접 또는 다른 서비스를 거쳐 이 서비스에 의존합니다.",
-  "service.impactCapped": "서비스 {n}개 이상이 직접 또는 다른 서비스를 거쳐 이 서비스에 의존합니다.",
-  "service.noImpact": "이 서비스에 의존하는 다른 서비스가 없습니다.",
-  "service.via": "경유:",
-  "service.cis": "구성 항목",
-  "service.noCis": "이 서비스에 속한 구성 항목이 없습니다.",
-  "service.changes": "최근 변경",
-  "service.changesShown": "변경 {total}건 중 최근 {shown}건입니다.",
-  "service.noChanges": "이 서비스를 대상으로 한 변경 요청이 없습니다.",
-  "service.history": "변경 이력",
-  "service.file": "정의 파일",
-  "readiness.score": "점검 항목 {total}개 중 {passed}개 통과",
-  "readiness.ok": "충족",
-  "readiness.missing": "미충족",
-  "history.by": "작성자 {author}",
-  "history.none": "이 파일들을 건드린 커밋이 아직 없습니다.",
-  "history.unavailable": "git 이력이 없습니다. git 저장소 밖에서 만든 카탈로그입니다.",
-  "slo.name": "목표",
-  "slo.target": "목표치",
-  "slo.window": "측정 기간",
-  "slo.budget": "오류 예산",
-  "slo.remaining": "남은 예산",
-  "slo.rolling": "이동 구간",
-  "slo.calendar": "달력 기준",
-  "slo.minutes": "{n}분",
-  "slo.minutesLeft": "({n}분)",
-  "slo.remainingValue": "{percent}% 남음",
-  "slo.measuredAt": "측정 시각 {at}",
-  "slo.noStatus": "측정 기록 없음",
-  "graph.caption": "{name}의 직접 의존 관계입니다. 오른쪽은 이 서비스가 쓰는 것, 왼쪽은 이 서비스를 쓰는 것입니다. 상자를 누르면 해당 페이지로 이동합니다.",
-  "graph.dependsOn": "의존하는 대상",
-  "graph.usedBy": "쓰는 곳",
-  "graph.more": "외 {n}개",
-  "team.name": "팀",
-  "team.reach": "연락 방법",
-  "team.oncall": "당직 일정",
-  "team.escalation": "에스컬레이션",
-  "team.contact": "연락처",
-  "team.github": "GitHub 팀",
-  "team.members": "구성원",
-  "team.noMembers": "등록된 구성원이 없습니다.",
-  "team.services": "서비스",
-  "team.noServices": "이 팀이 맡은 서비스가 없습니다.",
-  "team.role": "역할",
-  "team.cis": "이 팀이 맡은 구성 항목",
-  "ci.name": "구성 항목",
-  "ci.about": "개요",
-  "ci.class": "종류",
-  "ci.environment": "환경",
-  "ci.service": "서비스",
-  "ci.shared": "공용 인프라",
-  "ci.owner": "담당 팀",
-  "ci.attributes": "속성",
-  "ci.noAttributes": "기록된 속성이 없습니다.",
-  "ci.relations": "의존하는 대상",
-  "ci.noRelations": "카탈로그에 있는 어떤 것에도 의존하지 않습니다.",
-  "ci.usedBy": "이 항목에 의존하는 곳",
-  "ci.noUsers": "카탈로그에서 이 항목에 의존하는 것이 없습니다.",
-  "change.id": "변경",
-  "change.title": "제목",
-  "change.start": "시작",
-  "change.type": "유형",
-  "change.risk": "위험도",
-  "change.status": "상태",
-  "change.riskClass": "위험도 {class}",
-  "change.summary": "요약",
-  "change.schedule": "일정",
-  "change.environment": "환경",
-  "change.requester": "요청자",
-  "change.services": "서비스",
-  "change.cis": "구성 항목",
-  "change.template": "표준 변경 모델",
-  "change.diff": "변경 규모",
-  "change.diffValue": "파일 {files}개, +{additions} −{deletions}줄",
-  "change.what": "내용과 이유",
-  "change.noDescription": "설명이 없습니다.",
-  "change.justification": "필요한 이유",
-  "change.plan": "실행 계획",
-  "change.implementation": "작업 단계",
-  "change.verification": "검증",
-  "change.rollback": "롤백 계획",
-  "change.noRollback": "롤백 계획이 없습니다.",
-  "change.triggers": "롤백 조건",
-  "change.expectedDuration": "예상 소요 시간",
-  "change.tested": "사전 연습",
-  "change.delivery": "점진적 배포",
-  "change.noDelivery": "점진적 배포 없음: 모든 트래픽에 한 번에 적용합니다.",
-  "change.autoRollback": "자동 롤백",
-  "change.stages": "단계",
-  "change.traffic": "트래픽",
-  "change.duration": "유지 시간",
-  "change.metrics": "지켜야 할 지표",
-  "change.premortem": "사전 부검(pre-mortem)",
-  "change.riskItem": "일어날 수 있는 문제",
-  "change.mitigation": "대응 방안",
-  "change.communication": "공지",
-  "change.outcome": "결과",
-  "outcome.implementedAt": "적용 시각",
-  "outcome.failureDetectedAt": "장애 감지 시각",
-  "outcome.restoredAt": "서비스 복구 시각",
-  "outcome.completedAt": "완료 시각",
-  "outcome.incidents": "장애",
-  "outcome.review": "사후 검토",
-  "risk.title": "위험 평가",
-  "risk.class": "위험도",
-  "risk.impact": "영향도",
-  "risk.likelihood": "발생 가능성",
-  "risk.level": "4단계 중 {level}단계",
-  "risk.points": "{n}점",
-  "risk.points.one": "1점",
-  "risk.decidedBy": "결정 요인",
-  "risk.treatedAs": "평가 기준 유형",
-  "risk.factors": "발생 가능성 요인",
-  "risk.factor": "요인",
-  "risk.pointsHeading": "점수",
-  "risk.reason": "이유",
-  "risk.noFactors": "점수를 더하는 요인이 없습니다.",
-  "risk.controls": "필요한 통제",
-  "risk.control": "통제",
-  "risk.required": "필수",
-  "risk.met": "충족",
-  "risk.detail": "세부 내용",
-  "risk.noControls": "정책상 이 위험도에 필요한 통제가 없습니다.",
-  "risk.conflicts": "충돌",
-  "risk.noConflicts": "일정이나 다른 변경과 충돌하지 않습니다.",
-  "risk.blastRadius": "영향 범위",
-  "risk.affected": "영향 대상",
-  "risk.direct": "변경에 명시됨",
-  "risk.path": "경로",
-  "risk.unavailable": "위험 평가 없음: 조직에 위험 정책이 없습니다.",
-  "risk.closed": "위험 평가는 변경이 진행 중일 때만 합니다. 이 변경은 {phase} 상태입니다.",
-  "risk.notAssessed": "평가 안 함",
-  "list.services": "전체 서비스",
-  "list.servicesLede": "서비스 {total}개, 이름순.",
-  "list.servicesLede.one": "서비스 1개.",
-  "list.teams": "팀",
-  "list.teamsLede": "팀 {total}개, 이름순.",
-  "list.teamsLede.one": "팀 1개.",
-  "list.cis": "구성 관리 데이터베이스(CMDB)",
-  "list.cisLede": "구성 항목 {total}개, 이름순.",
-  "list.cisLede.one": "구성 항목 1개.",
-  "list.changes": "변경 요청",
-  "list.changesLede": "변경 요청 {total}건, 최신순.",
-  "list.changesLede.one": "변경 요청 1건.",
-  "pager.prev": "← 이전",
-  "pager.next": "다음 →",
-  "pager.position": "{pages}쪽 중 {page}쪽",
-  "calendar.title": "변경 일정",
-  "calendar.lede": "동결 기간, 유지보수 시간, 예정된 변경을 보여 줍니다. 시각은 {zone} 기준입니다.",
-  "calendar.download": "일정 내려받기(.ics)",
-  "calendar.downloadHint": "동결·유지보수 시간과 예정된 변경을 Outlook, Google 캘린더, Thunderbird에서 볼 수 있습니다.",
-  "calendar.monthNav": "월 이동",
-  "calendar.monthTitle": "{year}년 {month}",
-  "calendar.legend": "범례",
-  "calendar.change": "예정된 변경",
-  "calendar.agenda": "날짜별 보기",
-  "calendar.empty": "이번 달에는 예정된 일이 없습니다.",
-  "calendar.allowed": "허용되는 변경:",
-  "calendar.allMonths": "전체 월",
-  "calendar.thisMonth": "(이번 달)",
-  "metrics.title": "운영 지표",
-  "metrics.lede": "배포 빈도, 변경 리드 타임, 변경 실패율, 서비스 복구 시간.",
-  "metrics.overall": "조직 전체",
-  "metrics.notYet": "이번 카탈로그 빌드에는 아직 지표가 들어 있지 않습니다.",
-  "metrics.deploymentFrequency": "배포 빈도",
-  "metrics.leadTime": "변경 리드 타임",
-  "metrics.changeFailureRate": "변경 실패율",
-  "metrics.timeToRestore": "서비스 복구 시간",
-  "metrics.perWeek": "주당 {n}회",
-  "metrics.hours": "{n}시간",
-  "metrics.minutes": "{n}분",
-  "tier.1": "1등급",
-  "tier.2": "2등급",
-  "tier.3": "3등급",
-  "tier.4": "4등급",
-  "exposure.external": "외부 고객",
-  "exposure.company": "전사",
-  "exposure.department": "부서",
-  "exposure.team": "팀",
-  "lifecycle.experimental": "실험",
-  "lifecycle.production": "운영",
-  "lifecycle.deprecated": "지원 종료 예정",
-  "readiness.ready": "준비 완료",
-  "readiness.partial": "일부 미흡",
-  "readiness.not-ready": "준비 안 됨",
-  "check.oncall": "담당 팀에 당직 일정이 있음",
-  "check.contact": "담당 팀에 연락 채널이 있음",
-  "check.runbook": "런북이 하나 이상 있음",
-  "check.playbook": "장애 대응 플레이북이 하나 이상 있음",
-  "check.dashboard": "대시보드가 하나 이상 있음",
-  "check.slo": "SLO가 하나 이상 있음",
-  "check.repository": "소스 저장소가 기록됨",
-  "check.continuity": "RTO와 RPO가 정해짐",
-  "check.dr-test": "최근 1년 안에 재해 복구 훈련을 함",
-  "risk.low": "낮음",
-  "risk.medium": "보통",
-  "risk.high": "높음",
-  "risk.critical": "심각",
-  "type.standard": "표준",
-  "type.normal": "일반",
-  "type.emergency": "긴급",
-  "phase.draft": "초안",
-  "phase.submitted": "제출됨",
-  "phase.approved": "승인됨",
-  "phase.scheduled": "일정 확정",
-  "phase.implementing": "진행 중",
-  "phase.completed": "완료",
-  "phase.cancelled": "취소됨",
-  "outcome.successful": "성공",
-  "outcome.failed": "실패",
-  "outcome.rolled-back": "롤백됨",
-  "outcome.partial": "일부 완료",
-  "strategy.canary": "카나리",
-  "strategy.blue-green": "블루-그린",
-  "strategy.rolling": "롤링",
-  "strategy.one-box": "원박스",
-  "strategy.none": "한 번에 적용",
-  "window.freeze": "동결",
-  "window.maintenance": "유지보수",
-  "kind.service": "서비스",
-  "kind.ci": "구성 항목",
-  "edgeOut.dependsOn": "의존",
-  "edgeOut.runsOn": "실행 기반",
-  "edgeOut.hostedOn": "호스팅 기반",
-  "edgeOut.connectsTo": "연결",
-  "edgeOut.owns": "이 서비스의 구성 항목",
-  "edgeIn.dependsOn": "이것에 의존",
-  "edgeIn.runsOn": "이 위에서 실행",
-  "edgeIn.hostedOn": "여기에 호스팅",
-  "edgeIn.connectsTo": "이것과 연결",
-  "edgeIn.owns": "이것을 소유",
-  "contact.slack": "Slack",
-  "contact.email": "이메일",
-  "contact.chat": "채팅",
-  "contact.pager": "호출기",
-  "contact.schedule": "일정",
-  "budgeting.Occurrences": "요청 수 기준",
-  "budgeting.Timeslices": "시간 구간 기준",
-  "budgeting.RatioTimeslices": "시간 구간 비율 기준",
-  "month.1": "1월",
-  "month.2": "2월",
-  "month.3": "3월",
-  "month.4": "4월",
-  "month.5": "5월",
-  "month.6": "6월",
-  "month.7": "7월",
-  "month.8": "8월",
-  "month.9": "9월",
-  "month.10": "10월",
-  "month.11": "11월",
-  "month.12": "12월",
-  "weekday.0": "월요일",
-  "weekday.1": "화요일",
-  "weekday.2": "수요일",
-  "weekday.3": "목요일",
-  "weekday.4": "금요일",
-  "weekday.5": "토요일",
-  "weekday.6": "일요일",
-  "weekdayShort.0": "월",
-  "weekdayShort.1": "화",
-  "weekdayShort.2": "수",
-  "weekdayShort.3": "목",
-  "weekdayShort.4": "금",
-  "weekdayShort.5": "토",
-  "weekdayShort.6": "일"
-};
-var MESSAGES = { en: en3, ko };
-function isLocale(value2) {
-  return LOCALES.includes(value2);
-}
-function message(locale, key, args = {}) {
-  const table = MESSAGES[locale];
-  const count2 = args.n ?? args.total;
-  const text = (count2 === 1 ? table[`${key}.one`] : void 0) ?? table[key];
-  if (text === void 0) throw new Error(`no catalog message "${key}"`);
-  return text.replace(/\{(\w+)\}/g, (whole, name) => name in args ? String(args[name]) : whole);
-}
-function valueMessage(locale, group2, value2) {
-  const table = MESSAGES[locale];
-  return table[`${group2}.${String(value2)}`] ?? String(value2);
-}
-
-// src/catalog/templates.ts
-var import_handlebars = __toESM(require_lib5(), 1);
-init_package_root();
-import { readdirSync as readdirSync6, readFileSync as readFileSync11 } from "node:fs";
-import { join as join12 } from "node:path";
-var TEMPLATE_DIR = join12(PACKAGE_ROOT, "templates", "catalog");
-function readFolder(folder, ext) {
-  const out = /* @__PURE__ */ new Map();
-  for (const name of readdirSync6(join12(TEMPLATE_DIR, folder)).sort()) {
-    if (name.endsWith(ext)) out.set(name.slice(0, -ext.length), readFileSync11(join12(TEMPLATE_DIR, folder, name), "utf8"));
-  }
-  return out;
-}
-function compileTemplates(locale) {
-  const hb = import_handlebars.default.create();
-  const fixed = /* @__PURE__ */ new Map();
-  const helpers = {
-    t: (key, options3) => {
-      const args = options3.hash;
-      for (const _3 in args) return message(locale, key, args);
-      let text = fixed.get(key);
-      if (text === void 0) fixed.set(key, text = message(locale, key));
-      return text;
-    },
-    tv: (group2, value2) => {
-      const key = `${group2}.${String(value2)}`;
-      let text = fixed.get(key);
-      if (text === void 0) fixed.set(key, text = valueMessage(locale, group2, value2));
-      return text;
-    },
-    eq: (a, b3) => a === b3,
-    ne: (a, b3) => a !== b3,
-    gt: (a, b3) => Number(a) > Number(b3),
-    isNumber: (v2) => typeof v2 === "number" && Number.isFinite(v2),
-    clamp: (v2) => Math.min(1, Math.max(0, Number(v2))),
-    percent: (v2) => `${Math.round(Number(v2) * 1e3) / 10}%`,
-    year: (key) => key.slice(0, 4),
-    monthOf: (key) => Number(key.slice(5, 7))
-  };
-  hb.registerHelper(helpers);
-  const knownHelpers = Object.fromEntries(Object.keys(helpers).map((k2) => [k2, true]));
-  const options2 = { preventIndent: true, knownHelpers, knownHelpersOnly: true };
-  for (const [name, source] of readFolder("partials", ".hbs")) hb.registerPartial(name, hb.compile(source.replace(/\n$/, ""), options2));
-  const pages = /* @__PURE__ */ new Map();
-  for (const [name, source] of readFolder("pages", ".hbs")) pages.set(name, hb.compile(source, options2));
-  const layout2 = hb.compile(readFileSync11(join12(TEMPLATE_DIR, "layout.hbs"), "utf8"), options2);
-  return (template, page, data) => {
-    const body = pages.get(template);
-    if (!body) throw new Error(`no catalog template "${template}"`);
-    data.body = new hb.SafeString(body(page, { data }));
-    return layout2(page, { data });
-  };
-}
-function staticAssets() {
-  const out = /* @__PURE__ */ new Map();
-  for (const name of readdirSync6(join12(TEMPLATE_DIR, "assets")).sort()) out.set(name, readFileSync11(join12(TEMPLATE_DIR, "assets", name)));
-  return out;
-}
-
-// src/catalog/render-site.ts
-var CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'";
-var SITE_MARKER = ".opsledger-catalog";
-var SEARCH_INDEX_FILE = "assets/search-index.js";
-var TITLES = {
-  index: "index.title",
-  "services-list": "list.services",
-  "teams-list": "list.teams",
-  "cis-list": "list.cis",
-  "changes-list": "list.changes",
-  calendar: "calendar.title",
-  metrics: "metrics.title"
-};
-var NAV = [
-  { section: "services", href: "index.html", key: "nav.services" },
-  { section: "teams", href: "teams/index.html", key: "nav.teams" },
-  { section: "cis", href: "cis/index.html", key: "nav.cis" },
-  { section: "changes", href: "changes/index.html", key: "nav.changes" },
-  { section: "calendar", href: "calendar/index.html", key: "nav.calendar" },
-  { section: "metrics", href: "metrics.html", key: "nav.metrics" }
-];
-function searchIndexScript(site) {
-  return `window.OPSLEDGER_INDEX=${JSON.stringify(site.searchIndex)};
-`;
-}
-async function renderSite(site, dir, options2) {
-  const { locale } = options2;
-  const render = compileTemplates(locale);
-  const t2 = (key, args) => message(locale, key, args);
-  const words = {
-    usedBy: t2("graph.usedBy"),
-    dependsOn: t2("graph.dependsOn"),
-    more: (n) => t2("graph.more", { n }),
-    caption: (name) => t2("graph.caption", { name })
-  };
-  const weekdays = Array.from({ length: 7 }, (_3, i) => ({ short: t2(`weekdayShort.${i}`), long: t2(`weekday.${i}`) }));
-  const siteData = { zone: site.zone, builtAt: site.builtAt, version: options2.version };
-  const filters = { tiers: [1, 2, 3, 4], exposures: EXPOSURES, lifecycles: ["experimental", "production", "deprecated"], readinessLevels: READINESS_LEVELS2 };
-  const out = new FileWriter(dir);
-  const write = (rel, content) => out.write(rel, content);
-  const index = searchIndexScript(site);
-  let pages = 0;
-  try {
-    for (const [name, content] of staticAssets()) await write(`assets/${name}`, content);
-    await write(SEARCH_INDEX_FILE, index);
-    if (options2.ics) await write(options2.ics.path, options2.ics.content);
-    for (const page of site.pages()) {
-      const base = "../".repeat(page.path.split("/").length - 1);
-      const nav = NAV.map((n) => ({
-        href: n.href,
-        label: t2(n.key),
-        current: n.href === page.path ? "page" : n.section === page.section ? "true" : void 0
-      }));
-      const data = {
-        base,
-        nav,
-        title: page.heading || t2(TITLES[page.template] ?? "site.name"),
-        locale,
-        csp: CSP,
-        site: siteData,
-        script: page.template === "index",
-        graphLayout: page.template === "service" ? layoutNeighbourhood(page.graph, words) : void 0,
-        filters: page.template === "index" ? filters : void 0,
-        weekdays: page.template === "calendar" ? weekdays : void 0
-      };
-      await write(page.path, render(page.template, page, data));
-      pages++;
-    }
-    await write(".nojekyll", "");
-    await write(SITE_MARKER, `opsledger catalog ${options2.version}
-`);
-    await out.settle();
-  } catch (e) {
-    await out.settle().catch(() => void 0);
-    throw e;
-  }
-  return { pages, files: out.files, searchIndexBytes: Buffer.byteLength(index) };
-}
-
-// src/catalog/write-site.ts
-import { existsSync as existsSync10, mkdirSync as mkdirSync5, mkdtempSync as mkdtempSync2, readdirSync as readdirSync7, renameSync as renameSync3, rmSync as rmSync3, statSync as statSync5 } from "node:fs";
-import { basename as basename3, dirname as dirname4, join as join13, resolve as resolve12 } from "node:path";
-var UnsafeTargetError = class extends Error {
-  name = "UnsafeTargetError";
-};
-function checkTarget(target) {
-  if (!existsSync10(target)) return;
-  if (!statSync5(target).isDirectory()) throw new UnsafeTargetError(`${target} exists and is not a folder`);
-  const entries = readdirSync7(target);
-  if (entries.length && !entries.includes(SITE_MARKER)) {
-    throw new UnsafeTargetError(`${target} is not empty and is not a catalog built by opsledger (no ${SITE_MARKER} file); choose another --out folder or empty it`);
-  }
-}
-async function replaceDirectory(targetPath, build) {
-  const target = resolve12(targetPath);
-  checkTarget(target);
-  const parent = dirname4(target);
-  mkdirSync5(parent, { recursive: true });
-  const temp = mkdtempSync2(join13(parent, `.${basename3(target)}.building-`));
-  let result;
-  try {
-    result = await build(temp);
-  } catch (e) {
-    rmSync3(temp, { recursive: true, force: true });
-    throw e;
-  }
-  if (existsSync10(target)) {
-    const old = mkdtempSync2(join13(parent, `.${basename3(target)}.old-`));
-    renameSync3(target, join13(old, "site"));
-    renameSync3(temp, target);
-    rmSync3(old, { recursive: true, force: true });
-  } else {
-    renameSync3(temp, target);
-  }
-  return result;
-}
-
-// src/catalog/build-site.ts
-var ICS_PATH = "calendar/opsledger.ics";
-function displayZone(org) {
-  const peak = activePolicy(org)?.doc.spec.likelihood.factors.peakHours?.timeZone;
-  if (peak && isTimeZone(peak)) return peak;
-  for (const { doc } of org.calendars.values()) for (const w2 of doc.spec.windows) if (w2.timeZone && isTimeZone(w2.timeZone)) return w2.timeZone;
-  return "UTC";
-}
-function upcomingChanges(org, now) {
-  const out = [];
-  for (const { doc } of org.changes.values()) {
-    const phase = doc.status?.phase;
-    if (phase === "cancelled" || phase === "completed") continue;
-    if (!(Date.parse(doc.spec.schedule.end) >= now)) continue;
-    out.push({
-      id: doc.metadata.name,
-      ...doc.metadata.title ? { title: doc.metadata.title } : {},
-      start: doc.spec.schedule.start,
-      end: doc.spec.schedule.end,
-      type: doc.spec.type,
-      ...doc.spec.services ? { services: doc.spec.services } : {},
-      environment: doc.spec.environment,
-      ...phase ? { phase } : {}
-    });
-  }
-  return out;
-}
-async function buildCatalogSite(root, loaded2, options2) {
-  const { org } = loaded2;
-  const { now } = options2;
-  const warnings = [];
-  const zone = displayZone(org);
-  const { risk } = options2;
-  if (!risk) warnings.push("no Policy document: change pages are built without risk reports");
-  const graph = options2.graph ?? buildGraph(org);
-  const starts = [...org.changes.values()].map((c3) => Date.parse(c3.doc.spec.schedule.start)).filter((t2) => !Number.isNaN(t2));
-  const months = calendarMonths(starts, now, zone);
-  const windows = calendarWindows(org);
-  let occurrences = [];
-  let ics;
-  try {
-    occurrences = expandWindows(windows, monthsRange(months));
-    ics = calendarToIcs(windows, { name: "opsledger", stamp: now, changes: upcomingChanges(org, now) });
-  } catch (e) {
-    warnings.push(`the calendar could not be expanded: ${e.message}`);
-  }
-  const history = await fileHistory(
-    root,
-    DATA_FOLDERS.filter((d2) => existsSync11(join14(root, d2)))
-  );
-  if (!history) warnings.push("not a git repository: service pages are built without history");
-  const site = buildCatalog({
-    org,
-    graph,
-    now,
-    timeZone: zone,
-    ...risk ? { risk } : {},
-    months,
-    occurrences,
-    ...ics ? { icsPath: ICS_PATH } : {},
-    ...history ? { history } : {}
-  });
-  const result = await replaceDirectory(
-    options2.out,
-    (dir) => renderSite(site, dir, { locale: options2.locale, version: TOOL_VERSION, ...ics ? { ics: { path: ICS_PATH, content: ics } } : {} })
-  );
-  return { ...result, out: options2.out, zone, warnings };
-}
-
-// src/cli/commands/catalog.ts
-async function catalogCommand(ctx, values) {
-  const locale = typeof values.locale === "string" ? values.locale : "en";
-  if (!isLocale(locale)) throw new UsageError(`unknown locale "${locale}"; use one of ${LOCALES.join(", ")}`);
-  const root = rootOf(ctx, values);
-  const out = resolve13(ctx.cwd, typeof values.out === "string" ? values.out : "site");
-  if (out === root || root.startsWith(out + sep8)) throw new UsageError(`--out ${out} would replace the organisation itself; choose a folder such as site`);
-  const loaded2 = await loadValidOrganisation(ctx, root);
-  if (!loaded2) return 1;
-  const now = Date.now();
-  const started = performance.now();
-  const context = activePolicy(loaded2.org) ? await riskContext(root, loaded2, now) : void 0;
-  const open2 = new Set(openChanges(loaded2.org.changes));
-  const risk = context ? (id) => open2.has(id) ? assessChange(context, id) : void 0 : void 0;
-  try {
-    const result = await buildCatalogSite(root, loaded2, { out, locale, now, ...context ? { graph: context.graph } : {}, ...risk ? { risk } : {} });
-    for (const w2 of result.warnings) ctx.stderr(`opsledger catalog: ${w2}
-`);
-    const rel = relative7(ctx.cwd, out);
-    const where = rel === "" ? "." : rel.startsWith("..") ? out : rel;
-    const seconds2 = ((performance.now() - started) / 1e3).toFixed(1);
-    ctx.stdout(`Catalog written to ${where}/ (${result.pages} pages, times in ${result.zone}, ${seconds2}s). Open ${where}/index.html in a browser.
-`);
-    return 0;
-  } catch (e) {
-    if (e instanceof UnsafeTargetError) throw new UsageError(e.message);
-    throw e;
-  }
-}
-
 // src/cli/commands/record.ts
 import { readFileSync as readFileSync13 } from "node:fs";
-import { join as join17 } from "node:path";
+import { join as join18 } from "node:path";
 
 // src/adapters/fs/atomic-write.ts
 import { randomBytes } from "node:crypto";
 import { closeSync as closeSync2, fsyncSync, openSync as openSync2, renameSync as renameSync4, statSync as statSync6, unlinkSync as unlinkSync2, writeSync } from "node:fs";
-import { basename as basename4, dirname as dirname5, join as join15 } from "node:path";
+import { basename as basename4, dirname as dirname5, join as join16 } from "node:path";
 function writeFileAtomic(path3, text) {
   let mode = 420;
   try {
     mode = statSync6(path3).mode & 511;
   } catch {
   }
-  const tmp = join15(dirname5(path3), `.${basename4(path3)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  const tmp = join16(dirname5(path3), `.${basename4(path3)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   try {
     const fd = openSync2(tmp, "wx", mode);
     try {
@@ -85739,7 +85741,7 @@ function writeFileAtomic(path3, text) {
 
 // src/adapters/fs/find-change-file.ts
 import { existsSync as existsSync12, readFileSync as readFileSync12 } from "node:fs";
-import { join as join16 } from "node:path";
+import { join as join17 } from "node:path";
 function findChangeFile(root, id, holds) {
   const conventional = `changes/${id}.yaml`;
   const read = (abs) => {
@@ -85749,7 +85751,7 @@ function findChangeFile(root, id, holds) {
       return void 0;
     }
   };
-  const first = existsSync12(join16(root, conventional)) ? read(join16(root, conventional)) : void 0;
+  const first = existsSync12(join17(root, conventional)) ? read(join17(root, conventional)) : void 0;
   if (first !== void 0 && holds(conventional, first)) return conventional;
   for (const f3 of discover(root).files) {
     if (f3.rel === conventional) continue;
@@ -86134,9 +86136,9 @@ async function recordCommand(ctx, values, positionals) {
   }
   const registry2 = schemaRegistry();
   const step = async () => {
-    const out2 = recordOutcomeInText({ file, text: readFileSync13(join17(root, file), "utf8"), change: id, request: request2, now: Date.now(), registry: registry2 });
+    const out2 = recordOutcomeInText({ file, text: readFileSync13(join18(root, file), "utf8"), change: id, request: request2, now: Date.now(), registry: registry2 });
     if (!out2.ok) return { ok: false, value: out2 };
-    if (!out2.unchanged) writeFileAtomic(join17(root, file), out2.text);
+    if (!out2.unchanged) writeFileAtomic(join18(root, file), out2.text);
     return { ok: true, changed: !out2.unchanged, value: out2 };
   };
   let out;
@@ -86751,7 +86753,7 @@ async function main() {
   }
   const token = getInput("token");
   if (token) setSecret(token);
-  const report = join18(process.env.RUNNER_TEMP || tmpdir(), `opsledger-${command}-${process.pid}.json`);
+  const report = join19(process.env.RUNNER_TEMP || tmpdir(), `opsledger-${command}-${process.pid}.json`);
   const env = { ...process.env, ...token ? { GITHUB_TOKEN: token } : {} };
   const code = await run(argsFor(command, report), { env });
   if (existsSync13(report)) {

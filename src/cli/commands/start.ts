@@ -12,6 +12,8 @@ import { computeMetrics } from '../../core/metrics/compute.js';
 import { leadTimeStarts } from '../../adapters/git/lead-time-starts.js';
 import { renderMetricsHeadline } from '../../report/metrics/text.js';
 import { runValidation } from './validate.js';
+import { catalogCommand } from './catalog.js';
+import { join } from 'node:path';
 
 /**
  * `npm start`: the main job on the organisation in the current folder. Validate; and when the
@@ -49,5 +51,7 @@ export async function startCommand(ctx: CommandContext, values: Record<string, u
   ctx.stdout(`\n== Change calendar ==\n`);
   ctx.stdout(`${state.state === 'open' ? 'OPEN' : 'CLOSED'} at ${state.at}${state.nextTransition ? `; changes state at ${state.nextTransition}` : ''}\n`);
   for (const a of state.active) ctx.stdout(`  ${a.kind} ${a.name}: ${a.localStart} – ${a.localEnd}${a.reason ? ` (${a.reason})` : ''}\n`);
-  return 0;
+
+  ctx.stdout('\n== Service catalog ==\n');
+  return catalogCommand(ctx, { root, out: join(root, 'site') });
 }
