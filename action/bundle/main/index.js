@@ -38576,7 +38576,7 @@ var require_utils3 = __commonJS({
     "use strict";
     exports2.__esModule = true;
     exports2.extend = extend;
-    exports2.indexOf = indexOf;
+    exports2.indexOf = indexOf2;
     exports2.escapeExpression = escapeExpression;
     exports2.isEmpty = isEmpty;
     exports2.createFrame = createFrame;
@@ -38621,7 +38621,7 @@ var require_utils3 = __commonJS({
       return value2 && typeof value2 === "object" ? toString.call(value2) === "[object Array]" : false;
     };
     exports2.isArray = isArray;
-    function indexOf(array, value2) {
+    function indexOf2(array, value2) {
       for (var i = 0, len = array.length; i < len; i++) {
         if (array[i] === value2) {
           return i;
@@ -71955,9 +71955,12 @@ var shortNotice = (ctx, f3) => {
 function exhaustedBudgets(ctx, services) {
   const at4 = ctx.policy.errorBudget?.exhaustedAt ?? 0;
   const out = [];
-  for (const [name, { doc }] of ctx.org.slos) {
-    const remaining = doc.status?.errorBudgetRemaining;
-    if (remaining !== void 0 && remaining <= at4 && services.includes(doc.spec.service)) out.push({ service: doc.spec.service, slo: name, remaining });
+  const index = indexOf(ctx);
+  for (const service of services) {
+    for (const [name, doc] of index.slosByService.get(service) ?? []) {
+      const remaining = doc.status?.errorBudgetRemaining;
+      if (remaining !== void 0 && remaining <= at4) out.push({ service, slo: name, remaining });
+    }
   }
   return out;
 }
@@ -71974,7 +71977,7 @@ var recentFailures = (ctx, f3) => {
   if (!rule || window2 === void 0) return void 0;
   let implemented = 0;
   let failed = 0;
-  for (const { doc } of ctx.org.changes.values()) {
+  for (const doc of changesTouching(ctx, f3.services.map(serviceId))) {
     if (doc.metadata.name === f3.change.metadata.name) continue;
     const outcome = doc.status?.outcome;
     const at4 = instant2(outcome?.implementedAt);
@@ -71995,7 +71998,7 @@ function overlappingChanges(ctx, f3) {
     for (const e of ctx.graph.in.get(t2) ?? []) near.add(e.from);
   }
   const out = [];
-  for (const { doc } of ctx.org.changes.values()) {
+  for (const doc of changesTouching(ctx, [...near])) {
     if (doc.metadata.name === f3.change.metadata.name) continue;
     const phase = doc.status?.phase ?? "submitted";
     if (phase === "cancelled" || phase === "completed" || phase === "draft") continue;
@@ -72006,6 +72009,33 @@ function overlappingChanges(ctx, f3) {
     if (shared) out.push({ id: doc.metadata.name, shared });
   }
   return out.sort((a, b3) => a.id < b3.id ? -1 : 1);
+}
+var indexes = /* @__PURE__ */ new WeakMap();
+function indexOf(ctx) {
+  let index = indexes.get(ctx.org);
+  if (!index) {
+    index = { changesByTarget: /* @__PURE__ */ new Map(), slosByService: /* @__PURE__ */ new Map() };
+    for (const { doc } of ctx.org.changes.values()) {
+      for (const t2 of targetsOf(doc)) {
+        const list4 = index.changesByTarget.get(t2);
+        if (list4) list4.push(doc);
+        else index.changesByTarget.set(t2, [doc]);
+      }
+    }
+    for (const [name, { doc }] of ctx.org.slos) {
+      const list4 = index.slosByService.get(doc.spec.service);
+      if (list4) list4.push([name, doc]);
+      else index.slosByService.set(doc.spec.service, [[name, doc]]);
+    }
+    indexes.set(ctx.org, index);
+  }
+  return index;
+}
+function changesTouching(ctx, targets) {
+  const index = indexOf(ctx);
+  const seen = /* @__PURE__ */ new Set();
+  for (const t2 of targets) for (const c3 of index.changesByTarget.get(t2) ?? []) seen.add(c3);
+  return [...seen];
 }
 function targetsOf(change) {
   return [...(change.spec.services ?? []).map(serviceId), ...(change.spec.configurationItems ?? []).map(ciId)];

@@ -1,6 +1,6 @@
 import { formatDuration, parseDuration } from '../duration.js';
 import { ciId, serviceId } from '../graph.js';
-import type { ChangeRequest, ChangeType } from '../model.js';
+import type { ChangeRequest, ChangeType, Slo } from '../model.js';
 import { instant, type RiskContext, type WindowHit } from './context.js';
 import type { RiskFactor } from './types.js';
 
@@ -143,9 +143,12 @@ const shortNotice: Factor = (ctx, f) => {
 export function exhaustedBudgets(ctx: RiskContext, services: readonly string[]): { service: string; slo: string; remaining: number }[] {
   const at = ctx.policy.errorBudget?.exhaustedAt ?? 0;
   const out: { service: string; slo: string; remaining: number }[] = [];
-  for (const [name, { doc }] of ctx.org.slos) {
-    const remaining = doc.status?.errorBudgetRemaining;
-    if (remaining !== undefined && remaining <= at && services.includes(doc.spec.service)) out.push({ service: doc.spec.service, slo: name, remaining });
+  const index = indexOf(ctx);
+  for (const service of services) {
+    for (const [name, doc] of index.slosByService.get(service) ?? []) {
+      const remaining = doc.status?.errorBudgetRemaining;
+      if (remaining !== undefined && remaining <= at) out.push({ service, slo: name, remaining });
+    }
   }
   return out;
 }
@@ -164,7 +167,7 @@ const recentFailures: Factor = (ctx, f) => {
   if (!rule || window === undefined) return undefined;
   let implemented = 0;
   let failed = 0;
-  for (const { doc } of ctx.org.changes.values()) {
+  for (const doc of changesTouching(ctx, f.services.map(serviceId))) {
     if (doc.metadata.name === f.change.metadata.name) continue;
     const outcome = doc.status?.outcome;
     const at = instant(outcome?.implementedAt);
@@ -188,7 +191,7 @@ export function overlappingChanges(ctx: RiskContext, f: ChangeFacts): { id: stri
     for (const e of ctx.graph.in.get(t) ?? []) near.add(e.from);
   }
   const out: { id: string; shared: string }[] = [];
-  for (const { doc } of ctx.org.changes.values()) {
+  for (const doc of changesTouching(ctx, [...near])) {
     if (doc.metadata.name === f.change.metadata.name) continue;
     const phase = doc.status?.phase ?? 'submitted';
     if (phase === 'cancelled' || phase === 'completed' || phase === 'draft') continue;
@@ -199,6 +202,45 @@ export function overlappingChanges(ctx: RiskContext, f: ChangeFacts): { id: stri
     if (shared) out.push({ id: doc.metadata.name, shared });
   }
   return out.sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+/**
+ * Changes by the services and CIs they name, and SLOs by service, built once per organisation:
+ * without it every assessment scans every change, which grows with the square of the history.
+ */
+interface RiskIndex {
+  changesByTarget: Map<string, ChangeRequest[]>;
+  slosByService: Map<string, [string, Slo][]>;
+}
+const indexes = new WeakMap<object, RiskIndex>();
+
+function indexOf(ctx: RiskContext): RiskIndex {
+  let index = indexes.get(ctx.org);
+  if (!index) {
+    index = { changesByTarget: new Map(), slosByService: new Map() };
+    for (const { doc } of ctx.org.changes.values()) {
+      for (const t of targetsOf(doc)) {
+        const list = index.changesByTarget.get(t);
+        if (list) list.push(doc);
+        else index.changesByTarget.set(t, [doc]);
+      }
+    }
+    for (const [name, { doc }] of ctx.org.slos) {
+      const list = index.slosByService.get(doc.spec.service);
+      if (list) list.push([name, doc]);
+      else index.slosByService.set(doc.spec.service, [[name, doc]]);
+    }
+    indexes.set(ctx.org, index);
+  }
+  return index;
+}
+
+/** Each change naming any of the targets, once. */
+function changesTouching(ctx: RiskContext, targets: readonly string[]): ChangeRequest[] {
+  const index = indexOf(ctx);
+  const seen = new Set<ChangeRequest>();
+  for (const t of targets) for (const c of index.changesByTarget.get(t) ?? []) seen.add(c);
+  return [...seen];
 }
 
 export function targetsOf(change: ChangeRequest): string[] {
