@@ -1,3 +1,8 @@
+import { leadTimeStarts } from '../adapters/git/lead-time-starts.js';
+import { computeMetrics } from '../core/metrics/compute.js';
+import { catalogMetricsView } from '../core/metrics/catalog-view.js';
+import { ENGLISH_CHART_LABELS, KOREAN_CHART_LABELS } from '../core/metrics/chart-model.js';
+import { pagePath } from '../core/catalog/links.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATA_FOLDERS } from '../adapters/fs/discover.js';
@@ -42,6 +47,9 @@ export interface CatalogBuildResult extends RenderResult {
 }
 
 export const ICS_PATH = 'calendar/opsledger.ics';
+
+/** The metrics page covers the same default window as `opsledger metrics`. */
+const METRICS_WINDOW_MS = 90 * 86_400_000;
 
 /**
  * The zone the site shows times in: where the organisation says its peak hours are, else the
@@ -104,8 +112,13 @@ export async function buildCatalogSite(root: string, loaded: LoadedOrganisation,
   );
   if (!history) warnings.push('not a git repository: service pages are built without history');
 
+  const leadStarts = await leadTimeStarts(root);
+  const report = computeMetrics(org, { from: now - METRICS_WINDOW_MS, to: now, timeZone: zone, leadTimeStart: (id) => leadStarts.get(org.changes.get(id)?.file ?? '') });
+  const metrics = catalogMetricsView(report, { serviceHref: pagePath.service, teamHref: pagePath.team, labels: options.locale === 'ko' ? KOREAN_CHART_LABELS : ENGLISH_CHART_LABELS });
+
   const site = buildCatalog({
     org,
+    metrics,
     graph,
     now,
     timeZone: zone,

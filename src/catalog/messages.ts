@@ -272,6 +272,11 @@ const en = {
   'metrics.perWeek': '{n} per week',
   'metrics.hours': '{n} h',
   'metrics.minutes': '{n} min',
+  'metrics.window': 'From {since} to {until}, production deployments.',
+  'metrics.charts': 'Month by month',
+  'metrics.byTeam': 'By team',
+  'metrics.byService': 'By service',
+  'metrics.name': 'Name',
 
   'tier.1': 'Tier 1',
   'tier.2': 'Tier 2',
@@ -633,6 +638,11 @@ const ko: Record<MessageKey, string> = {
   'metrics.perWeek': '주당 {n}회',
   'metrics.hours': '{n}시간',
   'metrics.minutes': '{n}분',
+  'metrics.window': '{since}부터 {until}까지의 프로덕션 배포.',
+  'metrics.charts': '월별 추이',
+  'metrics.byTeam': '팀별',
+  'metrics.byService': '서비스별',
+  'metrics.name': '이름',
 
   'tier.1': '1등급',
   'tier.2': '2등급',

@@ -1,3 +1,4 @@
+import { CHART_CSS } from '../core/metrics/svg.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
@@ -59,6 +60,10 @@ export function compileTemplates(locale: Locale): RenderPage {
     percent: (v: unknown) => `${Math.round(Number(v) * 1000) / 10}%`,
     year: (key: string) => key.slice(0, 4),
     monthOf: (key: string) => Number(key.slice(5, 7)),
+    dateOnly: (iso: unknown) => String(iso).slice(0, 10),
+    // Chart SVG is built by our own renderer, which escapes every text it places; it is the one
+    // value a template may insert as markup, and only through this named helper.
+    chartSvg: (chart: { svg: string }) => new hb.SafeString(chart.svg),
   };
   hb.registerHelper(helpers);
   // Declaring every helper lets handlebars compile `{{name}}` as a plain property read instead
@@ -83,6 +88,10 @@ export function compileTemplates(locale: Locale): RenderPage {
 /** The static files every site carries (stylesheet, script, icon), by name. */
 export function staticAssets(): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
-  for (const name of readdirSync(join(TEMPLATE_DIR, 'assets')).sort()) out.set(name, readFileSync(join(TEMPLATE_DIR, 'assets', name)));
+  for (const name of readdirSync(join(TEMPLATE_DIR, 'assets')).sort()) {
+    const content = readFileSync(join(TEMPLATE_DIR, 'assets', name));
+    // The charts' styles travel with the site's stylesheet: the CSP allows no inline styles.
+    out.set(name, name === 'site.css' ? Buffer.concat([content, Buffer.from('\n' + CHART_CSS)]) : content);
+  }
   return out;
 }

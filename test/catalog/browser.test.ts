@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrganisation } from '../../src/adapters/fs/load-organisation.js';
 import { MESSAGES } from '../../src/catalog/messages.js';
-import { makeOrg, PROJECT_ROOT } from '../helpers/org.js';
+import { cli, makeOrg, PROJECT_ROOT } from '../helpers/org.js';
 import { launch, SKIP_BROWSER, watchedContext, type Watch } from './browser.js';
 import { buildSite, fileUrl, htmlPages } from './site.js';
 
@@ -189,6 +189,28 @@ describe.skipIf(SKIP_BROWSER)('catalog in Chromium', () => {
     await context.close();
   });
 
+  it('the metrics page draws the same numbers as `opsledger metrics`, as charts per month and tables per team', async () => {
+    const cliMetrics = await cli(['metrics', '--format', 'json']);
+    const report = JSON.parse(cliMetrics.stdout) as { changeFailureRate: { rate: number }; teams: { team: string }[] };
+    const { context, watch } = await watchedContext(browser, { viewport: { width: 1280, height: 1400 } });
+    const page = await context.newPage();
+    await page.goto(fileUrl(site, 'metrics.html'));
+    // Four charts, each an inline SVG with an accessible title, and bars for the deployments.
+    expect(await page.locator('figure.chart svg').count()).toBe(4);
+    expect(await page.locator('figure.chart svg > title').count()).toBe(4);
+    expect(await page.locator('#chart-deployments-by-team svg rect').count()).toBeGreaterThan(0);
+    const boxes = await page.locator('figure.chart svg').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
+    for (const w of boxes) expect(w).toBeGreaterThan(200);
+    const rate = Math.round(report.changeFailureRate.rate * 1000) / 10;
+    expect(await page.textContent('.metrics-overall')).toContain(`${rate}%`);
+    const teams = await page.locator('section[aria-labelledby="metrics-teams-h"] tbody th').allTextContents();
+    expect(teams.map((t) => t.trim())).toEqual(report.teams.map((t) => t.team));
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'metrics-desktop-light.png'), fullPage: true });
+    expect(watch.errors).toEqual([]);
+    await context.close();
+  });
+
   it('takes screenshots of the index, a service and the calendar (desktop and phone, light and dark)', { timeout: 120_000 }, async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     const shots: string[] = [];
@@ -322,7 +344,7 @@ describe.skipIf(SKIP_BROWSER)('a hostile organisation in Chromium', () => {
       const state = await page.evaluate(() => ({
         pwned: (window as unknown as { __pwned?: number }).__pwned,
         badLinks: Array.from(document.querySelectorAll('a[href]'), (a) => a.getAttribute('href')!).filter((h) => !/^(https?:|mailto:|[^:]*$)/i.test(h)),
-        injected: document.querySelectorAll('main img, main iframe, main svg:not(.dep-graph), main script, main style, b[onmouseover]').length,
+        injected: document.querySelectorAll('main img, main iframe, main svg:not(.dep-graph):not(.ol-chart), main script, main style, b[onmouseover]').length,
         inlineScripts: Array.from(document.scripts).filter((s) => !s.src).length,
       }));
       expect({ rel, ...state }).toEqual({ rel, pwned: undefined, badLinks: [], injected: 0, inlineScripts: 0 });

@@ -855,7 +855,7 @@ var require_tree = __commonJS({
        * @param {any} value
        * @param {number} index
        */
-      constructor(key, value2, index) {
+      constructor(key, value3, index) {
         if (index === void 0 || index >= key.length) {
           throw new TypeError("Unreachable");
         }
@@ -864,16 +864,16 @@ var require_tree = __commonJS({
           throw new TypeError("key must be ascii string");
         }
         if (key.length !== ++index) {
-          this.middle = new _TstNode(key, value2, index);
+          this.middle = new _TstNode(key, value3, index);
         } else {
-          this.value = value2;
+          this.value = value3;
         }
       }
       /**
        * @param {string} key
        * @param {any} value
        */
-      add(key, value2) {
+      add(key, value3) {
         const length = key.length;
         if (length === 0) {
           throw new TypeError("Unreachable");
@@ -887,25 +887,25 @@ var require_tree = __commonJS({
           }
           if (node.code === code) {
             if (length === ++index) {
-              node.value = value2;
+              node.value = value3;
               break;
             } else if (node.middle !== null) {
               node = node.middle;
             } else {
-              node.middle = new _TstNode(key, value2, index);
+              node.middle = new _TstNode(key, value3, index);
               break;
             }
           } else if (node.code < code) {
             if (node.left !== null) {
               node = node.left;
             } else {
-              node.left = new _TstNode(key, value2, index);
+              node.left = new _TstNode(key, value3, index);
               break;
             }
           } else if (node.right !== null) {
             node = node.right;
           } else {
-            node.right = new _TstNode(key, value2, index);
+            node.right = new _TstNode(key, value3, index);
             break;
           }
         }
@@ -944,11 +944,11 @@ var require_tree = __commonJS({
        * @param {string} key
        * @param {any} value
        * */
-      insert(key, value2) {
+      insert(key, value3) {
         if (this.node === null) {
-          this.node = new TstNode(key, value2, 0);
+          this.node = new TstNode(key, value3, 0);
         } else {
-          this.node.add(key, value2);
+          this.node.add(key, value3);
         }
       }
       /**
@@ -1049,11 +1049,11 @@ var require_util = __commonJS({
       return url;
     }
     function isValidPort(port) {
-      const value2 = parseInt(port, 10);
-      return value2 === Number(port) && value2 >= 0 && value2 <= 65535;
+      const value3 = parseInt(port, 10);
+      return value3 === Number(port) && value3 >= 0 && value3 <= 65535;
     }
-    function isHttpOrHttpsPrefixed(value2) {
-      return value2 != null && value2[0] === "h" && value2[1] === "t" && value2[2] === "t" && value2[3] === "p" && (value2[4] === ":" || value2[4] === "s" && value2[5] === ":");
+    function isHttpOrHttpsPrefixed(value3) {
+      return value3 != null && value3[0] === "h" && value3[1] === "t" && value3[2] === "t" && value3[3] === "p" && (value3[4] === ":" || value3[4] === "s" && value3[5] === ":");
     }
     function parseURL(url) {
       if (typeof url === "string") {
@@ -1177,11 +1177,11 @@ var require_util = __commonJS({
       const m2 = val.toString().match(KEEPALIVE_TIMEOUT_EXPR);
       return m2 ? parseInt(m2[1], 10) * 1e3 : null;
     }
-    function headerNameToString(value2) {
-      return typeof value2 === "string" ? headerNameLowerCasedRecord[value2] ?? value2.toLowerCase() : tree.lookup(value2) ?? value2.toString("latin1").toLowerCase();
+    function headerNameToString(value3) {
+      return typeof value3 === "string" ? headerNameLowerCasedRecord[value3] ?? value3.toLowerCase() : tree.lookup(value3) ?? value3.toString("latin1").toLowerCase();
     }
-    function bufferToLowerCasedHeaderName(value2) {
-      return tree.lookup(value2) ?? value2.toString("latin1").toLowerCase();
+    function bufferToLowerCasedHeaderName(value3) {
+      return tree.lookup(value3) ?? value3.toString("latin1").toLowerCase();
     }
     function parseHeaders(headers, obj5) {
       if (obj5 === void 0) obj5 = {};
@@ -1296,14 +1296,14 @@ var require_util = __commonJS({
             iterator2 = iterable[Symbol.asyncIterator]();
           },
           async pull(controller) {
-            const { done, value: value2 } = await iterator2.next();
+            const { done, value: value3 } = await iterator2.next();
             if (done) {
               queueMicrotask(() => {
                 controller.close();
                 controller.byobRequest?.respond(0);
               });
             } else {
-              const buf = Buffer.isBuffer(value2) ? value2 : Buffer.from(value2);
+              const buf = Buffer.isBuffer(value3) ? value3 : Buffer.from(value3);
               if (buf.byteLength) {
                 controller.enqueue(new Uint8Array(buf));
               }
@@ -1968,8 +1968,8 @@ var require_request = __commonJS({
           this.endHandler = null;
         }
       }
-      addHeader(key, value2) {
-        processHeader(this, key, value2);
+      addHeader(key, value3) {
+        processHeader(this, key, value3);
         return this;
       }
     };
@@ -2041,11 +2041,11 @@ var require_request = __commonJS({
       } else if (headerName === "transfer-encoding" || headerName === "keep-alive" || headerName === "upgrade") {
         throw new InvalidArgumentError(`invalid ${headerName} header`);
       } else if (headerName === "connection") {
-        const value2 = typeof val === "string" ? val.toLowerCase() : null;
-        if (value2 !== "close" && value2 !== "keep-alive") {
+        const value3 = typeof val === "string" ? val.toLowerCase() : null;
+        if (value3 !== "close" && value3 !== "keep-alive") {
           throw new InvalidArgumentError("invalid connection header");
         }
-        if (value2 === "close") {
+        if (value3 === "close") {
           request2.reset = true;
         }
       } else if (headerName === "expect") {
@@ -2710,9 +2710,9 @@ var require_utils = __commonJS({
     function enumToMap(obj5) {
       const res = {};
       Object.keys(obj5).forEach((key) => {
-        const value2 = obj5[key];
-        if (typeof value2 === "number") {
-          res[key] = value2;
+        const value3 = obj5[key];
+        if (typeof value3 === "number") {
+          res[key] = value3;
         }
       });
       return res;
@@ -3525,11 +3525,11 @@ var require_data_url = __commonJS({
     }
     function collectAnHTTPQuotedString(input, position, extractValue) {
       const positionStart = position.position;
-      let value2 = "";
+      let value3 = "";
       assert(input[position.position] === '"');
       position.position++;
       while (true) {
-        value2 += collectASequenceOfCodePoints(
+        value3 += collectASequenceOfCodePoints(
           (char) => char !== '"' && char !== "\\",
           input,
           position
@@ -3541,10 +3541,10 @@ var require_data_url = __commonJS({
         position.position++;
         if (quoteOrBackslash === "\\") {
           if (position.position >= input.length) {
-            value2 += "\\";
+            value3 += "\\";
             break;
           }
-          value2 += input[position.position];
+          value3 += input[position.position];
           position.position++;
         } else {
           assert(quoteOrBackslash === '"');
@@ -3552,7 +3552,7 @@ var require_data_url = __commonJS({
         }
       }
       if (extractValue) {
-        return value2;
+        return value3;
       }
       return input.slice(positionStart, position.position);
     }
@@ -3560,16 +3560,16 @@ var require_data_url = __commonJS({
       assert(mimeType !== "failure");
       const { parameters, essence } = mimeType;
       let serialization = essence;
-      for (let [name, value2] of parameters.entries()) {
+      for (let [name, value3] of parameters.entries()) {
         serialization += ";";
         serialization += name;
         serialization += "=";
-        if (!HTTP_TOKEN_CODEPOINTS.test(value2)) {
-          value2 = value2.replace(/(\\|")/g, "\\$1");
-          value2 = '"' + value2;
-          value2 += '"';
+        if (!HTTP_TOKEN_CODEPOINTS.test(value3)) {
+          value3 = value3.replace(/(\\|")/g, "\\$1");
+          value3 = '"' + value3;
+          value3 += '"';
         }
-        serialization += value2;
+        serialization += value3;
       }
       return serialization;
     }
@@ -3842,11 +3842,11 @@ var require_webidl = __commonJS({
           });
         }
         while (true) {
-          const { done, value: value2 } = method.next();
+          const { done, value: value3 } = method.next();
           if (done) {
             break;
           }
-          seq2.push(converter(value2, prefix, `${argument}[${index++}]`));
+          seq2.push(converter(value3, prefix, `${argument}[${index++}]`));
         }
         return seq2;
       };
@@ -3914,20 +3914,20 @@ var require_webidl = __commonJS({
               });
             }
           }
-          let value2 = dictionary[key];
+          let value3 = dictionary[key];
           const hasDefault = Object.hasOwn(options2, "defaultValue");
-          if (hasDefault && value2 !== null) {
-            value2 ??= defaultValue();
+          if (hasDefault && value3 !== null) {
+            value3 ??= defaultValue();
           }
-          if (required || hasDefault || value2 !== void 0) {
-            value2 = converter(value2, prefix, `${argument}.${key}`);
-            if (options2.allowedValues && !options2.allowedValues.includes(value2)) {
+          if (required || hasDefault || value3 !== void 0) {
+            value3 = converter(value3, prefix, `${argument}.${key}`);
+            if (options2.allowedValues && !options2.allowedValues.includes(value3)) {
               throw webidl.errors.exception({
                 header: prefix,
-                message: `${value2} is not an accepted type. Expected one of ${options2.allowedValues.join(", ")}.`
+                message: `${value3} is not an accepted type. Expected one of ${options2.allowedValues.join(", ")}.`
               });
             }
-            dict[key] = value2;
+            dict[key] = value3;
           }
         }
         return dict;
@@ -4138,8 +4138,8 @@ var require_util2 = __commonJS({
       }
       return true;
     }
-    function normalizeBinaryStringToUtf8(value2) {
-      return Buffer.from(value2, "binary").toString("utf8");
+    function normalizeBinaryStringToUtf8(value3) {
+      return Buffer.from(value3, "binary").toString("utf8");
     }
     function requestCurrentURL(request2) {
       return request2.urlList[request2.urlList.length - 1];
@@ -4500,8 +4500,8 @@ var require_util2 = __commonJS({
     function normalizeMethod(method) {
       return normalizedMethodRecordsBase[method.toLowerCase()] ?? method;
     }
-    function serializeJavascriptValueToJSONString(value2) {
-      const result = JSON.stringify(value2);
+    function serializeJavascriptValueToJSONString(value3) {
+      const result = JSON.stringify(value3);
       if (result === void 0) {
         throw new TypeError("Value is not JSON serializable");
       }
@@ -4542,7 +4542,7 @@ var require_util2 = __commonJS({
               done: true
             };
           }
-          const { [keyIndex]: key, [valueIndex]: value2 } = values[index];
+          const { [keyIndex]: key, [valueIndex]: value3 } = values[index];
           this.#index = index + 1;
           let result;
           switch (this.#kind) {
@@ -4550,10 +4550,10 @@ var require_util2 = __commonJS({
               result = key;
               break;
             case "value":
-              result = value2;
+              result = value3;
               break;
             case "key+value":
-              result = [key, value2];
+              result = [key, value3];
               break;
           }
           return {
@@ -4619,8 +4619,8 @@ var require_util2 = __commonJS({
                 `Failed to execute 'forEach' on '${name}': parameter 1 is not of type 'Function'.`
               );
             }
-            for (const { 0: key, 1: value2 } of makeIterator(this, "key+value")) {
-              callbackfn.call(thisArg, value2, key, this);
+            for (const { 0: key, 1: value3 } of makeIterator(this, "key+value")) {
+              callbackfn.call(thisArg, value3, key, this);
             }
           }
         }
@@ -4697,8 +4697,8 @@ var require_util2 = __commonJS({
       const protocol = url.protocol;
       return protocol === "http:" || protocol === "https:";
     }
-    function simpleRangeHeaderValue(value2, allowWhitespace) {
-      const data = value2;
+    function simpleRangeHeaderValue(value3, allowWhitespace) {
+      const data = value3;
       if (!data.startsWith("bytes")) {
         return "failure";
       }
@@ -4816,8 +4816,8 @@ var require_util2 = __commonJS({
       if (values === null) {
         return "failure";
       }
-      for (const value2 of values) {
-        const temporaryMimeType = parseMIMEType(value2);
+      for (const value3 of values) {
+        const temporaryMimeType = parseMIMEType(value3);
         if (temporaryMimeType === "failure" || temporaryMimeType.essence === "*/*") {
           continue;
         }
@@ -4837,8 +4837,8 @@ var require_util2 = __commonJS({
       }
       return mimeType;
     }
-    function gettingDecodingSplitting(value2) {
-      const input = value2;
+    function gettingDecodingSplitting(value3) {
+      const input = value3;
       const position = { position: 0 };
       const values = [];
       let temporaryValue = "";
@@ -4869,11 +4869,11 @@ var require_util2 = __commonJS({
       return values;
     }
     function getDecodeSplit(name, list4) {
-      const value2 = list4.get(name, true);
-      if (value2 === null) {
+      const value3 = list4.get(name, true);
+      if (value3 === null) {
         return null;
       }
-      return gettingDecodingSplitting(value2);
+      return gettingDecodingSplitting(value3);
     }
     var textDecoder = new TextDecoder();
     function utf8DecodeBytes(buffer) {
@@ -5056,19 +5056,19 @@ var require_formdata = __commonJS({
         }
         this[kState] = [];
       }
-      append(name, value2, filename = void 0) {
+      append(name, value3, filename = void 0) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.append";
         webidl.argumentLengthCheck(arguments, 2, prefix);
-        if (arguments.length === 3 && !isBlobLike(value2)) {
+        if (arguments.length === 3 && !isBlobLike(value3)) {
           throw new TypeError(
             "Failed to execute 'append' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
         name = webidl.converters.USVString(name, prefix, "name");
-        value2 = isBlobLike(value2) ? webidl.converters.Blob(value2, prefix, "value", { strict: false }) : webidl.converters.USVString(value2, prefix, "value");
+        value3 = isBlobLike(value3) ? webidl.converters.Blob(value3, prefix, "value", { strict: false }) : webidl.converters.USVString(value3, prefix, "value");
         filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "filename") : void 0;
-        const entry = makeEntry(name, value2, filename);
+        const entry = makeEntry(name, value3, filename);
         this[kState].push(entry);
       }
       delete(name) {
@@ -5103,19 +5103,19 @@ var require_formdata = __commonJS({
         name = webidl.converters.USVString(name, prefix, "name");
         return this[kState].findIndex((entry) => entry.name === name) !== -1;
       }
-      set(name, value2, filename = void 0) {
+      set(name, value3, filename = void 0) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.set";
         webidl.argumentLengthCheck(arguments, 2, prefix);
-        if (arguments.length === 3 && !isBlobLike(value2)) {
+        if (arguments.length === 3 && !isBlobLike(value3)) {
           throw new TypeError(
             "Failed to execute 'set' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
         name = webidl.converters.USVString(name, prefix, "name");
-        value2 = isBlobLike(value2) ? webidl.converters.Blob(value2, prefix, "name", { strict: false }) : webidl.converters.USVString(value2, prefix, "name");
+        value3 = isBlobLike(value3) ? webidl.converters.Blob(value3, prefix, "name", { strict: false }) : webidl.converters.USVString(value3, prefix, "name");
         filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "name") : void 0;
-        const entry = makeEntry(name, value2, filename);
+        const entry = makeEntry(name, value3, filename);
         const idx = this[kState].findIndex((entry2) => entry2.name === name);
         if (idx !== -1) {
           this[kState] = [
@@ -5159,21 +5159,21 @@ var require_formdata = __commonJS({
         configurable: true
       }
     });
-    function makeEntry(name, value2, filename) {
-      if (typeof value2 === "string") {
+    function makeEntry(name, value3, filename) {
+      if (typeof value3 === "string") {
       } else {
-        if (!isFileLike(value2)) {
-          value2 = value2 instanceof Blob ? new File([value2], "blob", { type: value2.type }) : new FileLike(value2, "blob", { type: value2.type });
+        if (!isFileLike(value3)) {
+          value3 = value3 instanceof Blob ? new File([value3], "blob", { type: value3.type }) : new FileLike(value3, "blob", { type: value3.type });
         }
         if (filename !== void 0) {
           const options2 = {
-            type: value2.type,
-            lastModified: value2.lastModified
+            type: value3.type,
+            lastModified: value3.lastModified
           };
-          value2 = value2 instanceof NativeFile ? new File([value2], filename, options2) : new FileLike(value2, filename, options2);
+          value3 = value3 instanceof NativeFile ? new File([value3], filename, options2) : new FileLike(value3, filename, options2);
         }
       }
-      return { name, value: value2 };
+      return { name, value: value3 };
     }
     module2.exports = { FormData, makeEntry };
   }
@@ -5271,19 +5271,19 @@ var require_formdata_parser = __commonJS({
         } else {
           position.position += 2;
         }
-        let value2;
+        let value3;
         if (filename !== null) {
           contentType ??= "text/plain";
           if (!isAsciiString(contentType)) {
             contentType = "";
           }
-          value2 = new File([body], filename, { type: contentType });
+          value3 = new File([body], filename, { type: contentType });
         } else {
-          value2 = utf8DecodeBytes(Buffer.from(body));
+          value3 = utf8DecodeBytes(Buffer.from(body));
         }
         assert(isUSVString(name));
-        assert(typeof value2 === "string" && isUSVString(value2) || isFileLike(value2));
-        entryList.push(makeEntry(name, value2, filename));
+        assert(typeof value3 === "string" && isUSVString(value3) || isFileLike(value3));
+        entryList.push(makeEntry(name, value3, filename));
       }
     }
     function parseMultipartFormDataHeaders(input, position) {
@@ -5514,27 +5514,27 @@ var require_body = __commonJS({
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
         const escape2 = (str6) => str6.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
-        const normalizeLinefeeds = (value2) => value2.replace(/\r?\n|\r/g, "\r\n");
+        const normalizeLinefeeds = (value3) => value3.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn3 = new Uint8Array([13, 10]);
         length = 0;
         let hasUnknownSizeValue = false;
-        for (const [name, value2] of object) {
-          if (typeof value2 === "string") {
+        for (const [name, value3] of object) {
+          if (typeof value3 === "string") {
             const chunk2 = textEncoder.encode(prefix + `; name="${escape2(normalizeLinefeeds(name))}"\r
 \r
-${normalizeLinefeeds(value2)}\r
+${normalizeLinefeeds(value3)}\r
 `);
             blobParts.push(chunk2);
             length += chunk2.byteLength;
           } else {
-            const chunk2 = textEncoder.encode(`${prefix}; name="${escape2(normalizeLinefeeds(name))}"` + (value2.name ? `; filename="${escape2(value2.name)}"` : "") + `\r
-Content-Type: ${value2.type || "application/octet-stream"}\r
+            const chunk2 = textEncoder.encode(`${prefix}; name="${escape2(normalizeLinefeeds(name))}"` + (value3.name ? `; filename="${escape2(value3.name)}"` : "") + `\r
+Content-Type: ${value3.type || "application/octet-stream"}\r
 \r
 `);
-            blobParts.push(chunk2, value2, rn3);
-            if (typeof value2.size === "number") {
-              length += chunk2.byteLength + value2.size + rn3.byteLength;
+            blobParts.push(chunk2, value3, rn3);
+            if (typeof value3.size === "number") {
+              length += chunk2.byteLength + value3.size + rn3.byteLength;
             } else {
               hasUnknownSizeValue = true;
             }
@@ -5585,7 +5585,7 @@ Content-Type: ${value2.type || "application/octet-stream"}\r
             iterator2 = action(object)[Symbol.asyncIterator]();
           },
           async pull(controller) {
-            const { value: value2, done } = await iterator2.next();
+            const { value: value3, done } = await iterator2.next();
             if (done) {
               queueMicrotask(() => {
                 controller.close();
@@ -5593,7 +5593,7 @@ Content-Type: ${value2.type || "application/octet-stream"}\r
               });
             } else {
               if (!isErrored(stream)) {
-                const buffer = new Uint8Array(value2);
+                const buffer = new Uint8Array(value3);
                 if (buffer.byteLength) {
                   controller.enqueue(buffer);
                 }
@@ -5656,12 +5656,12 @@ Content-Type: ${value2.type || "application/octet-stream"}\r
           return consumeBody(this, parseJSONFromBytes, instance);
         },
         formData() {
-          return consumeBody(this, (value2) => {
+          return consumeBody(this, (value3) => {
             const mimeType = bodyMimeType(this);
             if (mimeType !== null) {
               switch (mimeType.essence) {
                 case "multipart/form-data": {
-                  const parsed = multipartFormDataParser(value2, mimeType);
+                  const parsed = multipartFormDataParser(value3, mimeType);
                   if (parsed === "failure") {
                     throw new TypeError("Failed to parse body as FormData.");
                   }
@@ -5670,10 +5670,10 @@ Content-Type: ${value2.type || "application/octet-stream"}\r
                   return fd;
                 }
                 case "application/x-www-form-urlencoded": {
-                  const entries = new URLSearchParams(value2.toString());
+                  const entries = new URLSearchParams(value3.toString());
                   const fd = new FormData();
-                  for (const [name, value3] of entries) {
-                    fd.append(name, value3);
+                  for (const [name, value4] of entries) {
+                    fd.append(name, value4);
                   }
                   return fd;
                 }
@@ -6929,13 +6929,13 @@ var require_client_h2 = __commonJS({
     } = http2;
     function parseH2Headers(headers) {
       const result = [];
-      for (const [name, value2] of Object.entries(headers)) {
-        if (Array.isArray(value2)) {
-          for (const subvalue of value2) {
+      for (const [name, value3] of Object.entries(headers)) {
+        if (Array.isArray(value3)) {
+          for (const subvalue of value3) {
             result.push(Buffer.from(name), Buffer.from(subvalue));
           }
         } else {
-          result.push(Buffer.from(name), Buffer.from(value2));
+          result.push(Buffer.from(name), Buffer.from(value3));
         }
       }
       return result;
@@ -7853,8 +7853,8 @@ var require_client = __commonJS({
       get pipelining() {
         return this[kPipelining];
       }
-      set pipelining(value2) {
-        this[kPipelining] = value2;
+      set pipelining(value3) {
+        this[kPipelining] = value3;
         this[kResume](true);
       }
       get [kPending]() {
@@ -10683,15 +10683,15 @@ var require_mock_utils = __commonJS({
         isPromise
       }
     } = __require("node:util");
-    function matchValue(match, value2) {
+    function matchValue(match, value3) {
       if (typeof match === "string") {
-        return match === value2;
+        return match === value3;
       }
       if (match instanceof RegExp) {
-        return match.test(value2);
+        return match.test(value3);
       }
       if (typeof match === "function") {
-        return match(value2) === true;
+        return match(value3) === true;
       }
       return false;
     }
@@ -10832,14 +10832,14 @@ var require_mock_utils = __commonJS({
       const result = [];
       for (let i = 0; i < keys.length; ++i) {
         const key = keys[i];
-        const value2 = data[key];
+        const value3 = data[key];
         const name = Buffer.from(`${key}`);
-        if (Array.isArray(value2)) {
-          for (let j3 = 0; j3 < value2.length; ++j3) {
-            result.push(name, Buffer.from(`${value2[j3]}`));
+        if (Array.isArray(value3)) {
+          for (let j3 = 0; j3 < value3.length; ++j3) {
+            result.push(name, Buffer.from(`${value3[j3]}`));
           }
         } else {
-          result.push(name, Buffer.from(`${value2}`));
+          result.push(name, Buffer.from(`${value3}`));
         }
       }
       return result;
@@ -11989,25 +11989,25 @@ var require_headers = __commonJS({
         });
       }
     }
-    function appendHeader(headers, name, value2) {
-      value2 = headerValueNormalize(value2);
+    function appendHeader(headers, name, value3) {
+      value3 = headerValueNormalize(value3);
       if (!isValidHeaderName(name)) {
         throw webidl.errors.invalidArgument({
           prefix: "Headers.append",
           value: name,
           type: "header name"
         });
-      } else if (!isValidHeaderValue(value2)) {
+      } else if (!isValidHeaderValue(value3)) {
         throw webidl.errors.invalidArgument({
           prefix: "Headers.append",
-          value: value2,
+          value: value3,
           type: "header value"
         });
       }
       if (getHeadersGuard(headers) === "immutable") {
         throw new TypeError("immutable");
       }
-      return getHeadersList(headers).append(name, value2, false);
+      return getHeadersList(headers).append(name, value3, false);
     }
     function compareHeaderName(a, b3) {
       return a[0] < b3[0] ? -1 : 1;
@@ -12044,7 +12044,7 @@ var require_headers = __commonJS({
        * @param {string} value
        * @param {boolean} isLowerCase
        */
-      append(name, value2, isLowerCase) {
+      append(name, value3, isLowerCase) {
         this[kHeadersSortedMap] = null;
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
         const exists2 = this[kHeadersMap].get(lowercaseName);
@@ -12052,13 +12052,13 @@ var require_headers = __commonJS({
           const delimiter = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
             name: exists2.name,
-            value: `${exists2.value}${delimiter}${value2}`
+            value: `${exists2.value}${delimiter}${value3}`
           });
         } else {
-          this[kHeadersMap].set(lowercaseName, { name, value: value2 });
+          this[kHeadersMap].set(lowercaseName, { name, value: value3 });
         }
         if (lowercaseName === "set-cookie") {
-          (this.cookies ??= []).push(value2);
+          (this.cookies ??= []).push(value3);
         }
       }
       /**
@@ -12067,13 +12067,13 @@ var require_headers = __commonJS({
        * @param {string} value
        * @param {boolean} isLowerCase
        */
-      set(name, value2, isLowerCase) {
+      set(name, value3, isLowerCase) {
         this[kHeadersSortedMap] = null;
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
         if (lowercaseName === "set-cookie") {
-          this.cookies = [value2];
+          this.cookies = [value3];
         }
-        this[kHeadersMap].set(lowercaseName, { name, value: value2 });
+        this[kHeadersMap].set(lowercaseName, { name, value: value3 });
       }
       /**
        * @see https://fetch.spec.whatwg.org/#concept-header-list-delete
@@ -12098,15 +12098,15 @@ var require_headers = __commonJS({
         return this[kHeadersMap].get(isLowerCase ? name : name.toLowerCase())?.value ?? null;
       }
       *[Symbol.iterator]() {
-        for (const { 0: name, 1: { value: value2 } } of this[kHeadersMap]) {
-          yield [name, value2];
+        for (const { 0: name, 1: { value: value3 } } of this[kHeadersMap]) {
+          yield [name, value3];
         }
       }
       get entries() {
         const headers = {};
         if (this[kHeadersMap].size !== 0) {
-          for (const { name, value: value2 } of this[kHeadersMap].values()) {
-            headers[name] = value2;
+          for (const { name, value: value3 } of this[kHeadersMap].values()) {
+            headers[name] = value3;
           }
         }
         return headers;
@@ -12117,13 +12117,13 @@ var require_headers = __commonJS({
       get entriesList() {
         const headers = [];
         if (this[kHeadersMap].size !== 0) {
-          for (const { 0: lowerName, 1: { name, value: value2 } } of this[kHeadersMap]) {
+          for (const { 0: lowerName, 1: { name, value: value3 } } of this[kHeadersMap]) {
             if (lowerName === "set-cookie") {
               for (const cookie of this.cookies) {
                 headers.push([name, cookie]);
               }
             } else {
-              headers.push([name, value2]);
+              headers.push([name, value3]);
             }
           }
         }
@@ -12141,9 +12141,9 @@ var require_headers = __commonJS({
           const firstValue = iterator2.next().value;
           array[0] = [firstValue[0], firstValue[1].value];
           assert(firstValue[1].value !== null);
-          for (let i = 1, j3 = 0, right = 0, left = 0, pivot = 0, x3, value2; i < size; ++i) {
-            value2 = iterator2.next().value;
-            x3 = array[i] = [value2[0], value2[1].value];
+          for (let i = 1, j3 = 0, right = 0, left = 0, pivot = 0, x3, value3; i < size; ++i) {
+            value3 = iterator2.next().value;
+            x3 = array[i] = [value3[0], value3[1].value];
             assert(x3[1] !== null);
             left = 0;
             right = i;
@@ -12169,9 +12169,9 @@ var require_headers = __commonJS({
           return array;
         } else {
           let i = 0;
-          for (const { 0: name, 1: { value: value2 } } of this[kHeadersMap]) {
-            array[i++] = [name, value2];
-            assert(value2 !== null);
+          for (const { 0: name, 1: { value: value3 } } of this[kHeadersMap]) {
+            array[i++] = [name, value3];
+            assert(value3 !== null);
           }
           return array.sort(compareHeaderName);
         }
@@ -12193,13 +12193,13 @@ var require_headers = __commonJS({
         }
       }
       // https://fetch.spec.whatwg.org/#dom-headers-append
-      append(name, value2) {
+      append(name, value3) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.append");
         const prefix = "Headers.append";
         name = webidl.converters.ByteString(name, prefix, "name");
-        value2 = webidl.converters.ByteString(value2, prefix, "value");
-        return appendHeader(this, name, value2);
+        value3 = webidl.converters.ByteString(value3, prefix, "value");
+        return appendHeader(this, name, value3);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-delete
       delete(name) {
@@ -12253,30 +12253,30 @@ var require_headers = __commonJS({
         return this.#headersList.contains(name, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-set
-      set(name, value2) {
+      set(name, value3) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.set");
         const prefix = "Headers.set";
         name = webidl.converters.ByteString(name, prefix, "name");
-        value2 = webidl.converters.ByteString(value2, prefix, "value");
-        value2 = headerValueNormalize(value2);
+        value3 = webidl.converters.ByteString(value3, prefix, "value");
+        value3 = headerValueNormalize(value3);
         if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
             prefix,
             value: name,
             type: "header name"
           });
-        } else if (!isValidHeaderValue(value2)) {
+        } else if (!isValidHeaderValue(value3)) {
           throw webidl.errors.invalidArgument({
             prefix,
-            value: value2,
+            value: value3,
             type: "header value"
           });
         }
         if (this.#guard === "immutable") {
           throw new TypeError("immutable");
         }
-        this.#headersList.set(name, value2, false);
+        this.#headersList.set(name, value3, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
@@ -12299,13 +12299,13 @@ var require_headers = __commonJS({
           return this.#headersList[kHeadersSortedMap] = names;
         }
         for (let i = 0; i < names.length; ++i) {
-          const { 0: name, 1: value2 } = names[i];
+          const { 0: name, 1: value3 } = names[i];
           if (name === "set-cookie") {
             for (let j3 = 0; j3 < cookies.length; ++j3) {
               headers.push([name, cookies[j3]]);
             }
           } else {
-            headers.push([name, value2]);
+            headers.push([name, value3]);
           }
         }
         return this.#headersList[kHeadersSortedMap] = headers;
@@ -12449,8 +12449,8 @@ var require_response = __commonJS({
         }
         const responseObject = fromInnerResponse(makeResponse({}), "immutable");
         responseObject[kState].status = status;
-        const value2 = isomorphicEncode(URLSerializer(parsedURL));
-        responseObject[kState].headersList.append("location", value2, true);
+        const value3 = isomorphicEncode(URLSerializer(parsedURL));
+        responseObject[kState].headersList.append("location", value3, true);
         return responseObject;
       }
       // https://fetch.spec.whatwg.org/#dom-response
@@ -12632,9 +12632,9 @@ var require_response = __commonJS({
         get(target, p2) {
           return p2 in state ? state[p2] : target[p2];
         },
-        set(target, p2, value2) {
+        set(target, p2, value3) {
           assert(!(p2 in state));
-          target[p2] = value2;
+          target[p2] = value3;
           return true;
         }
       });
@@ -12787,8 +12787,8 @@ var require_dispatcher_weakref = __commonJS({
     "use strict";
     var { kConnected, kSize } = require_symbols();
     var CompatWeakRef = class {
-      constructor(value2) {
-        this.value = value2;
+      constructor(value3) {
+        this.value = value3;
       }
       deref() {
         return this.value[kConnected] === 0 && this.value[kSize] === 0 ? void 0 : this.value;
@@ -13112,8 +13112,8 @@ var require_request2 = __commonJS({
           const headers = init.headers !== void 0 ? init.headers : new HeadersList(headersList);
           headersList.clear();
           if (headers instanceof HeadersList) {
-            for (const { name, value: value2 } of headers.rawValues()) {
-              headersList.append(name, value2, false);
+            for (const { name, value: value3 } of headers.rawValues()) {
+              headersList.append(name, value3, false);
             }
             headersList.cookies = headers.cookies;
           } else {
@@ -13786,8 +13786,8 @@ var require_fetch = __commonJS({
         }
       }
       if (!request2.headersList.contains("accept", true)) {
-        const value2 = "*/*";
-        request2.headersList.append("accept", value2, true);
+        const value3 = "*/*";
+        request2.headersList.append("accept", value3, true);
       }
       if (!request2.headersList.contains("accept-language", true)) {
         request2.headersList.append("accept-language", "*", true);
@@ -14386,11 +14386,11 @@ var require_fetch = __commonJS({
           let bytes;
           let isFailure2;
           try {
-            const { done, value: value2 } = await fetchParams.controller.next();
+            const { done, value: value3 } = await fetchParams.controller.next();
             if (isAborted(fetchParams)) {
               break;
             }
-            bytes = done ? void 0 : value2;
+            bytes = done ? void 0 : value3;
           } catch (err2) {
             if (fetchParams.controller.ended && !timingInfo.encodedBodySize) {
               bytes = void 0;
@@ -14989,15 +14989,15 @@ var require_util4 = __commonJS({
       (async () => {
         while (!fr3[kAborted]) {
           try {
-            const { done, value: value2 } = await chunkPromise;
+            const { done, value: value3 } = await chunkPromise;
             if (isFirstChunk && !fr3[kAborted]) {
               queueMicrotask(() => {
                 fireAProgressEvent("loadstart", fr3);
               });
             }
             isFirstChunk = false;
-            if (!done && types2.isUint8Array(value2)) {
-              bytes.push(value2);
+            if (!done && types2.isUint8Array(value3)) {
+              bytes.push(value3);
               if ((fr3[kLastProgressEventFired] === void 0 || Date.now() - fr3[kLastProgressEventFired] >= 50) && !fr3[kAborted]) {
                 fr3[kLastProgressEventFired] = Date.now();
                 queueMicrotask(() => {
@@ -15421,10 +15421,10 @@ var require_util5 = __commonJS({
     function getFieldValues(header2) {
       assert(header2 !== null);
       const values = [];
-      for (let value2 of header2.split(",")) {
-        value2 = value2.trim();
-        if (isValidHeaderName(value2)) {
-          values.push(value2);
+      for (let value3 of header2.split(",")) {
+        value3 = value3.trim();
+        if (isValidHeaderName(value3)) {
+          values.push(value3);
         }
       }
       return values;
@@ -16108,9 +16108,9 @@ var require_constants4 = __commonJS({
 var require_util6 = __commonJS({
   "node_modules/undici/lib/web/cookies/util.js"(exports2, module2) {
     "use strict";
-    function isCTLExcludingHtab(value2) {
-      for (let i = 0; i < value2.length; ++i) {
-        const code = value2.charCodeAt(i);
+    function isCTLExcludingHtab(value3) {
+      for (let i = 0; i < value3.length; ++i) {
+        const code = value3.charCodeAt(i);
         if (code >= 0 && code <= 8 || code >= 10 && code <= 31 || code === 127) {
           return true;
         }
@@ -16143,18 +16143,18 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookieValue(value2) {
-      let len = value2.length;
+    function validateCookieValue(value3) {
+      let len = value3.length;
       let i = 0;
-      if (value2[0] === '"') {
-        if (len === 1 || value2[len - 1] !== '"') {
+      if (value3[0] === '"') {
+        if (len === 1 || value3[len - 1] !== '"') {
           throw new Error("Invalid cookie value");
         }
         --len;
         ++i;
       }
       while (i < len) {
-        const code = value2.charCodeAt(i++);
+        const code = value3.charCodeAt(i++);
         if (code < 33 || // exclude CTLs (0-31)
         code > 126 || // non-ascii and DEL (127)
         code === 34 || // "
@@ -16292,9 +16292,9 @@ var require_util6 = __commonJS({
         if (!part.includes("=")) {
           throw new Error("Invalid unparsed");
         }
-        const [key, ...value2] = part.split("=");
+        const [key, ...value3] = part.split("=");
         const trimmedKey = key.trim();
-        const joinedValue = value2.join("=");
+        const joinedValue = value3.join("=");
         validateCookieName(trimmedKey);
         validateCookieValue(joinedValue);
         out.push(`${trimmedKey}=${joinedValue}`);
@@ -16327,7 +16327,7 @@ var require_parse = __commonJS({
       let nameValuePair = "";
       let unparsedAttributes = "";
       let name = "";
-      let value2 = "";
+      let value3 = "";
       if (header2.includes(";")) {
         const position = { position: 0 };
         nameValuePair = collectASequenceOfCodePointsFast(";", header2, position);
@@ -16336,7 +16336,7 @@ var require_parse = __commonJS({
         nameValuePair = header2;
       }
       if (!nameValuePair.includes("=")) {
-        value2 = nameValuePair;
+        value3 = nameValuePair;
       } else {
         const position = { position: 0 };
         name = collectASequenceOfCodePointsFast(
@@ -16344,16 +16344,16 @@ var require_parse = __commonJS({
           nameValuePair,
           position
         );
-        value2 = nameValuePair.slice(position.position + 1);
+        value3 = nameValuePair.slice(position.position + 1);
       }
       name = name.trim();
-      value2 = value2.trim();
-      if (name.length + value2.length > maxNameValuePairSize) {
+      value3 = value3.trim();
+      if (name.length + value3.length > maxNameValuePairSize) {
         return null;
       }
       return {
         name,
-        value: value2,
+        value: value3,
         ...parseUnparsedAttributes(unparsedAttributes)
       };
     }
@@ -16465,8 +16465,8 @@ var require_cookies = __commonJS({
         return out;
       }
       for (const piece of cookie.split(";")) {
-        const [name, ...value2] = piece.split("=");
-        out[name.trim()] = value2.join("=");
+        const [name, ...value3] = piece.split("=");
+        out[name.trim()] = value3.join("=");
       }
       return out;
     }
@@ -16523,11 +16523,11 @@ var require_cookies = __commonJS({
         key: "value"
       },
       {
-        converter: webidl.nullableConverter((value2) => {
-          if (typeof value2 === "number") {
-            return webidl.converters["unsigned long long"](value2);
+        converter: webidl.nullableConverter((value3) => {
+          if (typeof value3 === "number") {
+            return webidl.converters["unsigned long long"](value3);
           }
-          return new Date(value2);
+          return new Date(value3);
         }),
         key: "expires",
         defaultValue: () => null
@@ -17039,27 +17039,27 @@ var require_util7 = __commonJS({
       const extensionList = /* @__PURE__ */ new Map();
       while (position.position < extensions.length) {
         const pair = collectASequenceOfCodePointsFast(";", extensions, position);
-        const [name, value2 = ""] = pair.split("=");
+        const [name, value3 = ""] = pair.split("=");
         extensionList.set(
           removeHTTPWhitespace(name, true, false),
-          removeHTTPWhitespace(value2, false, true)
+          removeHTTPWhitespace(value3, false, true)
         );
         position.position++;
       }
       return extensionList;
     }
-    function isValidClientWindowBits(value2) {
-      if (value2.length === 0) {
+    function isValidClientWindowBits(value3) {
+      if (value3.length === 0) {
         return false;
       }
-      for (let i = 0; i < value2.length; i++) {
-        const byte = value2.charCodeAt(i);
+      for (let i = 0; i < value3.length; i++) {
+        const byte = value3.charCodeAt(i);
         if (byte < 48 || byte > 57) {
           return false;
         }
       }
-      const num2 = Number.parseInt(value2, 10);
-      return num2 >= 8 && num2 <= 15;
+      const num3 = Number.parseInt(value3, 10);
+      return num3 >= 8 && num3 <= 15;
     }
     var hasIntl = typeof process.versions.icu === "string";
     var fatalDecoder = hasIntl ? new TextDecoder("utf-8", { fatal: true }) : void 0;
@@ -18292,13 +18292,13 @@ var require_websocket = __commonJS({
 var require_util8 = __commonJS({
   "node_modules/undici/lib/web/eventsource/util.js"(exports2, module2) {
     "use strict";
-    function isValidLastEventId(value2) {
-      return value2.indexOf("\0") === -1;
+    function isValidLastEventId(value3) {
+      return value3.indexOf("\0") === -1;
     }
-    function isASCIINumber(value2) {
-      if (value2.length === 0) return false;
-      for (let i = 0; i < value2.length; i++) {
-        if (value2.charCodeAt(i) < 48 || value2.charCodeAt(i) > 57) return false;
+    function isASCIINumber(value3) {
+      if (value3.length === 0) return false;
+      for (let i = 0; i < value3.length; i++) {
+        if (value3.charCodeAt(i) < 48 || value3.charCodeAt(i) > 57) return false;
       }
       return true;
     }
@@ -18529,12 +18529,12 @@ var require_eventsource_stream = __commonJS({
           const valueBytes = line.length - valueStart;
           const dataSize = this.eventFieldSizes.data + (event.data === void 0 ? 0 : 1) + valueBytes;
           this.setEventFieldSize("data", dataSize);
-          const value2 = line.toString("utf8", valueStart);
+          const value3 = line.toString("utf8", valueStart);
           if (event.data === void 0) {
-            event.data = value2;
+            event.data = value3;
           } else {
             event.data += `
-${value2}`;
+${value3}`;
           }
           this.dataLineCount++;
           return;
@@ -19342,11 +19342,11 @@ var require_formats = __commonJS({
     }
     var MIN_INT32 = -(2 ** 31);
     var MAX_INT32 = 2 ** 31 - 1;
-    function validateInt32(value2) {
-      return Number.isInteger(value2) && value2 <= MAX_INT32 && value2 >= MIN_INT32;
+    function validateInt32(value3) {
+      return Number.isInteger(value3) && value3 <= MAX_INT32 && value3 >= MIN_INT32;
     }
-    function validateInt64(value2) {
-      return Number.isInteger(value2);
+    function validateInt64(value3) {
+      return Number.isInteger(value3);
     }
     function validateNumber2() {
       return true;
@@ -19572,8 +19572,8 @@ var require_scope = __commonJS({
         super(nameStr);
         this.prefix = prefix;
       }
-      setValue(value2, { property, itemIndex }) {
-        this.value = value2;
+      setValue(value3, { property, itemIndex }) {
+        this.value = value3;
         this.scopePath = (0, code_1._)`.${new code_1.Name(property)}[${itemIndex}]`;
       }
     };
@@ -19592,13 +19592,13 @@ var require_scope = __commonJS({
       name(prefix) {
         return new ValueScopeName(prefix, this._newName(prefix));
       }
-      value(nameOrPrefix, value2) {
+      value(nameOrPrefix, value3) {
         var _a;
-        if (value2.ref === void 0)
+        if (value3.ref === void 0)
           throw new Error("CodeGen: ref must be passed in value");
         const name = this.toName(nameOrPrefix);
         const { prefix } = name;
-        const valueKey = (_a = value2.key) !== null && _a !== void 0 ? _a : value2.ref;
+        const valueKey = (_a = value3.key) !== null && _a !== void 0 ? _a : value3.ref;
         let vs2 = this._values[prefix];
         if (vs2) {
           const _name = vs2.get(valueKey);
@@ -19610,8 +19610,8 @@ var require_scope = __commonJS({
         vs2.set(valueKey, name);
         const s = this._scope[prefix] || (this._scope[prefix] = []);
         const itemIndex = s.length;
-        s[itemIndex] = value2.ref;
-        name.setValue(value2, { property: prefix, itemIndex });
+        s[itemIndex] = value3.ref;
+        name.setValue(value3, { property: prefix, itemIndex });
         return name;
       }
       getValue(prefix, keyOrRef) {
@@ -20081,8 +20081,8 @@ var require_codegen = __commonJS({
         return this._extScope.name(prefix);
       }
       // reserves unique name in the external scope and assigns value to it
-      scopeValue(prefixOrName, value2) {
-        const name = this._extScope.value(prefixOrName, value2);
+      scopeValue(prefixOrName, value3) {
+        const name = this._extScope.value(prefixOrName, value3);
         const vs2 = this._values[name.prefix] || (this._values[name.prefix] = /* @__PURE__ */ new Set());
         vs2.add(name);
         return name;
@@ -20136,13 +20136,13 @@ var require_codegen = __commonJS({
       // returns code for object literal for the passed argument list of key-value pairs
       object(...keyValues) {
         const code = ["{"];
-        for (const [key, value2] of keyValues) {
+        for (const [key, value3] of keyValues) {
           if (code.length > 1)
             code.push(",");
           code.push(key);
-          if (key !== value2 || this.opts.es5) {
+          if (key !== value3 || this.opts.es5) {
             code.push(":");
-            (0, code_1.addCodeArg)(code, value2);
+            (0, code_1.addCodeArg)(code, value3);
           }
         }
         code.push("}");
@@ -20221,10 +20221,10 @@ var require_codegen = __commonJS({
         return this._leafNode(new Break(label));
       }
       // `return` statement
-      return(value2) {
+      return(value3) {
         const node = new Return();
         this._blockNode(node);
-        this.code(value2);
+        this.code(value3);
         if (node.nodes.length !== 1)
           throw new Error('CodeGen: "return" should have one node');
         return this._endBlockNode(Return);
@@ -22229,9 +22229,9 @@ var require_compile = __commonJS({
       if (_sch)
         return _sch;
       const rootId = (0, resolve_1.getFullPath)(this.opts.uriResolver, sch.root.baseId);
-      const { es5, lines } = this.opts.code;
+      const { es5, lines: lines2 } = this.opts.code;
       const { ownProperties } = this.opts;
-      const gen = new codegen_1.CodeGen(this.scope, { es5, lines, ownProperties });
+      const gen = new codegen_1.CodeGen(this.scope, { es5, lines: lines2, ownProperties });
       let _ValidationError;
       if (sch.$async) {
         _ValidationError = gen.scopeValue("Error", {
@@ -23586,13 +23586,13 @@ var require_fast_uri = __commonJS({
       if (typeof uri !== "string" && typeof uri !== "object") {
         return void 0;
       }
-      let value2;
+      let value3;
       try {
-        value2 = typeof uri === "string" ? uri : serialize(uri, opts);
+        value3 = typeof uri === "string" ? uri : serialize(uri, opts);
       } catch {
         return void 0;
       }
-      const { normalized, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme } = normalizeStringWithStatus(value2, opts);
+      const { normalized, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme } = normalizeStringWithStatus(value3, opts);
       return malformedAuthorityOrPort || malformedPercentEncoding || malformedSchemeSpecific || malformedHost || malformedScheme ? void 0 : normalized;
     }
     var fastUri = {
@@ -23738,8 +23738,8 @@ var require_core = __commonJS({
         this._loading = {};
         this._cache = /* @__PURE__ */ new Map();
         opts = this.opts = { ...opts, ...requiredOptions(opts) };
-        const { es5, lines } = this.opts.code;
-        this.scope = new codegen_2.ValueScope({ scope: {}, prefixes: EXT_SCOPE_NAMES, es5, lines });
+        const { es5, lines: lines2 } = this.opts.code;
+        this.scope = new codegen_2.ValueScope({ scope: {}, prefixes: EXT_SCOPE_NAMES, es5, lines: lines2 });
         this.logger = getLogger(opts.logger);
         const formatOpt = opts.validateFormats;
         opts.validateFormats = false;
@@ -24459,13 +24459,13 @@ var require_ucs2length = __commonJS({
       const len = str6.length;
       let length = 0;
       let pos = 0;
-      let value2;
+      let value3;
       while (pos < len) {
         length++;
-        value2 = str6.charCodeAt(pos++);
-        if (value2 >= 55296 && value2 <= 56319 && pos < len) {
-          value2 = str6.charCodeAt(pos);
-          if ((value2 & 64512) === 56320)
+        value3 = str6.charCodeAt(pos++);
+        if (value3 >= 55296 && value3 <= 56319 && pos < len) {
+          value3 = str6.charCodeAt(pos);
+          if ((value3 & 64512) === 56320)
             pos++;
         }
       }
@@ -26743,7 +26743,7 @@ var require_directives = __commonJS({
         return tag[0] === "!" ? tag : `!<${tag}>`;
       }
       toString(doc) {
-        const lines = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
+        const lines2 = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
         const tagEntries = Object.entries(this.tags);
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
@@ -26759,9 +26759,9 @@ var require_directives = __commonJS({
           if (handle === "!!" && prefix === "tag:yaml.org,2002:")
             continue;
           if (!doc || tagNames.some((tn3) => tn3.startsWith(prefix)))
-            lines.push(`%TAG ${handle} ${prefix}`);
+            lines2.push(`%TAG ${handle} ${prefix}`);
         }
-        return lines.join("\n");
+        return lines2.join("\n");
       }
     };
     Directives.defaultYaml = { explicit: false, version: "1.2" };
@@ -26895,26 +26895,26 @@ var require_toJS = __commonJS({
   "node_modules/yaml/dist/nodes/toJS.js"(exports2) {
     "use strict";
     var identity = require_identity();
-    function toJS(value2, arg, ctx) {
-      if (Array.isArray(value2))
-        return value2.map((v2, i) => toJS(v2, String(i), ctx));
-      if (value2 && typeof value2.toJSON === "function") {
-        if (!ctx || !identity.hasAnchor(value2))
-          return value2.toJSON(arg, ctx);
+    function toJS(value3, arg, ctx) {
+      if (Array.isArray(value3))
+        return value3.map((v2, i) => toJS(v2, String(i), ctx));
+      if (value3 && typeof value3.toJSON === "function") {
+        if (!ctx || !identity.hasAnchor(value3))
+          return value3.toJSON(arg, ctx);
         const data = { aliasCount: 0, count: 1, res: void 0 };
-        ctx.anchors.set(value2, data);
+        ctx.anchors.set(value3, data);
         ctx.onCreate = (res2) => {
           data.res = res2;
           delete ctx.onCreate;
         };
-        const res = value2.toJSON(arg, ctx);
+        const res = value3.toJSON(arg, ctx);
         if (ctx.onCreate)
           ctx.onCreate(res);
         return res;
       }
-      if (typeof value2 === "bigint" && !ctx?.keep)
-        return Number(value2);
-      return value2;
+      if (typeof value3 === "bigint" && !ctx?.keep)
+        return Number(value3);
+      return value3;
     }
     exports2.toJS = toJS;
   }
@@ -27086,11 +27086,11 @@ var require_Scalar = __commonJS({
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
-    var isScalarValue = (value2) => !value2 || typeof value2 !== "function" && typeof value2 !== "object";
+    var isScalarValue = (value3) => !value3 || typeof value3 !== "function" && typeof value3 !== "object";
     var Scalar = class extends Node.NodeBase {
-      constructor(value2) {
+      constructor(value3) {
         super(identity.SCALAR);
-        this.value = value2;
+        this.value = value3;
       }
       toJSON(arg, ctx) {
         return ctx?.keep ? this.value : toJS.toJS(this.value, arg, ctx);
@@ -27117,7 +27117,7 @@ var require_createNode = __commonJS({
     var identity = require_identity();
     var Scalar = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
-    function findTagObject(value2, tagName, tags) {
+    function findTagObject(value3, tagName, tags) {
       if (tagName) {
         const match = tags.filter((t2) => t2.tag === tagName);
         const tagObj = match.find((t2) => !t2.format) ?? match[0];
@@ -27125,53 +27125,53 @@ var require_createNode = __commonJS({
           throw new Error(`Tag ${tagName} not found`);
         return tagObj;
       }
-      return tags.find((t2) => t2.identify?.(value2) && !t2.format);
+      return tags.find((t2) => t2.identify?.(value3) && !t2.format);
     }
-    function createNode(value2, tagName, ctx) {
-      if (identity.isDocument(value2))
-        value2 = value2.contents;
-      if (identity.isNode(value2))
-        return value2;
-      if (identity.isPair(value2)) {
+    function createNode(value3, tagName, ctx) {
+      if (identity.isDocument(value3))
+        value3 = value3.contents;
+      if (identity.isNode(value3))
+        return value3;
+      if (identity.isPair(value3)) {
         const map2 = ctx.schema[identity.MAP].createNode?.(ctx.schema, null, ctx);
-        map2.items.push(value2);
+        map2.items.push(value3);
         return map2;
       }
-      if (value2 instanceof String || value2 instanceof Number || value2 instanceof Boolean || typeof BigInt !== "undefined" && value2 instanceof BigInt) {
-        value2 = value2.valueOf();
+      if (value3 instanceof String || value3 instanceof Number || value3 instanceof Boolean || typeof BigInt !== "undefined" && value3 instanceof BigInt) {
+        value3 = value3.valueOf();
       }
       const { aliasDuplicateObjects, onAnchor, onTagObj, schema: schema2, sourceObjects } = ctx;
       let ref = void 0;
-      if (aliasDuplicateObjects && value2 && typeof value2 === "object") {
-        ref = sourceObjects.get(value2);
+      if (aliasDuplicateObjects && value3 && typeof value3 === "object") {
+        ref = sourceObjects.get(value3);
         if (ref) {
-          ref.anchor ?? (ref.anchor = onAnchor(value2));
+          ref.anchor ?? (ref.anchor = onAnchor(value3));
           return new Alias.Alias(ref.anchor);
         } else {
           ref = { anchor: null, node: null };
-          sourceObjects.set(value2, ref);
+          sourceObjects.set(value3, ref);
         }
       }
       if (tagName?.startsWith("!!"))
         tagName = defaultTagPrefix + tagName.slice(2);
-      let tagObj = findTagObject(value2, tagName, schema2.tags);
+      let tagObj = findTagObject(value3, tagName, schema2.tags);
       if (!tagObj) {
-        if (value2 && typeof value2.toJSON === "function") {
-          value2 = value2.toJSON();
+        if (value3 && typeof value3.toJSON === "function") {
+          value3 = value3.toJSON();
         }
-        if (!value2 || typeof value2 !== "object") {
-          const node2 = new Scalar.Scalar(value2);
+        if (!value3 || typeof value3 !== "object") {
+          const node2 = new Scalar.Scalar(value3);
           if (ref)
             ref.node = node2;
           return node2;
         }
-        tagObj = value2 instanceof Map ? schema2[identity.MAP] : Symbol.iterator in Object(value2) ? schema2[identity.SEQ] : schema2[identity.MAP];
+        tagObj = value3 instanceof Map ? schema2[identity.MAP] : Symbol.iterator in Object(value3) ? schema2[identity.SEQ] : schema2[identity.MAP];
       }
       if (onTagObj) {
         onTagObj(tagObj);
         delete ctx.onTagObj;
       }
-      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value2, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value2, ctx) : new Scalar.Scalar(value2);
+      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value3, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value3, ctx) : new Scalar.Scalar(value3);
       if (tagName)
         node.tag = tagName;
       else if (!tagObj.default)
@@ -27191,8 +27191,8 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path3, value2) {
-      let v2 = value2;
+    function collectionFromPath(schema2, path3, value3) {
+      let v2 = value3;
       for (let i = path3.length - 1; i >= 0; --i) {
         const k2 = path3[i];
         if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
@@ -27243,16 +27243,16 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path3, value2) {
+      addIn(path3, value3) {
         if (isEmptyPath(path3))
-          this.add(value2);
+          this.add(value3);
         else {
           const [key, ...rest] = path3;
           const node = this.get(key, true);
           if (identity.isCollection(node))
-            node.addIn(rest, value2);
+            node.addIn(rest, value3);
           else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value2));
+            this.set(key, collectionFromPath(this.schema, rest, value3));
           else
             throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
         }
@@ -27306,16 +27306,16 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path3, value2) {
+      setIn(path3, value3) {
         const [key, ...rest] = path3;
         if (rest.length === 0) {
-          this.set(key, value2);
+          this.set(key, value3);
         } else {
           const node = this.get(key, true);
           if (identity.isCollection(node))
-            node.setIn(rest, value2);
+            node.setIn(rest, value3);
           else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value2));
+            this.set(key, collectionFromPath(this.schema, rest, value3));
           else
             throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
         }
@@ -27510,13 +27510,13 @@ var require_stringifyString = __commonJS({
       }
       return true;
     }
-    function doubleQuotedString(value2, ctx) {
-      const json2 = JSON.stringify(value2);
+    function doubleQuotedString(value3, ctx) {
+      const json2 = JSON.stringify(value3);
       if (ctx.options.doubleQuotedAsJSON)
         return json2;
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
-      const indent = ctx.indent || (containsDocumentMarker(value2) ? "  " : "");
+      const indent = ctx.indent || (containsDocumentMarker(value3) ? "  " : "");
       let str6 = "";
       let start = 0;
       for (let i = 0, ch = json2[i]; ch; ch = json2[++i]) {
@@ -27590,22 +27590,22 @@ var require_stringifyString = __commonJS({
       str6 = start ? str6 + json2.slice(start) : json2;
       return implicitKey ? str6 : foldFlowLines.foldFlowLines(str6, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
-    function singleQuotedString(value2, ctx) {
-      if (ctx.options.singleQuote === false || ctx.implicitKey && value2.includes("\n") || /[ \t]\n|\n[ \t]/.test(value2))
-        return doubleQuotedString(value2, ctx);
-      const indent = ctx.indent || (containsDocumentMarker(value2) ? "  " : "");
-      const res = "'" + value2.replace(/'/g, "''").replace(/\n+/g, `$&
+    function singleQuotedString(value3, ctx) {
+      if (ctx.options.singleQuote === false || ctx.implicitKey && value3.includes("\n") || /[ \t]\n|\n[ \t]/.test(value3))
+        return doubleQuotedString(value3, ctx);
+      const indent = ctx.indent || (containsDocumentMarker(value3) ? "  " : "");
+      const res = "'" + value3.replace(/'/g, "''").replace(/\n+/g, `$&
 ${indent}`) + "'";
       return ctx.implicitKey ? res : foldFlowLines.foldFlowLines(res, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
-    function quotedString(value2, ctx) {
+    function quotedString(value3, ctx) {
       const { singleQuote } = ctx.options;
       let qs2;
       if (singleQuote === false)
         qs2 = doubleQuotedString;
       else {
-        const hasDouble = value2.includes('"');
-        const hasSingle = value2.includes("'");
+        const hasDouble = value3.includes('"');
+        const hasSingle = value3.includes("'");
         if (hasDouble && !hasSingle)
           qs2 = singleQuotedString;
         else if (hasSingle && !hasDouble)
@@ -27613,7 +27613,7 @@ ${indent}`) + "'";
         else
           qs2 = singleQuote ? singleQuotedString : doubleQuotedString;
       }
-      return qs2(value2, ctx);
+      return qs2(value3, ctx);
     }
     var blockEndNewlines;
     try {
@@ -27621,27 +27621,27 @@ ${indent}`) + "'";
     } catch {
       blockEndNewlines = /\n+(?!\n|$)/g;
     }
-    function blockString({ comment, type: type2, value: value2 }, ctx, onComment, onChompKeep) {
+    function blockString({ comment, type: type2, value: value3 }, ctx, onComment, onChompKeep) {
       const { blockQuote, commentString, lineWidth } = ctx.options;
-      if (!blockQuote || /\n[\t ]+$/.test(value2)) {
-        return quotedString(value2, ctx);
+      if (!blockQuote || /\n[\t ]+$/.test(value3)) {
+        return quotedString(value3, ctx);
       }
-      const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value2) ? "  " : "");
-      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type2 === Scalar.Scalar.BLOCK_FOLDED ? false : type2 === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value2, lineWidth, indent.length);
-      if (!value2)
+      const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value3) ? "  " : "");
+      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type2 === Scalar.Scalar.BLOCK_FOLDED ? false : type2 === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value3, lineWidth, indent.length);
+      if (!value3)
         return literal ? "|\n" : ">\n";
       let chomp;
       let endStart;
-      for (endStart = value2.length; endStart > 0; --endStart) {
-        const ch = value2[endStart - 1];
+      for (endStart = value3.length; endStart > 0; --endStart) {
+        const ch = value3[endStart - 1];
         if (ch !== "\n" && ch !== "	" && ch !== " ")
           break;
       }
-      let end = value2.substring(endStart);
+      let end = value3.substring(endStart);
       const endNlPos = end.indexOf("\n");
       if (endNlPos === -1) {
         chomp = "-";
-      } else if (value2 === end || endNlPos !== end.length - 1) {
+      } else if (value3 === end || endNlPos !== end.length - 1) {
         chomp = "+";
         if (onChompKeep)
           onChompKeep();
@@ -27649,7 +27649,7 @@ ${indent}`) + "'";
         chomp = "";
       }
       if (end) {
-        value2 = value2.slice(0, -end.length);
+        value3 = value3.slice(0, -end.length);
         if (end[end.length - 1] === "\n")
           end = end.slice(0, -1);
         end = end.replace(blockEndNewlines, `$&${indent}`);
@@ -27657,8 +27657,8 @@ ${indent}`) + "'";
       let startWithSpace = false;
       let startEnd;
       let startNlPos = -1;
-      for (startEnd = 0; startEnd < value2.length; ++startEnd) {
-        const ch = value2[startEnd];
+      for (startEnd = 0; startEnd < value3.length; ++startEnd) {
+        const ch = value3[startEnd];
         if (ch === " ")
           startWithSpace = true;
         else if (ch === "\n")
@@ -27666,9 +27666,9 @@ ${indent}`) + "'";
         else
           break;
       }
-      let start = value2.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
+      let start = value3.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
       if (start) {
-        value2 = value2.substring(start.length);
+        value3 = value3.substring(start.length);
         start = start.replace(/\n+/g, `$&${indent}`);
       }
       const indentSize = indent ? "2" : "1";
@@ -27679,7 +27679,7 @@ ${indent}`) + "'";
           onComment();
       }
       if (!literal) {
-        const foldedValue = value2.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
+        const foldedValue = value3.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
         if (blockQuote !== "folded" && type2 !== Scalar.Scalar.BLOCK_FOLDED) {
@@ -27692,37 +27692,37 @@ ${indent}`) + "'";
           return `>${header2}
 ${indent}${body}`;
       }
-      value2 = value2.replace(/\n+/g, `$&${indent}`);
+      value3 = value3.replace(/\n+/g, `$&${indent}`);
       return `|${header2}
-${indent}${start}${value2}${end}`;
+${indent}${start}${value3}${end}`;
     }
     function plainString(item2, ctx, onComment, onChompKeep) {
-      const { type: type2, value: value2 } = item2;
+      const { type: type2, value: value3 } = item2;
       const { actualString, implicitKey, indent, indentStep, inFlow } = ctx;
-      if (implicitKey && value2.includes("\n") || inFlow && /[[\]{},]/.test(value2)) {
-        return quotedString(value2, ctx);
+      if (implicitKey && value3.includes("\n") || inFlow && /[[\]{},]/.test(value3)) {
+        return quotedString(value3, ctx);
       }
-      if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value2)) {
-        return implicitKey || inFlow || !value2.includes("\n") ? quotedString(value2, ctx) : blockString(item2, ctx, onComment, onChompKeep);
+      if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value3)) {
+        return implicitKey || inFlow || !value3.includes("\n") ? quotedString(value3, ctx) : blockString(item2, ctx, onComment, onChompKeep);
       }
-      if (!implicitKey && !inFlow && type2 !== Scalar.Scalar.PLAIN && value2.includes("\n")) {
+      if (!implicitKey && !inFlow && type2 !== Scalar.Scalar.PLAIN && value3.includes("\n")) {
         return blockString(item2, ctx, onComment, onChompKeep);
       }
-      if (containsDocumentMarker(value2)) {
+      if (containsDocumentMarker(value3)) {
         if (indent === "") {
           ctx.forceBlockIndent = true;
           return blockString(item2, ctx, onComment, onChompKeep);
         } else if (implicitKey && indent === indentStep) {
-          return quotedString(value2, ctx);
+          return quotedString(value3, ctx);
         }
       }
-      const str6 = value2.replace(/\n+/g, `$&
+      const str6 = value3.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
         const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str6);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
-          return quotedString(value2, ctx);
+          return quotedString(value3, ctx);
       }
       return implicitKey ? str6 : foldFlowLines.foldFlowLines(str6, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
@@ -27895,7 +27895,7 @@ var require_stringifyPair = __commonJS({
     var Scalar = require_Scalar();
     var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyPair({ key, value: value2 }, ctx, onComment, onChompKeep) {
+    function stringifyPair({ key, value: value3 }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
       let keyComment = identity.isNode(key) && key.comment || null;
       if (simpleKeys) {
@@ -27907,7 +27907,7 @@ var require_stringifyPair = __commonJS({
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value2 == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value3 == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -27922,12 +27922,12 @@ var require_stringifyPair = __commonJS({
         explicitKey = true;
       }
       if (ctx.inFlow) {
-        if (allNullValues || value2 == null) {
+        if (allNullValues || value3 == null) {
           if (keyCommentDone && onComment)
             onComment();
           return str6 === "" ? "?" : explicitKey ? `? ${str6}` : str6;
         }
-      } else if (allNullValues && !simpleKeys || value2 == null && explicitKey) {
+      } else if (allNullValues && !simpleKeys || value3 == null && explicitKey) {
         str6 = `? ${str6}`;
         if (keyComment && !keyCommentDone) {
           str6 += stringifyComment.lineComment(str6, ctx.indent, commentString(keyComment));
@@ -27948,26 +27948,26 @@ ${indent}:`;
           str6 += stringifyComment.lineComment(str6, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
-      if (identity.isNode(value2)) {
-        vsb = !!value2.spaceBefore;
-        vcb = value2.commentBefore;
-        valueComment = value2.comment;
+      if (identity.isNode(value3)) {
+        vsb = !!value3.spaceBefore;
+        vcb = value3.commentBefore;
+        valueComment = value3.comment;
       } else {
         vsb = false;
         vcb = null;
         valueComment = null;
-        if (value2 && typeof value2 === "object")
-          value2 = doc.createNode(value2);
+        if (value3 && typeof value3 === "object")
+          value3 = doc.createNode(value3);
       }
       ctx.implicitKey = false;
-      if (!explicitKey && !keyComment && identity.isScalar(value2))
+      if (!explicitKey && !keyComment && identity.isScalar(value3))
         ctx.indentAtStart = str6.length + 1;
       chompKeep = false;
-      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value2) && !value2.flow && !value2.tag && !value2.anchor) {
+      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value3) && !value3.flow && !value3.tag && !value3.anchor) {
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
-      const valueStr = stringify2.stringify(value2, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      const valueStr = stringify2.stringify(value3, ctx, () => valueCommentDone = true, () => chompKeep = true);
       let ws2 = " ";
       if (keyComment || vsb || vcb) {
         ws2 = vsb ? "\n" : "";
@@ -27983,11 +27983,11 @@ ${stringifyComment.indentComment(cs2, ctx.indent)}`;
           ws2 += `
 ${ctx.indent}`;
         }
-      } else if (!explicitKey && identity.isCollection(value2)) {
+      } else if (!explicitKey && identity.isCollection(value3)) {
         const vs0 = valueStr[0];
         const nl0 = valueStr.indexOf("\n");
         const hasNewline = nl0 !== -1;
-        const flow = ctx.inFlow ?? value2.flow ?? value2.items.length === 0;
+        const flow = ctx.inFlow ?? value3.flow ?? value3.items.length === 0;
         if (hasNewline || !flow) {
           let hasPropsLine = false;
           if (hasNewline && (vs0 === "&" || vs0 === "!")) {
@@ -28050,7 +28050,7 @@ var require_merge = __commonJS({
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
     var merge3 = {
-      identify: (value2) => value2 === MERGE_KEY || typeof value2 === "symbol" && value2.description === MERGE_KEY,
+      identify: (value3) => value3 === MERGE_KEY || typeof value3 === "symbol" && value3.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
       test: /^<<$/,
@@ -28060,8 +28060,8 @@ var require_merge = __commonJS({
       stringify: () => MERGE_KEY
     };
     var isMergeKey = (ctx, key) => (merge3.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge3.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge3.tag && tag.default);
-    function addMergeToJSMap(ctx, map2, value2) {
-      const source = resolveAliasValue(ctx, value2);
+    function addMergeToJSMap(ctx, map2, value3) {
+      const source = resolveAliasValue(ctx, value3);
       if (identity.isSeq(source))
         for (const it3 of source.items)
           mergeValue(ctx, map2, it3);
@@ -28071,20 +28071,20 @@ var require_merge = __commonJS({
       else
         mergeValue(ctx, map2, source);
     }
-    function mergeValue(ctx, map2, value2) {
-      const source = resolveAliasValue(ctx, value2);
+    function mergeValue(ctx, map2, value3) {
+      const source = resolveAliasValue(ctx, value3);
       if (!identity.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
-      for (const [key, value3] of srcMap) {
+      for (const [key, value4] of srcMap) {
         if (map2 instanceof Map) {
           if (!map2.has(key))
-            map2.set(key, value3);
+            map2.set(key, value4);
         } else if (map2 instanceof Set) {
           map2.add(key);
         } else if (!Object.prototype.hasOwnProperty.call(map2, key)) {
           Object.defineProperty(map2, key, {
-            value: value3,
+            value: value4,
             writable: true,
             enumerable: true,
             configurable: true
@@ -28093,8 +28093,8 @@ var require_merge = __commonJS({
       }
       return map2;
     }
-    function resolveAliasValue(ctx, value2) {
-      return ctx && identity.isAlias(value2) ? value2.resolve(ctx.doc, ctx) : value2;
+    function resolveAliasValue(ctx, value3) {
+      return ctx && identity.isAlias(value3) ? value3.resolve(ctx.doc, ctx) : value3;
     }
     exports2.addMergeToJSMap = addMergeToJSMap;
     exports2.isMergeKey = isMergeKey;
@@ -28111,20 +28111,20 @@ var require_addPairToJSMap = __commonJS({
     var stringify2 = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
-    function addPairToJSMap(ctx, map2, { key, value: value2 }) {
+    function addPairToJSMap(ctx, map2, { key, value: value3 }) {
       if (identity.isNode(key) && key.addToJSMap)
-        key.addToJSMap(ctx, map2, value2);
+        key.addToJSMap(ctx, map2, value3);
       else if (merge3.isMergeKey(ctx, key))
-        merge3.addMergeToJSMap(ctx, map2, value2);
+        merge3.addMergeToJSMap(ctx, map2, value3);
       else {
         const jsKey = toJS.toJS(key, "", ctx);
         if (map2 instanceof Map) {
-          map2.set(jsKey, toJS.toJS(value2, jsKey, ctx));
+          map2.set(jsKey, toJS.toJS(value3, jsKey, ctx));
         } else if (map2 instanceof Set) {
           map2.add(jsKey);
         } else {
           const stringKey = stringifyKey(key, jsKey, ctx);
-          const jsValue = toJS.toJS(value2, stringKey, ctx);
+          const jsValue = toJS.toJS(value3, stringKey, ctx);
           if (stringKey in map2)
             Object.defineProperty(map2, stringKey, {
               value: jsValue,
@@ -28174,24 +28174,24 @@ var require_Pair = __commonJS({
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
     var identity = require_identity();
-    function createPair(key, value2, ctx) {
+    function createPair(key, value3, ctx) {
       const k2 = createNode.createNode(key, void 0, ctx);
-      const v2 = createNode.createNode(value2, void 0, ctx);
+      const v2 = createNode.createNode(value3, void 0, ctx);
       return new Pair(k2, v2);
     }
     var Pair = class _Pair {
-      constructor(key, value2 = null) {
+      constructor(key, value3 = null) {
         Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
         this.key = key;
-        this.value = value2;
+        this.value = value3;
       }
       clone(schema2) {
-        let { key, value: value2 } = this;
+        let { key, value: value3 } = this;
         if (identity.isNode(key))
           key = key.clone(schema2);
-        if (identity.isNode(value2))
-          value2 = value2.clone(schema2);
-        return new _Pair(key, value2);
+        if (identity.isNode(value3))
+          value3 = value3.clone(schema2);
+        return new _Pair(key, value3);
       }
       toJSON(_3, ctx) {
         const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
@@ -28222,22 +28222,22 @@ var require_stringifyCollection = __commonJS({
       const { indent, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
-      const lines = [];
+      const lines2 = [];
       for (let i = 0; i < items.length; ++i) {
         const item2 = items[i];
         let comment2 = null;
         if (identity.isNode(item2)) {
           if (!chompKeep && item2.spaceBefore)
-            lines.push("");
-          addCommentBefore(ctx, lines, item2.commentBefore, chompKeep);
+            lines2.push("");
+          addCommentBefore(ctx, lines2, item2.commentBefore, chompKeep);
           if (item2.comment)
             comment2 = item2.comment;
         } else if (identity.isPair(item2)) {
           const ik = identity.isNode(item2.key) ? item2.key : null;
           if (ik) {
             if (!chompKeep && ik.spaceBefore)
-              lines.push("");
-            addCommentBefore(ctx, lines, ik.commentBefore, chompKeep);
+              lines2.push("");
+            addCommentBefore(ctx, lines2, ik.commentBefore, chompKeep);
           }
         }
         chompKeep = false;
@@ -28246,15 +28246,15 @@ var require_stringifyCollection = __commonJS({
           str7 += stringifyComment.lineComment(str7, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str7);
+        lines2.push(blockItemPrefix + str7);
       }
       let str6;
-      if (lines.length === 0) {
+      if (lines2.length === 0) {
         str6 = flowChars.start + flowChars.end;
       } else {
-        str6 = lines[0];
-        for (let i = 1; i < lines.length; ++i) {
-          const line = lines[i];
+        str6 = lines2[0];
+        for (let i = 1; i < lines2.length; ++i) {
+          const line = lines2[i];
           str6 += line ? `
 ${indent}${line}` : "\n";
         }
@@ -28277,22 +28277,22 @@ ${indent}${line}` : "\n";
       });
       let reqNewline = false;
       let linesAtValue = 0;
-      const lines = [];
+      const lines2 = [];
       for (let i = 0; i < items.length; ++i) {
         const item2 = items[i];
         let comment = null;
         if (identity.isNode(item2)) {
           if (item2.spaceBefore)
-            lines.push("");
-          addCommentBefore(ctx, lines, item2.commentBefore, false);
+            lines2.push("");
+          addCommentBefore(ctx, lines2, item2.commentBefore, false);
           if (item2.comment)
             comment = item2.comment;
         } else if (identity.isPair(item2)) {
           const ik = identity.isNode(item2.key) ? item2.key : null;
           if (ik) {
             if (ik.spaceBefore)
-              lines.push("");
-            addCommentBefore(ctx, lines, ik.commentBefore, false);
+              lines2.push("");
+            addCommentBefore(ctx, lines2, ik.commentBefore, false);
             if (ik.comment)
               reqNewline = true;
           }
@@ -28309,12 +28309,12 @@ ${indent}${line}` : "\n";
         if (comment)
           reqNewline = true;
         let str6 = stringify2.stringify(item2, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str6.includes("\n"));
+        reqNewline || (reqNewline = lines2.length > linesAtValue || str6.includes("\n"));
         if (i < items.length - 1) {
           str6 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str6.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines2.reduce((sum, line) => sum + line.length + 2, 2) + (str6.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
             str6 += ",";
@@ -28322,35 +28322,35 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           str6 += stringifyComment.lineComment(str6, itemIndent, commentString(comment));
-        lines.push(str6);
-        linesAtValue = lines.length;
+        lines2.push(str6);
+        linesAtValue = lines2.length;
       }
       const { start, end } = flowChars;
-      if (lines.length === 0) {
+      if (lines2.length === 0) {
         return start + end;
       } else {
         if (!reqNewline) {
-          const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
+          const len = lines2.reduce((sum, line) => sum + line.length + 2, 2);
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
           let str6 = start;
-          for (const line of lines)
+          for (const line of lines2)
             str6 += line ? `
 ${indentStep}${indent}${line}` : "\n";
           return `${str6}
 ${indent}${end}`;
         } else {
-          return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
+          return `${start}${fcPadding}${lines2.join(" ")}${fcPadding}${end}`;
         }
       }
     }
-    function addCommentBefore({ indent, options: { commentString } }, lines, comment, chompKeep) {
+    function addCommentBefore({ indent, options: { commentString } }, lines2, comment, chompKeep) {
       if (comment && chompKeep)
         comment = comment.replace(/^\n+/, "");
       if (comment) {
         const ic = stringifyComment.indentComment(commentString(comment), indent);
-        lines.push(ic.trimStart());
+        lines2.push(ic.trimStart());
       }
     }
     exports2.stringifyCollection = stringifyCollection;
@@ -28394,17 +28394,17 @@ var require_YAMLMap = __commonJS({
       static from(schema2, obj5, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map2 = new this(schema2);
-        const add = (key, value2) => {
+        const add = (key, value3) => {
           if (typeof replacer === "function")
-            value2 = replacer.call(obj5, key, value2);
+            value3 = replacer.call(obj5, key, value3);
           else if (Array.isArray(replacer) && !replacer.includes(key))
             return;
-          if (value2 !== void 0 || keepUndefined)
-            map2.items.push(Pair.createPair(key, value2, ctx));
+          if (value3 !== void 0 || keepUndefined)
+            map2.items.push(Pair.createPair(key, value3, ctx));
         };
         if (obj5 instanceof Map) {
-          for (const [key, value2] of obj5)
-            add(key, value2);
+          for (const [key, value3] of obj5)
+            add(key, value3);
         } else if (obj5 && typeof obj5 === "object") {
           for (const key of Object.keys(obj5))
             add(key, obj5[key]);
@@ -28462,8 +28462,8 @@ var require_YAMLMap = __commonJS({
       has(key) {
         return !!findPair(this.items, key);
       }
-      set(key, value2) {
-        this.add(new Pair.Pair(key, value2), true);
+      set(key, value3) {
+        this.add(new Pair.Pair(key, value3), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -28541,8 +28541,8 @@ var require_YAMLSeq = __commonJS({
         super(identity.SEQ, schema2);
         this.items = [];
       }
-      add(value2) {
-        this.items.push(value2);
+      add(value3) {
+        this.items.push(value3);
       }
       /**
        * Removes a value from the collection.
@@ -28583,15 +28583,15 @@ var require_YAMLSeq = __commonJS({
        * If `key` does not contain a representation of an integer, this will throw.
        * It may be wrapped in a `Scalar`.
        */
-      set(key, value2) {
+      set(key, value3) {
         const idx = asItemIndex(key);
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (identity.isScalar(prev) && Scalar.isScalarValue(value2))
-          prev.value = value2;
+        if (identity.isScalar(prev) && Scalar.isScalarValue(value3))
+          prev.value = value3;
         else
-          this.items[idx] = value2;
+          this.items[idx] = value3;
       }
       toJSON(_3, ctx) {
         const seq2 = [];
@@ -28667,7 +28667,7 @@ var require_string = __commonJS({
     "use strict";
     var stringifyString = require_stringifyString();
     var string = {
-      identify: (value2) => typeof value2 === "string",
+      identify: (value3) => typeof value3 === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
       resolve: (str6) => str6,
@@ -28686,7 +28686,7 @@ var require_null2 = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var nullTag = {
-      identify: (value2) => value2 == null,
+      identify: (value3) => value3 == null,
       createNode: () => new Scalar.Scalar(null),
       default: true,
       tag: "tag:yaml.org,2002:null",
@@ -28704,18 +28704,18 @@ var require_bool = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var boolTag = {
-      identify: (value2) => typeof value2 === "boolean",
+      identify: (value3) => typeof value3 === "boolean",
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
       resolve: (str6) => new Scalar.Scalar(str6[0] === "t" || str6[0] === "T"),
-      stringify({ source, value: value2 }, ctx) {
+      stringify({ source, value: value3 }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
-          if (value2 === sv)
+          if (value3 === sv)
             return source;
         }
-        return value2 ? ctx.options.trueStr : ctx.options.falseStr;
+        return value3 ? ctx.options.trueStr : ctx.options.falseStr;
       }
     };
     exports2.boolTag = boolTag;
@@ -28726,13 +28726,13 @@ var require_bool = __commonJS({
 var require_stringifyNumber = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
     "use strict";
-    function stringifyNumber({ format, minFractionDigits, tag, value: value2 }) {
-      if (typeof value2 === "bigint")
-        return String(value2);
-      const num2 = typeof value2 === "number" ? value2 : Number(value2);
-      if (!isFinite(num2))
-        return isNaN(num2) ? ".nan" : num2 < 0 ? "-.inf" : ".inf";
-      let n = Object.is(value2, -0) ? "-0" : JSON.stringify(value2);
+    function stringifyNumber({ format, minFractionDigits, tag, value: value3 }) {
+      if (typeof value3 === "bigint")
+        return String(value3);
+      const num3 = typeof value3 === "number" ? value3 : Number(value3);
+      if (!isFinite(num3))
+        return isNaN(num3) ? ".nan" : num3 < 0 ? "-.inf" : ".inf";
+      let n = Object.is(value3, -0) ? "-0" : JSON.stringify(value3);
       if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
         if (i < 0) {
@@ -28756,7 +28756,7 @@ var require_float = __commonJS({
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
-      identify: (value2) => typeof value2 === "number",
+      identify: (value3) => typeof value3 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
@@ -28764,19 +28764,19 @@ var require_float = __commonJS({
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
-      identify: (value2) => typeof value2 === "number",
+      identify: (value3) => typeof value3 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
       resolve: (str6) => parseFloat(str6),
       stringify(node) {
-        const num2 = Number(node.value);
-        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node);
+        const num3 = Number(node.value);
+        return isFinite(num3) ? num3.toExponential() : stringifyNumber.stringifyNumber(node);
       }
     };
     var float2 = {
-      identify: (value2) => typeof value2 === "number",
+      identify: (value3) => typeof value3 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
@@ -28800,16 +28800,16 @@ var require_int = __commonJS({
   "node_modules/yaml/dist/schema/core/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    var intIdentify = (value2) => typeof value2 === "bigint" || Number.isInteger(value2);
+    var intIdentify = (value3) => typeof value3 === "bigint" || Number.isInteger(value3);
     var intResolve = (str6, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str6) : parseInt(str6.substring(offset), radix);
     function intStringify(node, radix, prefix) {
-      const { value: value2 } = node;
-      if (intIdentify(value2) && value2 >= 0)
-        return prefix + value2.toString(radix);
+      const { value: value3 } = node;
+      if (intIdentify(value3) && value3 >= 0)
+        return prefix + value3.toString(radix);
       return stringifyNumber.stringifyNumber(node);
     }
     var intOct = {
-      identify: (value2) => intIdentify(value2) && value2 >= 0,
+      identify: (value3) => intIdentify(value3) && value3 >= 0,
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
@@ -28826,7 +28826,7 @@ var require_int = __commonJS({
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
-      identify: (value2) => intIdentify(value2) && value2 >= 0,
+      identify: (value3) => intIdentify(value3) && value3 >= 0,
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
@@ -28875,20 +28875,20 @@ var require_schema2 = __commonJS({
     var Scalar = require_Scalar();
     var map2 = require_map();
     var seq2 = require_seq();
-    function intIdentify(value2) {
-      return typeof value2 === "bigint" || Number.isInteger(value2);
+    function intIdentify(value3) {
+      return typeof value3 === "bigint" || Number.isInteger(value3);
     }
-    var stringifyJSON = ({ value: value2 }) => JSON.stringify(value2);
+    var stringifyJSON = ({ value: value3 }) => JSON.stringify(value3);
     var jsonScalars = [
       {
-        identify: (value2) => typeof value2 === "string",
+        identify: (value3) => typeof value3 === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
         resolve: (str6) => str6,
         stringify: stringifyJSON
       },
       {
-        identify: (value2) => value2 == null,
+        identify: (value3) => value3 == null,
         createNode: () => new Scalar.Scalar(null),
         default: true,
         tag: "tag:yaml.org,2002:null",
@@ -28897,7 +28897,7 @@ var require_schema2 = __commonJS({
         stringify: stringifyJSON
       },
       {
-        identify: (value2) => typeof value2 === "boolean",
+        identify: (value3) => typeof value3 === "boolean",
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
@@ -28910,10 +28910,10 @@ var require_schema2 = __commonJS({
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
         resolve: (str6, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str6) : parseInt(str6, 10),
-        stringify: ({ value: value2 }) => intIdentify(value2) ? value2.toString() : JSON.stringify(value2)
+        stringify: ({ value: value3 }) => intIdentify(value3) ? value3.toString() : JSON.stringify(value3)
       },
       {
-        identify: (value2) => typeof value2 === "number",
+        identify: (value3) => typeof value3 === "number",
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
@@ -28943,7 +28943,7 @@ var require_binary = __commonJS({
     var Scalar = require_Scalar();
     var stringifyString = require_stringifyString();
     var binary2 = {
-      identify: (value2) => value2 instanceof Uint8Array,
+      identify: (value3) => value3 instanceof Uint8Array,
       // Buffer inherits from Uint8Array
       default: false,
       tag: "tag:yaml.org,2002:binary",
@@ -28969,10 +28969,10 @@ var require_binary = __commonJS({
           return src;
         }
       },
-      stringify({ comment, type: type2, value: value2 }, ctx, onComment, onChompKeep) {
-        if (!value2)
+      stringify({ comment, type: type2, value: value3 }, ctx, onComment, onChompKeep) {
+        if (!value3)
           return "";
-        const buf = value2;
+        const buf = value3;
         let str6;
         if (typeof node_buffer.Buffer === "function") {
           str6 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
@@ -28988,11 +28988,11 @@ var require_binary = __commonJS({
         if (type2 !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n = Math.ceil(str6.length / lineWidth);
-          const lines = new Array(n);
+          const lines2 = new Array(n);
           for (let i = 0, o2 = 0; i < n; ++i, o2 += lineWidth) {
-            lines[i] = str6.substr(o2, lineWidth);
+            lines2[i] = str6.substr(o2, lineWidth);
           }
-          str6 = lines.join(type2 === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str6 = lines2.join(type2 === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
         return stringifyString.stringifyString({ comment, type: type2, value: str6 }, ctx, onComment, onChompKeep);
       }
@@ -29044,25 +29044,25 @@ ${cn3.comment}` : item2.comment;
         for (let it3 of iterable) {
           if (typeof replacer === "function")
             it3 = replacer.call(iterable, String(i++), it3);
-          let key, value2;
+          let key, value3;
           if (Array.isArray(it3)) {
             if (it3.length === 2) {
               key = it3[0];
-              value2 = it3[1];
+              value3 = it3[1];
             } else
               throw new TypeError(`Expected [key, value] tuple: ${it3}`);
           } else if (it3 && it3 instanceof Object) {
             const keys = Object.keys(it3);
             if (keys.length === 1) {
               key = keys[0];
-              value2 = it3[key];
+              value3 = it3[key];
             } else {
               throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
             }
           } else {
             key = it3;
           }
-          pairs3.items.push(Pair.createPair(key, value2, ctx));
+          pairs3.items.push(Pair.createPair(key, value3, ctx));
         }
       return pairs3;
     }
@@ -29109,16 +29109,16 @@ var require_omap = __commonJS({
         if (ctx?.onCreate)
           ctx.onCreate(map2);
         for (const pair of this.items) {
-          let key, value2;
+          let key, value3;
           if (identity.isPair(pair)) {
             key = toJS.toJS(pair.key, "", ctx);
-            value2 = toJS.toJS(pair.value, key, ctx);
+            value3 = toJS.toJS(pair.value, key, ctx);
           } else {
             key = toJS.toJS(pair, "", ctx);
           }
           if (map2.has(key))
             throw new Error("Ordered maps must not include duplicate keys");
-          map2.set(key, value2);
+          map2.set(key, value3);
         }
         return map2;
       }
@@ -29132,7 +29132,7 @@ var require_omap = __commonJS({
     YAMLOMap.tag = "tag:yaml.org,2002:omap";
     var omap2 = {
       collection: "seq",
-      identify: (value2) => value2 instanceof Map,
+      identify: (value3) => value3 instanceof Map,
       nodeClass: YAMLOMap,
       default: false,
       tag: "tag:yaml.org,2002:omap",
@@ -29162,14 +29162,14 @@ var require_bool2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
-    function boolStringify({ value: value2, source }, ctx) {
-      const boolObj = value2 ? trueTag : falseTag;
+    function boolStringify({ value: value3, source }, ctx) {
+      const boolObj = value3 ? trueTag : falseTag;
       if (source && boolObj.test.test(source))
         return source;
-      return value2 ? ctx.options.trueStr : ctx.options.falseStr;
+      return value3 ? ctx.options.trueStr : ctx.options.falseStr;
     }
     var trueTag = {
-      identify: (value2) => value2 === true,
+      identify: (value3) => value3 === true,
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
@@ -29177,7 +29177,7 @@ var require_bool2 = __commonJS({
       stringify: boolStringify
     };
     var falseTag = {
-      identify: (value2) => value2 === false,
+      identify: (value3) => value3 === false,
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
@@ -29196,7 +29196,7 @@ var require_float2 = __commonJS({
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
-      identify: (value2) => typeof value2 === "number",
+      identify: (value3) => typeof value3 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
@@ -29204,19 +29204,19 @@ var require_float2 = __commonJS({
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
-      identify: (value2) => typeof value2 === "number",
+      identify: (value3) => typeof value3 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
       resolve: (str6) => parseFloat(str6.replace(/_/g, "")),
       stringify(node) {
-        const num2 = Number(node.value);
-        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node);
+        const num3 = Number(node.value);
+        return isFinite(num3) ? num3.toExponential() : stringifyNumber.stringifyNumber(node);
       }
     };
     var float2 = {
-      identify: (value2) => typeof value2 === "number",
+      identify: (value3) => typeof value3 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
@@ -29243,7 +29243,7 @@ var require_int2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    var intIdentify = (value2) => typeof value2 === "bigint" || Number.isInteger(value2);
+    var intIdentify = (value3) => typeof value3 === "bigint" || Number.isInteger(value3);
     function intResolve(str6, offset, radix, { intAsBigInt }) {
       const sign = str6[0];
       if (sign === "-" || sign === "+")
@@ -29268,10 +29268,10 @@ var require_int2 = __commonJS({
       return sign === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
-      const { value: value2 } = node;
-      if (intIdentify(value2)) {
-        const str6 = value2.toString(radix);
-        return value2 < 0 ? "-" + prefix + str6.substr(1) : prefix + str6;
+      const { value: value3 } = node;
+      if (intIdentify(value3)) {
+        const str6 = value3.toString(radix);
+        return value3 < 0 ? "-" + prefix + str6.substr(1) : prefix + str6;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -29349,13 +29349,13 @@ var require_set = __commonJS({
         const pair = YAMLMap.findPair(this.items, key);
         return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
-      set(key, value2) {
-        if (typeof value2 !== "boolean")
-          throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value2}`);
+      set(key, value3) {
+        if (typeof value3 !== "boolean")
+          throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value3}`);
         const prev = YAMLMap.findPair(this.items, key);
-        if (prev && !value2) {
+        if (prev && !value3) {
           this.items.splice(this.items.indexOf(prev), 1);
-        } else if (!prev && value2) {
+        } else if (!prev && value3) {
           this.items.push(new Pair.Pair(key));
         }
       }
@@ -29374,10 +29374,10 @@ var require_set = __commonJS({
         const { replacer } = ctx;
         const set3 = new this(schema2);
         if (iterable && Symbol.iterator in Object(iterable))
-          for (let value2 of iterable) {
+          for (let value3 of iterable) {
             if (typeof replacer === "function")
-              value2 = replacer.call(iterable, value2, value2);
-            set3.items.push(Pair.createPair(value2, null, ctx));
+              value3 = replacer.call(iterable, value3, value3);
+            set3.items.push(Pair.createPair(value3, null, ctx));
           }
         return set3;
       }
@@ -29385,7 +29385,7 @@ var require_set = __commonJS({
     YAMLSet.tag = "tag:yaml.org,2002:set";
     var set2 = {
       collection: "map",
-      identify: (value2) => value2 instanceof Set,
+      identify: (value3) => value3 instanceof Set,
       nodeClass: YAMLSet,
       default: false,
       tag: "tag:yaml.org,2002:set",
@@ -29414,38 +29414,38 @@ var require_timestamp = __commonJS({
     function parseSexagesimal(str6, asBigInt) {
       const sign = str6[0];
       const parts = sign === "-" || sign === "+" ? str6.substring(1) : str6;
-      const num2 = (n) => asBigInt ? BigInt(n) : Number(n);
-      const res = parts.replace(/_/g, "").split(":").reduce((res2, p2) => res2 * num2(60) + num2(p2), num2(0));
-      return sign === "-" ? num2(-1) * res : res;
+      const num3 = (n) => asBigInt ? BigInt(n) : Number(n);
+      const res = parts.replace(/_/g, "").split(":").reduce((res2, p2) => res2 * num3(60) + num3(p2), num3(0));
+      return sign === "-" ? num3(-1) * res : res;
     }
     function stringifySexagesimal(node) {
-      let { value: value2 } = node;
-      let num2 = (n) => n;
-      if (typeof value2 === "bigint")
-        num2 = (n) => BigInt(n);
-      else if (isNaN(value2) || !isFinite(value2))
+      let { value: value3 } = node;
+      let num3 = (n) => n;
+      if (typeof value3 === "bigint")
+        num3 = (n) => BigInt(n);
+      else if (isNaN(value3) || !isFinite(value3))
         return stringifyNumber.stringifyNumber(node);
       let sign = "";
-      if (value2 < 0) {
+      if (value3 < 0) {
         sign = "-";
-        value2 *= num2(-1);
+        value3 *= num3(-1);
       }
-      const _60 = num2(60);
-      const parts = [value2 % _60];
-      if (value2 < 60) {
+      const _60 = num3(60);
+      const parts = [value3 % _60];
+      if (value3 < 60) {
         parts.unshift(0);
       } else {
-        value2 = (value2 - parts[0]) / _60;
-        parts.unshift(value2 % _60);
-        if (value2 >= 60) {
-          value2 = (value2 - parts[0]) / _60;
-          parts.unshift(value2);
+        value3 = (value3 - parts[0]) / _60;
+        parts.unshift(value3 % _60);
+        if (value3 >= 60) {
+          value3 = (value3 - parts[0]) / _60;
+          parts.unshift(value3);
         }
       }
       return sign + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
     }
     var intTime = {
-      identify: (value2) => typeof value2 === "bigint" || Number.isInteger(value2),
+      identify: (value3) => typeof value3 === "bigint" || Number.isInteger(value3),
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
@@ -29454,7 +29454,7 @@ var require_timestamp = __commonJS({
       stringify: stringifySexagesimal
     };
     var floatTime = {
-      identify: (value2) => typeof value2 === "number",
+      identify: (value3) => typeof value3 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
@@ -29463,7 +29463,7 @@ var require_timestamp = __commonJS({
       stringify: stringifySexagesimal
     };
     var timestamp2 = {
-      identify: (value2) => value2 instanceof Date,
+      identify: (value3) => value3 instanceof Date,
       default: true,
       tag: "tag:yaml.org,2002:timestamp",
       // If the time zone is omitted, the timestamp is assumed to be specified in UTC. The time part
@@ -29486,7 +29486,7 @@ var require_timestamp = __commonJS({
         }
         return new Date(date);
       },
-      stringify: ({ value: value2 }) => value2?.toISOString().replace(/(T00:00:00)?\.000Z$/, "") ?? ""
+      stringify: ({ value: value3 }) => value3?.toISOString().replace(/(T00:00:00)?\.000Z$/, "") ?? ""
     };
     exports2.floatTime = floatTime;
     exports2.intTime = intTime;
@@ -29672,35 +29672,35 @@ var require_stringifyDocument = __commonJS({
     var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options2) {
-      const lines = [];
+      const lines2 = [];
       let hasDirectives = options2.directives === true;
       if (options2.directives !== false && doc.directives) {
         const dir = doc.directives.toString(doc);
         if (dir) {
-          lines.push(dir);
+          lines2.push(dir);
           hasDirectives = true;
         } else if (doc.directives.docStart)
           hasDirectives = true;
       }
       if (hasDirectives)
-        lines.push("---");
+        lines2.push("---");
       const ctx = stringify2.createStringifyContext(doc, options2);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
-        if (lines.length !== 1)
-          lines.unshift("");
+        if (lines2.length !== 1)
+          lines2.unshift("");
         const cs2 = commentString(doc.commentBefore);
-        lines.unshift(stringifyComment.indentComment(cs2, ""));
+        lines2.unshift(stringifyComment.indentComment(cs2, ""));
       }
       let chompKeep = false;
       let contentComment = null;
       if (doc.contents) {
         if (identity.isNode(doc.contents)) {
           if (doc.contents.spaceBefore && hasDirectives)
-            lines.push("");
+            lines2.push("");
           if (doc.contents.commentBefore) {
             const cs2 = commentString(doc.contents.commentBefore);
-            lines.push(stringifyComment.indentComment(cs2, ""));
+            lines2.push(stringifyComment.indentComment(cs2, ""));
           }
           ctx.forceBlockIndent = !!doc.comment;
           contentComment = doc.contents.comment;
@@ -29709,36 +29709,36 @@ var require_stringifyDocument = __commonJS({
         let body = stringify2.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
-        if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
-          lines[lines.length - 1] = `--- ${body}`;
+        if ((body[0] === "|" || body[0] === ">") && lines2[lines2.length - 1] === "---") {
+          lines2[lines2.length - 1] = `--- ${body}`;
         } else
-          lines.push(body);
+          lines2.push(body);
       } else {
-        lines.push(stringify2.stringify(doc.contents, ctx));
+        lines2.push(stringify2.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
           const cs2 = commentString(doc.comment);
           if (cs2.includes("\n")) {
-            lines.push("...");
-            lines.push(stringifyComment.indentComment(cs2, ""));
+            lines2.push("...");
+            lines2.push(stringifyComment.indentComment(cs2, ""));
           } else {
-            lines.push(`... ${cs2}`);
+            lines2.push(`... ${cs2}`);
           }
         } else {
-          lines.push("...");
+          lines2.push("...");
         }
       } else {
         let dc = doc.comment;
         if (dc && chompKeep)
           dc = dc.replace(/^\n+/, "");
         if (dc) {
-          if ((!chompKeep || contentComment) && lines[lines.length - 1] !== "")
-            lines.push("");
-          lines.push(stringifyComment.indentComment(commentString(dc), ""));
+          if ((!chompKeep || contentComment) && lines2[lines2.length - 1] !== "")
+            lines2.push("");
+          lines2.push(stringifyComment.indentComment(commentString(dc), ""));
         }
       }
-      return lines.join("\n") + "\n";
+      return lines2.join("\n") + "\n";
     }
     exports2.stringifyDocument = stringifyDocument;
   }
@@ -29760,7 +29760,7 @@ var require_Document = __commonJS({
     var createNode = require_createNode();
     var directives = require_directives();
     var Document4 = class _Document {
-      constructor(value2, replacer, options2) {
+      constructor(value3, replacer, options2) {
         this.commentBefore = null;
         this.comment = null;
         this.errors = [];
@@ -29792,7 +29792,7 @@ var require_Document = __commonJS({
         } else
           this.directives = new directives.Directives({ version });
         this.setSchema(version, options2);
-        this.contents = value2 === void 0 ? null : this.createNode(value2, _replacer, options2);
+        this.contents = value3 === void 0 ? null : this.createNode(value3, _replacer, options2);
       }
       /**
        * Create a deep copy of this Document and its contents.
@@ -29817,14 +29817,14 @@ var require_Document = __commonJS({
         return copy;
       }
       /** Adds a value to the document. */
-      add(value2) {
+      add(value3) {
         if (assertCollection(this.contents))
-          this.contents.add(value2);
+          this.contents.add(value3);
       }
       /** Adds a value to the document. */
-      addIn(path3, value2) {
+      addIn(path3, value3) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path3, value2);
+          this.contents.addIn(path3, value3);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -29843,10 +29843,10 @@ var require_Document = __commonJS({
         }
         return new Alias.Alias(node.anchor);
       }
-      createNode(value2, replacer, options2) {
+      createNode(value3, replacer, options2) {
         let _replacer = void 0;
         if (typeof replacer === "function") {
-          value2 = replacer.call({ "": value2 }, "", value2);
+          value3 = replacer.call({ "": value3 }, "", value3);
           _replacer = replacer;
         } else if (Array.isArray(replacer)) {
           const keyToStr = (v2) => typeof v2 === "number" || v2 instanceof String || v2 instanceof Number;
@@ -29873,7 +29873,7 @@ var require_Document = __commonJS({
           schema: this.schema,
           sourceObjects
         };
-        const node = createNode.createNode(value2, tag, ctx);
+        const node = createNode.createNode(value3, tag, ctx);
         if (flow && identity.isCollection(node))
           node.flow = true;
         setAnchors();
@@ -29883,9 +29883,9 @@ var require_Document = __commonJS({
        * Convert a key and a value into a `Pair` using the current schema,
        * recursively wrapping all values as `Scalar` or `Collection` nodes.
        */
-      createPair(key, value2, options2 = {}) {
+      createPair(key, value3, options2 = {}) {
         const k2 = this.createNode(key, null, options2);
-        const v2 = this.createNode(value2, null, options2);
+        const v2 = this.createNode(value3, null, options2);
         return new Pair.Pair(k2, v2);
       }
       /**
@@ -29944,24 +29944,24 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      set(key, value2) {
+      set(key, value3) {
         if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, [key], value2);
+          this.contents = Collection2.collectionFromPath(this.schema, [key], value3);
         } else if (assertCollection(this.contents)) {
-          this.contents.set(key, value2);
+          this.contents.set(key, value3);
         }
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path3, value2) {
+      setIn(path3, value3) {
         if (Collection2.isEmptyPath(path3)) {
-          this.contents = value2;
+          this.contents = value3;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path3), value2);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path3), value3);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path3, value2);
+          this.contents.setIn(path3, value3);
         }
       }
       /**
@@ -30347,7 +30347,7 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep9, value: value2 } = collItem;
+        const { start, key, sep: sep9, value: value3 } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
           next: key ?? sep9?.[0],
@@ -30390,7 +30390,7 @@ var require_resolve_block_map = __commonJS({
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
         const valueProps = resolveProps.resolveProps(sep9 ?? [], {
           indicator: "map-value-ind",
-          next: value2,
+          next: value3,
           offset: keyNode.range[2],
           onError,
           parentIndent: bm.indent,
@@ -30399,14 +30399,14 @@ var require_resolve_block_map = __commonJS({
         offset = valueProps.end;
         if (valueProps.found) {
           if (implicitKey) {
-            if (value2?.type === "block-map" && !valueProps.hasNewline)
+            if (value3?.type === "block-map" && !valueProps.hasNewline)
               onError(offset, "BLOCK_AS_IMPLICIT_KEY", "Nested mappings are not allowed in compact mappings");
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : composeEmptyNode(ctx, offset, sep9, null, valueProps, onError);
+          const valueNode = value3 ? composeNode(ctx, value3, valueProps, onError) : composeEmptyNode(ctx, offset, sep9, null, valueProps, onError);
           if (ctx.schema.compat)
-            utilFlowIndentCheck.flowIndentCheck(bm.indent, value2, onError);
+            utilFlowIndentCheck.flowIndentCheck(bm.indent, value3, onError);
           offset = valueNode.range[2];
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
@@ -30452,18 +30452,18 @@ var require_resolve_block_seq = __commonJS({
         ctx.atKey = false;
       let offset = bs2.offset;
       let commentEnd = null;
-      for (const { start, value: value2 } of bs2.items) {
+      for (const { start, value: value3 } of bs2.items) {
         const props = resolveProps.resolveProps(start, {
           indicator: "seq-item-ind",
-          next: value2,
+          next: value3,
           offset,
           onError,
           parentIndent: bs2.indent,
           startOnNewline: true
         });
         if (!props.found) {
-          if (props.anchor || props.tag || value2) {
-            if (value2?.type === "block-seq")
+          if (props.anchor || props.tag || value3) {
+            if (value3?.type === "block-seq")
               onError(props.end, "BAD_INDENT", "All sequence items must start at the same column");
             else
               onError(offset, "MISSING_CHAR", "Sequence item without - indicator");
@@ -30474,9 +30474,9 @@ var require_resolve_block_seq = __commonJS({
             continue;
           }
         }
-        const node = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
+        const node = value3 ? composeNode(ctx, value3, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
         if (ctx.schema.compat)
-          utilFlowIndentCheck.flowIndentCheck(bs2.indent, value2, onError);
+          utilFlowIndentCheck.flowIndentCheck(bs2.indent, value3, onError);
         offset = node.range[2];
         seq2.items.push(node);
       }
@@ -30558,7 +30558,7 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep9, value: value2 } = collItem;
+        const { start, key, sep: sep9, value: value3 } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
@@ -30569,7 +30569,7 @@ var require_resolve_flow_collection = __commonJS({
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep9 && !value2) {
+          if (!props.anchor && !props.tag && !sep9 && !value3) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -30624,10 +30624,10 @@ var require_resolve_flow_collection = __commonJS({
           }
         }
         if (!isMap4 && !sep9 && !props.found) {
-          const valueNode = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, sep9, null, props, onError);
+          const valueNode = value3 ? composeNode(ctx, value3, props, onError) : composeEmptyNode(ctx, props.end, sep9, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
-          if (isBlock(value2))
+          if (isBlock(value3))
             onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
         } else {
           ctx.atKey = true;
@@ -30639,7 +30639,7 @@ var require_resolve_flow_collection = __commonJS({
           const valueProps = resolveProps.resolveProps(sep9 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
-            next: value2,
+            next: value3,
             offset: keyNode.range[2],
             onError,
             parentIndent: fc.indent,
@@ -30659,15 +30659,15 @@ var require_resolve_flow_collection = __commonJS({
               if (props.start < valueProps.found.offset - 1024)
                 onError(valueProps.found, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit flow sequence key");
             }
-          } else if (value2) {
-            if ("source" in value2 && value2.source?.[0] === ":")
-              onError(value2, "MISSING_CHAR", `Missing space after : in ${fcName}`);
+          } else if (value3) {
+            if ("source" in value3 && value3.source?.[0] === ":")
+              onError(value3, "MISSING_CHAR", `Missing space after : in ${fcName}`);
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep9, null, valueProps, onError) : null;
+          const valueNode = value3 ? composeNode(ctx, value3, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep9, null, valueProps, onError) : null;
           if (valueNode) {
-            if (isBlock(value2))
+            if (isBlock(value3))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
           } else if (valueProps.comment) {
             if (keyNode.comment)
@@ -30800,27 +30800,27 @@ var require_resolve_block_scalar = __commonJS({
       if (!header2)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type2 = header2.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines2(scalar.source) : [];
-      let chompStart = lines.length;
-      for (let i = lines.length - 1; i >= 0; --i) {
-        const content = lines[i][1];
+      const lines2 = scalar.source ? splitLines2(scalar.source) : [];
+      let chompStart = lines2.length;
+      for (let i = lines2.length - 1; i >= 0; --i) {
+        const content = lines2[i][1];
         if (content === "" || content === "\r")
           chompStart = i;
         else
           break;
       }
       if (chompStart === 0) {
-        const value3 = header2.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        const value4 = header2.chomp === "+" && lines2.length > 0 ? "\n".repeat(Math.max(1, lines2.length - 1)) : "";
         let end2 = start + header2.length;
         if (scalar.source)
           end2 += scalar.source.length;
-        return { value: value3, type: type2, comment: header2.comment, range: [start, end2, end2] };
+        return { value: value4, type: type2, comment: header2.comment, range: [start, end2, end2] };
       }
       let trimIndent = scalar.indent + header2.indent;
       let offset = scalar.offset + header2.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
-        const [indent, content] = lines[i];
+        const [indent, content] = lines2[i];
         if (content === "" || content === "\r") {
           if (header2.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
@@ -30840,17 +30840,17 @@ var require_resolve_block_scalar = __commonJS({
         }
         offset += indent.length + content.length + 1;
       }
-      for (let i = lines.length - 1; i >= chompStart; --i) {
-        if (lines[i][0].length > trimIndent)
+      for (let i = lines2.length - 1; i >= chompStart; --i) {
+        if (lines2[i][0].length > trimIndent)
           chompStart = i + 1;
       }
-      let value2 = "";
+      let value3 = "";
       let sep9 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
-        value2 += lines[i][0].slice(trimIndent) + "\n";
+        value3 += lines2[i][0].slice(trimIndent) + "\n";
       for (let i = contentStart; i < chompStart; ++i) {
-        let [indent, content] = lines[i];
+        let [indent, content] = lines2[i];
         offset += indent.length + content.length + 1;
         const crlf = content[content.length - 1] === "\r";
         if (crlf)
@@ -30862,23 +30862,23 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value2 += sep9 + indent.slice(trimIndent) + content;
+          value3 += sep9 + indent.slice(trimIndent) + content;
           sep9 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
           if (sep9 === " ")
             sep9 = "\n";
           else if (!prevMoreIndented && sep9 === "\n")
             sep9 = "\n\n";
-          value2 += sep9 + indent.slice(trimIndent) + content;
+          value3 += sep9 + indent.slice(trimIndent) + content;
           sep9 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
           if (sep9 === "\n")
-            value2 += "\n";
+            value3 += "\n";
           else
             sep9 = "\n";
         } else {
-          value2 += sep9 + content;
+          value3 += sep9 + content;
           sep9 = " ";
           prevMoreIndented = false;
         }
@@ -30887,16 +30887,16 @@ var require_resolve_block_scalar = __commonJS({
         case "-":
           break;
         case "+":
-          for (let i = chompStart; i < lines.length; ++i)
-            value2 += "\n" + lines[i][0].slice(trimIndent);
-          if (value2[value2.length - 1] !== "\n")
-            value2 += "\n";
+          for (let i = chompStart; i < lines2.length; ++i)
+            value3 += "\n" + lines2[i][0].slice(trimIndent);
+          if (value3[value3.length - 1] !== "\n")
+            value3 += "\n";
           break;
         default:
-          value2 += "\n";
+          value3 += "\n";
       }
       const end = start + header2.length + scalar.source.length;
-      return { value: value2, type: type2, comment: header2.comment, range: [start, end, end] };
+      return { value: value3, type: type2, comment: header2.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -30963,10 +30963,10 @@ var require_resolve_block_scalar = __commonJS({
       const first = split2[0];
       const m2 = first.match(/^( *)/);
       const line0 = m2?.[1] ? [m2[1], first.slice(m2[1].length)] : ["", first];
-      const lines = [line0];
+      const lines2 = [line0];
       for (let i = 1; i < split2.length; i += 2)
-        lines.push([split2[i], split2[i + 1]]);
-      return lines;
+        lines2.push([split2[i], split2[i + 1]]);
+      return lines2;
     }
     exports2.resolveBlockScalar = resolveBlockScalar;
   }
@@ -30981,20 +30981,20 @@ var require_resolve_flow_scalar = __commonJS({
     function resolveFlowScalar(scalar, strict, onError) {
       const { offset, type: type2, source, end } = scalar;
       let _type;
-      let value2;
+      let value3;
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
       switch (type2) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
-          value2 = plainValue(source, _onError);
+          value3 = plainValue(source, _onError);
           break;
         case "single-quoted-scalar":
           _type = Scalar.Scalar.QUOTE_SINGLE;
-          value2 = singleQuotedValue(source, _onError);
+          value3 = singleQuotedValue(source, _onError);
           break;
         case "double-quoted-scalar":
           _type = Scalar.Scalar.QUOTE_DOUBLE;
-          value2 = doubleQuotedValue(source, _onError);
+          value3 = doubleQuotedValue(source, _onError);
           break;
         /* istanbul ignore next should not happen */
         default:
@@ -31009,7 +31009,7 @@ var require_resolve_flow_scalar = __commonJS({
       const valueEnd = offset + source.length;
       const re3 = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
       return {
-        value: value2,
+        value: value3,
         type: _type,
         comment: re3.comment,
         range: [offset, valueEnd, re3.offset]
@@ -31202,28 +31202,28 @@ var require_compose_scalar = __commonJS({
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
-      const { value: value2, type: type2, comment, range: range2 } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+      const { value: value3, type: type2, comment, range: range2 } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
         tag = ctx.schema[identity.SCALAR];
       } else if (tagName)
-        tag = findScalarTagByName(ctx.schema, value2, tagName, tagToken, onError);
+        tag = findScalarTagByName(ctx.schema, value3, tagName, tagToken, onError);
       else if (token.type === "scalar")
-        tag = findScalarTagByTest(ctx, value2, token, onError);
+        tag = findScalarTagByTest(ctx, value3, token, onError);
       else
         tag = ctx.schema[identity.SCALAR];
       let scalar;
       try {
-        const res = tag.resolve(value2, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
+        const res = tag.resolve(value3, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
         scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error2) {
         const msg = error2 instanceof Error ? error2.message : String(error2);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar.Scalar(value2);
+        scalar = new Scalar.Scalar(value3);
       }
       scalar.range = range2;
-      scalar.source = value2;
+      scalar.source = value3;
       if (type2)
         scalar.type = type2;
       if (tagName)
@@ -31234,7 +31234,7 @@ var require_compose_scalar = __commonJS({
         scalar.comment = comment;
       return scalar;
     }
-    function findScalarTagByName(schema2, value2, tagName, tagToken, onError) {
+    function findScalarTagByName(schema2, value3, tagName, tagToken, onError) {
       if (tagName === "!")
         return schema2[identity.SCALAR];
       const matchWithTest = [];
@@ -31247,7 +31247,7 @@ var require_compose_scalar = __commonJS({
         }
       }
       for (const tag of matchWithTest)
-        if (tag.test?.test(value2))
+        if (tag.test?.test(value3))
           return tag;
       const kt3 = schema2.knownTags[tagName];
       if (kt3 && !kt3.collection) {
@@ -31257,10 +31257,10 @@ var require_compose_scalar = __commonJS({
       onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, tagName !== "tag:yaml.org,2002:str");
       return schema2[identity.SCALAR];
     }
-    function findScalarTagByTest({ atKey, directives, schema: schema2 }, value2, token, onError) {
-      const tag = schema2.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value2)) || schema2[identity.SCALAR];
+    function findScalarTagByTest({ atKey, directives, schema: schema2 }, value3, token, onError) {
+      const tag = schema2.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value3)) || schema2[identity.SCALAR];
       if (schema2.compat) {
-        const compat = schema2.compat.find((tag2) => tag2.default && tag2.test?.test(value2)) ?? schema2[identity.SCALAR];
+        const compat = schema2.compat.find((tag2) => tag2.default && tag2.test?.test(value3)) ?? schema2[identity.SCALAR];
         if (tag.tag !== compat.tag) {
           const ts2 = directives.tagString(tag.tag);
           const cs2 = directives.tagString(compat.tag);
@@ -31418,7 +31418,7 @@ var require_compose_doc = __commonJS({
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
-    function composeDoc(options2, directives, { offset, start, value: value2, end }, onError) {
+    function composeDoc(options2, directives, { offset, start, value: value3, end }, onError) {
       const opts = Object.assign({ _directives: directives }, options2);
       const doc = new Document4.Document(void 0, opts);
       const ctx = {
@@ -31430,7 +31430,7 @@ var require_compose_doc = __commonJS({
       };
       const props = resolveProps.resolveProps(start, {
         indicator: "doc-start",
-        next: value2 ?? end?.[0],
+        next: value3 ?? end?.[0],
         offset,
         onError,
         parentIndent: 0,
@@ -31438,10 +31438,10 @@ var require_compose_doc = __commonJS({
       });
       if (props.found) {
         doc.directives.docStart = true;
-        if (value2 && (value2.type === "block-map" || value2.type === "block-seq") && !props.hasNewline)
+        if (value3 && (value3.type === "block-map" || value3.type === "block-seq") && !props.hasNewline)
           onError(props.end, "MISSING_CHAR", "Block collection cannot start on same line with directives-end marker");
       }
-      doc.contents = value2 ? composeNode.composeNode(ctx, value2, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
+      doc.contents = value3 ? composeNode.composeNode(ctx, value3, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
       const contentEnd = doc.contents.range[2];
       const re3 = resolveEnd.resolveEnd(end, contentEnd, false, onError);
       if (re3.comment)
@@ -31689,9 +31689,9 @@ var require_cst_scalar = __commonJS({
       }
       return null;
     }
-    function createScalarToken(value2, context) {
+    function createScalarToken(value3, context) {
       const { implicitKey = false, indent, inFlow = false, offset = -1, type: type2 = "PLAIN" } = context;
-      const source = stringifyString.stringifyString({ type: type2, value: value2 }, {
+      const source = stringifyString.stringifyString({ type: type2, value: value3 }, {
         implicitKey,
         indent: indent > 0 ? " ".repeat(indent) : "",
         inFlow,
@@ -31721,7 +31721,7 @@ var require_cst_scalar = __commonJS({
           return { type: "scalar", offset, indent, source, end };
       }
     }
-    function setScalarValue(token, value2, context = {}) {
+    function setScalarValue(token, value3, context = {}) {
       let { afterKey = false, implicitKey = false, inFlow = false, type: type2 } = context;
       let indent = "indent" in token ? token.indent : null;
       if (afterKey && typeof indent === "number")
@@ -31744,7 +31744,7 @@ var require_cst_scalar = __commonJS({
           default:
             type2 = "PLAIN";
         }
-      const source = stringifyString.stringifyString({ type: type2, value: value2 }, {
+      const source = stringifyString.stringifyString({ type: type2, value: value3 }, {
         implicitKey: implicitKey || indent === null,
         indent: indent !== null && indent > 0 ? " ".repeat(indent) : "",
         inFlow,
@@ -31890,7 +31890,7 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep9, value: value2 }) {
+    function stringifyItem({ start, key, sep: sep9, value: value3 }) {
       let res = "";
       for (const st3 of start)
         res += st3.source;
@@ -31899,8 +31899,8 @@ var require_cst_stringify = __commonJS({
       if (sep9)
         for (const st3 of sep9)
           res += st3.source;
-      if (value2)
-        res += stringifyToken(value2);
+      if (value3)
+        res += stringifyToken(value3);
       return res;
     }
     exports2.stringify = stringify2;
@@ -33633,7 +33633,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options2));
     }
-    function stringify2(value2, replacer, options2) {
+    function stringify2(value3, replacer, options2) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
         _replacer = replacer;
@@ -33646,14 +33646,14 @@ var require_public_api = __commonJS({
         const indent = Math.round(options2);
         options2 = indent < 1 ? void 0 : indent > 8 ? { indent: 8 } : { indent };
       }
-      if (value2 === void 0) {
+      if (value3 === void 0) {
         const { keepUndefined } = options2 ?? replacer ?? {};
         if (!keepUndefined)
           return void 0;
       }
-      if (identity.isDocument(value2) && !_replacer)
-        return value2.toString(options2);
-      return new Document4.Document(value2, _replacer, options2).toString(options2);
+      if (identity.isDocument(value3) && !_replacer)
+        return value3.toString(options2);
+      return new Document4.Document(value3, _replacer, options2).toString(options2);
     }
     exports2.parse = parse3;
     exports2.parseAllDocuments = parseAllDocuments5;
@@ -35450,14 +35450,14 @@ var require_rrule = __commonJS({
             })()
           );
           ;
-          var isPresent = function(value2) {
-            return value2 !== null && value2 !== void 0;
+          var isPresent = function(value3) {
+            return value3 !== null && value3 !== void 0;
           };
-          var isNumber = function(value2) {
-            return typeof value2 === "number";
+          var isNumber = function(value3) {
+            return typeof value3 === "number";
           };
-          var isWeekdayStr = function(value2) {
-            return typeof value2 === "string" && ALL_WEEKDAYS.includes(value2);
+          var isWeekdayStr = function(value3) {
+            return typeof value3 === "string" && ALL_WEEKDAYS.includes(value3);
           };
           var isArray = Array.isArray;
           var range2 = function(start, end) {
@@ -35476,15 +35476,15 @@ var require_rrule = __commonJS({
           var clone = function(array) {
             return [].concat(array);
           };
-          var repeat = function(value2, times) {
+          var repeat = function(value3, times) {
             var i = 0;
             var array = [];
-            if (isArray(value2)) {
+            if (isArray(value3)) {
               for (; i < times; i++)
-                array[i] = [].concat(value2);
+                array[i] = [].concat(value3);
             } else {
               for (; i < times; i++)
-                array[i] = value2;
+                array[i] = value3;
             }
             return array;
           };
@@ -35509,9 +35509,9 @@ var require_rrule = __commonJS({
             }
             return padString.slice(0, targetLength) + String(str6);
           }
-          var split2 = function(str6, sep9, num2) {
+          var split2 = function(str6, sep9, num3) {
             var splits = str6.split(sep9);
-            return num2 ? splits.slice(0, num2).concat([splits.slice(num2).join(sep9)]) : splits;
+            return num3 ? splits.slice(0, num3).concat([splits.slice(num3).join(sep9)]) : splits;
           };
           var pymod = function(a, b3) {
             var r2 = a % b3;
@@ -35554,11 +35554,11 @@ var require_rrule = __commonJS({
           var isLeapYear = function(year) {
             return year % 4 === 0 && year % 100 !== 0 || year % 400 === 0;
           };
-          var isDate = function(value2) {
-            return value2 instanceof Date;
+          var isDate = function(value3) {
+            return value3 instanceof Date;
           };
-          var isValidDate = function(value2) {
-            return isDate(value2) && !isNaN(value2.getTime());
+          var isValidDate = function(value3) {
+            return isDate(value3) && !isNaN(value3.getTime());
           };
           var tzOffset = function(date) {
             return date.getTimezoneOffset() * 60 * 1e3;
@@ -35757,22 +35757,22 @@ var require_rrule = __commonJS({
             if (typeof Reflect === "object" && typeof Reflect.metadata === "function") return Reflect.metadata(metadataKey, metadataValue);
           }
           function __awaiter2(thisArg, _arguments, P4, generator) {
-            function adopt(value2) {
-              return value2 instanceof P4 ? value2 : new P4(function(resolve14) {
-                resolve14(value2);
+            function adopt(value3) {
+              return value3 instanceof P4 ? value3 : new P4(function(resolve14) {
+                resolve14(value3);
               });
             }
             return new (P4 || (P4 = Promise))(function(resolve14, reject) {
-              function fulfilled(value2) {
+              function fulfilled(value3) {
                 try {
-                  step(generator.next(value2));
+                  step(generator.next(value3));
                 } catch (e) {
                   reject(e);
                 }
               }
-              function rejected(value2) {
+              function rejected(value3) {
                 try {
-                  step(generator["throw"](value2));
+                  step(generator["throw"](value3));
                 } catch (e) {
                   reject(e);
                 }
@@ -35943,11 +35943,11 @@ var require_rrule = __commonJS({
             function step(r2) {
               r2.value instanceof __await ? Promise.resolve(r2.value.v).then(fulfill, reject) : settle(q4[0][2], r2);
             }
-            function fulfill(value2) {
-              resume("next", value2);
+            function fulfill(value3) {
+              resume("next", value3);
             }
-            function reject(value2) {
-              resume("throw", value2);
+            function reject(value3) {
+              resume("throw", value3);
             }
             function settle(f3, v2) {
               if (f3(v2), q4.shift(), q4.length) resume(q4[0][0], q4[0][1]);
@@ -36016,11 +36016,11 @@ var require_rrule = __commonJS({
             if (typeof state === "function" ? receiver !== state || !f3 : !state.has(receiver)) throw new TypeError("Cannot read private member from an object whose class did not declare it");
             return kind === "m" ? f3 : kind === "a" ? f3.call(receiver) : f3 ? f3.value : state.get(receiver);
           }
-          function __classPrivateFieldSet(receiver, state, value2, kind, f3) {
+          function __classPrivateFieldSet(receiver, state, value3, kind, f3) {
             if (kind === "m") throw new TypeError("Private method is not writable");
             if (kind === "a" && !f3) throw new TypeError("Private accessor was defined without a setter");
             if (typeof state === "function" ? receiver !== state || !f3 : !state.has(receiver)) throw new TypeError("Cannot write private member to an object whose class did not declare it");
-            return kind === "a" ? f3.call(receiver, value2) : f3 ? f3.value = value2 : state.set(receiver, value2), value2;
+            return kind === "a" ? f3.call(receiver, value3) : f3 ? f3.value = value3 : state.set(receiver, value3), value3;
           }
           function __classPrivateFieldIn(state, receiver) {
             if (receiver === null || typeof receiver !== "object" && typeof receiver !== "function") throw new TypeError("Cannot use 'in' operator on non-object");
@@ -37233,13 +37233,13 @@ var require_rrule = __commonJS({
             var options2 = parseDtstart(strippedLine);
             var attrs = line.replace(/^(?:RRULE|EXRULE):/i, "").split(";");
             attrs.forEach(function(attr) {
-              var _a = attr.split("="), key = _a[0], value2 = _a[1];
+              var _a = attr.split("="), key = _a[0], value3 = _a[1];
               switch (key.toUpperCase()) {
                 case "FREQ":
-                  options2.freq = Frequency[value2.toUpperCase()];
+                  options2.freq = Frequency[value3.toUpperCase()];
                   break;
                 case "WKST":
-                  options2.wkst = Days[value2.toUpperCase()];
+                  options2.wkst = Days[value3.toUpperCase()];
                   break;
                 case "COUNT":
                 case "INTERVAL":
@@ -37251,13 +37251,13 @@ var require_rrule = __commonJS({
                 case "BYHOUR":
                 case "BYMINUTE":
                 case "BYSECOND":
-                  var num2 = parseNumber(value2);
+                  var num3 = parseNumber(value3);
                   var optionKey = key.toLowerCase();
-                  options2[optionKey] = num2;
+                  options2[optionKey] = num3;
                   break;
                 case "BYWEEKDAY":
                 case "BYDAY":
-                  options2.byweekday = parseWeekday(value2);
+                  options2.byweekday = parseWeekday(value3);
                   break;
                 case "DTSTART":
                 case "TZID":
@@ -37266,10 +37266,10 @@ var require_rrule = __commonJS({
                   options2.dtstart = dtstart.dtstart;
                   break;
                 case "UNTIL":
-                  options2.until = untilStringToDate(value2);
+                  options2.until = untilStringToDate(value3);
                   break;
                 case "BYEASTER":
-                  options2.byeaster = Number(value2);
+                  options2.byeaster = Number(value3);
                   break;
                 default:
                   throw new Error("Unknown RRULE property '" + key + "'");
@@ -37277,21 +37277,21 @@ var require_rrule = __commonJS({
             });
             return options2;
           }
-          function parseNumber(value2) {
-            if (value2.indexOf(",") !== -1) {
-              var values = value2.split(",");
+          function parseNumber(value3) {
+            if (value3.indexOf(",") !== -1) {
+              var values = value3.split(",");
               return values.map(parseIndividualNumber);
             }
-            return parseIndividualNumber(value2);
+            return parseIndividualNumber(value3);
           }
-          function parseIndividualNumber(value2) {
-            if (/^[+-]?\d+$/.test(value2)) {
-              return Number(value2);
+          function parseIndividualNumber(value3) {
+            if (/^[+-]?\d+$/.test(value3)) {
+              return Number(value3);
             }
-            return value2;
+            return value3;
           }
-          function parseWeekday(value2) {
-            var days = value2.split(",");
+          function parseWeekday(value3) {
+            var days = value3.split(",");
             return days.map(function(day) {
               if (day.length === 2) {
                 return Days[day];
@@ -37355,24 +37355,24 @@ var require_rrule = __commonJS({
               if (!includes(defaultKeys2, keys[i]))
                 continue;
               var key = keys[i].toUpperCase();
-              var value2 = options2[keys[i]];
+              var value3 = options2[keys[i]];
               var outValue = "";
-              if (!isPresent(value2) || isArray(value2) && !value2.length)
+              if (!isPresent(value3) || isArray(value3) && !value3.length)
                 continue;
               switch (key) {
                 case "FREQ":
                   outValue = RRule2.FREQUENCIES[options2.freq];
                   break;
                 case "WKST":
-                  if (isNumber(value2)) {
-                    outValue = new Weekday(value2).toString();
+                  if (isNumber(value3)) {
+                    outValue = new Weekday(value3).toString();
                   } else {
-                    outValue = value2.toString();
+                    outValue = value3.toString();
                   }
                   break;
                 case "BYWEEKDAY":
                   key = "BYDAY";
-                  outValue = toArray(value2).map(function(wday) {
+                  outValue = toArray(value3).map(function(wday) {
                     if (wday instanceof Weekday) {
                       return wday;
                     }
@@ -37383,20 +37383,20 @@ var require_rrule = __commonJS({
                   }).toString();
                   break;
                 case "DTSTART":
-                  dtstart = buildDtstart(value2, options2.tzid);
+                  dtstart = buildDtstart(value3, options2.tzid);
                   break;
                 case "UNTIL":
-                  outValue = timeToUntilString(value2, !options2.tzid);
+                  outValue = timeToUntilString(value3, !options2.tzid);
                   break;
                 default:
-                  if (isArray(value2)) {
+                  if (isArray(value3)) {
                     var strValues = [];
-                    for (var j3 = 0; j3 < value2.length; j3++) {
-                      strValues[j3] = String(value2[j3]);
+                    for (var j3 = 0; j3 < value3.length; j3++) {
+                      strValues[j3] = String(value3[j3]);
                     }
                     outValue = strValues.toString();
                   } else {
-                    outValue = String(value2);
+                    outValue = String(value3);
                   }
               }
               if (outValue) {
@@ -37404,8 +37404,8 @@ var require_rrule = __commonJS({
               }
             }
             var rules = rrule.map(function(_a) {
-              var key2 = _a[0], value3 = _a[1];
-              return "".concat(key2, "=").concat(value3.toString());
+              var key2 = _a[0], value4 = _a[1];
+              return "".concat(key2, "=").concat(value4.toString());
             }).join(";");
             var ruleString = "";
             if (rules !== "") {
@@ -37446,14 +37446,14 @@ var require_rrule = __commonJS({
                 this.after = [];
                 this.between = [];
               }
-              Cache2.prototype._cacheAdd = function(what, value2, args) {
-                if (value2) {
-                  value2 = value2 instanceof Date ? dateutil_clone(value2) : cloneDates(value2);
+              Cache2.prototype._cacheAdd = function(what, value3, args) {
+                if (value3) {
+                  value3 = value3 instanceof Date ? dateutil_clone(value3) : cloneDates(value3);
                 }
                 if (what === "all") {
-                  this.all = value2;
+                  this.all = value3;
                 } else {
-                  args._value = value2;
+                  args._value = value3;
                   this[what].push(args);
                 }
               };
@@ -38076,10 +38076,10 @@ var require_rrule = __commonJS({
                   return false;
                 return this._cache._cacheGet(what, args);
               };
-              RRule3.prototype._cacheAdd = function(what, value2, args) {
+              RRule3.prototype._cacheAdd = function(what, value3, args) {
                 if (!this._cache)
                   return;
-                return this._cache._cacheAdd(what, value2, args);
+                return this._cache._cacheAdd(what, value3, args);
               };
               RRule3.prototype.all = function(iterator2) {
                 if (iterator2) {
@@ -38264,12 +38264,12 @@ var require_rrule = __commonJS({
             var parsedDtstart = parseDtstart(s);
             var dtstart = parsedDtstart.dtstart;
             var tzid = parsedDtstart.tzid;
-            var lines = splitIntoLines(s, options2.unfold);
-            lines.forEach(function(line) {
+            var lines2 = splitIntoLines(s, options2.unfold);
+            lines2.forEach(function(line) {
               var _a;
               if (!line)
                 return;
-              var _b = breakDownLine(line), name = _b.name, parms = _b.parms, value2 = _b.value;
+              var _b = breakDownLine(line), name = _b.name, parms = _b.parms, value3 = _b.value;
               switch (name.toUpperCase()) {
                 case "RRULE":
                   if (parms.length) {
@@ -38282,16 +38282,16 @@ var require_rrule = __commonJS({
                   if (rdateTzid && !tzid) {
                     tzid = rdateTzid;
                   }
-                  rdatevals = rdatevals.concat(parseRDate(value2, parms));
+                  rdatevals = rdatevals.concat(parseRDate(value3, parms));
                   break;
                 case "EXRULE":
                   if (parms.length) {
                     throw new Error("unsupported EXRULE parm: ".concat(parms.join(",")));
                   }
-                  exrulevals.push(parseString(value2));
+                  exrulevals.push(parseString(value3));
                   break;
                 case "EXDATE":
-                  exdatevals = exdatevals.concat(parseRDate(value2, parms));
+                  exdatevals = exdatevals.concat(parseRDate(value3, parms));
                   break;
                 case "DTSTART":
                   break;
@@ -38367,21 +38367,21 @@ var require_rrule = __commonJS({
                 value: line
               };
             }
-            var _a = split2(line, ":", 1), name = _a[0], value2 = _a[1];
+            var _a = split2(line, ":", 1), name = _a[0], value3 = _a[1];
             return {
               name,
-              value: value2
+              value: value3
             };
           }
           function breakDownLine(line) {
-            var _a = extractName(line), name = _a.name, value2 = _a.value;
+            var _a = extractName(line), name = _a.name, value3 = _a.value;
             var parms = name.split(";");
             if (!parms)
               throw new Error("empty property name");
             return {
               name: parms[0].toUpperCase(),
               parms: parms.slice(1),
-              value: value2
+              value: value3
             };
           }
           function splitIntoLines(s, unfold) {
@@ -38394,20 +38394,20 @@ var require_rrule = __commonJS({
             if (!unfold) {
               return s.split(/\s/);
             }
-            var lines = s.split("\n");
+            var lines2 = s.split("\n");
             var i = 0;
-            while (i < lines.length) {
-              var line = lines[i] = lines[i].replace(/\s+$/g, "");
+            while (i < lines2.length) {
+              var line = lines2[i] = lines2[i].replace(/\s+$/g, "");
               if (!line) {
-                lines.splice(i, 1);
+                lines2.splice(i, 1);
               } else if (i > 0 && line[0] === " ") {
-                lines[i - 1] += line.slice(1);
-                lines.splice(i, 1);
+                lines2[i - 1] += line.slice(1);
+                lines2.splice(i, 1);
               } else {
                 i += 1;
               }
             }
-            return lines;
+            return lines2;
           }
           function validateDateParm(parms) {
             parms.forEach(function(parm) {
@@ -38608,22 +38608,22 @@ var require_utils3 = __commonJS({
     }
     var toString = Object.prototype.toString;
     exports2.toString = toString;
-    var isFunction = function isFunction2(value2) {
-      return typeof value2 === "function";
+    var isFunction = function isFunction2(value3) {
+      return typeof value3 === "function";
     };
     if (isFunction(/x/)) {
-      exports2.isFunction = isFunction = function(value2) {
-        return typeof value2 === "function" && toString.call(value2) === "[object Function]";
+      exports2.isFunction = isFunction = function(value3) {
+        return typeof value3 === "function" && toString.call(value3) === "[object Function]";
       };
     }
     exports2.isFunction = isFunction;
-    var isArray = Array.isArray || function(value2) {
-      return value2 && typeof value2 === "object" ? toString.call(value2) === "[object Array]" : false;
+    var isArray = Array.isArray || function(value3) {
+      return value3 && typeof value3 === "object" ? toString.call(value3) === "[object Array]" : false;
     };
     exports2.isArray = isArray;
-    function indexOf2(array, value2) {
+    function indexOf2(array, value3) {
       for (var i = 0, len = array.length; i < len; i++) {
-        if (array[i] === value2) {
+        if (array[i] === value3) {
           return i;
         }
       }
@@ -38645,10 +38645,10 @@ var require_utils3 = __commonJS({
       }
       return string.replace(badChars, escapeChar);
     }
-    function isEmpty(value2) {
-      if (!value2 && value2 !== 0) {
+    function isEmpty(value3) {
+      if (!value3 && value3 !== 0) {
         return true;
-      } else if (isArray(value2) && value2.length === 0) {
+      } else if (isArray(value3) && value3.length === 0) {
         return true;
       } else {
         return false;
@@ -38791,7 +38791,7 @@ var require_each = __commonJS({
         if (options2.data) {
           data = _utils.createFrame(options2.data);
         }
-        function execIteration(field3, index, last, value2) {
+        function execIteration(field3, index, last, value3) {
           if (data) {
             data.key = field3;
             data.index = index;
@@ -38801,9 +38801,9 @@ var require_each = __commonJS({
               data.contextPath = contextPath + field3;
             }
           }
-          ret = ret + fn3(value2, {
+          ret = ret + fn3(value3, {
             data,
-            blockParams: _utils.blockParams([value2, field3], [contextPath + field3, null])
+            blockParams: _utils.blockParams([value3, field3], [contextPath + field3, null])
           });
         }
         if (context && typeof context === "object") {
@@ -39418,14 +39418,14 @@ var require_runtime = __commonJS({
         }
         if (result != null) {
           if (options2.indent) {
-            var lines = result.split("\n");
-            for (var i = 0, l3 = lines.length; i < l3; i++) {
-              if (!lines[i] && i + 1 === l3) {
+            var lines2 = result.split("\n");
+            for (var i = 0, l3 = lines2.length; i < l3; i++) {
+              if (!lines2[i] && i + 1 === l3) {
                 break;
               }
-              lines[i] = options2.indent + lines[i];
+              lines2[i] = options2.indent + lines2[i];
             }
-            result = lines.join("\n");
+            result = lines2.join("\n");
           }
           return result;
         } else {
@@ -39483,11 +39483,11 @@ var require_runtime = __commonJS({
           }
           return programWrapper;
         },
-        data: function data(value2, depth) {
-          while (value2 && depth--) {
-            value2 = value2._parent;
+        data: function data(value3, depth) {
+          while (value3 && depth--) {
+            value3 = value3._parent;
           }
-          return value2;
+          return value3;
         },
         mergeIfNeeded: function mergeIfNeeded(param, common3) {
           var obj5 = param || common3;
@@ -40160,8 +40160,8 @@ var require_parser2 = __commonJS({
             this.offset++;
             this.match += ch;
             this.matched += ch;
-            var lines = ch.match(/(?:\r\n?|\n).*/g);
-            if (lines) {
+            var lines2 = ch.match(/(?:\r\n?|\n).*/g);
+            if (lines2) {
               this.yylineno++;
               this.yylloc.last_line++;
             } else {
@@ -40173,20 +40173,20 @@ var require_parser2 = __commonJS({
           },
           unput: function unput(ch) {
             var len = ch.length;
-            var lines = ch.split(/(?:\r\n?|\n)/g);
+            var lines2 = ch.split(/(?:\r\n?|\n)/g);
             this._input = ch + this._input;
             this.yytext = this.yytext.substr(0, this.yytext.length - len - 1);
             this.offset -= len;
             var oldLines = this.match.split(/(?:\r\n?|\n)/g);
             this.match = this.match.substr(0, this.match.length - 1);
             this.matched = this.matched.substr(0, this.matched.length - 1);
-            if (lines.length - 1) this.yylineno -= lines.length - 1;
+            if (lines2.length - 1) this.yylineno -= lines2.length - 1;
             var r2 = this.yylloc.range;
             this.yylloc = {
               first_line: this.yylloc.first_line,
               last_line: this.yylineno + 1,
               first_column: this.yylloc.first_column,
-              last_column: lines ? (lines.length === oldLines.length ? this.yylloc.first_column : 0) + oldLines[oldLines.length - lines.length].length - lines[0].length : this.yylloc.first_column - len
+              last_column: lines2 ? (lines2.length === oldLines.length ? this.yylloc.first_column : 0) + oldLines[oldLines.length - lines2.length].length - lines2[0].length : this.yylloc.first_column - len
             };
             if (this.options.ranges) {
               this.yylloc.range = [r2[0], r2[0] + this.yyleng - len];
@@ -40221,7 +40221,7 @@ var require_parser2 = __commonJS({
               return this.EOF;
             }
             if (!this._input) this.done = true;
-            var token, match, tempMatch, index, col, lines;
+            var token, match, tempMatch, index, col, lines2;
             if (!this._more) {
               this.yytext = "";
               this.match = "";
@@ -40236,13 +40236,13 @@ var require_parser2 = __commonJS({
               }
             }
             if (match) {
-              lines = match[0].match(/(?:\r\n?|\n).*/g);
-              if (lines) this.yylineno += lines.length;
+              lines2 = match[0].match(/(?:\r\n?|\n).*/g);
+              if (lines2) this.yylineno += lines2.length;
               this.yylloc = {
                 first_line: this.yylloc.last_line,
                 last_line: this.yylineno + 1,
                 first_column: this.yylloc.last_column,
-                last_column: lines ? lines[lines.length - 1].length - lines[lines.length - 1].match(/\r?\n?/)[0].length : this.yylloc.last_column + match[0].length
+                last_column: lines2 ? lines2[lines2.length - 1].length - lines2[lines2.length - 1].match(/\r?\n?/)[0].length : this.yylloc.last_column + match[0].length
               };
               this.yytext += match[0];
               this.match += match[0];
@@ -40512,12 +40512,12 @@ var require_visitor = __commonJS({
       mutating: false,
       // Visits a given value. If mutating, will replace the value if necessary.
       acceptKey: function acceptKey(node, name) {
-        var value2 = this.accept(node[name]);
+        var value3 = this.accept(node[name]);
         if (this.mutating) {
-          if (value2 && !isDispatchable(this, value2.type)) {
-            throw new _exception2["default"]('Unexpected node type "' + value2.type + '" found when accepting ' + name + " on " + node.type);
+          if (value3 && !isDispatchable(this, value3.type)) {
+            throw new _exception2["default"]('Unexpected node type "' + value3.type + '" found when accepting ' + name + " on " + node.type);
           }
-          node[name] = value2;
+          node[name] = value3;
         }
       },
       // Performs an accept operation with added sanity check to ensure
@@ -41316,20 +41316,20 @@ var require_compiler = __commonJS({
       },
       pushParam: function pushParam(val) {
         validateLiteral(val);
-        var value2 = val.value != null ? val.value : val.original || "";
+        var value3 = val.value != null ? val.value : val.original || "";
         var depth = validateDepth(val);
         if (this.stringParams) {
-          if (typeof value2 !== "number" && typeof value2 !== "boolean") {
-            value2 = String(value2);
+          if (typeof value3 !== "number" && typeof value3 !== "boolean") {
+            value3 = String(value3);
           }
-          if (value2.replace) {
-            value2 = value2.replace(/^(\.?\.\/)*/g, "").replace(/\//g, ".");
+          if (value3.replace) {
+            value3 = value3.replace(/^(\.?\.\/)*/g, "").replace(/\//g, ".");
           }
           if (depth) {
             this.addDepth(depth);
           }
           this.opcode("getContext", depth);
-          this.opcode("pushStringParam", value2, val.type);
+          this.opcode("pushStringParam", value3, val.type);
           if (val.type === "SubExpression") {
             this.accept(val);
           }
@@ -41343,11 +41343,11 @@ var require_compiler = __commonJS({
               var blockParamChild = val.parts.slice(1).join(".");
               this.opcode("pushId", "BlockParam", blockParamIndex, blockParamChild);
             } else {
-              value2 = val.original || value2;
-              if (value2.replace) {
-                value2 = value2.replace(/^this(?:\.|$)/, "").replace(/^\.\//, "").replace(/^\.$/, "");
+              value3 = val.original || value3;
+              if (value3.replace) {
+                value3 = value3.replace(/^this(?:\.|$)/, "").replace(/^\.\//, "").replace(/^\.$/, "");
               }
-              this.opcode("pushId", val.type, value2);
+              this.opcode("pushId", val.type, value3);
             }
           }
           this.accept(val);
@@ -41439,25 +41439,25 @@ var require_compiler = __commonJS({
       return depth;
     }
     function validateLiteral(node) {
-      var value2 = node.value;
-      if (node.type === "StringLiteral" && typeof value2 !== "string") {
+      var value3 = node.value;
+      if (node.type === "StringLiteral" && typeof value3 !== "string") {
         throw invalidAst(node, "value must be a string");
-      } else if (node.type === "NumberLiteral" && typeof value2 !== "number") {
+      } else if (node.type === "NumberLiteral" && typeof value3 !== "number") {
         throw invalidAst(node, "value must be a number");
-      } else if (node.type === "BooleanLiteral" && typeof value2 !== "boolean") {
+      } else if (node.type === "BooleanLiteral" && typeof value3 !== "boolean") {
         throw invalidAst(node, "value must be a boolean");
       }
     }
-    function validateStringArray(node, value2, name) {
-      if (!_utils.isArray(value2)) {
+    function validateStringArray(node, value3, name) {
+      if (!_utils.isArray(value3)) {
         throw invalidAst(node, name + " must be an array");
       }
-      for (var i = 0; i < value2.length; i++) {
-        if (typeof value2[i] !== "string") {
+      for (var i = 0; i < value3.length; i++) {
+        if (typeof value3[i] !== "string") {
           throw invalidAst(node, name + " must only contain strings");
         }
       }
-      return value2;
+      return value3;
     }
     function validateParts(path3) {
       return validateStringArray(path3, path3.parts, "parts");
@@ -42608,7 +42608,7 @@ var require_source_map_consumer = __commonJS({
       var temp = {};
       var originalMappings = [];
       var generatedMappings = [];
-      var mapping, str6, segment, end, value2;
+      var mapping, str6, segment, end, value3;
       while (index < length) {
         if (aStr.charAt(index) === ";") {
           generatedLine++;
@@ -42632,9 +42632,9 @@ var require_source_map_consumer = __commonJS({
             segment = [];
             while (index < end) {
               base64VLQ.decode(aStr, index, temp);
-              value2 = temp.value;
+              value3 = temp.value;
               index = temp.rest;
-              segment.push(value2);
+              segment.push(value3);
             }
             if (segment.length === 2) {
               throw new Error("Found a source, but no line and column");
@@ -43258,8 +43258,8 @@ var require_code_gen = __commonJS({
     function escapeSurrogate(surrogate) {
       return "\\u" + surrogate.charCodeAt(0).toString(16);
     }
-    function safeJsonLiteral(value2) {
-      return escapeScriptDelimiters(JSON.stringify(value2).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029").replace(/[\ud800-\udfff]/g, escapeSurrogate));
+    function safeJsonLiteral(value3) {
+      return escapeScriptDelimiters(JSON.stringify(value3).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029").replace(/[\ud800-\udfff]/g, escapeSurrogate));
     }
     var SourceNode = void 0;
     try {
@@ -43363,9 +43363,9 @@ var require_code_gen = __commonJS({
         var _this = this;
         var pairs2 = [];
         Object.keys(obj5).forEach(function(key) {
-          var value2 = castChunk(obj5[key], _this);
-          if (value2 !== "undefined") {
-            pairs2.push([_this.quotedString(key), ":", value2]);
+          var value3 = castChunk(obj5[key], _this);
+          if (value3 !== "undefined") {
+            pairs2.push([_this.quotedString(key), ":", value3]);
           }
         });
         var ret = this.generateList(pairs2);
@@ -43408,8 +43408,8 @@ var require_javascript_compiler = __commonJS({
     var _utils = require_utils3();
     var _codeGen = require_code_gen();
     var _codeGen2 = _interopRequireDefault(_codeGen);
-    function Literal(value2) {
-      this.value = value2;
+    function Literal(value3) {
+      this.value = value3;
     }
     function JavaScriptCompiler() {
     }
@@ -43873,8 +43873,8 @@ var require_javascript_compiler = __commonJS({
       // Pushes a value onto the stack. This operation prevents
       // the compiler from creating a temporary variable to hold
       // it.
-      pushLiteral: function pushLiteral(value2) {
-        this.pushStackLiteral(value2);
+      pushLiteral: function pushLiteral(value3) {
+        this.pushStackLiteral(value3);
       },
       // [pushProgram]
       //
@@ -44009,7 +44009,7 @@ var require_javascript_compiler = __commonJS({
       //
       // Pops a value off the stack and assigns it to the current hash
       assignToHash: function assignToHash(key) {
-        var value2 = this.popStack(), context = void 0, type2 = void 0, id = void 0;
+        var value3 = this.popStack(), context = void 0, type2 = void 0, id = void 0;
         if (this.trackIds) {
           id = this.popStack();
         }
@@ -44027,7 +44027,7 @@ var require_javascript_compiler = __commonJS({
         if (id) {
           hash.ids[key] = id;
         }
-        hash.values[key] = value2;
+        hash.values[key] = value3;
       },
       pushId: function pushId(type2, name, child) {
         if (type2 === "BlockParam") {
@@ -44571,14 +44571,14 @@ var require_light = __commonJS({
           this._last = null;
           this.length = 0;
         }
-        push(value2) {
+        push(value3) {
           var node;
           this.length++;
           if (typeof this.incr === "function") {
             this.incr();
           }
           node = {
-            value: value2,
+            value: value3,
             prev: this._last,
             next: null
           };
@@ -44591,7 +44591,7 @@ var require_light = __commonJS({
           return void 0;
         }
         shift() {
-          var value2;
+          var value3;
           if (this._first == null) {
             return;
           } else {
@@ -44600,13 +44600,13 @@ var require_light = __commonJS({
               this.decr();
             }
           }
-          value2 = this._first.value;
+          value3 = this._first.value;
           if ((this._first = this._first.next) != null) {
             this._first.prev = null;
           } else {
             this._last = null;
           }
-          return value2;
+          return value3;
         }
         first() {
           if (this._first != null) {
@@ -45886,14 +45886,14 @@ var require_DLList = __commonJS({
         this._last = null;
         this.length = 0;
       }
-      push(value2) {
+      push(value3) {
         var node;
         this.length++;
         if (typeof this.incr === "function") {
           this.incr();
         }
         node = {
-          value: value2,
+          value: value3,
           prev: this._last,
           next: null
         };
@@ -45906,7 +45906,7 @@ var require_DLList = __commonJS({
         return void 0;
       }
       shift() {
-        var value2;
+        var value3;
         if (this._first == null) {
           return;
         } else {
@@ -45915,13 +45915,13 @@ var require_DLList = __commonJS({
             this.decr();
           }
         }
-        value2 = this._first.value;
+        value3 = this._first.value;
         if ((this._first = this._first.next) != null) {
           this._first.prev = null;
         } else {
           this._last = null;
         }
-        return value2;
+        return value3;
       }
       first() {
         if (this._first != null) {
@@ -45970,15 +45970,15 @@ var require_Events = __commonJS({
     function asyncGeneratorStep2(gen, resolve14, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
-        var value2 = info.value;
+        var value3 = info.value;
       } catch (error2) {
         reject(error2);
         return;
       }
       if (info.done) {
-        resolve14(value2);
+        resolve14(value3);
       } else {
-        Promise.resolve(value2).then(_next, _throw);
+        Promise.resolve(value3).then(_next, _throw);
       }
     }
     function _asyncToGenerator2(fn3) {
@@ -45986,8 +45986,8 @@ var require_Events = __commonJS({
         var self2 = this, args = arguments;
         return new Promise(function(resolve14, reject) {
           var gen = fn3.apply(self2, args);
-          function _next(value2) {
-            asyncGeneratorStep2(gen, resolve14, reject, _next, _throw, "next", value2);
+          function _next(value3) {
+            asyncGeneratorStep2(gen, resolve14, reject, _next, _throw, "next", value3);
           }
           function _throw(err2) {
             asyncGeneratorStep2(gen, resolve14, reject, _next, _throw, "throw", err2);
@@ -46185,15 +46185,15 @@ var require_Job = __commonJS({
     function asyncGeneratorStep2(gen, resolve14, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
-        var value2 = info.value;
+        var value3 = info.value;
       } catch (error2) {
         reject(error2);
         return;
       }
       if (info.done) {
-        resolve14(value2);
+        resolve14(value3);
       } else {
-        Promise.resolve(value2).then(_next, _throw);
+        Promise.resolve(value3).then(_next, _throw);
       }
     }
     function _asyncToGenerator2(fn3) {
@@ -46201,8 +46201,8 @@ var require_Job = __commonJS({
         var self2 = this, args = arguments;
         return new Promise(function(resolve14, reject) {
           var gen = fn3.apply(self2, args);
-          function _next(value2) {
-            asyncGeneratorStep2(gen, resolve14, reject, _next, _throw, "next", value2);
+          function _next(value3) {
+            asyncGeneratorStep2(gen, resolve14, reject, _next, _throw, "next", value3);
           }
           function _throw(err2) {
             asyncGeneratorStep2(gen, resolve14, reject, _next, _throw, "throw", err2);
@@ -46389,15 +46389,15 @@ var require_LocalDatastore = __commonJS({
     function asyncGeneratorStep2(gen, resolve14, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
-        var value2 = info.value;
+        var value3 = info.value;
       } catch (error2) {
         reject(error2);
         return;
       }
       if (info.done) {
-        resolve14(value2);
+        resolve14(value3);
       } else {
-        Promise.resolve(value2).then(_next, _throw);
+        Promise.resolve(value3).then(_next, _throw);
       }
     }
     function _asyncToGenerator2(fn3) {
@@ -46405,8 +46405,8 @@ var require_LocalDatastore = __commonJS({
         var self2 = this, args = arguments;
         return new Promise(function(resolve14, reject) {
           var gen = fn3.apply(self2, args);
-          function _next(value2) {
-            asyncGeneratorStep2(gen, resolve14, reject, _next, _throw, "next", value2);
+          function _next(value3) {
+            asyncGeneratorStep2(gen, resolve14, reject, _next, _throw, "next", value3);
           }
           function _throw(err2) {
             asyncGeneratorStep2(gen, resolve14, reject, _next, _throw, "throw", err2);
@@ -46952,15 +46952,15 @@ var require_RedisConnection = __commonJS({
     function asyncGeneratorStep(gen, resolve14, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
-        var value2 = info.value;
+        var value3 = info.value;
       } catch (error2) {
         reject(error2);
         return;
       }
       if (info.done) {
-        resolve14(value2);
+        resolve14(value3);
       } else {
-        Promise.resolve(value2).then(_next, _throw);
+        Promise.resolve(value3).then(_next, _throw);
       }
     }
     function _asyncToGenerator(fn3) {
@@ -46968,8 +46968,8 @@ var require_RedisConnection = __commonJS({
         var self2 = this, args = arguments;
         return new Promise(function(resolve14, reject) {
           var gen = fn3.apply(self2, args);
-          function _next(value2) {
-            asyncGeneratorStep(gen, resolve14, reject, _next, _throw, "next", value2);
+          function _next(value3) {
+            asyncGeneratorStep(gen, resolve14, reject, _next, _throw, "next", value3);
           }
           function _throw(err2) {
             asyncGeneratorStep(gen, resolve14, reject, _next, _throw, "throw", err2);
@@ -47179,15 +47179,15 @@ var require_IORedisConnection = __commonJS({
     function asyncGeneratorStep(gen, resolve14, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
-        var value2 = info.value;
+        var value3 = info.value;
       } catch (error2) {
         reject(error2);
         return;
       }
       if (info.done) {
-        resolve14(value2);
+        resolve14(value3);
       } else {
-        Promise.resolve(value2).then(_next, _throw);
+        Promise.resolve(value3).then(_next, _throw);
       }
     }
     function _asyncToGenerator(fn3) {
@@ -47195,8 +47195,8 @@ var require_IORedisConnection = __commonJS({
         var self2 = this, args = arguments;
         return new Promise(function(resolve14, reject) {
           var gen = fn3.apply(self2, args);
-          function _next(value2) {
-            asyncGeneratorStep(gen, resolve14, reject, _next, _throw, "next", value2);
+          function _next(value3) {
+            asyncGeneratorStep(gen, resolve14, reject, _next, _throw, "next", value3);
           }
           function _throw(err2) {
             asyncGeneratorStep(gen, resolve14, reject, _next, _throw, "throw", err2);
@@ -47388,15 +47388,15 @@ var require_RedisDatastore = __commonJS({
     function asyncGeneratorStep2(gen, resolve14, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
-        var value2 = info.value;
+        var value3 = info.value;
       } catch (error2) {
         reject(error2);
         return;
       }
       if (info.done) {
-        resolve14(value2);
+        resolve14(value3);
       } else {
-        Promise.resolve(value2).then(_next, _throw);
+        Promise.resolve(value3).then(_next, _throw);
       }
     }
     function _asyncToGenerator2(fn3) {
@@ -47404,8 +47404,8 @@ var require_RedisDatastore = __commonJS({
         var self2 = this, args = arguments;
         return new Promise(function(resolve14, reject) {
           var gen = fn3.apply(self2, args);
-          function _next(value2) {
-            asyncGeneratorStep2(gen, resolve14, reject, _next, _throw, "next", value2);
+          function _next(value3) {
+            asyncGeneratorStep2(gen, resolve14, reject, _next, _throw, "next", value3);
           }
           function _throw(err2) {
             asyncGeneratorStep2(gen, resolve14, reject, _next, _throw, "throw", err2);
@@ -47786,15 +47786,15 @@ var require_Sync = __commonJS({
     function asyncGeneratorStep2(gen, resolve14, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
-        var value2 = info.value;
+        var value3 = info.value;
       } catch (error2) {
         reject(error2);
         return;
       }
       if (info.done) {
-        resolve14(value2);
+        resolve14(value3);
       } else {
-        Promise.resolve(value2).then(_next, _throw);
+        Promise.resolve(value3).then(_next, _throw);
       }
     }
     function _asyncToGenerator2(fn3) {
@@ -47802,8 +47802,8 @@ var require_Sync = __commonJS({
         var self2 = this, args = arguments;
         return new Promise(function(resolve14, reject) {
           var gen = fn3.apply(self2, args);
-          function _next(value2) {
-            asyncGeneratorStep2(gen, resolve14, reject, _next, _throw, "next", value2);
+          function _next(value3) {
+            asyncGeneratorStep2(gen, resolve14, reject, _next, _throw, "next", value3);
           }
           function _throw(err2) {
             asyncGeneratorStep2(gen, resolve14, reject, _next, _throw, "throw", err2);
@@ -47922,15 +47922,15 @@ var require_Group = __commonJS({
     function asyncGeneratorStep2(gen, resolve14, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
-        var value2 = info.value;
+        var value3 = info.value;
       } catch (error2) {
         reject(error2);
         return;
       }
       if (info.done) {
-        resolve14(value2);
+        resolve14(value3);
       } else {
-        Promise.resolve(value2).then(_next, _throw);
+        Promise.resolve(value3).then(_next, _throw);
       }
     }
     function _asyncToGenerator2(fn3) {
@@ -47938,8 +47938,8 @@ var require_Group = __commonJS({
         var self2 = this, args = arguments;
         return new Promise(function(resolve14, reject) {
           var gen = fn3.apply(self2, args);
-          function _next(value2) {
-            asyncGeneratorStep2(gen, resolve14, reject, _next, _throw, "next", value2);
+          function _next(value3) {
+            asyncGeneratorStep2(gen, resolve14, reject, _next, _throw, "next", value3);
           }
           function _throw(err2) {
             asyncGeneratorStep2(gen, resolve14, reject, _next, _throw, "throw", err2);
@@ -48208,15 +48208,15 @@ var require_Bottleneck = __commonJS({
     function asyncGeneratorStep2(gen, resolve14, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
-        var value2 = info.value;
+        var value3 = info.value;
       } catch (error2) {
         reject(error2);
         return;
       }
       if (info.done) {
-        resolve14(value2);
+        resolve14(value3);
       } else {
-        Promise.resolve(value2).then(_next, _throw);
+        Promise.resolve(value3).then(_next, _throw);
       }
     }
     function _asyncToGenerator2(fn3) {
@@ -48224,8 +48224,8 @@ var require_Bottleneck = __commonJS({
         var self2 = this, args = arguments;
         return new Promise(function(resolve14, reject) {
           var gen = fn3.apply(self2, args);
-          function _next(value2) {
-            asyncGeneratorStep2(gen, resolve14, reject, _next, _throw, "next", value2);
+          function _next(value3) {
+            asyncGeneratorStep2(gen, resolve14, reject, _next, _throw, "next", value3);
           }
           function _throw(err2) {
             asyncGeneratorStep2(gen, resolve14, reject, _next, _throw, "throw", err2);
@@ -48722,8 +48722,8 @@ var require_lib2 = __commonJS({
 });
 
 // node_modules/@inquirer/core/dist/lib/key.js
-function isKeybinding(value2) {
-  return keybindingLookup.has(value2);
+function isKeybinding(value3) {
+  return keybindingLookup.has(value3);
 }
 function getDefaultKeybindings() {
   const env = process.env["INQUIRER_KEYBINDINGS"];
@@ -48843,8 +48843,8 @@ function withPointer(cb) {
     get() {
       return store.hooks[index];
     },
-    set(value2) {
-      store.hooks[index] = value2;
+    set(value3) {
+      store.hooks[index] = value3;
     },
     initialized: index in store.hooks
   };
@@ -48896,11 +48896,11 @@ var init_hook_engine = __esm({
 
 // node_modules/@inquirer/core/dist/lib/use-state.js
 import { AsyncResource as AsyncResource2 } from "node:async_hooks";
-function isFactory(value2) {
-  return typeof value2 === "function";
+function isFactory(value3) {
+  return typeof value3 === "function";
 }
-function isReducer(value2) {
-  return typeof value2 === "function";
+function isReducer(value3) {
+  return typeof value3 === "function";
 }
 function useState(defaultValue) {
   return withPointer((pointer) => {
@@ -48915,9 +48915,9 @@ function useState(defaultValue) {
     if (pointer.initialized) {
       return [pointer.get(), setState];
     }
-    const value2 = isFactory(defaultValue) ? defaultValue() : defaultValue;
-    pointer.set(value2);
-    return [value2, setState];
+    const value3 = isFactory(defaultValue) ? defaultValue() : defaultValue;
+    pointer.set(value3);
+    return [value3, setState];
   });
 }
 var init_use_state = __esm({
@@ -49278,21 +49278,21 @@ var init_theme = __esm({
 });
 
 // node_modules/@inquirer/core/dist/lib/make-theme.js
-function isPlainObject3(value2) {
-  if (typeof value2 !== "object" || value2 === null)
+function isPlainObject3(value3) {
+  if (typeof value3 !== "object" || value3 === null)
     return false;
-  let proto = value2;
+  let proto = value3;
   while (Object.getPrototypeOf(proto) !== null) {
     proto = Object.getPrototypeOf(proto);
   }
-  return Object.getPrototypeOf(value2) === proto;
+  return Object.getPrototypeOf(value3) === proto;
 }
 function deepMerge(...objects) {
   const output = {};
   for (const obj5 of objects) {
-    for (const [key, value2] of Object.entries(obj5)) {
+    for (const [key, value3] of Object.entries(obj5)) {
       const prevValue = output[key];
-      output[key] = isPlainObject3(prevValue) && isPlainObject3(value2) ? deepMerge(prevValue, value2) : value2;
+      output[key] = isPlainObject3(prevValue) && isPlainObject3(value3) ? deepMerge(prevValue, value3) : value3;
     }
   }
   return output;
@@ -49353,9 +49353,9 @@ function useMemo(fn3, dependencies) {
   return withPointer((pointer) => {
     const prev = pointer.get();
     if (!pointer.initialized || prev.dependencies.length !== dependencies.length || prev.dependencies.some((dep, i) => dep !== dependencies[i])) {
-      const value2 = fn3();
-      pointer.set({ value: value2, dependencies });
-      return value2;
+      const value3 = fn3();
+      pointer.set({ value: value3, dependencies });
+      return value3;
     }
     return prev.value;
   });
@@ -49872,7 +49872,7 @@ function usePointerPosition({ active, renderedItems, pageSize, loop }) {
 }
 function usePagination({ items, active, renderItem, pageSize, loop = true }) {
   const width = readlineWidth();
-  const bound = (num2) => (num2 % items.length + items.length) % items.length;
+  const bound = (num3) => (num3 % items.length + items.length) % items.length;
   const renderedItems = items.map((item2, index) => {
     if (item2 == null)
       return [];
@@ -49889,8 +49889,8 @@ function usePagination({ items, active, renderItem, pageSize, loop = true }) {
   let bufferPointer = activeItemPosition + activeItem.length;
   let itemPointer = bound(active + 1);
   while (bufferPointer < pageSize && !itemVisited.has(itemPointer) && (loop && renderedLength > pageSize ? itemPointer !== active : itemPointer > active)) {
-    const lines = renderItemAtIndex(itemPointer);
-    const linesToAdd = lines.slice(0, pageSize - bufferPointer);
+    const lines2 = renderItemAtIndex(itemPointer);
+    const linesToAdd = lines2.slice(0, pageSize - bufferPointer);
     pageBuffer.splice(bufferPointer, linesToAdd.length, ...linesToAdd);
     itemVisited.add(itemPointer);
     bufferPointer += linesToAdd.length;
@@ -49899,8 +49899,8 @@ function usePagination({ items, active, renderItem, pageSize, loop = true }) {
   bufferPointer = activeItemPosition - 1;
   itemPointer = bound(active - 1);
   while (bufferPointer >= 0 && !itemVisited.has(itemPointer) && (loop && renderedLength > pageSize ? itemPointer !== active : itemPointer < active)) {
-    const lines = renderItemAtIndex(itemPointer);
-    const linesToAdd = lines.slice(Math.max(0, lines.length - bufferPointer - 1));
+    const lines2 = renderItemAtIndex(itemPointer);
+    const linesToAdd = lines2.slice(Math.max(0, lines2.length - bufferPointer - 1));
     pageBuffer.splice(bufferPointer - linesToAdd.length + 1, linesToAdd.length, ...linesToAdd);
     itemVisited.add(itemPointer);
     bufferPointer -= linesToAdd.length;
@@ -50351,7 +50351,7 @@ var init_dist5 = __esm({
       return `${ESC2}${x3 + 1}G`;
     };
     eraseLine = ESC2 + "2K";
-    eraseLines = (lines) => lines > 0 ? (eraseLine + cursorUp(1)).repeat(lines - 1) + eraseLine + cursorLeft : "";
+    eraseLines = (lines2) => lines2 > 0 ? (eraseLine + cursorUp(1)).repeat(lines2 - 1) + eraseLine + cursorLeft : "";
   }
 });
 
@@ -50477,7 +50477,7 @@ function createPrompt(view) {
           reject(error2);
         }
       };
-      const resolvePrompt = (value2) => settlePrompt(() => resolve14(value2));
+      const resolvePrompt = (value3) => settlePrompt(() => resolve14(value3));
       const rejectPrompt = (error2) => settlePrompt(() => reject(error2));
       const promptPromise = Object.assign(promise.finally(() => {
         cleanups.forEach((cleanup) => cleanup());
@@ -50503,11 +50503,11 @@ function createPrompt(view) {
         cycle(() => {
           let effectsSettled = false;
           try {
-            const nextView = view(config, (value2) => {
+            const nextView = view(config, (value3) => {
               if (effectsSettled) {
-                resolvePrompt(value2);
+                resolvePrompt(value3);
               } else {
-                pendingDone = { value: value2 };
+                pendingDone = { value: value3 };
               }
             });
             if (nextView === void 0) {
@@ -50526,9 +50526,9 @@ function createPrompt(view) {
           }
           effectsSettled = true;
           if (pendingDone !== null) {
-            const { value: value2 } = pendingDone;
+            const { value: value3 } = pendingDone;
             pendingDone = null;
-            resolvePrompt(value2);
+            resolvePrompt(value3);
           }
         });
       };
@@ -50786,7 +50786,7 @@ var init_dist7 = __esm({
         keys.push([shortcuts.invert, "invert"]);
       keys.push(["⏎", "submit"]);
       const helpLine = theme.style.keysHelpTip(keys);
-      const lines = [
+      const lines2 = [
         [prefix, message2].filter(Boolean).join(" "),
         page,
         " ",
@@ -50794,7 +50794,7 @@ var init_dist7 = __esm({
         errorMsg ? theme.style.error(errorMsg) : "",
         helpLine
       ].filter(Boolean).join("\n").trimEnd();
-      return `${lines}${cursorHide}`;
+      return `${lines2}${cursorHide}`;
     });
   }
 });
@@ -51792,23 +51792,23 @@ var require_sbcs = __commonJS({
         this.ngramList = theNgramList;
         this.byteMap = theByteMap;
       }
-      search(table, value2) {
+      search(table, value3) {
         let index = 0;
-        if (table[index + 32] <= value2)
+        if (table[index + 32] <= value3)
           index += 32;
-        if (table[index + 16] <= value2)
+        if (table[index + 16] <= value3)
           index += 16;
-        if (table[index + 8] <= value2)
+        if (table[index + 8] <= value3)
           index += 8;
-        if (table[index + 4] <= value2)
+        if (table[index + 4] <= value3)
           index += 4;
-        if (table[index + 2] <= value2)
+        if (table[index + 2] <= value3)
           index += 2;
-        if (table[index + 1] <= value2)
+        if (table[index + 1] <= value3)
           index += 1;
-        if (table[index] > value2)
+        if (table[index] > value3)
           index -= 1;
-        if (index < 0 || table[index] != value2)
+        if (index < 0 || table[index] != value3)
           return -1;
         return index;
       }
@@ -56894,14 +56894,14 @@ var require_safer = __commonJS({
     }
     safer.Buffer.prototype = Buffer2.prototype;
     if (!Safer.from || Safer.from === Uint8Array.from) {
-      Safer.from = function(value2, encodingOrOffset, length) {
-        if (typeof value2 === "number") {
-          throw new TypeError('The "value" argument must not be of type number. Received type ' + typeof value2);
+      Safer.from = function(value3, encodingOrOffset, length) {
+        if (typeof value3 === "number") {
+          throw new TypeError('The "value" argument must not be of type number. Received type ' + typeof value3);
         }
-        if (value2 && typeof value2.length === "undefined") {
-          throw new TypeError("The first argument must be one of type string, Buffer, ArrayBuffer, Array, or Array-like Object. Received type " + typeof value2);
+        if (value3 && typeof value3.length === "undefined") {
+          throw new TypeError("The first argument must be one of type string, Buffer, ArrayBuffer, Array, or Array-like Object. Received type " + typeof value3);
         }
-        return Buffer2(value2, encodingOrOffset, length);
+        return Buffer2(value3, encodingOrOffset, length);
       };
     }
     if (!Safer.alloc) {
@@ -60884,13 +60884,13 @@ var init_dist9 = __esm({
       const { waitForUserInput = true, file: { postfix = config.postfix ?? ".txt", ...fileProps } = {}, validate = () => true } = config;
       const theme = makeTheme(editorTheme, config.theme);
       const [status, setStatus] = useState("idle");
-      const [value2 = "", setValue] = useState(config.default);
+      const [value3 = "", setValue] = useState(config.default);
       const [errorMsg, setError] = useState();
       const prefix = usePrefix({ status, theme });
       async function startEditor(rl) {
         rl.pause();
         try {
-          const answer = await editAsync(value2, { postfix, ...fileProps });
+          const answer = await editAsync(value3, { postfix, ...fileProps });
           rl.resume();
           setStatus("loading");
           const isValid = await validate(answer);
@@ -60966,7 +60966,7 @@ var init_dist10 = __esm({
     };
     dist_default6 = createPrompt((config, done) => {
       const [status, setStatus] = useState("idle");
-      const [value2, setValue] = useState("");
+      const [value3, setValue] = useState("");
       const [errorMsg, setError] = useState();
       const theme = makeTheme(confirmTheme, config.theme);
       const prefix = usePrefix({ status, theme });
@@ -60974,12 +60974,12 @@ var init_dist10 = __esm({
       const yesHint = (yes[0] ?? "").toLowerCase();
       const noHint = (no2[0] ?? "").toLowerCase();
       const hint = config.default === false ? `${yesHint}/${theme.style.confirmDefault(noHint)}` : `${theme.style.confirmDefault(yesHint)}/${noHint}`;
-      function boolToString(value3) {
-        return value3 ? yes : no2;
+      function boolToString(value4) {
+        return value4 ? yes : no2;
       }
       const { transformer = boolToString } = config;
-      function getBooleanValue(value3) {
-        const v2 = value3.trim().toLowerCase();
+      function getBooleanValue(value4) {
+        const v2 = value4.trim().toLowerCase();
         if (v2 === "")
           return config.default !== false;
         if (yes.toLowerCase().startsWith(v2))
@@ -60996,9 +60996,9 @@ var init_dist10 = __esm({
         if (status !== "idle")
           return;
         if (isEnterKey(key)) {
-          const answer = getBooleanValue(value2);
+          const answer = getBooleanValue(value3);
           if (answer === void 0) {
-            rl.write(value2);
+            rl.write(value3);
             setError(theme.keywords.error({ yes, no: no2 }));
             return;
           }
@@ -61006,7 +61006,7 @@ var init_dist10 = __esm({
           setStatus("done");
           done(answer);
         } else if (isTabKey(key)) {
-          const answer = boolToString(!(getBooleanValue(value2) ?? config.default !== false));
+          const answer = boolToString(!(getBooleanValue(value3) ?? config.default !== false));
           rl.clearLine(0);
           rl.write(answer);
           setValue(answer);
@@ -61015,10 +61015,10 @@ var init_dist10 = __esm({
           setError(void 0);
         }
       });
-      let formattedValue = value2;
+      let formattedValue = value3;
       let defaultValue = "";
       if (status === "done") {
-        formattedValue = theme.style.answer(value2);
+        formattedValue = theme.style.answer(value3);
       } else {
         defaultValue = ` ${theme.style.defaultAnswer(hint)}`;
       }
@@ -61046,18 +61046,18 @@ var init_dist11 = __esm({
       const [status, setStatus] = useState("idle");
       const [defaultValue, setDefaultValue] = useState(String(config.default ?? ""));
       const [errorMsg, setError] = useState();
-      const [value2, setValue] = useState("");
+      const [value3, setValue] = useState("");
       const prefix = usePrefix({ status, theme });
-      async function validate(value3) {
+      async function validate(value4) {
         const { required, pattern: pattern2, patternError = "Invalid input" } = config;
-        if (required && !value3) {
+        if (required && !value4) {
           return "You must provide a value";
         }
-        if (pattern2 && !pattern2.test(value3)) {
+        if (pattern2 && !pattern2.test(value4)) {
           return patternError;
         }
         if (typeof config.validate === "function") {
-          return await config.validate(value3) || "You must provide a valid value";
+          return await config.validate(value4) || "You must provide a valid value";
         }
         return true;
       }
@@ -61066,7 +61066,7 @@ var init_dist11 = __esm({
           return;
         }
         if (isEnterKey(key)) {
-          const answer = value2 || defaultValue;
+          const answer = value3 || defaultValue;
           setStatus("loading");
           const isValid = await validate(answer);
           if (isValid === true) {
@@ -61077,14 +61077,14 @@ var init_dist11 = __esm({
             if (theme.validationFailureMode === "clear") {
               setValue("");
             } else {
-              rl.write(value2);
+              rl.write(value3);
             }
             setError(isValid);
             setStatus("idle");
           }
-        } else if (isBackspaceKey(key) && !value2) {
+        } else if (isBackspaceKey(key) && !value3) {
           setDefaultValue("");
-        } else if (isTabKey(key) && !value2) {
+        } else if (isTabKey(key) && !value3) {
           setDefaultValue("");
           rl.clearLine(0);
           rl.write(defaultValue);
@@ -61101,14 +61101,14 @@ var init_dist11 = __esm({
         }
       }, []);
       const message2 = theme.style.message(config.message, status);
-      let formattedValue = value2;
+      let formattedValue = value3;
       if (typeof config.transformer === "function") {
-        formattedValue = config.transformer(value2, { isFinal: status === "done" });
+        formattedValue = config.transformer(value3, { isFinal: status === "done" });
       } else if (status === "done") {
-        formattedValue = theme.style.answer(value2);
+        formattedValue = theme.style.answer(value3);
       }
       let defaultStr;
-      if (defaultValue && status !== "done" && !value2) {
+      if (defaultValue && status !== "done" && !value3) {
         defaultStr = theme.style.defaultAnswer(defaultValue);
       }
       let error2 = "";
@@ -61124,19 +61124,19 @@ var init_dist11 = __esm({
 });
 
 // node_modules/@inquirer/number/dist/is-step-of.js
-function toDecimal(value2) {
-  const [coefficient = "", exponent = "0"] = value2.toString().toLowerCase().split("e");
+function toDecimal(value3) {
+  const [coefficient = "", exponent = "0"] = value3.toString().toLowerCase().split("e");
   const [integer = "", fraction = ""] = coefficient.split(".");
   return {
     significand: BigInt(`${integer}${fraction}`),
     exponent: Number(exponent) - fraction.length
   };
 }
-function isStepOf(value2, step, min) {
-  if (!Number.isFinite(value2) || !Number.isFinite(step) || step === 0) {
+function isStepOf(value3, step, min) {
+  if (!Number.isFinite(value3) || !Number.isFinite(step) || step === 0) {
     return false;
   }
-  const valueDecimal = toDecimal(value2);
+  const valueDecimal = toDecimal(value3);
   const stepDecimal = toDecimal(step);
   const minDecimal = Number.isFinite(min) ? toDecimal(min) : void 0;
   const exponent = Math.min(valueDecimal.exponent, stepDecimal.exponent, minDecimal?.exponent ?? Infinity);
@@ -61152,12 +61152,12 @@ var init_is_step_of = __esm({
 });
 
 // node_modules/@inquirer/number/dist/index.js
-function validateNumber(value2, { min, max, step }) {
-  if (value2 == null || Number.isNaN(value2)) {
+function validateNumber(value3, { min, max, step }) {
+  if (value3 == null || Number.isNaN(value3)) {
     return false;
-  } else if (value2 < min || value2 > max) {
+  } else if (value3 < min || value3 > max) {
     return `Value must be between ${min} and ${max}`;
-  } else if (step !== "any" && !isStepOf(value2, step, min)) {
+  } else if (step !== "any" && !isStepOf(value3, step, min)) {
     return `Value must be a multiple of ${step}${Number.isFinite(min) ? ` starting from ${min}` : ""}`;
   }
   return true;
@@ -61171,7 +61171,7 @@ var init_dist12 = __esm({
       const { validate = () => true, min = -Infinity, max = Infinity, step = 1, required = false } = config;
       const theme = makeTheme(config.theme);
       const [status, setStatus] = useState("idle");
-      const [value2, setValue] = useState("");
+      const [value3, setValue] = useState("");
       const validDefault = validateNumber(config.default, { min, max, step }) === true ? config.default?.toString() : void 0;
       const [defaultValue = "", setDefaultValue] = useState(validDefault);
       const [errorMsg, setError] = useState();
@@ -61181,7 +61181,7 @@ var init_dist12 = __esm({
           return;
         }
         if (isEnterKey(key)) {
-          const input = value2.trim() || defaultValue;
+          const input = value3.trim() || defaultValue;
           const answer = input === "" ? void 0 : Number(input);
           setStatus("loading");
           let isValid = true;
@@ -61196,13 +61196,13 @@ var init_dist12 = __esm({
             setStatus("done");
             done(answer);
           } else {
-            rl.write(value2);
+            rl.write(value3);
             setError(isValid || "You must provide a valid numeric value");
             setStatus("idle");
           }
-        } else if (isBackspaceKey(key) && !value2) {
+        } else if (isBackspaceKey(key) && !value3) {
           setDefaultValue(void 0);
-        } else if (isTabKey(key) && !value2) {
+        } else if (isTabKey(key) && !value3) {
           setDefaultValue(void 0);
           rl.clearLine(0);
           rl.write(defaultValue);
@@ -61213,12 +61213,12 @@ var init_dist12 = __esm({
         }
       });
       const message2 = theme.style.message(config.message, status);
-      let formattedValue = value2;
+      let formattedValue = value3;
       if (status === "done") {
-        formattedValue = theme.style.answer(value2);
+        formattedValue = theme.style.answer(value3);
       }
       let defaultStr;
-      if (defaultValue && status !== "done" && !value2) {
+      if (defaultValue && status !== "done" && !value3) {
         defaultStr = theme.style.defaultAnswer(defaultValue);
       }
       let error2 = "";
@@ -61241,10 +61241,10 @@ function normalizeChoices2(choices) {
       return choice;
     }
     const name = "name" in choice ? choice.name : String(choice.value);
-    const value2 = "value" in choice ? choice.value : name;
+    const value3 = "value" in choice ? choice.value : name;
     return {
       // oxlint-disable-next-line typescript/no-unsafe-type-assertion
-      value: value2,
+      value: value3,
       name,
       key: choice.key
     };
@@ -61263,14 +61263,14 @@ var init_dist13 = __esm({
       const { default: defaultKey = "h" } = config;
       const choices = useMemo(() => normalizeChoices2(config.choices), [config.choices]);
       const [status, setStatus] = useState("idle");
-      const [value2, setValue] = useState("");
+      const [value3, setValue] = useState("");
       const [expanded, setExpanded] = useState(config.expanded ?? false);
       const [errorMsg, setError] = useState();
       const theme = makeTheme(config.theme);
       const prefix = usePrefix({ theme, status });
       useKeypress((event, rl) => {
         if (isEnterKey(event)) {
-          const answer = (value2.trim() || defaultKey).toLowerCase();
+          const answer = (value3.trim() || defaultKey).toLowerCase();
           if (answer === "h" && !expanded) {
             setExpanded(true);
           } else {
@@ -61279,10 +61279,10 @@ var init_dist13 = __esm({
               setStatus("done");
               setValue(answer);
               done(selectedChoice.value);
-            } else if (value2 === "") {
+            } else if (value3 === "") {
               setError("Please input a value");
             } else {
-              setError(`"${styleText5("red", value2)}" isn't an available option`);
+              setError(`"${styleText5("red", value3)}" isn't an available option`);
             }
           }
         } else {
@@ -61292,7 +61292,7 @@ var init_dist13 = __esm({
       });
       const message2 = theme.style.message(config.message, status);
       if (status === "done") {
-        const selectedChoice = choices.find((choice) => !Separator.isSeparator(choice) && choice.key === value2.toLowerCase());
+        const selectedChoice = choices.find((choice) => !Separator.isSeparator(choice) && choice.key === value3.toLowerCase());
         return `${prefix} ${message2} ${theme.style.answer(selectedChoice.name)}`;
       }
       const allChoices = expanded ? choices : [...choices, helpChoice];
@@ -61313,14 +61313,14 @@ var init_dist13 = __esm({
             return ` ${choice.separator}`;
           }
           const line = `  ${choice.key}) ${choice.name}`;
-          if (choice.key === value2.trim().toLowerCase()) {
+          if (choice.key === value3.trim().toLowerCase()) {
             return theme.style.highlight(line);
           }
           return line;
         }).join("\n");
       }
       let helpTip = "";
-      const currentOption = choices.find((choice) => !Separator.isSeparator(choice) && choice.key === value2.trim().toLowerCase());
+      const currentOption = choices.find((choice) => !Separator.isSeparator(choice) && choice.key === value3.trim().toLowerCase());
       if (currentOption) {
         helpTip = `${styleText5("cyan", ">>")} ${currentOption.name}`;
       }
@@ -61329,7 +61329,7 @@ var init_dist13 = __esm({
         error2 = theme.style.error(errorMsg);
       }
       return [
-        `${prefix} ${message2}${shortChoices} ${value2}`,
+        `${prefix} ${message2}${shortChoices} ${value3}`,
         [longChoices, helpTip, error2].filter(Boolean).join("\n")
       ];
     });
@@ -61392,7 +61392,7 @@ var init_dist14 = __esm({
       const { loop = true } = config;
       const choices = useMemo(() => normalizeChoices3(config.choices), [config.choices]);
       const [status, setStatus] = useState("idle");
-      const [value2, setValue] = useState(() => {
+      const [value3, setValue] = useState(() => {
         const defaultChoice = config.default == null ? void 0 : choices.find((choice) => isSelectableChoice(choice) && choice.value === config.default);
         return defaultChoice?.key ?? "";
       });
@@ -61410,19 +61410,19 @@ var init_dist14 = __esm({
       }, [choices]);
       useKeypress((key, rl) => {
         if (isEnterKey(key)) {
-          const [selectedChoice2] = getSelectedChoice(value2, choices);
+          const [selectedChoice2] = getSelectedChoice(value3, choices);
           if (isSelectableChoice(selectedChoice2)) {
             setValue(selectedChoice2.short);
             setStatus("done");
             done(selectedChoice2.value);
-          } else if (value2 === "") {
+          } else if (value3 === "") {
             setError("Please input a value");
           } else {
-            setError(`"${styleText6("red", value2)}" isn't an available option`);
+            setError(`"${styleText6("red", value3)}" isn't an available option`);
           }
         } else if (isUpKey(key, keybindings2) || isDownKey(key, keybindings2)) {
           rl.clearLine(0);
-          const [selectedChoice2, active] = getSelectedChoice(value2, choices);
+          const [selectedChoice2, active] = getSelectedChoice(value3, choices);
           if (!selectedChoice2) {
             const firstChoice = isDownKey(key, keybindings2) ? choices.find(isSelectableChoice) : choices.findLast(isSelectableChoice);
             setValue(firstChoice.key);
@@ -61443,9 +61443,9 @@ var init_dist14 = __esm({
       });
       const message2 = theme.style.message(config.message, status);
       if (status === "done") {
-        return `${prefix} ${message2} ${theme.style.answer(value2)}`;
+        return `${prefix} ${message2} ${theme.style.answer(value3)}`;
       }
-      const [selectedChoice] = getSelectedChoice(value2, choices);
+      const [selectedChoice] = getSelectedChoice(value3, choices);
       const choicesStr = choices.map((choice) => {
         if (Separator.isSeparator(choice)) {
           return ` ${choice.separator}`;
@@ -61465,7 +61465,7 @@ var init_dist14 = __esm({
         description = theme.style.description(selectedChoice.description);
       }
       return [
-        `${prefix} ${message2} ${value2}`,
+        `${prefix} ${message2} ${value3}`,
         [choicesStr, error2, description].filter(Boolean).join("\n")
       ];
     });
@@ -61490,7 +61490,7 @@ var init_dist15 = __esm({
       const theme = makeTheme(passwordTheme, config.theme);
       const [status, setStatus] = useState("idle");
       const [errorMsg, setError] = useState();
-      const [value2, setValue] = useState("");
+      const [value3, setValue] = useState("");
       const [revealed, setRevealed] = useState(false);
       const prefix = usePrefix({ status, theme });
       useKeypress(async (key, rl) => {
@@ -61498,7 +61498,7 @@ var init_dist15 = __esm({
           return;
         }
         if (isEnterKey(key)) {
-          const answer = value2;
+          const answer = value3;
           setStatus("loading");
           const isValid = await validate(answer);
           if (isValid === true) {
@@ -61506,7 +61506,7 @@ var init_dist15 = __esm({
             setStatus("done");
             done(answer);
           } else {
-            rl.write(value2);
+            rl.write(value3);
             setError(isValid || "You must provide a valid value");
             setStatus("idle");
           }
@@ -61521,10 +61521,10 @@ var init_dist15 = __esm({
       const showPlaintext = toggleMask && revealed && status === "idle";
       let formattedValue = "";
       if (showPlaintext) {
-        formattedValue = value2;
+        formattedValue = value3;
       } else if (config.mask) {
         const maskChar = typeof config.mask === "string" ? config.mask : "*";
-        formattedValue = maskChar.repeat(value2.length);
+        formattedValue = maskChar.repeat(value3.length);
       } else if (status !== "done") {
         formattedValue = theme.style.help(theme.style.maskedText);
       }
@@ -61893,7 +61893,7 @@ var init_dist17 = __esm({
         return [prefix, message2, theme.style.answer(selectedChoice.short)].filter(Boolean).join(" ");
       }
       const { description } = selectedChoice;
-      const lines = [
+      const lines2 = [
         [prefix, message2].filter(Boolean).join(" "),
         page,
         " ",
@@ -61901,7 +61901,7 @@ var init_dist17 = __esm({
         errorMsg ? theme.style.error(errorMsg) : "",
         helpLine
       ].filter(Boolean).join("\n").trimEnd();
-      return `${lines}${cursorHide}`;
+      return `${lines2}${cursorHide}`;
     });
   }
 });
@@ -62028,9 +62028,9 @@ function issueFileCommand(command, message2) {
     encoding: "utf8"
   });
 }
-function prepareKeyValueMessage(key, value2) {
+function prepareKeyValueMessage(key, value3) {
   const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
-  const convertedValue = toCommandValue(value2);
+  const convertedValue = toCommandValue(value3);
   if (key.includes(delimiter)) {
     throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
   }
@@ -62102,22 +62102,22 @@ var HttpResponseRetryCodes = [
 import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P4, generator) {
-  function adopt(value2) {
-    return value2 instanceof P4 ? value2 : new P4(function(resolve14) {
-      resolve14(value2);
+  function adopt(value3) {
+    return value3 instanceof P4 ? value3 : new P4(function(resolve14) {
+      resolve14(value3);
     });
   }
   return new (P4 || (P4 = Promise))(function(resolve14, reject) {
-    function fulfilled(value2) {
+    function fulfilled(value3) {
       try {
-        step(generator.next(value2));
+        step(generator.next(value3));
       } catch (e) {
         reject(e);
       }
     }
-    function rejected(value2) {
+    function rejected(value3) {
       try {
-        step(generator["throw"](value2));
+        step(generator["throw"](value3));
       } catch (e) {
         reject(e);
       }
@@ -62168,7 +62168,7 @@ var Summary = class {
    * @returns {string} content wrapped in HTML element
    */
   wrap(tag, content, attrs = {}) {
-    const htmlAttrs = Object.entries(attrs).map(([key, value2]) => ` ${key}="${value2}"`).join("");
+    const htmlAttrs = Object.entries(attrs).map(([key, value3]) => ` ${key}="${value3}"`).join("");
     if (!content) {
       return `<${tag}${htmlAttrs}>`;
     }
@@ -62417,13 +62417,13 @@ function getInput(name, options2) {
   }
   return val.trim();
 }
-function setOutput(name, value2) {
+function setOutput(name, value3) {
   const filePath = process.env["GITHUB_OUTPUT"] || "";
   if (filePath) {
-    return issueFileCommand("OUTPUT", prepareKeyValueMessage(name, value2));
+    return issueFileCommand("OUTPUT", prepareKeyValueMessage(name, value3));
   }
   process.stdout.write(os4.EOL);
-  issueCommand("set-output", { name }, toCommandValue(value2));
+  issueCommand("set-output", { name }, toCommandValue(value3));
 }
 function setFailed(message2) {
   process.exitCode = ExitCode.Failure;
@@ -62475,8 +62475,8 @@ function splitPointer(pointer) {
 var FREQS = ["SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"];
 var WEEKDAY = "(SU|MO|TU|WE|TH|FR|SA)";
 function intList(min, max, signed) {
-  return (value2) => {
-    for (const item2 of value2.split(",")) {
+  return (value3) => {
+    for (const item2 of value3.split(",")) {
       if (!/^[+-]?\d{1,3}$/.test(item2)) return `"${item2}" is not a whole number`;
       const n = Number(item2);
       if (!signed && /^[+-]/.test(item2)) return `"${item2}" may not carry a sign`;
@@ -62513,7 +62513,7 @@ function checkRrule(rule) {
   for (const part of body.split(";")) {
     const eq = part.indexOf("=");
     const name = eq < 0 ? part : part.slice(0, eq);
-    const value2 = eq < 0 ? "" : part.slice(eq + 1);
+    const value3 = eq < 0 ? "" : part.slice(eq + 1);
     const check2 = PARTS[name];
     if (!check2) {
       problems.push(`unknown rule part "${name}"`);
@@ -62521,11 +62521,11 @@ function checkRrule(rule) {
     }
     if (seen.has(name)) problems.push(`${name} appears twice`);
     seen.add(name);
-    if (value2 === "") {
+    if (value3 === "") {
       problems.push(`${name} has no value`);
       continue;
     }
-    const problem3 = check2(value2);
+    const problem3 = check2(value3);
     if (problem3) problems.push(problem3);
   }
   if (!seen.has("FREQ")) problems.push("FREQ is required");
@@ -62645,14 +62645,14 @@ function err(code, pointer, message2, extra = {}) {
 function warn(code, pointer, message2, extra = {}) {
   return { severity: "warning", code, pointer, message: message2, target: "value", ...extra };
 }
-function checkDocument(kind, value2, context) {
+function checkDocument(kind, value3, context) {
   switch (kind) {
     case "ChangeRequest":
-      return checkChange(value2, context);
+      return checkChange(value3, context);
     case "ChangeCalendar":
-      return checkCalendar(value2);
+      return checkCalendar(value3);
     case "Policy":
-      return checkPolicy(value2);
+      return checkPolicy(value3);
     default:
       return [];
   }
@@ -62838,9 +62838,9 @@ function parseTypedRef(text) {
   const m2 = TYPED.exec(text);
   return m2 ? { kind: m2[1], name: m2[2] } : void 0;
 }
-function extractRecord(index, apiVersion, kind, value2) {
-  const name = str(obj(value2.metadata)?.name) ?? "";
-  const spec = obj(value2.spec) ?? {};
+function extractRecord(index, apiVersion, kind, value3) {
+  const name = str(obj(value3.metadata)?.name) ?? "";
+  const spec = obj(value3.spec) ?? {};
   const refs = [];
   const bare = (pointer, kind2, v2, dependency = false) => {
     if (typeof v2 === "string" && v2 !== "") refs.push({ pointer, kind: kind2, name: v2, written: v2, ...dependency ? { dependency } : {} });
@@ -63457,21 +63457,21 @@ function requireInt() {
     return isFinite(parseYamlInteger(data));
   }
   function parseYamlInteger(data) {
-    let value2 = data;
+    let value3 = data;
     let sign = 1;
-    let ch = value2[0];
+    let ch = value3[0];
     if (ch === "-" || ch === "+") {
       if (ch === "-") sign = -1;
-      value2 = value2.slice(1);
-      ch = value2[0];
+      value3 = value3.slice(1);
+      ch = value3[0];
     }
-    if (value2 === "0") return 0;
+    if (value3 === "0") return 0;
     if (ch === "0") {
-      if (value2[1] === "b") return sign * parseInt(value2.slice(2), 2);
-      if (value2[1] === "x") return sign * parseInt(value2.slice(2), 16);
-      if (value2[1] === "o") return sign * parseInt(value2.slice(2), 8);
+      if (value3[1] === "b") return sign * parseInt(value3.slice(2), 2);
+      if (value3[1] === "x") return sign * parseInt(value3.slice(2), 16);
+      if (value3[1] === "o") return sign * parseInt(value3.slice(2), 8);
     }
-    return sign * parseInt(value2, 10);
+    return sign * parseInt(value3, 10);
   }
   function constructYamlInteger(data) {
     return parseYamlInteger(data);
@@ -63533,17 +63533,17 @@ function requireFloat() {
     return YAML_FLOAT_SPECIAL_PATTERN.test(data);
   }
   function constructYamlFloat(data) {
-    let value2 = data.toLowerCase();
-    const sign = value2[0] === "-" ? -1 : 1;
-    if ("+-".indexOf(value2[0]) >= 0) {
-      value2 = value2.slice(1);
+    let value3 = data.toLowerCase();
+    const sign = value3[0] === "-" ? -1 : 1;
+    if ("+-".indexOf(value3[0]) >= 0) {
+      value3 = value3.slice(1);
     }
-    if (value2 === ".inf") {
+    if (value3 === ".inf") {
       return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
-    } else if (value2 === ".nan") {
+    } else if (value3 === ".nan") {
       return NaN;
     }
-    return sign * parseFloat(value2, 10);
+    return sign * parseFloat(value3, 10);
   }
   const SCIENTIFIC_WITHOUT_DOT = /^[-+]?[0-9]+e/;
   function representYamlFloat(object, style) {
@@ -64023,16 +64023,16 @@ function requireLoader() {
       (c3 - 65536 & 1023) + 56320
     );
   }
-  function setProperty(object, key, value2) {
+  function setProperty(object, key, value3) {
     if (key === "__proto__") {
       Object.defineProperty(object, key, {
         configurable: true,
         enumerable: true,
         writable: true,
-        value: value2
+        value: value3
       });
     } else {
-      object[key] = value2;
+      object[key] = value3;
     }
   }
   const simpleEscapeCheck = new Array(256);
@@ -64084,7 +64084,7 @@ function requireLoader() {
       state.onWarning.call(null, generateError(state, message2));
     }
   }
-  function storeAnchor(state, name, value2) {
+  function storeAnchor(state, name, value3) {
     const transactions = state.anchorMapTransactions;
     if (transactions.length !== 0) {
       const transaction = transactions[transactions.length - 1];
@@ -64095,7 +64095,7 @@ function requireLoader() {
         };
       }
     }
-    state.anchorMap[name] = value2;
+    state.anchorMap[name] = value3;
   }
   function beginAnchorTransaction(state) {
     state.anchorMapTransactions.push(/* @__PURE__ */ Object.create(null));
@@ -65670,11 +65670,11 @@ function requireDumper() {
     let _result = "";
     const _tag = state.tag;
     for (let index = 0, length = object.length; index < length; index += 1) {
-      let value2 = object[index];
+      let value3 = object[index];
       if (state.replacer) {
-        value2 = state.replacer.call(object, String(index), value2);
+        value3 = state.replacer.call(object, String(index), value3);
       }
-      if (writeNode(state, level, value2, false, false) || typeof value2 === "undefined" && writeNode(state, level, null, false, false)) {
+      if (writeNode(state, level, value3, false, false) || typeof value3 === "undefined" && writeNode(state, level, null, false, false)) {
         if (_result !== "") _result += "," + (!state.condenseFlow ? " " : "");
         _result += state.dump;
       }
@@ -65686,11 +65686,11 @@ function requireDumper() {
     let _result = "";
     const _tag = state.tag;
     for (let index = 0, length = object.length; index < length; index += 1) {
-      let value2 = object[index];
+      let value3 = object[index];
       if (state.replacer) {
-        value2 = state.replacer.call(object, String(index), value2);
+        value3 = state.replacer.call(object, String(index), value3);
       }
-      if (writeNode(state, level + 1, value2, true, true, false, true) || typeof value2 === "undefined" && writeNode(state, level + 1, null, true, true, false, true)) {
+      if (writeNode(state, level + 1, value3, true, true, false, true) || typeof value3 === "undefined" && writeNode(state, level + 1, null, true, true, false, true)) {
         if (!compact || _result !== "") {
           _result += generateNextLine(state, level);
         }
@@ -65930,11 +65930,11 @@ function requireDumper() {
     options2 = options2 || {};
     const state = new State(options2);
     if (!state.noRefs) getDuplicateReferences(input, state);
-    let value2 = input;
+    let value3 = input;
     if (state.replacer) {
-      value2 = state.replacer.call({ "": value2 }, "", value2);
+      value3 = state.replacer.call({ "": value3 }, "", value3);
     }
-    if (writeNode(state, 0, value2, true, true)) return state.dump + "\n";
+    if (writeNode(state, 0, value3, true, true)) return state.dump + "\n";
     return "";
   }
   dumper.dump = dump2;
@@ -66063,10 +66063,10 @@ function preciseParse(text) {
         problems.push({ code: "yaml.alias", message: `the alias *${missing2.name} has no anchor &${missing2.name} before it`, offset: missing2.range[0], endOffset: missing2.range[1], document: index });
       }
     }
-    let value2;
+    let value3;
     if (ok) {
       try {
-        value2 = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+        value3 = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
       } catch {
         ok = false;
         const alias = firstAlias(doc);
@@ -66079,7 +66079,7 @@ function preciseParse(text) {
         });
       }
     }
-    documents.push({ value: ok ? value2 : void 0, ok, doc });
+    documents.push({ value: ok ? value3 : void 0, ok, doc });
   });
   const positionOf = (offset, endOffset = offset) => {
     const start = lineCounter.linePos(offset);
@@ -66190,14 +66190,14 @@ function valueAt(root, pointer) {
   }
   return v2;
 }
-function schemaFindings(errors, value2) {
+function schemaFindings(errors, value3) {
   const unions = errors.filter((e) => e.keyword === "anyOf" || e.keyword === "oneOf").map((e) => e.schemaPath + "/");
   const out = [];
   const seen = /* @__PURE__ */ new Set();
   for (const e of errors) {
     if (e.keyword === "if") continue;
     if (unions.some((prefix) => e.schemaPath.startsWith(prefix))) continue;
-    const finding = toFinding(e, value2);
+    const finding = toFinding(e, value3);
     const key = finding.code + "\0" + finding.pointer;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -66205,7 +66205,7 @@ function schemaFindings(errors, value2) {
   }
   return out;
 }
-function toFinding(e, value2) {
+function toFinding(e, value3) {
   const at4 = e.instancePath;
   const base = { severity: "error", code: `schema.${e.keyword}` };
   const params = e.params;
@@ -66229,14 +66229,14 @@ function toFinding(e, value2) {
     }
     case "enum": {
       const allowed = params.allowedValues.map((v2) => JSON.stringify(v2));
-      const actual = valueAt(value2, at4);
+      const actual = valueAt(value3, at4);
       const hint = typeof actual === "string" ? didYouMean(actual, params.allowedValues.map(String)) : void 0;
       return { ...base, pointer: at4, target: "value", message: `${humanPath(at4)} must be one of ${allowed.join(", ")}`, ...hint ? { hint } : {} };
     }
     case "const":
       return { ...base, pointer: at4, target: "value", message: `${humanPath(at4)} must be ${JSON.stringify(params.allowedValue)}` };
     case "type":
-      return { ...base, pointer: at4, target: "value", message: `${humanPath(at4)} must be ${article(String(params.type))}, not ${describeValue(valueAt(value2, at4))}` };
+      return { ...base, pointer: at4, target: "value", message: `${humanPath(at4)} must be ${article(String(params.type))}, not ${describeValue(valueAt(value3, at4))}` };
     case "format":
       return { ...base, pointer: at4, target: "value", message: `${humanPath(at4)} is not a valid ${formatName(String(params.format))}` };
     case "pattern":
@@ -66300,7 +66300,7 @@ function lineColumnOfByte(bytes, offset) {
   }
   return [line, offset - lineStart + 1];
 }
-function findUnsafeKeys(value2, out) {
+function findUnsafeKeys(value3, out) {
   const path3 = [];
   const walk = (v2, depth) => {
     if (depth > 200 || v2 === null || typeof v2 !== "object") return;
@@ -66324,7 +66324,7 @@ function findUnsafeKeys(value2, out) {
       path3.pop();
     }
   };
-  walk(value2, 0);
+  walk(value3, 0);
 }
 function isPlainMapping(v2) {
   return v2 !== null && typeof v2 === "object" && !Array.isArray(v2);
@@ -66361,22 +66361,22 @@ function analyzeText(file, text, registry2, options2 = {}) {
   if (realDocuments === 0 && diagnostics.length === 0) {
     diagnostics.push(at(file, "file.empty", "the file holds no YAML document; delete it or add one", 1, 1, { severity: "error" }));
   }
-  values.forEach((value2, index) => {
-    if (value2 === void 0 || failedDocuments.has(index)) return;
-    if (value2 === null) return;
+  values.forEach((value3, index) => {
+    if (value3 === void 0 || failedDocuments.has(index)) return;
+    if (value3 === null) return;
     const push2 = (finding) => findings.push({ index, finding });
-    if (!isPlainMapping(value2)) {
-      push2({ severity: "error", code: "doc.not-mapping", pointer: "", target: "value", message: `a document must be a mapping with apiVersion, kind, metadata and spec, not ${Array.isArray(value2) ? "a list" : "a single value"}` });
+    if (!isPlainMapping(value3)) {
+      push2({ severity: "error", code: "doc.not-mapping", pointer: "", target: "value", message: `a document must be a mapping with apiVersion, kind, metadata and spec, not ${Array.isArray(value3) ? "a list" : "a single value"}` });
       return;
     }
     const unsafe = [];
-    findUnsafeKeys(value2, unsafe);
+    findUnsafeKeys(value3, unsafe);
     for (const pointer of unsafe) {
       push2({ severity: "error", code: "yaml.unsafe-key", pointer, target: "key", message: `the key "${pointer.split("/").pop()}" is not allowed: it can alter object prototypes in tools that read this file` });
     }
     if (unsafe.length) return;
-    const apiVersion = value2.apiVersion;
-    const kind = value2.kind;
+    const apiVersion = value3.apiVersion;
+    const kind = value3.kind;
     if (typeof apiVersion !== "string" || typeof kind !== "string") {
       const pointer = typeof apiVersion !== "string" ? "/apiVersion" : "/kind";
       push2({ severity: "error", code: "kind.missing", pointer, target: "value", message: `every document needs a string ${pointer.slice(1)} (e.g. apiVersion: opsledger/v1, kind: Service)` });
@@ -66399,11 +66399,11 @@ function analyzeText(file, text, registry2, options2 = {}) {
       }
       return;
     }
-    const valid = validate(value2);
-    if (!valid) for (const f3 of schemaFindings(validate.errors ?? [], value2)) push2(f3);
-    documents.push(extractRecord(index, apiVersion, kind, value2));
+    const valid = validate(value3);
+    if (!valid) for (const f3 of schemaFindings(validate.errors ?? [], value3)) push2(f3);
+    documents.push(extractRecord(index, apiVersion, kind, value3));
     if (valid && apiVersion === "opsledger/v1") {
-      for (const f3 of checkDocument(kind, value2, { fileStem, documentsInFile: realDocuments })) push2(f3);
+      for (const f3 of checkDocument(kind, value3, { fileStem, documentsInFile: realDocuments })) push2(f3);
     }
   });
   if (findings.length) {
@@ -70788,17 +70788,17 @@ var markdownReporter = {
   render(input) {
     const diagnostics = sortedDiagnostics(input.diagnostics);
     const v2 = verdict(input.summary, diagnostics);
-    const lines = [`**${escapeMarkdown(input.tool.name)}** ${v2.mark} ${escapeMarkdown(v2.text)}`];
+    const lines2 = [`**${escapeMarkdown(input.tool.name)}** ${v2.mark} ${escapeMarkdown(v2.text)}`];
     if (diagnostics.length > 0) {
-      lines.push("", "| Location | Severity | Code | Message |", "| --- | --- | --- | --- |");
+      lines2.push("", "| Location | Severity | Code | Message |", "| --- | --- | --- | --- |");
       for (const d2 of diagnostics.slice(0, MAX_ROWS)) {
         const message2 = d2.hint ? `${escapeMarkdown(d2.message)} (${escapeMarkdown(d2.hint)})` : escapeMarkdown(d2.message);
-        lines.push(`| ${escapeMarkdown(`${d2.file}:${d2.line}`)} | ${d2.severity} | ${codeCell(d2.code)} | ${message2} |`);
+        lines2.push(`| ${escapeMarkdown(`${d2.file}:${d2.line}`)} | ${d2.severity} | ${codeCell(d2.code)} | ${message2} |`);
       }
       const rest = diagnostics.length - MAX_ROWS;
-      if (rest > 0) lines.push("", `…and ${rest} more.`);
+      if (rest > 0) lines2.push("", `…and ${rest} more.`);
     }
-    return lines.join("\n") + "\n";
+    return lines2.join("\n") + "\n";
   }
 };
 
@@ -70938,12 +70938,12 @@ function layout(line) {
 function splitLines(source) {
   return source.split("\n").map((l3) => l3.endsWith("\r") ? l3.slice(0, -1) : l3);
 }
-function codeFrame(lines, d2, p2, mark) {
-  if (!Number.isInteger(d2.line) || d2.line < 1 || d2.line > lines.length) return [];
+function codeFrame(lines2, d2, p2, mark) {
+  if (!Number.isInteger(d2.line) || d2.line < 1 || d2.line > lines2.length) return [];
   const first = Math.max(1, d2.line - CONTEXT_LINES);
-  const shown = lines.length > d2.line && lines[lines.length - 1] === "" ? lines.length - 1 : lines.length;
+  const shown = lines2.length > d2.line && lines2[lines2.length - 1] === "" ? lines2.length - 1 : lines2.length;
   const last = Math.min(shown, d2.line + CONTEXT_LINES);
-  const target = lines[d2.line - 1];
+  const target = lines2[d2.line - 1];
   const startUnit = Math.min(Math.max(0, (Number.isInteger(d2.column) ? d2.column : 1) - 1), target.length);
   let endUnit;
   if (d2.endLine === d2.line && d2.endColumn !== void 0 && d2.endColumn > d2.column) endUnit = Math.min(d2.endColumn - 1, target.length);
@@ -70951,7 +70951,7 @@ function codeFrame(lines, d2, p2, mark) {
   else endUnit = startUnit;
   let from = 0;
   let to2 = Infinity;
-  const longest = Math.max(...lines.slice(first - 1, last).map((l3) => l3.length));
+  const longest = Math.max(...lines2.slice(first - 1, last).map((l3) => l3.length));
   if (longest > MAX_FRAME_LINE) {
     from = Math.max(0, startUnit - WINDOW_LEAD);
     if (from > 0 && /[\udc00-\udfff]/.test(target[from] ?? "")) from++;
@@ -70966,7 +70966,7 @@ function codeFrame(lines, d2, p2, mark) {
   const width = String(last).length;
   const out = [];
   for (let n = first; n <= last; n++) {
-    const { text } = cut(lines[n - 1]);
+    const { text } = cut(lines2[n - 1]);
     const gutter = String(n).padStart(width);
     const body = text === "" ? "" : " " + text;
     if (n === d2.line) out.push(`  ${mark(">")} ${p2.dim(gutter + " |")}${body}`);
@@ -71004,8 +71004,8 @@ var textReporter = {
     for (const d2 of diagnostics) {
       const mark = severityPaint(p2, d2.severity);
       const block = [`${p2.bold(`${inline(d2.file)}:${d2.line}:${d2.column}`)}  ${mark(d2.severity)}  ${inline(d2.message)}  ${p2.dim(`[${inline(d2.code)}]`)}`];
-      const lines = linesOf(d2.file);
-      if (lines) block.push(...codeFrame(lines, d2, p2, mark));
+      const lines2 = linesOf(d2.file);
+      if (lines2) block.push(...codeFrame(lines2, d2, p2, mark));
       if (d2.hint) block.push(`  ${p2.cyan("hint:")} ${inline(d2.hint)}`);
       blocks.push(block.join("\n"));
     }
@@ -71309,9 +71309,9 @@ var UsageError = class extends Error {
 function rootOf(ctx, values) {
   return resolve2(ctx.cwd, typeof values.root === "string" ? values.root : ".");
 }
-function positiveInt(value2, flag) {
-  if (value2 === void 0) return void 0;
-  const n = Number(value2);
+function positiveInt(value3, flag) {
+  if (value3 === void 0) return void 0;
+  const n = Number(value3);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag} takes a positive whole number`);
   return n;
 }
@@ -71526,12 +71526,12 @@ var RRule = lib.RRule;
 var RecurrenceError = class extends Error {
   name = "RecurrenceError";
 };
-function untilToLocal(value2, zone) {
-  const m2 = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?$/.exec(value2);
-  if (!m2) throw new RecurrenceError(`UNTIL "${value2}" is not a date or date-time`);
+function untilToLocal(value3, zone) {
+  const m2 = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?$/.exec(value3);
+  if (!m2) throw new RecurrenceError(`UNTIL "${value3}" is not a date or date-time`);
   const [, y2, mo, d2, h3, mi, s, z4] = m2;
   const local = parseLocal(`${y2}-${mo}-${d2}T${h3 ?? "00"}:${mi ?? "00"}:${s ?? "00"}`);
-  if (local === void 0) throw new RecurrenceError(`UNTIL "${value2}" is not a real date`);
+  if (local === void 0) throw new RecurrenceError(`UNTIL "${value3}" is not a real date`);
   if (h3 === void 0) return local + DAY - 1;
   return z4 ? instantToLocal(local, zone) : local;
 }
@@ -71560,9 +71560,9 @@ function compileRecurrence(window2) {
   let count2;
   const kept = [];
   for (const part of window2.rrule.replace(/^RRULE:/, "").split(";")) {
-    const [key, value2 = ""] = part.split("=");
-    if (key === "UNTIL") until = untilToLocal(value2, zone);
-    else if (key === "COUNT") count2 = Number(value2);
+    const [key, value3 = ""] = part.split("=");
+    if (key === "UNTIL") until = untilToLocal(value3, zone);
+    else if (key === "COUNT") count2 = Number(value3);
     else kept.push(part);
   }
   const options2 = RRule.parseString(kept.join(";"));
@@ -71707,8 +71707,8 @@ function hasServiceSelectors(scope) {
 function serviceMatches(scope, service) {
   if (scope.services && !scope.services.includes(service.name)) return false;
   if (scope.tiers && (service.tier === void 0 || !scope.tiers.includes(service.tier))) return false;
-  for (const [key, value2] of Object.entries(scope.labels ?? {})) {
-    if (service.labels?.[key] !== value2) return false;
+  for (const [key, value3] of Object.entries(scope.labels ?? {})) {
+    if (service.labels?.[key] !== value3) return false;
   }
   return true;
 }
@@ -72051,9 +72051,9 @@ var largeDiff = (ctx, f3) => {
   const rule = ctx.policy.likelihood.factors.largeDiff;
   const diff = f3.change.spec.diff;
   if (!rule || !diff) return void 0;
-  const lines = (diff.additions ?? 0) + (diff.deletions ?? 0);
-  if (lines <= rule.lines) return void 0;
-  return { code: "large-diff", points: rule.points, reason: `${lines} changed lines, over ${rule.lines}` };
+  const lines2 = (diff.additions ?? 0) + (diff.deletions ?? 0);
+  if (lines2 <= rule.lines) return void 0;
+  return { code: "large-diff", points: rule.points, reason: `${lines2} changed lines, over ${rule.lines}` };
 };
 var FACTORS = [changeType, environment, rollback, progressiveDelivery, peakHours, nearFreeze, shortNotice, errorBudget, recentFailures, overlapping, largeDiff];
 function likelihoodLevel(points, thresholds) {
@@ -72277,9 +72277,9 @@ async function loadOrganisation(root) {
 }
 
 // src/core/calendar/overlap.ts
-function toMs(value2, what) {
-  const t2 = typeof value2 === "number" ? value2 : parseInstant(value2);
-  if (t2 === void 0 || !Number.isFinite(t2)) throw new CalendarError(`${what} "${String(value2)}" is not an ISO 8601 instant with an offset`);
+function toMs(value3, what) {
+  const t2 = typeof value3 === "number" ? value3 : parseInstant(value3);
+  if (t2 === void 0 || !Number.isFinite(t2)) throw new CalendarError(`${what} "${String(value3)}" is not an ISO 8601 instant with an offset`);
   return t2;
 }
 function spanRange(span) {
@@ -72347,9 +72347,9 @@ async function riskContext(root, loaded2, now) {
     }
   };
 }
-function parseInstant2(value2, flag) {
-  if (value2 === void 0) return void 0;
-  const text = String(value2);
+function parseInstant2(value3, flag) {
+  if (value3 === void 0) return void 0;
+  const text = String(value3);
   const t2 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) ? Date.parse(text) : NaN;
   if (Number.isNaN(t2)) throw new UsageError(`--${flag} takes an ISO 8601 time with an offset, e.g. 2026-12-02T01:00:00+09:00`);
   return t2;
@@ -72378,41 +72378,41 @@ function riskVerdict(r2) {
   return `${CLASS_MARK[r2.class] ?? ""} **${escapeMarkdown(r2.change)}**${title}: **${r2.class.toUpperCase()}** risk (${parts.join(" · ")})`;
 }
 function renderRiskMarkdown(r2) {
-  const lines = [riskVerdict(r2), ""];
-  if (r2.effectiveType !== r2.type) lines.push(`> Declared ${r2.type}, treated as ${r2.effectiveType}.`, "");
-  lines.push("<details open><summary>Risk matrix</summary>", "", "| impact \\ likelihood | 1 | 2 | 3 | 4 |", "| --- | --- | --- | --- | --- |");
+  const lines2 = [riskVerdict(r2), ""];
+  if (r2.effectiveType !== r2.type) lines2.push(`> Declared ${r2.type}, treated as ${r2.effectiveType}.`, "");
+  lines2.push("<details open><summary>Risk matrix</summary>", "", "| impact \\ likelihood | 1 | 2 | 3 | 4 |", "| --- | --- | --- | --- | --- |");
   for (let i = r2.matrices.risk.length; i >= 1; i--) {
     const row = r2.matrices.risk[i - 1].map((cls, l3) => i === r2.impact.level && l3 + 1 === r2.likelihood.level ? `**▶ ${cls.toUpperCase()} ◀**` : cls);
-    lines.push(`| **${i}** | ${row.join(" | ")} |`);
+    lines2.push(`| **${i}** | ${row.join(" | ")} |`);
   }
-  lines.push(
+  lines2.push(
     "",
     `Impact ${r2.impact.level}: ${escapeMarkdown(r2.impact.scope)} exposure, tier ${r2.impact.severity}${r2.impact.decidedBy ? ` (${escapeMarkdown(r2.impact.decidedBy)})` : ""}. Likelihood ${r2.likelihood.level}: ${r2.likelihood.points} points (levels start at ${r2.matrices.thresholds.join(" / ")}).`,
     "",
     "</details>",
     ""
   );
-  lines.push("| Factor | Points | Reason |", "| --- | ---: | --- |");
-  for (const f3 of r2.factors) lines.push(`| \`${escapeMarkdown(f3.code)}\` | ${f3.points} | ${escapeMarkdown(f3.reason)} |`);
-  lines.push(`| **total** | **${r2.likelihood.points}** | |`, "");
-  lines.push(`<details><summary>Blast radius: ${r2.blastRadius.length} service${r2.blastRadius.length === 1 ? "" : "s"} and items</summary>`, "", "```mermaid", "graph LR");
+  lines2.push("| Factor | Points | Reason |", "| --- | ---: | --- |");
+  for (const f3 of r2.factors) lines2.push(`| \`${escapeMarkdown(f3.code)}\` | ${f3.points} | ${escapeMarkdown(f3.reason)} |`);
+  lines2.push(`| **total** | **${r2.likelihood.points}** | |`, "");
+  lines2.push(`<details><summary>Blast radius: ${r2.blastRadius.length} service${r2.blastRadius.length === 1 ? "" : "s"} and items</summary>`, "", "```mermaid", "graph LR");
   const ids = /* @__PURE__ */ new Map();
   const edges = /* @__PURE__ */ new Set();
   for (const b3 of r2.blastRadius) {
     const id = mermaidId(b3.ref, ids);
     const label = `${b3.ref}${b3.tier ? ` · tier ${b3.tier}` : ""}`;
-    lines.push(`  ${id}${b3.direct ? '[["' : '["'}${mermaidLabel(label)}${b3.direct ? '"]]' : '"]'}`);
+    lines2.push(`  ${id}${b3.direct ? '[["' : '["'}${mermaidLabel(label)}${b3.direct ? '"]]' : '"]'}`);
     for (let k2 = 1; k2 < b3.path.length; k2++) edges.add(`  ${mermaidId(b3.path[k2 - 1], ids)} --> ${mermaidId(b3.path[k2], ids)}`);
   }
-  lines.push(...edges, "```", "", "</details>", "");
+  lines2.push(...edges, "```", "", "</details>", "");
   if (r2.conflicts.length) {
-    lines.push("**Conflicts**", "");
-    for (const c3 of r2.conflicts) lines.push(`- ${c3.severity === "error" ? "⛔" : "⚠️"} \`${escapeMarkdown(c3.code)}\` ${escapeMarkdown(c3.message)}`);
-    lines.push("");
+    lines2.push("**Conflicts**", "");
+    for (const c3 of r2.conflicts) lines2.push(`- ${c3.severity === "error" ? "⛔" : "⚠️"} \`${escapeMarkdown(c3.code)}\` ${escapeMarkdown(c3.message)}`);
+    lines2.push("");
   }
-  lines.push("**Controls**", "");
-  for (const c3 of r2.controls) lines.push(`- [${c3.met ? "x" : " "}] \`${escapeMarkdown(c3.code)}\`${c3.required ? "" : " (not required)"}: ${escapeMarkdown(c3.detail)}`);
-  return lines.join("\n") + "\n";
+  lines2.push("**Controls**", "");
+  for (const c3 of r2.controls) lines2.push(`- [${c3.met ? "x" : " "}] \`${escapeMarkdown(c3.code)}\`${c3.required ? "" : " (not required)"}: ${escapeMarkdown(c3.detail)}`);
+  return lines2.join("\n") + "\n";
 }
 
 // src/report/risk/text.ts
@@ -72760,17 +72760,17 @@ function notes(r2) {
 
 // src/report/metrics/text.ts
 function renderMetricsText(r2) {
-  const lines = [`Operations metrics, ${windowLine(r2)}`, ""];
+  const lines2 = [`Operations metrics, ${windowLine(r2)}`, ""];
   for (const section of sections(r2)) {
     if (section.rows.length === 0) continue;
     const header2 = [section.title, ...COLUMNS];
     const rows = section.rows.map(([name, cells2]) => [name, ...cells2]);
     const widths = header2.map((h3, i) => Math.max(h3.length, ...rows.map((row) => row[i].length)));
     const line = (row) => row.map((c3, i) => i === 0 ? c3.padEnd(widths[i]) : c3.padStart(widths[i])).join("  ").trimEnd();
-    lines.push(line(header2), ...rows.map(line), "");
+    lines2.push(line(header2), ...rows.map(line), "");
   }
-  for (const n of notes(r2)) lines.push(`note: ${n}`);
-  return lines.join("\n").trimEnd() + "\n";
+  for (const n of notes(r2)) lines2.push(`note: ${n}`);
+  return lines2.join("\n").trimEnd() + "\n";
 }
 function renderMetricsHeadline(r2) {
   const [deployments, perWeek, lead, cfr, restore, detect2, emergency] = cells(r2);
@@ -72783,6 +72783,296 @@ function renderMetricsHeadline(r2) {
 
 // src/cli/commands/catalog.ts
 import { relative as relative3, resolve as resolve5, sep as sep3 } from "node:path";
+
+// src/core/metrics/chart-model.ts
+function value(metric, rows) {
+  const pick = (f3) => rows.map(f3).filter((x3) => x3 !== null);
+  switch (metric) {
+    case "deployments":
+      return rows.length;
+    case "changeFailureRate":
+      return rows.length ? rows.filter((d2) => isFailure(d2.result)).length / rows.length : null;
+    case "leadTime":
+      return median(pick((d2) => d2.leadTimeSeconds));
+    case "timeToRestore":
+      return median(pick((d2) => d2.timeToRestoreSeconds));
+    case "timeToDetect": {
+      const v2 = pick((d2) => d2.timeToDetectSeconds);
+      return v2.length ? v2.reduce((a, b3) => a + b3, 0) / v2.length : null;
+    }
+  }
+}
+function groupsOf(d2, by) {
+  return by === "team" ? d2.teams : by === "service" ? d2.services : ["overall"];
+}
+function monthlySeries(report, metric, by, overallLabel = "All services") {
+  const categories = report.months.map((m2) => m2.month);
+  const rowsBy = /* @__PURE__ */ new Map();
+  for (const d2 of report.deployments) {
+    for (const g2 of groupsOf(d2, by)) {
+      const list4 = rowsBy.get(g2) ?? [];
+      list4.push(d2);
+      rowsBy.set(g2, list4);
+    }
+  }
+  const groups2 = [...rowsBy.keys()].sort((a, b3) => rowsBy.get(b3).length - rowsBy.get(a).length || (a < b3 ? -1 : 1));
+  if (by === "overall" && groups2.length === 0) groups2.push("overall");
+  const series = groups2.map((g2) => {
+    const rows = rowsBy.get(g2) ?? [];
+    return { key: g2, label: by === "overall" ? overallLabel : g2, values: categories.map((month) => value(metric, rows.filter((d2) => d2.month === month))) };
+  });
+  return { categories, series };
+}
+var ENGLISH_CHART_LABELS = {
+  allServices: "All services",
+  deploymentsByTeam: "Deployments per month by team",
+  changeFailureRate: "Change failure rate per month",
+  leadTime: "Lead time for changes per month (median)",
+  timeToRestore: "Time to restore per month (median)",
+  describe: (title, categories, max) => categories.length === 0 ? `${title}: no months in the window.` : `${title}, ${categories[0]} to ${categories[categories.length - 1]}: ${max ? `highest ${max.value} in ${max.category}` : "no data"}.`
+};
+var KOREAN_CHART_LABELS = {
+  allServices: "전체 서비스",
+  deploymentsByTeam: "팀별 월간 배포 수",
+  changeFailureRate: "월별 변경 실패율",
+  leadTime: "월별 변경 리드 타임(중앙값)",
+  timeToRestore: "월별 서비스 복구 시간(중앙값)",
+  describe: (title, categories, max) => categories.length === 0 ? `${title}: 기간 내 데이터가 없습니다.` : `${title}, ${categories[0]}부터 ${categories[categories.length - 1]}까지: ${max ? `${max.category}에 최고 ${max.value}` : "데이터 없음"}.`
+};
+function formatChartValue(v2, unit) {
+  if (unit === "ratio") return `${Math.round(v2 * 100)}%`;
+  if (unit === "count") return Number.isInteger(v2) ? String(v2) : v2.toFixed(1);
+  if (v2 >= 86400) return `${+(v2 / 86400).toFixed(1)}d`;
+  if (v2 >= 3600) return `${+(v2 / 3600).toFixed(1)}h`;
+  return `${Math.round(v2 / 60)}m`;
+}
+function chart(id, title, kind, stacked, unit, data, labels2) {
+  let max;
+  data.categories.forEach((category, i) => {
+    const total = stacked ? data.series.reduce((a, s) => a + (s.values[i] ?? 0), 0) : Math.max(...data.series.map((s) => s.values[i] ?? -Infinity));
+    if (Number.isFinite(total) && (!max || total > max.value)) max = { value: total, category };
+  });
+  const described = max ? { value: formatChartValue(max.value, unit), category: max.category } : void 0;
+  return { id, title, description: labels2.describe(title, data.categories, described), kind, stacked, unit, ...data };
+}
+function metricsCharts(report, labels2 = ENGLISH_CHART_LABELS) {
+  const overall = (m2) => monthlySeries(report, m2, "overall", labels2.allServices);
+  return [
+    chart("deployments-by-team", labels2.deploymentsByTeam, "bar", true, "count", monthlySeries(report, "deployments", "team"), labels2),
+    chart("change-failure-rate", labels2.changeFailureRate, "line", false, "ratio", overall("changeFailureRate"), labels2),
+    chart("lead-time", labels2.leadTime, "line", false, "seconds", overall("leadTime"), labels2),
+    chart("time-to-restore", labels2.timeToRestore, "bar", false, "seconds", overall("timeToRestore"), labels2)
+  ];
+}
+
+// src/core/metrics/svg.ts
+var SERIES_CLASSES = 8;
+var CHART_CSS = `
+.ol-chart { --ol-chart-fg: #1f2328; --ol-chart-muted: #59636e; --ol-chart-grid: #d1d9e0;
+  --ol-series-0: #0969da; --ol-series-1: #bf3989; --ol-series-2: #1a7f37; --ol-series-3: #9a6700;
+  --ol-series-4: #8250df; --ol-series-5: #cf222e; --ol-series-6: #0a7b83; --ol-series-7: #6e7781;
+  font: inherit; font-size: 12px; color: var(--ol-chart-fg); max-width: 100%; height: auto; }
+@media (prefers-color-scheme: dark) {
+  .ol-chart { --ol-chart-fg: #f0f6fc; --ol-chart-muted: #9198a1; --ol-chart-grid: #3d444d;
+    --ol-series-0: #4493f8; --ol-series-1: #db61a2; --ol-series-2: #3fb950; --ol-series-3: #d29922;
+    --ol-series-4: #ab7df8; --ol-series-5: #f85149; --ol-series-6: #39c5cf; --ol-series-7: #9198a1; }
+}
+.ol-chart-label { fill: var(--ol-chart-muted); }
+.ol-chart-axis { stroke: var(--ol-chart-muted); stroke-width: 1; }
+.ol-chart-grid { stroke: var(--ol-chart-grid); stroke-width: 1; }
+.ol-chart-empty { fill: var(--ol-chart-muted); }
+${Array.from({ length: SERIES_CLASSES }, (_3, i) => `.ol-series-${i} { fill: var(--ol-series-${i}); stroke: var(--ol-series-${i}); }`).join("\n")}
+.ol-chart-line { fill: none; stroke-width: 2; }
+.ol-chart-bar { stroke: none; }
+`.trim();
+var ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+function escapeXml(text) {
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, "").replace(/[&<>"']/g, (c3) => ESCAPES[c3]);
+}
+function domId(text) {
+  return text.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "") || "chart";
+}
+var num = (x3) => String(Math.round(x3 * 10) / 10);
+function niceTicks(max, unit) {
+  if (unit === "ratio") return [0, 0.25, 0.5, 0.75, 1];
+  if (!(max > 0)) return unit === "count" ? [0, 1] : [0, 3600];
+  const units = unit === "seconds" ? [60, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800] : [];
+  const raw = max / 4;
+  let step;
+  if (units.length && raw <= units[units.length - 1]) step = units.find((u2) => u2 >= raw);
+  else {
+    const mag = 10 ** Math.floor(Math.log10(raw));
+    step = [1, 2, 5, 10].map((m2) => m2 * mag).find((s) => s >= raw);
+    if (unit === "count") step = Math.max(1, Math.ceil(step));
+  }
+  const ticks = [];
+  for (let t2 = 0; t2 < max + step; t2 += step) ticks.push(t2);
+  return ticks;
+}
+function renderChartSvg(model, options2 = {}) {
+  const width = options2.width ?? 640;
+  const id = domId(`${options2.idPrefix ?? ""}${model.id}`);
+  const legendRows = model.series.length > 1 ? Math.ceil(model.series.length / 4) : 0;
+  const height2 = (options2.height ?? 300) + legendRows * 18;
+  const m2 = { left: 56, right: 16, top: 16, bottom: 40 + legendRows * 18 };
+  const plotW = width - m2.left - m2.right;
+  const plotH = height2 - m2.top - m2.bottom;
+  const n = model.categories.length;
+  const totals = model.categories.map(
+    (_3, i) => model.stacked ? model.series.reduce((a, s) => a + (s.values[i] ?? 0), 0) : Math.max(0, ...model.series.map((s) => s.values[i] ?? 0))
+  );
+  const ticks = niceTicks(Math.max(0, ...totals), model.unit);
+  const top = ticks[ticks.length - 1];
+  const y2 = (v2) => m2.top + plotH - v2 / top * plotH;
+  const band = n ? plotW / n : plotW;
+  const cx = (i) => m2.left + band * i + band / 2;
+  const out = [];
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" class="ol-chart ol-chart-${model.kind}" viewBox="0 0 ${width} ${height2}" width="${width}" height="${height2}" role="img" aria-labelledby="${id}-title ${id}-desc">`,
+    `<title id="${id}-title">${escapeXml(model.title)}</title>`,
+    `<desc id="${id}-desc">${escapeXml(model.description)}</desc>`
+  );
+  out.push('<g class="ol-chart-y" aria-hidden="true">');
+  for (const t2 of ticks) {
+    out.push(`<line class="ol-chart-grid" x1="${m2.left}" x2="${width - m2.right}" y1="${num(y2(t2))}" y2="${num(y2(t2))}"/>`);
+    out.push(`<text class="ol-chart-label" x="${m2.left - 6}" y="${num(y2(t2) + 4)}" text-anchor="end">${escapeXml(formatChartValue(t2, model.unit))}</text>`);
+  }
+  out.push("</g>");
+  const every = Math.max(1, Math.ceil(n / Math.max(1, Math.floor(plotW / 56))));
+  out.push('<g class="ol-chart-x" aria-hidden="true">', `<line class="ol-chart-axis" x1="${m2.left}" x2="${width - m2.right}" y1="${m2.top + plotH}" y2="${m2.top + plotH}"/>`);
+  model.categories.forEach((c3, i) => {
+    if (i % every === 0) out.push(`<text class="ol-chart-label" x="${num(cx(i))}" y="${m2.top + plotH + 16}" text-anchor="middle">${escapeXml(c3)}</text>`);
+  });
+  out.push("</g>");
+  const hasData = model.series.some((s) => s.values.some((v2) => v2 !== null && v2 !== 0));
+  if (!hasData) {
+    out.push(`<text class="ol-chart-empty" x="${num(m2.left + plotW / 2)}" y="${num(m2.top + plotH / 2)}" text-anchor="middle">${escapeXml(options2.noDataLabel ?? "No data")}</text>`);
+  } else if (model.kind === "bar") {
+    out.push(...bars(model, { band, plotTop: m2.top, y: y2, cx }));
+  } else {
+    out.push(...lines(model, { y: y2, cx }));
+  }
+  if (legendRows) {
+    const colW = plotW / 4;
+    out.push('<g class="ol-chart-legend">');
+    model.series.forEach((s, i) => {
+      const lx = m2.left + i % 4 * colW;
+      const ly = height2 - legendRows * 18 + Math.floor(i / 4) * 18 - 4;
+      out.push(`<rect class="ol-series-${i % SERIES_CLASSES}" x="${num(lx)}" y="${ly - 9}" width="10" height="10"/>`);
+      out.push(`<text class="ol-chart-label" x="${num(lx + 14)}" y="${ly}">${escapeXml(s.label)}</text>`);
+    });
+    out.push("</g>");
+  }
+  out.push("</svg>");
+  return out.join("\n");
+}
+function point(model, seriesLabel, i, v2) {
+  const who = model.series.length > 1 ? `${seriesLabel}, ` : "";
+  return `<title>${escapeXml(`${who}${model.categories[i]}: ${formatChartValue(v2, model.unit)}`)}</title>`;
+}
+function bars(model, g2) {
+  const out = ['<g class="ol-chart-bars">'];
+  const inner = g2.band * 0.7;
+  const base = g2.y(0);
+  model.categories.forEach((_3, i) => {
+    let stack = 0;
+    model.series.forEach((s, k2) => {
+      const v2 = s.values[i];
+      if (v2 === null || v2 === void 0 || v2 <= 0) return;
+      const w2 = model.stacked ? inner : inner / model.series.length;
+      const x3 = g2.cx(i) - inner / 2 + (model.stacked ? 0 : w2 * k2);
+      const top = g2.y(stack + v2);
+      const bottom = model.stacked ? g2.y(stack) : base;
+      if (model.stacked) stack += v2;
+      out.push(`<rect class="ol-chart-bar ol-series-${k2 % SERIES_CLASSES}" x="${num(x3)}" y="${num(top)}" width="${num(Math.max(w2 - 1, 1))}" height="${num(Math.max(bottom - top, 0))}">${point(model, s.label, i, v2)}</rect>`);
+    });
+  });
+  out.push("</g>");
+  return out;
+}
+function lines(model, g2) {
+  const out = ['<g class="ol-chart-lines">'];
+  model.series.forEach((s, k2) => {
+    const cls = `ol-series-${k2 % SERIES_CLASSES}`;
+    let d2 = "";
+    let pen = false;
+    s.values.forEach((v2, i) => {
+      if (v2 === null) {
+        pen = false;
+        return;
+      }
+      d2 += `${pen ? "L" : "M"}${num(g2.cx(i))} ${num(g2.y(v2))} `;
+      pen = true;
+    });
+    if (d2) out.push(`<path class="ol-chart-line ${cls}" d="${d2.trim()}"/>`);
+    s.values.forEach((v2, i) => {
+      if (v2 !== null) out.push(`<circle class="${cls}" cx="${num(g2.cx(i))}" cy="${num(g2.y(v2))}" r="3.5">${point(model, s.label, i, v2)}</circle>`);
+    });
+  });
+  out.push("</g>");
+  return out;
+}
+
+// src/core/metrics/catalog-view.ts
+var round2 = (x3, digits) => Math.round(x3 * 10 ** digits) / 10 ** digits;
+function catalogFigures(m2) {
+  return {
+    deploymentFrequency: { perWeek: round2(m2.deploymentFrequency.perWeek, 2) },
+    ...m2.leadTime.medianSeconds === null ? {} : { leadTime: { medianHours: round2(m2.leadTime.medianSeconds / 3600, 1) } },
+    ...m2.changeFailureRate.rate === null ? {} : { changeFailureRate: { rate: m2.changeFailureRate.rate } },
+    ...m2.timeToRestore.medianSeconds === null ? {} : { timeToRestore: { medianMinutes: Math.round(m2.timeToRestore.medianSeconds / 60) } }
+  };
+}
+function catalogMetricsView(report, options2) {
+  const labels2 = options2.labels ?? ENGLISH_CHART_LABELS;
+  return {
+    since: report.window.from,
+    until: report.window.to,
+    overall: catalogFigures(report),
+    services: report.services.map((s) => ({ name: s.service, href: options2.serviceHref(s.service), ...catalogFigures(s) })),
+    teams: report.teams.map((t2) => ({ name: t2.team, href: options2.teamHref(t2.team), ...catalogFigures(t2) })),
+    charts: metricsCharts(report, labels2).map((c3) => ({
+      id: c3.id,
+      title: c3.title,
+      description: c3.description,
+      svg: renderChartSvg(c3, { idPrefix: "metrics-", ...options2.noDataLabel ? { noDataLabel: options2.noDataLabel } : {} })
+    }))
+  };
+}
+
+// src/core/catalog/links.ts
+var SAFE_PROTOCOLS = /* @__PURE__ */ new Set(["http:", "https:", "mailto:"]);
+var PLAIN = /^(https?:\/\/|mailto:)[^\s\x00-\x1f\x7f\\]+$/i;
+function safeHref(url) {
+  if (typeof url !== "string") return void 0;
+  if (PLAIN.test(url)) return url;
+  if (!url.includes(":")) return void 0;
+  let parsed;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    return void 0;
+  }
+  return SAFE_PROTOCOLS.has(parsed.protocol) ? parsed.href : void 0;
+}
+function linkView(title, url) {
+  return { title, href: safeHref(url), url };
+}
+function linkViews(links2) {
+  return (links2 ?? []).map((l3) => linkView(l3.title, l3.url));
+}
+var pagePath = {
+  index: "index.html",
+  service: (name) => `services/${encodeURIComponent(name)}.html`,
+  team: (name) => `teams/${encodeURIComponent(name)}.html`,
+  ci: (name) => `cis/${encodeURIComponent(name)}.html`,
+  change: (id) => `changes/${encodeURIComponent(id)}.html`,
+  month: (month) => `calendar/${month}.html`,
+  calendar: "calendar/index.html",
+  metrics: "metrics.html",
+  /** Page n (1-based) of a paginated list under `folder`. */
+  list: (folder, n) => n <= 1 ? `${folder}/index.html` : `${folder}/page-${n}.html`
+};
 
 // src/catalog/build-site.ts
 import { existsSync as existsSync6 } from "node:fs";
@@ -72819,40 +73109,6 @@ async function fileHistory(root, folders) {
   }
   return out;
 }
-
-// src/core/catalog/links.ts
-var SAFE_PROTOCOLS = /* @__PURE__ */ new Set(["http:", "https:", "mailto:"]);
-var PLAIN = /^(https?:\/\/|mailto:)[^\s\x00-\x1f\x7f\\]+$/i;
-function safeHref(url) {
-  if (typeof url !== "string") return void 0;
-  if (PLAIN.test(url)) return url;
-  if (!url.includes(":")) return void 0;
-  let parsed;
-  try {
-    parsed = new URL(url.trim());
-  } catch {
-    return void 0;
-  }
-  return SAFE_PROTOCOLS.has(parsed.protocol) ? parsed.href : void 0;
-}
-function linkView(title, url) {
-  return { title, href: safeHref(url), url };
-}
-function linkViews(links2) {
-  return (links2 ?? []).map((l3) => linkView(l3.title, l3.url));
-}
-var pagePath = {
-  index: "index.html",
-  service: (name) => `services/${encodeURIComponent(name)}.html`,
-  team: (name) => `teams/${encodeURIComponent(name)}.html`,
-  ci: (name) => `cis/${encodeURIComponent(name)}.html`,
-  change: (id) => `changes/${encodeURIComponent(id)}.html`,
-  month: (month) => `calendar/${month}.html`,
-  calendar: "calendar/index.html",
-  metrics: "metrics.html",
-  /** Page n (1-based) of a paginated list under `folder`. */
-  list: (folder, n) => n <= 1 ? `${folder}/index.html` : `${folder}/page-${n}.html`
-};
 
 // src/core/catalog/time.ts
 var DAY_MS3 = 864e5;
@@ -73046,7 +73302,7 @@ function paragraphs(text) {
   return (text ?? "").split(/\n\s*\n/).map((p2) => p2.trim()).filter(Boolean);
 }
 function labels(map2) {
-  return Object.entries(map2 ?? {}).map(([key, value2]) => ({ key, value: String(value2) })).sort((a, b3) => byName(a.key, b3.key));
+  return Object.entries(map2 ?? {}).map(([key, value3]) => ({ key, value: String(value3) })).sort((a, b3) => byName(a.key, b3.key));
 }
 function ownerEntries(doc) {
   const out = [{ team: doc.spec.owner, role: "owner", primary: true }];
@@ -73056,10 +73312,10 @@ function ownerEntries(doc) {
 function ownerNames(doc) {
   return [...new Set(ownerEntries(doc).map((o2) => o2.team))];
 }
-function push(map2, key, value2) {
+function push(map2, key, value3) {
   const list4 = map2.get(key);
-  if (list4) list4.push(value2);
-  else map2.set(key, [value2]);
+  if (list4) list4.push(value3);
+  else map2.set(key, [value3]);
 }
 function changeServices(ctxCis, doc) {
   const services = new Set(doc.spec.services ?? []);
@@ -73314,9 +73570,9 @@ function grouped(ctx, edges) {
   }
   return [...byOther].map(([other, types2]) => withTypes(ctx.nodeRef(other), types2));
 }
-function attribute(key, value2) {
-  if (typeof value2 !== "string") return { key, text: JSON.stringify(value2), href: void 0 };
-  return { key, text: value2, href: /^https?:\/\//i.test(value2) ? safeHref(value2) : void 0 };
+function attribute(key, value3) {
+  if (typeof value3 !== "string") return { key, text: JSON.stringify(value3), href: void 0 };
+  return { key, text: value3, href: /^https?:\/\//i.test(value3) ? safeHref(value3) : void 0 };
 }
 function ciPage(ctx, name) {
   const { org, graph } = ctx.input;
@@ -73344,7 +73600,7 @@ function ciPage(ctx, name) {
       ctx,
       (graph.in.get(ciId(name)) ?? []).map((e) => ({ other: e.from, type: e.type }))
     ).sort((a, b3) => byName(a.kind, b3.kind) || byName(a.name, b3.name)),
-    attributes: Object.entries(doc.spec.attributes ?? {}).map(([key, value2]) => attribute(key, value2)),
+    attributes: Object.entries(doc.spec.attributes ?? {}).map(([key, value3]) => attribute(key, value3)),
     changes: changeIds.slice(0, RECENT_CHANGES).map(ctx.changeRow),
     changesTotal: changeIds.length
   };
@@ -73425,7 +73681,7 @@ function windowMinutes(duration2) {
   const m2 = duration2 ? /^([1-9]\d*)([mhdwMQY])$/.exec(duration2) : null;
   return m2 ? Number(m2[1]) * UNIT_MINUTES[m2[2]] : void 0;
 }
-function round2(n, digits) {
+function round3(n, digits) {
   const f3 = 10 ** digits;
   return Math.round(n * f3) / f3;
 }
@@ -73441,9 +73697,9 @@ function sloView(slo, at4 = (t2) => new Date(t2).toISOString()) {
     return [
       {
         name: o2.displayName,
-        targetPercent: round2(fraction * 100, 4),
-        budgetMinutes: budget === void 0 ? void 0 : round2(budget, 1),
-        remainingMinutes: budget === void 0 || remaining === void 0 ? void 0 : round2(budget * remaining, 1)
+        targetPercent: round3(fraction * 100, 4),
+        budgetMinutes: budget === void 0 ? void 0 : round3(budget, 1),
+        remainingMinutes: budget === void 0 || remaining === void 0 ? void 0 : round3(budget * remaining, 1)
       }
     ];
   });
@@ -73734,8 +73990,8 @@ function vtimezoneLines(zone, fromYear, years = 30) {
   const start = Date.UTC(fromYear, 0, 1);
   const end = Date.UTC(fromYear + years, 0, 1);
   const initial = offsetAt(start, zone);
-  const lines = ["BEGIN:VTIMEZONE", `TZID:${zone}`];
-  lines.push("BEGIN:STANDARD", `DTSTART:${icsLocal(start + initial)}`, `TZOFFSETFROM:${icsUtcOffset(initial)}`, `TZOFFSETTO:${icsUtcOffset(initial)}`, "END:STANDARD");
+  const lines2 = ["BEGIN:VTIMEZONE", `TZID:${zone}`];
+  lines2.push("BEGIN:STANDARD", `DTSTART:${icsLocal(start + initial)}`, `TZOFFSETFROM:${icsUtcOffset(initial)}`, `TZOFFSETTO:${icsUtcOffset(initial)}`, "END:STANDARD");
   const groups2 = /* @__PURE__ */ new Map();
   for (const t2 of findTransitions(zone, start, end)) {
     const key = `${t2.to > t2.from ? "DAYLIGHT" : "STANDARD"} ${t2.from} ${t2.to}`;
@@ -73746,14 +74002,14 @@ function vtimezoneLines(zone, fromYear, years = 30) {
   for (const [key, changes] of groups2) {
     const component = key.split(" ")[0];
     const head = changes[0];
-    lines.push(`BEGIN:${component}`, `DTSTART:${icsLocal(head.local)}`, `TZOFFSETFROM:${icsUtcOffset(head.from)}`, `TZOFFSETTO:${icsUtcOffset(head.to)}`);
+    lines2.push(`BEGIN:${component}`, `DTSTART:${icsLocal(head.local)}`, `TZOFFSETFROM:${icsUtcOffset(head.from)}`, `TZOFFSETTO:${icsUtcOffset(head.to)}`);
     const rule = yearlyRule(changes);
-    if (rule) lines.push(`RRULE:${rule}`);
-    else if (changes.length > 1) lines.push(...changes.map((c3) => `RDATE:${icsLocal(c3.local)}`));
-    lines.push(`END:${component}`);
+    if (rule) lines2.push(`RRULE:${rule}`);
+    else if (changes.length > 1) lines2.push(...changes.map((c3) => `RDATE:${icsLocal(c3.local)}`));
+    lines2.push(`END:${component}`);
   }
-  lines.push("END:VTIMEZONE");
-  return lines;
+  lines2.push("END:VTIMEZONE");
+  return lines2;
 }
 
 // src/core/calendar/ics.ts
@@ -73785,17 +74041,17 @@ function utc(instant3) {
   return new Date(instant3).toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-:]/g, "");
 }
 function describeWindow(w2) {
-  const lines = [];
-  if (w2.reason) lines.push(w2.reason);
+  const lines2 = [];
+  if (w2.reason) lines2.push(w2.reason);
   const scope = w2.scope ?? {};
   const parts = [];
   if (scope.environments) parts.push(`environments ${scope.environments.join(", ")}`);
   if (scope.tiers) parts.push(`tiers ${scope.tiers.join(", ")}`);
   if (scope.services) parts.push(`services ${scope.services.join(", ")}`);
   if (scope.labels && Object.keys(scope.labels).length) parts.push(`labels ${Object.entries(scope.labels).map(([k2, v2]) => `${k2}=${v2}`).join(", ")}`);
-  lines.push(`Applies to: ${parts.length ? parts.join("; ") : "every change"}`);
-  if (w2.kind === "freeze") lines.push(`Still allowed: ${w2.allow?.length ? w2.allow.join(", ") : "nothing"}`);
-  return lines.join("\n");
+  lines2.push(`Applies to: ${parts.length ? parts.join("; ") : "every change"}`);
+  if (w2.kind === "freeze") lines2.push(`Still allowed: ${w2.allow?.length ? w2.allow.join(", ") : "nothing"}`);
+  return lines2.join("\n");
 }
 function exportRule(w2) {
   const rule = w2.rrule.replace(/^RRULE:/, "");
@@ -73805,27 +74061,27 @@ function exportRule(w2) {
 }
 function windowEvent(w2, options2) {
   const calendar = w2.calendar ?? options2.name;
-  const lines = ["BEGIN:VEVENT", `UID:${w2.name}.${calendar}@opsledger`, `DTSTAMP:${utc(options2.stamp)}`];
-  lines.push(`SUMMARY:${escapeText(`${w2.kind === "freeze" ? "Freeze" : "Maintenance"}: ${w2.name}`)}`);
+  const lines2 = ["BEGIN:VEVENT", `UID:${w2.name}.${calendar}@opsledger`, `DTSTAMP:${utc(options2.stamp)}`];
+  lines2.push(`SUMMARY:${escapeText(`${w2.kind === "freeze" ? "Freeze" : "Maintenance"}: ${w2.name}`)}`);
   if (isRecurring(w2)) {
     const start = parseLocal(w2.start);
     const span = w2.duration === void 0 ? void 0 : parseWindowDuration(w2.duration);
     if (start === void 0 || !span || !w2.timeZone) throw new CalendarError(`window "${w2.name}" is not a valid recurring window`);
-    lines.push(`DTSTART;TZID=${w2.timeZone}:${icsLocal(start)}`, `DURATION:${icsDuration(span)}`, `RRULE:${exportRule(w2)}`);
+    lines2.push(`DTSTART;TZID=${w2.timeZone}:${icsLocal(start)}`, `DURATION:${icsDuration(span)}`, `RRULE:${exportRule(w2)}`);
     const exdates = (w2.exdates ?? []).map(parseLocal).filter((x3) => x3 !== void 0);
-    if (exdates.length) lines.push(`EXDATE;TZID=${w2.timeZone}:${exdates.map(icsLocal).join(",")}`);
+    if (exdates.length) lines2.push(`EXDATE;TZID=${w2.timeZone}:${exdates.map(icsLocal).join(",")}`);
   } else {
     const start = parseInstant(w2.start);
     const end = w2.end === void 0 ? void 0 : parseInstant(w2.end);
     if (start === void 0 || end === void 0) throw new CalendarError(`window "${w2.name}" is not a valid one-off window`);
-    lines.push(`DTSTART:${utc(start)}`, `DTEND:${utc(end)}`);
+    lines2.push(`DTSTART:${utc(start)}`, `DTEND:${utc(end)}`);
   }
-  lines.push(`CATEGORIES:${w2.kind}`, `DESCRIPTION:${escapeText(describeWindow(w2))}`, "TRANSP:TRANSPARENT");
-  lines.push(`X-OPSLEDGER-WINDOW:${escapeText(w2.name)}`, `X-OPSLEDGER-CALENDAR:${escapeText(calendar)}`, `X-OPSLEDGER-KIND:${w2.kind}`);
-  if (w2.scope) lines.push(`X-OPSLEDGER-SCOPE;VALUE=TEXT:${escapeText(JSON.stringify(w2.scope))}`);
-  if (w2.allow?.length) lines.push(`X-OPSLEDGER-ALLOW;VALUE=TEXT:${escapeText(w2.allow.join(","))}`);
-  lines.push("END:VEVENT");
-  return lines;
+  lines2.push(`CATEGORIES:${w2.kind}`, `DESCRIPTION:${escapeText(describeWindow(w2))}`, "TRANSP:TRANSPARENT");
+  lines2.push(`X-OPSLEDGER-WINDOW:${escapeText(w2.name)}`, `X-OPSLEDGER-CALENDAR:${escapeText(calendar)}`, `X-OPSLEDGER-KIND:${w2.kind}`);
+  if (w2.scope) lines2.push(`X-OPSLEDGER-SCOPE;VALUE=TEXT:${escapeText(JSON.stringify(w2.scope))}`);
+  if (w2.allow?.length) lines2.push(`X-OPSLEDGER-ALLOW;VALUE=TEXT:${escapeText(w2.allow.join(","))}`);
+  lines2.push("END:VEVENT");
+  return lines2;
 }
 function changeEvent(c3, options2) {
   const start = parseInstant(c3.start);
@@ -73855,13 +74111,13 @@ function zonesNeeded(windows) {
   return zones;
 }
 function calendarToIcs(windows, options2) {
-  const lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//opsledger//change calendar//EN", "CALSCALE:GREGORIAN", "METHOD:PUBLISH", `X-WR-CALNAME:${escapeText(options2.name)}`];
+  const lines2 = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//opsledger//change calendar//EN", "CALSCALE:GREGORIAN", "METHOD:PUBLISH", `X-WR-CALNAME:${escapeText(options2.name)}`];
   const zones = [...zonesNeeded(windows)].sort(([a], [b3]) => a < b3 ? -1 : a > b3 ? 1 : 0);
-  for (const [zone, year] of zones) lines.push(...vtimezoneLines(zone, year - 1));
-  for (const w2 of windows) lines.push(...windowEvent(w2, options2));
-  for (const c3 of options2.changes ?? []) lines.push(...changeEvent(c3, options2));
-  lines.push("END:VCALENDAR");
-  return lines.map(foldLine).join("\r\n") + "\r\n";
+  for (const [zone, year] of zones) lines2.push(...vtimezoneLines(zone, year - 1));
+  for (const w2 of windows) lines2.push(...windowEvent(w2, options2));
+  for (const c3 of options2.changes ?? []) lines2.push(...changeEvent(c3, options2));
+  lines2.push("END:VCALENDAR");
+  return lines2.map(foldLine).join("\r\n") + "\r\n";
 }
 
 // src/catalog/file-writer.ts
@@ -76178,6 +76434,11 @@ var en3 = {
   "metrics.perWeek": "{n} per week",
   "metrics.hours": "{n} h",
   "metrics.minutes": "{n} min",
+  "metrics.window": "From {since} to {until}, production deployments.",
+  "metrics.charts": "Month by month",
+  "metrics.byTeam": "By team",
+  "metrics.byService": "By service",
+  "metrics.name": "Name",
   "tier.1": "Tier 1",
   "tier.2": "Tier 2",
   "tier.3": "Tier 3",
@@ -76518,6 +76779,11 @@ var ko = {
   "metrics.perWeek": "주당 {n}회",
   "metrics.hours": "{n}시간",
   "metrics.minutes": "{n}분",
+  "metrics.window": "{since}부터 {until}까지의 프로덕션 배포.",
+  "metrics.charts": "월별 추이",
+  "metrics.byTeam": "팀별",
+  "metrics.byService": "서비스별",
+  "metrics.name": "이름",
   "tier.1": "1등급",
   "tier.2": "2등급",
   "tier.3": "3등급",
@@ -76614,8 +76880,8 @@ var ko = {
   "weekdayShort.6": "일"
 };
 var MESSAGES = { en: en3, ko };
-function isLocale(value2) {
-  return LOCALES.includes(value2);
+function isLocale(value3) {
+  return LOCALES.includes(value3);
 }
 function message(locale, key, args = {}) {
   const table = MESSAGES[locale];
@@ -76624,9 +76890,9 @@ function message(locale, key, args = {}) {
   if (text === void 0) throw new Error(`no catalog message "${key}"`);
   return text.replace(/\{(\w+)\}/g, (whole, name) => name in args ? String(args[name]) : whole);
 }
-function valueMessage(locale, group2, value2) {
+function valueMessage(locale, group2, value3) {
   const table = MESSAGES[locale];
-  return table[`${group2}.${String(value2)}`] ?? String(value2);
+  return table[`${group2}.${String(value3)}`] ?? String(value3);
 }
 
 // src/catalog/templates.ts
@@ -76653,10 +76919,10 @@ function compileTemplates(locale) {
       if (text === void 0) fixed.set(key, text = message(locale, key));
       return text;
     },
-    tv: (group2, value2) => {
-      const key = `${group2}.${String(value2)}`;
+    tv: (group2, value3) => {
+      const key = `${group2}.${String(value3)}`;
       let text = fixed.get(key);
-      if (text === void 0) fixed.set(key, text = valueMessage(locale, group2, value2));
+      if (text === void 0) fixed.set(key, text = valueMessage(locale, group2, value3));
       return text;
     },
     eq: (a, b3) => a === b3,
@@ -76666,7 +76932,11 @@ function compileTemplates(locale) {
     clamp: (v2) => Math.min(1, Math.max(0, Number(v2))),
     percent: (v2) => `${Math.round(Number(v2) * 1e3) / 10}%`,
     year: (key) => key.slice(0, 4),
-    monthOf: (key) => Number(key.slice(5, 7))
+    monthOf: (key) => Number(key.slice(5, 7)),
+    dateOnly: (iso) => String(iso).slice(0, 10),
+    // Chart SVG is built by our own renderer, which escapes every text it places; it is the one
+    // value a template may insert as markup, and only through this named helper.
+    chartSvg: (chart2) => new hb.SafeString(chart2.svg)
   };
   hb.registerHelper(helpers);
   const knownHelpers = Object.fromEntries(Object.keys(helpers).map((k2) => [k2, true]));
@@ -76684,7 +76954,10 @@ function compileTemplates(locale) {
 }
 function staticAssets() {
   const out = /* @__PURE__ */ new Map();
-  for (const name of readdirSync5(join9(TEMPLATE_DIR, "assets")).sort()) out.set(name, readFileSync5(join9(TEMPLATE_DIR, "assets", name)));
+  for (const name of readdirSync5(join9(TEMPLATE_DIR, "assets")).sort()) {
+    const content = readFileSync5(join9(TEMPLATE_DIR, "assets", name));
+    out.set(name, name === "site.css" ? Buffer.concat([content, Buffer.from("\n" + CHART_CSS)]) : content);
+  }
   return out;
 }
 
@@ -76807,6 +77080,7 @@ async function replaceDirectory(targetPath, build) {
 
 // src/catalog/build-site.ts
 var ICS_PATH = "calendar/opsledger.ics";
+var METRICS_WINDOW_MS = 90 * 864e5;
 function displayZone(org) {
   const peak = activePolicy(org)?.doc.spec.likelihood.factors.peakHours?.timeZone;
   if (peak && isTimeZone(peak)) return peak;
@@ -76856,8 +77130,12 @@ async function buildCatalogSite(root, loaded2, options2) {
     DATA_FOLDERS.filter((d2) => existsSync6(join11(root, d2)))
   );
   if (!history) warnings.push("not a git repository: service pages are built without history");
+  const leadStarts = await leadTimeStarts(root);
+  const report = computeMetrics(org, { from: now - METRICS_WINDOW_MS, to: now, timeZone: zone, leadTimeStart: (id) => leadStarts.get(org.changes.get(id)?.file ?? "") });
+  const metrics = catalogMetricsView(report, { serviceHref: pagePath.service, teamHref: pagePath.team, labels: options2.locale === "ko" ? KOREAN_CHART_LABELS : ENGLISH_CHART_LABELS });
   const site = buildCatalog({
     org,
+    metrics,
     graph,
     now,
     timeZone: zone,
@@ -77103,7 +77381,7 @@ var FIELDS = [
   { name: "month", min: 1, max: 12, names: MONTH_NAMES, nameBase: 1 },
   { name: "day-of-week", min: 0, max: 7, names: DAY_NAMES, nameBase: 0 }
 ];
-function value(text, spec) {
+function value2(text, spec) {
   const upper = text.toUpperCase();
   const named = spec.names?.indexOf(upper) ?? -1;
   if (named >= 0) return named + spec.nameBase;
@@ -77131,12 +77409,12 @@ function item(text, spec) {
   }
   const dash = body.indexOf("-");
   if (dash > 0) {
-    const from2 = value(body.slice(0, dash), spec);
-    const to2 = value(body.slice(dash + 1), spec);
+    const from2 = value2(body.slice(0, dash), spec);
+    const to2 = value2(body.slice(dash + 1), spec);
     if (to2 < from2) throw new CronError(`range "${body}" runs backwards; write it as two ranges`, spec.name);
     return range(from2, to2, step);
   }
-  const from = value(body, spec);
+  const from = value2(body, spec);
   return stepText === void 0 ? [from] : range(from, spec.name === "day-of-week" ? 6 : spec.max, step);
 }
 function field(text, spec) {
@@ -77174,9 +77452,9 @@ function weekdayField(text) {
     if (hash) {
       const nth = Number(hash[2]);
       if (nth < 1 || nth > 5) throw new CronError(`"${part}": the week number after # must be 1-5`, spec.name);
-      add(value(hash[1], spec) % 7, nth);
+      add(value2(hash[1], spec) % 7, nth);
     } else if (last && part.toUpperCase() !== "L") {
-      add(value(last[1], spec) % 7, -1);
+      add(value2(last[1], spec) % 7, -1);
     } else {
       for (const d2 of field(part, spec)) add(d2);
     }
@@ -77330,8 +77608,8 @@ function exactDuration(ms2) {
   s -= m2 * 60;
   return `${h3 ? `${h3}h` : ""}${m2 ? `${m2}m` : ""}${s ? `${s}s` : ""}`;
 }
-function stringList(value2) {
-  return Array.isArray(value2) ? value2.filter((v2) => typeof v2 === "string") : [];
+function stringList(value3) {
+  return Array.isArray(value3) ? value3.filter((v2) => typeof v2 === "string") : [];
 }
 var isObj = (v2) => typeof v2 === "object" && v2 !== null && !Array.isArray(v2);
 function scopeFor(win, options2, notes2) {
@@ -77575,9 +77853,9 @@ function instantFlag(values, flag) {
   if (t2 === void 0) throw new UsageError(`--${flag} takes an ISO 8601 instant with an offset, e.g. 2026-12-20T09:00:00+09:00 or 2026-12-20T00:00:00Z; got "${String(v2)}"`);
   return t2;
 }
-function stringList2(value2) {
-  if (value2 === void 0) return [];
-  return (Array.isArray(value2) ? value2 : [value2]).flatMap((v2) => String(v2).split(",")).map((s) => s.trim()).filter(Boolean);
+function stringList2(value3) {
+  if (value3 === void 0) return [];
+  return (Array.isArray(value3) ? value3 : [value3]).flatMap((v2) => String(v2).split(",")).map((s) => s.trim()).filter(Boolean);
 }
 function subjectFrom(loaded2, values) {
   const { org } = loaded2;
@@ -77978,14 +78256,14 @@ async function repoPrefix(root) {
 // src/report/pull-request.ts
 var MAX_COMMENT = 65e3;
 function approvalsMarkdown(s) {
-  const lines = [`**Approvals** (${escapeMarkdown(s.plan.class)} risk${s.alternative === "emergency" ? ", emergency path" : ""}): ${s.decision.met ? "✅ complete" : "⏳ missing"}`, ""];
-  for (const n of s.plan.notes) lines.push(`> ${escapeMarkdown(n)}`, "");
-  if (!s.decision.requirements.length) lines.push("- no approving reviews required");
+  const lines2 = [`**Approvals** (${escapeMarkdown(s.plan.class)} risk${s.alternative === "emergency" ? ", emergency path" : ""}): ${s.decision.met ? "✅ complete" : "⏳ missing"}`, ""];
+  for (const n of s.plan.notes) lines2.push(`> ${escapeMarkdown(n)}`, "");
+  if (!s.decision.requirements.length) lines2.push("- no approving reviews required");
   for (const r2 of s.decision.requirements) {
-    lines.push(`- [${r2.met ? "x" : " "}] ${r2.count} from \`${escapeMarkdown(r2.group)}\`${r2.approvers.length ? `: ${r2.approvers.map((a) => `@${escapeMarkdown(a)}`).join(", ")}` : ""}`);
+    lines2.push(`- [${r2.met ? "x" : " "}] ${r2.count} from \`${escapeMarkdown(r2.group)}\`${r2.approvers.length ? `: ${r2.approvers.map((a) => `@${escapeMarkdown(a)}`).join(", ")}` : ""}`);
   }
-  for (const r2 of s.decision.rejected) lines.push(`- ~~${escapeMarkdown(r2.login)}~~ does not count: ${escapeMarkdown(r2.detail)}`);
-  return lines;
+  for (const r2 of s.decision.rejected) lines2.push(`- ~~${escapeMarkdown(r2.login)}~~ does not count: ${escapeMarkdown(r2.detail)}`);
+  return lines2;
 }
 function renderPullRequestComment(marker, subjects, sensitive, invalid) {
   const parts = [marker, "### opsledger: change review", ""];
@@ -78215,15 +78493,15 @@ async function reviewPullRequest(input) {
   return { changed, sensitive, subjects, invalid, met, base, head, policy };
 }
 function approvalSummary(review) {
-  const lines = [];
-  if (review.invalid.length) lines.push(`does not validate: ${review.invalid.join(", ")}`);
+  const lines2 = [];
+  if (review.invalid.length) lines2.push(`does not validate: ${review.invalid.join(", ")}`);
   for (const s of review.subjects) {
     const reqs = s.decision.requirements;
     const what = reqs.length ? reqs.map((r2) => `${r2.group} ${r2.approvers.length}/${r2.count}${r2.approvers.length ? ` (${r2.approvers.join(", ")})` : ""}`).join("; ") : "no approvals required";
-    lines.push(`${s.subject}: ${s.decision.met ? "approved" : "not approved"}${s.alternative === "emergency" ? " as an emergency" : ""}: ${what}`);
+    lines2.push(`${s.subject}: ${s.decision.met ? "approved" : "not approved"}${s.alternative === "emergency" ? " as an emergency" : ""}: ${what}`);
   }
-  if (!review.subjects.length && !review.invalid.length) lines.push("no change requests or sensitive files: no approvals required");
-  return lines;
+  if (!review.subjects.length && !review.invalid.length) lines2.push("no change requests or sensitive files: no approvals required");
+  return lines2;
 }
 
 // src/cli/github/cab-status.ts
@@ -78404,13 +78682,13 @@ function lowercaseKeys(object) {
     return newObj;
   }, {});
 }
-function isPlainObject(value2) {
-  if (typeof value2 !== "object" || value2 === null) return false;
-  if (Object.prototype.toString.call(value2) !== "[object Object]") return false;
-  const proto = Object.getPrototypeOf(value2);
+function isPlainObject(value3) {
+  if (typeof value3 !== "object" || value3 === null) return false;
+  if (Object.prototype.toString.call(value3) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value3);
   if (proto === null) return true;
   const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
-  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value2);
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value3);
 }
 function mergeDeep(defaults, options2) {
   const result = Object.assign({}, defaults);
@@ -78499,57 +78777,57 @@ function encodeUnreserved(str6) {
     return "%" + c3.charCodeAt(0).toString(16).toUpperCase();
   });
 }
-function encodeValue(operator, value2, key) {
-  value2 = operator === "+" || operator === "#" ? encodeReserved(value2) : encodeUnreserved(value2);
+function encodeValue(operator, value3, key) {
+  value3 = operator === "+" || operator === "#" ? encodeReserved(value3) : encodeUnreserved(value3);
   if (key) {
-    return encodeUnreserved(key) + "=" + value2;
+    return encodeUnreserved(key) + "=" + value3;
   } else {
-    return value2;
+    return value3;
   }
 }
-function isDefined(value2) {
-  return value2 !== void 0 && value2 !== null;
+function isDefined(value3) {
+  return value3 !== void 0 && value3 !== null;
 }
 function isKeyOperator(operator) {
   return operator === ";" || operator === "&" || operator === "?";
 }
 function getValues(context, operator, key, modifier) {
-  var value2 = context[key], result = [];
-  if (isDefined(value2) && value2 !== "") {
-    if (typeof value2 === "string" || typeof value2 === "number" || typeof value2 === "bigint" || typeof value2 === "boolean") {
-      value2 = value2.toString();
+  var value3 = context[key], result = [];
+  if (isDefined(value3) && value3 !== "") {
+    if (typeof value3 === "string" || typeof value3 === "number" || typeof value3 === "bigint" || typeof value3 === "boolean") {
+      value3 = value3.toString();
       if (modifier && modifier !== "*") {
-        value2 = value2.substring(0, parseInt(modifier, 10));
+        value3 = value3.substring(0, parseInt(modifier, 10));
       }
       result.push(
-        encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
+        encodeValue(operator, value3, isKeyOperator(operator) ? key : "")
       );
     } else {
       if (modifier === "*") {
-        if (Array.isArray(value2)) {
-          value2.filter(isDefined).forEach(function(value22) {
+        if (Array.isArray(value3)) {
+          value3.filter(isDefined).forEach(function(value22) {
             result.push(
               encodeValue(operator, value22, isKeyOperator(operator) ? key : "")
             );
           });
         } else {
-          Object.keys(value2).forEach(function(k2) {
-            if (isDefined(value2[k2])) {
-              result.push(encodeValue(operator, value2[k2], k2));
+          Object.keys(value3).forEach(function(k2) {
+            if (isDefined(value3[k2])) {
+              result.push(encodeValue(operator, value3[k2], k2));
             }
           });
         }
       } else {
         const tmp = [];
-        if (Array.isArray(value2)) {
-          value2.filter(isDefined).forEach(function(value22) {
+        if (Array.isArray(value3)) {
+          value3.filter(isDefined).forEach(function(value22) {
             tmp.push(encodeValue(operator, value22));
           });
         } else {
-          Object.keys(value2).forEach(function(k2) {
-            if (isDefined(value2[k2])) {
+          Object.keys(value3).forEach(function(k2) {
+            if (isDefined(value3[k2])) {
               tmp.push(encodeUnreserved(k2));
-              tmp.push(encodeValue(operator, value2[k2].toString()));
+              tmp.push(encodeValue(operator, value3[k2].toString()));
             }
           });
         }
@@ -78562,12 +78840,12 @@ function getValues(context, operator, key, modifier) {
     }
   } else {
     if (operator === ";") {
-      if (isDefined(value2)) {
+      if (isDefined(value3)) {
         result.push(encodeUnreserved(key));
       }
-    } else if (value2 === "" && (operator === "&" || operator === "?")) {
+    } else if (value3 === "" && (operator === "&" || operator === "?")) {
       result.push(encodeUnreserved(key) + "=");
-    } else if (value2 === "") {
+    } else if (value3 === "") {
       result.push("");
     }
   }
@@ -78763,8 +79041,8 @@ function parse2(header2, options2) {
     index++;
   }
   const valueEnd = whitespace === -1 ? index : whitespace;
-  const value2 = header2.slice(valueStart, valueEnd);
-  const type2 = (typeFlags & CASE_FLAGS) === 0 ? value2 : value2.toLowerCase();
+  const value3 = header2.slice(valueStart, valueEnd);
+  const type2 = (typeFlags & CASE_FLAGS) === 0 ? value3 : value3.toLowerCase();
   if (index === len || stop !== 0) {
     return { type: type2, index, parameters: new NullObject() };
   }
@@ -78790,8 +79068,8 @@ function parseParameters(header2, type2, index, len, stopFlags) {
       }
       if (code === EQ) {
         const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
-        const value2 = header2.slice(keyStart, keyEnd);
-        const key = (keyFlags & CASE_FLAGS) === 0 ? value2 : value2.toLowerCase();
+        const value3 = header2.slice(keyStart, keyEnd);
+        const key = (keyFlags & CASE_FLAGS) === 0 ? value3 : value3.toLowerCase();
         index++;
         while ((CHAR_MAP[header2.charCodeAt(index)] & OWS) !== 0) {
           index++;
@@ -79043,12 +79321,12 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   }
   return chunks.join("");
 };
-var JSONStringify = (value2, replacer, space) => {
+var JSONStringify = (value3, replacer, space) => {
   try {
     const supportsRawJSON = "rawJSON" in JSON;
     if (supportsRawJSON) {
       return originalStringify(
-        value2,
+        value3,
         (key, val) => {
           if (typeof val === "bigint") return JSON.rawJSON(val.toString());
           const hasFunctionReplacer = typeof replacer === "function";
@@ -79060,9 +79338,9 @@ var JSONStringify = (value2, replacer, space) => {
         space
       );
     }
-    if (!value2) return originalStringify(value2, replacer, space);
+    if (!value3) return originalStringify(value3, replacer, space);
     const convertedToCustomJSON = originalStringify(
-      value2,
+      value3,
       (key, val) => {
         const isNoise = typeof val === "string" && noiseValue.test(val);
         if (isNoise) return val.toString() + "n";
@@ -79083,7 +79361,7 @@ var JSONStringify = (value2, replacer, space) => {
     return denoisedJSON;
   } catch (error2) {
     if (error2 instanceof RangeError) {
-      const convertedJSON = stringifyIteratively(value2, replacer, space);
+      const convertedJSON = stringifyIteratively(value3, replacer, space);
       if (convertedJSON === void 0) return void 0;
       const supportsRawJSON = "rawJSON" in JSON;
       if (supportsRawJSON) return convertedJSON;
@@ -79111,26 +79389,26 @@ var isContextSourceSupported = () => {
     return false;
   }
 };
-var convertMarkedBigIntsReviver = (key, value2, context, userReviver) => {
-  const isCustomFormatBigInt = typeof value2 === "string" && customFormat.test(value2);
-  if (isCustomFormatBigInt) return BigInt(value2.slice(0, -1));
-  const isNoiseValue = typeof value2 === "string" && noiseValue.test(value2);
-  if (isNoiseValue) return value2.slice(0, -1);
+var convertMarkedBigIntsReviver = (key, value3, context, userReviver) => {
+  const isCustomFormatBigInt = typeof value3 === "string" && customFormat.test(value3);
+  if (isCustomFormatBigInt) return BigInt(value3.slice(0, -1));
+  const isNoiseValue = typeof value3 === "string" && noiseValue.test(value3);
+  if (isNoiseValue) return value3.slice(0, -1);
   const hasUserReviver = typeof userReviver === "function";
-  if (!hasUserReviver) return value2;
-  return userReviver(key, value2, context);
+  if (!hasUserReviver) return value3;
+  return userReviver(key, value3, context);
 };
 var JSONParseV2 = (text, reviver) => {
-  return JSON.parse(text, (key, value2, context) => {
-    const isNumber = typeof value2 === "number";
-    const isOutOfBounds = value2 > Number.MAX_SAFE_INTEGER || value2 < Number.MIN_SAFE_INTEGER;
+  return JSON.parse(text, (key, value3, context) => {
+    const isNumber = typeof value3 === "number";
+    const isOutOfBounds = value3 > Number.MAX_SAFE_INTEGER || value3 < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
     const isInt = context && intRegex.test(context.source);
     const isBigInt = isBigNumber && isInt;
     if (isBigInt) return BigInt(context.source);
     const hasCustomReviver = typeof reviver === "function";
-    if (!hasCustomReviver) return value2;
-    return reviver(key, value2, context);
+    if (!hasCustomReviver) return value3;
+    return reviver(key, value3, context);
   });
 };
 var MAX_INT = Number.MAX_SAFE_INTEGER.toString();
@@ -79144,35 +79422,35 @@ var applyReviverIteratively = (parsed, userReviver) => {
     const node = stack[stack.length - 1];
     if (!node.visited) {
       node.visited = true;
-      const value2 = node.parent[node.key];
-      const isComplexObject = value2 !== null && typeof value2 === "object";
+      const value3 = node.parent[node.key];
+      const isComplexObject = value3 !== null && typeof value3 === "object";
       if (isComplexObject) {
-        const keys = Object.keys(value2);
+        const keys = Object.keys(value3);
         for (let i = keys.length - 1; i >= 0; i--) {
-          stack.push({ parent: value2, key: keys[i], visited: false });
+          stack.push({ parent: value3, key: keys[i], visited: false });
         }
       }
     } else {
       const { parent, key } = node;
-      let value2 = parent[key];
-      if (typeof value2 === "string") {
-        const isCustomFormatBigInt = customFormat.test(value2);
+      let value3 = parent[key];
+      if (typeof value3 === "string") {
+        const isCustomFormatBigInt = customFormat.test(value3);
         if (isCustomFormatBigInt) {
-          value2 = BigInt(value2.slice(0, -1));
+          value3 = BigInt(value3.slice(0, -1));
         } else {
-          const isNoise = noiseValue.test(value2);
-          if (isNoise) value2 = value2.slice(0, -1);
+          const isNoise = noiseValue.test(value3);
+          if (isNoise) value3 = value3.slice(0, -1);
         }
       }
       const hasUserReviver = typeof userReviver === "function";
       if (hasUserReviver) {
-        value2 = userReviver.call(parent, key, value2);
+        value3 = userReviver.call(parent, key, value3);
       }
-      const isDeleted = value2 === void 0;
+      const isDeleted = value3 === void 0;
       if (isDeleted) {
         delete parent[key];
       } else {
-        parent[key] = value2;
+        parent[key] = value3;
       }
       stack.pop();
     }
@@ -79201,7 +79479,7 @@ var JSONParse = (text, reviver) => {
     const serializedData = serializeBigInts(text);
     return originalParse(
       serializedData,
-      (key, value2, context) => convertMarkedBigIntsReviver(key, value2, context, reviver)
+      (key, value3, context) => convertMarkedBigIntsReviver(key, value3, context, reviver)
     );
   } catch (error2) {
     if (error2 instanceof RangeError) {
@@ -79259,13 +79537,13 @@ var defaults_default = {
     "user-agent": `octokit-request.js/${VERSION2} ${getUserAgent()}`
   }
 };
-function isPlainObject2(value2) {
-  if (typeof value2 !== "object" || value2 === null) return false;
-  if (Object.prototype.toString.call(value2) !== "[object Object]") return false;
-  const proto = Object.getPrototypeOf(value2);
+function isPlainObject2(value3) {
+  if (typeof value3 !== "object" || value3 === null) return false;
+  if (Object.prototype.toString.call(value3) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value3);
   if (proto === null) return true;
   const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
-  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value2);
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value3);
 }
 var noop = () => "";
 async function fetchWrapper(requestOptions) {
@@ -79279,9 +79557,9 @@ async function fetchWrapper(requestOptions) {
   const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
   const body = isPlainObject2(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
   const requestHeaders = Object.fromEntries(
-    Object.entries(requestOptions.headers).map(([name, value2]) => [
+    Object.entries(requestOptions.headers).map(([name, value3]) => [
       name,
-      String(value2)
+      String(value3)
     ])
   );
   let fetchResponse;
@@ -79321,8 +79599,8 @@ async function fetchWrapper(requestOptions) {
   const status = fetchResponse.status;
   const url = fetchResponse.url;
   const responseHeaders = {};
-  for (const [key, value2] of fetchResponse.headers) {
-    responseHeaders[key] = value2;
+  for (const [key, value3] of fetchResponse.headers) {
+    responseHeaders[key] = value3;
   }
   const octokitResponse = {
     url,
@@ -82212,8 +82490,8 @@ var handler = {
   ownKeys({ scope }) {
     return [...endpointMethodsMap.get(scope).keys()];
   },
-  set(target, methodName, value2) {
-    return target.cache[methodName] = value2;
+  set(target, methodName, value3) {
+    return target.cache[methodName] = value3;
   },
   get({ octokit, scope, cache }, methodName) {
     if (cache[methodName]) {
@@ -83235,9 +83513,9 @@ async function gatherGateInput(ctx, req) {
 // src/cli/commands/gate.ts
 var CHANGE_ID = /^CR-\d{4}-\d{4,}$/;
 function renderGateText(d2) {
-  const lines = [`${d2.allowed ? "ALLOWED" : "DENIED"}: ${d2.change} at ${d2.at}`];
-  for (const c3 of d2.checks) lines.push(`  ${c3.ok ? "✓" : "✗"} ${c3.code}: ${c3.detail}`);
-  return lines.join("\n") + "\n";
+  const lines2 = [`${d2.allowed ? "ALLOWED" : "DENIED"}: ${d2.change} at ${d2.at}`];
+  for (const c3 of d2.checks) lines2.push(`  ${c3.ok ? "✓" : "✗"} ${c3.code}: ${c3.detail}`);
+  return lines2.join("\n") + "\n";
 }
 function gateComment(d2) {
   const failing = d2.checks.filter((c3) => !c3.ok);
@@ -83362,18 +83640,18 @@ function parseYamlStream(file, text) {
       }
       continue;
     }
-    let value2;
+    let value3;
     try {
-      value2 = doc.toJS({ maxAliasCount: MAX_ALIASES });
+      value3 = doc.toJS({ maxAliasCount: MAX_ALIASES });
     } catch (e) {
       problems.push({ file, line: 1, column: 1, message: e.message });
       continue;
     }
-    if (value2 === null || value2 === void 0) continue;
-    if (Array.isArray(value2) && value2.length > 0 && value2.every(isEnvelope)) {
-      value2.forEach((item2, i) => documents.push({ file, document: here, item: i, value: item2 }));
+    if (value3 === null || value3 === void 0) continue;
+    if (Array.isArray(value3) && value3.length > 0 && value3.every(isEnvelope)) {
+      value3.forEach((item2, i) => documents.push({ file, document: here, item: i, value: item2 }));
     } else {
-      documents.push({ file, document: here, value: value2 });
+      documents.push({ file, document: here, value: value3 });
     }
   }
   return { documents, problems };
@@ -83453,14 +83731,14 @@ var Usage = class {
     }
   }
   /** Reports every leaf of `value` that nothing used or dropped, with `reason`. */
-  finish(value2, code, reason) {
-    for (const leaf of leaves(value2, "")) if (!this.isCovered(leaf)) this.drop(leaf, code, reason);
+  finish(value3, code, reason) {
+    for (const leaf of leaves(value3, "")) if (!this.isCovered(leaf)) this.drop(leaf, code, reason);
   }
 };
 var esc = (k2) => k2.replace(/~/g, "~0").replace(/\//g, "~1");
-function leaves(value2, pointer) {
-  if (value2 !== null && typeof value2 === "object") {
-    const entries = Array.isArray(value2) ? value2.map((v2, i) => [String(i), v2]) : Object.entries(value2);
+function leaves(value3, pointer) {
+  if (value3 !== null && typeof value3 === "object") {
+    const entries = Array.isArray(value3) ? value3.map((v2, i) => [String(i), v2]) : Object.entries(value3);
     if (entries.length === 0) return [pointer];
     return entries.flatMap(([k2, v2]) => leaves(v2, `${pointer}/${esc(k2)}`));
   }
@@ -83556,18 +83834,18 @@ function mapBackstage(inputs) {
   const byKey = /* @__PURE__ */ new Map();
   for (const source of inputs) {
     const label = sourceLabel(source);
-    const value2 = obj2(source.value);
+    const value3 = obj2(source.value);
     const dropWhole = (ref2, code, reason) => {
       const usage2 = new Usage();
-      if (value2) usage2.finish(value2, code, reason);
+      if (value3) usage2.finish(value3, code, reason);
       outcomes.push({ source: label, ref: ref2, result: "dropped", code, reason, to: [], used: [], dropped: usage2.dropped, changed: [] });
     };
-    if (!value2 || typeof value2.apiVersion !== "string" || !/^backstage\.io\//.test(value2.apiVersion)) {
+    if (!value3 || typeof value3.apiVersion !== "string" || !/^backstage\.io\//.test(value3.apiVersion)) {
       dropWhole("(not a Backstage entity)", "entity.not-backstage", "not a Backstage entity (no backstage.io/* apiVersion)");
       continue;
     }
-    const kind = str4(value2.kind);
-    const metadata2 = obj2(value2.metadata) ?? {};
+    const kind = str4(value3.kind);
+    const metadata2 = obj2(value3.metadata) ?? {};
     const name = str4(metadata2.name);
     const namespace = str4(metadata2.namespace) ?? "default";
     if (!kind || !name) {
@@ -83587,7 +83865,7 @@ function mapBackstage(inputs) {
     const usage = new Usage();
     usage.use("/apiVersion", "/kind", "/metadata/name", "/metadata/namespace");
     const outcome = { source: label, ref, result: "mapped", to: [], used: [], dropped: [], changed: [] };
-    const entity = { source, label, value: value2, kind, k: kind.toLowerCase(), namespace, name, key, ref, metadata: metadata2, spec: obj2(value2.spec) ?? {}, usage, outcome };
+    const entity = { source, label, value: value3, kind, k: kind.toLowerCase(), namespace, name, key, ref, metadata: metadata2, spec: obj2(value3.spec) ?? {}, usage, outcome };
     entities.push(entity);
     byKey.set(key, entity);
     outcomes.push(outcome);
@@ -84200,17 +84478,17 @@ function convertOpenSlo(inputs) {
   const names = /* @__PURE__ */ new Map();
   for (const source of inputs) {
     const label = sourceLabel(source);
-    const value2 = obj3(source.value);
+    const value3 = obj3(source.value);
     const usage = new Usage();
-    const apiVersion = str5(value2?.apiVersion);
-    const kind = str5(value2?.kind) ?? "?";
-    const name = str5(obj3(value2?.metadata)?.name) ?? "?";
+    const apiVersion = str5(value3?.apiVersion);
+    const kind = str5(value3?.kind) ?? "?";
+    const name = str5(obj3(value3?.metadata)?.name) ?? "?";
     const ref = `${apiVersion ?? "?"} ${kind} ${name}`;
     const drop = (code, reason) => {
-      if (value2) usage.finish(value2, code, reason);
+      if (value3) usage.finish(value3, code, reason);
       entities.push({ source: label, ref, result: "dropped", code, reason, to: [], used: [], dropped: usage.dropped, changed: [] });
     };
-    if (!value2 || !apiVersion) {
+    if (!value3 || !apiVersion) {
       drop("entity.not-openslo", "not an OpenSLO document (no apiVersion)");
       continue;
     }
@@ -84235,11 +84513,11 @@ function convertOpenSlo(inputs) {
     }
     let out;
     if (apiVersion === OPENSLO_API_VERSION) {
-      out = value2;
+      out = value3;
       usage.use("");
     } else {
-      out = kind === "SLO" ? convertSlo(value2, usage) : convertService(value2, usage);
-      usage.finish(value2, "field.unmapped", "openslo/v1 has no place for this field");
+      out = kind === "SLO" ? convertSlo(value3, usage) : convertService(value3, usage);
+      usage.finish(value3, "field.unmapped", "openslo/v1 has no place for this field");
     }
     const outName = str5(obj3(out.metadata)?.name);
     const typed = `${kind === "SLO" ? "slo" : `openslo-${kind.toLowerCase()}`}:${outName}`;
@@ -84247,7 +84525,7 @@ function convertOpenSlo(inputs) {
     if (names.has(key)) {
       const reason = `${kind} ${outName} is defined again; the first definition (${names.get(key)}) is kept`;
       const whole = new Usage();
-      whole.finish(value2, "entity.duplicate", reason);
+      whole.finish(value3, "entity.duplicate", reason);
       entities.push({ source: label, ref, result: "dropped", code: "entity.duplicate", reason, to: [], used: [], dropped: whole.dropped, changed: [] });
       continue;
     }
@@ -84277,8 +84555,8 @@ function convertOpenSlo(inputs) {
   }
   return { files, report: { from: "openslo", entities, review, dangling } };
 }
-function convertMetadata(value2, usage) {
-  const m2 = obj3(value2.metadata) ?? {};
+function convertMetadata(value3, usage) {
+  const m2 = obj3(value3.metadata) ?? {};
   const name = String(m2.name);
   const out = { name: NAME.test(name) ? name : toOpenSloName(name) };
   usage.use("/metadata/name");
@@ -84291,11 +84569,11 @@ function convertMetadata(value2, usage) {
   }
   return out;
 }
-function convertService(value2, usage) {
+function convertService(value3, usage) {
   usage.use("/apiVersion", "/kind");
   usage.change("/apiVersion", "api-version", "openslo/v1alpha is written as openslo/v1");
-  const spec = obj3(value2.spec) ?? {};
-  const out = { apiVersion: OPENSLO_API_VERSION, kind: "Service", metadata: convertMetadata(value2, usage), spec: {} };
+  const spec = obj3(value3.spec) ?? {};
+  const out = { apiVersion: OPENSLO_API_VERSION, kind: "Service", metadata: convertMetadata(value3, usage), spec: {} };
   if (str5(spec.description)) {
     out.spec.description = spec.description;
     usage.use("/spec/description");
@@ -84325,12 +84603,12 @@ function convertRatio(ratio2, pointer, usage) {
   }
   return out;
 }
-function convertSlo(value2, usage) {
+function convertSlo(value3, usage) {
   usage.use("/apiVersion", "/kind");
   usage.change("/apiVersion", "api-version", "openslo/v1alpha is written as openslo/v1");
-  const metadata2 = convertMetadata(value2, usage);
+  const metadata2 = convertMetadata(value3, usage);
   const sloName = String(metadata2.name);
-  const spec = obj3(value2.spec) ?? {};
+  const spec = obj3(value3.spec) ?? {};
   const out = {};
   for (const k2 of ["description", "service", "budgetingMethod"]) {
     if (spec[k2] !== void 0) {
@@ -84504,52 +84782,52 @@ function count(n, one, many = `${one}s`) {
   return `${n} ${n === 1 ? one : many}`;
 }
 function renderImportReport(report, out, dryRun) {
-  const lines = [];
+  const lines2 = [];
   const by = (r2) => report.entities.filter((e) => e.result === r2);
   const kinds = /* @__PURE__ */ new Map();
   for (const f3 of report.files) kinds.set(f3.kind, (kinds.get(f3.kind) ?? 0) + 1);
   const made = [...kinds].map(([k2, n]) => `${n} ${k2}`).join(", ") || "nothing";
-  lines.push(`Read ${count(report.entities.length, "document")} from ${report.from}: ${by("mapped").length} mapped (${made}), ${by("merged").length} merged into others, ${by("dropped").length} dropped.`);
-  lines.push(dryRun ? `Would write ${count(report.files.length, "file")} under ${out} (dry run).` : `Wrote ${count(report.files.length, "file")} under ${out}.`);
-  for (const f3 of report.files) lines.push(`  ${f3.path}`);
+  lines2.push(`Read ${count(report.entities.length, "document")} from ${report.from}: ${by("mapped").length} mapped (${made}), ${by("merged").length} merged into others, ${by("dropped").length} dropped.`);
+  lines2.push(dryRun ? `Would write ${count(report.files.length, "file")} under ${out} (dry run).` : `Wrote ${count(report.files.length, "file")} under ${out}.`);
+  for (const f3 of report.files) lines2.push(`  ${f3.path}`);
   if (report.problems.length) {
-    lines.push("", `Could not read (${report.problems.length}):`);
-    for (const p2 of report.problems) lines.push(`  ${p2.file}:${p2.line}:${p2.column}: ${p2.message}`);
+    lines2.push("", `Could not read (${report.problems.length}):`);
+    for (const p2 of report.problems) lines2.push(`  ${p2.file}:${p2.line}:${p2.column}: ${p2.message}`);
   }
   if (report.review.length) {
-    lines.push("", `Needs a human (${report.review.length}): defaults written in place of what the source does not say`);
-    for (const r2 of report.review) lines.push(`  ${r2.target} ${r2.pointer} = ${JSON.stringify(r2.value)}: ${r2.reason} [${r2.code}]`);
+    lines2.push("", `Needs a human (${report.review.length}): defaults written in place of what the source does not say`);
+    for (const r2 of report.review) lines2.push(`  ${r2.target} ${r2.pointer} = ${JSON.stringify(r2.value)}: ${r2.reason} [${r2.code}]`);
   }
   if (report.dangling.length) {
-    lines.push("", `Dangling references the input left open (${report.dangling.length}): written as they are; add the missing documents or fix the reference`);
-    for (const d2 of report.dangling) lines.push(`  ${d2.target} ${d2.pointer} -> ${d2.ref}${d2.written ? ` (written "${d2.written}")` : ""}`);
+    lines2.push("", `Dangling references the input left open (${report.dangling.length}): written as they are; add the missing documents or fix the reference`);
+    for (const d2 of report.dangling) lines2.push(`  ${d2.target} ${d2.pointer} -> ${d2.ref}${d2.written ? ` (written "${d2.written}")` : ""}`);
   }
   const merged = by("merged");
   if (merged.length) {
-    lines.push("", `Merged (${merged.length}):`);
-    for (const e of merged) lines.push(`  ${e.ref}: into ${e.to.length ? e.to.join(", ") : "(nothing)"}`);
+    lines2.push("", `Merged (${merged.length}):`);
+    for (const e of merged) lines2.push(`  ${e.ref}: into ${e.to.length ? e.to.join(", ") : "(nothing)"}`);
   }
   const droppedWhole = by("dropped");
   if (droppedWhole.length) {
-    lines.push("", `Dropped documents (${droppedWhole.length}):`);
-    for (const e of droppedWhole) lines.push(`  ${e.ref} (${e.source}): ${e.reason ?? ""} [${e.code ?? ""}]`);
+    lines2.push("", `Dropped documents (${droppedWhole.length}):`);
+    for (const e of droppedWhole) lines2.push(`  ${e.ref} (${e.source}): ${e.reason ?? ""} [${e.code ?? ""}]`);
   }
   const fieldLosses = report.entities.filter((e) => e.result !== "dropped" && e.dropped.length);
   if (fieldLosses.length) {
-    lines.push("", `Dropped fields (${fieldLosses.reduce((n, e) => n + e.dropped.length, 0)}):`);
+    lines2.push("", `Dropped fields (${fieldLosses.reduce((n, e) => n + e.dropped.length, 0)}):`);
     for (const e of fieldLosses) {
       const byReason = /* @__PURE__ */ new Map();
       for (const d2 of e.dropped) byReason.set(`${d2.reason} [${d2.code}]`, [...byReason.get(`${d2.reason} [${d2.code}]`) ?? [], d2.pointer]);
-      for (const [reason, pointers] of byReason) lines.push(`  ${e.ref} ${pointers.join(", ")}: ${reason}`);
+      for (const [reason, pointers] of byReason) lines2.push(`  ${e.ref} ${pointers.join(", ")}: ${reason}`);
     }
   }
   const changed = report.entities.filter((e) => e.changed.length);
   if (changed.length) {
-    lines.push("", `Changed on the way (${changed.reduce((n, e) => n + e.changed.length, 0)}):`);
-    for (const e of changed) for (const c3 of e.changed) lines.push(`  ${e.ref} ${c3.pointer}: ${c3.reason} [${c3.code}]`);
+    lines2.push("", `Changed on the way (${changed.reduce((n, e) => n + e.changed.length, 0)}):`);
+    for (const e of changed) for (const c3 of e.changed) lines2.push(`  ${e.ref} ${c3.pointer}: ${c3.reason} [${c3.code}]`);
   }
-  if (!dryRun && report.files.length) lines.push("", "Next: run `opsledger validate` and settle the items above.");
-  return lines.join("\n") + "\n";
+  if (!dryRun && report.files.length) lines2.push("", "Next: run `opsledger validate` and settle the items above.");
+  return lines2.join("\n") + "\n";
 }
 
 // src/cli/commands/export.ts
@@ -84568,8 +84846,8 @@ function validKey(key) {
   if (prefix !== void 0 && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) return false;
   return name.length <= 63 && NAME_PART.test(name);
 }
-function validLabelValue(value2) {
-  return value2 === "" || value2.length <= 63 && NAME_PART.test(value2);
+function validLabelValue(value3) {
+  return value3 === "" || value3.length <= 63 && NAME_PART.test(value3);
 }
 function githubSlug(url) {
   const m2 = url ? /^https:\/\/github\.com\/([\w.-]+\/[\w.-]+?)(?:\.git)?\/?$/.exec(url) : void 0;
@@ -84851,7 +85129,7 @@ function objectiveTarget(o2) {
   if (typeof o2.targetPercent === "number") return o2.targetPercent / 100;
   return void 0;
 }
-var round3 = (n, digits = 6) => Number(n.toPrecision(digits));
+var round4 = (n, digits = 6) => Number(n.toPrecision(digits));
 function explainSlo(slo, options2 = {}) {
   const notes2 = [];
   const tw = slo.spec.timeWindow?.[0];
@@ -84883,7 +85161,7 @@ function explainSlo(slo, options2 = {}) {
   for (const o2 of slo.spec.objectives) {
     const target = objectiveTarget(o2);
     if (target === void 0) continue;
-    const fraction = round3(1 - target, 12);
+    const fraction = round4(1 - target, 12);
     const budgetMinutes = windowMinutes2 * fraction;
     const alerts = ALERT_WINDOWS.map((w2) => {
       const longMinutes = openSloDurationMs(w2.longWindow).ms / MINUTE;
@@ -84894,9 +85172,9 @@ function explainSlo(slo, options2 = {}) {
         longWindow: w2.longWindow,
         shortWindow: w2.shortWindow,
         budgetShare: w2.budgetShare,
-        burnRate: round3(burnRate, 4),
-        errorRate: round3(errorRate, 6),
-        exhaustsBudgetInMinutes: round3(windowMinutes2 / burnRate, 6),
+        burnRate: round4(burnRate, 4),
+        errorRate: round4(errorRate, 6),
+        exhaustsBudgetInMinutes: round4(windowMinutes2 / burnRate, 6),
         applicable: true
       };
       if (longMinutes >= windowMinutes2) {
@@ -84914,7 +85192,7 @@ function explainSlo(slo, options2 = {}) {
       ...o2.displayName ? { displayName: o2.displayName } : {},
       target,
       budgetFraction: fraction,
-      budgetMinutes: round3(budgetMinutes, 8),
+      budgetMinutes: round4(budgetMinutes, 8),
       budgetRequests: rps !== null && countsEvents ? Math.floor(rps * windowMinutes2 * 60 * fraction) : null,
       alerts
     });
@@ -85120,14 +85398,14 @@ async function exportCommand(ctx, values, positionals) {
   if (format === "json") {
     ctx.stdout(JSON.stringify({ target, out: shownOut, written: !dryRun, files: planned.map((p2) => p2.path), warnings: result.warnings, validationErrors: errors.length }, null, 2) + "\n");
   } else {
-    const lines = [`${dryRun ? "Would write" : "Wrote"} ${planned.length} ${target} file${planned.length === 1 ? "" : "s"} under ${shownOut}.`];
-    for (const p2 of planned) lines.push(`  ${p2.path}`);
+    const lines2 = [`${dryRun ? "Would write" : "Wrote"} ${planned.length} ${target} file${planned.length === 1 ? "" : "s"} under ${shownOut}.`];
+    for (const p2 of planned) lines2.push(`  ${p2.path}`);
     if (result.warnings.length) {
-      lines.push("", `What ${target} cannot hold (${result.warnings.length}):`);
-      for (const w2 of result.warnings) lines.push(`  ${w2.source}${w2.pointer ? ` ${w2.pointer}` : ""}: ${w2.message} [${w2.code}]`);
+      lines2.push("", `What ${target} cannot hold (${result.warnings.length}):`);
+      for (const w2 of result.warnings) lines2.push(`  ${w2.source}${w2.pointer ? ` ${w2.pointer}` : ""}: ${w2.message} [${w2.code}]`);
     }
-    if (errors.length) lines.push("", `The organisation has ${errors.length} validation error${errors.length === 1 ? "" : "s"}; documents that fail validation were not exported. Run \`opsledger validate\`.`);
-    ctx.stdout(lines.join("\n") + "\n");
+    if (errors.length) lines2.push("", `The organisation has ${errors.length} validation error${errors.length === 1 ? "" : "s"}; documents that fail validation were not exported. Run \`opsledger validate\`.`);
+    ctx.stdout(lines2.join("\n") + "\n");
   }
   return errors.length ? 1 : 0;
 }
@@ -85157,27 +85435,27 @@ async function sloCommand(ctx, values, positionals) {
   return 0;
 }
 var pct = (fraction) => `${Number((fraction * 100).toPrecision(4))}%`;
-var num = (n) => n.toLocaleString("en-US", { maximumFractionDigits: 2 });
+var num2 = (n) => n.toLocaleString("en-US", { maximumFractionDigits: 2 });
 function renderSloText(e) {
-  const lines = [`SLO ${e.slo} (service ${e.service}): ${e.budgetingMethod} over a ${e.window.rolling ? "rolling" : "calendar"} ${e.window.duration} window`];
+  const lines2 = [`SLO ${e.slo} (service ${e.service}): ${e.budgetingMethod} over a ${e.window.rolling ? "rolling" : "calendar"} ${e.window.duration} window`];
   for (const o2 of e.objectives) {
-    lines.push("", `Objective${o2.displayName ? ` "${o2.displayName}"` : ""}: target ${pct(o2.target)}, error budget ${pct(o2.budgetFraction)} of the window`);
-    lines.push(`  in time:     ${formatMinutes(o2.budgetMinutes)} of full outage per ${e.window.duration} (${num(o2.budgetMinutes)} minutes)`);
-    if (o2.budgetRequests !== null) lines.push(`  in requests: ${num(o2.budgetRequests)} failed requests per ${e.window.duration} at ${num(e.requestsPerSecond)} requests/s (${e.requestRateSource === "flag" ? "--rps" : "annotation"})`);
-    lines.push("", `  Multi-window, multi-burn-rate alerts (SRE workbook, scaled to ${e.window.duration}): alert when both windows exceed the error rate`);
+    lines2.push("", `Objective${o2.displayName ? ` "${o2.displayName}"` : ""}: target ${pct(o2.target)}, error budget ${pct(o2.budgetFraction)} of the window`);
+    lines2.push(`  in time:     ${formatMinutes(o2.budgetMinutes)} of full outage per ${e.window.duration} (${num2(o2.budgetMinutes)} minutes)`);
+    if (o2.budgetRequests !== null) lines2.push(`  in requests: ${num2(o2.budgetRequests)} failed requests per ${e.window.duration} at ${num2(e.requestsPerSecond)} requests/s (${e.requestRateSource === "flag" ? "--rps" : "annotation"})`);
+    lines2.push("", `  Multi-window, multi-burn-rate alerts (SRE workbook, scaled to ${e.window.duration}): alert when both windows exceed the error rate`);
     const rows = [["severity", "long", "short", "burn rate", "budget spent", "error rate", "budget gone in", ""]];
     for (const a of o2.alerts) {
-      rows.push([a.severity, a.longWindow, a.shortWindow, `${num(a.burnRate)}x`, pct(a.budgetShare), pct(a.errorRate), formatMinutes(a.exhaustsBudgetInMinutes), a.applicable ? a.note ? `(${a.note})` : "" : `not usable: ${a.note ?? ""}`]);
+      rows.push([a.severity, a.longWindow, a.shortWindow, `${num2(a.burnRate)}x`, pct(a.budgetShare), pct(a.errorRate), formatMinutes(a.exhaustsBudgetInMinutes), a.applicable ? a.note ? `(${a.note})` : "" : `not usable: ${a.note ?? ""}`]);
     }
     const widths = rows[0].map((_3, i) => Math.max(...rows.map((r2) => r2[i].length)));
-    for (const r2 of rows) lines.push(`  ${r2.map((c3, i) => i === r2.length - 1 ? c3 : c3.padEnd(widths[i])).join("  ")}`.trimEnd());
+    for (const r2 of rows) lines2.push(`  ${r2.map((c3, i) => i === r2.length - 1 ? c3 : c3.padEnd(widths[i])).join("  ")}`.trimEnd());
   }
-  if (e.status?.errorBudgetRemaining !== void 0) lines.push("", `Status: ${pct(e.status.errorBudgetRemaining)} of the budget left${e.status.measuredAt ? ` (measured ${e.status.measuredAt})` : ""}`);
+  if (e.status?.errorBudgetRemaining !== void 0) lines2.push("", `Status: ${pct(e.status.errorBudgetRemaining)} of the budget left${e.status.measuredAt ? ` (measured ${e.status.measuredAt})` : ""}`);
   if (e.notes.length) {
-    lines.push("", "Notes:");
-    for (const n of e.notes) lines.push(`  - ${n}`);
+    lines2.push("", "Notes:");
+    for (const n of e.notes) lines2.push(`  - ${n}`);
   }
-  return lines.join("\n") + "\n";
+  return lines2.join("\n") + "\n";
 }
 
 // src/cli/commands/codeowners.ts
@@ -85234,12 +85512,12 @@ function buildCodeowners(org, dataRoots = ["services"]) {
     }
   }
   rules.sort((a, b3) => a.path < b3.path ? -1 : a.path > b3.path ? 1 : 0);
-  const lines = [...CODEOWNERS_HEADER, ""];
+  const lines2 = [...CODEOWNERS_HEADER, ""];
   for (const r2 of rules) {
-    if (r2.owners.length) lines.push(`${r2.path} ${r2.owners.join(" ")}`);
-    else lines.push(`# ${r2.path} has no code owner: see the warnings of opsledger codeowners`);
+    if (r2.owners.length) lines2.push(`${r2.path} ${r2.owners.join(" ")}`);
+    else lines2.push(`# ${r2.path} has no code owner: see the warnings of opsledger codeowners`);
   }
-  return { text: lines.join("\n") + "\n", rules, warnings };
+  return { text: lines2.join("\n") + "\n", rules, warnings };
 }
 
 // src/core/line-diff.ts
@@ -85866,30 +86144,30 @@ var SpliceError = class extends Error {
 };
 var isObj3 = (v2) => v2 !== null && typeof v2 === "object" && !Array.isArray(v2);
 var ISO_LIKE = /^\d{4}-\d{2}-\d{2}([Tt ].*)?$/;
-function scalarText(value2) {
-  if (typeof value2 === "string" && ISO_LIKE.test(value2)) return JSON.stringify(value2);
-  return (0, import_yaml5.stringify)(value2, { lineWidth: 0 }).trimEnd();
+function scalarText(value3) {
+  if (typeof value3 === "string" && ISO_LIKE.test(value3)) return JSON.stringify(value3);
+  return (0, import_yaml5.stringify)(value3, { lineWidth: 0 }).trimEnd();
 }
 function flowSeqText(items) {
   return `[${items.map(scalarText).join(", ")}]`;
 }
-function pairLines(key, value2, indent, eol, step) {
-  if (isObj3(value2)) {
-    const inner = Object.entries(value2).filter(([, v2]) => v2 !== void 0).map(([k2, v2]) => pairLines(k2, v2, indent + step, eol, step));
+function pairLines(key, value3, indent, eol, step) {
+  if (isObj3(value3)) {
+    const inner = Object.entries(value3).filter(([, v2]) => v2 !== void 0).map(([k2, v2]) => pairLines(k2, v2, indent + step, eol, step));
     return `${indent}${scalarText(key)}:${inner.map((l3) => eol + l3).join("")}`;
   }
-  if (Array.isArray(value2)) return `${indent}${scalarText(key)}: ${flowSeqText(value2)}`;
-  return `${indent}${scalarText(key)}: ${scalarText(value2)}`;
+  if (Array.isArray(value3)) return `${indent}${scalarText(key)}: ${flowSeqText(value3)}`;
+  return `${indent}${scalarText(key)}: ${scalarText(value3)}`;
 }
-function setPlain(target, path3, value2) {
+function setPlain(target, path3, value3) {
   const [head, ...rest] = path3;
   if (head === void 0) return target;
   const out = { ...target };
-  out[head] = rest.length === 0 ? value2 : setPlain(isObj3(target[head]) ? target[head] : {}, rest, value2);
+  out[head] = rest.length === 0 ? value3 : setPlain(isObj3(target[head]) ? target[head] : {}, rest, value3);
   return out;
 }
-function nested(path3, value2) {
-  return path3.length === 0 ? value2 : setPlain({}, path3, value2);
+function nested(path3, value3) {
+  return path3.length === 0 ? value3 : setPlain({}, path3, value3);
 }
 function splice(t2, start, end, insert) {
   return t2.src.slice(0, start) + insert + t2.src.slice(end);
@@ -85918,7 +86196,7 @@ function blockIndent(t2, map2) {
   const first = rangeOf(map2.items[0]?.key);
   return " ".repeat(first ? columnOf(t2.src, first[0]) : 0);
 }
-function insertPair(t2, map2, key, value2, order) {
+function insertPair(t2, map2, key, value3, order) {
   const indent = blockIndent(t2, map2);
   const rank2 = (k2) => order && k2 !== void 0 ? order.indexOf(k2) : -1;
   const mine = order ? order.indexOf(key) : -1;
@@ -85931,30 +86209,30 @@ function insertPair(t2, map2, key, value2, order) {
       if (r2 >= 0 && r2 < mine && (!after || r2 >= rank2(keyOf(after)))) after = p2;
     }
   }
-  const lines = pairLines(key, value2, indent, t2.eol, t2.step);
+  const lines2 = pairLines(key, value3, indent, t2.eol, t2.step);
   if (!after) {
     const first = rangeOf(pairs2[0]?.key);
     if (!first) throw new SpliceError(`cannot place ${key}: the mapping has no keys`);
-    return splice(t2, first[0], first[0], lines.slice(indent.length) + t2.eol + indent);
+    return splice(t2, first[0], first[0], lines2.slice(indent.length) + t2.eol + indent);
   }
   const end = rangeOf(after.value)?.[1] ?? rangeOf(after.key)?.[1];
   if (end === void 0) throw new SpliceError(`cannot place ${key}: no source position`);
-  if (t2.src[end - 1] === "\n") return splice(t2, end, end, lines + t2.eol);
+  if (t2.src[end - 1] === "\n") return splice(t2, end, end, lines2 + t2.eol);
   const eolAt = endOfLine(t2.src, end);
-  return splice(t2, eolAt, eolAt, t2.eol + lines);
+  return splice(t2, eolAt, eolAt, t2.eol + lines2);
 }
-function replaceValue(t2, pair, value2, parentIndent) {
+function replaceValue(t2, pair, value3, parentIndent) {
   const current = pair.value;
   const raw = rangeOf(current);
   const range2 = raw && withoutTrailingBreak(t2.src, raw);
-  if (!isObj3(value2)) {
-    const text = Array.isArray(value2) ? flowSeqText(value2) : scalarText(value2);
+  if (!isObj3(value3)) {
+    const text = Array.isArray(value3) ? flowSeqText(value3) : scalarText(value3);
     if (range2 && ((0, import_yaml5.isScalar)(current) || (0, import_yaml5.isSeq)(current) && current.flow || (0, import_yaml5.isMap)(current) && current.flow)) {
       return splice(t2, range2[0], range2[1], text);
     }
     if (range2 && (0, import_yaml5.isSeq)(current)) {
       const indent = " ".repeat(columnOf(t2.src, range2[0]));
-      const items = value2.map((v2, i) => `${i === 0 ? "" : indent}- ${scalarText(v2)}`).join(t2.eol);
+      const items = value3.map((v2, i) => `${i === 0 ? "" : indent}- ${scalarText(v2)}`).join(t2.eol);
       return splice(t2, range2[0], range2[1], items);
     }
   }
@@ -85962,8 +86240,8 @@ function replaceValue(t2, pair, value2, parentIndent) {
   if (keyEnd === void 0) throw new SpliceError("cannot edit a pair without a source position");
   const colon = t2.src.indexOf(":", keyEnd);
   const end = range2 && range2[1] > colon ? range2[1] : colon + 1;
-  const lines = isObj3(value2) ? Object.entries(value2).filter(([, v2]) => v2 !== void 0).map(([k2, v2]) => t2.eol + pairLines(k2, v2, parentIndent + t2.step, t2.eol, t2.step)).join("") : ` ${scalarText(value2)}`;
-  return splice(t2, colon + 1, end, lines);
+  const lines2 = isObj3(value3) ? Object.entries(value3).filter(([, v2]) => v2 !== void 0).map(([k2, v2]) => t2.eol + pairLines(k2, v2, parentIndent + t2.step, t2.eol, t2.step)).join("") : ` ${scalarText(value3)}`;
+  return splice(t2, colon + 1, end, lines2);
 }
 function applyOne(t2, docIndex, edit, order) {
   const docs = (0, import_yaml5.parseAllDocuments)(t2.src);
@@ -85993,8 +86271,8 @@ function applyOne(t2, docIndex, edit, order) {
 function plainDocuments(src) {
   return (0, import_yaml5.parseAllDocuments)(src).map((d2) => d2.toJS());
 }
-function canonical(value2) {
-  return JSON.stringify(value2, (_k, v2) => isObj3(v2) ? Object.fromEntries(Object.entries(v2).sort(([a], [b3]) => a < b3 ? -1 : a > b3 ? 1 : 0)) : v2);
+function canonical(value3) {
+  return JSON.stringify(value3, (_k, v2) => isObj3(v2) ? Object.fromEntries(Object.entries(v2).sort(([a], [b3]) => a < b3 ? -1 : a > b3 ? 1 : 0)) : v2);
 }
 function spliceYaml(src, docIndex, edits, order = {}) {
   const before = plainDocuments(src);
@@ -86102,8 +86380,8 @@ function recordOutcomeInText(input) {
   const edits = [];
   if (change.status?.phase !== "completed") edits.push({ path: ["status", "phase"], value: "completed" });
   for (const key of OUTCOME_FIELDS) {
-    const value2 = plan.outcome[key];
-    if (value2 !== void 0 && JSON.stringify(value2) !== JSON.stringify(plan.previous?.[key])) edits.push({ path: ["status", "outcome", key], value: value2 });
+    const value3 = plan.outcome[key];
+    if (value3 !== void 0 && JSON.stringify(value3) !== JSON.stringify(plan.previous?.[key])) edits.push({ path: ["status", "outcome", key], value: value3 });
   }
   if (edits.length === 0) return { ok: true, text: input.text, outcome: plan.outcome, ...plan.previous ? { previous: plan.previous } : {}, unchanged: true };
   const text = spliceYaml(input.text, changeDocumentIndex(input.text, input.change), edits, CHANGE_KEY_ORDER);
@@ -86115,9 +86393,9 @@ function recordOutcomeInText(input) {
 // src/cli/commands/record.ts
 var RESULTS = ["successful", "failed", "rolled-back", "partial"];
 var CHANGE_ID3 = /^CR-\d{4}-\d{4}$/;
-function instantFlag2(value2, flag) {
-  if (value2 === void 0) return void 0;
-  const text = String(value2);
+function instantFlag2(value3, flag) {
+  if (value3 === void 0) return void 0;
+  const text = String(value3);
   if (parseInstant(text) === void 0) throw new UsageError(`--${flag} takes an ISO 8601 time with an offset, e.g. 2026-12-02T01:10:00+09:00`);
   return text;
 }
@@ -86210,16 +86488,16 @@ async function recordCommand(ctx, values, positionals) {
 
 // src/report/metrics/markdown.ts
 function renderMetricsMarkdown(r2) {
-  const lines = ["## Operations metrics", "", `${escapeMarkdown(windowLine(r2))}. Definitions: docs/metrics.md.`, ""];
+  const lines2 = ["## Operations metrics", "", `${escapeMarkdown(windowLine(r2))}. Definitions: docs/metrics.md.`, ""];
   for (const section of sections(r2)) {
     if (section.rows.length === 0) continue;
-    lines.push(`### ${escapeMarkdown(section.title)}`, "", `| | ${COLUMNS.join(" | ")} |`, `| --- |${COLUMNS.map(() => " ---: |").join("")}`);
-    for (const [name, cells2] of section.rows) lines.push(`| ${escapeMarkdown(name)} | ${cells2.map(escapeMarkdown).join(" | ")} |`);
-    lines.push("");
+    lines2.push(`### ${escapeMarkdown(section.title)}`, "", `| | ${COLUMNS.join(" | ")} |`, `| --- |${COLUMNS.map(() => " ---: |").join("")}`);
+    for (const [name, cells2] of section.rows) lines2.push(`| ${escapeMarkdown(name)} | ${cells2.map(escapeMarkdown).join(" | ")} |`);
+    lines2.push("");
   }
   const n = notes(r2);
-  if (n.length) lines.push(...n.map((x3) => `> ${escapeMarkdown(x3)}`), "");
-  return lines.join("\n");
+  if (n.length) lines2.push(...n.map((x3) => `> ${escapeMarkdown(x3)}`), "");
+  return lines2.join("\n");
 }
 
 // src/cli/commands/metrics.ts
@@ -86423,18 +86701,18 @@ function readinessCoverage(org, results) {
 var MARK = { passed: "✅", failed: "❌", "not-applicable": "➖" };
 var LEVEL3 = { gold: "🥇 gold", silver: "🥈 silver", bronze: "🥉 bronze", none: "none", "not-rated": "not rated" };
 function renderScorecardMarkdown(s) {
-  const lines = [`### ${escapeMarkdown(s.service)}: ${LEVEL3[s.level]}`, "", `Tier ${s.tier}, ${s.lifecycle}, owner ${escapeMarkdown(s.owner)}.`, "", "| | level | rule | found |", "| --- | --- | --- | --- |"];
-  for (const r2 of s.rules) lines.push(`| ${MARK[r2.status]} | ${r2.level} | ${escapeMarkdown(r2.id)}: ${escapeMarkdown(r2.description)} | ${escapeMarkdown(r2.detail)} |`);
-  if (s.next) lines.push("", `Next: **${s.next.level}** needs ${s.next.failing.map(escapeMarkdown).join(", ")}.`);
-  return lines.join("\n") + "\n";
+  const lines2 = [`### ${escapeMarkdown(s.service)}: ${LEVEL3[s.level]}`, "", `Tier ${s.tier}, ${s.lifecycle}, owner ${escapeMarkdown(s.owner)}.`, "", "| | level | rule | found |", "| --- | --- | --- | --- |"];
+  for (const r2 of s.rules) lines2.push(`| ${MARK[r2.status]} | ${r2.level} | ${escapeMarkdown(r2.id)}: ${escapeMarkdown(r2.description)} | ${escapeMarkdown(r2.detail)} |`);
+  if (s.next) lines2.push("", `Next: **${s.next.level}** needs ${s.next.failing.map(escapeMarkdown).join(", ")}.`);
+  return lines2.join("\n") + "\n";
 }
 function renderReadinessMarkdown(services, coverage) {
   const l3 = coverage.levels;
-  const lines = ["## Readiness", "", `${l3.gold} gold, ${l3.silver} silver, ${l3.bronze} bronze, ${l3.none} none, ${l3["not-rated"]} not rated.`, "", "| service | tier | level | next |", "| --- | ---: | --- | --- |"];
-  for (const s of services) lines.push(`| ${escapeMarkdown(s.service)} | ${s.tier} | ${LEVEL3[s.level]} | ${s.next ? `${s.next.level}: ${s.next.failing.map(escapeMarkdown).join(", ")}` : ""} |`);
+  const lines2 = ["## Readiness", "", `${l3.gold} gold, ${l3.silver} silver, ${l3.bronze} bronze, ${l3.none} none, ${l3["not-rated"]} not rated.`, "", "| service | tier | level | next |", "| --- | ---: | --- | --- |"];
+  for (const s of services) lines2.push(`| ${escapeMarkdown(s.service)} | ${s.tier} | ${LEVEL3[s.level]} | ${s.next ? `${s.next.level}: ${s.next.failing.map(escapeMarkdown).join(", ")}` : ""} |`);
   const g2 = coverage.gaps;
   const list4 = (items) => items.length ? items.map(escapeMarkdown).join(", ") : "none";
-  lines.push(
+  lines2.push(
     "",
     "### Coverage gaps",
     "",
@@ -86444,39 +86722,39 @@ function renderReadinessMarkdown(services, coverage) {
     `- CIs without an owner: ${list4(g2.cisWithoutOwner)}`,
     `- Services depending on deprecated services: ${list4(g2.deprecatedDependencies.map((d2) => `${d2.service} → ${d2.dependsOn.join(", ")}`))}`
   );
-  return lines.join("\n") + "\n";
+  return lines2.join("\n") + "\n";
 }
 
 // src/report/readiness/text.ts
 var MARK2 = { passed: "✔", failed: "✖", "not-applicable": "·" };
 function renderScorecardText(s) {
-  const lines = [`${s.service}${s.title ? ` (${s.title})` : ""}: ${s.level.toUpperCase()}  tier ${s.tier}, ${s.lifecycle}, owner ${s.owner}`];
+  const lines2 = [`${s.service}${s.title ? ` (${s.title})` : ""}: ${s.level.toUpperCase()}  tier ${s.tier}, ${s.lifecycle}, owner ${s.owner}`];
   const width = Math.max(...s.rules.map((r2) => r2.id.length));
-  for (const r2 of s.rules) lines.push(`  ${MARK2[r2.status]} ${r2.level.padEnd(6)} ${r2.id.padEnd(width)}  ${r2.detail}`);
-  if (s.next) lines.push(`  next: ${s.next.level} needs ${s.next.failing.join(", ")}`);
-  return lines.join("\n") + "\n";
+  for (const r2 of s.rules) lines2.push(`  ${MARK2[r2.status]} ${r2.level.padEnd(6)} ${r2.id.padEnd(width)}  ${r2.detail}`);
+  if (s.next) lines2.push(`  next: ${s.next.level} needs ${s.next.failing.join(", ")}`);
+  return lines2.join("\n") + "\n";
 }
 function renderReadinessText(services, coverage) {
-  const lines = ["Readiness by service", ""];
+  const lines2 = ["Readiness by service", ""];
   const width = Math.max(7, ...services.map((s) => s.service.length));
-  lines.push(`${"service".padEnd(width)}  tier  level      next`);
+  lines2.push(`${"service".padEnd(width)}  tier  level      next`);
   for (const s of services) {
     const next = s.next ? `${s.next.level}: ${s.next.failing.join(", ")}` : "";
-    lines.push(`${s.service.padEnd(width)}  ${String(s.tier).padStart(4)}  ${s.level.padEnd(9)}  ${next}`.trimEnd());
+    lines2.push(`${s.service.padEnd(width)}  ${String(s.tier).padStart(4)}  ${s.level.padEnd(9)}  ${next}`.trimEnd());
   }
   const l3 = coverage.levels;
-  lines.push("", `Levels: ${l3.gold} gold, ${l3.silver} silver, ${l3.bronze} bronze, ${l3.none} none, ${l3["not-rated"]} not rated`, "", "Rules");
+  lines2.push("", `Levels: ${l3.gold} gold, ${l3.silver} silver, ${l3.bronze} bronze, ${l3.none} none, ${l3["not-rated"]} not rated`, "", "Rules");
   const rw = Math.max(...coverage.rules.map((r2) => r2.id.length), 4);
-  for (const r2 of coverage.rules) lines.push(`  ${r2.level.padEnd(6)} ${r2.id.padEnd(rw)}  ${r2.passed} passed, ${r2.failed} failed, ${r2.notApplicable} n/a`);
+  for (const r2 of coverage.rules) lines2.push(`  ${r2.level.padEnd(6)} ${r2.id.padEnd(rw)}  ${r2.passed} passed, ${r2.failed} failed, ${r2.notApplicable} n/a`);
   const g2 = coverage.gaps;
-  lines.push("", "Coverage gaps");
-  const gap = (title, items) => lines.push(`  ${title}: ${items.length ? items.join(", ") : "none"}`);
+  lines2.push("", "Coverage gaps");
+  const gap = (title, items) => lines2.push(`  ${title}: ${items.length ? items.join(", ") : "none"}`);
   gap("services without an SLO", g2.servicesWithoutSlo.map((s) => `${s.service} (tier ${s.tier})`));
   gap("tier-1 services without a runbook", g2.tier1WithoutRunbooks);
   gap("services whose team has no on-call", g2.servicesWithoutOncall);
   gap("CIs without an owner", g2.cisWithoutOwner);
   gap("services depending on deprecated services", g2.deprecatedDependencies.map((d2) => `${d2.service} → ${d2.dependsOn.join(", ")}`));
-  return lines.join("\n") + "\n";
+  return lines2.join("\n") + "\n";
 }
 
 // src/cli/commands/readiness.ts
@@ -86689,11 +86967,11 @@ var COMMANDS = {
   }
 };
 function help() {
-  const lines = ["opsledger: IT change management and a service catalog that live in Git", "", "Usage: opsledger <command> [options]", "", "Commands:"];
-  for (const [name, c3] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)} ${c3.summary}`);
-  lines.push("", "Options for every command:", "  --root DIR   the organisation repository (default: current folder)", "  -h, --help   this help", "");
-  lines.push("Exit codes: 0 success or allowed, 1 findings or denied, 2 usage or internal error.");
-  return lines.join("\n") + "\n";
+  const lines2 = ["opsledger: IT change management and a service catalog that live in Git", "", "Usage: opsledger <command> [options]", "", "Commands:"];
+  for (const [name, c3] of Object.entries(COMMANDS)) lines2.push(`  ${name.padEnd(10)} ${c3.summary}`);
+  lines2.push("", "Options for every command:", "  --root DIR   the organisation repository (default: current folder)", "  -h, --help   this help", "");
+  lines2.push("Exit codes: 0 success or allowed, 1 findings or denied, 2 usage or internal error.");
+  return lines2.join("\n") + "\n";
 }
 async function run(argv, io2 = {}) {
   const ctx = {

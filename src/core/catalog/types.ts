@@ -26,14 +26,15 @@ export interface FileCommit {
 /** Commits per repo-relative file path, newest first; undefined when there is no git history. */
 export type FileHistory = ReadonlyMap<string, readonly FileCommit[]>;
 
-/**
- * What issue #6's metrics fill in. Until then the metrics page shows that the numbers are not
- * part of this build; the slot and its template partial are already in place.
- */
+/** The operations metrics page: the same numbers as `opsledger metrics`, and charts of them. */
 export interface MetricsView {
   since?: string;
+  until?: string;
   overall: MetricsFigures;
   services?: ({ name: string; href: string } & MetricsFigures)[];
+  teams?: ({ name: string; href: string } & MetricsFigures)[];
+  /** Inline SVG charts; every text inside is escaped by the renderer (src/core/metrics/svg.ts). */
+  charts?: { id: string; title: string; description: string; svg: string }[];
 }
 export interface MetricsFigures {
   deploymentFrequency?: { perWeek: number };

@@ -107,6 +107,18 @@ export const ENGLISH_CHART_LABELS: ChartLabels = {
       : `${title}, ${categories[0]} to ${categories[categories.length - 1]}: ${max ? `highest ${max.value} in ${max.category}` : 'no data'}.`,
 };
 
+export const KOREAN_CHART_LABELS: ChartLabels = {
+  allServices: '전체 서비스',
+  deploymentsByTeam: '팀별 월간 배포 수',
+  changeFailureRate: '월별 변경 실패율',
+  leadTime: '월별 변경 리드 타임(중앙값)',
+  timeToRestore: '월별 서비스 복구 시간(중앙값)',
+  describe: (title, categories, max) =>
+    categories.length === 0
+      ? `${title}: 기간 내 데이터가 없습니다.`
+      : `${title}, ${categories[0]}부터 ${categories[categories.length - 1]}까지: ${max ? `${max.category}에 최고 ${max.value}` : '데이터 없음'}.`,
+};
+
 /** How a value reads in words (descriptions) and on axes. */
 export function formatChartValue(v: number, unit: ChartUnit): string {
   if (unit === 'ratio') return `${Math.round(v * 100)}%`;
