@@ -31,7 +31,8 @@ function approvalsMarkdown(s: CommentSubject): string[] {
   return lines;
 }
 
-export function renderPullRequestComment(marker: string, subjects: readonly CommentSubject[], sensitive: readonly string[], invalid: readonly string[]): string {
+/** `readiness` is the markdown of the services' readiness level changes, empty when none moved. */
+export function renderPullRequestComment(marker: string, subjects: readonly CommentSubject[], sensitive: readonly string[], invalid: readonly string[], readiness = ''): string {
   const parts: string[] = [marker, '### opsledger: change review', ''];
   if (invalid.length) parts.push(`⛔ These files do not validate, so nothing in them can be approved: ${invalid.map((f) => `\`${escapeMarkdown(f)}\``).join(', ')}`, '');
   if (sensitive.length) parts.push(`⚠️ This pull request changes sensitive files (${sensitive.map((f) => `\`${escapeMarkdown(f)}\``).join(', ')}); the base branch's rules apply, and at least high-risk approvals.`, '');
@@ -40,6 +41,7 @@ export function renderPullRequestComment(marker: string, subjects: readonly Comm
     else parts.push(`**${escapeMarkdown(s.subject)}**`, '');
     parts.push(...approvalsMarkdown(s), '', '---', '');
   }
+  if (readiness) parts.push(readiness.trimEnd(), '');
   parts.push('<sub>Approvals are GitHub reviews on the head commit by members of the base branch\'s teams; nothing written in the YAML counts.</sub>');
   const body = parts.join('\n') + '\n';
   return body.length > MAX_COMMENT ? body.slice(0, MAX_COMMENT) + '\n\n… (cut: the full report is in the job summary)\n' : body;

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cli } from '../helpers/org.js';
+import { cli, MINIMAL_ORG } from '../helpers/org.js';
 import { openPullRequest, TEAMS_YAML, type Scenario } from '../helpers/pr-scenario.js';
 
 /**
@@ -92,6 +92,20 @@ describe('opsledger pr', () => {
     const run = s.github.checkRuns[0]!;
     const sizes = [run.create, ...run.updates].map((b) => ((b.output as { annotations?: unknown[] }).annotations ?? []).length);
     expect(sizes).toEqual([50, 50, 20]);
+  });
+
+  it("shows a change to a service's readiness in the comment", async () => {
+    const service = readFileSync(join(MINIMAL_ORG, 'services/checkout/service.yaml'), 'utf8').replace(
+      '  title: Cart\nspec:\n',
+      '  title: Cart\nspec:\n  runbooks: [{title: Restart the cart pods, url: https://wiki.example.com/rb/cart}]\n',
+    );
+    // The fixture policy's readiness rules include a runbook for every service.
+    s = await openPullRequest({ prFiles: { 'services/checkout/service.yaml': service } });
+    expect((await pr(s)).code).toBe(0);
+    const body = s.github.comments.get(7)![0]!.body;
+    expect(body).toContain('### Readiness');
+    expect(body).toMatch(/\| \S+ \| cart \| [^|]+ → [^|]+ \| runbook failed → passed \|/);
+    expect(body).not.toContain('| checkout-api |');
   });
 
   it('labels a pull request that touches the teams as high risk', async () => {

@@ -78265,7 +78265,7 @@ function approvalsMarkdown(s) {
   for (const r2 of s.decision.rejected) lines2.push(`- ~~${escapeMarkdown(r2.login)}~~ does not count: ${escapeMarkdown(r2.detail)}`);
   return lines2;
 }
-function renderPullRequestComment(marker, subjects, sensitive, invalid) {
+function renderPullRequestComment(marker, subjects, sensitive, invalid, readiness2 = "") {
   const parts = [marker, "### opsledger: change review", ""];
   if (invalid.length) parts.push(`⛔ These files do not validate, so nothing in them can be approved: ${invalid.map((f3) => `\`${escapeMarkdown(f3)}\``).join(", ")}`, "");
   if (sensitive.length) parts.push(`⚠️ This pull request changes sensitive files (${sensitive.map((f3) => `\`${escapeMarkdown(f3)}\``).join(", ")}); the base branch's rules apply, and at least high-risk approvals.`, "");
@@ -78274,9 +78274,212 @@ function renderPullRequestComment(marker, subjects, sensitive, invalid) {
     else parts.push(`**${escapeMarkdown(s.subject)}**`, "");
     parts.push(...approvalsMarkdown(s), "", "---", "");
   }
+  if (readiness2) parts.push(readiness2.trimEnd(), "");
   parts.push("<sub>Approvals are GitHub reviews on the head commit by members of the base branch's teams; nothing written in the YAML counts.</sub>");
   const body = parts.join("\n") + "\n";
   return body.length > MAX_COMMENT ? body.slice(0, MAX_COMMENT) + "\n\n… (cut: the full report is in the job summary)\n" : body;
+}
+
+// src/core/readiness/checks.ts
+var DAY_MS4 = 864e5;
+var DEFAULT_WITHIN = { "dr-test": "365d", "slo-status": "7d" };
+var plural3 = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+function links(kind, list4) {
+  const n = list4?.length ?? 0;
+  return { passed: n > 0, detail: n ? plural3(n, kind) : `no ${kind}` };
+}
+function dateOrInstant(text) {
+  if (!text) return void 0;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
+    const t2 = Date.parse(`${text}T00:00:00Z`);
+    return Number.isNaN(t2) ? void 0 : t2;
+  }
+  return parseInstant(text);
+}
+function withinOf(ctx) {
+  const text = ctx.rule.within ?? DEFAULT_WITHIN[ctx.rule.check] ?? "365d";
+  return { ms: parseDuration(text) ?? 365 * DAY_MS4, text };
+}
+function deprecatedDependencies(org, service) {
+  return (service.spec.dependsOn ?? []).filter((r2) => r2.startsWith("service:")).map((r2) => r2.slice("service:".length)).filter((name) => org.services.get(name)?.doc.spec.lifecycle === "deprecated");
+}
+function team(ctx) {
+  return ctx.org.teams.get(ctx.service.spec.owner)?.doc.spec;
+}
+var CHECKS = {
+  runbook: (ctx) => links("runbook", ctx.service.spec.runbooks),
+  playbook: (ctx) => links("playbook", ctx.service.spec.playbooks),
+  dashboard: (ctx) => links("dashboard", ctx.service.spec.dashboards),
+  repository: (ctx) => ctx.service.spec.repository ? { passed: true, detail: ctx.service.spec.repository } : { passed: false, detail: "no repository" },
+  oncall: (ctx) => {
+    const schedule = team(ctx)?.oncall?.schedule;
+    return schedule ? { passed: true, detail: `team ${ctx.service.spec.owner}: ${schedule}` } : { passed: false, detail: `team ${ctx.service.spec.owner} has no on-call schedule` };
+  },
+  escalation: (ctx) => {
+    const path3 = team(ctx)?.oncall?.escalation ?? [];
+    return path3.length ? { passed: true, detail: `escalation ${path3.join(" → ")}` } : { passed: false, detail: `team ${ctx.service.spec.owner} has no escalation path` };
+  },
+  contact: (ctx) => {
+    const contact = team(ctx)?.contact ?? {};
+    const channels = Object.entries(contact).filter(([, v2]) => typeof v2 === "string" && v2 !== "");
+    return channels.length ? { passed: true, detail: channels.map(([k2, v2]) => `${k2} ${v2}`).join(", ") } : { passed: false, detail: `team ${ctx.service.spec.owner} has no contact channel` };
+  },
+  slo: (ctx) => ({ passed: ctx.slos.length > 0, detail: ctx.slos.length ? plural3(ctx.slos.length, "SLO") : "no SLO" }),
+  "slo-status": (ctx) => {
+    if (!ctx.slos.length) return { passed: false, detail: "no SLO to report a status for" };
+    const within = withinOf(ctx);
+    const stale = ctx.slos.filter((s) => {
+      const at4 = s.status?.measuredAt === void 0 ? void 0 : parseInstant(s.status.measuredAt);
+      return s.status?.errorBudgetRemaining === void 0 || at4 === void 0 || ctx.now - at4 > within.ms;
+    });
+    return stale.length ? { passed: false, detail: `no error-budget status within ${within.text}: ${stale.map((s) => s.metadata.name).join(", ")}` } : { passed: true, detail: `${plural3(ctx.slos.length, "SLO")} with a status within ${within.text}` };
+  },
+  "dr-test": (ctx) => {
+    const text = ctx.service.spec.continuity?.drTestedAt;
+    const at4 = dateOrInstant(text);
+    if (at4 === void 0) return { passed: false, detail: "no DR test recorded (continuity.drTestedAt)" };
+    const within = withinOf(ctx);
+    const age = Math.floor((ctx.now - at4) / DAY_MS4);
+    return ctx.now - at4 <= within.ms ? { passed: true, detail: `last DR test ${text}, ${plural3(Math.max(age, 0), "day")} ago` } : { passed: false, detail: `last DR test ${text}, ${plural3(age, "day")} ago (max ${within.text})` };
+  },
+  continuity: (ctx) => {
+    const c3 = ctx.service.spec.continuity;
+    const missing2 = ["rto", "rpo"].filter((k2) => !c3?.[k2]);
+    return missing2.length ? { passed: false, detail: `no ${missing2.join(" or ").toUpperCase()}` } : { passed: true, detail: `RTO ${c3.rto}, RPO ${c3.rpo}` };
+  },
+  "no-deprecated-dependencies": (ctx) => {
+    const deprecated = deprecatedDependencies(ctx.org, ctx.service);
+    return deprecated.length ? { passed: false, detail: `depends on deprecated ${deprecated.join(", ")}` } : { passed: true, detail: "no deprecated dependency" };
+  }
+};
+function runCheck(ctx) {
+  return CHECKS[ctx.rule.check](ctx);
+}
+
+// src/core/readiness/evaluate.ts
+var DEFAULT_LIFECYCLES = ["production", "deprecated"];
+function readinessPolicyOf(org) {
+  return activePolicy(org)?.doc.spec.readiness;
+}
+function slosByService(org) {
+  const out = /* @__PURE__ */ new Map();
+  for (const { doc } of org.slos.values()) {
+    const list4 = out.get(doc.spec.service) ?? [];
+    list4.push(doc);
+    out.set(doc.spec.service, list4);
+  }
+  return out;
+}
+var rank = (level) => READINESS_LEVELS.indexOf(level);
+function levelOf(results, defined) {
+  let reached = "none";
+  for (const level of READINESS_LEVELS) {
+    if (!defined.has(level)) break;
+    if (results.some((r2) => r2.level === level && r2.status === "failed")) break;
+    reached = level;
+  }
+  return reached;
+}
+function evaluateService(org, name, policy, now, slos = slosByService(org)) {
+  const located = org.services.get(name);
+  if (!located) throw new Error(`no service ${name}`);
+  const service = located.doc;
+  const spec = service.spec;
+  const rated = (policy.lifecycles ?? DEFAULT_LIFECYCLES).includes(spec.lifecycle);
+  const own = slos.get(name) ?? [];
+  const rules = [...policy.rules].sort((a, b3) => rank(a.level) - rank(b3.level)).map((rule) => {
+    const base = { id: rule.id, description: rule.description, check: rule.check, level: rule.level };
+    if (!rated) return { ...base, status: "not-applicable", detail: `${spec.lifecycle} services are not rated` };
+    if (rule.tiers && !rule.tiers.includes(spec.tier)) return { ...base, status: "not-applicable", detail: `applies to tier ${rule.tiers.join(", ")}` };
+    const outcome = runCheck({ org, service, slos: own, now, rule });
+    return { ...base, status: outcome.passed ? "passed" : "failed", detail: outcome.detail };
+  });
+  const defined = new Set(policy.rules.map((r2) => r2.level));
+  const level = rated ? levelOf(rules, defined) : "not-rated";
+  const nextLevel = rated ? READINESS_LEVELS.filter((l3) => defined.has(l3))[level === "none" ? 0 : rank(level) + 1] : void 0;
+  const counts = { passed: 0, failed: 0, notApplicable: 0 };
+  for (const r2 of rules) counts[r2.status === "passed" ? "passed" : r2.status === "failed" ? "failed" : "notApplicable"]++;
+  return {
+    service: name,
+    ...service.metadata.title ? { title: service.metadata.title } : {},
+    owner: spec.owner,
+    tier: spec.tier,
+    lifecycle: spec.lifecycle,
+    level,
+    rules,
+    ...nextLevel ? { next: { level: nextLevel, failing: rules.filter((r2) => r2.status === "failed" && rank(r2.level) <= rank(nextLevel)).map((r2) => r2.id) } } : {},
+    counts
+  };
+}
+function evaluateReadiness(org, policy, now) {
+  const slos = slosByService(org);
+  return [...org.services.keys()].sort().map((name) => evaluateService(org, name, policy, now, slos));
+}
+
+// src/core/readiness/delta.ts
+function rank2(level) {
+  return level === "not-rated" ? -2 : level === "none" ? -1 : READINESS_LEVELS.indexOf(level);
+}
+function readinessDelta(base, head, options2) {
+  const policy = options2.policy ?? readinessPolicyOf(base);
+  if (!policy) return [];
+  const before = new Map(evaluateReadiness(base, policy, options2.now).map((s) => [s.service, s]));
+  const after = new Map(evaluateReadiness(head, policy, options2.now).map((s) => [s.service, s]));
+  const names = [.../* @__PURE__ */ new Set([...before.keys(), ...after.keys()])].sort();
+  const out = [];
+  for (const name of names) {
+    const b3 = before.get(name);
+    const a = after.get(name);
+    const statuses = (s) => new Map((s?.rules ?? []).map((r2) => [r2.id, r2.status]));
+    const bs2 = statuses(b3);
+    const as2 = statuses(a);
+    const rules = policy.rules.map((r2) => ({ id: r2.id, from: bs2.get(r2.id) ?? null, to: as2.get(r2.id) ?? null })).filter((r2) => r2.from !== r2.to);
+    const from = b3?.level ?? null;
+    const to2 = a?.level ?? null;
+    if (from === to2 && rules.length === 0) continue;
+    const direction = from === null ? "added" : to2 === null ? "removed" : rank2(to2) > rank2(from) ? "up" : rank2(to2) < rank2(from) ? "down" : "same";
+    out.push({ service: name, from, to: to2, direction, rules });
+  }
+  return out;
+}
+
+// src/report/readiness/markdown.ts
+var MARK = { passed: "✅", failed: "❌", "not-applicable": "➖" };
+var LEVEL2 = { gold: "🥇 gold", silver: "🥈 silver", bronze: "🥉 bronze", none: "none", "not-rated": "not rated" };
+function renderScorecardMarkdown(s) {
+  const lines2 = [`### ${escapeMarkdown(s.service)}: ${LEVEL2[s.level]}`, "", `Tier ${s.tier}, ${s.lifecycle}, owner ${escapeMarkdown(s.owner)}.`, "", "| | level | rule | found |", "| --- | --- | --- | --- |"];
+  for (const r2 of s.rules) lines2.push(`| ${MARK[r2.status]} | ${r2.level} | ${escapeMarkdown(r2.id)}: ${escapeMarkdown(r2.description)} | ${escapeMarkdown(r2.detail)} |`);
+  if (s.next) lines2.push("", `Next: **${s.next.level}** needs ${s.next.failing.map(escapeMarkdown).join(", ")}.`);
+  return lines2.join("\n") + "\n";
+}
+function renderReadinessMarkdown(services, coverage) {
+  const l3 = coverage.levels;
+  const lines2 = ["## Readiness", "", `${l3.gold} gold, ${l3.silver} silver, ${l3.bronze} bronze, ${l3.none} none, ${l3["not-rated"]} not rated.`, "", "| service | tier | level | next |", "| --- | ---: | --- | --- |"];
+  for (const s of services) lines2.push(`| ${escapeMarkdown(s.service)} | ${s.tier} | ${LEVEL2[s.level]} | ${s.next ? `${s.next.level}: ${s.next.failing.map(escapeMarkdown).join(", ")}` : ""} |`);
+  const g2 = coverage.gaps;
+  const list4 = (items) => items.length ? items.map(escapeMarkdown).join(", ") : "none";
+  lines2.push(
+    "",
+    "### Coverage gaps",
+    "",
+    `- Services without an SLO: ${list4(g2.servicesWithoutSlo.map((s) => `${s.service} (tier ${s.tier})`))}`,
+    `- Tier-1 services without a runbook: ${list4(g2.tier1WithoutRunbooks)}`,
+    `- Services whose team has no on-call: ${list4(g2.servicesWithoutOncall)}`,
+    `- CIs without an owner: ${list4(g2.cisWithoutOwner)}`,
+    `- Services depending on deprecated services: ${list4(g2.deprecatedDependencies.map((d2) => `${d2.service} → ${d2.dependsOn.join(", ")}`))}`
+  );
+  return lines2.join("\n") + "\n";
+}
+function renderReadinessDeltaMarkdown(changes) {
+  if (changes.length === 0) return "";
+  const arrow = { up: "⬆️", down: "⬇️", same: "↔️", added: "🆕", removed: "🗑️" };
+  const level = (x3) => x3 === null ? "–" : LEVEL2[x3];
+  const lines2 = ["### Readiness", "", "| | service | level | rules that changed |", "| --- | --- | --- | --- |"];
+  for (const c3 of changes) {
+    const rules = c3.rules.map((r2) => `${escapeMarkdown(r2.id)} ${r2.from ?? "–"} → ${r2.to ?? "–"}`).join("<br>");
+    lines2.push(`| ${arrow[c3.direction]} | ${escapeMarkdown(c3.service)} | ${level(c3.from)} → ${level(c3.to)} | ${rules} |`);
+  }
+  return lines2.join("\n") + "\n";
 }
 
 // src/core/approvals.ts
@@ -83220,14 +83423,14 @@ function isConfigError(e) {
 }
 
 // src/cli/commands/pr.ts
-var LEVEL2 = { error: "failure", warning: "warning", info: "notice" };
+var LEVEL3 = { error: "failure", warning: "warning", info: "notice" };
 function annotations(diagnostics, prefix) {
   return diagnostics.map((d2) => ({
     path: prefix + d2.file,
     startLine: d2.line,
     endLine: Math.max(d2.line, d2.endLine ?? d2.line),
     ...d2.endLine === void 0 || d2.endLine === d2.line ? { startColumn: d2.column, ...d2.endColumn !== void 0 ? { endColumn: d2.endColumn } : {} } : {},
-    level: LEVEL2[d2.severity],
+    level: LEVEL3[d2.severity],
     message: d2.hint ? `${d2.message}
 ${d2.hint}` : d2.message,
     title: d2.code
@@ -83303,7 +83506,7 @@ async function prCommand(ctx, values) {
     let riskClass;
     for (const s of review.subjects) riskClass = riskClass ? maxClass(riskClass, s.plan.class) : s.plan.class;
     if (review.subjects.length || review.invalid.length) {
-      await api.upsertStickyComment(pull.number, STICKY_MARKER, renderPullRequestComment(STICKY_MARKER, review.subjects, review.sensitive, review.invalid));
+      await api.upsertStickyComment(pull.number, STICKY_MARKER, renderPullRequestComment(STICKY_MARKER, review.subjects, review.sensitive, review.invalid, renderReadinessDeltaMarkdown(readinessDelta(review.base.org, review.head.org, { now: Date.now() }).filter((c3) => c3.direction !== "same" || c3.rules.length > 0))));
     }
     const labels2 = [...riskClass ? [`risk:${riskClass}`] : [], ...new Set(scored.map((s) => `change:${s.report.type}`))];
     await api.addLabels(pull.number, labels2);
@@ -86198,15 +86401,15 @@ function blockIndent(t2, map2) {
 }
 function insertPair(t2, map2, key, value3, order) {
   const indent = blockIndent(t2, map2);
-  const rank2 = (k2) => order && k2 !== void 0 ? order.indexOf(k2) : -1;
+  const rank3 = (k2) => order && k2 !== void 0 ? order.indexOf(k2) : -1;
   const mine = order ? order.indexOf(key) : -1;
   const pairs2 = map2.items;
   let after;
   if (mine < 0) after = pairs2[pairs2.length - 1];
   else {
     for (const p2 of pairs2) {
-      const r2 = rank2(keyOf(p2));
-      if (r2 >= 0 && r2 < mine && (!after || r2 >= rank2(keyOf(after)))) after = p2;
+      const r2 = rank3(keyOf(p2));
+      if (r2 >= 0 && r2 < mine && (!after || r2 >= rank3(keyOf(after)))) after = p2;
     }
   }
   const lines2 = pairLines(key, value3, indent, t2.eol, t2.step);
@@ -86531,142 +86734,6 @@ async function metricsCommand(ctx, values) {
   return 0;
 }
 
-// src/core/readiness/checks.ts
-var DAY_MS4 = 864e5;
-var DEFAULT_WITHIN = { "dr-test": "365d", "slo-status": "7d" };
-var plural3 = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
-function links(kind, list4) {
-  const n = list4?.length ?? 0;
-  return { passed: n > 0, detail: n ? plural3(n, kind) : `no ${kind}` };
-}
-function dateOrInstant(text) {
-  if (!text) return void 0;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
-    const t2 = Date.parse(`${text}T00:00:00Z`);
-    return Number.isNaN(t2) ? void 0 : t2;
-  }
-  return parseInstant(text);
-}
-function withinOf(ctx) {
-  const text = ctx.rule.within ?? DEFAULT_WITHIN[ctx.rule.check] ?? "365d";
-  return { ms: parseDuration(text) ?? 365 * DAY_MS4, text };
-}
-function deprecatedDependencies(org, service) {
-  return (service.spec.dependsOn ?? []).filter((r2) => r2.startsWith("service:")).map((r2) => r2.slice("service:".length)).filter((name) => org.services.get(name)?.doc.spec.lifecycle === "deprecated");
-}
-function team(ctx) {
-  return ctx.org.teams.get(ctx.service.spec.owner)?.doc.spec;
-}
-var CHECKS = {
-  runbook: (ctx) => links("runbook", ctx.service.spec.runbooks),
-  playbook: (ctx) => links("playbook", ctx.service.spec.playbooks),
-  dashboard: (ctx) => links("dashboard", ctx.service.spec.dashboards),
-  repository: (ctx) => ctx.service.spec.repository ? { passed: true, detail: ctx.service.spec.repository } : { passed: false, detail: "no repository" },
-  oncall: (ctx) => {
-    const schedule = team(ctx)?.oncall?.schedule;
-    return schedule ? { passed: true, detail: `team ${ctx.service.spec.owner}: ${schedule}` } : { passed: false, detail: `team ${ctx.service.spec.owner} has no on-call schedule` };
-  },
-  escalation: (ctx) => {
-    const path3 = team(ctx)?.oncall?.escalation ?? [];
-    return path3.length ? { passed: true, detail: `escalation ${path3.join(" → ")}` } : { passed: false, detail: `team ${ctx.service.spec.owner} has no escalation path` };
-  },
-  contact: (ctx) => {
-    const contact = team(ctx)?.contact ?? {};
-    const channels = Object.entries(contact).filter(([, v2]) => typeof v2 === "string" && v2 !== "");
-    return channels.length ? { passed: true, detail: channels.map(([k2, v2]) => `${k2} ${v2}`).join(", ") } : { passed: false, detail: `team ${ctx.service.spec.owner} has no contact channel` };
-  },
-  slo: (ctx) => ({ passed: ctx.slos.length > 0, detail: ctx.slos.length ? plural3(ctx.slos.length, "SLO") : "no SLO" }),
-  "slo-status": (ctx) => {
-    if (!ctx.slos.length) return { passed: false, detail: "no SLO to report a status for" };
-    const within = withinOf(ctx);
-    const stale = ctx.slos.filter((s) => {
-      const at4 = s.status?.measuredAt === void 0 ? void 0 : parseInstant(s.status.measuredAt);
-      return s.status?.errorBudgetRemaining === void 0 || at4 === void 0 || ctx.now - at4 > within.ms;
-    });
-    return stale.length ? { passed: false, detail: `no error-budget status within ${within.text}: ${stale.map((s) => s.metadata.name).join(", ")}` } : { passed: true, detail: `${plural3(ctx.slos.length, "SLO")} with a status within ${within.text}` };
-  },
-  "dr-test": (ctx) => {
-    const text = ctx.service.spec.continuity?.drTestedAt;
-    const at4 = dateOrInstant(text);
-    if (at4 === void 0) return { passed: false, detail: "no DR test recorded (continuity.drTestedAt)" };
-    const within = withinOf(ctx);
-    const age = Math.floor((ctx.now - at4) / DAY_MS4);
-    return ctx.now - at4 <= within.ms ? { passed: true, detail: `last DR test ${text}, ${plural3(Math.max(age, 0), "day")} ago` } : { passed: false, detail: `last DR test ${text}, ${plural3(age, "day")} ago (max ${within.text})` };
-  },
-  continuity: (ctx) => {
-    const c3 = ctx.service.spec.continuity;
-    const missing2 = ["rto", "rpo"].filter((k2) => !c3?.[k2]);
-    return missing2.length ? { passed: false, detail: `no ${missing2.join(" or ").toUpperCase()}` } : { passed: true, detail: `RTO ${c3.rto}, RPO ${c3.rpo}` };
-  },
-  "no-deprecated-dependencies": (ctx) => {
-    const deprecated = deprecatedDependencies(ctx.org, ctx.service);
-    return deprecated.length ? { passed: false, detail: `depends on deprecated ${deprecated.join(", ")}` } : { passed: true, detail: "no deprecated dependency" };
-  }
-};
-function runCheck(ctx) {
-  return CHECKS[ctx.rule.check](ctx);
-}
-
-// src/core/readiness/evaluate.ts
-var DEFAULT_LIFECYCLES = ["production", "deprecated"];
-function readinessPolicyOf(org) {
-  return activePolicy(org)?.doc.spec.readiness;
-}
-function slosByService(org) {
-  const out = /* @__PURE__ */ new Map();
-  for (const { doc } of org.slos.values()) {
-    const list4 = out.get(doc.spec.service) ?? [];
-    list4.push(doc);
-    out.set(doc.spec.service, list4);
-  }
-  return out;
-}
-var rank = (level) => READINESS_LEVELS.indexOf(level);
-function levelOf(results, defined) {
-  let reached = "none";
-  for (const level of READINESS_LEVELS) {
-    if (!defined.has(level)) break;
-    if (results.some((r2) => r2.level === level && r2.status === "failed")) break;
-    reached = level;
-  }
-  return reached;
-}
-function evaluateService(org, name, policy, now, slos = slosByService(org)) {
-  const located = org.services.get(name);
-  if (!located) throw new Error(`no service ${name}`);
-  const service = located.doc;
-  const spec = service.spec;
-  const rated = (policy.lifecycles ?? DEFAULT_LIFECYCLES).includes(spec.lifecycle);
-  const own = slos.get(name) ?? [];
-  const rules = [...policy.rules].sort((a, b3) => rank(a.level) - rank(b3.level)).map((rule) => {
-    const base = { id: rule.id, description: rule.description, check: rule.check, level: rule.level };
-    if (!rated) return { ...base, status: "not-applicable", detail: `${spec.lifecycle} services are not rated` };
-    if (rule.tiers && !rule.tiers.includes(spec.tier)) return { ...base, status: "not-applicable", detail: `applies to tier ${rule.tiers.join(", ")}` };
-    const outcome = runCheck({ org, service, slos: own, now, rule });
-    return { ...base, status: outcome.passed ? "passed" : "failed", detail: outcome.detail };
-  });
-  const defined = new Set(policy.rules.map((r2) => r2.level));
-  const level = rated ? levelOf(rules, defined) : "not-rated";
-  const nextLevel = rated ? READINESS_LEVELS.filter((l3) => defined.has(l3))[level === "none" ? 0 : rank(level) + 1] : void 0;
-  const counts = { passed: 0, failed: 0, notApplicable: 0 };
-  for (const r2 of rules) counts[r2.status === "passed" ? "passed" : r2.status === "failed" ? "failed" : "notApplicable"]++;
-  return {
-    service: name,
-    ...service.metadata.title ? { title: service.metadata.title } : {},
-    owner: spec.owner,
-    tier: spec.tier,
-    lifecycle: spec.lifecycle,
-    level,
-    rules,
-    ...nextLevel ? { next: { level: nextLevel, failing: rules.filter((r2) => r2.status === "failed" && rank(r2.level) <= rank(nextLevel)).map((r2) => r2.id) } } : {},
-    counts
-  };
-}
-function evaluateReadiness(org, policy, now) {
-  const slos = slosByService(org);
-  return [...org.services.keys()].sort().map((name) => evaluateService(org, name, policy, now, slos));
-}
-
 // src/core/readiness/coverage.ts
 var LIVE = /* @__PURE__ */ new Set(["production", "deprecated"]);
 function readinessCoverage(org, results) {
@@ -86695,34 +86762,6 @@ function readinessCoverage(org, results) {
       deprecatedDependencies: live.map((s) => ({ service: s.metadata.name, dependsOn: deprecatedDependencies(org, s) })).filter((d2) => d2.dependsOn.length > 0)
     }
   };
-}
-
-// src/report/readiness/markdown.ts
-var MARK = { passed: "✅", failed: "❌", "not-applicable": "➖" };
-var LEVEL3 = { gold: "🥇 gold", silver: "🥈 silver", bronze: "🥉 bronze", none: "none", "not-rated": "not rated" };
-function renderScorecardMarkdown(s) {
-  const lines2 = [`### ${escapeMarkdown(s.service)}: ${LEVEL3[s.level]}`, "", `Tier ${s.tier}, ${s.lifecycle}, owner ${escapeMarkdown(s.owner)}.`, "", "| | level | rule | found |", "| --- | --- | --- | --- |"];
-  for (const r2 of s.rules) lines2.push(`| ${MARK[r2.status]} | ${r2.level} | ${escapeMarkdown(r2.id)}: ${escapeMarkdown(r2.description)} | ${escapeMarkdown(r2.detail)} |`);
-  if (s.next) lines2.push("", `Next: **${s.next.level}** needs ${s.next.failing.map(escapeMarkdown).join(", ")}.`);
-  return lines2.join("\n") + "\n";
-}
-function renderReadinessMarkdown(services, coverage) {
-  const l3 = coverage.levels;
-  const lines2 = ["## Readiness", "", `${l3.gold} gold, ${l3.silver} silver, ${l3.bronze} bronze, ${l3.none} none, ${l3["not-rated"]} not rated.`, "", "| service | tier | level | next |", "| --- | ---: | --- | --- |"];
-  for (const s of services) lines2.push(`| ${escapeMarkdown(s.service)} | ${s.tier} | ${LEVEL3[s.level]} | ${s.next ? `${s.next.level}: ${s.next.failing.map(escapeMarkdown).join(", ")}` : ""} |`);
-  const g2 = coverage.gaps;
-  const list4 = (items) => items.length ? items.map(escapeMarkdown).join(", ") : "none";
-  lines2.push(
-    "",
-    "### Coverage gaps",
-    "",
-    `- Services without an SLO: ${list4(g2.servicesWithoutSlo.map((s) => `${s.service} (tier ${s.tier})`))}`,
-    `- Tier-1 services without a runbook: ${list4(g2.tier1WithoutRunbooks)}`,
-    `- Services whose team has no on-call: ${list4(g2.servicesWithoutOncall)}`,
-    `- CIs without an owner: ${list4(g2.cisWithoutOwner)}`,
-    `- Services depending on deprecated services: ${list4(g2.deprecatedDependencies.map((d2) => `${d2.service} → ${d2.dependsOn.join(", ")}`))}`
-  );
-  return lines2.join("\n") + "\n";
 }
 
 // src/report/readiness/text.ts

@@ -10,6 +10,8 @@ import { firstAddedTimes } from '../../adapters/git/history.js';
 import { repoPrefix } from '../../adapters/git/pr-history.js';
 import { resolveCommit } from '../../adapters/git/read-at-ref.js';
 import { renderPullRequestComment } from '../../report/pull-request.js';
+import { readinessDelta } from '../../core/readiness/delta.js';
+import { renderReadinessDeltaMarkdown } from '../../report/readiness/markdown.js';
 import { riskVerdict } from '../../report/risk/markdown.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
 import { publishCabStatus, reviewJson } from '../github/cab-status.js';
@@ -117,7 +119,7 @@ export async function prCommand(ctx: CommandContext, values: Record<string, unkn
     let riskClass: RiskClass | undefined;
     for (const s of review.subjects) riskClass = riskClass ? maxClass(riskClass, s.plan.class) : s.plan.class;
     if (review.subjects.length || review.invalid.length) {
-      await api.upsertStickyComment(pull.number, STICKY_MARKER, renderPullRequestComment(STICKY_MARKER, review.subjects, review.sensitive, review.invalid));
+      await api.upsertStickyComment(pull.number, STICKY_MARKER, renderPullRequestComment(STICKY_MARKER, review.subjects, review.sensitive, review.invalid, renderReadinessDeltaMarkdown(readinessDelta(review.base.org, review.head.org, { now: Date.now() }).filter((c) => c.direction !== 'same' || c.rules.length > 0))));
     }
     const labels = [...(riskClass ? [`risk:${riskClass}`] : []), ...new Set(scored.map((s) => `change:${s.report!.type}`))];
     await api.addLabels(pull.number, labels);
