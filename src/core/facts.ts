@@ -11,10 +11,15 @@ export interface RefUse {
   pointer: string;
   kind: RefKind;
   name: string;
-  /** The reference as written, for messages (`service:ledger`, `payments`). */
-  written: string;
+  /** True when written with its kind (`service:ledger`), not bare (`payments`); see writtenRef. */
+  typed?: true;
   /** True for edges that form the dependency graph (cycles, blast radius). */
   dependency?: boolean;
+}
+
+/** The reference as the author wrote it, for messages. (Not stored: records cross threads and fill the cache.) */
+export function writtenRef(ref: RefUse): string {
+  return ref.typed ? `${ref.kind}:${ref.name}` : ref.name;
 }
 
 export interface DocRecord {
@@ -61,12 +66,12 @@ export function extractRecord(index: number, apiVersion: string, kind: string, v
   const spec = obj(value.spec) ?? {};
   const refs: RefUse[] = [];
   const bare = (pointer: string, kind: RefKind, v: unknown, dependency = false) => {
-    if (typeof v === 'string' && v !== '') refs.push({ pointer, kind, name: v, written: v, ...(dependency ? { dependency } : {}) });
+    if (typeof v === 'string' && v !== '') refs.push({ pointer, kind, name: v, ...(dependency ? { dependency } : {}) });
   };
   const typed = (pointer: string, v: unknown, allowed: RefKind[], dependency = false) => {
     if (typeof v !== 'string') return;
     const r = parseTypedRef(v);
-    if (r && allowed.includes(r.kind)) refs.push({ pointer, kind: r.kind, name: r.name, written: v, ...(dependency ? { dependency } : {}) });
+    if (r && allowed.includes(r.kind)) refs.push({ pointer, kind: r.kind, name: r.name, typed: true, ...(dependency ? { dependency } : {}) });
   };
   let facts: Facts = { kind: 'other' };
   const namespace = kind;

@@ -15777,12 +15777,12 @@ function extractRecord(index, apiVersion, kind, value) {
   const spec = obj(value.spec) ?? {};
   const refs = [];
   const bare = (pointer, kind2, v, dependency = false) => {
-    if (typeof v === "string" && v !== "") refs.push({ pointer, kind: kind2, name: v, written: v, ...dependency ? { dependency } : {} });
+    if (typeof v === "string" && v !== "") refs.push({ pointer, kind: kind2, name: v, ...dependency ? { dependency } : {} });
   };
   const typed = (pointer, v, allowed, dependency = false) => {
     if (typeof v !== "string") return;
     const r = parseTypedRef(v);
-    if (r && allowed.includes(r.kind)) refs.push({ pointer, kind: r.kind, name: r.name, written: v, ...dependency ? { dependency } : {} });
+    if (r && allowed.includes(r.kind)) refs.push({ pointer, kind: r.kind, name: r.name, typed: true, ...dependency ? { dependency } : {} });
   };
   let facts = { kind: "other" };
   const namespace = kind;

@@ -62824,6 +62824,9 @@ function deprecatedApiVersion(apiVersion) {
 }
 
 // src/core/facts.ts
+function writtenRef(ref) {
+  return ref.typed ? `${ref.kind}:${ref.name}` : ref.name;
+}
 function obj(v2) {
   return v2 !== null && typeof v2 === "object" && !Array.isArray(v2) ? v2 : void 0;
 }
@@ -62843,12 +62846,12 @@ function extractRecord(index, apiVersion, kind, value3) {
   const spec = obj(value3.spec) ?? {};
   const refs = [];
   const bare = (pointer, kind2, v2, dependency = false) => {
-    if (typeof v2 === "string" && v2 !== "") refs.push({ pointer, kind: kind2, name: v2, written: v2, ...dependency ? { dependency } : {} });
+    if (typeof v2 === "string" && v2 !== "") refs.push({ pointer, kind: kind2, name: v2, ...dependency ? { dependency } : {} });
   };
   const typed = (pointer, v2, allowed, dependency = false) => {
     if (typeof v2 !== "string") return;
     const r2 = parseTypedRef(v2);
-    if (r2 && allowed.includes(r2.kind)) refs.push({ pointer, kind: r2.kind, name: r2.name, written: v2, ...dependency ? { dependency } : {} });
+    if (r2 && allowed.includes(r2.kind)) refs.push({ pointer, kind: r2.kind, name: r2.name, typed: true, ...dependency ? { dependency } : {} });
   };
   let facts = { kind: "other" };
   const namespace = kind;
@@ -66485,7 +66488,7 @@ function checkReferences(files, index) {
           target: "value",
           severity: "error",
           code: "ref.unresolved",
-          message: `${ref.written} does not name a known ${LABEL[ref.kind]}`,
+          message: `${writtenRef(ref)} does not name a known ${LABEL[ref.kind]}`,
           ...hint ? { hint } : {}
         });
       }
@@ -66503,7 +66506,7 @@ function checkDeprecatedDependencies(files, index) {
         if (ref.kind !== "service" || !ref.dependency) continue;
         const target = services?.get(ref.name)?.record.facts;
         if (target?.kind === "Service" && target.lifecycle === "deprecated") {
-          out.push({ file: f3.file, document: record.index, pointer: ref.pointer, target: "value", severity: "warning", code: "ref.deprecated", message: `${ref.written} is deprecated; plan the move off it` });
+          out.push({ file: f3.file, document: record.index, pointer: ref.pointer, target: "value", severity: "warning", code: "ref.deprecated", message: `${writtenRef(ref)} is deprecated; plan the move off it` });
         }
       }
     }

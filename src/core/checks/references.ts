@@ -1,5 +1,5 @@
 import { joinPointer, type UnplacedDiagnostic } from '../diagnostics.js';
-import type { DocRecord, RefKind } from '../facts.js';
+import { writtenRef, type DocRecord, type RefKind } from '../facts.js';
 import { didYouMean } from '../suggest.js';
 
 /**
@@ -97,7 +97,7 @@ export function checkReferences(files: readonly FileRecords[], index: Repository
           target: 'value',
           severity: 'error',
           code: 'ref.unresolved',
-          message: `${ref.written} does not name a known ${LABEL[ref.kind]}`,
+          message: `${writtenRef(ref)} does not name a known ${LABEL[ref.kind]}`,
           ...(hint ? { hint } : {}),
         });
       }
@@ -117,7 +117,7 @@ export function checkDeprecatedDependencies(files: readonly FileRecords[], index
         if (ref.kind !== 'service' || !ref.dependency) continue;
         const target = services?.get(ref.name)?.record.facts;
         if (target?.kind === 'Service' && target.lifecycle === 'deprecated') {
-          out.push({ file: f.file, document: record.index, pointer: ref.pointer, target: 'value', severity: 'warning', code: 'ref.deprecated', message: `${ref.written} is deprecated; plan the move off it` });
+          out.push({ file: f.file, document: record.index, pointer: ref.pointer, target: 'value', severity: 'warning', code: 'ref.deprecated', message: `${writtenRef(ref)} is deprecated; plan the move off it` });
         }
       }
     }
