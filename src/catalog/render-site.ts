@@ -1,5 +1,4 @@
 import { EXPOSURES } from '../core/model.js';
-import { READINESS_LEVELS } from '../core/catalog/readiness.js';
 import type { CatalogSite, Page } from '../core/catalog/types.js';
 import { FileWriter } from './file-writer.js';
 import { layoutNeighbourhood, type GraphWords } from './graph-layout.js';
@@ -26,6 +25,7 @@ const TITLES: Partial<Record<Page['template'], string>> = {
   'changes-list': 'list.changes',
   calendar: 'calendar.title',
   metrics: 'metrics.title',
+  readiness: 'coverage.title',
 };
 
 const NAV: { section: Page['section']; href: string; key: string }[] = [
@@ -35,6 +35,7 @@ const NAV: { section: Page['section']; href: string; key: string }[] = [
   { section: 'changes', href: 'changes/index.html', key: 'nav.changes' },
   { section: 'calendar', href: 'calendar/index.html', key: 'nav.calendar' },
   { section: 'metrics', href: 'metrics.html', key: 'nav.metrics' },
+  { section: 'readiness', href: 'readiness.html', key: 'nav.readiness' },
 ];
 
 export interface RenderOptions {
@@ -67,7 +68,8 @@ export async function renderSite(site: CatalogSite, dir: string, options: Render
   };
   const weekdays = Array.from({ length: 7 }, (_, i) => ({ short: t(`weekdayShort.${i}`), long: t(`weekday.${i}`) }));
   const siteData = { zone: site.zone, builtAt: site.builtAt, version: options.version };
-  const filters = { tiers: [1, 2, 3, 4], exposures: EXPOSURES, lifecycles: ['experimental', 'production', 'deprecated'], readinessLevels: READINESS_LEVELS };
+  // The readiness levels come with the index page: whether there are any depends on the policy.
+  const filters = { tiers: [1, 2, 3, 4], exposures: EXPOSURES, lifecycles: ['experimental', 'production', 'deprecated'] };
 
   const out = new FileWriter(dir);
   const write = (rel: string, content: string | Buffer) => out.write(rel, content);

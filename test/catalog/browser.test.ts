@@ -5,6 +5,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrganisation } from '../../src/adapters/fs/load-organisation.js';
 import { MESSAGES } from '../../src/catalog/messages.js';
+import type { CoverageReport } from '../../src/core/readiness/coverage.js';
+import { SERVICE_LEVELS, type ServiceReadiness } from '../../src/core/readiness/types.js';
 import { cli, makeOrg, PROJECT_ROOT } from '../helpers/org.js';
 import { launch, SKIP_BROWSER, watchedContext, type Watch } from './browser.js';
 import { buildSite, fileUrl, htmlPages } from './site.js';
@@ -211,7 +213,82 @@ describe.skipIf(SKIP_BROWSER)('catalog in Chromium', () => {
     await context.close();
   });
 
-  it('takes screenshots of the index, a service and the calendar (desktop and phone, light and dark)', { timeout: 120_000 }, async () => {
+  it('the readiness filter narrows the index to exactly the services `opsledger readiness` puts at that level', async () => {
+    const r = await cli(['readiness', '--format', 'json']);
+    const graded = (JSON.parse(r.stdout) as { services: ServiceReadiness[] }).services;
+    const { context, watch } = await watchedContext(browser);
+    const page = await context.newPage();
+    await page.goto(fileUrl(site));
+    expect(await page.locator('#f-readiness option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['', ...SERVICE_LEVELS]);
+    const seen = new Set<string>();
+    for (const level of SERVICE_LEVELS) {
+      await page.selectOption('#f-readiness', level);
+      const expected = graded.filter((s) => s.level === level).map((s) => s.service).sort();
+      expect({ level, shown: (await shownNames(page)).sort() }).toEqual({ level, shown: expected });
+      // Each card the script draws carries the level it was filtered on.
+      expect(new Set(await page.locator('#results .badge.readiness').evaluateAll((bs) => bs.map((b) => b.className)))).toEqual(expected.length ? new Set([`badge readiness readiness-${level}`]) : new Set());
+      if (expected.length) seen.add(level);
+    }
+    expect(seen.size).toBeGreaterThan(2);
+    expect(watch.errors).toEqual([]);
+    await context.close();
+  });
+
+  it('the readiness page lists the coverage gaps of `opsledger readiness`, each a link to the service or CI', async () => {
+    const r = await cli(['readiness', '--format', 'json']);
+    const coverage = (JSON.parse(r.stdout) as { coverage: CoverageReport }).coverage;
+    expect(coverage.gaps.servicesWithoutSlo.length).toBeGreaterThan(0);
+    const { context, watch } = await watchedContext(browser);
+    const page = await context.newPage();
+    await page.goto(fileUrl(site));
+    await page.click('.site-nav a[href$="readiness.html"]');
+    expect(new URL(page.url()).pathname.endsWith('/readiness.html')).toBe(true);
+    /** The rows under a gap's heading: the first link of each row (the service or CI) and its cells. */
+    const gapRows = (id: string) =>
+      page.evaluate((headingId) => {
+        const heading = document.getElementById(headingId)!;
+        let el = heading.nextElementSibling;
+        while (el && !el.querySelector('table') && el.tagName !== 'H3') el = el.nextElementSibling;
+        const table = el?.querySelector('table');
+        return table ? Array.from(table.tBodies[0]!.rows, (row) => ({ href: row.querySelector('a')!.getAttribute('href'), cells: Array.from(row.cells, (c) => c.textContent!.trim()) })) : [];
+      }, id);
+    const noSlo = await gapRows('gap-no-slo');
+    expect(noSlo.map((row) => row.href)).toEqual(coverage.gaps.servicesWithoutSlo.map((g) => `services/${g.service}.html`));
+    expect(noSlo.map((row) => row.cells[1])).toEqual(coverage.gaps.servicesWithoutSlo.map((g) => MESSAGES.en[`tier.${g.tier}` as keyof typeof MESSAGES.en]));
+    expect((await gapRows('gap-tier1-no-runbook')).map((row) => row.href)).toEqual(coverage.gaps.tier1WithoutRunbooks.map((n) => `services/${n}.html`));
+    expect((await gapRows('gap-no-oncall')).map((row) => row.href)).toEqual(coverage.gaps.servicesWithoutOncall.map((n) => `services/${n}.html`));
+    expect((await gapRows('gap-ci-no-owner')).map((row) => row.href)).toEqual(coverage.gaps.cisWithoutOwner.map((n) => `cis/${n}.html`));
+    expect((await gapRows('gap-deprecated-dependencies')).map((row) => row.href)).toEqual(coverage.gaps.deprecatedDependencies.map((g) => `services/${g.service}.html`));
+    // The level tiles and the rule table carry the report's numbers.
+    const tiles = await page.locator('.level-stat').evaluateAll((ls) => ls.map((l) => [(l as HTMLElement).dataset.level, Number(l.querySelector('.stat-n')!.textContent)]));
+    expect(Object.fromEntries(tiles)).toEqual(coverage.levels);
+    const rules = await page.locator('.coverage-rules tbody tr').evaluateAll((rows) => rows.map((row) => [row.querySelector('code')!.textContent, ...Array.from(row.querySelectorAll('td.num'), (c) => Number(c.textContent))]));
+    expect(rules).toEqual(coverage.rules.map((x) => [x.id, x.passed, x.failed, x.notApplicable]));
+    // A gap's link opens the service's page, whose scorecard says what stands in its way.
+    await page.click(`#gap-no-slo ~ .table-wrap a[href="services/${coverage.gaps.servicesWithoutSlo[0]!.service}.html"]`);
+    expect(await page.locator('.scorecard tbody tr').count()).toBeGreaterThan(0);
+    expect(watch.errors).toEqual([]);
+    expect(watch.outside).toEqual([]);
+    await context.close();
+  });
+
+  it('a scorecard links each rule in the way of the next level to its row', async () => {
+    const r = await cli(['readiness', 'coupon-legacy', '--format', 'json']);
+    const [card] = (JSON.parse(r.stdout) as { services: ServiceReadiness[] }).services;
+    expect(card!.next!.failing.length).toBeGreaterThan(0);
+    const { context, watch } = await watchedContext(browser);
+    const page = await context.newPage();
+    await page.goto(fileUrl(site, 'services/coupon-legacy.html'));
+    expect(await page.locator('.blockers a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual(card!.next!.failing.map((id) => `#rule-${id}`));
+    const rows = await page.locator('.scorecard tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.id, tr.className]));
+    expect(rows).toEqual(card!.rules.map((rule) => [`rule-${rule.id}`, `rule rule-${rule.status}`]));
+    await page.click('.blockers a >> nth=0');
+    expect(await page.evaluate(() => document.querySelector(':target')?.id)).toBe(`rule-${card!.next!.failing[0]}`);
+    expect(watch.errors).toEqual([]);
+    await context.close();
+  });
+
+  it('takes screenshots of the index, a service, the calendar, the readiness page and a scorecard (desktop and phone, light and dark)', { timeout: 120_000 }, async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     const shots: string[] = [];
     for (const colorScheme of ['light', 'dark'] as const) {
@@ -225,6 +302,9 @@ describe.skipIf(SKIP_BROWSER)('catalog in Chromium', () => {
           ['index', 'index.html'],
           ['service', 'services/payments-api.html'],
           ['calendar', 'calendar/index.html'],
+          ['readiness', 'readiness.html'],
+          // A service below the top level: its scorecard has failing and not-applicable rules.
+          ['scorecard', 'services/coupon-legacy.html'],
         ]) {
           await page.goto(fileUrl(site, rel));
           const file = join(ARTIFACTS, `${name}-${device}-${colorScheme}.png`);

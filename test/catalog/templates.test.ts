@@ -1,12 +1,14 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { READINESS_CHECKS, READINESS_LEVELS } from '../../src/core/catalog/readiness.js';
+import { parseDocument } from 'yaml';
 import { EXPOSURES, RELATION_TYPES, RISK_CLASSES } from '../../src/core/model.js';
+import { SERVICE_LEVELS } from '../../src/core/readiness/types.js';
 import { LOCALES, MESSAGES } from '../../src/catalog/messages.js';
 import { CSP, SEARCH_INDEX_FILE } from '../../src/catalog/render-site.js';
 import { TEMPLATE_DIR } from '../../src/catalog/templates.js';
+import { makeOrg } from '../helpers/org.js';
 import { buildSite, htmlPages } from './site.js';
 
 function templates(): { name: string; source: string }[] {
@@ -47,8 +49,8 @@ describe('catalog templates', () => {
       tier: [1, 2, 3, 4],
       exposure: EXPOSURES,
       lifecycle: ['experimental', 'production', 'deprecated'],
-      readiness: READINESS_LEVELS,
-      check: READINESS_CHECKS,
+      readiness: SERVICE_LEVELS,
+      ruleStatus: ['passed', 'failed', 'not-applicable'],
       risk: RISK_CLASSES,
       type: ['standard', 'normal', 'emergency'],
       phase: ['draft', 'submitted', 'approved', 'scheduled', 'implementing', 'completed', 'cancelled'],
@@ -118,7 +120,7 @@ describe('the built example catalog', () => {
     expect(index.startsWith('window.OPSLEDGER_INDEX={')).toBe(true);
     const data = JSON.parse(index.slice('window.OPSLEDGER_INDEX='.length).replace(/;\s*$/, '')) as { services: unknown[][] };
     expect(data.services).toHaveLength(24);
-    expect(data.services.find((r) => r[0] === 'payments-api')).toEqual(['payments-api', 'Payments API', 1, 'external', 'production', 'ready', expect.any(Array), 'domain=finance pci=true']);
+    expect(data.services.find((r) => r[0] === 'payments-api')).toEqual(['payments-api', 'Payments API', 1, 'external', 'production', 'gold', expect.any(Array), 'domain=finance pci=true']);
     expect(gzipSync(index).length).toBeLessThan(10_000);
     const ics = readFileSync(join(site, 'calendar', 'opsledger.ics'), 'utf8');
     expect(ics.startsWith('BEGIN:VCALENDAR\r\n')).toBe(true);
@@ -126,5 +128,47 @@ describe('the built example catalog', () => {
     expect(readFileSync(join(site, 'calendar', 'index.html'), 'utf8')).toContain('href="../calendar/opsledger.ics"');
     // GitHub Pages publishes it as it is, without a Jekyll build.
     expect(readFileSync(join(site, '.nojekyll'), 'utf8')).toBe('');
+  });
+});
+
+describe('a catalog of an organisation whose policy has no readiness rules', () => {
+  let site: string;
+  beforeAll(async () => {
+    const root = makeOrg();
+    const file = join(root, 'changes', 'policy.yaml');
+    const policy = parseDocument(readFileSync(file, 'utf8'));
+    policy.deleteIn(['spec', 'readiness']);
+    writeFileSync(file, policy.toString());
+    site = await buildSite(root);
+  });
+
+  it('scores nothing: no level badge, no readiness filter, and the pages say readiness is not configured', () => {
+    const index = readFileSync(join(site, SEARCH_INDEX_FILE), 'utf8');
+    const data = JSON.parse(index.slice('window.OPSLEDGER_INDEX='.length).replace(/;\s*$/, '')) as { services: unknown[][] };
+    expect(data.services.map((r) => r[5])).toEqual(['', '']);
+    const home = readFileSync(join(site, 'index.html'), 'utf8');
+    expect(home).not.toContain('id="f-readiness"');
+    expect(home).not.toMatch(/class="badge readiness /);
+    const service = readFileSync(join(site, 'services', 'checkout-api.html'), 'utf8');
+    expect(service).toContain(MESSAGES.en['scorecard.notConfigured']);
+    expect(service).not.toMatch(/class="badge readiness /);
+    expect(service).not.toContain('id="rule-');
+  });
+
+  it('still lists the coverage gaps, which come from the data rather than from rules', () => {
+    const html = readFileSync(join(site, 'readiness.html'), 'utf8');
+    expect(html).toContain(MESSAGES.en['scorecard.notConfigured']);
+    expect(html).not.toContain('id="levels-h"');
+    /** The links under a gap's heading, up to the next heading. */
+    const linksUnder = (id: string) => {
+      const start = html.indexOf(`id="${id}"`);
+      const end = html.indexOf('<h3', start + 1);
+      return [...html.slice(start, end < 0 ? undefined : end).matchAll(/href="([^"]+)"/g)].map((m) => m[1]);
+    };
+    expect(linksUnder('gap-no-slo')).toEqual(['services/cart.html', 'teams/checkout.html']);
+    expect(linksUnder('gap-tier1-no-runbook')).toEqual(['services/checkout-api.html', 'teams/checkout.html']);
+    expect(linksUnder('gap-no-oncall')).toEqual(['services/cart.html', 'teams/checkout.html', 'services/checkout-api.html', 'teams/checkout.html']);
+    expect(linksUnder('gap-ci-no-owner')).toEqual(['cis/k8s-prod.html']);
+    expect(linksUnder('gap-deprecated-dependencies')).toEqual([]);
   });
 });

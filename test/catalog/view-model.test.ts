@@ -4,7 +4,7 @@ import { buildCatalog } from '../../src/core/catalog/build.js';
 import { calendarMonths, indexCalendar, monthsRange, monthView } from '../../src/core/catalog/calendar-month.js';
 import { safeHref } from '../../src/core/catalog/links.js';
 import { sloView, windowMinutes } from '../../src/core/catalog/slo.js';
-import type { CatalogInput, ChangePage, CiPage, FileHistory, IndexPage, Page, ServicePage } from '../../src/core/catalog/types.js';
+import type { CatalogInput, ChangePage, CiPage, FileHistory, IndexPage, ListPage, Page, ReadinessPage, ServicePage, ServiceSummary } from '../../src/core/catalog/types.js';
 import { expandWindows } from '../../src/core/calendar/expand.js';
 import { calendarWindows } from '../../src/core/calendar/organisation-calendar.js';
 import { buildGraph } from '../../src/core/graph.js';
@@ -13,9 +13,13 @@ import { assessChange } from '../../src/core/risk/assess.js';
 import { calendarView } from '../../src/core/risk/calendar-view.js';
 import type { RiskContext } from '../../src/core/risk/context.js';
 import type { Slo } from '../../src/core/model.js';
-import { PROJECT_ROOT } from '../helpers/org.js';
+import type { CoverageReport } from '../../src/core/readiness/coverage.js';
+import type { ServiceReadiness } from '../../src/core/readiness/types.js';
+import { SERVICE_LEVELS } from '../../src/core/readiness/types.js';
+import { cli, PROJECT_ROOT } from '../helpers/org.js';
 
-const NOW = Date.parse('2026-11-22T09:00:00+09:00');
+const AT = '2026-11-22T09:00:00+09:00';
+const NOW = Date.parse(AT);
 const ZONE = 'Asia/Seoul';
 
 describe('safeHref', () => {
@@ -145,7 +149,85 @@ describe('the catalog view model of the example organisation', () => {
     expect(p.changes.map((c) => c.id)).toContain('CR-2026-0158');
     expect(p.changes.every((c) => c.riskClass !== undefined)).toBe(true);
     expect(p.history).toEqual({ available: true, commits: [expect.objectContaining({ short: 'bbbbbbb', subject: 'Tighten the SLO' }), expect.objectContaining({ short: 'aaaaaaa', day: '2026-11-20' })] });
-    expect(p.readiness.level).toBe('ready');
+    expect(p.readiness?.level).toBe('gold');
+  });
+
+  it('grades every service as `opsledger readiness --format json` does, rule by rule', async () => {
+    const r = await cli(['readiness', '--format', 'json', '--at', AT]);
+    expect(r.code).toBe(0);
+    const expected = (JSON.parse(r.stdout) as { services: ServiceReadiness[] }).services;
+    expect(expected).toHaveLength(loaded.org.services.size);
+    const servicePages = new Map(pages.filter((x): x is ServicePage => x.template === 'service').map((x) => [x.name, x]));
+    const summaries = new Map(pages.filter((x) => x.template === 'services-list').flatMap((x) => (x as ListPage<ServiceSummary>).rows.map((row) => [row.name, row.readiness])));
+    const searchRows = new Map(buildCatalog(input).searchIndex.services.map((row) => [row[0], row[5]]));
+    for (const s of expected) {
+      const card = servicePages.get(s.service)!.readiness!;
+      expect({ service: s.service, level: card.level, rules: card.rules, counts: card.counts, next: card.next && { level: card.next.level, failing: card.next.failing.map((f) => f.id) } }).toEqual({
+        service: s.service,
+        level: s.level,
+        rules: s.rules,
+        counts: s.counts,
+        next: s.next,
+      });
+      expect([s.service, summaries.get(s.service), searchRows.get(s.service)]).toEqual([s.service, s.level, s.level]);
+    }
+    // The example has a service at each of several levels, so the comparison is not all one value.
+    expect(new Set(expected.map((s) => s.level))).toEqual(new Set(['gold', 'silver', 'bronze', 'not-rated']));
+    const index = pages.find((x) => x.template === 'index') as IndexPage;
+    expect(index.readinessLevels).toEqual(SERVICE_LEVELS);
+  });
+
+  it('names the rules that stand in the way of the next level by their descriptions', () => {
+    const p = pages.find((x) => x.path === 'services/coupon-legacy.html') as ServicePage;
+    expect(p.readiness?.level).toBe('bronze');
+    expect(p.readiness?.next).toEqual({
+      level: 'silver',
+      failing: [
+        { id: 'dashboard', description: 'At least one dashboard with the service\'s golden signals' },
+        { id: 'playbook', description: 'At least one playbook for the service\'s alerts' },
+      ],
+    });
+    const top = pages.find((x) => x.path === 'services/payments-api.html') as ServicePage;
+    expect(top.readiness?.next).toBeUndefined();
+  });
+
+  it('has a coverage page with the numbers and gaps of `opsledger readiness`, each service and CI a link', async () => {
+    const r = await cli(['readiness', '--format', 'json', '--at', AT]);
+    const coverage = (JSON.parse(r.stdout) as { coverage: CoverageReport }).coverage;
+    const p = pages.find((x) => x.template === 'readiness') as ReadinessPage;
+    expect(p.path).toBe('readiness.html');
+    expect(p.configured).toBe(true);
+    expect(p.services).toBe(coverage.services);
+    expect(Object.fromEntries(p.levels.map((l) => [l.level, l.count]))).toEqual(coverage.levels);
+    expect(p.levels.map((l) => l.level)).toEqual(SERVICE_LEVELS);
+    expect(p.rules.map(({ description: _d, ...counts }) => counts)).toEqual(coverage.rules);
+    expect(p.rules.find((x) => x.id === 'oncall')?.description).toBe('The owning team has an on-call schedule, so a page reaches a person');
+    expect(p.gaps.servicesWithoutSlo.map((g) => [g.service.name, g.tier, g.service.href])).toEqual(coverage.gaps.servicesWithoutSlo.map((g) => [g.service, g.tier, `services/${g.service}.html`]));
+    expect(p.gaps.servicesWithoutSlo.length).toBeGreaterThan(0);
+    expect(p.gaps.tier1WithoutRunbooks.map((g) => g.service.name)).toEqual(coverage.gaps.tier1WithoutRunbooks);
+    expect(p.gaps.servicesWithoutOncall.map((g) => g.service.name)).toEqual(coverage.gaps.servicesWithoutOncall);
+    expect(p.gaps.cisWithoutOwner.map((c) => c.name)).toEqual(coverage.gaps.cisWithoutOwner);
+    expect(p.gaps.deprecatedDependencies.map((g) => [g.service.name, g.dependsOn.map((d) => d.name)])).toEqual(coverage.gaps.deprecatedDependencies.map((g) => [g.service, g.dependsOn]));
+  });
+
+  it('scores nothing when the policy has no readiness rules, and still lists the gaps from the data', () => {
+    const { org } = loaded;
+    const policies = new Map(
+      [...org.policies].map(([name, located]) => {
+        const { readiness: _r, ...spec } = located.doc.spec;
+        return [name, { ...located, doc: { ...located.doc, spec } }];
+      }),
+    );
+    const site = buildCatalog({ ...input, org: { ...org, policies } });
+    const all = [...site.pages()];
+    expect(all.filter((x): x is ServicePage => x.template === 'service').map((x) => x.readiness)).toEqual([...org.services.keys()].map(() => undefined));
+    expect(new Set(site.searchIndex.services.map((row) => row[5]))).toEqual(new Set(['']));
+    expect((all.find((x) => x.template === 'index') as IndexPage).readinessLevels).toEqual([]);
+    const bare = all.find((x) => x.template === 'readiness') as ReadinessPage;
+    const full = pages.find((x) => x.template === 'readiness') as ReadinessPage;
+    expect(bare.configured).toBe(false);
+    expect(bare.rules).toEqual([]);
+    expect(bare.gaps).toEqual(full.gaps);
   });
 
   it('gives a CI each neighbour once, with every relation between them', () => {

@@ -73073,6 +73073,7 @@ var pagePath = {
   month: (month) => `calendar/${month}.html`,
   calendar: "calendar/index.html",
   metrics: "metrics.html",
+  readiness: "readiness.html",
   /** Page n (1-based) of a paginated list under `folder`. */
   list: (folder, n) => n <= 1 ? `${folder}/index.html` : `${folder}/page-${n}.html`
 };
@@ -73270,30 +73271,170 @@ function monthView(cal, key) {
   };
 }
 
-// src/core/catalog/readiness.ts
-var READINESS_CHECKS = ["oncall", "contact", "runbook", "playbook", "dashboard", "slo", "repository", "continuity", "dr-test"];
-var READINESS_LEVELS2 = ["ready", "partial", "not-ready"];
-var DR_TEST_MAX_AGE_MS = 365 * 864e5;
-function readiness(service, owner, sloCount, now) {
-  const s = service.spec;
-  const drTested = s.continuity?.drTestedAt ? Date.parse(s.continuity.drTestedAt) : NaN;
-  const contact = owner?.spec.contact;
-  const ok = {
-    oncall: Boolean(owner?.spec.oncall?.schedule),
-    contact: Boolean(contact && (contact.slack || contact.email || contact.chat || contact.pager)),
-    runbook: (s.runbooks?.length ?? 0) > 0,
-    playbook: (s.playbooks?.length ?? 0) > 0,
-    dashboard: (s.dashboards?.length ?? 0) > 0,
-    slo: sloCount > 0,
-    repository: Boolean(s.repository),
-    continuity: Boolean(s.continuity?.rto && s.continuity.rpo),
-    "dr-test": !Number.isNaN(drTested) && now - drTested <= DR_TEST_MAX_AGE_MS
+// src/core/readiness/checks.ts
+var DAY_MS4 = 864e5;
+var DEFAULT_WITHIN = { "dr-test": "365d", "slo-status": "7d" };
+var plural3 = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+function links(kind, list4) {
+  const n = list4?.length ?? 0;
+  return { passed: n > 0, detail: n ? plural3(n, kind) : `no ${kind}` };
+}
+function dateOrInstant(text) {
+  if (!text) return void 0;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
+    const t2 = Date.parse(`${text}T00:00:00Z`);
+    return Number.isNaN(t2) ? void 0 : t2;
+  }
+  return parseInstant(text);
+}
+function withinOf(ctx) {
+  const text = ctx.rule.within ?? DEFAULT_WITHIN[ctx.rule.check] ?? "365d";
+  return { ms: parseDuration(text) ?? 365 * DAY_MS4, text };
+}
+function deprecatedDependencies(org, service) {
+  return (service.spec.dependsOn ?? []).filter((r2) => r2.startsWith("service:")).map((r2) => r2.slice("service:".length)).filter((name) => org.services.get(name)?.doc.spec.lifecycle === "deprecated");
+}
+function team(ctx) {
+  return ctx.org.teams.get(ctx.service.spec.owner)?.doc.spec;
+}
+var CHECKS = {
+  runbook: (ctx) => links("runbook", ctx.service.spec.runbooks),
+  playbook: (ctx) => links("playbook", ctx.service.spec.playbooks),
+  dashboard: (ctx) => links("dashboard", ctx.service.spec.dashboards),
+  repository: (ctx) => ctx.service.spec.repository ? { passed: true, detail: ctx.service.spec.repository } : { passed: false, detail: "no repository" },
+  oncall: (ctx) => {
+    const schedule = team(ctx)?.oncall?.schedule;
+    return schedule ? { passed: true, detail: `team ${ctx.service.spec.owner}: ${schedule}` } : { passed: false, detail: `team ${ctx.service.spec.owner} has no on-call schedule` };
+  },
+  escalation: (ctx) => {
+    const path3 = team(ctx)?.oncall?.escalation ?? [];
+    return path3.length ? { passed: true, detail: `escalation ${path3.join(" → ")}` } : { passed: false, detail: `team ${ctx.service.spec.owner} has no escalation path` };
+  },
+  contact: (ctx) => {
+    const contact = team(ctx)?.contact ?? {};
+    const channels = Object.entries(contact).filter(([, v2]) => typeof v2 === "string" && v2 !== "");
+    return channels.length ? { passed: true, detail: channels.map(([k2, v2]) => `${k2} ${v2}`).join(", ") } : { passed: false, detail: `team ${ctx.service.spec.owner} has no contact channel` };
+  },
+  slo: (ctx) => ({ passed: ctx.slos.length > 0, detail: ctx.slos.length ? plural3(ctx.slos.length, "SLO") : "no SLO" }),
+  "slo-status": (ctx) => {
+    if (!ctx.slos.length) return { passed: false, detail: "no SLO to report a status for" };
+    const within = withinOf(ctx);
+    const stale = ctx.slos.filter((s) => {
+      const at4 = s.status?.measuredAt === void 0 ? void 0 : parseInstant(s.status.measuredAt);
+      return s.status?.errorBudgetRemaining === void 0 || at4 === void 0 || ctx.now - at4 > within.ms;
+    });
+    return stale.length ? { passed: false, detail: `no error-budget status within ${within.text}: ${stale.map((s) => s.metadata.name).join(", ")}` } : { passed: true, detail: `${plural3(ctx.slos.length, "SLO")} with a status within ${within.text}` };
+  },
+  "dr-test": (ctx) => {
+    const text = ctx.service.spec.continuity?.drTestedAt;
+    const at4 = dateOrInstant(text);
+    if (at4 === void 0) return { passed: false, detail: "no DR test recorded (continuity.drTestedAt)" };
+    const within = withinOf(ctx);
+    const age = Math.floor((ctx.now - at4) / DAY_MS4);
+    return ctx.now - at4 <= within.ms ? { passed: true, detail: `last DR test ${text}, ${plural3(Math.max(age, 0), "day")} ago` } : { passed: false, detail: `last DR test ${text}, ${plural3(age, "day")} ago (max ${within.text})` };
+  },
+  continuity: (ctx) => {
+    const c3 = ctx.service.spec.continuity;
+    const missing2 = ["rto", "rpo"].filter((k2) => !c3?.[k2]);
+    return missing2.length ? { passed: false, detail: `no ${missing2.join(" or ").toUpperCase()}` } : { passed: true, detail: `RTO ${c3.rto}, RPO ${c3.rpo}` };
+  },
+  "no-deprecated-dependencies": (ctx) => {
+    const deprecated = deprecatedDependencies(ctx.org, ctx.service);
+    return deprecated.length ? { passed: false, detail: `depends on deprecated ${deprecated.join(", ")}` } : { passed: true, detail: "no deprecated dependency" };
+  }
+};
+function runCheck(ctx) {
+  return CHECKS[ctx.rule.check](ctx);
+}
+
+// src/core/readiness/evaluate.ts
+var DEFAULT_LIFECYCLES = ["production", "deprecated"];
+function readinessPolicyOf(org) {
+  return activePolicy(org)?.doc.spec.readiness;
+}
+function slosByService(org) {
+  const out = /* @__PURE__ */ new Map();
+  for (const { doc } of org.slos.values()) {
+    const list4 = out.get(doc.spec.service) ?? [];
+    list4.push(doc);
+    out.set(doc.spec.service, list4);
+  }
+  return out;
+}
+var rank = (level) => READINESS_LEVELS.indexOf(level);
+function levelOf(results, defined) {
+  let reached = "none";
+  for (const level of READINESS_LEVELS) {
+    if (!defined.has(level)) break;
+    if (results.some((r2) => r2.level === level && r2.status === "failed")) break;
+    reached = level;
+  }
+  return reached;
+}
+function evaluateService(org, name, policy, now, slos = slosByService(org)) {
+  const located = org.services.get(name);
+  if (!located) throw new Error(`no service ${name}`);
+  const service = located.doc;
+  const spec = service.spec;
+  const rated = (policy.lifecycles ?? DEFAULT_LIFECYCLES).includes(spec.lifecycle);
+  const own = slos.get(name) ?? [];
+  const rules = [...policy.rules].sort((a, b3) => rank(a.level) - rank(b3.level)).map((rule) => {
+    const base = { id: rule.id, description: rule.description, check: rule.check, level: rule.level };
+    if (!rated) return { ...base, status: "not-applicable", detail: `${spec.lifecycle} services are not rated` };
+    if (rule.tiers && !rule.tiers.includes(spec.tier)) return { ...base, status: "not-applicable", detail: `applies to tier ${rule.tiers.join(", ")}` };
+    const outcome = runCheck({ org, service, slos: own, now, rule });
+    return { ...base, status: outcome.passed ? "passed" : "failed", detail: outcome.detail };
+  });
+  const defined = new Set(policy.rules.map((r2) => r2.level));
+  const level = rated ? levelOf(rules, defined) : "not-rated";
+  const nextLevel = rated ? READINESS_LEVELS.filter((l3) => defined.has(l3))[level === "none" ? 0 : rank(level) + 1] : void 0;
+  const counts = { passed: 0, failed: 0, notApplicable: 0 };
+  for (const r2 of rules) counts[r2.status === "passed" ? "passed" : r2.status === "failed" ? "failed" : "notApplicable"]++;
+  return {
+    service: name,
+    ...service.metadata.title ? { title: service.metadata.title } : {},
+    owner: spec.owner,
+    tier: spec.tier,
+    lifecycle: spec.lifecycle,
+    level,
+    rules,
+    ...nextLevel ? { next: { level: nextLevel, failing: rules.filter((r2) => r2.status === "failed" && rank(r2.level) <= rank(nextLevel)).map((r2) => r2.id) } } : {},
+    counts
   };
-  const checks = READINESS_CHECKS.map((code) => ({ code, ok: ok[code] }));
-  const passed = checks.filter((c3) => c3.ok).length;
-  const total = checks.length;
-  const level = passed === total ? "ready" : passed * 3 >= total * 2 ? "partial" : "not-ready";
-  return { level, passed, total, checks };
+}
+function evaluateReadiness(org, policy, now) {
+  const slos = slosByService(org);
+  return [...org.services.keys()].sort().map((name) => evaluateService(org, name, policy, now, slos));
+}
+
+// src/core/readiness/coverage.ts
+var LIVE = /* @__PURE__ */ new Set(["production", "deprecated"]);
+function readinessCoverage(org, results) {
+  const levels = { gold: 0, silver: 0, bronze: 0, none: 0, "not-rated": 0 };
+  const rules = /* @__PURE__ */ new Map();
+  for (const s of results) {
+    levels[s.level]++;
+    for (const r2 of s.rules) {
+      const c3 = rules.get(r2.id) ?? { id: r2.id, level: r2.level, passed: 0, failed: 0, notApplicable: 0 };
+      c3[r2.status === "passed" ? "passed" : r2.status === "failed" ? "failed" : "notApplicable"]++;
+      rules.set(r2.id, c3);
+    }
+  }
+  const slos = slosByService(org);
+  const services = [...org.services.values()].map((l3) => l3.doc).sort((a, b3) => a.metadata.name < b3.metadata.name ? -1 : 1);
+  const live = services.filter((s) => LIVE.has(s.spec.lifecycle));
+  return {
+    services: results.length,
+    levels,
+    rules: [...rules.values()],
+    gaps: {
+      servicesWithoutSlo: live.filter((s) => !slos.has(s.metadata.name)).map((s) => ({ service: s.metadata.name, tier: s.spec.tier })),
+      tier1WithoutRunbooks: live.filter((s) => s.spec.tier === 1 && !s.spec.runbooks?.length).map((s) => s.metadata.name),
+      servicesWithoutOncall: live.filter((s) => !org.teams.get(s.spec.owner)?.doc.spec.oncall?.schedule).map((s) => s.metadata.name),
+      cisWithoutOwner: [...org.cis.values()].filter((l3) => !l3.doc.spec.service && !l3.doc.spec.owner).map((l3) => l3.doc.metadata.name).sort(),
+      deprecatedDependencies: live.map((s) => ({ service: s.metadata.name, dependsOn: deprecatedDependencies(org, s) })).filter((d2) => d2.dependsOn.length > 0)
+    }
+  };
 }
 
 // src/core/catalog/context.ts
@@ -73347,12 +73488,15 @@ function createContext(input) {
   }
   const servicesByTeam = /* @__PURE__ */ new Map();
   const tierOf = /* @__PURE__ */ new Map();
-  const readinessOf = /* @__PURE__ */ new Map();
   for (const [name, { doc }] of org.services) {
     for (const o2 of ownerEntries(doc)) push(servicesByTeam, o2.team, { service: name, role: o2.role });
     tierOf.set(name, doc.spec.tier);
-    readinessOf.set(name, readiness(doc, org.teams.get(doc.spec.owner)?.doc, slosByService2.get(name)?.length ?? 0, now));
   }
+  const readinessPolicy = readinessPolicyOf(org);
+  const results = readinessPolicy ? evaluateReadiness(org, readinessPolicy, now) : [];
+  const readinessOf = new Map(results.map((r2) => [r2.service, r2.level]));
+  const coverage = readinessCoverage(org, results);
+  const scorecard = (name) => readinessPolicy ? evaluateService(org, name, readinessPolicy, now, slosByService2) : void 0;
   const startOf = /* @__PURE__ */ new Map();
   for (const [id, { doc }] of org.changes) startOf.set(id, instantOf2(doc.spec.schedule.start) ?? 0);
   const newestFirst = (a, b3) => startOf.get(b3) - startOf.get(a) || byName(b3, a);
@@ -73431,7 +73575,7 @@ function createContext(input) {
       tier: doc.spec.tier,
       exposure: doc.spec.exposure,
       lifecycle: doc.spec.lifecycle,
-      readiness: readinessOf.get(name).level,
+      readiness: readinessOf.get(name),
       owners: ownerNames(doc).map(teamRef),
       labels: labels(doc.metadata.labels)
     };
@@ -73460,7 +73604,10 @@ function createContext(input) {
     changesByService,
     changesByCi,
     startOf,
+    readinessPolicy,
     readinessOf,
+    scorecard,
+    coverage,
     tierOf,
     teamRef,
     serviceRef,
@@ -73609,6 +73756,37 @@ function ciPage(ctx, name) {
   };
 }
 
+// src/core/readiness/types.ts
+var SERVICE_LEVELS = ["gold", "silver", "bronze", "none", "not-rated"];
+
+// src/core/catalog/readiness-page.ts
+function readinessPage(ctx) {
+  const { org } = ctx.input;
+  const { coverage, readinessPolicy } = ctx;
+  const gapService = (name) => {
+    const doc = org.services.get(name).doc;
+    return { service: ctx.serviceRef(name), tier: doc.spec.tier, owner: ctx.teamRef(doc.spec.owner) };
+  };
+  const description = new Map((readinessPolicy?.rules ?? []).map((r2) => [r2.id, r2.description]));
+  return {
+    template: "readiness",
+    path: pagePath.readiness,
+    heading: "",
+    section: "readiness",
+    configured: readinessPolicy !== void 0,
+    services: coverage.services,
+    levels: SERVICE_LEVELS.map((level) => ({ level, count: coverage.levels[level] })),
+    rules: coverage.rules.map((r2) => ({ id: r2.id, description: description.get(r2.id) ?? r2.id, level: r2.level, passed: r2.passed, failed: r2.failed, notApplicable: r2.notApplicable })),
+    gaps: {
+      servicesWithoutSlo: coverage.gaps.servicesWithoutSlo.map((g2) => gapService(g2.service)),
+      tier1WithoutRunbooks: coverage.gaps.tier1WithoutRunbooks.map(gapService),
+      servicesWithoutOncall: coverage.gaps.servicesWithoutOncall.map(gapService),
+      cisWithoutOwner: coverage.gaps.cisWithoutOwner.map(ctx.ciRow),
+      deprecatedDependencies: coverage.gaps.deprecatedDependencies.map((g2) => ({ ...gapService(g2.service), dependsOn: g2.dependsOn.map(ctx.serviceRef) }))
+    }
+  };
+}
+
 // src/core/catalog/search-index.ts
 function searchIndex(ctx, serviceNames, teamNames) {
   const { org } = ctx.input;
@@ -73631,7 +73809,7 @@ function searchIndex(ctx, serviceNames, teamNames) {
       doc.spec.tier,
       doc.spec.exposure,
       doc.spec.lifecycle,
-      ctx.readinessOf.get(n).level,
+      ctx.readinessOf.get(n) ?? "",
       ownerNames(doc).map(ownerIndex),
       labels(doc.metadata.labels).map((l3) => `${l3.key}=${l3.value}`).join(" ")
     ];
@@ -73754,6 +73932,15 @@ function impactOf(ctx, id) {
     capped: reached.size > IMPACT_LIMIT
   };
 }
+function scorecardView(r2) {
+  const described = new Map(r2.rules.map((rule) => [rule.id, rule.description]));
+  return {
+    level: r2.level,
+    rules: r2.rules,
+    counts: r2.counts,
+    next: r2.next ? { level: r2.next.level, failing: r2.next.failing.map((id) => ({ id, description: described.get(id) ?? id })) } : void 0
+  };
+}
 function servicePage(ctx, name) {
   const { org, graph } = ctx.input;
   const { doc, file } = org.services.get(name);
@@ -73776,6 +73963,7 @@ function servicePage(ctx, name) {
   const changeIds = ctx.changesByService.get(name) ?? [];
   const files = /* @__PURE__ */ new Set([file, ...ctx.sloFiles.get(name) ?? [], ...ciNames.map((c3) => org.cis.get(c3).file)]);
   const otherRelations = (via) => via.filter((v2) => v2 !== "dependsOn");
+  const scorecard = ctx.scorecard(name);
   return {
     template: "service",
     path: pagePath.service(name),
@@ -73789,7 +73977,7 @@ function servicePage(ctx, name) {
     tier: s.tier,
     exposure: s.exposure,
     lifecycle: s.lifecycle,
-    readiness: ctx.readinessOf.get(name),
+    readiness: scorecard ? scorecardView(scorecard) : void 0,
     owners,
     runbooks: linkViews(s.runbooks),
     playbooks: linkViews(s.playbooks),
@@ -73888,7 +74076,9 @@ function indexPage(ctx, serviceNames, teamNames, changeIds) {
     teams: teamNames.map(ctx.teamRef),
     counts: { services: org.services.size, teams: org.teams.size, cis: org.cis.size, changes: org.changes.size },
     upcoming: upcoming.map(ctx.changeRow),
-    activeWindows: occurrences.filter((o2) => o2.startMs <= now && o2.endMs > now).map((o2) => ({ name: o2.name, kind: o2.kind, to: formatAt(o2.endMs, ctx.zone) }))
+    activeWindows: occurrences.filter((o2) => o2.startMs <= now && o2.endMs > now).map((o2) => ({ name: o2.name, kind: o2.kind, to: formatAt(o2.endMs, ctx.zone) })),
+    // Without readiness rules there is nothing to filter on; offering the levels would find nothing.
+    readinessLevels: ctx.readinessPolicy ? SERVICE_LEVELS : []
   };
 }
 function buildCatalog(input) {
@@ -73926,6 +74116,7 @@ function buildCatalog(input) {
     yield* listPages("changes-list", "changes", "changes", changeIds, ctx.changeRow);
     yield* calendarPages();
     yield { template: "metrics", path: pagePath.metrics, heading: "", section: "metrics", metrics: input.metrics };
+    yield readinessPage(ctx);
     yield indexPage(ctx, serviceNames, teamNames, changeIds);
   }
   const lists = [serviceNames, teamNames, ciNames, changeIds].reduce((n, items) => n + Math.max(1, Math.ceil(items.length / LIST_PAGE_SIZE)), 0);
@@ -73934,7 +74125,7 @@ function buildCatalog(input) {
     builtAt: formatAt(now, zone),
     searchIndex: searchIndex(ctx, serviceNames, teamNames),
     pages,
-    pageCount: changeIds.length + serviceNames.length + teamNames.length + ciNames.length + lists + months.length + (calendarMonth ? 1 : 0) + 2
+    pageCount: changeIds.length + serviceNames.length + teamNames.length + ciNames.length + lists + months.length + (calendarMonth ? 1 : 0) + 3
   };
 }
 
@@ -76205,6 +76396,7 @@ var en3 = {
   "nav.changes": "Changes",
   "nav.calendar": "Calendar",
   "nav.metrics": "Metrics",
+  "nav.readiness": "Readiness",
   "common.none": "None",
   "common.notSet": "Not set",
   "common.never": "Never",
@@ -76277,9 +76469,18 @@ var en3 = {
   "service.noChanges": "No change request names it.",
   "service.history": "History",
   "service.file": "Defined in",
-  "readiness.score": "{passed} of {total} checks pass",
-  "readiness.ok": "Done",
-  "readiness.missing": "Missing",
+  "scorecard.title": "Readiness scorecard",
+  "scorecard.counts": "{passed} passed, {failed} failed, {notApplicable} not applicable",
+  "scorecard.next": "To reach {level}",
+  "scorecard.top": "The highest level the policy defines: nothing stands in the way.",
+  "scorecard.notRated": "The policy does not rate services in this lifecycle ({lifecycle}); their rules do not apply.",
+  "scorecard.notConfigured": "Readiness is not configured: the policy has no readiness rules (spec.readiness), so no service is scored.",
+  "scorecard.rule": "Rule",
+  "scorecard.ruleLevel": "Level",
+  "scorecard.status": "Result",
+  "scorecard.detail": "What was found",
+  "scorecard.coverage": "Readiness across the organisation",
+  "readiness.notConfigured": "Not configured",
   "history.by": "by {author}",
   "history.none": "No commit has touched these files yet.",
   "history.unavailable": "No git history: the catalog was built outside a git repository.",
@@ -76442,6 +76643,28 @@ var en3 = {
   "metrics.byTeam": "By team",
   "metrics.byService": "By service",
   "metrics.name": "Name",
+  "coverage.title": "Operational readiness",
+  "coverage.lede": "Every service graded against the readiness rules of the policy, and the gaps worth a ticket.",
+  "coverage.levels": "Services by level",
+  "coverage.levelsLede": "{total} services.",
+  "coverage.levelsLede.one": "One service.",
+  "coverage.rules": "Rules",
+  "coverage.rulesLede": "How many services pass, fail or are not asked each rule.",
+  "coverage.passed": "Passed",
+  "coverage.failed": "Failed",
+  "coverage.notApplicable": "Not applicable",
+  "coverage.noRules": "No service is rated yet.",
+  "coverage.gaps": "Gaps",
+  "coverage.gapsLede": "Read straight from the services, teams and CMDB, whatever the rules ask. Production and deprecated services only.",
+  "coverage.owner": "Owning team",
+  "coverage.deprecated": "Deprecated dependencies",
+  "gap.noSlo": "Services without an SLO",
+  "gap.tier1NoRunbook": "Tier-1 services without a runbook",
+  "gap.noOncall": "Services whose team has no on-call schedule",
+  "gap.ciNoOwner": "Configuration items without an owner",
+  "gap.ciNoOwnerLede": "They belong to no service and name no owning team.",
+  "gap.deprecatedDependencies": "Services that depend on a deprecated service",
+  "gap.none": "None.",
   "tier.1": "Tier 1",
   "tier.2": "Tier 2",
   "tier.3": "Tier 3",
@@ -76453,18 +76676,14 @@ var en3 = {
   "lifecycle.experimental": "Experimental",
   "lifecycle.production": "Production",
   "lifecycle.deprecated": "Deprecated",
-  "readiness.ready": "Ready",
-  "readiness.partial": "Gaps",
-  "readiness.not-ready": "Not ready",
-  "check.oncall": "The owning team has an on-call schedule",
-  "check.contact": "The owning team has a contact channel",
-  "check.runbook": "At least one runbook",
-  "check.playbook": "At least one incident playbook",
-  "check.dashboard": "At least one dashboard",
-  "check.slo": "At least one SLO",
-  "check.repository": "Source repository recorded",
-  "check.continuity": "RTO and RPO set",
-  "check.dr-test": "Disaster recovery tested in the last year",
+  "readiness.gold": "Gold",
+  "readiness.silver": "Silver",
+  "readiness.bronze": "Bronze",
+  "readiness.none": "No level",
+  "readiness.not-rated": "Not rated",
+  "ruleStatus.passed": "Passed",
+  "ruleStatus.failed": "Failed",
+  "ruleStatus.not-applicable": "Not applicable",
   "risk.low": "Low",
   "risk.medium": "Medium",
   "risk.high": "High",
@@ -76550,6 +76769,7 @@ var ko = {
   "nav.changes": "변경",
   "nav.calendar": "일정",
   "nav.metrics": "지표",
+  "nav.readiness": "준비도",
   "common.none": "없음",
   "common.notSet": "지정되지 않음",
   "common.never": "한 번도 없음",
@@ -76622,9 +76842,18 @@ var ko = {
   "service.noChanges": "이 서비스를 대상으로 한 변경 요청이 없습니다.",
   "service.history": "변경 이력",
   "service.file": "정의 파일",
-  "readiness.score": "점검 항목 {total}개 중 {passed}개 통과",
-  "readiness.ok": "충족",
-  "readiness.missing": "미충족",
+  "scorecard.title": "운영 준비도 점검표",
+  "scorecard.counts": "통과 {passed}개, 실패 {failed}개, 해당 없음 {notApplicable}개",
+  "scorecard.next": "{level} 수준까지 남은 항목",
+  "scorecard.top": "정책이 정한 가장 높은 수준입니다. 남은 항목이 없습니다.",
+  "scorecard.notRated": "정책은 이 수명 주기({lifecycle})의 서비스를 평가하지 않습니다. 규칙이 적용되지 않습니다.",
+  "scorecard.notConfigured": "운영 준비도가 설정되지 않았습니다. 정책에 준비도 규칙(spec.readiness)이 없어 어떤 서비스도 평가하지 않습니다.",
+  "scorecard.rule": "규칙",
+  "scorecard.ruleLevel": "수준",
+  "scorecard.status": "결과",
+  "scorecard.detail": "확인한 내용",
+  "scorecard.coverage": "조직 전체의 운영 준비도",
+  "readiness.notConfigured": "설정 안 됨",
   "history.by": "작성자 {author}",
   "history.none": "이 파일들을 건드린 커밋이 아직 없습니다.",
   "history.unavailable": "git 이력이 없습니다. git 저장소 밖에서 만든 카탈로그입니다.",
@@ -76787,6 +77016,28 @@ var ko = {
   "metrics.byTeam": "팀별",
   "metrics.byService": "서비스별",
   "metrics.name": "이름",
+  "coverage.title": "운영 준비도",
+  "coverage.lede": "정책의 준비도 규칙으로 매긴 서비스별 수준과, 먼저 손봐야 할 빈틈입니다.",
+  "coverage.levels": "수준별 서비스",
+  "coverage.levelsLede": "서비스 {total}개.",
+  "coverage.levelsLede.one": "서비스 1개.",
+  "coverage.rules": "규칙",
+  "coverage.rulesLede": "규칙마다 통과, 실패, 해당 없음인 서비스 수입니다.",
+  "coverage.passed": "통과",
+  "coverage.failed": "실패",
+  "coverage.notApplicable": "해당 없음",
+  "coverage.noRules": "아직 평가한 서비스가 없습니다.",
+  "coverage.gaps": "빈틈",
+  "coverage.gapsLede": "규칙과 관계없이 서비스, 팀, CMDB 데이터에서 바로 찾았습니다. 운영 중이거나 지원 종료 예정인 서비스만 봅니다.",
+  "coverage.owner": "담당 팀",
+  "coverage.deprecated": "지원 종료 예정인 의존 대상",
+  "gap.noSlo": "SLO가 없는 서비스",
+  "gap.tier1NoRunbook": "런북이 없는 1등급 서비스",
+  "gap.noOncall": "담당 팀에 당직 일정이 없는 서비스",
+  "gap.ciNoOwner": "담당자가 없는 구성 항목",
+  "gap.ciNoOwnerLede": "어느 서비스에도 속하지 않고 담당 팀도 지정되지 않았습니다.",
+  "gap.deprecatedDependencies": "지원 종료 예정인 서비스에 의존하는 서비스",
+  "gap.none": "없음.",
   "tier.1": "1등급",
   "tier.2": "2등급",
   "tier.3": "3등급",
@@ -76798,18 +77049,14 @@ var ko = {
   "lifecycle.experimental": "실험",
   "lifecycle.production": "운영",
   "lifecycle.deprecated": "지원 종료 예정",
-  "readiness.ready": "준비 완료",
-  "readiness.partial": "일부 미흡",
-  "readiness.not-ready": "준비 안 됨",
-  "check.oncall": "담당 팀에 당직 일정이 있음",
-  "check.contact": "담당 팀에 연락 채널이 있음",
-  "check.runbook": "런북이 하나 이상 있음",
-  "check.playbook": "장애 대응 플레이북이 하나 이상 있음",
-  "check.dashboard": "대시보드가 하나 이상 있음",
-  "check.slo": "SLO가 하나 이상 있음",
-  "check.repository": "소스 저장소가 기록됨",
-  "check.continuity": "RTO와 RPO가 정해짐",
-  "check.dr-test": "최근 1년 안에 재해 복구 훈련을 함",
+  "readiness.gold": "골드",
+  "readiness.silver": "실버",
+  "readiness.bronze": "브론즈",
+  "readiness.none": "수준 없음",
+  "readiness.not-rated": "평가 제외",
+  "ruleStatus.passed": "통과",
+  "ruleStatus.failed": "실패",
+  "ruleStatus.not-applicable": "해당 없음",
   "risk.low": "낮음",
   "risk.medium": "보통",
   "risk.high": "높음",
@@ -76975,7 +77222,8 @@ var TITLES = {
   "cis-list": "list.cis",
   "changes-list": "list.changes",
   calendar: "calendar.title",
-  metrics: "metrics.title"
+  metrics: "metrics.title",
+  readiness: "coverage.title"
 };
 var NAV = [
   { section: "services", href: "index.html", key: "nav.services" },
@@ -76983,7 +77231,8 @@ var NAV = [
   { section: "cis", href: "cis/index.html", key: "nav.cis" },
   { section: "changes", href: "changes/index.html", key: "nav.changes" },
   { section: "calendar", href: "calendar/index.html", key: "nav.calendar" },
-  { section: "metrics", href: "metrics.html", key: "nav.metrics" }
+  { section: "metrics", href: "metrics.html", key: "nav.metrics" },
+  { section: "readiness", href: "readiness.html", key: "nav.readiness" }
 ];
 function searchIndexScript(site) {
   return `window.OPSLEDGER_INDEX=${JSON.stringify(site.searchIndex)};
@@ -77001,7 +77250,7 @@ async function renderSite(site, dir, options2) {
   };
   const weekdays = Array.from({ length: 7 }, (_3, i) => ({ short: t2(`weekdayShort.${i}`), long: t2(`weekday.${i}`) }));
   const siteData = { zone: site.zone, builtAt: site.builtAt, version: options2.version };
-  const filters = { tiers: [1, 2, 3, 4], exposures: EXPOSURES, lifecycles: ["experimental", "production", "deprecated"], readinessLevels: READINESS_LEVELS2 };
+  const filters = { tiers: [1, 2, 3, 4], exposures: EXPOSURES, lifecycles: ["experimental", "production", "deprecated"] };
   const out = new FileWriter(dir);
   const write = (rel, content) => out.write(rel, content);
   const index = searchIndexScript(site);
@@ -78268,7 +78517,7 @@ function approvalsMarkdown(s) {
   for (const r2 of s.decision.rejected) lines2.push(`- ~~${escapeMarkdown(r2.login)}~~ does not count: ${escapeMarkdown(r2.detail)}`);
   return lines2;
 }
-function renderPullRequestComment(marker, subjects, sensitive, invalid, readiness2 = "") {
+function renderPullRequestComment(marker, subjects, sensitive, invalid, readiness = "") {
   const parts = [marker, "### opsledger: change review", ""];
   if (invalid.length) parts.push(`⛔ These files do not validate, so nothing in them can be approved: ${invalid.map((f3) => `\`${escapeMarkdown(f3)}\``).join(", ")}`, "");
   if (sensitive.length) parts.push(`⚠️ This pull request changes sensitive files (${sensitive.map((f3) => `\`${escapeMarkdown(f3)}\``).join(", ")}); the base branch's rules apply, and at least high-risk approvals.`, "");
@@ -78277,146 +78526,10 @@ function renderPullRequestComment(marker, subjects, sensitive, invalid, readines
     else parts.push(`**${escapeMarkdown(s.subject)}**`, "");
     parts.push(...approvalsMarkdown(s), "", "---", "");
   }
-  if (readiness2) parts.push(readiness2.trimEnd(), "");
+  if (readiness) parts.push(readiness.trimEnd(), "");
   parts.push("<sub>Approvals are GitHub reviews on the head commit by members of the base branch's teams; nothing written in the YAML counts.</sub>");
   const body = parts.join("\n") + "\n";
   return body.length > MAX_COMMENT ? body.slice(0, MAX_COMMENT) + "\n\n… (cut: the full report is in the job summary)\n" : body;
-}
-
-// src/core/readiness/checks.ts
-var DAY_MS4 = 864e5;
-var DEFAULT_WITHIN = { "dr-test": "365d", "slo-status": "7d" };
-var plural3 = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
-function links(kind, list4) {
-  const n = list4?.length ?? 0;
-  return { passed: n > 0, detail: n ? plural3(n, kind) : `no ${kind}` };
-}
-function dateOrInstant(text) {
-  if (!text) return void 0;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
-    const t2 = Date.parse(`${text}T00:00:00Z`);
-    return Number.isNaN(t2) ? void 0 : t2;
-  }
-  return parseInstant(text);
-}
-function withinOf(ctx) {
-  const text = ctx.rule.within ?? DEFAULT_WITHIN[ctx.rule.check] ?? "365d";
-  return { ms: parseDuration(text) ?? 365 * DAY_MS4, text };
-}
-function deprecatedDependencies(org, service) {
-  return (service.spec.dependsOn ?? []).filter((r2) => r2.startsWith("service:")).map((r2) => r2.slice("service:".length)).filter((name) => org.services.get(name)?.doc.spec.lifecycle === "deprecated");
-}
-function team(ctx) {
-  return ctx.org.teams.get(ctx.service.spec.owner)?.doc.spec;
-}
-var CHECKS = {
-  runbook: (ctx) => links("runbook", ctx.service.spec.runbooks),
-  playbook: (ctx) => links("playbook", ctx.service.spec.playbooks),
-  dashboard: (ctx) => links("dashboard", ctx.service.spec.dashboards),
-  repository: (ctx) => ctx.service.spec.repository ? { passed: true, detail: ctx.service.spec.repository } : { passed: false, detail: "no repository" },
-  oncall: (ctx) => {
-    const schedule = team(ctx)?.oncall?.schedule;
-    return schedule ? { passed: true, detail: `team ${ctx.service.spec.owner}: ${schedule}` } : { passed: false, detail: `team ${ctx.service.spec.owner} has no on-call schedule` };
-  },
-  escalation: (ctx) => {
-    const path3 = team(ctx)?.oncall?.escalation ?? [];
-    return path3.length ? { passed: true, detail: `escalation ${path3.join(" → ")}` } : { passed: false, detail: `team ${ctx.service.spec.owner} has no escalation path` };
-  },
-  contact: (ctx) => {
-    const contact = team(ctx)?.contact ?? {};
-    const channels = Object.entries(contact).filter(([, v2]) => typeof v2 === "string" && v2 !== "");
-    return channels.length ? { passed: true, detail: channels.map(([k2, v2]) => `${k2} ${v2}`).join(", ") } : { passed: false, detail: `team ${ctx.service.spec.owner} has no contact channel` };
-  },
-  slo: (ctx) => ({ passed: ctx.slos.length > 0, detail: ctx.slos.length ? plural3(ctx.slos.length, "SLO") : "no SLO" }),
-  "slo-status": (ctx) => {
-    if (!ctx.slos.length) return { passed: false, detail: "no SLO to report a status for" };
-    const within = withinOf(ctx);
-    const stale = ctx.slos.filter((s) => {
-      const at4 = s.status?.measuredAt === void 0 ? void 0 : parseInstant(s.status.measuredAt);
-      return s.status?.errorBudgetRemaining === void 0 || at4 === void 0 || ctx.now - at4 > within.ms;
-    });
-    return stale.length ? { passed: false, detail: `no error-budget status within ${within.text}: ${stale.map((s) => s.metadata.name).join(", ")}` } : { passed: true, detail: `${plural3(ctx.slos.length, "SLO")} with a status within ${within.text}` };
-  },
-  "dr-test": (ctx) => {
-    const text = ctx.service.spec.continuity?.drTestedAt;
-    const at4 = dateOrInstant(text);
-    if (at4 === void 0) return { passed: false, detail: "no DR test recorded (continuity.drTestedAt)" };
-    const within = withinOf(ctx);
-    const age = Math.floor((ctx.now - at4) / DAY_MS4);
-    return ctx.now - at4 <= within.ms ? { passed: true, detail: `last DR test ${text}, ${plural3(Math.max(age, 0), "day")} ago` } : { passed: false, detail: `last DR test ${text}, ${plural3(age, "day")} ago (max ${within.text})` };
-  },
-  continuity: (ctx) => {
-    const c3 = ctx.service.spec.continuity;
-    const missing2 = ["rto", "rpo"].filter((k2) => !c3?.[k2]);
-    return missing2.length ? { passed: false, detail: `no ${missing2.join(" or ").toUpperCase()}` } : { passed: true, detail: `RTO ${c3.rto}, RPO ${c3.rpo}` };
-  },
-  "no-deprecated-dependencies": (ctx) => {
-    const deprecated = deprecatedDependencies(ctx.org, ctx.service);
-    return deprecated.length ? { passed: false, detail: `depends on deprecated ${deprecated.join(", ")}` } : { passed: true, detail: "no deprecated dependency" };
-  }
-};
-function runCheck(ctx) {
-  return CHECKS[ctx.rule.check](ctx);
-}
-
-// src/core/readiness/evaluate.ts
-var DEFAULT_LIFECYCLES = ["production", "deprecated"];
-function readinessPolicyOf(org) {
-  return activePolicy(org)?.doc.spec.readiness;
-}
-function slosByService(org) {
-  const out = /* @__PURE__ */ new Map();
-  for (const { doc } of org.slos.values()) {
-    const list4 = out.get(doc.spec.service) ?? [];
-    list4.push(doc);
-    out.set(doc.spec.service, list4);
-  }
-  return out;
-}
-var rank = (level) => READINESS_LEVELS.indexOf(level);
-function levelOf(results, defined) {
-  let reached = "none";
-  for (const level of READINESS_LEVELS) {
-    if (!defined.has(level)) break;
-    if (results.some((r2) => r2.level === level && r2.status === "failed")) break;
-    reached = level;
-  }
-  return reached;
-}
-function evaluateService(org, name, policy, now, slos = slosByService(org)) {
-  const located = org.services.get(name);
-  if (!located) throw new Error(`no service ${name}`);
-  const service = located.doc;
-  const spec = service.spec;
-  const rated = (policy.lifecycles ?? DEFAULT_LIFECYCLES).includes(spec.lifecycle);
-  const own = slos.get(name) ?? [];
-  const rules = [...policy.rules].sort((a, b3) => rank(a.level) - rank(b3.level)).map((rule) => {
-    const base = { id: rule.id, description: rule.description, check: rule.check, level: rule.level };
-    if (!rated) return { ...base, status: "not-applicable", detail: `${spec.lifecycle} services are not rated` };
-    if (rule.tiers && !rule.tiers.includes(spec.tier)) return { ...base, status: "not-applicable", detail: `applies to tier ${rule.tiers.join(", ")}` };
-    const outcome = runCheck({ org, service, slos: own, now, rule });
-    return { ...base, status: outcome.passed ? "passed" : "failed", detail: outcome.detail };
-  });
-  const defined = new Set(policy.rules.map((r2) => r2.level));
-  const level = rated ? levelOf(rules, defined) : "not-rated";
-  const nextLevel = rated ? READINESS_LEVELS.filter((l3) => defined.has(l3))[level === "none" ? 0 : rank(level) + 1] : void 0;
-  const counts = { passed: 0, failed: 0, notApplicable: 0 };
-  for (const r2 of rules) counts[r2.status === "passed" ? "passed" : r2.status === "failed" ? "failed" : "notApplicable"]++;
-  return {
-    service: name,
-    ...service.metadata.title ? { title: service.metadata.title } : {},
-    owner: spec.owner,
-    tier: spec.tier,
-    lifecycle: spec.lifecycle,
-    level,
-    rules,
-    ...nextLevel ? { next: { level: nextLevel, failing: rules.filter((r2) => r2.status === "failed" && rank(r2.level) <= rank(nextLevel)).map((r2) => r2.id) } } : {},
-    counts
-  };
-}
-function evaluateReadiness(org, policy, now) {
-  const slos = slosByService(org);
-  return [...org.services.keys()].sort().map((name) => evaluateService(org, name, policy, now, slos));
 }
 
 // src/core/readiness/delta.ts
@@ -86735,36 +86848,6 @@ async function metricsCommand(ctx, values) {
   if (format === "json") ctx.stdout(JSON.stringify(report, null, 2) + "\n");
   else ctx.stdout(format === "markdown" ? renderMetricsMarkdown(report) : renderMetricsText(report));
   return 0;
-}
-
-// src/core/readiness/coverage.ts
-var LIVE = /* @__PURE__ */ new Set(["production", "deprecated"]);
-function readinessCoverage(org, results) {
-  const levels = { gold: 0, silver: 0, bronze: 0, none: 0, "not-rated": 0 };
-  const rules = /* @__PURE__ */ new Map();
-  for (const s of results) {
-    levels[s.level]++;
-    for (const r2 of s.rules) {
-      const c3 = rules.get(r2.id) ?? { id: r2.id, level: r2.level, passed: 0, failed: 0, notApplicable: 0 };
-      c3[r2.status === "passed" ? "passed" : r2.status === "failed" ? "failed" : "notApplicable"]++;
-      rules.set(r2.id, c3);
-    }
-  }
-  const slos = slosByService(org);
-  const services = [...org.services.values()].map((l3) => l3.doc).sort((a, b3) => a.metadata.name < b3.metadata.name ? -1 : 1);
-  const live = services.filter((s) => LIVE.has(s.spec.lifecycle));
-  return {
-    services: results.length,
-    levels,
-    rules: [...rules.values()],
-    gaps: {
-      servicesWithoutSlo: live.filter((s) => !slos.has(s.metadata.name)).map((s) => ({ service: s.metadata.name, tier: s.spec.tier })),
-      tier1WithoutRunbooks: live.filter((s) => s.spec.tier === 1 && !s.spec.runbooks?.length).map((s) => s.metadata.name),
-      servicesWithoutOncall: live.filter((s) => !org.teams.get(s.spec.owner)?.doc.spec.oncall?.schedule).map((s) => s.metadata.name),
-      cisWithoutOwner: [...org.cis.values()].filter((l3) => !l3.doc.spec.service && !l3.doc.spec.owner).map((l3) => l3.doc.metadata.name).sort(),
-      deprecatedDependencies: live.map((s) => ({ service: s.metadata.name, dependsOn: deprecatedDependencies(org, s) })).filter((d2) => d2.dependsOn.length > 0)
-    }
-  };
 }
 
 // src/report/readiness/text.ts

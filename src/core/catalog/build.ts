@@ -3,10 +3,12 @@ import { changePage } from './change-page.js';
 import { ciPage } from './ci-page.js';
 import { byName, createContext, type CatalogContext } from './context.js';
 import { pagePath } from './links.js';
+import { readinessPage } from './readiness-page.js';
 import { searchIndex } from './search-index.js';
 import { servicePage } from './service-page.js';
 import { teamPage } from './team-page.js';
 import { formatAt, instantOf, monthKey, toLocal } from './time.js';
+import { SERVICE_LEVELS } from '../readiness/types.js';
 import type { CalendarPage, CatalogInput, CatalogSite, IndexPage, ListPage, Page } from './types.js';
 
 /** Rows per page of the plain lists (services, teams, CMDB, changes). */
@@ -72,6 +74,8 @@ function indexPage(ctx: CatalogContext, serviceNames: readonly string[], teamNam
     counts: { services: org.services.size, teams: org.teams.size, cis: org.cis.size, changes: org.changes.size },
     upcoming: upcoming.map(ctx.changeRow),
     activeWindows: occurrences.filter((o) => o.startMs <= now && o.endMs > now).map((o) => ({ name: o.name, kind: o.kind, to: formatAt(o.endMs, ctx.zone) })),
+    // Without readiness rules there is nothing to filter on; offering the levels would find nothing.
+    readinessLevels: ctx.readinessPolicy ? SERVICE_LEVELS : [],
   };
 }
 
@@ -120,6 +124,7 @@ export function buildCatalog(input: CatalogInput): CatalogSite {
     yield* listPages('changes-list', 'changes', 'changes', changeIds, ctx.changeRow);
     yield* calendarPages();
     yield { template: 'metrics', path: pagePath.metrics, heading: '', section: 'metrics', metrics: input.metrics };
+    yield readinessPage(ctx);
     yield indexPage(ctx, serviceNames, teamNames, changeIds);
   }
 
@@ -129,6 +134,6 @@ export function buildCatalog(input: CatalogInput): CatalogSite {
     builtAt: formatAt(now, zone),
     searchIndex: searchIndex(ctx, serviceNames, teamNames),
     pages,
-    pageCount: changeIds.length + serviceNames.length + teamNames.length + ciNames.length + lists + months.length + (calendarMonth ? 1 : 0) + 2,
+    pageCount: changeIds.length + serviceNames.length + teamNames.length + ciNames.length + lists + months.length + (calendarMonth ? 1 : 0) + 3,
   };
 }

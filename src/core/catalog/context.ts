@@ -1,7 +1,9 @@
-import type { ChangeRequest, Service, Slo, Team } from '../model.js';
+import type { ChangeRequest, ReadinessPolicy, Service, Slo, Team } from '../model.js';
+import { readinessCoverage, type CoverageReport } from '../readiness/coverage.js';
+import { evaluateReadiness, evaluateService, readinessPolicyOf } from '../readiness/evaluate.js';
+import type { ServiceLevel, ServiceReadiness } from '../readiness/types.js';
 import type { RiskReport } from '../risk/types.js';
 import { pagePath, safeHref } from './links.js';
-import { readiness, type Readiness } from './readiness.js';
 import { formatAt, instantOf } from './time.js';
 import type { CatalogInput, ChangeRow, CiRow, ContactView, LabelView, RefView, ServiceSummary } from './types.js';
 
@@ -25,7 +27,14 @@ export interface CatalogContext {
   changesByService: Map<string, string[]>;
   changesByCi: Map<string, string[]>;
   startOf: Map<string, number>;
-  readinessOf: Map<string, Readiness>;
+  /** The policy's readiness rules; undefined when it has none, and then nothing is scored. */
+  readinessPolicy: ReadinessPolicy | undefined;
+  /** Each service's level as `opsledger readiness` grades it; empty without readiness rules. */
+  readinessOf: Map<string, ServiceLevel>;
+  /** One service's full scorecard, at the build's time; undefined without readiness rules. */
+  scorecard(name: string): ServiceReadiness | undefined;
+  /** The organisation-wide report; its gaps are read from the data, so they exist even without rules. */
+  coverage: CoverageReport;
   tierOf: Map<string, number>;
   teamRef(name: string): RefView;
   serviceRef(name: string): RefView;
@@ -108,12 +117,18 @@ export function createContext(input: CatalogInput): CatalogContext {
   }
   const servicesByTeam = new Map<string, { service: string; role: string }[]>();
   const tierOf = new Map<string, number>();
-  const readinessOf = new Map<string, Readiness>();
   for (const [name, { doc }] of org.services) {
     for (const o of ownerEntries(doc)) push(servicesByTeam, o.team, { service: name, role: o.role });
     tierOf.set(name, doc.spec.tier);
-    readinessOf.set(name, readiness(doc, org.teams.get(doc.spec.owner)?.doc, slosByService.get(name)?.length ?? 0, now));
   }
+  // The same evaluation as `opsledger readiness`, at the build's time. Only the levels and the
+  // coverage totals are kept: every list needs the levels, but a rule-by-rule scorecard is
+  // wanted by one page, so it is evaluated again there rather than held for 10k services.
+  const readinessPolicy = readinessPolicyOf(org);
+  const results = readinessPolicy ? evaluateReadiness(org, readinessPolicy, now) : [];
+  const readinessOf = new Map<string, ServiceLevel>(results.map((r) => [r.service, r.level]));
+  const coverage = readinessCoverage(org, results);
+  const scorecard = (name: string) => (readinessPolicy ? evaluateService(org, name, readinessPolicy, now, slosByService) : undefined);
   const startOf = new Map<string, number>();
   for (const [id, { doc }] of org.changes) startOf.set(id, instantOf(doc.spec.schedule.start) ?? 0);
   const newestFirst = (a: string, b: string) => startOf.get(b)! - startOf.get(a)! || byName(b, a);
@@ -201,7 +216,7 @@ export function createContext(input: CatalogInput): CatalogContext {
       tier: doc.spec.tier,
       exposure: doc.spec.exposure,
       lifecycle: doc.spec.lifecycle,
-      readiness: readinessOf.get(name)!.level,
+      readiness: readinessOf.get(name),
       owners: ownerNames(doc).map(teamRef),
       labels: labels(doc.metadata.labels),
     };
@@ -232,7 +247,10 @@ export function createContext(input: CatalogInput): CatalogContext {
     changesByService,
     changesByCi,
     startOf,
+    readinessPolicy,
     readinessOf,
+    scorecard,
+    coverage,
     tierOf,
     teamRef,
     serviceRef,

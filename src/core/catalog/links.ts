@@ -52,6 +52,7 @@ export const pagePath = {
   month: (month: string) => `calendar/${month}.html`,
   calendar: 'calendar/index.html',
   metrics: 'metrics.html',
+  readiness: 'readiness.html',
   /** Page n (1-based) of a paginated list under `folder`. */
   list: (folder: string, n: number) => (n <= 1 ? `${folder}/index.html` : `${folder}/page-${n}.html`),
 };

@@ -28,7 +28,7 @@ export function searchIndex(ctx: CatalogContext, serviceNames: readonly string[]
       doc.spec.tier,
       doc.spec.exposure,
       doc.spec.lifecycle,
-      ctx.readinessOf.get(n)!.level,
+      ctx.readinessOf.get(n) ?? '',
       ownerNames(doc).map(ownerIndex),
       labels(doc.metadata.labels)
         .map((l) => `${l.key}=${l.value}`)

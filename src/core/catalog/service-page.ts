@@ -5,7 +5,8 @@ import { linkView, linkViews, pagePath } from './links.js';
 import { neighbourhood } from './neighbourhood.js';
 import { sloView } from './slo.js';
 import { formatAt } from './time.js';
-import type { CommitView, FileCommit, HistoryView, OwnerView, RefView, ServicePage } from './types.js';
+import type { ServiceReadiness } from '../readiness/types.js';
+import type { CommitView, FileCommit, HistoryView, OwnerView, RefView, ScorecardView, ServicePage } from './types.js';
 
 const RECENT_CHANGES = 10;
 const HISTORY_COMMITS = 15;
@@ -50,6 +51,17 @@ function impactOf(ctx: CatalogContext, id: string): ServicePage['impact'] {
   };
 }
 
+/** The scorecard as the page shows it: the rules that stand in the next level's way by their descriptions, not only their ids. */
+export function scorecardView(r: ServiceReadiness): ScorecardView {
+  const described = new Map(r.rules.map((rule) => [rule.id, rule.description]));
+  return {
+    level: r.level,
+    rules: r.rules,
+    counts: r.counts,
+    next: r.next ? { level: r.next.level, failing: r.next.failing.map((id) => ({ id, description: described.get(id) ?? id })) } : undefined,
+  };
+}
+
 export function servicePage(ctx: CatalogContext, name: string): ServicePage {
   const { org, graph } = ctx.input;
   const { doc, file } = org.services.get(name)!;
@@ -73,6 +85,7 @@ export function servicePage(ctx: CatalogContext, name: string): ServicePage {
   const files = new Set([file, ...(ctx.sloFiles.get(name) ?? []), ...ciNames.map((c) => org.cis.get(c)!.file)]);
   // The lists' headings already say "depends on"; only the other relations are worth a word.
   const otherRelations = (via: string[]) => via.filter((v) => v !== 'dependsOn');
+  const scorecard = ctx.scorecard(name);
   return {
     template: 'service',
     path: pagePath.service(name),
@@ -86,7 +99,7 @@ export function servicePage(ctx: CatalogContext, name: string): ServicePage {
     tier: s.tier,
     exposure: s.exposure,
     lifecycle: s.lifecycle,
-    readiness: ctx.readinessOf.get(name)!,
+    readiness: scorecard ? scorecardView(scorecard) : undefined,
     owners,
     runbooks: linkViews(s.runbooks),
     playbooks: linkViews(s.playbooks),

@@ -1,12 +1,12 @@
 import type { TimedOccurrence } from '../calendar/expand.js';
 import type { Graph } from '../graph.js';
-import type { ChangeType, Exposure, Lifecycle, RiskClass, Tier } from '../model.js';
+import type { ChangeType, Exposure, Lifecycle, ReadinessLevel, RiskClass, Tier } from '../model.js';
 import type { Organisation } from '../organisation.js';
 import type { RiskReport } from '../risk/types.js';
 import type { MonthView } from './calendar-month.js';
 import type { LinkView } from './links.js';
 import type { Neighbourhood } from './neighbourhood.js';
-import type { Readiness, ReadinessLevel } from './readiness.js';
+import type { RuleResult, ServiceLevel } from '../readiness/types.js';
 import type { SloView } from './slo.js';
 
 /**
@@ -121,7 +121,21 @@ interface PageBase {
   /** The page's own name, for the window title and the main heading; empty for pages the interface names (index, lists, calendar, metrics). */
   heading: string;
   /** Navigation section the page belongs to. */
-  section: 'services' | 'teams' | 'cis' | 'changes' | 'calendar' | 'metrics';
+  section: 'services' | 'teams' | 'cis' | 'changes' | 'calendar' | 'metrics' | 'readiness';
+}
+
+/**
+ * A service's readiness scorecard: the rules of the policy's `spec.readiness`, evaluated as
+ * `opsledger readiness` evaluates them (src/core/readiness), so the catalog and the command
+ * never disagree.
+ */
+export interface ScorecardView {
+  level: ServiceLevel;
+  /** In the policy's order within each level, bronze first. */
+  rules: RuleResult[];
+  counts: { passed: number; failed: number; notApplicable: number };
+  /** The next level up and the failing rules that stand in its way; undefined at the top or when not rated. */
+  next: { level: ReadinessLevel; failing: { id: string; description: string }[] } | undefined;
 }
 
 export interface ServicePage extends PageBase {
@@ -134,7 +148,8 @@ export interface ServicePage extends PageBase {
   tier: Tier;
   exposure: Exposure;
   lifecycle: Lifecycle;
-  readiness: Readiness;
+  /** Undefined when the organisation's policy has no readiness rules: nothing is scored then. */
+  readiness: ScorecardView | undefined;
   owners: OwnerView[];
   runbooks: LinkView[];
   playbooks: LinkView[];
@@ -272,6 +287,37 @@ export interface MetricsPage extends PageBase {
   metrics?: MetricsView;
 }
 
+/** A service named by a coverage gap, with what decides who fixes it first: its tier and owner. */
+export interface GapService {
+  service: RefView;
+  tier: Tier;
+  owner: RefView;
+}
+
+/**
+ * The organisation-wide readiness report: the numbers of `opsledger readiness`'s coverage
+ * report (src/core/readiness/coverage.ts), with every service and CI as a link.
+ */
+export interface ReadinessPage extends PageBase {
+  template: 'readiness';
+  /**
+   * False when the policy has no readiness rules: there are no levels or rules to count then,
+   * but the gaps, read from the data rather than from rules, are still shown.
+   */
+  configured: boolean;
+  services: number;
+  /** Every level, best first, with how many services are at it. */
+  levels: { level: ServiceLevel; count: number }[];
+  rules: { id: string; description: string; level: ReadinessLevel; passed: number; failed: number; notApplicable: number }[];
+  gaps: {
+    servicesWithoutSlo: GapService[];
+    tier1WithoutRunbooks: GapService[];
+    servicesWithoutOncall: GapService[];
+    cisWithoutOwner: CiRow[];
+    deprecatedDependencies: (GapService & { dependsOn: RefView[] })[];
+  };
+}
+
 export interface IndexPage extends PageBase {
   template: 'index';
   /** The first services by name, rendered into the page so it reads without script. */
@@ -281,6 +327,8 @@ export interface IndexPage extends PageBase {
   counts: { services: number; teams: number; cis: number; changes: number };
   upcoming: ChangeRow[];
   activeWindows: { name: string; kind: string; to: string }[];
+  /** The levels the readiness filter offers; empty when the organisation has no readiness rules. */
+  readinessLevels: readonly ServiceLevel[];
 }
 
 export interface ServiceSummary {
@@ -290,7 +338,8 @@ export interface ServiceSummary {
   tier: Tier;
   exposure: Exposure;
   lifecycle: Lifecycle;
-  readiness: ReadinessLevel;
+  /** Undefined when the organisation has no readiness rules. */
+  readiness: ServiceLevel | undefined;
   owners: RefView[];
   labels: LabelView[];
 }
@@ -303,6 +352,7 @@ export type Page =
   | ChangePage
   | CalendarPage
   | MetricsPage
+  | ReadinessPage
   | ListPage<ServiceSummary>
   | ListPage<RefView & { members: number; services: number }>
   | ListPage<CiRow>
@@ -310,9 +360,10 @@ export type Page =
 
 /**
  * The search index shipped with the site. Rows are arrays to keep it small at 10k services:
- * [name, title, tier, exposure, lifecycle, readiness, owner team indexes, labels as "k=v" joined by spaces].
+ * [name, title, tier, exposure, lifecycle, readiness level ('' when the organisation has no
+ * readiness rules), owner team indexes, labels as "k=v" joined by spaces].
  */
-export type SearchRow = [string, string, Tier, Exposure, Lifecycle, ReadinessLevel, number[], string];
+export type SearchRow = [string, string, Tier, Exposure, Lifecycle, ServiceLevel | '', number[], string];
 export interface SearchIndex {
   v: 1;
   teams: [string, string][];

@@ -11,6 +11,9 @@ export type RuleStatus = 'passed' | 'failed' | 'not-applicable';
 /** `none`: a bronze rule fails. `not-rated`: the service's lifecycle is not scored. */
 export type ServiceLevel = ReadinessLevel | 'none' | 'not-rated';
 
+/** Every service level, best first: the order reports and the catalog's filter list them in. */
+export const SERVICE_LEVELS = ['gold', 'silver', 'bronze', 'none', 'not-rated'] as const satisfies readonly ServiceLevel[];
+
 export interface RuleResult {
   id: string;
   description: string;

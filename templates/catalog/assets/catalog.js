@@ -105,12 +105,14 @@
     name.appendChild(el('code', '', svc.name));
     li.appendChild(name);
     var badges = el('p', 'badges');
-    [
+    var list = [
       badge('tier tier-' + svc.tier, optionText('tier', svc.tier)),
       badge('exposure', optionText('exposure', svc.exposure)),
-      badge('lifecycle lifecycle-' + svc.lifecycle, optionText('lifecycle', svc.lifecycle)),
-      badge('readiness readiness-' + svc.readiness, optionText('readiness', svc.readiness))
-    ].forEach(function (b) { badges.appendChild(b); badges.appendChild(document.createTextNode(' ')); });
+      badge('lifecycle lifecycle-' + svc.lifecycle, optionText('lifecycle', svc.lifecycle))
+    ];
+    // An empty level means the organisation has no readiness rules: no badge, as on the page.
+    if (svc.readiness) list.push(badge('readiness readiness-' + svc.readiness, optionText('readiness', svc.readiness)));
+    list.forEach(function (b) { badges.appendChild(b); badges.appendChild(document.createTextNode(' ')); });
     li.appendChild(badges);
     var owners = el('p', 'card-owners');
     owners.appendChild(el('span', 'muted', count.dataset.msgOwned));
