@@ -1,4 +1,5 @@
 import { parseTypedRef } from './facts.js';
+import type { Exposure } from './model.js';
 import type { Organisation } from './organisation.js';
 
 /**
@@ -21,6 +22,9 @@ export interface GraphNode {
   id: string;
   kind: 'service' | 'ci';
   name: string;
+  /** A service's tier and exposure, carried on the node: impact reads them for every node a walk reaches. */
+  tier: number | undefined;
+  exposure: Exposure | undefined;
 }
 
 export interface Graph {
@@ -44,15 +48,18 @@ export function createGraph(): Graph {
   return { nodes: new Map(), out: new Map(), in: new Map() };
 }
 
-export function addNode(g: Graph, id: string): void {
+export function addNode(g: Graph, id: string, service?: { tier: number; exposure: Exposure }): void {
   if (g.nodes.has(id)) return;
   const ref = parseTypedRef(id);
   if (!ref || (ref.kind !== 'service' && ref.kind !== 'ci')) return;
-  g.nodes.set(id, { id, kind: ref.kind, name: ref.name });
+  // One object shape for every node (absent attributes are undefined), so walks stay monomorphic.
+  g.nodes.set(id, { id, kind: ref.kind, name: ref.name, tier: service?.tier, exposure: service?.exposure });
+  indexes.delete(g);
 }
 
 export function addEdge(g: Graph, from: string, to: string, type: EdgeType): void {
   if (!g.nodes.has(from) || !g.nodes.has(to)) return;
+  indexes.delete(g);
   const edge = { from, to, type };
   const out = g.out.get(from);
   if (out) {
@@ -66,7 +73,7 @@ export function addEdge(g: Graph, from: string, to: string, type: EdgeType): voi
 
 export function buildGraph(org: Organisation): Graph {
   const g = createGraph();
-  for (const name of org.services.keys()) addNode(g, serviceId(name));
+  for (const [name, { doc }] of org.services) addNode(g, serviceId(name), doc.spec);
   for (const name of org.cis.keys()) addNode(g, ciId(name));
   for (const [name, { doc }] of org.services) {
     for (const dep of doc.spec.dependsOn ?? []) addEdge(g, serviceId(name), dep, 'dependsOn');
@@ -80,6 +87,7 @@ export function buildGraph(org: Organisation): Graph {
 
 export interface Reached {
   id: string;
+  node: GraphNode;
   /** Hops from the nearest start node (0 for a start node). */
   distance: number;
   /** Node ids from a start node to this one, in the direction travelled. */
@@ -87,40 +95,136 @@ export interface Reached {
 }
 
 /**
+ * The graph as integer arrays (compressed adjacency, edges in insertion order), built on the
+ * first closure and dropped whenever the graph changes. A blast radius over a 60k-node graph
+ * walks thousands of nodes per change; string-keyed maps made that the slowest part of
+ * scoring every open change and of the catalog's 10k impact lists.
+ */
+interface Indexed {
+  ids: string[];
+  nodes: GraphNode[];
+  at: Map<string, number>;
+  /** Per direction: start offsets (n + 1), the neighbour at each edge, the edge's type. */
+  in: Adjacency;
+  out: Adjacency;
+  /** Each node's place in the ids' sorted order. */
+  rank: Int32Array;
+  byRank: Int32Array;
+  /** Visit stamps: a node is reached in the current walk when its stamp equals `walk`. */
+  stamp: Uint32Array;
+  parent: Int32Array;
+  walk: number;
+}
+interface Adjacency {
+  offsets: Int32Array;
+  nodes: Int32Array;
+  types: Uint8Array;
+}
+
+const EDGE_TYPES: readonly EdgeType[] = ['dependsOn', 'runsOn', 'hostedOn', 'connectsTo', 'owns'];
+const indexes = new WeakMap<Graph, Indexed>();
+
+function adjacency(g: Graph, ids: readonly string[], at: Map<string, number>, rank: Int32Array, direction: 'in' | 'out'): Adjacency {
+  const lists = direction === 'in' ? g.in : g.out;
+  let count = 0;
+  for (const id of ids) count += lists.get(id)?.length ?? 0;
+  const offsets = new Int32Array(ids.length + 1);
+  const nodes = new Int32Array(count);
+  const types = new Uint8Array(count);
+  let k = 0;
+  ids.forEach((id, i) => {
+    offsets[i] = k;
+    // Neighbours in id order, so a walk cut short by its limit keeps the same nodes whatever order the edges came in.
+    const edges = (lists.get(id) ?? []).map((e) => ({ node: at.get(direction === 'in' ? e.from : e.to)!, type: EDGE_TYPES.indexOf(e.type) }));
+    edges.sort((a, b) => rank[a.node]! - rank[b.node]! || a.type - b.type);
+    for (const e of edges) {
+      nodes[k] = e.node;
+      types[k++] = e.type;
+    }
+  });
+  offsets[ids.length] = k;
+  return { offsets, nodes, types };
+}
+
+function indexed(g: Graph): Indexed {
+  let x = indexes.get(g);
+  if (x) return x;
+  const ids = [...g.nodes.keys()];
+  const at = new Map(ids.map((id, i) => [id, i]));
+  const byRank = Int32Array.from(ids.keys()).sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
+  const rank = new Int32Array(ids.length);
+  byRank.forEach((node, r) => (rank[node] = r));
+  const n = ids.length;
+  x = { ids, nodes: ids.map((id) => g.nodes.get(id)!), at, in: adjacency(g, ids, at, rank, 'in'), out: adjacency(g, ids, at, rank, 'out'), rank, byRank, stamp: new Uint32Array(n), parent: new Int32Array(n), walk: 0 };
+  indexes.set(g, x);
+  return x;
+}
+
+/** Puts queue[from..to) in id order (ranks are sorted as integers, without a comparator). */
+function sortSegment(x: Indexed, queue: number[], from: number, to: number): void {
+  if (to - from < 2) return;
+  const ranks = new Int32Array(to - from);
+  for (let k = from; k < to; k++) ranks[k - from] = x.rank[queue[k]!]!;
+  ranks.sort();
+  for (let k = from; k < to; k++) queue[k] = x.byRank[ranks[k - from]!]!;
+}
+
+/**
  * Breadth-first closure from `starts`, along incoming edges (`dependents`: what is impacted) or
- * outgoing ones (`dependencies`: what it needs). Each node is reached once, by a shortest path,
- * so cycles are harmless and the cost is linear in the graph's size. `limit` stops the search
+ * outgoing ones (`dependencies`: what it needs), nearest first, then by id. Each node is
+ * reached once, by a shortest path, so cycles are harmless and the walk is linear in the
+ * graph's size. Each distance is expanded in id order, so of several shortest paths the one
+ * through the first ids is kept: the answer does not depend on the order files were read in. `limit` stops the search
  * once that many nodes are reached (the nearest ones), for callers that summarise closures of
  * every node and cannot afford the whole graph each time.
  */
 function closure(g: Graph, starts: readonly string[], direction: 'in' | 'out', types: ReadonlySet<EdgeType>, limit = Infinity): Map<string, Reached> {
-  const parent = new Map<string, string | null>();
-  const distance = new Map<string, number>();
-  const queue: string[] = [];
-  for (const s of starts) {
-    if (!g.nodes.has(s) || parent.has(s)) continue;
-    parent.set(s, null);
-    distance.set(s, 0);
-    queue.push(s);
+  const x = indexed(g);
+  const { offsets, nodes, types: edgeTypes } = x[direction];
+  let mask = 0;
+  EDGE_TYPES.forEach((t, i) => (mask |= types.has(t) ? 1 << i : 0));
+  if (++x.walk === 0xffffffff) {
+    x.stamp.fill(0);
+    x.walk = 1;
   }
+  const { stamp, parent, walk } = x;
+  const queue: number[] = [];
+  for (const s of starts) {
+    const i = x.at.get(s);
+    if (i === undefined || stamp[i] === walk) continue;
+    stamp[i] = walk;
+    parent[i] = -1;
+    queue.push(i);
+  }
+  let levelEnd = queue.length;
+  sortSegment(x, queue, 0, levelEnd);
   for (let head = 0; head < queue.length && queue.length < limit; head++) {
+    if (head === levelEnd) {
+      sortSegment(x, queue, head, queue.length);
+      levelEnd = queue.length;
+    }
     const node = queue[head]!;
-    const edges = (direction === 'in' ? g.in : g.out).get(node) ?? [];
-    for (const e of edges) {
-      if (!types.has(e.type)) continue;
-      const next = direction === 'in' ? e.from : e.to;
-      if (parent.has(next)) continue;
+    for (let k = offsets[node]!, end = offsets[node + 1]!; k < end; k++) {
+      if (!(mask & (1 << edgeTypes[k]!))) continue;
+      const next = nodes[k]!;
+      if (stamp[next] === walk) continue;
       if (queue.length >= limit) break;
-      parent.set(next, node);
-      distance.set(next, distance.get(node)! + 1);
+      stamp[next] = walk;
+      parent[next] = node;
       queue.push(next);
     }
   }
+  // The level found last was never expanded (or was cut by the limit): order it too.
+  sortSegment(x, queue, levelEnd, queue.length);
+  // Breadth-first order puts every parent before its children, so a path is its parent's plus one.
   const out = new Map<string, Reached>();
-  for (const id of queue) {
-    const path: string[] = [];
-    for (let cur: string | null | undefined = id; cur; cur = parent.get(cur)) path.push(cur);
-    out.set(id, { id, distance: distance.get(id)!, path: path.reverse() });
+  const pathOf = new Map<number, string[]>();
+  for (const i of queue) {
+    const id = x.ids[i]!;
+    const p = parent[i]!;
+    const path = p < 0 ? [id] : [...pathOf.get(p)!, id];
+    pathOf.set(i, path);
+    out.set(id, { id, node: x.nodes[i]!, distance: path.length - 1, path });
   }
   return out;
 }

@@ -30,28 +30,26 @@ export function assessImpact(org: Organisation, graph: Graph, policy: PolicySpec
   const reached = dependents(graph, targets);
   const blastRadius: BlastRadiusEntry[] = [];
   let best: { level: number; scope: Exposure; severity: number; ref: string } | undefined;
+  let rank = 0;
   for (const r of reached.values()) {
-    const node = graph.nodes.get(r.id)!;
-    const entry: BlastRadiusEntry = { ref: r.id, path: r.path, direct: r.distance === 0 };
-    if (node.kind === 'service') {
-      const svc = org.services.get(node.name)?.doc;
-      if (svc) {
-        entry.tier = svc.spec.tier;
-        entry.exposure = svc.spec.exposure;
-        const level = impactLevel(policy, svc.spec.exposure, svc.spec.tier);
-        if (
-          !best ||
-          level > best.level ||
-          (level === best.level && (svc.spec.tier < best.severity || (svc.spec.tier === best.severity && EXPOSURES.indexOf(svc.spec.exposure) < EXPOSURES.indexOf(best.scope))))
-        ) {
-          best = { level, scope: svc.spec.exposure, severity: svc.spec.tier, ref: r.id };
-        }
-      }
+    const { node } = r;
+    const spec = node.kind !== 'service' ? undefined : node.tier !== undefined && node.exposure ? node : org.services.get(node.name)?.doc.spec;
+    if (!spec) {
+      blastRadius.push({ ref: r.id, path: r.path, direct: r.distance === 0 });
+      continue;
     }
-    blastRadius.push(entry);
+    const tier = spec.tier!;
+    const exposure = spec.exposure!;
+    blastRadius.push({ ref: r.id, tier, exposure, path: r.path, direct: r.distance === 0 });
+    const level = impactLevel(policy, exposure, tier);
+    if (!best || level > best.level || (level === best.level && (tier < best.severity || (tier === best.severity && EXPOSURES.indexOf(exposure) < rank)))) {
+      best = { level, scope: exposure, severity: tier, ref: r.id };
+      rank = EXPOSURES.indexOf(exposure);
+    }
   }
-  // Direct targets first, then by distance, then by name: the order a reviewer reads in.
-  blastRadius.sort((a, b) => Number(b.direct) - Number(a.direct) || a.path.length - b.path.length || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
+  // Direct targets first (distance 0), then by distance, then by name: the order a reviewer
+  // reads in. The walk is breadth-first, so the entries are in distance order already.
+  blastRadius.sort((a, b) => a.path.length - b.path.length || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
   if (!best) return { level: impactLevel(policy, 'team', 4), scope: 'team', severity: 4, blastRadius };
   return { level: best.level, scope: best.scope, severity: best.severity, decidedBy: best.ref, blastRadius };
 }
