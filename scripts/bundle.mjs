@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Bundles the GitHub Action's entry point and the validation worker into action/bundle/main/.
+// Bundles the GitHub Action's entry point and its worker threads (validation, catalog rendering) into action/bundle/main/.
 // The folder sits three levels below the repository root on purpose: the sources find the
 // package root (schemas/, package.json) at '../../../' from their own file, and in a bundle
 // every module's file is the bundle's. The output is committed; test/github/bundle.test.ts
@@ -14,7 +14,7 @@ export const OUT_DIR = join(ROOT, 'action', 'bundle', 'main');
 export async function bundle(outdir = OUT_DIR) {
   await build({
     absWorkingDir: ROOT,
-    entryPoints: { index: 'src/action/main.ts', 'analyze-worker': 'src/adapters/workers/analyze-worker.ts' },
+    entryPoints: { index: 'src/action/main.ts', 'analyze-worker': 'src/adapters/workers/analyze-worker.ts', 'render-worker': 'src/catalog/render-worker.ts' },
     outdir,
     bundle: true,
     platform: 'node',

@@ -38,6 +38,8 @@ export interface CatalogBuildOptions {
    * policy) change pages carry no risk section at all.
    */
   risk?: (changeId: string) => RiskReport | undefined;
+  /** Render threads, the main thread included (see RenderOptions). */
+  threads?: number;
 }
 
 export interface CatalogBuildResult extends RenderResult {
@@ -129,7 +131,7 @@ export async function buildCatalogSite(root: string, loaded: LoadedOrganisation,
     ...(history ? { history } : {}),
   });
   const result = await replaceDirectory(options.out, (dir) =>
-    renderSite(site, dir, { locale: options.locale, version: TOOL_VERSION, ...(ics ? { ics: { path: ICS_PATH, content: ics } } : {}) }),
+    renderSite(site, dir, { locale: options.locale, version: TOOL_VERSION, ...(options.threads ? { threads: options.threads } : {}), ...(ics ? { ics: { path: ICS_PATH, content: ics } } : {}) }),
   );
   return { ...result, out: options.out, zone, warnings };
 }

@@ -91,8 +91,8 @@ const COMMANDS: Record<string, CommandSpec> = {
   },
   catalog: {
     summary: 'write the static service catalog (search, service, team, CI and change pages, calendar) to a folder',
-    usage: 'opsledger catalog [--out site] [--locale en|ko]',
-    options: { ...COMMON, out: { type: 'string', short: 'o' }, locale: { type: 'string' } },
+    usage: 'opsledger catalog [--out site] [--locale en|ko] [--at T] [--threads N]',
+    options: { ...COMMON, out: { type: 'string', short: 'o' }, locale: { type: 'string' }, at: { type: 'string' }, threads: { type: 'string' } },
     run: catalogCommand,
   },
   gate: {

@@ -9,7 +9,7 @@ import type { CoverageReport } from '../../src/core/readiness/coverage.js';
 import { SERVICE_LEVELS, type ServiceReadiness } from '../../src/core/readiness/types.js';
 import { cli, makeOrg, PROJECT_ROOT } from '../helpers/org.js';
 import { launch, SKIP_BROWSER, watchedContext, type Watch } from './browser.js';
-import { buildSite, fileUrl, htmlPages } from './site.js';
+import { buildSite, EXAMPLE_AT, fileUrl, htmlPages } from './site.js';
 
 const ARTIFACTS = join(PROJECT_ROOT, 'test-artifacts', 'catalog');
 
@@ -214,7 +214,7 @@ describe.skipIf(SKIP_BROWSER)('catalog in Chromium', () => {
   });
 
   it('the readiness filter narrows the index to exactly the services `opsledger readiness` puts at that level', async () => {
-    const r = await cli(['readiness', '--format', 'json']);
+    const r = await cli(['readiness', '--format', 'json', '--at', EXAMPLE_AT]);
     const graded = (JSON.parse(r.stdout) as { services: ServiceReadiness[] }).services;
     const { context, watch } = await watchedContext(browser);
     const page = await context.newPage();
@@ -235,7 +235,7 @@ describe.skipIf(SKIP_BROWSER)('catalog in Chromium', () => {
   });
 
   it('the readiness page lists the coverage gaps of `opsledger readiness`, each a link to the service or CI', async () => {
-    const r = await cli(['readiness', '--format', 'json']);
+    const r = await cli(['readiness', '--format', 'json', '--at', EXAMPLE_AT]);
     const coverage = (JSON.parse(r.stdout) as { coverage: CoverageReport }).coverage;
     expect(coverage.gaps.servicesWithoutSlo.length).toBeGreaterThan(0);
     const { context, watch } = await watchedContext(browser);
@@ -273,7 +273,7 @@ describe.skipIf(SKIP_BROWSER)('catalog in Chromium', () => {
   });
 
   it('a scorecard links each rule in the way of the next level to its row', async () => {
-    const r = await cli(['readiness', 'coupon-legacy', '--format', 'json']);
+    const r = await cli(['readiness', 'coupon-legacy', '--format', 'json', '--at', EXAMPLE_AT]);
     const [card] = (JSON.parse(r.stdout) as { services: ServiceReadiness[] }).services;
     expect(card!.next!.failing.length).toBeGreaterThan(0);
     const { context, watch } = await watchedContext(browser);

@@ -4,10 +4,17 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cli, PROJECT_ROOT } from '../helpers/org.js';
 
-/** Builds an organisation's catalog with the real CLI into a fresh temp folder. */
+/**
+ * The time the example organisation was written at: its SLO statuses were measured then and
+ * its planned changes lie ahead of it. Sites built "now" would age with the calendar.
+ */
+export const EXAMPLE_AT = '2026-11-22T12:00:00+09:00';
+
+/** Builds an organisation's catalog with the real CLI into a fresh temp folder, as of EXAMPLE_AT unless `extra` says otherwise. */
 export async function buildSite(root = PROJECT_ROOT, extra: string[] = []): Promise<string> {
   const out = join(mkdtempSync(join(tmpdir(), 'opsledger-site-')), 'site');
-  const r = await cli(['catalog', '--root', root, '--out', out, ...extra], root);
+  const at = extra.includes('--at') ? [] : ['--at', EXAMPLE_AT];
+  const r = await cli(['catalog', '--root', root, '--out', out, ...at, ...extra], root);
   if (r.code !== 0) throw new Error(`catalog exited ${r.code}: ${r.stdout}\n${r.stderr}`);
   return out;
 }

@@ -71792,14 +71792,16 @@ function ciId(name) {
 function createGraph() {
   return { nodes: /* @__PURE__ */ new Map(), out: /* @__PURE__ */ new Map(), in: /* @__PURE__ */ new Map() };
 }
-function addNode(g2, id) {
+function addNode(g2, id, service) {
   if (g2.nodes.has(id)) return;
   const ref = parseTypedRef(id);
   if (!ref || ref.kind !== "service" && ref.kind !== "ci") return;
-  g2.nodes.set(id, { id, kind: ref.kind, name: ref.name });
+  g2.nodes.set(id, { id, kind: ref.kind, name: ref.name, tier: service?.tier, exposure: service?.exposure });
+  indexes.delete(g2);
 }
 function addEdge(g2, from, to2, type2) {
   if (!g2.nodes.has(from) || !g2.nodes.has(to2)) return;
+  indexes.delete(g2);
   const edge = { from, to: to2, type: type2 };
   const out = g2.out.get(from);
   if (out) {
@@ -71812,7 +71814,7 @@ function addEdge(g2, from, to2, type2) {
 }
 function buildGraph(org) {
   const g2 = createGraph();
-  for (const name of org.services.keys()) addNode(g2, serviceId(name));
+  for (const [name, { doc }] of org.services) addNode(g2, serviceId(name), doc.spec);
   for (const name of org.cis.keys()) addNode(g2, ciId(name));
   for (const [name, { doc }] of org.services) {
     for (const dep of doc.spec.dependsOn ?? []) addEdge(g2, serviceId(name), dep, "dependsOn");
@@ -71823,34 +71825,93 @@ function buildGraph(org) {
   }
   return g2;
 }
+var EDGE_TYPES = ["dependsOn", "runsOn", "hostedOn", "connectsTo", "owns"];
+var indexes = /* @__PURE__ */ new WeakMap();
+function adjacency(g2, ids, at4, rank3, direction) {
+  const lists = direction === "in" ? g2.in : g2.out;
+  let count2 = 0;
+  for (const id of ids) count2 += lists.get(id)?.length ?? 0;
+  const offsets2 = new Int32Array(ids.length + 1);
+  const nodes = new Int32Array(count2);
+  const types2 = new Uint8Array(count2);
+  let k2 = 0;
+  ids.forEach((id, i) => {
+    offsets2[i] = k2;
+    const edges = (lists.get(id) ?? []).map((e) => ({ node: at4.get(direction === "in" ? e.from : e.to), type: EDGE_TYPES.indexOf(e.type) }));
+    edges.sort((a, b3) => rank3[a.node] - rank3[b3.node] || a.type - b3.type);
+    for (const e of edges) {
+      nodes[k2] = e.node;
+      types2[k2++] = e.type;
+    }
+  });
+  offsets2[ids.length] = k2;
+  return { offsets: offsets2, nodes, types: types2 };
+}
+function indexed(g2) {
+  let x3 = indexes.get(g2);
+  if (x3) return x3;
+  const ids = [...g2.nodes.keys()];
+  const at4 = new Map(ids.map((id, i) => [id, i]));
+  const byRank = Int32Array.from(ids.keys()).sort((a, b3) => ids[a] < ids[b3] ? -1 : ids[a] > ids[b3] ? 1 : 0);
+  const rank3 = new Int32Array(ids.length);
+  byRank.forEach((node, r2) => rank3[node] = r2);
+  const n = ids.length;
+  x3 = { ids, nodes: ids.map((id) => g2.nodes.get(id)), at: at4, in: adjacency(g2, ids, at4, rank3, "in"), out: adjacency(g2, ids, at4, rank3, "out"), rank: rank3, byRank, stamp: new Uint32Array(n), parent: new Int32Array(n), walk: 0 };
+  indexes.set(g2, x3);
+  return x3;
+}
+function sortSegment(x3, queue, from, to2) {
+  if (to2 - from < 2) return;
+  const ranks = new Int32Array(to2 - from);
+  for (let k2 = from; k2 < to2; k2++) ranks[k2 - from] = x3.rank[queue[k2]];
+  ranks.sort();
+  for (let k2 = from; k2 < to2; k2++) queue[k2] = x3.byRank[ranks[k2 - from]];
+}
 function closure(g2, starts, direction, types2, limit = Infinity) {
-  const parent = /* @__PURE__ */ new Map();
-  const distance = /* @__PURE__ */ new Map();
+  const x3 = indexed(g2);
+  const { offsets: offsets2, nodes, types: edgeTypes } = x3[direction];
+  let mask = 0;
+  EDGE_TYPES.forEach((t2, i) => mask |= types2.has(t2) ? 1 << i : 0);
+  if (++x3.walk === 4294967295) {
+    x3.stamp.fill(0);
+    x3.walk = 1;
+  }
+  const { stamp, parent, walk } = x3;
   const queue = [];
   for (const s of starts) {
-    if (!g2.nodes.has(s) || parent.has(s)) continue;
-    parent.set(s, null);
-    distance.set(s, 0);
-    queue.push(s);
+    const i = x3.at.get(s);
+    if (i === void 0 || stamp[i] === walk) continue;
+    stamp[i] = walk;
+    parent[i] = -1;
+    queue.push(i);
   }
+  let levelEnd = queue.length;
+  sortSegment(x3, queue, 0, levelEnd);
   for (let head = 0; head < queue.length && queue.length < limit; head++) {
+    if (head === levelEnd) {
+      sortSegment(x3, queue, head, queue.length);
+      levelEnd = queue.length;
+    }
     const node = queue[head];
-    const edges = (direction === "in" ? g2.in : g2.out).get(node) ?? [];
-    for (const e of edges) {
-      if (!types2.has(e.type)) continue;
-      const next = direction === "in" ? e.from : e.to;
-      if (parent.has(next)) continue;
+    for (let k2 = offsets2[node], end = offsets2[node + 1]; k2 < end; k2++) {
+      if (!(mask & 1 << edgeTypes[k2])) continue;
+      const next = nodes[k2];
+      if (stamp[next] === walk) continue;
       if (queue.length >= limit) break;
-      parent.set(next, node);
-      distance.set(next, distance.get(node) + 1);
+      stamp[next] = walk;
+      parent[next] = node;
       queue.push(next);
     }
   }
+  sortSegment(x3, queue, levelEnd, queue.length);
   const out = /* @__PURE__ */ new Map();
-  for (const id of queue) {
-    const path3 = [];
-    for (let cur = id; cur; cur = parent.get(cur)) path3.push(cur);
-    out.set(id, { id, distance: distance.get(id), path: path3.reverse() });
+  const pathOf = /* @__PURE__ */ new Map();
+  for (const i of queue) {
+    const id = x3.ids[i];
+    const p2 = parent[i];
+    const path3 = p2 < 0 ? [id] : [...pathOf.get(p2), id];
+    pathOf.set(i, path3);
+    out.set(id, { id, node: x3.nodes[i], distance: path3.length - 1, path: path3 });
   }
   return out;
 }
@@ -72013,9 +72074,9 @@ function overlappingChanges(ctx, f3) {
   }
   return out.sort((a, b3) => a.id < b3.id ? -1 : 1);
 }
-var indexes = /* @__PURE__ */ new WeakMap();
+var indexes2 = /* @__PURE__ */ new WeakMap();
 function indexOf(ctx) {
-  let index = indexes.get(ctx.org);
+  let index = indexes2.get(ctx.org);
   if (!index) {
     index = { changesByTarget: /* @__PURE__ */ new Map(), slosByService: /* @__PURE__ */ new Map() };
     for (const { doc } of ctx.org.changes.values()) {
@@ -72030,7 +72091,7 @@ function indexOf(ctx) {
       if (list4) list4.push([name, doc]);
       else index.slosByService.set(doc.spec.service, [[name, doc]]);
     }
-    indexes.set(ctx.org, index);
+    indexes2.set(ctx.org, index);
   }
   return index;
 }
@@ -72072,23 +72133,24 @@ function assessImpact(org, graph, policy, targets) {
   const reached = dependents(graph, targets);
   const blastRadius = [];
   let best;
+  let rank3 = 0;
   for (const r2 of reached.values()) {
-    const node = graph.nodes.get(r2.id);
-    const entry = { ref: r2.id, path: r2.path, direct: r2.distance === 0 };
-    if (node.kind === "service") {
-      const svc = org.services.get(node.name)?.doc;
-      if (svc) {
-        entry.tier = svc.spec.tier;
-        entry.exposure = svc.spec.exposure;
-        const level = impactLevel(policy, svc.spec.exposure, svc.spec.tier);
-        if (!best || level > best.level || level === best.level && (svc.spec.tier < best.severity || svc.spec.tier === best.severity && EXPOSURES.indexOf(svc.spec.exposure) < EXPOSURES.indexOf(best.scope))) {
-          best = { level, scope: svc.spec.exposure, severity: svc.spec.tier, ref: r2.id };
-        }
-      }
+    const { node } = r2;
+    const spec = node.kind !== "service" ? void 0 : node.tier !== void 0 && node.exposure ? node : org.services.get(node.name)?.doc.spec;
+    if (!spec) {
+      blastRadius.push({ ref: r2.id, path: r2.path, direct: r2.distance === 0 });
+      continue;
     }
-    blastRadius.push(entry);
+    const tier = spec.tier;
+    const exposure = spec.exposure;
+    blastRadius.push({ ref: r2.id, tier, exposure, path: r2.path, direct: r2.distance === 0 });
+    const level = impactLevel(policy, exposure, tier);
+    if (!best || level > best.level || level === best.level && (tier < best.severity || tier === best.severity && EXPOSURES.indexOf(exposure) < rank3)) {
+      best = { level, scope: exposure, severity: tier, ref: r2.id };
+      rank3 = EXPOSURES.indexOf(exposure);
+    }
   }
-  blastRadius.sort((a, b3) => Number(b3.direct) - Number(a.direct) || a.path.length - b3.path.length || (a.ref < b3.ref ? -1 : a.ref > b3.ref ? 1 : 0));
+  blastRadius.sort((a, b3) => a.path.length - b3.path.length || (a.ref < b3.ref ? -1 : a.ref > b3.ref ? 1 : 0));
   if (!best) return { level: impactLevel(policy, "team", 4), scope: "team", severity: 4, blastRadius };
   return { level: best.level, scope: best.scope, severity: best.severity, decidedBy: best.ref, blastRadius };
 }
@@ -74314,9 +74376,14 @@ function calendarToIcs(windows, options2) {
   return lines2.map(foldLine).join("\r\n") + "\r\n";
 }
 
+// src/catalog/render-site.ts
+import { availableParallelism as availableParallelism2 } from "node:os";
+
 // src/catalog/file-writer.ts
 import { mkdirSync as mkdirSync2, writeFile as writeFile2 } from "node:fs";
 import { dirname, join as join8 } from "node:path";
+var SLAB_BYTES = 256 * 1024;
+var MAX_CHAR_BYTES = 4;
 var FileWriter = class {
   constructor(dir, limit = 32) {
     this.dir = dir;
@@ -74328,6 +74395,7 @@ var FileWriter = class {
   failure;
   wake;
   made = /* @__PURE__ */ new Set();
+  slabs = [];
   files = 0;
   async write(rel, content) {
     if (this.failure) throw this.failure;
@@ -74337,10 +74405,22 @@ var FileWriter = class {
       mkdirSync2(folder, { recursive: true });
       this.made.add(folder);
     }
+    let slab;
+    let bytes = content;
+    if (typeof content === "string") {
+      slab = this.slabs.pop() ?? Buffer.allocUnsafeSlow(SLAB_BYTES);
+      const n = slab.write(content, "utf8");
+      if (n <= SLAB_BYTES - MAX_CHAR_BYTES) bytes = slab.subarray(0, n);
+      else {
+        this.slabs.push(slab);
+        slab = void 0;
+      }
+    }
     this.pending++;
     this.files++;
-    writeFile2(file, content, (err2) => {
+    writeFile2(file, bytes, (err2) => {
       this.pending--;
+      if (slab) this.slabs.push(slab);
       if (err2 && !this.failure) this.failure = err2;
       this.wake?.();
     });
@@ -77211,10 +77291,8 @@ function staticAssets() {
   return out;
 }
 
-// src/catalog/render-site.ts
+// src/catalog/render-page.ts
 var CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'";
-var SITE_MARKER = ".opsledger-catalog";
-var SEARCH_INDEX_FILE = "assets/search-index.js";
 var TITLES = {
   index: "index.title",
   "services-list": "list.services",
@@ -77234,11 +77312,7 @@ var NAV = [
   { section: "metrics", href: "metrics.html", key: "nav.metrics" },
   { section: "readiness", href: "readiness.html", key: "nav.readiness" }
 ];
-function searchIndexScript(site) {
-  return `window.OPSLEDGER_INDEX=${JSON.stringify(site.searchIndex)};
-`;
-}
-async function renderSite(site, dir, options2) {
+function pageRenderer(options2) {
   const { locale } = options2;
   const render = compileTemplates(locale);
   const t2 = (key, args) => message(locale, key, args);
@@ -77249,47 +77323,151 @@ async function renderSite(site, dir, options2) {
     caption: (name) => t2("graph.caption", { name })
   };
   const weekdays = Array.from({ length: 7 }, (_3, i) => ({ short: t2(`weekdayShort.${i}`), long: t2(`weekday.${i}`) }));
-  const siteData = { zone: site.zone, builtAt: site.builtAt, version: options2.version };
+  const site = { zone: options2.zone, builtAt: options2.builtAt, version: options2.version };
   const filters = { tiers: [1, 2, 3, 4], exposures: EXPOSURES, lifecycles: ["experimental", "production", "deprecated"] };
+  const navLabels = NAV.map((n) => t2(n.key));
+  return (page) => {
+    const nav = NAV.map((n, i) => ({
+      href: n.href,
+      label: navLabels[i],
+      current: n.href === page.path ? "page" : n.section === page.section ? "true" : void 0
+    }));
+    const data = {
+      base: "../".repeat(page.path.split("/").length - 1),
+      nav,
+      title: page.heading || t2(TITLES[page.template] ?? "site.name"),
+      locale,
+      csp: CSP,
+      site,
+      script: page.template === "index",
+      graphLayout: page.template === "service" ? layoutNeighbourhood(page.graph, words) : void 0,
+      filters: page.template === "index" ? filters : void 0,
+      weekdays: page.template === "calendar" ? weekdays : void 0
+    };
+    return render(page.template, page, data);
+  };
+}
+
+// src/catalog/render-pool.ts
+import { MessageChannel, receiveMessageOnPort, Worker as Worker2 } from "node:worker_threads";
+var WORKER_URL2 = new URL("./render-worker.js", import.meta.url);
+var CAN_RENDER_IN_THREADS = import.meta.url.endsWith(".js");
+var BATCH = 48;
+var QUEUED = 3;
+var RenderThreadError = class extends Error {
+  constructor(message2, code) {
+    super(message2);
+    this.code = code;
+  }
+  code;
+  name = "RenderThreadError";
+};
+var RenderPool = class {
+  threads;
+  batch = [];
+  target;
+  handedOver = 0;
+  constructor(count2, dir, options2) {
+    this.threads = Array.from({ length: count2 }, () => {
+      const { port1, port2 } = new MessageChannel();
+      const data = { dir, options: options2, replies: port2 };
+      const worker = new Worker2(WORKER_URL2, { workerData: data, transferList: [port2] });
+      const thread = { worker, replies: port1, queued: 0, exited: false };
+      worker.on("error", (e) => thread.error ??= e);
+      worker.on("exit", () => thread.exited = true);
+      return thread;
+    });
+  }
+  /** Takes the page for a thread (true), or leaves it to the caller when every thread is busy. */
+  offer(page) {
+    if (!this.target) {
+      this.poll();
+      this.target = this.threads.reduce((best, t2) => t2.queued < QUEUED && (!best || t2.queued < best.queued) ? t2 : best, void 0);
+      if (!this.target) return false;
+    }
+    this.batch.push(page);
+    this.handedOver++;
+    if (this.batch.length >= BATCH) this.send();
+    return true;
+  }
+  /** Sends what is left, waits for every thread to finish its writes and returns the files they wrote. */
+  async finish() {
+    if (this.batch.length) this.send();
+    for (const t2 of this.threads) t2.worker.postMessage({ end: true });
+    for (; ; ) {
+      this.poll();
+      const broken = this.threads.find((t2) => t2.error || t2.exited && t2.files === void 0);
+      if (broken) throw broken.error ?? new RenderThreadError("a render thread stopped before it finished");
+      if (this.threads.every((t2) => t2.files !== void 0)) break;
+      await new Promise((resolve14) => setTimeout(resolve14, 2));
+    }
+    return this.threads.reduce((n, t2) => n + t2.files, 0);
+  }
+  /** Stops every thread (after a failure elsewhere) and waits until they are gone. */
+  async stop() {
+    await Promise.all(this.threads.map((t2) => t2.worker.terminate()));
+  }
+  send() {
+    this.target.queued++;
+    this.target.worker.postMessage({ pages: this.batch });
+    this.batch = [];
+    this.target = void 0;
+  }
+  poll() {
+    for (const t2 of this.threads) {
+      for (let m2 = receiveMessageOnPort(t2.replies); m2; m2 = receiveMessageOnPort(t2.replies)) {
+        const reply = m2.message;
+        if ("rendered" in reply) t2.queued--;
+        else if ("finished" in reply) t2.files = reply.finished;
+        else t2.error ??= new RenderThreadError(reply.failed, reply.code);
+      }
+      if (t2.error) throw t2.error;
+    }
+  }
+};
+
+// src/catalog/render-site.ts
+var SITE_MARKER = ".opsledger-catalog";
+var SEARCH_INDEX_FILE = "assets/search-index.js";
+var THREADED_PAGES = 2e3;
+function searchIndexScript(site) {
+  return `window.OPSLEDGER_INDEX=${JSON.stringify(site.searchIndex)};
+`;
+}
+function renderThreads(site, options2) {
+  if (!CAN_RENDER_IN_THREADS) return 1;
+  if (options2.threads !== void 0) return Math.max(1, Math.min(options2.threads, 16));
+  return site.pageCount >= THREADED_PAGES ? availableParallelism2() : 1;
+}
+async function renderSite(site, dir, options2) {
+  const pageOptions = { locale: options2.locale, version: options2.version, zone: site.zone, builtAt: site.builtAt };
+  const render = pageRenderer(pageOptions);
+  const threads = renderThreads(site, options2);
+  const pool = threads > 1 ? new RenderPool(threads - 1, dir, pageOptions) : void 0;
   const out = new FileWriter(dir);
   const write = (rel, content) => out.write(rel, content);
   const index = searchIndexScript(site);
   let pages = 0;
+  let files = 0;
   try {
     for (const [name, content] of staticAssets()) await write(`assets/${name}`, content);
     await write(SEARCH_INDEX_FILE, index);
     if (options2.ics) await write(options2.ics.path, options2.ics.content);
     for (const page of site.pages()) {
-      const base = "../".repeat(page.path.split("/").length - 1);
-      const nav = NAV.map((n) => ({
-        href: n.href,
-        label: t2(n.key),
-        current: n.href === page.path ? "page" : n.section === page.section ? "true" : void 0
-      }));
-      const data = {
-        base,
-        nav,
-        title: page.heading || t2(TITLES[page.template] ?? "site.name"),
-        locale,
-        csp: CSP,
-        site: siteData,
-        script: page.template === "index",
-        graphLayout: page.template === "service" ? layoutNeighbourhood(page.graph, words) : void 0,
-        filters: page.template === "index" ? filters : void 0,
-        weekdays: page.template === "calendar" ? weekdays : void 0
-      };
-      await write(page.path, render(page.template, page, data));
       pages++;
+      if (pool?.offer(page)) continue;
+      await write(page.path, render(page));
     }
+    if (pool) files += await pool.finish();
     await write(".nojekyll", "");
     await write(SITE_MARKER, `opsledger catalog ${options2.version}
 `);
     await out.settle();
   } catch (e) {
-    await out.settle().catch(() => void 0);
+    await Promise.all([out.settle().catch(() => void 0), pool?.stop()]);
     throw e;
   }
-  return { pages, files: out.files, searchIndexBytes: Buffer.byteLength(index) };
+  return { pages, files: files + out.files, searchIndexBytes: Buffer.byteLength(index) };
 }
 
 // src/catalog/write-site.ts
@@ -77399,27 +77577,34 @@ async function buildCatalogSite(root, loaded2, options2) {
   });
   const result = await replaceDirectory(
     options2.out,
-    (dir) => renderSite(site, dir, { locale: options2.locale, version: TOOL_VERSION, ...ics ? { ics: { path: ICS_PATH, content: ics } } : {} })
+    (dir) => renderSite(site, dir, { locale: options2.locale, version: TOOL_VERSION, ...options2.threads ? { threads: options2.threads } : {}, ...ics ? { ics: { path: ICS_PATH, content: ics } } : {} })
   );
   return { ...result, out: options2.out, zone, warnings };
 }
 
 // src/cli/commands/catalog.ts
+function sourceDateEpoch(env) {
+  const text = env.SOURCE_DATE_EPOCH;
+  if (text === void 0 || text === "") return void 0;
+  if (!/^\d{1,12}$/.test(text)) throw new UsageError("SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01T00:00:00Z");
+  return Number(text) * 1e3;
+}
 async function catalogCommand(ctx, values) {
   const locale = typeof values.locale === "string" ? values.locale : "en";
   if (!isLocale(locale)) throw new UsageError(`unknown locale "${locale}"; use one of ${LOCALES.join(", ")}`);
+  const threads = positiveInt(values.threads, "threads");
   const root = rootOf(ctx, values);
   const out = resolve5(ctx.cwd, typeof values.out === "string" ? values.out : "site");
   if (out === root || root.startsWith(out + sep3)) throw new UsageError(`--out ${out} would replace the organisation itself; choose a folder such as site`);
   const loaded2 = await loadValidOrganisation(ctx, root);
   if (!loaded2) return 1;
-  const now = Date.now();
+  const now = parseInstant2(values.at, "at") ?? sourceDateEpoch(ctx.env) ?? Date.now();
   const started = performance.now();
   const context = activePolicy(loaded2.org) ? await riskContext(root, loaded2, now) : void 0;
   const open2 = new Set(openChanges(loaded2.org.changes));
   const risk = context ? (id) => open2.has(id) ? assessChange(context, id) : void 0 : void 0;
   try {
-    const result = await buildCatalogSite(root, loaded2, { out, locale, now, ...context ? { graph: context.graph } : {}, ...risk ? { risk } : {} });
+    const result = await buildCatalogSite(root, loaded2, { out, locale, now, ...threads ? { threads } : {}, ...context ? { graph: context.graph } : {}, ...risk ? { risk } : {} });
     for (const w2 of result.warnings) ctx.stderr(`opsledger catalog: ${w2}
 `);
     const rel = relative3(ctx.cwd, out);
@@ -86967,8 +87152,8 @@ var COMMANDS = {
   },
   catalog: {
     summary: "write the static service catalog (search, service, team, CI and change pages, calendar) to a folder",
-    usage: "opsledger catalog [--out site] [--locale en|ko]",
-    options: { ...COMMON, out: { type: "string", short: "o" }, locale: { type: "string" } },
+    usage: "opsledger catalog [--out site] [--locale en|ko] [--at T] [--threads N]",
+    options: { ...COMMON, out: { type: "string", short: "o" }, locale: { type: "string" }, at: { type: "string" }, threads: { type: "string" } },
     run: catalogCommand
   },
   gate: {

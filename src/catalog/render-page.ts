@@ -1,0 +1,79 @@
+import { EXPOSURES } from '../core/model.js';
+import type { Page } from '../core/catalog/types.js';
+import { layoutNeighbourhood, type GraphWords } from './graph-layout.js';
+import { message, type Locale } from './messages.js';
+import { compileTemplates } from './templates.js';
+
+/**
+ * Turns one page of the view model into its HTML: the page's template inside the layout, with
+ * what every page shares (navigation, base path, CSP, build stamp) as @data. The main thread
+ * and the render workers use the same function, so a page reads the same whoever renders it.
+ */
+export const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'";
+
+/** Window titles of the pages that have no heading of their own. */
+const TITLES: Partial<Record<Page['template'], string>> = {
+  index: 'index.title',
+  'services-list': 'list.services',
+  'teams-list': 'list.teams',
+  'cis-list': 'list.cis',
+  'changes-list': 'list.changes',
+  calendar: 'calendar.title',
+  metrics: 'metrics.title',
+  readiness: 'coverage.title',
+};
+
+const NAV: { section: Page['section']; href: string; key: string }[] = [
+  { section: 'services', href: 'index.html', key: 'nav.services' },
+  { section: 'teams', href: 'teams/index.html', key: 'nav.teams' },
+  { section: 'cis', href: 'cis/index.html', key: 'nav.cis' },
+  { section: 'changes', href: 'changes/index.html', key: 'nav.changes' },
+  { section: 'calendar', href: 'calendar/index.html', key: 'nav.calendar' },
+  { section: 'metrics', href: 'metrics.html', key: 'nav.metrics' },
+  { section: 'readiness', href: 'readiness.html', key: 'nav.readiness' },
+];
+
+export interface PageRenderOptions {
+  locale: Locale;
+  version: string;
+  zone: string;
+  builtAt: string;
+}
+
+export function pageRenderer(options: PageRenderOptions): (page: Page) => string {
+  const { locale } = options;
+  const render = compileTemplates(locale);
+  const t = (key: string, args?: Record<string, unknown>) => message(locale, key, args);
+  const words: GraphWords = {
+    usedBy: t('graph.usedBy'),
+    dependsOn: t('graph.dependsOn'),
+    more: (n) => t('graph.more', { n }),
+    caption: (name) => t('graph.caption', { name }),
+  };
+  const weekdays = Array.from({ length: 7 }, (_, i) => ({ short: t(`weekdayShort.${i}`), long: t(`weekday.${i}`) }));
+  const site = { zone: options.zone, builtAt: options.builtAt, version: options.version };
+  // The readiness levels come with the index page: whether there are any depends on the policy.
+  const filters = { tiers: [1, 2, 3, 4], exposures: EXPOSURES, lifecycles: ['experimental', 'production', 'deprecated'] };
+  const navLabels = NAV.map((n) => t(n.key));
+
+  return (page) => {
+    const nav = NAV.map((n, i) => ({
+      href: n.href,
+      label: navLabels[i],
+      current: n.href === page.path ? 'page' : n.section === page.section ? 'true' : undefined,
+    }));
+    const data = {
+      base: '../'.repeat(page.path.split('/').length - 1),
+      nav,
+      title: page.heading || t(TITLES[page.template] ?? 'site.name'),
+      locale,
+      csp: CSP,
+      site,
+      script: page.template === 'index',
+      graphLayout: page.template === 'service' ? layoutNeighbourhood(page.graph, words) : undefined,
+      filters: page.template === 'index' ? filters : undefined,
+      weekdays: page.template === 'calendar' ? weekdays : undefined,
+    };
+    return render(page.template, page, data);
+  };
+}

@@ -1,0 +1,108 @@
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { Page } from '../core/catalog/types.js';
+import type { PageRenderOptions } from './render-page.js';
+import type { RenderReply, RenderRequest, RenderWorkerData } from './render-worker.js';
+
+/**
+ * Render threads for large sites. The main thread builds the view model page by page and hands
+ * pages over in batches; when every thread has enough queued, the main thread renders the page
+ * itself instead of waiting, so the work balances whatever the machine. Replies are polled
+ * synchronously (receiveMessageOnPort): the main thread never yields to the event loop while it
+ * builds pages, and would otherwise never see that a thread is ready for more.
+ */
+const WORKER_URL = new URL('./render-worker.js', import.meta.url);
+/** Under the test runner the sources are TypeScript and cannot start as a plain worker. */
+export const CAN_RENDER_IN_THREADS = import.meta.url.endsWith('.js');
+
+const BATCH = 48;
+/** Batches sent to one thread and not yet rendered: enough to keep it busy, few enough to bound memory. */
+const QUEUED = 3;
+
+export class RenderThreadError extends Error {
+  override name = 'RenderThreadError';
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Thread {
+  worker: Worker;
+  replies: MessagePort;
+  queued: number;
+  files?: number;
+  exited: boolean;
+  error?: Error;
+}
+
+export class RenderPool {
+  private readonly threads: Thread[];
+  private batch: Page[] = [];
+  private target: Thread | undefined;
+  handedOver = 0;
+
+  constructor(count: number, dir: string, options: PageRenderOptions) {
+    this.threads = Array.from({ length: count }, () => {
+      const { port1, port2 } = new MessageChannel();
+      const data: RenderWorkerData = { dir, options, replies: port2 };
+      const worker = new Worker(WORKER_URL, { workerData: data, transferList: [port2] });
+      const thread: Thread = { worker, replies: port1, queued: 0, exited: false };
+      worker.on('error', (e) => (thread.error ??= e));
+      worker.on('exit', () => (thread.exited = true));
+      return thread;
+    });
+  }
+
+  /** Takes the page for a thread (true), or leaves it to the caller when every thread is busy. */
+  offer(page: Page): boolean {
+    if (!this.target) {
+      this.poll();
+      this.target = this.threads.reduce<Thread | undefined>((best, t) => (t.queued < QUEUED && (!best || t.queued < best.queued) ? t : best), undefined);
+      if (!this.target) return false;
+    }
+    this.batch.push(page);
+    this.handedOver++;
+    if (this.batch.length >= BATCH) this.send();
+    return true;
+  }
+
+  /** Sends what is left, waits for every thread to finish its writes and returns the files they wrote. */
+  async finish(): Promise<number> {
+    if (this.batch.length) this.send();
+    for (const t of this.threads) t.worker.postMessage({ end: true } satisfies RenderRequest);
+    for (;;) {
+      this.poll();
+      const broken = this.threads.find((t) => t.error || (t.exited && t.files === undefined));
+      if (broken) throw broken.error ?? new RenderThreadError('a render thread stopped before it finished');
+      if (this.threads.every((t) => t.files !== undefined)) break;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    return this.threads.reduce((n, t) => n + t.files!, 0);
+  }
+
+  /** Stops every thread (after a failure elsewhere) and waits until they are gone. */
+  async stop(): Promise<void> {
+    await Promise.all(this.threads.map((t) => t.worker.terminate()));
+  }
+
+  private send(): void {
+    this.target!.queued++;
+    this.target!.worker.postMessage({ pages: this.batch } satisfies RenderRequest);
+    this.batch = [];
+    this.target = undefined;
+  }
+
+  private poll(): void {
+    for (const t of this.threads) {
+      for (let m = receiveMessageOnPort(t.replies); m; m = receiveMessageOnPort(t.replies)) {
+        const reply = m.message as RenderReply;
+        if ('rendered' in reply) t.queued--;
+        else if ('finished' in reply) t.files = reply.finished;
+        else t.error ??= new RenderThreadError(reply.failed, reply.code);
+      }
+      if (t.error) throw t.error;
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import type { Page } from '../core/catalog/types.js';
+import { FileWriter } from './file-writer.js';
+import { pageRenderer, type PageRenderOptions } from './render-page.js';
+
+/**
+ * A render thread: takes batches of pages, renders each and writes it under the site folder.
+ * Every batch is acknowledged on the reply port as soon as its pages are rendered, so the main
+ * thread knows when to send more; the writes themselves may still be under way. `end` waits
+ * for every write, reports the count and lets the thread exit.
+ */
+export interface RenderWorkerData {
+  dir: string;
+  options: PageRenderOptions;
+  replies: MessagePort;
+}
+export type RenderRequest = { pages: Page[] } | { end: true };
+export type RenderReply = { rendered: number } | { finished: number } | { failed: string; code?: string };
+
+const { dir, options, replies } = workerData as RenderWorkerData;
+const render = pageRenderer(options);
+const out = new FileWriter(dir);
+
+let failed = false;
+function fail(e: unknown): void {
+  failed = true;
+  const err = e as NodeJS.ErrnoException;
+  replies.postMessage({ failed: err?.message ?? String(e), ...(typeof err?.code === 'string' ? { code: err.code } : {}) } satisfies RenderReply);
+  parentPort!.close();
+}
+
+// Messages are handled one at a time: the next batch waits until this one's writes are queued.
+let chain = Promise.resolve();
+parentPort!.on('message', (msg: RenderRequest) => {
+  chain = chain.then(async () => {
+    if (failed) return;
+    if ('pages' in msg) {
+      for (const page of msg.pages) await out.write(page.path, render(page));
+      replies.postMessage({ rendered: msg.pages.length } satisfies RenderReply);
+    } else {
+      await out.settle();
+      replies.postMessage({ finished: out.files } satisfies RenderReply);
+      parentPort!.close();
+    }
+  }).catch(fail);
+});
