@@ -77,32 +77,38 @@ mkdirSync(dirname(out), { recursive: true });
 const GNU_TIME = existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, '-e', '0'], { encoding: 'utf8' }).status === 0 ? '/usr/bin/time' : undefined;
 const rssFile = join(WORK, `catalog-${size}`, 'rss.txt');
 const threads = process.env.BENCH_THREADS ? ['--threads', process.env.BENCH_THREADS] : [];
-const cli = [join(ROOT, 'bin', 'opsledger.js'), 'catalog', '--root', orgDir, '--out', out, ...threads];
-const env = { ...process.env };
-let cmd = process.execPath;
-let argv = cli;
-if (GNU_TIME) {
-  cmd = GNU_TIME;
-  argv = ['-f', '%M', '-o', rssFile, process.execPath, ...cli];
-} else {
-  env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(join(BENCH, 'rss-hook.mjs')).href}`.trim();
-  env.BENCH_RSS_FILE = rssFile;
-}
-/**
- * Removes the previous site and lets the kernel finish with it first: deleting 80k files leaves
- * work (journal, freed blocks) that would otherwise land on the next measured run.
- */
-function clearOut() {
-  rmSync(out, { recursive: true, force: true });
-  spawnSync('sync');
-}
 const RUNS = Math.max(1, Number.parseInt(process.env.BENCH_RUNS ?? '3', 10) || 3);
+/**
+ * Each run builds a new site from scratch, as CI does on a fresh clone. Sites are deleted only
+ * after the last run: ext4 searches past recently freed inodes when it allocates new ones, so a
+ * run right after deleting 80k files would measure the file system's bookkeeping, not ours.
+ */
+const runOut = (i) => (i === RUNS - 1 ? out : `${out}-run${i + 1}`);
+const earlier = [out, ...Array.from({ length: 9 }, (_, i) => `${out}-run${i + 1}`)].filter((dir) => existsSync(dir));
+if (earlier.length) {
+  for (const dir of earlier) rmSync(dir, { recursive: true, force: true });
+  spawnSync('sync');
+  // ext4 treats freed inodes as recently deleted for 30 s.
+  console.log('  (removed the sites of an earlier run; waiting 30 s for the file system to settle)');
+  spawnSync('sleep', ['30']);
+}
 const walls = [];
 const rsss = [];
 let run;
 for (let i = 0; i < RUNS; i++) {
-  clearOut();
   rmSync(rssFile, { force: true });
+  const cli = [join(ROOT, 'bin', 'opsledger.js'), 'catalog', '--root', orgDir, '--out', runOut(i), ...threads];
+  const env = { ...process.env };
+  let cmd = process.execPath;
+  let argv = cli;
+  if (GNU_TIME) {
+    cmd = GNU_TIME;
+    argv = ['-f', '%M', '-o', rssFile, process.execPath, ...cli];
+  } else {
+    env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(join(BENCH, 'rss-hook.mjs')).href}`.trim();
+    env.BENCH_RSS_FILE = rssFile;
+  }
+  spawnSync('sync');
   const start = process.hrtime.bigint();
   run = spawnSync(cmd, argv, { cwd: ROOT, env, encoding: 'utf8' });
   walls.push(Number(process.hrtime.bigint() - start) / 1e9);
@@ -112,6 +118,7 @@ for (let i = 0; i < RUNS; i++) {
   }
   rsss.push(Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024);
 }
+for (let i = 0; i < RUNS - 1; i++) rmSync(runOut(i), { recursive: true, force: true });
 const wall = [...walls].sort((a, b) => a - b)[Math.floor(RUNS / 2)];
 const rssMiB = Math.max(...rsss);
 const index = readFileSync(join(out, 'assets', 'search-index.js'));

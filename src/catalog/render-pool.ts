@@ -47,7 +47,9 @@ export class RenderPool {
     this.threads = Array.from({ length: count }, () => {
       const { port1, port2 } = new MessageChannel();
       const data: RenderWorkerData = { dir, options, replies: port2 };
-      const worker = new Worker(WORKER_URL, { workerData: data, transferList: [port2] });
+      // A small young generation: a thread's garbage is short-lived pages, and the site's
+      // peak memory is the main thread's heap plus every thread's.
+      const worker = new Worker(WORKER_URL, { workerData: data, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: 16 } });
       const thread: Thread = { worker, replies: port1, queued: 0, exited: false };
       worker.on('error', (e) => (thread.error ??= e));
       worker.on('exit', () => (thread.exited = true));

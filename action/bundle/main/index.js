@@ -72848,6 +72848,7 @@ function renderMetricsHeadline(r2) {
 
 // src/cli/commands/catalog.ts
 import { relative as relative3, resolve as resolve5, sep as sep3 } from "node:path";
+import { setFlagsFromString } from "node:v8";
 
 // src/core/metrics/chart-model.ts
 function value(metric, rows) {
@@ -77371,7 +77372,7 @@ var RenderPool = class {
     this.threads = Array.from({ length: count2 }, () => {
       const { port1, port2 } = new MessageChannel();
       const data = { dir, options: options2, replies: port2 };
-      const worker = new Worker2(WORKER_URL2, { workerData: data, transferList: [port2] });
+      const worker = new Worker2(WORKER_URL2, { workerData: data, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: 16 } });
       const thread = { worker, replies: port1, queued: 0, exited: false };
       worker.on("error", (e) => thread.error ??= e);
       worker.on("exit", () => thread.exited = true);
@@ -77596,8 +77597,11 @@ async function catalogCommand(ctx, values) {
   const root = rootOf(ctx, values);
   const out = resolve5(ctx.cwd, typeof values.out === "string" ? values.out : "site");
   if (out === root || root.startsWith(out + sep3)) throw new UsageError(`--out ${out} would replace the organisation itself; choose a folder such as site`);
-  const loaded2 = await loadValidOrganisation(ctx, root);
-  if (!loaded2) return 1;
+  setFlagsFromString("--heap-growing-percent=50");
+  let valid = await loadValidOrganisation(ctx, root);
+  if (!valid) return 1;
+  const loaded2 = { ...valid, repo: { ...valid.repo, analyses: [] } };
+  valid = void 0;
   const now = parseInstant2(values.at, "at") ?? sourceDateEpoch(ctx.env) ?? Date.now();
   const started = performance.now();
   const context = activePolicy(loaded2.org) ? await riskContext(root, loaded2, now) : void 0;
