@@ -32,8 +32,9 @@ export async function catalogCommand(ctx: CommandContext, values: Record<string,
   // What stays live while pages are built is the model (~400 MB at 10k services); the pages are
   // garbage within a moment. V8 lets the heap grow to 2-4x its live size between full
   // collections, which put an 80k-page build past 1 GiB. A 50% margin costs a few more
-  // collections (measured at L: peak RSS ~1.1 GiB -> ~0.7 GiB, wall time within noise). The factor is read at each full collection, so it is set before loading: the
-  // limit the load's last collection leaves is the one the build runs under.
+  // collections (measured at L: peak RSS ~1.1 GiB -> ~0.7 GiB, wall time within noise). The
+  // factor is read at each full collection, so it is set before loading: the limit the load's
+  // last collection leaves is the one the build runs under.
   setFlagsFromString('--heap-growing-percent=50');
   let valid = await loadValidOrganisation(ctx, root);
   if (!valid) return 1;
