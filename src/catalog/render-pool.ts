@@ -41,7 +41,6 @@ export class RenderPool {
   private readonly threads: Thread[];
   private batch: Page[] = [];
   private target: Thread | undefined;
-  handedOver = 0;
 
   constructor(count: number, dir: string, options: PageRenderOptions) {
     this.threads = Array.from({ length: count }, () => {
@@ -65,7 +64,6 @@ export class RenderPool {
       if (!this.target) return false;
     }
     this.batch.push(page);
-    this.handedOver++;
     if (this.batch.length >= BATCH) this.send();
     return true;
   }

@@ -77367,7 +77367,6 @@ var RenderPool = class {
   threads;
   batch = [];
   target;
-  handedOver = 0;
   constructor(count2, dir, options2) {
     this.threads = Array.from({ length: count2 }, () => {
       const { port1, port2 } = new MessageChannel();
@@ -77387,7 +77386,6 @@ var RenderPool = class {
       if (!this.target) return false;
     }
     this.batch.push(page);
-    this.handedOver++;
     if (this.batch.length >= BATCH) this.send();
     return true;
   }
