@@ -95,8 +95,8 @@ export interface Reached {
 }
 
 /**
- * The graph as integer arrays (compressed adjacency, edges in insertion order), built on the
- * first closure and dropped whenever the graph changes. A blast radius over a 60k-node graph
+ * The graph as integer arrays (compressed adjacency, each node's neighbours in id order), built
+ * on the first closure and dropped whenever the graph changes. A blast radius over a 60k-node graph
  * walks thousands of nodes per change; string-keyed maps made that the slowest part of
  * scoring every open change and of the catalog's 10k impact lists.
  */
@@ -174,9 +174,9 @@ function sortSegment(x: Indexed, queue: number[], from: number, to: number): voi
  * outgoing ones (`dependencies`: what it needs), nearest first, then by id. Each node is
  * reached once, by a shortest path, so cycles are harmless and the walk is linear in the
  * graph's size. Each distance is expanded in id order, so of several shortest paths the one
- * through the first ids is kept: the answer does not depend on the order files were read in. `limit` stops the search
- * once that many nodes are reached (the nearest ones), for callers that summarise closures of
- * every node and cannot afford the whole graph each time.
+ * through the first ids is kept: the answer does not depend on the order files were read in.
+ * `limit` stops the search once that many nodes are reached (the nearest ones), for callers
+ * that summarise closures of every node and cannot afford the whole graph each time.
  */
 function closure(g: Graph, starts: readonly string[], direction: 'in' | 'out', types: ReadonlySet<EdgeType>, limit = Infinity): Map<string, Reached> {
   const x = indexed(g);
