@@ -62,18 +62,22 @@ export function pageRenderer(options: PageRenderOptions): (page: Page) => string
       label: navLabels[i],
       current: n.href === page.path ? 'page' : n.section === page.section ? 'true' : undefined,
     }));
-    const data = {
-      base: '../'.repeat(page.path.split('/').length - 1),
+    const base = '../'.repeat(page.path.split('/').length - 1);
+    // The body gets only what bodies use: handlebars copies every @data key into a new frame
+    // for each row of each list, so layout-only keys would be copied thousands of times a page.
+    const body: Record<string, unknown> = { base, site };
+    if (page.template === 'service') body.graphLayout = layoutNeighbourhood(page.graph, words);
+    else if (page.template === 'index') body.filters = filters;
+    else if (page.template === 'calendar') body.weekdays = weekdays;
+    const layout = {
+      base,
       nav,
       title: page.heading || t(TITLES[page.template] ?? 'site.name'),
       locale,
       csp: CSP,
       site,
       script: page.template === 'index',
-      graphLayout: page.template === 'service' ? layoutNeighbourhood(page.graph, words) : undefined,
-      filters: page.template === 'index' ? filters : undefined,
-      weekdays: page.template === 'calendar' ? weekdays : undefined,
     };
-    return render(page.template, page, data);
+    return render(page.template, page, body, layout);
   };
 }

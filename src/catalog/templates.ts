@@ -23,7 +23,7 @@ export const TEMPLATE_DIR = join(PACKAGE_ROOT, 'templates', 'catalog');
  * view model is never copied into a merged context: a copied 30-property object per page was,
  * at 80k pages, several hundred megabytes of garbage that V8 promoted to the old generation.
  */
-export type RenderPage = (template: string, page: object, data: Record<string, unknown>) => string;
+export type RenderPage = (template: string, page: object, bodyData: Record<string, unknown>, layoutData: Record<string, unknown>) => string;
 
 function readFolder(folder: string, ext: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -77,11 +77,11 @@ export function compileTemplates(locale: Locale): RenderPage {
   // The layout is a second render around the body rather than a partial block: handlebars'
   // partial blocks leave enough garbage per call to push a 80k-page build past 1 GiB.
   const layout = hb.compile(readFileSync(join(TEMPLATE_DIR, 'layout.hbs'), 'utf8'), options);
-  return (template, page, data) => {
+  return (template, page, bodyData, layoutData) => {
     const body = pages.get(template);
     if (!body) throw new Error(`no catalog template "${template}"`);
-    data.body = new hb.SafeString(body(page, { data }));
-    return layout(page, { data });
+    layoutData.body = new hb.SafeString(body(page, { data: bodyData }));
+    return layout(page, { data: layoutData });
   };
 }
 

@@ -8919,11 +8919,11 @@ function compileTemplates(locale) {
   const pages = /* @__PURE__ */ new Map();
   for (const [name, source] of readFolder("pages", ".hbs")) pages.set(name, hb.compile(source, options2));
   const layout = hb.compile(readFileSync(join2(TEMPLATE_DIR, "layout.hbs"), "utf8"), options2);
-  return (template, page, data) => {
+  return (template, page, bodyData, layoutData) => {
     const body = pages.get(template);
     if (!body) throw new Error(`no catalog template "${template}"`);
-    data.body = new hb.SafeString(body(page, { data }));
-    return layout(page, { data });
+    layoutData.body = new hb.SafeString(body(page, { data: bodyData }));
+    return layout(page, { data: layoutData });
   };
 }
 
@@ -8968,19 +8968,21 @@ function pageRenderer(options2) {
       label: navLabels[i],
       current: n.href === page.path ? "page" : n.section === page.section ? "true" : void 0
     }));
-    const data = {
-      base: "../".repeat(page.path.split("/").length - 1),
+    const base = "../".repeat(page.path.split("/").length - 1);
+    const body = { base, site };
+    if (page.template === "service") body.graphLayout = layoutNeighbourhood(page.graph, words);
+    else if (page.template === "index") body.filters = filters;
+    else if (page.template === "calendar") body.weekdays = weekdays;
+    const layout = {
+      base,
       nav,
       title: page.heading || t(TITLES[page.template] ?? "site.name"),
       locale,
       csp: CSP,
       site,
-      script: page.template === "index",
-      graphLayout: page.template === "service" ? layoutNeighbourhood(page.graph, words) : void 0,
-      filters: page.template === "index" ? filters : void 0,
-      weekdays: page.template === "calendar" ? weekdays : void 0
+      script: page.template === "index"
     };
-    return render2(page.template, page, data);
+    return render2(page.template, page, body, layout);
   };
 }
 
