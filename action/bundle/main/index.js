@@ -77597,7 +77597,7 @@ async function catalogCommand(ctx, values) {
   const root = rootOf(ctx, values);
   const out = resolve5(ctx.cwd, typeof values.out === "string" ? values.out : "site");
   if (out === root || root.startsWith(out + sep3)) throw new UsageError(`--out ${out} would replace the organisation itself; choose a folder such as site`);
-  setFlagsFromString("--heap-growing-percent=50");
+  setFlagsFromString("--heap-growing-percent=100");
   let valid = await loadValidOrganisation(ctx, root);
   if (!valid) return 1;
   const loaded2 = { ...valid, repo: { ...valid.repo, analyses: [] } };
