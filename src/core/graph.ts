@@ -101,7 +101,6 @@ export interface Reached {
  * scoring every open change and of the catalog's 10k impact lists.
  */
 interface Indexed {
-  ids: string[];
   nodes: GraphNode[];
   at: Map<string, number>;
   /** Per direction: start offsets (n + 1), the neighbour at each edge, the edge's type. */
@@ -155,7 +154,7 @@ function indexed(g: Graph): Indexed {
   const rank = new Int32Array(ids.length);
   byRank.forEach((node, r) => (rank[node] = r));
   const n = ids.length;
-  x = { ids, nodes: ids.map((id) => g.nodes.get(id)!), at, in: adjacency(g, ids, at, rank, 'in'), out: adjacency(g, ids, at, rank, 'out'), rank, byRank, stamp: new Uint32Array(n), parent: new Int32Array(n), walk: 0 };
+  x = { nodes: [...g.nodes.values()], at, in: adjacency(g, ids, at, rank, 'in'), out: adjacency(g, ids, at, rank, 'out'), rank, byRank, stamp: new Uint32Array(n), parent: new Int32Array(n), walk: 0 };
   indexes.set(g, x);
   return x;
 }
@@ -220,7 +219,7 @@ function closure(g: Graph, starts: readonly string[], direction: 'in' | 'out', t
   const out = new Map<string, Reached>();
   const pathOf = new Map<number, string[]>();
   for (const i of queue) {
-    const id = x.ids[i]!;
+    const id = x.nodes[i]!.id;
     const p = parent[i]!;
     const path = p < 0 ? [id] : [...pathOf.get(p)!, id];
     pathOf.set(i, path);

@@ -71856,7 +71856,7 @@ function indexed(g2) {
   const rank3 = new Int32Array(ids.length);
   byRank.forEach((node, r2) => rank3[node] = r2);
   const n = ids.length;
-  x3 = { ids, nodes: ids.map((id) => g2.nodes.get(id)), at: at4, in: adjacency(g2, ids, at4, rank3, "in"), out: adjacency(g2, ids, at4, rank3, "out"), rank: rank3, byRank, stamp: new Uint32Array(n), parent: new Int32Array(n), walk: 0 };
+  x3 = { nodes: [...g2.nodes.values()], at: at4, in: adjacency(g2, ids, at4, rank3, "in"), out: adjacency(g2, ids, at4, rank3, "out"), rank: rank3, byRank, stamp: new Uint32Array(n), parent: new Int32Array(n), walk: 0 };
   indexes.set(g2, x3);
   return x3;
 }
@@ -71907,7 +71907,7 @@ function closure(g2, starts, direction, types2, limit = Infinity) {
   const out = /* @__PURE__ */ new Map();
   const pathOf = /* @__PURE__ */ new Map();
   for (const i of queue) {
-    const id = x3.ids[i];
+    const id = x3.nodes[i].id;
     const p2 = parent[i];
     const path3 = p2 < 0 ? [id] : [...pathOf.get(p2), id];
     pathOf.set(i, path3);
@@ -72133,7 +72133,6 @@ function assessImpact(org, graph, policy, targets) {
   const reached = dependents(graph, targets);
   const blastRadius = [];
   let best;
-  let rank3 = 0;
   for (const r2 of reached.values()) {
     const { node } = r2;
     const spec = node.kind !== "service" ? void 0 : node.tier !== void 0 && node.exposure ? node : org.services.get(node.name)?.doc.spec;
@@ -72145,12 +72144,10 @@ function assessImpact(org, graph, policy, targets) {
     const exposure = spec.exposure;
     blastRadius.push({ ref: r2.id, tier, exposure, path: r2.path, direct: r2.distance === 0 });
     const level = impactLevel(policy, exposure, tier);
-    if (!best || level > best.level || level === best.level && (tier < best.severity || tier === best.severity && EXPOSURES.indexOf(exposure) < rank3)) {
+    if (!best || level > best.level || level === best.level && (tier < best.severity || tier === best.severity && EXPOSURES.indexOf(exposure) < EXPOSURES.indexOf(best.scope))) {
       best = { level, scope: exposure, severity: tier, ref: r2.id };
-      rank3 = EXPOSURES.indexOf(exposure);
     }
   }
-  blastRadius.sort((a, b3) => a.path.length - b3.path.length || (a.ref < b3.ref ? -1 : a.ref > b3.ref ? 1 : 0));
   if (!best) return { level: impactLevel(policy, "team", 4), scope: "team", severity: 4, blastRadius };
   return { level: best.level, scope: best.scope, severity: best.severity, decidedBy: best.ref, blastRadius };
 }
@@ -74383,8 +74380,6 @@ import { availableParallelism as availableParallelism2 } from "node:os";
 // src/catalog/file-writer.ts
 import { mkdirSync as mkdirSync2, writeFile as writeFile2 } from "node:fs";
 import { dirname, join as join8 } from "node:path";
-var SLAB_BYTES = 256 * 1024;
-var MAX_CHAR_BYTES = 4;
 var FileWriter = class {
   constructor(dir, limit = 32) {
     this.dir = dir;
@@ -74396,7 +74391,6 @@ var FileWriter = class {
   failure;
   wake;
   made = /* @__PURE__ */ new Set();
-  slabs = [];
   files = 0;
   async write(rel, content) {
     if (this.failure) throw this.failure;
@@ -74406,22 +74400,10 @@ var FileWriter = class {
       mkdirSync2(folder, { recursive: true });
       this.made.add(folder);
     }
-    let slab;
-    let bytes = content;
-    if (typeof content === "string") {
-      slab = this.slabs.pop() ?? Buffer.allocUnsafeSlow(SLAB_BYTES);
-      const n = slab.write(content, "utf8");
-      if (n <= SLAB_BYTES - MAX_CHAR_BYTES) bytes = slab.subarray(0, n);
-      else {
-        this.slabs.push(slab);
-        slab = void 0;
-      }
-    }
     this.pending++;
     this.files++;
-    writeFile2(file, bytes, (err2) => {
+    writeFile2(file, content, (err2) => {
       this.pending--;
-      if (slab) this.slabs.push(slab);
       if (err2 && !this.failure) this.failure = err2;
       this.wake?.();
     });
@@ -77590,6 +77572,9 @@ function sourceDateEpoch(env) {
   if (!/^\d{1,12}$/.test(text)) throw new UsageError("SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01T00:00:00Z");
   return Number(text) * 1e3;
 }
+function withoutAnalyses(loaded2) {
+  return loaded2 && { ...loaded2, repo: { ...loaded2.repo, analyses: [] } };
+}
 async function catalogCommand(ctx, values) {
   const locale = typeof values.locale === "string" ? values.locale : "en";
   if (!isLocale(locale)) throw new UsageError(`unknown locale "${locale}"; use one of ${LOCALES.join(", ")}`);
@@ -77598,10 +77583,8 @@ async function catalogCommand(ctx, values) {
   const out = resolve5(ctx.cwd, typeof values.out === "string" ? values.out : "site");
   if (out === root || root.startsWith(out + sep3)) throw new UsageError(`--out ${out} would replace the organisation itself; choose a folder such as site`);
   setFlagsFromString("--heap-growing-percent=100");
-  let valid = await loadValidOrganisation(ctx, root);
-  if (!valid) return 1;
-  const loaded2 = { ...valid, repo: { ...valid.repo, analyses: [] } };
-  valid = void 0;
+  const loaded2 = withoutAnalyses(await loadValidOrganisation(ctx, root));
+  if (!loaded2) return 1;
   const now = parseInstant2(values.at, "at") ?? sourceDateEpoch(ctx.env) ?? Date.now();
   const started = performance.now();
   const context = activePolicy(loaded2.org) ? await riskContext(root, loaded2, now) : void 0;

@@ -6001,8 +6001,6 @@ import { parentPort, workerData } from "node:worker_threads";
 // src/catalog/file-writer.ts
 import { mkdirSync, writeFile } from "node:fs";
 import { dirname, join } from "node:path";
-var SLAB_BYTES = 256 * 1024;
-var MAX_CHAR_BYTES = 4;
 var FileWriter = class {
   constructor(dir2, limit = 32) {
     this.dir = dir2;
@@ -6014,7 +6012,6 @@ var FileWriter = class {
   failure;
   wake;
   made = /* @__PURE__ */ new Set();
-  slabs = [];
   files = 0;
   async write(rel, content) {
     if (this.failure) throw this.failure;
@@ -6024,22 +6021,10 @@ var FileWriter = class {
       mkdirSync(folder, { recursive: true });
       this.made.add(folder);
     }
-    let slab;
-    let bytes = content;
-    if (typeof content === "string") {
-      slab = this.slabs.pop() ?? Buffer.allocUnsafeSlow(SLAB_BYTES);
-      const n = slab.write(content, "utf8");
-      if (n <= SLAB_BYTES - MAX_CHAR_BYTES) bytes = slab.subarray(0, n);
-      else {
-        this.slabs.push(slab);
-        slab = void 0;
-      }
-    }
     this.pending++;
     this.files++;
-    writeFile(file, bytes, (err) => {
+    writeFile(file, content, (err) => {
       this.pending--;
-      if (slab) this.slabs.push(slab);
       if (err && !this.failure) this.failure = err;
       this.wake?.();
     });

@@ -1,5 +1,6 @@
 import { relative, resolve, sep } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
+import type { LoadedOrganisation } from '../../adapters/fs/load-organisation.js';
 import { buildCatalogSite } from '../../catalog/build-site.js';
 import { isLocale, LOCALES } from '../../catalog/messages.js';
 import { UnsafeTargetError } from '../../catalog/write-site.js';
@@ -21,6 +22,14 @@ function sourceDateEpoch(env: Record<string, string | undefined>): number | unde
   return Number(text) * 1000;
 }
 
+/**
+ * The per-file analyses (references, facts) served validation; the pages need only the model.
+ * Letting them go leaves a tenth of the heap free for rendering a large site.
+ */
+function withoutAnalyses(loaded: LoadedOrganisation | undefined): LoadedOrganisation | undefined {
+  return loaded && { ...loaded, repo: { ...loaded.repo, analyses: [] } };
+}
+
 /** `opsledger catalog [--out site] [--locale en|ko] [--at T]`: writes the static service catalog as of now (or T). */
 export async function catalogCommand(ctx: CommandContext, values: Record<string, unknown>): Promise<number> {
   const locale = typeof values.locale === 'string' ? values.locale : 'en';
@@ -37,12 +46,8 @@ export async function catalogCommand(ctx: CommandContext, values: Record<string,
   // set before loading: the limit the load's last collection leaves is the one the build runs
   // under.
   setFlagsFromString('--heap-growing-percent=100');
-  let valid = await loadValidOrganisation(ctx, root);
-  if (!valid) return 1;
-  // The per-file analyses (references, facts) served validation; the pages need only the model.
-  // Letting them go leaves a tenth of the heap free for rendering a large site.
-  const loaded = { ...valid, repo: { ...valid.repo, analyses: [] } };
-  valid = undefined;
+  const loaded = withoutAnalyses(await loadValidOrganisation(ctx, root));
+  if (!loaded) return 1;
   const now = parseInstant(values.at, 'at') ?? sourceDateEpoch(ctx.env) ?? Date.now();
   const started = performance.now();
   const context = activePolicy(loaded.org) ? await riskContext(root, loaded, now) : undefined;

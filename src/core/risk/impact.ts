@@ -30,7 +30,6 @@ export function assessImpact(org: Organisation, graph: Graph, policy: PolicySpec
   const reached = dependents(graph, targets);
   const blastRadius: BlastRadiusEntry[] = [];
   let best: { level: number; scope: Exposure; severity: number; ref: string } | undefined;
-  let rank = 0;
   for (const r of reached.values()) {
     const { node } = r;
     const spec = node.kind !== 'service' ? undefined : node.tier !== undefined && node.exposure ? node : org.services.get(node.name)?.doc.spec;
@@ -42,14 +41,12 @@ export function assessImpact(org: Organisation, graph: Graph, policy: PolicySpec
     const exposure = spec.exposure!;
     blastRadius.push({ ref: r.id, tier, exposure, path: r.path, direct: r.distance === 0 });
     const level = impactLevel(policy, exposure, tier);
-    if (!best || level > best.level || (level === best.level && (tier < best.severity || (tier === best.severity && EXPOSURES.indexOf(exposure) < rank)))) {
+    if (!best || level > best.level || (level === best.level && (tier < best.severity || (tier === best.severity && EXPOSURES.indexOf(exposure) < EXPOSURES.indexOf(best.scope))))) {
       best = { level, scope: exposure, severity: tier, ref: r.id };
-      rank = EXPOSURES.indexOf(exposure);
     }
   }
-  // Direct targets first (distance 0), then by distance, then by name: the order a reviewer
-  // reads in. The walk is breadth-first, so the entries are in distance order already.
-  blastRadius.sort((a, b) => a.path.length - b.path.length || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
+  // dependents() lists direct targets first (distance 0), then by distance, then by id: the
+  // order a reviewer reads in, so the blast radius keeps it.
   if (!best) return { level: impactLevel(policy, 'team', 4), scope: 'team', severity: 4, blastRadius };
   return { level: best.level, scope: best.scope, severity: best.severity, decidedBy: best.ref, blastRadius };
 }
