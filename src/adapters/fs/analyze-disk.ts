@@ -24,7 +24,7 @@ function problem(rel: string, code: string, message: string): FileAnalysis {
  * Reads a file through one descriptor: the size is checked from fstat before any byte is read,
  * so an oversized (or endless) file costs nothing, and the same fstat feeds the cache.
  */
-export function readBounded(abs: string, maxBytes: number): { bytes: Buffer; stat: FileStat } | { tooLarge: number } | { error: true } {
+export function readBounded(abs: string, maxBytes: number): { bytes: Buffer; stat: FileStat } | { tooLarge: number; stat: FileStat } | { error: true } {
   let fd: number;
   try {
     fd = openSync(abs, 'r');
@@ -34,7 +34,8 @@ export function readBounded(abs: string, maxBytes: number): { bytes: Buffer; sta
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) return { error: true };
-    if (st.size > maxBytes) return { tooLarge: st.size };
+    const stat = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
+    if (st.size > maxBytes) return { tooLarge: st.size, stat };
     const bytes = Buffer.allocUnsafe(st.size);
     let read = 0;
     while (read < st.size) {
@@ -42,7 +43,7 @@ export function readBounded(abs: string, maxBytes: number): { bytes: Buffer; sta
       if (n === 0) break;
       read += n;
     }
-    return { bytes: read === st.size ? bytes : bytes.subarray(0, read), stat: { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino } };
+    return { bytes: read === st.size ? bytes : bytes.subarray(0, read), stat };
   } catch {
     return { error: true };
   } finally {
@@ -53,6 +54,6 @@ export function readBounded(abs: string, maxBytes: number): { bytes: Buffer; sta
 export function analyzeOnDisk(rel: string, abs: string, registry: SchemaRegistry, maxBytes: number, options: AnalyzeOptions = {}): DiskAnalysis {
   const r = readBounded(abs, maxBytes);
   if ('error' in r) return { analysis: problem(rel, 'file.unreadable', 'the file cannot be read') };
-  if ('tooLarge' in r) return { analysis: problem(rel, 'file.too-large', `the file is ${r.tooLarge} bytes, over the ${maxBytes}-byte limit for one YAML file`) };
+  if ('tooLarge' in r) return { analysis: problem(rel, 'file.too-large', `the file is ${r.tooLarge} bytes, over the ${maxBytes}-byte limit for one YAML file`), stat: r.stat };
   return { analysis: analyzeFile(rel, r.bytes, registry, options), stat: r.stat };
 }

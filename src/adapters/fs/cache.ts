@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Diagnostic, Summary } from '../../core/diagnostics.js';
+import { decodeAnalyses, encodeAnalyses } from './analysis-codec.js';
 import type { DiskAnalysis, FileStat } from './analyze-disk.js';
 
 /**
@@ -99,7 +100,7 @@ export class ValidationCache {
     for (const shard of this.manifest.shards) {
       let entries: DiskAnalysis[];
       try {
-        entries = JSON.parse(readFileSync(join(this.dir, shard), 'utf8')) as DiskAnalysis[];
+        entries = decodeAnalyses(readFileSync(join(this.dir, shard), 'utf8'));
       } catch {
         continue;
       }
@@ -119,7 +120,7 @@ export class ValidationCache {
 
   writeShard(path: string, entries: readonly DiskAnalysis[]): void {
     try {
-      writeFileSync(path, JSON.stringify(entries));
+      writeFileSync(path, encodeAnalyses(entries));
     } catch {
       // Unwritable cache: the next run is simply cold.
     }

@@ -39,9 +39,10 @@ function fileDiagnostic(rel: string, code: string, message: string): Diagnostic 
  * Lists the YAML files under `paths` (default: the data folders that exist), refusing symlinks
  * that lead out of the repository. Symlinked folders are not followed, which also rules out
  * loops. Directory entries carry their type, so regular files cost no stat call here; sizes
- * are checked when a file is opened (see read-bounded.ts).
+ * are checked when a file is opened (see analyze-disk.ts). `onFile` hears the running count,
+ * so a caller can start work (threads) before the listing is complete.
  */
-export function discover(root: string, paths?: readonly string[]): Discovery {
+export function discover(root: string, paths?: readonly string[], onFile?: (found: number) => void): Discovery {
   const realRoot = realpathSync(root);
   const files: DiscoveredFile[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -52,6 +53,7 @@ export function discover(root: string, paths?: readonly string[]): Discovery {
     if (seen.has(rel)) return;
     seen.add(rel);
     files.push({ rel, abs });
+    onFile?.(files.length);
   };
 
   const symlink = (abs: string, name: string) => {

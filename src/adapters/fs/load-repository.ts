@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileAnalysis } from '../../core/analyze.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
-import { analyzeAll } from '../workers/analyze-pool.js';
+import { AnalysisPool, PARALLEL_THRESHOLD } from '../workers/analyze-pool.js';
 import { analyzeOnDisk, type DiskAnalysis } from './analyze-disk.js';
 import { ValidationCache, type CachedResult } from './cache.js';
 import { DEFAULT_MAX_FILE_BYTES, discover, type DiscoveredFile } from './discover.js';
@@ -34,7 +34,15 @@ export interface LoadedRepository {
 
 export async function loadRepository(root: string, options: LoadOptions = {}): Promise<LoadedRepository> {
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const { files, diagnostics } = discover(root, options.paths);
+  const poolOptions = { maxBytes, ...(options.threads ? { threads: options.threads } : {}) };
+  const useCache = !!options.cache && !options.keepValues;
+  const cache = useCache ? new ValidationCache(root, `${TOOL_VERSION}:${codeDigest()}:${loadSchemas().digest}:${maxBytes}`).load() : undefined;
+  // With no cache to consult, every file will be analysed: start the threads as soon as the
+  // listing shows enough files, so they load while the rest is listed.
+  let early: AnalysisPool | undefined;
+  const onFile = options.keepValues || cache?.present ? undefined : (n: number) => void (n === PARALLEL_THRESHOLD && (early = new AnalysisPool(poolOptions)));
+  const { files, diagnostics } = discover(root, options.paths, onFile);
+  const pool = () => early ?? new AnalysisPool(files.length < PARALLEL_THRESHOLD ? { ...poolOptions, threads: 1 } : poolOptions);
   const source = (file: string) => {
     try {
       return readFileSync(join(root, file));
@@ -44,15 +52,14 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
   };
   const base = { root, files, discoveryDiagnostics: diagnostics, source };
 
-  if (options.keepValues || !options.cache) {
+  if (!cache) {
     const registry = options.keepValues ? schemaRegistry() : undefined;
     const analyses = registry
       ? files.map((f) => analyzeOnDisk(f.rel, f.abs, registry, maxBytes, { keepValues: true }).analysis)
-      : (await analyzeAll(files, { maxBytes, ...(options.threads ? { threads: options.threads } : {}) })).results.map((r) => r.analysis);
+      : (await pool().run(files)).results.map((r) => r.analysis);
     return { ...base, analyses, remember: async () => {} };
   }
 
-  const cache = new ValidationCache(root, `${TOOL_VERSION}:${codeDigest()}:${loadSchemas().digest}:${maxBytes}`).load();
   // A cold run stats nothing up front: the reads' own fstat calls feed the cache.
   const stats = cache.present ? ValidationCache.statAll(files) : [];
   const extra = JSON.stringify([options.paths ?? [], diagnostics.map((d) => [d.file, d.code])]);
@@ -63,23 +70,26 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
   const reused = cache.present ? cache.reusable(stats) : new Map<string, DiskAnalysis>();
   const misses = files.filter((f) => !reused.has(f.rel));
   const everything = reused.size === 0;
-  // When every file is analysed afresh, the workers write the shards themselves; otherwise the
-  // merged set is written once below.
+  // When every file is analysed afresh, the workers write their shards themselves and this
+  // thread writes one for its own share; otherwise the merged set is written as one shard.
   const prefix = cache.shardPrefix();
-  const pool = await analyzeAll(misses, { maxBytes, ...(options.threads ? { threads: options.threads } : {}), ...(everything ? { shardPrefix: prefix } : {}) });
-  const fresh = new Map(misses.map((f, i) => [f.rel, pool.results[i]!]));
+  const ran = await pool().run(misses, everything ? prefix : undefined);
+  const fresh = new Map(misses.map((f, i) => [f.rel, ran.results[i]!]));
   const merged = files.map((f) => reused.get(f.rel) ?? fresh.get(f.rel)!);
   const analyses = merged.map((m) => m.analysis);
 
   const remember = async (result: CachedResult) => {
-    let shards = pool.shards;
-    if (!shards.length) {
-      const path = `${prefix}0.json`;
-      cache.writeShard(path, merged);
-      shards = [path];
+    const shards = everything ? [...ran.shards] : [];
+    const own = everything ? ran.local : merged;
+    if (own.length) {
+      const path = `${prefix}main.json`;
+      cache.writeShard(path, own);
+      shards.push(path);
     }
-    await pool.done;
-    const after = ValidationCache.statAll(files);
+    await ran.done;
+    // Each stat was taken as its file was read (or matched the cache), so a file edited during
+    // this run no longer matches it and is read again next time.
+    const after = merged.map((m, i) => (m.stat ? { rel: files[i]!.rel, ...m.stat } : undefined));
     cache.commit(ValidationCache.fingerprint(after, extra), shards, result);
   };
   return { ...base, analyses, remember };

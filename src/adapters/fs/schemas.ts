@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSchemaRegistry, type SchemaRegistry } from '../../core/schema/registry.js';
 import { PACKAGE_ROOT } from './package-root.js';
+import { loadPrecompiled, PRECOMPILED_PATH, precompiledKey } from './precompiled-schemas.js';
 
 export const SCHEMA_DIR = join(PACKAGE_ROOT, 'schemas');
 
@@ -39,7 +40,9 @@ export function loadSchemas(dir = SCHEMA_DIR): LoadedSchemas {
 
 let registry: SchemaRegistry | undefined;
 
-/** One registry per process: ajv compiles each schema once, on first use. */
+/** One registry per process: validators compiled at build time, or by ajv on first use. */
 export function schemaRegistry(): SchemaRegistry {
-  return (registry ??= createSchemaRegistry(loadSchemas().schemas));
+  if (registry) return registry;
+  const { schemas, digest } = loadSchemas();
+  return (registry = createSchemaRegistry(schemas, loadPrecompiled(PRECOMPILED_PATH, precompiledKey(digest))));
 }

@@ -1,5 +1,5 @@
-import type { Ajv } from 'ajv';
-import formatsModule from 'ajv-formats';
+import type { Ajv, Format } from 'ajv';
+import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { isDuration } from '../duration.js';
 
 /**
@@ -11,9 +11,7 @@ import { isDuration } from '../duration.js';
  */
 const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
 const OPENSLO_DURATION = /^[1-9]\d*[mhdwMQY]$/;
-
-// ajv-formats is CommonJS; under NodeNext its default export arrives as the module object.
-const addFormats = ((formatsModule as unknown as { default?: unknown }).default ?? formatsModule) as (ajv: Ajv, formats: string[]) => Ajv;
+const STANDARD = ['date-time', 'date', 'time', 'uri', 'email', 'uri-reference'] as const;
 
 export function isLocalDateTime(text: string): boolean {
   if (!LOCAL_DATE_TIME.test(text)) return false;
@@ -21,10 +19,23 @@ export function isLocalDateTime(text: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text.slice(0, 10);
 }
 
+let table: Record<string, Format> | undefined;
+
+/**
+ * Every format by name. One table serves both ajv at run time and the validators compiled
+ * ahead of time, which look their formats up in it by name.
+ */
+export function opsledgerFormats(): Readonly<Record<string, Format>> {
+  if (table) return table;
+  table = {};
+  for (const name of STANDARD) table[name] = fullFormats[name] as Format;
+  table['opsledger-duration'] = { type: 'string', validate: isDuration };
+  table['openslo-duration'] = { type: 'string', validate: (s: string) => OPENSLO_DURATION.test(s) };
+  table['local-date-time'] = { type: 'string', validate: isLocalDateTime };
+  return table;
+}
+
 export function addOpsledgerFormats(ajv: Ajv): Ajv {
-  addFormats(ajv, ['date-time', 'date', 'time', 'uri', 'email', 'uri-reference']);
-  ajv.addFormat('opsledger-duration', { type: 'string', validate: isDuration });
-  ajv.addFormat('openslo-duration', { type: 'string', validate: (s: string) => OPENSLO_DURATION.test(s) });
-  ajv.addFormat('local-date-time', { type: 'string', validate: isLocalDateTime });
+  for (const [name, format] of Object.entries(opsledgerFormats())) ajv.addFormat(name, format);
   return ajv;
 }

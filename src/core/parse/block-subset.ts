@@ -1,0 +1,506 @@
+import jsyaml from 'js-yaml';
+
+/**
+ * A reader for the YAML that catalogue files are actually written in: block mappings and
+ * sequences, plain, quoted and block (`|`, `>`) scalars, one-line flow collections, comments
+ * and `---` separators. It returns exactly what js-yaml's CORE_SCHEMA `loadAll` returns, or
+ * `undefined` for anything outside that subset or anything it is not sure of (anchors, tags,
+ * tabs, multi-line plain and quoted scalars, explicit keys, duplicate keys, errors, ...), and
+ * the caller hands those files to js-yaml. It never reports an error of its own.
+ *
+ * Why: parsing is most of a cold validate, and a line-oriented reader that only ever agrees
+ * or steps aside does this subset several times faster than a general parser. Scalars are
+ * resolved by js-yaml's own CORE types, so `0x1F`, `.inf` or `~` mean what they mean there.
+ * test/core/block-subset.test.ts holds it to js-yaml on generated and mutated documents.
+ */
+
+class Unsupported {}
+const UNSUPPORTED = new Unsupported();
+function bail(): never {
+  throw UNSUPPORTED;
+}
+
+// What js-yaml refuses outright ("the stream contains non-printable characters"), plus what
+// this reader does not interpret: tabs, carriage returns, other line breaks (NEL, U+2028/9),
+// byte-order marks and surrogates.
+const AWKWARD = /[\x00-\x09\x0B-\x1F\x7F-\x9F\u2028\u2029\uD800-\uDFFF\uFEFF\uFFFE\uFFFF]/;
+
+const IMPLICIT = (jsyaml.CORE_SCHEMA as unknown as { compiledImplicit: { resolve(s: string): boolean; construct(s: string): unknown }[] }).compiledImplicit;
+
+/** Deeper nesting than any catalogue needs goes to the authoritative parser, which reports it. */
+const MAX_DEPTH = 64;
+
+const SPACE = 0x20;
+const HASH = 0x23;
+const COLON = 0x3a;
+const DASH = 0x2d;
+
+/** Resolves a plain scalar as js-yaml does: the first CORE type that claims it, else a string. */
+function resolvePlain(s: string): unknown {
+  const c = s.charCodeAt(0);
+  // Only these can begin a null, bool, int or float: digits + - . ~ n N t T f F.
+  if ((c >= 0x30 && c <= 0x39) || c === 0x2b || c === DASH || c === 0x2e || c === 0x7e || c === 0x6e || c === 0x4e || c === 0x74 || c === 0x54 || c === 0x66 || c === 0x46) {
+    for (const type of IMPLICIT) if (type.resolve(s)) return type.construct(s);
+  }
+  return s;
+}
+
+/** Characters that cannot begin a plain scalar (or begin something this reader leaves alone). */
+function badPlainStart(s: string): boolean {
+  const c = s.charCodeAt(0);
+  // Letters, digits and most punctuation are the common case: answer those first.
+  if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39)) return false;
+  switch (c) {
+    case 0x5b: case 0x5d: case 0x7b: case 0x7d: case 0x2c: case HASH: case 0x26: case 0x2a: case 0x21: // [ ] { } , # & * !
+    case 0x7c: case 0x3e: case 0x27: case 0x22: case 0x25: case 0x40: case 0x60: // | > ' " % @ `
+      return true;
+    case DASH: case 0x3f: case COLON: // - ? :  begin a plain scalar only when a non-space follows
+      return s.length === 1 || s.charCodeAt(1) === SPACE;
+    default:
+      return false;
+  }
+}
+
+interface Line {
+  /** Leading spaces. */
+  indent: number;
+  /** The line without its indentation and without trailing spaces. */
+  text: string;
+  raw: string;
+}
+
+class Reader {
+  private readonly lines: string[];
+  private readonly info: (Line | null)[] = [];
+  i = 0;
+
+  constructor(text: string) {
+    this.lines = text.split('\n');
+  }
+
+  get length(): number {
+    return this.lines.length;
+  }
+
+  /** The line at `i` with its indentation, or null when it is blank or only a comment. */
+  line(i: number): Line | null {
+    const cached = this.info[i];
+    if (cached !== undefined) return cached;
+    const raw = this.lines[i]!;
+    let indent = 0;
+    while (raw.charCodeAt(indent) === SPACE) indent++;
+    let end = raw.length;
+    while (end > indent && raw.charCodeAt(end - 1) === SPACE) end--;
+    const line = end === indent || raw.charCodeAt(indent) === HASH ? null : { indent, text: raw.slice(indent, end), raw };
+    this.info[i] = line;
+    return line;
+  }
+
+  raw(i: number): string {
+    return this.lines[i]!;
+  }
+
+  /** The next line with content at or after `i` (comments and blanks skipped), within the document. */
+  next(i: number): number {
+    while (i < this.lines.length) {
+      if (this.isMarker(i)) return i;
+      if (this.line(i)) return i;
+      i++;
+    }
+    return i;
+  }
+
+  /** `---` (document start) or `...` (document end) at column 0. */
+  isMarker(i: number): boolean {
+    const raw = this.lines[i]!;
+    if (raw.length < 3) return false;
+    const head = raw.slice(0, 3);
+    if (head !== '---' && head !== '...') return false;
+    return raw.length === 3 || raw.charCodeAt(3) === SPACE;
+  }
+}
+
+/** Strips a trailing comment and the spaces before it from a scalar's text. */
+function withoutComment(s: string): string {
+  const c = s.indexOf(' #');
+  return c < 0 ? s : s.slice(0, c).trimEnd();
+}
+
+/** Where the last inline read (quoted scalar, flow collection) stopped in its line. */
+let end = 0;
+
+/** A quoted scalar starting at s[start] and closing on the same line; sets `end`. */
+function readQuoted(s: string, start: number): string {
+  const q = s[start]!;
+  if (q === "'") {
+    let out = '';
+    let i = start + 1;
+    for (;;) {
+      const j = s.indexOf("'", i);
+      if (j < 0) bail(); // runs on to another line
+      out += s.slice(i, j);
+      if (s[j + 1] === "'") {
+        out += "'";
+        i = j + 2;
+        continue;
+      }
+      end = j + 1;
+      return out;
+    }
+  }
+  let out = '';
+  let i = start + 1;
+  for (;;) {
+    let j = i;
+    while (j < s.length && s[j] !== '"' && s[j] !== '\\') j++;
+    if (j >= s.length) bail();
+    out += s.slice(i, j);
+    if (s[j] === '"') {
+      end = j + 1;
+      return out;
+    }
+    const e = s[j + 1];
+    const simple = e === undefined ? undefined : ESCAPES[e];
+    if (simple !== undefined) {
+      out += simple;
+      i = j + 2;
+    } else if (e === 'x' || e === 'u') {
+      const n = e === 'x' ? 2 : 4;
+      const hex = s.slice(j + 2, j + 2 + n);
+      if (hex.length !== n || !/^[0-9a-fA-F]+$/.test(hex)) bail();
+      out += String.fromCharCode(parseInt(hex, 16));
+      i = j + 2 + n;
+    } else bail();
+  }
+}
+
+const ESCAPES: Record<string, string> = { '0': '\0', a: '\x07', b: '\b', t: '\t', n: '\n', v: '\x0B', f: '\f', r: '\r', e: '\x1B', ' ': ' ', '"': '"', '/': '/', '\\': '\\', N: '\x85', _: '\xA0' };
+
+/** The rest of a line after a value must be nothing or a comment. */
+function expectEnd(s: string, i: number): void {
+  while (i < s.length && s.charCodeAt(i) === SPACE) i++;
+  if (i < s.length && !(s.charCodeAt(i) === HASH && s.charCodeAt(i - 1) === SPACE)) bail();
+}
+
+function skipSpaces(s: string, i: number): number {
+  while (s.charCodeAt(i) === SPACE) i++;
+  return i;
+}
+
+/** A scalar (or nested collection) inside a flow collection; sets `end`. */
+function flowItem(s: string, i: number, asKey: boolean, depth: number): unknown {
+  const c = s.charCodeAt(i);
+  if (c === 0x22 || c === 0x27) return readQuoted(s, i);
+  if (c === 0x5b || c === 0x7b) {
+    if (asKey || depth >= MAX_DEPTH) bail();
+    return readFlow(s, i, depth + 1);
+  }
+  let j = i;
+  for (; j < s.length; j++) {
+    const ch = s.charCodeAt(j);
+    // , ] } [ {  end a flow scalar; so does `:` before a space, an end or a flow indicator.
+    if (ch === 0x2c || ch === 0x5d || ch === 0x7d || ch === 0x5b || ch === 0x7b) break;
+    if (ch === COLON) {
+      const after = s.charCodeAt(j + 1);
+      if (j + 1 >= s.length || after === SPACE || after === 0x2c || after === 0x5d || after === 0x7d) break;
+    } else if (ch === HASH && s.charCodeAt(j - 1) === SPACE) bail();
+  }
+  const text = s.slice(i, j).trimEnd();
+  if (text === '' || badPlainStart(text)) bail();
+  end = j;
+  return resolvePlain(text);
+}
+
+/** A one-line flow collection starting at s[start] (`[` or `{`); sets `end`. */
+function readFlow(s: string, start: number, depth = 0): unknown {
+  let i = skipSpaces(s, start + 1);
+  if (s.charCodeAt(start) === 0x5b) {
+    const out: unknown[] = [];
+    if (s.charCodeAt(i) === 0x5d) {
+      end = i + 1;
+      return out;
+    }
+    for (;;) {
+      out.push(flowItem(s, i, false, depth));
+      i = skipSpaces(s, end);
+      const c = s.charCodeAt(i);
+      // `[a: b]` (a one-pair mapping inside a sequence) is left to js-yaml.
+      if (c === 0x2c) {
+        i = skipSpaces(s, i + 1);
+        if (s.charCodeAt(i) === 0x5d || s.charCodeAt(i) === 0x2c) bail();
+        continue;
+      }
+      if (c === 0x5d) {
+        end = i + 1;
+        return out;
+      }
+      bail();
+    }
+  }
+  const out: Record<string, unknown> = {};
+  if (s.charCodeAt(i) === 0x7d) {
+    end = i + 1;
+    return out;
+  }
+  for (;;) {
+    const quoted = s.charCodeAt(i) === 0x22 || s.charCodeAt(i) === 0x27;
+    const key = flowItem(s, i, true, depth);
+    if (!quoted && typeof key !== 'string') bail();
+    i = skipSpaces(s, end);
+    if (s.charCodeAt(i) !== COLON) bail();
+    i = skipSpaces(s, i + 1);
+    let value: unknown = null;
+    if (s.charCodeAt(i) !== 0x2c && s.charCodeAt(i) !== 0x7d) {
+      value = flowItem(s, i, false, depth);
+      i = skipSpaces(s, end);
+    }
+    setKey(out, key as string, value);
+    const c = s.charCodeAt(i);
+    if (c === 0x2c) {
+      i = skipSpaces(s, i + 1);
+      if (s.charCodeAt(i) === 0x7d || s.charCodeAt(i) === 0x2c) bail();
+      continue;
+    }
+    if (c === 0x7d) {
+      end = i + 1;
+      return out;
+    }
+    bail();
+  }
+}
+
+function setKey(map: Record<string, unknown>, key: string, value: unknown): void {
+  // Duplicates are js-yaml's to report, and __proto__ its to store safely. No value read here
+  // is undefined, so a defined one is a duplicate, or a key that objects inherit (`toString`,
+  // `constructor`): those are left to js-yaml as well.
+  if (map[key] !== undefined) bail();
+  map[key] = value;
+}
+
+/** Where a block mapping key ends in `text` (the index of its `:`), or -1 when the line is not `key: ...`. */
+function keyColon(text: string): number {
+  const c = text[0]!;
+  if (c === '"' || c === "'") {
+    readQuoted(text, 0);
+    let i = end;
+    while (text.charCodeAt(i) === SPACE) i++;
+    return text.charCodeAt(i) === COLON && (i + 1 === text.length || text.charCodeAt(i + 1) === SPACE) ? i : -1;
+  }
+  let i = text.indexOf(':');
+  while (i >= 0) {
+    if (i + 1 === text.length || text.charCodeAt(i + 1) === SPACE) return i;
+    i = text.indexOf(':', i + 1);
+  }
+  return -1;
+}
+
+function readKey(text: string, colon: number): string {
+  const c = text[0]!;
+  if (c === '"' || c === "'") return readQuoted(text, 0);
+  const raw = text.slice(0, colon).trimEnd();
+  if (raw === '' || raw.length > 1024 || badPlainStart(raw) || raw.includes(' #')) bail();
+  const value = resolvePlain(raw);
+  // `1.0:` or `true:` become keys "1" and "true" in js-yaml; rare enough to leave to it.
+  if (typeof value !== 'string') bail();
+  return value;
+}
+
+const isDash = (t: string) => t.charCodeAt(0) === DASH && (t.length === 1 || t.charCodeAt(1) === SPACE);
+
+/** Each method reads one node and leaves `at` on the line after it. */
+class Parser {
+  at = 0;
+  private depth = 0;
+
+  constructor(private readonly r: Reader) {}
+
+  /** The node whose first line is `i`, at indentation `indent`. */
+  block(i: number, indent: number): unknown {
+    const line = this.r.line(i)!;
+    if (line.indent !== indent || ++this.depth > MAX_DEPTH) bail();
+    let value: unknown;
+    if (isDash(line.text)) value = this.sequence(i, indent);
+    else if (keyColon(line.text) >= 0) value = this.mapping(i, indent, line.text);
+    else bail();
+    this.depth--;
+    return value;
+  }
+
+  /** A block sequence at `indent`, its first item on line `i`. */
+  sequence(i: number, indent: number): unknown[] {
+    const out: unknown[] = [];
+    const r = this.r;
+    for (;;) {
+      const line = r.line(i)!;
+      const rest = line.text.length === 1 ? '' : line.text.slice(2).trimStart();
+      if (rest === '' || rest.charCodeAt(0) === HASH) out.push(this.nested(i + 1, indent, false));
+      else if (isDash(rest)) bail(); // `- - a`
+      else if (rest[0] !== '[' && rest[0] !== '{' && keyColon(rest) >= 0) out.push(this.mapping(i, indent + (line.text.length - rest.length), rest));
+      else out.push(this.inline(rest, i, indent));
+      const n = r.next(this.at);
+      this.at = n;
+      if (n >= r.length || r.isMarker(n)) return out;
+      const l = r.line(n)!;
+      if (l.indent < indent) return out;
+      if (l.indent > indent) bail();
+      if (!isDash(l.text)) return out;
+      i = n;
+    }
+  }
+
+  /**
+   * A block mapping whose entries sit at column `indent`; its first entry is `text` on line
+   * `i` (for `- key: value`, the text after the dash). Nested nodes are indented past `indent`.
+   */
+  mapping(i: number, indent: number, text: string): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const r = this.r;
+    for (;;) {
+      const colon = keyColon(text);
+      if (colon < 0) bail();
+      const key = readKey(text, colon);
+      let k = colon + 1;
+      while (text.charCodeAt(k) === SPACE) k++;
+      const value = k === text.length || text.charCodeAt(k) === HASH ? this.nested(i + 1, indent, true) : this.inline(k === 0 ? text : text.slice(k), i, indent);
+      setKey(out, key, value);
+      const n = r.next(this.at);
+      this.at = n;
+      if (n >= r.length || r.isMarker(n)) return out;
+      const l = r.line(n)!;
+      if (l.indent < indent) return out;
+      if (l.indent > indent) bail();
+      if (isDash(l.text)) return out;
+      i = n;
+      text = l.text;
+    }
+  }
+
+  /**
+   * The value of a key or item with nothing after it on its line: a block node indented past
+   * `parent` on the next line, a sequence at `parent` itself (mapping values only), or null.
+   */
+  nested(i: number, parent: number, sameIndentSequence: boolean): unknown {
+    const n = this.r.next(i);
+    this.at = n;
+    if (n >= this.r.length || this.r.isMarker(n)) return null;
+    const l = this.r.line(n)!;
+    if (l.indent > parent) return this.block(n, l.indent);
+    if (sameIndentSequence && l.indent === parent && isDash(l.text)) return this.sequence(n, parent);
+    return null;
+  }
+
+  /** A value that starts on line `i` after a key or dash: scalar, flow, or block scalar. */
+  inline(rest: string, i: number, parent: number): unknown {
+    const c = rest.charCodeAt(0);
+    let value: unknown;
+    if (c === 0x7c || c === 0x3e) return this.blockScalar(rest, i, parent);
+    if (c === 0x22 || c === 0x27) {
+      value = readQuoted(rest, 0);
+      expectEnd(rest, end);
+    } else if (c === 0x5b || c === 0x7b) {
+      value = readFlow(rest, 0);
+      expectEnd(rest, end);
+    } else {
+      const text = withoutComment(rest);
+      if (badPlainStart(text) || keyColon(text) >= 0) bail();
+      value = resolvePlain(text);
+    }
+    // A following line indented past the parent would continue this scalar (or be an error).
+    const n = this.r.next(i + 1);
+    if (n < this.r.length && !this.r.isMarker(n) && this.r.line(n)!.indent > parent) bail();
+    this.at = n;
+    return value;
+  }
+
+  /** `|` or `>` with optional `-` chomping; the content lines follow, indented past `parent`. */
+  blockScalar(header: string, i: number, parent: number): string {
+    const folded = header[0] === '>';
+    const chomp = header.length > 1 ? header[1] : '';
+    if (header.length > 2 || (chomp !== '' && chomp !== '-')) bail();
+    const r = this.r;
+    let j = i + 1;
+    let blockIndent = -1;
+    const content: string[] = [];
+    let trailingBlank = 0;
+    for (; j < r.length; j++) {
+      const raw = r.raw(j);
+      let sp = 0;
+      while (raw.charCodeAt(sp) === SPACE) sp++;
+      if (sp === raw.length) {
+        // A blank line: more spaces than the block's indentation would be content.
+        if (blockIndent >= 0 && sp > blockIndent) bail();
+        if (blockIndent < 0) bail(); // leading blank lines
+        trailingBlank++;
+        continue;
+      }
+      if (blockIndent < 0) {
+        if (sp <= parent) break;
+        blockIndent = sp;
+      } else if (sp < blockIndent) {
+        if (sp > parent) bail();
+        break;
+      }
+      if (r.isMarker(j)) break;
+      if (folded && sp > blockIndent) bail(); // more-indented lines fold differently
+      for (let k = 0; k < trailingBlank; k++) content.push('');
+      trailingBlank = 0;
+      content.push(raw.slice(blockIndent));
+    }
+    if (content.length === 0) bail();
+    let text: string;
+    if (folded) {
+      text = content[0]!;
+      let pending = 0;
+      for (let k = 1; k < content.length; k++) {
+        const l = content[k]!;
+        if (l === '') {
+          pending++;
+          continue;
+        }
+        text += pending === 0 ? ' ' : '\n'.repeat(pending);
+        text += l;
+        pending = 0;
+      }
+    } else text = content.join('\n');
+    if (chomp === '') text += '\n';
+    this.at = j - trailingBlank;
+    return text;
+  }
+}
+
+function parseDocuments(text: string): unknown[] {
+  const r = new Reader(text);
+  const p = new Parser(r);
+  const docs: unknown[] = [];
+  let i = r.next(0);
+  let started = false;
+  while (i < r.length) {
+    if (r.isMarker(i)) {
+      const raw = r.raw(i);
+      if (raw.startsWith('...') || raw.trimEnd() !== '---') bail();
+      if (started) bail(); // an empty document
+      started = true;
+      i = r.next(i + 1);
+      continue;
+    }
+    const line = r.line(i)!;
+    if (line.indent !== 0) bail();
+    docs.push(p.block(i, 0));
+    started = false;
+    i = r.next(p.at);
+    if (i < r.length && !r.isMarker(i)) bail(); // more content after the root node
+  }
+  if (started || docs.length === 0) bail();
+  return docs;
+}
+
+export function readBlockSubset(text: string): unknown[] | undefined {
+  if (AWKWARD.test(text)) return undefined;
+  try {
+    return parseDocuments(text);
+  } catch (e) {
+    if (e === UNSUPPORTED) return undefined;
+    // Anything else is a defect here, never a verdict on the file: js-yaml decides.
+    return undefined;
+  }
+}
