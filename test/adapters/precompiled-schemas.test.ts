@@ -1,0 +1,75 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import jsyaml from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { discover } from '../../src/adapters/fs/discover.js';
+import { precompiledSource } from '../../src/adapters/fs/precompile-schemas.js';
+import { loadPrecompiled, precompiledKey } from '../../src/adapters/fs/precompiled-schemas.js';
+import { loadSchemas } from '../../src/adapters/fs/schemas.js';
+import { createSchemaRegistry } from '../../src/core/schema/registry.js';
+import { PROJECT_ROOT } from '../helpers/org.js';
+
+/** Validators compiled at build time must judge every document exactly as ajv at run time does. */
+const { schemas, digest } = loadSchemas();
+const key = precompiledKey(digest);
+// Inside the project, as dist/ is: the module requires ajv's runtime helpers from node_modules.
+mkdirSync(join(PROJECT_ROOT, 'test-artifacts'), { recursive: true });
+const dir = mkdtempSync(join(PROJECT_ROOT, 'test-artifacts', 'precompiled-'));
+const modulePath = join(dir, 'schema-validators.cjs');
+writeFileSync(modulePath, precompiledSource(schemas, key));
+
+function documents(): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const f of discover(PROJECT_ROOT).files) {
+    for (const doc of jsyaml.loadAll(readFileSync(f.abs, 'utf8'), undefined, { schema: jsyaml.CORE_SCHEMA })) {
+      if (doc && typeof doc === 'object' && !Array.isArray(doc)) out.push(doc as Record<string, unknown>);
+    }
+  }
+  return out;
+}
+
+/** Broken variants of a document: a missing spec, wrong types, an unknown property, bad formats. */
+function broken(doc: Record<string, unknown>): Record<string, unknown>[] {
+  const spec = (doc.spec ?? {}) as Record<string, unknown>;
+  const wrongTypes = Object.fromEntries(Object.entries(spec).map(([k, v]) => [k, typeof v === 'string' ? 42 : typeof v === 'number' ? 'x' : Array.isArray(v) ? {} : 'x']));
+  return [
+    { ...doc, spec: undefined },
+    { ...doc, spec: wrongTypes },
+    { ...doc, spec: { ...spec, surprise: true } },
+    { ...doc, metadata: { name: 'Not A Name!' } },
+    JSON.parse(JSON.stringify(doc).replace(/"\d{4}-\d{2}-\d{2}T[^"]*"/g, '"2026-13-45T99:00"').replace(/"(\d+[mhd])"/g, '"$1x"')) as Record<string, unknown>,
+  ];
+}
+
+describe('validators compiled at build time', () => {
+  it('give the same verdict and the same errors as ajv at run time, on valid and broken documents', () => {
+    const precompiled = loadPrecompiled(modulePath, key);
+    expect(Object.keys(precompiled).length).toBeGreaterThanOrEqual(15);
+    const ahead = createSchemaRegistry(schemas, precompiled);
+    const runtime = createSchemaRegistry(schemas);
+    const docs = documents();
+    expect(docs.length).toBeGreaterThan(100);
+    let invalid = 0;
+    for (const doc of docs.flatMap((d) => [d, ...broken(d)])) {
+      const a = ahead.validator(String(doc.apiVersion), String(doc.kind));
+      const r = runtime.validator(String(doc.apiVersion), String(doc.kind));
+      expect(a === undefined).toBe(r === undefined);
+      if (!a || !r) continue;
+      expect(a).not.toBe(r);
+      const va = a(doc);
+      const vr = r(doc);
+      expect(va).toBe(vr);
+      expect(a.errors ?? null).toStrictEqual(r.errors ?? null);
+      if (!va) invalid++;
+    }
+    expect(invalid).toBeGreaterThan(docs.length * 2);
+  });
+
+  it('are not used when their key does not match this build, or cannot be loaded', () => {
+    expect(loadPrecompiled(modulePath, `${key}-other`)).toEqual({});
+    expect(loadPrecompiled(join(dir, 'missing.cjs'), key)).toEqual({});
+    const garbage = join(dir, 'garbage.cjs');
+    writeFileSync(garbage, 'this is not javascript (');
+    expect(loadPrecompiled(garbage, key)).toEqual({});
+  });
+});
