@@ -15050,7 +15050,6 @@ var require__ = __commonJS({
 });
 
 // src/adapters/workers/analyze-worker.ts
-import { writeFileSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
 
 // src/adapters/fs/analysis-codec.ts
@@ -19649,32 +19648,86 @@ function schemaRegistry() {
 }
 
 // src/adapters/workers/analyze-share.ts
+import { closeSync as closeSync2, openSync as openSync2, writeSync } from "node:fs";
 var CLAIM_CHUNK = 32;
-function claimAll(counter, total, chunk, each) {
+var BATCH = 2048;
+function claimAll(counter, total, each, between) {
   for (; ; ) {
-    const start = Atomics.add(counter, 0, chunk);
+    const start = Atomics.add(counter, 0, CLAIM_CHUNK);
     if (start >= total) return;
-    const end2 = Math.min(total, start + chunk);
+    const end2 = Math.min(total, start + CLAIM_CHUNK);
     for (let i = start; i < end2; i++) each(i);
+    between?.();
   }
 }
+var ShardWriter = class {
+  fd;
+  first = true;
+  constructor(path) {
+    if (!path) return;
+    try {
+      this.fd = openSync2(path, "w");
+      writeSync(this.fd, "[");
+    } catch {
+      this.fd = void 0;
+    }
+  }
+  /** Appends a batch in analysis-codec's text (a JSON array). */
+  add(text) {
+    if (this.fd === void 0 || text.length <= 2) return;
+    try {
+      writeSync(this.fd, (this.first ? "" : ",") + text.slice(1, -1));
+      this.first = false;
+    } catch {
+      this.abandon();
+    }
+  }
+  /** True when the shard is complete on disk. */
+  close() {
+    if (this.fd === void 0) return false;
+    try {
+      writeSync(this.fd, "]");
+      closeSync2(this.fd);
+      this.fd = void 0;
+      return true;
+    } catch {
+      this.abandon();
+      return false;
+    }
+  }
+  abandon() {
+    try {
+      if (this.fd !== void 0) closeSync2(this.fd);
+    } catch {
+    }
+    this.fd = void 0;
+  }
+};
 
 // src/adapters/workers/analyze-worker.ts
 var registry2 = schemaRegistry();
 parentPort.once("message", (job) => {
-  const order = [];
-  const analyses = [];
-  claimAll(job.counter, job.files.length, CLAIM_CHUNK, (i) => {
-    order.push(i);
-    analyses.push(analyzeOnDisk(job.files[i].rel, job.files[i].abs, registry2, job.maxBytes));
-  });
-  const json2 = encodeAnalyses(analyses);
-  const result = { order, json: json2 };
-  parentPort.postMessage(result);
-  if (job.shardPath) {
-    try {
-      writeFileSync(job.shardPath, json2);
-    } catch {
+  const shard = new ShardWriter(job.shardPath);
+  let order = [];
+  let analyses = [];
+  const send = (last) => {
+    const text = encodeAnalyses(analyses);
+    shard.add(text);
+    const batch = { order, text, ...last ? { final: { shardWritten: shard.close() } } : {} };
+    job.port.postMessage(batch);
+    order = [];
+    analyses = [];
+  };
+  claimAll(
+    job.counter,
+    job.files.length,
+    (i) => {
+      order.push(i);
+      analyses.push(analyzeOnDisk(job.files[i].rel, job.files[i].abs, registry2, job.maxBytes));
+    },
+    () => {
+      if (analyses.length >= BATCH) send(false);
     }
-  }
+  );
+  send(true);
 });

@@ -66888,7 +66888,7 @@ import { join as join6 } from "node:path";
 
 // src/adapters/workers/analyze-pool.ts
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
 
 // src/adapters/fs/analysis-codec.ts
 var REF_KINDS = ["service", "ci", "team", "template", "slo", "policy-group", "service-or-openslo"];
@@ -67083,15 +67083,61 @@ function schemaRegistry() {
 }
 
 // src/adapters/workers/analyze-share.ts
+import { closeSync as closeSync2, openSync as openSync2, writeSync } from "node:fs";
 var CLAIM_CHUNK = 32;
-function claimAll(counter, total, chunk, each) {
+var BATCH = 2048;
+function claimAll(counter, total, each, between) {
   for (; ; ) {
-    const start = Atomics.add(counter, 0, chunk);
+    const start = Atomics.add(counter, 0, CLAIM_CHUNK);
     if (start >= total) return;
-    const end2 = Math.min(total, start + chunk);
+    const end2 = Math.min(total, start + CLAIM_CHUNK);
     for (let i = start; i < end2; i++) each(i);
+    between?.();
   }
 }
+var ShardWriter = class {
+  fd;
+  first = true;
+  constructor(path3) {
+    if (!path3) return;
+    try {
+      this.fd = openSync2(path3, "w");
+      writeSync(this.fd, "[");
+    } catch {
+      this.fd = void 0;
+    }
+  }
+  /** Appends a batch in analysis-codec's text (a JSON array). */
+  add(text) {
+    if (this.fd === void 0 || text.length <= 2) return;
+    try {
+      writeSync(this.fd, (this.first ? "" : ",") + text.slice(1, -1));
+      this.first = false;
+    } catch {
+      this.abandon();
+    }
+  }
+  /** True when the shard is complete on disk. */
+  close() {
+    if (this.fd === void 0) return false;
+    try {
+      writeSync(this.fd, "]");
+      closeSync2(this.fd);
+      this.fd = void 0;
+      return true;
+    } catch {
+      this.abandon();
+      return false;
+    }
+  }
+  abandon() {
+    try {
+      if (this.fd !== void 0) closeSync2(this.fd);
+    } catch {
+    }
+    this.fd = void 0;
+  }
+};
 
 // src/adapters/workers/analyze-pool.ts
 var PARALLEL_THRESHOLD = 600;
@@ -67105,12 +67151,11 @@ var AnalysisPool = class {
     for (let i = 1; i < threads; i++) {
       const worker = new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: 64 } });
       const exited = new Promise((resolve14) => worker.once("exit", () => resolve14()));
-      const result = new Promise((resolve14) => {
-        worker.once("message", (m2) => resolve14(m2));
-        worker.once("error", () => resolve14(void 0));
-        worker.once("exit", () => resolve14(void 0));
+      const failed = new Promise((resolve14) => {
+        worker.once("error", () => resolve14());
+        worker.once("exit", (code) => code !== 0 && resolve14());
       });
-      this.running.push({ worker, result, exited });
+      this.running.push({ worker, failed, exited });
     }
   }
   options;
@@ -67120,45 +67165,90 @@ var AnalysisPool = class {
     for (const r2 of this.running) void r2.worker.terminate();
     this.running.length = 0;
   }
-  /** `shardPrefix`: where worker i writes its results as cache shard `${prefix}${i}.json`. */
+  /** `shardPrefix`: where each thread writes its results as a cache shard (`${prefix}${name}.json`). */
   async run(files, shardPrefix) {
     const registry2 = schemaRegistry();
+    const { maxBytes } = this.options;
     if (this.running.length === 0 || files.length < PARALLEL_THRESHOLD) {
       this.close();
-      const local = files.map((f3) => analyzeOnDisk(f3.rel, f3.abs, registry2, this.options.maxBytes));
-      return { results: local, shards: [], local, done: Promise.resolve() };
+      const results2 = files.map((f3) => analyzeOnDisk(f3.rel, f3.abs, registry2, maxBytes));
+      return { results: results2, shards: [], unsharded: results2, done: Promise.resolve() };
     }
     const counter = new Int32Array(new SharedArrayBuffer(4));
     const list4 = files.map(({ rel, abs }) => ({ rel, abs }));
-    const shards = [];
-    this.running.forEach((r2, i) => {
-      const shardPath = shardPrefix ? `${shardPrefix}${i}.json` : void 0;
-      if (shardPath) shards.push(shardPath);
-      const job = { files: list4, counter, maxBytes: this.options.maxBytes, ...shardPath ? { shardPath } : {} };
-      r2.worker.postMessage(job);
-    });
     const results = new Array(files.length);
-    const mine = [];
-    claimAll(counter, files.length, CLAIM_CHUNK, (i) => {
-      results[i] = analyzeOnDisk(files[i].rel, files[i].abs, registry2, this.options.maxBytes);
-      mine.push(i);
+    const shards = [];
+    const take = (batch) => {
+      const analyses = decodeAnalyses(batch.text);
+      batch.order.forEach((index, k2) => results[index] = analyses[k2]);
+    };
+    const ports = this.running.map((r2, i) => {
+      const { port1, port2 } = new MessageChannel();
+      const shardPath = shardPrefix ? `${shardPrefix}${i}.json` : void 0;
+      const job = { files: list4, counter, maxBytes, port: port2, ...shardPath ? { shardPath } : {} };
+      r2.worker.postMessage(job, [port2]);
+      return { port: port1, worker: r2, ...shardPath ? { shard: shardPath } : {}, finished: false, shardWritten: false };
     });
-    for (const r2 of this.running) {
-      const share = await r2.result;
-      if (!share) continue;
-      const analyses = decodeAnalyses(share.json);
-      share.order.forEach((index, k2) => results[index] = analyses[k2]);
+    const receive = (p2, batch) => {
+      take(batch);
+      if (batch.final) {
+        p2.finished = true;
+        p2.shardWritten = batch.final.shardWritten;
+      }
+    };
+    const drain = () => {
+      for (const p2 of ports) for (let m2 = receiveMessageOnPort(p2.port); m2; m2 = receiveMessageOnPort(p2.port)) receive(p2, m2.message);
+    };
+    const mine = new ShardWriter(shardPrefix ? `${shardPrefix}main.json` : void 0);
+    let pending = [];
+    claimAll(
+      counter,
+      files.length,
+      (i) => {
+        const a = analyzeOnDisk(files[i].rel, files[i].abs, registry2, maxBytes);
+        results[i] = a;
+        pending.push(a);
+      },
+      () => {
+        drain();
+        if (pending.length >= BATCH) {
+          mine.add(encodeAnalyses(pending));
+          pending = [];
+        }
+      }
+    );
+    mine.add(encodeAnalyses(pending));
+    const mineWritten = mine.close();
+    drain();
+    for (const p2 of ports) {
+      if (!p2.finished) {
+        await new Promise((resolve14) => {
+          const onMessage = (batch) => {
+            receive(p2, batch);
+            if (p2.finished) stop();
+          };
+          const stop = () => {
+            p2.port.off("message", onMessage);
+            resolve14();
+          };
+          p2.port.on("message", onMessage);
+          void p2.worker.failed.then(stop);
+        });
+      }
+      p2.port.close();
     }
+    let failed = false;
     for (let i = 0; i < files.length; i++) {
       if (results[i] === void 0) {
-        results[i] = analyzeOnDisk(files[i].rel, files[i].abs, registry2, this.options.maxBytes);
-        mine.push(i);
+        results[i] = analyzeOnDisk(files[i].rel, files[i].abs, registry2, maxBytes);
+        failed = true;
       }
     }
-    const failed = (await Promise.all(this.running.map((r2) => r2.result))).some((s) => !s);
     const done = Promise.all(this.running.map((r2) => r2.exited)).then(() => void 0);
-    mine.sort((a, b3) => a - b3);
-    return { results, shards: failed ? [] : shards, local: failed ? results : mine.map((i) => results[i]), done };
+    const all = results;
+    const complete = !failed && mineWritten && ports.every((p2) => !p2.shard || p2.shardWritten);
+    if (shardPrefix && complete) shards.push(...ports.map((p2) => p2.shard), `${shardPrefix}main.json`);
+    return { results: all, shards, unsharded: complete ? [] : all, done };
   }
 };
 
@@ -67306,9 +67396,9 @@ async function loadRepository(root, options2 = {}) {
   const analyses = merged.map((m2) => m2.analysis);
   const remember = async (result) => {
     const shards = everything ? [...ran.shards] : [];
-    const own = everything ? ran.local : merged;
+    const own = everything ? ran.unsharded : merged;
     if (own.length) {
-      const path3 = `${prefix}main.json`;
+      const path3 = `${prefix}rest.json`;
       cache.writeShard(path3, own);
       shards.push(path3);
     }
@@ -77553,10 +77643,10 @@ function pageRenderer(options2) {
 }
 
 // src/catalog/render-pool.ts
-import { MessageChannel, receiveMessageOnPort, Worker as Worker2 } from "node:worker_threads";
+import { MessageChannel as MessageChannel2, receiveMessageOnPort as receiveMessageOnPort2, Worker as Worker2 } from "node:worker_threads";
 var WORKER_URL2 = new URL("./render-worker.js", import.meta.url);
 var CAN_RENDER_IN_THREADS = import.meta.url.endsWith(".js");
-var BATCH = 48;
+var BATCH2 = 48;
 var QUEUED = 3;
 var RenderThreadError = class extends Error {
   constructor(message2, code) {
@@ -77572,7 +77662,7 @@ var RenderPool = class {
   target;
   constructor(count2, dir, options2) {
     this.threads = Array.from({ length: count2 }, () => {
-      const { port1, port2 } = new MessageChannel();
+      const { port1, port2 } = new MessageChannel2();
       const data = { dir, options: options2, replies: port2 };
       const worker = new Worker2(WORKER_URL2, { workerData: data, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: 16 } });
       const thread = { worker, replies: port1, queued: 0, exited: false };
@@ -77589,7 +77679,7 @@ var RenderPool = class {
       if (!this.target) return false;
     }
     this.batch.push(page);
-    if (this.batch.length >= BATCH) this.send();
+    if (this.batch.length >= BATCH2) this.send();
     return true;
   }
   /** Sends what is left, waits for every thread to finish its writes and returns the files they wrote. */
@@ -77617,7 +77707,7 @@ var RenderPool = class {
   }
   poll() {
     for (const t2 of this.threads) {
-      for (let m2 = receiveMessageOnPort(t2.replies); m2; m2 = receiveMessageOnPort(t2.replies)) {
+      for (let m2 = receiveMessageOnPort2(t2.replies); m2; m2 = receiveMessageOnPort2(t2.replies)) {
         const reply = m2.message;
         if ("rendered" in reply) t2.queued--;
         else if ("finished" in reply) t2.files = reply.finished;
@@ -86730,7 +86820,7 @@ import { join as join19 } from "node:path";
 
 // src/adapters/fs/atomic-write.ts
 import { randomBytes } from "node:crypto";
-import { closeSync as closeSync2, fsyncSync, openSync as openSync2, renameSync as renameSync4, statSync as statSync6, unlinkSync as unlinkSync2, writeSync } from "node:fs";
+import { closeSync as closeSync3, fsyncSync, openSync as openSync3, renameSync as renameSync4, statSync as statSync6, unlinkSync as unlinkSync2, writeSync as writeSync2 } from "node:fs";
 import { basename as basename4, dirname as dirname5, join as join17 } from "node:path";
 function writeFileAtomic(path3, text) {
   let mode = 420;
@@ -86740,12 +86830,12 @@ function writeFileAtomic(path3, text) {
   }
   const tmp = join17(dirname5(path3), `.${basename4(path3)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   try {
-    const fd = openSync2(tmp, "wx", mode);
+    const fd = openSync3(tmp, "wx", mode);
     try {
-      writeSync(fd, text);
+      writeSync2(fd, text);
       fsyncSync(fd);
     } finally {
-      closeSync2(fd);
+      closeSync3(fd);
     }
     renameSync4(tmp, path3);
   } catch (e) {

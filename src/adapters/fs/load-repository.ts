@@ -70,8 +70,8 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
   const reused = cache.present ? cache.reusable(stats) : new Map<string, DiskAnalysis>();
   const misses = files.filter((f) => !reused.has(f.rel));
   const everything = reused.size === 0;
-  // When every file is analysed afresh, the workers write their shards themselves and this
-  // thread writes one for its own share; otherwise the merged set is written as one shard.
+  // When every file is analysed afresh, each thread writes its share as a shard while it
+  // works; otherwise the merged set is written as one shard.
   const prefix = cache.shardPrefix();
   const ran = await pool().run(misses, everything ? prefix : undefined);
   const fresh = new Map(misses.map((f, i) => [f.rel, ran.results[i]!]));
@@ -80,9 +80,9 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
 
   const remember = async (result: CachedResult) => {
     const shards = everything ? [...ran.shards] : [];
-    const own = everything ? ran.local : merged;
+    const own = everything ? ran.unsharded : merged;
     if (own.length) {
-      const path = `${prefix}main.json`;
+      const path = `${prefix}rest.json`;
       cache.writeShard(path, own);
       shards.push(path);
     }

@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import { decodeAnalyses } from '../fs/analysis-codec.js';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { decodeAnalyses, encodeAnalyses } from '../fs/analysis-codec.js';
 import { analyzeOnDisk, type DiskAnalysis } from '../fs/analyze-disk.js';
 import { schemaRegistry } from '../fs/schemas.js';
-import { claimAll, CLAIM_CHUNK, type ShareJob, type ShareResult } from './analyze-share.js';
+import { BATCH, claimAll, ShardWriter, type ShareBatch, type ShareJob } from './analyze-share.js';
 
 /** Below this many files a worker's start-up costs more than it saves. */
 export const PARALLEL_THRESHOLD = 600;
@@ -20,17 +20,17 @@ export interface PoolOptions {
 
 export interface PoolResult {
   results: DiskAnalysis[];
-  /** Cache shards the workers wrote, one per worker. */
+  /** Cache shards written completely during the run (the workers' and this thread's). */
   shards: string[];
-  /** What this thread analysed itself (no worker wrote a shard for it), in `files` order. */
-  local: DiskAnalysis[];
-  /** Resolves when every worker has finished writing and exited. */
+  /** Results that are in none of `shards`: the caller writes them if it keeps a cache. */
+  unsharded: DiskAnalysis[];
+  /** Resolves when every worker has exited. */
   done: Promise<void>;
 }
 
 interface Running {
   worker: Worker;
-  result: Promise<ShareResult | undefined>;
+  failed: Promise<void>;
   exited: Promise<void>;
 }
 
@@ -38,8 +38,10 @@ interface Running {
  * Analyses files on every core: this thread and the workers claim chunks of one shared list
  * through an atomic counter, so shares balance themselves whatever the files' sizes and
  * however late a worker starts. Workers are started when the pool is made, before the caller
- * has even listed the files, so their start-up overlaps discovery. A worker returns one
- * text, which is also its cache shard; whatever a failed worker claimed is analysed here.
+ * has even listed the files, so their start-up overlaps discovery. Between its own chunks
+ * this thread decodes the batches workers have sent and appends its own results to its
+ * shard, so little is left to do once the last file is read. Whatever a failed worker had
+ * claimed is analysed here.
  */
 export class AnalysisPool {
   private readonly running: Running[] = [];
@@ -50,13 +52,11 @@ export class AnalysisPool {
     for (let i = 1; i < threads; i++) {
       const worker = new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: 64 } });
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-      const result = new Promise<ShareResult | undefined>((resolve) => {
-        worker.once('message', (m: ShareResult) => resolve(m));
-        // A worker that fails leaves its files to this thread (below), never a lost result.
-        worker.once('error', () => resolve(undefined));
-        worker.once('exit', () => resolve(undefined));
+      const failed = new Promise<void>((resolve) => {
+        worker.once('error', () => resolve());
+        worker.once('exit', (code) => code !== 0 && resolve());
       });
-      this.running.push({ worker, result, exited });
+      this.running.push({ worker, failed, exited });
     }
   }
 
@@ -66,51 +66,94 @@ export class AnalysisPool {
     this.running.length = 0;
   }
 
-  /** `shardPrefix`: where worker i writes its results as cache shard `${prefix}${i}.json`. */
+  /** `shardPrefix`: where each thread writes its results as a cache shard (`${prefix}${name}.json`). */
   async run(files: readonly { rel: string; abs: string }[], shardPrefix?: string): Promise<PoolResult> {
     const registry = schemaRegistry();
+    const { maxBytes } = this.options;
     if (this.running.length === 0 || files.length < PARALLEL_THRESHOLD) {
       this.close();
-      const local = files.map((f) => analyzeOnDisk(f.rel, f.abs, registry, this.options.maxBytes));
-      return { results: local, shards: [], local, done: Promise.resolve() };
+      const results = files.map((f) => analyzeOnDisk(f.rel, f.abs, registry, maxBytes));
+      return { results, shards: [], unsharded: results, done: Promise.resolve() };
     }
     const counter = new Int32Array(new SharedArrayBuffer(4));
     const list = files.map(({ rel, abs }) => ({ rel, abs }));
-    const shards: string[] = [];
-    this.running.forEach((r, i) => {
-      const shardPath = shardPrefix ? `${shardPrefix}${i}.json` : undefined;
-      if (shardPath) shards.push(shardPath);
-      const job: ShareJob = { files: list, counter, maxBytes: this.options.maxBytes, ...(shardPath ? { shardPath } : {}) };
-      r.worker.postMessage(job);
-    });
     const results = new Array<DiskAnalysis | undefined>(files.length);
-    const mine: number[] = [];
-    claimAll(counter, files.length, CLAIM_CHUNK, (i) => {
-      results[i] = analyzeOnDisk(files[i]!.rel, files[i]!.abs, registry, this.options.maxBytes);
-      mine.push(i);
+    const shards: string[] = [];
+    const take = (batch: ShareBatch) => {
+      const analyses = decodeAnalyses(batch.text);
+      batch.order.forEach((index, k) => (results[index] = analyses[k]));
+    };
+
+    const ports: { port: MessagePort; worker: Running; shard?: string; finished: boolean; shardWritten: boolean }[] = this.running.map((r, i) => {
+      const { port1, port2 } = new MessageChannel();
+      const shardPath = shardPrefix ? `${shardPrefix}${i}.json` : undefined;
+      const job: ShareJob = { files: list, counter, maxBytes, port: port2, ...(shardPath ? { shardPath } : {}) };
+      r.worker.postMessage(job, [port2]);
+      return { port: port1, worker: r, ...(shardPath ? { shard: shardPath } : {}), finished: false, shardWritten: false };
     });
-    for (const r of this.running) {
-      const share = await r.result;
-      if (!share) continue;
-      const analyses = decodeAnalyses(share.json);
-      share.order.forEach((index, k) => (results[index] = analyses[k]));
+    const receive = (p: (typeof ports)[number], batch: ShareBatch) => {
+      take(batch);
+      if (batch.final) {
+        p.finished = true;
+        p.shardWritten = batch.final.shardWritten;
+      }
+    };
+    const drain = () => {
+      for (const p of ports) for (let m = receiveMessageOnPort(p.port); m; m = receiveMessageOnPort(p.port)) receive(p, m.message as ShareBatch);
+    };
+
+    const mine = new ShardWriter(shardPrefix ? `${shardPrefix}main.json` : undefined);
+    let pending: DiskAnalysis[] = [];
+    claimAll(
+      counter,
+      files.length,
+      (i) => {
+        const a = analyzeOnDisk(files[i]!.rel, files[i]!.abs, registry, maxBytes);
+        results[i] = a;
+        pending.push(a);
+      },
+      () => {
+        drain();
+        if (pending.length >= BATCH) {
+          mine.add(encodeAnalyses(pending));
+          pending = [];
+        }
+      },
+    );
+    mine.add(encodeAnalyses(pending));
+    const mineWritten = mine.close();
+
+    // The workers' last batches: wait for each to finish, or to fail.
+    drain();
+    for (const p of ports) {
+      if (!p.finished) {
+        await new Promise<void>((resolve) => {
+          const onMessage = (batch: ShareBatch) => {
+            receive(p, batch);
+            if (p.finished) stop();
+          };
+          const stop = () => {
+            p.port.off('message', onMessage);
+            resolve();
+          };
+          p.port.on('message', onMessage);
+          void p.worker.failed.then(stop);
+        });
+      }
+      p.port.close();
     }
+    let failed = false;
     // Anything still missing was claimed by a worker that failed: analyse it here.
     for (let i = 0; i < files.length; i++) {
       if (results[i] === undefined) {
-        results[i] = analyzeOnDisk(files[i]!.rel, files[i]!.abs, registry, this.options.maxBytes);
-        mine.push(i);
+        results[i] = analyzeOnDisk(files[i]!.rel, files[i]!.abs, registry, maxBytes);
+        failed = true;
       }
     }
-    const failed = (await Promise.all(this.running.map((r) => r.result))).some((s) => !s);
     const done = Promise.all(this.running.map((r) => r.exited)).then(() => undefined);
-    mine.sort((a, b) => a - b);
-    // A failed worker's shard may be missing or partial: leave the caller to write the whole set.
-    return { results: results as DiskAnalysis[], shards: failed ? [] : shards, local: failed ? (results as DiskAnalysis[]) : mine.map((i) => results[i]!), done };
+    const all = results as DiskAnalysis[];
+    const complete = !failed && mineWritten && ports.every((p) => !p.shard || p.shardWritten);
+    if (shardPrefix && complete) shards.push(...ports.map((p) => p.shard!), `${shardPrefix}main.json`);
+    return { results: all, shards, unsharded: complete ? [] : all, done };
   }
-}
-
-/** One-shot analysis of `files` on every core (or only this one, for a few files). */
-export function analyzeAll(files: readonly { rel: string; abs: string }[], options: PoolOptions): Promise<PoolResult> {
-  return new AnalysisPool(files.length < PARALLEL_THRESHOLD ? { ...options, threads: 1 } : options).run(files);
 }

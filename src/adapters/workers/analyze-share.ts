@@ -1,31 +1,96 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+import type { MessagePort } from 'node:worker_threads';
+
 /**
  * The protocol between the analysis pool and its workers: one shared list of files, and one
- * counter in shared memory from which every thread claims the next chunk of indices.
+ * counter in shared memory from which every thread claims the next chunk of indices. Workers
+ * send results back in batches while they work, so the main thread decodes them in between
+ * its own chunks instead of all at the end.
  */
 export interface ShareJob {
   files: { rel: string; abs: string }[];
   /** Int32Array over a SharedArrayBuffer: the next unclaimed index. */
   counter: Int32Array;
   maxBytes: number;
+  /** Where the batches go. */
+  port: MessagePort;
   shardPath?: string;
 }
 
-export interface ShareResult {
-  /** Indices into the job's files, in the order of the analyses in `json`. */
+export interface ShareBatch {
+  /** Indices into the job's files, in the order of the analyses in `text`. */
   order: number[];
-  /** The analyses in analysis-codec's text: exactly the cache shard's text. */
-  json: string;
+  /** The analyses in analysis-codec's text. */
+  text: string;
+  /** On the worker's last batch: whether its cache shard is complete on disk. */
+  final?: { shardWritten: boolean };
 }
 
 /** Small enough that the last chunks even out the threads, large enough that claiming is free. */
 export const CLAIM_CHUNK = 32;
+/** Analyses per batch a worker sends. */
+export const BATCH = 2048;
 
-/** Calls `each(i)` for every index this thread claims, until the list is used up. */
-export function claimAll(counter: Int32Array, total: number, chunk: number, each: (index: number) => void): void {
+/** Calls `each(i)` for every index this thread claims, and `between()` after each chunk. */
+export function claimAll(counter: Int32Array, total: number, each: (index: number) => void, between?: () => void): void {
   for (;;) {
-    const start = Atomics.add(counter, 0, chunk);
+    const start = Atomics.add(counter, 0, CLAIM_CHUNK);
     if (start >= total) return;
-    const end = Math.min(total, start + chunk);
+    const end = Math.min(total, start + CLAIM_CHUNK);
     for (let i = start; i < end; i++) each(i);
+    between?.();
+  }
+}
+
+/**
+ * A cache shard written batch by batch: one JSON array, so a reader sees either the whole
+ * shard or text that does not parse (and then ignores it).
+ */
+export class ShardWriter {
+  private fd: number | undefined;
+  private first = true;
+
+  constructor(path: string | undefined) {
+    if (!path) return;
+    try {
+      this.fd = openSync(path, 'w');
+      writeSync(this.fd, '[');
+    } catch {
+      this.fd = undefined; // an unwritable cache leaves the next run cold, nothing more
+    }
+  }
+
+  /** Appends a batch in analysis-codec's text (a JSON array). */
+  add(text: string): void {
+    if (this.fd === undefined || text.length <= 2) return;
+    try {
+      writeSync(this.fd, (this.first ? '' : ',') + text.slice(1, -1));
+      this.first = false;
+    } catch {
+      this.abandon();
+    }
+  }
+
+  /** True when the shard is complete on disk. */
+  close(): boolean {
+    if (this.fd === undefined) return false;
+    try {
+      writeSync(this.fd, ']');
+      closeSync(this.fd);
+      this.fd = undefined;
+      return true;
+    } catch {
+      this.abandon();
+      return false;
+    }
+  }
+
+  private abandon(): void {
+    try {
+      if (this.fd !== undefined) closeSync(this.fd);
+    } catch {
+      // already gone
+    }
+    this.fd = undefined;
   }
 }

@@ -1,32 +1,39 @@
-import { writeFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { encodeAnalyses } from '../fs/analysis-codec.js';
 import { analyzeOnDisk, type DiskAnalysis } from '../fs/analyze-disk.js';
 import { schemaRegistry } from '../fs/schemas.js';
-import { claimAll, CLAIM_CHUNK, type ShareJob, type ShareResult } from './analyze-share.js';
+import { BATCH, claimAll, ShardWriter, type ShareBatch, type ShareJob } from './analyze-share.js';
 
 /**
- * One analysis thread. It starts before the files are known, loads the validators while the
- * main thread lists them, then claims chunks of the list until none are left. Its results go
- * back as one text (analysis-codec.ts), which is then written as its cache shard off the main thread.
+ * One analysis thread. It starts before the files are known and loads the validators while
+ * the main thread lists them, then claims chunks of the list until none are left. Every
+ * BATCH analyses go back to the main thread as one text (analysis-codec.ts), and the same
+ * text is appended to this thread's cache shard.
  */
 const registry = schemaRegistry();
 
 parentPort!.once('message', (job: ShareJob) => {
-  const order: number[] = [];
-  const analyses: DiskAnalysis[] = [];
-  claimAll(job.counter, job.files.length, CLAIM_CHUNK, (i) => {
-    order.push(i);
-    analyses.push(analyzeOnDisk(job.files[i]!.rel, job.files[i]!.abs, registry, job.maxBytes));
-  });
-  const json = encodeAnalyses(analyses);
-  const result: ShareResult = { order, json };
-  parentPort!.postMessage(result);
-  if (job.shardPath) {
-    try {
-      writeFileSync(job.shardPath, json);
-    } catch {
-      // The cache is an optimisation; an unwritable one leaves the next run cold, nothing more.
-    }
-  }
+  const shard = new ShardWriter(job.shardPath);
+  let order: number[] = [];
+  let analyses: DiskAnalysis[] = [];
+  const send = (last: boolean) => {
+    const text = encodeAnalyses(analyses);
+    shard.add(text);
+    const batch: ShareBatch = { order, text, ...(last ? { final: { shardWritten: shard.close() } } : {}) };
+    job.port.postMessage(batch);
+    order = [];
+    analyses = [];
+  };
+  claimAll(
+    job.counter,
+    job.files.length,
+    (i) => {
+      order.push(i);
+      analyses.push(analyzeOnDisk(job.files[i]!.rel, job.files[i]!.abs, registry, job.maxBytes));
+    },
+    () => {
+      if (analyses.length >= BATCH) send(false);
+    },
+  );
+  send(true);
 });
