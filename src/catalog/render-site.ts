@@ -55,29 +55,27 @@ export async function renderSite(site: CatalogSite, dir: string, options: Render
   const threads = renderThreads(site, options);
   const pool = threads > 1 ? new RenderPool(threads - 1, dir, pageOptions) : undefined;
   const out = new FileWriter(dir);
-  const write = (rel: string, content: string | Buffer) => out.write(rel, content);
 
   const index = searchIndexScript(site);
   let pages = 0;
   let files = 0;
   try {
-    for (const [name, content] of staticAssets()) await write(`assets/${name}`, content);
-    await write(SEARCH_INDEX_FILE, index);
-    if (options.ics) await write(options.ics.path, options.ics.content);
+    for (const [name, content] of staticAssets()) out.write(`assets/${name}`, content);
+    out.write(SEARCH_INDEX_FILE, index);
+    if (options.ics) out.write(options.ics.path, options.ics.content);
 
     for (const page of site.pages()) {
       pages++;
       if (pool?.offer(page)) continue;
-      await write(page.path, render(page));
+      out.write(page.path, render(page));
     }
     if (pool) files += await pool.finish();
     // GitHub Pages would otherwise run Jekyll over tens of thousands of pages it need not touch.
-    await write('.nojekyll', '');
-    await write(SITE_MARKER, `opsledger catalog ${options.version}\n`);
-    await out.settle();
+    out.write('.nojekyll', '');
+    out.write(SITE_MARKER, `opsledger catalog ${options.version}\n`);
   } catch (e) {
-    // Let the writes under way finish before the caller removes the folder they write into.
-    await Promise.all([out.settle().catch(() => undefined), pool?.stop()]);
+    // Stop the threads' writes before the caller removes the folder they write into.
+    await pool?.stop();
     throw e;
   }
   return { pages, files: files + out.files, searchIndexBytes: Buffer.byteLength(index) };

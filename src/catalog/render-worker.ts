@@ -5,9 +5,8 @@ import { pageRenderer, type PageRenderOptions } from './render-page.js';
 
 /**
  * A render thread: takes batches of pages, renders each and writes it under the site folder.
- * Every batch is acknowledged on the reply port as soon as its pages are rendered, so the main
- * thread knows when to send more; the writes themselves may still be under way. `end` waits
- * for every write, reports the count and lets the thread exit.
+ * Every batch is acknowledged on the reply port once its pages are written, so the main thread
+ * knows when to send more. `end` reports the count and lets the thread exit.
  */
 export interface RenderWorkerData {
   dir: string;
@@ -29,18 +28,17 @@ function fail(e: unknown): void {
   parentPort!.close();
 }
 
-// Messages are handled one at a time: the next batch waits until this one's writes are queued.
-let chain = Promise.resolve();
 parentPort!.on('message', (msg: RenderRequest) => {
-  chain = chain.then(async () => {
-    if (failed) return;
+  if (failed) return;
+  try {
     if ('pages' in msg) {
-      for (const page of msg.pages) await out.write(page.path, render(page));
+      for (const page of msg.pages) out.write(page.path, render(page));
       replies.postMessage({ rendered: msg.pages.length } satisfies RenderReply);
     } else {
-      await out.settle();
       replies.postMessage({ finished: out.files } satisfies RenderReply);
       parentPort!.close();
     }
-  }).catch(fail);
+  } catch (e) {
+    fail(e);
+  }
 });

@@ -60369,7 +60369,7 @@ var init_parse_editor_command = __esm({
 
 // node_modules/@inquirer/external-editor/dist/index.js
 import { spawn as spawn2, spawnSync } from "node:child_process";
-import { mkdtempSync as mkdtempSync2, readFileSync as readFileSync10, rmSync as rmSync3, writeFileSync as writeFileSync4 } from "node:fs";
+import { mkdtempSync as mkdtempSync2, readFileSync as readFileSync10, rmSync as rmSync3, writeFileSync as writeFileSync5 } from "node:fs";
 import path2 from "node:path";
 import os6 from "node:os";
 import { randomUUID as randomUUID2 } from "node:crypto";
@@ -60476,7 +60476,7 @@ var init_dist8 = __esm({
           if (Object.prototype.hasOwnProperty.call(this.fileOptions, "mode")) {
             opt.mode = this.fileOptions.mode;
           }
-          writeFileSync4(this.tempFile, this.text, opt);
+          writeFileSync5(this.tempFile, this.text, opt);
         } catch (createFileError) {
           throw new CreateFileError(createFileError);
         }
@@ -74687,42 +74687,24 @@ function calendarToIcs(windows, options2) {
 import { availableParallelism as availableParallelism2 } from "node:os";
 
 // src/catalog/file-writer.ts
-import { mkdirSync as mkdirSync2, writeFile as writeFile2 } from "node:fs";
+import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";
 import { dirname, join as join9 } from "node:path";
 var FileWriter = class {
-  constructor(dir, limit = 32) {
+  constructor(dir) {
     this.dir = dir;
-    this.limit = limit;
   }
   dir;
-  limit;
-  pending = 0;
-  failure;
-  wake;
   made = /* @__PURE__ */ new Set();
   files = 0;
-  async write(rel, content) {
-    if (this.failure) throw this.failure;
+  write(rel, content) {
     const file = join9(this.dir, rel);
     const folder = dirname(file);
     if (!this.made.has(folder)) {
       mkdirSync2(folder, { recursive: true });
       this.made.add(folder);
     }
-    this.pending++;
+    writeFileSync2(file, content);
     this.files++;
-    writeFile2(file, content, (err2) => {
-      this.pending--;
-      if (err2 && !this.failure) this.failure = err2;
-      this.wake?.();
-    });
-    if (this.pending >= this.limit) await this.settle(this.limit - 1);
-  }
-  /** Waits until at most `max` writes are outstanding (0: all done); rethrows the first failure. */
-  async settle(max = 0) {
-    while (this.pending > max) await new Promise((resolve14) => this.wake = resolve14);
-    this.wake = void 0;
-    if (this.failure) throw this.failure;
   }
 };
 
@@ -77737,26 +77719,24 @@ async function renderSite(site, dir, options2) {
   const threads = renderThreads(site, options2);
   const pool = threads > 1 ? new RenderPool(threads - 1, dir, pageOptions) : void 0;
   const out = new FileWriter(dir);
-  const write = (rel, content) => out.write(rel, content);
   const index = searchIndexScript(site);
   let pages = 0;
   let files = 0;
   try {
-    for (const [name, content] of staticAssets()) await write(`assets/${name}`, content);
-    await write(SEARCH_INDEX_FILE, index);
-    if (options2.ics) await write(options2.ics.path, options2.ics.content);
+    for (const [name, content] of staticAssets()) out.write(`assets/${name}`, content);
+    out.write(SEARCH_INDEX_FILE, index);
+    if (options2.ics) out.write(options2.ics.path, options2.ics.content);
     for (const page of site.pages()) {
       pages++;
       if (pool?.offer(page)) continue;
-      await write(page.path, render(page));
+      out.write(page.path, render(page));
     }
     if (pool) files += await pool.finish();
-    await write(".nojekyll", "");
-    await write(SITE_MARKER, `opsledger catalog ${options2.version}
+    out.write(".nojekyll", "");
+    out.write(SITE_MARKER, `opsledger catalog ${options2.version}
 `);
-    await out.settle();
   } catch (e) {
-    await Promise.all([out.settle().catch(() => void 0), pool?.stop()]);
+    await pool?.stop();
     throw e;
   }
   return { pages, files: files + out.files, searchIndexBytes: Buffer.byteLength(index) };
@@ -78035,7 +78015,7 @@ import { existsSync as existsSync8 } from "node:fs";
 import { resolve as resolve8 } from "node:path";
 
 // src/adapters/fs/write-files.ts
-import { existsSync as existsSync7, mkdirSync as mkdirSync4, renameSync as renameSync3, unlinkSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { existsSync as existsSync7, mkdirSync as mkdirSync4, renameSync as renameSync3, unlinkSync, writeFileSync as writeFileSync3 } from "node:fs";
 import { basename as basename3, dirname as dirname3, isAbsolute as isAbsolute2, join as join14, relative as relative4, resolve as resolve6 } from "node:path";
 var FileExistsError = class extends Error {
   constructor(paths) {
@@ -78053,7 +78033,7 @@ function writeFileAtomically(target, content) {
   mkdirSync4(dirname3(target), { recursive: true });
   const temp = join14(dirname3(target), `.${basename3(target)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
   try {
-    writeFileSync2(temp, content, { flag: "wx" });
+    writeFileSync3(temp, content, { flag: "wx" });
     renameSync3(temp, target);
   } catch (e) {
     try {
@@ -79339,7 +79319,7 @@ function reviewJson(review) {
 }
 
 // src/cli/github/session.ts
-import { appendFileSync as appendFileSync2, mkdirSync as mkdirSync5, writeFileSync as writeFileSync3 } from "node:fs";
+import { appendFileSync as appendFileSync2, mkdirSync as mkdirSync5, writeFileSync as writeFileSync4 } from "node:fs";
 import { dirname as dirname4, resolve as resolve9 } from "node:path";
 
 // node_modules/universal-user-agent/index.js
@@ -84006,7 +83986,7 @@ function writeReport(ctx, values, data) {
   if (typeof values.report !== "string") return void 0;
   const file = resolve9(ctx.cwd, values.report);
   mkdirSync5(dirname4(file), { recursive: true });
-  writeFileSync3(file, JSON.stringify(data, null, 2) + "\n");
+  writeFileSync4(file, JSON.stringify(data, null, 2) + "\n");
   return file;
 }
 function knownFailure(e) {

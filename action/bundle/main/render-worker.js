@@ -5999,42 +5999,24 @@ var require_lib = __commonJS({
 import { parentPort, workerData } from "node:worker_threads";
 
 // src/catalog/file-writer.ts
-import { mkdirSync, writeFile } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 var FileWriter = class {
-  constructor(dir2, limit = 32) {
+  constructor(dir2) {
     this.dir = dir2;
-    this.limit = limit;
   }
   dir;
-  limit;
-  pending = 0;
-  failure;
-  wake;
   made = /* @__PURE__ */ new Set();
   files = 0;
-  async write(rel, content) {
-    if (this.failure) throw this.failure;
+  write(rel, content) {
     const file = join(this.dir, rel);
     const folder = dirname(file);
     if (!this.made.has(folder)) {
       mkdirSync(folder, { recursive: true });
       this.made.add(folder);
     }
-    this.pending++;
+    writeFileSync(file, content);
     this.files++;
-    writeFile(file, content, (err) => {
-      this.pending--;
-      if (err && !this.failure) this.failure = err;
-      this.wake?.();
-    });
-    if (this.pending >= this.limit) await this.settle(this.limit - 1);
-  }
-  /** Waits until at most `max` writes are outstanding (0: all done); rethrows the first failure. */
-  async settle(max = 0) {
-    while (this.pending > max) await new Promise((resolve) => this.wake = resolve);
-    this.wake = void 0;
-    if (this.failure) throw this.failure;
   }
 };
 
@@ -8982,17 +8964,17 @@ function fail(e) {
   replies.postMessage({ failed: err?.message ?? String(e), ...typeof err?.code === "string" ? { code: err.code } : {} });
   parentPort.close();
 }
-var chain = Promise.resolve();
 parentPort.on("message", (msg) => {
-  chain = chain.then(async () => {
-    if (failed) return;
+  if (failed) return;
+  try {
     if ("pages" in msg) {
-      for (const page of msg.pages) await out.write(page.path, render(page));
+      for (const page of msg.pages) out.write(page.path, render(page));
       replies.postMessage({ rendered: msg.pages.length });
     } else {
-      await out.settle();
       replies.postMessage({ finished: out.files });
       parentPort.close();
     }
-  }).catch(fail);
+  } catch (e) {
+    fail(e);
+  }
 });
