@@ -21,10 +21,16 @@ export interface FileAnalysis {
   diagnostics: Diagnostic[];
   /** Parsed values by document index, only when asked for (commands that need the model). */
   values?: (unknown | undefined)[];
+  /**
+   * The decoded text, only when asked for: a thread that cannot hand its values over cheaply
+   * hands over the text, and `documentValues` turns it into the same values elsewhere.
+   */
+  text?: string;
 }
 
 export interface AnalyzeOptions {
   keepValues?: boolean;
+  keepText?: boolean;
 }
 
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -109,6 +115,15 @@ export function analyzeFile(file: string, bytes: Uint8Array, registry: SchemaReg
   return analyzeText(file, decoded.text, registry, options);
 }
 
+/** A document's value for every document of the text (undefined where it does not parse): what analyzeText keeps. */
+export function documentValues(text: string): (unknown | undefined)[] {
+  return fastParse(text) ?? preciseValues(preciseParse(text));
+}
+
+function preciseValues(p: PreciseFile): (unknown | undefined)[] {
+  return p.documents.map((d) => (d.ok ? d.value : undefined));
+}
+
 export function analyzeText(file: string, text: string, registry: SchemaRegistry, options: AnalyzeOptions = {}): FileAnalysis {
   const diagnostics: Diagnostic[] = [];
   let precise: PreciseFile | undefined;
@@ -121,7 +136,7 @@ export function analyzeText(file: string, text: string, registry: SchemaRegistry
       const pos = p.positionOf(problem.offset, problem.endOffset);
       diagnostics.push({ file, ...pos, severity: 'error', code: problem.code, message: problem.message, pointer: '', document: problem.document });
     }
-    values = p.documents.map((d) => (d.ok ? d.value : undefined));
+    values = preciseValues(p);
     if (p.problems.length === 0 && p.documents.length === 0 && text.trim() !== '' && !isOnlyComments(text)) {
       diagnostics.push(at(file, 'yaml.syntax', 'the file could not be read as YAML'));
     }
@@ -192,7 +207,7 @@ export function analyzeText(file: string, text: string, registry: SchemaRegistry
       diagnostics.push({ file, ...p.locate(index, finding.pointer, target), ...rest, document: index });
     }
   }
-  return { file, documents, diagnostics, ...(options.keepValues ? { values } : {}) };
+  return { file, documents, diagnostics, ...(options.keepValues ? { values } : {}), ...(options.keepText ? { text } : {}) };
 }
 
 function isOnlyComments(text: string): boolean {

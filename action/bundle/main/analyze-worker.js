@@ -19379,6 +19379,9 @@ function analyzeFile(file, bytes, registry3, options = {}) {
   }
   return analyzeText(file, decoded.text, registry3, options);
 }
+function preciseValues(p) {
+  return p.documents.map((d) => d.ok ? d.value : void 0);
+}
 function analyzeText(file, text, registry3, options = {}) {
   const diagnostics = [];
   let precise;
@@ -19390,7 +19393,7 @@ function analyzeText(file, text, registry3, options = {}) {
       const pos = p.positionOf(problem2.offset, problem2.endOffset);
       diagnostics.push({ file, ...pos, severity: "error", code: problem2.code, message: problem2.message, pointer: "", document: problem2.document });
     }
-    values = p.documents.map((d) => d.ok ? d.value : void 0);
+    values = preciseValues(p);
     if (p.problems.length === 0 && p.documents.length === 0 && text.trim() !== "" && !isOnlyComments(text)) {
       diagnostics.push(at(file, "yaml.syntax", "the file could not be read as YAML"));
     }
@@ -19455,7 +19458,7 @@ function analyzeText(file, text, registry3, options = {}) {
       diagnostics.push({ file, ...p.locate(index, finding.pointer, target), ...rest, document: index });
     }
   }
-  return { file, documents, diagnostics, ...options.keepValues ? { values } : {} };
+  return { file, documents, diagnostics, ...options.keepValues ? { values } : {}, ...options.keepText ? { text } : {} };
 }
 function isOnlyComments(text) {
   return text.split("\n").every((l) => l.trim() === "" || l.trim().startsWith("#") || l.trim() === "---" || l.trim() === "...");
@@ -19708,22 +19711,27 @@ var ShardWriter = class {
 var registry2 = schemaRegistry();
 parentPort.once("message", (job) => {
   const shard = new ShardWriter(job.shardPath);
+  const options = { keepText: !!job.keepText };
   let order = [];
   let analyses = [];
+  let texts = [];
   const send = (last) => {
     const text = encodeAnalyses(analyses);
     shard.add(text);
-    const batch = { order, text, ...last ? { final: { shardWritten: shard.close() } } : {} };
+    const batch = { order, text, ...job.keepText ? { texts } : {}, ...last ? { final: { shardWritten: shard.close() } } : {} };
     job.port.postMessage(batch);
     order = [];
     analyses = [];
+    texts = [];
   };
   claimAll(
     job.counter,
     job.files.length,
     (i) => {
       order.push(i);
-      analyses.push(analyzeOnDisk(job.files[i].rel, job.files[i].abs, registry2, job.maxBytes));
+      const a = analyzeOnDisk(job.files[i].rel, job.files[i].abs, registry2, job.maxBytes, options);
+      if (job.keepText) texts.push(a.analysis.text ?? null);
+      analyses.push(a);
     },
     () => {
       if (analyses.length >= BATCH) send(false);

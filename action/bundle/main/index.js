@@ -66431,6 +66431,12 @@ function analyzeFile(file, bytes, registry2, options2 = {}) {
   }
   return analyzeText(file, decoded.text, registry2, options2);
 }
+function documentValues(text) {
+  return fastParse(text) ?? preciseValues(preciseParse(text));
+}
+function preciseValues(p2) {
+  return p2.documents.map((d2) => d2.ok ? d2.value : void 0);
+}
 function analyzeText(file, text, registry2, options2 = {}) {
   const diagnostics = [];
   let precise;
@@ -66442,7 +66448,7 @@ function analyzeText(file, text, registry2, options2 = {}) {
       const pos = p2.positionOf(problem3.offset, problem3.endOffset);
       diagnostics.push({ file, ...pos, severity: "error", code: problem3.code, message: problem3.message, pointer: "", document: problem3.document });
     }
-    values = p2.documents.map((d2) => d2.ok ? d2.value : void 0);
+    values = preciseValues(p2);
     if (p2.problems.length === 0 && p2.documents.length === 0 && text.trim() !== "" && !isOnlyComments(text)) {
       diagnostics.push(at(file, "yaml.syntax", "the file could not be read as YAML"));
     }
@@ -66507,7 +66513,7 @@ function analyzeText(file, text, registry2, options2 = {}) {
       diagnostics.push({ file, ...p2.locate(index, finding.pointer, target), ...rest, document: index });
     }
   }
-  return { file, documents, diagnostics, ...options2.keepValues ? { values } : {} };
+  return { file, documents, diagnostics, ...options2.keepValues ? { values } : {}, ...options2.keepText ? { text } : {} };
 }
 function isOnlyComments(text) {
   return text.split("\n").every((l3) => l3.trim() === "" || l3.trim().startsWith("#") || l3.trim() === "---" || l3.trim() === "...");
@@ -67168,10 +67174,11 @@ var AnalysisPool = class {
   /** `shardPrefix`: where each thread writes its results as a cache shard (`${prefix}${name}.json`). */
   async run(files, shardPrefix) {
     const registry2 = schemaRegistry();
-    const { maxBytes } = this.options;
+    const { maxBytes, keepValues } = this.options;
+    const analyze = (i) => analyzeOnDisk(files[i].rel, files[i].abs, registry2, maxBytes, keepValues ? { keepValues } : {});
     if (this.running.length === 0 || files.length < PARALLEL_THRESHOLD) {
       this.close();
-      const results2 = files.map((f3) => analyzeOnDisk(f3.rel, f3.abs, registry2, maxBytes));
+      const results2 = files.map((_3, i) => analyze(i));
       return { results: results2, shards: [], unsharded: results2, done: Promise.resolve() };
     }
     const counter = new Int32Array(new SharedArrayBuffer(4));
@@ -67180,12 +67187,16 @@ var AnalysisPool = class {
     const shards = [];
     const take = (batch) => {
       const analyses = decodeAnalyses(batch.text);
-      batch.order.forEach((index, k2) => results[index] = analyses[k2]);
+      batch.order.forEach((index, k2) => {
+        const text = batch.texts?.[k2];
+        if (keepValues && typeof text === "string") analyses[k2].analysis.values = documentValues(text);
+        results[index] = analyses[k2];
+      });
     };
     const ports = this.running.map((r2, i) => {
       const { port1, port2 } = new MessageChannel();
       const shardPath = shardPrefix ? `${shardPrefix}${i}.json` : void 0;
-      const job = { files: list4, counter, maxBytes, port: port2, ...shardPath ? { shardPath } : {} };
+      const job = { files: list4, counter, maxBytes, port: port2, ...shardPath ? { shardPath } : {}, ...keepValues ? { keepText: true } : {} };
       r2.worker.postMessage(job, [port2]);
       return { port: port1, worker: r2, ...shardPath ? { shard: shardPath } : {}, finished: false, shardWritten: false };
     });
@@ -67205,9 +67216,9 @@ var AnalysisPool = class {
       counter,
       files.length,
       (i) => {
-        const a = analyzeOnDisk(files[i].rel, files[i].abs, registry2, maxBytes);
+        const a = analyze(i);
         results[i] = a;
-        pending.push(a);
+        if (shardPrefix) pending.push(a);
       },
       () => {
         drain();
@@ -67240,7 +67251,7 @@ var AnalysisPool = class {
     let failed = false;
     for (let i = 0; i < files.length; i++) {
       if (results[i] === void 0) {
-        results[i] = analyzeOnDisk(files[i].rel, files[i].abs, registry2, maxBytes);
+        results[i] = analyze(i);
         failed = true;
       }
     }
@@ -67359,11 +67370,11 @@ var ValidationCache = class {
 init_version();
 async function loadRepository(root, options2 = {}) {
   const maxBytes = options2.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const poolOptions = { maxBytes, ...options2.threads ? { threads: options2.threads } : {} };
+  const poolOptions = { maxBytes, ...options2.threads ? { threads: options2.threads } : {}, ...options2.keepValues ? { keepValues: true } : {} };
   const useCache = !!options2.cache && !options2.keepValues;
   const cache = useCache ? new ValidationCache(root, `${TOOL_VERSION}:${codeDigest()}:${loadSchemas().digest}:${maxBytes}`).load() : void 0;
   let early;
-  const onFile = options2.keepValues || cache?.present ? void 0 : (n) => void (n === PARALLEL_THRESHOLD && (early = new AnalysisPool(poolOptions)));
+  const onFile = cache?.present ? void 0 : (n) => void (n === PARALLEL_THRESHOLD && (early = new AnalysisPool(poolOptions)));
   const { files, diagnostics } = discover(root, options2.paths, onFile);
   const pool = () => early ?? new AnalysisPool(files.length < PARALLEL_THRESHOLD ? { ...poolOptions, threads: 1 } : poolOptions);
   const source = (file) => {
@@ -67375,8 +67386,7 @@ async function loadRepository(root, options2 = {}) {
   };
   const base = { root, files, discoveryDiagnostics: diagnostics, source };
   if (!cache) {
-    const registry2 = options2.keepValues ? schemaRegistry() : void 0;
-    const analyses2 = registry2 ? files.map((f3) => analyzeOnDisk(f3.rel, f3.abs, registry2, maxBytes, { keepValues: true }).analysis) : (await pool().run(files)).results.map((r2) => r2.analysis);
+    const analyses2 = (await pool().run(files)).results.map((r2) => r2.analysis);
     return { ...base, analyses: analyses2, remember: async () => {
     } };
   }
@@ -77512,6 +77522,18 @@ function readFolder(folder, ext) {
   }
   return out;
 }
+var EXPANDABLE = (source) => !/\.\.\/|@root|@partial-block|\{\{#>|\{\{#\*inline| as \|/.test(source);
+var CALL = /\{\{>\s*([A-Za-z][\w-]*)\s*\}\}/g;
+function expandPartials(source, partials, depth = 0) {
+  if (depth > 8) return source;
+  return source.split("\n").map((line) => {
+    if (/^\s*\{\{>[^}]*\}\}\s*$/.test(line)) return line;
+    return line.replace(CALL, (call, name) => {
+      const body = partials.get(name);
+      return body !== void 0 && EXPANDABLE(body) ? expandPartials(body, partials, depth + 1) : call;
+    });
+  }).join("\n");
+}
 function compileTemplates(locale) {
   const hb = import_handlebars.default.create();
   const fixed = /* @__PURE__ */ new Map();
@@ -77545,10 +77567,12 @@ function compileTemplates(locale) {
   hb.registerHelper(helpers);
   const knownHelpers = Object.fromEntries(Object.keys(helpers).map((k2) => [k2, true]));
   const options2 = { preventIndent: true, knownHelpers, knownHelpersOnly: true };
-  for (const [name, source] of readFolder("partials", ".hbs")) hb.registerPartial(name, hb.compile(source.replace(/\n$/, ""), options2));
+  const partials = new Map([...readFolder("partials", ".hbs")].map(([name, source]) => [name, source.replace(/\n$/, "")]));
+  const expand3 = (source) => expandPartials(source, partials);
+  for (const [name, source] of partials) hb.registerPartial(name, hb.compile(expand3(source), options2));
   const pages = /* @__PURE__ */ new Map();
-  for (const [name, source] of readFolder("pages", ".hbs")) pages.set(name, hb.compile(source, options2));
-  const layout2 = hb.compile(readFileSync5(join10(TEMPLATE_DIR, "layout.hbs"), "utf8"), options2);
+  for (const [name, source] of readFolder("pages", ".hbs")) pages.set(name, hb.compile(expand3(source), options2));
+  const layout2 = hb.compile(expand3(readFileSync5(join10(TEMPLATE_DIR, "layout.hbs"), "utf8")), options2);
   return (template, page, bodyData, layoutData) => {
     const body = pages.get(template);
     if (!body) throw new Error(`no catalog template "${template}"`);

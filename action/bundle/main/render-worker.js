@@ -8849,6 +8849,18 @@ function readFolder(folder, ext) {
   }
   return out2;
 }
+var EXPANDABLE = (source) => !/\.\.\/|@root|@partial-block|\{\{#>|\{\{#\*inline| as \|/.test(source);
+var CALL = /\{\{>\s*([A-Za-z][\w-]*)\s*\}\}/g;
+function expandPartials(source, partials, depth = 0) {
+  if (depth > 8) return source;
+  return source.split("\n").map((line) => {
+    if (/^\s*\{\{>[^}]*\}\}\s*$/.test(line)) return line;
+    return line.replace(CALL, (call, name) => {
+      const body = partials.get(name);
+      return body !== void 0 && EXPANDABLE(body) ? expandPartials(body, partials, depth + 1) : call;
+    });
+  }).join("\n");
+}
 function compileTemplates(locale) {
   const hb = import_handlebars.default.create();
   const fixed = /* @__PURE__ */ new Map();
@@ -8882,10 +8894,12 @@ function compileTemplates(locale) {
   hb.registerHelper(helpers);
   const knownHelpers = Object.fromEntries(Object.keys(helpers).map((k) => [k, true]));
   const options2 = { preventIndent: true, knownHelpers, knownHelpersOnly: true };
-  for (const [name, source] of readFolder("partials", ".hbs")) hb.registerPartial(name, hb.compile(source.replace(/\n$/, ""), options2));
+  const partials = new Map([...readFolder("partials", ".hbs")].map(([name, source]) => [name, source.replace(/\n$/, "")]));
+  const expand = (source) => expandPartials(source, partials);
+  for (const [name, source] of partials) hb.registerPartial(name, hb.compile(expand(source), options2));
   const pages = /* @__PURE__ */ new Map();
-  for (const [name, source] of readFolder("pages", ".hbs")) pages.set(name, hb.compile(source, options2));
-  const layout = hb.compile(readFileSync(join2(TEMPLATE_DIR, "layout.hbs"), "utf8"), options2);
+  for (const [name, source] of readFolder("pages", ".hbs")) pages.set(name, hb.compile(expand(source), options2));
+  const layout = hb.compile(expand(readFileSync(join2(TEMPLATE_DIR, "layout.hbs"), "utf8")), options2);
   return (template, page, bodyData, layoutData) => {
     const body = pages.get(template);
     if (!body) throw new Error(`no catalog template "${template}"`);

@@ -34,13 +34,13 @@ export interface LoadedRepository {
 
 export async function loadRepository(root: string, options: LoadOptions = {}): Promise<LoadedRepository> {
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const poolOptions = { maxBytes, ...(options.threads ? { threads: options.threads } : {}) };
+  const poolOptions = { maxBytes, ...(options.threads ? { threads: options.threads } : {}), ...(options.keepValues ? { keepValues: true } : {}) };
   const useCache = !!options.cache && !options.keepValues;
   const cache = useCache ? new ValidationCache(root, `${TOOL_VERSION}:${codeDigest()}:${loadSchemas().digest}:${maxBytes}`).load() : undefined;
   // With no cache to consult, every file will be analysed: start the threads as soon as the
   // listing shows enough files, so they load while the rest is listed.
   let early: AnalysisPool | undefined;
-  const onFile = options.keepValues || cache?.present ? undefined : (n: number) => void (n === PARALLEL_THRESHOLD && (early = new AnalysisPool(poolOptions)));
+  const onFile = cache?.present ? undefined : (n: number) => void (n === PARALLEL_THRESHOLD && (early = new AnalysisPool(poolOptions)));
   const { files, diagnostics } = discover(root, options.paths, onFile);
   const pool = () => early ?? new AnalysisPool(files.length < PARALLEL_THRESHOLD ? { ...poolOptions, threads: 1 } : poolOptions);
   const source = (file: string) => {
@@ -53,10 +53,7 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
   const base = { root, files, discoveryDiagnostics: diagnostics, source };
 
   if (!cache) {
-    const registry = options.keepValues ? schemaRegistry() : undefined;
-    const analyses = registry
-      ? files.map((f) => analyzeOnDisk(f.rel, f.abs, registry, maxBytes, { keepValues: true }).analysis)
-      : (await pool().run(files)).results.map((r) => r.analysis);
+    const analyses = (await pool().run(files)).results.map((r) => r.analysis);
     return { ...base, analyses, remember: async () => {} };
   }
 

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { decodeAnalyses, encodeAnalyses } from '../fs/analysis-codec.js';
+import { documentValues } from '../../core/analyze.js';
 import { analyzeOnDisk, type DiskAnalysis } from '../fs/analyze-disk.js';
 import { schemaRegistry } from '../fs/schemas.js';
 import { BATCH, claimAll, ShardWriter, type ShareBatch, type ShareJob } from './analyze-share.js';
@@ -16,6 +17,8 @@ export interface PoolOptions {
   /** Threads in all, this one included (default: one per core, at most 8). */
   threads?: number;
   maxBytes: number;
+  /** Keep every document's value (commands that build the model). */
+  keepValues?: boolean;
 }
 
 export interface PoolResult {
@@ -69,10 +72,11 @@ export class AnalysisPool {
   /** `shardPrefix`: where each thread writes its results as a cache shard (`${prefix}${name}.json`). */
   async run(files: readonly { rel: string; abs: string }[], shardPrefix?: string): Promise<PoolResult> {
     const registry = schemaRegistry();
-    const { maxBytes } = this.options;
+    const { maxBytes, keepValues } = this.options;
+    const analyze = (i: number) => analyzeOnDisk(files[i]!.rel, files[i]!.abs, registry, maxBytes, keepValues ? { keepValues } : {});
     if (this.running.length === 0 || files.length < PARALLEL_THRESHOLD) {
       this.close();
-      const results = files.map((f) => analyzeOnDisk(f.rel, f.abs, registry, maxBytes));
+      const results = files.map((_, i) => analyze(i));
       return { results, shards: [], unsharded: results, done: Promise.resolve() };
     }
     const counter = new Int32Array(new SharedArrayBuffer(4));
@@ -81,13 +85,17 @@ export class AnalysisPool {
     const shards: string[] = [];
     const take = (batch: ShareBatch) => {
       const analyses = decodeAnalyses(batch.text);
-      batch.order.forEach((index, k) => (results[index] = analyses[k]));
+      batch.order.forEach((index, k) => {
+        const text = batch.texts?.[k];
+        if (keepValues && typeof text === 'string') analyses[k]!.analysis.values = documentValues(text);
+        results[index] = analyses[k];
+      });
     };
 
     const ports: { port: MessagePort; worker: Running; shard?: string; finished: boolean; shardWritten: boolean }[] = this.running.map((r, i) => {
       const { port1, port2 } = new MessageChannel();
       const shardPath = shardPrefix ? `${shardPrefix}${i}.json` : undefined;
-      const job: ShareJob = { files: list, counter, maxBytes, port: port2, ...(shardPath ? { shardPath } : {}) };
+      const job: ShareJob = { files: list, counter, maxBytes, port: port2, ...(shardPath ? { shardPath } : {}), ...(keepValues ? { keepText: true } : {}) };
       r.worker.postMessage(job, [port2]);
       return { port: port1, worker: r, ...(shardPath ? { shard: shardPath } : {}), finished: false, shardWritten: false };
     });
@@ -108,9 +116,9 @@ export class AnalysisPool {
       counter,
       files.length,
       (i) => {
-        const a = analyzeOnDisk(files[i]!.rel, files[i]!.abs, registry, maxBytes);
+        const a = analyze(i);
         results[i] = a;
-        pending.push(a);
+        if (shardPrefix) pending.push(a);
       },
       () => {
         drain();
@@ -146,7 +154,7 @@ export class AnalysisPool {
     // Anything still missing was claimed by a worker that failed: analyse it here.
     for (let i = 0; i < files.length; i++) {
       if (results[i] === undefined) {
-        results[i] = analyzeOnDisk(files[i]!.rel, files[i]!.abs, registry, maxBytes);
+        results[i] = analyze(i);
         failed = true;
       }
     }

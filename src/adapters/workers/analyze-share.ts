@@ -15,6 +15,8 @@ export interface ShareJob {
   /** Where the batches go. */
   port: MessagePort;
   shardPath?: string;
+  /** Send each file's text with its analysis, for a caller that needs the values too. */
+  keepText?: boolean;
 }
 
 export interface ShareBatch {
@@ -22,6 +24,8 @@ export interface ShareBatch {
   order: number[];
   /** The analyses in analysis-codec's text. */
   text: string;
+  /** With `keepText`: each file's decoded text, in `order`'s order (null: it did not decode). */
+  texts?: (string | null)[];
   /** On the worker's last batch: whether its cache shard is complete on disk. */
   final?: { shardWritten: boolean };
 }
