@@ -7,7 +7,7 @@ import { EXPOSURES, RELATION_TYPES, RISK_CLASSES } from '../../src/core/model.js
 import { SERVICE_LEVELS } from '../../src/core/readiness/types.js';
 import { LOCALES, MESSAGES } from '../../src/catalog/messages.js';
 import { CSP, SEARCH_INDEX_FILE } from '../../src/catalog/render-site.js';
-import { TEMPLATE_DIR } from '../../src/catalog/templates.js';
+import { expandPartials, TEMPLATE_DIR } from '../../src/catalog/templates.js';
 import { makeOrg } from '../helpers/org.js';
 import { buildSite, htmlPages } from './site.js';
 
@@ -170,5 +170,23 @@ describe('a catalog of an organisation whose policy has no readiness rules', () 
     expect(linksUnder('gap-no-oncall')).toEqual(['services/cart.html', 'teams/checkout.html', 'services/checkout-api.html', 'teams/checkout.html']);
     expect(linksUnder('gap-ci-no-owner')).toEqual(['cis/k8s-prod.html']);
     expect(linksUnder('gap-deprecated-dependencies')).toEqual([]);
+  });
+});
+
+describe('expandPartials', () => {
+  const partials = new Map([
+    ['ref', '<a href="{{href}}">{{title}}</a>'],
+    ['row', '<li>{{> ref}}</li>'],
+    ['parent', '{{../name}}'],
+  ]);
+  it.each([
+    ['a call sharing its line is written in', 'x {{> ref}} y', 'x <a href="{{href}}">{{title}}</a> y'],
+    ['a call alone on its line stays a call', '  {{> ref}}\nz', '  {{> ref}}\nz'],
+    ['partials inside partials are written in too', '<ul>{{> row}}</ul>', '<ul><li><a href="{{href}}">{{title}}</a></li></ul>'],
+    ['a partial that looks outside its context stays a call', 'x {{> parent}}', 'x {{> parent}}'],
+    ['an unknown partial stays a call', 'x {{> nowhere}}', 'x {{> nowhere}}'],
+    ['a call with arguments stays a call', 'x {{> ref title=name}}', 'x {{> ref title=name}}'],
+  ])('%s', (_, source, expected) => {
+    expect(expandPartials(source, partials)).toBe(expected);
   });
 });

@@ -67228,7 +67228,7 @@ var AnalysisPool = class {
         }
       }
     );
-    mine.add(encodeAnalyses(pending));
+    if (pending.length) mine.add(encodeAnalyses(pending));
     const mineWritten = mine.close();
     drain();
     for (const p2 of ports) {

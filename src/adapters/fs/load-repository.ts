@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import type { FileAnalysis } from '../../core/analyze.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { AnalysisPool, PARALLEL_THRESHOLD } from '../workers/analyze-pool.js';
-import { analyzeOnDisk, type DiskAnalysis } from './analyze-disk.js';
+import type { DiskAnalysis } from './analyze-disk.js';
 import { ValidationCache, type CachedResult } from './cache.js';
 import { DEFAULT_MAX_FILE_BYTES, discover, type DiscoveredFile } from './discover.js';
-import { loadSchemas, schemaRegistry } from './schemas.js';
+import { loadSchemas } from './schemas.js';
 import { codeDigest, TOOL_VERSION } from './version.js';
 
 export interface LoadOptions {

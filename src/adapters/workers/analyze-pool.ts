@@ -128,7 +128,7 @@ export class AnalysisPool {
         }
       },
     );
-    mine.add(encodeAnalyses(pending));
+    if (pending.length) mine.add(encodeAnalyses(pending));
     const mineWritten = mine.close();
 
     // The workers' last batches: wait for each to finish, or to fail.
