@@ -56,15 +56,26 @@ export class RenderPool {
     });
   }
 
-  /** Takes the page for a thread (true), or leaves it to the caller when every thread is busy. */
-  offer(page: Page): boolean {
+  /** Whether a thread has room for the next page: when it has, `take` it; else render it yourself. */
+  hasRoom(): boolean {
     if (!this.target) {
       this.poll();
       this.target = this.threads.reduce<Thread | undefined>((best, t) => (t.queued < QUEUED && (!best || t.queued < best.queued) ? t : best), undefined);
-      if (!this.target) return false;
     }
+    return this.target !== undefined;
+  }
+
+  /** Queues a page for the thread `hasRoom` found. */
+  take(page: Page): void {
+    if (!this.hasRoom()) throw new RenderThreadError('no render thread has room for the page');
     this.batch.push(page);
     if (this.batch.length >= BATCH) this.send();
+  }
+
+  /** Takes the page for a thread (true), or leaves it to the caller when every thread is busy. */
+  offer(page: Page): boolean {
+    if (!this.hasRoom()) return false;
+    this.take(page);
     return true;
   }
 

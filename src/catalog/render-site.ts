@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import type { CatalogSite } from '../core/catalog/types.js';
+import type { CatalogSite, Page } from '../core/catalog/types.js';
 import { FileWriter } from './file-writer.js';
 import type { Locale } from './messages.js';
 import { pageRenderer } from './render-page.js';
@@ -64,10 +64,31 @@ export async function renderSite(site: CatalogSite, dir: string, options: Render
     out.write(SEARCH_INDEX_FILE, index);
     if (options.ics) out.write(options.ics.path, options.ics.content);
 
-    for (const page of site.pages()) {
-      pages++;
-      if (pool?.offer(page)) continue;
-      out.write(page.path, render(page));
+    const here = (page: Page) => out.write(page.path, render(page));
+    if (!pool) {
+      for (const page of site.pages()) {
+        pages++;
+        here(page);
+      }
+    } else {
+      const { first, heavy, light } = site.lanes();
+      for (let r = first.next(); !r.done; r = first.next()) {
+        pages++;
+        if (!pool.offer(r.value)) here(r.value);
+      }
+      // Then threads get light pages and this thread keeps the heavy ones, each side taking
+      // from the other's lane only when its own is empty. Besides copying less, the two sides
+      // then mostly write into different folders: two threads creating files in one folder
+      // wait on its lock.
+      for (;;) {
+        const give = pool.hasRoom();
+        let r = give ? light.next() : heavy.next();
+        if (r.done) r = give ? heavy.next() : light.next();
+        if (r.done) break;
+        pages++;
+        if (give) pool.take(r.value);
+        else here(r.value);
+      }
     }
     if (pool) files += await pool.finish();
     // GitHub Pages would otherwise run Jekyll over tens of thousands of pages it need not touch.

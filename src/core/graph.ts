@@ -221,7 +221,12 @@ function closure(g: Graph, starts: readonly string[], direction: 'in' | 'out', t
   for (const i of queue) {
     const id = x.nodes[i]!.id;
     const p = parent[i]!;
-    const path = p < 0 ? [id] : [...pathOf.get(p)!, id];
+    let path: string[];
+    if (p < 0) path = [id];
+    else {
+      path = pathOf.get(p)!.slice();
+      path.push(id);
+    }
     pathOf.set(i, path);
     out.set(id, { id, node: x.nodes[i]!, distance: path.length - 1, path });
   }

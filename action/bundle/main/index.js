@@ -72228,7 +72228,12 @@ function closure(g2, starts, direction, types2, limit = Infinity) {
   for (const i of queue) {
     const id = x3.nodes[i].id;
     const p2 = parent[i];
-    const path3 = p2 < 0 ? [id] : [...pathOf.get(p2), id];
+    let path3;
+    if (p2 < 0) path3 = [id];
+    else {
+      path3 = pathOf.get(p2).slice();
+      path3.push(id);
+    }
     pathOf.set(i, path3);
     out.set(id, { id, node: x3.nodes[i], distance: path3.length - 1, path: path3 });
   }
@@ -73819,7 +73824,7 @@ function readinessCoverage(org, results) {
 // src/core/catalog/context.ts
 var byName = (a, b3) => a < b3 ? -1 : a > b3 ? 1 : 0;
 function nameOf(ref) {
-  return ref.replace(/^(service|ci):/, "");
+  return ref.startsWith("service:") ? ref.slice(8) : ref.startsWith("ci:") ? ref.slice(3) : ref;
 }
 function paragraphs(text) {
   return (text ?? "").split(/\n\s*\n/).map((p2) => p2.trim()).filter(Boolean);
@@ -73899,8 +73904,17 @@ function createContext(input) {
     const c3 = org.cis.get(name)?.doc;
     return { kind: "ci", name, title: c3?.metadata.title, href: c3 ? pagePath.ci(name) : void 0 };
   };
-  const nodeRef = (id) => id.startsWith("service:") ? serviceRef(id.slice(8)) : ciRef(id.startsWith("ci:") ? id.slice(3) : id);
-  const titleOf = (id) => id.startsWith("service:") ? org.services.get(id.slice(8))?.doc.metadata.title : org.cis.get(id.slice(3))?.doc.metadata.title;
+  const nodeRef = (id) => {
+    const node = input.graph.nodes.get(id);
+    if (node) return node.kind === "service" ? serviceRef(node.name) : ciRef(node.name);
+    return id.startsWith("service:") ? serviceRef(id.slice(8)) : ciRef(id.startsWith("ci:") ? id.slice(3) : id);
+  };
+  const titleOf = (id) => {
+    const node = input.graph.nodes.get(id);
+    const service = node ? node.kind === "service" : id.startsWith("service:");
+    const name = node ? node.name : id.slice(service ? 8 : 3);
+    return service ? org.services.get(name)?.doc.metadata.title : org.cis.get(name)?.doc.metadata.title;
+  };
   const riskClass = /* @__PURE__ */ new Map();
   const riskReport = (id) => {
     let report;
@@ -74297,12 +74311,12 @@ function withVia(ref, via) {
 }
 function impactOf(ctx, id) {
   const reached = dependents(ctx.input.graph, [id], IMPACT_EDGES, IMPACT_LIMIT + 1);
-  const services = [...reached.values()].filter((r2) => r2.distance > 0 && r2.id.startsWith("service:")).map((r2) => ({ r: r2, tier: ctx.tierOf.get(r2.id.slice(8)) ?? 9 })).sort((a, b3) => a.r.distance - b3.r.distance || a.tier - b3.tier || byName(a.r.id, b3.r.id));
+  const services = [...reached.values()].filter((r2) => r2.distance > 0 && r2.node.kind === "service").map((r2) => ({ r: r2, tier: r2.node.tier ?? ctx.tierOf.get(r2.node.name) ?? 9 })).sort((a, b3) => a.r.distance - b3.r.distance || a.tier - b3.tier || byName(a.r.id, b3.r.id));
   const listed = services.slice(0, IMPACT_LISTED);
   return {
     services: listed.map(
       ({ r: r2 }) => withVia(
-        ctx.serviceRef(r2.id.slice(8)),
+        ctx.serviceRef(r2.node.name),
         r2.path.slice(1, -1).map(nameOf)
       )
     ),
@@ -74481,9 +74495,13 @@ function buildCatalog(input) {
       if (key === calendarMonth) yield page(pagePath.calendar);
     }
   }
-  function* pages() {
+  function* first() {
     for (const id of changeIds) yield changePage(ctx, id);
+  }
+  function* heavy() {
     for (const name of serviceNames) yield servicePage(ctx, name);
+  }
+  function* light() {
     for (const name of teamNames) yield teamPage(ctx, name);
     for (const name of ciNames) yield ciPage(ctx, name);
     yield* listPages("services-list", "services", "services", serviceNames, ctx.summary);
@@ -74499,11 +74517,17 @@ function buildCatalog(input) {
     yield indexPage(ctx, serviceNames, teamNames, changeIds);
   }
   const lists = [serviceNames, teamNames, ciNames, changeIds].reduce((n, items) => n + Math.max(1, Math.ceil(items.length / LIST_PAGE_SIZE)), 0);
+  function* pages() {
+    yield* first();
+    yield* heavy();
+    yield* light();
+  }
   return {
     zone,
     builtAt: formatAt(now, zone),
     searchIndex: searchIndex(ctx, serviceNames, teamNames),
     pages,
+    lanes: () => ({ first: first(), heavy: heavy(), light: light() }),
     pageCount: changeIds.length + serviceNames.length + teamNames.length + ciNames.length + lists + months.length + (calendarMonth ? 1 : 0) + 3
   };
 }
@@ -77677,15 +77701,24 @@ var RenderPool = class {
       return thread;
     });
   }
-  /** Takes the page for a thread (true), or leaves it to the caller when every thread is busy. */
-  offer(page) {
+  /** Whether a thread has room for the next page: when it has, `take` it; else render it yourself. */
+  hasRoom() {
     if (!this.target) {
       this.poll();
       this.target = this.threads.reduce((best, t2) => t2.queued < QUEUED && (!best || t2.queued < best.queued) ? t2 : best, void 0);
-      if (!this.target) return false;
     }
+    return this.target !== void 0;
+  }
+  /** Queues a page for the thread `hasRoom` found. */
+  take(page) {
+    if (!this.hasRoom()) throw new RenderThreadError("no render thread has room for the page");
     this.batch.push(page);
     if (this.batch.length >= BATCH2) this.send();
+  }
+  /** Takes the page for a thread (true), or leaves it to the caller when every thread is busy. */
+  offer(page) {
+    if (!this.hasRoom()) return false;
+    this.take(page);
     return true;
   }
   /** Sends what is left, waits for every thread to finish its writes and returns the files they wrote. */
@@ -77750,10 +77783,27 @@ async function renderSite(site, dir, options2) {
     for (const [name, content] of staticAssets()) out.write(`assets/${name}`, content);
     out.write(SEARCH_INDEX_FILE, index);
     if (options2.ics) out.write(options2.ics.path, options2.ics.content);
-    for (const page of site.pages()) {
-      pages++;
-      if (pool?.offer(page)) continue;
-      out.write(page.path, render(page));
+    const here = (page) => out.write(page.path, render(page));
+    if (!pool) {
+      for (const page of site.pages()) {
+        pages++;
+        here(page);
+      }
+    } else {
+      const { first, heavy, light } = site.lanes();
+      for (let r2 = first.next(); !r2.done; r2 = first.next()) {
+        pages++;
+        if (!pool.offer(r2.value)) here(r2.value);
+      }
+      for (; ; ) {
+        const give = pool.hasRoom();
+        let r2 = give ? light.next() : heavy.next();
+        if (r2.done) r2 = give ? heavy.next() : light.next();
+        if (r2.done) break;
+        pages++;
+        if (give) pool.take(r2.value);
+        else here(r2.value);
+      }
     }
     if (pool) files += await pool.finish();
     out.write(".nojekyll", "");

@@ -109,10 +109,14 @@ export function buildCatalog(input: CatalogInput): CatalogSite {
     }
   }
 
-  function* pages(): Generator<Page> {
-    // Change pages first: assessing each change once gives every later list its risk class.
+  // Change pages first: assessing each change once gives every later list its risk class.
+  function* first(): Generator<Page> {
     for (const id of changeIds) yield changePage(ctx, id);
+  }
+  function* heavy(): Generator<Page> {
     for (const name of serviceNames) yield servicePage(ctx, name);
+  }
+  function* light(): Generator<Page> {
     for (const name of teamNames) yield teamPage(ctx, name);
     for (const name of ciNames) yield ciPage(ctx, name);
     yield* listPages('services-list', 'services', 'services', serviceNames, ctx.summary);
@@ -129,11 +133,18 @@ export function buildCatalog(input: CatalogInput): CatalogSite {
   }
 
   const lists = [serviceNames, teamNames, ciNames, changeIds].reduce((n, items) => n + Math.max(1, Math.ceil(items.length / LIST_PAGE_SIZE)), 0);
+  function* pages(): Generator<Page> {
+    yield* first();
+    yield* heavy();
+    yield* light();
+  }
+
   return {
     zone,
     builtAt: formatAt(now, zone),
     searchIndex: searchIndex(ctx, serviceNames, teamNames),
     pages,
+    lanes: () => ({ first: first(), heavy: heavy(), light: light() }),
     pageCount: changeIds.length + serviceNames.length + teamNames.length + ciNames.length + lists + months.length + (calendarMonth ? 1 : 0) + 3,
   };
 }

@@ -56,7 +56,7 @@ export const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** `service:x` / `ci:y` as the bare name a path of hops shows. */
 export function nameOf(ref: string): string {
-  return ref.replace(/^(service|ci):/, '');
+  return ref.startsWith('service:') ? ref.slice(8) : ref.startsWith('ci:') ? ref.slice(3) : ref;
 }
 
 export function paragraphs(text: string | undefined): string[] {
@@ -154,8 +154,19 @@ export function createContext(input: CatalogInput): CatalogContext {
     const c = org.cis.get(name)?.doc;
     return { kind: 'ci', name, title: c?.metadata.title, href: c ? pagePath.ci(name) : undefined };
   };
-  const nodeRef = (id: string): RefView => (id.startsWith('service:') ? serviceRef(id.slice(8)) : ciRef(id.startsWith('ci:') ? id.slice(3) : id));
-  const titleOf = (id: string) => (id.startsWith('service:') ? org.services.get(id.slice(8))?.doc.metadata.title : org.cis.get(id.slice(3))?.doc.metadata.title);
+  // A graph node's name is a string the organisation's maps already hashed; a name sliced out
+  // of its id is a new string hashed again on every lookup, and the catalog looks up millions.
+  const nodeRef = (id: string): RefView => {
+    const node = input.graph.nodes.get(id);
+    if (node) return node.kind === 'service' ? serviceRef(node.name) : ciRef(node.name);
+    return id.startsWith('service:') ? serviceRef(id.slice(8)) : ciRef(id.startsWith('ci:') ? id.slice(3) : id);
+  };
+  const titleOf = (id: string) => {
+    const node = input.graph.nodes.get(id);
+    const service = node ? node.kind === 'service' : id.startsWith('service:');
+    const name = node ? node.name : id.slice(service ? 8 : 3);
+    return service ? org.services.get(name)?.doc.metadata.title : org.cis.get(name)?.doc.metadata.title;
+  };
 
   // Risk is assessed once per change: the change page shows the report, every list its class.
   const riskClass = new Map<string, RiskReport['class'] | undefined>();

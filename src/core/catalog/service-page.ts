@@ -33,15 +33,16 @@ function withVia(ref: RefView, via: string[]): RefView & { via: string[] } {
 /** What breaks if the service fails: nearest first, then the most critical. */
 function impactOf(ctx: CatalogContext, id: string): ServicePage['impact'] {
   const reached = dependents(ctx.input.graph, [id], IMPACT_EDGES, IMPACT_LIMIT + 1);
+  // The node's own name and tier, not ones sliced out of its id: see nodeRef.
   const services = [...reached.values()]
-    .filter((r) => r.distance > 0 && r.id.startsWith('service:'))
-    .map((r) => ({ r, tier: ctx.tierOf.get(r.id.slice(8)) ?? 9 }))
+    .filter((r) => r.distance > 0 && r.node.kind === 'service')
+    .map((r) => ({ r, tier: r.node.tier ?? ctx.tierOf.get(r.node.name) ?? 9 }))
     .sort((a, b) => a.r.distance - b.r.distance || a.tier - b.tier || byName(a.r.id, b.r.id));
   const listed = services.slice(0, IMPACT_LISTED);
   return {
     services: listed.map(({ r }) =>
       withVia(
-        ctx.serviceRef(r.id.slice(8)),
+        ctx.serviceRef(r.node.name),
         r.path.slice(1, -1).map(nameOf),
       ),
     ),

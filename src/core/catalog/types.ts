@@ -376,5 +376,13 @@ export interface CatalogSite {
   searchIndex: SearchIndex;
   /** Every page, built one at a time as the renderer asks for it. */
   pages(): Iterable<Page>;
+  /**
+   * The same pages in three lanes, for a renderer with threads. `first` must be used up before
+   * the others (change pages: each change is assessed once, and later lists reuse its risk
+   * class). After it, `heavy` and `light` may be drawn from in any interleaving: `heavy` holds
+   * the service pages, whose view models are the largest (~17 KB each at L, against ~1 KB for
+   * a CI), so copying them to another thread costs more than rendering them where they are built.
+   */
+  lanes(): { first: Iterator<Page>; heavy: Iterator<Page>; light: Iterator<Page> };
   pageCount: number;
 }
