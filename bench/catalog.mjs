@@ -34,6 +34,7 @@ if (process.argv[2] === '--phases') {
   const { assessChange } = await dist('core/risk/assess.js');
   const { buildCatalogSite } = await dist('catalog/build-site.js');
   const { activePolicy } = await dist('core/organisation.js');
+  const { BLAST_RADIUS_LISTED } = await dist('core/catalog/change-page.js');
   const phases = {};
   const time = async (name, fn) => {
     const t0 = performance.now();
@@ -47,7 +48,7 @@ if (process.argv[2] === '--phases') {
   const open = openChanges(loaded.org.changes);
   // Assessed up front here (the command assesses lazily, page by page) to time them apart.
   const reports = new Map();
-  if (context) await time(`risk reports (${open.length} open changes)`, () => open.forEach((id) => reports.set(id, assessChange(context, id))));
+  if (context) await time(`risk reports (${open.length} open changes)`, () => open.forEach((id) => reports.set(id, assessChange(context, id, { blastRadiusRows: BLAST_RADIUS_LISTED }))));
   await time('view model, render, write', () =>
     buildCatalogSite(org, loaded, { out, locale: 'en', now, ...(context ? { graph: context.graph, risk: (id) => reports.get(id) } : {}) }),
   );

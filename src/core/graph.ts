@@ -85,6 +85,15 @@ export function buildGraph(org: Organisation): Graph {
   return g;
 }
 
+/** A closure's nodes, nearest first, then by id. */
+export interface Walk {
+  nodes: GraphNode[];
+  /** Hops from the nearest start node, per node. */
+  distance: Int32Array;
+  /** Per node, the index of the node before it on its path (-1 for a start node). */
+  via: Int32Array;
+}
+
 export interface Reached {
   id: string;
   node: GraphNode;
@@ -112,6 +121,8 @@ interface Indexed {
   /** Visit stamps: a node is reached in the current walk when its stamp equals `walk`. */
   stamp: Uint32Array;
   parent: Int32Array;
+  /** A reached node's place in the walk's order (scratch, valid for the current walk). */
+  position: Int32Array;
   walk: number;
 }
 interface Adjacency {
@@ -154,7 +165,7 @@ function indexed(g: Graph): Indexed {
   const rank = new Int32Array(ids.length);
   byRank.forEach((node, r) => (rank[node] = r));
   const n = ids.length;
-  x = { nodes: [...g.nodes.values()], at, in: adjacency(g, ids, at, rank, 'in'), out: adjacency(g, ids, at, rank, 'out'), rank, byRank, stamp: new Uint32Array(n), parent: new Int32Array(n), walk: 0 };
+  x = { nodes: [...g.nodes.values()], at, in: adjacency(g, ids, at, rank, 'in'), out: adjacency(g, ids, at, rank, 'out'), rank, byRank, stamp: new Uint32Array(n), parent: new Int32Array(n), position: new Int32Array(n), walk: 0 };
   indexes.set(g, x);
   return x;
 }
@@ -177,7 +188,7 @@ function sortSegment(x: Indexed, queue: number[], from: number, to: number): voi
  * `limit` stops the search once that many nodes are reached (the nearest ones), for callers
  * that summarise closures of every node and cannot afford the whole graph each time.
  */
-function closure(g: Graph, starts: readonly string[], direction: 'in' | 'out', types: ReadonlySet<EdgeType>, limit = Infinity): Map<string, Reached> {
+function walk(g: Graph, starts: readonly string[], direction: 'in' | 'out', types: ReadonlySet<EdgeType>, limit = Infinity): Walk {
   const x = indexed(g);
   const { offsets, nodes, types: edgeTypes } = x[direction];
   let mask = 0;
@@ -215,22 +226,56 @@ function closure(g: Graph, starts: readonly string[], direction: 'in' | 'out', t
   }
   // The level found last was never expanded (or was cut by the limit): order it too.
   sortSegment(x, queue, levelEnd, queue.length);
-  // Breadth-first order puts every parent before its children, so a path is its parent's plus one.
-  const out = new Map<string, Reached>();
-  const pathOf = new Map<number, string[]>();
-  for (const i of queue) {
-    const id = x.nodes[i]!.id;
+  // Breadth-first order puts every parent before its children.
+  const n = queue.length;
+  const nodesOut = new Array<GraphNode>(n);
+  const distance = new Int32Array(n);
+  const via = new Int32Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = queue[k]!;
+    x.position[i] = k;
+    nodesOut[k] = x.nodes[i]!;
     const p = parent[i]!;
+    via[k] = p < 0 ? -1 : x.position[p]!;
+    distance[k] = p < 0 ? 0 : distance[via[k]!]! + 1;
+  }
+  return { nodes: nodesOut, distance, via };
+}
+
+/** Node ids from a start node to the walk's k-th node, in the direction travelled. */
+export function pathIn(w: Walk, k: number): string[] {
+  const out: string[] = [];
+  for (let at = k; at >= 0; at = w.via[at]!) out.push(w.nodes[at]!.id);
+  return out.reverse();
+}
+
+function closure(g: Graph, starts: readonly string[], direction: 'in' | 'out', types: ReadonlySet<EdgeType>, limit = Infinity): Map<string, Reached> {
+  const w = walk(g, starts, direction, types, limit);
+  const out = new Map<string, Reached>();
+  // A path is its predecessor's plus one: built once per node, not walked back each time.
+  const paths = new Array<string[]>(w.nodes.length);
+  for (let k = 0; k < w.nodes.length; k++) {
+    const node = w.nodes[k]!;
+    const v = w.via[k]!;
     let path: string[];
-    if (p < 0) path = [id];
+    if (v < 0) path = [node.id];
     else {
-      path = pathOf.get(p)!.slice();
-      path.push(id);
+      path = paths[v]!.slice();
+      path.push(node.id);
     }
-    pathOf.set(i, path);
-    out.set(id, { id, node: x.nodes[i]!, distance: path.length - 1, path });
+    paths[k] = path;
+    out.set(node.id, { id: node.id, node, distance: w.distance[k]!, path });
   }
   return out;
+}
+
+/**
+ * The reverse closure as `dependents` finds it, in the same order, with each node's
+ * predecessor instead of its whole path: a caller that lists only the nearest few hundred of
+ * thousands of nodes builds only their paths (`pathIn`).
+ */
+export function dependentsWalk(g: Graph, starts: readonly string[], types: ReadonlySet<EdgeType> = IMPACT_EDGES): Walk {
+  return walk(g, starts, 'in', types);
 }
 
 /** What breaks if the start nodes fail or change: the reverse closure with paths. */

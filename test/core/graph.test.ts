@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addEdge, addNode, createGraph, dependencies, dependents, IMPACT_EDGES, type EdgeType, type Graph } from '../../src/core/graph.js';
+import { addEdge, addNode, createGraph, dependencies, dependents, dependentsWalk, IMPACT_EDGES, pathIn, type EdgeType, type Graph } from '../../src/core/graph.js';
 
 const TYPES: EdgeType[] = ['dependsOn', 'runsOn', 'hostedOn', 'connectsTo', 'owns'];
 
@@ -96,6 +96,9 @@ describe('dependency closures', () => {
         expect(view(dependencies(b, from))).toEqual(view(dependencies(a, from)));
         // Every path is a shortest one: no node is listed nearer than a node it was reached through.
         for (const r of dependents(a, from, IMPACT_EDGES, limit).values()) expect(r.path.length - 1).toBe(r.distance);
+        // The walk behind it says the same with predecessors instead of paths, in either graph.
+        const walk = dependentsWalk(b, from);
+        expect(walk.nodes.map((node, k) => [node.id, walk.distance[k], pathIn(walk, k).join('>')])).toEqual(view(dependents(a, from)));
       }),
       { numRuns: 300 },
     );

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadOrganisation } from '../../src/adapters/fs/load-organisation.js';
-import { assessChange } from '../../src/core/risk/assess.js';
+import { assessChange, type AssessOptions } from '../../src/core/risk/assess.js';
 import { riskContext } from '../../src/cli/risk-session.js';
 import { cli, makeOrg, PROJECT_ROOT } from '../helpers/org.js';
 
@@ -44,11 +44,11 @@ ${body}status:
 `;
 }
 
-async function assess(files: Record<string, string>, id = 'CR-2026-0100') {
+async function assess(files: Record<string, string>, options: AssessOptions = {}, id = 'CR-2026-0100') {
   const root = makeOrg({ 'changes/policy.yaml': POLICY, ...files });
   const loaded = await loadOrganisation(root);
   expect(loaded.validation.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  return assessChange(await riskContext(root, loaded, NOW), id);
+  return assessChange(await riskContext(root, loaded, NOW), id, options);
 }
 
 const CR = 'changes/CR-2026-0100.yaml';
@@ -111,6 +111,22 @@ describe('impact, conflicts and controls', () => {
       ['ci:checkout-db', ['ci:k8s-prod', 'ci:checkout-db']],
       ['service:checkout-api', ['ci:k8s-prod', 'ci:checkout-db', 'service:checkout-api']],
     ]);
+  });
+
+  it.each([
+    [1, 1, 3],
+    [2, 2, 3],
+    [3, 3, undefined],
+    [10, 3, undefined],
+  ])('builds %i blast-radius rows when asked (%i listed, total %s), the nearest first, and the same verdict', async (rows, listed, total) => {
+    const files = { [CR]: change('CR-2026-0100', `  type: normal\n  configurationItems: [k8s-prod]\n${SAFE}`) };
+    const full = await assess(files);
+    const capped = await assess(files, { blastRadiusRows: rows });
+    expect(capped.blastRadius).toEqual(full.blastRadius.slice(0, listed));
+    expect(capped.blastRadiusTotal).toBe(total);
+    const { blastRadius: _a, blastRadiusTotal: _b, ...verdict } = capped;
+    const { blastRadius: _c, ...fullVerdict } = full;
+    expect(verdict).toEqual(fullVerdict);
   });
 
   it('reports a freeze over the schedule, and records an allowed emergency bypass', async () => {

@@ -34199,7 +34199,7 @@ function codeDigest() {
   if (digest) return digest;
   const hash = createHash("sha1");
   const coreDir = fileURLToPath2(new URL("../../core/", import.meta.url));
-  const walk = (dir) => {
+  const walk2 = (dir) => {
     let entries;
     try {
       entries = readdirSync2(dir).sort();
@@ -34209,10 +34209,10 @@ function codeDigest() {
     for (const name of entries) {
       const path3 = join2(dir, name);
       if (name.endsWith(".js") || name.endsWith(".ts")) hash.update(name).update(readFileSync(path3));
-      else if (!name.includes(".")) walk(path3);
+      else if (!name.includes(".")) walk2(path3);
     }
   };
-  walk(coreDir);
+  walk2(coreDir);
   return digest = hash.digest("hex").slice(0, 16);
 }
 var TOOL_VERSION, digest;
@@ -66396,14 +66396,14 @@ function lineColumnOfByte(bytes, offset) {
 }
 function findUnsafeKeys(value3, out) {
   const path3 = [];
-  const walk = (v2, depth) => {
+  const walk2 = (v2, depth) => {
     if (depth > 200 || v2 === null || typeof v2 !== "object") return;
     if (Array.isArray(v2)) {
       for (let i = 0; i < v2.length; i++) {
         const item2 = v2[i];
         if (item2 !== null && typeof item2 === "object") {
           path3.push(i);
-          walk(item2, depth + 1);
+          walk2(item2, depth + 1);
           path3.pop();
         }
       }
@@ -66414,11 +66414,11 @@ function findUnsafeKeys(value3, out) {
       path3.push(key);
       if (UNSAFE_KEYS.has(key)) out.push(joinPointer("", ...path3));
       const child = v2[key];
-      if (child !== null && typeof child === "object") walk(child, depth + 1);
+      if (child !== null && typeof child === "object") walk2(child, depth + 1);
       path3.pop();
     }
   };
-  walk(value3, 0);
+  walk2(value3, 0);
 }
 function isPlainMapping(v2) {
   return v2 !== null && typeof v2 === "object" && !Array.isArray(v2);
@@ -66842,7 +66842,7 @@ function discover(root, paths, onFile) {
     }
     if (YAML_FILE.test(name) && statSync(target).isFile()) addFile(abs);
   };
-  const walk = (dir) => {
+  const walk2 = (dir) => {
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -66855,7 +66855,7 @@ function discover(root, paths, onFile) {
       const abs = join(dir, e.name);
       if (e.isSymbolicLink()) symlink2(abs, e.name);
       else if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith(".")) walk(abs);
+        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith(".")) walk2(abs);
       } else if (e.isFile() && YAML_FILE.test(e.name)) addFile(abs);
     }
   };
@@ -66868,7 +66868,7 @@ function discover(root, paths, onFile) {
     }
     const name = abs.slice(abs.lastIndexOf(sep) + 1);
     if (st3.isSymbolicLink()) symlink2(abs, name);
-    else if (st3.isDirectory()) walk(abs);
+    else if (st3.isDirectory()) walk2(abs);
     else if (st3.isFile()) addFile(abs);
   };
   const targets = paths && paths.length ? paths : DATA_FOLDERS.filter((d2) => existsSync2(join(root, d2)));
@@ -67062,14 +67062,14 @@ var loaded;
 function loadSchemas(dir = SCHEMA_DIR) {
   if (loaded && dir === SCHEMA_DIR) return loaded;
   const files = [];
-  const walk = (d2) => {
+  const walk2 = (d2) => {
     for (const e of readdirSync3(d2, { withFileTypes: true })) {
       const p2 = join4(d2, e.name);
-      if (e.isDirectory()) walk(p2);
+      if (e.isDirectory()) walk2(p2);
       else if (e.name.endsWith(".schema.json")) files.push(p2);
     }
   };
-  walk(dir);
+  walk2(dir);
   files.sort();
   const hash = createHash2("sha256");
   const schemas = files.map((f3) => {
@@ -72175,7 +72175,7 @@ function indexed(g2) {
   const rank3 = new Int32Array(ids.length);
   byRank.forEach((node, r2) => rank3[node] = r2);
   const n = ids.length;
-  x3 = { nodes: [...g2.nodes.values()], at: at4, in: adjacency(g2, ids, at4, rank3, "in"), out: adjacency(g2, ids, at4, rank3, "out"), rank: rank3, byRank, stamp: new Uint32Array(n), parent: new Int32Array(n), walk: 0 };
+  x3 = { nodes: [...g2.nodes.values()], at: at4, in: adjacency(g2, ids, at4, rank3, "in"), out: adjacency(g2, ids, at4, rank3, "out"), rank: rank3, byRank, stamp: new Uint32Array(n), parent: new Int32Array(n), position: new Int32Array(n), walk: 0 };
   indexes.set(g2, x3);
   return x3;
 }
@@ -72186,7 +72186,7 @@ function sortSegment(x3, queue, from, to2) {
   ranks.sort();
   for (let k2 = from; k2 < to2; k2++) queue[k2] = x3.byRank[ranks[k2 - from]];
 }
-function closure(g2, starts, direction, types2, limit = Infinity) {
+function walk(g2, starts, direction, types2, limit = Infinity) {
   const x3 = indexed(g2);
   const { offsets: offsets2, nodes, types: edgeTypes } = x3[direction];
   let mask = 0;
@@ -72195,12 +72195,12 @@ function closure(g2, starts, direction, types2, limit = Infinity) {
     x3.stamp.fill(0);
     x3.walk = 1;
   }
-  const { stamp, parent, walk } = x3;
+  const { stamp, parent, walk: walk2 } = x3;
   const queue = [];
   for (const s of starts) {
     const i = x3.at.get(s);
-    if (i === void 0 || stamp[i] === walk) continue;
-    stamp[i] = walk;
+    if (i === void 0 || stamp[i] === walk2) continue;
+    stamp[i] = walk2;
     parent[i] = -1;
     queue.push(i);
   }
@@ -72215,29 +72215,53 @@ function closure(g2, starts, direction, types2, limit = Infinity) {
     for (let k2 = offsets2[node], end2 = offsets2[node + 1]; k2 < end2; k2++) {
       if (!(mask & 1 << edgeTypes[k2])) continue;
       const next = nodes[k2];
-      if (stamp[next] === walk) continue;
+      if (stamp[next] === walk2) continue;
       if (queue.length >= limit) break;
-      stamp[next] = walk;
+      stamp[next] = walk2;
       parent[next] = node;
       queue.push(next);
     }
   }
   sortSegment(x3, queue, levelEnd, queue.length);
-  const out = /* @__PURE__ */ new Map();
-  const pathOf = /* @__PURE__ */ new Map();
-  for (const i of queue) {
-    const id = x3.nodes[i].id;
+  const n = queue.length;
+  const nodesOut = new Array(n);
+  const distance = new Int32Array(n);
+  const via = new Int32Array(n);
+  for (let k2 = 0; k2 < n; k2++) {
+    const i = queue[k2];
+    x3.position[i] = k2;
+    nodesOut[k2] = x3.nodes[i];
     const p2 = parent[i];
+    via[k2] = p2 < 0 ? -1 : x3.position[p2];
+    distance[k2] = p2 < 0 ? 0 : distance[via[k2]] + 1;
+  }
+  return { nodes: nodesOut, distance, via };
+}
+function pathIn(w2, k2) {
+  const out = [];
+  for (let at4 = k2; at4 >= 0; at4 = w2.via[at4]) out.push(w2.nodes[at4].id);
+  return out.reverse();
+}
+function closure(g2, starts, direction, types2, limit = Infinity) {
+  const w2 = walk(g2, starts, direction, types2, limit);
+  const out = /* @__PURE__ */ new Map();
+  const paths = new Array(w2.nodes.length);
+  for (let k2 = 0; k2 < w2.nodes.length; k2++) {
+    const node = w2.nodes[k2];
+    const v2 = w2.via[k2];
     let path3;
-    if (p2 < 0) path3 = [id];
+    if (v2 < 0) path3 = [node.id];
     else {
-      path3 = pathOf.get(p2).slice();
-      path3.push(id);
+      path3 = paths[v2].slice();
+      path3.push(node.id);
     }
-    pathOf.set(i, path3);
-    out.set(id, { id, node: x3.nodes[i], distance: path3.length - 1, path: path3 });
+    paths[k2] = path3;
+    out.set(node.id, { id: node.id, node, distance: w2.distance[k2], path: path3 });
   }
   return out;
+}
+function dependentsWalk(g2, starts, types2 = IMPACT_EDGES) {
+  return walk(g2, starts, "in", types2);
 }
 function dependents(g2, starts, types2 = IMPACT_EDGES, limit) {
   return closure(g2, starts, "in", types2, limit);
@@ -72453,27 +72477,29 @@ function impactLevel(policy, exposure, tier) {
   const row = policy.impact.matrix[exposure];
   return row?.[tier - 1] ?? 1;
 }
-function assessImpact(org, graph, policy, targets) {
-  const reached = dependents(graph, targets);
+function assessImpact(org, graph, policy, targets, listed = Infinity) {
+  const walk2 = dependentsWalk(graph, targets);
   const blastRadius = [];
   let best;
-  for (const r2 of reached.values()) {
-    const { node } = r2;
+  for (let k2 = 0; k2 < walk2.nodes.length; k2++) {
+    const node = walk2.nodes[k2];
+    const row = k2 < listed;
     const spec = node.kind !== "service" ? void 0 : node.tier !== void 0 && node.exposure ? node : org.services.get(node.name)?.doc.spec;
     if (!spec) {
-      blastRadius.push({ ref: r2.id, path: r2.path, direct: r2.distance === 0 });
+      if (row) blastRadius.push({ ref: node.id, path: pathIn(walk2, k2), direct: walk2.distance[k2] === 0 });
       continue;
     }
     const tier = spec.tier;
     const exposure = spec.exposure;
-    blastRadius.push({ ref: r2.id, tier, exposure, path: r2.path, direct: r2.distance === 0 });
+    if (row) blastRadius.push({ ref: node.id, tier, exposure, path: pathIn(walk2, k2), direct: walk2.distance[k2] === 0 });
     const level = impactLevel(policy, exposure, tier);
     if (!best || level > best.level || level === best.level && (tier < best.severity || tier === best.severity && EXPOSURES.indexOf(exposure) < EXPOSURES.indexOf(best.scope))) {
-      best = { level, scope: exposure, severity: tier, ref: r2.id };
+      best = { level, scope: exposure, severity: tier, ref: node.id };
     }
   }
-  if (!best) return { level: impactLevel(policy, "team", 4), scope: "team", severity: 4, blastRadius };
-  return { level: best.level, scope: best.scope, severity: best.severity, decidedBy: best.ref, blastRadius };
+  const total = walk2.nodes.length;
+  if (!best) return { level: impactLevel(policy, "team", 4), scope: "team", severity: 4, blastRadius, blastRadiusTotal: total };
+  return { level: best.level, scope: best.scope, severity: best.severity, decidedBy: best.ref, blastRadius, blastRadiusTotal: total };
 }
 
 // src/core/risk/assess.ts
@@ -72519,7 +72545,7 @@ function score(ctx, facts, impactLevel2) {
   const level = likelihoodLevel(points, ctx.policy.likelihood.thresholds);
   return { factors, points, level, cls: classFor(ctx, impactLevel2, level) };
 }
-function assessChange(ctx, id) {
+function assessChange(ctx, id, options2 = {}) {
   const located = ctx.org.changes.get(id);
   if (!located) throw new UnknownChangeError(id);
   const change = located.doc;
@@ -72528,7 +72554,7 @@ function assessChange(ctx, id) {
   const services = directServices(ctx, change);
   const nearMargin = parseDuration(ctx.policy.likelihood.factors.nearFreeze?.within ?? "0m") ?? 0;
   const nearbyWindows = ctx.calendar.windowsFor(change, start - nearMargin, end2 + nearMargin);
-  const impact = assessImpact(ctx.org, ctx.graph, ctx.policy, targetsOf(change));
+  const impact = assessImpact(ctx.org, ctx.graph, ctx.policy, targetsOf(change), options2.blastRadiusRows);
   const declared = change.spec.type;
   let facts = { change, type: declared, start, end: end2, services, nearbyWindows };
   let result = score(ctx, facts, impact.level);
@@ -72558,6 +72584,7 @@ function assessChange(ctx, id) {
     likelihood: { level: result.level, points: result.points },
     factors: result.factors,
     blastRadius: impact.blastRadius,
+    ...impact.blastRadiusTotal > impact.blastRadius.length ? { blastRadiusTotal: impact.blastRadiusTotal } : {},
     conflicts,
     controls,
     matrices: {
@@ -74031,7 +74058,7 @@ function riskView(ctx, r2) {
       const ref = ctx.nodeRef(b3.ref);
       return { kind: ref.kind, name: ref.name, title: ref.title, href: ref.href, tier: b3.tier, exposure: b3.exposure, direct: b3.direct, path: b3.path.map(nameOf) };
     }),
-    blastRadiusMore: r2.blastRadius.length - listed.length,
+    blastRadiusMore: (r2.blastRadiusTotal ?? r2.blastRadius.length) - listed.length,
     conflicts: r2.conflicts,
     controls: r2.controls
   };
@@ -77952,7 +77979,7 @@ async function catalogCommand(ctx, values) {
   const started = performance.now();
   const context = activePolicy(loaded2.org) ? await riskContext(root, loaded2, now) : void 0;
   const open2 = new Set(openChanges(loaded2.org.changes));
-  const risk = context ? (id) => open2.has(id) ? assessChange(context, id) : void 0 : void 0;
+  const risk = context ? (id) => open2.has(id) ? assessChange(context, id, { blastRadiusRows: BLAST_RADIUS_LISTED }) : void 0 : void 0;
   try {
     const result = await buildCatalogSite(root, loaded2, { out, locale, now, ...threads ? { threads } : {}, ...context ? { graph: context.graph } : {}, ...risk ? { risk } : {} });
     for (const w2 of result.warnings) ctx.stderr(`opsledger catalog: ${w2}
@@ -84522,12 +84549,12 @@ function readYamlInputs(paths, cwd) {
   const files = [];
   const problems = [];
   const display = (abs) => relative5(cwd, abs).split(sep6).join("/") || abs;
-  const walk = (abs) => {
+  const walk2 = (abs) => {
     for (const name of readdirSync7(abs).sort()) {
       if (SKIP.has(name)) continue;
       const p2 = join15(abs, name);
       const st3 = statSync5(p2, { throwIfNoEntry: false });
-      if (st3?.isDirectory()) walk(p2);
+      if (st3?.isDirectory()) walk2(p2);
       else if (st3?.isFile() && YAML_FILE3.test(name)) files.push(p2);
     }
   };
@@ -84535,7 +84562,7 @@ function readYamlInputs(paths, cwd) {
     const abs = resolve10(cwd, p2);
     const st3 = statSync5(abs, { throwIfNoEntry: false });
     if (!st3) problems.push({ file: p2, line: 1, column: 1, message: "no such file or folder" });
-    else if (st3.isDirectory()) walk(abs);
+    else if (st3.isDirectory()) walk2(abs);
     else files.push(abs);
   }
   const documents = [];

@@ -4,6 +4,7 @@ import type { LoadedOrganisation } from '../../adapters/fs/load-organisation.js'
 import { buildCatalogSite } from '../../catalog/build-site.js';
 import { isLocale, LOCALES } from '../../catalog/messages.js';
 import { UnsafeTargetError } from '../../catalog/write-site.js';
+import { BLAST_RADIUS_LISTED } from '../../core/catalog/change-page.js';
 import { activePolicy } from '../../core/organisation.js';
 import { assessChange } from '../../core/risk/assess.js';
 import { positiveInt, rootOf, UsageError, type CommandContext } from '../context.js';
@@ -56,7 +57,7 @@ export async function catalogCommand(ctx: CommandContext, values: Record<string,
   // whole history would make every build slower as the history grows (tens of milliseconds a
   // change at 20k changes).
   const open = new Set(openChanges(loaded.org.changes));
-  const risk = context ? (id: string) => (open.has(id) ? assessChange(context, id) : undefined) : undefined;
+  const risk = context ? (id: string) => (open.has(id) ? assessChange(context, id, { blastRadiusRows: BLAST_RADIUS_LISTED }) : undefined) : undefined;
   try {
     const result = await buildCatalogSite(root, loaded, { out, locale, now, ...(threads ? { threads } : {}), ...(context ? { graph: context.graph } : {}), ...(risk ? { risk } : {}) });
     for (const w of result.warnings) ctx.stderr(`opsledger catalog: ${w}\n`);

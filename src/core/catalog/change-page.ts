@@ -5,8 +5,11 @@ import { linkView, linkViews, pagePath } from './links.js';
 import { formatAt, instantOf } from './time.js';
 import type { ChangePage, RiskView } from './types.js';
 
-/** Blast-radius rows a change page lists; a change to shared infrastructure can reach thousands. */
-const BLAST_RADIUS_LISTED = 200;
+/**
+ * Blast-radius rows a change page lists; a change to shared infrastructure can reach thousands.
+ * The catalog command asks the risk engine for this many rows (AssessOptions.blastRadiusRows).
+ */
+export const BLAST_RADIUS_LISTED = 200;
 
 function riskView(ctx: CatalogContext, r: RiskReport): RiskView {
   const listed = r.blastRadius.slice(0, BLAST_RADIUS_LISTED);
@@ -21,7 +24,7 @@ function riskView(ctx: CatalogContext, r: RiskReport): RiskView {
       const ref = ctx.nodeRef(b.ref);
       return { kind: ref.kind, name: ref.name, title: ref.title, href: ref.href, tier: b.tier, exposure: b.exposure, direct: b.direct, path: b.path.map(nameOf) };
     }),
-    blastRadiusMore: r.blastRadius.length - listed.length,
+    blastRadiusMore: (r.blastRadiusTotal ?? r.blastRadius.length) - listed.length,
     conflicts: r.conflicts,
     controls: r.controls,
   };

@@ -57,7 +57,15 @@ function score(ctx: RiskContext, facts: ChangeFacts, impactLevel: number) {
   return { factors, points, level, cls: classFor(ctx, impactLevel, level) };
 }
 
-export function assessChange(ctx: RiskContext, id: string): RiskReport {
+export interface AssessOptions {
+  /**
+   * Blast-radius rows to build, nearest first (default: all). The catalog shows 200; a change
+   * to shared infrastructure reaches thousands, each row with its own path.
+   */
+  blastRadiusRows?: number;
+}
+
+export function assessChange(ctx: RiskContext, id: string, options: AssessOptions = {}): RiskReport {
   const located = ctx.org.changes.get(id);
   if (!located) throw new UnknownChangeError(id);
   const change = located.doc;
@@ -66,7 +74,7 @@ export function assessChange(ctx: RiskContext, id: string): RiskReport {
   const services = directServices(ctx, change);
   const nearMargin = parseDuration(ctx.policy.likelihood.factors.nearFreeze?.within ?? '0m') ?? 0;
   const nearbyWindows = ctx.calendar.windowsFor(change, start - nearMargin, end + nearMargin);
-  const impact = assessImpact(ctx.org, ctx.graph, ctx.policy, targetsOf(change));
+  const impact = assessImpact(ctx.org, ctx.graph, ctx.policy, targetsOf(change), options.blastRadiusRows);
 
   const declared = change.spec.type;
   let facts: ChangeFacts = { change, type: declared, start, end, services, nearbyWindows };
@@ -100,6 +108,7 @@ export function assessChange(ctx: RiskContext, id: string): RiskReport {
     likelihood: { level: result.level, points: result.points },
     factors: result.factors,
     blastRadius: impact.blastRadius,
+    ...(impact.blastRadiusTotal > impact.blastRadius.length ? { blastRadiusTotal: impact.blastRadiusTotal } : {}),
     conflicts,
     controls,
     matrices: {

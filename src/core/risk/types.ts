@@ -47,6 +47,8 @@ export interface RiskReport {
   likelihood: { level: number; points: number };
   factors: RiskFactor[];
   blastRadius: BlastRadiusEntry[];
+  /** Present when the rows were capped (AssessOptions.blastRadiusRows): every node reached. */
+  blastRadiusTotal?: number;
   conflicts: Conflict[];
   controls: ControlResult[];
   matrices: {
