@@ -274,8 +274,8 @@ function closure(g: Graph, starts: readonly string[], direction: 'in' | 'out', t
  * predecessor instead of its whole path: a caller that lists only the nearest few hundred of
  * thousands of nodes builds only their paths (`pathIn`).
  */
-export function dependentsWalk(g: Graph, starts: readonly string[], types: ReadonlySet<EdgeType> = IMPACT_EDGES): Walk {
-  return walk(g, starts, 'in', types);
+export function dependentsWalk(g: Graph, starts: readonly string[], types: ReadonlySet<EdgeType> = IMPACT_EDGES, limit?: number): Walk {
+  return walk(g, starts, 'in', types, limit);
 }
 
 /** What breaks if the start nodes fail or change: the reverse closure with paths. */

@@ -72260,8 +72260,8 @@ function closure(g2, starts, direction, types2, limit = Infinity) {
   }
   return out;
 }
-function dependentsWalk(g2, starts, types2 = IMPACT_EDGES) {
-  return walk(g2, starts, "in", types2);
+function dependentsWalk(g2, starts, types2 = IMPACT_EDGES, limit) {
+  return walk(g2, starts, "in", types2, limit);
 }
 function dependents(g2, starts, types2 = IMPACT_EDGES, limit) {
   return closure(g2, starts, "in", types2, limit);
@@ -73919,18 +73919,20 @@ function createContext(input) {
   }
   for (const list4 of changesByService.values()) list4.sort(newestFirst);
   for (const list4 of changesByCi.values()) list4.sort(newestFirst);
-  const teamRef = (name) => {
-    const t2 = org.teams.get(name)?.doc;
-    return { kind: "team", name, title: t2?.metadata.title, href: t2 ? pagePath.team(name) : void 0 };
+  const refs = (kind, docs, path3) => {
+    const made = /* @__PURE__ */ new Map();
+    return (name) => {
+      let ref = made.get(name);
+      if (!ref) {
+        const doc = docs.get(name)?.doc;
+        made.set(name, ref = { kind, name, title: doc?.metadata.title, href: doc ? path3(name) : void 0 });
+      }
+      return ref;
+    };
   };
-  const serviceRef = (name) => {
-    const s = org.services.get(name)?.doc;
-    return { kind: "service", name, title: s?.metadata.title, href: s ? pagePath.service(name) : void 0 };
-  };
-  const ciRef = (name) => {
-    const c3 = org.cis.get(name)?.doc;
-    return { kind: "ci", name, title: c3?.metadata.title, href: c3 ? pagePath.ci(name) : void 0 };
-  };
+  const teamRef = refs("team", org.teams, pagePath.team);
+  const serviceRef = refs("service", org.services, pagePath.service);
+  const ciRef = refs("ci", org.cis, pagePath.ci);
   const nodeRef = (id) => {
     const node = input.graph.nodes.get(id);
     if (node) return node.kind === "service" ? serviceRef(node.name) : ciRef(node.name);
@@ -74337,19 +74339,18 @@ function withVia(ref, via) {
   return { kind: ref.kind, name: ref.name, title: ref.title, href: ref.href, via };
 }
 function impactOf(ctx, id) {
-  const reached = dependents(ctx.input.graph, [id], IMPACT_EDGES, IMPACT_LIMIT + 1);
-  const services = [...reached.values()].filter((r2) => r2.distance > 0 && r2.node.kind === "service").map((r2) => ({ r: r2, tier: r2.node.tier ?? ctx.tierOf.get(r2.node.name) ?? 9 })).sort((a, b3) => a.r.distance - b3.r.distance || a.tier - b3.tier || byName(a.r.id, b3.r.id));
+  const walk2 = dependentsWalk(ctx.input.graph, [id], IMPACT_EDGES, IMPACT_LIMIT + 1);
+  const services = [];
+  walk2.nodes.forEach((node, k2) => {
+    if (walk2.distance[k2] > 0 && node.kind === "service") services.push({ k: k2, tier: node.tier ?? ctx.tierOf.get(node.name) ?? 9 });
+  });
+  services.sort((a, b3) => walk2.distance[a.k] - walk2.distance[b3.k] || a.tier - b3.tier || byName(walk2.nodes[a.k].id, walk2.nodes[b3.k].id));
   const listed = services.slice(0, IMPACT_LISTED);
   return {
-    services: listed.map(
-      ({ r: r2 }) => withVia(
-        ctx.serviceRef(r2.node.name),
-        r2.path.slice(1, -1).map(nameOf)
-      )
-    ),
+    services: listed.map(({ k: k2 }) => withVia(ctx.serviceRef(walk2.nodes[k2].name), pathIn(walk2, k2).slice(1, -1).map(nameOf))),
     servicesTotal: services.length,
     servicesMore: services.length - listed.length,
-    capped: reached.size > IMPACT_LIMIT
+    capped: walk2.nodes.length > IMPACT_LIMIT
   };
 }
 function scorecardView(r2) {

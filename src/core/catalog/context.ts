@@ -142,18 +142,22 @@ export function createContext(input: CatalogInput): CatalogContext {
   for (const list of changesByService.values()) list.sort(newestFirst);
   for (const list of changesByCi.values()) list.sort(newestFirst);
 
-  const teamRef = (name: string): RefView => {
-    const t = org.teams.get(name)?.doc;
-    return { kind: 'team', name, title: t?.metadata.title, href: t ? pagePath.team(name) : undefined };
+  // A reference is made once per name and shared by every page that shows it (views are never
+  // changed once built): impact lists alone ask for half a million at 10k services.
+  const refs = (kind: RefView['kind'], docs: ReadonlyMap<string, { doc: { metadata: { title?: string } } }>, path: (name: string) => string) => {
+    const made = new Map<string, RefView>();
+    return (name: string): RefView => {
+      let ref = made.get(name);
+      if (!ref) {
+        const doc = docs.get(name)?.doc;
+        made.set(name, (ref = { kind, name, title: doc?.metadata.title, href: doc ? path(name) : undefined }));
+      }
+      return ref;
+    };
   };
-  const serviceRef = (name: string): RefView => {
-    const s = org.services.get(name)?.doc;
-    return { kind: 'service', name, title: s?.metadata.title, href: s ? pagePath.service(name) : undefined };
-  };
-  const ciRef = (name: string): RefView => {
-    const c = org.cis.get(name)?.doc;
-    return { kind: 'ci', name, title: c?.metadata.title, href: c ? pagePath.ci(name) : undefined };
-  };
+  const teamRef = refs('team', org.teams, pagePath.team);
+  const serviceRef = refs('service', org.services, pagePath.service);
+  const ciRef = refs('ci', org.cis, pagePath.ci);
   // A graph node's name is a string the organisation's maps already hashed; a name sliced out
   // of its id is a new string hashed again on every lookup, and the catalog looks up millions.
   const nodeRef = (id: string): RefView => {

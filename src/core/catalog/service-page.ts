@@ -1,4 +1,4 @@
-import { dependents, IMPACT_EDGES, serviceId } from '../graph.js';
+import { dependentsWalk, IMPACT_EDGES, pathIn, serviceId } from '../graph.js';
 import type { CatalogContext } from './context.js';
 import { byName, labels, nameOf, ownerEntries, paragraphs } from './context.js';
 import { linkView, linkViews, pagePath } from './links.js';
@@ -32,23 +32,19 @@ function withVia(ref: RefView, via: string[]): RefView & { via: string[] } {
 
 /** What breaks if the service fails: nearest first, then the most critical. */
 function impactOf(ctx: CatalogContext, id: string): ServicePage['impact'] {
-  const reached = dependents(ctx.input.graph, [id], IMPACT_EDGES, IMPACT_LIMIT + 1);
+  const walk = dependentsWalk(ctx.input.graph, [id], IMPACT_EDGES, IMPACT_LIMIT + 1);
   // The node's own name and tier, not ones sliced out of its id: see nodeRef.
-  const services = [...reached.values()]
-    .filter((r) => r.distance > 0 && r.node.kind === 'service')
-    .map((r) => ({ r, tier: r.node.tier ?? ctx.tierOf.get(r.node.name) ?? 9 }))
-    .sort((a, b) => a.r.distance - b.r.distance || a.tier - b.tier || byName(a.r.id, b.r.id));
+  const services: { k: number; tier: number }[] = [];
+  walk.nodes.forEach((node, k) => {
+    if (walk.distance[k]! > 0 && node.kind === 'service') services.push({ k, tier: node.tier ?? ctx.tierOf.get(node.name) ?? 9 });
+  });
+  services.sort((a, b) => walk.distance[a.k]! - walk.distance[b.k]! || a.tier - b.tier || byName(walk.nodes[a.k]!.id, walk.nodes[b.k]!.id));
   const listed = services.slice(0, IMPACT_LISTED);
   return {
-    services: listed.map(({ r }) =>
-      withVia(
-        ctx.serviceRef(r.node.name),
-        r.path.slice(1, -1).map(nameOf),
-      ),
-    ),
+    services: listed.map(({ k }) => withVia(ctx.serviceRef(walk.nodes[k]!.name), pathIn(walk, k).slice(1, -1).map(nameOf))),
     servicesTotal: services.length,
     servicesMore: services.length - listed.length,
-    capped: reached.size > IMPACT_LIMIT,
+    capped: walk.nodes.length > IMPACT_LIMIT,
   };
 }
 
