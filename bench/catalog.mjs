@@ -121,7 +121,6 @@ for (let i = 0; i < RUNS; i++) {
   }
   rsss.push(Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024);
 }
-for (let i = 0; i < RUNS - 1; i++) rmSync(runOut(i), { recursive: true, force: true });
 const wall = [...walls].sort((a, b) => a - b)[Math.floor(RUNS / 2)];
 const rssMiB = Math.max(...rsss);
 const index = readFileSync(join(out, 'assets', 'search-index.js'));
@@ -151,4 +150,6 @@ if (process.env.BENCH_PHASES !== '0') {
     console.log(`  phases: the breakdown run failed (exit ${r.status}): ${r.stderr.trim().split('\n').pop()}`);
   }
 }
+// Deleted only now: the phase run above would otherwise create its files among just-freed inodes.
+for (let i = 0; i < RUNS - 1; i++) rmSync(runOut(i), { recursive: true, force: true });
 console.log(`  site: ${rel(out)}`);
