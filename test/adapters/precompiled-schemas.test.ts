@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import jsyaml from 'js-yaml';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { discover } from '../../src/adapters/fs/discover.js';
 import { precompiledSource } from '../../src/adapters/fs/precompile-schemas.js';
 import { loadPrecompiled, precompiledKey } from '../../src/adapters/fs/precompiled-schemas.js';
@@ -17,6 +17,7 @@ mkdirSync(join(PROJECT_ROOT, 'test-artifacts'), { recursive: true });
 const dir = mkdtempSync(join(PROJECT_ROOT, 'test-artifacts', 'precompiled-'));
 const modulePath = join(dir, 'schema-validators.cjs');
 writeFileSync(modulePath, precompiledSource(schemas, key));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function documents(): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
