@@ -59,6 +59,22 @@ export function expandPartials(source: string, partials: ReadonlyMap<string, str
     .join('\n');
 }
 
+/** `{{t "key"}}`: a literal key, no arguments, neither triple-stashed nor trimmed. */
+const FIXED_MESSAGE = /(?<!\{)\{\{t\s+"([\w.-]+)"\s*\}\}(?!\})/g;
+
+/**
+ * Writes every fixed message into the template as the escaped text the helper would print:
+ * an 80k-page site otherwise makes millions of helper calls (each with its own options object)
+ * for words that are the same on every page. Text that handlebars would read as syntax stays a
+ * call. An unknown key fails the compile rather than the first page that uses it.
+ */
+export function inlineMessages(source: string, translate: (key: string) => string): string {
+  return source.replace(FIXED_MESSAGE, (call, key: string) => {
+    const text = Handlebars.escapeExpression(translate(key));
+    return /[{}\\]/.test(text) ? call : text;
+  });
+}
+
 export function compileTemplates(locale: Locale): RenderPage {
   const hb = Handlebars.create();
   // Most lookups are fixed words (a table heading on every row): translate each once.
@@ -98,7 +114,7 @@ export function compileTemplates(locale: Locale): RenderPage {
   const options = { preventIndent: true, knownHelpers, knownHelpersOnly: true };
   // A partial's final newline would print a space before the comma or bracket that follows it.
   const partials = new Map([...readFolder('partials', '.hbs')].map(([name, source]) => [name, source.replace(/\n$/, '')]));
-  const expand = (source: string) => expandPartials(source, partials);
+  const expand = (source: string) => inlineMessages(expandPartials(source, partials), (key) => message(locale, key));
   for (const [name, source] of partials) hb.registerPartial(name, hb.compile(expand(source), options));
   const pages = new Map<string, HandlebarsTemplateDelegate>();
   for (const [name, source] of readFolder('pages', '.hbs')) pages.set(name, hb.compile(expand(source), options));

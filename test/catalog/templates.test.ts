@@ -7,7 +7,7 @@ import { EXPOSURES, RELATION_TYPES, RISK_CLASSES } from '../../src/core/model.js
 import { SERVICE_LEVELS } from '../../src/core/readiness/types.js';
 import { LOCALES, MESSAGES } from '../../src/catalog/messages.js';
 import { CSP, SEARCH_INDEX_FILE } from '../../src/catalog/render-site.js';
-import { expandPartials, TEMPLATE_DIR } from '../../src/catalog/templates.js';
+import { expandPartials, inlineMessages, TEMPLATE_DIR } from '../../src/catalog/templates.js';
 import { makeOrg } from '../helpers/org.js';
 import { buildSite, htmlPages } from './site.js';
 
@@ -188,5 +188,29 @@ describe('expandPartials', () => {
     ['a call with arguments stays a call', 'x {{> ref title=name}}', 'x {{> ref title=name}}'],
   ])('%s', (_, source, expected) => {
     expect(expandPartials(source, partials)).toBe(expected);
+  });
+});
+
+describe('inlineMessages', () => {
+  const words: Record<string, string> = { 'nav.home': 'Home', 'risk.high': 'High <risk> & "more"', 'graph.more': '+{n} more', 'odd.brace': 'a } b' };
+  const translate = (key: string) => {
+    const text = words[key];
+    if (text === undefined) throw new Error(`no catalog message "${key}"`);
+    return text;
+  };
+  it.each([
+    ['a fixed message becomes its text', '<h1>{{t "nav.home"}}</h1>', '<h1>Home</h1>'],
+    ['the text is escaped as the helper would print it', '{{t "risk.high"}}', 'High &lt;risk&gt; &amp; &quot;more&quot;'],
+    ['a message with arguments stays a call', '{{t "graph.more" n=3}}', '{{t "graph.more" n=3}}'],
+    ['text handlebars would read as syntax stays a call', '{{t "graph.more"}} {{t "odd.brace"}}', '{{t "graph.more"}} {{t "odd.brace"}}'],
+    ['a triple-stashed call stays a call', '{{{t "nav.home"}}}', '{{{t "nav.home"}}}'],
+    ['a trimmed call stays a call', '{{~t "nav.home"~}}', '{{~t "nav.home"~}}'],
+    ['a key from a value stays a call', '{{t key}}', '{{t key}}'],
+  ])('%s', (_, source, expected) => {
+    expect(inlineMessages(source, translate)).toBe(expected);
+  });
+
+  it('fails the compile on a key it does not know', () => {
+    expect(() => inlineMessages('{{t "nav.nowhere"}}', translate)).toThrow(/nav\.nowhere/);
   });
 });

@@ -77586,6 +77586,13 @@ function expandPartials(source, partials, depth = 0) {
     });
   }).join("\n");
 }
+var FIXED_MESSAGE = /(?<!\{)\{\{t\s+"([\w.-]+)"\s*\}\}(?!\})/g;
+function inlineMessages(source, translate) {
+  return source.replace(FIXED_MESSAGE, (call, key) => {
+    const text = import_handlebars.default.escapeExpression(translate(key));
+    return /[{}\\]/.test(text) ? call : text;
+  });
+}
 function compileTemplates(locale) {
   const hb = import_handlebars.default.create();
   const fixed = /* @__PURE__ */ new Map();
@@ -77620,7 +77627,7 @@ function compileTemplates(locale) {
   const knownHelpers = Object.fromEntries(Object.keys(helpers).map((k2) => [k2, true]));
   const options2 = { preventIndent: true, knownHelpers, knownHelpersOnly: true };
   const partials = new Map([...readFolder("partials", ".hbs")].map(([name, source]) => [name, source.replace(/\n$/, "")]));
-  const expand3 = (source) => expandPartials(source, partials);
+  const expand3 = (source) => inlineMessages(expandPartials(source, partials), (key) => message(locale, key));
   for (const [name, source] of partials) hb.registerPartial(name, hb.compile(expand3(source), options2));
   const pages = /* @__PURE__ */ new Map();
   for (const [name, source] of readFolder("pages", ".hbs")) pages.set(name, hb.compile(expand3(source), options2));

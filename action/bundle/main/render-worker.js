@@ -8861,6 +8861,13 @@ function expandPartials(source, partials, depth = 0) {
     });
   }).join("\n");
 }
+var FIXED_MESSAGE = /(?<!\{)\{\{t\s+"([\w.-]+)"\s*\}\}(?!\})/g;
+function inlineMessages(source, translate) {
+  return source.replace(FIXED_MESSAGE, (call, key) => {
+    const text = import_handlebars.default.escapeExpression(translate(key));
+    return /[{}\\]/.test(text) ? call : text;
+  });
+}
 function compileTemplates(locale) {
   const hb = import_handlebars.default.create();
   const fixed = /* @__PURE__ */ new Map();
@@ -8895,7 +8902,7 @@ function compileTemplates(locale) {
   const knownHelpers = Object.fromEntries(Object.keys(helpers).map((k) => [k, true]));
   const options2 = { preventIndent: true, knownHelpers, knownHelpersOnly: true };
   const partials = new Map([...readFolder("partials", ".hbs")].map(([name, source]) => [name, source.replace(/\n$/, "")]));
-  const expand = (source) => expandPartials(source, partials);
+  const expand = (source) => inlineMessages(expandPartials(source, partials), (key) => message(locale, key));
   for (const [name, source] of partials) hb.registerPartial(name, hb.compile(expand(source), options2));
   const pages = /* @__PURE__ */ new Map();
   for (const [name, source] of readFolder("pages", ".hbs")) pages.set(name, hb.compile(expand(source), options2));
