@@ -72,9 +72,9 @@ export async function renderSite(site: CatalogSite, dir: string, options: Render
       }
     } else {
       const { first, heavy, light } = site.lanes();
-      for (let r = first.next(); !r.done; r = first.next()) {
+      for (const page of first) {
         pages++;
-        if (!pool.offer(r.value)) here(r.value);
+        if (!pool.offer(page)) here(page);
       }
       // Then threads get light pages and this thread keeps the heavy ones, each side taking
       // from the other's lane only when its own is empty. Besides copying less, the two sides

@@ -252,20 +252,7 @@ export function pathIn(w: Walk, k: number): string[] {
 function closure(g: Graph, starts: readonly string[], direction: 'in' | 'out', types: ReadonlySet<EdgeType>, limit = Infinity): Map<string, Reached> {
   const w = walk(g, starts, direction, types, limit);
   const out = new Map<string, Reached>();
-  // A path is its predecessor's plus one: built once per node, not walked back each time.
-  const paths = new Array<string[]>(w.nodes.length);
-  for (let k = 0; k < w.nodes.length; k++) {
-    const node = w.nodes[k]!;
-    const v = w.via[k]!;
-    let path: string[];
-    if (v < 0) path = [node.id];
-    else {
-      path = paths[v]!.slice();
-      path.push(node.id);
-    }
-    paths[k] = path;
-    out.set(node.id, { id: node.id, node, distance: w.distance[k]!, path });
-  }
+  w.nodes.forEach((node, k) => out.set(node.id, { id: node.id, node, distance: w.distance[k]!, path: pathIn(w, k) }));
   return out;
 }
 

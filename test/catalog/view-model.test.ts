@@ -231,17 +231,12 @@ describe('the catalog view model of the example organisation', () => {
   });
 
   it('splits the same pages into lanes: change pages first, service pages heavy, the rest light', () => {
-    const drain = (lane: Iterator<Page>) => {
-      const out: Page[] = [];
-      for (let r = lane.next(); !r.done; r = lane.next()) out.push(r.value);
-      return out;
-    };
     const { first, heavy, light } = buildCatalog(input).lanes();
-    const a = drain(first);
+    const a = [...first];
     // Drawn light before heavy, the pages are still those pages() gives: after the change
     // pages, the two lanes share nothing one of their pages needs from the other.
-    const c = drain(light);
-    const b = drain(heavy);
+    const c = [...light];
+    const b = [...heavy];
     expect(new Set(a.map((p) => p.template))).toEqual(new Set(['change']));
     expect(new Set(b.map((p) => p.template))).toEqual(new Set(['service']));
     expect(c.some((p) => p.template === 'change' || p.template === 'service')).toBe(false);

@@ -67175,7 +67175,8 @@ var AnalysisPool = class {
   async run(files, shardPrefix) {
     const registry2 = schemaRegistry();
     const { maxBytes, keepValues } = this.options;
-    const analyze = (i) => analyzeOnDisk(files[i].rel, files[i].abs, registry2, maxBytes, keepValues ? { keepValues } : {});
+    const analyzeOptions = keepValues ? { keepValues } : {};
+    const analyze = (i) => analyzeOnDisk(files[i].rel, files[i].abs, registry2, maxBytes, analyzeOptions);
     if (this.running.length === 0 || files.length < PARALLEL_THRESHOLD) {
       this.close();
       const results2 = files.map((_3, i) => analyze(i));
@@ -72245,19 +72246,7 @@ function pathIn(w2, k2) {
 function closure(g2, starts, direction, types2, limit = Infinity) {
   const w2 = walk(g2, starts, direction, types2, limit);
   const out = /* @__PURE__ */ new Map();
-  const paths = new Array(w2.nodes.length);
-  for (let k2 = 0; k2 < w2.nodes.length; k2++) {
-    const node = w2.nodes[k2];
-    const v2 = w2.via[k2];
-    let path3;
-    if (v2 < 0) path3 = [node.id];
-    else {
-      path3 = paths[v2].slice();
-      path3.push(node.id);
-    }
-    paths[k2] = path3;
-    out.set(node.id, { id: node.id, node, distance: w2.distance[k2], path: path3 });
-  }
+  w2.nodes.forEach((node, k2) => out.set(node.id, { id: node.id, node, distance: w2.distance[k2], path: pathIn(w2, k2) }));
   return out;
 }
 function dependentsWalk(g2, starts, types2 = IMPACT_EDGES, limit) {
@@ -72483,15 +72472,15 @@ function assessImpact(org, graph, policy, targets, listed = Infinity) {
   let best;
   for (let k2 = 0; k2 < walk2.nodes.length; k2++) {
     const node = walk2.nodes[k2];
-    const row = k2 < listed;
     const spec = node.kind !== "service" ? void 0 : node.tier !== void 0 && node.exposure ? node : org.services.get(node.name)?.doc.spec;
-    if (!spec) {
-      if (row) blastRadius.push({ ref: node.id, path: pathIn(walk2, k2), direct: walk2.distance[k2] === 0 });
-      continue;
+    if (k2 < listed) {
+      const path3 = pathIn(walk2, k2);
+      const direct = walk2.distance[k2] === 0;
+      blastRadius.push(spec ? { ref: node.id, tier: spec.tier, exposure: spec.exposure, path: path3, direct } : { ref: node.id, path: path3, direct });
     }
+    if (!spec) continue;
     const tier = spec.tier;
     const exposure = spec.exposure;
-    if (row) blastRadius.push({ ref: node.id, tier, exposure, path: pathIn(walk2, k2), direct: walk2.distance[k2] === 0 });
     const level = impactLevel(policy, exposure, tier);
     if (!best || level > best.level || level === best.level && (tier < best.severity || tier === best.severity && EXPOSURES.indexOf(exposure) < EXPOSURES.indexOf(best.scope))) {
       best = { level, scope: exposure, severity: tier, ref: node.id };
@@ -73938,12 +73927,7 @@ function createContext(input) {
     if (node) return node.kind === "service" ? serviceRef(node.name) : ciRef(node.name);
     return id.startsWith("service:") ? serviceRef(id.slice(8)) : ciRef(id.startsWith("ci:") ? id.slice(3) : id);
   };
-  const titleOf = (id) => {
-    const node = input.graph.nodes.get(id);
-    const service = node ? node.kind === "service" : id.startsWith("service:");
-    const name = node ? node.name : id.slice(service ? 8 : 3);
-    return service ? org.services.get(name)?.doc.metadata.title : org.cis.get(name)?.doc.metadata.title;
-  };
+  const titleOf = (id) => nodeRef(id).title;
   const riskClass = /* @__PURE__ */ new Map();
   const riskReport = (id) => {
     let report;
@@ -77826,9 +77810,9 @@ async function renderSite(site, dir, options2) {
       }
     } else {
       const { first, heavy, light } = site.lanes();
-      for (let r2 = first.next(); !r2.done; r2 = first.next()) {
+      for (const page of first) {
         pages++;
-        if (!pool.offer(r2.value)) here(r2.value);
+        if (!pool.offer(page)) here(page);
       }
       for (; ; ) {
         const give = pool.hasRoom();

@@ -73,7 +73,8 @@ export class AnalysisPool {
   async run(files: readonly { rel: string; abs: string }[], shardPrefix?: string): Promise<PoolResult> {
     const registry = schemaRegistry();
     const { maxBytes, keepValues } = this.options;
-    const analyze = (i: number) => analyzeOnDisk(files[i]!.rel, files[i]!.abs, registry, maxBytes, keepValues ? { keepValues } : {});
+    const analyzeOptions = keepValues ? { keepValues } : {};
+    const analyze = (i: number) => analyzeOnDisk(files[i]!.rel, files[i]!.abs, registry, maxBytes, analyzeOptions);
     if (this.running.length === 0 || files.length < PARALLEL_THRESHOLD) {
       this.close();
       const results = files.map((_, i) => analyze(i));

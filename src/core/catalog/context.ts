@@ -165,12 +165,7 @@ export function createContext(input: CatalogInput): CatalogContext {
     if (node) return node.kind === 'service' ? serviceRef(node.name) : ciRef(node.name);
     return id.startsWith('service:') ? serviceRef(id.slice(8)) : ciRef(id.startsWith('ci:') ? id.slice(3) : id);
   };
-  const titleOf = (id: string) => {
-    const node = input.graph.nodes.get(id);
-    const service = node ? node.kind === 'service' : id.startsWith('service:');
-    const name = node ? node.name : id.slice(service ? 8 : 3);
-    return service ? org.services.get(name)?.doc.metadata.title : org.cis.get(name)?.doc.metadata.title;
-  };
+  const titleOf = (id: string) => nodeRef(id).title;
 
   // Risk is assessed once per change: the change page shows the report, every list its class.
   const riskClass = new Map<string, RiskReport['class'] | undefined>();

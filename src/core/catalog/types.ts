@@ -383,6 +383,6 @@ export interface CatalogSite {
    * the service pages, whose view models are the largest (~17 KB each at L, against ~1 KB for
    * a CI), so copying them to another thread costs more than rendering them where they are built.
    */
-  lanes(): { first: Iterator<Page>; heavy: Iterator<Page>; light: Iterator<Page> };
+  lanes(): { first: IterableIterator<Page>; heavy: IterableIterator<Page>; light: IterableIterator<Page> };
   pageCount: number;
 }

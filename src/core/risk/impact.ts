@@ -39,15 +39,15 @@ export function assessImpact(org: Organisation, graph: Graph, policy: PolicySpec
   let best: { level: number; scope: Exposure; severity: number; ref: string } | undefined;
   for (let k = 0; k < walk.nodes.length; k++) {
     const node = walk.nodes[k]!;
-    const row = k < listed;
     const spec = node.kind !== 'service' ? undefined : node.tier !== undefined && node.exposure ? node : org.services.get(node.name)?.doc.spec;
-    if (!spec) {
-      if (row) blastRadius.push({ ref: node.id, path: pathIn(walk, k), direct: walk.distance[k] === 0 });
-      continue;
+    if (k < listed) {
+      const path = pathIn(walk, k);
+      const direct = walk.distance[k] === 0;
+      blastRadius.push(spec ? { ref: node.id, tier: spec.tier!, exposure: spec.exposure!, path, direct } : { ref: node.id, path, direct });
     }
+    if (!spec) continue;
     const tier = spec.tier!;
     const exposure = spec.exposure!;
-    if (row) blastRadius.push({ ref: node.id, tier, exposure, path: pathIn(walk, k), direct: walk.distance[k] === 0 });
     const level = impactLevel(policy, exposure, tier);
     if (!best || level > best.level || (level === best.level && (tier < best.severity || (tier === best.severity && EXPOSURES.indexOf(exposure) < EXPOSURES.indexOf(best.scope))))) {
       best = { level, scope: exposure, severity: tier, ref: node.id };
