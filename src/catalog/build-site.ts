@@ -11,7 +11,8 @@ import { TOOL_VERSION } from '../adapters/fs/version.js';
 import { fileHistory } from '../adapters/git/file-history.js';
 import { buildCatalog } from '../core/catalog/build.js';
 import { calendarMonths, monthsRange } from '../core/catalog/calendar-month.js';
-import { expandWindows, type TimedOccurrence } from '../core/calendar/expand.js';
+import type { WindowOccurrence } from '../core/calendar/expand.js';
+import { windowsInForce } from '../core/calendar/in-force.js';
 import { calendarToIcs, type IcsChange } from '../core/calendar/ics.js';
 import { calendarWindows } from '../core/calendar/organisation-calendar.js';
 import { isTimeZone } from '../core/calendar/rrule-syntax.js';
@@ -99,10 +100,10 @@ export async function buildCatalogSite(root: string, loaded: LoadedOrganisation,
   const starts = [...org.changes.values()].map((c) => Date.parse(c.doc.spec.schedule.start)).filter((t) => !Number.isNaN(t));
   const months = calendarMonths(starts, now, zone);
   const windows = calendarWindows(org);
-  let occurrences: TimedOccurrence[] = [];
+  let occurrences: WindowOccurrence[] = [];
   let ics: string | undefined;
   try {
-    occurrences = expandWindows(windows, monthsRange(months));
+    occurrences = windowsInForce(windows, monthsRange(months));
     ics = calendarToIcs(windows, { name: 'opsledger', stamp: now, changes: upcomingChanges(org, now) });
   } catch (e) {
     warnings.push(`the calendar could not be expanded: ${(e as Error).message}`);

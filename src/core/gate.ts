@@ -1,6 +1,7 @@
 import type { ApprovalDecision } from './approvals.js';
+import type { WindowOccurrence } from './calendar/expand.js';
+import { windowVerdict } from './calendar/in-force.js';
 import type { ChangeRequest } from './model.js';
-import type { WindowHit } from './risk/context.js';
 import type { RiskReport } from './risk/types.js';
 
 /**
@@ -32,8 +33,8 @@ export interface GateInput {
   pullRequest?: { number: number; merged: boolean; url?: string };
   approvals?: ApprovalDecision;
   risk?: RiskReport;
-  /** Window occurrences applying to the change that cover `at`. */
-  windowsNow?: WindowHit[];
+  /** Window occurrences applying to the change that are in force at `at` (see CalendarView.windowsFor). */
+  windowsNow?: WindowOccurrence[];
   /** Failures met on the way (GitHub unreachable, malformed answers): each denies. */
   errors?: { code: string; detail: string }[];
 }
@@ -78,9 +79,8 @@ export function decideGate(input: GateInput): GateDecision {
   if (!risk) check('risk', false, 'the change could not be scored');
   else {
     const type = risk.effectiveType;
-    const freezes = (input.windowsNow ?? []).filter((w) => w.kind === 'freeze');
-    const blocking = freezes.filter((w) => !w.allow.includes(type));
-    const bypass = freezes.filter((w) => w.allow.includes(type));
+    // The occurrences are already matched to the change's scope; its effective type decides.
+    const { blocking, bypassed: bypass } = windowVerdict(input.windowsNow ?? [], { from: input.at, to: input.at + 1 }, { type });
     check(
       'freeze',
       blocking.length === 0,

@@ -6,7 +6,7 @@ import { publicOccurrence, type Occurrence, type WindowInput } from '../../core/
 import { calendarToIcs, type IcsChange } from '../../core/calendar/ics.js';
 import { DAY, formatInstant, parseInstant } from '../../core/calendar/local-time.js';
 import { calendarWindows, subjectForChange, subjectForServices } from '../../core/calendar/organisation-calendar.js';
-import { windowsOverlapping } from '../../core/calendar/overlap.js';
+import { windowsInForce } from '../../core/calendar/in-force.js';
 import { windowApplies, type ScopeSubject } from '../../core/calendar/scope.js';
 import { calendarState, DEFAULT_HORIZON_DAYS, type ActiveOccurrence, type CalendarState } from '../../core/calendar/state.js';
 import { summarize, type Diagnostic } from '../../core/diagnostics.js';
@@ -151,7 +151,7 @@ export async function calendarCommand(ctx: CommandContext, values: Record<string
     ...state,
     range: { from: formatInstant(from), to: formatInstant(to) },
     ...(describe ? { subject: describe } : {}),
-    occurrences: windowsOverlapping(windows, { start: from, end: to }, subject).map(publicOccurrence),
+    occurrences: windowsInForce(windows, { from, to }, subject).map(publicOccurrence),
   };
 
   if (typeof values.ics === 'string') {

@@ -13,12 +13,16 @@ export interface Range {
 }
 
 /**
- * One occurrence of a window, as printed. `start` and `end` are always UTC with a Z (one format
- * everywhere, comparable as text); `localStart`/`localEnd` give the same instants on the
- * window's own wall clock with its offset (the time zone for recurring windows, the offset the
- * author wrote for one-off windows), which is what people recognise.
+ * One occurrence of a window over an interval: the single shape every calendar question is
+ * answered with (the calendar command, its state, the risk engine, the gate, the catalog).
+ * `start` and `end` are always UTC with a Z (one format everywhere, comparable as text);
+ * `localStart`/`localEnd` give the same instants on the window's own wall clock with its offset
+ * (the time zone for recurring windows, the offset the author wrote for one-off windows), which
+ * is what people recognise. `startMs`/`endMs` repeat `start` and `end` as numbers for code that
+ * compares them. Kind, scope and allow travel with it so the freeze rule (windowBlocks) can be
+ * applied to an occurrence as to its window.
  */
-export interface Occurrence {
+export interface WindowOccurrence {
   name: string;
   kind: 'freeze' | 'maintenance';
   start: string;
@@ -31,13 +35,12 @@ export interface Occurrence {
   scope?: WindowScope;
   allow: ChangeType[];
   reason?: string;
-}
-
-/** An occurrence with its instants as numbers, for code that compares them. */
-export interface TimedOccurrence extends Occurrence {
   startMs: number;
   endMs: number;
 }
+
+/** The printed form of an occurrence: the numbers are dropped because they repeat `start` and `end`. */
+export type Occurrence = Omit<WindowOccurrence, 'startMs' | 'endMs'>;
 
 export class CalendarError extends Error {
   override name = 'CalendarError';
@@ -67,7 +70,7 @@ function compile(window: CalendarWindow): Compiled {
   return c;
 }
 
-function occurrence(window: WindowInput, startMs: number, endMs: number, local: { start: string; end: string }): TimedOccurrence {
+function occurrence(window: WindowInput, startMs: number, endMs: number, local: { start: string; end: string }): WindowOccurrence {
   return {
     name: window.name,
     kind: window.kind,
@@ -94,7 +97,7 @@ export function isRecurring(window: CalendarWindow): boolean {
  * The occurrences of one window that overlap [from, to): an occurrence that began before
  * `from` and is still open at `from` is included, one that ends exactly at `from` is not.
  */
-export function expandWindow(window: WindowInput, range: Range): TimedOccurrence[] {
+export function expandWindow(window: WindowInput, range: Range): WindowOccurrence[] {
   if (!(range.to > range.from)) return [];
   if (!isRecurring(window)) {
     const start = parseInstant(window.start);
@@ -110,7 +113,7 @@ export function expandWindow(window: WindowInput, range: Range): TimedOccurrence
   // instant follows.
   const lo = range.from - span.days * DAY - span.ms - 2 * DAY;
   const hi = range.to + 2 * DAY;
-  const out: TimedOccurrence[] = [];
+  const out: WindowOccurrence[] = [];
   for (const local of recurrence.between(lo, hi)) {
     const start = localToInstant(local, zone);
     const end = occurrenceEnd(local, start, span, zone);
@@ -119,17 +122,16 @@ export function expandWindow(window: WindowInput, range: Range): TimedOccurrence
   return out;
 }
 
-export function compareOccurrences(a: TimedOccurrence, b: TimedOccurrence): number {
+export function compareOccurrences(a: WindowOccurrence, b: WindowOccurrence): number {
   return a.startMs - b.startMs || a.endMs - b.endMs || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 }
 
 /** Every window's occurrences overlapping [from, to), sorted by start, then end, then name. */
-export function expandWindows(windows: readonly WindowInput[], range: Range): TimedOccurrence[] {
+export function expandWindows(windows: readonly WindowInput[], range: Range): WindowOccurrence[] {
   return windows.flatMap((w) => expandWindow(w, range)).sort(compareOccurrences);
 }
 
-/** The printed form: the numeric instants are dropped (they repeat `start` and `end`). */
-export function publicOccurrence(o: TimedOccurrence): Occurrence {
+export function publicOccurrence(o: WindowOccurrence): Occurrence {
   const { startMs: _s, endMs: _e, ...rest } = o;
   return rest;
 }

@@ -1,6 +1,7 @@
 import { expandWindows, publicOccurrence, type Occurrence, type WindowInput } from './expand.js';
+import { windowsInForce, windowVerdict } from './in-force.js';
 import { DAY, formatInstant } from './local-time.js';
-import { windowApplies, windowBlocks, type ScopeSubject } from './scope.js';
+import { windowBlocks, type ScopeSubject } from './scope.js';
 
 /**
  * The calendar at one instant. Closed means a freeze that applies to the subject (and does not
@@ -37,17 +38,19 @@ const MAX_STEPS = 100_000;
 export function calendarState(windows: readonly WindowInput[], at: number, options: StateOptions = {}): CalendarState {
   const subject = options.subject;
   const horizonEnd = at + (options.horizonDays ?? DEFAULT_HORIZON_DAYS) * DAY;
-  const applicable = windows.filter((w) => windowApplies(w, subject));
-  const blockers = applicable.filter((w) => windowBlocks(w, subject));
+  // Only the windows that could close the calendar for the subject are expanded ahead.
+  const blockers = windows.filter((w) => windowBlocks(w, subject));
 
-  const now = expandWindows(applicable, { from: at, to: at + 1 });
-  const active = now.map((o) => ({ ...publicOccurrence(o), blocking: windowBlocks(o, subject) }));
-  const closed = active.some((o) => o.blocking);
+  const instant = { from: at, to: at + 1 };
+  const now = windowsInForce(windows, instant, subject);
+  const verdict = windowVerdict(now, instant, subject);
+  const active = now.map((o) => ({ ...publicOccurrence(o), blocking: verdict.blocking.includes(o) }));
+  const closed = verdict.blocking.length > 0;
 
   let next: number | undefined;
   if (closed) {
     // Back-to-back or overlapping freezes keep it closed: follow the chain to its end.
-    let t = Math.max(...now.filter((o) => windowBlocks(o, subject)).map((o) => o.endMs));
+    let t = Math.max(...verdict.blocking.map((o) => o.endMs));
     for (let step = 0; step < MAX_STEPS && t <= horizonEnd; step++) {
       const still = expandWindows(blockers, { from: t, to: t + 1 });
       if (still.length === 0) break;
@@ -68,6 +71,6 @@ export function calendarState(windows: readonly WindowInput[], at: number, optio
     at: formatInstant(at),
     nextTransition: next === undefined ? null : formatInstant(next),
     active,
-    maintenance: active.some((o) => o.kind === 'maintenance'),
+    maintenance: verdict.maintenance,
   };
 }

@@ -1,4 +1,4 @@
-import type { TimedOccurrence } from '../calendar/expand.js';
+import type { WindowOccurrence } from '../calendar/expand.js';
 import type { ChangeType, RiskClass } from '../model.js';
 import { pagePath } from './links.js';
 import { DAY_MS, formatAt, localDate, localTime, monthBounds, monthKey, nextMonth, toLocal } from './time.js';
@@ -110,7 +110,7 @@ export function monthsRange(months: readonly string[]): { from: number; to: numb
   return { from: monthBounds(months[0]!).start - DAY_MS, to: monthBounds(months[months.length - 1]!).end + DAY_MS };
 }
 
-function windowItem(o: TimedOccurrence, zone: string): WindowItem {
+function windowItem(o: WindowOccurrence, zone: string): WindowItem {
   return { name: o.name, kind: o.kind, from: formatAt(o.startMs, zone), to: formatAt(o.endMs, zone), reason: o.reason, allow: o.allow };
 }
 
@@ -120,10 +120,10 @@ export interface CalendarIndex {
   now: number;
   months: string[];
   changesByDay: Map<string, CalendarChange[]>;
-  occurrences: readonly TimedOccurrence[];
+  occurrences: readonly WindowOccurrence[];
 }
 
-export function indexCalendar(months: string[], changes: Iterable<CalendarChange>, occurrences: readonly TimedOccurrence[], now: number, zone: string): CalendarIndex {
+export function indexCalendar(months: string[], changes: Iterable<CalendarChange>, occurrences: readonly WindowOccurrence[], now: number, zone: string): CalendarIndex {
   const changesByDay = new Map<string, CalendarChange[]>();
   const { from, to } = monthsRange(months);
   for (const c of changes) {

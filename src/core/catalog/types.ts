@@ -1,4 +1,4 @@
-import type { TimedOccurrence } from '../calendar/expand.js';
+import type { WindowOccurrence } from '../calendar/expand.js';
 import type { Graph } from '../graph.js';
 import type { ChangeType, Exposure, Lifecycle, ReadinessLevel, RiskClass, Tier } from '../model.js';
 import type { Organisation } from '../organisation.js';
@@ -57,7 +57,7 @@ export interface CatalogInput {
   risk?: (changeId: string) => RiskReport | undefined;
   /** The months the calendar shows (see calendarMonths) and the window occurrences within them. */
   months: string[];
-  occurrences: readonly TimedOccurrence[];
+  occurrences: readonly WindowOccurrence[];
   /** Site-relative path of the calendar download, when one is written. */
   icsPath?: string;
   history?: FileHistory;

@@ -1,6 +1,7 @@
+import { windowVerdict, type WindowVerdict } from '../calendar/in-force.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import { RISK_CLASSES, type ChangeRequest, type ChangeType, type RiskClass } from '../model.js';
-import { instant, type RiskContext, type WindowHit } from './context.js';
+import { instant, type RiskContext } from './context.js';
 import { exhaustedBudgets, FACTORS, likelihoodLevel, overlappingChanges, submissionTime, targetsOf, type ChangeFacts } from './factors.js';
 import { assessImpact } from './impact.js';
 import type { Conflict, ControlResult, RiskReport } from './types.js';
@@ -94,9 +95,12 @@ export function assessChange(ctx: RiskContext, id: string, options: AssessOption
     }
   }
 
-  const overlapping = nearbyWindows.filter((w) => w.start < end && w.end > start);
-  const conflicts = findConflicts(ctx, facts, effectiveType, overlapping, demotion);
-  const controls = evaluateControls(ctx, facts, result.cls, effectiveType, overlapping);
+  // The nearby occurrences are already matched to the change's scope; its effective type
+  // decides which freezes it may pass.
+  const overlapping = nearbyWindows.filter((w) => w.startMs < end && w.endMs > start);
+  const verdict = windowVerdict(overlapping, { from: start, to: end }, { type: effectiveType });
+  const conflicts = findConflicts(ctx, facts, effectiveType, verdict, demotion);
+  const controls = evaluateControls(ctx, facts, result.cls, effectiveType, verdict);
 
   return {
     change: id,
@@ -120,25 +124,11 @@ export function assessChange(ctx: RiskContext, id: string, options: AssessOption
   };
 }
 
-function freezesBlocking(windows: readonly WindowHit[], type: ChangeType): WindowHit[] {
-  return windows.filter((w) => w.kind === 'freeze' && !w.allow.includes(type));
-}
-
-function coveredByMaintenance(windows: readonly WindowHit[], start: number, end: number): boolean {
-  // The whole schedule must sit inside maintenance time; back-to-back occurrences count.
-  let cursor = start;
-  for (const w of windows.filter((x) => x.kind === 'maintenance').sort((a, b) => a.start - b.start)) {
-    if (w.start > cursor) break;
-    cursor = Math.max(cursor, w.end);
-    if (cursor >= end) return true;
-  }
-  return cursor >= end;
-}
-
-function findConflicts(ctx: RiskContext, f: ChangeFacts, type: ChangeType, windows: WindowHit[], demotion: string | undefined): Conflict[] {
+function findConflicts(ctx: RiskContext, f: ChangeFacts, type: ChangeType, verdict: WindowVerdict, demotion: string | undefined): Conflict[] {
   const out: Conflict[] = [];
-  for (const w of windows.filter((x) => x.kind === 'freeze')) {
-    if (w.allow.includes(type)) {
+  // In calendar order, bypasses and blocks interleaved, as the freezes occur.
+  for (const w of f.nearbyWindows.filter((x) => verdict.blocking.includes(x) || verdict.bypassed.includes(x))) {
+    if (verdict.bypassed.includes(w)) {
       out.push({ code: 'freeze-bypass', severity: 'warning', with: w.name, message: `runs during the ${w.name} freeze, which allows ${type} changes; the bypass is recorded and needs a post-implementation review` });
     } else {
       out.push({ code: 'freeze', severity: 'error', with: w.name, message: `runs during the ${w.name} freeze${w.reason ? ` (${w.reason})` : ''}` });
@@ -151,7 +141,7 @@ function findConflicts(ctx: RiskContext, f: ChangeFacts, type: ChangeType, windo
   return out;
 }
 
-function evaluateControls(ctx: RiskContext, f: ChangeFacts, cls: RiskClass, type: ChangeType, windows: WindowHit[]): ControlResult[] {
+function evaluateControls(ctx: RiskContext, f: ChangeFacts, cls: RiskClass, type: ChangeType, verdict: WindowVerdict): ControlResult[] {
   const rules = ctx.policy.controls[cls] ?? {};
   const spec = f.change.spec;
   const out: ControlResult[] = [];
@@ -193,7 +183,7 @@ function evaluateControls(ctx: RiskContext, f: ChangeFacts, cls: RiskClass, type
     });
   }
   if (rules.maintenanceWindow) {
-    const inside = coveredByMaintenance(windows, f.start, f.end);
+    const inside = verdict.maintenance;
     out.push({ code: 'maintenance-window', required: type !== 'emergency', met: inside, detail: inside ? 'inside a maintenance window' : 'not inside a maintenance window' });
   }
   if (rules.premortem) out.push({ code: 'premortem', required: true, met: Boolean(spec.premortem?.length), detail: spec.premortem?.length ? `${plural(spec.premortem.length, 'risk')} with mitigations` : 'no pre-mortem' });
@@ -204,7 +194,7 @@ function evaluateControls(ctx: RiskContext, f: ChangeFacts, cls: RiskClass, type
     const spent = exhaustedBudgets(ctx, f.services);
     out.push({ code: 'error-budget', required: true, met: spent.length === 0, detail: spent.length ? `blocked: error budget spent on ${spent.map((s) => s.slo).join(', ')}` : 'error budgets hold' });
   }
-  const blocking = freezesBlocking(windows, type);
+  const blocking = verdict.blocking;
   out.push({ code: 'freeze', required: true, met: blocking.length === 0, detail: blocking.length ? `inside ${blocking.map((w) => w.name).join(', ')}` : 'no freeze applies' });
   return out;
 }

@@ -1,21 +1,15 @@
+import type { WindowOccurrence } from '../calendar/expand.js';
+import { windowsInForce } from '../calendar/in-force.js';
 import { calendarWindows, subjectForChange } from '../calendar/organisation-calendar.js';
-import { windowsOverlapping } from '../calendar/overlap.js';
 import type { Organisation } from '../organisation.js';
-import type { CalendarView, WindowHit } from './context.js';
+import type { CalendarView } from './context.js';
 
 /** The organisation's change calendars, as the risk engine and the gate ask about them. */
 export function calendarView(org: Organisation): CalendarView {
   const windows = calendarWindows(org);
   return {
-    windowsFor(change, start, end): WindowHit[] {
-      return windowsOverlapping(windows, { start, end }, subjectForChange(org, change)).map((o) => ({
-        name: o.name,
-        kind: o.kind,
-        start: o.startMs,
-        end: o.endMs,
-        allow: o.allow,
-        ...(o.reason ? { reason: o.reason } : {}),
-      }));
+    windowsFor(change, start, end): WindowOccurrence[] {
+      return windowsInForce(windows, { from: start, to: end }, subjectForChange(org, change));
     },
   };
 }

@@ -1,24 +1,18 @@
+import type { WindowOccurrence } from '../calendar/expand.js';
 import type { Graph } from '../graph.js';
-import type { ChangeRequest, ChangeType, PolicySpec } from '../model.js';
+import type { ChangeRequest, PolicySpec } from '../model.js';
 import type { Organisation } from '../organisation.js';
-
-/** A calendar window occurrence that applies to a change (its scope matched). */
-export interface WindowHit {
-  name: string;
-  kind: 'freeze' | 'maintenance';
-  start: number;
-  end: number;
-  allow: ChangeType[];
-  reason?: string;
-}
 
 /**
  * What the risk engine needs from the change calendar, behind an interface so the engine stays
  * independent of how windows are stored and expanded.
  */
 export interface CalendarView {
-  /** Window occurrences applying to the change that overlap [start, end). */
-  windowsFor(change: ChangeRequest, start: number, end: number): WindowHit[];
+  /**
+   * Window occurrences applying to the change that are in force over [start, end), any
+   * interval: the risk engine asks about the schedule and its margins, the gate about its moment.
+   */
+  windowsFor(change: ChangeRequest, start: number, end: number): WindowOccurrence[];
 }
 
 export interface RiskContext {

@@ -1,7 +1,8 @@
+import type { WindowOccurrence } from '../calendar/expand.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import { ciId, serviceId } from '../graph.js';
 import type { ChangeRequest, ChangeType, Slo } from '../model.js';
-import { instant, type RiskContext, type WindowHit } from './context.js';
+import { instant, type RiskContext } from './context.js';
 import type { RiskFactor } from './types.js';
 
 /**
@@ -17,7 +18,7 @@ export interface ChangeFacts {
   /** Services the change names, plus the owning services of the CIs it names. */
   services: string[];
   /** Window occurrences near the schedule (within the near-freeze margin). */
-  nearbyWindows: WindowHit[];
+  nearbyWindows: WindowOccurrence[];
 }
 
 type Factor = (ctx: RiskContext, f: ChangeFacts) => RiskFactor | undefined;
@@ -111,7 +112,7 @@ const nearFreeze: Factor = (ctx, f) => {
   if (!rule || margin === undefined) return undefined;
   // Overlap is a conflict, not a likelihood factor; this is the approach to a freeze, when
   // teams rush work in and on-call is thin.
-  const near = f.nearbyWindows.find((w) => w.kind === 'freeze' && !(w.start < f.end && w.end > f.start) && (Math.abs(w.start - f.end) <= margin || Math.abs(f.start - w.end) <= margin));
+  const near = f.nearbyWindows.find((w) => w.kind === 'freeze' && !(w.startMs < f.end && w.endMs > f.start) && (Math.abs(w.startMs - f.end) <= margin || Math.abs(f.start - w.endMs) <= margin));
   if (!near) return undefined;
   return { code: 'near-freeze', points: rule.points, reason: `within ${rule.within} of the ${near.name} freeze` };
 };
