@@ -72051,6 +72051,45 @@ function windowBlocks(window2, subject) {
   return window2.kind === "freeze" && windowApplies(window2, subject) && !windowAllows(window2, subject?.type);
 }
 
+// src/core/calendar/in-force.ts
+function toMs(value3, what) {
+  const t2 = typeof value3 === "number" ? value3 : parseInstant(value3);
+  if (t2 === void 0 || !Number.isFinite(t2)) throw new CalendarError(`${what} "${String(value3)}" is not an ISO 8601 instant with an offset`);
+  return t2;
+}
+function intervalRange(interval) {
+  const from = toMs(interval.from, "start");
+  const to2 = toMs(interval.to, "end");
+  if (to2 < from) throw new CalendarError("the interval ends before it starts");
+  return { from, to: to2 === from ? from + 1 : to2 };
+}
+function windowsInForce(windows, interval, subject) {
+  return expandWindows(
+    windows.filter((w2) => windowApplies(w2, subject)),
+    intervalRange(interval)
+  );
+}
+function windowVerdict(occurrences, interval, subject) {
+  const range2 = intervalRange(interval);
+  const blocking = [];
+  const bypassed = [];
+  const maintenance = [];
+  for (const o2 of occurrences) {
+    if (windowBlocks(o2, subject)) blocking.push(o2);
+    else if (o2.kind === "freeze" && windowApplies(o2, subject) && windowAllows(o2, subject?.type)) bypassed.push(o2);
+    else if (o2.kind === "maintenance" && windowApplies(o2, subject)) maintenance.push(o2);
+  }
+  const gaps = [];
+  let cursor = range2.from;
+  for (const o2 of [...maintenance].sort((a, b3) => a.startMs - b3.startMs)) {
+    if (o2.startMs > cursor) gaps.push({ start: formatInstant(cursor), end: formatInstant(Math.min(o2.startMs, range2.to)) });
+    cursor = Math.max(cursor, o2.endMs);
+    if (cursor >= range2.to) break;
+  }
+  if (cursor < range2.to) gaps.push({ start: formatInstant(cursor), end: formatInstant(range2.to) });
+  return { blocking, bypassed, maintenance: gaps.length === 0, gaps };
+}
+
 // src/core/calendar/state.ts
 var DEFAULT_HORIZON_DAYS = 400;
 var CHUNK = 31 * DAY;
@@ -72058,14 +72097,15 @@ var MAX_STEPS = 1e5;
 function calendarState(windows, at4, options2 = {}) {
   const subject = options2.subject;
   const horizonEnd = at4 + (options2.horizonDays ?? DEFAULT_HORIZON_DAYS) * DAY;
-  const applicable = windows.filter((w2) => windowApplies(w2, subject));
-  const blockers = applicable.filter((w2) => windowBlocks(w2, subject));
-  const now = expandWindows(applicable, { from: at4, to: at4 + 1 });
-  const active = now.map((o2) => ({ ...publicOccurrence(o2), blocking: windowBlocks(o2, subject) }));
-  const closed = active.some((o2) => o2.blocking);
+  const blockers = windows.filter((w2) => windowBlocks(w2, subject));
+  const instant3 = { from: at4, to: at4 + 1 };
+  const now = windowsInForce(windows, instant3, subject);
+  const verdict2 = windowVerdict(now, instant3, subject);
+  const active = now.map((o2) => ({ ...publicOccurrence(o2), blocking: verdict2.blocking.includes(o2) }));
+  const closed = verdict2.blocking.length > 0;
   let next;
   if (closed) {
-    let t2 = Math.max(...now.filter((o2) => windowBlocks(o2, subject)).map((o2) => o2.endMs));
+    let t2 = Math.max(...verdict2.blocking.map((o2) => o2.endMs));
     for (let step = 0; step < MAX_STEPS && t2 <= horizonEnd; step++) {
       const still = expandWindows(blockers, { from: t2, to: t2 + 1 });
       if (still.length === 0) break;
@@ -72083,7 +72123,7 @@ function calendarState(windows, at4, options2 = {}) {
     at: formatInstant(at4),
     nextTransition: next === void 0 ? null : formatInstant(next),
     active,
-    maintenance: active.some((o2) => o2.kind === "maintenance")
+    maintenance: verdict2.maintenance
   };
 }
 
@@ -72334,7 +72374,7 @@ var nearFreeze = (ctx, f3) => {
   const rule = ctx.policy.likelihood.factors.nearFreeze;
   const margin = rule ? parseDuration(rule.within) : void 0;
   if (!rule || margin === void 0) return void 0;
-  const near = f3.nearbyWindows.find((w2) => w2.kind === "freeze" && !(w2.start < f3.end && w2.end > f3.start) && (Math.abs(w2.start - f3.end) <= margin || Math.abs(f3.start - w2.end) <= margin));
+  const near = f3.nearbyWindows.find((w2) => w2.kind === "freeze" && !(w2.startMs < f3.end && w2.endMs > f3.start) && (Math.abs(w2.startMs - f3.end) <= margin || Math.abs(f3.start - w2.endMs) <= margin));
   if (!near) return void 0;
   return { code: "near-freeze", points: rule.points, reason: `within ${rule.within} of the ${near.name} freeze` };
 };
@@ -72560,9 +72600,10 @@ function assessChange(ctx, id, options2 = {}) {
       result = score(ctx, facts, impact.level);
     }
   }
-  const overlapping2 = nearbyWindows.filter((w2) => w2.start < end2 && w2.end > start);
-  const conflicts = findConflicts(ctx, facts, effectiveType, overlapping2, demotion);
-  const controls = evaluateControls(ctx, facts, result.cls, effectiveType, overlapping2);
+  const overlapping2 = nearbyWindows.filter((w2) => w2.startMs < end2 && w2.endMs > start);
+  const verdict2 = windowVerdict(overlapping2, { from: start, to: end2 }, { type: effectiveType });
+  const conflicts = findConflicts(ctx, facts, effectiveType, verdict2, demotion);
+  const controls = evaluateControls(ctx, facts, result.cls, effectiveType, verdict2);
   return {
     change: id,
     ...change.metadata.title ? { title: change.metadata.title } : {},
@@ -72584,22 +72625,10 @@ function assessChange(ctx, id, options2 = {}) {
     schedule: { start: change.spec.schedule.start, end: change.spec.schedule.end }
   };
 }
-function freezesBlocking(windows, type2) {
-  return windows.filter((w2) => w2.kind === "freeze" && !w2.allow.includes(type2));
-}
-function coveredByMaintenance(windows, start, end2) {
-  let cursor = start;
-  for (const w2 of windows.filter((x3) => x3.kind === "maintenance").sort((a, b3) => a.start - b3.start)) {
-    if (w2.start > cursor) break;
-    cursor = Math.max(cursor, w2.end);
-    if (cursor >= end2) return true;
-  }
-  return cursor >= end2;
-}
-function findConflicts(ctx, f3, type2, windows, demotion) {
+function findConflicts(ctx, f3, type2, verdict2, demotion) {
   const out = [];
-  for (const w2 of windows.filter((x3) => x3.kind === "freeze")) {
-    if (w2.allow.includes(type2)) {
+  for (const w2 of f3.nearbyWindows.filter((x3) => verdict2.blocking.includes(x3) || verdict2.bypassed.includes(x3))) {
+    if (verdict2.bypassed.includes(w2)) {
       out.push({ code: "freeze-bypass", severity: "warning", with: w2.name, message: `runs during the ${w2.name} freeze, which allows ${type2} changes; the bypass is recorded and needs a post-implementation review` });
     } else {
       out.push({ code: "freeze", severity: "error", with: w2.name, message: `runs during the ${w2.name} freeze${w2.reason ? ` (${w2.reason})` : ""}` });
@@ -72611,7 +72640,7 @@ function findConflicts(ctx, f3, type2, windows, demotion) {
   if (demotion) out.push({ code: "not-pre-approved", severity: "warning", with: f3.change.spec.template ?? "", message: `treated as a normal change: ${demotion}` });
   return out;
 }
-function evaluateControls(ctx, f3, cls, type2, windows) {
+function evaluateControls(ctx, f3, cls, type2, verdict2) {
   const rules = ctx.policy.controls[cls] ?? {};
   const spec = f3.change.spec;
   const out = [];
@@ -72653,7 +72682,7 @@ function evaluateControls(ctx, f3, cls, type2, windows) {
     });
   }
   if (rules.maintenanceWindow) {
-    const inside3 = coveredByMaintenance(windows, f3.start, f3.end);
+    const inside3 = verdict2.maintenance;
     out.push({ code: "maintenance-window", required: type2 !== "emergency", met: inside3, detail: inside3 ? "inside a maintenance window" : "not inside a maintenance window" });
   }
   if (rules.premortem) out.push({ code: "premortem", required: true, met: Boolean(spec.premortem?.length), detail: spec.premortem?.length ? `${plural2(spec.premortem.length, "risk")} with mitigations` : "no pre-mortem" });
@@ -72663,7 +72692,7 @@ function evaluateControls(ctx, f3, cls, type2, windows) {
     const spent = exhaustedBudgets(ctx, f3.services);
     out.push({ code: "error-budget", required: true, met: spent.length === 0, detail: spent.length ? `blocked: error budget spent on ${spent.map((s) => s.slo).join(", ")}` : "error budgets hold" });
   }
-  const blocking = freezesBlocking(windows, type2);
+  const blocking = verdict2.blocking;
   out.push({ code: "freeze", required: true, met: blocking.length === 0, detail: blocking.length ? `inside ${blocking.map((w2) => w2.name).join(", ")}` : "no freeze applies" });
   return out;
 }
@@ -72678,38 +72707,12 @@ async function loadOrganisation(root) {
   return { org: buildOrganisation(repo.analyses), repo, validation };
 }
 
-// src/core/calendar/overlap.ts
-function toMs(value3, what) {
-  const t2 = typeof value3 === "number" ? value3 : parseInstant(value3);
-  if (t2 === void 0 || !Number.isFinite(t2)) throw new CalendarError(`${what} "${String(value3)}" is not an ISO 8601 instant with an offset`);
-  return t2;
-}
-function spanRange(span) {
-  const from = toMs(span.start, "start");
-  const to2 = toMs(span.end, "end");
-  if (to2 < from) throw new CalendarError("the span ends before it starts");
-  return { from, to: to2 === from ? from + 1 : to2 };
-}
-function windowsOverlapping(windows, span, subject) {
-  return expandWindows(
-    windows.filter((w2) => windowApplies(w2, subject)),
-    spanRange(span)
-  );
-}
-
 // src/core/risk/calendar-view.ts
 function calendarView(org) {
   const windows = calendarWindows(org);
   return {
     windowsFor(change, start, end2) {
-      return windowsOverlapping(windows, { start, end: end2 }, subjectForChange(org, change)).map((o2) => ({
-        name: o2.name,
-        kind: o2.kind,
-        start: o2.startMs,
-        end: o2.endMs,
-        allow: o2.allow,
-        ...o2.reason ? { reason: o2.reason } : {}
-      }));
+      return windowsInForce(windows, { from: start, to: end2 }, subjectForChange(org, change));
     }
   };
 }
@@ -77915,7 +77918,7 @@ async function buildCatalogSite(root, loaded2, options2) {
   let occurrences = [];
   let ics;
   try {
-    occurrences = expandWindows(windows, monthsRange(months));
+    occurrences = windowsInForce(windows, monthsRange(months));
     ics = calendarToIcs(windows, { name: "opsledger", stamp: now, changes: upcomingChanges(org, now) });
   } catch (e) {
     warnings.push(`the calendar could not be expanded: ${e.message}`);
@@ -78767,7 +78770,7 @@ async function calendarCommand(ctx, values, positionals) {
     ...state,
     range: { from: formatInstant(from), to: formatInstant(to2) },
     ...describe2 ? { subject: describe2 } : {},
-    occurrences: windowsOverlapping(windows, { start: from, end: to2 }, subject).map(publicOccurrence)
+    occurrences: windowsInForce(windows, { from, to: to2 }, subject).map(publicOccurrence)
   };
   if (typeof values.ics === "string") {
     const target = resolve8(ctx.cwd, values.ics);
@@ -84283,9 +84286,7 @@ function decideGate(input) {
   if (!risk) check2("risk", false, "the change could not be scored");
   else {
     const type2 = risk.effectiveType;
-    const freezes = (input.windowsNow ?? []).filter((w2) => w2.kind === "freeze");
-    const blocking = freezes.filter((w2) => !w2.allow.includes(type2));
-    const bypass = freezes.filter((w2) => w2.allow.includes(type2));
+    const { blocking, bypassed: bypass } = windowVerdict(input.windowsNow ?? [], { from: input.at, to: input.at + 1 }, { type: type2 });
     check2(
       "freeze",
       blocking.length === 0,
