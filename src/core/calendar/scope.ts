@@ -66,6 +66,8 @@ export function windowAllows(window: Pick<CalendarWindow, 'allow'>, type: Change
 /**
  * A window that stops the subject: a freeze that applies to it and does not allow its type.
  * Without a type nothing is let through, which is the safe reading for "is the calendar closed".
+ * This is the only freeze rule; windowVerdict (in-force.ts) applies it to occurrences for
+ * every caller, so a window or one of its occurrences is judged alike.
  */
 export function windowBlocks(window: Pick<CalendarWindow, 'kind' | 'scope' | 'allow'>, subject?: ScopeSubject): boolean {
   return window.kind === 'freeze' && windowApplies(window, subject) && !windowAllows(window, subject?.type);
