@@ -24,7 +24,7 @@ const CHANGE_ID = /^CR-\d{4}-\d{4}$/;
 
 const INSTANT = '2026-12-02T01:10:00+09:00';
 const options = defineOptions({
-  result: { type: 'string', choices: RESULTS, description: 'the outcome (required)', example: 'successful' },
+  result: { type: 'string', choices: RESULTS, description: 'the outcome', defaultText: 'none: required', example: 'successful' },
   'implemented-at': { type: 'string', description: 'when the change was implemented (ISO 8601 with an offset)', example: INSTANT },
   'detected-at': { type: 'string', description: 'when the failure was detected', example: '2026-12-02T01:25:00+09:00' },
   'restored-at': { type: 'string', description: 'when service was restored', example: '2026-12-02T02:05:00+09:00' },
