@@ -11,8 +11,12 @@
 // faulty copy) and reports the targets for L. It reports misses; it does not fail on them. The
 // exit code is 1 only when a correctness check fails or a tool crashes.
 //
+// First, the start-up bench (bench/startup.mjs): --version, -V, explain and help against
+// `node -e 0`, before the organisations load the machine.
+//
 // Environment: BENCH_SIZES=S,L  BENCH_RUNS=3 (median)  BENCH_SEED=1  BENCH_FAULTS=50
 //              BENCH_THREADS=N (passed to opsledger as --threads; default: its own choice)
+//              BENCH_STARTUP_RUNS=15 (0 skips the start-up bench)
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
@@ -20,6 +24,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import jsyaml from 'js-yaml';
 import { ensureOrg, SIZES } from './generate.mjs';
+import { measureStartup } from './startup.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH);
@@ -288,6 +293,15 @@ log(`opsledger bench: sizes ${sizes.join(',')}, ${runs} run(s) each (median), se
 log(`peak RSS measured with ${results.measuredWith}`);
 
 const printed = [];
+const startupRuns = Number.parseInt(process.env.BENCH_STARTUP_RUNS ?? '15', 10);
+if (startupRuns > 0) {
+  log(`start-up: ${startupRuns} interleaved rounds`);
+  const startup = measureStartup({ runs: startupRuns, log });
+  if (startup.failures.length) failed = true;
+  results.startup = { target: startup.target, rows: startup.rows, failures: startup.failures };
+  printed.push(startup.text);
+  console.log(startup.text + '\n');
+}
 for (const size of sizes) {
   const corpus = join(WORK, `${size}-${seed}`);
   const faulty = join(WORK, `${size}-${seed}-faults${faultCount}`);

@@ -19504,8 +19504,8 @@ function analyzeOnDisk(rel, abs, registry3, maxBytes, options = {}) {
 
 // src/adapters/fs/schemas.ts
 import { createHash as createHash2 } from "node:crypto";
-import { readdirSync as readdirSync2, readFileSync as readFileSync2 } from "node:fs";
-import { join as join3 } from "node:path";
+import { readdirSync as readdirSync2, readFileSync as readFileSync3 } from "node:fs";
+import { join as join4 } from "node:path";
 
 // src/core/schema/registry.ts
 var import__ = __toESM(require__(), 1);
@@ -19559,13 +19559,17 @@ var PACKAGE_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 // src/adapters/fs/precompiled-schemas.ts
 import { createRequire } from "node:module";
-import { join as join2 } from "node:path";
+import { join as join3 } from "node:path";
 
 // src/adapters/fs/version.ts
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync, readFileSync as readFileSync2 } from "node:fs";
+import { join as join2 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
+
+// src/adapters/fs/tool-version.ts
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 var TOOL_VERSION = (() => {
   try {
     return JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")).version;
@@ -19573,6 +19577,8 @@ var TOOL_VERSION = (() => {
     return "0.0.0";
   }
 })();
+
+// src/adapters/fs/version.ts
 var digest;
 function codeDigest() {
   if (digest) return digest;
@@ -19586,8 +19592,8 @@ function codeDigest() {
       return;
     }
     for (const name of entries) {
-      const path = join(dir, name);
-      if (name.endsWith(".js") || name.endsWith(".ts")) hash.update(name).update(readFileSync(path));
+      const path = join2(dir, name);
+      if (name.endsWith(".js") || name.endsWith(".ts")) hash.update(name).update(readFileSync2(path));
       else if (!name.includes(".")) walk(path);
     }
   };
@@ -19596,7 +19602,7 @@ function codeDigest() {
 }
 
 // src/adapters/fs/precompiled-schemas.ts
-var PRECOMPILED_PATH = join2(PACKAGE_ROOT, "dist", "schema-validators.cjs");
+var PRECOMPILED_PATH = join3(PACKAGE_ROOT, "dist", "schema-validators.cjs");
 var require2 = createRequire(import.meta.url);
 function ajvVersion() {
   try {
@@ -19619,14 +19625,14 @@ function loadPrecompiled(path, key) {
 }
 
 // src/adapters/fs/schemas.ts
-var SCHEMA_DIR = join3(PACKAGE_ROOT, "schemas");
+var SCHEMA_DIR = join4(PACKAGE_ROOT, "schemas");
 var loaded;
 function loadSchemas(dir = SCHEMA_DIR) {
   if (loaded && dir === SCHEMA_DIR) return loaded;
   const files = [];
   const walk = (d) => {
     for (const e of readdirSync2(d, { withFileTypes: true })) {
-      const p = join3(d, e.name);
+      const p = join4(d, e.name);
       if (e.isDirectory()) walk(p);
       else if (e.name.endsWith(".schema.json")) files.push(p);
     }
@@ -19635,7 +19641,7 @@ function loadSchemas(dir = SCHEMA_DIR) {
   files.sort();
   const hash = createHash2("sha256");
   const schemas = files.map((f) => {
-    const text = readFileSync2(f, "utf8");
+    const text = readFileSync3(f, "utf8");
     hash.update(text);
     return JSON.parse(text);
   });

@@ -1,16 +1,31 @@
+import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
 import { CAB_CONTEXT, publishCabStatus, reviewJson } from '../github/cab-status.js';
 import { isConfigError, knownFailure, openGitHub, pullNumber } from '../github/session.js';
 import { approvalSummary, ReviewError, reviewPullRequest } from '../pull-review.js';
+
+const options = defineOptions({
+  format: { type: 'string', short: 'f', default: 'text', choices: ['text', 'json'], description: 'how to print the decision', example: 'json' },
+  pr: { type: 'string', description: 'the pull request number', defaultText: "the event payload's", example: '128' },
+  event: { type: 'string', description: 'the GitHub event payload file', defaultText: 'GITHUB_EVENT_PATH', example: 'event.json' },
+});
+
+export const cabSpec = defineCommand({
+  name: 'cab',
+  summary: "decide a pull request's approvals from its reviews and publish the opsledger/cab status",
+  usage: ['opsledger cab [--pr N] [--event FILE] [--format text|json]'],
+  options,
+  examples: ['opsledger cab', 'GITHUB_TOKEN=... GITHUB_REPOSITORY=acme/org opsledger cab --pr 128 --format json'],
+  run: cabCommand,
+});
 
 /**
  * `opsledger cab`: on pull_request_review and on pushes, decides the pull request's approvals
  * from its reviews and publishes the `opsledger/cab` commit status on its head commit. Exit 0
  * approved, 1 not approved or not decidable (the status then says why), 2 usage.
  */
-export async function cabCommand(ctx: CommandContext, values: Record<string, unknown>): Promise<number> {
-  const format = typeof values.format === 'string' ? values.format : 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format "${format}"; use text or json`);
+export async function cabCommand(ctx: CommandContext, values: OptionsOf<typeof options>): Promise<number> {
+  const format = values.format;
   const root = rootOf(ctx, values);
   let api;
   let number;

@@ -10,8 +10,10 @@ import { formatInstant, parseInstant } from '../../core/calendar/local-time.js';
 import { summarize, type Diagnostic } from '../../core/diagnostics.js';
 import { preciseParse } from '../../core/parse/precise.js';
 import { getReporter } from '../../report/index.js';
+import { isGiven } from '../command-spec.js';
 import { UsageError, type CommandContext } from '../context.js';
 import { renderValidation } from '../render.js';
+import type { CalendarOptions } from './calendar.js';
 
 /**
  * `opsledger calendar import argocd|gitlab FILE... [--out FILE] [--since T] [--name N] [--env E]`:
@@ -26,13 +28,13 @@ const IMPORTERS: Record<string, (docs: readonly unknown[], options: ImportOption
   gitlab: importGitLab,
 };
 
-export async function calendarImportCommand(ctx: CommandContext, values: Record<string, unknown>, args: string[]): Promise<number> {
+export async function calendarImportCommand(ctx: CommandContext, values: CalendarOptions, args: string[]): Promise<number> {
   const [source, ...files] = args;
   const importer = source === undefined ? undefined : IMPORTERS[source];
   if (!importer) throw new UsageError(source ? `cannot import calendars from "${source}"; use argocd or gitlab` : 'name what to import from: argocd or gitlab');
   if (files.length === 0) throw new UsageError(`name the ${source} files to import`);
-  for (const flag of ['at', 'from', 'to', 'ics', 'with-changes', 'service', 'change']) {
-    if (values[flag] !== undefined) throw new UsageError(`--${flag} does not apply to \`opsledger calendar import\``);
+  for (const flag of ['at', 'from', 'to', 'ics', 'with-changes', 'service', 'change'] as const) {
+    if (isGiven(values[flag])) throw new UsageError(`--${flag} does not apply to \`opsledger calendar import\``);
   }
   const since = values.since === undefined ? Date.now() : typeof values.since === 'string' ? parseInstant(values.since) : undefined;
   if (since === undefined) throw new UsageError(`--since takes an ISO 8601 instant with an offset; got "${String(values.since)}"`);

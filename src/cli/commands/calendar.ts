@@ -12,6 +12,7 @@ import { calendarState, DEFAULT_HORIZON_DAYS, type ActiveOccurrence, type Calend
 import { summarize, type Diagnostic } from '../../core/diagnostics.js';
 import { closest } from '../../core/suggest.js';
 import { getReporter } from '../../report/index.js';
+import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
 import { renderValidation } from '../render.js';
 import { calendarImportCommand } from './calendar-import.js';
@@ -120,12 +121,45 @@ function renderText(r: CalendarReport): string {
   return out;
 }
 
-export async function calendarCommand(ctx: CommandContext, values: Record<string, unknown>, positionals: string[]): Promise<number> {
+const INSTANT = '2026-12-20T09:00:00+09:00';
+const options = defineOptions({
+  format: { type: 'string', short: 'f', default: 'text', choices: ['text', 'json'], description: 'how to print the calendar', example: 'json' },
+  at: { type: 'string', description: 'the instant to report the state at (ISO 8601 with an offset)', defaultText: 'now', example: INSTANT },
+  from: { type: 'string', description: 'start of the range of occurrences', defaultText: '--at', example: '2026-12-01T00:00:00Z' },
+  to: { type: 'string', description: 'end of the range of occurrences', defaultText: `--from + ${DEFAULT_RANGE_DAYS} days`, example: '2027-01-01T00:00:00Z' },
+  service: { type: 'string', multiple: true, description: 'only windows that apply to these services (comma-separated or repeated)', defaultText: 'every service', example: 'checkout' },
+  env: { type: 'string', description: 'only windows that apply to this environment (calendar import: the environment the windows name)', defaultText: 'every environment', example: 'production' },
+  change: { type: 'string', description: "only windows that apply to this change's services and environment", example: 'CR-2026-0042' },
+  ics: { type: 'string', description: 'also write the windows as an iCalendar file', example: 'calendar.ics' },
+  'with-changes': { type: 'boolean', description: 'add scheduled changes to the --ics export' },
+  out: { type: 'string', description: 'calendar import: write the ChangeCalendar document to this file', defaultText: 'standard output', example: 'changes/calendar-argocd.yaml' },
+  since: { type: 'string', description: 'calendar import: recurring windows start at their first occurrence from this instant', defaultText: 'now', example: '2026-12-01T00:00:00Z' },
+  name: { type: 'string', description: 'calendar import: the name of the ChangeCalendar written', defaultText: 'the source (argocd or gitlab)', example: 'production' },
+});
+export type CalendarOptions = OptionsOf<typeof options>;
+
+export const calendarSpec = defineCommand({
+  name: 'calendar',
+  summary: 'the change calendar: open or closed now, the next transition, occurrences, .ics export; import argocd|gitlab',
+  usage: [
+    'opsledger calendar [--at T] [--from T --to T] [--service S]... [--env E] [--change CR-id] [--ics FILE [--with-changes]] [--format text|json]',
+    'opsledger calendar import argocd|gitlab FILE... [--out FILE] [--since T] [--name NAME] [--env E]',
+  ],
+  options,
+  examples: [
+    'opsledger calendar',
+    `opsledger calendar --at ${INSTANT} --change CR-2026-0042 --format json`,
+    'opsledger calendar --service checkout --ics freeze.ics --with-changes',
+    'opsledger calendar import argocd appproject.yaml --out changes/calendar-argocd.yaml',
+  ],
+  run: calendarCommand,
+});
+
+export async function calendarCommand(ctx: CommandContext, values: CalendarOptions, positionals: string[]): Promise<number> {
   if (positionals[0] === 'import') return calendarImportCommand(ctx, values, positionals.slice(1));
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"; the only subcommand is import`);
-  for (const flag of ['out', 'since', 'name']) if (values[flag] !== undefined) throw new UsageError(`--${flag} belongs to \`opsledger calendar import\``);
-  const format = typeof values.format === 'string' ? values.format : 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format "${format}"; use text or json`);
+  for (const flag of ['out', 'since', 'name'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} belongs to \`opsledger calendar import\``);
+  const format = values.format;
   const root = rootOf(ctx, values);
   if (!existsSync(root)) throw new UsageError(`no such folder: ${root}`);
 

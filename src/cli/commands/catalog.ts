@@ -2,11 +2,12 @@ import { relative, resolve, sep } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import type { LoadedOrganisation } from '../../adapters/fs/load-organisation.js';
 import { buildCatalogSite } from '../../catalog/build-site.js';
-import { isLocale, LOCALES } from '../../catalog/messages.js';
+import { LOCALES } from '../../catalog/messages.js';
 import { UnsafeTargetError } from '../../catalog/write-site.js';
 import { BLAST_RADIUS_LISTED } from '../../core/catalog/change-page.js';
 import { activePolicy } from '../../core/organisation.js';
 import { assessChange } from '../../core/risk/assess.js';
+import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { positiveInt, rootOf, UsageError, type CommandContext } from '../context.js';
 import { loadValidOrganisation } from '../org-session.js';
 import { parseInstant, riskContext } from '../risk-session.js';
@@ -31,13 +32,29 @@ function withoutAnalyses(loaded: LoadedOrganisation | undefined): LoadedOrganisa
   return loaded && { ...loaded, repo: { ...loaded.repo, analyses: [] } };
 }
 
+const options = defineOptions({
+  out: { type: 'string', short: 'o', default: 'site', description: 'the folder to write the site to (replaced as a whole)', example: 'public/catalog' },
+  locale: { type: 'string', default: 'en', choices: LOCALES, description: 'the language of the pages', example: 'ko' },
+  at: { type: 'string', description: 'build the catalog as of this instant (ISO 8601 with an offset)', defaultText: 'SOURCE_DATE_EPOCH, else now', example: '2026-12-02T01:00:00+09:00' },
+  threads: { type: 'string', description: 'worker threads for rendering pages', defaultText: 'chosen from the number of pages and CPUs', example: '2' },
+});
+export type CatalogOptions = OptionsOf<typeof options>;
+
+export const catalogSpec = defineCommand({
+  name: 'catalog',
+  summary: 'write the static service catalog (search, service, team, CI and change pages, calendar) to a folder',
+  usage: ['opsledger catalog [--out site] [--locale en|ko] [--at T] [--threads N]'],
+  options,
+  examples: ['opsledger catalog', 'opsledger catalog --out public --locale ko', 'SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) opsledger catalog'],
+  run: catalogCommand,
+});
+
 /** `opsledger catalog [--out site] [--locale en|ko] [--at T]`: writes the static service catalog as of now (or T). */
-export async function catalogCommand(ctx: CommandContext, values: Record<string, unknown>): Promise<number> {
-  const locale = typeof values.locale === 'string' ? values.locale : 'en';
-  if (!isLocale(locale)) throw new UsageError(`unknown locale "${locale}"; use one of ${LOCALES.join(', ')}`);
+export async function catalogCommand(ctx: CommandContext, values: CatalogOptions): Promise<number> {
+  const locale = values.locale;
   const threads = positiveInt(values.threads, 'threads');
   const root = rootOf(ctx, values);
-  const out = resolve(ctx.cwd, typeof values.out === 'string' ? values.out : 'site');
+  const out = resolve(ctx.cwd, values.out);
   if (out === root || root.startsWith(out + sep)) throw new UsageError(`--out ${out} would replace the organisation itself; choose a folder such as site`);
   // What stays live while pages are built is the model (~400 MB at 10k services); the pages are
   // garbage within a moment. V8 lets the heap grow to 2-4x its live size between full

@@ -4,6 +4,7 @@ import { buildCodeowners, CODEOWNERS_HEADER } from '../../core/codeowners.js';
 import { lineDiff } from '../../core/line-diff.js';
 import { loadOrganisation } from '../../adapters/fs/load-organisation.js';
 import { writeFileAtomically } from '../../adapters/fs/write-files.js';
+import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
 
 /**
@@ -14,7 +15,21 @@ import { rootOf, UsageError, type CommandContext } from '../context.js';
  */
 export const CODEOWNERS_PATH = '.github/CODEOWNERS';
 
-export async function codeownersCommand(ctx: CommandContext, values: Record<string, unknown>, positionals: string[]): Promise<number> {
+const options = defineOptions({
+  check: { type: 'boolean', description: 'write nothing; exit 1 with a diff when the file is out of date' },
+  force: { type: 'boolean', description: 'replace a CODEOWNERS file that opsledger did not write' },
+});
+
+export const codeownersSpec = defineCommand({
+  name: 'codeowners',
+  summary: 'write .github/CODEOWNERS from service ownership; --check fails (with a diff) when it is out of date',
+  usage: ['opsledger codeowners [--check] [--force]'],
+  options,
+  examples: ['opsledger codeowners', 'opsledger codeowners --check'],
+  run: codeownersCommand,
+});
+
+export async function codeownersCommand(ctx: CommandContext, values: OptionsOf<typeof options>, positionals: string[]): Promise<number> {
   if (positionals.length) throw new UsageError(`unexpected argument: ${positionals[0]}`);
   const root = rootOf(ctx, values);
   const target = resolve(root, CODEOWNERS_PATH);

@@ -1,9 +1,21 @@
 import { CODES, explainCode } from '../../core/codes.js';
 import { closest } from '../../core/suggest.js';
+import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { UsageError, type CommandContext } from '../context.js';
 
+const options = defineOptions({});
+
+export const explainSpec = defineCommand({
+  name: 'explain',
+  summary: 'what a diagnostic code means and how to fix it (no code: list them all)',
+  usage: ['opsledger explain [code...]'],
+  options,
+  examples: ['opsledger explain', 'opsledger explain ref.unresolved graph.cycle'],
+  run: explainCommand,
+});
+
 /** `opsledger explain <code>`: what a diagnostic code means and how to fix it. */
-export async function explainCommand(ctx: CommandContext, _values: Record<string, unknown>, positionals: string[]): Promise<number> {
+export async function explainCommand(ctx: CommandContext, _values: OptionsOf<typeof options>, positionals: string[]): Promise<number> {
   if (positionals.length === 0) {
     const width = Math.max(...Object.keys(CODES).map((c) => c.length));
     for (const [code, info] of Object.entries(CODES)) ctx.stdout(`${code.padEnd(width)}  ${info.title}\n`);

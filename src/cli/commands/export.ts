@@ -9,6 +9,7 @@ import { exportBackstage } from '../../export/backstage.js';
 import { exportOpenSlo } from '../../export/openslo.js';
 import { exportSloth } from '../../export/sloth.js';
 import type { ExportResult } from '../../export/types.js';
+import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
 
 /**
@@ -19,12 +20,27 @@ import { rootOf, UsageError, type CommandContext } from '../context.js';
  */
 const TARGETS = ['backstage', 'openslo', 'sloth'] as const;
 
-export async function exportCommand(ctx: CommandContext, values: Record<string, unknown>, positionals: string[]): Promise<number> {
+const options = defineOptions({
+  out: { type: 'string', description: 'the folder to write to', defaultText: '<root>/export/<target>', example: 'build/backstage' },
+  force: { type: 'boolean', description: 'overwrite files that exist' },
+  'dry-run': { type: 'boolean', description: 'report what would be written; write nothing' },
+  format: { type: 'string', short: 'f', default: 'text', choices: ['text', 'json'], description: 'how to print the report', example: 'json' },
+});
+
+export const exportSpec = defineCommand({
+  name: 'export',
+  summary: 'write the organisation as Backstage entities, OpenSLO v1 or Sloth specs, warning about what the target cannot hold',
+  usage: ['opsledger export backstage|openslo|sloth [--out DIR] [--force] [--dry-run] [--format text|json]'],
+  options,
+  examples: ['opsledger export backstage', 'opsledger export sloth --out sloth --force', 'opsledger export openslo --dry-run --format json'],
+  run: exportCommand,
+});
+
+export async function exportCommand(ctx: CommandContext, values: OptionsOf<typeof options>, positionals: string[]): Promise<number> {
   const [target, ...extra] = positionals;
   if (!target || !(TARGETS as readonly string[]).includes(target)) throw new UsageError(target ? `cannot export to "${target}"; use ${TARGETS.join(', ')}` : `name the format: ${TARGETS.join(', ')}`);
   if (extra.length) throw new UsageError(`unexpected argument: ${extra[0]}`);
-  const format = typeof values.format === 'string' ? values.format : 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format "${format}"; use text or json`);
+  const format = values.format;
   const root = rootOf(ctx, values);
   const out = typeof values.out === 'string' ? resolve(ctx.cwd, values.out) : resolve(root, 'export', target);
   const { org, validation } = await loadOrganisation(root);

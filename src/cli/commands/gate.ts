@@ -1,6 +1,7 @@
 import { decideGate, type GateDecision } from '../../core/gate.js';
 import { readEventPayload } from '../../adapters/github/env.js';
 import { protectionRuleFromEvent } from '../../adapters/github/events.js';
+import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
 import { gatherGateInput } from '../github/gate-inputs.js';
 import { appendJobSummary, eventPath, knownFailure, openGitHub, writeReport } from '../github/session.js';
@@ -18,6 +19,24 @@ import { parseInstant } from '../risk-session.js';
  */
 const CHANGE_ID = /^CR-\d{4}-\d{4,}$/;
 
+const options = defineOptions({
+  format: { type: 'string', short: 'f', default: 'text', choices: ['text', 'json'], description: 'how to print the decision', example: 'json' },
+  at: { type: 'string', description: 'decide as of this instant (ISO 8601 with an offset)', defaultText: 'now', example: '2026-12-02T01:00:00+09:00' },
+  env: { type: 'string', description: 'the environment being deployed to', defaultText: "the change's", example: 'production' },
+  report: { type: 'string', description: 'also write the decision as JSON to this file', example: 'gate.json' },
+  'protection-rule': { type: 'boolean', description: "answer GitHub's custom deployment protection rule for the waiting run" },
+  event: { type: 'string', description: 'the deployment_protection_rule event payload file', defaultText: 'GITHUB_EVENT_PATH', example: 'event.json' },
+});
+
+export const gateSpec = defineCommand({
+  name: 'gate',
+  summary: 'may this change deploy now? every check with its reason; exit 0 allowed, 1 denied (any error denies)',
+  usage: ['opsledger gate <CR-id> [--at T] [--env E] [--format text|json] [--report FILE]', 'opsledger gate [CR-id] --protection-rule [--event FILE]'],
+  options,
+  examples: ['opsledger gate CR-2026-0042', 'opsledger gate CR-2026-0042 --env production --format json --report gate.json', 'opsledger gate --protection-rule'],
+  run: gateCommand,
+});
+
 export function renderGateText(d: GateDecision): string {
   const lines = [`${d.allowed ? 'ALLOWED' : 'DENIED'}: ${d.change} at ${d.at}`];
   for (const c of d.checks) lines.push(`  ${c.ok ? '✓' : '✗'} ${c.code}: ${c.detail}`);
@@ -30,9 +49,8 @@ export function gateComment(d: GateDecision): string {
   return [head, ...failing.map((c) => `- ${c.code}: ${c.detail}`)].join('\n');
 }
 
-export async function gateCommand(ctx: CommandContext, values: Record<string, unknown>, positionals: string[]): Promise<number> {
-  const format = typeof values.format === 'string' ? values.format : 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format "${format}"; use text or json`);
+export async function gateCommand(ctx: CommandContext, values: OptionsOf<typeof options>, positionals: string[]): Promise<number> {
+  const format = values.format;
   if (positionals.length > 1) throw new UsageError('name one change id');
   const at = parseInstant(values.at, 'at') ?? Date.now();
   const root = rootOf(ctx, values);

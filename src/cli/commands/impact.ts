@@ -2,13 +2,26 @@ import { buildGraph, dependents } from '../../core/graph.js';
 import { activePolicy } from '../../core/organisation.js';
 import { assessImpact } from '../../core/risk/impact.js';
 import { didYouMean } from '../../core/suggest.js';
+import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
 import { loadValidOrganisation } from '../org-session.js';
 
+const options = defineOptions({
+  format: { type: 'string', short: 'f', default: 'text', choices: ['text', 'json'], description: 'how to print the dependents', example: 'json' },
+});
+
+export const impactSpec = defineCommand({
+  name: 'impact',
+  summary: 'what depends on a service or configuration item, transitively, with paths',
+  usage: ['opsledger impact <service:name|ci:name>... [--format text|json]'],
+  options,
+  examples: ['opsledger impact service:payments', 'opsledger impact ci:orders-db --format json'],
+  run: impactCommand,
+});
+
 /** `opsledger impact service:x|ci:y ...`: what depends on it, transitively, with paths. */
-export async function impactCommand(ctx: CommandContext, values: Record<string, unknown>, positionals: string[]): Promise<number> {
-  const format = typeof values.format === 'string' ? values.format : 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format "${format}"; use text or json`);
+export async function impactCommand(ctx: CommandContext, values: OptionsOf<typeof options>, positionals: string[]): Promise<number> {
+  const format = values.format;
   if (!positionals.length) throw new UsageError('name at least one service:<name> or ci:<name>');
   const loaded = await loadValidOrganisation(ctx, rootOf(ctx, values));
   if (!loaded) return 1;

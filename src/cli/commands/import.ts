@@ -10,6 +10,7 @@ import { readYamlInputs } from '../../adapters/fs/yaml-inputs.js';
 import { mapBackstage } from '../../import/backstage/map.js';
 import { convertOpenSlo } from '../../import/openslo/convert.js';
 import type { ImportReport } from '../../import/report.js';
+import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
 
 /**
@@ -18,12 +19,27 @@ import { rootOf, UsageError, type CommandContext } from '../context.js';
  * why, and what a person must check. Exit 0 when the inputs were read, 1 when an input could
  * not be parsed (the rest is still imported), 2 on usage errors or refused overwrites.
  */
-export async function importCommand(ctx: CommandContext, values: Record<string, unknown>, positionals: string[]): Promise<number> {
+const options = defineOptions({
+  out: { type: 'string', description: 'the folder to write to', defaultText: '--root for backstage, <root>/slos for openslo', example: 'imported' },
+  force: { type: 'boolean', description: 'overwrite files that exist' },
+  'dry-run': { type: 'boolean', description: 'report what would be written; write nothing' },
+  format: { type: 'string', short: 'f', default: 'text', choices: ['text', 'json'], description: 'how to print the report', example: 'json' },
+});
+
+export const importSpec = defineCommand({
+  name: 'import',
+  summary: 'read Backstage catalog files or OpenSLO (v1, v1alpha) files into opsledger documents, reporting every loss',
+  usage: ['opsledger import backstage|openslo <path>... [--out DIR] [--force] [--dry-run] [--format text|json]'],
+  options,
+  examples: ['opsledger import backstage catalog-info.yaml --dry-run', 'opsledger import openslo slos/ --out imported --format json'],
+  run: importCommand,
+});
+
+export async function importCommand(ctx: CommandContext, values: OptionsOf<typeof options>, positionals: string[]): Promise<number> {
   const [source, ...paths] = positionals;
   if (source !== 'backstage' && source !== 'openslo') throw new UsageError(source ? `cannot import from "${source}"; use backstage or openslo` : 'name what to import from: backstage or openslo');
   if (paths.length === 0) throw new UsageError(`name the ${source} files or folders to import`);
-  const format = typeof values.format === 'string' ? values.format : 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format "${format}"; use text or json`);
+  const format = values.format;
   const root = rootOf(ctx, values);
   const defaultOut = source === 'backstage' ? root : resolve(root, 'slos');
   const out = typeof values.out === 'string' ? resolve(ctx.cwd, values.out) : defaultOut;

@@ -5,6 +5,7 @@ import { isTimeZone } from '../../core/calendar/rrule-syntax.js';
 import { computeMetrics } from '../../core/metrics/compute.js';
 import { renderMetricsMarkdown } from '../../report/metrics/markdown.js';
 import { renderMetricsText } from '../../report/metrics/text.js';
+import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
 import { loadValidOrganisation } from '../org-session.js';
 
@@ -19,6 +20,24 @@ export interface MetricsWindowFlags {
   to: number;
 }
 
+const options = defineOptions({
+  since: { type: 'string', default: '90d', description: 'start of the window: a duration back from --until (90d, 12w) or an ISO 8601 time', example: '12w' },
+  until: { type: 'string', description: 'end of the window (ISO 8601 with an offset), for reproducible reports', defaultText: 'now', example: '2026-11-30T00:00:00+09:00' },
+  at: { type: 'string', description: 'the same as --until', defaultText: 'now', example: '2026-11-30T00:00:00+09:00' },
+  env: { type: 'string', multiple: true, default: ['production'], description: 'environments whose deployments count', example: 'staging' },
+  'time-zone': { type: 'string', default: 'UTC', description: 'the IANA time zone months are cut in', example: 'Asia/Seoul' },
+  format: { type: 'string', short: 'f', default: 'text', choices: ['text', 'json', 'markdown'], description: 'how to print the metrics', example: 'markdown' },
+});
+
+export const metricsSpec = defineCommand({
+  name: 'metrics',
+  summary: 'deployment frequency, lead time, change failure rate, time to restore/detect, emergency ratio; overall, per service, team, month',
+  usage: ['opsledger metrics [--since 90d|T] [--until T] [--env E]... [--time-zone Z] [--format text|json|markdown]'],
+  options,
+  examples: ['opsledger metrics', 'opsledger metrics --since 12w --env production --env staging --format json', 'opsledger metrics --since 2026-10-01T00:00:00Z --until 2026-11-01T00:00:00Z --time-zone Asia/Seoul'],
+  run: metricsCommand,
+});
+
 export function metricsWindow(values: Record<string, unknown>, now: number): MetricsWindowFlags {
   if (values.until !== undefined && values.at !== undefined && values.until !== values.at) throw new UsageError('--until and --at are the same option; give one');
   const untilText = (values.until ?? values.at) as string | undefined;
@@ -32,13 +51,12 @@ export function metricsWindow(values: Record<string, unknown>, now: number): Met
   return { from, to };
 }
 
-export async function metricsCommand(ctx: CommandContext, values: Record<string, unknown>): Promise<number> {
-  const format = typeof values.format === 'string' ? values.format : 'text';
-  if (!['text', 'json', 'markdown'].includes(format)) throw new UsageError(`unknown format "${format}"; use text, json or markdown`);
+export async function metricsCommand(ctx: CommandContext, values: OptionsOf<typeof options>): Promise<number> {
+  const format = values.format;
   const { from, to } = metricsWindow(values, Date.now());
-  const timeZone = typeof values['time-zone'] === 'string' ? values['time-zone'] : 'UTC';
+  const timeZone = values['time-zone'];
   if (!isTimeZone(timeZone)) throw new UsageError(`"${timeZone}" is not an IANA time zone such as Asia/Seoul or UTC`);
-  const environments = (values.env as string[] | undefined) ?? ['production'];
+  const environments = values.env;
   const root = rootOf(ctx, values);
   const loaded = await loadValidOrganisation(ctx, root);
   if (!loaded) return 1;

@@ -23,6 +23,7 @@ import {
 import { loadOrganisation, type LoadedOrganisation } from '../../adapters/fs/load-organisation.js';
 import { loadSchemas, schemaRegistry } from '../../adapters/fs/schemas.js';
 import { FileExistsError, writeFileAtomically, writeFiles } from '../../adapters/fs/write-files.js';
+import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
 
 /**
@@ -102,7 +103,7 @@ class Asker {
   /** Comma-separated or repeated flags; a checkbox on a terminal. */
   async many(flag: string, o: { message: string; choices: string[]; check?: (v: string) => string | undefined; validate?: (picked: string[]) => string | undefined }): Promise<string[]> {
     const given = this.values[flag];
-    if (Array.isArray(given)) {
+    if (Array.isArray(given) && given.length) {
       const items = given.flatMap((g) => String(g).split(',')).map((s) => s.trim()).filter(Boolean);
       for (const item of items) {
         const problem = o.check?.(item);
@@ -295,7 +296,63 @@ function checkProposal(loaded: LoadedOrganisation, path: string, content: string
   return validateRepository(analyses, { only: new Set([path]), source: (f) => (f === path ? bytes : loaded.repo.source(f)) }).diagnostics;
 }
 
-export async function newCommand(ctx: CommandContext, values: Values, positionals: string[]): Promise<number> {
+// No option has a parse-time default: an absent option is what makes a terminal ask for it;
+// the defaults named here are those the questions offer.
+const ASKED = 'asked on a terminal, else required';
+const options = defineOptions({
+  yes: { type: 'boolean', short: 'y', description: 'never prompt: take flags and defaults only' },
+  force: { type: 'boolean', description: 'overwrite a file that exists' },
+  'dry-run': { type: 'boolean', description: 'print the document; write nothing' },
+  name: { type: 'string', description: 'the name (a DNS label); not for change', defaultText: ASKED, example: 'payments-api' },
+  title: { type: 'string', description: 'the title (required for a change)', defaultText: 'made from the name (team, service)', example: 'Payments API' },
+  description: { type: 'string', description: 'a one-line description (service, change)', defaultText: 'none', example: 'Takes card payments' },
+  owner: { type: 'string', description: 'service, ci: the owning team', defaultText: ASKED, example: 'payments' },
+  tier: { type: 'string', description: 'service: 1 (most critical) to 4', defaultText: ASKED, example: '2' },
+  exposure: { type: 'string', description: 'service: external, company, department or team', defaultText: ASKED, example: 'external' },
+  lifecycle: { type: 'string', description: 'service: experimental, production or deprecated', defaultText: 'experimental', example: 'production' },
+  'depends-on': { type: 'string', multiple: true, description: 'service: what it depends on (comma-separated or repeated)', defaultText: 'nothing', example: 'service:ledger,ci:payments-db' },
+  repository: { type: 'string', description: 'service: the repository URL', defaultText: 'none', example: 'https://github.com/acme/payments-api' },
+  members: { type: 'string', description: 'team: GitHub logins, comma-separated', defaultText: 'none', example: 'alice,bob' },
+  'github-team': { type: 'string', description: 'team: the GitHub team as org/slug', defaultText: 'none', example: 'acme/payments' },
+  slack: { type: 'string', description: 'team: the Slack channel', defaultText: 'none', example: '#payments' },
+  email: { type: 'string', description: 'team: the e-mail address', defaultText: 'none', example: 'payments@example.com' },
+  class: { type: 'string', description: 'ci: the configuration item class (from the schema)', defaultText: ASKED, example: 'database' },
+  service: { type: 'string', description: 'ci: the owning service', defaultText: 'none (shared infrastructure)', example: 'payments-api' },
+  environment: { type: 'string', description: 'ci, change: the environment', defaultText: 'production', example: 'staging' },
+  type: { type: 'string', description: 'change: normal, standard or emergency', defaultText: 'normal', example: 'standard' },
+  template: { type: 'string', description: 'change: the standard-change template (type standard)', defaultText: ASKED, example: 'restart-pods' },
+  justification: { type: 'string', description: 'change: why (required for an emergency change)', defaultText: 'none', example: 'Card payments are failing' },
+  services: { type: 'string', multiple: true, description: 'change: affected services (comma-separated or repeated; a change names at least one service or CI)', defaultText: 'none', example: 'payments-api,ledger' },
+  cis: { type: 'string', multiple: true, description: 'change: affected configuration items (comma-separated or repeated)', defaultText: 'none', example: 'payments-db' },
+  start: { type: 'string', description: 'change: the start (ISO 8601 with an offset)', defaultText: 'tomorrow 10:00 local time', example: '2026-12-02T01:00:00+09:00' },
+  end: { type: 'string', description: 'change: the end; or give --duration', defaultText: 'start + --duration', example: '2026-12-02T03:00:00+09:00' },
+  duration: { type: 'string', description: 'change: how long, when --end is not given', defaultText: '1h', example: '30m' },
+  requester: { type: 'string', description: 'change: the requester\'s GitHub login', defaultText: 'GITHUB_ACTOR, else asked', example: 'alice' },
+  id: { type: 'string', description: 'change: the id', defaultText: 'the next free CR-YYYY-NNNN', example: 'CR-2026-0042' },
+});
+
+export const newSpec = defineCommand({
+  name: 'new',
+  summary: 'create a service, team, CI or change that validates on the first try (prompts on a terminal, flags for scripts)',
+  usage: [
+    'opsledger new service|team|ci|change [--yes] [--force] [--dry-run] [--name N] [--title T] [--description D]',
+    '  service: --owner TEAM --tier 1-4 --exposure external|company|department|team [--lifecycle L] [--depends-on service:x,ci:y] [--repository URL]',
+    '  team:    [--members a,b] [--github-team org/slug] [--slack C] [--email E]',
+    '  ci:      --class C [--service S] [--owner TEAM] [--environment E]',
+    '  change:  --title T --requester LOGIN [--type normal|standard|emergency] [--template T] [--justification J]',
+    '           [--services a,b] [--cis x,y] [--environment E] [--start ISO] [--end ISO | --duration 1h] [--id CR-YYYY-NNNN]',
+  ],
+  options,
+  examples: [
+    'opsledger new service',
+    'opsledger new team --yes --name payments --members alice,bob',
+    'opsledger new service --yes --name payments-api --owner payments --tier 2 --exposure external --depends-on ci:payments-db',
+    'opsledger new change --yes --title "Upgrade the payments database" --requester alice --services payments-api --start 2026-12-02T01:00:00+09:00 --duration 2h',
+  ],
+  run: newCommand,
+});
+
+export async function newCommand(ctx: CommandContext, values: OptionsOf<typeof options>, positionals: string[]): Promise<number> {
   const [what, ...extra] = positionals;
   if (!what || !(NEW_KINDS as readonly string[]).includes(what)) throw new UsageError(what ? `cannot create a "${what}"; use ${NEW_KINDS.join(', ')}` : `name what to create: ${NEW_KINDS.join(', ')}`);
   if (extra.length) throw new UsageError(`unexpected argument: ${extra[0]}`);

@@ -13,6 +13,7 @@ import { renderPullRequestComment } from '../../report/pull-request.js';
 import { readinessDelta } from '../../core/readiness/delta.js';
 import { renderReadinessDeltaMarkdown } from '../../report/readiness/markdown.js';
 import { riskVerdict } from '../../report/risk/markdown.js';
+import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
 import { publishCabStatus, reviewJson } from '../github/cab-status.js';
 import { appendJobSummary, eventPath, isConfigError, knownFailure, openGitHub, writeReport } from '../github/session.js';
@@ -69,7 +70,21 @@ async function requestReviews(api: GitHubApi, number: number, author: string, re
   }
 }
 
-export async function prCommand(ctx: CommandContext, values: Record<string, unknown>): Promise<number> {
+const options = defineOptions({
+  event: { type: 'string', description: 'the pull_request event payload file', defaultText: 'GITHUB_EVENT_PATH', example: 'event.json' },
+  report: { type: 'string', description: 'also write the run (validation, risk, approvals) as JSON to this file', example: 'pr.json' },
+});
+
+export const prSpec = defineCommand({
+  name: 'pr',
+  summary: 'the pull_request run of the GitHub Action: validation check, risk comment, labels, reviewers, CAB status',
+  usage: ['opsledger pr [--event FILE] [--report FILE]'],
+  options,
+  examples: ['opsledger pr', 'opsledger pr --event event.json --report pr.json'],
+  run: prCommand,
+});
+
+export async function prCommand(ctx: CommandContext, values: OptionsOf<typeof options>): Promise<number> {
   const root = rootOf(ctx, values);
   let api: GitHubApi;
   let event: ReturnType<typeof pullRequestFromEvent>;

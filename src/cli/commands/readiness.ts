@@ -4,17 +4,31 @@ import { evaluateReadiness, readinessPolicyOf } from '../../core/readiness/evalu
 import { didYouMean } from '../../core/suggest.js';
 import { renderReadinessMarkdown, renderScorecardMarkdown } from '../../report/readiness/markdown.js';
 import { renderReadinessText, renderScorecardText } from '../../report/readiness/text.js';
+import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
 import { loadValidOrganisation } from '../org-session.js';
+
+const options = defineOptions({
+  at: { type: 'string', description: 'evaluate as of this instant (ISO 8601 with an offset)', defaultText: 'now', example: '2026-11-22T09:00:00+09:00' },
+  format: { type: 'string', short: 'f', default: 'text', choices: ['text', 'json', 'markdown'], description: 'how to print the scorecards', example: 'markdown' },
+});
+
+export const readinessSpec = defineCommand({
+  name: 'readiness',
+  summary: 'readiness scorecards (bronze/silver/gold) per service and the organisation-wide coverage report',
+  usage: ['opsledger readiness [service...] [--at T] [--format text|json|markdown]'],
+  options,
+  examples: ['opsledger readiness', 'opsledger readiness checkout payments --format json'],
+  run: readinessCommand,
+});
 
 /**
  * `opsledger readiness [service...] [--at T] [--format text|json|markdown]`: the scorecard of
  * each named service, or every service's level with the organisation-wide coverage report.
  * A report, not a gate: it exits 0 whatever the levels.
  */
-export async function readinessCommand(ctx: CommandContext, values: Record<string, unknown>, positionals: string[]): Promise<number> {
-  const format = typeof values.format === 'string' ? values.format : 'text';
-  if (!['text', 'json', 'markdown'].includes(format)) throw new UsageError(`unknown format "${format}"; use text, json or markdown`);
+export async function readinessCommand(ctx: CommandContext, values: OptionsOf<typeof options>, positionals: string[]): Promise<number> {
+  const format = values.format;
   const now = values.at === undefined ? Date.now() : parseInstant(String(values.at));
   if (now === undefined) throw new UsageError('--at takes an ISO 8601 time with an offset, e.g. 2026-11-22T09:00:00+09:00');
   const loaded = await loadValidOrganisation(ctx, rootOf(ctx, values));

@@ -10,6 +10,7 @@ import type { OutcomeRequest } from '../../core/outcome/plan.js';
 import { changeDocumentIndex, recordOutcomeInText, type RecordOutput } from '../../core/outcome/record.js';
 import { refusal } from '../../core/outcome/refusals.js';
 import { didYouMean } from '../../core/suggest.js';
+import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
 
 /**
@@ -21,6 +22,31 @@ import { rootOf, UsageError, type CommandContext } from '../context.js';
 const RESULTS: readonly OutcomeResult[] = ['successful', 'failed', 'rolled-back', 'partial'];
 const CHANGE_ID = /^CR-\d{4}-\d{4}$/;
 
+const INSTANT = '2026-12-02T01:10:00+09:00';
+const options = defineOptions({
+  result: { type: 'string', choices: RESULTS, description: 'the outcome', defaultText: 'none: required', example: 'successful' },
+  'implemented-at': { type: 'string', description: 'when the change was implemented (ISO 8601 with an offset)', example: INSTANT },
+  'detected-at': { type: 'string', description: 'when the failure was detected', example: '2026-12-02T01:25:00+09:00' },
+  'restored-at': { type: 'string', description: 'when service was restored', example: '2026-12-02T02:05:00+09:00' },
+  incident: { type: 'string', multiple: true, description: 'an incident the change caused (id or URL)', example: 'INC-2026-0007' },
+  commit: { type: 'boolean', description: 'commit the change file with git' },
+  push: { type: 'boolean', description: 'push that commit (needs --commit)' },
+  format: { type: 'string', short: 'f', default: 'text', choices: ['text', 'json'], description: 'how to print what was recorded', example: 'json' },
+});
+type RecordOptions = OptionsOf<typeof options>;
+
+export const recordSpec = defineCommand({
+  name: 'record',
+  summary: "write a change's outcome (post-implementation review) into its file; --commit --push for pipelines",
+  usage: ['opsledger record <CR-id> --result successful|failed|rolled-back|partial [--implemented-at T] [--detected-at T] [--restored-at T] [--incident ID]... [--commit [--push]] [--format text|json]'],
+  options,
+  examples: [
+    `opsledger record CR-2026-0042 --result successful --implemented-at ${INSTANT}`,
+    'opsledger record CR-2026-0042 --result rolled-back --incident INC-2026-0007 --commit --push',
+  ],
+  run: recordCommand,
+});
+
 function instantFlag(value: unknown, flag: string): string | undefined {
   if (value === undefined) return undefined;
   const text = String(value);
@@ -28,16 +54,12 @@ function instantFlag(value: unknown, flag: string): string | undefined {
   return text;
 }
 
-function requestOf(values: Record<string, unknown>): OutcomeRequest {
+function requestOf(values: RecordOptions): OutcomeRequest {
   const result = values.result;
   if (typeof result !== 'string') throw new UsageError('--result is required: successful, failed, rolled-back or partial');
-  if (!RESULTS.includes(result as OutcomeResult)) {
-    const hint = didYouMean(result, RESULTS);
-    throw new UsageError(`--result "${result}" is not one of ${RESULTS.join(', ')}${hint ? `; ${hint}` : ''}`);
-  }
-  const incidents = (values.incident as string[] | undefined) ?? [];
+  const incidents = values.incident;
   if (incidents.some((i) => i.trim() === '')) throw new UsageError('--incident takes an incident id or URL');
-  const request: OutcomeRequest = { result: result as OutcomeResult };
+  const request: OutcomeRequest = { result };
   const implementedAt = instantFlag(values['implemented-at'], 'implemented-at');
   const failureDetectedAt = instantFlag(values['detected-at'], 'detected-at');
   const restoredAt = instantFlag(values['restored-at'], 'restored-at');
@@ -59,9 +81,8 @@ function describeOutcome(out: Extract<RecordOutput, { ok: true }>): string {
   return `${o.result}${times.length ? ` (${times.join('; ')})` : ''}`;
 }
 
-export async function recordCommand(ctx: CommandContext, values: Record<string, unknown>, positionals: string[]): Promise<number> {
-  const format = typeof values.format === 'string' ? values.format : 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format "${format}"; use text or json`);
+export async function recordCommand(ctx: CommandContext, values: RecordOptions, positionals: string[]): Promise<number> {
+  const format = values.format;
   if (positionals.length !== 1) throw new UsageError('name exactly one change id (CR-YYYY-NNNN)');
   const id = positionals[0]!;
   if (!CHANGE_ID.test(id)) throw new UsageError(`"${id}" is not a change id of the form CR-YYYY-NNNN`);

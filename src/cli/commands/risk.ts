@@ -3,14 +3,29 @@ import type { RiskReport } from '../../core/risk/types.js';
 import { didYouMean } from '../../core/suggest.js';
 import { renderRiskMarkdown } from '../../report/risk/markdown.js';
 import { renderRiskText } from '../../report/risk/text.js';
+import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
 import { loadValidOrganisation } from '../org-session.js';
 import { parseInstant, riskContext } from '../risk-session.js';
 
+const options = defineOptions({
+  format: { type: 'string', short: 'f', default: 'text', choices: ['text', 'json', 'markdown'], description: 'how to print the reports', example: 'json' },
+  at: { type: 'string', description: 'score as of this instant (ISO 8601 with an offset)', defaultText: 'now', example: '2026-12-02T01:00:00+09:00' },
+  open: { type: 'boolean', description: 'score every open change as well as those named' },
+});
+
+export const riskSpec = defineCommand({
+  name: 'risk',
+  summary: 'score changes: impact x likelihood with every factor explained, blast radius, conflicts, controls',
+  usage: ['opsledger risk <CR-id>... [--open] [--format text|json|markdown] [--at T]'],
+  options,
+  examples: ['opsledger risk CR-2026-0042', 'opsledger risk --open --format markdown', 'opsledger risk CR-2026-0042 --at 2026-12-02T01:00:00+09:00 --format json'],
+  run: riskCommand,
+});
+
 /** `opsledger risk <CR-id>... [--format text|json|markdown] [--at T]`; `--open` scores every open change. */
-export async function riskCommand(ctx: CommandContext, values: Record<string, unknown>, positionals: string[]): Promise<number> {
-  const format = typeof values.format === 'string' ? values.format : 'text';
-  if (!['text', 'json', 'markdown'].includes(format)) throw new UsageError(`unknown format "${format}"; use text, json or markdown`);
+export async function riskCommand(ctx: CommandContext, values: OptionsOf<typeof options>, positionals: string[]): Promise<number> {
+  const format = values.format;
   const now = parseInstant(values.at, 'at') ?? Date.now();
   const root = rootOf(ctx, values);
   const loaded = await loadValidOrganisation(ctx, root);

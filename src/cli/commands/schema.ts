@@ -1,5 +1,6 @@
 import { closest } from '../../core/suggest.js';
 import { loadSchemas, schemaRegistry } from '../../adapters/fs/schemas.js';
+import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { UsageError, type CommandContext } from '../context.js';
 
 /**
@@ -11,7 +12,20 @@ import { UsageError, type CommandContext } from '../context.js';
 const ALIASES: Record<string, string> = { ci: 'ConfigurationItem', cmdb: 'ConfigurationItem', cr: 'ChangeRequest', change: 'ChangeRequest', calendar: 'ChangeCalendar', template: 'StandardChange' };
 const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
 
-export async function schemaCommand(ctx: CommandContext, values: Record<string, unknown>, positionals: string[]): Promise<number> {
+const options = defineOptions({
+  'api-version': { type: 'string', description: 'only kinds of this apiVersion (opsledger/v1 or openslo/v1)', defaultText: 'opsledger/v1 first, then openslo/v1', example: 'openslo/v1' },
+});
+
+export const schemaSpec = defineCommand({
+  name: 'schema',
+  summary: "print a kind's JSON Schema (no kind: list kinds and their $ids)",
+  usage: ['opsledger schema [kind] [--api-version opsledger/v1|openslo/v1]'],
+  options,
+  examples: ['opsledger schema', 'opsledger schema change > change.schema.json', 'opsledger schema SLO --api-version openslo/v1'],
+  run: schemaCommand,
+});
+
+export async function schemaCommand(ctx: CommandContext, values: OptionsOf<typeof options>, positionals: string[]): Promise<number> {
   const registry = schemaRegistry();
   const versions = registry.apiVersions().sort((a, b) => Number(!a.startsWith('opsledger/')) - Number(!b.startsWith('opsledger/')));
   const wantedVersion = typeof values['api-version'] === 'string' ? values['api-version'] : undefined;

@@ -1,16 +1,30 @@
 import { explainSlo, formatMinutes, type SloExplanation } from '../../core/slo-budget.js';
 import { closest } from '../../core/suggest.js';
 import { loadOrganisation } from '../../adapters/fs/load-organisation.js';
+import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
 
+const options = defineOptions({
+  rps: { type: 'string', description: 'requests per second, to state the budget in requests', defaultText: "the SLO's annotation, if any", example: '250' },
+  format: { type: 'string', short: 'f', default: 'text', choices: ['text', 'json'], description: 'how to print the explanation', example: 'json' },
+});
+
+export const sloSpec = defineCommand({
+  name: 'slo',
+  summary: "an SLO's error budget in minutes and requests, and its multi-window multi-burn-rate alerts",
+  usage: ['opsledger slo explain <slo> [--rps N] [--format text|json]'],
+  options,
+  examples: ['opsledger slo explain checkout-availability', 'opsledger slo explain slo:checkout-availability --rps 250 --format json'],
+  run: sloCommand,
+});
+
 /** `opsledger slo explain <slo> [--rps N]`: error budget and burn-rate alert table. */
-export async function sloCommand(ctx: CommandContext, values: Record<string, unknown>, positionals: string[]): Promise<number> {
+export async function sloCommand(ctx: CommandContext, values: OptionsOf<typeof options>, positionals: string[]): Promise<number> {
   const [sub, name, ...extra] = positionals;
   if (sub !== 'explain') throw new UsageError(sub ? `unknown slo command "${sub}"; use explain` : 'use: opsledger slo explain <slo>');
   if (!name) throw new UsageError('name the SLO to explain');
   if (extra.length) throw new UsageError(`unexpected argument: ${extra[0]}`);
-  const format = typeof values.format === 'string' ? values.format : 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`unknown format "${format}"; use text or json`);
+  const format = values.format;
   let rps: number | undefined;
   if (values.rps !== undefined) {
     rps = Number(values.rps);

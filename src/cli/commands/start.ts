@@ -4,6 +4,7 @@ import { exitCodeFor } from '../../core/diagnostics.js';
 import { assessChange } from '../../core/risk/assess.js';
 import { loadOrganisation } from '../../adapters/fs/load-organisation.js';
 import { getReporter } from '../../report/index.js';
+import { defaultOptions, defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { rootOf, type CommandContext } from '../context.js';
 import { renderValidation } from '../render.js';
 import { riskContext } from '../risk-session.js';
@@ -12,14 +13,25 @@ import { computeMetrics } from '../../core/metrics/compute.js';
 import { leadTimeStarts } from '../../adapters/git/lead-time-starts.js';
 import { renderMetricsHeadline } from '../../report/metrics/text.js';
 import { runValidation } from './validate.js';
-import { catalogCommand } from './catalog.js';
+import { catalogCommand, catalogSpec } from './catalog.js';
 import { join } from 'node:path';
+
+const options = defineOptions({});
+
+export const startSpec = defineCommand({
+  name: 'start',
+  summary: 'the main job on this organisation: validate and summarise',
+  usage: ['opsledger start'],
+  options,
+  examples: ['opsledger start', 'npm start'],
+  run: startCommand,
+});
 
 /**
  * `npm start`: the main job on the organisation in the current folder. Validate; and when the
  * organisation is valid, score the open changes and show where the change calendar stands.
  */
-export async function startCommand(ctx: CommandContext, values: Record<string, unknown>): Promise<number> {
+export async function startCommand(ctx: CommandContext, values: OptionsOf<typeof options>): Promise<number> {
   const root = rootOf(ctx, values);
   const { repo, result } = await runValidation(root);
   ctx.stdout('== Validation ==\n');
@@ -53,5 +65,5 @@ export async function startCommand(ctx: CommandContext, values: Record<string, u
   for (const a of state.active) ctx.stdout(`  ${a.kind} ${a.name}: ${a.localStart} – ${a.localEnd}${a.reason ? ` (${a.reason})` : ''}\n`);
 
   ctx.stdout('\n== Service catalog ==\n');
-  return catalogCommand(ctx, { root, out: join(root, 'site') });
+  return catalogCommand(ctx, { ...defaultOptions(catalogSpec), root, out: join(root, 'site') });
 }

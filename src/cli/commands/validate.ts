@@ -2,13 +2,14 @@ import { existsSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { compareDiagnostics, exitCodeFor, summarize, type Diagnostic } from '../../core/diagnostics.js';
 import { validateRepository, type ValidationResult } from '../../core/validate.js';
-import { DATA_FOLDERS } from '../../adapters/fs/discover.js';
+import { DATA_FOLDERS, DEFAULT_MAX_FILE_BYTES } from '../../adapters/fs/discover.js';
 import { loadRepository, type LoadedRepository } from '../../adapters/fs/load-repository.js';
 import type { CachedResult } from '../../adapters/fs/cache.js';
 import { changedFilesSince, GitRefError } from '../../adapters/git/changed-files.js';
 import { loadOrganisationAtRef } from '../../adapters/git/org-at-ref.js';
 import { getReporter, REPORTER_NAMES } from '../../report/index.js';
 import { renderValidation } from '../render.js';
+import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { positiveInt, rootOf, UsageError, type CommandContext } from '../context.js';
 
 export interface ValidationRun {
@@ -75,12 +76,27 @@ async function causedElsewhere(root: string, base: string, diagnostics: readonly
   return candidates.filter((d) => !existed.has(key(d)));
 }
 
-export async function validateCommand(ctx: CommandContext, values: Record<string, unknown>, positionals: string[]): Promise<number> {
+const options = defineOptions({
+  format: { type: 'string', short: 'f', default: 'text', choices: REPORTER_NAMES, description: 'how to report findings (github: workflow annotations; sarif: code scanning)', example: 'json' },
+  'changed-since': { type: 'string', description: 'report only on files changed since this git ref (and what they broke elsewhere)', example: 'origin/main' },
+  'no-cache': { type: 'boolean', description: 'ignore and do not write .opsledger-cache' },
+  threads: { type: 'string', description: 'worker threads for parsing', defaultText: 'chosen from the number of files and CPUs', example: '2' },
+  'max-file-size': { type: 'string', description: 'refuse files over this many bytes', defaultText: `${DEFAULT_MAX_FILE_BYTES} (1 MiB)`, example: '4194304' },
+});
+
+export const validateSpec = defineCommand({
+  name: 'validate',
+  summary: 'check every document: syntax, schema, references, cycles and semantic rules',
+  usage: ['opsledger validate [paths...] [--format text|json|github|sarif|markdown] [--changed-since REF] [--no-cache]'],
+  options,
+  examples: ['opsledger validate', 'opsledger validate services/checkout --format json', 'opsledger validate --changed-since origin/main --format github'],
+  run: validateCommand,
+});
+
+export async function validateCommand(ctx: CommandContext, values: OptionsOf<typeof options>, positionals: string[]): Promise<number> {
   const root = rootOf(ctx, values);
   if (!existsSync(root)) throw new UsageError(`no such folder: ${root}`);
-  const format = typeof values.format === 'string' ? values.format : 'text';
-  const reporter = getReporter(format);
-  if (!reporter) throw new UsageError(`unknown format "${format}"; use one of ${REPORTER_NAMES.join(', ')}`);
+  const reporter = getReporter(values.format)!;
   const paths = positionals.map((p) => relative(root, resolve(ctx.cwd, p)).split(sep).join('/') || '.');
   const threads = positiveInt(values.threads, 'threads');
   const maxFileBytes = positiveInt(values['max-file-size'], 'max-file-size');

@@ -1,0 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from './package-root.js';
+
+/**
+ * opsledger's version from its package.json. Apart from version.ts (which hashes the code for
+ * the cache, and pulls in node:crypto to do it) so that `opsledger --version` reads one file.
+ */
+export const TOOL_VERSION: string = (() => {
+  try {
+    return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+})();

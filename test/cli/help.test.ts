@@ -1,0 +1,111 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { allOptions } from '../../src/cli/command-spec.js';
+import { COMMANDS } from '../../src/cli/registry.js';
+import { ensureBuilt } from '../helpers/built-cli.js';
+import { cli, PROJECT_ROOT } from '../helpers/org.js';
+
+// Every command in the registry, so a command added later is covered without editing this file.
+const NAMES = Object.keys(COMMANDS);
+const VERSION = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+describe('opsledger help <command>', () => {
+  it.each(NAMES)('%s: lists every declared option with its default and example, and the examples', async (name) => {
+    const spec = await COMMANDS[name]!.load();
+    expect(spec.name).toBe(name);
+    expect(spec.summary).toBe(COMMANDS[name]!.summary);
+    const r = await cli(['help', name]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.startsWith(`Usage: opsledger ${name}`)).toBe(true);
+    expect(r.stdout).toContain(spec.summary);
+    for (const [option, o] of Object.entries(allOptions(spec))) {
+      const line = r.stdout.split('\n').findIndex((l) => new RegExp(`^  (-\\w, )?--${option}\\b`).test(l));
+      expect(line, `--${option} in help ${name}`).toBeGreaterThan(-1);
+      if (option === 'help') continue;
+      // The default and example follow the option's line, or its description when that wraps.
+      const details = r.stdout.split('\n').slice(line, line + 3).join('\n');
+      if (o.type === 'boolean') expect(details).toContain(`default: off; example: --${option}`);
+      else {
+        const shown = o.multiple ? (o.default?.length ? o.default.join(', ') : (o.defaultText ?? 'none')) : (o.default ?? o.defaultText ?? 'none');
+        expect(details).toContain(`default: ${shown}; example: --${option} `);
+        expect(details).toContain(o.example);
+      }
+      if (o.type === 'string' && o.choices) expect(r.stdout).toContain(`--${option} <${o.choices.join('|')}>`);
+    }
+    expect(spec.examples.length).toBeGreaterThan(0);
+    for (const example of spec.examples) expect(r.stdout).toContain(`  ${example}\n`);
+  });
+
+  it.each(NAMES)('%s --help prints the same help', async (name) => {
+    const [viaHelp, viaFlag, viaShort] = await Promise.all([cli(['help', name]), cli([name, '--help']), cli([name, '-h'])]);
+    expect(viaFlag).toEqual(viaHelp);
+    expect(viaShort).toEqual(viaHelp);
+  });
+
+  it.each(NAMES)('%s: declares defaults among its choices and an example for every value option', async (name) => {
+    const spec = await COMMANDS[name]!.load();
+    for (const [option, o] of Object.entries(spec.options)) {
+      if (o.type === 'boolean') continue;
+      expect(o.example, `--${option}`).not.toBe('');
+      const defaults = o.multiple ? (o.default ?? []) : o.default === undefined ? [] : [o.default];
+      if (o.choices) for (const d of defaults) expect(o.choices, `--${option}`).toContain(d);
+      if (o.choices && !o.multiple) expect(o.choices, `--${option}`).toContain(o.example);
+    }
+  });
+
+  it.each([
+    [['help', 'rsik'], 'unknown command "rsik"; did you mean "risk"?'],
+    [['help', 'frobnicate'], 'unknown command "frobnicate"'],
+    [['rsik'], 'unknown command "rsik"; did you mean "risk"?'],
+    [['help', 'risk', 'gate'], 'name one command'],
+  ])('opsledger %j exits 2: %s', async (args, message) => {
+    const r = await cli(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+  });
+
+  it('lists every command at the top level', async () => {
+    const r = await cli(['help']);
+    expect(r.code).toBe(0);
+    for (const name of NAMES) expect(r.stdout).toContain(`  ${name.padEnd(10)} ${COMMANDS[name]!.summary}\n`);
+  });
+});
+
+describe('the version', () => {
+  it.each([['--version'], ['-V'], ['version']])('opsledger %s prints the package version', async (flag) => {
+    expect(await cli([flag])).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
+  });
+});
+
+describe('start-up loads only what the command needs', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'opsledger-imports-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function loaded(args: string[]): string[] {
+    ensureBuilt();
+    const log = join(dir, `${args.join('_')}.log`);
+    const r = spawnSync(process.execPath, ['--import', join(PROJECT_ROOT, 'test', 'cli', 'import-log.mjs'), join(PROJECT_ROOT, 'bin', 'opsledger.js'), ...args], {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH ?? '', OPSLEDGER_IMPORT_LOG: log },
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    return readFileSync(log, 'utf8').split('\n').filter(Boolean);
+  }
+
+  it.each([
+    [['--version'], []],
+    [['-V'], []],
+    [['explain', 'ref.unresolved'], ['dist/cli/commands/explain.js', 'dist/core/codes.js']],
+  ])('opsledger %j imports no dependency and no other command', (args, needed) => {
+    const urls = loaded(args);
+    for (const n of needed) expect(urls.some((u) => u.endsWith(n))).toBe(true);
+    expect(urls.some((u) => u.endsWith('dist/cli/main.js'))).toBe(true);
+    expect(urls.filter((u) => u.includes('/node_modules/'))).toEqual([]);
+    expect(urls.filter((u) => u.includes('/dist/cli/commands/') && !needed.some((n) => u.endsWith(n)))).toEqual([]);
+    expect(urls.filter((u) => u === 'node:crypto' || u.endsWith('/adapters/fs/version.js'))).toEqual([]);
+  });
+});
