@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PACKAGE_ROOT } from './package-root.js';
+import { readOwnFile, readOwnText } from './read-policy.js';
 
 export const TOOL_VERSION: string = (() => {
   try {
-    return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readOwnText(join(PACKAGE_ROOT, 'package.json'))) as { version: string }).version;
   } catch {
     return '0.0.0';
   }
@@ -31,7 +32,7 @@ export function codeDigest(): string {
     }
     for (const name of entries) {
       const path = join(dir, name);
-      if (name.endsWith('.js') || name.endsWith('.ts')) hash.update(name).update(readFileSync(path));
+      if (name.endsWith('.js') || name.endsWith('.ts')) hash.update(name).update(readOwnFile(path));
       else if (!name.includes('.')) walk(path);
     }
   };
