@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readOwnText } from '../adapters/fs/read-policy.js';
 import * as core from '@actions/core';
 import { run } from '../cli/main.js';
 
@@ -46,7 +47,7 @@ export async function main(): Promise<void> {
 
   if (existsSync(report)) {
     core.setOutput('report', report);
-    const data = JSON.parse(readFileSync(report, 'utf8')) as { allowed?: boolean; riskClass?: string | null };
+    const data = JSON.parse(readOwnText(report)) as { allowed?: boolean; riskClass?: string | null };
     if (typeof data.allowed === 'boolean') core.setOutput('allowed', String(data.allowed));
     if (typeof data.riskClass === 'string') core.setOutput('risk-class', data.riskClass);
   }

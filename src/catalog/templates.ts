@@ -1,5 +1,6 @@
 import { CHART_CSS } from '../core/metrics/svg.js';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { readOwnFile, readOwnText } from '../adapters/fs/read-policy.js';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { PACKAGE_ROOT } from '../adapters/fs/package-root.js';
@@ -28,7 +29,7 @@ export type RenderPage = (template: string, page: object, bodyData: Record<strin
 function readFolder(folder: string, ext: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const name of readdirSync(join(TEMPLATE_DIR, folder)).sort()) {
-    if (name.endsWith(ext)) out.set(name.slice(0, -ext.length), readFileSync(join(TEMPLATE_DIR, folder, name), 'utf8'));
+    if (name.endsWith(ext)) out.set(name.slice(0, -ext.length), readOwnText(join(TEMPLATE_DIR, folder, name)));
   }
   return out;
 }
@@ -120,7 +121,7 @@ export function compileTemplates(locale: Locale): RenderPage {
   for (const [name, source] of readFolder('pages', '.hbs')) pages.set(name, hb.compile(expand(source), options));
   // The layout is a second render around the body rather than a partial block: handlebars'
   // partial blocks leave enough garbage per call to push a 80k-page build past 1 GiB.
-  const layout = hb.compile(expand(readFileSync(join(TEMPLATE_DIR, 'layout.hbs'), 'utf8')), options);
+  const layout = hb.compile(expand(readOwnText(join(TEMPLATE_DIR, 'layout.hbs'))), options);
   return (template, page, bodyData, layoutData) => {
     const body = pages.get(template);
     if (!body) throw new Error(`no catalog template "${template}"`);
@@ -133,7 +134,7 @@ export function compileTemplates(locale: Locale): RenderPage {
 export function staticAssets(): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
   for (const name of readdirSync(join(TEMPLATE_DIR, 'assets')).sort()) {
-    const content = readFileSync(join(TEMPLATE_DIR, 'assets', name));
+    const content = readOwnFile(join(TEMPLATE_DIR, 'assets', name));
     // The charts' styles travel with the site's stylesheet: the CSP allows no inline styles.
     out.set(name, name === 'site.css' ? Buffer.concat([content, Buffer.from('\n' + CHART_CSS)]) : content);
   }

@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { SITE_MARKER } from './render-site.js';
+import type { SiteWriter } from '../app/build-catalog.js';
+import { TOOL_VERSION } from '../adapters/fs/version.js';
+import { renderSite, SITE_MARKER, type RenderOptions, type RenderResult } from './render-site.js';
 
 /**
  * Replaces a site folder in one step: the new site is built in a temporary folder beside the
@@ -47,4 +49,9 @@ export async function replaceDirectory<T>(targetPath: string, build: (dir: strin
     renameSync(temp, target);
   }
   return result;
+}
+
+/** The site writer the catalog use case is handed: renders every page into a fresh folder and swaps it into `out`. */
+export function siteWriter(out: string, options: Omit<RenderOptions, 'ics' | 'version'>): SiteWriter<RenderResult & { out: string }> {
+  return async (site, ics) => ({ ...(await replaceDirectory(out, (dir) => renderSite(site, dir, { ...options, version: TOOL_VERSION, ...(ics ? { ics } : {}) }))), out });
 }

@@ -35,6 +35,11 @@ export const CODES: Record<string, CodeInfo> = {
     explanation: 'A symbolic link with a YAML name points at nothing.',
     fix: 'Remove the link or restore its target.',
   },
+  'file.not-regular': {
+    title: 'Not a regular file',
+    explanation: 'A FIFO, socket or device has a YAML name in a data folder. Opening one can block forever or stream without end, so it is refused unread.',
+    fix: 'Remove it, or replace it with the regular file it stands for.',
+  },
   'file.unreadable': {
     title: 'File cannot be read',
     explanation: 'The file or folder exists but could not be read (permissions, or it vanished during the run).',

@@ -1,13 +1,9 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { analyzeFile, type AnalyzeOptions, type FileAnalysis } from '../../core/analyze.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import type { SchemaRegistry } from '../../core/schema/registry.js';
+import type { FileStat, RepositoryReader } from './read-policy.js';
 
-export interface FileStat {
-  size: number;
-  mtimeMs: number;
-  ino: number;
-}
+export type { FileStat } from './read-policy.js';
 
 export interface DiskAnalysis {
   analysis: FileAnalysis;
@@ -20,40 +16,23 @@ function problem(rel: string, code: string, message: string): FileAnalysis {
   return { file: rel, documents: [], diagnostics: [d] };
 }
 
-/**
- * Reads a file through one descriptor: the size is checked from fstat before any byte is read,
- * so an oversized (or endless) file costs nothing, and the same fstat feeds the cache.
- */
-export function readBounded(abs: string, maxBytes: number): { bytes: Buffer; stat: FileStat } | { tooLarge: number; stat: FileStat } | { error: true } {
-  let fd: number;
-  try {
-    fd = openSync(abs, 'r');
-  } catch {
-    return { error: true };
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return { error: true };
-    const stat = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
-    if (st.size > maxBytes) return { tooLarge: st.size, stat };
-    const bytes = Buffer.allocUnsafe(st.size);
-    let read = 0;
-    while (read < st.size) {
-      const n = readSync(fd, bytes, read, st.size - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    return { bytes: read === st.size ? bytes : bytes.subarray(0, read), stat };
-  } catch {
-    return { error: true };
-  } finally {
-    closeSync(fd);
-  }
-}
+const REFUSED: Record<string, string> = {
+  'file.symlink-escape': 'the symbolic link leads outside the repository; it is not read',
+  'file.symlink-broken': 'the symbolic link points nowhere',
+  'file.not-regular': 'not a regular file (a FIFO, socket, device or folder); it is not read',
+  'file.outside-root': 'the path is outside the repository root',
+};
 
-export function analyzeOnDisk(rel: string, abs: string, registry: SchemaRegistry, maxBytes: number, options: AnalyzeOptions = {}): DiskAnalysis {
-  const r = readBounded(abs, maxBytes);
-  if ('error' in r) return { analysis: problem(rel, 'file.unreadable', 'the file cannot be read') };
-  if ('tooLarge' in r) return { analysis: problem(rel, 'file.too-large', `the file is ${r.tooLarge} bytes, over the ${maxBytes}-byte limit for one YAML file`), stat: r.stat };
-  return { analysis: analyzeFile(rel, r.bytes, registry, options), stat: r.stat };
+/**
+ * Reads one repository file through the read policy and analyses it. The size comes from the
+ * descriptor's fstat before any byte is read, so an oversized (or endless) file costs nothing,
+ * and the same fstat feeds the cache.
+ */
+export function analyzeOnDisk(reader: RepositoryReader, rel: string, registry: SchemaRegistry, options: AnalyzeOptions = {}): DiskAnalysis {
+  const r = reader.read(rel);
+  if ('bytes' in r) return { analysis: analyzeFile(rel, r.bytes, registry, options), stat: r.stat };
+  if (r.refused === 'file.too-large') return { analysis: problem(rel, r.refused, `the file is ${r.stat!.size} bytes, over the ${reader.maxBytes}-byte limit for one YAML file`), stat: r.stat! };
+  const message = REFUSED[r.refused];
+  // A file listed a moment ago and gone now is as unreadable as one whose bytes cannot be read.
+  return { analysis: message ? problem(rel, r.refused, message) : problem(rel, 'file.unreadable', 'the file cannot be read') };
 }

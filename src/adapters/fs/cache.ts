@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Diagnostic, Summary } from '../../core/diagnostics.js';
+import { readOwnText } from './read-policy.js';
+import type { FullValidation } from '../../app/ports/source.js';
 import { decodeAnalyses, encodeAnalyses } from './analysis-codec.js';
 import type { DiskAnalysis, FileStat } from './analyze-disk.js';
 
@@ -19,11 +20,7 @@ export const CACHE_DIR = '.opsledger-cache';
 const MANIFEST = 'manifest.json';
 const RACY_MS = 2000;
 
-export interface CachedResult {
-  diagnostics: Diagnostic[];
-  summary: Summary;
-  documentsByFile: Record<string, number>;
-}
+export type CachedResult = FullValidation;
 
 interface Manifest {
   key: string;
@@ -50,7 +47,7 @@ export class ValidationCache {
 
   load(): this {
     try {
-      const m = JSON.parse(readFileSync(join(this.dir, MANIFEST), 'utf8')) as Manifest;
+      const m = JSON.parse(readOwnText(join(this.dir, MANIFEST))) as Manifest;
       if (m.key === this.key && Array.isArray(m.shards)) this.manifest = m;
     } catch {
       // No cache, or an unreadable one: start cold. A cache is only ever an optimisation.
@@ -100,7 +97,7 @@ export class ValidationCache {
     for (const shard of this.manifest.shards) {
       let entries: DiskAnalysis[];
       try {
-        entries = decodeAnalyses(readFileSync(join(this.dir, shard), 'utf8'));
+        entries = decodeAnalyses(readOwnText(join(this.dir, shard)));
       } catch {
         continue;
       }

@@ -5,8 +5,7 @@ import type { Diagnostic } from '../../core/diagnostics.js';
 /** Where an organisation's documents live by convention; documents are still routed by kind. */
 export const DATA_FOLDERS = ['services', 'teams', 'changes', 'cmdb', 'slos'];
 
-/** Larger YAML files are refused unread: real catalogue files are a few kilobytes. */
-export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+export { DEFAULT_MAX_FILE_BYTES } from './read-policy.js';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'site']);
 const YAML_FILE = /\.ya?ml$/i;
@@ -33,6 +32,11 @@ function inside(root: string, abs: string): boolean {
 
 function fileDiagnostic(rel: string, code: string, message: string): Diagnostic {
   return { file: rel, line: 1, column: 1, severity: 'error', code, message, pointer: '' };
+}
+
+// A FIFO, socket or device named like a document: opening it could block or never end.
+function notRegular(rel: string): Diagnostic {
+  return fileDiagnostic(rel, 'file.not-regular', 'not a regular file (a FIFO, socket or device); it is not read');
 }
 
 /**
@@ -68,7 +72,10 @@ export function discover(root: string, paths?: readonly string[], onFile?: (foun
       diagnostics.push(fileDiagnostic(toRel(root, abs), 'file.symlink-escape', 'the symbolic link leads outside the repository; it is not read'));
       return;
     }
-    if (YAML_FILE.test(name) && statSync(target).isFile()) addFile(abs);
+    if (!YAML_FILE.test(name)) return;
+    const st = statSync(target);
+    if (st.isFile()) addFile(abs);
+    else if (!st.isDirectory()) diagnostics.push(notRegular(toRel(root, abs)));
   };
 
   const walk = (dir: string) => {
@@ -85,7 +92,10 @@ export function discover(root: string, paths?: readonly string[], onFile?: (foun
       if (e.isSymbolicLink()) symlink(abs, e.name);
       else if (e.isDirectory()) {
         if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(abs);
-      } else if (e.isFile() && YAML_FILE.test(e.name)) addFile(abs);
+      } else if (YAML_FILE.test(e.name)) {
+        if (e.isFile()) addFile(abs);
+        else diagnostics.push(notRegular(toRel(root, abs)));
+      }
     }
   };
 
@@ -100,6 +110,7 @@ export function discover(root: string, paths?: readonly string[], onFile?: (foun
     if (st.isSymbolicLink()) symlink(abs, name);
     else if (st.isDirectory()) walk(abs);
     else if (st.isFile()) addFile(abs);
+    else diagnostics.push(notRegular(toRel(root, abs)));
   };
 
   const targets = paths && paths.length ? paths : DATA_FOLDERS.filter((d) => existsSync(join(root, d)));

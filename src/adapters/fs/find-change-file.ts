@@ -1,6 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { discover } from './discover.js';
+import { repositoryReader } from './read-policy.js';
 
 /**
  * The file that holds change `id`: `changes/<id>.yaml` by convention, else any data file that
@@ -10,18 +9,16 @@ import { discover } from './discover.js';
  */
 export function findChangeFile(root: string, id: string, holds: (file: string, text: string) => boolean): string | undefined {
   const conventional = `changes/${id}.yaml`;
-  const read = (abs: string) => {
-    try {
-      return readFileSync(abs, 'utf8');
-    } catch {
-      return undefined;
-    }
+  const reader = repositoryReader(root);
+  const read = (rel: string) => {
+    const bytes = reader.source(rel);
+    return bytes && Buffer.from(bytes).toString('utf8');
   };
-  const first = existsSync(join(root, conventional)) ? read(join(root, conventional)) : undefined;
+  const first = read(conventional);
   if (first !== undefined && holds(conventional, first)) return conventional;
   for (const f of discover(root).files) {
     if (f.rel === conventional) continue;
-    const text = read(f.abs);
+    const text = read(f.rel);
     if (text?.includes(id) && holds(f.rel, text)) return f.rel;
   }
   return undefined;

@@ -1,40 +1,22 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { FileAnalysis } from '../../core/analyze.js';
-import type { Diagnostic } from '../../core/diagnostics.js';
+import type { ReadFiles, ReadRequest } from '../../app/ports/source.js';
 import { AnalysisPool, PARALLEL_THRESHOLD } from '../workers/analyze-pool.js';
 import type { DiskAnalysis } from './analyze-disk.js';
 import { ValidationCache, type CachedResult } from './cache.js';
-import { DEFAULT_MAX_FILE_BYTES, discover, type DiscoveredFile } from './discover.js';
+import { discover, type DiscoveredFile } from './discover.js';
+import { DEFAULT_MAX_FILE_BYTES, repositoryReader } from './read-policy.js';
 import { loadSchemas } from './schemas.js';
 import { codeDigest, TOOL_VERSION } from './version.js';
 
-export interface LoadOptions {
-  paths?: readonly string[];
-  /** Reuse results from .opsledger-cache (validate only). */
-  cache?: boolean;
-  threads?: number;
-  maxFileBytes?: number;
-  /** Keep parsed values for commands that need the model (risk, catalog, ...). */
-  keepValues?: boolean;
-}
+export type LoadOptions = ReadRequest;
 
-export interface LoadedRepository {
+export interface LoadedRepository extends ReadFiles {
   root: string;
   files: DiscoveredFile[];
-  analyses: FileAnalysis[];
-  /** Problems found before any file was parsed (symlinks, missing paths). */
-  discoveryDiagnostics: Diagnostic[];
-  /** Set when nothing changed since the cached run: its result stands, `analyses` is empty. */
-  unchanged?: CachedResult;
-  source(file: string): Uint8Array | undefined;
-  /** Records this run's result in the cache (a no-op without one). */
-  remember(result: CachedResult): Promise<void>;
 }
 
 export async function loadRepository(root: string, options: LoadOptions = {}): Promise<LoadedRepository> {
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const poolOptions = { maxBytes, ...(options.threads ? { threads: options.threads } : {}), ...(options.keepValues ? { keepValues: true } : {}) };
+  const poolOptions = { root, maxBytes, ...(options.threads ? { threads: options.threads } : {}), ...(options.keepValues ? { keepValues: true } : {}) };
   const useCache = !!options.cache && !options.keepValues;
   const cache = useCache ? new ValidationCache(root, `${TOOL_VERSION}:${codeDigest()}:${loadSchemas().digest}:${maxBytes}`).load() : undefined;
   // With no cache to consult, every file will be analysed: start the threads as soon as the
@@ -43,13 +25,9 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
   const onFile = cache?.present ? undefined : (n: number) => void (n === PARALLEL_THRESHOLD && (early = new AnalysisPool(poolOptions)));
   const { files, diagnostics } = discover(root, options.paths, onFile);
   const pool = () => early ?? new AnalysisPool(files.length < PARALLEL_THRESHOLD ? { ...poolOptions, threads: 1 } : poolOptions);
-  const source = (file: string) => {
-    try {
-      return readFileSync(join(root, file));
-    } catch {
-      return undefined;
-    }
-  };
+  // Code frames and snippets read through the same policy as the analysis: a file refused
+  // there (a link out, a FIFO) shows no bytes here either.
+  const source = repositoryReader(root, maxBytes).source;
   const base = { root, files, discoveryDiagnostics: diagnostics, source };
 
   if (!cache) {

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSchemaRegistry, type SchemaRegistry } from '../../core/schema/registry.js';
 import { PACKAGE_ROOT } from './package-root.js';
+import { readOwnText } from './read-policy.js';
 import { loadPrecompiled, PRECOMPILED_PATH, precompiledKey } from './precompiled-schemas.js';
 
 export const SCHEMA_DIR = join(PACKAGE_ROOT, 'schemas');
@@ -29,7 +30,7 @@ export function loadSchemas(dir = SCHEMA_DIR): LoadedSchemas {
   files.sort();
   const hash = createHash('sha256');
   const schemas = files.map((f) => {
-    const text = readFileSync(f, 'utf8');
+    const text = readOwnText(f);
     hash.update(text);
     return JSON.parse(text) as Record<string, unknown>;
   });

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from './package-root.js';
+import { readOwnText } from './read-policy.js';
 
 /**
  * opsledger's version from its package.json. Apart from version.ts (which hashes the code for
@@ -8,7 +8,7 @@ import { PACKAGE_ROOT } from './package-root.js';
  */
 export const TOOL_VERSION: string = (() => {
   try {
-    return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readOwnText(join(PACKAGE_ROOT, 'package.json'))) as { version: string }).version;
   } catch {
     return '0.0.0';
   }

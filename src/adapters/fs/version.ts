@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readOwnFile } from './read-policy.js';
 
 export { TOOL_VERSION } from './tool-version.js';
 
@@ -24,7 +25,7 @@ export function codeDigest(): string {
     }
     for (const name of entries) {
       const path = join(dir, name);
-      if (name.endsWith('.js') || name.endsWith('.ts')) hash.update(name).update(readFileSync(path));
+      if (name.endsWith('.js') || name.endsWith('.ts')) hash.update(name).update(readOwnFile(path));
       else if (!name.includes('.')) walk(path);
     }
   };

@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { parseYamlStream, type SourceDocument, type SourceProblem } from '../../import/parse.js';
 import { decodeUtf8 } from '../../core/analyze.js';
+import { readNamedFile } from './read-policy.js';
 
 /**
  * Reads the YAML files an import is pointed at: files as given, folders walked for *.yaml and
@@ -41,12 +42,13 @@ export function readYamlInputs(paths: readonly string[], cwd: string): ReadInput
   const documents: SourceDocument[] = [];
   for (const abs of [...new Set(files)]) {
     const file = display(abs);
-    const bytes = readFileSync(abs);
-    if (bytes.length > MAX_INPUT_BYTES) {
-      problems.push({ file, line: 1, column: 1, message: `the file is ${bytes.length} bytes, over the ${MAX_INPUT_BYTES}-byte limit` });
+    const read = readNamedFile(abs, MAX_INPUT_BYTES);
+    if ('refused' in read) {
+      const message = read.refused === 'file.too-large' ? `the file is ${read.stat!.size} bytes, over the ${MAX_INPUT_BYTES}-byte limit` : read.refused === 'file.not-regular' ? 'not a regular file' : 'the file cannot be read';
+      problems.push({ file, line: 1, column: 1, message });
       continue;
     }
-    const decoded = decodeUtf8(bytes);
+    const decoded = decodeUtf8(read.bytes);
     if ('badOffset' in decoded) {
       problems.push({ file, line: 1, column: 1, message: `the file is not valid UTF-8 (offset ${decoded.badOffset})` });
       continue;

@@ -1,11 +1,12 @@
 import { simpleGit } from 'simple-git';
+import { ExpectedFailure } from '../../app/ports/failure.js';
 
-export class GitRefError extends Error {
+export class GitRefError extends ExpectedFailure {
   constructor(
     readonly ref: string,
     readonly detail: string,
   ) {
-    super(`cannot compare with ${ref}: ${detail}`);
+    super('git.missing', `cannot compare with ${ref}: ${detail}`);
     this.name = 'GitRefError';
   }
 }

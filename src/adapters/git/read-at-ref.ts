@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { simpleGit } from 'simple-git';
+import { ExpectedFailure } from '../../app/ports/failure.js';
 
 /**
  * Reads the YAML files of some folders as they are in a commit, without touching the working
@@ -7,13 +8,13 @@ import { simpleGit } from 'simple-git';
  * (one `git show` per file costs about 5 ms each). This is how the pull-request and gate
  * commands read the base branch's policy and teams, never the pull request's own copies.
  */
-export class GitObjectMissing extends Error {
+export class GitObjectMissing extends ExpectedFailure {
   override name = 'GitObjectMissing';
   constructor(
     readonly ref: string,
     detail: string,
   ) {
-    super(`${ref}: ${detail}`);
+    super('git.missing', `${ref}: ${detail}`);
   }
 }
 

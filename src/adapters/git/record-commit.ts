@@ -1,4 +1,5 @@
 import { simpleGit, type SimpleGit } from 'simple-git';
+import { ExpectedFailure } from '../../app/ports/failure.js';
 
 /**
  * Commits a recorded outcome and, when asked, pushes it so that concurrent recorders (several
@@ -8,8 +9,8 @@ import { simpleGit, type SimpleGit } from 'simple-git';
  * may have cancelled the change or recorded it meanwhile), and history stays linear.
  */
 
-/** One run of the record step on the working tree: writes the file, or says why it did not. */
-export type RecordStep<R> = () => Promise<{ ok: true; changed: boolean; value: R } | { ok: false; value: R }>;
+export type { CommitResult, RecordStep } from '../../app/ports/workspace.js';
+import type { CommitResult, RecordStep } from '../../app/ports/workspace.js';
 
 export interface CommitOptions {
   /** The file the step writes, relative to the repository root. */
@@ -21,13 +22,12 @@ export interface CommitOptions {
   backoffMs?: (attempt: number) => number;
 }
 
-export type CommitResult<R> =
-  | { status: 'refused'; value: R; attempts: number }
-  | { status: 'dirty'; value?: undefined; attempts: 0 }
-  | { status: 'done'; value: R; commit?: string; pushed?: { remote: string; branch: string }; attempts: number };
 
-export class RecordGitError extends Error {
+export class RecordGitError extends ExpectedFailure {
   override name = 'RecordGitError';
+  constructor(message: string) {
+    super('git.record', message);
+  }
 }
 
 const RETRYABLE_PUSH = /rejected|non-fast-forward|fetch first|failed to (update|lock) ref|cannot lock ref|stale info|incorrect old value/i;

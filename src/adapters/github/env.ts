@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import type { RepoRef } from './api.js';
+import { describeRefusal, readNamedFile } from '../fs/read-policy.js';
+import type { RepoRef } from '../../app/ports/github.js';
 import { GitHubConfigError } from './errors.js';
 import type { GitHubClientConfig } from './octokit.js';
 
@@ -41,13 +41,18 @@ export function clientConfigFromEnv(env: Env): GitHubClientConfig {
   return config;
 }
 
+// GitHub caps webhook payloads at 25 MB; an event file larger than that is not GitHub's.
+const MAX_EVENT_BYTES = 25 * 1024 * 1024;
+
 /** The webhook payload of the event that started the workflow (or a file named explicitly). */
 export function readEventPayload(env: Env, path?: string): Record<string, unknown> {
   const file = path ?? env.GITHUB_EVENT_PATH;
   if (!file) throw new GitHubConfigError('GITHUB_EVENT_PATH is not set: run this inside a GitHub Actions workflow, or pass --event FILE');
+  const read = readNamedFile(file, MAX_EVENT_BYTES);
+  if ('refused' in read) throw new GitHubConfigError(`cannot read the event payload ${file}: ${describeRefusal(read.refused, read.stat, MAX_EVENT_BYTES)}`);
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
+    data = JSON.parse(read.bytes.toString('utf8'));
   } catch (e) {
     throw new GitHubConfigError(`cannot read the event payload ${file}: ${(e as Error).message}`);
   }

@@ -1,19 +1,20 @@
+import { ExpectedFailure } from '../../app/ports/failure.js';
+
 /**
  * Typed failures of the GitHub adapter. Callers branch on the class, never on message text:
  * the gate turns every one of them into a denial with its reason, and the pull-request
  * commands into a failed check.
  */
-export class GitHubError extends Error {
+export class GitHubError extends ExpectedFailure {
   override name = 'GitHubError';
-  /** A short, stable code for JSON output (`github.not-found`, ...). */
-  readonly code: string = 'github.error';
   constructor(
     message: string,
     /** `GET /repos/{owner}/{repo}/...`, the route template that failed, when known. */
     readonly route?: string,
     readonly status?: number,
   ) {
-    super(message);
+    // A short, stable code for JSON output (`github.not-found`, ...); subclasses narrow it.
+    super('github.error', message);
   }
 }
 

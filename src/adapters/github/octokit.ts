@@ -14,7 +14,7 @@ import {
   type PullSummary,
   type RepoRef,
   type Repository,
-} from './api.js';
+} from '../../app/ports/github.js';
 import { GitHubMalformedResponse, toGitHubError } from './errors.js';
 import { checkShape, type ShapeName } from './shapes.js';
 

@@ -3,6 +3,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import { decodeAnalyses, encodeAnalyses } from '../fs/analysis-codec.js';
 import { documentValues } from '../../core/analyze.js';
 import { analyzeOnDisk, type DiskAnalysis } from '../fs/analyze-disk.js';
+import { repositoryReader } from '../fs/read-policy.js';
 import { schemaRegistry } from '../fs/schemas.js';
 import { BATCH, claimAll, ShardWriter, type ShareBatch, type ShareJob } from './analyze-share.js';
 
@@ -16,6 +17,8 @@ const CAN_SPAWN = import.meta.url.endsWith('.js');
 export interface PoolOptions {
   /** Threads in all, this one included (default: one per core, at most 8). */
   threads?: number;
+  /** The repository the files belong to: every read goes through its read policy. */
+  root: string;
   maxBytes: number;
   /** Keep every document's value (commands that build the model). */
   keepValues?: boolean;
@@ -72,16 +75,17 @@ export class AnalysisPool {
   /** `shardPrefix`: where each thread writes its results as a cache shard (`${prefix}${name}.json`). */
   async run(files: readonly { rel: string; abs: string }[], shardPrefix?: string): Promise<PoolResult> {
     const registry = schemaRegistry();
-    const { maxBytes, keepValues } = this.options;
+    const { root, maxBytes, keepValues } = this.options;
+    const reader = repositoryReader(root, maxBytes);
     const analyzeOptions = keepValues ? { keepValues } : {};
-    const analyze = (i: number) => analyzeOnDisk(files[i]!.rel, files[i]!.abs, registry, maxBytes, analyzeOptions);
+    const analyze = (i: number) => analyzeOnDisk(reader, files[i]!.rel, registry, analyzeOptions);
     if (this.running.length === 0 || files.length < PARALLEL_THRESHOLD) {
       this.close();
       const results = files.map((_, i) => analyze(i));
       return { results, shards: [], unsharded: results, done: Promise.resolve() };
     }
     const counter = new Int32Array(new SharedArrayBuffer(4));
-    const list = files.map(({ rel, abs }) => ({ rel, abs }));
+    const list = files.map(({ rel }) => rel);
     const results = new Array<DiskAnalysis | undefined>(files.length);
     const shards: string[] = [];
     const take = (batch: ShareBatch) => {
@@ -96,7 +100,7 @@ export class AnalysisPool {
     const ports: { port: MessagePort; worker: Running; shard?: string; finished: boolean; shardWritten: boolean }[] = this.running.map((r, i) => {
       const { port1, port2 } = new MessageChannel();
       const shardPath = shardPrefix ? `${shardPrefix}${i}.json` : undefined;
-      const job: ShareJob = { files: list, counter, maxBytes, port: port2, ...(shardPath ? { shardPath } : {}), ...(keepValues ? { keepText: true } : {}) };
+      const job: ShareJob = { root, files: list, counter, maxBytes, port: port2, ...(shardPath ? { shardPath } : {}), ...(keepValues ? { keepText: true } : {}) };
       r.worker.postMessage(job, [port2]);
       return { port: port1, worker: r, ...(shardPath ? { shard: shardPath } : {}), finished: false, shardWritten: false };
     });

@@ -8,7 +8,9 @@ import type { MessagePort } from 'node:worker_threads';
  * its own chunks instead of all at the end.
  */
 export interface ShareJob {
-  files: { rel: string; abs: string }[];
+  root: string;
+  /** Repository-relative paths. */
+  files: string[];
   /** Int32Array over a SharedArrayBuffer: the next unclaimed index. */
   counter: Int32Array;
   maxBytes: number;

@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { encodeAnalyses } from '../fs/analysis-codec.js';
 import { analyzeOnDisk, type DiskAnalysis } from '../fs/analyze-disk.js';
+import { repositoryReader } from '../fs/read-policy.js';
 import { schemaRegistry } from '../fs/schemas.js';
 import { BATCH, claimAll, ShardWriter, type ShareBatch, type ShareJob } from './analyze-share.js';
 
@@ -18,6 +19,7 @@ const registry = schemaRegistry();
 parentPort!.once('message', (job: ShareJob) => {
   const shard = new ShardWriter(job.shardPath);
   const options = { keepText: !!job.keepText };
+  const reader = repositoryReader(job.root, job.maxBytes);
   let order: number[] = [];
   let analyses: DiskAnalysis[] = [];
   let texts: (string | null)[] = [];
@@ -35,7 +37,7 @@ parentPort!.once('message', (job: ShareJob) => {
     job.files.length,
     (i) => {
       order.push(i);
-      const a = analyzeOnDisk(job.files[i]!.rel, job.files[i]!.abs, registry, job.maxBytes, options);
+      const a = analyzeOnDisk(reader, job.files[i]!, registry, options);
       if (job.keepText) texts.push(a.analysis.text ?? null);
       analyses.push(a);
     },

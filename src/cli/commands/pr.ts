@@ -2,7 +2,7 @@ import type { Diagnostic } from '../../core/diagnostics.js';
 import { exitCodeFor } from '../../core/diagnostics.js';
 import { maxClass } from '../../core/approval-plan.js';
 import type { RiskClass } from '../../core/model.js';
-import { STICKY_MARKER, type CheckAnnotation, type GitHubApi } from '../../adapters/github/api.js';
+import { STICKY_MARKER, type CheckAnnotation, type GitHubApi } from '../../app/ports/github.js';
 import { readEventPayload } from '../../adapters/github/env.js';
 import { GitHubRejected } from '../../adapters/github/errors.js';
 import { pullRequestFromEvent } from '../../adapters/github/events.js';

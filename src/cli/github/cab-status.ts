@@ -1,4 +1,4 @@
-import type { GitHubApi } from '../../adapters/github/api.js';
+import type { GitHubApi } from '../../app/ports/github.js';
 import { approvalSummary, type PullReview } from '../pull-review.js';
 
 /** The `opsledger/cab` commit status: green exactly when every required approval is present. */

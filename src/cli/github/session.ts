@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { GitHubApi } from '../../adapters/github/api.js';
+import type { GitHubApi } from '../../app/ports/github.js';
 import { clientConfigFromEnv, readEventPayload } from '../../adapters/github/env.js';
 import { GitHubConfigError, GitHubError } from '../../adapters/github/errors.js';
 import { pullRequestFromEvent } from '../../adapters/github/events.js';

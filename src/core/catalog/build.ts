@@ -10,6 +10,7 @@ import { teamPage } from './team-page.js';
 import { formatAt, instantOf, monthKey, toLocal } from './time.js';
 import { SERVICE_LEVELS } from '../readiness/types.js';
 import type { CalendarPage, CatalogInput, CatalogSite, IndexPage, ListPage, Page } from './types.js';
+import { isOpen } from '../change-phase.js';
 
 /** Rows per page of the plain lists (services, teams, CMDB, changes). */
 export const LIST_PAGE_SIZE = 500;
@@ -60,7 +61,7 @@ function calendarChanges(ctx: CatalogContext, ids: readonly string[]): CalendarC
 function indexPage(ctx: CatalogContext, serviceNames: readonly string[], teamNames: readonly string[], changeIds: readonly string[]): IndexPage {
   const { org, now, occurrences } = ctx.input;
   const upcoming = changeIds
-    .filter((id) => ctx.startOf.get(id)! >= now && !['completed', 'cancelled'].includes(org.changes.get(id)!.doc.status?.phase ?? ''))
+    .filter((id) => ctx.startOf.get(id)! >= now && isOpen(org.changes.get(id)!.doc))
     .reverse()
     .slice(0, UPCOMING);
   return {

@@ -14,6 +14,7 @@ export const REFUSALS = {
   'record.future': 'the time lies in the future; an outcome records what already happened',
   'record.rewrite-failure': 'the change is already recorded as failed or rolled back; a recorded failure is not turned into a success by a later run',
   'record.invalid-result': 'the change file would not validate with this outcome',
+  'record.unreadable': 'the change file cannot be read (the read policy refused it: a link out, a FIFO or device, or over the size cap)',
   'record.dirty': 'the change file has uncommitted edits; commit or discard them first so the record commit holds only the outcome',
 } as const;
 

@@ -4,6 +4,7 @@ import { ciId, serviceId } from '../graph.js';
 import type { ChangeRequest, ChangeType, Slo } from '../model.js';
 import { instant, type RiskContext } from './context.js';
 import type { RiskFactor } from './types.js';
+import { holdsItsWindow } from '../change-phase.js';
 
 /**
  * Likelihood factors. Each one reads the policy's points for itself and returns a factor with
@@ -194,8 +195,7 @@ export function overlappingChanges(ctx: RiskContext, f: ChangeFacts): { id: stri
   const out: { id: string; shared: string }[] = [];
   for (const doc of changesTouching(ctx, [...near])) {
     if (doc.metadata.name === f.change.metadata.name) continue;
-    const phase = doc.status?.phase ?? 'submitted';
-    if (phase === 'cancelled' || phase === 'completed' || phase === 'draft') continue;
+    if (!holdsItsWindow(doc)) continue;
     const s = instant(doc.spec.schedule.start);
     const e = instant(doc.spec.schedule.end);
     if (s === undefined || e === undefined || !(s < f.end && e > f.start)) continue;

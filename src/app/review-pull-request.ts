@@ -1,17 +1,15 @@
 import { decideApprovals, type ApprovalDecision, type CommitIdentity, type Review } from '../core/approvals.js';
 import { owningTeams, planApprovals, planForSensitiveOnly, teamsOfGroup, type ApprovalAlternative, type ApprovalPlan } from '../core/approval-plan.js';
 import { matchingPaths } from '../core/glob.js';
-import { buildGraph } from '../core/graph.js';
 import { RISK_CLASSES, type ChangeRequest, type PolicySpec } from '../core/model.js';
-import { activePolicy, type Organisation } from '../core/organisation.js';
+import { activePolicy } from '../core/organisation.js';
 import { reviewOrganisation } from '../core/review-org.js';
 import { assessChange } from '../core/risk/assess.js';
-import { calendarView } from '../core/risk/calendar-view.js';
-import type { RiskContext } from '../core/risk/context.js';
 import type { RiskReport } from '../core/risk/types.js';
-import type { GitHubApi } from '../adapters/github/api.js';
-import { loadOrganisationAtRef, type OrganisationAtRef } from '../adapters/git/org-at-ref.js';
-import { changedPathsBetween } from '../adapters/git/pr-history.js';
+import { riskContextFor, submissionTimes } from './assess-risk.js';
+import type { LoadedOrganisation, OrganisationsAtRefs } from './load-organisation.js';
+import { ExpectedFailure } from './ports/failure.js';
+import type { GitHubApi } from './ports/github.js';
 
 /**
  * The CAB's question for one pull request: which change requests it adds or changes, how risky
@@ -19,13 +17,8 @@ import { changedPathsBetween } from '../adapters/git/pr-history.js';
  * teams, calendar, templates) come from the base commit; the change requests from the head.
  * Shared by `opsledger pr`, `opsledger cab` and `opsledger gate`.
  */
-export class ReviewError extends Error {
+export class ReviewError extends ExpectedFailure {
   override name = 'ReviewError';
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.code = code;
-  }
 }
 
 export interface SubjectReview {
@@ -50,13 +43,14 @@ export interface PullReview {
   /** Change-request files of the head that do not validate: nothing can approve them. */
   invalid: string[];
   met: boolean;
-  base: OrganisationAtRef;
-  head: OrganisationAtRef;
+  base: LoadedOrganisation;
+  head: LoadedOrganisation;
   policy: PolicySpec;
 }
 
 export interface ReviewInput {
-  root: string;
+  /** The run's reads of git: each commit is read once, however many steps ask for it. */
+  refs: OrganisationsAtRefs;
   api: GitHubApi;
   /** Commit whose rules apply (the pull request's base). */
   baseRef: string;
@@ -72,19 +66,15 @@ export interface ReviewInput {
   firstAdded?: ReadonlyMap<string, number>;
 }
 
-export function riskContextFor(org: Organisation, policy: PolicySpec, now: number, submittedAt?: (id: string) => number | undefined): RiskContext {
-  return { org, graph: buildGraph(org), policy, calendar: calendarView(org), now, ...(submittedAt ? { submittedAt } : {}) };
-}
-
 function stricter(a: RiskReport, b: RiskReport): RiskReport {
   return RISK_CLASSES.indexOf(b.class) > RISK_CLASSES.indexOf(a.class) ? b : a;
 }
 
 export async function reviewPullRequest(input: ReviewInput): Promise<PullReview> {
-  const [base, head] = [await loadOrganisationAtRef(input.root, input.baseRef), await loadOrganisationAtRef(input.root, input.headRef)];
+  const [base, head] = [await input.refs.at(input.baseRef), await input.refs.at(input.headRef)];
   const policy = activePolicy(base.org)?.doc.spec;
-  if (!policy) throw new ReviewError('policy-missing', `the base commit ${base.commit.slice(0, 7)} has no valid Policy: approvals cannot be decided`);
-  const changed = input.changedPaths ?? (await changedPathsBetween(input.root, input.baseRef, input.headRef));
+  if (!policy) throw new ReviewError('policy-missing', `the base commit ${base.commit!.slice(0, 7)} has no valid Policy: approvals cannot be decided`);
+  const changed = input.changedPaths ?? (await input.refs.git.changedPathsBetween(input.baseRef, input.headRef));
   const changedSet = new Set(changed);
   const sensitive = matchingPaths(changed, policy.sensitivePaths ?? []);
   const invalid = [...new Set(head.validation.diagnostics.filter((d) => d.severity === 'error' && changedSet.has(d.file)).map((d) => d.file))];
@@ -132,8 +122,7 @@ export async function reviewPullRequest(input: ReviewInput): Promise<PullReview>
   const subjects: SubjectReview[] = [];
   const changeIds = [...head.org.changes].filter(([, l]) => changedSet.has(l.file)).map(([id]) => id).sort();
   if (changeIds.length) {
-    const added = input.firstAdded;
-    const submittedAt = added ? (id: string) => added.get(head.org.changes.get(id)?.file ?? '') : undefined;
+    const submittedAt = input.firstAdded ? submissionTimes(head.org, input.firstAdded) : undefined;
     const byBase = riskContextFor(reviewOrganisation(base.org, head.org, 'base'), policy, input.now, submittedAt);
     const byHead = riskContextFor(reviewOrganisation(base.org, head.org, 'head'), policy, input.now, submittedAt);
     for (const id of changeIds) {

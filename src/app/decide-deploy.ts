@@ -1,14 +1,13 @@
-import type { GateInput } from '../../core/gate.js';
-import { RISK_CLASSES } from '../../core/model.js';
-import { activePolicy } from '../../core/organisation.js';
-import { assessChange } from '../../core/risk/assess.js';
-import { firstAddedTimes } from '../../adapters/git/history.js';
-import { loadOrganisationAtRef } from '../../adapters/git/org-at-ref.js';
-import { baseBeforeMerge, changedPathsBetween, lastCommitTouching } from '../../adapters/git/pr-history.js';
-import { resolveCommit } from '../../adapters/git/read-at-ref.js';
-import type { CommandContext } from '../context.js';
-import { reviewPullRequest, riskContextFor } from '../pull-review.js';
-import { knownFailure, openGitHub } from './session.js';
+import { decideGate, type GateDecision, type GateInput } from '../core/gate.js';
+import { RISK_CLASSES } from '../core/model.js';
+import { activePolicy } from '../core/organisation.js';
+import { assessChange } from '../core/risk/assess.js';
+import { riskContextFor, submissionTimes } from './assess-risk.js';
+import { OrganisationsAtRefs } from './load-organisation.js';
+import { knownFailure } from './ports/failure.js';
+import type { GitRepository } from './ports/git.js';
+import type { GitHubApi } from './ports/github.js';
+import { reviewPullRequest } from './review-pull-request.js';
 
 /**
  * Everything the gate decides from, gathered so that any failure becomes a denying check with
@@ -16,24 +15,36 @@ import { knownFailure, openGitHub } from './session.js';
  * shallow clone, a missing policy. decideGate (pure) then lists every check.
  */
 export interface GateRequest {
-  root: string;
+  git: GitRepository;
+  /** Opens the GitHub client; a configuration problem (no token) throws and denies. */
+  github: () => GitHubApi;
   changeId: string;
   at: number;
   environment?: string;
 }
 
-async function defaultBranchRef(root: string, branch: string): Promise<string> {
+async function defaultBranchRef(git: GitRepository, branch: string): Promise<string> {
   for (const ref of [`refs/remotes/origin/${branch}`, `refs/heads/${branch}`]) {
     try {
-      return await resolveCommit(root, ref);
+      return await git.resolveCommit(ref);
     } catch {
       // try the next spelling
     }
   }
-  return resolveCommit(root, branch);
+  return git.resolveCommit(branch);
 }
 
-export async function gatherGateInput(ctx: CommandContext, req: GateRequest): Promise<GateInput> {
+/** The gate: may this change deploy at `at`? Any failure on the way is a denying check with its reason. */
+export async function decideDeploy(req: GateRequest): Promise<GateDecision> {
+  try {
+    return decideGate(await gatherGateInput(req));
+  } catch (e) {
+    // Gathering catches what it expects; anything else still denies, with the reason.
+    return decideGate({ changeId: req.changeId, at: req.at, errors: [{ code: 'error', detail: (e as Error)?.message ?? String(e) }] });
+  }
+}
+
+async function gatherGateInput(req: GateRequest): Promise<GateInput> {
   const errors: { code: string; detail: string }[] = [];
   const input: GateInput = { changeId: req.changeId, at: req.at, errors, ...(req.environment !== undefined ? { environment: req.environment } : {}) };
   const attempt = async <T>(step: () => Promise<T>): Promise<T | undefined> => {
@@ -46,12 +57,13 @@ export async function gatherGateInput(ctx: CommandContext, req: GateRequest): Pr
     }
   };
 
-  const api = await attempt(async () => openGitHub(ctx));
+  const refs = new OrganisationsAtRefs(req.git);
+  const api = await attempt(async () => req.github());
   const repo = api ? await attempt(() => api.getRepository()) : undefined;
-  const defaultRef = repo ? await attempt(() => defaultBranchRef(req.root, repo.defaultBranch)) : undefined;
+  const defaultRef = repo ? await attempt(() => defaultBranchRef(req.git, repo.defaultBranch)) : undefined;
   if (!defaultRef) return input;
 
-  const current = await attempt(() => loadOrganisationAtRef(req.root, defaultRef));
+  const current = await attempt(() => refs.at(defaultRef));
   const located = current?.org.changes.get(req.changeId);
   if (!current || !located) return input;
   input.change = located.doc;
@@ -60,18 +72,14 @@ export async function gatherGateInput(ctx: CommandContext, req: GateRequest): Pr
   if (!policy) errors.push({ code: 'policy-missing', detail: 'the default branch has no valid Policy' });
   else {
     await attempt(async () => {
-      const added = await firstAddedTimes(req.root, '.');
-      const risk = riskContextFor(current.org, policy, req.at, (id) => {
-        const file = current.org.changes.get(id)?.file;
-        return file ? added.get(file) : undefined;
-      });
+      const risk = riskContextFor(current.org, policy, req.at, submissionTimes(current.org, await req.git.firstAddedTimes()));
       input.risk = assessChange(risk, req.changeId);
       input.windowsNow = risk.calendar.windowsFor(located.doc, req.at, req.at + 1);
     });
   }
 
   const sha = await attempt(async () => {
-    const found = await lastCommitTouching(req.root, defaultRef, located.file);
+    const found = await req.git.lastCommitTouching(defaultRef, located.file);
     if (!found) throw new Error(`no commit on ${repo!.defaultBranch} touches ${located.file}`);
     return found;
   });
@@ -92,9 +100,9 @@ export async function gatherGateInput(ctx: CommandContext, req: GateRequest): Pr
     const [reviews, commits] = [await api.listReviews(pull.number), await api.listPullCommits(pull.number)];
     if (pull.commits > commits.length) throw new Error(`#${pull.number} has ${pull.commits} commits but GitHub lists ${commits.length}: co-authors cannot all be checked`);
     const mergeCommit = pull.mergeCommitSha!;
-    const baseRef = await baseBeforeMerge(req.root, mergeCommit, commits.map((c) => c.message.split('\n')[0] ?? ''));
+    const baseRef = await req.git.baseBeforeMerge(mergeCommit, commits.map((c) => c.message.split('\n')[0] ?? ''));
     const review = await reviewPullRequest({
-      root: req.root,
+      refs,
       api,
       baseRef,
       headRef: mergeCommit,
@@ -103,7 +111,7 @@ export async function gatherGateInput(ctx: CommandContext, req: GateRequest): Pr
       reviews,
       commits,
       now: req.at,
-      changedPaths: await changedPathsBetween(req.root, baseRef, mergeCommit),
+      changedPaths: await req.git.changedPathsBetween(baseRef, mergeCommit),
     });
     const subject = review.subjects.find((s) => s.subject === req.changeId);
     if (!subject) throw new Error(`#${pull.number} does not change ${req.changeId}`);

@@ -1,15 +1,9 @@
-import { leadTimeStarts } from '../adapters/git/lead-time-starts.js';
-import { computeMetrics } from '../core/metrics/compute.js';
 import { catalogMetricsView } from '../core/metrics/catalog-view.js';
 import { ENGLISH_CHART_LABELS, KOREAN_CHART_LABELS } from '../core/metrics/chart-model.js';
 import { pagePath } from '../core/catalog/links.js';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { DATA_FOLDERS } from '../adapters/fs/discover.js';
-import type { LoadedOrganisation } from '../adapters/fs/load-organisation.js';
-import { TOOL_VERSION } from '../adapters/fs/version.js';
-import { fileHistory } from '../adapters/git/file-history.js';
-import { buildCatalog } from '../core/catalog/build.js';
+import { buildCatalog as buildSiteModel } from '../core/catalog/build.js';
+import type { CatalogSite, FileCommit } from '../core/catalog/types.js';
+import { BLAST_RADIUS_LISTED } from '../core/catalog/change-page.js';
 import { calendarMonths, monthsRange } from '../core/catalog/calendar-month.js';
 import type { WindowOccurrence } from '../core/calendar/expand.js';
 import { windowsInForce } from '../core/calendar/in-force.js';
@@ -18,36 +12,32 @@ import { calendarWindows } from '../core/calendar/organisation-calendar.js';
 import { isTimeZone } from '../core/calendar/rrule-syntax.js';
 import { buildGraph, type Graph } from '../core/graph.js';
 import { activePolicy, type Organisation } from '../core/organisation.js';
+import { assessChange } from '../core/risk/assess.js';
 import type { RiskReport } from '../core/risk/types.js';
-import type { Locale } from './messages.js';
-import { renderSite, type RenderResult } from './render-site.js';
-import { replaceDirectory } from './write-site.js';
+import { isOpen, openChangeIds } from '../core/change-phase.js';
+import { riskContext } from './assess-risk.js';
+import { computeMetrics } from './compute-metrics.js';
+import type { LoadedOrganisation } from './load-organisation.js';
+import type { GitRepository } from './ports/git.js';
 
 /**
  * `opsledger catalog`: gathers what the view model needs from the loaded organisation (the
- * dependency graph, risk reports, calendar occurrences, git history), builds it, renders it and
- * swaps the finished site into place.
+ * dependency graph, risk reports, calendar occurrences, git history), builds it, and hands it
+ * to the site writer, which renders it and swaps the finished site into place.
  */
 export interface CatalogBuildOptions {
-  out: string;
-  locale: Locale;
   now: number;
-  /** The dependency graph, when the caller has built it already. */
-  graph?: Graph;
-  /**
-   * A change's risk report, or undefined for a change that is not assessed. Without it (no
-   * policy) change pages carry no risk section at all.
-   */
-  risk?: (changeId: string) => RiskReport | undefined;
-  /** Render threads, the main thread included (see RenderOptions). */
-  threads?: number;
+  /** The site's language, for the metrics charts' labels. */
+  locale: string;
 }
 
-export interface CatalogBuildResult extends RenderResult {
-  out: string;
+/** Renders the site model and puts it in place; `ics` is the calendar download. */
+export type SiteWriter<R> = (site: CatalogSite, ics: { path: string; content: string } | undefined) => Promise<R>;
+
+export type CatalogBuildResult<R> = R & {
   zone: string;
   warnings: string[];
-}
+};
 
 export const ICS_PATH = 'calendar/opsledger.ics';
 
@@ -70,8 +60,8 @@ export function displayZone(org: Organisation): string {
 function upcomingChanges(org: Organisation, now: number): IcsChange[] {
   const out: IcsChange[] = [];
   for (const { doc } of org.changes.values()) {
+    if (!isOpen(doc)) continue;
     const phase = doc.status?.phase;
-    if (phase === 'cancelled' || phase === 'completed') continue;
     if (!(Date.parse(doc.spec.schedule.end) >= now)) continue;
     out.push({
       id: doc.metadata.name,
@@ -87,15 +77,21 @@ function upcomingChanges(org: Organisation, now: number): IcsChange[] {
   return out;
 }
 
-export async function buildCatalogSite(root: string, loaded: LoadedOrganisation, options: CatalogBuildOptions): Promise<CatalogBuildResult> {
+export async function buildCatalog<R>(loaded: LoadedOrganisation, git: GitRepository, writeSite: SiteWriter<R>, options: CatalogBuildOptions): Promise<CatalogBuildResult<R>> {
   const { org } = loaded;
   const { now } = options;
   const warnings: string[] = [];
   const zone = displayZone(org);
 
-  const { risk } = options;
+  const context = activePolicy(org) ? riskContext(loaded, now, await git.firstAddedTimes()) : undefined;
+  // Open changes are assessed, as `opsledger risk --open` does: that is when a risk report
+  // decides approvals and controls. A closed change shows its outcome instead; assessing the
+  // whole history would make every build slower as the history grows (tens of milliseconds a
+  // change at 20k changes).
+  const open = new Set(openChangeIds(org.changes));
+  const risk = context ? (id: string): RiskReport | undefined => (open.has(id) ? assessChange(context, id, { blastRadiusRows: BLAST_RADIUS_LISTED }) : undefined) : undefined;
   if (!risk) warnings.push('no Policy document: change pages are built without risk reports');
-  const graph = options.graph ?? buildGraph(org);
+  const graph: Graph = context?.graph ?? buildGraph(org);
 
   const starts = [...org.changes.values()].map((c) => Date.parse(c.doc.spec.schedule.start)).filter((t) => !Number.isNaN(t));
   const months = calendarMonths(starts, now, zone);
@@ -109,17 +105,13 @@ export async function buildCatalogSite(root: string, loaded: LoadedOrganisation,
     warnings.push(`the calendar could not be expanded: ${(e as Error).message}`);
   }
 
-  const history = await fileHistory(
-    root,
-    DATA_FOLDERS.filter((d) => existsSync(join(root, d))),
-  );
+  const history: Map<string, FileCommit[]> | undefined = await git.fileHistory();
   if (!history) warnings.push('not a git repository: service pages are built without history');
 
-  const leadStarts = await leadTimeStarts(root);
-  const report = computeMetrics(org, { from: now - METRICS_WINDOW_MS, to: now, timeZone: zone, leadTimeStart: (id) => leadStarts.get(org.changes.get(id)?.file ?? '') });
+  const report = await computeMetrics(org, git, { from: now - METRICS_WINDOW_MS, to: now, timeZone: zone });
   const metrics = catalogMetricsView(report, { serviceHref: pagePath.service, teamHref: pagePath.team, labels: options.locale === 'ko' ? KOREAN_CHART_LABELS : ENGLISH_CHART_LABELS });
 
-  const site = buildCatalog({
+  const site = buildSiteModel({
     org,
     metrics,
     graph,
@@ -131,8 +123,6 @@ export async function buildCatalogSite(root: string, loaded: LoadedOrganisation,
     ...(ics ? { icsPath: ICS_PATH } : {}),
     ...(history ? { history } : {}),
   });
-  const result = await replaceDirectory(options.out, (dir) =>
-    renderSite(site, dir, { locale: options.locale, version: TOOL_VERSION, ...(options.threads ? { threads: options.threads } : {}), ...(ics ? { ics: { path: ICS_PATH, content: ics } } : {}) }),
-  );
-  return { ...result, out: options.out, zone, warnings };
+  const result = await writeSite(site, ics ? { path: ICS_PATH, content: ics } : undefined);
+  return { ...result, zone, warnings };
 }

@@ -3,7 +3,7 @@ import type { CommitIdentity, Review } from '../../core/approvals.js';
 /**
  * The part of GitHub opsledger talks to, as an interface we own: commands depend on this, not
  * on Octokit, and every value crossing it has been checked against the shape GitHub
- * documents. Failures arrive as the typed errors of errors.ts.
+ * documents. Failures arrive as the typed errors of adapters/github/errors.ts, each an ExpectedFailure.
  */
 export interface RepoRef {
   owner: string;

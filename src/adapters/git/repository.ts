@@ -1,0 +1,52 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { GitRepository } from '../../app/ports/git.js';
+import type { OrganisationSource, ReadFiles } from '../../app/ports/source.js';
+import { analyzeFile } from '../../core/analyze.js';
+import type { Diagnostic } from '../../core/diagnostics.js';
+import { DATA_FOLDERS } from '../fs/discover.js';
+import { DEFAULT_MAX_FILE_BYTES } from '../fs/read-policy.js';
+import { schemaRegistry } from '../fs/schemas.js';
+import { changedFilesSince } from './changed-files.js';
+import { fileHistory } from './file-history.js';
+import { firstAddedTimes } from './history.js';
+import { leadTimeStarts } from './lead-time-starts.js';
+import { baseBeforeMerge, changedPathsBetween, lastCommitTouching, repoPrefix } from './pr-history.js';
+import { readFilesAtRef, resolveCommit } from './read-at-ref.js';
+
+const byPath = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The organisation as it is in a commit, from bytes streamed out of git: the size cap of the
+ * read policy applies, and symbolic links (mode 120000) are never followed, since a link in a
+ * commit names a path on whatever machine reads it.
+ */
+async function readAtRef(root: string, ref: string, maxBytes: number): Promise<ReadFiles> {
+  const tree = await readFilesAtRef(root, ref, DATA_FOLDERS, maxBytes);
+  const registry = schemaRegistry();
+  const analyses = [...tree.files].sort(byPath).map(([file, bytes]) => analyzeFile(file, bytes, registry, { keepValues: true }));
+  const discoveryDiagnostics: Diagnostic[] = [...tree.tooLarge].map(([file, size]) => ({ file, line: 1, column: 1, severity: 'error', code: 'file.too-large', message: `the file is ${size} bytes, over the limit for one YAML file`, pointer: '' }));
+  return { commit: tree.commit, analyses, discoveryDiagnostics, source: (f) => tree.files.get(f), remember: async () => {} };
+}
+
+/**
+ * Git for one repository and one run. Answers that cannot change within a run (when files were
+ * first added, where work on them began) are asked once.
+ */
+export function openGitRepository(root: string): GitRepository {
+  let added: Promise<ReadonlyMap<string, number>> | undefined;
+  let starts: Promise<ReadonlyMap<string, number>> | undefined;
+  return {
+    root,
+    at: (ref: string): OrganisationSource => ({ root, ref, read: (request) => readAtRef(root, ref, request.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES) }),
+    resolveCommit: (ref) => resolveCommit(root, ref),
+    changedFilesSince: (ref) => changedFilesSince(root, ref),
+    changedPathsBetween: (base, head) => changedPathsBetween(root, base, head),
+    lastCommitTouching: (ref, file) => lastCommitTouching(root, ref, file),
+    baseBeforeMerge: (mergeCommit, subjects) => baseBeforeMerge(root, mergeCommit, subjects),
+    firstAddedTimes: () => (added ??= firstAddedTimes(root, '.')),
+    leadTimeStarts: () => (starts ??= leadTimeStarts(root)),
+    repoPrefix: () => repoPrefix(root),
+    fileHistory: () => fileHistory(root, DATA_FOLDERS.filter((d) => existsSync(join(root, d)))),
+  };
+}

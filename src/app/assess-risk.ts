@@ -1,0 +1,54 @@
+import { openChangeIds } from '../core/change-phase.js';
+import { buildGraph } from '../core/graph.js';
+import type { PolicySpec } from '../core/model.js';
+import { activePolicy, type Organisation } from '../core/organisation.js';
+import { assessChange } from '../core/risk/assess.js';
+import { calendarView } from '../core/risk/calendar-view.js';
+import type { RiskContext } from '../core/risk/context.js';
+import type { RiskReport } from '../core/risk/types.js';
+import { didYouMean } from '../core/suggest.js';
+import { InputError } from './errors.js';
+import type { LoadedOrganisation } from './load-organisation.js';
+
+/**
+ * When a change was submitted: the time its file was first committed. Every use case that
+ * scores a change (risk, gate, the CAB, the catalog) asks this one function.
+ */
+export function submissionTimes(org: Organisation, firstAdded: ReadonlyMap<string, number>): (id: string) => number | undefined {
+  return (id) => {
+    const file = org.changes.get(id)?.file;
+    return file ? firstAdded.get(file) : undefined;
+  };
+}
+
+export function riskContextFor(org: Organisation, policy: PolicySpec, now: number, submittedAt?: (id: string) => number | undefined): RiskContext {
+  return { org, graph: buildGraph(org), policy, calendar: calendarView(org), now, ...(submittedAt ? { submittedAt } : {}) };
+}
+
+/** Everything the risk engine needs, from a loaded organisation and when its changes were submitted. */
+export function riskContext(loaded: Pick<LoadedOrganisation, 'org'>, now: number, firstAdded: ReadonlyMap<string, number>): RiskContext {
+  const policy = activePolicy(loaded.org)?.doc.spec;
+  if (!policy) throw new InputError('the organisation has no Policy document (kind: Policy); add changes/policy.yaml');
+  return riskContextFor(loaded.org, policy, now, submissionTimes(loaded.org, firstAdded));
+}
+
+export interface AssessRiskOptions {
+  ids: readonly string[];
+  /** Add every open change. */
+  open?: boolean;
+  now: number;
+}
+
+/** Scores the named changes (and the open ones); an unknown id is an input error with a suggestion. */
+export function assessRisk(loaded: LoadedOrganisation, firstAdded: ReadonlyMap<string, number>, options: AssessRiskOptions): RiskReport[] {
+  const ids = [...options.ids, ...(options.open ? openChangeIds(loaded.org.changes) : [])];
+  if (!ids.length) throw new InputError('name at least one change id (CR-YYYY-NNNN), or pass --open');
+  for (const id of ids) {
+    if (!loaded.org.changes.has(id)) {
+      const hint = didYouMean(id, loaded.org.changes.keys());
+      throw new InputError(`no change request ${id}${hint ? `; ${hint}` : ''}`);
+    }
+  }
+  const context = riskContext(loaded, options.now, firstAdded);
+  return ids.map((id) => assessChange(context, id));
+}

@@ -1,0 +1,87 @@
+import { relative, resolve, sep } from 'node:path';
+import { analyzeText } from '../core/analyze.js';
+import type { SchemaRegistry } from '../core/schema/registry.js';
+import { renderYaml } from '../core/yaml-write.js';
+import { mapBackstage } from '../import/backstage/map.js';
+import { convertOpenSlo } from '../import/openslo/convert.js';
+import type { SourceDocument, SourceProblem } from '../import/parse.js';
+import type { ImportReport } from '../import/report.js';
+import type { OrganisationSource } from './ports/source.js';
+
+export type ImportFormat = 'backstage' | 'openslo';
+
+export interface ImportRequest {
+  from: ImportFormat;
+  documents: readonly SourceDocument[];
+  problems: readonly SourceProblem[];
+  /** The organisation the files land in: names it already defines are not imported again. */
+  into: OrganisationSource;
+  /** The folder the planned files are written under. */
+  out: string;
+  registry: SchemaRegistry;
+}
+
+export interface ImportPlan {
+  report: ImportReport;
+  /** The files to write, relative to the output folder. */
+  planned: { path: string; content: string }[];
+}
+
+/**
+ * Maps another tool's documents into opsledger documents and decides what to write: each file
+ * goes through the analysis `validate` runs, and a document that would not validate on its own,
+ * or that names something the organisation already defines, is reported and left out.
+ */
+export async function importCatalog(req: ImportRequest): Promise<ImportPlan> {
+  const { registry } = req;
+  const mapped = req.from === 'backstage' ? mapBackstage(req.documents) : convertOpenSlo(req.documents);
+  const existing = await existingNames(req.into);
+  const kept: typeof mapped.files = [];
+  const planned: { path: string; content: string }[] = [];
+  const leaveOut = (f: (typeof mapped.files)[number], code: string, reason: string) => {
+    const outcome = mapped.report.entities.find((e) => e.source === f.source && e.result === 'mapped');
+    if (!outcome) return;
+    outcome.result = 'dropped';
+    outcome.code = code;
+    outcome.reason = reason;
+    outcome.to = [];
+    // Nothing of it reaches the output now: what was carried is lost for the same reason.
+    outcome.dropped = [...outcome.used.map((pointer) => ({ pointer, code, reason: 'the document was not written' })), ...outcome.dropped];
+    outcome.used = [];
+  };
+  for (const f of mapped.files) {
+    const content = renderYaml([f.doc], registry.schemaId(f.apiVersion, f.kind));
+    // An upstream file that was already invalid is reported rather than written into the organisation.
+    const errors = analyzeText(f.path, content, registry).diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length) {
+      leaveOut(f, 'entity.invalid', `the document does not validate: ${errors.map((d) => `${d.pointer || '/'} ${d.message} [${d.code}]`).join('; ')}`);
+      continue;
+    }
+    // A name the organisation already uses elsewhere would make two definitions of one thing.
+    const namespace = f.apiVersion === 'openslo/v1' && f.kind === 'Service' ? 'openslo:Service' : f.kind;
+    const clash = existing.get(`${namespace}/${f.name}`);
+    if (clash && clash !== resolve(req.out, f.path)) {
+      leaveOut(f, 'entity.exists', `${f.kind} ${f.name} is already defined in ${relative(req.into.root, clash).split(sep).join('/')}; it is not imported again`);
+      continue;
+    }
+    kept.push(f);
+    planned.push({ path: f.path, content });
+  }
+  const left = new Set(mapped.files.filter((f) => !kept.includes(f)).map((f) => f.source));
+  const report: ImportReport = {
+    ...mapped.report,
+    dangling: mapped.report.dangling.filter((d) => !left.has(d.source)),
+    review: mapped.report.review.filter((r) => !left.has(r.source)),
+    problems: [...req.problems],
+    files: kept.map((f) => ({ path: f.path, apiVersion: f.apiVersion, kind: f.kind, name: f.name })),
+  };
+  return { report, planned };
+}
+
+/** Names already defined in the organisation, by namespace/name, with the file that defines them. */
+async function existingNames(source: OrganisationSource): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  const repo = await source.read({ cache: false });
+  for (const a of repo.analyses) for (const d of a.documents) if (!names.has(`${d.namespace}/${d.name}`)) names.set(`${d.namespace}/${d.name}`, resolve(source.root, a.file));
+  return names;
+}

@@ -1,0 +1,71 @@
+import { compareDiagnostics, exitCodeFor, summarize } from '../core/diagnostics.js';
+import { buildOrganisation, type Organisation } from '../core/organisation.js';
+import { validateRepository } from '../core/validate.js';
+import type { GitRepository } from './ports/git.js';
+import type { FullValidation, OrganisationSource, ReadFiles, ReadRequest } from './ports/source.js';
+
+/**
+ * Reading an organisation, from the working tree or from a commit, in one place: read every
+ * file through the read policy, validate, add what the reading itself refused (links out,
+ * FIFOs, oversized files), sort and summarise. Every use case that needs the organisation, and
+ * `validate` itself, goes through here, so they can never disagree on whether it is valid.
+ */
+export interface LoadedOrganisation {
+  org: Organisation;
+  /** The files as read: analyses, and their bytes for code frames. */
+  repo: ReadFiles;
+  validation: FullValidation;
+  /** The commit, for an organisation read at a git ref. */
+  commit?: string;
+}
+
+export function validationOf(files: ReadFiles): FullValidation {
+  const result = validateRepository(files.analyses, { source: files.source });
+  const diagnostics = [...result.diagnostics, ...files.discoveryDiagnostics].sort(compareDiagnostics);
+  const documentsByFile = Object.fromEntries(files.analyses.map((a) => [a.file, a.documents.length]));
+  const count = files.analyses.length + new Set(files.discoveryDiagnostics.map((d) => d.file)).size;
+  return { diagnostics, summary: summarize(diagnostics, count, result.summary.documents), documentsByFile };
+}
+
+/** Validation only: may answer from the cache without reading an unchanged file. */
+export async function checkOrganisation(source: OrganisationSource, request: ReadRequest = {}): Promise<{ repo: ReadFiles; validation: FullValidation }> {
+  const repo = await source.read({ ...request, keepValues: false });
+  if (repo.unchanged) return { repo, validation: repo.unchanged };
+  const validation = validationOf(repo);
+  await repo.remember(validation);
+  return { repo, validation };
+}
+
+export async function loadOrganisation(source: OrganisationSource, request: Omit<ReadRequest, 'cache' | 'keepValues'> = {}): Promise<LoadedOrganisation> {
+  const repo = await source.read({ ...request, keepValues: true });
+  return { org: buildOrganisation(repo.analyses), repo, validation: validationOf(repo), ...(repo.commit ? { commit: repo.commit } : {}) };
+}
+
+export function isValid(loaded: { validation: FullValidation }): boolean {
+  return exitCodeFor(loaded.validation.diagnostics) === 0;
+}
+
+/**
+ * Organisations at commits for one run: each commit is read once however many refs name it
+ * (the gate's default branch is often the very merge commit it then reviews).
+ */
+export class OrganisationsAtRefs {
+  private readonly byCommit = new Map<string, Promise<LoadedOrganisation>>();
+
+  constructor(readonly git: GitRepository) {}
+
+  async at(ref: string): Promise<LoadedOrganisation> {
+    const commit = await this.git.resolveCommit(ref);
+    let loaded = this.byCommit.get(commit);
+    if (!loaded) {
+      loaded = loadOrganisation(this.git.at(commit));
+      this.byCommit.set(commit, loaded);
+    }
+    return loaded;
+  }
+
+  /** Distinct commits read so far. */
+  get reads(): number {
+    return this.byCommit.size;
+  }
+}

@@ -1,0 +1,28 @@
+import type { FileCommit } from '../../core/catalog/types.js';
+import type { OrganisationSource } from './source.js';
+
+/**
+ * The git questions the use cases ask, as an interface we own (adapters/git/repository.ts
+ * answers them with one git process per question, never one per file). Missing commits throw
+ * an ExpectedFailure with code `git.missing`.
+ */
+export interface GitRepository {
+  readonly root: string;
+  /** The organisation as it is in a commit, read through the same policy as the working tree. */
+  at(ref: string): OrganisationSource;
+  resolveCommit(ref: string): Promise<string>;
+  /** Files changed since the merge base of `ref` and HEAD, plus uncommitted and untracked ones. */
+  changedFilesSince(ref: string): Promise<{ files: Set<string>; base: string }>;
+  /** Every path a pull request touches, against the merge base of `base` and `head`. */
+  changedPathsBetween(base: string, head: string): Promise<string[]>;
+  lastCommitTouching(ref: string, file: string): Promise<string | undefined>;
+  baseBeforeMerge(mergeCommit: string, prSubjects: readonly string[]): Promise<string>;
+  /** When each file was first committed (repo-relative path → ms); empty outside git. */
+  firstAddedTimes(): Promise<ReadonlyMap<string, number>>;
+  /** When work on each file began, for lead time (repo-relative path → ms). */
+  leadTimeStarts(): Promise<ReadonlyMap<string, number>>;
+  /** The commits that touched each data file, newest first (at most a few per file); undefined outside git. */
+  fileHistory(): Promise<Map<string, FileCommit[]> | undefined>;
+  /** Where root sits in its repository (`''` at the top, else `sub/dir/`). */
+  repoPrefix(): Promise<string>;
+}

@@ -1,0 +1,47 @@
+import type { FileAnalysis } from '../../core/analyze.js';
+import type { Diagnostic, Summary } from '../../core/diagnostics.js';
+
+/** A whole validation result as the cache keeps it. */
+export interface FullValidation {
+  diagnostics: Diagnostic[];
+  summary: Summary;
+  /** Documents per analysed file, for narrowing the report to some paths. */
+  documentsByFile: Record<string, number>;
+}
+
+export interface ReadRequest {
+  /** Repo-relative files or folders to read besides the data folders. */
+  paths?: readonly string[];
+  /** Reuse the validation cache (working tree only; never with keepValues). */
+  cache?: boolean;
+  threads?: number;
+  maxFileBytes?: number;
+  /** Keep every document's value, for use cases that build the model. */
+  keepValues?: boolean;
+}
+
+/**
+ * The files of an organisation as one source read them, every byte through the read policy
+ * (size cap, regular files inside the repository, no link out, no blocking).
+ */
+export interface ReadFiles {
+  /** The commit read, for a source at a git ref. */
+  commit?: string;
+  analyses: FileAnalysis[];
+  /** Files refused before or while reading (links out, FIFOs, oversized), as diagnostics. */
+  discoveryDiagnostics: Diagnostic[];
+  /** The bytes of a file for code frames and snippets: the same policy, so a refused file shows nothing. */
+  source(file: string): Uint8Array | undefined;
+  /** Set when nothing changed since the cached run: its result stands and `analyses` is empty. */
+  unchanged?: FullValidation;
+  /** Records this run's result in the cache (a no-op without one). */
+  remember(result: FullValidation): Promise<void>;
+}
+
+/** Where an organisation is read from: the working tree, or a commit. */
+export interface OrganisationSource {
+  readonly root: string;
+  /** The git ref read, for a source at a commit; none for the working tree. */
+  readonly ref?: string;
+  read(request: ReadRequest): Promise<ReadFiles>;
+}

@@ -1,0 +1,51 @@
+import type { OutcomeRequest } from '../core/outcome/plan.js';
+import { changeDocumentIndex, recordOutcomeInText, type RecordOutput } from '../core/outcome/record.js';
+import { refusal } from '../core/outcome/refusals.js';
+import type { SchemaRegistry } from '../core/schema/registry.js';
+import { didYouMean } from '../core/suggest.js';
+import { InputError } from './errors.js';
+import type { RecordStep, Workspace } from './ports/workspace.js';
+
+export interface RecordOptions {
+  change: string;
+  request: OutcomeRequest;
+  /** Commit the file (and push it, when `push`), retrying on a moved remote. */
+  commit?: boolean;
+  push?: boolean;
+  now: () => number;
+  registry: SchemaRegistry;
+}
+
+export interface RecordResult {
+  file: string;
+  out: RecordOutput;
+  git?: { commit?: string; pushed?: { remote: string; branch: string }; attempts: number };
+}
+
+/**
+ * Writes a change's outcome (its post-implementation review) into the file that holds it. The
+ * file is re-read on every attempt, so a recorder that lost a race decides again on the text
+ * the winner left. Git failures throw RecordGitError (an ExpectedFailure).
+ */
+export async function recordOutcome(ws: Workspace, options: RecordOptions): Promise<RecordResult> {
+  const id = options.change;
+  const file = ws.findChangeFile(id, (_f, text) => changeDocumentIndex(text, id) >= 0);
+  if (!file) {
+    const hint = didYouMean(id, ws.knownChangeIds());
+    throw new InputError(`no change request ${id}${hint ? `; ${hint}` : ''}`);
+  }
+  // One record run on the file as it is now; with --push it may run again after a rebase.
+  const step: RecordStep<RecordOutput> = async () => {
+    const text = ws.readText(file);
+    if (text === undefined) return { ok: false, value: { ok: false, refusals: [refusal('record.unreadable', file)] } };
+    const out = recordOutcomeInText({ file, text, change: id, request: options.request, now: options.now(), registry: options.registry });
+    if (!out.ok) return { ok: false, value: out };
+    if (!out.unchanged) ws.writeText(file, out.text);
+    return { ok: true, changed: !out.unchanged, value: out };
+  };
+  if (!options.commit) return { file, out: (await step()).value };
+  const r = await ws.commitRecord(step, { file, message: `Record the outcome of ${id}: ${options.request.result}`, push: Boolean(options.push) });
+  if (r.status === 'dirty') return { file, out: { ok: false, refusals: [refusal('record.dirty', file)] } };
+  if (r.status !== 'done') return { file, out: r.value };
+  return { file, out: r.value, git: { ...(r.commit ? { commit: r.commit } : {}), ...(r.pushed ? { pushed: r.pushed } : {}), attempts: r.attempts } };
+}
