@@ -82,7 +82,8 @@ export function findFrontCrossings(srcDir) {
       if (!spec.startsWith('.')) continue;
       const target = resolve(dirname(p), spec).replace(/\.js$/, '.ts');
       // `calendar import` lives in calendar-import.ts: a part of one command, not another command.
-      const part = target.slice(0, -3).startsWith(resolve(p).slice(0, -3) + '-');
+      const [a, b] = [target.slice(0, -3), resolve(p).slice(0, -3)];
+      const part = a.startsWith(b + '-') || b.startsWith(a + '-');
       if (dirname(target) === commands && target !== resolve(p) && !part) out.push({ file: p, spec, why: 'a command imports another command; move the shared part to src/app' });
     }
   }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { simpleGit } from 'simple-git';
 import { describe, expect, it } from 'vitest';
 import { analyzeOnDisk } from '../src/adapters/fs/analyze-disk.js';
+import { repositoryReader } from '../src/adapters/fs/read-policy.js';
 import { schemaRegistry } from '../src/adapters/fs/schemas.js';
 import { cli, makeOrg, spawnCli, validateJson } from './helpers/org.js';
 
@@ -28,7 +29,7 @@ describe('validate: paths and discovery', () => {
   });
 
   it('reports a file that cannot be read', () => {
-    const r = analyzeOnDisk('teams/vanished.yaml', join(tmpdir(), 'opsledger-no-such-file.yaml'), schemaRegistry(), 1024);
+    const r = analyzeOnDisk(repositoryReader(tmpdir(), 1024), 'teams/vanished.yaml', schemaRegistry());
     expect(r.analysis.diagnostics.map((d) => [d.code, d.file, d.line])).toEqual([['file.unreadable', 'teams/vanished.yaml', 1]]);
   });
 

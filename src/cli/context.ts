@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { InputError } from '../app/errors.js';
 
 export interface CommandContext {
   stdout(text: string): void;
@@ -8,8 +9,8 @@ export interface CommandContext {
   isTTY: boolean;
 }
 
-/** Wrong flags or arguments: exit code 2 with the command's usage. */
-export class UsageError extends Error {
+/** Wrong flags or arguments: exit code 2 with the command's usage (as is any InputError from a use case). */
+export class UsageError extends InputError {
   override name = 'UsageError';
 }
 

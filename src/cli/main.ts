@@ -1,5 +1,6 @@
 import { parseCommandLine, usageText, type CommandSpec } from './command-spec.js';
-import { UsageError, type CommandContext } from './context.js';
+import { InputError } from '../app/errors.js';
+import type { CommandContext } from './context.js';
 import { commandHelp, topLevelHelp } from './help.js';
 import { COMMANDS } from './registry.js';
 import { didYouMean } from '../core/suggest.js';
@@ -7,7 +8,7 @@ import { didYouMean } from '../core/suggest.js';
 /**
  * The CLI front: parses arguments, runs one command and returns its exit code
  * (0 success / allowed, 1 findings / denied, 2 usage or internal error). Commands are thin
- * wrappers over the core and the adapters; each is imported only when it is the one asked for,
+ * fronts over the use cases in src/app; each is imported only when it is the one asked for,
  * so `--version`, `help` and `explain` start about as fast as Node itself.
  */
 
@@ -61,7 +62,8 @@ export async function run(argv: string[], io: Partial<CommandContext> = {}): Pro
     }
     return await command.run(ctx, parsed.options, parsed.positionals);
   } catch (e) {
-    if (e instanceof UsageError) {
+    // Input a use case cannot work with is the user's to fix, like a wrong flag.
+    if (e instanceof InputError) {
       ctx.stderr(`opsledger ${name}: ${e.message}\n${usage}\n`);
       return 2;
     }

@@ -1,17 +1,17 @@
-import { exitCodeFor } from '../core/diagnostics.js';
-import { loadOrganisation, type LoadedOrganisation } from '../adapters/fs/load-organisation.js';
+import { isValid, loadOrganisation, type LoadedOrganisation } from '../app/load-organisation.js';
+import type { OrganisationSource } from '../app/ports/source.js';
 import { getReporter } from '../report/index.js';
 import type { CommandContext } from './context.js';
 import { renderValidation } from './render.js';
 
 /**
  * Loads the organisation for commands that compute on it (risk, impact, gate, catalog, ...).
- * An invalid repository is refused with its diagnostics on stderr: a score computed from
- * half-read data would look trustworthy and be wrong.
+ * An invalid repository is refused with its diagnostics on stderr, rendered exactly as
+ * `validate` would: a score computed from half-read data would look trustworthy and be wrong.
  */
-export async function loadValidOrganisation(ctx: CommandContext, root: string): Promise<LoadedOrganisation | undefined> {
-  const loaded = await loadOrganisation(root);
-  if (exitCodeFor(loaded.validation.diagnostics) !== 0) {
+export async function loadValidOrganisation(ctx: CommandContext, source: OrganisationSource): Promise<LoadedOrganisation | undefined> {
+  const loaded = await loadOrganisation(source);
+  if (!isValid(loaded)) {
     ctx.stderr('opsledger: the organisation has validation errors; fix them first:\n');
     ctx.stderr(renderValidation(ctx, getReporter('text')!, loaded.validation, loaded.repo.source));
     return undefined;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeAnalyses, encodeAnalyses } from '../../src/adapters/fs/analysis-codec.js';
 import { analyzeOnDisk, type DiskAnalysis } from '../../src/adapters/fs/analyze-disk.js';
 import { discover } from '../../src/adapters/fs/discover.js';
+import { repositoryReader } from '../../src/adapters/fs/read-policy.js';
 import { schemaRegistry } from '../../src/adapters/fs/schemas.js';
 import { analyzeText } from '../../src/core/analyze.js';
 import { HOSTILE_CASES } from '../helpers/hostile-cases.js';
@@ -11,7 +12,8 @@ describe('the analysis wire format', () => {
   it('gives back exactly what it was given, for the whole example organisation', () => {
     const registry = schemaRegistry();
     const { files } = discover(PROJECT_ROOT);
-    const analyses = files.map((f) => analyzeOnDisk(f.rel, f.abs, registry, 1 << 20));
+    const reader = repositoryReader(PROJECT_ROOT, 1 << 20);
+    const analyses = files.map((f) => analyzeOnDisk(reader, f.rel, registry));
     expect(analyses.length).toBeGreaterThan(50);
     // Every kind of record and reference is in there: typed, dependency, template, policy group.
     const refs = analyses.flatMap((a) => a.analysis.documents.flatMap((d) => d.refs));

@@ -8,6 +8,11 @@ import { loadRepository } from './load-repository.js';
 export function worktreeSource(root: string): OrganisationSource {
   return {
     root,
-    read: (request) => loadRepository(root, { ...request, paths: [...DATA_FOLDERS.filter((d) => existsSync(join(root, d))), ...(request.paths ?? [])] }),
+    read: async (request) => {
+      const paths = [...DATA_FOLDERS.filter((d) => existsSync(join(root, d))), ...(request.paths ?? [])];
+      // Nothing to read (an import into a folder that does not exist yet): nothing to touch either.
+      if (!paths.length) return { analyses: [], discoveryDiagnostics: [], source: () => undefined, remember: async () => {} };
+      return loadRepository(root, { ...request, paths });
+    },
   };
 }

@@ -2,7 +2,9 @@ import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js
 import { rootOf, UsageError, type CommandContext } from '../context.js';
 import { CAB_CONTEXT, publishCabStatus, reviewJson } from '../github/cab-status.js';
 import { isConfigError, knownFailure, openGitHub, pullNumber } from '../github/session.js';
-import { approvalSummary, ReviewError, reviewPullRequest } from '../pull-review.js';
+import { OrganisationsAtRefs } from '../../app/load-organisation.js';
+import { approvalSummary, ReviewError, reviewPullRequest } from '../../app/review-pull-request.js';
+import { openGitRepository } from '../../adapters/git/repository.js';
 
 const options = defineOptions({
   format: { type: 'string', short: 'f', default: 'text', choices: ['text', 'json'], description: 'how to print the decision', example: 'json' },
@@ -42,7 +44,7 @@ export async function cabCommand(ctx: CommandContext, values: OptionsOf<typeof o
     headSha = pull.headSha;
     const [reviews, commits] = [await api.listReviews(number), await api.listPullCommits(number)];
     if (pull.commits > commits.length) throw new ReviewError('commits', `#${number} has ${pull.commits} commits but GitHub lists ${commits.length}: co-authors cannot all be checked`);
-    const review = await reviewPullRequest({ root, api, baseRef: pull.baseSha, headRef: pull.headSha, author: pull.author, headSha: pull.headSha, reviews, commits, now: Date.now() });
+    const review = await reviewPullRequest({ refs: new OrganisationsAtRefs(openGitRepository(root)), api, baseRef: pull.baseSha, headRef: pull.headSha, author: pull.author, headSha: pull.headSha, reviews, commits, now: Date.now() });
     await publishCabStatus(api, pull.headSha, review);
     if (format === 'json') ctx.stdout(JSON.stringify({ pullRequest: number, headSha: pull.headSha, status: review.met ? 'success' : 'failure', ...reviewJson(review) }, null, 2) + '\n');
     else ctx.stdout(`${CAB_CONTEXT} #${number}: ${review.met ? 'approved' : 'not approved'}\n${approvalSummary(review).map((l) => `  ${l}\n`).join('')}`);

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readNamedFile } from '../../adapters/fs/read-policy.js';
 import { resolve, sep } from 'node:path';
 import { writeFileAtomically } from '../../adapters/fs/write-files.js';
 import { decodeUtf8 } from '../../core/analyze.js';
@@ -50,10 +50,12 @@ export async function calendarImportCommand(ctx: CommandContext, values: Calenda
     const abs = resolve(ctx.cwd, given);
     // Named as the user typed it: that is the name they recognise in messages and comments.
     const file = given.split(sep).join('/');
-    const st = statSync(abs, { throwIfNoEntry: false });
-    if (!st?.isFile()) throw new UsageError(`no such file: ${given}`);
-    if (st.size > MAX_INPUT_BYTES) throw new UsageError(`${given} is ${st.size} bytes, over the ${MAX_INPUT_BYTES}-byte limit`);
-    const bytes = readFileSync(abs);
+    const read = readNamedFile(abs, MAX_INPUT_BYTES);
+    if ('refused' in read) {
+      if (read.refused === 'file.too-large') throw new UsageError(`${given} is ${read.stat!.size} bytes, over the ${MAX_INPUT_BYTES}-byte limit`);
+      throw new UsageError(read.refused === 'file.not-regular' ? `${given} is not a regular file` : `no such file: ${given}`);
+    }
+    const bytes = read.bytes;
     sources.set(file, bytes);
     const decoded = decodeUtf8(bytes);
     if ('badOffset' in decoded) {

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadOrganisation, type LoadedOrganisation } from '../../adapters/fs/load-organisation.js';
+import { loadOrganisation, type LoadedOrganisation } from '../../app/load-organisation.js';
+import { worktreeSource } from '../../adapters/fs/worktree-source.js';
+import { isOnCalendar } from '../../core/change-phase.js';
 import { writeFileAtomically } from '../../adapters/fs/write-files.js';
 import { publicOccurrence, type Occurrence, type WindowInput } from '../../core/calendar/expand.js';
 import { calendarToIcs, type IcsChange } from '../../core/calendar/ics.js';
@@ -84,8 +86,8 @@ function calendarErrors(loaded: LoadedOrganisation): Diagnostic[] {
 function scheduledChanges(loaded: LoadedOrganisation, subject: ScopeSubject | undefined): IcsChange[] {
   const out: IcsChange[] = [];
   for (const { doc } of loaded.org.changes.values()) {
+    if (!isOnCalendar(doc)) continue;
     const phase = doc.status?.phase;
-    if (phase === 'cancelled' || phase === 'draft') continue;
     if (subject?.services && !(doc.spec.services ?? []).some((s) => subject.services!.some((x) => x.name === s))) continue;
     out.push({
       id: doc.metadata.name,
@@ -170,7 +172,7 @@ export async function calendarCommand(ctx: CommandContext, values: CalendarOptio
   if (to - from > MAX_RANGE_DAYS * DAY) throw new UsageError(`the range may span at most ${MAX_RANGE_DAYS} days`);
   if (values['with-changes'] && typeof values.ics !== 'string') throw new UsageError('--with-changes adds scheduled changes to the --ics export; give --ics FILE too');
 
-  const loaded = await loadOrganisation(root);
+  const loaded = await loadOrganisation(worktreeSource(root));
   const broken = calendarErrors(loaded);
   if (broken.length) {
     ctx.stderr('opsledger calendar: the change calendar does not validate, so its freezes cannot be trusted:\n');

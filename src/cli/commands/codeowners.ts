@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { buildCodeowners, CODEOWNERS_HEADER } from '../../core/codeowners.js';
 import { lineDiff } from '../../core/line-diff.js';
-import { loadOrganisation } from '../../adapters/fs/load-organisation.js';
+import { loadOrganisation } from '../../app/load-organisation.js';
+import { openWorkspace } from '../../adapters/workspace.js';
 import { writeFileAtomically } from '../../adapters/fs/write-files.js';
 import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
@@ -33,10 +33,11 @@ export async function codeownersCommand(ctx: CommandContext, values: OptionsOf<t
   if (positionals.length) throw new UsageError(`unexpected argument: ${positionals[0]}`);
   const root = rootOf(ctx, values);
   const target = resolve(root, CODEOWNERS_PATH);
-  const { org } = await loadOrganisation(root);
+  const ws = openWorkspace(root);
+  const { org } = await loadOrganisation(ws.source);
   const result = buildCodeowners(org);
   for (const w of result.warnings) ctx.stderr(`opsledger codeowners: ${w.service}: ${w.message}\n`);
-  const current = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
+  const current = ws.readText(CODEOWNERS_PATH);
 
   if (values.check) {
     if (current === result.text) {

@@ -1,14 +1,9 @@
 import { relative, resolve, sep } from 'node:path';
-import { analyzeText } from '../../core/analyze.js';
-import { OPENSLO_API_VERSION } from '../../core/model.js';
-import { renderYaml } from '../../core/yaml-write.js';
-import { loadOrganisation } from '../../adapters/fs/load-organisation.js';
+import { EXPORT_TARGETS as TARGETS, exportCatalog, type ExportTarget } from '../../app/export-catalog.js';
+import { loadOrganisation } from '../../app/load-organisation.js';
 import { schemaRegistry } from '../../adapters/fs/schemas.js';
+import { worktreeSource } from '../../adapters/fs/worktree-source.js';
 import { FileExistsError, writeFiles } from '../../adapters/fs/write-files.js';
-import { exportBackstage } from '../../export/backstage.js';
-import { exportOpenSlo } from '../../export/openslo.js';
-import { exportSloth } from '../../export/sloth.js';
-import type { ExportResult } from '../../export/types.js';
 import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
 
@@ -18,8 +13,6 @@ import { rootOf, UsageError, type CommandContext } from '../context.js';
  * are exported; exit 1 when the organisation has validation errors (what is valid is still
  * written), 0 otherwise.
  */
-const TARGETS = ['backstage', 'openslo', 'sloth'] as const;
-
 const options = defineOptions({
   out: { type: 'string', description: 'the folder to write to', defaultText: '<root>/export/<target>', example: 'build/backstage' },
   force: { type: 'boolean', description: 'overwrite files that exist' },
@@ -43,27 +36,7 @@ export async function exportCommand(ctx: CommandContext, values: OptionsOf<typeo
   const format = values.format;
   const root = rootOf(ctx, values);
   const out = typeof values.out === 'string' ? resolve(ctx.cwd, values.out) : resolve(root, 'export', target);
-  const { org, validation } = await loadOrganisation(root);
-  const registry = schemaRegistry();
-
-  let result: ExportResult;
-  if (target === 'backstage') result = exportBackstage(org);
-  else if (target === 'openslo') result = exportOpenSlo(org, (kind) => registry.schemaId(OPENSLO_API_VERSION, kind));
-  else result = exportSloth(org);
-
-  const planned: { path: string; content: string }[] = [];
-  for (const f of result.files) {
-    const content = renderYaml(f.docs, f.schemaUrl);
-    if (target === 'openslo') {
-      // openslo/v1 is a format opsledger validates itself: check what it writes.
-      const errors = analyzeText(f.path, content, registry).diagnostics.filter((d) => d.severity === 'error');
-      if (errors.length) {
-        result.warnings.push({ source: f.path, pointer: errors[0]!.pointer, code: 'export.invalid', message: `not written, it would not validate: ${errors.map((d) => d.message).join('; ')}` });
-        continue;
-      }
-    }
-    planned.push({ path: f.path, content });
-  }
+  const { planned, warnings, validationErrors } = exportCatalog(await loadOrganisation(worktreeSource(root)), target as ExportTarget, schemaRegistry());
   const dryRun = Boolean(values['dry-run']);
   if (!dryRun) {
     try {
@@ -73,19 +46,18 @@ export async function exportCommand(ctx: CommandContext, values: OptionsOf<typeo
       throw e;
     }
   }
-  const errors = validation.diagnostics.filter((d) => d.severity === 'error');
   const shownOut = relative(ctx.cwd, out).split(sep).join('/') || '.';
   if (format === 'json') {
-    ctx.stdout(JSON.stringify({ target, out: shownOut, written: !dryRun, files: planned.map((p) => p.path), warnings: result.warnings, validationErrors: errors.length }, null, 2) + '\n');
+    ctx.stdout(JSON.stringify({ target, out: shownOut, written: !dryRun, files: planned.map((p) => p.path), warnings, validationErrors }, null, 2) + '\n');
   } else {
     const lines = [`${dryRun ? 'Would write' : 'Wrote'} ${planned.length} ${target} file${planned.length === 1 ? '' : 's'} under ${shownOut}.`];
     for (const p of planned) lines.push(`  ${p.path}`);
-    if (result.warnings.length) {
-      lines.push('', `What ${target} cannot hold (${result.warnings.length}):`);
-      for (const w of result.warnings) lines.push(`  ${w.source}${w.pointer ? ` ${w.pointer}` : ''}: ${w.message} [${w.code}]`);
+    if (warnings.length) {
+      lines.push('', `What ${target} cannot hold (${warnings.length}):`);
+      for (const w of warnings) lines.push(`  ${w.source}${w.pointer ? ` ${w.pointer}` : ''}: ${w.message} [${w.code}]`);
     }
-    if (errors.length) lines.push('', `The organisation has ${errors.length} validation error${errors.length === 1 ? '' : 's'}; documents that fail validation were not exported. Run \`opsledger validate\`.`);
+    if (validationErrors) lines.push('', `The organisation has ${validationErrors} validation error${validationErrors === 1 ? '' : 's'}; documents that fail validation were not exported. Run \`opsledger validate\`.`);
     ctx.stdout(lines.join('\n') + '\n');
   }
-  return errors.length ? 1 : 0;
+  return validationErrors ? 1 : 0;
 }

@@ -1,11 +1,12 @@
-import { decideGate, type GateDecision } from '../../core/gate.js';
+import { decideDeploy } from '../../app/decide-deploy.js';
+import type { GateDecision } from '../../core/gate.js';
+import { openGitRepository } from '../../adapters/git/repository.js';
 import { readEventPayload } from '../../adapters/github/env.js';
 import { protectionRuleFromEvent } from '../../adapters/github/events.js';
 import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
-import { gatherGateInput } from '../github/gate-inputs.js';
 import { appendJobSummary, eventPath, knownFailure, openGitHub, writeReport } from '../github/session.js';
-import { parseInstant } from '../risk-session.js';
+import { parseInstant } from '../instant-flag.js';
 
 /**
  * `opsledger gate <CR> [--at T] [--env E] [--format text|json]`: may this change be deployed
@@ -70,13 +71,7 @@ export async function gateCommand(ctx: CommandContext, values: OptionsOf<typeof 
   if (!changeId) throw new UsageError(rule ? 'name the change id, or deploy with a payload {"change": "CR-YYYY-NNNN"}' : 'name the change id (CR-YYYY-NNNN)');
   if (!CHANGE_ID.test(changeId)) throw new UsageError(`"${changeId}" is not a change id (CR-YYYY-NNNN)`);
 
-  let decision: GateDecision;
-  try {
-    decision = decideGate(await gatherGateInput(ctx, { root, changeId, at, ...(environment !== undefined ? { environment } : {}) }));
-  } catch (e) {
-    // Gathering catches what it expects; anything else still denies, with the reason.
-    decision = decideGate({ changeId, at, errors: [{ code: 'error', detail: (e as Error)?.message ?? String(e) }] });
-  }
+  const decision = await decideDeploy({ git: openGitRepository(root), github: () => openGitHub(ctx), changeId, at, ...(environment !== undefined ? { environment } : {}) });
 
   if (format === 'json') ctx.stdout(JSON.stringify(decision, null, 2) + '\n');
   else ctx.stdout(renderGateText(decision));

@@ -1,14 +1,10 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { analyzeText } from '../../core/analyze.js';
-import { renderYaml } from '../../core/yaml-write.js';
-import { DATA_FOLDERS } from '../../adapters/fs/discover.js';
-import { loadRepository } from '../../adapters/fs/load-repository.js';
+import { importCatalog } from '../../app/import-catalog.js';
 import { schemaRegistry } from '../../adapters/fs/schemas.js';
+import { worktreeSource } from '../../adapters/fs/worktree-source.js';
 import { FileExistsError, writeFiles } from '../../adapters/fs/write-files.js';
 import { readYamlInputs } from '../../adapters/fs/yaml-inputs.js';
-import { mapBackstage } from '../../import/backstage/map.js';
-import { convertOpenSlo } from '../../import/openslo/convert.js';
 import type { ImportReport } from '../../import/report.js';
 import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
@@ -48,52 +44,10 @@ export async function importCommand(ctx: CommandContext, values: OptionsOf<typeo
   if (missing.length) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
   const inputs = readYamlInputs(paths, ctx.cwd);
   const registry = schemaRegistry();
-  const mapped = source === 'backstage' ? mapBackstage(inputs.documents) : convertOpenSlo(inputs.documents);
   // The organisation the files land in: --root when --out is inside it, else --out itself.
   const within = relative(root, out);
   const orgRoot = within === '' || (!within.startsWith('..') && !isAbsolute(within)) ? root : out;
-  const existing = await existingNames(orgRoot);
-  const kept: typeof mapped.files = [];
-  const planned: { path: string; content: string }[] = [];
-  const leaveOut = (f: (typeof mapped.files)[number], code: string, reason: string) => {
-    const outcome = mapped.report.entities.find((e) => e.source === f.source && e.result === 'mapped');
-    if (!outcome) return;
-    outcome.result = 'dropped';
-    outcome.code = code;
-    outcome.reason = reason;
-    outcome.to = [];
-    // Nothing of it reaches the output now: what was carried is lost for the same reason.
-    outcome.dropped = [...outcome.used.map((pointer) => ({ pointer, code, reason: 'the document was not written' })), ...outcome.dropped];
-    outcome.used = [];
-  };
-  for (const f of mapped.files) {
-    const content = renderYaml([f.doc], registry.schemaId(f.apiVersion, f.kind));
-    // Every file goes through the analysis `validate` runs before it is written: a document
-    // that would not validate on its own (an upstream file that was already invalid) is
-    // reported and left out rather than written into the organisation.
-    const errors = analyzeText(f.path, content, registry).diagnostics.filter((d) => d.severity === 'error');
-    if (errors.length) {
-      leaveOut(f, 'entity.invalid', `the document does not validate: ${errors.map((d) => `${d.pointer || '/'} ${d.message} [${d.code}]`).join('; ')}`);
-      continue;
-    }
-    // A name the organisation already uses elsewhere would make two definitions of one thing.
-    const namespace = f.apiVersion === 'openslo/v1' && f.kind === 'Service' ? 'openslo:Service' : f.kind;
-    const clash = existing.get(`${namespace}/${f.name}`);
-    if (clash && clash !== resolve(out, f.path)) {
-      leaveOut(f, 'entity.exists', `${f.kind} ${f.name} is already defined in ${relative(orgRoot, clash).split(sep).join('/')}; it is not imported again`);
-      continue;
-    }
-    kept.push(f);
-    planned.push({ path: f.path, content });
-  }
-  const left = new Set(mapped.files.filter((f) => !kept.includes(f)).map((f) => f.source));
-  const report: ImportReport = {
-    ...mapped.report,
-    dangling: mapped.report.dangling.filter((d) => !left.has(d.source)),
-    review: mapped.report.review.filter((r) => !left.has(r.source)),
-    problems: inputs.problems,
-    files: kept.map((f) => ({ path: f.path, apiVersion: f.apiVersion, kind: f.kind, name: f.name })),
-  };
+  const { report, planned } = await importCatalog({ from: source, documents: inputs.documents, problems: inputs.problems, into: worktreeSource(orgRoot), out, registry });
   if (!values['dry-run']) {
     try {
       writeFiles(out, planned, { force: Boolean(values.force) });
@@ -106,16 +60,6 @@ export async function importCommand(ctx: CommandContext, values: OptionsOf<typeo
   if (format === 'json') ctx.stdout(JSON.stringify({ ...report, out: shownOut, written: !values['dry-run'] }, null, 2) + '\n');
   else ctx.stdout(renderImportReport(report, shownOut, Boolean(values['dry-run'])));
   return inputs.problems.length ? 1 : 0;
-}
-
-/** Names already defined in the organisation at `root`, by namespace/name, with their file. */
-async function existingNames(root: string): Promise<Map<string, string>> {
-  const names = new Map<string, string>();
-  const folders = DATA_FOLDERS.filter((d) => existsSync(resolve(root, d)));
-  if (folders.length === 0) return names;
-  const repo = await loadRepository(root, { paths: folders, cache: false });
-  for (const a of repo.analyses) for (const d of a.documents) if (!names.has(`${d.namespace}/${d.name}`)) names.set(`${d.namespace}/${d.name}`, resolve(root, a.file));
-  return names;
 }
 
 function count(n: number, one: string, many = `${one}s`): string {

@@ -1,8 +1,8 @@
-import { leadTimeStarts } from '../../adapters/git/lead-time-starts.js';
+import { computeMetrics } from '../../app/compute-metrics.js';
+import { openWorkspace } from '../../adapters/workspace.js';
 import { parseDuration } from '../../core/duration.js';
 import { parseInstant } from '../../core/calendar/local-time.js';
 import { isTimeZone } from '../../core/calendar/rrule-syntax.js';
-import { computeMetrics } from '../../core/metrics/compute.js';
 import { renderMetricsMarkdown } from '../../report/metrics/markdown.js';
 import { renderMetricsText } from '../../report/metrics/text.js';
 import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
@@ -57,12 +57,10 @@ export async function metricsCommand(ctx: CommandContext, values: OptionsOf<type
   const timeZone = values['time-zone'];
   if (!isTimeZone(timeZone)) throw new UsageError(`"${timeZone}" is not an IANA time zone such as Asia/Seoul or UTC`);
   const environments = values.env;
-  const root = rootOf(ctx, values);
-  const loaded = await loadValidOrganisation(ctx, root);
+  const ws = openWorkspace(rootOf(ctx, values));
+  const loaded = await loadValidOrganisation(ctx, ws.source);
   if (!loaded) return 1;
-  const starts = await leadTimeStarts(root);
-  const fileOf = new Map([...loaded.org.changes].map(([id, l]) => [id, l.file]));
-  const report = computeMetrics(loaded.org, { from, to, environments, timeZone, leadTimeStart: (id) => starts.get(fileOf.get(id) ?? '') });
+  const report = await computeMetrics(loaded.org, ws.git, { from, to, environments, timeZone });
   if (format === 'json') ctx.stdout(JSON.stringify(report, null, 2) + '\n');
   else ctx.stdout(format === 'markdown' ? renderMetricsMarkdown(report) : renderMetricsText(report));
   return 0;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeText } from '../../core/analyze.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
@@ -20,7 +20,8 @@ import {
   teamDocument,
   titleFromName,
 } from '../../scaffold/documents.js';
-import { loadOrganisation, type LoadedOrganisation } from '../../adapters/fs/load-organisation.js';
+import { loadOrganisation, type LoadedOrganisation } from '../../app/load-organisation.js';
+import { openWorkspace } from '../../adapters/workspace.js';
 import { loadSchemas, schemaRegistry } from '../../adapters/fs/schemas.js';
 import { FileExistsError, writeFileAtomically, writeFiles } from '../../adapters/fs/write-files.js';
 import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
@@ -220,15 +221,15 @@ async function planCi(a: Asker, loaded: LoadedOrganisation): Promise<Plan> {
   const servicePath = org.services.get(service)!.file;
   const folder = servicePath.includes('/') ? servicePath.slice(0, servicePath.lastIndexOf('/')) : '.';
   const path = folder === 'services' ? `cmdb/${name}.yaml` : `${folder}/cmdb.yaml`;
-  return { path, kind: 'ConfigurationItem', name, doc, append: existsSync(join(repo.root, path)) };
+  return { path, kind: 'ConfigurationItem', name, doc, append: repo.analyses.some((f) => f.file === path) };
 }
 
 async function planChange(a: Asker, loaded: LoadedOrganisation, now: Date): Promise<Plan> {
   const { org, repo } = loaded;
   const existing = new Set(org.changes.keys());
   // Files count too, even invalid ones: their id is taken.
-  for (const f of repo.files) {
-    const m = /(?:^|\/)(CR-\d{4}-\d{4})\.ya?ml$/.exec(f.rel);
+  for (const f of repo.analyses) {
+    const m = /(?:^|\/)(CR-\d{4}-\d{4})\.ya?ml$/.exec(f.file);
     if (m) existing.add(m[1]!);
   }
   const year = now.getFullYear();
@@ -360,7 +361,8 @@ export async function newCommand(ctx: CommandContext, values: OptionsOf<typeof o
   if (!existsSync(root)) throw new UsageError(`no such folder: ${root}`);
   const interactive = !values.yes && ctx.isTTY && Boolean(process.stdin.isTTY);
   const prompts = interactive ? await import('@inquirer/prompts') : undefined;
-  const loaded = await loadOrganisation(root);
+  const ws = openWorkspace(root);
+  const loaded = await loadOrganisation(ws.source);
   const asker = new Asker(prompts, values, ctx.stdout, ctx.env);
 
   let plan: Plan;
@@ -383,7 +385,8 @@ export async function newCommand(ctx: CommandContext, values: OptionsOf<typeof o
   const rendered = renderYaml([plan.doc], plan.append ? undefined : registry.schemaId('opsledger/v1', plan.kind));
   let content = rendered;
   if (plan.append) {
-    const before = readFileSync(target, 'utf8');
+    const before = ws.readText(plan.path);
+    if (before === undefined) throw new UsageError(`${plan.path} cannot be read (a link out of the repository, a FIFO or device, or over the size cap); nothing was written`);
     content = `${before}${before.endsWith('\n') ? '' : '\n'}---\n${rendered}`;
   }
   const problems = checkProposal(loaded, plan.path, content);

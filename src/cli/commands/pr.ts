@@ -6,9 +6,10 @@ import { STICKY_MARKER, type CheckAnnotation, type GitHubApi } from '../../app/p
 import { readEventPayload } from '../../adapters/github/env.js';
 import { GitHubRejected } from '../../adapters/github/errors.js';
 import { pullRequestFromEvent } from '../../adapters/github/events.js';
-import { firstAddedTimes } from '../../adapters/git/history.js';
-import { repoPrefix } from '../../adapters/git/pr-history.js';
-import { resolveCommit } from '../../adapters/git/read-at-ref.js';
+import { worktreeSource } from '../../adapters/fs/worktree-source.js';
+import { openGitRepository } from '../../adapters/git/repository.js';
+import { OrganisationsAtRefs } from '../../app/load-organisation.js';
+import { validate } from '../../app/validate.js';
 import { renderPullRequestComment } from '../../report/pull-request.js';
 import { readinessDelta } from '../../core/readiness/delta.js';
 import { renderReadinessDeltaMarkdown } from '../../report/readiness/markdown.js';
@@ -17,8 +18,7 @@ import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js
 import { rootOf, UsageError, type CommandContext } from '../context.js';
 import { publishCabStatus, reviewJson } from '../github/cab-status.js';
 import { appendJobSummary, eventPath, isConfigError, knownFailure, openGitHub, writeReport } from '../github/session.js';
-import { approvalSummary, reviewPullRequest, type PullReview } from '../pull-review.js';
-import { runValidation } from './validate.js';
+import { approvalSummary, reviewPullRequest, type PullReview } from '../../app/review-pull-request.js';
 
 /**
  * `opsledger pr`: the pull_request run of the Action. Validates the files the pull request
@@ -98,8 +98,9 @@ export async function prCommand(ctx: CommandContext, values: OptionsOf<typeof op
 
   try {
     const pull = await api.getPullRequest(event.number);
-    const prefix = await repoPrefix(root);
-    const run = await runValidation(root, { changedSince: pull.baseSha, cache: false });
+    const git = openGitRepository(root);
+    const prefix = await git.repoPrefix();
+    const run = await validate(worktreeSource(root), git, { changedSince: pull.baseSha, cache: false });
     const diagnostics = run.result.diagnostics;
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
     const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
@@ -115,10 +116,10 @@ export async function prCommand(ctx: CommandContext, values: OptionsOf<typeof op
     const [reviews, commits] = [await api.listReviews(pull.number), await api.listPullCommits(pull.number)];
     // The head may be missing from a clone of the merge ref; the merge (GITHUB_SHA, checked
     // out) has the same change-request files.
-    const headRef = await resolveCommit(root, pull.headSha).catch(() => resolveCommit(root, ctx.env.GITHUB_SHA || 'HEAD'));
-    const added = await firstAddedTimes(root, '.');
+    const headRef = await git.resolveCommit(pull.headSha).catch(() => git.resolveCommit(ctx.env.GITHUB_SHA || 'HEAD'));
+    const added = await git.firstAddedTimes();
     const review = await reviewPullRequest({
-      root,
+      refs: new OrganisationsAtRefs(git),
       api,
       baseRef: pull.baseSha,
       headRef,

@@ -1,7 +1,6 @@
 import { parseInstant } from '../../core/calendar/local-time.js';
-import { readinessCoverage } from '../../core/readiness/coverage.js';
-import { evaluateReadiness, readinessPolicyOf } from '../../core/readiness/evaluate.js';
-import { didYouMean } from '../../core/suggest.js';
+import { assessReadiness } from '../../app/assess-readiness.js';
+import { worktreeSource } from '../../adapters/fs/worktree-source.js';
 import { renderReadinessMarkdown, renderScorecardMarkdown } from '../../report/readiness/markdown.js';
 import { renderReadinessText, renderScorecardText } from '../../report/readiness/text.js';
 import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
@@ -31,21 +30,11 @@ export async function readinessCommand(ctx: CommandContext, values: OptionsOf<ty
   const format = values.format;
   const now = values.at === undefined ? Date.now() : parseInstant(String(values.at));
   if (now === undefined) throw new UsageError('--at takes an ISO 8601 time with an offset, e.g. 2026-11-22T09:00:00+09:00');
-  const loaded = await loadValidOrganisation(ctx, rootOf(ctx, values));
+  const loaded = await loadValidOrganisation(ctx, worktreeSource(rootOf(ctx, values)));
   if (!loaded) return 1;
-  const { org } = loaded;
-  const policy = readinessPolicyOf(org);
-  if (!policy) throw new UsageError('the policy has no readiness rules; add spec.readiness to changes/policy.yaml (see docs/readiness.md)');
-  for (const name of positionals) {
-    if (!org.services.has(name)) {
-      const hint = didYouMean(name, org.services.keys());
-      throw new UsageError(`no service ${name}${hint ? `; ${hint}` : ''}`);
-    }
-  }
-  const all = evaluateReadiness(org, policy, now);
-  const services = positionals.length ? all.filter((s) => positionals.includes(s.service)) : all;
-  const coverage = positionals.length ? undefined : readinessCoverage(org, all);
-  if (format === 'json') ctx.stdout(JSON.stringify({ at: new Date(now).toISOString(), services, ...(coverage ? { coverage } : {}) }, null, 2) + '\n');
+  const report = assessReadiness(loaded, positionals, now);
+  const { services, coverage } = report;
+  if (format === 'json') ctx.stdout(JSON.stringify(report, null, 2) + '\n');
   else if (coverage) ctx.stdout(format === 'markdown' ? renderReadinessMarkdown(services, coverage) : renderReadinessText(services, coverage));
   else ctx.stdout(services.map(format === 'markdown' ? renderScorecardMarkdown : renderScorecardText).join('\n'));
   return 0;

@@ -1,14 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { writeFileAtomic } from '../../adapters/fs/atomic-write.js';
-import { findChangeFile, knownChangeIds } from '../../adapters/fs/find-change-file.js';
+import { recordOutcome } from '../../app/record-outcome.js';
 import { schemaRegistry } from '../../adapters/fs/schemas.js';
-import { commitRecord, RecordGitError, type RecordStep } from '../../adapters/git/record-commit.js';
+import { RecordGitError } from '../../adapters/git/record-commit.js';
+import { openWorkspace } from '../../adapters/workspace.js';
 import { parseInstant } from '../../core/calendar/local-time.js';
 import type { OutcomeResult } from '../../core/model.js';
 import type { OutcomeRequest } from '../../core/outcome/plan.js';
-import { changeDocumentIndex, recordOutcomeInText, type RecordOutput } from '../../core/outcome/record.js';
-import { refusal } from '../../core/outcome/refusals.js';
+import type { RecordOutput } from '../../core/outcome/record.js';
 import { didYouMean } from '../../core/suggest.js';
 import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
@@ -88,40 +85,15 @@ export async function recordCommand(ctx: CommandContext, values: RecordOptions, 
   if (!CHANGE_ID.test(id)) throw new UsageError(`"${id}" is not a change id of the form CR-YYYY-NNNN`);
   const request = requestOf(values);
   if (values.push && !values.commit) throw new UsageError('--push needs --commit');
-  const root = rootOf(ctx, values);
-  const file = findChangeFile(root, id, (_f, text) => changeDocumentIndex(text, id) >= 0);
-  if (!file) {
-    const hint = didYouMean(id, knownChangeIds(root));
-    throw new UsageError(`no change request ${id}${hint ? `; ${hint}` : ''}`);
+  let recorded;
+  try {
+    recorded = await recordOutcome(openWorkspace(rootOf(ctx, values)), { change: id, request, commit: values.commit, push: values.push, now: Date.now, registry: schemaRegistry() });
+  } catch (e) {
+    if (!(e instanceof RecordGitError)) throw e;
+    ctx.stderr(`opsledger record: ${e.message}\n`);
+    return 2;
   }
-
-  const registry = schemaRegistry();
-  // One record run on the file as it is now; with --push it may run again after a rebase.
-  const step: RecordStep<RecordOutput> = async () => {
-    const out = recordOutcomeInText({ file, text: readFileSync(join(root, file), 'utf8'), change: id, request, now: Date.now(), registry });
-    if (!out.ok) return { ok: false, value: out };
-    if (!out.unchanged) writeFileAtomic(join(root, file), out.text);
-    return { ok: true, changed: !out.unchanged, value: out };
-  };
-
-  let out: RecordOutput;
-  let git: { commit?: string; pushed?: { remote: string; branch: string }; attempts: number } | undefined;
-  if (values.commit) {
-    try {
-      const r = await commitRecord(root, step, { file, message: `Record the outcome of ${id}: ${request.result}`, push: Boolean(values.push) });
-      if (r.status === 'dirty') out = { ok: false, refusals: [refusal('record.dirty', file)] };
-      else {
-        out = r.value;
-        if (r.status === 'done') git = { ...(r.commit ? { commit: r.commit } : {}), ...(r.pushed ? { pushed: r.pushed } : {}), attempts: r.attempts };
-      }
-    } catch (e) {
-      if (!(e instanceof RecordGitError)) throw e;
-      ctx.stderr(`opsledger record: ${e.message}\n`);
-      return 2;
-    }
-  } else {
-    out = (await step()).value;
-  }
+  const { file, out, git } = recorded;
 
   if (format === 'json') {
     const body = out.ok

@@ -1,12 +1,12 @@
-import { assessChange } from '../../core/risk/assess.js';
+import { assessRisk } from '../../app/assess-risk.js';
 import type { RiskReport } from '../../core/risk/types.js';
-import { didYouMean } from '../../core/suggest.js';
+import { openWorkspace } from '../../adapters/workspace.js';
 import { renderRiskMarkdown } from '../../report/risk/markdown.js';
 import { renderRiskText } from '../../report/risk/text.js';
 import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
-import { rootOf, UsageError, type CommandContext } from '../context.js';
+import { rootOf, type CommandContext } from '../context.js';
 import { loadValidOrganisation } from '../org-session.js';
-import { parseInstant, riskContext } from '../risk-session.js';
+import { parseInstant } from '../instant-flag.js';
 
 const options = defineOptions({
   format: { type: 'string', short: 'f', default: 'text', choices: ['text', 'json', 'markdown'], description: 'how to print the reports', example: 'json' },
@@ -27,27 +27,11 @@ export const riskSpec = defineCommand({
 export async function riskCommand(ctx: CommandContext, values: OptionsOf<typeof options>, positionals: string[]): Promise<number> {
   const format = values.format;
   const now = parseInstant(values.at, 'at') ?? Date.now();
-  const root = rootOf(ctx, values);
-  const loaded = await loadValidOrganisation(ctx, root);
+  const ws = openWorkspace(rootOf(ctx, values));
+  const loaded = await loadValidOrganisation(ctx, ws.source);
   if (!loaded) return 1;
-  let ids = positionals;
-  if (values.open) ids = [...ids, ...openChanges(loaded.org.changes)];
-  if (!ids.length) throw new UsageError('name at least one change id (CR-YYYY-NNNN), or pass --open');
-  for (const id of ids) {
-    if (!loaded.org.changes.has(id)) {
-      const hint = didYouMean(id, loaded.org.changes.keys());
-      throw new UsageError(`no change request ${id}${hint ? `; ${hint}` : ''}`);
-    }
-  }
-  const risk = await riskContext(root, loaded, now);
-  const reports: RiskReport[] = ids.map((id) => assessChange(risk, id));
+  const reports: RiskReport[] = assessRisk(loaded, await ws.git.firstAddedTimes(), { ids: positionals, open: values.open, now });
   if (format === 'json') ctx.stdout(JSON.stringify(reports.length === 1 && !values.open ? reports[0] : reports, null, 2) + '\n');
   else ctx.stdout(reports.map(format === 'markdown' ? renderRiskMarkdown : renderRiskText).join('\n'));
   return 0;
-}
-
-const OPEN_PHASES = new Set(['draft', 'submitted', 'approved', 'scheduled', 'implementing']);
-
-export function openChanges(changes: Map<string, { doc: { status?: { phase?: string } } }>): string[] {
-  return [...changes].filter(([, l]) => OPEN_PHASES.has(l.doc.status?.phase ?? 'submitted')).map(([id]) => id).sort();
 }

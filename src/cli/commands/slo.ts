@@ -1,6 +1,7 @@
 import { explainSlo, formatMinutes, type SloExplanation } from '../../core/slo-budget.js';
 import { closest } from '../../core/suggest.js';
-import { loadOrganisation } from '../../adapters/fs/load-organisation.js';
+import { loadOrganisation } from '../../app/load-organisation.js';
+import { worktreeSource } from '../../adapters/fs/worktree-source.js';
 import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
 
@@ -30,7 +31,7 @@ export async function sloCommand(ctx: CommandContext, values: OptionsOf<typeof o
     rps = Number(values.rps);
     if (!Number.isFinite(rps) || rps < 0) throw new UsageError('--rps takes a request rate per second, e.g. 250 or 12.5');
   }
-  const { org } = await loadOrganisation(rootOf(ctx, values));
+  const { org } = await loadOrganisation(worktreeSource(rootOf(ctx, values)));
   const wanted = name.replace(/^slo:/, '');
   const slo = org.slos.get(wanted)?.doc;
   if (!slo) {

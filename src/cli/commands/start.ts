@@ -1,20 +1,18 @@
+import { join } from 'node:path';
+import { assessRisk } from '../../app/assess-risk.js';
+import { computeMetrics } from '../../app/compute-metrics.js';
+import { isValid, loadOrganisation } from '../../app/load-organisation.js';
+import { openWorkspace } from '../../adapters/workspace.js';
 import { calendarWindows } from '../../core/calendar/organisation-calendar.js';
 import { calendarState } from '../../core/calendar/state.js';
+import { phaseOf } from '../../core/change-phase.js';
 import { exitCodeFor } from '../../core/diagnostics.js';
-import { assessChange } from '../../core/risk/assess.js';
-import { loadOrganisation } from '../../adapters/fs/load-organisation.js';
 import { getReporter } from '../../report/index.js';
-import { defaultOptions, defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
+import { renderMetricsHeadline } from '../../report/metrics/text.js';
+import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { rootOf, type CommandContext } from '../context.js';
 import { renderValidation } from '../render.js';
-import { riskContext } from '../risk-session.js';
-import { openChanges } from './risk.js';
-import { computeMetrics } from '../../core/metrics/compute.js';
-import { leadTimeStarts } from '../../adapters/git/lead-time-starts.js';
-import { renderMetricsHeadline } from '../../report/metrics/text.js';
-import { runValidation } from './validate.js';
-import { catalogCommand, catalogSpec } from './catalog.js';
-import { join } from 'node:path';
+import { keepHeapSmallForCatalog, withoutAnalyses, writeCatalog } from '../write-catalog.js';
 
 const options = defineOptions({});
 
@@ -29,33 +27,32 @@ export const startSpec = defineCommand({
 
 /**
  * `npm start`: the main job on the organisation in the current folder. Validate; and when the
- * organisation is valid, score the open changes and show where the change calendar stands.
+ * organisation is valid, score the open changes, show the operations metrics and where the
+ * change calendar stands, and build the catalog. The organisation is read once for all of it.
  */
 export async function startCommand(ctx: CommandContext, values: OptionsOf<typeof options>): Promise<number> {
   const root = rootOf(ctx, values);
-  const { repo, result } = await runValidation(root);
+  const ws = openWorkspace(root);
+  keepHeapSmallForCatalog();
+  const read = await loadOrganisation(ws.source);
   ctx.stdout('== Validation ==\n');
-  ctx.stdout(renderValidation(ctx, getReporter('text')!, result, repo.source));
-  const code = exitCodeFor(result.diagnostics);
-  if (code !== 0) return code;
+  ctx.stdout(renderValidation(ctx, getReporter('text')!, read.validation, read.repo.source));
+  if (!isValid(read)) return exitCodeFor(read.validation.diagnostics);
+  const loaded = withoutAnalyses(read)!;
 
   const now = Date.now();
-  const loaded = await loadOrganisation(root);
-  const risk = await riskContext(root, loaded, now);
-  const open = openChanges(loaded.org.changes);
-  ctx.stdout(`\n== Open changes (${open.length}) ==\n`);
-  for (const id of open) {
-    const r = assessChange(risk, id);
+  const reports = assessRisk(loaded, await ws.git.firstAddedTimes(), { ids: [], open: true, now });
+  ctx.stdout(`\n== Open changes (${reports.length}) ==\n`);
+  for (const r of reports) {
     const blocking = r.conflicts.filter((c) => c.severity === 'error').map((c) => c.message);
     const missing = r.controls.filter((c) => c.required && !c.met).length;
-    const phase = loaded.org.changes.get(id)!.doc.status?.phase ?? 'submitted';
-    ctx.stdout(`${id}  ${r.class.toUpperCase().padEnd(8)} impact ${r.impact.level} x likelihood ${r.likelihood.level}  ${phase.padEnd(12)} ${r.schedule.start}  ${r.title ?? ''}\n`);
+    const phase = phaseOf(loaded.org.changes.get(r.change)!.doc);
+    ctx.stdout(`${r.change}  ${r.class.toUpperCase().padEnd(8)} impact ${r.impact.level} x likelihood ${r.likelihood.level}  ${phase.padEnd(12)} ${r.schedule.start}  ${r.title ?? ''}\n`);
     if (blocking.length) ctx.stdout(`    conflict: ${blocking.join('; ')}\n`);
     if (missing) ctx.stdout(`    ${missing} required control${missing === 1 ? '' : 's'} not met yet\n`);
   }
 
-  const starts = await leadTimeStarts(root);
-  const metrics = computeMetrics(loaded.org, { from: now - 90 * 86_400_000, to: now, leadTimeStart: (id) => starts.get(loaded.org.changes.get(id)?.file ?? '') });
+  const metrics = await computeMetrics(loaded.org, ws.git, { from: now - 90 * 86_400_000, to: now });
   ctx.stdout('\n== Operations metrics (last 90 days) ==\n');
   ctx.stdout(renderMetricsHeadline(metrics));
 
@@ -65,5 +62,5 @@ export async function startCommand(ctx: CommandContext, values: OptionsOf<typeof
   for (const a of state.active) ctx.stdout(`  ${a.kind} ${a.name}: ${a.localStart} – ${a.localEnd}${a.reason ? ` (${a.reason})` : ''}\n`);
 
   ctx.stdout('\n== Service catalog ==\n');
-  return catalogCommand(ctx, { ...defaultOptions(catalogSpec), root, out: join(root, 'site') });
+  return writeCatalog(ctx, ws, loaded, { out: join(root, 'site'), locale: 'en' });
 }

@@ -1,5 +1,5 @@
 import type { GitHubApi } from '../../app/ports/github.js';
-import { approvalSummary, type PullReview } from '../pull-review.js';
+import { approvalSummary, type PullReview } from '../../app/review-pull-request.js';
 
 /** The `opsledger/cab` commit status: green exactly when every required approval is present. */
 export const CAB_CONTEXT = 'opsledger/cab';

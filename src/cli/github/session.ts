@@ -2,13 +2,10 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { GitHubApi } from '../../app/ports/github.js';
 import { clientConfigFromEnv, readEventPayload } from '../../adapters/github/env.js';
-import { GitHubConfigError, GitHubError } from '../../adapters/github/errors.js';
+import { GitHubConfigError } from '../../adapters/github/errors.js';
 import { pullRequestFromEvent } from '../../adapters/github/events.js';
 import { createGitHubApi } from '../../adapters/github/octokit.js';
-import { GitRefError } from '../../adapters/git/changed-files.js';
-import { GitObjectMissing } from '../../adapters/git/read-at-ref.js';
 import { UsageError, type CommandContext } from '../context.js';
-import { ReviewError } from '../pull-review.js';
 
 /** What the GitHub-facing commands share: the client, the event, the job summary and report files. */
 export function openGitHub(ctx: CommandContext): GitHubApi {
@@ -44,13 +41,7 @@ export function writeReport(ctx: CommandContext, values: Record<string, unknown>
   return file;
 }
 
-/** A failure the command reports with its reason rather than as an internal error. */
-export function knownFailure(e: unknown): { code: string; detail: string } | undefined {
-  if (e instanceof GitHubError) return { code: e.code, detail: e.message };
-  if (e instanceof GitObjectMissing || e instanceof GitRefError) return { code: 'git.missing', detail: e.message };
-  if (e instanceof ReviewError) return { code: e.code, detail: e.message };
-  return undefined;
-}
+export { knownFailure } from '../../app/ports/failure.js';
 
 /** Configuration problems are usage errors (exit 2) for pr and cab; the gate denies instead. */
 export function isConfigError(e: unknown): boolean {
