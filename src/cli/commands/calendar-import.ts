@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
-import { writeFileAtomically } from '../../adapters/fs/write-files.js';
+import { writeFileAtomic as writeFileAtomically } from '../../adapters/fs/atomic-write.js';
 import { decodeUtf8 } from '../../core/analyze.js';
 import { renderCalendarYaml } from '../../core/calendar/calendar-yaml.js';
 import { importArgoCd } from '../../core/calendar/import-argocd.js';

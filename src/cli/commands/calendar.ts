@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadOrganisation, type LoadedOrganisation } from '../../adapters/fs/load-organisation.js';
-import { writeFileAtomically } from '../../adapters/fs/write-files.js';
+import { writeFileAtomic as writeFileAtomically } from '../../adapters/fs/atomic-write.js';
 import { publicOccurrence, type Occurrence, type WindowInput } from '../../core/calendar/expand.js';
 import { calendarToIcs, type IcsChange } from '../../core/calendar/ics.js';
 import { DAY, formatInstant, parseInstant } from '../../core/calendar/local-time.js';

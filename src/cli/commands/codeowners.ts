@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { buildCodeowners, CODEOWNERS_HEADER } from '../../core/codeowners.js';
 import { lineDiff } from '../../core/line-diff.js';
 import { loadOrganisation } from '../../adapters/fs/load-organisation.js';
-import { writeFileAtomically } from '../../adapters/fs/write-files.js';
+import { writeFileAtomic as writeFileAtomically } from '../../adapters/fs/atomic-write.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
 
 /**

@@ -22,7 +22,8 @@ import {
 } from '../../scaffold/documents.js';
 import { loadOrganisation, type LoadedOrganisation } from '../../adapters/fs/load-organisation.js';
 import { loadSchemas, schemaRegistry } from '../../adapters/fs/schemas.js';
-import { FileExistsError, writeFileAtomically, writeFiles } from '../../adapters/fs/write-files.js';
+import { writeFileAtomic as writeFileAtomically } from '../../adapters/fs/atomic-write.js';
+import { FileExistsError, writeFiles } from '../../adapters/fs/write-files.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
 
 /**
