@@ -6,6 +6,7 @@ import { fastParse } from './parse/fast.js';
 import { preciseParse, type PreciseFile } from './parse/precise.js';
 import type { SchemaRegistry } from './schema/registry.js';
 import { schemaFindings } from './schema/errors.js';
+import { isObj } from './shape.js';
 import { didYouMean } from './suggest.js';
 
 /**
@@ -102,10 +103,6 @@ function findUnsafeKeys(value: unknown, out: string[]): void {
   walk(value, 0);
 }
 
-function isPlainMapping(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
 export function analyzeFile(file: string, bytes: Uint8Array, registry: SchemaRegistry, options: AnalyzeOptions = {}): FileAnalysis {
   const decoded = decodeUtf8(bytes);
   if ('badOffset' in decoded) {
@@ -157,7 +154,7 @@ export function analyzeText(file: string, text: string, registry: SchemaRegistry
     // An empty document between separators (`---` at the end of a file) is harmless.
     if (value === null) return;
     const push = (finding: Finding) => findings.push({ index, finding });
-    if (!isPlainMapping(value)) {
+    if (!isObj(value)) {
       push({ severity: 'error', code: 'doc.not-mapping', pointer: '', target: 'value', message: `a document must be a mapping with apiVersion, kind, metadata and spec, not ${Array.isArray(value) ? 'a list' : 'a single value'}` });
       return;
     }

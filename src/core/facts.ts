@@ -1,4 +1,5 @@
 import { joinPointer } from './diagnostics.js';
+import { anyString, obj, strings, type Obj } from './shape.js';
 
 /**
  * What the cross-document checks need to know about one document, extracted once from its value.
@@ -41,18 +42,6 @@ export type Facts =
   | { kind: 'Policy'; groups: string[] }
   | { kind: 'other' };
 
-type Obj = Record<string, unknown>;
-
-function obj(v: unknown): Obj | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined;
-}
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
-function strings(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
-
 const TYPED = /^(service|ci|team|slo):(.+)$/;
 
 /** Parses `service:x` / `ci:y` / `team:z` / `slo:n`; undefined for anything else. */
@@ -62,7 +51,7 @@ export function parseTypedRef(text: string): { kind: 'service' | 'ci' | 'team' |
 }
 
 export function extractRecord(index: number, apiVersion: string, kind: string, value: Obj): DocRecord {
-  const name = str(obj(value.metadata)?.name) ?? '';
+  const name = anyString(obj(value.metadata)?.name) ?? '';
   const spec = obj(value.spec) ?? {};
   const refs: RefUse[] = [];
   const bare = (pointer: string, kind: RefKind, v: unknown, dependency = false) => {
@@ -89,9 +78,9 @@ export function extractRecord(index: number, apiVersion: string, kind: string, v
       facts = {
         kind: 'Service',
         ...(typeof spec.tier === 'number' ? { tier: spec.tier } : {}),
-        ...(str(spec.exposure) ? { exposure: str(spec.exposure) } : {}),
-        ...(str(spec.lifecycle) ? { lifecycle: str(spec.lifecycle) } : {}),
-        ...(str(spec.owner) ? { owner: str(spec.owner) } : {}),
+        ...(anyString(spec.exposure) ? { exposure: anyString(spec.exposure) } : {}),
+        ...(anyString(spec.lifecycle) ? { lifecycle: anyString(spec.lifecycle) } : {}),
+        ...(anyString(spec.owner) ? { owner: anyString(spec.owner) } : {}),
       };
       break;
     }
@@ -108,9 +97,9 @@ export function extractRecord(index: number, apiVersion: string, kind: string, v
       });
       facts = {
         kind: 'ConfigurationItem',
-        ...(str(spec.class) ? { class: str(spec.class) } : {}),
-        ...(str(spec.service) ? { service: str(spec.service) } : {}),
-        ...(str(spec.environment) ? { environment: str(spec.environment) } : {}),
+        ...(anyString(spec.class) ? { class: anyString(spec.class) } : {}),
+        ...(anyString(spec.service) ? { service: anyString(spec.service) } : {}),
+        ...(anyString(spec.environment) ? { environment: anyString(spec.environment) } : {}),
       };
       break;
     }
@@ -124,11 +113,11 @@ export function extractRecord(index: number, apiVersion: string, kind: string, v
       );
       facts = {
         kind: 'ChangeRequest',
-        ...(str(spec.type) ? { type: str(spec.type) } : {}),
-        ...(str(spec.template) ? { template: str(spec.template) } : {}),
+        ...(anyString(spec.type) ? { type: anyString(spec.type) } : {}),
+        ...(anyString(spec.template) ? { template: anyString(spec.template) } : {}),
         services: strings(spec.services),
         cis: strings(spec.configurationItems),
-        ...(str(spec.environment) ? { environment: str(spec.environment) } : {}),
+        ...(anyString(spec.environment) ? { environment: anyString(spec.environment) } : {}),
       };
       break;
     }

@@ -1,4 +1,5 @@
 import { isMap, isScalar, isSeq, parseAllDocuments, stringify, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
+import { isObj, type Obj } from './shape.js';
 
 /**
  * Sets values inside one document of a YAML file by splicing text, so that everything the edit
@@ -22,9 +23,6 @@ export type KeyOrder = Readonly<Record<string, readonly string[]>>;
 export class SpliceError extends Error {
   override name = 'SpliceError';
 }
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 const ISO_LIKE = /^\d{4}-\d{2}-\d{2}([Tt ].*)?$/;
 

@@ -1,5 +1,6 @@
 import type { Slo } from '../core/model.js';
 import type { Organisation } from '../core/organisation.js';
+import { obj, type Obj } from '../core/shape.js';
 import { objectiveTarget } from '../core/slo-budget.js';
 import type { ExportFile, ExportResult, ExportWarning } from './types.js';
 
@@ -13,8 +14,6 @@ import type { ExportFile, ExportResult, ExportWarning } from './types.js';
  * - windows are rolling; budgets count events (no time slices);
  * - SLIs are PromQL with a {{.window}} placeholder: error/total event queries or an error ratio.
  */
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
 
 const SLOTH_WINDOWS = new Set(['30d', '28d']);
 const PROMQL_SOURCES = /prometheus|thanos|mimir|cortex|victoria|promql/i;

@@ -1,4 +1,5 @@
 import { parseAllDocuments } from 'yaml';
+import { isObj } from '../core/shape.js';
 
 /**
  * Reads a YAML stream written by another tool into plain values, without judging them. Several
@@ -29,7 +30,7 @@ export interface SourceProblem {
 const MAX_ALIASES = 100;
 
 function isEnvelope(v: unknown): boolean {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as Record<string, unknown>).apiVersion === 'string';
+  return isObj(v) && typeof v.apiVersion === 'string';
 }
 
 export function parseYamlStream(file: string, text: string): { documents: SourceDocument[]; problems: SourceProblem[] } {

@@ -36,9 +36,9 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
-// node_modules/handlebars/dist/cjs/handlebars/utils.js
+// ../main/node_modules/handlebars/dist/cjs/handlebars/utils.js
 var require_utils = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/utils.js"(exports) {
+  "../main/node_modules/handlebars/dist/cjs/handlebars/utils.js"(exports) {
     "use strict";
     exports.__esModule = true;
     exports.extend = extend;
@@ -135,9 +135,9 @@ var require_utils = __commonJS({
   }
 });
 
-// node_modules/handlebars/dist/cjs/handlebars/exception.js
+// ../main/node_modules/handlebars/dist/cjs/handlebars/exception.js
 var require_exception = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/exception.js"(exports, module) {
+  "../main/node_modules/handlebars/dist/cjs/handlebars/exception.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
     var errorProps = ["description", "fileName", "lineNumber", "endLineNumber", "message", "name", "number", "stack"];
@@ -186,9 +186,9 @@ var require_exception = __commonJS({
   }
 });
 
-// node_modules/handlebars/dist/cjs/handlebars/helpers/block-helper-missing.js
+// ../main/node_modules/handlebars/dist/cjs/handlebars/helpers/block-helper-missing.js
 var require_block_helper_missing = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/helpers/block-helper-missing.js"(exports, module) {
+  "../main/node_modules/handlebars/dist/cjs/handlebars/helpers/block-helper-missing.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
     var _utils = require_utils();
@@ -222,9 +222,9 @@ var require_block_helper_missing = __commonJS({
   }
 });
 
-// node_modules/handlebars/dist/cjs/handlebars/helpers/each.js
+// ../main/node_modules/handlebars/dist/cjs/handlebars/helpers/each.js
 var require_each = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/helpers/each.js"(exports, module) {
+  "../main/node_modules/handlebars/dist/cjs/handlebars/helpers/each.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
     function _interopRequireDefault(obj) {
@@ -321,9 +321,9 @@ var require_each = __commonJS({
   }
 });
 
-// node_modules/handlebars/dist/cjs/handlebars/helpers/helper-missing.js
+// ../main/node_modules/handlebars/dist/cjs/handlebars/helpers/helper-missing.js
 var require_helper_missing = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/helpers/helper-missing.js"(exports, module) {
+  "../main/node_modules/handlebars/dist/cjs/handlebars/helpers/helper-missing.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
     function _interopRequireDefault(obj) {
@@ -344,9 +344,9 @@ var require_helper_missing = __commonJS({
   }
 });
 
-// node_modules/handlebars/dist/cjs/handlebars/helpers/if.js
+// ../main/node_modules/handlebars/dist/cjs/handlebars/helpers/if.js
 var require_if = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/helpers/if.js"(exports, module) {
+  "../main/node_modules/handlebars/dist/cjs/handlebars/helpers/if.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
     function _interopRequireDefault(obj) {
@@ -384,9 +384,9 @@ var require_if = __commonJS({
   }
 });
 
-// node_modules/handlebars/dist/cjs/handlebars/helpers/log.js
+// ../main/node_modules/handlebars/dist/cjs/handlebars/helpers/log.js
 var require_log = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/helpers/log.js"(exports, module) {
+  "../main/node_modules/handlebars/dist/cjs/handlebars/helpers/log.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
     exports["default"] = function(instance) {
@@ -409,9 +409,9 @@ var require_log = __commonJS({
   }
 });
 
-// node_modules/handlebars/dist/cjs/handlebars/helpers/lookup.js
+// ../main/node_modules/handlebars/dist/cjs/handlebars/helpers/lookup.js
 var require_lookup = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/helpers/lookup.js"(exports, module) {
+  "../main/node_modules/handlebars/dist/cjs/handlebars/helpers/lookup.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
     exports["default"] = function(instance) {
@@ -426,9 +426,9 @@ var require_lookup = __commonJS({
   }
 });
 
-// node_modules/handlebars/dist/cjs/handlebars/helpers/with.js
+// ../main/node_modules/handlebars/dist/cjs/handlebars/helpers/with.js
 var require_with = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/helpers/with.js"(exports, module) {
+  "../main/node_modules/handlebars/dist/cjs/handlebars/helpers/with.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
     function _interopRequireDefault(obj) {
@@ -465,9 +465,9 @@ var require_with = __commonJS({
   }
 });
 
-// node_modules/handlebars/dist/cjs/handlebars/helpers.js
+// ../main/node_modules/handlebars/dist/cjs/handlebars/helpers.js
 var require_helpers = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/helpers.js"(exports) {
+  "../main/node_modules/handlebars/dist/cjs/handlebars/helpers.js"(exports) {
     "use strict";
     exports.__esModule = true;
     exports.registerDefaultHelpers = registerDefaultHelpers;
@@ -509,9 +509,9 @@ var require_helpers = __commonJS({
   }
 });
 
-// node_modules/handlebars/dist/cjs/handlebars/decorators/inline.js
+// ../main/node_modules/handlebars/dist/cjs/handlebars/decorators/inline.js
 var require_inline = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/decorators/inline.js"(exports, module) {
+  "../main/node_modules/handlebars/dist/cjs/handlebars/decorators/inline.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
     var _utils = require_utils();
@@ -536,9 +536,9 @@ var require_inline = __commonJS({
   }
 });
 
-// node_modules/handlebars/dist/cjs/handlebars/decorators.js
+// ../main/node_modules/handlebars/dist/cjs/handlebars/decorators.js
 var require_decorators = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/decorators.js"(exports) {
+  "../main/node_modules/handlebars/dist/cjs/handlebars/decorators.js"(exports) {
     "use strict";
     exports.__esModule = true;
     exports.registerDefaultDecorators = registerDefaultDecorators;
@@ -553,9 +553,9 @@ var require_decorators = __commonJS({
   }
 });
 
-// node_modules/handlebars/dist/cjs/handlebars/logger.js
+// ../main/node_modules/handlebars/dist/cjs/handlebars/logger.js
 var require_logger = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/logger.js"(exports, module) {
+  "../main/node_modules/handlebars/dist/cjs/handlebars/logger.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
     var _utils = require_utils();
@@ -594,9 +594,9 @@ var require_logger = __commonJS({
   }
 });
 
-// node_modules/handlebars/dist/cjs/handlebars/internal/proto-access.js
+// ../main/node_modules/handlebars/dist/cjs/handlebars/internal/proto-access.js
 var require_proto_access = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/internal/proto-access.js"(exports) {
+  "../main/node_modules/handlebars/dist/cjs/handlebars/internal/proto-access.js"(exports) {
     "use strict";
     exports.__esModule = true;
     exports.createProtoAccessControl = createProtoAccessControl;
@@ -666,9 +666,9 @@ var require_proto_access = __commonJS({
   }
 });
 
-// node_modules/handlebars/dist/cjs/handlebars/base.js
+// ../main/node_modules/handlebars/dist/cjs/handlebars/base.js
 var require_base = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/base.js"(exports) {
+  "../main/node_modules/handlebars/dist/cjs/handlebars/base.js"(exports) {
     "use strict";
     exports.__esModule = true;
     exports.HandlebarsEnvironment = HandlebarsEnvironment;
@@ -767,9 +767,9 @@ var require_base = __commonJS({
   }
 });
 
-// node_modules/handlebars/dist/cjs/handlebars/safe-string.js
+// ../main/node_modules/handlebars/dist/cjs/handlebars/safe-string.js
 var require_safe_string = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/safe-string.js"(exports, module) {
+  "../main/node_modules/handlebars/dist/cjs/handlebars/safe-string.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
     function SafeString(string) {
@@ -783,9 +783,9 @@ var require_safe_string = __commonJS({
   }
 });
 
-// node_modules/handlebars/dist/cjs/handlebars/internal/wrapHelper.js
+// ../main/node_modules/handlebars/dist/cjs/handlebars/internal/wrapHelper.js
 var require_wrapHelper = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/internal/wrapHelper.js"(exports) {
+  "../main/node_modules/handlebars/dist/cjs/handlebars/internal/wrapHelper.js"(exports) {
     "use strict";
     exports.__esModule = true;
     exports.wrapHelper = wrapHelper;
@@ -803,9 +803,9 @@ var require_wrapHelper = __commonJS({
   }
 });
 
-// node_modules/handlebars/dist/cjs/handlebars/runtime.js
+// ../main/node_modules/handlebars/dist/cjs/handlebars/runtime.js
 var require_runtime = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/runtime.js"(exports) {
+  "../main/node_modules/handlebars/dist/cjs/handlebars/runtime.js"(exports) {
     "use strict";
     exports.__esModule = true;
     exports.checkRevision = checkRevision;
@@ -1124,9 +1124,9 @@ var require_runtime = __commonJS({
   }
 });
 
-// node_modules/handlebars/dist/cjs/handlebars/no-conflict.js
+// ../main/node_modules/handlebars/dist/cjs/handlebars/no-conflict.js
 var require_no_conflict = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/no-conflict.js"(exports, module) {
+  "../main/node_modules/handlebars/dist/cjs/handlebars/no-conflict.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
     exports["default"] = function(Handlebars2) {
@@ -1150,9 +1150,9 @@ var require_no_conflict = __commonJS({
   }
 });
 
-// node_modules/handlebars/dist/cjs/handlebars.runtime.js
+// ../main/node_modules/handlebars/dist/cjs/handlebars.runtime.js
 var require_handlebars_runtime = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars.runtime.js"(exports, module) {
+  "../main/node_modules/handlebars/dist/cjs/handlebars.runtime.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
     function _interopRequireDefault(obj) {
@@ -1206,9 +1206,9 @@ var require_handlebars_runtime = __commonJS({
   }
 });
 
-// node_modules/handlebars/dist/cjs/handlebars/compiler/ast.js
+// ../main/node_modules/handlebars/dist/cjs/handlebars/compiler/ast.js
 var require_ast = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/ast.js"(exports, module) {
+  "../main/node_modules/handlebars/dist/cjs/handlebars/compiler/ast.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
     var AST = {
@@ -1235,9 +1235,9 @@ var require_ast = __commonJS({
   }
 });
 
-// node_modules/handlebars/dist/cjs/handlebars/compiler/parser.js
+// ../main/node_modules/handlebars/dist/cjs/handlebars/compiler/parser.js
 var require_parser = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/parser.js"(exports, module) {
+  "../main/node_modules/handlebars/dist/cjs/handlebars/compiler/parser.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
     var handlebars = (function() {
@@ -1945,9 +1945,9 @@ var require_parser = __commonJS({
   }
 });
 
-// node_modules/handlebars/dist/cjs/handlebars/compiler/node-types.js
+// ../main/node_modules/handlebars/dist/cjs/handlebars/compiler/node-types.js
 var require_node_types = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/node-types.js"(exports) {
+  "../main/node_modules/handlebars/dist/cjs/handlebars/compiler/node-types.js"(exports) {
     "use strict";
     exports.__esModule = true;
     var NODE_TYPES = ["Program", "BlockStatement", "DecoratorBlock", "PartialStatement", "PartialBlockStatement", "Decorator", "MustacheStatement", "ContentStatement", "CommentStatement", "SubExpression", "PathExpression", "StringLiteral", "NumberLiteral", "BooleanLiteral", "UndefinedLiteral", "NullLiteral", "Hash", "HashPair"];
@@ -1955,9 +1955,9 @@ var require_node_types = __commonJS({
   }
 });
 
-// node_modules/handlebars/dist/cjs/handlebars/compiler/visitor.js
+// ../main/node_modules/handlebars/dist/cjs/handlebars/compiler/visitor.js
 var require_visitor = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/visitor.js"(exports, module) {
+  "../main/node_modules/handlebars/dist/cjs/handlebars/compiler/visitor.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
     function _interopRequireDefault(obj) {
@@ -2081,9 +2081,9 @@ var require_visitor = __commonJS({
   }
 });
 
-// node_modules/handlebars/dist/cjs/handlebars/compiler/whitespace-control.js
+// ../main/node_modules/handlebars/dist/cjs/handlebars/compiler/whitespace-control.js
 var require_whitespace_control = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/whitespace-control.js"(exports, module) {
+  "../main/node_modules/handlebars/dist/cjs/handlebars/compiler/whitespace-control.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
     function _interopRequireDefault(obj) {
@@ -2232,9 +2232,9 @@ var require_whitespace_control = __commonJS({
   }
 });
 
-// node_modules/handlebars/dist/cjs/handlebars/compiler/helpers.js
+// ../main/node_modules/handlebars/dist/cjs/handlebars/compiler/helpers.js
 var require_helpers2 = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/helpers.js"(exports) {
+  "../main/node_modules/handlebars/dist/cjs/handlebars/compiler/helpers.js"(exports) {
     "use strict";
     exports.__esModule = true;
     exports.SourceLocation = SourceLocation;
@@ -2420,9 +2420,9 @@ var require_helpers2 = __commonJS({
   }
 });
 
-// node_modules/handlebars/dist/cjs/handlebars/compiler/base.js
+// ../main/node_modules/handlebars/dist/cjs/handlebars/compiler/base.js
 var require_base2 = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/base.js"(exports) {
+  "../main/node_modules/handlebars/dist/cjs/handlebars/compiler/base.js"(exports) {
     "use strict";
     exports.__esModule = true;
     exports.parseWithoutProcessing = parseWithoutProcessing;
@@ -2473,9 +2473,9 @@ var require_base2 = __commonJS({
   }
 });
 
-// node_modules/handlebars/dist/cjs/handlebars/compiler/compiler.js
+// ../main/node_modules/handlebars/dist/cjs/handlebars/compiler/compiler.js
 var require_compiler = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/compiler.js"(exports) {
+  "../main/node_modules/handlebars/dist/cjs/handlebars/compiler/compiler.js"(exports) {
     "use strict";
     exports.__esModule = true;
     exports.Compiler = Compiler;
@@ -2962,9 +2962,9 @@ var require_compiler = __commonJS({
   }
 });
 
-// node_modules/source-map/lib/base64.js
+// ../main/node_modules/source-map/lib/base64.js
 var require_base64 = __commonJS({
-  "node_modules/source-map/lib/base64.js"(exports) {
+  "../main/node_modules/source-map/lib/base64.js"(exports) {
     var intToCharMap = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".split("");
     exports.encode = function(number) {
       if (0 <= number && number < intToCharMap.length) {
@@ -3003,9 +3003,9 @@ var require_base64 = __commonJS({
   }
 });
 
-// node_modules/source-map/lib/base64-vlq.js
+// ../main/node_modules/source-map/lib/base64-vlq.js
 var require_base64_vlq = __commonJS({
-  "node_modules/source-map/lib/base64-vlq.js"(exports) {
+  "../main/node_modules/source-map/lib/base64-vlq.js"(exports) {
     var base64 = require_base64();
     var VLQ_BASE_SHIFT = 5;
     var VLQ_BASE = 1 << VLQ_BASE_SHIFT;
@@ -3057,9 +3057,9 @@ var require_base64_vlq = __commonJS({
   }
 });
 
-// node_modules/source-map/lib/util.js
+// ../main/node_modules/source-map/lib/util.js
 var require_util = __commonJS({
-  "node_modules/source-map/lib/util.js"(exports) {
+  "../main/node_modules/source-map/lib/util.js"(exports) {
     function getArg(aArgs, aName, aDefaultValue) {
       if (aName in aArgs) {
         return aArgs[aName];
@@ -3358,9 +3358,9 @@ var require_util = __commonJS({
   }
 });
 
-// node_modules/source-map/lib/array-set.js
+// ../main/node_modules/source-map/lib/array-set.js
 var require_array_set = __commonJS({
-  "node_modules/source-map/lib/array-set.js"(exports) {
+  "../main/node_modules/source-map/lib/array-set.js"(exports) {
     var util = require_util();
     var has = Object.prototype.hasOwnProperty;
     var hasNativeMap = typeof Map !== "undefined";
@@ -3428,9 +3428,9 @@ var require_array_set = __commonJS({
   }
 });
 
-// node_modules/source-map/lib/mapping-list.js
+// ../main/node_modules/source-map/lib/mapping-list.js
 var require_mapping_list = __commonJS({
-  "node_modules/source-map/lib/mapping-list.js"(exports) {
+  "../main/node_modules/source-map/lib/mapping-list.js"(exports) {
     var util = require_util();
     function generatedPositionAfter(mappingA, mappingB) {
       var lineA = mappingA.generatedLine;
@@ -3467,9 +3467,9 @@ var require_mapping_list = __commonJS({
   }
 });
 
-// node_modules/source-map/lib/source-map-generator.js
+// ../main/node_modules/source-map/lib/source-map-generator.js
 var require_source_map_generator = __commonJS({
-  "node_modules/source-map/lib/source-map-generator.js"(exports) {
+  "../main/node_modules/source-map/lib/source-map-generator.js"(exports) {
     var base64VLQ = require_base64_vlq();
     var util = require_util();
     var ArraySet = require_array_set().ArraySet;
@@ -3743,9 +3743,9 @@ var require_source_map_generator = __commonJS({
   }
 });
 
-// node_modules/source-map/lib/binary-search.js
+// ../main/node_modules/source-map/lib/binary-search.js
 var require_binary_search = __commonJS({
-  "node_modules/source-map/lib/binary-search.js"(exports) {
+  "../main/node_modules/source-map/lib/binary-search.js"(exports) {
     exports.GREATEST_LOWER_BOUND = 1;
     exports.LEAST_UPPER_BOUND = 2;
     function recursiveSearch(aLow, aHigh, aNeedle, aHaystack, aCompare, aBias) {
@@ -3799,9 +3799,9 @@ var require_binary_search = __commonJS({
   }
 });
 
-// node_modules/source-map/lib/quick-sort.js
+// ../main/node_modules/source-map/lib/quick-sort.js
 var require_quick_sort = __commonJS({
-  "node_modules/source-map/lib/quick-sort.js"(exports) {
+  "../main/node_modules/source-map/lib/quick-sort.js"(exports) {
     function swap(ary, x, y) {
       var temp = ary[x];
       ary[x] = ary[y];
@@ -3834,9 +3834,9 @@ var require_quick_sort = __commonJS({
   }
 });
 
-// node_modules/source-map/lib/source-map-consumer.js
+// ../main/node_modules/source-map/lib/source-map-consumer.js
 var require_source_map_consumer = __commonJS({
-  "node_modules/source-map/lib/source-map-consumer.js"(exports) {
+  "../main/node_modules/source-map/lib/source-map-consumer.js"(exports) {
     var util = require_util();
     var binarySearch = require_binary_search();
     var ArraySet = require_array_set().ArraySet;
@@ -4435,9 +4435,9 @@ var require_source_map_consumer = __commonJS({
   }
 });
 
-// node_modules/source-map/lib/source-node.js
+// ../main/node_modules/source-map/lib/source-node.js
 var require_source_node = __commonJS({
-  "node_modules/source-map/lib/source-node.js"(exports) {
+  "../main/node_modules/source-map/lib/source-node.js"(exports) {
     var SourceMapGenerator = require_source_map_generator().SourceMapGenerator;
     var util = require_util();
     var REGEX_NEWLINE = /(\r?\n)/;
@@ -4700,18 +4700,18 @@ var require_source_node = __commonJS({
   }
 });
 
-// node_modules/source-map/source-map.js
+// ../main/node_modules/source-map/source-map.js
 var require_source_map = __commonJS({
-  "node_modules/source-map/source-map.js"(exports) {
+  "../main/node_modules/source-map/source-map.js"(exports) {
     exports.SourceMapGenerator = require_source_map_generator().SourceMapGenerator;
     exports.SourceMapConsumer = require_source_map_consumer().SourceMapConsumer;
     exports.SourceNode = require_source_node().SourceNode;
   }
 });
 
-// node_modules/handlebars/dist/cjs/handlebars/compiler/code-gen.js
+// ../main/node_modules/handlebars/dist/cjs/handlebars/compiler/code-gen.js
 var require_code_gen = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/code-gen.js"(exports) {
+  "../main/node_modules/handlebars/dist/cjs/handlebars/compiler/code-gen.js"(exports) {
     "use strict";
     exports.__esModule = true;
     exports.safeJsonLiteral = safeJsonLiteral;
@@ -4860,9 +4860,9 @@ var require_code_gen = __commonJS({
   }
 });
 
-// node_modules/handlebars/dist/cjs/handlebars/compiler/javascript-compiler.js
+// ../main/node_modules/handlebars/dist/cjs/handlebars/compiler/javascript-compiler.js
 var require_javascript_compiler = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/javascript-compiler.js"(exports, module) {
+  "../main/node_modules/handlebars/dist/cjs/handlebars/compiler/javascript-compiler.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
     function _interopRequireDefault(obj) {
@@ -5782,9 +5782,9 @@ var require_javascript_compiler = __commonJS({
   }
 });
 
-// node_modules/handlebars/dist/cjs/handlebars.js
+// ../main/node_modules/handlebars/dist/cjs/handlebars.js
 var require_handlebars = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars.js"(exports, module) {
+  "../main/node_modules/handlebars/dist/cjs/handlebars.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
     function _interopRequireDefault(obj) {
@@ -5829,9 +5829,9 @@ var require_handlebars = __commonJS({
   }
 });
 
-// node_modules/handlebars/dist/cjs/handlebars/compiler/printer.js
+// ../main/node_modules/handlebars/dist/cjs/handlebars/compiler/printer.js
 var require_printer = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/printer.js"(exports) {
+  "../main/node_modules/handlebars/dist/cjs/handlebars/compiler/printer.js"(exports) {
     "use strict";
     exports.__esModule = true;
     exports.print = print;
@@ -5975,9 +5975,9 @@ var require_printer = __commonJS({
   }
 });
 
-// node_modules/handlebars/lib/index.js
+// ../main/node_modules/handlebars/lib/index.js
 var require_lib = __commonJS({
-  "node_modules/handlebars/lib/index.js"(exports, module) {
+  "../main/node_modules/handlebars/lib/index.js"(exports, module) {
     var handlebars = require_handlebars()["default"];
     var printer = require_printer();
     handlebars.PrintVisitor = printer.PrintVisitor;
@@ -6023,7 +6023,7 @@ var FileWriter = class {
 // src/core/model.ts
 var EXPOSURES = ["external", "company", "department", "team"];
 
-// node_modules/@dagrejs/dagre/dist/dagre.esm.js
+// ../main/node_modules/@dagrejs/dagre/dist/dagre.esm.js
 var Te = Object.defineProperty;
 var Sn = (e, n, t) => n in e ? Te(e, n, { enumerable: true, configurable: true, writable: true, value: t }) : e[n] = t;
 var Mn = (e, n) => {

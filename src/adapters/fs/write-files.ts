@@ -1,11 +1,12 @@
-import { existsSync, mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { assertSafeWriteTarget, writeFileAtomic } from './atomic-write.js';
 
 /**
- * Writes generated files so that a reader never sees half a file: each is written to a
- * temporary file beside its target and renamed over it (a rename within one folder is atomic
- * on POSIX file systems). Existing files are refused unless `force`, and all targets are
- * checked before the first one is written, so a refused run writes nothing.
+ * Writes generated files so that a reader never sees half a file (each goes through
+ * writeFileAtomic). Existing files are refused unless `force`, anything but a regular file
+ * always, and all targets are checked before the first one is written, so a refused run
+ * writes nothing.
  */
 export interface PlannedFile {
   /** Path relative to `base`, with forward slashes. */
@@ -25,22 +26,6 @@ function inside(base: string, target: string): boolean {
   return r !== '' && !r.startsWith('..') && !isAbsolute(r);
 }
 
-export function writeFileAtomically(target: string, content: string): void {
-  mkdirSync(dirname(target), { recursive: true });
-  const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-  try {
-    writeFileSync(temp, content, { flag: 'wx' });
-    renameSync(temp, target);
-  } catch (e) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // The temp file was never created or is already gone.
-    }
-    throw e;
-  }
-}
-
 /** Returns the paths written, relative to `base`. */
 export function writeFiles(base: string, files: readonly PlannedFile[], options: { force?: boolean } = {}): string[] {
   const root = resolve(base);
@@ -55,6 +40,8 @@ export function writeFiles(base: string, files: readonly PlannedFile[], options:
     if (existsSync(target)) existing.push(f.path);
   }
   if (existing.length && !options.force) throw new FileExistsError(existing);
-  for (const f of files) writeFileAtomically(resolve(root, f.path), f.content);
+  // Refused here rather than mid-way, so that a refused run still writes nothing.
+  for (const f of files) assertSafeWriteTarget(resolve(root, f.path));
+  for (const f of files) writeFileAtomic(resolve(root, f.path), f.content);
   return files.map((f) => f.path);
 }

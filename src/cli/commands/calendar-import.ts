@@ -1,6 +1,6 @@
 import { readNamedFile } from '../../adapters/fs/read-policy.js';
 import { resolve, sep } from 'node:path';
-import { writeFileAtomically } from '../../adapters/fs/write-files.js';
+import { writeFileAtomic } from '../../adapters/fs/atomic-write.js';
 import { decodeUtf8 } from '../../core/analyze.js';
 import { renderCalendarYaml } from '../../core/calendar/calendar-yaml.js';
 import { importArgoCd } from '../../core/calendar/import-argocd.js';
@@ -91,7 +91,7 @@ export async function calendarImportCommand(ctx: CommandContext, values: Calenda
   if (typeof values.out === 'string') {
     const target = resolve(ctx.cwd, values.out);
     try {
-      writeFileAtomically(target, yaml);
+      writeFileAtomic(target, yaml);
     } catch (e) {
       ctx.stderr(`opsledger calendar import: cannot write ${values.out}: ${(e as Error).message}\n`);
       return 2;

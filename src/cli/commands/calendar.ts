@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { loadOrganisation, type LoadedOrganisation } from '../../app/load-organisation.js';
 import { worktreeSource } from '../../adapters/fs/worktree-source.js';
 import { isOnCalendar } from '../../core/change-phase.js';
-import { writeFileAtomically } from '../../adapters/fs/write-files.js';
+import { writeFileAtomic } from '../../adapters/fs/atomic-write.js';
 import { publicOccurrence, type Occurrence, type WindowInput } from '../../core/calendar/expand.js';
 import { calendarToIcs, type IcsChange } from '../../core/calendar/ics.js';
 import { DAY, formatInstant, parseInstant } from '../../core/calendar/local-time.js';
@@ -197,7 +197,7 @@ export async function calendarCommand(ctx: CommandContext, values: CalendarOptio
     const names = [...loaded.org.calendars.keys()];
     const ics = calendarToIcs(exported, { name: names.length === 1 ? names[0]! : 'opsledger', stamp: Date.now(), changes });
     try {
-      writeFileAtomically(target, ics);
+      writeFileAtomic(target, ics);
     } catch (e) {
       ctx.stderr(`opsledger calendar: cannot write ${values.ics}: ${(e as Error).message}\n`);
       return 2;

@@ -3,8 +3,8 @@ import { buildCodeowners, CODEOWNERS_HEADER } from '../../core/codeowners.js';
 import { lineDiff } from '../../core/line-diff.js';
 import { loadOrganisation } from '../../app/load-organisation.js';
 import { openWorkspace } from '../../adapters/workspace.js';
-import { writeFileAtomically } from '../../adapters/fs/write-files.js';
 import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
+import { writeFileAtomic } from '../../adapters/fs/atomic-write.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
 
 /**
@@ -55,7 +55,7 @@ export async function codeownersCommand(ctx: CommandContext, values: OptionsOf<t
     ctx.stdout(`${CODEOWNERS_PATH} is already up to date (${result.rules.length} rules).\n`);
     return 0;
   }
-  writeFileAtomically(target, result.text);
+  writeFileAtomic(target, result.text);
   ctx.stdout(`Wrote ${CODEOWNERS_PATH} (${result.rules.length} rules for ${org.services.size} services).\n`);
   return 0;
 }

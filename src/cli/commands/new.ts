@@ -23,8 +23,9 @@ import {
 import { loadOrganisation, type LoadedOrganisation } from '../../app/load-organisation.js';
 import { openWorkspace } from '../../adapters/workspace.js';
 import { loadSchemas, schemaRegistry } from '../../adapters/fs/schemas.js';
-import { FileExistsError, writeFileAtomically, writeFiles } from '../../adapters/fs/write-files.js';
+import { FileExistsError, writeFiles } from '../../adapters/fs/write-files.js';
 import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
+import { writeFileAtomic } from '../../adapters/fs/atomic-write.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
 
 /**
@@ -407,7 +408,7 @@ export async function newCommand(ctx: CommandContext, values: OptionsOf<typeof o
     }
   }
   try {
-    if (plan.append) writeFileAtomically(target, content);
+    if (plan.append) writeFileAtomic(target, content);
     else writeFiles(root, [{ path: plan.path, content }], { force: Boolean(values.force) });
   } catch (e) {
     if (e instanceof FileExistsError) throw new UsageError(`${plan.path} already exists; pass --force to overwrite it`);

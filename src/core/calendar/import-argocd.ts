@@ -1,5 +1,6 @@
 import { joinPointer } from '../diagnostics.js';
 import type { CalendarWindow, WindowScope } from '../model.js';
+import { isObj, strings, type Obj } from '../shape.js';
 import { dnsLabel, isDnsLabel, problem, readCron, readZone, recurringStart, type ImportOptions, type ImportProblem, type ImportResult, type ImportedWindow } from './import.js';
 
 /**
@@ -38,18 +39,11 @@ function exactDuration(ms: number): string {
   return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}`;
 }
 
-function stringList(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-}
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 function scopeFor(win: Obj, options: ImportOptions, notes: string[]): WindowScope | undefined {
   const scope: WindowScope = {};
-  const apps = stringList(win.applications);
-  const namespaces = stringList(win.namespaces);
-  const clusters = stringList(win.clusters);
+  const apps = strings(win.applications);
+  const namespaces = strings(win.namespaces);
+  const clusters = strings(win.clusters);
   if (apps.length && !apps.includes('*')) {
     if (apps.every(isDnsLabel) && !namespaces.length && !clusters.length) scope.services = [...new Set(apps)];
     else notes.push(`applications ${apps.join(', ')}: ${apps.every(isDnsLabel) ? 'combined with namespaces or clusters, which' : 'patterns'} have no opsledger scope; this window applies to every service — narrow scope.services by hand`);

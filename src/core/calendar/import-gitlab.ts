@@ -1,5 +1,6 @@
 import { joinPointer } from '../diagnostics.js';
 import type { CalendarWindow } from '../model.js';
+import { isObj } from '../shape.js';
 import { cronOccurrences } from './cron.js';
 import { dnsLabel, problem, readCron, readZone, recurringStart, type ImportOptions, type ImportProblem, type ImportResult, type ImportedWindow } from './import.js';
 import { DAY } from './local-time.js';
@@ -16,9 +17,6 @@ import { formatSpan } from './window-duration.js';
  * days and its hours exact (window-duration.ts), which matches GitLab's wall-clock end unless a
  * DST change falls inside the last partial day.
  */
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const SAMPLE_DAYS = 400;
 const SAMPLE_LIMIT = 1000;

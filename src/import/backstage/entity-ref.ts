@@ -1,3 +1,5 @@
+import { isObj } from '../../core/shape.js';
+
 /**
  * Backstage entity references in every spelling the catalog accepts: `team-a`,
  * `group:team-a`, `default/team-a`, `group:default/team-a`, and the object form
@@ -19,13 +21,12 @@ export interface RefContext {
 
 export function parseEntityRef(ref: unknown, context: RefContext = {}): EntityRef | undefined {
   const namespaceDefault = context.defaultNamespace ?? 'default';
-  if (ref !== null && typeof ref === 'object' && !Array.isArray(ref)) {
-    const o = ref as Record<string, unknown>;
-    if (typeof o.name !== 'string' || o.name === '') return undefined;
+  if (isObj(ref)) {
+    if (typeof ref.name !== 'string' || ref.name === '') return undefined;
     return {
-      kind: typeof o.kind === 'string' && o.kind !== '' ? o.kind : context.defaultKind,
-      namespace: typeof o.namespace === 'string' && o.namespace !== '' ? o.namespace : namespaceDefault,
-      name: o.name,
+      kind: typeof ref.kind === 'string' && ref.kind !== '' ? ref.kind : context.defaultKind,
+      namespace: typeof ref.namespace === 'string' && ref.namespace !== '' ? ref.namespace : namespaceDefault,
+      name: ref.name,
     };
   }
   if (typeof ref !== 'string') return undefined;

@@ -1,4 +1,5 @@
 import { OPENSLO_API_VERSION } from '../../core/model.js';
+import { list, nonBlank, obj, type Obj } from '../../core/shape.js';
 import type { YamlDoc } from '../../core/yaml-write.js';
 import { sourceLabel, type SourceDocument } from '../parse.js';
 import { Usage, type DanglingRef, type EntityOutcome, type ImportReport, type ReviewItem } from '../report.js';
@@ -22,11 +23,6 @@ export interface OpenSloFile {
   name: string;
   doc: YamlDoc;
 }
-
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 const V1_KINDS = ['SLO', 'SLI', 'Service', 'DataSource', 'AlertPolicy', 'AlertCondition', 'AlertNotificationTarget'];
 /** v1alpha only defined these two kinds. */
@@ -67,9 +63,9 @@ export function convertOpenSlo(inputs: readonly SourceDocument[]): { files: Open
     const label = sourceLabel(source);
     const value = obj(source.value);
     const usage = new Usage();
-    const apiVersion = str(value?.apiVersion);
-    const kind = str(value?.kind) ?? '?';
-    const name = str(obj(value?.metadata)?.name) ?? '?';
+    const apiVersion = nonBlank(value?.apiVersion);
+    const kind = nonBlank(value?.kind) ?? '?';
+    const name = nonBlank(obj(value?.metadata)?.name) ?? '?';
     const ref = `${apiVersion ?? '?'} ${kind} ${name}`;
     const drop = (code: string, reason: string) => {
       if (value) usage.finish(value, code, reason);
@@ -110,7 +106,7 @@ export function convertOpenSlo(inputs: readonly SourceDocument[]): { files: Open
       out = kind === 'SLO' ? convertSlo(value, usage) : convertService(value, usage);
       usage.finish(value, 'field.unmapped', 'openslo/v1 has no place for this field');
     }
-    const outName = str(obj(out.metadata)?.name)!;
+    const outName = nonBlank(obj(out.metadata)?.name)!;
     const typed = `${kind === 'SLO' ? 'slo' : `openslo-${kind.toLowerCase()}`}:${outName}`;
     const key = `${kind}/${outName}`;
     if (names.has(key)) {
@@ -122,7 +118,7 @@ export function convertOpenSlo(inputs: readonly SourceDocument[]): { files: Open
     }
     names.set(key, label);
     list(obj(out.spec)?.timeWindow).forEach((w, i) => {
-      const duration = str(obj(w)?.duration);
+      const duration = nonBlank(obj(w)?.duration);
       if (duration && SHORT_WINDOW.test(duration)) {
         review.push({
           target: typed,
@@ -146,7 +142,7 @@ export function convertOpenSlo(inputs: readonly SourceDocument[]): { files: Open
   const services = new Set(files.filter((f) => f.kind === 'Service').map((f) => f.name));
   const dangling: DanglingRef[] = [];
   for (const f of files) {
-    const service = str(obj(obj(f.doc.value)?.spec)?.service);
+    const service = nonBlank(obj(obj(f.doc.value)?.spec)?.service);
     if (f.kind === 'SLO' && service && !services.has(service)) dangling.push({ target: `slo:${f.name}`, pointer: '/spec/service', ref: `service:${service}`, written: service, source: f.source });
   }
   return { files, report: { from: 'openslo', entities, review, dangling } };
@@ -172,7 +168,7 @@ function convertService(value: Obj, usage: Usage): Obj {
   usage.change('/apiVersion', 'api-version', 'openslo/v1alpha is written as openslo/v1');
   const spec = obj(value.spec) ?? {};
   const out: Obj = { apiVersion: OPENSLO_API_VERSION, kind: 'Service', metadata: convertMetadata(value, usage), spec: {} };
-  if (str(spec.description)) {
+  if (nonBlank(spec.description)) {
     (out.spec as Obj).description = spec.description;
     usage.use('/spec/description');
   }
@@ -184,7 +180,7 @@ function convertMetric(metric: unknown, pointer: string, usage: Usage): Obj | un
   const m = obj(metric);
   if (!m) return undefined;
   const { source, metadata: _metadata, ...rest } = m;
-  const out: Obj = { metricSource: { ...(str(source) ? { type: source } : {}), spec: rest } };
+  const out: Obj = { metricSource: { ...(nonBlank(source) ? { type: source } : {}), spec: rest } };
   usage.use(pointer);
   if (m.metadata !== undefined) usage.drop(`${pointer}/metadata`, 'field.dropped', 'openslo/v1 metric sources have no metadata');
   usage.change(pointer, 'metric.source', 'the metric became metricSource: source -> type, the query fields -> spec');
@@ -233,7 +229,7 @@ function convertSlo(value: Obj, usage: Usage): Obj {
   list(spec.timeWindows).forEach((w, i) => {
     const tw = obj(w) ?? {};
     const p = `/spec/timeWindows/${i}`;
-    const unit = str(tw.unit)?.toLowerCase();
+    const unit = nonBlank(tw.unit)?.toLowerCase();
     let count = typeof tw.count === 'number' ? tw.count : Number(tw.count);
     let u = unit ? UNITS[unit] : undefined;
     if (unit === 'second' && Number.isInteger(count / 60)) {

@@ -1,0 +1,140 @@
+import { API_VERSION, EXPOSURES, type Exposure, type Lifecycle, type Tier } from '../../core/model.js';
+import { nonBlank, obj, type Obj } from '../../core/shape.js';
+import type { Context } from './context.js';
+import { addLabels, commonMetadata, header, orderMetadata, URL_LIKE } from './metadata.js';
+import { toDnsLabel } from './names.js';
+import { labelsForSystem } from './system-domain.js';
+
+/**
+ * Components (not libraries) to Service documents, all but their dependencies, which need every
+ * service's name first. Backstage has no tier and no exposure; those get cautious defaults and
+ * are listed for review.
+ */
+export function describeServices(ctx: Context): void {
+  const { targets, review, dangling, userGroups, serviceDocs, resolve, targetOf } = ctx;
+  for (const c of ctx.ofKind('component')) {
+    const t = targets.get(c.key);
+    const type = nonBlank(c.spec.type)?.toLowerCase();
+    if (!t) {
+      c.outcome.result = 'dropped';
+      c.outcome.code = 'entity.library';
+      c.outcome.reason = 'a library is code that services are built from, not something that is operated; dependencies on it are dropped too';
+      c.usage.finish(c.value, 'entity.library', c.outcome.reason);
+      continue;
+    }
+    c.usage.use('/spec/type');
+    const { metadata, links } = commonMetadata(c, t);
+    if (type) addLabels(metadata, { 'component-type': toDnsLabel(type) });
+    const notes: Record<string, string> = {};
+    const reviewed: string[] = [];
+    // owner
+    const ownerWritten = c.spec.owner;
+    let owner = 'unowned';
+    const o = resolve(ownerWritten, c, 'group');
+    if (o?.entity?.k === 'user') {
+      const groups = userGroups.get(o.key) ?? [];
+      const first = groups.map((g) => targets.get(g)).find((x) => x);
+      if (first) {
+        owner = first.name;
+        review.push({ target: t.typed, pointer: '/spec/owner', value: owner, code: 'review.owner-user', reason: `owned by user ${o.entity.name} in Backstage; a service is owned by a team, so ${o.entity.name}'s team ${owner} is used`, source: c.label });
+        notes['/spec/owner'] = `REVIEW: owned by user ${o.entity.name} in Backstage`;
+        reviewed.push('owner');
+      } else {
+        owner = toDnsLabel(o.entity.name);
+        dangling.push({ target: t.typed, pointer: '/spec/owner', ref: `team:${owner}`, written: String(ownerWritten), source: c.label });
+      }
+      c.usage.use('/spec/owner');
+    } else if (o) {
+      const tt = targetOf(ownerWritten, c, 'group', 'team')!;
+      owner = tt.name;
+      if (tt.dangling) {
+        if (o.ref.kind?.toLowerCase() === 'user') {
+          review.push({ target: t.typed, pointer: '/spec/owner', value: owner, code: 'review.owner-user', reason: `owned by user ${o.ref.name}, who is not in the input; a service is owned by a team`, source: c.label });
+          reviewed.push('owner');
+        }
+        dangling.push({ target: t.typed, pointer: '/spec/owner', ref: `team:${owner}`, written: String(ownerWritten), source: c.label });
+      }
+      c.usage.use('/spec/owner');
+    } else {
+      review.push({ target: t.typed, pointer: '/spec/owner', value: owner, code: 'review.owner-missing', reason: 'the component names no owner', source: c.label });
+      dangling.push({ target: t.typed, pointer: '/spec/owner', ref: `team:${owner}`, written: '', source: c.label });
+      reviewed.push('owner');
+    }
+    // tier and exposure: Backstage has neither; a label may carry them.
+    const labels = (obj(metadata.labels) ?? {}) as Record<string, string>;
+    const tierLabel = /^(?:tier-?)?([1-4])$/i.exec(labels.tier ?? '');
+    let tier: Tier = 2;
+    if (tierLabel) tier = Number(tierLabel[1]) as Tier;
+    else {
+      // Tier 2 rather than a middling 3: an unreviewed import should overstate risk, not hide it.
+      review.push({ target: t.typed, pointer: '/spec/tier', value: tier, code: 'review.tier-default', reason: 'Backstage has no tier; 2 (important) is a cautious default', source: c.label });
+      notes['/spec/tier'] = 'REVIEW: Backstage has no tier; cautious default';
+      reviewed.push('tier');
+    }
+    let exposure: Exposure = type === 'website' ? 'external' : 'company';
+    if (labels.exposure && (EXPOSURES as readonly string[]).includes(labels.exposure)) exposure = labels.exposure as Exposure;
+    else {
+      review.push({ target: t.typed, pointer: '/spec/exposure', value: exposure, code: 'review.exposure-default', reason: `Backstage has no exposure; ${exposure} is the default for a component of type ${type ?? '(none)'}`, source: c.label });
+      notes['/spec/exposure'] = `REVIEW: Backstage has no exposure; default for type ${type ?? '(none)'}`;
+      reviewed.push('exposure');
+    }
+    // lifecycle
+    const lc = nonBlank(c.spec.lifecycle)?.toLowerCase();
+    let lifecycle: Lifecycle = 'production';
+    if (lc === 'production' || lc === 'experimental' || lc === 'deprecated') {
+      lifecycle = lc;
+      c.usage.use('/spec/lifecycle');
+    } else {
+      lifecycle = lc === undefined ? 'production' : 'experimental';
+      review.push({ target: t.typed, pointer: '/spec/lifecycle', value: lifecycle, code: 'review.lifecycle', reason: lc === undefined ? 'the component has no lifecycle' : `lifecycle "${lc}" is not one of experimental, production, deprecated`, source: c.label });
+      notes['/spec/lifecycle'] = 'REVIEW: lifecycle was not one opsledger knows';
+      reviewed.push('lifecycle');
+      if (lc !== undefined) c.usage.change('/spec/lifecycle', 'lifecycle.changed', `"${lc}" is written as ${lifecycle}`);
+      c.usage.use('/spec/lifecycle');
+    }
+    // system and domain
+    if (c.spec.system !== undefined) {
+      const l = labelsForSystem(ctx, c.spec.system, c);
+      if (l) {
+        addLabels(metadata, l);
+        c.usage.use('/spec/system');
+      }
+    }
+    if (c.spec.subcomponentOf !== undefined) {
+      const r = resolve(c.spec.subcomponentOf, c, 'component');
+      if (r) {
+        addLabels(metadata, { 'part-of': toDnsLabel(targets.get(r.key)?.name ?? r.ref.name) });
+        c.usage.use('/spec/subcomponentOf');
+      }
+    }
+    const spec: Obj = { owner, tier, exposure, lifecycle };
+    serviceDocs.set(c.key, { e: c, t, metadata, spec, notes, reviewed });
+    for (const k of ['runbooks', 'playbooks', 'dashboards'] as const) if (links[k].length) spec[k] = links[k];
+    if (links.links.length) metadata.links = links.links;
+    // repository from the usual annotations
+    const ann = obj(c.metadata.annotations) ?? {};
+    const slug = nonBlank(ann['github.com/project-slug']);
+    const sourceLocation = nonBlank(ann['backstage.io/source-location'])?.replace(/^url:/, '');
+    if (slug && /^[\w.-]+\/[\w.-]+$/.test(slug)) spec.repository = `https://github.com/${slug}`;
+    else if (sourceLocation && URL_LIKE.test(sourceLocation)) spec.repository = sourceLocation.replace(/\/(tree|blob)\/.*$/, '').replace(/\/$/, '');
+  }
+}
+
+/** The Service files, once linkDependencies has filled in what each depends on. */
+export function writeServices(ctx: Context): void {
+  for (const { e, t, metadata, spec: base, notes, reviewed } of ctx.serviceDocs.values()) {
+    const deps = ctx.dependsOn.get(e.key);
+    // dependsOn right after lifecycle, before the link lists, where people look for it.
+    const { owner, tier, exposure, lifecycle, ...rest } = base;
+    const spec: Obj = { owner, tier, exposure, lifecycle, ...(deps?.length ? { dependsOn: deps } : {}), ...rest };
+    ctx.files.push({
+      path: `services/${t.name}/service.yaml`,
+      source: e.label,
+      apiVersion: API_VERSION,
+      kind: 'Service',
+      name: t.name,
+      doc: { value: { apiVersion: API_VERSION, kind: 'Service', metadata: orderMetadata(metadata), spec }, comment: header(e, reviewed), notes },
+    });
+    e.outcome.to.push(t.typed);
+  }
+}

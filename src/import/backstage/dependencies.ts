@@ -1,0 +1,90 @@
+import { list } from '../../core/shape.js';
+import type { Context, Entity } from './context.js';
+import { formatRef } from './entity-ref.js';
+
+/**
+ * Dependency edges, now that every service and CI has a name: dependsOn and dependencyOf of
+ * components and resources, and consumed APIs, which become dependencies on their providers.
+ * A service's edges go to its spec.dependsOn, a CI's to spec.relations.
+ */
+export function linkDependencies(ctx: Context): void {
+  const { targets, libraries, providers, dangling, dependsOn, relations, resolve, targetOf } = ctx;
+  const components = ctx.ofKind('component');
+  const addDependency = (from: Entity, typed: string) => {
+    if (from.k === 'component') {
+      const d = dependsOn.get(from.key) ?? [];
+      if (!d.includes(typed)) d.push(typed);
+      dependsOn.set(from.key, d);
+    } else if (from.k === 'resource') {
+      const r = relations.get(from.key) ?? [];
+      if (!r.some((x) => x.target === typed)) r.push({ type: 'dependsOn', target: typed });
+      relations.set(from.key, r);
+    }
+  };
+  const dependencyTarget = (written: unknown, from: Entity, pointer: string): string | undefined => {
+    const r = resolve(written, from);
+    if (!r) {
+      from.usage.drop(pointer, 'ref.invalid', `"${String(written)}" is not an entity reference`);
+      return undefined;
+    }
+    const kind = r.ref.kind?.toLowerCase();
+    if (kind === 'component') {
+      if (libraries.has(r.key)) {
+        from.usage.drop(pointer, 'ref.library', `${formatRef(r.ref)} is a library, which opsledger does not track`);
+        return undefined;
+      }
+      const tt = targetOf(written, from, undefined, 'service')!;
+      if (tt.dangling) dangling.push({ target: targets.get(from.key)!.typed, pointer: from.k === 'resource' ? '/spec/relations' : '/spec/dependsOn', ref: tt.typed, written: String(written), source: from.label });
+      return tt.typed;
+    }
+    if (kind === 'resource') {
+      const tt = targetOf(written, from, undefined, 'ci')!;
+      if (tt.dangling) dangling.push({ target: targets.get(from.key)!.typed, pointer: from.k === 'resource' ? '/spec/relations' : '/spec/dependsOn', ref: tt.typed, written: String(written), source: from.label });
+      return tt.typed;
+    }
+    if (kind === 'api') {
+      const p = providers.get(r.key);
+      if (p?.length) return p[0];
+      from.usage.drop(pointer, 'ref.no-provider', `no component in the input provides ${formatRef(r.ref)}`);
+      return undefined;
+    }
+    from.usage.drop(pointer, 'ref.unsupported', `a dependency on a ${r.ref.kind ?? 'reference without kind'} has no place in opsledger (only services and CIs)`);
+    return undefined;
+  };
+  for (const e of [...components, ...ctx.ofKind('resource')]) {
+    const self = targets.get(e.key);
+    if (!self) continue;
+    list(e.spec.dependsOn).forEach((d, i) => {
+      const typed = dependencyTarget(d, e, `/spec/dependsOn/${i}`);
+      if (typed && typed !== self.typed) {
+        addDependency(e, typed);
+        e.usage.use(`/spec/dependsOn/${i}`);
+      }
+    });
+    list(e.spec.dependencyOf).forEach((d, i) => {
+      // The reverse edge: the other entity depends on this one.
+      const r = resolve(d, e);
+      const other = r?.entity;
+      if (other && targets.has(other.key) && (other.k === 'component' || other.k === 'resource')) {
+        addDependency(other, self.typed);
+        e.usage.use(`/spec/dependencyOf/${i}`);
+      } else e.usage.drop(`/spec/dependencyOf/${i}`, 'ref.dangling', `${String(d)} is not a service or CI in the input, so its dependency on ${self.typed} cannot be written`);
+    });
+  }
+  for (const c of components) {
+    const self = targets.get(c.key);
+    if (!self) continue;
+    list(c.spec.consumesApis).forEach((a, i) => {
+      const r = resolve(a, c, 'api');
+      const p = r ? providers.get(r.key) : undefined;
+      if (r && p?.length) {
+        for (const typed of p) if (typed !== self.typed) addDependency(c, typed);
+        c.usage.use(`/spec/consumesApis/${i}`);
+        c.usage.change(`/spec/consumesApis/${i}`, 'api.folded', `consuming ${formatRef(r.ref)} is written as depending on its provider ${p.join(', ')}`);
+      } else c.usage.drop(`/spec/consumesApis/${i}`, 'ref.no-provider', `no component in the input provides ${String(a)}, so there is no service to depend on`);
+    });
+    if (c.spec.providesApis !== undefined) {
+      c.usage.drop('/spec/providesApis', 'api.folded', 'opsledger models dependencies, not interfaces: the consumers of these APIs now depend on this service');
+    }
+  }
+}
