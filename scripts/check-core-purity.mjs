@@ -7,7 +7,7 @@
 // - the one read policy: nothing in src/ reads a file except src/adapters/fs/read-policy.ts.
 // Exits 1 and lists every offence.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const FORBIDDEN = [
@@ -39,7 +39,10 @@ function importsOf(text) {
 /** Files under `dir` that import I/O modules, or (relatively) anything under `notInto`. */
 export function findViolations(dir, notInto = ['adapters', 'cli', 'report']) {
   const out = [];
-  const src = resolve(dir, '..');
+  // Floors are named from the top of src/ (a folder checked on its own stands for src/ itself).
+  let src = resolve(dir);
+  while (basename(src) !== 'src' && dirname(src) !== src) src = dirname(src);
+  if (basename(src) !== 'src') src = resolve(dir);
   for (const p of tsFiles(dir)) {
     const text = readFileSync(p, 'utf8');
     for (const spec of importsOf(text)) {

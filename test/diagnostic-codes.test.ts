@@ -168,8 +168,8 @@ describe('every diagnostic code', () => {
 
   it('has a test for every code opsledger can emit', () => {
     const covered = new Set([...Object.keys(ROWS), ...HOSTILE_CASES.map((c) => c[2])]);
-    // Discovery codes for paths and unreadable files are covered in cli.test.ts and hostile-input.test.ts.
-    for (const c of ['file.symlink-escape', 'file.symlink-broken', 'file.not-found', 'file.outside-root', 'file.unreadable']) covered.add(c);
+    // Discovery codes for paths and unreadable files are covered in cli.test.ts, hostile-input.test.ts and adapters/read-policy.test.ts.
+    for (const c of ['file.symlink-escape', 'file.symlink-broken', 'file.not-found', 'file.outside-root', 'file.unreadable', 'file.not-regular']) covered.add(c);
     const schemaKeywordsWithoutFixture = Object.keys(CODES).filter((c) => c.startsWith('schema.') && !covered.has(c));
     const missing = Object.keys(CODES).filter((c) => !covered.has(c) && !schemaKeywordsWithoutFixture.includes(c));
     expect(missing).toEqual([]);

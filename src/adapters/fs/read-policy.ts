@@ -75,11 +75,12 @@ function readPath(path: string, flags: number, maxBytes: number): ReadOutcome | 
 /**
  * Reads the repository at `root`. Folders are resolved once each (a symbolic folder that leads
  * out is refused like a symbolic file that does), so checking costs one realpath per folder.
+ * Make one per run: what it remembers of the folders is only as fresh as the run.
  */
 export class RepositoryReader {
   readonly root: string;
   readonly realRoot: string;
-  private readonly realDirs = new Map<string, string | undefined>();
+  private readonly realDirs = new Map<string, string>();
 
   constructor(
     root: string,
@@ -89,16 +90,17 @@ export class RepositoryReader {
     this.realRoot = realpathSync.native(this.root);
   }
 
+  // Only folders that exist are remembered: one created later in the run is looked at again.
   private realDir(dir: string): string | undefined {
-    if (this.realDirs.has(dir)) return this.realDirs.get(dir);
-    let real: string | undefined;
+    const known = this.realDirs.get(dir);
+    if (known !== undefined) return known;
     try {
-      real = realpathSync.native(dir);
+      const real = realpathSync.native(dir);
+      this.realDirs.set(dir, real);
+      return real;
     } catch {
-      real = undefined;
+      return undefined;
     }
-    this.realDirs.set(dir, real);
-    return real;
   }
 
   /** `rel` is relative to the root, with forward slashes. */
@@ -130,17 +132,8 @@ export class RepositoryReader {
   };
 }
 
-/** Readers per repository root, so every read in one thread shares the folder checks. */
-const readers = new Map<string, RepositoryReader>();
-
 export function repositoryReader(root: string, maxBytes = DEFAULT_MAX_FILE_BYTES): RepositoryReader {
-  const key = `${resolve(root)}\0${maxBytes}`;
-  let reader = readers.get(key);
-  if (!reader) {
-    reader = new RepositoryReader(root, maxBytes);
-    readers.set(key, reader);
-  }
-  return reader;
+  return new RepositoryReader(root, maxBytes);
 }
 
 /**
