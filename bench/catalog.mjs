@@ -29,10 +29,12 @@ if (process.argv[2] === '--phases') {
   const [, , , org, out] = process.argv;
   const dist = (p) => import(pathToFileURL(join(ROOT, 'dist', p)).href);
   const { loadOrganisation } = await dist('adapters/fs/load-organisation.js');
-  const { riskContext } = await dist('cli/risk-session.js');
-  const { openChanges } = await dist('cli/commands/risk.js');
+  const { riskContext } = await dist('app/assess-risk.js');
+  const { buildCatalog } = await dist('app/build-catalog.js');
+  const { openChangeIds } = await dist('core/change-phase.js');
   const { assessChange } = await dist('core/risk/assess.js');
-  const { buildCatalogSite } = await dist('catalog/build-site.js');
+  const { siteWriter } = await dist('catalog/write-site.js');
+  const { openGitRepository } = await dist('adapters/git/repository.js');
   const { activePolicy } = await dist('core/organisation.js');
   const { BLAST_RADIUS_LISTED } = await dist('core/catalog/change-page.js');
   const phases = {};
@@ -43,15 +45,13 @@ if (process.argv[2] === '--phases') {
     return r;
   };
   const now = Date.now();
+  const git = openGitRepository(org);
   const loaded = await time('load and validate', () => loadOrganisation(org));
-  const context = activePolicy(loaded.org) ? await time('risk context', () => riskContext(org, loaded, now)) : undefined;
-  const open = openChanges(loaded.org.changes);
-  // Assessed up front here (the command assesses lazily, page by page) to time them apart.
-  const reports = new Map();
-  if (context) await time(`risk reports (${open.length} open changes)`, () => open.forEach((id) => reports.set(id, assessChange(context, id, { blastRadiusRows: BLAST_RADIUS_LISTED }))));
-  await time('view model, render, write', () =>
-    buildCatalogSite(org, loaded, { out, locale: 'en', now, ...(context ? { graph: context.graph, risk: (id) => reports.get(id) } : {}) }),
-  );
+  const context = activePolicy(loaded.org) ? await time('risk context', async () => riskContext(loaded, now, await git.firstAddedTimes())) : undefined;
+  const open = openChangeIds(loaded.org.changes);
+  // Timed apart here; the build assesses the same changes again, lazily, page by page.
+  if (context) await time(`risk reports (${open.length} open changes)`, () => open.forEach((id) => assessChange(context, id, { blastRadiusRows: BLAST_RADIUS_LISTED })));
+  await time('catalog build (risk again, view model, render, write)', () => buildCatalog(loaded, git, siteWriter(out, { locale: 'en' }), { now, locale: 'en' }));
   process.stdout.write(JSON.stringify(phases));
   process.exit(0);
 }

@@ -24,7 +24,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import jsyaml from 'js-yaml';
 import { ensureOrg, SIZES } from './generate.mjs';
-import { measureStartup } from './startup.mjs';
+import { measureGateStart, measureStartup } from './startup.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH);
@@ -301,6 +301,11 @@ if (startupRuns > 0) {
   results.startup = { target: startup.target, rows: startup.rows, failures: startup.failures };
   printed.push(startup.text);
   console.log(startup.text + '\n');
+  const gate = await measureGateStart();
+  if (gate.failures.length) failed = true;
+  results.gateStart = { target: gate.target, median: gate.median, walls: gate.walls, failures: gate.failures };
+  printed.push(gate.text);
+  console.log(gate.text + '\n');
 }
 for (const size of sizes) {
   const corpus = join(WORK, `${size}-${seed}`);

@@ -8,7 +8,8 @@
 // fail on them; it exits 1 only when a command fails or prints something wrong.
 //
 // Environment: BENCH_STARTUP_RUNS=15 (rounds; the median is reported)
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -70,9 +71,54 @@ export function measureStartup({ runs = 15, log = (m) => process.stderr.write(m 
   return { text: lines.join('\n'), rows, failures, target: TARGET };
 }
 
+const GATE_TARGET_S = 0.3;
+
+/**
+ * `opsledger gate` on the example organisation, from spawn to its first request to a local
+ * stand-in for GitHub: the work the gate does before it can ask anything (start-up, loading its
+ * modules, reading the environment). The stand-in records the moment and the process is
+ * stopped; what GitHub answers is another bench's business.
+ */
+async function timeToFirstRequest() {
+  let seen;
+  const first = new Promise((resolve) => (seen = resolve));
+  const server = createServer((req, res) => {
+    seen(process.hrtime.bigint());
+    res.writeHead(503, { 'content-type': 'application/json' }).end('{"message":"bench"}');
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const env = { PATH: process.env.PATH ?? '', GITHUB_TOKEN: 'bench', GITHUB_REPOSITORY: 'acme/opsledger', GITHUB_API_URL: `http://127.0.0.1:${server.address().port}`, OPSLEDGER_GITHUB_RETRIES: '0' };
+  const t0 = process.hrtime.bigint();
+  const child = spawn(process.execPath, [BIN, 'gate', 'CR-2026-0176', '--format', 'json'], { cwd: ROOT, env, stdio: 'ignore' });
+  const exited = new Promise((resolve) => child.once('exit', () => resolve(undefined)));
+  const at = await Promise.race([first, exited, new Promise((resolve) => setTimeout(() => resolve(undefined), 30_000))]);
+  child.kill();
+  await exited;
+  server.close();
+  return at === undefined ? undefined : Number(at - t0) / 1e9;
+}
+
+export async function measureGateStart({ runs = 7 } = {}) {
+  const walls = [];
+  const failures = [];
+  await timeToFirstRequest();
+  for (let i = 0; i < runs; i++) {
+    const w = await timeToFirstRequest();
+    if (w === undefined) failures.push('opsledger gate made no request to the GitHub stand-in');
+    else walls.push(w);
+  }
+  const m = walls.length ? median(walls) : NaN;
+  const lines = ['', `## gate: spawn to first GitHub request (example organisation, median of ${runs})`, '', '| command | ms (median) | target |', '|---|---:|---|'];
+  lines.push(`| opsledger gate CR-2026-0176 | ${(m * 1000).toFixed(0)} | ${m <= GATE_TARGET_S ? 'PASS' : 'MISS'} (< ${GATE_TARGET_S * 1000} ms) |`);
+  for (const f of failures) lines.push(`FAIL ${f}`);
+  return { text: lines.join('\n'), median: m, walls, failures, target: GATE_TARGET_S };
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const runs = Math.max(1, Number.parseInt(process.env.BENCH_STARTUP_RUNS ?? '15', 10) || 15);
   const result = measureStartup({ runs });
   console.log(result.text);
-  if (result.failures.length) process.exitCode = 1;
+  const gate = await measureGateStart();
+  console.log(gate.text);
+  if (result.failures.length || gate.failures.length) process.exitCode = 1;
 }

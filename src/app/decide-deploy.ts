@@ -1,13 +1,25 @@
 import { decideGate, type GateDecision, type GateInput } from '../core/gate.js';
-import { RISK_CLASSES } from '../core/model.js';
-import { activePolicy } from '../core/organisation.js';
-import { assessChange } from '../core/risk/assess.js';
-import { riskContextFor, submissionTimes } from './assess-risk.js';
-import { OrganisationsAtRefs } from './load-organisation.js';
 import { knownFailure } from './ports/failure.js';
 import type { GitRepository } from './ports/git.js';
 import type { GitHubApi } from './ports/github.js';
-import { reviewPullRequest } from './review-pull-request.js';
+
+/**
+ * What the gate needs once GitHub has been asked the first question: the organisation model,
+ * risk and the CAB. Loading them takes longer than starting Node, so they load while GitHub
+ * answers rather than before the question goes out.
+ */
+const laterSteps = () =>
+  Promise.all([import('../core/model.js'), import('../core/organisation.js'), import('../core/risk/assess.js'), import('./assess-risk.js'), import('./load-organisation.js'), import('./review-pull-request.js')]).then(
+    ([model, organisation, assess, assessRisk, load, review]) => ({
+      RISK_CLASSES: model.RISK_CLASSES,
+      activePolicy: organisation.activePolicy,
+      assessChange: assess.assessChange,
+      riskContextFor: assessRisk.riskContextFor,
+      submissionTimes: assessRisk.submissionTimes,
+      OrganisationsAtRefs: load.OrganisationsAtRefs,
+      reviewPullRequest: review.reviewPullRequest,
+    }),
+  );
 
 /**
  * Everything the gate decides from, gathered so that any failure becomes a denying check with
@@ -57,9 +69,11 @@ async function gatherGateInput(req: GateRequest): Promise<GateInput> {
     }
   };
 
-  const refs = new OrganisationsAtRefs(req.git);
   const api = await attempt(async () => req.github());
-  const repo = api ? await attempt(() => api.getRepository()) : undefined;
+  const asked = api ? attempt(() => api.getRepository()) : undefined;
+  const { RISK_CLASSES, activePolicy, assessChange, riskContextFor, submissionTimes, OrganisationsAtRefs, reviewPullRequest } = await laterSteps();
+  const repo = await asked;
+  const refs = new OrganisationsAtRefs(req.git);
   const defaultRef = repo ? await attempt(() => defaultBranchRef(req.git, repo.defaultBranch)) : undefined;
   if (!defaultRef) return input;
 

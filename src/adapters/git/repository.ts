@@ -2,17 +2,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GitRepository } from '../../app/ports/git.js';
 import type { OrganisationSource, ReadFiles } from '../../app/ports/source.js';
-import { analyzeFile } from '../../core/analyze.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { DATA_FOLDERS } from '../fs/discover.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../fs/read-policy.js';
-import { schemaRegistry } from '../fs/schemas.js';
-import { changedFilesSince } from './changed-files.js';
-import { fileHistory } from './file-history.js';
-import { firstAddedTimes } from './history.js';
-import { leadTimeStarts } from './lead-time-starts.js';
-import { baseBeforeMerge, changedPathsBetween, lastCommitTouching, repoPrefix } from './pr-history.js';
-import { readFilesAtRef, resolveCommit } from './read-at-ref.js';
+
+// The git helpers pull in simple-git, and reading at a ref the YAML analysis and validators:
+// they load on first use, so a command whose first question goes to GitHub (the gate) does not
+// wait for them to ask it.
+const readAtRefModule = () => import('./read-at-ref.js');
+const prHistory = () => import('./pr-history.js');
 
 const byPath = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -22,6 +20,7 @@ const byPath = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 :
  * commit names a path on whatever machine reads it.
  */
 async function readAtRef(root: string, ref: string, maxBytes: number): Promise<ReadFiles> {
+  const [{ readFilesAtRef }, { analyzeFile }, { schemaRegistry }] = await Promise.all([readAtRefModule(), import('../../core/analyze.js'), import('../fs/schemas.js')]);
   const tree = await readFilesAtRef(root, ref, DATA_FOLDERS, maxBytes);
   const registry = schemaRegistry();
   const analyses = [...tree.files].sort(byPath).map(([file, bytes]) => analyzeFile(file, bytes, registry, { keepValues: true }));
@@ -39,14 +38,14 @@ export function openGitRepository(root: string): GitRepository {
   return {
     root,
     at: (ref: string): OrganisationSource => ({ root, ref, read: (request) => readAtRef(root, ref, request.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES) }),
-    resolveCommit: (ref) => resolveCommit(root, ref),
-    changedFilesSince: (ref) => changedFilesSince(root, ref),
-    changedPathsBetween: (base, head) => changedPathsBetween(root, base, head),
-    lastCommitTouching: (ref, file) => lastCommitTouching(root, ref, file),
-    baseBeforeMerge: (mergeCommit, subjects) => baseBeforeMerge(root, mergeCommit, subjects),
-    firstAddedTimes: () => (added ??= firstAddedTimes(root, '.')),
-    leadTimeStarts: () => (starts ??= leadTimeStarts(root)),
-    repoPrefix: () => repoPrefix(root),
-    fileHistory: () => fileHistory(root, DATA_FOLDERS.filter((d) => existsSync(join(root, d)))),
+    resolveCommit: async (ref) => (await readAtRefModule()).resolveCommit(root, ref),
+    changedFilesSince: async (ref) => (await import('./changed-files.js')).changedFilesSince(root, ref),
+    changedPathsBetween: async (base, head) => (await prHistory()).changedPathsBetween(root, base, head),
+    lastCommitTouching: async (ref, file) => (await prHistory()).lastCommitTouching(root, ref, file),
+    baseBeforeMerge: async (mergeCommit, subjects) => (await prHistory()).baseBeforeMerge(root, mergeCommit, subjects),
+    firstAddedTimes: () => (added ??= import('./history.js').then((m) => m.firstAddedTimes(root, '.'))),
+    leadTimeStarts: () => (starts ??= import('./lead-time-starts.js').then((m) => m.leadTimeStarts(root))),
+    repoPrefix: async () => (await prHistory()).repoPrefix(root),
+    fileHistory: async () => (await import('./file-history.js')).fileHistory(root, DATA_FOLDERS.filter((d) => existsSync(join(root, d)))),
   };
 }
