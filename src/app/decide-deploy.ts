@@ -1,4 +1,5 @@
 import { decideGate, type GateDecision, type GateInput } from '../core/gate.js';
+import { mergeBase } from '../core/merge-base.js';
 import { knownFailure } from './ports/failure.js';
 import type { GitRepository } from './ports/git.js';
 import type { GitHubApi } from './ports/github.js';
@@ -18,6 +19,7 @@ const laterSteps = () =>
       submissionTimes: assessRisk.submissionTimes,
       OrganisationsAtRefs: load.OrganisationsAtRefs,
       reviewPullRequest: review.reviewPullRequest,
+      ReviewError: review.ReviewError,
     }),
   );
 
@@ -71,7 +73,7 @@ async function gatherGateInput(req: GateRequest): Promise<GateInput> {
 
   const api = await attempt(async () => req.github());
   const asked = api ? attempt(() => api.getRepository()) : undefined;
-  const { RISK_CLASSES, activePolicy, assessChange, riskContextFor, submissionTimes, OrganisationsAtRefs, reviewPullRequest } = await laterSteps();
+  const { RISK_CLASSES, activePolicy, assessChange, riskContextFor, submissionTimes, OrganisationsAtRefs, reviewPullRequest, ReviewError } = await laterSteps();
   const repo = await asked;
   const refs = new OrganisationsAtRefs(req.git);
   const defaultRef = repo ? await attempt(() => defaultBranchRef(req.git, repo.defaultBranch)) : undefined;
@@ -114,7 +116,10 @@ async function gatherGateInput(req: GateRequest): Promise<GateInput> {
     const [reviews, commits] = [await api.listReviews(pull.number), await api.listPullCommits(pull.number)];
     if (pull.commits > commits.length) throw new Error(`#${pull.number} has ${pull.commits} commits but GitHub lists ${commits.length}: co-authors cannot all be checked`);
     const mergeCommit = pull.mergeCommitSha!;
-    const baseRef = await req.git.baseBeforeMerge(mergeCommit, commits.map((c) => c.message.split('\n')[0] ?? ''));
+    // Where main stood before the merge, from git's parents and GitHub's list of the commits.
+    const where = mergeBase(await req.git.firstParentLine(mergeCommit, commits.length + 1), commits);
+    if ('unknown' in where) throw new ReviewError('merge-base', `#${pull.number}: ${where.unknown}`);
+    const baseRef = where.base;
     const review = await reviewPullRequest({
       refs,
       api,

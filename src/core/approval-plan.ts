@@ -77,24 +77,40 @@ export function teamsOfGroup(policy: PolicySpec, group: string): string[] {
     .map((s) => (s.startsWith('team:') ? s.slice(5) : s));
 }
 
+/** One owner requirement of a change: the base's owners of one affected service (or of a CI without one). */
+export interface OwnerRequirement {
+  /** `owner` when the change affects one owned thing, else `owner:<service>` / `owner:ci:<name>`. */
+  group: string;
+  count: number;
+  /** The owning teams on the base branch; empty when the base does not know the service. */
+  teams: string[];
+  /** What the teams own, for the report. */
+  owns: string;
+}
+
 /**
- * Owning teams of the services a change affects (named, or owning a named CI). The base
- * branch's owner wins where the service exists there, so a pull request cannot make its own
- * team the owner and approve itself; services the pull request introduces use its own entry.
+ * The owner approvals a change needs: for every service it affects (named, or owning a named
+ * CI) the owners that service has on the base branch, each service separately, so one team's
+ * approval never stands in for another team's service. A service or CI the pull request
+ * itself introduces has no owners yet: its requirement cannot be met from the pull request's
+ * own files (a throwaway service owned by the author's team neither satisfies nor dilutes the
+ * real owners' requirement).
  */
-export function owningTeams(change: ChangeRequest, base: Organisation, head: Organisation): string[] {
-  const services = new Set(change.spec.services ?? []);
-  const teams = new Set<string>();
+export function ownerRequirements(change: ChangeRequest, base: Organisation, count: number): OwnerRequirement[] {
+  const owned = new Map<string, { teams: string[]; owns: string }>();
+  const serviceOwners = (name: string) => {
+    const spec = base.services.get(name)?.doc.spec;
+    return spec ? [...new Set([spec.owner, ...(spec.owners ?? []).map((o) => o.team)])].sort() : [];
+  };
+  for (const name of change.spec.services ?? []) owned.set(name, { teams: serviceOwners(name), owns: `service:${name}` });
   for (const ci of change.spec.configurationItems ?? []) {
-    const doc = (base.cis.get(ci) ?? head.cis.get(ci))?.doc.spec;
-    if (doc?.service) services.add(doc.service);
-    if (doc?.owner) teams.add(doc.owner);
+    const spec = base.cis.get(ci)?.doc.spec;
+    if (spec?.service) {
+      if (!owned.has(spec.service)) owned.set(spec.service, { teams: serviceOwners(spec.service), owns: `service:${spec.service}` });
+    } else owned.set(`ci:${ci}`, { teams: spec?.owner ? [spec.owner] : [], owns: `ci:${ci}` });
   }
-  for (const s of services) {
-    const spec = (base.services.get(s) ?? head.services.get(s))?.doc.spec;
-    if (!spec) continue;
-    teams.add(spec.owner);
-    for (const o of spec.owners ?? []) teams.add(o.team);
-  }
-  return [...teams].sort();
+  const single = owned.size === 1;
+  return [...owned]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, o]) => ({ group: single ? 'owner' : `owner:${key}`, count, teams: o.teams, owns: o.owns }));
 }

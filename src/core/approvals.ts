@@ -28,6 +28,8 @@ export interface CommitIdentity {
   committerLogin?: string;
   authorEmail?: string;
   committerEmail?: string;
+  /** Author date (ISO 8601): kept by a rebase, so it tells which commits on a branch were the pull request's. */
+  authorDate?: string;
   /** The full commit message, for Co-authored-by trailers. */
   message: string;
 }

@@ -2,7 +2,8 @@ import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadOrganisationAtRef } from '../../src/adapters/git/org-at-ref.js';
-import { baseBeforeMerge, changedPathsBetween, lastCommitTouching } from '../../src/adapters/git/pr-history.js';
+import { changedPathsBetween, firstParentLine, lastCommitTouching } from '../../src/adapters/git/pr-history.js';
+import { mergeBase } from '../../src/core/merge-base.js';
 import { catFileBatch, GitObjectMissing, readFilesAtRef } from '../../src/adapters/git/read-at-ref.js';
 import { TestRepo } from '../helpers/git-repo.js';
 
@@ -89,24 +90,25 @@ describe('pull-request history', () => {
     expect(await lastCommitTouching(repo.root, base, 'teams/new.yaml')).toBeUndefined();
   });
 
-  it('finds where the base stood before a merge commit, a squash and a rebase', async () => {
+  it.each([
+    ['a merge commit', 'merge', 'merge-commit'],
+    ['a squash', 'squash', 'squash'],
+    ['a rebase', 'rebase', 'rebase'],
+  ] as const)('finds where the base stood before %s, from git parents and the commits GitHub lists', async (_name, how, method) => {
     repo = await TestRepo.create();
+    await repo.commit({ 'teams/z.yaml': TEAM('z-team', 'z') }, 'Earlier work on main', me);
     const base = await repo.sha();
     await repo.checkout('pr', true);
-    await repo.commit({ 'teams/a.yaml': TEAM('a-team', 'a') }, 'First', me);
+    await repo.commit({ 'teams/a.yaml': TEAM('a-team', 'a') }, 'First\nwhose subject\n\nruns on', me);
     await repo.commit({ 'teams/b.yaml': TEAM('b-team', 'b') }, 'Second', me);
+    const pr = await Promise.all(['pr~1', 'pr'].map(async (ref) => {
+      const [email, date] = (await repo!.git.raw(['log', '-1', '--format=%ae%x00%aI', ref])).trim().split('\0');
+      return { authorEmail: email!, authorDate: new Date(date!).toISOString() };
+    }));
     await repo.checkout('main');
-    const merge = await repo.merge('pr', 'Merge pull request #1', me);
-    expect(await baseBeforeMerge(repo.root, merge, ['First', 'Second'])).toBe(base);
-
-    // A squash: one commit on top of the base.
-    const squash = await repo.commit({ 'teams/c.yaml': TEAM('c-team', 'c') }, 'Squashed (#2)', me);
-    expect(await baseBeforeMerge(repo.root, squash, ['Third', 'Fourth'])).toBe(merge);
-
-    // A rebase: the pull request's two commits replayed on top of the base.
-    const before = await repo.sha();
-    await repo.commit({ 'teams/d.yaml': TEAM('d-team', 'd') }, 'Third', me);
-    const rebased = await repo.commit({ 'teams/e.yaml': TEAM('e-team', 'e') }, 'Fourth', me);
-    expect(await baseBeforeMerge(repo.root, rebased, ['Third', 'Fourth'])).toBe(before);
+    const merged = how === 'merge' ? await repo.merge('pr', 'Merge pull request #1', me) : how === 'squash' ? await repo.squashMerge('pr', 'Add two teams (#1)', me) : await repo.rebaseMerge('pr', me);
+    const line = await firstParentLine(repo.root, merged, pr.length + 1);
+    expect(mergeBase(line, pr)).toEqual({ base, method });
   });
+
 });

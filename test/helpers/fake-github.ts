@@ -19,6 +19,8 @@ export interface FakeCommit {
   authorEmail: string;
   committerLogin?: string | undefined;
   committerEmail: string;
+  /** ISO 8601; the example payload's date when not given. */
+  authorDate?: string;
 }
 
 export interface FakeReview {
@@ -288,7 +290,7 @@ export class FakeGitHub {
         sha: c.sha,
         author: c.authorLogin ? this.user(c.authorLogin) : null,
         committer: c.committerLogin ? this.user(c.committerLogin) : null,
-        commit: { ...commit, message: c.message, author: { ...(commit.author as Json), email: c.authorEmail }, committer: { ...(commit.committer as Json), email: c.committerEmail } },
+        commit: { ...commit, message: c.message, author: { ...(commit.author as Json), email: c.authorEmail, ...(c.authorDate ? { date: c.authorDate } : {}) }, committer: { ...(commit.committer as Json), email: c.committerEmail } },
       }));
       return { status: 200, body: commits };
     });

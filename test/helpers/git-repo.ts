@@ -71,6 +71,23 @@ export class TestRepo {
     return (await this.git.revparse(['HEAD'])).trim();
   }
 
+  /** Squash and merge: the branch's changes as one commit on the checked-out branch. */
+  async squashMerge(branch: string, message: string, by: Person): Promise<string> {
+    this.gitAs(by, ['merge', '--squash', '-q', branch]);
+    return this.commitStaged(message, by);
+  }
+
+  /** Rebase and merge: the branch's own commits replayed on the checked-out branch, authors and author dates kept, as GitHub does. */
+  async rebaseMerge(branch: string, by: Person): Promise<string> {
+    const own = (await this.git.raw(['rev-list', '--reverse', `HEAD..${branch}`])).split('\n').filter(Boolean);
+    for (const sha of own) {
+      const when = new Date(Date.UTC(2026, 10, 1, 12, 0, this.tick++)).toISOString();
+      // Only the committer is set: the author and author date are the commit's own.
+      execFileSync('git', ['cherry-pick', '--allow-empty', sha], { cwd: this.root, stdio: 'pipe', env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', GIT_COMMITTER_NAME: by.name, GIT_COMMITTER_EMAIL: by.email, GIT_COMMITTER_DATE: when } });
+    }
+    return (await this.git.revparse(['HEAD'])).trim();
+  }
+
   async sha(ref = 'HEAD'): Promise<string> {
     return (await this.git.revparse([ref])).trim();
   }

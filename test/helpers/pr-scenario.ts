@@ -131,10 +131,9 @@ export async function openPullRequest(options: { change?: ChangeOptions; prFiles
     async syncCommits(shas) {
       const commits: FakeCommit[] = [];
       for (const sha of shas) {
-        const [name, email, message] = (await repo.git.raw(['log', '-1', '--format=%an%x00%ae%x00%B', sha])).split('\0');
-        void name;
+        const [date, email, message] = (await repo.git.raw(['log', '-1', '--format=%aI%x00%ae%x00%B', sha])).split('\0');
         const login = LOGIN_BY_EMAIL.get(email!);
-        commits.push({ sha, message: message!.trimEnd(), authorLogin: login, authorEmail: email!, committerLogin: login, committerEmail: email! });
+        commits.push({ sha, message: message!.trimEnd(), authorLogin: login, authorEmail: email!, committerLogin: login, committerEmail: email!, authorDate: new Date(date!).toISOString() });
       }
       github.pulls.get(number)!.commits = commits;
     },

@@ -1,10 +1,11 @@
 import { simpleGit } from 'simple-git';
+import type { LineCommit } from '../../core/merge-base.js';
 import { GitObjectMissing, resolveCommit } from './read-at-ref.js';
 
 /**
  * The git questions the pull-request and gate commands ask: what a pull request changed, which
- * commit last touched a change request on the default branch, and where the base branch stood
- * before a merge.
+ * commit last touched a change request on the default branch, and the first-parent line a
+ * merge sits on.
  */
 
 /** Every path the pull request touches (added, modified or deleted), relative to root, against the merge base. */
@@ -29,25 +30,20 @@ export async function lastCommitTouching(root: string, ref: string, file: string
 }
 
 /**
- * Where the base branch stood before a pull request was merged, so approvals are judged by
- * the policy and teams that were in force then, not by anything the pull request brought:
- * - a merge commit: its first parent;
- * - a squash: its only parent;
- * - a rebase of n commits: n first-parent steps back, recognised by the rebased commits
- *   repeating the pull request's subjects.
+ * The commit and its first-parent ancestors, newest first, with parents, author e-mail and
+ * author date: the git side of deciding where a base stood before a merge (core/merge-base.ts).
  */
-export async function baseBeforeMerge(root: string, mergeCommit: string, prSubjects: readonly string[]): Promise<string> {
-  const commit = await resolveCommit(root, mergeCommit);
-  const git = simpleGit({ baseDir: root });
-  const parents = (await git.raw(['rev-list', '--parents', '-n', '1', commit])).trim().split(' ').slice(1);
-  if (parents.length === 0) throw new GitObjectMissing(mergeCommit, 'the merge commit has no parent');
-  const n = prSubjects.length;
-  if (parents.length === 1 && n > 1) {
-    const log = await git.raw(['log', '--first-parent', `-n${n}`, '--format=%s', commit]);
-    const subjects = log.split('\n').filter((s, i, all) => i < all.length - 1 || s !== '').reverse();
-    if (subjects.length === n && subjects.every((s, i) => s === prSubjects[i])) return resolveCommit(root, `${commit}~${n}`);
+export async function firstParentLine(root: string, commit: string, count: number): Promise<LineCommit[]> {
+  const sha = await resolveCommit(root, commit);
+  const out = await simpleGit({ baseDir: root }).raw(['log', '--first-parent', `-n${Math.max(1, count)}`, '--format=%H%x00%P%x00%ae%x00%aI%x00', sha]);
+  const fields = out.split('\0');
+  const line: LineCommit[] = [];
+  for (let i = 0; i + 4 < fields.length; i += 4) {
+    const [h, parents, email, date] = fields.slice(i, i + 4).map((f) => f.trim());
+    if (!h) break;
+    line.push({ sha: h, parents: parents ? parents.split(' ') : [], authorEmail: email ?? '', authored: Date.parse(date ?? '') });
   }
-  return parents[0]!;
+  return line;
 }
 
 export async function headCommit(root: string): Promise<string> {

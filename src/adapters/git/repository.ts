@@ -42,7 +42,7 @@ export function openGitRepository(root: string): GitRepository {
     changedFilesSince: async (ref) => (await import('./changed-files.js')).changedFilesSince(root, ref),
     changedPathsBetween: async (base, head) => (await prHistory()).changedPathsBetween(root, base, head),
     lastCommitTouching: async (ref, file) => (await prHistory()).lastCommitTouching(root, ref, file),
-    baseBeforeMerge: async (mergeCommit, subjects) => (await prHistory()).baseBeforeMerge(root, mergeCommit, subjects),
+    firstParentLine: async (commit, count) => (await prHistory()).firstParentLine(root, commit, count),
     firstAddedTimes: () => (added ??= import('./history.js').then((m) => m.firstAddedTimes(root, '.'))),
     leadTimeStarts: () => (starts ??= import('./lead-time-starts.js').then((m) => m.leadTimeStarts(root))),
     repoPrefix: async () => (await prHistory()).repoPrefix(root),

@@ -153,7 +153,7 @@ export function createGitHubApi(config: GitHubClientConfig): GitHubApi {
     },
 
     async listPullCommits(number: number): Promise<CommitIdentity[]> {
-      type Row = { sha: string; author: { login?: string } | null; committer: { login?: string } | null; commit: { message: string; author: { email?: string } | null; committer: { email?: string } | null } };
+      type Row = { sha: string; author: { login?: string } | null; committer: { login?: string } | null; commit: { message: string; author: { email?: string; date?: string } | null; committer: { email?: string } | null } };
       const rows = await list<Row>('commits', 'GET /repos/{owner}/{repo}/pulls/{pull_number}/commits', { pull_number: number });
       return rows.map((r) => ({
         sha: r.sha,
@@ -162,6 +162,7 @@ export function createGitHubApi(config: GitHubClientConfig): GitHubApi {
         ...(r.committer?.login ? { committerLogin: r.committer.login } : {}),
         ...(r.commit.author?.email ? { authorEmail: r.commit.author.email } : {}),
         ...(r.commit.committer?.email ? { committerEmail: r.commit.committer.email } : {}),
+        ...(r.commit.author?.date ? { authorDate: r.commit.author.date } : {}),
       }));
     },
 

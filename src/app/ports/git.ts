@@ -1,3 +1,4 @@
+import type { LineCommit } from '../../core/merge-base.js';
 import type { FileCommit } from '../../core/catalog/types.js';
 import type { OrganisationSource } from './source.js';
 
@@ -16,7 +17,8 @@ export interface GitRepository {
   /** Every path a pull request touches, against the merge base of `base` and `head`. */
   changedPathsBetween(base: string, head: string): Promise<string[]>;
   lastCommitTouching(ref: string, file: string): Promise<string | undefined>;
-  baseBeforeMerge(mergeCommit: string, prSubjects: readonly string[]): Promise<string>;
+  /** The commit and its first-parent ancestors (`count` in all), newest first. */
+  firstParentLine(commit: string, count: number): Promise<LineCommit[]>;
   /** When each file was first committed (repo-relative path → ms); empty outside git. */
   firstAddedTimes(): Promise<ReadonlyMap<string, number>>;
   /** When work on each file began, for lead time (repo-relative path → ms). */
