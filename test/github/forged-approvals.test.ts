@@ -92,6 +92,23 @@ describe('approvals are counted against the base before the merge, whatever the 
   });
 });
 
+describe('the gate decides from reviews only', () => {
+  it.each([
+    ['a green opsledger/cab status from another workflow', (sc: Scenario, sha: string) => void sc.github.statuses.push({ sha, state: 'success', context: 'opsledger/cab', description: 'approved by dana-lee' })],
+    ['a green status on every commit of the pull request', (sc: Scenario) => void sc.github.pulls.get(7)!.commits.forEach((c) => sc.github.statuses.push({ sha: c.sha, state: 'success', context: 'opsledger/cab', description: 'approved' }))],
+    ['approvals only from the author and a non-member', (sc: Scenario) => (sc.review('mina-park', 'APPROVED'), sc.review('eve', 'APPROVED'))],
+  ])('%s: denied, and no status or check run is ever read', async (_name, plant) => {
+    s = await openPullRequest();
+    const merged = await mergeBy(s, 'merge');
+    plant(s, merged);
+    const r = await gate(s);
+    expect(r.code).toBe(1);
+    expect(r.failing.approvals).toBeDefined();
+    // The fake GitHub serves no route that reads statuses or check runs: a read would be an unrouted request (checked after each test).
+    expect(s.github.requests.filter((q) => q.method === 'GET' && /status|check/.test(q.path))).toEqual([]);
+  });
+});
+
 const PAYMENTS_TEAM = `apiVersion: opsledger/v1
 kind: Team
 metadata: {name: payments, title: Payments}

@@ -59,6 +59,26 @@ function nextLink(headers: Response['headers']): string | undefined {
   return /<([^>]+)>;\s*rel="next"/.exec(link)?.[1];
 }
 
+/**
+ * The next page's address when it lies under the configured API (same origin, same base path,
+ * no credentials in it). Octokit sends the token with every request it makes, so a Link header
+ * pointing anywhere else (a proxy's, a misconfigured Enterprise Server's, an attacker's) would
+ * hand the token to that host.
+ */
+export function nextPageOnApi(next: string, baseUrl: string): string | undefined {
+  let url: URL;
+  let base: URL;
+  try {
+    base = new URL(baseUrl);
+    url = new URL(next, base);
+  } catch {
+    return undefined;
+  }
+  const prefix = base.pathname.replace(/\/+$/, '') + '/';
+  if (url.origin !== base.origin || url.username || url.password || !url.pathname.startsWith(prefix)) return undefined;
+  return url.href;
+}
+
 /** The Octokit-backed GitHubApi, with retries, throttling, timeouts and checked answers. */
 export function createGitHubApi(config: GitHubClientConfig): GitHubApi {
   const c = { ...DEFAULTS, ...Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)) } as Required<GitHubClientConfig>;
@@ -96,8 +116,10 @@ export function createGitHubApi(config: GitHubClientConfig): GitHubApi {
     let r = await call(route, { ...params, per_page: 100 });
     for (let page = 1; ; page++) {
       out.push(...checkShape<T[]>(shape, r.data, route));
-      const next = nextLink(r.headers);
-      if (!next) return out;
+      const link = nextLink(r.headers);
+      if (!link) return out;
+      const next = nextPageOnApi(link, c.baseUrl);
+      if (!next) throw new GitHubMalformedResponse(`${route}: the next page is not on the GitHub API at ${new URL(c.baseUrl).origin}; it was not requested`, route);
       if (page >= MAX_PAGES) throw new GitHubMalformedResponse(`${route}: more than ${MAX_PAGES} pages`, route);
       try {
         const resp = await octokit.request({ method: 'GET', url: next });
