@@ -1,7 +1,7 @@
 import type { ApprovalDecision } from '../core/approvals.js';
 import type { ApprovalPlan } from '../core/approval-plan.js';
 import type { RiskReport } from '../core/risk/types.js';
-import { escapeMarkdown } from './markdown.js';
+import { codeSpan, escapeMarkdown } from './markdown-safe.js';
 import { renderRiskMarkdown } from './risk/markdown.js';
 
 /**
@@ -25,7 +25,7 @@ function approvalsMarkdown(s: CommentSubject): string[] {
   for (const n of s.plan.notes) lines.push(`> ${escapeMarkdown(n)}`, '');
   if (!s.decision.requirements.length) lines.push('- no approving reviews required');
   for (const r of s.decision.requirements) {
-    lines.push(`- [${r.met ? 'x' : ' '}] ${r.count} from \`${escapeMarkdown(r.group)}\`${r.approvers.length ? `: ${r.approvers.map((a) => `@${escapeMarkdown(a)}`).join(', ')}` : ''}`);
+    lines.push(`- [${r.met ? 'x' : ' '}] ${r.count} from ${codeSpan(r.group)}${r.approvers.length ? `: ${r.approvers.map((a) => `@${escapeMarkdown(a)}`).join(', ')}` : ''}`);
   }
   for (const r of s.decision.rejected) lines.push(`- ~~${escapeMarkdown(r.login)}~~ does not count: ${escapeMarkdown(r.detail)}`);
   return lines;
@@ -34,8 +34,8 @@ function approvalsMarkdown(s: CommentSubject): string[] {
 /** `readiness` is the markdown of the services' readiness level changes, empty when none moved. */
 export function renderPullRequestComment(marker: string, subjects: readonly CommentSubject[], sensitive: readonly string[], invalid: readonly string[], readiness = ''): string {
   const parts: string[] = [marker, '### opsledger: change review', ''];
-  if (invalid.length) parts.push(`⛔ These files do not validate, so nothing in them can be approved: ${invalid.map((f) => `\`${escapeMarkdown(f)}\``).join(', ')}`, '');
-  if (sensitive.length) parts.push(`⚠️ This pull request changes sensitive files (${sensitive.map((f) => `\`${escapeMarkdown(f)}\``).join(', ')}); the base branch's rules apply, and at least high-risk approvals.`, '');
+  if (invalid.length) parts.push(`⛔ These files do not validate, so nothing in them can be approved: ${invalid.map((f) => codeSpan(f)).join(', ')}`, '');
+  if (sensitive.length) parts.push(`⚠️ This pull request changes sensitive files (${sensitive.map((f) => codeSpan(f)).join(', ')}); the base branch's rules apply, and at least high-risk approvals.`, '');
   for (const s of subjects) {
     if (s.report) parts.push(renderRiskMarkdown(s.report).trimEnd(), '');
     else parts.push(`**${escapeMarkdown(s.subject)}**`, '');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/core/diagnostics.js';
-import { escapeMarkdown, markdownReporter, MAX_ROWS } from '../../src/report/markdown.js';
+import { markdownReporter, MAX_ROWS } from '../../src/report/markdown.js';
+import { escapeMarkdown } from '../../src/report/markdown-safe.js';
 import { diag, HOSTILE, input } from './helpers.js';
 
 const render = (ds: Diagnostic[]): string => markdownReporter.render(input(ds), { color: true });
@@ -15,8 +16,10 @@ describe('escapeMarkdown', () => {
     ['<script>alert(1)</script>', '&lt;script&gt;alert(1)&lt;/script&gt;'],
     ['<img src=x onerror=alert(1)>', '&lt;img src=x onerror=alert(1)&gt;'],
     ['&amp; &', '&amp;amp; &amp;'],
-    ['[click](https://evil.example)', '\\[click\\](https://evil.example)'],
-    ['![x](https://evil.example/p.png)', '!\\[x\\](https://evil.example/p.png)'],
+    // The bracket escapes stop a link; the joiner in `://` stops GFM's literal autolink of the URL itself.
+    ['[click](https://evil.example)', '\\[click\\](https:\u200d//evil.example)'],
+    ['![x](https://evil.example/p.png)', '!\\[x\\](https:\u200d//evil.example/p.png)'],
+    ['@org/team', '@\u200dorg/team'],
     ['`code`', '\\`code\\`'],
     ['*bold* _it_ ~~del~~', '\\*bold\\* \\_it\\_ \\~\\~del\\~\\~'],
     ['back\\slash', 'back\\\\slash'],

@@ -7,6 +7,7 @@ import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js
 import { rootOf, UsageError, type CommandContext } from '../context.js';
 import { appendJobSummary, eventPath, knownFailure, openGitHub, writeReport } from '../github/session.js';
 import { parseInstant } from '../instant-flag.js';
+import { codeSpan, escapeMarkdown } from '../../report/markdown-safe.js';
 
 /**
  * `opsledger gate <CR> [--at T] [--env E] [--format text|json]`: may this change be deployed
@@ -47,7 +48,7 @@ export function renderGateText(d: GateDecision): string {
 export function gateComment(d: GateDecision): string {
   const failing = d.checks.filter((c) => !c.ok);
   const head = d.allowed ? `opsledger: ${d.change} may deploy (${d.checks.length} checks passed)` : `opsledger: ${d.change} may not deploy`;
-  return [head, ...failing.map((c) => `- ${c.code}: ${c.detail}`)].join('\n');
+  return [escapeMarkdown(head), ...failing.map((c) => `- ${codeSpan(c.code)}: ${escapeMarkdown(c.detail)}`)].join('\n');
 }
 
 export async function gateCommand(ctx: CommandContext, values: OptionsOf<typeof options>, positionals: string[]): Promise<number> {
@@ -76,7 +77,7 @@ export async function gateCommand(ctx: CommandContext, values: OptionsOf<typeof 
   if (format === 'json') ctx.stdout(JSON.stringify(decision, null, 2) + '\n');
   else ctx.stdout(renderGateText(decision));
   writeReport(ctx, values, decision);
-  appendJobSummary(ctx, `### opsledger gate: ${decision.allowed ? '✅ allowed' : '⛔ denied'} (${decision.change})\n\n${decision.checks.map((c) => `- ${c.ok ? '✅' : '❌'} \`${c.code}\` ${c.detail}`).join('\n')}\n`);
+  appendJobSummary(ctx, `### opsledger gate: ${decision.allowed ? '✅ allowed' : '⛔ denied'} (${escapeMarkdown(decision.change)})\n\n${decision.checks.map((c) => `- ${c.ok ? '✅' : '❌'} ${codeSpan(c.code)} ${escapeMarkdown(c.detail)}`).join('\n')}\n`);
 
   if (rule) {
     try {

@@ -19,6 +19,7 @@ import { rootOf, UsageError, type CommandContext } from '../context.js';
 import { publishCabStatus, reviewJson } from '../github/cab-status.js';
 import { appendJobSummary, eventPath, isConfigError, knownFailure, openGitHub, writeReport } from '../github/session.js';
 import { approvalSummary, reviewPullRequest, type PullReview } from '../../app/review-pull-request.js';
+import { escapeMarkdown } from '../../report/markdown-safe.js';
 
 /**
  * `opsledger pr`: the pull_request run of the Action. Validates the files the pull request
@@ -151,8 +152,8 @@ export async function prCommand(ctx: CommandContext, values: OptionsOf<typeof op
       '',
       '**Approvals**',
       '',
-      ...approvalSummary(review).map((l) => `- ${l}`),
-      ...(reviewWarning ? ['', `⚠️ ${reviewWarning}`] : []),
+      ...approvalSummary(review).map((l) => `- ${escapeMarkdown(l)}`),
+      ...(reviewWarning ? ['', `⚠️ ${escapeMarkdown(reviewWarning)}`] : []),
       '',
     ].join('\n');
     appendJobSummary(ctx, summary);

@@ -1,5 +1,5 @@
 import type { MetricsReport } from '../../core/metrics/types.js';
-import { escapeMarkdown } from '../markdown.js';
+import { escapeMarkdown } from '../markdown-safe.js';
 import { COLUMNS, notes, sections, windowLine } from './cells.js';
 
 /** `opsledger metrics --format markdown`: for a job summary, a wiki page or a report. */

@@ -1,7 +1,7 @@
 import type { CoverageReport } from '../../core/readiness/coverage.js';
 import type { ReadinessChange } from '../../core/readiness/delta.js';
 import type { ServiceReadiness } from '../../core/readiness/types.js';
-import { escapeMarkdown } from '../markdown.js';
+import { escapeMarkdown } from '../markdown-safe.js';
 
 /**
  * Readiness as Markdown: scorecards, the organisation view, and the level changes a pull

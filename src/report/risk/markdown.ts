@@ -1,5 +1,5 @@
 import type { RiskReport } from '../../core/risk/types.js';
-import { escapeMarkdown } from '../markdown.js';
+import { codeSpan, escapeMarkdown } from '../markdown-safe.js';
 
 /**
  * The risk report as a pull-request comment: a one-line verdict, the heatmap with the change's
@@ -51,7 +51,7 @@ export function renderRiskMarkdown(r: RiskReport): string {
   );
 
   lines.push('| Factor | Points | Reason |', '| --- | ---: | --- |');
-  for (const f of r.factors) lines.push(`| \`${escapeMarkdown(f.code)}\` | ${f.points} | ${escapeMarkdown(f.reason)} |`);
+  for (const f of r.factors) lines.push(`| ${codeSpan(f.code, { inTable: true })} | ${f.points} | ${escapeMarkdown(f.reason)} |`);
   lines.push(`| **total** | **${r.likelihood.points}** | |`, '');
 
   lines.push(`<details><summary>Blast radius: ${r.blastRadius.length} service${r.blastRadius.length === 1 ? '' : 's'} and items</summary>`, '', '```mermaid', 'graph LR');
@@ -67,10 +67,10 @@ export function renderRiskMarkdown(r: RiskReport): string {
 
   if (r.conflicts.length) {
     lines.push('**Conflicts**', '');
-    for (const c of r.conflicts) lines.push(`- ${c.severity === 'error' ? '⛔' : '⚠️'} \`${escapeMarkdown(c.code)}\` ${escapeMarkdown(c.message)}`);
+    for (const c of r.conflicts) lines.push(`- ${c.severity === 'error' ? '⛔' : '⚠️'} ${codeSpan(c.code)} ${escapeMarkdown(c.message)}`);
     lines.push('');
   }
   lines.push('**Controls**', '');
-  for (const c of r.controls) lines.push(`- [${c.met ? 'x' : ' '}] \`${escapeMarkdown(c.code)}\`${c.required ? '' : ' (not required)'}: ${escapeMarkdown(c.detail)}`);
+  for (const c of r.controls) lines.push(`- [${c.met ? 'x' : ' '}] ${codeSpan(c.code)}${c.required ? '' : ' (not required)'}: ${escapeMarkdown(c.detail)}`);
   return lines.join('\n') + '\n';
 }
