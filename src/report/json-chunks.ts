@@ -14,10 +14,12 @@ export const CHUNK_CHARS = 1 << 16;
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
 /** The value as JSON.stringify sees it after toJSON and unboxing; undefined when it is left out. */
-function prepared(key: string, value: unknown): Json | undefined {
+function prepared(key: string | number, value: unknown): Json | undefined {
+  const type = typeof value;
+  if (type === 'string' || type === 'number' || type === 'boolean' || value === null) return value as Json;
   if (value !== null && (typeof value === 'object' || typeof value === 'bigint')) {
     const toJSON = (value as { toJSON?: unknown }).toJSON;
-    if (typeof toJSON === 'function') value = (toJSON as (k: string) => unknown).call(value, key);
+    if (typeof toJSON === 'function') value = (toJSON as (k: string) => unknown).call(value, String(key));
   }
   if (value instanceof Number) return Number(value);
   if (value instanceof String) return String(value);
@@ -25,6 +27,10 @@ function prepared(key: string, value: unknown): Json | undefined {
   if (typeof value === 'bigint') throw new TypeError('Do not know how to serialize a BigInt');
   if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return undefined;
   return value as Json;
+}
+
+function scalar(v: string | number | boolean | null): string {
+  return typeof v === 'number' ? (Number.isFinite(v) ? String(v) : 'null') : JSON.stringify(v);
 }
 
 /** Chunks of at least `chunkChars` characters (the last one may be shorter) that join into JSON.stringify(value, null, 2). */
@@ -62,8 +68,10 @@ function serializer(chunkChars: number) {
     let i = 0;
     for (const raw of list) {
       buffer += i ? ',\n' + inner : '[\n' + inner;
-      const item = prepared(String(i++), raw);
+      const item = prepared(i++, raw);
       if (item === undefined) buffer += 'null';
+      // Scalars inline: a generator per path id would cost more than the id itself.
+      else if (item === null || typeof item !== 'object') buffer += scalar(item);
       else yield* write(item, inner);
       yield* flushIfFull();
     }
@@ -72,7 +80,7 @@ function serializer(chunkChars: number) {
 
   function* write(v: Json, indent: string): Generator<string, void, undefined> {
     if (v === null || typeof v !== 'object') {
-      buffer += typeof v === 'number' ? (Number.isFinite(v) ? String(v) : 'null') : JSON.stringify(v);
+      buffer += scalar(v);
       return;
     }
     if (seen.has(v)) throw new TypeError('Converting circular structure to JSON');
@@ -86,7 +94,8 @@ function serializer(chunkChars: number) {
         if (member === undefined) continue;
         buffer += (first ? '{\n' : ',\n') + inner + JSON.stringify(key) + ': ';
         first = false;
-        yield* write(member, inner);
+        if (member === null || typeof member !== 'object') buffer += scalar(member);
+        else yield* write(member, inner);
         yield* flushIfFull();
       }
       buffer += first ? '{}' : '\n' + indent + '}';
