@@ -37,10 +37,22 @@ export interface AssessRiskOptions {
   /** Add every open change. */
   open?: boolean;
   now: number;
+  /** Blast-radius rows per report, nearest first (default: all); every node still counts. */
+  blastRadiusRows?: number;
 }
 
 /** Scores the named changes (and the open ones); an unknown id is an input error with a suggestion. */
 export function assessRisk(loaded: LoadedOrganisation, firstAdded: ReadonlyMap<string, number>, options: AssessRiskOptions): RiskReport[] {
+  const { reports } = assessRiskEach(loaded, firstAdded, options);
+  return [...reports];
+}
+
+/**
+ * The same reports, made one at a time as they are read: a writer that prints each before the
+ * next is made holds one report's blast radius at a time, not every one's. The ids are checked
+ * (and counted) before the first report is made.
+ */
+export function assessRiskEach(loaded: LoadedOrganisation, firstAdded: ReadonlyMap<string, number>, options: AssessRiskOptions): { count: number; reports: Iterable<RiskReport> } {
   const ids = [...options.ids, ...(options.open ? openChangeIds(loaded.org.changes) : [])];
   if (!ids.length) throw new InputError('name at least one change id (CR-YYYY-NNNN), or pass --open');
   for (const id of ids) {
@@ -50,5 +62,8 @@ export function assessRisk(loaded: LoadedOrganisation, firstAdded: ReadonlyMap<s
     }
   }
   const context = riskContext(loaded, options.now, firstAdded);
-  return ids.map((id) => assessChange(context, id));
+  const assess = { ...(options.blastRadiusRows !== undefined ? { blastRadiusRows: options.blastRadiusRows } : {}) };
+  return { count: ids.length, reports: (function* () {
+    for (const id of ids) yield assessChange(context, id, assess);
+  })() };
 }

@@ -3,6 +3,11 @@ import { InputError } from '../app/errors.js';
 
 export interface CommandContext {
   stdout(text: string): void;
+  /**
+   * Waits until stdout has taken what was written (false once it is closed). Long outputs go
+   * through `writeOut` (output.ts), which calls it between chunks; absent, nothing waits.
+   */
+  drain?(): Promise<boolean>;
   stderr(text: string): void;
   cwd: string;
   env: Record<string, string | undefined>;

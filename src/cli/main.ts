@@ -2,6 +2,7 @@ import { parseCommandLine, usageText, type CommandSpec } from './command-spec.js
 import { InputError } from '../app/errors.js';
 import type { CommandContext } from './context.js';
 import { commandHelp, topLevelHelp } from './help.js';
+import { drainOf } from './output.js';
 import { COMMANDS } from './registry.js';
 import { didYouMean } from '../core/suggest.js';
 
@@ -22,6 +23,7 @@ function unknownCommand(name: string): string {
 export async function run(argv: string[], io: Partial<CommandContext> = {}): Promise<number> {
   const ctx: CommandContext = {
     stdout: io.stdout ?? ((s) => void process.stdout.write(s)),
+    ...(io.drain ? { drain: io.drain } : io.stdout ? {} : { drain: drainOf(process.stdout) }),
     stderr: io.stderr ?? ((s) => void process.stderr.write(s)),
     cwd: io.cwd ?? process.cwd(),
     env: io.env ?? process.env,

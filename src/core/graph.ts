@@ -52,18 +52,43 @@ export function addNode(g: Graph, id: string, service?: { tier: number; exposure
   if (g.nodes.has(id)) return;
   const ref = parseTypedRef(id);
   if (!ref || (ref.kind !== 'service' && ref.kind !== 'ci')) return;
-  // One object shape for every node (absent attributes are undefined), so walks stay monomorphic.
-  g.nodes.set(id, { id, kind: ref.kind, name: ref.name, tier: service?.tier, exposure: service?.exposure });
+  putNode(g, id, ref.kind, ref.name, service);
   indexes.delete(g);
 }
 
+/** A node whose id is known to be well formed (buildGraph makes them), without parsing it again. */
+function putNode(g: Graph, id: string, kind: 'service' | 'ci', name: string, service?: { tier: number; exposure: Exposure }): void {
+  if (g.nodes.has(id)) return;
+  // One object shape for every node (absent attributes are undefined), so walks stay monomorphic.
+  g.nodes.set(id, { id, kind, name, tier: service?.tier, exposure: service?.exposure });
+}
+
 export function addEdge(g: Graph, from: string, to: string, type: EdgeType): void {
-  if (!g.nodes.has(from) || !g.nodes.has(to)) return;
   indexes.delete(g);
+  putEdge(g, from, to, type);
+}
+
+/** Per long edge list, the `type to` keys it holds: a document listing 100k dependencies must not cost 100k² comparisons. */
+const edgeKeys = new WeakMap<Edge[], Set<string>>();
+const SCAN_UP_TO = 16;
+
+function isDuplicate(out: Edge[], to: string, type: EdgeType): boolean {
+  if (out.length < SCAN_UP_TO) return out.some((e) => e.to === to && e.type === type);
+  let keys = edgeKeys.get(out);
+  if (!keys) edgeKeys.set(out, (keys = new Set(out.map((e) => `${e.type} ${e.to}`))));
+  const key = `${type} ${to}`;
+  if (keys.has(key)) return true;
+  // The caller pushes the edge next.
+  keys.add(key);
+  return false;
+}
+
+function putEdge(g: Graph, from: string, to: string, type: EdgeType): void {
+  if (!g.nodes.has(from) || !g.nodes.has(to)) return;
   const edge = { from, to, type };
   const out = g.out.get(from);
   if (out) {
-    if (out.some((e) => e.to === to && e.type === type)) return;
+    if (isDuplicate(out, to, type)) return;
     out.push(edge);
   } else g.out.set(from, [edge]);
   const inc = g.in.get(to);
@@ -72,15 +97,19 @@ export function addEdge(g: Graph, from: string, to: string, type: EdgeType): voi
 }
 
 export function buildGraph(org: Organisation): Graph {
+  // A new graph has no index to drop, and its ids are made here: the checks addNode and
+  // addEdge make for other callers would be a third of the build on a 100k-node graph.
   const g = createGraph();
-  for (const [name, { doc }] of org.services) addNode(g, serviceId(name), doc.spec);
-  for (const name of org.cis.keys()) addNode(g, ciId(name));
+  for (const [name, { doc }] of org.services) putNode(g, serviceId(name), 'service', name, doc.spec);
+  for (const name of org.cis.keys()) putNode(g, ciId(name), 'ci', name);
   for (const [name, { doc }] of org.services) {
-    for (const dep of doc.spec.dependsOn ?? []) addEdge(g, serviceId(name), dep, 'dependsOn');
+    const from = serviceId(name);
+    for (const dep of doc.spec.dependsOn ?? []) putEdge(g, from, dep, 'dependsOn');
   }
   for (const [name, { doc }] of org.cis) {
-    for (const rel of doc.spec.relations ?? []) addEdge(g, ciId(name), rel.target, rel.type);
-    if (doc.spec.service) addEdge(g, serviceId(doc.spec.service), ciId(name), 'owns');
+    const from = ciId(name);
+    for (const rel of doc.spec.relations ?? []) putEdge(g, from, rel.target, rel.type);
+    if (doc.spec.service) putEdge(g, serviceId(doc.spec.service), from, 'owns');
   }
   return g;
 }
@@ -134,25 +163,30 @@ interface Adjacency {
 const EDGE_TYPES: readonly EdgeType[] = ['dependsOn', 'runsOn', 'hostedOn', 'connectsTo', 'owns'];
 const indexes = new WeakMap<Graph, Indexed>();
 
-function adjacency(g: Graph, ids: readonly string[], at: Map<string, number>, rank: Int32Array, direction: 'in' | 'out'): Adjacency {
-  const lists = direction === 'in' ? g.in : g.out;
-  let count = 0;
-  for (const id of ids) count += lists.get(id)?.length ?? 0;
-  const offsets = new Int32Array(ids.length + 1);
-  const nodes = new Int32Array(count);
-  const types = new Uint8Array(count);
-  let k = 0;
-  ids.forEach((id, i) => {
-    offsets[i] = k;
+const TYPE_INDEX: Readonly<Record<EdgeType, number>> = { dependsOn: 0, runsOn: 1, hostedOn: 2, connectsTo: 3, owns: 4 };
+
+function adjacency(g: Graph, ids: readonly string[], at: Map<string, number>, rank: Int32Array, byRank: Int32Array, direction: 'in' | 'out'): Adjacency {
+  const lists = ids.map((id) => (direction === 'in' ? g.in : g.out).get(id));
+  const n = ids.length;
+  const offsets = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i]! + (lists[i]?.length ?? 0);
+  // Each edge as one integer, the neighbour's rank then the type (8 types fit in 3 bits), so
+  // a node's neighbours are put in id order by a plain numeric sort, without a comparator.
+  const keys = new Int32Array(offsets[n]!);
+  for (let i = 0; i < n; i++) {
+    const edges = lists[i];
+    if (!edges) continue;
+    let k = offsets[i]!;
+    for (const e of edges) keys[k++] = (rank[at.get(direction === 'in' ? e.from : e.to)!]! << 3) | TYPE_INDEX[e.type];
     // Neighbours in id order, so a walk cut short by its limit keeps the same nodes whatever order the edges came in.
-    const edges = (lists.get(id) ?? []).map((e) => ({ node: at.get(direction === 'in' ? e.from : e.to)!, type: EDGE_TYPES.indexOf(e.type) }));
-    edges.sort((a, b) => rank[a.node]! - rank[b.node]! || a.type - b.type);
-    for (const e of edges) {
-      nodes[k] = e.node;
-      types[k++] = e.type;
-    }
-  });
-  offsets[ids.length] = k;
+    if (edges.length > 1) keys.subarray(offsets[i]!, k).sort();
+  }
+  const nodes = new Int32Array(keys.length);
+  const types = new Uint8Array(keys.length);
+  for (let k = 0; k < keys.length; k++) {
+    nodes[k] = byRank[keys[k]! >> 3]!;
+    types[k] = keys[k]! & 7;
+  }
   return { offsets, nodes, types };
 }
 
@@ -161,11 +195,12 @@ function indexed(g: Graph): Indexed {
   if (x) return x;
   const ids = [...g.nodes.keys()];
   const at = new Map(ids.map((id, i) => [id, i]));
-  const byRank = Int32Array.from(ids.keys()).sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
+  // The default sort compares strings by UTF-16 code units, as < does, and needs no comparator calls.
+  const byRank = Int32Array.from([...ids].sort(), (id) => at.get(id)!);
   const rank = new Int32Array(ids.length);
   byRank.forEach((node, r) => (rank[node] = r));
   const n = ids.length;
-  x = { nodes: [...g.nodes.values()], at, in: adjacency(g, ids, at, rank, 'in'), out: adjacency(g, ids, at, rank, 'out'), rank, byRank, stamp: new Uint32Array(n), parent: new Int32Array(n), position: new Int32Array(n), walk: 0 };
+  x = { nodes: [...g.nodes.values()], at, in: adjacency(g, ids, at, rank, byRank, 'in'), out: adjacency(g, ids, at, rank, byRank, 'out'), rank, byRank, stamp: new Uint32Array(n), parent: new Int32Array(n), position: new Int32Array(n), walk: 0 };
   indexes.set(g, x);
   return x;
 }

@@ -104,3 +104,79 @@ describe('dependency closures', () => {
     );
   });
 });
+
+/**
+ * The walk as it was first written: breadth first, each level in id order, every node carrying
+ * its whole path. Quadratic down a chain, but plainly right; the linear walk must agree with it.
+ */
+function fullPathWalk(nodes: readonly string[], edges: readonly (readonly [string, string, EdgeType])[], starts: readonly string[], limit = Infinity): [string, number, string][] {
+  const known = new Set(nodes);
+  const paths = new Map<string, string[]>();
+  let level = [...new Set(starts.filter((s) => known.has(s)))].sort();
+  for (const s of level) paths.set(s, [s]);
+  while (level.length && paths.size < limit) {
+    const next: string[] = [];
+    for (const node of level) {
+      const incoming = edges
+        .filter(([from, to, type]) => to === node && known.has(from) && IMPACT_EDGES.has(type))
+        .map(([from]) => from)
+        .sort();
+      for (const from of incoming) {
+        if (paths.has(from)) continue;
+        if (paths.size >= limit) break;
+        paths.set(from, [...paths.get(node)!, from]);
+        next.push(from);
+      }
+    }
+    level = next.sort();
+  }
+  return [...paths.values()]
+    .sort((a, b) => a.length - b.length || (a.at(-1)! < b.at(-1)! ? -1 : 1))
+    .map((path) => [path.at(-1)!, path.length - 1, path.join('>')]);
+}
+
+describe('the linear walk', () => {
+  it('finds the same nodes, distances and paths as the full-path walk, with or without a limit', () => {
+    const arbitrary = fc.integer({ min: 1, max: 16 }).chain((n) =>
+      fc.record({
+        n: fc.constant(n),
+        edges: fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1), fc.constantFrom(...TYPES)), { maxLength: 50 }),
+        starts: fc.array(fc.nat(n - 1), { minLength: 1, maxLength: 3 }),
+        limit: fc.option(fc.integer({ min: 1, max: 18 }), { nil: undefined }),
+      }),
+    );
+    fc.assert(
+      fc.property(arbitrary, ({ n, edges, starts, limit }) => {
+        const id = (i: number) => (i % 3 ? `ci:c${(i * 7) % 10}${i}` : `service:s${i}`);
+        const nodes = Array.from({ length: n }, (_, i) => id(i));
+        const typed = edges.map(([a, b, t]) => [id(a), id(b), t] as const);
+        const walk = dependentsWalk(graphOf(nodes, typed), starts.map(id), IMPACT_EDGES, limit);
+        const linear = walk.nodes.map((node, k) => [node.id, walk.distance[k], pathIn(walk, k).join('>')]);
+        expect(linear).toEqual(fullPathWalk(nodes, typed, starts.map(id), limit));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('walks a long chain and a wide star in one pass, spelling out only the paths asked for', () => {
+    const n = 10_000;
+    const chain = Array.from({ length: n }, (_, i) => `service:c${String(i).padStart(5, '0')}`);
+    const g = graphOf(chain, chain.slice(1).map((node, i) => [node, chain[i]!, 'dependsOn'] as const));
+    const walk = dependentsWalk(g, [chain[0]!]);
+    expect(walk.nodes.length).toBe(n);
+    expect(walk.distance[n - 1]).toBe(n - 1);
+    expect(pathIn(walk, n - 1)).toEqual(chain);
+    const leaves = chain.slice(1);
+    const star = dependentsWalk(graphOf(chain, leaves.map((leaf) => [leaf, chain[0]!, 'dependsOn'] as const)), [chain[0]!]);
+    expect(Math.max(...star.distance)).toBe(1);
+    expect(star.nodes.map((node) => node.id)).toEqual(chain);
+  });
+
+  it('keeps one edge per target and type, however long the list of edges', () => {
+    const many = Array.from({ length: 40 }, (_, i) => `ci:d${i}`);
+    const g = graphOf(['service:a', ...many], [...many, ...many].map((ci) => ['service:a', ci, 'dependsOn'] as const));
+    addEdge(g, 'service:a', 'ci:d3', 'runsOn');
+    expect(g.out.get('service:a')!.length).toBe(41);
+    expect(g.in.get('ci:d3')!.map((e) => e.type)).toEqual(['dependsOn', 'runsOn']);
+  });
+});

@@ -54,7 +54,9 @@ export function renderRiskMarkdown(r: RiskReport): string {
   for (const f of r.factors) lines.push(`| ${codeSpan(f.code, { inTable: true })} | ${f.points} | ${escapeMarkdown(f.reason)} |`);
   lines.push(`| **total** | **${r.likelihood.points}** | |`, '');
 
-  lines.push(`<details><summary>Blast radius: ${r.blastRadius.length} service${r.blastRadius.length === 1 ? '' : 's'} and items</summary>`, '', '```mermaid', 'graph LR');
+  const reached = r.blastRadiusTotal ?? r.blastRadius.length;
+  const drawn = r.blastRadiusTotal !== undefined ? ` (the nearest ${r.blastRadius.length} drawn)` : '';
+  lines.push(`<details><summary>Blast radius: ${reached} service${reached === 1 ? '' : 's'} and items${drawn}</summary>`, '', '```mermaid', 'graph LR');
   const ids = new Map<string, string>();
   const edges = new Set<string>();
   for (const b of r.blastRadius) {

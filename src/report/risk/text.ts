@@ -9,7 +9,8 @@ export function renderRiskText(r: RiskReport): string {
   out.push('  factors:');
   const width = Math.max(0, ...r.factors.map((f) => f.code.length));
   for (const f of r.factors) out.push(`    ${f.code.padEnd(width)}  ${String(f.points).padStart(2)}  ${f.reason}`);
-  out.push(`  blast radius: ${r.blastRadius.map((b) => b.ref).join(', ') || 'nothing'}`);
+  const more = r.blastRadiusTotal !== undefined ? ` and ${r.blastRadiusTotal - r.blastRadius.length} more` : '';
+  out.push(`  blast radius: ${r.blastRadius.map((b) => b.ref).join(', ') || 'nothing'}${more}`);
   for (const c of r.conflicts) out.push(`  ${c.severity === 'error' ? 'conflict' : 'warning'}: ${c.message} [${c.code}]`);
   out.push('  controls:');
   for (const c of r.controls) out.push(`    [${c.met ? 'x' : ' '}] ${c.code}${c.required ? '' : ' (not required)'}: ${c.detail}`);
