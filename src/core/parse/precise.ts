@@ -104,9 +104,12 @@ export function preciseParse(input: string): PreciseFile {
 
   list.forEach((doc, index) => {
     let ok = doc.errors.length === 0;
+    let versions = 0;
     for (const d of directives) {
       if (d.document !== index) continue;
-      const problem = directiveProblem(d.source, d.offset);
+      // YAML 1.2 §6.8.1: one %YAML directive per document at most.
+      const repeated = d.source.startsWith('%YAML') && ++versions > 1;
+      const problem = repeated ? { code: 'yaml.syntax', message: 'a document may have one %YAML directive', offset: d.offset, endOffset: d.offset + d.source.trimEnd().length } : directiveProblem(d.source, d.offset);
       if (problem) {
         ok = false;
         problems.push({ ...problem, document: index });
