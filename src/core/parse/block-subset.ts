@@ -38,10 +38,10 @@ const DASH = 0x2d;
 /** Resolves a plain scalar as the precise parser does: the first core tag that claims it, else a string. */
 function resolvePlain(s: string): unknown {
   const c = s.charCodeAt(0);
-  // Only these can begin a null, bool, int or float: digits + - . ~ n N t T f F.
-  if ((c >= 0x30 && c <= 0x39) || c === 0x2b || c === DASH || c === 0x2e || c === 0x7e || c === 0x6e || c === 0x4e || c === 0x74 || c === 0x54 || c === 0x66 || c === 0x46) {
-    return resolveCorePlain(s);
-  }
+  // Only these can begin a null, bool, int or float: digits + - . ~, and n N t T f F of
+  // null, true and false, which are at most five letters long.
+  if ((c >= 0x30 && c <= 0x39) || c === 0x2b || c === DASH || c === 0x2e || c === 0x7e) return resolveCorePlain(s);
+  if ((c === 0x6e || c === 0x4e || c === 0x74 || c === 0x54 || c === 0x66 || c === 0x46) && s.length <= 5) return resolveCorePlain(s);
   return s;
 }
 
