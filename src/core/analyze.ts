@@ -3,6 +3,7 @@ import { deprecatedApiVersion } from './deprecated-api-versions.js';
 import { joinPointer, type Diagnostic } from './diagnostics.js';
 import { extractRecord, type DocRecord } from './facts.js';
 import { fastParse } from './parse/fast.js';
+import { normalizeLineBreaks } from './parse/line-breaks.js';
 import { preciseParse, type PreciseFile } from './parse/precise.js';
 import type { SchemaRegistry } from './schema/registry.js';
 import { schemaFindings } from './schema/errors.js';
@@ -32,6 +33,11 @@ export interface FileAnalysis {
 export interface AnalyzeOptions {
   keepValues?: boolean;
   keepText?: boolean;
+  /**
+   * Skip the fast reader. The verdict must not change (the differential test holds the two
+   * paths to that); this is how it is checked.
+   */
+  preciseOnly?: boolean;
 }
 
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -121,12 +127,15 @@ function preciseValues(p: PreciseFile): (unknown | undefined)[] {
   return p.documents.map((d) => (d.ok ? d.value : undefined));
 }
 
-export function analyzeText(file: string, text: string, registry: SchemaRegistry, options: AnalyzeOptions = {}): FileAnalysis {
+export function analyzeText(file: string, input: string, registry: SchemaRegistry, options: AnalyzeOptions = {}): FileAnalysis {
+  // Lone CRs become LFs here, offset for offset, so the emptiness check below and anyone
+  // handed `text` see the same lines as the parser's positions.
+  const text = normalizeLineBreaks(input);
   const diagnostics: Diagnostic[] = [];
   let precise: PreciseFile | undefined;
   const getPrecise = () => (precise ??= preciseParse(text));
 
-  let values: (unknown | undefined)[] | undefined = fastParse(text);
+  let values: (unknown | undefined)[] | undefined = options.preciseOnly ? undefined : fastParse(text);
   if (values === undefined) {
     const p = getPrecise();
     for (const problem of p.problems) {

@@ -75,14 +75,24 @@ export const CODES: Record<string, CodeInfo> = {
     explanation: 'The file uses a tag such as !!js/function or !include. Tags like these ask a loader to run code or read other files, so opsledger refuses every tag outside YAML core.',
     fix: 'Write the value as plain YAML (a string, number, list or mapping).',
   },
+  'yaml.version': {
+    title: 'YAML version other than 1.2',
+    explanation: 'A %YAML directive asks for a version other than 1.2. Under %YAML 1.1 readers turn on merge keys (<<), read yes/no/on/off as booleans and 010 as octal, so the same file would mean different things to opsledger and to other tools; opsledger reads YAML 1.2 (core schema) only.',
+    fix: 'Remove the %YAML line (1.2 is the default) or write %YAML 1.2, and spell values the 1.2 way (true/false, quoted strings).',
+  },
+  'yaml.key': {
+    title: 'Mapping key is not a single value',
+    explanation: 'A mapping key is a list or a mapping (? [a, b] or {[a]: 1}). JSON objects, and so every schema and tool that reads these files, only have text keys, and each YAML library turns such a key into different text.',
+    fix: 'Use a text key; put the list or mapping in the value.',
+  },
   'yaml.alias': {
     title: 'Undefined alias',
-    explanation: 'An alias (*name) refers to an anchor (&name) that is not defined before it.',
+    explanation: 'An alias (*name) refers to an anchor (&name) that is not defined before it, or to the node that contains the alias, which would make a value without end.',
     fix: 'Define the anchor first, or write the value out.',
   },
   'yaml.alias-limit': {
     title: 'Alias expansion limit',
-    explanation: 'Aliases in the document expand into more nodes than the limit allows. This is how "billion laughs" attacks exhaust memory, so the document is not expanded.',
+    explanation: 'Aliases in the file expand into more nodes than the limit allows (10,000 nodes added by aliases, all documents of the file together). This is how "billion laughs" attacks exhaust memory and time, so the file is not expanded; the position is the alias where the limit was crossed.',
     fix: 'Write the values out instead of nesting aliases of aliases.',
   },
   'yaml.unsafe-key': {

@@ -4,26 +4,25 @@ import fc from 'fast-check';
 import jsyaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { readBlockSubset } from '../../src/core/parse/block-subset.js';
+import { preciseParse } from '../../src/core/parse/precise.js';
 import { PROJECT_ROOT } from '../helpers/org.js';
 
 /**
- * The block-subset reader may only ever agree with js-yaml (CORE_SCHEMA loadAll) or step
- * aside. Every check here compares against js-yaml itself; "accepted" cases also pin that the
- * reader really handles what catalogue files are written in, so the fast path is not vacuous.
+ * The block-subset reader may only ever agree with the precise parser (the authority) or step
+ * aside. Every check here compares against it; "accepted" cases also pin that the reader
+ * really handles what catalogue files are written in, so the fast path is not vacuous.
+ * js-yaml only writes the generated documents.
  */
-function jsyamlLoad(text: string): { ok: true; value: unknown[] } | { ok: false } {
-  try {
-    return { ok: true, value: jsyaml.loadAll(text, undefined, { schema: jsyaml.CORE_SCHEMA }) };
-  } catch {
-    return { ok: false };
-  }
+function preciseLoad(text: string): { ok: true; value: unknown[] } | { ok: false } {
+  const p = preciseParse(text);
+  return p.problems.length === 0 ? { ok: true, value: p.documents.map((d) => d.value) } : { ok: false };
 }
 
-/** undefined, or exactly js-yaml's value (and never a value where js-yaml fails). */
+/** undefined, or exactly the precise parser's value (and never a value where it fails). */
 function agrees(text: string): boolean {
   const mine = readBlockSubset(text);
   if (mine === undefined) return true;
-  const theirs = jsyamlLoad(text);
+  const theirs = preciseLoad(text);
   if (!theirs.ok) return false;
   try {
     expect(mine).toStrictEqual(theirs.value);
@@ -35,7 +34,7 @@ function agrees(text: string): boolean {
 
 const ACCEPTED: [string, string][] = [
   ['plain mapping', 'apiVersion: opsledger/v1\nkind: Service\nmetadata:\n  name: payments-api\n'],
-  ['scalars resolve as CORE', 'a: 1\nb: -2.5\nc: true\nd: ~\ne: null\nf: 0x1F\ng: .inf\nh: 1_000\ni: 2026-11-22\nj: 0o17\nk: +3\nl: .5\nm: False\n'],
+  ['scalars resolve as YAML 1.2 core', 'a: 1\nb: -2.5\nc: true\nd: ~\ne: null\nf: 0x1F\ng: .inf\nh: 1_000\ni: 2026-11-22\nj: 0o17\nk: +3\nl: .5\nm: False\nn: 0b10\no: +0x1\np: -.5\nq: yes\n'],
   ['empty values are null', 'a:\nb: # nothing here\nc: 1\n'],
   ['nested mappings and sequences', 'spec:\n  owners:\n    - team: sre\n      role: primary\n    - team: payments\n  tags: [pci, tier-1]\n'],
   ['a sequence at its key\'s indentation', 'a:\n- 1\n- two\nb: 3\n'],
@@ -92,8 +91,8 @@ const REFUSED: [string, string][] = [
 ];
 
 describe('the block-subset reader', () => {
-  it.each(ACCEPTED)('reads %s exactly as js-yaml does', (_name, text) => {
-    const theirs = jsyamlLoad(text);
+  it.each(ACCEPTED)('reads %s exactly as the precise parser does', (_name, text) => {
+    const theirs = preciseLoad(text);
     expect(theirs.ok).toBe(true);
     expect(readBlockSubset(text)).toStrictEqual((theirs as { value: unknown[] }).value);
   });
@@ -102,7 +101,7 @@ describe('the block-subset reader', () => {
     expect(readBlockSubset(text)).toBeUndefined();
   });
 
-  it('agrees with js-yaml on every YAML file in the repository and the real third-party data', () => {
+  it('agrees with the precise parser on every YAML file in the repository and the real third-party data', () => {
     const files: string[] = [];
     const walk = (dir: string) => {
       for (const name of readdirSync(dir)) {
@@ -149,7 +148,7 @@ describe('the block-subset reader', () => {
     noArrayIndent: fc.boolean(),
   });
 
-  it('agrees with js-yaml on generated documents in every dump style', () => {
+  it('agrees with the precise parser on generated documents in every dump style', () => {
     let accepted = 0;
     fc.assert(
       fc.property(fc.array(fc.dictionary(awkwardString, value.node, { minKeys: 1, maxKeys: 6 }), { minLength: 1, maxLength: 3 }), dumpOptions, (docs, options) => {
@@ -162,7 +161,7 @@ describe('the block-subset reader', () => {
     expect(accepted).toBeGreaterThan(60);
   });
 
-  it('agrees with js-yaml on mutated catalogue files (errors included)', () => {
+  it('agrees with the precise parser on mutated catalogue files (errors included)', () => {
     const seeds = ['services/payments-api/service.yaml', 'services/checkout-api/slos.yaml', 'services/checkout-api/cmdb.yaml', 'teams/cab.yaml']
       .map((f) => join(PROJECT_ROOT, f))
       .filter((f) => {

@@ -19,7 +19,14 @@ export const HOSTILE_FILE = 'services/hostile/service.yaml';
 
 // Each row: a file's content, the code expected, and the line it must point at.
 export const HOSTILE_CASES: [string, string | Uint8Array, string, number][] = [
-  ['alias bomb', BOMB, 'yaml.alias-limit', 2],
+  // The alias at which the expansion budget ran out (the fifth line's first *d).
+  ['alias bomb', BOMB, 'yaml.alias-limit', 5],
+  ['20,000 aliases in 60 KB', 'a: &a x\nb: [' + Array(20_000).fill('*a').join(',') + ']\n', 'yaml.alias-limit', 2],
+  ['an alias inside its own anchor', SERVICE_HEAD + '  dependsOn: &d [*d]\n', 'yaml.alias', 6],
+  ['%YAML 1.1 (merge keys, yes/no booleans)', '%YAML 1.1\n---\n' + SERVICE_HEAD + '  owner: checkout\n', 'yaml.version', 1],
+  ['%YAML 1.1 on the second document', 'a: 1\n...\n%YAML 1.1\n---\n' + SERVICE_HEAD, 'yaml.version', 3],
+  ['a mapping as a key', SERVICE_HEAD + '  ? {owner: checkout}\n  : x\n', 'yaml.key', 6],
+  ['CR-only line endings', (SERVICE_HEAD + '  owner: checkout\n  owner: cab\n').replace(/\n/g, '\r'), 'yaml.duplicate-key', 7],
   ['deep flow nesting', '['.repeat(10_000) + ']'.repeat(10_000) + '\n', 'yaml.too-deep', 1],
   ['deep block nesting', deepBlock, 'yaml.too-deep', 0],
   ['file over the size cap', 'description: "' + 'x'.repeat(1024 * 1024 + 10) + '"\n', 'file.too-large', 1],

@@ -1,17 +1,19 @@
-import jsyaml from 'js-yaml';
+import { resolveCorePlain } from './core-scalar.js';
 
 /**
  * A reader for the YAML that catalogue files are actually written in: block mappings and
  * sequences, plain, quoted and block (`|`, `>`) scalars, one-line flow collections, comments
- * and `---` separators. It returns exactly what js-yaml's CORE_SCHEMA `loadAll` returns, or
- * `undefined` for anything outside that subset or anything it is not sure of (anchors, tags,
- * tabs, multi-line plain and quoted scalars, explicit keys, duplicate keys, errors, ...), and
- * the caller hands those files to js-yaml. It never reports an error of its own.
+ * and `---` separators. It returns exactly the values the precise parser (the `yaml` package,
+ * YAML 1.2 core) gives, or `undefined` for anything outside that subset or anything it is
+ * not sure of (directives, anchors, tags, tabs, multi-line plain and quoted scalars, explicit
+ * keys, duplicate keys, errors, ...), and the caller hands those files to the precise parser.
+ * It never reports an error of its own.
  *
  * Why: parsing is most of a cold validate, and a line-oriented reader that only ever agrees
  * or steps aside does this subset several times faster than a general parser. Scalars are
- * resolved by js-yaml's own CORE types, so `0x1F`, `.inf` or `~` mean what they mean there.
- * test/core/block-subset.test.ts holds it to js-yaml on generated and mutated documents.
+ * resolved by the precise parser's own core tags, so `0x1F`, `.inf` or `~` mean what they
+ * mean there. test/core/parse-differential.test.ts holds the two to the same values and the
+ * same diagnostics on generated and mutated documents.
  */
 
 class Unsupported {}
@@ -20,12 +22,10 @@ function bail(): never {
   throw UNSUPPORTED;
 }
 
-// What js-yaml refuses outright ("the stream contains non-printable characters"), plus what
-// this reader does not interpret: tabs, carriage returns, other line breaks (NEL, U+2028/9),
+// Characters YAML refuses outright (non-printable), plus what this reader does not interpret:
+// tabs, carriage returns, NEL and U+2028/9 (line breaks in YAML 1.1, content in 1.2),
 // byte-order marks and surrogates.
 const AWKWARD = /[\x00-\x09\x0B-\x1F\x7F-\x9F\u2028\u2029\uD800-\uDFFF\uFEFF\uFFFE\uFFFF]/;
-
-const IMPLICIT = (jsyaml.CORE_SCHEMA as unknown as { compiledImplicit: { resolve(s: string): boolean; construct(s: string): unknown }[] }).compiledImplicit;
 
 /** Deeper nesting than any catalogue needs goes to the authoritative parser, which reports it. */
 const MAX_DEPTH = 64;
@@ -35,13 +35,13 @@ const HASH = 0x23;
 const COLON = 0x3a;
 const DASH = 0x2d;
 
-/** Resolves a plain scalar as js-yaml does: the first CORE type that claims it, else a string. */
+/** Resolves a plain scalar as the precise parser does: the first core tag that claims it, else a string. */
 function resolvePlain(s: string): unknown {
   const c = s.charCodeAt(0);
-  // Only these can begin a null, bool, int or float: digits + - . ~ n N t T f F.
-  if ((c >= 0x30 && c <= 0x39) || c === 0x2b || c === DASH || c === 0x2e || c === 0x7e || c === 0x6e || c === 0x4e || c === 0x74 || c === 0x54 || c === 0x66 || c === 0x46) {
-    for (const type of IMPLICIT) if (type.resolve(s)) return type.construct(s);
-  }
+  // Only these can begin a null, bool, int or float: digits + - . ~, and n N t T f F of
+  // null, true and false, which are at most five letters long.
+  if ((c >= 0x30 && c <= 0x39) || c === 0x2b || c === DASH || c === 0x2e || c === 0x7e) return resolveCorePlain(s);
+  if ((c === 0x6e || c === 0x4e || c === 0x74 || c === 0x54 || c === 0x66 || c === 0x46) && s.length <= 5) return resolveCorePlain(s);
   return s;
 }
 
@@ -224,7 +224,7 @@ function readFlow(s: string, start: number, depth = 0): unknown {
       out.push(flowItem(s, i, false, depth));
       i = skipSpaces(s, end);
       const c = s.charCodeAt(i);
-      // `[a: b]` (a one-pair mapping inside a sequence) is left to js-yaml.
+      // `[a: b]` (a one-pair mapping inside a sequence) is left to the precise parser.
       if (c === 0x2c) {
         i = skipSpaces(s, i + 1);
         if (s.charCodeAt(i) === 0x5d || s.charCodeAt(i) === 0x2c) bail();
@@ -270,9 +270,9 @@ function readFlow(s: string, start: number, depth = 0): unknown {
 }
 
 function setKey(map: Record<string, unknown>, key: string, value: unknown): void {
-  // Duplicates are js-yaml's to report, and __proto__ its to store safely. No value read here
-  // is undefined, so a defined one is a duplicate, or a key that objects inherit (`toString`,
-  // `constructor`): those are left to js-yaml as well.
+  // Duplicates are the precise parser's to report, and __proto__ its to store safely. No value
+  // read here is undefined, so a defined one is a duplicate, or a key that objects inherit
+  // (`toString`, `constructor`): those are left to it as well.
   if (map[key] !== undefined) bail();
   map[key] = value;
 }
@@ -295,12 +295,14 @@ function keyColon(text: string): number {
 }
 
 function readKey(text: string, colon: number): string {
+  // The precise parser refuses implicit keys over 1024 characters.
+  if (colon > 1000) bail();
   const c = text[0]!;
   if (c === '"' || c === "'") return readQuoted(text, 0);
   const raw = text.slice(0, colon).trimEnd();
   if (raw === '' || raw.length > 1024 || badPlainStart(raw) || raw.includes(' #')) bail();
   const value = resolvePlain(raw);
-  // `1.0:` or `true:` become keys "1" and "true" in js-yaml; rare enough to leave to it.
+  // `1.0:` or `true:` become keys "1" and "true"; rare enough to leave to the precise parser.
   if (typeof value !== 'string') bail();
   return value;
 }
@@ -500,7 +502,7 @@ export function readBlockSubset(text: string): unknown[] | undefined {
     return parseDocuments(text);
   } catch (e) {
     if (e === UNSUPPORTED) return undefined;
-    // Anything else is a defect here, never a verdict on the file: js-yaml decides.
+    // Anything else is a defect here, never a verdict on the file: the precise parser decides.
     return undefined;
   }
 }

@@ -1,26 +1,15 @@
-import jsyaml from 'js-yaml';
 import { readBlockSubset } from './block-subset.js';
 
 /**
- * The fast path: js-yaml's CORE_SCHEMA (YAML 1.2 core, the same value rules as the `yaml`
- * package's default, so timestamps stay strings) parses a clean file several times faster than
- * the `yaml` package. It keeps no positions; files that need positions (any diagnostic) are
- * parsed again precisely. Anything unusual returns `undefined` and the caller takes the precise
- * path, which is authoritative: the fast path may only ever agree with it or step aside.
- * Most files never reach js-yaml at all: the block-subset reader gives the same values for
- * the plain block YAML that catalogues are written in, faster.
+ * The fast path: the block-subset reader, which gives exactly the precise parser's values for
+ * the plain block YAML catalogues are written in, or steps aside (`undefined`) and the caller
+ * takes the precise path, which is authoritative. There is no general-purpose second parser
+ * here on purpose: js-yaml used to read what the subset could not, and its idea of YAML
+ * (`0b10`, `+0x1`, merge keys under `%YAML 1.1`, complex keys) made the verdict on a file
+ * depend on which path it happened to take.
  */
-const ALIAS = /(?:^|[\s[{,:-])\*[^\s,\]}]/m;
-
 export function fastParse(text: string): unknown[] | undefined {
-  const subset = readBlockSubset(text);
-  if (subset) return subset;
-  // Aliases are legal but are how resource-exhaustion bombs are built; the precise parser
-  // counts them, so files that use them go there.
-  if (text.includes('*') && ALIAS.test(text)) return undefined;
-  try {
-    return jsyaml.loadAll(text, undefined, { schema: jsyaml.CORE_SCHEMA, json: false });
-  } catch {
-    return undefined;
-  }
+  // Every CR is a line break (alone or before LF), and a line break inside a value means LF:
+  // the values are the same with LF alone, which is all this reader knows.
+  return readBlockSubset(text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text);
 }

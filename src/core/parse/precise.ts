@@ -1,24 +1,31 @@
 import {
+  Composer,
   Document,
   LineCounter,
+  Parser,
   isAlias,
   isCollection,
   isMap,
   isPair,
   isScalar,
   isSeq,
-  parseAllDocuments,
-  visit,
+  type CST,
   type Node as YamlNode,
   type ParsedNode,
   type Pair,
 } from 'yaml';
 import { splitPointer } from '../diagnostics.js';
+import { directiveProblem } from './directives.js';
+import { normalizeLineBreaks } from './line-breaks.js';
+import { plainValue, type AliasBudget } from './plain-value.js';
+
+type Token = CST.Token;
 
 /**
  * The precise path: the `yaml` package's Document API with a LineCounter, so every node keeps
  * its source range. Used for files that have something to report, and as the authority on
- * syntax.
+ * syntax and on values: YAML 1.2 core, no directive but `%YAML 1.2`, no tag outside core,
+ * aliases within a budget, keys that are single values.
  */
 
 export interface Position {
@@ -52,9 +59,6 @@ export interface PreciseFile {
   positionOf(offset: number, endOffset?: number): Position;
 }
 
-/** Aliases that expand past this many nodes are treated as a resource-exhaustion attack. */
-export const MAX_ALIAS_COUNT = 100;
-
 const CODE_FOR_YAML_ERROR: Record<string, string> = {
   DUPLICATE_KEY: 'yaml.duplicate-key',
   RESOURCE_EXHAUSTION: 'yaml.too-deep',
@@ -75,55 +79,63 @@ function describe(code: string, fallback: string): string {
   }
 }
 
-export function preciseParse(text: string): PreciseFile {
+// The 1.2 core schema and nothing else: `resolveKnownTags: false` makes `!!binary`,
+// `!!timestamp`, `!!set` and `!!omap` unknown tags (refused) rather than Dates, Maps and bytes.
+const OPTIONS = { uniqueKeys: true, strict: true, prettyErrors: false, merge: false, version: '1.2', resolveKnownTags: false } as const;
+
+export function preciseParse(input: string): PreciseFile {
+  const text = normalizeLineBreaks(input);
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, {
-    lineCounter,
-    uniqueKeys: true,
-    strict: true,
-    prettyErrors: false,
-    merge: false,
-  });
-  const list = Array.isArray(docs) ? docs : [];
+  const directives: { source: string; offset: number; document: number }[] = [];
+  // The composer gets the parser's tokens as they come; directives are noted on the way,
+  // with the document they belong to (the one whose start follows them).
+  function* tokens(): Generator<Token> {
+    let started = 0;
+    for (const token of new Parser(lineCounter.addNewLine).parse(text)) {
+      if (token.type === 'directive') directives.push({ source: token.source, offset: token.offset, document: started });
+      else if (token.type === 'document') started++;
+      yield token;
+    }
+  }
+  const list = Array.from(new Composer(OPTIONS).compose(tokens()));
   const problems: SyntaxProblem[] = [];
   const documents: PreciseDocument[] = [];
+  const budget: AliasBudget = { used: 0 };
 
   list.forEach((doc, index) => {
     let ok = doc.errors.length === 0;
+    let versions = 0;
+    for (const d of directives) {
+      if (d.document !== index) continue;
+      // YAML 1.2 §6.8.1: one %YAML directive per document at most.
+      const repeated = d.source.startsWith('%YAML') && ++versions > 1;
+      const problem = repeated ? { code: 'yaml.syntax', message: 'a document may have one %YAML directive', offset: d.offset, endOffset: d.offset + d.source.trimEnd().length } : directiveProblem(d.source, d.offset);
+      if (problem) {
+        ok = false;
+        problems.push({ ...problem, document: index });
+      }
+    }
     for (const e of doc.errors) {
       const code = CODE_FOR_YAML_ERROR[e.code] ?? 'yaml.syntax';
       problems.push({ code, message: describe(code, firstLine(e.message)), offset: e.pos[0], endOffset: e.pos[1], document: index });
     }
     // An unresolved tag is only a warning for the yaml package, but a tag such as
-    // !!js/function is an attempt to make a loader run code: we refuse it.
+    // !!js/function is an attempt to make a loader run code: we refuse it. Directive warnings
+    // are reported above, at the directive.
     for (const w of doc.warnings) {
       if (w.code === 'TAG_RESOLVE_FAILED') {
         ok = false;
         problems.push({ code: 'yaml.tag', message: describe('yaml.tag', w.message), offset: w.pos[0], endOffset: w.pos[1], document: index });
       }
     }
-    if (ok) {
-      const missing = unresolvedAlias(doc);
-      if (missing) {
-        ok = false;
-        problems.push({ code: 'yaml.alias', message: `the alias *${missing.name} has no anchor &${missing.name} before it`, offset: missing.range[0], endOffset: missing.range[1], document: index });
-      }
-    }
     let value: unknown;
     if (ok) {
-      try {
-        value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-      } catch {
+      const built = plainValue(doc, budget);
+      if ('problem' in built) {
         ok = false;
-        const alias = firstAlias(doc);
-        problems.push({
-          code: 'yaml.alias-limit',
-          message: `aliases expand past ${MAX_ALIAS_COUNT} nodes; this looks like an alias bomb`,
-          offset: alias?.[0] ?? 0,
-          endOffset: alias?.[1] ?? 0,
-          document: index,
-        });
-      }
+        const { code, message, range } = built.problem;
+        problems.push({ code, message, offset: range[0], endOffset: range[1], document: index });
+      } else value = built.value;
     }
     documents.push({ value: ok ? value : undefined, ok, doc });
   });
@@ -147,31 +159,6 @@ export function preciseParse(text: string): PreciseFile {
 function firstLine(message: string): string {
   const line = message.split('\n')[0] ?? message;
   return line.replace(/ at line \d+, column \d+:?$/, '');
-}
-
-function unresolvedAlias(doc: Document.Parsed): { name: string; range: [number, number] } | undefined {
-  let found: { name: string; range: [number, number] } | undefined;
-  visit(doc, {
-    Alias(_key, node) {
-      if (node.resolve(doc) === undefined) {
-        found = { name: node.source, range: node.range ? [node.range[0], node.range[1]] : [0, 0] };
-        return visit.BREAK;
-      }
-      return undefined;
-    },
-  });
-  return found;
-}
-
-function firstAlias(doc: Document.Parsed): [number, number] | undefined {
-  let found: [number, number] | undefined;
-  visit(doc, {
-    Alias(_key, node) {
-      if (node.range) found = [node.range[0], node.range[1]];
-      return visit.BREAK;
-    },
-  });
-  return found;
 }
 
 function nodeRange(node: unknown): [number, number] | undefined {

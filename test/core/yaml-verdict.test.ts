@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { schemaRegistry } from '../../src/adapters/fs/schemas.js';
+import { analyzeText } from '../../src/core/analyze.js';
+import { fastParse } from '../../src/core/parse/fast.js';
+import { MAX_ALIAS_NODES } from '../../src/core/parse/plain-value.js';
+import { preciseParse } from '../../src/core/parse/precise.js';
+import { BOMB } from '../helpers/hostile-cases.js';
+
+/**
+ * One row per case of each class from issue #16 (the case, and others of its kind). Every row
+ * runs with and without the fast reader: the verdict may not depend on the path.
+ */
+const registry = schemaRegistry();
+const TEAM = 'apiVersion: opsledger/v1\nkind: Team\nmetadata: {name: x}\nspec:\n';
+
+function yamlDiagnostics(text: string, preciseOnly: boolean): [string, number, number][] {
+  return analyzeText('teams/x.yaml', text, registry, { preciseOnly })
+    .diagnostics.filter((d) => d.code.startsWith('yaml.') || d.code.startsWith('schema.'))
+    .map((d) => [d.code, d.line, d.column]);
+}
+
+type Row = [string, string, [string, number, number][]];
+const both = (rows: Row[]) => rows.flatMap(([name, text, expected]) => (['fast path tried', 'precise only'] as const).map((path) => [name, path, text, expected] as const));
+
+const manyAliases = (n: number) => 'a: &a x\nb: [' + Array(n).fill('*a').join(',') + ']\n';
+const distinctAliases = (n: number) => 'l:\n' + Array.from({ length: n }, (_, i) => `- &a${i} v\n- *a${i}\n`).join('');
+
+const ROWS: Row[] = [
+  // Directives: only %YAML 1.2 (or none) is read.
+  ['%YAML 1.1 with a merge key and an alias', '%YAML 1.1\n---\nbase: &b {x: 1}\nm:\n  <<: *b\n', [['yaml.version', 1, 1]]],
+  ['%YAML 1.1 with a merge key and no alias', '%YAML 1.1\n---\nm:\n  <<: {x: 1}\n', [['yaml.version', 1, 1]]],
+  ['%YAML 1.3', '%YAML 1.3\n---\na: 1\n', [['yaml.version', 1, 1]]],
+  ['%YAML 1.1 on the second document', 'a: 1\n...\n%YAML 1.1\n---\nb: 1\n', [['yaml.version', 3, 1]]],
+  ['%YAML 1.2 twice', '%YAML 1.2\n%YAML 1.2\n---\na: 1\n', [['yaml.syntax', 2, 1]]],
+  ['%TAG', '%TAG !e! tag:e.com,2026:\n---\na: 1\n', [['yaml.tag', 1, 1]]],
+  ['%TAG and its tag', '%TAG !e! tag:e.com,2026:\n---\na: !e!x 1\n', [['yaml.tag', 1, 1], ['yaml.tag', 3, 4]]],
+  ['an unknown directive', '%FOO bar\n---\na: 1\n', [['yaml.syntax', 1, 1]]],
+  ['%YAML 1.2', '%YAML 1.2\n---\n' + TEAM + '  members: [a]\n', []],
+  // Tags outside the core schema, the 1.1 ones included.
+  ['!!binary', 'a: !!binary aGk=\n', [['yaml.tag', 1, 4]]],
+  ['!!timestamp', 'a: !!timestamp 2026-11-22\n', [['yaml.tag', 1, 4]]],
+  ['!!set', 'a: !!set {x: null}\n', [['yaml.tag', 1, 4]]],
+  ['!!omap', 'a: !!omap [{x: 1}]\n', [['yaml.tag', 1, 4]]],
+  // Keys that are not single values, or that two spellings make the same.
+  ['an explicit sequence key', '? [a]\n: 1\n', [['yaml.key', 1, 3]]],
+  ['a flow sequence key', '{[a]: 1}\n', [['yaml.key', 1, 2]]],
+  ['an alias to a sequence as key', 'x: &l [1]\n*l : 2\n', [['yaml.key', 2, 1]]],
+  ['1 and "1"', '1: a\n"1": b\n', [['yaml.duplicate-key', 2, 1]]],
+  ['~ and ""', '~: a\n"": b\n', [['yaml.duplicate-key', 2, 1]]],
+  // Line endings: CR alone is a line break, and every position counts it.
+  ['a syntax error, CR only', 'a: 1\rb: [\r', [['yaml.syntax', 3, 1]]],
+  ['a schema error, CR only', (TEAM + '  members: 5\n').replace(/\n/g, '\r'), [['schema.type', 5, 12]]],
+  ['a duplicate key, CR only', 'a: 1\ra: 2\r', [['yaml.duplicate-key', 2, 1]]],
+  ['a duplicate key, CR LF', 'a: 1\r\na: 2\r\n', [['yaml.duplicate-key', 2, 1]]],
+  ['a duplicate key, mixed endings', 'a: 1\n\ra: 2\r\n', [['yaml.duplicate-key', 3, 1]]],
+  ['a schema error, CR LF', (TEAM + '  members: 5\n').replace(/\n/g, '\r\n'), [['schema.type', 5, 12]]],
+  ['a tab, CR only', 'a:\r\t- 1\r', [['yaml.syntax', 2, 1]]],
+  // Aliases: resolved once each, within one budget per file.
+  // The position is the alias at which the budget ran out.
+  ['the alias bomb', BOMB, [['yaml.alias-limit', 5, 8]]],
+  ['20,000 aliases to one anchor', manyAliases(20_000), [['yaml.alias-limit', 2, 5 + 3 * MAX_ALIAS_NODES]]],
+  ['20,000 anchors, each aliased once', distinctAliases(20_000), [['yaml.alias-limit', 3 + 2 * MAX_ALIAS_NODES, 3]]],
+  ['the budget is the file\'s, not each document\'s', `${manyAliases(6000)}---\n${manyAliases(6000)}`, [['yaml.alias-limit', 5, 5 + 3 * (MAX_ALIAS_NODES - 6000)]]],
+  ['an alias inside its own anchor (sequence)', 'a: &x [*x]\n', [['yaml.alias', 1, 8]]],
+  ['an alias inside its own anchor (mapping)', 'a: &x {b: *x}\n', [['yaml.alias', 1, 11]]],
+  ['an alias with no anchor', 'a: *nobody\n', [['yaml.alias', 1, 4]]],
+  ['aliases within the budget', TEAM + '  members: &m [a, b]\n  escalation: *m\n', [['schema.additionalProperties', 6, 3]]],
+];
+
+describe('one verdict for hostile YAML', () => {
+  it.each(both(ROWS))('%s (%s)', (_name, path, text, expected) => {
+    const started = performance.now();
+    expect(yamlDiagnostics(text, path === 'precise only')).toEqual(expected);
+    // Bounded work: the quadratic alias walk took 45 s on 20,000 aliases.
+    expect(performance.now() - started).toBeLessThan(8000);
+  });
+});
+
+// Spellings YAML 1.1, js-yaml and YAML 1.2 read differently: 1.2 core is the answer, on both paths.
+const VALUES: [string, string, unknown][] = [
+  ['0b10 is text', '0b10', '0b10'],
+  ['+0x1 is text', '+0x1', '+0x1'],
+  ['-0x1 is text', '-0x1', '-0x1'],
+  ['0o17 is octal', '0o17', 15],
+  ['017 is decimal', '017', 17],
+  ['-.5 is a number', '-.5', -0.5],
+  ['.Nan is text', '.Nan', '.Nan'],
+  ['.NaN is NaN', '.NaN', NaN],
+  ['+.inf is infinity', '+.inf', Infinity],
+  ['yes is text', 'yes', 'yes'],
+  ['off is text', 'off', 'off'],
+  ['nULL is text', 'nULL', 'nULL'],
+  ['NULL is null', 'NULL', null],
+  ['a date is text', '2026-11-22', '2026-11-22'],
+  ['1_000 is text', '1_000', '1_000'],
+  ['12:30:00 is text', '12:30:00', '12:30:00'],
+  ['tRUE is text', 'tRUE', 'tRUE'],
+  ['-0 is negative zero', '-0', -0],
+];
+
+describe('scalar spellings', () => {
+  it.each(VALUES)('%s', (_name, spelling, value) => {
+    for (const text of [`a: ${spelling}\n`, `a: [${spelling}]\n`]) {
+      const expected = text.includes('[') ? [{ a: [value] }] : [{ a: value }];
+      // The fast reader takes these files (it is not vacuously stepping aside) and agrees.
+      expect(fastParse(text)).toStrictEqual(expected);
+      const p = preciseParse(text);
+      expect(p.problems).toEqual([]);
+      expect(p.documents.map((d) => d.value)).toStrictEqual(expected);
+    }
+  });
+});
