@@ -2,7 +2,7 @@ import type { CalendarWindow } from '../model.js';
 import { DAY, instantToLocal, parseLocal } from './local-time.js';
 import { RRule } from './rrule-lib.js';
 import { tooDense } from './rrule-density.js';
-import { checkRrule, MAX_COUNT } from './rrule-syntax.js';
+import { checkRrule, isTimeZone, MAX_COUNT } from './rrule-syntax.js';
 
 /**
  * A recurring window's rule, expanded on floating wall-clock time (local-time.ts). rrule is
@@ -121,6 +121,7 @@ export function compileRecurrence(window: CalendarWindow): Recurrence {
   // that never went through validate (imports, tests, other callers).
   const problems = checkRrule(window.rrule);
   if (problems.length) throw new RecurrenceError(`the rule is not valid: ${problems.join('; ')}`);
+  if (!isTimeZone(zone)) throw new RecurrenceError(`"${zone}" is not an IANA time zone`);
   const dense = tooDense(window.rrule);
   if (dense) throw new RecurrenceError(dense);
   const firstOrNone = parseLocal(window.start);

@@ -59,7 +59,10 @@ export function calendarState(windows: readonly WindowInput[], at: number, optio
       const chunkEnd = t + CHUNK;
       const ahead = expandWindows(blockers, { from: t, to: chunkEnd });
       walked += ahead.length;
-      if (walked > CHAIN_BUDGET) throw new CalendarBudgetError(`the calendar stays closed through more than ${CHAIN_BUDGET} back-to-back freeze occurrences after ${formatInstant(at)}`);
+      if (walked > CHAIN_BUDGET) {
+        const first = verdict.blocking[0]!;
+        throw new CalendarBudgetError(`window "${first.name}": the calendar stays closed through more than ${CHAIN_BUDGET} back-to-back freeze occurrences after ${formatInstant(at)}`, { name: first.name, ...(first.calendar !== undefined ? { calendar: first.calendar } : {}) });
+      }
       for (const o of ahead) {
         if (o.startMs > t) break;
         t = Math.max(t, o.endMs);

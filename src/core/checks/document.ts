@@ -124,7 +124,7 @@ function checkCalendar(cal: { spec: { windows: CalendarWindow[] } }): Finding[] 
     } else {
       const start = instant(w.start);
       const end = instant(w.end);
-      if (start === undefined) out.push(err('calendar.window-shape', at('start'), 'a one-off window starts at a time with an offset (e.g. 2026-12-20T00:00:00+09:00)'));
+      if (start === undefined) out.push(err('calendar.window-shape', at('start'), 'a one-off window starts at a time with an offset, between 1970 and 2999 (e.g. 2026-12-20T00:00:00+09:00)'));
       if (w.end === undefined) out.push(err('calendar.window-shape', at(), 'a one-off window needs an end (or an rrule to make it recurring)'));
       else if (end === undefined) out.push(err('calendar.window-shape', at('end'), 'a one-off window ends at a time with an offset'));
       if (start !== undefined && end !== undefined && end <= start) out.push(err('calendar.window-order', at('end'), 'the window must end after it starts'));
