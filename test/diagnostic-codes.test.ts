@@ -129,6 +129,20 @@ const ROWS: Record<string, Row> = {
     column: 12,
     pointer: '/spec/windows/0/end',
   },
+  'calendar.rrule-too-dense': {
+    files: { 'changes/extra.yaml': calendar('    - name: m\n      kind: maintenance\n      start: "2026-01-06T01:00:00"\n      rrule: FREQ=SECONDLY\n      duration: 1s\n      timeZone: Asia/Seoul\n') },
+    file: 'changes/extra.yaml',
+    line: 9,
+    column: 14,
+    pointer: '/spec/windows/0/rrule',
+  },
+  'calendar.window-overlap': {
+    files: { 'changes/extra.yaml': calendar('    - name: m\n      kind: maintenance\n      start: "2026-01-06T01:00:00"\n      rrule: FREQ=DAILY\n      duration: 25h\n      timeZone: Asia/Seoul\n') },
+    file: 'changes/extra.yaml',
+    line: 10,
+    column: 17,
+    pointer: '/spec/windows/0/duration',
+  },
   'policy.thresholds-order': { files: {}, file: 'changes/policy.yaml', line: 12, column: 24, pointer: '/spec/likelihood/thresholds/2' },
   'policy.matrix-monotone': { files: {}, file: 'changes/policy.yaml', line: 7, column: 27, pointer: '/spec/impact/matrix/external/3', severity: 'warning' },
   'policy.unknown-group': { files: {}, file: 'changes/policy.yaml', line: 24, column: 58, pointer: '/spec/controls/high/approvals/1/group' },
@@ -170,6 +184,8 @@ describe('every diagnostic code', () => {
     const covered = new Set([...Object.keys(ROWS), ...HOSTILE_CASES.map((c) => c[2])]);
     // Discovery codes for paths and unreadable files are covered in cli.test.ts, hostile-input.test.ts and adapters/read-policy.test.ts.
     for (const c of ['file.symlink-escape', 'file.symlink-broken', 'file.not-found', 'file.outside-root', 'file.unreadable', 'file.not-regular']) covered.add(c);
+    // Not a validate finding: the calendar command reports it for a range too large to expand (calendar/budget-cli.test.ts).
+    covered.add('calendar.expansion-budget');
     const schemaKeywordsWithoutFixture = Object.keys(CODES).filter((c) => c.startsWith('schema.') && !covered.has(c));
     const missing = Object.keys(CODES).filter((c) => !covered.has(c) && !schemaKeywordsWithoutFixture.includes(c));
     expect(missing).toEqual([]);

@@ -233,7 +233,26 @@ export const CODES: Record<string, CodeInfo> = {
     explanation: 'A one-off window has start and end with offsets. A recurring window has a local start (no offset), an rrule, a duration and a timeZone, and optionally exdates in local time.',
     fix: 'Give the window one of the two shapes.',
   },
-  'calendar.window-order': { title: 'Window ends before it starts', explanation: 'A one-off window must end after it starts.', fix: 'Fix start or end.' },
+  'calendar.window-order': {
+    title: 'Window ends before it starts',
+    explanation: 'Every window must last longer than zero: a one-off window must end after it starts, a recurring window needs a duration above zero (0m is refused for both alike).',
+    fix: 'Fix start or end, or give the recurring window a positive duration.',
+  },
+  'calendar.rrule-too-dense': {
+    title: 'Window recurs more often than once a minute',
+    explanation: 'A recurring window recurs at most once a minute: FREQ=SECONDLY with an INTERVAL under 60 and BYSECOND lists of two or more seconds are refused, whether or not the rule has COUNT or UNTIL. Seconds-long windows are not change windows, and such rules expand to millions of occurrences.',
+    fix: 'Use FREQ=MINUTELY or coarser, or a single BYSECOND value.',
+  },
+  'calendar.window-overlap': {
+    title: 'Window overlaps itself',
+    explanation: "A recurring window's duration is longer than the time between two of its occurrences, so its occurrences overlap one another. That means nothing a single longer window would not, and multiplies the occurrences every calendar question must expand.",
+    fix: 'Shorten the duration to at most the time between occurrences, or recur less often.',
+  },
+  'calendar.expansion-budget': {
+    title: 'Calendar range too large to expand',
+    explanation: 'Expanding the windows over the range asked for would produce more occurrences than the budget allows (100,000 per window, 200,000 in all), so the answer is refused rather than cut short.',
+    fix: 'Ask about a shorter range (--from/--to), or make the window recur less often.',
+  },
   'policy.thresholds-order': { title: 'Likelihood thresholds not rising', explanation: 'Likelihood levels 2, 3 and 4 begin at rising point totals; otherwise a level would be unreachable.', fix: 'Make the thresholds strictly increase.' },
   'policy.matrix-monotone': {
     title: 'Risk matrix not monotone',

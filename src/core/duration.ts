@@ -14,16 +14,24 @@ const UNIT_MS: Record<string, number> = {
 const DURATION = /^(?:\d+[smhdw])+$/;
 const PART = /(\d+)([smhdw])/g;
 
+/**
+ * The longest duration opsledger reads: 3660 days (ten years), the same as the longest calendar
+ * range. Longer ones are refused at validate (the format), so no later command adds 99999999999
+ * days to an instant and meets an invalid date; ten years covers any window, retention or
+ * look-back a change process needs.
+ */
+export const MAX_DURATION_MS = 3660 * UNIT_MS.d!;
+
 export function isDuration(text: string): boolean {
-  return DURATION.test(text);
+  return parseDuration(text) !== undefined;
 }
 
-/** Milliseconds, or undefined when the text is not a duration. */
+/** Milliseconds, or undefined when the text is not a duration or is longer than MAX_DURATION_MS. */
 export function parseDuration(text: string): number | undefined {
-  if (!DURATION.test(text)) return undefined;
+  if (text.length > 64 || !DURATION.test(text)) return undefined;
   let total = 0;
   for (const m of text.matchAll(PART)) total += Number(m[1]) * UNIT_MS[m[2]!]!;
-  return total;
+  return total <= MAX_DURATION_MS ? total : undefined;
 }
 
 export function formatDuration(ms: number): string {

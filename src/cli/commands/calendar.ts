@@ -4,7 +4,7 @@ import { loadOrganisation, type LoadedOrganisation } from '../../app/load-organi
 import { worktreeSource } from '../../adapters/fs/worktree-source.js';
 import { isOnCalendar } from '../../core/change-phase.js';
 import { writeFileAtomic } from '../../adapters/fs/atomic-write.js';
-import { publicOccurrence, type Occurrence, type WindowInput } from '../../core/calendar/expand.js';
+import { CalendarBudgetError, publicOccurrence, type Occurrence, type WindowInput } from '../../core/calendar/expand.js';
 import { calendarToIcs, type IcsChange } from '../../core/calendar/ics.js';
 import { DAY, formatInstant, parseInstant } from '../../core/calendar/local-time.js';
 import { calendarWindows, subjectForChange, subjectForServices } from '../../core/calendar/organisation-calendar.js';
@@ -81,6 +81,11 @@ function calendarErrors(loaded: LoadedOrganisation): Diagnostic[] {
   const calendarDocs = new Set<string>();
   for (const a of loaded.repo.analyses) for (const d of a.documents) if (d.kind === 'ChangeCalendar') calendarDocs.add(`${a.file}#${d.index}`);
   return loaded.validation.diagnostics.filter((d) => d.severity === 'error' && calendarDocs.has(`${d.file}#${d.document ?? 0}`));
+}
+
+function calendarFile(loaded: LoadedOrganisation, name: string): string | undefined {
+  for (const a of loaded.repo.analyses) if (a.documents.some((d) => d.kind === 'ChangeCalendar' && d.name === name)) return a.file;
+  return undefined;
 }
 
 function scheduledChanges(loaded: LoadedOrganisation, subject: ScopeSubject | undefined): IcsChange[] {
@@ -182,13 +187,22 @@ export async function calendarCommand(ctx: CommandContext, values: CalendarOptio
 
   const { subject, describe } = subjectFrom(loaded, values);
   const windows: WindowInput[] = calendarWindows(loaded.org);
-  const state = calendarState(windows, at, subject ? { subject } : {});
-  const report: CalendarReport = {
-    ...state,
-    range: { from: formatInstant(from), to: formatInstant(to) },
-    ...(describe ? { subject: describe } : {}),
-    occurrences: windowsInForce(windows, { from, to }, subject).map(publicOccurrence),
-  };
+  let report: CalendarReport;
+  try {
+    const state = calendarState(windows, at, subject ? { subject } : {});
+    report = {
+      ...state,
+      range: { from: formatInstant(from), to: formatInstant(to) },
+      ...(describe ? { subject: describe } : {}),
+      occurrences: windowsInForce(windows, { from, to }, subject).map(publicOccurrence),
+    };
+  } catch (e) {
+    // Too many occurrences is the range's fault, not a crash: say which window and stop.
+    if (!(e instanceof CalendarBudgetError)) throw e;
+    const where = e.window?.calendar !== undefined ? calendarFile(loaded, e.window.calendar) : undefined;
+    ctx.stderr(`opsledger calendar: calendar.expansion-budget${where ? ` (${where})` : ''}: ${e.message}; ask about a shorter range with --from/--to\n`);
+    return 1;
+  }
 
   if (typeof values.ics === 'string') {
     const target = resolve(ctx.cwd, values.ics);

@@ -1,6 +1,6 @@
 import type { CalendarWindow, ChangeType, WindowScope } from '../model.js';
 import { DAY, formatInZone, formatInstant, formatWithOffset, localToInstant, parseInstant, writtenOffset } from './local-time.js';
-import { compileRecurrence, RecurrenceError, type Recurrence } from './recurrence.js';
+import { compileRecurrence, OCCURRENCE_BUDGET, RecurrenceBudgetError, RecurrenceError, type Recurrence } from './recurrence.js';
 import { occurrenceEnd, parseWindowDuration, type WindowSpan } from './window-duration.js';
 
 /** A window as read from a calendar document, optionally tagged with that calendar's name. */
@@ -46,6 +46,26 @@ export class CalendarError extends Error {
   override name = 'CalendarError';
 }
 
+/**
+ * An expansion that would exceed its budget: more than OCCURRENCE_BUDGET occurrences of one
+ * window, or QUERY_BUDGET of all windows, in one query. Thrown instead of truncating (a freeze
+ * silently cut off is worse than none) and instead of running on; callers report it with the
+ * window it names (`calendar.expansion-budget`).
+ */
+export class CalendarBudgetError extends CalendarError {
+  override name = 'CalendarBudgetError';
+  constructor(
+    message: string,
+    /** The window that went over, when one did on its own. */
+    readonly window?: { name: string; calendar?: string },
+  ) {
+    super(message);
+  }
+}
+
+/** The most occurrences one query over every window may produce. */
+export const QUERY_BUDGET = 2 * OCCURRENCE_BUDGET;
+
 interface Compiled {
   recurrence: Recurrence;
   span: WindowSpan;
@@ -59,6 +79,7 @@ function compile(window: CalendarWindow): Compiled {
   if (!c) {
     const span = window.duration === undefined ? undefined : parseWindowDuration(window.duration);
     if (!span) throw new CalendarError(`window "${window.name}": a recurring window needs a duration such as 3h`);
+    if (span.days === 0 && span.ms === 0) throw new CalendarError(`window "${window.name}": a window must last longer than zero`);
     try {
       c = { recurrence: compileRecurrence(window), span };
     } catch (e) {
@@ -103,6 +124,7 @@ export function expandWindow(window: WindowInput, range: Range): WindowOccurrenc
     const start = parseInstant(window.start);
     const end = window.end === undefined ? undefined : parseInstant(window.end);
     if (start === undefined || end === undefined) throw new CalendarError(`window "${window.name}": a one-off window needs a start and an end with offsets`);
+    if (end <= start) throw new CalendarError(`window "${window.name}": a window must end after it starts`);
     if (!(start < range.to && end > range.from)) return [];
     return [occurrence(window, start, end, { start: formatWithOffset(start, writtenOffset(window.start)), end: formatWithOffset(end, writtenOffset(window.end!)) })];
   }
@@ -114,7 +136,14 @@ export function expandWindow(window: WindowInput, range: Range): WindowOccurrenc
   const lo = range.from - span.days * DAY - span.ms - 2 * DAY;
   const hi = range.to + 2 * DAY;
   const out: WindowOccurrence[] = [];
-  for (const local of recurrence.between(lo, hi)) {
+  let starts: number[];
+  try {
+    starts = recurrence.between(lo, hi);
+  } catch (e) {
+    if (e instanceof RecurrenceBudgetError) throw new CalendarBudgetError(`window "${window.name}": ${e.message}`, { name: window.name, ...(window.calendar !== undefined ? { calendar: window.calendar } : {}) });
+    throw e;
+  }
+  for (const local of starts) {
     const start = localToInstant(local, zone);
     const end = occurrenceEnd(local, start, span, zone);
     if (start < range.to && end > range.from) out.push(occurrence(window, start, end, { start: formatInZone(start, zone), end: formatInZone(end, zone) }));
@@ -128,7 +157,12 @@ export function compareOccurrences(a: WindowOccurrence, b: WindowOccurrence): nu
 
 /** Every window's occurrences overlapping [from, to), sorted by start, then end, then name. */
 export function expandWindows(windows: readonly WindowInput[], range: Range): WindowOccurrence[] {
-  return windows.flatMap((w) => expandWindow(w, range)).sort(compareOccurrences);
+  const out: WindowOccurrence[] = [];
+  for (const w of windows) {
+    out.push(...expandWindow(w, range));
+    if (out.length > QUERY_BUDGET) throw new CalendarBudgetError(`the windows have more than ${QUERY_BUDGET} occurrences from ${formatInstant(range.from)} to ${formatInstant(range.to)}`);
+  }
+  return out.sort(compareOccurrences);
 }
 
 export function publicOccurrence(o: WindowOccurrence): Occurrence {

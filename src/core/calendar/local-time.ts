@@ -9,7 +9,20 @@
 
 const DAY_MS = 86_400_000;
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?$/;
-const OFFSET_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/i;
+// Upper-case T and Z only. RFC 3339 lets them be lower case, but `Date.parse` and other readers
+// of the same files disagree on that; one spelling keeps validate and every later reader agreeing.
+const OFFSET_INSTANT = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|([+-])(\d{2}):(\d{2}))$/;
+
+/**
+ * The instants opsledger reads: from 1970 up to the end of 2999. Every later step adds at most
+ * years to an instant (durations are capped at 3660 days, horizons at 400 days, ranges at 3660),
+ * so everything computed stays a four-digit-year RFC 3339 instant, far from the ends of what
+ * `Date` and rrule (year 9999) can represent, and nothing downstream meets an invalid date.
+ */
+export const EARLIEST_INSTANT = Date.UTC(1970, 0, 1);
+export const LATEST_INSTANT = Date.UTC(3000, 0, 1) - 1;
+export const EARLIEST_YEAR = 1970;
+export const LATEST_YEAR = 2999;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -33,8 +46,7 @@ function formatter(zone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** The zone's UTC offset in milliseconds at an instant (east of Greenwich is positive). */
-export function offsetAt(instant: number, zone: string): number {
+function intlOffset(instant: number, zone: string): number {
   const whole = Math.floor(instant / 1000) * 1000;
   const parts: Record<string, string> = {};
   for (const p of formatter(zone).formatToParts(new Date(whole))) parts[p.type] = p.value;
@@ -44,6 +56,33 @@ export function offsetAt(instant: number, zone: string): number {
   asUtc.setUTCFullYear(year, Number(parts.month) - 1, Number(parts.day));
   asUtc.setUTCHours(Number(parts.hour), Number(parts.minute), Number(parts.second), 0);
   return asUtc.getTime() - whole;
+}
+
+interface Segment {
+  from: number;
+  to: number;
+  offset: number;
+}
+
+// Intl is slow (tens of microseconds a call) and a minutely window asks it for every occurrence.
+// No zone changes its offset twice within two days, so equal offsets at two instants half a day
+// apart hold for every instant between them: remember a few such stretches per zone.
+const SEGMENT = DAY_MS / 2;
+const SEGMENTS_KEPT = 16;
+const segments = new Map<string, Segment[]>();
+
+/** The zone's UTC offset in milliseconds at an instant (east of Greenwich is positive). */
+export function offsetAt(instant: number, zone: string): number {
+  let known = segments.get(zone);
+  if (!known) segments.set(zone, (known = []));
+  for (const seg of known) if (instant >= seg.from && instant <= seg.to) return seg.offset;
+  const offset = intlOffset(instant, zone);
+  const from = Math.floor(instant / 1000) * 1000;
+  if (intlOffset(from + SEGMENT, zone) === offset) {
+    known.unshift({ from, to: from + SEGMENT, offset });
+    if (known.length > SEGMENTS_KEPT) known.pop();
+  }
+  return offset;
 }
 
 /** The floating wall-clock value of an instant in a zone. */
@@ -68,6 +107,14 @@ export function localToInstant(local: number, zone: string): number {
   return local - before;
 }
 
+/** True when a written wall-clock time lies in the years opsledger reads (see EARLIEST_INSTANT). */
+export function isSupportedLocal(text: string): boolean {
+  const local = parseLocal(text);
+  if (local === undefined) return false;
+  const year = new Date(local).getUTCFullYear();
+  return year >= EARLIEST_YEAR && year <= LATEST_YEAR;
+}
+
 /** Parses "2026-01-06T01:00[:00[.000]]" to floating milliseconds, or undefined. */
 export function parseLocal(text: string): number | undefined {
   const m = LOCAL.exec(text);
@@ -82,15 +129,26 @@ export function parseLocal(text: string): number | undefined {
   return t.getTime();
 }
 
-/** Parses an ISO 8601 instant that carries an offset or Z; local times are refused as ambiguous. */
+/**
+ * Parses an RFC 3339 instant that carries an offset or Z; local times are refused as ambiguous.
+ * The one reader of instants: the schema's `date-time` format is this function, so what
+ * validate accepts every later command can read. No leap seconds (:60), no 24:00, offsets up to
+ * ±23:59, dates that exist, within EARLIEST_INSTANT..LATEST_INSTANT.
+ */
 export function parseInstant(text: string): number | undefined {
-  if (!OFFSET_INSTANT.test(text)) return undefined;
-  const t = Date.parse(text);
-  if (Number.isNaN(t)) return undefined;
-  // Date.parse accepts 2026-02-30 in some engines; the local part must survive a round trip.
-  const localPart = text.replace(/(?:Z|[+-]\d{2}:\d{2})$/i, '');
-  if (parseLocal(localPart) === undefined) return undefined;
-  return t;
+  const m = OFFSET_INSTANT.exec(text);
+  if (!m) return undefined;
+  const local = parseLocal(m[1]!);
+  if (local === undefined) return undefined;
+  let offset = 0;
+  if (m[2] !== 'Z') {
+    const hours = Number(m[4]);
+    const minutes = Number(m[5]);
+    if (hours > 23 || minutes > 59) return undefined;
+    offset = (m[3] === '-' ? -1 : 1) * (hours * 60 + minutes) * 60_000;
+  }
+  const t = local - offset;
+  return t >= EARLIEST_INSTANT && t <= LATEST_INSTANT ? t : undefined;
 }
 
 function pad(n: number, width = 2): string {

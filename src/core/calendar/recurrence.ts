@@ -1,6 +1,8 @@
 import type { CalendarWindow } from '../model.js';
 import { DAY, instantToLocal, parseLocal } from './local-time.js';
 import { RRule } from './rrule-lib.js';
+import { tooDense } from './rrule-density.js';
+import { checkRrule, isTimeZone, MAX_COUNT } from './rrule-syntax.js';
 
 /**
  * A recurring window's rule, expanded on floating wall-clock time (local-time.ts). rrule is
@@ -23,11 +25,24 @@ export interface Recurrence {
   until?: number;
   /** Floating starts within [lo, hi], both inclusive, sorted, exdates removed. */
   between(lo: number, hi: number): number[];
+  /** The first starts the rule gives (exdates kept), at most `limit`, none after `until`. */
+  firstStarts(limit: number, until: number): number[];
 }
 
 export class RecurrenceError extends Error {
   override name = 'RecurrenceError';
 }
+
+/** One expansion would produce more than OCCURRENCE_BUDGET occurrences of one window. */
+export class RecurrenceBudgetError extends RecurrenceError {
+  override name = 'RecurrenceBudgetError';
+}
+
+/**
+ * The most occurrences one window may produce in one expansion. Ten years of an hourly window
+ * (the calendar command's longest range) is 87,840; a minutely window fits about 69 days.
+ */
+export const OCCURRENCE_BUDGET = MAX_COUNT;
 
 function untilToLocal(value: string, zone: string): number {
   const m = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?$/.exec(value);
@@ -77,11 +92,41 @@ function yearlySuperset(base: RuleOptions): RuleOptions | undefined {
   return { ...base, freq: RRule.YEARLY, interval: 1, bysetpos: null, byhour: null, byminute: null, bysecond: null, ...months };
 }
 
+const MINUTE = 60_000;
+const UNIT_MS: Record<number, number> = { [RRule.SECONDLY]: 1000, [RRule.MINUTELY]: MINUTE, [RRule.HOURLY]: 60 * MINUTE, [RRule.DAILY]: DAY, [RRule.WEEKLY]: 7 * DAY };
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+/**
+ * A distance (floating ms) DTSTART can move forward by, any number of times, without changing
+ * which starts the rule gives after the new DTSTART's first period. Up to WEEKLY that is
+ * INTERVAL periods: floating time has no DST, and the fields rrule fills in from DTSTART (the
+ * second, minute, hour, weekday) stay the same. MONTHLY and YEARLY move by whole 400-year
+ * Gregorian cycles that are also a multiple of INTERVAL. rrule walks every period from DTSTART,
+ * so without this a daily rule from 1970 read in 2999 walks 375,000 days on every expansion.
+ */
+function dtstartStep(freq: number, interval: number): number {
+  const unit = UNIT_MS[freq];
+  if (unit !== undefined) return interval * unit;
+  const perCycle = freq === RRule.MONTHLY ? 4800 : 400;
+  return (interval / gcd(interval, perCycle)) * CYCLE;
+}
+
 export function compileRecurrence(window: CalendarWindow): Recurrence {
   const zone = window.timeZone;
   if (!window.rrule || !zone) throw new RecurrenceError(`window "${window.name}" is not recurring`);
-  const first = parseLocal(window.start);
-  if (first === undefined) throw new RecurrenceError(`window "${window.name}" starts at "${window.start}", not a local date-time`);
+  // Validate refuses these too; checked again because the expander is also reached with windows
+  // that never went through validate (imports, tests, other callers).
+  const problems = checkRrule(window.rrule);
+  if (problems.length) throw new RecurrenceError(`the rule is not valid: ${problems.join('; ')}`);
+  if (!isTimeZone(zone)) throw new RecurrenceError(`"${zone}" is not an IANA time zone`);
+  const dense = tooDense(window.rrule);
+  if (dense) throw new RecurrenceError(dense);
+  const firstOrNone = parseLocal(window.start);
+  if (firstOrNone === undefined) throw new RecurrenceError(`window "${window.name}" starts at "${window.start}", not a local date-time`);
+  const first = firstOrNone;
 
   let until: number | undefined;
   let count: number | undefined;
@@ -99,7 +144,30 @@ export function compileRecurrence(window: CalendarWindow): Recurrence {
   const ruleCount = count === undefined ? undefined : firstIsRuleOccurrence ? count : count - 1;
   // A rule that never matches (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30 passes the syntax check) is
   // not handed to rrule again: it would search to the year 9999 on every expansion.
-  const rule = ruleCount === 0 || firstMatch === undefined ? undefined : new RRule(ruleCount === undefined ? base : { ...base, count: ruleCount });
+  const never = ruleCount === 0 || firstMatch === undefined;
+  // noCache: rrule would otherwise keep every answer, and a calendar is asked thousands of times.
+  const rule = never ? undefined : new RRule(ruleCount === undefined ? base : { ...base, count: ruleCount }, true);
+  const freq = options.freq ?? RRule.YEARLY;
+  const step = dtstartStep(freq, options.interval ?? 1);
+  // The moved DTSTART's own period may lose starts before it; keep that period clear of lo.
+  const margin = UNIT_MS[freq] ?? (freq === RRule.MONTHLY ? 32 * DAY : 367 * DAY);
+
+  /** The rule's starts in [lo, hi], at most OCCURRENCE_BUDGET of them or a budget error. */
+  function ruleBetween(lo: number, hi: number): number[] {
+    if (!rule) return [];
+    let from = rule;
+    // A COUNT rule is counted from its first occurrence, so it cannot move; COUNT is capped
+    // instead (MAX_COUNT), which bounds that walk.
+    const periods = ruleCount === undefined ? Math.floor((lo - margin - first) / step) : 0;
+    if (periods >= 1) from = new RRule({ ...base, dtstart: new Date(first + periods * step) }, true);
+    let over = false;
+    const dates = from.between(new Date(lo), new Date(hi), true, (_d, i) => {
+      over = i >= OCCURRENCE_BUDGET;
+      return !over;
+    });
+    if (over) throw new RecurrenceBudgetError(`more than ${OCCURRENCE_BUDGET} occurrences from ${new Date(lo).toISOString().slice(0, 10)} to ${new Date(hi).toISOString().slice(0, 10)}`);
+    return dates.map((d) => d.getTime());
+  }
 
   const excluded = new Set<number>();
   for (const x of window.exdates ?? []) {
@@ -112,9 +180,14 @@ export function compileRecurrence(window: CalendarWindow): Recurrence {
     first,
     ...(until !== undefined ? { until } : {}),
     between(lo, hi) {
-      const out = rule ? rule.between(new Date(lo), new Date(hi), true).map((d) => d.getTime()) : [];
+      const out = ruleBetween(lo, hi);
       if (!firstIsRuleOccurrence && first >= lo && first <= hi) out.unshift(first);
       return out.filter((t) => !excluded.has(t));
+    },
+    firstStarts(limit, last) {
+      const dates = rule ? rule.all((d, i) => i < limit && d.getTime() <= last).map((d) => d.getTime()) : [];
+      if (!firstIsRuleOccurrence) dates.unshift(first);
+      return dates.slice(0, limit);
     },
   };
 }

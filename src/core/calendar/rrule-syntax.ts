@@ -3,10 +3,17 @@
  * well but parses leniently (an unknown weekday becomes null, FREQ=SOMETIMES is dropped), so
  * rules are checked here first and only a rule that passes is handed to it.
  */
+import { EARLIEST_YEAR, LATEST_YEAR } from './local-time.js';
+
 const FREQS = ['SECONDLY', 'MINUTELY', 'HOURLY', 'DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY'];
 const WEEKDAY = '(SU|MO|TU|WE|TH|FR|SA)';
 
 type PartCheck = (value: string) => string | undefined;
+
+/** The most occurrences one window may produce in one expansion (recurrence.ts enforces it). */
+export const MAX_COUNT = 100_000;
+// Ten thousand of the coarsest unit already outlasts every instant opsledger reads.
+const MAX_INTERVAL = 10_000;
 
 function intList(min: number, max: number, signed: boolean): PartCheck {
   return (value) => {
@@ -23,10 +30,17 @@ function intList(min: number, max: number, signed: boolean): PartCheck {
 
 const PARTS: Record<string, PartCheck> = {
   FREQ: (v) => (FREQS.includes(v) ? undefined : `FREQ must be one of ${FREQS.join(', ')}`),
-  UNTIL: (v) => (/^\d{8}(T\d{6}Z?)?$/.test(v) ? undefined : 'UNTIL must be a date (YYYYMMDD) or date-time (YYYYMMDDTHHMMSS[Z])'),
-  COUNT: (v) => (/^[1-9]\d*$/.test(v) ? undefined : 'COUNT must be a positive whole number'),
-  INTERVAL: (v) => (/^[1-9]\d*$/.test(v) ? undefined : 'INTERVAL must be a positive whole number'),
-  BYSECOND: intList(0, 60, false),
+  UNTIL: (v) => {
+    if (!/^\d{8}(T\d{6}Z?)?$/.test(v)) return 'UNTIL must be a date (YYYYMMDD) or date-time (YYYYMMDDTHHMMSS[Z])';
+    const year = Number(v.slice(0, 4));
+    return year < EARLIEST_YEAR || year > LATEST_YEAR ? `UNTIL must lie between ${EARLIEST_YEAR} and ${LATEST_YEAR}` : undefined;
+  },
+  // A COUNT rule is expanded from its first occurrence, so COUNT is the work one expansion may
+  // do: capped at the per-window budget. A rule without COUNT can run forever at no cost.
+  COUNT: (v) => (/^[1-9]\d*$/.test(v) ? (Number(v) <= MAX_COUNT ? undefined : `COUNT may be at most ${MAX_COUNT}; leave it out (or use UNTIL) for a window that keeps recurring`) : 'COUNT must be a positive whole number'),
+  INTERVAL: (v) => (/^[1-9]\d*$/.test(v) ? (Number(v) <= MAX_INTERVAL ? undefined : `INTERVAL may be at most ${MAX_INTERVAL}`) : 'INTERVAL must be a positive whole number'),
+  // 60 is RFC 5545's leap second; opsledger times have none (parseLocal refuses :60 as well).
+  BYSECOND: intList(0, 59, false),
   BYMINUTE: intList(0, 59, false),
   BYHOUR: intList(0, 23, false),
   BYDAY: (v) => {

@@ -1,4 +1,4 @@
-import { expandWindows, publicOccurrence, type Occurrence, type WindowInput } from './expand.js';
+import { CalendarBudgetError, expandWindows, publicOccurrence, type Occurrence, type WindowInput } from './expand.js';
 import { windowsInForce, windowVerdict } from './in-force.js';
 import { DAY, formatInstant } from './local-time.js';
 import { windowBlocks, type ScopeSubject } from './scope.js';
@@ -33,7 +33,9 @@ export const DEFAULT_HORIZON_DAYS = 400;
 // Looking ahead a month at a time finds the usual next transition (days away) without
 // expanding a year of every window.
 const CHUNK = 31 * DAY;
-const MAX_STEPS = 100_000;
+// A freeze chained back to back more than this many times (a minutely freeze) is reported, not
+// walked for the whole horizon: that walk costs seconds per month ahead.
+const CHAIN_BUDGET = 20_000;
 
 export function calendarState(windows: readonly WindowInput[], at: number, options: StateOptions = {}): CalendarState {
   const subject = options.subject;
@@ -49,12 +51,23 @@ export function calendarState(windows: readonly WindowInput[], at: number, optio
 
   let next: number | undefined;
   if (closed) {
-    // Back-to-back or overlapping freezes keep it closed: follow the chain to its end.
+    // Back-to-back or overlapping freezes keep it closed: follow the chain to its end, a chunk
+    // at a time (one expansion per month ahead, not one per occurrence), within one budget.
     let t = Math.max(...verdict.blocking.map((o) => o.endMs));
-    for (let step = 0; step < MAX_STEPS && t <= horizonEnd; step++) {
-      const still = expandWindows(blockers, { from: t, to: t + 1 });
-      if (still.length === 0) break;
-      t = Math.max(...still.map((o) => o.endMs));
+    let walked = 0;
+    while (t <= horizonEnd) {
+      const chunkEnd = t + CHUNK;
+      const ahead = expandWindows(blockers, { from: t, to: chunkEnd });
+      walked += ahead.length;
+      if (walked > CHAIN_BUDGET) {
+        const first = verdict.blocking[0]!;
+        throw new CalendarBudgetError(`window "${first.name}": the calendar stays closed through more than ${CHAIN_BUDGET} back-to-back freeze occurrences after ${formatInstant(at)}`, { name: first.name, ...(first.calendar !== undefined ? { calendar: first.calendar } : {}) });
+      }
+      for (const o of ahead) {
+        if (o.startMs > t) break;
+        t = Math.max(t, o.endMs);
+      }
+      if (t < chunkEnd) break;
     }
     next = t <= horizonEnd ? t : undefined;
   } else {

@@ -1,6 +1,10 @@
+import { parseInstant } from '../calendar/local-time.js';
 import { checkRrule, isTimeZone } from '../calendar/rrule-syntax.js';
+import { tooDense } from '../calendar/rrule-density.js';
+import { overlapsItself } from '../calendar/self-overlap.js';
 import { joinPointer } from '../diagnostics.js';
 import { isLocalDateTime } from '../schema/formats.js';
+import { parseWindowDuration } from '../calendar/window-duration.js';
 import type { SchemaFinding } from '../schema/errors.js';
 import { didYouMean } from '../suggest.js';
 import type { CalendarWindow, ChangeRequest, Policy, RiskClass } from '../model.js';
@@ -11,12 +15,9 @@ import type { CalendarWindow, ChangeRequest, Policy, RiskClass } from '../model.
  */
 export type Finding = SchemaFinding;
 
-const OFFSET_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
-
+// The same reader as the schema's date-time format and every later command.
 function instant(text: string | undefined): number | undefined {
-  if (typeof text !== 'string' || !OFFSET_INSTANT.test(text)) return undefined;
-  const t = Date.parse(text);
-  return Number.isNaN(t) ? undefined : t;
+  return typeof text === 'string' ? parseInstant(text) : undefined;
 }
 
 function err(code: string, pointer: string, message: string, extra: Partial<Finding> = {}): Finding {
@@ -102,7 +103,15 @@ function checkCalendar(cal: { spec: { windows: CalendarWindow[] } }): Finding[] 
     }
     if (w.rrule !== undefined) {
       const problems = checkRrule(w.rrule);
+      const dense = problems.length ? undefined : tooDense(w.rrule);
       if (problems.length) out.push(err('calendar.rrule', at('rrule'), `the recurrence rule is not valid RFC 5545: ${problems.join('; ')}`));
+      else if (dense) out.push(err('calendar.rrule-too-dense', at('rrule'), `the rule recurs too often: ${dense}`));
+      const span = w.duration === undefined ? undefined : parseWindowDuration(w.duration);
+      if (span && span.days === 0 && span.ms === 0) out.push(err('calendar.window-order', at('duration'), 'the window must last longer than zero'));
+      else if (span && !problems.length && !dense && w.timeZone !== undefined && isTimeZone(w.timeZone) && isLocalDateTime(w.start)) {
+        const overlap = overlapsItself(w, span);
+        if (overlap) out.push(err('calendar.window-overlap', at('duration'), overlap));
+      }
       if (!isLocalDateTime(w.start)) {
         out.push(err('calendar.window-shape', at('start'), 'a recurring window starts at a local time without offset (e.g. 2026-01-06T01:00:00), read in its timeZone'));
       }
@@ -115,7 +124,7 @@ function checkCalendar(cal: { spec: { windows: CalendarWindow[] } }): Finding[] 
     } else {
       const start = instant(w.start);
       const end = instant(w.end);
-      if (start === undefined) out.push(err('calendar.window-shape', at('start'), 'a one-off window starts at a time with an offset (e.g. 2026-12-20T00:00:00+09:00)'));
+      if (start === undefined) out.push(err('calendar.window-shape', at('start'), 'a one-off window starts at a time with an offset, between 1970 and 2999 (e.g. 2026-12-20T00:00:00+09:00)'));
       if (w.end === undefined) out.push(err('calendar.window-shape', at(), 'a one-off window needs an end (or an rrule to make it recurring)'));
       else if (end === undefined) out.push(err('calendar.window-shape', at('end'), 'a one-off window ends at a time with an offset'));
       if (start !== undefined && end !== undefined && end <= start) out.push(err('calendar.window-order', at('end'), 'the window must end after it starts'));

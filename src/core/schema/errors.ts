@@ -103,13 +103,13 @@ function article(type: string): string {
 }
 
 const FORMAT_NAMES: Record<string, string> = {
-  'date-time': 'date-time with an offset (e.g. 2026-12-02T01:00:00+09:00)',
+  'date-time': 'date-time with an offset, upper-case T and Z, between 1970 and 2999 (e.g. 2026-12-02T01:00:00+09:00)',
   date: 'date (YYYY-MM-DD)',
   uri: 'absolute URL',
   email: 'email address',
-  'opsledger-duration': 'duration (e.g. 30m, 2h, 5d)',
+  'opsledger-duration': 'duration of at most 3660d (e.g. 30m, 2h, 5d)',
   'openslo-duration': 'OpenSLO duration (e.g. 28d, 1M)',
-  'local-date-time': 'local date-time without offset (e.g. 2026-01-06T01:00:00)',
+  'local-date-time': 'local date-time without offset, between 1970 and 2999 (e.g. 2026-01-06T01:00:00)',
 };
 
 function formatName(format: string): string {

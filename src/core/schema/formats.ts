@@ -1,22 +1,24 @@
 import type { Ajv, Format } from 'ajv';
 import { fullFormats } from 'ajv-formats/dist/formats.js';
+import { isSupportedLocal, parseInstant } from '../calendar/local-time.js';
 import { isDuration } from '../duration.js';
 
 /**
- * Formats used by schemas/. Standard ones come from ajv-formats (`date-time` there requires an
- * offset, which is what we want for instants). Ours:
+ * Formats used by schemas/. Standard ones come from ajv-formats, except `date-time`: that is
+ * opsledger's own instant reader (local-time.ts parseInstant), so validate accepts exactly what
+ * the calendar, risk, the gate and the catalog can read later (ajv-formats also takes lower-case
+ * t/z, leap seconds and years no later step can compute with). Ours:
+ * - `date-time`: RFC 3339 with an offset, 1970..2999, upper-case T and Z
  * - `opsledger-duration`: 30m, 2h, 5d, 1h30m
  * - `openslo-duration`: OpenSLO's 1m / 28d / 1M / 1Q / 1Y (M is a month, m a minute)
  * - `local-date-time`: a wall-clock time without offset, read in a window's `timeZone`
  */
-const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
 const OPENSLO_DURATION = /^[1-9]\d*[mhdwMQY]$/;
-const STANDARD = ['date-time', 'date', 'time', 'uri', 'email', 'uri-reference'] as const;
+const STANDARD = ['date', 'time', 'uri', 'email', 'uri-reference'] as const;
 
+/** A wall-clock time that exists (no :60, no 24:00, no February 30) in the years opsledger reads. */
 export function isLocalDateTime(text: string): boolean {
-  if (!LOCAL_DATE_TIME.test(text)) return false;
-  const d = new Date(text + 'Z');
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text.slice(0, 10);
+  return isSupportedLocal(text);
 }
 
 let table: Record<string, Format> | undefined;
@@ -29,6 +31,7 @@ export function opsledgerFormats(): Readonly<Record<string, Format>> {
   if (table) return table;
   table = {};
   for (const name of STANDARD) table[name] = fullFormats[name] as Format;
+  table['date-time'] = { type: 'string', validate: (s: string) => parseInstant(s) !== undefined };
   table['opsledger-duration'] = { type: 'string', validate: isDuration };
   table['openslo-duration'] = { type: 'string', validate: (s: string) => OPENSLO_DURATION.test(s) };
   table['local-date-time'] = { type: 'string', validate: isLocalDateTime };
