@@ -9,6 +9,7 @@ import type { RiskReport } from '../core/risk/types.js';
 import { didYouMean } from '../core/suggest.js';
 import { InputError } from './errors.js';
 import type { LoadedOrganisation } from './load-organisation.js';
+import { calendarFailure } from './calendar-failure.js';
 
 /**
  * When a change was submitted: the time its file was first committed. Every use case that
@@ -64,6 +65,12 @@ export function assessRiskEach(loaded: LoadedOrganisation, firstAdded: ReadonlyM
   const context = riskContext(loaded, options.now, firstAdded);
   const assess = { ...(options.blastRadiusRows !== undefined ? { blastRadiusRows: options.blastRadiusRows } : {}) };
   return { count: ids.length, reports: (function* () {
-    for (const id of ids) yield assessChange(context, id, assess);
+    for (const id of ids) {
+      try {
+        yield assessChange(context, id, assess);
+      } catch (e) {
+        calendarFailure(e);
+      }
+    }
   })() };
 }

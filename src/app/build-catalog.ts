@@ -19,6 +19,7 @@ import { riskContext } from './assess-risk.js';
 import { computeMetrics } from './compute-metrics.js';
 import type { LoadedOrganisation } from './load-organisation.js';
 import type { GitRepository } from './ports/git.js';
+import { calendarFailure } from './calendar-failure.js';
 
 /**
  * `opsledger catalog`: gathers what the view model needs from the loaded organisation (the
@@ -102,7 +103,8 @@ export async function buildCatalog<R>(loaded: LoadedOrganisation, git: GitReposi
     occurrences = windowsInForce(windows, monthsRange(months));
     ics = calendarToIcs(windows, { name: 'opsledger', stamp: now, changes: upcomingChanges(org, now) });
   } catch (e) {
-    warnings.push(`the calendar could not be expanded: ${(e as Error).message}`);
+    // A site without the windows in force would look complete and be wrong: no site instead.
+    calendarFailure(e);
   }
 
   const history: Map<string, FileCommit[]> | undefined = await git.fileHistory();

@@ -5,3 +5,4 @@
 export class InputError extends Error {
   override name = 'InputError';
 }
+

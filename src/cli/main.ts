@@ -5,6 +5,7 @@ import { commandHelp, topLevelHelp } from './help.js';
 import { drainOf } from './output.js';
 import { COMMANDS } from './registry.js';
 import { didYouMean } from '../core/suggest.js';
+import { knownFailure } from '../app/ports/failure.js';
 
 /**
  * The CLI front: parses arguments, runs one command and returns its exit code
@@ -68,6 +69,13 @@ export async function run(argv: string[], io: Partial<CommandContext> = {}): Pro
     if (e instanceof InputError) {
       ctx.stderr(`opsledger ${name}: ${e.message}\n${usage}\n`);
       return 2;
+    }
+    // A failure with a reason (GitHub down, a commit missing, a calendar past its budget) is the
+    // command's answer, not a crash.
+    const failure = knownFailure(e);
+    if (failure) {
+      ctx.stderr(`opsledger ${name}: ${failure.detail} [${failure.code}]\n`);
+      return 1;
     }
     ctx.stderr(`opsledger ${name}: internal error: ${(e as Error)?.message ?? String(e)}\n`);
     if (ctx.env.OPSLEDGER_DEBUG) ctx.stderr(`${(e as Error)?.stack ?? ''}\n`);
