@@ -130,6 +130,6 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T> | T, op
     }
     if (Date.now() >= deadline) return { ok: false, holder: held?.text || 'unknown' };
     await sleep(pause + Math.random() * pause);
-    pause = Math.min(pause * 2, 200);
+    pause = Math.min(pause * 2, 100);
   }
 }
