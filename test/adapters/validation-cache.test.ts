@@ -55,10 +55,9 @@ const EDITS: [string, Edit][] = [
   [
     'edited, then touched back to a day earlier',
     (p) => {
-      const st = statSync(p);
+      const mtime = mtimeOf(p);
       writeFileSync(p, INVALID);
-      const earlier = new Date(st.mtimeMs - 86_400_000);
-      utimesSync(p, earlier, earlier);
+      setMtime(p, mtime - 86_400_000_000_000n);
     },
   ],
 ];

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
+import { closeSync, fchmodSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../../app/errors.js';
 
@@ -95,20 +95,19 @@ export function writeFileAtomic(path: string, text: string): void {
 /**
  * Appends to a file someone else named and owns (the runner's job summary): a link is followed,
  * since whoever named the path chose where it leads, and nothing is ever replaced. Anything but
- * a regular file at the end is refused before a byte is written; O_NONBLOCK keeps a FIFO with
- * no reader from blocking the open.
+ * a regular file at the end is refused before it is opened, so a FIFO with no reader cannot
+ * block the open, and checked again on the open descriptor.
  */
 export function appendToNamedFile(path: string, text: string): void {
-  let fd: number;
+  let stats: Stats | undefined;
   try {
-    fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK | constants.O_NOCTTY, 0o666);
+    stats = statSync(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    // ENXIO: a FIFO nobody reads; EISDIR: a folder.
-    if (code === 'ENXIO') throw new UnsafeWriteTargetError(path, 'FIFO');
-    if (code === 'EISDIR') throw new UnsafeWriteTargetError(path, 'folder');
-    throw e;
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
+  const before = stats && unsafeKind(stats);
+  if (before) throw new UnsafeWriteTargetError(path, before);
+  const fd = openSync(path, 'a', 0o666);
   try {
     const found = unsafeKind(fstatSync(fd));
     if (found) throw new UnsafeWriteTargetError(path, found);
