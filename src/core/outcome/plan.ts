@@ -77,7 +77,7 @@ export function planOutcome(change: ChangeRequest, request: OutcomeRequest, now:
 
 function forcedBase(recorded: Outcome, result: OutcomeResult, reason: string): Outcome {
   const { failureDetectedAt: _detected, restoredAt: _restored, ...rest } = recorded;
-  const note = `Recorded ${recorded.result}, changed to ${result} with --force: ${reason.replace(/\s+/g, " ")}`;
+  const note = `Recorded ${recorded.result}, changed to ${result} with --force: ${reason.replace(/\s+/g, ' ')}`;
   // One line: the splicer writes scalars on the key's line, where a block scalar would not fit.
   return { ...rest, notes: recorded.notes ? `${recorded.notes} ${note}` : note };
 }
