@@ -107,3 +107,25 @@ describe('record on other layouts', () => {
     expect(read(root, 'changes/CR-2026-0001.yaml')).toBe(before);
   });
 });
+
+describe('overriding a recorded failure', () => {
+  it.each([
+    ['--force with a --reason', ['--force', '--reason', 'the failure was CR-2026-0125'], 0, 'successful'],
+    ['--force alone', ['--force'], 2, 'failed'],
+    ['--reason alone', ['--reason', 'because'], 2, 'failed'],
+    ['neither', [], 1, 'failed'],
+  ] as const)('%s: exit %i, result %s', async (_name, flags, exit, result) => {
+    const root = copyExampleOrg();
+    const file = 'changes/CR-2026-0124.yaml';
+    const r = await cli(['record', 'CR-2026-0124', '--result', 'successful', ...flags, '--format', 'json', '--root', root], root);
+    expect(r.code).toBe(exit);
+    const outcome = (parse(read(root, file)) as { status: { outcome: { result: string; notes?: string; failureDetectedAt?: string } } }).status.outcome;
+    expect(outcome.result).toBe(result);
+    if (exit === 0) {
+      expect(outcome.notes).toContain('the failure was CR-2026-0125');
+      expect(outcome.failureDetectedAt).toBeUndefined();
+      const { code: valid, report } = await validateJson(root);
+      expect([valid, report.diagnostics.filter((d) => d.file === file && d.severity === 'error')]).toEqual([0, []]);
+    }
+  });
+});

@@ -6,6 +6,9 @@ import { didYouMean } from '../core/suggest.js';
 import { InputError } from './errors.js';
 import type { RecordStep, Workspace } from './ports/workspace.js';
 
+/** Decisions redone when the file changed under one before it could be written. */
+const EDIT_RETRIES = 3;
+
 export interface RecordOptions {
   change: string;
   request: OutcomeRequest;
@@ -34,14 +37,27 @@ export async function recordOutcome(ws: Workspace, options: RecordOptions): Prom
     const hint = didYouMean(id, ws.knownChangeIds());
     throw new InputError(`no change request ${id}${hint ? `; ${hint}` : ''}`);
   }
-  // One record run on the file as it is now; with --push it may run again after a rebase.
+  // Read, decide and write on the file as it is now, holding its lock, so a concurrent recorder
+  // (of this change or another in the same file) decides on what this one wrote, never on what
+  // was there before. With --push the step may run again after a rebase.
+  const once = (): Awaited<ReturnType<RecordStep<RecordOutput>>> => {
+    for (let attempt = 0; attempt < EDIT_RETRIES; attempt++) {
+      const text = ws.readText(file);
+      if (text === undefined) return { ok: false, value: { ok: false, refusals: [refusal('record.unreadable', file)] } };
+      const out = recordOutcomeInText({ file, text, change: id, request: options.request, now: options.now(), registry: options.registry });
+      if (!out.ok) return { ok: false, value: out };
+      if (out.unchanged) return { ok: true, changed: false, value: out };
+      // The lock keeps other recorders out, not an editor or a tool that ignores it: the file
+      // must still be what the decision was made on.
+      if (ws.readText(file) !== text) continue;
+      ws.writeText(file, out.text);
+      return { ok: true, changed: true, value: out };
+    }
+    return { ok: false, value: { ok: false, refusals: [refusal('record.conflict', file)] } };
+  };
   const step: RecordStep<RecordOutput> = async () => {
-    const text = ws.readText(file);
-    if (text === undefined) return { ok: false, value: { ok: false, refusals: [refusal('record.unreadable', file)] } };
-    const out = recordOutcomeInText({ file, text, change: id, request: options.request, now: options.now(), registry: options.registry });
-    if (!out.ok) return { ok: false, value: out };
-    if (!out.unchanged) ws.writeText(file, out.text);
-    return { ok: true, changed: !out.unchanged, value: out };
+    const locked = await ws.withFileLock(file, once);
+    return locked.ok ? locked.value : { ok: false, value: { ok: false, refusals: [refusal('record.locked', `held by ${locked.holder}`)] } };
   };
   if (!options.commit) return { file, out: (await step()).value };
   const r = await ws.commitRecord(step, { file, message: `Record the outcome of ${id}: ${options.request.result}`, push: Boolean(options.push) });

@@ -26,7 +26,7 @@ describe('the analysis wire format', () => {
     const registry = schemaRegistry();
     const list: DiskAnalysis[] = HOSTILE_CASES.filter(([, content]) => typeof content === 'string').map(([name, content]) => ({ analysis: analyzeText(`services/${name}.yaml`, content as string, registry) }));
     const openslo = 'apiVersion: openslo/v1\nkind: Service\nmetadata:\n  name: checkout\nspec:\n  description: Checkout\n';
-    list.push({ analysis: analyzeText('slos/openslo.yaml', openslo, registry), stat: { size: 1, mtimeMs: 1.5, ino: 7 } });
+    list.push({ analysis: analyzeText('slos/openslo.yaml', openslo, registry), stat: { size: 1, mtimeMs: 1.5, ctimeMs: 2.5, ino: 7 } });
     expect(list.some((a) => a.analysis.diagnostics.length > 0)).toBe(true);
     expect(decodeAnalyses(encodeAnalyses(list))).toStrictEqual(list);
   });

@@ -8,7 +8,7 @@ import type { DiskAnalysis } from './analyze-disk.js';
  * positional arrays, not keyed objects: a large organisation's analyses are tens of megabytes
  * as plain JSON, mostly key names, and the main thread parses them while the other cores wait.
  *
- *   analysis: [file, size, mtimeMs, ino, diagnostics | 0, ...documents]   (size -1: no stat)
+ *   analysis: [file, size, mtimeMs, ctimeMs, ino, diagnostics | 0, ...documents]   (size -1: no stat)
  *   document: [index, apiVersion, kind, name, namespace | 0, refs, facts | 0]
  *   refs:     flat [pointer, code, name, ...], code = kind * 4 + (typed ? 2 : 0) + (dependency ? 1 : 0)
  */
@@ -39,7 +39,7 @@ function decodeDocument(w: Wire): DocRecord {
 export function encodeAnalyses(list: readonly DiskAnalysis[]): string {
   return JSON.stringify(
     list.map(({ analysis: a, stat }) => {
-      const w: Wire = [a.file, stat ? stat.size : -1, stat ? stat.mtimeMs : 0, stat ? stat.ino : 0, a.diagnostics.length ? a.diagnostics : 0];
+      const w: Wire = [a.file, stat ? stat.size : -1, stat ? stat.mtimeMs : 0, stat ? stat.ctimeMs : 0, stat ? stat.ino : 0, a.diagnostics.length ? a.diagnostics : 0];
       for (const d of a.documents) w.push(encodeDocument(d));
       return w;
     }),
@@ -51,9 +51,9 @@ export function decodeAnalyses(text: string): DiskAnalysis[] {
   const list = JSON.parse(text) as Wire[];
   return list.map((w) => {
     const documents: DocRecord[] = [];
-    for (let i = 5; i < w.length; i++) documents.push(decodeDocument(w[i] as Wire));
-    const analysis: FileAnalysis = { file: w[0] as string, documents, diagnostics: w[4] === 0 ? [] : (w[4] as Diagnostic[]) };
+    for (let i = 6; i < w.length; i++) documents.push(decodeDocument(w[i] as Wire));
+    const analysis: FileAnalysis = { file: w[0] as string, documents, diagnostics: w[5] === 0 ? [] : (w[5] as Diagnostic[]) };
     const size = w[1] as number;
-    return size < 0 ? { analysis } : { analysis, stat: { size, mtimeMs: w[2] as number, ino: w[3] as number } };
+    return size < 0 ? { analysis } : { analysis, stat: { size, mtimeMs: w[2] as number, ctimeMs: w[3] as number, ino: w[4] as number } };
   });
 }

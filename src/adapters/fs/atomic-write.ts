@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fchmodSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
+import { closeSync, fchmodSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../../app/errors.js';
 
@@ -89,5 +89,30 @@ export function writeFileAtomic(path: string, text: string): void {
       // Already renamed or never created.
     }
     throw e;
+  }
+}
+
+/**
+ * Appends to a file someone else named and owns (the runner's job summary): a link is followed,
+ * since whoever named the path chose where it leads, and nothing is ever replaced. Anything but
+ * a regular file at the end is refused before it is opened, so a FIFO with no reader cannot
+ * block the open, and checked again on the open descriptor.
+ */
+export function appendToNamedFile(path: string, text: string): void {
+  let stats: Stats | undefined;
+  try {
+    stats = statSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  const before = stats && unsafeKind(stats);
+  if (before) throw new UnsafeWriteTargetError(path, before);
+  const fd = openSync(path, 'a', 0o666);
+  try {
+    const found = unsafeKind(fstatSync(fd));
+    if (found) throw new UnsafeWriteTargetError(path, found);
+    writeFileSync(fd, text);
+  } finally {
+    closeSync(fd);
   }
 }

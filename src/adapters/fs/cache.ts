@@ -1,20 +1,25 @@
-import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { lstatSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { readOwnText } from './read-policy.js';
 import type { FullValidation } from '../../app/ports/source.js';
 import { decodeAnalyses, encodeAnalyses } from './analysis-codec.js';
 import type { DiskAnalysis, FileStat } from './analyze-disk.js';
+import { cacheFolderRefusal, createExclusive, ensureCacheFolder, removeEntries, type CacheFolderRefusal } from './cache-folder.js';
 
 /**
- * The validation cache, in two layers, both keyed like git's index (size, mtime, inode) so a
- * warm run reads no unchanged file:
+ * The validation cache, in two layers, both keyed like git's index (size, mtime, ctime, inode)
+ * so a warm run reads no unchanged file:
  * - the manifest keeps a fingerprint of every file's stat and the whole result of the last run:
  *   when nothing changed, that result is the answer and nothing is parsed or checked again;
  * - shards keep each file's own analysis, so when a few files changed only those are parsed
  *   and the cross-document checks rerun over cached records.
- * Files modified within RACY_MS of the cache's writing may have changed within the clock's
- * granularity ("racily clean") and are never trusted.
+ * ctime is in the key because nobody can set it: an edit that restores size, mtime (touch -d)
+ * and even the inode (a rename over the file) still moves it. And, as git does for "racily
+ * clean" entries, a file whose mtime or ctime lies within RACY_MS of the moment its run began
+ * is never trusted: a second edit within the timestamps' granularity after the file was read
+ * would leave its stat unchanged. The run's start, not the manifest's writing, is the bound,
+ * since a long run reads its first files seconds before it writes.
  */
 export const CACHE_DIR = '.opsledger-cache';
 const MANIFEST = 'manifest.json';
@@ -24,7 +29,8 @@ export type CachedResult = FullValidation;
 
 interface Manifest {
   key: string;
-  writtenAt: number;
+  /** When the run that wrote it began, before it looked at any file. */
+  startedAt: number;
   fingerprint: string;
   shards: string[];
   result?: CachedResult;
@@ -36,19 +42,28 @@ export interface StatEntry extends FileStat {
 
 export class ValidationCache {
   readonly dir: string;
+  /** Why the folder is not used (nothing is read, written or removed there), if it is not. */
+  readonly refused: CacheFolderRefusal | undefined;
   private manifest: Manifest | undefined;
+  private readonly startedAt = Date.now();
 
   constructor(
     root: string,
     private readonly key: string,
   ) {
     this.dir = join(root, CACHE_DIR);
+    this.refused = cacheFolderRefusal(root, this.dir);
   }
 
   load(): this {
+    if (this.refused) return this;
     try {
-      const m = JSON.parse(readOwnText(join(this.dir, MANIFEST))) as Manifest;
-      if (m.key === this.key && Array.isArray(m.shards)) this.manifest = m;
+      const path = join(this.dir, MANIFEST);
+      const m = JSON.parse(readOwnText(path)) as Manifest;
+      if (m.key !== this.key || !Array.isArray(m.shards) || typeof m.startedAt !== 'number') return this;
+      // A committed or hand-made manifest may claim any start: it cannot be later than its own file.
+      m.startedAt = Math.min(m.startedAt, lstatSync(path).mtimeMs);
+      this.manifest = m;
     } catch {
       // No cache, or an unreadable one: start cold. A cache is only ever an optimisation.
     }
@@ -64,7 +79,7 @@ export class ValidationCache {
     return files.map((f) => {
       try {
         const st = statSync(f.abs);
-        return { rel: f.rel, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
+        return { rel: f.rel, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
       } catch {
         return undefined;
       }
@@ -73,12 +88,12 @@ export class ValidationCache {
 
   static fingerprint(stats: readonly (StatEntry | undefined)[], extra: string): string {
     const h = createHash('sha1').update(extra);
-    for (const s of stats) h.update(s ? `${s.rel}\0${s.size}\0${s.mtimeMs}\0${s.ino}\n` : '?\n');
+    for (const s of stats) h.update(s ? `${s.rel}\0${s.size}\0${s.mtimeMs}\0${s.ctimeMs}\0${s.ino}\n` : '?\n');
     return h.digest('hex');
   }
 
   private racy(stat: FileStat | StatEntry | undefined): boolean {
-    return !stat || !this.manifest || stat.mtimeMs >= this.manifest.writtenAt - RACY_MS;
+    return !stat || !this.manifest || Math.max(stat.mtimeMs, stat.ctimeMs) >= this.manifest.startedAt - RACY_MS;
   }
 
   /** The last run's whole result, when every file is exactly as it was then. */
@@ -103,43 +118,63 @@ export class ValidationCache {
       }
       for (const e of entries) {
         const s = e.stat ? wanted.get(e.analysis.file) : undefined;
-        if (s && e.stat && s.size === e.stat.size && s.mtimeMs === e.stat.mtimeMs && s.ino === e.stat.ino) out.set(s.rel, e);
+        if (s && e.stat && sameStat(s, e.stat)) out.set(s.rel, e);
       }
     }
     return out;
   }
 
-  /** A fresh shard prefix for this run's writers (worker i writes `${prefix}${i}.json`). */
-  shardPrefix(): string {
-    mkdirSync(this.dir, { recursive: true });
-    return join(this.dir, `shard-${process.pid}-${Date.now()}-`);
+  /** A fresh shard prefix for this run's writers (worker i writes `${prefix}${i}.json`), or none when the folder is refused. */
+  shardPrefix(): string | undefined {
+    if (this.refused) return undefined;
+    try {
+      ensureCacheFolder(this.dir);
+    } catch {
+      return undefined;
+    }
+    return join(this.dir, `shard-${process.pid}-${Date.now()}-${randomBytes(4).toString('hex')}-`);
   }
 
-  writeShard(path: string, entries: readonly DiskAnalysis[]): void {
+  writeShard(path: string, entries: readonly DiskAnalysis[]): boolean {
     try {
-      writeFileSync(path, encodeAnalyses(entries));
+      createExclusive(path, encodeAnalyses(entries));
+      return true;
     } catch {
       // Unwritable cache: the next run is simply cold.
+      return false;
     }
   }
 
   /** Publishes this run: the manifest names the shards, then stale shards are removed. */
   commit(fingerprint: string, shardPaths: readonly string[], result: CachedResult | undefined): void {
+    if (this.refused) return;
+    const tmp = join(this.dir, `${MANIFEST}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     try {
-      mkdirSync(this.dir, { recursive: true });
+      ensureCacheFolder(this.dir);
       const shards = shardPaths.map((p) => basename(p));
-      const manifest: Manifest = { key: this.key, writtenAt: Date.now(), fingerprint, shards, ...(result ? { result } : {}) };
-      const tmp = join(this.dir, `${MANIFEST}.${process.pid}.tmp`);
-      writeFileSync(tmp, JSON.stringify(manifest));
+      const manifest: Manifest = { key: this.key, startedAt: this.startedAt, fingerprint, shards, ...(result ? { result } : {}) };
+      createExclusive(tmp, JSON.stringify(manifest));
+      // rename replaces the name manifest.json, never what a link of that name points at.
       renameSync(tmp, join(this.dir, MANIFEST));
-      writeFileSync(join(this.dir, '.gitignore'), '*\n');
-      const keep = new Set(shards);
-      for (const name of readdirSync(this.dir)) {
-        if (name.startsWith('shard-') && !keep.has(name)) rmSync(join(this.dir, name), { force: true });
+      try {
+        createExclusive(join(this.dir, '.gitignore'), '*\n');
+      } catch {
+        // Already there (or something else is, which is left as it is).
       }
+      const keep = new Set(shards);
+      removeEntries(this.dir, (name) => name.startsWith('shard-') && !keep.has(name));
       this.manifest = manifest;
     } catch {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // never created, or renamed
+      }
       // A read-only checkout still validates; it just stays cold.
     }
   }
+}
+
+function sameStat(a: FileStat, b: FileStat): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
 }

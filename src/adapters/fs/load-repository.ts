@@ -18,7 +18,10 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const poolOptions = { root, maxBytes, ...(options.threads ? { threads: options.threads } : {}), ...(options.keepValues ? { keepValues: true } : {}) };
   const useCache = !!options.cache && !options.keepValues;
-  const cache = useCache ? new ValidationCache(root, `${TOOL_VERSION}:${codeDigest()}:${loadSchemas().digest}:${maxBytes}`).load() : undefined;
+  const opened = useCache ? new ValidationCache(root, `${TOOL_VERSION}:${codeDigest()}:${loadSchemas().digest}:${maxBytes}`) : undefined;
+  // A cache folder that is a link, not a folder, or outside the repository is never touched:
+  // the run is simply uncached.
+  const cache = opened && !opened.refused ? opened.load() : undefined;
   // With no cache to consult, every file will be analysed: start the threads as soon as the
   // listing shows enough files, so they load while the rest is listed.
   let early: AnalysisPool | undefined;
@@ -58,8 +61,8 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
     const own = everything ? ran.unsharded : merged;
     if (own.length) {
       const path = `${prefix}rest.json`;
-      cache.writeShard(path, own);
-      shards.push(path);
+      // A shard that was not written must not be named, or the next run would miss its files.
+      if (prefix && cache.writeShard(path, own)) shards.push(path);
     }
     await ran.done;
     // Each stat was taken as its file was read (or matched the cache), so a file edited during

@@ -19,6 +19,7 @@ export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 export interface FileStat {
   size: number;
   mtimeMs: number;
+  ctimeMs: number;
   ino: number;
 }
 
@@ -42,7 +43,7 @@ function errno(e: unknown): string | undefined {
 function readDescriptor(fd: number, maxBytes: number): ReadOutcome {
   const st = fstatSync(fd);
   if (!st.isFile()) return { refused: 'file.not-regular' };
-  const stat = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
+  const stat = { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
   if (st.size > maxBytes) return { refused: 'file.too-large', stat };
   const bytes = Buffer.allocUnsafe(st.size);
   let read = 0;

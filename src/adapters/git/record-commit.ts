@@ -1,5 +1,7 @@
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { ExpectedFailure } from '../../app/ports/failure.js';
+import { withFileLock } from '../fs/file-lock.js';
+import { resolve } from 'node:path';
 
 /**
  * Commits a recorded outcome and, when asked, pushes it so that concurrent recorders (several
@@ -64,14 +66,26 @@ export async function commitRecord<R>(root: string, step: RecordStep<R>, options
   const maxAttempts = options.maxAttempts ?? 30;
   const backoff = options.backoffMs ?? defaultBackoff;
 
+  // Concurrent recorders in one clone share its index and HEAD: git refuses a second commit
+  // while one runs (index.lock) and HEAD read after a commit may already be someone else's.
+  // Each writes and commits, and later drops its commit, holding one lock per repository.
+  const gitDir = resolve(root, (await git.revparse(['--git-dir'])).trim());
+  const exclusively = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const held = await withFileLock(resolve(gitDir, 'opsledger-record'), fn);
+    if (!held.ok) throw new RecordGitError(`another opsledger record kept the repository locked (${held.holder})`);
+    return held.value;
+  };
+
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const result = await step();
-    if (!result.ok) return { status: 'refused', value: result.value, attempts: attempt };
-    let commit: string | undefined;
-    if (result.changed) {
+    const made = await exclusively(async () => {
+      const result = await step();
+      if (!result.ok || !result.changed) return { result };
       await git.raw([...identity, 'commit', '--quiet', '--only', '-m', options.message, '--', options.file]);
-      commit = (await git.revparse(['HEAD'])).trim();
-    }
+      return { result, commit: (await git.revparse(['HEAD'])).trim() };
+    });
+    const result = made.result;
+    if (!result.ok) return { status: 'refused', value: result.value, attempts: attempt };
+    const commit = made.commit;
     if (!target) return { status: 'done', value: result.value, ...(commit ? { commit } : {}), attempts: attempt };
     try {
       await git.push(target.remote, `HEAD:refs/heads/${target.branch}`);
@@ -82,18 +96,20 @@ export async function commitRecord<R>(root: string, step: RecordStep<R>, options
     }
     // Somebody pushed first. Drop only the commit made here (never anyone else's work), take
     // the remote branch as it is now, and record again on top of it.
-    if (commit) {
-      if ((await git.revparse(['HEAD'])).trim() !== commit) throw new RecordGitError('HEAD moved during the record; not touching it');
-      await git.raw(['reset', '--quiet', '--keep', 'HEAD~1']);
-    }
     await sleep(backoff(attempt));
     await git.fetch(target.remote, target.branch);
-    try {
-      await git.raw(['rebase', '--quiet', `${target.remote}/${target.branch}`]);
-    } catch (e) {
-      await git.raw(['rebase', '--abort']).catch(() => undefined);
-      throw new RecordGitError(`could not move onto ${target.remote}/${target.branch}: ${(e as Error).message.trim()}`);
-    }
+    await exclusively(async () => {
+      if (commit) {
+        if ((await git.revparse(['HEAD'])).trim() !== commit) throw new RecordGitError('HEAD moved during the record; not touching it');
+        await git.raw(['reset', '--quiet', '--keep', 'HEAD~1']);
+      }
+      try {
+        await git.raw(['rebase', '--quiet', `${target.remote}/${target.branch}`]);
+      } catch (e) {
+        await git.raw(['rebase', '--abort']).catch(() => undefined);
+        throw new RecordGitError(`could not move onto ${target.remote}/${target.branch}: ${(e as Error).message.trim()}`);
+      }
+    });
   }
   throw new RecordGitError(`gave up after ${maxAttempts} attempts: the remote branch kept moving`);
 }

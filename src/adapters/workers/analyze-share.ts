@@ -59,7 +59,8 @@ export class ShardWriter {
   constructor(path: string | undefined) {
     if (!path) return;
     try {
-      this.fd = openSync(path, 'w');
+      // Exclusive: a name already taken (a link committed into the cache folder) is never opened.
+      this.fd = openSync(path, 'wx');
       writeSync(this.fd, '[');
     } catch {
       this.fd = undefined; // an unwritable cache leaves the next run cold, nothing more

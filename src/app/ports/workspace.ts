@@ -21,6 +21,12 @@ export interface Workspace {
   /** A repository file's text, or undefined when it is missing or refused by the read policy. */
   readText(rel: string): string | undefined;
   writeText(rel: string, text: string): void;
+  /**
+   * Runs `fn` holding an exclusive lock on a file shared with every other opsledger process,
+   * so their read-decide-write cycles on it never interleave. ok false: another holder kept it
+   * past the wait.
+   */
+  withFileLock<T>(rel: string, fn: () => Promise<T> | T): Promise<{ ok: true; value: T } | { ok: false; holder: string }>;
   /** The file that holds change `id`, confirmed by `holds`. */
   findChangeFile(id: string, holds: (file: string, text: string) => boolean): string | undefined;
   /** Change ids with conventional file names, for "did you mean". */

@@ -12,9 +12,9 @@ import { rootOf, UsageError, type CommandContext } from '../context.js';
 
 /**
  * `opsledger record <CR> --result R [--implemented-at T] [--detected-at T] [--restored-at T]
- * [--incident ID]... [--commit [--push]] [--format text|json]`: writes the post-implementation
- * outcome into the change file. Exit 0 recorded, 1 refused (the file is untouched), 2 usage or
- * git failure.
+ * [--incident ID]... [--force --reason TEXT] [--commit [--push]] [--format text|json]`: writes
+ * the post-implementation outcome into the change file. Exit 0 recorded, 1 refused (the file is
+ * untouched; also when another recorder kept the file locked), 2 usage or git failure.
  */
 const RESULTS: readonly OutcomeResult[] = ['successful', 'failed', 'rolled-back', 'partial'];
 const CHANGE_ID = /^CR-\d{4}-\d{4}$/;
@@ -26,6 +26,8 @@ const options = defineOptions({
   'detected-at': { type: 'string', description: 'when the failure was detected', example: '2026-12-02T01:25:00+09:00' },
   'restored-at': { type: 'string', description: 'when service was restored', example: '2026-12-02T02:05:00+09:00' },
   incident: { type: 'string', multiple: true, description: 'an incident the change caused (id or URL)', example: 'INC-2026-0007' },
+  force: { type: 'boolean', description: 'replace a recorded failure with a success (needs --reason)' },
+  reason: { type: 'string', description: 'why a recorded failure is overridden; kept in the outcome notes', example: 'the failure was another change\'s' },
   commit: { type: 'boolean', description: 'commit the change file with git' },
   push: { type: 'boolean', description: 'push that commit (needs --commit)' },
   format: { type: 'string', short: 'f', default: 'text', choices: ['text', 'json'], description: 'how to print what was recorded', example: 'json' },
@@ -35,7 +37,7 @@ type RecordOptions = OptionsOf<typeof options>;
 export const recordSpec = defineCommand({
   name: 'record',
   summary: "write a change's outcome (post-implementation review) into its file; --commit --push for pipelines",
-  usage: ['opsledger record <CR-id> --result successful|failed|rolled-back|partial [--implemented-at T] [--detected-at T] [--restored-at T] [--incident ID]... [--commit [--push]] [--format text|json]'],
+  usage: ['opsledger record <CR-id> --result successful|failed|rolled-back|partial [--implemented-at T] [--detected-at T] [--restored-at T] [--incident ID]... [--force --reason TEXT] [--commit [--push]] [--format text|json]'],
   options,
   examples: [
     `opsledger record CR-2026-0042 --result successful --implemented-at ${INSTANT}`,
@@ -64,6 +66,10 @@ function requestOf(values: RecordOptions): OutcomeRequest {
   if (failureDetectedAt) request.failureDetectedAt = failureDetectedAt;
   if (restoredAt) request.restoredAt = restoredAt;
   if (incidents.length) request.incidents = incidents;
+  const reason = typeof values.reason === 'string' ? values.reason.trim() : undefined;
+  if (values.force && !reason) throw new UsageError('--force needs --reason: why the recorded failure is overridden');
+  if (reason !== undefined && !values.force) throw new UsageError('--reason goes with --force');
+  if (values.force && reason) request.force = { reason };
   return request;
 }
 

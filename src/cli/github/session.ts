@@ -1,5 +1,5 @@
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { appendToNamedFile, writeFileAtomic } from '../../adapters/fs/atomic-write.js';
 import type { GitHubApi } from '../../app/ports/github.js';
 import { clientConfigFromEnv, readEventPayload } from '../../adapters/github/env.js';
 import { GitHubConfigError } from '../../adapters/github/errors.js';
@@ -26,18 +26,25 @@ export function eventPath(ctx: CommandContext, values: Record<string, unknown>):
   return typeof values.event === 'string' ? resolve(ctx.cwd, values.event) : undefined;
 }
 
-/** Appends markdown to the job summary when the runner offers one (GITHUB_STEP_SUMMARY). */
+/**
+ * Appends markdown to the job summary when the runner offers one (GITHUB_STEP_SUMMARY). The
+ * runner named the file, so a link is written through; a FIFO, device or folder is refused
+ * (UnsafeWriteTargetError) rather than blocked on or replaced.
+ */
 export function appendJobSummary(ctx: CommandContext, markdown: string): void {
   const file = ctx.env.GITHUB_STEP_SUMMARY;
-  if (file) appendFileSync(file, markdown.endsWith('\n') ? markdown : markdown + '\n');
+  if (file) appendToNamedFile(file, markdown.endsWith('\n') ? markdown : markdown + '\n');
 }
 
-/** Writes a command's machine-readable result where `--report FILE` asked (the action's `report` output). */
+/**
+ * Writes a command's machine-readable result where `--report FILE` asked (the action's `report`
+ * output), replacing the file whole like every other output opsledger writes: a link, FIFO,
+ * device or folder there is refused (UnsafeWriteTargetError, exit 2), never replaced.
+ */
 export function writeReport(ctx: CommandContext, values: Record<string, unknown>, data: unknown): string | undefined {
   if (typeof values.report !== 'string') return undefined;
   const file = resolve(ctx.cwd, values.report);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(data, null, 2) + '\n');
+  writeFileAtomic(file, JSON.stringify(data, null, 2) + '\n');
   return file;
 }
 

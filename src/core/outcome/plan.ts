@@ -13,11 +13,17 @@ export interface OutcomeRequest {
   failureDetectedAt?: string;
   restoredAt?: string;
   incidents?: readonly string[];
+  /**
+   * Turn a recorded failure into a success: only with a reason, which is kept in the outcome's
+   * notes, so the override is as visible in the file as the failure was.
+   */
+  force?: { reason: string };
 }
 
 export type Outcome = NonNullable<ChangeStatus['outcome']>;
 
-export type OutcomePlan = { ok: true; outcome: Outcome; previous?: Outcome } | { ok: false; refusals: Refusal[] };
+/** `overridden`: a recorded failure is replaced (with --force), so the whole outcome is rewritten. */
+export type OutcomePlan = { ok: true; outcome: Outcome; previous?: Outcome; overridden?: boolean } | { ok: false; refusals: Refusal[] };
 
 /** A recorder's clock may run a little ahead of the one that stamped the deploy. */
 export const CLOCK_SKEW_MS = 5 * 60_000;
@@ -31,7 +37,12 @@ export function planOutcome(change: ChangeRequest, request: OutcomeRequest, now:
   if (phase === 'cancelled') refusals.push(refusal('record.cancelled'));
   if (phase === 'draft') refusals.push(refusal('record.draft'));
 
-  const previous = change.status?.outcome;
+  const recorded = change.status?.outcome;
+  const overriding = recorded !== undefined && FAILURES.has(recorded.result) && !FAILURES.has(request.result);
+  if (overriding && !request.force) refusals.push(refusal('record.rewrite-failure', `recorded ${recorded.result}, asked ${request.result}`, 'result'));
+  // A forced success starts from the recorded outcome without its failure times (they described
+  // the failure now being overridden); the reason joins the notes.
+  const previous = overriding && request.force ? forcedBase(recorded, request.result, request.force.reason) : recorded;
   // A later run completes an earlier record (e.g. restoredAt once service is back): fields not
   // given keep their recorded values, incidents accumulate.
   const incidents = [...new Set([...(previous?.incidents ?? []), ...(request.incidents ?? [])])];
@@ -44,9 +55,6 @@ export function planOutcome(change: ChangeRequest, request: OutcomeRequest, now:
     ...(incidents.length ? { incidents } : {}),
   };
 
-  if (previous && FAILURES.has(previous.result) && !FAILURES.has(request.result)) {
-    refusals.push(refusal('record.rewrite-failure', `recorded ${previous.result}, asked ${request.result}`, 'result'));
-  }
   const failure = FAILURES.has(outcome.result);
   if (!failure && (outcome.failureDetectedAt || outcome.restoredAt)) {
     refusals.push(refusal('record.failure-on-success', `result ${outcome.result}`, outcome.failureDetectedAt ? 'failureDetectedAt' : 'restoredAt'));
@@ -64,5 +72,12 @@ export function planOutcome(change: ChangeRequest, request: OutcomeRequest, now:
     if (t > now + CLOCK_SKEW_MS && request[key] !== undefined) refusals.push(refusal('record.future', `${key} ${outcome[key]}`, key));
     earlier = [key, t];
   }
-  return refusals.length ? { ok: false, refusals } : { ok: true, outcome, ...(previous ? { previous } : {}) };
+  return refusals.length ? { ok: false, refusals } : { ok: true, outcome, ...(recorded ? { previous: recorded } : {}), ...(overriding ? { overridden: true } : {}) };
+}
+
+function forcedBase(recorded: Outcome, result: OutcomeResult, reason: string): Outcome {
+  const { failureDetectedAt: _detected, restoredAt: _restored, ...rest } = recorded;
+  const note = `Recorded ${recorded.result}, changed to ${result} with --force: ${reason.replace(/\s+/g, ' ')}`;
+  // One line: the splicer writes scalars on the key's line, where a block scalar would not fit.
+  return { ...rest, notes: recorded.notes ? `${recorded.notes} ${note}` : note };
 }

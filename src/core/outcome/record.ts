@@ -49,6 +49,12 @@ export function changeDocumentIndex(text: string, id: string): number {
   }
 }
 
+function inKeyOrder(outcome: Outcome): Record<string, unknown> {
+  const order = CHANGE_KEY_ORDER['status/outcome']!;
+  const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length);
+  return Object.fromEntries(Object.entries(outcome).sort(([a], [b]) => rank(a) - rank(b)));
+}
+
 export function recordOutcomeInText(input: RecordInput): RecordOutput {
   const before = analyzeText(input.file, input.text, input.registry, { keepValues: true });
   const broken = errorsOf(before.diagnostics);
@@ -62,7 +68,9 @@ export function recordOutcomeInText(input: RecordInput): RecordOutput {
 
   const edits: SpliceEdit[] = [];
   if (change.status?.phase !== 'completed') edits.push({ path: ['status', 'phase'], value: 'completed' });
-  for (const key of OUTCOME_FIELDS) {
+  // An overridden failure loses fields (its failure times), which only a whole new mapping can say.
+  if (plan.overridden) edits.push({ path: ['status', 'outcome'], value: inKeyOrder(plan.outcome) });
+  else for (const key of OUTCOME_FIELDS) {
     const value = plan.outcome[key];
     if (value !== undefined && JSON.stringify(value) !== JSON.stringify(plan.previous?.[key])) edits.push({ path: ['status', 'outcome', key], value });
   }

@@ -1,0 +1,62 @@
+import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isInside } from './read-policy.js';
+
+/**
+ * The cache folder sits inside the repository, so a pull request can commit one: a symbolic
+ * link to somewhere else (validate would then write and delete files wherever it points), a
+ * file, a FIFO, or a real folder holding links named like the files the cache writes. The
+ * folder is used only when it is a real folder inside the repository, and every file in it is
+ * created exclusively (O_EXCL: an existing name, a link included, is never opened) and removed
+ * with unlink, which removes a link itself and never what it points at.
+ */
+export type CacheFolderRefusal = 'symbolic link' | 'not a folder' | 'outside the repository';
+
+export function cacheFolderRefusal(root: string, dir: string): CacheFolderRefusal | undefined {
+  let st;
+  try {
+    st = lstatSync(dir);
+  } catch {
+    // Absent: it will be created as a real folder directly under the root.
+    return undefined;
+  }
+  if (st.isSymbolicLink()) return 'symbolic link';
+  if (!st.isDirectory()) return 'not a folder';
+  try {
+    if (!isInside(realpathSync.native(root), realpathSync.native(dir))) return 'outside the repository';
+  } catch {
+    return 'outside the repository';
+  }
+  return undefined;
+}
+
+/** Creates the folder itself (not its parents: the root exists, and a missing one is no repository). */
+export function ensureCacheFolder(dir: string): void {
+  try {
+    mkdirSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
+}
+
+/** Writes a new file; throws when anything already has that name. */
+export function createExclusive(path: string, text: string): void {
+  const fd = openSync(path, 'wx', 0o666);
+  try {
+    writeFileSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Removes the entries `drop` selects that are files or links; a folder is left alone. */
+export function removeEntries(dir: string, drop: (name: string) => boolean): void {
+  for (const name of readdirSync(dir)) {
+    if (!drop(name)) continue;
+    try {
+      if (!lstatSync(join(dir, name)).isDirectory()) unlinkSync(join(dir, name));
+    } catch {
+      // Gone already, or not ours to remove: the next run tries again.
+    }
+  }
+}
