@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { SiteWriter } from '../app/build-catalog.js';
 import { TOOL_VERSION } from '../adapters/fs/version.js';
@@ -18,8 +18,15 @@ export class UnsafeTargetError extends Error {
  * has the marker file). Anything else may be someone's work: refuse rather than delete it.
  */
 export function checkTarget(target: string): void {
-  if (!existsSync(target)) return;
-  if (!statSync(target).isDirectory()) throw new UnsafeTargetError(`${target} exists and is not a folder`);
+  let st;
+  try {
+    st = lstatSync(target);
+  } catch {
+    return;
+  }
+  // A link would be renamed away and replaced by a real folder: the user named the link, not a site.
+  if (st.isSymbolicLink()) throw new UnsafeTargetError(`${target} is a symbolic link; give the folder it points to, or another --out folder`);
+  if (!st.isDirectory()) throw new UnsafeTargetError(`${target} exists and is not a folder`);
   const entries = readdirSync(target);
   if (entries.length && !entries.includes(SITE_MARKER)) {
     throw new UnsafeTargetError(`${target} is not empty and is not a catalog built by opsledger (no ${SITE_MARKER} file); choose another --out folder or empty it`);

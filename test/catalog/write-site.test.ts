@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { lstatSync, symlinkSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SITE_MARKER } from '../../src/catalog/render-site.js';
 import { replaceDirectory, UnsafeTargetError } from '../../src/catalog/write-site.js';
@@ -46,6 +47,19 @@ describe('replacing a site folder', () => {
     ).rejects.toThrow('disk full');
     expect(readFileSync(join(target, 'index.html'), 'utf8')).toBe('v1');
     expect(leftovers(parent)).toEqual([]);
+  });
+
+  it.each([
+    ['a link to a catalog it built', (target: string, elsewhere: string) => (mkdirSync(elsewhere), writeFileSync(join(elsewhere, '.opsledger-catalog'), ''), symlinkSync(elsewhere, target))],
+    ['a link to an empty folder', (target: string, elsewhere: string) => (mkdirSync(elsewhere), symlinkSync(elsewhere, target))],
+    ['a link that points nowhere', (target: string, elsewhere: string) => symlinkSync(elsewhere, target)],
+  ])('refuses to replace %s, and leaves the link as it was', async (_name, plant) => {
+    const parent = scratch();
+    const target = join(parent, 'site');
+    const elsewhere = join(parent, 'elsewhere');
+    plant(target, elsewhere);
+    await expect(replaceDirectory(target, async () => undefined)).rejects.toBeInstanceOf(UnsafeTargetError);
+    expect(lstatSync(target).isSymbolicLink()).toBe(true);
   });
 
   it('refuses to replace a folder it did not build', async () => {
