@@ -38,6 +38,9 @@ export const metricsSpec = defineCommand({
   run: metricsCommand,
 });
 
+/** The largest distance from 1970 a JavaScript date can hold, in milliseconds. */
+const MAX_TIME = 8.64e15;
+
 export function metricsWindow(values: Record<string, unknown>, now: number): MetricsWindowFlags {
   if (values.until !== undefined && values.at !== undefined && values.until !== values.at) throw new UsageError('--until and --at are the same option; give one');
   const untilText = (values.until ?? values.at) as string | undefined;
@@ -46,6 +49,8 @@ export function metricsWindow(values: Record<string, unknown>, now: number): Met
   const sinceText = typeof values.since === 'string' ? values.since : '90d';
   const span = parseDuration(sinceText);
   const from = span !== undefined ? to - span : parseInstant(sinceText);
+  // A span longer than recorded time (99999999d) would start the window before any date can be written.
+  if (from !== undefined && !(Math.abs(from) <= MAX_TIME)) throw new UsageError(`--since ${sinceText} reaches back past the earliest time a date can hold; use a shorter span or a date`);
   if (from === undefined) throw new UsageError('--since takes a duration back from --until (90d, 12w) or an ISO 8601 time with an offset');
   if (from >= to) throw new UsageError('--since must lie before --until');
   return { from, to };
