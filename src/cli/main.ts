@@ -19,6 +19,15 @@ function unknownCommand(name: string): string {
   return `opsledger: unknown command "${name}"${hint ? `; ${hint}` : ''}\n`;
 }
 
+const SYSTEM_ERROR = /^E[A-Z0-9]+$/;
+
+function systemErrorText(e: unknown): string | undefined {
+  const err = e as NodeJS.ErrnoException | undefined;
+  if (!(err instanceof Error) || typeof err.code !== 'string' || !SYSTEM_ERROR.test(err.code) || typeof err.syscall !== 'string') return undefined;
+  const reason = err.message.replace(/^[A-Z0-9]+: /, '').replace(/, \w+ '.*'$/s, '');
+  return `cannot ${err.syscall} ${err.path ?? 'a file'}: ${reason} (${err.code})`;
+}
+
 export async function run(argv: string[], io: Partial<CommandContext> = {}): Promise<number> {
   const ctx: CommandContext = {
     stdout: io.stdout ?? ((s) => void process.stdout.write(s)),
@@ -65,6 +74,13 @@ export async function run(argv: string[], io: Partial<CommandContext> = {}): Pro
     // Input a use case cannot work with is the user's to fix, like a wrong flag.
     if (e instanceof InputError) {
       ctx.stderr(`opsledger ${name}: ${e.message}\n${usage}\n`);
+      return 2;
+    }
+    // The file system refusing a path the user named (--out over a file, --report on a folder,
+    // a name too long, no permission) is about that path, not a defect of opsledger.
+    const refused = systemErrorText(e);
+    if (refused) {
+      ctx.stderr(`opsledger ${name}: ${refused}\n`);
       return 2;
     }
     ctx.stderr(`opsledger ${name}: internal error: ${(e as Error)?.message ?? String(e)}\n`);
