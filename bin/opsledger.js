@@ -1,7 +1,17 @@
 #!/usr/bin/env node
+// A reader that stops early (`opsledger explain | head -1`) closes the pipe: what is left of
+// the output has nowhere to go, which is no failure of the work, so the run ends with the work's
+// own exit code and no trace. Any other write failure (a full disk) is exit 2, stated once.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err && err.code === 'EPIPE') return;
+    process.exitCode = 2;
+    if (stream !== process.stderr) process.stderr.write(`opsledger: cannot write the output: ${err && err.message ? err.message : String(err)}\n`);
+  });
+}
 // The CLI is compiled to dist/ by `npm run build` (npm ci runs it through `prepare`).
 import('../dist/cli/main.js').then((m) => m.run(process.argv.slice(2))).then(
-  (code) => { process.exitCode = code; },
+  (code) => { if (!process.exitCode) process.exitCode = code; },
   (err) => {
     process.stderr.write(`opsledger: internal error: ${err && err.message ? err.message : String(err)}\n`);
     process.exitCode = 2;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleGit } from 'simple-git';
@@ -145,7 +145,9 @@ describe('the process', () => {
   it('never writes into the organisation with --no-cache', () => {
     const root = mkdtempSync(join(tmpdir(), 'opsledger-empty-'));
     const r = spawnCli(['validate', '--root', root, '--no-cache', '--format', 'json']);
-    expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).summary).toEqual({ files: 0, documents: 0, errors: 0, warnings: 0 });
+    // An empty folder is no organisation (discovery.empty), and nothing is written into it.
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).summary).toEqual({ files: 0, documents: 0, errors: 1, warnings: 0 });
+    expect(readdirSync(root)).toEqual([]);
   });
 });

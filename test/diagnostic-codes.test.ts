@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CODES } from '../src/core/codes.js';
 import { HOSTILE_CASES } from './helpers/hostile-cases.js';
@@ -32,6 +35,8 @@ ${window}`;
 
 interface Row {
   files: Record<string, string>;
+  /** The folder the organisation starts from; the minimal organisation unless given. */
+  base?: string;
   file: string;
   line: number;
   column: number;
@@ -41,6 +46,8 @@ interface Row {
 
 /** One row per code: the smallest organisation change that produces it, and where it must point. */
 const ROWS: Record<string, Row> = {
+  // A folder with data folders but no document: the run read nothing, which is not "valid".
+  'discovery.empty': { files: { 'teams/README.md': 'notes\n' }, base: mkdtempSync(join(tmpdir(), 'opsledger-nothing-')), file: '.', line: 1, column: 1, pointer: '' },
   'kind.missing': { files: { 'teams/x.yaml': 'kind: Team\nmetadata: {name: x}\nspec: {}\n' }, file: 'teams/x.yaml', line: 1, column: 1, pointer: '/apiVersion' },
   'kind.unknown-api-version': { files: { 'teams/x.yaml': 'apiVersion: opsledger/v2\nkind: Team\nmetadata: {name: x}\nspec: {}\n' }, file: 'teams/x.yaml', line: 1, column: 13, pointer: '/apiVersion' },
   'kind.deprecated-api-version': { files: { 'slos/x.yaml': 'apiVersion: openslo/v1alpha\nkind: SLO\nmetadata: {name: x}\nspec: {}\n' }, file: 'slos/x.yaml', line: 1, column: 13, pointer: '/apiVersion' },
@@ -162,7 +169,7 @@ const POLICY_EDITS: Record<string, [string, string]> = {
 
 describe('every diagnostic code', () => {
   it.each(Object.entries(ROWS))('%s', async (code, row) => {
-    const root = makeOrg(row.files);
+    const root = makeOrg(row.files, row.base);
     const edit = POLICY_EDITS[code];
     if (edit) {
       const { readFileSync, writeFileSync } = await import('node:fs');

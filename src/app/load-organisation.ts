@@ -1,4 +1,5 @@
-import { compareDiagnostics, exitCodeFor, summarize } from '../core/diagnostics.js';
+import { compareDiagnostics, exitCodeFor, summarize, type Diagnostic } from '../core/diagnostics.js';
+import { DATA_FOLDERS } from '../core/data-folders.js';
 import { buildOrganisation, type Organisation } from '../core/organisation.js';
 import { validateRepository } from '../core/validate.js';
 import type { GitRepository } from './ports/git.js';
@@ -19,9 +20,28 @@ export interface LoadedOrganisation {
   commit?: string;
 }
 
-export function validationOf(files: ReadFiles): FullValidation {
+/** The code of the finding that a run read nothing; it concerns the whole run, never one file. */
+export const EMPTY_CODE = 'discovery.empty';
+
+/**
+ * An organisation with no document is not a valid one: "no problems" there would pass a
+ * pipeline run in the wrong folder. When something else already failed, that finding explains
+ * the emptiness and this one would only repeat it.
+ */
+function emptyRun(where: string): Diagnostic {
+  return { file: '.', line: 1, column: 1, severity: 'error', code: EMPTY_CODE, message: `no opsledger documents found in ${where}`, pointer: '', hint: `looked in ${DATA_FOLDERS.join(', ')} and the paths given; pass --root with the organisation's folder` };
+}
+
+/** How a source is named in `discovery.empty`: the folder, and the commit for a git source. */
+export function describeSource(source: Pick<OrganisationSource, 'root' | 'ref'>): string {
+  return source.ref ? `${source.root} at ${source.ref}` : source.root;
+}
+
+export function validationOf(files: ReadFiles, where = 'the organisation'): FullValidation {
   const result = validateRepository(files.analyses, { source: files.source });
-  const diagnostics = [...result.diagnostics, ...files.discoveryDiagnostics].sort(compareDiagnostics);
+  const found = [...result.diagnostics, ...files.discoveryDiagnostics];
+  if (result.summary.documents === 0 && exitCodeFor(found) === 0) found.push(emptyRun(where));
+  const diagnostics = found.sort(compareDiagnostics);
   const documentsByFile = Object.fromEntries(files.analyses.map((a) => [a.file, a.documents.length]));
   const count = files.analyses.length + new Set(files.discoveryDiagnostics.map((d) => d.file)).size;
   return { diagnostics, summary: summarize(diagnostics, count, result.summary.documents), documentsByFile };
@@ -31,14 +51,14 @@ export function validationOf(files: ReadFiles): FullValidation {
 export async function checkOrganisation(source: OrganisationSource, request: ReadRequest = {}): Promise<{ repo: ReadFiles; validation: FullValidation }> {
   const repo = await source.read({ ...request, keepValues: false });
   if (repo.unchanged) return { repo, validation: repo.unchanged };
-  const validation = validationOf(repo);
+  const validation = validationOf(repo, describeSource(source));
   await repo.remember(validation);
   return { repo, validation };
 }
 
 export async function loadOrganisation(source: OrganisationSource, request: Omit<ReadRequest, 'cache' | 'keepValues'> = {}): Promise<LoadedOrganisation> {
   const repo = await source.read({ ...request, keepValues: true });
-  return { org: buildOrganisation(repo.analyses), repo, validation: validationOf(repo), ...(repo.commit ? { commit: repo.commit } : {}) };
+  return { org: buildOrganisation(repo.analyses), repo, validation: validationOf(repo, describeSource(source)), ...(repo.commit ? { commit: repo.commit } : {}) };
 }
 
 export function isValid(loaded: { validation: FullValidation }): boolean {

@@ -1,5 +1,5 @@
 import { compareDiagnostics, summarize, type Diagnostic } from '../core/diagnostics.js';
-import { checkOrganisation, loadOrganisation } from './load-organisation.js';
+import { checkOrganisation, EMPTY_CODE, loadOrganisation } from './load-organisation.js';
 import type { GitRepository } from './ports/git.js';
 import type { FullValidation, OrganisationSource, ReadFiles } from './ports/source.js';
 
@@ -43,7 +43,8 @@ export async function validate(source: OrganisationSource, git: GitRepository | 
   }
   if (!only) return { repo, result: { diagnostics: full.diagnostics, summary: full.summary } };
   const kept = only;
-  const diagnostics = [...full.diagnostics.filter((d) => kept.has(d.file)), ...caused].sort(compareDiagnostics);
+  // Narrowing must not turn "read nothing" into "found nothing wrong".
+  const diagnostics = [...full.diagnostics.filter((d) => kept.has(d.file) || d.code === EMPTY_CODE), ...caused].sort(compareDiagnostics);
   const documents = [...kept].reduce((n, f) => n + (full.documentsByFile[f] ?? 0), 0);
   return { repo, result: { diagnostics, summary: summarize(diagnostics, kept.size, documents) } };
 }

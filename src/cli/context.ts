@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { InputError } from '../app/errors.js';
+import { checkRoot, findRoot, RootError } from '../adapters/fs/find-root.js';
 
 export interface CommandContext {
   stdout(text: string): void;
@@ -19,8 +20,20 @@ export class UsageError extends InputError {
   override name = 'UsageError';
 }
 
+/**
+ * The organisation root: `--root` when given (it must be a folder that can be listed), else
+ * found by walking up from the current folder (see findRoot). Every command asks here, so they
+ * all read the same organisation from the same place.
+ */
 export function rootOf(ctx: CommandContext, values: Record<string, unknown>): string {
-  return resolve(ctx.cwd, typeof values.root === 'string' ? values.root : '.');
+  if (typeof values.root !== 'string') return findRoot(ctx.cwd);
+  if (values.root === '') throw new UsageError('--root needs a folder');
+  try {
+    return checkRoot(resolve(ctx.cwd, values.root));
+  } catch (e) {
+    if (e instanceof RootError) throw new UsageError(`--root: ${e.message}`);
+    throw e;
+  }
 }
 
 export function positiveInt(value: unknown, flag: string): number | undefined {

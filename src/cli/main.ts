@@ -21,6 +21,15 @@ function unknownCommand(name: string): string {
   return `opsledger: unknown command "${name}"${hint ? `; ${hint}` : ''}\n`;
 }
 
+const SYSTEM_ERROR = /^E[A-Z0-9]+$/;
+
+function systemErrorText(e: unknown): string | undefined {
+  const err = e as NodeJS.ErrnoException | undefined;
+  if (!(err instanceof Error) || typeof err.code !== 'string' || !SYSTEM_ERROR.test(err.code) || typeof err.syscall !== 'string') return undefined;
+  const reason = err.message.replace(/^[A-Z0-9]+: /, '').replace(/, \w+ '.*'$/s, '');
+  return `cannot ${err.syscall} ${err.path ?? 'a file'}: ${reason} (${err.code})`;
+}
+
 export async function run(argv: string[], io: Partial<CommandContext> = {}): Promise<number> {
   const ctx: CommandContext = {
     stdout: io.stdout ?? ((s) => void process.stdout.write(s)),
@@ -76,6 +85,13 @@ export async function run(argv: string[], io: Partial<CommandContext> = {}): Pro
     if (failure) {
       ctx.stderr(`opsledger ${name}: ${failure.detail} [${failure.code}]\n`);
       return 1;
+    }
+    // The file system refusing a path the user named (--out over a file, --report on a folder,
+    // a name too long, no permission) is about that path, not a defect of opsledger.
+    const refused = systemErrorText(e);
+    if (refused) {
+      ctx.stderr(`opsledger ${name}: ${refused}\n`);
+      return 2;
     }
     ctx.stderr(`opsledger ${name}: internal error: ${(e as Error)?.message ?? String(e)}\n`);
     if (ctx.env.OPSLEDGER_DEBUG) ctx.stderr(`${(e as Error)?.stack ?? ''}\n`);

@@ -55,6 +55,11 @@ export const CODES: Record<string, CodeInfo> = {
     explanation: 'A path given on the command line lies outside the repository root, which is not validated.',
     fix: 'Pass paths inside the repository, or point --root at the right folder.',
   },
+  'discovery.empty': {
+    title: 'No documents found',
+    explanation: 'The run read no opsledger document at all: the organisation root holds no data folder (services, teams, changes, cmdb, slos), or they hold no YAML documents. Reporting "no problems" here would pass a pipeline that validated nothing, so it is an error. Without --root the root is the nearest folder above the current one that holds opsledger.yaml, else the nearest that holds a data folder, else the top of the git repository.',
+    fix: 'Run from inside the organisation, add opsledger.yaml at its root, or pass --root with the folder that holds the data folders.',
+  },
   'yaml.syntax': {
     title: 'YAML syntax error',
     explanation: 'The file is not well-formed YAML at this position (an unclosed quote or bracket, a tab used for indentation, a bad indent).',

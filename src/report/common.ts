@@ -4,6 +4,38 @@ export function sortedDiagnostics(diagnostics: readonly Diagnostic[]): Diagnosti
   return [...diagnostics].sort(compareDiagnostics);
 }
 
+/** A diagnostic as reported: `repeated` counts the identical findings folded into it. */
+export type ReportedDiagnostic = Diagnostic & { repeated?: number };
+
+/**
+ * Sorted, with identical findings folded into the first: the same code, severity and message in
+ * the same file (100,000 unclosed brackets are one problem, not 786 lines to scroll past). The
+ * first keeps its position; `repeated` says how many more there were. The summary still
+ * counts every one, so the numbers agree with the exit code and with earlier runs.
+ */
+export function reportedDiagnostics(diagnostics: readonly Diagnostic[]): ReportedDiagnostic[] {
+  const out: ReportedDiagnostic[] = [];
+  const first = new Map<string, ReportedDiagnostic>();
+  for (const d of sortedDiagnostics(diagnostics)) {
+    const key = `${d.file}\0${d.code}\0${d.severity}\0${d.message}`;
+    const kept = first.get(key);
+    if (kept) {
+      kept.repeated = (kept.repeated ?? 0) + 1;
+      continue;
+    }
+    const copy: ReportedDiagnostic = { ...d };
+    delete copy.repeated;
+    first.set(key, copy);
+    out.push(copy);
+  }
+  return out;
+}
+
+/** The words every reporter adds to a folded diagnostic. */
+export function repeatedNote(d: ReportedDiagnostic): string | undefined {
+  return d.repeated ? `and ${d.repeated} more like this in ${d.file === '.' ? 'this run' : 'this file'}` : undefined;
+}
+
 export function plural(n: number, one: string, many = one + 's'): string {
   return `${n} ${n === 1 ? one : many}`;
 }

@@ -1,5 +1,5 @@
 import type { Severity } from '../core/diagnostics.js';
-import { sortedDiagnostics, verdict } from './common.js';
+import { repeatedNote, reportedDiagnostics, verdict } from './common.js';
 import type { ReportInput, Reporter } from './reporter.js';
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
@@ -25,7 +25,7 @@ export const githubReporter: Reporter = {
   name: 'github',
   render(input: ReportInput): string {
     const out: string[] = [];
-    for (const d of sortedDiagnostics(input.diagnostics)) {
+    for (const d of reportedDiagnostics(input.diagnostics)) {
       const props: [string, string | number][] = [
         ['file', d.file],
         ['line', d.line],
@@ -35,7 +35,7 @@ export const githubReporter: Reporter = {
       if (d.endColumn !== undefined) props.push(['endColumn', d.endColumn]);
       props.push(['title', d.code]);
       const properties = props.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(',');
-      const message = d.hint ? `${d.message}\n${d.hint}` : d.message;
+      const message = [d.message, d.hint, repeatedNote(d)].filter(Boolean).join('\n');
       out.push(`::${COMMAND[d.severity]} ${properties}::${escapeData(message)}`);
     }
     const v = verdict(input.summary, input.diagnostics);

@@ -1,9 +1,8 @@
-import type { Diagnostic } from '../core/diagnostics.js';
-import { sortedDiagnostics } from './common.js';
+import { reportedDiagnostics, type ReportedDiagnostic } from './common.js';
 import type { ReportInput, Reporter } from './reporter.js';
 
 /** The stable keys first, in contract order; optional keys only when they hold a value. */
-function contractOrder(d: Diagnostic): Record<string, unknown> {
+function contractOrder(d: ReportedDiagnostic): Record<string, unknown> {
   const out: Record<string, unknown> = {
     file: d.file,
     line: d.line,
@@ -19,6 +18,8 @@ function contractOrder(d: Diagnostic): Record<string, unknown> {
   if (d.endColumn !== undefined) out.endColumn = d.endColumn;
   if (d.document !== undefined) out.document = d.document;
   if (d.hint !== undefined) out.hint = d.hint;
+  // Identical findings after this one in the same file, folded into it (the summary counts them).
+  if (d.repeated) out.repeated = d.repeated;
   return out;
 }
 
@@ -27,7 +28,7 @@ export const jsonReporter: Reporter = {
   render(input: ReportInput): string {
     const { files, documents, errors, warnings } = input.summary;
     const report = {
-      diagnostics: sortedDiagnostics(input.diagnostics).map(contractOrder),
+      diagnostics: reportedDiagnostics(input.diagnostics).map(contractOrder),
       summary: { files, documents, errors, warnings },
     };
     return JSON.stringify(report) + '\n';

@@ -1,4 +1,4 @@
-import { sortedDiagnostics, verdict } from './common.js';
+import { repeatedNote, reportedDiagnostics, verdict } from './common.js';
 import { escapeMarkdown } from './markdown-safe.js';
 import type { ReportInput, Reporter } from './reporter.js';
 
@@ -13,13 +13,14 @@ function codeCell(code: string): string {
 export const markdownReporter: Reporter = {
   name: 'markdown',
   render(input: ReportInput): string {
-    const diagnostics = sortedDiagnostics(input.diagnostics);
-    const v = verdict(input.summary, diagnostics);
+    const diagnostics = reportedDiagnostics(input.diagnostics);
+    const v = verdict(input.summary, input.diagnostics);
     const lines = [`**${escapeMarkdown(input.tool.name)}** ${v.mark} ${escapeMarkdown(v.text)}`];
     if (diagnostics.length > 0) {
       lines.push('', '| Location | Severity | Code | Message |', '| --- | --- | --- | --- |');
       for (const d of diagnostics.slice(0, MAX_ROWS)) {
-        const message = d.hint ? `${escapeMarkdown(d.message)} (${escapeMarkdown(d.hint)})` : escapeMarkdown(d.message);
+        const more = repeatedNote(d);
+        const message = (d.hint ? `${escapeMarkdown(d.message)} (${escapeMarkdown(d.hint)})` : escapeMarkdown(d.message)) + (more ? ` (${escapeMarkdown(more)})` : '');
         lines.push(`| ${escapeMarkdown(`${d.file}:${d.line}`)} | ${d.severity} | ${codeCell(d.code)} | ${message} |`);
       }
       const rest = diagnostics.length - MAX_ROWS;

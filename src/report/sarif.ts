@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Diagnostic, Severity } from '../core/diagnostics.js';
-import { sortedDiagnostics } from './common.js';
+import { repeatedNote, reportedDiagnostics } from './common.js';
 import type { ReportInput, Reporter } from './reporter.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
@@ -47,7 +47,7 @@ function fingerprint(d: Diagnostic): string {
 export const sarifReporter: Reporter = {
   name: 'sarif',
   render(input: ReportInput): string {
-    const diagnostics = sortedDiagnostics(input.diagnostics);
+    const diagnostics = reportedDiagnostics(input.diagnostics);
     const ruleIndex = new Map<string, number>();
     const rules: Record<string, unknown>[] = [];
     for (const code of [...new Set(diagnostics.map((d) => d.code))].sort()) {
@@ -73,16 +73,17 @@ export const sarifReporter: Reporter = {
         ruleId: d.code,
         ruleIndex: ruleIndex.get(d.code),
         level: LEVEL[d.severity],
-        message: { text: d.hint ? `${d.message}\n${d.hint}` : d.message },
+        message: { text: [d.message, d.hint, repeatedNote(d)].filter(Boolean).join('\n') },
       };
-      if (d.file !== '') {
+      // '.' is the whole run (nothing found): no file for code scanning to point into.
+      if (d.file !== '' && d.file !== '.') {
         result.locations = [
           { physicalLocation: { artifactLocation: { uri: artifactUri(d.file), uriBaseId: SRCROOT }, region: region(d) } },
         ];
       }
       result.partialFingerprints = { [fingerprintName]: `${hash}:${n + 1}` };
-      if (d.pointer !== '' || d.document !== undefined) {
-        result.properties = { pointer: d.pointer, ...(d.document !== undefined ? { document: d.document } : {}) };
+      if (d.pointer !== '' || d.document !== undefined || d.repeated) {
+        result.properties = { pointer: d.pointer, ...(d.document !== undefined ? { document: d.document } : {}), ...(d.repeated ? { repeated: d.repeated } : {}) };
       }
       return result;
     });

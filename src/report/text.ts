@@ -1,5 +1,5 @@
 import type { Diagnostic, Severity } from '../core/diagnostics.js';
-import { sortedDiagnostics, verdict } from './common.js';
+import { repeatedNote, reportedDiagnostics, verdict } from './common.js';
 import type { ReportInput, ReportOptions, Reporter } from './reporter.js';
 
 /** Lines of context shown above and below the offending line. */
@@ -168,7 +168,7 @@ export const textReporter: Reporter = {
   name: 'text',
   render(input: ReportInput, options: ReportOptions): string {
     const p = palette(options.color);
-    const diagnostics = sortedDiagnostics(input.diagnostics);
+    const diagnostics = reportedDiagnostics(input.diagnostics);
     const sources = new Map<string, string[] | undefined>();
     const linesOf = (file: string): string[] | undefined => {
       if (!sources.has(file)) {
@@ -191,10 +191,12 @@ export const textReporter: Reporter = {
       const lines = linesOf(d.file);
       if (lines) block.push(...codeFrame(lines, d, p, mark));
       if (d.hint) block.push(`  ${p.cyan('hint:')} ${inline(d.hint)}`);
+      const more = repeatedNote(d);
+      if (more) block.push(`  ${p.dim(`(${inline(more)})`)}`);
       blocks.push(block.join('\n'));
     }
 
-    const v = verdict(input.summary, diagnostics);
+    const v = verdict(input.summary, input.diagnostics);
     const tone = v.mark === '✖' ? p.red : v.mark === '⚠' ? p.yellow : p.green;
     const closing = `${p.bold(tone(v.mark))} ${p.bold(v.text)}`;
     if (diagnostics.length === 0) return closing + '\n';

@@ -335,17 +335,17 @@ describe.skipIf(SKIP_BROWSER)('a hostile organisation in Chromium', () => {
         `  description: "<img src=x onerror=\\"${PWN}\\"> <iframe src=javascript:${PWN}></iframe>"`,
         `  labels: {domain: "\\"><svg onload=${PWN}>", "x.example/evil": "</script><script>${PWN}</script>"}`,
         '  links:',
-        `    - {title: "<b onmouseover=${PWN}>docs</b>", url: "javascript:${PWN}"}`,
-        `    - {title: "vb", url: "vbscript:msgbox(1)"}`,
+        `    - {title: "<b onmouseover=${PWN}>docs</b>", url: "https://evil.example/javascript:${PWN}"}`,
+        `    - {title: "vb", url: "https://evil.example/vbscript:msgbox(1)"}`,
         'spec:',
         '  owner: checkout',
         '  tier: 1',
         '  exposure: external',
         '  lifecycle: production',
         '  dependsOn: [service:cart, ci:checkout-db]',
-        `  runbooks: [{title: "Restart\\" onfocus=\\"${PWN}", url: "JaVaScRiPt:${PWN}"}]`,
-        `  playbooks: [{title: Data, url: "data:text/html,hello"}]`,
-        `  repository: "javascript:${PWN}"`,
+        `  runbooks: [{title: "Restart\\" onfocus=\\"${PWN}", url: "https://evil.example/JaVaScRiPt:${PWN}"}]`,
+        `  playbooks: [{title: Data, url: "https://evil.example/data:text/html,hello"}]`,
+        `  repository: "https://evil.example/javascript:${PWN}"`,
         '---',
         'apiVersion: opsledger/v1',
         'kind: Service',
@@ -359,7 +359,7 @@ describe.skipIf(SKIP_BROWSER)('a hostile organisation in Chromium', () => {
         `metadata: {name: checkout, title: "<svg/onload=${PWN}>"}`,
         'spec:',
         '  members: [mina-park]',
-        `  oncall: {schedule: "javascript:${PWN}", escalation: [mina-park]}`,
+        `  oncall: {schedule: "https://evil.example/javascript:${PWN}", escalation: [mina-park]}`,
         `  contact: {slack: "javascript:${PWN}", chat: "javascript:${PWN}", pager: "<script>${PWN}</script>"}`,
         '---',
         'apiVersion: opsledger/v1',
@@ -385,7 +385,7 @@ describe.skipIf(SKIP_BROWSER)('a hostile organisation in Chromium', () => {
         '  environment: production',
         '  schedule: {start: "2026-12-02T01:00:00+09:00", end: "2026-12-02T02:00:00+09:00"}',
         `  description: "<a href=javascript:${PWN}>click</a>"`,
-        `  verification: [{description: "<img src=x onerror=${PWN}>", evidence: "javascript:${PWN}"}]`,
+        `  verification: [{description: "<img src=x onerror=${PWN}>", evidence: "see javascript:${PWN}"}]`,
         'status:',
         '  phase: submitted',
         '',
@@ -414,6 +414,8 @@ describe.skipIf(SKIP_BROWSER)('a hostile organisation in Chromium', () => {
     await browser?.close();
   });
 
+  // URLs with script, data or file schemes are schema errors now (test/link-schemes.test.ts),
+  // so the catalog never sees them; the URLs here carry the payload where a valid URL may.
   it('script in titles, descriptions, labels and URLs does not run on any page', { timeout: 60_000 }, async () => {
     const { context, watch } = await watchedContext(browser);
     const page = await context.newPage();

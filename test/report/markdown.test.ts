@@ -63,7 +63,7 @@ describe('markdown reporter', () => {
   });
 
   it(`caps the table at ${MAX_ROWS} rows and says how many more there are`, () => {
-    const ds = Array.from({ length: MAX_ROWS + 37 }, (_, i) => diag({ line: i + 1 }));
+    const ds = Array.from({ length: MAX_ROWS + 37 }, (_, i) => diag({ line: i + 1, message: `finding ${i}` }));
     const rows = render(ds).trimEnd().split('\n');
     expect(rows.filter((r) => r.startsWith('| services/'))).toHaveLength(MAX_ROWS);
     expect(rows[rows.length - 1]).toBe('…and 37 more.');
@@ -73,7 +73,7 @@ describe('markdown reporter', () => {
     [MAX_ROWS, false],
     [MAX_ROWS + 1, true],
   ])('with %i diagnostics says "and N more": %s', (n, more) => {
-    const out = render(Array.from({ length: n }, (_, i) => diag({ line: i + 1 })));
+    const out = render(Array.from({ length: n }, (_, i) => diag({ line: i + 1, message: `finding ${i}` })));
     expect(out.includes('more.')).toBe(more);
   });
 });

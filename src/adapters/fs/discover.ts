@@ -2,8 +2,9 @@ import { existsSync, lstatSync, readdirSync, realpathSync, statSync, type Dirent
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../../core/diagnostics.js';
 
-/** Where an organisation's documents live by convention; documents are still routed by kind. */
-export const DATA_FOLDERS = ['services', 'teams', 'changes', 'cmdb', 'slos'];
+import { DATA_FOLDERS } from '../../core/data-folders.js';
+
+export { DATA_FOLDERS };
 
 export { DEFAULT_MAX_FILE_BYTES } from './read-policy.js';
 

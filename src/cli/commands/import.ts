@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { importCatalog } from '../../app/import-catalog.js';
 import { schemaRegistry } from '../../adapters/fs/schemas.js';
 import { worktreeSource } from '../../adapters/fs/worktree-source.js';
@@ -8,15 +8,17 @@ import { readYamlInputs } from '../../adapters/fs/yaml-inputs.js';
 import type { ImportReport } from '../../import/report.js';
 import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
+import { importTarget } from '../import-target.js';
 
 /**
  * `opsledger import backstage <path>...` and `opsledger import openslo <file>...`: read another
  * tool's files, write opsledger documents, and report what was mapped, what was dropped and
  * why, and what a person must check. Exit 0 when the inputs were read, 1 when an input could
- * not be parsed (the rest is still imported), 2 on usage errors or refused overwrites.
+ * not be parsed (the rest is still imported) or when nothing at all was imported, 2 on usage
+ * errors or refused overwrites.
  */
 const options = defineOptions({
-  out: { type: 'string', description: 'the folder to write to', defaultText: '--root for backstage, <root>/slos for openslo', example: 'imported' },
+  out: { type: 'string', description: 'the organisation (or one of its data folders) to write to', defaultText: '--root for backstage, <root>/slos for openslo', example: 'imported' },
   force: { type: 'boolean', description: 'overwrite files that exist' },
   'dry-run': { type: 'boolean', description: 'report what would be written; write nothing' },
   format: { type: 'string', short: 'f', default: 'text', choices: ['text', 'json'], description: 'how to print the report', example: 'json' },
@@ -37,16 +39,13 @@ export async function importCommand(ctx: CommandContext, values: OptionsOf<typeo
   if (paths.length === 0) throw new UsageError(`name the ${source} files or folders to import`);
   const format = values.format;
   const root = rootOf(ctx, values);
-  const defaultOut = source === 'backstage' ? root : resolve(root, 'slos');
-  const out = typeof values.out === 'string' ? resolve(ctx.cwd, values.out) : defaultOut;
+  if (values.out === '') throw new UsageError('--out needs a folder');
+  const { base: out, orgRoot } = importTarget(source, root, typeof values.out === 'string' ? resolve(ctx.cwd, values.out) : undefined);
 
   const missing = paths.filter((p) => !existsSync(resolve(ctx.cwd, p)));
   if (missing.length) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
   const inputs = readYamlInputs(paths, ctx.cwd);
   const registry = schemaRegistry();
-  // The organisation the files land in: --root when --out is inside it, else --out itself.
-  const within = relative(root, out);
-  const orgRoot = within === '' || (!within.startsWith('..') && !isAbsolute(within)) ? root : out;
   const { report, planned } = await importCatalog({ from: source, documents: inputs.documents, problems: inputs.problems, into: worktreeSource(orgRoot), out, registry });
   if (!values['dry-run']) {
     try {
@@ -59,6 +58,11 @@ export async function importCommand(ctx: CommandContext, values: OptionsOf<typeo
   const shownOut = relative(ctx.cwd, out).split(sep).join('/') || '.';
   if (format === 'json') ctx.stdout(JSON.stringify({ ...report, out: shownOut, written: !values['dry-run'] }, null, 2) + '\n');
   else ctx.stdout(renderImportReport(report, shownOut, Boolean(values['dry-run'])));
+  // Nothing written is never a success: every document was dropped, or there was none.
+  if (!planned.length) {
+    ctx.stderr(`opsledger import: no document was imported (${count(report.entities.length, 'document')} read, ${count(inputs.problems.length, 'file')} unreadable)\n`);
+    return 1;
+  }
   return inputs.problems.length ? 1 : 0;
 }
 

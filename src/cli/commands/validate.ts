@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { validate, type ValidationRun } from '../../app/validate.js';
 import { exitCodeFor } from '../../core/diagnostics.js';
@@ -30,7 +29,6 @@ export const validateSpec = defineCommand({
 
 export async function validateCommand(ctx: CommandContext, values: OptionsOf<typeof options>, positionals: string[]): Promise<number> {
   const root = rootOf(ctx, values);
-  if (!existsSync(root)) throw new UsageError(`no such folder: ${root}`);
   const reporter = getReporter(values.format)!;
   const paths = positionals.map((p) => relative(root, resolve(ctx.cwd, p)).split(sep).join('/') || '.');
   const threads = positiveInt(values.threads, 'threads');

@@ -106,6 +106,8 @@ const FORMAT_NAMES: Record<string, string> = {
   'date-time': 'date-time with an offset, upper-case T and Z, between 1970 and 2999 (e.g. 2026-12-02T01:00:00+09:00)',
   date: 'date (YYYY-MM-DD)',
   uri: 'absolute URL',
+  'web-url': 'http(s) or mailto: URL (e.g. https://wiki.example.com/rb/restart)',
+  evidence: 'evidence reference: an http(s) or mailto: URL, or words (never a script, data or file URL)',
   email: 'email address',
   'opsledger-duration': 'duration of at most 3660d (e.g. 30m, 2h, 5d)',
   'openslo-duration': 'OpenSLO duration (e.g. 28d, 1M)',

@@ -2,6 +2,7 @@ import type { Ajv, Format } from 'ajv';
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { isSupportedLocal, parseInstant } from '../calendar/local-time.js';
 import { isDuration } from '../duration.js';
+import { isEvidence, isWebUrl } from './link-formats.js';
 
 /**
  * Formats used by schemas/. Standard ones come from ajv-formats, except `date-time`: that is
@@ -12,6 +13,8 @@ import { isDuration } from '../duration.js';
  * - `opsledger-duration`: 30m, 2h, 5d, 1h30m
  * - `openslo-duration`: OpenSLO's 1m / 28d / 1M / 1Q / 1Y (M is a month, m a minute)
  * - `local-date-time`: a wall-clock time without offset, read in a window's `timeZone`
+ * - `web-url`: an absolute http(s) URL or a mailto: address (see link-formats.ts)
+ * - `evidence`: a web URL or a reference in words, never a script, data or file URL
  */
 const OPENSLO_DURATION = /^[1-9]\d*[mhdwMQY]$/;
 const STANDARD = ['date', 'time', 'uri', 'email', 'uri-reference'] as const;
@@ -35,6 +38,8 @@ export function opsledgerFormats(): Readonly<Record<string, Format>> {
   table['opsledger-duration'] = { type: 'string', validate: isDuration };
   table['openslo-duration'] = { type: 'string', validate: (s: string) => OPENSLO_DURATION.test(s) };
   table['local-date-time'] = { type: 'string', validate: isLocalDateTime };
+  table['web-url'] = { type: 'string', validate: isWebUrl };
+  table['evidence'] = { type: 'string', validate: isEvidence };
   return table;
 }
 
