@@ -8810,6 +8810,12 @@ function valueMessage(locale, group, value) {
   return table[`${group}.${String(value)}`] ?? String(value);
 }
 
+// src/core/calendar/local-time.ts
+var DAY_MS = 864e5;
+var EARLIEST_INSTANT = Date.UTC(1970, 0, 1);
+var LATEST_INSTANT = Date.UTC(3e3, 0, 1) - 1;
+var SEGMENT = DAY_MS / 2;
+
 // src/core/metrics/svg.ts
 var SERIES_CLASSES = 8;
 var CHART_CSS = `
@@ -8844,7 +8850,7 @@ function errno(e) {
 function readDescriptor(fd, maxBytes) {
   const st2 = fstatSync(fd);
   if (!st2.isFile()) return { refused: "file.not-regular" };
-  const stat = { size: st2.size, mtimeMs: st2.mtimeMs, ino: st2.ino };
+  const stat = { size: st2.size, mtimeMs: st2.mtimeMs, ctimeMs: st2.ctimeMs, ino: st2.ino };
   if (st2.size > maxBytes) return { refused: "file.too-large", stat };
   const bytes = Buffer.allocUnsafe(st2.size);
   let read = 0;
