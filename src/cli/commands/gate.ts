@@ -48,7 +48,7 @@ export function renderGateText(d: GateDecision): string {
 export function gateComment(d: GateDecision): string {
   const failing = d.checks.filter((c) => !c.ok);
   const head = d.allowed ? `opsledger: ${d.change} may deploy (${d.checks.length} checks passed)` : `opsledger: ${d.change} may not deploy`;
-  return [escapeMarkdown(head), ...failing.map((c) => `- ${codeSpan(c.code)}: ${escapeMarkdown(c.detail)}`)].join('\n');
+  return [escapeMarkdown(head), ...failing.map((c) => `- ${escapeMarkdown(c.code)}: ${escapeMarkdown(c.detail)}`)].join('\n');
 }
 
 export async function gateCommand(ctx: CommandContext, values: OptionsOf<typeof options>, positionals: string[]): Promise<number> {
