@@ -1,5 +1,5 @@
 import { holdsItsWindow } from '../change-phase.js';
-import { dependentsWalk, pathIn, type Graph, type Walk } from '../graph.js';
+import { dependentsWalk, pathIn, type Graph, type GraphNode, type Walk } from '../graph.js';
 import type { ChangeRequest } from '../model.js';
 import type { Organisation } from '../organisation.js';
 import { instant } from './context.js';
@@ -35,23 +35,25 @@ function tierOf(org: Organisation, walk: Walk, k: number): number | undefined {
 }
 
 /** The critical services a walk reaches, each with its place in the walk. */
-function criticalIn(org: Organisation, walk: Walk): Map<string, number> {
-  const out = new Map<string, number>();
+function criticalIn(org: Organisation, walk: Walk): Map<GraphNode, number> {
+  const out = new Map<GraphNode, number>();
   for (let k = 0; k < walk.nodes.length; k++) {
     const tier = tierOf(org, walk, k);
-    if (tier !== undefined && tier <= CRITICAL_TIER) out.set(walk.nodes[k]!.id, k);
+    if (tier !== undefined && tier <= CRITICAL_TIER) out.set(walk.nodes[k]!, k);
   }
   return out;
 }
 
-const reaches = new WeakMap<Graph, WeakMap<ChangeRequest, ReadonlySet<string>>>();
+// Per change, its critical services as the graph's own node objects: a plain array, so holding
+// every open change's reach costs a pointer per service, not a set entry and a string.
+const reaches = new WeakMap<Graph, WeakMap<ChangeRequest, readonly GraphNode[]>>();
 
-function criticalReach(org: Organisation, graph: Graph, change: ChangeRequest): ReadonlySet<string> {
+function criticalReach(org: Organisation, graph: Graph, change: ChangeRequest): readonly GraphNode[] {
   let byChange = reaches.get(graph);
   if (!byChange) reaches.set(graph, (byChange = new WeakMap()));
-  let set = byChange.get(change);
-  if (!set) byChange.set(change, (set = new Set(criticalIn(org, dependentsWalk(graph, targetsOf(change))).keys())));
-  return set;
+  let nodes = byChange.get(change);
+  if (!nodes) byChange.set(change, (nodes = [...criticalIn(org, dependentsWalk(graph, targetsOf(change))).keys()]));
+  return nodes;
 }
 
 interface Scheduled {
@@ -124,7 +126,7 @@ export function sharedDependents(org: Organisation, graph: Graph, change: Change
       count++;
       const tier = tierOf(org, walk, k)!;
       // The walk is nearest first, then by id, so a lower index is the nearer (or first) service.
-      if (!best || tier < best.tier || (tier === best.tier && k < best.k)) best = { id: service, k, tier };
+      if (!best || tier < best.tier || (tier === best.tier && k < best.k)) best = { id: service.id, k, tier };
     }
     if (!best) continue;
     const otherWalk = dependentsWalk(graph, targetsOf(other.doc));
