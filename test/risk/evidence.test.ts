@@ -59,6 +59,8 @@ describe('a rollback rehearsal is evidence, not a claim', () => {
     ['dated tomorrow', STRICT, '{at: "2026-11-23", evidence: "https://ci.example.com/run/1"}', UPCOMING],
     ['dated later today, as a date-time', STRICT, '{at: "2026-11-22T09:30:00+09:00", evidence: "https://ci.example.com/run/1"}', UPCOMING],
     ['dated after the change started, before now', STRICT, '{at: "2026-11-20", evidence: "https://ci.example.com/run/1"}', RUNNING],
+    // 20:00 on the 20th in San Francisco is 04:00 on the 21st in UTC: the 21st is the next day where the change runs.
+    ['dated the day after an evening start, read where the change runs', STRICT, '{at: "2026-11-21", evidence: "https://ci.example.com/run/1"}', { start: '2026-11-20T20:00:00-08:00', end: '2026-11-25T02:00:00-08:00' }],
     ['dated two years ago', STRICT, '{at: "2024-11-01", evidence: "https://ci.example.com/run/1"}', UPCOMING],
     ['dated just past the maximum age', STRICT, '{at: "2026-09-01", evidence: "https://ci.example.com/run/1"}', UPCOMING],
     ['on a host the policy does not list', STRICT, '{at: "2026-11-01", evidence: "https://github.com/someone/repo/actions/runs/1"}', UPCOMING],
