@@ -4,7 +4,7 @@ import { RISK_CLASSES, type ChangeRequest, type ChangeType, type RiskClass } fro
 import { instant, type RiskContext } from './context.js';
 import { exhaustedBudgets, FACTORS, likelihoodLevel, overlappingChanges, submissionTime, targetsOf, type ChangeFacts } from './factors.js';
 import { findConflicts, windowNames } from './conflicts.js';
-import { evidenceProblem, type EvidenceMoment } from './evidence.js';
+import { evidenceMoment, evidenceProblem, type EvidenceMoment } from './evidence.js';
 import { assessImpact } from './impact.js';
 import type { ControlResult, RiskReport } from './types.js';
 
@@ -144,7 +144,7 @@ function evaluateControls(ctx: RiskContext, f: ChangeFacts, cls: RiskClass, type
   if (type === 'emergency' && ctx.policy.emergency) {
     out.push({ code: `approval:${ctx.policy.emergency.approvers}`, required: true, met: false, detail: `an emergency approver (${ctx.policy.groups[ctx.policy.emergency.approvers] ?? ctx.policy.emergency.approvers}) may approve in place of the CAB; a post-implementation review is due within ${ctx.policy.emergency.reviewWithin}` });
   }
-  const moment: EvidenceMoment = { now: ctx.now, start: f.start };
+  const moment = evidenceMoment(ctx.now, f.start, spec.schedule.start);
   if (rules.rollback && rules.rollback !== 'none') {
     const steps = Boolean(spec.rollback?.steps?.length);
     if (rules.rollback === 'plan') out.push({ code: 'rollback', required: true, met: steps, detail: steps ? 'rollback steps written' : 'rollback steps missing' });

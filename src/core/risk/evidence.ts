@@ -19,22 +19,26 @@ export interface EvidenceMoment {
   now: number;
   /** The change's scheduled start. */
   start: number;
+  /** The UTC offset the change's schedule is written in, e.g. +09:00: how a bare date is read. */
+  offset: string;
 }
 
 const DAY_MS = 86_400_000;
-// The last zone to start a calendar day is 14 hours ahead of UTC.
-const EARLIEST_OFFSET_MS = 14 * 3_600_000;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const OFFSET = /(Z|[+-]\d{2}:\d{2})$/i;
+
+export function evidenceMoment(now: number, start: number, scheduleStart: string): EvidenceMoment {
+  return { now, start, offset: OFFSET.exec(scheduleStart)?.[1] ?? 'Z' };
+}
 
 /**
- * The earliest moment a written date can mean. A bare date names a day in no particular zone;
- * taking its first moment anywhere keeps a same-day rehearsal in Seoul from reading as after a
- * change that starts that morning, and costs the requester at most a few hours of age.
+ * A bare date is the start of that day where the change runs (its schedule's offset): the
+ * requester and the schedule share a clock, so "2026-12-03" is before a change at 01:00 that
+ * morning and after one the evening before.
  */
-function earliestInstant(text: string): number | undefined {
-  const t = Date.parse(text);
-  if (Number.isNaN(t)) return undefined;
-  return DATE_ONLY.test(text) ? t - EARLIEST_OFFSET_MS : t;
+function instantOf(text: string, offset: string): number | undefined {
+  const t = Date.parse(DATE_ONLY.test(text) ? `${text}T00:00:00${offset}` : text);
+  return Number.isNaN(t) ? undefined : t;
 }
 
 /** The host names a policy trusts, lower-cased, or undefined when any link (or none) will do. */
@@ -60,7 +64,7 @@ function hostProblem(link: string | undefined, hosts: ReadonlySet<string>): stri
 }
 
 function dateProblem(at: string, moment: EvidenceMoment, maxAge: { ms: number; text: string } | undefined): string | undefined {
-  const t = earliestInstant(at);
+  const t = instantOf(at, moment.offset);
   if (t === undefined) return `dated ${at}, which is not a date`;
   if (t > moment.now) return `dated ${at}, after the assessment time ${new Date(moment.now).toISOString()}: evidence cannot come from the future`;
   if (t > moment.start) return `dated ${at}, after the change started at ${new Date(moment.start).toISOString()}: it says nothing about the change before it ran`;
