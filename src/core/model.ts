@@ -136,7 +136,8 @@ export interface ChangeSpec {
   description?: string;
   justification?: string;
   implementation?: string[];
-  verification?: { description: string; evidence?: string }[];
+  /** `at`: when the verification was done, a date or a date-time with offset. */
+  verification?: { description: string; at?: string; evidence?: string }[];
   delivery?: {
     strategy: DeliveryStrategy;
     stages?: { traffic: number; duration?: string; metrics?: string[] }[];
@@ -217,6 +218,12 @@ export interface ClassControls {
   premortem?: boolean;
   verification?: boolean;
 }
+export interface EvidencePolicy {
+  /** The oldest evidence still accepted, measured back from the change's start, e.g. 90d. */
+  maxAge?: string;
+  /** Hosts evidence links must point at, e.g. [ci.example.com]; any link (or none) when absent. */
+  hosts?: string[];
+}
 export interface PolicySpec {
   /** Severity is the tier (1..4); impact = impact.matrix[exposure][tier - 1]. */
   impact: { matrix: Record<Exposure, [number, number, number, number]> };
@@ -244,6 +251,8 @@ export interface PolicySpec {
   groups: Record<string, string>;
   errorBudget?: { blocks: ChangeType[]; exhaustedAt?: number };
   emergency?: { approvers: string; reviewWithin: string };
+  /** What requester-typed evidence (rehearsal dates, verification links) must be to count. */
+  evidence?: EvidencePolicy;
   /** Files whose change is itself high risk (policy, calendar, teams). */
   sensitivePaths?: string[];
   /** Readiness scorecard rules (see src/core/readiness). */

@@ -3,8 +3,10 @@ import { formatDuration, parseDuration } from '../duration.js';
 import { RISK_CLASSES, type ChangeRequest, type ChangeType, type RiskClass } from '../model.js';
 import { instant, type RiskContext } from './context.js';
 import { exhaustedBudgets, FACTORS, likelihoodLevel, overlappingChanges, submissionTime, targetsOf, type ChangeFacts } from './factors.js';
+import { findConflicts, windowNames } from './conflicts.js';
+import { evidenceMoment, evidenceProblem, type EvidenceMoment } from './evidence.js';
 import { assessImpact } from './impact.js';
-import type { Conflict, ControlResult, RiskReport } from './types.js';
+import type { ControlResult, RiskReport } from './types.js';
 
 /**
  * Scores one change: impact from its blast radius, likelihood from explained factor points,
@@ -124,23 +126,6 @@ export function assessChange(ctx: RiskContext, id: string, options: AssessOption
   };
 }
 
-function findConflicts(ctx: RiskContext, f: ChangeFacts, type: ChangeType, verdict: WindowVerdict, demotion: string | undefined): Conflict[] {
-  const out: Conflict[] = [];
-  // In calendar order, bypasses and blocks interleaved, as the freezes occur.
-  for (const w of f.nearbyWindows.filter((x) => verdict.blocking.includes(x) || verdict.bypassed.includes(x))) {
-    if (verdict.bypassed.includes(w)) {
-      out.push({ code: 'freeze-bypass', severity: 'warning', with: w.name, message: `runs during the ${w.name} freeze, which allows ${type} changes; the bypass is recorded and needs a post-implementation review` });
-    } else {
-      out.push({ code: 'freeze', severity: 'error', with: w.name, message: `runs during the ${w.name} freeze${w.reason ? ` (${w.reason})` : ''}` });
-    }
-  }
-  for (const o of overlappingChanges(ctx, f)) {
-    out.push({ code: 'overlapping-change', severity: 'warning', with: o.id, message: `${o.id} is scheduled at the same time on ${o.shared}` });
-  }
-  if (demotion) out.push({ code: 'not-pre-approved', severity: 'warning', with: f.change.spec.template ?? '', message: `treated as a normal change: ${demotion}` });
-  return out;
-}
-
 function evaluateControls(ctx: RiskContext, f: ChangeFacts, cls: RiskClass, type: ChangeType, verdict: WindowVerdict): ControlResult[] {
   const rules = ctx.policy.controls[cls] ?? {};
   const spec = f.change.spec;
@@ -159,11 +144,16 @@ function evaluateControls(ctx: RiskContext, f: ChangeFacts, cls: RiskClass, type
   if (type === 'emergency' && ctx.policy.emergency) {
     out.push({ code: `approval:${ctx.policy.emergency.approvers}`, required: true, met: false, detail: `an emergency approver (${ctx.policy.groups[ctx.policy.emergency.approvers] ?? ctx.policy.emergency.approvers}) may approve in place of the CAB; a post-implementation review is due within ${ctx.policy.emergency.reviewWithin}` });
   }
+  const moment = evidenceMoment(ctx.now, f.start, spec.schedule.start);
   if (rules.rollback && rules.rollback !== 'none') {
     const steps = Boolean(spec.rollback?.steps?.length);
-    const tested = Boolean(spec.rollback?.tested);
-    const met = rules.rollback === 'plan' ? steps : steps && tested;
-    out.push({ code: 'rollback', required: true, met, detail: rules.rollback === 'plan' ? (steps ? 'rollback steps written' : 'rollback steps missing') : tested ? `rollback rehearsed ${spec.rollback!.tested!.at}` : 'rollback not rehearsed' });
+    if (rules.rollback === 'plan') out.push({ code: 'rollback', required: true, met: steps, detail: steps ? 'rollback steps written' : 'rollback steps missing' });
+    else {
+      const tested = spec.rollback?.tested;
+      const refused = tested ? evidenceProblem(tested, ctx.policy, moment) : undefined;
+      const detail = !steps ? 'rollback steps missing' : !tested ? 'rollback not rehearsed' : refused ? `the rehearsal does not count: ${refused}` : `rollback rehearsed ${tested.at}`;
+      out.push({ code: 'rollback', required: true, met: steps && Boolean(tested) && !refused, detail });
+    }
   }
   if (rules.progressiveDelivery) {
     const strategy = spec.delivery?.strategy ?? 'none';
@@ -187,7 +177,7 @@ function evaluateControls(ctx: RiskContext, f: ChangeFacts, cls: RiskClass, type
     out.push({ code: 'maintenance-window', required: type !== 'emergency', met: inside, detail: inside ? 'inside a maintenance window' : 'not inside a maintenance window' });
   }
   if (rules.premortem) out.push({ code: 'premortem', required: true, met: Boolean(spec.premortem?.length), detail: spec.premortem?.length ? `${plural(spec.premortem.length, 'risk')} with mitigations` : 'no pre-mortem' });
-  if (rules.verification) out.push({ code: 'verification', required: true, met: Boolean(spec.verification?.length), detail: spec.verification?.length ? `${plural(spec.verification.length, 'piece')} of evidence` : 'no verification evidence' });
+  if (rules.verification) out.push(verificationControl(ctx, spec.verification ?? [], moment));
 
   const blocks = ctx.policy.errorBudget?.blocks ?? [];
   if (blocks.includes(type)) {
@@ -195,6 +185,25 @@ function evaluateControls(ctx: RiskContext, f: ChangeFacts, cls: RiskClass, type
     out.push({ code: 'error-budget', required: true, met: spent.length === 0, detail: spent.length ? `blocked: error budget spent on ${spent.map((s) => s.slo).join(', ')}` : 'error budgets hold' });
   }
   const blocking = verdict.blocking;
-  out.push({ code: 'freeze', required: true, met: blocking.length === 0, detail: blocking.length ? `inside ${blocking.map((w) => w.name).join(', ')}` : 'no freeze applies' });
+  out.push({ code: 'freeze', required: true, met: blocking.length === 0, detail: blocking.length ? `inside ${windowNames(blocking).join(', ')}` : 'no freeze applies' });
   return out;
+}
+
+/**
+ * Met by one piece of verification that holds: it links to its evidence (on a host the policy
+ * trusts, when it lists some) and is dated, if at all, before the change and within the
+ * policy's maximum age. A description alone is the requester's word.
+ */
+function verificationControl(ctx: RiskContext, pieces: NonNullable<ChangeRequest['spec']['verification']>, moment: EvidenceMoment): ControlResult {
+  if (!pieces.length) return { code: 'verification', required: true, met: false, detail: 'no verification evidence' };
+  const refused: string[] = [];
+  for (const p of pieces) {
+    const problem = p.evidence ? evidenceProblem(p, ctx.policy, moment) : 'no evidence given';
+    if (problem) refused.push(`"${p.description}": ${problem}`);
+  }
+  const held = pieces.length - refused.length;
+  if (!refused.length) return { code: 'verification', required: true, met: true, detail: `${plural(pieces.length, 'piece')} of evidence` };
+  const why = refused.join('; ');
+  if (!held) return { code: 'verification', required: true, met: false, detail: `no verification evidence holds: ${why}` };
+  return { code: 'verification', required: true, met: true, detail: `${held} of ${plural(pieces.length, 'piece')} of evidence hold; not counted: ${why}` };
 }

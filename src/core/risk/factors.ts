@@ -3,6 +3,7 @@ import { formatDuration, parseDuration } from '../duration.js';
 import { ciId, serviceId } from '../graph.js';
 import type { ChangeRequest, ChangeType, Slo } from '../model.js';
 import { instant, type RiskContext } from './context.js';
+import { evidenceMoment, evidenceProblem } from './evidence.js';
 import type { RiskFactor } from './types.js';
 import { holdsItsWindow } from '../change-phase.js';
 
@@ -45,6 +46,10 @@ const rollback: Factor = (ctx, f) => {
   if (!rb.tested) {
     return p.rollbackUntested ? { code: 'rollback-untested', points: p.rollbackUntested, reason: 'the rollback has never been rehearsed' } : undefined;
   }
+  // A rehearsal the rollback control refuses (dated in the future, too old, unverifiable) is
+  // no rehearsal for the likelihood either.
+  const refused = evidenceProblem(rb.tested, ctx.policy, evidenceMoment(ctx.now, f.start, f.change.spec.schedule.start));
+  if (refused) return p.rollbackUntested ? { code: 'rollback-untested', points: p.rollbackUntested, reason: `the rehearsal does not count: ${refused}` } : undefined;
   return undefined;
 };
 

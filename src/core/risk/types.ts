@@ -27,6 +27,14 @@ export interface Conflict {
   /** What it conflicts with: a window name or a change id. */
   with: string;
   severity: 'error' | 'warning';
+  /** A window met more than once during the change: how many times. */
+  occurrences?: number;
+  /** overlap-through-dependency: the critical service both changes reach. */
+  service?: string;
+  /** overlap-through-dependency: how this change reaches `service`, from what it names. */
+  path?: string[];
+  /** overlap-through-dependency: how the other change (`with`) reaches `service`. */
+  otherPath?: string[];
 }
 
 export interface ControlResult {

@@ -1,0 +1,80 @@
+import type { WindowOccurrence } from '../calendar/expand.js';
+import type { WindowVerdict } from '../calendar/in-force.js';
+import type { ChangeType } from '../model.js';
+import type { RiskContext } from './context.js';
+import { overlappingChanges, type ChangeFacts } from './factors.js';
+import { sharedDependents } from './shared-dependents.js';
+import type { Conflict } from './types.js';
+
+/**
+ * What a change collides with: freezes it runs into (blocked or bypassed), other changes at the
+ * same time on the same or adjacent targets, other changes at the same time that reach the same
+ * critical service through dependencies, and a standard change outside its template.
+ */
+
+/**
+ * Occurrences grouped by window, in the order each window first occurs: a window recurring
+ * inside the schedule (an hourly deploy-deny window over a long change) is one conflict with its
+ * count, not one per hour. `split` keeps apart occurrences the caller treats differently.
+ */
+function byWindow(occurrences: readonly WindowOccurrence[], split: (o: WindowOccurrence) => string = () => ''): WindowOccurrence[][] {
+  const groups = new Map<string, WindowOccurrence[]>();
+  for (const o of occurrences) {
+    // Two calendars may each name a window "deploy-freeze": they are different windows.
+    const key = `${o.calendar ?? ''}\u0000${o.name}\u0000${split(o)}`;
+    const group = groups.get(key);
+    if (group) group.push(o);
+    else groups.set(key, [o]);
+  }
+  return [...groups.values()];
+}
+
+function repeats(group: readonly WindowOccurrence[]): string {
+  if (group.length === 1) return '';
+  return ` (${group.length} times, ${group[0]!.start} to ${group[group.length - 1]!.end})`;
+}
+
+function windowConflicts(f: ChangeFacts, type: ChangeType, verdict: WindowVerdict): Conflict[] {
+  const blocking = new Set(verdict.blocking);
+  const bypassed = new Set(verdict.bypassed);
+  const out: Conflict[] = [];
+  // In calendar order, bypasses and blocks interleaved, as the freezes first occur.
+  const relevant = f.nearbyWindows.filter((w) => blocking.has(w) || bypassed.has(w));
+  for (const g of byWindow(relevant, (o) => (bypassed.has(o) ? 'bypass' : 'block'))) {
+    const w = g[0]!;
+    const occurrences = g.length > 1 ? { occurrences: g.length } : {};
+    if (bypassed.has(w)) {
+      out.push({ code: 'freeze-bypass', severity: 'warning', with: w.name, ...occurrences, message: `runs during the ${w.name} freeze${repeats(g)}, which allows ${type} changes; the bypass is recorded and needs a post-implementation review` });
+    } else {
+      out.push({ code: 'freeze', severity: 'error', with: w.name, ...occurrences, message: `runs during the ${w.name} freeze${repeats(g)}${w.reason ? ` (${w.reason})` : ''}` });
+    }
+  }
+  return out;
+}
+
+/** The names of the windows among the occurrences, each once, with its count when it repeats. */
+export function windowNames(occurrences: readonly WindowOccurrence[]): string[] {
+  return byWindow(occurrences).map((g) => (g.length > 1 ? `${g[0]!.name} (${g.length} times)` : g[0]!.name));
+}
+
+export function findConflicts(ctx: RiskContext, f: ChangeFacts, type: ChangeType, verdict: WindowVerdict, demotion: string | undefined): Conflict[] {
+  const out = windowConflicts(f, type, verdict);
+  const direct = overlappingChanges(ctx, f);
+  for (const o of direct) {
+    out.push({ code: 'overlapping-change', severity: 'warning', with: o.id, message: `${o.id} is scheduled at the same time on ${o.shared}` });
+  }
+  for (const s of sharedDependents(ctx.org, ctx.graph, f.change, f.start, f.end, new Set(direct.map((o) => o.id)))) {
+    const more = s.sharedCount > 1 ? ` (and ${s.sharedCount - 1} more tier-1/2 service${s.sharedCount > 2 ? 's' : ''})` : '';
+    out.push({
+      code: 'overlap-through-dependency',
+      severity: 'warning',
+      with: s.id,
+      service: s.service,
+      path: s.path,
+      otherPath: s.otherPath,
+      message: `${s.id} is scheduled at the same time and also reaches tier-${s.tier} ${s.service}${more}: this change through ${s.path.join(' → ')}, ${s.id} through ${s.otherPath.join(' → ')}`,
+    });
+  }
+  if (demotion) out.push({ code: 'not-pre-approved', severity: 'warning', with: f.change.spec.template ?? '', message: `treated as a normal change: ${demotion}` });
+  return out;
+}
