@@ -47256,6 +47256,62 @@ var init_context2 = __esm({
   }
 });
 
+// src/core/risk/evidence.ts
+function evidenceMoment(now, start, scheduleStart) {
+  return { now, start, offset: OFFSET.exec(scheduleStart)?.[1] ?? "Z" };
+}
+function instantOf(text, offset) {
+  const t2 = Date.parse(DATE_ONLY.test(text) ? `${text}T00:00:00${offset}` : text);
+  return Number.isNaN(t2) ? void 0 : t2;
+}
+function trustedHosts(policy) {
+  const hosts = policy.evidence?.hosts;
+  return hosts?.length ? new Set(hosts.map((h3) => h3.toLowerCase())) : void 0;
+}
+function hostProblem(link, hosts) {
+  const listed2 = [...hosts].join(", ");
+  if (!link) return `no evidence link; the policy accepts links to ${listed2}`;
+  let url;
+  try {
+    url = new URL(link);
+  } catch {
+    return `evidence "${link}" is not a link; the policy accepts links to ${listed2}`;
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return `evidence is a ${url.protocol} link; the policy accepts web links to ${listed2}`;
+  if (!hosts.has(url.hostname.toLowerCase())) return `evidence is on ${url.hostname}, which the policy does not list (${listed2})`;
+  return void 0;
+}
+function dateProblem(at4, moment, maxAge) {
+  const t2 = instantOf(at4, moment.offset);
+  if (t2 === void 0) return `dated ${at4}, which is not a date`;
+  if (t2 > moment.now) return `dated ${at4}, after the assessment time ${new Date(moment.now).toISOString()}: evidence cannot come from the future`;
+  if (t2 > moment.start) return `dated ${at4}, after the change started at ${new Date(moment.start).toISOString()}: it says nothing about the change before it ran`;
+  const age = moment.start - t2;
+  if (maxAge && age > maxAge.ms) return `dated ${at4}, ${Math.floor(age / DAY_MS2)} days before the change starts; the policy accepts evidence up to ${maxAge.text} old`;
+  return void 0;
+}
+function evidenceProblem(claim, policy, moment) {
+  const maxAgeText = policy.evidence?.maxAge;
+  const maxAgeMs = maxAgeText ? parseDuration(maxAgeText) : void 0;
+  const maxAge = maxAgeText && maxAgeMs !== void 0 ? { ms: maxAgeMs, text: maxAgeText } : void 0;
+  if (claim.at !== void 0) {
+    const problem3 = dateProblem(claim.at, moment, maxAge);
+    if (problem3) return problem3;
+  }
+  const hosts = trustedHosts(policy);
+  return hosts ? hostProblem(claim.evidence, hosts) : void 0;
+}
+var DAY_MS2, DATE_ONLY, OFFSET;
+var init_evidence = __esm({
+  "src/core/risk/evidence.ts"() {
+    "use strict";
+    init_duration();
+    DAY_MS2 = 864e5;
+    DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+    OFFSET = /(Z|[+-]\d{2}:\d{2})$/i;
+  }
+});
+
 // src/core/risk/factors.ts
 function localClock(ms2, timeZone) {
   let fmt = formatters2.get(timeZone);
@@ -47363,6 +47419,7 @@ var init_factors = __esm({
     init_duration();
     init_graph();
     init_context2();
+    init_evidence();
     init_change_phase();
     changeType = (ctx, f3) => {
       const points = ctx.policy.likelihood.factors.changeType[f3.type];
@@ -47383,6 +47440,8 @@ var init_factors = __esm({
       if (!rb.tested) {
         return p2.rollbackUntested ? { code: "rollback-untested", points: p2.rollbackUntested, reason: "the rollback has never been rehearsed" } : void 0;
       }
+      const refused = evidenceProblem(rb.tested, ctx.policy, evidenceMoment(ctx.now, f3.start, f3.change.spec.schedule.start));
+      if (refused) return p2.rollbackUntested ? { code: "rollback-untested", points: p2.rollbackUntested, reason: `the rehearsal does not count: ${refused}` } : void 0;
       return void 0;
     };
     progressiveDelivery = (ctx, f3) => {
@@ -47467,6 +47526,160 @@ var init_factors = __esm({
       return { code: "large-diff", points: rule.points, reason: `${lines2} changed lines, over ${rule.lines}` };
     };
     FACTORS = [changeType, environment, rollback, progressiveDelivery, peakHours, nearFreeze, shortNotice, errorBudget, recentFailures, overlapping, largeDiff];
+  }
+});
+
+// src/core/risk/shared-dependents.ts
+function tierOf(org, walk2, k2) {
+  const node = walk2.nodes[k2];
+  if (node.kind !== "service") return void 0;
+  return node.tier ?? org.services.get(node.name)?.doc.spec.tier;
+}
+function criticalIn(org, walk2) {
+  const out = /* @__PURE__ */ new Map();
+  for (let k2 = 0; k2 < walk2.nodes.length; k2++) {
+    const tier = tierOf(org, walk2, k2);
+    if (tier !== void 0 && tier <= CRITICAL_TIER) out.set(walk2.nodes[k2], k2);
+  }
+  return out;
+}
+function criticalReach(org, graph, change) {
+  let byChange = reaches.get(graph);
+  if (!byChange) reaches.set(graph, byChange = /* @__PURE__ */ new WeakMap());
+  let nodes = byChange.get(change);
+  if (!nodes) byChange.set(change, nodes = [...criticalIn(org, dependentsWalk(graph, targetsOf(change))).keys()]);
+  return nodes;
+}
+function scheduleIndex(org) {
+  let index = schedules.get(org);
+  if (index) return index;
+  const byStart = [];
+  let longest = 0;
+  for (const { doc } of org.changes.values()) {
+    if (!holdsItsWindow(doc)) continue;
+    const start = instant2(doc.spec.schedule.start);
+    const end2 = instant2(doc.spec.schedule.end);
+    if (start === void 0 || end2 === void 0 || end2 <= start) continue;
+    byStart.push({ doc, start, end: end2 });
+    longest = Math.max(longest, end2 - start);
+  }
+  byStart.sort((a, b3) => a.start - b3.start);
+  schedules.set(org, index = { byStart, longest });
+  return index;
+}
+function overlappingInTime(org, start, end2) {
+  const { byStart, longest } = scheduleIndex(org);
+  let lo = 0;
+  let hi = byStart.length;
+  while (lo < hi) {
+    const mid = lo + hi >> 1;
+    if (byStart[mid].start <= start - longest) lo = mid + 1;
+    else hi = mid;
+  }
+  const out = [];
+  for (let k2 = lo; k2 < byStart.length && byStart[k2].start < end2; k2++) if (byStart[k2].end > start) out.push(byStart[k2]);
+  return out;
+}
+function sharedDependents(org, graph, change, start, end2, skip) {
+  const id = change.metadata.name;
+  const others = overlappingInTime(org, start, end2).filter((o2) => o2.doc.metadata.name !== id && !skip.has(o2.doc.metadata.name));
+  if (!others.length) return [];
+  const walk2 = dependentsWalk(graph, targetsOf(change));
+  const mine = criticalIn(org, walk2);
+  if (!mine.size) return [];
+  const out = [];
+  for (const other of others) {
+    const theirs = criticalReach(org, graph, other.doc);
+    let best;
+    let count2 = 0;
+    for (const service of theirs) {
+      const k2 = mine.get(service);
+      if (k2 === void 0) continue;
+      count2++;
+      const tier = tierOf(org, walk2, k2);
+      if (!best || tier < best.tier || tier === best.tier && k2 < best.k) best = { id: service.id, k: k2, tier };
+    }
+    if (!best) continue;
+    const otherWalk = dependentsWalk(graph, targetsOf(other.doc));
+    const at4 = otherWalk.nodes.findIndex((n) => n.id === best.id);
+    out.push({ id: other.doc.metadata.name, service: best.id, tier: best.tier, path: pathIn(walk2, best.k), otherPath: pathIn(otherWalk, at4), sharedCount: count2 });
+  }
+  return out.sort((a, b3) => a.id < b3.id ? -1 : a.id > b3.id ? 1 : 0);
+}
+var CRITICAL_TIER, reaches, schedules;
+var init_shared_dependents = __esm({
+  "src/core/risk/shared-dependents.ts"() {
+    "use strict";
+    init_change_phase();
+    init_graph();
+    init_context2();
+    init_factors();
+    CRITICAL_TIER = 2;
+    reaches = /* @__PURE__ */ new WeakMap();
+    schedules = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/core/risk/conflicts.ts
+function byWindow(occurrences, split2 = () => "") {
+  const groups2 = /* @__PURE__ */ new Map();
+  for (const o2 of occurrences) {
+    const key = `${o2.calendar ?? ""}\0${o2.name}\0${split2(o2)}`;
+    const group2 = groups2.get(key);
+    if (group2) group2.push(o2);
+    else groups2.set(key, [o2]);
+  }
+  return [...groups2.values()];
+}
+function repeats(group2) {
+  if (group2.length === 1) return "";
+  return ` (${group2.length} times, ${group2[0].start} to ${group2[group2.length - 1].end})`;
+}
+function windowConflicts(f3, type, verdict2) {
+  const blocking = new Set(verdict2.blocking);
+  const bypassed = new Set(verdict2.bypassed);
+  const out = [];
+  const relevant = f3.nearbyWindows.filter((w2) => blocking.has(w2) || bypassed.has(w2));
+  for (const g2 of byWindow(relevant, (o2) => bypassed.has(o2) ? "bypass" : "block")) {
+    const w2 = g2[0];
+    const occurrences = g2.length > 1 ? { occurrences: g2.length } : {};
+    if (bypassed.has(w2)) {
+      out.push({ code: "freeze-bypass", severity: "warning", with: w2.name, ...occurrences, message: `runs during the ${w2.name} freeze${repeats(g2)}, which allows ${type} changes; the bypass is recorded and needs a post-implementation review` });
+    } else {
+      out.push({ code: "freeze", severity: "error", with: w2.name, ...occurrences, message: `runs during the ${w2.name} freeze${repeats(g2)}${w2.reason ? ` (${w2.reason})` : ""}` });
+    }
+  }
+  return out;
+}
+function windowNames(occurrences) {
+  return byWindow(occurrences).map((g2) => g2.length > 1 ? `${g2[0].name} (${g2.length} times)` : g2[0].name);
+}
+function findConflicts(ctx, f3, type, verdict2, demotion) {
+  const out = windowConflicts(f3, type, verdict2);
+  const direct = overlappingChanges(ctx, f3);
+  for (const o2 of direct) {
+    out.push({ code: "overlapping-change", severity: "warning", with: o2.id, message: `${o2.id} is scheduled at the same time on ${o2.shared}` });
+  }
+  for (const s of sharedDependents(ctx.org, ctx.graph, f3.change, f3.start, f3.end, new Set(direct.map((o2) => o2.id)))) {
+    const more = s.sharedCount > 1 ? ` (and ${s.sharedCount - 1} more tier-1/2 service${s.sharedCount > 2 ? "s" : ""})` : "";
+    out.push({
+      code: "overlap-through-dependency",
+      severity: "warning",
+      with: s.id,
+      service: s.service,
+      path: s.path,
+      otherPath: s.otherPath,
+      message: `${s.id} is scheduled at the same time and also reaches tier-${s.tier} ${s.service}${more}: this change through ${s.path.join(" → ")}, ${s.id} through ${s.otherPath.join(" → ")}`
+    });
+  }
+  if (demotion) out.push({ code: "not-pre-approved", severity: "warning", with: f3.change.spec.template ?? "", message: `treated as a normal change: ${demotion}` });
+  return out;
+}
+var init_conflicts = __esm({
+  "src/core/risk/conflicts.ts"() {
+    "use strict";
+    init_factors();
+    init_shared_dependents();
   }
 });
 
@@ -47562,21 +47775,6 @@ function assessChange(ctx, id, options21 = {}) {
     schedule: { start: change.spec.schedule.start, end: change.spec.schedule.end }
   };
 }
-function findConflicts(ctx, f3, type, verdict2, demotion) {
-  const out = [];
-  for (const w2 of f3.nearbyWindows.filter((x3) => verdict2.blocking.includes(x3) || verdict2.bypassed.includes(x3))) {
-    if (verdict2.bypassed.includes(w2)) {
-      out.push({ code: "freeze-bypass", severity: "warning", with: w2.name, message: `runs during the ${w2.name} freeze, which allows ${type} changes; the bypass is recorded and needs a post-implementation review` });
-    } else {
-      out.push({ code: "freeze", severity: "error", with: w2.name, message: `runs during the ${w2.name} freeze${w2.reason ? ` (${w2.reason})` : ""}` });
-    }
-  }
-  for (const o2 of overlappingChanges(ctx, f3)) {
-    out.push({ code: "overlapping-change", severity: "warning", with: o2.id, message: `${o2.id} is scheduled at the same time on ${o2.shared}` });
-  }
-  if (demotion) out.push({ code: "not-pre-approved", severity: "warning", with: f3.change.spec.template ?? "", message: `treated as a normal change: ${demotion}` });
-  return out;
-}
 function evaluateControls(ctx, f3, cls, type, verdict2) {
   const rules = ctx.policy.controls[cls] ?? {};
   const spec = f3.change.spec;
@@ -47595,11 +47793,16 @@ function evaluateControls(ctx, f3, cls, type, verdict2) {
   if (type === "emergency" && ctx.policy.emergency) {
     out.push({ code: `approval:${ctx.policy.emergency.approvers}`, required: true, met: false, detail: `an emergency approver (${ctx.policy.groups[ctx.policy.emergency.approvers] ?? ctx.policy.emergency.approvers}) may approve in place of the CAB; a post-implementation review is due within ${ctx.policy.emergency.reviewWithin}` });
   }
+  const moment = evidenceMoment(ctx.now, f3.start, spec.schedule.start);
   if (rules.rollback && rules.rollback !== "none") {
     const steps = Boolean(spec.rollback?.steps?.length);
-    const tested = Boolean(spec.rollback?.tested);
-    const met = rules.rollback === "plan" ? steps : steps && tested;
-    out.push({ code: "rollback", required: true, met, detail: rules.rollback === "plan" ? steps ? "rollback steps written" : "rollback steps missing" : tested ? `rollback rehearsed ${spec.rollback.tested.at}` : "rollback not rehearsed" });
+    if (rules.rollback === "plan") out.push({ code: "rollback", required: true, met: steps, detail: steps ? "rollback steps written" : "rollback steps missing" });
+    else {
+      const tested = spec.rollback?.tested;
+      const refused = tested ? evidenceProblem(tested, ctx.policy, moment) : void 0;
+      const detail = !steps ? "rollback steps missing" : !tested ? "rollback not rehearsed" : refused ? `the rehearsal does not count: ${refused}` : `rollback rehearsed ${tested.at}`;
+      out.push({ code: "rollback", required: true, met: steps && Boolean(tested) && !refused, detail });
+    }
   }
   if (rules.progressiveDelivery) {
     const strategy = spec.delivery?.strategy ?? "none";
@@ -47623,15 +47826,28 @@ function evaluateControls(ctx, f3, cls, type, verdict2) {
     out.push({ code: "maintenance-window", required: type !== "emergency", met: inside3, detail: inside3 ? "inside a maintenance window" : "not inside a maintenance window" });
   }
   if (rules.premortem) out.push({ code: "premortem", required: true, met: Boolean(spec.premortem?.length), detail: spec.premortem?.length ? `${plural2(spec.premortem.length, "risk")} with mitigations` : "no pre-mortem" });
-  if (rules.verification) out.push({ code: "verification", required: true, met: Boolean(spec.verification?.length), detail: spec.verification?.length ? `${plural2(spec.verification.length, "piece")} of evidence` : "no verification evidence" });
+  if (rules.verification) out.push(verificationControl(ctx, spec.verification ?? [], moment));
   const blocks = ctx.policy.errorBudget?.blocks ?? [];
   if (blocks.includes(type)) {
     const spent = exhaustedBudgets(ctx, f3.services);
     out.push({ code: "error-budget", required: true, met: spent.length === 0, detail: spent.length ? `blocked: error budget spent on ${spent.map((s) => s.slo).join(", ")}` : "error budgets hold" });
   }
   const blocking = verdict2.blocking;
-  out.push({ code: "freeze", required: true, met: blocking.length === 0, detail: blocking.length ? `inside ${blocking.map((w2) => w2.name).join(", ")}` : "no freeze applies" });
+  out.push({ code: "freeze", required: true, met: blocking.length === 0, detail: blocking.length ? `inside ${windowNames(blocking).join(", ")}` : "no freeze applies" });
   return out;
+}
+function verificationControl(ctx, pieces, moment) {
+  if (!pieces.length) return { code: "verification", required: true, met: false, detail: "no verification evidence" };
+  const refused = [];
+  for (const p2 of pieces) {
+    const problem3 = p2.evidence ? evidenceProblem(p2, ctx.policy, moment) : "no evidence given";
+    if (problem3) refused.push(`"${p2.description}": ${problem3}`);
+  }
+  const held = pieces.length - refused.length;
+  if (!refused.length) return { code: "verification", required: true, met: true, detail: `${plural2(pieces.length, "piece")} of evidence` };
+  const why = refused.join("; ");
+  if (!held) return { code: "verification", required: true, met: false, detail: `no verification evidence holds: ${why}` };
+  return { code: "verification", required: true, met: true, detail: `${held} of ${plural2(pieces.length, "piece")} of evidence hold; not counted: ${why}` };
 }
 var UnknownChangeError;
 var init_assess = __esm({
@@ -47642,6 +47858,8 @@ var init_assess = __esm({
     init_model();
     init_context2();
     init_factors();
+    init_conflicts();
+    init_evidence();
     init_impact();
     UnknownChangeError = class extends Error {
       constructor(id) {
@@ -50155,14 +50373,14 @@ function collectDeployments(org, q4) {
       excluded.push({ change: id, reason: "cancelled" });
       continue;
     }
-    const implementedAt = instantOf(outcome.implementedAt);
+    const implementedAt = instantOf2(outcome.implementedAt);
     if (implementedAt === void 0) {
       excluded.push({ change: id, reason: "no-implemented-at" });
       continue;
     }
     if (implementedAt < q4.from || implementedAt >= q4.to) continue;
-    const detected = instantOf(outcome.failureDetectedAt);
-    const restored = instantOf(outcome.restoredAt);
+    const detected = instantOf2(outcome.failureDetectedAt);
+    const restored = instantOf2(outcome.restoredAt);
     const start = q4.leadTimeStart?.(id);
     const failure = isFailure(outcome.result);
     const facts = {
@@ -50183,13 +50401,13 @@ function collectDeployments(org, q4) {
   excluded.sort((a, b3) => a.change < b3.change ? -1 : 1);
   return { deployments, excluded };
 }
-var instantOf, FAILURES;
+var instantOf2, FAILURES;
 var init_deployments = __esm({
   "src/core/metrics/deployments.ts"() {
     "use strict";
     init_local_time();
     init_months();
-    instantOf = (text) => text === void 0 ? void 0 : parseInstant(text);
+    instantOf2 = (text) => text === void 0 ? void 0 : parseInstant(text);
     FAILURES = /* @__PURE__ */ new Set(["failed", "rolled-back"]);
   }
 });
@@ -50578,17 +50796,17 @@ function monthBounds(key) {
 function nextMonth2(key) {
   return monthKey(monthBounds(key).end);
 }
-function instantOf2(text) {
+function instantOf3(text) {
   if (!text) return void 0;
   const t2 = Date.parse(text);
   return Number.isNaN(t2) ? void 0 : t2;
 }
-var DAY_MS2, HOUR_MS, offsets;
+var DAY_MS3, HOUR_MS, offsets;
 var init_time = __esm({
   "src/core/catalog/time.ts"() {
     "use strict";
     init_local_time();
-    DAY_MS2 = 864e5;
+    DAY_MS3 = 864e5;
     HOUR_MS = 36e5;
     offsets = /* @__PURE__ */ new Map();
   }
@@ -50618,7 +50836,7 @@ function calendarMonths(changeStarts, now, zone) {
   return out;
 }
 function monthsRange(months) {
-  return { from: monthBounds(months[0]).start - DAY_MS2, to: monthBounds(months[months.length - 1]).end + DAY_MS2 };
+  return { from: monthBounds(months[0]).start - DAY_MS3, to: monthBounds(months[months.length - 1]).end + DAY_MS3 };
 }
 function windowItem(o2, zone) {
   return { name: o2.name, kind: o2.kind, from: formatAt(o2.startMs, zone), to: formatAt(o2.endMs, zone), reason: o2.reason, allow: o2.allow };
@@ -50641,9 +50859,9 @@ function monthView(cal, key) {
   const { start, end: end2 } = monthBounds(key);
   const today = localDate(toLocal(cal.now, zone));
   const firstWeekday = (new Date(start).getUTCDay() + 6) % 7;
-  const gridStart = start - firstWeekday * DAY_MS2;
-  const lastWeekday = (new Date(end2 - DAY_MS2).getUTCDay() + 6) % 7;
-  const gridEnd = end2 + (6 - lastWeekday) * DAY_MS2;
+  const gridStart = start - firstWeekday * DAY_MS3;
+  const lastWeekday = (new Date(end2 - DAY_MS3).getUTCDay() + 6) % 7;
+  const gridEnd = end2 + (6 - lastWeekday) * DAY_MS3;
   const local = cal.occurrences.map((o2) => ({ from: toLocal(o2.startMs, zone), to: toLocal(o2.endMs, zone), item: windowItem(o2, zone) })).filter((o2) => o2.from < gridEnd && o2.to > gridStart);
   const change = (c3) => ({
     id: c3.id,
@@ -50657,10 +50875,10 @@ function monthView(cal, key) {
   const weeks = [];
   const agenda = [];
   let changeCount = 0;
-  for (let day = gridStart; day < gridEnd; day += DAY_MS2) {
+  for (let day = gridStart; day < gridEnd; day += DAY_MS3) {
     const date = localDate(day);
     const inMonth = day >= start && day < end2;
-    const windows = local.filter((o2) => o2.from < day + DAY_MS2 && o2.to > day).map((o2) => o2.item);
+    const windows = local.filter((o2) => o2.from < day + DAY_MS3 && o2.to > day).map((o2) => o2.item);
     const all = (inMonth ? cal.changesByDay.get(date) : void 0) ?? [];
     const cell = {
       date,
@@ -50723,7 +50941,7 @@ function dateOrInstant(text) {
 }
 function withinOf(ctx) {
   const text = ctx.rule.within ?? DEFAULT_WITHIN[ctx.rule.check] ?? "365d";
-  return { ms: parseDuration(text) ?? 365 * DAY_MS3, text };
+  return { ms: parseDuration(text) ?? 365 * DAY_MS4, text };
 }
 function deprecatedDependencies(org, service) {
   return (service.spec.dependsOn ?? []).filter((r2) => r2.startsWith("service:")).map((r2) => r2.slice("service:".length)).filter((name) => org.services.get(name)?.doc.spec.lifecycle === "deprecated");
@@ -50734,13 +50952,13 @@ function team(ctx) {
 function runCheck(ctx) {
   return CHECKS[ctx.rule.check](ctx);
 }
-var DAY_MS3, DEFAULT_WITHIN, plural3, CHECKS;
+var DAY_MS4, DEFAULT_WITHIN, plural3, CHECKS;
 var init_checks = __esm({
   "src/core/readiness/checks.ts"() {
     "use strict";
     init_duration();
     init_local_time();
-    DAY_MS3 = 864e5;
+    DAY_MS4 = 864e5;
     DEFAULT_WITHIN = { "dr-test": "365d", "slo-status": "7d" };
     plural3 = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
     CHECKS = {
@@ -50776,7 +50994,7 @@ var init_checks = __esm({
         const at4 = dateOrInstant(text);
         if (at4 === void 0) return { passed: false, detail: "no DR test recorded (continuity.drTestedAt)" };
         const within = withinOf(ctx);
-        const age = Math.floor((ctx.now - at4) / DAY_MS3);
+        const age = Math.floor((ctx.now - at4) / DAY_MS4);
         return ctx.now - at4 <= within.ms ? { passed: true, detail: `last DR test ${text}, ${plural3(Math.max(age, 0), "day")} ago` } : { passed: false, detail: `last DR test ${text}, ${plural3(age, "day")} ago (max ${within.text})` };
       },
       continuity: (ctx) => {
@@ -50948,10 +51166,10 @@ function createContext(input) {
     if (doc.spec.owner) push(cisByTeam, doc.spec.owner, name);
   }
   const servicesByTeam = /* @__PURE__ */ new Map();
-  const tierOf = /* @__PURE__ */ new Map();
+  const tierOf2 = /* @__PURE__ */ new Map();
   for (const [name, { doc }] of org.services) {
     for (const o2 of ownerEntries(doc)) push(servicesByTeam, o2.team, { service: name, role: o2.role });
-    tierOf.set(name, doc.spec.tier);
+    tierOf2.set(name, doc.spec.tier);
   }
   const readinessPolicy = readinessPolicyOf(org);
   const results = readinessPolicy ? evaluateReadiness(org, readinessPolicy, now) : [];
@@ -50959,7 +51177,7 @@ function createContext(input) {
   const coverage = readinessCoverage(org, results);
   const scorecard = (name) => readinessPolicy ? evaluateService(org, name, readinessPolicy, now, slosByService2) : void 0;
   const startOf = /* @__PURE__ */ new Map();
-  for (const [id, { doc }] of org.changes) startOf.set(id, instantOf2(doc.spec.schedule.start) ?? 0);
+  for (const [id, { doc }] of org.changes) startOf.set(id, instantOf3(doc.spec.schedule.start) ?? 0);
   const newestFirst = (a, b3) => startOf.get(b3) - startOf.get(a) || byName(b3, a);
   const changesByService = /* @__PURE__ */ new Map();
   const changesByCi = /* @__PURE__ */ new Map();
@@ -51075,7 +51293,7 @@ function createContext(input) {
     readinessOf,
     scorecard,
     coverage,
-    tierOf,
+    tierOf: tierOf2,
     teamRef,
     serviceRef,
     ciRef,
@@ -51127,7 +51345,7 @@ function changePage(ctx, id) {
   const report = ctx.riskReport(id);
   const outcome = doc.status?.outcome;
   const at4 = (t2) => {
-    const ms2 = instantOf2(t2);
+    const ms2 = instantOf3(t2);
     return ms2 === void 0 ? t2 : formatAt(ms2, ctx.zone);
   };
   const link = (url) => url ? linkView(url, url) : void 0;
@@ -51600,7 +51818,7 @@ function calendarChanges(ctx, ids) {
       id,
       title: doc.metadata.title,
       startMs: ctx.startOf.get(id),
-      endMs: instantOf2(doc.spec.schedule.end) ?? ctx.startOf.get(id),
+      endMs: instantOf3(doc.spec.schedule.end) ?? ctx.startOf.get(id),
       type: doc.spec.type,
       phase: doc.status?.phase,
       riskClass: row.riskClass
@@ -51761,7 +51979,7 @@ function publicDeployment(d2) {
 function computeMetrics(org, query) {
   const q4 = { ...query, environments: query.environments ?? ["production"], timeZone: query.timeZone ?? "UTC" };
   const { deployments, excluded } = collectDeployments(org, q4);
-  const days = (q4.to - q4.from) / DAY_MS4;
+  const days = (q4.to - q4.from) / DAY_MS5;
   const byMonth = groupBy(deployments, (d2) => [d2.month]);
   return {
     window: { from: new Date(q4.from).toISOString(), to: new Date(q4.to).toISOString(), days: round3(days, 2), environments: [...q4.environments], timeZone: q4.timeZone },
@@ -51773,19 +51991,19 @@ function computeMetrics(org, query) {
     })),
     teams: [...groupBy(deployments, (d2) => d2.teams)].map(([team2, list3]) => ({ team: team2, ...metricSet(list3, days) })),
     // Every month of the window, empty ones too: a chart with gaps would hide quiet months.
-    months: monthsBetween(q4.from, q4.to, q4.timeZone).map((m2) => ({ month: m2.month, ...metricSet(byMonth.get(m2.month) ?? [], (m2.to - m2.from) / DAY_MS4) })),
+    months: monthsBetween(q4.from, q4.to, q4.timeZone).map((m2) => ({ month: m2.month, ...metricSet(byMonth.get(m2.month) ?? [], (m2.to - m2.from) / DAY_MS5) })),
     deployments: deployments.map(publicDeployment),
     excluded
   };
 }
-var DAY_MS4, secondsOrNull;
+var DAY_MS5, secondsOrNull;
 var init_compute = __esm({
   "src/core/metrics/compute.ts"() {
     "use strict";
     init_deployments();
     init_months();
     init_stats();
-    DAY_MS4 = 864e5;
+    DAY_MS5 = 864e5;
     secondsOrNull = (ms2) => ms2 === void 0 ? null : Math.round(ms2 / 1e3);
   }
 });
@@ -70193,7 +70411,7 @@ function renderGateText(d2) {
 function gateComment(d2) {
   const failing = d2.checks.filter((c3) => !c3.ok);
   const head = d2.allowed ? `opsledger: ${d2.change} may deploy (${d2.checks.length} checks passed)` : `opsledger: ${d2.change} may not deploy`;
-  return [escapeMarkdown(head), ...failing.map((c3) => `- ${codeSpan(c3.code)}: ${escapeMarkdown(c3.detail)}`)].join("\n");
+  return [escapeMarkdown(head), ...failing.map((c3) => `- ${escapeMarkdown(c3.code)}: ${escapeMarkdown(c3.detail)}`)].join("\n");
 }
 async function gateCommand(ctx, values, positionals) {
   const format = values.format;
