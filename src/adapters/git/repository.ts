@@ -41,6 +41,8 @@ export function openGitRepository(root: string): GitRepository {
     resolveCommit: async (ref) => (await readAtRefModule()).resolveCommit(root, ref),
     changedFilesSince: async (ref) => (await import('./changed-files.js')).changedFilesSince(root, ref),
     changedPathsBetween: async (base, head) => (await prHistory()).changedPathsBetween(root, base, head),
+    diffSizeBetween: async (base, head) => (await import('./diff-size.js')).diffSizeBetween(root, base, head),
+    diffSizeSince: async (ref) => (await import('./diff-size.js')).diffSizeSince(root, ref),
     lastCommitTouching: async (ref, file) => (await prHistory()).lastCommitTouching(root, ref, file),
     firstParentLine: async (commit, count) => (await prHistory()).firstParentLine(root, commit, count),
     firstAddedTimes: () => (added ??= import('./history.js').then((m) => m.firstAddedTimes(root, '.'))),

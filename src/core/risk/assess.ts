@@ -2,7 +2,8 @@ import { windowVerdict, type WindowVerdict } from '../calendar/in-force.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import { RISK_CLASSES, type ChangeRequest, type ChangeType, type RiskClass } from '../model.js';
 import { instant, type RiskContext } from './context.js';
-import { exhaustedBudgets, FACTORS, likelihoodLevel, overlappingChanges, submissionTime, targetsOf, type ChangeFacts } from './factors.js';
+import { understatedDiff } from './diff-size.js';
+import { exhaustedBudgets, FACTORS, likelihoodLevel, overlappingChanges, scoredDiffOf, submissionTime, targetsOf, type ChangeFacts } from './factors.js';
 import { assessImpact } from './impact.js';
 import type { Conflict, ControlResult, RiskReport } from './types.js';
 
@@ -138,6 +139,8 @@ function findConflicts(ctx: RiskContext, f: ChangeFacts, type: ChangeType, verdi
     out.push({ code: 'overlapping-change', severity: 'warning', with: o.id, message: `${o.id} is scheduled at the same time on ${o.shared}` });
   }
   if (demotion) out.push({ code: 'not-pre-approved', severity: 'warning', with: f.change.spec.template ?? '', message: `treated as a normal change: ${demotion}` });
+  const understated = understatedDiff(scoredDiffOf(ctx, f.change));
+  if (understated) out.push(understated);
   return out;
 }
 
