@@ -1,6 +1,7 @@
 import { compareDiagnostics, exitCodeFor, summarize } from '../core/diagnostics.js';
 import { buildOrganisation, type Organisation } from '../core/organisation.js';
-import { validateRepository } from '../core/validate.js';
+import { checkSensitivePaths } from '../core/checks/sensitive-paths.js';
+import { placeFindings, validateRepository } from '../core/validate.js';
 import type { GitRepository } from './ports/git.js';
 import type { FullValidation, OrganisationSource, ReadFiles, ReadRequest } from './ports/source.js';
 
@@ -21,7 +22,9 @@ export interface LoadedOrganisation {
 
 export function validationOf(files: ReadFiles): FullValidation {
   const result = validateRepository(files.analyses, { source: files.source });
-  const diagnostics = [...result.diagnostics, ...files.discoveryDiagnostics].sort(compareDiagnostics);
+  // Needs the whole file list, which only the source has: one pass, not one per file.
+  const unmatched = files.repositoryPaths ? placeFindings(checkSensitivePaths(files.analyses, files.repositoryPaths), files.source) : [];
+  const diagnostics = [...result.diagnostics, ...unmatched, ...files.discoveryDiagnostics].sort(compareDiagnostics);
   const documentsByFile = Object.fromEntries(files.analyses.map((a) => [a.file, a.documents.length]));
   const count = files.analyses.length + new Set(files.discoveryDiagnostics.map((d) => d.file)).size;
   return { diagnostics, summary: summarize(diagnostics, count, result.summary.documents), documentsByFile };

@@ -1,5 +1,6 @@
 import { checkRrule, isTimeZone } from '../calendar/rrule-syntax.js';
 import { joinPointer } from '../diagnostics.js';
+import { globProblem } from '../glob.js';
 import { isLocalDateTime } from '../schema/formats.js';
 import type { SchemaFinding } from '../schema/errors.js';
 import { didYouMean } from '../suggest.js';
@@ -187,6 +188,10 @@ function checkPolicy(policy: Policy): Finding[] {
     out.push(err('policy.unknown-group', '/spec/emergency/approvers', `emergency approvers "${spec.emergency.approvers}" is not a key of spec.groups`, hint ? { hint } : {}));
   }
   out.push(...checkReadinessRules(spec.readiness?.rules ?? []));
+  (spec.sensitivePaths ?? []).forEach((glob, i) => {
+    const problem = globProblem(glob);
+    if (problem) out.push(warn('policy.sensitive-path-invalid', joinPointer('/spec/sensitivePaths', i), `sensitive path "${glob}" is not a usable glob: ${problem.reason}`));
+  });
   return out;
 }
 
