@@ -4,7 +4,9 @@ import { openWorkspace } from '../../adapters/workspace.js';
 import { renderRiskMarkdown } from '../../report/risk/markdown.js';
 import { renderRiskText } from '../../report/risk/text.js';
 import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
-import { rootOf, type CommandContext } from '../context.js';
+import { rootOf, UsageError, type CommandContext } from '../context.js';
+import { GitRefError } from '../../adapters/git/changed-files.js';
+import type { GitRepository } from '../../app/ports/git.js';
 import { LIFT_HINT, LIST_LIMIT_OPTIONS, listLimit } from '../list-limit.js';
 import { loadValidOrganisation } from '../org-session.js';
 import { parseInstant } from '../instant-flag.js';
@@ -36,7 +38,7 @@ export async function riskCommand(ctx: CommandContext, values: OptionsOf<typeof 
   const loaded = await loadValidOrganisation(ctx, ws.source);
   if (!loaded) return 1;
   const since = values['changed-since'];
-  const measured = typeof since === 'string' ? { files: (await ws.git.changedFilesSince(since)).files, size: await ws.git.diffSizeSince(since) } : undefined;
+  const measured = typeof since === 'string' ? await measuredSince(ws.git, since) : undefined;
   const { count, reports } = assessRiskEach(loaded, await ws.git.firstAddedTimes(), { ids: positionals, open: values.open, now, ...(limit !== undefined ? { blastRadiusRows: limit } : {}), ...(measured ? { measured } : {}) });
   const cut: string[] = [];
   // Each report is made when the writer reaches it, so one blast radius is held at a time.
@@ -55,4 +57,14 @@ export async function riskCommand(ctx: CommandContext, values: OptionsOf<typeof 
     ctx.stderr(`opsledger risk: listed the nearest ${limit} blast-radius rows of ${which} (blastRadiusTotal counts them all); ${LIFT_HINT}\n`);
   }
   return 0;
+}
+
+/** The work since `ref` as git measures it; a ref git does not know is the user's mistake, as in `validate --changed-since`. */
+async function measuredSince(git: GitRepository, ref: string) {
+  try {
+    return { files: (await git.changedFilesSince(ref)).files, size: await git.diffSizeSince(ref) };
+  } catch (e) {
+    if (e instanceof GitRefError) throw new UsageError(e.message);
+    throw e;
+  }
 }
