@@ -155,6 +155,8 @@ const ROWS: Record<string, Row> = {
   'policy.unknown-group': { files: {}, file: 'changes/policy.yaml', line: 24, column: 58, pointer: '/spec/controls/high/approvals/1/group' },
   'policy.readiness-duplicate-rule': { files: {}, file: 'changes/policy.yaml', line: 31, column: 14, pointer: '/spec/readiness/rules/1/id' },
   'policy.readiness-within-unused': { files: {}, file: 'changes/policy.yaml', line: 32, column: 108, pointer: '/spec/readiness/rules/2/within', severity: 'warning' },
+  'policy.sensitive-path-invalid': { files: {}, file: 'changes/policy.yaml', line: 28, column: 30, pointer: '/spec/sensitivePaths/1', severity: 'warning' },
+  'policy.sensitive-path-unmatched': { files: {}, file: 'changes/policy.yaml', line: 28, column: 30, pointer: '/spec/sensitivePaths/1', severity: 'warning' },
   'yaml.alias': { files: { 'teams/x.yaml': 'apiVersion: opsledger/v1\nkind: Team\nmetadata: {name: x}\nspec: {members: [*nobody]}\n' }, file: 'teams/x.yaml', line: 4, column: 18 },
 };
 
@@ -165,6 +167,8 @@ const POLICY_EDITS: Record<string, [string, string]> = {
   'policy.unknown-group': ['{group: cab, count: 1}], rollback: tested}', '{group: cabb, count: 1}], rollback: tested}'],
   'policy.readiness-duplicate-rule': ['{id: runbook, description: At least one runbook', '{id: oncall, description: At least one runbook'],
   'policy.readiness-within-unused': ['level: silver, tiers: [1, 2]}', 'level: silver, tiers: [1, 2], within: 30d}'],
+  'policy.sensitive-path-invalid': ['  readiness:\n', '  sensitivePaths: [teams/**, "changes/[x.yaml"]\n  readiness:\n'],
+  'policy.sensitive-path-unmatched': ['  readiness:\n', '  sensitivePaths: [teams/**, tems/**]\n  readiness:\n'],
 };
 
 describe('every diagnostic code', () => {

@@ -5,6 +5,7 @@ import { activePolicy, type Organisation } from '../core/organisation.js';
 import { assessChange } from '../core/risk/assess.js';
 import { calendarView } from '../core/risk/calendar-view.js';
 import type { RiskContext } from '../core/risk/context.js';
+import type { DiffSize } from '../core/risk/diff-size.js';
 import type { RiskReport } from '../core/risk/types.js';
 import { didYouMean } from '../core/suggest.js';
 import { InputError } from './errors.js';
@@ -22,15 +23,33 @@ export function submissionTimes(org: Organisation, firstAdded: ReadonlyMap<strin
   };
 }
 
-export function riskContextFor(org: Organisation, policy: PolicySpec, now: number, submittedAt?: (id: string) => number | undefined): RiskContext {
-  return { org, graph: buildGraph(org), policy, calendar: calendarView(org), now, ...(submittedAt ? { submittedAt } : {}) };
+/**
+ * Which changes a measured diff belongs to: those whose file the diff itself adds or edits (as
+ * the CAB reviews only the change requests a pull request touches). A change the diff does not
+ * touch keeps its declared size.
+ */
+export function measuredDiffs(org: Organisation, changedFiles: ReadonlySet<string>, size: DiffSize): (id: string) => DiffSize | undefined {
+  return (id) => {
+    const file = org.changes.get(id)?.file;
+    return file !== undefined && changedFiles.has(file) ? size : undefined;
+  };
 }
 
-/** Everything the risk engine needs, from a loaded organisation and when its changes were submitted. */
-export function riskContext(loaded: Pick<LoadedOrganisation, 'org'>, now: number, firstAdded: ReadonlyMap<string, number>): RiskContext {
+export function riskContextFor(
+  org: Organisation,
+  policy: PolicySpec,
+  now: number,
+  submittedAt?: (id: string) => number | undefined,
+  measuredDiff?: (id: string) => DiffSize | undefined,
+): RiskContext {
+  return { org, graph: buildGraph(org), policy, calendar: calendarView(org), now, ...(submittedAt ? { submittedAt } : {}), ...(measuredDiff ? { measuredDiff } : {}) };
+}
+
+/** Everything the risk engine needs, from a loaded organisation, when its changes were submitted and what git measured. */
+export function riskContext(loaded: Pick<LoadedOrganisation, 'org'>, now: number, firstAdded: ReadonlyMap<string, number>, measuredDiff?: (id: string) => DiffSize | undefined): RiskContext {
   const policy = activePolicy(loaded.org)?.doc.spec;
   if (!policy) throw new InputError('the organisation has no Policy document (kind: Policy); add changes/policy.yaml');
-  return riskContextFor(loaded.org, policy, now, submissionTimes(loaded.org, firstAdded));
+  return riskContextFor(loaded.org, policy, now, submissionTimes(loaded.org, firstAdded), measuredDiff);
 }
 
 export interface AssessRiskOptions {
@@ -40,6 +59,8 @@ export interface AssessRiskOptions {
   now: number;
   /** Blast-radius rows per report, nearest first (default: all); every node still counts. */
   blastRadiusRows?: number;
+  /** The work since a ref as git measured it, with the files it touches (`risk --changed-since`). */
+  measured?: { files: ReadonlySet<string>; size: DiffSize };
 }
 
 /** Scores the named changes (and the open ones); an unknown id is an input error with a suggestion. */
@@ -62,7 +83,7 @@ export function assessRiskEach(loaded: LoadedOrganisation, firstAdded: ReadonlyM
       throw new InputError(`no change request ${id}${hint ? `; ${hint}` : ''}`);
     }
   }
-  const context = riskContext(loaded, options.now, firstAdded);
+  const context = riskContext(loaded, options.now, firstAdded, options.measured ? measuredDiffs(loaded.org, options.measured.files, options.measured.size) : undefined);
   const assess = { ...(options.blastRadiusRows !== undefined ? { blastRadiusRows: options.blastRadiusRows } : {}) };
   return { count: ids.length, reports: (function* () {
     for (const id of ids) {

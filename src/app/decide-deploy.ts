@@ -3,6 +3,7 @@ import { mergeBase } from '../core/merge-base.js';
 import { knownFailure } from './ports/failure.js';
 import type { GitRepository } from './ports/git.js';
 import type { GitHubApi } from './ports/github.js';
+import type { DiffSize } from '../core/risk/diff-size.js';
 
 /**
  * What the gate needs once GitHub has been asked the first question: the organisation model,
@@ -85,14 +86,16 @@ async function gatherGateInput(req: GateRequest): Promise<GateInput> {
   input.change = located.doc;
 
   const policy = activePolicy(current.org)?.doc.spec;
+  // Scored first with the declared diff size, so a failure finding the pull request still
+  // leaves a score; scored again below with the size git measured for the merged pull request.
+  const score = async (measured?: DiffSize) => {
+    if (!policy) return;
+    const risk = riskContextFor(current.org, policy, req.at, submissionTimes(current.org, await req.git.firstAddedTimes()), measured ? (id) => (id === req.changeId ? measured : undefined) : undefined);
+    input.risk = assessChange(risk, req.changeId);
+    input.windowsNow = risk.calendar.windowsFor(located.doc, req.at, req.at + 1);
+  };
   if (!policy) errors.push({ code: 'policy-missing', detail: 'the default branch has no valid Policy' });
-  else {
-    await attempt(async () => {
-      const risk = riskContextFor(current.org, policy, req.at, submissionTimes(current.org, await req.git.firstAddedTimes()));
-      input.risk = assessChange(risk, req.changeId);
-      input.windowsNow = risk.calendar.windowsFor(located.doc, req.at, req.at + 1);
-    });
-  }
+  else await attempt(() => score());
 
   const sha = await attempt(async () => {
     const found = await req.git.lastCommitTouching(defaultRef, located.file);
@@ -120,6 +123,8 @@ async function gatherGateInput(req: GateRequest): Promise<GateInput> {
     const where = mergeBase(await req.git.firstParentLine(mergeCommit, commits.length + 1), commits);
     if ('unknown' in where) throw new ReviewError('merge-base', `#${pull.number}: ${where.unknown}`);
     const baseRef = where.base;
+    const diffSize = await req.git.diffSizeBetween(baseRef, mergeCommit);
+    await score(diffSize);
     const review = await reviewPullRequest({
       refs,
       api,
@@ -131,6 +136,7 @@ async function gatherGateInput(req: GateRequest): Promise<GateInput> {
       commits,
       now: req.at,
       changedPaths: await req.git.changedPathsBetween(baseRef, mergeCommit),
+      diffSize,
     });
     const subject = review.subjects.find((s) => s.subject === req.changeId);
     if (!subject) throw new Error(`#${pull.number} does not change ${req.changeId}`);

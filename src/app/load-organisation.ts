@@ -1,7 +1,8 @@
 import { compareDiagnostics, exitCodeFor, summarize, type Diagnostic } from '../core/diagnostics.js';
 import { DATA_FOLDERS } from '../core/data-folders.js';
 import { buildOrganisation, type Organisation } from '../core/organisation.js';
-import { validateRepository } from '../core/validate.js';
+import { checkSensitivePaths } from '../core/checks/sensitive-paths.js';
+import { placeFindings, validateRepository } from '../core/validate.js';
 import type { GitRepository } from './ports/git.js';
 import type { FullValidation, OrganisationSource, ReadFiles, ReadRequest } from './ports/source.js';
 
@@ -39,7 +40,9 @@ export function describeSource(source: Pick<OrganisationSource, 'root' | 'ref'>)
 
 export function validationOf(files: ReadFiles, where = 'the organisation'): FullValidation {
   const result = validateRepository(files.analyses, { source: files.source });
-  const found = [...result.diagnostics, ...files.discoveryDiagnostics];
+  // Needs the whole file list, which only the source has: one pass, not one per file.
+  const unmatched = files.repositoryPaths ? placeFindings(checkSensitivePaths(files.analyses, files.repositoryPaths), files.source) : [];
+  const found = [...result.diagnostics, ...unmatched, ...files.discoveryDiagnostics];
   if (result.summary.documents === 0 && exitCodeFor(found) === 0) found.push(emptyRun(where));
   const diagnostics = found.sort(compareDiagnostics);
   const documentsByFile = Object.fromEntries(files.analyses.map((a) => [a.file, a.documents.length]));

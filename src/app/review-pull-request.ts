@@ -5,6 +5,7 @@ import { RISK_CLASSES, type ChangeRequest, type PolicySpec } from '../core/model
 import { activePolicy } from '../core/organisation.js';
 import { reviewOrganisation } from '../core/review-org.js';
 import { assessChange } from '../core/risk/assess.js';
+import type { DiffSize } from '../core/risk/diff-size.js';
 import type { RiskReport } from '../core/risk/types.js';
 import { riskContextFor, submissionTimes } from './assess-risk.js';
 import type { LoadedOrganisation, OrganisationsAtRefs } from './load-organisation.js';
@@ -62,6 +63,8 @@ export interface ReviewInput {
   commits: readonly CommitIdentity[];
   now: number;
   changedPaths?: string[];
+  /** The pull request's diff size as git measured it; measured here when not given. */
+  diffSize?: DiffSize;
   /** When each file was first committed (repo-relative path → ms), for the lead-time control. */
   firstAdded?: ReadonlyMap<string, number>;
 }
@@ -124,8 +127,11 @@ export async function reviewPullRequest(input: ReviewInput): Promise<PullReview>
   const changeIds = [...head.org.changes].filter(([, l]) => changedSet.has(l.file)).map(([id]) => id).sort();
   if (changeIds.length) {
     const submittedAt = input.firstAdded ? submissionTimes(head.org, input.firstAdded) : undefined;
-    const byBase = riskContextFor(reviewOrganisation(base.org, head.org, 'base'), policy, input.now, submittedAt);
-    const byHead = riskContextFor(reviewOrganisation(base.org, head.org, 'head'), policy, input.now, submittedAt);
+    // Every change this pull request touches is scored with the pull request's own diff, whatever spec.diff declares.
+    const size = input.diffSize ?? (await input.refs.git.diffSizeBetween(input.baseRef, input.headRef));
+    const measured = (id: string) => (changeIds.includes(id) ? size : undefined);
+    const byBase = riskContextFor(reviewOrganisation(base.org, head.org, 'base'), policy, input.now, submittedAt, measured);
+    const byHead = riskContextFor(reviewOrganisation(base.org, head.org, 'head'), policy, input.now, submittedAt, measured);
     for (const id of changeIds) {
       const report = stricter(assessChange(byBase, id), assessChange(byHead, id));
       const change = head.org.changes.get(id)!.doc;

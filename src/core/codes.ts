@@ -275,6 +275,16 @@ export const CODES: Record<string, CodeInfo> = {
     explanation: 'within sets how recent a DR test (dr-test) or an SLO status (slo-status) must be; other checks do not look at time, so the value has no effect, which usually means the wrong check was chosen.',
     fix: 'Remove within, or change the check to dr-test or slo-status.',
   },
+  'policy.sensitive-path-invalid': {
+    title: 'Sensitive path is not a usable glob',
+    explanation: 'A pattern in spec.sensitivePaths does not parse as a glob (an unclosed [, { or ( ), is empty, or climbs out of the repository with a .. segment. Read leniently it would match little or nothing, so the files it was meant to protect could change without the extra approvals.',
+    fix: 'Close the bracket, brace or parenthesis (or escape it with \\ to match it literally), and write the path from the repository root, e.g. teams/** or {teams,changes}/**.',
+  },
+  'policy.sensitive-path-unmatched': {
+    title: 'Sensitive path matches no file',
+    explanation: 'A pattern in spec.sensitivePaths matches no file in the repository (tracked or untracked), so it protects nothing: a misspelt folder, a file that was deleted or moved, or a pattern written for another layout. Paths are matched from the repository root, with dotfiles included; a leading / or ./ means the root.',
+    fix: 'Correct the pattern to name the files it should protect, or remove it if those files are gone.',
+  },
 };
 
 export function explainCode(code: string): CodeInfo | undefined {

@@ -39,7 +39,7 @@ export type Facts =
   | { kind: 'ConfigurationItem'; class?: string; service?: string; environment?: string }
   | { kind: 'ChangeRequest'; type?: string; template?: string; services: string[]; cis: string[]; environment?: string }
   | { kind: 'StandardChange'; services?: string[]; ciClasses?: string[]; environments?: string[] }
-  | { kind: 'Policy'; groups: string[] }
+  | { kind: 'Policy'; groups: string[]; sensitivePaths?: string[] }
   | { kind: 'other' };
 
 const TYPED = /^(service|ci|team|slo):(.+)$/;
@@ -140,7 +140,9 @@ export function extractRecord(index: number, apiVersion: string, kind: string, v
     case 'Policy': {
       const groups = obj(spec.groups) ?? {};
       for (const [key, v] of Object.entries(groups)) typed(joinPointer('/spec/groups', key), v, ['team']);
-      facts = { kind: 'Policy', groups: Object.keys(groups) };
+      // Kept by position (a non-string as ''), so a finding's pointer names the entry written.
+      const sensitive = Array.isArray(spec.sensitivePaths) ? spec.sensitivePaths.map((p) => (typeof p === 'string' ? p : '')) : undefined;
+      facts = { kind: 'Policy', groups: Object.keys(groups), ...(sensitive ? { sensitivePaths: sensitive } : {}) };
       break;
     }
     default:

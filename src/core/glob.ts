@@ -1,28 +1,54 @@
+import picomatch from 'picomatch';
+
 /**
- * Path globs as policies write them (`teams/**`, `changes/*.yaml`): `**` crosses folders, `*`
- * and `?` stay inside one path segment. Matching is on repo-relative paths with forward slashes.
+ * Path globs as policies write them (`teams/**`, `{teams,changes}/**`, `**\/*.tf`,
+ * `!(vendor)/**`), matched with picomatch's full syntax on repo-relative paths with forward
+ * slashes. A hand-written matcher silently missed braces and extglobs, which turned a
+ * security control into one that protects nothing; a maintained one does not.
  */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*' && glob[i + 1] === '*') {
-      // `a/**/b` also matches `a/b`; a trailing `**` matches everything below.
-      if (glob[i + 2] === '/') {
-        re += '(?:.*/)?';
-        i += 2;
-      } else {
-        re += '.*';
-        i += 1;
-      }
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+
+// Dotfiles are files like any other here: `.github/**` must protect the workflows.
+const OPTIONS: picomatch.PicomatchOptions = { dot: true };
+
+/**
+ * The pattern as a path from the repository root. Authors write `/teams/**` or
+ * `./changes/policy.yaml` to mean the root; git's paths never start that way, so left alone
+ * those patterns would match nothing.
+ */
+export function normaliseGlob(glob: string): string {
+  let g = glob.trim();
+  for (;;) {
+    if (g.startsWith('./')) g = g.slice(2);
+    else if (g.startsWith('/')) g = g.slice(1);
+    else return g;
   }
-  return new RegExp(`^${re}$`);
+}
+
+export type GlobProblem = { reason: string };
+
+/** Why a pattern can never work as written (unbalanced brackets, outside the repository), or undefined. */
+export function globProblem(glob: string): GlobProblem | undefined {
+  const g = normaliseGlob(glob);
+  if (!g) return { reason: 'it is empty once the leading / or ./ is removed' };
+  if (g.split('/').includes('..')) return { reason: 'it climbs out of the repository with ..; paths are relative to its root' };
+  try {
+    // Leniently, picomatch reads an unclosed `[`, `{` or `(` as a literal character, which is
+    // almost never what the author meant.
+    picomatch.makeRe(g, { ...OPTIONS, strictBrackets: true });
+  } catch (e) {
+    return { reason: e instanceof Error ? e.message : String(e) };
+  }
+  return undefined;
+}
+
+/** One matcher for several globs; invalid ones match what picomatch's lenient reading matches. */
+export function globMatcher(globs: readonly string[]): (path: string) => boolean {
+  const patterns = globs.map(normaliseGlob).filter(Boolean);
+  if (!patterns.length) return () => false;
+  return picomatch(patterns, OPTIONS);
 }
 
 export function matchingPaths(paths: readonly string[], globs: readonly string[]): string[] {
-  const res = globs.map(globToRegExp);
-  return paths.filter((p) => res.some((r) => r.test(p)));
+  const match = globMatcher(globs);
+  return paths.filter((p) => match(p));
 }

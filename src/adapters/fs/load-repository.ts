@@ -4,6 +4,7 @@ import type { DiskAnalysis } from './analyze-disk.js';
 import { ValidationCache, type CachedResult } from './cache.js';
 import { discover, type DiscoveredFile } from './discover.js';
 import { DEFAULT_MAX_FILE_BYTES, repositoryReader } from './read-policy.js';
+import { repositoryPaths } from './repository-paths.js';
 import { loadSchemas } from './schemas.js';
 import { codeDigest, TOOL_VERSION } from './version.js';
 
@@ -24,6 +25,8 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
   const cache = opened && !opened.refused ? opened.load() : undefined;
   // With no cache to consult, every file will be analysed: start the threads as soon as the
   // listing shows enough files, so they load while the rest is listed.
+  // git lists the repository's files while discovery walks the data folders.
+  const listing = repositoryPaths(root);
   let early: AnalysisPool | undefined;
   const onFile = cache?.present ? undefined : (n: number) => void (n === PARALLEL_THRESHOLD && (early = new AnalysisPool(poolOptions)));
   const { files, diagnostics } = discover(root, options.paths, onFile);
@@ -31,7 +34,8 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
   // Code frames and snippets read through the same policy as the analysis: a file refused
   // there (a link out, a FIFO) shows no bytes here either.
   const source = repositoryReader(root, maxBytes).source;
-  const base = { root, files, discoveryDiagnostics: diagnostics, source };
+  const paths = await listing;
+  const base = { root, files, discoveryDiagnostics: diagnostics, source, ...(paths ? { repositoryPaths: paths } : {}) };
 
   if (!cache) {
     const analyses = (await pool().run(files)).results.map((r) => r.analysis);
@@ -40,7 +44,8 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
 
   // A cold run stats nothing up front: the reads' own fstat calls feed the cache.
   const stats = cache.present ? ValidationCache.statAll(files) : [];
-  const extra = JSON.stringify([options.paths ?? [], diagnostics.map((d) => [d.file, d.code])]);
+  // A file added or removed anywhere can make a sensitive-path pattern live or dead, so the file list is part of the fingerprint.
+  const extra = JSON.stringify([options.paths ?? [], diagnostics.map((d) => [d.file, d.code]), paths ?? null]);
   const fingerprint = cache.present ? ValidationCache.fingerprint(stats, extra) : '';
   const unchanged = cache.present ? cache.unchangedResult(fingerprint, stats) : undefined;
   if (unchanged) return { ...base, analyses: [], unchanged, remember: async () => {} };

@@ -10,16 +10,19 @@ import { GitObjectMissing, resolveCommit } from './read-at-ref.js';
 
 /** Every path the pull request touches (added, modified or deleted), relative to root, against the merge base. */
 export async function changedPathsBetween(root: string, base: string, head: string): Promise<string[]> {
-  const git = simpleGit({ baseDir: root });
+  const { mergeBase, head: h } = await pullRequestBase(root, base, head);
+  const out = await simpleGit({ baseDir: root }).raw(['diff', '--name-only', '--no-renames', '--relative', '-z', mergeBase, h, '--']);
+  return out.split('\0').filter(Boolean);
+}
+
+/** Where the pull request's branch left the base: every question about its diff starts there. */
+export async function pullRequestBase(root: string, base: string, head: string): Promise<{ mergeBase: string; head: string }> {
   const [b, h] = [await resolveCommit(root, base), await resolveCommit(root, head)];
-  let mergeBase: string;
   try {
-    mergeBase = (await git.raw(['merge-base', b, h])).trim();
+    return { mergeBase: (await simpleGit({ baseDir: root }).raw(['merge-base', b, h])).trim(), head: h };
   } catch {
     throw new GitObjectMissing(base, `has no common history with ${head}`);
   }
-  const out = await git.raw(['diff', '--name-only', '--no-renames', '--relative', '-z', mergeBase, h, '--']);
-  return out.split('\0').filter(Boolean);
 }
 
 /** The newest commit reachable from `ref` that changed `file`, or undefined. */

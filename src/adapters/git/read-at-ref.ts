@@ -64,6 +64,12 @@ export async function readFilesAtRef(root: string, ref: string, folders: readonl
   return { commit, files, tooLarge };
 }
 
+/** Every file of a commit under root (names only, submodules and links included): what path patterns are checked against. */
+export async function pathsAtCommit(root: string, commit: string): Promise<string[]> {
+  const out = await simpleGit({ baseDir: root }).raw(['ls-tree', '-r', '-z', '--name-only', commit]);
+  return out.split('\0').filter(Boolean).sort();
+}
+
 /** Contents of the given blobs, in order, from one `git cat-file --batch` process. */
 export function catFileBatch(root: string, oids: readonly string[]): Promise<Uint8Array[]> {
   if (!oids.length) return Promise.resolve([]);

@@ -21,11 +21,13 @@ const byPath = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 :
  */
 async function readAtRef(root: string, ref: string, maxBytes: number): Promise<ReadFiles> {
   const [{ readFilesAtRef }, { analyzeFile }, { schemaRegistry }] = await Promise.all([readAtRefModule(), import('../../core/analyze.js'), import('../fs/schemas.js')]);
+  const { pathsAtCommit } = await readAtRefModule();
   const tree = await readFilesAtRef(root, ref, DATA_FOLDERS, maxBytes);
+  const repositoryPaths = await pathsAtCommit(root, tree.commit);
   const registry = schemaRegistry();
   const analyses = [...tree.files].sort(byPath).map(([file, bytes]) => analyzeFile(file, bytes, registry, { keepValues: true }));
   const discoveryDiagnostics: Diagnostic[] = [...tree.tooLarge].map(([file, size]) => ({ file, line: 1, column: 1, severity: 'error', code: 'file.too-large', message: `the file is ${size} bytes, over the limit for one YAML file`, pointer: '' }));
-  return { commit: tree.commit, analyses, discoveryDiagnostics, source: (f) => tree.files.get(f), remember: async () => {} };
+  return { commit: tree.commit, analyses, discoveryDiagnostics, source: (f) => tree.files.get(f), repositoryPaths, remember: async () => {} };
 }
 
 /**
@@ -41,6 +43,8 @@ export function openGitRepository(root: string): GitRepository {
     resolveCommit: async (ref) => (await readAtRefModule()).resolveCommit(root, ref),
     changedFilesSince: async (ref) => (await import('./changed-files.js')).changedFilesSince(root, ref),
     changedPathsBetween: async (base, head) => (await prHistory()).changedPathsBetween(root, base, head),
+    diffSizeBetween: async (base, head) => (await import('./diff-size.js')).diffSizeBetween(root, base, head),
+    diffSizeSince: async (ref) => (await import('./diff-size.js')).diffSizeSince(root, ref),
     lastCommitTouching: async (ref, file) => (await prHistory()).lastCommitTouching(root, ref, file),
     firstParentLine: async (commit, count) => (await prHistory()).firstParentLine(root, commit, count),
     firstAddedTimes: () => (added ??= import('./history.js').then((m) => m.firstAddedTimes(root, '.'))),

@@ -1,5 +1,6 @@
 import type { LineCommit } from '../../core/merge-base.js';
 import type { FileCommit } from '../../core/catalog/types.js';
+import type { DiffSize } from '../../core/risk/diff-size.js';
 import type { OrganisationSource } from './source.js';
 
 /**
@@ -16,6 +17,10 @@ export interface GitRepository {
   changedFilesSince(ref: string): Promise<{ files: Set<string>; base: string }>;
   /** Every path a pull request touches, against the merge base of `base` and `head`. */
   changedPathsBetween(base: string, head: string): Promise<string[]>;
+  /** The size of a pull request's diff (`git diff --numstat`), against the merge base of `base` and `head`. */
+  diffSizeBetween(base: string, head: string): Promise<DiffSize>;
+  /** The size of the work since `ref`: the working tree, untracked files included, against the merge base of `ref` and HEAD. */
+  diffSizeSince(ref: string): Promise<DiffSize>;
   lastCommitTouching(ref: string, file: string): Promise<string | undefined>;
   /** The commit and its first-parent ancestors (`count` in all), newest first. */
   firstParentLine(commit: string, count: number): Promise<LineCommit[]>;

@@ -34,6 +34,11 @@ export interface ReadFiles {
   source(file: string): Uint8Array | undefined;
   /** Set when nothing changed since the cached run: its result stands and `analyses` is empty. */
   unchanged?: FullValidation;
+  /**
+   * Every file of the repository under root (tracked and untracked, not only YAML), for checks
+   * that ask whether a pattern names anything; undefined when the source could not list them.
+   */
+  repositoryPaths?: readonly string[];
   /** Records this run's result in the cache (a no-op without one). */
   remember(result: FullValidation): Promise<void>;
 }

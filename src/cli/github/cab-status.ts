@@ -27,7 +27,7 @@ export function reviewJson(review: PullReview) {
     invalid: review.invalid,
     subjects: review.subjects.map((s) => ({
       subject: s.subject,
-      ...(s.report ? { class: s.report.class, type: s.report.type, effectiveType: s.report.effectiveType } : {}),
+      ...(s.report ? { class: s.report.class, type: s.report.type, effectiveType: s.report.effectiveType, factors: s.report.factors, conflicts: s.report.conflicts.map((c) => c.code) } : {}),
       requiredClass: s.plan.class,
       alternative: s.alternative,
       met: s.decision.met,

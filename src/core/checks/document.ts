@@ -3,6 +3,7 @@ import { checkRrule, isTimeZone } from '../calendar/rrule-syntax.js';
 import { tooDense } from '../calendar/rrule-density.js';
 import { overlapsItself } from '../calendar/self-overlap.js';
 import { joinPointer } from '../diagnostics.js';
+import { globProblem } from '../glob.js';
 import { isLocalDateTime } from '../schema/formats.js';
 import { parseWindowDuration } from '../calendar/window-duration.js';
 import type { SchemaFinding } from '../schema/errors.js';
@@ -196,6 +197,10 @@ function checkPolicy(policy: Policy): Finding[] {
     out.push(err('policy.unknown-group', '/spec/emergency/approvers', `emergency approvers "${spec.emergency.approvers}" is not a key of spec.groups`, hint ? { hint } : {}));
   }
   out.push(...checkReadinessRules(spec.readiness?.rules ?? []));
+  (spec.sensitivePaths ?? []).forEach((glob, i) => {
+    const problem = globProblem(glob);
+    if (problem) out.push(warn('policy.sensitive-path-invalid', joinPointer('/spec/sensitivePaths', i), `sensitive path "${glob}" is not a usable glob: ${problem.reason}`));
+  });
   return out;
 }
 

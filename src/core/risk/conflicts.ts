@@ -2,9 +2,10 @@ import type { WindowOccurrence } from '../calendar/expand.js';
 import type { WindowVerdict } from '../calendar/in-force.js';
 import type { ChangeType } from '../model.js';
 import type { RiskContext } from './context.js';
-import { overlappingChanges, type ChangeFacts } from './factors.js';
+import { overlappingChanges, scoredDiffOf, type ChangeFacts } from './factors.js';
 import { sharedDependents } from './shared-dependents.js';
 import type { Conflict } from './types.js';
+import { understatedDiff } from './diff-size.js';
 
 /**
  * What a change collides with: freezes it runs into (blocked or bypassed), other changes at the
@@ -76,5 +77,7 @@ export function findConflicts(ctx: RiskContext, f: ChangeFacts, type: ChangeType
     });
   }
   if (demotion) out.push({ code: 'not-pre-approved', severity: 'warning', with: f.change.spec.template ?? '', message: `treated as a normal change: ${demotion}` });
+  const understated = understatedDiff(scoredDiffOf(ctx, f.change));
+  if (understated) out.push(understated);
   return out;
 }

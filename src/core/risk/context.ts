@@ -2,6 +2,7 @@ import type { WindowOccurrence } from '../calendar/expand.js';
 import type { Graph } from '../graph.js';
 import type { ChangeRequest, PolicySpec } from '../model.js';
 import type { Organisation } from '../organisation.js';
+import type { DiffSize } from './diff-size.js';
 
 /**
  * What the risk engine needs from the change calendar, behind an interface so the engine stays
@@ -24,6 +25,11 @@ export interface RiskContext {
   now: number;
   /** When a change was first proposed (the first commit of its file); undefined if unknown. */
   submittedAt?(changeId: string): number | undefined;
+  /**
+   * The size git measured for a change's diff (the pull request, or the working tree against
+   * a ref); undefined when nothing was measured and only `spec.diff` is known.
+   */
+  measuredDiff?(changeId: string): DiffSize | undefined;
 }
 
 export function instant(text: string | undefined): number | undefined {

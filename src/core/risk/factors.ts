@@ -5,6 +5,7 @@ import type { ChangeRequest, ChangeType, Slo } from '../model.js';
 import { instant, type RiskContext } from './context.js';
 import { evidenceMoment, evidenceProblem } from './evidence.js';
 import type { RiskFactor } from './types.js';
+import { diffProvenance, scoredDiffSize, type ScoredDiff } from './diff-size.js';
 import { holdsItsWindow } from '../change-phase.js';
 
 /**
@@ -261,13 +262,16 @@ const overlapping: Factor = (ctx, f) => {
   return { code: 'overlapping-changes', points, reason: `overlaps ${others.map((o) => `${o.id} on ${o.shared}`).join(', ')}` };
 };
 
+/** The diff size a change is scored with: the same answer for the factor and the conflict. */
+export function scoredDiffOf(ctx: RiskContext, change: ChangeRequest): ScoredDiff | undefined {
+  return scoredDiffSize(change, ctx.measuredDiff?.(change.metadata.name));
+}
+
 const largeDiff: Factor = (ctx, f) => {
   const rule = ctx.policy.likelihood.factors.largeDiff;
-  const diff = f.change.spec.diff;
-  if (!rule || !diff) return undefined;
-  const lines = (diff.additions ?? 0) + (diff.deletions ?? 0);
-  if (lines <= rule.lines) return undefined;
-  return { code: 'large-diff', points: rule.points, reason: `${lines} changed lines, over ${rule.lines}` };
+  const diff = rule ? scoredDiffOf(ctx, f.change) : undefined;
+  if (!rule || !diff || diff.lines <= rule.lines) return undefined;
+  return { code: 'large-diff', points: rule.points, reason: `${diff.lines} changed lines, over ${rule.lines} (${diffProvenance(diff)})` };
 };
 
 export const FACTORS: readonly Factor[] = [changeType, environment, rollback, progressiveDelivery, peakHours, nearFreeze, shortNotice, errorBudget, recentFailures, overlapping, largeDiff];

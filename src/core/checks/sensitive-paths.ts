@@ -1,0 +1,33 @@
+import { joinPointer } from '../diagnostics.js';
+import { globMatcher, globProblem } from '../glob.js';
+import type { CrossFinding, FileRecords } from './references.js';
+
+/**
+ * A sensitive path that matches no file in the repository protects nothing, and nobody notices:
+ * the pull request that changes the file it meant is reviewed as an ordinary one. Each pattern
+ * is tried against the repository's files (tracked and untracked, not only the YAML ones);
+ * patterns that do not parse are reported by the Policy's own checks instead.
+ */
+export function checkSensitivePaths(files: readonly FileRecords[], repositoryPaths: readonly string[]): CrossFinding[] {
+  const out: CrossFinding[] = [];
+  for (const f of files) {
+    for (const record of f.documents) {
+      if (record.facts.kind !== 'Policy') continue;
+      (record.facts.sensitivePaths ?? []).forEach((glob, i) => {
+        if (!glob || globProblem(glob)) return;
+        const match = globMatcher([glob]);
+        if (repositoryPaths.some((p) => match(p))) return;
+        out.push({
+          file: f.file,
+          document: record.index,
+          pointer: joinPointer('/spec/sensitivePaths', i),
+          target: 'value',
+          severity: 'warning',
+          code: 'policy.sensitive-path-unmatched',
+          message: `sensitive path "${glob}" matches no file in the repository, so it protects nothing`,
+        });
+      });
+    }
+  }
+  return out;
+}
