@@ -2299,9 +2299,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve18, reject) => {
+          return new Promise((resolve19, reject) => {
             this.close((err2, data) => {
-              return err2 ? reject(err2) : resolve18(data);
+              return err2 ? reject(err2) : resolve19(data);
             });
           });
         }
@@ -2339,12 +2339,12 @@ var require_dispatcher_base = __commonJS({
           err2 = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve18, reject) => {
+          return new Promise((resolve19, reject) => {
             this.destroy(err2, (err3, data) => {
               return err3 ? (
                 /* istanbul ignore next: should never error */
                 reject(err3)
-              ) : resolve18(data);
+              ) : resolve19(data);
             });
           });
         }
@@ -4611,8 +4611,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve18, reject) => {
-        res = resolve18;
+      const promise = new Promise((resolve19, reject) => {
+        res = resolve19;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6863,12 +6863,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve18, reject) => {
+      const waitForDrain = () => new Promise((resolve19, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve18;
+          callback = resolve19;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7538,12 +7538,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve18, reject) => {
+      const waitForDrain = () => new Promise((resolve19, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve18;
+          callback = resolve19;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -8022,16 +8022,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve18) => {
+        return new Promise((resolve19) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve18;
+            this[kClosedResolve] = resolve19;
           } else {
-            resolve18(null);
+            resolve19(null);
           }
         });
       }
       async [kDestroy](err2) {
-        return new Promise((resolve18) => {
+        return new Promise((resolve19) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -8042,7 +8042,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve18(null);
+            resolve19(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err2, callback);
@@ -8093,7 +8093,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve18, reject) => {
+        const socket = await new Promise((resolve19, reject) => {
           client[kConnector]({
             host,
             hostname: hostname2,
@@ -8105,7 +8105,7 @@ var require_client = __commonJS({
             if (err2) {
               reject(err2);
             } else {
-              resolve18(socket2);
+              resolve19(socket2);
             }
           });
         });
@@ -8441,8 +8441,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c3) => c3.close()));
         } else {
-          await new Promise((resolve18) => {
-            this[kClosedResolve] = resolve18;
+          await new Promise((resolve19) => {
+            this[kClosedResolve] = resolve19;
           });
         }
       }
@@ -9711,7 +9711,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve18, reject) => {
+        return await new Promise((resolve19, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9724,7 +9724,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve18(null);
+              resolve19(null);
             }
           }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9743,7 +9743,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve18, reject) => {
+      return new Promise((resolve19, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9760,7 +9760,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve18,
+              resolve: resolve19,
               reject,
               length: 0,
               body: []
@@ -9830,18 +9830,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve18, stream, length } = consume2;
+      const { type, body, resolve: resolve19, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve18(chunksDecode(body, length));
+          resolve19(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve18(JSON.parse(chunksDecode(body, length)));
+          resolve19(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve18(chunksConcat(body, length).buffer);
+          resolve19(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve18(new Blob(body, { type: stream[kContentType] }));
+          resolve19(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve18(chunksConcat(body, length));
+          resolve19(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err2) {
@@ -10098,9 +10098,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve18, reject) => {
+        return new Promise((resolve19, reject) => {
           request2.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve18(data);
+            return err2 ? reject(err2) : resolve19(data);
           });
         });
       }
@@ -10323,9 +10323,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve18, reject) => {
+        return new Promise((resolve19, reject) => {
           stream.call(this, opts, factory, (err2, data) => {
-            return err2 ? reject(err2) : resolve18(data);
+            return err2 ? reject(err2) : resolve19(data);
           });
         });
       }
@@ -10610,9 +10610,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve18, reject) => {
+        return new Promise((resolve19, reject) => {
           upgrade.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve18(data);
+            return err2 ? reject(err2) : resolve19(data);
           });
         });
       }
@@ -10704,9 +10704,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve18, reject) => {
+        return new Promise((resolve19, reject) => {
           connect.call(this, opts, (err2, data) => {
-            return err2 ? reject(err2) : resolve18(data);
+            return err2 ? reject(err2) : resolve19(data);
           });
         });
       }
@@ -11252,7 +11252,7 @@ var require_mock_interceptor = __commonJS({
 var require_mock_client = __commonJS({
   "node_modules/undici/lib/mock/mock-client.js"(exports2, module2) {
     "use strict";
-    var { promisify } = __require("node:util");
+    var { promisify: promisify3 } = __require("node:util");
     var Client = require_client();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11292,7 +11292,7 @@ var require_mock_client = __commonJS({
         return new MockInterceptor(opts, this[kDispatches]);
       }
       async [kClose]() {
-        await promisify(this[kOriginalClose])();
+        await promisify3(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -11305,7 +11305,7 @@ var require_mock_client = __commonJS({
 var require_mock_pool = __commonJS({
   "node_modules/undici/lib/mock/mock-pool.js"(exports2, module2) {
     "use strict";
-    var { promisify } = __require("node:util");
+    var { promisify: promisify3 } = __require("node:util");
     var Pool = require_pool();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11345,7 +11345,7 @@ var require_mock_pool = __commonJS({
         return new MockInterceptor(opts, this[kDispatches]);
       }
       async [kClose]() {
-        await promisify(this[kOriginalClose])();
+        await promisify3(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -14569,7 +14569,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve18, reject) => agent.dispatch(
+        return new Promise((resolve19, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14645,7 +14645,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve18({
+              resolve19({
                 status,
                 statusText,
                 headersList,
@@ -14688,7 +14688,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve18({
+              resolve19({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18429,8 +18429,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms2) {
-      return new Promise((resolve18) => {
-        setTimeout(resolve18, ms2).unref();
+      return new Promise((resolve19) => {
+        setTimeout(resolve19, ms2).unref();
       });
     }
     module2.exports = {
@@ -19395,7 +19395,7 @@ function discover(root, paths, onFile) {
     if (st3.isFile()) addFile(abs);
     else if (!st3.isDirectory()) diagnostics.push(notRegular(toRel(root, abs)));
   };
-  const walk2 = (dir) => {
+  const walk3 = (dir) => {
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -19408,7 +19408,7 @@ function discover(root, paths, onFile) {
       const abs = join2(dir, e.name);
       if (e.isSymbolicLink()) symlink2(abs, e.name);
       else if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith(".")) walk2(abs);
+        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith(".")) walk3(abs);
       } else if (YAML_FILE.test(e.name)) {
         if (e.isFile()) addFile(abs);
         else diagnostics.push(notRegular(toRel(root, abs)));
@@ -19424,7 +19424,7 @@ function discover(root, paths, onFile) {
     }
     const name = abs.slice(abs.lastIndexOf(sep) + 1);
     if (st3.isSymbolicLink()) symlink2(abs, name);
-    else if (st3.isDirectory()) walk2(abs);
+    else if (st3.isDirectory()) walk3(abs);
     else if (st3.isFile()) addFile(abs);
     else diagnostics.push(notRegular(toRel(root, abs)));
   };
@@ -19730,12 +19730,12 @@ function drainOf(stream) {
   return () => {
     if (stream.destroyed || stream.writableEnded) return Promise.resolve(false);
     if (!stream.writableNeedDrain) return Promise.resolve(true);
-    return new Promise((resolve18) => {
+    return new Promise((resolve19) => {
       const settle = (open2) => () => {
         stream.off("drain", onDrain);
         stream.off("close", onClose);
         stream.off("error", onClose);
-        resolve18(open2);
+        resolve19(open2);
       };
       const onDrain = settle(true);
       const onClose = settle(false);
@@ -19840,6 +19840,1852 @@ var init_organisation = __esm({
       StandardChange: "templates",
       Policy: "policies"
     };
+  }
+});
+
+// node_modules/picomatch/lib/constants.js
+var require_constants6 = __commonJS({
+  "node_modules/picomatch/lib/constants.js"(exports2, module2) {
+    "use strict";
+    var WIN_SLASH = "\\\\/";
+    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
+    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
+    var DOT_LITERAL = "\\.";
+    var PLUS_LITERAL = "\\+";
+    var QMARK_LITERAL = "\\?";
+    var SLASH_LITERAL = "\\/";
+    var ONE_CHAR = "(?=.)";
+    var QMARK = "[^/]";
+    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
+    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
+    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
+    var NO_DOT = `(?!${DOT_LITERAL})`;
+    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
+    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
+    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
+    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
+    var STAR = `${QMARK}*?`;
+    var SEP2 = "/";
+    var POSIX_CHARS = {
+      DOT_LITERAL,
+      PLUS_LITERAL,
+      QMARK_LITERAL,
+      SLASH_LITERAL,
+      ONE_CHAR,
+      QMARK,
+      END_ANCHOR,
+      DOTS_SLASH,
+      NO_DOT,
+      NO_DOTS,
+      NO_DOT_SLASH,
+      NO_DOTS_SLASH,
+      QMARK_NO_DOT,
+      STAR,
+      START_ANCHOR,
+      SEP: SEP2
+    };
+    var WINDOWS_CHARS = {
+      ...POSIX_CHARS,
+      SLASH_LITERAL: `[${WIN_SLASH}]`,
+      QMARK: WIN_NO_SLASH,
+      STAR: `${WIN_NO_SLASH}*?`,
+      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
+      NO_DOT: `(?!${DOT_LITERAL})`,
+      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
+      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
+      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
+      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
+      SEP: "\\"
+    };
+    var POSIX_REGEX_SOURCE = {
+      __proto__: null,
+      alnum: "a-zA-Z0-9",
+      alpha: "a-zA-Z",
+      ascii: "\\x00-\\x7F",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1F\\x7F",
+      digit: "0-9",
+      graph: "\\x21-\\x7E",
+      lower: "a-z",
+      print: "\\x20-\\x7E ",
+      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
+      space: " \\t\\r\\n\\v\\f",
+      upper: "A-Z",
+      word: "A-Za-z0-9_",
+      xdigit: "A-Fa-f0-9"
+    };
+    module2.exports = {
+      DEFAULT_MAX_EXTGLOB_RECURSION,
+      MAX_LENGTH: 1024 * 64,
+      POSIX_REGEX_SOURCE,
+      // regular expressions
+      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
+      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
+      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
+      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
+      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
+      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
+      // Replace globs with equivalent patterns to reduce parsing time.
+      REPLACEMENTS: {
+        __proto__: null,
+        "***": "*",
+        "**/**": "**",
+        "**/**/**": "**"
+      },
+      // Digits
+      CHAR_0: 48,
+      /* 0 */
+      CHAR_9: 57,
+      /* 9 */
+      // Alphabet chars.
+      CHAR_UPPERCASE_A: 65,
+      /* A */
+      CHAR_LOWERCASE_A: 97,
+      /* a */
+      CHAR_UPPERCASE_Z: 90,
+      /* Z */
+      CHAR_LOWERCASE_Z: 122,
+      /* z */
+      CHAR_LEFT_PARENTHESES: 40,
+      /* ( */
+      CHAR_RIGHT_PARENTHESES: 41,
+      /* ) */
+      CHAR_ASTERISK: 42,
+      /* * */
+      // Non-alphabetic chars.
+      CHAR_AMPERSAND: 38,
+      /* & */
+      CHAR_AT: 64,
+      /* @ */
+      CHAR_BACKWARD_SLASH: 92,
+      /* \ */
+      CHAR_CARRIAGE_RETURN: 13,
+      /* \r */
+      CHAR_CIRCUMFLEX_ACCENT: 94,
+      /* ^ */
+      CHAR_COLON: 58,
+      /* : */
+      CHAR_COMMA: 44,
+      /* , */
+      CHAR_DOT: 46,
+      /* . */
+      CHAR_DOUBLE_QUOTE: 34,
+      /* " */
+      CHAR_EQUAL: 61,
+      /* = */
+      CHAR_EXCLAMATION_MARK: 33,
+      /* ! */
+      CHAR_FORM_FEED: 12,
+      /* \f */
+      CHAR_FORWARD_SLASH: 47,
+      /* / */
+      CHAR_GRAVE_ACCENT: 96,
+      /* ` */
+      CHAR_HASH: 35,
+      /* # */
+      CHAR_HYPHEN_MINUS: 45,
+      /* - */
+      CHAR_LEFT_ANGLE_BRACKET: 60,
+      /* < */
+      CHAR_LEFT_CURLY_BRACE: 123,
+      /* { */
+      CHAR_LEFT_SQUARE_BRACKET: 91,
+      /* [ */
+      CHAR_LINE_FEED: 10,
+      /* \n */
+      CHAR_NO_BREAK_SPACE: 160,
+      /* \u00A0 */
+      CHAR_PERCENT: 37,
+      /* % */
+      CHAR_PLUS: 43,
+      /* + */
+      CHAR_QUESTION_MARK: 63,
+      /* ? */
+      CHAR_RIGHT_ANGLE_BRACKET: 62,
+      /* > */
+      CHAR_RIGHT_CURLY_BRACE: 125,
+      /* } */
+      CHAR_RIGHT_SQUARE_BRACKET: 93,
+      /* ] */
+      CHAR_SEMICOLON: 59,
+      /* ; */
+      CHAR_SINGLE_QUOTE: 39,
+      /* ' */
+      CHAR_SPACE: 32,
+      /*   */
+      CHAR_TAB: 9,
+      /* \t */
+      CHAR_UNDERSCORE: 95,
+      /* _ */
+      CHAR_VERTICAL_LINE: 124,
+      /* | */
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
+      /* \uFEFF */
+      /**
+       * Create EXTGLOB_CHARS
+       */
+      extglobChars(chars) {
+        return {
+          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
+          "?": { type: "qmark", open: "(?:", close: ")?" },
+          "+": { type: "plus", open: "(?:", close: ")+" },
+          "*": { type: "star", open: "(?:", close: ")*" },
+          "@": { type: "at", open: "(?:", close: ")" }
+        };
+      },
+      /**
+       * Create GLOB_CHARS
+       */
+      globChars(win32) {
+        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
+      }
+    };
+  }
+});
+
+// node_modules/picomatch/lib/utils.js
+var require_utils2 = __commonJS({
+  "node_modules/picomatch/lib/utils.js"(exports2) {
+    "use strict";
+    var {
+      REGEX_BACKSLASH,
+      REGEX_REMOVE_BACKSLASH,
+      REGEX_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_GLOBAL
+    } = require_constants6();
+    exports2.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    exports2.hasRegexChars = (str2) => REGEX_SPECIAL_CHARS.test(str2);
+    exports2.isRegexChar = (str2) => str2.length === 1 && exports2.hasRegexChars(str2);
+    exports2.escapeRegex = (str2) => str2.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports2.toPosixSlashes = (str2) => str2.replace(REGEX_BACKSLASH, "/");
+    exports2.isWindows = () => {
+      if (typeof navigator !== "undefined" && navigator.platform) {
+        const platform2 = navigator.platform.toLowerCase();
+        return platform2 === "win32" || platform2 === "windows";
+      }
+      if (typeof process !== "undefined" && process.platform) {
+        return process.platform === "win32";
+      }
+      return false;
+    };
+    exports2.removeBackslashes = (str2) => {
+      return str2.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+        return match === "\\" ? "" : match;
+      });
+    };
+    exports2.escapeLast = (input, char, lastIdx) => {
+      const idx = input.lastIndexOf(char, lastIdx);
+      if (idx === -1) return input;
+      if (input[idx - 1] === "\\") return exports2.escapeLast(input, char, idx - 1);
+      return `${input.slice(0, idx)}\\${input.slice(idx)}`;
+    };
+    exports2.removePrefix = (input, state = {}) => {
+      let output = input;
+      if (output.startsWith("./")) {
+        output = output.slice(2);
+        state.prefix = "./";
+      }
+      return output;
+    };
+    exports2.wrapOutput = (input, state = {}, options21 = {}) => {
+      const prepend = options21.contains ? "" : "^";
+      const append = options21.contains ? "" : "$";
+      let output = `${prepend}(?:${input})${append}`;
+      if (state.negated === true) {
+        output = `(?:^(?!${output}).*$)`;
+      }
+      return output;
+    };
+    exports2.basename = (path3, { windows } = {}) => {
+      const segs = path3.split(windows ? /[\\/]/ : "/");
+      const last = segs[segs.length - 1];
+      if (last === "") {
+        return segs[segs.length - 2];
+      }
+      return last;
+    };
+  }
+});
+
+// node_modules/picomatch/lib/scan.js
+var require_scan = __commonJS({
+  "node_modules/picomatch/lib/scan.js"(exports2, module2) {
+    "use strict";
+    var utils = require_utils2();
+    var {
+      CHAR_ASTERISK,
+      /* * */
+      CHAR_AT,
+      /* @ */
+      CHAR_BACKWARD_SLASH,
+      /* \ */
+      CHAR_COMMA,
+      /* , */
+      CHAR_DOT,
+      /* . */
+      CHAR_EXCLAMATION_MARK,
+      /* ! */
+      CHAR_FORWARD_SLASH,
+      /* / */
+      CHAR_LEFT_CURLY_BRACE,
+      /* { */
+      CHAR_LEFT_PARENTHESES,
+      /* ( */
+      CHAR_LEFT_SQUARE_BRACKET,
+      /* [ */
+      CHAR_PLUS,
+      /* + */
+      CHAR_QUESTION_MARK,
+      /* ? */
+      CHAR_RIGHT_CURLY_BRACE,
+      /* } */
+      CHAR_RIGHT_PARENTHESES,
+      /* ) */
+      CHAR_RIGHT_SQUARE_BRACKET
+      /* ] */
+    } = require_constants6();
+    var isPathSeparator = (code) => {
+      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
+    };
+    var depth = (token) => {
+      if (token.isPrefix !== true) {
+        token.depth = token.isGlobstar ? Infinity : 1;
+      }
+    };
+    var scan = (input, options21) => {
+      const opts = options21 || {};
+      const length = input.length - 1;
+      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
+      const slashes = [];
+      const tokens = [];
+      const parts = [];
+      let str2 = input;
+      let index = -1;
+      let start = 0;
+      let lastIndex = 0;
+      let isBrace = false;
+      let isBracket = false;
+      let isGlob = false;
+      let isExtglob = false;
+      let isGlobstar = false;
+      let braceEscaped = false;
+      let backslashes = false;
+      let negated = false;
+      let negatedExtglob = false;
+      let finished = false;
+      let braces = 0;
+      let prev;
+      let code;
+      let token = { value: "", depth: 0, isGlob: false };
+      const eos = () => index >= length;
+      const peek = () => str2.charCodeAt(index + 1);
+      const advance = () => {
+        prev = code;
+        return str2.charCodeAt(++index);
+      };
+      while (index < length) {
+        code = advance();
+        let next;
+        if (code === CHAR_BACKWARD_SLASH) {
+          backslashes = token.backslashes = true;
+          code = advance();
+          if (code === CHAR_LEFT_CURLY_BRACE) {
+            braceEscaped = true;
+          }
+          continue;
+        }
+        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
+          braces++;
+          while (eos() !== true && (code = advance())) {
+            if (code === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (code === CHAR_LEFT_CURLY_BRACE) {
+              braces++;
+              continue;
+            }
+            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (braceEscaped !== true && code === CHAR_COMMA) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (code === CHAR_RIGHT_CURLY_BRACE) {
+              braces--;
+              if (braces === 0) {
+                braceEscaped = false;
+                isBrace = token.isBrace = true;
+                finished = true;
+                break;
+              }
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_FORWARD_SLASH) {
+          slashes.push(index);
+          tokens.push(token);
+          token = { value: "", depth: 0, isGlob: false };
+          if (finished === true) continue;
+          if (prev === CHAR_DOT && index === start + 1) {
+            start += 2;
+            continue;
+          }
+          lastIndex = index + 1;
+          continue;
+        }
+        if (opts.noext !== true) {
+          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
+          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
+            isGlob = token.isGlob = true;
+            isExtglob = token.isExtglob = true;
+            finished = true;
+            if (code === CHAR_EXCLAMATION_MARK && index === start) {
+              negatedExtglob = true;
+            }
+            if (scanToEnd === true) {
+              let parens = 0;
+              while (eos() !== true && (code = advance())) {
+                if (code === CHAR_BACKWARD_SLASH) {
+                  backslashes = token.backslashes = true;
+                  advance();
+                  continue;
+                }
+                if (code === CHAR_LEFT_PARENTHESES) {
+                  parens++;
+                  continue;
+                }
+                if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                  finished = true;
+                  break;
+                }
+              }
+              continue;
+            }
+            break;
+          }
+        }
+        if (code === CHAR_ASTERISK) {
+          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_QUESTION_MARK) {
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_LEFT_SQUARE_BRACKET) {
+          while (eos() !== true && (next = advance())) {
+            if (next === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+              isBracket = token.isBracket = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              break;
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
+          negated = token.negated = true;
+          start++;
+          continue;
+        }
+        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
+          isGlob = token.isGlob = true;
+          if (scanToEnd === true) {
+            let parens = 1;
+            while (eos() !== true && (code = advance())) {
+              if (code === CHAR_BACKWARD_SLASH) {
+                backslashes = token.backslashes = true;
+                advance();
+                continue;
+              }
+              if (code === CHAR_LEFT_PARENTHESES) {
+                parens++;
+                continue;
+              }
+              if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                finished = true;
+                break;
+              }
+            }
+            continue;
+          }
+          break;
+        }
+        if (isGlob === true) {
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+      }
+      if (opts.noext === true) {
+        isExtglob = false;
+        isGlob = false;
+      }
+      let base = str2;
+      let prefix = "";
+      let glob = "";
+      if (start > 0) {
+        prefix = str2.slice(0, start);
+        str2 = str2.slice(start);
+        lastIndex -= start;
+      }
+      if (base && isGlob === true && lastIndex > 0) {
+        base = str2.slice(0, lastIndex);
+        glob = str2.slice(lastIndex);
+      } else if (isGlob === true) {
+        base = "";
+        glob = str2;
+      } else {
+        base = str2;
+      }
+      if (base && base !== "" && base !== "/" && base !== str2) {
+        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
+          base = base.slice(0, -1);
+        }
+      }
+      if (opts.unescape === true) {
+        if (glob) glob = utils.removeBackslashes(glob);
+        if (base && backslashes === true) {
+          base = utils.removeBackslashes(base);
+        }
+      }
+      const state = {
+        prefix,
+        input,
+        start,
+        base,
+        glob,
+        isBrace,
+        isBracket,
+        isGlob,
+        isExtglob,
+        isGlobstar,
+        negated,
+        negatedExtglob
+      };
+      if (opts.tokens === true) {
+        state.maxDepth = 0;
+        if (!isPathSeparator(code)) {
+          tokens.push(token);
+        }
+        state.tokens = tokens;
+      }
+      if (opts.parts === true || opts.tokens === true) {
+        let prevIndex;
+        for (let idx = 0; idx < slashes.length; idx++) {
+          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
+          const i = slashes[idx];
+          const value4 = input.slice(n2, i);
+          if (opts.tokens) {
+            if (idx === 0 && start !== 0) {
+              tokens[idx].isPrefix = true;
+              tokens[idx].value = prefix;
+            } else {
+              tokens[idx].value = value4;
+            }
+            depth(tokens[idx]);
+            state.maxDepth += tokens[idx].depth;
+          }
+          if (i >= start) {
+            parts.push(value4);
+            prevIndex = i;
+          }
+        }
+        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
+        const value3 = input.slice(n);
+        parts.push(value3);
+        if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
+          tokens[tokens.length - 1].value = value3;
+          depth(tokens[tokens.length - 1]);
+          state.maxDepth += tokens[tokens.length - 1].depth;
+        }
+        state.slashes = slashes;
+        state.parts = parts;
+      }
+      return state;
+    };
+    module2.exports = scan;
+  }
+});
+
+// node_modules/picomatch/lib/parse.js
+var require_parse2 = __commonJS({
+  "node_modules/picomatch/lib/parse.js"(exports2, module2) {
+    "use strict";
+    var constants5 = require_constants6();
+    var utils = require_utils2();
+    var {
+      MAX_LENGTH,
+      POSIX_REGEX_SOURCE,
+      REGEX_NON_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_BACKREF,
+      REPLACEMENTS
+    } = constants5;
+    var expandRange = (args, options21) => {
+      if (typeof options21.expandRange === "function") {
+        return options21.expandRange(...args, options21);
+      }
+      args.sort();
+      const value3 = `[${args.join("-")}]`;
+      try {
+        new RegExp(value3);
+      } catch (ex) {
+        return args.map((v2) => utils.escapeRegex(v2)).join("..");
+      }
+      return value3;
+    };
+    var syntaxError = (type, char) => {
+      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
+    };
+    var splitTopLevel = (input) => {
+      const parts = [];
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let value3 = "";
+      let escaped = false;
+      for (const ch of input) {
+        if (escaped === true) {
+          value3 += ch;
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          value3 += ch;
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          value3 += ch;
+          continue;
+        }
+        if (quote === 0) {
+          if (ch === "[") {
+            bracket++;
+          } else if (ch === "]" && bracket > 0) {
+            bracket--;
+          } else if (bracket === 0) {
+            if (ch === "(") {
+              paren++;
+            } else if (ch === ")" && paren > 0) {
+              paren--;
+            } else if (ch === "|" && paren === 0) {
+              parts.push(value3);
+              value3 = "";
+              continue;
+            }
+          }
+        }
+        value3 += ch;
+      }
+      parts.push(value3);
+      return parts;
+    };
+    var isPlainBranch = (branch) => {
+      let escaped = false;
+      for (const ch of branch) {
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (/[?*+@!()[\]{}]/.test(ch)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var normalizeSimpleBranch = (branch) => {
+      let value3 = branch.trim();
+      let changed = true;
+      while (changed === true) {
+        changed = false;
+        if (/^@\([^\\()[\]{}|]+\)$/.test(value3)) {
+          value3 = value3.slice(2, -1);
+          changed = true;
+        }
+      }
+      if (!isPlainBranch(value3)) {
+        return;
+      }
+      return value3.replace(/\\(.)/g, "$1");
+    };
+    var hasRepeatedCharPrefixOverlap = (branches) => {
+      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
+      for (let i = 0; i < values.length; i++) {
+        for (let j3 = i + 1; j3 < values.length; j3++) {
+          const a = values[i];
+          const b3 = values[j3];
+          const char = a[0];
+          if (!char || a !== char.repeat(a.length) || b3 !== char.repeat(b3.length)) {
+            continue;
+          }
+          if (a === b3 || a.startsWith(b3) || b3.startsWith(a)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    };
+    var parseRepeatedExtglob = (pattern2, requireEnd = true) => {
+      if (pattern2[0] !== "+" && pattern2[0] !== "*" || pattern2[1] !== "(") {
+        return;
+      }
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let escaped = false;
+      for (let i = 1; i < pattern2.length; i++) {
+        const ch = pattern2[i];
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          continue;
+        }
+        if (quote === 1) {
+          continue;
+        }
+        if (ch === "[") {
+          bracket++;
+          continue;
+        }
+        if (ch === "]" && bracket > 0) {
+          bracket--;
+          continue;
+        }
+        if (bracket > 0) {
+          continue;
+        }
+        if (ch === "(") {
+          paren++;
+          continue;
+        }
+        if (ch === ")") {
+          paren--;
+          if (paren === 0) {
+            if (requireEnd === true && i !== pattern2.length - 1) {
+              return;
+            }
+            return {
+              type: pattern2[0],
+              body: pattern2.slice(2, i),
+              end: i
+            };
+          }
+        }
+      }
+    };
+    var buildCharClassStar = (chars) => {
+      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
+      return `${source}*`;
+    };
+    var getStarExtglobSequenceChars = (pattern2) => {
+      let index = 0;
+      const chars = [];
+      while (index < pattern2.length) {
+        const match = parseRepeatedExtglob(pattern2.slice(index), false);
+        if (!match || match.type !== "*") {
+          return;
+        }
+        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
+        if (branches.length !== 1) {
+          return;
+        }
+        const branch = normalizeSimpleBranch(branches[0]);
+        if (!branch || branch.length !== 1) {
+          return;
+        }
+        chars.push(branch);
+        index += match.end + 1;
+      }
+      if (chars.length < 1) {
+        return;
+      }
+      return chars;
+    };
+    var repeatedExtglobRecursion = (pattern2) => {
+      let depth = 0;
+      let value3 = pattern2.trim();
+      let match = parseRepeatedExtglob(value3);
+      while (match) {
+        depth++;
+        value3 = match.body.trim();
+        match = parseRepeatedExtglob(value3);
+      }
+      return depth;
+    };
+    var analyzeRepeatedExtglob = (body, options21) => {
+      if (options21.maxExtglobRecursion === false) {
+        return { risky: false };
+      }
+      const max = typeof options21.maxExtglobRecursion === "number" ? options21.maxExtglobRecursion : constants5.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const branches = splitTopLevel(body).map((branch) => branch.trim());
+      if (branches.length > 1) {
+        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
+          return { risky: true };
+        }
+      }
+      const safeChars = [];
+      let sawStarSequence = false;
+      let combinable = true;
+      for (const branch of branches) {
+        const chars = getStarExtglobSequenceChars(branch);
+        if (chars) {
+          sawStarSequence = true;
+          safeChars.push(...chars);
+          continue;
+        }
+        const literal = normalizeSimpleBranch(branch);
+        if (literal && literal.length === 1) {
+          safeChars.push(literal);
+          continue;
+        }
+        combinable = false;
+        if (repeatedExtglobRecursion(branch) > max) {
+          return { risky: true };
+        }
+      }
+      if (sawStarSequence) {
+        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
+      }
+      return { risky: false };
+    };
+    var parse3 = (input, options21) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected a string");
+      }
+      input = REPLACEMENTS[input] || input;
+      const opts = { ...options21 };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      let len = input.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      const bos = { type: "bos", value: "", output: opts.prepend || "" };
+      const tokens = [bos];
+      const capture = opts.capture ? "" : "?:";
+      const PLATFORM_CHARS = constants5.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants5.extglobChars(PLATFORM_CHARS);
+      const {
+        DOT_LITERAL,
+        PLUS_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOT_SLASH,
+        NO_DOTS_SLASH,
+        QMARK,
+        QMARK_NO_DOT,
+        STAR,
+        START_ANCHOR
+      } = PLATFORM_CHARS;
+      const globstar = (opts2) => {
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const nodot = opts.dot ? "" : NO_DOT;
+      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
+      let star = opts.bash === true ? globstar(opts) : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      if (typeof opts.noext === "boolean") {
+        opts.noextglob = opts.noext;
+      }
+      const state = {
+        input,
+        index: -1,
+        start: 0,
+        dot: opts.dot === true,
+        consumed: "",
+        output: "",
+        prefix: "",
+        backtrack: false,
+        negated: false,
+        brackets: 0,
+        braces: 0,
+        parens: 0,
+        quotes: 0,
+        globstar: false,
+        tokens
+      };
+      input = utils.removePrefix(input, state);
+      len = input.length;
+      const extglobs = [];
+      const braces = [];
+      const stack = [];
+      let prev = bos;
+      let value3;
+      const eos = () => state.index === len - 1;
+      const peek = state.peek = (n = 1) => input[state.index + n];
+      const advance = state.advance = () => input[++state.index] || "";
+      const remaining = () => input.slice(state.index + 1);
+      const consume = (value4 = "", num3 = 0) => {
+        state.consumed += value4;
+        state.index += num3;
+      };
+      const append = (token) => {
+        state.output += token.output != null ? token.output : token.value;
+        consume(token.value);
+      };
+      const negate = () => {
+        let count2 = 1;
+        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
+          advance();
+          state.start++;
+          count2++;
+        }
+        if (count2 % 2 === 0) {
+          return false;
+        }
+        state.negated = true;
+        state.start++;
+        return true;
+      };
+      const increment = (type) => {
+        state[type]++;
+        stack.push(type);
+      };
+      const decrement = (type) => {
+        state[type]--;
+        stack.pop();
+      };
+      const push2 = (tok) => {
+        if (prev.type === "globstar") {
+          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
+          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
+          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
+            state.output = state.output.slice(0, -prev.output.length);
+            prev.type = "star";
+            prev.value = "*";
+            prev.output = star;
+            state.output += prev.output;
+          }
+        }
+        if (extglobs.length && tok.type !== "paren") {
+          extglobs[extglobs.length - 1].inner += tok.value;
+        }
+        if (tok.value || tok.output) append(tok);
+        if (prev && prev.type === "text" && tok.type === "text") {
+          prev.output = (prev.output || prev.value) + tok.value;
+          prev.value += tok.value;
+          return;
+        }
+        tok.prev = prev;
+        tokens.push(tok);
+        prev = tok;
+      };
+      const extglobOpen = (type, value4) => {
+        const token = { ...EXTGLOB_CHARS[value4], conditions: 1, inner: "" };
+        token.prev = prev;
+        token.parens = state.parens;
+        token.output = state.output;
+        token.startIndex = state.index;
+        token.tokensIndex = tokens.length;
+        const output = (opts.capture ? "(" : "") + token.open;
+        increment("parens");
+        push2({ type, value: value4, output: state.output ? "" : ONE_CHAR });
+        push2({ type: "paren", extglob: true, value: advance(), output });
+        extglobs.push(token);
+      };
+      const extglobClose = (token) => {
+        const literal = input.slice(token.startIndex, state.index + 1);
+        const body = input.slice(token.startIndex + 2, state.index);
+        const analysis = analyzeRepeatedExtglob(body, opts);
+        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
+          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
+          const open2 = tokens[token.tokensIndex];
+          open2.type = "text";
+          open2.value = literal;
+          open2.output = safeOutput || utils.escapeRegex(literal);
+          for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
+            tokens[i].value = "";
+            tokens[i].output = "";
+            delete tokens[i].suffix;
+          }
+          state.output = token.output + open2.output;
+          state.backtrack = true;
+          push2({ type: "paren", extglob: true, value: value3, output: "" });
+          decrement("parens");
+          return;
+        }
+        let output = token.close + (opts.capture ? ")" : "");
+        let rest;
+        if (token.type === "negate") {
+          let extglobStar = star;
+          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
+            extglobStar = globstar(opts);
+          }
+          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
+            output = token.close = `)$))${extglobStar}`;
+          }
+          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
+            const expression = parse3(rest, { ...options21, fastpaths: false }).output;
+            output = token.close = `)${expression})${extglobStar})`;
+          }
+          if (token.prev.type === "bos") {
+            state.negatedExtglob = true;
+          }
+        }
+        push2({ type: "paren", extglob: true, value: value3, output });
+        decrement("parens");
+      };
+      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
+        let backslashes = false;
+        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m2, esc3, chars, first, rest, index) => {
+          if (first === "\\") {
+            backslashes = true;
+            return m2;
+          }
+          if (first === "?") {
+            if (esc3) {
+              return esc3 + first + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            if (index === 0) {
+              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            return QMARK.repeat(chars.length);
+          }
+          if (first === ".") {
+            return DOT_LITERAL.repeat(chars.length);
+          }
+          if (first === "*") {
+            if (esc3) {
+              return esc3 + first + (rest ? star : "");
+            }
+            return star;
+          }
+          return esc3 ? m2 : `\\${m2}`;
+        });
+        if (backslashes === true) {
+          if (opts.unescape === true) {
+            output = output.replace(/\\/g, "");
+          } else {
+            output = output.replace(/\\+/g, (m2) => {
+              return m2.length % 2 === 0 ? "\\\\" : m2 ? "\\" : "";
+            });
+          }
+        }
+        if (output === input && opts.contains === true) {
+          state.output = input;
+          return state;
+        }
+        state.output = utils.wrapOutput(output, state, options21);
+        return state;
+      }
+      while (!eos()) {
+        value3 = advance();
+        if (value3 === "\0") {
+          continue;
+        }
+        if (value3 === "\\") {
+          const next = peek();
+          if (next === "/" && opts.bash !== true) {
+            continue;
+          }
+          if (next === "." || next === ";") {
+            continue;
+          }
+          if (!next) {
+            value3 += "\\";
+            push2({ type: "text", value: value3 });
+            continue;
+          }
+          const match = /^\\+/.exec(remaining());
+          let slashes = 0;
+          if (match && match[0].length > 2) {
+            slashes = match[0].length;
+            state.index += slashes;
+            if (slashes % 2 !== 0) {
+              value3 += "\\";
+            }
+          }
+          if (opts.unescape === true) {
+            value3 = advance();
+          } else {
+            value3 += advance();
+          }
+          if (state.brackets === 0) {
+            push2({ type: "text", value: value3 });
+            continue;
+          }
+        }
+        if (state.brackets > 0 && (value3 !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value3 === ":") {
+            const inner = prev.value.slice(1);
+            if (inner.includes("[")) {
+              prev.posix = true;
+              if (inner.includes(":")) {
+                const idx = prev.value.lastIndexOf("[");
+                const pre = prev.value.slice(0, idx);
+                const rest2 = prev.value.slice(idx + 2);
+                const posix = POSIX_REGEX_SOURCE[rest2];
+                if (posix) {
+                  prev.value = pre + posix;
+                  state.backtrack = true;
+                  advance();
+                  if (!bos.output && tokens.indexOf(prev) === 1) {
+                    bos.output = ONE_CHAR;
+                  }
+                  continue;
+                }
+              }
+            }
+          }
+          if (value3 === "[" && peek() !== ":" || value3 === "-" && peek() === "]") {
+            value3 = `\\${value3}`;
+          }
+          if (value3 === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value3 = `\\${value3}`;
+          }
+          if (opts.posix === true && value3 === "!" && prev.value === "[") {
+            value3 = "^";
+          }
+          prev.value += value3;
+          append({ value: value3 });
+          continue;
+        }
+        if (state.quotes === 1 && value3 !== '"') {
+          value3 = utils.escapeRegex(value3);
+          prev.value += value3;
+          append({ value: value3 });
+          continue;
+        }
+        if (value3 === '"') {
+          state.quotes = state.quotes === 1 ? 0 : 1;
+          if (opts.keepQuotes === true) {
+            push2({ type: "text", value: value3 });
+          }
+          continue;
+        }
+        if (value3 === "(") {
+          increment("parens");
+          push2({ type: "paren", value: value3 });
+          continue;
+        }
+        if (value3 === ")") {
+          if (state.parens === 0 && opts.strictBrackets === true) {
+            throw new SyntaxError(syntaxError("opening", "("));
+          }
+          const extglob = extglobs[extglobs.length - 1];
+          if (extglob && state.parens === extglob.parens + 1) {
+            extglobClose(extglobs.pop());
+            continue;
+          }
+          push2({ type: "paren", value: value3, output: state.parens ? ")" : "\\)" });
+          decrement("parens");
+          continue;
+        }
+        if (value3 === "[") {
+          if (opts.nobracket === true || !remaining().includes("]")) {
+            if (opts.nobracket !== true && opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("closing", "]"));
+            }
+            value3 = `\\${value3}`;
+          } else {
+            increment("brackets");
+          }
+          push2({ type: "bracket", value: value3 });
+          continue;
+        }
+        if (value3 === "]") {
+          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
+            push2({ type: "text", value: value3, output: `\\${value3}` });
+            continue;
+          }
+          if (state.brackets === 0) {
+            if (opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("opening", "["));
+            }
+            push2({ type: "text", value: value3, output: `\\${value3}` });
+            continue;
+          }
+          decrement("brackets");
+          const prevValue = prev.value.slice(1);
+          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
+            value3 = `/${value3}`;
+          }
+          prev.value += value3;
+          append({ value: value3 });
+          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+            continue;
+          }
+          const escaped = utils.escapeRegex(prev.value);
+          state.output = state.output.slice(0, -prev.value.length);
+          if (opts.literalBrackets === true) {
+            state.output += escaped;
+            prev.value = escaped;
+            continue;
+          }
+          prev.value = `(${capture}${escaped}|${prev.value})`;
+          state.output += prev.value;
+          continue;
+        }
+        if (value3 === "{" && opts.nobrace !== true) {
+          increment("braces");
+          const open2 = {
+            type: "brace",
+            value: value3,
+            output: "(",
+            outputIndex: state.output.length,
+            tokensIndex: state.tokens.length
+          };
+          braces.push(open2);
+          push2(open2);
+          continue;
+        }
+        if (value3 === "}") {
+          const brace = braces[braces.length - 1];
+          if (opts.nobrace === true || !brace) {
+            push2({ type: "text", value: value3, output: value3 });
+            continue;
+          }
+          let output = ")";
+          if (brace.dots === true) {
+            const arr = tokens.slice();
+            const range2 = [];
+            for (let i = arr.length - 1; i >= 0; i--) {
+              tokens.pop();
+              if (arr[i].type === "brace") {
+                break;
+              }
+              if (arr[i].type !== "dots") {
+                range2.unshift(arr[i].value);
+              }
+            }
+            output = expandRange(range2, opts);
+            state.backtrack = true;
+          }
+          if (brace.comma !== true && brace.dots !== true) {
+            const out = state.output.slice(0, brace.outputIndex);
+            const toks = state.tokens.slice(brace.tokensIndex);
+            brace.value = brace.output = "\\{";
+            value3 = output = "\\}";
+            state.output = out;
+            for (const t2 of toks) {
+              state.output += t2.output || t2.value;
+            }
+          }
+          push2({ type: "brace", value: value3, output });
+          decrement("braces");
+          braces.pop();
+          continue;
+        }
+        if (value3 === "|") {
+          if (extglobs.length > 0) {
+            extglobs[extglobs.length - 1].conditions++;
+          }
+          push2({ type: "text", value: value3 });
+          continue;
+        }
+        if (value3 === ",") {
+          let output = value3;
+          const brace = braces[braces.length - 1];
+          if (brace && stack[stack.length - 1] === "braces") {
+            brace.comma = true;
+            output = "|";
+          }
+          push2({ type: "comma", value: value3, output });
+          continue;
+        }
+        if (value3 === "/") {
+          if (prev.type === "dot" && state.index === state.start + 1) {
+            state.start = state.index + 1;
+            state.consumed = "";
+            state.output = "";
+            tokens.pop();
+            prev = bos;
+            continue;
+          }
+          push2({ type: "slash", value: value3, output: SLASH_LITERAL });
+          continue;
+        }
+        if (value3 === ".") {
+          if (state.braces > 0 && prev.type === "dot") {
+            if (prev.value === ".") prev.output = DOT_LITERAL;
+            const brace = braces[braces.length - 1];
+            prev.type = "dots";
+            prev.output += value3;
+            prev.value += value3;
+            brace.dots = true;
+            continue;
+          }
+          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
+            push2({ type: "text", value: value3, output: DOT_LITERAL });
+            continue;
+          }
+          push2({ type: "dot", value: value3, output: DOT_LITERAL });
+          continue;
+        }
+        if (value3 === "?") {
+          const isGroup = prev && prev.value === "(";
+          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("qmark", value3);
+            continue;
+          }
+          if (prev && prev.type === "paren") {
+            const next = peek();
+            let output = value3;
+            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
+              output = `\\${value3}`;
+            }
+            push2({ type: "text", value: value3, output });
+            continue;
+          }
+          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
+            push2({ type: "qmark", value: value3, output: QMARK_NO_DOT });
+            continue;
+          }
+          push2({ type: "qmark", value: value3, output: QMARK });
+          continue;
+        }
+        if (value3 === "!") {
+          if (opts.noextglob !== true && peek() === "(") {
+            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
+              extglobOpen("negate", value3);
+              continue;
+            }
+          }
+          if (opts.nonegate !== true && state.index === 0) {
+            negate();
+            continue;
+          }
+        }
+        if (value3 === "+") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("plus", value3);
+            continue;
+          }
+          if (prev && prev.value === "(" || opts.regex === false) {
+            push2({ type: "plus", value: value3, output: PLUS_LITERAL });
+            continue;
+          }
+          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
+            push2({ type: "plus", value: value3 });
+            continue;
+          }
+          push2({ type: "plus", value: PLUS_LITERAL });
+          continue;
+        }
+        if (value3 === "@") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            push2({ type: "at", extglob: true, value: value3, output: "" });
+            continue;
+          }
+          push2({ type: "text", value: value3 });
+          continue;
+        }
+        if (value3 !== "*") {
+          if (value3 === "$" || value3 === "^") {
+            value3 = `\\${value3}`;
+          }
+          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+          if (match) {
+            value3 += match[0];
+            state.index += match[0].length;
+          }
+          push2({ type: "text", value: value3 });
+          continue;
+        }
+        if (prev && (prev.type === "globstar" || prev.star === true)) {
+          prev.type = "star";
+          prev.star = true;
+          prev.value += value3;
+          prev.output = star;
+          state.backtrack = true;
+          state.globstar = true;
+          consume(value3);
+          continue;
+        }
+        let rest = remaining();
+        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+          extglobOpen("star", value3);
+          continue;
+        }
+        if (prev.type === "star") {
+          if (opts.noglobstar === true) {
+            consume(value3);
+            continue;
+          }
+          const prior = prev.prev;
+          const before = prior.prev;
+          const isStart = prior.type === "slash" || prior.type === "bos";
+          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
+            push2({ type: "star", value: value3, output: "" });
+            continue;
+          }
+          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
+          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
+          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
+            push2({ type: "star", value: value3, output: "" });
+            continue;
+          }
+          while (rest.slice(0, 3) === "/**") {
+            const after = input[state.index + 4];
+            if (after && after !== "/") {
+              break;
+            }
+            rest = rest.slice(3);
+            consume("/**", 3);
+          }
+          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
+          if (prior.type === "bos" && eos()) {
+            prev.type = "globstar";
+            prev.value += value3;
+            prev.output = globstar(opts);
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value3);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
+            prev.value += value3;
+            state.globstar = true;
+            state.output += prior.output + prev.output;
+            consume(value3);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
+            const end2 = rest[1] !== void 0 ? "|$" : "";
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end2})`;
+            prev.value += value3;
+            state.output += prior.output + prev.output;
+            state.globstar = true;
+            consume(value3 + advance());
+            push2({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          if (prior.type === "bos" && rest[0] === "/") {
+            prev.type = "globstar";
+            prev.value += value3;
+            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value3 + advance());
+            push2({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          state.output = state.output.slice(0, -prev.output.length);
+          prev.type = "globstar";
+          prev.output = globstar(opts);
+          prev.value += value3;
+          state.output += prev.output;
+          state.globstar = true;
+          consume(value3);
+          continue;
+        }
+        const token = { type: "star", value: value3, output: star };
+        if (opts.bash === true) {
+          token.output = ".*?";
+          if (prev.type === "bos" || prev.type === "slash") {
+            token.output = nodot + token.output;
+          }
+          push2(token);
+          continue;
+        }
+        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
+          token.output = value3;
+          push2(token);
+          continue;
+        }
+        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
+          if (prev.type === "dot") {
+            state.output += NO_DOT_SLASH;
+            prev.output += NO_DOT_SLASH;
+          } else if (opts.dot === true) {
+            state.output += NO_DOTS_SLASH;
+            prev.output += NO_DOTS_SLASH;
+          } else {
+            state.output += nodot;
+            prev.output += nodot;
+          }
+          if (peek() !== "*") {
+            state.output += ONE_CHAR;
+            prev.output += ONE_CHAR;
+          }
+        }
+        push2(token);
+      }
+      while (state.brackets > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
+        state.output = utils.escapeLast(state.output, "[");
+        decrement("brackets");
+      }
+      while (state.parens > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
+        state.output = utils.escapeLast(state.output, "(");
+        decrement("parens");
+      }
+      while (state.braces > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
+        state.output = utils.escapeLast(state.output, "{");
+        decrement("braces");
+      }
+      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
+        push2({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+      }
+      if (state.backtrack === true) {
+        state.output = "";
+        for (const token of state.tokens) {
+          state.output += token.output != null ? token.output : token.value;
+          if (token.suffix) {
+            state.output += token.suffix;
+          }
+        }
+      }
+      return state;
+    };
+    parse3.fastpaths = (input, options21) => {
+      const opts = { ...options21 };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const len = input.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      input = REPLACEMENTS[input] || input;
+      const {
+        DOT_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOTS,
+        NO_DOTS_SLASH,
+        STAR,
+        START_ANCHOR
+      } = constants5.globChars(opts.windows);
+      const nodot = opts.dot ? NO_DOTS : NO_DOT;
+      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
+      const capture = opts.capture ? "" : "?:";
+      const state = { negated: false, prefix: "" };
+      let star = opts.bash === true ? ".*?" : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      const globstar = (opts2) => {
+        if (opts2.noglobstar === true) return star;
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const create = (str2) => {
+        switch (str2) {
+          case "*":
+            return `${nodot}${ONE_CHAR}${star}`;
+          case ".*":
+            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*.*":
+            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*/*":
+            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
+          case "**":
+            return nodot + globstar(opts);
+          case "**/*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
+          case "**/*.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "**/.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
+          default: {
+            const match = /^(.*?)\.(\w+)$/.exec(str2);
+            if (!match) return;
+            const source2 = create(match[1]);
+            if (!source2) return;
+            return source2 + DOT_LITERAL + match[2];
+          }
+        }
+      };
+      const output = utils.removePrefix(input, state);
+      let source = create(output);
+      if (source && opts.strictSlashes !== true) {
+        source += `${SLASH_LITERAL}?`;
+      }
+      return source;
+    };
+    module2.exports = parse3;
+  }
+});
+
+// node_modules/picomatch/lib/picomatch.js
+var require_picomatch = __commonJS({
+  "node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
+    "use strict";
+    var scan = require_scan();
+    var parse3 = require_parse2();
+    var utils = require_utils2();
+    var constants5 = require_constants6();
+    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var picomatch2 = (glob, options21, returnState = false) => {
+      if (Array.isArray(glob)) {
+        const fns = glob.map((input) => picomatch2(input, options21, returnState));
+        const arrayMatcher = (str2) => {
+          for (const isMatch of fns) {
+            const state2 = isMatch(str2);
+            if (state2) return state2;
+          }
+          return false;
+        };
+        return arrayMatcher;
+      }
+      const isState = isObject(glob) && glob.tokens && glob.input;
+      if (glob === "" || typeof glob !== "string" && !isState) {
+        throw new TypeError("Expected pattern to be a non-empty string");
+      }
+      const opts = options21 || {};
+      const posix = opts.windows;
+      const regex2 = isState ? picomatch2.compileRe(glob, options21) : picomatch2.makeRe(glob, options21, false, true);
+      const state = regex2.state;
+      delete regex2.state;
+      let isIgnored = () => false;
+      if (opts.ignore) {
+        const ignoreOpts = { ...options21, ignore: null, onMatch: null, onResult: null };
+        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
+      }
+      const matcher = (input, returnObject = false) => {
+        const { isMatch, match, output } = picomatch2.test(input, regex2, options21, { glob, posix });
+        const result = { glob, state, regex: regex2, posix, input, output, match, isMatch };
+        if (typeof opts.onResult === "function") {
+          opts.onResult(result);
+        }
+        if (isMatch === false) {
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (isIgnored(input)) {
+          if (typeof opts.onIgnore === "function") {
+            opts.onIgnore(result);
+          }
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (typeof opts.onMatch === "function") {
+          opts.onMatch(result);
+        }
+        return returnObject ? result : true;
+      };
+      if (returnState) {
+        matcher.state = state;
+      }
+      return matcher;
+    };
+    picomatch2.test = (input, regex2, options21, { glob, posix } = {}) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected input to be a string");
+      }
+      if (input === "") {
+        return { isMatch: false, output: "" };
+      }
+      const opts = options21 || {};
+      const format = opts.format || (posix ? utils.toPosixSlashes : null);
+      let match = input === glob;
+      let output = match && format ? format(input) : input;
+      if (match === false) {
+        output = format ? format(input) : input;
+        match = output === glob;
+      }
+      if (match === false || opts.capture === true) {
+        if (opts.matchBase === true || opts.basename === true) {
+          match = picomatch2.matchBase(input, regex2, options21, posix);
+        } else {
+          match = regex2.exec(output);
+        }
+      }
+      return { isMatch: Boolean(match), match, output };
+    };
+    picomatch2.matchBase = (input, glob, options21, posix = options21 && options21.windows) => {
+      const regex2 = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options21);
+      return regex2.test(utils.basename(input, { windows: posix }));
+    };
+    picomatch2.isMatch = (str2, patterns, options21) => picomatch2(patterns, options21)(str2);
+    picomatch2.parse = (pattern2, options21) => {
+      if (Array.isArray(pattern2)) return pattern2.map((p2) => picomatch2.parse(p2, options21));
+      return parse3(pattern2, { ...options21, fastpaths: false });
+    };
+    picomatch2.scan = (input, options21) => scan(input, options21);
+    picomatch2.compileRe = (state, options21, returnOutput = false, returnState = false) => {
+      if (returnOutput === true) {
+        return state.output;
+      }
+      const opts = options21 || {};
+      const prepend = opts.contains ? "" : "^";
+      const append = opts.contains ? "" : "$";
+      let source = `${prepend}(?:${state.output})${append}`;
+      if (state && state.negated === true) {
+        source = `^(?!${source}).*$`;
+      }
+      const regex2 = picomatch2.toRegex(source, options21);
+      if (returnState === true) {
+        regex2.state = state;
+      }
+      return regex2;
+    };
+    picomatch2.makeRe = (input, options21 = {}, returnOutput = false, returnState = false) => {
+      if (!input || typeof input !== "string") {
+        throw new TypeError("Expected a non-empty string");
+      }
+      let parsed = { negated: false, fastpaths: true };
+      if (options21.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
+        parsed.output = parse3.fastpaths(input, options21);
+      }
+      if (!parsed.output) {
+        parsed = parse3(input, options21);
+      }
+      return picomatch2.compileRe(parsed, options21, returnOutput, returnState);
+    };
+    picomatch2.toRegex = (source, options21) => {
+      try {
+        const opts = options21 || {};
+        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
+      } catch (err2) {
+        if (options21 && options21.debug === true) throw err2;
+        return /$^/;
+      }
+    };
+    picomatch2.constants = constants5;
+    module2.exports = picomatch2;
+  }
+});
+
+// node_modules/picomatch/index.js
+var require_picomatch2 = __commonJS({
+  "node_modules/picomatch/index.js"(exports2, module2) {
+    "use strict";
+    var pico = require_picomatch();
+    var utils = require_utils2();
+    function picomatch2(glob, options21, returnState = false) {
+      if (options21 && (options21.windows === null || options21.windows === void 0)) {
+        options21 = { ...options21, windows: utils.isWindows() };
+      }
+      return pico(glob, options21, returnState);
+    }
+    Object.assign(picomatch2, pico);
+    module2.exports = picomatch2;
+  }
+});
+
+// src/core/glob.ts
+function normaliseGlob(glob) {
+  let g2 = glob.trim();
+  for (; ; ) {
+    if (g2.startsWith("./")) g2 = g2.slice(2);
+    else if (g2.startsWith("/")) g2 = g2.slice(1);
+    else return g2;
+  }
+}
+function globProblem(glob) {
+  const g2 = normaliseGlob(glob);
+  if (!g2) return { reason: "it is empty once the leading / or ./ is removed" };
+  if (g2.split("/").includes("..")) return { reason: "it climbs out of the repository with ..; paths are relative to its root" };
+  try {
+    import_picomatch.default.makeRe(g2, { ...OPTIONS, strictBrackets: true });
+  } catch (e) {
+    return { reason: e instanceof Error ? e.message : String(e) };
+  }
+  return void 0;
+}
+function globMatcher(globs) {
+  const patterns = globs.map(normaliseGlob).filter(Boolean);
+  if (!patterns.length) return () => false;
+  return (0, import_picomatch.default)(patterns, OPTIONS);
+}
+function matchingPaths(paths, globs) {
+  const match = globMatcher(globs);
+  return paths.filter((p2) => match(p2));
+}
+var import_picomatch, OPTIONS;
+var init_glob = __esm({
+  "src/core/glob.ts"() {
+    "use strict";
+    import_picomatch = __toESM(require_picomatch2(), 1);
+    OPTIONS = { dot: true };
+  }
+});
+
+// src/core/checks/sensitive-paths.ts
+function checkSensitivePaths(files, repositoryPaths2) {
+  const out = [];
+  for (const f3 of files) {
+    for (const record of f3.documents) {
+      if (record.facts.kind !== "Policy") continue;
+      (record.facts.sensitivePaths ?? []).forEach((glob, i) => {
+        if (!glob || globProblem(glob)) return;
+        const match = globMatcher([glob]);
+        if (repositoryPaths2.some((p2) => match(p2))) return;
+        out.push({
+          file: f3.file,
+          document: record.index,
+          pointer: joinPointer("/spec/sensitivePaths", i),
+          target: "value",
+          severity: "warning",
+          code: "policy.sensitive-path-unmatched",
+          message: `sensitive path "${glob}" matches no file in the repository, so it protects nothing`
+        });
+      });
+    }
+  }
+  return out;
+}
+var init_sensitive_paths = __esm({
+  "src/core/checks/sensitive-paths.ts"() {
+    "use strict";
+    init_diagnostics();
+    init_glob();
   }
 });
 
@@ -20501,11 +22347,11 @@ var require_rrule = __commonJS({
           }
           function __awaiter2(thisArg, _arguments, P4, generator) {
             function adopt(value3) {
-              return value3 instanceof P4 ? value3 : new P4(function(resolve18) {
-                resolve18(value3);
+              return value3 instanceof P4 ? value3 : new P4(function(resolve19) {
+                resolve19(value3);
               });
             }
-            return new (P4 || (P4 = Promise))(function(resolve18, reject) {
+            return new (P4 || (P4 = Promise))(function(resolve19, reject) {
               function fulfilled(value3) {
                 try {
                   step(generator.next(value3));
@@ -20521,7 +22367,7 @@ var require_rrule = __commonJS({
                 }
               }
               function step(result) {
-                result.done ? resolve18(result.value) : adopt(result.value).then(fulfilled, rejected);
+                result.done ? resolve19(result.value) : adopt(result.value).then(fulfilled, rejected);
               }
               step((generator = generator.apply(thisArg, _arguments || [])).next());
             });
@@ -20717,14 +22563,14 @@ var require_rrule = __commonJS({
             }, i);
             function verb(n) {
               i[n] = o2[n] && function(v2) {
-                return new Promise(function(resolve18, reject) {
-                  v2 = o2[n](v2), settle(resolve18, reject, v2.done, v2.value);
+                return new Promise(function(resolve19, reject) {
+                  v2 = o2[n](v2), settle(resolve19, reject, v2.done, v2.value);
                 });
               };
             }
-            function settle(resolve18, reject, d2, v2) {
+            function settle(resolve19, reject, d2, v2) {
               Promise.resolve(v2).then(function(v3) {
-                resolve18({ value: v3, done: d2 });
+                resolve19({ value: v3, done: d2 });
               }, reject);
             }
           }
@@ -23996,6 +25842,10 @@ function checkPolicy(policy) {
     out.push(err("policy.unknown-group", "/spec/emergency/approvers", `emergency approvers "${spec.emergency.approvers}" is not a key of spec.groups`, hint ? { hint } : {}));
   }
   out.push(...checkReadinessRules(spec.readiness?.rules ?? []));
+  (spec.sensitivePaths ?? []).forEach((glob, i) => {
+    const problem3 = globProblem(glob);
+    if (problem3) out.push(warn("policy.sensitive-path-invalid", joinPointer("/spec/sensitivePaths", i), `sensitive path "${glob}" is not a usable glob: ${problem3.reason}`));
+  });
   return out;
 }
 function checkReadinessRules(rules) {
@@ -24020,6 +25870,7 @@ var init_document = __esm({
     init_rrule_density();
     init_self_overlap();
     init_diagnostics();
+    init_glob();
     init_formats();
     init_window_duration();
     init_suggest();
@@ -24161,7 +26012,8 @@ function extractRecord(index, apiVersion, kind, value3) {
     case "Policy": {
       const groups2 = obj(spec.groups) ?? {};
       for (const [key, v2] of Object.entries(groups2)) typed(joinPointer("/spec/groups", key), v2, ["team"]);
-      facts = { kind: "Policy", groups: Object.keys(groups2) };
+      const sensitive = Array.isArray(spec.sensitivePaths) ? spec.sensitivePaths.map((p2) => typeof p2 === "string" ? p2 : "") : void 0;
+      facts = { kind: "Policy", groups: Object.keys(groups2), ...sensitive ? { sensitivePaths: sensitive } : {} };
       break;
     }
     default:
@@ -32136,7 +33988,7 @@ function preciseParse(input) {
       yield token;
     }
   }
-  const list3 = Array.from(new import_yaml3.Composer(OPTIONS).compose(tokens()));
+  const list3 = Array.from(new import_yaml3.Composer(OPTIONS2).compose(tokens()));
   const problems = [];
   const documents = [];
   const budget = { used: 0 };
@@ -32234,7 +34086,7 @@ function keyText(key) {
   if (key === null || key === void 0) return void 0;
   return String(key);
 }
-var import_yaml3, CODE_FOR_YAML_ERROR, OPTIONS;
+var import_yaml3, CODE_FOR_YAML_ERROR, OPTIONS2;
 var init_precise = __esm({
   "src/core/parse/precise.ts"() {
     "use strict";
@@ -32249,7 +34101,7 @@ var init_precise = __esm({
       TAG_RESOLVE_FAILED: "yaml.tag",
       BAD_ALIAS: "yaml.alias"
     };
-    OPTIONS = { uniqueKeys: true, strict: true, prettyErrors: false, merge: false, version: "1.2", resolveKnownTags: false };
+    OPTIONS2 = { uniqueKeys: true, strict: true, prettyErrors: false, merge: false, version: "1.2", resolveKnownTags: false };
   }
 });
 
@@ -32404,14 +34256,14 @@ function lineColumnOfByte(bytes, offset) {
 }
 function findUnsafeKeys(value3, out) {
   const path3 = [];
-  const walk2 = (v2, depth) => {
+  const walk3 = (v2, depth) => {
     if (depth > 200 || v2 === null || typeof v2 !== "object") return;
     if (Array.isArray(v2)) {
       for (let i = 0; i < v2.length; i++) {
         const item2 = v2[i];
         if (item2 !== null && typeof item2 === "object") {
           path3.push(i);
-          walk2(item2, depth + 1);
+          walk3(item2, depth + 1);
           path3.pop();
         }
       }
@@ -32422,11 +34274,11 @@ function findUnsafeKeys(value3, out) {
       path3.push(key);
       if (UNSAFE_KEYS.has(key)) out.push(joinPointer("", ...path3));
       const child = v2[key];
-      if (child !== null && typeof child === "object") walk2(child, depth + 1);
+      if (child !== null && typeof child === "object") walk3(child, depth + 1);
       path3.pop();
     }
   };
-  walk2(value3, 0);
+  walk3(value3, 0);
 }
 function analyzeFile(file, bytes, registry2, options21 = {}) {
   const decoded = decodeUtf8(bytes);
@@ -32860,7 +34712,8 @@ function describeSource(source) {
 }
 function validationOf(files, where = "the organisation") {
   const result = validateRepository(files.analyses, { source: files.source });
-  const found = [...result.diagnostics, ...files.discoveryDiagnostics];
+  const unmatched = files.repositoryPaths ? placeFindings(checkSensitivePaths(files.analyses, files.repositoryPaths), files.source) : [];
+  const found = [...result.diagnostics, ...unmatched, ...files.discoveryDiagnostics];
   if (result.summary.documents === 0 && exitCodeFor(found) === 0) found.push(emptyRun(where));
   const diagnostics = found.sort(compareDiagnostics);
   const documentsByFile = Object.fromEntries(files.analyses.map((a) => [a.file, a.documents.length]));
@@ -32888,11 +34741,12 @@ var init_load_organisation = __esm({
     init_diagnostics();
     init_data_folders();
     init_organisation();
+    init_sensitive_paths();
     init_validate();
     EMPTY_CODE = "discovery.empty";
     OrganisationsAtRefs = class {
-      constructor(git) {
-        this.git = git;
+      constructor(git2) {
+        this.git = git2;
       }
       git;
       byCommit = /* @__PURE__ */ new Map();
@@ -32914,7 +34768,7 @@ var init_load_organisation = __esm({
 });
 
 // src/app/validate.ts
-async function validate(source, git, options21 = {}) {
+async function validate(source, git2, options21 = {}) {
   const explicit = options21.paths ?? [];
   const { repo, validation: full } = await checkOrganisation(source, {
     paths: explicit,
@@ -32930,10 +34784,10 @@ async function validate(source, git, options21 = {}) {
   }
   let caused = [];
   if (options21.changedSince) {
-    if (!git) throw new Error("validate: --changed-since needs a git repository");
-    const changed = await git.changedFilesSince(options21.changedSince);
+    if (!git2) throw new Error("validate: --changed-since needs a git repository");
+    const changed = await git2.changedFilesSince(options21.changedSince);
     only = new Set([...only ?? known].filter((f3) => changed.files.has(f3)));
-    caused = await causedElsewhere(git, changed.base, full.diagnostics, only);
+    caused = await causedElsewhere(git2, changed.base, full.diagnostics, only);
   }
   if (!only) return { repo, result: { diagnostics: full.diagnostics, summary: full.summary } };
   const kept = only;
@@ -32941,10 +34795,10 @@ async function validate(source, git, options21 = {}) {
   const documents = [...kept].reduce((n, f3) => n + (full.documentsByFile[f3] ?? 0), 0);
   return { repo, result: { diagnostics, summary: summarize(diagnostics, kept.size, documents) } };
 }
-async function causedElsewhere(git, base, diagnostics, changed) {
+async function causedElsewhere(git2, base, diagnostics, changed) {
   const candidates2 = diagnostics.filter((d2) => CROSS_DOCUMENT.has(d2.code) && !changed.has(d2.file));
   if (!candidates2.length) return [];
-  const before = await loadOrganisation(git.at(base));
+  const before = await loadOrganisation(git2.at(base));
   const key = (d2) => `${d2.code}\0${d2.file}\0${d2.pointer}\0${d2.message}`;
   const existed = new Set(before.validation.diagnostics.map(key));
   return candidates2.filter((d2) => !existed.has(key(d2)));
@@ -35982,7 +37836,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve18.call(this, root, ref);
+      let _sch = resolve19.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -36009,7 +37863,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve18(root, ref) {
+    function resolve19(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -36102,7 +37956,7 @@ var require_data = __commonJS({
 });
 
 // node_modules/fast-uri/lib/utils.js
-var require_utils2 = __commonJS({
+var require_utils3 = __commonJS({
   "node_modules/fast-uri/lib/utils.js"(exports2, module2) {
     "use strict";
     var isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
@@ -36639,7 +38493,7 @@ var require_utils2 = __commonJS({
 var require_schemes = __commonJS({
   "node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
     "use strict";
-    var { isUUID } = require_utils2();
+    var { isUUID } = require_utils3();
     var URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu;
     var supportedSchemeNames = (
       /** @type {const} */
@@ -36850,7 +38704,7 @@ var require_schemes = __commonJS({
 var require_fast_uri = __commonJS({
   "node_modules/fast-uri/index.js"(exports2, module2) {
     "use strict";
-    var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils2();
+    var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils3();
     var { SCHEMES, getSchemeHandler } = require_schemes();
     var VALID_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/u;
     var MALFORMED_SCHEME_ERROR = "URI scheme is malformed.";
@@ -36873,7 +38727,7 @@ var require_fast_uri = __commonJS({
       }
       return uri2;
     }
-    function resolve18(baseURI, relativeURI, options21) {
+    function resolve19(baseURI, relativeURI, options21) {
       const schemelessOptions = options21 ? Object.assign({ scheme: "null" }, options21) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -37264,7 +39118,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve18,
+      resolve: resolve19,
       resolveComponent,
       equal,
       serialize,
@@ -40605,7 +42459,7 @@ function codeDigest() {
   if (digest) return digest;
   const hash = createHash("sha1");
   const coreDir = fileURLToPath2(new URL("../../core/", import.meta.url));
-  const walk2 = (dir) => {
+  const walk3 = (dir) => {
     let entries;
     try {
       entries = readdirSync2(dir).sort();
@@ -40615,10 +42469,10 @@ function codeDigest() {
     for (const name of entries) {
       const path3 = join5(dir, name);
       if (name.endsWith(".js") || name.endsWith(".ts")) hash.update(name).update(readOwnFile(path3));
-      else if (!name.includes(".")) walk2(path3);
+      else if (!name.includes(".")) walk3(path3);
     }
   };
-  walk2(coreDir);
+  walk3(coreDir);
   return digest = hash.digest("hex").slice(0, 16);
 }
 var digest;
@@ -40677,14 +42531,14 @@ import { join as join7 } from "node:path";
 function loadSchemas(dir = SCHEMA_DIR) {
   if (loaded && dir === SCHEMA_DIR) return loaded;
   const files = [];
-  const walk2 = (d2) => {
+  const walk3 = (d2) => {
     for (const e of readdirSync3(d2, { withFileTypes: true })) {
       const p2 = join7(d2, e.name);
-      if (e.isDirectory()) walk2(p2);
+      if (e.isDirectory()) walk3(p2);
       else if (e.name.endsWith(".schema.json")) files.push(p2);
     }
   };
-  walk2(dir);
+  walk3(dir);
   files.sort();
   const hash = createHash2("sha256");
   const schemas = files.map((f3) => {
@@ -40799,10 +42653,10 @@ var init_analyze_pool = __esm({
         if (!CAN_SPAWN) return;
         for (let i = 1; i < threads; i++) {
           const worker = new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: 64 } });
-          const exited = new Promise((resolve18) => worker.once("exit", () => resolve18()));
-          const failed = new Promise((resolve18) => {
-            worker.once("error", () => resolve18());
-            worker.once("exit", (code) => code !== 0 && resolve18());
+          const exited = new Promise((resolve19) => worker.once("exit", () => resolve19()));
+          const failed = new Promise((resolve19) => {
+            worker.once("error", () => resolve19());
+            worker.once("exit", (code) => code !== 0 && resolve19());
           });
           this.running.push({ worker, failed, exited });
         }
@@ -40878,14 +42732,14 @@ var init_analyze_pool = __esm({
         drain();
         for (const p2 of ports) {
           if (!p2.finished) {
-            await new Promise((resolve18) => {
+            await new Promise((resolve19) => {
               const onMessage = (batch) => {
                 receive(p2, batch);
                 if (p2.finished) stop();
               };
               const stop = () => {
                 p2.port.off("message", onMessage);
-                resolve18();
+                resolve19();
               };
               p2.port.on("message", onMessage);
               void p2.worker.failed.then(stop);
@@ -41096,6 +42950,58 @@ var init_cache = __esm({
   }
 });
 
+// src/adapters/fs/repository-paths.ts
+import { execFile } from "node:child_process";
+import { readdirSync as readdirSync5 } from "node:fs";
+import { join as join10 } from "node:path";
+import { promisify } from "node:util";
+async function repositoryPaths(root) {
+  let listing;
+  try {
+    ({ stdout: listing } = await run("git", ["ls-files", "-z", "-t", "--cached", "--others", "--deleted", "--exclude-standard"], { cwd: root, maxBuffer: 512 * 1024 * 1024, encoding: "utf8" }));
+  } catch {
+    return walk(root);
+  }
+  const present = /* @__PURE__ */ new Set();
+  const deleted = /* @__PURE__ */ new Set();
+  for (const entry of listing.split("\0")) {
+    if (entry.length < 3) continue;
+    (entry[0] === "R" ? deleted : present).add(entry.slice(2));
+  }
+  return [...present].filter((p2) => !deleted.has(p2)).sort();
+}
+function walk(root) {
+  const out = [];
+  const stack = [""];
+  let seen = 0;
+  while (stack.length) {
+    const rel = stack.pop();
+    let entries;
+    try {
+      entries = readdirSync5(join10(root, rel), { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      if (++seen > WALK_LIMIT) return void 0;
+      const path3 = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory() && !e.isSymbolicLink()) {
+        if (!NOT_WALKED.has(e.name)) stack.push(path3);
+      } else out.push(path3);
+    }
+  }
+  return out.sort();
+}
+var run, WALK_LIMIT, NOT_WALKED;
+var init_repository_paths = __esm({
+  "src/adapters/fs/repository-paths.ts"() {
+    "use strict";
+    run = promisify(execFile);
+    WALK_LIMIT = 2e5;
+    NOT_WALKED = /* @__PURE__ */ new Set([".git", "node_modules"]);
+  }
+});
+
 // src/adapters/fs/load-repository.ts
 async function loadRepository(root, options21 = {}) {
   const maxBytes = options21.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
@@ -41103,19 +43009,21 @@ async function loadRepository(root, options21 = {}) {
   const useCache = !!options21.cache && !options21.keepValues;
   const opened = useCache ? new ValidationCache(root, `${TOOL_VERSION}:${codeDigest()}:${loadSchemas().digest}:${maxBytes}`) : void 0;
   const cache = opened && !opened.refused ? opened.load() : void 0;
+  const listing = repositoryPaths(root);
   let early;
   const onFile = cache?.present ? void 0 : (n) => void (n === PARALLEL_THRESHOLD && (early = new AnalysisPool(poolOptions)));
   const { files, diagnostics } = discover(root, options21.paths, onFile);
   const pool = () => early ?? new AnalysisPool(files.length < PARALLEL_THRESHOLD ? { ...poolOptions, threads: 1 } : poolOptions);
   const source = repositoryReader(root, maxBytes).source;
-  const base = { root, files, discoveryDiagnostics: diagnostics, source };
+  const paths = await listing;
+  const base = { root, files, discoveryDiagnostics: diagnostics, source, ...paths ? { repositoryPaths: paths } : {} };
   if (!cache) {
     const analyses2 = (await pool().run(files)).results.map((r2) => r2.analysis);
     return { ...base, analyses: analyses2, remember: async () => {
     } };
   }
   const stats = cache.present ? ValidationCache.statAll(files) : [];
-  const extra = JSON.stringify([options21.paths ?? [], diagnostics.map((d2) => [d2.file, d2.code])]);
+  const extra = JSON.stringify([options21.paths ?? [], diagnostics.map((d2) => [d2.file, d2.code]), paths ?? null]);
   const fingerprint2 = cache.present ? ValidationCache.fingerprint(stats, extra) : "";
   const unchanged = cache.present ? cache.unchangedResult(fingerprint2, stats) : void 0;
   if (unchanged) return { ...base, analyses: [], unchanged, remember: async () => {
@@ -41148,6 +43056,7 @@ var init_load_repository = __esm({
     init_cache();
     init_discover();
     init_read_policy();
+    init_repository_paths();
     init_schemas();
     init_version();
   }
@@ -41155,12 +43064,12 @@ var init_load_repository = __esm({
 
 // src/adapters/fs/worktree-source.ts
 import { existsSync as existsSync4 } from "node:fs";
-import { join as join10 } from "node:path";
+import { join as join11 } from "node:path";
 function worktreeSource(root) {
   return {
     root,
     read: async (request2) => {
-      const paths = [...DATA_FOLDERS.filter((d2) => existsSync4(join10(root, d2))), ...request2.paths ?? []];
+      const paths = [...DATA_FOLDERS.filter((d2) => existsSync4(join11(root, d2))), ...request2.paths ?? []];
       if (!paths.length) return { analyses: [], discoveryDiagnostics: [], source: () => void 0, remember: async () => {
       } };
       return loadRepository(root, { ...request2, paths });
@@ -45400,21 +47309,21 @@ __export(changed_files_exports, {
   changedFilesSince: () => changedFilesSince
 });
 async function changedFilesSince(root, ref) {
-  const git = wo({ baseDir: root });
+  const git2 = wo({ baseDir: root });
   try {
-    await git.revparse(["--show-toplevel"]);
+    await git2.revparse(["--show-toplevel"]);
   } catch {
     throw new GitRefError(ref, "the folder is not inside a git repository");
   }
   let base;
   try {
-    await git.revparse(["--verify", "--quiet", `${ref}^{commit}`]);
-    base = (await git.raw(["merge-base", ref, "HEAD"])).trim();
+    await git2.revparse(["--verify", "--quiet", `${ref}^{commit}`]);
+    base = (await git2.raw(["merge-base", ref, "HEAD"])).trim();
   } catch {
     throw new GitRefError(ref, "no such commit, branch or tag");
   }
-  const diff = await git.raw(["diff", "--name-only", "--no-renames", "--diff-filter=d", "--relative", base, "--"]);
-  const untracked = await git.raw(["ls-files", "--others", "--exclude-standard"]);
+  const diff = await git2.raw(["diff", "--name-only", "--no-renames", "--diff-filter=d", "--relative", base, "--"]);
+  const untracked = await git2.raw(["ls-files", "--others", "--exclude-standard"]);
   const out = /* @__PURE__ */ new Set();
   for (const line of (diff + "\n" + untracked).split("\n")) if (line.trim()) out.add(line.trim());
   return { files: out, base };
@@ -45443,6 +47352,7 @@ var read_at_ref_exports = {};
 __export(read_at_ref_exports, {
   GitObjectMissing: () => GitObjectMissing,
   catFileBatch: () => catFileBatch,
+  pathsAtCommit: () => pathsAtCommit,
   readFilesAtRef: () => readFilesAtRef,
   resolveCommit: () => resolveCommit
 });
@@ -45458,8 +47368,8 @@ async function resolveCommit(root, ref) {
 }
 async function readFilesAtRef(root, ref, folders, maxBytes = 1024 * 1024) {
   const commit = await resolveCommit(root, ref);
-  const git = wo({ baseDir: root });
-  const listing = await git.raw(["ls-tree", "-r", "-z", "-l", commit, "--", ...folders.length ? folders : ["."]]);
+  const git2 = wo({ baseDir: root });
+  const listing = await git2.raw(["ls-tree", "-r", "-z", "-l", commit, "--", ...folders.length ? folders : ["."]]);
   const wanted = [];
   for (const entry of listing.split("\0")) {
     if (!entry) continue;
@@ -45476,9 +47386,13 @@ async function readFilesAtRef(root, ref, folders, maxBytes = 1024 * 1024) {
   small.forEach((w2, i) => files.set(w2.path, blobs[i]));
   return { commit, files, tooLarge };
 }
+async function pathsAtCommit(root, commit) {
+  const out = await wo({ baseDir: root }).raw(["ls-tree", "-r", "-z", "--name-only", commit]);
+  return out.split("\0").filter(Boolean).sort();
+}
 function catFileBatch(root, oids) {
   if (!oids.length) return Promise.resolve([]);
-  return new Promise((resolve18, reject) => {
+  return new Promise((resolve19, reject) => {
     const child = spawn("git", ["cat-file", "--batch"], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
     const chunks = [];
     let stderr = "";
@@ -45499,7 +47413,7 @@ function catFileBatch(root, oids) {
         blobs.push(out.subarray(nl + 1, nl + 1 + size));
         pos = nl + 1 + size + 1;
       }
-      resolve18(blobs);
+      resolve19(blobs);
     });
     child.stdin.on("error", () => {
     });
@@ -45531,19 +47445,21 @@ __export(pr_history_exports, {
   firstParentLine: () => firstParentLine,
   headCommit: () => headCommit,
   lastCommitTouching: () => lastCommitTouching,
+  pullRequestBase: () => pullRequestBase,
   repoPrefix: () => repoPrefix
 });
 async function changedPathsBetween(root, base, head) {
-  const git = wo({ baseDir: root });
+  const { mergeBase: mergeBase2, head: h3 } = await pullRequestBase(root, base, head);
+  const out = await wo({ baseDir: root }).raw(["diff", "--name-only", "--no-renames", "--relative", "-z", mergeBase2, h3, "--"]);
+  return out.split("\0").filter(Boolean);
+}
+async function pullRequestBase(root, base, head) {
   const [b3, h3] = [await resolveCommit(root, base), await resolveCommit(root, head)];
-  let mergeBase2;
   try {
-    mergeBase2 = (await git.raw(["merge-base", b3, h3])).trim();
+    return { mergeBase: (await wo({ baseDir: root }).raw(["merge-base", b3, h3])).trim(), head: h3 };
   } catch {
     throw new GitObjectMissing(base, `has no common history with ${head}`);
   }
-  const out = await git.raw(["diff", "--name-only", "--no-renames", "--relative", "-z", mergeBase2, h3, "--"]);
-  return out.split("\0").filter(Boolean);
 }
 async function lastCommitTouching(root, ref, file) {
   const commit = await resolveCommit(root, ref);
@@ -45576,6 +47492,69 @@ var init_pr_history = __esm({
   }
 });
 
+// src/adapters/git/diff-size.ts
+var diff_size_exports = {};
+__export(diff_size_exports, {
+  diffSizeBetween: () => diffSizeBetween,
+  diffSizeSince: () => diffSizeSince,
+  parseNumstat: () => parseNumstat
+});
+import { execFile as execFile2 } from "node:child_process";
+import { copyFileSync, existsSync as existsSync5, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join as join12, resolve as resolve5 } from "node:path";
+import { promisify as promisify2 } from "node:util";
+async function git(root, args, env) {
+  const { stdout } = await run2("git", args, { cwd: root, maxBuffer: MAX_OUTPUT, encoding: "utf8", ...env ? { env } : {} });
+  return stdout;
+}
+function parseNumstat(out) {
+  const size = { files: 0, additions: 0, deletions: 0 };
+  for (const entry of out.split("\0")) {
+    if (!entry) continue;
+    const [added, deleted] = entry.split("	");
+    size.files += 1;
+    size.additions += Number(added) || 0;
+    size.deletions += Number(deleted) || 0;
+  }
+  return size;
+}
+async function diffSizeBetween(root, base, head) {
+  const { mergeBase: mergeBase2, head: h3 } = await pullRequestBase(root, base, head);
+  return parseNumstat(await git(root, [...NUMSTAT, mergeBase2, h3, "--"]));
+}
+async function diffSizeSince(root, ref) {
+  let mergeBase2;
+  try {
+    await git(root, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+    mergeBase2 = (await git(root, ["merge-base", ref, "HEAD"])).trim();
+  } catch {
+    throw new GitRefError(ref, "no such commit, branch or tag (or no history shared with HEAD)");
+  }
+  const scratch = mkdtempSync(join12(tmpdir(), "opsledger-index-"));
+  try {
+    const index = join12(scratch, "index");
+    const real = resolve5(root, (await git(root, ["rev-parse", "--git-path", "index"])).trim());
+    if (existsSync5(real)) copyFileSync(real, index);
+    const env = { ...process.env, GIT_INDEX_FILE: index };
+    await git(root, ["add", "--intent-to-add", "--", "."], env);
+    return parseNumstat(await git(root, [...NUMSTAT, mergeBase2, "--"], env));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+var run2, MAX_OUTPUT, NUMSTAT;
+var init_diff_size = __esm({
+  "src/adapters/git/diff-size.ts"() {
+    "use strict";
+    init_changed_files();
+    init_pr_history();
+    run2 = promisify2(execFile2);
+    MAX_OUTPUT = 256 * 1024 * 1024;
+    NUMSTAT = ["diff", "--numstat", "-z", "--no-renames", "--no-ext-diff", "--no-textconv", "--relative"];
+  }
+});
+
 // src/adapters/git/history.ts
 var history_exports = {};
 __export(history_exports, {
@@ -45584,9 +47563,9 @@ __export(history_exports, {
 async function firstAddedTimes(root, folder) {
   const out = /* @__PURE__ */ new Map();
   try {
-    const git = wo({ baseDir: root });
-    if (!await git.checkIsRepo()) return out;
-    const log = await git.raw(["log", "--diff-filter=A", "--format=@%aI", "--name-only", "--relative", "--", folder]);
+    const git2 = wo({ baseDir: root });
+    if (!await git2.checkIsRepo()) return out;
+    const log = await git2.raw(["log", "--diff-filter=A", "--format=@%aI", "--name-only", "--relative", "--", folder]);
     let when;
     for (const line of log.split("\n")) {
       if (line.startsWith("@")) when = Date.parse(line.slice(1));
@@ -45665,10 +47644,10 @@ function startsFromHistory(log, shallow) {
 }
 async function leadTimeStarts(root) {
   try {
-    const git = wo({ baseDir: root });
-    if (!await git.checkIsRepo()) return /* @__PURE__ */ new Map();
-    const shallow = (await git.raw(["rev-parse", "--is-shallow-repository"])).trim() === "true";
-    const log = await git.raw(["-c", "core.quotePath=false", "log", "--format=%x01%H%x09%P%x09%aI", "--name-status", "--no-renames", "--relative"]);
+    const git2 = wo({ baseDir: root });
+    if (!await git2.checkIsRepo()) return /* @__PURE__ */ new Map();
+    const shallow = (await git2.raw(["rev-parse", "--is-shallow-repository"])).trim() === "true";
+    const log = await git2.raw(["-c", "core.quotePath=false", "log", "--format=%x01%H%x09%P%x09%aI", "--name-status", "--no-renames", "--relative"]);
     return startsFromHistory(log, shallow);
   } catch {
     return /* @__PURE__ */ new Map();
@@ -45689,11 +47668,11 @@ __export(file_history_exports, {
   fileHistory: () => fileHistory
 });
 async function fileHistory(root, folders) {
-  const git = wo({ baseDir: root });
+  const git2 = wo({ baseDir: root });
   let log;
   try {
-    if (!await git.checkIsRepo()) return void 0;
-    log = await git.raw(["log", `--format=${RECORD}%H${FIELD}%aI${FIELD}%an${FIELD}%s`, "--name-only", "--no-renames", "--relative", "--", ...folders]);
+    if (!await git2.checkIsRepo()) return void 0;
+    log = await git2.raw(["log", `--format=${RECORD}%H${FIELD}%aI${FIELD}%an${FIELD}%s`, "--name-only", "--no-renames", "--relative", "--", ...folders]);
   } catch {
     return void 0;
   }
@@ -45726,15 +47705,17 @@ var init_file_history = __esm({
 });
 
 // src/adapters/git/repository.ts
-import { existsSync as existsSync5 } from "node:fs";
-import { join as join11 } from "node:path";
+import { existsSync as existsSync6 } from "node:fs";
+import { join as join13 } from "node:path";
 async function readAtRef(root, ref, maxBytes) {
   const [{ readFilesAtRef: readFilesAtRef2 }, { analyzeFile: analyzeFile2 }, { schemaRegistry: schemaRegistry2 }] = await Promise.all([readAtRefModule(), Promise.resolve().then(() => (init_analyze(), analyze_exports)), Promise.resolve().then(() => (init_schemas(), schemas_exports))]);
+  const { pathsAtCommit: pathsAtCommit2 } = await readAtRefModule();
   const tree = await readFilesAtRef2(root, ref, DATA_FOLDERS, maxBytes);
+  const repositoryPaths2 = await pathsAtCommit2(root, tree.commit);
   const registry2 = schemaRegistry2();
   const analyses = [...tree.files].sort(byPath).map(([file, bytes]) => analyzeFile2(file, bytes, registry2, { keepValues: true }));
   const discoveryDiagnostics = [...tree.tooLarge].map(([file, size]) => ({ file, line: 1, column: 1, severity: "error", code: "file.too-large", message: `the file is ${size} bytes, over the limit for one YAML file`, pointer: "" }));
-  return { commit: tree.commit, analyses, discoveryDiagnostics, source: (f3) => tree.files.get(f3), remember: async () => {
+  return { commit: tree.commit, analyses, discoveryDiagnostics, source: (f3) => tree.files.get(f3), repositoryPaths: repositoryPaths2, remember: async () => {
   } };
 }
 function openGitRepository(root) {
@@ -45746,12 +47727,14 @@ function openGitRepository(root) {
     resolveCommit: async (ref) => (await readAtRefModule()).resolveCommit(root, ref),
     changedFilesSince: async (ref) => (await Promise.resolve().then(() => (init_changed_files(), changed_files_exports))).changedFilesSince(root, ref),
     changedPathsBetween: async (base, head) => (await prHistory()).changedPathsBetween(root, base, head),
+    diffSizeBetween: async (base, head) => (await Promise.resolve().then(() => (init_diff_size(), diff_size_exports))).diffSizeBetween(root, base, head),
+    diffSizeSince: async (ref) => (await Promise.resolve().then(() => (init_diff_size(), diff_size_exports))).diffSizeSince(root, ref),
     lastCommitTouching: async (ref, file) => (await prHistory()).lastCommitTouching(root, ref, file),
     firstParentLine: async (commit, count2) => (await prHistory()).firstParentLine(root, commit, count2),
     firstAddedTimes: () => added ??= Promise.resolve().then(() => (init_history(), history_exports)).then((m2) => m2.firstAddedTimes(root, ".")),
     leadTimeStarts: () => starts ??= Promise.resolve().then(() => (init_lead_time_starts(), lead_time_starts_exports)).then((m2) => m2.leadTimeStarts(root)),
     repoPrefix: async () => (await prHistory()).repoPrefix(root),
-    fileHistory: async () => (await Promise.resolve().then(() => (init_file_history(), file_history_exports))).fileHistory(root, DATA_FOLDERS.filter((d2) => existsSync5(join11(root, d2))))
+    fileHistory: async () => (await Promise.resolve().then(() => (init_file_history(), file_history_exports))).fileHistory(root, DATA_FOLDERS.filter((d2) => existsSync6(join13(root, d2))))
   };
 }
 var readAtRefModule, prHistory, byPath;
@@ -46488,6 +48471,16 @@ var init_codes = __esm({
         title: "within on a readiness check that ignores it",
         explanation: "within sets how recent a DR test (dr-test) or an SLO status (slo-status) must be; other checks do not look at time, so the value has no effect, which usually means the wrong check was chosen.",
         fix: "Remove within, or change the check to dr-test or slo-status."
+      },
+      "policy.sensitive-path-invalid": {
+        title: "Sensitive path is not a usable glob",
+        explanation: "A pattern in spec.sensitivePaths does not parse as a glob (an unclosed [, { or ( ), is empty, or climbs out of the repository with a .. segment. Read leniently it would match little or nothing, so the files it was meant to protect could change without the extra approvals.",
+        fix: "Close the bracket, brace or parenthesis (or escape it with \\ to match it literally), and write the path from the repository root, e.g. teams/** or {teams,changes}/**."
+      },
+      "policy.sensitive-path-unmatched": {
+        title: "Sensitive path matches no file",
+        explanation: "A pattern in spec.sensitivePaths matches no file in the repository (tracked or untracked), so it protects nothing: a misspelt folder, a file that was deleted or moved, or a pattern written for another layout. Paths are matched from the repository root, with dotfiles included; a leading / or ./ means the root.",
+        fix: "Correct the pattern to name the files it should protect, or remove it if those files are gone."
       }
     };
   }
@@ -46529,16 +48522,16 @@ __export(validate_exports, {
   validateCommand: () => validateCommand,
   validateSpec: () => validateSpec
 });
-import { relative as relative3, resolve as resolve5, sep as sep2 } from "node:path";
+import { relative as relative3, resolve as resolve6, sep as sep2 } from "node:path";
 async function validateCommand(ctx, values, positionals) {
   const root = rootOf(ctx, values);
   const reporter = getReporter(values.format);
-  const paths = positionals.map((p2) => relative3(root, resolve5(ctx.cwd, p2)).split(sep2).join("/") || ".");
+  const paths = positionals.map((p2) => relative3(root, resolve6(ctx.cwd, p2)).split(sep2).join("/") || ".");
   const threads = positiveInt(values.threads, "threads");
   const maxFileBytes = positiveInt(values["max-file-size"], "max-file-size");
-  let run2;
+  let run4;
   try {
-    run2 = await validate(worktreeSource(root), openGitRepository(root), {
+    run4 = await validate(worktreeSource(root), openGitRepository(root), {
       paths,
       ...typeof values["changed-since"] === "string" ? { changedSince: values["changed-since"] } : {},
       cache: !values["no-cache"],
@@ -46549,9 +48542,9 @@ async function validateCommand(ctx, values, positionals) {
     if (e instanceof GitRefError) throw new UsageError(e.message);
     throw e;
   }
-  const output = renderValidation(ctx, reporter, run2.result, run2.repo.source);
+  const output = renderValidation(ctx, reporter, run4.result, run4.repo.source);
   ctx.stdout(output);
-  return exitCodeFor(run2.result.diagnostics);
+  return exitCodeFor(run4.result.diagnostics);
 }
 var options2, validateSpec;
 var init_validate3 = __esm({
@@ -46729,7 +48722,7 @@ function sortSegment(x3, queue, from, to2) {
   ranks.sort();
   for (let k2 = from; k2 < to2; k2++) queue[k2] = x3.byRank[ranks[k2 - from]];
 }
-function walk(g2, starts, direction, types, limit = Infinity) {
+function walk2(g2, starts, direction, types, limit = Infinity) {
   const x3 = indexed(g2);
   const { offsets: offsets2, nodes, types: edgeTypes } = x3[direction];
   let mask = 0;
@@ -46738,12 +48731,12 @@ function walk(g2, starts, direction, types, limit = Infinity) {
     x3.stamp.fill(0);
     x3.walk = 1;
   }
-  const { stamp, parent, walk: walk2 } = x3;
+  const { stamp, parent, walk: walk3 } = x3;
   const queue = [];
   for (const s of starts) {
     const i = x3.at.get(s);
-    if (i === void 0 || stamp[i] === walk2) continue;
-    stamp[i] = walk2;
+    if (i === void 0 || stamp[i] === walk3) continue;
+    stamp[i] = walk3;
     parent[i] = -1;
     queue.push(i);
   }
@@ -46758,9 +48751,9 @@ function walk(g2, starts, direction, types, limit = Infinity) {
     for (let k2 = offsets2[node], end2 = offsets2[node + 1]; k2 < end2; k2++) {
       if (!(mask & 1 << edgeTypes[k2])) continue;
       const next = nodes[k2];
-      if (stamp[next] === walk2) continue;
+      if (stamp[next] === walk3) continue;
       if (queue.length >= limit) break;
-      stamp[next] = walk2;
+      stamp[next] = walk3;
       parent[next] = node;
       queue.push(next);
     }
@@ -46786,7 +48779,7 @@ function pathIn(w2, k2) {
   return out.reverse();
 }
 function dependentsWalk(g2, starts, types = IMPACT_EDGES, limit) {
-  return walk(g2, starts, "in", types, limit);
+  return walk2(g2, starts, "in", types, limit);
 }
 var IMPACT_EDGES, edgeKeys, SCAN_UP_TO, EDGE_TYPES, indexes, TYPE_INDEX;
 var init_graph = __esm({
@@ -46859,15 +48852,15 @@ function impactLevel(policy, exposure, tier) {
   return row?.[tier - 1] ?? 1;
 }
 function assessImpact(org, graph, policy, targets, listed2 = Infinity) {
-  const walk2 = dependentsWalk(graph, targets);
+  const walk3 = dependentsWalk(graph, targets);
   const blastRadius = [];
   let best;
-  for (let k2 = 0; k2 < walk2.nodes.length; k2++) {
-    const node = walk2.nodes[k2];
+  for (let k2 = 0; k2 < walk3.nodes.length; k2++) {
+    const node = walk3.nodes[k2];
     const spec = node.kind !== "service" ? void 0 : node.tier !== void 0 && node.exposure ? node : org.services.get(node.name)?.doc.spec;
     if (k2 < listed2) {
-      const path3 = pathIn(walk2, k2);
-      const direct = walk2.distance[k2] === 0;
+      const path3 = pathIn(walk3, k2);
+      const direct = walk3.distance[k2] === 0;
       blastRadius.push(spec ? { ref: node.id, tier: spec.tier, exposure: spec.exposure, path: path3, direct } : { ref: node.id, path: path3, direct });
     }
     if (!spec) continue;
@@ -46878,7 +48871,7 @@ function assessImpact(org, graph, policy, targets, listed2 = Infinity) {
       best = { level, scope: exposure, severity: tier, ref: node.id };
     }
   }
-  const total = walk2.nodes.length;
+  const total = walk3.nodes.length;
   if (!best) return { level: impactLevel(policy, "team", 4), scope: "team", severity: 4, blastRadius, blastRadiusTotal: total };
   return { level: best.level, scope: best.scope, severity: best.severity, decidedBy: best.ref, blastRadius, blastRadiusTotal: total };
 }
@@ -46901,19 +48894,19 @@ function analyseImpact(loaded2, targets, options21 = {}) {
     }
   }
   const policy = activePolicy(loaded2.org)?.doc.spec;
-  const walk2 = dependentsWalk(graph, targets);
+  const walk3 = dependentsWalk(graph, targets);
   const limit = options21.limit ?? Infinity;
   const entries = [];
   let total = 0;
   let services = 0;
-  for (let k2 = 0; k2 < walk2.nodes.length; k2++) {
-    if (walk2.distance[k2] === 0) continue;
-    const node = walk2.nodes[k2];
+  for (let k2 = 0; k2 < walk3.nodes.length; k2++) {
+    if (walk3.distance[k2] === 0) continue;
+    const node = walk3.nodes[k2];
     total++;
     if (node.kind === "service") services++;
     if (entries.length >= limit) continue;
     const svc = node.kind === "service" ? loaded2.org.services.get(node.name)?.doc.spec : void 0;
-    entries.push({ ref: node.id, distance: walk2.distance[k2], path: pathIn(walk2, k2), ...svc ? { tier: svc.tier, exposure: svc.exposure, owner: svc.owner } : {} });
+    entries.push({ ref: node.id, distance: walk3.distance[k2], path: pathIn(walk3, k2), ...svc ? { tier: svc.tier, exposure: svc.exposure, owner: svc.owner } : {} });
   }
   const impact = policy ? assessImpact(loaded2.org, graph, policy, targets, 0) : void 0;
   return {
@@ -47312,6 +49305,33 @@ var init_evidence = __esm({
   }
 });
 
+// src/core/risk/diff-size.ts
+function diffLines(size) {
+  return (size.additions ?? 0) + (size.deletions ?? 0);
+}
+function scoredDiffSize(change, measured) {
+  const declaredSize = change.spec.diff;
+  const declared = declaredSize ? diffLines(declaredSize) : void 0;
+  if (!measured) return declared === void 0 ? void 0 : { lines: declared, declared, understated: false };
+  const m2 = diffLines(measured);
+  const lines2 = Math.max(m2, declared ?? 0);
+  return { lines: lines2, measured: m2, ...declared !== void 0 ? { declared } : {}, understated: declared !== void 0 && declared < m2 };
+}
+function diffProvenance(d2) {
+  if (d2.measured === void 0) return "declared only, not measured";
+  if (d2.declared === void 0) return "measured";
+  return `declared ${d2.declared}, measured ${d2.measured}`;
+}
+function understatedDiff(d2) {
+  if (!d2?.understated) return void 0;
+  return { code: "diff-understated", severity: "warning", with: "spec.diff", message: `spec.diff declares ${d2.declared} changed lines but git measured ${d2.measured}; the measured size is scored` };
+}
+var init_diff_size2 = __esm({
+  "src/core/risk/diff-size.ts"() {
+    "use strict";
+  }
+});
+
 // src/core/risk/factors.ts
 function localClock(ms2, timeZone) {
   let fmt = formatters2.get(timeZone);
@@ -47409,6 +49429,9 @@ function changesTouching(ctx, targets) {
 function targetsOf(change) {
   return [...(change.spec.services ?? []).map(serviceId), ...(change.spec.configurationItems ?? []).map(ciId)];
 }
+function scoredDiffOf(ctx, change) {
+  return scoredDiffSize(change, ctx.measuredDiff?.(change.metadata.name));
+}
 function likelihoodLevel(points, thresholds) {
   return 1 + thresholds.filter((t2) => points >= t2).length;
 }
@@ -47420,6 +49443,7 @@ var init_factors = __esm({
     init_graph();
     init_context2();
     init_evidence();
+    init_diff_size2();
     init_change_phase();
     changeType = (ctx, f3) => {
       const points = ctx.policy.likelihood.factors.changeType[f3.type];
@@ -47519,27 +49543,25 @@ var init_factors = __esm({
     };
     largeDiff = (ctx, f3) => {
       const rule = ctx.policy.likelihood.factors.largeDiff;
-      const diff = f3.change.spec.diff;
-      if (!rule || !diff) return void 0;
-      const lines2 = (diff.additions ?? 0) + (diff.deletions ?? 0);
-      if (lines2 <= rule.lines) return void 0;
-      return { code: "large-diff", points: rule.points, reason: `${lines2} changed lines, over ${rule.lines}` };
+      const diff = rule ? scoredDiffOf(ctx, f3.change) : void 0;
+      if (!rule || !diff || diff.lines <= rule.lines) return void 0;
+      return { code: "large-diff", points: rule.points, reason: `${diff.lines} changed lines, over ${rule.lines} (${diffProvenance(diff)})` };
     };
     FACTORS = [changeType, environment, rollback, progressiveDelivery, peakHours, nearFreeze, shortNotice, errorBudget, recentFailures, overlapping, largeDiff];
   }
 });
 
 // src/core/risk/shared-dependents.ts
-function tierOf(org, walk2, k2) {
-  const node = walk2.nodes[k2];
+function tierOf(org, walk3, k2) {
+  const node = walk3.nodes[k2];
   if (node.kind !== "service") return void 0;
   return node.tier ?? org.services.get(node.name)?.doc.spec.tier;
 }
-function criticalIn(org, walk2) {
+function criticalIn(org, walk3) {
   const out = /* @__PURE__ */ new Map();
-  for (let k2 = 0; k2 < walk2.nodes.length; k2++) {
-    const tier = tierOf(org, walk2, k2);
-    if (tier !== void 0 && tier <= CRITICAL_TIER) out.set(walk2.nodes[k2], k2);
+  for (let k2 = 0; k2 < walk3.nodes.length; k2++) {
+    const tier = tierOf(org, walk3, k2);
+    if (tier !== void 0 && tier <= CRITICAL_TIER) out.set(walk3.nodes[k2], k2);
   }
   return out;
 }
@@ -47584,8 +49606,8 @@ function sharedDependents(org, graph, change, start, end2, skip) {
   const id = change.metadata.name;
   const others = overlappingInTime(org, start, end2).filter((o2) => o2.doc.metadata.name !== id && !skip.has(o2.doc.metadata.name));
   if (!others.length) return [];
-  const walk2 = dependentsWalk(graph, targetsOf(change));
-  const mine = criticalIn(org, walk2);
+  const walk3 = dependentsWalk(graph, targetsOf(change));
+  const mine = criticalIn(org, walk3);
   if (!mine.size) return [];
   const out = [];
   for (const other of others) {
@@ -47596,13 +49618,13 @@ function sharedDependents(org, graph, change, start, end2, skip) {
       const k2 = mine.get(service);
       if (k2 === void 0) continue;
       count2++;
-      const tier = tierOf(org, walk2, k2);
+      const tier = tierOf(org, walk3, k2);
       if (!best || tier < best.tier || tier === best.tier && k2 < best.k) best = { id: service.id, k: k2, tier };
     }
     if (!best) continue;
     const otherWalk = dependentsWalk(graph, targetsOf(other.doc));
     const at4 = otherWalk.nodes.findIndex((n) => n.id === best.id);
-    out.push({ id: other.doc.metadata.name, service: best.id, tier: best.tier, path: pathIn(walk2, best.k), otherPath: pathIn(otherWalk, at4), sharedCount: count2 });
+    out.push({ id: other.doc.metadata.name, service: best.id, tier: best.tier, path: pathIn(walk3, best.k), otherPath: pathIn(otherWalk, at4), sharedCount: count2 });
   }
   return out.sort((a, b3) => a.id < b3.id ? -1 : a.id > b3.id ? 1 : 0);
 }
@@ -47673,6 +49695,8 @@ function findConflicts(ctx, f3, type, verdict2, demotion) {
     });
   }
   if (demotion) out.push({ code: "not-pre-approved", severity: "warning", with: f3.change.spec.template ?? "", message: `treated as a normal change: ${demotion}` });
+  const understated = understatedDiff(scoredDiffOf(ctx, f3.change));
+  if (understated) out.push(understated);
   return out;
 }
 var init_conflicts = __esm({
@@ -47680,6 +49704,7 @@ var init_conflicts = __esm({
     "use strict";
     init_factors();
     init_shared_dependents();
+    init_diff_size2();
   }
 });
 
@@ -47948,6 +49973,7 @@ var assess_risk_exports = {};
 __export(assess_risk_exports, {
   assessRisk: () => assessRisk,
   assessRiskEach: () => assessRiskEach,
+  measuredDiffs: () => measuredDiffs,
   riskContext: () => riskContext,
   riskContextFor: () => riskContextFor,
   submissionTimes: () => submissionTimes
@@ -47958,13 +49984,19 @@ function submissionTimes(org, firstAdded) {
     return file ? firstAdded.get(file) : void 0;
   };
 }
-function riskContextFor(org, policy, now, submittedAt) {
-  return { org, graph: buildGraph(org), policy, calendar: calendarView(org), now, ...submittedAt ? { submittedAt } : {} };
+function measuredDiffs(org, changedFiles, size) {
+  return (id) => {
+    const file = org.changes.get(id)?.file;
+    return file !== void 0 && changedFiles.has(file) ? size : void 0;
+  };
 }
-function riskContext(loaded2, now, firstAdded) {
+function riskContextFor(org, policy, now, submittedAt, measuredDiff) {
+  return { org, graph: buildGraph(org), policy, calendar: calendarView(org), now, ...submittedAt ? { submittedAt } : {}, ...measuredDiff ? { measuredDiff } : {} };
+}
+function riskContext(loaded2, now, firstAdded, measuredDiff) {
   const policy = activePolicy(loaded2.org)?.doc.spec;
   if (!policy) throw new InputError("the organisation has no Policy document (kind: Policy); add changes/policy.yaml");
-  return riskContextFor(loaded2.org, policy, now, submissionTimes(loaded2.org, firstAdded));
+  return riskContextFor(loaded2.org, policy, now, submissionTimes(loaded2.org, firstAdded), measuredDiff);
 }
 function assessRisk(loaded2, firstAdded, options21) {
   const { reports } = assessRiskEach(loaded2, firstAdded, options21);
@@ -47979,7 +50011,7 @@ function assessRiskEach(loaded2, firstAdded, options21) {
       throw new InputError(`no change request ${id}${hint ? `; ${hint}` : ""}`);
     }
   }
-  const context = riskContext(loaded2, options21.now, firstAdded);
+  const context = riskContext(loaded2, options21.now, firstAdded, options21.measured ? measuredDiffs(loaded2.org, options21.measured.files, options21.measured.size) : void 0);
   const assess = { ...options21.blastRadiusRows !== void 0 ? { blastRadiusRows: options21.blastRadiusRows } : {} };
   return { count: ids.length, reports: (function* () {
     for (const id of ids) {
@@ -48008,7 +50040,7 @@ var init_assess_risk = __esm({
 // src/adapters/fs/atomic-write.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
 import { closeSync as closeSync4, fchmodSync, fstatSync as fstatSync2, fsyncSync, lstatSync as lstatSync4, mkdirSync as mkdirSync2, openSync as openSync4, renameSync as renameSync2, statSync as statSync4, unlinkSync as unlinkSync3, writeFileSync as writeFileSync2 } from "node:fs";
-import { basename as basename2, dirname as dirname3, join as join12 } from "node:path";
+import { basename as basename2, dirname as dirname3, join as join14 } from "node:path";
 function unsafeKind(stats) {
   if (stats.isFile()) return void 0;
   if (stats.isSymbolicLink()) return "symbolic link";
@@ -48040,7 +50072,7 @@ function writeFileAtomic(path3, text) {
   const found = existing && unsafeKind(existing);
   if (found) throw new UnsafeWriteTargetError(path3, found);
   const mode = existing && existing.mode & 511;
-  const tmp = join12(dirname3(path3), `.${basename2(path3)}.${process.pid}.${randomBytes2(4).toString("hex")}.tmp`);
+  const tmp = join14(dirname3(path3), `.${basename2(path3)}.${process.pid}.${randomBytes2(4).toString("hex")}.tmp`);
   try {
     const fd = openSync4(tmp, "wx", mode ?? 438);
     try {
@@ -48099,9 +50131,9 @@ var init_atomic_write = __esm({
 import { randomBytes as randomBytes3 } from "node:crypto";
 import { closeSync as closeSync5, linkSync, lstatSync as lstatSync5, openSync as openSync5, renameSync as renameSync3, unlinkSync as unlinkSync4, writeFileSync as writeFileSync3 } from "node:fs";
 import { hostname } from "node:os";
-import { basename as basename3, dirname as dirname4, join as join13 } from "node:path";
+import { basename as basename3, dirname as dirname4, join as join15 } from "node:path";
 function lockPathFor(path3) {
-  return join13(dirname4(path3), `.${basename3(path3)}.opsledger-lock`);
+  return join15(dirname4(path3), `.${basename3(path3)}.opsledger-lock`);
 }
 function errno2(e) {
   return e?.code;
@@ -48231,33 +50263,33 @@ var init_find_change_file = __esm({
 });
 
 // src/adapters/git/record-commit.ts
-import { resolve as resolve6 } from "node:path";
-async function upstreamOf(git) {
-  const branch = (await git.revparse(["--abbrev-ref", "HEAD"])).trim();
+import { resolve as resolve7 } from "node:path";
+async function upstreamOf(git2) {
+  const branch = (await git2.revparse(["--abbrev-ref", "HEAD"])).trim();
   if (branch === "HEAD") throw new RecordGitError("HEAD is detached; check out the branch to record on");
   try {
-    const upstream = (await git.revparse(["--abbrev-ref", "--symbolic-full-name", "@{u}"])).trim();
+    const upstream = (await git2.revparse(["--abbrev-ref", "--symbolic-full-name", "@{u}"])).trim();
     const slash = upstream.indexOf("/");
     if (slash > 0) return { remote: upstream.slice(0, slash), branch: upstream.slice(slash + 1) };
   } catch {
   }
   return { remote: "origin", branch };
 }
-async function identityArgs(git) {
-  const email = await git.raw(["config", "--get", "user.email"]).catch(() => "");
+async function identityArgs(git2) {
+  const email = await git2.raw(["config", "--get", "user.email"]).catch(() => "");
   return email.trim() ? [] : ["-c", "user.name=opsledger", "-c", "user.email=opsledger@users.noreply.github.com"];
 }
 async function commitRecord(root, step, options21) {
-  const git = wo({ baseDir: root });
-  if (!await git.checkIsRepo()) throw new RecordGitError("--commit needs the organisation to be a git repository");
-  if ((await git.raw(["status", "--porcelain", "--", options21.file])).trim() !== "") return { status: "dirty", attempts: 0 };
-  const target = options21.push ? await upstreamOf(git) : void 0;
-  const identity = await identityArgs(git);
+  const git2 = wo({ baseDir: root });
+  if (!await git2.checkIsRepo()) throw new RecordGitError("--commit needs the organisation to be a git repository");
+  if ((await git2.raw(["status", "--porcelain", "--", options21.file])).trim() !== "") return { status: "dirty", attempts: 0 };
+  const target = options21.push ? await upstreamOf(git2) : void 0;
+  const identity = await identityArgs(git2);
   const maxAttempts = options21.maxAttempts ?? 30;
   const backoff = options21.backoffMs ?? defaultBackoff;
-  const gitDir = resolve6(root, (await git.revparse(["--git-dir"])).trim());
+  const gitDir = resolve7(root, (await git2.revparse(["--git-dir"])).trim());
   const exclusively = async (fn3) => {
-    const held = await withFileLock(resolve6(gitDir, "opsledger-record"), fn3);
+    const held = await withFileLock(resolve7(gitDir, "opsledger-record"), fn3);
     if (!held.ok) throw new RecordGitError(`another opsledger record kept the repository locked (${held.holder})`);
     return held.value;
   };
@@ -48265,31 +50297,31 @@ async function commitRecord(root, step, options21) {
     const made = await exclusively(async () => {
       const result2 = await step();
       if (!result2.ok || !result2.changed) return { result: result2 };
-      await git.raw([...identity, "commit", "--quiet", "--only", "-m", options21.message, "--", options21.file]);
-      return { result: result2, commit: (await git.revparse(["HEAD"])).trim() };
+      await git2.raw([...identity, "commit", "--quiet", "--only", "-m", options21.message, "--", options21.file]);
+      return { result: result2, commit: (await git2.revparse(["HEAD"])).trim() };
     });
     const result = made.result;
     if (!result.ok) return { status: "refused", value: result.value, attempts: attempt };
     const commit = made.commit;
     if (!target) return { status: "done", value: result.value, ...commit ? { commit } : {}, attempts: attempt };
     try {
-      await git.push(target.remote, `HEAD:refs/heads/${target.branch}`);
+      await git2.push(target.remote, `HEAD:refs/heads/${target.branch}`);
       return { status: "done", value: result.value, ...commit ? { commit } : {}, pushed: target, attempts: attempt };
     } catch (e) {
       const message2 = e.message ?? String(e);
       if (!RETRYABLE_PUSH.test(message2)) throw new RecordGitError(`git push failed: ${message2.trim()}`);
     }
     await sleep2(backoff(attempt));
-    await git.fetch(target.remote, target.branch);
+    await git2.fetch(target.remote, target.branch);
     await exclusively(async () => {
       if (commit) {
-        if ((await git.revparse(["HEAD"])).trim() !== commit) throw new RecordGitError("HEAD moved during the record; not touching it");
-        await git.raw(["reset", "--quiet", "--keep", "HEAD~1"]);
+        if ((await git2.revparse(["HEAD"])).trim() !== commit) throw new RecordGitError("HEAD moved during the record; not touching it");
+        await git2.raw(["reset", "--quiet", "--keep", "HEAD~1"]);
       }
       try {
-        await git.raw(["rebase", "--quiet", `${target.remote}/${target.branch}`]);
+        await git2.raw(["rebase", "--quiet", `${target.remote}/${target.branch}`]);
       } catch (e) {
-        await git.raw(["rebase", "--abort"]).catch(() => void 0);
+        await git2.raw(["rebase", "--abort"]).catch(() => void 0);
         throw new RecordGitError(`could not move onto ${target.remote}/${target.branch}: ${e.message.trim()}`);
       }
     });
@@ -48316,7 +50348,7 @@ var init_record_commit = __esm({
 });
 
 // src/adapters/workspace.ts
-import { join as join14 } from "node:path";
+import { join as join16 } from "node:path";
 function openWorkspace(root) {
   const reader = repositoryReader(root);
   return {
@@ -48327,8 +50359,8 @@ function openWorkspace(root) {
       const bytes = reader.source(rel);
       return bytes && decoder2.decode(bytes);
     },
-    writeText: (rel, text) => writeFileAtomic(join14(root, rel), text),
-    withFileLock: (rel, fn3) => withFileLock(join14(root, rel), fn3),
+    writeText: (rel, text) => writeFileAtomic(join16(root, rel), text),
+    withFileLock: (rel, fn3) => withFileLock(join16(root, rel), fn3),
     findChangeFile: (id, holds) => findChangeFile(root, id, holds),
     knownChangeIds: () => knownChangeIds(root),
     commitRecord: (step, options21) => commitRecord(root, step, options21)
@@ -48468,7 +50500,9 @@ async function riskCommand(ctx, values, positionals) {
   const ws2 = openWorkspace(rootOf(ctx, values));
   const loaded2 = await loadValidOrganisation(ctx, ws2.source);
   if (!loaded2) return 1;
-  const { count: count2, reports } = assessRiskEach(loaded2, await ws2.git.firstAddedTimes(), { ids: positionals, open: values.open, now, ...limit !== void 0 ? { blastRadiusRows: limit } : {} });
+  const since = values["changed-since"];
+  const measured = typeof since === "string" ? await measuredSince(ws2.git, since) : void 0;
+  const { count: count2, reports } = assessRiskEach(loaded2, await ws2.git.firstAddedTimes(), { ids: positionals, open: values.open, now, ...limit !== void 0 ? { blastRadiusRows: limit } : {}, ...measured ? { measured } : {} });
   const cut = [];
   const noting = (function* () {
     for (const r2 of reports) {
@@ -48487,6 +50521,14 @@ async function riskCommand(ctx, values, positionals) {
   }
   return 0;
 }
+async function measuredSince(git2, ref) {
+  try {
+    return { files: (await git2.changedFilesSince(ref)).files, size: await git2.diffSizeSince(ref) };
+  } catch (e) {
+    if (e instanceof GitRefError) throw new UsageError(e.message);
+    throw e;
+  }
+}
 var options5, riskSpec;
 var init_risk = __esm({
   "src/cli/commands/risk.ts"() {
@@ -48497,6 +50539,7 @@ var init_risk = __esm({
     init_text2();
     init_command_spec();
     init_context();
+    init_changed_files();
     init_list_limit();
     init_org_session();
     init_instant_flag();
@@ -48505,14 +50548,15 @@ var init_risk = __esm({
       format: { type: "string", short: "f", default: "text", choices: ["text", "json", "markdown"], description: "how to print the reports", example: "json" },
       at: { type: "string", description: "score as of this instant (ISO 8601 with an offset)", defaultText: "now", example: "2026-12-02T01:00:00+09:00" },
       open: { type: "boolean", description: "score every open change as well as those named" },
+      "changed-since": { type: "string", description: "score the changes edited since this git ref with the diff git measures (the working tree against the merge base), not the declared spec.diff", example: "origin/main" },
       ...LIST_LIMIT_OPTIONS
     });
     riskSpec = defineCommand({
       name: "risk",
       summary: "score changes: impact x likelihood with every factor explained, blast radius, conflicts, controls",
-      usage: ["opsledger risk <CR-id>... [--open] [--format text|json|markdown] [--at T] [--limit N | --all]", "--limit and --all: blast-radius rows per change"],
+      usage: ["opsledger risk <CR-id>... [--open] [--format text|json|markdown] [--at T] [--changed-since REF] [--limit N | --all]", "--limit and --all: blast-radius rows per change"],
       options: options5,
-      examples: ["opsledger risk CR-2026-0042", "opsledger risk --open --format markdown", "opsledger risk CR-2026-0042 --at 2026-12-02T01:00:00+09:00 --format json"],
+      examples: ["opsledger risk CR-2026-0042", "opsledger risk --open --format markdown", "opsledger risk CR-2026-0042 --at 2026-12-02T01:00:00+09:00 --format json", "opsledger risk CR-2026-0042 --changed-since origin/main"],
       run: riskCommand
     });
   }
@@ -49233,7 +51277,7 @@ var init_import_gitlab = __esm({
 });
 
 // src/cli/commands/calendar-import.ts
-import { resolve as resolve7, sep as sep3 } from "node:path";
+import { resolve as resolve8, sep as sep3 } from "node:path";
 async function calendarImportCommand(ctx, values, args) {
   const [source, ...files] = args;
   const importer = source === void 0 ? void 0 : IMPORTERS[source];
@@ -49252,7 +51296,7 @@ async function calendarImportCommand(ctx, values, args) {
   const sources = /* @__PURE__ */ new Map();
   const imported = [];
   for (const given of files) {
-    const abs = resolve7(ctx.cwd, given);
+    const abs = resolve8(ctx.cwd, given);
     const file = given.split(sep3).join("/");
     const read = readNamedFile(abs, MAX_INPUT_BYTES);
     if ("refused" in read) {
@@ -49291,7 +51335,7 @@ async function calendarImportCommand(ctx, values, args) {
   ];
   const yaml = renderCalendarYaml(calendar, windows, header3);
   if (typeof values.out === "string") {
-    const target = resolve7(ctx.cwd, values.out);
+    const target = resolve8(ctx.cwd, values.out);
     try {
       writeFileAtomic(target, yaml);
     } catch (e) {
@@ -49338,8 +51382,8 @@ __export(calendar_exports, {
   calendarCommand: () => calendarCommand,
   calendarSpec: () => calendarSpec
 });
-import { existsSync as existsSync6 } from "node:fs";
-import { resolve as resolve8 } from "node:path";
+import { existsSync as existsSync7 } from "node:fs";
+import { resolve as resolve9 } from "node:path";
 function instantFlag(values, flag) {
   const v2 = values[flag];
   if (v2 === void 0) return void 0;
@@ -49437,7 +51481,7 @@ async function calendarCommand(ctx, values, positionals) {
   for (const flag of ["out", "since", "name"]) if (values[flag] !== void 0) throw new UsageError(`--${flag} belongs to \`opsledger calendar import\``);
   const format = values.format;
   const root = rootOf(ctx, values);
-  if (!existsSync6(root)) throw new UsageError(`no such folder: ${root}`);
+  if (!existsSync7(root)) throw new UsageError(`no such folder: ${root}`);
   const at4 = instantFlag(values, "at") ?? Date.now();
   const from = instantFlag(values, "from") ?? at4;
   const to2 = instantFlag(values, "to") ?? from + DEFAULT_RANGE_DAYS * DAY;
@@ -49470,7 +51514,7 @@ async function calendarCommand(ctx, values, positionals) {
     return 1;
   }
   if (typeof values.ics === "string") {
-    const target = resolve8(ctx.cwd, values.ics);
+    const target = resolve9(ctx.cwd, values.ics);
     const exported = windows.filter((w2) => windowApplies(w2, subject));
     const changes = values["with-changes"] ? scheduledChanges(loaded2, subject) : [];
     const names = [...loaded2.org.calendars.keys()];
@@ -51660,18 +53704,18 @@ function withVia(ref, via) {
   return { kind: ref.kind, name: ref.name, title: ref.title, href: ref.href, via };
 }
 function impactOf(ctx, id) {
-  const walk2 = dependentsWalk(ctx.input.graph, [id], IMPACT_EDGES, IMPACT_LIMIT + 1);
+  const walk3 = dependentsWalk(ctx.input.graph, [id], IMPACT_EDGES, IMPACT_LIMIT + 1);
   const services = [];
-  walk2.nodes.forEach((node, k2) => {
-    if (walk2.distance[k2] > 0 && node.kind === "service") services.push({ k: k2, tier: node.tier ?? ctx.tierOf.get(node.name) ?? 9 });
+  walk3.nodes.forEach((node, k2) => {
+    if (walk3.distance[k2] > 0 && node.kind === "service") services.push({ k: k2, tier: node.tier ?? ctx.tierOf.get(node.name) ?? 9 });
   });
-  services.sort((a, b3) => walk2.distance[a.k] - walk2.distance[b3.k] || a.tier - b3.tier || byName(walk2.nodes[a.k].id, walk2.nodes[b3.k].id));
+  services.sort((a, b3) => walk3.distance[a.k] - walk3.distance[b3.k] || a.tier - b3.tier || byName(walk3.nodes[a.k].id, walk3.nodes[b3.k].id));
   const listed2 = services.slice(0, IMPACT_LISTED);
   return {
-    services: listed2.map(({ k: k2 }) => withVia(ctx.serviceRef(walk2.nodes[k2].name), pathIn(walk2, k2).slice(1, -1).map(nameOf))),
+    services: listed2.map(({ k: k2 }) => withVia(ctx.serviceRef(walk3.nodes[k2].name), pathIn(walk3, k2).slice(1, -1).map(nameOf))),
     servicesTotal: services.length,
     servicesMore: services.length - listed2.length,
-    capped: walk2.nodes.length > IMPACT_LIMIT
+    capped: walk3.nodes.length > IMPACT_LIMIT
   };
 }
 function scorecardView(r2) {
@@ -52009,8 +54053,8 @@ var init_compute = __esm({
 });
 
 // src/app/compute-metrics.ts
-async function computeMetrics2(org, git, query) {
-  const starts = await git.leadTimeStarts();
+async function computeMetrics2(org, git2, query) {
+  const starts = await git2.leadTimeStarts();
   return computeMetrics(org, { ...query, leadTimeStart: (id) => starts.get(org.changes.get(id)?.file ?? "") });
 }
 var init_compute_metrics = __esm({
@@ -52046,12 +54090,12 @@ function upcomingChanges(org, now) {
   }
   return out;
 }
-async function buildCatalog2(loaded2, git, writeSite, options21) {
+async function buildCatalog2(loaded2, git2, writeSite, options21) {
   const { org } = loaded2;
   const { now } = options21;
   const warnings = [];
   const zone = displayZone(org);
-  const context = activePolicy(org) ? riskContext(loaded2, now, await git.firstAddedTimes()) : void 0;
+  const context = activePolicy(org) ? riskContext(loaded2, now, await git2.firstAddedTimes()) : void 0;
   const open2 = new Set(openChangeIds(org.changes));
   const risk = context ? (id) => open2.has(id) ? assessChange(context, id, { blastRadiusRows: BLAST_RADIUS_LISTED }) : void 0 : void 0;
   if (!risk) warnings.push("no Policy document: change pages are built without risk reports");
@@ -52067,9 +54111,9 @@ async function buildCatalog2(loaded2, git, writeSite, options21) {
   } catch (e) {
     calendarFailure(e);
   }
-  const history = await git.fileHistory();
+  const history = await git2.fileHistory();
   if (!history) warnings.push("not a git repository: service pages are built without history");
-  const report = await computeMetrics2(org, git, { from: now - METRICS_WINDOW_MS, to: now, timeZone: zone });
+  const report = await computeMetrics2(org, git2, { from: now - METRICS_WINDOW_MS, to: now, timeZone: zone });
   const metrics = catalogMetricsView(report, { serviceHref: pagePath.service, teamHref: pagePath.team, labels: options21.locale === "ko" ? KOREAN_CHART_LABELS : ENGLISH_CHART_LABELS });
   const site = buildCatalog({
     org,
@@ -52114,7 +54158,7 @@ var init_build_catalog = __esm({
 
 // src/catalog/file-writer.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
-import { dirname as dirname5, join as join15 } from "node:path";
+import { dirname as dirname5, join as join17 } from "node:path";
 var FileWriter;
 var init_file_writer = __esm({
   "src/catalog/file-writer.ts"() {
@@ -52127,7 +54171,7 @@ var init_file_writer = __esm({
       made = /* @__PURE__ */ new Set();
       files = 0;
       write(rel, content) {
-        const file = join15(this.dir, rel);
+        const file = join17(this.dir, rel);
         const folder = dirname5(file);
         if (!this.made.has(folder)) {
           mkdirSync3(folder, { recursive: true });
@@ -54180,7 +56224,7 @@ var init_graph_layout = __esm({
 });
 
 // node_modules/handlebars/dist/cjs/handlebars/utils.js
-var require_utils3 = __commonJS({
+var require_utils4 = __commonJS({
   "node_modules/handlebars/dist/cjs/handlebars/utils.js"(exports2) {
     "use strict";
     exports2.__esModule = true;
@@ -54334,7 +56378,7 @@ var require_block_helper_missing = __commonJS({
   "node_modules/handlebars/dist/cjs/handlebars/helpers/block-helper-missing.js"(exports2, module2) {
     "use strict";
     exports2.__esModule = true;
-    var _utils = require_utils3();
+    var _utils = require_utils4();
     exports2["default"] = function(instance) {
       instance.registerHelper("blockHelperMissing", function(context, options21) {
         var inverse = options21.inverse, fn3 = options21.fn;
@@ -54373,7 +56417,7 @@ var require_each = __commonJS({
     function _interopRequireDefault(obj2) {
       return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
-    var _utils = require_utils3();
+    var _utils = require_utils4();
     var _exception = require_exception();
     var _exception2 = _interopRequireDefault(_exception);
     function closeIterator(iterator2) {
@@ -54495,7 +56539,7 @@ var require_if2 = __commonJS({
     function _interopRequireDefault(obj2) {
       return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
-    var _utils = require_utils3();
+    var _utils = require_utils4();
     var _exception = require_exception();
     var _exception2 = _interopRequireDefault(_exception);
     exports2["default"] = function(instance) {
@@ -54577,7 +56621,7 @@ var require_with = __commonJS({
     function _interopRequireDefault(obj2) {
       return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
-    var _utils = require_utils3();
+    var _utils = require_utils4();
     var _exception = require_exception();
     var _exception2 = _interopRequireDefault(_exception);
     exports2["default"] = function(instance) {
@@ -54657,7 +56701,7 @@ var require_inline = __commonJS({
   "node_modules/handlebars/dist/cjs/handlebars/decorators/inline.js"(exports2, module2) {
     "use strict";
     exports2.__esModule = true;
-    var _utils = require_utils3();
+    var _utils = require_utils4();
     exports2["default"] = function(instance) {
       instance.registerDecorator("inline", function(fn3, props, container, options21) {
         var ret = fn3;
@@ -54701,7 +56745,7 @@ var require_logger = __commonJS({
   "node_modules/handlebars/dist/cjs/handlebars/logger.js"(exports2, module2) {
     "use strict";
     exports2.__esModule = true;
-    var _utils = require_utils3();
+    var _utils = require_utils4();
     var logger = {
       methodMap: ["debug", "info", "warn", "error"],
       level: "info",
@@ -54749,7 +56793,7 @@ var require_proto_access = __commonJS({
     function _interopRequireDefault(obj2) {
       return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
-    var _utils = require_utils3();
+    var _utils = require_utils4();
     var _logger = require_logger();
     var _logger2 = _interopRequireDefault(_logger);
     var loggedProperties = /* @__PURE__ */ Object.create(null);
@@ -54818,7 +56862,7 @@ var require_base = __commonJS({
     function _interopRequireDefault(obj2) {
       return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
-    var _utils = require_utils3();
+    var _utils = require_utils4();
     var _exception = require_exception();
     var _exception2 = _interopRequireDefault(_exception);
     var _helpers = require_helpers();
@@ -54974,7 +57018,7 @@ var require_runtime = __commonJS({
         return newObj;
       }
     }
-    var _utils = require_utils3();
+    var _utils = require_utils4();
     var Utils = _interopRequireWildcard(_utils);
     var _exception = require_exception();
     var _exception2 = _interopRequireDefault(_exception);
@@ -55321,7 +57365,7 @@ var require_handlebars_runtime = __commonJS({
     var _handlebarsSafeString2 = _interopRequireDefault(_handlebarsSafeString);
     var _handlebarsException = require_exception();
     var _handlebarsException2 = _interopRequireDefault(_handlebarsException);
-    var _handlebarsUtils = require_utils3();
+    var _handlebarsUtils = require_utils4();
     var Utils = _interopRequireWildcard(_handlebarsUtils);
     var _handlebarsRuntime = require_runtime();
     var runtime = _interopRequireWildcard(_handlebarsRuntime);
@@ -56108,7 +58152,7 @@ var require_visitor = __commonJS({
     }
     var _exception = require_exception();
     var _exception2 = _interopRequireDefault(_exception);
-    var _utils = require_utils3();
+    var _utils = require_utils4();
     var _nodeTypes = require_node_types();
     function Visitor() {
       this.parents = [];
@@ -56593,7 +58637,7 @@ var require_base2 = __commonJS({
     var _whitespaceControl2 = _interopRequireDefault(_whitespaceControl);
     var _helpers = require_helpers2();
     var Helpers = _interopRequireWildcard(_helpers);
-    var _utils = require_utils3();
+    var _utils = require_utils4();
     exports2.parser = _parser2["default"];
     var yy = {};
     _utils.extend(yy, Helpers);
@@ -56629,7 +58673,7 @@ var require_compiler = __commonJS({
     }
     var _exception = require_exception();
     var _exception2 = _interopRequireDefault(_exception);
-    var _utils = require_utils3();
+    var _utils = require_utils4();
     var _ast = require_ast();
     var _ast2 = _interopRequireDefault(_ast);
     var _nodeTypes = require_node_types();
@@ -57288,7 +59332,7 @@ var require_util10 = __commonJS({
       return path3;
     }
     exports2.normalize = normalize;
-    function join23(aRoot, aPath) {
+    function join25(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -57320,7 +59364,7 @@ var require_util10 = __commonJS({
       }
       return joined2;
     }
-    exports2.join = join23;
+    exports2.join = join25;
     exports2.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
@@ -57493,7 +59537,7 @@ var require_util10 = __commonJS({
             parsed.path = parsed.path.substring(0, index + 1);
           }
         }
-        sourceURL = join23(urlGenerate(parsed), sourceURL);
+        sourceURL = join25(urlGenerate(parsed), sourceURL);
       }
       return normalize(sourceURL);
     }
@@ -58858,7 +60902,7 @@ var require_code_gen = __commonJS({
     "use strict";
     exports2.__esModule = true;
     exports2.safeJsonLiteral = safeJsonLiteral;
-    var _utils = require_utils3();
+    var _utils = require_utils4();
     var NEEDS_ESCAPING = /[\x00-\x1f\\"\u2028\u2029<\ud800-\udfff]/;
     var SCRIPT_DELIMITERS = /<(?=!--|\/?script)/gi;
     function escapeScriptDelimiters(code) {
@@ -59014,7 +61058,7 @@ var require_javascript_compiler = __commonJS({
     var _base = require_base();
     var _exception = require_exception();
     var _exception2 = _interopRequireDefault(_exception);
-    var _utils = require_utils3();
+    var _utils = require_utils4();
     var _codeGen = require_code_gen();
     var _codeGen2 = _interopRequireDefault(_codeGen);
     function Literal(value3) {
@@ -60139,12 +62183,12 @@ var require_lib = __commonJS({
 });
 
 // src/catalog/templates.ts
-import { readdirSync as readdirSync5 } from "node:fs";
-import { join as join16 } from "node:path";
+import { readdirSync as readdirSync6 } from "node:fs";
+import { join as join18 } from "node:path";
 function readFolder(folder, ext) {
   const out = /* @__PURE__ */ new Map();
-  for (const name of readdirSync5(join16(TEMPLATE_DIR, folder)).sort()) {
-    if (name.endsWith(ext)) out.set(name.slice(0, -ext.length), readOwnText(join16(TEMPLATE_DIR, folder, name)));
+  for (const name of readdirSync6(join18(TEMPLATE_DIR, folder)).sort()) {
+    if (name.endsWith(ext)) out.set(name.slice(0, -ext.length), readOwnText(join18(TEMPLATE_DIR, folder, name)));
   }
   return out;
 }
@@ -60202,7 +62246,7 @@ function compileTemplates(locale) {
   for (const [name, source] of partials) hb.registerPartial(name, hb.compile(expand3(source), options21));
   const pages = /* @__PURE__ */ new Map();
   for (const [name, source] of readFolder("pages", ".hbs")) pages.set(name, hb.compile(expand3(source), options21));
-  const layout2 = hb.compile(expand3(readOwnText(join16(TEMPLATE_DIR, "layout.hbs"))), options21);
+  const layout2 = hb.compile(expand3(readOwnText(join18(TEMPLATE_DIR, "layout.hbs"))), options21);
   return (template, page, bodyData, layoutData) => {
     const body = pages.get(template);
     if (!body) throw new Error(`no catalog template "${template}"`);
@@ -60212,8 +62256,8 @@ function compileTemplates(locale) {
 }
 function staticAssets() {
   const out = /* @__PURE__ */ new Map();
-  for (const name of readdirSync5(join16(TEMPLATE_DIR, "assets")).sort()) {
-    const content = readOwnFile(join16(TEMPLATE_DIR, "assets", name));
+  for (const name of readdirSync6(join18(TEMPLATE_DIR, "assets")).sort()) {
+    const content = readOwnFile(join18(TEMPLATE_DIR, "assets", name));
     out.set(name, name === "site.css" ? Buffer.concat([content, Buffer.from("\n" + CHART_CSS)]) : content);
   }
   return out;
@@ -60227,7 +62271,7 @@ var init_templates = __esm({
     import_handlebars = __toESM(require_lib(), 1);
     init_package_root();
     init_messages();
-    TEMPLATE_DIR = join16(PACKAGE_ROOT, "templates", "catalog");
+    TEMPLATE_DIR = join18(PACKAGE_ROOT, "templates", "catalog");
     EXPANDABLE = (source) => !/\.\.\/|@root|@partial-block|\{\{#>|\{\{#\*inline| as \|/.test(source);
     CALL = /\{\{>\s*([A-Za-z][\w-]*)\s*\}\}/g;
     FIXED_MESSAGE = /(?<!\{)\{\{t\s+"([\w.-]+)"\s*\}\}(?!\})/g;
@@ -60365,7 +62409,7 @@ var init_render_pool = __esm({
           const broken = this.threads.find((t2) => t2.error || t2.exited && t2.files === void 0);
           if (broken) throw broken.error ?? new RenderThreadError("a render thread stopped before it finished");
           if (this.threads.every((t2) => t2.files !== void 0)) break;
-          await new Promise((resolve18) => setTimeout(resolve18, 2));
+          await new Promise((resolve19) => setTimeout(resolve19, 2));
         }
         return this.threads.reduce((n, t2) => n + t2.files, 0);
       }
@@ -60466,8 +62510,8 @@ var init_render_site = __esm({
 });
 
 // src/catalog/write-site.ts
-import { existsSync as existsSync7, lstatSync as lstatSync6, mkdirSync as mkdirSync4, mkdtempSync, readdirSync as readdirSync6, renameSync as renameSync4, rmSync } from "node:fs";
-import { basename as basename4, dirname as dirname6, join as join17, resolve as resolve9 } from "node:path";
+import { existsSync as existsSync8, lstatSync as lstatSync6, mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync2, readdirSync as readdirSync7, renameSync as renameSync4, rmSync as rmSync2 } from "node:fs";
+import { basename as basename4, dirname as dirname6, join as join19, resolve as resolve10 } from "node:path";
 function checkTarget(target) {
   let st3;
   try {
@@ -60477,29 +62521,29 @@ function checkTarget(target) {
   }
   if (st3.isSymbolicLink()) throw new UnsafeTargetError(`${target} is a symbolic link; give the folder it points to, or another --out folder`);
   if (!st3.isDirectory()) throw new UnsafeTargetError(`${target} exists and is not a folder`);
-  const entries = readdirSync6(target);
+  const entries = readdirSync7(target);
   if (entries.length && !entries.includes(SITE_MARKER)) {
     throw new UnsafeTargetError(`${target} is not empty and is not a catalog built by opsledger (no ${SITE_MARKER} file); choose another --out folder or empty it`);
   }
 }
 async function replaceDirectory(targetPath, build) {
-  const target = resolve9(targetPath);
+  const target = resolve10(targetPath);
   checkTarget(target);
   const parent = dirname6(target);
   mkdirSync4(parent, { recursive: true });
-  const temp = mkdtempSync(join17(parent, `.${basename4(target)}.building-`));
+  const temp = mkdtempSync2(join19(parent, `.${basename4(target)}.building-`));
   let result;
   try {
     result = await build(temp);
   } catch (e) {
-    rmSync(temp, { recursive: true, force: true });
+    rmSync2(temp, { recursive: true, force: true });
     throw e;
   }
-  if (existsSync7(target)) {
-    const old = mkdtempSync(join17(parent, `.${basename4(target)}.old-`));
-    renameSync4(target, join17(old, "site"));
+  if (existsSync8(target)) {
+    const old = mkdtempSync2(join19(parent, `.${basename4(target)}.old-`));
+    renameSync4(target, join19(old, "site"));
     renameSync4(temp, target);
-    rmSync(old, { recursive: true, force: true });
+    rmSync2(old, { recursive: true, force: true });
   } else {
     renameSync4(temp, target);
   }
@@ -60569,11 +62613,11 @@ __export(catalog_exports, {
   catalogCommand: () => catalogCommand,
   catalogSpec: () => catalogSpec
 });
-import { resolve as resolve10, sep as sep4 } from "node:path";
+import { resolve as resolve11, sep as sep4 } from "node:path";
 async function catalogCommand(ctx, values) {
   const threads = positiveInt(values.threads, "threads");
   const root = rootOf(ctx, values);
-  const out = resolve10(ctx.cwd, values.out);
+  const out = resolve11(ctx.cwd, values.out);
   if (out === root || root.startsWith(out + sep4)) throw new UsageError(`--out ${out} would replace the organisation itself; choose a folder such as site`);
   const at4 = parseInstant2(values.at, "at");
   keepHeapSmallForCatalog();
@@ -60855,35 +62899,6 @@ var init_approval_plan = __esm({
   }
 });
 
-// src/core/glob.ts
-function globToRegExp(glob) {
-  let re3 = "";
-  for (let i = 0; i < glob.length; i++) {
-    const c3 = glob[i];
-    if (c3 === "*" && glob[i + 1] === "*") {
-      if (glob[i + 2] === "/") {
-        re3 += "(?:.*/)?";
-        i += 2;
-      } else {
-        re3 += ".*";
-        i += 1;
-      }
-    } else if (c3 === "*") re3 += "[^/]*";
-    else if (c3 === "?") re3 += "[^/]";
-    else re3 += c3.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-  }
-  return new RegExp(`^${re3}$`);
-}
-function matchingPaths(paths, globs) {
-  const res = globs.map(globToRegExp);
-  return paths.filter((p2) => res.some((r2) => r2.test(p2)));
-}
-var init_glob = __esm({
-  "src/core/glob.ts"() {
-    "use strict";
-  }
-});
-
 // src/core/review-org.ts
 function reviewOrganisation(base, head, prefer) {
   const merge2 = (b3, h3) => prefer === "base" ? new Map([...h3, ...b3]) : new Map([...b3, ...h3]);
@@ -60965,8 +62980,10 @@ async function reviewPullRequest(input) {
   const changeIds = [...head.org.changes].filter(([, l3]) => changedSet.has(l3.file)).map(([id]) => id).sort();
   if (changeIds.length) {
     const submittedAt = input.firstAdded ? submissionTimes(head.org, input.firstAdded) : void 0;
-    const byBase = riskContextFor(reviewOrganisation(base.org, head.org, "base"), policy, input.now, submittedAt);
-    const byHead = riskContextFor(reviewOrganisation(base.org, head.org, "head"), policy, input.now, submittedAt);
+    const size = input.diffSize ?? await input.refs.git.diffSizeBetween(input.baseRef, input.headRef);
+    const measured = (id) => changeIds.includes(id) ? size : void 0;
+    const byBase = riskContextFor(reviewOrganisation(base.org, head.org, "base"), policy, input.now, submittedAt, measured);
+    const byHead = riskContextFor(reviewOrganisation(base.org, head.org, "head"), policy, input.now, submittedAt, measured);
     for (const id of changeIds) {
       const report = stricter(assessChange(byBase, id), assessChange(byHead, id));
       const change = head.org.changes.get(id).doc;
@@ -61024,14 +63041,14 @@ var init_review_pull_request = __esm({
 });
 
 // src/app/decide-deploy.ts
-async function defaultBranchRef(git, branch) {
+async function defaultBranchRef(git2, branch) {
   for (const ref of [`refs/remotes/origin/${branch}`, `refs/heads/${branch}`]) {
     try {
-      return await git.resolveCommit(ref);
+      return await git2.resolveCommit(ref);
     } catch {
     }
   }
-  return git.resolveCommit(branch);
+  return git2.resolveCommit(branch);
 }
 async function decideDeploy(req) {
   try {
@@ -61064,14 +63081,14 @@ async function gatherGateInput(req) {
   if (!current || !located) return input;
   input.change = located.doc;
   const policy = activePolicy2(current.org)?.doc.spec;
+  const score2 = async (measured) => {
+    if (!policy) return;
+    const risk = riskContextFor2(current.org, policy, req.at, submissionTimes2(current.org, await req.git.firstAddedTimes()), measured ? (id) => id === req.changeId ? measured : void 0 : void 0);
+    input.risk = assessChange2(risk, req.changeId);
+    input.windowsNow = risk.calendar.windowsFor(located.doc, req.at, req.at + 1);
+  };
   if (!policy) errors.push({ code: "policy-missing", detail: "the default branch has no valid Policy" });
-  else {
-    await attempt(async () => {
-      const risk = riskContextFor2(current.org, policy, req.at, submissionTimes2(current.org, await req.git.firstAddedTimes()));
-      input.risk = assessChange2(risk, req.changeId);
-      input.windowsNow = risk.calendar.windowsFor(located.doc, req.at, req.at + 1);
-    });
-  }
+  else await attempt(() => score2());
   const sha2 = await attempt(async () => {
     const found = await req.git.lastCommitTouching(defaultRef, located.file);
     if (!found) throw new Error(`no commit on ${repo.defaultBranch} touches ${located.file}`);
@@ -61096,6 +63113,8 @@ async function gatherGateInput(req) {
     const where = mergeBase(await req.git.firstParentLine(mergeCommit, commits.length + 1), commits);
     if ("unknown" in where) throw new ReviewError2("merge-base", `#${pull.number}: ${where.unknown}`);
     const baseRef = where.base;
+    const diffSize = await req.git.diffSizeBetween(baseRef, mergeCommit);
+    await score2(diffSize);
     const review = await reviewPullRequest2({
       refs,
       api,
@@ -61106,7 +63125,8 @@ async function gatherGateInput(req) {
       reviews,
       commits,
       now: req.at,
-      changedPaths: await req.git.changedPathsBetween(baseRef, mergeCommit)
+      changedPaths: await req.git.changedPathsBetween(baseRef, mergeCommit),
+      diffSize
     });
     const subject = review.subjects.find((s) => s.subject === req.changeId);
     if (!subject) throw new Error(`#${pull.number} does not change ${req.changeId}`);
@@ -65856,7 +67876,7 @@ var require_light = __commonJS({
           }
           return this.Events.trigger("scheduled", { args: this.args, options: this.options });
         }
-        async doExecute(chained, clearGlobalState, run2, free) {
+        async doExecute(chained, clearGlobalState, run4, free) {
           var error2, eventInfo, passed;
           if (this.retryCount === 0) {
             this._assertStatus("RUNNING");
@@ -65876,10 +67896,10 @@ var require_light = __commonJS({
             }
           } catch (error1) {
             error2 = error1;
-            return this._onFailure(error2, eventInfo, clearGlobalState, run2, free);
+            return this._onFailure(error2, eventInfo, clearGlobalState, run4, free);
           }
         }
-        doExpire(clearGlobalState, run2, free) {
+        doExpire(clearGlobalState, run4, free) {
           var error2, eventInfo;
           if (this._states.jobStatus(this.options.id === "RUNNING")) {
             this._states.next(this.options.id);
@@ -65887,9 +67907,9 @@ var require_light = __commonJS({
           this._assertStatus("EXECUTING");
           eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
           error2 = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
-          return this._onFailure(error2, eventInfo, clearGlobalState, run2, free);
+          return this._onFailure(error2, eventInfo, clearGlobalState, run4, free);
         }
-        async _onFailure(error2, eventInfo, clearGlobalState, run2, free) {
+        async _onFailure(error2, eventInfo, clearGlobalState, run4, free) {
           var retry2, retryAfter;
           if (clearGlobalState()) {
             retry2 = await this.Events.trigger("failed", error2, eventInfo);
@@ -65897,7 +67917,7 @@ var require_light = __commonJS({
               retryAfter = ~~retry2;
               this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
               this.retryCount++;
-              return run2(retryAfter);
+              return run4(retryAfter);
             } else {
               this.doDone(eventInfo);
               await free(this.options, eventInfo);
@@ -65969,8 +67989,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t2 = 0) {
-          return new this.Promise(function(resolve18, reject) {
-            return setTimeout(resolve18, t2);
+          return new this.Promise(function(resolve19, reject) {
+            return setTimeout(resolve19, t2);
           });
         }
         computePenalty() {
@@ -66181,15 +68201,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error2, reject, resolve18, returned, task;
+          var args, cb, error2, reject, resolve19, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve18, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve19, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve18(returned);
+                  return resolve19(returned);
                 };
               } catch (error1) {
                 error2 = error1;
@@ -66204,13 +68224,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject, resolve18;
-          resolve18 = reject = null;
+          var promise, reject, resolve19;
+          resolve19 = reject = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve18 = _resolve;
+            resolve19 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve18, reject });
+          this._queue.push({ task, args, resolve: resolve19, reject });
           this._tryToRun();
           return promise;
         }
@@ -66535,17 +68555,17 @@ var require_light = __commonJS({
             }
           }
           _run(index, job, wait) {
-            var clearGlobalState, free, run2;
+            var clearGlobalState, free, run4;
             job.doRun();
             clearGlobalState = this._clearGlobalState.bind(this, index);
-            run2 = this._run.bind(this, index, job);
+            run4 = this._run.bind(this, index, job);
             free = this._free.bind(this, index, job);
             return this._scheduled[index] = {
               timeout: setTimeout(() => {
-                return job.doExecute(this._limiter, clearGlobalState, run2, free);
+                return job.doExecute(this._limiter, clearGlobalState, run4, free);
               }, wait),
               expiration: job.options.expiration != null ? setTimeout(function() {
-                return job.doExpire(clearGlobalState, run2, free);
+                return job.doExpire(clearGlobalState, run4, free);
               }, wait + job.options.expiration) : void 0,
               job
             };
@@ -66611,14 +68631,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at4;
               };
-              return new this.Promise((resolve18, reject) => {
+              return new this.Promise((resolve19, reject) => {
                 if (finished()) {
-                  return resolve18();
+                  return resolve19();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve18();
+                      return resolve19();
                     }
                   });
                 }
@@ -66711,9 +68731,9 @@ var require_light = __commonJS({
               options21 = parser$5.load(options21, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve18, reject) {
+              return new this.Promise(function(resolve19, reject) {
                 return fn3(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve18)(args3);
+                  return (args3[0] != null ? reject : resolve19)(args3);
                 });
               });
             };
@@ -67269,7 +69289,7 @@ var require_DLList = __commonJS({
 var require_Events = __commonJS({
   "node_modules/bottleneck/lib/Events.js"(exports2, module2) {
     "use strict";
-    function asyncGeneratorStep2(gen, resolve18, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve19, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value3 = info.value;
@@ -67278,7 +69298,7 @@ var require_Events = __commonJS({
         return;
       }
       if (info.done) {
-        resolve18(value3);
+        resolve19(value3);
       } else {
         Promise.resolve(value3).then(_next, _throw);
       }
@@ -67286,13 +69306,13 @@ var require_Events = __commonJS({
     function _asyncToGenerator2(fn3) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve18, reject) {
+        return new Promise(function(resolve19, reject) {
           var gen = fn3.apply(self2, args);
           function _next(value3) {
-            asyncGeneratorStep2(gen, resolve18, reject, _next, _throw, "next", value3);
+            asyncGeneratorStep2(gen, resolve19, reject, _next, _throw, "next", value3);
           }
           function _throw(err2) {
-            asyncGeneratorStep2(gen, resolve18, reject, _next, _throw, "throw", err2);
+            asyncGeneratorStep2(gen, resolve19, reject, _next, _throw, "throw", err2);
           }
           _next(void 0);
         });
@@ -67484,7 +69504,7 @@ var require_BottleneckError = __commonJS({
 var require_Job = __commonJS({
   "node_modules/bottleneck/lib/Job.js"(exports2, module2) {
     "use strict";
-    function asyncGeneratorStep2(gen, resolve18, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve19, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value3 = info.value;
@@ -67493,7 +69513,7 @@ var require_Job = __commonJS({
         return;
       }
       if (info.done) {
-        resolve18(value3);
+        resolve19(value3);
       } else {
         Promise.resolve(value3).then(_next, _throw);
       }
@@ -67501,13 +69521,13 @@ var require_Job = __commonJS({
     function _asyncToGenerator2(fn3) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve18, reject) {
+        return new Promise(function(resolve19, reject) {
           var gen = fn3.apply(self2, args);
           function _next(value3) {
-            asyncGeneratorStep2(gen, resolve18, reject, _next, _throw, "next", value3);
+            asyncGeneratorStep2(gen, resolve19, reject, _next, _throw, "next", value3);
           }
           function _throw(err2) {
-            asyncGeneratorStep2(gen, resolve18, reject, _next, _throw, "throw", err2);
+            asyncGeneratorStep2(gen, resolve19, reject, _next, _throw, "throw", err2);
           }
           _next(void 0);
         });
@@ -67610,7 +69630,7 @@ var require_Job = __commonJS({
           options: this.options
         });
       }
-      doExecute(chained, clearGlobalState, run2, free) {
+      doExecute(chained, clearGlobalState, run4, free) {
         var _this = this;
         return _asyncToGenerator2(function* () {
           var error2, eventInfo, passed;
@@ -67636,11 +69656,11 @@ var require_Job = __commonJS({
             }
           } catch (error1) {
             error2 = error1;
-            return _this._onFailure(error2, eventInfo, clearGlobalState, run2, free);
+            return _this._onFailure(error2, eventInfo, clearGlobalState, run4, free);
           }
         })();
       }
-      doExpire(clearGlobalState, run2, free) {
+      doExpire(clearGlobalState, run4, free) {
         var error2, eventInfo;
         if (this._states.jobStatus(this.options.id === "RUNNING")) {
           this._states.next(this.options.id);
@@ -67652,9 +69672,9 @@ var require_Job = __commonJS({
           retryCount: this.retryCount
         };
         error2 = new BottleneckError(`This job timed out after ${this.options.expiration} ms.`);
-        return this._onFailure(error2, eventInfo, clearGlobalState, run2, free);
+        return this._onFailure(error2, eventInfo, clearGlobalState, run4, free);
       }
-      _onFailure(error2, eventInfo, clearGlobalState, run2, free) {
+      _onFailure(error2, eventInfo, clearGlobalState, run4, free) {
         var _this2 = this;
         return _asyncToGenerator2(function* () {
           var retry2, retryAfter;
@@ -67664,7 +69684,7 @@ var require_Job = __commonJS({
               retryAfter = ~~retry2;
               _this2.Events.trigger("retry", `Retrying ${_this2.options.id} after ${retryAfter} ms`, eventInfo);
               _this2.retryCount++;
-              return run2(retryAfter);
+              return run4(retryAfter);
             } else {
               _this2.doDone(eventInfo);
               yield free(_this2.options, eventInfo);
@@ -67688,7 +69708,7 @@ var require_Job = __commonJS({
 var require_LocalDatastore = __commonJS({
   "node_modules/bottleneck/lib/LocalDatastore.js"(exports2, module2) {
     "use strict";
-    function asyncGeneratorStep2(gen, resolve18, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve19, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value3 = info.value;
@@ -67697,7 +69717,7 @@ var require_LocalDatastore = __commonJS({
         return;
       }
       if (info.done) {
-        resolve18(value3);
+        resolve19(value3);
       } else {
         Promise.resolve(value3).then(_next, _throw);
       }
@@ -67705,13 +69725,13 @@ var require_LocalDatastore = __commonJS({
     function _asyncToGenerator2(fn3) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve18, reject) {
+        return new Promise(function(resolve19, reject) {
           var gen = fn3.apply(self2, args);
           function _next(value3) {
-            asyncGeneratorStep2(gen, resolve18, reject, _next, _throw, "next", value3);
+            asyncGeneratorStep2(gen, resolve19, reject, _next, _throw, "next", value3);
           }
           function _throw(err2) {
-            asyncGeneratorStep2(gen, resolve18, reject, _next, _throw, "throw", err2);
+            asyncGeneratorStep2(gen, resolve19, reject, _next, _throw, "throw", err2);
           }
           _next(void 0);
         });
@@ -67780,8 +69800,8 @@ var require_LocalDatastore = __commonJS({
         })();
       }
       yieldLoop(t2 = 0) {
-        return new this.Promise(function(resolve18, reject) {
-          return setTimeout(resolve18, t2);
+        return new this.Promise(function(resolve19, reject) {
+          return setTimeout(resolve19, t2);
         });
       }
       computePenalty() {
@@ -68251,7 +70271,7 @@ var require_Scripts = __commonJS({
 var require_RedisConnection = __commonJS({
   "node_modules/bottleneck/lib/RedisConnection.js"(exports, module) {
     "use strict";
-    function asyncGeneratorStep(gen, resolve18, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep(gen, resolve19, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value3 = info.value;
@@ -68260,7 +70280,7 @@ var require_RedisConnection = __commonJS({
         return;
       }
       if (info.done) {
-        resolve18(value3);
+        resolve19(value3);
       } else {
         Promise.resolve(value3).then(_next, _throw);
       }
@@ -68268,13 +70288,13 @@ var require_RedisConnection = __commonJS({
     function _asyncToGenerator(fn3) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve18, reject) {
+        return new Promise(function(resolve19, reject) {
           var gen = fn3.apply(self2, args);
           function _next(value3) {
-            asyncGeneratorStep(gen, resolve18, reject, _next, _throw, "next", value3);
+            asyncGeneratorStep(gen, resolve19, reject, _next, _throw, "next", value3);
           }
           function _throw(err2) {
-            asyncGeneratorStep(gen, resolve18, reject, _next, _throw, "throw", err2);
+            asyncGeneratorStep(gen, resolve19, reject, _next, _throw, "throw", err2);
           }
           _next(void 0);
         });
@@ -68315,7 +70335,7 @@ var require_RedisConnection = __commonJS({
         }
         _setup(client, sub) {
           client.setMaxListeners(0);
-          return new this.Promise((resolve18, reject) => {
+          return new this.Promise((resolve19, reject) => {
             client.on("error", (e) => {
               return this.Events.trigger("error", e);
             });
@@ -68326,14 +70346,14 @@ var require_RedisConnection = __commonJS({
               });
             }
             if (client.ready) {
-              return resolve18();
+              return resolve19();
             } else {
-              return client.once("ready", resolve18);
+              return client.once("ready", resolve19);
             }
           });
         }
         _loadScript(name) {
-          return new this.Promise((resolve18, reject) => {
+          return new this.Promise((resolve19, reject) => {
             var payload;
             payload = Scripts.payload(name);
             return this.client.multi([["script", "load", payload]]).exec((err2, replies) => {
@@ -68341,7 +70361,7 @@ var require_RedisConnection = __commonJS({
                 return reject(err2);
               }
               this.shas[name] = replies[0];
-              return resolve18(replies[0]);
+              return resolve19(replies[0]);
             });
           });
         }
@@ -68354,12 +70374,12 @@ var require_RedisConnection = __commonJS({
           var _this = this;
           return _asyncToGenerator(function* () {
             yield _this.ready;
-            return new _this.Promise((resolve18, reject) => {
+            return new _this.Promise((resolve19, reject) => {
               return _this.client.multi([cmd]).exec_atomic(function(err2, replies) {
                 if (err2 != null) {
                   return reject(err2);
                 } else {
-                  return resolve18(replies[0]);
+                  return resolve19(replies[0]);
                 }
               });
             });
@@ -68367,13 +70387,13 @@ var require_RedisConnection = __commonJS({
         }
         __addLimiter__(instance) {
           return this.Promise.all([instance.channel(), instance.channel_client()].map((channel) => {
-            return new this.Promise((resolve18, reject) => {
+            return new this.Promise((resolve19, reject) => {
               var handler2;
               handler2 = (chan) => {
                 if (chan === channel) {
                   this.subscriber.removeListener("subscribe", handler2);
                   this.limiters[channel] = instance;
-                  return resolve18();
+                  return resolve19();
                 }
               };
               this.subscriber.on("subscribe", handler2);
@@ -68387,13 +70407,13 @@ var require_RedisConnection = __commonJS({
             /* @__PURE__ */ (function() {
               var _ref = _asyncToGenerator(function* (channel) {
                 if (!_this2.terminated) {
-                  yield new _this2.Promise((resolve18, reject) => {
+                  yield new _this2.Promise((resolve19, reject) => {
                     return _this2.subscriber.unsubscribe(channel, function(err2, chan) {
                       if (err2 != null) {
                         return reject(err2);
                       }
                       if (chan === channel) {
-                        return resolve18();
+                        return resolve19();
                       }
                     });
                   });
@@ -68478,7 +70498,7 @@ var require_IORedisConnection = __commonJS({
     function _arrayWithHoles(arr) {
       if (Array.isArray(arr)) return arr;
     }
-    function asyncGeneratorStep(gen, resolve18, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep(gen, resolve19, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value3 = info.value;
@@ -68487,7 +70507,7 @@ var require_IORedisConnection = __commonJS({
         return;
       }
       if (info.done) {
-        resolve18(value3);
+        resolve19(value3);
       } else {
         Promise.resolve(value3).then(_next, _throw);
       }
@@ -68495,13 +70515,13 @@ var require_IORedisConnection = __commonJS({
     function _asyncToGenerator(fn3) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve18, reject) {
+        return new Promise(function(resolve19, reject) {
           var gen = fn3.apply(self2, args);
           function _next(value3) {
-            asyncGeneratorStep(gen, resolve18, reject, _next, _throw, "next", value3);
+            asyncGeneratorStep(gen, resolve19, reject, _next, _throw, "next", value3);
           }
           function _throw(err2) {
-            asyncGeneratorStep(gen, resolve18, reject, _next, _throw, "throw", err2);
+            asyncGeneratorStep(gen, resolve19, reject, _next, _throw, "throw", err2);
           }
           _next(void 0);
         });
@@ -68547,7 +70567,7 @@ var require_IORedisConnection = __commonJS({
         }
         _setup(client, sub) {
           client.setMaxListeners(0);
-          return new this.Promise((resolve18, reject) => {
+          return new this.Promise((resolve19, reject) => {
             client.on("error", (e) => {
               return this.Events.trigger("error", e);
             });
@@ -68558,9 +70578,9 @@ var require_IORedisConnection = __commonJS({
               });
             }
             if (client.status === "ready") {
-              return resolve18();
+              return resolve19();
             } else {
-              return client.once("ready", resolve18);
+              return client.once("ready", resolve19);
             }
           });
         }
@@ -68586,10 +70606,10 @@ var require_IORedisConnection = __commonJS({
         }
         __addLimiter__(instance) {
           return this.Promise.all([instance.channel(), instance.channel_client()].map((channel) => {
-            return new this.Promise((resolve18, reject) => {
+            return new this.Promise((resolve19, reject) => {
               return this.subscriber.subscribe(channel, () => {
                 this.limiters[channel] = instance;
-                return resolve18();
+                return resolve19();
               });
             });
           }));
@@ -68687,7 +70707,7 @@ var require_RedisDatastore = __commonJS({
     function _arrayWithHoles2(arr) {
       if (Array.isArray(arr)) return arr;
     }
-    function asyncGeneratorStep2(gen, resolve18, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve19, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value3 = info.value;
@@ -68696,7 +70716,7 @@ var require_RedisDatastore = __commonJS({
         return;
       }
       if (info.done) {
-        resolve18(value3);
+        resolve19(value3);
       } else {
         Promise.resolve(value3).then(_next, _throw);
       }
@@ -68704,13 +70724,13 @@ var require_RedisDatastore = __commonJS({
     function _asyncToGenerator2(fn3) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve18, reject) {
+        return new Promise(function(resolve19, reject) {
           var gen = fn3.apply(self2, args);
           function _next(value3) {
-            asyncGeneratorStep2(gen, resolve18, reject, _next, _throw, "next", value3);
+            asyncGeneratorStep2(gen, resolve19, reject, _next, _throw, "next", value3);
           }
           function _throw(err2) {
-            asyncGeneratorStep2(gen, resolve18, reject, _next, _throw, "throw", err2);
+            asyncGeneratorStep2(gen, resolve19, reject, _next, _throw, "throw", err2);
           }
           _next(void 0);
         });
@@ -68846,7 +70866,7 @@ var require_RedisDatastore = __commonJS({
           if (!(name === "init" || name === "register_client")) {
             yield _this3.ready;
           }
-          return new _this3.Promise((resolve18, reject) => {
+          return new _this3.Promise((resolve19, reject) => {
             var all_args, arr;
             all_args = [Date.now(), _this3.clientId].concat(args);
             _this3.instance.Events.trigger("debug", `Calling Redis script: ${name}.lua`, all_args);
@@ -68854,7 +70874,7 @@ var require_RedisDatastore = __commonJS({
               if (err2 != null) {
                 return reject(err2);
               }
-              return resolve18(replies);
+              return resolve19(replies);
             });
             return _this3.connection.__scriptFn__(name)(...arr);
           }).catch((e) => {
@@ -69085,7 +71105,7 @@ var require_States = __commonJS({
 var require_Sync = __commonJS({
   "node_modules/bottleneck/lib/Sync.js"(exports2, module2) {
     "use strict";
-    function asyncGeneratorStep2(gen, resolve18, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve19, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value3 = info.value;
@@ -69094,7 +71114,7 @@ var require_Sync = __commonJS({
         return;
       }
       if (info.done) {
-        resolve18(value3);
+        resolve19(value3);
       } else {
         Promise.resolve(value3).then(_next, _throw);
       }
@@ -69102,13 +71122,13 @@ var require_Sync = __commonJS({
     function _asyncToGenerator2(fn3) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve18, reject) {
+        return new Promise(function(resolve19, reject) {
           var gen = fn3.apply(self2, args);
           function _next(value3) {
-            asyncGeneratorStep2(gen, resolve18, reject, _next, _throw, "next", value3);
+            asyncGeneratorStep2(gen, resolve19, reject, _next, _throw, "next", value3);
           }
           function _throw(err2) {
-            asyncGeneratorStep2(gen, resolve18, reject, _next, _throw, "throw", err2);
+            asyncGeneratorStep2(gen, resolve19, reject, _next, _throw, "throw", err2);
           }
           _next(void 0);
         });
@@ -69131,19 +71151,19 @@ var require_Sync = __commonJS({
       _tryToRun() {
         var _this = this;
         return _asyncToGenerator2(function* () {
-          var args, cb, error2, reject, resolve18, returned, task;
+          var args, cb, error2, reject, resolve19, returned, task;
           if (_this._running < 1 && _this._queue.length > 0) {
             _this._running++;
             var _this$_queue$shift = _this._queue.shift();
             task = _this$_queue$shift.task;
             args = _this$_queue$shift.args;
-            resolve18 = _this$_queue$shift.resolve;
+            resolve19 = _this$_queue$shift.resolve;
             reject = _this$_queue$shift.reject;
             cb = yield _asyncToGenerator2(function* () {
               try {
                 returned = yield task(...args);
                 return function() {
-                  return resolve18(returned);
+                  return resolve19(returned);
                 };
               } catch (error1) {
                 error2 = error1;
@@ -69159,16 +71179,16 @@ var require_Sync = __commonJS({
         })();
       }
       schedule(task, ...args) {
-        var promise, reject, resolve18;
-        resolve18 = reject = null;
+        var promise, reject, resolve19;
+        resolve19 = reject = null;
         promise = new this.Promise(function(_resolve, _reject) {
-          resolve18 = _resolve;
+          resolve19 = _resolve;
           return reject = _reject;
         });
         this._queue.push({
           task,
           args,
-          resolve: resolve18,
+          resolve: resolve19,
           reject
         });
         this._tryToRun();
@@ -69221,7 +71241,7 @@ var require_Group = __commonJS({
     function _arrayWithHoles2(arr) {
       if (Array.isArray(arr)) return arr;
     }
-    function asyncGeneratorStep2(gen, resolve18, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve19, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value3 = info.value;
@@ -69230,7 +71250,7 @@ var require_Group = __commonJS({
         return;
       }
       if (info.done) {
-        resolve18(value3);
+        resolve19(value3);
       } else {
         Promise.resolve(value3).then(_next, _throw);
       }
@@ -69238,13 +71258,13 @@ var require_Group = __commonJS({
     function _asyncToGenerator2(fn3) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve18, reject) {
+        return new Promise(function(resolve19, reject) {
           var gen = fn3.apply(self2, args);
           function _next(value3) {
-            asyncGeneratorStep2(gen, resolve18, reject, _next, _throw, "next", value3);
+            asyncGeneratorStep2(gen, resolve19, reject, _next, _throw, "next", value3);
           }
           function _throw(err2) {
-            asyncGeneratorStep2(gen, resolve18, reject, _next, _throw, "throw", err2);
+            asyncGeneratorStep2(gen, resolve19, reject, _next, _throw, "throw", err2);
           }
           _next(void 0);
         });
@@ -69507,7 +71527,7 @@ var require_Bottleneck = __commonJS({
     function _arrayWithHoles2(arr) {
       if (Array.isArray(arr)) return arr;
     }
-    function asyncGeneratorStep2(gen, resolve18, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve19, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value3 = info.value;
@@ -69516,7 +71536,7 @@ var require_Bottleneck = __commonJS({
         return;
       }
       if (info.done) {
-        resolve18(value3);
+        resolve19(value3);
       } else {
         Promise.resolve(value3).then(_next, _throw);
       }
@@ -69524,13 +71544,13 @@ var require_Bottleneck = __commonJS({
     function _asyncToGenerator2(fn3) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve18, reject) {
+        return new Promise(function(resolve19, reject) {
           var gen = fn3.apply(self2, args);
           function _next(value3) {
-            asyncGeneratorStep2(gen, resolve18, reject, _next, _throw, "next", value3);
+            asyncGeneratorStep2(gen, resolve19, reject, _next, _throw, "next", value3);
           }
           function _throw(err2) {
-            asyncGeneratorStep2(gen, resolve18, reject, _next, _throw, "throw", err2);
+            asyncGeneratorStep2(gen, resolve19, reject, _next, _throw, "throw", err2);
           }
           _next(void 0);
         });
@@ -69677,17 +71697,17 @@ var require_Bottleneck = __commonJS({
           })();
         }
         _run(index, job, wait) {
-          var clearGlobalState, free, run2;
+          var clearGlobalState, free, run4;
           job.doRun();
           clearGlobalState = this._clearGlobalState.bind(this, index);
-          run2 = this._run.bind(this, index, job);
+          run4 = this._run.bind(this, index, job);
           free = this._free.bind(this, index, job);
           return this._scheduled[index] = {
             timeout: setTimeout(() => {
-              return job.doExecute(this._limiter, clearGlobalState, run2, free);
+              return job.doExecute(this._limiter, clearGlobalState, run4, free);
             }, wait),
             expiration: job.options.expiration != null ? setTimeout(function() {
-              return job.doExpire(clearGlobalState, run2, free);
+              return job.doExpire(clearGlobalState, run4, free);
             }, wait + job.options.expiration) : void 0,
             job
           };
@@ -69768,14 +71788,14 @@ var require_Bottleneck = __commonJS({
               counts = this._states.counts;
               return counts[0] + counts[1] + counts[2] + counts[3] === at4;
             };
-            return new this.Promise((resolve18, reject) => {
+            return new this.Promise((resolve19, reject) => {
               if (finished()) {
-                return resolve18();
+                return resolve19();
               } else {
                 return this.on("done", () => {
                   if (finished()) {
                     this.removeAllListeners("done");
-                    return resolve18();
+                    return resolve19();
                   }
                 });
               }
@@ -69883,9 +71903,9 @@ var require_Bottleneck = __commonJS({
             options21 = parser2.load(options21, this.jobDefaults);
           }
           task = (...args2) => {
-            return new this.Promise(function(resolve18, reject) {
+            return new this.Promise(function(resolve19, reject) {
               return fn3(...args2, function(...args3) {
-                return (args3[0] != null ? reject : resolve18)(args3);
+                return (args3[0] != null ? reject : resolve19)(args3);
               });
             });
           };
@@ -70354,7 +72374,7 @@ var init_octokit = __esm({
 });
 
 // src/cli/github/session.ts
-import { resolve as resolve11 } from "node:path";
+import { resolve as resolve12 } from "node:path";
 function openGitHub(ctx) {
   return createGitHubApi(clientConfigFromEnv(ctx.env));
 }
@@ -70367,7 +72387,7 @@ function pullNumber(ctx, values) {
   return pullRequestFromEvent(readEventPayload(ctx.env, eventPath(ctx, values))).number;
 }
 function eventPath(ctx, values) {
-  return typeof values.event === "string" ? resolve11(ctx.cwd, values.event) : void 0;
+  return typeof values.event === "string" ? resolve12(ctx.cwd, values.event) : void 0;
 }
 function appendJobSummary(ctx, markdown) {
   const file = ctx.env.GITHUB_STEP_SUMMARY;
@@ -70375,7 +72395,7 @@ function appendJobSummary(ctx, markdown) {
 }
 function writeReport(ctx, values, data) {
   if (typeof values.report !== "string") return void 0;
-  const file = resolve11(ctx.cwd, values.report);
+  const file = resolve12(ctx.cwd, values.report);
   writeFileAtomic(file, JSON.stringify(data, null, 2) + "\n");
   return file;
 }
@@ -70620,7 +72640,7 @@ function reviewJson(review) {
     invalid: review.invalid,
     subjects: review.subjects.map((s) => ({
       subject: s.subject,
-      ...s.report ? { class: s.report.class, type: s.report.type, effectiveType: s.report.effectiveType } : {},
+      ...s.report ? { class: s.report.class, type: s.report.type, effectiveType: s.report.effectiveType, factors: s.report.factors, conflicts: s.report.conflicts.map((c3) => c3.code) } : {},
       requiredClass: s.plan.class,
       alternative: s.alternative,
       met: s.decision.met,
@@ -70697,10 +72717,10 @@ async function prCommand(ctx, values) {
   }
   try {
     const pull = await api.getPullRequest(event.number);
-    const git = openGitRepository(root);
-    const prefix = await git.repoPrefix();
-    const run2 = await validate(worktreeSource(root), git, { changedSince: pull.baseSha, cache: false });
-    const diagnostics = run2.result.diagnostics;
+    const git2 = openGitRepository(root);
+    const prefix = await git2.repoPrefix();
+    const run4 = await validate(worktreeSource(root), git2, { changedSince: pull.baseSha, cache: false });
+    const diagnostics = run4.result.diagnostics;
     const errors = diagnostics.filter((d2) => d2.severity === "error").length;
     const warnings = diagnostics.filter((d2) => d2.severity === "warning").length;
     await api.publishCheckRun({
@@ -70708,14 +72728,14 @@ async function prCommand(ctx, values) {
       headSha: pull.headSha,
       conclusion: errors ? "failure" : "success",
       title: errors ? `${errors} error${errors > 1 ? "s" : ""}, ${warnings} warning${warnings === 1 ? "" : "s"}` : `valid${warnings ? ` with ${warnings} warning${warnings === 1 ? "" : "s"}` : ""}`,
-      summary: `${run2.result.summary.files} changed file${run2.result.summary.files === 1 ? "" : "s"} checked.`,
+      summary: `${run4.result.summary.files} changed file${run4.result.summary.files === 1 ? "" : "s"} checked.`,
       annotations: annotations(diagnostics, prefix)
     });
     const [reviews, commits] = [await api.listReviews(pull.number), await api.listPullCommits(pull.number)];
-    const headRef = await git.resolveCommit(pull.headSha).catch(() => git.resolveCommit(ctx.env.GITHUB_SHA || "HEAD"));
-    const added = await git.firstAddedTimes();
+    const headRef = await git2.resolveCommit(pull.headSha).catch(() => git2.resolveCommit(ctx.env.GITHUB_SHA || "HEAD"));
+    const added = await git2.firstAddedTimes();
     const review = await reviewPullRequest({
-      refs: new OrganisationsAtRefs(git),
+      refs: new OrganisationsAtRefs(git2),
       api,
       baseRef: pull.baseSha,
       headRef,
@@ -70739,7 +72759,7 @@ async function prCommand(ctx, values) {
     const summary2 = [
       `### opsledger: #${pull.number}`,
       "",
-      `**Validation**: ${errors ? `❌ ${errors} errors` : "✅ valid"}${warnings ? `, ${warnings} warnings` : ""} in ${run2.result.summary.files} changed files`,
+      `**Validation**: ${errors ? `❌ ${errors} errors` : "✅ valid"}${warnings ? `, ${warnings} warnings` : ""} in ${run4.result.summary.files} changed files`,
       "",
       ...scored.map((s) => `- ${riskVerdict(s.report)}`),
       "",
@@ -70750,7 +72770,7 @@ async function prCommand(ctx, values) {
       ""
     ].join("\n");
     appendJobSummary(ctx, summary2);
-    writeReport(ctx, values, { pullRequest: pull.number, riskClass: riskClass ?? null, validation: run2.result.summary, changes: scored.map((s) => s.report), approvals: reviewJson(review) });
+    writeReport(ctx, values, { pullRequest: pull.number, riskClass: riskClass ?? null, validation: run4.result.summary, changes: scored.map((s) => s.report), approvals: reviewJson(review) });
     ctx.stdout(`opsledger pr #${pull.number}: ${errors} errors, ${warnings} warnings; risk ${riskClass ?? "none"}; ${review.met ? "approved" : "awaiting approvals"}
 `);
     if (reviewWarning) ctx.stderr(`opsledger pr: ${reviewWarning}
@@ -71134,7 +73154,7 @@ var init_system_domain = __esm({
 
 // src/import/backstage/component.ts
 function describeServices(ctx) {
-  const { targets, review, dangling, userGroups, serviceDocs, resolve: resolve18, targetOf } = ctx;
+  const { targets, review, dangling, userGroups, serviceDocs, resolve: resolve19, targetOf } = ctx;
   for (const c3 of ctx.ofKind("component")) {
     const t2 = targets.get(c3.key);
     const type = nonBlank(c3.spec.type)?.toLowerCase();
@@ -71152,7 +73172,7 @@ function describeServices(ctx) {
     const reviewed = [];
     const ownerWritten = c3.spec.owner;
     let owner = "unowned";
-    const o2 = resolve18(ownerWritten, c3, "group");
+    const o2 = resolve19(ownerWritten, c3, "group");
     if (o2?.entity?.k === "user") {
       const groups2 = userGroups.get(o2.key) ?? [];
       const first = groups2.map((g2) => targets.get(g2)).find((x3) => x3);
@@ -71219,7 +73239,7 @@ function describeServices(ctx) {
       }
     }
     if (c3.spec.subcomponentOf !== void 0) {
-      const r2 = resolve18(c3.spec.subcomponentOf, c3, "component");
+      const r2 = resolve19(c3.spec.subcomponentOf, c3, "component");
       if (r2) {
         addLabels(metadata2, { "part-of": toDnsLabel(targets.get(r2.key)?.name ?? r2.ref.name) });
         c3.usage.use("/spec/subcomponentOf");
@@ -71304,7 +73324,7 @@ var init_entity_ref = __esm({
 // src/import/backstage/context.ts
 function createContext2(entities, byKey, outcomes) {
   const targets = /* @__PURE__ */ new Map();
-  const resolve18 = (written, from, defaultKind) => {
+  const resolve19 = (written, from, defaultKind) => {
     const ref = parseEntityRef(written, { ...defaultKind ? { defaultKind } : {}, defaultNamespace: from.namespace });
     if (!ref) return void 0;
     if (!ref.kind) {
@@ -71320,7 +73340,7 @@ function createContext2(entities, byKey, outcomes) {
     return hit ? { ref, key, entity: hit } : { ref, key };
   };
   const targetOf = (written, from, defaultKind, space) => {
-    const r2 = resolve18(written, from, defaultKind);
+    const r2 = resolve19(written, from, defaultKind);
     if (!r2) return void 0;
     const t2 = targets.get(r2.key);
     if (t2) return { name: t2.name, typed: t2.typed, dangling: false };
@@ -71346,7 +73366,7 @@ function createContext2(entities, byKey, outcomes) {
     relations: /* @__PURE__ */ new Map(),
     serviceDocs: /* @__PURE__ */ new Map(),
     ofKind: (k2) => entities.filter((e) => e.k === k2),
-    resolve: resolve18,
+    resolve: resolve19,
     targetOf
   };
 }
@@ -71360,7 +73380,7 @@ var init_context4 = __esm({
 
 // src/import/backstage/dependencies.ts
 function linkDependencies(ctx) {
-  const { targets, libraries, providers, dangling, dependsOn, relations, resolve: resolve18, targetOf } = ctx;
+  const { targets, libraries, providers, dangling, dependsOn, relations, resolve: resolve19, targetOf } = ctx;
   const components = ctx.ofKind("component");
   const addDependency = (from, typed) => {
     if (from.k === "component") {
@@ -71374,7 +73394,7 @@ function linkDependencies(ctx) {
     }
   };
   const dependencyTarget = (written, from, pointer) => {
-    const r2 = resolve18(written, from);
+    const r2 = resolve19(written, from);
     if (!r2) {
       from.usage.drop(pointer, "ref.invalid", `"${String(written)}" is not an entity reference`);
       return void 0;
@@ -71414,7 +73434,7 @@ function linkDependencies(ctx) {
       }
     });
     list(e.spec.dependencyOf).forEach((d2, i) => {
-      const r2 = resolve18(d2, e);
+      const r2 = resolve19(d2, e);
       const other = r2?.entity;
       if (other && targets.has(other.key) && (other.k === "component" || other.k === "resource")) {
         addDependency(other, self2.typed);
@@ -71426,7 +73446,7 @@ function linkDependencies(ctx) {
     const self2 = targets.get(c3.key);
     if (!self2) continue;
     list(c3.spec.consumesApis).forEach((a, i) => {
-      const r2 = resolve18(a, c3, "api");
+      const r2 = resolve19(a, c3, "api");
       const p2 = r2 ? providers.get(r2.key) : void 0;
       if (r2 && p2?.length) {
         for (const typed of p2) if (typed !== self2.typed) addDependency(c3, typed);
@@ -71611,7 +73631,7 @@ var init_envelopes = __esm({
 
 // src/import/backstage/membership.ts
 function resolveMemberships(ctx) {
-  const { logins, memberships, userGroups, review, targets, resolve: resolve18 } = ctx;
+  const { logins, memberships, userGroups, review, targets, resolve: resolve19 } = ctx;
   const addMember = (groupKey, login2) => {
     const m2 = memberships.get(groupKey) ?? [];
     if (!m2.includes(login2)) m2.push(login2);
@@ -71635,7 +73655,7 @@ function resolveMemberships(ctx) {
   for (const u2 of ctx.ofKind("user")) {
     const groups2 = [];
     list(u2.spec.memberOf).forEach((m2, i) => {
-      const r2 = resolve18(m2, u2, "group");
+      const r2 = resolve19(m2, u2, "group");
       if (r2?.entity?.k === "group") {
         groups2.push(r2.key);
         addMember(r2.key, logins.get(u2.key));
@@ -71648,7 +73668,7 @@ function resolveMemberships(ctx) {
   }
   for (const g2 of ctx.ofKind("group")) {
     list(g2.spec.members).forEach((m2, i) => {
-      const r2 = resolve18(m2, g2, "user");
+      const r2 = resolve19(m2, g2, "user");
       const login2 = r2 ? logins.get(r2.key) : void 0;
       if (r2 && login2) {
         addMember(g2.key, login2);
@@ -71736,7 +73756,7 @@ var init_outcomes = __esm({
 
 // src/import/backstage/resource.ts
 function writeConfigurationItems(ctx) {
-  const { targets, review, dangling, userGroups, relations, files, resolve: resolve18, targetOf } = ctx;
+  const { targets, review, dangling, userGroups, relations, files, resolve: resolve19, targetOf } = ctx;
   for (const r2 of ctx.ofKind("resource")) {
     const t2 = targets.get(r2.key);
     r2.usage.use("/spec/type");
@@ -71754,7 +73774,7 @@ function writeConfigurationItems(ctx) {
     const spec = { class: cls };
     if (r2.spec.owner !== void 0) {
       const tt3 = targetOf(r2.spec.owner, r2, "group", "team");
-      const o2 = resolve18(r2.spec.owner, r2, "group");
+      const o2 = resolve19(r2.spec.owner, r2, "group");
       if (tt3 && o2?.entity?.k === "user") {
         const first = (userGroups.get(o2.key) ?? []).map((g2) => targets.get(g2)).find((x3) => x3);
         if (first) {
@@ -72194,7 +74214,7 @@ var init_convert = __esm({
 });
 
 // src/app/import-catalog.ts
-import { relative as relative5, resolve as resolve12, sep as sep6 } from "node:path";
+import { relative as relative5, resolve as resolve13, sep as sep6 } from "node:path";
 async function importCatalog(req) {
   const { registry: registry2 } = req;
   const mapped = req.from === "backstage" ? mapBackstage(req.documents) : convertOpenSlo(req.documents);
@@ -72220,7 +74240,7 @@ async function importCatalog(req) {
     }
     const namespace = f3.apiVersion === "openslo/v1" && f3.kind === "Service" ? "openslo:Service" : f3.kind;
     const clash = existing.get(`${namespace}/${f3.name}`);
-    if (clash && clash !== resolve12(req.out, f3.path)) {
+    if (clash && clash !== resolve13(req.out, f3.path)) {
       leaveOut(f3, "entity.exists", `${f3.kind} ${f3.name} is already defined in ${relative5(req.into.root, clash).split(sep6).join("/")}; it is not imported again`);
       continue;
     }
@@ -72240,7 +74260,7 @@ async function importCatalog(req) {
 async function existingNames(source) {
   const names = /* @__PURE__ */ new Map();
   const repo = await source.read({ cache: false });
-  for (const a of repo.analyses) for (const d2 of a.documents) if (!names.has(`${d2.namespace}/${d2.name}`)) names.set(`${d2.namespace}/${d2.name}`, resolve12(source.root, a.file));
+  for (const a of repo.analyses) for (const d2 of a.documents) if (!names.has(`${d2.namespace}/${d2.name}`)) names.set(`${d2.namespace}/${d2.name}`, resolve13(source.root, a.file));
   return names;
 }
 var init_import_catalog = __esm({
@@ -72254,26 +74274,26 @@ var init_import_catalog = __esm({
 });
 
 // src/adapters/fs/write-files.ts
-import { existsSync as existsSync8 } from "node:fs";
-import { isAbsolute as isAbsolute3, relative as relative6, resolve as resolve13 } from "node:path";
+import { existsSync as existsSync9 } from "node:fs";
+import { isAbsolute as isAbsolute3, relative as relative6, resolve as resolve14 } from "node:path";
 function inside2(base, target) {
   const r2 = relative6(base, target);
   return r2 !== "" && !r2.startsWith("..") && !isAbsolute3(r2);
 }
 function writeFiles(base, files, options21 = {}) {
-  const root = resolve13(base);
+  const root = resolve14(base);
   const seen = /* @__PURE__ */ new Set();
   const existing = [];
   for (const f3 of files) {
-    const target = resolve13(root, f3.path);
+    const target = resolve14(root, f3.path);
     if (!inside2(root, target)) throw new Error(`refusing to write outside ${root}: ${f3.path}`);
     if (seen.has(target)) throw new Error(`two generated files share one path: ${f3.path}`);
     seen.add(target);
-    if (existsSync8(target)) existing.push(f3.path);
+    if (existsSync9(target)) existing.push(f3.path);
   }
   if (existing.length && !options21.force) throw new FileExistsError(existing);
-  for (const f3 of files) assertSafeWriteTarget(resolve13(root, f3.path));
-  for (const f3 of files) writeFileAtomic(resolve13(root, f3.path), f3.content);
+  for (const f3 of files) assertSafeWriteTarget(resolve14(root, f3.path));
+  for (const f3 of files) writeFileAtomic(resolve14(root, f3.path), f3.content);
   return files.map((f3) => f3.path);
 }
 var FileExistsError;
@@ -72293,26 +74313,26 @@ var init_write_files = __esm({
 });
 
 // src/adapters/fs/yaml-inputs.ts
-import { readdirSync as readdirSync7, statSync as statSync5 } from "node:fs";
-import { join as join18, relative as relative7, resolve as resolve14, sep as sep7 } from "node:path";
+import { readdirSync as readdirSync8, statSync as statSync5 } from "node:fs";
+import { join as join20, relative as relative7, resolve as resolve15, sep as sep7 } from "node:path";
 function readYamlInputs(paths, cwd) {
   const files = [];
   const problems = [];
   const display = (abs) => relative7(cwd, abs).split(sep7).join("/") || abs;
-  const walk2 = (abs) => {
-    for (const name of readdirSync7(abs).sort()) {
+  const walk3 = (abs) => {
+    for (const name of readdirSync8(abs).sort()) {
       if (SKIP.has(name)) continue;
-      const p2 = join18(abs, name);
+      const p2 = join20(abs, name);
       const st3 = statSync5(p2, { throwIfNoEntry: false });
-      if (st3?.isDirectory()) walk2(p2);
+      if (st3?.isDirectory()) walk3(p2);
       else if (st3?.isFile() && YAML_FILE3.test(name)) files.push(p2);
     }
   };
   for (const p2 of paths) {
-    const abs = resolve14(cwd, p2);
+    const abs = resolve15(cwd, p2);
     const st3 = statSync5(abs, { throwIfNoEntry: false });
     if (!st3) problems.push({ file: p2, line: 1, column: 1, message: "no such file or folder" });
-    else if (st3.isDirectory()) walk2(abs);
+    else if (st3.isDirectory()) walk3(abs);
     else files.push(abs);
   }
   const documents = [];
@@ -72350,7 +74370,7 @@ var init_yaml_inputs = __esm({
 
 // src/cli/import-target.ts
 import { statSync as statSync6 } from "node:fs";
-import { basename as basename5, dirname as dirname7, isAbsolute as isAbsolute4, join as join19, relative as relative8, sep as sep8 } from "node:path";
+import { basename as basename5, dirname as dirname7, isAbsolute as isAbsolute4, join as join21, relative as relative8, sep as sep8 } from "node:path";
 function isFolder2(path3) {
   try {
     return statSync6(path3).isDirectory();
@@ -72366,7 +74386,7 @@ function organisationOf(root, out) {
   if (isInside2(root, out)) {
     const segments2 = relative8(root, out).split(sep8).filter(Boolean);
     const at4 = segments2.findIndex((s) => DATA_FOLDERS.includes(s));
-    return at4 < 0 ? void 0 : join19(root, ...segments2.slice(0, at4));
+    return at4 < 0 ? void 0 : join21(root, ...segments2.slice(0, at4));
   }
   return DATA_FOLDERS.includes(basename5(out)) ? dirname7(out) : void 0;
 }
@@ -72375,9 +74395,9 @@ function importTarget(from, root, out) {
     const base2 = out === void 0 ? root : organisationOf(root, out) ?? out;
     return { base: base2, orgRoot: isInside2(root, base2) ? root : base2 };
   }
-  if (out === void 0) return { base: join19(root, "slos"), orgRoot: root };
-  const isOrganisation = out === root || !organisationOf(root, out) && DATA_FOLDERS.some((d2) => isFolder2(join19(out, d2)));
-  const base = isOrganisation ? join19(out, "slos") : out;
+  if (out === void 0) return { base: join21(root, "slos"), orgRoot: root };
+  const isOrganisation = out === root || !organisationOf(root, out) && DATA_FOLDERS.some((d2) => isFolder2(join21(out, d2)));
+  const base = isOrganisation ? join21(out, "slos") : out;
   return { base, orgRoot: isInside2(root, base) ? root : organisationOf(root, base) ?? base };
 }
 var init_import_target = __esm({
@@ -72394,8 +74414,8 @@ __export(import_exports, {
   importSpec: () => importSpec,
   renderImportReport: () => renderImportReport
 });
-import { existsSync as existsSync9 } from "node:fs";
-import { relative as relative9, resolve as resolve15, sep as sep9 } from "node:path";
+import { existsSync as existsSync10 } from "node:fs";
+import { relative as relative9, resolve as resolve16, sep as sep9 } from "node:path";
 async function importCommand(ctx, values, positionals) {
   const [source, ...paths] = positionals;
   if (source !== "backstage" && source !== "openslo") throw new UsageError(source ? `cannot import from "${source}"; use backstage or openslo` : "name what to import from: backstage or openslo");
@@ -72403,8 +74423,8 @@ async function importCommand(ctx, values, positionals) {
   const format = values.format;
   const root = rootOf(ctx, values);
   if (values.out === "") throw new UsageError("--out needs a folder");
-  const { base: out, orgRoot } = importTarget(source, root, typeof values.out === "string" ? resolve15(ctx.cwd, values.out) : void 0);
-  const missing2 = paths.filter((p2) => !existsSync9(resolve15(ctx.cwd, p2)));
+  const { base: out, orgRoot } = importTarget(source, root, typeof values.out === "string" ? resolve16(ctx.cwd, values.out) : void 0);
+  const missing2 = paths.filter((p2) => !existsSync10(resolve16(ctx.cwd, p2)));
   if (missing2.length) throw new UsageError(`no such file or folder: ${missing2.join(", ")}`);
   const inputs = readYamlInputs(paths, ctx.cwd);
   const registry2 = schemaRegistry();
@@ -73096,14 +75116,14 @@ __export(export_exports, {
   exportCommand: () => exportCommand,
   exportSpec: () => exportSpec
 });
-import { relative as relative10, resolve as resolve16, sep as sep10 } from "node:path";
+import { relative as relative10, resolve as resolve17, sep as sep10 } from "node:path";
 async function exportCommand(ctx, values, positionals) {
   const [target, ...extra] = positionals;
   if (!target || !EXPORT_TARGETS.includes(target)) throw new UsageError(target ? `cannot export to "${target}"; use ${EXPORT_TARGETS.join(", ")}` : `name the format: ${EXPORT_TARGETS.join(", ")}`);
   if (extra.length) throw new UsageError(`unexpected argument: ${extra[0]}`);
   const format = values.format;
   const root = rootOf(ctx, values);
-  const out = typeof values.out === "string" ? resolve16(ctx.cwd, values.out) : resolve16(root, "export", target);
+  const out = typeof values.out === "string" ? resolve17(ctx.cwd, values.out) : resolve17(root, "export", target);
   const { planned, warnings, validationErrors } = exportCatalog(await loadOrganisation(worktreeSource(root)), target, schemaRegistry());
   const dryRun = Boolean(values["dry-run"]);
   if (!dryRun) {
@@ -73342,11 +75362,11 @@ __export(codeowners_exports, {
   codeownersCommand: () => codeownersCommand,
   codeownersSpec: () => codeownersSpec
 });
-import { resolve as resolve17 } from "node:path";
+import { resolve as resolve18 } from "node:path";
 async function codeownersCommand(ctx, values, positionals) {
   if (positionals.length) throw new UsageError(`unexpected argument: ${positionals[0]}`);
   const root = rootOf(ctx, values);
-  const target = resolve17(root, CODEOWNERS_PATH);
+  const target = resolve18(root, CODEOWNERS_PATH);
   const ws2 = openWorkspace(root);
   const { org } = await loadOrganisation(ws2.source);
   const result = buildCodeowners(org);
@@ -74706,13 +76726,13 @@ var init_inquirer = __esm({
 
 // node_modules/@inquirer/type/dist/utils.js
 function withResolver() {
-  let resolve18;
+  let resolve19;
   let reject;
   const promise = new Promise((res, rej) => {
-    resolve18 = res;
+    resolve19 = res;
     reject = rej;
   });
-  return { promise, resolve: resolve18, reject };
+  return { promise, resolve: resolve19, reject };
 }
 var init_utils3 = __esm({
   "node_modules/@inquirer/type/dist/utils.js"() {
@@ -75249,7 +77269,7 @@ function createPrompt(view) {
     });
     output.mute();
     const screen = new ScreenManager(rl);
-    const { promise, resolve: resolve18, reject } = withResolver();
+    const { promise, resolve: resolve19, reject } = withResolver();
     return withHooks(rl, (cycle) => {
       const clearEffects = AsyncResource3.bind(() => effectScheduler.clearAll());
       const settlePrompt = (settle) => {
@@ -75260,7 +77280,7 @@ function createPrompt(view) {
           reject(error2);
         }
       };
-      const resolvePrompt = (value3) => settlePrompt(() => resolve18(value3));
+      const resolvePrompt = (value3) => settlePrompt(() => resolve19(value3));
       const rejectPrompt = (error2) => settlePrompt(() => reject(error2));
       const promptPromise = Object.assign(promise.finally(() => {
         cleanups.forEach((cleanup) => cleanup());
@@ -81462,7 +83482,7 @@ var require_iso2022 = __commonJS({
 });
 
 // node_modules/chardet/lib/utils.js
-var require_utils4 = __commonJS({
+var require_utils5 = __commonJS({
   "node_modules/chardet/lib/utils.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
@@ -81529,7 +83549,7 @@ var require_lib4 = __commonJS({
     var mbcs = __importStar(require_mbcs());
     var sbcs = __importStar(require_sbcs());
     var iso2022 = __importStar(require_iso2022());
-    var utils_1 = require_utils4();
+    var utils_1 = require_utils5();
     var recognisers = [
       new utf8_1.default(),
       new unicode.UTF_16BE(),
@@ -81598,7 +83618,7 @@ var require_lib4 = __commonJS({
       return matches;
     };
     exports2.analyse = analyse;
-    var detectFile = (filepath, opts = {}) => new Promise((resolve18, reject) => {
+    var detectFile = (filepath, opts = {}) => new Promise((resolve19, reject) => {
       let fd;
       const fs4 = (0, node_1.default)();
       const handler2 = (err2, buffer) => {
@@ -81608,7 +83628,7 @@ var require_lib4 = __commonJS({
         if (err2) {
           reject(err2);
         } else if (buffer) {
-          resolve18((0, exports2.detect)(buffer));
+          resolve19((0, exports2.detect)(buffer));
         } else {
           reject(new Error("No error and no buffer received"));
         }
@@ -85515,7 +87535,7 @@ var init_parse_editor_command = __esm({
 
 // node_modules/@inquirer/external-editor/dist/index.js
 import { spawn as spawn2, spawnSync } from "node:child_process";
-import { mkdtempSync as mkdtempSync2, readFileSync, rmSync as rmSync2, writeFileSync as writeFileSync5 } from "node:fs";
+import { mkdtempSync as mkdtempSync3, readFileSync, rmSync as rmSync3, writeFileSync as writeFileSync5 } from "node:fs";
 import path2 from "node:path";
 import os6 from "node:os";
 import { randomUUID as randomUUID2 } from "node:crypto";
@@ -85571,7 +87591,7 @@ var init_dist12 = __esm({
       }
       runAsync(callback) {
         this.createTempFile();
-        const promise = new Promise((resolve18, reject) => {
+        const promise = new Promise((resolve19, reject) => {
           try {
             const editorProcess = spawn2(this.editor.bin, this.editorArgs(), {
               shell: false,
@@ -85582,7 +87602,7 @@ var init_dist12 = __esm({
             });
             editorProcess.once("exit", (code) => {
               this.lastExitStatus = code ?? 0;
-              resolve18();
+              resolve19();
             });
           } catch (launchError) {
             reject(new LaunchEditorError(launchError));
@@ -85602,7 +87622,7 @@ var init_dist12 = __esm({
         if (!this.tempDir)
           return;
         try {
-          rmSync2(this.tempDir, { force: true, recursive: true });
+          rmSync3(this.tempDir, { force: true, recursive: true });
           this.tempFile = "";
           this.tempDir = "";
         } catch (removeFileError) {
@@ -85612,7 +87632,7 @@ var init_dist12 = __esm({
       createTempFile() {
         try {
           const baseDir = path2.resolve(this.fileOptions.dir ?? os6.tmpdir());
-          this.tempDir = mkdtempSync2(path2.join(baseDir, "inquirer-editor-"));
+          this.tempDir = mkdtempSync3(path2.join(baseDir, "inquirer-editor-"));
           const id = randomUUID2();
           const prefix = sanitizeAffix(this.fileOptions.prefix);
           const postfix = sanitizeAffix(this.fileOptions.postfix);
@@ -86726,8 +88746,8 @@ __export(new_exports, {
   newCommand: () => newCommand,
   newSpec: () => newSpec
 });
-import { existsSync as existsSync10 } from "node:fs";
-import { join as join20 } from "node:path";
+import { existsSync as existsSync11 } from "node:fs";
+import { join as join22 } from "node:path";
 function list2(check2) {
   return (v2) => {
     for (const item2 of v2.split(",").map((s) => s.trim()).filter(Boolean)) {
@@ -86882,7 +88902,7 @@ async function newCommand(ctx, values, positionals) {
   if (!what || !NEW_KINDS.includes(what)) throw new UsageError(what ? `cannot create a "${what}"; use ${NEW_KINDS.join(", ")}` : `name what to create: ${NEW_KINDS.join(", ")}`);
   if (extra.length) throw new UsageError(`unexpected argument: ${extra[0]}`);
   const root = rootOf(ctx, values);
-  if (!existsSync10(root)) throw new UsageError(`no such folder: ${root}`);
+  if (!existsSync11(root)) throw new UsageError(`no such folder: ${root}`);
   const interactive = !values.yes && ctx.isTTY && Boolean(process.stdin.isTTY);
   const prompts = interactive ? await Promise.resolve().then(() => (init_dist22(), dist_exports)) : void 0;
   const ws2 = openWorkspace(root);
@@ -86902,7 +88922,7 @@ async function newCommand(ctx, values, positionals) {
     throw e;
   }
   const registry2 = schemaRegistry();
-  const target = join20(root, plan.path);
+  const target = join22(root, plan.path);
   const rendered = renderYaml([plan.doc], plan.append ? void 0 : registry2.schemaId("opsledger/v1", plan.kind));
   let content = rendered;
   if (plan.append) {
@@ -87553,12 +89573,12 @@ async function recordCommand(ctx, values, positionals) {
 `);
     return 2;
   }
-  const { file, out, git } = recorded;
+  const { file, out, git: git2 } = recorded;
   if (format === "json") {
-    const body = out.ok ? { change: id, file, recorded: true, unchanged: out.unchanged, outcome: out.outcome, ...out.previous ? { previous: out.previous } : {}, ...git ? { git } : {} } : { change: id, file, recorded: false, refusals: out.refusals, ...out.diagnostics ? { diagnostics: out.diagnostics } : {} };
+    const body = out.ok ? { change: id, file, recorded: true, unchanged: out.unchanged, outcome: out.outcome, ...out.previous ? { previous: out.previous } : {}, ...git2 ? { git: git2 } : {} } : { change: id, file, recorded: false, refusals: out.refusals, ...out.diagnostics ? { diagnostics: out.diagnostics } : {} };
     ctx.stdout(JSON.stringify(body, null, 2) + "\n");
   } else if (out.ok) {
-    const where = git?.pushed ? `; committed ${git.commit?.slice(0, 12) ?? "(nothing new)"} and pushed to ${git.pushed.remote}/${git.pushed.branch}${git.attempts > 1 ? ` after ${git.attempts} attempts` : ""}` : git?.commit ? `; committed ${git.commit.slice(0, 12)}` : "";
+    const where = git2?.pushed ? `; committed ${git2.commit?.slice(0, 12) ?? "(nothing new)"} and pushed to ${git2.pushed.remote}/${git2.pushed.branch}${git2.attempts > 1 ? ` after ${git2.attempts} attempts` : ""}` : git2?.commit ? `; committed ${git2.commit.slice(0, 12)}` : "";
     ctx.stdout(`${out.unchanged ? "already recorded" : "recorded"} ${id} in ${file}: ${describeOutcome(out)}${where}
 `);
   } else {
@@ -87896,7 +89916,7 @@ __export(start_exports, {
   startCommand: () => startCommand,
   startSpec: () => startSpec
 });
-import { join as join21 } from "node:path";
+import { join as join23 } from "node:path";
 async function startCommand(ctx, values) {
   const root = rootOf(ctx, values);
   const ws2 = openWorkspace(root);
@@ -87934,7 +89954,7 @@ async function startCommand(ctx, values) {
   for (const a of state.active) ctx.stdout(`  ${a.kind} ${a.name}: ${a.localStart} – ${a.localEnd}${a.reason ? ` (${a.reason})` : ""}
 `);
   ctx.stdout("\n== Service catalog ==\n");
-  return writeCatalog(ctx, ws2, loaded2, { out: join21(root, "site"), locale: "en" });
+  return writeCatalog(ctx, ws2, loaded2, { out: join23(root, "site"), locale: "en" });
 }
 var options20, startSpec;
 var init_start = __esm({
@@ -87968,9 +89988,9 @@ var init_start = __esm({
 
 // src/action/main.ts
 init_read_policy();
-import { existsSync as existsSync11 } from "node:fs";
-import { tmpdir } from "node:os";
-import { join as join22 } from "node:path";
+import { existsSync as existsSync12 } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join24 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -88134,11 +90154,11 @@ import { EOL as EOL3 } from "os";
 import { constants as constants2, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P4, generator) {
   function adopt(value3) {
-    return value3 instanceof P4 ? value3 : new P4(function(resolve18) {
-      resolve18(value3);
+    return value3 instanceof P4 ? value3 : new P4(function(resolve19) {
+      resolve19(value3);
     });
   }
-  return new (P4 || (P4 = Promise))(function(resolve18, reject) {
+  return new (P4 || (P4 = Promise))(function(resolve19, reject) {
     function fulfilled(value3) {
       try {
         step(generator.next(value3));
@@ -88154,7 +90174,7 @@ var __awaiter = function(thisArg, _arguments, P4, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve18(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve19(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -88613,7 +90633,7 @@ function systemErrorText(e) {
   const reason = err2.message.replace(/^[A-Z0-9]+: /, "").replace(/, \w+ '.*'$/s, "");
   return `cannot ${err2.syscall} ${err2.path ?? "a file"}: ${reason} (${err2.code})`;
 }
-async function run(argv, io2 = {}) {
+async function run3(argv, io2 = {}) {
   const ctx = {
     stdout: io2.stdout ?? ((s) => void process.stdout.write(s)),
     ...io2.drain ? { drain: io2.drain } : io2.stdout ? {} : { drain: drainOf(process.stdout) },
@@ -88715,10 +90735,10 @@ async function main() {
   }
   const token = getInput("token");
   if (token) setSecret(token);
-  const report = join22(process.env.RUNNER_TEMP || tmpdir(), `opsledger-${command}-${process.pid}.json`);
+  const report = join24(process.env.RUNNER_TEMP || tmpdir2(), `opsledger-${command}-${process.pid}.json`);
   const env = { ...process.env, ...token ? { GITHUB_TOKEN: token } : {} };
-  const code = await run(argsFor(command, report), { env });
-  if (existsSync11(report)) {
+  const code = await run3(argsFor(command, report), { env });
+  if (existsSync12(report)) {
     setOutput("report", report);
     const data = JSON.parse(readOwnText(report));
     if (typeof data.allowed === "boolean") setOutput("allowed", String(data.allowed));
