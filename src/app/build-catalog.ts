@@ -7,7 +7,7 @@ import { BLAST_RADIUS_LISTED } from '../core/catalog/change-page.js';
 import { calendarMonths, monthsRange } from '../core/catalog/calendar-month.js';
 import type { WindowOccurrence } from '../core/calendar/expand.js';
 import { windowsInForce } from '../core/calendar/in-force.js';
-import { calendarToIcs, type IcsChange } from '../core/calendar/ics.js';
+import { calendarToIcs, icsChangeOf, type IcsChange } from '../core/calendar/ics.js';
 import { calendarWindows } from '../core/calendar/organisation-calendar.js';
 import { isTimeZone } from '../core/calendar/rrule-syntax.js';
 import { buildGraph, type Graph } from '../core/graph.js';
@@ -62,18 +62,8 @@ function upcomingChanges(org: Organisation, now: number): IcsChange[] {
   const out: IcsChange[] = [];
   for (const { doc } of org.changes.values()) {
     if (!isOpen(doc)) continue;
-    const phase = doc.status?.phase;
     if (!(Date.parse(doc.spec.schedule.end) >= now)) continue;
-    out.push({
-      id: doc.metadata.name,
-      ...(doc.metadata.title ? { title: doc.metadata.title } : {}),
-      start: doc.spec.schedule.start,
-      end: doc.spec.schedule.end,
-      type: doc.spec.type,
-      ...(doc.spec.services ? { services: doc.spec.services } : {}),
-      environment: doc.spec.environment,
-      ...(phase ? { phase } : {}),
-    });
+    out.push(icsChangeOf(doc));
   }
   return out;
 }

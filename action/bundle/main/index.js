@@ -50647,6 +50647,19 @@ var init_vtimezone = __esm({
 });
 
 // src/core/calendar/ics.ts
+function icsChangeOf(doc) {
+  const phase = doc.status?.phase;
+  return {
+    id: doc.metadata.name,
+    ...doc.metadata.title ? { title: doc.metadata.title } : {},
+    start: doc.spec.schedule.start,
+    end: doc.spec.schedule.end,
+    type: doc.spec.type,
+    ...doc.spec.services ? { services: doc.spec.services } : {},
+    environment: doc.spec.environment,
+    ...phase ? { phase } : {}
+  };
+}
 function escapeText(text) {
   return text.replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,").replace(/\r\n|\r|\n/g, "\\n");
 }
@@ -51433,18 +51446,8 @@ function scheduledChanges(loaded2, subject) {
   const out = [];
   for (const { doc } of loaded2.org.changes.values()) {
     if (!isOnCalendar(doc)) continue;
-    const phase = doc.status?.phase;
     if (subject?.services && !(doc.spec.services ?? []).some((s) => subject.services.some((x3) => x3.name === s))) continue;
-    out.push({
-      id: doc.metadata.name,
-      ...doc.metadata.title ? { title: doc.metadata.title } : {},
-      start: doc.spec.schedule.start,
-      end: doc.spec.schedule.end,
-      type: doc.spec.type,
-      ...doc.spec.services ? { services: doc.spec.services } : {},
-      environment: doc.spec.environment,
-      ...phase ? { phase } : {}
-    });
+    out.push(icsChangeOf(doc));
   }
   return out;
 }
@@ -54075,18 +54078,8 @@ function upcomingChanges(org, now) {
   const out = [];
   for (const { doc } of org.changes.values()) {
     if (!isOpen(doc)) continue;
-    const phase = doc.status?.phase;
     if (!(Date.parse(doc.spec.schedule.end) >= now)) continue;
-    out.push({
-      id: doc.metadata.name,
-      ...doc.metadata.title ? { title: doc.metadata.title } : {},
-      start: doc.spec.schedule.start,
-      end: doc.spec.schedule.end,
-      type: doc.spec.type,
-      ...doc.spec.services ? { services: doc.spec.services } : {},
-      environment: doc.spec.environment,
-      ...phase ? { phase } : {}
-    });
+    out.push(icsChangeOf(doc));
   }
   return out;
 }

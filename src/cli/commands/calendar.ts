@@ -5,7 +5,7 @@ import { worktreeSource } from '../../adapters/fs/worktree-source.js';
 import { isOnCalendar } from '../../core/change-phase.js';
 import { writeFileAtomic } from '../../adapters/fs/atomic-write.js';
 import { CalendarBudgetError, publicOccurrence, type Occurrence, type WindowInput } from '../../core/calendar/expand.js';
-import { calendarToIcs, type IcsChange } from '../../core/calendar/ics.js';
+import { calendarToIcs, icsChangeOf, type IcsChange } from '../../core/calendar/ics.js';
 import { DAY, formatInstant, parseInstant } from '../../core/calendar/local-time.js';
 import { calendarWindows, subjectForChange, subjectForServices } from '../../core/calendar/organisation-calendar.js';
 import { windowsInForce } from '../../core/calendar/in-force.js';
@@ -92,18 +92,8 @@ function scheduledChanges(loaded: LoadedOrganisation, subject: ScopeSubject | un
   const out: IcsChange[] = [];
   for (const { doc } of loaded.org.changes.values()) {
     if (!isOnCalendar(doc)) continue;
-    const phase = doc.status?.phase;
     if (subject?.services && !(doc.spec.services ?? []).some((s) => subject.services!.some((x) => x.name === s))) continue;
-    out.push({
-      id: doc.metadata.name,
-      ...(doc.metadata.title ? { title: doc.metadata.title } : {}),
-      start: doc.spec.schedule.start,
-      end: doc.spec.schedule.end,
-      type: doc.spec.type,
-      ...(doc.spec.services ? { services: doc.spec.services } : {}),
-      environment: doc.spec.environment,
-      ...(phase ? { phase } : {}),
-    });
+    out.push(icsChangeOf(doc));
   }
   return out;
 }

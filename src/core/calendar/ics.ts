@@ -1,4 +1,4 @@
-import type { ChangeType } from '../model.js';
+import type { ChangeRequest, ChangeType } from '../model.js';
 import { CalendarError, isRecurring, type WindowInput } from './expand.js';
 import { localToInstant, parseInstant, parseLocal } from './local-time.js';
 import { compileRecurrence } from './recurrence.js';
@@ -30,6 +30,21 @@ export interface IcsChange {
   services?: string[];
   environment?: string;
   phase?: string;
+}
+
+/** A change request as the calendar export shows it. */
+export function icsChangeOf(doc: ChangeRequest): IcsChange {
+  const phase = doc.status?.phase;
+  return {
+    id: doc.metadata.name,
+    ...(doc.metadata.title ? { title: doc.metadata.title } : {}),
+    start: doc.spec.schedule.start,
+    end: doc.spec.schedule.end,
+    type: doc.spec.type,
+    ...(doc.spec.services ? { services: doc.spec.services } : {}),
+    environment: doc.spec.environment,
+    ...(phase ? { phase } : {}),
+  };
 }
 
 export interface IcsOptions {
