@@ -84,7 +84,8 @@ describe('verification is evidence, not a claim', () => {
     ['dated two years ago', STRICT, '{description: Soak, at: "2024-11-01", evidence: "https://ci.example.com/run/2"}', UPCOMING],
     ['on a host the policy does not list', STRICT, '{description: Soak, evidence: "https://grafana.example.com/d/1"}', UPCOMING],
     ['on a look-alike host', STRICT, '{description: Soak, evidence: "https://ci.example.com.evil.io/run/2"}', UPCOMING],
-    ['as a script link', STRICT, '{description: Soak, evidence: "javascript://ci.example.com/%0Aalert(1)"}', UPCOMING],
+    // A script link never gets this far: validate refuses it as schema.format (test/link-schemes.test.ts).
+    ['behind a user-info prefix', STRICT, '{description: Soak, evidence: "https://ci.example.com@evil.io/run/2"}', UPCOMING],
     ['as a description without evidence', LENIENT, '{description: Staging soak 72h}', UPCOMING],
     ['dated tomorrow, whatever the policy says about evidence', LENIENT, '{description: Soak, at: "2026-11-23", evidence: "https://ci.example.com/run/2"}', UPCOMING],
   ])('%s does not satisfy the verification control', async (_name, policyText, verification, schedule) => {
