@@ -143,6 +143,14 @@ const ROWS: Record<string, Row> = {
     column: 14,
     pointer: '/spec/windows/0/rrule',
   },
+  'calendar.rrule-never': {
+    files: { 'changes/extra.yaml': calendar('    - name: m\n      kind: maintenance\n      start: "2026-01-06T01:00:00"\n      rrule: FREQ=HOURLY;INTERVAL=24;BYHOUR=3\n      duration: 1h\n      timeZone: Asia/Seoul\n') },
+    file: 'changes/extra.yaml',
+    line: 9,
+    column: 14,
+    pointer: '/spec/windows/0/rrule',
+    severity: 'warning',
+  },
   'calendar.window-overlap': {
     files: { 'changes/extra.yaml': calendar('    - name: m\n      kind: maintenance\n      start: "2026-01-06T01:00:00"\n      rrule: FREQ=DAILY\n      duration: 25h\n      timeZone: Asia/Seoul\n') },
     file: 'changes/extra.yaml',

@@ -248,6 +248,11 @@ export const CODES: Record<string, CodeInfo> = {
     explanation: 'A recurring window recurs at most once a minute: FREQ=SECONDLY with an INTERVAL under 60 and BYSECOND lists of two or more seconds are refused, whether or not the rule has COUNT or UNTIL. Seconds-long windows are not change windows, and such rules expand to millions of occurrences.',
     fix: 'Use FREQ=MINUTELY or coarser, or a single BYSECOND value.',
   },
+  'calendar.rrule-never': {
+    title: 'Recurrence rule matches no date',
+    explanation: "The rule's filters select no date after the window's start (an INTERVAL that never lands on the BYHOUR or BYMINUTE listed, a BYSETPOS beyond the number of candidates in a period, a day that does not exist), so the window happens once, at its start, and never recurs. A freeze written this way protects nothing after its first occurrence.",
+    fix: 'Fix the rule so it recurs (check INTERVAL against the BY* lists), or make the window one-off with an end.',
+  },
   'calendar.window-overlap': {
     title: 'Window overlaps itself',
     explanation: "A recurring window's duration is longer than the time between two of its occurrences, so its occurrences overlap one another. That means nothing a single longer window would not, and multiplies the occurrences every calendar question must expand.",

@@ -53,8 +53,9 @@ describe('hostile calendars through the built CLI', () => {
     expect(risk.code).toBe(0);
   }, 120_000);
 
-  it('a minutely window over a ten-year --from/--to range is reported, not truncated', () => {
-    const root = makeOrg({ [FILE]: recurringWindow('FREQ=MINUTELY;BYHOUR=3', '1m') });
+  it('a window sixty times a day over a ten-year --from/--to range is reported, not truncated', () => {
+    const everyMinute = Array.from({ length: 60 }, (_, i) => i).join(',');
+    const root = makeOrg({ [FILE]: recurringWindow(`FREQ=DAILY;BYHOUR=3;BYMINUTE=${everyMinute}`, '1m') });
     const r = spawnCli(['calendar', '--format', 'json', '--at', AT, '--from', '2026-01-01T00:00:00Z', '--to', '2035-12-01T00:00:00Z', '--root', root], { cwd: root, timeoutMs: 60_000 });
     expect(r.stderr).toContain('calendar.expansion-budget');
     expect(r.code).toBe(1);

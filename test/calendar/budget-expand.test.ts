@@ -151,13 +151,10 @@ describe('fuzz: a result or a CalendarError, within budget', () => {
         } catch (e) {
           if (!(e instanceof CalendarError)) throw e;
         }
-        expect(performance.now() - started).toBeLessThan(15_000);
+        // A guard against a search without end, not a speed target (the machine may be loaded).
+        expect(performance.now() - started).toBeLessThan(30_000);
       }),
-      // A fixed seed: some rules still make rrule search without end inside one synchronous
-      // call (a known, open bug of #16: firstRuleMatch over a minutely rule with an impossible
-      // BYSETPOS or BYMONTHDAY), which no timeout can interrupt; until that is bounded, the
-      // fuzz runs a corpus known to finish so the suite cannot hang.
-      { numRuns: 80, seed: 20261206 },
+      { numRuns: 80 },
     );
   }, 600_000);
 });

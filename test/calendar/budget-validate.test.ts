@@ -74,6 +74,13 @@ const ROWS: Row[] = [
   ['start in year 0000', oneOffWindow('0000-01-01T00:00:00Z', '2026-12-21T00:00:00Z'), 'calendar.window-shape', 8, 14, '/spec/windows/0/start'],
   ['recurring start in 1969', recurringWindow('FREQ=DAILY', '1h', '1969-12-31T01:00:00'), 'calendar.window-shape', 8, 14, '/spec/windows/0/start'],
   ['exdate in 9999', recurringWindow('FREQ=DAILY', '1h', '2026-01-06T01:00:00', 'UTC', '      exdates: ["9999-12-31T01:00:00"]\n'), 'schema.format', 10, 17, '/spec/windows/0/exdates/0'],
+  // Shapes the rrule library expands wrongly or without end, refused as RFC 5545 or unsupported.
+  ['BYHOUR on a MINUTELY rule (off the INTERVAL lattice, hangs after a filtered day)', recurringWindow('FREQ=MINUTELY;INTERVAL=11;BYMONTH=2,12;BYHOUR=4,16', '1m'), 'calendar.rrule', 9, 14, '/spec/windows/0/rrule'],
+  ['BYMINUTE on a SECONDLY rule', recurringWindow('FREQ=SECONDLY;INTERVAL=60;BYMINUTE=5', '1m'), 'calendar.rrule', 9, 14, '/spec/windows/0/rrule'],
+  ['a numbered weekday on a MINUTELY rule', recurringWindow('FREQ=MINUTELY;BYDAY=2SU', '1m'), 'calendar.rrule', 9, 14, '/spec/windows/0/rrule'],
+  ['BYWEEKNO on a DAILY rule', recurringWindow('FREQ=DAILY;BYWEEKNO=53'), 'calendar.rrule', 9, 14, '/spec/windows/0/rrule'],
+  ['BYYEARDAY on a MONTHLY rule', recurringWindow('FREQ=MONTHLY;BYYEARDAY=366'), 'calendar.rrule', 9, 14, '/spec/windows/0/rrule'],
+  ['BYMONTHDAY on a WEEKLY rule', recurringWindow('FREQ=WEEKLY;BYMONTHDAY=31'), 'calendar.rrule', 9, 14, '/spec/windows/0/rrule'],
   ['time zone that does not exist', recurringWindow('FREQ=DAILY', '1h', '2026-01-06T01:00:00', 'Mars/Olympus'), 'calendar.timezone', 11, 17, '/spec/windows/0/timeZone'],
 ];
 
@@ -90,11 +97,38 @@ describe('hostile calendar values are refused at validate, positioned', () => {
     ['FREQ=SECONDLY;INTERVAL=60', recurringWindow('FREQ=SECONDLY;INTERVAL=60', '1m')],
     ['FREQ=SECONDLY;BYSECOND=0', recurringWindow('FREQ=SECONDLY;BYSECOND=0', '1m')],
     ['weekly lasting exactly a week', recurringWindow('FREQ=WEEKLY', '7d')],
-    ['UNTIL before the start', recurringWindow('FREQ=DAILY;UNTIL=20250101')],
     ['a DST gap start', recurringWindow('FREQ=DAILY', '1h', '2026-03-08T02:30:00', 'America/New_York')],
     ['3660d yearly', recurringWindow('FREQ=YEARLY;INTERVAL=11', '3660d')],
   ])('accepts %s', async (_name, content) => {
     const { report } = await validateJson(makeOrg({ [FILE]: content }));
+    expect(report.diagnostics.filter((d) => d.file === FILE)).toEqual([]);
+  });
+});
+
+describe('rules that match no date after the start are answered by arithmetic, not walked', () => {
+  // Each of these made rrule walk to the year 9999 or loop without end inside one call.
+  it.each([
+    ['BYSETPOS beyond a minutely period', 'FREQ=MINUTELY;BYSETPOS=366', '1m'],
+    ['BYSETPOS beyond an hourly period', 'FREQ=HOURLY;BYSETPOS=-2', '1m'],
+    ['BYSETPOS beyond a daily period', 'FREQ=DAILY;BYSETPOS=366', '1h'],
+    ['an hourly INTERVAL that never lands on BYHOUR', 'FREQ=HOURLY;INTERVAL=24;BYHOUR=3', '1h'],
+    ['an hourly INTERVAL of 6 from 01:00 and BYHOUR=3', 'FREQ=HOURLY;INTERVAL=6;BYHOUR=3', '1h'],
+    ['a day that never exists', 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30', '1h'],
+    ['UNTIL before the start', 'FREQ=DAILY;UNTIL=20250101', '1h'],
+  ])('%s: a calendar.rrule-never warning at the rule', async (_name, rule, duration) => {
+    const { report } = await validateJson(makeOrg({ [FILE]: recurringWindow(rule, duration) }));
+    const found = report.diagnostics.filter((d) => d.file === FILE);
+    expect(found.map((d) => ({ code: d.code, severity: d.severity, pointer: d.pointer, line: d.line, column: d.column }))).toEqual([
+      { code: 'calendar.rrule-never', severity: 'warning', pointer: '/spec/windows/0/rrule', line: 9, column: 14 },
+    ]);
+  });
+
+  it.each([
+    ['an hourly INTERVAL of 2 from 01:00 and BYHOUR=3', 'FREQ=HOURLY;INTERVAL=2;BYHOUR=3'],
+    ['BYSETPOS within a daily period', 'FREQ=DAILY;BYHOUR=1,13;BYSETPOS=-1'],
+    ['a minutely rule with date filters only', 'FREQ=MINUTELY;INTERVAL=30;BYMONTH=2,12'],
+  ])('%s recurs and is accepted', async (_name, rule) => {
+    const { report } = await validateJson(makeOrg({ [FILE]: recurringWindow(rule, '1m') }));
     expect(report.diagnostics.filter((d) => d.file === FILE)).toEqual([]);
   });
 });

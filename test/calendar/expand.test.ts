@@ -91,7 +91,7 @@ describe('recurring windows', () => {
 });
 
 describe('rules that never match', () => {
-  it.each(['FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30', 'FREQ=WEEKLY;BYMONTH=4;BYMONTHDAY=31', 'FREQ=MONTHLY;BYDAY=MO;BYSETPOS=6'])('%s gives only its start, quickly', (rule) => {
+  it.each(['FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30', 'FREQ=MONTHLY;BYMONTH=4;BYMONTHDAY=31', 'FREQ=MONTHLY;BYDAY=MO;BYSETPOS=6', 'FREQ=MINUTELY;BYSETPOS=366', 'FREQ=HOURLY;INTERVAL=24;BYHOUR=3'])('%s gives only its start, quickly', (rule) => {
     const started = Date.now();
     const w = recurring('never', '2026-01-01T00:00:00', rule, '1h', 'UTC', { kind: 'freeze' });
     expect(starts(w)).toEqual(['2026-01-01T00:00:00Z']);

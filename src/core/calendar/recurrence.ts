@@ -2,6 +2,7 @@ import type { CalendarWindow } from '../model.js';
 import { DAY, instantToLocal, parseLocal } from './local-time.js';
 import { RRule } from './rrule-lib.js';
 import { tooDense } from './rrule-density.js';
+import { unreachable } from './rrule-reach.js';
 import { checkRrule, isTimeZone, MAX_COUNT } from './rrule-syntax.js';
 
 /**
@@ -27,6 +28,8 @@ export interface Recurrence {
   between(lo: number, hi: number): number[];
   /** The first starts the rule gives (exdates kept), at most `limit`, none after `until`. */
   firstStarts(limit: number, until: number): number[];
+  /** Why the rule itself matches no date at all (so the window happens once, at its start). */
+  never?: string;
 }
 
 export class RecurrenceError extends Error {
@@ -61,22 +64,27 @@ const CYCLE = 146_097 * DAY;
 const RRULE_END = Date.UTC(10_000, 0, 1);
 
 /**
- * The rule's first match at or after DTSTART (floating), or undefined when there is none within
+ * The rule's first match at or after DTSTART (floating), or why there is none within
  * 400 years. rrule looks for a match until the year 9999 and, for a rule that never matches,
  * takes seconds to minutes to find that out; moved forward by whole 400-year cycles to just
  * before that end, the same search stops after at most 400 years (under a second).
  */
 type RuleOptions = ConstructorParameters<typeof RRule>[0] & object;
+const NO_DATE = 'no date within 400 years matches the rule';
 
-function firstRuleMatch(base: RuleOptions, first: number, until: number | undefined): number | undefined {
+function firstRuleMatch(base: RuleOptions, first: number, until: number | undefined): number | string {
+  // Rules rrule would walk without end (or to the year 9999) are answered by arithmetic first.
+  if (until !== undefined && until < first) return 'UNTIL is before the start';
+  const impossible = unreachable(base, new Date(first));
+  if (impossible) return impossible;
   const shift = Math.max(0, Math.floor((RRULE_END - CYCLE - first) / CYCLE)) * CYCLE;
   const moved = { dtstart: new Date(first + shift), ...(until !== undefined ? { until: new Date(until + shift) } : {}) };
   // Cheap first: the same date filters read yearly (one step a year, not one a day) match a
   // superset of the rule's dates, so no yearly match means no match at all.
   const yearly = yearlySuperset(base);
-  if (yearly && !new RRule({ ...yearly, ...moved }).after(new Date(first + shift - 1))) return undefined;
+  if (yearly && !new RRule({ ...yearly, ...moved }).after(new Date(first + shift - 1))) return NO_DATE;
   const match = new RRule({ ...base, ...moved }).after(new Date(first + shift - 1));
-  return match ? match.getTime() - shift : undefined;
+  return match ? match.getTime() - shift : NO_DATE;
 }
 
 /**
@@ -139,7 +147,8 @@ export function compileRecurrence(window: CalendarWindow): Recurrence {
   }
   const options = RRule.parseString(kept.join(';'));
   const base = { ...options, dtstart: new Date(first), tzid: null, ...(until !== undefined ? { until: new Date(until) } : {}) };
-  const firstMatch = firstRuleMatch(base, first, until);
+  const found = firstRuleMatch(base, first, until);
+  const firstMatch = typeof found === 'number' ? found : undefined;
   const firstIsRuleOccurrence = firstMatch === first;
   const ruleCount = count === undefined ? undefined : firstIsRuleOccurrence ? count : count - 1;
   // A rule that never matches (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30 passes the syntax check) is
@@ -179,6 +188,7 @@ export function compileRecurrence(window: CalendarWindow): Recurrence {
     zone,
     first,
     ...(until !== undefined ? { until } : {}),
+    ...(typeof found === 'string' ? { never: found } : {}),
     between(lo, hi) {
       const out = ruleBetween(lo, hi);
       if (!firstIsRuleOccurrence && first >= lo && first <= hi) out.unshift(first);

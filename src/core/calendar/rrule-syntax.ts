@@ -81,6 +81,7 @@ export function checkRrule(rule: string): string[] {
   }
   if (!seen.has('FREQ')) problems.push('FREQ is required');
   if (seen.has('COUNT') && seen.has('UNTIL')) problems.push('COUNT and UNTIL may not both be given');
+  problems.push(...unsupportedFilters(body));
   return problems;
 }
 
@@ -93,4 +94,28 @@ export function isTimeZone(zone: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Filters on a coarser field than FREQ counts in (BYHOUR on a MINUTELY rule, BYHOUR or BYMINUTE on
+ * a SECONDLY one) are refused: the rrule library skips the filtered hours by whole carried hours,
+ * which leaves the rule's INTERVAL steps (FREQ=MINUTELY;INTERVAL=11;BYHOUR=3 gives 03:06, not
+ * 03:07), skips whole days after a day the date filters drop, and for some rules never returns.
+ * The same windows are written with FREQ=DAILY and BYHOUR/BYMINUTE lists, which it expands right.
+ */
+function unsupportedFilters(body: string): string[] {
+  const parts = new Map(body.split(';').map((p) => [p.slice(0, Math.max(0, p.indexOf('='))), p.slice(p.indexOf('=') + 1)]));
+  const freq = parts.get('FREQ');
+  const coarser = freq === 'MINUTELY' ? ['BYHOUR'] : freq === 'SECONDLY' ? ['BYHOUR', 'BYMINUTE'] : [];
+  const out = coarser
+    .filter((name) => parts.has(name))
+    .map((name) => `${name} on a FREQ=${freq} rule is not supported; write the window as FREQ=DAILY with BYHOUR and BYMINUTE lists (e.g. FREQ=DAILY;BYHOUR=2,3;BYMINUTE=0,15,30,45)`);
+  // RFC 5545 section 3.3.10 limits which parts go with which FREQ; libraries guess at the rest.
+  if (freq !== 'YEARLY' && parts.has('BYWEEKNO')) out.push('BYWEEKNO is only allowed with FREQ=YEARLY');
+  if ((freq === 'DAILY' || freq === 'WEEKLY' || freq === 'MONTHLY') && parts.has('BYYEARDAY')) out.push(`BYYEARDAY is not allowed with FREQ=${freq}`);
+  if (freq === 'WEEKLY' && parts.has('BYMONTHDAY')) out.push('BYMONTHDAY is not allowed with FREQ=WEEKLY');
+  const ordinal = (parts.get('BYDAY') ?? '').split(',').some((d) => /^[+-]?\d/.test(d));
+  if (ordinal && freq !== 'MONTHLY' && freq !== 'YEARLY') out.push(`a numbered weekday in BYDAY (like 2SU) needs FREQ=MONTHLY or FREQ=YEARLY, not FREQ=${freq}`);
+  if (ordinal && freq === 'YEARLY' && parts.has('BYWEEKNO')) out.push('a numbered weekday in BYDAY may not be combined with BYWEEKNO');
+  return out;
 }

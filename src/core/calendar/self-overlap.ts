@@ -9,27 +9,30 @@ const SAMPLE = 2000;
 const SAMPLE_YEARS = 8;
 
 /**
- * Why a recurring window's occurrences would overlap one another (it recurs more often than it
+ * What validate says about a recurring window's occurrences: why they would overlap one another (it recurs more often than it
  * lasts), or undefined. Overlapping occurrences of one window mean nothing a single longer
  * window does not, and they multiply what every query must expand: a minutely window lasting a
  * year is half a million occurrences in force at any instant. The starts are read from the
  * first years of the rule on floating time, the same wall clock the duration is measured on.
+ * `never` is why the rule matches no date, so the window happens only once, at its start.
  */
-export function overlapsItself(window: CalendarWindow, span: WindowSpan): string | undefined {
+export function recurringShape(window: CalendarWindow, span: WindowSpan): { overlap?: string; never?: string } {
   let starts: number[];
+  let never: string | undefined;
   try {
     const recurrence = compileRecurrence(window);
+    never = recurrence.never;
     starts = recurrence.firstStarts(SAMPLE, recurrence.first + SAMPLE_YEARS * 366 * DAY);
   } catch (e) {
-    if (e instanceof RecurrenceError) return undefined;
+    if (e instanceof RecurrenceError) return {};
     throw e;
   }
   const length = span.days * DAY + span.ms;
   for (let i = 1; i < starts.length; i++) {
     const gap = starts[i]! - starts[i - 1]!;
     if (gap < length) {
-      return `each occurrence lasts ${formatSpan(span)} but the next starts ${formatSpan({ days: 0, ms: gap })} later (${formatLocal(starts[i - 1]!)} and ${formatLocal(starts[i]!)}); a window may not overlap itself`;
+      return { overlap: `each occurrence lasts ${formatSpan(span)} but the next starts ${formatSpan({ days: 0, ms: gap })} later (${formatLocal(starts[i - 1]!)} and ${formatLocal(starts[i]!)}); a window may not overlap itself` };
     }
   }
-  return undefined;
+  return never ? { never } : {};
 }

@@ -1,7 +1,7 @@
 import { parseInstant } from '../calendar/local-time.js';
 import { checkRrule, isTimeZone } from '../calendar/rrule-syntax.js';
 import { tooDense } from '../calendar/rrule-density.js';
-import { overlapsItself } from '../calendar/self-overlap.js';
+import { recurringShape } from '../calendar/self-overlap.js';
 import { joinPointer } from '../diagnostics.js';
 import { globProblem } from '../glob.js';
 import { isLocalDateTime } from '../schema/formats.js';
@@ -110,8 +110,9 @@ function checkCalendar(cal: { spec: { windows: CalendarWindow[] } }): Finding[] 
       const span = w.duration === undefined ? undefined : parseWindowDuration(w.duration);
       if (span && span.days === 0 && span.ms === 0) out.push(err('calendar.window-order', at('duration'), 'the window must last longer than zero'));
       else if (span && !problems.length && !dense && w.timeZone !== undefined && isTimeZone(w.timeZone) && isLocalDateTime(w.start)) {
-        const overlap = overlapsItself(w, span);
-        if (overlap) out.push(err('calendar.window-overlap', at('duration'), overlap));
+        const shape = recurringShape(w, span);
+        if (shape.overlap) out.push(err('calendar.window-overlap', at('duration'), shape.overlap));
+        if (shape.never) out.push(warn('calendar.rrule-never', at('rrule'), `the window happens only once, at its start: ${shape.never}`));
       }
       if (!isLocalDateTime(w.start)) {
         out.push(err('calendar.window-shape', at('start'), 'a recurring window starts at a local time without offset (e.g. 2026-01-06T01:00:00), read in its timeZone'));
