@@ -33,6 +33,12 @@ spec:
   windows:
 ${window}`;
 
+const INC = (spec: string) => `apiVersion: opsledger/v1
+kind: Incident
+metadata: {name: INC-2026-0001, title: Checkout errors}
+spec:
+${spec}`;
+
 interface Row {
   files: Record<string, string>;
   /** The folder the organisation starts from; the minimal organisation unless given. */
@@ -157,6 +163,20 @@ const ROWS: Record<string, Row> = {
     line: 10,
     column: 17,
     pointer: '/spec/windows/0/duration',
+  },
+  'incident.status-incomplete': { files: { 'incidents/INC-2026-0001.yaml': INC('  severity: sev2\n  status: identified\n  startedAt: "2026-12-03T10:00:00+09:00"\n') }, file: 'incidents/INC-2026-0001.yaml', line: 6, column: 11, pointer: '/spec/status' },
+  'incident.time-order': { files: { 'incidents/INC-2026-0001.yaml': INC('  severity: sev2\n  status: identified\n  startedAt: "2026-12-03T10:00:00+09:00"\n  detectedAt: "2026-12-03T09:00:00+09:00"\n') }, file: 'incidents/INC-2026-0001.yaml', line: 8, column: 15, pointer: '/spec/detectedAt' },
+  'incident.unknown-severity': { files: { 'incidents/INC-2026-0001.yaml': INC('  severity: sev4\n  status: investigating\n  startedAt: "2026-12-03T10:00:00+09:00"\n') }, file: 'incidents/INC-2026-0001.yaml', line: 5, column: 13, pointer: '/spec/severity' },
+  'incident.cause-after-start': { files: { 'incidents/INC-2026-0001.yaml': INC('  severity: sev2\n  status: investigating\n  startedAt: "2026-12-01T10:00:00+09:00"\n  causedBy: [CR-2026-0001]\n') }, file: 'incidents/INC-2026-0001.yaml', line: 8, column: 14, pointer: '/spec/causedBy/0' },
+  'problem.state-incomplete': {
+    files: {
+      'incidents/PRB-2026-0001.yaml': 'apiVersion: opsledger/v1\nkind: Problem\nmetadata: {name: PRB-2026-0001, title: Missing index}\nspec:\n  state: resolved\n  incidents: [INC-2026-0001]\n  rootCause: No index\n',
+      'incidents/INC-2026-0001.yaml': INC('  severity: sev2\n  status: investigating\n  startedAt: "2026-12-03T10:00:00+09:00"\n'),
+    },
+    file: 'incidents/PRB-2026-0001.yaml',
+    line: 5,
+    column: 10,
+    pointer: '/spec/state',
   },
   'policy.thresholds-order': { files: {}, file: 'changes/policy.yaml', line: 12, column: 24, pointer: '/spec/likelihood/thresholds/2' },
   'policy.matrix-monotone': { files: {}, file: 'changes/policy.yaml', line: 7, column: 27, pointer: '/spec/impact/matrix/external/3', severity: 'warning' },

@@ -263,6 +263,33 @@ export const CODES: Record<string, CodeInfo> = {
     explanation: 'Expanding the windows over the range asked for would produce more occurrences than the budget allows (100,000 per window, 200,000 in all), so the answer is refused rather than cut short.',
     fix: 'Ask about a shorter range (--from/--to), or make the window recur less often.',
   },
+  'incident.status-incomplete': {
+    title: 'Incident status without its timestamps',
+    explanation: 'Each status says how far the response got, and the timestamps say when: identified needs detectedAt, monitoring needs mitigatedAt, resolved needs resolvedAt, reviewed needs review.completedAt. Time to detect, acknowledge and restore are read from them.',
+    fix: 'Add the missing timestamp, or set the status the incident has really reached.',
+  },
+  'incident.time-order': {
+    title: 'Incident timestamps out of order',
+    explanation: 'An incident starts, is detected, acknowledged, mitigated and resolved in that order, and its timeline runs forward; a timestamp out of order is a typo (often a wrong offset) that would make a metric negative.',
+    fix: 'Check the offset and the date of the timestamp named.',
+  },
+  'incident.unknown-severity': {
+    title: 'Severity the policy does not define',
+    explanation: "An incident's severity is read on the policy's scale (spec.incidents.severities): what it means and how soon its review is due.",
+    fix: 'Define the severity in the policy, or use one it defines.',
+  },
+  'incident.cause-after-start': {
+    title: 'Cause went live after the incident started',
+    explanation: 'causedBy names the change requests that caused the incident, so each must have gone live (outcome.implementedAt, or its scheduled start when no outcome is recorded) before the incident started. A later change is a response, not a cause, and would count wrongly in the change failure rate.',
+    fix: 'Name the change that was live when the impact began, or correct startedAt or implementedAt.',
+  },
+
+
+  'problem.state-incomplete': {
+    title: 'Problem state without what it promises',
+    explanation: 'A known error has a root cause and a workaround responders can use; a resolved problem also names the change requests that fixed it.',
+    fix: 'Add rootCause, workaround or fixes, or set the state the problem has really reached.',
+  },
   'policy.thresholds-order': { title: 'Likelihood thresholds not rising', explanation: 'Likelihood levels 2, 3 and 4 begin at rising point totals; otherwise a level would be unreachable.', fix: 'Make the thresholds strictly increase.' },
   'policy.matrix-monotone': {
     title: 'Risk matrix not monotone',

@@ -6,7 +6,9 @@ import { anyString, obj, strings, type Obj } from './shape.js';
  * Records are small plain data: they cross worker threads and sit in the validation cache, so
  * a warm run never has to parse a file that did not change.
  */
-export type RefKind = 'service' | 'ci' | 'team' | 'template' | 'slo' | 'policy-group' | 'service-or-openslo';
+/** Every kind of reference, in a fixed order: the cache codec stores a reference's kind as its position here. */
+export const REF_KINDS = ['service', 'ci', 'team', 'template', 'slo', 'policy-group', 'service-or-openslo', 'change', 'incident'] as const;
+export type RefKind = (typeof REF_KINDS)[number];
 
 export interface RefUse {
   pointer: string;
@@ -37,10 +39,23 @@ export interface DocRecord {
 export type Facts =
   | { kind: 'Service'; tier?: number; exposure?: string; lifecycle?: string; owner?: string }
   | { kind: 'ConfigurationItem'; class?: string; service?: string; environment?: string }
-  | { kind: 'ChangeRequest'; type?: string; template?: string; services: string[]; cis: string[]; environment?: string }
+  | { kind: 'ChangeRequest'; type?: string; template?: string; services: string[]; cis: string[]; environment?: string; start?: string; implementedAt?: string }
+  | IncidentFacts
   | { kind: 'StandardChange'; services?: string[]; ciClasses?: string[]; environments?: string[] }
-  | { kind: 'Policy'; groups: string[]; sensitivePaths?: string[] }
+  | { kind: 'Policy'; groups: string[]; sensitivePaths?: string[]; incidentSeverities?: Record<string, { reviewWithin?: string }> }
   | { kind: 'other' };
+
+/** What the incident checks read: timestamps as written, causes, review and action items. */
+export interface IncidentFacts {
+  kind: 'Incident';
+  severity?: string;
+  status?: string;
+  startedAt?: string;
+  resolvedAt?: string;
+  causedBy: string[];
+  reviewCompletedAt?: string;
+  actionItems: { due?: string; state?: string }[];
+}
 
 const TYPED = /^(service|ci|team|slo):(.+)$/;
 
@@ -118,7 +133,40 @@ export function extractRecord(index: number, apiVersion: string, kind: string, v
         services: strings(spec.services),
         cis: strings(spec.configurationItems),
         ...(anyString(spec.environment) ? { environment: anyString(spec.environment) } : {}),
+        ...(anyString(obj(spec.schedule)?.start) ? { start: anyString(obj(spec.schedule)?.start) } : {}),
+        ...(anyString(obj(spec.outcome)?.implementedAt) ? { implementedAt: anyString(obj(spec.outcome)?.implementedAt) } : {}),
       };
+      break;
+    }
+    case 'Incident': {
+      strings(spec.services).forEach((s, i) => bare(joinPointer('/spec/services', i), 'service', s));
+      strings(spec.configurationItems).forEach((c, i) => bare(joinPointer('/spec/configurationItems', i), 'ci', c));
+      const causes = Array.isArray(spec.causedBy) ? strings(spec.causedBy) : [];
+      causes.forEach((c, i) => bare(joinPointer('/spec/causedBy', i), 'change', c));
+      const budget = obj(spec.impact)?.errorBudget;
+      (Array.isArray(budget) ? budget : []).forEach((b, i) => bare(joinPointer('/spec/impact/errorBudget', i, 'slo'), 'slo', obj(b)?.slo));
+      const review = obj(spec.review);
+      const items = Array.isArray(review?.actionItems) ? review.actionItems : [];
+      items.forEach((item, i) => {
+        bare(joinPointer('/spec/review/actionItems', i, 'owner'), 'team', obj(item)?.owner);
+        bare(joinPointer('/spec/review/actionItems', i, 'change'), 'change', obj(item)?.change);
+      });
+      facts = {
+        kind: 'Incident',
+        ...(anyString(spec.severity) ? { severity: anyString(spec.severity) } : {}),
+        ...(anyString(spec.status) ? { status: anyString(spec.status) } : {}),
+        ...(anyString(spec.startedAt) ? { startedAt: anyString(spec.startedAt) } : {}),
+        ...(anyString(spec.resolvedAt) ? { resolvedAt: anyString(spec.resolvedAt) } : {}),
+        causedBy: causes,
+        ...(anyString(review?.completedAt) ? { reviewCompletedAt: anyString(review?.completedAt) } : {}),
+        actionItems: items.map((item) => ({ ...(anyString(obj(item)?.due) ? { due: anyString(obj(item)?.due) } : {}), ...(anyString(obj(item)?.state) ? { state: anyString(obj(item)?.state) } : {}) })),
+      };
+      break;
+    }
+    case 'Problem': {
+      strings(spec.incidents).forEach((n, i) => bare(joinPointer('/spec/incidents', i), 'incident', n));
+      strings(spec.services).forEach((s, i) => bare(joinPointer('/spec/services', i), 'service', s));
+      strings(spec.fixes).forEach((c, i) => bare(joinPointer('/spec/fixes', i), 'change', c));
       break;
     }
     case 'ChangeCalendar': {
@@ -142,7 +190,11 @@ export function extractRecord(index: number, apiVersion: string, kind: string, v
       for (const [key, v] of Object.entries(groups)) typed(joinPointer('/spec/groups', key), v, ['team']);
       // Kept by position (a non-string as ''), so a finding's pointer names the entry written.
       const sensitive = Array.isArray(spec.sensitivePaths) ? spec.sensitivePaths.map((p) => (typeof p === 'string' ? p : '')) : undefined;
-      facts = { kind: 'Policy', groups: Object.keys(groups), ...(sensitive ? { sensitivePaths: sensitive } : {}) };
+      const severities = obj(obj(spec.incidents)?.severities);
+      const incidentSeverities = severities
+        ? Object.fromEntries(Object.entries(severities).map(([k, v]) => [k, anyString(obj(v)?.reviewWithin) ? { reviewWithin: anyString(obj(v)?.reviewWithin)! } : {}]))
+        : undefined;
+      facts = { kind: 'Policy', groups: Object.keys(groups), ...(sensitive ? { sensitivePaths: sensitive } : {}), ...(incidentSeverities ? { incidentSeverities } : {}) };
       break;
     }
     default:

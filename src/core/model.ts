@@ -16,6 +16,8 @@ export const KINDS = [
   'ChangeCalendar',
   'StandardChange',
   'Policy',
+  'Incident',
+  'Problem',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -257,6 +259,8 @@ export interface PolicySpec {
   sensitivePaths?: string[];
   /** Readiness scorecard rules (see src/core/readiness). */
   readiness?: ReadinessPolicy;
+  /** Incident severities and their review deadlines. */
+  incidents?: IncidentPolicy;
 }
 
 export const READINESS_LEVELS = ['bronze', 'silver', 'gold'] as const;
@@ -290,4 +294,54 @@ export interface ReadinessPolicy {
 }
 export type Policy = Doc<'Policy', PolicySpec>;
 
-export type AnyDoc = Team | Service | Slo | ConfigurationItem | ChangeRequest | ChangeCalendar | StandardChange | Policy;
+// ---------------------------------------------------------------- Incident, Problem
+export const INCIDENT_SEVERITIES = ['sev1', 'sev2', 'sev3', 'sev4'] as const;
+export type IncidentSeverity = (typeof INCIDENT_SEVERITIES)[number];
+export type IncidentStatus = 'investigating' | 'identified' | 'monitoring' | 'resolved' | 'reviewed';
+export interface IncidentPolicy {
+  severities: Partial<Record<IncidentSeverity, { description: string; reviewWithin?: string }>>;
+}
+export interface ActionItem {
+  title: string;
+  owner: string;
+  due: string;
+  state: 'open' | 'in-progress' | 'done' | 'wont-do';
+  change?: string;
+  url?: string;
+}
+export interface TimelineEntry {
+  at: string;
+  author?: string;
+  kind?: 'detection' | 'escalation' | 'action' | 'communication' | 'mitigation' | 'resolution' | 'note';
+  text: string;
+}
+export interface IncidentSpec {
+  severity: IncidentSeverity;
+  status: IncidentStatus;
+  startedAt: string;
+  detectedAt?: string;
+  acknowledgedAt?: string;
+  mitigatedAt?: string;
+  resolvedAt?: string;
+  services?: string[];
+  configurationItems?: string[];
+  impact?: { summary: string; users?: number; minutes?: number; errorBudget?: { slo: string; minutes: number }[] };
+  /** Change ids, or 'none' when it is known that no change caused it; absent while unknown. */
+  causedBy?: string[] | 'none';
+  commander?: string;
+  responders?: string[];
+  timeline?: TimelineEntry[];
+  review?: { summary: string; completedAt?: string; contributingFactors?: string[]; wentWell?: string[]; actionItems?: ActionItem[] };
+}
+export type Incident = Doc<'Incident', IncidentSpec> & { metadata: Metadata & { title: string } };
+export interface ProblemSpec {
+  state: 'open' | 'known-error' | 'resolved' | 'closed';
+  incidents: string[];
+  services?: string[];
+  rootCause?: string;
+  workaround?: string;
+  fixes?: string[];
+}
+export type Problem = Doc<'Problem', ProblemSpec> & { metadata: Metadata & { title: string } };
+
+export type AnyDoc = Team | Service | Slo | ConfigurationItem | ChangeRequest | ChangeCalendar | StandardChange | Policy | Incident | Problem;

@@ -3,7 +3,9 @@ import type {
   ChangeCalendar,
   ChangeRequest,
   ConfigurationItem,
+  Incident,
   Policy,
+  Problem,
   Service,
   Slo,
   StandardChange,
@@ -30,6 +32,8 @@ export interface Organisation {
   calendars: Map<string, Located<ChangeCalendar>>;
   templates: Map<string, Located<StandardChange>>;
   policies: Map<string, Located<Policy>>;
+  incidents: Map<string, Located<Incident>>;
+  problems: Map<string, Located<Problem>>;
 }
 
 export function emptyOrganisation(): Organisation {
@@ -42,6 +46,8 @@ export function emptyOrganisation(): Organisation {
     calendars: new Map(),
     templates: new Map(),
     policies: new Map(),
+    incidents: new Map(),
+    problems: new Map(),
   };
 }
 
@@ -54,6 +60,8 @@ const BUCKET: Record<string, keyof Organisation> = {
   ChangeCalendar: 'calendars',
   StandardChange: 'templates',
   Policy: 'policies',
+  Incident: 'incidents',
+  Problem: 'problems',
 };
 
 export function buildOrganisation(analyses: readonly FileAnalysis[]): Organisation {

@@ -18,5 +18,9 @@ export function reviewOrganisation(base: Organisation, head: Organisation, prefe
     cis: merge(base.cis, head.cis),
     slos: merge(base.slos, head.slos),
     changes: head.changes,
+    // History a pull request cannot erase: deleting or rewriting an incident on the branch must
+    // not lower the risk of the change it carries, so the base's copy always wins.
+    incidents: new Map([...head.incidents, ...base.incidents]),
+    problems: new Map([...head.problems, ...base.problems]),
   };
 }

@@ -8,6 +8,7 @@ import {
   indexRecords,
   type CrossFinding,
 } from './checks/references.js';
+import { checkIncidents } from './checks/incidents.js';
 import { compareDiagnostics, summarize, type Diagnostic, type Summary } from './diagnostics.js';
 import { preciseParse } from './parse/precise.js';
 
@@ -32,6 +33,7 @@ export function validateRepository(analyses: readonly FileAnalysis[], options: V
     ...checkTemplateCoverage(analyses, index),
     ...checkCycles(analyses),
     ...checkDeprecatedDependencies(analyses, index),
+    ...checkIncidents(analyses, index),
   ];
   const keep = (file: string) => !options.only || options.only.has(file);
   const diagnostics: Diagnostic[] = [];

@@ -6,6 +6,6 @@ import { PROJECT_ROOT } from './org.js';
 /** A copy of the shipped example organisation (Northwind) in a temp folder, outside git. */
 export function copyExampleOrg(): string {
   const root = mkdtempSync(join(tmpdir(), 'opsledger-northwind-'));
-  for (const folder of ['services', 'teams', 'changes']) cpSync(join(PROJECT_ROOT, folder), join(root, folder), { recursive: true });
+  for (const folder of ['services', 'teams', 'changes', 'incidents']) cpSync(join(PROJECT_ROOT, folder), join(root, folder), { recursive: true });
   return root;
 }

@@ -1,6 +1,6 @@
 import type { FileAnalysis } from '../../core/analyze.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
-import type { DocRecord, Facts, RefKind, RefUse } from '../../core/facts.js';
+import { REF_KINDS, type DocRecord, type Facts, type RefUse } from '../../core/facts.js';
 import type { DiskAnalysis } from './analyze-disk.js';
 
 /**
@@ -12,7 +12,6 @@ import type { DiskAnalysis } from './analyze-disk.js';
  *   document: [index, apiVersion, kind, name, namespace | 0, refs, facts | 0]
  *   refs:     flat [pointer, code, name, ...], code = kind * 4 + (typed ? 2 : 0) + (dependency ? 1 : 0)
  */
-const REF_KINDS: readonly RefKind[] = ['service', 'ci', 'team', 'template', 'slo', 'policy-group', 'service-or-openslo'];
 const REF_CODE = new Map(REF_KINDS.map((k, i) => [k, i]));
 
 type Wire = unknown[];

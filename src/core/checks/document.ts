@@ -8,7 +8,7 @@ import { isLocalDateTime } from '../schema/formats.js';
 import { parseWindowDuration } from '../calendar/window-duration.js';
 import type { SchemaFinding } from '../schema/errors.js';
 import { didYouMean } from '../suggest.js';
-import type { CalendarWindow, ChangeRequest, Policy, RiskClass } from '../model.js';
+import type { CalendarWindow, ChangeRequest, Incident, Policy, Problem, RiskClass } from '../model.js';
 
 /**
  * Rules that one document can break on its own, run after its schema passed (so the types
@@ -36,6 +36,10 @@ export function checkDocument(kind: string, value: unknown, context: { fileStem:
       return checkCalendar(value as { spec: { windows: CalendarWindow[] } });
     case 'Policy':
       return checkPolicy(value as Policy);
+    case 'Incident':
+      return checkIncident(value as Incident);
+    case 'Problem':
+      return checkProblem(value as Problem);
     default:
       return [];
   }
@@ -217,5 +221,62 @@ function checkReadinessRules(rules: readonly { id: string; check: string; within
       out.push(warn('policy.readiness-within-unused', joinPointer('/spec/readiness/rules', i, 'within'), `within only applies to dr-test and slo-status checks; this rule checks ${rule.check}`));
     }
   });
+  return out;
+}
+
+// The order an incident's timestamps must keep, and the status from which each is required.
+const INCIDENT_TIMES = [
+  ['startedAt', 'investigating'],
+  ['detectedAt', 'identified'],
+  ['acknowledgedAt', undefined],
+  ['mitigatedAt', 'monitoring'],
+  ['resolvedAt', 'resolved'],
+] as const;
+const STATUS_ORDER = ['investigating', 'identified', 'monitoring', 'resolved', 'reviewed'];
+
+function checkIncident(inc: Incident): Finding[] {
+  const out: Finding[] = [];
+  const s = inc.spec;
+  const reached = STATUS_ORDER.indexOf(s.status);
+  let previous: { field: string; at: number } | undefined;
+  for (const [field, from] of INCIDENT_TIMES) {
+    const text = s[field];
+    if (text === undefined) {
+      if (from !== undefined && reached >= STATUS_ORDER.indexOf(from)) {
+        out.push(err('incident.status-incomplete', '/spec/status', `an incident that is ${s.status} needs spec.${field}`));
+      }
+      continue;
+    }
+    const t = instant(text);
+    if (t === undefined) continue;
+    if (previous && t < previous.at) out.push(err('incident.time-order', `/spec/${field}`, `${field} is before ${previous.field}; the timestamps run startedAt, detectedAt, acknowledgedAt, mitigatedAt, resolvedAt`));
+    else previous = { field, at: t };
+  }
+  if (s.status === 'reviewed' && !s.review?.completedAt) {
+    out.push(err('incident.status-incomplete', '/spec/status', 'an incident that is reviewed needs spec.review.completedAt'));
+  }
+  const resolved = instant(s.resolvedAt);
+  const reviewed = instant(s.review?.completedAt);
+  if (resolved !== undefined && reviewed !== undefined && reviewed < resolved) {
+    out.push(err('incident.time-order', '/spec/review/completedAt', 'the review is completed before the incident was resolved'));
+  }
+  let last: number | undefined;
+  (s.timeline ?? []).forEach((entry, i) => {
+    const t = instant(entry.at);
+    if (t === undefined) return;
+    if (last !== undefined && t < last) out.push(err('incident.time-order', joinPointer('/spec/timeline', i, 'at'), 'timeline entries are in time order; this one is earlier than the one before it'));
+    else last = t;
+  });
+  return out;
+}
+
+function checkProblem(p: Problem): Finding[] {
+  const out: Finding[] = [];
+  const s = p.spec;
+  if (s.state === 'known-error' || s.state === 'resolved') {
+    if (!s.rootCause) out.push(err('problem.state-incomplete', '/spec/state', `a problem that is ${s.state} needs spec.rootCause`));
+  }
+  if (s.state === 'known-error' && !s.workaround) out.push(err('problem.state-incomplete', '/spec/state', 'a known error needs spec.workaround: what responders do until the fix lands'));
+  if (s.state === 'resolved' && !s.fixes?.length) out.push(err('problem.state-incomplete', '/spec/state', 'a resolved problem names the change requests that fixed it in spec.fixes'));
   return out;
 }

@@ -29,6 +29,8 @@ const NAMESPACES: Record<Exclude<RefKind, 'policy-group' | 'service-or-openslo'>
   team: 'Team',
   template: 'StandardChange',
   slo: 'SLO',
+  change: 'ChangeRequest',
+  incident: 'Incident',
 };
 
 const LABEL: Record<string, string> = {
@@ -38,6 +40,8 @@ const LABEL: Record<string, string> = {
   template: 'standard-change template',
   slo: 'SLO',
   'service-or-openslo': 'service',
+  change: 'change request',
+  incident: 'incident',
 };
 
 export interface RepositoryIndex {

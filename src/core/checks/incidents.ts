@@ -1,0 +1,55 @@
+import { parseInstant } from '../calendar/local-time.js';
+import { joinPointer } from '../diagnostics.js';
+import type { DocRecord, IncidentFacts } from '../facts.js';
+import type { CrossFinding, FileRecords, RepositoryIndex } from './references.js';
+
+function policyRecord(files: readonly FileRecords[]): DocRecord | undefined {
+  let first: DocRecord | undefined;
+  for (const f of files)
+    for (const r of f.documents) {
+      if (r.kind !== 'Policy' || r.apiVersion !== 'opsledger/v1') continue;
+      if (r.name === 'default') return r;
+      first ??= r;
+    }
+  return first;
+}
+
+/**
+ * Rules an incident breaks against other documents: its severity is one the policy defines, each
+ * change it blames went live before the incident started. What only time makes wrong (a review
+ * or an action item past due) is not here: validate answers for the files alone, so the same
+ * commit gets the same verdict whenever it is checked; readiness and the catalog judge those
+ * at their instant (src/core/incidents/follow-up.ts).
+ */
+export function checkIncidents(files: readonly FileRecords[], index: RepositoryIndex): CrossFinding[] {
+  const out: CrossFinding[] = [];
+  const policy = policyRecord(files);
+  const severities = policy?.facts.kind === 'Policy' ? policy.facts.incidentSeverities : undefined;
+  const changes = index.byNamespace.get('ChangeRequest');
+  for (const f of files) {
+    for (const record of f.documents) {
+      if (record.kind !== 'Incident' || record.facts.kind !== 'Incident') continue;
+      const inc: IncidentFacts = record.facts;
+      const at = (pointer: string, severity: 'error' | 'warning', code: string, message: string) =>
+        out.push({ file: f.file, document: record.index, pointer, target: 'value', severity, code, message });
+
+      if (policy && inc.severity && !severities?.[inc.severity]) {
+        const known = Object.keys(severities ?? {});
+        at('/spec/severity', 'error', 'incident.unknown-severity', `the policy does not define ${inc.severity}${known.length ? ` (it defines ${known.join(', ')})` : ' (it has no spec.incidents.severities)'}`);
+      }
+
+      const started = inc.startedAt ? parseInstant(inc.startedAt) : undefined;
+      inc.causedBy.forEach((id, i) => {
+        const change = changes?.get(id)?.record.facts;
+        if (started === undefined || change?.kind !== 'ChangeRequest') return;
+        const live = change.implementedAt ?? change.start;
+        const liveAt = live ? parseInstant(live) : undefined;
+        if (liveAt !== undefined && liveAt > started) {
+          at(joinPointer('/spec/causedBy', i), 'error', 'incident.cause-after-start', `${id} went live at ${live} (${change.implementedAt ? 'outcome.implementedAt' : 'its scheduled start'}), after the incident started at ${inc.startedAt}; a change cannot cause what happened before it`);
+        }
+      });
+
+    }
+  }
+  return out;
+}
