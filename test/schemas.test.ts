@@ -88,6 +88,8 @@ const EXPECTED_FILES: Record<string, [apiVersion: string, kind: string] | null> 
   'v1/change-calendar.schema.json': ['opsledger/v1', 'ChangeCalendar'],
   'v1/standard-change.schema.json': ['opsledger/v1', 'StandardChange'],
   'v1/policy.schema.json': ['opsledger/v1', 'Policy'],
+  'v1/incident.schema.json': ['opsledger/v1', 'Incident'],
+  'v1/problem.schema.json': ['opsledger/v1', 'Problem'],
   'openslo-v1/common.schema.json': null,
   'openslo-v1/slo.schema.json': ['openslo/v1', 'SLO'],
   'openslo-v1/sli.schema.json': ['openslo/v1', 'SLI'],
