@@ -9,7 +9,8 @@ import { assessRisk, submissionTimes } from '../../src/app/assess-risk.js';
 import { computeMetrics } from '../../src/app/compute-metrics.js';
 import { decideDeploy } from '../../src/app/decide-deploy.js';
 import type { GitHubApi } from '../../src/app/ports/github.js';
-import { MINIMAL_ORG } from '../helpers/org.js';
+import type { RiskReport } from '../../src/core/risk/types.js';
+import { cli, MINIMAL_ORG } from '../helpers/org.js';
 import { TestRepo, type Person } from '../helpers/git-repo.js';
 
 /**
@@ -254,14 +255,22 @@ describe('submission time from real repositories', () => {
     expect(loaded.validation.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(loaded.org.changes.has(ID)).toBe(true);
 
+    // The risk command, as a user runs it.
+    const printed = await cli(['risk', ID, '--root', root, '--at', new Date(AT).toISOString(), '--format', 'json'], root);
+    const json = JSON.parse(printed.stdout) as RiskReport | RiskReport[];
+    const cliControl = (Array.isArray(json) ? json[0]! : json).controls.find((x) => x.code === 'lead-time');
+    const expectedMet = c.submitted !== 'unknown' && Date.parse(START) - Date.parse(c.submitted) >= LEAD;
+    expect({ met: cliControl?.met, unknown: cliControl?.unknown }).toEqual({ met: expectedMet, unknown: c.submitted === 'unknown' ? 'git.shallow' : undefined });
+
     // The one function.
     const submitted = submissionTimes(loaded.org, await git.documentOrigins())(ID);
     if (c.submitted === 'unknown') expect(submitted).toEqual({ unknown: 'shallow-clone' });
     else expect(submitted).toEqual({ at: Date.parse(c.submitted), workStartedAt: Date.parse(c.workStarted ?? c.submitted) });
 
-    // risk
+    // risk, the use case: the same control as the command printed
     const [report] = assessRisk(loaded, await git.documentOrigins(), { ids: [ID], now: AT });
     const control = report!.controls.find((x) => x.code === 'lead-time')!;
+    expect(control).toEqual(cliControl);
     const factor = report!.factors.find((x) => x.code === 'short-notice');
     if (c.submitted === 'unknown') {
       expect(control).toMatchObject({ met: false, unknown: 'git.shallow' });
@@ -297,7 +306,6 @@ describe('validate --changed-since with non-ASCII names', () => {
     ['Hangul with a space', 'changes/변경 요청.yaml'],
     ['a quote and a tab', 'changes/"odd"\tname.yaml'],
   ])('reports a broken file named in %s and exits 1 (committed and untracked)', async (_form, file) => {
-    const { cli } = await import('../helpers/org.js');
     const repo = await repoOn();
     const base = await repo.sha();
     for (const stage of ['untracked', 'committed'] as const) {
