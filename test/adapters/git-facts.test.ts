@@ -318,3 +318,53 @@ describe('validate --changed-since with non-ASCII names', () => {
     }
   });
 });
+
+describe('a name git spells in another Unicode form', () => {
+  // macOS git (core.precomposeUnicode) reports NFC for a file the disk holds in NFD, and a file
+  // written in NFC may be reported by a git that does not precompose in NFD: the same file.
+  it.each([
+    ['the disk holds NFC, git reports NFD', NFC, NFD],
+    ['the disk holds NFD, git reports NFC', NFD, NFC],
+  ])('%s: validate --changed-since still reports it', async (_name, onDisk, fromGit) => {
+    const { makeOrg } = await import('../helpers/org.js');
+    const { worktreeSource } = await import('../../src/adapters/fs/worktree-source.js');
+    const { validate } = await import('../../src/app/validate.js');
+    const root = makeOrg({ [onDisk]: change().replace('type: normal', 'type: norml') });
+    const git = { changedFilesSince: async () => ({ files: new Set([fromGit]), base: 'HEAD' }) } as unknown as Parameters<typeof validate>[1];
+    const run = await validate(worktreeSource(root), git, { changedSince: 'HEAD', cache: false });
+    expect(run.result.diagnostics.map((d) => [d.code, d.file])).toEqual([['schema.enum', onDisk]]);
+    expect(run.result.summary.files).toBe(1);
+  });
+
+  it('the catalog finds the history of a file whatever form git reports it in', async () => {
+    const { fileHistory } = await import('../../src/adapters/git/file-history.js');
+    const { pathKey } = await import('../../src/core/path-key.js');
+    const repo = await repoOn();
+    const sha = await repo.commit({ [NFD]: change(), 'changes/"odd"\tname.yaml': other }, 'Propose', MINA);
+    const history = (await fileHistory(repo.root, ['changes']))!;
+    for (const name of [NFD, NFC, 'changes/"odd"\tname.yaml']) expect(history.get(pathKey(name))?.[0]?.hash, name).toBe(sha);
+  });
+});
+
+describe('the id lines git log -G finds', () => {
+  const log = (lines: string[]) => `\u0001c1\t2026-11-20T00:00:00Z\t\n\ndiff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -0,0 +1 @@\n${lines.join('\n')}\n`;
+  it.each([
+    ['block style', ['+  name: CR-2026-0100'], ['CR-2026-0100']],
+    ['flow style', ['+metadata: {name: CR-2026-0100, title: x}'], ['CR-2026-0100']],
+    ['double-quoted', ['+  name: "CR-2026-0100"'], ['CR-2026-0100']],
+    ['single-quoted, with a comment', ["+  name: 'CR-2026-0100' # moved"], ['CR-2026-0100']],
+    ['a removed line', ['-  name: CR-2026-0100'], []],
+    ['a context line', ['   name: CR-2026-0100'], []],
+    ['another key naming the id', ['+  change: CR-2026-0100', '+  supersedes: {name2: CR-2026-0101}'], []],
+    ['a longer name', ['+  name: CR-2026-0100-b'], []],
+  ])('%s', async (_name, lines, ids) => {
+    const { parseIdLog } = await import('../../src/adapters/git/document-origins.js');
+    expect([...parseIdLog(log(lines), false).keys()]).toEqual(ids);
+  });
+
+  it('does not read a diff header as a document line', async () => {
+    const { parseIdLog } = await import('../../src/adapters/git/document-origins.js');
+    const header = `\u0001c1\t2026-11-20T00:00:00Z\t\n\ndiff --git a/name: CR-2026-0100 b/name: CR-2026-0100\nnew file mode 100644\n--- /dev/null\n+++ b/name: CR-2026-0100\n`;
+    expect(parseIdLog(header, false).size).toBe(0);
+  });
+});
