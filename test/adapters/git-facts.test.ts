@@ -346,6 +346,20 @@ describe('a name git spells in another Unicode form', () => {
   });
 });
 
+describe('a file history across renames', () => {
+  it('keeps the commits from before each git mv under the name the file has now', async () => {
+    const { fileHistory } = await import('../../src/adapters/git/file-history.js');
+    const repo = await repoOn();
+    const first = await repo.commit({ 'changes/a.yaml': change() }, 'Propose', MINA);
+    const second = await repo.mv('changes/a.yaml', 'changes/b.yaml', 'Rename', ADMIN);
+    const third = await repo.mv('changes/b.yaml', NFD, 'Rename again', ADMIN);
+    const edit = await repo.commit({ [NFD]: change(ID, 'Rotate keys, edited') }, 'Edit', MINA);
+    const history = (await fileHistory(repo.root, ['changes']))!;
+    expect(history.get(NFC)?.map((c) => c.hash)).toEqual([edit, third, second, first]);
+    expect([...history.keys()].filter((k) => k.startsWith('changes/a') || k.startsWith('changes/b'))).toEqual([]);
+  });
+});
+
 describe('the id lines git log -G finds', () => {
   const log = (lines: string[]) => `\u0001c1\t2026-11-20T00:00:00Z\t\n\ndiff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -0,0 +1 @@\n${lines.join('\n')}\n`;
   it.each([
