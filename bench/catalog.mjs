@@ -47,7 +47,7 @@ if (process.argv[2] === '--phases') {
   const now = Date.now();
   const git = openGitRepository(org);
   const loaded = await time('load and validate', () => loadOrganisation(org));
-  const context = activePolicy(loaded.org) ? await time('risk context', async () => riskContext(loaded, now, await git.firstAddedTimes())) : undefined;
+  const context = activePolicy(loaded.org) ? await time('risk context', async () => riskContext(loaded, now, await git.documentOrigins())) : undefined;
   const open = openChangeIds(loaded.org.changes);
   // Timed apart here; the build assesses the same changes again, lazily, page by page.
   if (context) await time(`risk reports (${open.length} open changes)`, () => open.forEach((id) => assessChange(context, id, { blastRadiusRows: BLAST_RADIUS_LISTED })));

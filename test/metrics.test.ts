@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { leadTimeStarts } from '../src/adapters/git/lead-time-starts.js';
+import { documentOrigins } from '../src/adapters/git/document-origins.js';
 import type { MetricsReport } from '../src/core/metrics/types.js';
 import { renderMetricsHeadline } from '../src/report/metrics/text.js';
 import { changeYaml, fixtureFiles, FIXTURE_CHANGES } from './helpers/metrics-fixture.js';
@@ -76,7 +76,9 @@ describe('lead time from git', () => {
     const root = await repoWithHistory();
     const shallow = join(mkdtempSync(join(tmpdir(), 'opsledger-shallow-')), 'org');
     execFileSync('git', ['clone', '-q', '--depth', '1', `file://${root}`, shallow]);
-    expect((await leadTimeStarts(shallow)).size).toBe(0);
+    const origins = await documentOrigins(shallow);
+    expect(origins.shallow).toBe(true);
+    expect([...origins.byId.values()].every((o) => 'unknown' in o)).toBe(true);
     expect((await metricsJson(shallow, UNTIL)).leadTime).toMatchObject({ count: 0, unknown: 5 });
   });
 

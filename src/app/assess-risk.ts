@@ -4,22 +4,30 @@ import type { PolicySpec } from '../core/model.js';
 import { activePolicy, type Organisation } from '../core/organisation.js';
 import { assessChange } from '../core/risk/assess.js';
 import { calendarView } from '../core/risk/calendar-view.js';
-import type { RiskContext } from '../core/risk/context.js';
+import type { RiskContext, Submission } from '../core/risk/context.js';
 import type { DiffSize } from '../core/risk/diff-size.js';
 import type { RiskReport } from '../core/risk/types.js';
 import { didYouMean } from '../core/suggest.js';
 import { InputError } from './errors.js';
 import type { LoadedOrganisation } from './load-organisation.js';
+import type { DocumentOrigins } from './ports/git.js';
 import { calendarFailure } from './calendar-failure.js';
 
+/** A change's submission with the start of the work that brought it in (for lead time for changes). */
+export type ChangeSubmission = { at: number; workStartedAt: number } | { unknown: 'shallow-clone' };
+
 /**
- * When a change was submitted: the time its file was first committed. Every use case that
- * scores a change (risk, gate, the CAB, the catalog) asks this one function.
+ * When a change was submitted: the first commit of its document (by id, whatever file holds it
+ * now), or unknown in a shallow clone that does not reach it; undefined when it was never
+ * committed. Every use case that scores or measures a change (risk, gate, the CAB, the catalog,
+ * metrics) asks this one function, so they cannot disagree.
  */
-export function submissionTimes(org: Organisation, firstAdded: ReadonlyMap<string, number>): (id: string) => number | undefined {
+export function submissionTimes(org: Organisation, origins: DocumentOrigins): (id: string) => ChangeSubmission | undefined {
   return (id) => {
-    const file = org.changes.get(id)?.file;
-    return file ? firstAdded.get(file) : undefined;
+    if (!org.changes.has(id)) return undefined;
+    const origin = origins.byId.get(id);
+    if (!origin) return undefined;
+    return 'unknown' in origin ? { unknown: origin.unknown } : { at: origin.at, workStartedAt: origin.workStartedAt };
   };
 }
 
@@ -39,17 +47,17 @@ export function riskContextFor(
   org: Organisation,
   policy: PolicySpec,
   now: number,
-  submittedAt?: (id: string) => number | undefined,
+  submittedAt?: (id: string) => Submission | undefined,
   measuredDiff?: (id: string) => DiffSize | undefined,
 ): RiskContext {
   return { org, graph: buildGraph(org), policy, calendar: calendarView(org), now, ...(submittedAt ? { submittedAt } : {}), ...(measuredDiff ? { measuredDiff } : {}) };
 }
 
 /** Everything the risk engine needs, from a loaded organisation, when its changes were submitted and what git measured. */
-export function riskContext(loaded: Pick<LoadedOrganisation, 'org'>, now: number, firstAdded: ReadonlyMap<string, number>, measuredDiff?: (id: string) => DiffSize | undefined): RiskContext {
+export function riskContext(loaded: Pick<LoadedOrganisation, 'org'>, now: number, origins: DocumentOrigins, measuredDiff?: (id: string) => DiffSize | undefined): RiskContext {
   const policy = activePolicy(loaded.org)?.doc.spec;
   if (!policy) throw new InputError('the organisation has no Policy document (kind: Policy); add changes/policy.yaml');
-  return riskContextFor(loaded.org, policy, now, submissionTimes(loaded.org, firstAdded), measuredDiff);
+  return riskContextFor(loaded.org, policy, now, submissionTimes(loaded.org, origins), measuredDiff);
 }
 
 export interface AssessRiskOptions {
@@ -64,8 +72,8 @@ export interface AssessRiskOptions {
 }
 
 /** Scores the named changes (and the open ones); an unknown id is an input error with a suggestion. */
-export function assessRisk(loaded: LoadedOrganisation, firstAdded: ReadonlyMap<string, number>, options: AssessRiskOptions): RiskReport[] {
-  const { reports } = assessRiskEach(loaded, firstAdded, options);
+export function assessRisk(loaded: LoadedOrganisation, origins: DocumentOrigins, options: AssessRiskOptions): RiskReport[] {
+  const { reports } = assessRiskEach(loaded, origins, options);
   return [...reports];
 }
 
@@ -74,7 +82,7 @@ export function assessRisk(loaded: LoadedOrganisation, firstAdded: ReadonlyMap<s
  * next is made holds one report's blast radius at a time, not every one's. The ids are checked
  * (and counted) before the first report is made.
  */
-export function assessRiskEach(loaded: LoadedOrganisation, firstAdded: ReadonlyMap<string, number>, options: AssessRiskOptions): { count: number; reports: Iterable<RiskReport> } {
+export function assessRiskEach(loaded: LoadedOrganisation, origins: DocumentOrigins, options: AssessRiskOptions): { count: number; reports: Iterable<RiskReport> } {
   const ids = [...options.ids, ...(options.open ? openChangeIds(loaded.org.changes) : [])];
   if (!ids.length) throw new InputError('name at least one change id (CR-YYYY-NNNN), or pass --open');
   for (const id of ids) {
@@ -83,7 +91,7 @@ export function assessRiskEach(loaded: LoadedOrganisation, firstAdded: ReadonlyM
       throw new InputError(`no change request ${id}${hint ? `; ${hint}` : ''}`);
     }
   }
-  const context = riskContext(loaded, options.now, firstAdded, options.measured ? measuredDiffs(loaded.org, options.measured.files, options.measured.size) : undefined);
+  const context = riskContext(loaded, options.now, origins, options.measured ? measuredDiffs(loaded.org, options.measured.files, options.measured.size) : undefined);
   const assess = { ...(options.blastRadiusRows !== undefined ? { blastRadiusRows: options.blastRadiusRows } : {}) };
   return { count: ids.length, reports: (function* () {
     for (const id of ids) {

@@ -74,7 +74,7 @@ export async function buildCatalog<R>(loaded: LoadedOrganisation, git: GitReposi
   const warnings: string[] = [];
   const zone = displayZone(org);
 
-  const context = activePolicy(org) ? riskContext(loaded, now, await git.firstAddedTimes()) : undefined;
+  const context = activePolicy(org) ? riskContext(loaded, now, await git.documentOrigins()) : undefined;
   // Open changes are assessed, as `opsledger risk --open` does: that is when a risk report
   // decides approvals and controls. A closed change shows its outcome instead; assessing the
   // whole history would make every build slower as the history grows (tens of milliseconds a

@@ -90,7 +90,7 @@ async function gatherGateInput(req: GateRequest): Promise<GateInput> {
   // leaves a score; scored again below with the size git measured for the merged pull request.
   const score = async (measured?: DiffSize) => {
     if (!policy) return;
-    const risk = riskContextFor(current.org, policy, req.at, submissionTimes(current.org, await req.git.firstAddedTimes()), measured ? (id) => (id === req.changeId ? measured : undefined) : undefined);
+    const risk = riskContextFor(current.org, policy, req.at, submissionTimes(current.org, await req.git.documentOrigins(defaultRef)), measured ? (id) => (id === req.changeId ? measured : undefined) : undefined);
     input.risk = assessChange(risk, req.changeId);
     input.windowsNow = risk.calendar.windowsFor(located.doc, req.at, req.at + 1);
   };

@@ -11,6 +11,7 @@ import { riskContextFor, submissionTimes } from './assess-risk.js';
 import type { LoadedOrganisation, OrganisationsAtRefs } from './load-organisation.js';
 import { ExpectedFailure } from './ports/failure.js';
 import type { GitHubApi } from './ports/github.js';
+import type { DocumentOrigins } from './ports/git.js';
 
 /**
  * The CAB's question for one pull request: which change requests it adds or changes, how risky
@@ -65,8 +66,8 @@ export interface ReviewInput {
   changedPaths?: string[];
   /** The pull request's diff size as git measured it; measured here when not given. */
   diffSize?: DiffSize;
-  /** When each file was first committed (repo-relative path → ms), for the lead-time control. */
-  firstAdded?: ReadonlyMap<string, number>;
+  /** Where each change's document first appeared in the head's history, for notice and the lead-time control. */
+  origins?: DocumentOrigins;
 }
 
 function stricter(a: RiskReport, b: RiskReport): RiskReport {
@@ -126,7 +127,7 @@ export async function reviewPullRequest(input: ReviewInput): Promise<PullReview>
   const subjects: SubjectReview[] = [];
   const changeIds = [...head.org.changes].filter(([, l]) => changedSet.has(l.file)).map(([id]) => id).sort();
   if (changeIds.length) {
-    const submittedAt = input.firstAdded ? submissionTimes(head.org, input.firstAdded) : undefined;
+    const submittedAt = input.origins ? submissionTimes(head.org, input.origins) : undefined;
     // Every change this pull request touches is scored with the pull request's own diff, whatever spec.diff declares.
     const size = input.diffSize ?? (await input.refs.git.diffSizeBetween(input.baseRef, input.headRef));
     const measured = (id: string) => (changeIds.includes(id) ? size : undefined);

@@ -1,4 +1,5 @@
 import { compareDiagnostics, summarize, type Diagnostic } from '../core/diagnostics.js';
+import { pathKey } from '../core/path-key.js';
 import { checkOrganisation, EMPTY_CODE, loadOrganisation } from './load-organisation.js';
 import type { GitRepository } from './ports/git.js';
 import type { FullValidation, OrganisationSource, ReadFiles } from './ports/source.js';
@@ -38,7 +39,8 @@ export async function validate(source: OrganisationSource, git: GitRepository | 
   if (options.changedSince) {
     if (!git) throw new Error('validate: --changed-since needs a git repository');
     const changed = await git.changedFilesSince(options.changedSince);
-    only = new Set([...(only ?? known)].filter((f) => changed.files.has(f)));
+    const changedKeys = new Set([...changed.files].map(pathKey));
+    only = new Set([...(only ?? known)].filter((f) => changedKeys.has(pathKey(f))));
     caused = await causedElsewhere(git, changed.base, full.diagnostics, only);
   }
   if (!only) return { repo, result: { diagnostics: full.diagnostics, summary: full.summary } };

@@ -10,6 +10,11 @@ export interface CodeInfo {
 }
 
 export const CODES: Record<string, CodeInfo> = {
+  'git.shallow': {
+    title: 'History too shallow for the fact',
+    explanation: 'The clone is shallow and the change request already existed at its oldest commit, so when it was submitted lies in history that was not fetched. opsledger does not guess: the lead-time control is not met, the short-notice factor counts, and the gate denies; metrics count its lead time as unknown.',
+    fix: 'Fetch the full history (`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout) before running risk, gate or metrics.',
+  },
   'file.encoding': {
     title: 'File is not UTF-8',
     explanation: 'YAML files must be UTF-8. The file holds a byte sequence that is not valid UTF-8, often from a Latin-1 editor or a binary file saved with a .yaml name.',

@@ -13,6 +13,8 @@ export interface GateCheck {
   code: string;
   ok: boolean;
   detail: string;
+  /** The code of the unknown fact that failed the check closed (e.g. `git.shallow`). */
+  unknown?: string;
 }
 
 export interface GateDecision {
@@ -86,7 +88,7 @@ export function decideGate(input: GateInput): GateDecision {
       blocking.length === 0,
       blocking.length ? `frozen: ${blocking.map((w) => `${w.name}${w.reason ? ` (${w.reason})` : ''}`).join(', ')}` : bypass.length ? `${type} change allowed through ${bypass.map((w) => w.name).join(', ')}; post-implementation review required` : 'no freeze now',
     );
-    for (const c of risk.controls) if (PLAN_CONTROLS.has(c.code) && c.required) check(c.code, c.met, c.detail);
+    for (const c of risk.controls) if (PLAN_CONTROLS.has(c.code) && c.required) checks.push({ code: c.code, ok: c.met, detail: c.detail, ...(c.unknown ? { unknown: c.unknown } : {}) });
   }
   return { allowed: checks.every((c) => c.ok), change: input.changeId, at, checks };
 }

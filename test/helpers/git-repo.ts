@@ -17,24 +17,36 @@ export interface Person {
 export class TestRepo {
   readonly git: SimpleGit;
   private tick = 0;
+  private base = Date.UTC(2026, 10, 1, 12, 0, 0);
 
   private constructor(readonly root: string) {
     this.git = simpleGit({ baseDir: root });
   }
 
-  static async create(files: Record<string, string> = {}, by: Person = { name: 'Org Admin', email: 'admin@example.com' }): Promise<TestRepo> {
+  static async create(files: Record<string, string> = {}, by: Person = { name: 'Org Admin', email: 'admin@example.com' }, options: { branch?: string; at?: string } = {}): Promise<TestRepo> {
     const repo = new TestRepo(makeOrg(files));
-    await repo.git.init(['-b', 'main']);
+    if (options.at) repo.clock(options.at);
+    await repo.git.init(['-b', options.branch ?? 'main']);
     await repo.git.addConfig('user.name', 'Test Runner').addConfig('user.email', 'runner@example.com').addConfig('commit.gpgsign', 'false');
     await repo.git.add(['-A']);
     await repo.commitStaged('Initial organisation', by);
     return repo;
   }
 
+  /** Commits from now on are dated from this instant, a second apart. */
+  clock(iso: string): void {
+    this.base = Date.parse(iso);
+    this.tick = 0;
+  }
+
+  private next(): string {
+    return new Date(this.base + 1000 * this.tick++).toISOString();
+  }
+
   /** Runs git as a given person at the next tick (simple-git refuses identity variables). */
   private gitAs(by: Person, args: string[]): void {
     // Distinct, increasing timestamps keep history order independent of the clock's resolution.
-    const when = new Date(Date.UTC(2026, 10, 1, 12, 0, this.tick++)).toISOString();
+    const when = this.next();
     execFileSync('git', args, {
       cwd: this.root,
       stdio: 'pipe',
@@ -61,6 +73,13 @@ export class TestRepo {
     return this.commitStaged(message, by);
   }
 
+  /** `git mv` and commit: the file keeps its content under a new name. */
+  async mv(from: string, to: string, message: string, by: Person): Promise<string> {
+    mkdirSync(dirname(join(this.root, to)), { recursive: true });
+    await this.git.mv(from, to);
+    return this.commitStaged(message, by);
+  }
+
   async checkout(ref: string, create = false): Promise<void> {
     await this.git.checkout(create ? ['-b', ref] : [ref]);
   }
@@ -81,7 +100,7 @@ export class TestRepo {
   async rebaseMerge(branch: string, by: Person): Promise<string> {
     const own = (await this.git.raw(['rev-list', '--reverse', `HEAD..${branch}`])).split('\n').filter(Boolean);
     for (const sha of own) {
-      const when = new Date(Date.UTC(2026, 10, 1, 12, 0, this.tick++)).toISOString();
+      const when = this.next();
       // Only the committer is set: the author and author date are the commit's own.
       execFileSync('git', ['cherry-pick', '--allow-empty', sha], { cwd: this.root, stdio: 'pipe', env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', GIT_COMMITTER_NAME: by.name, GIT_COMMITTER_EMAIL: by.email, GIT_COMMITTER_DATE: when } });
     }

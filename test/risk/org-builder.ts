@@ -33,6 +33,6 @@ export async function assessIn(files: Record<string, string>, now: number, ids: 
   const root = makeOrg(files);
   const loaded = await loadOrganisation(root);
   expect(loaded.validation.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const ctx = riskContext(loaded, now, new Map());
+  const ctx = riskContext(loaded, now, { shallow: false, byId: new Map() });
   return ids.map((id) => assessChange(ctx, id));
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadOrganisation } from '../../src/adapters/fs/load-organisation.js';
 import { assessChange, type AssessOptions } from '../../src/core/risk/assess.js';
 import { riskContext } from '../../src/app/assess-risk.js';
-import { firstAddedTimes } from '../../src/adapters/git/history.js';
+import { documentOrigins } from '../../src/adapters/git/document-origins.js';
 import { cli, makeOrg, PROJECT_ROOT } from '../helpers/org.js';
 
 // Every factor switched on, with distinct point values so a test can tell them apart.
@@ -49,7 +49,7 @@ async function assess(files: Record<string, string>, options: AssessOptions = {}
   const root = makeOrg({ 'changes/policy.yaml': POLICY, ...files });
   const loaded = await loadOrganisation(root);
   expect(loaded.validation.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  return assessChange(riskContext(loaded, NOW, await firstAddedTimes(root, '.')), id, options);
+  return assessChange(riskContext(loaded, NOW, await documentOrigins(root)), id, options);
 }
 
 const CR = 'changes/CR-2026-0100.yaml';

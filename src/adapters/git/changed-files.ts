@@ -31,10 +31,12 @@ export async function changedFilesSince(root: string, ref: string): Promise<{ fi
     throw new GitRefError(ref, 'no such commit, branch or tag');
   }
   // Paths from git are relative to the top of the work tree; `--relative` makes them relative
-  // to root when root is a subfolder.
-  const diff = await git.raw(['diff', '--name-only', '--no-renames', '--diff-filter=d', '--relative', base, '--']);
-  const untracked = await git.raw(['ls-files', '--others', '--exclude-standard']);
+  // to root when root is a subfolder. `-z`: one path per NUL, as bytes, never quoted (without
+  // it git writes a non-ASCII path as "changes/\303\251.yaml", which names no file), and never
+  // trimmed (a name may end in a space).
+  const diff = await git.raw(['diff', '-z', '--name-only', '--no-renames', '--diff-filter=d', '--relative', base, '--']);
+  const untracked = await git.raw(['ls-files', '-z', '--others', '--exclude-standard']);
   const out = new Set<string>();
-  for (const line of (diff + '\n' + untracked).split('\n')) if (line.trim()) out.add(line.trim());
+  for (const path of (diff + '\0' + untracked).split('\0')) if (path) out.add(path);
   return { files: out, base };
 }

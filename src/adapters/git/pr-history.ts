@@ -28,7 +28,7 @@ export async function pullRequestBase(root: string, base: string, head: string):
 /** The newest commit reachable from `ref` that changed `file`, or undefined. */
 export async function lastCommitTouching(root: string, ref: string, file: string): Promise<string | undefined> {
   const commit = await resolveCommit(root, ref);
-  const out = (await simpleGit({ baseDir: root }).raw(['log', '-1', '--format=%H', commit, '--', file])).trim();
+  const out = (await simpleGit({ baseDir: root }).raw(['--literal-pathspecs', 'log', '-1', '--format=%H', commit, '--', file])).trim();
   return out || undefined;
 }
 

@@ -60,7 +60,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function commitRecord<R>(root: string, step: RecordStep<R>, options: CommitOptions): Promise<CommitResult<R>> {
   const git = simpleGit({ baseDir: root });
   if (!(await git.checkIsRepo())) throw new RecordGitError('--commit needs the organisation to be a git repository');
-  if ((await git.raw(['status', '--porcelain', '--', options.file])).trim() !== '') return { status: 'dirty', attempts: 0 };
+  if ((await git.raw(['--literal-pathspecs', 'status', '--porcelain', '-z', '--', options.file])).trim() !== '') return { status: 'dirty', attempts: 0 };
   const target = options.push ? await upstreamOf(git) : undefined;
   const identity = await identityArgs(git);
   const maxAttempts = options.maxAttempts ?? 30;
@@ -80,7 +80,7 @@ export async function commitRecord<R>(root: string, step: RecordStep<R>, options
     const made = await exclusively(async () => {
       const result = await step();
       if (!result.ok || !result.changed) return { result };
-      await git.raw([...identity, 'commit', '--quiet', '--only', '-m', options.message, '--', options.file]);
+      await git.raw([...identity, '--literal-pathspecs', 'commit', '--quiet', '--only', '-m', options.message, '--', options.file]);
       return { result, commit: (await git.revparse(['HEAD'])).trim() };
     });
     const result = made.result;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GitRepository } from '../../app/ports/git.js';
+import type { DocumentOrigins, GitRepository } from '../../app/ports/git.js';
 import type { OrganisationSource, ReadFiles } from '../../app/ports/source.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { DATA_FOLDERS } from '../fs/discover.js';
@@ -31,12 +31,11 @@ async function readAtRef(root: string, ref: string, maxBytes: number): Promise<R
 }
 
 /**
- * Git for one repository and one run. Answers that cannot change within a run (when files were
- * first added, where work on them began) are asked once.
+ * Git for one repository and one run. Answers that cannot change within a run (where each
+ * document first appeared in a ref's history) are asked once per ref.
  */
 export function openGitRepository(root: string): GitRepository {
-  let added: Promise<ReadonlyMap<string, number>> | undefined;
-  let starts: Promise<ReadonlyMap<string, number>> | undefined;
+  const origins = new Map<string, Promise<DocumentOrigins>>();
   return {
     root,
     at: (ref: string): OrganisationSource => ({ root, ref, read: (request) => readAtRef(root, ref, request.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES) }),
@@ -47,8 +46,11 @@ export function openGitRepository(root: string): GitRepository {
     diffSizeSince: async (ref) => (await import('./diff-size.js')).diffSizeSince(root, ref),
     lastCommitTouching: async (ref, file) => (await prHistory()).lastCommitTouching(root, ref, file),
     firstParentLine: async (commit, count) => (await prHistory()).firstParentLine(root, commit, count),
-    firstAddedTimes: () => (added ??= import('./history.js').then((m) => m.firstAddedTimes(root, '.'))),
-    leadTimeStarts: () => (starts ??= import('./lead-time-starts.js').then((m) => m.leadTimeStarts(root))),
+    documentOrigins: (ref = 'HEAD') => {
+      let found = origins.get(ref);
+      if (!found) origins.set(ref, (found = import('./document-origins.js').then((m) => m.documentOrigins(root, ref))));
+      return found;
+    },
     repoPrefix: async () => (await prHistory()).repoPrefix(root),
     fileHistory: async () => (await import('./file-history.js')).fileHistory(root, DATA_FOLDERS.filter((d) => existsSync(join(root, d)))),
   };

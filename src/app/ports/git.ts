@@ -3,6 +3,30 @@ import type { FileCommit } from '../../core/catalog/types.js';
 import type { DiffSize } from '../../core/risk/diff-size.js';
 import type { OrganisationSource } from './source.js';
 
+/** The commit in which a document with a given id first appeared. */
+export interface DocumentOrigin {
+  commit: string;
+  /** Its author time (ms): author dates survive rebases and amends. */
+  at: number;
+  /**
+   * When the work that brought it in began (ms): the first commit of the pull request whose
+   * merge brought the commit onto the first-parent line, else the commit's own time.
+   */
+  workStartedAt: number;
+}
+
+/** A document first seen in a shallow clone's boundary commit: its real origin lies beyond it. */
+export interface UnknownOrigin {
+  unknown: 'shallow-clone';
+}
+
+export interface DocumentOrigins {
+  /** `git rev-parse --is-shallow-repository` said true. */
+  shallow: boolean;
+  /** Change id → where it first appeared; an id absent here was never committed. */
+  byId: ReadonlyMap<string, DocumentOrigin | UnknownOrigin>;
+}
+
 /**
  * The git questions the use cases ask, as an interface we own (adapters/git/repository.ts
  * answers them with one git process per question, never one per file). Missing commits throw
@@ -24,10 +48,12 @@ export interface GitRepository {
   lastCommitTouching(ref: string, file: string): Promise<string | undefined>;
   /** The commit and its first-parent ancestors (`count` in all), newest first. */
   firstParentLine(commit: string, count: number): Promise<LineCommit[]>;
-  /** When each file was first committed (repo-relative path → ms); empty outside git. */
-  firstAddedTimes(): Promise<ReadonlyMap<string, number>>;
-  /** When work on each file began, for lead time (repo-relative path → ms). */
-  leadTimeStarts(): Promise<ReadonlyMap<string, number>>;
+  /**
+   * Where each change request's document first appeared in the history of `ref` (default HEAD),
+   * by its id, whatever file it sits in now. Empty outside git. Only `submissionTimes`
+   * (app/assess-risk.ts) reads it: every command takes submission and lead-time starts from there.
+   */
+  documentOrigins(ref?: string): Promise<DocumentOrigins>;
   /** The commits that touched each data file, newest first (at most a few per file); undefined outside git. */
   fileHistory(): Promise<Map<string, FileCommit[]> | undefined>;
   /** Where root sits in its repository (`''` at the top, else `sub/dir/`). */

@@ -118,7 +118,7 @@ export async function prCommand(ctx: CommandContext, values: OptionsOf<typeof op
     // The head may be missing from a clone of the merge ref; the merge (GITHUB_SHA, checked
     // out) has the same change-request files.
     const headRef = await git.resolveCommit(pull.headSha).catch(() => git.resolveCommit(ctx.env.GITHUB_SHA || 'HEAD'));
-    const added = await git.firstAddedTimes();
+    const origins = await git.documentOrigins(headRef);
     const review = await reviewPullRequest({
       refs: new OrganisationsAtRefs(git),
       api,
@@ -129,7 +129,7 @@ export async function prCommand(ctx: CommandContext, values: OptionsOf<typeof op
       reviews,
       commits,
       now: Date.now(),
-      firstAdded: added,
+      origins,
     });
 
     const scored = review.subjects.filter((s) => s.report);

@@ -39,7 +39,7 @@ export async function riskCommand(ctx: CommandContext, values: OptionsOf<typeof 
   if (!loaded) return 1;
   const since = values['changed-since'];
   const measured = typeof since === 'string' ? await measuredSince(ws.git, since) : undefined;
-  const { count, reports } = assessRiskEach(loaded, await ws.git.firstAddedTimes(), { ids: positionals, open: values.open, now, ...(limit !== undefined ? { blastRadiusRows: limit } : {}), ...(measured ? { measured } : {}) });
+  const { count, reports } = assessRiskEach(loaded, await ws.git.documentOrigins(), { ids: positionals, open: values.open, now, ...(limit !== undefined ? { blastRadiusRows: limit } : {}), ...(measured ? { measured } : {}) });
   const cut: string[] = [];
   // Each report is made when the writer reaches it, so one blast radius is held at a time.
   const noting = (function* () {

@@ -42,7 +42,7 @@ export async function startCommand(ctx: CommandContext, values: OptionsOf<typeof
 
   const now = Date.now();
   // The summary prints classes, not blast radii: no rows to spell out (a chain would make them quadratic).
-  const reports = assessRisk(loaded, await ws.git.firstAddedTimes(), { ids: [], open: true, now, blastRadiusRows: 0 });
+  const reports = assessRisk(loaded, await ws.git.documentOrigins(), { ids: [], open: true, now, blastRadiusRows: 0 });
   ctx.stdout(`\n== Open changes (${reports.length}) ==\n`);
   for (const r of reports) {
     const blocking = r.conflicts.filter((c) => c.severity === 'error').map((c) => c.message);

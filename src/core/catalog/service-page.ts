@@ -3,6 +3,7 @@ import type { CatalogContext } from './context.js';
 import { byName, labels, nameOf, ownerEntries, paragraphs } from './context.js';
 import { linkView, linkViews, pagePath } from './links.js';
 import { neighbourhood } from './neighbourhood.js';
+import { pathKey } from '../path-key.js';
 import { sloView } from './slo.js';
 import { formatAt } from './time.js';
 import type { ServiceReadiness } from '../readiness/types.js';
@@ -18,7 +19,7 @@ function historyOf(ctx: CatalogContext, files: Iterable<string>): HistoryView {
   const history = ctx.input.history;
   if (!history) return { available: false, commits: [] };
   const seen = new Map<string, FileCommit>();
-  for (const f of files) for (const c of history.get(f) ?? []) if (!seen.has(c.hash)) seen.set(c.hash, c);
+  for (const f of files) for (const c of history.get(pathKey(f)) ?? []) if (!seen.has(c.hash)) seen.set(c.hash, c);
   const commits: CommitView[] = [...seen.values()]
     .sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0))
     .slice(0, HISTORY_COMMITS)

@@ -1,7 +1,7 @@
 import { windowVerdict, type WindowVerdict } from '../calendar/in-force.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import { RISK_CLASSES, type ChangeRequest, type ChangeType, type RiskClass } from '../model.js';
-import { instant, type RiskContext } from './context.js';
+import { instant, SHALLOW_CODE, SHALLOW_HINT, type RiskContext } from './context.js';
 import { exhaustedBudgets, FACTORS, likelihoodLevel, overlappingChanges, submissionTime, targetsOf, type ChangeFacts } from './factors.js';
 import { findConflicts, windowNames } from './conflicts.js';
 import { evidenceMoment, evidenceProblem, type EvidenceMoment } from './evidence.js';
@@ -162,15 +162,20 @@ function evaluateControls(ctx: RiskContext, f: ChangeFacts, cls: RiskClass, type
   if (rules.leadTime) {
     const need = parseDuration(rules.leadTime) ?? 0;
     const submitted = submissionTime(ctx, f);
-    const from = submitted ?? ctx.now;
-    const notice = f.start - from;
-    const known = submitted !== undefined || f.start > ctx.now;
-    out.push({
-      code: 'lead-time',
-      required: type !== 'emergency',
-      met: known ? notice >= need : false,
-      detail: known ? `${formatDuration(Math.max(0, notice))} of notice; ${rules.leadTime} required` : `submission time unknown; ${rules.leadTime} required`,
-    });
+    if (submitted && 'unknown' in submitted) {
+      // The gate must not let a change through on a notice nobody could measure.
+      out.push({ code: 'lead-time', required: type !== 'emergency', met: false, detail: `unknown: shallow clone; ${rules.leadTime} required (${SHALLOW_HINT})`, unknown: SHALLOW_CODE });
+    } else {
+      const from = submitted?.at ?? ctx.now;
+      const notice = f.start - from;
+      const known = submitted !== undefined || f.start > ctx.now;
+      out.push({
+        code: 'lead-time',
+        required: type !== 'emergency',
+        met: known ? notice >= need : false,
+        detail: known ? `${formatDuration(Math.max(0, notice))} of notice; ${rules.leadTime} required` : `submission time unknown; ${rules.leadTime} required`,
+      });
+    }
   }
   if (rules.maintenanceWindow) {
     const inside = verdict.maintenance;

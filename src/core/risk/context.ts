@@ -16,6 +16,16 @@ export interface CalendarView {
   windowsFor(change: ChangeRequest, start: number, end: number): WindowOccurrence[];
 }
 
+/**
+ * When a change was submitted, as git knows it: a time, or unknown because the history that
+ * holds it was not fetched (a shallow clone). No answer at all means it was never committed.
+ */
+export type Submission = { at: number } | { unknown: 'shallow-clone' };
+
+/** The code of a fact git cannot give from a shallow clone (registered in core/codes.ts). */
+export const SHALLOW_CODE = 'git.shallow';
+export const SHALLOW_HINT = 'fetch the full history: git fetch --unshallow, or fetch-depth: 0 in actions/checkout';
+
 export interface RiskContext {
   org: Organisation;
   graph: Graph;
@@ -23,8 +33,8 @@ export interface RiskContext {
   calendar: CalendarView;
   /** The moment of assessment (for lead time when a change's submission time is unknown). */
   now: number;
-  /** When a change was first proposed (the first commit of its file); undefined if unknown. */
-  submittedAt?(changeId: string): number | undefined;
+  /** When a change was first proposed (the first commit of its document); undefined if never committed. */
+  submittedAt?(changeId: string): Submission | undefined;
   /**
    * The size git measured for a change's diff (the pull request, or the working tree against
    * a ref); undefined when nothing was measured and only `spec.diff` is known.

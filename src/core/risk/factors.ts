@@ -2,7 +2,7 @@ import type { WindowOccurrence } from '../calendar/expand.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import { ciId, serviceId } from '../graph.js';
 import type { ChangeRequest, ChangeType, Slo } from '../model.js';
-import { instant, type RiskContext } from './context.js';
+import { instant, SHALLOW_CODE, SHALLOW_HINT, type RiskContext, type Submission } from './context.js';
 import { evidenceMoment, evidenceProblem } from './evidence.js';
 import type { RiskFactor } from './types.js';
 import { diffProvenance, scoredDiffSize, type ScoredDiff } from './diff-size.js';
@@ -125,12 +125,14 @@ const nearFreeze: Factor = (ctx, f) => {
 };
 
 /**
- * When the change was proposed: the first commit of its file. A first commit after the change
- * started means the history does not know (an import, a rewritten history), not negative notice.
+ * When the change was proposed: the first commit of its document. A first commit after the
+ * change started means the history does not know (an import, a rewritten history), not negative
+ * notice. Unknown (a shallow clone) stays unknown: the callers fail closed on it.
  */
-export function submissionTime(ctx: RiskContext, f: { change: ChangeRequest; start: number }): number | undefined {
-  const t = ctx.submittedAt?.(f.change.metadata.name);
-  return t !== undefined && t <= f.start ? t : undefined;
+export function submissionTime(ctx: RiskContext, f: { change: ChangeRequest; start: number }): Submission | undefined {
+  const s = ctx.submittedAt?.(f.change.metadata.name);
+  if (!s || 'unknown' in s) return s;
+  return s.at <= f.start ? s : undefined;
 }
 
 const shortNotice: Factor = (ctx, f) => {
@@ -138,9 +140,11 @@ const shortNotice: Factor = (ctx, f) => {
   const within = rule ? parseDuration(rule.within) : undefined;
   if (!rule || within === undefined) return undefined;
   const submitted = submissionTime(ctx, f);
-  // Without a submission time, the notice is measured from now, which only says something
-  // about changes that have not started yet.
-  const from = submitted ?? (f.start > ctx.now ? ctx.now : undefined);
+  // History that was not fetched may hide a late submission: counted as short, with the reason.
+  if (submitted && 'unknown' in submitted) return { code: 'short-notice', points: rule.points, reason: `submission time unknown (shallow clone); ${SHALLOW_HINT}`, unknown: SHALLOW_CODE };
+  // Never committed: the notice is measured from now, which only says something about changes
+  // that have not started yet.
+  const from = submitted?.at ?? (f.start > ctx.now ? ctx.now : undefined);
   if (from === undefined) return undefined;
   const notice = f.start - from;
   if (notice >= within) return undefined;

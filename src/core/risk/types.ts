@@ -8,6 +8,8 @@ export interface RiskFactor {
   code: string;
   points: number;
   reason: string;
+  /** Set when the factor counts because a fact was unknown (e.g. `git.shallow`), not measured. */
+  unknown?: string;
 }
 
 export interface BlastRadiusEntry {
@@ -42,6 +44,8 @@ export interface ControlResult {
   required: boolean;
   met: boolean;
   detail: string;
+  /** Set when the control is not met because a fact was unknown (e.g. `git.shallow`): it fails closed. */
+  unknown?: string;
 }
 
 export interface RiskReport {
