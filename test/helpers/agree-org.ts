@@ -187,7 +187,7 @@ export const orgSpec: fc.Arbitrary<OrgSpec> = fc
         allow: fc.subarray<Type>(['standard', 'emergency', 'normal']),
         scope: fc.option(fc.record({ environments: fc.option(fc.constant<string[]>(['production']), { nil: undefined }), services: fc.option(fc.subarray(SERVICES, { minLength: 1 }), { nil: undefined }) }, { requiredKeys: [] }), { nil: undefined }),
       }),
-      { maxLength: 4 },
+      { minLength: 1, maxLength: 3 },
     ),
     maintenanceFor: fc.subarray<'low' | 'medium' | 'high' | 'critical'>(['low', 'medium', 'high', 'critical']),
     templateMaxRisk: fc.constantFrom<'low' | 'medium' | 'high' | 'critical'>('low', 'low', 'medium', 'critical'),
