@@ -1,4 +1,4 @@
-import { decideGate, type GateDecision, type GateInput } from '../core/gate.js';
+import { decideGate, gateInterval, type GateDecision, type GateInput } from '../core/gate.js';
 import { mergeBase } from '../core/merge-base.js';
 import { knownFailure } from './ports/failure.js';
 import type { GitRepository } from './ports/git.js';
@@ -92,7 +92,8 @@ async function gatherGateInput(req: GateRequest): Promise<GateInput> {
     if (!policy) return;
     const risk = riskContextFor(current.org, policy, req.at, submissionTimes(current.org, await req.git.documentOrigins(defaultRef)), measured ? (id) => (id === req.changeId ? measured : undefined) : undefined);
     input.risk = assessChange(risk, req.changeId);
-    input.windowsNow = risk.calendar.windowsFor(located.doc, req.at, req.at + 1);
+    const interval = gateInterval(req.at, located.doc);
+    input.windows = risk.calendar.windowsFor(located.doc, interval.from, interval.to);
   };
   if (!policy) errors.push({ code: 'policy-missing', detail: 'the default branch has no valid Policy' });
   else await attempt(() => score());

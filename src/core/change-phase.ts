@@ -20,6 +20,11 @@ export function isOpen(change: Pick<ChangeRequest, 'status'>): boolean {
   return p !== 'completed' && p !== 'cancelled';
 }
 
+/** Abandoned: never happens, and any outcome it carries is no deployment (metrics, the failure rate). */
+export function isCancelled(change: Pick<ChangeRequest, 'status'>): boolean {
+  return phaseOf(change) === 'cancelled';
+}
+
 export function isOnCalendar(change: Pick<ChangeRequest, 'status'>): boolean {
   const p = phaseOf(change);
   return p !== 'draft' && p !== 'cancelled';

@@ -2,6 +2,7 @@ import type { ApprovalDecision } from './approvals.js';
 import type { WindowOccurrence } from './calendar/expand.js';
 import { windowVerdict } from './calendar/in-force.js';
 import type { ChangeRequest } from './model.js';
+import { isOpen } from './change-phase.js';
 import type { RiskReport } from './risk/types.js';
 
 /**
@@ -35,14 +36,31 @@ export interface GateInput {
   pullRequest?: { number: number; merged: boolean; url?: string };
   approvals?: ApprovalDecision;
   risk?: RiskReport;
-  /** Window occurrences applying to the change that are in force at `at` (see CalendarView.windowsFor). */
-  windowsNow?: WindowOccurrence[];
+  /**
+   * Window occurrences applying to the change that are in force over gateInterval(at, change)
+   * (see CalendarView.windowsFor): its whole window and the moment of the deploy.
+   */
+  windows?: WindowOccurrence[];
   /** Failures met on the way (GitHub unreachable, malformed answers): each denies. */
   errors?: { code: string; detail: string }[];
 }
 
 // Every control the class requires and that can be checked from the files; approvals are checked above.
 const PLAN_CONTROLS = new Set(['rollback', 'progressive-delivery', 'premortem', 'verification', 'error-budget', 'maintenance-window', 'lead-time']);
+
+/**
+ * The interval the gate judges freezes over: the change's scheduled window, stretched to the
+ * moment of the deploy when that falls outside it. Everything from `at` to the scheduled end is
+ * in it, so a freeze that starts after the deploy but before the change ends denies; and so is
+ * every part of the window the risk report judged, so the gate never allows a change whose
+ * report shows a blocking freeze (reschedule it instead).
+ */
+export function gateInterval(at: number, change: Pick<ChangeRequest, 'spec'>): { from: number; to: number } {
+  const start = Date.parse(change.spec.schedule.start);
+  const end = Date.parse(change.spec.schedule.end);
+  if (!Number.isFinite(start) || !Number.isFinite(end)) return { from: at, to: at + 1 };
+  return { from: Math.min(at, start), to: Math.max(end, at + 1) };
+}
 
 export function decideGate(input: GateInput): GateDecision {
   const checks: GateCheck[] = [];
@@ -55,7 +73,7 @@ export function decideGate(input: GateInput): GateDecision {
   check('change-exists', Boolean(change), change ? `${input.changeId} is on the default branch` : `${input.changeId} is not on the default branch`);
   if (change) {
     const phase = change.status?.phase;
-    const closed = phase === 'cancelled' || phase === 'completed';
+    const closed = !isOpen(change);
     check('phase', !closed, closed ? `the change is ${phase}` : `phase ${phase ?? 'unset'}`);
     if (input.environment !== undefined) {
       const same = input.environment === change.spec.environment;
@@ -81,12 +99,18 @@ export function decideGate(input: GateInput): GateDecision {
   if (!risk) check('risk', false, 'the change could not be scored');
   else {
     const type = risk.effectiveType;
+    const interval = change ? gateInterval(input.at, change) : { from: input.at, to: input.at + 1 };
     // The occurrences are already matched to the change's scope; its effective type decides.
-    const { blocking, bypassed: bypass } = windowVerdict(input.windowsNow ?? [], { from: input.at, to: input.at + 1 }, { type });
+    const { blocking, bypassed: bypass } = windowVerdict((input.windows ?? []).filter((w) => w.startMs < interval.to && w.endMs > interval.from), interval, { type });
+    const over = `${new Date(interval.from).toISOString()} – ${new Date(interval.to).toISOString()}`;
     check(
       'freeze',
       blocking.length === 0,
-      blocking.length ? `frozen: ${blocking.map((w) => `${w.name}${w.reason ? ` (${w.reason})` : ''}`).join(', ')}` : bypass.length ? `${type} change allowed through ${bypass.map((w) => w.name).join(', ')}; post-implementation review required` : 'no freeze now',
+      blocking.length
+        ? `frozen during ${over}: ${blocking.map((w) => `${w.name} ${w.start} – ${w.end}${w.reason ? ` (${w.reason})` : ''}`).join(', ')}`
+        : bypass.length
+          ? `${type} change allowed through ${bypass.map((w) => w.name).join(', ')}; post-implementation review required`
+          : `no freeze during ${over}`,
     );
     for (const c of risk.controls) if (PLAN_CONTROLS.has(c.code) && c.required) checks.push({ code: c.code, ok: c.met, detail: c.detail, ...(c.unknown ? { unknown: c.unknown } : {}) });
   }

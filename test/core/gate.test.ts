@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApprovalDecision } from '../../src/core/approvals.js';
 import { windowsInForce } from '../../src/core/calendar/in-force.js';
-import { decideGate, type GateDecision, type GateInput } from '../../src/core/gate.js';
+import { decideGate, gateInterval, type GateDecision, type GateInput } from '../../src/core/gate.js';
 import type { CalendarWindow, ChangePhase, ChangeRequest, ChangeType } from '../../src/core/model.js';
 import type { ControlResult, RiskReport } from '../../src/core/risk/types.js';
 import { oneOff } from '../calendar/helpers.js';
@@ -65,9 +65,9 @@ function risk(overrides: Partial<RiskReport> = {}): RiskReport {
   };
 }
 
-/** The occurrences in force at AT of these windows, as the gatherer hands them over. */
+/** The occurrences in force over the gate's interval for AT, as the gatherer hands them over. */
 function inForce(...windows: CalendarWindow[]) {
-  return windowsInForce(windows, { from: AT, to: AT + 1 });
+  return windowsInForce(windows, gateInterval(AT, change()));
 }
 const DAY_OF = ['2026-12-01T00:00:00+09:00', '2026-12-03T00:00:00+09:00'] as const;
 const freeze = (allow: ChangeType[] = []) => oneOff('year-end', ...DAY_OF, { allow, reason: 'Year-end peak' });
@@ -83,7 +83,7 @@ function good(): GateInput {
     pullRequest: { number: 7, merged: true },
     approvals: approvals(true),
     risk: risk(),
-    windowsNow: [],
+    windows: [],
     errors: [],
   };
 }
@@ -111,8 +111,10 @@ describe('decideGate', () => {
   it.each<[string, (i: GateInput) => GateInput]>([
     ['at the first instant of the schedule', (i) => ({ ...i, at: Date.parse(START) })],
     ['without an environment to compare, the environment check is left out', ({ environment: _e, ...i }) => i],
-    ['an emergency change through a freeze that allows emergencies', (i) => ({ ...i, risk: risk({ type: 'emergency', effectiveType: 'emergency' }), windowsNow: inForce(freeze(['emergency'])) })],
-    ['a maintenance window in force does not freeze', (i) => ({ ...i, windowsNow: inForce(maintenance) })],
+    ['an emergency change through a freeze that allows emergencies', (i) => ({ ...i, risk: risk({ type: 'emergency', effectiveType: 'emergency' }), windows: inForce(freeze(['emergency'])) })],
+    ['a maintenance window in force does not freeze', (i) => ({ ...i, windows: inForce(maintenance) })],
+    ['a freeze that starts when the schedule ends (its end is exclusive)', (i) => ({ ...i, windows: inForce(oneOff('later', END, '2026-12-02T05:00:00+09:00')) })],
+    ['a freeze that ended before the schedule began', (i) => ({ ...i, windows: inForce(oneOff('earlier', '2026-12-01T20:00:00+09:00', START)) })],
     ['a plan control the class does not require', (i) => ({ ...i, risk: risk({ controls: controls({ 'maintenance-window': { required: false, met: false } }) }) })],
     ['an unmet control the gate does not check from the files', (i) => ({ ...i, risk: risk({ controls: [...controls(), { code: 'approval:ecab', required: true, met: false, detail: '' }] }) })],
     ['no errors given at all', ({ errors: _e, ...i }) => i],
@@ -125,10 +127,14 @@ describe('decideGate', () => {
   it.each<[string, (i: GateInput) => GateInput, string[]]>([
     ['approvals are missing', (i) => ({ ...i, approvals: approvals(false) }), ['approvals']],
     ['approvals could not be established', ({ approvals: _a, ...i }) => i, ['approvals']],
-    ['a freeze that allows no type', (i) => ({ ...i, windowsNow: inForce(freeze()) }), ['freeze']],
-    ['a freeze that allows other types', (i) => ({ ...i, windowsNow: inForce(freeze(['emergency'])) }), ['freeze']],
-    ['a freeze allowing standard changes, for a standard change treated as normal', (i) => ({ ...i, risk: risk({ type: 'standard', effectiveType: 'normal' }), windowsNow: inForce(freeze(['standard'])) }), ['freeze']],
-    ['a freeze beside a maintenance window', (i) => ({ ...i, windowsNow: inForce(maintenance, freeze()) }), ['freeze']],
+    ['a freeze that allows no type', (i) => ({ ...i, windows: inForce(freeze()) }), ['freeze']],
+    ['a freeze that allows other types', (i) => ({ ...i, windows: inForce(freeze(['emergency'])) }), ['freeze']],
+    ['a freeze allowing standard changes, for a standard change treated as normal', (i) => ({ ...i, risk: risk({ type: 'standard', effectiveType: 'normal' }), windows: inForce(freeze(['standard'])) }), ['freeze']],
+    ['a freeze beside a maintenance window', (i) => ({ ...i, windows: inForce(maintenance, freeze()) }), ['freeze']],
+    // #24: the freeze starts after the moment of the deploy but before the change ends.
+    ['a freeze starts later in the window', (i) => ({ ...i, windows: inForce(oneOff('later', '2026-12-02T02:30:00+09:00', '2026-12-02T05:00:00+09:00')) }), ['freeze']],
+    // The risk report shows this freeze as a conflict of the schedule: the gate agrees.
+    ['a freeze lay earlier in the window', (i) => ({ ...i, windows: inForce(oneOff('earlier', START, '2026-12-02T01:15:00+09:00')) }), ['freeze']],
     ['the schedule has not begun', (i) => ({ ...i, at: Date.parse(START) - 1 }), ['schedule']],
     ['the schedule has ended (its end is exclusive)', (i) => ({ ...i, at: Date.parse(END) }), ['schedule']],
     ['not inside a maintenance window', (i) => ({ ...i, risk: risk({ controls: controls({ 'maintenance-window': { met: false } }) }) }), ['maintenance-window']],
@@ -183,7 +189,7 @@ describe('decideGate', () => {
   });
 
   it('is allowed exactly when every check passes', () => {
-    const variants: GateInput[] = [good(), { ...good(), windowsNow: inForce(freeze()) }, { ...good(), errors: [{ code: 'error', detail: '' }] }, { ...good(), at: Date.parse(END) }];
+    const variants: GateInput[] = [good(), { ...good(), windows: inForce(freeze()) }, { ...good(), errors: [{ code: 'error', detail: '' }] }, { ...good(), at: Date.parse(END) }];
     for (const v of variants) {
       const d = decideGate(v);
       expect(d.allowed).toBe(d.checks.every((c) => c.ok));

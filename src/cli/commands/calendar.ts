@@ -4,15 +4,15 @@ import { loadOrganisation, type LoadedOrganisation } from '../../app/load-organi
 import { worktreeSource } from '../../adapters/fs/worktree-source.js';
 import { isOnCalendar } from '../../core/change-phase.js';
 import { writeFileAtomic } from '../../adapters/fs/atomic-write.js';
-import { CalendarBudgetError, publicOccurrence, type Occurrence, type WindowInput } from '../../core/calendar/expand.js';
+import { CalendarBudgetError, type Occurrence, type WindowInput } from '../../core/calendar/expand.js';
 import { calendarToIcs, icsChangeOf, type IcsChange } from '../../core/calendar/ics.js';
-import { DAY, formatInstant, parseInstant } from '../../core/calendar/local-time.js';
-import { calendarWindows, subjectForChange, subjectForServices } from '../../core/calendar/organisation-calendar.js';
-import { windowsInForce } from '../../core/calendar/in-force.js';
+import { DAY, parseInstant } from '../../core/calendar/local-time.js';
+import { calendarWindows } from '../../core/calendar/organisation-calendar.js';
 import { windowApplies, type ScopeSubject } from '../../core/calendar/scope.js';
-import { calendarState, DEFAULT_HORIZON_DAYS, type ActiveOccurrence, type CalendarState } from '../../core/calendar/state.js';
+import { DEFAULT_HORIZON_DAYS, type ActiveOccurrence } from '../../core/calendar/state.js';
+import { calendarReport, calendarSubject, type CalendarReport } from '../../app/calendar-report.js';
+import { openGitRepository } from '../../adapters/git/repository.js';
 import { summarize, type Diagnostic } from '../../core/diagnostics.js';
-import { closest } from '../../core/suggest.js';
 import { getReporter } from '../../report/index.js';
 import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
@@ -30,13 +30,6 @@ const DEFAULT_RANGE_DAYS = 30;
 // Ranges are for reading and exporting; ten years of hourly windows is already 87k lines.
 const MAX_RANGE_DAYS = 3660;
 
-export interface CalendarReport extends CalendarState {
-  range: { from: string; to: string };
-  subject?: { change?: string; services?: string[]; environments?: string[]; type?: string };
-  occurrences: Occurrence[];
-  ics?: { file: string; events: number };
-}
-
 function instantFlag(values: Record<string, unknown>, flag: string): number | undefined {
   const v = values[flag];
   if (v === undefined) return undefined;
@@ -48,32 +41,6 @@ function instantFlag(values: Record<string, unknown>, flag: string): number | un
 function stringList(value: unknown): string[] {
   if (value === undefined) return [];
   return (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((s) => s.trim()).filter(Boolean);
-}
-
-function subjectFrom(loaded: LoadedOrganisation, values: Record<string, unknown>): { subject?: ScopeSubject; describe?: CalendarReport['subject'] } {
-  const { org } = loaded;
-  const changeId = typeof values.change === 'string' ? values.change : undefined;
-  const services = stringList(values.service);
-  const env = typeof values.env === 'string' ? values.env : undefined;
-  if (changeId && (services.length || env)) throw new UsageError('--change takes its services and environment from the change; do not combine it with --service or --env');
-  if (changeId) {
-    const change = org.changes.get(changeId)?.doc;
-    if (!change) {
-      const near = closest(changeId, org.changes.keys());
-      throw new UsageError(`no change "${changeId}"${near ? `; did you mean ${near}?` : ''}`);
-    }
-    const subject = subjectForChange(org, change);
-    return { subject, describe: { change: changeId, services: subject.services!.map((s) => s.name), environments: [...subject.environments!], type: change.spec.type } };
-  }
-  for (const s of services) {
-    if (!org.services.has(s)) {
-      const near = closest(s, org.services.keys());
-      throw new UsageError(`no service "${s}"${near ? `; did you mean ${near}?` : ''}`);
-    }
-  }
-  if (!services.length && !env) return {};
-  const subject = services.length ? subjectForServices(org, services, env ? { environments: [env] } : {}) : { environments: [env!] };
-  return { subject, describe: { ...(services.length ? { services } : {}), ...(env ? { environments: [env] } : {}) } };
 }
 
 /** Calendar documents that failed validation would silently drop their freezes: refuse instead. */
@@ -111,6 +78,7 @@ function renderText(r: CalendarReport): string {
   else out += `, no change within the next ${DEFAULT_HORIZON_DAYS} days`;
   out += r.maintenance ? ' (inside a maintenance window)\n' : '\n';
   if (r.subject) out += `For: ${[r.subject.change, r.subject.services?.join(', '), r.subject.environments?.join(', ')].filter(Boolean).join(' / ')}\n`;
+  if (r.subject?.treatedAs) out += `Treated as a ${r.subject.type} change: ${r.subject.treatedAs}\n`;
   if (r.active.length) out += `\nIn force now:\n${r.active.map(occurrenceLine).join('')}`;
   out += `\nOccurrences from ${r.range.from} to ${r.range.to}: ${r.occurrences.length}\n`;
   out += r.occurrences.map(occurrenceLine).join('');
@@ -175,17 +143,13 @@ export async function calendarCommand(ctx: CommandContext, values: CalendarOptio
     return 1;
   }
 
-  const { subject, describe } = subjectFrom(loaded, values);
-  const windows: WindowInput[] = calendarWindows(loaded.org);
+  const changeId = typeof values.change === 'string' ? values.change : undefined;
+  const query = { at, from, to, ...(changeId !== undefined ? { change: changeId } : {}), services: stringList(values.service), ...(typeof values.env === 'string' ? { env: values.env } : {}) };
+  // Submission times only matter for a change's type (a template's maximum risk); git is asked only then.
+  const origins = changeId !== undefined ? await openGitRepository(root).documentOrigins() : { shallow: false, byId: new Map() };
   let report: CalendarReport;
   try {
-    const state = calendarState(windows, at, subject ? { subject } : {});
-    report = {
-      ...state,
-      range: { from: formatInstant(from), to: formatInstant(to) },
-      ...(describe ? { subject: describe } : {}),
-      occurrences: windowsInForce(windows, { from, to }, subject).map(publicOccurrence),
-    };
+    report = calendarReport(loaded, origins, query);
   } catch (e) {
     // Too many occurrences is the range's fault, not a crash: say which window and stop.
     if (!(e instanceof CalendarBudgetError)) throw e;
@@ -195,6 +159,8 @@ export async function calendarCommand(ctx: CommandContext, values: CalendarOptio
   }
 
   if (typeof values.ics === 'string') {
+    const { subject } = calendarSubject(loaded, origins, query);
+    const windows: WindowInput[] = calendarWindows(loaded.org);
     const target = resolve(ctx.cwd, values.ics);
     const exported = windows.filter((w) => windowApplies(w, subject));
     const changes = values['with-changes'] ? scheduledChanges(loaded, subject) : [];

@@ -1,4 +1,4 @@
-import type { ChangeCalendar, ChangeRequest } from '../model.js';
+import type { ChangeCalendar, ChangeRequest, ChangeType } from '../model.js';
 import type { Organisation } from '../organisation.js';
 import type { WindowInput } from './expand.js';
 import type { ScopeSubject, ServiceFacts } from './scope.js';
@@ -35,11 +35,13 @@ export function serviceFacts(org: Organisation, name: string): ServiceFacts {
 /**
  * What a window's scope is matched against for a change: the services it names, plus the
  * owning service of each configuration item it names (changing payments-db is a change to
- * payments-api for a freeze on payments-api), its environment and its type. Services reached
+ * payments-api for a freeze on payments-api), its environment and, when the caller gives it,
+ * the type it is treated as (changeTypeOf in risk/assess.ts: a standard change outside its
+ * template is normal). Without a type no freeze lets it through. Services reached
  * only through dependencies are not included: that is blast radius, which the risk engine
  * weighs; a caller that wants freezes to follow the blast radius can add those services.
  */
-export function subjectForChange(org: Organisation, change: ChangeRequest): ScopeSubject {
+export function subjectForChange(org: Organisation, change: ChangeRequest, type?: ChangeType): ScopeSubject {
   const names = new Set(change.spec.services ?? []);
   for (const ci of change.spec.configurationItems ?? []) {
     const owner = org.cis.get(ci)?.doc.spec.service;
@@ -48,7 +50,7 @@ export function subjectForChange(org: Organisation, change: ChangeRequest): Scop
   return {
     services: [...names].map((n) => serviceFacts(org, n)),
     environments: [change.spec.environment],
-    type: change.spec.type,
+    ...(type ? { type } : {}),
   };
 }
 

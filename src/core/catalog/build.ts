@@ -51,7 +51,7 @@ function calendarChanges(ctx: CatalogContext, ids: readonly string[]): CalendarC
       title: doc.metadata.title,
       startMs: ctx.startOf.get(id)!,
       endMs: instantOf(doc.spec.schedule.end) ?? ctx.startOf.get(id)!,
-      type: doc.spec.type,
+      type: row.type,
       phase: doc.status?.phase,
       riskClass: row.riskClass,
     };

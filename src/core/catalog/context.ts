@@ -169,6 +169,9 @@ export function createContext(input: CatalogInput): CatalogContext {
 
   // Risk is assessed once per change: the change page shows the report, every list its class.
   const riskClass = new Map<string, RiskReport['class'] | undefined>();
+  // The type a list shows is the one risk treats the change as (a standard change outside its
+  // template is normal); a change the site does not assess shows what it declares.
+  const riskType = new Map<string, RiskReport['effectiveType']>();
   const riskReport = (id: string): RiskReport | undefined => {
     let report: RiskReport | undefined;
     try {
@@ -178,11 +181,17 @@ export function createContext(input: CatalogInput): CatalogContext {
       report = undefined;
     }
     riskClass.set(id, report?.class);
+    if (report) riskType.set(id, report.effectiveType);
     return report;
   };
   const riskClassOf = (id: string) => {
     if (!riskClass.has(id)) riskReport(id);
     return riskClass.get(id);
+  };
+
+  const typeOf = (id: string) => {
+    if (!riskClass.has(id)) riskReport(id);
+    return riskType.get(id) ?? org.changes.get(id)!.doc.spec.type;
   };
 
   // A change appears in several lists; its start is formatted once (Intl is not cheap).
@@ -196,7 +205,7 @@ export function createContext(input: CatalogInput): CatalogContext {
       title: doc.metadata.title,
       href: pagePath.change(id),
       start,
-      type: doc.spec.type,
+      type: typeOf(id),
       environment: doc.spec.environment,
       phase: doc.status?.phase,
       riskClass: riskClassOf(id),

@@ -1,6 +1,7 @@
 import type { Organisation } from '../organisation.js';
 import { collectDeployments, isFailure, type DeploymentFacts, type DeploymentQuery } from './deployments.js';
 import { monthsBetween } from './months.js';
+import { changeFailureRate } from './failure-rate.js';
 import { mean, median, ratio, seconds } from './stats.js';
 import type { Deployment, MetricSet, MetricsReport } from './types.js';
 
@@ -15,21 +16,15 @@ export function metricSet(deployments: readonly DeploymentFacts[], days: number)
   const n = deployments.length;
   const lead = deployments.flatMap((d) => (d.leadTimeMs === undefined ? [] : [d.leadTimeMs]));
   const failures = deployments.filter((d) => isFailure(d.result));
+  const failureRate = changeFailureRate(deployments);
   const detect = failures.flatMap((d) => (d.detectMs === undefined ? [] : [d.detectMs]));
   const restore = failures.flatMap((d) => (d.restoreMs === undefined ? [] : [d.restoreMs]));
-  const rolledBack = failures.filter((d) => d.result === 'rolled-back').length;
   const emergency = deployments.filter((d) => d.type === 'emergency').length;
   const perDay = days > 0 ? n / days : 0;
   return {
     deploymentFrequency: { deployments: n, days: round(days, 2), perDay: round(perDay, 4), perWeek: round(perDay * 7, 4) },
     leadTime: { count: lead.length, unknown: n - lead.length, medianSeconds: seconds(median(lead)), meanSeconds: seconds(mean(lead)) },
-    changeFailureRate: {
-      deployments: n,
-      failed: failures.length - rolledBack,
-      rolledBack,
-      partial: deployments.filter((d) => d.result === 'partial').length,
-      rate: ratio(failures.length, n),
-    },
+    changeFailureRate: failureRate,
     timeToRestore: { count: restore.length, unmeasured: failures.length - restore.length, medianSeconds: seconds(median(restore)), meanSeconds: seconds(mean(restore)) },
     timeToDetect: { count: detect.length, meanSeconds: seconds(mean(detect)), medianSeconds: seconds(median(detect)) },
     emergencyChangeRatio: { emergency, deployments: n, ratio: ratio(emergency, n) },

@@ -2,6 +2,7 @@ import { parseInstant } from '../calendar/local-time.js';
 import type { ChangeRequest, ChangeType, OutcomeResult } from '../model.js';
 import type { Organisation } from '../organisation.js';
 import { monthOf } from './months.js';
+import { deploymentOf, isFailure, servicesCountedFor } from './failure-rate.js';
 
 /**
  * Turns change requests into deployments: a change counts once it has an outcome with an
@@ -44,44 +45,36 @@ export interface Excluded {
  * service.
  */
 export function attribution(org: Organisation, change: ChangeRequest): { services: string[]; teams: string[] } {
-  const services = new Set(change.spec.services ?? []);
+  const services = servicesCountedFor(org, change);
   const teams = new Set<string>();
   for (const name of change.spec.configurationItems ?? []) {
     const ci = org.cis.get(name)?.doc.spec;
-    if (ci?.service) services.add(ci.service);
-    else if (ci?.owner) teams.add(ci.owner);
+    if (!ci?.service && ci?.owner) teams.add(ci.owner);
   }
   for (const s of services) {
     const owner = org.services.get(s)?.doc.spec.owner;
     if (owner) teams.add(owner);
   }
-  return { services: [...services].sort(), teams: [...teams].sort() };
+  return { services, teams: [...teams].sort() };
 }
 
 const instantOf = (text: string | undefined) => (text === undefined ? undefined : parseInstant(text));
 
-const FAILURES: ReadonlySet<OutcomeResult> = new Set(['failed', 'rolled-back']);
-
-export function isFailure(result: OutcomeResult): boolean {
-  return FAILURES.has(result);
-}
+export { isFailure };
 
 export function collectDeployments(org: Organisation, q: DeploymentQuery): { deployments: DeploymentFacts[]; excluded: Excluded[] } {
   const deployments: DeploymentFacts[] = [];
   const excluded: Excluded[] = [];
   const envs = new Set(q.environments);
   for (const [id, { doc }] of org.changes) {
-    const outcome = doc.status?.outcome;
-    if (!outcome || !envs.has(doc.spec.environment)) continue;
-    if (doc.status?.phase === 'cancelled') {
-      excluded.push({ change: id, reason: 'cancelled' });
+    if (!envs.has(doc.spec.environment)) continue;
+    const deployed = deploymentOf(doc);
+    if (!deployed.deployed) {
+      if (deployed.excluded) excluded.push({ change: id, reason: deployed.excluded });
       continue;
     }
-    const implementedAt = instantOf(outcome.implementedAt);
-    if (implementedAt === undefined) {
-      excluded.push({ change: id, reason: 'no-implemented-at' });
-      continue;
-    }
+    const outcome = doc.status!.outcome!;
+    const implementedAt = deployed.implementedAt;
     if (implementedAt < q.from || implementedAt >= q.to) continue;
     const detected = instantOf(outcome.failureDetectedAt);
     const restored = instantOf(outcome.restoredAt);

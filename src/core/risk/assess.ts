@@ -1,7 +1,10 @@
-import { windowVerdict, type WindowVerdict } from '../calendar/in-force.js';
+import type { WindowVerdict } from '../calendar/in-force.js';
+import { verdictOver } from './calendar-view.js';
+import { decideType, type TypeDecision } from './effective-type.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import { RISK_CLASSES, type ChangeRequest, type ChangeType, type RiskClass } from '../model.js';
 import { instant, SHALLOW_CODE, SHALLOW_HINT, type RiskContext } from './context.js';
+import type { Organisation } from '../organisation.js';
 import { exhaustedBudgets, FACTORS, likelihoodLevel, overlappingChanges, submissionTime, targetsOf, type ChangeFacts } from './factors.js';
 import { findConflicts, windowNames } from './conflicts.js';
 import { evidenceMoment, evidenceProblem, type EvidenceMoment } from './evidence.js';
@@ -37,27 +40,33 @@ function directServices(ctx: RiskContext, change: ChangeRequest): string[] {
   return [...out];
 }
 
-/** Does a standard change's template cover it? The reason when it does not. */
-function templateGap(ctx: RiskContext, change: ChangeRequest): string | undefined {
-  const name = change.spec.template;
-  const template = name ? ctx.org.templates.get(name)?.doc : undefined;
-  if (!template) return name ? `template ${name} does not exist` : 'no template named';
-  const covers = template.spec.covers;
-  const service = (change.spec.services ?? []).find((s) => covers.services && !covers.services.includes(s));
-  if (service) return `template ${name} does not cover service ${service}`;
-  for (const c of change.spec.configurationItems ?? []) {
-    const cls = ctx.org.cis.get(c)?.doc.spec.class;
-    if (covers.ciClasses && cls && !covers.ciClasses.includes(cls)) return `template ${name} does not cover ${c} (${cls})`;
-  }
-  if (covers.environments && !covers.environments.includes(change.spec.environment)) return `template ${name} does not cover ${change.spec.environment}`;
-  return undefined;
-}
-
 function score(ctx: RiskContext, facts: ChangeFacts, impactLevel: number) {
   const factors = FACTORS.map((f) => f(ctx, facts)).filter((f): f is NonNullable<typeof f> => f !== undefined);
   const points = factors.reduce((n, f) => n + f.points, 0);
   const level = likelihoodLevel(points, ctx.policy.likelihood.thresholds);
   return { factors, points, level, cls: classFor(ctx, impactLevel, level) };
+}
+
+/**
+ * The type a change is treated as wherever its type matters (risk, the gate, the CAB, the
+ * calendar for one change, the catalog): the declared type, except that a standard change
+ * outside its template, or riskier than the template allows, is a normal change. Without a
+ * context (no Policy) the template's maximum risk cannot be checked, which decideType answers.
+ */
+export function changeTypeOf(ctx: RiskContext | undefined, org: Organisation, id: string): TypeDecision {
+  const located = org.changes.get(id);
+  if (!located) throw new UnknownChangeError(id);
+  const change = located.doc;
+  if (change.spec.type !== 'standard') return { type: change.spec.type };
+  if (!ctx) return decideType(org, change, undefined);
+  // The class under its declared type is the one the template's maximum is about.
+  return decideType(org, change, () => {
+    const start = instant(change.spec.schedule.start)!;
+    const end = instant(change.spec.schedule.end)!;
+    const nearMargin = parseDuration(ctx.policy.likelihood.factors.nearFreeze?.within ?? '0m') ?? 0;
+    const facts: ChangeFacts = { change, type: 'standard', start, end, services: directServices(ctx, change), nearbyWindows: ctx.calendar.windowsFor(change, start - nearMargin, end + nearMargin) };
+    return score(ctx, facts, assessImpact(ctx.org, ctx.graph, ctx.policy, targetsOf(change), 0).level).cls;
+  });
 }
 
 export interface AssessOptions {
@@ -82,25 +91,14 @@ export function assessChange(ctx: RiskContext, id: string, options: AssessOption
   const declared = change.spec.type;
   let facts: ChangeFacts = { change, type: declared, start, end, services, nearbyWindows };
   let result = score(ctx, facts, impact.level);
-  let effectiveType: ChangeType = declared;
-  let demotion: string | undefined;
-  if (declared === 'standard') {
-    const gap = templateGap(ctx, change);
-    const max = ctx.org.templates.get(change.spec.template ?? '')?.doc.spec.maxRisk;
-    const tooRisky = max !== undefined && RISK_CLASSES.indexOf(result.cls) > RISK_CLASSES.indexOf(max);
-    if (gap || tooRisky) {
-      // Outside its pre-approved model a standard change is an ordinary normal change.
-      demotion = gap ?? `risk ${result.cls} exceeds template ${change.spec.template}'s maximum ${max}`;
-      effectiveType = 'normal';
-      facts = { ...facts, type: 'normal' };
-      result = score(ctx, facts, impact.level);
-    }
+  // Outside its pre-approved model a standard change is an ordinary normal change.
+  const { type: effectiveType, demotion } = decideType(ctx.org, change, () => result.cls);
+  if (effectiveType !== declared) {
+    facts = { ...facts, type: effectiveType };
+    result = score(ctx, facts, impact.level);
   }
 
-  // The nearby occurrences are already matched to the change's scope; its effective type
-  // decides which freezes it may pass.
-  const overlapping = nearbyWindows.filter((w) => w.startMs < end && w.endMs > start);
-  const verdict = windowVerdict(overlapping, { from: start, to: end }, { type: effectiveType });
+  const verdict = verdictOver(ctx.calendar, change, effectiveType, { from: start, to: end }, nearbyWindows);
   const conflicts = findConflicts(ctx, facts, effectiveType, verdict, demotion);
   const controls = evaluateControls(ctx, facts, result.cls, effectiveType, verdict);
 

@@ -7,6 +7,7 @@ import { evidenceMoment, evidenceProblem } from './evidence.js';
 import type { RiskFactor } from './types.js';
 import { diffProvenance, scoredDiffSize, type ScoredDiff } from './diff-size.js';
 import { holdsItsWindow } from '../change-phase.js';
+import { failureRateOf, rateAbove } from '../metrics/failure-rate.js';
 
 /**
  * Likelihood factors. Each one reads the policy's points for itself and returns a factor with
@@ -173,25 +174,18 @@ const errorBudget: Factor = (ctx, f) => {
   return { code: 'error-budget-exhausted', points, reason: `error budget spent: ${spent.map((s) => `${s.slo} (${Math.round(s.remaining * 100)}% left)`).join(', ')}` };
 };
 
+/**
+ * The change failure rate `opsledger metrics` prints for the affected services in the change's
+ * environment, over the policy's window up to the change's start (failureRateOf: one
+ * definition of what counts, for both).
+ */
 const recentFailures: Factor = (ctx, f) => {
   const rule = ctx.policy.likelihood.factors.recentFailureRate;
   const window = rule ? parseDuration(rule.window) : undefined;
   if (!rule || window === undefined) return undefined;
-  let implemented = 0;
-  let failed = 0;
-  for (const doc of changesTouching(ctx, f.services.map(serviceId))) {
-    if (doc.metadata.name === f.change.metadata.name) continue;
-    const outcome = doc.status?.outcome;
-    const at = instant(outcome?.implementedAt);
-    if (!outcome || at === undefined || at >= f.start || at < f.start - window) continue;
-    // Staging failures say little about production: compare like with like.
-    if (doc.spec.environment !== f.change.spec.environment) continue;
-    if (!(doc.spec.services ?? []).some((s) => f.services.includes(s))) continue;
-    implemented++;
-    if (outcome.result === 'failed' || outcome.result === 'rolled-back') failed++;
-  }
-  if (implemented === 0 || failed / implemented <= rule.above) return undefined;
-  return { code: 'recent-failure-rate', points: rule.points, reason: `${failed} of ${implemented} recent changes to these services failed (over ${Math.round(rule.above * 100)}% in ${rule.window})` };
+  const rate = failureRateOf(ctx.org, { services: f.services, environment: f.change.spec.environment, from: f.start - window, to: f.start });
+  if (!rateAbove(rate, rule.above)) return undefined;
+  return { code: 'recent-failure-rate', points: rule.points, reason: `${rate.failed + rate.rolledBack} of ${rate.deployments} recent changes to these services failed (over ${Math.round(rule.above * 100)}% in ${rule.window})` };
 };
 
 /** Other open changes whose schedules overlap this one on the same or directly related targets. */

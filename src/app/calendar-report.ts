@@ -1,0 +1,93 @@
+import type { DocumentOrigins } from './ports/git.js';
+import { publicOccurrence, type Occurrence, type WindowInput } from '../core/calendar/expand.js';
+import { windowsInForce } from '../core/calendar/in-force.js';
+import { formatInstant } from '../core/calendar/local-time.js';
+import { calendarWindows, subjectForChange, subjectForServices } from '../core/calendar/organisation-calendar.js';
+import type { ScopeSubject } from '../core/calendar/scope.js';
+import { calendarState, type CalendarState } from '../core/calendar/state.js';
+import type { ChangeType } from '../core/model.js';
+import { activePolicy } from '../core/organisation.js';
+import { changeTypeOf } from '../core/risk/assess.js';
+import { closest } from '../core/suggest.js';
+import { riskContext } from './assess-risk.js';
+import { InputError } from './errors.js';
+import type { LoadedOrganisation } from './load-organisation.js';
+
+/**
+ * `opsledger calendar` without its export: the state at an instant, what is in force, and the
+ * occurrences over a range, for everyone, some services, or one change. For a change the
+ * freezes are judged for the type it is treated as (changeTypeOf, as risk and the gate judge
+ * it), scored as of `at`, so a standard change outside its template is stopped by a freeze that
+ * stops normal changes here too.
+ */
+export interface CalendarQuery {
+  at: number;
+  from: number;
+  to: number;
+  change?: string;
+  services?: readonly string[];
+  env?: string;
+}
+
+export interface CalendarReport extends CalendarState {
+  range: { from: string; to: string };
+  subject?: { change?: string; services?: string[]; environments?: string[]; type?: ChangeType; declaredType?: ChangeType; treatedAs?: string };
+  occurrences: Occurrence[];
+  ics?: { file: string; events: number };
+}
+
+export interface CalendarSubject {
+  subject?: ScopeSubject;
+  describe?: CalendarReport['subject'];
+}
+
+/** The subject the calendar is asked about; unknown names are input errors with a suggestion. */
+export function calendarSubject(loaded: Pick<LoadedOrganisation, 'org'>, origins: DocumentOrigins, query: Pick<CalendarQuery, 'at' | 'change' | 'services' | 'env'>): CalendarSubject {
+  const { org } = loaded;
+  const services = query.services ?? [];
+  const env = query.env;
+  if (query.change !== undefined && (services.length || env)) throw new InputError('--change takes its services and environment from the change; do not combine it with --service or --env');
+  if (query.change !== undefined) {
+    const change = org.changes.get(query.change)?.doc;
+    if (!change) {
+      const near = closest(query.change, org.changes.keys());
+      throw new InputError(`no change "${query.change}"${near ? `; did you mean ${near}?` : ''}`);
+    }
+    const context = activePolicy(org) ? riskContext(loaded, query.at, origins) : undefined;
+    const { type, demotion } = changeTypeOf(context, org, query.change);
+    const subject = subjectForChange(org, change, type);
+    return {
+      subject,
+      describe: {
+        change: query.change,
+        services: subject.services!.map((s) => s.name),
+        environments: [...subject.environments!],
+        type,
+        ...(type !== change.spec.type ? { declaredType: change.spec.type } : {}),
+        ...(demotion ? { treatedAs: demotion } : {}),
+      },
+    };
+  }
+  for (const s of services) {
+    if (!org.services.has(s)) {
+      const near = closest(s, org.services.keys());
+      throw new InputError(`no service "${s}"${near ? `; did you mean ${near}?` : ''}`);
+    }
+  }
+  if (!services.length && !env) return {};
+  const subject = services.length ? subjectForServices(org, services, env ? { environments: [env] } : {}) : { environments: [env!] };
+  return { subject, describe: { ...(services.length ? { services: [...services] } : {}), ...(env ? { environments: [env] } : {}) } };
+}
+
+/** The calendar's answer; a CalendarBudgetError (a range too dense to list) propagates to the front. */
+export function calendarReport(loaded: Pick<LoadedOrganisation, 'org'>, origins: DocumentOrigins, query: CalendarQuery): CalendarReport {
+  const { subject, describe } = calendarSubject(loaded, origins, query);
+  const windows: WindowInput[] = calendarWindows(loaded.org);
+  const state = calendarState(windows, query.at, subject ? { subject } : {});
+  return {
+    ...state,
+    range: { from: formatInstant(query.from), to: formatInstant(query.to) },
+    ...(describe ? { subject: describe } : {}),
+    occurrences: windowsInForce(windows, { from: query.from, to: query.to }, subject).map(publicOccurrence),
+  };
+}
