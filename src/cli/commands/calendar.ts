@@ -76,11 +76,20 @@ function subjectFrom(loaded: LoadedOrganisation, values: Record<string, unknown>
   return { subject, describe: { ...(services.length ? { services } : {}), ...(env ? { environments: [env] } : {}) } };
 }
 
-/** Calendar documents that failed validation would silently drop their freezes: refuse instead. */
+/**
+ * Calendar documents that failed validation would silently drop their freezes: refuse instead.
+ * A file that gave no document at all (a link leading out, a FIFO, YAML that does not parse,
+ * nothing found) may have held a calendar, so its errors refuse the answer too: "open" must
+ * not rest on a freeze nobody could read.
+ */
 function calendarErrors(loaded: LoadedOrganisation): Diagnostic[] {
   const calendarDocs = new Set<string>();
-  for (const a of loaded.repo.analyses) for (const d of a.documents) if (d.kind === 'ChangeCalendar') calendarDocs.add(`${a.file}#${d.index}`);
-  return loaded.validation.diagnostics.filter((d) => d.severity === 'error' && calendarDocs.has(`${d.file}#${d.document ?? 0}`));
+  const read = new Set<string>();
+  for (const a of loaded.repo.analyses) {
+    if (a.documents.length > 0) read.add(a.file);
+    for (const d of a.documents) if (d.kind === 'ChangeCalendar') calendarDocs.add(`${a.file}#${d.index}`);
+  }
+  return loaded.validation.diagnostics.filter((d) => d.severity === 'error' && (calendarDocs.has(`${d.file}#${d.document ?? 0}`) || !read.has(d.file)));
 }
 
 function calendarFile(loaded: LoadedOrganisation, name: string): string | undefined {
