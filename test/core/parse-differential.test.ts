@@ -161,7 +161,7 @@ describe('the YAML reader under fuzzing', () => {
     fc.assert(
       fc.property(
         fc.oneof(fc.array(alphabet, { maxLength: 200 }).map((xs) => new TextEncoder().encode(xs.join(''))), fc.string({ unit: 'binary', maxLength: 300 }).map((s) => new TextEncoder().encode(s)), fc.uint8Array({ maxLength: 300 })),
-        check,
+        (bytes) => check(bytes),
       ),
       { numRuns: 800 },
     );

@@ -89,7 +89,8 @@ function calendarErrors(loaded: LoadedOrganisation): Diagnostic[] {
     if (a.documents.length > 0) read.add(a.file);
     for (const d of a.documents) if (d.kind === 'ChangeCalendar') calendarDocs.add(`${a.file}#${d.index}`);
   }
-  return loaded.validation.diagnostics.filter((d) => d.severity === 'error' && (calendarDocs.has(`${d.file}#${d.document ?? 0}`) || !read.has(d.file)));
+  // A file read and found empty (file.empty) held no calendar: that error says so, it hides nothing.
+  return loaded.validation.diagnostics.filter((d) => d.severity === 'error' && (calendarDocs.has(`${d.file}#${d.document ?? 0}`) || (!read.has(d.file) && d.code !== 'file.empty')));
 }
 
 function calendarFile(loaded: LoadedOrganisation, name: string): string | undefined {
