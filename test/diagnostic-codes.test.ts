@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CODES } from '../src/core/codes.js';
-import { HOSTILE_CASES } from './helpers/hostile-cases.js';
+import { HOSTILE_CASES } from './hostile/cases.js';
 import { makeOrg, validateJson } from './helpers/org.js';
 
 const svc = (spec: string, name = 'ledger') => `apiVersion: opsledger/v1

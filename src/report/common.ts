@@ -4,8 +4,11 @@ export function sortedDiagnostics(diagnostics: readonly Diagnostic[]): Diagnosti
   return [...diagnostics].sort(compareDiagnostics);
 }
 
-/** A diagnostic as reported: `repeated` counts the identical findings folded into it. */
-export type ReportedDiagnostic = Diagnostic & { repeated?: number };
+/**
+ * A diagnostic as reported: `repeated` counts the identical findings folded into it;
+ * `unplaced` says it came with no usable line (its 1:1 is for formats that require a number).
+ */
+export type ReportedDiagnostic = Diagnostic & { repeated?: number; unplaced?: true };
 
 /**
  * Sorted, with identical findings folded into the first: the same code, severity and message in
@@ -16,7 +19,7 @@ export type ReportedDiagnostic = Diagnostic & { repeated?: number };
 export function reportedDiagnostics(diagnostics: readonly Diagnostic[]): ReportedDiagnostic[] {
   const out: ReportedDiagnostic[] = [];
   const first = new Map<string, ReportedDiagnostic>();
-  for (const d of sortedDiagnostics(diagnostics)) {
+  for (const d of sortedDiagnostics(diagnostics.map(placed))) {
     const key = `${d.file}\0${d.code}\0${d.severity}\0${d.message}`;
     const kept = first.get(key);
     if (kept) {
@@ -29,6 +32,36 @@ export function reportedDiagnostics(diagnostics: readonly Diagnostic[]): Reporte
     out.push(copy);
   }
   return out;
+}
+
+const isPosition = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 1;
+
+/**
+ * A position every format can print: a finding with no usable line or column (a whole-run or
+ * whole-file finding, a pointer that could not be placed) is at 1:1, as whole-file findings
+ * are everywhere else, and marked `unplaced` so the text formats show the file alone rather
+ * than a frame of line 1; an end that is not after the start is dropped. Without this, one
+ * unplaced finding printed "undefined" into an annotation or sorted the report at random.
+ */
+function placed(d: Diagnostic): ReportedDiagnostic {
+  const line = isPosition(d.line) ? d.line : 1;
+  const column = isPosition(d.column) ? d.column : 1;
+  if (line === d.line && column === d.column && d.endLine === undefined && d.endColumn === undefined) return d;
+  const out: ReportedDiagnostic = { ...d, line, column };
+  if (line !== d.line) out.unplaced = true;
+  delete out.endLine;
+  delete out.endColumn;
+  if (!out.unplaced && isPosition(d.endLine) && (d.endLine > line || (d.endLine === line && isPosition(d.endColumn) && d.endColumn >= column))) {
+    out.endLine = d.endLine;
+    if (isPosition(d.endColumn)) out.endColumn = d.endColumn;
+  }
+  return out;
+}
+
+/** `file:line:column` as the text formats print it; a file alone for an unplaced finding. */
+export function locationText(d: ReportedDiagnostic, withColumn = true): string {
+  if (d.unplaced) return d.file;
+  return withColumn ? `${d.file}:${d.line}:${d.column}` : `${d.file}:${d.line}`;
 }
 
 /** The words every reporter adds to a folded diagnostic. */

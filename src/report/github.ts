@@ -26,13 +26,15 @@ export const githubReporter: Reporter = {
   render(input: ReportInput): string {
     const out: string[] = [];
     for (const d of reportedDiagnostics(input.diagnostics)) {
-      const props: [string, string | number][] = [
-        ['file', d.file],
-        ['line', d.line],
-        ['col', d.column],
-      ];
-      if (d.endLine !== undefined) props.push(['endLine', d.endLine]);
-      if (d.endColumn !== undefined) props.push(['endColumn', d.endColumn]);
+      // A finding about the whole run has no file to annotate, and an unplaced one no line:
+      // GitHub then files the annotation on the run (or the whole file) instead.
+      const props: [string, string | number][] = [];
+      if (d.file !== '' && d.file !== '.') props.push(['file', d.file]);
+      if (props.length > 0 && !d.unplaced) {
+        props.push(['line', d.line], ['col', d.column]);
+        if (d.endLine !== undefined) props.push(['endLine', d.endLine]);
+        if (d.endColumn !== undefined) props.push(['endColumn', d.endColumn]);
+      }
       props.push(['title', d.code]);
       const properties = props.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(',');
       const message = [d.message, d.hint, repeatedNote(d)].filter(Boolean).join('\n');

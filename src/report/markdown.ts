@@ -1,4 +1,4 @@
-import { repeatedNote, reportedDiagnostics, verdict } from './common.js';
+import { locationText, repeatedNote, reportedDiagnostics, verdict } from './common.js';
 import { escapeMarkdown } from './markdown-safe.js';
 import type { ReportInput, Reporter } from './reporter.js';
 
@@ -21,7 +21,7 @@ export const markdownReporter: Reporter = {
       for (const d of diagnostics.slice(0, MAX_ROWS)) {
         const more = repeatedNote(d);
         const message = (d.hint ? `${escapeMarkdown(d.message)} (${escapeMarkdown(d.hint)})` : escapeMarkdown(d.message)) + (more ? ` (${escapeMarkdown(more)})` : '');
-        lines.push(`| ${escapeMarkdown(`${d.file}:${d.line}`)} | ${d.severity} | ${codeCell(d.code)} | ${message} |`);
+        lines.push(`| ${escapeMarkdown(locationText(d, false))} | ${d.severity} | ${codeCell(d.code)} | ${message} |`);
       }
       const rest = diagnostics.length - MAX_ROWS;
       if (rest > 0) lines.push('', `…and ${rest} more.`);

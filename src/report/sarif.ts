@@ -75,11 +75,11 @@ export const sarifReporter: Reporter = {
         level: LEVEL[d.severity],
         message: { text: [d.message, d.hint, repeatedNote(d)].filter(Boolean).join('\n') },
       };
-      // '.' is the whole run (nothing found): no file for code scanning to point into.
-      if (d.file !== '' && d.file !== '.') {
-        result.locations = [
-          { physicalLocation: { artifactLocation: { uri: artifactUri(d.file), uriBaseId: SRCROOT }, region: region(d) } },
-        ];
+      // '.' is the whole run (nothing found there): its location is the folder searched, as a
+      // folder URI, so code scanning still has somewhere to file the alert.
+      if (d.file !== '') {
+        const uri = d.file === '.' ? './' : artifactUri(d.file);
+        result.locations = [{ physicalLocation: { artifactLocation: { uri, uriBaseId: SRCROOT }, region: region(d) } }];
       }
       result.partialFingerprints = { [fingerprintName]: `${hash}:${n + 1}` };
       if (d.pointer !== '' || d.document !== undefined || d.repeated) {

@@ -1,5 +1,6 @@
 import type { Diagnostic, Severity } from '../core/diagnostics.js';
-import { repeatedNote, reportedDiagnostics, verdict } from './common.js';
+import { sourceLines } from '../core/parse/line-breaks.js';
+import { locationText, repeatedNote, reportedDiagnostics, verdict } from './common.js';
 import type { ReportInput, ReportOptions, Reporter } from './reporter.js';
 
 /** Lines of context shown above and below the offending line. */
@@ -109,11 +110,6 @@ function layout(line: string): LaidOut {
   return { text, cells };
 }
 
-function splitLines(source: string): string[] {
-  // The parser counts lines at '\n' only, so CRLF files keep their numbering; the '\r' is dropped.
-  return source.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
-}
-
 function codeFrame(lines: readonly string[], d: Diagnostic, p: Palette, mark: Paint): string[] {
   if (!Number.isInteger(d.line) || d.line < 1 || d.line > lines.length) return [];
   const first = Math.max(1, d.line - CONTEXT_LINES);
@@ -179,7 +175,7 @@ export const textReporter: Reporter = {
           // A source that cannot be read costs the frame, never the report.
           text = undefined;
         }
-        sources.set(file, typeof text === 'string' ? splitLines(text) : undefined);
+        sources.set(file, typeof text === 'string' ? sourceLines(text) : undefined);
       }
       return sources.get(file);
     };
@@ -187,9 +183,9 @@ export const textReporter: Reporter = {
     const blocks: string[] = [];
     for (const d of diagnostics) {
       const mark = severityPaint(p, d.severity);
-      const block = [`${p.bold(`${inline(d.file)}:${d.line}:${d.column}`)}  ${mark(d.severity)}  ${inline(d.message)}  ${p.dim(`[${inline(d.code)}]`)}`];
+      const block = [`${p.bold(inline(locationText(d)))}  ${mark(d.severity)}  ${inline(d.message)}  ${p.dim(`[${inline(d.code)}]`)}`];
       const lines = linesOf(d.file);
-      if (lines) block.push(...codeFrame(lines, d, p, mark));
+      if (lines && !d.unplaced) block.push(...codeFrame(lines, d, p, mark));
       if (d.hint) block.push(`  ${p.cyan('hint:')} ${inline(d.hint)}`);
       const more = repeatedNote(d);
       if (more) block.push(`  ${p.dim(`(${inline(more)})`)}`);

@@ -5,7 +5,7 @@ import { discover } from '../../src/adapters/fs/discover.js';
 import { repositoryReader } from '../../src/adapters/fs/read-policy.js';
 import { schemaRegistry } from '../../src/adapters/fs/schemas.js';
 import { analyzeText } from '../../src/core/analyze.js';
-import { HOSTILE_CASES } from '../helpers/hostile-cases.js';
+import { HOSTILE_CASES } from '../hostile/cases.js';
 import { PROJECT_ROOT } from '../helpers/org.js';
 
 describe('the analysis wire format', () => {

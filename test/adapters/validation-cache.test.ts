@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,48 +114,4 @@ describe('racily clean files', () => {
   });
 });
 
-type Plant = (root: string, outside: string) => void;
-
-/** Committed in place of the cache folder (or inside it), each aimed at something not the cache's. */
-const PLANTS: [string, Plant][] = [
-  ['a link to a folder outside', (root, outside) => symlinkSync(outside, join(root, '.opsledger-cache'))],
-  ['a link to a file outside', (root, outside) => symlinkSync(join(outside, 'keep.txt'), join(root, '.opsledger-cache'))],
-  ['a link to /dev/null', (root) => symlinkSync('/dev/null', join(root, '.opsledger-cache'))],
-  ['a link to a data folder inside the repository', (root) => symlinkSync(join(root, 'teams'), join(root, '.opsledger-cache'))],
-  ['a regular file', (root) => writeFileSync(join(root, '.opsledger-cache'), 'not a folder\n')],
-  [
-    'a real folder whose .gitignore and a stale shard are links outside',
-    (root, outside) => {
-      mkdirSync(join(root, '.opsledger-cache'));
-      symlinkSync(join(outside, 'keep.txt'), join(root, '.opsledger-cache', '.gitignore'));
-      symlinkSync(join(outside, 'shard-victim'), join(root, '.opsledger-cache', 'shard-old.json'));
-    },
-  ],
-];
-
-/** Everything a run could have touched: the outside folder, the data folder, the planted entry. */
-function snapshot(root: string, outside: string): unknown {
-  const entry = join(root, '.opsledger-cache');
-  const st = lstatSync(entry);
-  return {
-    outside: readdirSync(outside).map((n) => [n, readFileSync(join(outside, n), 'utf8')]),
-    teams: readdirSync(join(root, 'teams')).sort(),
-    entry: st.isSymbolicLink() ? ['link', readlinkSync(entry)] : st.isDirectory() ? ['folder'] : ['file', readFileSync(entry, 'utf8')],
-  };
-}
-
-describe('a cache folder a pull request committed', () => {
-  it.each(PLANTS)('%s: validate answers right and writes or deletes nothing through it', async (_name, plant) => {
-    const root = makeOrg({ [FILE]: VALID });
-    const outside = mkdtempSync(join(tmpdir(), 'opsledger-outside-'));
-    writeFileSync(join(outside, 'keep.txt'), 'precious\n');
-    writeFileSync(join(outside, 'shard-victim'), 'precious too\n');
-    plant(root, outside);
-    const before = snapshot(root, outside);
-    expect(await validate(root)).toBe(0);
-    expect(await validate(root)).toBe(0);
-    writeFileSync(join(root, FILE), INVALID);
-    expect(await validate(root)).toBe(1);
-    expect(snapshot(root, outside)).toEqual(before);
-  });
-});
+// A cache folder a pull request committed (a link, a file, links inside it): test/hostile/lost-data.test.ts.

@@ -6,7 +6,6 @@ import { describe, expect, it } from 'vitest';
 import { UnsafeWriteTargetError, type UnsafeTarget } from '../../src/adapters/fs/atomic-write.js';
 import type { CommandContext } from '../../src/cli/context.js';
 import { appendJobSummary, writeReport } from '../../src/cli/github/session.js';
-import { cli, makeOrg } from '../helpers/org.js';
 
 /**
  * Every writer, at a path where something other than a regular file stands: it writes through
@@ -70,16 +69,6 @@ function thrown(fn: () => unknown): unknown {
 }
 
 describe('writers never replace what stands at their target', () => {
-  it.each(TARGETS)('calendar --ics at %s: exit 2, left as it was', async (_name, _kind, make) => {
-    const dir = mkdtempSync(join(tmpdir(), 'opsledger-target-'));
-    const t = make(dir);
-    const before = t.look();
-    const root = makeOrg();
-    const r = await cli(['calendar', '--root', root, '--ics', t.path], root);
-    expect(r.code).toBe(2);
-    expect(t.look()).toEqual(before);
-  });
-
   it.each(TARGETS)('--report at %s: UnsafeWriteTargetError, left as it was', (_name, kind, make) => {
     const dir = mkdtempSync(join(tmpdir(), 'opsledger-target-'));
     const t = make(dir);
@@ -102,45 +91,4 @@ describe('writers never replace what stands at their target', () => {
   });
 });
 
-const CHANGE = 'changes/CR-2026-0001.yaml';
-
-/** What can stand where record writes: the change file itself. */
-const CHANGE_TARGETS: [string, (root: string) => void, number][] = [
-  // The read policy follows a link inside the repository, but the writer will not replace it.
-  [
-    'a link to a file inside the repository',
-    (root) => {
-      execFileSync('mv', [join(root, CHANGE), join(root, 'changes', 'real.txt')]);
-      symlinkSync('real.txt', join(root, CHANGE));
-    },
-    2,
-  ],
-  [
-    'a link to a file outside the repository',
-    (root) => {
-      const outside = join(mkdtempSync(join(tmpdir(), 'opsledger-outside-')), 'change.yaml');
-      execFileSync('mv', [join(root, CHANGE), outside]);
-      symlinkSync(outside, join(root, CHANGE));
-    },
-    2,
-  ],
-  [
-    'a FIFO',
-    (root) => {
-      execFileSync('rm', [join(root, CHANGE)]);
-      execFileSync('mkfifo', [join(root, CHANGE)]);
-    },
-    2,
-  ],
-];
-
-describe('record never replaces what stands at the change file', () => {
-  it.each(CHANGE_TARGETS)('%s: refused with its exit status, left as it was', async (_name, plant, exit) => {
-    const root = makeOrg();
-    plant(root);
-    const before = describeEntry(join(root, CHANGE));
-    const r = await cli(['record', 'CR-2026-0001', '--result', 'successful', '--implemented-at', '2026-12-02T01:10:00+09:00', '--root', root, '--format', 'json'], root);
-    expect(r.code).toBe(exit);
-    expect(describeEntry(join(root, CHANGE))).toEqual(before);
-  });
-});
+// The CLI writers at these targets (calendar --ics, record at the change file) are in test/hostile/lost-data.test.ts.

@@ -122,29 +122,46 @@ describe('the YAML reader under fuzzing', () => {
   // Per input, generous for a loaded 2-core machine: what it catches is a hang or a blow-up.
   const BUDGET_MS = 3000;
 
-  const check = (bytes: Uint8Array) => {
-    const started = performance.now();
-    const a = analyzeFile('services/x/service.yaml', bytes, registry);
-    expect(performance.now() - started).toBeLessThan(BUDGET_MS);
-    for (const d of a.diagnostics) {
-      expect(d.line).toBeGreaterThan(0);
-      expect(d.column).toBeGreaterThan(0);
-      expect(typeof d.code).toBe('string');
+  // Both paths, each on its own: a diagnostic or a result, within budget, never a throw.
+  const check = (bytes: Uint8Array, budgetMs = BUDGET_MS) => {
+    const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+    for (const run of [() => analyzeFile('services/x/service.yaml', bytes, registry), () => analyzeText('services/x/service.yaml', text, registry, { preciseOnly: true })]) {
+      const started = performance.now();
+      const a = run();
+      expect(performance.now() - started).toBeLessThan(budgetMs);
+      for (const d of a.diagnostics) {
+        expect(d.line).toBeGreaterThan(0);
+        expect(d.column).toBeGreaterThan(0);
+        expect(typeof d.code).toBe('string');
+      }
+      // A result or a diagnostic: never nothing for a file that is not blank.
+      if (a.documents.length === 0) expect(a.diagnostics.length).toBeGreaterThan(0);
     }
-    // A result or a diagnostic: never nothing for a file that is not blank.
-    if (a.documents.length === 0) expect(a.diagnostics.length).toBeGreaterThan(0);
   };
 
   it('gives a diagnostic or a result, within budget, for YAML-like text', () => {
     fc.assert(fc.property(fc.oneof(yamlText, mutated), (text) => check(new TextEncoder().encode(text))), { numRuns: 800 });
   });
 
+  // Hostile shapes at sizes that must hit a cap (aliases, depth) or stay linear (documents, width).
+  it('gives a diagnostic or a result, within budget, for hostile shapes', () => {
+    const shape = fc.oneof(
+      fc.integer({ min: 1, max: 9 }).map((k) => 'a: &a [x,x,x,x,x,x,x,x,x]\n' + Array.from({ length: k }, (_, i) => `${'bcdefghij'[i]}: &${'bcdefghij'[i]} [${Array(9).fill(`*${i ? 'bcdefghij'[i - 1] : 'a'}`).join(',')}]`).join('\n') + '\n'),
+      fc.tuple(fc.integer({ min: 1, max: 5000 }), fc.constantFrom('[', '{', '[{', '- ')).map(([n, open]) => (open === '- ' ? Array.from({ length: Math.min(n, 1500) }, (_, i) => ' '.repeat(i * 2) + '- ').join('\n') + 'x\n' : open.repeat(n) + '\n')),
+      fc.integer({ min: 1, max: 10_000 }).map((n) => '---\na: 1\n'.repeat(n)),
+      fc.integer({ min: 1, max: 20_000 }).map((n) => `a: [${Array(n).fill('*x').join(',')}]\n`.replace('a: [', 'x: &x v\na: [')),
+      fc.tuple(fc.integer({ min: 1, max: 100_000 }), fc.constantFrom('\r', '\n', '\r\n')).map(([n, eol]) => `a: ${'y'.repeat(n)}${eol}b: 1${eol}`),
+    );
+    // Larger inputs than the corpus above, so a larger budget; what it catches is superlinear work.
+    fc.assert(fc.property(shape, (text) => check(new TextEncoder().encode(text), 15_000)), { numRuns: 40 });
+  }, 300_000);
+
   it('gives a diagnostic or a result, within budget, for arbitrary text and bytes', () => {
     const alphabet = fc.constantFrom('a', ':', ' ', '\n', '\r', '-', '[', ']', '{', '}', '&a', '*a', '!', '%', '"', "'", '#', '|', '>', '?', ',', '\t', '---', '...', '0x', '.');
     fc.assert(
       fc.property(
         fc.oneof(fc.array(alphabet, { maxLength: 200 }).map((xs) => new TextEncoder().encode(xs.join(''))), fc.string({ unit: 'binary', maxLength: 300 }).map((s) => new TextEncoder().encode(s)), fc.uint8Array({ maxLength: 300 })),
-        check,
+        (bytes) => check(bytes),
       ),
       { numRuns: 800 },
     );

@@ -4,7 +4,7 @@ import { analyzeText } from '../../src/core/analyze.js';
 import { fastParse } from '../../src/core/parse/fast.js';
 import { MAX_ALIAS_NODES } from '../../src/core/parse/plain-value.js';
 import { preciseParse } from '../../src/core/parse/precise.js';
-import { BOMB } from '../helpers/hostile-cases.js';
+import { BOMB } from '../hostile/cases.js';
 
 /**
  * One row per case of each class from issue #16 (the case, and others of its kind). Every row

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getReporter, isReporterName, REPORTER_NAMES, shouldUseColor } from '../../src/report/index.js';
+import type { Diagnostic } from '../../src/core/diagnostics.js';
 import { diag, HOSTILE, input } from './helpers.js';
 
 describe('reporter registry', () => {
@@ -40,6 +41,40 @@ describe('every reporter', () => {
     const ds = [diag({ file: 'b.yaml', line: 2 }), diag({ file: 'a.yaml', line: 9 }), diag({ file: 'a.yaml', line: 3 })];
     const reporter = getReporter(name)!;
     expect(reporter.render(input([...ds].reverse()), { color: false })).toBe(reporter.render(input(ds), { color: false }));
+  });
+});
+
+/*
+ * A diagnostic may reach a reporter with no usable position (a whole-run finding, a value-only
+ * check whose pointer could not be placed): every reporter still renders it, names its code and
+ * never invents a line the file does not have.
+ */
+const UNPLACED: [string, Partial<Diagnostic>][] = [
+  ['no line or column', { line: undefined, column: undefined }],
+  ['line and column 0', { line: 0, column: 0 }],
+  ['NaN', { line: NaN, column: NaN }],
+  ['negative', { line: -3, column: -1 }],
+  ['past the end of the file', { line: 999, column: 999 }],
+  ['a line and no column', { column: undefined }],
+  ['an end before the start', { endLine: 2, endColumn: 1 }],
+  ['the whole run', { file: '.', line: 1, column: 1, pointer: '', code: 'discovery.empty' }],
+  ['no file', { file: '', line: undefined, column: undefined }],
+];
+
+describe('every reporter, a diagnostic without a usable position', () => {
+  it.each(REPORTER_NAMES.flatMap((name) => UNPLACED.map(([label, change]) => [name, label, change] as const)))('%s: %s', (name, _label, change) => {
+    const d = { ...diag(), ...change } as Diagnostic;
+    for (const color of [false, true]) {
+      const out = getReporter(name)!.render(input([d]), { color });
+      expect(out.endsWith('\n')).toBe(true);
+      expect(out).toContain(d.code);
+      expect(out).not.toMatch(/\bNaN\b|undefined|\.yaml:0\b|\.yaml:-/);
+    }
+    // The machine formats keep their contract: a position is always a whole number from 1.
+    if (name === 'json') {
+      const [j] = (JSON.parse(getReporter(name)!.render(input([d]), { color: false })) as { diagnostics: Record<string, unknown>[] }).diagnostics;
+      for (const k of ['line', 'column']) expect(Number.isInteger(j![k]) && (j![k] as number) >= 1, k).toBe(true);
+    }
   });
 });
 

@@ -120,6 +120,11 @@ describe('sarif reporter: content', () => {
     ]);
   });
 
+  it('places a finding about the whole run (discovery.empty) at the folder searched', () => {
+    const [result] = render([diag({ file: '.', line: 1, column: 1, code: 'discovery.empty', pointer: '' })]).runs[0]!.results;
+    expect(result!.locations).toEqual([{ physicalLocation: { artifactLocation: { uri: './', uriBaseId: '%SRCROOT%' }, region: { startLine: 1, startColumn: 1 } } }]);
+  });
+
   it.each([
     ['services/pay/service.yaml', 'services/pay/service.yaml'],
     ['./teams/sre.yaml', 'teams/sre.yaml'],

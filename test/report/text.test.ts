@@ -119,12 +119,20 @@ describe('text reporter: layout', () => {
     expect(caretsOf(out)).toBe('    ^^^');
   });
 
-  it('keeps CRLF files on the right lines and shows no carriage return', () => {
-    const source = SERVICE_YAML.replace(/\n/g, '\r\n');
+  // The frame numbers lines as the parser does (CR, LF and CR LF each end a line), so the line a
+  // diagnostic names is the line shown, whatever the file's endings.
+  it.each([
+    ['CR LF', '\r\n'],
+    ['CR only', '\r'],
+    ['mixed', 'mixed'],
+  ])('keeps %s files on the right lines and shows no carriage return', (_name, eol) => {
+    let i = 0;
+    const source = eol === 'mixed' ? SERVICE_YAML.replace(/\n/g, () => ['\r', '\r\n', '\n'][i++ % 3]!) : SERVICE_YAML.replace(/\n/g, eol);
     const out = render([diag({ endLine: 6, endColumn: 7 })], false, { 'services/pay/service.yaml': source });
     expect(targetOf(out)).toBe('  ownr: payments');
     expect(caretsOf(out)).toBe('  ^^^^');
     expect(out).not.toContain('\r');
+    expect(out).toContain(' 7 |   tier: 1');
   });
 
   it('ignores a byte-order mark in front of line 1 but still counts it as a column', () => {
@@ -146,13 +154,14 @@ describe('text reporter: layout', () => {
   });
 
   it.each([
-    ['the source is unavailable', { 'other.yaml': 'a: 1' }, 6],
-    ['the line is past the end of the file', undefined, 99],
-    ['the line is 0', undefined, 0],
-  ] as const)('prints no frame when %s', (_why, sources, line) => {
+    ['the source is unavailable', { 'other.yaml': 'a: 1' }, 6, 'services/pay/service.yaml:6:3'],
+    ['the line is past the end of the file', undefined, 99, 'services/pay/service.yaml:99:3'],
+    // No usable line: the file alone, never a frame of a line the finding does not name.
+    ['the line is 0', undefined, 0, 'services/pay/service.yaml'],
+  ] as const)('prints no frame when %s', (_why, sources, line, where) => {
     const out = render([diag({ line })], false, sources as Record<string, string> | undefined);
     expect(out).not.toContain(' | ');
-    expect(out.split('\n')[0]).toBe(`services/pay/service.yaml:${line}:3  error  spec.ownr is not allowed  [schema.additional]`);
+    expect(out.split('\n')[0]).toBe(`${where}  error  spec.ownr is not allowed  [schema.additional]`);
   });
 
   it('prints no frame, and does not fail, when reading the source throws', () => {

@@ -43,11 +43,21 @@ function stringList(value: unknown): string[] {
   return (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((s) => s.trim()).filter(Boolean);
 }
 
-/** Calendar documents that failed validation would silently drop their freezes: refuse instead. */
+/**
+ * Calendar documents that failed validation would silently drop their freezes: refuse instead.
+ * A file that gave no document at all (a link leading out, a FIFO, YAML that does not parse,
+ * nothing found) may have held a calendar, so its errors refuse the answer too: "open" must
+ * not rest on a freeze nobody could read.
+ */
 function calendarErrors(loaded: LoadedOrganisation): Diagnostic[] {
   const calendarDocs = new Set<string>();
-  for (const a of loaded.repo.analyses) for (const d of a.documents) if (d.kind === 'ChangeCalendar') calendarDocs.add(`${a.file}#${d.index}`);
-  return loaded.validation.diagnostics.filter((d) => d.severity === 'error' && calendarDocs.has(`${d.file}#${d.document ?? 0}`));
+  const read = new Set<string>();
+  for (const a of loaded.repo.analyses) {
+    if (a.documents.length > 0) read.add(a.file);
+    for (const d of a.documents) if (d.kind === 'ChangeCalendar') calendarDocs.add(`${a.file}#${d.index}`);
+  }
+  // A file read and found empty (file.empty) held no calendar: that error says so, it hides nothing.
+  return loaded.validation.diagnostics.filter((d) => d.severity === 'error' && (calendarDocs.has(`${d.file}#${d.document ?? 0}`) || (!read.has(d.file) && d.code !== 'file.empty')));
 }
 
 function calendarFile(loaded: LoadedOrganisation, name: string): string | undefined {

@@ -10,3 +10,13 @@ const LONE_CR = /\r(?!\n)/g;
 export function normalizeLineBreaks(text: string): string {
   return text.includes('\r') ? text.replace(LONE_CR, '\n') : text;
 }
+
+/**
+ * A source's lines as the parser numbers them (CR, LF and CR LF each end one line), without
+ * their breaks: what a code frame shows for line N is the line every diagnostic calls N.
+ */
+export function sourceLines(text: string): string[] {
+  return normalizeLineBreaks(text)
+    .split('\n')
+    .map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+}
