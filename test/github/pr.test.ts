@@ -147,10 +147,11 @@ describe('opsledger pr', () => {
     expect(again).toEqual([]);
   });
 
-  it('links the opsledger/cab status to the run, whose summary explains it', async () => {
+  it('links the opsledger/cab status and the validation check to the run, whose summary explains them', async () => {
     s = await openPullRequest();
     expect((await pr(s, { env: { GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '4242' } })).code).toBe(0);
     expect(s.github.statuses.at(-1)).toMatchObject({ context: 'opsledger/cab', targetUrl: 'https://github.com/acme/ledger/actions/runs/4242' });
+    expect(s.github.checkRuns[0]!.create).toMatchObject({ name: 'opsledger/validate', details_url: 'https://github.com/acme/ledger/actions/runs/4242' });
   });
 
   it.each([

@@ -106,4 +106,15 @@ describe('the npm package', () => {
     expect(summary.errors).toBe(0);
     expect(summary.files).toBeGreaterThan(20);
   }, 300_000);
+
+  it('tells a clone where dist/ was never built to build it, instead of failing to load a module', async () => {
+    const clone = join(work, 'unbuilt');
+    mkdirSync(join(clone, 'bin'), { recursive: true });
+    cpSync(join(PROJECT_ROOT, 'bin', 'opsledger.js'), join(clone, 'bin', 'opsledger.js'));
+    cpSync(join(PROJECT_ROOT, 'package.json'), join(clone, 'package.json'));
+    const r = await run(process.execPath, [join(clone, 'bin', 'opsledger.js'), '--version'], clone);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('npm run build');
+    expect(r.stderr).not.toContain('internal error');
+  });
 });

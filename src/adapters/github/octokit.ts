@@ -208,7 +208,7 @@ export function createGitHubApi(config: GitHubClientConfig): GitHubApi {
       });
       const created = checkShape<{ id: number }>(
         'created',
-        (await call('POST /repos/{owner}/{repo}/check-runs', { name: result.name, head_sha: result.headSha, status: 'completed', conclusion: result.conclusion, output: output(batches[0]) })).data,
+        (await call('POST /repos/{owner}/{repo}/check-runs', { name: result.name, head_sha: result.headSha, status: 'completed', conclusion: result.conclusion, ...(result.detailsUrl ? { details_url: result.detailsUrl } : {}), output: output(batches[0]) })).data,
         'POST /repos/{owner}/{repo}/check-runs',
       );
       for (const batch of batches.slice(1)) {

@@ -59,6 +59,8 @@ export interface CheckRunResult {
   title: string;
   summary: string;
   annotations: readonly CheckAnnotation[];
+  /** The page with the full details (the workflow run and its job summary). */
+  detailsUrl?: string;
 }
 
 export interface CommitStatus {

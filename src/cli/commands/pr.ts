@@ -127,6 +127,7 @@ export async function prCommand(ctx: CommandContext, values: OptionsOf<typeof op
         title: errors ? `${errors} error${errors > 1 ? 's' : ''}, ${warnings} warning${warnings === 1 ? '' : 's'}` : `valid${warnings ? ` with ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`,
         summary: `${run.result.summary.files} changed file${run.result.summary.files === 1 ? '' : 's'} checked.`,
         annotations: annotations(diagnostics, prefix),
+        ...(details ? { detailsUrl: details } : {}),
       });
     }
 
