@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
+
 // A reader that stops early (`opsledger explain | head -1`) closes the pipe: what is left of
 // the output has nowhere to go, which is no failure of the work, so the run ends with the work's
 // own exit code and no trace. Any other write failure (a full disk) is exit 2, stated once.
@@ -9,7 +11,12 @@ for (const stream of [process.stdout, process.stderr]) {
     if (stream !== process.stderr) process.stderr.write(`opsledger: cannot write the output: ${err && err.message ? err.message : String(err)}\n`);
   });
 }
-// The CLI is compiled to dist/ by `npm run build` (npm ci runs it through `prepare`).
+// The CLI is compiled to dist/ by `npm run build` (`npm test`, `npm start` and `npm pack` run
+// it; a packed package ships dist/). A clone where nobody built it yet is told so plainly.
+if (!existsSync(new URL('../dist/cli/main.js', import.meta.url))) {
+  process.stderr.write(`opsledger: dist/ is not built; run \`npm run build\` in ${decodeURIComponent(new URL('..', import.meta.url).pathname)}\n`);
+  process.exit(2);
+}
 import('../dist/cli/main.js').then((m) => m.run(process.argv.slice(2))).then(
   (code) => { if (!process.exitCode) process.exitCode = code; },
   (err) => {

@@ -5,11 +5,19 @@
 // every module's file is the bundle's. The output is committed; test/github/bundle.test.ts
 // rebuilds it and fails when the committed copy is stale.
 import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const OUT_DIR = join(ROOT, 'action', 'bundle', 'main');
+
+/** The Node the runner starts the action with (action.yml `runs.using`): the bundle targets exactly that. */
+export function actionRuntime() {
+  const m = /^\s+using:\s*['"]?(node\d+)['"]?\s*$/m.exec(readFileSync(join(ROOT, 'action.yml'), 'utf8'));
+  if (!m) throw new Error('action.yml names no nodeNN runtime in runs.using');
+  return m[1];
+}
 
 export async function bundle(outdir = OUT_DIR) {
   await build({
@@ -18,7 +26,7 @@ export async function bundle(outdir = OUT_DIR) {
     outdir,
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: actionRuntime(),
     format: 'esm',
     // CommonJS dependencies call require(); ESM output has none unless we make one.
     banner: { js: "import { createRequire as __opsledgerRequire } from 'node:module';\nconst require = __opsledgerRequire(import.meta.url);" },

@@ -47,9 +47,11 @@ export async function main(): Promise<void> {
 
   if (existsSync(report)) {
     core.setOutput('report', report);
-    const data = JSON.parse(readOwnText(report)) as { allowed?: boolean; riskClass?: string | null };
+    const data = JSON.parse(readOwnText(report)) as { allowed?: boolean; riskClass?: string | null; readOnly?: string };
     if (typeof data.allowed === 'boolean') core.setOutput('allowed', String(data.allowed));
     if (typeof data.riskClass === 'string') core.setOutput('risk-class', data.riskClass);
+    // A fork's pull request: the run is neutral, and the annotation on the run says why.
+    if (typeof data.readOnly === 'string') core.notice(data.readOnly, { title: 'opsledger wrote nothing to this pull request' });
   }
   if (code !== 0) core.setFailed(`opsledger ${command} ${command === 'gate' && code === 1 ? 'denied the deploy' : `exited with ${code}`}`);
 }

@@ -6,6 +6,7 @@ import { mapBackstage } from '../import/backstage/map.js';
 import { convertOpenSlo } from '../import/openslo/convert.js';
 import type { SourceDocument, SourceProblem } from '../import/parse.js';
 import type { ImportReport } from '../import/report.js';
+import type { ProgressReport } from './ports/progress.js';
 import type { OrganisationSource } from './ports/source.js';
 
 export type ImportFormat = 'backstage' | 'openslo';
@@ -19,6 +20,8 @@ export interface ImportRequest {
   /** The folder the planned files are written under. */
   out: string;
   registry: SchemaRegistry;
+  /** Told how far reading the organisation ('read') and checking each mapped document ('import') have got. */
+  progress?: ProgressReport;
 }
 
 export interface ImportPlan {
@@ -35,7 +38,7 @@ export interface ImportPlan {
 export async function importCatalog(req: ImportRequest): Promise<ImportPlan> {
   const { registry } = req;
   const mapped = req.from === 'backstage' ? mapBackstage(req.documents) : convertOpenSlo(req.documents);
-  const existing = await existingNames(req.into);
+  const existing = await existingNames(req.into, req.progress);
   const kept: typeof mapped.files = [];
   const planned: { path: string; content: string }[] = [];
   const leaveOut = (f: (typeof mapped.files)[number], code: string, reason: string) => {
@@ -49,7 +52,8 @@ export async function importCatalog(req: ImportRequest): Promise<ImportPlan> {
     outcome.dropped = [...outcome.used.map((pointer) => ({ pointer, code, reason: 'the document was not written' })), ...outcome.dropped];
     outcome.used = [];
   };
-  for (const f of mapped.files) {
+  for (const [i, f] of mapped.files.entries()) {
+    req.progress?.('import', i, mapped.files.length);
     const content = renderYaml([f.doc], registry.schemaId(f.apiVersion, f.kind));
     // An upstream file that was already invalid is reported rather than written into the organisation.
     const errors = analyzeText(f.path, content, registry).diagnostics.filter((d) => d.severity === 'error');
@@ -79,9 +83,9 @@ export async function importCatalog(req: ImportRequest): Promise<ImportPlan> {
 }
 
 /** Names already defined in the organisation, by namespace/name, with the file that defines them. */
-async function existingNames(source: OrganisationSource): Promise<Map<string, string>> {
+async function existingNames(source: OrganisationSource, progress?: ProgressReport): Promise<Map<string, string>> {
   const names = new Map<string, string>();
-  const repo = await source.read({ cache: false });
+  const repo = await source.read({ cache: false, ...(progress ? { progress } : {}) });
   for (const a of repo.analyses) for (const d of a.documents) if (!names.has(`${d.namespace}/${d.name}`)) names.set(`${d.namespace}/${d.name}`, resolve(source.root, a.file));
   return names;
 }

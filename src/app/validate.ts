@@ -2,6 +2,7 @@ import { compareDiagnostics, summarize, type Diagnostic } from '../core/diagnost
 import { pathKey } from '../core/path-key.js';
 import { checkOrganisation, EMPTY_CODE, loadOrganisation } from './load-organisation.js';
 import type { GitRepository } from './ports/git.js';
+import type { ProgressReport } from './ports/progress.js';
 import type { FullValidation, OrganisationSource, ReadFiles } from './ports/source.js';
 
 export interface ValidateOptions {
@@ -12,6 +13,7 @@ export interface ValidateOptions {
   cache?: boolean;
   threads?: number;
   maxFileBytes?: number;
+  progress?: ProgressReport;
 }
 
 export interface ValidationRun {
@@ -27,6 +29,7 @@ export async function validate(source: OrganisationSource, git: GitRepository | 
     cache: options.cache ?? true,
     ...(options.threads ? { threads: options.threads } : {}),
     ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),
+    ...(options.progress ? { progress: options.progress } : {}),
   });
 
   let only: Set<string> | undefined;

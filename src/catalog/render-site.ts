@@ -4,6 +4,7 @@ import { FileWriter } from './file-writer.js';
 import type { Locale } from './messages.js';
 import { pageRenderer } from './render-page.js';
 import { CAN_RENDER_IN_THREADS, RenderPool } from './render-pool.js';
+import type { ProgressReport } from '../app/ports/progress.js';
 import { staticAssets } from './templates.js';
 
 /**
@@ -30,6 +31,8 @@ export interface RenderOptions {
    * one per core for sites of THREADED_PAGES pages or more.
    */
   threads?: number;
+  /** Told how many of the site's pages have been handed out for rendering ('render'). */
+  progress?: ProgressReport;
 }
 
 export interface RenderResult {
@@ -65,16 +68,20 @@ export async function renderSite(site: CatalogSite, dir: string, options: Render
     if (options.ics) out.write(options.ics.path, options.ics.content);
 
     const here = (page: Page) => out.write(page.path, render(page));
+    const total = site.pageCount;
+    const counted = () => options.progress?.('render', Math.min(pages, total), total);
     if (!pool) {
       for (const page of site.pages()) {
         pages++;
         here(page);
+        counted();
       }
     } else {
       const { first, heavy, light } = site.lanes();
       for (const page of first) {
         pages++;
         if (!pool.offer(page)) here(page);
+        counted();
       }
       // Then threads get light pages and this thread keeps the heavy ones, each side taking
       // from the other's lane only when its own is empty. Besides copying less, the two sides
@@ -88,6 +95,7 @@ export async function renderSite(site: CatalogSite, dir: string, options: Render
         pages++;
         if (give) pool.take(r.value);
         else here(r.value);
+        counted();
       }
     }
     if (pool) files += await pool.finish();

@@ -12,7 +12,10 @@ export interface CommandContext {
   stderr(text: string): void;
   cwd: string;
   env: Record<string, string | undefined>;
+  /** stdout is a terminal. */
   isTTY: boolean;
+  /** stderr is a terminal (where progress would be drawn); unknown counts as not. */
+  stderrIsTTY?: boolean;
 }
 
 /** Wrong flags or arguments: exit code 2 with the command's usage (as is any InputError from a use case). */

@@ -38,6 +38,8 @@ export async function run(argv: string[], io: Partial<CommandContext> = {}): Pro
     cwd: io.cwd ?? process.cwd(),
     env: io.env ?? process.env,
     isTTY: io.isTTY ?? Boolean(process.stdout.isTTY),
+    // A caller that captures stderr is no terminal, whatever the process's own stderr is.
+    stderrIsTTY: io.stderrIsTTY ?? (io.stderr ? false : Boolean(process.stderr.isTTY)),
   };
   const [name, ...rest] = argv;
   if (name === 'help' && rest.length) {

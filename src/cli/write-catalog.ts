@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { buildCatalog } from '../app/build-catalog.js';
 import type { LoadedOrganisation } from '../app/load-organisation.js';
+import type { ProgressReport } from '../app/ports/progress.js';
 import type { Workspace } from '../app/ports/workspace.js';
 import { siteWriter, UnsafeTargetError } from '../catalog/write-site.js';
 import { UsageError, type CommandContext } from './context.js';
@@ -44,6 +45,9 @@ export interface WriteCatalogOptions {
   /** The build's clock; else SOURCE_DATE_EPOCH, else now. */
   at?: number;
   threads?: number;
+  progress?: ProgressReport;
+  /** Called before anything is printed (a progress line is erased first). */
+  beforeOutput?: () => void;
 }
 
 /** Builds the catalog of a loaded, valid organisation (best without its analyses) into `out` and says where it went (`catalog` and `start`). */
@@ -52,7 +56,8 @@ export async function writeCatalog(ctx: CommandContext, ws: Workspace, loaded: L
   const now = options.at ?? sourceDateEpoch(ctx.env) ?? Date.now();
   const started = performance.now();
   try {
-    const result = await buildCatalog(loaded, ws.git, siteWriter(out, { locale, ...(threads ? { threads } : {}) }), { now, locale });
+    const result = await buildCatalog(loaded, ws.git, siteWriter(out, { locale, ...(threads ? { threads } : {}), ...(options.progress ? { progress: options.progress } : {}) }), { now, locale });
+    options.beforeOutput?.();
     for (const w of result.warnings) ctx.stderr(`opsledger catalog: ${w}\n`);
     const rel = relative(ctx.cwd, out);
     const where = rel === '' ? '.' : rel.startsWith('..') ? out : rel;

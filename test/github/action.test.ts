@@ -71,6 +71,28 @@ describe('the action', () => {
     expect(s.github.statuses.at(-1)).toMatchObject({ context: 'opsledger/cab', state: 'failure' });
   });
 
+  it('pr on a fork\'s pull request: neutral (exit 0), a notice with the reason, nothing written', async () => {
+    s = await openPullRequest();
+    s.github.labels.set(7, ['risk:high']);
+    const r = await action(s, { command: 'pr', token: s.github.token }, { GITHUB_EVENT_PATH: s.eventFile('pull_request', { fork: true }) });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^::notice title=[^:]+::.+/m);
+    expect(r.outputs['risk-class']).toBe('medium');
+    expect(s.github.requests.filter((q) => q.method !== 'GET')).toEqual([]);
+    expect(s.github.labels.get(7)).toEqual(['risk:high']);
+  });
+
+  it('pr: replaces the risk label (DELETE the old one, add the new one) and links the status to the run', async () => {
+    s = await openPullRequest();
+    s.github.labels.set(7, ['risk:critical']);
+    const r = await action(s, { command: 'pr', token: s.github.token }, { GITHUB_EVENT_PATH: s.eventFile('pull_request'), GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '99' });
+    expect(r.code).toBe(0);
+    const deleted = s.github.requests.filter((q) => q.method === 'DELETE' && q.template === '/repos/{owner}/{repo}/issues/{issue_number}/labels/{name}').map((q) => decodeURIComponent(q.path.split('/').at(-1)!));
+    expect(deleted).toEqual(['risk:critical']);
+    expect(s.github.requests.filter((q) => q.method === 'POST' && q.template === '/repos/{owner}/{repo}/issues/{issue_number}/labels').map((q) => q.body)).toEqual([{ labels: ['risk:medium', 'change:normal'] }]);
+    expect(s.github.statuses.at(-1)).toMatchObject({ context: 'opsledger/cab', targetUrl: 'https://github.com/acme/ledger/actions/runs/99' });
+  });
+
   it('refuses an unknown command', async () => {
     s = await openPullRequest();
     const r = await action(s, { command: 'deploy-everything' });

@@ -24,9 +24,9 @@ describe('the committed action bundle', () => {
     }
   }, 60_000);
 
-  it('is what action.yml runs, on node20', () => {
+  it('is what action.yml runs, on node24', () => {
     const yml = readFileSync(join(PROJECT_ROOT, 'action.yml'), 'utf8');
-    expect(yml).toMatch(/using: ['"]?node20/);
+    expect(yml).toMatch(/using: ['"]?node24/);
     expect(yml).toMatch(/main: ['"]?action\/bundle\/main\/index\.js/);
   });
 });

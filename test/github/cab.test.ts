@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/org.js';
 import { CHANGE_FILE, changeYaml, openPullRequest, PEOPLE, policyYaml, TEAMS_YAML, type Scenario } from '../helpers/pr-scenario.js';
@@ -19,13 +22,14 @@ afterEach(async () => {
 interface CabJson {
   met: boolean;
   status: string;
+  readOnly?: string;
   subjects: { subject: string; class?: string; requiredClass: string; alternative: string; met: boolean; rejected: { login: string; reason: string }[]; requirements: { group: string; approvers: string[]; met: boolean }[] }[];
   sensitive: string[];
   invalid: string[];
 }
 
-async function cab(sc: Scenario, kind: 'pull_request_review' | 'pull_request' = 'pull_request_review') {
-  const r = await cli(['cab', '--root', sc.repo.root, '--event', sc.eventFile(kind), '--format', 'json'], sc.repo.root, sc.github.env());
+async function cab(sc: Scenario, kind: 'pull_request_review' | 'pull_request' = 'pull_request_review', options: { fork?: boolean; env?: Record<string, string> } = {}) {
+  const r = await cli(['cab', '--root', sc.repo.root, '--event', sc.eventFile(kind, { fork: !!options.fork }), '--format', 'json'], sc.repo.root, sc.github.env(options.env));
   let json: CabJson;
   try {
     json = JSON.parse(r.stdout) as CabJson;
@@ -41,6 +45,24 @@ function rejected(json: CabJson): [string, string][] {
 }
 
 describe('opsledger cab', () => {
+  it('on a fork\'s pull request: decides, publishes nothing with the read-only token, and is neutral', async () => {
+    s = await openPullRequest();
+    const dir = mkdtempSync(join(tmpdir(), 'opsledger-cab-'));
+    const summary = join(dir, 'summary.md');
+    const r = await cab(s, 'pull_request_review', { fork: true, env: { GITHUB_STEP_SUMMARY: summary } });
+    expect(r.code).toBe(0);
+    expect(r.json).toMatchObject({ status: 'neutral', met: false, readOnly: expect.any(String) });
+    expect(s.github.statuses).toEqual([]);
+    expect(s.github.requests.filter((q) => q.method !== 'GET')).toEqual([]);
+    expect(readFileSync(summary, 'utf8')).toContain('CR-2026-0100');
+  });
+
+  it('links its status to the run', async () => {
+    s = await openPullRequest();
+    const r = await cab(s, 'pull_request_review', { env: { GITHUB_SERVER_URL: 'https://ghe.example.com/', GITHUB_RUN_ID: '17' } });
+    expect(r.status).toMatchObject({ context: 'opsledger/cab', state: 'failure', targetUrl: 'https://ghe.example.com/acme/ledger/actions/runs/17' });
+  });
+
   it('is green when an owner and a CAB member approve the head commit', async () => {
     s = await openPullRequest();
     s.review('joel-ortiz', 'APPROVED');

@@ -34,11 +34,11 @@ function manyBrokenDocuments(n: number): string {
   return Array.from({ length: n }, (_, i) => `apiVersion: opsledger/v1\nkind: Gadget${i}\nmetadata: {name: g${i}}\nspec: {}\n`).join('---\n');
 }
 
-async function pr(sc: Scenario) {
+async function pr(sc: Scenario, options: { fork?: boolean; env?: Record<string, string> } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'opsledger-pr-'));
   const summary = join(dir, 'summary.md');
   const report = join(dir, 'report.json');
-  const r = await cli(['pr', '--root', sc.repo.root, '--report', report], sc.repo.root, sc.github.env({ GITHUB_EVENT_PATH: sc.eventFile('pull_request'), GITHUB_STEP_SUMMARY: summary }));
+  const r = await cli(['pr', '--root', sc.repo.root, '--report', report], sc.repo.root, sc.github.env({ GITHUB_EVENT_PATH: sc.eventFile('pull_request', { fork: !!options.fork }), GITHUB_STEP_SUMMARY: summary, ...options.env }));
   return { ...r, summary: () => readFileSync(summary, 'utf8'), report: () => JSON.parse(readFileSync(report, 'utf8')) as Record<string, unknown> };
 }
 
@@ -128,5 +128,45 @@ describe('opsledger pr', () => {
     const r = await cli(['pr', '--root', s.repo.root], s.repo.root, s.github.env());
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('GITHUB_EVENT_PATH');
+  });
+
+  it('replaces its labels when the class changes, and leaves labels people added alone', async () => {
+    s = await openPullRequest();
+    s.github.labels.set(7, ['risk:high', 'change:emergency', 'needs-docs']);
+    expect((await pr(s)).code).toBe(0);
+    const removed = s.github.requests.filter((r) => r.template === '/repos/{owner}/{repo}/issues/{issue_number}/labels/{name}' && r.method === 'DELETE').map((r) => decodeURIComponent(r.path.split('/').at(-1)!));
+    expect(removed).toEqual(['risk:high', 'change:emergency']);
+    const added = s.github.requests.filter((r) => r.template === '/repos/{owner}/{repo}/issues/{issue_number}/labels' && r.method === 'POST').map((r) => r.body);
+    expect(added).toEqual([{ labels: ['risk:medium', 'change:normal'] }]);
+    expect(s.github.labels.get(7)).toEqual(['needs-docs', 'risk:medium', 'change:normal']);
+
+    // Nothing changed: nothing is taken off or put on again.
+    const before = s.github.requests.length;
+    expect((await pr(s)).code).toBe(0);
+    const again = s.github.requests.slice(before).filter((r) => r.template?.startsWith('/repos/{owner}/{repo}/issues/{issue_number}/labels') && r.method !== 'GET');
+    expect(again).toEqual([]);
+  });
+
+  it('links the opsledger/cab status and the validation check to the run, whose summary explains them', async () => {
+    s = await openPullRequest();
+    expect((await pr(s, { env: { GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '4242' } })).code).toBe(0);
+    expect(s.github.statuses.at(-1)).toMatchObject({ context: 'opsledger/cab', targetUrl: 'https://github.com/acme/ledger/actions/runs/4242' });
+    expect(s.github.checkRuns[0]!.create).toMatchObject({ name: 'opsledger/validate', details_url: 'https://github.com/acme/ledger/actions/runs/4242' });
+  });
+
+  it.each([
+    ['a fork', 0, {}],
+    ['a fork with a broken file', 1, { 'services/search/service.yaml': BROKEN_SERVICE }],
+  ])('from %s: writes nothing to the read-only pull request, reports in the summary, exits %i', async (_name, code, prFiles) => {
+    s = await openPullRequest({ prFiles });
+    const r = await pr(s, { fork: true });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(code);
+    expect(s.github.requests.filter((q) => q.method !== 'GET')).toEqual([]);
+    expect(r.report()).toMatchObject({ pullRequest: 7, riskClass: 'medium', labels: ['risk:medium', 'change:normal'], readOnly: expect.any(String) });
+    // The risk comment the pull request could not carry is in the summary instead.
+    expect(r.summary()).toContain('### opsledger: #7');
+    expect(r.summary()).toContain('**CR-2026-0100**');
+    expect(r.summary()).not.toContain('<!-- opsledger:risk -->');
   });
 });

@@ -12,7 +12,16 @@ import { PROJECT_ROOT } from '../helpers/org.js';
 const DIR = join(PROJECT_ROOT, '.github', 'workflows');
 const workflows = readdirSync(DIR)
   .filter((f) => f.endsWith('.yml'))
-  .map((f) => ({ file: f, doc: parse(readFileSync(join(DIR, f), 'utf8')) as { on: Record<string, unknown>; permissions?: unknown; jobs: Record<string, { permissions?: Record<string, string>; steps?: { uses?: string; with?: Record<string, string> }[] }> } }));
+  .map((f) => ({ file: f, doc: parse(readFileSync(join(DIR, f), 'utf8')) as { on: Record<string, unknown>; permissions?: unknown; concurrency?: { group?: string; 'cancel-in-progress'?: boolean }; jobs: Record<string, { permissions?: Record<string, string>; steps?: { uses?: string; with?: Record<string, string> }[] }> } }));
+
+/**
+ * The majors of GitHub's own actions that run on node24 (checkout v7 and setup-node v7 are the
+ * current ones; the Pages actions' node24 majors are v5). Older majors run on node20, which
+ * hosted runners no longer have.
+ */
+const CURRENT_MAJOR: Record<string, number> = { 'actions/checkout': 7, 'actions/setup-node': 7, 'actions/upload-pages-artifact': 5, 'actions/deploy-pages': 5 };
+const shipped = [...workflows.map((w) => ({ file: `.github/workflows/${w.file}`, text: readFileSync(join(DIR, w.file), 'utf8') })), ...readdirSync(join(PROJECT_ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => ({ file: `docs/${f}`, text: readFileSync(join(PROJECT_ROOT, 'docs', f), 'utf8') })), { file: 'README.md', text: readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8') }];
+const actionUses = shipped.flatMap(({ file, text }) => [...text.matchAll(/uses:\s*['"]?(actions\/[\w-]+)@v(\d+)/g)].map((m) => ({ file, action: m[1]!, major: Number(m[2]) })));
 
 describe('.github/workflows', () => {
   it('has the pull-request, cab, deploy and catalog workflows', () => {
@@ -37,5 +46,18 @@ describe('.github/workflows', () => {
         expect(tool?.with?.ref).toContain('default_branch');
       }
     }
+  });
+
+  it('uses GitHub actions in a node24 major wherever a workflow or a doc names one', () => {
+    expect(actionUses.length).toBeGreaterThan(0);
+    for (const u of actionUses) {
+      expect(CURRENT_MAJOR[u.action], `${u.file}: ${u.action} has no known node24 major`).toBeDefined();
+      expect(u.major, `${u.file}: ${u.action}@v${u.major}`).toBeGreaterThanOrEqual(CURRENT_MAJOR[u.action]!);
+    }
+  });
+
+  it.each(workflows.filter((w) => Object.keys(w.doc.on).some((e) => e.startsWith('pull_request'))))('$file runs one pull request at a time', ({ doc }) => {
+    expect(doc.concurrency?.group).toContain('github.event.pull_request.number');
+    expect(doc.concurrency?.['cancel-in-progress']).toBe(true);
   });
 });

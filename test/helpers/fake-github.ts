@@ -84,7 +84,7 @@ export class FakeGitHub {
   readonly comments = new Map<number, { id: number; body: string; login: string; type: 'User' | 'Bot' }[]>();
   readonly labels = new Map<number, string[]>();
   readonly reviewRequests: { number: number; reviewers: string[]; teams: string[] }[] = [];
-  readonly statuses: { sha: string; state: string; context: string; description: string }[] = [];
+  readonly statuses: { sha: string; state: string; context: string; description: string; targetUrl?: string }[] = [];
   readonly checkRuns: { id: number; create: Json; updates: Json[] }[] = [];
   readonly protectionAnswers: { runId: number; body: Json }[] = [];
   readonly requests: LoggedRequest[] = [];
@@ -312,8 +312,8 @@ export class FakeGitHub {
       return { status: 200, body: { ...this.example('PATCH', '/repos/{owner}/{repo}/check-runs/{check_run_id}', 200), id: run.id } };
     });
     this.route('POST', '/repos/{owner}/{repo}/statuses/{sha}', (p, body) => {
-      const b = body as { state: string; context: string; description: string };
-      this.statuses.push({ sha: p.sha!, state: b.state, context: b.context, description: b.description });
+      const b = body as { state: string; context: string; description: string; target_url?: string };
+      this.statuses.push({ sha: p.sha!, state: b.state, context: b.context, description: b.description, ...(b.target_url ? { targetUrl: b.target_url } : {}) });
       return { status: 201, body: { ...this.example('POST', '/repos/{owner}/{repo}/statuses/{sha}', 201), state: b.state, context: b.context, description: b.description } };
     });
     this.route('GET', '/repos/{owner}/{repo}/issues/{issue_number}/comments', (p) => {
@@ -332,6 +332,19 @@ export class FakeGitHub {
       if (!c) throw new Error('Not Found');
       c.body = (body as { body: string }).body;
       return { status: 200, body: { ...this.example('PATCH', '/repos/{owner}/{repo}/issues/comments/{comment_id}', 200), id: c.id, body: c.body, user: this.user(c.login, c.type) } };
+    });
+    this.route('GET', '/repos/{owner}/{repo}/issues/{issue_number}/labels', (p) => {
+      const e = this.example('GET', '/repos/{owner}/{repo}/issues/{issue_number}/labels', 200);
+      return { status: 200, body: (this.labels.get(Number(p.issue_number)) ?? []).map((name, i) => ({ ...e, id: i + 1, name })) };
+    });
+    this.route('DELETE', '/repos/{owner}/{repo}/issues/{issue_number}/labels/{name}', (p) => {
+      const list = this.labels.get(Number(p.issue_number)) ?? [];
+      // GitHub answers 404 "Label does not exist" for a label the issue does not carry.
+      if (!list.some((l) => l.toLowerCase() === p.name!.toLowerCase())) throw new Error('Label does not exist');
+      const rest = list.filter((l) => l.toLowerCase() !== p.name!.toLowerCase());
+      this.labels.set(Number(p.issue_number), rest);
+      const e = this.example('DELETE', '/repos/{owner}/{repo}/issues/{issue_number}/labels/{name}', 200);
+      return { status: 200, body: rest.map((name, i) => ({ ...e, id: i + 1, name })) };
     });
     this.route('POST', '/repos/{owner}/{repo}/issues/{issue_number}/labels', (p, body) => {
       const set = new Set([...(this.labels.get(Number(p.issue_number)) ?? []), ...(body as { labels: string[] }).labels]);

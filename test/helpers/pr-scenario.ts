@@ -100,7 +100,8 @@ export interface Scenario {
   github: FakeGitHub;
   base: string;
   number: number;
-  eventFile(kind?: 'pull_request_review' | 'pull_request'): string;
+  /** `fork`: the head branch lives in someone's fork (the run's token is then read-only). */
+  eventFile(kind?: 'pull_request_review' | 'pull_request', options?: { fork?: boolean }): string;
   /** Mirrors the branch's commits (oldest first) into the fake pull request. */
   syncCommits(shas: string[]): Promise<void>;
   review(login: string, state: FakeReview['state'], commitId?: string): void;
@@ -140,7 +141,7 @@ export async function openPullRequest(options: { change?: ChangeOptions; prFiles
     review(login, state, commitId) {
       github.pulls.get(number)!.reviews.push({ login, state, commitId: commitId ?? scenario.head() });
     },
-    eventFile(kind = 'pull_request_review') {
+    eventFile(kind = 'pull_request_review', options = {}) {
       const payload = kind === 'pull_request_review' ? webhookExample('pull_request_review', 'submitted') : webhookExample('pull_request', 'synchronize');
       const pr = payload.pull_request;
       const p = github.pulls.get(number)!;
@@ -150,11 +151,14 @@ export async function openPullRequest(options: { change?: ChangeOptions; prFiles
       pr.base.sha = p.baseSha;
       pr.base.ref = p.baseRef;
       pr.user.login = p.author;
+      pr.base.repo.full_name = `${github.owner}/${github.repo}`;
+      pr.head.repo.full_name = options.fork ? `eve/${github.repo}` : `${github.owner}/${github.repo}`;
+      pr.head.repo.fork = !!options.fork;
       if (kind === 'pull_request') payload.number = number;
       payload.repository.name = github.repo;
       payload.repository.full_name = `${github.owner}/${github.repo}`;
       payload.repository.owner.login = github.owner;
-      const file = join(dir, `${kind}.json`);
+      const file = join(dir, `${kind}${options.fork ? '-fork' : ''}.json`);
       writeFileSync(file, JSON.stringify(payload));
       return file;
     },

@@ -50,6 +50,11 @@ export class Terminal {
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code ?? -1)));
   }
 
+  /** Everything written so far, escape codes and all. */
+  get raw(): string {
+    return this.screen;
+  }
+
   /** Everything shown so far, escape codes removed. */
   get text(): string {
     return plain(this.screen);

@@ -38,7 +38,7 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
   const base = { root, files, discoveryDiagnostics: diagnostics, source, ...(paths ? { repositoryPaths: paths } : {}) };
 
   if (!cache) {
-    const analyses = (await pool().run(files)).results.map((r) => r.analysis);
+    const analyses = (await pool().run(files, undefined, options.progress)).results.map((r) => r.analysis);
     return { ...base, analyses, remember: async () => {} };
   }
 
@@ -56,7 +56,7 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
   // When every file is analysed afresh, each thread writes its share as a shard while it
   // works; otherwise the merged set is written as one shard.
   const prefix = cache.shardPrefix();
-  const ran = await pool().run(misses, everything ? prefix : undefined);
+  const ran = await pool().run(misses, everything ? prefix : undefined, options.progress);
   const fresh = new Map(misses.map((f, i) => [f.rel, ran.results[i]!]));
   const merged = files.map((f) => reused.get(f.rel) ?? fresh.get(f.rel)!);
   const analyses = merged.map((m) => m.analysis);

@@ -25,6 +25,22 @@ export interface PullRequestEventInfo {
   baseSha: string;
   baseRef: string;
   author: string;
+  /**
+   * The head branch lives in another repository (a fork, or one since deleted). GitHub runs
+   * pull_request and pull_request_review workflows for such pull requests with a read-only
+   * token, so nothing can be written back to them from that run.
+   */
+  fromFork: boolean;
+}
+
+function fromFork(payload: Record<string, unknown>): boolean {
+  const head = field(payload, 'pull_request.head.repo');
+  const base = field(payload, 'pull_request.base.repo.full_name');
+  // A payload without repositories (one written by hand) says nothing about forks.
+  if (typeof base !== 'string') return false;
+  if (head === null) return true;
+  const name = field(head, 'full_name');
+  return typeof name === 'string' && name.toLowerCase() !== base.toLowerCase();
 }
 
 /** pull_request, pull_request_target and pull_request_review payloads all carry the pull request. */
@@ -37,6 +53,7 @@ export function pullRequestFromEvent(payload: Record<string, unknown>): PullRequ
     baseSha: str(payload, 'pull_request.base.sha', 'pull request'),
     baseRef: str(payload, 'pull_request.base.ref', 'pull request'),
     author: str(payload, 'pull_request.user.login', 'pull request'),
+    fromFork: fromFork(payload),
   };
 }
 

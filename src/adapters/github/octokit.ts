@@ -15,7 +15,7 @@ import {
   type RepoRef,
   type Repository,
 } from '../../app/ports/github.js';
-import { GitHubMalformedResponse, toGitHubError } from './errors.js';
+import { GitHubMalformedResponse, GitHubNotFound, toGitHubError } from './errors.js';
 import { checkShape, type ShapeName } from './shapes.js';
 
 export interface GitHubClientConfig {
@@ -208,7 +208,7 @@ export function createGitHubApi(config: GitHubClientConfig): GitHubApi {
       });
       const created = checkShape<{ id: number }>(
         'created',
-        (await call('POST /repos/{owner}/{repo}/check-runs', { name: result.name, head_sha: result.headSha, status: 'completed', conclusion: result.conclusion, output: output(batches[0]) })).data,
+        (await call('POST /repos/{owner}/{repo}/check-runs', { name: result.name, head_sha: result.headSha, status: 'completed', conclusion: result.conclusion, ...(result.detailsUrl ? { details_url: result.detailsUrl } : {}), output: output(batches[0]) })).data,
         'POST /repos/{owner}/{repo}/check-runs',
       );
       for (const batch of batches.slice(1)) {
@@ -240,6 +240,20 @@ export function createGitHubApi(config: GitHubClientConfig): GitHubApi {
       }
       const r = await call('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { issue_number: issueNumber, body: text });
       return { id: checkShape<{ id: number }>('created', r.data, 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments').id, created: true };
+    },
+
+    async listLabels(issueNumber: number): Promise<string[]> {
+      const rows = await list<{ name: string }>('labels', 'GET /repos/{owner}/{repo}/issues/{issue_number}/labels', { issue_number: issueNumber });
+      return rows.map((r) => r.name);
+    },
+
+    async removeLabel(issueNumber: number, label: string): Promise<void> {
+      try {
+        await call('DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}', { issue_number: issueNumber, name: label });
+      } catch (e) {
+        // Someone (or a concurrent run) took it off first: the outcome wanted is there.
+        if (!(e instanceof GitHubNotFound)) throw e;
+      }
     },
 
     async addLabels(issueNumber: number, labels: readonly string[]): Promise<void> {

@@ -82,6 +82,7 @@ const SCHEMAS = {
     },
   },
   members: { type: 'array', items: login },
+  labels: { type: 'array', items: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } },
   created: { type: 'object', required: ['id'], properties: { id: { type: 'integer' } } },
   comments: {
     type: 'array',

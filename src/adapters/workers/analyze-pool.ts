@@ -6,6 +6,7 @@ import { analyzeOnDisk, type DiskAnalysis } from '../fs/analyze-disk.js';
 import { repositoryReader } from '../fs/read-policy.js';
 import { schemaRegistry } from '../fs/schemas.js';
 import { BATCH, claimAll, ShardWriter, type ShareBatch, type ShareJob } from './analyze-share.js';
+import type { ProgressReport } from '../../app/ports/progress.js';
 
 /** Below this many files a worker's start-up costs more than it saves. */
 export const PARALLEL_THRESHOLD = 600;
@@ -72,8 +73,12 @@ export class AnalysisPool {
     this.running.length = 0;
   }
 
-  /** `shardPrefix`: where each thread writes its results as a cache shard (`${prefix}${name}.json`). */
-  async run(files: readonly { rel: string; abs: string }[], shardPrefix?: string): Promise<PoolResult> {
+  /**
+   * `shardPrefix`: where each thread writes its results as a cache shard (`${prefix}${name}.json`).
+   * `progress` hears how many files have been claimed (all threads together) between this
+   * thread's own chunks.
+   */
+  async run(files: readonly { rel: string; abs: string }[], shardPrefix?: string, progress?: ProgressReport): Promise<PoolResult> {
     const registry = schemaRegistry();
     const { root, maxBytes, keepValues } = this.options;
     const reader = repositoryReader(root, maxBytes);
@@ -81,7 +86,11 @@ export class AnalysisPool {
     const analyze = (i: number) => analyzeOnDisk(reader, files[i]!.rel, registry, analyzeOptions);
     if (this.running.length === 0 || files.length < PARALLEL_THRESHOLD) {
       this.close();
-      const results = files.map((_, i) => analyze(i));
+      const results = files.map((_, i) => {
+        const a = analyze(i);
+        progress?.('read', i + 1, files.length);
+        return a;
+      });
       return { results, shards: [], unsharded: results, done: Promise.resolve() };
     }
     const counter = new Int32Array(new SharedArrayBuffer(4));
@@ -127,6 +136,7 @@ export class AnalysisPool {
       },
       () => {
         drain();
+        progress?.('read', Math.min(Atomics.load(counter, 0), files.length), files.length);
         if (pending.length >= BATCH) {
           mine.add(encodeAnalyses(pending));
           pending = [];

@@ -59,6 +59,8 @@ export interface CheckRunResult {
   title: string;
   summary: string;
   annotations: readonly CheckAnnotation[];
+  /** The page with the full details (the workflow run and its job summary). */
+  detailsUrl?: string;
 }
 
 export interface CommitStatus {
@@ -93,7 +95,11 @@ export interface GitHubApi {
    * wrote, so a pull request has exactly one.
    */
   upsertStickyComment(issueNumber: number, marker: string, body: string): Promise<{ id: number; created: boolean }>;
+  /** The names of the labels on an issue or pull request. */
+  listLabels(issueNumber: number): Promise<string[]>;
   addLabels(issueNumber: number, labels: readonly string[]): Promise<void>;
+  /** Takes one label off; a label that is already gone is no failure. */
+  removeLabel(issueNumber: number, label: string): Promise<void>;
   requestReviewers(number: number, reviewers: { users: readonly string[]; teams: readonly string[] }): Promise<void>;
   reviewDeploymentProtectionRule(answer: ProtectionRuleAnswer): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import type { FileAnalysis } from '../../core/analyze.js';
 import type { Diagnostic, Summary } from '../../core/diagnostics.js';
+import type { ProgressReport } from './progress.js';
 
 /** A whole validation result as the cache keeps it. */
 export interface FullValidation {
@@ -18,6 +19,8 @@ export interface ReadRequest {
   maxFileBytes?: number;
   /** Keep every document's value, for use cases that build the model. */
   keepValues?: boolean;
+  /** Told how many of the files have been read ('read'), as the reading goes. */
+  progress?: ProgressReport;
 }
 
 /**

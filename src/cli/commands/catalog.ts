@@ -6,12 +6,14 @@ import { positiveInt, rootOf, UsageError, type CommandContext } from '../context
 import { loadValidOrganisation } from '../org-session.js';
 import { keepHeapSmallForCatalog, withoutAnalyses, writeCatalog } from '../write-catalog.js';
 import { parseInstant } from '../instant-flag.js';
+import { terminalProgress } from '../progress.js';
 
 const options = defineOptions({
   out: { type: 'string', short: 'o', default: 'site', description: 'the folder to write the site to (replaced as a whole)', example: 'public/catalog' },
   locale: { type: 'string', default: 'en', choices: LOCALES, description: 'the language of the pages', example: 'ko' },
   at: { type: 'string', description: 'build the catalog as of this instant (ISO 8601 with an offset)', defaultText: 'SOURCE_DATE_EPOCH, else now', example: '2026-12-02T01:00:00+09:00' },
   threads: { type: 'string', description: 'worker threads for rendering pages', defaultText: 'chosen from the number of pages and CPUs', example: '2' },
+  quiet: { type: 'boolean', short: 'q', description: 'show no progress line on the terminal' },
 });
 export type CatalogOptions = OptionsOf<typeof options>;
 
@@ -33,7 +35,12 @@ export async function catalogCommand(ctx: CommandContext, values: CatalogOptions
   const at = parseInstant(values.at, 'at');
   keepHeapSmallForCatalog();
   const ws = openWorkspace(root);
-  const loaded = withoutAnalyses(await loadValidOrganisation(ctx, ws.source));
-  if (!loaded) return 1;
-  return writeCatalog(ctx, ws, loaded, { out, locale: values.locale, ...(threads ? { threads } : {}), ...(at !== undefined ? { at } : {}) });
+  const progress = terminalProgress(ctx, 'catalog', values.quiet);
+  try {
+    const loaded = withoutAnalyses(await loadValidOrganisation(ctx, ws.source, progress.report, progress.end));
+    if (!loaded) return 1;
+    return await writeCatalog(ctx, ws, loaded, { out, locale: values.locale, ...(threads ? { threads } : {}), ...(at !== undefined ? { at } : {}), ...(progress.report ? { progress: progress.report, beforeOutput: progress.end } : {}) });
+  } finally {
+    progress.end();
+  }
 }

@@ -9,6 +9,7 @@ import type { ImportReport } from '../../import/report.js';
 import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
 import { importTarget } from '../import-target.js';
+import { terminalProgress } from '../progress.js';
 
 /**
  * `opsledger import backstage <path>...` and `opsledger import openslo <file>...`: read another
@@ -22,6 +23,7 @@ const options = defineOptions({
   force: { type: 'boolean', description: 'overwrite files that exist' },
   'dry-run': { type: 'boolean', description: 'report what would be written; write nothing' },
   format: { type: 'string', short: 'f', default: 'text', choices: ['text', 'json'], description: 'how to print the report', example: 'json' },
+  quiet: { type: 'boolean', short: 'q', description: 'show no progress line on the terminal' },
 });
 
 export const importSpec = defineCommand({
@@ -46,7 +48,14 @@ export async function importCommand(ctx: CommandContext, values: OptionsOf<typeo
   if (missing.length) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
   const inputs = readYamlInputs(paths, ctx.cwd);
   const registry = schemaRegistry();
-  const { report, planned } = await importCatalog({ from: source, documents: inputs.documents, problems: inputs.problems, into: worktreeSource(orgRoot), out, registry });
+  const progress = terminalProgress(ctx, 'import', values.quiet);
+  let plan;
+  try {
+    plan = await importCatalog({ from: source, documents: inputs.documents, problems: inputs.problems, into: worktreeSource(orgRoot), out, registry, ...(progress.report ? { progress: progress.report } : {}) });
+  } finally {
+    progress.end();
+  }
+  const { report, planned } = plan;
   if (!values['dry-run']) {
     try {
       writeFiles(out, planned, { force: Boolean(values.force) });

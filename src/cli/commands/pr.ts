@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { exitCodeFor } from '../../core/diagnostics.js';
 import { maxClass } from '../../core/approval-plan.js';
+import { labelChanges } from '../../core/pull-labels.js';
 import type { RiskClass } from '../../core/model.js';
 import { STICKY_MARKER, type CheckAnnotation, type GitHubApi } from '../../app/ports/github.js';
 import { readEventPayload } from '../../adapters/github/env.js';
@@ -17,7 +18,7 @@ import { riskVerdict } from '../../report/risk/markdown.js';
 import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
 import { publishCabStatus, reviewJson } from '../github/cab-status.js';
-import { appendJobSummary, eventPath, isConfigError, knownFailure, openGitHub, writeReport } from '../github/session.js';
+import { appendJobSummary, eventPath, FORK_EXPLANATION, isConfigError, knownFailure, openGitHub, runUrl, writeReport } from '../github/session.js';
 import { approvalSummary, reviewPullRequest, type PullReview } from '../../app/review-pull-request.js';
 import { escapeMarkdown } from '../../report/markdown-safe.js';
 
@@ -25,8 +26,10 @@ import { escapeMarkdown } from '../../report/markdown-safe.js';
  * `opsledger pr`: the pull_request run of the Action. Validates the files the pull request
  * changes (a check run with line annotations), scores each change request it adds or changes
  * (one sticky comment), labels it `risk:<class>` and `change:<type>`, asks the groups the class
- * needs for reviews, publishes `opsledger/cab` and writes the job summary. Exit 1 when the
- * changed files have errors or GitHub could not be told; 2 for usage.
+ * needs for reviews, publishes `opsledger/cab` (linked to the run) and writes the job summary.
+ * On a fork's pull request the token is read-only: nothing is written to the pull request, the
+ * summary (and report) says why and carries the risk comment. Exit 1 when the changed files
+ * have errors or GitHub could not be told; 2 for usage.
  */
 const LEVEL: Record<Diagnostic['severity'], CheckAnnotation['level']> = { error: 'failure', warning: 'warning', info: 'notice' };
 
@@ -71,6 +74,13 @@ async function requestReviews(api: GitHubApi, number: number, author: string, re
   }
 }
 
+/** Puts on exactly the owned labels wanted, taking off the stale ones (a class that changed). */
+async function replaceLabels(api: GitHubApi, number: number, wanted: readonly string[]): Promise<void> {
+  const { remove, add } = labelChanges(await api.listLabels(number), wanted);
+  for (const label of remove) await api.removeLabel(number, label);
+  await api.addLabels(number, add);
+}
+
 const options = defineOptions({
   event: { type: 'string', description: 'the pull_request event payload file', defaultText: 'GITHUB_EVENT_PATH', example: 'event.json' },
   report: { type: 'string', description: 'also write the run (validation, risk, approvals) as JSON to this file', example: 'pr.json' },
@@ -97,6 +107,10 @@ export async function prCommand(ctx: CommandContext, values: OptionsOf<typeof op
     throw e;
   }
 
+  // A fork's pull request runs with a read-only token: everything is decided and reported in
+  // the job summary, nothing is written to the pull request, and the run ends neutral.
+  const readOnly = event.fromFork;
+  const details = runUrl(ctx.env);
   try {
     const pull = await api.getPullRequest(event.number);
     const git = openGitRepository(root);
@@ -105,14 +119,17 @@ export async function prCommand(ctx: CommandContext, values: OptionsOf<typeof op
     const diagnostics = run.result.diagnostics;
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
     const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
-    await api.publishCheckRun({
-      name: 'opsledger/validate',
-      headSha: pull.headSha,
-      conclusion: errors ? 'failure' : 'success',
-      title: errors ? `${errors} error${errors > 1 ? 's' : ''}, ${warnings} warning${warnings === 1 ? '' : 's'}` : `valid${warnings ? ` with ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`,
-      summary: `${run.result.summary.files} changed file${run.result.summary.files === 1 ? '' : 's'} checked.`,
-      annotations: annotations(diagnostics, prefix),
-    });
+    if (!readOnly) {
+      await api.publishCheckRun({
+        name: 'opsledger/validate',
+        headSha: pull.headSha,
+        conclusion: errors ? 'failure' : 'success',
+        title: errors ? `${errors} error${errors > 1 ? 's' : ''}, ${warnings} warning${warnings === 1 ? '' : 's'}` : `valid${warnings ? ` with ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`,
+        summary: `${run.result.summary.files} changed file${run.result.summary.files === 1 ? '' : 's'} checked.`,
+        annotations: annotations(diagnostics, prefix),
+        ...(details ? { detailsUrl: details } : {}),
+      });
+    }
 
     const [reviews, commits] = [await api.listReviews(pull.number), await api.listPullCommits(pull.number)];
     // The head may be missing from a clone of the merge ref; the merge (GITHUB_SHA, checked
@@ -135,17 +152,23 @@ export async function prCommand(ctx: CommandContext, values: OptionsOf<typeof op
     const scored = review.subjects.filter((s) => s.report);
     let riskClass: RiskClass | undefined;
     for (const s of review.subjects) riskClass = riskClass ? maxClass(riskClass, s.plan.class) : s.plan.class;
-    if (review.subjects.length || review.invalid.length) {
-      await api.upsertStickyComment(pull.number, STICKY_MARKER, renderPullRequestComment(STICKY_MARKER, review.subjects, review.sensitive, review.invalid, renderReadinessDeltaMarkdown(readinessDelta(review.base.org, review.head.org, { now: Date.now() }).filter((c) => c.direction !== 'same' || c.rules.length > 0))));
-    }
+    const comment =
+      review.subjects.length || review.invalid.length
+        ? renderPullRequestComment(STICKY_MARKER, review.subjects, review.sensitive, review.invalid, renderReadinessDeltaMarkdown(readinessDelta(review.base.org, review.head.org, { now: Date.now() }).filter((c) => c.direction !== 'same' || c.rules.length > 0)))
+        : undefined;
     const labels = [...(riskClass ? [`risk:${riskClass}`] : []), ...new Set(scored.map((s) => `change:${s.report!.type}`))];
-    await api.addLabels(pull.number, labels);
-    const reviewWarning = await requestReviews(api, pull.number, pull.author, review);
-    await publishCabStatus(api, pull.headSha, review);
+    let reviewWarning: string | undefined;
+    if (!readOnly) {
+      if (comment) await api.upsertStickyComment(pull.number, STICKY_MARKER, comment);
+      await replaceLabels(api, pull.number, labels);
+      reviewWarning = await requestReviews(api, pull.number, pull.author, review);
+      await publishCabStatus(api, pull.headSha, review, details);
+    }
 
     const summary = [
       `### opsledger: #${pull.number}`,
       '',
+      ...(readOnly ? [`> ${escapeMarkdown(FORK_EXPLANATION)}`, ''] : []),
       `**Validation**: ${errors ? `❌ ${errors} errors` : '✅ valid'}${warnings ? `, ${warnings} warnings` : ''} in ${run.result.summary.files} changed files`,
       '',
       ...scored.map((s) => `- ${riskVerdict(s.report!)}`),
@@ -154,11 +177,13 @@ export async function prCommand(ctx: CommandContext, values: OptionsOf<typeof op
       '',
       ...approvalSummary(review).map((l) => `- ${escapeMarkdown(l)}`),
       ...(reviewWarning ? ['', `⚠️ ${escapeMarkdown(reviewWarning)}`] : []),
+      // The comment the pull request would have carried, so a fork's author still reads it.
+      ...(readOnly && comment ? ['', comment.replace(STICKY_MARKER, '').trim()] : []),
       '',
     ].join('\n');
     appendJobSummary(ctx, summary);
-    writeReport(ctx, values, { pullRequest: pull.number, riskClass: riskClass ?? null, validation: run.result.summary, changes: scored.map((s) => s.report), approvals: reviewJson(review) });
-    ctx.stdout(`opsledger pr #${pull.number}: ${errors} errors, ${warnings} warnings; risk ${riskClass ?? 'none'}; ${review.met ? 'approved' : 'awaiting approvals'}\n`);
+    writeReport(ctx, values, { pullRequest: pull.number, riskClass: riskClass ?? null, labels, ...(readOnly ? { readOnly: FORK_EXPLANATION } : {}), validation: run.result.summary, changes: scored.map((s) => s.report), approvals: reviewJson(review) });
+    ctx.stdout(`opsledger pr #${pull.number}: ${errors} errors, ${warnings} warnings; risk ${riskClass ?? 'none'}; ${review.met ? 'approved' : 'awaiting approvals'}${readOnly ? '; nothing written (pull request from a fork, read-only token)' : ''}\n`);
     if (reviewWarning) ctx.stderr(`opsledger pr: ${reviewWarning}\n`);
     return exitCodeFor(diagnostics);
   } catch (e) {

@@ -9,6 +9,7 @@ import { getReporter, REPORTER_NAMES } from '../../report/index.js';
 import { renderValidation } from '../render.js';
 import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { positiveInt, rootOf, UsageError, type CommandContext } from '../context.js';
+import { terminalProgress } from '../progress.js';
 
 const options = defineOptions({
   format: { type: 'string', short: 'f', default: 'text', choices: REPORTER_NAMES, description: 'how to report findings (github: workflow annotations; sarif: code scanning)', example: 'json' },
@@ -16,6 +17,7 @@ const options = defineOptions({
   'no-cache': { type: 'boolean', description: 'ignore and do not write .opsledger-cache' },
   threads: { type: 'string', description: 'worker threads for parsing', defaultText: 'chosen from the number of files and CPUs', example: '2' },
   'max-file-size': { type: 'string', description: 'refuse files over this many bytes', defaultText: `${DEFAULT_MAX_FILE_BYTES} (1 MiB)`, example: '4194304' },
+  quiet: { type: 'boolean', short: 'q', description: 'show no progress line on the terminal' },
 });
 
 export const validateSpec = defineCommand({
@@ -34,6 +36,7 @@ export async function validateCommand(ctx: CommandContext, values: OptionsOf<typ
   const threads = positiveInt(values.threads, 'threads');
   const maxFileBytes = positiveInt(values['max-file-size'], 'max-file-size');
   let run: ValidationRun;
+  const progress = terminalProgress(ctx, 'validate', values.quiet);
   try {
     run = await validate(worktreeSource(root), openGitRepository(root), {
       paths,
@@ -41,10 +44,13 @@ export async function validateCommand(ctx: CommandContext, values: OptionsOf<typ
       cache: !values['no-cache'],
       ...(threads ? { threads } : {}),
       ...(maxFileBytes ? { maxFileBytes } : {}),
+      ...(progress.report ? { progress: progress.report } : {}),
     });
   } catch (e) {
     if (e instanceof GitRefError) throw new UsageError(e.message);
     throw e;
+  } finally {
+    progress.end();
   }
   const output = renderValidation(ctx, reporter, run.result, run.repo.source);
   ctx.stdout(output);

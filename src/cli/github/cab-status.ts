@@ -16,8 +16,9 @@ export function cabDescription(review: PullReview): string {
   return `waiting: ${missing.join('; ')}`;
 }
 
-export async function publishCabStatus(api: GitHubApi, headSha: string, review: PullReview): Promise<void> {
-  await api.createCommitStatus({ sha: headSha, context: CAB_CONTEXT, state: review.met ? 'success' : 'failure', description: cabDescription(review) });
+/** `details`: the run whose job summary explains the decision (the status's "Details" link). */
+export async function publishCabStatus(api: GitHubApi, headSha: string, review: PullReview, details?: string): Promise<void> {
+  await api.createCommitStatus({ sha: headSha, context: CAB_CONTEXT, state: review.met ? 'success' : 'failure', description: cabDescription(review), ...(details ? { targetUrl: details } : {}) });
 }
 
 export function reviewJson(review: PullReview) {

@@ -12,14 +12,43 @@ export function openGitHub(ctx: CommandContext): GitHubApi {
   return createGitHubApi(clientConfigFromEnv(ctx.env));
 }
 
-/** The pull request a command is about: `--pr N`, else the event payload's. */
-export function pullNumber(ctx: CommandContext, values: Record<string, unknown>): number {
+/**
+ * The pull request a command is about: `--pr N`, else the event payload's. `readOnly` is set
+ * when the event is about a pull request from a fork: the run's token can write nothing back.
+ * A number given with `--pr` comes with whatever token the caller chose, so it is never read-only.
+ */
+export function pullTarget(ctx: CommandContext, values: Record<string, unknown>): { number: number; readOnly: boolean } {
   if (values.pr !== undefined) {
     const n = Number(values.pr);
     if (!Number.isInteger(n) || n < 1) throw new UsageError('--pr takes a pull-request number');
-    return n;
+    return { number: n, readOnly: false };
   }
-  return pullRequestFromEvent(readEventPayload(ctx.env, eventPath(ctx, values))).number;
+  const event = pullRequestFromEvent(readEventPayload(ctx.env, eventPath(ctx, values)));
+  return { number: event.number, readOnly: event.fromFork };
+}
+
+/**
+ * Why a run on a fork's pull request wrote nothing: said in the job summary, on stdout and (for
+ * `pr`) in the report, so the run ends neutral with the reason rather than red with a 403.
+ */
+export const FORK_EXPLANATION =
+  'This pull request comes from a fork, and GitHub gives its workflow runs a read-only token, so opsledger wrote nothing to it: no check run, risk comment, labels, review requests or opsledger/cab status. The decision is in this summary; opsledger/cab is published when someone with write access runs `opsledger cab --pr N`.';
+
+/**
+ * The workflow run's page, whose summary holds the full report: where a status's "Details"
+ * link leads. Undefined outside Actions or when a variable is not what the runner sets.
+ */
+export function runUrl(env: Record<string, string | undefined>): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: run } = env;
+  if (!server || !repository || !run || !/^\d+$/.test(run) || !/^[\w.-]+\/[\w.-]+$/.test(repository)) return undefined;
+  let base: URL;
+  try {
+    base = new URL(server);
+  } catch {
+    return undefined;
+  }
+  if (base.protocol !== 'https:' && base.protocol !== 'http:') return undefined;
+  return `${base.origin}${base.pathname.replace(/\/+$/, '')}/${repository}/actions/runs/${run}`;
 }
 
 export function eventPath(ctx: CommandContext, values: Record<string, unknown>): string | undefined {
