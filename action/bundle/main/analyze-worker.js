@@ -1109,18 +1109,18 @@ var require_rrule = __commonJS({
                   arr = [arr];
                 }
                 var delimJoin = function(array, delimiter, finalDelimiter) {
-                  var list = "";
+                  var list2 = "";
                   for (var i = 0; i < array.length; i++) {
                     if (i !== 0) {
                       if (i === array.length - 1) {
-                        list += " " + finalDelimiter + " ";
+                        list2 += " " + finalDelimiter + " ";
                       } else {
-                        list += delimiter + " ";
+                        list2 += delimiter + " ";
                       }
                     }
-                    list += array[i];
+                    list2 += array[i];
                   }
-                  return list;
+                  return list2;
                 };
                 callback = callback || function(o) {
                   return o.toString();
@@ -11560,15 +11560,15 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list, type) {
-      for (let i = 0; i < list.length; ++i)
-        if (list[i].type === type)
+    function includesToken(list2, type) {
+      for (let i = 0; i < list2.length; ++i)
+        if (list2[i].type === type)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list) {
-      for (let i = 0; i < list.length; ++i) {
-        switch (list[i].type) {
+    function findNonEmptyIndex(list2) {
+      for (let i = 0; i < list2.length; ++i) {
+        switch (list2[i].type) {
           case "space":
           case "comment":
           case "newline":
@@ -20059,17 +20059,182 @@ var require__ = __commonJS({
 // src/adapters/workers/analyze-worker.ts
 import { parentPort } from "node:worker_threads";
 
+// src/core/diagnostics.ts
+function pointerToken(key) {
+  const s = String(key);
+  return s.includes("~") || s.includes("/") ? s.replace(/~/g, "~0").replace(/\//g, "~1") : s;
+}
+function joinPointer(base, ...keys) {
+  return base + keys.map((k) => "/" + pointerToken(k)).join("");
+}
+function splitPointer(pointer) {
+  if (pointer === "") return [];
+  return pointer.slice(1).split("/").map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+
+// src/core/shape.ts
+function isObj(v) {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+function obj(v) {
+  return isObj(v) ? v : void 0;
+}
+function anyString(v) {
+  return typeof v === "string" ? v : void 0;
+}
+function strings(v) {
+  return Array.isArray(v) ? v.filter((x) => typeof x === "string") : [];
+}
+
+// src/core/facts.ts
+var REF_KINDS = ["service", "ci", "team", "template", "slo", "policy-group", "service-or-openslo", "change", "incident"];
+var TYPED = /^(service|ci|team|slo):(.+)$/;
+function parseTypedRef(text) {
+  const m = TYPED.exec(text);
+  return m ? { kind: m[1], name: m[2] } : void 0;
+}
+function extractRecord(index, apiVersion, kind, value) {
+  const name = anyString(obj(value.metadata)?.name) ?? "";
+  const spec = obj(value.spec) ?? {};
+  const refs = [];
+  const bare = (pointer, kind2, v, dependency = false) => {
+    if (typeof v === "string" && v !== "") refs.push({ pointer, kind: kind2, name: v, ...dependency ? { dependency } : {} });
+  };
+  const typed = (pointer, v, allowed, dependency = false) => {
+    if (typeof v !== "string") return;
+    const r = parseTypedRef(v);
+    if (r && allowed.includes(r.kind)) refs.push({ pointer, kind: r.kind, name: r.name, typed: true, ...dependency ? { dependency } : {} });
+  };
+  let facts = { kind: "other" };
+  const namespace = kind;
+  if (apiVersion === "openslo/v1") {
+    if (kind === "SLO") bare("/spec/service", "service-or-openslo", spec.service);
+    return { index, apiVersion, kind, name, namespace: kind === "Service" ? "openslo:Service" : namespace, refs, facts };
+  }
+  switch (kind) {
+    case "Service": {
+      bare("/spec/owner", "team", spec.owner);
+      (Array.isArray(spec.owners) ? spec.owners : []).forEach((o, i) => bare(joinPointer("/spec/owners", i, "team"), "team", obj(o)?.team));
+      (Array.isArray(spec.dependsOn) ? spec.dependsOn : []).forEach((d, i) => typed(joinPointer("/spec/dependsOn", i), d, ["service", "ci"], true));
+      facts = {
+        kind: "Service",
+        ...typeof spec.tier === "number" ? { tier: spec.tier } : {},
+        ...anyString(spec.exposure) ? { exposure: anyString(spec.exposure) } : {},
+        ...anyString(spec.lifecycle) ? { lifecycle: anyString(spec.lifecycle) } : {},
+        ...anyString(spec.owner) ? { owner: anyString(spec.owner) } : {}
+      };
+      break;
+    }
+    case "SLO":
+      bare("/spec/service", "service", spec.service);
+      break;
+    case "ConfigurationItem": {
+      bare("/spec/service", "service", spec.service);
+      bare("/spec/owner", "team", spec.owner);
+      (Array.isArray(spec.relations) ? spec.relations : []).forEach((r, i) => {
+        const rel = obj(r);
+        typed(joinPointer("/spec/relations", i, "target"), rel?.target, ["service", "ci"], rel?.type !== "connectsTo");
+      });
+      facts = {
+        kind: "ConfigurationItem",
+        ...anyString(spec.class) ? { class: anyString(spec.class) } : {},
+        ...anyString(spec.service) ? { service: anyString(spec.service) } : {},
+        ...anyString(spec.environment) ? { environment: anyString(spec.environment) } : {}
+      };
+      break;
+    }
+    case "ChangeRequest": {
+      strings(spec.services).forEach((s, i) => bare(joinPointer("/spec/services", i), "service", s));
+      strings(spec.configurationItems).forEach((c, i) => bare(joinPointer("/spec/configurationItems", i), "ci", c));
+      bare("/spec/template", "template", spec.template);
+      const stages = obj(spec.delivery)?.stages;
+      (Array.isArray(stages) ? stages : []).forEach(
+        (st, i) => strings(obj(st)?.metrics).forEach((m, j) => typed(joinPointer("/spec/delivery/stages", i, "metrics", j), m, ["slo"]))
+      );
+      facts = {
+        kind: "ChangeRequest",
+        ...anyString(spec.type) ? { type: anyString(spec.type) } : {},
+        ...anyString(spec.template) ? { template: anyString(spec.template) } : {},
+        services: strings(spec.services),
+        cis: strings(spec.configurationItems),
+        ...anyString(spec.environment) ? { environment: anyString(spec.environment) } : {},
+        ...anyString(obj(spec.schedule)?.start) ? { start: anyString(obj(spec.schedule)?.start) } : {},
+        ...anyString(obj(spec.outcome)?.implementedAt) ? { implementedAt: anyString(obj(spec.outcome)?.implementedAt) } : {}
+      };
+      break;
+    }
+    case "Incident": {
+      strings(spec.services).forEach((s, i) => bare(joinPointer("/spec/services", i), "service", s));
+      strings(spec.configurationItems).forEach((c, i) => bare(joinPointer("/spec/configurationItems", i), "ci", c));
+      const causes = Array.isArray(spec.causedBy) ? strings(spec.causedBy) : [];
+      causes.forEach((c, i) => bare(joinPointer("/spec/causedBy", i), "change", c));
+      const budget = obj(spec.impact)?.errorBudget;
+      (Array.isArray(budget) ? budget : []).forEach((b, i) => bare(joinPointer("/spec/impact/errorBudget", i, "slo"), "slo", obj(b)?.slo));
+      const review = obj(spec.review);
+      const items = Array.isArray(review?.actionItems) ? review.actionItems : [];
+      items.forEach((item, i) => {
+        bare(joinPointer("/spec/review/actionItems", i, "owner"), "team", obj(item)?.owner);
+        bare(joinPointer("/spec/review/actionItems", i, "change"), "change", obj(item)?.change);
+      });
+      facts = {
+        kind: "Incident",
+        ...anyString(spec.severity) ? { severity: anyString(spec.severity) } : {},
+        ...anyString(spec.status) ? { status: anyString(spec.status) } : {},
+        ...anyString(spec.startedAt) ? { startedAt: anyString(spec.startedAt) } : {},
+        ...anyString(spec.resolvedAt) ? { resolvedAt: anyString(spec.resolvedAt) } : {},
+        causedBy: causes,
+        ...anyString(review?.completedAt) ? { reviewCompletedAt: anyString(review?.completedAt) } : {},
+        actionItems: items.map((item) => ({ ...anyString(obj(item)?.due) ? { due: anyString(obj(item)?.due) } : {}, ...anyString(obj(item)?.state) ? { state: anyString(obj(item)?.state) } : {} }))
+      };
+      break;
+    }
+    case "Problem": {
+      strings(spec.incidents).forEach((n, i) => bare(joinPointer("/spec/incidents", i), "incident", n));
+      strings(spec.services).forEach((s, i) => bare(joinPointer("/spec/services", i), "service", s));
+      strings(spec.fixes).forEach((c, i) => bare(joinPointer("/spec/fixes", i), "change", c));
+      break;
+    }
+    case "ChangeCalendar": {
+      const windows = Array.isArray(spec.windows) ? spec.windows : [];
+      windows.forEach((w, i) => strings(obj(obj(w)?.scope)?.services).forEach((s, j) => bare(joinPointer("/spec/windows", i, "scope", "services", j), "service", s)));
+      break;
+    }
+    case "StandardChange": {
+      const covers = obj(spec.covers) ?? {};
+      strings(covers.services).forEach((s, i) => bare(joinPointer("/spec/covers/services", i), "service", s));
+      facts = {
+        kind: "StandardChange",
+        ...Array.isArray(covers.services) ? { services: strings(covers.services) } : {},
+        ...Array.isArray(covers.ciClasses) ? { ciClasses: strings(covers.ciClasses) } : {},
+        ...Array.isArray(covers.environments) ? { environments: strings(covers.environments) } : {}
+      };
+      break;
+    }
+    case "Policy": {
+      const groups = obj(spec.groups) ?? {};
+      for (const [key, v] of Object.entries(groups)) typed(joinPointer("/spec/groups", key), v, ["team"]);
+      const sensitive = Array.isArray(spec.sensitivePaths) ? spec.sensitivePaths.map((p) => typeof p === "string" ? p : "") : void 0;
+      const severities = obj(obj(spec.incidents)?.severities);
+      const incidentSeverities = severities ? Object.fromEntries(Object.entries(severities).map(([k, v]) => [k, anyString(obj(v)?.reviewWithin) ? { reviewWithin: anyString(obj(v)?.reviewWithin) } : {}])) : void 0;
+      facts = { kind: "Policy", groups: Object.keys(groups), ...sensitive ? { sensitivePaths: sensitive } : {}, ...incidentSeverities ? { incidentSeverities } : {} };
+      break;
+    }
+    default:
+      break;
+  }
+  return { index, apiVersion, kind, name, namespace, refs, facts };
+}
+
 // src/adapters/fs/analysis-codec.ts
-var REF_KINDS = ["service", "ci", "team", "template", "slo", "policy-group", "service-or-openslo"];
 var REF_CODE = new Map(REF_KINDS.map((k, i) => [k, i]));
 function encodeDocument(d) {
   const refs = [];
   for (const r of d.refs) refs.push(r.pointer, REF_CODE.get(r.kind) * 4 + (r.typed ? 2 : 0) + (r.dependency ? 1 : 0), r.name);
   return [d.index, d.apiVersion, d.kind, d.name, d.namespace === d.kind ? 0 : d.namespace, refs, d.facts.kind === "other" ? 0 : d.facts];
 }
-function encodeAnalyses(list) {
+function encodeAnalyses(list2) {
   return JSON.stringify(
-    list.map(({ analysis: a, stat }) => {
+    list2.map(({ analysis: a, stat }) => {
       const w = [a.file, stat ? stat.size : -1, stat ? stat.mtimeMs : 0, stat ? stat.ctimeMs : 0, stat ? stat.ino : 0, a.diagnostics.length ? a.diagnostics : 0];
       for (const d of a.documents) w.push(encodeDocument(d));
       return w;
@@ -20243,6 +20408,7 @@ function checkRrule(rule) {
   }
   if (!seen.has("FREQ")) problems.push("FREQ is required");
   if (seen.has("COUNT") && seen.has("UNTIL")) problems.push("COUNT and UNTIL may not both be given");
+  problems.push(...unsupportedFilters(body));
   return problems;
 }
 function isTimeZone(zone) {
@@ -20253,6 +20419,19 @@ function isTimeZone(zone) {
   } catch {
     return false;
   }
+}
+function unsupportedFilters(body) {
+  const parts = new Map(body.split(";").map((p) => [p.slice(0, Math.max(0, p.indexOf("="))), p.slice(p.indexOf("=") + 1)]));
+  const freq = parts.get("FREQ");
+  const coarser = freq === "MINUTELY" ? ["BYHOUR"] : freq === "SECONDLY" ? ["BYHOUR", "BYMINUTE"] : [];
+  const out = coarser.filter((name) => parts.has(name)).map((name) => `${name} on a FREQ=${freq} rule is not supported; write the window as FREQ=DAILY with BYHOUR and BYMINUTE lists (e.g. FREQ=DAILY;BYHOUR=2,3;BYMINUTE=0,15,30,45)`);
+  if (freq !== "YEARLY" && parts.has("BYWEEKNO")) out.push("BYWEEKNO is only allowed with FREQ=YEARLY");
+  if ((freq === "DAILY" || freq === "WEEKLY" || freq === "MONTHLY") && parts.has("BYYEARDAY")) out.push(`BYYEARDAY is not allowed with FREQ=${freq}`);
+  if (freq === "WEEKLY" && parts.has("BYMONTHDAY")) out.push("BYMONTHDAY is not allowed with FREQ=WEEKLY");
+  const ordinal = (parts.get("BYDAY") ?? "").split(",").some((d) => /^[+-]?\d/.test(d));
+  if (ordinal && freq !== "MONTHLY" && freq !== "YEARLY") out.push(`a numbered weekday in BYDAY (like 2SU) needs FREQ=MONTHLY or FREQ=YEARLY, not FREQ=${freq}`);
+  if (ordinal && freq === "YEARLY" && parts.has("BYWEEKNO")) out.push("a numbered weekday in BYDAY may not be combined with BYWEEKNO");
+  return out;
 }
 
 // src/core/calendar/rrule-density.ts
@@ -20276,6 +20455,47 @@ var rruleModule = __toESM(require_rrule(), 1);
 var lib = rruleModule.default ?? rruleModule;
 var RRule = lib.RRule;
 
+// src/core/calendar/rrule-reach.ts
+var HOUR_S = 3600;
+var DAY_S = 86400;
+function gcd(a, b) {
+  return b === 0 ? a : gcd(b, a % b);
+}
+function list(value) {
+  if (value === null || value === void 0) return void 0;
+  const values = [].concat(value);
+  return values.length ? [...new Set(values)] : void 0;
+}
+function unreachable(options, dtstart) {
+  const freq = options.freq ?? RRule.YEARLY;
+  const hours = list(options.byhour);
+  const minutes = list(options.byminute);
+  const seconds = list(options.bysecond);
+  const positions = list(options.bysetpos);
+  if (positions && freq >= RRule.DAILY) {
+    const size = freq === RRule.DAILY ? (hours?.length ?? 1) * (minutes?.length ?? 1) * (seconds?.length ?? 1) : freq === RRule.HOURLY ? (minutes?.length ?? 1) * (seconds?.length ?? 1) : freq === RRule.MINUTELY ? seconds?.length ?? 1 : 1;
+    if (!positions.some((p) => p !== 0 && Math.abs(p) <= size)) {
+      return `every period of this rule has ${size} candidate time${size === 1 ? "" : "s"}, so BYSETPOS=${positions.join(",")} selects none`;
+    }
+  }
+  if (freq <= RRule.DAILY) return void 0;
+  const unit = freq === RRule.HOURLY ? HOUR_S : freq === RRule.MINUTELY ? 60 : 1;
+  const interval = (options.interval ?? 1) * unit;
+  const step = gcd(interval, DAY_S);
+  const start = dtstart.getUTCHours() * HOUR_S + dtstart.getUTCMinutes() * 60 + dtstart.getUTCSeconds();
+  for (let t = start % step; t < DAY_S; t += step) {
+    const h = Math.floor(t / HOUR_S);
+    const m = Math.floor(t % HOUR_S / 60);
+    const s = t % 60;
+    if (hours && !hours.includes(h)) continue;
+    if (freq >= RRule.MINUTELY && minutes && !minutes.includes(m)) continue;
+    if (freq === RRule.SECONDLY && seconds && !seconds.includes(s)) continue;
+    return void 0;
+  }
+  const fields = [hours && `BYHOUR=${hours.join(",")}`, freq >= RRule.MINUTELY && minutes && `BYMINUTE=${minutes.join(",")}`, freq === RRule.SECONDLY && seconds && `BYSECOND=${seconds.join(",")}`].filter(Boolean);
+  return `counted from ${dtstart.toISOString().slice(11, 19)} every ${options.interval ?? 1} ${freq === RRule.HOURLY ? "hour" : freq === RRule.MINUTELY ? "minute" : "second"}${(options.interval ?? 1) === 1 ? "" : "s"}, the rule never lands on ${fields.join(";")}`;
+}
+
 // src/core/calendar/recurrence.ts
 var RecurrenceError = class extends Error {
   name = "RecurrenceError";
@@ -20295,13 +20515,17 @@ function untilToLocal(value, zone) {
 }
 var CYCLE = 146097 * DAY;
 var RRULE_END = Date.UTC(1e4, 0, 1);
+var NO_DATE = "no date within 400 years matches the rule";
 function firstRuleMatch(base, first, until) {
+  if (until !== void 0 && until < first) return "UNTIL is before the start";
+  const impossible = unreachable(base, new Date(first));
+  if (impossible) return impossible;
   const shift = Math.max(0, Math.floor((RRULE_END - CYCLE - first) / CYCLE)) * CYCLE;
   const moved = { dtstart: new Date(first + shift), ...until !== void 0 ? { until: new Date(until + shift) } : {} };
   const yearly = yearlySuperset(base);
-  if (yearly && !new RRule({ ...yearly, ...moved }).after(new Date(first + shift - 1))) return void 0;
+  if (yearly && !new RRule({ ...yearly, ...moved }).after(new Date(first + shift - 1))) return NO_DATE;
   const match = new RRule({ ...base, ...moved }).after(new Date(first + shift - 1));
-  return match ? match.getTime() - shift : void 0;
+  return match ? match.getTime() - shift : NO_DATE;
 }
 function yearlySuperset(base) {
   const ordinal = [].concat(base.byweekday ?? []).some((d) => typeof d === "object" && d !== null && d.n);
@@ -20311,14 +20535,14 @@ function yearlySuperset(base) {
 }
 var MINUTE = 6e4;
 var UNIT_MS = { [RRule.SECONDLY]: 1e3, [RRule.MINUTELY]: MINUTE, [RRule.HOURLY]: 60 * MINUTE, [RRule.DAILY]: DAY, [RRule.WEEKLY]: 7 * DAY };
-function gcd(a, b) {
-  return b === 0 ? a : gcd(b, a % b);
+function gcd2(a, b) {
+  return b === 0 ? a : gcd2(b, a % b);
 }
 function dtstartStep(freq, interval) {
   const unit = UNIT_MS[freq];
   if (unit !== void 0) return interval * unit;
   const perCycle = freq === RRule.MONTHLY ? 4800 : 400;
-  return interval / gcd(interval, perCycle) * CYCLE;
+  return interval / gcd2(interval, perCycle) * CYCLE;
 }
 function compileRecurrence(window) {
   const zone = window.timeZone;
@@ -20342,7 +20566,8 @@ function compileRecurrence(window) {
   }
   const options = RRule.parseString(kept.join(";"));
   const base = { ...options, dtstart: new Date(first), tzid: null, ...until !== void 0 ? { until: new Date(until) } : {} };
-  const firstMatch = firstRuleMatch(base, first, until);
+  const found = firstRuleMatch(base, first, until);
+  const firstMatch = typeof found === "number" ? found : void 0;
   const firstIsRuleOccurrence = firstMatch === first;
   const ruleCount = count === void 0 ? void 0 : firstIsRuleOccurrence ? count : count - 1;
   const never = ruleCount === 0 || firstMatch === void 0;
@@ -20372,6 +20597,7 @@ function compileRecurrence(window) {
     zone,
     first,
     ...until !== void 0 ? { until } : {},
+    ...typeof found === "string" ? { never: found } : {},
     between(lo, hi) {
       const out = ruleBetween(lo, hi);
       if (!firstIsRuleOccurrence && first >= lo && first <= hi) out.unshift(first);
@@ -20434,36 +20660,25 @@ function formatSpan(span) {
 // src/core/calendar/self-overlap.ts
 var SAMPLE = 2e3;
 var SAMPLE_YEARS = 8;
-function overlapsItself(window, span) {
+function recurringShape(window, span) {
   let starts;
+  let never;
   try {
     const recurrence = compileRecurrence(window);
+    never = recurrence.never;
     starts = recurrence.firstStarts(SAMPLE, recurrence.first + SAMPLE_YEARS * 366 * DAY);
   } catch (e) {
-    if (e instanceof RecurrenceError) return void 0;
+    if (e instanceof RecurrenceError) return {};
     throw e;
   }
   const length = span.days * DAY + span.ms;
   for (let i = 1; i < starts.length; i++) {
     const gap = starts[i] - starts[i - 1];
     if (gap < length) {
-      return `each occurrence lasts ${formatSpan(span)} but the next starts ${formatSpan({ days: 0, ms: gap })} later (${formatLocal(starts[i - 1])} and ${formatLocal(starts[i])}); a window may not overlap itself`;
+      return { overlap: `each occurrence lasts ${formatSpan(span)} but the next starts ${formatSpan({ days: 0, ms: gap })} later (${formatLocal(starts[i - 1])} and ${formatLocal(starts[i])}); a window may not overlap itself` };
     }
   }
-  return void 0;
-}
-
-// src/core/diagnostics.ts
-function pointerToken(key) {
-  const s = String(key);
-  return s.includes("~") || s.includes("/") ? s.replace(/~/g, "~0").replace(/\//g, "~1") : s;
-}
-function joinPointer(base, ...keys) {
-  return base + keys.map((k) => "/" + pointerToken(k)).join("");
-}
-function splitPointer(pointer) {
-  if (pointer === "") return [];
-  return pointer.slice(1).split("/").map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
+  return never ? { never } : {};
 }
 
 // src/core/glob.ts
@@ -20593,6 +20808,10 @@ function checkDocument(kind, value, context) {
       return checkCalendar(value);
     case "Policy":
       return checkPolicy(value);
+    case "Incident":
+      return checkIncident(value);
+    case "Problem":
+      return checkProblem(value);
     default:
       return [];
   }
@@ -20664,8 +20883,9 @@ function checkCalendar(cal) {
       const span = w.duration === void 0 ? void 0 : parseWindowDuration(w.duration);
       if (span && span.days === 0 && span.ms === 0) out.push(err("calendar.window-order", at2("duration"), "the window must last longer than zero"));
       else if (span && !problems.length && !dense && w.timeZone !== void 0 && isTimeZone(w.timeZone) && isLocalDateTime(w.start)) {
-        const overlap = overlapsItself(w, span);
-        if (overlap) out.push(err("calendar.window-overlap", at2("duration"), overlap));
+        const shape = recurringShape(w, span);
+        if (shape.overlap) out.push(err("calendar.window-overlap", at2("duration"), shape.overlap));
+        if (shape.never) out.push(warn("calendar.rrule-never", at2("rrule"), `the window happens only once, at its start: ${shape.never}`));
       }
       if (!isLocalDateTime(w.start)) {
         out.push(err("calendar.window-shape", at2("start"), "a recurring window starts at a local time without offset (e.g. 2026-01-06T01:00:00), read in its timeZone"));
@@ -20766,6 +20986,59 @@ function checkReadinessRules(rules) {
   });
   return out;
 }
+var INCIDENT_TIMES = [
+  ["startedAt", "investigating"],
+  ["detectedAt", "identified"],
+  ["acknowledgedAt", void 0],
+  ["mitigatedAt", "monitoring"],
+  ["resolvedAt", "resolved"]
+];
+var STATUS_ORDER = ["investigating", "identified", "monitoring", "resolved", "reviewed"];
+function checkIncident(inc) {
+  const out = [];
+  const s = inc.spec;
+  const reached = STATUS_ORDER.indexOf(s.status);
+  let previous;
+  for (const [field, from] of INCIDENT_TIMES) {
+    const text = s[field];
+    if (text === void 0) {
+      if (from !== void 0 && reached >= STATUS_ORDER.indexOf(from)) {
+        out.push(err("incident.status-incomplete", "/spec/status", `an incident that is ${s.status} needs spec.${field}`));
+      }
+      continue;
+    }
+    const t = instant(text);
+    if (t === void 0) continue;
+    if (previous && t < previous.at) out.push(err("incident.time-order", `/spec/${field}`, `${field} is before ${previous.field}; the timestamps run startedAt, detectedAt, acknowledgedAt, mitigatedAt, resolvedAt`));
+    else previous = { field, at: t };
+  }
+  if (s.status === "reviewed" && !s.review?.completedAt) {
+    out.push(err("incident.status-incomplete", "/spec/status", "an incident that is reviewed needs spec.review.completedAt"));
+  }
+  const resolved = instant(s.resolvedAt);
+  const reviewed = instant(s.review?.completedAt);
+  if (resolved !== void 0 && reviewed !== void 0 && reviewed < resolved) {
+    out.push(err("incident.time-order", "/spec/review/completedAt", "the review is completed before the incident was resolved"));
+  }
+  let last;
+  (s.timeline ?? []).forEach((entry, i) => {
+    const t = instant(entry.at);
+    if (t === void 0) return;
+    if (last !== void 0 && t < last) out.push(err("incident.time-order", joinPointer("/spec/timeline", i, "at"), "timeline entries are in time order; this one is earlier than the one before it"));
+    else last = t;
+  });
+  return out;
+}
+function checkProblem(p) {
+  const out = [];
+  const s = p.spec;
+  if (s.state === "known-error" || s.state === "resolved") {
+    if (!s.rootCause) out.push(err("problem.state-incomplete", "/spec/state", `a problem that is ${s.state} needs spec.rootCause`));
+  }
+  if (s.state === "known-error" && !s.workaround) out.push(err("problem.state-incomplete", "/spec/state", "a known error needs spec.workaround: what responders do until the fix lands"));
+  if (s.state === "resolved" && !s.fixes?.length) out.push(err("problem.state-incomplete", "/spec/state", "a resolved problem names the change requests that fixed it in spec.fixes"));
+  return out;
+}
 
 // src/core/deprecated-api-versions.ts
 var DEPRECATED_API_VERSIONS = {
@@ -20773,123 +21046,6 @@ var DEPRECATED_API_VERSIONS = {
 };
 function deprecatedApiVersion(apiVersion) {
   return Object.hasOwn(DEPRECATED_API_VERSIONS, apiVersion) ? DEPRECATED_API_VERSIONS[apiVersion] : void 0;
-}
-
-// src/core/shape.ts
-function isObj(v) {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
-function obj(v) {
-  return isObj(v) ? v : void 0;
-}
-function anyString(v) {
-  return typeof v === "string" ? v : void 0;
-}
-function strings(v) {
-  return Array.isArray(v) ? v.filter((x) => typeof x === "string") : [];
-}
-
-// src/core/facts.ts
-var TYPED = /^(service|ci|team|slo):(.+)$/;
-function parseTypedRef(text) {
-  const m = TYPED.exec(text);
-  return m ? { kind: m[1], name: m[2] } : void 0;
-}
-function extractRecord(index, apiVersion, kind, value) {
-  const name = anyString(obj(value.metadata)?.name) ?? "";
-  const spec = obj(value.spec) ?? {};
-  const refs = [];
-  const bare = (pointer, kind2, v, dependency = false) => {
-    if (typeof v === "string" && v !== "") refs.push({ pointer, kind: kind2, name: v, ...dependency ? { dependency } : {} });
-  };
-  const typed = (pointer, v, allowed, dependency = false) => {
-    if (typeof v !== "string") return;
-    const r = parseTypedRef(v);
-    if (r && allowed.includes(r.kind)) refs.push({ pointer, kind: r.kind, name: r.name, typed: true, ...dependency ? { dependency } : {} });
-  };
-  let facts = { kind: "other" };
-  const namespace = kind;
-  if (apiVersion === "openslo/v1") {
-    if (kind === "SLO") bare("/spec/service", "service-or-openslo", spec.service);
-    return { index, apiVersion, kind, name, namespace: kind === "Service" ? "openslo:Service" : namespace, refs, facts };
-  }
-  switch (kind) {
-    case "Service": {
-      bare("/spec/owner", "team", spec.owner);
-      (Array.isArray(spec.owners) ? spec.owners : []).forEach((o, i) => bare(joinPointer("/spec/owners", i, "team"), "team", obj(o)?.team));
-      (Array.isArray(spec.dependsOn) ? spec.dependsOn : []).forEach((d, i) => typed(joinPointer("/spec/dependsOn", i), d, ["service", "ci"], true));
-      facts = {
-        kind: "Service",
-        ...typeof spec.tier === "number" ? { tier: spec.tier } : {},
-        ...anyString(spec.exposure) ? { exposure: anyString(spec.exposure) } : {},
-        ...anyString(spec.lifecycle) ? { lifecycle: anyString(spec.lifecycle) } : {},
-        ...anyString(spec.owner) ? { owner: anyString(spec.owner) } : {}
-      };
-      break;
-    }
-    case "SLO":
-      bare("/spec/service", "service", spec.service);
-      break;
-    case "ConfigurationItem": {
-      bare("/spec/service", "service", spec.service);
-      bare("/spec/owner", "team", spec.owner);
-      (Array.isArray(spec.relations) ? spec.relations : []).forEach((r, i) => {
-        const rel = obj(r);
-        typed(joinPointer("/spec/relations", i, "target"), rel?.target, ["service", "ci"], rel?.type !== "connectsTo");
-      });
-      facts = {
-        kind: "ConfigurationItem",
-        ...anyString(spec.class) ? { class: anyString(spec.class) } : {},
-        ...anyString(spec.service) ? { service: anyString(spec.service) } : {},
-        ...anyString(spec.environment) ? { environment: anyString(spec.environment) } : {}
-      };
-      break;
-    }
-    case "ChangeRequest": {
-      strings(spec.services).forEach((s, i) => bare(joinPointer("/spec/services", i), "service", s));
-      strings(spec.configurationItems).forEach((c, i) => bare(joinPointer("/spec/configurationItems", i), "ci", c));
-      bare("/spec/template", "template", spec.template);
-      const stages = obj(spec.delivery)?.stages;
-      (Array.isArray(stages) ? stages : []).forEach(
-        (st, i) => strings(obj(st)?.metrics).forEach((m, j) => typed(joinPointer("/spec/delivery/stages", i, "metrics", j), m, ["slo"]))
-      );
-      facts = {
-        kind: "ChangeRequest",
-        ...anyString(spec.type) ? { type: anyString(spec.type) } : {},
-        ...anyString(spec.template) ? { template: anyString(spec.template) } : {},
-        services: strings(spec.services),
-        cis: strings(spec.configurationItems),
-        ...anyString(spec.environment) ? { environment: anyString(spec.environment) } : {}
-      };
-      break;
-    }
-    case "ChangeCalendar": {
-      const windows = Array.isArray(spec.windows) ? spec.windows : [];
-      windows.forEach((w, i) => strings(obj(obj(w)?.scope)?.services).forEach((s, j) => bare(joinPointer("/spec/windows", i, "scope", "services", j), "service", s)));
-      break;
-    }
-    case "StandardChange": {
-      const covers = obj(spec.covers) ?? {};
-      strings(covers.services).forEach((s, i) => bare(joinPointer("/spec/covers/services", i), "service", s));
-      facts = {
-        kind: "StandardChange",
-        ...Array.isArray(covers.services) ? { services: strings(covers.services) } : {},
-        ...Array.isArray(covers.ciClasses) ? { ciClasses: strings(covers.ciClasses) } : {},
-        ...Array.isArray(covers.environments) ? { environments: strings(covers.environments) } : {}
-      };
-      break;
-    }
-    case "Policy": {
-      const groups = obj(spec.groups) ?? {};
-      for (const [key, v] of Object.entries(groups)) typed(joinPointer("/spec/groups", key), v, ["team"]);
-      const sensitive = Array.isArray(spec.sensitivePaths) ? spec.sensitivePaths.map((p) => typeof p === "string" ? p : "") : void 0;
-      facts = { kind: "Policy", groups: Object.keys(groups), ...sensitive ? { sensitivePaths: sensitive } : {} };
-      break;
-    }
-    default:
-      break;
-  }
-  return { index, apiVersion, kind, name, namespace, refs, facts };
 }
 
 // src/core/parse/core-scalar.ts
@@ -21493,11 +21649,11 @@ function preciseParse(input) {
       yield token;
     }
   }
-  const list = Array.from(new import_yaml3.Composer(OPTIONS2).compose(tokens()));
+  const list2 = Array.from(new import_yaml3.Composer(OPTIONS2).compose(tokens()));
   const problems = [];
   const documents = [];
   const budget = { used: 0 };
-  list.forEach((doc, index) => {
+  list2.forEach((doc, index) => {
     let ok = doc.errors.length === 0;
     let versions = 0;
     for (const d of directives) {
@@ -21536,7 +21692,7 @@ function preciseParse(input) {
     return { line: start.line, column: start.col, endLine: end2.line, endColumn: end2.col };
   };
   const locate = (index, pointer, target = "value") => {
-    const doc = list[index];
+    const doc = list2[index];
     if (!doc) return positionOf(0);
     const range = rangeAt(doc, pointer, target);
     return positionOf(range[0], range[1]);

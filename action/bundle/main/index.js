@@ -4620,7 +4620,7 @@ var require_util2 = __commonJS({
     function isAborted(fetchParams) {
       return fetchParams.controller.state === "aborted";
     }
-    function isCancelled(fetchParams) {
+    function isCancelled2(fetchParams) {
       return fetchParams.controller.state === "aborted" || fetchParams.controller.state === "terminated";
     }
     function normalizeMethod(method) {
@@ -4994,8 +4994,8 @@ var require_util2 = __commonJS({
       }
       return values;
     }
-    function getDecodeSplit(name, list3) {
-      const value3 = list3.get(name, true);
+    function getDecodeSplit(name, list4) {
+      const value3 = list4.get(name, true);
       if (value3 === null) {
         return null;
       }
@@ -5027,7 +5027,7 @@ var require_util2 = __commonJS({
     var environmentSettingsObject = new EnvironmentSettingsObject();
     module2.exports = {
       isAborted,
-      isCancelled,
+      isCancelled: isCancelled2,
       isValidEncodedURL,
       createDeferredPromise,
       ReadableStreamFrom,
@@ -12407,9 +12407,9 @@ var require_headers = __commonJS({
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
         webidl.brandCheck(this, _Headers);
-        const list3 = this.#headersList.cookies;
-        if (list3) {
-          return [...list3];
+        const list4 = this.#headersList.cookies;
+        if (list4) {
+          return [...list4];
         }
         return [];
       }
@@ -12449,8 +12449,8 @@ var require_headers = __commonJS({
       static getHeadersList(o2) {
         return o2.#headersList;
       }
-      static setHeadersList(o2, list3) {
-        o2.#headersList = list3;
+      static setHeadersList(o2, list4) {
+        o2.#headersList = list4;
       }
     };
     var { getHeadersGuard, setHeadersGuard, getHeadersList, setHeadersList } = Headers2;
@@ -12519,7 +12519,7 @@ var require_response = __commonJS({
     var { kEnumerableProperty } = util;
     var {
       isValidReasonPhrase,
-      isCancelled,
+      isCancelled: isCancelled2,
       isAborted,
       isBlobLike,
       serializeJavascriptValueToJSONString,
@@ -12797,7 +12797,7 @@ var require_response = __commonJS({
       }
     }
     function makeAppropriateNetworkError(fetchParams, err2 = null) {
-      assert(isCancelled(fetchParams));
+      assert(isCancelled2(fetchParams));
       return isAborted(fetchParams) ? makeNetworkError(Object.assign(new DOMException("The operation was aborted.", "AbortError"), { cause: err2 })) : makeNetworkError(Object.assign(new DOMException("Request was cancelled."), { cause: err2 }));
     }
     function initializeResponse(response, init, body) {
@@ -13418,13 +13418,13 @@ var require_request2 = __commonJS({
         if (this.signal.aborted) {
           ac.abort(this.signal.reason);
         } else {
-          let list3 = dependentControllerMap.get(this.signal);
-          if (list3 === void 0) {
-            list3 = /* @__PURE__ */ new Set();
-            dependentControllerMap.set(this.signal, list3);
+          let list4 = dependentControllerMap.get(this.signal);
+          if (list4 === void 0) {
+            list4 = /* @__PURE__ */ new Set();
+            dependentControllerMap.set(this.signal, list4);
           }
           const acRef = new WeakRef(ac);
-          list3.add(acRef);
+          list4.add(acRef);
           util.addAbortListener(
             ac.signal,
             buildAbort(acRef)
@@ -13678,7 +13678,7 @@ var require_fetch = __commonJS({
       createDeferredPromise,
       isBlobLike,
       sameOrigin,
-      isCancelled,
+      isCancelled: isCancelled2,
       isAborted,
       isErrorLike,
       fullyReadBody,
@@ -14025,7 +14025,7 @@ var require_fetch = __commonJS({
       }
     }
     function schemeFetch(fetchParams) {
-      if (isCancelled(fetchParams) && fetchParams.request.redirectCount === 0) {
+      if (isCancelled2(fetchParams) && fetchParams.request.redirectCount === 0) {
         return Promise.resolve(makeAppropriateNetworkError(fetchParams));
       }
       const { request: request2 } = fetchParams;
@@ -14375,7 +14375,7 @@ var require_fetch = __commonJS({
         if (request2.window === "no-window") {
           return makeNetworkError();
         }
-        if (isCancelled(fetchParams)) {
+        if (isCancelled2(fetchParams)) {
           return makeAppropriateNetworkError(fetchParams);
         }
         return makeNetworkError("proxy authentication required");
@@ -14386,7 +14386,7 @@ var require_fetch = __commonJS({
         !isNewConnectionFetch && // request’s body is null, or request’s body is non-null and request’s body’s source is non-null
         (request2.body == null || request2.body.source != null)
       ) {
-        if (isCancelled(fetchParams)) {
+        if (isCancelled2(fetchParams)) {
           return makeAppropriateNetworkError(fetchParams);
         }
         fetchParams.controller.connection.destroy();
@@ -14430,14 +14430,14 @@ var require_fetch = __commonJS({
         queueMicrotask(() => fetchParams.processRequestEndOfBody());
       } else if (request2.body != null) {
         const processBodyChunk = async function* (bytes) {
-          if (isCancelled(fetchParams)) {
+          if (isCancelled2(fetchParams)) {
             return;
           }
           yield bytes;
           fetchParams.processRequestBodyChunkLength?.(bytes.byteLength);
         };
         const processEndOfBody = () => {
-          if (isCancelled(fetchParams)) {
+          if (isCancelled2(fetchParams)) {
             return;
           }
           if (fetchParams.processRequestEndOfBody) {
@@ -14445,7 +14445,7 @@ var require_fetch = __commonJS({
           }
         };
         const processBodyError = (e) => {
-          if (isCancelled(fetchParams)) {
+          if (isCancelled2(fetchParams)) {
             return;
           }
           if (e.name === "AbortError") {
@@ -14485,7 +14485,7 @@ var require_fetch = __commonJS({
         await fetchParams.controller.resume();
       };
       const cancelAlgorithm = (reason) => {
-        if (!isCancelled(fetchParams)) {
+        if (!isCancelled2(fetchParams)) {
           fetchParams.controller.abort(reason);
         }
       };
@@ -19346,7 +19346,7 @@ var DATA_FOLDERS;
 var init_data_folders = __esm({
   "src/core/data-folders.ts"() {
     "use strict";
-    DATA_FOLDERS = ["services", "teams", "changes", "cmdb", "slos"];
+    DATA_FOLDERS = ["services", "teams", "changes", "cmdb", "slos", "incidents"];
   }
 });
 
@@ -19643,10 +19643,10 @@ function serializer(chunkChars) {
     yield buffer;
     buffer = "";
   }
-  function* items(list3, indent) {
+  function* items(list4, indent) {
     const inner = indent + GAP;
     let i = 0;
-    for (const raw of list3) {
+    for (const raw of list4) {
       buffer += i ? ",\n" + inner : "[\n" + inner;
       const item2 = prepared(i++, raw);
       if (item2 === void 0) buffer += "null";
@@ -19788,6 +19788,16 @@ var init_diagnostics = __esm({
   }
 });
 
+// src/core/path-key.ts
+function pathKey(path3) {
+  return path3.normalize("NFC");
+}
+var init_path_key = __esm({
+  "src/core/path-key.ts"() {
+    "use strict";
+  }
+});
+
 // src/core/organisation.ts
 var organisation_exports = {};
 __export(organisation_exports, {
@@ -19804,7 +19814,9 @@ function emptyOrganisation() {
     changes: /* @__PURE__ */ new Map(),
     calendars: /* @__PURE__ */ new Map(),
     templates: /* @__PURE__ */ new Map(),
-    policies: /* @__PURE__ */ new Map()
+    policies: /* @__PURE__ */ new Map(),
+    incidents: /* @__PURE__ */ new Map(),
+    problems: /* @__PURE__ */ new Map()
   };
 }
 function buildOrganisation(analyses) {
@@ -19838,7 +19850,9 @@ var init_organisation = __esm({
       ChangeRequest: "changes",
       ChangeCalendar: "calendars",
       StandardChange: "templates",
-      Policy: "policies"
+      Policy: "policies",
+      Incident: "incidents",
+      Problem: "problems"
     };
   }
 });
@@ -21858,6 +21872,7 @@ function checkRrule(rule) {
   }
   if (!seen.has("FREQ")) problems.push("FREQ is required");
   if (seen.has("COUNT") && seen.has("UNTIL")) problems.push("COUNT and UNTIL may not both be given");
+  problems.push(...unsupportedFilters(body));
   return problems;
 }
 function isTimeZone(zone) {
@@ -21868,6 +21883,19 @@ function isTimeZone(zone) {
   } catch {
     return false;
   }
+}
+function unsupportedFilters(body) {
+  const parts = new Map(body.split(";").map((p2) => [p2.slice(0, Math.max(0, p2.indexOf("="))), p2.slice(p2.indexOf("=") + 1)]));
+  const freq = parts.get("FREQ");
+  const coarser = freq === "MINUTELY" ? ["BYHOUR"] : freq === "SECONDLY" ? ["BYHOUR", "BYMINUTE"] : [];
+  const out = coarser.filter((name) => parts.has(name)).map((name) => `${name} on a FREQ=${freq} rule is not supported; write the window as FREQ=DAILY with BYHOUR and BYMINUTE lists (e.g. FREQ=DAILY;BYHOUR=2,3;BYMINUTE=0,15,30,45)`);
+  if (freq !== "YEARLY" && parts.has("BYWEEKNO")) out.push("BYWEEKNO is only allowed with FREQ=YEARLY");
+  if ((freq === "DAILY" || freq === "WEEKLY" || freq === "MONTHLY") && parts.has("BYYEARDAY")) out.push(`BYYEARDAY is not allowed with FREQ=${freq}`);
+  if (freq === "WEEKLY" && parts.has("BYMONTHDAY")) out.push("BYMONTHDAY is not allowed with FREQ=WEEKLY");
+  const ordinal = (parts.get("BYDAY") ?? "").split(",").some((d2) => /^[+-]?\d/.test(d2));
+  if (ordinal && freq !== "MONTHLY" && freq !== "YEARLY") out.push(`a numbered weekday in BYDAY (like 2SU) needs FREQ=MONTHLY or FREQ=YEARLY, not FREQ=${freq}`);
+  if (ordinal && freq === "YEARLY" && parts.has("BYWEEKNO")) out.push("a numbered weekday in BYDAY may not be combined with BYWEEKNO");
+  return out;
 }
 var FREQS, WEEKDAY, MAX_COUNT, MAX_INTERVAL, PARTS;
 var init_rrule_syntax = __esm({
@@ -23001,18 +23029,18 @@ var require_rrule = __commonJS({
                   arr = [arr];
                 }
                 var delimJoin = function(array, delimiter, finalDelimiter) {
-                  var list3 = "";
+                  var list4 = "";
                   for (var i = 0; i < array.length; i++) {
                     if (i !== 0) {
                       if (i === array.length - 1) {
-                        list3 += " " + finalDelimiter + " ";
+                        list4 += " " + finalDelimiter + " ";
                       } else {
-                        list3 += delimiter + " ";
+                        list4 += delimiter + " ";
                       }
                     }
-                    list3 += array[i];
+                    list4 += array[i];
                   }
-                  return list3;
+                  return list4;
                 };
                 callback = callback || function(o2) {
                   return o2.toString();
@@ -25170,6 +25198,54 @@ var init_rrule_lib = __esm({
   }
 });
 
+// src/core/calendar/rrule-reach.ts
+function gcd(a, b3) {
+  return b3 === 0 ? a : gcd(b3, a % b3);
+}
+function list(value3) {
+  if (value3 === null || value3 === void 0) return void 0;
+  const values = [].concat(value3);
+  return values.length ? [...new Set(values)] : void 0;
+}
+function unreachable(options21, dtstart) {
+  const freq = options21.freq ?? RRule.YEARLY;
+  const hours = list(options21.byhour);
+  const minutes = list(options21.byminute);
+  const seconds2 = list(options21.bysecond);
+  const positions = list(options21.bysetpos);
+  if (positions && freq >= RRule.DAILY) {
+    const size = freq === RRule.DAILY ? (hours?.length ?? 1) * (minutes?.length ?? 1) * (seconds2?.length ?? 1) : freq === RRule.HOURLY ? (minutes?.length ?? 1) * (seconds2?.length ?? 1) : freq === RRule.MINUTELY ? seconds2?.length ?? 1 : 1;
+    if (!positions.some((p2) => p2 !== 0 && Math.abs(p2) <= size)) {
+      return `every period of this rule has ${size} candidate time${size === 1 ? "" : "s"}, so BYSETPOS=${positions.join(",")} selects none`;
+    }
+  }
+  if (freq <= RRule.DAILY) return void 0;
+  const unit = freq === RRule.HOURLY ? HOUR_S : freq === RRule.MINUTELY ? 60 : 1;
+  const interval = (options21.interval ?? 1) * unit;
+  const step = gcd(interval, DAY_S);
+  const start = dtstart.getUTCHours() * HOUR_S + dtstart.getUTCMinutes() * 60 + dtstart.getUTCSeconds();
+  for (let t2 = start % step; t2 < DAY_S; t2 += step) {
+    const h3 = Math.floor(t2 / HOUR_S);
+    const m2 = Math.floor(t2 % HOUR_S / 60);
+    const s = t2 % 60;
+    if (hours && !hours.includes(h3)) continue;
+    if (freq >= RRule.MINUTELY && minutes && !minutes.includes(m2)) continue;
+    if (freq === RRule.SECONDLY && seconds2 && !seconds2.includes(s)) continue;
+    return void 0;
+  }
+  const fields = [hours && `BYHOUR=${hours.join(",")}`, freq >= RRule.MINUTELY && minutes && `BYMINUTE=${minutes.join(",")}`, freq === RRule.SECONDLY && seconds2 && `BYSECOND=${seconds2.join(",")}`].filter(Boolean);
+  return `counted from ${dtstart.toISOString().slice(11, 19)} every ${options21.interval ?? 1} ${freq === RRule.HOURLY ? "hour" : freq === RRule.MINUTELY ? "minute" : "second"}${(options21.interval ?? 1) === 1 ? "" : "s"}, the rule never lands on ${fields.join(";")}`;
+}
+var HOUR_S, DAY_S;
+var init_rrule_reach = __esm({
+  "src/core/calendar/rrule-reach.ts"() {
+    "use strict";
+    init_rrule_lib();
+    HOUR_S = 3600;
+    DAY_S = 86400;
+  }
+});
+
 // src/core/calendar/recurrence.ts
 function untilToLocal(value3, zone) {
   const m2 = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?$/.exec(value3);
@@ -25181,12 +25257,15 @@ function untilToLocal(value3, zone) {
   return z4 ? instantToLocal(local, zone) : local;
 }
 function firstRuleMatch(base, first, until) {
+  if (until !== void 0 && until < first) return "UNTIL is before the start";
+  const impossible = unreachable(base, new Date(first));
+  if (impossible) return impossible;
   const shift = Math.max(0, Math.floor((RRULE_END - CYCLE - first) / CYCLE)) * CYCLE;
   const moved = { dtstart: new Date(first + shift), ...until !== void 0 ? { until: new Date(until + shift) } : {} };
   const yearly = yearlySuperset(base);
-  if (yearly && !new RRule({ ...yearly, ...moved }).after(new Date(first + shift - 1))) return void 0;
+  if (yearly && !new RRule({ ...yearly, ...moved }).after(new Date(first + shift - 1))) return NO_DATE;
   const match = new RRule({ ...base, ...moved }).after(new Date(first + shift - 1));
-  return match ? match.getTime() - shift : void 0;
+  return match ? match.getTime() - shift : NO_DATE;
 }
 function yearlySuperset(base) {
   const ordinal = [].concat(base.byweekday ?? []).some((d2) => typeof d2 === "object" && d2 !== null && d2.n);
@@ -25194,14 +25273,14 @@ function yearlySuperset(base) {
   const months = base.freq === RRule.MONTHLY && ordinal && !base.bymonth ? { bymonth: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] } : {};
   return { ...base, freq: RRule.YEARLY, interval: 1, bysetpos: null, byhour: null, byminute: null, bysecond: null, ...months };
 }
-function gcd(a, b3) {
-  return b3 === 0 ? a : gcd(b3, a % b3);
+function gcd2(a, b3) {
+  return b3 === 0 ? a : gcd2(b3, a % b3);
 }
 function dtstartStep(freq, interval) {
   const unit = UNIT_MS[freq];
   if (unit !== void 0) return interval * unit;
   const perCycle = freq === RRule.MONTHLY ? 4800 : 400;
-  return interval / gcd(interval, perCycle) * CYCLE;
+  return interval / gcd2(interval, perCycle) * CYCLE;
 }
 function compileRecurrence(window2) {
   const zone = window2.timeZone;
@@ -25225,7 +25304,8 @@ function compileRecurrence(window2) {
   }
   const options21 = RRule.parseString(kept.join(";"));
   const base = { ...options21, dtstart: new Date(first), tzid: null, ...until !== void 0 ? { until: new Date(until) } : {} };
-  const firstMatch = firstRuleMatch(base, first, until);
+  const found = firstRuleMatch(base, first, until);
+  const firstMatch = typeof found === "number" ? found : void 0;
   const firstIsRuleOccurrence = firstMatch === first;
   const ruleCount = count2 === void 0 ? void 0 : firstIsRuleOccurrence ? count2 : count2 - 1;
   const never = ruleCount === 0 || firstMatch === void 0;
@@ -25255,6 +25335,7 @@ function compileRecurrence(window2) {
     zone,
     first,
     ...until !== void 0 ? { until } : {},
+    ...typeof found === "string" ? { never: found } : {},
     between(lo, hi) {
       const out = ruleBetween(lo, hi);
       if (!firstIsRuleOccurrence && first >= lo && first <= hi) out.unshift(first);
@@ -25267,13 +25348,14 @@ function compileRecurrence(window2) {
     }
   };
 }
-var RecurrenceError, RecurrenceBudgetError, OCCURRENCE_BUDGET, CYCLE, RRULE_END, MINUTE, UNIT_MS;
+var RecurrenceError, RecurrenceBudgetError, OCCURRENCE_BUDGET, CYCLE, RRULE_END, NO_DATE, MINUTE, UNIT_MS;
 var init_recurrence = __esm({
   "src/core/calendar/recurrence.ts"() {
     "use strict";
     init_local_time();
     init_rrule_lib();
     init_rrule_density();
+    init_rrule_reach();
     init_rrule_syntax();
     RecurrenceError = class extends Error {
       name = "RecurrenceError";
@@ -25284,6 +25366,7 @@ var init_recurrence = __esm({
     OCCURRENCE_BUDGET = MAX_COUNT;
     CYCLE = 146097 * DAY;
     RRULE_END = Date.UTC(1e4, 0, 1);
+    NO_DATE = "no date within 400 years matches the rule";
     MINUTE = 6e4;
     UNIT_MS = { [RRule.SECONDLY]: 1e3, [RRule.MINUTELY]: MINUTE, [RRule.HOURLY]: 60 * MINUTE, [RRule.DAILY]: DAY, [RRule.WEEKLY]: 7 * DAY };
   }
@@ -25377,23 +25460,25 @@ var init_window_duration = __esm({
 });
 
 // src/core/calendar/self-overlap.ts
-function overlapsItself(window2, span) {
+function recurringShape(window2, span) {
   let starts;
+  let never;
   try {
     const recurrence = compileRecurrence(window2);
+    never = recurrence.never;
     starts = recurrence.firstStarts(SAMPLE, recurrence.first + SAMPLE_YEARS * 366 * DAY);
   } catch (e) {
-    if (e instanceof RecurrenceError) return void 0;
+    if (e instanceof RecurrenceError) return {};
     throw e;
   }
   const length = span.days * DAY + span.ms;
   for (let i = 1; i < starts.length; i++) {
     const gap = starts[i] - starts[i - 1];
     if (gap < length) {
-      return `each occurrence lasts ${formatSpan(span)} but the next starts ${formatSpan({ days: 0, ms: gap })} later (${formatLocal(starts[i - 1])} and ${formatLocal(starts[i])}); a window may not overlap itself`;
+      return { overlap: `each occurrence lasts ${formatSpan(span)} but the next starts ${formatSpan({ days: 0, ms: gap })} later (${formatLocal(starts[i - 1])} and ${formatLocal(starts[i])}); a window may not overlap itself` };
     }
   }
-  return void 0;
+  return never ? { never } : {};
 }
 var SAMPLE, SAMPLE_YEARS;
 var init_self_overlap = __esm({
@@ -25689,6 +25774,10 @@ function checkDocument(kind, value3, context) {
       return checkCalendar(value3);
     case "Policy":
       return checkPolicy(value3);
+    case "Incident":
+      return checkIncident(value3);
+    case "Problem":
+      return checkProblem(value3);
     default:
       return [];
   }
@@ -25760,8 +25849,9 @@ function checkCalendar(cal) {
       const span = w2.duration === void 0 ? void 0 : parseWindowDuration(w2.duration);
       if (span && span.days === 0 && span.ms === 0) out.push(err("calendar.window-order", at4("duration"), "the window must last longer than zero"));
       else if (span && !problems.length && !dense && w2.timeZone !== void 0 && isTimeZone(w2.timeZone) && isLocalDateTime(w2.start)) {
-        const overlap = overlapsItself(w2, span);
-        if (overlap) out.push(err("calendar.window-overlap", at4("duration"), overlap));
+        const shape = recurringShape(w2, span);
+        if (shape.overlap) out.push(err("calendar.window-overlap", at4("duration"), shape.overlap));
+        if (shape.never) out.push(warn("calendar.rrule-never", at4("rrule"), `the window happens only once, at its start: ${shape.never}`));
       }
       if (!isLocalDateTime(w2.start)) {
         out.push(err("calendar.window-shape", at4("start"), "a recurring window starts at a local time without offset (e.g. 2026-01-06T01:00:00), read in its timeZone"));
@@ -25861,7 +25951,52 @@ function checkReadinessRules(rules) {
   });
   return out;
 }
-var CLASSES;
+function checkIncident(inc) {
+  const out = [];
+  const s = inc.spec;
+  const reached = STATUS_ORDER.indexOf(s.status);
+  let previous;
+  for (const [field3, from] of INCIDENT_TIMES) {
+    const text = s[field3];
+    if (text === void 0) {
+      if (from !== void 0 && reached >= STATUS_ORDER.indexOf(from)) {
+        out.push(err("incident.status-incomplete", "/spec/status", `an incident that is ${s.status} needs spec.${field3}`));
+      }
+      continue;
+    }
+    const t2 = instant(text);
+    if (t2 === void 0) continue;
+    if (previous && t2 < previous.at) out.push(err("incident.time-order", `/spec/${field3}`, `${field3} is before ${previous.field}; the timestamps run startedAt, detectedAt, acknowledgedAt, mitigatedAt, resolvedAt`));
+    else previous = { field: field3, at: t2 };
+  }
+  if (s.status === "reviewed" && !s.review?.completedAt) {
+    out.push(err("incident.status-incomplete", "/spec/status", "an incident that is reviewed needs spec.review.completedAt"));
+  }
+  const resolved = instant(s.resolvedAt);
+  const reviewed = instant(s.review?.completedAt);
+  if (resolved !== void 0 && reviewed !== void 0 && reviewed < resolved) {
+    out.push(err("incident.time-order", "/spec/review/completedAt", "the review is completed before the incident was resolved"));
+  }
+  let last;
+  (s.timeline ?? []).forEach((entry, i) => {
+    const t2 = instant(entry.at);
+    if (t2 === void 0) return;
+    if (last !== void 0 && t2 < last) out.push(err("incident.time-order", joinPointer("/spec/timeline", i, "at"), "timeline entries are in time order; this one is earlier than the one before it"));
+    else last = t2;
+  });
+  return out;
+}
+function checkProblem(p2) {
+  const out = [];
+  const s = p2.spec;
+  if (s.state === "known-error" || s.state === "resolved") {
+    if (!s.rootCause) out.push(err("problem.state-incomplete", "/spec/state", `a problem that is ${s.state} needs spec.rootCause`));
+  }
+  if (s.state === "known-error" && !s.workaround) out.push(err("problem.state-incomplete", "/spec/state", "a known error needs spec.workaround: what responders do until the fix lands"));
+  if (s.state === "resolved" && !s.fixes?.length) out.push(err("problem.state-incomplete", "/spec/state", "a resolved problem names the change requests that fixed it in spec.fixes"));
+  return out;
+}
+var CLASSES, INCIDENT_TIMES, STATUS_ORDER;
 var init_document = __esm({
   "src/core/checks/document.ts"() {
     "use strict";
@@ -25875,6 +26010,14 @@ var init_document = __esm({
     init_window_duration();
     init_suggest();
     CLASSES = ["low", "medium", "high", "critical"];
+    INCIDENT_TIMES = [
+      ["startedAt", "investigating"],
+      ["detectedAt", "identified"],
+      ["acknowledgedAt", void 0],
+      ["mitigatedAt", "monitoring"],
+      ["resolvedAt", "resolved"]
+    ];
+    STATUS_ORDER = ["investigating", "identified", "monitoring", "resolved", "reviewed"];
   }
 });
 
@@ -25905,7 +26048,7 @@ function anyString(v2) {
 function nonBlank(v2) {
   return typeof v2 === "string" && v2.trim() !== "" ? v2 : void 0;
 }
-function list(v2) {
+function list2(v2) {
   return Array.isArray(v2) ? v2 : [];
 }
 function strings(v2) {
@@ -25989,8 +26132,41 @@ function extractRecord(index, apiVersion, kind, value3) {
         ...anyString(spec.template) ? { template: anyString(spec.template) } : {},
         services: strings(spec.services),
         cis: strings(spec.configurationItems),
-        ...anyString(spec.environment) ? { environment: anyString(spec.environment) } : {}
+        ...anyString(spec.environment) ? { environment: anyString(spec.environment) } : {},
+        ...anyString(obj(spec.schedule)?.start) ? { start: anyString(obj(spec.schedule)?.start) } : {},
+        ...anyString(obj(spec.outcome)?.implementedAt) ? { implementedAt: anyString(obj(spec.outcome)?.implementedAt) } : {}
       };
+      break;
+    }
+    case "Incident": {
+      strings(spec.services).forEach((s, i) => bare(joinPointer("/spec/services", i), "service", s));
+      strings(spec.configurationItems).forEach((c3, i) => bare(joinPointer("/spec/configurationItems", i), "ci", c3));
+      const causes = Array.isArray(spec.causedBy) ? strings(spec.causedBy) : [];
+      causes.forEach((c3, i) => bare(joinPointer("/spec/causedBy", i), "change", c3));
+      const budget = obj(spec.impact)?.errorBudget;
+      (Array.isArray(budget) ? budget : []).forEach((b3, i) => bare(joinPointer("/spec/impact/errorBudget", i, "slo"), "slo", obj(b3)?.slo));
+      const review = obj(spec.review);
+      const items = Array.isArray(review?.actionItems) ? review.actionItems : [];
+      items.forEach((item2, i) => {
+        bare(joinPointer("/spec/review/actionItems", i, "owner"), "team", obj(item2)?.owner);
+        bare(joinPointer("/spec/review/actionItems", i, "change"), "change", obj(item2)?.change);
+      });
+      facts = {
+        kind: "Incident",
+        ...anyString(spec.severity) ? { severity: anyString(spec.severity) } : {},
+        ...anyString(spec.status) ? { status: anyString(spec.status) } : {},
+        ...anyString(spec.startedAt) ? { startedAt: anyString(spec.startedAt) } : {},
+        ...anyString(spec.resolvedAt) ? { resolvedAt: anyString(spec.resolvedAt) } : {},
+        causedBy: causes,
+        ...anyString(review?.completedAt) ? { reviewCompletedAt: anyString(review?.completedAt) } : {},
+        actionItems: items.map((item2) => ({ ...anyString(obj(item2)?.due) ? { due: anyString(obj(item2)?.due) } : {}, ...anyString(obj(item2)?.state) ? { state: anyString(obj(item2)?.state) } : {} }))
+      };
+      break;
+    }
+    case "Problem": {
+      strings(spec.incidents).forEach((n, i) => bare(joinPointer("/spec/incidents", i), "incident", n));
+      strings(spec.services).forEach((s, i) => bare(joinPointer("/spec/services", i), "service", s));
+      strings(spec.fixes).forEach((c3, i) => bare(joinPointer("/spec/fixes", i), "change", c3));
       break;
     }
     case "ChangeCalendar": {
@@ -26013,7 +26189,9 @@ function extractRecord(index, apiVersion, kind, value3) {
       const groups2 = obj(spec.groups) ?? {};
       for (const [key, v2] of Object.entries(groups2)) typed(joinPointer("/spec/groups", key), v2, ["team"]);
       const sensitive = Array.isArray(spec.sensitivePaths) ? spec.sensitivePaths.map((p2) => typeof p2 === "string" ? p2 : "") : void 0;
-      facts = { kind: "Policy", groups: Object.keys(groups2), ...sensitive ? { sensitivePaths: sensitive } : {} };
+      const severities = obj(obj(spec.incidents)?.severities);
+      const incidentSeverities = severities ? Object.fromEntries(Object.entries(severities).map(([k2, v2]) => [k2, anyString(obj(v2)?.reviewWithin) ? { reviewWithin: anyString(obj(v2)?.reviewWithin) } : {}])) : void 0;
+      facts = { kind: "Policy", groups: Object.keys(groups2), ...sensitive ? { sensitivePaths: sensitive } : {}, ...incidentSeverities ? { incidentSeverities } : {} };
       break;
     }
     default:
@@ -26021,12 +26199,13 @@ function extractRecord(index, apiVersion, kind, value3) {
   }
   return { index, apiVersion, kind, name, namespace, refs, facts };
 }
-var TYPED;
+var REF_KINDS, TYPED;
 var init_facts = __esm({
   "src/core/facts.ts"() {
     "use strict";
     init_diagnostics();
     init_shape();
+    REF_KINDS = ["service", "ci", "team", "template", "slo", "policy-group", "service-or-openslo", "change", "incident"];
     TYPED = /^(service|ci|team|slo):(.+)$/;
   }
 });
@@ -30447,7 +30626,7 @@ var require_resolve_block_scalar = __commonJS({
       if (!header3)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header3.mode === ">" ? Scalar2.Scalar.BLOCK_FOLDED : Scalar2.Scalar.BLOCK_LITERAL;
-      const lines2 = scalar2.source ? splitLines2(scalar2.source) : [];
+      const lines2 = scalar2.source ? splitLines(scalar2.source) : [];
       let chompStart = lines2.length;
       for (let i = lines2.length - 1; i >= 0; --i) {
         const content = lines2[i][1];
@@ -30605,7 +30784,7 @@ var require_resolve_block_scalar = __commonJS({
       }
       return { mode, indent, chomp, comment, length };
     }
-    function splitLines2(source) {
+    function splitLines(source) {
       const split2 = source.split(/\n( *)/);
       const first = split2[0];
       const m2 = first.match(/^( *)/);
@@ -32345,15 +32524,15 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list3, type) {
-      for (let i = 0; i < list3.length; ++i)
-        if (list3[i].type === type)
+    function includesToken(list4, type) {
+      for (let i = 0; i < list4.length; ++i)
+        if (list4[i].type === type)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list3) {
-      for (let i = 0; i < list3.length; ++i) {
-        switch (list3[i].type) {
+    function findNonEmptyIndex(list4) {
+      for (let i = 0; i < list4.length; ++i) {
+        switch (list4[i].type) {
           case "space":
           case "comment":
           case "newline":
@@ -33849,6 +34028,9 @@ var init_fast = __esm({
 function normalizeLineBreaks(text) {
   return text.includes("\r") ? text.replace(LONE_CR, "\n") : text;
 }
+function sourceLines(text) {
+  return normalizeLineBreaks(text).split("\n").map((l3) => l3.endsWith("\r") ? l3.slice(0, -1) : l3);
+}
 var LONE_CR;
 var init_line_breaks = __esm({
   "src/core/parse/line-breaks.ts"() {
@@ -33988,11 +34170,11 @@ function preciseParse(input) {
       yield token;
     }
   }
-  const list3 = Array.from(new import_yaml3.Composer(OPTIONS2).compose(tokens()));
+  const list4 = Array.from(new import_yaml3.Composer(OPTIONS2).compose(tokens()));
   const problems = [];
   const documents = [];
   const budget = { used: 0 };
-  list3.forEach((doc, index) => {
+  list4.forEach((doc, index) => {
     let ok = doc.errors.length === 0;
     let versions = 0;
     for (const d2 of directives) {
@@ -34031,7 +34213,7 @@ function preciseParse(input) {
     return { line: start.line, column: start.col, endLine: end2.line, endColumn: end2.col };
   };
   const locate = (index, pointer, target = "value") => {
-    const doc = list3[index];
+    const doc = list4[index];
     if (!doc) return positionOf(0);
     const range2 = rangeAt(doc, pointer, target);
     return positionOf(range2[0], range2[1]);
@@ -34631,7 +34813,9 @@ var init_references = __esm({
       ci: "ConfigurationItem",
       team: "Team",
       template: "StandardChange",
-      slo: "SLO"
+      slo: "SLO",
+      change: "ChangeRequest",
+      incident: "Incident"
     };
     LABEL = {
       service: "service",
@@ -34639,8 +34823,57 @@ var init_references = __esm({
       team: "team",
       template: "standard-change template",
       slo: "SLO",
-      "service-or-openslo": "service"
+      "service-or-openslo": "service",
+      change: "change request",
+      incident: "incident"
     };
+  }
+});
+
+// src/core/checks/incidents.ts
+function policyRecord(files) {
+  let first;
+  for (const f3 of files)
+    for (const r2 of f3.documents) {
+      if (r2.kind !== "Policy" || r2.apiVersion !== "opsledger/v1") continue;
+      if (r2.name === "default") return r2;
+      first ??= r2;
+    }
+  return first;
+}
+function checkIncidents(files, index) {
+  const out = [];
+  const policy = policyRecord(files);
+  const severities = policy?.facts.kind === "Policy" ? policy.facts.incidentSeverities : void 0;
+  const changes = index.byNamespace.get("ChangeRequest");
+  for (const f3 of files) {
+    for (const record of f3.documents) {
+      if (record.kind !== "Incident" || record.facts.kind !== "Incident") continue;
+      const inc = record.facts;
+      const at4 = (pointer, severity, code, message2) => out.push({ file: f3.file, document: record.index, pointer, target: "value", severity, code, message: message2 });
+      if (policy && inc.severity && !severities?.[inc.severity]) {
+        const known = Object.keys(severities ?? {});
+        at4("/spec/severity", "error", "incident.unknown-severity", `the policy does not define ${inc.severity}${known.length ? ` (it defines ${known.join(", ")})` : " (it has no spec.incidents.severities)"}`);
+      }
+      const started = inc.startedAt ? parseInstant(inc.startedAt) : void 0;
+      inc.causedBy.forEach((id, i) => {
+        const change = changes?.get(id)?.record.facts;
+        if (started === void 0 || change?.kind !== "ChangeRequest") return;
+        const live = change.implementedAt ?? change.start;
+        const liveAt = live ? parseInstant(live) : void 0;
+        if (liveAt !== void 0 && liveAt > started) {
+          at4(joinPointer("/spec/causedBy", i), "error", "incident.cause-after-start", `${id} went live at ${live} (${change.implementedAt ? "outcome.implementedAt" : "its scheduled start"}), after the incident started at ${inc.startedAt}; a change cannot cause what happened before it`);
+        }
+      });
+    }
+  }
+  return out;
+}
+var init_incidents = __esm({
+  "src/core/checks/incidents.ts"() {
+    "use strict";
+    init_local_time();
+    init_diagnostics();
   }
 });
 
@@ -34652,7 +34885,8 @@ function validateRepository(analyses, options21) {
     ...checkReferences(analyses, index),
     ...checkTemplateCoverage(analyses, index),
     ...checkCycles(analyses),
-    ...checkDeprecatedDependencies(analyses, index)
+    ...checkDeprecatedDependencies(analyses, index),
+    ...checkIncidents(analyses, index)
   ];
   const keep = (file) => !options21.only || options21.only.has(file);
   const diagnostics = [];
@@ -34666,16 +34900,16 @@ function validateRepository(analyses, options21) {
 function placeFindings(findings, source) {
   const byFile = /* @__PURE__ */ new Map();
   for (const f3 of findings) {
-    const list3 = byFile.get(f3.file) ?? [];
-    list3.push(f3);
-    byFile.set(f3.file, list3);
+    const list4 = byFile.get(f3.file) ?? [];
+    list4.push(f3);
+    byFile.set(f3.file, list4);
   }
   const out = [];
-  for (const [file, list3] of byFile) {
+  for (const [file, list4] of byFile) {
     const bytes = source(file);
     const decoded = bytes ? decodeUtf8(bytes) : void 0;
     const parsed = decoded && "text" in decoded ? preciseParse(decoded.text) : void 0;
-    for (const f3 of list3) {
+    for (const f3 of list4) {
       const { target, ...rest } = f3;
       const pos = parsed ? parsed.locate(f3.document, f3.pointer, target) : { line: 1, column: 1 };
       out.push({ ...rest, ...pos, file });
@@ -34688,6 +34922,7 @@ var init_validate = __esm({
     "use strict";
     init_analyze();
     init_references();
+    init_incidents();
     init_diagnostics();
     init_precise();
   }
@@ -34774,7 +35009,8 @@ async function validate(source, git2, options21 = {}) {
     paths: explicit,
     cache: options21.cache ?? true,
     ...options21.threads ? { threads: options21.threads } : {},
-    ...options21.maxFileBytes ? { maxFileBytes: options21.maxFileBytes } : {}
+    ...options21.maxFileBytes ? { maxFileBytes: options21.maxFileBytes } : {},
+    ...options21.progress ? { progress: options21.progress } : {}
   });
   let only;
   const known = [...Object.keys(full.documentsByFile), ...repo.discoveryDiagnostics.map((d2) => d2.file)];
@@ -34786,7 +35022,8 @@ async function validate(source, git2, options21 = {}) {
   if (options21.changedSince) {
     if (!git2) throw new Error("validate: --changed-since needs a git repository");
     const changed = await git2.changedFilesSince(options21.changedSince);
-    only = new Set([...only ?? known].filter((f3) => changed.files.has(f3)));
+    const changedKeys = new Set([...changed.files].map(pathKey));
+    only = new Set([...only ?? known].filter((f3) => changedKeys.has(pathKey(f3))));
     caused = await causedElsewhere(git2, changed.base, full.diagnostics, only);
   }
   if (!only) return { repo, result: { diagnostics: full.diagnostics, summary: full.summary } };
@@ -34808,6 +35045,7 @@ var init_validate2 = __esm({
   "src/app/validate.ts"() {
     "use strict";
     init_diagnostics();
+    init_path_key();
     init_load_organisation();
     CROSS_DOCUMENT = /* @__PURE__ */ new Set(["name.duplicate", "ref.unresolved", "ref.deprecated", "graph.cycle", "change.template-coverage"]);
   }
@@ -34831,9 +35069,9 @@ function decodeDocument(w2) {
   }
   return { index, apiVersion, kind, name, namespace: namespace === 0 ? kind : namespace, refs, facts: facts === 0 ? { kind: "other" } : facts };
 }
-function encodeAnalyses(list3) {
+function encodeAnalyses(list4) {
   return JSON.stringify(
-    list3.map(({ analysis: a, stat: stat2 }) => {
+    list4.map(({ analysis: a, stat: stat2 }) => {
       const w2 = [a.file, stat2 ? stat2.size : -1, stat2 ? stat2.mtimeMs : 0, stat2 ? stat2.ctimeMs : 0, stat2 ? stat2.ino : 0, a.diagnostics.length ? a.diagnostics : 0];
       for (const d2 of a.documents) w2.push(encodeDocument(d2));
       return w2;
@@ -34841,8 +35079,8 @@ function encodeAnalyses(list3) {
   );
 }
 function decodeAnalyses(text) {
-  const list3 = JSON.parse(text);
-  return list3.map((w2) => {
+  const list4 = JSON.parse(text);
+  return list4.map((w2) => {
     const documents = [];
     for (let i = 6; i < w2.length; i++) documents.push(decodeDocument(w2[i]));
     const analysis = { file: w2[0], documents, diagnostics: w2[5] === 0 ? [] : w2[5] };
@@ -34850,11 +35088,11 @@ function decodeAnalyses(text) {
     return size < 0 ? { analysis } : { analysis, stat: { size, mtimeMs: w2[2], ctimeMs: w2[3], ino: w2[4] } };
   });
 }
-var REF_KINDS, REF_CODE;
+var REF_CODE;
 var init_analysis_codec = __esm({
   "src/adapters/fs/analysis-codec.ts"() {
     "use strict";
-    REF_KINDS = ["service", "ci", "team", "template", "slo", "policy-group", "service-or-openslo"];
+    init_facts();
     REF_CODE = new Map(REF_KINDS.map((k2, i) => [k2, i]));
   }
 });
@@ -42668,8 +42906,12 @@ var init_analyze_pool = __esm({
         for (const r2 of this.running) void r2.worker.terminate();
         this.running.length = 0;
       }
-      /** `shardPrefix`: where each thread writes its results as a cache shard (`${prefix}${name}.json`). */
-      async run(files, shardPrefix) {
+      /**
+       * `shardPrefix`: where each thread writes its results as a cache shard (`${prefix}${name}.json`).
+       * `progress` hears how many files have been claimed (all threads together) between this
+       * thread's own chunks.
+       */
+      async run(files, shardPrefix, progress) {
         const registry2 = schemaRegistry();
         const { root, maxBytes, keepValues } = this.options;
         const reader = repositoryReader(root, maxBytes);
@@ -42677,11 +42919,15 @@ var init_analyze_pool = __esm({
         const analyze = (i) => analyzeOnDisk(reader, files[i].rel, registry2, analyzeOptions);
         if (this.running.length === 0 || files.length < PARALLEL_THRESHOLD) {
           this.close();
-          const results2 = files.map((_3, i) => analyze(i));
+          const results2 = files.map((_3, i) => {
+            const a = analyze(i);
+            progress?.("read", i + 1, files.length);
+            return a;
+          });
           return { results: results2, shards: [], unsharded: results2, done: Promise.resolve() };
         }
         const counter = new Int32Array(new SharedArrayBuffer(4));
-        const list3 = files.map(({ rel }) => rel);
+        const list4 = files.map(({ rel }) => rel);
         const results = new Array(files.length);
         const shards = [];
         const take = (batch) => {
@@ -42695,7 +42941,7 @@ var init_analyze_pool = __esm({
         const ports = this.running.map((r2, i) => {
           const { port1, port2 } = new MessageChannel();
           const shardPath = shardPrefix ? `${shardPrefix}${i}.json` : void 0;
-          const job = { root, files: list3, counter, maxBytes, port: port2, ...shardPath ? { shardPath } : {}, ...keepValues ? { keepText: true } : {} };
+          const job = { root, files: list4, counter, maxBytes, port: port2, ...shardPath ? { shardPath } : {}, ...keepValues ? { keepText: true } : {} };
           r2.worker.postMessage(job, [port2]);
           return { port: port1, worker: r2, ...shardPath ? { shard: shardPath } : {}, finished: false, shardWritten: false };
         });
@@ -42721,6 +42967,7 @@ var init_analyze_pool = __esm({
           },
           () => {
             drain();
+            progress?.("read", Math.min(Atomics.load(counter, 0), files.length), files.length);
             if (pending.length >= BATCH) {
               mine.add(encodeAnalyses(pending));
               pending = [];
@@ -43018,7 +43265,7 @@ async function loadRepository(root, options21 = {}) {
   const paths = await listing;
   const base = { root, files, discoveryDiagnostics: diagnostics, source, ...paths ? { repositoryPaths: paths } : {} };
   if (!cache) {
-    const analyses2 = (await pool().run(files)).results.map((r2) => r2.analysis);
+    const analyses2 = (await pool().run(files, void 0, options21.progress)).results.map((r2) => r2.analysis);
     return { ...base, analyses: analyses2, remember: async () => {
     } };
   }
@@ -43032,7 +43279,7 @@ async function loadRepository(root, options21 = {}) {
   const misses = files.filter((f3) => !reused.has(f3.rel));
   const everything = reused.size === 0;
   const prefix = cache.shardPrefix();
-  const ran = await pool().run(misses, everything ? prefix : void 0);
+  const ran = await pool().run(misses, everything ? prefix : void 0, options21.progress);
   const fresh = new Map(misses.map((f3, i) => [f3.rel, ran.results[i]]));
   const merged = files.map((f3) => reused.get(f3.rel) ?? fresh.get(f3.rel));
   const analyses = merged.map((m2) => m2.analysis);
@@ -47322,10 +47569,10 @@ async function changedFilesSince(root, ref) {
   } catch {
     throw new GitRefError(ref, "no such commit, branch or tag");
   }
-  const diff = await git2.raw(["diff", "--name-only", "--no-renames", "--diff-filter=d", "--relative", base, "--"]);
-  const untracked = await git2.raw(["ls-files", "--others", "--exclude-standard"]);
+  const diff = await git2.raw(["diff", "-z", "--name-only", "--no-renames", "--diff-filter=d", "--relative", base, "--"]);
+  const untracked = await git2.raw(["ls-files", "-z", "--others", "--exclude-standard"]);
   const out = /* @__PURE__ */ new Set();
-  for (const line of (diff + "\n" + untracked).split("\n")) if (line.trim()) out.add(line.trim());
+  for (const path3 of (diff + "\0" + untracked).split("\0")) if (path3) out.add(path3);
   return { files: out, base };
 }
 var GitRefError;
@@ -47463,7 +47710,7 @@ async function pullRequestBase(root, base, head) {
 }
 async function lastCommitTouching(root, ref, file) {
   const commit = await resolveCommit(root, ref);
-  const out = (await wo({ baseDir: root }).raw(["log", "-1", "--format=%H", commit, "--", file])).trim();
+  const out = (await wo({ baseDir: root }).raw(["--literal-pathspecs", "log", "-1", "--format=%H", commit, "--", file])).trim();
   return out || void 0;
 }
 async function firstParentLine(root, commit, count2) {
@@ -47555,64 +47802,33 @@ var init_diff_size = __esm({
   }
 });
 
-// src/adapters/git/history.ts
-var history_exports = {};
-__export(history_exports, {
-  firstAddedTimes: () => firstAddedTimes
+// src/adapters/git/document-origins.ts
+var document_origins_exports = {};
+__export(document_origins_exports, {
+  documentOrigins: () => documentOrigins,
+  originsFrom: () => originsFrom,
+  parseGraph: () => parseGraph,
+  parseIdLog: () => parseIdLog,
+  workStarts: () => workStarts
 });
-async function firstAddedTimes(root, folder) {
-  const out = /* @__PURE__ */ new Map();
-  try {
-    const git2 = wo({ baseDir: root });
-    if (!await git2.checkIsRepo()) return out;
-    const log = await git2.raw(["log", "--diff-filter=A", "--format=@%aI", "--name-only", "--relative", "--", folder]);
-    let when;
-    for (const line of log.split("\n")) {
-      if (line.startsWith("@")) when = Date.parse(line.slice(1));
-      else if (line.trim() && when !== void 0) out.set(line.trim(), when);
-    }
-  } catch {
-  }
-  return out;
-}
-var init_history = __esm({
-  "src/adapters/git/history.ts"() {
-    "use strict";
-    init_dist3();
-  }
-});
-
-// src/adapters/git/lead-time-starts.ts
-var lead_time_starts_exports = {};
-__export(lead_time_starts_exports, {
-  leadTimeStarts: () => leadTimeStarts,
-  parseHistory: () => parseHistory,
-  startsFromHistory: () => startsFromHistory
-});
-function parseHistory(log) {
+function parseGraph(log) {
   const commits = /* @__PURE__ */ new Map();
   let head;
-  let current;
   for (const line of log.split("\n")) {
-    if (line.startsWith(SEP)) {
-      const [hash = "", parents = "", date = ""] = line.slice(1).split("	");
-      current = { parents: parents.split(" ").filter(Boolean), authored: Date.parse(date), added: [] };
-      commits.set(hash, current);
-      head ??= hash;
-    } else if (current && line.startsWith("A	")) {
-      current.added.push(line.slice(2));
-    }
+    if (!line.startsWith(SEP)) continue;
+    const [hash = "", parents = "", date = ""] = line.slice(1).split("	");
+    commits.set(hash, { parents: parents.split(" ").filter(Boolean), authored: Date.parse(date) });
+    head ??= hash;
   }
   return head === void 0 ? { commits } : { head, commits };
 }
-function startsFromHistory(log, shallow) {
-  const { head, commits } = parseHistory(log);
-  const out = /* @__PURE__ */ new Map();
-  if (!head) return out;
+function workStarts(log) {
+  const { head, commits } = parseGraph(log);
+  const start = /* @__PURE__ */ new Map();
+  if (!head) return start;
   const line = [];
   for (let c3 = head; c3 && commits.has(c3); c3 = commits.get(c3).parents[0]) line.push(c3);
   line.reverse();
-  const start = /* @__PURE__ */ new Map();
   const seen = /* @__PURE__ */ new Set();
   for (const m2 of line) {
     seen.add(m2);
@@ -47631,64 +47847,136 @@ function startsFromHistory(log, shallow) {
       for (const c3 of brought) start.set(c3, first);
     }
   }
-  for (const [hash, commit] of commits) {
-    if (shallow && commit.parents.length === 0) continue;
-    const when = start.get(hash);
-    if (when === void 0 || Number.isNaN(when)) continue;
-    for (const file of commit.added) {
-      const known = out.get(file);
-      if (known === void 0 || when < known) out.set(file, when);
+  for (const [hash, c3] of commits) if (!start.has(hash)) start.set(hash, c3.authored);
+  return start;
+}
+function parseIdLog(log, shallow) {
+  const out = /* @__PURE__ */ new Map();
+  let current;
+  let inHunk = false;
+  for (const line of log.split("\n")) {
+    if (line.startsWith(SEP)) {
+      const [hash = "", date = "", decorations = ""] = line.slice(1).split("	");
+      current = { commit: hash, at: Date.parse(date), boundary: shallow && decorations.split(", ").includes("grafted") };
+      inHunk = false;
+    } else if (line.startsWith("diff ")) inHunk = false;
+    else if (line.startsWith("@@")) inHunk = true;
+    else if (inHunk && current && line.startsWith("+")) {
+      const id = ID_LINE.exec(line.slice(1))?.[2];
+      if (!id) continue;
+      const list4 = out.get(id);
+      if (!list4) out.set(id, [current]);
+      else if (list4[list4.length - 1] !== current) list4.push(current);
     }
   }
   return out;
 }
-async function leadTimeStarts(root) {
+function originsFrom(adders, starts) {
+  const out = /* @__PURE__ */ new Map();
+  for (const [id, list4] of adders) {
+    if (list4.some((a) => a.boundary)) {
+      out.set(id, { unknown: "shallow-clone" });
+      continue;
+    }
+    const known = list4.filter((a) => !Number.isNaN(a.at));
+    if (!known.length) continue;
+    const first = known.reduce((a, b3) => b3.at < a.at ? b3 : a);
+    const work = starts.get(first.commit);
+    out.set(id, { commit: first.commit, at: first.at, workStartedAt: work !== void 0 && !Number.isNaN(work) && work <= first.at ? work : first.at });
+  }
+  return out;
+}
+async function documentOrigins(root, ref = "HEAD") {
+  const git2 = wo({ baseDir: root });
   try {
-    const git2 = wo({ baseDir: root });
-    if (!await git2.checkIsRepo()) return /* @__PURE__ */ new Map();
+    if (!await git2.checkIsRepo()) return { shallow: false, byId: /* @__PURE__ */ new Map() };
     const shallow = (await git2.raw(["rev-parse", "--is-shallow-repository"])).trim() === "true";
-    const log = await git2.raw(["-c", "core.quotePath=false", "log", "--format=%x01%H%x09%P%x09%aI", "--name-status", "--no-renames", "--relative"]);
-    return startsFromHistory(log, shallow);
+    const [graph, ids] = await Promise.all([
+      git2.raw(["log", "--format=%x01%H%x09%P%x09%aI", ref, "--"]),
+      git2.raw([
+        "log",
+        "-p",
+        "-U0",
+        "--no-color",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--full-history",
+        "-G",
+        GIT_PICKAXE,
+        // Only the `grafted` marker is wanted from the decorations: a ref named like it must not pass for one.
+        "--decorate-refs=refs/opsledger/none",
+        "--format=%x01%H%x09%aI%x09%D",
+        ref,
+        "--",
+        ...DATA_FOLDERS
+      ])
+    ]);
+    return { shallow, byId: originsFrom(parseIdLog(ids, shallow), workStarts(graph)) };
   } catch {
-    return /* @__PURE__ */ new Map();
+    return { shallow: false, byId: /* @__PURE__ */ new Map() };
   }
 }
-var SEP;
-var init_lead_time_starts = __esm({
-  "src/adapters/git/lead-time-starts.ts"() {
+var SEP, ID_LINE, GIT_PICKAXE;
+var init_document_origins = __esm({
+  "src/adapters/git/document-origins.ts"() {
     "use strict";
     init_dist3();
+    init_data_folders();
     SEP = "";
+    ID_LINE = /(?:^|[\s{,])name\s*:\s*(["']?)(CR-\d{4}-\d{4,})\1\s*(?:$|[,}#])/;
+    GIT_PICKAXE = "name[[:space:]]*:.*CR-[0-9]";
   }
 });
 
 // src/adapters/git/file-history.ts
 var file_history_exports = {};
 __export(file_history_exports, {
-  fileHistory: () => fileHistory
+  fileHistory: () => fileHistory,
+  historyFromLog: () => historyFromLog
 });
 async function fileHistory(root, folders) {
   const git2 = wo({ baseDir: root });
   let log;
   try {
     if (!await git2.checkIsRepo()) return void 0;
-    log = await git2.raw(["log", `--format=${RECORD}%H${FIELD}%aI${FIELD}%an${FIELD}%s`, "--name-only", "--no-renames", "--relative", "--", ...folders]);
+    log = await git2.raw(["log", "-z", `--format=${RECORD}%H${FIELD}%aI${FIELD}%an${FIELD}%s`, "--name-status", "-M", "--relative", "--", ...folders]);
   } catch {
     return void 0;
   }
+  return historyFromLog(log);
+}
+function historyFromLog(log) {
   const out = /* @__PURE__ */ new Map();
+  const renamedTo = /* @__PURE__ */ new Map();
+  const add = (path3, commit) => {
+    const key = pathKey(renamedTo.get(path3) ?? path3);
+    const list4 = out.get(key);
+    if (!list4) out.set(key, [commit]);
+    else if (list4.length < PER_FILE && list4[list4.length - 1] !== commit) list4.push(commit);
+    return key;
+  };
   for (const record of log.split(RECORD)) {
-    if (!record.trim()) continue;
-    const [head = "", ...files] = record.split("\n");
+    if (!record) continue;
+    const [head = "", ...tokens] = record.split("\0");
     const [hash, date, author, subject] = head.split(FIELD);
     if (!hash || !date) continue;
     const commit = { hash, date, author: author ?? "", subject: subject ?? "" };
-    for (const file of files) {
-      const path3 = file.trim();
-      if (!path3) continue;
-      const list3 = out.get(path3);
-      if (!list3) out.set(path3, [commit]);
-      else if (list3.length < PER_FILE) list3.push(commit);
+    for (let i = 0; i < tokens.length; ) {
+      const status = (i === 0 ? tokens[i].replace(/^\n/, "") : tokens[i]).trim();
+      if (!status) {
+        i += 1;
+        continue;
+      }
+      if (/^[RC]/.test(status)) {
+        const [from = "", to2 = ""] = [tokens[i + 1], tokens[i + 2]];
+        const now = renamedTo.get(to2) ?? to2;
+        add(to2, commit);
+        if (status.startsWith("R") && from) renamedTo.set(from, now);
+        i += 3;
+      } else {
+        if (tokens[i + 1]) add(tokens[i + 1], commit);
+        i += 2;
+      }
     }
   }
   return out;
@@ -47698,6 +47986,7 @@ var init_file_history = __esm({
   "src/adapters/git/file-history.ts"() {
     "use strict";
     init_dist3();
+    init_path_key();
     PER_FILE = 20;
     FIELD = "";
     RECORD = "";
@@ -47719,8 +48008,7 @@ async function readAtRef(root, ref, maxBytes) {
   } };
 }
 function openGitRepository(root) {
-  let added;
-  let starts;
+  const origins = /* @__PURE__ */ new Map();
   return {
     root,
     at: (ref) => ({ root, ref, read: (request2) => readAtRef(root, ref, request2.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES) }),
@@ -47731,8 +48019,11 @@ function openGitRepository(root) {
     diffSizeSince: async (ref) => (await Promise.resolve().then(() => (init_diff_size(), diff_size_exports))).diffSizeSince(root, ref),
     lastCommitTouching: async (ref, file) => (await prHistory()).lastCommitTouching(root, ref, file),
     firstParentLine: async (commit, count2) => (await prHistory()).firstParentLine(root, commit, count2),
-    firstAddedTimes: () => added ??= Promise.resolve().then(() => (init_history(), history_exports)).then((m2) => m2.firstAddedTimes(root, ".")),
-    leadTimeStarts: () => starts ??= Promise.resolve().then(() => (init_lead_time_starts(), lead_time_starts_exports)).then((m2) => m2.leadTimeStarts(root)),
+    documentOrigins: (ref = "HEAD") => {
+      let found = origins.get(ref);
+      if (!found) origins.set(ref, found = Promise.resolve().then(() => (init_document_origins(), document_origins_exports)).then((m2) => m2.documentOrigins(root, ref)));
+      return found;
+    },
     repoPrefix: async () => (await prHistory()).repoPrefix(root),
     fileHistory: async () => (await Promise.resolve().then(() => (init_file_history(), file_history_exports))).fileHistory(root, DATA_FOLDERS.filter((d2) => existsSync6(join13(root, d2))))
   };
@@ -47756,7 +48047,7 @@ function sortedDiagnostics(diagnostics) {
 function reportedDiagnostics(diagnostics) {
   const out = [];
   const first = /* @__PURE__ */ new Map();
-  for (const d2 of sortedDiagnostics(diagnostics)) {
+  for (const d2 of sortedDiagnostics(diagnostics.map(placed))) {
     const key = `${d2.file}\0${d2.code}\0${d2.severity}\0${d2.message}`;
     const kept = first.get(key);
     if (kept) {
@@ -47769,6 +48060,24 @@ function reportedDiagnostics(diagnostics) {
     out.push(copy);
   }
   return out;
+}
+function placed(d2) {
+  const line = isPosition(d2.line) ? d2.line : 1;
+  const column = isPosition(d2.column) ? d2.column : 1;
+  if (line === d2.line && column === d2.column && d2.endLine === void 0 && d2.endColumn === void 0) return d2;
+  const out = { ...d2, line, column };
+  if (line !== d2.line) out.unplaced = true;
+  delete out.endLine;
+  delete out.endColumn;
+  if (!out.unplaced && isPosition(d2.endLine) && (d2.endLine > line || d2.endLine === line && isPosition(d2.endColumn) && d2.endColumn >= column)) {
+    out.endLine = d2.endLine;
+    if (isPosition(d2.endColumn)) out.endColumn = d2.endColumn;
+  }
+  return out;
+}
+function locationText(d2, withColumn = true) {
+  if (d2.unplaced) return d2.file;
+  return withColumn ? `${d2.file}:${d2.line}:${d2.column}` : `${d2.file}:${d2.line}`;
 }
 function repeatedNote(d2) {
   return d2.repeated ? `and ${d2.repeated} more like this in ${d2.file === "." ? "this run" : "this file"}` : void 0;
@@ -47787,10 +48096,12 @@ function verdict(summary2, diagnostics) {
   const clean = `${plural(summary2.files, "file")}, ${plural(summary2.documents, "document")}: no problems`;
   return { mark: "✔", text: infos > 0 ? `${clean} (${infos} info)` : clean };
 }
+var isPosition;
 var init_common = __esm({
   "src/report/common.ts"() {
     "use strict";
     init_diagnostics();
+    isPosition = (n) => typeof n === "number" && Number.isInteger(n) && n >= 1;
   }
 });
 
@@ -47812,13 +48123,13 @@ var init_github = __esm({
       render(input) {
         const out = [];
         for (const d2 of reportedDiagnostics(input.diagnostics)) {
-          const props = [
-            ["file", d2.file],
-            ["line", d2.line],
-            ["col", d2.column]
-          ];
-          if (d2.endLine !== void 0) props.push(["endLine", d2.endLine]);
-          if (d2.endColumn !== void 0) props.push(["endColumn", d2.endColumn]);
+          const props = [];
+          if (d2.file !== "" && d2.file !== ".") props.push(["file", d2.file]);
+          if (props.length > 0 && !d2.unplaced) {
+            props.push(["line", d2.line], ["col", d2.column]);
+            if (d2.endLine !== void 0) props.push(["endLine", d2.endLine]);
+            if (d2.endColumn !== void 0) props.push(["endColumn", d2.endColumn]);
+          }
           props.push(["title", d2.code]);
           const properties = props.map(([k2, v3]) => `${k2}=${escapeProperty2(String(v3))}`).join(",");
           const message2 = [d2.message, d2.hint, repeatedNote(d2)].filter(Boolean).join("\n");
@@ -47917,7 +48228,7 @@ var init_markdown = __esm({
           for (const d2 of diagnostics.slice(0, MAX_ROWS)) {
             const more = repeatedNote(d2);
             const message2 = (d2.hint ? `${escapeMarkdown(d2.message)} (${escapeMarkdown(d2.hint)})` : escapeMarkdown(d2.message)) + (more ? ` (${escapeMarkdown(more)})` : "");
-            lines2.push(`| ${escapeMarkdown(`${d2.file}:${d2.line}`)} | ${d2.severity} | ${codeCell(d2.code)} | ${message2} |`);
+            lines2.push(`| ${escapeMarkdown(locationText(d2, false))} | ${d2.severity} | ${codeCell(d2.code)} | ${message2} |`);
           }
           const rest = diagnostics.length - MAX_ROWS;
           if (rest > 0) lines2.push("", `…and ${rest} more.`);
@@ -47986,10 +48297,9 @@ var init_sarif = __esm({
             level: LEVEL[d2.severity],
             message: { text: [d2.message, d2.hint, repeatedNote(d2)].filter(Boolean).join("\n") }
           };
-          if (d2.file !== "" && d2.file !== ".") {
-            result.locations = [
-              { physicalLocation: { artifactLocation: { uri: artifactUri(d2.file), uriBaseId: SRCROOT }, region: region(d2) } }
-            ];
+          if (d2.file !== "") {
+            const uri2 = d2.file === "." ? "./" : artifactUri(d2.file);
+            result.locations = [{ physicalLocation: { artifactLocation: { uri: uri2, uriBaseId: SRCROOT }, region: region(d2) } }];
           }
           result.partialFingerprints = { [fingerprintName]: `${hash}:${n + 1}` };
           if (d2.pointer !== "" || d2.document !== void 0 || d2.repeated) {
@@ -48059,9 +48369,6 @@ function layout(line) {
   cells2.push(at4);
   return { text, cells: cells2 };
 }
-function splitLines(source) {
-  return source.split("\n").map((l3) => l3.endsWith("\r") ? l3.slice(0, -1) : l3);
-}
 function codeFrame(lines2, d2, p2, mark) {
   if (!Number.isInteger(d2.line) || d2.line < 1 || d2.line > lines2.length) return [];
   const first = Math.max(1, d2.line - CONTEXT_LINES);
@@ -48110,6 +48417,7 @@ var CONTEXT_LINES, TAB_WIDTH, MAX_FRAME_LINE, WINDOW_LEAD, UNSAFE_CLASS, UNSAFE,
 var init_text = __esm({
   "src/report/text.ts"() {
     "use strict";
+    init_line_breaks();
     init_common();
     CONTEXT_LINES = 2;
     TAB_WIDTH = 4;
@@ -48133,16 +48441,16 @@ var init_text = __esm({
             } catch {
               text = void 0;
             }
-            sources.set(file, typeof text === "string" ? splitLines(text) : void 0);
+            sources.set(file, typeof text === "string" ? sourceLines(text) : void 0);
           }
           return sources.get(file);
         };
         const blocks = [];
         for (const d2 of diagnostics) {
           const mark = severityPaint(p2, d2.severity);
-          const block = [`${p2.bold(`${inline(d2.file)}:${d2.line}:${d2.column}`)}  ${mark(d2.severity)}  ${inline(d2.message)}  ${p2.dim(`[${inline(d2.code)}]`)}`];
+          const block = [`${p2.bold(inline(locationText(d2)))}  ${mark(d2.severity)}  ${inline(d2.message)}  ${p2.dim(`[${inline(d2.code)}]`)}`];
           const lines2 = linesOf(d2.file);
-          if (lines2) block.push(...codeFrame(lines2, d2, p2, mark));
+          if (lines2 && !d2.unplaced) block.push(...codeFrame(lines2, d2, p2, mark));
           if (d2.hint) block.push(`  ${p2.cyan("hint:")} ${inline(d2.hint)}`);
           const more = repeatedNote(d2);
           if (more) block.push(`  ${p2.dim(`(${inline(more)})`)}`);
@@ -48207,6 +48515,11 @@ var init_codes = __esm({
   "src/core/codes.ts"() {
     "use strict";
     CODES = {
+      "git.shallow": {
+        title: "History too shallow for the fact",
+        explanation: "The clone is shallow and the change request already existed at its oldest commit, so when it was submitted lies in history that was not fetched. opsledger does not guess: the lead-time control is not met, the short-notice factor counts, and the gate denies; metrics count its lead time as unknown.",
+        fix: "Fetch the full history (`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout) before running risk, gate or metrics."
+      },
       "file.encoding": {
         title: "File is not UTF-8",
         explanation: "YAML files must be UTF-8. The file holds a byte sequence that is not valid UTF-8, often from a Latin-1 editor or a binary file saved with a .yaml name.",
@@ -48445,6 +48758,11 @@ var init_codes = __esm({
         explanation: "A recurring window recurs at most once a minute: FREQ=SECONDLY with an INTERVAL under 60 and BYSECOND lists of two or more seconds are refused, whether or not the rule has COUNT or UNTIL. Seconds-long windows are not change windows, and such rules expand to millions of occurrences.",
         fix: "Use FREQ=MINUTELY or coarser, or a single BYSECOND value."
       },
+      "calendar.rrule-never": {
+        title: "Recurrence rule matches no date",
+        explanation: "The rule's filters select no date after the window's start (an INTERVAL that never lands on the BYHOUR or BYMINUTE listed, a BYSETPOS beyond the number of candidates in a period, a day that does not exist), so the window happens once, at its start, and never recurs. A freeze written this way protects nothing after its first occurrence.",
+        fix: "Fix the rule so it recurs (check INTERVAL against the BY* lists), or make the window one-off with an end."
+      },
       "calendar.window-overlap": {
         title: "Window overlaps itself",
         explanation: "A recurring window's duration is longer than the time between two of its occurrences, so its occurrences overlap one another. That means nothing a single longer window would not, and multiplies the occurrences every calendar question must expand.",
@@ -48454,6 +48772,31 @@ var init_codes = __esm({
         title: "Calendar range too large to expand",
         explanation: "Expanding the windows over the range asked for would produce more occurrences than the budget allows (100,000 per window, 200,000 in all), so the answer is refused rather than cut short.",
         fix: "Ask about a shorter range (--from/--to), or make the window recur less often."
+      },
+      "incident.status-incomplete": {
+        title: "Incident status without its timestamps",
+        explanation: "Each status says how far the response got, and the timestamps say when: identified needs detectedAt, monitoring needs mitigatedAt, resolved needs resolvedAt, reviewed needs review.completedAt. Time to detect, acknowledge and restore are read from them.",
+        fix: "Add the missing timestamp, or set the status the incident has really reached."
+      },
+      "incident.time-order": {
+        title: "Incident timestamps out of order",
+        explanation: "An incident starts, is detected, acknowledged, mitigated and resolved in that order, and its timeline runs forward; a timestamp out of order is a typo (often a wrong offset) that would make a metric negative.",
+        fix: "Check the offset and the date of the timestamp named."
+      },
+      "incident.unknown-severity": {
+        title: "Severity the policy does not define",
+        explanation: "An incident's severity is read on the policy's scale (spec.incidents.severities): what it means and how soon its review is due.",
+        fix: "Define the severity in the policy, or use one it defines."
+      },
+      "incident.cause-after-start": {
+        title: "Cause went live after the incident started",
+        explanation: "causedBy names the change requests that caused the incident, so each must have gone live (outcome.implementedAt, or its scheduled start when no outcome is recorded) before the incident started. A later change is a response, not a cause, and would count wrongly in the change failure rate.",
+        fix: "Name the change that was live when the impact began, or correct startedAt or implementedAt."
+      },
+      "problem.state-incomplete": {
+        title: "Problem state without what it promises",
+        explanation: "A known error has a root cause and a workaround responders can use; a resolved problem also names the change requests that fixed it.",
+        fix: "Add rootCause, workaround or fixes, or set the state the problem has really reached."
       },
       "policy.thresholds-order": { title: "Likelihood thresholds not rising", explanation: "Likelihood levels 2, 3 and 4 begin at rising point totals; otherwise a level would be unreachable.", fix: "Make the thresholds strictly increase." },
       "policy.matrix-monotone": {
@@ -48516,6 +48859,42 @@ var init_render = __esm({
   }
 });
 
+// src/cli/progress.ts
+function showsProgress(ctx, quiet) {
+  return !quiet && ctx.isTTY && ctx.stderrIsTTY === true && !ctx.env.CI;
+}
+function terminalProgress(ctx, command, quiet) {
+  if (!showsProgress(ctx, quiet)) return { report: void 0, end: () => {
+  } };
+  let shown = false;
+  let last = 0;
+  let lastStep;
+  return {
+    report(step, done, total) {
+      const now = Date.now();
+      if (step === lastStep && now - last < INTERVAL_MS && done < total) return;
+      last = now;
+      lastStep = step;
+      const percent3 = total > 0 ? Math.floor(100 * done / total) : 100;
+      ctx.stderr(`${CLEAR}opsledger ${command}: ${LABEL2[step]} ${done}/${total} (${percent3}%)`);
+      shown = true;
+    },
+    end() {
+      if (shown) ctx.stderr(CLEAR);
+      shown = false;
+    }
+  };
+}
+var LABEL2, INTERVAL_MS, CLEAR;
+var init_progress = __esm({
+  "src/cli/progress.ts"() {
+    "use strict";
+    LABEL2 = { read: "reading files", render: "writing pages", import: "checking documents" };
+    INTERVAL_MS = 100;
+    CLEAR = "\r\x1B[2K";
+  }
+});
+
 // src/cli/commands/validate.ts
 var validate_exports = {};
 __export(validate_exports, {
@@ -48530,17 +48909,21 @@ async function validateCommand(ctx, values, positionals) {
   const threads = positiveInt(values.threads, "threads");
   const maxFileBytes = positiveInt(values["max-file-size"], "max-file-size");
   let run4;
+  const progress = terminalProgress(ctx, "validate", values.quiet);
   try {
     run4 = await validate(worktreeSource(root), openGitRepository(root), {
       paths,
       ...typeof values["changed-since"] === "string" ? { changedSince: values["changed-since"] } : {},
       cache: !values["no-cache"],
       ...threads ? { threads } : {},
-      ...maxFileBytes ? { maxFileBytes } : {}
+      ...maxFileBytes ? { maxFileBytes } : {},
+      ...progress.report ? { progress: progress.report } : {}
     });
   } catch (e) {
     if (e instanceof GitRefError) throw new UsageError(e.message);
     throw e;
+  } finally {
+    progress.end();
   }
   const output = renderValidation(ctx, reporter, run4.result, run4.repo.source);
   ctx.stdout(output);
@@ -48560,12 +48943,14 @@ var init_validate3 = __esm({
     init_render();
     init_command_spec();
     init_context();
+    init_progress();
     options2 = defineOptions({
       format: { type: "string", short: "f", default: "text", choices: REPORTER_NAMES, description: "how to report findings (github: workflow annotations; sarif: code scanning)", example: "json" },
       "changed-since": { type: "string", description: "report only on files changed since this git ref (and what they broke elsewhere)", example: "origin/main" },
       "no-cache": { type: "boolean", description: "ignore and do not write .opsledger-cache" },
       threads: { type: "string", description: "worker threads for parsing", defaultText: "chosen from the number of files and CPUs", example: "2" },
-      "max-file-size": { type: "string", description: "refuse files over this many bytes", defaultText: `${DEFAULT_MAX_FILE_BYTES} (1 MiB)`, example: "4194304" }
+      "max-file-size": { type: "string", description: "refuse files over this many bytes", defaultText: `${DEFAULT_MAX_FILE_BYTES} (1 MiB)`, example: "4194304" },
+      quiet: { type: "boolean", short: "q", description: "show no progress line on the terminal" }
     });
     validateSpec = defineCommand({
       name: "validate",
@@ -48800,6 +49185,7 @@ var model_exports = {};
 __export(model_exports, {
   API_VERSION: () => API_VERSION,
   EXPOSURES: () => EXPOSURES,
+  INCIDENT_SEVERITIES: () => INCIDENT_SEVERITIES,
   KINDS: () => KINDS,
   OPENSLO_API_VERSION: () => OPENSLO_API_VERSION,
   OPENSLO_KINDS: () => OPENSLO_KINDS,
@@ -48808,7 +49194,7 @@ __export(model_exports, {
   RELATION_TYPES: () => RELATION_TYPES,
   RISK_CLASSES: () => RISK_CLASSES
 });
-var API_VERSION, OPENSLO_API_VERSION, KINDS, OPENSLO_KINDS, EXPOSURES, RELATION_TYPES, RISK_CLASSES, READINESS_LEVELS, READINESS_CHECKS;
+var API_VERSION, OPENSLO_API_VERSION, KINDS, OPENSLO_KINDS, EXPOSURES, RELATION_TYPES, RISK_CLASSES, READINESS_LEVELS, READINESS_CHECKS, INCIDENT_SEVERITIES;
 var init_model = __esm({
   "src/core/model.ts"() {
     "use strict";
@@ -48822,7 +49208,9 @@ var init_model = __esm({
       "ChangeRequest",
       "ChangeCalendar",
       "StandardChange",
-      "Policy"
+      "Policy",
+      "Incident",
+      "Problem"
     ];
     OPENSLO_KINDS = ["SLO", "SLI", "Service", "DataSource", "AlertPolicy", "AlertCondition", "AlertNotificationTarget"];
     EXPOSURES = ["external", "company", "department", "team"];
@@ -48843,6 +49231,7 @@ var init_model = __esm({
       "continuity",
       "no-deprecated-dependencies"
     ];
+    INCIDENT_SEVERITIES = ["sev1", "sev2", "sev3", "sev4"];
   }
 });
 
@@ -48952,9 +49341,10 @@ var init_list_limit = __esm({
 });
 
 // src/cli/org-session.ts
-async function loadValidOrganisation(ctx, source) {
-  const loaded2 = await loadOrganisation(source);
+async function loadValidOrganisation(ctx, source, progress, beforeOutput) {
+  const loaded2 = await loadOrganisation(source, progress ? { progress } : {});
   if (!isValid(loaded2)) {
+    beforeOutput?.();
     ctx.stderr("opsledger: the organisation has validation errors; fix them first:\n");
     ctx.stderr(renderValidation(ctx, getReporter("text"), loaded2.validation, loaded2.repo.source));
     return void 0;
@@ -49035,6 +49425,9 @@ function phaseOf(change) {
 function isOpen(change) {
   const p2 = phaseOf(change);
   return p2 !== "completed" && p2 !== "cancelled";
+}
+function isCancelled(change) {
+  return phaseOf(change) === "cancelled";
 }
 function isOnCalendar(change) {
   const p2 = phaseOf(change);
@@ -49237,15 +49630,117 @@ var init_in_force = __esm({
   }
 });
 
+// src/core/calendar/organisation-calendar.ts
+function calendarWindows(org) {
+  const out = [];
+  for (const { doc } of org.calendars.values()) {
+    let windows = tagged.get(doc);
+    if (!windows) {
+      windows = doc.spec.windows.map((w2) => ({ ...w2, calendar: doc.metadata.name }));
+      tagged.set(doc, windows);
+    }
+    out.push(...windows);
+  }
+  return out;
+}
+function serviceFacts(org, name) {
+  const svc = org.services.get(name)?.doc;
+  if (!svc) return { name };
+  return { name, tier: svc.spec.tier, ...svc.metadata.labels ? { labels: svc.metadata.labels } : {} };
+}
+function subjectForChange(org, change, type) {
+  const names = new Set(change.spec.services ?? []);
+  for (const ci of change.spec.configurationItems ?? []) {
+    const owner = org.cis.get(ci)?.doc.spec.service;
+    if (owner) names.add(owner);
+  }
+  return {
+    services: [...names].map((n) => serviceFacts(org, n)),
+    environments: [change.spec.environment],
+    ...type ? { type } : {}
+  };
+}
+function subjectForServices(org, names, options21 = {}) {
+  return { ...options21, services: names.map((n) => serviceFacts(org, n)) };
+}
+var tagged;
+var init_organisation_calendar = __esm({
+  "src/core/calendar/organisation-calendar.ts"() {
+    "use strict";
+    tagged = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/core/risk/calendar-view.ts
+function calendarView(org) {
+  const windows = calendarWindows(org);
+  return {
+    windowsFor(change, start, end2) {
+      return windowsInForce(windows, { from: start, to: end2 }, subjectForChange(org, change));
+    }
+  };
+}
+function verdictOver(calendar, change, type, interval, known) {
+  const { from, to: to2 } = interval;
+  const end2 = to2 > from ? to2 : from + 1;
+  const occurrences = (known ?? calendar.windowsFor(change, from, end2)).filter((w2) => w2.startMs < end2 && w2.endMs > from);
+  return windowVerdict(occurrences, { from, to: end2 }, { type });
+}
+var init_calendar_view = __esm({
+  "src/core/risk/calendar-view.ts"() {
+    "use strict";
+    init_in_force();
+    init_organisation_calendar();
+  }
+});
+
+// src/core/risk/effective-type.ts
+function templateGap(org, change) {
+  const name = change.spec.template;
+  const template = name ? org.templates.get(name)?.doc : void 0;
+  if (!template) return name ? `template ${name} does not exist` : "no template named";
+  const covers = template.spec.covers;
+  const service = (change.spec.services ?? []).find((s) => covers.services && !covers.services.includes(s));
+  if (service) return `template ${name} does not cover service ${service}`;
+  for (const c3 of change.spec.configurationItems ?? []) {
+    const cls = org.cis.get(c3)?.doc.spec.class;
+    if (covers.ciClasses && cls && !covers.ciClasses.includes(cls)) return `template ${name} does not cover ${c3} (${cls})`;
+  }
+  if (covers.environments && !covers.environments.includes(change.spec.environment)) return `template ${name} does not cover ${change.spec.environment}`;
+  return void 0;
+}
+function decideType(org, change, classAsStandard) {
+  const declared = change.spec.type;
+  if (declared !== "standard") return { type: declared };
+  const gap = templateGap(org, change);
+  if (gap) return { type: "normal", demotion: gap };
+  const name = change.spec.template;
+  const max = org.templates.get(name)?.doc.spec.maxRisk;
+  if (max === void 0) return { type: "standard" };
+  if (!classAsStandard) return { type: "normal", demotion: `without a Policy the risk cannot be shown within template ${name}'s maximum ${max}` };
+  const cls = classAsStandard();
+  if (RISK_CLASSES.indexOf(cls) > RISK_CLASSES.indexOf(max)) return { type: "normal", demotion: `risk ${cls} exceeds template ${name}'s maximum ${max}` };
+  return { type: "standard" };
+}
+var init_effective_type = __esm({
+  "src/core/risk/effective-type.ts"() {
+    "use strict";
+    init_model();
+  }
+});
+
 // src/core/risk/context.ts
 function instant2(text) {
   if (!text) return void 0;
   const t2 = Date.parse(text);
   return Number.isNaN(t2) ? void 0 : t2;
 }
+var SHALLOW_CODE, SHALLOW_HINT;
 var init_context2 = __esm({
   "src/core/risk/context.ts"() {
     "use strict";
+    SHALLOW_CODE = "git.shallow";
+    SHALLOW_HINT = "fetch the full history: git fetch --unshallow, or fetch-depth: 0 in actions/checkout";
   }
 });
 
@@ -49332,6 +49827,104 @@ var init_diff_size2 = __esm({
   }
 });
 
+// src/core/metrics/stats.ts
+function median(values) {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b3) => a - b3);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+function mean(values) {
+  return values.length === 0 ? null : values.reduce((a, b3) => a + b3, 0) / values.length;
+}
+function ratio(part, whole) {
+  return whole === 0 ? null : Math.round(part / whole * 1e4) / 1e4;
+}
+function seconds(ms2) {
+  return ms2 === null ? null : Math.round(ms2 / 1e3);
+}
+var init_stats = __esm({
+  "src/core/metrics/stats.ts"() {
+    "use strict";
+  }
+});
+
+// src/core/metrics/failure-rate.ts
+function isFailure(result) {
+  return FAILURES.has(result);
+}
+function servicesCountedFor(org, change) {
+  const services = new Set(change.spec.services ?? []);
+  for (const name of change.spec.configurationItems ?? []) {
+    const owner = org.cis.get(name)?.doc.spec.service;
+    if (owner) services.add(owner);
+  }
+  return [...services].sort();
+}
+function deploymentOf(change) {
+  const outcome = change.status?.outcome;
+  if (!outcome) return { deployed: false };
+  if (isCancelled(change)) return { deployed: false, excluded: "cancelled" };
+  const implementedAt = outcome.implementedAt === void 0 ? void 0 : parseInstant(outcome.implementedAt);
+  if (implementedAt === void 0) return { deployed: false, excluded: "no-implemented-at" };
+  return { deployed: true, implementedAt, implementedAtText: outcome.implementedAt, result: outcome.result };
+}
+function changeFailureRate(deployments) {
+  let failed = 0;
+  let rolledBack = 0;
+  let partial = 0;
+  for (const d2 of deployments) {
+    if (d2.result === "failed") failed++;
+    else if (d2.result === "rolled-back") rolledBack++;
+    else if (d2.result === "partial") partial++;
+  }
+  return { deployments: deployments.length, failed, rolledBack, partial, rate: ratio(failed + rolledBack, deployments.length) };
+}
+function rateAbove(rate, threshold) {
+  return rate.deployments > 0 && rate.failed + rate.rolledBack > threshold * rate.deployments;
+}
+function indexOf(org) {
+  let index = indexes2.get(org);
+  if (!index) {
+    index = /* @__PURE__ */ new Map();
+    for (const [id, { doc }] of org.changes) {
+      const d2 = deploymentOf(doc);
+      if (!d2.deployed) continue;
+      for (const s of servicesCountedFor(org, doc)) {
+        const key = `${doc.spec.environment}\0${s}`;
+        const list4 = index.get(key);
+        const row = { id, at: d2.implementedAt, result: d2.result };
+        if (list4) list4.push(row);
+        else index.set(key, [row]);
+      }
+    }
+    for (const list4 of index.values()) list4.sort((a, b3) => a.at - b3.at);
+    indexes2.set(org, index);
+  }
+  return index;
+}
+function failureRateOf(org, q4) {
+  const index = indexOf(org);
+  const seen = /* @__PURE__ */ new Map();
+  for (const s of q4.services) {
+    for (const d2 of index.get(`${q4.environment}\0${s}`) ?? []) {
+      if (d2.at >= q4.from && d2.at < q4.to) seen.set(d2.id, d2);
+    }
+  }
+  return changeFailureRate([...seen.values()]);
+}
+var FAILURES, indexes2;
+var init_failure_rate = __esm({
+  "src/core/metrics/failure-rate.ts"() {
+    "use strict";
+    init_change_phase();
+    init_local_time();
+    init_stats();
+    FAILURES = /* @__PURE__ */ new Set(["failed", "rolled-back"]);
+    indexes2 = /* @__PURE__ */ new WeakMap();
+  }
+});
+
 // src/core/risk/factors.ts
 function localClock(ms2, timeZone) {
   let fmt = formatters2.get(timeZone);
@@ -49366,13 +49959,14 @@ function overlapsPeak(start, end2, peak) {
   return void 0;
 }
 function submissionTime(ctx, f3) {
-  const t2 = ctx.submittedAt?.(f3.change.metadata.name);
-  return t2 !== void 0 && t2 <= f3.start ? t2 : void 0;
+  const s = ctx.submittedAt?.(f3.change.metadata.name);
+  if (!s || "unknown" in s) return s;
+  return s.at <= f3.start ? s : void 0;
 }
 function exhaustedBudgets(ctx, services) {
   const at4 = ctx.policy.errorBudget?.exhaustedAt ?? 0;
   const out = [];
-  const index = indexOf(ctx);
+  const index = indexOf2(ctx);
   for (const service of services) {
     for (const [name, doc] of index.slosByService.get(service) ?? []) {
       const remaining = doc.status?.errorBudgetRemaining;
@@ -49400,28 +49994,28 @@ function overlappingChanges(ctx, f3) {
   }
   return out.sort((a, b3) => a.id < b3.id ? -1 : 1);
 }
-function indexOf(ctx) {
-  let index = indexes2.get(ctx.org);
+function indexOf2(ctx) {
+  let index = indexes3.get(ctx.org);
   if (!index) {
     index = { changesByTarget: /* @__PURE__ */ new Map(), slosByService: /* @__PURE__ */ new Map() };
     for (const { doc } of ctx.org.changes.values()) {
       for (const t2 of targetsOf(doc)) {
-        const list3 = index.changesByTarget.get(t2);
-        if (list3) list3.push(doc);
+        const list4 = index.changesByTarget.get(t2);
+        if (list4) list4.push(doc);
         else index.changesByTarget.set(t2, [doc]);
       }
     }
     for (const [name, { doc }] of ctx.org.slos) {
-      const list3 = index.slosByService.get(doc.spec.service);
-      if (list3) list3.push([name, doc]);
+      const list4 = index.slosByService.get(doc.spec.service);
+      if (list4) list4.push([name, doc]);
       else index.slosByService.set(doc.spec.service, [[name, doc]]);
     }
-    indexes2.set(ctx.org, index);
+    indexes3.set(ctx.org, index);
   }
   return index;
 }
 function changesTouching(ctx, targets) {
-  const index = indexOf(ctx);
+  const index = indexOf2(ctx);
   const seen = /* @__PURE__ */ new Set();
   for (const t2 of targets) for (const c3 of index.changesByTarget.get(t2) ?? []) seen.add(c3);
   return [...seen];
@@ -49435,7 +50029,7 @@ function scoredDiffOf(ctx, change) {
 function likelihoodLevel(points, thresholds) {
   return 1 + thresholds.filter((t2) => points >= t2).length;
 }
-var changeType, environment, rollback, progressiveDelivery, formatters2, peakHours, nearFreeze, shortNotice, errorBudget, recentFailures, indexes2, overlapping, largeDiff, FACTORS;
+var changeType, environment, rollback, progressiveDelivery, formatters2, peakHours, nearFreeze, shortNotice, errorBudget, recentFailures, indexes3, overlapping, largeDiff, FACTORS;
 var init_factors = __esm({
   "src/core/risk/factors.ts"() {
     "use strict";
@@ -49445,6 +50039,7 @@ var init_factors = __esm({
     init_evidence();
     init_diff_size2();
     init_change_phase();
+    init_failure_rate();
     changeType = (ctx, f3) => {
       const points = ctx.policy.likelihood.factors.changeType[f3.type];
       return { code: "change-type", points, reason: `${f3.type} change` };
@@ -49501,11 +50096,12 @@ var init_factors = __esm({
       const within = rule ? parseDuration(rule.within) : void 0;
       if (!rule || within === void 0) return void 0;
       const submitted = submissionTime(ctx, f3);
-      const from = submitted ?? (f3.start > ctx.now ? ctx.now : void 0);
+      if (submitted && "unknown" in submitted) return { code: "short-notice", points: rule.points, reason: `submission time unknown (shallow clone); ${SHALLOW_HINT}`, unknown: SHALLOW_CODE };
+      const from = submitted?.at ?? (f3.start > ctx.now ? ctx.now : void 0);
       if (from === void 0) return void 0;
-      const notice = f3.start - from;
-      if (notice >= within) return void 0;
-      return { code: "short-notice", points: rule.points, reason: `${formatDuration(Math.max(0, notice))} of notice, less than ${rule.within}${submitted === void 0 ? " (measured from now)" : ""}` };
+      const notice2 = f3.start - from;
+      if (notice2 >= within) return void 0;
+      return { code: "short-notice", points: rule.points, reason: `${formatDuration(Math.max(0, notice2))} of notice, less than ${rule.within}${submitted === void 0 ? " (measured from now)" : ""}` };
     };
     errorBudget = (ctx, f3) => {
       const points = ctx.policy.likelihood.factors.errorBudgetExhausted;
@@ -49518,22 +50114,11 @@ var init_factors = __esm({
       const rule = ctx.policy.likelihood.factors.recentFailureRate;
       const window2 = rule ? parseDuration(rule.window) : void 0;
       if (!rule || window2 === void 0) return void 0;
-      let implemented = 0;
-      let failed = 0;
-      for (const doc of changesTouching(ctx, f3.services.map(serviceId))) {
-        if (doc.metadata.name === f3.change.metadata.name) continue;
-        const outcome = doc.status?.outcome;
-        const at4 = instant2(outcome?.implementedAt);
-        if (!outcome || at4 === void 0 || at4 >= f3.start || at4 < f3.start - window2) continue;
-        if (doc.spec.environment !== f3.change.spec.environment) continue;
-        if (!(doc.spec.services ?? []).some((s) => f3.services.includes(s))) continue;
-        implemented++;
-        if (outcome.result === "failed" || outcome.result === "rolled-back") failed++;
-      }
-      if (implemented === 0 || failed / implemented <= rule.above) return void 0;
-      return { code: "recent-failure-rate", points: rule.points, reason: `${failed} of ${implemented} recent changes to these services failed (over ${Math.round(rule.above * 100)}% in ${rule.window})` };
+      const rate = failureRateOf(ctx.org, { services: f3.services, environment: f3.change.spec.environment, from: f3.start - window2, to: f3.start });
+      if (!rateAbove(rate, rule.above)) return void 0;
+      return { code: "recent-failure-rate", points: rule.points, reason: `${rate.failed + rate.rolledBack} of ${rate.deployments} recent changes to these services failed (over ${Math.round(rule.above * 100)}% in ${rule.window})` };
     };
-    indexes2 = /* @__PURE__ */ new WeakMap();
+    indexes3 = /* @__PURE__ */ new WeakMap();
     overlapping = (ctx, f3) => {
       const points = ctx.policy.likelihood.factors.overlappingChanges;
       if (!points) return void 0;
@@ -49713,6 +50298,7 @@ var assess_exports = {};
 __export(assess_exports, {
   UnknownChangeError: () => UnknownChangeError,
   assessChange: () => assessChange,
+  changeTypeOf: () => changeTypeOf,
   classFor: () => classFor
 });
 function plural2(n, word) {
@@ -49729,25 +50315,25 @@ function directServices(ctx, change) {
   }
   return [...out];
 }
-function templateGap(ctx, change) {
-  const name = change.spec.template;
-  const template = name ? ctx.org.templates.get(name)?.doc : void 0;
-  if (!template) return name ? `template ${name} does not exist` : "no template named";
-  const covers = template.spec.covers;
-  const service = (change.spec.services ?? []).find((s) => covers.services && !covers.services.includes(s));
-  if (service) return `template ${name} does not cover service ${service}`;
-  for (const c3 of change.spec.configurationItems ?? []) {
-    const cls = ctx.org.cis.get(c3)?.doc.spec.class;
-    if (covers.ciClasses && cls && !covers.ciClasses.includes(cls)) return `template ${name} does not cover ${c3} (${cls})`;
-  }
-  if (covers.environments && !covers.environments.includes(change.spec.environment)) return `template ${name} does not cover ${change.spec.environment}`;
-  return void 0;
-}
 function score(ctx, facts, impactLevel2) {
   const factors = FACTORS.map((f3) => f3(ctx, facts)).filter((f3) => f3 !== void 0);
   const points = factors.reduce((n, f3) => n + f3.points, 0);
   const level = likelihoodLevel(points, ctx.policy.likelihood.thresholds);
   return { factors, points, level, cls: classFor(ctx, impactLevel2, level) };
+}
+function changeTypeOf(ctx, org, id) {
+  const located = org.changes.get(id);
+  if (!located) throw new UnknownChangeError(id);
+  const change = located.doc;
+  if (change.spec.type !== "standard") return { type: change.spec.type };
+  if (!ctx) return decideType(org, change, void 0);
+  return decideType(org, change, () => {
+    const start = instant2(change.spec.schedule.start);
+    const end2 = instant2(change.spec.schedule.end);
+    const nearMargin = parseDuration(ctx.policy.likelihood.factors.nearFreeze?.within ?? "0m") ?? 0;
+    const facts = { change, type: "standard", start, end: end2, services: directServices(ctx, change), nearbyWindows: ctx.calendar.windowsFor(change, start - nearMargin, end2 + nearMargin) };
+    return score(ctx, facts, assessImpact(ctx.org, ctx.graph, ctx.policy, targetsOf(change), 0).level).cls;
+  });
 }
 function assessChange(ctx, id, options21 = {}) {
   const located = ctx.org.changes.get(id);
@@ -49762,21 +50348,12 @@ function assessChange(ctx, id, options21 = {}) {
   const declared = change.spec.type;
   let facts = { change, type: declared, start, end: end2, services, nearbyWindows };
   let result = score(ctx, facts, impact.level);
-  let effectiveType = declared;
-  let demotion;
-  if (declared === "standard") {
-    const gap = templateGap(ctx, change);
-    const max = ctx.org.templates.get(change.spec.template ?? "")?.doc.spec.maxRisk;
-    const tooRisky = max !== void 0 && RISK_CLASSES.indexOf(result.cls) > RISK_CLASSES.indexOf(max);
-    if (gap || tooRisky) {
-      demotion = gap ?? `risk ${result.cls} exceeds template ${change.spec.template}'s maximum ${max}`;
-      effectiveType = "normal";
-      facts = { ...facts, type: "normal" };
-      result = score(ctx, facts, impact.level);
-    }
+  const { type: effectiveType, demotion } = decideType(ctx.org, change, () => result.cls);
+  if (effectiveType !== declared) {
+    facts = { ...facts, type: effectiveType };
+    result = score(ctx, facts, impact.level);
   }
-  const overlapping2 = nearbyWindows.filter((w2) => w2.startMs < end2 && w2.endMs > start);
-  const verdict2 = windowVerdict(overlapping2, { from: start, to: end2 }, { type: effectiveType });
+  const verdict2 = verdictOver(ctx.calendar, change, effectiveType, { from: start, to: end2 }, nearbyWindows);
   const conflicts = findConflicts(ctx, facts, effectiveType, verdict2, demotion);
   const controls = evaluateControls(ctx, facts, result.cls, effectiveType, verdict2);
   return {
@@ -49836,15 +50413,19 @@ function evaluateControls(ctx, f3, cls, type, verdict2) {
   if (rules.leadTime) {
     const need = parseDuration(rules.leadTime) ?? 0;
     const submitted = submissionTime(ctx, f3);
-    const from = submitted ?? ctx.now;
-    const notice = f3.start - from;
-    const known = submitted !== void 0 || f3.start > ctx.now;
-    out.push({
-      code: "lead-time",
-      required: type !== "emergency",
-      met: known ? notice >= need : false,
-      detail: known ? `${formatDuration(Math.max(0, notice))} of notice; ${rules.leadTime} required` : `submission time unknown; ${rules.leadTime} required`
-    });
+    if (submitted && "unknown" in submitted) {
+      out.push({ code: "lead-time", required: type !== "emergency", met: false, detail: `unknown: shallow clone; ${rules.leadTime} required (${SHALLOW_HINT})`, unknown: SHALLOW_CODE });
+    } else {
+      const from = submitted?.at ?? ctx.now;
+      const notice2 = f3.start - from;
+      const known = submitted !== void 0 || f3.start > ctx.now;
+      out.push({
+        code: "lead-time",
+        required: type !== "emergency",
+        met: known ? notice2 >= need : false,
+        detail: known ? `${formatDuration(Math.max(0, notice2))} of notice; ${rules.leadTime} required` : `submission time unknown; ${rules.leadTime} required`
+      });
+    }
   }
   if (rules.maintenanceWindow) {
     const inside3 = verdict2.maintenance;
@@ -49878,9 +50459,9 @@ var UnknownChangeError;
 var init_assess = __esm({
   "src/core/risk/assess.ts"() {
     "use strict";
-    init_in_force();
+    init_calendar_view();
+    init_effective_type();
     init_duration();
-    init_model();
     init_context2();
     init_factors();
     init_conflicts();
@@ -49894,64 +50475,6 @@ var init_assess = __esm({
       }
       id;
     };
-  }
-});
-
-// src/core/calendar/organisation-calendar.ts
-function calendarWindows(org) {
-  const out = [];
-  for (const { doc } of org.calendars.values()) {
-    let windows = tagged.get(doc);
-    if (!windows) {
-      windows = doc.spec.windows.map((w2) => ({ ...w2, calendar: doc.metadata.name }));
-      tagged.set(doc, windows);
-    }
-    out.push(...windows);
-  }
-  return out;
-}
-function serviceFacts(org, name) {
-  const svc = org.services.get(name)?.doc;
-  if (!svc) return { name };
-  return { name, tier: svc.spec.tier, ...svc.metadata.labels ? { labels: svc.metadata.labels } : {} };
-}
-function subjectForChange(org, change) {
-  const names = new Set(change.spec.services ?? []);
-  for (const ci of change.spec.configurationItems ?? []) {
-    const owner = org.cis.get(ci)?.doc.spec.service;
-    if (owner) names.add(owner);
-  }
-  return {
-    services: [...names].map((n) => serviceFacts(org, n)),
-    environments: [change.spec.environment],
-    type: change.spec.type
-  };
-}
-function subjectForServices(org, names, options21 = {}) {
-  return { ...options21, services: names.map((n) => serviceFacts(org, n)) };
-}
-var tagged;
-var init_organisation_calendar = __esm({
-  "src/core/calendar/organisation-calendar.ts"() {
-    "use strict";
-    tagged = /* @__PURE__ */ new WeakMap();
-  }
-});
-
-// src/core/risk/calendar-view.ts
-function calendarView(org) {
-  const windows = calendarWindows(org);
-  return {
-    windowsFor(change, start, end2) {
-      return windowsInForce(windows, { from: start, to: end2 }, subjectForChange(org, change));
-    }
-  };
-}
-var init_calendar_view = __esm({
-  "src/core/risk/calendar-view.ts"() {
-    "use strict";
-    init_in_force();
-    init_organisation_calendar();
   }
 });
 
@@ -49978,10 +50501,12 @@ __export(assess_risk_exports, {
   riskContextFor: () => riskContextFor,
   submissionTimes: () => submissionTimes
 });
-function submissionTimes(org, firstAdded) {
+function submissionTimes(org, origins) {
   return (id) => {
-    const file = org.changes.get(id)?.file;
-    return file ? firstAdded.get(file) : void 0;
+    if (!org.changes.has(id)) return void 0;
+    const origin = origins.byId.get(id);
+    if (!origin) return void 0;
+    return "unknown" in origin ? { unknown: origin.unknown } : { at: origin.at, workStartedAt: origin.workStartedAt };
   };
 }
 function measuredDiffs(org, changedFiles, size) {
@@ -49993,16 +50518,16 @@ function measuredDiffs(org, changedFiles, size) {
 function riskContextFor(org, policy, now, submittedAt, measuredDiff) {
   return { org, graph: buildGraph(org), policy, calendar: calendarView(org), now, ...submittedAt ? { submittedAt } : {}, ...measuredDiff ? { measuredDiff } : {} };
 }
-function riskContext(loaded2, now, firstAdded, measuredDiff) {
+function riskContext(loaded2, now, origins, measuredDiff) {
   const policy = activePolicy(loaded2.org)?.doc.spec;
   if (!policy) throw new InputError("the organisation has no Policy document (kind: Policy); add changes/policy.yaml");
-  return riskContextFor(loaded2.org, policy, now, submissionTimes(loaded2.org, firstAdded), measuredDiff);
+  return riskContextFor(loaded2.org, policy, now, submissionTimes(loaded2.org, origins), measuredDiff);
 }
-function assessRisk(loaded2, firstAdded, options21) {
-  const { reports } = assessRiskEach(loaded2, firstAdded, options21);
+function assessRisk(loaded2, origins, options21) {
+  const { reports } = assessRiskEach(loaded2, origins, options21);
   return [...reports];
 }
-function assessRiskEach(loaded2, firstAdded, options21) {
+function assessRiskEach(loaded2, origins, options21) {
   const ids = [...options21.ids, ...options21.open ? openChangeIds(loaded2.org.changes) : []];
   if (!ids.length) throw new InputError("name at least one change id (CR-YYYY-NNNN), or pass --open");
   for (const id of ids) {
@@ -50011,7 +50536,7 @@ function assessRiskEach(loaded2, firstAdded, options21) {
       throw new InputError(`no change request ${id}${hint ? `; ${hint}` : ""}`);
     }
   }
-  const context = riskContext(loaded2, options21.now, firstAdded, options21.measured ? measuredDiffs(loaded2.org, options21.measured.files, options21.measured.size) : void 0);
+  const context = riskContext(loaded2, options21.now, origins, options21.measured ? measuredDiffs(loaded2.org, options21.measured.files, options21.measured.size) : void 0);
   const assess = { ...options21.blastRadiusRows !== void 0 ? { blastRadiusRows: options21.blastRadiusRows } : {} };
   return { count: ids.length, reports: (function* () {
     for (const id of ids) {
@@ -50282,7 +50807,7 @@ async function identityArgs(git2) {
 async function commitRecord(root, step, options21) {
   const git2 = wo({ baseDir: root });
   if (!await git2.checkIsRepo()) throw new RecordGitError("--commit needs the organisation to be a git repository");
-  if ((await git2.raw(["status", "--porcelain", "--", options21.file])).trim() !== "") return { status: "dirty", attempts: 0 };
+  if ((await git2.raw(["--literal-pathspecs", "status", "--porcelain", "-z", "--", options21.file])).trim() !== "") return { status: "dirty", attempts: 0 };
   const target = options21.push ? await upstreamOf(git2) : void 0;
   const identity = await identityArgs(git2);
   const maxAttempts = options21.maxAttempts ?? 30;
@@ -50297,7 +50822,7 @@ async function commitRecord(root, step, options21) {
     const made = await exclusively(async () => {
       const result2 = await step();
       if (!result2.ok || !result2.changed) return { result: result2 };
-      await git2.raw([...identity, "commit", "--quiet", "--only", "-m", options21.message, "--", options21.file]);
+      await git2.raw([...identity, "--literal-pathspecs", "commit", "--quiet", "--only", "-m", options21.message, "--", options21.file]);
       return { result: result2, commit: (await git2.revparse(["HEAD"])).trim() };
     });
     const result = made.result;
@@ -50502,7 +51027,7 @@ async function riskCommand(ctx, values, positionals) {
   if (!loaded2) return 1;
   const since = values["changed-since"];
   const measured = typeof since === "string" ? await measuredSince(ws2.git, since) : void 0;
-  const { count: count2, reports } = assessRiskEach(loaded2, await ws2.git.firstAddedTimes(), { ids: positionals, open: values.open, now, ...limit !== void 0 ? { blastRadiusRows: limit } : {}, ...measured ? { measured } : {} });
+  const { count: count2, reports } = assessRiskEach(loaded2, await ws2.git.documentOrigins(), { ids: positionals, open: values.open, now, ...limit !== void 0 ? { blastRadiusRows: limit } : {}, ...measured ? { measured } : {} });
   const cut = [];
   const noting = (function* () {
     for (const r2 of reports) {
@@ -50621,9 +51146,9 @@ function vtimezoneLines(zone, fromYear, years = 30) {
   const groups2 = /* @__PURE__ */ new Map();
   for (const t2 of findTransitions(zone, start, end2)) {
     const key = `${t2.to > t2.from ? "DAYLIGHT" : "STANDARD"} ${t2.from} ${t2.to}`;
-    const list3 = groups2.get(key) ?? [];
-    list3.push(t2);
-    groups2.set(key, list3);
+    const list4 = groups2.get(key) ?? [];
+    list4.push(t2);
+    groups2.set(key, list4);
   }
   for (const [key, changes] of groups2) {
     const component = key.split(" ")[0];
@@ -50832,6 +51357,70 @@ var init_state = __esm({
     DEFAULT_HORIZON_DAYS = 400;
     CHUNK = 31 * DAY;
     CHAIN_BUDGET = 2e4;
+  }
+});
+
+// src/app/calendar-report.ts
+function calendarSubject(loaded2, origins, query) {
+  const { org } = loaded2;
+  const services = query.services ?? [];
+  const env = query.env;
+  if (query.change !== void 0 && (services.length || env)) throw new InputError("--change takes its services and environment from the change; do not combine it with --service or --env");
+  if (query.change !== void 0) {
+    const change = org.changes.get(query.change)?.doc;
+    if (!change) {
+      const near = closest(query.change, org.changes.keys());
+      throw new InputError(`no change "${query.change}"${near ? `; did you mean ${near}?` : ""}`);
+    }
+    const context = activePolicy(org) ? riskContext(loaded2, query.at, origins) : void 0;
+    const { type, demotion } = changeTypeOf(context, org, query.change);
+    const subject2 = subjectForChange(org, change, type);
+    return {
+      subject: subject2,
+      describe: {
+        change: query.change,
+        services: subject2.services.map((s) => s.name),
+        environments: [...subject2.environments],
+        type,
+        ...type !== change.spec.type ? { declaredType: change.spec.type } : {},
+        ...demotion ? { treatedAs: demotion } : {}
+      }
+    };
+  }
+  for (const s of services) {
+    if (!org.services.has(s)) {
+      const near = closest(s, org.services.keys());
+      throw new InputError(`no service "${s}"${near ? `; did you mean ${near}?` : ""}`);
+    }
+  }
+  if (!services.length && !env) return {};
+  const subject = services.length ? subjectForServices(org, services, env ? { environments: [env] } : {}) : { environments: [env] };
+  return { subject, describe: { ...services.length ? { services: [...services] } : {}, ...env ? { environments: [env] } : {} } };
+}
+function calendarReport(loaded2, origins, query) {
+  const { subject, describe: describe2 } = calendarSubject(loaded2, origins, query);
+  const windows = calendarWindows(loaded2.org);
+  const state = calendarState(windows, query.at, subject ? { subject } : {});
+  return {
+    ...state,
+    range: { from: formatInstant(query.from), to: formatInstant(query.to) },
+    ...describe2 ? { subject: describe2 } : {},
+    occurrences: windowsInForce(windows, { from: query.from, to: query.to }, subject).map(publicOccurrence)
+  };
+}
+var init_calendar_report = __esm({
+  "src/app/calendar-report.ts"() {
+    "use strict";
+    init_expand();
+    init_in_force();
+    init_local_time();
+    init_organisation_calendar();
+    init_state();
+    init_organisation();
+    init_assess();
+    init_suggest();
+    init_assess_risk();
+    init_errors();
   }
 });
 
@@ -51074,9 +51663,9 @@ function renderCalendarYaml(calendar, windows, header3 = []) {
   const doc = new import_yaml4.Document(calendar);
   doc.commentBefore = [` yaml-language-server: $schema=${CALENDAR_SCHEMA_ID}`, ...header3.map((h3) => ` ${h3}`)].join("\n");
   const spec = doc.get("spec", true);
-  const list3 = (0, import_yaml4.isMap)(spec) ? spec.get("windows", true) : void 0;
-  if ((0, import_yaml4.isSeq)(list3)) {
-    list3.items.forEach((node, i) => {
+  const list4 = (0, import_yaml4.isMap)(spec) ? spec.get("windows", true) : void 0;
+  if ((0, import_yaml4.isSeq)(list4)) {
+    list4.items.forEach((node, i) => {
       const w2 = windows[i];
       if (!w2 || !(0, import_yaml4.isMap)(node)) return;
       node.commentBefore = [` ${w2.source}`, ...w2.notes.map((n) => ` note: ${n}`)].join("\n");
@@ -51257,13 +51846,13 @@ function split(ms2) {
 function importGitLab(documents, options21) {
   const result = { windows: [], problems: [] };
   documents.forEach((doc, d2) => {
-    const list3 = Array.isArray(doc) ? doc : isObj(doc) && Array.isArray(doc.freeze_periods) ? doc.freeze_periods : void 0;
+    const list4 = Array.isArray(doc) ? doc : isObj(doc) && Array.isArray(doc.freeze_periods) ? doc.freeze_periods : void 0;
     const base = Array.isArray(doc) ? "" : "/freeze_periods";
-    if (!list3) {
+    if (!list4) {
       result.problems.push(problem2(d2, "", "import.shape", "expected a list of GitLab freeze periods (freeze_start, freeze_end, cron_timezone), or an object with freeze_periods"));
       return;
     }
-    list3.forEach((p2, i) => {
+    list4.forEach((p2, i) => {
       const { window: window2, problems } = convertPeriod(p2, base, i, d2, options21);
       if (window2) result.windows.push(window2);
       result.problems.push(...problems);
@@ -51408,35 +51997,14 @@ function stringList(value3) {
   if (value3 === void 0) return [];
   return (Array.isArray(value3) ? value3 : [value3]).flatMap((v2) => String(v2).split(",")).map((s) => s.trim()).filter(Boolean);
 }
-function subjectFrom(loaded2, values) {
-  const { org } = loaded2;
-  const changeId = typeof values.change === "string" ? values.change : void 0;
-  const services = stringList(values.service);
-  const env = typeof values.env === "string" ? values.env : void 0;
-  if (changeId && (services.length || env)) throw new UsageError("--change takes its services and environment from the change; do not combine it with --service or --env");
-  if (changeId) {
-    const change = org.changes.get(changeId)?.doc;
-    if (!change) {
-      const near = closest(changeId, org.changes.keys());
-      throw new UsageError(`no change "${changeId}"${near ? `; did you mean ${near}?` : ""}`);
-    }
-    const subject2 = subjectForChange(org, change);
-    return { subject: subject2, describe: { change: changeId, services: subject2.services.map((s) => s.name), environments: [...subject2.environments], type: change.spec.type } };
-  }
-  for (const s of services) {
-    if (!org.services.has(s)) {
-      const near = closest(s, org.services.keys());
-      throw new UsageError(`no service "${s}"${near ? `; did you mean ${near}?` : ""}`);
-    }
-  }
-  if (!services.length && !env) return {};
-  const subject = services.length ? subjectForServices(org, services, env ? { environments: [env] } : {}) : { environments: [env] };
-  return { subject, describe: { ...services.length ? { services } : {}, ...env ? { environments: [env] } : {} } };
-}
 function calendarErrors(loaded2) {
   const calendarDocs = /* @__PURE__ */ new Set();
-  for (const a of loaded2.repo.analyses) for (const d2 of a.documents) if (d2.kind === "ChangeCalendar") calendarDocs.add(`${a.file}#${d2.index}`);
-  return loaded2.validation.diagnostics.filter((d2) => d2.severity === "error" && calendarDocs.has(`${d2.file}#${d2.document ?? 0}`));
+  const read = /* @__PURE__ */ new Set();
+  for (const a of loaded2.repo.analyses) {
+    if (a.documents.length > 0) read.add(a.file);
+    for (const d2 of a.documents) if (d2.kind === "ChangeCalendar") calendarDocs.add(`${a.file}#${d2.index}`);
+  }
+  return loaded2.validation.diagnostics.filter((d2) => d2.severity === "error" && (calendarDocs.has(`${d2.file}#${d2.document ?? 0}`) || !read.has(d2.file) && d2.code !== "file.empty"));
 }
 function calendarFile(loaded2, name) {
   for (const a of loaded2.repo.analyses) if (a.documents.some((d2) => d2.kind === "ChangeCalendar" && d2.name === name)) return a.file;
@@ -51465,6 +52033,8 @@ function renderText(r2) {
   else out += `, no change within the next ${DEFAULT_HORIZON_DAYS} days`;
   out += r2.maintenance ? " (inside a maintenance window)\n" : "\n";
   if (r2.subject) out += `For: ${[r2.subject.change, r2.subject.services?.join(", "), r2.subject.environments?.join(", ")].filter(Boolean).join(" / ")}
+`;
+  if (r2.subject?.treatedAs) out += `Treated as a ${r2.subject.type} change: ${r2.subject.treatedAs}
 `;
   if (r2.active.length) out += `
 In force now:
@@ -51498,17 +52068,12 @@ async function calendarCommand(ctx, values, positionals) {
     ctx.stderr(renderValidation(ctx, getReporter("text"), { diagnostics: broken, summary: summarize(broken, new Set(broken.map((d2) => d2.file)).size, broken.length) }, loaded2.repo.source));
     return 1;
   }
-  const { subject, describe: describe2 } = subjectFrom(loaded2, values);
-  const windows = calendarWindows(loaded2.org);
+  const changeId = typeof values.change === "string" ? values.change : void 0;
+  const query = { at: at4, from, to: to2, ...changeId !== void 0 ? { change: changeId } : {}, services: stringList(values.service), ...typeof values.env === "string" ? { env: values.env } : {} };
+  const origins = changeId !== void 0 ? await openGitRepository(root).documentOrigins() : { shallow: false, byId: /* @__PURE__ */ new Map() };
   let report;
   try {
-    const state = calendarState(windows, at4, subject ? { subject } : {});
-    report = {
-      ...state,
-      range: { from: formatInstant(from), to: formatInstant(to2) },
-      ...describe2 ? { subject: describe2 } : {},
-      occurrences: windowsInForce(windows, { from, to: to2 }, subject).map(publicOccurrence)
-    };
+    report = calendarReport(loaded2, origins, query);
   } catch (e) {
     if (!(e instanceof CalendarBudgetError)) throw e;
     const where = e.window?.calendar !== void 0 ? calendarFile(loaded2, e.window.calendar) : void 0;
@@ -51517,6 +52082,8 @@ async function calendarCommand(ctx, values, positionals) {
     return 1;
   }
   if (typeof values.ics === "string") {
+    const { subject } = calendarSubject(loaded2, origins, query);
+    const windows = calendarWindows(loaded2.org);
     const target = resolve9(ctx.cwd, values.ics);
     const exported = windows.filter((w2) => windowApplies(w2, subject));
     const changes = values["with-changes"] ? scheduledChanges(loaded2, subject) : [];
@@ -51546,11 +52113,11 @@ var init_calendar = __esm({
     init_ics();
     init_local_time();
     init_organisation_calendar();
-    init_in_force();
     init_scope();
     init_state();
+    init_calendar_report();
+    init_repository();
     init_diagnostics();
-    init_suggest();
     init_report();
     init_command_spec();
     init_context();
@@ -52393,38 +52960,31 @@ var init_months = __esm({
 
 // src/core/metrics/deployments.ts
 function attribution(org, change) {
-  const services = new Set(change.spec.services ?? []);
+  const services = servicesCountedFor(org, change);
   const teams = /* @__PURE__ */ new Set();
   for (const name of change.spec.configurationItems ?? []) {
     const ci = org.cis.get(name)?.doc.spec;
-    if (ci?.service) services.add(ci.service);
-    else if (ci?.owner) teams.add(ci.owner);
+    if (!ci?.service && ci?.owner) teams.add(ci.owner);
   }
   for (const s of services) {
     const owner = org.services.get(s)?.doc.spec.owner;
     if (owner) teams.add(owner);
   }
-  return { services: [...services].sort(), teams: [...teams].sort() };
-}
-function isFailure(result) {
-  return FAILURES.has(result);
+  return { services, teams: [...teams].sort() };
 }
 function collectDeployments(org, q4) {
   const deployments = [];
   const excluded = [];
   const envs = new Set(q4.environments);
   for (const [id, { doc }] of org.changes) {
-    const outcome = doc.status?.outcome;
-    if (!outcome || !envs.has(doc.spec.environment)) continue;
-    if (doc.status?.phase === "cancelled") {
-      excluded.push({ change: id, reason: "cancelled" });
+    if (!envs.has(doc.spec.environment)) continue;
+    const deployed = deploymentOf(doc);
+    if (!deployed.deployed) {
+      if (deployed.excluded) excluded.push({ change: id, reason: deployed.excluded });
       continue;
     }
-    const implementedAt = instantOf2(outcome.implementedAt);
-    if (implementedAt === void 0) {
-      excluded.push({ change: id, reason: "no-implemented-at" });
-      continue;
-    }
+    const outcome = doc.status.outcome;
+    const implementedAt = deployed.implementedAt;
     if (implementedAt < q4.from || implementedAt >= q4.to) continue;
     const detected = instantOf2(outcome.failureDetectedAt);
     const restored = instantOf2(outcome.restoredAt);
@@ -52448,36 +53008,14 @@ function collectDeployments(org, q4) {
   excluded.sort((a, b3) => a.change < b3.change ? -1 : 1);
   return { deployments, excluded };
 }
-var instantOf2, FAILURES;
+var instantOf2;
 var init_deployments = __esm({
   "src/core/metrics/deployments.ts"() {
     "use strict";
     init_local_time();
     init_months();
+    init_failure_rate();
     instantOf2 = (text) => text === void 0 ? void 0 : parseInstant(text);
-    FAILURES = /* @__PURE__ */ new Set(["failed", "rolled-back"]);
-  }
-});
-
-// src/core/metrics/stats.ts
-function median(values) {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b3) => a - b3);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-function mean(values) {
-  return values.length === 0 ? null : values.reduce((a, b3) => a + b3, 0) / values.length;
-}
-function ratio(part, whole) {
-  return whole === 0 ? null : Math.round(part / whole * 1e4) / 1e4;
-}
-function seconds(ms2) {
-  return ms2 === null ? null : Math.round(ms2 / 1e3);
-}
-var init_stats = __esm({
-  "src/core/metrics/stats.ts"() {
-    "use strict";
   }
 });
 
@@ -52507,9 +53045,9 @@ function monthlySeries(report, metric, by, overallLabel = "All services") {
   const rowsBy = /* @__PURE__ */ new Map();
   for (const d2 of report.deployments) {
     for (const g2 of groupsOf(d2, by)) {
-      const list3 = rowsBy.get(g2) ?? [];
-      list3.push(d2);
-      rowsBy.set(g2, list3);
+      const list4 = rowsBy.get(g2) ?? [];
+      list4.push(d2);
+      rowsBy.set(g2, list4);
     }
   }
   const groups2 = [...rowsBy.keys()].sort((a, b3) => rowsBy.get(b3).length - rowsBy.get(a).length || (a < b3 ? -1 : 1));
@@ -52894,11 +53432,11 @@ function indexCalendar(months, changes, occurrences, now, zone) {
   for (const c3 of changes) {
     if (c3.startMs < from || c3.startMs >= to2) continue;
     const day = localDate(toLocal(c3.startMs, zone));
-    const list3 = changesByDay.get(day);
-    if (list3) list3.push(c3);
+    const list4 = changesByDay.get(day);
+    if (list4) list4.push(c3);
     else changesByDay.set(day, [c3]);
   }
-  for (const list3 of changesByDay.values()) list3.sort((a, b3) => a.startMs - b3.startMs || (a.id < b3.id ? -1 : 1));
+  for (const list4 of changesByDay.values()) list4.sort((a, b3) => a.startMs - b3.startMs || (a.id < b3.id ? -1 : 1));
   return { zone, now, months, changesByDay, occurrences };
 }
 function monthView(cal, key) {
@@ -52974,8 +53512,8 @@ var init_calendar_month = __esm({
 });
 
 // src/core/readiness/checks.ts
-function links(kind, list3) {
-  const n = list3?.length ?? 0;
+function links(kind, list4) {
+  const n = list4?.length ?? 0;
   return { passed: n > 0, detail: n ? plural3(n, kind) : `no ${kind}` };
 }
 function dateOrInstant(text) {
@@ -53064,9 +53602,9 @@ function readinessPolicyOf(org) {
 function slosByService(org) {
   const out = /* @__PURE__ */ new Map();
   for (const { doc } of org.slos.values()) {
-    const list3 = out.get(doc.spec.service) ?? [];
-    list3.push(doc);
-    out.set(doc.spec.service, list3);
+    const list4 = out.get(doc.spec.service) ?? [];
+    list4.push(doc);
+    out.set(doc.spec.service, list4);
   }
   return out;
 }
@@ -53183,8 +53721,8 @@ function ownerNames(doc) {
   return [...new Set(ownerEntries(doc).map((o2) => o2.team))];
 }
 function push(map, key, value3) {
-  const list3 = map.get(key);
-  if (list3) list3.push(value3);
+  const list4 = map.get(key);
+  if (list4) list4.push(value3);
   else map.set(key, [value3]);
 }
 function changeServices(ctxCis, doc) {
@@ -53232,8 +53770,8 @@ function createContext(input) {
     for (const ci of doc.spec.configurationItems ?? []) push(changesByCi, ci, id);
     for (const s of changeServices(org.cis, doc)) push(changesByService, s, id);
   }
-  for (const list3 of changesByService.values()) list3.sort(newestFirst);
-  for (const list3 of changesByCi.values()) list3.sort(newestFirst);
+  for (const list4 of changesByService.values()) list4.sort(newestFirst);
+  for (const list4 of changesByCi.values()) list4.sort(newestFirst);
   const refs = (kind, docs, path3) => {
     const made = /* @__PURE__ */ new Map();
     return (name) => {
@@ -53255,6 +53793,7 @@ function createContext(input) {
   };
   const titleOf = (id) => nodeRef(id).title;
   const riskClass = /* @__PURE__ */ new Map();
+  const riskType = /* @__PURE__ */ new Map();
   const riskReport = (id) => {
     let report;
     try {
@@ -53263,11 +53802,16 @@ function createContext(input) {
       report = void 0;
     }
     riskClass.set(id, report?.class);
+    if (report) riskType.set(id, report.effectiveType);
     return report;
   };
   const riskClassOf = (id) => {
     if (!riskClass.has(id)) riskReport(id);
     return riskClass.get(id);
+  };
+  const typeOf = (id) => {
+    if (!riskClass.has(id)) riskReport(id);
+    return riskType.get(id) ?? org.changes.get(id).doc.spec.type;
   };
   const startText = /* @__PURE__ */ new Map();
   const changeRow = (id) => {
@@ -53279,7 +53823,7 @@ function createContext(input) {
       title: doc.metadata.title,
       href: pagePath.change(id),
       start,
-      type: doc.spec.type,
+      type: typeOf(id),
       environment: doc.spec.environment,
       phase: doc.status?.phase,
       riskClass: riskClassOf(id),
@@ -53699,7 +54243,7 @@ function historyOf(ctx, files) {
   const history = ctx.input.history;
   if (!history) return { available: false, commits: [] };
   const seen = /* @__PURE__ */ new Map();
-  for (const f3 of files) for (const c3 of history.get(f3) ?? []) if (!seen.has(c3.hash)) seen.set(c3.hash, c3);
+  for (const f3 of files) for (const c3 of history.get(pathKey(f3)) ?? []) if (!seen.has(c3.hash)) seen.set(c3.hash, c3);
   const commits = [...seen.values()].sort((a, b3) => a.date < b3.date ? 1 : a.date > b3.date ? -1 : 0).slice(0, HISTORY_COMMITS).map((c3) => ({ hash: c3.hash, date: c3.date, author: c3.author, subject: c3.subject, short: c3.hash.slice(0, 7), day: c3.date.slice(0, 10) }));
   return { available: true, commits };
 }
@@ -53793,6 +54337,7 @@ var init_service_page = __esm({
     init_context3();
     init_links();
     init_neighbourhood();
+    init_path_key();
     init_slo();
     init_time();
     RECENT_CHANGES2 = 10;
@@ -53866,7 +54411,7 @@ function calendarChanges(ctx, ids) {
       title: doc.metadata.title,
       startMs: ctx.startOf.get(id),
       endMs: instantOf3(doc.spec.schedule.end) ?? ctx.startOf.get(id),
-      type: doc.spec.type,
+      type: row.type,
       phase: doc.status?.phase,
       riskClass: row.riskClass
     };
@@ -53902,11 +54447,11 @@ function buildCatalog(input) {
   const calendarMonth = months.includes(currentMonth) ? currentMonth : months[0];
   function* calendarPages() {
     let index;
-    const list3 = months.map((key) => ({ key, path: pagePath.month(key), current: key === currentMonth }));
+    const list4 = months.map((key) => ({ key, path: pagePath.month(key), current: key === currentMonth }));
     for (const key of months) {
       index ??= indexCalendar(months, calendarChanges(ctx, changeIds), input.occurrences, now, zone);
       const month = monthView(index, key);
-      const page = (path3) => ({ template: "calendar", path: path3, heading: "", section: "calendar", month, months: list3, icsPath: input.icsPath });
+      const page = (path3) => ({ template: "calendar", path: path3, heading: "", section: "calendar", month, months: list4, icsPath: input.icsPath });
       yield page(month.path);
       if (key === calendarMonth) yield page(pagePath.calendar);
     }
@@ -53974,21 +54519,15 @@ function metricSet(deployments, days) {
   const n = deployments.length;
   const lead = deployments.flatMap((d2) => d2.leadTimeMs === void 0 ? [] : [d2.leadTimeMs]);
   const failures = deployments.filter((d2) => isFailure(d2.result));
+  const failureRate = changeFailureRate(deployments);
   const detect2 = failures.flatMap((d2) => d2.detectMs === void 0 ? [] : [d2.detectMs]);
   const restore = failures.flatMap((d2) => d2.restoreMs === void 0 ? [] : [d2.restoreMs]);
-  const rolledBack = failures.filter((d2) => d2.result === "rolled-back").length;
   const emergency = deployments.filter((d2) => d2.type === "emergency").length;
   const perDay = days > 0 ? n / days : 0;
   return {
     deploymentFrequency: { deployments: n, days: round3(days, 2), perDay: round3(perDay, 4), perWeek: round3(perDay * 7, 4) },
     leadTime: { count: lead.length, unknown: n - lead.length, medianSeconds: seconds(median(lead)), meanSeconds: seconds(mean(lead)) },
-    changeFailureRate: {
-      deployments: n,
-      failed: failures.length - rolledBack,
-      rolledBack,
-      partial: deployments.filter((d2) => d2.result === "partial").length,
-      rate: ratio(failures.length, n)
-    },
+    changeFailureRate: failureRate,
     timeToRestore: { count: restore.length, unmeasured: failures.length - restore.length, medianSeconds: seconds(median(restore)), meanSeconds: seconds(mean(restore)) },
     timeToDetect: { count: detect2.length, meanSeconds: seconds(mean(detect2)), medianSeconds: seconds(median(detect2)) },
     emergencyChangeRatio: { emergency, deployments: n, ratio: ratio(emergency, n) }
@@ -54002,9 +54541,9 @@ function groupBy(deployments, keys) {
   const out = /* @__PURE__ */ new Map();
   for (const d2 of deployments) {
     for (const k2 of keys(d2)) {
-      const list3 = out.get(k2) ?? [];
-      list3.push(d2);
-      out.set(k2, list3);
+      const list4 = out.get(k2) ?? [];
+      list4.push(d2);
+      out.set(k2, list4);
     }
   }
   return new Map([...out].sort(([a], [b3]) => a < b3 ? -1 : a > b3 ? 1 : 0));
@@ -54031,12 +54570,12 @@ function computeMetrics(org, query) {
   return {
     window: { from: new Date(q4.from).toISOString(), to: new Date(q4.to).toISOString(), days: round3(days, 2), environments: [...q4.environments], timeZone: q4.timeZone },
     ...metricSet(deployments, days),
-    services: [...groupBy(deployments, (d2) => d2.services)].map(([service, list3]) => ({
+    services: [...groupBy(deployments, (d2) => d2.services)].map(([service, list4]) => ({
       service,
       team: org.services.get(service)?.doc.spec.owner ?? null,
-      ...metricSet(list3, days)
+      ...metricSet(list4, days)
     })),
-    teams: [...groupBy(deployments, (d2) => d2.teams)].map(([team2, list3]) => ({ team: team2, ...metricSet(list3, days) })),
+    teams: [...groupBy(deployments, (d2) => d2.teams)].map(([team2, list4]) => ({ team: team2, ...metricSet(list4, days) })),
     // Every month of the window, empty ones too: a chart with gaps would hide quiet months.
     months: monthsBetween(q4.from, q4.to, q4.timeZone).map((m2) => ({ month: m2.month, ...metricSet(byMonth.get(m2.month) ?? [], (m2.to - m2.from) / DAY_MS5) })),
     deployments: deployments.map(publicDeployment),
@@ -54049,6 +54588,7 @@ var init_compute = __esm({
     "use strict";
     init_deployments();
     init_months();
+    init_failure_rate();
     init_stats();
     DAY_MS5 = 864e5;
     secondsOrNull = (ms2) => ms2 === void 0 ? null : Math.round(ms2 / 1e3);
@@ -54057,13 +54597,20 @@ var init_compute = __esm({
 
 // src/app/compute-metrics.ts
 async function computeMetrics2(org, git2, query) {
-  const starts = await git2.leadTimeStarts();
-  return computeMetrics(org, { ...query, leadTimeStart: (id) => starts.get(org.changes.get(id)?.file ?? "") });
+  const submitted = submissionTimes(org, await git2.documentOrigins());
+  return computeMetrics(org, {
+    ...query,
+    leadTimeStart: (id) => {
+      const s = submitted(id);
+      return s && "at" in s ? s.workStartedAt : void 0;
+    }
+  });
 }
 var init_compute_metrics = __esm({
   "src/app/compute-metrics.ts"() {
     "use strict";
     init_compute();
+    init_assess_risk();
   }
 });
 
@@ -54088,7 +54635,7 @@ async function buildCatalog2(loaded2, git2, writeSite, options21) {
   const { now } = options21;
   const warnings = [];
   const zone = displayZone(org);
-  const context = activePolicy(org) ? riskContext(loaded2, now, await git2.firstAddedTimes()) : void 0;
+  const context = activePolicy(org) ? riskContext(loaded2, now, await git2.documentOrigins()) : void 0;
   const open2 = new Set(openChangeIds(org.changes));
   const risk = context ? (id) => open2.has(id) ? assessChange(context, id, { blastRadiusRows: BLAST_RADIUS_LISTED }) : void 0 : void 0;
   if (!risk) warnings.push("no Policy document: change pages are built without risk reports");
@@ -56222,7 +56769,7 @@ var require_utils4 = __commonJS({
     "use strict";
     exports2.__esModule = true;
     exports2.extend = extend;
-    exports2.indexOf = indexOf2;
+    exports2.indexOf = indexOf3;
     exports2.escapeExpression = escapeExpression;
     exports2.isEmpty = isEmpty;
     exports2.createFrame = createFrame;
@@ -56267,7 +56814,7 @@ var require_utils4 = __commonJS({
       return value3 && typeof value3 === "object" ? toString.call(value3) === "[object Array]" : false;
     };
     exports2.isArray = isArray;
-    function indexOf2(array, value3) {
+    function indexOf3(array, value3) {
       for (var i = 0, len = array.length; i < len; i++) {
         if (array[i] === value3) {
           return i;
@@ -62456,16 +63003,20 @@ async function renderSite(site, dir, options21) {
     out.write(SEARCH_INDEX_FILE, index);
     if (options21.ics) out.write(options21.ics.path, options21.ics.content);
     const here = (page) => out.write(page.path, render(page));
+    const total = site.pageCount;
+    const counted = () => options21.progress?.("render", Math.min(pages, total), total);
     if (!pool) {
       for (const page of site.pages()) {
         pages++;
         here(page);
+        counted();
       }
     } else {
       const { first, heavy, light } = site.lanes();
       for (const page of first) {
         pages++;
         if (!pool.offer(page)) here(page);
+        counted();
       }
       for (; ; ) {
         const give = pool.hasRoom();
@@ -62475,6 +63026,7 @@ async function renderSite(site, dir, options21) {
         pages++;
         if (give) pool.take(r2.value);
         else here(r2.value);
+        counted();
       }
     }
     if (pool) files += await pool.finish();
@@ -62577,7 +63129,8 @@ async function writeCatalog(ctx, ws2, loaded2, options21) {
   const now = options21.at ?? sourceDateEpoch(ctx.env) ?? Date.now();
   const started = performance.now();
   try {
-    const result = await buildCatalog2(loaded2, ws2.git, siteWriter(out, { locale, ...threads ? { threads } : {} }), { now, locale });
+    const result = await buildCatalog2(loaded2, ws2.git, siteWriter(out, { locale, ...threads ? { threads } : {}, ...options21.progress ? { progress: options21.progress } : {} }), { now, locale });
+    options21.beforeOutput?.();
     for (const w2 of result.warnings) ctx.stderr(`opsledger catalog: ${w2}
 `);
     const rel = relative4(ctx.cwd, out);
@@ -62615,9 +63168,14 @@ async function catalogCommand(ctx, values) {
   const at4 = parseInstant2(values.at, "at");
   keepHeapSmallForCatalog();
   const ws2 = openWorkspace(root);
-  const loaded2 = withoutAnalyses(await loadValidOrganisation(ctx, ws2.source));
-  if (!loaded2) return 1;
-  return writeCatalog(ctx, ws2, loaded2, { out, locale: values.locale, ...threads ? { threads } : {}, ...at4 !== void 0 ? { at: at4 } : {} });
+  const progress = terminalProgress(ctx, "catalog", values.quiet);
+  try {
+    const loaded2 = withoutAnalyses(await loadValidOrganisation(ctx, ws2.source, progress.report, progress.end));
+    if (!loaded2) return 1;
+    return await writeCatalog(ctx, ws2, loaded2, { out, locale: values.locale, ...threads ? { threads } : {}, ...at4 !== void 0 ? { at: at4 } : {}, ...progress.report ? { progress: progress.report, beforeOutput: progress.end } : {} });
+  } finally {
+    progress.end();
+  }
 }
 var options7, catalogSpec;
 var init_catalog = __esm({
@@ -62630,11 +63188,13 @@ var init_catalog = __esm({
     init_org_session();
     init_write_catalog();
     init_instant_flag();
+    init_progress();
     options7 = defineOptions({
       out: { type: "string", short: "o", default: "site", description: "the folder to write the site to (replaced as a whole)", example: "public/catalog" },
       locale: { type: "string", default: "en", choices: LOCALES, description: "the language of the pages", example: "ko" },
       at: { type: "string", description: "build the catalog as of this instant (ISO 8601 with an offset)", defaultText: "SOURCE_DATE_EPOCH, else now", example: "2026-12-02T01:00:00+09:00" },
-      threads: { type: "string", description: "worker threads for rendering pages", defaultText: "chosen from the number of pages and CPUs", example: "2" }
+      threads: { type: "string", description: "worker threads for rendering pages", defaultText: "chosen from the number of pages and CPUs", example: "2" },
+      quiet: { type: "boolean", short: "q", description: "show no progress line on the terminal" }
     });
     catalogSpec = defineCommand({
       name: "catalog",
@@ -62648,6 +63208,12 @@ var init_catalog = __esm({
 });
 
 // src/core/gate.ts
+function gateInterval(at4, change) {
+  const start = Date.parse(change.spec.schedule.start);
+  const end2 = Date.parse(change.spec.schedule.end);
+  if (!Number.isFinite(start) || !Number.isFinite(end2)) return { from: at4, to: at4 + 1 };
+  return { from: Math.min(at4, start), to: Math.max(end2, at4 + 1) };
+}
 function decideGate(input) {
   const checks = [];
   const check2 = (code, ok, detail) => checks.push({ code, ok, detail });
@@ -62657,7 +63223,7 @@ function decideGate(input) {
   check2("change-exists", Boolean(change), change ? `${input.changeId} is on the default branch` : `${input.changeId} is not on the default branch`);
   if (change) {
     const phase = change.status?.phase;
-    const closed = phase === "cancelled" || phase === "completed";
+    const closed = !isOpen(change);
     check2("phase", !closed, closed ? `the change is ${phase}` : `phase ${phase ?? "unset"}`);
     if (input.environment !== void 0) {
       const same2 = input.environment === change.spec.environment;
@@ -62680,13 +63246,15 @@ function decideGate(input) {
   if (!risk) check2("risk", false, "the change could not be scored");
   else {
     const type = risk.effectiveType;
-    const { blocking, bypassed: bypass } = windowVerdict(input.windowsNow ?? [], { from: input.at, to: input.at + 1 }, { type });
+    const interval = change ? gateInterval(input.at, change) : { from: input.at, to: input.at + 1 };
+    const { blocking, bypassed: bypass } = windowVerdict((input.windows ?? []).filter((w2) => w2.startMs < interval.to && w2.endMs > interval.from), interval, { type });
+    const over = `${new Date(interval.from).toISOString()} – ${new Date(interval.to).toISOString()}`;
     check2(
       "freeze",
       blocking.length === 0,
-      blocking.length ? `frozen: ${blocking.map((w2) => `${w2.name}${w2.reason ? ` (${w2.reason})` : ""}`).join(", ")}` : bypass.length ? `${type} change allowed through ${bypass.map((w2) => w2.name).join(", ")}; post-implementation review required` : "no freeze now"
+      blocking.length ? `frozen during ${over}: ${blocking.map((w2) => `${w2.name} ${w2.start} – ${w2.end}${w2.reason ? ` (${w2.reason})` : ""}`).join(", ")}` : bypass.length ? `${type} change allowed through ${bypass.map((w2) => w2.name).join(", ")}; post-implementation review required` : `no freeze during ${over}`
     );
-    for (const c3 of risk.controls) if (PLAN_CONTROLS.has(c3.code) && c3.required) check2(c3.code, c3.met, c3.detail);
+    for (const c3 of risk.controls) if (PLAN_CONTROLS.has(c3.code) && c3.required) checks.push({ code: c3.code, ok: c3.met, detail: c3.detail, ...c3.unknown ? { unknown: c3.unknown } : {} });
   }
   return { allowed: checks.every((c3) => c3.ok), change: input.changeId, at: at4, checks };
 }
@@ -62695,6 +63263,7 @@ var init_gate = __esm({
   "src/core/gate.ts"() {
     "use strict";
     init_in_force();
+    init_change_phase();
     PLAN_CONTROLS = /* @__PURE__ */ new Set(["rollback", "progressive-delivery", "premortem", "verification", "error-budget", "maintenance-window", "lead-time"]);
   }
 });
@@ -62903,7 +63472,11 @@ function reviewOrganisation(base, head, prefer) {
     services: merge2(base.services, head.services),
     cis: merge2(base.cis, head.cis),
     slos: merge2(base.slos, head.slos),
-    changes: head.changes
+    changes: head.changes,
+    // History a pull request cannot erase: deleting or rewriting an incident on the branch must
+    // not lower the risk of the change it carries, so the base's copy always wins.
+    incidents: new Map([...head.incidents, ...base.incidents]),
+    problems: new Map([...head.problems, ...base.problems])
   };
 }
 var init_review_org = __esm({
@@ -62972,7 +63545,7 @@ async function reviewPullRequest(input) {
   const subjects = [];
   const changeIds = [...head.org.changes].filter(([, l3]) => changedSet.has(l3.file)).map(([id]) => id).sort();
   if (changeIds.length) {
-    const submittedAt = input.firstAdded ? submissionTimes(head.org, input.firstAdded) : void 0;
+    const submittedAt = input.origins ? submissionTimes(head.org, input.origins) : void 0;
     const size = input.diffSize ?? await input.refs.git.diffSizeBetween(input.baseRef, input.headRef);
     const measured = (id) => changeIds.includes(id) ? size : void 0;
     const byBase = riskContextFor(reviewOrganisation(base.org, head.org, "base"), policy, input.now, submittedAt, measured);
@@ -63076,9 +63649,10 @@ async function gatherGateInput(req) {
   const policy = activePolicy2(current.org)?.doc.spec;
   const score2 = async (measured) => {
     if (!policy) return;
-    const risk = riskContextFor2(current.org, policy, req.at, submissionTimes2(current.org, await req.git.firstAddedTimes()), measured ? (id) => id === req.changeId ? measured : void 0 : void 0);
+    const risk = riskContextFor2(current.org, policy, req.at, submissionTimes2(current.org, await req.git.documentOrigins(defaultRef)), measured ? (id) => id === req.changeId ? measured : void 0 : void 0);
     input.risk = assessChange2(risk, req.changeId);
-    input.windowsNow = risk.calendar.windowsFor(located.doc, req.at, req.at + 1);
+    const interval = gateInterval(req.at, located.doc);
+    input.windows = risk.calendar.windowsFor(located.doc, interval.from, interval.to);
   };
   if (!policy) errors.push({ code: "policy-missing", detail: "the default branch has no valid Policy" });
   else await attempt(() => score2());
@@ -63302,6 +63876,14 @@ function str(obj2, path3, what) {
   if (typeof v2 !== "string" || v2 === "") throw new GitHubConfigError(`the ${what} event payload has no ${path3}`);
   return v2;
 }
+function fromFork(payload) {
+  const head = field2(payload, "pull_request.head.repo");
+  const base = field2(payload, "pull_request.base.repo.full_name");
+  if (typeof base !== "string") return false;
+  if (head === null) return true;
+  const name = field2(head, "full_name");
+  return typeof name === "string" && name.toLowerCase() !== base.toLowerCase();
+}
 function pullRequestFromEvent(payload) {
   const number = field2(payload, "pull_request.number");
   if (typeof number !== "number" || !Number.isInteger(number) || number < 1) throw new GitHubConfigError("the event payload has no pull_request.number: run this on pull_request or pull_request_review");
@@ -63310,7 +63892,8 @@ function pullRequestFromEvent(payload) {
     headSha: str(payload, "pull_request.head.sha", "pull request"),
     baseSha: str(payload, "pull_request.base.sha", "pull request"),
     baseRef: str(payload, "pull_request.base.ref", "pull request"),
-    author: str(payload, "pull_request.user.login", "pull request")
+    author: str(payload, "pull_request.user.login", "pull request"),
+    fromFork: fromFork(payload)
   };
 }
 function protectionRuleFromEvent(payload) {
@@ -67772,16 +68355,16 @@ var require_light = __commonJS({
           }
         }
         shiftAll(fn3) {
-          return this._lists.forEach(function(list3) {
-            return list3.forEachShift(fn3);
+          return this._lists.forEach(function(list4) {
+            return list4.forEachShift(fn3);
           });
         }
         getFirst(arr = this._lists) {
-          var j3, len, list3;
+          var j3, len, list4;
           for (j3 = 0, len = arr.length; j3 < len; j3++) {
-            list3 = arr[j3];
-            if (list3.length > 0) {
-              return list3;
+            list4 = arr[j3];
+            if (list4.length > 0) {
+              return list4;
             }
           }
           return [];
@@ -69460,16 +70043,16 @@ var require_Queues = __commonJS({
         }
       }
       shiftAll(fn3) {
-        return this._lists.forEach(function(list3) {
-          return list3.forEachShift(fn3);
+        return this._lists.forEach(function(list4) {
+          return list4.forEachShift(fn3);
         });
       }
       getFirst(arr = this._lists) {
-        var j3, len, list3;
+        var j3, len, list4;
         for (j3 = 0, len = arr.length; j3 < len; j3++) {
-          list3 = arr[j3];
-          if (list3.length > 0) {
-            return list3;
+          list4 = arr[j3];
+          if (list4.length > 0) {
+            return list4;
           }
         }
         return [];
@@ -72141,6 +72724,7 @@ var init_shapes = __esm({
         }
       },
       members: { type: "array", items: login },
+      labels: { type: "array", items: { type: "object", required: ["name"], properties: { name: { type: "string" } } } },
       created: { type: "object", required: ["id"], properties: { id: { type: "integer" } } },
       comments: {
         type: "array",
@@ -72213,7 +72797,7 @@ function createGitHubApi(config) {
   async function get(shape, route, params = {}) {
     return checkShape(shape, (await call(route, params)).data, route);
   }
-  async function list3(shape, route, params = {}) {
+  async function list4(shape, route, params = {}) {
     const out = [];
     let r2 = await call(route, { ...params, per_page: 100 });
     for (let page = 1; ; page++) {
@@ -72256,11 +72840,11 @@ function createGitHubApi(config) {
       };
     },
     async listReviews(number) {
-      const rows = await list3("reviews", "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", { pull_number: number });
+      const rows = await list4("reviews", "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", { pull_number: number });
       return rows.filter((r2) => r2.user).map((r2) => ({ id: r2.id, login: r2.user.login, state: r2.state, commitId: r2.commit_id ?? "", ...r2.submitted_at ? { submittedAt: r2.submitted_at } : {} }));
     },
     async listPullCommits(number) {
-      const rows = await list3("commits", "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits", { pull_number: number });
+      const rows = await list4("commits", "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits", { pull_number: number });
       return rows.map((r2) => ({
         sha: r2.sha,
         message: r2.commit.message,
@@ -72272,11 +72856,11 @@ function createGitHubApi(config) {
       }));
     },
     async listPullsForCommit(sha2) {
-      const rows = await list3("pullSummaries", "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", { commit_sha: sha2 });
+      const rows = await list4("pullSummaries", "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", { commit_sha: sha2 });
       return rows.map((r2) => ({ number: r2.number, state: r2.state, mergedAt: r2.merged_at, baseRef: r2.base.ref }));
     },
     async listTeamMembers(org, slug) {
-      const rows = await list3("members", "GET /orgs/{org}/teams/{team_slug}/members", { org, team_slug: slug });
+      const rows = await list4("members", "GET /orgs/{org}/teams/{team_slug}/members", { org, team_slug: slug });
       return rows.map((r2) => r2.login.toLowerCase());
     },
     async publishCheckRun(result) {
@@ -72289,7 +72873,7 @@ function createGitHubApi(config) {
       });
       const created = checkShape(
         "created",
-        (await call("POST /repos/{owner}/{repo}/check-runs", { name: result.name, head_sha: result.headSha, status: "completed", conclusion: result.conclusion, output: output(batches[0]) })).data,
+        (await call("POST /repos/{owner}/{repo}/check-runs", { name: result.name, head_sha: result.headSha, status: "completed", conclusion: result.conclusion, ...result.detailsUrl ? { details_url: result.detailsUrl } : {}, output: output(batches[0]) })).data,
         "POST /repos/{owner}/{repo}/check-runs"
       );
       for (const batch of batches.slice(1)) {
@@ -72309,7 +72893,7 @@ function createGitHubApi(config) {
     },
     async upsertStickyComment(issueNumber, marker, body) {
       const route = "GET /repos/{owner}/{repo}/issues/{issue_number}/comments";
-      const comments = await list3("comments", route, { issue_number: issueNumber });
+      const comments = await list4("comments", route, { issue_number: issueNumber });
       const mine = comments.find((x3) => x3.user?.type === "Bot" && (x3.body ?? "").startsWith(marker));
       const text = body.startsWith(marker) ? body : `${marker}
 ${body}`;
@@ -72319,6 +72903,17 @@ ${body}`;
       }
       const r2 = await call("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { issue_number: issueNumber, body: text });
       return { id: checkShape("created", r2.data, "POST /repos/{owner}/{repo}/issues/{issue_number}/comments").id, created: true };
+    },
+    async listLabels(issueNumber) {
+      const rows = await list4("labels", "GET /repos/{owner}/{repo}/issues/{issue_number}/labels", { issue_number: issueNumber });
+      return rows.map((r2) => r2.name);
+    },
+    async removeLabel(issueNumber, label) {
+      try {
+        await call("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", { issue_number: issueNumber, name: label });
+      } catch (e) {
+        if (!(e instanceof GitHubNotFound)) throw e;
+      }
     },
     async addLabels(issueNumber, labels2) {
       if (!labels2.length) return;
@@ -72371,13 +72966,26 @@ import { resolve as resolve12 } from "node:path";
 function openGitHub(ctx) {
   return createGitHubApi(clientConfigFromEnv(ctx.env));
 }
-function pullNumber(ctx, values) {
+function pullTarget(ctx, values) {
   if (values.pr !== void 0) {
     const n = Number(values.pr);
     if (!Number.isInteger(n) || n < 1) throw new UsageError("--pr takes a pull-request number");
-    return n;
+    return { number: n, readOnly: false };
   }
-  return pullRequestFromEvent(readEventPayload(ctx.env, eventPath(ctx, values))).number;
+  const event = pullRequestFromEvent(readEventPayload(ctx.env, eventPath(ctx, values)));
+  return { number: event.number, readOnly: event.fromFork };
+}
+function runUrl(env) {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: run4 } = env;
+  if (!server || !repository || !run4 || !/^\d+$/.test(run4) || !/^[\w.-]+\/[\w.-]+$/.test(repository)) return void 0;
+  let base;
+  try {
+    base = new URL(server);
+  } catch {
+    return void 0;
+  }
+  if (base.protocol !== "https:" && base.protocol !== "http:") return void 0;
+  return `${base.origin}${base.pathname.replace(/\/+$/, "")}/${repository}/actions/runs/${run4}`;
 }
 function eventPath(ctx, values) {
   return typeof values.event === "string" ? resolve12(ctx.cwd, values.event) : void 0;
@@ -72395,6 +73003,7 @@ function writeReport(ctx, values, data) {
 function isConfigError(e) {
   return e instanceof GitHubConfigError;
 }
+var FORK_EXPLANATION;
 var init_session = __esm({
   "src/cli/github/session.ts"() {
     "use strict";
@@ -72405,6 +73014,7 @@ var init_session = __esm({
     init_octokit();
     init_context();
     init_failure();
+    FORK_EXPLANATION = "This pull request comes from a fork, and GitHub gives its workflow runs a read-only token, so opsledger wrote nothing to it: no check run, risk comment, labels, review requests or opsledger/cab status. The decision is in this summary; opsledger/cab is published when someone with write access runs `opsledger cab --pr N`.";
   }
 });
 
@@ -72498,6 +73108,26 @@ var init_gate2 = __esm({
   }
 });
 
+// src/core/pull-labels.ts
+function isOwnedLabel(name) {
+  return OWNED_LABEL_PREFIXES.some((p2) => name.toLowerCase().startsWith(p2));
+}
+function labelChanges(current, wanted) {
+  const want = new Set(wanted.map((l3) => l3.toLowerCase()));
+  const have = new Set(current.map((l3) => l3.toLowerCase()));
+  return {
+    remove: current.filter((l3) => isOwnedLabel(l3) && !want.has(l3.toLowerCase())),
+    add: [...new Set(wanted)].filter((l3) => !have.has(l3.toLowerCase()))
+  };
+}
+var OWNED_LABEL_PREFIXES;
+var init_pull_labels = __esm({
+  "src/core/pull-labels.ts"() {
+    "use strict";
+    OWNED_LABEL_PREFIXES = ["risk:", "change:"];
+  }
+});
+
 // src/report/pull-request.ts
 function approvalsMarkdown(s) {
   const lines2 = [`**Approvals** (${escapeMarkdown(s.plan.class)} risk${s.alternative === "emergency" ? ", emergency path" : ""}): ${s.decision.met ? "✅ complete" : "⏳ missing"}`, ""];
@@ -72579,16 +73209,16 @@ function renderReadinessMarkdown(services, coverage) {
   const lines2 = ["## Readiness", "", `${l3.gold} gold, ${l3.silver} silver, ${l3.bronze} bronze, ${l3.none} none, ${l3["not-rated"]} not rated.`, "", "| service | tier | level | next |", "| --- | ---: | --- | --- |"];
   for (const s of services) lines2.push(`| ${escapeMarkdown(s.service)} | ${s.tier} | ${LEVEL2[s.level]} | ${s.next ? `${s.next.level}: ${s.next.failing.map(escapeMarkdown).join(", ")}` : ""} |`);
   const g2 = coverage.gaps;
-  const list3 = (items) => items.length ? items.map(escapeMarkdown).join(", ") : "none";
+  const list4 = (items) => items.length ? items.map(escapeMarkdown).join(", ") : "none";
   lines2.push(
     "",
     "### Coverage gaps",
     "",
-    `- Services without an SLO: ${list3(g2.servicesWithoutSlo.map((s) => `${s.service} (tier ${s.tier})`))}`,
-    `- Tier-1 services without a runbook: ${list3(g2.tier1WithoutRunbooks)}`,
-    `- Services whose team has no on-call: ${list3(g2.servicesWithoutOncall)}`,
-    `- CIs without an owner: ${list3(g2.cisWithoutOwner)}`,
-    `- Services depending on deprecated services: ${list3(g2.deprecatedDependencies.map((d2) => `${d2.service} → ${d2.dependsOn.join(", ")}`))}`
+    `- Services without an SLO: ${list4(g2.servicesWithoutSlo.map((s) => `${s.service} (tier ${s.tier})`))}`,
+    `- Tier-1 services without a runbook: ${list4(g2.tier1WithoutRunbooks)}`,
+    `- Services whose team has no on-call: ${list4(g2.servicesWithoutOncall)}`,
+    `- CIs without an owner: ${list4(g2.cisWithoutOwner)}`,
+    `- Services depending on deprecated services: ${list4(g2.deprecatedDependencies.map((d2) => `${d2.service} → ${d2.dependsOn.join(", ")}`))}`
   );
   return lines2.join("\n") + "\n";
 }
@@ -72623,8 +73253,8 @@ function cabDescription(review) {
   const missing2 = review.subjects.filter((s) => !s.decision.met).map((s) => `${s.subject} needs ${s.decision.requirements.filter((r2) => !r2.met).map((r2) => `${r2.count - r2.approvers.length} from ${r2.group}`).join(", ")}`);
   return `waiting: ${missing2.join("; ")}`;
 }
-async function publishCabStatus(api, headSha, review) {
-  await api.createCommitStatus({ sha: headSha, context: CAB_CONTEXT, state: review.met ? "success" : "failure", description: cabDescription(review) });
+async function publishCabStatus(api, headSha, review, details) {
+  await api.createCommitStatus({ sha: headSha, context: CAB_CONTEXT, state: review.met ? "success" : "failure", description: cabDescription(review), ...details ? { targetUrl: details } : {} });
 }
 function reviewJson(review) {
   return {
@@ -72697,6 +73327,11 @@ async function requestReviews(api, number, author, review) {
     throw e;
   }
 }
+async function replaceLabels(api, number, wanted) {
+  const { remove, add } = labelChanges(await api.listLabels(number), wanted);
+  for (const label of remove) await api.removeLabel(number, label);
+  await api.addLabels(number, add);
+}
 async function prCommand(ctx, values) {
   const root = rootOf(ctx, values);
   let api;
@@ -72708,6 +73343,8 @@ async function prCommand(ctx, values) {
     if (isConfigError(e)) throw new UsageError(e.message);
     throw e;
   }
+  const readOnly = event.fromFork;
+  const details = runUrl(ctx.env);
   try {
     const pull = await api.getPullRequest(event.number);
     const git2 = openGitRepository(root);
@@ -72716,17 +73353,20 @@ async function prCommand(ctx, values) {
     const diagnostics = run4.result.diagnostics;
     const errors = diagnostics.filter((d2) => d2.severity === "error").length;
     const warnings = diagnostics.filter((d2) => d2.severity === "warning").length;
-    await api.publishCheckRun({
-      name: "opsledger/validate",
-      headSha: pull.headSha,
-      conclusion: errors ? "failure" : "success",
-      title: errors ? `${errors} error${errors > 1 ? "s" : ""}, ${warnings} warning${warnings === 1 ? "" : "s"}` : `valid${warnings ? ` with ${warnings} warning${warnings === 1 ? "" : "s"}` : ""}`,
-      summary: `${run4.result.summary.files} changed file${run4.result.summary.files === 1 ? "" : "s"} checked.`,
-      annotations: annotations(diagnostics, prefix)
-    });
+    if (!readOnly) {
+      await api.publishCheckRun({
+        name: "opsledger/validate",
+        headSha: pull.headSha,
+        conclusion: errors ? "failure" : "success",
+        title: errors ? `${errors} error${errors > 1 ? "s" : ""}, ${warnings} warning${warnings === 1 ? "" : "s"}` : `valid${warnings ? ` with ${warnings} warning${warnings === 1 ? "" : "s"}` : ""}`,
+        summary: `${run4.result.summary.files} changed file${run4.result.summary.files === 1 ? "" : "s"} checked.`,
+        annotations: annotations(diagnostics, prefix),
+        ...details ? { detailsUrl: details } : {}
+      });
+    }
     const [reviews, commits] = [await api.listReviews(pull.number), await api.listPullCommits(pull.number)];
     const headRef = await git2.resolveCommit(pull.headSha).catch(() => git2.resolveCommit(ctx.env.GITHUB_SHA || "HEAD"));
-    const added = await git2.firstAddedTimes();
+    const origins = await git2.documentOrigins(headRef);
     const review = await reviewPullRequest({
       refs: new OrganisationsAtRefs(git2),
       api,
@@ -72737,21 +73377,24 @@ async function prCommand(ctx, values) {
       reviews,
       commits,
       now: Date.now(),
-      firstAdded: added
+      origins
     });
     const scored = review.subjects.filter((s) => s.report);
     let riskClass;
     for (const s of review.subjects) riskClass = riskClass ? maxClass(riskClass, s.plan.class) : s.plan.class;
-    if (review.subjects.length || review.invalid.length) {
-      await api.upsertStickyComment(pull.number, STICKY_MARKER, renderPullRequestComment(STICKY_MARKER, review.subjects, review.sensitive, review.invalid, renderReadinessDeltaMarkdown(readinessDelta(review.base.org, review.head.org, { now: Date.now() }).filter((c3) => c3.direction !== "same" || c3.rules.length > 0))));
-    }
+    const comment = review.subjects.length || review.invalid.length ? renderPullRequestComment(STICKY_MARKER, review.subjects, review.sensitive, review.invalid, renderReadinessDeltaMarkdown(readinessDelta(review.base.org, review.head.org, { now: Date.now() }).filter((c3) => c3.direction !== "same" || c3.rules.length > 0))) : void 0;
     const labels2 = [...riskClass ? [`risk:${riskClass}`] : [], ...new Set(scored.map((s) => `change:${s.report.type}`))];
-    await api.addLabels(pull.number, labels2);
-    const reviewWarning = await requestReviews(api, pull.number, pull.author, review);
-    await publishCabStatus(api, pull.headSha, review);
+    let reviewWarning;
+    if (!readOnly) {
+      if (comment) await api.upsertStickyComment(pull.number, STICKY_MARKER, comment);
+      await replaceLabels(api, pull.number, labels2);
+      reviewWarning = await requestReviews(api, pull.number, pull.author, review);
+      await publishCabStatus(api, pull.headSha, review, details);
+    }
     const summary2 = [
       `### opsledger: #${pull.number}`,
       "",
+      ...readOnly ? [`> ${escapeMarkdown(FORK_EXPLANATION)}`, ""] : [],
       `**Validation**: ${errors ? `❌ ${errors} errors` : "✅ valid"}${warnings ? `, ${warnings} warnings` : ""} in ${run4.result.summary.files} changed files`,
       "",
       ...scored.map((s) => `- ${riskVerdict(s.report)}`),
@@ -72760,11 +73403,13 @@ async function prCommand(ctx, values) {
       "",
       ...approvalSummary(review).map((l3) => `- ${escapeMarkdown(l3)}`),
       ...reviewWarning ? ["", `⚠️ ${escapeMarkdown(reviewWarning)}`] : [],
+      // The comment the pull request would have carried, so a fork's author still reads it.
+      ...readOnly && comment ? ["", comment.replace(STICKY_MARKER, "").trim()] : [],
       ""
     ].join("\n");
     appendJobSummary(ctx, summary2);
-    writeReport(ctx, values, { pullRequest: pull.number, riskClass: riskClass ?? null, validation: run4.result.summary, changes: scored.map((s) => s.report), approvals: reviewJson(review) });
-    ctx.stdout(`opsledger pr #${pull.number}: ${errors} errors, ${warnings} warnings; risk ${riskClass ?? "none"}; ${review.met ? "approved" : "awaiting approvals"}
+    writeReport(ctx, values, { pullRequest: pull.number, riskClass: riskClass ?? null, labels: labels2, ...readOnly ? { readOnly: FORK_EXPLANATION } : {}, validation: run4.result.summary, changes: scored.map((s) => s.report), approvals: reviewJson(review) });
+    ctx.stdout(`opsledger pr #${pull.number}: ${errors} errors, ${warnings} warnings; risk ${riskClass ?? "none"}; ${review.met ? "approved" : "awaiting approvals"}${readOnly ? "; nothing written (pull request from a fork, read-only token)" : ""}
 `);
     if (reviewWarning) ctx.stderr(`opsledger pr: ${reviewWarning}
 `);
@@ -72783,6 +73428,7 @@ var init_pr = __esm({
     "use strict";
     init_diagnostics();
     init_approval_plan();
+    init_pull_labels();
     init_github2();
     init_env();
     init_errors3();
@@ -72828,30 +73474,38 @@ async function cabCommand(ctx, values) {
   const root = rootOf(ctx, values);
   let api;
   let number;
+  let readOnly;
   try {
     api = openGitHub(ctx);
-    number = pullNumber(ctx, values);
+    ({ number, readOnly } = pullTarget(ctx, values));
   } catch (e) {
     if (isConfigError(e)) throw new UsageError(e.message);
     throw e;
   }
   let headSha;
+  const details = runUrl(ctx.env);
   try {
     const pull = await api.getPullRequest(number);
     headSha = pull.headSha;
     const [reviews, commits] = [await api.listReviews(number), await api.listPullCommits(number)];
     if (pull.commits > commits.length) throw new ReviewError("commits", `#${number} has ${pull.commits} commits but GitHub lists ${commits.length}: co-authors cannot all be checked`);
     const review = await reviewPullRequest({ refs: new OrganisationsAtRefs(openGitRepository(root)), api, baseRef: pull.baseSha, headRef: pull.headSha, author: pull.author, headSha: pull.headSha, reviews, commits, now: Date.now() });
-    await publishCabStatus(api, pull.headSha, review);
-    if (format === "json") ctx.stdout(JSON.stringify({ pullRequest: number, headSha: pull.headSha, status: review.met ? "success" : "failure", ...reviewJson(review) }, null, 2) + "\n");
-    else ctx.stdout(`${CAB_CONTEXT} #${number}: ${review.met ? "approved" : "not approved"}
+    const status = review.met ? "success" : "failure";
+    if (readOnly) {
+      appendJobSummary(ctx, [`### ${CAB_CONTEXT}: #${number} ${review.met ? "approved" : "not approved"} (not published)`, "", `> ${escapeMarkdown(FORK_EXPLANATION)}`, "", ...approvalSummary(review).map((l3) => `- ${escapeMarkdown(l3)}`), ""].join("\n"));
+    } else {
+      await publishCabStatus(api, pull.headSha, review, details);
+    }
+    if (format === "json") ctx.stdout(JSON.stringify({ pullRequest: number, headSha: pull.headSha, status: readOnly ? "neutral" : status, ...readOnly ? { readOnly: FORK_EXPLANATION } : {}, ...reviewJson(review) }, null, 2) + "\n");
+    else ctx.stdout(`${CAB_CONTEXT} #${number}: ${review.met ? "approved" : "not approved"}${readOnly ? " (not published: pull request from a fork, read-only token)" : ""}
 ${approvalSummary(review).map((l3) => `  ${l3}
 `).join("")}`);
+    if (readOnly) return 0;
     return review.met ? 0 : 1;
   } catch (e) {
     const failure = knownFailure(e);
     if (!failure) throw e;
-    if (headSha) await api.createCommitStatus({ sha: headSha, context: CAB_CONTEXT, state: "error", description: failure.detail }).catch(() => void 0);
+    if (headSha && !readOnly) await api.createCommitStatus({ sha: headSha, context: CAB_CONTEXT, state: "error", description: failure.detail, ...details ? { targetUrl: details } : {} }).catch(() => void 0);
     if (format === "json") ctx.stdout(JSON.stringify({ pullRequest: number, status: "error", met: false, error: failure }, null, 2) + "\n");
     ctx.stderr(`opsledger cab: ${failure.detail}
 `);
@@ -72866,6 +73520,7 @@ var init_cab = __esm({
     init_context();
     init_cab_status();
     init_session();
+    init_markdown_safe();
     init_load_organisation();
     init_review_pull_request();
     init_repository();
@@ -72929,7 +73584,7 @@ function collectProviders(ctx) {
   const { providers, targets } = ctx;
   for (const c3 of ctx.ofKind("component")) {
     const t2 = targets.get(c3.key);
-    list(c3.spec.providesApis).forEach((a) => {
+    list2(c3.spec.providesApis).forEach((a) => {
       const r2 = ctx.resolve(a, c3, "api");
       if (!r2 || !t2) return;
       providers.set(r2.key, [...providers.get(r2.key) ?? [], t2.typed]);
@@ -73001,7 +73656,7 @@ function commonMetadata(e, t2) {
     e.usage.use("/metadata/tags");
   }
   const links2 = { runbooks: [], playbooks: [], dashboards: [], links: [] };
-  list(m2.links).forEach((raw, i) => {
+  list2(m2.links).forEach((raw, i) => {
     const l3 = obj(raw);
     const url = nonBlank(l3?.url);
     if (!l3 || !url || !URL_LIKE.test(url)) {
@@ -73419,14 +74074,14 @@ function linkDependencies(ctx) {
   for (const e of [...components, ...ctx.ofKind("resource")]) {
     const self2 = targets.get(e.key);
     if (!self2) continue;
-    list(e.spec.dependsOn).forEach((d2, i) => {
+    list2(e.spec.dependsOn).forEach((d2, i) => {
       const typed = dependencyTarget(d2, e, `/spec/dependsOn/${i}`);
       if (typed && typed !== self2.typed) {
         addDependency(e, typed);
         e.usage.use(`/spec/dependsOn/${i}`);
       }
     });
-    list(e.spec.dependencyOf).forEach((d2, i) => {
+    list2(e.spec.dependencyOf).forEach((d2, i) => {
       const r2 = resolve19(d2, e);
       const other = r2?.entity;
       if (other && targets.has(other.key) && (other.k === "component" || other.k === "resource")) {
@@ -73438,7 +74093,7 @@ function linkDependencies(ctx) {
   for (const c3 of components) {
     const self2 = targets.get(c3.key);
     if (!self2) continue;
-    list(c3.spec.consumesApis).forEach((a, i) => {
+    list2(c3.spec.consumesApis).forEach((a, i) => {
       const r2 = resolve19(a, c3, "api");
       const p2 = r2 ? providers.get(r2.key) : void 0;
       if (r2 && p2?.length) {
@@ -73647,7 +74302,7 @@ function resolveMemberships(ctx) {
   }
   for (const u2 of ctx.ofKind("user")) {
     const groups2 = [];
-    list(u2.spec.memberOf).forEach((m2, i) => {
+    list2(u2.spec.memberOf).forEach((m2, i) => {
       const r2 = resolve19(m2, u2, "group");
       if (r2?.entity?.k === "group") {
         groups2.push(r2.key);
@@ -73660,7 +74315,7 @@ function resolveMemberships(ctx) {
     userGroups.set(u2.key, groups2);
   }
   for (const g2 of ctx.ofKind("group")) {
-    list(g2.spec.members).forEach((m2, i) => {
+    list2(g2.spec.members).forEach((m2, i) => {
       const r2 = resolve19(m2, g2, "user");
       const login2 = r2 ? logins.get(r2.key) : void 0;
       if (r2 && login2) {
@@ -74017,7 +74672,7 @@ function convertOpenSlo(inputs) {
       continue;
     }
     names.set(key, label);
-    list(obj(out.spec)?.timeWindow).forEach((w2, i) => {
+    list2(obj(out.spec)?.timeWindow).forEach((w2, i) => {
       const duration2 = nonBlank(obj(w2)?.duration);
       if (duration2 && SHORT_WINDOW.test(duration2)) {
         review.push({
@@ -74113,7 +74768,7 @@ function convertSlo(value3, usage) {
     }
   }
   const windows = [];
-  list(spec.timeWindows).forEach((w2, i) => {
+  list2(spec.timeWindows).forEach((w2, i) => {
     const tw = obj(w2) ?? {};
     const p2 = `/spec/timeWindows/${i}`;
     const unit = nonBlank(tw.unit)?.toLowerCase();
@@ -74148,7 +74803,7 @@ function convertSlo(value3, usage) {
   if (windows.length) out.timeWindow = windows;
   const objectives = [];
   const ownIndicators = [];
-  list(spec.objectives).forEach((o2, i) => {
+  list2(spec.objectives).forEach((o2, i) => {
     const ob = obj(o2) ?? {};
     const p2 = `/spec/objectives/${i}`;
     const objective = {};
@@ -74211,7 +74866,7 @@ import { relative as relative5, resolve as resolve13, sep as sep6 } from "node:p
 async function importCatalog(req) {
   const { registry: registry2 } = req;
   const mapped = req.from === "backstage" ? mapBackstage(req.documents) : convertOpenSlo(req.documents);
-  const existing = await existingNames(req.into);
+  const existing = await existingNames(req.into, req.progress);
   const kept = [];
   const planned = [];
   const leaveOut = (f3, code, reason) => {
@@ -74224,7 +74879,8 @@ async function importCatalog(req) {
     outcome.dropped = [...outcome.used.map((pointer) => ({ pointer, code, reason: "the document was not written" })), ...outcome.dropped];
     outcome.used = [];
   };
-  for (const f3 of mapped.files) {
+  for (const [i, f3] of mapped.files.entries()) {
+    req.progress?.("import", i, mapped.files.length);
     const content = renderYaml([f3.doc], registry2.schemaId(f3.apiVersion, f3.kind));
     const errors = analyzeText(f3.path, content, registry2).diagnostics.filter((d2) => d2.severity === "error");
     if (errors.length) {
@@ -74250,9 +74906,9 @@ async function importCatalog(req) {
   };
   return { report, planned };
 }
-async function existingNames(source) {
+async function existingNames(source, progress) {
   const names = /* @__PURE__ */ new Map();
-  const repo = await source.read({ cache: false });
+  const repo = await source.read({ cache: false, ...progress ? { progress } : {} });
   for (const a of repo.analyses) for (const d2 of a.documents) if (!names.has(`${d2.namespace}/${d2.name}`)) names.set(`${d2.namespace}/${d2.name}`, resolve13(source.root, a.file));
   return names;
 }
@@ -74421,7 +75077,14 @@ async function importCommand(ctx, values, positionals) {
   if (missing2.length) throw new UsageError(`no such file or folder: ${missing2.join(", ")}`);
   const inputs = readYamlInputs(paths, ctx.cwd);
   const registry2 = schemaRegistry();
-  const { report, planned } = await importCatalog({ from: source, documents: inputs.documents, problems: inputs.problems, into: worktreeSource(orgRoot), out, registry: registry2 });
+  const progress = terminalProgress(ctx, "import", values.quiet);
+  let plan;
+  try {
+    plan = await importCatalog({ from: source, documents: inputs.documents, problems: inputs.problems, into: worktreeSource(orgRoot), out, registry: registry2, ...progress.report ? { progress: progress.report } : {} });
+  } finally {
+    progress.end();
+  }
+  const { report, planned } = plan;
   if (!values["dry-run"]) {
     try {
       writeFiles(out, planned, { force: Boolean(values.force) });
@@ -74503,11 +75166,13 @@ var init_import2 = __esm({
     init_command_spec();
     init_context();
     init_import_target();
+    init_progress();
     options11 = defineOptions({
       out: { type: "string", description: "the organisation (or one of its data folders) to write to", defaultText: "--root for backstage, <root>/slos for openslo", example: "imported" },
       force: { type: "boolean", description: "overwrite files that exist" },
       "dry-run": { type: "boolean", description: "report what would be written; write nothing" },
-      format: { type: "string", short: "f", default: "text", choices: ["text", "json"], description: "how to print the report", example: "json" }
+      format: { type: "string", short: "f", default: "text", choices: ["text", "json"], description: "how to print the report", example: "json" },
+      quiet: { type: "boolean", short: "q", description: "show no progress line on the terminal" }
     });
     importSpec = defineCommand({
       name: "import",
@@ -74636,7 +75301,7 @@ function exportBackstage(org) {
     }
     const metadata2 = metadataOf(source, s.metadata, extra);
     const links2 = [...metadata2.links ?? []];
-    const typed = (list3, type2, icon) => (list3 ?? []).map((l3) => ({ url: l3.url, title: l3.title, type: l3.type ?? type2, icon }));
+    const typed = (list4, type2, icon) => (list4 ?? []).map((l3) => ({ url: l3.url, title: l3.title, type: l3.type ?? type2, icon }));
     links2.push(...typed(spec.runbooks, "runbook", "docs"), ...typed(spec.playbooks, "playbook", "docs"), ...typed(spec.dashboards, "dashboard", "dashboard"));
     if (links2.length) metadata2.links = links2;
     const system = systemName(s.metadata.labels, source);
@@ -76926,15 +77591,15 @@ var init_mjs = __esm({
         this.listeners[ev].push(fn3);
       }
       removeListener(ev, fn3) {
-        const list3 = this.listeners[ev];
-        const i = list3.indexOf(fn3);
+        const list4 = this.listeners[ev];
+        const i = list4.indexOf(fn3);
         if (i === -1) {
           return;
         }
-        if (i === 0 && list3.length === 1) {
-          list3.length = 0;
+        if (i === 0 && list4.length === 1) {
+          list4.length = 0;
         } else {
-          list3.splice(i, 1);
+          list4.splice(i, 1);
         }
       }
       emit(ev, code, signal) {
@@ -88741,7 +89406,7 @@ __export(new_exports, {
 });
 import { existsSync as existsSync11 } from "node:fs";
 import { join as join22 } from "node:path";
-function list2(check2) {
+function list3(check2) {
   return (v2) => {
     for (const item2 of v2.split(",").map((s) => s.trim()).filter(Boolean)) {
       const p2 = check2(item2);
@@ -88764,7 +89429,7 @@ function ciClasses() {
 async function planTeam(a, loaded2) {
   const name = await a.text("name", { message: "Team name (a DNS label, e.g. payments)", required: true, check: nameCheck(new Set(loaded2.org.teams.keys()), "team") });
   const title = await a.text("title", { message: "Title", default: titleFromName(name) });
-  const members = splitList(await a.text("members", { message: "Members: GitHub logins, comma-separated", check: list2((v2) => GITHUB_LOGIN2.test(v2) ? void 0 : `${v2} is not a GitHub login`) }));
+  const members = splitList(await a.text("members", { message: "Members: GitHub logins, comma-separated", check: list3((v2) => GITHUB_LOGIN2.test(v2) ? void 0 : `${v2} is not a GitHub login`) }));
   const githubTeam = await a.text("github-team", { message: "GitHub team as org/slug (empty for none)", check: (v2) => GITHUB_TEAM2.test(v2) ? void 0 : "write it as org/team-slug, e.g. acme/payments" });
   const slack = await a.text("slack", { message: "Slack channel (empty for none)" });
   const email = await a.text("email", { message: "E-mail (empty for none)", check: (v2) => EMAIL2.test(v2) ? void 0 : `${v2} is not an e-mail address` });
@@ -89920,7 +90585,7 @@ async function startCommand(ctx, values) {
   if (!isValid(read)) return exitCodeFor(read.validation.diagnostics);
   const loaded2 = withoutAnalyses(read);
   const now = Date.now();
-  const reports = assessRisk(loaded2, await ws2.git.firstAddedTimes(), { ids: [], open: true, now, blastRadiusRows: 0 });
+  const reports = assessRisk(loaded2, await ws2.git.documentOrigins(), { ids: [], open: true, now, blastRadiusRows: 0 });
   ctx.stdout(`
 == Open changes (${reports.length}) ==
 `);
@@ -90476,6 +91141,9 @@ function setFailed(message2) {
 function error(message2, properties = {}) {
   issueCommand("error", toCommandProperties(properties), message2 instanceof Error ? message2.toString() : message2);
 }
+function notice(message2, properties = {}) {
+  issueCommand("notice", toCommandProperties(properties), message2 instanceof Error ? message2.toString() : message2);
+}
 
 // src/cli/main.ts
 init_command_spec();
@@ -90633,7 +91301,9 @@ async function run3(argv, io2 = {}) {
     stderr: io2.stderr ?? ((s) => void process.stderr.write(s)),
     cwd: io2.cwd ?? process.cwd(),
     env: io2.env ?? process.env,
-    isTTY: io2.isTTY ?? Boolean(process.stdout.isTTY)
+    isTTY: io2.isTTY ?? Boolean(process.stdout.isTTY),
+    // A caller that captures stderr is no terminal, whatever the process's own stderr is.
+    stderrIsTTY: io2.stderrIsTTY ?? (io2.stderr ? false : Boolean(process.stderr.isTTY))
   };
   const [name, ...rest] = argv;
   if (name === "help" && rest.length) {
@@ -90736,6 +91406,7 @@ async function main() {
     const data = JSON.parse(readOwnText(report));
     if (typeof data.allowed === "boolean") setOutput("allowed", String(data.allowed));
     if (typeof data.riskClass === "string") setOutput("risk-class", data.riskClass);
+    if (typeof data.readOnly === "string") notice(data.readOnly, { title: "opsledger wrote nothing to this pull request" });
   }
   if (code !== 0) setFailed(`opsledger ${command} ${command === "gate" && code === 1 ? "denied the deploy" : `exited with ${code}`}`);
 }
