@@ -273,6 +273,8 @@ export function memoryGitHub(): GitHubApi {
     listPullCommits: async () => commits,
     listPullsForCommit: async () => [{ number: 1, state: 'closed', mergedAt: MERGED_AT, baseRef: 'main' }],
     listTeamMembers: async () => [],
+    listLabels: unsupported,
+    removeLabel: unsupported,
     publishCheckRun: unsupported,
     createCommitStatus: unsupported,
     upsertStickyComment: unsupported,
