@@ -1,5 +1,6 @@
 import { parseDuration } from '../duration.js';
 import { parseInstant } from '../calendar/local-time.js';
+import { ageInDays, freshUntil, readEvidenceTime } from '../evidence-time.js';
 import type { ReadinessCheck, ReadinessRule, Service, Slo } from '../model.js';
 import type { Organisation } from '../organisation.js';
 
@@ -12,6 +13,8 @@ export interface CheckContext {
   service: Service;
   slos: readonly Slo[];
   now: number;
+  /** The organisation's zone (organisationZone): the day a bare date names. */
+  zone: string;
   rule: ReadinessRule;
 }
 
@@ -28,16 +31,6 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 function links(kind: string, list: readonly unknown[] | undefined): CheckOutcome {
   const n = list?.length ?? 0;
   return { passed: n > 0, detail: n ? plural(n, kind) : `no ${kind}` };
-}
-
-/** A date (YYYY-MM-DD, read as midnight UTC) or an instant with offset. */
-function dateOrInstant(text: string | undefined): number | undefined {
-  if (!text) return undefined;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
-    const t = Date.parse(`${text}T00:00:00Z`);
-    return Number.isNaN(t) ? undefined : t;
-  }
-  return parseInstant(text);
 }
 
 function withinOf(ctx: CheckContext): { ms: number; text: string } {
@@ -89,11 +82,13 @@ const CHECKS: Record<ReadinessCheck, (ctx: CheckContext) => CheckOutcome> = {
   },
   'dr-test': (ctx) => {
     const text = ctx.service.spec.continuity?.drTestedAt;
-    const at = dateOrInstant(text);
+    // A bare date is the whole day on the organisation's clock (src/core/evidence-time.ts).
+    const clock = { zone: ctx.zone };
+    const at = readEvidenceTime(text, clock);
     if (at === undefined) return { passed: false, detail: 'no DR test recorded (continuity.drTestedAt)' };
     const within = withinOf(ctx);
-    const age = Math.floor((ctx.now - at) / DAY_MS);
-    return ctx.now - at <= within.ms
+    const age = ageInDays(at, ctx.now, clock);
+    return ctx.now <= freshUntil(at, within.ms, clock)
       ? { passed: true, detail: `last DR test ${text}, ${plural(Math.max(age, 0), 'day')} ago` }
       : { passed: false, detail: `last DR test ${text}, ${plural(age, 'day')} ago (max ${within.text})` };
   },

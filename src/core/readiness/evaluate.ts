@@ -1,6 +1,7 @@
 import { READINESS_LEVELS, type Lifecycle, type ReadinessLevel, type ReadinessPolicy, type Slo } from '../model.js';
 import { activePolicy, type Organisation } from '../organisation.js';
 import { runCheck } from './checks.js';
+import { organisationZone } from '../evidence-time.js';
 import type { RuleResult, ServiceLevel, ServiceReadiness } from './types.js';
 
 /**
@@ -45,13 +46,14 @@ export function evaluateService(org: Organisation, name: string, policy: Readine
   const spec = service.spec;
   const rated = (policy.lifecycles ?? DEFAULT_LIFECYCLES).includes(spec.lifecycle);
   const own = slos.get(name) ?? [];
+  const zone = organisationZone(org);
   const rules: RuleResult[] = [...policy.rules]
     .sort((a, b) => rank(a.level) - rank(b.level))
     .map((rule): RuleResult => {
       const base = { id: rule.id, description: rule.description, check: rule.check, level: rule.level };
       if (!rated) return { ...base, status: 'not-applicable', detail: `${spec.lifecycle} services are not rated` };
       if (rule.tiers && !rule.tiers.includes(spec.tier)) return { ...base, status: 'not-applicable', detail: `applies to tier ${rule.tiers.join(', ')}` };
-      const outcome = runCheck({ org, service, slos: own, now, rule });
+      const outcome = runCheck({ org, service, slos: own, now, zone, rule });
       return { ...base, status: outcome.passed ? 'passed' : 'failed', detail: outcome.detail };
     });
   const defined = new Set(policy.rules.map((r) => r.level));

@@ -1,5 +1,7 @@
 import { parseDuration } from '../duration.js';
 import type { PolicySpec } from '../model.js';
+import { writtenOffset } from '../calendar/local-time.js';
+import { ageInDays, freshUntil, readEvidenceTime, type EvidenceClock } from '../evidence-time.js';
 
 /**
  * Evidence a requester types (a rehearsal date, a verification and its link) is a claim, not a
@@ -19,26 +21,16 @@ export interface EvidenceMoment {
   now: number;
   /** The change's scheduled start. */
   start: number;
-  /** The UTC offset the change's schedule is written in, e.g. +09:00: how a bare date is read. */
-  offset: string;
+  /**
+   * The clock a bare date is read on: the UTC offset the change's schedule is written in. The
+   * requester and the schedule share a clock, so "2026-12-03" is before a change at 01:00 that
+   * morning and after one the evening before.
+   */
+  clock: EvidenceClock;
 }
-
-const DAY_MS = 86_400_000;
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const OFFSET = /(Z|[+-]\d{2}:\d{2})$/i;
 
 export function evidenceMoment(now: number, start: number, scheduleStart: string): EvidenceMoment {
-  return { now, start, offset: OFFSET.exec(scheduleStart)?.[1] ?? 'Z' };
-}
-
-/**
- * A bare date is the start of that day where the change runs (its schedule's offset): the
- * requester and the schedule share a clock, so "2026-12-03" is before a change at 01:00 that
- * morning and after one the evening before.
- */
-function instantOf(text: string, offset: string): number | undefined {
-  const t = Date.parse(DATE_ONLY.test(text) ? `${text}T00:00:00${offset}` : text);
-  return Number.isNaN(t) ? undefined : t;
+  return { now, start, clock: { offsetMs: writtenOffset(scheduleStart) } };
 }
 
 /** The host names a policy trusts, lower-cased, or undefined when any link (or none) will do. */
@@ -64,12 +56,12 @@ function hostProblem(link: string | undefined, hosts: ReadonlySet<string>): stri
 }
 
 function dateProblem(at: string, moment: EvidenceMoment, maxAge: { ms: number; text: string } | undefined): string | undefined {
-  const t = instantOf(at, moment.offset);
+  // One reader with readiness (src/core/evidence-time.ts): a bare date is its whole day.
+  const t = readEvidenceTime(at, moment.clock);
   if (t === undefined) return `dated ${at}, which is not a date`;
-  if (t > moment.now) return `dated ${at}, after the assessment time ${new Date(moment.now).toISOString()}: evidence cannot come from the future`;
-  if (t > moment.start) return `dated ${at}, after the change started at ${new Date(moment.start).toISOString()}: it says nothing about the change before it ran`;
-  const age = moment.start - t;
-  if (maxAge && age > maxAge.ms) return `dated ${at}, ${Math.floor(age / DAY_MS)} days before the change starts; the policy accepts evidence up to ${maxAge.text} old`;
+  if (t.from > moment.now) return `dated ${at}, after the assessment time ${new Date(moment.now).toISOString()}: evidence cannot come from the future`;
+  if (t.from > moment.start) return `dated ${at}, after the change started at ${new Date(moment.start).toISOString()}: it says nothing about the change before it ran`;
+  if (maxAge && moment.start > freshUntil(t, maxAge.ms, moment.clock)) return `dated ${at}, ${ageInDays(t, moment.start, moment.clock)} days before the change starts; the policy accepts evidence up to ${maxAge.text} old`;
   return undefined;
 }
 
