@@ -1,5 +1,6 @@
 import { parseDuration } from '../duration.js';
 import type { PolicySpec } from '../model.js';
+import { phrase, type Phrase } from '../phrase.js';
 import { writtenOffset } from '../calendar/local-time.js';
 import { ageInDays, freshUntil, readEvidenceTime, type EvidenceClock } from '../evidence-time.js';
 
@@ -39,34 +40,34 @@ export function trustedHosts(policy: PolicySpec): ReadonlySet<string> | undefine
   return hosts?.length ? new Set(hosts.map((h) => h.toLowerCase())) : undefined;
 }
 
-function hostProblem(link: string | undefined, hosts: ReadonlySet<string>): string | undefined {
+function hostProblem(link: string | undefined, hosts: ReadonlySet<string>): Phrase | undefined {
   const listed = [...hosts].join(', ');
-  if (!link) return `no evidence link; the policy accepts links to ${listed}`;
+  if (!link) return phrase('evidence.noLink', { hosts: listed });
   let url: URL;
   try {
     url = new URL(link);
   } catch {
-    return `evidence "${link}" is not a link; the policy accepts links to ${listed}`;
+    return phrase('evidence.notLink', { evidence: link, hosts: listed });
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `evidence is a ${url.protocol} link; the policy accepts web links to ${listed}`;
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return phrase('evidence.scheme', { scheme: url.protocol, hosts: listed });
   // The parsed host, never a prefix or suffix of the text: ci.example.com.evil.io and
   // ci.example.com@evil.io are other hosts.
-  if (!hosts.has(url.hostname.toLowerCase())) return `evidence is on ${url.hostname}, which the policy does not list (${listed})`;
+  if (!hosts.has(url.hostname.toLowerCase())) return phrase('evidence.host', { host: url.hostname, hosts: listed });
   return undefined;
 }
 
-function dateProblem(at: string, moment: EvidenceMoment, maxAge: { ms: number; text: string } | undefined): string | undefined {
+function dateProblem(at: string, moment: EvidenceMoment, maxAge: { ms: number; text: string } | undefined): Phrase | undefined {
   // One reader with readiness (src/core/evidence-time.ts): a bare date is its whole day.
   const t = readEvidenceTime(at, moment.clock);
-  if (t === undefined) return `dated ${at}, which is not a date`;
-  if (t.from > moment.now) return `dated ${at}, after the assessment time ${new Date(moment.now).toISOString()}: evidence cannot come from the future`;
-  if (t.from > moment.start) return `dated ${at}, after the change started at ${new Date(moment.start).toISOString()}: it says nothing about the change before it ran`;
-  if (maxAge && moment.start > freshUntil(t, maxAge.ms, moment.clock)) return `dated ${at}, ${ageInDays(t, moment.start, moment.clock)} days before the change starts; the policy accepts evidence up to ${maxAge.text} old`;
+  if (t === undefined) return phrase('evidence.notDate', { at });
+  if (t.from > moment.now) return phrase('evidence.future', { at, now: new Date(moment.now).toISOString() });
+  if (t.from > moment.start) return phrase('evidence.afterStart', { at, start: new Date(moment.start).toISOString() });
+  if (maxAge && moment.start > freshUntil(t, maxAge.ms, moment.clock)) return phrase('evidence.tooOld', { at, days: ageInDays(t, moment.start, moment.clock), maxAge: maxAge.text });
   return undefined;
 }
 
 /** Why the policy refuses a piece of evidence, or undefined when it holds. */
-export function evidenceProblem(claim: EvidenceClaim, policy: PolicySpec, moment: EvidenceMoment): string | undefined {
+export function evidenceProblem(claim: EvidenceClaim, policy: PolicySpec, moment: EvidenceMoment): Phrase | undefined {
   const maxAgeText = policy.evidence?.maxAge;
   const maxAgeMs = maxAgeText ? parseDuration(maxAgeText) : undefined;
   const maxAge = maxAgeText && maxAgeMs !== undefined ? { ms: maxAgeMs, text: maxAgeText } : undefined;

@@ -1,4 +1,5 @@
 import type { ChangeType, RiskClass } from '../model.js';
+import type { Phrase } from '../phrase.js';
 
 /**
  * A change's risk assessment: the JSON contract of `opsledger risk` (DESIGN.md). Every number
@@ -8,6 +9,8 @@ export interface RiskFactor {
   code: string;
   points: number;
   reason: string;
+  /** The reason as data (src/core/phrase.ts): `reason` is its English, the catalog shows it in its locale. */
+  phrase?: Phrase;
 }
 
 export interface BlastRadiusEntry {
@@ -27,6 +30,8 @@ export interface Conflict {
   /** What it conflicts with: a window name or a change id. */
   with: string;
   severity: 'error' | 'warning';
+  /** The message as data: `message` is its English. */
+  phrase?: Phrase;
   /** A window met more than once during the change: how many times. */
   occurrences?: number;
   /** overlap-through-dependency: the critical service both changes reach. */
@@ -42,6 +47,8 @@ export interface ControlResult {
   required: boolean;
   met: boolean;
   detail: string;
+  /** The detail as data: `detail` is its English. */
+  phrase?: Phrase;
 }
 
 export interface RiskReport {
