@@ -48,6 +48,22 @@ describe('readiness of the example organisation', () => {
     expect([r.coverage!.gaps.tier1WithoutRunbooks, r.coverage!.gaps.cisWithoutOwner, r.coverage!.gaps.servicesWithoutOncall]).toEqual([[], [], []]);
   });
 
+  // payments-api's DR test is the bare date 2026-09-22 and tier 1 allows 180 days: the whole of
+  // 2027-03-21 in Seoul (the organisation's zone) is inside, none of the 22nd; read as midnight
+  // UTC it flipped at 09:00 on the 21st.
+  it.each([
+    ['2027-03-21T00:00:00+09:00', 'passed'],
+    ['2027-03-21T08:59:00+09:00', 'passed'],
+    ['2027-03-21T09:01:00+09:00', 'passed'],
+    ['2027-03-21T23:59:00+09:00', 'passed'],
+    ['2027-03-22T00:00:00+09:00', 'failed'],
+    ['2027-03-22T12:00:00+09:00', 'failed'],
+    ['2027-03-22T23:59:00+09:00', 'failed'],
+  ])('a bare drTestedAt is its whole day: at %s the tier-1 DR test has %s', async (at, status) => {
+    const r = await readiness(['payments-api', '--at', at]);
+    expect(r.services[0]!.rules.find((x) => x.id === 'dr-test-tier1')?.status).toBe(status);
+  });
+
   it.each([
     // 23 days later every SLO status (measured 2026-11-22) is older than the week slo-status allows.
     ['2026-12-15T00:00:00+09:00', 'silver', ['slo-status']],

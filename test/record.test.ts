@@ -88,6 +88,14 @@ describe('record on other layouts', () => {
     expect(read(root, 'changes/CR-2026-0001.yaml')).toBe(before);
   });
 
+  // A file named after one id that holds another: the name is a convention, the document decides.
+  it('suggests the closest existing change, never the mistyped id itself', async () => {
+    const held = read(MINIMAL_ORG, 'changes/CR-2026-0001.yaml').replace(/CR-2026-0001/g, 'CR-2026-0201');
+    const root = makeOrg({ 'changes/CR-2026-0200.yaml': held });
+    const r = await cli(['record', 'CR-2026-0200', '--result', 'successful', '--root', root], root);
+    expect([r.code, [...r.stderr.matchAll(/did you mean "([^"]+)"/g)].map((m) => m[1])]).toEqual([2, ['CR-2026-0201']]);
+  });
+
   it.each([
     ['no change id', ['--result', 'successful']],
     ['two change ids', ['CR-2026-0001', 'CR-2026-0002', '--result', 'successful']],

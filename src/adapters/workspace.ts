@@ -1,7 +1,7 @@
 import type { Workspace } from '../app/ports/workspace.js';
 import { writeFileAtomic } from './fs/atomic-write.js';
 import { withFileLock } from './fs/file-lock.js';
-import { findChangeFile, knownChangeIds } from './fs/find-change-file.js';
+import { findChangeFile } from './fs/find-change-file.js';
 import { repositoryReader } from './fs/read-policy.js';
 import { worktreeSource } from './fs/worktree-source.js';
 import { commitRecord } from './git/record-commit.js';
@@ -24,7 +24,6 @@ export function openWorkspace(root: string): Workspace {
     writeText: (rel, text) => writeFileAtomic(join(root, rel), text),
     withFileLock: (rel, fn) => withFileLock(join(root, rel), fn),
     findChangeFile: (id, holds) => findChangeFile(root, id, holds),
-    knownChangeIds: () => knownChangeIds(root),
     commitRecord: (step, options) => commitRecord(root, step, options),
   };
 }

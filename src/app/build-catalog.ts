@@ -9,7 +9,7 @@ import type { WindowOccurrence } from '../core/calendar/expand.js';
 import { windowsInForce } from '../core/calendar/in-force.js';
 import { calendarToIcs, icsChangeOf, type IcsChange } from '../core/calendar/ics.js';
 import { calendarWindows } from '../core/calendar/organisation-calendar.js';
-import { isTimeZone } from '../core/calendar/rrule-syntax.js';
+import { organisationZone } from '../core/evidence-time.js';
 import { buildGraph, type Graph } from '../core/graph.js';
 import { activePolicy, type Organisation } from '../core/organisation.js';
 import { assessChange } from '../core/risk/assess.js';
@@ -46,15 +46,12 @@ export const ICS_PATH = 'calendar/opsledger.ics';
 const METRICS_WINDOW_MS = 90 * 86_400_000;
 
 /**
- * The zone the site shows times in: where the organisation says its peak hours are, else the
- * zone of its first recurring window, else UTC. One zone for the whole site keeps a day in the
- * calendar the same day on every page.
+ * The zone the site shows times in: the organisation's own (organisationZone), the clock
+ * readiness reads bare dates on too. One zone for the whole site keeps a day in the calendar
+ * the same day on every page.
  */
 export function displayZone(org: Organisation): string {
-  const peak = activePolicy(org)?.doc.spec.likelihood.factors.peakHours?.timeZone;
-  if (peak && isTimeZone(peak)) return peak;
-  for (const { doc } of org.calendars.values()) for (const w of doc.spec.windows) if (w.timeZone && isTimeZone(w.timeZone)) return w.timeZone;
-  return 'UTC';
+  return organisationZone(org);
 }
 
 /** Changes still ahead or under way: what a subscriber to the calendar wants to see. */

@@ -1,3 +1,4 @@
+import { english } from '../core/phrase.js';
 import type { DocumentOrigins } from './ports/git.js';
 import { publicOccurrence, type Occurrence, type WindowInput } from '../core/calendar/expand.js';
 import { windowsInForce } from '../core/calendar/in-force.js';
@@ -64,7 +65,7 @@ export function calendarSubject(loaded: Pick<LoadedOrganisation, 'org'>, origins
         environments: [...subject.environments!],
         type,
         ...(type !== change.spec.type ? { declaredType: change.spec.type } : {}),
-        ...(demotion ? { treatedAs: demotion } : {}),
+        ...(demotion ? { treatedAs: english(demotion) } : {}),
       },
     };
   }

@@ -26,6 +26,15 @@ export interface RecordResult {
 }
 
 /**
+ * The ids of the change requests in the working tree, read from the documents themselves: a
+ * file's name is only a convention and may name another change than the one it holds.
+ */
+async function changeIds(ws: Workspace): Promise<string[]> {
+  const read = await ws.source.read({ threads: 1 });
+  return read.analyses.flatMap((a) => a.documents.filter((d) => d.kind === 'ChangeRequest').map((d) => d.name));
+}
+
+/**
  * Writes a change's outcome (its post-implementation review) into the file that holds it. The
  * file is re-read on every attempt, so a recorder that lost a race decides again on the text
  * the winner left. Git failures throw RecordGitError (an ExpectedFailure).
@@ -34,7 +43,7 @@ export async function recordOutcome(ws: Workspace, options: RecordOptions): Prom
   const id = options.change;
   const file = ws.findChangeFile(id, (_f, text) => changeDocumentIndex(text, id) >= 0);
   if (!file) {
-    const hint = didYouMean(id, ws.knownChangeIds());
+    const hint = didYouMean(id, await changeIds(ws));
     throw new InputError(`no change request ${id}${hint ? `; ${hint}` : ''}`);
   }
   // Read, decide and write on the file as it is now, holding its lock, so a concurrent recorder

@@ -1,12 +1,15 @@
 /**
  * Every string the catalog's interface shows, in each locale. Data (titles, descriptions,
- * reasons written by people or by the risk engine) is shown as written; everything else comes
- * from here. `{name}` is replaced by the template's argument of that name; a key with a
+ * reasons written by people) is shown as written; everything else comes from here, including
+ * the sentences the risk engine and readiness compose (src/core/phrase.ts: the English is theirs,
+ * the other locales are below). `{name}` is replaced by the template's argument of that name; a key with a
  * `.one` variant uses it when the count (`n` or `total`) is 1.
  *
  * The Korean table is typed against the English one, so a key missing in either is a compile
  * error, not an English word on a Korean page.
  */
+import { fillPhrase, PHRASES_EN, type Phrase, type PhraseArg } from '../core/phrase.js';
+
 export const LOCALES = ['en', 'ko'] as const;
 export type Locale = (typeof LOCALES)[number];
 
@@ -401,6 +404,8 @@ const en = {
   'weekdayShort.4': 'Fri',
   'weekdayShort.5': 'Sat',
   'weekdayShort.6': 'Sun',
+  // The sentences the risk engine and readiness compose, in the words the commands print.
+  ...PHRASES_EN,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -796,6 +801,141 @@ const ko: Record<MessageKey, string> = {
   'weekdayShort.4': '금',
   'weekdayShort.5': '토',
   'weekdayShort.6': '일',
+
+  'changeType.standard': '표준',
+  'changeType.normal': '일반',
+  'changeType.emergency': '긴급',
+  'riskClass.low': '낮음',
+  'riskClass.medium': '보통',
+  'riskClass.high': '높음',
+  'riskClass.critical': '심각',
+
+  'delivery.canary': '카나리',
+  'delivery.blue-green': '블루-그린',
+  'delivery.rolling': '롤링',
+  'delivery.one-box': '원박스',
+
+  'factor.changeType': '{type} 변경',
+  'factor.environment': '{environment} 환경에 배포',
+  'factor.rollbackMissing': '롤백 단계 없음: 장애가 나도 계획대로 되돌릴 수 없습니다',
+  'factor.rollbackUntested': '롤백을 한 번도 연습하지 않았습니다',
+  'factor.rehearsalRefused': '사전 연습을 인정하지 않습니다: {problem}',
+  'factor.noProgressiveDelivery': '{tiers}등급 서비스 {services}에 한 번에 적용',
+  'factor.noProgressiveDelivery.one': '{tiers}등급 서비스 {services}에 한 번에 적용',
+  'factor.peakHours': '피크 시간대({from}–{to} {zone})에 걸침, 처음 걸리는 시각 {first}',
+  'factor.nearFreeze': '{name} 동결 기간까지 {within} 이내',
+  'factor.shortNotice': '사전 통지 {notice}, 기준 {within}보다 짧음',
+  'factor.shortNoticeFromNow': '사전 통지 {notice}, 기준 {within}보다 짧음(지금부터 계산)',
+  'factor.shortNoticeShallow': '제출 시각을 알 수 없음(얕은 클론, shallow clone); {hint}',
+  'factor.errorBudget': '오류 예산 소진: {slos}',
+  'factor.errorBudgetSlo': '{slo}({percent}% 남음)',
+  'factor.recentFailures': '최근 {window} 동안 이 서비스들의 변경 {implemented}건 중 {failed}건 실패(기준 {percent}% 초과)',
+  'factor.overlapping': '다른 변경과 겹침: {changes}',
+  'factor.overlappingChange': '{target}의 {id}',
+  'factor.largeDiff': '변경 {lines}줄, 기준 {limit}줄 초과({provenance})',
+  'diff.declaredOnly': '신고한 값만 있고 측정하지 않음',
+  'diff.measured': '측정값',
+  'diff.both': '신고 {declared}줄, 측정 {measured}줄',
+
+  'conflict.repeats': '({n}회, {from}부터 {to}까지)',
+  'conflict.freeze': '{name} 동결 기간에 진행{repeats}',
+  'conflict.freezeWhy': '{name} 동결 기간에 진행{repeats}({reason})',
+  'conflict.freezeBypass': '{name} 동결 기간에 진행{repeats}. 이 동결은 {type} 변경을 허용하므로 예외로 기록되며 사후 검토가 필요합니다',
+  'conflict.overlappingChange': '{id}이(가) 같은 시간에 {target}에 예정되어 있습니다',
+  'conflict.sharedDependent': '{id}도 같은 시간에 예정되어 있고 {tier}등급 서비스 {service}에 닿습니다. 이 변경의 경로: {path}, {id}의 경로: {otherPath}',
+  'conflict.sharedDependentMore': '{id}도 같은 시간에 예정되어 있고 {tier}등급 서비스 {service}(외 1·2등급 서비스 {n}개)에 닿습니다. 이 변경의 경로: {path}, {id}의 경로: {otherPath}',
+  'conflict.sharedDependentMore.one': '{id}도 같은 시간에 예정되어 있고 {tier}등급 서비스 {service}(외 1·2등급 서비스 1개)에 닿습니다. 이 변경의 경로: {path}, {id}의 경로: {otherPath}',
+  'conflict.notPreApproved': '일반 변경으로 평가함: {why}',
+  'conflict.diffUnderstated': 'spec.diff는 변경 {declared}줄로 신고했지만 git 측정값은 {measured}줄입니다. 측정값으로 평가합니다',
+  'template.missing': '템플릿 {name}이(가) 없습니다',
+  'template.none': '지정한 템플릿이 없습니다',
+  'template.service': '템플릿 {name}은(는) 서비스 {service}를 다루지 않습니다',
+  'template.ci': '템플릿 {name}은(는) {ci}({class})를 다루지 않습니다',
+  'template.environment': '템플릿 {name}은(는) {environment} 환경을 다루지 않습니다',
+  'template.tooRisky': '위험도 {class}: 템플릿 {name}의 최대 위험도 {max}를 넘습니다',
+  'template.noPolicy': 'Policy가 없어 템플릿 {name}의 최대 위험도 {max} 안에 있는지 보일 수 없습니다',
+
+  'control.preApproved': '템플릿 {template}로 사전 승인됨',
+  'control.approvalsOwner': '풀 리퀘스트에 담당 팀의 승인 리뷰 {n}건',
+  'control.approvalsOwner.one': '풀 리퀘스트에 담당 팀의 승인 리뷰 1건',
+  'control.approvals': '풀 리퀘스트에 {group}({members})의 승인 리뷰 {n}건',
+  'control.approvals.one': '풀 리퀘스트에 {group}({members})의 승인 리뷰 1건',
+  'control.approvalsUnknownGroup': '풀 리퀘스트에 {group}(알 수 없는 그룹)의 승인 리뷰 {n}건',
+  'control.approvalsUnknownGroup.one': '풀 리퀘스트에 {group}(알 수 없는 그룹)의 승인 리뷰 1건',
+  'control.emergency': '긴급 승인자({approvers})가 CAB 대신 승인할 수 있습니다. 사후 검토는 {within} 안에 해야 합니다',
+  'control.rollbackWritten': '롤백 단계 작성됨',
+  'control.rollbackMissing': '롤백 단계 없음',
+  'control.rollbackUntested': '롤백 연습 안 함',
+  'control.rollbackRehearsed': '롤백 연습함({at})',
+  'control.noStagedRollout': '단계적 배포 없음',
+  'control.strategy': '{strategy}',
+  'control.strategyStages': '{strategy}, {n}단계',
+  'control.notice': '사전 통지 {notice}, 필요 {need}',
+  'control.noticeUnknown': '제출 시각을 알 수 없음, 필요 {need}',
+  'control.noticeShallow': '알 수 없음: 얕은 클론(shallow clone), 필요 {need} ({hint})',
+  'control.inMaintenance': '유지보수 시간 안',
+  'control.notInMaintenance': '유지보수 시간 밖',
+  'control.premortem': '대응 방안이 있는 위험 {n}개',
+  'control.premortem.one': '대응 방안이 있는 위험 1개',
+  'control.noPremortem': '사전 부검 없음',
+  'control.budgetSpent': '차단: 오류 예산 소진({slos})',
+  'control.budgetsHold': '오류 예산 남아 있음',
+  'control.inFreeze': '동결 기간 안: {windows}',
+  'control.noFreeze': '해당하는 동결 기간 없음',
+  'control.windowRepeats': '{name}({n}회)',
+  'control.noVerification': '검증 근거 없음',
+  'control.verified': '검증 근거 {n}건',
+  'control.verified.one': '검증 근거 1건',
+  'control.noneHolds': '인정되는 검증 근거 없음: {why}',
+  'control.someHold': '검증 근거 {n}건 중 {held}건 인정, 제외: {why}',
+  'control.someHold.one': '검증 근거 1건 중 {held}건 인정, 제외: {why}',
+  'control.refusedPiece': '"{description}": {problem}',
+  'evidence.noEvidence': '근거 링크 없음',
+
+  'evidence.notDate': '날짜 {at}은(는) 올바른 날짜가 아닙니다',
+  'evidence.future': '날짜 {at}이(가) 평가 시각 {now}보다 뒤입니다. 근거가 미래에서 올 수는 없습니다',
+  'evidence.afterStart': '날짜 {at}이(가) 변경 시작 시각 {start}보다 뒤입니다. 변경 전의 상태를 말해 주지 못합니다',
+  'evidence.tooOld': '날짜 {at}, 변경 시작 {days}일 전입니다. 정책은 {maxAge}까지 인정합니다',
+  'evidence.noLink': '근거 링크 없음. 정책이 인정하는 곳: {hosts}',
+  'evidence.notLink': '근거 "{evidence}"은(는) 링크가 아닙니다. 정책이 인정하는 곳: {hosts}',
+  'evidence.scheme': '근거가 {scheme} 링크입니다. 정책은 {hosts}의 웹 링크만 인정합니다',
+  'evidence.host': '근거가 정책 목록({hosts})에 없는 {host}에 있습니다',
+
+  'readiness.notRated': '{lifecycle} 서비스는 평가하지 않습니다',
+  'readiness.tiers': '{tiers}등급에만 적용',
+  'readiness.runbooks': '런북 {n}개',
+  'readiness.runbooks.one': '런북 1개',
+  'readiness.noRunbook': '런북 없음',
+  'readiness.playbooks': '플레이북 {n}개',
+  'readiness.playbooks.one': '플레이북 1개',
+  'readiness.noPlaybook': '플레이북 없음',
+  'readiness.dashboards': '대시보드 {n}개',
+  'readiness.dashboards.one': '대시보드 1개',
+  'readiness.noDashboard': '대시보드 없음',
+  'readiness.repository': '{repository}',
+  'readiness.noRepository': '저장소 없음',
+  'readiness.oncall': '{team} 팀: {schedule}',
+  'readiness.noOncall': '{team} 팀에 당직 일정이 없습니다',
+  'readiness.escalation': '에스컬레이션 {path}',
+  'readiness.noEscalation': '{team} 팀에 에스컬레이션 경로가 없습니다',
+  'readiness.contact': '{channels}',
+  'readiness.noContact': '{team} 팀에 연락 채널이 없습니다',
+  'readiness.slos': 'SLO {n}개',
+  'readiness.slos.one': 'SLO 1개',
+  'readiness.noSlo': 'SLO 없음',
+  'readiness.noSloForStatus': '상태를 보고할 SLO가 없습니다',
+  'readiness.staleStatus': '{within} 안에 측정한 오류 예산 상태 없음: {slos}',
+  'readiness.freshStatus': 'SLO {n}개 모두 {within} 안에 상태 측정',
+  'readiness.freshStatus.one': 'SLO 1개, {within} 안에 상태 측정',
+  'readiness.noDrTest': '재해 복구 훈련 기록 없음(continuity.drTestedAt)',
+  'readiness.drTest': '마지막 재해 복구 훈련 {date}, {ago}',
+  'readiness.drTestStale': '마지막 재해 복구 훈련 {date}, {ago}(최대 {within})',
+  'readiness.noRtoRpo': 'RTO와 RPO 없음',
+  'readiness.noRto': 'RTO 없음',
+  'readiness.noRpo': 'RPO 없음',
+  'readiness.rtoRpo': 'RTO {rto}, RPO {rpo}',
+  'readiness.deprecatedDeps': '지원 종료 예정인 {services}에 의존',
+  'readiness.noDeprecatedDeps': '지원 종료 예정인 의존 대상 없음',
 };
 
 export const MESSAGES: Record<Locale, Record<MessageKey, string>> = { en, ko };
@@ -806,11 +946,15 @@ export function isLocale(value: string): value is Locale {
 
 /** A message with its `{name}` arguments filled in; unknown keys throw, so a typo fails the build. */
 export function message(locale: Locale, key: string, args: Record<string, unknown> = {}): string {
-  const table = MESSAGES[locale] as Record<string, string>;
-  const count = args.n ?? args.total;
-  const text = (count === 1 ? table[`${key}.one`] : undefined) ?? table[key];
-  if (text === undefined) throw new Error(`no catalog message "${key}"`);
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in args ? String(args[name]) : whole));
+  return fillPhrase({ key, args: args as Record<string, PhraseArg> }, MESSAGES[locale], locale);
+}
+
+/**
+ * A sentence the risk engine or readiness composed (a factor's reason, a control's detail, a
+ * rule's finding), in the locale: its phrase when it carries one, else the English as written.
+ */
+export function phraseMessage(locale: Locale, phrase: Phrase | undefined, english: unknown): string {
+  return phrase ? fillPhrase(phrase, MESSAGES[locale], locale) : String(english ?? '');
 }
 
 /** The message for an enumerated value (`tier` + 1 → "Tier 1"); values we have no word for are shown as written. */

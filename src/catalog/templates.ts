@@ -4,7 +4,8 @@ import { readOwnFile, readOwnText } from '../adapters/fs/read-policy.js';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { PACKAGE_ROOT } from '../adapters/fs/package-root.js';
-import { message, valueMessage, type Locale } from './messages.js';
+import { message, phraseMessage, valueMessage, type Locale } from './messages.js';
+import type { Phrase } from '../core/phrase.js';
 
 /**
  * The catalog's handlebars templates, read from templates/catalog/ at the package root (the
@@ -95,6 +96,8 @@ export function compileTemplates(locale: Locale): RenderPage {
       if (text === undefined) fixed.set(key, (text = valueMessage(locale, group, value)));
       return text;
     },
+    // `{{say phrase reason}}`: a sentence the risk engine or readiness composed, in the locale.
+    say: (phrase: Phrase | undefined, english: unknown) => phraseMessage(locale, phrase, english),
     eq: (a: unknown, b: unknown) => a === b,
     ne: (a: unknown, b: unknown) => a !== b,
     gt: (a: unknown, b: unknown) => Number(a) > Number(b),

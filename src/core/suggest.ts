@@ -16,13 +16,18 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-/** The closest candidate within a distance that still reads as a typo, if any. */
+/**
+ * The closest candidate within a distance that still reads as a typo, if any. The word itself is
+ * never suggested: it is what was not found (a file named after an id that holds another
+ * change lists the id among the candidates), and "did you mean X?" for X is no help.
+ */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   const limit = Math.max(2, Math.floor(word.length / 3));
   let best: string | undefined;
   let bestDistance = Infinity;
   const lower = word.toLowerCase();
   for (const c of candidates) {
+    if (c === word) continue;
     // Cheap length filter first: large catalogues have tens of thousands of names.
     if (Math.abs(c.length - word.length) > limit) continue;
     const d = editDistance(lower, c.toLowerCase());

@@ -69,6 +69,18 @@ export function titleFromName(name: string): string {
     .join(' ');
 }
 
+/**
+ * No id is left after the highest of a year (CR-YYYY-9999 exists). Ids below it may be free,
+ * but "one after the highest" is what keeps ids in the order changes were proposed, so the
+ * user picks one with --id rather than opsledger filling a gap.
+ */
+export class ChangeIdsUsedUp extends Error {
+  override name = 'ChangeIdsUsedUp';
+  constructor(readonly year: number) {
+    super(`change ids for ${year} are used up (CR-${year}-9999 exists)`);
+  }
+}
+
 /** The next free change id for `year`: one after the highest of that year, from 0001. */
 export function nextChangeId(existing: Iterable<string>, year: number): string {
   let highest = 0;
@@ -76,7 +88,7 @@ export function nextChangeId(existing: Iterable<string>, year: number): string {
     const m = CHANGE_ID.exec(id);
     if (m && Number(m[1]) === year) highest = Math.max(highest, Number(m[2]));
   }
-  if (highest >= 9999) throw new Error(`change ids for ${year} are used up (CR-${year}-9999 exists)`);
+  if (highest >= 9999) throw new ChangeIdsUsedUp(year);
   return `CR-${year}-${String(highest + 1).padStart(4, '0')}`;
 }
 

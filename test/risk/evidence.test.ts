@@ -94,3 +94,18 @@ describe('verification is evidence, not a claim', () => {
     expect(r.rollback.met).toBe(true);
   });
 });
+
+// A bare date is its whole day where the change runs (src/core/evidence-time.ts, the reader
+// readiness uses too): 2026-09-03 is within 90 days for all of 2026-12-02 and for none of the 3rd.
+describe('a bare date counts until the end of its day', () => {
+  it.each([
+    ['early on the 90th day', '2026-12-02T00:30:00+09:00', true],
+    ['late on the 90th day', '2026-12-02T23:30:00+09:00', true],
+    ['early on the 91st day', '2026-12-03T00:30:00+09:00', false],
+    ['late on the 91st day', '2026-12-03T23:30:00+09:00', false],
+  ])('a rehearsal of 2026-09-03 for a change starting %s (%s) holds: %s', async (_name, start, holds) => {
+    const schedule = { start, end: start.replace(/T(\d\d):30/, 'T$1:45') };
+    const [r] = await assessIn({ 'changes/policy.yaml': STRICT, 'changes/CR-2026-0100.yaml': changeDoc('CR-2026-0100', body('{at: "2026-09-03", evidence: "https://ci.example.com/run/1"}', GOOD_CHECK), schedule) }, NOW, ['CR-2026-0100']);
+    expect(r!.controls.find((c) => c.code === 'rollback')?.met).toBe(holds);
+  });
+});

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatInstant, nextChangeId } from '../../src/scaffold/documents.js';
@@ -66,6 +66,14 @@ describe('opsledger new with flags', () => {
     const after = readFileSync(path.join(root, 'services/checkout/cmdb.yaml'), 'utf8');
     expect(after.startsWith(before)).toBe(true);
     expect(after.slice(before.length)).toMatch(/^---\napiVersion: opsledger\/v1\nkind: ConfigurationItem\nmetadata:\n  name: cart-cache\n/);
+  });
+
+  it('refuses with new.ids-used-up and exit 1 when the year\'s last id is taken, writing nothing', async () => {
+    const root = makeOrg({ [`changes/CR-${YEAR}-9999.yaml`]: 'x: 1\n' });
+    const before = readdirSync(path.join(root, 'changes'));
+    const r = await cli(['new', 'change', '--yes', '--root', root, '--title', 'T', '--services', 'cart', '--requester', 'mina-park'], root);
+    expect([r.code, r.stderr.match(/\[([a-z.-]+)\]\n$/)?.[1], r.stderr.includes('internal error')]).toEqual([1, 'new.ids-used-up', false]);
+    expect(readdirSync(path.join(root, 'changes'))).toEqual(before);
   });
 
   it('numbers a change after the highest id of this year, counting files that do not validate', async () => {

@@ -23,10 +23,3 @@ export function findChangeFile(root: string, id: string, holds: (file: string, t
   }
   return undefined;
 }
-
-/** Every change id with a conventional file name, for "did you mean" on a mistyped id. */
-export function knownChangeIds(root: string): string[] {
-  return discover(root)
-    .files.map((f) => /(?:^|\/)(CR-\d{4}-\d{4})\.ya?ml$/.exec(f.rel)?.[1])
-    .filter((x): x is string => x !== undefined);
-}

@@ -29,8 +29,6 @@ export interface Workspace {
   withFileLock<T>(rel: string, fn: () => Promise<T> | T): Promise<{ ok: true; value: T } | { ok: false; holder: string }>;
   /** The file that holds change `id`, confirmed by `holds`. */
   findChangeFile(id: string, holds: (file: string, text: string) => boolean): string | undefined;
-  /** Change ids with conventional file names, for "did you mean". */
-  knownChangeIds(): string[];
   /** Runs `step`, commits what it wrote and, when asked, pushes, retrying on a moved remote. */
   commitRecord<R>(step: RecordStep<R>, options: { file: string; message: string; push: boolean }): Promise<CommitResult<R>>;
 }

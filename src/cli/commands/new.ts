@@ -14,6 +14,7 @@ import {
   formatInstant,
   GITHUB_LOGIN,
   GITHUB_TEAM,
+  ChangeIdsUsedUp,
   nextChangeId,
   OFFSET_INSTANT,
   serviceDocument,
@@ -27,6 +28,7 @@ import { FileExistsError, writeFiles } from '../../adapters/fs/write-files.js';
 import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { writeFileAtomic } from '../../adapters/fs/atomic-write.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
+import { ExpectedFailure } from '../../app/ports/failure.js';
 
 /**
  * `opsledger new service|team|ci|change`: writes a new document that validates on the first
@@ -239,7 +241,14 @@ async function planChange(a: Asker, loaded: LoadedOrganisation, now: Date): Prom
     if (!CHANGE_ID.test(a.values.id)) throw new UsageError('--id must look like CR-2026-0042');
     if (existing.has(a.values.id)) throw new UsageError(`${a.values.id} already exists`);
     id = a.values.id;
-  } else id = nextChangeId(existing, year);
+  } else {
+    try {
+      id = nextChangeId(existing, year);
+    } catch (e) {
+      if (e instanceof ChangeIdsUsedUp) throw new ExpectedFailure('new.ids-used-up', `${e.message}; name a free id with --id CR-${year}-NNNN`);
+      throw e;
+    }
+  }
   if (a.interactive) a.say(`Change id: ${id}\n`);
   const title = (await a.text('title', { message: 'Title: what changes, in one line', required: true }))!;
   const type = await a.choose<ChangeType>('type', {

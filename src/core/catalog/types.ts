@@ -8,6 +8,7 @@ import type { LinkView } from './links.js';
 import type { Neighbourhood } from './neighbourhood.js';
 import type { RuleResult, ServiceLevel } from '../readiness/types.js';
 import type { SloView } from './slo.js';
+import type { Phrase } from '../phrase.js';
 
 /**
  * The catalog's view model: everything a page shows, already decided (what is a link, what is
@@ -219,11 +220,11 @@ export interface RiskView {
   effectiveType: ChangeType;
   impact: { level: number; scope: string; severity: number; decidedBy?: RefView };
   likelihood: { level: number; points: number };
-  factors: { code: string; points: number; reason: string }[];
+  factors: { code: string; points: number; reason: string; phrase?: Phrase }[];
   blastRadius: (RefView & { tier?: number; exposure?: string; direct: boolean; path: string[] })[];
   blastRadiusMore: number;
-  conflicts: { code: string; message: string; with: string; severity: string }[];
-  controls: { code: string; required: boolean; met: boolean; detail: string }[];
+  conflicts: { code: string; message: string; with: string; severity: string; phrase?: Phrase }[];
+  controls: { code: string; required: boolean; met: boolean; detail: string; phrase?: Phrase }[];
 }
 
 export interface ChangePage extends PageBase {

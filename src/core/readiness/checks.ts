@@ -1,5 +1,7 @@
 import { parseDuration } from '../duration.js';
 import { parseInstant } from '../calendar/local-time.js';
+import { ageInDays, freshUntil, readEvidenceTime } from '../evidence-time.js';
+import { english, phrase, type Phrase, type PhraseKey } from '../phrase.js';
 import type { ReadinessCheck, ReadinessRule, Service, Slo } from '../model.js';
 import type { Organisation } from '../organisation.js';
 
@@ -12,32 +14,28 @@ export interface CheckContext {
   service: Service;
   slos: readonly Slo[];
   now: number;
+  /** The organisation's zone (organisationZone): the day a bare date names. */
+  zone: string;
   rule: ReadinessRule;
 }
 
 export interface CheckOutcome {
   passed: boolean;
   detail: string;
+  phrase: Phrase;
 }
 
 const DAY_MS = 86_400_000;
 export const DEFAULT_WITHIN: Partial<Record<ReadinessCheck, string>> = { 'dr-test': '365d', 'slo-status': '7d' };
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-function links(kind: string, list: readonly unknown[] | undefined): CheckOutcome {
+function links(kind: 'runbooks' | 'playbooks' | 'dashboards', none: PhraseKey, list: readonly unknown[] | undefined): CheckOutcome {
   const n = list?.length ?? 0;
-  return { passed: n > 0, detail: n ? plural(n, kind) : `no ${kind}` };
+  return outcome(n > 0, n ? phrase(`readiness.${kind}`, { n }) : phrase(none));
 }
 
-/** A date (YYYY-MM-DD, read as midnight UTC) or an instant with offset. */
-function dateOrInstant(text: string | undefined): number | undefined {
-  if (!text) return undefined;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
-    const t = Date.parse(`${text}T00:00:00Z`);
-    return Number.isNaN(t) ? undefined : t;
-  }
-  return parseInstant(text);
+/** A finding as a phrase: `detail` is its English, the catalog shows it in its locale. */
+function outcome(passed: boolean, why: Phrase): CheckOutcome {
+  return { passed, detail: english(why), phrase: why };
 }
 
 function withinOf(ctx: CheckContext): { ms: number; text: string } {
@@ -58,53 +56,58 @@ function team(ctx: CheckContext) {
 }
 
 const CHECKS: Record<ReadinessCheck, (ctx: CheckContext) => CheckOutcome> = {
-  runbook: (ctx) => links('runbook', ctx.service.spec.runbooks),
-  playbook: (ctx) => links('playbook', ctx.service.spec.playbooks),
-  dashboard: (ctx) => links('dashboard', ctx.service.spec.dashboards),
-  repository: (ctx) => (ctx.service.spec.repository ? { passed: true, detail: ctx.service.spec.repository } : { passed: false, detail: 'no repository' }),
+  runbook: (ctx) => links('runbooks', 'readiness.noRunbook', ctx.service.spec.runbooks),
+  playbook: (ctx) => links('playbooks', 'readiness.noPlaybook', ctx.service.spec.playbooks),
+  dashboard: (ctx) => links('dashboards', 'readiness.noDashboard', ctx.service.spec.dashboards),
+  repository: (ctx) => (ctx.service.spec.repository ? outcome(true, phrase('readiness.repository', { repository: ctx.service.spec.repository })) : outcome(false, phrase('readiness.noRepository'))),
   oncall: (ctx) => {
     const schedule = team(ctx)?.oncall?.schedule;
-    return schedule ? { passed: true, detail: `team ${ctx.service.spec.owner}: ${schedule}` } : { passed: false, detail: `team ${ctx.service.spec.owner} has no on-call schedule` };
+    const owner = ctx.service.spec.owner;
+    return schedule ? outcome(true, phrase('readiness.oncall', { team: owner, schedule })) : outcome(false, phrase('readiness.noOncall', { team: owner }));
   },
   escalation: (ctx) => {
     const path = team(ctx)?.oncall?.escalation ?? [];
-    return path.length ? { passed: true, detail: `escalation ${path.join(' → ')}` } : { passed: false, detail: `team ${ctx.service.spec.owner} has no escalation path` };
+    return path.length ? outcome(true, phrase('readiness.escalation', { path: path.join(' → ') })) : outcome(false, phrase('readiness.noEscalation', { team: ctx.service.spec.owner }));
   },
   contact: (ctx) => {
     const contact = team(ctx)?.contact ?? {};
     const channels = Object.entries(contact).filter(([, v]) => typeof v === 'string' && v !== '');
-    return channels.length ? { passed: true, detail: channels.map(([k, v]) => `${k} ${v as string}`).join(', ') } : { passed: false, detail: `team ${ctx.service.spec.owner} has no contact channel` };
+    return channels.length ? outcome(true, phrase('readiness.contact', { channels: channels.map(([k, v]) => `${k} ${v as string}`) })) : outcome(false, phrase('readiness.noContact', { team: ctx.service.spec.owner }));
   },
-  slo: (ctx) => ({ passed: ctx.slos.length > 0, detail: ctx.slos.length ? plural(ctx.slos.length, 'SLO') : 'no SLO' }),
+  slo: (ctx) => outcome(ctx.slos.length > 0, ctx.slos.length ? phrase('readiness.slos', { n: ctx.slos.length }) : phrase('readiness.noSlo')),
   'slo-status': (ctx) => {
-    if (!ctx.slos.length) return { passed: false, detail: 'no SLO to report a status for' };
+    if (!ctx.slos.length) return outcome(false, phrase('readiness.noSloForStatus'));
     const within = withinOf(ctx);
     const stale = ctx.slos.filter((s) => {
       const at = s.status?.measuredAt === undefined ? undefined : parseInstant(s.status.measuredAt);
       return s.status?.errorBudgetRemaining === undefined || at === undefined || ctx.now - at > within.ms;
     });
     return stale.length
-      ? { passed: false, detail: `no error-budget status within ${within.text}: ${stale.map((s) => s.metadata.name).join(', ')}` }
-      : { passed: true, detail: `${plural(ctx.slos.length, 'SLO')} with a status within ${within.text}` };
+      ? outcome(false, phrase('readiness.staleStatus', { within: within.text, slos: stale.map((s) => s.metadata.name) }))
+      : outcome(true, phrase('readiness.freshStatus', { n: ctx.slos.length, within: within.text }));
   },
   'dr-test': (ctx) => {
     const text = ctx.service.spec.continuity?.drTestedAt;
-    const at = dateOrInstant(text);
-    if (at === undefined) return { passed: false, detail: 'no DR test recorded (continuity.drTestedAt)' };
+    // A bare date is the whole day on the organisation's clock (src/core/evidence-time.ts).
+    const clock = { zone: ctx.zone };
+    const at = readEvidenceTime(text, clock);
+    if (at === undefined) return outcome(false, phrase('readiness.noDrTest'));
     const within = withinOf(ctx);
-    const age = Math.floor((ctx.now - at) / DAY_MS);
-    return ctx.now - at <= within.ms
-      ? { passed: true, detail: `last DR test ${text}, ${plural(Math.max(age, 0), 'day')} ago` }
-      : { passed: false, detail: `last DR test ${text}, ${plural(age, 'day')} ago (max ${within.text})` };
+    const ago = { daysAgo: ageInDays(at, ctx.now, clock) };
+    return ctx.now <= freshUntil(at, within.ms, clock)
+      ? outcome(true, phrase('readiness.drTest', { date: text!, ago }))
+      : outcome(false, phrase('readiness.drTestStale', { date: text!, ago, within: within.text }));
   },
   continuity: (ctx) => {
     const c = ctx.service.spec.continuity;
-    const missing = (['rto', 'rpo'] as const).filter((k) => !c?.[k]);
-    return missing.length ? { passed: false, detail: `no ${missing.join(' or ').toUpperCase()}` } : { passed: true, detail: `RTO ${c!.rto}, RPO ${c!.rpo}` };
+    if (!c?.rto && !c?.rpo) return outcome(false, phrase('readiness.noRtoRpo'));
+    if (!c.rto) return outcome(false, phrase('readiness.noRto'));
+    if (!c.rpo) return outcome(false, phrase('readiness.noRpo'));
+    return outcome(true, phrase('readiness.rtoRpo', { rto: c.rto, rpo: c.rpo }));
   },
   'no-deprecated-dependencies': (ctx) => {
     const deprecated = deprecatedDependencies(ctx.org, ctx.service);
-    return deprecated.length ? { passed: false, detail: `depends on deprecated ${deprecated.join(', ')}` } : { passed: true, detail: 'no deprecated dependency' };
+    return deprecated.length ? outcome(false, phrase('readiness.deprecatedDeps', { services: deprecated })) : outcome(true, phrase('readiness.noDeprecatedDeps'));
   },
 };
 

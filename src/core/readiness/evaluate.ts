@@ -1,6 +1,8 @@
 import { READINESS_LEVELS, type Lifecycle, type ReadinessLevel, type ReadinessPolicy, type Slo } from '../model.js';
 import { activePolicy, type Organisation } from '../organisation.js';
 import { runCheck } from './checks.js';
+import { english, phrase, type Phrase } from '../phrase.js';
+import { organisationZone } from '../evidence-time.js';
 import type { RuleResult, ServiceLevel, ServiceReadiness } from './types.js';
 
 /**
@@ -27,6 +29,10 @@ export function slosByService(org: Organisation): Map<string, Slo[]> {
 
 const rank = (level: ReadinessLevel) => READINESS_LEVELS.indexOf(level);
 
+function notApplicable(base: Omit<RuleResult, 'status' | 'detail' | 'phrase'>, why: Phrase): RuleResult {
+  return { ...base, status: 'not-applicable', detail: english(why), phrase: why };
+}
+
 /** The highest level whose rules (and every lower level's) did not fail, among defined levels. */
 export function levelOf(results: readonly RuleResult[], defined: ReadonlySet<ReadinessLevel>): ReadinessLevel | 'none' {
   let reached: ReadinessLevel | 'none' = 'none';
@@ -45,14 +51,15 @@ export function evaluateService(org: Organisation, name: string, policy: Readine
   const spec = service.spec;
   const rated = (policy.lifecycles ?? DEFAULT_LIFECYCLES).includes(spec.lifecycle);
   const own = slos.get(name) ?? [];
+  const zone = organisationZone(org);
   const rules: RuleResult[] = [...policy.rules]
     .sort((a, b) => rank(a.level) - rank(b.level))
     .map((rule): RuleResult => {
       const base = { id: rule.id, description: rule.description, check: rule.check, level: rule.level };
-      if (!rated) return { ...base, status: 'not-applicable', detail: `${spec.lifecycle} services are not rated` };
-      if (rule.tiers && !rule.tiers.includes(spec.tier)) return { ...base, status: 'not-applicable', detail: `applies to tier ${rule.tiers.join(', ')}` };
-      const outcome = runCheck({ org, service, slos: own, now, rule });
-      return { ...base, status: outcome.passed ? 'passed' : 'failed', detail: outcome.detail };
+      if (!rated) return notApplicable(base, phrase('readiness.notRated', { lifecycle: spec.lifecycle }));
+      if (rule.tiers && !rule.tiers.includes(spec.tier)) return notApplicable(base, phrase('readiness.tiers', { tiers: rule.tiers.join(', ') }));
+      const outcome = runCheck({ org, service, slos: own, now, zone, rule });
+      return { ...base, status: outcome.passed ? 'passed' : 'failed', detail: outcome.detail, phrase: outcome.phrase };
     });
   const defined = new Set(policy.rules.map((r) => r.level));
   const level: ServiceLevel = rated ? levelOf(rules, defined) : 'not-rated';

@@ -1,4 +1,5 @@
 import type { Lifecycle, ReadinessCheck, ReadinessLevel, Tier } from '../model.js';
+import type { Phrase } from '../phrase.js';
 
 /**
  * Readiness scorecards: what `opsledger readiness --format json` prints and what the catalog
@@ -22,6 +23,8 @@ export interface RuleResult {
   status: RuleStatus;
   /** What was found, e.g. "3 runbooks" or "last DR test 2025-10-01, 417 days ago (max 365d)". */
   detail: string;
+  /** The finding as data (src/core/phrase.ts): `detail` is its English, the catalog shows it in its locale. */
+  phrase?: Phrase;
 }
 
 export interface ServiceReadiness {

@@ -6,10 +6,11 @@ import { RISK_CLASSES, type ChangeRequest, type ChangeType, type RiskClass } fro
 import { instant, SHALLOW_CODE, SHALLOW_HINT, type RiskContext } from './context.js';
 import type { Organisation } from '../organisation.js';
 import { exhaustedBudgets, FACTORS, likelihoodLevel, overlappingChanges, submissionTime, targetsOf, type ChangeFacts } from './factors.js';
-import { findConflicts, windowNames } from './conflicts.js';
+import { findConflicts, windowPhrases } from './conflicts.js';
 import { evidenceMoment, evidenceProblem, type EvidenceMoment } from './evidence.js';
 import { assessImpact } from './impact.js';
 import type { ControlResult, RiskReport } from './types.js';
+import { english, phrase, type Phrase } from '../phrase.js';
 
 /**
  * Scores one change: impact from its blast radius, likelihood from explained factor points,
@@ -124,6 +125,11 @@ export function assessChange(ctx: RiskContext, id: string, options: AssessOption
   };
 }
 
+/** A control whose detail is a phrase: English for the commands, any locale for the catalog. */
+function control(code: string, required: boolean, met: boolean, why: Phrase): ControlResult {
+  return { code, required, met, detail: english(why), phrase: why };
+}
+
 function evaluateControls(ctx: RiskContext, f: ChangeFacts, cls: RiskClass, type: ChangeType, verdict: WindowVerdict): ControlResult[] {
   const rules = ctx.policy.controls[cls] ?? {};
   const spec = f.change.spec;
@@ -131,64 +137,64 @@ function evaluateControls(ctx: RiskContext, f: ChangeFacts, cls: RiskClass, type
   const preApproved = type === 'standard';
   for (const a of rules.approvals ?? []) {
     if (a.count <= 0) continue;
-    const who = a.group === 'owner' ? 'the owning team' : `${a.group} (${ctx.policy.groups[a.group] ?? 'unknown group'})`;
-    out.push({
-      code: `approval:${a.group}`,
-      required: !preApproved,
-      met: preApproved,
-      detail: preApproved ? `pre-approved by template ${spec.template}` : `${a.count} approving review${a.count > 1 ? 's' : ''} from ${who} on the pull request`,
-    });
+    const members = ctx.policy.groups[a.group];
+    const why = preApproved
+      ? phrase('control.preApproved', { template: spec.template ?? '' })
+      : a.group === 'owner'
+        ? phrase('control.approvalsOwner', { n: a.count })
+        : members === undefined
+          ? phrase('control.approvalsUnknownGroup', { n: a.count, group: a.group })
+          : phrase('control.approvals', { n: a.count, group: a.group, members });
+    out.push(control(`approval:${a.group}`, !preApproved, preApproved, why));
   }
   if (type === 'emergency' && ctx.policy.emergency) {
-    out.push({ code: `approval:${ctx.policy.emergency.approvers}`, required: true, met: false, detail: `an emergency approver (${ctx.policy.groups[ctx.policy.emergency.approvers] ?? ctx.policy.emergency.approvers}) may approve in place of the CAB; a post-implementation review is due within ${ctx.policy.emergency.reviewWithin}` });
+    const approvers = ctx.policy.emergency.approvers;
+    out.push(control(`approval:${approvers}`, true, false, phrase('control.emergency', { approvers: ctx.policy.groups[approvers] ?? approvers, within: ctx.policy.emergency.reviewWithin })));
   }
   const moment = evidenceMoment(ctx.now, f.start, spec.schedule.start);
   if (rules.rollback && rules.rollback !== 'none') {
     const steps = Boolean(spec.rollback?.steps?.length);
-    if (rules.rollback === 'plan') out.push({ code: 'rollback', required: true, met: steps, detail: steps ? 'rollback steps written' : 'rollback steps missing' });
+    if (rules.rollback === 'plan') out.push(control('rollback', true, steps, phrase(steps ? 'control.rollbackWritten' : 'control.rollbackMissing')));
     else {
       const tested = spec.rollback?.tested;
       const refused = tested ? evidenceProblem(tested, ctx.policy, moment) : undefined;
-      const detail = !steps ? 'rollback steps missing' : !tested ? 'rollback not rehearsed' : refused ? `the rehearsal does not count: ${refused}` : `rollback rehearsed ${tested.at}`;
-      out.push({ code: 'rollback', required: true, met: steps && Boolean(tested) && !refused, detail });
+      const why = !steps ? phrase('control.rollbackMissing') : !tested ? phrase('control.rollbackUntested') : refused ? phrase('factor.rehearsalRefused', { problem: refused }) : phrase('control.rollbackRehearsed', { at: String(tested.at) });
+      out.push(control('rollback', true, steps && Boolean(tested) && !refused, why));
     }
   }
   if (rules.progressiveDelivery) {
     const strategy = spec.delivery?.strategy ?? 'none';
-    out.push({ code: 'progressive-delivery', required: true, met: strategy !== 'none', detail: strategy === 'none' ? 'no staged rollout' : `${strategy}${spec.delivery?.stages?.length ? ` in ${spec.delivery.stages.length} stages` : ''}` });
+    const stages = spec.delivery?.stages?.length;
+    out.push(control('progressive-delivery', true, strategy !== 'none', strategy === 'none' ? phrase('control.noStagedRollout') : stages ? phrase('control.strategyStages', { strategy: phrase(`delivery.${strategy}`), n: stages }) : phrase('control.strategy', { strategy: phrase(`delivery.${strategy}`) })));
   }
   if (rules.leadTime) {
     const need = parseDuration(rules.leadTime) ?? 0;
     const submitted = submissionTime(ctx, f);
     if (submitted && 'unknown' in submitted) {
       // The gate must not let a change through on a notice nobody could measure.
-      out.push({ code: 'lead-time', required: type !== 'emergency', met: false, detail: `unknown: shallow clone; ${rules.leadTime} required (${SHALLOW_HINT})`, unknown: SHALLOW_CODE });
+      out.push({ ...control('lead-time', type !== 'emergency', false, phrase('control.noticeShallow', { need: rules.leadTime, hint: SHALLOW_HINT })), unknown: SHALLOW_CODE });
     } else {
       const from = submitted?.at ?? ctx.now;
       const notice = f.start - from;
       const known = submitted !== undefined || f.start > ctx.now;
-      out.push({
-        code: 'lead-time',
-        required: type !== 'emergency',
-        met: known ? notice >= need : false,
-        detail: known ? `${formatDuration(Math.max(0, notice))} of notice; ${rules.leadTime} required` : `submission time unknown; ${rules.leadTime} required`,
-      });
+      const why = known ? phrase('control.notice', { notice: formatDuration(Math.max(0, notice)), need: rules.leadTime }) : phrase('control.noticeUnknown', { need: rules.leadTime });
+      out.push(control('lead-time', type !== 'emergency', known ? notice >= need : false, why));
     }
   }
   if (rules.maintenanceWindow) {
     const inside = verdict.maintenance;
-    out.push({ code: 'maintenance-window', required: type !== 'emergency', met: inside, detail: inside ? 'inside a maintenance window' : 'not inside a maintenance window' });
+    out.push(control('maintenance-window', type !== 'emergency', inside, phrase(inside ? 'control.inMaintenance' : 'control.notInMaintenance')));
   }
-  if (rules.premortem) out.push({ code: 'premortem', required: true, met: Boolean(spec.premortem?.length), detail: spec.premortem?.length ? `${plural(spec.premortem.length, 'risk')} with mitigations` : 'no pre-mortem' });
+  if (rules.premortem) out.push(control('premortem', true, Boolean(spec.premortem?.length), spec.premortem?.length ? phrase('control.premortem', { n: spec.premortem.length }) : phrase('control.noPremortem')));
   if (rules.verification) out.push(verificationControl(ctx, spec.verification ?? [], moment));
 
   const blocks = ctx.policy.errorBudget?.blocks ?? [];
   if (blocks.includes(type)) {
     const spent = exhaustedBudgets(ctx, f.services);
-    out.push({ code: 'error-budget', required: true, met: spent.length === 0, detail: spent.length ? `blocked: error budget spent on ${spent.map((s) => s.slo).join(', ')}` : 'error budgets hold' });
+    out.push(control('error-budget', true, spent.length === 0, spent.length ? phrase('control.budgetSpent', { slos: spent.map((s) => s.slo) }) : phrase('control.budgetsHold')));
   }
   const blocking = verdict.blocking;
-  out.push({ code: 'freeze', required: true, met: blocking.length === 0, detail: blocking.length ? `inside ${windowNames(blocking).join(', ')}` : 'no freeze applies' });
+  out.push(control('freeze', true, blocking.length === 0, blocking.length ? phrase('control.inFreeze', { windows: windowPhrases(blocking) }) : phrase('control.noFreeze')));
   return out;
 }
 
@@ -198,15 +204,16 @@ function evaluateControls(ctx: RiskContext, f: ChangeFacts, cls: RiskClass, type
  * policy's maximum age. A description alone is the requester's word.
  */
 function verificationControl(ctx: RiskContext, pieces: NonNullable<ChangeRequest['spec']['verification']>, moment: EvidenceMoment): ControlResult {
-  if (!pieces.length) return { code: 'verification', required: true, met: false, detail: 'no verification evidence' };
-  const refused: string[] = [];
+  if (!pieces.length) return control('verification', true, false, phrase('control.noVerification'));
+  const refused: Phrase[] = [];
   for (const p of pieces) {
-    const problem = p.evidence ? evidenceProblem(p, ctx.policy, moment) : 'no evidence given';
-    if (problem) refused.push(`"${p.description}": ${problem}`);
+    const problem = p.evidence ? evidenceProblem(p, ctx.policy, moment) : phrase('evidence.noEvidence');
+    if (problem) refused.push(phrase('control.refusedPiece', { description: p.description, problem }));
   }
   const held = pieces.length - refused.length;
-  if (!refused.length) return { code: 'verification', required: true, met: true, detail: `${plural(pieces.length, 'piece')} of evidence` };
-  const why = refused.join('; ');
-  if (!held) return { code: 'verification', required: true, met: false, detail: `no verification evidence holds: ${why}` };
-  return { code: 'verification', required: true, met: true, detail: `${held} of ${plural(pieces.length, 'piece')} of evidence hold; not counted: ${why}` };
+  if (!refused.length) return control('verification', true, true, phrase('control.verified', { n: pieces.length }));
+  // Refusals are joined with "; ": each may hold commas of its own.
+  const whyPhrase = { joined: refused, by: '; ' };
+  if (!held) return control('verification', true, false, phrase('control.noneHolds', { why: whyPhrase }));
+  return control('verification', true, true, phrase('control.someHold', { held, n: pieces.length, why: whyPhrase }));
 }

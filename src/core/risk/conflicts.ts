@@ -5,6 +5,7 @@ import type { RiskContext } from './context.js';
 import { overlappingChanges, scoredDiffOf, type ChangeFacts } from './factors.js';
 import { sharedDependents } from './shared-dependents.js';
 import type { Conflict } from './types.js';
+import { english, phrase, type Phrase, type PhraseArg } from '../phrase.js';
 import { understatedDiff } from './diff-size.js';
 
 /**
@@ -30,9 +31,13 @@ function byWindow(occurrences: readonly WindowOccurrence[], split: (o: WindowOcc
   return [...groups.values()];
 }
 
-function repeats(group: readonly WindowOccurrence[]): string {
+function repeats(group: readonly WindowOccurrence[]): PhraseArg {
   if (group.length === 1) return '';
-  return ` (${group.length} times, ${group[0]!.start} to ${group[group.length - 1]!.end})`;
+  return phrase('conflict.repeats', { n: group.length, from: group[0]!.start, to: group[group.length - 1]!.end });
+}
+
+function conflict(c: Omit<Conflict, 'message' | 'phrase'>, why: Phrase): Conflict {
+  return { ...c, message: english(why), phrase: why };
 }
 
 function windowConflicts(f: ChangeFacts, type: ChangeType, verdict: WindowVerdict): Conflict[] {
@@ -45,38 +50,32 @@ function windowConflicts(f: ChangeFacts, type: ChangeType, verdict: WindowVerdic
     const w = g[0]!;
     const occurrences = g.length > 1 ? { occurrences: g.length } : {};
     if (bypassed.has(w)) {
-      out.push({ code: 'freeze-bypass', severity: 'warning', with: w.name, ...occurrences, message: `runs during the ${w.name} freeze${repeats(g)}, which allows ${type} changes; the bypass is recorded and needs a post-implementation review` });
+      out.push(conflict({ code: 'freeze-bypass', severity: 'warning', with: w.name, ...occurrences }, phrase('conflict.freezeBypass', { name: w.name, repeats: repeats(g), type: phrase(`changeType.${type}`) })));
     } else {
-      out.push({ code: 'freeze', severity: 'error', with: w.name, ...occurrences, message: `runs during the ${w.name} freeze${repeats(g)}${w.reason ? ` (${w.reason})` : ''}` });
+      const args = { name: w.name, repeats: repeats(g) };
+      out.push(conflict({ code: 'freeze', severity: 'error', with: w.name, ...occurrences }, w.reason ? phrase('conflict.freezeWhy', { ...args, reason: w.reason }) : phrase('conflict.freeze', args)));
     }
   }
   return out;
 }
 
 /** The names of the windows among the occurrences, each once, with its count when it repeats. */
-export function windowNames(occurrences: readonly WindowOccurrence[]): string[] {
-  return byWindow(occurrences).map((g) => (g.length > 1 ? `${g[0]!.name} (${g.length} times)` : g[0]!.name));
+export function windowPhrases(occurrences: readonly WindowOccurrence[]): PhraseArg[] {
+  return byWindow(occurrences).map((g) => (g.length > 1 ? phrase('control.windowRepeats', { name: g[0]!.name, n: g.length }) : g[0]!.name));
 }
 
-export function findConflicts(ctx: RiskContext, f: ChangeFacts, type: ChangeType, verdict: WindowVerdict, demotion: string | undefined): Conflict[] {
+export function findConflicts(ctx: RiskContext, f: ChangeFacts, type: ChangeType, verdict: WindowVerdict, demotion: Phrase | undefined): Conflict[] {
   const out = windowConflicts(f, type, verdict);
   const direct = overlappingChanges(ctx, f);
   for (const o of direct) {
-    out.push({ code: 'overlapping-change', severity: 'warning', with: o.id, message: `${o.id} is scheduled at the same time on ${o.shared}` });
+    out.push(conflict({ code: 'overlapping-change', severity: 'warning', with: o.id }, phrase('conflict.overlappingChange', { id: o.id, target: o.shared })));
   }
   for (const s of sharedDependents(ctx.org, ctx.graph, f.change, f.start, f.end, new Set(direct.map((o) => o.id)))) {
-    const more = s.sharedCount > 1 ? ` (and ${s.sharedCount - 1} more tier-1/2 service${s.sharedCount > 2 ? 's' : ''})` : '';
-    out.push({
-      code: 'overlap-through-dependency',
-      severity: 'warning',
-      with: s.id,
-      service: s.service,
-      path: s.path,
-      otherPath: s.otherPath,
-      message: `${s.id} is scheduled at the same time and also reaches tier-${s.tier} ${s.service}${more}: this change through ${s.path.join(' → ')}, ${s.id} through ${s.otherPath.join(' → ')}`,
-    });
+    const args = { id: s.id, tier: s.tier, service: s.service, path: s.path.join(' → '), otherPath: s.otherPath.join(' → ') };
+    const why = s.sharedCount > 1 ? phrase('conflict.sharedDependentMore', { ...args, n: s.sharedCount - 1 }) : phrase('conflict.sharedDependent', args);
+    out.push(conflict({ code: 'overlap-through-dependency', severity: 'warning', with: s.id, service: s.service, path: s.path, otherPath: s.otherPath }, why));
   }
-  if (demotion) out.push({ code: 'not-pre-approved', severity: 'warning', with: f.change.spec.template ?? '', message: `treated as a normal change: ${demotion}` });
+  if (demotion) out.push(conflict({ code: 'not-pre-approved', severity: 'warning', with: f.change.spec.template ?? '' }, phrase('conflict.notPreApproved', { why: demotion })));
   const understated = understatedDiff(scoredDiffOf(ctx, f.change));
   if (understated) out.push(understated);
   return out;

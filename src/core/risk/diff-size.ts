@@ -1,5 +1,6 @@
 import type { ChangeRequest } from '../model.js';
 import type { Conflict } from './types.js';
+import { english, phrase, type Phrase } from '../phrase.js';
 
 /** A diff's size as git measures it (`git diff --numstat`): binary files count as files, not lines. */
 export interface DiffSize {
@@ -39,14 +40,15 @@ export function scoredDiffSize(change: ChangeRequest, measured: DiffSize | undef
 }
 
 /** Where the number came from, for the factor's reason. */
-export function diffProvenance(d: ScoredDiff): string {
-  if (d.measured === undefined) return 'declared only, not measured';
-  if (d.declared === undefined) return 'measured';
-  return `declared ${d.declared}, measured ${d.measured}`;
+export function diffProvenance(d: ScoredDiff): Phrase {
+  if (d.measured === undefined) return phrase('diff.declaredOnly');
+  if (d.declared === undefined) return phrase('diff.measured');
+  return phrase('diff.both', { declared: d.declared, measured: d.measured });
 }
 
 /** A declaration below what git measured is reported whatever the threshold: it is how a requester would talk a score down. */
 export function understatedDiff(d: ScoredDiff | undefined): Conflict | undefined {
   if (!d?.understated) return undefined;
-  return { code: 'diff-understated', severity: 'warning', with: 'spec.diff', message: `spec.diff declares ${d.declared} changed lines but git measured ${d.measured}; the measured size is scored` };
+  const why = phrase('conflict.diffUnderstated', { declared: d.declared!, measured: d.measured! });
+  return { code: 'diff-understated', severity: 'warning', with: 'spec.diff', message: english(why), phrase: why };
 }

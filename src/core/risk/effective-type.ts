@@ -1,5 +1,6 @@
 import { RISK_CLASSES, type ChangeRequest, type ChangeType, type RiskClass } from '../model.js';
 import type { Organisation } from '../organisation.js';
+import { phrase, type Phrase } from '../phrase.js';
 
 /**
  * A standard change is pre-approved only inside its template: the template must exist, cover
@@ -9,22 +10,22 @@ import type { Organisation } from '../organisation.js';
 export interface TypeDecision {
   type: ChangeType;
   /** Why a standard change is treated as normal. */
-  demotion?: string;
+  demotion?: Phrase;
 }
 
 /** Does a standard change's template cover it? The reason when it does not. */
-export function templateGap(org: Organisation, change: ChangeRequest): string | undefined {
+export function templateGap(org: Organisation, change: ChangeRequest): Phrase | undefined {
   const name = change.spec.template;
   const template = name ? org.templates.get(name)?.doc : undefined;
-  if (!template) return name ? `template ${name} does not exist` : 'no template named';
+  if (!template) return name ? phrase('template.missing', { name }) : phrase('template.none');
   const covers = template.spec.covers;
   const service = (change.spec.services ?? []).find((s) => covers.services && !covers.services.includes(s));
-  if (service) return `template ${name} does not cover service ${service}`;
+  if (service) return phrase('template.service', { name: name!, service });
   for (const c of change.spec.configurationItems ?? []) {
     const cls = org.cis.get(c)?.doc.spec.class;
-    if (covers.ciClasses && cls && !covers.ciClasses.includes(cls)) return `template ${name} does not cover ${c} (${cls})`;
+    if (covers.ciClasses && cls && !covers.ciClasses.includes(cls)) return phrase('template.ci', { name: name!, ci: c, class: cls });
   }
-  if (covers.environments && !covers.environments.includes(change.spec.environment)) return `template ${name} does not cover ${change.spec.environment}`;
+  if (covers.environments && !covers.environments.includes(change.spec.environment)) return phrase('template.environment', { name: name!, environment: change.spec.environment });
   return undefined;
 }
 
@@ -41,8 +42,8 @@ export function decideType(org: Organisation, change: ChangeRequest, classAsStan
   const name = change.spec.template!;
   const max = org.templates.get(name)?.doc.spec.maxRisk;
   if (max === undefined) return { type: 'standard' };
-  if (!classAsStandard) return { type: 'normal', demotion: `without a Policy the risk cannot be shown within template ${name}'s maximum ${max}` };
+  if (!classAsStandard) return { type: 'normal', demotion: phrase('template.noPolicy', { name, max: phrase(`riskClass.${max}`) }) };
   const cls = classAsStandard();
-  if (RISK_CLASSES.indexOf(cls) > RISK_CLASSES.indexOf(max)) return { type: 'normal', demotion: `risk ${cls} exceeds template ${name}'s maximum ${max}` };
+  if (RISK_CLASSES.indexOf(cls) > RISK_CLASSES.indexOf(max)) return { type: 'normal', demotion: phrase('template.tooRisky', { class: phrase(`riskClass.${cls}`), name, max: phrase(`riskClass.${max}`) }) };
   return { type: 'standard' };
 }

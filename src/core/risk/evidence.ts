@@ -1,5 +1,8 @@
 import { parseDuration } from '../duration.js';
 import type { PolicySpec } from '../model.js';
+import { phrase, type Phrase } from '../phrase.js';
+import { writtenOffset } from '../calendar/local-time.js';
+import { ageInDays, freshUntil, readEvidenceTime, type EvidenceClock } from '../evidence-time.js';
 
 /**
  * Evidence a requester types (a rehearsal date, a verification and its link) is a claim, not a
@@ -19,26 +22,16 @@ export interface EvidenceMoment {
   now: number;
   /** The change's scheduled start. */
   start: number;
-  /** The UTC offset the change's schedule is written in, e.g. +09:00: how a bare date is read. */
-  offset: string;
+  /**
+   * The clock a bare date is read on: the UTC offset the change's schedule is written in. The
+   * requester and the schedule share a clock, so "2026-12-03" is before a change at 01:00 that
+   * morning and after one the evening before.
+   */
+  clock: EvidenceClock;
 }
-
-const DAY_MS = 86_400_000;
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const OFFSET = /(Z|[+-]\d{2}:\d{2})$/i;
 
 export function evidenceMoment(now: number, start: number, scheduleStart: string): EvidenceMoment {
-  return { now, start, offset: OFFSET.exec(scheduleStart)?.[1] ?? 'Z' };
-}
-
-/**
- * A bare date is the start of that day where the change runs (its schedule's offset): the
- * requester and the schedule share a clock, so "2026-12-03" is before a change at 01:00 that
- * morning and after one the evening before.
- */
-function instantOf(text: string, offset: string): number | undefined {
-  const t = Date.parse(DATE_ONLY.test(text) ? `${text}T00:00:00${offset}` : text);
-  return Number.isNaN(t) ? undefined : t;
+  return { now, start, clock: { offsetMs: writtenOffset(scheduleStart) } };
 }
 
 /** The host names a policy trusts, lower-cased, or undefined when any link (or none) will do. */
@@ -47,34 +40,34 @@ export function trustedHosts(policy: PolicySpec): ReadonlySet<string> | undefine
   return hosts?.length ? new Set(hosts.map((h) => h.toLowerCase())) : undefined;
 }
 
-function hostProblem(link: string | undefined, hosts: ReadonlySet<string>): string | undefined {
+function hostProblem(link: string | undefined, hosts: ReadonlySet<string>): Phrase | undefined {
   const listed = [...hosts].join(', ');
-  if (!link) return `no evidence link; the policy accepts links to ${listed}`;
+  if (!link) return phrase('evidence.noLink', { hosts: listed });
   let url: URL;
   try {
     url = new URL(link);
   } catch {
-    return `evidence "${link}" is not a link; the policy accepts links to ${listed}`;
+    return phrase('evidence.notLink', { evidence: link, hosts: listed });
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `evidence is a ${url.protocol} link; the policy accepts web links to ${listed}`;
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return phrase('evidence.scheme', { scheme: url.protocol, hosts: listed });
   // The parsed host, never a prefix or suffix of the text: ci.example.com.evil.io and
   // ci.example.com@evil.io are other hosts.
-  if (!hosts.has(url.hostname.toLowerCase())) return `evidence is on ${url.hostname}, which the policy does not list (${listed})`;
+  if (!hosts.has(url.hostname.toLowerCase())) return phrase('evidence.host', { host: url.hostname, hosts: listed });
   return undefined;
 }
 
-function dateProblem(at: string, moment: EvidenceMoment, maxAge: { ms: number; text: string } | undefined): string | undefined {
-  const t = instantOf(at, moment.offset);
-  if (t === undefined) return `dated ${at}, which is not a date`;
-  if (t > moment.now) return `dated ${at}, after the assessment time ${new Date(moment.now).toISOString()}: evidence cannot come from the future`;
-  if (t > moment.start) return `dated ${at}, after the change started at ${new Date(moment.start).toISOString()}: it says nothing about the change before it ran`;
-  const age = moment.start - t;
-  if (maxAge && age > maxAge.ms) return `dated ${at}, ${Math.floor(age / DAY_MS)} days before the change starts; the policy accepts evidence up to ${maxAge.text} old`;
+function dateProblem(at: string, moment: EvidenceMoment, maxAge: { ms: number; text: string } | undefined): Phrase | undefined {
+  // One reader with readiness (src/core/evidence-time.ts): a bare date is its whole day.
+  const t = readEvidenceTime(at, moment.clock);
+  if (t === undefined) return phrase('evidence.notDate', { at });
+  if (t.from > moment.now) return phrase('evidence.future', { at, now: new Date(moment.now).toISOString() });
+  if (t.from > moment.start) return phrase('evidence.afterStart', { at, start: new Date(moment.start).toISOString() });
+  if (maxAge && moment.start > freshUntil(t, maxAge.ms, moment.clock)) return phrase('evidence.tooOld', { at, days: ageInDays(t, moment.start, moment.clock), maxAge: maxAge.text });
   return undefined;
 }
 
 /** Why the policy refuses a piece of evidence, or undefined when it holds. */
-export function evidenceProblem(claim: EvidenceClaim, policy: PolicySpec, moment: EvidenceMoment): string | undefined {
+export function evidenceProblem(claim: EvidenceClaim, policy: PolicySpec, moment: EvidenceMoment): Phrase | undefined {
   const maxAgeText = policy.evidence?.maxAge;
   const maxAgeMs = maxAgeText ? parseDuration(maxAgeText) : undefined;
   const maxAge = maxAgeText && maxAgeMs !== undefined ? { ms: maxAgeMs, text: maxAgeText } : undefined;

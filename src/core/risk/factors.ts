@@ -5,6 +5,7 @@ import type { ChangeRequest, ChangeType, Slo } from '../model.js';
 import { instant, SHALLOW_CODE, SHALLOW_HINT, type RiskContext, type Submission } from './context.js';
 import { evidenceMoment, evidenceProblem } from './evidence.js';
 import type { RiskFactor } from './types.js';
+import { english, phrase, type Phrase } from '../phrase.js';
 import { diffProvenance, scoredDiffSize, type ScoredDiff } from './diff-size.js';
 import { holdsItsWindow } from '../change-phase.js';
 import { failureRateOf, rateAbove } from '../metrics/failure-rate.js';
@@ -27,31 +28,36 @@ export interface ChangeFacts {
 
 type Factor = (ctx: RiskContext, f: ChangeFacts) => RiskFactor | undefined;
 
+/** A factor whose reason is a phrase: English for the commands, any locale for the catalog. */
+function factor(code: string, points: number, why: Phrase): RiskFactor {
+  return { code, points, reason: english(why), phrase: why };
+}
+
 const changeType: Factor = (ctx, f) => {
   const points = ctx.policy.likelihood.factors.changeType[f.type];
-  return { code: 'change-type', points, reason: `${f.type} change` };
+  return factor('change-type', points, phrase('factor.changeType', { type: phrase(`changeType.${f.type}`) }));
 };
 
 const environment: Factor = (ctx, f) => {
   const table = ctx.policy.likelihood.factors.environment;
   const points = table?.[f.change.spec.environment];
   if (points === undefined || points === 0) return undefined;
-  return { code: 'environment', points, reason: `deploys to ${f.change.spec.environment}` };
+  return factor('environment', points, phrase('factor.environment', { environment: f.change.spec.environment }));
 };
 
 const rollback: Factor = (ctx, f) => {
   const p = ctx.policy.likelihood.factors;
   const rb = f.change.spec.rollback;
   if (!rb || !(rb.steps?.length)) {
-    return p.rollbackMissing ? { code: 'rollback-missing', points: p.rollbackMissing, reason: 'no rollback steps: a failure cannot be undone by plan' } : undefined;
+    return p.rollbackMissing ? factor('rollback-missing', p.rollbackMissing, phrase('factor.rollbackMissing')) : undefined;
   }
   if (!rb.tested) {
-    return p.rollbackUntested ? { code: 'rollback-untested', points: p.rollbackUntested, reason: 'the rollback has never been rehearsed' } : undefined;
+    return p.rollbackUntested ? factor('rollback-untested', p.rollbackUntested, phrase('factor.rollbackUntested')) : undefined;
   }
   // A rehearsal the rollback control refuses (dated in the future, too old, unverifiable) is
   // no rehearsal for the likelihood either.
   const refused = evidenceProblem(rb.tested, ctx.policy, evidenceMoment(ctx.now, f.start, f.change.spec.schedule.start));
-  if (refused) return p.rollbackUntested ? { code: 'rollback-untested', points: p.rollbackUntested, reason: `the rehearsal does not count: ${refused}` } : undefined;
+  if (refused) return p.rollbackUntested ? factor('rollback-untested', p.rollbackUntested, phrase('factor.rehearsalRefused', { problem: refused })) : undefined;
   return undefined;
 };
 
@@ -65,7 +71,7 @@ const progressiveDelivery: Factor = (ctx, f) => {
     return tier !== undefined && (rule.tiers as number[]).includes(tier);
   });
   if (!critical.length) return undefined;
-  return { code: 'no-progressive-delivery', points: rule.points, reason: `all at once on tier ${rule.tiers.join('/')} service${critical.length > 1 ? 's' : ''} ${critical.join(', ')}` };
+  return factor('no-progressive-delivery', rule.points, phrase('factor.noProgressiveDelivery', { n: critical.length, tiers: rule.tiers.join('/'), services: critical }));
 };
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -111,7 +117,7 @@ const peakHours: Factor = (ctx, f) => {
   if (!peak) return undefined;
   const hit = overlapsPeak(f.start, f.end, peak);
   if (!hit) return undefined;
-  return { code: 'peak-hours', points: peak.points, reason: `runs into peak hours (${peak.from}–${peak.to} ${peak.timeZone}, first at ${hit})` };
+  return factor('peak-hours', peak.points, phrase('factor.peakHours', { from: peak.from, to: peak.to, zone: peak.timeZone, first: hit }));
 };
 
 const nearFreeze: Factor = (ctx, f) => {
@@ -122,7 +128,7 @@ const nearFreeze: Factor = (ctx, f) => {
   // teams rush work in and on-call is thin.
   const near = f.nearbyWindows.find((w) => w.kind === 'freeze' && !(w.startMs < f.end && w.endMs > f.start) && (Math.abs(w.startMs - f.end) <= margin || Math.abs(f.start - w.endMs) <= margin));
   if (!near) return undefined;
-  return { code: 'near-freeze', points: rule.points, reason: `within ${rule.within} of the ${near.name} freeze` };
+  return factor('near-freeze', rule.points, phrase('factor.nearFreeze', { within: rule.within, name: near.name }));
 };
 
 /**
@@ -142,14 +148,14 @@ const shortNotice: Factor = (ctx, f) => {
   if (!rule || within === undefined) return undefined;
   const submitted = submissionTime(ctx, f);
   // History that was not fetched may hide a late submission: counted as short, with the reason.
-  if (submitted && 'unknown' in submitted) return { code: 'short-notice', points: rule.points, reason: `submission time unknown (shallow clone); ${SHALLOW_HINT}`, unknown: SHALLOW_CODE };
+  if (submitted && 'unknown' in submitted) return { ...factor('short-notice', rule.points, phrase('factor.shortNoticeShallow', { hint: SHALLOW_HINT })), unknown: SHALLOW_CODE };
   // Never committed: the notice is measured from now, which only says something about changes
   // that have not started yet.
   const from = submitted?.at ?? (f.start > ctx.now ? ctx.now : undefined);
   if (from === undefined) return undefined;
   const notice = f.start - from;
   if (notice >= within) return undefined;
-  return { code: 'short-notice', points: rule.points, reason: `${formatDuration(Math.max(0, notice))} of notice, less than ${rule.within}${submitted === undefined ? ' (measured from now)' : ''}` };
+  return factor('short-notice', rule.points, phrase(submitted === undefined ? 'factor.shortNoticeFromNow' : 'factor.shortNotice', { notice: formatDuration(Math.max(0, notice)), within: rule.within }));
 };
 
 /** Services whose latest SLO snapshot shows the error budget spent. */
@@ -171,7 +177,7 @@ const errorBudget: Factor = (ctx, f) => {
   if (!points) return undefined;
   const spent = exhaustedBudgets(ctx, f.services);
   if (!spent.length) return undefined;
-  return { code: 'error-budget-exhausted', points, reason: `error budget spent: ${spent.map((s) => `${s.slo} (${Math.round(s.remaining * 100)}% left)`).join(', ')}` };
+  return factor('error-budget-exhausted', points, phrase('factor.errorBudget', { slos: spent.map((s) => phrase('factor.errorBudgetSlo', { slo: s.slo, percent: Math.round(s.remaining * 100) })) }));
 };
 
 /**
@@ -185,7 +191,7 @@ const recentFailures: Factor = (ctx, f) => {
   if (!rule || window === undefined) return undefined;
   const rate = failureRateOf(ctx.org, { services: f.services, environment: f.change.spec.environment, from: f.start - window, to: f.start });
   if (!rateAbove(rate, rule.above)) return undefined;
-  return { code: 'recent-failure-rate', points: rule.points, reason: `${rate.failed + rate.rolledBack} of ${rate.deployments} recent changes to these services failed (over ${Math.round(rule.above * 100)}% in ${rule.window})` };
+  return factor('recent-failure-rate', rule.points, phrase('factor.recentFailures', { failed: rate.failed + rate.rolledBack, implemented: rate.deployments, percent: Math.round(rule.above * 100), window: rule.window }));
 };
 
 /** Other open changes whose schedules overlap this one on the same or directly related targets. */
@@ -257,7 +263,7 @@ const overlapping: Factor = (ctx, f) => {
   if (!points) return undefined;
   const others = overlappingChanges(ctx, f);
   if (!others.length) return undefined;
-  return { code: 'overlapping-changes', points, reason: `overlaps ${others.map((o) => `${o.id} on ${o.shared}`).join(', ')}` };
+  return factor('overlapping-changes', points, phrase('factor.overlapping', { changes: others.map((o) => phrase('factor.overlappingChange', { id: o.id, target: o.shared })) }));
 };
 
 /** The diff size a change is scored with: the same answer for the factor and the conflict. */
@@ -269,7 +275,7 @@ const largeDiff: Factor = (ctx, f) => {
   const rule = ctx.policy.likelihood.factors.largeDiff;
   const diff = rule ? scoredDiffOf(ctx, f.change) : undefined;
   if (!rule || !diff || diff.lines <= rule.lines) return undefined;
-  return { code: 'large-diff', points: rule.points, reason: `${diff.lines} changed lines, over ${rule.lines} (${diffProvenance(diff)})` };
+  return factor('large-diff', rule.points, phrase('factor.largeDiff', { lines: diff.lines, limit: rule.lines, provenance: diffProvenance(diff) }));
 };
 
 export const FACTORS: readonly Factor[] = [changeType, environment, rollback, progressiveDelivery, peakHours, nearFreeze, shortNotice, errorBudget, recentFailures, overlapping, largeDiff];

@@ -1,4 +1,5 @@
 import type { ChangeType, RiskClass } from '../model.js';
+import type { Phrase } from '../phrase.js';
 
 /**
  * A change's risk assessment: the JSON contract of `opsledger risk` (DESIGN.md). Every number
@@ -10,6 +11,8 @@ export interface RiskFactor {
   reason: string;
   /** Set when the factor counts because a fact was unknown (e.g. `git.shallow`), not measured. */
   unknown?: string;
+  /** The reason as data (src/core/phrase.ts): `reason` is its English, the catalog shows it in its locale. */
+  phrase?: Phrase;
 }
 
 export interface BlastRadiusEntry {
@@ -29,6 +32,8 @@ export interface Conflict {
   /** What it conflicts with: a window name or a change id. */
   with: string;
   severity: 'error' | 'warning';
+  /** The message as data: `message` is its English. */
+  phrase?: Phrase;
   /** A window met more than once during the change: how many times. */
   occurrences?: number;
   /** overlap-through-dependency: the critical service both changes reach. */
@@ -46,6 +51,8 @@ export interface ControlResult {
   detail: string;
   /** Set when the control is not met because a fact was unknown (e.g. `git.shallow`): it fails closed. */
   unknown?: string;
+  /** The detail as data: `detail` is its English. */
+  phrase?: Phrase;
 }
 
 export interface RiskReport {

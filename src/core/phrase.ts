@@ -1,0 +1,191 @@
+/**
+ * Sentences opsledger composes itself (a risk factor's reason, a control's detail, a readiness
+ * rule's finding) kept as data: a key and its arguments. The English text the commands print is
+ * this table filled in; the catalog fills in the same key from its locale's table
+ * (src/catalog/messages.ts, which takes its English from here), so a Korean page never shows a
+ * sentence English-only code wrote.
+ *
+ * `{name}` is replaced by the argument of that name; a key with a `.one` variant uses it when
+ * the count (`n` or `total`) is 1. An argument may itself be a phrase, a list (joined with
+ * ", ", or with `by`), or a number of days ago (in the locale's own words, through Intl.RelativeTimeFormat).
+ */
+export type PhraseArg = string | number | Phrase | { daysAgo: number } | readonly PhraseArg[] | { joined: readonly PhraseArg[]; by: string };
+
+export interface Phrase {
+  key: PhraseKey;
+  args?: Readonly<Record<string, PhraseArg>>;
+}
+
+export const PHRASES_EN = {
+  'changeType.standard': 'standard',
+  'changeType.normal': 'normal',
+  'changeType.emergency': 'emergency',
+
+  'riskClass.low': 'low',
+  'riskClass.medium': 'medium',
+  'riskClass.high': 'high',
+  'riskClass.critical': 'critical',
+
+  'delivery.canary': 'canary',
+  'delivery.blue-green': 'blue-green',
+  'delivery.rolling': 'rolling',
+  'delivery.one-box': 'one-box',
+
+  'factor.changeType': '{type} change',
+  'factor.environment': 'deploys to {environment}',
+  'factor.rollbackMissing': 'no rollback steps: a failure cannot be undone by plan',
+  'factor.rollbackUntested': 'the rollback has never been rehearsed',
+  'factor.rehearsalRefused': 'the rehearsal does not count: {problem}',
+  'factor.noProgressiveDelivery': 'all at once on tier {tiers} services {services}',
+  'factor.noProgressiveDelivery.one': 'all at once on tier {tiers} service {services}',
+  'factor.peakHours': 'runs into peak hours ({from}–{to} {zone}, first at {first})',
+  'factor.nearFreeze': 'within {within} of the {name} freeze',
+  'factor.shortNotice': '{notice} of notice, less than {within}',
+  'factor.shortNoticeFromNow': '{notice} of notice, less than {within} (measured from now)',
+  'factor.shortNoticeShallow': 'submission time unknown (shallow clone); {hint}',
+  'factor.errorBudget': 'error budget spent: {slos}',
+  'factor.errorBudgetSlo': '{slo} ({percent}% left)',
+  'factor.recentFailures': '{failed} of {implemented} recent changes to these services failed (over {percent}% in {window})',
+  'factor.overlapping': 'overlaps {changes}',
+  'factor.overlappingChange': '{id} on {target}',
+  'factor.largeDiff': '{lines} changed lines, over {limit} ({provenance})',
+  'diff.declaredOnly': 'declared only, not measured',
+  'diff.measured': 'measured',
+  'diff.both': 'declared {declared}, measured {measured}',
+
+  'conflict.repeats': ' ({n} times, {from} to {to})',
+  'conflict.freeze': 'runs during the {name} freeze{repeats}',
+  'conflict.freezeWhy': 'runs during the {name} freeze{repeats} ({reason})',
+  'conflict.freezeBypass': 'runs during the {name} freeze{repeats}, which allows {type} changes; the bypass is recorded and needs a post-implementation review',
+  'conflict.overlappingChange': '{id} is scheduled at the same time on {target}',
+  'conflict.sharedDependent': '{id} is scheduled at the same time and also reaches tier-{tier} {service}: this change through {path}, {id} through {otherPath}',
+  'conflict.sharedDependentMore': '{id} is scheduled at the same time and also reaches tier-{tier} {service} (and {n} more tier-1/2 services): this change through {path}, {id} through {otherPath}',
+  'conflict.sharedDependentMore.one': '{id} is scheduled at the same time and also reaches tier-{tier} {service} (and 1 more tier-1/2 service): this change through {path}, {id} through {otherPath}',
+  'conflict.notPreApproved': 'treated as a normal change: {why}',
+  'conflict.diffUnderstated': 'spec.diff declares {declared} changed lines but git measured {measured}; the measured size is scored',
+  'template.missing': 'template {name} does not exist',
+  'template.none': 'no template named',
+  'template.service': 'template {name} does not cover service {service}',
+  'template.ci': 'template {name} does not cover {ci} ({class})',
+  'template.environment': 'template {name} does not cover {environment}',
+  'template.tooRisky': "risk {class} exceeds template {name}'s maximum {max}",
+  'template.noPolicy': "without a Policy the risk cannot be shown within template {name}'s maximum {max}",
+
+  'control.preApproved': 'pre-approved by template {template}',
+  'control.approvalsOwner': '{n} approving reviews from the owning team on the pull request',
+  'control.approvalsOwner.one': '1 approving review from the owning team on the pull request',
+  'control.approvals': '{n} approving reviews from {group} ({members}) on the pull request',
+  'control.approvals.one': '1 approving review from {group} ({members}) on the pull request',
+  'control.approvalsUnknownGroup': '{n} approving reviews from {group} (unknown group) on the pull request',
+  'control.approvalsUnknownGroup.one': '1 approving review from {group} (unknown group) on the pull request',
+  'control.emergency': 'an emergency approver ({approvers}) may approve in place of the CAB; a post-implementation review is due within {within}',
+  'control.rollbackWritten': 'rollback steps written',
+  'control.rollbackMissing': 'rollback steps missing',
+  'control.rollbackUntested': 'rollback not rehearsed',
+  'control.rollbackRehearsed': 'rollback rehearsed {at}',
+  'control.noStagedRollout': 'no staged rollout',
+  'control.strategy': '{strategy}',
+  'control.strategyStages': '{strategy} in {n} stages',
+  'control.notice': '{notice} of notice; {need} required',
+  'control.noticeUnknown': 'submission time unknown; {need} required',
+  'control.noticeShallow': 'unknown: shallow clone; {need} required ({hint})',
+  'control.inMaintenance': 'inside a maintenance window',
+  'control.notInMaintenance': 'not inside a maintenance window',
+  'control.premortem': '{n} risks with mitigations',
+  'control.premortem.one': '1 risk with mitigations',
+  'control.noPremortem': 'no pre-mortem',
+  'control.budgetSpent': 'blocked: error budget spent on {slos}',
+  'control.budgetsHold': 'error budgets hold',
+  'control.inFreeze': 'inside {windows}',
+  'control.noFreeze': 'no freeze applies',
+  'control.windowRepeats': '{name} ({n} times)',
+  'control.noVerification': 'no verification evidence',
+  'control.verified': '{n} pieces of evidence',
+  'control.verified.one': '1 piece of evidence',
+  'control.noneHolds': 'no verification evidence holds: {why}',
+  'control.someHold': '{held} of {n} pieces of evidence hold; not counted: {why}',
+  'control.someHold.one': '{held} of 1 piece of evidence hold; not counted: {why}',
+  'control.refusedPiece': '"{description}": {problem}',
+  'evidence.noEvidence': 'no evidence given',
+
+  'evidence.notDate': 'dated {at}, which is not a date',
+  'evidence.future': 'dated {at}, after the assessment time {now}: evidence cannot come from the future',
+  'evidence.afterStart': 'dated {at}, after the change started at {start}: it says nothing about the change before it ran',
+  'evidence.tooOld': 'dated {at}, {days} days before the change starts; the policy accepts evidence up to {maxAge} old',
+  'evidence.noLink': 'no evidence link; the policy accepts links to {hosts}',
+  'evidence.notLink': 'evidence "{evidence}" is not a link; the policy accepts links to {hosts}',
+  'evidence.scheme': 'evidence is a {scheme} link; the policy accepts web links to {hosts}',
+  'evidence.host': 'evidence is on {host}, which the policy does not list ({hosts})',
+
+  'readiness.notRated': '{lifecycle} services are not rated',
+  'readiness.tiers': 'applies to tier {tiers}',
+  'readiness.runbooks': '{n} runbooks',
+  'readiness.runbooks.one': '1 runbook',
+  'readiness.noRunbook': 'no runbook',
+  'readiness.playbooks': '{n} playbooks',
+  'readiness.playbooks.one': '1 playbook',
+  'readiness.noPlaybook': 'no playbook',
+  'readiness.dashboards': '{n} dashboards',
+  'readiness.dashboards.one': '1 dashboard',
+  'readiness.noDashboard': 'no dashboard',
+  'readiness.repository': '{repository}',
+  'readiness.noRepository': 'no repository',
+  'readiness.oncall': 'team {team}: {schedule}',
+  'readiness.noOncall': 'team {team} has no on-call schedule',
+  'readiness.escalation': 'escalation {path}',
+  'readiness.noEscalation': 'team {team} has no escalation path',
+  'readiness.contact': '{channels}',
+  'readiness.noContact': 'team {team} has no contact channel',
+  'readiness.slos': '{n} SLOs',
+  'readiness.slos.one': '1 SLO',
+  'readiness.noSlo': 'no SLO',
+  'readiness.noSloForStatus': 'no SLO to report a status for',
+  'readiness.staleStatus': 'no error-budget status within {within}: {slos}',
+  'readiness.freshStatus': '{n} SLOs with a status within {within}',
+  'readiness.freshStatus.one': '1 SLO with a status within {within}',
+  'readiness.noDrTest': 'no DR test recorded (continuity.drTestedAt)',
+  'readiness.drTest': 'last DR test {date}, {ago}',
+  'readiness.drTestStale': 'last DR test {date}, {ago} (max {within})',
+  'readiness.noRtoRpo': 'no RTO or RPO',
+  'readiness.noRto': 'no RTO',
+  'readiness.noRpo': 'no RPO',
+  'readiness.rtoRpo': 'RTO {rto}, RPO {rpo}',
+  'readiness.deprecatedDeps': 'depends on deprecated {services}',
+  'readiness.noDeprecatedDeps': 'no deprecated dependency',
+} as const;
+
+export type PhraseKey = keyof typeof PHRASES_EN;
+
+export function phrase(key: PhraseKey, args?: Record<string, PhraseArg>): Phrase {
+  return args ? { key, args } : { key };
+}
+
+const relative = new Map<string, Intl.RelativeTimeFormat>();
+
+function argText(arg: PhraseArg, table: Readonly<Record<string, string>>, locale: string): string {
+  if (typeof arg === 'string') return arg;
+  if (typeof arg === 'number') return String(arg);
+  if (Array.isArray(arg)) return arg.map((a: PhraseArg) => argText(a, table, locale)).join(', ');
+  if ('joined' in arg) return arg.joined.map((a) => argText(a, table, locale)).join(arg.by);
+  if ('daysAgo' in arg) {
+    let format = relative.get(locale);
+    if (!format) relative.set(locale, (format = new Intl.RelativeTimeFormat(locale, { numeric: 'always' })));
+    // -0 reads as "0 days ago" (+0 would be "in 0 days"); a later date is shown as today.
+    return format.format(-Math.max(0, arg.daysAgo), 'day');
+  }
+  return fillPhrase(arg as Phrase, table, locale);
+}
+
+/** The phrase in a locale's table (the catalog's), with every argument filled in the same locale. */
+export function fillPhrase(p: { key: string; args?: Readonly<Record<string, PhraseArg>> }, table: Readonly<Record<string, string>>, locale: string): string {
+  const args = p.args ?? {};
+  const count = args.n ?? args.total;
+  const text = (count === 1 ? table[`${p.key}.one`] : undefined) ?? table[p.key];
+  if (text === undefined) throw new Error(`no message "${p.key}"`);
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in args ? argText(args[name]!, table, locale) : whole));
+}
+
+/** The English the commands print. */
+export function english(p: Phrase): string {
+  return fillPhrase(p, PHRASES_EN, 'en');
+}
