@@ -1,3 +1,4 @@
+import type { WindowOccurrence } from '../calendar/expand.js';
 import { windowVerdict, type WindowVerdict } from '../calendar/in-force.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import { RISK_CLASSES, type ChangeRequest, type ChangeType, type RiskClass } from '../model.js';
@@ -68,6 +69,18 @@ export interface AssessOptions {
   blastRadiusRows?: number;
 }
 
+/**
+ * The windows in force around a change's schedule (widened by the near-freeze margin): the one
+ * calendar question scoring asks, and the only part of it that can fail on valid input (a
+ * calendar past its expansion budget), so a caller can ask it of every change first.
+ */
+export function nearbyWindows(ctx: RiskContext, change: ChangeRequest): WindowOccurrence[] {
+  const start = instant(change.spec.schedule.start)!;
+  const end = instant(change.spec.schedule.end)!;
+  const nearMargin = parseDuration(ctx.policy.likelihood.factors.nearFreeze?.within ?? '0m') ?? 0;
+  return ctx.calendar.windowsFor(change, start - nearMargin, end + nearMargin);
+}
+
 export function assessChange(ctx: RiskContext, id: string, options: AssessOptions = {}): RiskReport {
   const located = ctx.org.changes.get(id);
   if (!located) throw new UnknownChangeError(id);
@@ -75,12 +88,11 @@ export function assessChange(ctx: RiskContext, id: string, options: AssessOption
   const start = instant(change.spec.schedule.start)!;
   const end = instant(change.spec.schedule.end)!;
   const services = directServices(ctx, change);
-  const nearMargin = parseDuration(ctx.policy.likelihood.factors.nearFreeze?.within ?? '0m') ?? 0;
-  const nearbyWindows = ctx.calendar.windowsFor(change, start - nearMargin, end + nearMargin);
+  const nearby = nearbyWindows(ctx, change);
   const impact = assessImpact(ctx.org, ctx.graph, ctx.policy, targetsOf(change), options.blastRadiusRows);
 
   const declared = change.spec.type;
-  let facts: ChangeFacts = { change, type: declared, start, end, services, nearbyWindows };
+  let facts: ChangeFacts = { change, type: declared, start, end, services, nearbyWindows: nearby };
   let result = score(ctx, facts, impact.level);
   let effectiveType: ChangeType = declared;
   let demotion: string | undefined;
@@ -99,7 +111,7 @@ export function assessChange(ctx: RiskContext, id: string, options: AssessOption
 
   // The nearby occurrences are already matched to the change's scope; its effective type
   // decides which freezes it may pass.
-  const overlapping = nearbyWindows.filter((w) => w.startMs < end && w.endMs > start);
+  const overlapping = nearby.filter((w) => w.startMs < end && w.endMs > start);
   const verdict = windowVerdict(overlapping, { from: start, to: end }, { type: effectiveType });
   const conflicts = findConflicts(ctx, facts, effectiveType, verdict, demotion);
   const controls = evaluateControls(ctx, facts, result.cls, effectiveType, verdict);
