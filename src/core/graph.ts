@@ -27,6 +27,10 @@ export interface GraphNode {
   exposure: Exposure | undefined;
 }
 
+/**
+ * A graph from buildGraph makes these maps the first time one is read (the catalog reads them;
+ * impact and risk never do: they walk the integer index and ask `hasNode` and `neighbourIds`).
+ */
 export interface Graph {
   nodes: Map<string, GraphNode>;
   /** Outgoing edges: what a node depends on. */
