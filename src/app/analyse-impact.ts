@@ -1,4 +1,4 @@
-import { buildGraph, dependentsWalk, pathIn } from '../core/graph.js';
+import { buildGraph, dependentsWalk, hasNode, pathIn } from '../core/graph.js';
 import { activePolicy } from '../core/organisation.js';
 import { assessImpact } from '../core/risk/impact.js';
 import { didYouMean } from '../core/suggest.js';
@@ -38,7 +38,7 @@ export function analyseImpact(loaded: LoadedOrganisation, targets: readonly stri
   if (!targets.length) throw new InputError('name at least one service:<name> or ci:<name>');
   const graph = buildGraph(loaded.org);
   for (const ref of targets) {
-    if (!graph.nodes.has(ref)) {
+    if (!hasNode(graph, ref)) {
       const hint = didYouMean(ref, graph.nodes.keys());
       throw new InputError(`${ref} is not a known service:<name> or ci:<name>${hint ? `; ${hint}` : ''}`);
     }

@@ -1,10 +1,11 @@
 import { openChangeIds } from '../core/change-phase.js';
 import { buildGraph } from '../core/graph.js';
-import type { PolicySpec } from '../core/model.js';
+import type { ChangeRequest, PolicySpec } from '../core/model.js';
 import { activePolicy, type Organisation } from '../core/organisation.js';
-import { assessChange } from '../core/risk/assess.js';
+import { assessChange, nearbyWindows } from '../core/risk/assess.js';
 import { calendarView } from '../core/risk/calendar-view.js';
-import type { RiskContext, Submission } from '../core/risk/context.js';
+import type { CalendarView, RiskContext, Submission } from '../core/risk/context.js';
+import type { WindowOccurrence } from '../core/calendar/expand.js';
 import type { DiffSize } from '../core/risk/diff-size.js';
 import type { RiskReport } from '../core/risk/types.js';
 import { didYouMean } from '../core/suggest.js';
@@ -91,7 +92,16 @@ export function assessRiskEach(loaded: LoadedOrganisation, origins: DocumentOrig
       throw new InputError(`no change request ${id}${hint ? `; ${hint}` : ''}`);
     }
   }
-  const context = riskContext(loaded, options.now, origins, options.measured ? measuredDiffs(loaded.org, options.measured.files, options.measured.size) : undefined);
+  const scoring = riskContext(loaded, options.now, origins, options.measured ? measuredDiffs(loaded.org, options.measured.files, options.measured.size) : undefined);
+  // Whatever can fail on valid input fails here, before the first report is made, so a writer
+  // never prints half an answer: the calendar question of every change is asked now and its
+  // answer kept for the report (a few windows per change, not its blast radius).
+  const context = { ...scoring, calendar: rememberingCalendar(scoring.calendar) };
+  try {
+    for (const id of ids) nearbyWindows(context, loaded.org.changes.get(id)!.doc);
+  } catch (e) {
+    calendarFailure(e);
+  }
   const assess = { ...(options.blastRadiusRows !== undefined ? { blastRadiusRows: options.blastRadiusRows } : {}) };
   return { count: ids.length, reports: (function* () {
     for (const id of ids) {
@@ -102,4 +112,20 @@ export function assessRiskEach(loaded: LoadedOrganisation, origins: DocumentOrig
       }
     }
   })() };
+}
+
+/** A calendar view that answers each (change, interval) question once. */
+function rememberingCalendar(view: CalendarView): CalendarView {
+  const answers = new WeakMap<ChangeRequest, { start: number; end: number; windows: WindowOccurrence[] }[]>();
+  return {
+    windowsFor(change, start, end) {
+      let known = answers.get(change);
+      if (!known) answers.set(change, (known = []));
+      const hit = known.find((a) => a.start === start && a.end === end);
+      if (hit) return hit.windows;
+      const windows = view.windowsFor(change, start, end);
+      known.push({ start, end, windows });
+      return windows;
+    },
+  };
 }

@@ -27,6 +27,10 @@ export interface GraphNode {
   exposure: Exposure | undefined;
 }
 
+/**
+ * A graph from buildGraph makes these maps the first time one is read (the catalog reads them;
+ * impact and risk never do: they walk the integer index and ask `hasNode` and `neighbourIds`).
+ */
 export interface Graph {
   nodes: Map<string, GraphNode>;
   /** Outgoing edges: what a node depends on. */
@@ -52,66 +56,29 @@ export function addNode(g: Graph, id: string, service?: { tier: number; exposure
   if (g.nodes.has(id)) return;
   const ref = parseTypedRef(id);
   if (!ref || (ref.kind !== 'service' && ref.kind !== 'ci')) return;
-  putNode(g, id, ref.kind, ref.name, service);
+  // Once the graph changes, the maps are the graph and its index is made again from them.
+  materialise(g);
+  g.nodes.set(id, newNode(id, ref.kind, ref.name, service));
   indexes.delete(g);
 }
 
-/** A node whose id is known to be well formed (buildGraph makes them), without parsing it again. */
-function putNode(g: Graph, id: string, kind: 'service' | 'ci', name: string, service?: { tier: number; exposure: Exposure }): void {
-  if (g.nodes.has(id)) return;
-  // One object shape for every node (absent attributes are undefined), so walks stay monomorphic.
-  g.nodes.set(id, { id, kind, name, tier: service?.tier, exposure: service?.exposure });
+// One object shape for every node (absent attributes are undefined), so walks stay monomorphic.
+function newNode(id: string, kind: 'service' | 'ci', name: string, service?: { tier: number; exposure: Exposure }): GraphNode {
+  return { id, kind, name, tier: service?.tier, exposure: service?.exposure };
 }
 
 export function addEdge(g: Graph, from: string, to: string, type: EdgeType): void {
-  indexes.delete(g);
-  putEdge(g, from, to, type);
-}
-
-/** Per long edge list, the `type to` keys it holds: a document listing 100k dependencies must not cost 100k² comparisons. */
-const edgeKeys = new WeakMap<Edge[], Set<string>>();
-const SCAN_UP_TO = 16;
-
-function isDuplicate(out: Edge[], to: string, type: EdgeType): boolean {
-  if (out.length < SCAN_UP_TO) return out.some((e) => e.to === to && e.type === type);
-  let keys = edgeKeys.get(out);
-  if (!keys) edgeKeys.set(out, (keys = new Set(out.map((e) => `${e.type} ${e.to}`))));
-  const key = `${type} ${to}`;
-  if (keys.has(key)) return true;
-  // The caller pushes the edge next.
-  keys.add(key);
-  return false;
-}
-
-function putEdge(g: Graph, from: string, to: string, type: EdgeType): void {
   if (!g.nodes.has(from) || !g.nodes.has(to)) return;
-  const edge = { from, to, type };
+  materialise(g);
+  indexes.delete(g);
   const out = g.out.get(from);
-  if (out) {
-    if (isDuplicate(out, to, type)) return;
-    out.push(edge);
-  } else g.out.set(from, [edge]);
+  if (out?.some((e) => e.to === to && e.type === type)) return;
+  const edge = { from, to, type };
+  if (out) out.push(edge);
+  else g.out.set(from, [edge]);
   const inc = g.in.get(to);
   if (inc) inc.push(edge);
   else g.in.set(to, [edge]);
-}
-
-export function buildGraph(org: Organisation): Graph {
-  // A new graph has no index to drop, and its ids are made here: the checks addNode and
-  // addEdge make for other callers would be a third of the build on a 100k-node graph.
-  const g = createGraph();
-  for (const [name, { doc }] of org.services) putNode(g, serviceId(name), 'service', name, doc.spec);
-  for (const name of org.cis.keys()) putNode(g, ciId(name), 'ci', name);
-  for (const [name, { doc }] of org.services) {
-    const from = serviceId(name);
-    for (const dep of doc.spec.dependsOn ?? []) putEdge(g, from, dep, 'dependsOn');
-  }
-  for (const [name, { doc }] of org.cis) {
-    const from = ciId(name);
-    for (const rel of doc.spec.relations ?? []) putEdge(g, from, rel.target, rel.type);
-    if (doc.spec.service) putEdge(g, serviceId(doc.spec.service), from, 'owns');
-  }
-  return g;
 }
 
 /** A closure's nodes, nearest first, then by id. */
@@ -133,85 +100,286 @@ export interface Reached {
 }
 
 /**
- * The graph as integer arrays (compressed adjacency, each node's neighbours in id order), built
- * on the first closure and dropped whenever the graph changes. A blast radius over a 60k-node graph
- * walks thousands of nodes per change; string-keyed maps made that the slowest part of
- * scoring every open change and of the catalog's 10k impact lists.
+ * The graph as integer arrays: node i is the i-th id in sorted order (so "by id" is "by
+ * number" and needs no comparator), edges as compressed adjacency per direction, each node's
+ * neighbours in id order. `buildGraph` makes it straight from the organisation, with one
+ * string lookup per node and per edge; the graph's maps (`nodes`, `out`, `in`) are then made
+ * only if a caller reads them. Keyed maps of 100k nodes cost about a microsecond per lookup on
+ * a busy machine, and the build used to make fifteen per node.
  */
 interface Indexed {
+  /** GraphNode i has id ids[i]; ids are sorted. */
+  ids: string[];
   nodes: GraphNode[];
-  at: Map<string, number>;
+  /**
+   * Node numbers by name, one map per kind: a name is the organisation's own map key, already
+   * hashed and flat, where an id made by concatenation would be hashed (and flattened) again.
+   */
+  at: NodeNumbers;
+  /** Edges in the order they were added (the order the maps list them in), without duplicates. */
+  edges: EdgeList;
   /** Per direction: start offsets (n + 1), the neighbour at each edge, the edge's type. */
   in: Adjacency;
   out: Adjacency;
-  /** Each node's place in the ids' sorted order. */
-  rank: Int32Array;
-  byRank: Int32Array;
   /** Visit stamps: a node is reached in the current walk when its stamp equals `walk`. */
   stamp: Uint32Array;
   parent: Int32Array;
   /** A reached node's place in the walk's order (scratch, valid for the current walk). */
   position: Int32Array;
+  queue: Int32Array;
   walk: number;
+}
+interface NodeNumbers {
+  service: Map<string, number>;
+  ci: Map<string, number>;
+}
+
+/** The number of the node `id` (`service:<name>` or `ci:<name>`), if it is one. */
+function numberOf(at: NodeNumbers, id: string): number | undefined {
+  if (id.startsWith('service:')) return at.service.get(id.slice(8));
+  if (id.startsWith('ci:')) return at.ci.get(id.slice(3));
+  return undefined;
+}
+
+interface EdgeList {
+  count: number;
+  from: Int32Array;
+  to: Int32Array;
+  type: Uint8Array;
 }
 interface Adjacency {
   offsets: Int32Array;
   nodes: Int32Array;
   types: Uint8Array;
+  /** Per node (the same offsets), its edges' numbers in the order they were added. */
+  added: Int32Array;
 }
 
 const EDGE_TYPES: readonly EdgeType[] = ['dependsOn', 'runsOn', 'hostedOn', 'connectsTo', 'owns'];
+const TYPE_INDEX: Readonly<Record<EdgeType, number>> = { dependsOn: 0, runsOn: 1, hostedOn: 2, connectsTo: 3, owns: 4 };
 const indexes = new WeakMap<Graph, Indexed>();
 
-const TYPE_INDEX: Readonly<Record<EdgeType, number>> = { dependsOn: 0, runsOn: 1, hostedOn: 2, connectsTo: 3, owns: 4 };
-
-function adjacency(g: Graph, ids: readonly string[], at: Map<string, number>, rank: Int32Array, byRank: Int32Array, direction: 'in' | 'out'): Adjacency {
-  const lists = ids.map((id) => (direction === 'in' ? g.in : g.out).get(id));
-  const n = ids.length;
+function adjacency(n: number, edges: EdgeList, direction: 'in' | 'out'): Adjacency {
+  const [own, other] = direction === 'in' ? [edges.to, edges.from] : [edges.from, edges.to];
   const offsets = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i]! + (lists[i]?.length ?? 0);
-  // Each edge as one integer, the neighbour's rank then the type (8 types fit in 3 bits), so
-  // a node's neighbours are put in id order by a plain numeric sort, without a comparator.
-  const keys = new Int32Array(offsets[n]!);
-  for (let i = 0; i < n; i++) {
-    const edges = lists[i];
-    if (!edges) continue;
-    let k = offsets[i]!;
-    for (const e of edges) keys[k++] = (rank[at.get(direction === 'in' ? e.from : e.to)!]! << 3) | TYPE_INDEX[e.type];
-    // Neighbours in id order, so a walk cut short by its limit keeps the same nodes whatever order the edges came in.
-    if (edges.length > 1) keys.subarray(offsets[i]!, k).sort();
-  }
+  for (let e = 0; e < edges.count; e++) offsets[own[e]! + 1]!++;
+  for (let i = 0; i < n; i++) offsets[i + 1]! += offsets[i]!;
+  // A stable counting sort: each node's edges in the order they were added.
+  const added = new Int32Array(edges.count);
+  const fill = offsets.slice(0, n);
+  for (let e = 0; e < edges.count; e++) added[fill[own[e]!]!++] = e;
+  // Each edge as one integer, the neighbour then the type (8 types fit in 3 bits), so a node's
+  // neighbours are put in id order by a plain numeric sort.
+  const keys = new Int32Array(edges.count);
+  for (let k = 0; k < keys.length; k++) keys[k] = (other[added[k]!]! << 3) | edges.type[added[k]!]!;
+  // Neighbours in id order, so a walk cut short by its limit keeps the same nodes whatever order the edges came in.
+  for (let i = 0; i < n; i++) if (offsets[i + 1]! - offsets[i]! > 1) keys.subarray(offsets[i]!, offsets[i + 1]!).sort();
   const nodes = new Int32Array(keys.length);
   const types = new Uint8Array(keys.length);
   for (let k = 0; k < keys.length; k++) {
-    nodes[k] = byRank[keys[k]! >> 3]!;
+    nodes[k] = keys[k]! >> 3;
     types[k] = keys[k]! & 7;
   }
-  return { offsets, nodes, types };
+  return { offsets, nodes, types, added };
 }
 
+function makeIndex(ids: string[], nodes: GraphNode[], at: NodeNumbers, edges: EdgeList): Indexed {
+  const n = ids.length;
+  return { ids, nodes, at, edges, in: adjacency(n, edges, 'in'), out: adjacency(n, edges, 'out'), stamp: new Uint32Array(n), parent: new Int32Array(n), position: new Int32Array(n), queue: new Int32Array(n), walk: 0 };
+}
+
+/** An edge list that grows as edges are added. */
+function edgeList(capacity: number): EdgeList {
+  const c = Math.max(16, capacity);
+  return { count: 0, from: new Int32Array(c), to: new Int32Array(c), type: new Uint8Array(c) };
+}
+function pushEdge(list: EdgeList, from: number, to: number, type: number): void {
+  if (list.count === list.from.length) {
+    const grow = <T extends Int32Array | Uint8Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    list.from = grow(list.from);
+    list.to = grow(list.to);
+    list.type = grow(list.type);
+  }
+  list.from[list.count] = from;
+  list.to[list.count] = to;
+  list.type[list.count] = type;
+  list.count++;
+}
+
+/** The index of a graph made or changed through its maps (createGraph, addNode, addEdge). */
 function indexed(g: Graph): Indexed {
   let x = indexes.get(g);
   if (x) return x;
-  const ids = [...g.nodes.keys()];
-  const at = new Map(ids.map((id, i) => [id, i]));
   // The default sort compares strings by UTF-16 code units, as < does, and needs no comparator calls.
-  const byRank = Int32Array.from([...ids].sort(), (id) => at.get(id)!);
-  const rank = new Int32Array(ids.length);
-  byRank.forEach((node, r) => (rank[node] = r));
-  const n = ids.length;
-  x = { nodes: [...g.nodes.values()], at, in: adjacency(g, ids, at, rank, byRank, 'in'), out: adjacency(g, ids, at, rank, byRank, 'out'), rank, byRank, stamp: new Uint32Array(n), parent: new Int32Array(n), position: new Int32Array(n), walk: 0 };
+  const ids = [...g.nodes.keys()].sort();
+  const nodes = ids.map((id) => g.nodes.get(id)!);
+  const at: NodeNumbers = { service: new Map(), ci: new Map() };
+  nodes.forEach((node, i) => at[node.kind].set(node.name, i));
+  const edges = edgeList(0);
+  for (const list of g.out.values()) for (const e of list) pushEdge(edges, numberOf(at, e.from)!, numberOf(at, e.to)!, TYPE_INDEX[e.type]);
+  x = makeIndex(ids, nodes, at, edges);
   indexes.set(g, x);
   return x;
 }
 
-/** Puts queue[from..to) in id order (ranks are sorted as integers, without a comparator). */
-function sortSegment(x: Indexed, queue: number[], from: number, to: number): void {
-  if (to - from < 2) return;
-  const ranks = new Int32Array(to - from);
-  for (let k = from; k < to; k++) ranks[k - from] = x.rank[queue[k]!]!;
-  ranks.sort();
-  for (let k = from; k < to; k++) queue[k] = x.byRank[ranks[k - from]!]!;
+/**
+ * A graph made by buildGraph: its index is the truth, and the maps are made from it the first
+ * time anyone reads them, listing nodes and edges in the order the build met them.
+ */
+class BuiltGraph implements Graph {
+  private maps: Pick<Graph, 'nodes' | 'out' | 'in'> | undefined;
+  /** Set once a node or edge is added: from then on the maps are the graph. */
+  changed = false;
+
+  constructor(
+    readonly x: Indexed,
+    /** Node indices in the order the organisation lists them (services, then CIs). */
+    private readonly order: Int32Array,
+  ) {}
+
+  get nodes(): Map<string, GraphNode> {
+    return this.materialised().nodes;
+  }
+  get out(): Map<string, Edge[]> {
+    return this.materialised().out;
+  }
+  get in(): Map<string, Edge[]> {
+    return this.materialised().in;
+  }
+
+  materialised(): Pick<Graph, 'nodes' | 'out' | 'in'> {
+    if (this.maps) return this.maps;
+    const { ids, nodes: list, edges } = this.x;
+    const nodes = new Map<string, GraphNode>();
+    for (const i of this.order) nodes.set(ids[i]!, list[i]!);
+    const out = new Map<string, Edge[]>();
+    const inc = new Map<string, Edge[]>();
+    for (let e = 0; e < edges.count; e++) {
+      const edge: Edge = { from: ids[edges.from[e]!]!, to: ids[edges.to[e]!]!, type: EDGE_TYPES[edges.type[e]!]! };
+      const o = out.get(edge.from);
+      if (o) o.push(edge);
+      else out.set(edge.from, [edge]);
+      const i = inc.get(edge.to);
+      if (i) i.push(edge);
+      else inc.set(edge.to, [edge]);
+    }
+    return (this.maps = { nodes, out, in: inc });
+  }
+}
+
+function materialise(g: Graph): void {
+  if (!(g instanceof BuiltGraph)) return;
+  g.materialised();
+  g.changed = true;
+}
+
+/** Is `id` a node of the graph? (Without making the graph's maps.) */
+export function hasNode(g: Graph, id: string): boolean {
+  return numberOf(indexed(g).at, id) !== undefined;
+}
+
+/**
+ * A node's direct neighbours along its edges in the order they were added: what it depends
+ * on (`out`) or what depends on it (`in`), as `g.out` and `g.in` list them.
+ */
+export function neighbourIds(g: Graph, id: string, direction: 'in' | 'out'): string[] {
+  if (!(g instanceof BuiltGraph) || g.changed) return (g[direction].get(id) ?? []).map((e) => (direction === 'in' ? e.from : e.to));
+  const { at, ids, edges } = g.x;
+  const i = numberOf(at, id);
+  if (i === undefined) return [];
+  const { offsets, added } = g.x[direction];
+  const other = direction === 'in' ? edges.from : edges.to;
+  const out: string[] = [];
+  for (let k = offsets[i]!; k < offsets[i + 1]!; k++) out.push(ids[other[added[k]!]!]!);
+  return out;
+}
+
+/** Names sorted by UTF-16 code units (as <), as positions into the list; linear when they already are. */
+function sortedOrder(names: readonly string[]): number[] {
+  const order = names.map((_, i) => i);
+  let sorted = true;
+  for (let i = 1; i < names.length && sorted; i++) sorted = names[i - 1]! < names[i]!;
+  if (!sorted) order.sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));
+  return order;
+}
+
+export function buildGraph(org: Organisation): Graph {
+  const services = [...org.services.values()];
+  const serviceNames = [...org.services.keys()];
+  const cis = [...org.cis.values()];
+  const ciNames = [...org.cis.keys()];
+  // Every "ci:" id sorts before every "service:" id, and within a kind ids sort as names do.
+  const ciOrder = sortedOrder(ciNames);
+  const serviceOrder = sortedOrder(serviceNames);
+  const nc = cis.length;
+  const n = nc + services.length;
+  const ids = new Array<string>(n);
+  const nodes = new Array<GraphNode>(n);
+  const at: NodeNumbers = { service: new Map(), ci: new Map() };
+  // Where each document's node went: services first, then CIs, as the organisation lists them.
+  const order = new Int32Array(n);
+  ciOrder.forEach((p, i) => {
+    const name = ciNames[p]!;
+    const id = ciId(name);
+    ids[i] = id;
+    nodes[i] = newNode(id, 'ci', name);
+    at.ci.set(name, i);
+    order[services.length + p] = i;
+  });
+  serviceOrder.forEach((p, r) => {
+    const i = nc + r;
+    const name = serviceNames[p]!;
+    const id = serviceId(name);
+    ids[i] = id;
+    nodes[i] = newNode(id, 'service', name, services[p]!.doc.spec);
+    at.service.set(name, i);
+    order[p] = i;
+  });
+
+  const edges = edgeList(n);
+  // One document's edges to targets that are nodes, each (target, type) once.
+  const addAll = (from: number, targets: readonly string[], types: readonly number[] | number) => {
+    const first = edges.count;
+    const seen = targets.length > 16 ? new Set<number>() : undefined;
+    targets.forEach((target, k) => {
+      const to = numberOf(at, target);
+      if (to === undefined) return;
+      const type = typeof types === 'number' ? types : types[k]!;
+      if (seen) {
+        const key = to * 8 + type;
+        if (seen.has(key)) return;
+        seen.add(key);
+      } else {
+        for (let e = first; e < edges.count; e++) if (edges.to[e] === to && edges.type[e] === type) return;
+      }
+      pushEdge(edges, from, to, type);
+    });
+  };
+  services.forEach(({ doc }, p) => {
+    const deps = doc.spec.dependsOn;
+    if (deps?.length) addAll(order[p]!, deps, TYPE_INDEX.dependsOn);
+  });
+  cis.forEach(({ doc }, p) => {
+    const from = order[services.length + p]!;
+    const relations = doc.spec.relations ?? [];
+    if (relations.length) addAll(from, relations.map((r) => r.target), relations.map((r) => TYPE_INDEX[r.type]));
+    const owner = doc.spec.service ? at.service.get(doc.spec.service) : undefined;
+    // A CI is its owner's only edge to it of type owns: no other document adds one.
+    if (owner !== undefined) pushEdge(edges, owner, from, TYPE_INDEX.owns);
+  });
+  const x = makeIndex(ids, nodes, at, edges);
+  const g = new BuiltGraph(x, order);
+  indexes.set(g, x);
+  return g;
+}
+
+/** Puts queue[from..to) in id order (node numbers are ranks). */
+function sortSegment(queue: Int32Array, from: number, to: number): void {
+  if (to - from > 1) queue.subarray(from, to).sort();
 }
 
 /**
@@ -232,41 +400,40 @@ function walk(g: Graph, starts: readonly string[], direction: 'in' | 'out', type
     x.stamp.fill(0);
     x.walk = 1;
   }
-  const { stamp, parent, walk } = x;
-  const queue: number[] = [];
+  const { stamp, parent, walk, queue } = x;
+  let tail = 0;
   for (const s of starts) {
-    const i = x.at.get(s);
+    const i = numberOf(x.at, s);
     if (i === undefined || stamp[i] === walk) continue;
     stamp[i] = walk;
     parent[i] = -1;
-    queue.push(i);
+    queue[tail++] = i;
   }
-  let levelEnd = queue.length;
-  sortSegment(x, queue, 0, levelEnd);
-  for (let head = 0; head < queue.length && queue.length < limit; head++) {
+  let levelEnd = tail;
+  sortSegment(queue, 0, levelEnd);
+  for (let head = 0; head < tail && tail < limit; head++) {
     if (head === levelEnd) {
-      sortSegment(x, queue, head, queue.length);
-      levelEnd = queue.length;
+      sortSegment(queue, head, tail);
+      levelEnd = tail;
     }
     const node = queue[head]!;
     for (let k = offsets[node]!, end = offsets[node + 1]!; k < end; k++) {
       if (!(mask & (1 << edgeTypes[k]!))) continue;
       const next = nodes[k]!;
       if (stamp[next] === walk) continue;
-      if (queue.length >= limit) break;
+      if (tail >= limit) break;
       stamp[next] = walk;
       parent[next] = node;
-      queue.push(next);
+      queue[tail++] = next;
     }
   }
   // The level found last was never expanded (or was cut by the limit): order it too.
-  sortSegment(x, queue, levelEnd, queue.length);
+  sortSegment(queue, levelEnd, tail);
   // Breadth-first order puts every parent before its children.
-  const n = queue.length;
-  const nodesOut = new Array<GraphNode>(n);
-  const distance = new Int32Array(n);
-  const via = new Int32Array(n);
-  for (let k = 0; k < n; k++) {
+  const nodesOut = new Array<GraphNode>(tail);
+  const distance = new Int32Array(tail);
+  const via = new Int32Array(tail);
+  for (let k = 0; k < tail; k++) {
     const i = queue[k]!;
     x.position[i] = k;
     nodesOut[k] = x.nodes[i]!;

@@ -1,4 +1,5 @@
 import { parseAllDocuments } from 'yaml';
+import { plainValue, type AliasBudget } from '../core/parse/plain-value.js';
 import { isObj } from '../core/shape.js';
 
 /**
@@ -25,9 +26,9 @@ export interface SourceProblem {
   line: number;
   column: number;
   message: string;
+  /** The diagnostic code, for a problem the YAML reader names (an alias past its budget: `yaml.alias-limit`). */
+  code?: string;
 }
-
-const MAX_ALIASES = 100;
 
 function isEnvelope(v: unknown): boolean {
   return isObj(v) && typeof v.apiVersion === 'string';
@@ -49,6 +50,10 @@ export function parseYamlStream(file: string, text: string): { documents: Source
     return [lo + 1, offset - lineStarts[lo]! + 1];
   };
   let index = 0;
+  // Aliases resolve as the organisation's own reader resolves them: in one pass, anchors kept
+  // as they are met, within one budget for the whole file. The yaml package's toJS looks each
+  // alias's anchor up by walking the document again, which is quadratic in the aliases.
+  const budget: AliasBudget = { used: 0 };
   for (const doc of parseAllDocuments(text, { uniqueKeys: true })) {
     const here = index++;
     if (doc.errors.length) {
@@ -58,13 +63,13 @@ export function parseYamlStream(file: string, text: string): { documents: Source
       }
       continue;
     }
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: MAX_ALIASES });
-    } catch (e) {
-      problems.push({ file, line: 1, column: 1, message: (e as Error).message });
+    const built = plainValue(doc, budget);
+    if ('problem' in built) {
+      const [line, column] = position(built.problem.range[0]);
+      problems.push({ file, line, column, message: built.problem.message, code: built.problem.code });
       continue;
     }
+    const value = built.value;
     if (value === null || value === undefined) continue;
     if (Array.isArray(value) && value.length > 0 && value.every(isEnvelope)) {
       value.forEach((item, i) => documents.push({ file, document: here, item: i, value: item }));

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addEdge, addNode, createGraph, dependencies, dependents, dependentsWalk, IMPACT_EDGES, pathIn, type EdgeType, type Graph } from '../../src/core/graph.js';
+import { addEdge, addNode, buildGraph, createGraph, dependencies, dependents, dependentsWalk, hasNode, IMPACT_EDGES, neighbourIds, pathIn, type EdgeType, type Graph } from '../../src/core/graph.js';
+import type { ConfigurationItem, Service } from '../../src/core/model.js';
+import { emptyOrganisation, type Organisation } from '../../src/core/organisation.js';
 
 const TYPES: EdgeType[] = ['dependsOn', 'runsOn', 'hostedOn', 'connectsTo', 'owns'];
 
@@ -178,5 +180,91 @@ describe('the linear walk', () => {
     addEdge(g, 'service:a', 'ci:d3', 'runsOn');
     expect(g.out.get('service:a')!.length).toBe(41);
     expect(g.in.get('ci:d3')!.map((e) => e.type)).toEqual(['dependsOn', 'runsOn']);
+  });
+});
+
+describe('the graph built from an organisation', () => {
+  /**
+   * The same organisation through addNode and addEdge, in the order the build meets its
+   * documents: services and their dependencies, then CIs, their relations and their owner.
+   */
+  function byHand(org: Organisation): Graph {
+    const g = createGraph();
+    for (const [name, { doc }] of org.services) addNode(g, `service:${name}`, doc.spec);
+    for (const name of org.cis.keys()) addNode(g, `ci:${name}`);
+    for (const [name, { doc }] of org.services) for (const dep of doc.spec.dependsOn ?? []) addEdge(g, `service:${name}`, dep, 'dependsOn');
+    for (const [name, { doc }] of org.cis) {
+      for (const rel of doc.spec.relations ?? []) addEdge(g, `ci:${name}`, rel.target, rel.type);
+      if (doc.spec.service) addEdge(g, `service:${doc.spec.service}`, `ci:${name}`, 'owns');
+    }
+    return g;
+  }
+
+  const arbitraryOrg = fc.record({
+    services: fc.uniqueArray(fc.stringMatching(/^[a-e]{1,3}$/), { maxLength: 10 }),
+    cis: fc.uniqueArray(fc.stringMatching(/^[a-e]{1,3}$/), { maxLength: 10 }),
+    // Targets by number (some past the end: references to nothing), kinds and types.
+    deps: fc.array(fc.tuple(fc.nat(12), fc.nat(12), fc.boolean()), { maxLength: 30 }),
+    relations: fc.array(fc.tuple(fc.nat(12), fc.nat(12), fc.constantFrom<EdgeType>('runsOn', 'hostedOn', 'connectsTo', 'dependsOn')), { maxLength: 30 }),
+    owners: fc.array(fc.option(fc.nat(12), { nil: undefined }), { maxLength: 10 }),
+  });
+
+  function orgOf({ services, cis, deps, relations, owners }: { services: string[]; cis: string[]; deps: [number, number, boolean][]; relations: [number, number, EdgeType][]; owners: (number | undefined)[] }): Organisation {
+    const org = emptyOrganisation();
+    const target = (i: number, service: boolean) => (service ? `service:${services[i] ?? 'nobody'}` : `ci:${cis[i] ?? 'nothing'}`);
+    services.forEach((name, i) => {
+      const dependsOn = deps.filter(([from]) => from === i).map(([, to, service]) => target(to, service));
+      org.services.set(name, { doc: { spec: { tier: 1 + (i % 4), exposure: 'team', dependsOn } } as unknown as Service, file: 'f', index: i });
+    });
+    cis.forEach((name, i) => {
+      const rels = relations.filter(([from]) => from === i).map(([, to, type]) => ({ type, target: target(to, to % 2 === 0) }));
+      const owner = owners[i] === undefined ? undefined : services[owners[i]!];
+      org.cis.set(name, { doc: { spec: { relations: rels, ...(owner ? { service: owner } : {}) } } as unknown as ConfigurationItem, file: 'f', index: i });
+    });
+    return org;
+  }
+
+  it('lists the nodes and edges, answers neighbours and walks as the same graph made by hand', () => {
+    fc.assert(
+      fc.property(arbitraryOrg, (spec) => {
+        const org = orgOf(spec);
+        const built = buildGraph(org);
+        const hand = byHand(org);
+        const ids = [...hand.nodes.keys()];
+        for (const id of ids) {
+          for (const direction of ['in', 'out'] as const) {
+            // Asked before the maps exist, then compared with the maps made by hand.
+            expect(neighbourIds(built, id, direction)).toEqual((hand[direction].get(id) ?? []).map((e) => (direction === 'in' ? e.from : e.to)));
+          }
+          expect(view(dependents(built, [id]))).toEqual(view(dependents(hand, [id])));
+          expect(view(dependents(built, [id], IMPACT_EDGES, 3))).toEqual(view(dependents(hand, [id], IMPACT_EDGES, 3)));
+          expect(view(dependencies(built, [id]))).toEqual(view(dependencies(hand, [id])));
+          expect(hasNode(built, id)).toBe(true);
+        }
+        expect(hasNode(built, 'service:nobody-at-all')).toBe(false);
+        expect([...built.nodes]).toEqual([...hand.nodes]);
+        expect([...built.out]).toEqual([...hand.out]);
+        expect([...built.in]).toEqual([...hand.in]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps one edge per target and type from a long list of dependencies', () => {
+    const many = Array.from({ length: 20 }, (_, i) => i);
+    const org = orgOf({ services: ['a', ...many.map((i) => `s${i}`)], cis: [], deps: [...many, ...many].map((i) => [0, i + 1, true] as [number, number, boolean]), relations: [], owners: [] });
+    const g = buildGraph(org);
+    expect(neighbourIds(g, 'service:a', 'out')).toEqual(many.map((i) => `service:s${i}`));
+    expect(g.out.get('service:a')!.length).toBe(20);
+  });
+
+  it('still takes nodes and edges added after it was built', () => {
+    const org = orgOf({ services: ['a', 'b'], cis: [], deps: [[1, 0, true]], relations: [], owners: [] });
+    const g = buildGraph(org);
+    expect([...dependents(g, ['service:a']).keys()]).toEqual(['service:a', 'service:b']);
+    addNode(g, 'service:c');
+    addEdge(g, 'service:c', 'service:b', 'dependsOn');
+    expect(dependents(g, ['service:a']).get('service:c')?.path).toEqual(['service:a', 'service:b', 'service:c']);
+    expect(neighbourIds(g, 'service:b', 'in')).toEqual(['service:c']);
   });
 });

@@ -174,14 +174,20 @@ interface CycleEdge {
 }
 
 export function checkCycles(files: readonly FileRecords[]): CrossFinding[] {
-  const ids = new Map<string, number>();
-  const names: string[] = [];
-  const idOf = (key: string) => {
-    let id = ids.get(key);
+  // One map per kind, keyed by the name the records already hold (hashed once, in
+  // indexRecords): a "kind:name" key made here would be a new string to hash per edge.
+  const ids = new Map<string, Map<string, number>>();
+  const kinds: string[] = [];
+  const plain: string[] = [];
+  const idOf = (kind: string, name: string) => {
+    let byName = ids.get(kind);
+    if (!byName) ids.set(kind, (byName = new Map()));
+    let id = byName.get(name);
     if (id === undefined) {
-      id = names.length;
-      ids.set(key, id);
-      names.push(key);
+      id = plain.length;
+      byName.set(name, id);
+      kinds.push(kind);
+      plain.push(name);
     }
     return id;
   };
@@ -193,14 +199,14 @@ export function checkCycles(files: readonly FileRecords[]): CrossFinding[] {
       let from = -1;
       for (const ref of record.refs) {
         if (!ref.dependency) continue;
-        if (from < 0) from = idOf((kind === 'Service' ? 'service:' : 'ci:') + record.name);
-        const to = idOf(ref.kind + ':' + ref.name);
+        if (from < 0) from = idOf(kind === 'Service' ? 'service' : 'ci', record.name);
+        const to = idOf(ref.kind, ref.name);
         (edges[from] ??= []).push({ to, file: f.file, document: record.index, pointer: ref.pointer });
       }
     }
   }
 
-  const n = names.length;
+  const n = plain.length;
   const index = new Int32Array(n).fill(-1);
   const low = new Int32Array(n);
   const onStack = new Uint8Array(n);
@@ -255,10 +261,11 @@ export function checkCycles(files: readonly FileRecords[]): CrossFinding[] {
     }
   }
 
+  const names = (id: number) => `${kinds[id]}:${plain[id]}`;
   const findings: CrossFinding[] = [];
   for (const component of components) {
     const members = new Set(component);
-    const start = component.reduce((best, id) => (names[id]! < names[best]! ? id : best), component[0]!);
+    const start = component.reduce((best, id) => (names(id) < names(best) ? id : best), component[0]!);
     const path = cyclePath(start, members, edges);
     findings.push({
       file: path.edge.file,
@@ -267,7 +274,7 @@ export function checkCycles(files: readonly FileRecords[]): CrossFinding[] {
       target: 'value',
       severity: 'error',
       code: 'graph.cycle',
-      message: `dependency cycle: ${path.nodes.map((id) => names[id]).join(' → ')}`,
+      message: `dependency cycle: ${path.nodes.map(names).join(' → ')}`,
     });
   }
   return findings;

@@ -1,6 +1,7 @@
 import type { WindowVerdict } from '../calendar/in-force.js';
 import { verdictOver } from './calendar-view.js';
 import { decideType, type TypeDecision } from './effective-type.js';
+import type { WindowOccurrence } from '../calendar/expand.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import { RISK_CLASSES, type ChangeRequest, type ChangeType, type RiskClass } from '../model.js';
 import { instant, SHALLOW_CODE, SHALLOW_HINT, type RiskContext } from './context.js';
@@ -78,6 +79,18 @@ export interface AssessOptions {
   blastRadiusRows?: number;
 }
 
+/**
+ * The windows in force around a change's schedule (widened by the near-freeze margin): the one
+ * calendar question scoring asks, and the only part of it that can fail on valid input (a
+ * calendar past its expansion budget), so a caller can ask it of every change first.
+ */
+export function nearbyWindows(ctx: RiskContext, change: ChangeRequest): WindowOccurrence[] {
+  const start = instant(change.spec.schedule.start)!;
+  const end = instant(change.spec.schedule.end)!;
+  const nearMargin = parseDuration(ctx.policy.likelihood.factors.nearFreeze?.within ?? '0m') ?? 0;
+  return ctx.calendar.windowsFor(change, start - nearMargin, end + nearMargin);
+}
+
 export function assessChange(ctx: RiskContext, id: string, options: AssessOptions = {}): RiskReport {
   const located = ctx.org.changes.get(id);
   if (!located) throw new UnknownChangeError(id);
@@ -85,12 +98,11 @@ export function assessChange(ctx: RiskContext, id: string, options: AssessOption
   const start = instant(change.spec.schedule.start)!;
   const end = instant(change.spec.schedule.end)!;
   const services = directServices(ctx, change);
-  const nearMargin = parseDuration(ctx.policy.likelihood.factors.nearFreeze?.within ?? '0m') ?? 0;
-  const nearbyWindows = ctx.calendar.windowsFor(change, start - nearMargin, end + nearMargin);
+  const nearby = nearbyWindows(ctx, change);
   const impact = assessImpact(ctx.org, ctx.graph, ctx.policy, targetsOf(change), options.blastRadiusRows);
 
   const declared = change.spec.type;
-  let facts: ChangeFacts = { change, type: declared, start, end, services, nearbyWindows };
+  let facts: ChangeFacts = { change, type: declared, start, end, services, nearbyWindows: nearby };
   let result = score(ctx, facts, impact.level);
   // Outside its pre-approved model a standard change is an ordinary normal change.
   const { type: effectiveType, demotion } = decideType(ctx.org, change, () => result.cls);
@@ -99,7 +111,7 @@ export function assessChange(ctx: RiskContext, id: string, options: AssessOption
     result = score(ctx, facts, impact.level);
   }
 
-  const verdict = verdictOver(ctx.calendar, change, effectiveType, { from: start, to: end }, nearbyWindows);
+  const verdict = verdictOver(ctx.calendar, change, effectiveType, { from: start, to: end }, nearby);
   const conflicts = findConflicts(ctx, facts, effectiveType, verdict, demotion);
   const controls = evaluateControls(ctx, facts, result.cls, effectiveType, verdict);
 

@@ -1,6 +1,6 @@
 import type { WindowOccurrence } from '../calendar/expand.js';
 import { formatDuration, parseDuration } from '../duration.js';
-import { ciId, serviceId } from '../graph.js';
+import { ciId, neighbourIds, serviceId } from '../graph.js';
 import type { ChangeRequest, ChangeType, Slo } from '../model.js';
 import { instant, SHALLOW_CODE, SHALLOW_HINT, type RiskContext, type Submission } from './context.js';
 import { evidenceMoment, evidenceProblem } from './evidence.js';
@@ -199,8 +199,8 @@ export function overlappingChanges(ctx: RiskContext, f: ChangeFacts): { id: stri
   const mine = targetsOf(f.change);
   const near = new Set(mine);
   for (const t of mine) {
-    for (const e of ctx.graph.out.get(t) ?? []) near.add(e.to);
-    for (const e of ctx.graph.in.get(t) ?? []) near.add(e.from);
+    for (const to of neighbourIds(ctx.graph, t, 'out')) near.add(to);
+    for (const from of neighbourIds(ctx.graph, t, 'in')) near.add(from);
   }
   const out: { id: string; shared: string }[] = [];
   for (const doc of changesTouching(ctx, [...near])) {
