@@ -20776,6 +20776,7 @@ function closest(word, candidates) {
   let bestDistance = Infinity;
   const lower = word.toLowerCase();
   for (const c of candidates) {
+    if (c === word) continue;
     if (Math.abs(c.length - word.length) > limit) continue;
     const d = editDistance(lower, c.toLowerCase());
     if (d < bestDistance || d === bestDistance && best !== void 0 && c < best) {

@@ -3807,8 +3807,8 @@ var require_webidl = __commonJS({
       return new TypeError(`${message2.header}: ${message2.message}`);
     };
     webidl.errors.conversionFailed = function(context) {
-      const plural4 = context.types.length === 1 ? "" : " one of";
-      const message2 = `${context.argument} could not be converted to${plural4}: ${context.types.join(", ")}.`;
+      const plural2 = context.types.length === 1 ? "" : " one of";
+      const message2 = `${context.argument} could not be converted to${plural2}: ${context.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context.prefix,
         message: message2
@@ -11371,9 +11371,9 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module2.exports = class Pluralizer {
-      constructor(singular, plural4) {
+      constructor(singular, plural2) {
         this.singular = singular;
-        this.plural = plural4;
+        this.plural = plural2;
       }
       pluralize(count2) {
         const one = count2 === 1;
@@ -19311,6 +19311,7 @@ function closest(word, candidates2) {
   let bestDistance = Infinity;
   const lower = word.toLowerCase();
   for (const c3 of candidates2) {
+    if (c3 === word) continue;
     if (Math.abs(c3.length - word.length) > limit) continue;
     const d2 = editDistance(lower, c3.toLowerCase());
     if (d2 < bestDistance || d2 === bestDistance && best !== void 0 && c3 < best) {
@@ -19635,14 +19636,18 @@ function* jsonArrayChunks(items, chunkChars = CHUNK_CHARS) {
   yield* out.items(items, "");
   yield* out.rest();
 }
+function scalarArray(v2) {
+  if (v2.length > NATIVE_UP_TO) return false;
+  for (let i = 0; i < v2.length; i++) {
+    const item2 = v2[i];
+    const type = typeof item2;
+    if (item2 !== null && type !== "string" && type !== "number" && type !== "boolean") return false;
+  }
+  return true;
+}
 function serializer(chunkChars) {
   let buffer = "";
   const seen = /* @__PURE__ */ new Set();
-  function* flushIfFull() {
-    if (buffer.length < chunkChars) return;
-    yield buffer;
-    buffer = "";
-  }
   function* items(list4, indent) {
     const inner = indent + GAP;
     let i = 0;
@@ -19652,13 +19657,21 @@ function serializer(chunkChars) {
       if (item2 === void 0) buffer += "null";
       else if (item2 === null || typeof item2 !== "object") buffer += scalar(item2);
       else yield* write(item2, inner);
-      yield* flushIfFull();
+      if (buffer.length >= chunkChars) {
+        yield buffer;
+        buffer = "";
+      }
     }
     buffer += i ? "\n" + indent + "]" : "[]";
   }
   function* write(v2, indent) {
     if (v2 === null || typeof v2 !== "object") {
       buffer += scalar(v2);
+      return;
+    }
+    if (Array.isArray(v2) && scalarArray(v2)) {
+      const text = JSON.stringify(v2, null, GAP);
+      buffer += indent ? text.replaceAll("\n", "\n" + indent) : text;
       return;
     }
     if (seen.has(v2)) throw new TypeError("Converting circular structure to JSON");
@@ -19674,7 +19687,10 @@ function serializer(chunkChars) {
         first = false;
         if (member === null || typeof member !== "object") buffer += scalar(member);
         else yield* write(member, inner);
-        yield* flushIfFull();
+        if (buffer.length >= chunkChars) {
+          yield buffer;
+          buffer = "";
+        }
       }
       buffer += first ? "{}" : "\n" + indent + "}";
     }
@@ -19686,12 +19702,13 @@ function serializer(chunkChars) {
   }
   return { write, items, rest };
 }
-var GAP, CHUNK_CHARS;
+var GAP, CHUNK_CHARS, NATIVE_UP_TO;
 var init_json_chunks = __esm({
   "src/report/json-chunks.ts"() {
     "use strict";
     GAP = "  ";
     CHUNK_CHARS = 1 << 16;
+    NATIVE_UP_TO = 1 << 17;
   }
 });
 
@@ -25805,12 +25822,12 @@ function checkChange(cr3, context) {
   if (context.documentsInFile === 1 && context.fileStem !== cr3.metadata.name && /^CR-\d{4}-\d{4}$/.test(context.fileStem)) {
     out.push(warn("change.id-mismatch", "/metadata/name", `the file is named ${context.fileStem} but the change is ${cr3.metadata.name}`));
   }
-  const outcome = cr3.status?.outcome;
-  if (outcome) {
+  const outcome2 = cr3.status?.outcome;
+  if (outcome2) {
     const steps = [
-      ["implementedAt", instant(outcome.implementedAt)],
-      ["failureDetectedAt", instant(outcome.failureDetectedAt)],
-      ["restoredAt", instant(outcome.restoredAt)]
+      ["implementedAt", instant(outcome2.implementedAt)],
+      ["failureDetectedAt", instant(outcome2.failureDetectedAt)],
+      ["restoredAt", instant(outcome2.restoredAt)]
     ];
     let previous;
     for (const [key, t2] of steps) {
@@ -25820,7 +25837,7 @@ function checkChange(cr3, context) {
       }
       previous = [key, t2];
     }
-    if ((outcome.result === "failed" || outcome.result === "rolled-back") && outcome.restoredAt && !outcome.failureDetectedAt) {
+    if ((outcome2.result === "failed" || outcome2.result === "rolled-back") && outcome2.restoredAt && !outcome2.failureDetectedAt) {
       out.push(warn("change.outcome-incomplete", "/status/outcome", "a failed change with restoredAt also needs failureDetectedAt, or time to restore cannot be measured"));
     }
     const phase = cr3.status?.phase;
@@ -34686,13 +34703,17 @@ function checkTemplateCoverage(files, index) {
 }
 function checkCycles(files) {
   const ids = /* @__PURE__ */ new Map();
-  const names = [];
-  const idOf = (key) => {
-    let id = ids.get(key);
+  const kinds = [];
+  const plain = [];
+  const idOf = (kind, name) => {
+    let byName2 = ids.get(kind);
+    if (!byName2) ids.set(kind, byName2 = /* @__PURE__ */ new Map());
+    let id = byName2.get(name);
     if (id === void 0) {
-      id = names.length;
-      ids.set(key, id);
-      names.push(key);
+      id = plain.length;
+      byName2.set(name, id);
+      kinds.push(kind);
+      plain.push(name);
     }
     return id;
   };
@@ -34704,13 +34725,13 @@ function checkCycles(files) {
       let from = -1;
       for (const ref of record.refs) {
         if (!ref.dependency) continue;
-        if (from < 0) from = idOf((kind === "Service" ? "service:" : "ci:") + record.name);
-        const to2 = idOf(ref.kind + ":" + ref.name);
+        if (from < 0) from = idOf(kind === "Service" ? "service" : "ci", record.name);
+        const to2 = idOf(ref.kind, ref.name);
         (edges[from] ??= []).push({ to: to2, file: f3.file, document: record.index, pointer: ref.pointer });
       }
     }
   }
-  const n = names.length;
+  const n = plain.length;
   const index = new Int32Array(n).fill(-1);
   const low = new Int32Array(n);
   const onStack = new Uint8Array(n);
@@ -34764,10 +34785,11 @@ function checkCycles(files) {
       }
     }
   }
+  const names = (id) => `${kinds[id]}:${plain[id]}`;
   const findings = [];
   for (const component of components) {
     const members = new Set(component);
-    const start = component.reduce((best, id) => names[id] < names[best] ? id : best, component[0]);
+    const start = component.reduce((best, id) => names(id) < names(best) ? id : best, component[0]);
     const path3 = cyclePath(start, members, edges);
     findings.push({
       file: path3.edge.file,
@@ -34776,7 +34798,7 @@ function checkCycles(files) {
       target: "value",
       severity: "error",
       code: "graph.cycle",
-      message: `dependency cycle: ${path3.nodes.map((id) => names[id]).join(" → ")}`
+      message: `dependency cycle: ${path3.nodes.map(names).join(" → ")}`
     });
   }
   return findings;
@@ -39001,50 +39023,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative11, options21, skipNormalization) {
+    function resolveComponent(base, relative12, options21, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse3(serialize(base, options21), options21);
-        relative11 = parse3(serialize(relative11, options21), options21);
+        relative12 = parse3(serialize(relative12, options21), options21);
       }
       options21 = options21 || {};
-      if (!options21.tolerant && relative11.scheme) {
-        target.scheme = relative11.scheme;
-        target.userinfo = relative11.userinfo;
-        target.host = relative11.host;
-        target.port = relative11.port;
-        target.path = removeDotSegments(relative11.path || "");
-        target.query = relative11.query;
+      if (!options21.tolerant && relative12.scheme) {
+        target.scheme = relative12.scheme;
+        target.userinfo = relative12.userinfo;
+        target.host = relative12.host;
+        target.port = relative12.port;
+        target.path = removeDotSegments(relative12.path || "");
+        target.query = relative12.query;
       } else {
-        if (relative11.userinfo !== void 0 || relative11.host !== void 0 || relative11.port !== void 0) {
-          target.userinfo = relative11.userinfo;
-          target.host = relative11.host;
-          target.port = relative11.port;
-          target.path = removeDotSegments(relative11.path || "");
-          target.query = relative11.query;
+        if (relative12.userinfo !== void 0 || relative12.host !== void 0 || relative12.port !== void 0) {
+          target.userinfo = relative12.userinfo;
+          target.host = relative12.host;
+          target.port = relative12.port;
+          target.path = removeDotSegments(relative12.path || "");
+          target.query = relative12.query;
         } else {
-          if (!relative11.path) {
+          if (!relative12.path) {
             target.path = base.path;
-            if (relative11.query !== void 0) {
-              target.query = relative11.query;
+            if (relative12.query !== void 0) {
+              target.query = relative12.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative11.path[0] === "/") {
-              target.path = removeDotSegments(relative11.path);
+            if (relative12.path[0] === "/") {
+              target.path = removeDotSegments(relative12.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative11.path;
+                target.path = "/" + relative12.path;
               } else if (!base.path) {
-                target.path = relative11.path;
+                target.path = relative12.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative11.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative12.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative11.query;
+            target.query = relative12.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -39052,7 +39074,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative11.fragment;
+      target.fragment = relative12.fragment;
       return target;
     }
     function equal(uriA, uriB, options21) {
@@ -43445,20 +43467,20 @@ var require_ms = __commonJS({
     function fmtLong(ms2) {
       var msAbs = Math.abs(ms2);
       if (msAbs >= d2) {
-        return plural4(ms2, msAbs, d2, "day");
+        return plural2(ms2, msAbs, d2, "day");
       }
       if (msAbs >= h3) {
-        return plural4(ms2, msAbs, h3, "hour");
+        return plural2(ms2, msAbs, h3, "hour");
       }
       if (msAbs >= m2) {
-        return plural4(ms2, msAbs, m2, "minute");
+        return plural2(ms2, msAbs, m2, "minute");
       }
       if (msAbs >= s) {
-        return plural4(ms2, msAbs, s, "second");
+        return plural2(ms2, msAbs, s, "second");
       }
       return ms2 + " ms";
     }
-    function plural4(ms2, msAbs, n, name) {
+    function plural2(ms2, msAbs, n, name) {
       var isPlural = msAbs >= n * 1.5;
       return Math.round(ms2 / n) + " " + name + (isPlural ? "s" : "");
     }
@@ -48805,6 +48827,11 @@ var init_codes = __esm({
         fix: "Check the cell named in the message."
       },
       "policy.unknown-group": { title: "Unknown approval group", explanation: "Approval requirements name a key of spec.groups, or owner for the owning teams of the affected services.", fix: "Add the group to spec.groups or fix the name." },
+      "new.ids-used-up": {
+        title: "No change id left for the year",
+        explanation: "opsledger new numbers a change one after the highest id of the current year, and CR-YYYY-9999 already exists, so there is no next one. Ids keep four digits so they sort and read alike everywhere; opsledger does not fill gaps below the highest, because ids would then stop following the order changes were proposed in.",
+        fix: "Name a free id with --id CR-YYYY-NNNN, or renumber the change that took 9999 if it was a typo."
+      },
       "policy.readiness-duplicate-rule": {
         title: "Readiness rule defined twice",
         explanation: "Two readiness rules have the same id. Scorecards, the catalog and pull-request comments name rules by id, so two rules with one id could not be told apart.",
@@ -49023,89 +49050,157 @@ function serviceId(name) {
 function ciId(name) {
   return `ci:${name}`;
 }
-function createGraph() {
-  return { nodes: /* @__PURE__ */ new Map(), out: /* @__PURE__ */ new Map(), in: /* @__PURE__ */ new Map() };
+function newNode(id, kind, name, service) {
+  return { id, kind, name, tier: service?.tier, exposure: service?.exposure };
 }
-function putNode(g2, id, kind, name, service) {
-  if (g2.nodes.has(id)) return;
-  g2.nodes.set(id, { id, kind, name, tier: service?.tier, exposure: service?.exposure });
+function numberOf(at4, id) {
+  if (id.startsWith("service:")) return at4.service.get(id.slice(8));
+  if (id.startsWith("ci:")) return at4.ci.get(id.slice(3));
+  return void 0;
 }
-function isDuplicate(out, to2, type) {
-  if (out.length < SCAN_UP_TO) return out.some((e) => e.to === to2 && e.type === type);
-  let keys = edgeKeys.get(out);
-  if (!keys) edgeKeys.set(out, keys = new Set(out.map((e) => `${e.type} ${e.to}`)));
-  const key = `${type} ${to2}`;
-  if (keys.has(key)) return true;
-  keys.add(key);
-  return false;
-}
-function putEdge(g2, from, to2, type) {
-  if (!g2.nodes.has(from) || !g2.nodes.has(to2)) return;
-  const edge = { from, to: to2, type };
-  const out = g2.out.get(from);
-  if (out) {
-    if (isDuplicate(out, to2, type)) return;
-    out.push(edge);
-  } else g2.out.set(from, [edge]);
-  const inc = g2.in.get(to2);
-  if (inc) inc.push(edge);
-  else g2.in.set(to2, [edge]);
-}
-function buildGraph(org) {
-  const g2 = createGraph();
-  for (const [name, { doc }] of org.services) putNode(g2, serviceId(name), "service", name, doc.spec);
-  for (const name of org.cis.keys()) putNode(g2, ciId(name), "ci", name);
-  for (const [name, { doc }] of org.services) {
-    const from = serviceId(name);
-    for (const dep of doc.spec.dependsOn ?? []) putEdge(g2, from, dep, "dependsOn");
-  }
-  for (const [name, { doc }] of org.cis) {
-    const from = ciId(name);
-    for (const rel of doc.spec.relations ?? []) putEdge(g2, from, rel.target, rel.type);
-    if (doc.spec.service) putEdge(g2, serviceId(doc.spec.service), from, "owns");
-  }
-  return g2;
-}
-function adjacency(g2, ids, at4, rank3, byRank, direction) {
-  const lists = ids.map((id) => (direction === "in" ? g2.in : g2.out).get(id));
-  const n = ids.length;
+function adjacency(n, edges, direction) {
+  const [own, other] = direction === "in" ? [edges.to, edges.from] : [edges.from, edges.to];
   const offsets2 = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) offsets2[i + 1] = offsets2[i] + (lists[i]?.length ?? 0);
-  const keys = new Int32Array(offsets2[n]);
-  for (let i = 0; i < n; i++) {
-    const edges = lists[i];
-    if (!edges) continue;
-    let k2 = offsets2[i];
-    for (const e of edges) keys[k2++] = rank3[at4.get(direction === "in" ? e.from : e.to)] << 3 | TYPE_INDEX[e.type];
-    if (edges.length > 1) keys.subarray(offsets2[i], k2).sort();
-  }
+  for (let e = 0; e < edges.count; e++) offsets2[own[e] + 1]++;
+  for (let i = 0; i < n; i++) offsets2[i + 1] += offsets2[i];
+  const added = new Int32Array(edges.count);
+  const fill = offsets2.slice(0, n);
+  for (let e = 0; e < edges.count; e++) added[fill[own[e]]++] = e;
+  const keys = new Int32Array(edges.count);
+  for (let k2 = 0; k2 < keys.length; k2++) keys[k2] = other[added[k2]] << 3 | edges.type[added[k2]];
+  for (let i = 0; i < n; i++) if (offsets2[i + 1] - offsets2[i] > 1) keys.subarray(offsets2[i], offsets2[i + 1]).sort();
   const nodes = new Int32Array(keys.length);
   const types = new Uint8Array(keys.length);
   for (let k2 = 0; k2 < keys.length; k2++) {
-    nodes[k2] = byRank[keys[k2] >> 3];
+    nodes[k2] = keys[k2] >> 3;
     types[k2] = keys[k2] & 7;
   }
-  return { offsets: offsets2, nodes, types };
+  return { offsets: offsets2, nodes, types, added };
+}
+function makeIndex(ids, nodes, at4, edges) {
+  const n = ids.length;
+  return { ids, nodes, at: at4, edges, in: adjacency(n, edges, "in"), out: adjacency(n, edges, "out"), stamp: new Uint32Array(n), parent: new Int32Array(n), position: new Int32Array(n), queue: new Int32Array(n), walk: 0 };
+}
+function edgeList(capacity) {
+  const c3 = Math.max(16, capacity);
+  return { count: 0, from: new Int32Array(c3), to: new Int32Array(c3), type: new Uint8Array(c3) };
+}
+function pushEdge(list4, from, to2, type) {
+  if (list4.count === list4.from.length) {
+    const grow = (a) => {
+      const b3 = new a.constructor(a.length * 2);
+      b3.set(a);
+      return b3;
+    };
+    list4.from = grow(list4.from);
+    list4.to = grow(list4.to);
+    list4.type = grow(list4.type);
+  }
+  list4.from[list4.count] = from;
+  list4.to[list4.count] = to2;
+  list4.type[list4.count] = type;
+  list4.count++;
 }
 function indexed(g2) {
   let x3 = indexes.get(g2);
   if (x3) return x3;
-  const ids = [...g2.nodes.keys()];
-  const at4 = new Map(ids.map((id, i) => [id, i]));
-  const byRank = Int32Array.from([...ids].sort(), (id) => at4.get(id));
-  const rank3 = new Int32Array(ids.length);
-  byRank.forEach((node, r2) => rank3[node] = r2);
-  const n = ids.length;
-  x3 = { nodes: [...g2.nodes.values()], at: at4, in: adjacency(g2, ids, at4, rank3, byRank, "in"), out: adjacency(g2, ids, at4, rank3, byRank, "out"), rank: rank3, byRank, stamp: new Uint32Array(n), parent: new Int32Array(n), position: new Int32Array(n), walk: 0 };
+  const ids = [...g2.nodes.keys()].sort();
+  const nodes = ids.map((id) => g2.nodes.get(id));
+  const at4 = { service: /* @__PURE__ */ new Map(), ci: /* @__PURE__ */ new Map() };
+  nodes.forEach((node, i) => at4[node.kind].set(node.name, i));
+  const edges = edgeList(0);
+  for (const list4 of g2.out.values()) for (const e of list4) pushEdge(edges, numberOf(at4, e.from), numberOf(at4, e.to), TYPE_INDEX[e.type]);
+  x3 = makeIndex(ids, nodes, at4, edges);
   indexes.set(g2, x3);
   return x3;
 }
-function sortSegment(x3, queue, from, to2) {
-  if (to2 - from < 2) return;
-  const ranks = new Int32Array(to2 - from);
-  for (let k2 = from; k2 < to2; k2++) ranks[k2 - from] = x3.rank[queue[k2]];
-  ranks.sort();
-  for (let k2 = from; k2 < to2; k2++) queue[k2] = x3.byRank[ranks[k2 - from]];
+function hasNode(g2, id) {
+  return numberOf(indexed(g2).at, id) !== void 0;
+}
+function neighbourIds(g2, id, direction) {
+  if (!(g2 instanceof BuiltGraph) || g2.changed) return (g2[direction].get(id) ?? []).map((e) => direction === "in" ? e.from : e.to);
+  const { at: at4, ids, edges } = g2.x;
+  const i = numberOf(at4, id);
+  if (i === void 0) return [];
+  const { offsets: offsets2, added } = g2.x[direction];
+  const other = direction === "in" ? edges.from : edges.to;
+  const out = [];
+  for (let k2 = offsets2[i]; k2 < offsets2[i + 1]; k2++) out.push(ids[other[added[k2]]]);
+  return out;
+}
+function sortedOrder(names) {
+  const order = names.map((_3, i) => i);
+  let sorted = true;
+  for (let i = 1; i < names.length && sorted; i++) sorted = names[i - 1] < names[i];
+  if (!sorted) order.sort((a, b3) => names[a] < names[b3] ? -1 : names[a] > names[b3] ? 1 : 0);
+  return order;
+}
+function buildGraph(org) {
+  const services = [...org.services.values()];
+  const serviceNames = [...org.services.keys()];
+  const cis = [...org.cis.values()];
+  const ciNames = [...org.cis.keys()];
+  const ciOrder = sortedOrder(ciNames);
+  const serviceOrder = sortedOrder(serviceNames);
+  const nc = cis.length;
+  const n = nc + services.length;
+  const ids = new Array(n);
+  const nodes = new Array(n);
+  const at4 = { service: /* @__PURE__ */ new Map(), ci: /* @__PURE__ */ new Map() };
+  const order = new Int32Array(n);
+  ciOrder.forEach((p2, i) => {
+    const name = ciNames[p2];
+    const id = ciId(name);
+    ids[i] = id;
+    nodes[i] = newNode(id, "ci", name);
+    at4.ci.set(name, i);
+    order[services.length + p2] = i;
+  });
+  serviceOrder.forEach((p2, r2) => {
+    const i = nc + r2;
+    const name = serviceNames[p2];
+    const id = serviceId(name);
+    ids[i] = id;
+    nodes[i] = newNode(id, "service", name, services[p2].doc.spec);
+    at4.service.set(name, i);
+    order[p2] = i;
+  });
+  const edges = edgeList(n);
+  const addAll = (from, targets, types) => {
+    const first = edges.count;
+    const seen = targets.length > 16 ? /* @__PURE__ */ new Set() : void 0;
+    targets.forEach((target, k2) => {
+      const to2 = numberOf(at4, target);
+      if (to2 === void 0) return;
+      const type = typeof types === "number" ? types : types[k2];
+      if (seen) {
+        const key = to2 * 8 + type;
+        if (seen.has(key)) return;
+        seen.add(key);
+      } else {
+        for (let e = first; e < edges.count; e++) if (edges.to[e] === to2 && edges.type[e] === type) return;
+      }
+      pushEdge(edges, from, to2, type);
+    });
+  };
+  services.forEach(({ doc }, p2) => {
+    const deps = doc.spec.dependsOn;
+    if (deps?.length) addAll(order[p2], deps, TYPE_INDEX.dependsOn);
+  });
+  cis.forEach(({ doc }, p2) => {
+    const from = order[services.length + p2];
+    const relations = doc.spec.relations ?? [];
+    if (relations.length) addAll(from, relations.map((r2) => r2.target), relations.map((r2) => TYPE_INDEX[r2.type]));
+    const owner = doc.spec.service ? at4.service.get(doc.spec.service) : void 0;
+    if (owner !== void 0) pushEdge(edges, owner, from, TYPE_INDEX.owns);
+  });
+  const x3 = makeIndex(ids, nodes, at4, edges);
+  const g2 = new BuiltGraph(x3, order);
+  indexes.set(g2, x3);
+  return g2;
+}
+function sortSegment(queue, from, to2) {
+  if (to2 - from > 1) queue.subarray(from, to2).sort();
 }
 function walk2(g2, starts, direction, types, limit = Infinity) {
   const x3 = indexed(g2);
@@ -49116,39 +49211,38 @@ function walk2(g2, starts, direction, types, limit = Infinity) {
     x3.stamp.fill(0);
     x3.walk = 1;
   }
-  const { stamp, parent, walk: walk3 } = x3;
-  const queue = [];
+  const { stamp, parent, walk: walk3, queue } = x3;
+  let tail = 0;
   for (const s of starts) {
-    const i = x3.at.get(s);
+    const i = numberOf(x3.at, s);
     if (i === void 0 || stamp[i] === walk3) continue;
     stamp[i] = walk3;
     parent[i] = -1;
-    queue.push(i);
+    queue[tail++] = i;
   }
-  let levelEnd = queue.length;
-  sortSegment(x3, queue, 0, levelEnd);
-  for (let head = 0; head < queue.length && queue.length < limit; head++) {
+  let levelEnd = tail;
+  sortSegment(queue, 0, levelEnd);
+  for (let head = 0; head < tail && tail < limit; head++) {
     if (head === levelEnd) {
-      sortSegment(x3, queue, head, queue.length);
-      levelEnd = queue.length;
+      sortSegment(queue, head, tail);
+      levelEnd = tail;
     }
     const node = queue[head];
     for (let k2 = offsets2[node], end2 = offsets2[node + 1]; k2 < end2; k2++) {
       if (!(mask & 1 << edgeTypes[k2])) continue;
       const next = nodes[k2];
       if (stamp[next] === walk3) continue;
-      if (queue.length >= limit) break;
+      if (tail >= limit) break;
       stamp[next] = walk3;
       parent[next] = node;
-      queue.push(next);
+      queue[tail++] = next;
     }
   }
-  sortSegment(x3, queue, levelEnd, queue.length);
-  const n = queue.length;
-  const nodesOut = new Array(n);
-  const distance = new Int32Array(n);
-  const via = new Int32Array(n);
-  for (let k2 = 0; k2 < n; k2++) {
+  sortSegment(queue, levelEnd, tail);
+  const nodesOut = new Array(tail);
+  const distance = new Int32Array(tail);
+  const via = new Int32Array(tail);
+  for (let k2 = 0; k2 < tail; k2++) {
     const i = queue[k2];
     x3.position[i] = k2;
     nodesOut[k2] = x3.nodes[i];
@@ -49166,17 +49260,53 @@ function pathIn(w2, k2) {
 function dependentsWalk(g2, starts, types = IMPACT_EDGES, limit) {
   return walk2(g2, starts, "in", types, limit);
 }
-var IMPACT_EDGES, edgeKeys, SCAN_UP_TO, EDGE_TYPES, indexes, TYPE_INDEX;
+var IMPACT_EDGES, EDGE_TYPES, TYPE_INDEX, indexes, BuiltGraph;
 var init_graph = __esm({
   "src/core/graph.ts"() {
     "use strict";
     init_facts();
     IMPACT_EDGES = /* @__PURE__ */ new Set(["dependsOn", "runsOn", "hostedOn", "owns"]);
-    edgeKeys = /* @__PURE__ */ new WeakMap();
-    SCAN_UP_TO = 16;
     EDGE_TYPES = ["dependsOn", "runsOn", "hostedOn", "connectsTo", "owns"];
-    indexes = /* @__PURE__ */ new WeakMap();
     TYPE_INDEX = { dependsOn: 0, runsOn: 1, hostedOn: 2, connectsTo: 3, owns: 4 };
+    indexes = /* @__PURE__ */ new WeakMap();
+    BuiltGraph = class {
+      constructor(x3, order) {
+        this.x = x3;
+        this.order = order;
+      }
+      x;
+      order;
+      maps;
+      /** Set once a node or edge is added: from then on the maps are the graph. */
+      changed = false;
+      get nodes() {
+        return this.materialised().nodes;
+      }
+      get out() {
+        return this.materialised().out;
+      }
+      get in() {
+        return this.materialised().in;
+      }
+      materialised() {
+        if (this.maps) return this.maps;
+        const { ids, nodes: list4, edges } = this.x;
+        const nodes = /* @__PURE__ */ new Map();
+        for (const i of this.order) nodes.set(ids[i], list4[i]);
+        const out = /* @__PURE__ */ new Map();
+        const inc = /* @__PURE__ */ new Map();
+        for (let e = 0; e < edges.count; e++) {
+          const edge = { from: ids[edges.from[e]], to: ids[edges.to[e]], type: EDGE_TYPES[edges.type[e]] };
+          const o2 = out.get(edge.from);
+          if (o2) o2.push(edge);
+          else out.set(edge.from, [edge]);
+          const i = inc.get(edge.to);
+          if (i) i.push(edge);
+          else inc.set(edge.to, [edge]);
+        }
+        return this.maps = { nodes, out, in: inc };
+      }
+    };
   }
 });
 
@@ -49277,7 +49407,7 @@ function analyseImpact(loaded2, targets, options21 = {}) {
   if (!targets.length) throw new InputError("name at least one service:<name> or ci:<name>");
   const graph = buildGraph(loaded2.org);
   for (const ref of targets) {
-    if (!graph.nodes.has(ref)) {
+    if (!hasNode(graph, ref)) {
       const hint = didYouMean(ref, graph.nodes.keys());
       throw new InputError(`${ref} is not a known service:<name> or ci:<name>${hint ? `; ${hint}` : ""}`);
     }
@@ -49694,19 +49824,183 @@ var init_calendar_view = __esm({
   }
 });
 
+// src/core/phrase.ts
+function phrase(key, args) {
+  return args ? { key, args } : { key };
+}
+function argText(arg, table2, locale) {
+  if (typeof arg === "string") return arg;
+  if (typeof arg === "number") return String(arg);
+  if (Array.isArray(arg)) return arg.map((a) => argText(a, table2, locale)).join(", ");
+  if ("joined" in arg) return arg.joined.map((a) => argText(a, table2, locale)).join(arg.by);
+  if ("daysAgo" in arg) {
+    let format = relative4.get(locale);
+    if (!format) relative4.set(locale, format = new Intl.RelativeTimeFormat(locale, { numeric: "always" }));
+    return format.format(-Math.max(0, arg.daysAgo), "day");
+  }
+  return fillPhrase(arg, table2, locale);
+}
+function fillPhrase(p2, table2, locale) {
+  const args = p2.args ?? {};
+  const count2 = args.n ?? args.total;
+  const text = (count2 === 1 ? table2[`${p2.key}.one`] : void 0) ?? table2[p2.key];
+  if (text === void 0) throw new Error(`no message "${p2.key}"`);
+  return text.replace(/\{(\w+)\}/g, (whole, name) => name in args ? argText(args[name], table2, locale) : whole);
+}
+function english(p2) {
+  return fillPhrase(p2, PHRASES_EN, "en");
+}
+var PHRASES_EN, relative4;
+var init_phrase = __esm({
+  "src/core/phrase.ts"() {
+    "use strict";
+    PHRASES_EN = {
+      "changeType.standard": "standard",
+      "changeType.normal": "normal",
+      "changeType.emergency": "emergency",
+      "riskClass.low": "low",
+      "riskClass.medium": "medium",
+      "riskClass.high": "high",
+      "riskClass.critical": "critical",
+      "delivery.canary": "canary",
+      "delivery.blue-green": "blue-green",
+      "delivery.rolling": "rolling",
+      "delivery.one-box": "one-box",
+      "factor.changeType": "{type} change",
+      "factor.environment": "deploys to {environment}",
+      "factor.rollbackMissing": "no rollback steps: a failure cannot be undone by plan",
+      "factor.rollbackUntested": "the rollback has never been rehearsed",
+      "factor.rehearsalRefused": "the rehearsal does not count: {problem}",
+      "factor.noProgressiveDelivery": "all at once on tier {tiers} services {services}",
+      "factor.noProgressiveDelivery.one": "all at once on tier {tiers} service {services}",
+      "factor.peakHours": "runs into peak hours ({from}–{to} {zone}, first at {first})",
+      "factor.nearFreeze": "within {within} of the {name} freeze",
+      "factor.shortNotice": "{notice} of notice, less than {within}",
+      "factor.shortNoticeFromNow": "{notice} of notice, less than {within} (measured from now)",
+      "factor.shortNoticeShallow": "submission time unknown (shallow clone); {hint}",
+      "factor.errorBudget": "error budget spent: {slos}",
+      "factor.errorBudgetSlo": "{slo} ({percent}% left)",
+      "factor.recentFailures": "{failed} of {implemented} recent changes to these services failed (over {percent}% in {window})",
+      "factor.overlapping": "overlaps {changes}",
+      "factor.overlappingChange": "{id} on {target}",
+      "factor.largeDiff": "{lines} changed lines, over {limit} ({provenance})",
+      "diff.declaredOnly": "declared only, not measured",
+      "diff.measured": "measured",
+      "diff.both": "declared {declared}, measured {measured}",
+      "conflict.repeats": " ({n} times, {from} to {to})",
+      "conflict.freeze": "runs during the {name} freeze{repeats}",
+      "conflict.freezeWhy": "runs during the {name} freeze{repeats} ({reason})",
+      "conflict.freezeBypass": "runs during the {name} freeze{repeats}, which allows {type} changes; the bypass is recorded and needs a post-implementation review",
+      "conflict.overlappingChange": "{id} is scheduled at the same time on {target}",
+      "conflict.sharedDependent": "{id} is scheduled at the same time and also reaches tier-{tier} {service}: this change through {path}, {id} through {otherPath}",
+      "conflict.sharedDependentMore": "{id} is scheduled at the same time and also reaches tier-{tier} {service} (and {n} more tier-1/2 services): this change through {path}, {id} through {otherPath}",
+      "conflict.sharedDependentMore.one": "{id} is scheduled at the same time and also reaches tier-{tier} {service} (and 1 more tier-1/2 service): this change through {path}, {id} through {otherPath}",
+      "conflict.notPreApproved": "treated as a normal change: {why}",
+      "conflict.diffUnderstated": "spec.diff declares {declared} changed lines but git measured {measured}; the measured size is scored",
+      "template.missing": "template {name} does not exist",
+      "template.none": "no template named",
+      "template.service": "template {name} does not cover service {service}",
+      "template.ci": "template {name} does not cover {ci} ({class})",
+      "template.environment": "template {name} does not cover {environment}",
+      "template.tooRisky": "risk {class} exceeds template {name}'s maximum {max}",
+      "template.noPolicy": "without a Policy the risk cannot be shown within template {name}'s maximum {max}",
+      "control.preApproved": "pre-approved by template {template}",
+      "control.approvalsOwner": "{n} approving reviews from the owning team on the pull request",
+      "control.approvalsOwner.one": "1 approving review from the owning team on the pull request",
+      "control.approvals": "{n} approving reviews from {group} ({members}) on the pull request",
+      "control.approvals.one": "1 approving review from {group} ({members}) on the pull request",
+      "control.approvalsUnknownGroup": "{n} approving reviews from {group} (unknown group) on the pull request",
+      "control.approvalsUnknownGroup.one": "1 approving review from {group} (unknown group) on the pull request",
+      "control.emergency": "an emergency approver ({approvers}) may approve in place of the CAB; a post-implementation review is due within {within}",
+      "control.rollbackWritten": "rollback steps written",
+      "control.rollbackMissing": "rollback steps missing",
+      "control.rollbackUntested": "rollback not rehearsed",
+      "control.rollbackRehearsed": "rollback rehearsed {at}",
+      "control.noStagedRollout": "no staged rollout",
+      "control.strategy": "{strategy}",
+      "control.strategyStages": "{strategy} in {n} stages",
+      "control.notice": "{notice} of notice; {need} required",
+      "control.noticeUnknown": "submission time unknown; {need} required",
+      "control.noticeShallow": "unknown: shallow clone; {need} required ({hint})",
+      "control.inMaintenance": "inside a maintenance window",
+      "control.notInMaintenance": "not inside a maintenance window",
+      "control.premortem": "{n} risks with mitigations",
+      "control.premortem.one": "1 risk with mitigations",
+      "control.noPremortem": "no pre-mortem",
+      "control.budgetSpent": "blocked: error budget spent on {slos}",
+      "control.budgetsHold": "error budgets hold",
+      "control.inFreeze": "inside {windows}",
+      "control.noFreeze": "no freeze applies",
+      "control.windowRepeats": "{name} ({n} times)",
+      "control.noVerification": "no verification evidence",
+      "control.verified": "{n} pieces of evidence",
+      "control.verified.one": "1 piece of evidence",
+      "control.noneHolds": "no verification evidence holds: {why}",
+      "control.someHold": "{held} of {n} pieces of evidence hold; not counted: {why}",
+      "control.someHold.one": "{held} of 1 piece of evidence hold; not counted: {why}",
+      "control.refusedPiece": '"{description}": {problem}',
+      "evidence.noEvidence": "no evidence given",
+      "evidence.notDate": "dated {at}, which is not a date",
+      "evidence.future": "dated {at}, after the assessment time {now}: evidence cannot come from the future",
+      "evidence.afterStart": "dated {at}, after the change started at {start}: it says nothing about the change before it ran",
+      "evidence.tooOld": "dated {at}, {days} days before the change starts; the policy accepts evidence up to {maxAge} old",
+      "evidence.noLink": "no evidence link; the policy accepts links to {hosts}",
+      "evidence.notLink": 'evidence "{evidence}" is not a link; the policy accepts links to {hosts}',
+      "evidence.scheme": "evidence is a {scheme} link; the policy accepts web links to {hosts}",
+      "evidence.host": "evidence is on {host}, which the policy does not list ({hosts})",
+      "readiness.notRated": "{lifecycle} services are not rated",
+      "readiness.tiers": "applies to tier {tiers}",
+      "readiness.runbooks": "{n} runbooks",
+      "readiness.runbooks.one": "1 runbook",
+      "readiness.noRunbook": "no runbook",
+      "readiness.playbooks": "{n} playbooks",
+      "readiness.playbooks.one": "1 playbook",
+      "readiness.noPlaybook": "no playbook",
+      "readiness.dashboards": "{n} dashboards",
+      "readiness.dashboards.one": "1 dashboard",
+      "readiness.noDashboard": "no dashboard",
+      "readiness.repository": "{repository}",
+      "readiness.noRepository": "no repository",
+      "readiness.oncall": "team {team}: {schedule}",
+      "readiness.noOncall": "team {team} has no on-call schedule",
+      "readiness.escalation": "escalation {path}",
+      "readiness.noEscalation": "team {team} has no escalation path",
+      "readiness.contact": "{channels}",
+      "readiness.noContact": "team {team} has no contact channel",
+      "readiness.slos": "{n} SLOs",
+      "readiness.slos.one": "1 SLO",
+      "readiness.noSlo": "no SLO",
+      "readiness.noSloForStatus": "no SLO to report a status for",
+      "readiness.staleStatus": "no error-budget status within {within}: {slos}",
+      "readiness.freshStatus": "{n} SLOs with a status within {within}",
+      "readiness.freshStatus.one": "1 SLO with a status within {within}",
+      "readiness.noDrTest": "no DR test recorded (continuity.drTestedAt)",
+      "readiness.drTest": "last DR test {date}, {ago}",
+      "readiness.drTestStale": "last DR test {date}, {ago} (max {within})",
+      "readiness.noRtoRpo": "no RTO or RPO",
+      "readiness.noRto": "no RTO",
+      "readiness.noRpo": "no RPO",
+      "readiness.rtoRpo": "RTO {rto}, RPO {rpo}",
+      "readiness.deprecatedDeps": "depends on deprecated {services}",
+      "readiness.noDeprecatedDeps": "no deprecated dependency"
+    };
+    relative4 = /* @__PURE__ */ new Map();
+  }
+});
+
 // src/core/risk/effective-type.ts
 function templateGap(org, change) {
   const name = change.spec.template;
   const template = name ? org.templates.get(name)?.doc : void 0;
-  if (!template) return name ? `template ${name} does not exist` : "no template named";
+  if (!template) return name ? phrase("template.missing", { name }) : phrase("template.none");
   const covers = template.spec.covers;
   const service = (change.spec.services ?? []).find((s) => covers.services && !covers.services.includes(s));
-  if (service) return `template ${name} does not cover service ${service}`;
+  if (service) return phrase("template.service", { name, service });
   for (const c3 of change.spec.configurationItems ?? []) {
     const cls = org.cis.get(c3)?.doc.spec.class;
-    if (covers.ciClasses && cls && !covers.ciClasses.includes(cls)) return `template ${name} does not cover ${c3} (${cls})`;
+    if (covers.ciClasses && cls && !covers.ciClasses.includes(cls)) return phrase("template.ci", { name, ci: c3, class: cls });
   }
-  if (covers.environments && !covers.environments.includes(change.spec.environment)) return `template ${name} does not cover ${change.spec.environment}`;
+  if (covers.environments && !covers.environments.includes(change.spec.environment)) return phrase("template.environment", { name, environment: change.spec.environment });
   return void 0;
 }
 function decideType(org, change, classAsStandard) {
@@ -49717,15 +50011,16 @@ function decideType(org, change, classAsStandard) {
   const name = change.spec.template;
   const max = org.templates.get(name)?.doc.spec.maxRisk;
   if (max === void 0) return { type: "standard" };
-  if (!classAsStandard) return { type: "normal", demotion: `without a Policy the risk cannot be shown within template ${name}'s maximum ${max}` };
+  if (!classAsStandard) return { type: "normal", demotion: phrase("template.noPolicy", { name, max: phrase(`riskClass.${max}`) }) };
   const cls = classAsStandard();
-  if (RISK_CLASSES.indexOf(cls) > RISK_CLASSES.indexOf(max)) return { type: "normal", demotion: `risk ${cls} exceeds template ${name}'s maximum ${max}` };
+  if (RISK_CLASSES.indexOf(cls) > RISK_CLASSES.indexOf(max)) return { type: "normal", demotion: phrase("template.tooRisky", { class: phrase(`riskClass.${cls}`), name, max: phrase(`riskClass.${max}`) }) };
   return { type: "standard" };
 }
 var init_effective_type = __esm({
   "src/core/risk/effective-type.ts"() {
     "use strict";
     init_model();
+    init_phrase();
   }
 });
 
@@ -49744,13 +50039,61 @@ var init_context2 = __esm({
   }
 });
 
+// src/core/evidence-time.ts
+function instantOfLocal(local, clock) {
+  return "zone" in clock ? localToInstant(local, clock.zone) : local - clock.offsetMs;
+}
+function localOf(instant3, clock) {
+  return instant3 + ("zone" in clock ? offsetAt(instant3, clock.zone) : clock.offsetMs);
+}
+function readEvidenceTime(text, clock) {
+  if (!text) return void 0;
+  if (DATE_ONLY.test(text)) {
+    const day = parseLocal(`${text}T00:00:00`);
+    if (day === void 0) return void 0;
+    return { from: instantOfLocal(day, clock), to: instantOfLocal(day + DAY_MS2, clock) - 1, date: text };
+  }
+  const t2 = parseInstant(text);
+  return t2 === void 0 ? void 0 : { from: t2, to: t2 };
+}
+function freshUntil(t2, withinMs, clock) {
+  if (t2.date !== void 0 && withinMs % DAY_MS2 === 0) {
+    const day = parseLocal(`${t2.date}T00:00:00`);
+    return instantOfLocal(day + DAY_MS2 + withinMs, clock) - 1;
+  }
+  return t2.to + withinMs;
+}
+function ageInDays(t2, at4, clock) {
+  const dayOf = (instant3) => Math.floor(localOf(instant3, clock) / DAY_MS2);
+  return dayOf(at4) - dayOf(t2.from);
+}
+function organisationZone(org) {
+  let zone = zones.get(org);
+  if (zone === void 0) zones.set(org, zone = zoneOf(org));
+  return zone;
+}
+function zoneOf(org) {
+  const peak = activePolicy(org)?.doc.spec.likelihood.factors.peakHours?.timeZone;
+  if (peak && isTimeZone(peak)) return peak;
+  for (const { doc } of org.calendars.values()) for (const w2 of doc.spec.windows) if (w2.timeZone && isTimeZone(w2.timeZone)) return w2.timeZone;
+  return "UTC";
+}
+var DAY_MS2, DATE_ONLY, zones;
+var init_evidence_time = __esm({
+  "src/core/evidence-time.ts"() {
+    "use strict";
+    init_rrule_syntax();
+    init_local_time();
+    init_organisation();
+    DAY_MS2 = 864e5;
+    DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+    zones = /* @__PURE__ */ new WeakMap();
+  }
+});
+
 // src/core/risk/evidence.ts
 function evidenceMoment(now, start, scheduleStart) {
-  return { now, start, offset: OFFSET.exec(scheduleStart)?.[1] ?? "Z" };
-}
-function instantOf(text, offset) {
-  const t2 = Date.parse(DATE_ONLY.test(text) ? `${text}T00:00:00${offset}` : text);
-  return Number.isNaN(t2) ? void 0 : t2;
+  return { now, start, clock: { offsetMs: writtenOffset(scheduleStart) } };
 }
 function trustedHosts(policy) {
   const hosts = policy.evidence?.hosts;
@@ -49758,24 +50101,23 @@ function trustedHosts(policy) {
 }
 function hostProblem(link, hosts) {
   const listed2 = [...hosts].join(", ");
-  if (!link) return `no evidence link; the policy accepts links to ${listed2}`;
+  if (!link) return phrase("evidence.noLink", { hosts: listed2 });
   let url;
   try {
     url = new URL(link);
   } catch {
-    return `evidence "${link}" is not a link; the policy accepts links to ${listed2}`;
+    return phrase("evidence.notLink", { evidence: link, hosts: listed2 });
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") return `evidence is a ${url.protocol} link; the policy accepts web links to ${listed2}`;
-  if (!hosts.has(url.hostname.toLowerCase())) return `evidence is on ${url.hostname}, which the policy does not list (${listed2})`;
+  if (url.protocol !== "https:" && url.protocol !== "http:") return phrase("evidence.scheme", { scheme: url.protocol, hosts: listed2 });
+  if (!hosts.has(url.hostname.toLowerCase())) return phrase("evidence.host", { host: url.hostname, hosts: listed2 });
   return void 0;
 }
 function dateProblem(at4, moment, maxAge) {
-  const t2 = instantOf(at4, moment.offset);
-  if (t2 === void 0) return `dated ${at4}, which is not a date`;
-  if (t2 > moment.now) return `dated ${at4}, after the assessment time ${new Date(moment.now).toISOString()}: evidence cannot come from the future`;
-  if (t2 > moment.start) return `dated ${at4}, after the change started at ${new Date(moment.start).toISOString()}: it says nothing about the change before it ran`;
-  const age = moment.start - t2;
-  if (maxAge && age > maxAge.ms) return `dated ${at4}, ${Math.floor(age / DAY_MS2)} days before the change starts; the policy accepts evidence up to ${maxAge.text} old`;
+  const t2 = readEvidenceTime(at4, moment.clock);
+  if (t2 === void 0) return phrase("evidence.notDate", { at: at4 });
+  if (t2.from > moment.now) return phrase("evidence.future", { at: at4, now: new Date(moment.now).toISOString() });
+  if (t2.from > moment.start) return phrase("evidence.afterStart", { at: at4, start: new Date(moment.start).toISOString() });
+  if (maxAge && moment.start > freshUntil(t2, maxAge.ms, moment.clock)) return phrase("evidence.tooOld", { at: at4, days: ageInDays(t2, moment.start, moment.clock), maxAge: maxAge.text });
   return void 0;
 }
 function evidenceProblem(claim, policy, moment) {
@@ -49789,14 +50131,13 @@ function evidenceProblem(claim, policy, moment) {
   const hosts = trustedHosts(policy);
   return hosts ? hostProblem(claim.evidence, hosts) : void 0;
 }
-var DAY_MS2, DATE_ONLY, OFFSET;
 var init_evidence = __esm({
   "src/core/risk/evidence.ts"() {
     "use strict";
     init_duration();
-    DAY_MS2 = 864e5;
-    DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-    OFFSET = /(Z|[+-]\d{2}:\d{2})$/i;
+    init_phrase();
+    init_local_time();
+    init_evidence_time();
   }
 });
 
@@ -49813,17 +50154,19 @@ function scoredDiffSize(change, measured) {
   return { lines: lines2, measured: m2, ...declared !== void 0 ? { declared } : {}, understated: declared !== void 0 && declared < m2 };
 }
 function diffProvenance(d2) {
-  if (d2.measured === void 0) return "declared only, not measured";
-  if (d2.declared === void 0) return "measured";
-  return `declared ${d2.declared}, measured ${d2.measured}`;
+  if (d2.measured === void 0) return phrase("diff.declaredOnly");
+  if (d2.declared === void 0) return phrase("diff.measured");
+  return phrase("diff.both", { declared: d2.declared, measured: d2.measured });
 }
 function understatedDiff(d2) {
   if (!d2?.understated) return void 0;
-  return { code: "diff-understated", severity: "warning", with: "spec.diff", message: `spec.diff declares ${d2.declared} changed lines but git measured ${d2.measured}; the measured size is scored` };
+  const why = phrase("conflict.diffUnderstated", { declared: d2.declared, measured: d2.measured });
+  return { code: "diff-understated", severity: "warning", with: "spec.diff", message: english(why), phrase: why };
 }
 var init_diff_size2 = __esm({
   "src/core/risk/diff-size.ts"() {
     "use strict";
+    init_phrase();
   }
 });
 
@@ -49862,12 +50205,12 @@ function servicesCountedFor(org, change) {
   return [...services].sort();
 }
 function deploymentOf(change) {
-  const outcome = change.status?.outcome;
-  if (!outcome) return { deployed: false };
+  const outcome2 = change.status?.outcome;
+  if (!outcome2) return { deployed: false };
   if (isCancelled(change)) return { deployed: false, excluded: "cancelled" };
-  const implementedAt = outcome.implementedAt === void 0 ? void 0 : parseInstant(outcome.implementedAt);
+  const implementedAt = outcome2.implementedAt === void 0 ? void 0 : parseInstant(outcome2.implementedAt);
   if (implementedAt === void 0) return { deployed: false, excluded: "no-implemented-at" };
-  return { deployed: true, implementedAt, implementedAtText: outcome.implementedAt, result: outcome.result };
+  return { deployed: true, implementedAt, implementedAtText: outcome2.implementedAt, result: outcome2.result };
 }
 function changeFailureRate(deployments) {
   let failed = 0;
@@ -49926,6 +50269,9 @@ var init_failure_rate = __esm({
 });
 
 // src/core/risk/factors.ts
+function factor(code, points, why) {
+  return { code, points, reason: english(why), phrase: why };
+}
 function localClock(ms2, timeZone) {
   let fmt = formatters2.get(timeZone);
   if (!fmt) {
@@ -49979,8 +50325,8 @@ function overlappingChanges(ctx, f3) {
   const mine = targetsOf(f3.change);
   const near = new Set(mine);
   for (const t2 of mine) {
-    for (const e of ctx.graph.out.get(t2) ?? []) near.add(e.to);
-    for (const e of ctx.graph.in.get(t2) ?? []) near.add(e.from);
+    for (const to2 of neighbourIds(ctx.graph, t2, "out")) near.add(to2);
+    for (const from of neighbourIds(ctx.graph, t2, "in")) near.add(from);
   }
   const out = [];
   for (const doc of changesTouching(ctx, [...near])) {
@@ -50037,30 +50383,31 @@ var init_factors = __esm({
     init_graph();
     init_context2();
     init_evidence();
+    init_phrase();
     init_diff_size2();
     init_change_phase();
     init_failure_rate();
     changeType = (ctx, f3) => {
       const points = ctx.policy.likelihood.factors.changeType[f3.type];
-      return { code: "change-type", points, reason: `${f3.type} change` };
+      return factor("change-type", points, phrase("factor.changeType", { type: phrase(`changeType.${f3.type}`) }));
     };
     environment = (ctx, f3) => {
       const table2 = ctx.policy.likelihood.factors.environment;
       const points = table2?.[f3.change.spec.environment];
       if (points === void 0 || points === 0) return void 0;
-      return { code: "environment", points, reason: `deploys to ${f3.change.spec.environment}` };
+      return factor("environment", points, phrase("factor.environment", { environment: f3.change.spec.environment }));
     };
     rollback = (ctx, f3) => {
       const p2 = ctx.policy.likelihood.factors;
       const rb = f3.change.spec.rollback;
       if (!rb || !rb.steps?.length) {
-        return p2.rollbackMissing ? { code: "rollback-missing", points: p2.rollbackMissing, reason: "no rollback steps: a failure cannot be undone by plan" } : void 0;
+        return p2.rollbackMissing ? factor("rollback-missing", p2.rollbackMissing, phrase("factor.rollbackMissing")) : void 0;
       }
       if (!rb.tested) {
-        return p2.rollbackUntested ? { code: "rollback-untested", points: p2.rollbackUntested, reason: "the rollback has never been rehearsed" } : void 0;
+        return p2.rollbackUntested ? factor("rollback-untested", p2.rollbackUntested, phrase("factor.rollbackUntested")) : void 0;
       }
       const refused = evidenceProblem(rb.tested, ctx.policy, evidenceMoment(ctx.now, f3.start, f3.change.spec.schedule.start));
-      if (refused) return p2.rollbackUntested ? { code: "rollback-untested", points: p2.rollbackUntested, reason: `the rehearsal does not count: ${refused}` } : void 0;
+      if (refused) return p2.rollbackUntested ? factor("rollback-untested", p2.rollbackUntested, phrase("factor.rehearsalRefused", { problem: refused })) : void 0;
       return void 0;
     };
     progressiveDelivery = (ctx, f3) => {
@@ -50073,7 +50420,7 @@ var init_factors = __esm({
         return tier !== void 0 && rule.tiers.includes(tier);
       });
       if (!critical.length) return void 0;
-      return { code: "no-progressive-delivery", points: rule.points, reason: `all at once on tier ${rule.tiers.join("/")} service${critical.length > 1 ? "s" : ""} ${critical.join(", ")}` };
+      return factor("no-progressive-delivery", rule.points, phrase("factor.noProgressiveDelivery", { n: critical.length, tiers: rule.tiers.join("/"), services: critical }));
     };
     formatters2 = /* @__PURE__ */ new Map();
     peakHours = (ctx, f3) => {
@@ -50081,7 +50428,7 @@ var init_factors = __esm({
       if (!peak) return void 0;
       const hit = overlapsPeak(f3.start, f3.end, peak);
       if (!hit) return void 0;
-      return { code: "peak-hours", points: peak.points, reason: `runs into peak hours (${peak.from}–${peak.to} ${peak.timeZone}, first at ${hit})` };
+      return factor("peak-hours", peak.points, phrase("factor.peakHours", { from: peak.from, to: peak.to, zone: peak.timeZone, first: hit }));
     };
     nearFreeze = (ctx, f3) => {
       const rule = ctx.policy.likelihood.factors.nearFreeze;
@@ -50089,26 +50436,26 @@ var init_factors = __esm({
       if (!rule || margin === void 0) return void 0;
       const near = f3.nearbyWindows.find((w2) => w2.kind === "freeze" && !(w2.startMs < f3.end && w2.endMs > f3.start) && (Math.abs(w2.startMs - f3.end) <= margin || Math.abs(f3.start - w2.endMs) <= margin));
       if (!near) return void 0;
-      return { code: "near-freeze", points: rule.points, reason: `within ${rule.within} of the ${near.name} freeze` };
+      return factor("near-freeze", rule.points, phrase("factor.nearFreeze", { within: rule.within, name: near.name }));
     };
     shortNotice = (ctx, f3) => {
       const rule = ctx.policy.likelihood.factors.shortNotice;
       const within = rule ? parseDuration(rule.within) : void 0;
       if (!rule || within === void 0) return void 0;
       const submitted = submissionTime(ctx, f3);
-      if (submitted && "unknown" in submitted) return { code: "short-notice", points: rule.points, reason: `submission time unknown (shallow clone); ${SHALLOW_HINT}`, unknown: SHALLOW_CODE };
+      if (submitted && "unknown" in submitted) return { ...factor("short-notice", rule.points, phrase("factor.shortNoticeShallow", { hint: SHALLOW_HINT })), unknown: SHALLOW_CODE };
       const from = submitted?.at ?? (f3.start > ctx.now ? ctx.now : void 0);
       if (from === void 0) return void 0;
       const notice2 = f3.start - from;
       if (notice2 >= within) return void 0;
-      return { code: "short-notice", points: rule.points, reason: `${formatDuration(Math.max(0, notice2))} of notice, less than ${rule.within}${submitted === void 0 ? " (measured from now)" : ""}` };
+      return factor("short-notice", rule.points, phrase(submitted === void 0 ? "factor.shortNoticeFromNow" : "factor.shortNotice", { notice: formatDuration(Math.max(0, notice2)), within: rule.within }));
     };
     errorBudget = (ctx, f3) => {
       const points = ctx.policy.likelihood.factors.errorBudgetExhausted;
       if (!points) return void 0;
       const spent = exhaustedBudgets(ctx, f3.services);
       if (!spent.length) return void 0;
-      return { code: "error-budget-exhausted", points, reason: `error budget spent: ${spent.map((s) => `${s.slo} (${Math.round(s.remaining * 100)}% left)`).join(", ")}` };
+      return factor("error-budget-exhausted", points, phrase("factor.errorBudget", { slos: spent.map((s) => phrase("factor.errorBudgetSlo", { slo: s.slo, percent: Math.round(s.remaining * 100) })) }));
     };
     recentFailures = (ctx, f3) => {
       const rule = ctx.policy.likelihood.factors.recentFailureRate;
@@ -50116,7 +50463,7 @@ var init_factors = __esm({
       if (!rule || window2 === void 0) return void 0;
       const rate = failureRateOf(ctx.org, { services: f3.services, environment: f3.change.spec.environment, from: f3.start - window2, to: f3.start });
       if (!rateAbove(rate, rule.above)) return void 0;
-      return { code: "recent-failure-rate", points: rule.points, reason: `${rate.failed + rate.rolledBack} of ${rate.deployments} recent changes to these services failed (over ${Math.round(rule.above * 100)}% in ${rule.window})` };
+      return factor("recent-failure-rate", rule.points, phrase("factor.recentFailures", { failed: rate.failed + rate.rolledBack, implemented: rate.deployments, percent: Math.round(rule.above * 100), window: rule.window }));
     };
     indexes3 = /* @__PURE__ */ new WeakMap();
     overlapping = (ctx, f3) => {
@@ -50124,13 +50471,13 @@ var init_factors = __esm({
       if (!points) return void 0;
       const others = overlappingChanges(ctx, f3);
       if (!others.length) return void 0;
-      return { code: "overlapping-changes", points, reason: `overlaps ${others.map((o2) => `${o2.id} on ${o2.shared}`).join(", ")}` };
+      return factor("overlapping-changes", points, phrase("factor.overlapping", { changes: others.map((o2) => phrase("factor.overlappingChange", { id: o2.id, target: o2.shared })) }));
     };
     largeDiff = (ctx, f3) => {
       const rule = ctx.policy.likelihood.factors.largeDiff;
       const diff = rule ? scoredDiffOf(ctx, f3.change) : void 0;
       if (!rule || !diff || diff.lines <= rule.lines) return void 0;
-      return { code: "large-diff", points: rule.points, reason: `${diff.lines} changed lines, over ${rule.lines} (${diffProvenance(diff)})` };
+      return factor("large-diff", rule.points, phrase("factor.largeDiff", { lines: diff.lines, limit: rule.lines, provenance: diffProvenance(diff) }));
     };
     FACTORS = [changeType, environment, rollback, progressiveDelivery, peakHours, nearFreeze, shortNotice, errorBudget, recentFailures, overlapping, largeDiff];
   }
@@ -50240,7 +50587,10 @@ function byWindow(occurrences, split2 = () => "") {
 }
 function repeats(group2) {
   if (group2.length === 1) return "";
-  return ` (${group2.length} times, ${group2[0].start} to ${group2[group2.length - 1].end})`;
+  return phrase("conflict.repeats", { n: group2.length, from: group2[0].start, to: group2[group2.length - 1].end });
+}
+function conflict(c3, why) {
+  return { ...c3, message: english(why), phrase: why };
 }
 function windowConflicts(f3, type, verdict2) {
   const blocking = new Set(verdict2.blocking);
@@ -50251,35 +50601,29 @@ function windowConflicts(f3, type, verdict2) {
     const w2 = g2[0];
     const occurrences = g2.length > 1 ? { occurrences: g2.length } : {};
     if (bypassed.has(w2)) {
-      out.push({ code: "freeze-bypass", severity: "warning", with: w2.name, ...occurrences, message: `runs during the ${w2.name} freeze${repeats(g2)}, which allows ${type} changes; the bypass is recorded and needs a post-implementation review` });
+      out.push(conflict({ code: "freeze-bypass", severity: "warning", with: w2.name, ...occurrences }, phrase("conflict.freezeBypass", { name: w2.name, repeats: repeats(g2), type: phrase(`changeType.${type}`) })));
     } else {
-      out.push({ code: "freeze", severity: "error", with: w2.name, ...occurrences, message: `runs during the ${w2.name} freeze${repeats(g2)}${w2.reason ? ` (${w2.reason})` : ""}` });
+      const args = { name: w2.name, repeats: repeats(g2) };
+      out.push(conflict({ code: "freeze", severity: "error", with: w2.name, ...occurrences }, w2.reason ? phrase("conflict.freezeWhy", { ...args, reason: w2.reason }) : phrase("conflict.freeze", args)));
     }
   }
   return out;
 }
-function windowNames(occurrences) {
-  return byWindow(occurrences).map((g2) => g2.length > 1 ? `${g2[0].name} (${g2.length} times)` : g2[0].name);
+function windowPhrases(occurrences) {
+  return byWindow(occurrences).map((g2) => g2.length > 1 ? phrase("control.windowRepeats", { name: g2[0].name, n: g2.length }) : g2[0].name);
 }
 function findConflicts(ctx, f3, type, verdict2, demotion) {
   const out = windowConflicts(f3, type, verdict2);
   const direct = overlappingChanges(ctx, f3);
   for (const o2 of direct) {
-    out.push({ code: "overlapping-change", severity: "warning", with: o2.id, message: `${o2.id} is scheduled at the same time on ${o2.shared}` });
+    out.push(conflict({ code: "overlapping-change", severity: "warning", with: o2.id }, phrase("conflict.overlappingChange", { id: o2.id, target: o2.shared })));
   }
   for (const s of sharedDependents(ctx.org, ctx.graph, f3.change, f3.start, f3.end, new Set(direct.map((o2) => o2.id)))) {
-    const more = s.sharedCount > 1 ? ` (and ${s.sharedCount - 1} more tier-1/2 service${s.sharedCount > 2 ? "s" : ""})` : "";
-    out.push({
-      code: "overlap-through-dependency",
-      severity: "warning",
-      with: s.id,
-      service: s.service,
-      path: s.path,
-      otherPath: s.otherPath,
-      message: `${s.id} is scheduled at the same time and also reaches tier-${s.tier} ${s.service}${more}: this change through ${s.path.join(" → ")}, ${s.id} through ${s.otherPath.join(" → ")}`
-    });
+    const args = { id: s.id, tier: s.tier, service: s.service, path: s.path.join(" → "), otherPath: s.otherPath.join(" → ") };
+    const why = s.sharedCount > 1 ? phrase("conflict.sharedDependentMore", { ...args, n: s.sharedCount - 1 }) : phrase("conflict.sharedDependent", args);
+    out.push(conflict({ code: "overlap-through-dependency", severity: "warning", with: s.id, service: s.service, path: s.path, otherPath: s.otherPath }, why));
   }
-  if (demotion) out.push({ code: "not-pre-approved", severity: "warning", with: f3.change.spec.template ?? "", message: `treated as a normal change: ${demotion}` });
+  if (demotion) out.push(conflict({ code: "not-pre-approved", severity: "warning", with: f3.change.spec.template ?? "" }, phrase("conflict.notPreApproved", { why: demotion })));
   const understated = understatedDiff(scoredDiffOf(ctx, f3.change));
   if (understated) out.push(understated);
   return out;
@@ -50289,6 +50633,7 @@ var init_conflicts = __esm({
     "use strict";
     init_factors();
     init_shared_dependents();
+    init_phrase();
     init_diff_size2();
   }
 });
@@ -50299,11 +50644,9 @@ __export(assess_exports, {
   UnknownChangeError: () => UnknownChangeError,
   assessChange: () => assessChange,
   changeTypeOf: () => changeTypeOf,
-  classFor: () => classFor
+  classFor: () => classFor,
+  nearbyWindows: () => nearbyWindows
 });
-function plural2(n, word) {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
 function classFor(ctx, impact, likelihood) {
   return ctx.policy.risk.matrix[impact - 1][likelihood - 1];
 }
@@ -50335,6 +50678,12 @@ function changeTypeOf(ctx, org, id) {
     return score(ctx, facts, assessImpact(ctx.org, ctx.graph, ctx.policy, targetsOf(change), 0).level).cls;
   });
 }
+function nearbyWindows(ctx, change) {
+  const start = instant2(change.spec.schedule.start);
+  const end2 = instant2(change.spec.schedule.end);
+  const nearMargin = parseDuration(ctx.policy.likelihood.factors.nearFreeze?.within ?? "0m") ?? 0;
+  return ctx.calendar.windowsFor(change, start - nearMargin, end2 + nearMargin);
+}
 function assessChange(ctx, id, options21 = {}) {
   const located = ctx.org.changes.get(id);
   if (!located) throw new UnknownChangeError(id);
@@ -50342,18 +50691,17 @@ function assessChange(ctx, id, options21 = {}) {
   const start = instant2(change.spec.schedule.start);
   const end2 = instant2(change.spec.schedule.end);
   const services = directServices(ctx, change);
-  const nearMargin = parseDuration(ctx.policy.likelihood.factors.nearFreeze?.within ?? "0m") ?? 0;
-  const nearbyWindows = ctx.calendar.windowsFor(change, start - nearMargin, end2 + nearMargin);
+  const nearby = nearbyWindows(ctx, change);
   const impact = assessImpact(ctx.org, ctx.graph, ctx.policy, targetsOf(change), options21.blastRadiusRows);
   const declared = change.spec.type;
-  let facts = { change, type: declared, start, end: end2, services, nearbyWindows };
+  let facts = { change, type: declared, start, end: end2, services, nearbyWindows: nearby };
   let result = score(ctx, facts, impact.level);
   const { type: effectiveType, demotion } = decideType(ctx.org, change, () => result.cls);
   if (effectiveType !== declared) {
     facts = { ...facts, type: effectiveType };
     result = score(ctx, facts, impact.level);
   }
-  const verdict2 = verdictOver(ctx.calendar, change, effectiveType, { from: start, to: end2 }, nearbyWindows);
+  const verdict2 = verdictOver(ctx.calendar, change, effectiveType, { from: start, to: end2 }, nearby);
   const conflicts = findConflicts(ctx, facts, effectiveType, verdict2, demotion);
   const controls = evaluateControls(ctx, facts, result.cls, effectiveType, verdict2);
   return {
@@ -50377,6 +50725,9 @@ function assessChange(ctx, id, options21 = {}) {
     schedule: { start: change.spec.schedule.start, end: change.spec.schedule.end }
   };
 }
+function control(code, required, met, why) {
+  return { code, required, met, detail: english(why), phrase: why };
+}
 function evaluateControls(ctx, f3, cls, type, verdict2) {
   const rules = ctx.policy.controls[cls] ?? {};
   const spec = f3.change.spec;
@@ -50384,76 +50735,70 @@ function evaluateControls(ctx, f3, cls, type, verdict2) {
   const preApproved = type === "standard";
   for (const a of rules.approvals ?? []) {
     if (a.count <= 0) continue;
-    const who = a.group === "owner" ? "the owning team" : `${a.group} (${ctx.policy.groups[a.group] ?? "unknown group"})`;
-    out.push({
-      code: `approval:${a.group}`,
-      required: !preApproved,
-      met: preApproved,
-      detail: preApproved ? `pre-approved by template ${spec.template}` : `${a.count} approving review${a.count > 1 ? "s" : ""} from ${who} on the pull request`
-    });
+    const members = ctx.policy.groups[a.group];
+    const why = preApproved ? phrase("control.preApproved", { template: spec.template ?? "" }) : a.group === "owner" ? phrase("control.approvalsOwner", { n: a.count }) : members === void 0 ? phrase("control.approvalsUnknownGroup", { n: a.count, group: a.group }) : phrase("control.approvals", { n: a.count, group: a.group, members });
+    out.push(control(`approval:${a.group}`, !preApproved, preApproved, why));
   }
   if (type === "emergency" && ctx.policy.emergency) {
-    out.push({ code: `approval:${ctx.policy.emergency.approvers}`, required: true, met: false, detail: `an emergency approver (${ctx.policy.groups[ctx.policy.emergency.approvers] ?? ctx.policy.emergency.approvers}) may approve in place of the CAB; a post-implementation review is due within ${ctx.policy.emergency.reviewWithin}` });
+    const approvers = ctx.policy.emergency.approvers;
+    out.push(control(`approval:${approvers}`, true, false, phrase("control.emergency", { approvers: ctx.policy.groups[approvers] ?? approvers, within: ctx.policy.emergency.reviewWithin })));
   }
   const moment = evidenceMoment(ctx.now, f3.start, spec.schedule.start);
   if (rules.rollback && rules.rollback !== "none") {
     const steps = Boolean(spec.rollback?.steps?.length);
-    if (rules.rollback === "plan") out.push({ code: "rollback", required: true, met: steps, detail: steps ? "rollback steps written" : "rollback steps missing" });
+    if (rules.rollback === "plan") out.push(control("rollback", true, steps, phrase(steps ? "control.rollbackWritten" : "control.rollbackMissing")));
     else {
       const tested = spec.rollback?.tested;
       const refused = tested ? evidenceProblem(tested, ctx.policy, moment) : void 0;
-      const detail = !steps ? "rollback steps missing" : !tested ? "rollback not rehearsed" : refused ? `the rehearsal does not count: ${refused}` : `rollback rehearsed ${tested.at}`;
-      out.push({ code: "rollback", required: true, met: steps && Boolean(tested) && !refused, detail });
+      const why = !steps ? phrase("control.rollbackMissing") : !tested ? phrase("control.rollbackUntested") : refused ? phrase("factor.rehearsalRefused", { problem: refused }) : phrase("control.rollbackRehearsed", { at: String(tested.at) });
+      out.push(control("rollback", true, steps && Boolean(tested) && !refused, why));
     }
   }
   if (rules.progressiveDelivery) {
     const strategy = spec.delivery?.strategy ?? "none";
-    out.push({ code: "progressive-delivery", required: true, met: strategy !== "none", detail: strategy === "none" ? "no staged rollout" : `${strategy}${spec.delivery?.stages?.length ? ` in ${spec.delivery.stages.length} stages` : ""}` });
+    const stages = spec.delivery?.stages?.length;
+    out.push(control("progressive-delivery", true, strategy !== "none", strategy === "none" ? phrase("control.noStagedRollout") : stages ? phrase("control.strategyStages", { strategy: phrase(`delivery.${strategy}`), n: stages }) : phrase("control.strategy", { strategy: phrase(`delivery.${strategy}`) })));
   }
   if (rules.leadTime) {
     const need = parseDuration(rules.leadTime) ?? 0;
     const submitted = submissionTime(ctx, f3);
     if (submitted && "unknown" in submitted) {
-      out.push({ code: "lead-time", required: type !== "emergency", met: false, detail: `unknown: shallow clone; ${rules.leadTime} required (${SHALLOW_HINT})`, unknown: SHALLOW_CODE });
+      out.push({ ...control("lead-time", type !== "emergency", false, phrase("control.noticeShallow", { need: rules.leadTime, hint: SHALLOW_HINT })), unknown: SHALLOW_CODE });
     } else {
       const from = submitted?.at ?? ctx.now;
       const notice2 = f3.start - from;
       const known = submitted !== void 0 || f3.start > ctx.now;
-      out.push({
-        code: "lead-time",
-        required: type !== "emergency",
-        met: known ? notice2 >= need : false,
-        detail: known ? `${formatDuration(Math.max(0, notice2))} of notice; ${rules.leadTime} required` : `submission time unknown; ${rules.leadTime} required`
-      });
+      const why = known ? phrase("control.notice", { notice: formatDuration(Math.max(0, notice2)), need: rules.leadTime }) : phrase("control.noticeUnknown", { need: rules.leadTime });
+      out.push(control("lead-time", type !== "emergency", known ? notice2 >= need : false, why));
     }
   }
   if (rules.maintenanceWindow) {
     const inside3 = verdict2.maintenance;
-    out.push({ code: "maintenance-window", required: type !== "emergency", met: inside3, detail: inside3 ? "inside a maintenance window" : "not inside a maintenance window" });
+    out.push(control("maintenance-window", type !== "emergency", inside3, phrase(inside3 ? "control.inMaintenance" : "control.notInMaintenance")));
   }
-  if (rules.premortem) out.push({ code: "premortem", required: true, met: Boolean(spec.premortem?.length), detail: spec.premortem?.length ? `${plural2(spec.premortem.length, "risk")} with mitigations` : "no pre-mortem" });
+  if (rules.premortem) out.push(control("premortem", true, Boolean(spec.premortem?.length), spec.premortem?.length ? phrase("control.premortem", { n: spec.premortem.length }) : phrase("control.noPremortem")));
   if (rules.verification) out.push(verificationControl(ctx, spec.verification ?? [], moment));
   const blocks = ctx.policy.errorBudget?.blocks ?? [];
   if (blocks.includes(type)) {
     const spent = exhaustedBudgets(ctx, f3.services);
-    out.push({ code: "error-budget", required: true, met: spent.length === 0, detail: spent.length ? `blocked: error budget spent on ${spent.map((s) => s.slo).join(", ")}` : "error budgets hold" });
+    out.push(control("error-budget", true, spent.length === 0, spent.length ? phrase("control.budgetSpent", { slos: spent.map((s) => s.slo) }) : phrase("control.budgetsHold")));
   }
   const blocking = verdict2.blocking;
-  out.push({ code: "freeze", required: true, met: blocking.length === 0, detail: blocking.length ? `inside ${windowNames(blocking).join(", ")}` : "no freeze applies" });
+  out.push(control("freeze", true, blocking.length === 0, blocking.length ? phrase("control.inFreeze", { windows: windowPhrases(blocking) }) : phrase("control.noFreeze")));
   return out;
 }
 function verificationControl(ctx, pieces, moment) {
-  if (!pieces.length) return { code: "verification", required: true, met: false, detail: "no verification evidence" };
+  if (!pieces.length) return control("verification", true, false, phrase("control.noVerification"));
   const refused = [];
   for (const p2 of pieces) {
-    const problem3 = p2.evidence ? evidenceProblem(p2, ctx.policy, moment) : "no evidence given";
-    if (problem3) refused.push(`"${p2.description}": ${problem3}`);
+    const problem3 = p2.evidence ? evidenceProblem(p2, ctx.policy, moment) : phrase("evidence.noEvidence");
+    if (problem3) refused.push(phrase("control.refusedPiece", { description: p2.description, problem: problem3 }));
   }
   const held = pieces.length - refused.length;
-  if (!refused.length) return { code: "verification", required: true, met: true, detail: `${plural2(pieces.length, "piece")} of evidence` };
-  const why = refused.join("; ");
-  if (!held) return { code: "verification", required: true, met: false, detail: `no verification evidence holds: ${why}` };
-  return { code: "verification", required: true, met: true, detail: `${held} of ${plural2(pieces.length, "piece")} of evidence hold; not counted: ${why}` };
+  if (!refused.length) return control("verification", true, true, phrase("control.verified", { n: pieces.length }));
+  const whyPhrase = { joined: refused, by: "; " };
+  if (!held) return control("verification", true, false, phrase("control.noneHolds", { why: whyPhrase }));
+  return control("verification", true, true, phrase("control.someHold", { held, n: pieces.length, why: whyPhrase }));
 }
 var UnknownChangeError;
 var init_assess = __esm({
@@ -50467,6 +50812,7 @@ var init_assess = __esm({
     init_conflicts();
     init_evidence();
     init_impact();
+    init_phrase();
     UnknownChangeError = class extends Error {
       constructor(id) {
         super(`no change request ${id}`);
@@ -50536,7 +50882,13 @@ function assessRiskEach(loaded2, origins, options21) {
       throw new InputError(`no change request ${id}${hint ? `; ${hint}` : ""}`);
     }
   }
-  const context = riskContext(loaded2, options21.now, origins, options21.measured ? measuredDiffs(loaded2.org, options21.measured.files, options21.measured.size) : void 0);
+  const scoring = riskContext(loaded2, options21.now, origins, options21.measured ? measuredDiffs(loaded2.org, options21.measured.files, options21.measured.size) : void 0);
+  const context = { ...scoring, calendar: rememberingCalendar(scoring.calendar) };
+  try {
+    for (const id of ids) nearbyWindows(context, loaded2.org.changes.get(id).doc);
+  } catch (e) {
+    calendarFailure(e);
+  }
   const assess = { ...options21.blastRadiusRows !== void 0 ? { blastRadiusRows: options21.blastRadiusRows } : {} };
   return { count: ids.length, reports: (function* () {
     for (const id of ids) {
@@ -50547,6 +50899,20 @@ function assessRiskEach(loaded2, origins, options21) {
       }
     }
   })() };
+}
+function rememberingCalendar(view) {
+  const answers = /* @__PURE__ */ new WeakMap();
+  return {
+    windowsFor(change, start, end2) {
+      let known = answers.get(change);
+      if (!known) answers.set(change, known = []);
+      const hit = known.find((a) => a.start === start && a.end === end2);
+      if (hit) return hit.windows;
+      const windows = view.windowsFor(change, start, end2);
+      known.push({ start, end: end2, windows });
+      return windows;
+    }
+  };
 }
 var init_assess_risk = __esm({
   "src/app/assess-risk.ts"() {
@@ -50776,9 +51142,6 @@ function findChangeFile(root, id, holds) {
   }
   return void 0;
 }
-function knownChangeIds(root) {
-  return discover(root).files.map((f3) => /(?:^|\/)(CR-\d{4}-\d{4})\.ya?ml$/.exec(f3.rel)?.[1]).filter((x3) => x3 !== void 0);
-}
 var init_find_change_file = __esm({
   "src/adapters/fs/find-change-file.ts"() {
     "use strict";
@@ -50887,7 +51250,6 @@ function openWorkspace(root) {
     writeText: (rel, text) => writeFileAtomic(join16(root, rel), text),
     withFileLock: (rel, fn3) => withFileLock(join16(root, rel), fn3),
     findChangeFile: (id, holds) => findChangeFile(root, id, holds),
-    knownChangeIds: () => knownChangeIds(root),
     commitRecord: (step, options21) => commitRecord(root, step, options21)
   };
 }
@@ -51272,19 +51634,19 @@ function changeEvent(c3, options21) {
   ];
 }
 function zonesNeeded(windows) {
-  const zones = /* @__PURE__ */ new Map();
+  const zones2 = /* @__PURE__ */ new Map();
   for (const w2 of windows) {
     if (!isRecurring(w2) || !w2.timeZone) continue;
     const starts = [w2.start, ...w2.exdates ?? []].map(parseLocal).filter((x3) => x3 !== void 0);
     const year = Math.min(...starts.map((t2) => new Date(t2).getUTCFullYear()));
-    zones.set(w2.timeZone, Math.min(zones.get(w2.timeZone) ?? year, year));
+    zones2.set(w2.timeZone, Math.min(zones2.get(w2.timeZone) ?? year, year));
   }
-  return zones;
+  return zones2;
 }
 function calendarToIcs(windows, options21) {
   const lines2 = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//opsledger//change calendar//EN", "CALSCALE:GREGORIAN", "METHOD:PUBLISH", `X-WR-CALNAME:${escapeText(options21.name)}`];
-  const zones = [...zonesNeeded(windows)].sort(([a], [b3]) => a < b3 ? -1 : a > b3 ? 1 : 0);
-  for (const [zone, year] of zones) lines2.push(...vtimezoneLines(zone, year - 1));
+  const zones2 = [...zonesNeeded(windows)].sort(([a], [b3]) => a < b3 ? -1 : a > b3 ? 1 : 0);
+  for (const [zone, year] of zones2) lines2.push(...vtimezoneLines(zone, year - 1));
   for (const w2 of windows) lines2.push(...windowEvent(w2, options21));
   for (const c3 of options21.changes ?? []) lines2.push(...changeEvent(c3, options21));
   lines2.push("END:VCALENDAR");
@@ -51383,7 +51745,7 @@ function calendarSubject(loaded2, origins, query) {
         environments: [...subject2.environments],
         type,
         ...type !== change.spec.type ? { declaredType: change.spec.type } : {},
-        ...demotion ? { treatedAs: demotion } : {}
+        ...demotion ? { treatedAs: english(demotion) } : {}
       }
     };
   }
@@ -51411,6 +51773,7 @@ function calendarReport(loaded2, origins, query) {
 var init_calendar_report = __esm({
   "src/app/calendar-report.ts"() {
     "use strict";
+    init_phrase();
     init_expand();
     init_in_force();
     init_local_time();
@@ -52161,11 +52524,10 @@ var init_calendar = __esm({
 
 // src/catalog/messages.ts
 function message(locale, key, args = {}) {
-  const table2 = MESSAGES[locale];
-  const count2 = args.n ?? args.total;
-  const text = (count2 === 1 ? table2[`${key}.one`] : void 0) ?? table2[key];
-  if (text === void 0) throw new Error(`no catalog message "${key}"`);
-  return text.replace(/\{(\w+)\}/g, (whole, name) => name in args ? String(args[name]) : whole);
+  return fillPhrase({ key, args }, MESSAGES[locale], locale);
+}
+function phraseMessage(locale, phrase2, english2) {
+  return phrase2 ? fillPhrase(phrase2, MESSAGES[locale], locale) : String(english2 ?? "");
 }
 function valueMessage(locale, group2, value3) {
   const table2 = MESSAGES[locale];
@@ -52175,6 +52537,7 @@ var LOCALES, en2, ko, MESSAGES;
 var init_messages = __esm({
   "src/catalog/messages.ts"() {
     "use strict";
+    init_phrase();
     LOCALES = ["en", "ko"];
     en2 = {
       "site.name": "Service catalog",
@@ -52547,7 +52910,9 @@ var init_messages = __esm({
       "weekdayShort.3": "Thu",
       "weekdayShort.4": "Fri",
       "weekdayShort.5": "Sat",
-      "weekdayShort.6": "Sun"
+      "weekdayShort.6": "Sun",
+      // The sentences the risk engine and readiness compose, in the words the commands print.
+      ...PHRASES_EN
     };
     ko = {
       "site.name": "서비스 카탈로그",
@@ -52920,7 +53285,135 @@ var init_messages = __esm({
       "weekdayShort.3": "목",
       "weekdayShort.4": "금",
       "weekdayShort.5": "토",
-      "weekdayShort.6": "일"
+      "weekdayShort.6": "일",
+      "changeType.standard": "표준",
+      "changeType.normal": "일반",
+      "changeType.emergency": "긴급",
+      "riskClass.low": "낮음",
+      "riskClass.medium": "보통",
+      "riskClass.high": "높음",
+      "riskClass.critical": "심각",
+      "delivery.canary": "카나리",
+      "delivery.blue-green": "블루-그린",
+      "delivery.rolling": "롤링",
+      "delivery.one-box": "원박스",
+      "factor.changeType": "{type} 변경",
+      "factor.environment": "{environment} 환경에 배포",
+      "factor.rollbackMissing": "롤백 단계 없음: 장애가 나도 계획대로 되돌릴 수 없습니다",
+      "factor.rollbackUntested": "롤백을 한 번도 연습하지 않았습니다",
+      "factor.rehearsalRefused": "사전 연습을 인정하지 않습니다: {problem}",
+      "factor.noProgressiveDelivery": "{tiers}등급 서비스 {services}에 한 번에 적용",
+      "factor.noProgressiveDelivery.one": "{tiers}등급 서비스 {services}에 한 번에 적용",
+      "factor.peakHours": "피크 시간대({from}–{to} {zone})에 걸침, 처음 걸리는 시각 {first}",
+      "factor.nearFreeze": "{name} 동결 기간까지 {within} 이내",
+      "factor.shortNotice": "사전 통지 {notice}, 기준 {within}보다 짧음",
+      "factor.shortNoticeFromNow": "사전 통지 {notice}, 기준 {within}보다 짧음(지금부터 계산)",
+      "factor.shortNoticeShallow": "제출 시각을 알 수 없음(얕은 클론, shallow clone); {hint}",
+      "factor.errorBudget": "오류 예산 소진: {slos}",
+      "factor.errorBudgetSlo": "{slo}({percent}% 남음)",
+      "factor.recentFailures": "최근 {window} 동안 이 서비스들의 변경 {implemented}건 중 {failed}건 실패(기준 {percent}% 초과)",
+      "factor.overlapping": "다른 변경과 겹침: {changes}",
+      "factor.overlappingChange": "{target}의 {id}",
+      "factor.largeDiff": "변경 {lines}줄, 기준 {limit}줄 초과({provenance})",
+      "diff.declaredOnly": "신고한 값만 있고 측정하지 않음",
+      "diff.measured": "측정값",
+      "diff.both": "신고 {declared}줄, 측정 {measured}줄",
+      "conflict.repeats": "({n}회, {from}부터 {to}까지)",
+      "conflict.freeze": "{name} 동결 기간에 진행{repeats}",
+      "conflict.freezeWhy": "{name} 동결 기간에 진행{repeats}({reason})",
+      "conflict.freezeBypass": "{name} 동결 기간에 진행{repeats}. 이 동결은 {type} 변경을 허용하므로 예외로 기록되며 사후 검토가 필요합니다",
+      "conflict.overlappingChange": "{id}이(가) 같은 시간에 {target}에 예정되어 있습니다",
+      "conflict.sharedDependent": "{id}도 같은 시간에 예정되어 있고 {tier}등급 서비스 {service}에 닿습니다. 이 변경의 경로: {path}, {id}의 경로: {otherPath}",
+      "conflict.sharedDependentMore": "{id}도 같은 시간에 예정되어 있고 {tier}등급 서비스 {service}(외 1·2등급 서비스 {n}개)에 닿습니다. 이 변경의 경로: {path}, {id}의 경로: {otherPath}",
+      "conflict.sharedDependentMore.one": "{id}도 같은 시간에 예정되어 있고 {tier}등급 서비스 {service}(외 1·2등급 서비스 1개)에 닿습니다. 이 변경의 경로: {path}, {id}의 경로: {otherPath}",
+      "conflict.notPreApproved": "일반 변경으로 평가함: {why}",
+      "conflict.diffUnderstated": "spec.diff는 변경 {declared}줄로 신고했지만 git 측정값은 {measured}줄입니다. 측정값으로 평가합니다",
+      "template.missing": "템플릿 {name}이(가) 없습니다",
+      "template.none": "지정한 템플릿이 없습니다",
+      "template.service": "템플릿 {name}은(는) 서비스 {service}를 다루지 않습니다",
+      "template.ci": "템플릿 {name}은(는) {ci}({class})를 다루지 않습니다",
+      "template.environment": "템플릿 {name}은(는) {environment} 환경을 다루지 않습니다",
+      "template.tooRisky": "위험도 {class}: 템플릿 {name}의 최대 위험도 {max}를 넘습니다",
+      "template.noPolicy": "Policy가 없어 템플릿 {name}의 최대 위험도 {max} 안에 있는지 보일 수 없습니다",
+      "control.preApproved": "템플릿 {template}로 사전 승인됨",
+      "control.approvalsOwner": "풀 리퀘스트에 담당 팀의 승인 리뷰 {n}건",
+      "control.approvalsOwner.one": "풀 리퀘스트에 담당 팀의 승인 리뷰 1건",
+      "control.approvals": "풀 리퀘스트에 {group}({members})의 승인 리뷰 {n}건",
+      "control.approvals.one": "풀 리퀘스트에 {group}({members})의 승인 리뷰 1건",
+      "control.approvalsUnknownGroup": "풀 리퀘스트에 {group}(알 수 없는 그룹)의 승인 리뷰 {n}건",
+      "control.approvalsUnknownGroup.one": "풀 리퀘스트에 {group}(알 수 없는 그룹)의 승인 리뷰 1건",
+      "control.emergency": "긴급 승인자({approvers})가 CAB 대신 승인할 수 있습니다. 사후 검토는 {within} 안에 해야 합니다",
+      "control.rollbackWritten": "롤백 단계 작성됨",
+      "control.rollbackMissing": "롤백 단계 없음",
+      "control.rollbackUntested": "롤백 연습 안 함",
+      "control.rollbackRehearsed": "롤백 연습함({at})",
+      "control.noStagedRollout": "단계적 배포 없음",
+      "control.strategy": "{strategy}",
+      "control.strategyStages": "{strategy}, {n}단계",
+      "control.notice": "사전 통지 {notice}, 필요 {need}",
+      "control.noticeUnknown": "제출 시각을 알 수 없음, 필요 {need}",
+      "control.noticeShallow": "알 수 없음: 얕은 클론(shallow clone), 필요 {need} ({hint})",
+      "control.inMaintenance": "유지보수 시간 안",
+      "control.notInMaintenance": "유지보수 시간 밖",
+      "control.premortem": "대응 방안이 있는 위험 {n}개",
+      "control.premortem.one": "대응 방안이 있는 위험 1개",
+      "control.noPremortem": "사전 부검 없음",
+      "control.budgetSpent": "차단: 오류 예산 소진({slos})",
+      "control.budgetsHold": "오류 예산 남아 있음",
+      "control.inFreeze": "동결 기간 안: {windows}",
+      "control.noFreeze": "해당하는 동결 기간 없음",
+      "control.windowRepeats": "{name}({n}회)",
+      "control.noVerification": "검증 근거 없음",
+      "control.verified": "검증 근거 {n}건",
+      "control.verified.one": "검증 근거 1건",
+      "control.noneHolds": "인정되는 검증 근거 없음: {why}",
+      "control.someHold": "검증 근거 {n}건 중 {held}건 인정, 제외: {why}",
+      "control.someHold.one": "검증 근거 1건 중 {held}건 인정, 제외: {why}",
+      "control.refusedPiece": '"{description}": {problem}',
+      "evidence.noEvidence": "근거 링크 없음",
+      "evidence.notDate": "날짜 {at}은(는) 올바른 날짜가 아닙니다",
+      "evidence.future": "날짜 {at}이(가) 평가 시각 {now}보다 뒤입니다. 근거가 미래에서 올 수는 없습니다",
+      "evidence.afterStart": "날짜 {at}이(가) 변경 시작 시각 {start}보다 뒤입니다. 변경 전의 상태를 말해 주지 못합니다",
+      "evidence.tooOld": "날짜 {at}, 변경 시작 {days}일 전입니다. 정책은 {maxAge}까지 인정합니다",
+      "evidence.noLink": "근거 링크 없음. 정책이 인정하는 곳: {hosts}",
+      "evidence.notLink": '근거 "{evidence}"은(는) 링크가 아닙니다. 정책이 인정하는 곳: {hosts}',
+      "evidence.scheme": "근거가 {scheme} 링크입니다. 정책은 {hosts}의 웹 링크만 인정합니다",
+      "evidence.host": "근거가 정책 목록({hosts})에 없는 {host}에 있습니다",
+      "readiness.notRated": "{lifecycle} 서비스는 평가하지 않습니다",
+      "readiness.tiers": "{tiers}등급에만 적용",
+      "readiness.runbooks": "런북 {n}개",
+      "readiness.runbooks.one": "런북 1개",
+      "readiness.noRunbook": "런북 없음",
+      "readiness.playbooks": "플레이북 {n}개",
+      "readiness.playbooks.one": "플레이북 1개",
+      "readiness.noPlaybook": "플레이북 없음",
+      "readiness.dashboards": "대시보드 {n}개",
+      "readiness.dashboards.one": "대시보드 1개",
+      "readiness.noDashboard": "대시보드 없음",
+      "readiness.repository": "{repository}",
+      "readiness.noRepository": "저장소 없음",
+      "readiness.oncall": "{team} 팀: {schedule}",
+      "readiness.noOncall": "{team} 팀에 당직 일정이 없습니다",
+      "readiness.escalation": "에스컬레이션 {path}",
+      "readiness.noEscalation": "{team} 팀에 에스컬레이션 경로가 없습니다",
+      "readiness.contact": "{channels}",
+      "readiness.noContact": "{team} 팀에 연락 채널이 없습니다",
+      "readiness.slos": "SLO {n}개",
+      "readiness.slos.one": "SLO 1개",
+      "readiness.noSlo": "SLO 없음",
+      "readiness.noSloForStatus": "상태를 보고할 SLO가 없습니다",
+      "readiness.staleStatus": "{within} 안에 측정한 오류 예산 상태 없음: {slos}",
+      "readiness.freshStatus": "SLO {n}개 모두 {within} 안에 상태 측정",
+      "readiness.freshStatus.one": "SLO 1개, {within} 안에 상태 측정",
+      "readiness.noDrTest": "재해 복구 훈련 기록 없음(continuity.drTestedAt)",
+      "readiness.drTest": "마지막 재해 복구 훈련 {date}, {ago}",
+      "readiness.drTestStale": "마지막 재해 복구 훈련 {date}, {ago}(최대 {within})",
+      "readiness.noRtoRpo": "RTO와 RPO 없음",
+      "readiness.noRto": "RTO 없음",
+      "readiness.noRpo": "RPO 없음",
+      "readiness.rtoRpo": "RTO {rto}, RPO {rpo}",
+      "readiness.deprecatedDeps": "지원 종료 예정인 {services}에 의존",
+      "readiness.noDeprecatedDeps": "지원 종료 예정인 의존 대상 없음"
     };
     MESSAGES = { en: en2, ko };
   }
@@ -52983,18 +53476,18 @@ function collectDeployments(org, q4) {
       if (deployed.excluded) excluded.push({ change: id, reason: deployed.excluded });
       continue;
     }
-    const outcome = doc.status.outcome;
+    const outcome2 = doc.status.outcome;
     const implementedAt = deployed.implementedAt;
     if (implementedAt < q4.from || implementedAt >= q4.to) continue;
-    const detected = instantOf2(outcome.failureDetectedAt);
-    const restored = instantOf2(outcome.restoredAt);
+    const detected = instantOf(outcome2.failureDetectedAt);
+    const restored = instantOf(outcome2.restoredAt);
     const start = q4.leadTimeStart?.(id);
-    const failure = isFailure(outcome.result);
+    const failure = isFailure(outcome2.result);
     const facts = {
       change: id,
       type: doc.spec.type,
-      result: outcome.result,
-      implementedAtText: outcome.implementedAt,
+      result: outcome2.result,
+      implementedAtText: outcome2.implementedAt,
       implementedAt,
       month: monthOf(implementedAt, q4.timeZone),
       ...attribution(org, doc)
@@ -53008,14 +53501,14 @@ function collectDeployments(org, q4) {
   excluded.sort((a, b3) => a.change < b3.change ? -1 : 1);
   return { deployments, excluded };
 }
-var instantOf2;
+var instantOf;
 var init_deployments = __esm({
   "src/core/metrics/deployments.ts"() {
     "use strict";
     init_local_time();
     init_months();
     init_failure_rate();
-    instantOf2 = (text) => text === void 0 ? void 0 : parseInstant(text);
+    instantOf = (text) => text === void 0 ? void 0 : parseInstant(text);
   }
 });
 
@@ -53381,7 +53874,7 @@ function monthBounds(key) {
 function nextMonth2(key) {
   return monthKey(monthBounds(key).end);
 }
-function instantOf3(text) {
+function instantOf2(text) {
   if (!text) return void 0;
   const t2 = Date.parse(text);
   return Number.isNaN(t2) ? void 0 : t2;
@@ -53512,17 +54005,12 @@ var init_calendar_month = __esm({
 });
 
 // src/core/readiness/checks.ts
-function links(kind, list4) {
+function links(kind, none, list4) {
   const n = list4?.length ?? 0;
-  return { passed: n > 0, detail: n ? plural3(n, kind) : `no ${kind}` };
+  return outcome(n > 0, n ? phrase(`readiness.${kind}`, { n }) : phrase(none));
 }
-function dateOrInstant(text) {
-  if (!text) return void 0;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
-    const t2 = Date.parse(`${text}T00:00:00Z`);
-    return Number.isNaN(t2) ? void 0 : t2;
-  }
-  return parseInstant(text);
+function outcome(passed, why) {
+  return { passed, detail: english(why), phrase: why };
 }
 function withinOf(ctx) {
   const text = ctx.rule.within ?? DEFAULT_WITHIN[ctx.rule.check] ?? "365d";
@@ -53537,59 +54025,64 @@ function team(ctx) {
 function runCheck(ctx) {
   return CHECKS[ctx.rule.check](ctx);
 }
-var DAY_MS4, DEFAULT_WITHIN, plural3, CHECKS;
+var DAY_MS4, DEFAULT_WITHIN, CHECKS;
 var init_checks = __esm({
   "src/core/readiness/checks.ts"() {
     "use strict";
     init_duration();
     init_local_time();
+    init_evidence_time();
+    init_phrase();
     DAY_MS4 = 864e5;
     DEFAULT_WITHIN = { "dr-test": "365d", "slo-status": "7d" };
-    plural3 = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
     CHECKS = {
-      runbook: (ctx) => links("runbook", ctx.service.spec.runbooks),
-      playbook: (ctx) => links("playbook", ctx.service.spec.playbooks),
-      dashboard: (ctx) => links("dashboard", ctx.service.spec.dashboards),
-      repository: (ctx) => ctx.service.spec.repository ? { passed: true, detail: ctx.service.spec.repository } : { passed: false, detail: "no repository" },
+      runbook: (ctx) => links("runbooks", "readiness.noRunbook", ctx.service.spec.runbooks),
+      playbook: (ctx) => links("playbooks", "readiness.noPlaybook", ctx.service.spec.playbooks),
+      dashboard: (ctx) => links("dashboards", "readiness.noDashboard", ctx.service.spec.dashboards),
+      repository: (ctx) => ctx.service.spec.repository ? outcome(true, phrase("readiness.repository", { repository: ctx.service.spec.repository })) : outcome(false, phrase("readiness.noRepository")),
       oncall: (ctx) => {
         const schedule = team(ctx)?.oncall?.schedule;
-        return schedule ? { passed: true, detail: `team ${ctx.service.spec.owner}: ${schedule}` } : { passed: false, detail: `team ${ctx.service.spec.owner} has no on-call schedule` };
+        const owner = ctx.service.spec.owner;
+        return schedule ? outcome(true, phrase("readiness.oncall", { team: owner, schedule })) : outcome(false, phrase("readiness.noOncall", { team: owner }));
       },
       escalation: (ctx) => {
         const path3 = team(ctx)?.oncall?.escalation ?? [];
-        return path3.length ? { passed: true, detail: `escalation ${path3.join(" → ")}` } : { passed: false, detail: `team ${ctx.service.spec.owner} has no escalation path` };
+        return path3.length ? outcome(true, phrase("readiness.escalation", { path: path3.join(" → ") })) : outcome(false, phrase("readiness.noEscalation", { team: ctx.service.spec.owner }));
       },
       contact: (ctx) => {
         const contact = team(ctx)?.contact ?? {};
         const channels = Object.entries(contact).filter(([, v2]) => typeof v2 === "string" && v2 !== "");
-        return channels.length ? { passed: true, detail: channels.map(([k2, v2]) => `${k2} ${v2}`).join(", ") } : { passed: false, detail: `team ${ctx.service.spec.owner} has no contact channel` };
+        return channels.length ? outcome(true, phrase("readiness.contact", { channels: channels.map(([k2, v2]) => `${k2} ${v2}`) })) : outcome(false, phrase("readiness.noContact", { team: ctx.service.spec.owner }));
       },
-      slo: (ctx) => ({ passed: ctx.slos.length > 0, detail: ctx.slos.length ? plural3(ctx.slos.length, "SLO") : "no SLO" }),
+      slo: (ctx) => outcome(ctx.slos.length > 0, ctx.slos.length ? phrase("readiness.slos", { n: ctx.slos.length }) : phrase("readiness.noSlo")),
       "slo-status": (ctx) => {
-        if (!ctx.slos.length) return { passed: false, detail: "no SLO to report a status for" };
+        if (!ctx.slos.length) return outcome(false, phrase("readiness.noSloForStatus"));
         const within = withinOf(ctx);
         const stale = ctx.slos.filter((s) => {
           const at4 = s.status?.measuredAt === void 0 ? void 0 : parseInstant(s.status.measuredAt);
           return s.status?.errorBudgetRemaining === void 0 || at4 === void 0 || ctx.now - at4 > within.ms;
         });
-        return stale.length ? { passed: false, detail: `no error-budget status within ${within.text}: ${stale.map((s) => s.metadata.name).join(", ")}` } : { passed: true, detail: `${plural3(ctx.slos.length, "SLO")} with a status within ${within.text}` };
+        return stale.length ? outcome(false, phrase("readiness.staleStatus", { within: within.text, slos: stale.map((s) => s.metadata.name) })) : outcome(true, phrase("readiness.freshStatus", { n: ctx.slos.length, within: within.text }));
       },
       "dr-test": (ctx) => {
         const text = ctx.service.spec.continuity?.drTestedAt;
-        const at4 = dateOrInstant(text);
-        if (at4 === void 0) return { passed: false, detail: "no DR test recorded (continuity.drTestedAt)" };
+        const clock = { zone: ctx.zone };
+        const at4 = readEvidenceTime(text, clock);
+        if (at4 === void 0) return outcome(false, phrase("readiness.noDrTest"));
         const within = withinOf(ctx);
-        const age = Math.floor((ctx.now - at4) / DAY_MS4);
-        return ctx.now - at4 <= within.ms ? { passed: true, detail: `last DR test ${text}, ${plural3(Math.max(age, 0), "day")} ago` } : { passed: false, detail: `last DR test ${text}, ${plural3(age, "day")} ago (max ${within.text})` };
+        const ago = { daysAgo: ageInDays(at4, ctx.now, clock) };
+        return ctx.now <= freshUntil(at4, within.ms, clock) ? outcome(true, phrase("readiness.drTest", { date: text, ago })) : outcome(false, phrase("readiness.drTestStale", { date: text, ago, within: within.text }));
       },
       continuity: (ctx) => {
         const c3 = ctx.service.spec.continuity;
-        const missing2 = ["rto", "rpo"].filter((k2) => !c3?.[k2]);
-        return missing2.length ? { passed: false, detail: `no ${missing2.join(" or ").toUpperCase()}` } : { passed: true, detail: `RTO ${c3.rto}, RPO ${c3.rpo}` };
+        if (!c3?.rto && !c3?.rpo) return outcome(false, phrase("readiness.noRtoRpo"));
+        if (!c3.rto) return outcome(false, phrase("readiness.noRto"));
+        if (!c3.rpo) return outcome(false, phrase("readiness.noRpo"));
+        return outcome(true, phrase("readiness.rtoRpo", { rto: c3.rto, rpo: c3.rpo }));
       },
       "no-deprecated-dependencies": (ctx) => {
         const deprecated = deprecatedDependencies(ctx.org, ctx.service);
-        return deprecated.length ? { passed: false, detail: `depends on deprecated ${deprecated.join(", ")}` } : { passed: true, detail: "no deprecated dependency" };
+        return deprecated.length ? outcome(false, phrase("readiness.deprecatedDeps", { services: deprecated })) : outcome(true, phrase("readiness.noDeprecatedDeps"));
       }
     };
   }
@@ -53608,6 +54101,9 @@ function slosByService(org) {
   }
   return out;
 }
+function notApplicable(base, why) {
+  return { ...base, status: "not-applicable", detail: english(why), phrase: why };
+}
 function levelOf(results, defined) {
   let reached = "none";
   for (const level of READINESS_LEVELS) {
@@ -53624,12 +54120,13 @@ function evaluateService(org, name, policy, now, slos = slosByService(org)) {
   const spec = service.spec;
   const rated = (policy.lifecycles ?? DEFAULT_LIFECYCLES).includes(spec.lifecycle);
   const own = slos.get(name) ?? [];
+  const zone = organisationZone(org);
   const rules = [...policy.rules].sort((a, b3) => rank(a.level) - rank(b3.level)).map((rule) => {
     const base = { id: rule.id, description: rule.description, check: rule.check, level: rule.level };
-    if (!rated) return { ...base, status: "not-applicable", detail: `${spec.lifecycle} services are not rated` };
-    if (rule.tiers && !rule.tiers.includes(spec.tier)) return { ...base, status: "not-applicable", detail: `applies to tier ${rule.tiers.join(", ")}` };
-    const outcome = runCheck({ org, service, slos: own, now, rule });
-    return { ...base, status: outcome.passed ? "passed" : "failed", detail: outcome.detail };
+    if (!rated) return notApplicable(base, phrase("readiness.notRated", { lifecycle: spec.lifecycle }));
+    if (rule.tiers && !rule.tiers.includes(spec.tier)) return notApplicable(base, phrase("readiness.tiers", { tiers: rule.tiers.join(", ") }));
+    const outcome2 = runCheck({ org, service, slos: own, now, zone, rule });
+    return { ...base, status: outcome2.passed ? "passed" : "failed", detail: outcome2.detail, phrase: outcome2.phrase };
   });
   const defined = new Set(policy.rules.map((r2) => r2.level));
   const level = rated ? levelOf(rules, defined) : "not-rated";
@@ -53659,6 +54156,8 @@ var init_evaluate = __esm({
     init_model();
     init_organisation();
     init_checks();
+    init_phrase();
+    init_evidence_time();
     DEFAULT_LIFECYCLES = ["production", "deprecated"];
     rank = (level) => READINESS_LEVELS.indexOf(level);
   }
@@ -53762,7 +54261,7 @@ function createContext(input) {
   const coverage = readinessCoverage(org, results);
   const scorecard = (name) => readinessPolicy ? evaluateService(org, name, readinessPolicy, now, slosByService2) : void 0;
   const startOf = /* @__PURE__ */ new Map();
-  for (const [id, { doc }] of org.changes) startOf.set(id, instantOf3(doc.spec.schedule.start) ?? 0);
+  for (const [id, { doc }] of org.changes) startOf.set(id, instantOf2(doc.spec.schedule.start) ?? 0);
   const newestFirst = (a, b3) => startOf.get(b3) - startOf.get(a) || byName(b3, a);
   const changesByService = /* @__PURE__ */ new Map();
   const changesByCi = /* @__PURE__ */ new Map();
@@ -53934,9 +54433,9 @@ function changePage(ctx, id) {
   const doc = org.changes.get(id).doc;
   const s = doc.spec;
   const report = ctx.riskReport(id);
-  const outcome = doc.status?.outcome;
+  const outcome2 = doc.status?.outcome;
   const at4 = (t2) => {
-    const ms2 = instantOf3(t2);
+    const ms2 = instantOf2(t2);
     return ms2 === void 0 ? t2 : formatAt(ms2, ctx.zone);
   };
   const link = (url) => url ? linkView(url, url) : void 0;
@@ -53977,15 +54476,15 @@ function changePage(ctx, id) {
     premortem: s.premortem ?? [],
     communication: s.communication ?? [],
     diff: s.diff,
-    outcome: outcome && {
-      result: outcome.result,
-      implementedAt: at4(outcome.implementedAt),
-      failureDetectedAt: at4(outcome.failureDetectedAt),
-      restoredAt: at4(outcome.restoredAt),
-      completedAt: at4(outcome.completedAt),
-      incidents: outcome.incidents ?? [],
-      notes: outcome.notes,
-      review: link(outcome.review)
+    outcome: outcome2 && {
+      result: outcome2.result,
+      implementedAt: at4(outcome2.implementedAt),
+      failureDetectedAt: at4(outcome2.failureDetectedAt),
+      restoredAt: at4(outcome2.restoredAt),
+      completedAt: at4(outcome2.completedAt),
+      incidents: outcome2.incidents ?? [],
+      notes: outcome2.notes,
+      review: link(outcome2.review)
     },
     risk: report && riskView(ctx, report),
     riskStatus: report ? "assessed" : ctx.input.risk ? "closed" : "no-policy"
@@ -54022,7 +54521,7 @@ function attribute(key, value3) {
 function ciPage(ctx, name) {
   const { org, graph } = ctx.input;
   const doc = org.cis.get(name).doc;
-  const changeIds = ctx.changesByCi.get(name) ?? [];
+  const changeIds2 = ctx.changesByCi.get(name) ?? [];
   return {
     template: "ci",
     path: pagePath.ci(name),
@@ -54046,8 +54545,8 @@ function ciPage(ctx, name) {
       (graph.in.get(ciId(name)) ?? []).map((e) => ({ other: e.from, type: e.type }))
     ).sort((a, b3) => byName(a.kind, b3.kind) || byName(a.name, b3.name)),
     attributes: Object.entries(doc.spec.attributes ?? {}).map(([key, value3]) => attribute(key, value3)),
-    changes: changeIds.slice(0, RECENT_CHANGES).map(ctx.changeRow),
-    changesTotal: changeIds.length
+    changes: changeIds2.slice(0, RECENT_CHANGES).map(ctx.changeRow),
+    changesTotal: changeIds2.length
   };
 }
 var RECENT_CHANGES;
@@ -54293,7 +54792,7 @@ function servicePage(ctx, name) {
     };
   });
   const ciNames = ctx.cisByService.get(name) ?? [];
-  const changeIds = ctx.changesByService.get(name) ?? [];
+  const changeIds2 = ctx.changesByService.get(name) ?? [];
   const files = /* @__PURE__ */ new Set([file, ...ctx.sloFiles.get(name) ?? [], ...ciNames.map((c3) => org.cis.get(c3).file)]);
   const otherRelations = (via) => via.filter((v2) => v2 !== "dependsOn");
   const scorecard = ctx.scorecard(name);
@@ -54323,8 +54822,8 @@ function servicePage(ctx, name) {
     downstream: around.downstream.map((n) => withVia(ctx.nodeRef(n.id), otherRelations(n.via))),
     impact: impactOf(ctx, id),
     cis: ciNames.slice().sort(byName).map(ctx.ciRow),
-    changes: changeIds.slice(0, RECENT_CHANGES2).map(ctx.changeRow),
-    changesTotal: changeIds.length,
+    changes: changeIds2.slice(0, RECENT_CHANGES2).map(ctx.changeRow),
+    changesTotal: changeIds2.length,
     history: historyOf(ctx, files),
     file
   };
@@ -54410,16 +54909,16 @@ function calendarChanges(ctx, ids) {
       id,
       title: doc.metadata.title,
       startMs: ctx.startOf.get(id),
-      endMs: instantOf3(doc.spec.schedule.end) ?? ctx.startOf.get(id),
+      endMs: instantOf2(doc.spec.schedule.end) ?? ctx.startOf.get(id),
       type: row.type,
       phase: doc.status?.phase,
       riskClass: row.riskClass
     };
   });
 }
-function indexPage(ctx, serviceNames, teamNames, changeIds) {
+function indexPage(ctx, serviceNames, teamNames, changeIds2) {
   const { org, now, occurrences } = ctx.input;
-  const upcoming = changeIds.filter((id) => ctx.startOf.get(id) >= now && isOpen(org.changes.get(id).doc)).reverse().slice(0, UPCOMING);
+  const upcoming = changeIds2.filter((id) => ctx.startOf.get(id) >= now && isOpen(org.changes.get(id).doc)).reverse().slice(0, UPCOMING);
   return {
     template: "index",
     path: pagePath.index,
@@ -54442,14 +54941,14 @@ function buildCatalog(input) {
   const serviceNames = [...org.services.keys()].sort(byName);
   const teamNames = [...org.teams.keys()].sort(byName);
   const ciNames = [...org.cis.keys()].sort(byName);
-  const changeIds = [...org.changes.keys()].sort(ctx.newestFirst);
+  const changeIds2 = [...org.changes.keys()].sort(ctx.newestFirst);
   const currentMonth = monthKey(toLocal(now, zone));
   const calendarMonth = months.includes(currentMonth) ? currentMonth : months[0];
   function* calendarPages() {
     let index;
     const list4 = months.map((key) => ({ key, path: pagePath.month(key), current: key === currentMonth }));
     for (const key of months) {
-      index ??= indexCalendar(months, calendarChanges(ctx, changeIds), input.occurrences, now, zone);
+      index ??= indexCalendar(months, calendarChanges(ctx, changeIds2), input.occurrences, now, zone);
       const month = monthView(index, key);
       const page = (path3) => ({ template: "calendar", path: path3, heading: "", section: "calendar", month, months: list4, icsPath: input.icsPath });
       yield page(month.path);
@@ -54457,7 +54956,7 @@ function buildCatalog(input) {
     }
   }
   function* first() {
-    for (const id of changeIds) yield changePage(ctx, id);
+    for (const id of changeIds2) yield changePage(ctx, id);
   }
   function* heavy() {
     for (const name of serviceNames) yield servicePage(ctx, name);
@@ -54471,13 +54970,13 @@ function buildCatalog(input) {
       return { kind: ref.kind, name: ref.name, title: ref.title, href: ref.href, members: org.teams.get(n).doc.spec.members?.length ?? 0, services: ctx.servicesByTeam.get(n)?.length ?? 0 };
     });
     yield* listPages("cis-list", "cis", "cis", ciNames, ctx.ciRow);
-    yield* listPages("changes-list", "changes", "changes", changeIds, ctx.changeRow);
+    yield* listPages("changes-list", "changes", "changes", changeIds2, ctx.changeRow);
     yield* calendarPages();
     yield { template: "metrics", path: pagePath.metrics, heading: "", section: "metrics", metrics: input.metrics };
     yield readinessPage(ctx);
-    yield indexPage(ctx, serviceNames, teamNames, changeIds);
+    yield indexPage(ctx, serviceNames, teamNames, changeIds2);
   }
-  const lists = [serviceNames, teamNames, ciNames, changeIds].reduce((n, items) => n + Math.max(1, Math.ceil(items.length / LIST_PAGE_SIZE)), 0);
+  const lists = [serviceNames, teamNames, ciNames, changeIds2].reduce((n, items) => n + Math.max(1, Math.ceil(items.length / LIST_PAGE_SIZE)), 0);
   function* pages() {
     yield* first();
     yield* heavy();
@@ -54489,7 +54988,7 @@ function buildCatalog(input) {
     searchIndex: searchIndex(ctx, serviceNames, teamNames),
     pages,
     lanes: () => ({ first: first(), heavy: heavy(), light: light() }),
-    pageCount: changeIds.length + serviceNames.length + teamNames.length + ciNames.length + lists + months.length + (calendarMonth ? 1 : 0) + 3
+    pageCount: changeIds2.length + serviceNames.length + teamNames.length + ciNames.length + lists + months.length + (calendarMonth ? 1 : 0) + 3
   };
 }
 var LIST_PAGE_SIZE, INDEX_PRERENDERED, UPCOMING;
@@ -54616,10 +55115,7 @@ var init_compute_metrics = __esm({
 
 // src/app/build-catalog.ts
 function displayZone(org) {
-  const peak = activePolicy(org)?.doc.spec.likelihood.factors.peakHours?.timeZone;
-  if (peak && isTimeZone(peak)) return peak;
-  for (const { doc } of org.calendars.values()) for (const w2 of doc.spec.windows) if (w2.timeZone && isTimeZone(w2.timeZone)) return w2.timeZone;
-  return "UTC";
+  return organisationZone(org);
 }
 function upcomingChanges(org, now) {
   const out = [];
@@ -54683,7 +55179,7 @@ var init_build_catalog = __esm({
     init_in_force();
     init_ics();
     init_organisation_calendar();
-    init_rrule_syntax();
+    init_evidence_time();
     init_graph();
     init_organisation();
     init_assess();
@@ -59908,7 +60404,7 @@ var require_util10 = __commonJS({
     exports2.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
-    function relative11(aRoot, aPath) {
+    function relative12(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -59927,7 +60423,7 @@ var require_util10 = __commonJS({
       }
       return Array(level + 1).join("../") + aPath.substr(aRoot.length + 1);
     }
-    exports2.relative = relative11;
+    exports2.relative = relative12;
     var supportsNullProto = (function() {
       var obj2 = /* @__PURE__ */ Object.create(null);
       return !("__proto__" in obj2);
@@ -60107,12 +60603,12 @@ var require_array_set = __commonJS({
     };
     ArraySet.prototype.add = function ArraySet_add(aStr, aAllowDuplicates) {
       var sStr = hasNativeMap ? aStr : util.toSetString(aStr);
-      var isDuplicate2 = hasNativeMap ? this.has(aStr) : has.call(this._set, sStr);
+      var isDuplicate = hasNativeMap ? this.has(aStr) : has.call(this._set, sStr);
       var idx = this._array.length;
-      if (!isDuplicate2 || aAllowDuplicates) {
+      if (!isDuplicate || aAllowDuplicates) {
         this._array.push(aStr);
       }
-      if (!isDuplicate2) {
+      if (!isDuplicate) {
         if (hasNativeMap) {
           this._set.set(aStr, idx);
         } else {
@@ -62765,6 +63261,8 @@ function compileTemplates(locale) {
       if (text === void 0) fixed.set(key, text = valueMessage(locale, group2, value3));
       return text;
     },
+    // `{{say phrase reason}}`: a sentence the risk engine or readiness composed, in the locale.
+    say: (phrase2, english2) => phraseMessage(locale, phrase2, english2),
     eq: (a, b3) => a === b3,
     ne: (a, b3) => a !== b3,
     gt: (a, b3) => Number(a) > Number(b3),
@@ -63110,7 +63608,7 @@ var init_write_site = __esm({
 });
 
 // src/cli/write-catalog.ts
-import { relative as relative4 } from "node:path";
+import { relative as relative5 } from "node:path";
 import { setFlagsFromString } from "node:v8";
 function sourceDateEpoch(env) {
   const text = env.SOURCE_DATE_EPOCH;
@@ -63133,7 +63631,7 @@ async function writeCatalog(ctx, ws2, loaded2, options21) {
     options21.beforeOutput?.();
     for (const w2 of result.warnings) ctx.stderr(`opsledger catalog: ${w2}
 `);
-    const rel = relative4(ctx.cwd, out);
+    const rel = relative5(ctx.cwd, out);
     const where = rel === "" ? "." : rel.startsWith("..") ? out : rel;
     const seconds2 = ((performance.now() - started) / 1e3).toFixed(1);
     ctx.stdout(`Catalog written to ${where}/ (${result.pages} pages, times in ${result.zone}, ${seconds2}s). Open ${where}/index.html in a browser.
@@ -63543,14 +64041,14 @@ async function reviewPullRequest(input) {
     return { subject, ...change ? { change } : {}, ...report ? { report } : {}, plan, alternative: chosen.alt.name, decision: chosen.decision, members, teams };
   };
   const subjects = [];
-  const changeIds = [...head.org.changes].filter(([, l3]) => changedSet.has(l3.file)).map(([id]) => id).sort();
-  if (changeIds.length) {
+  const changeIds2 = [...head.org.changes].filter(([, l3]) => changedSet.has(l3.file)).map(([id]) => id).sort();
+  if (changeIds2.length) {
     const submittedAt = input.origins ? submissionTimes(head.org, input.origins) : void 0;
     const size = input.diffSize ?? await input.refs.git.diffSizeBetween(input.baseRef, input.headRef);
-    const measured = (id) => changeIds.includes(id) ? size : void 0;
+    const measured = (id) => changeIds2.includes(id) ? size : void 0;
     const byBase = riskContextFor(reviewOrganisation(base.org, head.org, "base"), policy, input.now, submittedAt, measured);
     const byHead = riskContextFor(reviewOrganisation(base.org, head.org, "head"), policy, input.now, submittedAt, measured);
-    for (const id of changeIds) {
+    for (const id of changeIds2) {
       const report = stricter(assessChange(byBase, id), assessChange(byHead, id));
       const change = head.org.changes.get(id).doc;
       subjects.push(await decide(id, planApprovals(policy, report, sensitive), change, report));
@@ -74135,6 +74633,7 @@ function parseYamlStream(file, text) {
     return [lo + 1, offset - lineStarts[lo] + 1];
   };
   let index = 0;
+  const budget = { used: 0 };
   for (const doc of (0, import_yaml6.parseAllDocuments)(text, { uniqueKeys: true })) {
     const here = index++;
     if (doc.errors.length) {
@@ -74144,13 +74643,13 @@ function parseYamlStream(file, text) {
       }
       continue;
     }
-    let value3;
-    try {
-      value3 = doc.toJS({ maxAliasCount: MAX_ALIASES });
-    } catch (e) {
-      problems.push({ file, line: 1, column: 1, message: e.message });
+    const built = plainValue(doc, budget);
+    if ("problem" in built) {
+      const [line, column] = position(built.problem.range[0]);
+      problems.push({ file, line, column, message: built.problem.message, code: built.problem.code });
       continue;
     }
+    const value3 = built.value;
     if (value3 === null || value3 === void 0) continue;
     if (Array.isArray(value3) && value3.length > 0 && value3.every(isEnvelope)) {
       value3.forEach((item2, i) => documents.push({ file, document: here, item: i, value: item2 }));
@@ -74163,13 +74662,13 @@ function parseYamlStream(file, text) {
 function sourceLabel(d2) {
   return `${d2.file}#${d2.document}${d2.item === void 0 ? "" : `[${d2.item}]`}`;
 }
-var import_yaml6, MAX_ALIASES;
+var import_yaml6;
 var init_parse = __esm({
   "src/import/parse.ts"() {
     "use strict";
     import_yaml6 = __toESM(require_dist(), 1);
+    init_plain_value();
     init_shape();
-    MAX_ALIASES = 100;
   }
 });
 
@@ -74257,11 +74756,11 @@ function readEnvelopes(inputs) {
     }
     const usage = new Usage();
     usage.use("/apiVersion", "/kind", "/metadata/name", "/metadata/namespace");
-    const outcome = { source: label, ref, result: "mapped", to: [], used: [], dropped: [], changed: [] };
-    const entity = { source, label, value: value3, kind, k: kind.toLowerCase(), namespace, name, key, ref, metadata: metadata2, spec: obj(value3.spec) ?? {}, usage, outcome };
+    const outcome2 = { source: label, ref, result: "mapped", to: [], used: [], dropped: [], changed: [] };
+    const entity = { source, label, value: value3, kind, k: kind.toLowerCase(), namespace, name, key, ref, metadata: metadata2, spec: obj(value3.spec) ?? {}, usage, outcome: outcome2 };
     entities.push(entity);
     byKey.set(key, entity);
-    outcomes.push(outcome);
+    outcomes.push(outcome2);
   }
   return { entities, byKey, outcomes };
 }
@@ -74862,7 +75361,7 @@ var init_convert = __esm({
 });
 
 // src/app/import-catalog.ts
-import { relative as relative5, resolve as resolve13, sep as sep6 } from "node:path";
+import { relative as relative6, resolve as resolve13, sep as sep6 } from "node:path";
 async function importCatalog(req) {
   const { registry: registry2 } = req;
   const mapped = req.from === "backstage" ? mapBackstage(req.documents) : convertOpenSlo(req.documents);
@@ -74870,14 +75369,14 @@ async function importCatalog(req) {
   const kept = [];
   const planned = [];
   const leaveOut = (f3, code, reason) => {
-    const outcome = mapped.report.entities.find((e) => e.source === f3.source && e.result === "mapped");
-    if (!outcome) return;
-    outcome.result = "dropped";
-    outcome.code = code;
-    outcome.reason = reason;
-    outcome.to = [];
-    outcome.dropped = [...outcome.used.map((pointer) => ({ pointer, code, reason: "the document was not written" })), ...outcome.dropped];
-    outcome.used = [];
+    const outcome2 = mapped.report.entities.find((e) => e.source === f3.source && e.result === "mapped");
+    if (!outcome2) return;
+    outcome2.result = "dropped";
+    outcome2.code = code;
+    outcome2.reason = reason;
+    outcome2.to = [];
+    outcome2.dropped = [...outcome2.used.map((pointer) => ({ pointer, code, reason: "the document was not written" })), ...outcome2.dropped];
+    outcome2.used = [];
   };
   for (const [i, f3] of mapped.files.entries()) {
     req.progress?.("import", i, mapped.files.length);
@@ -74890,7 +75389,7 @@ async function importCatalog(req) {
     const namespace = f3.apiVersion === "openslo/v1" && f3.kind === "Service" ? "openslo:Service" : f3.kind;
     const clash = existing.get(`${namespace}/${f3.name}`);
     if (clash && clash !== resolve13(req.out, f3.path)) {
-      leaveOut(f3, "entity.exists", `${f3.kind} ${f3.name} is already defined in ${relative5(req.into.root, clash).split(sep6).join("/")}; it is not imported again`);
+      leaveOut(f3, "entity.exists", `${f3.kind} ${f3.name} is already defined in ${relative6(req.into.root, clash).split(sep6).join("/")}; it is not imported again`);
       continue;
     }
     kept.push(f3);
@@ -74924,9 +75423,9 @@ var init_import_catalog = __esm({
 
 // src/adapters/fs/write-files.ts
 import { existsSync as existsSync9 } from "node:fs";
-import { isAbsolute as isAbsolute3, relative as relative6, resolve as resolve14 } from "node:path";
+import { isAbsolute as isAbsolute3, relative as relative7, resolve as resolve14 } from "node:path";
 function inside2(base, target) {
-  const r2 = relative6(base, target);
+  const r2 = relative7(base, target);
   return r2 !== "" && !r2.startsWith("..") && !isAbsolute3(r2);
 }
 function writeFiles(base, files, options21 = {}) {
@@ -74963,11 +75462,11 @@ var init_write_files = __esm({
 
 // src/adapters/fs/yaml-inputs.ts
 import { readdirSync as readdirSync8, statSync as statSync5 } from "node:fs";
-import { join as join20, relative as relative7, resolve as resolve15, sep as sep7 } from "node:path";
+import { join as join20, relative as relative8, resolve as resolve15, sep as sep7 } from "node:path";
 function readYamlInputs(paths, cwd) {
   const files = [];
   const problems = [];
-  const display = (abs) => relative7(cwd, abs).split(sep7).join("/") || abs;
+  const display = (abs) => relative8(cwd, abs).split(sep7).join("/") || abs;
   const walk3 = (abs) => {
     for (const name of readdirSync8(abs).sort()) {
       if (SKIP.has(name)) continue;
@@ -75019,7 +75518,7 @@ var init_yaml_inputs = __esm({
 
 // src/cli/import-target.ts
 import { statSync as statSync6 } from "node:fs";
-import { basename as basename5, dirname as dirname7, isAbsolute as isAbsolute4, join as join21, relative as relative8, sep as sep8 } from "node:path";
+import { basename as basename5, dirname as dirname7, isAbsolute as isAbsolute4, join as join21, relative as relative9, sep as sep8 } from "node:path";
 function isFolder2(path3) {
   try {
     return statSync6(path3).isDirectory();
@@ -75028,12 +75527,12 @@ function isFolder2(path3) {
   }
 }
 function isInside2(root, path3) {
-  const r2 = relative8(root, path3);
+  const r2 = relative9(root, path3);
   return r2 === "" || !r2.startsWith("..") && !isAbsolute4(r2);
 }
 function organisationOf(root, out) {
   if (isInside2(root, out)) {
-    const segments2 = relative8(root, out).split(sep8).filter(Boolean);
+    const segments2 = relative9(root, out).split(sep8).filter(Boolean);
     const at4 = segments2.findIndex((s) => DATA_FOLDERS.includes(s));
     return at4 < 0 ? void 0 : join21(root, ...segments2.slice(0, at4));
   }
@@ -75064,7 +75563,7 @@ __export(import_exports, {
   renderImportReport: () => renderImportReport
 });
 import { existsSync as existsSync10 } from "node:fs";
-import { relative as relative9, resolve as resolve16, sep as sep9 } from "node:path";
+import { relative as relative10, resolve as resolve16, sep as sep9 } from "node:path";
 async function importCommand(ctx, values, positionals) {
   const [source, ...paths] = positionals;
   if (source !== "backstage" && source !== "openslo") throw new UsageError(source ? `cannot import from "${source}"; use backstage or openslo` : "name what to import from: backstage or openslo");
@@ -75093,7 +75592,7 @@ async function importCommand(ctx, values, positionals) {
       throw e;
     }
   }
-  const shownOut = relative9(ctx.cwd, out).split(sep9).join("/") || ".";
+  const shownOut = relative10(ctx.cwd, out).split(sep9).join("/") || ".";
   if (format === "json") ctx.stdout(JSON.stringify({ ...report, out: shownOut, written: !values["dry-run"] }, null, 2) + "\n");
   else ctx.stdout(renderImportReport(report, shownOut, Boolean(values["dry-run"])));
   if (!planned.length) {
@@ -75774,7 +76273,7 @@ __export(export_exports, {
   exportCommand: () => exportCommand,
   exportSpec: () => exportSpec
 });
-import { relative as relative10, resolve as resolve17, sep as sep10 } from "node:path";
+import { relative as relative11, resolve as resolve17, sep as sep10 } from "node:path";
 async function exportCommand(ctx, values, positionals) {
   const [target, ...extra] = positionals;
   if (!target || !EXPORT_TARGETS.includes(target)) throw new UsageError(target ? `cannot export to "${target}"; use ${EXPORT_TARGETS.join(", ")}` : `name the format: ${EXPORT_TARGETS.join(", ")}`);
@@ -75792,7 +76291,7 @@ async function exportCommand(ctx, values, positionals) {
       throw e;
     }
   }
-  const shownOut = relative10(ctx.cwd, out).split(sep10).join("/") || ".";
+  const shownOut = relative11(ctx.cwd, out).split(sep10).join("/") || ".";
   if (format === "json") {
     ctx.stdout(JSON.stringify({ target, out: shownOut, written: !dryRun, files: planned.map((p2) => p2.path), warnings, validationErrors }, null, 2) + "\n");
   } else {
@@ -76093,7 +76592,7 @@ function nextChangeId(existing, year) {
     const m2 = CHANGE_ID2.exec(id);
     if (m2 && Number(m2[1]) === year) highest = Math.max(highest, Number(m2[2]));
   }
-  if (highest >= 9999) throw new Error(`change ids for ${year} are used up (CR-${year}-9999 exists)`);
+  if (highest >= 9999) throw new ChangeIdsUsedUp(year);
   return `CR-${year}-${String(highest + 1).padStart(4, "0")}`;
 }
 function metadata(a) {
@@ -76169,7 +76668,7 @@ function formatInstant2(epochMs, offsetMinutes) {
   const abs = Math.abs(offsetMinutes);
   return `${local.getUTCFullYear()}-${pad3(local.getUTCMonth() + 1)}-${pad3(local.getUTCDate())}T${pad3(local.getUTCHours())}:${pad3(local.getUTCMinutes())}:${pad3(local.getUTCSeconds())}${sign}${pad3(Math.floor(abs / 60))}:${pad3(abs % 60)}`;
 }
-var DNS_LABEL, GITHUB_LOGIN2, GITHUB_TEAM2, CHANGE_ID2, OFFSET_INSTANT2;
+var DNS_LABEL, GITHUB_LOGIN2, GITHUB_TEAM2, CHANGE_ID2, OFFSET_INSTANT2, ChangeIdsUsedUp;
 var init_documents = __esm({
   "src/scaffold/documents.ts"() {
     "use strict";
@@ -76179,6 +76678,14 @@ var init_documents = __esm({
     GITHUB_TEAM2 = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\/[A-Za-z0-9._-]+$/;
     CHANGE_ID2 = /^CR-(\d{4})-(\d{4})$/;
     OFFSET_INSTANT2 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+    ChangeIdsUsedUp = class extends Error {
+      constructor(year) {
+        super(`change ids for ${year} are used up (CR-${year}-9999 exists)`);
+        this.year = year;
+      }
+      year;
+      name = "ChangeIdsUsedUp";
+    };
   }
 });
 
@@ -89498,7 +90005,14 @@ async function planChange(a, loaded2, now) {
     if (!CHANGE_ID2.test(a.values.id)) throw new UsageError("--id must look like CR-2026-0042");
     if (existing.has(a.values.id)) throw new UsageError(`${a.values.id} already exists`);
     id = a.values.id;
-  } else id = nextChangeId(existing, year);
+  } else {
+    try {
+      id = nextChangeId(existing, year);
+    } catch (e) {
+      if (e instanceof ChangeIdsUsedUp) throw new ExpectedFailure("new.ids-used-up", `${e.message}; name a free id with --id CR-${year}-NNNN`);
+      throw e;
+    }
+  }
   if (a.interactive) a.say(`Change id: ${id}
 `);
   const title = await a.text("title", { message: "Title: what changes, in one line", required: true });
@@ -89639,6 +90153,7 @@ var init_new = __esm({
     init_command_spec();
     init_atomic_write();
     init_context();
+    init_failure();
     NEW_KINDS = ["service", "team", "ci", "change"];
     EMAIL2 = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
     URL_LIKE2 = /^https?:\/\/\S+$/;
@@ -90031,7 +90546,7 @@ function planOutcome(change, request2, now) {
   if (overriding && !request2.force) refusals.push(refusal("record.rewrite-failure", `recorded ${recorded.result}, asked ${request2.result}`, "result"));
   const previous = overriding && request2.force ? forcedBase(recorded, request2.result, request2.force.reason) : recorded;
   const incidents = [.../* @__PURE__ */ new Set([...previous?.incidents ?? [], ...request2.incidents ?? []])];
-  const outcome = {
+  const outcome2 = {
     ...previous,
     result: request2.result,
     implementedAt: request2.implementedAt ?? previous?.implementedAt ?? formatInstant(Math.floor(now / 1e3) * 1e3),
@@ -90039,23 +90554,23 @@ function planOutcome(change, request2, now) {
     ...request2.restoredAt ?? previous?.restoredAt ? { restoredAt: request2.restoredAt ?? previous?.restoredAt } : {},
     ...incidents.length ? { incidents } : {}
   };
-  const failure = FAILURES2.has(outcome.result);
-  if (!failure && (outcome.failureDetectedAt || outcome.restoredAt)) {
-    refusals.push(refusal("record.failure-on-success", `result ${outcome.result}`, outcome.failureDetectedAt ? "failureDetectedAt" : "restoredAt"));
+  const failure = FAILURES2.has(outcome2.result);
+  if (!failure && (outcome2.failureDetectedAt || outcome2.restoredAt)) {
+    refusals.push(refusal("record.failure-on-success", `result ${outcome2.result}`, outcome2.failureDetectedAt ? "failureDetectedAt" : "restoredAt"));
   }
-  if (failure && outcome.restoredAt && !outcome.failureDetectedAt) {
+  if (failure && outcome2.restoredAt && !outcome2.failureDetectedAt) {
     refusals.push(refusal("record.restored-without-detection", void 0, "restoredAt"));
   }
   let earlier;
   for (const key of TIMES) {
-    const text = outcome[key];
+    const text = outcome2[key];
     const t2 = text === void 0 ? void 0 : parseInstant(text);
     if (t2 === void 0) continue;
-    if (earlier && t2 < earlier[1]) refusals.push(refusal("record.order", `${key} ${outcome[key]} is before ${earlier[0]} ${outcome[earlier[0]]}`, key));
-    if (t2 > now + CLOCK_SKEW_MS && request2[key] !== void 0) refusals.push(refusal("record.future", `${key} ${outcome[key]}`, key));
+    if (earlier && t2 < earlier[1]) refusals.push(refusal("record.order", `${key} ${outcome2[key]} is before ${earlier[0]} ${outcome2[earlier[0]]}`, key));
+    if (t2 > now + CLOCK_SKEW_MS && request2[key] !== void 0) refusals.push(refusal("record.future", `${key} ${outcome2[key]}`, key));
     earlier = [key, t2];
   }
-  return refusals.length ? { ok: false, refusals } : { ok: true, outcome, ...recorded ? { previous: recorded } : {}, ...overriding ? { overridden: true } : {} };
+  return refusals.length ? { ok: false, refusals } : { ok: true, outcome: outcome2, ...recorded ? { previous: recorded } : {}, ...overriding ? { overridden: true } : {} };
 }
 function forcedBase(recorded, result, reason) {
   const { failureDetectedAt: _detected, restoredAt: _restored, ...rest } = recorded;
@@ -90085,10 +90600,10 @@ function changeDocumentIndex(text, id) {
     return -1;
   }
 }
-function inKeyOrder(outcome) {
+function inKeyOrder(outcome2) {
   const order = CHANGE_KEY_ORDER["status/outcome"];
   const rank3 = (k2) => order.includes(k2) ? order.indexOf(k2) : order.length;
-  return Object.fromEntries(Object.entries(outcome).sort(([a], [b3]) => rank3(a) - rank3(b3)));
+  return Object.fromEntries(Object.entries(outcome2).sort(([a], [b3]) => rank3(a) - rank3(b3)));
 }
 function recordOutcomeInText(input) {
   const before = analyzeText(input.file, input.text, input.registry, { keepValues: true });
@@ -90132,11 +90647,15 @@ var init_record = __esm({
 });
 
 // src/app/record-outcome.ts
+async function changeIds(ws2) {
+  const read = await ws2.source.read({ threads: 1 });
+  return read.analyses.flatMap((a) => a.documents.filter((d2) => d2.kind === "ChangeRequest").map((d2) => d2.name));
+}
 async function recordOutcome(ws2, options21) {
   const id = options21.change;
   const file = ws2.findChangeFile(id, (_f, text) => changeDocumentIndex(text, id) >= 0);
   if (!file) {
-    const hint = didYouMean(id, ws2.knownChangeIds());
+    const hint = didYouMean(id, await changeIds(ws2));
     throw new InputError(`no change request ${id}${hint ? `; ${hint}` : ""}`);
   }
   const once = () => {

@@ -3181,7 +3181,7 @@ var require_util = __commonJS({
     exports.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
-    function relative(aRoot, aPath) {
+    function relative2(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -3200,7 +3200,7 @@ var require_util = __commonJS({
       }
       return Array(level + 1).join("../") + aPath.substr(aRoot.length + 1);
     }
-    exports.relative = relative;
+    exports.relative = relative2;
     var supportsNullProto = (function() {
       var obj = /* @__PURE__ */ Object.create(null);
       return !("__proto__" in obj);
@@ -8050,6 +8050,158 @@ function layoutNeighbourhood(n, words) {
   return { wide, narrow, caption: words.caption(n.center.title ?? n.center.name) };
 }
 
+// src/core/phrase.ts
+var PHRASES_EN = {
+  "changeType.standard": "standard",
+  "changeType.normal": "normal",
+  "changeType.emergency": "emergency",
+  "riskClass.low": "low",
+  "riskClass.medium": "medium",
+  "riskClass.high": "high",
+  "riskClass.critical": "critical",
+  "delivery.canary": "canary",
+  "delivery.blue-green": "blue-green",
+  "delivery.rolling": "rolling",
+  "delivery.one-box": "one-box",
+  "factor.changeType": "{type} change",
+  "factor.environment": "deploys to {environment}",
+  "factor.rollbackMissing": "no rollback steps: a failure cannot be undone by plan",
+  "factor.rollbackUntested": "the rollback has never been rehearsed",
+  "factor.rehearsalRefused": "the rehearsal does not count: {problem}",
+  "factor.noProgressiveDelivery": "all at once on tier {tiers} services {services}",
+  "factor.noProgressiveDelivery.one": "all at once on tier {tiers} service {services}",
+  "factor.peakHours": "runs into peak hours ({from}–{to} {zone}, first at {first})",
+  "factor.nearFreeze": "within {within} of the {name} freeze",
+  "factor.shortNotice": "{notice} of notice, less than {within}",
+  "factor.shortNoticeFromNow": "{notice} of notice, less than {within} (measured from now)",
+  "factor.shortNoticeShallow": "submission time unknown (shallow clone); {hint}",
+  "factor.errorBudget": "error budget spent: {slos}",
+  "factor.errorBudgetSlo": "{slo} ({percent}% left)",
+  "factor.recentFailures": "{failed} of {implemented} recent changes to these services failed (over {percent}% in {window})",
+  "factor.overlapping": "overlaps {changes}",
+  "factor.overlappingChange": "{id} on {target}",
+  "factor.largeDiff": "{lines} changed lines, over {limit} ({provenance})",
+  "diff.declaredOnly": "declared only, not measured",
+  "diff.measured": "measured",
+  "diff.both": "declared {declared}, measured {measured}",
+  "conflict.repeats": " ({n} times, {from} to {to})",
+  "conflict.freeze": "runs during the {name} freeze{repeats}",
+  "conflict.freezeWhy": "runs during the {name} freeze{repeats} ({reason})",
+  "conflict.freezeBypass": "runs during the {name} freeze{repeats}, which allows {type} changes; the bypass is recorded and needs a post-implementation review",
+  "conflict.overlappingChange": "{id} is scheduled at the same time on {target}",
+  "conflict.sharedDependent": "{id} is scheduled at the same time and also reaches tier-{tier} {service}: this change through {path}, {id} through {otherPath}",
+  "conflict.sharedDependentMore": "{id} is scheduled at the same time and also reaches tier-{tier} {service} (and {n} more tier-1/2 services): this change through {path}, {id} through {otherPath}",
+  "conflict.sharedDependentMore.one": "{id} is scheduled at the same time and also reaches tier-{tier} {service} (and 1 more tier-1/2 service): this change through {path}, {id} through {otherPath}",
+  "conflict.notPreApproved": "treated as a normal change: {why}",
+  "conflict.diffUnderstated": "spec.diff declares {declared} changed lines but git measured {measured}; the measured size is scored",
+  "template.missing": "template {name} does not exist",
+  "template.none": "no template named",
+  "template.service": "template {name} does not cover service {service}",
+  "template.ci": "template {name} does not cover {ci} ({class})",
+  "template.environment": "template {name} does not cover {environment}",
+  "template.tooRisky": "risk {class} exceeds template {name}'s maximum {max}",
+  "template.noPolicy": "without a Policy the risk cannot be shown within template {name}'s maximum {max}",
+  "control.preApproved": "pre-approved by template {template}",
+  "control.approvalsOwner": "{n} approving reviews from the owning team on the pull request",
+  "control.approvalsOwner.one": "1 approving review from the owning team on the pull request",
+  "control.approvals": "{n} approving reviews from {group} ({members}) on the pull request",
+  "control.approvals.one": "1 approving review from {group} ({members}) on the pull request",
+  "control.approvalsUnknownGroup": "{n} approving reviews from {group} (unknown group) on the pull request",
+  "control.approvalsUnknownGroup.one": "1 approving review from {group} (unknown group) on the pull request",
+  "control.emergency": "an emergency approver ({approvers}) may approve in place of the CAB; a post-implementation review is due within {within}",
+  "control.rollbackWritten": "rollback steps written",
+  "control.rollbackMissing": "rollback steps missing",
+  "control.rollbackUntested": "rollback not rehearsed",
+  "control.rollbackRehearsed": "rollback rehearsed {at}",
+  "control.noStagedRollout": "no staged rollout",
+  "control.strategy": "{strategy}",
+  "control.strategyStages": "{strategy} in {n} stages",
+  "control.notice": "{notice} of notice; {need} required",
+  "control.noticeUnknown": "submission time unknown; {need} required",
+  "control.noticeShallow": "unknown: shallow clone; {need} required ({hint})",
+  "control.inMaintenance": "inside a maintenance window",
+  "control.notInMaintenance": "not inside a maintenance window",
+  "control.premortem": "{n} risks with mitigations",
+  "control.premortem.one": "1 risk with mitigations",
+  "control.noPremortem": "no pre-mortem",
+  "control.budgetSpent": "blocked: error budget spent on {slos}",
+  "control.budgetsHold": "error budgets hold",
+  "control.inFreeze": "inside {windows}",
+  "control.noFreeze": "no freeze applies",
+  "control.windowRepeats": "{name} ({n} times)",
+  "control.noVerification": "no verification evidence",
+  "control.verified": "{n} pieces of evidence",
+  "control.verified.one": "1 piece of evidence",
+  "control.noneHolds": "no verification evidence holds: {why}",
+  "control.someHold": "{held} of {n} pieces of evidence hold; not counted: {why}",
+  "control.someHold.one": "{held} of 1 piece of evidence hold; not counted: {why}",
+  "control.refusedPiece": '"{description}": {problem}',
+  "evidence.noEvidence": "no evidence given",
+  "evidence.notDate": "dated {at}, which is not a date",
+  "evidence.future": "dated {at}, after the assessment time {now}: evidence cannot come from the future",
+  "evidence.afterStart": "dated {at}, after the change started at {start}: it says nothing about the change before it ran",
+  "evidence.tooOld": "dated {at}, {days} days before the change starts; the policy accepts evidence up to {maxAge} old",
+  "evidence.noLink": "no evidence link; the policy accepts links to {hosts}",
+  "evidence.notLink": 'evidence "{evidence}" is not a link; the policy accepts links to {hosts}',
+  "evidence.scheme": "evidence is a {scheme} link; the policy accepts web links to {hosts}",
+  "evidence.host": "evidence is on {host}, which the policy does not list ({hosts})",
+  "readiness.notRated": "{lifecycle} services are not rated",
+  "readiness.tiers": "applies to tier {tiers}",
+  "readiness.runbooks": "{n} runbooks",
+  "readiness.runbooks.one": "1 runbook",
+  "readiness.noRunbook": "no runbook",
+  "readiness.playbooks": "{n} playbooks",
+  "readiness.playbooks.one": "1 playbook",
+  "readiness.noPlaybook": "no playbook",
+  "readiness.dashboards": "{n} dashboards",
+  "readiness.dashboards.one": "1 dashboard",
+  "readiness.noDashboard": "no dashboard",
+  "readiness.repository": "{repository}",
+  "readiness.noRepository": "no repository",
+  "readiness.oncall": "team {team}: {schedule}",
+  "readiness.noOncall": "team {team} has no on-call schedule",
+  "readiness.escalation": "escalation {path}",
+  "readiness.noEscalation": "team {team} has no escalation path",
+  "readiness.contact": "{channels}",
+  "readiness.noContact": "team {team} has no contact channel",
+  "readiness.slos": "{n} SLOs",
+  "readiness.slos.one": "1 SLO",
+  "readiness.noSlo": "no SLO",
+  "readiness.noSloForStatus": "no SLO to report a status for",
+  "readiness.staleStatus": "no error-budget status within {within}: {slos}",
+  "readiness.freshStatus": "{n} SLOs with a status within {within}",
+  "readiness.freshStatus.one": "1 SLO with a status within {within}",
+  "readiness.noDrTest": "no DR test recorded (continuity.drTestedAt)",
+  "readiness.drTest": "last DR test {date}, {ago}",
+  "readiness.drTestStale": "last DR test {date}, {ago} (max {within})",
+  "readiness.noRtoRpo": "no RTO or RPO",
+  "readiness.noRto": "no RTO",
+  "readiness.noRpo": "no RPO",
+  "readiness.rtoRpo": "RTO {rto}, RPO {rpo}",
+  "readiness.deprecatedDeps": "depends on deprecated {services}",
+  "readiness.noDeprecatedDeps": "no deprecated dependency"
+};
+var relative = /* @__PURE__ */ new Map();
+function argText(arg, table, locale) {
+  if (typeof arg === "string") return arg;
+  if (typeof arg === "number") return String(arg);
+  if (Array.isArray(arg)) return arg.map((a) => argText(a, table, locale)).join(", ");
+  if ("joined" in arg) return arg.joined.map((a) => argText(a, table, locale)).join(arg.by);
+  if ("daysAgo" in arg) {
+    let format = relative.get(locale);
+    if (!format) relative.set(locale, format = new Intl.RelativeTimeFormat(locale, { numeric: "always" }));
+    return format.format(-Math.max(0, arg.daysAgo), "day");
+  }
+  return fillPhrase(arg, table, locale);
+}
+function fillPhrase(p, table, locale) {
+  const args = p.args ?? {};
+  const count = args.n ?? args.total;
+  const text = (count === 1 ? table[`${p.key}.one`] : void 0) ?? table[p.key];
+  if (text === void 0) throw new Error(`no message "${p.key}"`);
+  return text.replace(/\{(\w+)\}/g, (whole, name) => name in args ? argText(args[name], table, locale) : whole);
+}
+
 // src/catalog/messages.ts
 var en2 = {
   "site.name": "Service catalog",
@@ -8422,7 +8574,9 @@ var en2 = {
   "weekdayShort.3": "Thu",
   "weekdayShort.4": "Fri",
   "weekdayShort.5": "Sat",
-  "weekdayShort.6": "Sun"
+  "weekdayShort.6": "Sun",
+  // The sentences the risk engine and readiness compose, in the words the commands print.
+  ...PHRASES_EN
 };
 var ko = {
   "site.name": "서비스 카탈로그",
@@ -8795,15 +8949,142 @@ var ko = {
   "weekdayShort.3": "목",
   "weekdayShort.4": "금",
   "weekdayShort.5": "토",
-  "weekdayShort.6": "일"
+  "weekdayShort.6": "일",
+  "changeType.standard": "표준",
+  "changeType.normal": "일반",
+  "changeType.emergency": "긴급",
+  "riskClass.low": "낮음",
+  "riskClass.medium": "보통",
+  "riskClass.high": "높음",
+  "riskClass.critical": "심각",
+  "delivery.canary": "카나리",
+  "delivery.blue-green": "블루-그린",
+  "delivery.rolling": "롤링",
+  "delivery.one-box": "원박스",
+  "factor.changeType": "{type} 변경",
+  "factor.environment": "{environment} 환경에 배포",
+  "factor.rollbackMissing": "롤백 단계 없음: 장애가 나도 계획대로 되돌릴 수 없습니다",
+  "factor.rollbackUntested": "롤백을 한 번도 연습하지 않았습니다",
+  "factor.rehearsalRefused": "사전 연습을 인정하지 않습니다: {problem}",
+  "factor.noProgressiveDelivery": "{tiers}등급 서비스 {services}에 한 번에 적용",
+  "factor.noProgressiveDelivery.one": "{tiers}등급 서비스 {services}에 한 번에 적용",
+  "factor.peakHours": "피크 시간대({from}–{to} {zone})에 걸침, 처음 걸리는 시각 {first}",
+  "factor.nearFreeze": "{name} 동결 기간까지 {within} 이내",
+  "factor.shortNotice": "사전 통지 {notice}, 기준 {within}보다 짧음",
+  "factor.shortNoticeFromNow": "사전 통지 {notice}, 기준 {within}보다 짧음(지금부터 계산)",
+  "factor.shortNoticeShallow": "제출 시각을 알 수 없음(얕은 클론, shallow clone); {hint}",
+  "factor.errorBudget": "오류 예산 소진: {slos}",
+  "factor.errorBudgetSlo": "{slo}({percent}% 남음)",
+  "factor.recentFailures": "최근 {window} 동안 이 서비스들의 변경 {implemented}건 중 {failed}건 실패(기준 {percent}% 초과)",
+  "factor.overlapping": "다른 변경과 겹침: {changes}",
+  "factor.overlappingChange": "{target}의 {id}",
+  "factor.largeDiff": "변경 {lines}줄, 기준 {limit}줄 초과({provenance})",
+  "diff.declaredOnly": "신고한 값만 있고 측정하지 않음",
+  "diff.measured": "측정값",
+  "diff.both": "신고 {declared}줄, 측정 {measured}줄",
+  "conflict.repeats": "({n}회, {from}부터 {to}까지)",
+  "conflict.freeze": "{name} 동결 기간에 진행{repeats}",
+  "conflict.freezeWhy": "{name} 동결 기간에 진행{repeats}({reason})",
+  "conflict.freezeBypass": "{name} 동결 기간에 진행{repeats}. 이 동결은 {type} 변경을 허용하므로 예외로 기록되며 사후 검토가 필요합니다",
+  "conflict.overlappingChange": "{id}이(가) 같은 시간에 {target}에 예정되어 있습니다",
+  "conflict.sharedDependent": "{id}도 같은 시간에 예정되어 있고 {tier}등급 서비스 {service}에 닿습니다. 이 변경의 경로: {path}, {id}의 경로: {otherPath}",
+  "conflict.sharedDependentMore": "{id}도 같은 시간에 예정되어 있고 {tier}등급 서비스 {service}(외 1·2등급 서비스 {n}개)에 닿습니다. 이 변경의 경로: {path}, {id}의 경로: {otherPath}",
+  "conflict.sharedDependentMore.one": "{id}도 같은 시간에 예정되어 있고 {tier}등급 서비스 {service}(외 1·2등급 서비스 1개)에 닿습니다. 이 변경의 경로: {path}, {id}의 경로: {otherPath}",
+  "conflict.notPreApproved": "일반 변경으로 평가함: {why}",
+  "conflict.diffUnderstated": "spec.diff는 변경 {declared}줄로 신고했지만 git 측정값은 {measured}줄입니다. 측정값으로 평가합니다",
+  "template.missing": "템플릿 {name}이(가) 없습니다",
+  "template.none": "지정한 템플릿이 없습니다",
+  "template.service": "템플릿 {name}은(는) 서비스 {service}를 다루지 않습니다",
+  "template.ci": "템플릿 {name}은(는) {ci}({class})를 다루지 않습니다",
+  "template.environment": "템플릿 {name}은(는) {environment} 환경을 다루지 않습니다",
+  "template.tooRisky": "위험도 {class}: 템플릿 {name}의 최대 위험도 {max}를 넘습니다",
+  "template.noPolicy": "Policy가 없어 템플릿 {name}의 최대 위험도 {max} 안에 있는지 보일 수 없습니다",
+  "control.preApproved": "템플릿 {template}로 사전 승인됨",
+  "control.approvalsOwner": "풀 리퀘스트에 담당 팀의 승인 리뷰 {n}건",
+  "control.approvalsOwner.one": "풀 리퀘스트에 담당 팀의 승인 리뷰 1건",
+  "control.approvals": "풀 리퀘스트에 {group}({members})의 승인 리뷰 {n}건",
+  "control.approvals.one": "풀 리퀘스트에 {group}({members})의 승인 리뷰 1건",
+  "control.approvalsUnknownGroup": "풀 리퀘스트에 {group}(알 수 없는 그룹)의 승인 리뷰 {n}건",
+  "control.approvalsUnknownGroup.one": "풀 리퀘스트에 {group}(알 수 없는 그룹)의 승인 리뷰 1건",
+  "control.emergency": "긴급 승인자({approvers})가 CAB 대신 승인할 수 있습니다. 사후 검토는 {within} 안에 해야 합니다",
+  "control.rollbackWritten": "롤백 단계 작성됨",
+  "control.rollbackMissing": "롤백 단계 없음",
+  "control.rollbackUntested": "롤백 연습 안 함",
+  "control.rollbackRehearsed": "롤백 연습함({at})",
+  "control.noStagedRollout": "단계적 배포 없음",
+  "control.strategy": "{strategy}",
+  "control.strategyStages": "{strategy}, {n}단계",
+  "control.notice": "사전 통지 {notice}, 필요 {need}",
+  "control.noticeUnknown": "제출 시각을 알 수 없음, 필요 {need}",
+  "control.noticeShallow": "알 수 없음: 얕은 클론(shallow clone), 필요 {need} ({hint})",
+  "control.inMaintenance": "유지보수 시간 안",
+  "control.notInMaintenance": "유지보수 시간 밖",
+  "control.premortem": "대응 방안이 있는 위험 {n}개",
+  "control.premortem.one": "대응 방안이 있는 위험 1개",
+  "control.noPremortem": "사전 부검 없음",
+  "control.budgetSpent": "차단: 오류 예산 소진({slos})",
+  "control.budgetsHold": "오류 예산 남아 있음",
+  "control.inFreeze": "동결 기간 안: {windows}",
+  "control.noFreeze": "해당하는 동결 기간 없음",
+  "control.windowRepeats": "{name}({n}회)",
+  "control.noVerification": "검증 근거 없음",
+  "control.verified": "검증 근거 {n}건",
+  "control.verified.one": "검증 근거 1건",
+  "control.noneHolds": "인정되는 검증 근거 없음: {why}",
+  "control.someHold": "검증 근거 {n}건 중 {held}건 인정, 제외: {why}",
+  "control.someHold.one": "검증 근거 1건 중 {held}건 인정, 제외: {why}",
+  "control.refusedPiece": '"{description}": {problem}',
+  "evidence.noEvidence": "근거 링크 없음",
+  "evidence.notDate": "날짜 {at}은(는) 올바른 날짜가 아닙니다",
+  "evidence.future": "날짜 {at}이(가) 평가 시각 {now}보다 뒤입니다. 근거가 미래에서 올 수는 없습니다",
+  "evidence.afterStart": "날짜 {at}이(가) 변경 시작 시각 {start}보다 뒤입니다. 변경 전의 상태를 말해 주지 못합니다",
+  "evidence.tooOld": "날짜 {at}, 변경 시작 {days}일 전입니다. 정책은 {maxAge}까지 인정합니다",
+  "evidence.noLink": "근거 링크 없음. 정책이 인정하는 곳: {hosts}",
+  "evidence.notLink": '근거 "{evidence}"은(는) 링크가 아닙니다. 정책이 인정하는 곳: {hosts}',
+  "evidence.scheme": "근거가 {scheme} 링크입니다. 정책은 {hosts}의 웹 링크만 인정합니다",
+  "evidence.host": "근거가 정책 목록({hosts})에 없는 {host}에 있습니다",
+  "readiness.notRated": "{lifecycle} 서비스는 평가하지 않습니다",
+  "readiness.tiers": "{tiers}등급에만 적용",
+  "readiness.runbooks": "런북 {n}개",
+  "readiness.runbooks.one": "런북 1개",
+  "readiness.noRunbook": "런북 없음",
+  "readiness.playbooks": "플레이북 {n}개",
+  "readiness.playbooks.one": "플레이북 1개",
+  "readiness.noPlaybook": "플레이북 없음",
+  "readiness.dashboards": "대시보드 {n}개",
+  "readiness.dashboards.one": "대시보드 1개",
+  "readiness.noDashboard": "대시보드 없음",
+  "readiness.repository": "{repository}",
+  "readiness.noRepository": "저장소 없음",
+  "readiness.oncall": "{team} 팀: {schedule}",
+  "readiness.noOncall": "{team} 팀에 당직 일정이 없습니다",
+  "readiness.escalation": "에스컬레이션 {path}",
+  "readiness.noEscalation": "{team} 팀에 에스컬레이션 경로가 없습니다",
+  "readiness.contact": "{channels}",
+  "readiness.noContact": "{team} 팀에 연락 채널이 없습니다",
+  "readiness.slos": "SLO {n}개",
+  "readiness.slos.one": "SLO 1개",
+  "readiness.noSlo": "SLO 없음",
+  "readiness.noSloForStatus": "상태를 보고할 SLO가 없습니다",
+  "readiness.staleStatus": "{within} 안에 측정한 오류 예산 상태 없음: {slos}",
+  "readiness.freshStatus": "SLO {n}개 모두 {within} 안에 상태 측정",
+  "readiness.freshStatus.one": "SLO 1개, {within} 안에 상태 측정",
+  "readiness.noDrTest": "재해 복구 훈련 기록 없음(continuity.drTestedAt)",
+  "readiness.drTest": "마지막 재해 복구 훈련 {date}, {ago}",
+  "readiness.drTestStale": "마지막 재해 복구 훈련 {date}, {ago}(최대 {within})",
+  "readiness.noRtoRpo": "RTO와 RPO 없음",
+  "readiness.noRto": "RTO 없음",
+  "readiness.noRpo": "RPO 없음",
+  "readiness.rtoRpo": "RTO {rto}, RPO {rpo}",
+  "readiness.deprecatedDeps": "지원 종료 예정인 {services}에 의존",
+  "readiness.noDeprecatedDeps": "지원 종료 예정인 의존 대상 없음"
 };
 var MESSAGES = { en: en2, ko };
 function message(locale, key, args = {}) {
-  const table = MESSAGES[locale];
-  const count = args.n ?? args.total;
-  const text = (count === 1 ? table[`${key}.one`] : void 0) ?? table[key];
-  if (text === void 0) throw new Error(`no catalog message "${key}"`);
-  return text.replace(/\{(\w+)\}/g, (whole, name) => name in args ? String(args[name]) : whole);
+  return fillPhrase({ key, args }, MESSAGES[locale], locale);
+}
+function phraseMessage(locale, phrase, english) {
+  return phrase ? fillPhrase(phrase, MESSAGES[locale], locale) : String(english ?? "");
 }
 function valueMessage(locale, group, value) {
   const table = MESSAGES[locale];
@@ -8953,6 +9234,8 @@ function compileTemplates(locale) {
       if (text === void 0) fixed.set(key, text = valueMessage(locale, group, value));
       return text;
     },
+    // `{{say phrase reason}}`: a sentence the risk engine or readiness composed, in the locale.
+    say: (phrase, english) => phraseMessage(locale, phrase, english),
     eq: (a, b) => a === b,
     ne: (a, b) => a !== b,
     gt: (a, b) => Number(a) > Number(b),
