@@ -39,7 +39,8 @@ export type Facts =
   | { kind: 'ConfigurationItem'; class?: string; service?: string; environment?: string }
   | { kind: 'ChangeRequest'; type?: string; template?: string; services: string[]; cis: string[]; environment?: string }
   | { kind: 'StandardChange'; services?: string[]; ciClasses?: string[]; environments?: string[] }
-  | { kind: 'Policy'; groups: string[]; sensitivePaths?: string[] }
+  | { kind: 'ChangeCalendar'; scopes: string[][] }
+  | { kind: 'Policy'; groups: string[]; sensitivePaths?: string[]; environments?: { name: string; aliases: string[] }[]; environmentPoints?: string[] }
   | { kind: 'other' };
 
 const TYPED = /^(service|ci|team|slo):(.+)$/;
@@ -48,6 +49,11 @@ const TYPED = /^(service|ci|team|slo):(.+)$/;
 export function parseTypedRef(text: string): { kind: 'service' | 'ci' | 'team' | 'slo'; name: string } | undefined {
   const m = TYPED.exec(text);
   return m ? { kind: m[1] as 'service' | 'ci' | 'team' | 'slo', name: m[2]! } : undefined;
+}
+
+/** A list of strings kept by position (a non-string as ''), so a finding's pointer names the entry written. */
+function positional(v: unknown): string[] | undefined {
+  return Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x : '')) : undefined;
 }
 
 export function extractRecord(index: number, apiVersion: string, kind: string, value: Obj): DocRecord {
@@ -124,6 +130,7 @@ export function extractRecord(index: number, apiVersion: string, kind: string, v
     case 'ChangeCalendar': {
       const windows = Array.isArray(spec.windows) ? spec.windows : [];
       windows.forEach((w, i) => strings(obj(obj(w)?.scope)?.services).forEach((s, j) => bare(joinPointer('/spec/windows', i, 'scope', 'services', j), 'service', s)));
+      facts = { kind: 'ChangeCalendar', scopes: windows.map((w) => positional(obj(obj(w)?.scope)?.environments) ?? []) };
       break;
     }
     case 'StandardChange': {
@@ -133,7 +140,7 @@ export function extractRecord(index: number, apiVersion: string, kind: string, v
         kind: 'StandardChange',
         ...(Array.isArray(covers.services) ? { services: strings(covers.services) } : {}),
         ...(Array.isArray(covers.ciClasses) ? { ciClasses: strings(covers.ciClasses) } : {}),
-        ...(Array.isArray(covers.environments) ? { environments: strings(covers.environments) } : {}),
+        ...(Array.isArray(covers.environments) ? { environments: positional(covers.environments)! } : {}),
       };
       break;
     }
@@ -142,7 +149,15 @@ export function extractRecord(index: number, apiVersion: string, kind: string, v
       for (const [key, v] of Object.entries(groups)) typed(joinPointer('/spec/groups', key), v, ['team']);
       // Kept by position (a non-string as ''), so a finding's pointer names the entry written.
       const sensitive = Array.isArray(spec.sensitivePaths) ? spec.sensitivePaths.map((p) => (typeof p === 'string' ? p : '')) : undefined;
-      facts = { kind: 'Policy', groups: Object.keys(groups), ...(sensitive ? { sensitivePaths: sensitive } : {}) };
+      const environments = Array.isArray(spec.environments) ? spec.environments.map((e) => ({ name: anyString(obj(e)?.name) ?? '', aliases: positional(obj(e)?.aliases) ?? [] })) : undefined;
+      const points = obj(obj(obj(spec.likelihood)?.factors)?.environment);
+      facts = {
+        kind: 'Policy',
+        groups: Object.keys(groups),
+        ...(sensitive ? { sensitivePaths: sensitive } : {}),
+        ...(environments ? { environments } : {}),
+        ...(points ? { environmentPoints: Object.keys(points) } : {}),
+      };
       break;
     }
     default:

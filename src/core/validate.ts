@@ -8,6 +8,7 @@ import {
   indexRecords,
   type CrossFinding,
 } from './checks/references.js';
+import { checkEnvironments, checkSinglePolicy, recordEnvironments } from './checks/environments.js';
 import { compareDiagnostics, summarize, type Diagnostic, type Summary } from './diagnostics.js';
 import { preciseParse } from './parse/precise.js';
 
@@ -29,7 +30,9 @@ export function validateRepository(analyses: readonly FileAnalysis[], options: V
   const cross: CrossFinding[] = [
     ...duplicates,
     ...checkReferences(analyses, index),
-    ...checkTemplateCoverage(analyses, index),
+    ...checkTemplateCoverage(analyses, index, recordEnvironments(analyses)),
+    ...checkSinglePolicy(analyses),
+    ...checkEnvironments(analyses),
     ...checkCycles(analyses),
     ...checkDeprecatedDependencies(analyses, index),
   ];

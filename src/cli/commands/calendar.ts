@@ -16,6 +16,7 @@ import { closest } from '../../core/suggest.js';
 import { getReporter } from '../../report/index.js';
 import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
+import { environmentFlag, policyEnvironments } from '../environment-flag.js';
 import { renderValidation } from '../render.js';
 import { calendarImportCommand } from './calendar-import.js';
 
@@ -56,15 +57,17 @@ function subjectFrom(loaded: LoadedOrganisation, values: Record<string, unknown>
   const services = stringList(values.service);
   const env = typeof values.env === 'string' ? values.env : undefined;
   if (changeId && (services.length || env)) throw new UsageError('--change takes its services and environment from the change; do not combine it with --service or --env');
+  const envs = policyEnvironments(org);
   if (changeId) {
     const change = org.changes.get(changeId)?.doc;
     if (!change) {
       const near = closest(changeId, org.changes.keys());
       throw new UsageError(`no change "${changeId}"${near ? `; did you mean ${near}?` : ''}`);
     }
-    const subject = subjectForChange(org, change);
-    return { subject, describe: { change: changeId, services: subject.services!.map((s) => s.name), environments: [...subject.environments!], type: change.spec.type } };
+    const subject = subjectForChange(org, change, envs);
+    return { subject, describe: { change: changeId, services: subject.services!.map((s) => s.name), environments: [subject.environments![0]!], type: change.spec.type } };
   }
+  const spellings = env === undefined ? undefined : environmentFlag(envs, '--env', env);
   for (const s of services) {
     if (!org.services.has(s)) {
       const near = closest(s, org.services.keys());
@@ -72,8 +75,8 @@ function subjectFrom(loaded: LoadedOrganisation, values: Record<string, unknown>
     }
   }
   if (!services.length && !env) return {};
-  const subject = services.length ? subjectForServices(org, services, env ? { environments: [env] } : {}) : { environments: [env!] };
-  return { subject, describe: { ...(services.length ? { services } : {}), ...(env ? { environments: [env] } : {}) } };
+  const subject = services.length ? subjectForServices(org, services, spellings ? { environments: spellings } : {}) : { environments: spellings! };
+  return { subject, describe: { ...(services.length ? { services } : {}), ...(spellings ? { environments: [spellings[0]!] } : {}) } };
 }
 
 /** Calendar documents that failed validation would silently drop their freezes: refuse instead. */

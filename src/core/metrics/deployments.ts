@@ -1,6 +1,7 @@
 import { parseInstant } from '../calendar/local-time.js';
 import type { ChangeRequest, ChangeType, OutcomeResult } from '../model.js';
-import type { Organisation } from '../organisation.js';
+import { activePolicy, type Organisation } from '../organisation.js';
+import { canonicalEnvironment } from '../environments.js';
 import { monthOf } from './months.js';
 
 /**
@@ -70,9 +71,10 @@ export function collectDeployments(org: Organisation, q: DeploymentQuery): { dep
   const deployments: DeploymentFacts[] = [];
   const excluded: Excluded[] = [];
   const envs = new Set(q.environments);
+  const policy = activePolicy(org)?.doc.spec;
   for (const [id, { doc }] of org.changes) {
     const outcome = doc.status?.outcome;
-    if (!outcome || !envs.has(doc.spec.environment)) continue;
+    if (!outcome || !envs.has(policy ? canonicalEnvironment(policy, doc.spec.environment) : doc.spec.environment)) continue;
     if (doc.status?.phase === 'cancelled') {
       excluded.push({ change: id, reason: 'cancelled' });
       continue;

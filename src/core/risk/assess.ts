@@ -1,5 +1,6 @@
 import { windowVerdict, type WindowVerdict } from '../calendar/in-force.js';
 import { formatDuration, parseDuration } from '../duration.js';
+import { canonicalEnvironment } from '../environments.js';
 import { RISK_CLASSES, type ChangeRequest, type ChangeType, type RiskClass } from '../model.js';
 import { instant, type RiskContext } from './context.js';
 import { exhaustedBudgets, FACTORS, likelihoodLevel, overlappingChanges, submissionTime, targetsOf, type ChangeFacts } from './factors.js';
@@ -49,7 +50,8 @@ function templateGap(ctx: RiskContext, change: ChangeRequest): string | undefine
     const cls = ctx.org.cis.get(c)?.doc.spec.class;
     if (covers.ciClasses && cls && !covers.ciClasses.includes(cls)) return `template ${name} does not cover ${c} (${cls})`;
   }
-  if (covers.environments && !covers.environments.includes(change.spec.environment)) return `template ${name} does not cover ${change.spec.environment}`;
+  const environment = canonicalEnvironment(ctx.policy, change.spec.environment);
+  if (covers.environments && !covers.environments.some((e) => canonicalEnvironment(ctx.policy, e) === environment)) return `template ${name} does not cover ${environment}`;
   return undefined;
 }
 

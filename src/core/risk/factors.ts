@@ -7,6 +7,7 @@ import { evidenceMoment, evidenceProblem } from './evidence.js';
 import type { RiskFactor } from './types.js';
 import { diffProvenance, scoredDiffSize, type ScoredDiff } from './diff-size.js';
 import { holdsItsWindow } from '../change-phase.js';
+import { canonicalEnvironment, environmentPoints } from '../environments.js';
 
 /**
  * Likelihood factors. Each one reads the policy's points for itself and returns a factor with
@@ -32,10 +33,9 @@ const changeType: Factor = (ctx, f) => {
 };
 
 const environment: Factor = (ctx, f) => {
-  const table = ctx.policy.likelihood.factors.environment;
-  const points = table?.[f.change.spec.environment];
+  const points = environmentPoints(ctx.policy, f.change.spec.environment);
   if (points === undefined || points === 0) return undefined;
-  return { code: 'environment', points, reason: `deploys to ${f.change.spec.environment}` };
+  return { code: 'environment', points, reason: `deploys to ${canonicalEnvironment(ctx.policy, f.change.spec.environment)}` };
 };
 
 const rollback: Factor = (ctx, f) => {
@@ -181,7 +181,7 @@ const recentFailures: Factor = (ctx, f) => {
     const at = instant(outcome?.implementedAt);
     if (!outcome || at === undefined || at >= f.start || at < f.start - window) continue;
     // Staging failures say little about production: compare like with like.
-    if (doc.spec.environment !== f.change.spec.environment) continue;
+    if (canonicalEnvironment(ctx.policy, doc.spec.environment) !== canonicalEnvironment(ctx.policy, f.change.spec.environment)) continue;
     if (!(doc.spec.services ?? []).some((s) => f.services.includes(s))) continue;
     implemented++;
     if (outcome.result === 'failed' || outcome.result === 'rolled-back') failed++;
