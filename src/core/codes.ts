@@ -221,6 +221,11 @@ export const CODES: Record<string, CodeInfo> = {
     explanation: 'The standard change touches a service, item class or environment that its template does not cover, so it is not pre-approved.',
     fix: 'Use a template that covers it, or make the change normal and take it to the CAB.',
   },
+  'change.required-field': {
+    title: 'Standard change leaves a required field empty',
+    explanation: 'A standard change is pre-approved because it follows its template, and the template lists fields every such change must fill (requiredFields, as dotted paths into the change spec: rollback.steps, verification, ...). A change that leaves one empty is outside the pre-approved model; risk scores it as a normal change.',
+    fix: 'Fill in the field named in the message, or make the change normal.',
+  },
   'change.no-target': { title: 'Change affects nothing', explanation: 'The change names no service and no configuration item, so its blast radius cannot be computed.', fix: 'List spec.services and/or spec.configurationItems.' },
   'change.id-mismatch': { title: 'File name and change id differ', explanation: 'Change files are named after their id, so a change can be found from its id.', fix: 'Rename the file or fix metadata.name.' },
   'change.outcome-order': {

@@ -1,4 +1,5 @@
 import { joinPointer } from './diagnostics.js';
+import { filledPaths } from './required-fields.js';
 import { anyString, obj, strings, type Obj } from './shape.js';
 
 /**
@@ -37,8 +38,8 @@ export interface DocRecord {
 export type Facts =
   | { kind: 'Service'; tier?: number; exposure?: string; lifecycle?: string; owner?: string }
   | { kind: 'ConfigurationItem'; class?: string; service?: string; environment?: string }
-  | { kind: 'ChangeRequest'; type?: string; template?: string; services: string[]; cis: string[]; environment?: string }
-  | { kind: 'StandardChange'; services?: string[]; ciClasses?: string[]; environments?: string[] }
+  | { kind: 'ChangeRequest'; type?: string; template?: string; services: string[]; cis: string[]; environment?: string; filled?: string[] }
+  | { kind: 'StandardChange'; services?: string[]; ciClasses?: string[]; environments?: string[]; requiredFields?: string[] }
   | { kind: 'ChangeCalendar'; scopes: string[][] }
   | { kind: 'Policy'; groups: string[]; sensitivePaths?: string[]; environments?: { name: string; aliases: string[] }[]; environmentPoints?: string[] }
   | { kind: 'other' };
@@ -124,6 +125,8 @@ export function extractRecord(index: number, apiVersion: string, kind: string, v
         services: strings(spec.services),
         cis: strings(spec.configurationItems),
         ...(anyString(spec.environment) ? { environment: anyString(spec.environment) } : {}),
+        // Only a change that follows a template is held to its required fields.
+        ...(anyString(spec.template) ? { filled: filledPaths(spec) } : {}),
       };
       break;
     }
@@ -141,6 +144,7 @@ export function extractRecord(index: number, apiVersion: string, kind: string, v
         ...(Array.isArray(covers.services) ? { services: strings(covers.services) } : {}),
         ...(Array.isArray(covers.ciClasses) ? { ciClasses: strings(covers.ciClasses) } : {}),
         ...(Array.isArray(covers.environments) ? { environments: positional(covers.environments)! } : {}),
+        ...(Array.isArray(spec.requiredFields) ? { requiredFields: strings(spec.requiredFields) } : {}),
       };
       break;
     }

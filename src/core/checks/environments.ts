@@ -24,20 +24,20 @@ function where(e: PolicyEntry): string {
 }
 
 /**
- * Two Policy documents would leave the rules to whichever file sorts first: each is reported,
- * naming the others, and no one of them is picked in silence.
+ * Two Policy documents would leave the rules to whichever file sorts first: every Policy after
+ * the first is an error at its own position naming the first, so the run stops instead of
+ * picking one in silence.
  */
 export function checkSinglePolicy(files: readonly FileRecords[]): CrossFinding[] {
-  const all = policies(files);
-  if (all.length < 2) return [];
-  return all.map((p) => ({
+  const [first, ...more] = policies(files);
+  return more.map((p) => ({
     file: p.file,
     document: p.record.index,
     pointer: '/kind',
     target: 'value' as const,
     severity: 'error' as const,
     code: 'policy.duplicate',
-    message: `${all.length} Policy documents; exactly one is in force. The others: ${all.filter((o) => o !== p).map((o) => `"${o.record.name}" in ${where(o)}`).join(', ')}`,
+    message: `a second Policy ("${p.record.name}"); exactly one is in force, and "${first!.record.name}" in ${where(first!)} is already one`,
   }));
 }
 

@@ -1,6 +1,7 @@
 import { joinPointer, type UnplacedDiagnostic } from '../diagnostics.js';
 import { writtenRef, type DocRecord, type RefKind } from '../facts.js';
 import type { Environments } from '../environments.js';
+import { missingFields } from '../required-fields.js';
 import { didYouMean } from '../suggest.js';
 
 /**
@@ -154,6 +155,9 @@ export function checkTemplateCoverage(files: readonly FileRecords[], index: Repo
       }
       if (template.environments && facts.environment && !template.environments.some((e) => canonical(e) === canonical(facts.environment!))) {
         report('/spec/environment', `template ${facts.template} does not cover the ${facts.environment} environment`);
+      }
+      for (const field of missingFields(facts.filled ?? [], template.requiredFields)) {
+        out.push({ file: f.file, document: record.index, pointer: '/spec/template', target: 'value', severity: 'error', code: 'change.required-field', message: `template ${facts.template} requires ${field}, which this change leaves empty` });
       }
     }
   }

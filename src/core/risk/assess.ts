@@ -1,12 +1,14 @@
 import { windowVerdict, type WindowVerdict } from '../calendar/in-force.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import { canonicalEnvironment } from '../environments.js';
+import { filledPaths, missingFields } from '../required-fields.js';
 import { RISK_CLASSES, type ChangeRequest, type ChangeType, type RiskClass } from '../model.js';
 import { instant, type RiskContext } from './context.js';
-import { exhaustedBudgets, FACTORS, likelihoodLevel, overlappingChanges, submissionTime, targetsOf, type ChangeFacts } from './factors.js';
+import { exhaustedBudgets, FACTORS, overlappingChanges, submissionTime, targetsOf, type ChangeFacts } from './factors.js';
 import { findConflicts, windowNames } from './conflicts.js';
 import { evidenceMoment, evidenceProblem, type EvidenceMoment } from './evidence.js';
 import { assessImpact } from './impact.js';
+import { likelihoodOf } from './points.js';
 import type { ControlResult, RiskReport } from './types.js';
 
 /**
@@ -50,6 +52,8 @@ function templateGap(ctx: RiskContext, change: ChangeRequest): string | undefine
     const cls = ctx.org.cis.get(c)?.doc.spec.class;
     if (covers.ciClasses && cls && !covers.ciClasses.includes(cls)) return `template ${name} does not cover ${c} (${cls})`;
   }
+  const missing = missingFields(filledPaths(change.spec), template.spec.requiredFields);
+  if (missing.length) return `template ${name} requires ${missing.join(', ')}`;
   const environment = canonicalEnvironment(ctx.policy, change.spec.environment);
   if (covers.environments && !covers.environments.some((e) => canonicalEnvironment(ctx.policy, e) === environment)) return `template ${name} does not cover ${environment}`;
   return undefined;
@@ -57,8 +61,7 @@ function templateGap(ctx: RiskContext, change: ChangeRequest): string | undefine
 
 function score(ctx: RiskContext, facts: ChangeFacts, impactLevel: number) {
   const factors = FACTORS.map((f) => f(ctx, facts)).filter((f): f is NonNullable<typeof f> => f !== undefined);
-  const points = factors.reduce((n, f) => n + f.points, 0);
-  const level = likelihoodLevel(points, ctx.policy.likelihood.thresholds);
+  const { points, level } = likelihoodOf(factors.map((f) => f.points), ctx.policy.likelihood.thresholds);
   return { factors, points, level, cls: classFor(ctx, impactLevel, level) };
 }
 

@@ -4,6 +4,7 @@ import { ciId, serviceId } from '../graph.js';
 import type { ChangeRequest, ChangeType, Slo } from '../model.js';
 import { instant, type RiskContext } from './context.js';
 import { evidenceMoment, evidenceProblem } from './evidence.js';
+import { likelihoodOf } from './points.js';
 import type { RiskFactor } from './types.js';
 import { diffProvenance, scoredDiffSize, type ScoredDiff } from './diff-size.js';
 import { holdsItsWindow } from '../change-phase.js';
@@ -276,6 +277,7 @@ const largeDiff: Factor = (ctx, f) => {
 
 export const FACTORS: readonly Factor[] = [changeType, environment, rollback, progressiveDelivery, peakHours, nearFreeze, shortNotice, errorBudget, recentFailures, overlapping, largeDiff];
 
+/** The level a total reaches, compared exactly (see points.ts). */
 export function likelihoodLevel(points: number, thresholds: readonly number[]): number {
-  return 1 + thresholds.filter((t) => points >= t).length;
+  return likelihoodOf([points], thresholds).level;
 }

@@ -61,10 +61,7 @@ function toFinding(e: ErrorObject, value: unknown): SchemaFinding {
   switch (e.keyword) {
     case 'required': {
       const pointer = joinPointer(at, String(params.missingProperty));
-      // The property's own example says what to write (spec.environments has no default to fall back on).
-      const described = (((e.parentSchema as Record<string, unknown> | undefined)?.properties as Record<string, { description?: unknown }> | undefined) ?? {})[String(params.missingProperty)]?.description;
-      const example = typeof described === 'string' ? /Example: (.+?)\.?$/.exec(described)?.[1] : undefined;
-      return { ...base, pointer, target: 'value', message: `${humanPath(pointer)} is required`, ...(example ? { hint: `for example: ${example}` } : {}) };
+      return { ...base, pointer, target: 'value', message: `${humanPath(pointer)} is required` };
     }
     case 'additionalProperties': {
       const prop = String(params.additionalProperty);
