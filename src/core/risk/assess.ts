@@ -115,7 +115,7 @@ export function assessChange(ctx: RiskContext, id: string, options: AssessOption
     type: declared,
     effectiveType,
     class: result.cls,
-    impact: { level: impact.level, scope: impact.scope, severity: impact.severity, ...(impact.decidedBy ? { decidedBy: impact.decidedBy } : {}) },
+    impact: { level: impact.level, scope: impact.scope, severity: impact.severity, ...(impact.decidedBy ? { decidedBy: impact.decidedBy } : {}), ...(impact.reason ? { reason: impact.reason } : {}) },
     likelihood: { level: result.level, points: result.points },
     factors: result.factors,
     blastRadius: impact.blastRadius,

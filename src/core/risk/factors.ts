@@ -119,10 +119,11 @@ const nearFreeze: Factor = (ctx, f) => {
   const margin = rule ? parseDuration(rule.within) : undefined;
   if (!rule || margin === undefined) return undefined;
   // Overlap is a conflict, not a likelihood factor; this is the approach to a freeze, when
-  // teams rush work in and on-call is thin.
-  const near = f.nearbyWindows.find((w) => w.kind === 'freeze' && !(w.startMs < f.end && w.endMs > f.start) && (Math.abs(w.startMs - f.end) <= margin || Math.abs(f.start - w.endMs) <= margin));
+  // teams rush work in, a fix forward would be blocked and on-call is thin. Only the approach:
+  // a change after a freeze ends has the whole open calendar to be fixed in.
+  const near = f.nearbyWindows.find((w) => w.kind === 'freeze' && w.startMs >= f.end && w.startMs - f.end <= margin);
   if (!near) return undefined;
-  return { code: 'near-freeze', points: rule.points, reason: `within ${rule.within} of the ${near.name} freeze` };
+  return { code: 'near-freeze', points: rule.points, reason: `ends ${formatDuration(near.startMs - f.end)} before the ${near.name} freeze starts (within ${rule.within})` };
 };
 
 /**
