@@ -68,7 +68,7 @@ export async function metricsCommand(ctx: CommandContext, values: OptionsOf<type
   const loaded = await loadValidOrganisation(ctx, ws.source);
   if (!loaded) return 1;
   const envs = policyEnvironments(loaded.org);
-  const environments = values.env?.map((e) => environmentFlag(envs, '--env', e)[0]!);
+  const environments = values.env?.length ? values.env.map((e) => environmentFlag(envs, '--env', e)[0]!) : undefined;
   const report = await computeMetrics(loaded.org, ws.git, { from, to, environments, timeZone });
   if (format === 'json') ctx.stdout(JSON.stringify(report, null, 2) + '\n');
   else ctx.stdout(format === 'markdown' ? renderMetricsMarkdown(report) : renderMetricsText(report));
