@@ -708,6 +708,10 @@ metadata:
   links:
     - {title: CAB charter, url: https://wiki.${HOST}/ops/cab/charter, type: docs}
 spec:
+  environments:
+    - {name: production, production: true, aliases: [prod]}
+    - {name: staging}
+    - {name: development, aliases: [dev]}
   impact:
     # Rows: exposure (scope). Columns: tier 1..4 (severity). Monotone in both directions.
     matrix:

@@ -185,6 +185,20 @@ const ROWS: Record<string, Row> = {
   'policy.readiness-within-unused': { files: {}, file: 'changes/policy.yaml', line: 32, column: 108, pointer: '/spec/readiness/rules/2/within', severity: 'warning' },
   'policy.sensitive-path-invalid': { files: {}, file: 'changes/policy.yaml', line: 28, column: 30, pointer: '/spec/sensitivePaths/1', severity: 'warning' },
   'policy.sensitive-path-unmatched': { files: {}, file: 'changes/policy.yaml', line: 28, column: 30, pointer: '/spec/sensitivePaths/1', severity: 'warning' },
+  'environment.unknown': { files: { 'changes/CR-2026-0100.yaml': cr('  type: normal\n  services: [cart]\n' + SCHEDULE).replace('environment: production', 'environment: prod') }, file: 'changes/CR-2026-0100.yaml', line: 7, column: 16, pointer: '/spec/environment' },
+  'environment.duplicate': { files: {}, file: 'changes/policy.yaml', line: 37, column: 14, pointer: '/spec/environments/2/name' },
+  'policy.duplicate': { files: { 'changes/zz-policy.yaml': 'apiVersion: opsledger/v1\nkind: Policy\nmetadata: {name: second}\nspec: {}\n' }, file: 'changes/zz-policy.yaml', line: 2, column: 7, pointer: '/kind' },
+  'change.required-field': {
+    files: {
+      'changes/templates/cart-deploy.yaml': 'apiVersion: opsledger/v1\nkind: StandardChange\nmetadata: {name: cart-deploy}\nspec:\n  covers: {services: [cart]}\n  maxRisk: high\n  requiredFields: [verification]\n',
+      'changes/CR-2026-0100.yaml': cr('  type: standard\n  template: cart-deploy\n  services: [cart]\n' + SCHEDULE),
+    },
+    file: 'changes/CR-2026-0100.yaml',
+    line: 9,
+    column: 13,
+    pointer: '/spec/template',
+  },
+  'policy.points-precision': { files: {}, file: 'changes/policy.yaml', line: 14, column: 41, pointer: '/spec/likelihood/factors/changeType/normal' },
   'yaml.alias': { files: { 'teams/x.yaml': 'apiVersion: opsledger/v1\nkind: Team\nmetadata: {name: x}\nspec: {members: [*nobody]}\n' }, file: 'teams/x.yaml', line: 4, column: 18 },
 };
 
@@ -196,6 +210,8 @@ const POLICY_EDITS: Record<string, [string, string]> = {
   'policy.readiness-duplicate-rule': ['{id: runbook, description: At least one runbook', '{id: oncall, description: At least one runbook'],
   'policy.readiness-within-unused': ['level: silver, tiers: [1, 2]}', 'level: silver, tiers: [1, 2], within: 30d}'],
   'policy.sensitive-path-invalid': ['  readiness:\n', '  sensitivePaths: [teams/**, "changes/[x.yaml"]\n  readiness:\n'],
+  'policy.points-precision': ['normal: 1, emergency: 4}', 'normal: 1.0005, emergency: 4}'],
+  'environment.duplicate': ['    - {name: staging}\n', '    - {name: staging, aliases: [dev]}\n'],
   'policy.sensitive-path-unmatched': ['  readiness:\n', '  sensitivePaths: [teams/**, tems/**]\n  readiness:\n'],
 };
 

@@ -93,7 +93,7 @@ describe('readiness usage', () => {
 
   it('exits 2 when the policy has no readiness rules', async () => {
     const policy = readFileSync(join(MINIMAL_ORG, 'changes', 'policy.yaml'), 'utf8');
-    const root = makeOrg({ 'changes/policy.yaml': policy.slice(0, policy.indexOf('  readiness:')) });
+    const root = makeOrg({ 'changes/policy.yaml': policy.slice(0, policy.indexOf('  readiness:')) + policy.slice(policy.indexOf('  environments:')) });
     expect((await cli(['readiness', '--root', root], root)).code).toBe(2);
   });
 });

@@ -387,6 +387,7 @@ const policy = (): AnyDoc => ({
   kind: 'Policy',
   metadata: { name: 'default' },
   spec: {
+    environments: [{ name: 'production', production: true, aliases: ['prod'] }, { name: 'staging' }],
     impact: { matrix: { external: [4, 4, 3, 2], company: [4, 3, 2, 2], department: [3, 2, 2, 1], team: [2, 2, 1, 1] } },
     likelihood: {
       thresholds: [3, 6, 10],
@@ -708,6 +709,10 @@ const INVALID: Bad[] = [
   { name: 'StandardChange: bad required field path', schema: STD, doc: variant(standardChange, (d) => (d.spec.requiredFields = ['rollback..steps'])), keyword: 'pattern', path: '/spec/requiredFields/0' },
 
   // Policy
+  { name: 'Policy: no environments', schema: P, doc: variant(policy, (d) => delete d.spec.environments), keyword: 'required', path: '/spec' },
+  { name: 'Policy: empty environments', schema: P, doc: variant(policy, (d) => (d.spec.environments = [])), keyword: 'minItems', path: '/spec/environments' },
+  { name: 'Policy: environment alias not a label', schema: P, doc: variant(policy, (d) => (d.spec.environments[0].aliases = ['Prod'])), keyword: 'pattern', path: '/spec/environments/0/aliases/0' },
+  { name: 'Policy: environment typo', schema: P, doc: variant(policy, (d) => (d.spec.environments[0].prod = true)), keyword: 'additionalProperties', path: '/spec/environments/0' },
   { name: 'Policy: impact row of 3', schema: P, doc: variant(policy, (d) => (d.spec.impact.matrix.team = [2, 1, 1])), keyword: 'minItems', path: '/spec/impact/matrix/team' },
   { name: 'Policy: impact level 5', schema: P, doc: variant(policy, (d) => (d.spec.impact.matrix.external[0] = 5)), keyword: 'maximum', path: '/spec/impact/matrix/external/0' },
   { name: 'Policy: impact level 2.5', schema: P, doc: variant(policy, (d) => (d.spec.impact.matrix.external[1] = 2.5)), keyword: 'type', path: '/spec/impact/matrix/external/1' },

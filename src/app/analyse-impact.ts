@@ -22,7 +22,7 @@ export interface ImpactResult {
   dependentsTotal?: number;
   /** Services among all the dependents, listed or not. */
   services: number;
-  impact?: { level: number; scope: string; severity: number; decidedBy?: string };
+  impact?: { level: number; scope: string; severity: number; decidedBy?: string; reason?: string };
 }
 
 export interface AnalyseImpactOptions {
@@ -66,6 +66,6 @@ export function analyseImpact(loaded: LoadedOrganisation, targets: readonly stri
     dependents: entries,
     ...(total > entries.length ? { dependentsTotal: total } : {}),
     services,
-    ...(impact ? { impact: { level: impact.level, scope: impact.scope, severity: impact.severity, ...(impact.decidedBy ? { decidedBy: impact.decidedBy } : {}) } } : {}),
+    ...(impact ? { impact: { level: impact.level, scope: impact.scope, severity: impact.severity, ...(impact.decidedBy ? { decidedBy: impact.decidedBy } : {}), ...(impact.reason ? { reason: impact.reason } : {}) } } : {}),
   };
 }

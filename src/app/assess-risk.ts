@@ -51,7 +51,7 @@ export function riskContextFor(
   submittedAt?: (id: string) => Submission | undefined,
   measuredDiff?: (id: string) => DiffSize | undefined,
 ): RiskContext {
-  return { org, graph: buildGraph(org), policy, calendar: calendarView(org), now, ...(submittedAt ? { submittedAt } : {}), ...(measuredDiff ? { measuredDiff } : {}) };
+  return { org, graph: buildGraph(org), policy, calendar: calendarView(org, policy), now, ...(submittedAt ? { submittedAt } : {}), ...(measuredDiff ? { measuredDiff } : {}) };
 }
 
 /** Everything the risk engine needs, from a loaded organisation, when its changes were submitted and what git measured. */

@@ -1,3 +1,4 @@
+import { declaredEnvironments, environmentsOf } from '../core/environments.js';
 import { english } from '../core/phrase.js';
 import type { DocumentOrigins } from './ports/git.js';
 import { publicOccurrence, type Occurrence, type WindowInput } from '../core/calendar/expand.js';
@@ -48,6 +49,8 @@ export function calendarSubject(loaded: Pick<LoadedOrganisation, 'org'>, origins
   const services = query.services ?? [];
   const env = query.env;
   if (query.change !== undefined && (services.length || env)) throw new InputError('--change takes its services and environment from the change; do not combine it with --service or --env');
+  const policy = activePolicy(org)?.doc.spec;
+  const envs = policy ? environmentsOf(policy) : declaredEnvironments([]);
   if (query.change !== undefined) {
     const change = org.changes.get(query.change)?.doc;
     if (!change) {
@@ -56,13 +59,13 @@ export function calendarSubject(loaded: Pick<LoadedOrganisation, 'org'>, origins
     }
     const context = activePolicy(org) ? riskContext(loaded, query.at, origins) : undefined;
     const { type, demotion } = changeTypeOf(context, org, query.change);
-    const subject = subjectForChange(org, change, type);
+    const subject = subjectForChange(org, change, envs, type);
     return {
       subject,
       describe: {
         change: query.change,
         services: subject.services!.map((s) => s.name),
-        environments: [...subject.environments!],
+        environments: [subject.environments![0]!],
         type,
         ...(type !== change.spec.type ? { declaredType: change.spec.type } : {}),
         ...(demotion ? { treatedAs: english(demotion) } : {}),
@@ -76,8 +79,10 @@ export function calendarSubject(loaded: Pick<LoadedOrganisation, 'org'>, origins
     }
   }
   if (!services.length && !env) return {};
-  const subject = services.length ? subjectForServices(org, services, env ? { environments: [env] } : {}) : { environments: [env!] };
-  return { subject, describe: { ...(services.length ? { services: [...services] } : {}), ...(env ? { environments: [env] } : {}) } };
+  // Every spelling of the environment asked about (canonical first), as freezes may name any.
+  const spellings = env === undefined ? undefined : envs.names.length ? envs.spellings(env) : [env];
+  const subject = services.length ? subjectForServices(org, services, spellings ? { environments: spellings } : {}) : { environments: spellings! };
+  return { subject, describe: { ...(services.length ? { services: [...services] } : {}), ...(spellings ? { environments: [spellings[0]!] } : {}) } };
 }
 
 /** The calendar's answer; a CalendarBudgetError (a range too dense to list) propagates to the front. */

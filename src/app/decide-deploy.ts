@@ -11,8 +11,9 @@ import type { DiffSize } from '../core/risk/diff-size.js';
  * answers rather than before the question goes out.
  */
 const laterSteps = () =>
-  Promise.all([import('../core/model.js'), import('../core/organisation.js'), import('../core/risk/assess.js'), import('./assess-risk.js'), import('./load-organisation.js'), import('./review-pull-request.js')]).then(
-    ([model, organisation, assess, assessRisk, load, review]) => ({
+  Promise.all([import('../core/model.js'), import('../core/organisation.js'), import('../core/risk/assess.js'), import('./assess-risk.js'), import('./load-organisation.js'), import('./review-pull-request.js'), import('../core/environments.js')]).then(
+    ([model, organisation, assess, assessRisk, load, review, environments]) => ({
+      environmentsOf: environments.environmentsOf,
       RISK_CLASSES: model.RISK_CLASSES,
       activePolicy: organisation.activePolicy,
       assessChange: assess.assessChange,
@@ -74,7 +75,7 @@ async function gatherGateInput(req: GateRequest): Promise<GateInput> {
 
   const api = await attempt(async () => req.github());
   const asked = api ? attempt(() => api.getRepository()) : undefined;
-  const { RISK_CLASSES, activePolicy, assessChange, riskContextFor, submissionTimes, OrganisationsAtRefs, reviewPullRequest, ReviewError } = await laterSteps();
+  const { RISK_CLASSES, activePolicy, environmentsOf, assessChange, riskContextFor, submissionTimes, OrganisationsAtRefs, reviewPullRequest, ReviewError } = await laterSteps();
   const repo = await asked;
   const refs = new OrganisationsAtRefs(req.git);
   const defaultRef = repo ? await attempt(() => defaultBranchRef(req.git, repo.defaultBranch)) : undefined;
@@ -95,6 +96,7 @@ async function gatherGateInput(req: GateRequest): Promise<GateInput> {
     const interval = gateInterval(req.at, located.doc);
     input.windows = risk.calendar.windowsFor(located.doc, interval.from, interval.to);
   };
+  if (policy) input.environments = environmentsOf(policy);
   if (!policy) errors.push({ code: 'policy-missing', detail: 'the default branch has no valid Policy' });
   else await attempt(() => score());
 

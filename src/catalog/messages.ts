@@ -824,6 +824,7 @@ const ko: Record<MessageKey, string> = {
   'factor.noProgressiveDelivery.one': '{tiers}등급 서비스 {services}에 한 번에 적용',
   'factor.peakHours': '피크 시간대({from}–{to} {zone})에 걸침, 처음 걸리는 시각 {first}',
   'factor.nearFreeze': '{name} 동결 기간까지 {within} 이내',
+  'factor.nearFreezeBefore': '{name} 동결 시작 {gap} 전에 끝남({within} 이내)',
   'factor.shortNotice': '사전 통지 {notice}, 기준 {within}보다 짧음',
   'factor.shortNoticeFromNow': '사전 통지 {notice}, 기준 {within}보다 짧음(지금부터 계산)',
   'factor.shortNoticeShallow': '제출 시각을 알 수 없음(얕은 클론, shallow clone); {hint}',
@@ -853,6 +854,7 @@ const ko: Record<MessageKey, string> = {
   'template.ci': '템플릿 {name}은(는) {ci}({class})를 다루지 않습니다',
   'template.environment': '템플릿 {name}은(는) {environment} 환경을 다루지 않습니다',
   'template.tooRisky': '위험도 {class}: 템플릿 {name}의 최대 위험도 {max}를 넘습니다',
+  'template.requiredFields': '템플릿 {name}의 필수 항목: {fields}',
   'template.noPolicy': 'Policy가 없어 템플릿 {name}의 최대 위험도 {max} 안에 있는지 보일 수 없습니다',
 
   'control.preApproved': '템플릿 {template}로 사전 승인됨',

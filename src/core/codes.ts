@@ -226,6 +226,11 @@ export const CODES: Record<string, CodeInfo> = {
     explanation: 'The standard change touches a service, item class or environment that its template does not cover, so it is not pre-approved.',
     fix: 'Use a template that covers it, or make the change normal and take it to the CAB.',
   },
+  'change.required-field': {
+    title: 'Standard change leaves a required field empty',
+    explanation: 'A standard change is pre-approved because it follows its template, and the template lists fields every such change must fill (requiredFields, as dotted paths into the change spec: rollback.steps, verification, ...). A change that leaves one empty is outside the pre-approved model; risk scores it as a normal change.',
+    fix: 'Fill in the field named in the message, or make the change normal.',
+  },
   'change.no-target': { title: 'Change affects nothing', explanation: 'The change names no service and no configuration item, so its blast radius cannot be computed.', fix: 'List spec.services and/or spec.configurationItems.' },
   'change.id-mismatch': { title: 'File name and change id differ', explanation: 'Change files are named after their id, so a change can be found from its id.', fix: 'Rename the file or fix metadata.name.' },
   'change.outcome-order': {
@@ -326,6 +331,26 @@ export const CODES: Record<string, CodeInfo> = {
     title: 'Sensitive path matches no file',
     explanation: 'A pattern in spec.sensitivePaths matches no file in the repository (tracked or untracked), so it protects nothing: a misspelt folder, a file that was deleted or moved, or a pattern written for another layout. Paths are matched from the repository root, with dotfiles included; a leading / or ./ means the root.',
     fix: 'Correct the pattern to name the files it should protect, or remove it if those files are gone.',
+  },
+  'policy.duplicate': {
+    title: 'More than one Policy',
+    explanation: 'Exactly one Policy is in force: the gate, the CAB and risk read their numbers from it. With two, which one applied would depend on how files sort, and a second file could quietly replace the rules. Each Policy document is reported, naming the others.',
+    fix: 'Keep one Policy document and delete or merge the others.',
+  },
+  'policy.points-precision': {
+    title: 'Points finer than a thousandth',
+    explanation: 'Likelihood points and thresholds are counted exactly, in thousandths of a point, so 0.7 + 0.1 reaches a threshold of 0.8. A number with more decimals cannot be counted exactly and would be rounded in silence.',
+    fix: 'Write the number with at most three decimals, e.g. 0.125.',
+  },
+  'environment.unknown': {
+    title: 'Environment not declared by the policy',
+    explanation: 'Every environment written in a change, configuration item, calendar scope, template or the policy\'s environment points must be a name or alias in the Policy\'s spec.environments. An undeclared spelling (prod for production, a typo) would otherwise score no environment points and escape freezes scoped to the real environment.',
+    fix: 'Use a declared name, or declare the spelling as an alias of the environment it means (spec.environments[].aliases).',
+  },
+  'environment.duplicate': {
+    title: 'Environment spelt twice',
+    explanation: 'A name or alias in spec.environments may mean one environment only, and the environment points may give one environment its points once; otherwise which environment (or which points) applied would depend on the order of the list.',
+    fix: 'Remove the repeated name, alias or points key.',
   },
 };
 

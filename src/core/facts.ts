@@ -1,4 +1,5 @@
 import { joinPointer } from './diagnostics.js';
+import { filledPaths } from './required-fields.js';
 import { anyString, obj, strings, type Obj } from './shape.js';
 
 /**
@@ -39,10 +40,11 @@ export interface DocRecord {
 export type Facts =
   | { kind: 'Service'; tier?: number; exposure?: string; lifecycle?: string; owner?: string }
   | { kind: 'ConfigurationItem'; class?: string; service?: string; environment?: string }
-  | { kind: 'ChangeRequest'; type?: string; template?: string; services: string[]; cis: string[]; environment?: string; start?: string; implementedAt?: string }
+  | { kind: 'ChangeRequest'; type?: string; template?: string; services: string[]; cis: string[]; environment?: string; filled?: string[]; start?: string; implementedAt?: string }
   | IncidentFacts
-  | { kind: 'StandardChange'; services?: string[]; ciClasses?: string[]; environments?: string[] }
-  | { kind: 'Policy'; groups: string[]; sensitivePaths?: string[]; incidentSeverities?: Record<string, { reviewWithin?: string }> }
+  | { kind: 'StandardChange'; services?: string[]; ciClasses?: string[]; environments?: string[]; requiredFields?: string[] }
+  | { kind: 'ChangeCalendar'; scopes: string[][] }
+  | { kind: 'Policy'; groups: string[]; sensitivePaths?: string[]; environments?: { name: string; aliases: string[] }[]; environmentPoints?: string[]; incidentSeverities?: Record<string, { reviewWithin?: string }> }
   | { kind: 'other' };
 
 /** What the incident checks read: timestamps as written, causes, review and action items. */
@@ -63,6 +65,11 @@ const TYPED = /^(service|ci|team|slo):(.+)$/;
 export function parseTypedRef(text: string): { kind: 'service' | 'ci' | 'team' | 'slo'; name: string } | undefined {
   const m = TYPED.exec(text);
   return m ? { kind: m[1] as 'service' | 'ci' | 'team' | 'slo', name: m[2]! } : undefined;
+}
+
+/** A list of strings kept by position (a non-string as ''), so a finding's pointer names the entry written. */
+function positional(v: unknown): string[] | undefined {
+  return Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x : '')) : undefined;
 }
 
 export function extractRecord(index: number, apiVersion: string, kind: string, value: Obj): DocRecord {
@@ -135,6 +142,8 @@ export function extractRecord(index: number, apiVersion: string, kind: string, v
         ...(anyString(spec.environment) ? { environment: anyString(spec.environment) } : {}),
         ...(anyString(obj(spec.schedule)?.start) ? { start: anyString(obj(spec.schedule)?.start) } : {}),
         ...(anyString(obj(spec.outcome)?.implementedAt) ? { implementedAt: anyString(obj(spec.outcome)?.implementedAt) } : {}),
+        // Only a change that follows a template is held to its required fields.
+        ...(anyString(spec.template) ? { filled: filledPaths(spec) } : {}),
       };
       break;
     }
@@ -172,6 +181,7 @@ export function extractRecord(index: number, apiVersion: string, kind: string, v
     case 'ChangeCalendar': {
       const windows = Array.isArray(spec.windows) ? spec.windows : [];
       windows.forEach((w, i) => strings(obj(obj(w)?.scope)?.services).forEach((s, j) => bare(joinPointer('/spec/windows', i, 'scope', 'services', j), 'service', s)));
+      facts = { kind: 'ChangeCalendar', scopes: windows.map((w) => positional(obj(obj(w)?.scope)?.environments) ?? []) };
       break;
     }
     case 'StandardChange': {
@@ -181,7 +191,8 @@ export function extractRecord(index: number, apiVersion: string, kind: string, v
         kind: 'StandardChange',
         ...(Array.isArray(covers.services) ? { services: strings(covers.services) } : {}),
         ...(Array.isArray(covers.ciClasses) ? { ciClasses: strings(covers.ciClasses) } : {}),
-        ...(Array.isArray(covers.environments) ? { environments: strings(covers.environments) } : {}),
+        ...(Array.isArray(covers.environments) ? { environments: positional(covers.environments)! } : {}),
+        ...(Array.isArray(spec.requiredFields) ? { requiredFields: strings(spec.requiredFields) } : {}),
       };
       break;
     }
@@ -194,7 +205,16 @@ export function extractRecord(index: number, apiVersion: string, kind: string, v
       const incidentSeverities = severities
         ? Object.fromEntries(Object.entries(severities).map(([k, v]) => [k, anyString(obj(v)?.reviewWithin) ? { reviewWithin: anyString(obj(v)?.reviewWithin)! } : {}]))
         : undefined;
-      facts = { kind: 'Policy', groups: Object.keys(groups), ...(sensitive ? { sensitivePaths: sensitive } : {}), ...(incidentSeverities ? { incidentSeverities } : {}) };
+      const environments = Array.isArray(spec.environments) ? spec.environments.map((e) => ({ name: anyString(obj(e)?.name) ?? '', aliases: positional(obj(e)?.aliases) ?? [] })) : undefined;
+      const points = obj(obj(obj(spec.likelihood)?.factors)?.environment);
+      facts = {
+        kind: 'Policy',
+        groups: Object.keys(groups),
+        ...(sensitive ? { sensitivePaths: sensitive } : {}),
+        ...(environments ? { environments } : {}),
+        ...(points ? { environmentPoints: Object.keys(points) } : {}),
+        ...(incidentSeverities ? { incidentSeverities } : {}),
+      };
       break;
     }
     default:

@@ -1,8 +1,10 @@
 import type { ApprovalDecision } from './approvals.js';
 import type { WindowOccurrence } from './calendar/expand.js';
 import { windowVerdict } from './calendar/in-force.js';
+import type { Environments } from './environments.js';
 import type { ChangeRequest } from './model.js';
 import { isOpen } from './change-phase.js';
+import { didYouMean } from './suggest.js';
 import type { RiskReport } from './risk/types.js';
 
 /**
@@ -32,6 +34,8 @@ export interface GateInput {
   change?: ChangeRequest;
   /** The environment the pipeline deploys to, when it says. */
   environment?: string;
+  /** The environments the base branch's policy declares: the pipeline's and the change's are compared by canonical name. */
+  environments?: Environments;
   /** The pull request that introduced the change, and whether it is merged into the default branch. */
   pullRequest?: { number: number; merged: boolean; url?: string };
   approvals?: ApprovalDecision;
@@ -76,8 +80,16 @@ export function decideGate(input: GateInput): GateDecision {
     const closed = !isOpen(change);
     check('phase', !closed, closed ? `the change is ${phase}` : `phase ${phase ?? 'unset'}`);
     if (input.environment !== undefined) {
-      const same = input.environment === change.spec.environment;
-      check('environment', same, same ? `deploys to ${change.spec.environment}` : `the change is for ${change.spec.environment}, not ${input.environment}`);
+      const envs = input.environments;
+      const asked = envs ? envs.canonical(input.environment) : input.environment;
+      const mine = envs?.canonical(change.spec.environment) ?? change.spec.environment;
+      if (asked === undefined) {
+        const hint = didYouMean(input.environment, envs!.written);
+        check('environment', false, `"${input.environment}" is not an environment the policy declares${hint ? `; ${hint}` : ''}`);
+      } else {
+        const same = asked === mine;
+        check('environment', same, same ? `deploys to ${mine}` : `the change is for ${mine}, not ${asked}`);
+      }
     }
     const start = Date.parse(change.spec.schedule.start);
     const end = Date.parse(change.spec.schedule.end);

@@ -226,9 +226,21 @@ export interface EvidencePolicy {
   /** Hosts evidence links must point at, e.g. [ci.example.com]; any link (or none) when absent. */
   hosts?: string[];
 }
+/** One environment the policy declares: the canonical name, production or not, other spellings. */
+export interface EnvironmentDeclaration {
+  name: string;
+  production?: boolean;
+  aliases?: string[];
+}
 export interface PolicySpec {
+  /** The environments changes may name; see src/core/environments.ts. */
+  environments: EnvironmentDeclaration[];
   /** Severity is the tier (1..4); impact = impact.matrix[exposure][tier - 1]. */
-  impact: { matrix: Record<Exposure, [number, number, number, number]> };
+  impact: {
+    matrix: Record<Exposure, [number, number, number, number]>;
+    /** What a blast radius without any service is scored as; unknown (the worst cell, explained) when absent. */
+    unowned?: { exposure: Exposure; tier: Tier };
+  };
   likelihood: {
     /** Points at which likelihood levels 2, 3 and 4 begin (level 1 below the first). */
     thresholds: [number, number, number];

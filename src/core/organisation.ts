@@ -83,7 +83,10 @@ export function buildOrganisation(analyses: readonly FileAnalysis[]): Organisati
   return org;
 }
 
-/** The single policy in force: `default` if there are several, else the first. */
+/**
+ * The policy in force. There is exactly one: a second is a validate error (policy.duplicate)
+ * that every command refuses to work past, so no file order ever picks the rules.
+ */
 export function activePolicy(org: Organisation): Located<Policy> | undefined {
-  return org.policies.get('default') ?? org.policies.values().next().value;
+  return org.policies.values().next().value;
 }

@@ -40,6 +40,8 @@ export const PHRASES_EN = {
   'factor.noProgressiveDelivery.one': 'all at once on tier {tiers} service {services}',
   'factor.peakHours': 'runs into peak hours ({from}–{to} {zone}, first at {first})',
   'factor.nearFreeze': 'within {within} of the {name} freeze',
+  'factor.nearFreezeBefore': 'ends {gap} before the {name} freeze starts (within {within})',
+  'template.requiredFields': 'template {name} requires {fields}',
   'factor.shortNotice': '{notice} of notice, less than {within}',
   'factor.shortNoticeFromNow': '{notice} of notice, less than {within} (measured from now)',
   'factor.shortNoticeShallow': 'submission time unknown (shallow clone); {hint}',

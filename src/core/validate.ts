@@ -9,6 +9,7 @@ import {
   type CrossFinding,
 } from './checks/references.js';
 import { checkIncidents } from './checks/incidents.js';
+import { checkEnvironments, checkSinglePolicy, recordEnvironments } from './checks/environments.js';
 import { compareDiagnostics, summarize, type Diagnostic, type Summary } from './diagnostics.js';
 import { preciseParse } from './parse/precise.js';
 
@@ -30,7 +31,9 @@ export function validateRepository(analyses: readonly FileAnalysis[], options: V
   const cross: CrossFinding[] = [
     ...duplicates,
     ...checkReferences(analyses, index),
-    ...checkTemplateCoverage(analyses, index),
+    ...checkTemplateCoverage(analyses, index, recordEnvironments(analyses)),
+    ...checkSinglePolicy(analyses),
+    ...checkEnvironments(analyses),
     ...checkCycles(analyses),
     ...checkDeprecatedDependencies(analyses, index),
     ...checkIncidents(analyses, index),

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { environmentsOf } from '../../src/core/environments.js';
+import { activePolicy } from '../../src/core/organisation.js';
 import { scopeApplies, windowAllows, windowBlocks, type ScopeSubject } from '../../src/core/calendar/scope.js';
 import { subjectForChange } from '../../src/core/calendar/organisation-calendar.js';
 import type { CalendarWindow, WindowScope } from '../../src/core/model.js';
@@ -55,7 +57,7 @@ describe('allow and blocking', () => {
 describe('subjectForChange', () => {
   it('takes named services, the owning services of named CIs, the environment and the type it is given', async () => {
     const { org } = await loadOrganisation(makeOrg());
-    const subject = subjectForChange(org, org.changes.get('CR-2026-0001')!.doc, 'normal');
+    const subject = subjectForChange(org, org.changes.get('CR-2026-0001')!.doc, environmentsOf(activePolicy(org)!.doc.spec), 'normal');
     expect(subject).toEqual({ services: [{ name: 'checkout-api', tier: 1 }], environments: ['production'], type: 'normal' });
   });
 
@@ -74,7 +76,7 @@ spec:
 `,
     });
     const { org } = await loadOrganisation(root);
-    const subject = subjectForChange(org, org.changes.get('CR-2026-0002')!.doc);
+    const subject = subjectForChange(org, org.changes.get('CR-2026-0002')!.doc, environmentsOf(activePolicy(org)!.doc.spec));
     expect(subject.services?.map((s) => s.name)).toEqual(['checkout-api']);
     expect(subject.environments).toEqual(['staging']);
     // The declared type is not the subject's: the caller passes the type the change is treated as.

@@ -114,7 +114,7 @@ describe('the catalog view model of the example organisation', () => {
     loaded = await loadOrganisation(PROJECT_ROOT);
     const { org } = loaded;
     const graph = buildGraph(org);
-    const risk: RiskContext = { org, graph, policy: activePolicy(org)!.doc.spec, calendar: calendarView(org), now: NOW };
+    const risk: RiskContext = { org, graph, policy: activePolicy(org)!.doc.spec, calendar: calendarView(org, activePolicy(org)!.doc.spec), now: NOW };
     const months = calendarMonths([...org.changes.values()].map((c) => Date.parse(c.doc.spec.schedule.start)), NOW, ZONE);
     input = { org, graph, now: NOW, timeZone: ZONE, risk: (id) => assessChange(risk, id), months, occurrences: expandWindows(calendarWindows(org), monthsRange(months)), history };
     const site = buildCatalog(input);

@@ -125,6 +125,9 @@ spec:
 kind: Policy
 metadata: {name: default}
 spec:
+  environments:
+    - {name: production, production: true}
+    - {name: staging}
   impact:
     matrix:
       external: [4, 4, 3, 2]

@@ -57,6 +57,9 @@ export function spawnCli(args: string[], options: { cwd?: string; env?: Record<s
     env: { PATH: process.env.PATH ?? '', ...options.env },
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 60_000,
+    // Whole reports (risk --open --format json) pass spawnSync's 1 MiB default, which would end
+    // the child with ENOBUFS and look like a crash.
+    maxBuffer: 256 * 1024 * 1024,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -16,6 +16,7 @@ import { summarize, type Diagnostic } from '../../core/diagnostics.js';
 import { getReporter } from '../../report/index.js';
 import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
+import { environmentFlag, policyEnvironments } from '../environment-flag.js';
 import { renderValidation } from '../render.js';
 import { calendarImportCommand } from './calendar-import.js';
 
@@ -154,6 +155,8 @@ export async function calendarCommand(ctx: CommandContext, values: CalendarOptio
   }
 
   const changeId = typeof values.change === 'string' ? values.change : undefined;
+  // An undeclared --env is a usage error with a suggestion, like an environment written in a file.
+  if (typeof values.env === 'string') environmentFlag(policyEnvironments(loaded.org), '--env', values.env);
   const query = { at, from, to, ...(changeId !== undefined ? { change: changeId } : {}), services: stringList(values.service), ...(typeof values.env === 'string' ? { env: values.env } : {}) };
   // Submission times only matter for a change's type (a template's maximum risk); git is asked only then.
   const origins = changeId !== undefined ? await openGitRepository(root).documentOrigins() : { shallow: false, byId: new Map() };

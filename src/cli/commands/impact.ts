@@ -40,7 +40,7 @@ function* textLines(result: ImpactResult, positionals: readonly string[], cut: s
   const { dependents: entries, impact } = result;
   const total = result.dependentsTotal ?? entries.length;
   yield `${positionals.join(', ')}: ${total} dependent${total === 1 ? '' : 's'} (${result.services} services)\n`;
-  if (impact) yield `impact ${impact.level}: ${impact.scope} exposure, tier ${impact.severity}${impact.decidedBy ? ` via ${impact.decidedBy}` : ''}\n`;
+  if (impact) yield `impact ${impact.level}: ${impact.scope} exposure, tier ${impact.severity}${impact.decidedBy ? ` via ${impact.decidedBy}` : ''}${impact.reason ? ` (${impact.reason})` : ''}\n`;
   for (const e of entries) yield `  ${'  '.repeat(e.distance - 1)}${e.ref}${'tier' in e ? ` (tier ${e.tier}, ${e.exposure})` : ''}  ← ${e.path.slice(0, -1).reverse().join(' ← ')}\n`;
   if (cut) yield `${cut}\n`;
 }

@@ -6,6 +6,7 @@ import { isTimeZone } from '../../core/calendar/rrule-syntax.js';
 import { renderMetricsMarkdown } from '../../report/metrics/markdown.js';
 import { renderMetricsText } from '../../report/metrics/text.js';
 import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
+import { environmentFlag, policyEnvironments } from '../environment-flag.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
 import { loadValidOrganisation } from '../org-session.js';
 
@@ -24,7 +25,7 @@ const options = defineOptions({
   since: { type: 'string', default: '90d', description: 'start of the window: a duration back from --until (90d, 12w) or an ISO 8601 time', example: '12w' },
   until: { type: 'string', description: 'end of the window (ISO 8601 with an offset), for reproducible reports', defaultText: 'now', example: '2026-11-30T00:00:00+09:00' },
   at: { type: 'string', description: 'the same as --until', defaultText: 'now', example: '2026-11-30T00:00:00+09:00' },
-  env: { type: 'string', multiple: true, default: ['production'], description: 'environments whose deployments count', example: 'staging' },
+  env: { type: 'string', multiple: true, description: 'environments whose deployments count (declared names or aliases)', defaultText: "the policy's production environments", example: 'staging' },
   'time-zone': { type: 'string', default: 'UTC', description: 'the IANA time zone months are cut in', example: 'Asia/Seoul' },
   format: { type: 'string', short: 'f', default: 'text', choices: ['text', 'json', 'markdown'], description: 'how to print the metrics', example: 'markdown' },
 });
@@ -63,10 +64,11 @@ export async function metricsCommand(ctx: CommandContext, values: OptionsOf<type
   const { from, to } = metricsWindow(values, Date.now());
   const timeZone = values['time-zone'];
   if (!isTimeZone(timeZone)) throw new UsageError(`"${timeZone}" is not an IANA time zone such as Asia/Seoul or UTC`);
-  const environments = values.env;
   const ws = openWorkspace(rootOf(ctx, values));
   const loaded = await loadValidOrganisation(ctx, ws.source);
   if (!loaded) return 1;
+  const envs = policyEnvironments(loaded.org);
+  const environments = values.env?.length ? values.env.map((e) => environmentFlag(envs, '--env', e)[0]!) : undefined;
   const report = await computeMetrics(loaded.org, ws.git, { from, to, environments, timeZone });
   if (format === 'json') ctx.stdout(JSON.stringify(report, null, 2) + '\n');
   else ctx.stdout(format === 'markdown' ? renderMetricsMarkdown(report) : renderMetricsText(report));

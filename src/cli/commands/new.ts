@@ -22,6 +22,7 @@ import {
   titleFromName,
 } from '../../scaffold/documents.js';
 import { loadOrganisation, type LoadedOrganisation } from '../../app/load-organisation.js';
+import { defaultEnvironment, environmentAnswer, policyEnvironments } from '../environment-flag.js';
 import { openWorkspace } from '../../adapters/workspace.js';
 import { loadSchemas, schemaRegistry } from '../../adapters/fs/schemas.js';
 import { FileExistsError, writeFiles } from '../../adapters/fs/write-files.js';
@@ -217,7 +218,8 @@ async function planCi(a: Asker, loaded: LoadedOrganisation): Promise<Plan> {
     const ownerAnswer = await a.choose<string>('owner', { message: 'Owning team', choices: [{ value: NONE }, ...teams.map((t) => ({ value: t }))], default: NONE, parse: (v) => (v === '' ? NONE : v) });
     owner = ownerAnswer === NONE ? undefined : ownerAnswer;
   }
-  const environment = await a.text('environment', { message: 'Environment', default: 'production', check: (v) => (DNS_LABEL.test(v) ? undefined : 'use a DNS label such as production or staging') });
+  const envs = policyEnvironments(org);
+  const environment = await a.text('environment', { message: 'Environment', default: defaultEnvironment(envs), check: (v) => (DNS_LABEL.test(v) ? environmentAnswer(envs, v) : 'use a DNS label such as production or staging') });
   const doc = ciDocument({ name, ...(title ? { title } : {}), class: cls, ...(service ? { service } : {}), ...(owner ? { owner } : {}), ...(environment ? { environment } : {}) });
   if (!service) return { path: `cmdb/${name}.yaml`, kind: 'ConfigurationItem', name, doc };
   // Beside its service, in the file the example organisation uses for CIs; added to it when it exists.
@@ -276,7 +278,8 @@ async function planChange(a: Asker, loaded: LoadedOrganisation, now: Date): Prom
     check: (v) => (org.cis.has(v) ? undefined : `${v} is not a known configuration item`),
     validate: (picked) => (picked.length + services.length === 0 ? 'pick at least one service or configuration item' : undefined),
   });
-  const environment = (await a.text('environment', { message: 'Environment', default: 'production', check: (v) => (DNS_LABEL.test(v) ? undefined : 'use a DNS label such as production') }))!;
+  const envs = policyEnvironments(org);
+  const environment = (await a.text('environment', { message: 'Environment', default: defaultEnvironment(envs), check: (v) => (DNS_LABEL.test(v) ? environmentAnswer(envs, v) : 'use a DNS label such as production') }))!;
   const offset = -now.getTimezoneOffset();
   const tomorrow = new Date(now.getTime() + 86_400_000);
   const defaultStart = formatInstant(Date.UTC(tomorrow.getFullYear(), tomorrow.getMonth(), tomorrow.getDate(), 10, 0, 0) - offset * 60_000, offset);
@@ -329,7 +332,7 @@ const options = defineOptions({
   email: { type: 'string', description: 'team: the e-mail address', defaultText: 'none', example: 'payments@example.com' },
   class: { type: 'string', description: 'ci: the configuration item class (from the schema)', defaultText: ASKED, example: 'database' },
   service: { type: 'string', description: 'ci: the owning service', defaultText: 'none (shared infrastructure)', example: 'payments-api' },
-  environment: { type: 'string', description: 'ci, change: the environment', defaultText: 'production', example: 'staging' },
+  environment: { type: 'string', description: 'ci, change: the environment (a name or alias the policy declares)', defaultText: "the policy's first production environment", example: 'staging' },
   type: { type: 'string', description: 'change: normal, standard or emergency', defaultText: 'normal', example: 'standard' },
   template: { type: 'string', description: 'change: the standard-change template (type standard)', defaultText: ASKED, example: 'restart-pods' },
   justification: { type: 'string', description: 'change: why (required for an emergency change)', defaultText: 'none', example: 'Card payments are failing' },

@@ -1,3 +1,4 @@
+import type { Environments } from '../environments.js';
 import type { ChangeCalendar, ChangeRequest, ChangeType } from '../model.js';
 import type { Organisation } from '../organisation.js';
 import type { WindowInput } from './expand.js';
@@ -41,7 +42,7 @@ export function serviceFacts(org: Organisation, name: string): ServiceFacts {
  * only through dependencies are not included: that is blast radius, which the risk engine
  * weighs; a caller that wants freezes to follow the blast radius can add those services.
  */
-export function subjectForChange(org: Organisation, change: ChangeRequest, type?: ChangeType): ScopeSubject {
+export function subjectForChange(org: Organisation, change: ChangeRequest, envs: Environments, type?: ChangeType): ScopeSubject {
   const names = new Set(change.spec.services ?? []);
   for (const ci of change.spec.configurationItems ?? []) {
     const owner = org.cis.get(ci)?.doc.spec.service;
@@ -49,7 +50,8 @@ export function subjectForChange(org: Organisation, change: ChangeRequest, type?
   }
   return {
     services: [...names].map((n) => serviceFacts(org, n)),
-    environments: [change.spec.environment],
+    // Every spelling, so a freeze scoped to `prod` stops a change written `production` and back.
+    environments: envs.spellings(change.spec.environment),
     ...(type ? { type } : {}),
   };
 }

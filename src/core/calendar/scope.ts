@@ -26,7 +26,10 @@ export interface ServiceFacts {
 export interface ScopeSubject {
   /** The services the change touches: named ones and the owning services of its CIs. */
   services?: readonly ServiceFacts[];
-  /** The change's environment (a list, so a caller can ask about several at once). */
+  /**
+   * The change's environment, every spelling the policy declares for it (Environments.spellings),
+   * so a scope written with an alias matches; a list, so a caller can ask about several at once.
+   */
   environments?: readonly string[];
   /** The change's type, which a freeze's `allow` may let through. */
   type?: ChangeType;

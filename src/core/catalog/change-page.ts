@@ -54,7 +54,7 @@ export function changePage(ctx: CatalogContext, id: string): ChangePage {
     type: s.type,
     standardTemplate: s.template ?? undefined,
     requester: s.requester,
-    environment: s.environment,
+    environment: ctx.environmentName(s.environment),
     start: at(s.schedule.start)!,
     end: at(s.schedule.end)!,
     phase: doc.status?.phase,

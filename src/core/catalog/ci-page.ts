@@ -42,7 +42,7 @@ export function ciPage(ctx: CatalogContext, name: string): CiPage {
     labels: labels(doc.metadata.labels),
     links: linkViews(doc.metadata.links),
     class: doc.spec.class,
-    environment: doc.spec.environment,
+    environment: doc.spec.environment === undefined ? undefined : ctx.environmentName(doc.spec.environment),
     service: doc.spec.service ? ctx.serviceRef(doc.spec.service) : undefined,
     owner: doc.spec.owner ? ctx.teamRef(doc.spec.owner) : undefined,
     relations: grouped(

@@ -1,4 +1,6 @@
+import { canonicalEnvironment } from '../environments.js';
 import type { ChangeRequest, ReadinessPolicy, Service, Slo, Team } from '../model.js';
+import { activePolicy } from '../organisation.js';
 import { readinessCoverage, type CoverageReport } from '../readiness/coverage.js';
 import { evaluateReadiness, evaluateService, readinessPolicyOf } from '../readiness/evaluate.js';
 import type { ServiceLevel, ServiceReadiness } from '../readiness/types.js';
@@ -50,6 +52,8 @@ export interface CatalogContext {
   contacts(team: Team | undefined): ContactView[];
   /** Newest first, by scheduled start. */
   newestFirst(a: string, b: string): number;
+  /** An environment as written, under the canonical name the policy gives it. */
+  environmentName(name: string): string;
 }
 
 export const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -125,6 +129,8 @@ export function createContext(input: CatalogInput): CatalogContext {
   // coverage totals are kept: every list needs the levels, but a rule-by-rule scorecard is
   // wanted by one page, so it is evaluated again there rather than held for 10k services.
   const readinessPolicy = readinessPolicyOf(org);
+  const policy = activePolicy(org)?.doc.spec;
+  const environmentName = (name: string) => (policy ? canonicalEnvironment(policy, name) : name);
   const results = readinessPolicy ? evaluateReadiness(org, readinessPolicy, now) : [];
   const readinessOf = new Map<string, ServiceLevel>(results.map((r) => [r.service, r.level]));
   const coverage = readinessCoverage(org, results);
@@ -206,7 +212,7 @@ export function createContext(input: CatalogInput): CatalogContext {
       href: pagePath.change(id),
       start,
       type: typeOf(id),
-      environment: doc.spec.environment,
+      environment: environmentName(doc.spec.environment),
       phase: doc.status?.phase,
       riskClass: riskClassOf(id),
       outcome: doc.status?.outcome?.result,
@@ -221,7 +227,7 @@ export function createContext(input: CatalogInput): CatalogContext {
       title: doc.metadata.title,
       href: pagePath.ci(name),
       class: doc.spec.class,
-      environment: doc.spec.environment,
+      environment: doc.spec.environment === undefined ? undefined : environmentName(doc.spec.environment),
       service: doc.spec.service ? serviceRef(doc.spec.service) : undefined,
     };
   };
@@ -282,5 +288,6 @@ export function createContext(input: CatalogInput): CatalogContext {
     summary,
     contacts,
     newestFirst,
+    environmentName,
   };
 }

@@ -9,6 +9,7 @@ import { parseWindowDuration } from '../calendar/window-duration.js';
 import type { SchemaFinding } from '../schema/errors.js';
 import { didYouMean } from '../suggest.js';
 import type { CalendarWindow, ChangeRequest, Incident, Policy, Problem, RiskClass } from '../model.js';
+import { isExactPoints, policyPoints } from '../risk/points.js';
 
 /**
  * Rules that one document can break on its own, run after its schema passed (so the types
@@ -145,6 +146,9 @@ const CLASSES: RiskClass[] = ['low', 'medium', 'high', 'critical'];
 function checkPolicy(policy: Policy): Finding[] {
   const out: Finding[] = [];
   const spec = policy.spec;
+  for (const [pointer, value] of policyPoints(spec)) {
+    if (!isExactPoints(value)) out.push(err('policy.points-precision', pointer, `${value} has more than three decimals; points are counted in thousandths`));
+  }
   const t = spec.likelihood.thresholds;
   for (let i = 1; i < t.length; i++) {
     if (!(t[i]! > t[i - 1]!)) {

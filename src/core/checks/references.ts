@@ -1,5 +1,7 @@
 import { joinPointer, type UnplacedDiagnostic } from '../diagnostics.js';
 import { writtenRef, type DocRecord, type RefKind } from '../facts.js';
+import type { Environments } from '../environments.js';
+import { missingFields } from '../required-fields.js';
 import { didYouMean } from '../suggest.js';
 
 /**
@@ -129,7 +131,8 @@ export function checkDeprecatedDependencies(files: readonly FileRecords[], index
   return out;
 }
 
-export function checkTemplateCoverage(files: readonly FileRecords[], index: RepositoryIndex): CrossFinding[] {
+export function checkTemplateCoverage(files: readonly FileRecords[], index: RepositoryIndex, envs?: Environments): CrossFinding[] {
+  const canonical = (name: string) => envs?.canonical(name) ?? name;
   const out: CrossFinding[] = [];
   const templates = index.byNamespace.get('StandardChange');
   const cis = index.byNamespace.get('ConfigurationItem');
@@ -154,8 +157,11 @@ export function checkTemplateCoverage(files: readonly FileRecords[], index: Repo
           }
         });
       }
-      if (template.environments && facts.environment && !template.environments.includes(facts.environment)) {
+      if (template.environments && facts.environment && !template.environments.some((e) => canonical(e) === canonical(facts.environment!))) {
         report('/spec/environment', `template ${facts.template} does not cover the ${facts.environment} environment`);
+      }
+      for (const field of missingFields(facts.filled ?? [], template.requiredFields)) {
+        out.push({ file: f.file, document: record.index, pointer: '/spec/template', target: 'value', severity: 'error', code: 'change.required-field', message: `template ${facts.template} requires ${field}, which this change leaves empty` });
       }
     }
   }

@@ -1,4 +1,5 @@
-import type { Organisation } from '../organisation.js';
+import { activePolicy, type Organisation } from '../organisation.js';
+import { canonicalEnvironment, environmentsOf } from '../environments.js';
 import { collectDeployments, isFailure, type DeploymentFacts, type DeploymentQuery } from './deployments.js';
 import { monthsBetween } from './months.js';
 import { changeFailureRate } from './failure-rate.js';
@@ -66,12 +67,17 @@ function publicDeployment(d: DeploymentFacts): Deployment {
 }
 
 export interface MetricsQuery extends Omit<DeploymentQuery, 'environments' | 'timeZone'> {
+  /** Environments whose deployments count (names or aliases); the policy's production environments when absent. */
   environments?: readonly string[];
   timeZone?: string;
 }
 
 export function computeMetrics(org: Organisation, query: MetricsQuery): MetricsReport {
-  const q: DeploymentQuery = { ...query, environments: query.environments ?? ['production'], timeZone: query.timeZone ?? 'UTC' };
+  const policy = activePolicy(org)?.doc.spec;
+  // The policy says which environments are production; the names asked for count by their canonical name.
+  const asked = query.environments ?? (policy ? environmentsOf(policy).production : ['production']);
+  const environments = [...new Set(asked.map((e) => (policy ? canonicalEnvironment(policy, e) : e)))];
+  const q: DeploymentQuery = { ...query, environments, timeZone: query.timeZone ?? 'UTC' };
   const { deployments, excluded } = collectDeployments(org, q);
   const days = (q.to - q.from) / DAY_MS;
   const byMonth = groupBy(deployments, (d) => [d.month]);

@@ -1,6 +1,7 @@
 import { parseInstant } from '../calendar/local-time.js';
 import type { ChangeRequest, ChangeType, OutcomeResult } from '../model.js';
-import type { Organisation } from '../organisation.js';
+import { activePolicy, type Organisation } from '../organisation.js';
+import { canonicalEnvironment } from '../environments.js';
 import { monthOf } from './months.js';
 import { deploymentOf, isFailure, servicesCountedFor } from './failure-rate.js';
 
@@ -66,8 +67,9 @@ export function collectDeployments(org: Organisation, q: DeploymentQuery): { dep
   const deployments: DeploymentFacts[] = [];
   const excluded: Excluded[] = [];
   const envs = new Set(q.environments);
+  const policy = activePolicy(org)?.doc.spec;
   for (const [id, { doc }] of org.changes) {
-    if (!envs.has(doc.spec.environment)) continue;
+    if (!envs.has(policy ? canonicalEnvironment(policy, doc.spec.environment) : doc.spec.environment)) continue;
     const deployed = deploymentOf(doc);
     if (!deployed.deployed) {
       if (deployed.excluded) excluded.push({ change: id, reason: deployed.excluded });

@@ -3,13 +3,16 @@ import { verdictOver } from './calendar-view.js';
 import { decideType, type TypeDecision } from './effective-type.js';
 import type { WindowOccurrence } from '../calendar/expand.js';
 import { formatDuration, parseDuration } from '../duration.js';
+import { canonicalEnvironment } from '../environments.js';
+import { filledPaths, missingFields } from '../required-fields.js';
 import { RISK_CLASSES, type ChangeRequest, type ChangeType, type RiskClass } from '../model.js';
 import { instant, SHALLOW_CODE, SHALLOW_HINT, type RiskContext } from './context.js';
 import type { Organisation } from '../organisation.js';
-import { exhaustedBudgets, FACTORS, likelihoodLevel, overlappingChanges, submissionTime, targetsOf, type ChangeFacts } from './factors.js';
+import { exhaustedBudgets, FACTORS, overlappingChanges, submissionTime, targetsOf, type ChangeFacts } from './factors.js';
 import { findConflicts, windowPhrases } from './conflicts.js';
 import { evidenceMoment, evidenceProblem, type EvidenceMoment } from './evidence.js';
 import { assessImpact } from './impact.js';
+import { likelihoodOf } from './points.js';
 import type { ControlResult, RiskReport } from './types.js';
 import { english, phrase, type Phrase } from '../phrase.js';
 
@@ -44,8 +47,7 @@ function directServices(ctx: RiskContext, change: ChangeRequest): string[] {
 
 function score(ctx: RiskContext, facts: ChangeFacts, impactLevel: number) {
   const factors = FACTORS.map((f) => f(ctx, facts)).filter((f): f is NonNullable<typeof f> => f !== undefined);
-  const points = factors.reduce((n, f) => n + f.points, 0);
-  const level = likelihoodLevel(points, ctx.policy.likelihood.thresholds);
+  const { points, level } = likelihoodOf(factors.map((f) => f.points), ctx.policy.likelihood.thresholds);
   return { factors, points, level, cls: classFor(ctx, impactLevel, level) };
 }
 
@@ -121,7 +123,7 @@ export function assessChange(ctx: RiskContext, id: string, options: AssessOption
     type: declared,
     effectiveType,
     class: result.cls,
-    impact: { level: impact.level, scope: impact.scope, severity: impact.severity, ...(impact.decidedBy ? { decidedBy: impact.decidedBy } : {}) },
+    impact: { level: impact.level, scope: impact.scope, severity: impact.severity, ...(impact.decidedBy ? { decidedBy: impact.decidedBy } : {}), ...(impact.reason ? { reason: impact.reason } : {}) },
     likelihood: { level: result.level, points: result.points },
     factors: result.factors,
     blastRadius: impact.blastRadius,

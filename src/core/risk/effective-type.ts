@@ -1,5 +1,7 @@
 import { RISK_CLASSES, type ChangeRequest, type ChangeType, type RiskClass } from '../model.js';
-import type { Organisation } from '../organisation.js';
+import { activePolicy, type Organisation } from '../organisation.js';
+import { canonicalEnvironment } from '../environments.js';
+import { filledPaths, missingFields } from '../required-fields.js';
 import { phrase, type Phrase } from '../phrase.js';
 
 /**
@@ -25,7 +27,13 @@ export function templateGap(org: Organisation, change: ChangeRequest): Phrase | 
     const cls = org.cis.get(c)?.doc.spec.class;
     if (covers.ciClasses && cls && !covers.ciClasses.includes(cls)) return phrase('template.ci', { name: name!, ci: c, class: cls });
   }
-  if (covers.environments && !covers.environments.includes(change.spec.environment)) return phrase('template.environment', { name: name!, environment: change.spec.environment });
+  const missing = missingFields(filledPaths(change.spec), template.spec.requiredFields);
+  if (missing.length) return phrase('template.requiredFields', { name: name!, fields: missing });
+  // Compared by canonical name, so a template covering `prod` covers a change written `production`.
+  const policy = activePolicy(org)?.doc.spec;
+  const canonical = (e: string) => (policy ? canonicalEnvironment(policy, e) : e);
+  const environment = canonical(change.spec.environment);
+  if (covers.environments && !covers.environments.some((e) => canonical(e) === environment)) return phrase('template.environment', { name: name!, environment });
   return undefined;
 }
 

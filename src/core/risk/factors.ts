@@ -4,11 +4,13 @@ import { ciId, neighbourIds, serviceId } from '../graph.js';
 import type { ChangeRequest, ChangeType, Slo } from '../model.js';
 import { instant, SHALLOW_CODE, SHALLOW_HINT, type RiskContext, type Submission } from './context.js';
 import { evidenceMoment, evidenceProblem } from './evidence.js';
+import { likelihoodOf } from './points.js';
 import type { RiskFactor } from './types.js';
 import { english, phrase, type Phrase } from '../phrase.js';
 import { diffProvenance, scoredDiffSize, type ScoredDiff } from './diff-size.js';
 import { holdsItsWindow } from '../change-phase.js';
 import { failureRateOf, rateAbove } from '../metrics/failure-rate.js';
+import { canonicalEnvironment, environmentPoints } from '../environments.js';
 
 /**
  * Likelihood factors. Each one reads the policy's points for itself and returns a factor with
@@ -39,10 +41,9 @@ const changeType: Factor = (ctx, f) => {
 };
 
 const environment: Factor = (ctx, f) => {
-  const table = ctx.policy.likelihood.factors.environment;
-  const points = table?.[f.change.spec.environment];
+  const points = environmentPoints(ctx.policy, f.change.spec.environment);
   if (points === undefined || points === 0) return undefined;
-  return factor('environment', points, phrase('factor.environment', { environment: f.change.spec.environment }));
+  return factor('environment', points, phrase('factor.environment', { environment: canonicalEnvironment(ctx.policy, f.change.spec.environment) }));
 };
 
 const rollback: Factor = (ctx, f) => {
@@ -125,10 +126,11 @@ const nearFreeze: Factor = (ctx, f) => {
   const margin = rule ? parseDuration(rule.within) : undefined;
   if (!rule || margin === undefined) return undefined;
   // Overlap is a conflict, not a likelihood factor; this is the approach to a freeze, when
-  // teams rush work in and on-call is thin.
-  const near = f.nearbyWindows.find((w) => w.kind === 'freeze' && !(w.startMs < f.end && w.endMs > f.start) && (Math.abs(w.startMs - f.end) <= margin || Math.abs(f.start - w.endMs) <= margin));
+  // teams rush work in, a fix forward would be blocked and on-call is thin. Only the approach:
+  // a change after a freeze ends has the whole open calendar to be fixed in.
+  const near = f.nearbyWindows.find((w) => w.kind === 'freeze' && w.startMs >= f.end && w.startMs - f.end <= margin);
   if (!near) return undefined;
-  return factor('near-freeze', rule.points, phrase('factor.nearFreeze', { within: rule.within, name: near.name }));
+  return factor('near-freeze', rule.points, phrase('factor.nearFreezeBefore', { gap: formatDuration(near.startMs - f.end), name: near.name, within: rule.within }));
 };
 
 /**
@@ -189,7 +191,7 @@ const recentFailures: Factor = (ctx, f) => {
   const rule = ctx.policy.likelihood.factors.recentFailureRate;
   const window = rule ? parseDuration(rule.window) : undefined;
   if (!rule || window === undefined) return undefined;
-  const rate = failureRateOf(ctx.org, { services: f.services, environment: f.change.spec.environment, from: f.start - window, to: f.start });
+  const rate = failureRateOf(ctx.org, { services: f.services, environment: canonicalEnvironment(ctx.policy, f.change.spec.environment), from: f.start - window, to: f.start });
   if (!rateAbove(rate, rule.above)) return undefined;
   return factor('recent-failure-rate', rule.points, phrase('factor.recentFailures', { failed: rate.failed + rate.rolledBack, implemented: rate.deployments, percent: Math.round(rule.above * 100), window: rule.window }));
 };
@@ -280,6 +282,7 @@ const largeDiff: Factor = (ctx, f) => {
 
 export const FACTORS: readonly Factor[] = [changeType, environment, rollback, progressiveDelivery, peakHours, nearFreeze, shortNotice, errorBudget, recentFailures, overlapping, largeDiff];
 
+/** The level a total reaches, compared exactly (see points.ts). */
 export function likelihoodLevel(points: number, thresholds: readonly number[]): number {
-  return 1 + thresholds.filter((t) => points >= t).length;
+  return likelihoodOf([points], thresholds).level;
 }

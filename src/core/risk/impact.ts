@@ -14,6 +14,8 @@ export interface ImpactResult {
   severity: number;
   /** The service that set the level, e.g. `service:payments-api`. */
   decidedBy?: string;
+  /** Why no service set the level, when none did: the policy's impact.unowned, or an unknown scored as the worst. */
+  reason?: string;
   blastRadius: BlastRadiusEntry[];
   /** Every node reached, listed or not. */
   blastRadiusTotal: number;
@@ -56,6 +58,27 @@ export function assessImpact(org: Organisation, graph: Graph, policy: PolicySpec
   // The walk lists direct targets first (distance 0), then by distance, then by id: the order
   // a reviewer reads in, so the blast radius keeps it.
   const total = walk.nodes.length;
-  if (!best) return { level: impactLevel(policy, 'team', 4), scope: 'team', severity: 4, blastRadius, blastRadiusTotal: total };
+  if (!best) return { ...withoutService(policy, targets), blastRadius, blastRadiusTotal: total };
   return { level: best.level, scope: best.scope, severity: best.severity, decidedBy: best.ref, blastRadius, blastRadiusTotal: total };
+}
+
+/**
+ * A blast radius that reaches no service (a CI nobody owns or depends on) has no exposure or
+ * tier to read. The policy may say what to assume (impact.unowned); otherwise the impact is
+ * unknown and scored as the worst cell of the matrix, so an unmapped CI can never lower a score.
+ * Either way the report carries the reason.
+ */
+function withoutService(policy: PolicySpec, targets: readonly string[]): { level: number; scope: Exposure; severity: number; reason: string } {
+  const what = targets.length ? `${targets.join(', ')} reach${targets.length === 1 ? 'es' : ''} no service` : 'the change names nothing';
+  const declared = policy.impact.unowned;
+  if (declared) {
+    return { level: impactLevel(policy, declared.exposure, declared.tier), scope: declared.exposure, severity: declared.tier, reason: `${what}; scored as the policy's impact.unowned (${declared.exposure}, tier ${declared.tier})` };
+  }
+  let worst = { level: 0, scope: 'external' as Exposure, severity: 1 };
+  for (const exposure of EXPOSURES) {
+    (policy.impact.matrix[exposure] ?? []).forEach((level, i) => {
+      if (level > worst.level) worst = { level, scope: exposure, severity: i + 1 };
+    });
+  }
+  return { ...worst, reason: `${what}, so the impact is unknown; scored as the worst the matrix gives until the policy declares impact.unowned or a service owns it` };
 }

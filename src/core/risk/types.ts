@@ -62,7 +62,8 @@ export interface RiskReport {
   /** The type the change is treated as (a standard change outside its template is normal). */
   effectiveType: ChangeType;
   class: RiskClass;
-  impact: { level: number; scope: string; severity: number; decidedBy?: string };
+  /** `reason`: why no service set the level (see impact.ts withoutService). */
+  impact: { level: number; scope: string; severity: number; decidedBy?: string; reason?: string };
   likelihood: { level: number; points: number };
   factors: RiskFactor[];
   blastRadius: BlastRadiusEntry[];

@@ -43,7 +43,7 @@ export function renderRiskMarkdown(r: RiskReport): string {
   }
   lines.push(
     '',
-    `Impact ${r.impact.level}: ${escapeMarkdown(r.impact.scope)} exposure, tier ${r.impact.severity}${r.impact.decidedBy ? ` (${escapeMarkdown(r.impact.decidedBy)})` : ''}. ` +
+    `Impact ${r.impact.level}: ${escapeMarkdown(r.impact.scope)} exposure, tier ${r.impact.severity}${r.impact.decidedBy ? ` (${escapeMarkdown(r.impact.decidedBy)})` : ''}${r.impact.reason ? ` (${escapeMarkdown(r.impact.reason)})` : ''}. ` +
       `Likelihood ${r.likelihood.level}: ${r.likelihood.points} points (levels start at ${r.matrices.thresholds.join(' / ')}).`,
     '',
     '</details>',

@@ -5,6 +5,7 @@ export function renderRiskText(r: RiskReport): string {
   const out: string[] = [];
   out.push(`${r.change}${r.title ? ` ${r.title}` : ''}`);
   out.push(`  risk ${r.class.toUpperCase()}: impact ${r.impact.level} (${r.impact.scope}, tier ${r.impact.severity}${r.impact.decidedBy ? ` via ${r.impact.decidedBy}` : ''}) x likelihood ${r.likelihood.level} (${r.likelihood.points} points)`);
+  if (r.impact.reason) out.push(`  impact: ${r.impact.reason}`);
   if (r.effectiveType !== r.type) out.push(`  declared ${r.type}, treated as ${r.effectiveType}`);
   out.push('  factors:');
   const width = Math.max(0, ...r.factors.map((f) => f.code.length));
