@@ -3,7 +3,7 @@ import { rootOf, UsageError, type CommandContext } from '../context.js';
 import { CAB_CONTEXT, publishCabStatus, reviewJson } from '../github/cab-status.js';
 import { isConfigError, knownFailure, openGitHub, pullNumber } from '../github/session.js';
 import { OrganisationsAtRefs } from '../../app/load-organisation.js';
-import { approvalSummary, ReviewError, reviewPullRequest } from '../../app/review-pull-request.js';
+import { approvalSummary, reviewPullRequestOnGitHub } from '../../app/review-pull-request.js';
 import { openGitRepository } from '../../adapters/git/repository.js';
 
 const options = defineOptions({
@@ -42,9 +42,7 @@ export async function cabCommand(ctx: CommandContext, values: OptionsOf<typeof o
   try {
     const pull = await api.getPullRequest(number);
     headSha = pull.headSha;
-    const [reviews, commits] = [await api.listReviews(number), await api.listPullCommits(number)];
-    if (pull.commits > commits.length) throw new ReviewError('commits', `#${number} has ${pull.commits} commits but GitHub lists ${commits.length}: co-authors cannot all be checked`);
-    const review = await reviewPullRequest({ refs: new OrganisationsAtRefs(openGitRepository(root)), api, baseRef: pull.baseSha, headRef: pull.headSha, author: pull.author, headSha: pull.headSha, reviews, commits, now: Date.now() });
+    const review = await reviewPullRequestOnGitHub({ refs: new OrganisationsAtRefs(openGitRepository(root)), api, pull, now: Date.now() });
     await publishCabStatus(api, pull.headSha, review);
     if (format === 'json') ctx.stdout(JSON.stringify({ pullRequest: number, headSha: pull.headSha, status: review.met ? 'success' : 'failure', ...reviewJson(review) }, null, 2) + '\n');
     else ctx.stdout(`${CAB_CONTEXT} #${number}: ${review.met ? 'approved' : 'not approved'}\n${approvalSummary(review).map((l) => `  ${l}\n`).join('')}`);
