@@ -113,6 +113,7 @@ export async function startWebhookServer(o: WebhookServerOptions): Promise<Runni
       return send(res, 200, { ok: true, duplicate: true });
     }
     send(res, 202, { ok: true });
+    o.log({ delivery: id, event: name, action, outcome: 'accepted', status: 202 });
     enqueue(o.queueKey(name, payload), async () => {
       try {
         await o.webhooks.receive({ id, name, payload } as EmitterWebhookEvent);
