@@ -1,4 +1,4 @@
-import { simpleGit } from 'simple-git';
+import { CheckRepoActions, simpleGit } from 'simple-git';
 
 /**
  * When each file under `folder` was first added, from one `git log` run (one process for the
@@ -9,7 +9,8 @@ export async function firstAddedTimes(root: string, folder: string): Promise<Map
   const out = new Map<string, number>();
   try {
     const git = simpleGit({ baseDir: root });
-    if (!(await git.checkIsRepo())) return out;
+    // The App reads a bare mirror: a repository without a working tree has history all the same.
+    if (!(await git.checkIsRepo()) && !(await git.checkIsRepo(CheckRepoActions.BARE))) return out;
     const log = await git.raw(['log', '--diff-filter=A', '--format=@%aI', '--name-only', '--relative', '--', folder]);
     let when: number | undefined;
     for (const line of log.split('\n')) {
