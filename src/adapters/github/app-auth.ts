@@ -35,7 +35,7 @@ export function checkPrivateKey(pem: string, name: string): void {
     if (key.asymmetricKeyType !== 'rsa') throw new Error('not an RSA key');
   } catch {
     // The key's text is never repeated in a message.
-    throw new GitHubConfigError(`${name} is not an RSA private key in PEM form (GitHub App keys begin with -----BEGIN RSA PRIVATE KEY-----)`);
+    throw new GitHubConfigError(`${name} is not an RSA private key in PEM form (the .pem file GitHub generates for the App)`);
   }
 }
 
