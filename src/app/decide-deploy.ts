@@ -37,6 +37,8 @@ export interface GateRequest {
   changeId: string;
   at: number;
   environment?: string;
+  /** The commit being deployed (a deployment protection rule's sha): checked against the approved pull request. */
+  deployedSha?: string;
 }
 
 async function defaultBranchRef(git: GitRepository, branch: string): Promise<string> {
@@ -56,13 +58,13 @@ export async function decideDeploy(req: GateRequest): Promise<GateDecision> {
     return decideGate(await gatherGateInput(req));
   } catch (e) {
     // Gathering catches what it expects; anything else still denies, with the reason.
-    return decideGate({ changeId: req.changeId, at: req.at, errors: [{ code: 'error', detail: (e as Error)?.message ?? String(e) }] });
+    return decideGate({ changeId: req.changeId, at: req.at, errors: [{ code: 'error', detail: (e as Error)?.message ?? String(e) }], ...(req.deployedSha !== undefined ? { deployedSha: req.deployedSha } : {}) });
   }
 }
 
 async function gatherGateInput(req: GateRequest): Promise<GateInput> {
   const errors: { code: string; detail: string }[] = [];
-  const input: GateInput = { changeId: req.changeId, at: req.at, errors, ...(req.environment !== undefined ? { environment: req.environment } : {}) };
+  const input: GateInput = { changeId: req.changeId, at: req.at, errors, ...(req.environment !== undefined ? { environment: req.environment } : {}), ...(req.deployedSha !== undefined ? { deployedSha: req.deployedSha } : {}) };
   const attempt = async <T>(step: () => Promise<T>): Promise<T | undefined> => {
     try {
       return await step();
@@ -115,7 +117,7 @@ async function gatherGateInput(req: GateRequest): Promise<GateInput> {
   const pull = await attempt(() => api.getPullRequest(summary.number));
   if (!pull) return input;
   const merged = pull.mergedAt !== null && pull.baseRef === repo!.defaultBranch && pull.mergeCommitSha !== null;
-  input.pullRequest = { number: pull.number, merged, url: pull.url };
+  input.pullRequest = { number: pull.number, merged, url: pull.url, headSha: pull.headSha, mergeCommitSha: pull.mergeCommitSha };
   if (!merged) return input;
 
   await attempt(async () => {

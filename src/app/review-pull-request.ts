@@ -10,7 +10,7 @@ import type { RiskReport } from '../core/risk/types.js';
 import { riskContextFor, submissionTimes } from './assess-risk.js';
 import type { LoadedOrganisation, OrganisationsAtRefs } from './load-organisation.js';
 import { ExpectedFailure } from './ports/failure.js';
-import type { GitHubApi } from './ports/github.js';
+import type { GitHubApi, PullRequest } from './ports/github.js';
 import type { DocumentOrigins } from './ports/git.js';
 
 /**
@@ -143,6 +143,28 @@ export async function reviewPullRequest(input: ReviewInput): Promise<PullReview>
   }
   const met = invalid.length === 0 && subjects.every((s) => s.decision.met);
   return { changed, sensitive, subjects, invalid, met, base, head, policy };
+}
+
+/**
+ * The CAB for a pull request as GitHub has it now: its reviews and commits, decided between
+ * its base and head commits. `opsledger cab` and the App's `opsledger/cab` check both ask here,
+ * so they cannot disagree.
+ */
+export async function reviewPullRequestOnGitHub(input: { refs: OrganisationsAtRefs; api: GitHubApi; pull: PullRequest; now: number }): Promise<PullReview> {
+  const { api, pull } = input;
+  const [reviews, commits] = [await api.listReviews(pull.number), await api.listPullCommits(pull.number)];
+  if (pull.commits > commits.length) throw new ReviewError('commits', `#${pull.number} has ${pull.commits} commits but GitHub lists ${commits.length}: co-authors cannot all be checked`);
+  return reviewPullRequest({ refs: input.refs, api, baseRef: pull.baseSha, headRef: pull.headSha, author: pull.author, headSha: pull.headSha, reviews, commits, now: input.now });
+}
+
+/**
+ * The verdict of the CAB as a check-run conclusion: red only for what the author must fix
+ * (files that do not validate); approvals that have yet to arrive are `action_required`, work
+ * for reviewers rather than a failure.
+ */
+export function cabConclusion(review: PullReview): 'success' | 'failure' | 'action_required' {
+  if (review.met) return 'success';
+  return review.invalid.length ? 'failure' : 'action_required';
 }
 
 /**

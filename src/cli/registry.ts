@@ -47,6 +47,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "decide a pull request's approvals from its reviews and publish the opsledger/cab status",
     load: async () => (await import('./commands/cab.js')).cabSpec,
   },
+  serve: {
+    summary: 'run the opsledger GitHub App: the opsledger/cab check run and deployment protection rules, from webhooks',
+    load: async () => (await import('./commands/serve.js')).serveSpec,
+  },
   import: {
     summary: 'read Backstage catalog files or OpenSLO (v1, v1alpha) files into opsledger documents, reporting every loss',
     load: async () => (await import('./commands/import.js')).importSpec,

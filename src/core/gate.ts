@@ -37,7 +37,12 @@ export interface GateInput {
   /** The environments the base branch's policy declares: the pipeline's and the change's are compared by canonical name. */
   environments?: Environments;
   /** The pull request that introduced the change, and whether it is merged into the default branch. */
-  pullRequest?: { number: number; merged: boolean; url?: string };
+  pullRequest?: { number: number; merged: boolean; url?: string; headSha?: string; mergeCommitSha?: string | null };
+  /**
+   * The commit a deployment protection rule is asked about: it must be the head the approvals
+   * were given on or the merge commit of that pull request, or the approvals say nothing about it.
+   */
+  deployedSha?: string;
   approvals?: ApprovalDecision;
   risk?: RiskReport;
   /**
@@ -99,6 +104,12 @@ export function decideGate(input: GateInput): GateDecision {
 
   const pr = input.pullRequest;
   check('merged', Boolean(pr?.merged), pr ? (pr.merged ? `merged in #${pr.number}` : `#${pr.number} is not merged into the default branch`) : 'no pull request introduced the change');
+
+  if (input.deployedSha !== undefined) {
+    const sha = input.deployedSha;
+    const ok = Boolean(pr?.merged) && (sha === pr?.headSha || sha === pr?.mergeCommitSha);
+    check('deployed-commit', ok, ok ? `${sha.slice(0, 7)} is ${sha === pr!.headSha ? 'the approved head' : 'the merge commit'} of #${pr!.number}` : pr ? `${sha.slice(0, 7)} is neither the approved head nor the merge commit of #${pr.number}` : `${sha.slice(0, 7)} cannot be tied to an approved pull request`);
+  }
 
   const approvals = input.approvals;
   if (!approvals) check('approvals', false, 'approvals could not be established');

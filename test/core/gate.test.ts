@@ -196,3 +196,25 @@ describe('decideGate', () => {
     }
   });
 });
+
+describe('decideGate: the deployed commit (deployment protection rules)', () => {
+  const HEAD = 'a'.repeat(40);
+  const MERGE = 'b'.repeat(40);
+  const OTHER = 'c'.repeat(40);
+  const merged = { number: 7, merged: true, headSha: HEAD, mergeCommitSha: MERGE };
+  it.each([
+    ['the approved head', HEAD, merged, true],
+    ['the merge commit', MERGE, merged, true],
+    ['another commit', OTHER, merged, false],
+    ['the head of a pull request that is not merged', HEAD, { ...merged, merged: false }, false],
+    ['a commit with no pull request found', HEAD, undefined, false],
+  ] as const)('%s: deployed-commit ok = %s', (_name, sha, pullRequest, ok) => {
+    const d = decideGate({ changeId: ID, at: AT, change: change(), deployedSha: sha, ...(pullRequest ? { pullRequest } : {}) });
+    expect(d.checks.find((c) => c.code === 'deployed-commit')?.ok).toBe(ok);
+  });
+
+  it('adds no deployed-commit check when no commit is named', () => {
+    const d = decideGate({ changeId: ID, at: AT, change: change(), pullRequest: merged });
+    expect(d.checks.map((c) => c.code)).not.toContain('deployed-commit');
+  });
+});

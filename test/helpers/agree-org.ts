@@ -278,6 +278,8 @@ export function memoryGitHub(): GitHubApi {
     listTeamMembers: async () => [],
     listLabels: unsupported,
     removeLabel: unsupported,
+    startCheckRun: unsupported,
+    finishCheckRun: unsupported,
     publishCheckRun: unsupported,
     createCommitStatus: unsupported,
     upsertStickyComment: unsupported,

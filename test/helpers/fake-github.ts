@@ -1,3 +1,4 @@
+import { randomBytes, verify as verifySignature, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { githubOpenApi } from './github-openapi.js';
@@ -89,6 +90,12 @@ export class FakeGitHub {
   readonly protectionAnswers: { runId: number; body: Json }[] = [];
   readonly requests: LoggedRequest[] = [];
   readonly violations: string[] = [];
+  /** Installation tokens handed out by POST /app/installations/{id}/access_tokens, in order. */
+  readonly installationTokens: string[] = [];
+  /** The GitHub App whose JWTs the token route accepts (enableApp). */
+  private app?: { id: number; publicKey: KeyObject };
+  /** Milliseconds a route waits before answering: to hold work in flight. */
+  readonly delays = new Map<string, number>();
   private readonly faults: { method: string; template: string; fault: Fault; remaining: number }[] = [];
   private readonly routes: Route[] = [];
   private server?: Server;
@@ -103,6 +110,27 @@ export class FakeGitHub {
   inject(method: string, template: string, fault: Fault, times = Number.POSITIVE_INFINITY): void {
     if (!this.routes.some((r) => r.method === method && r.template === template)) throw new Error(`no route ${method} ${template}`);
     this.faults.push({ method, template, fault, remaining: times });
+  }
+
+  /** Accepts JWTs of this App (RS256, signed with the key whose public half is given) on /app/ routes. */
+  enableApp(id: number, publicKey: KeyObject): void {
+    this.app = { id, publicKey };
+  }
+
+  /** The App JWT's problem, or undefined when GitHub would accept it. */
+  private jwtProblem(auth: string): string | undefined {
+    if (!this.app) return 'no App is configured';
+    const m = /^bearer ([\w-]+)\.([\w-]+)\.([\w-]+)$/i.exec(auth);
+    if (!m) return 'not a bearer JWT';
+    const header = JSON.parse(Buffer.from(m[1]!, 'base64url').toString('utf8')) as { alg?: string };
+    const claims = JSON.parse(Buffer.from(m[2]!, 'base64url').toString('utf8')) as { iss?: unknown; exp?: number; iat?: number };
+    if (header.alg !== 'RS256') return `alg ${header.alg}`;
+    if (!verifySignature('RSA-SHA256', Buffer.from(`${m[1]}.${m[2]}`), this.app.publicKey, Buffer.from(m[3]!, 'base64url'))) return 'bad signature';
+    if (String(claims.iss) !== String(this.app.id)) return `iss ${String(claims.iss)}`;
+    const now = Date.now() / 1000;
+    // GitHub refuses JWTs that live over ten minutes or have expired.
+    if (!claims.exp || !claims.iat || claims.exp < now || claims.exp - claims.iat > 600) return 'expired or too long-lived';
+    return undefined;
   }
 
   count(method: string, template: string): number {
@@ -183,9 +211,20 @@ export class FakeGitHub {
       return send(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
     }
     const auth = req.headers.authorization ?? '';
-    if (auth !== `token ${TOKEN}` && auth !== `bearer ${TOKEN}` && auth !== `Bearer ${TOKEN}`) {
-      return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
+    if (route.template.startsWith('/app/')) {
+      const problem = this.jwtProblem(auth);
+      if (problem) {
+        this.violations.push(`${method} ${url.pathname}: JWT refused: ${problem}`);
+        return send(401, { message: 'A JSON web token could not be decoded', documentation_url: 'https://docs.github.com/rest' });
+      }
+    } else {
+      const given = /^(?:token|bearer) (.+)$/i.exec(auth)?.[1];
+      if (given !== TOKEN && !(given && this.installationTokens.includes(given))) {
+        return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
+      }
     }
+    const delay = this.delays.get(`${method} ${route.template}`);
+    if (delay) await new Promise((r) => setTimeout(r, delay));
     const fault = this.faults.find((f) => f.method === method && f.template === route.template && f.remaining > 0);
     if (fault) {
       fault.remaining--;
@@ -357,6 +396,12 @@ export class FakeGitHub {
       this.reviewRequests.push({ number: Number(p.pull_number), reviewers: b.reviewers ?? [], teams: b.team_reviewers ?? [] });
       const e = this.example('POST', '/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers', 201);
       return { status: 201, body: { ...e, requested_teams: [], number: Number(p.pull_number) } };
+    });
+    this.route('POST', '/app/installations/{installation_id}/access_tokens', () => {
+      const token = `ghs_${randomBytes(18).toString('hex')}`;
+      this.installationTokens.push(token);
+      const e = this.example('POST', '/app/installations/{installation_id}/access_tokens', 201);
+      return { status: 201, body: { ...e, token, expires_at: new Date(Date.now() + 3600_000).toISOString().replace(/\.\d+Z$/, 'Z') } };
     });
     this.route('POST', '/repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule', (p, body) => {
       this.protectionAnswers.push({ runId: Number(p.run_id), body: body as Json });

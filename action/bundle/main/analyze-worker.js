@@ -20086,12 +20086,36 @@ function strings(v) {
   return Array.isArray(v) ? v.filter((x) => typeof x === "string") : [];
 }
 
+// src/core/required-fields.ts
+function filledPaths(spec, prefix = "") {
+  const out = [];
+  const o = obj(spec);
+  if (!o) return out;
+  for (const [key, value] of Object.entries(o)) {
+    if (!filled(value)) continue;
+    const path = prefix + key;
+    out.push(path);
+    if (obj(value)) out.push(...filledPaths(value, path + "."));
+  }
+  return out;
+}
+function filled(value) {
+  if (value === null || value === void 0) return false;
+  if (typeof value === "string") return value.trim() !== "";
+  if (Array.isArray(value)) return value.length > 0;
+  if (typeof value === "object") return Object.values(value).some(filled);
+  return true;
+}
+
 // src/core/facts.ts
 var REF_KINDS = ["service", "ci", "team", "template", "slo", "policy-group", "service-or-openslo", "change", "incident"];
 var TYPED = /^(service|ci|team|slo):(.+)$/;
 function parseTypedRef(text) {
   const m = TYPED.exec(text);
   return m ? { kind: m[1], name: m[2] } : void 0;
+}
+function positional(v) {
+  return Array.isArray(v) ? v.map((x) => typeof x === "string" ? x : "") : void 0;
 }
 function extractRecord(index, apiVersion, kind, value) {
   const name = anyString(obj(value.metadata)?.name) ?? "";
@@ -20159,7 +20183,9 @@ function extractRecord(index, apiVersion, kind, value) {
         cis: strings(spec.configurationItems),
         ...anyString(spec.environment) ? { environment: anyString(spec.environment) } : {},
         ...anyString(obj(spec.schedule)?.start) ? { start: anyString(obj(spec.schedule)?.start) } : {},
-        ...anyString(obj(spec.outcome)?.implementedAt) ? { implementedAt: anyString(obj(spec.outcome)?.implementedAt) } : {}
+        ...anyString(obj(spec.outcome)?.implementedAt) ? { implementedAt: anyString(obj(spec.outcome)?.implementedAt) } : {},
+        // Only a change that follows a template is held to its required fields.
+        ...anyString(spec.template) ? { filled: filledPaths(spec) } : {}
       };
       break;
     }
@@ -20197,6 +20223,7 @@ function extractRecord(index, apiVersion, kind, value) {
     case "ChangeCalendar": {
       const windows = Array.isArray(spec.windows) ? spec.windows : [];
       windows.forEach((w, i) => strings(obj(obj(w)?.scope)?.services).forEach((s, j) => bare(joinPointer("/spec/windows", i, "scope", "services", j), "service", s)));
+      facts = { kind: "ChangeCalendar", scopes: windows.map((w) => positional(obj(obj(w)?.scope)?.environments) ?? []) };
       break;
     }
     case "StandardChange": {
@@ -20206,7 +20233,8 @@ function extractRecord(index, apiVersion, kind, value) {
         kind: "StandardChange",
         ...Array.isArray(covers.services) ? { services: strings(covers.services) } : {},
         ...Array.isArray(covers.ciClasses) ? { ciClasses: strings(covers.ciClasses) } : {},
-        ...Array.isArray(covers.environments) ? { environments: strings(covers.environments) } : {}
+        ...Array.isArray(covers.environments) ? { environments: positional(covers.environments) } : {},
+        ...Array.isArray(spec.requiredFields) ? { requiredFields: strings(spec.requiredFields) } : {}
       };
       break;
     }
@@ -20216,7 +20244,16 @@ function extractRecord(index, apiVersion, kind, value) {
       const sensitive = Array.isArray(spec.sensitivePaths) ? spec.sensitivePaths.map((p) => typeof p === "string" ? p : "") : void 0;
       const severities = obj(obj(spec.incidents)?.severities);
       const incidentSeverities = severities ? Object.fromEntries(Object.entries(severities).map(([k, v]) => [k, anyString(obj(v)?.reviewWithin) ? { reviewWithin: anyString(obj(v)?.reviewWithin) } : {}])) : void 0;
-      facts = { kind: "Policy", groups: Object.keys(groups), ...sensitive ? { sensitivePaths: sensitive } : {}, ...incidentSeverities ? { incidentSeverities } : {} };
+      const environments = Array.isArray(spec.environments) ? spec.environments.map((e) => ({ name: anyString(obj(e)?.name) ?? "", aliases: positional(obj(e)?.aliases) ?? [] })) : void 0;
+      const points = obj(obj(obj(spec.likelihood)?.factors)?.environment);
+      facts = {
+        kind: "Policy",
+        groups: Object.keys(groups),
+        ...sensitive ? { sensitivePaths: sensitive } : {},
+        ...environments ? { environments } : {},
+        ...points ? { environmentPoints: Object.keys(points) } : {},
+        ...incidentSeverities ? { incidentSeverities } : {}
+      };
       break;
     }
     default:
@@ -20791,6 +20828,28 @@ function didYouMean(word, candidates) {
   return c === void 0 ? void 0 : `did you mean "${c}"?`;
 }
 
+// src/core/risk/points.ts
+var SCALE = 1e3;
+function isExactPoints(points) {
+  return Math.abs(points * SCALE - Math.round(points * SCALE)) < 1e-6;
+}
+function policyPoints(spec) {
+  const out = [];
+  const f = spec.likelihood.factors;
+  spec.likelihood.thresholds.forEach((t, i) => out.push([`/spec/likelihood/thresholds/${i}`, t]));
+  for (const [type, p] of Object.entries(f.changeType)) out.push([`/spec/likelihood/factors/changeType/${type}`, p]);
+  for (const [env, p] of Object.entries(f.environment ?? {})) out.push([joinPointer("/spec/likelihood/factors/environment", env), p]);
+  for (const key of ["rollbackMissing", "rollbackUntested", "errorBudgetExhausted", "overlappingChanges"]) {
+    const p = f[key];
+    if (p !== void 0) out.push([`/spec/likelihood/factors/${key}`, p]);
+  }
+  for (const key of ["noProgressiveDelivery", "peakHours", "nearFreeze", "shortNotice", "recentFailureRate", "largeDiff"]) {
+    const p = f[key]?.points;
+    if (p !== void 0) out.push([`/spec/likelihood/factors/${key}/points`, p]);
+  }
+  return out;
+}
+
 // src/core/checks/document.ts
 function instant(text) {
   return typeof text === "string" ? parseInstant(text) : void 0;
@@ -20913,6 +20972,9 @@ var CLASSES = ["low", "medium", "high", "critical"];
 function checkPolicy(policy) {
   const out = [];
   const spec = policy.spec;
+  for (const [pointer, value] of policyPoints(spec)) {
+    if (!isExactPoints(value)) out.push(err("policy.points-precision", pointer, `${value} has more than three decimals; points are counted in thousandths`));
+  }
   const t = spec.likelihood.thresholds;
   for (let i = 1; i < t.length; i++) {
     if (!(t[i] > t[i - 1])) {

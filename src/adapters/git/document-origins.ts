@@ -1,4 +1,4 @@
-import { simpleGit } from 'simple-git';
+import { CheckRepoActions, simpleGit } from 'simple-git';
 import type { DocumentOrigin, DocumentOrigins, UnknownOrigin } from '../../app/ports/git.js';
 import { DATA_FOLDERS } from '../../core/data-folders.js';
 
@@ -142,7 +142,8 @@ export function originsFrom(adders: Map<string, Adder[]>, starts: ReadonlyMap<st
 export async function documentOrigins(root: string, ref = 'HEAD'): Promise<DocumentOrigins> {
   const git = simpleGit({ baseDir: root });
   try {
-    if (!(await git.checkIsRepo())) return { shallow: false, byId: new Map() };
+    // The App reads a bare mirror: a repository without a working tree has history all the same.
+    if (!(await git.checkIsRepo()) && !(await git.checkIsRepo(CheckRepoActions.BARE))) return { shallow: false, byId: new Map() };
     const shallow = (await git.raw(['rev-parse', '--is-shallow-repository'])).trim() === 'true';
     const [graph, ids] = await Promise.all([
       git.raw(['log', '--format=%x01%H%x09%P%x09%aI', ref, '--']),

@@ -24,12 +24,23 @@ function tuning(env: Env, name: string): number | undefined {
   return Number(v);
 }
 
+/** GITHUB_API_URL: github.com's API unless set (GitHub Enterprise Server's /api/v3, a test server). */
+export function apiUrlFromEnv(env: Env): string {
+  const apiUrl = env.GITHUB_API_URL || 'https://api.github.com';
+  if (!/^https?:\/\//.test(apiUrl)) throw new GitHubConfigError(`GITHUB_API_URL "${apiUrl}" is not an http(s) URL`);
+  return apiUrl;
+}
+
 export function clientConfigFromEnv(env: Env): GitHubClientConfig {
   const token = env.GITHUB_TOKEN ?? env.INPUT_TOKEN;
   if (!token) throw new GitHubConfigError('GITHUB_TOKEN is not set: the command needs a token to read pull requests and reviews');
-  const apiUrl = env.GITHUB_API_URL || 'https://api.github.com';
-  if (!/^https?:\/\//.test(apiUrl)) throw new GitHubConfigError(`GITHUB_API_URL "${apiUrl}" is not an http(s) URL`);
-  const config: GitHubClientConfig = { token, baseUrl: apiUrl, repo: repoFromEnv(env) };
+  const apiUrl = apiUrlFromEnv(env);
+  return { token, baseUrl: apiUrl, repo: repoFromEnv(env), ...clientTuningFromEnv(env) };
+}
+
+/** OPSLEDGER_GITHUB_* (timeouts, retries, pacing): the same for every client, token or App. */
+export function clientTuningFromEnv(env: Env): Pick<GitHubClientConfig, 'timeoutMs' | 'retries' | 'retryBaseMs' | 'writeGapMs'> {
+  const config: Pick<GitHubClientConfig, 'timeoutMs' | 'retries' | 'retryBaseMs' | 'writeGapMs'> = {};
   const timeoutMs = tuning(env, 'OPSLEDGER_GITHUB_TIMEOUT_MS');
   const retries = tuning(env, 'OPSLEDGER_GITHUB_RETRIES');
   const retryBaseMs = tuning(env, 'OPSLEDGER_GITHUB_RETRY_BASE_MS');
@@ -42,14 +53,14 @@ export function clientConfigFromEnv(env: Env): GitHubClientConfig {
 }
 
 // GitHub caps webhook payloads at 25 MB; an event file larger than that is not GitHub's.
-const MAX_EVENT_BYTES = 25 * 1024 * 1024;
+export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
 
 /** The webhook payload of the event that started the workflow (or a file named explicitly). */
 export function readEventPayload(env: Env, path?: string): Record<string, unknown> {
   const file = path ?? env.GITHUB_EVENT_PATH;
   if (!file) throw new GitHubConfigError('GITHUB_EVENT_PATH is not set: run this inside a GitHub Actions workflow, or pass --event FILE');
-  const read = readNamedFile(file, MAX_EVENT_BYTES);
-  if ('refused' in read) throw new GitHubConfigError(`cannot read the event payload ${file}: ${describeRefusal(read.refused, read.stat, MAX_EVENT_BYTES)}`);
+  const read = readNamedFile(file, MAX_WEBHOOK_BYTES);
+  if ('refused' in read) throw new GitHubConfigError(`cannot read the event payload ${file}: ${describeRefusal(read.refused, read.stat, MAX_WEBHOOK_BYTES)}`);
   let data: unknown;
   try {
     data = JSON.parse(read.bytes.toString('utf8'));

@@ -45,7 +45,7 @@ interface Response {
   headers: Record<string, string | number | undefined>;
 }
 
-function timedFetch(timeoutMs: number): typeof fetch {
+export function timedFetch(timeoutMs: number): typeof fetch {
   return (input, init) => {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
@@ -199,22 +199,27 @@ export function createGitHubApi(config: GitHubClientConfig): GitHubApi {
     },
 
     async publishCheckRun(result: CheckRunResult): Promise<number> {
-      const batches: CheckAnnotation[][] = [];
-      for (let i = 0; i < result.annotations.length; i += ANNOTATIONS_PER_REQUEST) batches.push(result.annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
-      const output = (batch: readonly CheckAnnotation[] | undefined) => ({
-        title: result.title,
-        summary: result.summary,
-        ...(batch?.length ? { annotations: batch.map(toAnnotation) } : {}),
-      });
+      const [first, ...rest] = annotationBatches(result);
       const created = checkShape<{ id: number }>(
         'created',
-        (await call('POST /repos/{owner}/{repo}/check-runs', { name: result.name, head_sha: result.headSha, status: 'completed', conclusion: result.conclusion, ...(result.detailsUrl ? { details_url: result.detailsUrl } : {}), output: output(batches[0]) })).data,
+        (await call('POST /repos/{owner}/{repo}/check-runs', { name: result.name, head_sha: result.headSha, status: 'completed', conclusion: result.conclusion, ...detailsOf(result), output: checkOutput(result, first) })).data,
         'POST /repos/{owner}/{repo}/check-runs',
       );
-      for (const batch of batches.slice(1)) {
-        await call('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', { check_run_id: created.id, output: output(batch) });
+      for (const batch of rest) {
+        await call('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', { check_run_id: created.id, output: checkOutput(result, batch) });
       }
       return created.id;
+    },
+
+    async startCheckRun(name: string, headSha: string, title: string): Promise<number> {
+      const route = 'POST /repos/{owner}/{repo}/check-runs';
+      return checkShape<{ id: number }>('created', (await call(route, { name, head_sha: headSha, status: 'in_progress', output: { title, summary: title } })).data, route).id;
+    },
+
+    async finishCheckRun(id: number, result: CheckRunResult): Promise<void> {
+      const [first, ...rest] = annotationBatches(result);
+      await call('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', { check_run_id: id, status: 'completed', conclusion: result.conclusion, ...detailsOf(result), output: checkOutput(result, first) });
+      for (const batch of rest) await call('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', { check_run_id: id, output: checkOutput(result, batch) });
     },
 
     async createCommitStatus(s: CommitStatus): Promise<void> {
@@ -275,6 +280,24 @@ export function createGitHubApi(config: GitHubClientConfig): GitHubApi {
       });
     },
   };
+}
+
+function annotationBatches(result: CheckRunResult): (readonly CheckAnnotation[] | undefined)[] {
+  const batches: CheckAnnotation[][] = [];
+  for (let i = 0; i < result.annotations.length; i += ANNOTATIONS_PER_REQUEST) batches.push(result.annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
+  return batches.length ? batches : [undefined];
+}
+
+// GitHub refuses a check-run summary over 65,535 characters.
+const MAX_SUMMARY = 65_000;
+
+function checkOutput(result: CheckRunResult, batch: readonly CheckAnnotation[] | undefined): Data {
+  const summary = result.summary.length > MAX_SUMMARY ? `${result.summary.slice(0, MAX_SUMMARY)}\n\n…` : result.summary;
+  return { title: result.title, summary, ...(batch?.length ? { annotations: batch.map(toAnnotation) } : {}) };
+}
+
+function detailsOf(result: CheckRunResult): Data {
+  return result.detailsUrl ? { details_url: result.detailsUrl } : {};
 }
 
 function toAnnotation(a: CheckAnnotation): Data {

@@ -55,11 +55,15 @@ export interface CheckAnnotation {
 export interface CheckRunResult {
   name: string;
   headSha: string;
-  conclusion: 'success' | 'failure' | 'neutral';
+  /** `action_required` is GitHub's "waiting on people": not red, yet a required check it does not satisfy. */
+  conclusion: 'success' | 'failure' | 'neutral' | 'action_required';
   title: string;
   summary: string;
   annotations: readonly CheckAnnotation[];
-  /** The page with the full details (the workflow run and its job summary). */
+  /**
+   * The page with the full details: the workflow run and its job summary for the Action, the
+   * pull request for the App (GitHub asks for one with `action_required`).
+   */
   detailsUrl?: string;
 }
 
@@ -89,6 +93,10 @@ export interface GitHubApi {
   listTeamMembers(org: string, slug: string): Promise<string[]>;
   /** Creates a completed check run; annotations beyond GitHub's 50 per request go in follow-up updates. */
   publishCheckRun(result: CheckRunResult): Promise<number>;
+  /** Creates a check run `in_progress` (shown while the decision is worked out); returns its id. */
+  startCheckRun(name: string, headSha: string, title: string): Promise<number>;
+  /** Completes a check run `startCheckRun` created, with the same batching of annotations as publishCheckRun. */
+  finishCheckRun(id: number, result: CheckRunResult): Promise<void>;
   createCommitStatus(status: CommitStatus): Promise<void>;
   /**
    * Creates the pull request's comment that carries `marker`, or updates the one a bot already

@@ -4,7 +4,7 @@ import { CAB_CONTEXT, publishCabStatus, reviewJson } from '../github/cab-status.
 import { appendJobSummary, FORK_EXPLANATION, isConfigError, knownFailure, openGitHub, pullTarget, runUrl } from '../github/session.js';
 import { escapeMarkdown } from '../../report/markdown-safe.js';
 import { OrganisationsAtRefs } from '../../app/load-organisation.js';
-import { approvalSummary, ReviewError, reviewPullRequest } from '../../app/review-pull-request.js';
+import { approvalSummary, reviewPullRequestOnGitHub } from '../../app/review-pull-request.js';
 import { openGitRepository } from '../../adapters/git/repository.js';
 
 const options = defineOptions({
@@ -47,9 +47,7 @@ export async function cabCommand(ctx: CommandContext, values: OptionsOf<typeof o
   try {
     const pull = await api.getPullRequest(number);
     headSha = pull.headSha;
-    const [reviews, commits] = [await api.listReviews(number), await api.listPullCommits(number)];
-    if (pull.commits > commits.length) throw new ReviewError('commits', `#${number} has ${pull.commits} commits but GitHub lists ${commits.length}: co-authors cannot all be checked`);
-    const review = await reviewPullRequest({ refs: new OrganisationsAtRefs(openGitRepository(root)), api, baseRef: pull.baseSha, headRef: pull.headSha, author: pull.author, headSha: pull.headSha, reviews, commits, now: Date.now() });
+    const review = await reviewPullRequestOnGitHub({ refs: new OrganisationsAtRefs(openGitRepository(root)), api, pull, now: Date.now() });
     const status = review.met ? 'success' : 'failure';
     if (readOnly) {
       appendJobSummary(ctx, [`### ${CAB_CONTEXT}: #${number} ${review.met ? 'approved' : 'not approved'} (not published)`, '', `> ${escapeMarkdown(FORK_EXPLANATION)}`, '', ...approvalSummary(review).map((l) => `- ${escapeMarkdown(l)}`), ''].join('\n'));

@@ -8,6 +8,7 @@ import { rootOf, UsageError, type CommandContext } from '../context.js';
 import { appendJobSummary, eventPath, knownFailure, openGitHub, writeReport } from '../github/session.js';
 import { parseInstant } from '../instant-flag.js';
 import { codeSpan, escapeMarkdown } from '../../report/markdown-safe.js';
+import { gateComment } from '../../report/gate-comment.js';
 
 /**
  * `opsledger gate <CR> [--at T] [--env E] [--format text|json]`: may this change be deployed
@@ -45,11 +46,7 @@ export function renderGateText(d: GateDecision): string {
   return lines.join('\n') + '\n';
 }
 
-export function gateComment(d: GateDecision): string {
-  const failing = d.checks.filter((c) => !c.ok);
-  const head = d.allowed ? `opsledger: ${d.change} may deploy (${d.checks.length} checks passed)` : `opsledger: ${d.change} may not deploy`;
-  return [escapeMarkdown(head), ...failing.map((c) => `- ${escapeMarkdown(c.code)}: ${escapeMarkdown(c.detail)}`)].join('\n');
-}
+export { gateComment };
 
 export async function gateCommand(ctx: CommandContext, values: OptionsOf<typeof options>, positionals: string[]): Promise<number> {
   const format = values.format;
@@ -72,7 +69,7 @@ export async function gateCommand(ctx: CommandContext, values: OptionsOf<typeof 
   if (!changeId) throw new UsageError(rule ? 'name the change id, or deploy with a payload {"change": "CR-YYYY-NNNN"}' : 'name the change id (CR-YYYY-NNNN)');
   if (!CHANGE_ID.test(changeId)) throw new UsageError(`"${changeId}" is not a change id (CR-YYYY-NNNN)`);
 
-  const decision = await decideDeploy({ git: openGitRepository(root), github: () => openGitHub(ctx), changeId, at, ...(environment !== undefined ? { environment } : {}) });
+  const decision = await decideDeploy({ git: openGitRepository(root), github: () => openGitHub(ctx), changeId, at, ...(environment !== undefined ? { environment } : {}), ...(rule?.sha ? { deployedSha: rule.sha } : {}) });
 
   if (format === 'json') ctx.stdout(JSON.stringify(decision, null, 2) + '\n');
   else ctx.stdout(renderGateText(decision));

@@ -1,9 +1,9 @@
-import type { Diagnostic } from '../../core/diagnostics.js';
 import { exitCodeFor } from '../../core/diagnostics.js';
 import { maxClass } from '../../core/approval-plan.js';
 import { labelChanges } from '../../core/pull-labels.js';
 import type { RiskClass } from '../../core/model.js';
-import { STICKY_MARKER, type CheckAnnotation, type GitHubApi } from '../../app/ports/github.js';
+import { STICKY_MARKER, type GitHubApi } from '../../app/ports/github.js';
+import { annotations } from '../github/annotations.js';
 import { readEventPayload } from '../../adapters/github/env.js';
 import { GitHubRejected } from '../../adapters/github/errors.js';
 import { pullRequestFromEvent } from '../../adapters/github/events.js';
@@ -31,20 +31,6 @@ import { escapeMarkdown } from '../../report/markdown-safe.js';
  * summary (and report) says why and carries the risk comment. Exit 1 when the changed files
  * have errors or GitHub could not be told; 2 for usage.
  */
-const LEVEL: Record<Diagnostic['severity'], CheckAnnotation['level']> = { error: 'failure', warning: 'warning', info: 'notice' };
-
-function annotations(diagnostics: readonly Diagnostic[], prefix: string): CheckAnnotation[] {
-  return diagnostics.map((d) => ({
-    path: prefix + d.file,
-    startLine: d.line,
-    endLine: Math.max(d.line, d.endLine ?? d.line),
-    ...(d.endLine === undefined || d.endLine === d.line ? { startColumn: d.column, ...(d.endColumn !== undefined ? { endColumn: d.endColumn } : {}) } : {}),
-    level: LEVEL[d.severity],
-    message: d.hint ? `${d.message}\n${d.hint}` : d.message,
-    title: d.code,
-  }));
-}
-
 async function requestReviews(api: GitHubApi, number: number, author: string, review: PullReview): Promise<string | undefined> {
   const users = new Set<string>();
   const teams = new Set<string>();
