@@ -938,6 +938,11 @@ const ko: Record<MessageKey, string> = {
   'readiness.rtoRpo': 'RTO {rto}, RPO {rpo}',
   'readiness.deprecatedDeps': '지원 종료 예정인 {services}에 의존',
   'readiness.noDeprecatedDeps': '지원 종료 예정인 의존 대상 없음',
+  'readiness.reviewsOverdue': '장애 사후 검토 기한 지남: {incidents}',
+  'readiness.reviewsOnTime': '기한 지난 장애 사후 검토 없음',
+  'readiness.actionsOverdue': '기한 지난 장애 후속 조치 {n}건 ({incidents})',
+  'readiness.actionsOverdue.one': '기한 지난 장애 후속 조치 {n}건 ({incidents})',
+  'readiness.actionsOnTime': '기한 지난 장애 후속 조치 없음',
 };
 
 export const MESSAGES: Record<Locale, Record<MessageKey, string>> = { en, ko };

@@ -290,6 +290,8 @@ export const READINESS_CHECKS = [
   'dr-test',
   'continuity',
   'no-deprecated-dependencies',
+  'incident-reviews',
+  'incident-actions',
 ] as const;
 export type ReadinessCheck = (typeof READINESS_CHECKS)[number];
 export interface ReadinessRule {

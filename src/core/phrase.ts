@@ -154,6 +154,11 @@ export const PHRASES_EN = {
   'readiness.rtoRpo': 'RTO {rto}, RPO {rpo}',
   'readiness.deprecatedDeps': 'depends on deprecated {services}',
   'readiness.noDeprecatedDeps': 'no deprecated dependency',
+  'readiness.reviewsOverdue': 'post-incident review overdue: {incidents}',
+  'readiness.reviewsOnTime': 'no post-incident review overdue',
+  'readiness.actionsOverdue': '{n} incident action items overdue ({incidents})',
+  'readiness.actionsOverdue.one': '{n} incident action item overdue ({incidents})',
+  'readiness.actionsOnTime': 'no incident action item overdue',
 } as const;
 
 export type PhraseKey = keyof typeof PHRASES_EN;

@@ -3,7 +3,8 @@ import { parseInstant } from '../calendar/local-time.js';
 import { ageInDays, freshUntil, readEvidenceTime } from '../evidence-time.js';
 import { english, phrase, type Phrase, type PhraseKey } from '../phrase.js';
 import type { ReadinessCheck, ReadinessRule, Service, Slo } from '../model.js';
-import type { Organisation } from '../organisation.js';
+import { activePolicy, type Organisation } from '../organisation.js';
+import { incidentsOf, overdueFollowUps } from '../incidents/follow-up.js';
 
 /**
  * One function per readiness check, over a service's own data and its owning team. Each says
@@ -108,6 +109,16 @@ const CHECKS: Record<ReadinessCheck, (ctx: CheckContext) => CheckOutcome> = {
   'no-deprecated-dependencies': (ctx) => {
     const deprecated = deprecatedDependencies(ctx.org, ctx.service);
     return deprecated.length ? outcome(false, phrase('readiness.deprecatedDeps', { services: deprecated })) : outcome(true, phrase('readiness.noDeprecatedDeps'));
+  },
+  // Incidents that touched the service (directly or through a CI it owns), judged at `now` by
+  // the one function that says what is overdue.
+  'incident-reviews': (ctx) => {
+    const { reviews } = overdueFollowUps(incidentsOf(ctx.org, ctx.service.metadata.name), activePolicy(ctx.org)?.doc.spec.incidents, ctx.now);
+    return reviews.length ? outcome(false, phrase('readiness.reviewsOverdue', { incidents: reviews.map((r) => r.incident) })) : outcome(true, phrase('readiness.reviewsOnTime'));
+  },
+  'incident-actions': (ctx) => {
+    const { actions } = overdueFollowUps(incidentsOf(ctx.org, ctx.service.metadata.name), activePolicy(ctx.org)?.doc.spec.incidents, ctx.now);
+    return actions.length ? outcome(false, phrase('readiness.actionsOverdue', { n: actions.length, incidents: [...new Set(actions.map((a) => a.incident))] })) : outcome(true, phrase('readiness.actionsOnTime'));
   },
 };
 
