@@ -49632,7 +49632,9 @@ var init_model = __esm({
       "slo-status",
       "dr-test",
       "continuity",
-      "no-deprecated-dependencies"
+      "no-deprecated-dependencies",
+      "incident-reviews",
+      "incident-actions"
     ];
     INCIDENT_SEVERITIES = ["sev1", "sev2", "sev3", "sev4"];
   }
@@ -50274,7 +50276,12 @@ var init_phrase = __esm({
       "readiness.noRpo": "no RPO",
       "readiness.rtoRpo": "RTO {rto}, RPO {rpo}",
       "readiness.deprecatedDeps": "depends on deprecated {services}",
-      "readiness.noDeprecatedDeps": "no deprecated dependency"
+      "readiness.noDeprecatedDeps": "no deprecated dependency",
+      "readiness.reviewsOverdue": "post-incident review overdue: {incidents}",
+      "readiness.reviewsOnTime": "no post-incident review overdue",
+      "readiness.actionsOverdue": "{n} incident action items overdue ({incidents})",
+      "readiness.actionsOverdue.one": "{n} incident action item overdue ({incidents})",
+      "readiness.actionsOnTime": "no incident action item overdue"
     };
     relative4 = /* @__PURE__ */ new Map();
   }
@@ -53751,7 +53758,12 @@ var init_messages = __esm({
       "readiness.noRpo": "RPO 없음",
       "readiness.rtoRpo": "RTO {rto}, RPO {rpo}",
       "readiness.deprecatedDeps": "지원 종료 예정인 {services}에 의존",
-      "readiness.noDeprecatedDeps": "지원 종료 예정인 의존 대상 없음"
+      "readiness.noDeprecatedDeps": "지원 종료 예정인 의존 대상 없음",
+      "readiness.reviewsOverdue": "장애 사후 검토 기한 지남: {incidents}",
+      "readiness.reviewsOnTime": "기한 지난 장애 사후 검토 없음",
+      "readiness.actionsOverdue": "기한 지난 장애 후속 조치 {n}건 ({incidents})",
+      "readiness.actionsOverdue.one": "기한 지난 장애 후속 조치 {n}건 ({incidents})",
+      "readiness.actionsOnTime": "기한 지난 장애 후속 조치 없음"
     };
     MESSAGES = { en: en2, ko };
   }
@@ -54345,6 +54357,49 @@ var init_calendar_month = __esm({
   }
 });
 
+// src/core/incidents/follow-up.ts
+function dueDateEnd(date) {
+  const t2 = /^\d{4}-\d{2}-\d{2}$/.test(date) ? parseInstant(`${date}T00:00:00Z`) : void 0;
+  return t2 === void 0 ? void 0 : t2 + LAST_ZONE_END;
+}
+function reviewDueAt(incident, policy) {
+  const within = policy?.severities[incident.spec.severity]?.reviewWithin;
+  const resolved = incident.spec.resolvedAt ? parseInstant(incident.spec.resolvedAt) : void 0;
+  const span = within ? parseDuration(within) : void 0;
+  return resolved === void 0 || span === void 0 ? void 0 : resolved + span;
+}
+function overdueFollowUps(incidents, policy, now) {
+  const reviews = [];
+  const actions = [];
+  for (const { doc } of incidents) {
+    const due = reviewDueAt(doc, policy);
+    if (due !== void 0 && now > due && !doc.spec.review?.completedAt) {
+      reviews.push({ incident: doc.metadata.name, severity: doc.spec.severity, resolvedAt: doc.spec.resolvedAt, reviewWithin: policy.severities[doc.spec.severity].reviewWithin, dueAt: due });
+    }
+    (doc.spec.review?.actionItems ?? []).forEach((item2, index) => {
+      const end2 = dueDateEnd(item2.due);
+      if (end2 !== void 0 && now > end2 && (item2.state === "open" || item2.state === "in-progress")) {
+        actions.push({ incident: doc.metadata.name, index, title: item2.title, owner: item2.owner, due: item2.due, state: item2.state });
+      }
+    });
+  }
+  return { reviews, actions };
+}
+function incidentsOf(org, service) {
+  const owned = new Set([...org.cis.values()].filter((c3) => c3.doc.spec.service === service).map((c3) => c3.doc.metadata.name));
+  return [...org.incidents.values()].filter((i) => i.doc.spec.services?.includes(service) || i.doc.spec.configurationItems?.some((c3) => owned.has(c3)));
+}
+var DAY2, LAST_ZONE_END;
+var init_follow_up = __esm({
+  "src/core/incidents/follow-up.ts"() {
+    "use strict";
+    init_local_time();
+    init_duration();
+    DAY2 = 864e5;
+    LAST_ZONE_END = DAY2 + 12 * 36e5;
+  }
+});
+
 // src/core/readiness/checks.ts
 function links(kind, none, list4) {
   const n = list4?.length ?? 0;
@@ -54374,6 +54429,8 @@ var init_checks = __esm({
     init_local_time();
     init_evidence_time();
     init_phrase();
+    init_organisation();
+    init_follow_up();
     DAY_MS4 = 864e5;
     DEFAULT_WITHIN = { "dr-test": "365d", "slo-status": "7d" };
     CHECKS = {
@@ -54424,6 +54481,16 @@ var init_checks = __esm({
       "no-deprecated-dependencies": (ctx) => {
         const deprecated = deprecatedDependencies(ctx.org, ctx.service);
         return deprecated.length ? outcome(false, phrase("readiness.deprecatedDeps", { services: deprecated })) : outcome(true, phrase("readiness.noDeprecatedDeps"));
+      },
+      // Incidents that touched the service (directly or through a CI it owns), judged at `now` by
+      // the one function that says what is overdue.
+      "incident-reviews": (ctx) => {
+        const { reviews } = overdueFollowUps(incidentsOf(ctx.org, ctx.service.metadata.name), activePolicy(ctx.org)?.doc.spec.incidents, ctx.now);
+        return reviews.length ? outcome(false, phrase("readiness.reviewsOverdue", { incidents: reviews.map((r2) => r2.incident) })) : outcome(true, phrase("readiness.reviewsOnTime"));
+      },
+      "incident-actions": (ctx) => {
+        const { actions } = overdueFollowUps(incidentsOf(ctx.org, ctx.service.metadata.name), activePolicy(ctx.org)?.doc.spec.incidents, ctx.now);
+        return actions.length ? outcome(false, phrase("readiness.actionsOverdue", { n: actions.length, incidents: [...new Set(actions.map((a) => a.incident))] })) : outcome(true, phrase("readiness.actionsOnTime"));
       }
     };
   }

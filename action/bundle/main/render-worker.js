@@ -8181,7 +8181,12 @@ var PHRASES_EN = {
   "readiness.noRpo": "no RPO",
   "readiness.rtoRpo": "RTO {rto}, RPO {rpo}",
   "readiness.deprecatedDeps": "depends on deprecated {services}",
-  "readiness.noDeprecatedDeps": "no deprecated dependency"
+  "readiness.noDeprecatedDeps": "no deprecated dependency",
+  "readiness.reviewsOverdue": "post-incident review overdue: {incidents}",
+  "readiness.reviewsOnTime": "no post-incident review overdue",
+  "readiness.actionsOverdue": "{n} incident action items overdue ({incidents})",
+  "readiness.actionsOverdue.one": "{n} incident action item overdue ({incidents})",
+  "readiness.actionsOnTime": "no incident action item overdue"
 };
 var relative = /* @__PURE__ */ new Map();
 function argText(arg, table, locale) {
@@ -9081,7 +9086,12 @@ var ko = {
   "readiness.noRpo": "RPO 없음",
   "readiness.rtoRpo": "RTO {rto}, RPO {rpo}",
   "readiness.deprecatedDeps": "지원 종료 예정인 {services}에 의존",
-  "readiness.noDeprecatedDeps": "지원 종료 예정인 의존 대상 없음"
+  "readiness.noDeprecatedDeps": "지원 종료 예정인 의존 대상 없음",
+  "readiness.reviewsOverdue": "장애 사후 검토 기한 지남: {incidents}",
+  "readiness.reviewsOnTime": "기한 지난 장애 사후 검토 없음",
+  "readiness.actionsOverdue": "기한 지난 장애 후속 조치 {n}건 ({incidents})",
+  "readiness.actionsOverdue.one": "기한 지난 장애 후속 조치 {n}건 ({incidents})",
+  "readiness.actionsOnTime": "기한 지난 장애 후속 조치 없음"
 };
 var MESSAGES = { en: en2, ko };
 function message(locale, key, args = {}) {
