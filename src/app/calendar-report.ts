@@ -80,7 +80,7 @@ export function calendarSubject(loaded: Pick<LoadedOrganisation, 'org'>, origins
   }
   if (!services.length && !env) return {};
   // Every spelling of the environment asked about (canonical first), as freezes may name any.
-  const spellings = env === undefined ? undefined : envs.names.length ? envs.spellings(env) : [env];
+  const spellings = env === undefined ? undefined : envs.spellings(env);
   const subject = services.length ? subjectForServices(org, services, spellings ? { environments: spellings } : {}) : { environments: spellings! };
   return { subject, describe: { ...(services.length ? { services: [...services] } : {}), ...(spellings ? { environments: [spellings[0]!] } : {}) } };
 }

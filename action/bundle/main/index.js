@@ -34945,53 +34945,6 @@ var init_references = __esm({
   }
 });
 
-// src/core/checks/incidents.ts
-function policyRecord(files) {
-  let first;
-  for (const f3 of files)
-    for (const r2 of f3.documents) {
-      if (r2.kind !== "Policy" || r2.apiVersion !== "opsledger/v1") continue;
-      if (r2.name === "default") return r2;
-      first ??= r2;
-    }
-  return first;
-}
-function checkIncidents(files, index) {
-  const out = [];
-  const policy = policyRecord(files);
-  const severities = policy?.facts.kind === "Policy" ? policy.facts.incidentSeverities : void 0;
-  const changes = index.byNamespace.get("ChangeRequest");
-  for (const f3 of files) {
-    for (const record of f3.documents) {
-      if (record.kind !== "Incident" || record.facts.kind !== "Incident") continue;
-      const inc = record.facts;
-      const at4 = (pointer, severity, code, message2) => out.push({ file: f3.file, document: record.index, pointer, target: "value", severity, code, message: message2 });
-      if (policy && inc.severity && !severities?.[inc.severity]) {
-        const known = Object.keys(severities ?? {});
-        at4("/spec/severity", "error", "incident.unknown-severity", `the policy does not define ${inc.severity}${known.length ? ` (it defines ${known.join(", ")})` : " (it has no spec.incidents.severities)"}`);
-      }
-      const started = inc.startedAt ? parseInstant(inc.startedAt) : void 0;
-      inc.causedBy.forEach((id, i) => {
-        const change = changes?.get(id)?.record.facts;
-        if (started === void 0 || change?.kind !== "ChangeRequest") return;
-        const live = change.implementedAt ?? change.start;
-        const liveAt = live ? parseInstant(live) : void 0;
-        if (liveAt !== void 0 && liveAt > started) {
-          at4(joinPointer("/spec/causedBy", i), "error", "incident.cause-after-start", `${id} went live at ${live} (${change.implementedAt ? "outcome.implementedAt" : "its scheduled start"}), after the incident started at ${inc.startedAt}; a change cannot cause what happened before it`);
-        }
-      });
-    }
-  }
-  return out;
-}
-var init_incidents = __esm({
-  "src/core/checks/incidents.ts"() {
-    "use strict";
-    init_local_time();
-    init_diagnostics();
-  }
-});
-
 // src/core/environments.ts
 var environments_exports = {};
 __export(environments_exports, {
@@ -35140,6 +35093,44 @@ var init_environments2 = __esm({
     init_diagnostics();
     init_environments();
     init_suggest();
+  }
+});
+
+// src/core/checks/incidents.ts
+function checkIncidents(files, index) {
+  const out = [];
+  const policy = policies(files)[0]?.record;
+  const severities = policy?.facts.incidentSeverities;
+  const changes = index.byNamespace.get("ChangeRequest");
+  for (const f3 of files) {
+    for (const record of f3.documents) {
+      if (record.kind !== "Incident" || record.facts.kind !== "Incident") continue;
+      const inc = record.facts;
+      const at4 = (pointer, severity, code, message2) => out.push({ file: f3.file, document: record.index, pointer, target: "value", severity, code, message: message2 });
+      if (policy && inc.severity && !severities?.[inc.severity]) {
+        const known = Object.keys(severities ?? {});
+        at4("/spec/severity", "error", "incident.unknown-severity", `the policy does not define ${inc.severity}${known.length ? ` (it defines ${known.join(", ")})` : " (it has no spec.incidents.severities)"}`);
+      }
+      const started = inc.startedAt ? parseInstant(inc.startedAt) : void 0;
+      inc.causedBy.forEach((id, i) => {
+        const change = changes?.get(id)?.record.facts;
+        if (started === void 0 || change?.kind !== "ChangeRequest") return;
+        const live = change.implementedAt ?? change.start;
+        const liveAt = live ? parseInstant(live) : void 0;
+        if (liveAt !== void 0 && liveAt > started) {
+          at4(joinPointer("/spec/causedBy", i), "error", "incident.cause-after-start", `${id} went live at ${live} (${change.implementedAt ? "outcome.implementedAt" : "its scheduled start"}), after the incident started at ${inc.startedAt}; a change cannot cause what happened before it`);
+        }
+      });
+    }
+  }
+  return out;
+}
+var init_incidents = __esm({
+  "src/core/checks/incidents.ts"() {
+    "use strict";
+    init_local_time();
+    init_diagnostics();
+    init_environments2();
   }
 });
 
@@ -52064,7 +52055,7 @@ function calendarSubject(loaded2, origins, query) {
     }
   }
   if (!services.length && !env) return {};
-  const spellings = env === void 0 ? void 0 : envs.names.length ? envs.spellings(env) : [env];
+  const spellings = env === void 0 ? void 0 : envs.spellings(env);
   const subject = services.length ? subjectForServices(org, services, spellings ? { environments: spellings } : {}) : { environments: spellings };
   return { subject, describe: { ...services.length ? { services: [...services] } : {}, ...spellings ? { environments: [spellings[0]] } : {} } };
 }

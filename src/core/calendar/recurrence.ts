@@ -2,7 +2,7 @@ import type { CalendarWindow } from '../model.js';
 import { DAY, instantToLocal, parseLocal } from './local-time.js';
 import { RRule } from './rrule-lib.js';
 import { tooDense } from './rrule-density.js';
-import { unreachable } from './rrule-reach.js';
+import { unreachable, type RuleOptions } from './rrule-reach.js';
 import { checkRrule, isTimeZone, MAX_COUNT } from './rrule-syntax.js';
 
 /**
@@ -63,15 +63,14 @@ const CYCLE = 146_097 * DAY;
 // rrule gives up at the end of the year 9999, wherever it started.
 const RRULE_END = Date.UTC(10_000, 0, 1);
 
+const NO_DATE = 'no date within 400 years matches the rule';
+
 /**
  * The rule's first match at or after DTSTART (floating), or why there is none within
  * 400 years. rrule looks for a match until the year 9999 and, for a rule that never matches,
  * takes seconds to minutes to find that out; moved forward by whole 400-year cycles to just
  * before that end, the same search stops after at most 400 years (under a second).
  */
-type RuleOptions = ConstructorParameters<typeof RRule>[0] & object;
-const NO_DATE = 'no date within 400 years matches the rule';
-
 function firstRuleMatch(base: RuleOptions, first: number, until: number | undefined): number | string {
   // Rules rrule would walk without end (or to the year 9999) are answered by arithmetic first.
   if (until !== undefined && until < first) return 'UNTIL is before the start';

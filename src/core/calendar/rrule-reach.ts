@@ -1,6 +1,6 @@
 import { RRule } from './rrule-lib.js';
 
-type RuleOptions = ConstructorParameters<typeof RRule>[0] & object;
+export type RuleOptions = ConstructorParameters<typeof RRule>[0] & object;
 
 const HOUR_S = 3600;
 const DAY_S = 86_400;

@@ -13,7 +13,8 @@ interface PolicyEntry {
   record: DocRecord & { facts: { kind: 'Policy' } };
 }
 
-function policies(files: readonly FileRecords[]): PolicyEntry[] {
+/** Every Policy record in file order; the first is the one in force (validate refuses the rest). */
+export function policies(files: readonly FileRecords[]): PolicyEntry[] {
   const out: PolicyEntry[] = [];
   for (const f of files) for (const record of f.documents) if (record.facts.kind === 'Policy') out.push({ file: f.file, record: record as PolicyEntry['record'] });
   return out;

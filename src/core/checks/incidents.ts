@@ -1,18 +1,8 @@
 import { parseInstant } from '../calendar/local-time.js';
 import { joinPointer } from '../diagnostics.js';
-import type { DocRecord, IncidentFacts } from '../facts.js';
+import type { IncidentFacts } from '../facts.js';
+import { policies } from './environments.js';
 import type { CrossFinding, FileRecords, RepositoryIndex } from './references.js';
-
-function policyRecord(files: readonly FileRecords[]): DocRecord | undefined {
-  let first: DocRecord | undefined;
-  for (const f of files)
-    for (const r of f.documents) {
-      if (r.kind !== 'Policy' || r.apiVersion !== 'opsledger/v1') continue;
-      if (r.name === 'default') return r;
-      first ??= r;
-    }
-  return first;
-}
 
 /**
  * Rules an incident breaks against other documents: its severity is one the policy defines, each
@@ -23,8 +13,9 @@ function policyRecord(files: readonly FileRecords[]): DocRecord | undefined {
  */
 export function checkIncidents(files: readonly FileRecords[], index: RepositoryIndex): CrossFinding[] {
   const out: CrossFinding[] = [];
-  const policy = policyRecord(files);
-  const severities = policy?.facts.kind === 'Policy' ? policy.facts.incidentSeverities : undefined;
+  // The policy in force is the first, as for every other rule (a second is policy.duplicate).
+  const policy = policies(files)[0]?.record;
+  const severities = policy?.facts.incidentSeverities;
   const changes = index.byNamespace.get('ChangeRequest');
   for (const f of files) {
     for (const record of f.documents) {
