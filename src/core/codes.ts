@@ -105,6 +105,11 @@ export const CODES: Record<string, CodeInfo> = {
     explanation: 'Aliases in the file expand into more nodes than the limit allows (10,000 nodes added by aliases, all documents of the file together). This is how "billion laughs" attacks exhaust memory and time, so the file is not expanded; the position is the alias where the limit was crossed.',
     fix: 'Write the values out instead of nesting aliases of aliases.',
   },
+  'yaml.too-many-nodes': {
+    title: 'Too many nodes in one file',
+    explanation: 'The file holds more values and entries than the limit for one file (20,000, all documents of the file together, counted on the text before anything is built). Each node costs the parser about a kilobyte, so a small file of nothing but flow collections ([[],[],...]) would take hundreds of megabytes; real catalogue files have a few hundred nodes. The position is where the count crossed the limit.',
+    fix: 'Split the file into several documents in separate files, or write the data more compactly.',
+  },
   'yaml.unsafe-key': {
     title: 'Key that can alter prototypes',
     explanation: 'Keys named __proto__, constructor or prototype can change the behaviour of JavaScript tools that read the file (prototype pollution), so they are refused everywhere.',

@@ -1,4 +1,5 @@
 import { parseAllDocuments } from 'yaml';
+import { nodeBudgetProblem } from '../core/parse/node-budget.js';
 import { plainValue, type AliasBudget } from '../core/parse/plain-value.js';
 import { isObj } from '../core/shape.js';
 
@@ -26,7 +27,7 @@ export interface SourceProblem {
   line: number;
   column: number;
   message: string;
-  /** The diagnostic code, for a problem the YAML reader names (an alias past its budget: `yaml.alias-limit`). */
+  /** The diagnostic code, for a problem the YAML reader names (an alias past its budget: `yaml.alias-limit`; a file past the node budget: `yaml.too-many-nodes`). */
   code?: string;
 }
 
@@ -49,6 +50,12 @@ export function parseYamlStream(file: string, text: string): { documents: Source
     }
     return [lo + 1, offset - lineStarts[lo]! + 1];
   };
+  // The same budget as the organisation's reader, before the parser builds a node.
+  const over = nodeBudgetProblem(text);
+  if (over) {
+    const [line, column] = position(over.offset);
+    return { documents, problems: [{ file, line, column, message: over.message, code: over.code }] };
+  }
   let index = 0;
   // Aliases resolve as the organisation's own reader resolves them: in one pass, anchors kept
   // as they are met, within one budget for the whole file. The yaml package's toJS looks each

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { schemaRegistry } from '../../src/adapters/fs/schemas.js';
 import { analyzeText } from '../../src/core/analyze.js';
 import { fastParse } from '../../src/core/parse/fast.js';
-import { MAX_ALIAS_NODES } from '../../src/core/parse/plain-value.js';
+import { MAX_FILE_NODES, nodeBudgetProblem } from '../../src/core/parse/node-budget.js';
+import { MAX_ALIAS_NODES, MAX_DEPTH } from '../../src/core/parse/plain-value.js';
 import { preciseParse } from '../../src/core/parse/precise.js';
 import { BOMB } from '../hostile/cases.js';
 
@@ -23,7 +24,8 @@ type Row = [string, string, [string, number, number][]];
 const both = (rows: Row[]) => rows.flatMap(([name, text, expected]) => (['fast path tried', 'precise only'] as const).map((path) => [name, path, text, expected] as const));
 
 const manyAliases = (n: number) => 'a: &a x\nb: [' + Array(n).fill('*a').join(',') + ']\n';
-const distinctAliases = (n: number) => 'l:\n' + Array.from({ length: n }, (_, i) => `- &a${i} v\n- *a${i}\n`).join('');
+// Each alias adds five nodes (a list of four): past the alias budget while under the node budget.
+const distinctAliases = (n: number) => 'l:\n' + Array.from({ length: n }, (_, i) => `- &a${i} [v, v, v, v]\n- *a${i}\n`).join('');
 
 const ROWS: Row[] = [
   // Directives: only %YAML 1.2 (or none) is read.
@@ -58,14 +60,68 @@ const ROWS: Row[] = [
   // Aliases: resolved once each, within one budget per file.
   // The position is the alias at which the budget ran out.
   ['the alias bomb', BOMB, [['yaml.alias-limit', 5, 8]]],
-  ['20,000 aliases to one anchor', manyAliases(20_000), [['yaml.alias-limit', 2, 5 + 3 * MAX_ALIAS_NODES]]],
-  ['20,000 anchors, each aliased once', distinctAliases(20_000), [['yaml.alias-limit', 3 + 2 * MAX_ALIAS_NODES, 3]]],
+  ['12,000 aliases to one anchor', manyAliases(12_000), [['yaml.alias-limit', 2, 5 + 3 * MAX_ALIAS_NODES]]],
+  // Every alias is also a node the parser keeps: the node budget comes first when they are many.
+  ['20,000 aliases to one anchor', manyAliases(20_000), [['yaml.too-many-nodes', 2, 5 + 3 * (MAX_FILE_NODES - 6)]]],
+  ['2,001 anchors, each aliased once', distinctAliases(2001), [['yaml.alias-limit', 3 + 2 * (MAX_ALIAS_NODES / 5), 3]]],
   ['the budget is the file\'s, not each document\'s', `${manyAliases(6000)}---\n${manyAliases(6000)}`, [['yaml.alias-limit', 5, 5 + 3 * (MAX_ALIAS_NODES - 6000)]]],
   ['an alias inside its own anchor (sequence)', 'a: &x [*x]\n', [['yaml.alias', 1, 8]]],
   ['an alias inside its own anchor (mapping)', 'a: &x {b: *x}\n', [['yaml.alias', 1, 11]]],
   ['an alias with no anchor', 'a: *nobody\n', [['yaml.alias', 1, 4]]],
   ['aliases within the budget', TEAM + '  members: &m [a, b]\n  escalation: *m\n', [['schema.additionalProperties', 6, 3]]],
 ];
+
+// Texts with exactly `n` counted nodes, all longer than the budget (shorter ones are never scanned).
+const emptyFlows = (n: number) => '[' + '[],'.repeat(n - 2) + '[]]\n';
+const emptyEntries = (n: number) => '-\n'.repeat(n);
+const flowMaps = (pairs: number) => '{' + Array.from({ length: pairs }, (_, i) => `k${i}: []`).join(', ') + '}\n';
+const quotedWords = (n: number) => 'a: [' + Array(n - 3).fill('"x, [y]: {z}"').join(', ') + ']\n';
+const padded = (text: string) => '#' + ' '.repeat(MAX_FILE_NODES) + '\n' + text;
+const nested = (depth: number) => padded('['.repeat(depth) + ']'.repeat(depth) + '\n');
+const N = MAX_FILE_NODES;
+// [name, text, the problem's code, line, column] or no problem.
+const BUDGET_EDGES: [string, string, ...([string, number, number] | [])][] = [
+  ['empty flow sequences at the budget', emptyFlows(N)],
+  ['empty flow sequences one past it', emptyFlows(N + 1), 'yaml.too-many-nodes', 1, emptyFlows(N + 1).lastIndexOf('[') + 1],
+  ['empty block entries at the budget', emptyEntries(N)],
+  ['empty block entries one past it', emptyEntries(N + 1), 'yaml.too-many-nodes', N + 1, 1],
+  // `{`, then key, `:` and `[` per pair: one under the budget, and two past it at the last `:`.
+  ['flow mappings just under the budget', flowMaps(Math.floor((N - 1) / 3))],
+  ['flow mappings past it', flowMaps(Math.floor((N - 1) / 3) + 1), 'yaml.too-many-nodes', 1, flowMaps(Math.floor((N - 1) / 3) + 1).lastIndexOf(':') + 1],
+  ['quoted text with flow characters counts once per scalar', quotedWords(N)],
+  ['quoted text one past it', quotedWords(N + 1), 'yaml.too-many-nodes', 1, quotedWords(N + 1).lastIndexOf('"x') + 1],
+  ['a comment as long as the budget counts nothing', padded('a: 1\n')],
+  ['flow nesting at the depth limit', nested(MAX_DEPTH + 1)],
+  ['flow nesting one past it', nested(MAX_DEPTH + 2), 'yaml.too-deep', 2, MAX_DEPTH + 2],
+];
+
+describe('the node budget, counted on the text', () => {
+  it.each(BUDGET_EDGES)('%s', (_name, text, ...problem) => {
+    const over = nodeBudgetProblem(text);
+    if (problem.length === 0) {
+      expect(over).toBeUndefined();
+      return;
+    }
+    expect(over?.code).toBe(problem[0]);
+    // Both paths, one verdict, at the token where the count was crossed.
+    for (const preciseOnly of [false, true]) expect(yamlDiagnostics(text, preciseOnly).filter(([code]) => code === problem[0])).toEqual([problem]);
+  });
+
+  it('a text no longer than the budget is not scanned, and cannot exceed it', () => {
+    expect(nodeBudgetProblem('[]'.repeat(5), 9)).toBeUndefined();
+    expect(nodeBudgetProblem('[]'.repeat(5), 4)?.code).toBe('yaml.too-many-nodes');
+    expect(nodeBudgetProblem('['.repeat(N))).toBeUndefined();
+  });
+
+  it('at the budget the parsers build the file; past it nothing is built', () => {
+    // One line of numbers, which the fast reader takes: a, `:`, `[` and the items.
+    const ones = (n: number) => `a: [${Array(n - 3).fill('1').join(',')}]\n`;
+    expect(preciseParse(ones(N)).documents).toHaveLength(1);
+    expect(fastParse(ones(N))?.[0]).toEqual({ a: Array(N - 3).fill(1) });
+    expect(preciseParse(ones(N + 1)).documents).toEqual([]);
+    expect(fastParse(ones(N + 1))).toBeUndefined();
+  });
+});
 
 describe('one verdict for hostile YAML', () => {
   it.each(both(ROWS))('%s (%s)', (_name, path, text, expected) => {

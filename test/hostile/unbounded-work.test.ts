@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CHANGE_ON_ROOT, chainEdges, shapeOrg, starEdges } from '../helpers/shape-org.js';
+import { MAX_FILE_NODES } from '../../src/core/parse/node-budget.js';
 import { HOSTILE_CASES, HOSTILE_FILE, UNBOUNDED_YAML } from './cases.js';
 import { jsonDiagnostics, printFigures, runCase, testTimeout, type Figure, type HostileCase } from './harness.js';
 
@@ -57,7 +58,16 @@ const DENSE: [string, string, string][] = [
   ['COUNT past the budget', recurringWindow('FREQ=DAILY;COUNT=100001', '1h'), 'calendar.rrule'],
 ];
 
-const manyDocuments = '---\na: 1\n'.repeat(100_000);
+// `a: 1` is three nodes (key, indicator, value): as many documents as the node budget allows.
+const MANY_DOCUMENTS = Math.floor(MAX_FILE_NODES / 3);
+const manyDocuments = '---\na: 1\n'.repeat(MANY_DOCUMENTS);
+const FIVE_MB_COUNT = 5 * 1024 * 1024;
+// The shapes of #16: nested and repeated flow collections, each about 5 MB.
+const FIVE_MB: [string, string][] = [
+  ['empty flow sequences in one', '[' + '[],'.repeat(FIVE_MB_COUNT / 3) + '[]]\n'],
+  ['flow mappings of empty collections', '---\n{a: [], b: {}, c: [[], {}]}\n'.repeat(FIVE_MB_COUNT / 32)],
+  ['nested flow sequences, 900 deep, repeated', ('['.repeat(900) + ']'.repeat(900) + '\n---\n').repeat(FIVE_MB_COUNT / 1805)],
+];
 const graph = (shape: 'chain' | 'star', nodes: number) => () => shapeOrg(shape === 'chain' ? chainEdges(nodes) : starEdges(nodes), CHANGE_ON_ROOT);
 
 const CASES: HostileCase[] = [
@@ -89,25 +99,36 @@ const CASES: HostileCase[] = [
     exit: 0,
     limits: { timeoutMs: 30_000, heapMb: 128 },
   },
-  // The precise parser keeps about 1 KB per node: 100,000 items fit 256 MB; the ~500,000 the
-  // size cap admits need about 500 MB (open on #16: no node budget before the parser builds).
+  // The precise parser keeps about 1.8 KB per node: the node budget is counted on the text
+  // first, and the count stops where it is crossed, so the file's size does not matter.
   {
-    name: 'a single flow sequence of 100,000 items on one line',
+    name: 'a single flow sequence of 100,000 items on one line: refused at the item past the node budget',
     files: { 'teams/wide.yaml': `a: [${Array(100_000).fill('1').join(',')}]\n` },
     args: validateJson,
     exit: 1,
-    limits: { timeoutMs: 60_000, heapMb: 256 },
-    check: at('teams/wide.yaml', 'kind.missing'),
+    limits: { timeoutMs: 30_000, heapMb: 128 },
+    // a, :, [ and 19,998 items: the 19,998th item is column 4 + 2 × 19,998 - 1.
+    check: (run) => expect(jsonDiagnostics(run).map((d) => [d.code, d.file, d.line, d.column])).toEqual([['yaml.too-many-nodes', 'teams/wide.yaml', 1, 4 + 2 * 19_998 - 1]]),
   },
+  ...FIVE_MB.map(
+    ([name, content]): HostileCase => ({
+      name: `${name}, 5 MB with the size cap raised: yaml.too-many-nodes within 128 MB`,
+      files: { 'teams/five.yaml': content },
+      args: (root) => [...validateJson(root), '--max-file-size', String(6 * 1024 * 1024)],
+      exit: 1,
+      limits: { timeoutMs: 30_000, heapMb: 128 },
+      check: (run) => expect(jsonDiagnostics(run).map((d) => [d.code, d.file])).toEqual([['yaml.too-many-nodes', 'teams/five.yaml']]),
+    }),
+  ),
   {
-    name: 'a file with 100,000 documents: one finding, counted, in linear time',
+    name: 'a file of documents just under the node budget: one finding, counted, in linear time',
     files: { 'teams/many.yaml': manyDocuments },
     args: validateJson,
     exit: 1,
     limits: { timeoutMs: 90_000, heapMb: 256 },
     check: (run) => {
       const ds = jsonDiagnostics(run).filter((d) => d.file === 'teams/many.yaml');
-      expect(ds.map((d) => [d.code, d.line, d.repeated])).toEqual([['kind.missing', 2, 99_999]]);
+      expect(ds.map((d) => [d.code, d.line, d.repeated])).toEqual([['kind.missing', 2, MANY_DOCUMENTS - 1]]);
     },
   },
   ...DENSE.flatMap(([name, content, code]) =>

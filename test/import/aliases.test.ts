@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { MAX_FILE_NODES } from '../../src/core/parse/node-budget.js';
 import { MAX_ALIAS_NODES } from '../../src/core/parse/plain-value.js';
 import { preciseParse } from '../../src/core/parse/precise.js';
 import { parseYamlStream } from '../../src/import/parse.js';
@@ -19,13 +20,14 @@ function aliases(count: number): string {
 }
 
 describe('aliases in an imported file', () => {
-  it('20,000 aliases in one file end with yaml.alias-limit at the alias past the budget (in a child process with a time limit)', () => {
+  it('12,000 aliases in one file end with yaml.alias-limit at the alias past the budget (in a child process with a time limit)', () => {
     // Through the built module in its own process: a quadratic resolution would be killed by the limit, not hang the suite.
     const script = `import { parseYamlStream } from ${JSON.stringify(pathToFileURL(join(PROJECT_ROOT, 'dist', 'import', 'parse.js')).href)};
       const text = process.argv[1];
       const r = parseYamlStream('big.yaml', text);
       process.stdout.write(JSON.stringify({ documents: r.documents.length, problems: r.problems }));`;
-    const text = aliases(20_000);
+    // Under the node budget (each alias is a node), over the alias budget.
+    const text = aliases(12_000);
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, text], { encoding: 'utf8', timeout: 60_000 });
     expect(r.signal).toBeNull();
     expect(r.status).toBe(0);
@@ -45,6 +47,8 @@ describe('aliases in an imported file', () => {
     ['an alias with no anchor', 'a: *nowhere\n', 'yaml.alias'],
     ['an alias inside its own anchor', 'a: &x [1, *x]\n', 'yaml.alias'],
     ['within the budget', aliases(MAX_ALIAS_NODES - 1), undefined],
+    ['past the node budget', aliases(MAX_FILE_NODES), 'yaml.too-many-nodes'],
+    ['past the node budget in flow collections', `a: [${'[],'.repeat(MAX_FILE_NODES)}]\n`, 'yaml.too-many-nodes'],
   ])('import and validate give one verdict on aliases: %s', (_name, text, code) => {
     const imported = parseYamlStream('f.yaml', text).problems.map((p) => p.code);
     const validated = preciseParse(text).problems.map((p) => p.code);

@@ -1,4 +1,5 @@
 import { readBlockSubset } from './block-subset.js';
+import { nodeBudgetProblem } from './node-budget.js';
 
 /**
  * The fast path: the block-subset reader, which gives exactly the precise parser's values for
@@ -9,6 +10,8 @@ import { readBlockSubset } from './block-subset.js';
  * depend on which path it happened to take.
  */
 export function fastParse(text: string): unknown[] | undefined {
+  // Over the node budget, the precise path reports it (without building anything).
+  if (nodeBudgetProblem(text)) return undefined;
   // Every CR is a line break (alone or before LF), and a line break inside a value means LF:
   // the values are the same with LF alone, which is all this reader knows.
   return readBlockSubset(text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text);

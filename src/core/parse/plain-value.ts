@@ -13,7 +13,7 @@ import { isAlias, isMap, isPair, isScalar, isSeq, type Alias, type Document, typ
 /** How many nodes aliases may add to a file, all its documents together. */
 export const MAX_ALIAS_NODES = 10_000;
 /** Deeper than any catalogue; the composer itself gives up well before the stack does. */
-const MAX_DEPTH = 1_000;
+export const MAX_DEPTH = 1_000;
 
 export interface PlainProblem {
   code: 'yaml.alias' | 'yaml.alias-limit' | 'yaml.key' | 'yaml.duplicate-key' | 'yaml.too-deep';

@@ -16,6 +16,7 @@ import {
 } from 'yaml';
 import { splitPointer } from '../diagnostics.js';
 import { directiveProblem } from './directives.js';
+import { nodeBudgetProblem } from './node-budget.js';
 import { normalizeLineBreaks } from './line-breaks.js';
 import { plainValue, type AliasBudget } from './plain-value.js';
 
@@ -86,6 +87,18 @@ const OPTIONS = { uniqueKeys: true, strict: true, prettyErrors: false, merge: fa
 export function preciseParse(input: string): PreciseFile {
   const text = normalizeLineBreaks(input);
   const lineCounter = new LineCounter();
+  const positionOf = (offset: number, endOffset = offset): Position => {
+    const start = lineCounter.linePos(offset);
+    const end = lineCounter.linePos(Math.max(offset, endOffset));
+    return { line: start.line, column: start.col, endLine: end.line, endColumn: end.col };
+  };
+  const over = nodeBudgetProblem(text);
+  if (over) {
+    // Nothing is built: the line starts alone are enough for the one position reported.
+    lineCounter.addNewLine(0);
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+    return { documents: [], problems: [{ ...over, document: 0 }], lineCounter, locate: () => positionOf(over.offset, over.endOffset), positionOf };
+  }
   const directives: { source: string; offset: number; document: number }[] = [];
   // The composer gets the parser's tokens as they come; directives are noted on the way,
   // with the document they belong to (the one whose start follows them).
@@ -139,12 +152,6 @@ export function preciseParse(input: string): PreciseFile {
     }
     documents.push({ value: ok ? value : undefined, ok, doc });
   });
-
-  const positionOf = (offset: number, endOffset = offset): Position => {
-    const start = lineCounter.linePos(offset);
-    const end = lineCounter.linePos(Math.max(offset, endOffset));
-    return { line: start.line, column: start.col, endLine: end.line, endColumn: end.col };
-  };
 
   const locate = (index: number, pointer: string, target: 'key' | 'value' = 'value'): Position => {
     const doc = list[index];
