@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runBuiltCli } from '../helpers/built-cli.js';
 import { githubOpenApi } from '../helpers/github-openapi.js';
-import { AppServer, APP_ID, appKey, bareRemote, deliver, get, protectionEvent, pullEvent, REPO_ID, SECRET, sign } from '../helpers/app-server.js';
+import { AppServer, APP_ID, appKey, bareRemote, checkEvent, deliver, get, protectionEvent, pullEvent, REPO_ID, SECRET, sign } from '../helpers/app-server.js';
 import { openPullRequest, PEOPLE, type Scenario } from '../helpers/pr-scenario.js';
 
 /**
@@ -161,6 +161,55 @@ describe('opsledger serve: the opsledger/cab check run', () => {
     const writes = s.github.requests.filter((r) => r.template?.includes('check-runs')).map((r) => `${r.method} ${(r.body as { status?: string }).status}`);
     expect(writes).toEqual(['POST in_progress', 'PATCH completed', 'POST in_progress', 'PATCH completed', 'POST in_progress', 'PATCH completed']);
   }, 90_000);
+
+  it('decides again on check_run.rerequested of opsledger/cab, and on check_suite.rerequested for each pull request of the suite', async () => {
+    const { s, remote } = await scenario();
+    // A second pull request with the same head: the suite's head belongs to both.
+    s.github.pulls.set(8, { ...structuredClone(s.github.pulls.get(s.number)!), number: 8 });
+    server = await AppServer.start(s.github, dataFolder());
+    const suite = checkEvent(s, remote.url, 'check_suite', 'rerequested', [s.number, 8]);
+    expect(githubOpenApi().checkWebhook('check-suite-rerequested', suite)).toEqual([]);
+    const run = checkEvent(s, remote.url, 'check_run', 'rerequested', [s.number]);
+    expect(githubOpenApi().checkWebhook('check-run-rerequested', run)).toEqual([]);
+
+    const bySuite = await deliver(server.port, 'check_suite', suite);
+    expect(bySuite.status).toBe(202);
+    await server.waitFor(() => server!.lines.filter((l) => l.delivery === bySuite.id && l.outcome === 'decided').length === 2);
+    expect(server.lines.filter((l) => l.delivery === bySuite.id && l.outcome === 'decided').map((l) => [l.pull, l.conclusion])).toEqual([[s.number, 'action_required'], [8, 'action_required']]);
+    const byRun = await deliver(server.port, 'check_run', run);
+    expect(await server.done(byRun.id)).toMatchObject({ outcome: 'decided', pull: s.number });
+    const pullsRead = s.github.requests.filter((r) => r.template === '/repos/{owner}/{repo}/pulls/{pull_number}').map((r) => r.path.split('/').pop());
+    expect(pullsRead.map(Number)).toEqual([s.number, 8, s.number]);
+    expect(checkRunsOf(s).map((r) => [r.create.head_sha, r.last?.status])).toEqual([[s.head(), 'completed'], [s.head(), 'completed'], [s.head(), 'completed']]);
+  }, 90_000);
+
+  it('queues a check suite in the queue of each of its pull requests: a review that arrives after it waits for it', async () => {
+    const { s, remote } = await scenario();
+    s.github.pulls.set(8, { ...structuredClone(s.github.pulls.get(s.number)!), number: 8 });
+    server = await AppServer.start(s.github, dataFolder());
+    s.github.delays.set('GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', 400);
+    const bySuite = await deliver(server.port, 'check_suite', checkEvent(s, remote.url, 'check_suite', 'rerequested', [8, s.number]));
+    // On the suite's second pull request: it waits for the whole suite, not only for the first.
+    const review = pullEvent(s, remote.url);
+    review.pull_request.number = 8;
+    const byReview = await deliver(server.port, 'pull_request_review', review);
+    await server.done(byReview.id);
+    const decided = server.lines.filter((l) => l.outcome === 'decided').map((l) => [l.delivery === bySuite.id ? 'suite' : 'review', l.pull]);
+    expect(decided).toEqual([['suite', s.number], ['suite', 8], ['review', 8]]);
+  }, 90_000);
+
+  it.each([
+    ['check_suite.rerequested naming no pull request', 'check_suite', 'rerequested', [], 'opsledger/cab'],
+    ['check_suite.requested (the push is decided on pull_request)', 'check_suite', 'requested', [7], 'opsledger/cab'],
+    ['check_run.rerequested of another check', 'check_run', 'rerequested', [7], 'ci/build'],
+  ] as const)('ignores %s: logged, nothing asked of GitHub', async (_name, event, action, numbers, check) => {
+    const { s, remote } = await scenario();
+    server = await AppServer.start(s.github, dataFolder());
+    const d = await deliver(server.port, event, checkEvent(s, remote.url, event, action, [...numbers], check));
+    expect(d.status).toBe(202);
+    expect(await server.done(d.id)).toMatchObject({ outcome: 'ignored', event, action });
+    expect(s.github.requests).toEqual([]);
+  }, 60_000);
 
   it('fails the check with the reason when the base has no policy, and never leaves it in progress', async () => {
     const { s, remote } = await scenario({ baseFiles: { 'changes/policy.yaml': 'apiVersion: opsledger/v1\nkind: Nonsense\n' } });

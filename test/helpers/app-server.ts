@@ -170,6 +170,35 @@ export function pullEvent(s: Scenario, cloneUrl: string, kind: 'pull_request_rev
   return payload;
 }
 
+/**
+ * A check_suite (or check_run) delivery from GitHub's own example, for the scenario's repository,
+ * its head commit, and the pull requests `numbers` as the suite's (the run's) pull_requests.
+ */
+export function checkEvent(s: Scenario, cloneUrl: string, event: 'check_suite' | 'check_run', action: string, numbers: number[], name = 'opsledger/cab'): Record<string, any> {
+  const payload = webhookExample(event, action);
+  const holder = event === 'check_suite' ? payload.check_suite : payload.check_run;
+  // The one example that lists a pull request (the others list none), and whose app and
+  // repository have every field GitHub's description now requires.
+  const suite = webhookExample('check_suite', 'rerequested');
+  const template = suite.check_suite.pull_requests[0] as Record<string, any>;
+  holder.pull_requests = numbers.map((number) => {
+    const p = s.github.pulls.get(number)!;
+    return { ...template, number, url: `${s.github.url}/repos/${s.github.owner}/${s.github.repo}/pulls/${number}`, head: { ...template.head, sha: p.headSha, ref: p.headRef }, base: { ...template.base, sha: p.baseSha, ref: p.baseRef } };
+  });
+  holder.head_sha = s.head();
+  if (event === 'check_run') {
+    holder.name = name;
+    // The check_run examples predate fields GitHub's description now requires.
+    holder.node_id ??= 'CR_kwDOABCDEF8AAAAB';
+    holder.details_url ??= 'https://example.com/checks';
+    holder.app = suite.check_suite.app;
+    holder.check_suite.app = suite.check_suite.app;
+  }
+  payload.repository = repository(s.github, cloneUrl, suite.repository);
+  payload.installation = { id: 2311213, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMjMxMTIxMw==' };
+  return payload;
+}
+
 /** A deployment_protection_rule delivery, assembled from official pieces (GitHub publishes no example of it). */
 export function protectionEvent(s: Scenario, cloneUrl: string, o: { sha?: string; change?: string; environment?: string; runId?: number } = {}): Record<string, any> {
   const base = webhookExample('pull_request', 'synchronize');

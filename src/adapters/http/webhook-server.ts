@@ -18,8 +18,11 @@ export interface WebhookServerOptions {
   deliveries: DeliveryLog;
   port: number;
   maxBodyBytes: number;
-  /** Deliveries with the same key are handled one at a time, in arrival order. */
-  queueKey(name: string, payload: Record<string, unknown>): string;
+  /**
+   * Deliveries that share a key are handled one at a time, in arrival order; a delivery with
+   * several keys waits for all of them and holds all of them.
+   */
+  queueKey(name: string, payload: Record<string, unknown>): string | readonly string[];
   log(entry: LogEntry): void;
 }
 
@@ -58,14 +61,15 @@ export async function startWebhookServer(o: WebhookServerOptions): Promise<Runni
   const pending = new Set<Promise<void>>();
   let draining = false;
 
-  const enqueue = (key: string, work: () => Promise<void>) => {
-    const before = queues.get(key) ?? Promise.resolve();
-    const mine = before.then(work);
-    queues.set(key, mine);
+  const enqueue = (key: string | readonly string[], work: () => Promise<void>) => {
+    const keys = [...new Set(typeof key === 'string' ? [key] : key)];
+    // Only the tails that exist now: a later delivery waits on this one, never the reverse, so no cycle.
+    const mine = Promise.all(keys.map((k) => queues.get(k))).then(work);
+    for (const k of keys) queues.set(k, mine);
     pending.add(mine);
     void mine.finally(() => {
       pending.delete(mine);
-      if (queues.get(key) === mine) queues.delete(key);
+      for (const k of keys) if (queues.get(k) === mine) queues.delete(k);
     });
   };
 

@@ -62,12 +62,23 @@ function int(payload: Payload, path: string): number {
   return v;
 }
 
-/** Deliveries about one pull request wait for each other; so do the answers to one deployment. */
-export function queueKey(name: string, payload: Payload): string {
+/** The pull requests a check suite's head belongs to, as GitHub lists them in the payload. */
+function suitePulls(payload: Payload): number[] {
+  const list = field(payload, 'check_suite.pull_requests');
+  if (!Array.isArray(list)) return [];
+  const numbers = list.map((p) => field(p, 'number')).filter((n): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n > 0);
+  return [...new Set(numbers)].sort((a, b) => a - b);
+}
+
+/**
+ * Deliveries about one pull request wait for each other; so do the answers to one deployment.
+ * A check suite can belong to several pull requests: its delivery waits in each of their queues.
+ */
+export function queueKey(name: string, payload: Payload): string[] {
   const repo = String(field(payload, 'repository.id') ?? field(payload, 'repository.full_name') ?? '');
-  if (name === 'deployment_protection_rule') return `${repo}:deploy:${String(field(payload, 'deployment_callback_url') ?? '')}`;
-  const pr = field(payload, 'pull_request.number') ?? field(payload, 'check_run.pull_requests.0.number');
-  return pr === undefined ? `${repo}:${name}` : `${repo}#${String(pr)}`;
+  if (name === 'deployment_protection_rule') return [`${repo}:deploy:${String(field(payload, 'deployment_callback_url') ?? '')}`];
+  const prs = name === 'check_suite' ? suitePulls(payload) : [field(payload, 'pull_request.number') ?? field(payload, 'check_run.pull_requests.0.number')].filter((n) => n !== undefined);
+  return prs.length === 0 ? [`${repo}:${name}`] : prs.map((pr) => `${repo}#${String(pr)}`);
 }
 
 interface Target {
@@ -151,6 +162,18 @@ export function registerAppHandlers(webhooks: Webhooks, deps: AppDeps): void {
     if (typeof number !== 'number') return log({ delivery: id, event: name, action: 'rerequested', outcome: 'ignored', detail: 'the check run names no pull request' });
     await decideCab(id, name, p, number);
   });
+
+  // "Re-run all checks" on a suite: the CAB again for every pull request whose head it is.
+  webhooks.on('check_suite.rerequested', async ({ id, name, payload }) => {
+    const p = payload as unknown as Payload;
+    const numbers = suitePulls(p);
+    if (!numbers.length) return log({ delivery: id, event: name, action: 'rerequested', outcome: 'ignored', detail: 'the check suite names no pull request' });
+    for (const number of numbers) await decideCab(id, name, p, number);
+  });
+
+  // A push already arrives as pull_request.synchronize, which decides; deciding again here would
+  // post a second check run for the same head.
+  webhooks.on('check_suite.requested', ({ id, name }) => log({ delivery: id, event: name, action: 'requested', outcome: 'ignored', detail: 'new commits are decided on pull_request events' }));
 
   webhooks.on('deployment_protection_rule.requested', async ({ id, name, payload }) => {
     const started = Date.now();
