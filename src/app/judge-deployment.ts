@@ -16,9 +16,12 @@ import { ReviewError } from './review-pull-request.js';
  * waiting deployment always gets an answer.
  */
 export interface DeploymentQuestion {
-  /** Opens the repository (fetching it may be part of the work the deadline covers). */
-  git: () => Promise<GitRepository>;
-  github: () => GitHubApi;
+  /**
+   * Opens the repository (fetching it may be part of the work the deadline covers). The signal
+   * is aborted at the deadline: the fetch and GitHub requests made with it must stop there.
+   */
+  git: (signal: AbortSignal) => Promise<GitRepository>;
+  github: (signal: AbortSignal) => GitHubApi;
   environment: string;
   sha: string;
   change?: string;
@@ -38,13 +41,26 @@ const SHA = /^[0-9a-f]{40}$/;
 
 class DeadlinePassed extends Error {}
 
+/**
+ * The deadline cancels the work, not only the wait for it: past it the answer is the rejection,
+ * and the fetch, the git processes and the GitHub requests still running for this question are
+ * stopped, so nothing the late work would have done (a request, a write) happens after the answer.
+ */
 export async function judgeDeployment(q: DeploymentQuestion): Promise<DeploymentVerdict> {
+  const work = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlinePassed(`no decision within ${Math.round(q.deadlineMs / 1000)}s`)), q.deadlineMs);
+    timer = setTimeout(() => {
+      const passed = new DeadlinePassed(`no decision within ${Math.round(q.deadlineMs / 1000)}s`);
+      reject(passed);
+      work.abort(passed);
+    }, q.deadlineMs);
   });
+  const judged = judge(q, work.signal);
+  // Whatever the abandoned work ends with once cancelled is nobody's answer.
+  judged.catch(() => undefined);
   try {
-    return await Promise.race([judge(q), deadline]);
+    return await Promise.race([judged, deadline]);
   } catch (e) {
     const reason = e instanceof DeadlinePassed ? e.message : (knownFailure(e)?.detail ?? `internal error: ${(e as Error)?.message ?? String(e)}`);
     return { state: 'rejected', decisions: [], reason };
@@ -53,22 +69,29 @@ export async function judgeDeployment(q: DeploymentQuestion): Promise<Deployment
   }
 }
 
-async function judge(q: DeploymentQuestion): Promise<DeploymentVerdict> {
+async function judge(q: DeploymentQuestion, signal: AbortSignal): Promise<DeploymentVerdict> {
   if (!SHA.test(q.sha)) return { state: 'rejected', decisions: [], reason: `the event names no commit (sha "${q.sha.slice(0, 40)}")` };
-  const git = await q.git();
-  const ids = q.change ? [q.change] : await changesDeployedAt(q, git);
+  let api: GitHubApi | undefined;
+  const github = () => (api ??= q.github(signal));
+  const git = await q.git(signal);
+  // Local git reads do not take the signal: the work stops between steps instead.
+  signal.throwIfAborted();
+  const ids = q.change ? [q.change] : await changesDeployedAt(github, git, q.sha);
   if (!ids.length) return { state: 'rejected', decisions: [], reason: `${q.sha.slice(0, 7)} changes no change request; name one in the deployment payload ({"change": "CR-YYYY-NNNN"})` };
   const decisions: GateDecision[] = [];
-  for (const changeId of ids) decisions.push(await decideDeploy({ git, github: q.github, changeId, at: q.at, environment: q.environment, deployedSha: q.sha }));
+  for (const changeId of ids) {
+    signal.throwIfAborted();
+    decisions.push(await decideDeploy({ git, github, changeId, at: q.at, environment: q.environment, deployedSha: q.sha }));
+  }
   return { state: decisions.every((d) => d.allowed) ? 'approved' : 'rejected', decisions };
 }
 
 /** The change requests the pull request behind `sha` (merged first, else open) adds or changes. */
-async function changesDeployedAt(q: DeploymentQuestion, git: GitRepository): Promise<string[]> {
-  const api = q.github();
-  const pulls = await api.listPullsForCommit(q.sha);
+async function changesDeployedAt(github: () => GitHubApi, git: GitRepository, sha: string): Promise<string[]> {
+  const api = github();
+  const pulls = await api.listPullsForCommit(sha);
   const summary = pulls.find((p) => p.mergedAt !== null) ?? pulls.find((p) => p.state === 'open');
-  if (!summary) throw new ReviewError('pull-request', `${q.sha.slice(0, 7)} belongs to no pull request; name the change in the deployment payload ({"change": "CR-YYYY-NNNN"})`);
+  if (!summary) throw new ReviewError('pull-request', `${sha.slice(0, 7)} belongs to no pull request; name the change in the deployment payload ({"change": "CR-YYYY-NNNN"})`);
   const pull = await api.getPullRequest(summary.number);
   // The pull request's own diff, as the CAB saw it (a merge commit's would include what else reached the base meanwhile).
   const changed = new Set(await git.changedPathsBetween(pull.baseSha, pull.headSha));

@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -49,6 +51,40 @@ describe('RepositoryMirrors', () => {
     expect(err).toMatchObject({ code: 'git.fetch' });
     expect(String((err as Error).message)).not.toContain('ghs_secret_token_value');
     expect(execFileSync('git', ['config', '--list', '--local'], { cwd: join(dir, '7.git') }).toString()).not.toMatch(/extraheader/i);
+  });
+});
+
+describe('RepositoryMirrors: cancelling a fetch', () => {
+  it('an abort stops a held fetch and its transport helper, leaves no lock, and the next fetch works', async () => {
+    const held = new Set<Socket>();
+    const server = createServer(() => undefined);
+    server.on('connection', (c) => held.add(c));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/acme/ledger.git`;
+    const repo = await TestRepo.create({ 'README.md': 'x\n' });
+    const dir = mkdtempSync(join(tmpdir(), 'opsledger-mirrors-'));
+    cleanup.push(() => repo.remove(), () => rmSync(dir, { recursive: true, force: true }), () => (held.forEach((c) => c.destroy()), server.close()));
+    const mirrors = new RepositoryMirrors(dir);
+    const gitProcesses = () => execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(url));
+    const work = new AbortController();
+    const fetching = mirrors.sync({ id: 9, cloneUrl: url, defaultBranch: 'main' }, 'ghs_x', work.signal).catch((e: Error & { code: string }) => e);
+    for (let i = 0; i < 400 && held.size === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(held.size).toBeGreaterThan(0);
+    // The fetch and git's HTTP transport (remote-http) are both running.
+    expect(gitProcesses().length).toBeGreaterThanOrEqual(2);
+    work.abort();
+    expect(await fetching).toMatchObject({ code: 'git.fetch', message: expect.stringContaining('cancelled') });
+    expect(gitProcesses()).toEqual([]);
+    // The mirror is usable at once: no lock file left, and the per-repository lock released.
+    const path = await mirrors.sync({ id: 9, cloneUrl: repo.root, defaultBranch: 'main' }, 'ghs_x');
+    expect(await openGitRepository(path).resolveCommit('main')).toBe(await openGitRepository(repo.root).resolveCommit('main'));
+  }, 60_000);
+
+  it('an aborted signal starts no git at all', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opsledger-mirrors-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    await expect(new RepositoryMirrors(dir).sync({ id: 3, cloneUrl: '/nowhere', defaultBranch: 'main' }, 't', AbortSignal.abort())).rejects.toMatchObject({ code: 'git.fetch' });
+    expect(existsSync(join(dir, '3.git', 'HEAD'))).toBe(false);
   });
 });
 

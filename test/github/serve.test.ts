@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -220,24 +221,24 @@ describe('opsledger serve: the opsledger/cab check run', () => {
   }, 60_000);
 });
 
-describe('opsledger serve: deployment protection rules', () => {
-  async function merged() {
-    // Scheduled around now: the server decides at the real time.
-    const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
-    const sc = await scenario({ change: { schedule: { start: iso(Date.now() - 3600_000), end: iso(Date.now() + 3 * 3600_000) } } });
-    sc.s.review('joel-ortiz', 'APPROVED');
-    sc.s.review('dana-lee', 'APPROVED');
-    await sc.s.repo.checkout('main');
-    const mergeCommit = await sc.s.repo.merge('cr-100', 'Merge pull request #7 from acme/cr-100', PEOPLE.admin);
-    const pull = sc.s.github.pulls.get(7)!;
-    Object.assign(pull, { state: 'closed', mergedAt: '2026-11-21T09:00:00Z', mergeCommitSha: mergeCommit });
-    for (const sha of [...pull.commits.map((c) => c.sha), mergeCommit]) sc.s.github.pullsForCommit.set(sha, [7]);
-    sc.remote.publish();
-    return { ...sc, mergeCommit };
-  }
+async function mergedPull() {
+  // Scheduled around now: the server decides at the real time.
+  const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+  const sc = await scenario({ change: { schedule: { start: iso(Date.now() - 3600_000), end: iso(Date.now() + 3 * 3600_000) } } });
+  sc.s.review('joel-ortiz', 'APPROVED');
+  sc.s.review('dana-lee', 'APPROVED');
+  await sc.s.repo.checkout('main');
+  const mergeCommit = await sc.s.repo.merge('cr-100', 'Merge pull request #7 from acme/cr-100', PEOPLE.admin);
+  const pull = sc.s.github.pulls.get(7)!;
+  Object.assign(pull, { state: 'closed', mergedAt: '2026-11-21T09:00:00Z', mergeCommitSha: mergeCommit });
+  for (const sha of [...pull.commits.map((c) => c.sha), mergeCommit]) sc.s.github.pullsForCommit.set(sha, [7]);
+  sc.remote.publish();
+  return { ...sc, mergeCommit };
+}
 
+describe('opsledger serve: deployment protection rules', () => {
   it('approves the merge commit of the approved pull request, finding the change from the pull request', async () => {
-    const { s, remote, mergeCommit } = await merged();
+    const { s, remote, mergeCommit } = await mergedPull();
     server = await AppServer.start(s.github, dataFolder());
     const event = protectionEvent(s, remote.url, { sha: mergeCommit });
     expect(githubOpenApi().checkWebhook('deployment-protection-rule-requested', event)).toEqual([]);
@@ -258,7 +259,7 @@ describe('opsledger serve: deployment protection rules', () => {
     ['GitHub unreachable', {}, { fault: 500 }, /github\.unavailable|HTTP 500/],
     ['no decision before the deadline', {}, { hang: true, env: { OPSLEDGER_DECISION_TIMEOUT_MS: '400', OPSLEDGER_GITHUB_TIMEOUT_MS: '3000', OPSLEDGER_GITHUB_RETRIES: '0' } }, /no decision within/],
   ] as const)('rejects %s with the reason', async (_name, o, how, reason) => {
-    const { s, remote, mergeCommit } = await merged();
+    const { s, remote, mergeCommit } = await mergedPull();
     let sha: string = mergeCommit;
     if ('sha' in o && o.sha === 'later') {
       sha = await s.repo.commit({ 'README.md': 'later\n' }, 'Later work', PEOPLE.admin);
@@ -275,6 +276,57 @@ describe('opsledger serve: deployment protection rules', () => {
     expect(answer).toMatchObject({ environment_name: 'production', state: 'rejected' });
     expect(String(answer.comment)).toMatch(reason);
     expect(String(answer.comment).length).toBeLessThanOrEqual(1024);
+  }, 60_000);
+});
+
+describe('opsledger serve: the deadline cancels the work', () => {
+  const DEADLINE = { OPSLEDGER_DECISION_TIMEOUT_MS: '800', OPSLEDGER_GITHUB_RETRIES: '0' };
+  const settle = () => new Promise((r) => setTimeout(r, 3000));
+  const routeOf = (r: { method: string; template?: string; path: string }) => `${r.method} ${r.template ?? r.path}`;
+
+  it('a GitHub request in flight at the deadline is ended, and nothing reaches GitHub after the rejection', async () => {
+    const { s, remote, mergeCommit } = await mergedPull();
+    // The gate's question for the merged pull request is held until the rejection is out;
+    // answered, it would lead straight to the next (the pull request itself).
+    const HELD = 'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls';
+    let release = () => {};
+    s.github.holds.set(HELD, new Promise<void>((r) => (release = r)));
+    // Long enough to reach that question on a busy machine.
+    server = await AppServer.start(s.github, dataFolder(), { ...DEADLINE, OPSLEDGER_DECISION_TIMEOUT_MS: '15000', OPSLEDGER_GITHUB_TIMEOUT_MS: '60000' });
+    const d = await deliver(server.port, 'deployment_protection_rule', protectionEvent(s, remote.url, { sha: mergeCommit, change: 'CR-2026-0100' }));
+    expect(await server.done(d.id, 40_000)).toMatchObject({ outcome: 'answered', state: 'rejected', detail: expect.stringMatching(/no decision within/) });
+    release();
+    await settle();
+    expect(s.github.protectionAnswers).toHaveLength(1);
+    const answered = s.github.requests.findIndex((r) => r.template?.endsWith('/deployment_protection_rule'));
+    expect(s.github.requests.slice(0, answered).map(routeOf)).toContain(HELD);
+    expect(s.github.requests.slice(answered + 1).map(routeOf)).toEqual([]);
+  }, 90_000);
+
+  it('a fetch held past the deadline is stopped with its transport: no git process is left, and the rejection is sent once', async () => {
+    const { s, mergeCommit } = await mergedPull();
+    // A git server that takes the connection and never answers.
+    const held = new Set<import('node:net').Socket>();
+    const gitServer = createServer(() => undefined);
+    gitServer.on('connection', (c) => held.add(c));
+    await new Promise<void>((r) => gitServer.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(gitServer.address() as AddressInfo).port}/acme/ledger.git`;
+    const gitProcesses = () => execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(url));
+    try {
+      server = await AppServer.start(s.github, dataFolder(), DEADLINE);
+      const d = await deliver(server.port, 'deployment_protection_rule', protectionEvent(s, url, { sha: mergeCommit, change: 'CR-2026-0100' }));
+      await server.waitFor((l) => l.delivery === d.id && l.outcome === 'accepted');
+      await server.waitFor(() => held.size > 0, 20_000);
+      expect(await server.done(d.id)).toMatchObject({ outcome: 'answered', state: 'rejected', detail: expect.stringMatching(/no decision within/) });
+      await settle();
+      expect(gitProcesses()).toEqual([]);
+      expect([...held].every((c) => c.destroyed || c.readableEnded)).toBe(true);
+      expect(s.github.protectionAnswers).toHaveLength(1);
+      expect(s.github.requests.filter((r) => r.method !== 'GET').map(routeOf)).toEqual(['POST /app/installations/{installation_id}/access_tokens', 'POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule']);
+    } finally {
+      for (const c of held) c.destroy();
+      gitServer.close();
+    }
   }, 60_000);
 });
 

@@ -96,6 +96,8 @@ export class FakeGitHub {
   private app?: { id: number; publicKey: KeyObject };
   /** Milliseconds a route waits before answering: to hold work in flight. */
   readonly delays = new Map<string, number>();
+  /** A route answers only once its promise settles: to hold a request until the test lets it go. */
+  readonly holds = new Map<string, Promise<unknown>>();
   private readonly faults: { method: string; template: string; fault: Fault; remaining: number }[] = [];
   private readonly routes: Route[] = [];
   private server?: Server;
@@ -225,6 +227,7 @@ export class FakeGitHub {
     }
     const delay = this.delays.get(`${method} ${route.template}`);
     if (delay) await new Promise((r) => setTimeout(r, delay));
+    await this.holds.get(`${method} ${route.template}`);
     const fault = this.faults.find((f) => f.method === method && f.template === route.template && f.remaining > 0);
     if (fault) {
       fault.remaining--;

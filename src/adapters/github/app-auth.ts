@@ -21,7 +21,8 @@ export interface AppCredentials {
 export interface Installation {
   /** The installation token: a git credential and an API token; never logged or written down. */
   token: string;
-  api(repo: RepoRef): GitHubApi;
+  /** `signal`: aborting it ends the requests of this client in flight and refuses later ones. */
+  api(repo: RepoRef, signal?: AbortSignal): GitHubApi;
 }
 
 export interface GitHubApp {
@@ -56,7 +57,7 @@ export function createGitHubApp(credentials: AppCredentials, tuning: Omit<GitHub
       } catch (e) {
         throw toGitHubError(e, TOKEN_ROUTE);
       }
-      return { token, api: (repo) => createGitHubApi({ ...tuning, token, baseUrl: credentials.baseUrl, repo }) };
+      return { token, api: (repo, signal) => createGitHubApi({ ...tuning, token, baseUrl: credentials.baseUrl, repo, ...(signal ? { signal } : {}) }) };
     },
   };
 }

@@ -15,7 +15,7 @@ import {
   type RepoRef,
   type Repository,
 } from '../../app/ports/github.js';
-import { GitHubMalformedResponse, GitHubNotFound, toGitHubError } from './errors.js';
+import { GitHubMalformedResponse, GitHubNotFound, GitHubUnavailable, toGitHubError } from './errors.js';
 import { checkShape, type ShapeName } from './shapes.js';
 
 export interface GitHubClientConfig {
@@ -33,6 +33,8 @@ export interface GitHubClientConfig {
   maxRateLimitWaitSeconds?: number;
   /** Gap between writes; GitHub asks for about a second to stay clear of secondary rate limits. */
   writeGapMs?: number;
+  /** Ends every request in flight and refuses later ones (a decision past its deadline). */
+  signal?: AbortSignal;
 }
 
 const DEFAULTS = { timeoutMs: 15_000, retries: 3, retryBaseMs: 1000, maxRateLimitWaitSeconds: 60, writeGapMs: 1000 };
@@ -90,14 +92,21 @@ export function createGitHubApi(config: GitHubClientConfig): GitHubApi {
     auth: c.token,
     baseUrl: c.baseUrl.replace(/\/+$/, ''),
     userAgent: 'opsledger',
-    request: { fetch: timedFetch(c.timeoutMs) },
+    request: { fetch: timedFetch(c.timeoutMs), ...(c.signal ? { signal: c.signal } : {}) },
     retry: { retries: c.retries, retryAfterBaseValue: c.retryBaseMs },
     throttle: { onRateLimit: giveUp, onSecondaryRateLimit: giveUp, retryAfterBaseValue: c.retryBaseMs, ...pacing },
     // Octokit's own logging would write warnings into the command's output.
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
   });
 
+  // Once cancelled nothing reaches GitHub: fetch refuses the aborted signal (Octokit's retries
+  // included), and no later call or page is started.
+  const cancelled = (route: string) => {
+    if (c.signal?.aborted) throw new GitHubUnavailable(`${route}: not requested: the work was cancelled`, route);
+  };
+
   async function call(route: string, params: Data = {}): Promise<Response> {
+    cancelled(route);
     try {
       const r = await octokit.request(route, { owner, repo, ...params });
       return { data: r.data, headers: r.headers as Response['headers'] };
@@ -121,6 +130,7 @@ export function createGitHubApi(config: GitHubClientConfig): GitHubApi {
       const next = nextPageOnApi(link, c.baseUrl);
       if (!next) throw new GitHubMalformedResponse(`${route}: the next page is not on the GitHub API at ${new URL(c.baseUrl).origin}; it was not requested`, route);
       if (page >= MAX_PAGES) throw new GitHubMalformedResponse(`${route}: more than ${MAX_PAGES} pages`, route);
+      cancelled(route);
       try {
         const resp = await octokit.request({ method: 'GET', url: next });
         r = { data: resp.data, headers: resp.headers as Response['headers'] };

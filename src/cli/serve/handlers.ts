@@ -194,9 +194,11 @@ export function registerAppHandlers(webhooks: Webhooks, deps: AppDeps): void {
       log.secret(installation.token);
       api = installation.api({ owner: target.owner, repo: target.name });
       const token = installation.token;
+      const repo = { owner: target.owner, repo: target.name };
       const verdict = await judgeDeployment({
-        git: async () => openGitRepository(await deps.mirrors.sync(mirrorOf(p), token)),
-        github: () => api,
+        git: async (signal) => openGitRepository(await deps.mirrors.sync(mirrorOf(p), token, signal)),
+        // The work's own client, cancelled at the deadline; the answer goes through `api`.
+        github: (signal) => installation.api(repo, signal),
         environment: rule.environment,
         sha: typeof p.sha === 'string' ? p.sha : '',
         ...(rule.change ? { change: rule.change } : {}),
