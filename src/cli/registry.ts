@@ -79,6 +79,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "write a change's outcome (post-implementation review) into its file; --commit --push for pipelines",
     load: async () => (await import('./commands/record.js')).recordSpec,
   },
+  incident: {
+    summary: "add to an incident's timeline (and move its status) in its file, comments kept",
+    load: async () => (await import('./commands/incident.js')).incidentSpec,
+  },
   metrics: {
     summary: 'deployment frequency, lead time, change failure rate, time to restore/detect, emergency ratio; overall, per service, team, month',
     load: async () => (await import('./commands/metrics.js')).metricsSpec,
