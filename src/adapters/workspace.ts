@@ -24,6 +24,7 @@ export function openWorkspace(root: string): Workspace {
     writeText: (rel, text) => writeFileAtomic(join(root, rel), text),
     withFileLock: (rel, fn) => withFileLock(join(root, rel), fn),
     findChangeFile: (id, holds) => findChangeFile(root, id, holds),
+    findIncidentFile: (id, holds) => findChangeFile(root, id, holds, `incidents/${id}.yaml`),
     commitRecord: (step, options) => commitRecord(root, step, options),
   };
 }

@@ -4,12 +4,14 @@ import type { SchemaRegistry } from '../core/schema/registry.js';
 import { renderYaml } from '../core/yaml-write.js';
 import { mapBackstage } from '../import/backstage/map.js';
 import { convertOpenSlo } from '../import/openslo/convert.js';
+import { convertStatuspage, DEFAULT_SEVERITIES } from '../import/statuspage/convert.js';
+import { statuspageContext, type StatuspageOptions } from './statuspage-context.js';
 import type { SourceDocument, SourceProblem } from '../import/parse.js';
 import type { ImportReport } from '../import/report.js';
 import type { ProgressReport } from './ports/progress.js';
 import type { OrganisationSource } from './ports/source.js';
 
-export type ImportFormat = 'backstage' | 'openslo';
+export type ImportFormat = 'backstage' | 'openslo' | 'statuspage';
 
 export interface ImportRequest {
   from: ImportFormat;
@@ -20,6 +22,8 @@ export interface ImportRequest {
   /** The folder the planned files are written under. */
   out: string;
   registry: SchemaRegistry;
+  /** statuspage: what each impact means and which service each component is. */
+  statuspage?: StatuspageOptions;
   /** Told how far reading the organisation ('read') and checking each mapped document ('import') have got. */
   progress?: ProgressReport;
 }
@@ -37,7 +41,12 @@ export interface ImportPlan {
  */
 export async function importCatalog(req: ImportRequest): Promise<ImportPlan> {
   const { registry } = req;
-  const mapped = req.from === 'backstage' ? mapBackstage(req.documents) : convertOpenSlo(req.documents);
+  const mapped =
+    req.from === 'backstage'
+      ? mapBackstage(req.documents)
+      : req.from === 'statuspage'
+        ? convertStatuspage(req.documents, await statuspageContext(req.into, req.statuspage ?? { severities: DEFAULT_SEVERITIES, given: new Set(), components: new Map() }))
+        : convertOpenSlo(req.documents);
   const existing = await existingNames(req.into, req.progress);
   const kept: typeof mapped.files = [];
   const planned: { path: string; content: string }[] = [];

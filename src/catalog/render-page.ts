@@ -21,6 +21,7 @@ const TITLES: Partial<Record<Page['template'], string>> = {
   calendar: 'calendar.title',
   metrics: 'metrics.title',
   readiness: 'coverage.title',
+  'incidents-list': 'list.incidents',
 };
 
 const NAV: { section: Page['section']; href: string; key: string }[] = [
@@ -31,6 +32,7 @@ const NAV: { section: Page['section']; href: string; key: string }[] = [
   { section: 'calendar', href: 'calendar/index.html', key: 'nav.calendar' },
   { section: 'metrics', href: 'metrics.html', key: 'nav.metrics' },
   { section: 'readiness', href: 'readiness.html', key: 'nav.readiness' },
+  { section: 'incidents', href: 'incidents/index.html', key: 'nav.incidents' },
 ];
 
 export interface PageRenderOptions {
@@ -77,6 +79,7 @@ export function pageRenderer(options: PageRenderOptions): (page: Page) => string
       csp: CSP,
       site,
       script: page.template === 'index',
+      incidentScript: page.template === 'incidents-list',
     };
     return render(page.template, page, body, layout);
   };

@@ -52,7 +52,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     load: async () => (await import('./commands/serve.js')).serveSpec,
   },
   import: {
-    summary: 'read Backstage catalog files or OpenSLO (v1, v1alpha) files into opsledger documents, reporting every loss',
+    summary: 'read Backstage catalog files, OpenSLO (v1, v1alpha) files or Statuspage incidents into opsledger documents, reporting every loss',
     load: async () => (await import('./commands/import.js')).importSpec,
   },
   export: {
@@ -68,7 +68,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     load: async () => (await import('./commands/codeowners.js')).codeownersSpec,
   },
   new: {
-    summary: 'create a service, team, CI or change that validates on the first try (prompts on a terminal, flags for scripts)',
+    summary: 'create a service, team, CI, change or incident that validates on the first try (prompts on a terminal, flags for scripts)',
     load: async () => (await import('./commands/new.js')).newSpec,
   },
   schema: {
@@ -78,6 +78,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   record: {
     summary: "write a change's outcome (post-implementation review) into its file; --commit --push for pipelines",
     load: async () => (await import('./commands/record.js')).recordSpec,
+  },
+  incident: {
+    summary: "add to an incident's timeline (and move its status) in its file, comments kept",
+    load: async () => (await import('./commands/incident.js')).incidentSpec,
   },
   metrics: {
     summary: 'deployment frequency, lead time, change failure rate, time to restore/detect, emergency ratio; overall, per service, team, month',

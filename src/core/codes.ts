@@ -312,6 +312,11 @@ export const CODES: Record<string, CodeInfo> = {
     fix: 'Check the cell named in the message.',
   },
   'policy.unknown-group': { title: 'Unknown approval group', explanation: 'Approval requirements name a key of spec.groups, or owner for the owning teams of the affected services.', fix: 'Add the group to spec.groups or fix the name.' },
+  'new.incident-ids-used-up': {
+    title: 'No incident id left for the year',
+    explanation: 'opsledger new numbers an incident one after the highest id of the current year, and INC-YYYY-9999 already exists, so there is no next one. As for changes, gaps below the highest are not filled, so ids keep following the order incidents were opened in.',
+    fix: 'Name a free id with --id INC-YYYY-NNNN, or renumber the incident that took 9999 if it was a typo.',
+  },
   'new.ids-used-up': {
     title: 'No change id left for the year',
     explanation: 'opsledger new numbers a change one after the highest id of the current year, and CR-YYYY-9999 already exists, so there is no next one. Ids keep four digits so they sort and read alike everywhere; opsledger does not fill gaps below the highest, because ids would then stop following the order changes were proposed in.',

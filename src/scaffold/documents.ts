@@ -1,4 +1,4 @@
-import { API_VERSION, type ChangeType, type Exposure, type Lifecycle, type Tier } from '../core/model.js';
+import { API_VERSION, type ChangeType, type Exposure, type IncidentSeverity, type IncidentStatus, type Lifecycle, type Tier } from '../core/model.js';
 import type { YamlDoc } from '../core/yaml-write.js';
 
 /**
@@ -159,6 +159,60 @@ export function changeDocument(a: ChangeAnswers): YamlDoc {
       '  delivery: {strategy: canary, stages: [{traffic: 5, duration: 30m, metrics: [slo:...]}, {traffic: 100}], autoRollback: true}',
       '  rollback: {steps: [...], triggers: [...], expectedDuration: 15m, tested: {at: "YYYY-MM-DD", evidence: https://...}}',
       '  premortem: [{risk: ..., mitigation: ...}]',
+    ],
+  };
+}
+
+// ---------------------------------------------------------------- incidents
+
+export const INCIDENT_ID = /^INC-(\d{4})-(\d{4})$/;
+
+export interface IncidentAnswers {
+  id: string;
+  title: string;
+  severity: IncidentSeverity;
+  status: IncidentStatus;
+  startedAt: string;
+  detectedAt?: string;
+  services?: string[];
+  configurationItems?: string[];
+  commander?: string;
+  impact?: string;
+}
+
+/** No incident id is left after the highest of a year; as for changes, gaps are not filled. */
+export class IncidentIdsUsedUp extends Error {
+  override name = 'IncidentIdsUsedUp';
+  constructor(readonly year: number) {
+    super(`incident ids for ${year} are used up (INC-${year}-9999 exists)`);
+  }
+}
+
+/** The next free incident id for `year`: one after the highest of that year, from 0001. */
+export function nextIncidentId(existing: Iterable<string>, year: number): string {
+  let highest = 0;
+  for (const id of existing) {
+    const m = INCIDENT_ID.exec(id);
+    if (m && Number(m[1]) === year) highest = Math.max(highest, Number(m[2]));
+  }
+  if (highest >= 9999) throw new IncidentIdsUsedUp(year);
+  return `INC-${year}-${String(highest + 1).padStart(4, '0')}`;
+}
+
+export function incidentDocument(a: IncidentAnswers): YamlDoc {
+  const spec: Record<string, unknown> = { severity: a.severity, status: a.status, startedAt: a.startedAt };
+  if (a.detectedAt) spec.detectedAt = a.detectedAt;
+  if (a.services?.length) spec.services = a.services;
+  if (a.configurationItems?.length) spec.configurationItems = a.configurationItems;
+  if (a.impact) spec.impact = { summary: a.impact };
+  if (a.commander) spec.commander = a.commander;
+  return {
+    value: { apiVersion: API_VERSION, kind: 'Incident', metadata: { name: a.id, title: a.title }, spec },
+    notes: { '/spec/status': 'investigating -> identified (detectedAt) -> monitoring (mitigatedAt) -> resolved (resolvedAt) -> reviewed (review.completedAt)' },
+    trailer: [
+      `Add to the timeline as it happens: opsledger incident timeline ${a.id} --add "..." [--status monitoring]`,
+      'When it is known: causedBy: [CR-YYYY-NNNN] (or causedBy: none), responders: [login, ...], acknowledgedAt, mitigatedAt, resolvedAt.',
+      'After it: review: {summary: ..., completedAt: ..., contributingFactors: [...], wentWell: [...], actionItems: [{title, owner: team, due: "YYYY-MM-DD", state: open}]}',
     ],
   };
 }

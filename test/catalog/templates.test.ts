@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { EXPOSURES, RELATION_TYPES, RISK_CLASSES } from '../../src/core/model.js';
+import { EXPOSURES, INCIDENT_SEVERITIES, RELATION_TYPES, RISK_CLASSES } from '../../src/core/model.js';
 import { SERVICE_LEVELS } from '../../src/core/readiness/types.js';
 import { LOCALES, MESSAGES } from '../../src/catalog/messages.js';
 import { CSP, SEARCH_INDEX_FILE } from '../../src/catalog/render-site.js';
@@ -65,6 +65,12 @@ describe('catalog templates', () => {
       month: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
       weekday: [0, 1, 2, 3, 4, 5, 6],
       weekdayShort: [0, 1, 2, 3, 4, 5, 6],
+      severity: INCIDENT_SEVERITIES,
+      incidentStatus: ['investigating', 'identified', 'monitoring', 'resolved', 'reviewed'],
+      incidentTime: ['startedAt', 'detectedAt', 'acknowledgedAt', 'mitigatedAt', 'resolvedAt'],
+      timelineKind: ['detection', 'escalation', 'action', 'communication', 'mitigation', 'resolution', 'note'],
+      actionState: ['open', 'in-progress', 'done', 'wont-do'],
+      problemState: ['open', 'known-error', 'resolved', 'closed'],
     };
     for (const [group, values] of Object.entries(groups)) for (const v of values) if (!keys.has(`${group}.${v}`)) missing.push(`${group}.${v}`);
     expect(missing).toEqual([]);

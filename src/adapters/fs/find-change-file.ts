@@ -7,8 +7,7 @@ import { repositoryReader } from './read-policy.js';
  * change may live elsewhere or share a file). The folder scan only runs when the convention
  * is not followed.
  */
-export function findChangeFile(root: string, id: string, holds: (file: string, text: string) => boolean): string | undefined {
-  const conventional = `changes/${id}.yaml`;
+export function findChangeFile(root: string, id: string, holds: (file: string, text: string) => boolean, conventional = `changes/${id}.yaml`): string | undefined {
   const reader = repositoryReader(root);
   const read = (rel: string) => {
     const bytes = reader.source(rel);

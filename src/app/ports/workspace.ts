@@ -29,6 +29,8 @@ export interface Workspace {
   withFileLock<T>(rel: string, fn: () => Promise<T> | T): Promise<{ ok: true; value: T } | { ok: false; holder: string }>;
   /** The file that holds change `id`, confirmed by `holds`. */
   findChangeFile(id: string, holds: (file: string, text: string) => boolean): string | undefined;
+  /** The file that holds incident `id` (`incidents/<id>.yaml` by convention), confirmed by `holds`. */
+  findIncidentFile(id: string, holds: (file: string, text: string) => boolean): string | undefined;
   /** Runs `step`, commits what it wrote and, when asked, pushes, retrying on a moved remote. */
   commitRecord<R>(step: RecordStep<R>, options: { file: string; message: string; push: boolean }): Promise<CommitResult<R>>;
 }

@@ -6,6 +6,8 @@ import { worktreeSource } from '../../adapters/fs/worktree-source.js';
 import { FileExistsError, writeFiles } from '../../adapters/fs/write-files.js';
 import { readYamlInputs } from '../../adapters/fs/yaml-inputs.js';
 import type { ImportReport } from '../../import/report.js';
+import { readStatuspageMapping, severityTable } from '../../import/statuspage/convert.js';
+import type { StatuspageOptions } from '../../app/statuspage-context.js';
 import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
 import { importTarget } from '../import-target.js';
@@ -24,20 +26,23 @@ const options = defineOptions({
   'dry-run': { type: 'boolean', description: 'report what would be written; write nothing' },
   format: { type: 'string', short: 'f', default: 'text', choices: ['text', 'json'], description: 'how to print the report', example: 'json' },
   quiet: { type: 'boolean', short: 'q', description: 'show no progress line on the terminal' },
+  map: { type: 'string', description: 'statuspage: a YAML file mapping components to services (components:) and impacts to severities (impact:)', defaultText: 'components matched to services by name or title', example: 'statuspage-map.yaml' },
+  severity: { type: 'string', description: 'statuspage: impact=severity pairs, comma-separated (over the --map file)', defaultText: 'critical=sev1,major=sev2,minor=sev3,none=sev4, each listed for review', example: 'critical=sev1,major=sev1' },
 });
 
 export const importSpec = defineCommand({
   name: 'import',
-  summary: 'read Backstage catalog files or OpenSLO (v1, v1alpha) files into opsledger documents, reporting every loss',
-  usage: ['opsledger import backstage|openslo <path>... [--out DIR] [--force] [--dry-run] [--format text|json]'],
+  summary: 'read Backstage catalog files, OpenSLO (v1, v1alpha) files or Statuspage incidents into opsledger documents, reporting every loss',
+  usage: ['opsledger import backstage|openslo <path>... [--out DIR] [--force] [--dry-run] [--format text|json]', 'opsledger import statuspage <incidents.json>... [--map FILE] [--severity impact=sevN,...] [--out DIR] [--dry-run] [--format text|json]'],
   options,
-  examples: ['opsledger import backstage catalog-info.yaml --dry-run', 'opsledger import openslo slos/ --out imported --format json'],
+  examples: ['opsledger import backstage catalog-info.yaml --dry-run', 'opsledger import openslo slos/ --out imported --format json', 'opsledger import statuspage incidents.json --map statuspage-map.yaml --dry-run'],
   run: importCommand,
 });
 
 export async function importCommand(ctx: CommandContext, values: OptionsOf<typeof options>, positionals: string[]): Promise<number> {
   const [source, ...paths] = positionals;
-  if (source !== 'backstage' && source !== 'openslo') throw new UsageError(source ? `cannot import from "${source}"; use backstage or openslo` : 'name what to import from: backstage or openslo');
+  if (source !== 'backstage' && source !== 'openslo' && source !== 'statuspage') throw new UsageError(source ? `cannot import from "${source}"; use backstage, openslo or statuspage` : 'name what to import from: backstage, openslo or statuspage');
+  if (source !== 'statuspage' && (values.map !== undefined || values.severity !== undefined)) throw new UsageError('--map and --severity are for statuspage');
   if (paths.length === 0) throw new UsageError(`name the ${source} files or folders to import`);
   const format = values.format;
   const root = rootOf(ctx, values);
@@ -48,10 +53,11 @@ export async function importCommand(ctx: CommandContext, values: OptionsOf<typeo
   if (missing.length) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
   const inputs = readYamlInputs(paths, ctx.cwd);
   const registry = schemaRegistry();
+  const statuspage = source === 'statuspage' ? statuspageOptions(ctx, values) : undefined;
   const progress = terminalProgress(ctx, 'import', values.quiet);
   let plan;
   try {
-    plan = await importCatalog({ from: source, documents: inputs.documents, problems: inputs.problems, into: worktreeSource(orgRoot), out, registry, ...(progress.report ? { progress: progress.report } : {}) });
+    plan = await importCatalog({ from: source, documents: inputs.documents, problems: inputs.problems, into: worktreeSource(orgRoot), out, registry, ...(statuspage ? { statuspage } : {}), ...(progress.report ? { progress: progress.report } : {}) });
   } finally {
     progress.end();
   }
@@ -73,6 +79,31 @@ export async function importCommand(ctx: CommandContext, values: OptionsOf<typeo
     return 1;
   }
   return inputs.problems.length ? 1 : 0;
+}
+
+/** The --map file and --severity pairs, checked; a problem in either is a usage error, before anything is read. */
+function statuspageOptions(ctx: CommandContext, values: OptionsOf<typeof options>): StatuspageOptions {
+  let components = new Map<string, string>();
+  const pairs: Record<string, string> = {};
+  if (typeof values.map === 'string') {
+    if (!existsSync(resolve(ctx.cwd, values.map))) throw new UsageError(`no such file: ${values.map}`);
+    const read = readYamlInputs([values.map], ctx.cwd);
+    if (read.problems.length) throw new UsageError(`--map ${values.map}: ${read.problems.map((p) => `${p.line}:${p.column} ${p.message}`).join('; ')}`);
+    const mapping = readStatuspageMapping(read.documents[0]?.value);
+    if (mapping.problems.length) throw new UsageError(`--map ${values.map}: ${mapping.problems.join('; ')}`);
+    components = mapping.components;
+    Object.assign(pairs, mapping.impact);
+  }
+  if (typeof values.severity === 'string') {
+    for (const pair of values.severity.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const [impact, severity, ...rest] = pair.split('=').map((x) => x.trim());
+      if (!impact || !severity || rest.length) throw new UsageError(`--severity takes impact=severity pairs such as critical=sev1, not "${pair}"`);
+      pairs[impact] = severity;
+    }
+  }
+  const table = severityTable(pairs);
+  if (table.problems.length) throw new UsageError(`${values.severity !== undefined ? '--severity' : '--map'}: ${table.problems.join('; ')}`);
+  return { severities: table.table, given: table.given, components };
 }
 
 function count(n: number, one: string, many = `${one}s`): string {

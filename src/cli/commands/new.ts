@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { analyzeText } from '../../core/analyze.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { parseDuration } from '../../core/duration.js';
-import { EXPOSURES, type ChangeType, type Exposure, type Lifecycle, type Tier } from '../../core/model.js';
+import { EXPOSURES, INCIDENT_SEVERITIES, type ChangeType, type Exposure, type IncidentSeverity, type IncidentStatus, type Lifecycle, type Tier } from '../../core/model.js';
+import { activePolicy } from '../../core/organisation.js';
 import { validateRepository } from '../../core/validate.js';
 import { renderYaml, type YamlDoc } from '../../core/yaml-write.js';
 import {
@@ -15,7 +16,11 @@ import {
   GITHUB_LOGIN,
   GITHUB_TEAM,
   ChangeIdsUsedUp,
+  INCIDENT_ID,
+  incidentDocument,
+  IncidentIdsUsedUp,
   nextChangeId,
+  nextIncidentId,
   OFFSET_INSTANT,
   serviceDocument,
   teamDocument,
@@ -39,7 +44,7 @@ import { ExpectedFailure } from '../../app/ports/failure.js';
  * finished file goes through the same validation as `opsledger validate`, against the rest of
  * the organisation, before it is written.
  */
-export const NEW_KINDS = ['service', 'team', 'ci', 'change'] as const;
+export const NEW_KINDS = ['service', 'team', 'ci', 'change', 'incident'] as const;
 
 type Prompts = typeof import('@inquirer/prompts');
 type Values = Record<string, unknown>;
@@ -301,6 +306,55 @@ async function planChange(a: Asker, loaded: LoadedOrganisation, now: Date): Prom
   return { path: `changes/${id}.yaml`, kind: 'ChangeRequest', name: id, doc };
 }
 
+const INSTANT_CHECK = (v: string) => (OFFSET_INSTANT.test(v) && !Number.isNaN(Date.parse(v)) ? undefined : 'write a time with an offset, e.g. 2026-12-02T01:00:00+09:00');
+
+async function planIncident(a: Asker, loaded: LoadedOrganisation, now: Date): Promise<Plan> {
+  const { org, repo } = loaded;
+  const existing = new Set(org.incidents.keys());
+  // Files count too, even invalid ones: their id is taken.
+  for (const f of repo.analyses) {
+    const m = /(?:^|\/)(INC-\d{4}-\d{4})\.ya?ml$/.exec(f.file);
+    if (m) existing.add(m[1]!);
+  }
+  const year = now.getFullYear();
+  let id: string;
+  if (typeof a.values.id === 'string') {
+    if (!INCIDENT_ID.test(a.values.id)) throw new UsageError('--id must look like INC-2026-0042');
+    if (existing.has(a.values.id)) throw new UsageError(`${a.values.id} already exists`);
+    id = a.values.id;
+  } else {
+    try {
+      id = nextIncidentId(existing, year);
+    } catch (e) {
+      if (e instanceof IncidentIdsUsedUp) throw new ExpectedFailure('new.incident-ids-used-up', `${e.message}; name a free id with --id INC-${year}-NNNN`);
+      throw e;
+    }
+  }
+  if (a.interactive) a.say(`Incident id: ${id}\n`);
+  const title = (await a.text('title', { message: 'Title: what users see, in one line', required: true }))!;
+  const meanings = activePolicy(org)?.doc.spec.incidents?.severities ?? {};
+  const severity = await a.choose<IncidentSeverity>('severity', { message: 'Severity', choices: INCIDENT_SEVERITIES.map((s) => ({ value: s, ...(meanings[s] ? { description: meanings[s]!.description } : {}) })) });
+  const status = await a.choose<IncidentStatus>('status', {
+    message: 'Status',
+    choices: [
+      { value: 'investigating', name: 'investigating - cause not known yet' },
+      { value: 'identified', name: 'identified - cause known (needs --detected-at)' },
+    ],
+    default: 'investigating',
+  });
+  const offset = -now.getTimezoneOffset();
+  const startedAt = (await a.text('started-at', { message: 'When did the impact start? (ISO 8601 with offset)', default: formatInstant(Math.floor(now.getTime() / 60_000) * 60_000, offset), check: INSTANT_CHECK }))!;
+  const detectedAt = await a.text('detected-at', { message: 'When was it detected? (empty for not yet known)', check: INSTANT_CHECK });
+  const serviceNames = [...org.services.keys()].sort();
+  const services = await a.many('services', { message: 'Affected services (space to pick, enter when done)', choices: serviceNames, check: (v) => (org.services.has(v) ? undefined : `${v} is not a known service`) });
+  const cis = await a.many('cis', { message: 'Configuration items involved', choices: [...org.cis.keys()].sort(), check: (v) => (org.cis.has(v) ? undefined : `${v} is not a known configuration item`) });
+  const envLogin = [a.values.commander, a.env.GITHUB_ACTOR].find((v): v is string => typeof v === 'string' && GITHUB_LOGIN.test(v));
+  const commander = await a.text('commander', { message: 'Incident commander (a GitHub login; empty for none yet)', ...(envLogin && typeof a.values.commander !== 'string' ? { default: envLogin } : {}), check: (v) => (GITHUB_LOGIN.test(v) ? undefined : `${v} is not a GitHub login`) });
+  const impact = await a.text('impact', { message: 'Customer impact in one line (empty for not yet known)' });
+  const doc = incidentDocument({ id, title, severity, status, startedAt, ...(detectedAt ? { detectedAt } : {}), services, configurationItems: cis, ...(commander ? { commander } : {}), ...(impact ? { impact } : {}) });
+  return { path: `incidents/${id}.yaml`, kind: 'Incident', name: id, doc };
+}
+
 /** The same checks `opsledger validate` runs, on the proposed file among all the others. */
 function checkProposal(loaded: LoadedOrganisation, path: string, content: string): Diagnostic[] {
   const registry = schemaRegistry();
@@ -342,19 +396,27 @@ const options = defineOptions({
   end: { type: 'string', description: 'change: the end; or give --duration', defaultText: 'start + --duration', example: '2026-12-02T03:00:00+09:00' },
   duration: { type: 'string', description: 'change: how long, when --end is not given', defaultText: '1h', example: '30m' },
   requester: { type: 'string', description: 'change: the requester\'s GitHub login', defaultText: 'GITHUB_ACTOR, else asked', example: 'alice' },
-  id: { type: 'string', description: 'change: the id', defaultText: 'the next free CR-YYYY-NNNN', example: 'CR-2026-0042' },
+  id: { type: 'string', description: 'change, incident: the id', defaultText: 'the next free CR-YYYY-NNNN or INC-YYYY-NNNN', example: 'CR-2026-0042' },
+  severity: { type: 'string', description: "incident: sev1 (most severe) to sev4, on the policy's scale", defaultText: ASKED, example: 'sev2' },
+  status: { type: 'string', description: 'incident: investigating or identified', defaultText: 'investigating', example: 'identified' },
+  'started-at': { type: 'string', description: 'incident: when the impact began (ISO 8601 with an offset)', defaultText: 'now', example: '2026-12-02T01:20:00+09:00' },
+  'detected-at': { type: 'string', description: 'incident: when it was noticed', defaultText: 'none', example: '2026-12-02T01:31:00+09:00' },
+  commander: { type: 'string', description: 'incident: the incident commander\'s GitHub login', defaultText: 'GITHUB_ACTOR, else none', example: 'alice' },
+  impact: { type: 'string', description: 'incident: what customers see, in one line', defaultText: 'none', example: 'Card payments fail for 30% of users' },
 });
 
 export const newSpec = defineCommand({
   name: 'new',
-  summary: 'create a service, team, CI or change that validates on the first try (prompts on a terminal, flags for scripts)',
+  summary: 'create a service, team, CI, change or incident that validates on the first try (prompts on a terminal, flags for scripts)',
   usage: [
-    'opsledger new service|team|ci|change [--yes] [--force] [--dry-run] [--name N] [--title T] [--description D]',
+    'opsledger new service|team|ci|change|incident [--yes] [--force] [--dry-run] [--name N] [--title T] [--description D]',
     '  service: --owner TEAM --tier 1-4 --exposure external|company|department|team [--lifecycle L] [--depends-on service:x,ci:y] [--repository URL]',
     '  team:    [--members a,b] [--github-team org/slug] [--slack C] [--email E]',
     '  ci:      --class C [--service S] [--owner TEAM] [--environment E]',
     '  change:  --title T --requester LOGIN [--type normal|standard|emergency] [--template T] [--justification J]',
     '           [--services a,b] [--cis x,y] [--environment E] [--start ISO] [--end ISO | --duration 1h] [--id CR-YYYY-NNNN]',
+    '  incident: --title T --severity sev1-4 [--status investigating|identified] [--started-at ISO] [--detected-at ISO]',
+    '           [--services a,b] [--cis x,y] [--commander LOGIN] [--impact TEXT] [--id INC-YYYY-NNNN]',
   ],
   options,
   examples: [
@@ -383,6 +445,7 @@ export async function newCommand(ctx: CommandContext, values: OptionsOf<typeof o
     if (what === 'team') plan = await planTeam(asker, loaded);
     else if (what === 'service') plan = await planService(asker, loaded);
     else if (what === 'ci') plan = await planCi(asker, loaded);
+    else if (what === 'incident') plan = await planIncident(asker, loaded, new Date());
     else plan = await planChange(asker, loaded, new Date());
   } catch (e) {
     // Ctrl+C or a closed terminal in a prompt: nothing was written.
@@ -429,5 +492,6 @@ export async function newCommand(ctx: CommandContext, values: OptionsOf<typeof o
   ctx.stdout(`${plan.append ? 'Added' : 'Wrote'} ${plan.kind} ${plan.name} to ${plan.path}\n`);
   for (const d of problems) ctx.stdout(`  ${d.severity}: ${d.code}: ${d.message}\n`);
   if (plan.kind === 'ChangeRequest') ctx.stdout(`Next: fill in the plan, then run \`opsledger risk ${plan.name}\`.\n`);
+  if (plan.kind === 'Incident') ctx.stdout(`Next: \`opsledger incident timeline ${plan.name} --add "..."\` as it happens.\n`);
   return 0;
 }

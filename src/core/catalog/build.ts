@@ -1,3 +1,4 @@
+import { incidentPage, incidentsIndexPage, problemPage } from './incidents.js';
 import { indexCalendar, monthView, type CalendarChange, type CalendarIndex } from './calendar-month.js';
 import { changePage } from './change-page.js';
 import { ciPage } from './ci-page.js';
@@ -130,6 +131,9 @@ export function buildCatalog(input: CatalogInput): CatalogSite {
     yield* calendarPages();
     yield { template: 'metrics', path: pagePath.metrics, heading: '', section: 'metrics', metrics: input.metrics };
     yield readinessPage(ctx);
+    for (const id of ctx.incidents.ids) yield incidentPage(ctx, id);
+    for (const id of ctx.incidents.problemIds) yield problemPage(ctx, id);
+    yield incidentsIndexPage(ctx);
     yield indexPage(ctx, serviceNames, teamNames, changeIds);
   }
 
@@ -146,6 +150,6 @@ export function buildCatalog(input: CatalogInput): CatalogSite {
     searchIndex: searchIndex(ctx, serviceNames, teamNames),
     pages,
     lanes: () => ({ first: first(), heavy: heavy(), light: light() }),
-    pageCount: changeIds.length + serviceNames.length + teamNames.length + ciNames.length + lists + months.length + (calendarMonth ? 1 : 0) + 3,
+    pageCount: changeIds.length + serviceNames.length + teamNames.length + ciNames.length + lists + months.length + (calendarMonth ? 1 : 0) + 3 + org.incidents.size + org.problems.size + 1,
   };
 }

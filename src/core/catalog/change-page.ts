@@ -1,6 +1,7 @@
 import type { RiskReport } from '../risk/types.js';
 import type { CatalogContext } from './context.js';
 import { labels, nameOf, paragraphs } from './context.js';
+import { changeIncidents } from './incidents.js';
 import { linkView, linkViews, pagePath } from './links.js';
 import { formatAt, instantOf } from './time.js';
 import type { ChangePage, RiskView } from './types.js';
@@ -89,6 +90,7 @@ export function changePage(ctx: CatalogContext, id: string): ChangePage {
       review: link(outcome.review),
     },
     risk: report && riskView(ctx, report),
+    incidents: changeIncidents(ctx, id),
     riskStatus: report ? 'assessed' : ctx.input.risk ? 'closed' : 'no-policy',
   };
 }

@@ -5,6 +5,7 @@ import { readinessCoverage, type CoverageReport } from '../readiness/coverage.js
 import { evaluateReadiness, evaluateService, readinessPolicyOf } from '../readiness/evaluate.js';
 import type { ServiceLevel, ServiceReadiness } from '../readiness/types.js';
 import type { RiskReport } from '../risk/types.js';
+import { indexIncidents, type IncidentIndex } from './incidents.js';
 import { pagePath, safeHref } from './links.js';
 import { formatAt, instantOf } from './time.js';
 import type { CatalogInput, ChangeRow, CiRow, ContactView, LabelView, RefView, ServiceSummary } from './types.js';
@@ -54,6 +55,8 @@ export interface CatalogContext {
   newestFirst(a: string, b: string): number;
   /** An environment as written, under the canonical name the policy gives it. */
   environmentName(name: string): string;
+  /** Incidents and problems, indexed by service and change. */
+  incidents: IncidentIndex;
 }
 
 export const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -261,9 +264,12 @@ export function createContext(input: CatalogInput): CatalogContext {
     return out;
   };
 
+  const incidents = indexIncidents({ input, zone, serviceRef });
+
   return {
     input,
     zone,
+    incidents,
     slosByService,
     sloFiles,
     cisByService,

@@ -4,6 +4,7 @@ import { byName, labels, nameOf, ownerEntries, paragraphs } from './context.js';
 import { linkView, linkViews, pagePath } from './links.js';
 import { neighbourhood } from './neighbourhood.js';
 import { pathKey } from '../path-key.js';
+import { serviceIncidents } from './incidents.js';
 import { sloView } from './slo.js';
 import { formatAt } from './time.js';
 import type { ServiceReadiness } from '../readiness/types.js';
@@ -84,6 +85,7 @@ export function servicePage(ctx: CatalogContext, name: string): ServicePage {
   // The lists' headings already say "depends on"; only the other relations are worth a word.
   const otherRelations = (via: string[]) => via.filter((v) => v !== 'dependsOn');
   const scorecard = ctx.scorecard(name);
+  const incidents = serviceIncidents(ctx, name);
   return {
     template: 'service',
     path: pagePath.service(name),
@@ -112,6 +114,8 @@ export function servicePage(ctx: CatalogContext, name: string): ServicePage {
     cis: ciNames.slice().sort(byName).map(ctx.ciRow),
     changes: changeIds.slice(0, RECENT_CHANGES).map(ctx.changeRow),
     changesTotal: changeIds.length,
+    incidents: incidents.rows,
+    incidentsTotal: incidents.total,
     history: historyOf(ctx, files),
     file,
   };

@@ -1,6 +1,6 @@
 import type { WindowOccurrence } from '../calendar/expand.js';
 import type { Graph } from '../graph.js';
-import type { ChangeType, Exposure, Lifecycle, ReadinessLevel, RiskClass, Tier } from '../model.js';
+import type { ActionItem, ChangeType, Exposure, IncidentSeverity, IncidentStatus, Lifecycle, ProblemSpec, ReadinessLevel, RiskClass, Tier } from '../model.js';
 import type { Organisation } from '../organisation.js';
 import type { RiskReport } from '../risk/types.js';
 import type { MonthView } from './calendar-month.js';
@@ -66,7 +66,7 @@ export interface CatalogInput {
 }
 
 export interface RefView {
-  kind: 'service' | 'ci' | 'team' | 'change';
+  kind: 'service' | 'ci' | 'team' | 'change' | 'incident' | 'problem';
   name: string;
   title?: string;
   /** Absent when the target has no page (a reference to a document that does not exist). */
@@ -122,7 +122,7 @@ interface PageBase {
   /** The page's own name, for the window title and the main heading; empty for pages the interface names (index, lists, calendar, metrics). */
   heading: string;
   /** Navigation section the page belongs to. */
-  section: 'services' | 'teams' | 'cis' | 'changes' | 'calendar' | 'metrics' | 'readiness';
+  section: 'services' | 'teams' | 'cis' | 'changes' | 'calendar' | 'metrics' | 'readiness' | 'incidents';
 }
 
 /**
@@ -167,6 +167,9 @@ export interface ServicePage extends PageBase {
   cis: CiRow[];
   changes: ChangeRow[];
   changesTotal: number;
+  /** The incidents that touched the service, newest first (see incidentsOf). */
+  incidents: IncidentRow[];
+  incidentsTotal: number;
   history: HistoryView;
   file: string;
 }
@@ -262,6 +265,8 @@ export interface ChangePage extends PageBase {
     review?: LinkView;
   };
   risk?: RiskView;
+  /** Incidents whose causedBy names this change, newest first. */
+  incidents: IncidentRow[];
   /** assessed: `risk` is set; closed: the change is not open, so it was not assessed; no-policy: nothing is assessed. */
   riskStatus: 'assessed' | 'closed' | 'no-policy';
 }
@@ -345,8 +350,96 @@ export interface ServiceSummary {
   labels: LabelView[];
 }
 
+// ---------------------------------------------------------------- incidents and problems
+
+export interface IncidentRow {
+  id: string;
+  title: string;
+  href: string;
+  severity: IncidentSeverity;
+  status: IncidentStatus;
+  /** Formatted start, in the site's zone. */
+  start: string;
+  /** "2026-11" in the site's zone: what the month filter matches. */
+  month: string;
+  services: RefView[];
+  /** Service names joined by spaces, for the index's filter script. */
+  serviceKeys: string;
+  /** Something is overdue at the build's time: the review, or an action item. */
+  overdue: boolean;
+}
+
+export interface ActionItemView {
+  title: string;
+  owner: RefView;
+  due: string;
+  state: ActionItem['state'];
+  /** Open or in progress past its due date at the build's time (src/core/incidents/follow-up.ts). */
+  overdue: boolean;
+  change?: RefView;
+  link?: LinkView;
+}
+
+export interface IncidentPage extends PageBase {
+  template: 'incident';
+  id: string;
+  title: string;
+  description: string[];
+  labels: LabelView[];
+  links: LinkView[];
+  severity: IncidentSeverity;
+  /** What the policy says the severity means; undefined when it does not say. */
+  severityMeaning?: string;
+  status: IncidentStatus;
+  /** The lifecycle's instants in order, those written only. */
+  times: { key: 'startedAt' | 'detectedAt' | 'acknowledgedAt' | 'mitigatedAt' | 'resolvedAt'; at: string }[];
+  services: RefView[];
+  cis: RefView[];
+  impact?: { summary: string; users?: number; minutes?: number; errorBudget: { slo: string; minutes: number }[] };
+  /** changes: causedBy names them; none: known that no change caused it; unknown: not said yet. */
+  cause: 'changes' | 'none' | 'unknown';
+  causedBy: RefView[];
+  commander?: string;
+  responders: string[];
+  /** In time order, as written when two entries share a time. */
+  timeline: { at: string; author?: string; kind?: string; text: string }[];
+  review?: { summary: string; completedAt?: string; contributingFactors: string[]; wentWell: string[]; actionItems: ActionItemView[] };
+  /** The review the policy wanted by a time now past and that is not completed; undefined when none is overdue. */
+  reviewOverdue?: { due: string; within: string };
+  problems: RefView[];
+  file: string;
+}
+
+export interface ProblemPage extends PageBase {
+  template: 'problem';
+  id: string;
+  title: string;
+  description: string[];
+  labels: LabelView[];
+  links: LinkView[];
+  state: ProblemSpec['state'];
+  rootCause: string[];
+  workaround: string[];
+  services: RefView[];
+  incidents: IncidentRow[];
+  fixes: RefView[];
+  file: string;
+}
+
+export interface IncidentsIndexPage extends PageBase {
+  template: 'incidents-list';
+  rows: IncidentRow[];
+  problems: { ref: RefView; state: ProblemSpec['state']; incidents: number }[];
+  /** The values the filters offer: only those some incident has. */
+  filters: { severities: IncidentSeverity[]; statuses: IncidentStatus[]; services: RefView[]; months: string[] };
+  overdue: number;
+}
+
 export type Page =
   | IndexPage
+  | IncidentsIndexPage
+  | IncidentPage
+  | ProblemPage
   | ServicePage
   | TeamPage
   | CiPage
