@@ -943,6 +943,28 @@ const ko: Record<MessageKey, string> = {
   'readiness.actionsOverdue': '기한 지난 장애 후속 조치 {n}건 ({incidents})',
   'readiness.actionsOverdue.one': '기한 지난 장애 후속 조치 {n}건 ({incidents})',
   'readiness.actionsOnTime': '기한 지난 장애 후속 조치 없음',
+
+  'agenda.title': 'CAB 안건, {from} ~ {to} ({zone})',
+  'agenda.changes': '승인할 변경',
+  'agenda.noChanges': '이 기간에 {groups}의 승인이 필요한 변경이 없습니다.',
+  'agenda.windows': '동결 기간과 유지보수 창',
+  'agenda.noWindows': '이 기간에는 동결 기간도 유지보수 창도 없습니다.',
+  'agenda.emergencies': '사후 검토할 긴급 변경',
+  'agenda.noEmergencies': '사후 검토를 기다리는 긴급 변경이 없습니다.',
+  'agenda.verdict': '위험 {class}: 영향 {impact} × 가능성 {likelihood}, 통제 {required}개 중 {met}개 충족',
+  'agenda.verdictBlocked': '위험 {class}: 영향 {impact} × 가능성 {likelihood}, 통제 {required}개 중 {met}개 충족, 차단 충돌 {n}건',
+  'agenda.verdictBlocked.one': '위험 {class}: 영향 {impact} × 가능성 {likelihood}, 통제 {required}개 중 {met}개 충족, 차단 충돌 1건',
+  'agenda.approvalNeeded': '{group} {n}명: {members}',
+  'agenda.approvalNeededNobody': '{group} {n}명: 등록된 사람이 없음',
+  'agenda.approvalsRecorded': '없음: 변경 스스로 {phase} 상태로 기록함 (게이트는 리뷰를 다시 확인함)',
+  'agenda.emergencyAlternative': '또는 긴급 변경으로서 {group} 승인자 1명이 대신 승인',
+  'agenda.question.rollback-rehearsed': '시작 전 {within} 안에 롤백 리허설 없음',
+  'agenda.question.premortem': '사전 부검(pre-mortem) 없음',
+  'agenda.question.verification': '검증 증거 없음',
+  'agenda.question.communication': '공지 계획 없음',
+  'agenda.question.maintenance-window': '유지보수 창 밖에서 진행',
+  'agenda.reviewDue': '사후 검토 기한 {due}',
+  'agenda.reviewOverdue': '사후 검토 기한 {due} 지남',
 };
 
 export const MESSAGES: Record<Locale, Record<MessageKey, string>> = { en, ko };
