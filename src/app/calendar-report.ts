@@ -106,8 +106,10 @@ export function calendarSubject(loaded: Pick<LoadedOrganisation, 'org'>, origins
   return { subject, describe: { ...(services.length ? { services: [...services] } : {}), ...(spellings ? { environments: [spellings[0]!] } : {}) } };
 }
 
-function inSubject(doc: ChangeRequest, subject: ScopeSubject | undefined): boolean {
-  if (subject?.services && !(doc.spec.services ?? []).some((s) => subject.services!.some((x) => x.name === s))) return false;
+function inSubject(org: LoadedOrganisation['org'], doc: ChangeRequest, subject: ScopeSubject | undefined): boolean {
+  // The services a change touches: those it names and the owners of the CIs it names.
+  const touched = new Set([...(doc.spec.services ?? []), ...(doc.spec.configurationItems ?? []).flatMap((ci) => org.cis.get(ci)?.doc.spec.service ?? [])]);
+  if (subject?.services && !subject.services.some((x) => touched.has(x.name))) return false;
   if (subject?.environments && !subject.environments.includes(doc.spec.environment)) return false;
   return true;
 }
@@ -118,7 +120,7 @@ function inSubject(doc: ChangeRequest, subject: ScopeSubject | undefined): boole
  * what `risk` prints) gives it as of `at`. The terminal listing and the .ics export both use it.
  */
 export function calendarChanges(loaded: LoadedOrganisation, origins: DocumentOrigins, query: Pick<CalendarQuery, 'at' | 'from' | 'to'>, subject: ScopeSubject | undefined): CalendarChange[] {
-  const docs = scheduledInPeriod(loaded.org, { from: query.from, to: query.to }).filter((d) => inSubject(d, subject));
+  const docs = scheduledInPeriod(loaded.org, { from: query.from, to: query.to }).filter((d) => inSubject(loaded.org, d, subject));
   const scored = docs.length && activePolicy(loaded.org) ? assessRisk(loaded, origins, { ids: docs.map((d) => d.metadata.name), now: query.at, blastRadiusRows: 0 }) : [];
   const byId = new Map(scored.map((r) => [r.change, r]));
   return docs.map((d) => {

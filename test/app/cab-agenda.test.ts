@@ -188,6 +188,30 @@ function checkIcs(ics: string): IcsEvent[] {
   });
 }
 
+describe('the terminal calendar lists scheduled changes with their class', () => {
+  const TO = '2026-12-17T14:00:00+09:00';
+  it.each([
+    ['everyone', [], [['CR-2026-0176', 'high'], ['CR-2026-0177', 'high'], ['CR-2026-0174', 'medium']]],
+    ['a service a change names', ['--service', 'checkout-api'], [['CR-2026-0176', 'high'], ['CR-2026-0177', 'high']]],
+    // CR-2026-0177 names vault-prod, a CI of k8s-platform.
+    ['a service reached through a CI', ['--service', 'k8s-platform'], [['CR-2026-0177', 'high']]],
+    ['another environment', ['--env', 'staging'], []],
+    ['one change', ['--change', 'CR-2026-0174'], [['CR-2026-0174', 'medium']]],
+  ])('%s', async (_what, args, expected) => {
+    const r = await cli(['calendar', '--root', root, '--at', AT, '--to', TO, '--format', 'json', ...args], root);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { changes: { id: string; class: string }[] }).changes.map((c) => [c.id, c.class])).toEqual(expected);
+  });
+
+  it('prints them after the windows, and not with --no-changes', async () => {
+    const on = await cli(['calendar', '--root', root, '--at', AT, '--to', TO], root);
+    expect(on.stdout).toMatch(/\nScheduled changes from 2026-12-03T05:00:00Z to 2026-12-17T05:00:00Z: 3\n {2}CR-2026-0176 +high +normal /);
+    const off = await cli(['calendar', '--root', root, '--at', AT, '--to', TO, '--no-changes', '--format', 'json'], root);
+    expect(JSON.parse(off.stdout)).not.toHaveProperty('changes');
+    expect((await cli(['calendar', '--root', root, '--at', AT, '--to', TO, '--no-changes'], root)).stdout).not.toContain('Scheduled changes');
+  });
+});
+
 describe('calendar --from/--to narrow the .ics export', () => {
   const FROM = '2026-12-03T14:00:00+09:00';
   it.each([
