@@ -29,7 +29,7 @@ const options = defineOptions({
 
 export const cabSpec = defineCommand({
   name: 'cab',
-  summary: "decide a pull request's approvals from its reviews and publish the opsledger/cab status",
+  summary: "decide a pull request's approvals from its reviews and publish the opsledger/cab status; cab agenda: the CAB meeting's agenda",
   usage: ['opsledger cab [--pr N] [--event FILE] [--format text|json]', 'opsledger cab agenda [--from T --to T] [--at T] [--format text|markdown|json|ics]'],
   options,
   examples: ['opsledger cab', 'GITHUB_TOKEN=... GITHUB_REPOSITORY=acme/org opsledger cab --pr 128 --format json', 'opsledger cab agenda --format markdown > agenda.md', 'opsledger cab agenda --from 2026-12-03T14:00:00+09:00 --to 2026-12-10T14:00:00+09:00 --format json'],
