@@ -133,6 +133,21 @@ describe('the example organisation, two weeks from the Thursday meeting', () => 
   });
 });
 
+describe('a period with nothing for the CAB', () => {
+  // A week in March 2027: no change is scheduled; only the weekly windows recur.
+  const period = ['--from', '2027-03-01T00:00:00+09:00', '--to', '2027-03-08T00:00:00+09:00'];
+  it.each([
+    ['text', (out: string) => expect(out).toContain('  No change in this period needs the approval of cab.\n')],
+    ['markdown', (out: string) => expect(out).toContain('\nNo change in this period needs the approval of cab.\n')],
+    ['json', (out: string) => expect(JSON.parse(out)).toMatchObject({ classes: [], emergencies: [] })],
+    ['ics', (out: string) => expect(checkIcs(out).filter((e) => e.categories.includes('change'))).toEqual([])],
+  ])('%s says so', async (format, check) => {
+    const r = await agenda(format, period);
+    expect(r.code).toBe(0);
+    check(r.stdout);
+  });
+});
+
 describe('markdown from hostile YAML', () => {
   it('keeps titles and reasons words: no HTML, link, mention or broken table reaches GitHub', async () => {
     const hostile = '<img src=x onerror=alert(1)> @northwind/cab **urgent** | cell #12 https://evil.example [x](https://evil.example)';
