@@ -44,7 +44,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     load: async () => (await import('./commands/pr.js')).prSpec,
   },
   cab: {
-    summary: "decide a pull request's approvals from its reviews and publish the opsledger/cab status",
+    summary: "decide a pull request's approvals from its reviews and publish the opsledger/cab status; cab agenda: the CAB meeting's agenda",
     load: async () => (await import('./commands/cab.js')).cabSpec,
   },
   serve: {

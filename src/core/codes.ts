@@ -327,6 +327,11 @@ export const CODES: Record<string, CodeInfo> = {
     explanation: 'Two readiness rules have the same id. Scorecards, the catalog and pull-request comments name rules by id, so two rules with one id could not be told apart.',
     fix: 'Rename one of the rules, or merge them.',
   },
+  'policy.agenda-duplicate-question': {
+    title: 'Agenda question defined twice',
+    explanation: 'Two questions in spec.agenda.questions have the same id. The CAB agenda (markdown, JSON) names each open question by its id, so two with one id could not be told apart.',
+    fix: 'Rename one of the questions, or remove the repeat.',
+  },
   'policy.readiness-within-unused': {
     title: 'within on a readiness check that ignores it',
     explanation: 'within sets how recent a DR test (dr-test) or an SLO status (slo-status) must be; other checks do not look at time, so the value has no effect, which usually means the wrong check was chosen.',

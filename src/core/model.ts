@@ -273,6 +273,25 @@ export interface PolicySpec {
   readiness?: ReadinessPolicy;
   /** Incident severities and their review deadlines. */
   incidents?: IncidentPolicy;
+  /** What the CAB meeting's agenda lists and asks (`opsledger cab agenda`; defaults in src/core/cab-agenda/policy.ts). */
+  agenda?: AgendaPolicy;
+}
+
+/** The fixed set of open questions an agenda can ask of a change (src/core/cab-agenda/questions.ts). */
+export const AGENDA_CHECKS = ['rollback-rehearsed', 'premortem', 'verification', 'communication', 'maintenance-window'] as const;
+export type AgendaCheck = (typeof AGENDA_CHECKS)[number];
+export interface AgendaQuestion {
+  id: string;
+  check: AgendaCheck;
+  /** rollback-rehearsed: the rehearsal must be no older than this before the change starts. */
+  within?: string;
+  /** Ask only of changes of these classes; every class on the agenda when absent. */
+  classes?: RiskClass[];
+}
+export interface AgendaPolicy {
+  /** Keys of `groups` the meeting approves for: a change whose approvals need one of them is on the agenda. */
+  groups?: string[];
+  questions?: AgendaQuestion[];
 }
 
 export const READINESS_LEVELS = ['bronze', 'silver', 'gold'] as const;

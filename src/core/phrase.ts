@@ -159,6 +159,28 @@ export const PHRASES_EN = {
   'readiness.actionsOverdue': '{n} incident action items overdue ({incidents})',
   'readiness.actionsOverdue.one': '{n} incident action item overdue ({incidents})',
   'readiness.actionsOnTime': 'no incident action item overdue',
+
+  'agenda.title': 'CAB agenda, {from} to {to} ({zone})',
+  'agenda.changes': 'Changes for approval',
+  'agenda.noChanges': 'No change in this period needs the approval of {groups}.',
+  'agenda.windows': 'Freezes and maintenance windows',
+  'agenda.noWindows': 'No freeze or maintenance window in this period.',
+  'agenda.emergencies': 'Emergency changes for retrospective review',
+  'agenda.noEmergencies': 'No emergency change is waiting for its post-implementation review.',
+  'agenda.verdict': '{class} risk: impact {impact} × likelihood {likelihood}, {met} of {required} controls met',
+  'agenda.verdictBlocked': '{class} risk: impact {impact} × likelihood {likelihood}, {met} of {required} controls met, {n} blocking conflicts',
+  'agenda.verdictBlocked.one': '{class} risk: impact {impact} × likelihood {likelihood}, {met} of {required} controls met, 1 blocking conflict',
+  'agenda.approvalNeeded': '{n} from {group}: {members}',
+  'agenda.approvalNeededNobody': '{n} from {group}: nobody is listed',
+  'agenda.approvalsRecorded': 'none: the change records itself as {phase} (the gate still checks the reviews)',
+  'agenda.emergencyAlternative': 'or one {group} approver in place of these, as an emergency',
+  'agenda.question.rollback-rehearsed': 'no rollback rehearsal in the {within} before it starts',
+  'agenda.question.premortem': 'no pre-mortem',
+  'agenda.question.verification': 'no verification evidence',
+  'agenda.question.communication': 'no communication plan',
+  'agenda.question.maintenance-window': 'not inside a maintenance window',
+  'agenda.reviewDue': 'post-implementation review due {due}',
+  'agenda.reviewOverdue': 'post-implementation review overdue since {due}',
 } as const;
 
 export type PhraseKey = keyof typeof PHRASES_EN;

@@ -1,11 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import { worktreeSource } from '../../src/adapters/fs/worktree-source.js';
 import { assessRisk } from '../../src/app/assess-risk.js';
+import { cabAgenda } from '../../src/app/cab-agenda.js';
 import { calendarReport } from '../../src/app/calendar-report.js';
+import { loadOrganisation } from '../../src/app/load-organisation.js';
 import { computeMetrics } from '../../src/app/compute-metrics.js';
 import { decideDeploy } from '../../src/app/decide-deploy.js';
 import { isFailure } from '../../src/core/metrics/failure-rate.js';
 import type { RiskReport } from '../../src/core/risk/types.js';
+import { copyExampleOrg } from '../helpers/example-org.js';
 import { cli } from '../helpers/org.js';
 import { CIS, memoryGit, memoryGitHub, orgFiles, orgSpec, SUBJECT, subjectStart, T0, writeOrg, type OrgSpec, type WrittenOrg } from '../helpers/agree-org.js';
 
@@ -174,4 +179,48 @@ describe('commands agree over random organisations', () => {
       RUNS,
     );
   }, 60_000);
+});
+
+describe('the calendar and the CAB agenda give a change the class risk gives it (#23)', () => {
+  it('calendar lists the subject with the class and type risk gives it, over random organisations', async () => {
+    await fc.assert(
+      fc.asyncProperty(orgSpec, async (spec) =>
+        withOrg(spec, async (org) => {
+          const start = subjectStart(spec);
+          const report = risk(org, start);
+          const over = calendarReport(org.loaded, org.firstAdded, { at: start, from: start - DAY, to: start + DAY, changes: true });
+          const listed = over.changes?.find((c) => c.id === SUBJECT);
+          expect(listed).toMatchObject({ class: report.class, effectiveType: report.effectiveType });
+        }),
+      ),
+      RUNS,
+    );
+  }, 60_000);
+
+  it.each([
+    // Before the Tuesday changes, with the agenda's default two weeks.
+    ['2026-12-03T05:00:00Z', 14],
+    // Into the year-end freeze: CR-2026-0180 runs inside it.
+    ['2026-12-15T00:00:00Z', 14],
+    // A month from the Black Friday freeze, with completed and implementing changes on the calendar.
+    ['2026-11-15T00:00:00Z', 30],
+  ])('on the example organisation from %s for %i days', async (instant, days) => {
+    const root = copyExampleOrg();
+    try {
+      const loaded = await loadOrganisation(worktreeSource(root), { threads: 1 });
+      const origins = { shallow: false, byId: new Map() };
+      const at = Date.parse(instant);
+      const to = at + days * DAY;
+      const calendar = calendarReport(loaded, origins, { at, from: at, to, changes: true }).changes!;
+      const agenda = cabAgenda(loaded, origins, { now: at, from: at, to }).classes.flatMap((c) => c.days.flatMap((d) => d.changes.map((x) => [x.id, c.class] as const)));
+      expect(calendar.length).toBeGreaterThan(0);
+      expect(agenda.length).toBeGreaterThan(0);
+      const ids = [...new Set([...calendar.map((c) => c.id), ...agenda.map(([id]) => id)])];
+      const fromRisk = new Map(assessRisk(loaded, origins, { ids, now: at }).map((r) => [r.change, r.class]));
+      expect(new Map(calendar.map((c) => [c.id, c.class]))).toEqual(new Map(calendar.map((c) => [c.id, fromRisk.get(c.id)])));
+      expect(new Map(agenda)).toEqual(new Map(agenda.map(([id]) => [id, fromRisk.get(id)])));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });

@@ -244,3 +244,38 @@ describe('ICS export read back by ical.js', () => {
     expect(String(ve.getFirstPropertyValue('duration'))).toBe('PT1H30M');
   });
 });
+
+describe('the export narrowed to a range (calendar --from/--to --ics)', () => {
+  it.each([
+    ['the example calendar over December 2026', () => exampleCalendar().spec.windows, '2026-12-01T00:00:00Z', '2027-01-01T00:00:00Z'],
+    ['the example calendar over a DST week in New York', () => exampleCalendar().spec.windows, '2026-11-01T00:00:00Z', '2026-11-08T12:00:00Z'],
+    ['zones with DST gaps and overlaps over March 2026', () => dstWindows, '2026-03-01T00:00:00Z', '2026-04-01T00:00:00Z'],
+    ['a range that starts inside an occurrence', () => dstWindows, '2026-06-07T00:30:00Z', '2026-06-09T00:00:00Z'],
+  ])('%s: ical.js reads back exactly the occurrences in the range', (_what, windows, from, to) => {
+    const range = { from: ms(from), to: ms(to) };
+    const ics = calendarToIcs(windows(), { name: 'production', stamp: STAMP, range });
+    const parsed = readBack(ics, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
+    const ours = expandWindows(windows(), range);
+    expect(ours.length).toBeGreaterThan(0);
+    // One event per occurrence, no rule left to expand, no zone needed.
+    expect(parsed.every((p) => p.rrule === undefined && p.tzid === undefined && p.occurrences.length === 1)).toBe(true);
+    expect(parsed.map((p) => `${p.name} ${p.occurrences[0]!.start} ${p.occurrences[0]!.end}`)).toEqual(ours.map((o) => `${o.name} ${o.startMs} ${o.endMs}`));
+    expect(ics).not.toContain('BEGIN:VTIMEZONE');
+    const physical = ics.slice(0, -2).split('\r\n');
+    expect(ics.endsWith('\r\n') && !ics.replace(/\r\n/g, '').includes('\n')).toBe(true);
+    for (const line of physical) expect(octets(line)).toBeLessThanOrEqual(75);
+    // UIDs stay unique: a recurring window's carry the occurrence's start.
+    const uids = unfold(ics).split('\r\n').filter((l) => l.startsWith('UID:'));
+    expect(new Set(uids).size).toBe(uids.length);
+  });
+
+  it.each([
+    ['overlapping the range', '2026-12-07T00:00:00Z', '2026-12-08T00:00:00Z', true],
+    ['ending as the range starts', '2026-11-30T00:00:00Z', '2026-12-01T00:00:00Z', false],
+    ['starting as the range ends', '2027-01-01T00:00:00Z', '2027-01-01T02:00:00Z', false],
+  ])('keeps a change %s: %s', (_what, start, end, kept) => {
+    const ics = calendarToIcs([], { name: 'production', stamp: STAMP, range: { from: ms('2026-12-01T00:00:00Z'), to: ms('2027-01-01T00:00:00Z') }, changes: [{ id: 'CR-2026-0001', title: 'A, b; c', start, end, type: 'normal', riskClass: 'high' }] });
+    expect(ics.includes('UID:CR-2026-0001@opsledger')).toBe(kept);
+    if (kept) expect(unfold(ics)).toContain('SUMMARY:CR-2026-0001: A\\, b\\; c\r\nDTSTART:20261207T000000Z');
+  });
+});

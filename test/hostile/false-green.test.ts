@@ -35,6 +35,7 @@ const LATER_COMMANDS: [string, string[]][] = [
   ['validate', ['validate', '--no-cache']],
   ['calendar', ['calendar', '--format', 'json', '--at', AT]],
   ['risk', ['risk', '--open', '--format', 'json', '--at', AT]],
+  ['cab agenda', ['cab', 'agenda', '--format', 'json', '--at', AT]],
   ['catalog', ['catalog', '--out', 'site']],
 ];
 const ACCEPTED_ONCE: [string, string, string][] = [

@@ -48,6 +48,7 @@ const CALENDAR_COMMANDS: [string, string[]][] = [
   ['validate', ['validate', '--no-cache', '--format', 'json']],
   ['calendar', ['calendar', '--format', 'json', '--at', AT]],
   ['risk', ['risk', '--open', '--format', 'json', '--at', AT]],
+  ['cab agenda', ['cab', 'agenda', '--format', 'json', '--at', AT]],
   ['catalog', ['catalog', '--out', 'site']],
 ];
 // Refused at validate, so no later command meets them (they once validated, then hung or failed).

@@ -2,15 +2,14 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadOrganisation, type LoadedOrganisation } from '../../app/load-organisation.js';
 import { worktreeSource } from '../../adapters/fs/worktree-source.js';
-import { isOnCalendar } from '../../core/change-phase.js';
 import { writeFileAtomic } from '../../adapters/fs/atomic-write.js';
 import { CalendarBudgetError, type Occurrence, type WindowInput } from '../../core/calendar/expand.js';
-import { calendarToIcs, icsChangeOf, type IcsChange } from '../../core/calendar/ics.js';
+import { calendarToIcs } from '../../core/calendar/ics.js';
 import { DAY, parseInstant } from '../../core/calendar/local-time.js';
 import { calendarWindows } from '../../core/calendar/organisation-calendar.js';
-import { windowApplies, type ScopeSubject } from '../../core/calendar/scope.js';
+import { windowApplies } from '../../core/calendar/scope.js';
 import { DEFAULT_HORIZON_DAYS, type ActiveOccurrence } from '../../core/calendar/state.js';
-import { calendarReport, calendarSubject, type CalendarReport } from '../../app/calendar-report.js';
+import { calendarChanges, calendarReport, calendarSubject, icsChangesOf, type CalendarChange, type CalendarReport } from '../../app/calendar-report.js';
 import { openGitRepository } from '../../adapters/git/repository.js';
 import { summarize, type Diagnostic } from '../../core/diagnostics.js';
 import { getReporter } from '../../report/index.js';
@@ -66,21 +65,16 @@ function calendarFile(loaded: LoadedOrganisation, name: string): string | undefi
   return undefined;
 }
 
-function scheduledChanges(loaded: LoadedOrganisation, subject: ScopeSubject | undefined): IcsChange[] {
-  const out: IcsChange[] = [];
-  for (const { doc } of loaded.org.changes.values()) {
-    if (!isOnCalendar(doc)) continue;
-    if (subject?.services && !(doc.spec.services ?? []).some((s) => subject.services!.some((x) => x.name === s))) continue;
-    out.push(icsChangeOf(doc));
-  }
-  return out;
-}
-
 function occurrenceLine(o: Occurrence | ActiveOccurrence): string {
   const flags: string[] = [];
   if ('blocking' in o && o.kind === 'freeze') flags.push(o.blocking ? 'blocks' : 'allows this change');
   if (o.kind === 'freeze' && o.allow.length) flags.push(`allows ${o.allow.join(', ')}`);
   return `  ${o.kind.padEnd(11)} ${o.name.padEnd(32)} ${o.start} – ${o.end}  (local ${o.localStart} – ${o.localEnd})${flags.length ? `  [${flags.join('; ')}]` : ''}${o.reason ? `\n${' '.repeat(14)}${o.reason}` : ''}\n`;
+}
+
+function changeLine(c: CalendarChange): string {
+  const type = c.effectiveType && c.effectiveType !== c.type ? `${c.type}→${c.effectiveType}` : c.type;
+  return `  ${c.id.padEnd(14)} ${(c.class ?? '-').padEnd(8)} ${type.padEnd(9)} ${c.start} – ${c.end}  ${c.environment}${c.services.length ? ` · ${c.services.join(', ')}` : ''} · ${c.phase}${c.title ? `\n${' '.repeat(16)}${c.title}` : ''}\n`;
 }
 
 function renderText(r: CalendarReport): string {
@@ -93,6 +87,10 @@ function renderText(r: CalendarReport): string {
   if (r.active.length) out += `\nIn force now:\n${r.active.map(occurrenceLine).join('')}`;
   out += `\nOccurrences from ${r.range.from} to ${r.range.to}: ${r.occurrences.length}\n`;
   out += r.occurrences.map(occurrenceLine).join('');
+  if (r.changes) {
+    out += `\nScheduled changes from ${r.range.from} to ${r.range.to}: ${r.changes.length}\n`;
+    out += r.changes.map(changeLine).join('');
+  }
   if (r.ics) out += `\nWrote ${r.ics.events} events to ${r.ics.file}\n`;
   return out;
 }
@@ -108,6 +106,8 @@ const options = defineOptions({
   change: { type: 'string', description: "only windows that apply to this change's services and environment", example: 'CR-2026-0042' },
   ics: { type: 'string', description: 'also write the windows as an iCalendar file', example: 'calendar.ics' },
   'with-changes': { type: 'boolean', description: 'add scheduled changes to the --ics export' },
+  changes: { type: 'boolean', description: 'list the changes scheduled in the range, each with its risk class (the default)' },
+  'no-changes': { type: 'boolean', description: 'do not list scheduled changes' },
   out: { type: 'string', description: 'calendar import: write the ChangeCalendar document to this file', defaultText: 'standard output', example: 'changes/calendar-argocd.yaml' },
   since: { type: 'string', description: 'calendar import: recurring windows start at their first occurrence from this instant', defaultText: 'now', example: '2026-12-01T00:00:00Z' },
   name: { type: 'string', description: 'calendar import: the name of the ChangeCalendar written', defaultText: 'the source (argocd or gitlab)', example: 'production' },
@@ -118,7 +118,8 @@ export const calendarSpec = defineCommand({
   name: 'calendar',
   summary: 'the change calendar: open or closed now, the next transition, occurrences, .ics export; import argocd|gitlab',
   usage: [
-    'opsledger calendar [--at T] [--from T --to T] [--service S]... [--env E] [--change CR-id] [--ics FILE [--with-changes]] [--format text|json]',
+    'opsledger calendar [--at T] [--from T --to T] [--service S]... [--env E] [--change CR-id] [--no-changes] [--ics FILE [--with-changes]] [--format text|json]',
+    '--from/--to narrow the --ics export to the range: windows as their occurrences in it, changes scheduled in it',
     'opsledger calendar import argocd|gitlab FILE... [--out FILE] [--since T] [--name NAME] [--env E]',
   ],
   options,
@@ -139,6 +140,8 @@ export async function calendarCommand(ctx: CommandContext, values: CalendarOptio
   const root = rootOf(ctx, values);
   if (!existsSync(root)) throw new UsageError(`no such folder: ${root}`);
 
+  if (values.changes && values['no-changes']) throw new UsageError('--changes and --no-changes contradict each other');
+  const listChanges = !values['no-changes'];
   const at = instantFlag(values, 'at') ?? Date.now();
   const from = instantFlag(values, 'from') ?? at;
   const to = instantFlag(values, 'to') ?? from + DEFAULT_RANGE_DAYS * DAY;
@@ -157,9 +160,10 @@ export async function calendarCommand(ctx: CommandContext, values: CalendarOptio
   const changeId = typeof values.change === 'string' ? values.change : undefined;
   // An undeclared --env is a usage error with a suggestion, like an environment written in a file.
   if (typeof values.env === 'string') environmentFlag(policyEnvironments(loaded.org), '--env', values.env);
-  const query = { at, from, to, ...(changeId !== undefined ? { change: changeId } : {}), services: stringList(values.service), ...(typeof values.env === 'string' ? { env: values.env } : {}) };
-  // Submission times only matter for a change's type (a template's maximum risk); git is asked only then.
-  const origins = changeId !== undefined ? await openGitRepository(root).documentOrigins() : { shallow: false, byId: new Map() };
+  const query = { at, from, to, ...(changeId !== undefined ? { change: changeId } : {}), services: stringList(values.service), ...(typeof values.env === 'string' ? { env: values.env } : {}), changes: listChanges };
+  const withChanges = Boolean(values['with-changes']);
+  // Submission times matter for a change's type and class (notice, a template's maximum risk); git is asked only then.
+  const origins = changeId !== undefined || listChanges || withChanges ? await openGitRepository(root).documentOrigins() : { shallow: false, byId: new Map() };
   let report: CalendarReport;
   try {
     report = calendarReport(loaded, origins, query);
@@ -176,16 +180,20 @@ export async function calendarCommand(ctx: CommandContext, values: CalendarOptio
     const windows: WindowInput[] = calendarWindows(loaded.org);
     const target = resolve(ctx.cwd, values.ics);
     const exported = windows.filter((w) => windowApplies(w, subject));
-    const changes = values['with-changes'] ? scheduledChanges(loaded, subject) : [];
+    // --from or --to narrow the export to the range; without them it holds every window whole.
+    const narrowed = values.from !== undefined || values.to !== undefined;
+    const range = narrowed ? { from, to } : undefined;
+    const span = range ?? { from: Number.NEGATIVE_INFINITY, to: Number.POSITIVE_INFINITY };
+    const changes = withChanges ? icsChangesOf(loaded, calendarChanges(loaded, origins, { at, ...span }, subject)) : [];
     const names = [...loaded.org.calendars.keys()];
-    const ics = calendarToIcs(exported, { name: names.length === 1 ? names[0]! : 'opsledger', stamp: Date.now(), changes });
+    const ics = calendarToIcs(exported, { name: names.length === 1 ? names[0]! : 'opsledger', stamp: Date.now(), changes, ...(range ? { range } : {}) });
     try {
       writeFileAtomic(target, ics);
     } catch (e) {
       ctx.stderr(`opsledger calendar: cannot write ${values.ics}: ${(e as Error).message}\n`);
       return 2;
     }
-    report.ics = { file: values.ics, events: exported.length + changes.length };
+    report.ics = { file: values.ics, events: ics.split('\r\n').filter((l) => l === 'BEGIN:VEVENT').length };
   }
 
   ctx.stdout(format === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderText(report));

@@ -1,5 +1,6 @@
-import type { ChangeRequest, ChangeType } from '../model.js';
-import { CalendarError, isRecurring, type WindowInput } from './expand.js';
+import type { ChangeRequest, ChangeType, RiskClass } from '../model.js';
+import { CalendarError, isRecurring, type Range, type WindowInput, type WindowOccurrence } from './expand.js';
+import { windowsInForce } from './in-force.js';
 import { localToInstant, parseInstant, parseLocal } from './local-time.js';
 import { compileRecurrence } from './recurrence.js';
 import { icsDuration, parseWindowDuration } from './window-duration.js';
@@ -18,6 +19,9 @@ import { icsLocal, vtimezoneLines } from './vtimezone.js';
  *   exports, so a subscribed calendar updates events instead of duplicating them.
  * - CATEGORIES is freeze or maintenance; X-OPSLEDGER-* properties carry what a calendar app has
  *   no field for (window name, scope, allowed types), so the export can be read back.
+ * - Narrowed to a range (`--from/--to`), each window is written as its occurrences in the range,
+ *   one-off VEVENTs in UTC (a recurring window's UID gains the occurrence's start), so the file
+ *   holds exactly what the range holds and needs no VTIMEZONE; changes outside it are left out.
  * Lines end with CRLF and are folded at 75 octets without splitting a UTF-8 character.
  */
 
@@ -30,6 +34,8 @@ export interface IcsChange {
   services?: string[];
   environment?: string;
   phase?: string;
+  /** The class risk gives it (the one risk function), when the exporter scored it. */
+  riskClass?: RiskClass;
 }
 
 /** A change request as the calendar export shows it. */
@@ -54,6 +60,8 @@ export interface IcsOptions {
   stamp: number;
   /** Scheduled changes to add as events. */
   changes?: readonly IcsChange[];
+  /** Only what overlaps [from, to): windows as their occurrences in it, changes scheduled in it. */
+  range?: Range;
 }
 
 /** RFC 5545 3.3.11 TEXT escaping. */
@@ -142,11 +150,31 @@ function windowEvent(w: WindowInput, options: IcsOptions): string[] {
   return lines;
 }
 
+function occurrenceEvent(o: WindowOccurrence, options: IcsOptions): string[] {
+  const calendar = o.calendar ?? options.name;
+  const uid = o.recurring ? `${o.name}.${calendar}.${utc(o.startMs)}@opsledger` : `${o.name}.${calendar}@opsledger`;
+  const lines = ['BEGIN:VEVENT', `UID:${uid}`, `DTSTAMP:${utc(options.stamp)}`, `SUMMARY:${escapeText(`${o.kind === 'freeze' ? 'Freeze' : 'Maintenance'}: ${o.name}`)}`];
+  lines.push(`DTSTART:${utc(o.startMs)}`, `DTEND:${utc(o.endMs)}`);
+  lines.push(`CATEGORIES:${o.kind}`, `DESCRIPTION:${escapeText(describeWindow({ name: o.name, kind: o.kind, start: o.start, ...(o.scope ? { scope: o.scope } : {}), allow: o.allow, ...(o.reason !== undefined ? { reason: o.reason } : {}) }))}`, 'TRANSP:TRANSPARENT');
+  lines.push(`X-OPSLEDGER-WINDOW:${escapeText(o.name)}`, `X-OPSLEDGER-CALENDAR:${escapeText(calendar)}`, `X-OPSLEDGER-KIND:${o.kind}`);
+  if (o.scope) lines.push(`X-OPSLEDGER-SCOPE;VALUE=TEXT:${escapeText(JSON.stringify(o.scope))}`);
+  if (o.allow.length) lines.push(`X-OPSLEDGER-ALLOW;VALUE=TEXT:${escapeText(o.allow.join(','))}`);
+  lines.push('END:VEVENT');
+  return lines;
+}
+
+function changeInRange(c: IcsChange, range: Range | undefined): boolean {
+  if (!range) return true;
+  const start = parseInstant(c.start);
+  const end = parseInstant(c.end);
+  return start !== undefined && end !== undefined && start < range.to && end > range.from;
+}
+
 function changeEvent(c: IcsChange, options: IcsOptions): string[] {
   const start = parseInstant(c.start);
   const end = parseInstant(c.end);
   if (start === undefined || end === undefined) throw new CalendarError(`change ${c.id} has no valid schedule`);
-  const description = [c.services?.length ? `Services: ${c.services.join(', ')}` : '', c.environment ? `Environment: ${c.environment}` : '', c.phase ? `Phase: ${c.phase}` : ''].filter(Boolean).join('\n');
+  const description = [c.riskClass ? `Risk: ${c.riskClass}` : '', c.services?.length ? `Services: ${c.services.join(', ')}` : '', c.environment ? `Environment: ${c.environment}` : '', c.phase ? `Phase: ${c.phase}` : ''].filter(Boolean).join('\n');
   return [
     'BEGIN:VEVENT',
     `UID:${c.id}@opsledger`,
@@ -154,8 +182,9 @@ function changeEvent(c: IcsChange, options: IcsOptions): string[] {
     `SUMMARY:${escapeText(c.title ? `${c.id}: ${c.title}` : c.id)}`,
     `DTSTART:${utc(start)}`,
     `DTEND:${utc(end)}`,
-    `CATEGORIES:change${c.type ? `,${c.type}` : ''}`,
+    `CATEGORIES:change${c.type ? `,${c.type}` : ''}${c.riskClass ? `,${c.riskClass}` : ''}`,
     ...(description ? [`DESCRIPTION:${escapeText(description)}`] : []),
+    ...(c.riskClass ? [`X-OPSLEDGER-RISK:${c.riskClass}`] : []),
     'END:VEVENT',
   ];
 }
@@ -174,11 +203,15 @@ function zonesNeeded(windows: readonly WindowInput[]): Map<string, number> {
 
 export function calendarToIcs(windows: readonly WindowInput[], options: IcsOptions): string {
   const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//opsledger//change calendar//EN', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH', `X-WR-CALNAME:${escapeText(options.name)}`];
-  const zones = [...zonesNeeded(windows)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  // A year of margin before the first start: readers look the offset up just before it too.
-  for (const [zone, year] of zones) lines.push(...vtimezoneLines(zone, year - 1));
-  for (const w of windows) lines.push(...windowEvent(w, options));
-  for (const c of options.changes ?? []) lines.push(...changeEvent(c, options));
+  if (options.range) {
+    for (const o of windowsInForce(windows, options.range)) lines.push(...occurrenceEvent(o, options));
+  } else {
+    const zones = [...zonesNeeded(windows)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    // A year of margin before the first start: readers look the offset up just before it too.
+    for (const [zone, year] of zones) lines.push(...vtimezoneLines(zone, year - 1));
+    for (const w of windows) lines.push(...windowEvent(w, options));
+  }
+  for (const c of options.changes ?? []) if (changeInRange(c, options.range)) lines.push(...changeEvent(c, options));
   lines.push('END:VCALENDAR');
   return lines.map(foldLine).join('\r\n') + '\r\n';
 }

@@ -205,6 +205,18 @@ function checkPolicy(policy: Policy): Finding[] {
     const hint = didYouMean(spec.emergency.approvers, known);
     out.push(err('policy.unknown-group', '/spec/emergency/approvers', `emergency approvers "${spec.emergency.approvers}" is not a key of spec.groups`, hint ? { hint } : {}));
   }
+  (spec.agenda?.groups ?? []).forEach((g, i) => {
+    if (!groups.includes(g)) {
+      const hint = didYouMean(g, groups);
+      out.push(err('policy.unknown-group', joinPointer('/spec/agenda/groups', i), `agenda group "${g}" is not a key of spec.groups`, hint ? { hint } : {}));
+    }
+  });
+  const asked = new Map<string, number>();
+  (spec.agenda?.questions ?? []).forEach((q, i) => {
+    const seen = asked.get(q.id);
+    if (seen !== undefined) out.push(err('policy.agenda-duplicate-question', joinPointer('/spec/agenda/questions', i, 'id'), `agenda question "${q.id}" is already defined as question ${seen + 1}`));
+    else asked.set(q.id, i);
+  });
   out.push(...checkReadinessRules(spec.readiness?.rules ?? []));
   (spec.sensitivePaths ?? []).forEach((glob, i) => {
     const problem = globProblem(glob);
