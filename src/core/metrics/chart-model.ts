@@ -1,4 +1,3 @@
-import { isFailure } from './deployments.js';
 import { median } from './stats.js';
 import type { Deployment, MetricsReport } from './types.js';
 
@@ -49,7 +48,7 @@ function value(metric: MonthlyMetric, rows: readonly Deployment[]): number | nul
     case 'deployments':
       return rows.length;
     case 'changeFailureRate':
-      return rows.length ? rows.filter((d) => isFailure(d.result)).length / rows.length : null;
+      return rows.length ? rows.filter((d) => d.failed).length / rows.length : null;
     case 'leadTime':
       return median(pick((d) => d.leadTimeSeconds));
     case 'timeToRestore':

@@ -9,7 +9,7 @@ import type { RiskFactor } from './types.js';
 import { english, phrase, type Phrase } from '../phrase.js';
 import { diffProvenance, scoredDiffSize, type ScoredDiff } from './diff-size.js';
 import { holdsItsWindow } from '../change-phase.js';
-import { failureRateOf, rateAbove } from '../metrics/failure-rate.js';
+import { failureRateOf, failuresIn, rateAbove } from '../metrics/failure-rate.js';
 import { canonicalEnvironment, environmentPoints } from '../environments.js';
 
 /**
@@ -193,7 +193,7 @@ const recentFailures: Factor = (ctx, f) => {
   if (!rule || window === undefined) return undefined;
   const rate = failureRateOf(ctx.org, { services: f.services, environment: canonicalEnvironment(ctx.policy, f.change.spec.environment), from: f.start - window, to: f.start });
   if (!rateAbove(rate, rule.above)) return undefined;
-  return factor('recent-failure-rate', rule.points, phrase('factor.recentFailures', { failed: rate.failed + rate.rolledBack, implemented: rate.deployments, percent: Math.round(rule.above * 100), window: rule.window }));
+  return factor('recent-failure-rate', rule.points, phrase('factor.recentFailures', { failed: failuresIn(rate), implemented: rate.deployments, percent: Math.round(rule.above * 100), window: rule.window }));
 };
 
 /** Other open changes whose schedules overlap this one on the same or directly related targets. */

@@ -1,5 +1,6 @@
 import { formatDuration } from '../../core/duration.js';
 import { localDateTime } from '../../core/metrics/months.js';
+import { failuresIn } from '../../core/metrics/failure-rate.js';
 import type { MetricSet, MetricsReport } from '../../core/metrics/types.js';
 
 /**
@@ -19,7 +20,7 @@ export function cells(m: MetricSet): string[] {
     String(m.deploymentFrequency.deployments),
     m.deploymentFrequency.perWeek.toFixed(2),
     duration(m.leadTime.medianSeconds),
-    percent(cfr.rate, cfr.failed + cfr.rolledBack, cfr.deployments),
+    percent(cfr.rate, failuresIn(cfr), cfr.deployments),
     duration(m.timeToRestore.medianSeconds),
     duration(m.timeToDetect.meanSeconds),
     percent(m.emergencyChangeRatio.ratio, m.emergencyChangeRatio.emergency, m.emergencyChangeRatio.deployments),
