@@ -290,6 +290,16 @@ const en = {
   'metrics.byTeam': 'By team',
   'metrics.byService': 'By service',
   'metrics.name': 'Name',
+  // Incidents on the metrics page (#20): the same figures as `opsledger metrics`.
+  'metrics.incidents': 'Incidents',
+  'metrics.incidentsBySeverity': 'By severity',
+  'metrics.severityCount': '{severity}: {n}',
+  'metrics.mttd': 'Mean time to detect',
+  'metrics.mtta': 'Mean time to acknowledge',
+  'metrics.mttm': 'Mean time to mitigate',
+  'metrics.mttr': 'Mean time to resolve',
+  'metrics.errorBudget': 'Error budget consumed by incidents',
+  'metrics.budgetMinutes': '{slo}: {n} min',
 
   'coverage.title': 'Operational readiness',
   'coverage.lede': 'Every service graded against the readiness rules of the policy, and the gaps worth a ticket.',
@@ -687,6 +697,16 @@ const ko: Record<MessageKey, string> = {
   'metrics.byTeam': '팀별',
   'metrics.byService': '서비스별',
   'metrics.name': '이름',
+  // 지표 페이지의 장애 수치(#20): `opsledger metrics`와 같은 숫자.
+  'metrics.incidents': '장애',
+  'metrics.incidentsBySeverity': '심각도별',
+  'metrics.severityCount': '{severity}: {n}건',
+  'metrics.mttd': '평균 탐지 시간(MTTD)',
+  'metrics.mtta': '평균 확인 시간(MTTA)',
+  'metrics.mttm': '평균 완화 시간',
+  'metrics.mttr': '평균 해결 시간(MTTR)',
+  'metrics.errorBudget': '장애로 소진된 에러 버짓',
+  'metrics.budgetMinutes': '{slo}: {n}분',
 
   'coverage.title': '운영 준비도',
   'coverage.lede': '정책의 준비도 규칙으로 매긴 서비스별 수준과, 먼저 손봐야 할 빈틈입니다.',

@@ -4,7 +4,6 @@ import { assessRisk } from '../../src/app/assess-risk.js';
 import { calendarReport } from '../../src/app/calendar-report.js';
 import { computeMetrics } from '../../src/app/compute-metrics.js';
 import { decideDeploy } from '../../src/app/decide-deploy.js';
-import { isFailure } from '../../src/core/metrics/failure-rate.js';
 import type { RiskReport } from '../../src/core/risk/types.js';
 import { cli } from '../helpers/org.js';
 import { CIS, memoryGit, memoryGitHub, orgFiles, orgSpec, SUBJECT, subjectStart, T0, writeOrg, type OrgSpec, type WrittenOrg } from '../helpers/agree-org.js';
@@ -160,14 +159,14 @@ describe('commands agree over random organisations', () => {
           const metrics = await computeMetrics(org.loaded.org, memoryGit(org), { from: start - WINDOW, to: start, environments: [spec.env] });
           const mine = servicesOf(spec);
           const rows = metrics.deployments.filter((d) => d.services.some((s) => mine.has(s)));
-          const failed = rows.filter((d) => isFailure(d.result)).length;
+          const failed = rows.filter((d) => d.failed).length;
           const above = rows.length > 0 && failed > spec.above * rows.length;
           expect(risk(org, start).factors.some((f) => f.code === 'recent-failure-rate')).toBe(above);
           // For one service the per-service row is that same rate.
           if (mine.size === 1) {
             const row = metrics.services.find((s) => s.service === [...mine][0]);
             expect(row?.changeFailureRate.deployments ?? 0).toBe(rows.length);
-            expect((row?.changeFailureRate.failed ?? 0) + (row?.changeFailureRate.rolledBack ?? 0)).toBe(failed);
+            expect((row?.changeFailureRate.failed ?? 0) + (row?.changeFailureRate.rolledBack ?? 0) + (row?.changeFailureRate.incidentOnly ?? 0)).toBe(failed);
           }
         }),
       ),

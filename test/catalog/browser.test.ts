@@ -197,9 +197,10 @@ describe.skipIf(SKIP_BROWSER)('catalog in Chromium', () => {
     const { context, watch } = await watchedContext(browser, { viewport: { width: 1280, height: 1400 } });
     const page = await context.newPage();
     await page.goto(fileUrl(site, 'metrics.html'));
-    // Four charts, each an inline SVG with an accessible title, and bars for the deployments.
-    expect(await page.locator('figure.chart svg').count()).toBe(4);
-    expect(await page.locator('figure.chart svg > title').count()).toBe(4);
+    // Five charts (the fifth: incidents by severity), each an inline SVG with an accessible title, and bars for the deployments.
+    expect(await page.locator('figure.chart svg').count()).toBe(5);
+    expect(await page.locator('figure.chart svg > title').count()).toBe(5);
+    expect(await page.locator('#chart-incidents-by-severity svg rect').count()).toBeGreaterThan(0);
     expect(await page.locator('#chart-deployments-by-team svg rect').count()).toBeGreaterThan(0);
     const boxes = await page.locator('figure.chart svg').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
     for (const w of boxes) expect(w).toBeGreaterThan(200);
