@@ -851,6 +851,10 @@ const ko: Record<MessageKey, string> = {
   'factor.errorBudget': '오류 예산 소진: {slos}',
   'factor.errorBudgetSlo': '{slo}({percent}% 남음)',
   'factor.recentFailures': '최근 {window} 동안 이 서비스들의 변경 {implemented}건 중 {failed}건 실패(기준 {percent}% 초과)',
+  // #20: 변경 대상의 최근 장애(src/core/risk/factors.ts, recentIncidents).
+  'factor.recentIncidents': '최근 {within} 이내 이 변경의 대상에 {severities} 장애 {n}건: {incidents}',
+  'factor.recentIncidents.one': '최근 {within} 이내 이 변경의 대상에 {severities} 장애 1건: {incidents}',
+  'factor.recentIncident': '{id}({on}, {severity}, {date} 시작)',
   'factor.overlapping': '다른 변경과 겹침: {changes}',
   'factor.overlappingChange': '{target}의 {id}',
   'factor.largeDiff': '변경 {lines}줄, 기준 {limit}줄 초과({provenance})',
