@@ -6,7 +6,10 @@ import { computeMetrics } from '../../src/app/compute-metrics.js';
 import { decideDeploy } from '../../src/app/decide-deploy.js';
 import type { RiskReport } from '../../src/core/risk/types.js';
 import { cli } from '../helpers/org.js';
-import { CIS, memoryGit, memoryGitHub, orgFiles, orgSpec, SUBJECT, subjectStart, T0, writeOrg, type OrgSpec, type WrittenOrg } from '../helpers/agree-org.js';
+import { OrganisationsAtRefs } from '../../src/app/load-organisation.js';
+import { reviewPullRequest } from '../../src/app/review-pull-request.js';
+import type { Phrase } from '../../src/core/phrase.js';
+import { CIS, incidentsAround, memoryGit, memoryGitHub, orgFiles, orgSpec, SUBJECT, SUBJECT_FILE, subjectStart, T0, writeOrg, type OrgSpec, type WrittenOrg } from '../helpers/agree-org.js';
 
 /**
  * Where two commands answer the same question they give the same answer (#24): the gate and
@@ -150,6 +153,40 @@ describe('commands agree over random organisations', () => {
       RUNS,
     );
   }, 60_000);
+
+  it('risk and the CAB name the same recent incidents, every sev1/sev2 metrics lists for the services in the lookback among them', async () => {
+    let applied = 0;
+    await fc.assert(
+      fc.asyncProperty(orgSpec, incidentsAround, fc.integer({ min: -72, max: 72 }), async (base, incidents, nowHours) =>
+        withOrg({ ...base, incidents }, async (org) => {
+          const start = subjectStart(base);
+          const now = T0 + nowHours * HOUR;
+          const ids = (r: RiskReport | undefined) => ((r?.factors.find((f) => f.code === 'recent-incidents')?.phrase?.args?.incidents ?? []) as Phrase[]).map((p) => p.args!.id as string);
+          const fromRisk = ids(risk(org, now));
+          // The CAB scores the pull request's change in the organisation of its base and head (here one commit).
+          const review = await reviewPullRequest({ refs: new OrganisationsAtRefs(memoryGit(org)), api: memoryGitHub(), baseRef: 'base', headRef: 'merge', author: 'mina-park', headSha: 'head', reviews: [], commits: [], now, changedPaths: [SUBJECT_FILE] });
+          expect(ids(review.subjects.find((s) => s.subject === SUBJECT)?.report)).toEqual(fromRisk);
+          // An oracle written from the definition: sev1/sev2, sharing a service, any part of it in the lookback.
+          const from = Math.min(start, now) - WINDOW;
+          const to = Math.max(start, now);
+          const mine = servicesOf(base);
+          const expected = incidents
+            .map((i, n) => ({ ...i, id: `INC-2026-${String(n + 1).padStart(4, '0')}`, at: start + i.start * HOUR }))
+            .filter((i) => (i.severity === 'sev1' || i.severity === 'sev2') && servicesOf(i).size > 0 && [...servicesOf(i)].some((s) => mine.has(s)))
+            .filter((i) => i.at < to && (i.hours === undefined || i.at + i.hours * HOUR >= from))
+            .map((i) => i.id);
+          expect(fromRisk).toEqual(expected.sort());
+          // What metrics counts in the lookback (incidents that started in it) is always among them.
+          const metrics = await computeMetrics(org.loaded.org, memoryGit(org), { from, to, environments: [base.env] });
+          const listed = metrics.incidents.list.filter((r) => (r.severity === 'sev1' || r.severity === 'sev2') && r.services.some((s) => mine.has(s))).map((r) => r.incident);
+          for (const id of listed) expect(fromRisk).toContain(id);
+          if (fromRisk.length) applied++;
+        }),
+      ),
+      RUNS,
+    );
+    expect(applied).toBeGreaterThan(0);
+  }, 120_000);
 
   it('metrics and the recent-failure factor count the same rate for the same services, environment and period', async () => {
     await fc.assert(
