@@ -8,6 +8,9 @@ import type { MetricsReport } from '../../src/core/metrics/types.js';
 import type { Organisation } from '../../src/core/organisation.js';
 import { fixtureFiles, WINDOW } from '../helpers/metrics-fixture.js';
 import { makeOrg } from '../helpers/org.js';
+import { notes } from '../../src/report/metrics/cells.js';
+import { renderMetricsMarkdown } from '../../src/report/metrics/markdown.js';
+import { renderMetricsText } from '../../src/report/metrics/text.js';
 
 /**
  * Incidents over the metrics fixture (test/helpers/metrics-fixture.ts, window 2026-09-01T00:00Z to
@@ -110,6 +113,14 @@ describe('the change failure rate counts the changes incidents name', () => {
     // restoration is not measured: 4 failures, 2 restored (0102, 0103), 2 unmeasured (0101, 0105).
     expect(report.services.find((s) => s.service === 'checkout-api')?.changeFailureRate).toMatchObject({ deployments: 2, incidentOnly: 1, rate: 1 });
     expect(report.timeToRestore).toMatchObject({ count: 2, unmeasured: 2 });
+  });
+
+  it('and the reports say which deployment an incident alone made a failure, and print 80% (4/5)', () => {
+    const named = notes(report).filter((n) => n.includes('CR-2026-0101'));
+    expect(named).toHaveLength(1);
+    expect(named[0]).toContain('INC-2026-0001');
+    expect(notes(report).some((n) => n.includes('CR-2026-0102'))).toBe(false);
+    for (const out of [renderMetricsText(report), renderMetricsMarkdown(report)]) expect(out).toContain('80% (4/5)');
   });
 
   it('and the risk engine quotes the same rate (one function)', () => {

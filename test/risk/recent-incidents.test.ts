@@ -9,6 +9,8 @@ import { worktreeSource } from '../../src/adapters/fs/worktree-source.js';
 import { activePolicy } from '../../src/core/organisation.js';
 import { assessChange } from '../../src/core/risk/assess.js';
 import { toThousandths } from '../../src/core/risk/points.js';
+import { RECENT_INCIDENTS_DEFAULTS } from '../../src/core/risk/factors.js';
+import { PROJECT_ROOT } from '../helpers/org.js';
 import { reviewOrganisation } from '../../src/core/review-org.js';
 import type { Phrase } from '../../src/core/phrase.js';
 import type { RiskFactor } from '../../src/core/risk/types.js';
@@ -141,6 +143,12 @@ describe('the recent-incident factor', () => {
     const f = await factorOf({ change: { start }, incidents: [{ services: ['checkout-api'], started: -10, resolved: -9 }] });
     expect(named(f)).toEqual(counted ? ['INC-2026-0001'] : []);
   });
+});
+
+it('the defaults the policy schema documents are the ones the factor applies', () => {
+  const schema = JSON.parse(readFileSync(join(PROJECT_ROOT, 'schemas', 'v1', 'policy.schema.json'), 'utf8'));
+  const rule = schema.properties.spec.properties.likelihood.properties.factors.properties.recentIncidents.properties;
+  expect({ within: rule.within.default, severities: rule.severities.default }).toEqual(RECENT_INCIDENTS_DEFAULTS);
 });
 
 describe('a pull request cannot lower the factor', () => {
