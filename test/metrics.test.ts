@@ -120,10 +120,10 @@ describe('the example organisation (Northwind), hand-checked', () => {
     expect(r.months.map((m) => [m.month, m.deploymentFrequency.deployments])).toEqual([['2026-08', 0], ['2026-09', 2], ['2026-10', 4], ['2026-11', 3]]);
   });
 
-  it('fits the headline on three lines for npm start', async () => {
+  it('fits the headline on four lines for npm start', async () => {
     const r = await metricsJson(PROJECT_ROOT, ['--until', '2026-11-22T00:00:00+09:00']);
     const lines = renderMetricsHeadline(r).trimEnd().split('\n');
-    expect(lines).toHaveLength(3);
+    expect(lines).toHaveLength(4);
     for (const figure of ['9 (0.70 a week)', '33% (3/9)', '1h17m', '8h7m', '22% (2/9)']) expect(lines.join('\n')).toContain(figure);
   });
 
@@ -131,6 +131,58 @@ describe('the example organisation (Northwind), hand-checked', () => {
     const r = await cli(['metrics', '--root', PROJECT_ROOT, '--until', '2026-11-22T00:00:00+09:00', '--format', format], PROJECT_ROOT);
     expect(r.code).toBe(0);
     for (const figure of ['33% (3/9)', '22% (2/9)', '1h17m', '8h7m', '0.70']) expect(r.stdout).toContain(figure);
+  });
+});
+
+describe("the example organisation's incidents (Northwind, six months), hand-checked", () => {
+  // 180 days back from 2026-12-01T00:00+09:00 = from 2026-06-04T00:00+09:00: all eight incidents.
+  // Times +09:00; detect = started→detected, ack = detected→acknowledged, mitigate = started→mitigated,
+  // resolve = started→resolved, in seconds:
+  //   0298 sev3 06-11 09:20  det 10:05 2700  ack 10:09  240  mit 11:40  8400  res 15:30 22200
+  //   0325 sev3 08-27 19:02  det 19:20 1080  ack 19:24  240  mit 20:15  4380  res 21:40  9480
+  //   0311 sev2 09-08 21:30  det 21:48 1080  ack 21:50  120  mit 23:05  5700  res 00:10  9600  CR-2026-0124
+  //   0356 sev4 10-05 04:00  det 08:30 16200 ack 09:02 1920  mit 13:15 33300  res 13:15 33300
+  //   0342 sev3 10-20 12:30  det 12:41  660  ack 12:43  120  mit 12:58  1680  res 13:30  3600  CR-2026-0137
+  //   0377 sev1 11-10 20:05  det 20:09  240  ack 20:11  120  mit 21:04  3540  res 22:30  8700
+  //   0389 sev2 11-17 07:00  det 08:52 6720  ack 09:01  540  mit 10:41 13260  res 11:30 16200  CR-2026-0163
+  //   0401 sev2 11-27 21:12  det 21:14  120  ack 21:15   60  mit 21:39  1620  not resolved
+  // MTTD = 28800 / 8 = 3600 (1h); median of 120 240 660 1080 1080 2700 6720 16200 = 1080.
+  // MTTA = 3360 / 8 = 420 (7m); median of 60 120 120 120 240 240 540 1920 = 180.
+  // Time to mitigate = 71880 / 8 = 8985 (2h29m45s); median (4380 + 5700) / 2 = 5040.
+  // MTTR = 103080 / 7 = 14725.71 -> 14726 (4h5m); median of 3600 8700 9480 9600 16200 22200 33300 = 9600.
+  // Error budget: payments-availability 18 (0311) + 11 (0377) + 4 (0401) = 33 minutes.
+  // Change failure rate with incidents: 11 production deployments (the nine of the 90-day window,
+  // plus 0112 on 08-11 and 0118 on 08-18). The three changes incidents name (0124, 0137, 0163) were
+  // all recorded failed or rolled back, so incidents add no failure: 3 / 11 = 0.2727.
+  const ARGS = ['--since', '180d', '--until', '2026-12-01T00:00:00+09:00', '--time-zone', 'Asia/Seoul'];
+
+  it('has the figures worked out above', async () => {
+    const r = await metricsJson(PROJECT_ROOT, ARGS);
+    expect(r.changeFailureRate).toEqual({ deployments: 11, failed: 2, rolledBack: 1, partial: 1, incidentOnly: 0, causedIncidents: 3, rate: 0.2727 });
+    expect(r.incidents).toMatchObject({
+      incidents: 8,
+      bySeverity: { sev1: 1, sev2: 3, sev3: 3, sev4: 1 },
+      causedByChange: 3,
+      unresolved: 1,
+      timeToDetect: { count: 8, meanSeconds: 3600, medianSeconds: 1080 },
+      timeToAcknowledge: { count: 8, meanSeconds: 420, medianSeconds: 180 },
+      timeToMitigate: { count: 8, meanSeconds: 8985, medianSeconds: 5040 },
+      timeToResolve: { count: 7, meanSeconds: 14726, medianSeconds: 9600 },
+      errorBudget: [{ slo: 'payments-availability', minutes: 33, incidents: ['INC-2026-0311', 'INC-2026-0377', 'INC-2026-0401'] }],
+    });
+    // Seoul months June..November: 0298; none; 0325; 0311; 0356, 0342; 0377, 0389, 0401.
+    expect(r.incidents.months.map((m) => [m.month, m.incidents])).toEqual([['2026-06', 1], ['2026-07', 0], ['2026-08', 1], ['2026-09', 1], ['2026-10', 2], ['2026-11', 3]]);
+    // payments-api and checkout-api: 0311, 0377, 0401 (September, and two in November).
+    expect(r.incidents.services.find((s) => s.service === 'payments-api')).toMatchObject({ team: 'payments', incidents: 3, perMonth: [{ incidents: 0 }, { incidents: 0 }, { incidents: 0 }, { incidents: 1 }, { incidents: 0 }, { incidents: 2 }] });
+  });
+
+  it.each([
+    ['text', ['1h', '7m', '2h30m', '4h5m', '33 min', 'payments-availability: 33 min']],
+    ['markdown', ['| 8 | 1 | 3 | 3 | 1 | 3 | 1h | 7m | 2h30m | 4h5m | 33 min |', '27% (3/11)']],
+  ])('prints the same incident figures as %s', async (format, figures) => {
+    const r = await cli(['metrics', '--root', PROJECT_ROOT, ...ARGS, '--format', format], PROJECT_ROOT);
+    expect(r.code).toBe(0);
+    for (const figure of figures) expect(r.stdout).toContain(figure);
   });
 });
 

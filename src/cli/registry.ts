@@ -84,7 +84,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     load: async () => (await import('./commands/incident.js')).incidentSpec,
   },
   metrics: {
-    summary: 'deployment frequency, lead time, change failure rate, time to restore/detect, emergency ratio; overall, per service, team, month',
+    summary: 'deployment frequency, lead time, change failure rate, time to restore/detect, emergency ratio, incident MTTD/MTTA/MTTR; overall, per service, team, month',
     load: async () => (await import('./commands/metrics.js')).metricsSpec,
   },
   readiness: {

@@ -37,12 +37,22 @@ function localOf(instant: number, clock: EvidenceClock): number {
   return instant + ('zone' in clock ? offsetAt(instant, clock.zone) : clock.offsetMs);
 }
 
+/**
+ * The one reading of a date-only value (YYYY-MM-DD): the whole of that day on the clock, from its
+ * first to its last millisecond. Evidence dates (readiness, risk controls) and due dates
+ * (incident action items, src/core/incidents/follow-up.ts) both read a bare date here, so "the
+ * day has ended" means the same instant for a rehearsal and for an action item.
+ */
+export function dateOnlyDay(text: string, clock: EvidenceClock): { from: number; to: number } | undefined {
+  const day = DATE_ONLY.test(text) ? parseLocal(`${text}T00:00:00`) : undefined;
+  return day === undefined ? undefined : { from: instantOfLocal(day, clock), to: instantOfLocal(day + DAY_MS, clock) - 1 };
+}
+
 export function readEvidenceTime(text: string | undefined, clock: EvidenceClock): EvidenceTime | undefined {
   if (!text) return undefined;
   if (DATE_ONLY.test(text)) {
-    const day = parseLocal(`${text}T00:00:00`);
-    if (day === undefined) return undefined;
-    return { from: instantOfLocal(day, clock), to: instantOfLocal(day + DAY_MS, clock) - 1, date: text };
+    const day = dateOnlyDay(text, clock);
+    return day && { ...day, date: text };
   }
   const t = parseInstant(text);
   return t === undefined ? undefined : { from: t, to: t };

@@ -255,6 +255,8 @@ export interface PolicySpec {
       shortNotice?: { points: number; within: string };
       errorBudgetExhausted?: number;
       recentFailureRate?: { points: number; above: number; window: string };
+      /** Defaults: within 30d, severities [sev1, sev2] (RECENT_INCIDENTS_DEFAULTS in src/core/risk/factors.ts). */
+      recentIncidents?: { points: number; within?: string; severities?: IncidentSeverity[] };
       overlappingChanges?: number;
       largeDiff?: { points: number; lines: number };
     };

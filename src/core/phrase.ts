@@ -48,6 +48,10 @@ export const PHRASES_EN = {
   'factor.errorBudget': 'error budget spent: {slos}',
   'factor.errorBudgetSlo': '{slo} ({percent}% left)',
   'factor.recentFailures': '{failed} of {implemented} recent changes to these services failed (over {percent}% in {window})',
+  // #20: incidents on what the change touches (src/core/risk/factors.ts, recentIncidents).
+  'factor.recentIncidents': '{n} {severities} incidents within {within} on what this change touches: {incidents}',
+  'factor.recentIncidents.one': 'a {severities} incident within {within} on what this change touches: {incidents}',
+  'factor.recentIncident': '{id} ({severity} on {on}, started {date})',
   'factor.overlapping': 'overlaps {changes}',
   'factor.overlappingChange': '{id} on {target}',
   'factor.largeDiff': '{lines} changed lines, over {limit} ({provenance})',

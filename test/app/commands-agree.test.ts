@@ -8,11 +8,13 @@ import { calendarReport } from '../../src/app/calendar-report.js';
 import { loadOrganisation } from '../../src/app/load-organisation.js';
 import { computeMetrics } from '../../src/app/compute-metrics.js';
 import { decideDeploy } from '../../src/app/decide-deploy.js';
-import { isFailure } from '../../src/core/metrics/failure-rate.js';
 import type { RiskReport } from '../../src/core/risk/types.js';
 import { copyExampleOrg } from '../helpers/example-org.js';
 import { cli } from '../helpers/org.js';
-import { CIS, memoryGit, memoryGitHub, orgFiles, orgSpec, SUBJECT, subjectStart, T0, writeOrg, type OrgSpec, type WrittenOrg } from '../helpers/agree-org.js';
+import { OrganisationsAtRefs } from '../../src/app/load-organisation.js';
+import { reviewPullRequest } from '../../src/app/review-pull-request.js';
+import type { Phrase } from '../../src/core/phrase.js';
+import { CIS, incidentsAround, memoryGit, memoryGitHub, orgFiles, orgSpec, SUBJECT, SUBJECT_FILE, subjectStart, T0, writeOrg, type OrgSpec, type WrittenOrg } from '../helpers/agree-org.js';
 
 /**
  * Where two commands answer the same question they give the same answer (#24): the gate and
@@ -157,6 +159,40 @@ describe('commands agree over random organisations', () => {
     );
   }, 60_000);
 
+  it('risk and the CAB name the same recent incidents, every sev1/sev2 metrics lists for the services in the lookback among them', async () => {
+    let applied = 0;
+    await fc.assert(
+      fc.asyncProperty(orgSpec, incidentsAround, fc.integer({ min: -72, max: 72 }), async (base, incidents, nowHours) =>
+        withOrg({ ...base, incidents }, async (org) => {
+          const start = subjectStart(base);
+          const now = T0 + nowHours * HOUR;
+          const ids = (r: RiskReport | undefined) => ((r?.factors.find((f) => f.code === 'recent-incidents')?.phrase?.args?.incidents ?? []) as Phrase[]).map((p) => p.args!.id as string);
+          const fromRisk = ids(risk(org, now));
+          // The CAB scores the pull request's change in the organisation of its base and head (here one commit).
+          const review = await reviewPullRequest({ refs: new OrganisationsAtRefs(memoryGit(org)), api: memoryGitHub(), baseRef: 'base', headRef: 'merge', author: 'mina-park', headSha: 'head', reviews: [], commits: [], now, changedPaths: [SUBJECT_FILE] });
+          expect(ids(review.subjects.find((s) => s.subject === SUBJECT)?.report)).toEqual(fromRisk);
+          // An oracle written from the definition: sev1/sev2, sharing a service, any part of it in the lookback.
+          const from = Math.min(start, now) - WINDOW;
+          const to = Math.max(start, now);
+          const mine = servicesOf(base);
+          const expected = incidents
+            .map((i, n) => ({ ...i, id: `INC-2026-${String(n + 1).padStart(4, '0')}`, at: start + i.start * HOUR }))
+            .filter((i) => (i.severity === 'sev1' || i.severity === 'sev2') && servicesOf(i).size > 0 && [...servicesOf(i)].some((s) => mine.has(s)))
+            .filter((i) => i.at < to && (i.hours === undefined || i.at + i.hours * HOUR >= from))
+            .map((i) => i.id);
+          expect(fromRisk).toEqual(expected.sort());
+          // What metrics counts in the lookback (incidents that started in it) is always among them.
+          const metrics = await computeMetrics(org.loaded.org, memoryGit(org), { from, to, environments: [base.env] });
+          const listed = metrics.incidents.list.filter((r) => (r.severity === 'sev1' || r.severity === 'sev2') && r.services.some((s) => mine.has(s))).map((r) => r.incident);
+          for (const id of listed) expect(fromRisk).toContain(id);
+          if (fromRisk.length) applied++;
+        }),
+      ),
+      RUNS,
+    );
+    expect(applied).toBeGreaterThan(0);
+  }, 120_000);
+
   it('metrics and the recent-failure factor count the same rate for the same services, environment and period', async () => {
     await fc.assert(
       fc.asyncProperty(orgSpec, async (spec) =>
@@ -165,14 +201,14 @@ describe('commands agree over random organisations', () => {
           const metrics = await computeMetrics(org.loaded.org, memoryGit(org), { from: start - WINDOW, to: start, environments: [spec.env] });
           const mine = servicesOf(spec);
           const rows = metrics.deployments.filter((d) => d.services.some((s) => mine.has(s)));
-          const failed = rows.filter((d) => isFailure(d.result)).length;
+          const failed = rows.filter((d) => d.failed).length;
           const above = rows.length > 0 && failed > spec.above * rows.length;
           expect(risk(org, start).factors.some((f) => f.code === 'recent-failure-rate')).toBe(above);
           // For one service the per-service row is that same rate.
           if (mine.size === 1) {
             const row = metrics.services.find((s) => s.service === [...mine][0]);
             expect(row?.changeFailureRate.deployments ?? 0).toBe(rows.length);
-            expect((row?.changeFailureRate.failed ?? 0) + (row?.changeFailureRate.rolledBack ?? 0)).toBe(failed);
+            expect((row?.changeFailureRate.failed ?? 0) + (row?.changeFailureRate.rolledBack ?? 0) + (row?.changeFailureRate.incidentOnly ?? 0)).toBe(failed);
           }
         }),
       ),

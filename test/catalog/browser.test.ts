@@ -193,20 +193,23 @@ describe.skipIf(SKIP_BROWSER)('catalog in Chromium', () => {
 
   it('the metrics page draws the same numbers as `opsledger metrics`, as charts per month and tables per team', async () => {
     const cliMetrics = await cli(['metrics', '--format', 'json']);
-    const report = JSON.parse(cliMetrics.stdout) as { changeFailureRate: { rate: number }; teams: { team: string }[] };
+    const report = JSON.parse(cliMetrics.stdout) as { changeFailureRate: { rate: number }; teams: { team: string }[]; incidents: { incidents: number; teams: { team: string }[] } };
     const { context, watch } = await watchedContext(browser, { viewport: { width: 1280, height: 1400 } });
     const page = await context.newPage();
     await page.goto(fileUrl(site, 'metrics.html'));
-    // Four charts, each an inline SVG with an accessible title, and bars for the deployments.
-    expect(await page.locator('figure.chart svg').count()).toBe(4);
-    expect(await page.locator('figure.chart svg > title').count()).toBe(4);
+    // Five charts (the fifth: incidents by severity), each an inline SVG with an accessible title, and bars for the deployments.
+    expect(await page.locator('figure.chart svg').count()).toBe(5);
+    expect(await page.locator('figure.chart svg > title').count()).toBe(5);
+    expect(await page.locator('#chart-incidents-by-severity svg rect').count()).toBeGreaterThan(0);
     expect(await page.locator('#chart-deployments-by-team svg rect').count()).toBeGreaterThan(0);
     const boxes = await page.locator('figure.chart svg').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
     for (const w of boxes) expect(w).toBeGreaterThan(200);
     const rate = Math.round(report.changeFailureRate.rate * 1000) / 10;
     expect(await page.textContent('.metrics-overall')).toContain(`${rate}%`);
     const teams = await page.locator('section[aria-labelledby="metrics-teams-h"] tbody th').allTextContents();
-    expect(teams.map((t) => t.trim())).toEqual(report.teams.map((t) => t.team));
+    // A team with incidents and no deployment in the window has a row too.
+    expect(teams.map((t) => t.trim())).toEqual([...new Set([...report.teams, ...report.incidents.teams].map((t) => t.team))].sort());
+    expect(await page.textContent('.metrics-incidents')).toContain(String(report.incidents.incidents));
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'metrics-desktop-light.png'), fullPage: true });
     expect(watch.errors).toEqual([]);

@@ -54,7 +54,8 @@ describe('metrics over the hand-computed fixture', () => {
     // Known lead times 172800, 86400, 7200: median 86400; mean 266400/3 = 88800. 0104 and 0105 unknown.
     expect(report.leadTime).toEqual({ count: 3, unknown: 2, medianSeconds: 86400, meanSeconds: 88800 });
     // Failures 0102 and 0105 (failed) + 0103 (rolled back) = 3 of 5; 0104 partial does not fail.
-    expect(report.changeFailureRate).toEqual({ deployments: 5, failed: 2, rolledBack: 1, partial: 1, rate: 0.6 });
+    // No incidents here: nothing is counted failed by an incident alone (test/core/incident-metrics.test.ts).
+    expect(report.changeFailureRate).toEqual({ deployments: 5, failed: 2, rolledBack: 1, partial: 1, incidentOnly: 0, causedIncidents: 0, rate: 0.6 });
     // Restored: 3600 (0102), 1200 (0103): median = mean = 2400. 0105 has no restoredAt.
     expect(report.timeToRestore).toEqual({ count: 2, unmeasured: 1, medianSeconds: 2400, meanSeconds: 2400 });
     // Detection: 1800, 7200, 3600: mean 12600/3 = 4200, median 3600.
@@ -117,7 +118,7 @@ describe('chart view model', () => {
     });
   });
 
-  it('builds the four charts from the same numbers', () => {
+  it('builds the five charts from the same numbers', () => {
     const charts = metricsCharts(report);
     expect(charts.map((c) => [c.id, c.kind, c.unit, c.series.map((s) => s.values)])).toEqual([
       ['deployments-by-team', 'bar', 'count', [[2, 2], [0, 2]]],
@@ -126,6 +127,8 @@ describe('chart view model', () => {
       // September median of 172800 and 86400; October 7200 alone.
       ['lead-time', 'line', 'seconds', [[129600, 7200]]],
       ['time-to-restore', 'bar', 'seconds', [[3600, 1200]]],
+      // No incidents: a chart without series, which svg.ts draws as "no data".
+      ['incidents-by-severity', 'bar', 'count', []],
     ]);
     expect(charts[0]!.description).toBe('Deployments per month by team, 2026-09 to 2026-10: highest 4 in 2026-10.');
   });
@@ -135,7 +138,8 @@ describe('catalog view', () => {
   it("fills the catalog's metrics slot in the units its template prints, leaving out what has no data", () => {
     const view: MetricsView = catalogMetricsView(report, { serviceHref: (n) => `services/${n}.html`, teamHref: (n) => `teams/${n}.html` });
     // perWeek 0.5738 -> 0.57; lead time median 86400 s = 24 h; restore median 2400 s = 40 min.
-    expect(view.overall).toEqual({ deploymentFrequency: { perWeek: 0.57 }, leadTime: { medianHours: 24 }, changeFailureRate: { rate: 0.6 }, timeToRestore: { medianMinutes: 40 } });
+    const noIncidents = { count: 0, bySeverity: [], errorBudget: [] };
+    expect(view.overall).toEqual({ deploymentFrequency: { perWeek: 0.57 }, leadTime: { medianHours: 24 }, changeFailureRate: { rate: 0.6 }, timeToRestore: { medianMinutes: 40 }, incidents: noIncidents });
     // cart: no known lead time, no restored failure.
     expect(view.services?.find((s) => s.name === 'cart')).toEqual({ name: 'cart', href: 'services/cart.html', deploymentFrequency: { perWeek: 0.23 }, changeFailureRate: { rate: 0.5 } });
     const full = catalogMetricsView(report, { serviceHref: (n) => n, teamHref: (n) => n });
@@ -144,6 +148,7 @@ describe('catalog view', () => {
       ['change-failure-rate', true],
       ['lead-time', true],
       ['time-to-restore', true],
+      ['incidents-by-severity', true],
     ]);
   });
 });

@@ -45,6 +45,17 @@ export interface Past {
   cancelled: boolean;
 }
 
+/** An incident around the change under test (#20); only organisations that list incidents get them and the factor. */
+export interface IncidentAround {
+  severity: 'sev1' | 'sev2' | 'sev3' | 'sev4';
+  services: string[];
+  cis: string[];
+  /** Hours from the subject's start (negative: before it). */
+  start: number;
+  /** Hours until resolved; undefined: still open. */
+  hours?: number;
+}
+
 export interface OrgSpec {
   type: Type;
   services: string[];
@@ -59,6 +70,7 @@ export interface OrgSpec {
   templateEnvs?: string[];
   above: number;
   history: Past[];
+  incidents?: IncidentAround[];
 }
 
 export const SERVICES = ['svc-a', 'svc-b', 'svc-c'];
@@ -140,7 +152,7 @@ spec:
       changeType: {standard: 0, normal: 1, emergency: 3}
       environment: {production: 1}
       recentFailureRate: {points: 2, above: ${spec.above}, window: 30d}
-  risk:
+${spec.incidents ? '      recentIncidents: {points: 2, within: 30d}\n' : ''}  risk:
     matrix:
       - [low, low, medium, medium]
       - [low, medium, medium, high]
@@ -153,7 +165,7 @@ spec:
     critical: ${controls('critical')}
   groups: {cab: "team:cab", emergency: "team:cab"}
   emergency: {approvers: emergency, reviewWithin: 5d}
-`;
+${spec.incidents ? '  incidents:\n    severities:\n' + ['sev1', 'sev2', 'sev3', 'sev4'].map((s) => `      ${s}: {description: ${s}}\n`).join('') : ''}`;
   const windows = spec.windows.map((w, i) => {
     const scope = w.scope ? `\n      scope: {${[w.scope.environments ? `environments: ${list(w.scope.environments)}` : '', w.scope.services ? `services: ${list(w.scope.services)}` : ''].filter(Boolean).join(', ')}}` : '';
     const allow = w.kind === 'freeze' && w.allow.length ? `\n      allow: ${list(w.allow)}` : '';
@@ -162,6 +174,12 @@ spec:
   files['changes/calendar.yaml'] = `apiVersion: opsledger/v1\nkind: ChangeCalendar\nmetadata: {name: production}\nspec:\n  windows:${windows.length ? '\n' + windows.join('\n') : ' []'}\n`;
   const start = subjectStart(spec);
   files[SUBJECT_FILE] = changeYaml(SUBJECT, { type: spec.type, services: spec.services, cis: spec.cis, env: spec.env, start, end: start + spec.hours * HOUR, phase: 'scheduled' });
+  (spec.incidents ?? []).forEach((inc, i) => {
+    const name = `INC-2026-${String(i + 1).padStart(4, '0')}`;
+    const at = start + inc.start * HOUR;
+    const end = inc.hours === undefined ? '' : `  mitigatedAt: "${iso(at + inc.hours * HOUR)}"\n  resolvedAt: "${iso(at + inc.hours * HOUR)}"\n`;
+    files[`incidents/${name}.yaml`] = `apiVersion: opsledger/v1\nkind: Incident\nmetadata: {name: ${name}, title: Incident ${i + 1}}\nspec:\n  severity: ${inc.severity}\n  status: ${inc.hours === undefined ? 'investigating' : 'resolved'}\n  startedAt: "${iso(at)}"\n  detectedAt: "${iso(at)}"\n${end}${inc.services.length ? `  services: ${list(inc.services)}\n` : ''}${inc.cis.length ? `  configurationItems: ${list(inc.cis)}\n` : ''}`;
+  });
   spec.history.forEach((p, i) => {
     const id = `CR-2026-${String(i + 1).padStart(4, '0')}`;
     const at = start - p.before * HOUR;
@@ -213,6 +231,20 @@ export const orgSpec: fc.Arbitrary<OrgSpec> = fc
   // in its environment), and every change names a service or a CI.
   .map((s) => (s.type === 'standard' ? { ...s, cis: s.cis.filter((c) => c.startsWith('cert-')), ...(s.templateEnvs ? { templateEnvs: [s.env] } : {}) } : s))
   .filter((s) => s.services.length + s.cis.length > 0 && s.history.every((p) => p.services.length + p.cis.length > 0));
+
+/** Incidents around the subject: from 40 days before its start to a day after, some still open. */
+export const incidentsAround: fc.Arbitrary<IncidentAround[]> = fc.array(
+  fc
+    .record({
+      severity: fc.constantFrom<IncidentAround['severity']>('sev1', 'sev2', 'sev3', 'sev4'),
+      services: someServices,
+      cis: someCis,
+      start: fc.integer({ min: -40 * 24, max: 24 }),
+      hours: fc.option(fc.integer({ min: 0, max: 15 * 24 }), { nil: undefined }),
+    })
+    .filter((i) => i.services.length + i.cis.length > 0),
+  { maxLength: 4 },
+);
 
 export interface WrittenOrg {
   root: string;

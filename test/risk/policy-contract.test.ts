@@ -68,6 +68,7 @@ describe('points are counted exactly', () => {
   it.each([
     ['a factor', 'changeType: {standard: 0, normal: 1, emergency: 4}', 'changeType: {standard: 0, normal: 0.0001, emergency: 4}', 14, 41, '/spec/likelihood/factors/changeType/normal'],
     ['a threshold', 'thresholds: [3, 6, 10]', 'thresholds: [0.1234, 6, 10]', 12, 18, '/spec/likelihood/thresholds/0'],
+    ['the recent-incident factor', 'changeType: {standard: 0, normal: 1, emergency: 4}', 'changeType: {standard: 0, normal: 1, emergency: 4}\n      recentIncidents: {points: 1.0005}', 15, 33, '/spec/likelihood/factors/recentIncidents/points'],
   ])('more than three decimals in %s is a positioned error', async (_name, from, to, line, column, pointer) => {
     const { code, report: r } = await validateJson(makeOrg({ 'changes/policy.yaml': FIXTURE_POLICY.replace(from, to) }));
     expect(r.diagnostics.filter((d) => d.code === 'policy.points-precision').map((d) => ({ line: d.line, column: d.column, pointer: d.pointer }))).toEqual([{ line, column, pointer }]);

@@ -14,7 +14,8 @@ import { loadValidOrganisation } from '../org-session.js';
  * `opsledger metrics [--since 90d|T] [--until T] [--env E]... [--time-zone Z]
  * [--format text|json|markdown]`: deployment frequency, lead time, change failure rate, time to
  * restore, time to detect and the emergency-change ratio over a window ending now (or at
- * --until, for reproducible reports). Definitions: docs/metrics.md.
+ * --until, for reproducible reports), and the incidents that started in it (MTTD, MTTA, time to
+ * mitigate, MTTR, counts per severity, error budget per SLO). Definitions: docs/metrics.md.
  */
 export interface MetricsWindowFlags {
   from: number;
@@ -32,7 +33,7 @@ const options = defineOptions({
 
 export const metricsSpec = defineCommand({
   name: 'metrics',
-  summary: 'deployment frequency, lead time, change failure rate, time to restore/detect, emergency ratio; overall, per service, team, month',
+  summary: 'deployment frequency, lead time, change failure rate, time to restore/detect, emergency ratio, incident MTTD/MTTA/MTTR; overall, per service, team, month',
   usage: ['opsledger metrics [--since 90d|T] [--until T] [--env E]... [--time-zone Z] [--format text|json|markdown]'],
   options,
   examples: ['opsledger metrics', 'opsledger metrics --since 12w --env production --env staging --format json', 'opsledger metrics --since 2026-10-01T00:00:00Z --until 2026-11-01T00:00:00Z --time-zone Asia/Seoul'],

@@ -9,6 +9,7 @@ import type { Neighbourhood } from './neighbourhood.js';
 import type { RuleResult, ServiceLevel } from '../readiness/types.js';
 import type { SloView } from './slo.js';
 import type { Phrase } from '../phrase.js';
+import type { CatalogIncidentFigures } from '../metrics/catalog-view.js';
 
 /**
  * The catalog's view model: everything a page shows, already decided (what is a link, what is
@@ -42,6 +43,7 @@ export interface MetricsFigures {
   leadTime?: { medianHours: number };
   changeFailureRate?: { rate: number };
   timeToRestore?: { medianMinutes: number };
+  incidents?: CatalogIncidentFigures;
 }
 
 export interface CatalogInput {

@@ -2,17 +2,16 @@ import { parseInstant } from '../calendar/local-time.js';
 import { parseDuration } from '../duration.js';
 import type { Incident, IncidentPolicy } from '../model.js';
 import type { Located, Organisation } from '../organisation.js';
+import { dateOnlyDay, type EvidenceClock } from '../evidence-time.js';
 
-const DAY = 86_400_000;
-// A date-only due date has passed only once it has ended everywhere: the last zone to finish a
-// day is UTC-12, 36 hours after the day's UTC midnight. So an item is never called overdue while
-// its owner's calendar still shows the due date, and the verdict does not flip with the reader's zone.
-const LAST_ZONE_END = DAY + 12 * 3_600_000;
-
-/** The instant a date-only due date (YYYY-MM-DD) has ended in every time zone. */
-export function dueDateEnd(date: string): number | undefined {
-  const t = /^\d{4}-\d{2}-\d{2}$/.test(date) ? parseInstant(`${date}T00:00:00Z`) : undefined;
-  return t === undefined ? undefined : t + LAST_ZONE_END;
+/**
+ * The instant a date-only due date (YYYY-MM-DD) has passed: the last millisecond of that day on
+ * the organisation's clock (organisationZone), read by the one reader of bare dates
+ * (dateOnlyDay in src/core/evidence-time.ts), so an action item due on the 30th and a
+ * rehearsal dated the 30th end at the same moment.
+ */
+export function dueDateEnd(date: string, clock: EvidenceClock): number | undefined {
+  return dateOnlyDay(date, clock)?.to;
 }
 
 export interface OverdueReview {
@@ -46,9 +45,10 @@ export function reviewDueAt(incident: Incident, policy: IncidentPolicy | undefin
 /**
  * What is overdue at `now` after the incidents given: resolved incidents whose review the policy
  * wanted by now and that have none completed, and open or in-progress action items past their
- * due date. One function for readiness, the catalog and reports, so they count the same items.
+ * due date (past once its day has ended on `clock`, the organisation's zone). One function for
+ * readiness, the catalog and reports, so they count the same items.
  */
-export function overdueFollowUps(incidents: Iterable<Located<Incident>>, policy: IncidentPolicy | undefined, now: number): FollowUps {
+export function overdueFollowUps(incidents: Iterable<Located<Incident>>, policy: IncidentPolicy | undefined, now: number, clock: EvidenceClock): FollowUps {
   const reviews: OverdueReview[] = [];
   const actions: OverdueAction[] = [];
   for (const { doc } of incidents) {
@@ -57,7 +57,7 @@ export function overdueFollowUps(incidents: Iterable<Located<Incident>>, policy:
       reviews.push({ incident: doc.metadata.name, severity: doc.spec.severity, resolvedAt: doc.spec.resolvedAt!, reviewWithin: policy!.severities[doc.spec.severity]!.reviewWithin!, dueAt: due });
     }
     (doc.spec.review?.actionItems ?? []).forEach((item, index) => {
-      const end = dueDateEnd(item.due);
+      const end = dueDateEnd(item.due, clock);
       if (end !== undefined && now > end && (item.state === 'open' || item.state === 'in-progress')) {
         actions.push({ incident: doc.metadata.name, index, title: item.title, owner: item.owner, due: item.due, state: item.state });
       }

@@ -1,11 +1,11 @@
 import { ENGLISH_CHART_LABELS, metricsCharts, type ChartLabels } from './chart-model.js';
 import { renderChartSvg } from './svg.js';
-import type { MetricSet, MetricsReport } from './types.js';
+import type { IncidentMetricSet, MetricSet, MetricsReport } from './types.js';
 
 /**
  * What the catalog's metrics page slot (CatalogInput.metrics, templates/catalog/partials/
  * metrics-body.hbs) reads: the headline figures in the units its template prints, overall and
- * per service and team, plus the four charts as ready SVG. A figure with no data is left out,
+ * per service and team (deployments and incidents), plus the five charts as ready SVG. A figure with no data is left out,
  * which the template shows as "unknown". Built from the same report as `opsledger metrics`.
  */
 export interface CatalogMetricsFigures {
@@ -13,6 +13,19 @@ export interface CatalogMetricsFigures {
   leadTime?: { medianHours: number };
   changeFailureRate?: { rate: number };
   timeToRestore?: { medianMinutes: number };
+  /** The incidents that started in the window; absent for a row with none. */
+  incidents?: CatalogIncidentFigures;
+}
+
+/** Incident figures in whole minutes (means, as docs/metrics.md defines MTTD, MTTA and MTTR). */
+export interface CatalogIncidentFigures {
+  count: number;
+  bySeverity: { severity: string; count: number }[];
+  timeToDetect?: { meanMinutes: number };
+  timeToAcknowledge?: { meanMinutes: number };
+  timeToMitigate?: { meanMinutes: number };
+  timeToResolve?: { meanMinutes: number };
+  errorBudget: { slo: string; minutes: number }[];
 }
 
 export interface CatalogChart {
@@ -51,14 +64,41 @@ export function catalogFigures(m: MetricSet): CatalogMetricsFigures {
   };
 }
 
+const minutes = (key: string, secs: number | null) => (secs === null ? {} : { [key]: { meanMinutes: Math.round(secs / 60) } });
+
+export function catalogIncidentFigures(m: IncidentMetricSet): CatalogIncidentFigures {
+  return {
+    count: m.incidents,
+    bySeverity: Object.entries(m.bySeverity).filter(([, n]) => n > 0).map(([severity, count]) => ({ severity, count })),
+    ...minutes('timeToDetect', m.timeToDetect.meanSeconds),
+    ...minutes('timeToAcknowledge', m.timeToAcknowledge.meanSeconds),
+    ...minutes('timeToMitigate', m.timeToMitigate.meanSeconds),
+    ...minutes('timeToResolve', m.timeToResolve.meanSeconds),
+    errorBudget: m.errorBudget.map((e) => ({ slo: e.slo, minutes: e.minutes })),
+  };
+}
+
+/**
+ * One row per name that had deployments or incidents (a service with an outage and no change in
+ * the window still has a row), sorted by name.
+ */
+function rows<T extends { incidents: number }>(deployed: Map<string, MetricSet>, incidents: Map<string, T & IncidentMetricSet>, href: (name: string) => string) {
+  const names = [...new Set([...deployed.keys(), ...incidents.keys()])].sort();
+  return names.map((name) => {
+    const d = deployed.get(name);
+    const i = incidents.get(name);
+    return { name, href: href(name), ...(d ? catalogFigures(d) : {}), ...(i ? { incidents: catalogIncidentFigures(i) } : {}) };
+  });
+}
+
 export function catalogMetricsView(report: MetricsReport, options: CatalogMetricsOptions): CatalogMetricsView {
   const labels = options.labels ?? ENGLISH_CHART_LABELS;
   return {
     since: report.window.from,
     until: report.window.to,
-    overall: catalogFigures(report),
-    services: report.services.map((s) => ({ name: s.service, href: options.serviceHref(s.service), ...catalogFigures(s) })),
-    teams: report.teams.map((t) => ({ name: t.team, href: options.teamHref(t.team), ...catalogFigures(t) })),
+    overall: { ...catalogFigures(report), incidents: catalogIncidentFigures(report.incidents) },
+    services: rows(new Map(report.services.map((s) => [s.service, s])), new Map(report.incidents.services.map((s) => [s.service, s])), options.serviceHref),
+    teams: rows(new Map(report.teams.map((t) => [t.team, t])), new Map(report.incidents.teams.map((t) => [t.team, t])), options.teamHref),
     charts: metricsCharts(report, labels).map((c) => ({
       id: c.id,
       title: c.title,

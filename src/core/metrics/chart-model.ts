@@ -1,4 +1,3 @@
-import { isFailure } from './deployments.js';
 import { median } from './stats.js';
 import type { Deployment, MetricsReport } from './types.js';
 
@@ -49,7 +48,7 @@ function value(metric: MonthlyMetric, rows: readonly Deployment[]): number | nul
     case 'deployments':
       return rows.length;
     case 'changeFailureRate':
-      return rows.length ? rows.filter((d) => isFailure(d.result)).length / rows.length : null;
+      return rows.length ? rows.filter((d) => d.failed).length / rows.length : null;
     case 'leadTime':
       return median(pick((d) => d.leadTimeSeconds));
     case 'timeToRestore':
@@ -87,6 +86,7 @@ export function monthlySeries(report: MetricsReport, metric: MonthlyMetric, by: 
 
 export interface ChartLabels {
   allServices: string;
+  incidentsBySeverity: string;
   deploymentsByTeam: string;
   changeFailureRate: string;
   leadTime: string;
@@ -97,6 +97,7 @@ export interface ChartLabels {
 
 export const ENGLISH_CHART_LABELS: ChartLabels = {
   allServices: 'All services',
+  incidentsBySeverity: 'Incidents per month by severity',
   deploymentsByTeam: 'Deployments per month by team',
   changeFailureRate: 'Change failure rate per month',
   leadTime: 'Lead time for changes per month (median)',
@@ -109,6 +110,7 @@ export const ENGLISH_CHART_LABELS: ChartLabels = {
 
 export const KOREAN_CHART_LABELS: ChartLabels = {
   allServices: '전체 서비스',
+  incidentsBySeverity: '심각도별 월간 장애 수',
   deploymentsByTeam: '팀별 월간 배포 수',
   changeFailureRate: '월별 변경 실패율',
   leadTime: '월별 변경 리드 타임(중앙값)',
@@ -138,7 +140,17 @@ function chart(id: string, title: string, kind: 'bar' | 'line', stacked: boolean
   return { id, title, description: labels.describe(title, data.categories, described), kind, stacked, unit, ...data };
 }
 
-/** The four charts of the catalog's metrics page, in reading order. */
+/** Incidents started each month, one series per severity that occurred (sev1 first). */
+export function incidentSeries(report: MetricsReport): { categories: string[]; series: ChartSeries[] } {
+  const months = report.incidents.months;
+  const severities = report.incidents.severities.filter((s) => s.incidents > 0).map((s) => s.severity);
+  return {
+    categories: months.map((m) => m.month),
+    series: severities.map((sev) => ({ key: sev, label: sev, values: months.map((m) => m.bySeverity[sev]) })),
+  };
+}
+
+/** The five charts of the catalog's metrics page, in reading order. */
 export function metricsCharts(report: MetricsReport, labels: ChartLabels = ENGLISH_CHART_LABELS): ChartModel[] {
   const overall = (m: MonthlyMetric) => monthlySeries(report, m, 'overall', labels.allServices);
   return [
@@ -146,5 +158,6 @@ export function metricsCharts(report: MetricsReport, labels: ChartLabels = ENGLI
     chart('change-failure-rate', labels.changeFailureRate, 'line', false, 'ratio', overall('changeFailureRate'), labels),
     chart('lead-time', labels.leadTime, 'line', false, 'seconds', overall('leadTime'), labels),
     chart('time-to-restore', labels.timeToRestore, 'bar', false, 'seconds', overall('timeToRestore'), labels),
+    chart('incidents-by-severity', labels.incidentsBySeverity, 'bar', true, 'count', incidentSeries(report), labels),
   ];
 }

@@ -1,8 +1,9 @@
 import { activePolicy, type Organisation } from '../organisation.js';
 import { canonicalEnvironment, environmentsOf } from '../environments.js';
-import { collectDeployments, isFailure, type DeploymentFacts, type DeploymentQuery } from './deployments.js';
+import { collectDeployments, type DeploymentFacts, type DeploymentQuery } from './deployments.js';
 import { monthsBetween } from './months.js';
 import { changeFailureRate } from './failure-rate.js';
+import { incidentsReport } from './incidents.js';
 import { mean, median, ratio, seconds } from './stats.js';
 import type { Deployment, MetricSet, MetricsReport } from './types.js';
 
@@ -16,7 +17,8 @@ const DAY_MS = 86_400_000;
 export function metricSet(deployments: readonly DeploymentFacts[], days: number): MetricSet {
   const n = deployments.length;
   const lead = deployments.flatMap((d) => (d.leadTimeMs === undefined ? [] : [d.leadTimeMs]));
-  const failures = deployments.filter((d) => isFailure(d.result));
+  // Every failure, by outcome or by incident; only outcomes carry detection and restoration times.
+  const failures = deployments.filter((d) => d.failed);
   const failureRate = changeFailureRate(deployments);
   const detect = failures.flatMap((d) => (d.detectMs === undefined ? [] : [d.detectMs]));
   const restore = failures.flatMap((d) => (d.restoreMs === undefined ? [] : [d.restoreMs]));
@@ -56,6 +58,8 @@ function publicDeployment(d: DeploymentFacts): Deployment {
     change: d.change,
     type: d.type,
     result: d.result,
+    failed: d.failed,
+    causedIncidents: [...d.causedIncidents],
     implementedAt: d.implementedAtText,
     month: d.month,
     services: d.services,
@@ -94,5 +98,6 @@ export function computeMetrics(org: Organisation, query: MetricsQuery): MetricsR
     months: monthsBetween(q.from, q.to, q.timeZone).map((m) => ({ month: m.month, ...metricSet(byMonth.get(m.month) ?? [], (m.to - m.from) / DAY_MS) })),
     deployments: deployments.map(publicDeployment),
     excluded,
+    incidents: incidentsReport(org, { from: q.from, to: q.to, timeZone: q.timeZone }),
   };
 }

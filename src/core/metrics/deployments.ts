@@ -1,9 +1,9 @@
 import { parseInstant } from '../calendar/local-time.js';
-import type { ChangeRequest, ChangeType, OutcomeResult } from '../model.js';
+import type { ChangeType, OutcomeResult } from '../model.js';
 import { activePolicy, type Organisation } from '../organisation.js';
 import { canonicalEnvironment } from '../environments.js';
 import { monthOf } from './months.js';
-import { deploymentOf, isFailure, servicesCountedFor } from './failure-rate.js';
+import { deploymentOf, incidentsCausedBy, isFailedDeployment, isFailure, servicesCountedFor, type Touches } from './failure-rate.js';
 
 /**
  * Turns change requests into deployments: a change counts once it has an outcome with an
@@ -15,6 +15,10 @@ export interface DeploymentFacts {
   change: string;
   type: ChangeType;
   result: OutcomeResult;
+  /** Incidents naming this change as their cause. */
+  causedIncidents: readonly string[];
+  /** Failed by its outcome or by an incident (isFailedDeployment). */
+  failed: boolean;
   implementedAtText: string;
   implementedAt: number;
   month: string;
@@ -40,12 +44,12 @@ export interface Excluded {
 }
 
 /**
- * The services a change counts for: those it names, plus the owning service of every CI it
- * names (a change to checkout-db is a deployment of checkout-api even when the requester only
- * listed the CI). Teams are the owners of those services, or a CI's own owner when it has no
- * service.
+ * The services a change (or an incident) counts for: those it names, plus the owning service of
+ * every CI it names (a change to checkout-db is a deployment of checkout-api even when the
+ * requester only listed the CI). Teams are the owners of those services, or a CI's own owner
+ * when it has no service.
  */
-export function attribution(org: Organisation, change: ChangeRequest): { services: string[]; teams: string[] } {
+export function attribution(org: Organisation, change: Touches): { services: string[]; teams: string[] } {
   const services = servicesCountedFor(org, change);
   const teams = new Set<string>();
   for (const name of change.spec.configurationItems ?? []) {
@@ -61,7 +65,7 @@ export function attribution(org: Organisation, change: ChangeRequest): { service
 
 const instantOf = (text: string | undefined) => (text === undefined ? undefined : parseInstant(text));
 
-export { isFailure };
+export { isFailure, isFailedDeployment };
 
 export function collectDeployments(org: Organisation, q: DeploymentQuery): { deployments: DeploymentFacts[]; excluded: Excluded[] } {
   const deployments: DeploymentFacts[] = [];
@@ -82,10 +86,13 @@ export function collectDeployments(org: Organisation, q: DeploymentQuery): { dep
     const restored = instantOf(outcome.restoredAt);
     const start = q.leadTimeStart?.(id);
     const failure = isFailure(outcome.result);
+    const causedIncidents = incidentsCausedBy(org, id);
     const facts: DeploymentFacts = {
       change: id,
       type: doc.spec.type,
       result: outcome.result,
+      causedIncidents,
+      failed: isFailedDeployment({ result: outcome.result, causedIncidents }),
       implementedAtText: outcome.implementedAt!,
       implementedAt,
       month: monthOf(implementedAt, q.timeZone),

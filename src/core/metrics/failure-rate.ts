@@ -1,6 +1,6 @@
 import { isCancelled } from '../change-phase.js';
 import { parseInstant } from '../calendar/local-time.js';
-import type { ChangeRequest, OutcomeResult } from '../model.js';
+import type { ChangeRequest, Incident, OutcomeResult } from '../model.js';
 import type { Organisation } from '../organisation.js';
 import { ratio } from './stats.js';
 import type { ChangeFailureRate } from './types.js';
@@ -16,7 +16,10 @@ import type { ChangeFailureRate } from './types.js';
  * - A change counts for every service it names and for the owning service of every CI it names,
  *   so a change that only lists checkout-db is a deployment (and possibly a failure) of
  *   checkout-api (DESIGN.md: impact follows what depends on a CI; so does its track record).
- * - A failure is a failed or rolled-back result; partial is a deployment that did not fail.
+ * - A failure is a failed or rolled-back result, or a deployment an incident names as its cause
+ *   (`causedBy`) whatever its outcome says: a requester who recorded success does not hide the
+ *   outage their change caused. Partial is a deployment that did not fail, unless an incident
+ *   names it.
  */
 
 const FAILURES: ReadonlySet<OutcomeResult> = new Set(['failed', 'rolled-back']);
@@ -25,14 +28,59 @@ export function isFailure(result: OutcomeResult): boolean {
   return FAILURES.has(result);
 }
 
-/** The services a change counts for: those it names, plus the owning service of every CI it names. */
-export function servicesCountedFor(org: Organisation, change: ChangeRequest): string[] {
+/** What a change or an incident names: the services and configuration items it touches. */
+export interface Touches {
+  spec: { services?: readonly string[]; configurationItems?: readonly string[] };
+}
+
+/**
+ * The services a change (or an incident) counts for: those it names, plus the owning service of
+ * every CI it names. Changes and incidents are attributed the same way, so a service's
+ * deployments and its incidents are counted over the same things.
+ */
+export function servicesCountedFor(org: Organisation, change: Touches): string[] {
   const services = new Set(change.spec.services ?? []);
   for (const name of change.spec.configurationItems ?? []) {
     const owner = org.cis.get(name)?.doc.spec.service;
     if (owner) services.add(owner);
   }
   return [...services].sort();
+}
+
+/**
+ * The incidents that name each change as their cause, built once per organisation. A pull
+ * request is judged in an organisation whose incidents are the base's (review-org.ts), so a
+ * branch cannot unname its change from an incident.
+ */
+const causes = new WeakMap<Organisation, Map<string, string[]>>();
+
+export function incidentsCausedBy(org: Organisation, change: string): readonly string[] {
+  let index = causes.get(org);
+  if (!index) {
+    index = new Map();
+    const sorted = [...org.incidents.values()].map((i) => i.doc as Incident).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+    for (const inc of sorted) {
+      if (!Array.isArray(inc.spec.causedBy)) continue;
+      for (const id of new Set(inc.spec.causedBy)) {
+        const list = index.get(id);
+        if (list) list.push(inc.metadata.name);
+        else index.set(id, [inc.metadata.name]);
+      }
+    }
+    causes.set(org, index);
+  }
+  return index.get(change) ?? [];
+}
+
+/** A deployment as the failure rate sees it: its recorded result and the incidents naming it. */
+export interface Judged {
+  result: OutcomeResult;
+  causedIncidents: readonly string[];
+}
+
+/** Whether a deployment failed: its outcome says so, or an incident names it as its cause. */
+export function isFailedDeployment(d: Judged): boolean {
+  return isFailure(d.result) || d.causedIncidents.length > 0;
 }
 
 export type DeploymentAnswer =
@@ -49,28 +97,38 @@ export function deploymentOf(change: ChangeRequest): DeploymentAnswer {
   return { deployed: true, implementedAt, implementedAtText: outcome.implementedAt!, result: outcome.result };
 }
 
-/** The failure rate of some deployments: (failed + rolledBack) / deployments. */
-export function changeFailureRate(deployments: readonly { result: OutcomeResult }[]): ChangeFailureRate {
+/** The failure rate of some deployments: (failed + rolledBack + incidentOnly) / deployments. */
+export function changeFailureRate(deployments: readonly Judged[]): ChangeFailureRate {
   let failed = 0;
   let rolledBack = 0;
   let partial = 0;
+  let incidentOnly = 0;
+  let causedIncidents = 0;
   for (const d of deployments) {
     if (d.result === 'failed') failed++;
     else if (d.result === 'rolled-back') rolledBack++;
     else if (d.result === 'partial') partial++;
+    if (d.causedIncidents.length > 0) {
+      causedIncidents++;
+      if (!isFailure(d.result)) incidentOnly++;
+    }
   }
-  return { deployments: deployments.length, failed, rolledBack, partial, rate: ratio(failed + rolledBack, deployments.length) };
+  return { deployments: deployments.length, failed, rolledBack, partial, incidentOnly, causedIncidents, rate: ratio(failed + rolledBack + incidentOnly, deployments.length) };
+}
+
+/** The failed deployments a rate counts (its numerator). */
+export function failuresIn(rate: ChangeFailureRate): number {
+  return rate.failed + rate.rolledBack + rate.incidentOnly;
 }
 
 /** True when the rate is strictly above `threshold`, compared exactly (not on the rounded rate). */
 export function rateAbove(rate: ChangeFailureRate, threshold: number): boolean {
-  return rate.deployments > 0 && rate.failed + rate.rolledBack > threshold * rate.deployments;
+  return rate.deployments > 0 && failuresIn(rate) > threshold * rate.deployments;
 }
 
-interface Placed {
+interface Placed extends Judged {
   id: string;
   at: number;
-  result: OutcomeResult;
 }
 
 /**
@@ -90,7 +148,7 @@ function indexOf(org: Organisation): Map<string, Placed[]> {
       for (const s of servicesCountedFor(org, doc)) {
         const key = `${doc.spec.environment}\u0000${s}`;
         const list = index.get(key);
-        const row = { id, at: d.implementedAt, result: d.result };
+        const row = { id, at: d.implementedAt, result: d.result, causedIncidents: incidentsCausedBy(org, id) };
         if (list) list.push(row);
         else index.set(key, [row]);
       }

@@ -113,11 +113,11 @@ const CHECKS: Record<ReadinessCheck, (ctx: CheckContext) => CheckOutcome> = {
   // Incidents that touched the service (directly or through a CI it owns), judged at `now` by
   // the one function that says what is overdue.
   'incident-reviews': (ctx) => {
-    const { reviews } = overdueFollowUps(incidentsOf(ctx.org, ctx.service.metadata.name), activePolicy(ctx.org)?.doc.spec.incidents, ctx.now);
+    const { reviews } = overdueFollowUps(incidentsOf(ctx.org, ctx.service.metadata.name), activePolicy(ctx.org)?.doc.spec.incidents, ctx.now, { zone: ctx.zone });
     return reviews.length ? outcome(false, phrase('readiness.reviewsOverdue', { incidents: reviews.map((r) => r.incident) })) : outcome(true, phrase('readiness.reviewsOnTime'));
   },
   'incident-actions': (ctx) => {
-    const { actions } = overdueFollowUps(incidentsOf(ctx.org, ctx.service.metadata.name), activePolicy(ctx.org)?.doc.spec.incidents, ctx.now);
+    const { actions } = overdueFollowUps(incidentsOf(ctx.org, ctx.service.metadata.name), activePolicy(ctx.org)?.doc.spec.incidents, ctx.now, { zone: ctx.zone });
     return actions.length ? outcome(false, phrase('readiness.actionsOverdue', { n: actions.length, incidents: [...new Set(actions.map((a) => a.incident))] })) : outcome(true, phrase('readiness.actionsOnTime'));
   },
 };

@@ -1,7 +1,7 @@
 import type { WindowOccurrence } from '../calendar/expand.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import { ciId, neighbourIds, serviceId } from '../graph.js';
-import type { ChangeRequest, ChangeType, Slo } from '../model.js';
+import type { ChangeRequest, ChangeType, IncidentSeverity, Slo } from '../model.js';
 import { instant, SHALLOW_CODE, SHALLOW_HINT, type RiskContext, type Submission } from './context.js';
 import { evidenceMoment, evidenceProblem } from './evidence.js';
 import { likelihoodOf } from './points.js';
@@ -9,7 +9,7 @@ import type { RiskFactor } from './types.js';
 import { english, phrase, type Phrase } from '../phrase.js';
 import { diffProvenance, scoredDiffSize, type ScoredDiff } from './diff-size.js';
 import { holdsItsWindow } from '../change-phase.js';
-import { failureRateOf, rateAbove } from '../metrics/failure-rate.js';
+import { failureRateOf, failuresIn, rateAbove, servicesCountedFor } from '../metrics/failure-rate.js';
 import { canonicalEnvironment, environmentPoints } from '../environments.js';
 
 /**
@@ -193,7 +193,72 @@ const recentFailures: Factor = (ctx, f) => {
   if (!rule || window === undefined) return undefined;
   const rate = failureRateOf(ctx.org, { services: f.services, environment: canonicalEnvironment(ctx.policy, f.change.spec.environment), from: f.start - window, to: f.start });
   if (!rateAbove(rate, rule.above)) return undefined;
-  return factor('recent-failure-rate', rule.points, phrase('factor.recentFailures', { failed: rate.failed + rate.rolledBack, implemented: rate.deployments, percent: Math.round(rule.above * 100), window: rule.window }));
+  return factor('recent-failure-rate', rule.points, phrase('factor.recentFailures', { failed: failuresIn(rate), implemented: rate.deployments, percent: Math.round(rule.above * 100), window: rule.window }));
+};
+
+/** What `recentIncidents` means when the policy leaves a field out (documented in the policy schema). */
+export const RECENT_INCIDENTS_DEFAULTS = { within: '30d', severities: ['sev1', 'sev2'] as IncidentSeverity[] };
+
+export interface RecentIncident {
+  id: string;
+  severity: IncidentSeverity;
+  startedAt: string;
+  /** What the incident and the change both touch: services, or CIs named by both. */
+  shared: string[];
+}
+
+/**
+ * The incidents of the policy's severities on what a change touches, in the lookback. The
+ * lookback runs from `within` before the earlier of the change's start and now to the later of
+ * the two: a requester who moves the schedule (into the future, or back into the past while the
+ * window is still open) cannot move an incident out of it, and a change is judged on incidents
+ * up to the moment it is assessed. An incident counts when any part of it (startedAt to
+ * resolvedAt, to now while it is still open) lies in the lookback. Incidents come from the
+ * organisation the change is judged in; in a pull request that is the base's copy of every
+ * incident (review-org.ts), so a branch cannot delete, downgrade or re-attribute one. The one
+ * exception: an incident that names this very change in causedBy is its own failure, not a
+ * condition it was planned under.
+ */
+export function recentIncidents(ctx: RiskContext, f: Pick<ChangeFacts, 'change' | 'start' | 'services'>): RecentIncident[] | undefined {
+  const rule = ctx.policy.likelihood.factors.recentIncidents;
+  if (!rule) return undefined;
+  const within = parseDuration(rule.within ?? RECENT_INCIDENTS_DEFAULTS.within);
+  if (within === undefined) return undefined;
+  const severities = new Set<string>(rule.severities ?? RECENT_INCIDENTS_DEFAULTS.severities);
+  const from = Math.min(f.start, ctx.now) - within;
+  const to = Math.max(f.start, ctx.now);
+  const services = new Set(f.services);
+  const cis = new Set(f.change.spec.configurationItems ?? []);
+  const id = f.change.metadata.name;
+  const out: RecentIncident[] = [];
+  for (const { doc } of ctx.org.incidents.values()) {
+    if (!severities.has(doc.spec.severity)) continue;
+    if (Array.isArray(doc.spec.causedBy) && doc.spec.causedBy.includes(id)) continue;
+    const started = instant(doc.spec.startedAt);
+    if (started === undefined || started >= to) continue;
+    const resolved = instant(doc.spec.resolvedAt);
+    if (resolved !== undefined && resolved < from) continue;
+    const shared = [...servicesCountedFor(ctx.org, doc).filter((s) => services.has(s)), ...(doc.spec.configurationItems ?? []).filter((c) => cis.has(c))];
+    if (shared.length) out.push({ id: doc.metadata.name, severity: doc.spec.severity, startedAt: doc.spec.startedAt, shared: [...new Set(shared)] });
+  }
+  return out.sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+const incidentsFactor: Factor = (ctx, f) => {
+  const rule = ctx.policy.likelihood.factors.recentIncidents;
+  const found = recentIncidents(ctx, f);
+  if (!rule || !found?.length) return undefined;
+  const severities = rule.severities ?? RECENT_INCIDENTS_DEFAULTS.severities;
+  return factor(
+    'recent-incidents',
+    rule.points,
+    phrase('factor.recentIncidents', {
+      n: found.length,
+      severities: { joined: severities, by: '/' },
+      within: rule.within ?? RECENT_INCIDENTS_DEFAULTS.within,
+      incidents: found.map((i) => phrase('factor.recentIncident', { id: i.id, severity: i.severity, on: i.shared, date: i.startedAt.slice(0, 10) })),
+    }),
+  );
 };
 
 /** Other open changes whose schedules overlap this one on the same or directly related targets. */
@@ -280,7 +345,7 @@ const largeDiff: Factor = (ctx, f) => {
   return factor('large-diff', rule.points, phrase('factor.largeDiff', { lines: diff.lines, limit: rule.lines, provenance: diffProvenance(diff) }));
 };
 
-export const FACTORS: readonly Factor[] = [changeType, environment, rollback, progressiveDelivery, peakHours, nearFreeze, shortNotice, errorBudget, recentFailures, overlapping, largeDiff];
+export const FACTORS: readonly Factor[] = [changeType, environment, rollback, progressiveDelivery, peakHours, nearFreeze, shortNotice, errorBudget, recentFailures, incidentsFactor, overlapping, largeDiff];
 
 /** The level a total reaches, compared exactly (see points.ts). */
 export function likelihoodLevel(points: number, thresholds: readonly number[]): number {

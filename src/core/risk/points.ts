@@ -35,7 +35,7 @@ export function policyPoints(spec: PolicySpec): [string, number][] {
     const p = f[key];
     if (p !== undefined) out.push([`/spec/likelihood/factors/${key}`, p]);
   }
-  for (const key of ['noProgressiveDelivery', 'peakHours', 'nearFreeze', 'shortNotice', 'recentFailureRate', 'largeDiff'] as const) {
+  for (const key of ['noProgressiveDelivery', 'peakHours', 'nearFreeze', 'shortNotice', 'recentFailureRate', 'recentIncidents', 'largeDiff'] as const) {
     const p = f[key]?.points;
     if (p !== undefined) out.push([`/spec/likelihood/factors/${key}/points`, p]);
   }
