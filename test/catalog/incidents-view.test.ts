@@ -4,6 +4,7 @@ import { buildCatalog } from '../../src/core/catalog/build.js';
 import type { IncidentPage, IncidentsIndexPage, Page, ServicePage } from '../../src/core/catalog/types.js';
 import { buildGraph } from '../../src/core/graph.js';
 import { incidentsOf, overdueFollowUps } from '../../src/core/incidents/follow-up.js';
+import { organisationZone } from '../../src/core/evidence-time.js';
 import { activePolicy, type Organisation } from '../../src/core/organisation.js';
 import { PROJECT_ROOT } from '../helpers/org.js';
 
@@ -28,7 +29,7 @@ describe('the catalog’s incident pages over the example organisation', () => {
   });
 
   it('marks as overdue exactly the action items and reviews overdueFollowUps finds at the build instant', () => {
-    const follow = overdueFollowUps(org.incidents.values(), activePolicy(org)!.doc.spec.incidents, NOW);
+    const follow = overdueFollowUps(org.incidents.values(), activePolicy(org)!.doc.spec.incidents, NOW, { zone: organisationZone(org) });
     const marked = pages
       .filter((x): x is IncidentPage => x.template === 'incident')
       .flatMap((p) => (p.review?.actionItems ?? []).flatMap((a, i) => (a.overdue ? [`${p.id}#${i}`] : [])));

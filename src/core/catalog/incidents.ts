@@ -2,6 +2,7 @@ import type { Incident, IncidentSeverity, IncidentStatus } from '../model.js';
 import { INCIDENT_SEVERITIES } from '../model.js';
 import { activePolicy, type Located, type Organisation } from '../organisation.js';
 import { overdueFollowUps, reviewDueAt } from '../incidents/follow-up.js';
+import { organisationZone } from '../evidence-time.js';
 import type { CatalogContext } from './context.js';
 import { byName, labels, paragraphs } from './context.js';
 import { linkView, linkViews, pagePath } from './links.js';
@@ -69,7 +70,7 @@ export function indexIncidents(ctx: Pick<CatalogContext, 'input' | 'zone' | 'ser
     if (Array.isArray(doc.spec.causedBy)) for (const c of new Set(doc.spec.causedBy)) push(byChange, c, id);
   }
   for (const id of problemIds) for (const i of new Set(org.problems.get(id)!.doc.spec.incidents)) push(problemsByIncident, i, id);
-  const follow = overdueFollowUps(org.incidents.values(), policy, now);
+  const follow = overdueFollowUps(org.incidents.values(), policy, now, { zone: organisationZone(org) });
   const overdue = new Set([...follow.reviews.map((r) => r.incident), ...follow.actions.map((a) => a.incident)]);
 
   const made = new Map<string, RefView>();
@@ -162,7 +163,7 @@ export function incidentPage(ctx: CatalogContext, id: string): IncidentPage {
     return ms === undefined ? (t ?? '') : formatAt(ms, ctx.zone);
   };
   // The one overdue reading (readiness uses it too), asked about this incident alone.
-  const follow = overdueFollowUps([located], policy, now);
+  const follow = overdueFollowUps([located], policy, now, { zone: organisationZone(org) });
   const dueAt = reviewDueAt(doc, policy);
   const timeline = (s.timeline ?? [])
     .map((e, i) => ({ e, i, t: instantOf(e.at) ?? 0 }))
