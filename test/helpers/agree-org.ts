@@ -286,5 +286,8 @@ export function memoryGitHub(): GitHubApi {
     addLabels: unsupported,
     requestReviewers: unsupported,
     reviewDeploymentProtectionRule: unsupported,
+    listCheckRuns: unsupported,
+    listDeployments: unsupported,
+    listDeploymentStatuses: unsupported,
   };
 }
