@@ -42,7 +42,8 @@ export interface GateRequest {
   deployedSha?: string;
 }
 
-async function defaultBranchRef(git: GitRepository, branch: string): Promise<string> {
+/** The default branch as this clone has it: the remote-tracking ref first, else the local branch. */
+export async function defaultBranchRef(git: GitRepository, branch: string): Promise<string> {
   for (const ref of [`refs/remotes/origin/${branch}`, `refs/heads/${branch}`]) {
     try {
       return await git.resolveCommit(ref);
