@@ -161,14 +161,21 @@ export function controlledPaths(changed: readonly string[], before: Organisation
     scopes.get(path)!.add(scope);
   };
   const changedSet = new Set(changed);
-  for (const org of before ? [before, after] : [after]) {
-    for (const [name, l] of org.services) if (changedSet.has(l.file)) add(l.file, `service:${name}`);
-    for (const [name, l] of org.cis) if (changedSet.has(l.file)) add(l.file, l.doc.spec.service ? `service:${l.doc.spec.service}|ci:${name}` : `ci:${name}`);
-    for (const [, l] of org.slos) if (changedSet.has(l.file)) add(l.file, `service:${l.doc.spec.service}`);
-    for (const kind of [org.teams, org.policies, org.calendars] as const) for (const [, l] of kind) if (changedSet.has(l.file)) add(l.file, 'org');
-  }
+  // Only the documents the diff changed, added or removed: editing one service in a file that
+  // holds several does not make the others part of the change.
+  const differs = <T extends { doc: unknown }>(mine: T, other: Map<string, T> | undefined, name: string) => !other || JSON.stringify(other.get(name)?.doc) !== JSON.stringify(mine.doc);
+  const kinds = (org: Organisation, other: Organisation | undefined) => {
+    for (const [name, l] of org.services) if (changedSet.has(l.file) && differs(l, other?.services, name)) add(l.file, `service:${name}`);
+    for (const [name, l] of org.cis) if (changedSet.has(l.file) && differs(l, other?.cis, name)) add(l.file, l.doc.spec.service ? `service:${l.doc.spec.service}|ci:${name}` : `ci:${name}`);
+    for (const [name, l] of org.slos) if (changedSet.has(l.file) && differs(l, other?.slos, name)) add(l.file, `service:${l.doc.spec.service}`);
+    for (const [name, l] of org.teams) if (changedSet.has(l.file) && differs(l, other?.teams, name)) add(l.file, 'org');
+    for (const [name, l] of org.policies) if (changedSet.has(l.file) && differs(l, other?.policies, name)) add(l.file, 'org');
+    for (const [name, l] of org.calendars) if (changedSet.has(l.file) && differs(l, other?.calendars, name)) add(l.file, 'org');
+  };
+  kinds(after, before);
+  if (before) kinds(before, after);
   for (const path of sensitive) add(path, 'org');
-  // A file's every document must be covered; each document may be covered by any of its alternatives.
+  // A file's every changed document must be covered; each may be covered by any of its alternatives.
   return [...scopes].sort(([a], [b]) => cmp(a, b)).map(([path, s]) => ({ path, scopes: [...s].sort() }));
 }
 
@@ -218,11 +225,30 @@ export function auditReport(f: AuditFacts): AuditReport {
     }
     for (const c of unit.changes) {
       if (f.change && c.id !== f.change) continue;
-      // The latest unit that touched a change is the one whose approval stands.
-      unitOf.set(c.id, unit);
+      // The latest pull request that touched a change is the one whose approval stands; a later
+      // direct push (an outcome recorded on the branch) changes its status, not what was approved.
+      if (unit.pullRequest || !unitOf.has(c.id)) unitOf.set(c.id, unit);
       if (unit.pullRequest && c.approvedAtMerge === false && !f.offline) {
         exceptions.push(exception('audit.merged-before-approval', { ...where, change: c.id }, c.approvedEver ? phrase('audit.merged.early', { number: unit.pullRequest.number }) : phrase('audit.merged.never', { number: unit.pullRequest.number })));
       }
+    }
+  }
+
+  if (!f.offline) {
+    const unitBySha = new Map<string, Unit>();
+    for (const u of f.units) for (const sha of u.commits) unitBySha.set(sha, u);
+    for (const d of [...f.deployments].sort((a, b) => a.id - b.id)) {
+      if (!d.succeededAt) continue;
+      const at = Date.parse(d.succeededAt);
+      if (at < f.period.since || at > f.period.until) continue;
+      if (f.change && d.change !== f.change && !f.records.some((r) => r.sha === d.sha && r.record.change === f.change)) continue;
+      const env = f.canonical(d.environment);
+      const before = f.records.filter((r) => r.sha === d.sha && Date.parse(r.record.at) <= at && (r.record.environment === null || f.canonical(r.record.environment) === env) && (!d.change || r.record.change === d.change));
+      if (before.some((r) => r.record.allowed)) continue;
+      const u = unitBySha.get(d.sha);
+      const where = { commit: d.sha, pullRequest: u?.pullVerified ? (u.pullRequest?.number ?? null) : null, change: d.change ?? before[0]?.record.change ?? null };
+      const denied = before.length > 0;
+      exceptions.push(exception(denied ? 'audit.gate-denied-but-deployed' : 'audit.deployed-without-gate', where, denied ? phrase('audit.deployment.denied', { id: d.id, environment: env }) : phrase('audit.deployment.ungated', { id: d.id, environment: env })));
     }
   }
 
@@ -251,7 +277,8 @@ export function auditReport(f: AuditFacts): AuditReport {
       if (!inside && c.type !== null) exceptions.push(exception('audit.standard-outside-template', where, phrase('audit.standard.outside', { why: c.demotion ?? phrase('template.none') })));
     }
     // Any recorded outcome means the change was carried out.
-    if (!f.offline && outcome && !firstAllowed) {
+    const deployedException = exceptions.some((e) => e.change === id && (e.code === 'audit.deployed-without-gate' || e.code === 'audit.gate-denied-but-deployed'));
+    if (!f.offline && outcome && !firstAllowed && !deployedException) {
       const denied = gates.some((g) => !g.allowed);
       exceptions.push(exception(denied ? 'audit.gate-denied-but-deployed' : 'audit.deployed-without-gate', where, denied ? phrase('audit.implemented.denied') : phrase('audit.implemented.ungated')));
     }
@@ -273,24 +300,6 @@ export function auditReport(f: AuditFacts): AuditReport {
       template,
       unverified,
     });
-  }
-
-  if (!f.offline) {
-    const unitBySha = new Map<string, Unit>();
-    for (const u of f.units) for (const sha of u.commits) unitBySha.set(sha, u);
-    for (const d of [...f.deployments].sort((a, b) => a.id - b.id)) {
-      if (!d.succeededAt) continue;
-      const at = Date.parse(d.succeededAt);
-      if (at < f.period.since || at > f.period.until) continue;
-      if (f.change && d.change !== f.change && !f.records.some((r) => r.sha === d.sha && r.record.change === f.change)) continue;
-      const env = f.canonical(d.environment);
-      const before = f.records.filter((r) => r.sha === d.sha && Date.parse(r.record.at) <= at && (r.record.environment === null || f.canonical(r.record.environment) === env) && (!d.change || r.record.change === d.change));
-      if (before.some((r) => r.record.allowed)) continue;
-      const u = unitBySha.get(d.sha);
-      const where = { commit: d.sha, pullRequest: u?.pullVerified ? (u.pullRequest?.number ?? null) : null, change: d.change ?? before[0]?.record.change ?? null };
-      const denied = before.length > 0;
-      exceptions.push(exception(denied ? 'audit.gate-denied-but-deployed' : 'audit.deployed-without-gate', where, denied ? phrase('audit.deployment.denied', { id: d.id, environment: env }) : phrase('audit.deployment.ungated', { id: d.id, environment: env })));
-    }
   }
 
   exceptions.sort((a, b) => cmp(a.code, b.code) || cmp(a.commit ?? '', b.commit ?? '') || cmp(a.change ?? '', b.change ?? '') || cmp(a.detail, b.detail));
