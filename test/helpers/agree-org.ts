@@ -258,6 +258,7 @@ export function memoryGit(org: WrittenOrg): GitRepository {
     documentOrigins: async () => org.firstAdded,
     fileHistory: async () => undefined,
     repoPrefix: async () => '',
+    mainlineHistory: unsupported,
   };
 }
 
