@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordGateDecision } from '../../src/app/record-gate.js';
 import { clientConfigFromEnv } from '../../src/adapters/github/env.js';
@@ -224,6 +227,29 @@ describe('opsledger audit CR-…', () => {
   it.each([['CR-26-1'], ['--since=tomorrow']])('refuses %s as a usage error (exit 2)', async (arg) => {
     const r = await cli(['audit', arg, '--root', repo.root], repo.root, github.env());
     expect(r.code).toBe(2);
+  });
+});
+
+describe('opsledger audit: GitHub answers kept with their ETags', () => {
+  it('a second run over the same period costs only 304s and prints the same bytes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opsledger-ghcache-'));
+    const args = ['audit', '--root', repo.root, '--since', SINCE, '--until', UNTIL, '--format', 'json', '--github-cache', dir];
+    const first = await cli(args, repo.root, github.env());
+    const [requests, notModified] = [github.requests.length, github.notModified];
+    const second = await cli(args, repo.root, github.env());
+    const asked = github.requests.slice(requests);
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked.every((q) => q.method === 'GET')).toBe(true);
+    // Every request of the second run was conditional and confirmed unchanged.
+    expect(github.notModified - notModified).toBe(asked.length);
+    expect(second.stdout).toBe(first.stdout);
+    rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
+
+  it('refuses a cache folder inside the repository (exit 2)', async () => {
+    const r = await cli(['audit', '--root', repo.root, '--since', SINCE, '--until', UNTIL, '--github-cache', join(repo.root, '.cache')], repo.root, github.env());
+    expect(r.code).toBe(2);
+    expect(existsSync(join(repo.root, '.cache'))).toBe(false);
   });
 });
 

@@ -1,4 +1,4 @@
-import { randomBytes, verify as verifySignature, type KeyObject } from 'node:crypto';
+import { createHash, randomBytes, verify as verifySignature, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { githubOpenApi } from './github-openapi.js';
@@ -93,6 +93,8 @@ export class FakeGitHub {
   readonly deployments: { id: number; sha: string; environment: string; createdAt: string; payload: unknown; statuses: { state: string; createdAt: string }[] }[] = [];
   readonly protectionAnswers: { runId: number; body: Json }[] = [];
   readonly requests: LoggedRequest[] = [];
+  /** GET requests answered 304 Not Modified (an If-None-Match that matched the answer's ETag). */
+  notModified = 0;
   readonly violations: string[] = [];
   /** Installation tokens handed out by POST /app/installations/{id}/access_tokens, in order. */
   readonly installationTokens: string[] = [];
@@ -250,6 +252,17 @@ export class FakeGitHub {
       out = { status: 404, body: { message: (e as Error).message, documentation_url: 'https://docs.github.com/rest' } };
     }
     const { page, headers } = out.more !== undefined ? this.pagedObject(out.body, url, out.more) : this.paginate(out.body, url);
+    // GitHub tags GET answers with an ETag and answers a matching If-None-Match with 304 and no body.
+    if (method === 'GET' && out.status === 200) {
+      const etag = `"${createHash('sha1').update(JSON.stringify(page) + (headers.link ?? '')).digest('hex')}"`;
+      headers.etag = etag;
+      if (req.headers['if-none-match'] === etag) {
+        this.notModified++;
+        res.writeHead(304, { etag });
+        res.end();
+        return;
+      }
+    }
     this.violations.push(...githubOpenApi().checkResponse(method, route.template, out.status, page));
     send(out.status, page, headers);
   }

@@ -20,6 +20,7 @@ import {
 } from '../../app/ports/github.js';
 import { GitHubMalformedResponse, GitHubNotFound, toGitHubError } from './errors.js';
 import { checkShape, type ShapeName } from './shapes.js';
+import type { ResponseCache } from './etag-cache.js';
 
 export interface GitHubClientConfig {
   token: string;
@@ -36,6 +37,8 @@ export interface GitHubClientConfig {
   maxRateLimitWaitSeconds?: number;
   /** Gap between writes; GitHub asks for about a second to stay clear of secondary rate limits. */
   writeGapMs?: number;
+  /** GET answers kept with their ETags and asked for again conditionally (a 304 costs no rate limit). */
+  cache?: ResponseCache;
 }
 
 const DEFAULTS = { timeoutMs: 15_000, retries: 3, retryBaseMs: 1000, maxRateLimitWaitSeconds: 60, writeGapMs: 1000 };
@@ -100,13 +103,38 @@ export function createGitHubApi(config: GitHubClientConfig): GitHubApi {
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
   });
 
-  async function call(route: string, params: Data = {}): Promise<Response> {
+  const cache = config.cache;
+  /** A GET through the ETag cache: a 304 answers with the kept body, a 200 with an ETag is kept. */
+  async function conditional(key: string | undefined, send: (headers: Record<string, string>) => Promise<{ data: unknown; headers: Response['headers'] }>, route: string): Promise<Response> {
+    const kept = key && cache ? cache.get(key) : undefined;
     try {
-      const r = await octokit.request(route, { owner, repo, ...params });
-      return { data: r.data, headers: r.headers as Response['headers'] };
+      const r = await send(kept ? { 'if-none-match': kept.etag } : {});
+      const etag = r.headers.etag;
+      if (key && cache && typeof etag === 'string') cache.set(key, { etag, data: { data: r.data, link: r.headers.link ?? null } });
+      return { data: r.data, headers: r.headers };
     } catch (e) {
+      if (kept && (e as { status?: unknown }).status === 304) {
+        const body = kept.data as { data: unknown; link: string | null };
+        return { data: body.data, headers: body.link ? { link: body.link } : {} };
+      }
       throw toGitHubError(e, route);
     }
+  }
+  const keyOf = (what: string) => `${c.baseUrl.replace(/\/+$/, '')} ${owner}/${repo} ${what}`;
+
+  async function call(route: string, params: Data = {}): Promise<Response> {
+    const key = route.startsWith('GET ') ? keyOf(`${route} ${JSON.stringify(Object.entries(params).sort(([a], [b]) => (a < b ? -1 : 1)))}`) : undefined;
+    return conditional(key, async (headers) => {
+      const r = await octokit.request(route, { owner, repo, ...params, ...(Object.keys(headers).length ? { headers } : {}) });
+      return { data: r.data, headers: r.headers as Response['headers'] };
+    }, route);
+  }
+
+  async function getPage(url: string, route: string): Promise<Response> {
+    return conditional(keyOf(`GET ${url}`), async (headers) => {
+      const r = await octokit.request({ method: 'GET', url, headers });
+      return { data: r.data, headers: r.headers as Response['headers'] };
+    }, route);
   }
 
   async function get<T>(shape: ShapeName, route: string, params: Data = {}): Promise<T> {
@@ -124,12 +152,7 @@ export function createGitHubApi(config: GitHubClientConfig): GitHubApi {
       const next = nextPageOnApi(link, c.baseUrl);
       if (!next) throw new GitHubMalformedResponse(`${route}: the next page is not on the GitHub API at ${new URL(c.baseUrl).origin}; it was not requested`, route);
       if (page >= MAX_PAGES) throw new GitHubMalformedResponse(`${route}: more than ${MAX_PAGES} pages`, route);
-      try {
-        const resp = await octokit.request({ method: 'GET', url: next });
-        r = { data: resp.data, headers: resp.headers as Response['headers'] };
-      } catch (e) {
-        throw toGitHubError(e, route);
-      }
+      r = await getPage(next, route);
     }
   }
 
@@ -144,12 +167,7 @@ export function createGitHubApi(config: GitHubClientConfig): GitHubApi {
       const next = nextPageOnApi(link, c.baseUrl);
       if (!next) throw new GitHubMalformedResponse(`${route}: the next page is not on the GitHub API at ${new URL(c.baseUrl).origin}; it was not requested`, route);
       if (page >= MAX_PAGES) throw new GitHubMalformedResponse(`${route}: more than ${MAX_PAGES} pages`, route);
-      try {
-        const resp = await octokit.request({ method: 'GET', url: next });
-        r = { data: resp.data, headers: resp.headers as Response['headers'] };
-      } catch (e) {
-        throw toGitHubError(e, route);
-      }
+      r = await getPage(next, route);
     }
   }
 

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { audit } from '../../app/audit.js';
 import { openGitRepository } from '../../adapters/git/repository.js';
 import { parseDuration } from '../../core/duration.js';
@@ -5,7 +6,10 @@ import { parseInstant } from '../../core/calendar/local-time.js';
 import { renderAuditCsv, renderAuditMarkdown, renderAuditText } from '../../report/audit.js';
 import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
-import { openGitHub, writeReport } from '../github/session.js';
+import { writeReport } from '../github/session.js';
+import { clientConfigFromEnv } from '../../adapters/github/env.js';
+import { defaultCacheDir, diskResponseCache, EtagCacheRefused, type ResponseCache } from '../../adapters/github/etag-cache.js';
+import { createGitHubApi } from '../../adapters/github/octokit.js';
 
 /**
  * `opsledger audit [CR-id] [--since 90d|T] [--until T] [--offline] [--format ...]`: the evidence
@@ -21,6 +25,8 @@ const options = defineOptions({
   branch: { type: 'string', description: 'the branch to audit offline', defaultText: 'HEAD', example: 'main' },
   format: { type: 'string', short: 'f', default: 'text', choices: ['text', 'json', 'markdown', 'csv'], description: 'how to print the report', example: 'csv' },
   report: { type: 'string', description: 'also write the report as JSON to this file', example: 'audit.json' },
+  'github-cache': { type: 'string', description: "where GitHub's answers are kept with their ETags, outside the repository (a rerun costs 304s, which the rate limit does not count)", defaultText: '$XDG_CACHE_HOME/opsledger/github', example: '/var/cache/opsledger' },
+  'no-github-cache': { type: 'boolean', description: 'ask GitHub for everything afresh and keep nothing' },
 });
 
 export const auditSpec = defineCommand({
@@ -49,9 +55,19 @@ export async function auditCommand(ctx: CommandContext, values: OptionsOf<typeof
   if (change !== undefined && !CHANGE_ID.test(change)) throw new UsageError(`"${change}" is not a change id (CR-YYYY-NNNN)`);
   const { since, until } = auditPeriod(values, Date.now());
   const root = rootOf(ctx, values);
+  let cache: ResponseCache | undefined;
+  const dir = typeof values['github-cache'] === 'string' ? values['github-cache'] : defaultCacheDir(ctx.env);
+  if (!values.offline && !values['no-github-cache'] && dir) {
+    try {
+      cache = diskResponseCache(resolve(ctx.cwd, dir), root);
+    } catch (e) {
+      if (e instanceof EtagCacheRefused) throw new UsageError(e.message);
+      throw e;
+    }
+  }
   const report = await audit({
     git: openGitRepository(root),
-    ...(values.offline ? {} : { github: () => openGitHub(ctx) }),
+    ...(values.offline ? {} : { github: () => createGitHubApi({ ...clientConfigFromEnv(ctx.env), ...(cache ? { cache } : {}) }) }),
     ...(change ? { change } : {}),
     since,
     until,
