@@ -108,7 +108,8 @@ export async function audit(req: AuditRequest): Promise<AuditReport> {
     const everReview = facts && atMerge.length < facts.reviews.length ? await review(facts.reviews) : atMergeReview;
     if (atMergeReview && facts) unit.sensitiveApproved = atMergeReview.subjects.some((s) => s.subject === 'pull request' && s.decision.met);
     for (const id of ids) unit.changes.push(unitChange(id, after, base, atMergeReview, everReview, atMerge, !offline));
-    if (policy) for (const id of ids) policies.set(id, policy);
+    // The policy of the approving pull request's base; a later direct push (an outcome) does not replace it.
+    if (policy) for (const id of ids) if (unit.pullRequest || !policies.has(id)) policies.set(id, policy);
   }
 
   const endRef = history.at(-1)?.sha ?? ref;

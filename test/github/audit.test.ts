@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { recordGateDecision } from '../../src/app/record-gate.js';
 import { clientConfigFromEnv } from '../../src/adapters/github/env.js';
 import { createGitHubApi } from '../../src/adapters/github/octokit.js';
@@ -30,6 +30,9 @@ import { changeYaml, PEOPLE, policyYaml, TEAMS_YAML } from '../helpers/pr-scenar
  *  F  #5 merge commit   reverts C's slos.yaml with CR-2026-0105, approved → nothing
  *  G  direct push       records the outcomes of 0101 and 0103 (change files only) → nothing
  */
+// Each audit spawns a CLI run over the whole month of history; a loaded machine needs the room.
+vi.setConfig({ testTimeout: 120_000 });
+
 const SINCE = '2026-11-02T00:00:00Z';
 const UNTIL = '2026-11-30T00:00:00Z';
 
