@@ -1,4 +1,5 @@
-import { decideGate, gateInterval, type GateDecision, type GateInput } from '../core/gate.js';
+import { countedApprovals } from '../core/approvals.js';
+import { decideGate, gateInterval, type GateDecision, type GateEvidence, type GateInput } from '../core/gate.js';
 import { mergeBase } from '../core/merge-base.js';
 import { knownFailure } from './ports/failure.js';
 import type { GitRepository } from './ports/git.js';
@@ -41,7 +42,8 @@ export interface GateRequest {
   deployedSha?: string;
 }
 
-async function defaultBranchRef(git: GitRepository, branch: string): Promise<string> {
+/** The default branch as this clone has it: the remote-tracking ref first, else the local branch. */
+export async function defaultBranchRef(git: GitRepository, branch: string): Promise<string> {
   for (const ref of [`refs/remotes/origin/${branch}`, `refs/heads/${branch}`]) {
     try {
       return await git.resolveCommit(ref);
@@ -82,6 +84,8 @@ async function gatherGateInput(req: GateRequest): Promise<GateInput> {
   const refs = new OrganisationsAtRefs(req.git);
   const defaultRef = repo ? await attempt(() => defaultBranchRef(req.git, repo.defaultBranch)) : undefined;
   if (!defaultRef) return input;
+  const evidence: GateEvidence = { policyCommit: defaultRef, approvalBase: null, pullRequest: null, approvals: [] };
+  input.evidence = evidence;
 
   const current = await attempt(() => refs.at(defaultRef));
   const located = current?.org.changes.get(req.changeId);
@@ -118,6 +122,7 @@ async function gatherGateInput(req: GateRequest): Promise<GateInput> {
   if (!pull) return input;
   const merged = pull.mergedAt !== null && pull.baseRef === repo!.defaultBranch && pull.mergeCommitSha !== null;
   input.pullRequest = { number: pull.number, merged, url: pull.url, headSha: pull.headSha, mergeCommitSha: pull.mergeCommitSha };
+  evidence.pullRequest = { number: pull.number, headSha: pull.headSha, mergeCommitSha: pull.mergeCommitSha };
   if (!merged) return input;
 
   await attempt(async () => {
@@ -146,6 +151,8 @@ async function gatherGateInput(req: GateRequest): Promise<GateInput> {
     const subject = review.subjects.find((s) => s.subject === req.changeId);
     if (!subject) throw new Error(`#${pull.number} does not change ${req.changeId}`);
     input.approvals = subject.decision;
+    evidence.approvalBase = baseRef;
+    evidence.approvals = countedApprovals(subject.decision, reviews);
     if (input.risk && RISK_CLASSES.indexOf(input.risk.class) > RISK_CLASSES.indexOf(subject.plan.class)) {
       errors.push({ code: 'risk-rose', detail: `approved as ${subject.plan.class} risk in #${pull.number}, now ${input.risk.class}: the change needs approval again` });
     }

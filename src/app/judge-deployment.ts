@@ -1,5 +1,6 @@
 import type { GateDecision } from '../core/gate.js';
 import { decideDeploy } from './decide-deploy.js';
+import { recordGateDecision } from './record-gate.js';
 import { OrganisationsAtRefs } from './load-organisation.js';
 import { knownFailure } from './ports/failure.js';
 import type { GitRepository } from './ports/git.js';
@@ -79,9 +80,10 @@ async function judge(q: DeploymentQuestion, signal: AbortSignal): Promise<Deploy
   const ids = q.change ? [q.change] : await changesDeployedAt(github, git, q.sha);
   if (!ids.length) return { state: 'rejected', decisions: [], reason: `${q.sha.slice(0, 7)} changes no change request; name one in the deployment payload ({"change": "CR-YYYY-NNNN"})` };
   const decisions: GateDecision[] = [];
+  // Each decision leaves its record on the deployed commit; one that cannot be recorded is not an approval.
   for (const changeId of ids) {
     signal.throwIfAborted();
-    decisions.push(await decideDeploy({ git, github, changeId, at: q.at, environment: q.environment, deployedSha: q.sha }));
+    decisions.push(await recordGateDecision(github, await decideDeploy({ git, github, changeId, at: q.at, environment: q.environment, deployedSha: q.sha }), q.sha));
   }
   return { state: decisions.every((d) => d.allowed) ? 'approved' : 'rejected', decisions };
 }

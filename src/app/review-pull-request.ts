@@ -53,7 +53,8 @@ export interface PullReview {
 export interface ReviewInput {
   /** The run's reads of git: each commit is read once, however many steps ask for it. */
   refs: OrganisationsAtRefs;
-  api: GitHubApi;
+  /** Only team members are asked: an audit from git alone answers with none. */
+  api: Pick<GitHubApi, 'listTeamMembers'>;
   /** Commit whose rules apply (the pull request's base). */
   baseRef: string;
   /** Commit with the pull request's content. */

@@ -1176,6 +1176,16 @@ const ko: Record<MessageKey, string> = {
   'agenda.question.maintenance-window': '유지보수 창 밖에서 진행',
   'agenda.reviewDue': '사후 검토 기한 {due}',
   'agenda.reviewOverdue': '사후 검토 기한 {due} 지남',
+  'audit.unauthorised.pull': '풀 리퀘스트가 승인된 변경 요청 없이 {paths}을(를) 바꿨습니다',
+  'audit.unauthorised.push': '풀 리퀘스트 없이 기본 브랜치에 푸시해 {paths}을(를) 바꿨습니다',
+  'audit.merged.early': '#{number}이(가) 필요한 승인 전에 병합되었습니다. 승인은 병합 뒤에 왔습니다',
+  'audit.merged.never': '#{number}이(가) 필요한 승인 없이 병합되었습니다',
+  'audit.review.overdue': '구현 후 검토 기한은 {due}였으나 기록되지 않았습니다',
+  'audit.standard.outside': '표준 변경으로 선언했지만 일반 변경으로 승인되었습니다: {why}',
+  'audit.implemented.ungated': '허용한 게이트 기록 없이 구현되었습니다',
+  'audit.implemented.denied': '모든 게이트 기록이 거부했는데도 구현되었습니다',
+  'audit.deployment.ungated': '배포 {id}({environment})가 허용한 게이트 기록 없이 성공했습니다',
+  'audit.deployment.denied': '배포 {id}({environment})가 게이트 거부 뒤에 성공했습니다',
 };
 
 export const MESSAGES: Record<Locale, Record<MessageKey, string>> = { en, ko };

@@ -39,6 +39,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: 'may this change deploy now? every check with its reason; exit 0 allowed, 1 denied (any error denies)',
     load: async () => (await import('./commands/gate.js')).gateSpec,
   },
+  audit: {
+    summary: 'the change audit trail of a period or one change: approvals, gate records, outcomes, reviews, and every exception (exit 1)',
+    load: async () => (await import('./commands/audit.js')).auditSpec,
+  },
   pr: {
     summary: 'the pull_request run of the GitHub Action: validation check, risk comment, labels, reviewers, CAB status',
     load: async () => (await import('./commands/pr.js')).prSpec,

@@ -176,3 +176,19 @@ function assign(slots: readonly string[], people: readonly string[], eligible: (
   for (const p of people) tryPerson(p, new Set());
   return owner;
 }
+
+/**
+ * The approvals that counted, each with the review behind it (its id, commit and time) and the
+ * requirement groups it filled: what a gate record and an audit show for "who approved".
+ */
+export function countedApprovals(decision: ApprovalDecision, reviews: readonly Review[]): { login: string; reviewId: number; commit: string; submittedAt: string | null; groups: string[] }[] {
+  const latest = latestReviews(reviews);
+  const groups = new Map<string, string[]>();
+  for (const r of decision.requirements) for (const login of r.approvers) groups.set(login, [...(groups.get(login) ?? []), r.group]);
+  return [...groups]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .flatMap(([login, g]) => {
+      const review = latest.get(login);
+      return review ? [{ login: review.login, reviewId: review.id, commit: review.commitId, submittedAt: review.submittedAt ?? null, groups: [...new Set(g)].sort() }] : [];
+    });
+}

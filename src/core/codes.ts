@@ -367,6 +367,37 @@ export const CODES: Record<string, CodeInfo> = {
     explanation: 'A name or alias in spec.environments may mean one environment only, and the environment points may give one environment its points once; otherwise which environment (or which points) applied would depend on the order of the list.',
     fix: 'Remove the repeated name, alias or points key.',
   },
+  // ---- audit (#19): exceptions `opsledger audit` reports as findings (exit 1)
+  'audit.unauthorised-change': {
+    title: 'Change reached the default branch without an approved change request',
+    explanation: 'A commit on the default branch changed a service, CI, SLO, team, policy or calendar document, or a path the policy calls sensitive, and no change request approved in the same pull request covers it (its services and CIs; teams, policy, calendars and sensitive paths need any approved change request or the CAB approval of the pull request). A direct push has no pull request and so no approval at all.',
+    fix: 'Raise a retrospective change request for the commit and have it reviewed; protect the default branch (required reviews, the opsledger/cab check) so it cannot happen again.',
+  },
+  'audit.merged-before-approval': {
+    title: 'Pull request merged before its change was approved',
+    explanation: 'Counting only the reviews GitHub shows submitted before the merge, the change request the pull request adds or updates did not have the approvals its class required at the pull request\'s base. Approvals given after the merge do not authorise what was merged.',
+    fix: 'Make the opsledger/cab check required in branch protection; record the late approval and the reason in the change\'s post-implementation review.',
+  },
+  'audit.deployed-without-gate': {
+    title: 'Deployed with no gate record allowing it',
+    explanation: 'A GitHub deployment succeeded, or a change recorded its implementation, and no opsledger/gate check run allowing it exists on the deployed commit (for that environment, before the deployment succeeded). Either the pipeline does not run the gate, ran it with --dry-run, or the record was lost.',
+    fix: 'Run `opsledger gate` (or the Action, or the App\'s deployment protection rule) in every deploy job, and require it for the environment.',
+  },
+  'audit.gate-denied-but-deployed': {
+    title: 'Deployed after the gate denied it',
+    explanation: 'The deployed commit carries opsledger/gate records for the environment, every one of them a denial, and the deployment was still marked successful: the pipeline ignored the gate\'s exit code or someone deployed by hand.',
+    fix: 'Make the deploy job fail on the gate\'s exit 1, or use the deployment protection rule so GitHub itself holds the job.',
+  },
+  'audit.emergency-review-overdue': {
+    title: 'Emergency change past its review deadline',
+    explanation: 'An emergency change owes a post-implementation review within the policy\'s emergency.reviewWithin of its implementation; the deadline has passed and status.outcome.review is not set.',
+    fix: 'Hold the review and record it (`opsledger record` with the review link).',
+  },
+  'audit.standard-outside-template': {
+    title: 'Standard change outside its template',
+    explanation: 'The change was declared standard, but at approval (the pull request\'s base policy and templates) its template did not cover it or its risk exceeded the template\'s maximum, so it was a normal change and needed normal approvals.',
+    fix: 'Widen the template through its own reviewed change, or declare such changes normal.',
+  },
 };
 
 export function explainCode(code: string): CodeInfo | undefined {

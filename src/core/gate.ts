@@ -25,6 +25,41 @@ export interface GateDecision {
   change: string;
   at: string;
   checks: GateCheck[];
+  /** The environment the pipeline named, as it named it. */
+  environment?: string;
+  /** What the decision was made from, for the durable record (only when it got that far). */
+  evidence?: GateEvidence;
+  /** Whether the decision was left as an `opsledger/gate` check run, and where. */
+  record?: GateRecordStatus;
+}
+
+/** The facts behind a decision that an audit cannot re-read from the files alone. */
+export interface GateEvidence {
+  /** The default-branch commit whose policy scored the change at the gate. */
+  policyCommit: string | null;
+  /** The commit whose policy and groups counted the approvals (the pull request's base before the merge). */
+  approvalBase: string | null;
+  pullRequest: { number: number; headSha: string | null; mergeCommitSha: string | null } | null;
+  approvals: RecordedApproval[];
+}
+
+/** One approval that counted, with the GitHub review behind it. */
+export interface RecordedApproval {
+  login: string;
+  reviewId: number;
+  commit: string;
+  submittedAt: string | null;
+  /** The requirement groups it counted for. */
+  groups: string[];
+}
+
+export interface GateRecordStatus {
+  written: boolean;
+  /** The commit the check run sits on. */
+  sha: string | null;
+  checkRunId?: number;
+  /** Why no record was written (a dry run, or the failure's code and reason). */
+  reason?: string;
 }
 
 export interface GateInput {
@@ -52,6 +87,8 @@ export interface GateInput {
   windows?: WindowOccurrence[];
   /** Failures met on the way (GitHub unreachable, malformed answers): each denies. */
   errors?: { code: string; detail: string }[];
+  /** Carried into the decision unchanged, for the record. */
+  evidence?: GateEvidence;
 }
 
 // Every control the class requires and that can be checked from the files; approvals are checked above.
@@ -137,5 +174,5 @@ export function decideGate(input: GateInput): GateDecision {
     );
     for (const c of risk.controls) if (PLAN_CONTROLS.has(c.code) && c.required) checks.push({ code: c.code, ok: c.met, detail: c.detail, ...(c.unknown ? { unknown: c.unknown } : {}) });
   }
-  return { allowed: checks.every((c) => c.ok), change: input.changeId, at, checks };
+  return { allowed: checks.every((c) => c.ok), change: input.changeId, at, checks, ...(input.environment !== undefined ? { environment: input.environment } : {}), ...(input.evidence ? { evidence: input.evidence } : {}) };
 }

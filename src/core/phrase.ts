@@ -185,6 +185,16 @@ export const PHRASES_EN = {
   'agenda.question.maintenance-window': 'not inside a maintenance window',
   'agenda.reviewDue': 'post-implementation review due {due}',
   'agenda.reviewOverdue': 'post-implementation review overdue since {due}',
+  'audit.unauthorised.pull': 'the pull request changed {paths} without an approved change request that covers them',
+  'audit.unauthorised.push': 'pushed to the default branch without a pull request, changing {paths}',
+  'audit.merged.early': '#{number} was merged before the approvals it needed; they arrived after the merge',
+  'audit.merged.never': '#{number} was merged without the approvals it needed',
+  'audit.review.overdue': 'the post-implementation review was due {due} and is not recorded',
+  'audit.standard.outside': 'declared standard but approved as normal: {why}',
+  'audit.implemented.ungated': 'implemented with no gate record allowing it',
+  'audit.implemented.denied': 'implemented although every gate record denied it',
+  'audit.deployment.ungated': 'deployment {id} to {environment} succeeded with no gate record allowing it',
+  'audit.deployment.denied': 'deployment {id} to {environment} succeeded after the gate denied it',
 } as const;
 
 export type PhraseKey = keyof typeof PHRASES_EN;

@@ -39,7 +39,7 @@ const UNSAFE = new RegExp(UNSAFE_CLASS, 'g');
 const UNSAFE_CHAR = new RegExp(`^${UNSAFE_CLASS}$`);
 
 /** Makes a one-line field (file, message, hint, code) safe and single-line, visibly. */
-function inline(s: string): string {
+export function inline(s: string): string {
   return s.replace(UNSAFE, (c) => {
     if (c === '\t') return ' ';
     if (c === '\n') return '\\n';

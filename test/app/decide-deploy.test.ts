@@ -58,9 +58,10 @@ describe('decideDeploy', () => {
     expect([...reads.values()].every((n) => n === 1)).toBe(true);
     expect(reads.size).toBe(mergeIsHead ? 2 : 3);
 
-    // The CLI front gives the same decision, byte for byte.
+    // The CLI front gives the same decision, byte for byte, plus where it recorded it.
     const r = await cli(['gate', 'CR-2026-0100', '--root', s.repo.root, '--at', AT, '--format', 'json'], s.repo.root, env);
-    expect(r.stdout).toBe(JSON.stringify(decision, null, 2) + '\n');
+    const sha = await s.repo.sha('main~' + (mergeIsHead ? 0 : 1));
+    expect(r.stdout).toBe(JSON.stringify({ ...decision, record: { written: true, sha, checkRunId: 1000 } }, null, 2) + '\n');
   });
 });
 

@@ -290,6 +290,7 @@ export function memoryGit(org: WrittenOrg): GitRepository {
     documentOrigins: async () => org.firstAdded,
     fileHistory: async () => undefined,
     repoPrefix: async () => '',
+    mainlineHistory: unsupported,
   };
 }
 
@@ -318,5 +319,8 @@ export function memoryGitHub(): GitHubApi {
     addLabels: unsupported,
     requestReviewers: unsupported,
     reviewDeploymentProtectionRule: unsupported,
+    listCheckRuns: unsupported,
+    listDeployments: unsupported,
+    listDeploymentStatuses: unsupported,
   };
 }

@@ -1,4 +1,4 @@
-import { randomBytes, verify as verifySignature, type KeyObject } from 'node:crypto';
+import { createHash, randomBytes, verify as verifySignature, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { githubOpenApi } from './github-openapi.js';
@@ -62,7 +62,8 @@ interface Route {
   template: string;
   regex: RegExp;
   params: string[];
-  handle(p: Record<string, string>, body: unknown, query: URLSearchParams): { status: number; body?: unknown };
+  /** `more`: the route paged an object-wrapped list itself and another page follows. */
+  handle(p: Record<string, string>, body: unknown, query: URLSearchParams): { status: number; body?: unknown; more?: boolean };
 }
 
 export interface LoggedRequest {
@@ -86,9 +87,14 @@ export class FakeGitHub {
   readonly labels = new Map<number, string[]>();
   readonly reviewRequests: { number: number; reviewers: string[]; teams: string[] }[] = [];
   readonly statuses: { sha: string; state: string; context: string; description: string; targetUrl?: string }[] = [];
-  readonly checkRuns: { id: number; create: Json; updates: Json[] }[] = [];
+  readonly checkRuns: { id: number; create: Json; updates: Json[]; app?: string; completedAt?: string }[] = [];
+  /** The App slug check runs created through the API are listed as written by. */
+  checkRunApp = 'github-actions';
+  readonly deployments: { id: number; sha: string; environment: string; createdAt: string; payload: unknown; statuses: { state: string; createdAt: string }[] }[] = [];
   readonly protectionAnswers: { runId: number; body: Json }[] = [];
   readonly requests: LoggedRequest[] = [];
+  /** GET requests answered 304 Not Modified (an If-None-Match that matched the answer's ETag). */
+  notModified = 0;
   readonly violations: string[] = [];
   /** Installation tokens handed out by POST /app/installations/{id}/access_tokens, in order. */
   readonly installationTokens: string[] = [];
@@ -242,15 +248,33 @@ export class FakeGitHub {
     if (params.owner !== undefined && (params.owner !== this.owner || params.repo !== this.repo)) {
       return send(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
     }
-    let out: { status: number; body?: unknown };
+    let out: { status: number; body?: unknown; more?: boolean };
     try {
       out = route.handle(params, body, url.searchParams);
     } catch (e) {
       out = { status: 404, body: { message: (e as Error).message, documentation_url: 'https://docs.github.com/rest' } };
     }
-    const { page, headers } = this.paginate(out.body, url);
+    const { page, headers } = out.more !== undefined ? this.pagedObject(out.body, url, out.more) : this.paginate(out.body, url);
+    // GitHub tags GET answers with an ETag and answers a matching If-None-Match with 304 and no body.
+    if (method === 'GET' && out.status === 200) {
+      const etag = `"${createHash('sha1').update(JSON.stringify(page) + (headers.link ?? '')).digest('hex')}"`;
+      headers.etag = etag;
+      if (req.headers['if-none-match'] === etag) {
+        this.notModified++;
+        res.writeHead(304, { etag });
+        res.end();
+        return;
+      }
+    }
     this.violations.push(...githubOpenApi().checkResponse(method, route.template, out.status, page));
     send(out.status, page, headers);
+  }
+
+  private pagedObject(body: unknown, url: URL, more: boolean): { page: unknown; headers: Record<string, string> } {
+    if (!more) return { page: body, headers: {} };
+    const next = new URL(url.toString());
+    next.searchParams.set('page', String(Number(url.searchParams.get('page') ?? 1) + 1));
+    return { page: body, headers: { link: `<${this.url}${next.pathname}${next.search}>; rel="next"` } };
   }
 
   private paginate(body: unknown, url: URL): { page: unknown; headers: Record<string, string> } {
@@ -346,6 +370,47 @@ export class FakeGitHub {
       this.checkRuns.push({ id, create: body as Json, updates: [] });
       const e = this.example('POST', '/repos/{owner}/{repo}/check-runs', 201);
       return { status: 201, body: { ...e, id, name: (body as Json).name, head_sha: (body as Json).head_sha } };
+    });
+    this.route('GET', '/repos/{owner}/{repo}/commits/{ref}/check-runs', (p, _b, q) => {
+      const e = this.example('GET', '/repos/{owner}/{repo}/commits/{ref}/check-runs', 200);
+      const run0 = (e.check_runs as Json[])[0]!;
+      const name = q.get('check_name');
+      const runs = this.checkRuns
+        .filter((r) => r.create.head_sha === p.ref && (!name || r.create.name === name))
+        .map((r) => {
+          const last = Object.assign({}, r.create, ...r.updates) as Json;
+          const output = (last.output ?? {}) as Json;
+          return {
+            ...run0,
+            id: r.id,
+            name: last.name,
+            head_sha: last.head_sha,
+            status: last.status ?? 'completed',
+            conclusion: last.conclusion ?? null,
+            started_at: r.completedAt ?? '2026-12-01T00:00:00Z',
+            completed_at: r.completedAt ?? '2026-12-01T00:00:00Z',
+            output: { ...(run0.output as Json), title: output.title ?? null, summary: output.summary ?? null, text: output.text ?? null },
+            app: { ...(run0.app as Json), slug: r.app ?? this.checkRunApp },
+            pull_requests: [],
+          };
+        });
+      // Newest first, as GitHub lists them.
+      runs.reverse();
+      const per = Math.min(100, Number(q.get('per_page') ?? 30));
+      const n = Number(q.get('page') ?? 1);
+      return { status: 200, body: { total_count: runs.length, check_runs: runs.slice((n - 1) * per, n * per) }, more: n * per < runs.length };
+    });
+    this.route('GET', '/repos/{owner}/{repo}/deployments', (_p, _b, q) => {
+      const e = this.example('GET', '/repos/{owner}/{repo}/deployments', 200);
+      const sha = q.get('sha');
+      const rows = this.deployments.filter((d) => !sha || d.sha === sha).sort((a, b) => b.id - a.id);
+      return { status: 200, body: rows.map((d) => ({ ...e, id: d.id, sha: d.sha, ref: d.sha, environment: d.environment, original_environment: d.environment, created_at: d.createdAt, updated_at: d.createdAt, payload: d.payload })) };
+    });
+    this.route('GET', '/repos/{owner}/{repo}/deployments/{deployment_id}/statuses', (p) => {
+      const d = this.deployments.find((x) => x.id === Number(p.deployment_id));
+      if (!d) throw new Error('Not Found');
+      const e = this.example('GET', '/repos/{owner}/{repo}/deployments/{deployment_id}/statuses', 200);
+      return { status: 200, body: d.statuses.map((st, i) => ({ ...e, id: d.id * 100 + i, state: st.state, created_at: st.createdAt, updated_at: st.createdAt })).reverse() };
     });
     this.route('PATCH', '/repos/{owner}/{repo}/check-runs/{check_run_id}', (p, body) => {
       const run = this.checkRuns.find((r) => r.id === Number(p.check_run_id));

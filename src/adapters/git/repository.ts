@@ -52,6 +52,7 @@ export function openGitRepository(root: string): GitRepository {
       return found;
     },
     repoPrefix: async () => (await prHistory()).repoPrefix(root),
+    mainlineHistory: async (ref, since, until) => (await import('./mainline.js')).mainlineHistory(root, ref, since, until),
     fileHistory: async () => (await import('./file-history.js')).fileHistory(root, DATA_FOLDERS.filter((d) => existsSync(join(root, d)))),
   };
 }

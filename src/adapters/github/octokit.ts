@@ -6,8 +6,11 @@ import type { CommitIdentity, Review } from '../../core/approvals.js';
 import {
   ANNOTATIONS_PER_REQUEST,
   type CheckAnnotation,
+  type CheckRunListing,
   type CheckRunResult,
   type CommitStatus,
+  type Deployment,
+  type DeploymentStatus,
   type GitHubApi,
   type ProtectionRuleAnswer,
   type PullRequest,
@@ -17,6 +20,7 @@ import {
 } from '../../app/ports/github.js';
 import { GitHubMalformedResponse, GitHubNotFound, GitHubUnavailable, toGitHubError } from './errors.js';
 import { checkShape, type ShapeName } from './shapes.js';
+import type { ResponseCache } from './etag-cache.js';
 
 export interface GitHubClientConfig {
   token: string;
@@ -35,6 +39,8 @@ export interface GitHubClientConfig {
   writeGapMs?: number;
   /** Ends every request in flight and refuses later ones (a decision past its deadline). */
   signal?: AbortSignal;
+  /** GET answers kept with their ETags and asked for again conditionally (a 304 costs no rate limit). */
+  cache?: ResponseCache;
 }
 
 const DEFAULTS = { timeoutMs: 15_000, retries: 3, retryBaseMs: 1000, maxRateLimitWaitSeconds: 60, writeGapMs: 1000 };
@@ -105,14 +111,40 @@ export function createGitHubApi(config: GitHubClientConfig): GitHubApi {
     if (c.signal?.aborted) throw new GitHubUnavailable(`${route}: not requested: the work was cancelled`, route);
   };
 
-  async function call(route: string, params: Data = {}): Promise<Response> {
-    cancelled(route);
+  const cache = config.cache;
+  /** A GET through the ETag cache: a 304 answers with the kept body, a 200 with an ETag is kept. */
+  async function conditional(key: string | undefined, send: (headers: Record<string, string>) => Promise<{ data: unknown; headers: Response['headers'] }>, route: string): Promise<Response> {
+    const kept = key && cache ? cache.get(key) : undefined;
     try {
-      const r = await octokit.request(route, { owner, repo, ...params });
-      return { data: r.data, headers: r.headers as Response['headers'] };
+      const r = await send(kept ? { 'if-none-match': kept.etag } : {});
+      const etag = r.headers.etag;
+      if (key && cache && typeof etag === 'string') cache.set(key, { etag, data: { data: r.data, link: r.headers.link ?? null } });
+      return { data: r.data, headers: r.headers };
     } catch (e) {
+      if (kept && (e as { status?: unknown }).status === 304) {
+        const body = kept.data as { data: unknown; link: string | null };
+        return { data: body.data, headers: body.link ? { link: body.link } : {} };
+      }
       throw toGitHubError(e, route);
     }
+  }
+  const keyOf = (what: string) => `${c.baseUrl.replace(/\/+$/, '')} ${owner}/${repo} ${what}`;
+
+  async function call(route: string, params: Data = {}): Promise<Response> {
+    cancelled(route);
+    const key = route.startsWith('GET ') ? keyOf(`${route} ${JSON.stringify(Object.entries(params).sort(([a], [b]) => (a < b ? -1 : 1)))}`) : undefined;
+    return conditional(key, async (headers) => {
+      const r = await octokit.request(route, { owner, repo, ...params, ...(Object.keys(headers).length ? { headers } : {}) });
+      return { data: r.data, headers: r.headers as Response['headers'] };
+    }, route);
+  }
+
+  async function getPage(url: string, route: string): Promise<Response> {
+    cancelled(route);
+    return conditional(keyOf(`GET ${url}`), async (headers) => {
+      const r = await octokit.request({ method: 'GET', url, headers });
+      return { data: r.data, headers: r.headers as Response['headers'] };
+    }, route);
   }
 
   async function get<T>(shape: ShapeName, route: string, params: Data = {}): Promise<T> {
@@ -130,18 +162,51 @@ export function createGitHubApi(config: GitHubClientConfig): GitHubApi {
       const next = nextPageOnApi(link, c.baseUrl);
       if (!next) throw new GitHubMalformedResponse(`${route}: the next page is not on the GitHub API at ${new URL(c.baseUrl).origin}; it was not requested`, route);
       if (page >= MAX_PAGES) throw new GitHubMalformedResponse(`${route}: more than ${MAX_PAGES} pages`, route);
-      cancelled(route);
-      try {
-        const resp = await octokit.request({ method: 'GET', url: next });
-        r = { data: resp.data, headers: resp.headers as Response['headers'] };
-      } catch (e) {
-        throw toGitHubError(e, route);
-      }
+      r = await getPage(next, route);
+    }
+  }
+
+  /** Every page of a list GitHub wraps in an object (`{total_count, check_runs: [...]}`), each page checked. */
+  async function listIn<T>(shape: ShapeName, key: string, route: string, params: Data = {}): Promise<T[]> {
+    const out: T[] = [];
+    let r = await call(route, { ...params, per_page: 100 });
+    for (let page = 1; ; page++) {
+      out.push(...(checkShape<Record<string, T[]>>(shape, r.data, route)[key] ?? []));
+      const link = nextLink(r.headers);
+      if (!link) return out;
+      const next = nextPageOnApi(link, c.baseUrl);
+      if (!next) throw new GitHubMalformedResponse(`${route}: the next page is not on the GitHub API at ${new URL(c.baseUrl).origin}; it was not requested`, route);
+      if (page >= MAX_PAGES) throw new GitHubMalformedResponse(`${route}: more than ${MAX_PAGES} pages`, route);
+      r = await getPage(next, route);
     }
   }
 
   return {
     repoRef: { owner, repo },
+
+    async listCheckRuns(ref: string, name: string): Promise<CheckRunListing[]> {
+      type Row = { id: number; name: string; head_sha: string; status: string; conclusion: string | null; completed_at: string | null; output: { text?: string | null }; app: { slug?: string } | null };
+      const rows = await listIn<Row>('checkRuns', 'check_runs', 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { ref, check_name: name, filter: 'all' });
+      return rows
+        .filter((r) => r.name === name && r.head_sha === ref)
+        .map((r) => ({ id: r.id, name: r.name, headSha: r.head_sha, status: r.status, conclusion: r.conclusion, completedAt: r.completed_at, text: r.output.text ?? null, app: r.app?.slug ?? null }));
+    },
+
+    async listDeployments(sha?: string): Promise<Deployment[]> {
+      type Row = { id: number; sha: string; environment: string; created_at: string; payload: unknown };
+      const rows = await list<Row>('deployments', 'GET /repos/{owner}/{repo}/deployments', sha ? { sha } : {});
+      return rows.map((r) => {
+        const payload = typeof r.payload === 'string' ? safeJson(r.payload) : r.payload;
+        const change = payload && typeof payload === 'object' && typeof (payload as { change?: unknown }).change === 'string' ? (payload as { change: string }).change : null;
+        return { id: r.id, sha: r.sha, environment: r.environment, createdAt: r.created_at, change };
+      });
+    },
+
+    async listDeploymentStatuses(deploymentId: number): Promise<DeploymentStatus[]> {
+      type Row = { id: number; state: DeploymentStatus['state']; created_at: string };
+      const rows = await list<Row>('deploymentStatuses', 'GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', { deployment_id: deploymentId });
+      return rows.map((r) => ({ id: r.id, state: r.state, createdAt: r.created_at }));
+    },
 
     async getRepository(): Promise<Repository> {
       const d = await get<{ full_name: string; default_branch: string }>('repository', 'GET /repos/{owner}/{repo}');
@@ -292,6 +357,14 @@ export function createGitHubApi(config: GitHubClientConfig): GitHubApi {
   };
 }
 
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 function annotationBatches(result: CheckRunResult): (readonly CheckAnnotation[] | undefined)[] {
   const batches: CheckAnnotation[][] = [];
   for (let i = 0; i < result.annotations.length; i += ANNOTATIONS_PER_REQUEST) batches.push(result.annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
@@ -303,7 +376,7 @@ const MAX_SUMMARY = 65_000;
 
 function checkOutput(result: CheckRunResult, batch: readonly CheckAnnotation[] | undefined): Data {
   const summary = result.summary.length > MAX_SUMMARY ? `${result.summary.slice(0, MAX_SUMMARY)}\n\n…` : result.summary;
-  return { title: result.title, summary, ...(batch?.length ? { annotations: batch.map(toAnnotation) } : {}) };
+  return { title: result.title, summary, ...(result.text !== undefined ? { text: result.text } : {}), ...(batch?.length ? { annotations: batch.map(toAnnotation) } : {}) };
 }
 
 function detailsOf(result: CheckRunResult): Data {

@@ -82,6 +82,45 @@ const SCHEMAS = {
     },
   },
   members: { type: 'array', items: login },
+  checkRuns: {
+    type: 'object',
+    required: ['check_runs'],
+    properties: {
+      check_runs: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['id', 'name', 'head_sha', 'status', 'conclusion', 'completed_at', 'output'],
+          properties: {
+            id: { type: 'integer' },
+            name: { type: 'string' },
+            head_sha: sha,
+            status: { type: 'string' },
+            conclusion: nullableString,
+            completed_at: nullableString,
+            output: { type: 'object', properties: { text: nullableString } },
+            app: { anyOf: [{ type: 'null' }, { type: 'object', properties: { slug: { type: 'string' } } }] },
+          },
+        },
+      },
+    },
+  },
+  deployments: {
+    type: 'array',
+    items: {
+      type: 'object',
+      required: ['id', 'sha', 'environment', 'created_at'],
+      properties: { id: { type: 'integer' }, sha, environment: { type: 'string' }, created_at: { type: 'string' } },
+    },
+  },
+  deploymentStatuses: {
+    type: 'array',
+    items: {
+      type: 'object',
+      required: ['id', 'state', 'created_at'],
+      properties: { id: { type: 'integer' }, state: { enum: ['error', 'failure', 'inactive', 'pending', 'success', 'queued', 'in_progress'] }, created_at: { type: 'string' } },
+    },
+  },
   labels: { type: 'array', items: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } },
   created: { type: 'object', required: ['id'], properties: { id: { type: 'integer' } } },
   comments: {

@@ -27,6 +27,18 @@ export interface DocumentOrigins {
   byId: ReadonlyMap<string, DocumentOrigin | UnknownOrigin>;
 }
 
+/** A commit on a branch's first-parent line, with the paths it changed against its first parent. */
+export interface MainlineCommit {
+  sha: string;
+  parents: string[];
+  committedAt: number;
+  authoredAt: number;
+  authorEmail: string;
+  /** The subject line, as the author wrote it: only ever shown, or read for a claimed `#N`. */
+  subject: string;
+  changed: string[];
+}
+
 /**
  * The git questions the use cases ask, as an interface we own (adapters/git/repository.ts
  * answers them with one git process per question, never one per file). Missing commits throw
@@ -56,6 +68,8 @@ export interface GitRepository {
   documentOrigins(ref?: string): Promise<DocumentOrigins>;
   /** The commits that touched each data file, newest first (at most a few per file); undefined outside git. */
   fileHistory(): Promise<Map<string, FileCommit[]> | undefined>;
+  /** The first-parent line of `ref` committed within [since, until] (ms), oldest first. */
+  mainlineHistory(ref: string, since: number, until: number): Promise<MainlineCommit[]>;
   /** Where root sits in its repository (`''` at the top, else `sub/dir/`). */
   repoPrefix(): Promise<string>;
 }

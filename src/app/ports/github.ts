@@ -59,6 +59,8 @@ export interface CheckRunResult {
   conclusion: 'success' | 'failure' | 'neutral' | 'action_required';
   title: string;
   summary: string;
+  /** The output's text (a gate record's JSON). */
+  text?: string;
   annotations: readonly CheckAnnotation[];
   /**
    * The page with the full details: the workflow run and its job summary for the Action, the
@@ -80,6 +82,34 @@ export interface ProtectionRuleAnswer {
   environment: string;
   state: 'approved' | 'rejected';
   comment: string;
+}
+
+/** A check run as `GET /commits/{ref}/check-runs` lists it: what an audit reads a record from. */
+export interface CheckRunListing {
+  id: number;
+  name: string;
+  headSha: string;
+  status: string;
+  conclusion: string | null;
+  completedAt: string | null;
+  text: string | null;
+  /** The App that wrote it (`github-actions`, opsledger's App); null when GitHub does not say. */
+  app: string | null;
+}
+
+export interface Deployment {
+  id: number;
+  sha: string;
+  environment: string;
+  createdAt: string;
+  /** The change the deployment's payload names (`{"change": "CR-…"}`), when it names one. */
+  change: string | null;
+}
+
+export interface DeploymentStatus {
+  id: number;
+  state: 'error' | 'failure' | 'inactive' | 'pending' | 'success' | 'queued' | 'in_progress';
+  createdAt: string;
 }
 
 export interface GitHubApi {
@@ -110,6 +140,11 @@ export interface GitHubApi {
   removeLabel(issueNumber: number, label: string): Promise<void>;
   requestReviewers(number: number, reviewers: { users: readonly string[]; teams: readonly string[] }): Promise<void>;
   reviewDeploymentProtectionRule(answer: ProtectionRuleAnswer): Promise<void>;
+  /** The check runs of that name on a commit. */
+  listCheckRuns(ref: string, name: string): Promise<CheckRunListing[]>;
+  /** The repository's deployments, newest first; only those of one commit when `sha` is given. */
+  listDeployments(sha?: string): Promise<Deployment[]>;
+  listDeploymentStatuses(deploymentId: number): Promise<DeploymentStatus[]>;
 }
 
 export const STICKY_MARKER = '<!-- opsledger:risk -->';

@@ -1,4 +1,5 @@
 import { decideDeploy } from '../../app/decide-deploy.js';
+import { recordCommitFor, recordGateDecision } from '../../app/record-gate.js';
 import type { GateDecision } from '../../core/gate.js';
 import { openGitRepository } from '../../adapters/git/repository.js';
 import { readEventPayload } from '../../adapters/github/env.js';
@@ -29,12 +30,13 @@ const options = defineOptions({
   report: { type: 'string', description: 'also write the decision as JSON to this file', example: 'gate.json' },
   'protection-rule': { type: 'boolean', description: "answer GitHub's custom deployment protection rule for the waiting run" },
   event: { type: 'string', description: 'the deployment_protection_rule event payload file', defaultText: 'GITHUB_EVENT_PATH', example: 'event.json' },
+  'dry-run': { type: 'boolean', description: 'decide without leaving the opsledger/gate check run (an audit finds a deploy after a dry run ungated)' },
 });
 
 export const gateSpec = defineCommand({
   name: 'gate',
   summary: 'may this change deploy now? every check with its reason; exit 0 allowed, 1 denied (any error denies)',
-  usage: ['opsledger gate <CR-id> [--at T] [--env E] [--format text|json] [--report FILE]', 'opsledger gate [CR-id] --protection-rule [--event FILE]'],
+  usage: ['opsledger gate <CR-id> [--at T] [--env E] [--format text|json] [--report FILE] [--dry-run]', 'opsledger gate [CR-id] --protection-rule [--event FILE]'],
   options,
   examples: ['opsledger gate CR-2026-0042', 'opsledger gate CR-2026-0042 --env production --format json --report gate.json', 'opsledger gate --protection-rule'],
   run: gateCommand,
@@ -69,7 +71,8 @@ export async function gateCommand(ctx: CommandContext, values: OptionsOf<typeof 
   if (!changeId) throw new UsageError(rule ? 'name the change id, or deploy with a payload {"change": "CR-YYYY-NNNN"}' : 'name the change id (CR-YYYY-NNNN)');
   if (!CHANGE_ID.test(changeId)) throw new UsageError(`"${changeId}" is not a change id (CR-YYYY-NNNN)`);
 
-  const decision = await decideDeploy({ git: openGitRepository(root), github: () => openGitHub(ctx), changeId, at, ...(environment !== undefined ? { environment } : {}), ...(rule?.sha ? { deployedSha: rule.sha } : {}) });
+  const decided = await decideDeploy({ git: openGitRepository(root), github: () => openGitHub(ctx), changeId, at, ...(environment !== undefined ? { environment } : {}), ...(rule?.sha ? { deployedSha: rule.sha } : {}) });
+  const decision = values['dry-run'] ? { ...decided, record: { written: false, sha: null, reason: 'dry run' } } : await recordGateDecision(() => openGitHub(ctx), decided, recordCommitFor(decided, rule?.sha, ctx.env.GITHUB_SHA));
 
   if (format === 'json') ctx.stdout(JSON.stringify(decision, null, 2) + '\n');
   else ctx.stdout(renderGateText(decision));

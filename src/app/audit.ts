@@ -1,0 +1,194 @@
+import { countedApprovals, type Review } from '../core/approvals.js';
+import { GATE_CHECK_NAME, readGateRecord } from '../core/audit/gate-record.js';
+import { auditReport, changeScopes, controlledPaths, type AuditReport, type SeenDeployment, type SeenRecord, type Unit, type UnitChange } from '../core/audit/reconcile.js';
+import { environmentsOf } from '../core/environments.js';
+import { matchingPaths } from '../core/glob.js';
+import type { PolicySpec } from '../core/model.js';
+import { activePolicy } from '../core/organisation.js';
+import { reviewOrganisation } from '../core/review-org.js';
+import { decideType } from '../core/risk/effective-type.js';
+import { defaultBranchRef } from './decide-deploy.js';
+import { OrganisationsAtRefs, type LoadedOrganisation } from './load-organisation.js';
+import type { GitRepository, MainlineCommit } from './ports/git.js';
+import type { GitHubApi, PullRequest } from './ports/github.js';
+import { reviewPullRequest, type PullReview } from './review-pull-request.js';
+
+/**
+ * `opsledger audit`: the evidence for a period (or one change) that every change reaching the
+ * default branch was authorised before it was made, and the exceptions where it was not.
+ * Git says what reached the branch and what it changed; GitHub (unless offline) says which pull
+ * request brought each commit, who reviewed it and when, what the gate recorded and what was
+ * deployed. Approvals are re-derived exactly as the CAB and the gate derive them
+ * (reviewPullRequest, at the base before the merge), counting only reviews submitted before the
+ * merge. The report itself is built by the pure auditReport.
+ */
+export interface AuditRequest {
+  git: GitRepository;
+  /** Opens GitHub; absent, the audit is from git alone and marks what it could not verify. */
+  github?: () => GitHubApi;
+  /** One change's audit over the whole history; otherwise every unit of work in the period. */
+  change?: string;
+  since: number;
+  until: number;
+  /** The branch to audit offline (online: the repository's default branch). */
+  branch?: string;
+}
+
+/** An audit from git alone asks GitHub nothing: no team has members beyond those its YAML names. */
+const NO_GITHUB_TEAMS = { listTeamMembers: async (): Promise<string[]> => [] };
+
+const CLAIMED_PR = [/^Merge pull request #(\d+)\b/, /\(#(\d+)\)\s*$/];
+
+export async function audit(req: AuditRequest): Promise<AuditReport> {
+  const api = req.github?.();
+  const offline = !api;
+  const branch = api ? (await api.getRepository()).defaultBranch : (req.branch ?? 'HEAD');
+  const ref = branch === 'HEAD' ? await req.git.resolveCommit('HEAD') : await defaultBranchRef(req.git, branch);
+  const refs = new OrganisationsAtRefs(req.git);
+  const since = req.change ? 0 : req.since;
+  const history = await req.git.mainlineHistory(ref, since, req.until);
+
+  const groups = api ? await groupByPull(api, history, branch) : groupByClaim(history);
+  const pulls = new Map<number, Promise<{ pull: PullRequest; reviews: Review[]; commits: Awaited<ReturnType<GitHubApi['listPullCommits']>> }>>();
+  const pullFacts = (n: number) => {
+    let p = pulls.get(n);
+    if (!p) pulls.set(n, (p = (async () => ({ pull: await api!.getPullRequest(n), reviews: await api!.listReviews(n), commits: await api!.listPullCommits(n) }))()));
+    return p;
+  };
+
+  const units: Unit[] = [];
+  const policies = new Map<string, PolicySpec>();
+  for (const g of groups) {
+    const first = g.commits[0]!;
+    const last = g.commits.at(-1)!;
+    const before = first.parents[0] ?? null;
+    const changed = [...new Set(g.commits.flatMap((c) => c.changed))].sort();
+    const after = await refs.at(last.sha);
+    const base = before ? await refs.at(before) : undefined;
+    const policy = base ? activePolicy(base.org)?.doc.spec : undefined;
+    const sensitive = policy ? matchingPaths(changed, policy.sensitivePaths ?? []) : [];
+    const controlled = controlledPaths(changed, base?.org, after.org, sensitive);
+    const changedSet = new Set(changed);
+    const ids = [...after.org.changes].filter(([, l]) => changedSet.has(l.file)).map(([id]) => id).sort();
+    const unit: Unit = {
+      commits: g.commits.map((c) => c.sha),
+      before,
+      last: last.sha,
+      committedAt: last.committedAt,
+      pullRequest: g.pull ? { number: g.pull, url: null, mergedAt: null } : null,
+      pullVerified: !offline && g.pull !== undefined,
+      controlled,
+      changes: [],
+      sensitiveApproved: offline ? null : false,
+    };
+    units.push(unit);
+    if (!ids.length && !controlled.length) continue;
+    if (req.change && !ids.includes(req.change)) continue;
+
+    const facts = api && g.pull !== undefined ? await pullFacts(g.pull) : undefined;
+    if (facts && unit.pullRequest) Object.assign(unit.pullRequest, { url: facts.pull.url, mergedAt: facts.pull.mergedAt });
+    const mergedAt = facts?.pull.mergedAt ? Date.parse(facts.pull.mergedAt) : last.committedAt;
+    const atMerge = (facts?.reviews ?? []).filter((r) => !r.submittedAt || Date.parse(r.submittedAt) <= mergedAt);
+    const review = async (reviews: Review[]): Promise<PullReview | undefined> => {
+      if (!before || !policy) return undefined;
+      return reviewPullRequest({
+        refs,
+        api: api ?? NO_GITHUB_TEAMS,
+        baseRef: before,
+        headRef: last.sha,
+        author: facts?.pull.author ?? '',
+        headSha: facts?.pull.headSha ?? last.sha,
+        reviews,
+        commits: facts?.commits ?? [],
+        now: mergedAt,
+        changedPaths: changed,
+      });
+    };
+    const atMergeReview = await review(atMerge);
+    const everReview = facts && atMerge.length < facts.reviews.length ? await review(facts.reviews) : atMergeReview;
+    if (atMergeReview && facts) unit.sensitiveApproved = atMergeReview.subjects.some((s) => s.subject === 'pull request' && s.decision.met);
+    for (const id of ids) unit.changes.push(unitChange(id, after, base, atMergeReview, everReview, atMerge, !offline));
+    // The policy of the approving pull request's base; a later direct push (an outcome) does not replace it.
+    if (policy) for (const id of ids) if (unit.pullRequest || !policies.has(id)) policies.set(id, policy);
+  }
+
+  const endRef = history.at(-1)?.sha ?? ref;
+  const end = await refs.at(endRef);
+  const endPolicy = activePolicy(end.org)?.doc.spec;
+  const envs = endPolicy ? environmentsOf(endPolicy) : undefined;
+  const canonical = (e: string) => envs?.canonical(e) ?? e;
+
+  const records: SeenRecord[] = [];
+  const deployments: SeenDeployment[] = [];
+  if (api) {
+    const all = await api.listDeployments();
+    const inPeriod = all.filter((d) => Date.parse(d.createdAt) <= req.until && Date.parse(d.createdAt) >= since - 86_400_000 && (!req.change || d.change === null || d.change === req.change));
+    for (const d of inPeriod.sort((a, b) => a.id - b.id)) {
+      const statuses = await api.listDeploymentStatuses(d.id);
+      const success = statuses.filter((s) => s.state === 'success').map((s) => s.createdAt).sort()[0] ?? null;
+      deployments.push({ id: d.id, sha: d.sha, environment: d.environment, change: d.change, createdAt: d.createdAt, succeededAt: success });
+    }
+    // Records may sit on any commit of the line (the run's commit) and on every deployed one.
+    const shas = [...new Set([...history.map((c) => c.sha), ...deployments.map((d) => d.sha)])];
+    for (const sha of shas) {
+      for (const run of (await api.listCheckRuns(sha, GATE_CHECK_NAME)).sort((a, b) => a.id - b.id)) {
+        const read = readGateRecord(run.text, run.headSha);
+        if (!('record' in read) || (req.change && read.record.change !== req.change)) continue;
+        // A write retried after a timeout can leave the same record twice: it is one decision.
+        const same = JSON.stringify(read.record);
+        if (records.some((r) => r.sha === sha && r.app === run.app && JSON.stringify(r.record) === same)) continue;
+        records.push({ sha, checkRunId: run.id, app: run.app, record: read.record });
+      }
+    }
+  }
+
+  return auditReport({ period: { since, until: req.until }, offline, ...(req.change ? { change: req.change } : {}), units, end: end.org, policies, records, deployments, canonical });
+}
+
+function unitChange(id: string, after: LoadedOrganisation, base: LoadedOrganisation | undefined, atMerge: PullReview | undefined, ever: PullReview | undefined, counted: Review[], verified: boolean): UnitChange {
+  const doc = after.org.changes.get(id)!.doc;
+  const subject = atMerge?.subjects.find((s) => s.subject === id);
+  const report = subject?.report;
+  const demotion = report && base && doc.spec.type === 'standard' && report.effectiveType !== 'standard' ? decideType(reviewOrganisation(base.org, after.org, 'base'), doc, () => report.class).demotion : undefined;
+  return {
+    id,
+    declaredType: doc.spec.type,
+    type: report?.effectiveType ?? null,
+    class: report?.class ?? null,
+    ...(demotion ? { demotion } : {}),
+    approvedAtMerge: verified ? (subject?.decision.met ?? false) : null,
+    approvedEver: verified ? (ever?.subjects.find((s) => s.subject === id)?.decision.met ?? false) : null,
+    approvals: verified && subject ? countedApprovals(subject.decision, counted) : [],
+    scopes: changeScopes(doc, (base ?? after).org),
+  };
+}
+
+interface Group {
+  pull?: number;
+  commits: MainlineCommit[];
+}
+
+/** Consecutive first-parent commits one merged pull request brought (a rebase merge brings several). */
+async function groupByPull(api: GitHubApi, history: MainlineCommit[], branch: string): Promise<Group[]> {
+  const groups: Group[] = [];
+  for (const c of history) {
+    const pr = (await api.listPullsForCommit(c.sha)).filter((p) => p.mergedAt !== null && p.baseRef === branch).sort((a, b) => a.number - b.number)[0];
+    const last = groups.at(-1);
+    if (pr && last?.pull === pr.number) last.commits.push(c);
+    else groups.push({ ...(pr ? { pull: pr.number } : {}), commits: [c] });
+  }
+  return groups;
+}
+
+/** Offline: the pull request a commit's subject claims (GitHub's merge and squash subjects), unverified. */
+function groupByClaim(history: MainlineCommit[]): Group[] {
+  const groups: Group[] = [];
+  for (const c of history) {
+    const claim = CLAIMED_PR.map((re) => re.exec(c.subject)?.[1]).find(Boolean);
+    const pull = claim ? Number(claim) : undefined;
+    const last = groups.at(-1);
+    if (pull !== undefined && last?.pull === pull) last.commits.push(c);
+    else groups.push({ ...(pull !== undefined ? { pull } : {}), commits: [c] });
+  }
+  return groups;
+}
