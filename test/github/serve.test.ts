@@ -118,6 +118,8 @@ describe('opsledger serve: the webhook door', () => {
       });
     expect(await status(false)).toBe(413);
     expect(await status(true)).toBe(413);
+    // The log line is written after the answer, so wait for it rather than race it.
+    await server.waitFor((l) => l.outcome === 'too-large' && server!.lines.filter((m) => m.outcome === 'too-large').length === 2);
     expect(server.lines.filter((l) => l.outcome === 'too-large')).toHaveLength(2);
     expect(s.github.requests).toEqual([]);
   }, 60_000);
