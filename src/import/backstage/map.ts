@@ -7,6 +7,8 @@ import { linkDependencies } from './dependencies.js';
 import { readEnvelopes } from './envelopes.js';
 import { reportUsers, resolveMemberships } from './membership.js';
 import { assignNames } from './names.js';
+import { CARRY, splitList } from './carry.js';
+import { obj } from '../../core/shape.js';
 import { finishOutcomes, uniqueDangling } from './outcomes.js';
 import { writeConfigurationItems } from './resource.js';
 import { labelSystems, reportDomains, reportSystems } from './system-domain.js';
@@ -52,6 +54,34 @@ export function mapBackstage(inputs: readonly SourceDocument[]): BackstageImport
   reportDomains(ctx);
   reportApis(ctx);
   finishOutcomes(ctx);
+  applyUnset(ctx);
   const files = ctx.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, report: { from: 'backstage', entities: outcomes, review: ctx.review, dangling: uniqueDangling(ctx.dangling) } };
+}
+
+/**
+ * What an opsledger export said the document leaves unset goes again, though the Backstage
+ * fields written for Backstage's sake gave it a value (a component's type label, a resource's
+ * owner taken from its service).
+ */
+function applyUnset(ctx: ReturnType<typeof createContext>): void {
+  const byLabel = new Map(ctx.entities.map((e) => [e.label, e]));
+  for (const f of ctx.files) {
+    const e = byLabel.get(f.source);
+    const written = e ? obj(e.metadata.annotations)?.[CARRY.unset] : undefined;
+    if (typeof written !== 'string') continue;
+    for (const pointer of splitList(written)) {
+      const path = pointer.split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+      let at = obj(f.doc.value);
+      for (const k of path.slice(0, -1)) at = obj(at?.[k]);
+      if (!at || path.length === 0) continue;
+      delete at[path[path.length - 1]!];
+      if (path.length > 1 && Object.keys(at).length === 0) {
+        // An emptied map (labels with nothing left) goes too, as it would never have been written.
+        const parent = path.slice(0, -1).reduce<Record<string, unknown> | undefined>((o, k, i, all) => (i === all.length - 1 ? o : obj(o?.[k])), obj(f.doc.value));
+        if (parent) delete parent[path[path.length - 2]!];
+      }
+      if (f.doc.notes) delete f.doc.notes[pointer];
+    }
+  }
 }

@@ -1,5 +1,7 @@
 import { API_VERSION } from '../../core/model.js';
-import { nonBlank, type Obj } from '../../core/shape.js';
+import { nonBlank, obj, type Obj } from '../../core/shape.js';
+import { RELATION_TYPES } from '../../core/model.js';
+import { carriedRelations, CARRY, parseJson } from './carry.js';
 import type { Context } from './context.js';
 import { addLabels, commonMetadata, header, orderMetadata } from './metadata.js';
 import { toDnsLabel } from './names.js';
@@ -70,8 +72,16 @@ export function writeConfigurationItems(ctx: Context): void {
         r.usage.use('/spec/system');
       }
     }
-    const rel = relations.get(r.key);
+    const ann = (obj(r.metadata.annotations) ?? {}) as Record<string, unknown>;
+    const carried = (k: string) => (typeof ann[k] === 'string' ? (ann[k] as string) : undefined);
+    const service = carried(CARRY.service);
+    if (service) spec.service = service;
+    const environment = carried(CARRY.environment);
+    if (environment) spec.environment = environment;
+    const rel = carriedRelations(carried(CARRY.relations), RELATION_TYPES) ?? relations.get(r.key);
     if (rel?.length) spec.relations = rel;
+    const attributes = obj(parseJson(carried(CARRY.attributes)));
+    if (attributes) spec.attributes = attributes;
     for (const k of ['runbooks', 'playbooks', 'dashboards'] as const) {
       // CIs have no runbook lists; their links keep the kind in `type`.
       for (const l of links[k]) links.links.push({ ...l, type: l.type ?? k.slice(0, -1) });
