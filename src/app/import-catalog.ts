@@ -2,6 +2,7 @@ import { relative, resolve, sep } from 'node:path';
 import { analyzeText } from '../core/analyze.js';
 import type { SchemaRegistry } from '../core/schema/registry.js';
 import { renderYaml } from '../core/yaml-write.js';
+import { createTeams } from '../import/backstage/create-teams.js';
 import { mapBackstage } from '../import/backstage/map.js';
 import { convertOpenSlo } from '../import/openslo/convert.js';
 import type { SourceDocument, SourceProblem } from '../import/parse.js';
@@ -20,6 +21,8 @@ export interface ImportRequest {
   /** The folder the planned files are written under. */
   out: string;
   registry: SchemaRegistry;
+  /** Write a Team for each team the documents name and nothing defines (Backstage only). */
+  createTeams?: boolean;
   /** Told how far reading the organisation ('read') and checking each mapped document ('import') have got. */
   progress?: ProgressReport;
 }
@@ -39,6 +42,12 @@ export async function importCatalog(req: ImportRequest): Promise<ImportPlan> {
   const { registry } = req;
   const mapped = req.from === 'backstage' ? mapBackstage(req.documents) : convertOpenSlo(req.documents);
   const existing = await existingNames(req.into, req.progress);
+  if (req.createTeams && req.from === 'backstage') {
+    const made = createTeams(mapped.report.dangling, (name) => existing.has(`Team/${name}`));
+    mapped.files.push(...made.files);
+    mapped.report.dangling = mapped.report.dangling.filter((d) => !made.resolved.has(d));
+    mapped.report.review.push(...made.review);
+  }
   const kept: typeof mapped.files = [];
   const planned: { path: string; content: string }[] = [];
   const leaveOut = (f: (typeof mapped.files)[number], code: string, reason: string) => {

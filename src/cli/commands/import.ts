@@ -21,6 +21,7 @@ import { terminalProgress } from '../progress.js';
 const options = defineOptions({
   out: { type: 'string', description: 'the organisation (or one of its data folders) to write to', defaultText: '--root for backstage, <root>/slos for openslo', example: 'imported' },
   force: { type: 'boolean', description: 'overwrite files that exist' },
+  'create-teams': { type: 'boolean', description: 'backstage: write a Team for each owner the catalog names and nothing defines (group:default/x, user:y)' },
   'dry-run': { type: 'boolean', description: 'report what would be written; write nothing' },
   format: { type: 'string', short: 'f', default: 'text', choices: ['text', 'json'], description: 'how to print the report', example: 'json' },
   quiet: { type: 'boolean', short: 'q', description: 'show no progress line on the terminal' },
@@ -29,7 +30,7 @@ const options = defineOptions({
 export const importSpec = defineCommand({
   name: 'import',
   summary: 'read Backstage catalog files or OpenSLO (v1, v1alpha) files into opsledger documents, reporting every loss',
-  usage: ['opsledger import backstage|openslo <path>... [--out DIR] [--force] [--dry-run] [--format text|json]'],
+  usage: ['opsledger import backstage|openslo <path>... [--out DIR] [--create-teams] [--force] [--dry-run] [--format text|json]'],
   options,
   examples: ['opsledger import backstage catalog-info.yaml --dry-run', 'opsledger import openslo slos/ --out imported --format json'],
   run: importCommand,
@@ -37,6 +38,7 @@ export const importSpec = defineCommand({
 
 export async function importCommand(ctx: CommandContext, values: OptionsOf<typeof options>, positionals: string[]): Promise<number> {
   const [source, ...paths] = positionals;
+  if (values['create-teams'] && source === 'openslo') throw new UsageError('--create-teams is for backstage imports');
   if (source !== 'backstage' && source !== 'openslo') throw new UsageError(source ? `cannot import from "${source}"; use backstage or openslo` : 'name what to import from: backstage or openslo');
   if (paths.length === 0) throw new UsageError(`name the ${source} files or folders to import`);
   const format = values.format;
@@ -51,7 +53,7 @@ export async function importCommand(ctx: CommandContext, values: OptionsOf<typeo
   const progress = terminalProgress(ctx, 'import', values.quiet);
   let plan;
   try {
-    plan = await importCatalog({ from: source, documents: inputs.documents, problems: inputs.problems, into: worktreeSource(orgRoot), out, registry, ...(progress.report ? { progress: progress.report } : {}) });
+    plan = await importCatalog({ from: source, documents: inputs.documents, problems: inputs.problems, into: worktreeSource(orgRoot), out, registry, createTeams: Boolean(values['create-teams']), ...(progress.report ? { progress: progress.report } : {}) });
   } finally {
     progress.end();
   }
