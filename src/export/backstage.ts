@@ -1,6 +1,8 @@
 import type { Link } from '../core/model.js';
 import { CARRY, continuityAnnotation, encodeLinkOrigins, type LinkList, type LinkOrigin } from '../import/backstage/carry.js';
 import { repositoryOf } from '../import/backstage/component.js';
+import { linkList } from '../import/backstage/metadata.js';
+import { applyResidue, decodeResidue } from '../import/backstage/residue.js';
 import type { Organisation } from '../core/organisation.js';
 import type { ExportFile, ExportResult, ExportWarning } from './types.js';
 
@@ -46,8 +48,11 @@ export function exportBackstage(org: Organisation): ExportResult {
   const warnings: ExportWarning[] = [];
   const files: ExportFile[] = [];
   const warn = (source: string, pointer: string, code: string, message: string) => warnings.push({ source, pointer, code, message });
-  const add = (folder: string, entity: Obj) => {
+  const add = (folder: string, entity: Obj, from?: { annotations?: Record<string, string> }) => {
     const name = String((entity.metadata as Obj).name);
+    // What an import recorded of the entity as Backstage had it goes back where nothing changed since.
+    const residue = decodeResidue(from?.annotations?.[CARRY.fields]);
+    if (residue) applyResidue(entity, residue);
     files.push({ path: `${folder}/${name}.yaml`, docs: [{ value: entity }], schemaUrl: BACKSTAGE_SCHEMA_URL });
   };
 
@@ -87,6 +92,7 @@ export function exportBackstage(org: Organisation): ExportResult {
           continue;
         }
       }
+      if (k === CARRY.fields) continue;
       if (validKey(k)) annotations[k] = v;
       else warn(source, `/metadata/annotations/${k}`, 'export.annotation-invalid', `annotation key ${k} is not a valid Backstage key; left out`);
     }
@@ -114,8 +120,9 @@ export function exportBackstage(org: Organisation): ExportResult {
         origins.push({ list, ...(l.type !== undefined ? { type: l.type } : {}) });
       }
     }
-    // Only when a title or icon alone could send a link to another list on import.
-    if (origins.some((o) => o.list !== 'links' || o.type === undefined)) annotations[CARRY.links] = encodeLinkOrigins(origins);
+    // Only when the import, left to titles, types and icons, would file a link elsewhere.
+    const filed = links.map((l) => linkList(l as { title?: string; icon?: string; type?: string }));
+    if (origins.some((o, i) => o.list !== filed[i] || o.type !== (links[i] as { type?: string }).type)) annotations[CARRY.links] = encodeLinkOrigins(origins);
     if (Object.keys(labels).length) out.labels = labels;
     if (Object.keys(annotations).length) out.annotations = annotations;
     if (tags.length) out.tags = tags;
@@ -148,7 +155,7 @@ export function exportBackstage(org: Organisation): ExportResult {
       kind: 'Group',
       metadata,
       spec: { type: groupType ?? 'team', ...(Object.keys(profile).length ? { profile } : {}), ...(hasParent ? { parent: group(parent) } : {}), children: [], ...(members.length ? { members: members.map((m) => `user:default/${m.toLowerCase()}`) } : {}) },
-    });
+    }, t.metadata);
   }
   for (const [login, teams] of [...memberOf].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (!/^[a-z0-9A-Z]+([-_.][a-z0-9A-Z]+)*$/.test(login)) {
@@ -215,7 +222,7 @@ export function exportBackstage(org: Organisation): ExportResult {
       kind: 'Component',
       metadata,
       spec: { type, lifecycle: spec.lifecycle, owner: group(spec.owner), ...(system ? { system } : {}), ...(dependsOn.length ? { dependsOn } : {}) },
-    });
+    }, s.metadata);
   }
 
   // ---------------------------------------------------------------- configuration items
@@ -260,7 +267,7 @@ export function exportBackstage(org: Organisation): ExportResult {
       kind: 'Resource',
       metadata,
       spec: { type: c.spec.class, owner: group(owner), ...(system ? { system } : {}), ...(dependsOn.length ? { dependsOn } : {}), ...(c.spec.service ? { dependencyOf: [`component:default/${c.spec.service}`] } : {}) },
-    });
+    }, c.metadata);
   }
 
   // ---------------------------------------------------------------- systems and domains from labels

@@ -25,7 +25,7 @@ export function describeServices(ctx: Context): void {
     }
     c.usage.use('/spec/type');
     const { metadata, links } = commonMetadata(c, t);
-    if (type) addLabels(metadata, { 'component-type': toDnsLabel(type) });
+    if (type) addLabels(metadata, { 'component-type': toDnsLabel(type) }, true);
     const notes: Record<string, string> = {};
     const reviewed: string[] = [];
     // owner
@@ -101,14 +101,14 @@ export function describeServices(ctx: Context): void {
     if (c.spec.system !== undefined) {
       const l = labelsForSystem(ctx, c.spec.system, c);
       if (l) {
-        addLabels(metadata, l);
+        addLabels(metadata, l, true);
         c.usage.use('/spec/system');
       }
     }
     if (c.spec.subcomponentOf !== undefined) {
       const r = resolve(c.spec.subcomponentOf, c, 'component');
       if (r) {
-        addLabels(metadata, { 'part-of': toDnsLabel(targets.get(r.key)?.name ?? r.ref.name) });
+        addLabels(metadata, { 'part-of': toDnsLabel(targets.get(r.key)?.name ?? r.ref.name) }, true);
         c.usage.use('/spec/subcomponentOf');
       }
     }

@@ -12,7 +12,7 @@ export const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\/\S+$/i;
 const esc = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** A link goes to the list its title, icon or type names; anything else stays a plain link. */
-function linkList(link: { title?: string; icon?: string; type?: string }): 'runbooks' | 'playbooks' | 'dashboards' | 'links' {
+export function linkList(link: { title?: string; icon?: string; type?: string }): 'runbooks' | 'playbooks' | 'dashboards' | 'links' {
   const text = `${link.title ?? ''} ${link.icon ?? ''} ${link.type ?? ''}`.toLowerCase();
   if (/run-?book/.test(text)) return 'runbooks';
   if (/play-?book|incident response/.test(text)) return 'playbooks';
@@ -31,7 +31,7 @@ export function commonMetadata(e: Entity, t: Target): { metadata: Obj; links: Li
   }
   const description = nonBlank(m.description);
   if (description) {
-    metadata.description = description.trim();
+    metadata.description = description;
     e.usage.use('/metadata/description');
   }
   const labels: Record<string, string> = {};
@@ -108,8 +108,10 @@ export function orderMetadata(m: Obj): Obj {
   return out;
 }
 
-export function addLabels(metadata: Obj, extra: Record<string, string>): void {
-  metadata.labels = { ...(obj(metadata.labels) as Record<string, string> | undefined), ...extra };
+export function addLabels(metadata: Obj, extra: Record<string, string>, keepWritten = false): void {
+  const written = obj(metadata.labels) as Record<string, string> | undefined;
+  // keepWritten: a label the entity writes itself says more than one derived from its system.
+  metadata.labels = keepWritten ? { ...extra, ...written } : { ...written, ...extra };
 }
 
 /** The comment above a written document: where it came from and what to check first. */

@@ -47,7 +47,7 @@ export function writeConfigurationItems(ctx: Context): void {
       review.push({ target: t.typed, pointer: '/spec/class', value: cls, code: 'review.class-default', reason: `resource type "${type}" matches no CI class; "host" is a placeholder`, source: r.label });
       notes['/spec/class'] = `REVIEW: Backstage type "${type}" matched no class`;
     }
-    if (type && type !== cls) addLabels(metadata, { 'resource-type': toDnsLabel(type) });
+    if (type && type !== cls) addLabels(metadata, { 'resource-type': toDnsLabel(type) }, true);
     const spec: Obj = { class: cls };
     if (r.spec.owner !== undefined) {
       const tt = targetOf(r.spec.owner, r, 'group', 'team');
@@ -68,7 +68,7 @@ export function writeConfigurationItems(ctx: Context): void {
     if (r.spec.system !== undefined) {
       const l = labelsForSystem(ctx, r.spec.system, r);
       if (l) {
-        addLabels(metadata, l);
+        addLabels(metadata, l, true);
         r.usage.use('/spec/system');
       }
     }

@@ -28,14 +28,14 @@ export function writeTeams(ctx: Context): void {
     } else if (displayName) g.usage.drop('/spec/profile/displayName', 'field.dropped', 'metadata.title is used as the title');
     const type = nonBlank(g.spec.type);
     if (type) {
-      addLabels(metadata, { 'group-type': toDnsLabel(type) });
+      addLabels(metadata, { 'group-type': toDnsLabel(type) }, true);
       g.usage.use('/spec/type');
     }
     if (g.spec.parent !== undefined) {
       const p = targetOf(g.spec.parent, g, 'group', 'team');
       if (p) {
         // opsledger teams have no hierarchy; the label keeps it visible and selectable.
-        addLabels(metadata, { parent: p.name });
+        addLabels(metadata, { parent: p.name }, true);
         g.usage.use('/spec/parent');
       }
     }
