@@ -5,12 +5,13 @@ import { renderYaml } from '../core/yaml-write.js';
 import { createTeams } from '../import/backstage/create-teams.js';
 import { mapBackstage } from '../import/backstage/map.js';
 import { convertOpenSlo } from '../import/openslo/convert.js';
+import { convertSloth } from '../import/sloth/convert.js';
 import type { SourceDocument, SourceProblem } from '../import/parse.js';
 import type { ImportReport } from '../import/report.js';
 import type { ProgressReport } from './ports/progress.js';
 import type { OrganisationSource } from './ports/source.js';
 
-export type ImportFormat = 'backstage' | 'openslo';
+export type ImportFormat = 'backstage' | 'openslo' | 'sloth';
 
 export interface ImportRequest {
   from: ImportFormat;
@@ -40,8 +41,14 @@ export interface ImportPlan {
  */
 export async function importCatalog(req: ImportRequest): Promise<ImportPlan> {
   const { registry } = req;
-  const mapped = req.from === 'backstage' ? mapBackstage(req.documents) : convertOpenSlo(req.documents);
+  const mapped = req.from === 'backstage' ? mapBackstage(req.documents) : req.from === 'sloth' ? convertSloth(req.documents) : convertOpenSlo(req.documents);
   const existing = await existingNames(req.into, req.progress);
+  // A reference the organisation already answers is not left open.
+  const KIND: Record<string, string> = { service: 'Service', team: 'Team', ci: 'ConfigurationItem' };
+  mapped.report.dangling = mapped.report.dangling.filter((d) => {
+    const [space, name] = d.ref.split(':');
+    return !(KIND[space!] && existing.has(`${KIND[space!]}/${name}`));
+  });
   if (req.createTeams && req.from === 'backstage') {
     const made = createTeams(mapped.report.dangling, (name) => existing.has(`Team/${name}`));
     mapped.files.push(...made.files);

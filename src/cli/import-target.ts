@@ -44,7 +44,7 @@ function organisationOf(root: string, out: string): string | undefined {
   return DATA_FOLDERS.includes(basename(out)) ? dirname(out) : undefined;
 }
 
-export function importTarget(from: 'backstage' | 'openslo', root: string, out: string | undefined): ImportTarget {
+export function importTarget(from: 'backstage' | 'openslo' | 'sloth', root: string, out: string | undefined): ImportTarget {
   if (from === 'backstage') {
     const base = out === undefined ? root : (organisationOf(root, out) ?? out);
     return { base, orgRoot: isInside(root, base) ? root : base };

@@ -19,7 +19,7 @@ import { terminalProgress } from '../progress.js';
  * errors or refused overwrites.
  */
 const options = defineOptions({
-  out: { type: 'string', description: 'the organisation (or one of its data folders) to write to', defaultText: '--root for backstage, <root>/slos for openslo', example: 'imported' },
+  out: { type: 'string', description: 'the organisation (or one of its data folders) to write to', defaultText: '--root for backstage, <root>/slos for openslo and sloth', example: 'imported' },
   force: { type: 'boolean', description: 'overwrite files that exist' },
   'create-teams': { type: 'boolean', description: 'backstage: write a Team for each owner the catalog names and nothing defines (group:default/x, user:y)' },
   'dry-run': { type: 'boolean', description: 'report what would be written; write nothing' },
@@ -29,8 +29,8 @@ const options = defineOptions({
 
 export const importSpec = defineCommand({
   name: 'import',
-  summary: 'read Backstage catalog files or OpenSLO (v1, v1alpha) files into opsledger documents, reporting every loss',
-  usage: ['opsledger import backstage|openslo <path>... [--out DIR] [--create-teams] [--force] [--dry-run] [--format text|json]'],
+  summary: 'read Backstage catalog files, OpenSLO (v1, v1alpha) or Sloth specs into opsledger documents, reporting every loss',
+  usage: ['opsledger import backstage|openslo|sloth <path>... [--out DIR] [--create-teams] [--force] [--dry-run] [--format text|json]'],
   options,
   examples: ['opsledger import backstage catalog-info.yaml --dry-run', 'opsledger import openslo slos/ --out imported --format json'],
   run: importCommand,
@@ -38,8 +38,8 @@ export const importSpec = defineCommand({
 
 export async function importCommand(ctx: CommandContext, values: OptionsOf<typeof options>, positionals: string[]): Promise<number> {
   const [source, ...paths] = positionals;
-  if (values['create-teams'] && source === 'openslo') throw new UsageError('--create-teams is for backstage imports');
-  if (source !== 'backstage' && source !== 'openslo') throw new UsageError(source ? `cannot import from "${source}"; use backstage or openslo` : 'name what to import from: backstage or openslo');
+  if (source !== 'backstage' && source !== 'openslo' && source !== 'sloth') throw new UsageError(source ? `cannot import from "${source}"; use backstage, openslo or sloth` : 'name what to import from: backstage, openslo or sloth');
+  if (values['create-teams'] && source !== 'backstage') throw new UsageError('--create-teams is for backstage imports');
   if (paths.length === 0) throw new UsageError(`name the ${source} files or folders to import`);
   const format = values.format;
   const root = rootOf(ctx, values);
