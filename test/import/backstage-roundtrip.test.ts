@@ -248,7 +248,7 @@ describe('export backstage, then import backstage, of generated organisations', 
         const after = new Map(imported.files.map((f) => [`${f.kind}/${f.name}`, sortKeys(f.doc.value)]));
         expect(Object.fromEntries(after)).toEqual(Object.fromEntries(documentsOf(org)));
       }),
-      { numRuns: 100 },
+      { numRuns: Number(process.env.ROUNDTRIP_RUNS ?? 60) },
     );
   }, 120_000);
 });
