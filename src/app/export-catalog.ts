@@ -1,6 +1,7 @@
 import { analyzeText } from '../core/analyze.js';
 import { OPENSLO_API_VERSION } from '../core/model.js';
 import type { SchemaRegistry } from '../core/schema/registry.js';
+import { invalidDocuments } from '../core/organisation.js';
 import { renderYaml } from '../core/yaml-write.js';
 import { exportBackstage } from '../export/backstage.js';
 import { exportOpenSlo } from '../export/openslo.js';
@@ -11,11 +12,24 @@ import type { LoadedOrganisation } from './load-organisation.js';
 export const EXPORT_TARGETS = ['backstage', 'openslo', 'sloth'] as const;
 export type ExportTarget = (typeof EXPORT_TARGETS)[number];
 
+/** The kinds each export reads from the organisation. */
+const EXPORTED_KINDS: Record<ExportTarget, readonly string[]> = {
+  backstage: ['Service', 'ConfigurationItem', 'Team'],
+  openslo: ['SLO', 'Service'],
+  sloth: ['SLO'],
+};
+
 export interface ExportPlan {
   planned: { path: string; content: string }[];
   warnings: ExportResult['warnings'];
-  /** Validation errors in the organisation: documents that fail validation are not exported. */
+  /** Validation errors in the organisation. */
   validationErrors: number;
+  /**
+   * The documents left out because they fail validation on their own (also listed in
+   * `warnings` as export.document-invalid). The other validation errors lie between documents
+   * (a dangling reference): those documents were exported.
+   */
+  leftOut: { file: string; kind: string; name: string }[];
 }
 
 /** The organisation in another tool's format, with a warning for everything the target cannot hold. */
@@ -27,6 +41,15 @@ export function exportCatalog(loaded: LoadedOrganisation, target: ExportTarget, 
   else result = exportSloth(org);
 
   const planned: { path: string; content: string }[] = [];
+  const leftOut: ExportPlan['leftOut'] = [];
+  for (const a of loaded.repo.analyses) {
+    const invalid = invalidDocuments(a);
+    for (const d of a.documents) {
+      if (!invalid.has(d.index) || !EXPORTED_KINDS[target].includes(d.kind)) continue;
+      leftOut.push({ file: a.file, kind: d.kind, name: d.name });
+      result.warnings.push({ source: `${a.file}#${d.index}`, pointer: '', code: 'export.document-invalid', message: `${d.kind} ${d.name} fails validation and is not exported` });
+    }
+  }
   for (const f of result.files) {
     const content = renderYaml(f.docs, f.schemaUrl);
     if (target === 'openslo') {
@@ -39,5 +62,5 @@ export function exportCatalog(loaded: LoadedOrganisation, target: ExportTarget, 
     }
     planned.push({ path: f.path, content });
   }
-  return { planned, warnings: result.warnings, validationErrors: validation.diagnostics.filter((d) => d.severity === 'error').length };
+  return { planned, warnings: result.warnings, validationErrors: validation.diagnostics.filter((d) => d.severity === 'error').length, leftOut };
 }

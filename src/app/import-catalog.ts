@@ -2,16 +2,18 @@ import { relative, resolve, sep } from 'node:path';
 import { analyzeText } from '../core/analyze.js';
 import type { SchemaRegistry } from '../core/schema/registry.js';
 import { renderYaml } from '../core/yaml-write.js';
+import { createTeams } from '../import/backstage/create-teams.js';
 import { mapBackstage } from '../import/backstage/map.js';
 import { convertOpenSlo } from '../import/openslo/convert.js';
 import { convertStatuspage, DEFAULT_SEVERITIES } from '../import/statuspage/convert.js';
 import { statuspageContext, type StatuspageOptions } from './statuspage-context.js';
+import { convertSloth } from '../import/sloth/convert.js';
 import type { SourceDocument, SourceProblem } from '../import/parse.js';
 import type { ImportReport } from '../import/report.js';
 import type { ProgressReport } from './ports/progress.js';
 import type { OrganisationSource } from './ports/source.js';
 
-export type ImportFormat = 'backstage' | 'openslo' | 'statuspage';
+export type ImportFormat = 'backstage' | 'openslo' | 'sloth' | 'statuspage';
 
 export interface ImportRequest {
   from: ImportFormat;
@@ -24,6 +26,8 @@ export interface ImportRequest {
   registry: SchemaRegistry;
   /** statuspage: what each impact means and which service each component is. */
   statuspage?: StatuspageOptions;
+  /** Write a Team for each team the documents name and nothing defines (Backstage only). */
+  createTeams?: boolean;
   /** Told how far reading the organisation ('read') and checking each mapped document ('import') have got. */
   progress?: ProgressReport;
 }
@@ -46,8 +50,22 @@ export async function importCatalog(req: ImportRequest): Promise<ImportPlan> {
       ? mapBackstage(req.documents)
       : req.from === 'statuspage'
         ? convertStatuspage(req.documents, await statuspageContext(req.into, req.statuspage ?? { severities: DEFAULT_SEVERITIES, given: new Set(), components: new Map() }))
-        : convertOpenSlo(req.documents);
+        : req.from === 'sloth'
+          ? convertSloth(req.documents)
+          : convertOpenSlo(req.documents);
   const existing = await existingNames(req.into, req.progress);
+  // A reference the organisation already answers is not left open.
+  const KIND: Record<string, string> = { service: 'Service', team: 'Team', ci: 'ConfigurationItem' };
+  mapped.report.dangling = mapped.report.dangling.filter((d) => {
+    const [space, name] = d.ref.split(':');
+    return !(KIND[space!] && existing.has(`${KIND[space!]}/${name}`));
+  });
+  if (req.createTeams && req.from === 'backstage') {
+    const made = createTeams(mapped.report.dangling, (name) => existing.has(`Team/${name}`));
+    mapped.files.push(...made.files);
+    mapped.report.dangling = mapped.report.dangling.filter((d) => !made.resolved.has(d));
+    mapped.report.review.push(...made.review);
+  }
   const kept: typeof mapped.files = [];
   const planned: { path: string; content: string }[] = [];
   const leaveOut = (f: (typeof mapped.files)[number], code: string, reason: string) => {

@@ -44,9 +44,9 @@ function organisationOf(root: string, out: string): string | undefined {
   return DATA_FOLDERS.includes(basename(out)) ? dirname(out) : undefined;
 }
 
-export function importTarget(from: 'backstage' | 'openslo' | 'statuspage', root: string, out: string | undefined): ImportTarget {
+export function importTarget(from: 'backstage' | 'openslo' | 'sloth' | 'statuspage', root: string, out: string | undefined): ImportTarget {
   // Backstage and Statuspage imports write an organisation's layout (services/, teams/, incidents/).
-  if (from !== 'openslo') {
+  if (from === 'backstage' || from === 'statuspage') {
     const base = out === undefined ? root : (organisationOf(root, out) ?? out);
     return { base, orgRoot: isInside(root, base) ? root : base };
   }

@@ -56,7 +56,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     load: async () => (await import('./commands/serve.js')).serveSpec,
   },
   import: {
-    summary: 'read Backstage catalog files, OpenSLO (v1, v1alpha) files or Statuspage incidents into opsledger documents, reporting every loss',
+    summary: 'read Backstage catalog files, OpenSLO (v1, v1alpha) or Sloth specs, or Statuspage incidents into opsledger documents, reporting every loss',
     load: async () => (await import('./commands/import.js')).importSpec,
   },
   export: {

@@ -64,11 +64,19 @@ const BUCKET: Record<string, keyof Organisation> = {
   Problem: 'problems',
 };
 
+/**
+ * The documents of a file that stay out of the organisation: those with an error of their own
+ * (schema, shape). Errors between documents (a dangling reference) leave both in.
+ */
+export function invalidDocuments(a: Pick<FileAnalysis, 'diagnostics'>): Set<number | undefined> {
+  return new Set(a.diagnostics.filter((d) => d.severity === 'error').map((d) => d.document));
+}
+
 export function buildOrganisation(analyses: readonly FileAnalysis[]): Organisation {
   const org = emptyOrganisation();
   for (const a of analyses) {
     if (!a.values) continue;
-    const invalid = new Set(a.diagnostics.filter((d) => d.severity === 'error').map((d) => d.document));
+    const invalid = invalidDocuments(a);
     for (const record of a.documents) {
       if (invalid.has(record.index)) continue;
       // OpenSLO documents other than SLOs have no place in the model (yet); an openslo/v1 SLO

@@ -1,4 +1,8 @@
 import type { Link } from '../core/model.js';
+import { CARRY, continuityAnnotation, encodeLinkOrigins, type LinkList, type LinkOrigin } from '../import/backstage/carry.js';
+import { repositoryOf } from '../import/backstage/component.js';
+import { linkList } from '../import/backstage/metadata.js';
+import { applyResidue, decodeResidue } from '../import/backstage/residue.js';
 import type { Organisation } from '../core/organisation.js';
 import type { ExportFile, ExportResult, ExportWarning } from './types.js';
 
@@ -44,38 +48,85 @@ export function exportBackstage(org: Organisation): ExportResult {
   const warnings: ExportWarning[] = [];
   const files: ExportFile[] = [];
   const warn = (source: string, pointer: string, code: string, message: string) => warnings.push({ source, pointer, code, message });
-  const add = (folder: string, entity: Obj) => {
+  const add = (folder: string, entity: Obj, from?: { annotations?: Record<string, string> }) => {
     const name = String((entity.metadata as Obj).name);
+    // What an import recorded of the entity as Backstage had it goes back where nothing changed since.
+    const residue = decodeResidue(from?.annotations?.[CARRY.fields]);
+    if (residue) applyResidue(entity, residue);
     files.push({ path: `${folder}/${name}.yaml`, docs: [{ value: entity }], schemaUrl: BACKSTAGE_SCHEMA_URL });
   };
 
-  /** metadata every entity shares: title, description, labels, annotations, links, tags. */
-  const metadataOf = (source: string, m: { name: string; title?: string; description?: string; labels?: Record<string, string>; annotations?: Record<string, string>; links?: Link[] }, extra: Record<string, string> = {}): Obj => {
+  /**
+   * metadata every entity shares: title, description, labels, annotations, links, tags. `extra`
+   * are annotations derived from opsledger fields: Backstage's own keys among them are listed in
+   * opsledger.dev/generated so that an import does not keep them as the document's annotations;
+   * one the document already has keeps the document's value. `lists` are the link lists the
+   * kind keeps apart (runbooks...), written after the document's own links; which list each
+   * link came from travels in opsledger.dev/links. `unset` lists pointers the document leaves
+   * unset although the fields written for Backstage would give them a value on import.
+   */
+  const metadataOf = (
+    source: string,
+    m: { name: string; title?: string; description?: string; labels?: Record<string, string>; annotations?: Record<string, string>; links?: Link[] },
+    extra: Record<string, string> = {},
+    lists: { list: LinkList; links: Link[]; type: string; icon: string }[] = [],
+    unset: string[] = [],
+  ): Obj => {
     const out: Obj = { name: m.name };
     if (m.title) out.title = m.title;
     if (m.description) out.description = m.description;
     const labels: Record<string, string> = {};
+    const refused: Record<string, string> = {};
     for (const [k, v] of Object.entries(m.labels ?? {})) {
       if (validKey(k) && validLabelValue(v)) labels[k] = v;
-      else warn(source, `/metadata/labels/${k}`, 'export.label-invalid', `Backstage label values are at most 63 letters, digits, '-', '_' and '.'; label ${k}="${v}" is left out`);
+      else refused[k] = v;
     }
     const annotations: Record<string, string> = {};
     let tags: string[] = [];
     for (const [k, v] of Object.entries(m.annotations ?? {})) {
-      if (k === 'opsledger.dev/backstage-tags') {
+      if (k === CARRY.tags) {
         // Tags an earlier import kept as an annotation go back to being tags.
-        tags = v.split(',').filter((t) => TAG.test(t) && t.length <= 63);
-        continue;
+        const valid = v.split(',').filter((t) => TAG.test(t) && t.length <= 63);
+        if (valid.join(',') === v) {
+          tags = valid;
+          continue;
+        }
       }
-      if (k === 'opsledger.dev/backstage-ref') continue;
+      if (k === CARRY.fields) continue;
       if (validKey(k)) annotations[k] = v;
       else warn(source, `/metadata/annotations/${k}`, 'export.annotation-invalid', `annotation key ${k} is not a valid Backstage key; left out`);
     }
-    Object.assign(annotations, extra);
+    const generated: string[] = [];
+    for (const [k, v] of Object.entries(extra)) {
+      if (k.startsWith('opsledger.dev/')) annotations[k] = v;
+      else if (annotations[k] === undefined) {
+        annotations[k] = v;
+        generated.push(k);
+      }
+    }
+    if (generated.length) annotations[CARRY.generated] = generated.join(',');
+    // Backstage refuses these labels; they travel as JSON and come back as labels.
+    if (Object.keys(refused).length) annotations[CARRY.labels] = JSON.stringify(refused);
+    if (unset.length) annotations[CARRY.unset] = unset.join(',');
+    const links: Obj[] = [];
+    const origins: LinkOrigin[] = [];
+    for (const l of m.links ?? []) {
+      links.push({ url: l.url, title: l.title, ...(l.type ? { type: l.type } : {}) });
+      origins.push({ list: 'links', ...(l.type !== undefined ? { type: l.type } : {}) });
+    }
+    for (const { list, links: ls, type, icon } of lists) {
+      for (const l of ls) {
+        links.push({ url: l.url, title: l.title, type: l.type ?? type, icon });
+        origins.push({ list, ...(l.type !== undefined ? { type: l.type } : {}) });
+      }
+    }
+    // Only when the import, left to titles, types and icons, would file a link elsewhere.
+    const filed = links.map((l) => linkList(l as { title?: string; icon?: string; type?: string }));
+    if (origins.some((o, i) => o.list !== filed[i] || o.type !== (links[i] as { type?: string }).type)) annotations[CARRY.links] = encodeLinkOrigins(origins);
     if (Object.keys(labels).length) out.labels = labels;
     if (Object.keys(annotations).length) out.annotations = annotations;
     if (tags.length) out.tags = tags;
-    if (m.links?.length) out.links = m.links.map((l) => ({ url: l.url, title: l.title, ...(l.type ? { type: l.type } : {}) }));
+    if (links.length) out.links = links;
     return out;
   };
 
@@ -85,12 +136,15 @@ export function exportBackstage(org: Organisation): ExportResult {
     const source = `team:${t.metadata.name}`;
     const extra: Record<string, string> = {};
     if (t.spec.github?.team) extra['github.com/team-slug'] = t.spec.github.team;
-    if (t.spec.contact?.slack) extra['opsledger.dev/slack'] = t.spec.contact.slack;
-    if (t.spec.contact?.chat) extra['opsledger.dev/chat'] = t.spec.contact.chat;
-    if (t.spec.contact?.pager) extra['opsledger.dev/pager'] = t.spec.contact.pager;
-    if (t.spec.oncall?.escalation?.length) extra['opsledger.dev/escalation'] = t.spec.oncall.escalation.join(',');
-    const metadata = metadataOf(source, t.metadata, extra);
-    if (t.spec.oncall?.schedule) metadata.links = [...((metadata.links as Obj[] | undefined) ?? []), { url: t.spec.oncall.schedule, title: 'On-call schedule', type: 'oncall' }];
+    if (t.spec.contact?.slack) extra[CARRY.slack] = t.spec.contact.slack;
+    if (t.spec.contact?.chat) extra[CARRY.chat] = t.spec.contact.chat;
+    if (t.spec.contact?.pager) extra[CARRY.pager] = t.spec.contact.pager;
+    if (t.spec.oncall?.escalation?.length) extra[CARRY.escalation] = t.spec.oncall.escalation.join(',');
+    const oncall = t.spec.oncall?.schedule ? [{ list: 'oncall' as const, links: [{ url: t.spec.oncall.schedule, title: 'On-call schedule' }], type: 'oncall', icon: 'alert' }] : [];
+    const groupType = t.metadata.labels?.['group-type'];
+    const parent = t.metadata.labels?.parent;
+    const hasParent = parent !== undefined && org.teams.has(parent);
+    const metadata = metadataOf(source, t.metadata, extra, oncall, groupType ? [] : ['/metadata/labels/group-type']);
     const profile: Obj = {};
     if (t.metadata.title) profile.displayName = t.metadata.title;
     if (t.spec.contact?.email) profile.email = t.spec.contact.email;
@@ -100,8 +154,8 @@ export function exportBackstage(org: Organisation): ExportResult {
       apiVersion: BACKSTAGE_API_VERSION,
       kind: 'Group',
       metadata,
-      spec: { type: 'team', ...(Object.keys(profile).length ? { profile } : {}), children: [], ...(members.length ? { members: members.map((m) => `user:default/${m.toLowerCase()}`) } : {}) },
-    });
+      spec: { type: groupType ?? 'team', ...(Object.keys(profile).length ? { profile } : {}), ...(hasParent ? { parent: group(parent) } : {}), children: [], ...(members.length ? { members: members.map((m) => `user:default/${m.toLowerCase()}`) } : {}) },
+    }, t.metadata);
   }
   for (const [login, teams] of [...memberOf].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (!/^[a-z0-9A-Z]+([-_.][a-z0-9A-Z]+)*$/.test(login)) {
@@ -136,23 +190,30 @@ export function exportBackstage(org: Organisation): ExportResult {
   for (const { doc: s } of org.services.values()) {
     const source = `service:${s.metadata.name}`;
     const spec = s.spec;
-    const extra: Record<string, string> = { 'opsledger.dev/tier': String(spec.tier), 'opsledger.dev/exposure': spec.exposure };
+    const extra: Record<string, string> = { [CARRY.tier]: String(spec.tier), [CARRY.exposure]: spec.exposure };
     const slug = githubSlug(spec.repository);
     if (slug) extra['github.com/project-slug'] = slug;
-    if (spec.repository) extra['backstage.io/source-location'] = `url:${spec.repository}`;
+    if (spec.repository) {
+      extra['backstage.io/source-location'] = `url:${spec.repository}`;
+      // The annotations an import reads the repository from, as this document will have them.
+      const seen = { ...extra, ...(s.metadata.annotations ?? {}) };
+      if (repositoryOf(seen) !== spec.repository) extra[CARRY.repository] = spec.repository;
+    }
     if (spec.continuity) {
-      for (const [k, v] of Object.entries(spec.continuity)) if (v !== undefined) extra[`opsledger.dev/${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`] = String(v);
+      for (const [k, v] of Object.entries(spec.continuity)) if (v !== undefined) extra[continuityAnnotation(k)] = String(v);
     }
     if (spec.owners?.length) {
-      extra['opsledger.dev/owners'] = spec.owners.map((o) => `${o.team}:${o.role}`).join(',');
-      warn(source, '/spec/owners', 'export.single-owner', 'a Backstage entity has one owner; the other owning teams and their roles travel only as the opsledger.dev/owners annotation');
+      extra[CARRY.owners] = JSON.stringify(spec.owners.map((o) => ({ team: o.team, role: o.role })));
+      warn(source, '/spec/owners', 'export.single-owner', 'a Backstage entity has one owner; Backstage shows only the first team, the others and their roles travel as the opsledger.dev/owners annotation');
     }
-    const metadata = metadataOf(source, s.metadata, extra);
-    const links: Obj[] = [...((metadata.links as Obj[] | undefined) ?? [])];
-    const typed = (list: Link[] | undefined, type: string, icon: string) => (list ?? []).map((l) => ({ url: l.url, title: l.title, type: l.type ?? type, icon }));
-    links.push(...typed(spec.runbooks, 'runbook', 'docs'), ...typed(spec.playbooks, 'playbook', 'docs'), ...typed(spec.dashboards, 'dashboard', 'dashboard'));
-    if (links.length) metadata.links = links;
-    const system = systemName(s.metadata.labels, source);
+    const labels = s.metadata.labels ?? {};
+    const system = systemName(labels, source);
+    const unset = [...(labels['component-type'] === undefined ? ['/metadata/labels/component-type'] : []), ...(system && labels.domain === undefined ? ['/metadata/labels/domain'] : [])];
+    const metadata = metadataOf(source, s.metadata, extra, [
+      { list: 'runbooks', links: spec.runbooks ?? [], type: 'runbook', icon: 'docs' },
+      { list: 'playbooks', links: spec.playbooks ?? [], type: 'playbook', icon: 'docs' },
+      { list: 'dashboards', links: spec.dashboards ?? [], type: 'dashboard', icon: 'dashboard' },
+    ], unset);
     noteSystem(system, spec.owner, s.metadata.labels?.domain);
     const dependsOn = (spec.dependsOn ?? []).map((d) => (d.startsWith('service:') ? `component:default/${d.slice(8)}` : `resource:default/${d.slice(3)}`));
     const type = s.metadata.labels?.['component-type'] ?? 'service';
@@ -161,7 +222,7 @@ export function exportBackstage(org: Organisation): ExportResult {
       kind: 'Component',
       metadata,
       spec: { type, lifecycle: spec.lifecycle, owner: group(spec.owner), ...(system ? { system } : {}), ...(dependsOn.length ? { dependsOn } : {}) },
-    });
+    }, s.metadata);
   }
 
   // ---------------------------------------------------------------- configuration items
@@ -174,31 +235,39 @@ export function exportBackstage(org: Organisation): ExportResult {
       continue;
     }
     const extra: Record<string, string> = {};
-    if (c.spec.service) extra['opsledger.dev/service'] = c.spec.service;
+    if (c.spec.service) extra[CARRY.service] = c.spec.service;
+    if (c.spec.environment) extra[CARRY.environment] = c.spec.environment;
     if (c.spec.attributes && Object.keys(c.spec.attributes).length) {
       // Free attributes are any YAML; as JSON text they survive the trip, if not as fields.
-      extra['opsledger.dev/attributes'] = JSON.stringify(c.spec.attributes);
+      extra[CARRY.attributes] = JSON.stringify(c.spec.attributes);
     }
-    const metadata = metadataOf(source, c.metadata, extra);
-    if (c.spec.environment) metadata.labels = { ...((metadata.labels as Obj | undefined) ?? {}), environment: c.spec.environment };
-    const system = systemName(c.metadata.labels, source) ?? (service ? systemName(service.metadata.labels, `service:${service.metadata.name}`) : undefined);
+    const relations = c.spec.relations ?? [];
+    if (relations.some((r) => r.type !== 'dependsOn')) extra[CARRY.relations] = JSON.stringify(relations.map((r) => ({ type: r.type, target: r.target })));
+    const labels = c.metadata.labels ?? {};
+    const system = systemName(labels, source) ?? (service ? systemName(service.metadata.labels, `service:${service.metadata.name}`) : undefined);
+    const unset = [
+      ...(c.spec.owner === undefined ? ['/spec/owner'] : []),
+      ...(system && labels.system === undefined ? ['/metadata/labels/system'] : []),
+      ...(system && labels.domain === undefined ? ['/metadata/labels/domain'] : []),
+    ];
+    const metadata = metadataOf(source, c.metadata, extra, [], unset);
     noteSystem(system, owner, c.metadata.labels?.domain ?? service?.metadata.labels?.domain);
     const dependsOn: string[] = [];
-    (c.spec.relations ?? []).forEach((r, i) => {
+    relations.forEach((r, i) => {
       if (r.type === 'connectsTo') {
-        warn(source, `/spec/relations/${i}`, 'export.relation-dropped', `Backstage has no peer relation; connectsTo ${r.target} is left out`);
+        warn(source, `/spec/relations/${i}`, 'export.relation-dropped', `Backstage has no peer relation: connectsTo ${r.target} is not in Backstage's graph (it travels in opsledger.dev/relations)`);
         return;
       }
       const ref = r.target.startsWith('service:') ? `component:default/${r.target.slice(8)}` : `resource:default/${r.target.slice(3)}`;
       if (!dependsOn.includes(ref)) dependsOn.push(ref);
-      if (r.type !== 'dependsOn') warn(source, `/spec/relations/${i}`, 'export.relation-kind', `Backstage has only dependsOn; ${r.type} ${r.target} is written as dependsOn`);
+      if (r.type !== 'dependsOn') warn(source, `/spec/relations/${i}`, 'export.relation-kind', `Backstage has only dependsOn: ${r.type} ${r.target} is dependsOn in Backstage's graph (the type travels in opsledger.dev/relations)`);
     });
     add('resources', {
       apiVersion: BACKSTAGE_API_VERSION,
       kind: 'Resource',
       metadata,
       spec: { type: c.spec.class, owner: group(owner), ...(system ? { system } : {}), ...(dependsOn.length ? { dependsOn } : {}), ...(c.spec.service ? { dependencyOf: [`component:default/${c.spec.service}`] } : {}) },
-    });
+    }, c.metadata);
   }
 
   // ---------------------------------------------------------------- systems and domains from labels

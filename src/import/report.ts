@@ -31,6 +31,11 @@ export interface EntityOutcome {
   dropped: Loss[];
   /** Values carried but changed on the way (conversions), each with the reason. */
   changed: Loss[];
+  /**
+   * Input pointers opsledger has no field for that travel in an annotation of ours
+   * (opsledger.dev/backstage-fields) and come back on export.
+   */
+  carried?: string[];
 }
 
 export interface ReviewItem {

@@ -164,7 +164,8 @@ describe('opsledger calendar import', () => {
     expect(report.diagnostics).toEqual([]);
     const listed = await json(['calendar', '--root', makeOrg({ 'changes/calendar.yaml': r.stdout }), '--at', '2026-03-02T22:30:00Z', '--to', '2026-03-03T00:00:00Z']);
     expect(listed).toMatchObject({ state: 'closed', nextTransition: '2026-03-02T23:00:00Z' });
-    expect(listed.occurrences.map((o) => o.name)).toEqual(['my-project-freeze-3', 'my-project-maintenance-4']);
+    // 17:00 to 23:00 lies outside every allow window, so Argo CD would not sync then either.
+    expect(listed.occurrences.map((o) => o.name)).toEqual(['my-project-outside-allow-2', 'my-project-freeze-3', 'my-project-maintenance-4']);
   });
 
   it('writes --out atomically and reports where', async () => {

@@ -34,6 +34,12 @@ describe('Argo CD sync windows (real files from the Argo CD repository)', () => 
       { name: 'my-project-maintenance-2', kind: 'maintenance', start: '2026-03-01T09:00:00', rrule: 'FREQ=DAILY', duration: '8h', timeZone: 'UTC', reason: 'Argo CD allow sync window of AppProject my-project' },
       { name: 'my-project-freeze-3', kind: 'freeze', start: '2026-03-01T22:00:00', rrule: 'FREQ=DAILY', duration: '1h', timeZone: 'UTC', reason: 'Argo CD deny sync window of AppProject my-project' },
       { name: 'my-project-maintenance-4', kind: 'maintenance', start: '2026-03-01T23:00:00', rrule: 'FREQ=DAILY', duration: '1h', timeZone: 'UTC', reason: 'Argo CD allow sync window of AppProject my-project' },
+      // Argo CD syncs only inside allow windows: the rest of each day is a freeze.
+      ...[
+        ['2026-03-01T02:10:00', '6h50m'],
+        ['2026-03-01T17:00:00', '6h'],
+        ['2026-03-01T00:00:00', '1h10m'],
+      ].map(([start, duration], i) => ({ name: `my-project-outside-allow-${i + 1}`, kind: 'freeze', start, rrule: 'FREQ=DAILY', duration, timeZone: 'UTC', reason: 'Argo CD syncs the applications of AppProject my-project only inside its allow windows (syncWindows[0], syncWindows[1], syncWindows[3])' })),
     ]);
     // What has no opsledger equivalent is said, not dropped silently.
     expect(r.windows[0]!.notes.join('\n')).toMatch(/applications \*-prod/);

@@ -36,7 +36,7 @@ export async function exportCommand(ctx: CommandContext, values: OptionsOf<typeo
   const format = values.format;
   const root = rootOf(ctx, values);
   const out = typeof values.out === 'string' ? resolve(ctx.cwd, values.out) : resolve(root, 'export', target);
-  const { planned, warnings, validationErrors } = exportCatalog(await loadOrganisation(worktreeSource(root)), target as ExportTarget, schemaRegistry());
+  const { planned, warnings, validationErrors, leftOut } = exportCatalog(await loadOrganisation(worktreeSource(root)), target as ExportTarget, schemaRegistry());
   const dryRun = Boolean(values['dry-run']);
   if (!dryRun) {
     try {
@@ -48,7 +48,7 @@ export async function exportCommand(ctx: CommandContext, values: OptionsOf<typeo
   }
   const shownOut = relative(ctx.cwd, out).split(sep).join('/') || '.';
   if (format === 'json') {
-    ctx.stdout(JSON.stringify({ target, out: shownOut, written: !dryRun, files: planned.map((p) => p.path), warnings, validationErrors }, null, 2) + '\n');
+    ctx.stdout(JSON.stringify({ target, out: shownOut, written: !dryRun, files: planned.map((p) => p.path), warnings, validationErrors, leftOut }, null, 2) + '\n');
   } else {
     const lines = [`${dryRun ? 'Would write' : 'Wrote'} ${planned.length} ${target} file${planned.length === 1 ? '' : 's'} under ${shownOut}.`];
     for (const p of planned) lines.push(`  ${p.path}`);
@@ -56,7 +56,11 @@ export async function exportCommand(ctx: CommandContext, values: OptionsOf<typeo
       lines.push('', `What ${target} cannot hold (${warnings.length}):`);
       for (const w of warnings) lines.push(`  ${w.source}${w.pointer ? ` ${w.pointer}` : ''}: ${w.message} [${w.code}]`);
     }
-    if (validationErrors) lines.push('', `The organisation has ${validationErrors} validation error${validationErrors === 1 ? '' : 's'}; documents that fail validation were not exported. Run \`opsledger validate\`.`);
+    if (validationErrors) {
+      // Only documents invalid on their own are left out; an error between documents leaves them in.
+      const left = leftOut.length ? `${leftOut.length} document${leftOut.length === 1 ? '' : 's'} failing validation on their own were left out (listed above); the other documents were exported` : 'every document was exported; the errors lie between documents (a reference, a duplicate)';
+      lines.push('', `The organisation has ${validationErrors} validation error${validationErrors === 1 ? '' : 's'}: ${left}. Run \`opsledger validate\`.`);
+    }
     ctx.stdout(lines.join('\n') + '\n');
   }
   return validationErrors ? 1 : 0;

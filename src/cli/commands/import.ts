@@ -21,8 +21,9 @@ import { terminalProgress } from '../progress.js';
  * errors or refused overwrites.
  */
 const options = defineOptions({
-  out: { type: 'string', description: 'the organisation (or one of its data folders) to write to', defaultText: '--root for backstage, <root>/slos for openslo', example: 'imported' },
+  out: { type: 'string', description: 'the organisation (or one of its data folders) to write to', defaultText: '--root for backstage, <root>/slos for openslo and sloth', example: 'imported' },
   force: { type: 'boolean', description: 'overwrite files that exist' },
+  'create-teams': { type: 'boolean', description: 'backstage: write a Team for each owner the catalog names and nothing defines (group:default/x, user:y)' },
   'dry-run': { type: 'boolean', description: 'report what would be written; write nothing' },
   format: { type: 'string', short: 'f', default: 'text', choices: ['text', 'json'], description: 'how to print the report', example: 'json' },
   quiet: { type: 'boolean', short: 'q', description: 'show no progress line on the terminal' },
@@ -32,8 +33,8 @@ const options = defineOptions({
 
 export const importSpec = defineCommand({
   name: 'import',
-  summary: 'read Backstage catalog files, OpenSLO (v1, v1alpha) files or Statuspage incidents into opsledger documents, reporting every loss',
-  usage: ['opsledger import backstage|openslo <path>... [--out DIR] [--force] [--dry-run] [--format text|json]', 'opsledger import statuspage <incidents.json>... [--map FILE] [--severity impact=sevN,...] [--out DIR] [--dry-run] [--format text|json]'],
+  summary: 'read Backstage catalog files, OpenSLO (v1, v1alpha) or Sloth specs, or Statuspage incidents into opsledger documents, reporting every loss',
+  usage: ['opsledger import backstage|openslo|sloth <path>... [--out DIR] [--create-teams] [--force] [--dry-run] [--format text|json]', 'opsledger import statuspage <incidents.json>... [--map FILE] [--severity impact=sevN,...] [--out DIR] [--dry-run] [--format text|json]'],
   options,
   examples: ['opsledger import backstage catalog-info.yaml --dry-run', 'opsledger import openslo slos/ --out imported --format json', 'opsledger import statuspage incidents.json --map statuspage-map.yaml --dry-run'],
   run: importCommand,
@@ -41,8 +42,9 @@ export const importSpec = defineCommand({
 
 export async function importCommand(ctx: CommandContext, values: OptionsOf<typeof options>, positionals: string[]): Promise<number> {
   const [source, ...paths] = positionals;
-  if (source !== 'backstage' && source !== 'openslo' && source !== 'statuspage') throw new UsageError(source ? `cannot import from "${source}"; use backstage, openslo or statuspage` : 'name what to import from: backstage, openslo or statuspage');
+  if (source !== 'backstage' && source !== 'openslo' && source !== 'sloth' && source !== 'statuspage') throw new UsageError(source ? `cannot import from "${source}"; use backstage, openslo, sloth or statuspage` : 'name what to import from: backstage, openslo, sloth or statuspage');
   if (source !== 'statuspage' && (values.map !== undefined || values.severity !== undefined)) throw new UsageError('--map and --severity are for statuspage');
+  if (values['create-teams'] && source !== 'backstage') throw new UsageError('--create-teams is for backstage imports');
   if (paths.length === 0) throw new UsageError(`name the ${source} files or folders to import`);
   const format = values.format;
   const root = rootOf(ctx, values);
@@ -57,7 +59,7 @@ export async function importCommand(ctx: CommandContext, values: OptionsOf<typeo
   const progress = terminalProgress(ctx, 'import', values.quiet);
   let plan;
   try {
-    plan = await importCatalog({ from: source, documents: inputs.documents, problems: inputs.problems, into: worktreeSource(orgRoot), out, registry, ...(statuspage ? { statuspage } : {}), ...(progress.report ? { progress: progress.report } : {}) });
+    plan = await importCatalog({ from: source, documents: inputs.documents, problems: inputs.problems, into: worktreeSource(orgRoot), out, registry, createTeams: Boolean(values['create-teams']), ...(statuspage ? { statuspage } : {}), ...(progress.report ? { progress: progress.report } : {}) });
   } finally {
     progress.end();
   }

@@ -22,7 +22,8 @@ const SAMPLE_DAYS = 400;
 const SAMPLE_LIMIT = 1000;
 
 function convertPeriod(period: unknown, base: string, index: number, document: number, options: ImportOptions): { window?: ImportedWindow; problems: ImportProblem[] } {
-  const at = (...k: (string | number)[]) => joinPointer(base, index, ...k);
+  // index -1: the document is the period itself (GitLab's answer for one period).
+  const at = (...k: (string | number)[]) => (index < 0 ? joinPointer(base, ...k) : joinPointer(base, index, ...k));
   if (!isObj(period)) return { problems: [problem(document, at(), 'import.shape', 'a freeze period is a mapping with freeze_start, freeze_end and cron_timezone')] };
   const start = readCron(period.freeze_start, document, at('freeze_start'));
   const end = readCron(period.freeze_end, document, at('freeze_end'));
@@ -58,7 +59,7 @@ function convertPeriod(period: unknown, base: string, index: number, document: n
   if (gap === undefined) return { problems: [problem(document, at('freeze_end'), 'import.cron', 'freeze_end never comes after freeze_start')] };
   const current = recurringStart(start.schedule, zone.zone, options.since, gap) ?? first;
 
-  const id = typeof period.id === 'number' || typeof period.id === 'string' ? String(period.id) : String(index + 1);
+  const id = typeof period.id === 'number' || typeof period.id === 'string' ? String(period.id) : String(Math.max(index, 0) + 1);
   const window: CalendarWindow = {
     name: dnsLabel(`gitlab-freeze-${id}`),
     kind: 'freeze',
@@ -79,14 +80,17 @@ function split(ms: number): { days: number; ms: number } {
 export function importGitLab(documents: readonly unknown[], options: ImportOptions): ImportResult {
   const result: ImportResult = { windows: [], problems: [] };
   documents.forEach((doc, d) => {
-    const list = Array.isArray(doc) ? doc : isObj(doc) && Array.isArray(doc.freeze_periods) ? doc.freeze_periods : undefined;
-    const base = Array.isArray(doc) ? '' : '/freeze_periods';
+    // GitLab answers GET .../freeze_periods with a list and GET .../freeze_periods/:id (or a
+    // create or update) with the one period as an object; both are what people save.
+    const single = isObj(doc) && doc.freeze_periods === undefined && ('freeze_start' in doc || 'freeze_end' in doc);
+    const list = Array.isArray(doc) ? doc : single ? [doc] : isObj(doc) && Array.isArray(doc.freeze_periods) ? doc.freeze_periods : undefined;
+    const base = Array.isArray(doc) || single ? '' : '/freeze_periods';
     if (!list) {
       result.problems.push(problem(d, '', 'import.shape', 'expected a list of GitLab freeze periods (freeze_start, freeze_end, cron_timezone), or an object with freeze_periods'));
       return;
     }
     list.forEach((p, i) => {
-      const { window, problems } = convertPeriod(p, base, i, d, options);
+      const { window, problems } = convertPeriod(p, base, single ? -1 : i, d, options);
       if (window) result.windows.push(window);
       result.problems.push(...problems);
     });

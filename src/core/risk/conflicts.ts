@@ -48,7 +48,7 @@ function windowConflicts(f: ChangeFacts, type: ChangeType, verdict: WindowVerdic
   const relevant = f.nearbyWindows.filter((w) => blocking.has(w) || bypassed.has(w));
   for (const g of byWindow(relevant, (o) => (bypassed.has(o) ? 'bypass' : 'block'))) {
     const w = g[0]!;
-    const occurrences = g.length > 1 ? { occurrences: g.length } : {};
+    const occurrences = g.length > 1 ? { occurrences: g.length, first: g[0]!.start, last: g[g.length - 1]!.end } : {};
     if (bypassed.has(w)) {
       out.push(conflict({ code: 'freeze-bypass', severity: 'warning', with: w.name, ...occurrences }, phrase('conflict.freezeBypass', { name: w.name, repeats: repeats(g), type: phrase(`changeType.${type}`) })));
     } else {

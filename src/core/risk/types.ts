@@ -36,6 +36,9 @@ export interface Conflict {
   phrase?: Phrase;
   /** A window met more than once during the change: how many times. */
   occurrences?: number;
+  /** With occurrences: the start of the first and the end of the last, as instants. */
+  first?: string;
+  last?: string;
   /** overlap-through-dependency: the critical service both changes reach. */
   service?: string;
   /** overlap-through-dependency: how this change reaches `service`, from what it names. */

@@ -1,5 +1,6 @@
 import { API_VERSION, EXPOSURES, type Exposure, type Lifecycle, type Tier } from '../../core/model.js';
 import { nonBlank, obj, type Obj } from '../../core/shape.js';
+import { CARRY, continuityAnnotation, CONTINUITY_KEYS, decodeOwners } from './carry.js';
 import type { Context } from './context.js';
 import { addLabels, commonMetadata, header, orderMetadata, URL_LIKE } from './metadata.js';
 import { toDnsLabel } from './names.js';
@@ -24,7 +25,7 @@ export function describeServices(ctx: Context): void {
     }
     c.usage.use('/spec/type');
     const { metadata, links } = commonMetadata(c, t);
-    if (type) addLabels(metadata, { 'component-type': toDnsLabel(type) });
+    if (type) addLabels(metadata, { 'component-type': toDnsLabel(type) }, true);
     const notes: Record<string, string> = {};
     const reviewed: string[] = [];
     // owner
@@ -60,9 +61,12 @@ export function describeServices(ctx: Context): void {
       dangling.push({ target: t.typed, pointer: '/spec/owner', ref: `team:${owner}`, written: '', source: c.label });
       reviewed.push('owner');
     }
-    // tier and exposure: Backstage has neither; a label may carry them.
+    // tier and exposure: Backstage has neither; an opsledger export carries them in its
+    // annotations, and a label may carry them too.
+    const ann = (obj(c.metadata.annotations) ?? {}) as Record<string, unknown>;
+    const carried = (k: string) => (typeof ann[k] === 'string' ? (ann[k] as string) : undefined);
     const labels = (obj(metadata.labels) ?? {}) as Record<string, string>;
-    const tierLabel = /^(?:tier-?)?([1-4])$/i.exec(labels.tier ?? '');
+    const tierLabel = /^(?:tier-?)?([1-4])$/i.exec(carried(CARRY.tier) ?? labels.tier ?? '');
     let tier: Tier = 2;
     if (tierLabel) tier = Number(tierLabel[1]) as Tier;
     else {
@@ -72,7 +76,8 @@ export function describeServices(ctx: Context): void {
       reviewed.push('tier');
     }
     let exposure: Exposure = type === 'website' ? 'external' : 'company';
-    if (labels.exposure && (EXPOSURES as readonly string[]).includes(labels.exposure)) exposure = labels.exposure as Exposure;
+    const exposureWritten = carried(CARRY.exposure) ?? labels.exposure;
+    if (exposureWritten && (EXPOSURES as readonly string[]).includes(exposureWritten)) exposure = exposureWritten as Exposure;
     else {
       review.push({ target: t.typed, pointer: '/spec/exposure', value: exposure, code: 'review.exposure-default', reason: `Backstage has no exposure; ${exposure} is the default for a component of type ${type ?? '(none)'}`, source: c.label });
       notes['/spec/exposure'] = `REVIEW: Backstage has no exposure; default for type ${type ?? '(none)'}`;
@@ -96,28 +101,41 @@ export function describeServices(ctx: Context): void {
     if (c.spec.system !== undefined) {
       const l = labelsForSystem(ctx, c.spec.system, c);
       if (l) {
-        addLabels(metadata, l);
+        addLabels(metadata, l, true);
         c.usage.use('/spec/system');
       }
     }
     if (c.spec.subcomponentOf !== undefined) {
       const r = resolve(c.spec.subcomponentOf, c, 'component');
       if (r) {
-        addLabels(metadata, { 'part-of': toDnsLabel(targets.get(r.key)?.name ?? r.ref.name) });
+        addLabels(metadata, { 'part-of': toDnsLabel(targets.get(r.key)?.name ?? r.ref.name) }, true);
         c.usage.use('/spec/subcomponentOf');
       }
     }
     const spec: Obj = { owner, tier, exposure, lifecycle };
+    const owners = decodeOwners(carried(CARRY.owners));
+    if (owners?.length) spec.owners = owners;
     serviceDocs.set(c.key, { e: c, t, metadata, spec, notes, reviewed });
     for (const k of ['runbooks', 'playbooks', 'dashboards'] as const) if (links[k].length) spec[k] = links[k];
     if (links.links.length) metadata.links = links.links;
-    // repository from the usual annotations
-    const ann = obj(c.metadata.annotations) ?? {};
-    const slug = nonBlank(ann['github.com/project-slug']);
-    const sourceLocation = nonBlank(ann['backstage.io/source-location'])?.replace(/^url:/, '');
-    if (slug && /^[\w.-]+\/[\w.-]+$/.test(slug)) spec.repository = `https://github.com/${slug}`;
-    else if (sourceLocation && URL_LIKE.test(sourceLocation)) spec.repository = sourceLocation.replace(/\/(tree|blob)\/.*$/, '').replace(/\/$/, '');
+    const continuity: Record<string, string> = {};
+    for (const k of CONTINUITY_KEYS) {
+      const v = carried(continuityAnnotation(k));
+      if (v !== undefined) continuity[k] = v;
+    }
+    if (Object.keys(continuity).length) spec.continuity = continuity;
+    const repository = carried(CARRY.repository) ?? repositoryOf(ann);
+    if (repository) spec.repository = repository;
   }
+}
+
+/** The repository the usual Backstage annotations name; the exporter asks the same question. */
+export function repositoryOf(ann: Record<string, unknown>): string | undefined {
+  const slug = nonBlank(ann['github.com/project-slug']);
+  const sourceLocation = nonBlank(ann['backstage.io/source-location'])?.replace(/^url:/, '');
+  if (slug && /^[\w.-]+\/[\w.-]+$/.test(slug)) return `https://github.com/${slug}`;
+  if (sourceLocation && URL_LIKE.test(sourceLocation)) return sourceLocation.replace(/\/(tree|blob)\/.*$/, '').replace(/\/$/, '');
+  return undefined;
 }
 
 /** The Service files, once linkDependencies has filled in what each depends on. */

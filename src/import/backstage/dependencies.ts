@@ -1,4 +1,6 @@
-import { list } from '../../core/shape.js';
+import { RELATION_TYPES } from '../../core/model.js';
+import { list, obj } from '../../core/shape.js';
+import { carriedRelations, CARRY } from './carry.js';
 import type { Context, Entity } from './context.js';
 import { formatRef } from './entity-ref.js';
 
@@ -54,7 +56,16 @@ export function linkDependencies(ctx: Context): void {
   for (const e of [...components, ...ctx.ofKind('resource')]) {
     const self = targets.get(e.key);
     if (!self) continue;
+    const ann = (obj(e.metadata.annotations) ?? {}) as Record<string, unknown>;
+    // An export that carried a CI's typed relations wrote dependsOn for Backstage's graph only.
+    const carried = e.k === 'resource' && carriedRelations(typeof ann[CARRY.relations] === 'string' ? (ann[CARRY.relations] as string) : undefined, RELATION_TYPES);
+    // ...and the CI's service as dependencyOf, which is belonging, not a dependency.
+    const ownService = e.k === 'resource' && typeof ann[CARRY.service] === 'string' ? (ann[CARRY.service] as string) : undefined;
     list(e.spec.dependsOn).forEach((d, i) => {
+      if (carried) {
+        e.usage.use(`/spec/dependsOn/${i}`);
+        return;
+      }
       const typed = dependencyTarget(d, e, `/spec/dependsOn/${i}`);
       if (typed && typed !== self.typed) {
         addDependency(e, typed);
@@ -65,6 +76,10 @@ export function linkDependencies(ctx: Context): void {
       // The reverse edge: the other entity depends on this one.
       const r = resolve(d, e);
       const other = r?.entity;
+      if (ownService !== undefined && other?.k === 'component' && targets.get(other.key)?.name === ownService) {
+        e.usage.use(`/spec/dependencyOf/${i}`);
+        return;
+      }
       if (other && targets.has(other.key) && (other.k === 'component' || other.k === 'resource')) {
         addDependency(other, self.typed);
         e.usage.use(`/spec/dependencyOf/${i}`);

@@ -28,20 +28,8 @@ export function resolveMemberships(ctx: Context): void {
     }
     logins.set(u.key, login);
   }
-  for (const u of ctx.ofKind('user')) {
-    const groups: string[] = [];
-    list(u.spec.memberOf).forEach((m, i) => {
-      const r = resolve(m, u, 'group');
-      if (r?.entity?.k === 'group') {
-        groups.push(r.key);
-        addMember(r.key, logins.get(u.key)!);
-        u.usage.use(`/spec/memberOf/${i}`);
-      } else {
-        u.usage.drop(`/spec/memberOf/${i}`, 'ref.dangling', `group ${String(m)} is not in the input, so there is no team to add ${logins.get(u.key)} to`);
-      }
-    });
-    userGroups.set(u.key, groups);
-  }
+  for (const u of ctx.ofKind('user')) userGroups.set(u.key, []);
+  // A group's own member list first: its order is the team's order.
   for (const g of ctx.ofKind('group')) {
     list(g.spec.members).forEach((m, i) => {
       const r = resolve(m, g, 'user');
@@ -58,6 +46,20 @@ export function resolveMemberships(ctx: Context): void {
         if (guess !== r.ref.name) review.push({ target: targets.get(g.key)!.typed, pointer: '/spec/members', value: guess, code: 'review.login-guessed', reason: `member "${r.ref.name}" is not a GitHub login; "${guess}" is a guess`, source: g.label });
       } else {
         g.usage.drop(`/spec/members/${i}`, 'ref.unsupported', 'a group member must be a user');
+      }
+    });
+  }
+
+  for (const u of ctx.ofKind('user')) {
+    const groups = userGroups.get(u.key)!;
+    list(u.spec.memberOf).forEach((m, i) => {
+      const r = resolve(m, u, 'group');
+      if (r?.entity?.k === 'group') {
+        if (!groups.includes(r.key)) groups.push(r.key);
+        addMember(r.key, logins.get(u.key)!);
+        u.usage.use(`/spec/memberOf/${i}`);
+      } else {
+        u.usage.drop(`/spec/memberOf/${i}`, 'ref.dangling', `group ${String(m)} is not in the input, so there is no team to add ${logins.get(u.key)} to`);
       }
     });
   }

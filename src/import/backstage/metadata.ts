@@ -1,8 +1,9 @@
 import type { Link } from '../../core/model.js';
 import { nonBlank, list, obj, strings, type Obj } from '../../core/shape.js';
+import { CARRY, CONSUMED, decodeLinkOrigins, parseJson, splitList, type LinkOrigin } from './carry.js';
 import type { Entity, Target } from './context.js';
 
-export type LinkLists = Record<'runbooks' | 'playbooks' | 'dashboards' | 'links', Link[]>;
+export type LinkLists = Record<'runbooks' | 'playbooks' | 'dashboards' | 'links', Link[]> & { oncall?: Link };
 
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-._A-Za-z0-9]*[A-Za-z0-9])?$/;
 export const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\/\S+$/i;
@@ -11,7 +12,7 @@ export const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\/\S+$/i;
 const esc = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** A link goes to the list its title, icon or type names; anything else stays a plain link. */
-function linkList(link: { title?: string; icon?: string; type?: string }): keyof LinkLists {
+export function linkList(link: { title?: string; icon?: string; type?: string }): 'runbooks' | 'playbooks' | 'dashboards' | 'links' {
   const text = `${link.title ?? ''} ${link.icon ?? ''} ${link.type ?? ''}`.toLowerCase();
   if (/run-?book/.test(text)) return 'runbooks';
   if (/play-?book|incident response/.test(text)) return 'playbooks';
@@ -30,7 +31,7 @@ export function commonMetadata(e: Entity, t: Target): { metadata: Obj; links: Li
   }
   const description = nonBlank(m.description);
   if (description) {
-    metadata.description = description.trim();
+    metadata.description = description;
     e.usage.use('/metadata/description');
   }
   const labels: Record<string, string> = {};
@@ -40,8 +41,17 @@ export function commonMetadata(e: Entity, t: Target): { metadata: Obj; links: Li
       e.usage.use(`/metadata/labels/${esc(k)}`);
     } else e.usage.drop(`/metadata/labels/${esc(k)}`, 'field.invalid', 'the label key or value is not one opsledger accepts');
   }
-  const annotations: Record<string, string> = { 'opsledger.dev/backstage-ref': e.ref };
-  for (const [k, v] of Object.entries(obj(m.annotations) ?? {})) {
+  const written = (obj(m.annotations) ?? {}) as Record<string, unknown>;
+  const text = (k: string) => (typeof written[k] === 'string' ? (written[k] as string) : undefined);
+  // What an opsledger export carried in its own annotations goes back into fields, not annotations.
+  const consumed = new Set([...CONSUMED, ...splitList(text(CARRY.generated))]);
+  for (const k of Object.keys(written)) if (consumed.has(k)) e.usage.use(`/metadata/annotations/${esc(k)}`);
+  const carriedLabels = parseJson(text(CARRY.labels));
+  for (const [k, v] of Object.entries(obj(carriedLabels) ?? {})) if (typeof v === 'string') labels[k] = v;
+  const annotations: Record<string, string> = {};
+  // The provenance note is kept only when it says something the name does not.
+  if ((e.namespace.toLowerCase() !== 'default' || e.name !== t.name) && text(CARRY.ref) === undefined) annotations[CARRY.ref] = e.ref;
+  for (const [k, v] of Object.entries(written)) {
     if (e.usage.isCovered(`/metadata/annotations/${esc(k)}`)) continue;
     if (LABEL_KEY.test(k) && k.length <= 317 && typeof v === 'string') {
       annotations[k] = v;
@@ -55,7 +65,11 @@ export function commonMetadata(e: Entity, t: Target): { metadata: Obj; links: Li
     e.usage.use('/metadata/tags');
   }
   const links: LinkLists = { runbooks: [], playbooks: [], dashboards: [], links: [] };
-  list(m.links).forEach((raw, i) => {
+  const rawLinks = list(m.links);
+  // An opsledger export says which list each link came from; without that, titles and icons decide.
+  const origins = decodeLinkOrigins(text(CARRY.links));
+  const exact: LinkOrigin[] | undefined = origins?.length === rawLinks.length ? origins : undefined;
+  rawLinks.forEach((raw, i) => {
     const l = obj(raw);
     const url = nonBlank(l?.url);
     if (!l || !url || !URL_LIKE.test(url)) {
@@ -65,6 +79,14 @@ export function commonMetadata(e: Entity, t: Target): { metadata: Obj; links: Li
     const title = nonBlank(l.title) ?? url.replace(/^[a-z]+:\/\//i, '').split('/')[0]!;
     const icon = nonBlank(l.icon);
     const type = nonBlank(l.type);
+    const origin = exact?.[i];
+    if (origin) {
+      const link: Link = { title, url, ...(origin.type !== undefined ? { type: origin.type } : {}) };
+      if (origin.list === 'oncall') links.oncall = link;
+      else (links[origin.list] as Link[]).push(link);
+      e.usage.use(`/metadata/links/${i}`);
+      return;
+    }
     const where = linkList({ title, ...(icon ? { icon } : {}), ...(type ? { type } : {}) });
     const link: Link = { title, url };
     // The icon is how Backstage says what a link is; opsledger's `type` says the same.
@@ -75,7 +97,7 @@ export function commonMetadata(e: Entity, t: Target): { metadata: Obj; links: Li
     if (type && icon) e.usage.drop(`/metadata/links/${i}/icon`, 'field.dropped', 'the link keeps its type; the icon has no place of its own');
   });
   if (Object.keys(labels).length) metadata.labels = labels;
-  metadata.annotations = annotations;
+  if (Object.keys(annotations).length) metadata.annotations = annotations;
   return { metadata, links };
 }
 
@@ -86,8 +108,10 @@ export function orderMetadata(m: Obj): Obj {
   return out;
 }
 
-export function addLabels(metadata: Obj, extra: Record<string, string>): void {
-  metadata.labels = { ...(obj(metadata.labels) as Record<string, string> | undefined), ...extra };
+export function addLabels(metadata: Obj, extra: Record<string, string>, keepWritten = false): void {
+  const written = obj(metadata.labels) as Record<string, string> | undefined;
+  // keepWritten: a label the entity writes itself says more than one derived from its system.
+  metadata.labels = keepWritten ? { ...extra, ...written } : { ...written, ...extra };
 }
 
 /** The comment above a written document: where it came from and what to check first. */

@@ -1,5 +1,7 @@
 import { API_VERSION } from '../../core/model.js';
-import { nonBlank, type Obj } from '../../core/shape.js';
+import { nonBlank, obj, type Obj } from '../../core/shape.js';
+import { RELATION_TYPES } from '../../core/model.js';
+import { carriedRelations, CARRY, parseJson } from './carry.js';
 import type { Context } from './context.js';
 import { addLabels, commonMetadata, header, orderMetadata } from './metadata.js';
 import { toDnsLabel } from './names.js';
@@ -45,7 +47,7 @@ export function writeConfigurationItems(ctx: Context): void {
       review.push({ target: t.typed, pointer: '/spec/class', value: cls, code: 'review.class-default', reason: `resource type "${type}" matches no CI class; "host" is a placeholder`, source: r.label });
       notes['/spec/class'] = `REVIEW: Backstage type "${type}" matched no class`;
     }
-    if (type && type !== cls) addLabels(metadata, { 'resource-type': toDnsLabel(type) });
+    if (type && type !== cls) addLabels(metadata, { 'resource-type': toDnsLabel(type) }, true);
     const spec: Obj = { class: cls };
     if (r.spec.owner !== undefined) {
       const tt = targetOf(r.spec.owner, r, 'group', 'team');
@@ -66,12 +68,20 @@ export function writeConfigurationItems(ctx: Context): void {
     if (r.spec.system !== undefined) {
       const l = labelsForSystem(ctx, r.spec.system, r);
       if (l) {
-        addLabels(metadata, l);
+        addLabels(metadata, l, true);
         r.usage.use('/spec/system');
       }
     }
-    const rel = relations.get(r.key);
+    const ann = (obj(r.metadata.annotations) ?? {}) as Record<string, unknown>;
+    const carried = (k: string) => (typeof ann[k] === 'string' ? (ann[k] as string) : undefined);
+    const service = carried(CARRY.service);
+    if (service) spec.service = service;
+    const environment = carried(CARRY.environment);
+    if (environment) spec.environment = environment;
+    const rel = carriedRelations(carried(CARRY.relations), RELATION_TYPES) ?? relations.get(r.key);
     if (rel?.length) spec.relations = rel;
+    const attributes = obj(parseJson(carried(CARRY.attributes)));
+    if (attributes) spec.attributes = attributes;
     for (const k of ['runbooks', 'playbooks', 'dashboards'] as const) {
       // CIs have no runbook lists; their links keep the kind in `type`.
       for (const l of links[k]) links.links.push({ ...l, type: l.type ?? k.slice(0, -1) });
