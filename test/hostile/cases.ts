@@ -21,8 +21,10 @@ export const HOSTILE_FILE = 'services/hostile/service.yaml';
 export const HOSTILE_CASES: [string, string | Uint8Array, string, number][] = [
   // The alias at which the expansion budget ran out (the fifth line's first *d).
   ['alias bomb', BOMB, 'yaml.alias-limit', 5],
-  // Each alias is a node the parser keeps: 20,000 of them cross the node budget before the alias budget is reached.
-  ['20,000 aliases in 60 KB', 'a: &a x\nb: [' + Array(20_000).fill('*a').join(',') + ']\n', 'yaml.too-many-nodes', 2],
+  // The case: 20,000 aliases stop at the alias budget.
+  ['20,000 aliases in 60 KB', 'a: &a x\nb: [' + Array(20_000).fill('*a').join(',') + ']\n', 'yaml.alias-limit', 2],
+  // Each alias is a node the parser keeps: 60,000 of them cross the node budget before the alias budget is reached.
+  ['60,000 aliases in 180 KB', 'a: &a x\nb: [' + Array(60_000).fill('*a').join(',') + ']\n', 'yaml.too-many-nodes', 2],
   ['12,000 aliases in 36 KB', 'a: &a x\nb: [' + Array(12_000).fill('*a').join(',') + ']\n', 'yaml.alias-limit', 2],
   ['an alias inside its own anchor', SERVICE_HEAD + '  dependsOn: &d [*d]\n', 'yaml.alias', 6],
   ['%YAML 1.1 (merge keys, yes/no booleans)', '%YAML 1.1\n---\n' + SERVICE_HEAD + '  owner: checkout\n', 'yaml.version', 1],
@@ -33,8 +35,8 @@ export const HOSTILE_CASES: [string, string | Uint8Array, string, number][] = [
   ['deep block nesting', deepBlock, 'yaml.too-deep', 0],
   // Under the size cap, nodes the precise parser would keep at ~1.8 KB each (once 500 MB and 5 s for 1 MB).
   ['1 MB of empty flow sequences', '[' + '[],'.repeat(340_000) + '[]]\n', 'yaml.too-many-nodes', 1],
-  ['flow mappings of flow collections, one per line', 'x:\n' + '- {a: [], b: {}, c: [[]]}\n'.repeat(30_000), 'yaml.too-many-nodes', 1668],
-  ['500,000 empty block entries', '-\n'.repeat(500_000), 'yaml.too-many-nodes', 20_001],
+  ['flow mappings of flow collections, one per line', 'x:\n' + '- {a: [], b: {}, c: [[]]}\n'.repeat(30_000), 'yaml.too-many-nodes', 4168],
+  ['500,000 empty block entries', '-\n'.repeat(500_000), 'yaml.too-many-nodes', 50_001],
   ['100,000 unclosed [', '['.repeat(100_000) + '\n', 'yaml.too-deep', 1],
   ['file over the size cap', 'description: "' + 'x'.repeat(1024 * 1024 + 10) + '"\n', 'file.too-large', 1],
   ['non-UTF-8 bytes', Buffer.concat([Buffer.from(SERVICE_HEAD + '  owner: check'), Buffer.from([0xff, 0xfe]), Buffer.from('out\n')]), 'file.encoding', 6],

@@ -108,8 +108,8 @@ const CASES: HostileCase[] = [
     args: validateJson,
     exit: 1,
     limits: { timeoutMs: 30_000, heapMb: 128 },
-    // a, :, [ and 19,998 items: the 19,998th item is column 4 + 2 × 19,998 - 1.
-    check: (run) => expect(jsonDiagnostics(run).map((d) => [d.code, d.file, d.line, d.column])).toEqual([['yaml.too-many-nodes', 'teams/wide.yaml', 1, 4 + 2 * 19_998 - 1]]),
+    // a, :, [ and 49,998 items: the 49,998th item is column 4 + 2 × 49,998 - 1.
+    check: (run) => expect(jsonDiagnostics(run).map((d) => [d.code, d.file, d.line, d.column])).toEqual([['yaml.too-many-nodes', 'teams/wide.yaml', 1, 4 + 2 * 49_998 - 1]]),
   },
   ...FIVE_MB.map(
     ([name, content]): HostileCase => ({
