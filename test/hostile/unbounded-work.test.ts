@@ -66,7 +66,7 @@ const FIVE_MB_COUNT = 5 * 1024 * 1024;
 const FIVE_MB: [string, string][] = [
   ['empty flow sequences in one', '[' + '[],'.repeat(FIVE_MB_COUNT / 3) + '[]]\n'],
   ['flow mappings of empty collections', '---\n{a: [], b: {}, c: [[], {}]}\n'.repeat(FIVE_MB_COUNT / 32)],
-  ['nested flow sequences, 900 deep, repeated', ('['.repeat(900) + ']'.repeat(900) + '\n---\n').repeat(FIVE_MB_COUNT / 1805)],
+  ['nested flow sequences, 400 deep, repeated', ('['.repeat(400) + ']'.repeat(400) + '\n---\n').repeat(FIVE_MB_COUNT / 805)],
 ];
 const graph = (shape: 'chain' | 'star', nodes: number) => () => shapeOrg(shape === 'chain' ? chainEdges(nodes) : starEdges(nodes), CHANGE_ON_ROOT);
 
