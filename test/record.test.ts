@@ -71,6 +71,15 @@ describe('record on other layouts', () => {
     expect((parse(docs[1]!) as { status: unknown }).status).toEqual({ phase: 'completed', outcome: { result: 'partial', implementedAt: '2026-11-01T01:10:00+09:00' } });
   });
 
+  // Once an internal error (exit 2): the splicer writes into block mappings only.
+  it('refuses a change written as one flow mapping with record.cannot-edit, exit 1, file untouched', async () => {
+    const flow = '{apiVersion: opsledger/v1, kind: ChangeRequest, metadata: {name: CR-2026-0300}, spec: {type: normal, requester: mina-park, services: [cart], environment: production, schedule: {start: "2026-11-01T01:00:00+09:00", end: "2026-11-01T02:00:00+09:00"}}, status: {phase: approved}}\n';
+    const root = makeOrg({ 'changes/CR-2026-0300.yaml': flow });
+    const { code, json } = await record(root, ['CR-2026-0300', '--result', 'partial', '--implemented-at', '2026-11-01T01:10:00+09:00']);
+    expect([code, json.refusals?.map((r) => r.code)]).toEqual([1, ['record.cannot-edit']]);
+    expect(read(root, 'changes/CR-2026-0300.yaml')).toBe(flow);
+  });
+
   it('refuses a change file that is already invalid', async () => {
     const file = 'changes/CR-2026-0001.yaml';
     const broken = read(MINIMAL_ORG, file).replace('type: normal', 'type: normall');

@@ -1,5 +1,5 @@
 import type { OutcomeRequest } from '../core/outcome/plan.js';
-import { changeDocumentIndex, recordOutcomeInText, type RecordOutput } from '../core/outcome/record.js';
+import { mayHoldChange, recordOutcomeInText, type RecordOutput } from '../core/outcome/record.js';
 import { refusal } from '../core/outcome/refusals.js';
 import type { SchemaRegistry } from '../core/schema/registry.js';
 import { didYouMean } from '../core/suggest.js';
@@ -41,7 +41,7 @@ async function changeIds(ws: Workspace): Promise<string[]> {
  */
 export async function recordOutcome(ws: Workspace, options: RecordOptions): Promise<RecordResult> {
   const id = options.change;
-  const file = ws.findChangeFile(id, (_f, text) => changeDocumentIndex(text, id) >= 0);
+  const file = ws.findChangeFile(id, (_f, text) => mayHoldChange(text, id));
   if (!file) {
     const hint = didYouMean(id, await changeIds(ws));
     throw new InputError(`no change request ${id}${hint ? `; ${hint}` : ''}`);

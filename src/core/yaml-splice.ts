@@ -1,4 +1,6 @@
 import { isMap, isScalar, isSeq, parseAllDocuments, stringify, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
+import { nodeBudgetProblem } from './parse/node-budget.js';
+import { plainValue, type AliasBudget } from './parse/plain-value.js';
 import { isObj, type Obj } from './shape.js';
 
 /**
@@ -189,8 +191,19 @@ function applyOne(t: Text, docIndex: number, edit: SpliceEdit, order: KeyOrder):
   throw new SpliceError('an edit needs a non-empty path');
 }
 
+/**
+ * The documents' values, read under the same budgets as the organisation's reader: the text
+ * after an edit has not been checked by anyone yet, and `toJS` resolves aliases quadratically.
+ */
 function plainDocuments(src: string): unknown[] {
-  return parseAllDocuments(src).map((d) => d.toJS());
+  const over = nodeBudgetProblem(src);
+  if (over) throw new SpliceError(`${over.code}: ${over.message}`);
+  const budget: AliasBudget = { used: 0 };
+  return parseAllDocuments(src).map((d) => {
+    const built = plainValue(d, budget);
+    if ('problem' in built) throw new SpliceError(`${built.problem.code}: ${built.problem.message}`);
+    return built.value;
+  });
 }
 
 /** JSON with mapping keys sorted: inserting a key in the middle of a mapping is no change. */

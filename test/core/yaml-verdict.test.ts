@@ -110,7 +110,8 @@ describe('the node budget, counted on the text', () => {
   it('a text no longer than the budget is not scanned, and cannot exceed it', () => {
     expect(nodeBudgetProblem('[]'.repeat(5), 9)).toBeUndefined();
     expect(nodeBudgetProblem('[]'.repeat(5), 4)?.code).toBe('yaml.too-many-nodes');
-    expect(nodeBudgetProblem('['.repeat(N))).toBeUndefined();
+    // Depth is counted whatever the length: one character a level is enough to cross it.
+    expect(nodeBudgetProblem('['.repeat(N))?.code).toBe('yaml.too-deep');
   });
 
   it('at the budget the parsers build the file; past it nothing is built', () => {
@@ -120,6 +121,42 @@ describe('the node budget, counted on the text', () => {
     expect(fastParse(ones(N))?.[0]).toEqual({ a: Array(N - 3).fill(1) });
     expect(preciseParse(ones(N + 1)).documents).toEqual([]);
     expect(fastParse(ones(N + 1))).toBeUndefined();
+  });
+});
+
+// Block nesting, compact and by indentation: [name, text, the yaml.too-deep position or none,
+// whether the node budget's scan finds it on the text]. One level past MAX_DEPTH the value
+// builder refuses the first node below it; two levels past, the scan refuses the collection
+// itself before the composer runs, whose recursion would give out at a depth that depends on
+// the machine. Either way the position is the same on every path and every machine.
+const D = MAX_DEPTH;
+const compact = (indicator: string, levels: number) => indicator.repeat(levels) + 'x\n';
+const indented = (entry: string, levels: number) => Array.from({ length: levels }, (_, i) => ' '.repeat(i) + entry).join('\n') + ' 1\n';
+// `- k:` per line: a sequence and a mapping, two levels a line.
+const dashKeys = (lines: number) => Array.from({ length: lines }, (_, i) => ' '.repeat(2 * i) + '- k:').join('\n') + ' 1\n';
+const DEPTH_EDGES: [string, string, [number, number] | undefined, boolean][] = [
+  ['compact sequences at the limit', compact('- ', D), undefined, false],
+  ['compact sequences one past it', compact('- ', D + 1), [1, 2 * D + 3], false],
+  ['compact sequences two past it', compact('- ', D + 2), [1, 2 * D + 3], true],
+  ['explicit keys one past the limit', compact('? ', D + 1), [1, 2 * D + 3], false],
+  ["'? ' 9,999 times", compact('? ', 9999), [1, 2 * D + 3], true],
+  ['mappings by indentation at the limit', indented('k:', D), undefined, false],
+  ['mappings by indentation one past it', indented('k:', D + 1), [D + 1, D + 1], false],
+  ['mappings by indentation two past it', indented('k:', D + 2), [D + 2, D + 2], true],
+  ['sequences by indentation at the limit', indented('-', D), undefined, false],
+  ['sequences by indentation one past it', indented('-', D + 1), [D + 1, D + 3], false],
+  ['sequences by indentation two past it', indented('-', D + 2), [D + 2, D + 2], true],
+  ['sequences by indentation, 5,000 levels', indented('-', 5000), [D + 2, D + 2], true],
+  ['mappings in sequences at the limit', dashKeys(D / 2), undefined, false],
+  ['mappings in sequences past it', dashKeys(D / 2 + 1), [D / 2 + 1, D + 3], true],
+];
+
+describe('block nesting: refused where MAX_DEPTH is crossed, on the text when it can be', () => {
+  it.each(DEPTH_EDGES)('%s', (_name, text, at, scanned) => {
+    for (const preciseOnly of [false, true]) {
+      expect(yamlDiagnostics(text, preciseOnly).filter(([code]) => code === 'yaml.too-deep')).toEqual(at ? [['yaml.too-deep', ...at]] : []);
+    }
+    expect(nodeBudgetProblem(text)?.code).toBe(scanned ? 'yaml.too-deep' : undefined);
   });
 });
 

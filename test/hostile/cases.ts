@@ -32,7 +32,8 @@ export const HOSTILE_CASES: [string, string | Uint8Array, string, number][] = [
   ['a mapping as a key', SERVICE_HEAD + '  ? {owner: checkout}\n  : x\n', 'yaml.key', 6],
   ['CR-only line endings', (SERVICE_HEAD + '  owner: checkout\n  owner: cab\n').replace(/\n/g, '\r'), 'yaml.duplicate-key', 7],
   ['deep flow nesting', '['.repeat(10_000) + ']'.repeat(10_000) + '\n', 'yaml.too-deep', 1],
-  ['deep block nesting', deepBlock, 'yaml.too-deep', 0],
+  // The mapping one level past the value builder's depth (line and column MAX_DEPTH + 2), counted on the text.
+  ['deep block nesting', deepBlock, 'yaml.too-deep', 502],
   // Under the size cap, nodes the precise parser would keep at ~1.8 KB each (once 500 MB and 5 s for 1 MB).
   ['1 MB of empty flow sequences', '[' + '[],'.repeat(340_000) + '[]]\n', 'yaml.too-many-nodes', 1],
   ['flow mappings of flow collections, one per line', 'x:\n' + '- {a: [], b: {}, c: [[]]}\n'.repeat(30_000), 'yaml.too-many-nodes', 4168],

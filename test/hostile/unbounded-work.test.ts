@@ -67,9 +67,20 @@ const FIVE_MB_COUNT = 5 * 1024 * 1024;
 const FIVE_MB: [string, string][] = [
   ['empty flow sequences in one', '[' + '[],'.repeat(FIVE_MB_COUNT / 3) + '[]]\n'],
   ['flow mappings of empty collections', '---\n{a: [], b: {}, c: [[], {}]}\n'.repeat(FIVE_MB_COUNT / 32)],
-  ['nested flow sequences, 900 deep, repeated', ('['.repeat(900) + ']'.repeat(900) + '\n---\n').repeat(FIVE_MB_COUNT / 1805)],
+  ['nested flow sequences, 400 deep, repeated', ('['.repeat(400) + ']'.repeat(400) + '\n---\n').repeat(FIVE_MB_COUNT / 805)],
 ];
 const graph = (shape: 'chain' | 'star', nodes: number) => () => shapeOrg(shape === 'chain' ? chainEdges(nodes) : starEdges(nodes), CHANGE_ON_ROOT);
+
+// `record` finds a change's file by reading candidates: a hostile candidate is refused with the
+// reader's finding at its position, never built to see whether it holds the change.
+const MISSING_CHANGE = 'CR-2026-0900';
+const RECORD_HOSTILE = HOSTILE_CASES.filter(([name, content, code]) => UNBOUNDED_YAML.has(name) && typeof content === 'string' && code.startsWith('yaml.'));
+const RECORD_PLACES: [string, string, (content: string) => string][] = [
+  ['named after the change', `changes/${MISSING_CHANGE}.yaml`, (content) => content],
+  // Found by the folder scan, which only reads files that mention the id.
+  ['that mentions the change', 'changes/hostile.yaml', (content) => `${content}\n# ${MISSING_CHANGE}\n`],
+];
+const recordJson = (root: string) => ['record', MISSING_CHANGE, '--result', 'successful', '--implemented-at', '2026-12-02T01:10:00+09:00', '--root', root, '--format', 'json'];
 
 const CASES: HostileCase[] = [
   ...SPECIAL_FILES.map(
@@ -92,6 +103,25 @@ const CASES: HostileCase[] = [
       limits: { timeoutMs: 30_000, heapMb: 128 },
       check: at(HOSTILE_FILE, code, line > 0 ? line : undefined),
     }),
+  ),
+  ...RECORD_HOSTILE.flatMap(([name, content, code, line]) =>
+    RECORD_PLACES.map(
+      ([place, file, plant]): HostileCase => ({
+        name: `record with ${name} in a change file ${place}: ${code}, exit 1`,
+        files: { [file]: plant(content as string) },
+        args: recordJson,
+        exit: 1,
+        limits: { timeoutMs: 30_000, heapMb: 128 },
+        check: (run) => {
+          const body = JSON.parse(run.stdout) as { file: string; recorded: boolean; diagnostics?: { file: string; code: string; line: number; column: number }[] };
+          expect([body.file, body.recorded]).toEqual([file, false]);
+          const found = (body.diagnostics ?? []).filter((d) => d.code === code);
+          expect(found.map((d) => d.file), JSON.stringify(body.diagnostics)).toEqual([file]);
+          expect(found[0]!.column).toBeGreaterThan(0);
+          if (line > 0) expect(found[0]!.line).toBe(line);
+        },
+      }),
+    ),
   ),
   {
     name: 'a 1 MB single line (a quoted value just under the size cap)',

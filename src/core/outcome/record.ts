@@ -1,9 +1,11 @@
 import { parseAllDocuments } from 'yaml';
 import { analyzeText } from '../analyze.js';
+import { nodeBudgetProblem } from '../parse/node-budget.js';
+import { plainValue, type AliasBudget } from '../parse/plain-value.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { ChangeRequest } from '../model.js';
 import type { SchemaRegistry } from '../schema/registry.js';
-import { spliceYaml, type KeyOrder, type SpliceEdit } from '../yaml-splice.js';
+import { SpliceError, spliceYaml, type KeyOrder, type SpliceEdit } from '../yaml-splice.js';
 import { planOutcome, type Outcome, type OutcomeRequest } from './plan.js';
 import { refusal, type Refusal } from './refusals.js';
 
@@ -37,16 +39,52 @@ const OUTCOME_FIELDS = ['result', 'implementedAt', 'failureDetectedAt', 'restore
 
 const errorsOf = (diagnostics: readonly Diagnostic[]) => diagnostics.filter((d) => d.severity === 'error');
 
-/** The change's position among the `yaml` package's documents (the splicer's numbering), or -1. */
-export function changeDocumentIndex(text: string, id: string): number {
+/**
+ * Where change `id` sits in `text`: its position among the `yaml` package's documents (the
+ * splicer's numbering), or that the file cannot be read within the readers' budgets. Such a
+ * file is not built to find out (the node budget is counted on the text first, and values are
+ * built in one pass with the alias budget, as the organisation's reader builds them).
+ */
+const BUDGETS = new Set(['yaml.alias-limit', 'yaml.too-deep']);
+
+export type ChangeLocation = { index: number } | { unreadable: true } | undefined;
+
+export function locateChange(text: string, id: string): ChangeLocation {
+  if (nodeBudgetProblem(text)) return { unreadable: true };
   try {
-    return parseAllDocuments(text).findIndex((d) => {
-      const v = d.toJS() as { kind?: unknown; metadata?: { name?: unknown } } | null;
-      return v?.kind === 'ChangeRequest' && v.metadata?.name === id;
-    });
+    const budget: AliasBudget = { used: 0 };
+    let index = 0;
+    for (const doc of parseAllDocuments(text)) {
+      const here = index++;
+      // The composer gives up on nesting deeper than its stack, leaving a partial document.
+      if (doc.errors.some((e) => e.code === 'RESOURCE_EXHAUSTION')) return { unreadable: true };
+      const built = plainValue(doc, budget);
+      if ('problem' in built && BUDGETS.has(built.problem.code)) return { unreadable: true };
+      // A document with another fault (a duplicate key, say) is looked at as written; the
+      // record then refuses it with the validator's finding.
+      const v = 'value' in built ? (built.value as { kind?: unknown; metadata?: { name?: unknown } } | null) : { kind: doc.get('kind'), metadata: { name: doc.getIn(['metadata', 'name']) } };
+      if (v?.kind === 'ChangeRequest' && v.metadata?.name === id) return { index: here };
+    }
+    return undefined;
   } catch {
-    return -1;
+    return { unreadable: true };
   }
+}
+
+/** The change's position among the `yaml` package's documents, or -1 (also when unreadable). */
+export function changeDocumentIndex(text: string, id: string): number {
+  const at = locateChange(text, id);
+  return at && 'index' in at ? at.index : -1;
+}
+
+/**
+ * Whether a candidate file is the one to record `id` in: it holds the change, or it mentions
+ * the change and cannot be read within budget. The latter is taken, not passed over, so the
+ * record is refused with the reader's positioned diagnostic instead of the file being built or
+ * the change reported missing.
+ */
+export function mayHoldChange(text: string, id: string): boolean {
+  return locateChange(text, id) !== undefined;
 }
 
 function inKeyOrder(outcome: Outcome): Record<string, unknown> {
@@ -76,7 +114,13 @@ export function recordOutcomeInText(input: RecordInput): RecordOutput {
   }
   if (edits.length === 0) return { ok: true, text: input.text, outcome: plan.outcome, ...(plan.previous ? { previous: plan.previous } : {}), unchanged: true };
 
-  const text = spliceYaml(input.text, changeDocumentIndex(input.text, input.change), edits, CHANGE_KEY_ORDER);
+  let text: string;
+  try {
+    text = spliceYaml(input.text, changeDocumentIndex(input.text, input.change), edits, CHANGE_KEY_ORDER);
+  } catch (e) {
+    if (e instanceof SpliceError) return { ok: false, refusals: [refusal('record.cannot-edit', e.message)] };
+    throw e;
+  }
   const after = errorsOf(analyzeText(input.file, text, input.registry).diagnostics);
   if (after.length) return { ok: false, refusals: [refusal('record.invalid-result', after.map((d) => d.code).join(', '))], diagnostics: after };
   return { ok: true, text, outcome: plan.outcome, ...(plan.previous ? { previous: plan.previous } : {}), unchanged: false };

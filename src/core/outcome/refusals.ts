@@ -14,6 +14,7 @@ export const REFUSALS = {
   'record.future': 'the time lies in the future; an outcome records what already happened',
   'record.rewrite-failure': 'the change is already recorded as failed or rolled back; a recorded failure is not turned into a success by a later run (unless --force with a --reason, which the notes keep)',
   'record.invalid-result': 'the change file would not validate with this outcome',
+  'record.cannot-edit': 'the change file cannot be edited in place without touching more than the outcome (its layout, or its size after the edit); record the outcome by hand',
   'record.unreadable': 'the change file cannot be read (the read policy refused it: a link out, a FIFO or device, or over the size cap)',
   'record.locked': 'another opsledger process kept the change file locked past the wait; nothing was written, run again',
   'record.conflict': 'the change file kept changing under the record (edited by something that does not take the lock); nothing was written, run again',

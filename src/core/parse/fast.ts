@@ -10,9 +10,11 @@ import { nodeBudgetProblem } from './node-budget.js';
  * depend on which path it happened to take.
  */
 export function fastParse(text: string): unknown[] | undefined {
-  // Over the node budget, the precise path reports it (without building anything).
-  if (nodeBudgetProblem(text)) return undefined;
   // Every CR is a line break (alone or before LF), and a line break inside a value means LF:
   // the values are the same with LF alone, which is all this reader knows.
-  return readBlockSubset(text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text);
+  const lf = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+  // Over the node budget, the precise path reports it (without building anything); it counts
+  // on the same line breaks.
+  if (nodeBudgetProblem(lf)) return undefined;
+  return readBlockSubset(lf);
 }

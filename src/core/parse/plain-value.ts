@@ -12,8 +12,13 @@ import { isAlias, isMap, isPair, isScalar, isSeq, type Alias, type Document, typ
 
 /** How many nodes aliases may add to a file, all its documents together. */
 export const MAX_ALIAS_NODES = 10_000;
-/** Deeper than any catalogue; the composer itself gives up well before the stack does. */
-export const MAX_DEPTH = 1_000;
+/**
+ * Far deeper than any catalogue (a dozen levels), and half the depth at which the `yaml`
+ * composer's recursion was measured to exhaust a main thread's stack (900 to 2,000 levels,
+ * varying with the JIT's state): the node budget refuses nesting past it on the text, so the
+ * composer never gets near its limit and the refusal is at the same place on every machine.
+ */
+export const MAX_DEPTH = 500;
 
 export interface PlainProblem {
   code: 'yaml.alias' | 'yaml.alias-limit' | 'yaml.key' | 'yaml.duplicate-key' | 'yaml.too-deep';
