@@ -19,6 +19,8 @@ export interface ShareJob {
   shardPath?: string;
   /** Send each file's text with its analysis, for a caller that needs the values too. */
   keepText?: boolean;
+  /** Give each analysis the git blob id of the bytes read (for the value cache). */
+  blobIds?: boolean;
 }
 
 export interface ShareBatch {

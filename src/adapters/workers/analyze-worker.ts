@@ -37,7 +37,7 @@ parentPort!.once('message', (job: ShareJob) => {
     job.files.length,
     (i) => {
       order.push(i);
-      const a = analyzeOnDisk(reader, job.files[i]!, registry, options);
+      const a = analyzeOnDisk(reader, job.files[i]!, registry, options, !!job.blobIds);
       if (job.keepText) texts.push(a.analysis.text ?? null);
       analyses.push(a);
     },
