@@ -32,7 +32,7 @@ const RACY_MS = 2000;
 /** A pack stays well under V8's longest string, which the whole pack is read into. */
 const PACK_BYTES = 64 * 1024 * 1024;
 
-/** [path, size, mtimeMs, ctimeMs, ino, blob id, pack index] */
+/** [path, size, mtimeMs, ctimeMs, ino, blob id, pack index (-1: its values cannot be cached)] */
 type Row = [string, number, number, number, number, string, number];
 
 interface Manifest {
@@ -180,7 +180,9 @@ export class ValueCache {
       rows.length === m.files.length &&
       rows.every((r) => {
         const old = this.byPath.get(r.rel);
-        return r.pack !== undefined && old !== undefined && old[5] === r.oid && old[6] === r.pack && old[1] === r.stat.size && old[2] === r.stat.mtimeMs && old[3] === r.stat.ctimeMs && old[4] === r.stat.ino;
+        // A file known to be uncacheable (pack -1) with the same bytes is as it was.
+        const place = r.pack ?? -1;
+        return old !== undefined && old[5] === r.oid && old[6] === place && old[1] === r.stat.size && old[2] === r.stat.mtimeMs && old[3] === r.stat.ctimeMs && old[4] === r.stat.ino;
       });
     if (unchanged) return;
     const written: string[] = [];
@@ -212,8 +214,11 @@ export class ValueCache {
           continue;
         }
         const payload = r.entry?.();
-        // Not cacheable (values JSON cannot carry): the file is parsed again next time.
-        if (payload === undefined) continue;
+        // Not cacheable (values JSON cannot carry): recorded as such (pack -1), and parsed again next time.
+        if (payload === undefined) {
+          files.push(row);
+          continue;
+        }
         const line = `${check(r.oid, payload)}\t${r.oid}\t${payload}\n`;
         pending.push({ row, line });
       }

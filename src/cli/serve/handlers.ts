@@ -5,7 +5,7 @@ import { knownFailure } from '../../app/ports/failure.js';
 import type { CheckRunResult, GitHubApi, PullRequest } from '../../app/ports/github.js';
 import { cabConclusion, reviewPullRequestOnGitHub, type PullReview } from '../../app/review-pull-request.js';
 import type { RepositoryMirrors } from '../../adapters/git/mirror.js';
-import { openGitRepository } from '../../adapters/git/repository.js';
+import { openGitRepository, type GitCaches } from '../../adapters/git/repository.js';
 import type { GitHubApp } from '../../adapters/github/app-auth.js';
 import { protectionRuleFromEvent } from '../../adapters/github/events.js';
 import { renderPullRequestComment } from '../../report/pull-request.js';
@@ -24,6 +24,8 @@ export interface AppDeps {
   log: ServerLog;
   now(): number;
   deadlineMs: number;
+  /** Kept across deliveries: what every decision would otherwise read and parse again. */
+  caches?: GitCaches;
 }
 
 export const CAB_EVENTS = [
@@ -123,7 +125,7 @@ export function registerAppHandlers(webhooks: Webhooks, deps: AppDeps): void {
       pull = await api.getPullRequest(number);
       checkId = await api.startCheckRun(CAB_CONTEXT, pull.headSha, 'deciding the approvals');
       const path = await deps.mirrors.sync(mirrorOf(payload), installation.token);
-      const review = await reviewPullRequestOnGitHub({ refs: new OrganisationsAtRefs(openGitRepository(path)), api, pull, now: deps.now() });
+      const review = await reviewPullRequestOnGitHub({ refs: new OrganisationsAtRefs(openGitRepository(path, deps.caches)), api, pull, now: deps.now() });
       const result = cabCheckRun(review, pull);
       await api.finishCheckRun(checkId, result);
       log({ ...base, outcome: 'decided', head: pull.headSha, conclusion: result.conclusion, ms: Date.now() - started });
@@ -172,7 +174,7 @@ export function registerAppHandlers(webhooks: Webhooks, deps: AppDeps): void {
       api = installation.api({ owner: target.owner, repo: target.name });
       const token = installation.token;
       const verdict = await judgeDeployment({
-        git: async () => openGitRepository(await deps.mirrors.sync(mirrorOf(p), token)),
+        git: async () => openGitRepository(await deps.mirrors.sync(mirrorOf(p), token), deps.caches),
         github: () => api,
         environment: rule.environment,
         sha: typeof p.sha === 'string' ? p.sha : '',
