@@ -1,6 +1,6 @@
 import type { EmitterWebhookEventName, Webhooks } from '@octokit/webhooks';
 import { judgeDeployment } from '../../app/judge-deployment.js';
-import { OrganisationsAtRefs } from '../../app/load-organisation.js';
+import { CommitOrganisations, OrganisationsAtRefs } from '../../app/load-organisation.js';
 import { knownFailure } from '../../app/ports/failure.js';
 import type { CheckRunResult, GitHubApi, PullRequest } from '../../app/ports/github.js';
 import { cabConclusion, reviewPullRequestOnGitHub, type PullReview } from '../../app/review-pull-request.js';
@@ -103,6 +103,14 @@ export function cabCheckRun(review: PullReview, pull: PullRequest): CheckRunResu
   };
 }
 
+/** What the caches kept across deliveries have done so far (running totals), for the log. */
+function cacheTotals(caches: GitCaches | undefined): Record<string, number> | undefined {
+  if (!caches) return undefined;
+  const b = caches.blobs?.stats;
+  const o = caches.organisations instanceof CommitOrganisations ? caches.organisations.counts : undefined;
+  return { ...(b ? { blobsParsed: b.parsed, blobHits: b.hits, blobBytes: b.bytes } : {}), ...(o ? { commitsRead: o.loads, commitHits: o.hits } : {}) };
+}
+
 function reason(e: unknown): { code: string; detail: string } {
   if (e instanceof PayloadError) return { code: 'payload', detail: e.message };
   return knownFailure(e) ?? { code: 'error', detail: (e as Error)?.message ?? String(e) };
@@ -128,7 +136,8 @@ export function registerAppHandlers(webhooks: Webhooks, deps: AppDeps): void {
       const review = await reviewPullRequestOnGitHub({ refs: new OrganisationsAtRefs(openGitRepository(path, deps.caches)), api, pull, now: deps.now() });
       const result = cabCheckRun(review, pull);
       await api.finishCheckRun(checkId, result);
-      log({ ...base, outcome: 'decided', head: pull.headSha, conclusion: result.conclusion, ms: Date.now() - started });
+      const cache = cacheTotals(deps.caches);
+      log({ ...base, outcome: 'decided', head: pull.headSha, conclusion: result.conclusion, ms: Date.now() - started, ...(cache ? { cache } : {}) });
     } catch (e) {
       const r = reason(e);
       if (api && checkId !== undefined && pull) {
