@@ -12,6 +12,8 @@ export interface DiskAnalysis {
   stat?: FileStat;
   /** The git blob id of the bytes analysed (asked for by the value cache, which keys entries by it). */
   oid?: string;
+  /** The analysis and values as a value-cache entry, when a worker made one (not in the wire format). */
+  entry?: string;
 }
 
 /**

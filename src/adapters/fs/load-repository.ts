@@ -145,7 +145,7 @@ async function loadWithValues(root: string, options: LoadOptions, maxBytes: numb
     }
     const d = fresh.get(f.rel)!;
     // Refused files (too large, links out) have no blob id and are not kept: refusing them again costs nothing.
-    if (d.oid && d.stat) rows.push({ rel: f.rel, stat: d.stat, oid: d.oid, entry: () => encodeValueEntry(d.analysis) });
+    if (d.oid && d.stat) rows.push({ rel: f.rel, stat: d.stat, oid: d.oid, entry: () => d.entry ?? encodeValueEntry(d.analysis) });
     return d.analysis;
   });
   cache.commit(rows);

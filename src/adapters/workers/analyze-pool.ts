@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { decodeAnalyses, encodeAnalyses } from '../fs/analysis-codec.js';
+import { decodeAnalyses, decodeValueEntry, encodeAnalyses } from '../fs/analysis-codec.js';
 import { documentValues } from '../../core/analyze.js';
 import { analyzeOnDisk, type DiskAnalysis } from '../fs/analyze-disk.js';
 import { repositoryReader } from '../fs/read-policy.js';
@@ -103,8 +103,13 @@ export class AnalysisPool {
       const analyses = decodeAnalyses(batch.text);
       batch.order.forEach((index, k) => {
         const text = batch.texts?.[k];
-        if (keepValues && typeof text === 'string') analyses[k]!.analysis.values = documentValues(text);
-        results[index] = analyses[k];
+        const entry = batch.entries?.[k];
+        const a = analyses[k]!;
+        if (keepValues && typeof entry === 'string') {
+          a.analysis.values = decodeValueEntry(entry, a.analysis.file).values!;
+          a.entry = entry;
+        } else if (keepValues && typeof text === 'string') a.analysis.values = documentValues(text);
+        results[index] = a;
       });
     };
 
