@@ -241,7 +241,7 @@ function runOpsledger(corpus, extra) {
  * cache, so a warm run parses nothing that did not change (issue #16/#18).
  */
 function runModelCommand(corpus, change) {
-  const r = measure(join(ROOT, 'bin', 'opsledger.js'), ['risk', change, '--root', corpus, '--format', 'json', '--at', '2026-11-22T00:00:00Z', ...(threads ? ['--threads', String(threads)] : [])]);
+  const r = measure(join(ROOT, 'bin', 'opsledger.js'), ['risk', change, '--root', corpus, '--format', 'json', '--at', '2026-11-22T00:00:00Z']);
   if (r.status !== 0) {
     failed = true;
     log(`opsledger risk failed (exit ${r.status}${r.signal ? ', ' + r.signal : ''}): ${r.stderr.slice(0, 2000)}`);

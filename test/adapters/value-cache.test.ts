@@ -8,7 +8,8 @@ import { worktreeSource } from '../../src/adapters/fs/worktree-source.js';
 import { validationOf } from '../../src/app/load-organisation.js';
 import { buildOrganisation } from '../../src/core/organisation.js';
 import { copyExampleOrg } from '../helpers/example-org.js';
-import { cli, makeOrg } from '../helpers/org.js';
+import { ensureBuilt } from '../helpers/built-cli.js';
+import { cli, makeOrg, spawnCli } from '../helpers/org.js';
 
 /**
  * The value cache (src/adapters/fs/value-cache.ts): a warm load must give exactly what a cold
@@ -88,6 +89,31 @@ describe('a command answers the same from a warm cache', () => {
     const repo = await read(root);
     expect(repo.valueCache).toMatchObject({ hits: repo.files.length, byStat: repo.files.length, hashed: 0 });
   }, 60_000);
+});
+
+describe('entries made by the analysis threads', () => {
+  it('are what a warm run of the built CLI answers from, byte for byte', async () => {
+    ensureBuilt();
+    // Enough files for the threads (PARALLEL_THRESHOLD), which send each file's values as its entry.
+    const teams = Object.fromEntries(Array.from({ length: 700 }, (_, i) => [`teams/t${i}.yaml`, team(`m${i}`).replace('name: x', `name: t${i}`)]));
+    const root = makeOrg(teams);
+    await age();
+    const args = ['risk', '--open', '--root', root, '--format', 'json', '--at', '2026-11-20T00:00:00Z'];
+    const cold = spawnCli(args, { cwd: root });
+    const manifest = join(root, CACHE, 'values.json');
+    const written = readFileSync(manifest, 'utf8');
+    const rows = (JSON.parse(written) as { files: [string, number, number, number, number, string, number][] }).files;
+    // Every file has an entry in a pack (-1 would mean its values could not be kept).
+    expect(rows.length).toBeGreaterThan(700);
+    expect(rows.filter((r) => r[6] < 0)).toEqual([]);
+    const packs = packsOf(root);
+    const warm = spawnCli(args, { cwd: root });
+    expect(cold.code).toBe(0);
+    expect(warm).toEqual(cold);
+    // A warm run that found every entry writes nothing: a miss would have added a pack and a new manifest.
+    expect(readFileSync(manifest, 'utf8')).toBe(written);
+    expect(packsOf(root)).toEqual(packs);
+  }, 120_000);
 });
 
 type Edit = (path: string) => void;
