@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -253,6 +254,33 @@ describe('a damaged cache is not trusted', () => {
     const after = await read(root);
     expect(after.valueCache!.hits).toBe(after.files.length);
     expect(snapshot(after)).toBe(snapshot(uncached));
+  });
+});
+
+describe('a cache folder committed to the repository', () => {
+  it('is not believed, even with entries whose checks match', async () => {
+    const root = makeOrg({ [FILE]: BEFORE });
+    await age();
+    await read(root);
+    // The forger recomputes the check of the line it changed, as anyone can.
+    const pack = join(root, CACHE, packsOf(root)[0]!);
+    const lines = readFileSync(pack, 'utf8').split('\n');
+    const i = lineOf(lines.join('\n'), FILE);
+    const [, oid, payload] = lines[i]!.split('\t') as [string, string, string];
+    const forged = payload.replace('"alice"', '"bobby"');
+    lines[i] = `${createHash('sha1').update(oid).update('\t').update(forged).digest('hex').slice(0, 20)}\t${oid}\t${forged}`;
+    writeFileSync(pack, lines.join('\n'));
+    // The forgery is a good one: left where only the working tree's owner could have put it, it
+    // is believed (whoever writes the working tree decides its files anyway).
+    expect(membersOf(await read(root))).toEqual(['bobby']);
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: root, stdio: 'pipe' });
+    git('init', '-q');
+    git('add', '-A');
+    git('add', '-f', CACHE);
+    const repo = await read(root);
+    expect(membersOf(repo)).toEqual(['alice']);
+    expect(repo.valueCache).toMatchObject({ hits: 0, written: 0 });
+    expect(readFileSync(pack, 'utf8')).toContain('"bobby"');
   });
 });
 

@@ -108,6 +108,7 @@ async function loadWithValues(root: string, options: LoadOptions, maxBytes: numb
   const reader = repositoryReader(root, maxBytes);
   const paths = await listing;
   const base = { root, files, discoveryDiagnostics: diagnostics, source: reader.source, ...(paths ? { repositoryPaths: paths } : {}) };
+  cache.committedIn(paths);
 
   const oids = new Map<string, string>();
   const statOf = new Map<string, FileStat>();

@@ -79,6 +79,7 @@ export class ValueCache {
   private manifest: Manifest | undefined;
   private byPath = new Map<string, Row>();
   private readonly startedAt = Date.now();
+  private committed = false;
   readonly stats: ValueCacheStats = { byStat: 0, hashed: 0, hits: 0, corrupt: 0, written: 0 };
 
   constructor(
@@ -106,6 +107,19 @@ export class ValueCache {
 
   get present(): boolean {
     return this.manifest !== undefined;
+  }
+
+  /**
+   * A cache folder whose files git lists was committed (opsledger's own is ignored by the
+   * .gitignore it writes there): a pull request can put any values in it under the blob ids of
+   * the files it ships, with checks that match. It is neither read nor written.
+   */
+  committedIn(repositoryPaths: readonly string[] | undefined): boolean {
+    if (!repositoryPaths?.some((p) => p.startsWith(`${CACHE_DIR}/`))) return false;
+    this.manifest = undefined;
+    this.byPath.clear();
+    this.committed = true;
+    return true;
   }
 
   /** The blob id the manifest vouches for, when the file's stat is exactly as recorded and not racy. */
@@ -168,7 +182,7 @@ export class ValueCache {
    * every file is exactly as the manifest has it.
    */
   commit(rows: readonly ValueRow[]): void {
-    if (this.refused) return;
+    if (this.refused || this.committed) return;
     const m = this.manifest;
     const live = new Map<number, number>();
     for (const r of rows) if (r.pack !== undefined) live.set(r.pack, (live.get(r.pack) ?? 0) + 1);
