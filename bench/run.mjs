@@ -82,7 +82,7 @@ function measure(script, args, { cwd = ROOT } = {}) {
   const env = { ...process.env };
   if (GNU_TIME) {
     cmd = GNU_TIME;
-    argv = ['-f', '%M', '-o', rssFile, process.execPath, script, ...args];
+    argv = ['-f', '%U %S %M', '-o', rssFile, process.execPath, script, ...args];
   } else {
     cmd = process.execPath;
     argv = [script, ...args];
@@ -95,13 +95,17 @@ function measure(script, args, { cwd = ROOT } = {}) {
   closeSync(out);
   closeSync(err);
   let rssKiB = NaN;
+  let cpu = NaN;
   try {
-    // GNU time prefixes "Command exited with non-zero status N" on failure; the number is last.
-    rssKiB = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop());
+    // GNU time prefixes "Command exited with non-zero status N" on failure; the numbers are last
+    // (user and system seconds, then peak RSS; the hook reports the RSS alone).
+    const last = readFileSync(rssFile, 'utf8').trim().split('\n').pop().trim().split(/\s+/).map(Number);
+    rssKiB = last[last.length - 1];
+    if (last.length === 3) cpu = last[0] + last[1];
   } catch {
     // no report
   }
-  return { wall, rss: rssKiB / 1024, status: r.status, signal: r.signal, stdout: readFileSync(outFile, 'utf8'), stderr: readFileSync(errFile, 'utf8') };
+  return { wall, cpu, rss: rssKiB / 1024, status: r.status, signal: r.signal, stdout: readFileSync(outFile, 'utf8'), stderr: readFileSync(errFile, 'utf8') };
 }
 
 const median = (xs) => {
@@ -232,6 +236,19 @@ function runOpsledger(corpus, extra) {
   return { ...r, result };
 }
 
+/**
+ * A command that builds the model (risk for one change): it reads every file through the value
+ * cache, so a warm run parses nothing that did not change (issue #16/#18).
+ */
+function runModelCommand(corpus, change) {
+  const r = measure(join(ROOT, 'bin', 'opsledger.js'), ['risk', change, '--root', corpus, '--format', 'json', '--at', '2026-11-22T00:00:00Z']);
+  if (r.status !== 0) {
+    failed = true;
+    log(`opsledger risk failed (exit ${r.status}${r.signal ? ', ' + r.signal : ''}): ${r.stderr.slice(0, 2000)}`);
+  }
+  return r;
+}
+
 function runAjv(invocations) {
   let wall = 0;
   let rss = 0;
@@ -325,7 +342,9 @@ for (const size of sizes) {
   if (faults.errors !== faults.injected || faults.missing.length || faults.unexpected.length) failed = true;
   runFloor('js-yaml', corpus); // page-cache warm-up for the clean corpus, untimed
 
-  const samples = { cold: [], warm: [], ajv: [], jsyaml: [], yaml: [] };
+  const samples = { cold: [], warm: [], riskCold: [], riskWarm: [], ajv: [], jsyaml: [], yaml: [] };
+  const change = readdirSync(join(corpus, 'changes')).filter((f) => /^CR-\d{4}-\d{4}\.yaml$/.test(f)).sort().pop().replace(/\.yaml$/, '');
+  let riskSame = true;
   let cleanSummary;
   let warmSummary;
   let ajvLast;
@@ -342,6 +361,13 @@ for (const size of sizes) {
     samples.warm.push(warm);
     warmSummary = warm.result?.summary;
     if (warmSummary?.errors !== 0) failed = true;
+    log(`[${size}] run ${i}/${runs}: opsledger risk ${change}, value cache cold, then warm`);
+    rmSync(join(corpus, '.opsledger-cache'), { recursive: true, force: true });
+    const riskCold = runModelCommand(corpus, change);
+    const riskWarm = runModelCommand(corpus, change);
+    samples.riskCold.push(riskCold);
+    samples.riskWarm.push(riskWarm);
+    if (riskWarm.stdout !== riskCold.stdout || !riskCold.stdout) riskSame = false;
     log(`[${size}] run ${i}/${runs}: ajv-cli (${invocations.length} processes)`);
     ajvLast = runAjv(invocations);
     samples.ajv.push(ajvLast);
@@ -354,8 +380,8 @@ for (const size of sizes) {
     log(`[${size}] run ${i}/${runs}: cold ${fmt(cold.wall)} s, warm ${fmt(warm.wall)} s, ajv-cli ${fmt(ajvLast.wall)} s, js-yaml ${fmt(fj.wall)} s, yaml ${fmt(fy.wall)} s`);
   }
 
-  const stat = (list) => ({ wall: median(list.map((x) => x.wall)), rss: Math.max(...list.map((x) => x.rss)), walls: list.map((x) => +x.wall.toFixed(3)) });
-  const row = { cold: stat(samples.cold), warm: stat(samples.warm), ajv: stat(samples.ajv), jsyaml: stat(samples.jsyaml), yaml: stat(samples.yaml) };
+  const stat = (list) => ({ wall: median(list.map((x) => x.wall)), cpu: median(list.map((x) => x.cpu)), rss: Math.max(...list.map((x) => x.rss)), walls: list.map((x) => +x.wall.toFixed(3)) });
+  const row = { cold: stat(samples.cold), warm: stat(samples.warm), riskCold: stat(samples.riskCold), riskWarm: stat(samples.riskWarm), ajv: stat(samples.ajv), jsyaml: stat(samples.jsyaml), yaml: stat(samples.yaml) };
   const floor = row.jsyaml.wall;
   const m = clean.manifest;
   const threadNote = threads ? `--threads ${threads}` : `default threads (${availableParallelism()} cores)`;
@@ -368,6 +394,8 @@ for (const size of sizes) {
   const add = (name, r) => lines.push(`| ${name} | ${fmt(r.wall)} | ${fmt(r.rss, 0)} | ${fmt(r.wall / floor)}x |`);
   add(`opsledger validate, cold (cache deleted; ${threadNote})`, row.cold);
   add('opsledger validate, warm (second run, nothing changed)', row.warm);
+  add(`opsledger risk ${change}, value cache cold (every file parsed; CPU ${fmt(row.riskCold.cpu)} s)`, row.riskCold);
+  add(`opsledger risk ${change}, value cache warm (nothing parsed; CPU ${fmt(row.riskWarm.cpu)} s)`, row.riskWarm);
   add(`ajv-cli 5, ${invocations.length} processes (one per kind), summed`, row.ajv);
   add('floor: read + js-yaml 4 loadAll (CORE_SCHEMA)', row.jsyaml);
   add('floor: read + yaml 2 parseAllDocuments', row.yaml);
@@ -379,6 +407,7 @@ for (const size of sizes) {
   const ok = (c) => (c ? 'OK' : 'FAIL');
   lines.push(`  opsledger, clean organisation: ${cleanSummary?.files} files, ${cleanSummary?.documents} documents, ${cleanSummary?.errors} errors, ${cleanSummary?.warnings} warnings (want 0 errors) ${ok(cleanSummary?.errors === 0 && cleanSummary?.documents === m.documents && cleanSummary?.files === m.files)}`);
   lines.push(`  opsledger, warm run agrees: ${warmSummary?.errors} errors, ${warmSummary?.documents} documents ${ok(warmSummary?.errors === cleanSummary?.errors && warmSummary?.documents === cleanSummary?.documents)}`);
+  lines.push(`  opsledger risk, warm output identical to cold, byte for byte ${ok(riskSame)}`);
   lines.push(`  opsledger, faulty copy: ${faults.errors} errors for ${faults.injected} injected faults, ${faults.warnings} warnings ${ok(faults.errors === faults.injected && !faults.missing.length && !faults.unexpected.length)}`);
   for (const f of faults.missing.slice(0, 10)) lines.push(`    not reported: ${f.code} in ${f.file} (${f.type})`);
   for (const d of faults.unexpected.slice(0, 10)) lines.push(`    unexpected: ${d.code} ${d.file}:${d.line}:${d.column} ${d.message}`);
@@ -390,6 +419,7 @@ for (const size of sizes) {
   target('cold validate <= 1.5x js-yaml floor', row.cold.wall <= 1.5 * floor, `${fmt(row.cold.wall)} s vs ${fmt(1.5 * floor)} s (${fmt(row.cold.wall / floor)}x)`);
   target('cold validate faster than ajv-cli', row.cold.wall < row.ajv.wall, `${fmt(row.cold.wall)} s vs ${fmt(row.ajv.wall)} s`);
   target('warm < 0.3x cold', row.warm.wall < 0.3 * row.cold.wall, `${fmt(row.warm.wall)} s vs ${fmt(0.3 * row.cold.wall)} s (${fmt(row.warm.wall / row.cold.wall)}x)`);
+  target('warm risk < 0.5x cold risk (CPU)', row.riskWarm.cpu < 0.5 * row.riskCold.cpu, `${fmt(row.riskWarm.cpu)} s vs ${fmt(row.riskCold.cpu)} s CPU (${fmt(row.riskWarm.cpu / row.riskCold.cpu)}x)`);
   const peak = Math.max(row.cold.rss, row.warm.rss);
   target('peak memory < 1 GiB', peak < 1024, `${fmt(peak, 0)} MiB (cold ${fmt(row.cold.rss, 0)}, warm ${fmt(row.warm.rss, 0)})`);
   lines.push('');
@@ -399,6 +429,19 @@ for (const size of sizes) {
   const text = lines.join('\n');
   printed.push(text);
   console.log(text + '\n');
+  if (!riskSame) failed = true;
+  if (process.env.BENCH_APP !== '0') {
+    // The App's decision on a warm mirror: its own process, as the App keeps its caches in memory.
+    log(`[${size}] App decision on a bare mirror (bench/app-decision.mjs)`);
+    const app = spawnSync(process.execPath, [join(BENCH, 'app-decision.mjs'), size], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BENCH_JSON: '' } });
+    if (app.status !== 0) {
+      failed = true;
+      log(`app-decision failed (exit ${app.status}): ${app.stderr.slice(0, 2000)}`);
+    } else {
+      printed.push(app.stdout.trim());
+      console.log(app.stdout.trim() + '\n');
+    }
+  }
   results.sizes[size] = { manifest: m, row, faults: { ...faults, missing: faults.missing.length, unexpected: faults.unexpected.length }, clean: cleanSummary, ajv: { per: ajvLast.per, prep } };
 }
 

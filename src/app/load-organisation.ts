@@ -70,7 +70,8 @@ export function isValid(loaded: { validation: FullValidation }): boolean {
 
 /**
  * Organisations at commits for one run: each commit is read once however many refs name it
- * (the gate's default branch is often the very merge commit it then reviews).
+ * (the gate's default branch is often the very merge commit it then reviews), and not at all
+ * when the repository's opener keeps a store that already holds it.
  */
 export class OrganisationsAtRefs {
   private readonly byCommit = new Map<string, Promise<LoadedOrganisation>>();
@@ -81,7 +82,18 @@ export class OrganisationsAtRefs {
     const commit = await this.git.resolveCommit(ref);
     let loaded = this.byCommit.get(commit);
     if (!loaded) {
-      loaded = loadOrganisation(this.git.at(commit));
+      const store = this.git.organisations;
+      const key = `${this.git.root}\0${commit}`;
+      loaded = store?.get(key);
+      if (!loaded) {
+        const reading = loadOrganisation(this.git.at(commit));
+        loaded = reading;
+        if (store) {
+          store.set(key, reading);
+          // A failed read (a blob gone, git killed) is not remembered: the next delivery tries again.
+          reading.catch(() => store.get(key) === reading && store.delete(key));
+        }
+      }
       this.byCommit.set(commit, loaded);
     }
     return loaded;
@@ -90,5 +102,46 @@ export class OrganisationsAtRefs {
   /** Distinct commits read so far. */
   get reads(): number {
     return this.byCommit.size;
+  }
+}
+
+/**
+ * The App's store of organisations by commit: the most recently used `maxCommits` are kept
+ * (an organisation of 45k files holds a few hundred megabytes of model; most of its values are
+ * shared with the other commits through the blob cache).
+ */
+export class CommitOrganisations {
+  private readonly entries = new Map<string, Promise<LoadedOrganisation>>();
+  /** Reads answered from the store, and reads it had to start. */
+  readonly counts = { hits: 0, loads: 0 };
+
+  constructor(readonly maxCommits = 4) {}
+
+  get(key: string): Promise<LoadedOrganisation> | undefined {
+    const found = this.entries.get(key);
+    if (found) {
+      this.entries.delete(key);
+      this.entries.set(key, found);
+      this.counts.hits++;
+    }
+    return found;
+  }
+
+  set(key: string, loaded: Promise<LoadedOrganisation>): void {
+    this.counts.loads++;
+    this.entries.delete(key);
+    this.entries.set(key, loaded);
+    for (const k of this.entries.keys()) {
+      if (this.entries.size <= this.maxCommits) break;
+      this.entries.delete(k);
+    }
+  }
+
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
+  get size(): number {
+    return this.entries.size;
   }
 }

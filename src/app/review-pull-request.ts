@@ -6,6 +6,7 @@ import { activePolicy } from '../core/organisation.js';
 import { reviewOrganisation } from '../core/review-org.js';
 import { assessChange } from '../core/risk/assess.js';
 import type { DiffSize } from '../core/risk/diff-size.js';
+import type { RiskContext } from '../core/risk/context.js';
 import type { RiskReport } from '../core/risk/types.js';
 import { riskContextFor, submissionTimes } from './assess-risk.js';
 import type { LoadedOrganisation, OrganisationsAtRefs } from './load-organisation.js';
@@ -71,6 +72,30 @@ export interface ReviewInput {
   origins?: DocumentOrigins;
 }
 
+type Judged = Omit<RiskContext, 'now' | 'submittedAt' | 'measuredDiff'>;
+const judged = new WeakMap<LoadedOrganisation, WeakMap<LoadedOrganisation, [Judged, Judged]>>();
+
+/**
+ * The two organisations a pull request is scored in (the base's copies preferred, then the
+ * head's), with their graphs and calendars: what depends on the two commits alone. When the
+ * App's commit cache hands the same organisations to the next delivery about this pull request,
+ * they are not built again.
+ */
+function reviewedOrganisations(base: LoadedOrganisation, head: LoadedOrganisation): [Judged, Judged] {
+  let byHead = judged.get(base);
+  if (!byHead) judged.set(base, (byHead = new WeakMap()));
+  let found = byHead.get(head);
+  if (!found) {
+    const policy = activePolicy(base.org)!.doc.spec;
+    const part = (prefer: 'base' | 'head'): Judged => {
+      const { now: _now, ...rest } = riskContextFor(reviewOrganisation(base.org, head.org, prefer), policy, 0);
+      return rest;
+    };
+    byHead.set(head, (found = [part('base'), part('head')]));
+  }
+  return found;
+}
+
 function stricter(a: RiskReport, b: RiskReport): RiskReport {
   return RISK_CLASSES.indexOf(b.class) > RISK_CLASSES.indexOf(a.class) ? b : a;
 }
@@ -132,8 +157,9 @@ export async function reviewPullRequest(input: ReviewInput): Promise<PullReview>
     // Every change this pull request touches is scored with the pull request's own diff, whatever spec.diff declares.
     const size = input.diffSize ?? (await input.refs.git.diffSizeBetween(input.baseRef, input.headRef));
     const measured = (id: string) => (changeIds.includes(id) ? size : undefined);
-    const byBase = riskContextFor(reviewOrganisation(base.org, head.org, 'base'), policy, input.now, submittedAt, measured);
-    const byHead = riskContextFor(reviewOrganisation(base.org, head.org, 'head'), policy, input.now, submittedAt, measured);
+    const [forBase, forHead] = reviewedOrganisations(base, head);
+    const byBase = { ...forBase, now: input.now, ...(submittedAt ? { submittedAt } : {}), measuredDiff: measured };
+    const byHead = { ...forHead, now: input.now, ...(submittedAt ? { submittedAt } : {}), measuredDiff: measured };
     for (const id of changeIds) {
       const report = stricter(assessChange(byBase, id), assessChange(byHead, id));
       const change = head.org.changes.get(id)!.doc;

@@ -8,7 +8,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runBuiltCli } from '../helpers/built-cli.js';
 import { githubOpenApi } from '../helpers/github-openapi.js';
 import { AppServer, APP_ID, appKey, bareRemote, checkEvent, deliver, get, protectionEvent, pullEvent, REPO_ID, SECRET, sign } from '../helpers/app-server.js';
-import { openPullRequest, PEOPLE, type Scenario } from '../helpers/pr-scenario.js';
+import { CHANGE_FILE, changeYaml, openPullRequest, PEOPLE, type Scenario } from '../helpers/pr-scenario.js';
 
 /**
  * `opsledger serve` end to end: a real server process, deliveries signed with the test secret
@@ -49,6 +49,9 @@ async function scenario(options: Parameters<typeof openPullRequest>[0] = {}) {
   const remote = bareRemote(s);
   return { s, remote };
 }
+
+/** A `decided` line's running totals of the caches the App keeps across deliveries. */
+type CacheLine = { conclusion?: string; cache: { commitsRead: number; commitHits: number; blobsParsed: number; blobHits: number } };
 
 function checkRunsOf(sc: Scenario) {
   return sc.github.checkRuns.map((r) => ({ create: r.create, last: r.updates.at(-1) }));
@@ -213,6 +216,25 @@ describe('opsledger serve: the opsledger/cab check run', () => {
     expect(await server.done(d.id)).toMatchObject({ outcome: 'ignored', event, action });
     expect(s.github.requests).toEqual([]);
   }, 60_000);
+
+  it('decides a pushed head from what it kept: the base is not read again and only the changed blob is parsed', async () => {
+    const { s, remote } = await scenario();
+    server = await AppServer.start(s.github, dataFolder());
+    const first = await deliver(server.port, 'pull_request', pullEvent(s, remote.url, 'pull_request'));
+    const before = (await server.done(first.id)) as unknown as CacheLine;
+    expect(before).toMatchObject({ outcome: 'decided', cache: { commitsRead: 2, commitHits: 0 } });
+
+    s.setHead(await s.repo.commit({ [CHANGE_FILE()]: changeYaml() + '# reviewed\n' }, 'Note the review', PEOPLE.mina));
+    remote.publish();
+    const pushed = await deliver(server.port, 'pull_request', pullEvent(s, remote.url, 'pull_request'));
+    const after = (await server.done(pushed.id)) as unknown as CacheLine;
+    expect(after).toMatchObject({ outcome: 'decided', head: s.head(), conclusion: before.conclusion });
+    // The base came from the commit cache; of the new head, only the edited file was parsed.
+    expect(after.cache.commitsRead - before.cache.commitsRead).toBe(1);
+    expect(after.cache.commitHits - before.cache.commitHits).toBe(1);
+    expect(after.cache.blobsParsed - before.cache.blobsParsed).toBe(1);
+    expect(after.cache.blobHits - before.cache.blobHits).toBeGreaterThan(5);
+  }, 90_000);
 
   it('fails the check with the reason when the base has no policy, and never leaves it in progress', async () => {
     const { s, remote } = await scenario({ baseFiles: { 'changes/policy.yaml': 'apiVersion: opsledger/v1\nkind: Nonsense\n' } });

@@ -8,7 +8,7 @@ import type { DiskAnalysis } from './analyze-disk.js';
  * positional arrays, not keyed objects: a large organisation's analyses are tens of megabytes
  * as plain JSON, mostly key names, and the main thread parses them while the other cores wait.
  *
- *   analysis: [file, size, mtimeMs, ctimeMs, ino, diagnostics | 0, ...documents]   (size -1: no stat)
+ *   analysis: [file, size, mtimeMs, ctimeMs, ino, diagnostics | 0, blob id | 0, ...documents]   (size -1: no stat)
  *   document: [index, apiVersion, kind, name, namespace | 0, refs, facts | 0]
  *   refs:     flat [pointer, code, name, ...], code = kind * 4 + (typed ? 2 : 0) + (dependency ? 1 : 0)
  */
@@ -37,8 +37,8 @@ function decodeDocument(w: Wire): DocRecord {
 
 export function encodeAnalyses(list: readonly DiskAnalysis[]): string {
   return JSON.stringify(
-    list.map(({ analysis: a, stat }) => {
-      const w: Wire = [a.file, stat ? stat.size : -1, stat ? stat.mtimeMs : 0, stat ? stat.ctimeMs : 0, stat ? stat.ino : 0, a.diagnostics.length ? a.diagnostics : 0];
+    list.map(({ analysis: a, stat, oid }) => {
+      const w: Wire = [a.file, stat ? stat.size : -1, stat ? stat.mtimeMs : 0, stat ? stat.ctimeMs : 0, stat ? stat.ino : 0, a.diagnostics.length ? a.diagnostics : 0, oid ?? 0];
       for (const d of a.documents) w.push(encodeDocument(d));
       return w;
     }),
@@ -50,9 +50,54 @@ export function decodeAnalyses(text: string): DiskAnalysis[] {
   const list = JSON.parse(text) as Wire[];
   return list.map((w) => {
     const documents: DocRecord[] = [];
-    for (let i = 6; i < w.length; i++) documents.push(decodeDocument(w[i] as Wire));
+    for (let i = 7; i < w.length; i++) documents.push(decodeDocument(w[i] as Wire));
     const analysis: FileAnalysis = { file: w[0] as string, documents, diagnostics: w[5] === 0 ? [] : (w[5] as Diagnostic[]) };
     const size = w[1] as number;
-    return size < 0 ? { analysis } : { analysis, stat: { size, mtimeMs: w[2] as number, ctimeMs: w[3] as number, ino: w[4] as number } };
+    const out: DiskAnalysis = size < 0 ? { analysis } : { analysis, stat: { size, mtimeMs: w[2] as number, ctimeMs: w[3] as number, ino: w[4] as number } };
+    if (typeof w[6] === 'string') out.oid = w[6];
+    return out;
   });
+}
+
+/**
+ * One file's analysis with its documents' values, as the value cache keeps it (one JSON text
+ * per file: `[analysis wire, values, indices of undefined values]`). Values go as JSON, which
+ * the main thread reads back far faster than any YAML; a value JSON cannot carry exactly (NaN,
+ * an infinity, -0, anything but plain data) makes the file uncacheable rather than altered:
+ * undefined is returned and the file is simply parsed again next time.
+ */
+export function encodeValueEntry(a: FileAnalysis): string | undefined {
+  const values = a.values ?? [];
+  const holes: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] === undefined) holes.push(i);
+    else if (!plainJson(values[i], 0)) return undefined;
+  }
+  const w: Wire = [a.file, -1, 0, 0, 0, a.diagnostics.length ? a.diagnostics : 0, 0];
+  for (const d of a.documents) w.push(encodeDocument(d));
+  return JSON.stringify([w, values.map((v) => (v === undefined ? null : v)), holes]);
+}
+
+/** Throws on text that is not JSON or not an entry for `file`: the caller treats it as absent. */
+export function decodeValueEntry(text: string, file: string): FileAnalysis {
+  const [w, values, holes] = JSON.parse(text) as [Wire, unknown[], number[]];
+  if (!Array.isArray(w) || w[0] !== file || !Array.isArray(values) || !Array.isArray(holes)) throw new Error('not a value entry for this file');
+  const documents: DocRecord[] = [];
+  for (let i = 7; i < w.length; i++) documents.push(decodeDocument(w[i] as Wire));
+  for (const i of holes) values[i] = undefined;
+  return { file, documents, diagnostics: w[5] === 0 ? [] : (w[5] as Diagnostic[]), values };
+}
+
+function plainJson(v: unknown, depth: number): boolean {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0);
+  if (typeof v !== 'object' || depth > 256) return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (!(i in v) || !plainJson(v[i], depth + 1)) return false;
+    return true;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const k in v) if (!plainJson((v as Record<string, unknown>)[k], depth + 1)) return false;
+  return true;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { analyzeFile, type AnalyzeOptions, type FileAnalysis } from '../../core/analyze.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import type { SchemaRegistry } from '../../core/schema/registry.js';
@@ -9,6 +10,19 @@ export interface DiskAnalysis {
   analysis: FileAnalysis;
   /** What the file looked like when it was read: the cache key. */
   stat?: FileStat;
+  /** The git blob id of the bytes analysed (asked for by the value cache, which keys entries by it). */
+  oid?: string;
+  /** The analysis and values as a value-cache entry, when a worker made one (not in the wire format). */
+  entry?: string;
+}
+
+/**
+ * The id git gives these bytes as a blob. The value cache keys its entries by it, so a file
+ * in the working tree and the same file in a commit share one entry, and `git ls-tree` names
+ * an entry without a byte being read.
+ */
+export function gitBlobId(bytes: Uint8Array): string {
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }
 
 function problem(rel: string, code: string, message: string): FileAnalysis {
@@ -28,9 +42,9 @@ const REFUSED: Record<string, string> = {
  * descriptor's fstat before any byte is read, so an oversized (or endless) file costs nothing,
  * and the same fstat feeds the cache.
  */
-export function analyzeOnDisk(reader: RepositoryReader, rel: string, registry: SchemaRegistry, options: AnalyzeOptions = {}): DiskAnalysis {
+export function analyzeOnDisk(reader: RepositoryReader, rel: string, registry: SchemaRegistry, options: AnalyzeOptions = {}, blobId = false): DiskAnalysis {
   const r = reader.read(rel);
-  if ('bytes' in r) return { analysis: analyzeFile(rel, r.bytes, registry, options), stat: r.stat };
+  if ('bytes' in r) return { analysis: analyzeFile(rel, r.bytes, registry, options), stat: r.stat, ...(blobId ? { oid: gitBlobId(r.bytes) } : {}) };
   if (r.refused === 'file.too-large') return { analysis: problem(rel, r.refused, `the file is ${r.stat!.size} bytes, over the ${reader.maxBytes}-byte limit for one YAML file`), stat: r.stat! };
   const message = REFUSED[r.refused];
   // A file listed a moment ago and gone now is as unreadable as one whose bytes cannot be read.

@@ -1,9 +1,11 @@
 import type { ReadFiles, ReadRequest } from '../../app/ports/source.js';
 import { AnalysisPool, PARALLEL_THRESHOLD } from '../workers/analyze-pool.js';
-import type { DiskAnalysis } from './analyze-disk.js';
+import { encodeValueEntry } from './analysis-codec.js';
+import { gitBlobId, type DiskAnalysis } from './analyze-disk.js';
 import { ValidationCache, type CachedResult } from './cache.js';
+import { ValueCache, type ValueCacheStats, type ValueRow } from './value-cache.js';
 import { discover, type DiscoveredFile } from './discover.js';
-import { DEFAULT_MAX_FILE_BYTES, repositoryReader } from './read-policy.js';
+import { DEFAULT_MAX_FILE_BYTES, repositoryReader, type FileStat } from './read-policy.js';
 import { repositoryPaths } from './repository-paths.js';
 import { loadSchemas } from './schemas.js';
 import { codeDigest, TOOL_VERSION } from './version.js';
@@ -13,13 +15,26 @@ export type LoadOptions = ReadRequest;
 export interface LoadedRepository extends ReadFiles {
   root: string;
   files: DiscoveredFile[];
+  /** What the value cache did, when the run used it. */
+  valueCache?: ValueCacheStats;
+}
+
+/** Both caches' key: a new tool, code, schema set or size cap never reads the old entries. */
+function cacheKey(kind: string, maxBytes: number): string {
+  return `${kind}:${TOOL_VERSION}:${codeDigest()}:${loadSchemas().digest}:${maxBytes}`;
 }
 
 export async function loadRepository(root: string, options: LoadOptions = {}): Promise<LoadedRepository> {
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const poolOptions = { root, maxBytes, ...(options.threads ? { threads: options.threads } : {}), ...(options.keepValues ? { keepValues: true } : {}) };
+  // The model's commands keep values and use the value cache unless told not to; validate
+  // keeps none and uses the validation cache when asked.
+  if (options.keepValues && options.cache !== false) {
+    const values = new ValueCache(root, cacheKey('values', maxBytes));
+    if (!values.refused) return loadWithValues(root, options, maxBytes, values.load());
+  }
   const useCache = !!options.cache && !options.keepValues;
-  const opened = useCache ? new ValidationCache(root, `${TOOL_VERSION}:${codeDigest()}:${loadSchemas().digest}:${maxBytes}`) : undefined;
+  const opened = useCache ? new ValidationCache(root, cacheKey('v', maxBytes)) : undefined;
   // A cache folder that is a link, not a folder, or outside the repository is never touched:
   // the run is simply uncached.
   const cache = opened && !opened.refused ? opened.load() : undefined;
@@ -76,4 +91,65 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
     cache.commit(ValidationCache.fingerprint(after, extra), shards, result);
   };
   return { ...base, analyses, remember };
+}
+
+/**
+ * A load that keeps values, through the value cache: files the manifest vouches for by stat,
+ * and files whose bytes hash to an entry it holds, come from the cache; only the rest are
+ * parsed (on every core when there are many). The cache is updated before the model is built,
+ * so nothing a command later does to the values can reach it.
+ */
+async function loadWithValues(root: string, options: LoadOptions, maxBytes: number, cache: ValueCache): Promise<LoadedRepository> {
+  const poolOptions = { root, maxBytes, keepValues: true, blobIds: true, ...(options.threads ? { threads: options.threads } : {}) };
+  const listing = repositoryPaths(root);
+  let early: AnalysisPool | undefined;
+  const onFile = cache.present ? undefined : (n: number) => void (n === PARALLEL_THRESHOLD && (early = new AnalysisPool(poolOptions)));
+  const { files, diagnostics } = discover(root, options.paths, onFile);
+  const reader = repositoryReader(root, maxBytes);
+  const paths = await listing;
+  const base = { root, files, discoveryDiagnostics: diagnostics, source: reader.source, ...(paths ? { repositoryPaths: paths } : {}) };
+  cache.committedIn(paths);
+
+  const oids = new Map<string, string>();
+  const statOf = new Map<string, FileStat>();
+  if (cache.present) {
+    const stats = ValidationCache.statAll(files);
+    files.forEach((f, i) => {
+      const s = stats[i];
+      const oid = cache.knownOid(f.rel, s);
+      if (oid && s) {
+        oids.set(f.rel, oid);
+        statOf.set(f.rel, s);
+        return;
+      }
+      // Changed, racy or new: the bytes decide (a checkout that rewrote the same bytes still hits).
+      const r = reader.read(f.rel);
+      if ('bytes' in r) {
+        cache.stats.hashed++;
+        oids.set(f.rel, gitBlobId(r.bytes));
+        statOf.set(f.rel, r.stat);
+      }
+    });
+  }
+  const hits = cache.lookup(oids);
+  const misses = files.filter((f) => !hits.has(f.rel));
+  const pool = early ?? (misses.length ? new AnalysisPool(misses.length < PARALLEL_THRESHOLD ? { ...poolOptions, threads: 1 } : poolOptions) : undefined);
+  const ran = pool ? await pool.run(misses, undefined, options.progress) : undefined;
+  const fresh = new Map(misses.map((f, i) => [f.rel, ran!.results[i]!]));
+
+  const rows: ValueRow[] = [];
+  const analyses = files.map((f) => {
+    const hit = hits.get(f.rel);
+    if (hit) {
+      rows.push({ rel: f.rel, stat: statOf.get(f.rel)!, oid: oids.get(f.rel)!, pack: hit.pack, entry: () => encodeValueEntry(hit.analysis) });
+      return hit.analysis;
+    }
+    const d = fresh.get(f.rel)!;
+    // Refused files (too large, links out) have no blob id and are not kept: refusing them again costs nothing.
+    if (d.oid && d.stat) rows.push({ rel: f.rel, stat: d.stat, oid: d.oid, entry: () => d.entry ?? encodeValueEntry(d.analysis) });
+    return d.analysis;
+  });
+  cache.commit(rows);
+  await ran?.done;
+  return { ...base, analyses, valueCache: cache.stats, remember: async () => {} };
 }

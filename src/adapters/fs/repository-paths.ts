@@ -13,7 +13,8 @@ const run = promisify(execFile);
 // A walk that reaches this many entries stops and answers "unknown": a partial list would call
 // patterns dead that only name files past the cut.
 export const WALK_LIMIT = 200_000;
-const NOT_WALKED = new Set(['.git', 'node_modules']);
+// The cache folder holds opsledger's own files, never the repository's (git ignores it through the .gitignore written in it).
+const NOT_WALKED = new Set(['.git', 'node_modules', '.opsledger-cache']);
 
 /**
  * Tracked and untracked files git would commit (ignored ones left out, as a pull request never

@@ -41,12 +41,29 @@ export async function resolveCommit(root: string, ref: string): Promise<string> 
   return sha;
 }
 
-export async function readFilesAtRef(root: string, ref: string, folders: readonly string[], maxBytes = 1024 * 1024): Promise<TreeAtRef> {
+/** A YAML file of a commit: its blob id names its content, so it keys caches without being read. */
+export interface TreeEntry {
+  path: string;
+  oid: string;
+  size: number;
+}
+
+export interface TreeListing {
+  commit: string;
+  /** Files within the size cap, sorted by path. */
+  files: TreeEntry[];
+  /** Files refused unread for their size, with their size. */
+  tooLarge: Map<string, number>;
+}
+
+/** The YAML files at or under the folders in a commit, from one `git ls-tree`, without reading a blob. */
+export async function listFilesAtRef(root: string, ref: string, folders: readonly string[], maxBytes = 1024 * 1024): Promise<TreeListing> {
   const commit = await resolveCommit(root, ref);
   const git = simpleGit({ baseDir: root });
   // Paths print relative to root (the process's folder), so a root below the top works too.
   const listing = await git.raw(['ls-tree', '-r', '-z', '-l', commit, '--', ...(folders.length ? folders : ['.'])]);
-  const wanted: { path: string; oid: string; size: number }[] = [];
+  const files: TreeEntry[] = [];
+  const tooLarge = new Map<string, number>();
   for (const entry of listing.split('\0')) {
     if (!entry) continue;
     const tab = entry.indexOf('\t');
@@ -54,10 +71,15 @@ export async function readFilesAtRef(root: string, ref: string, folders: readonl
     const path = entry.slice(tab + 1);
     // Symbolic links (120000) and submodules are not documents.
     if (type !== 'blob' || mode === '120000' || !YAML_FILE.test(path) || !oid) continue;
-    wanted.push({ path, oid, size: Number(size) });
+    if (Number(size) > maxBytes) tooLarge.set(path, Number(size));
+    else files.push({ path, oid, size: Number(size) });
   }
-  const tooLarge = new Map<string, number>();
-  const small = wanted.filter((w) => (w.size > maxBytes ? (tooLarge.set(w.path, w.size), false) : true));
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { commit, files, tooLarge };
+}
+
+export async function readFilesAtRef(root: string, ref: string, folders: readonly string[], maxBytes = 1024 * 1024): Promise<TreeAtRef> {
+  const { commit, files: small, tooLarge } = await listFilesAtRef(root, ref, folders, maxBytes);
   const blobs = await catFileBatch(root, small.map((w) => w.oid));
   const files = new Map<string, Uint8Array>();
   small.forEach((w, i) => files.set(w.path, blobs[i]!));

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DocumentOrigins, GitRepository } from '../../app/ports/git.js';
+import type { CommitStore, DocumentOrigins, GitRepository } from '../../app/ports/git.js';
 import type { OrganisationSource, ReadFiles } from '../../app/ports/source.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { DATA_FOLDERS } from '../fs/discover.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../fs/read-policy.js';
+import type { BlobAnalysisCache } from './blob-cache.js';
 
 // The git helpers pull in simple-git, and reading at a ref the YAML analysis and validators:
 // they load on first use, so a command whose first question goes to GitHub (the gate) does not
@@ -12,33 +13,54 @@ import { DEFAULT_MAX_FILE_BYTES } from '../fs/read-policy.js';
 const readAtRefModule = () => import('./read-at-ref.js');
 const prHistory = () => import('./pr-history.js');
 
-const byPath = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
-
 /**
  * The organisation as it is in a commit, from bytes streamed out of git: the size cap of the
  * read policy applies, and symbolic links (mode 120000) are never followed, since a link in a
- * commit names a path on whatever machine reads it.
+ * commit names a path on whatever machine reads it. With a blob cache, blobs it already holds
+ * (by id and path) are neither read nor parsed again.
  */
-async function readAtRef(root: string, ref: string, maxBytes: number): Promise<ReadFiles> {
-  const [{ readFilesAtRef }, { analyzeFile }, { schemaRegistry }] = await Promise.all([readAtRefModule(), import('../../core/analyze.js'), import('../fs/schemas.js')]);
-  const { pathsAtCommit } = await readAtRefModule();
-  const tree = await readFilesAtRef(root, ref, DATA_FOLDERS, maxBytes);
-  const repositoryPaths = await pathsAtCommit(root, tree.commit);
-  const registry = schemaRegistry();
-  const analyses = [...tree.files].sort(byPath).map(([file, bytes]) => analyzeFile(file, bytes, registry, { keepValues: true }));
+async function readAtRef(root: string, ref: string, maxBytes: number, blobs?: BlobAnalysisCache): Promise<ReadFiles> {
+  const [{ listFilesAtRef, catFileBatch, pathsAtCommit }, { analyzeFile }, { schemaRegistry }] = await Promise.all([readAtRefModule(), import('../../core/analyze.js'), import('../fs/schemas.js')]);
+  const tree = await listFilesAtRef(root, ref, DATA_FOLDERS, maxBytes);
+  const repositoryPaths = pathsAtCommit(root, tree.commit);
+  // Awaited below; until then a failure must not count as unhandled.
+  repositoryPaths.catch(() => undefined);
+  const known = tree.files.map((f) => blobs?.get(f.oid, f.path));
+  const missing = tree.files.filter((_, i) => !known[i]);
+  const fetched = await catFileBatch(root, missing.map((f) => f.oid));
+  const registry = missing.length ? schemaRegistry() : undefined;
+  const bytesOf = new Map<string, Uint8Array>();
+  let next = 0;
+  const analyses = tree.files.map((f, i) => {
+    let entry = known[i];
+    if (!entry) {
+      const bytes = fetched[next++]!;
+      entry = { analysis: analyzeFile(f.path, bytes, registry!, { keepValues: true }), bytes };
+      blobs?.set(f.oid, f.path, entry);
+    }
+    bytesOf.set(f.path, entry.bytes);
+    return entry.analysis;
+  });
   const discoveryDiagnostics: Diagnostic[] = [...tree.tooLarge].map(([file, size]) => ({ file, line: 1, column: 1, severity: 'error', code: 'file.too-large', message: `the file is ${size} bytes, over the limit for one YAML file`, pointer: '' }));
-  return { commit: tree.commit, analyses, discoveryDiagnostics, source: (f) => tree.files.get(f), repositoryPaths, remember: async () => {} };
+  return { commit: tree.commit, analyses, discoveryDiagnostics, source: (f) => bytesOf.get(f), repositoryPaths: await repositoryPaths, remember: async () => {} };
+}
+
+/** What the App keeps across deliveries; a CLI run keeps nothing beyond itself. */
+export interface GitCaches {
+  blobs?: BlobAnalysisCache;
+  organisations?: CommitStore;
 }
 
 /**
  * Git for one repository and one run. Answers that cannot change within a run (where each
  * document first appeared in a ref's history) are asked once per ref.
  */
-export function openGitRepository(root: string): GitRepository {
+export function openGitRepository(root: string, caches: GitCaches = {}): GitRepository {
   const origins = new Map<string, Promise<DocumentOrigins>>();
   return {
     root,
-    at: (ref: string): OrganisationSource => ({ root, ref, read: (request) => readAtRef(root, ref, request.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES) }),
+    ...(caches.organisations ? { organisations: caches.organisations } : {}),
+    at: (ref: string): OrganisationSource => ({ root, ref, read: (request) => readAtRef(root, ref, request.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, caches.blobs) }),
     resolveCommit: async (ref) => (await readAtRefModule()).resolveCommit(root, ref),
     changedFilesSince: async (ref) => (await import('./changed-files.js')).changedFilesSince(root, ref),
     changedPathsBetween: async (base, head) => (await prHistory()).changedPathsBetween(root, base, head),

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { decodeAnalyses, encodeAnalyses } from '../fs/analysis-codec.js';
+import { decodeAnalyses, decodeValueEntry, encodeAnalyses } from '../fs/analysis-codec.js';
 import { documentValues } from '../../core/analyze.js';
 import { analyzeOnDisk, type DiskAnalysis } from '../fs/analyze-disk.js';
 import { repositoryReader } from '../fs/read-policy.js';
@@ -23,6 +23,8 @@ export interface PoolOptions {
   maxBytes: number;
   /** Keep every document's value (commands that build the model). */
   keepValues?: boolean;
+  /** Give each analysis the git blob id of the bytes it read (for the value cache). */
+  blobIds?: boolean;
 }
 
 export interface PoolResult {
@@ -80,10 +82,10 @@ export class AnalysisPool {
    */
   async run(files: readonly { rel: string; abs: string }[], shardPrefix?: string, progress?: ProgressReport): Promise<PoolResult> {
     const registry = schemaRegistry();
-    const { root, maxBytes, keepValues } = this.options;
+    const { root, maxBytes, keepValues, blobIds } = this.options;
     const reader = repositoryReader(root, maxBytes);
     const analyzeOptions = keepValues ? { keepValues } : {};
-    const analyze = (i: number) => analyzeOnDisk(reader, files[i]!.rel, registry, analyzeOptions);
+    const analyze = (i: number) => analyzeOnDisk(reader, files[i]!.rel, registry, analyzeOptions, !!blobIds);
     if (this.running.length === 0 || files.length < PARALLEL_THRESHOLD) {
       this.close();
       const results = files.map((_, i) => {
@@ -101,15 +103,20 @@ export class AnalysisPool {
       const analyses = decodeAnalyses(batch.text);
       batch.order.forEach((index, k) => {
         const text = batch.texts?.[k];
-        if (keepValues && typeof text === 'string') analyses[k]!.analysis.values = documentValues(text);
-        results[index] = analyses[k];
+        const entry = batch.entries?.[k];
+        const a = analyses[k]!;
+        if (keepValues && typeof entry === 'string') {
+          a.analysis.values = decodeValueEntry(entry, a.analysis.file).values!;
+          a.entry = entry;
+        } else if (keepValues && typeof text === 'string') a.analysis.values = documentValues(text);
+        results[index] = a;
       });
     };
 
     const ports: { port: MessagePort; worker: Running; shard?: string; finished: boolean; shardWritten: boolean }[] = this.running.map((r, i) => {
       const { port1, port2 } = new MessageChannel();
       const shardPath = shardPrefix ? `${shardPrefix}${i}.json` : undefined;
-      const job: ShareJob = { root, files: list, counter, maxBytes, port: port2, ...(shardPath ? { shardPath } : {}), ...(keepValues ? { keepText: true } : {}) };
+      const job: ShareJob = { root, files: list, counter, maxBytes, port: port2, ...(shardPath ? { shardPath } : {}), ...(keepValues ? { keepText: true } : {}), ...(blobIds ? { blobIds } : {}) };
       r.worker.postMessage(job, [port2]);
       return { port: port1, worker: r, ...(shardPath ? { shard: shardPath } : {}), finished: false, shardWritten: false };
     });

@@ -19,6 +19,12 @@ export interface ShareJob {
   shardPath?: string;
   /** Send each file's text with its analysis, for a caller that needs the values too. */
   keepText?: boolean;
+  /**
+   * Give each analysis the git blob id of the bytes read, and send its values as a value-cache
+   * entry (JSON, which the main thread reads back faster than the YAML, and can write to the
+   * cache as it is); the text goes only for files whose values JSON cannot carry.
+   */
+  blobIds?: boolean;
 }
 
 export interface ShareBatch {
@@ -26,8 +32,10 @@ export interface ShareBatch {
   order: number[];
   /** The analyses in analysis-codec's text. */
   text: string;
-  /** With `keepText`: each file's decoded text, in `order`'s order (null: it did not decode). */
+  /** With `keepText`: each file's decoded text, in `order`'s order (null: it did not decode, or its entry went instead). */
   texts?: (string | null)[];
+  /** With `keepText` and `blobIds`: each file's value-cache entry (encodeValueEntry), null where there is none. */
+  entries?: (string | null)[];
   /** On the worker's last batch: whether its cache shard is complete on disk. */
   final?: { shardWritten: boolean };
 }

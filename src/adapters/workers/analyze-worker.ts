@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { encodeAnalyses } from '../fs/analysis-codec.js';
+import { encodeAnalyses, encodeValueEntry } from '../fs/analysis-codec.js';
 import { analyzeOnDisk, type DiskAnalysis } from '../fs/analyze-disk.js';
 import { repositoryReader } from '../fs/read-policy.js';
 import { schemaRegistry } from '../fs/schemas.js';
@@ -18,27 +18,35 @@ const registry = schemaRegistry();
 
 parentPort!.once('message', (job: ShareJob) => {
   const shard = new ShardWriter(job.shardPath);
-  const options = { keepText: !!job.keepText };
+  // With blob ids the values are wanted as cache entries: the worker parses them itself.
+  const asEntries = !!job.keepText && !!job.blobIds;
+  const options = asEntries ? { keepText: true, keepValues: true } : { keepText: !!job.keepText };
   const reader = repositoryReader(job.root, job.maxBytes);
   let order: number[] = [];
   let analyses: DiskAnalysis[] = [];
   let texts: (string | null)[] = [];
+  let entries: (string | null)[] = [];
   const send = (last: boolean) => {
     const text = encodeAnalyses(analyses);
     shard.add(text);
-    const batch: ShareBatch = { order, text, ...(job.keepText ? { texts } : {}), ...(last ? { final: { shardWritten: shard.close() } } : {}) };
+    const batch: ShareBatch = { order, text, ...(job.keepText ? { texts } : {}), ...(asEntries ? { entries } : {}), ...(last ? { final: { shardWritten: shard.close() } } : {}) };
     job.port.postMessage(batch);
     order = [];
     analyses = [];
     texts = [];
+    entries = [];
   };
   claimAll(
     job.counter,
     job.files.length,
     (i) => {
       order.push(i);
-      const a = analyzeOnDisk(reader, job.files[i]!, registry, options);
-      if (job.keepText) texts.push(a.analysis.text ?? null);
+      const a = analyzeOnDisk(reader, job.files[i]!, registry, options, !!job.blobIds);
+      const entry = asEntries && a.oid ? encodeValueEntry(a.analysis) : undefined;
+      entries.push(entry ?? null);
+      if (job.keepText) texts.push(entry === undefined ? (a.analysis.text ?? null) : null);
+      delete a.analysis.values;
+      delete a.analysis.text;
       analyses.push(a);
     },
     () => {

@@ -2,6 +2,18 @@ import type { LineCommit } from '../../core/merge-base.js';
 import type { FileCommit } from '../../core/catalog/types.js';
 import type { DiffSize } from '../../core/risk/diff-size.js';
 import type { OrganisationSource } from './source.js';
+import type { LoadedOrganisation } from '../load-organisation.js';
+
+/**
+ * Organisations already read, by repository and commit (`${root}\0${commit}`), kept by whoever
+ * opened the repository: the App keeps them across deliveries, so the base every pull request
+ * shares is read once. A commit's content never changes, so an entry never goes stale.
+ */
+export interface CommitStore {
+  get(key: string): Promise<LoadedOrganisation> | undefined;
+  set(key: string, loaded: Promise<LoadedOrganisation>): void;
+  delete(key: string): void;
+}
 
 /** The commit in which a document with a given id first appeared. */
 export interface DocumentOrigin {
@@ -46,6 +58,8 @@ export interface MainlineCommit {
  */
 export interface GitRepository {
   readonly root: string;
+  /** Where organisations read at commits are kept beyond one run, when the opener keeps them. */
+  readonly organisations?: CommitStore;
   /** The organisation as it is in a commit, read through the same policy as the working tree. */
   at(ref: string): OrganisationSource;
   resolveCommit(ref: string): Promise<string>;

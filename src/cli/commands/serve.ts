@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Webhooks } from '@octokit/webhooks';
+import { CommitOrganisations } from '../../app/load-organisation.js';
+import { BlobAnalysisCache } from '../../adapters/git/blob-cache.js';
 import { RepositoryMirrors } from '../../adapters/git/mirror.js';
 import { createGitHubApp } from '../../adapters/github/app-auth.js';
 import { MAX_WEBHOOK_BYTES } from '../../adapters/github/env.js';
@@ -20,7 +22,7 @@ const options = defineOptions({
 export const serveSpec = defineCommand({
   name: 'serve',
   summary: 'run the opsledger GitHub App: the opsledger/cab check run and deployment protection rules, from webhooks',
-  usage: ['opsledger serve [--port N] [--data DIR]', '  env: OPSLEDGER_APP_ID, OPSLEDGER_PRIVATE_KEY or OPSLEDGER_PRIVATE_KEY_PATH, OPSLEDGER_WEBHOOK_SECRET, GITHUB_API_URL'],
+  usage: ['opsledger serve [--port N] [--data DIR]', '  env: OPSLEDGER_APP_ID, OPSLEDGER_PRIVATE_KEY or OPSLEDGER_PRIVATE_KEY_PATH, OPSLEDGER_WEBHOOK_SECRET, GITHUB_API_URL', '  optional: OPSLEDGER_CACHE_MB (parsed blobs kept in memory, default 1024), OPSLEDGER_CACHE_COMMITS (organisations kept, default 4)'],
   options,
   examples: ['OPSLEDGER_APP_ID=123456 OPSLEDGER_PRIVATE_KEY_PATH=app.pem OPSLEDGER_WEBHOOK_SECRET=... opsledger serve --data /var/lib/opsledger'],
   run: serveCommand,
@@ -47,6 +49,7 @@ export async function serveCommand(ctx: CommandContext, values: OptionsOf<typeof
     log,
     now: Date.now,
     deadlineMs: config.decisionTimeoutMs,
+    caches: { blobs: new BlobAnalysisCache(config.cache.maxBytes), organisations: new CommitOrganisations(config.cache.maxCommits) },
   });
   const server = await startWebhookServer({
     webhooks,

@@ -19,6 +19,16 @@ export interface ServeConfig {
   tuning: Omit<GitHubClientConfig, 'token' | 'baseUrl' | 'repo'>;
   /** A deployment protection rule not decided within this is rejected. */
   decisionTimeoutMs: number;
+  /** What is kept in memory across deliveries: parsed blobs (estimated bytes) and organisations (commits). */
+  cache: { maxBytes: number; maxCommits: number };
+}
+
+/** A positive whole number from the environment, or the default when unset. */
+function count(env: Record<string, string | undefined>, name: string, fallback: number): number {
+  const v = env[name];
+  if (v === undefined || v === '') return fallback;
+  if (!/^[1-9]\d{0,8}$/.test(v)) throw new UsageError(`${name} must be a positive whole number, not "${v.slice(0, 40)}"`);
+  return Number(v);
 }
 
 const MAX_KEY_BYTES = 64 * 1024;
@@ -50,7 +60,8 @@ export function serveConfigFromEnv(env: Record<string, string | undefined>, cwd:
     checkPrivateKey(privateKey, keyName);
     const timeout = env.OPSLEDGER_DECISION_TIMEOUT_MS;
     if (timeout !== undefined && timeout !== '' && !/^[1-9]\d*$/.test(timeout)) throw new UsageError(`OPSLEDGER_DECISION_TIMEOUT_MS must be a positive whole number, not "${timeout.slice(0, 40)}"`);
-    return { appId: Number(id), privateKey, webhookSecret, apiUrl: apiUrlFromEnv(env), tuning: clientTuningFromEnv(env), decisionTimeoutMs: timeout ? Number(timeout) : 120_000 };
+    const cache = { maxBytes: count(env, 'OPSLEDGER_CACHE_MB', 1024) * 1024 * 1024, maxCommits: count(env, 'OPSLEDGER_CACHE_COMMITS', 4) };
+    return { appId: Number(id), privateKey, webhookSecret, apiUrl: apiUrlFromEnv(env), tuning: clientTuningFromEnv(env), decisionTimeoutMs: timeout ? Number(timeout) : 120_000, cache };
   } catch (e) {
     if (e instanceof GitHubConfigError) throw new UsageError(e.message);
     throw e;

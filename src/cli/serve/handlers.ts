@@ -1,11 +1,11 @@
 import type { EmitterWebhookEventName, Webhooks } from '@octokit/webhooks';
 import { judgeDeployment } from '../../app/judge-deployment.js';
-import { OrganisationsAtRefs } from '../../app/load-organisation.js';
+import { CommitOrganisations, OrganisationsAtRefs } from '../../app/load-organisation.js';
 import { knownFailure } from '../../app/ports/failure.js';
 import type { CheckRunResult, GitHubApi, PullRequest } from '../../app/ports/github.js';
 import { cabConclusion, reviewPullRequestOnGitHub, type PullReview } from '../../app/review-pull-request.js';
 import type { RepositoryMirrors } from '../../adapters/git/mirror.js';
-import { openGitRepository } from '../../adapters/git/repository.js';
+import { openGitRepository, type GitCaches } from '../../adapters/git/repository.js';
 import type { GitHubApp } from '../../adapters/github/app-auth.js';
 import { protectionRuleFromEvent } from '../../adapters/github/events.js';
 import { renderPullRequestComment } from '../../report/pull-request.js';
@@ -24,6 +24,8 @@ export interface AppDeps {
   log: ServerLog;
   now(): number;
   deadlineMs: number;
+  /** Kept across deliveries: what every decision would otherwise read and parse again. */
+  caches?: GitCaches;
 }
 
 export const CAB_EVENTS = [
@@ -112,6 +114,14 @@ export function cabCheckRun(review: PullReview, pull: PullRequest): CheckRunResu
   };
 }
 
+/** What the caches kept across deliveries have done so far (running totals), for the log. */
+function cacheTotals(caches: GitCaches | undefined): Record<string, number> | undefined {
+  if (!caches) return undefined;
+  const b = caches.blobs?.stats;
+  const o = caches.organisations instanceof CommitOrganisations ? caches.organisations.counts : undefined;
+  return { ...(b ? { blobsParsed: b.parsed, blobHits: b.hits, blobBytes: b.bytes } : {}), ...(o ? { commitsRead: o.loads, commitHits: o.hits } : {}) };
+}
+
 function reason(e: unknown): { code: string; detail: string } {
   if (e instanceof PayloadError) return { code: 'payload', detail: e.message };
   return knownFailure(e) ?? { code: 'error', detail: (e as Error)?.message ?? String(e) };
@@ -134,10 +144,11 @@ export function registerAppHandlers(webhooks: Webhooks, deps: AppDeps): void {
       pull = await api.getPullRequest(number);
       checkId = await api.startCheckRun(CAB_CONTEXT, pull.headSha, 'deciding the approvals');
       const path = await deps.mirrors.sync(mirrorOf(payload), installation.token);
-      const review = await reviewPullRequestOnGitHub({ refs: new OrganisationsAtRefs(openGitRepository(path)), api, pull, now: deps.now() });
+      const review = await reviewPullRequestOnGitHub({ refs: new OrganisationsAtRefs(openGitRepository(path, deps.caches)), api, pull, now: deps.now() });
       const result = cabCheckRun(review, pull);
       await api.finishCheckRun(checkId, result);
-      log({ ...base, outcome: 'decided', head: pull.headSha, conclusion: result.conclusion, ms: Date.now() - started });
+      const cache = cacheTotals(deps.caches);
+      log({ ...base, outcome: 'decided', head: pull.headSha, conclusion: result.conclusion, ms: Date.now() - started, ...(cache ? { cache } : {}) });
     } catch (e) {
       const r = reason(e);
       if (api && checkId !== undefined && pull) {
@@ -196,7 +207,7 @@ export function registerAppHandlers(webhooks: Webhooks, deps: AppDeps): void {
       const token = installation.token;
       const repo = { owner: target.owner, repo: target.name };
       const verdict = await judgeDeployment({
-        git: async (signal) => openGitRepository(await deps.mirrors.sync(mirrorOf(p), token, signal)),
+        git: async (signal) => openGitRepository(await deps.mirrors.sync(mirrorOf(p), token, signal), deps.caches),
         // The work's own client, cancelled at the deadline; the answer goes through `api`.
         github: (signal) => installation.api(repo, signal),
         environment: rule.environment,
