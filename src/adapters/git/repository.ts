@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DocumentOrigins, GitRepository } from '../../app/ports/git.js';
 import type { OrganisationSource, ReadFiles } from '../../app/ports/source.js';
+import type { FileAnalysis } from '../../core/analyze.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { DATA_FOLDERS } from '../fs/discover.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../fs/read-policy.js';
@@ -19,13 +20,28 @@ const byPath = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 :
  * read policy applies, and symbolic links (mode 120000) are never followed, since a link in a
  * commit names a path on whatever machine reads it.
  */
-async function readAtRef(root: string, ref: string, maxBytes: number): Promise<ReadFiles> {
+/**
+ * Analyses already made in this run, by path, with the bytes they were made from. The gate and
+ * the CAB read two or three commits that differ in a file or two: a file with the same path and
+ * bytes analyses the same (the analysis is a function of both), so it is analysed once.
+ */
+type AnalysisMemo = Map<string, { bytes: Uint8Array; analysis: FileAnalysis }>;
+
+function analyseOnce(memo: AnalysisMemo, file: string, bytes: Uint8Array, analyse: () => FileAnalysis): FileAnalysis {
+  const known = memo.get(file);
+  if (known && Buffer.compare(known.bytes, bytes) === 0) return known.analysis;
+  const analysis = analyse();
+  memo.set(file, { bytes, analysis });
+  return analysis;
+}
+
+async function readAtRef(root: string, ref: string, maxBytes: number, memo: AnalysisMemo): Promise<ReadFiles> {
   const [{ readFilesAtRef }, { analyzeFile }, { schemaRegistry }] = await Promise.all([readAtRefModule(), import('../../core/analyze.js'), import('../fs/schemas.js')]);
   const { pathsAtCommit } = await readAtRefModule();
   const tree = await readFilesAtRef(root, ref, DATA_FOLDERS, maxBytes);
   const repositoryPaths = await pathsAtCommit(root, tree.commit);
   const registry = schemaRegistry();
-  const analyses = [...tree.files].sort(byPath).map(([file, bytes]) => analyzeFile(file, bytes, registry, { keepValues: true }));
+  const analyses = [...tree.files].sort(byPath).map(([file, bytes]) => analyseOnce(memo, file, bytes, () => analyzeFile(file, bytes, registry, { keepValues: true })));
   const discoveryDiagnostics: Diagnostic[] = [...tree.tooLarge].map(([file, size]) => ({ file, line: 1, column: 1, severity: 'error', code: 'file.too-large', message: `the file is ${size} bytes, over the limit for one YAML file`, pointer: '' }));
   return { commit: tree.commit, analyses, discoveryDiagnostics, source: (f) => tree.files.get(f), repositoryPaths, remember: async () => {} };
 }
@@ -36,9 +52,10 @@ async function readAtRef(root: string, ref: string, maxBytes: number): Promise<R
  */
 export function openGitRepository(root: string): GitRepository {
   const origins = new Map<string, Promise<DocumentOrigins>>();
+  const analysed: AnalysisMemo = new Map();
   return {
     root,
-    at: (ref: string): OrganisationSource => ({ root, ref, read: (request) => readAtRef(root, ref, request.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES) }),
+    at: (ref: string): OrganisationSource => ({ root, ref, read: (request) => readAtRef(root, ref, request.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, analysed) }),
     resolveCommit: async (ref) => (await readAtRefModule()).resolveCommit(root, ref),
     changedFilesSince: async (ref) => (await import('./changed-files.js')).changedFilesSince(root, ref),
     changedPathsBetween: async (base, head) => (await prHistory()).changedPathsBetween(root, base, head),
