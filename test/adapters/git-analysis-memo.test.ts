@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { GitObjectMissing, resolveCommit } from '../../src/adapters/git/read-at-ref.js';
 import { openGitRepository } from '../../src/adapters/git/repository.js';
 import { TestRepo } from '../helpers/git-repo.js';
 import { MINIMAL_ORG } from '../helpers/org.js';
@@ -49,5 +50,35 @@ describe('reading two commits through one GitRepository', () => {
     expect(await members(first)).toMatchObject({ spec: { members: ['dana-lee'] } });
     expect(await members(second)).toMatchObject({ spec: { members: ['dana-lee', 'eve'] } });
     expect(await members(first)).toMatchObject({ spec: { members: ['dana-lee'] } });
+  });
+});
+
+describe('resolveCommit', () => {
+  it('asks git about a full commit id once, and about a name that can move every time', async () => {
+    repo = await TestRepo.create({ 'teams/cab.yaml': TEAM('dana-lee') });
+    const first = await repo.sha();
+    expect(await resolveCommit(repo.root, 'main')).toBe(first);
+    expect(await resolveCommit(repo.root, first)).toBe(first);
+    const second = await repo.commit({ 'teams/cab.yaml': TEAM('dana-lee, eve') }, 'Add eve', me);
+    expect(await resolveCommit(repo.root, 'main')).toBe(second);
+    // With the repository gone, only the remembered full id still answers.
+    renameSync(join(repo.root, '.git'), join(repo.root, 'moved-git'));
+    expect(await resolveCommit(repo.root, first)).toBe(first);
+    await expect(resolveCommit(repo.root, 'main')).rejects.toBeInstanceOf(GitObjectMissing);
+    await expect(resolveCommit(repo.root, second)).rejects.toBeInstanceOf(GitObjectMissing);
+    renameSync(join(repo.root, 'moved-git'), join(repo.root, '.git'));
+  });
+
+  it('remembers no failure: a commit fetched later is found', async () => {
+    repo = await TestRepo.create({ 'teams/cab.yaml': TEAM('dana-lee') });
+    const other = await TestRepo.create({ 'teams/cab.yaml': TEAM('dana-lee, eve') });
+    try {
+      const theirs = await other.sha();
+      await expect(resolveCommit(repo.root, theirs)).rejects.toBeInstanceOf(GitObjectMissing);
+      await repo.git.fetch(other.root, 'main');
+      expect(await resolveCommit(repo.root, theirs)).toBe(theirs);
+    } finally {
+      other.remove();
+    }
   });
 });
