@@ -112,7 +112,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 process.on('exit', () => {
   const out = { node: process.cpuUsage() };
   try {
-    const f = readFileSync('/proc/self/stat', 'utf8').slice(readFileSync('/proc/self/stat', 'utf8').lastIndexOf(')') + 2).split(' ');
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // Fields after the command name, which may itself hold spaces: state is [0], utime [11].
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     out.ticks = { utime: +f[11], stime: +f[12], cutime: +f[13], cstime: +f[14] };
   } catch {}
   writeFileSync(process.env.OPSLEDGER_BENCH_CPU, JSON.stringify(out));
