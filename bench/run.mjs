@@ -14,9 +14,12 @@
 // First, the start-up bench (bench/startup.mjs): --version, -V, explain and help against
 // `node -e 0`, before the organisations load the machine.
 //
+// Then `opsledger gate` end to end on the example organisation against the GitHub stand-in
+// (bench/gate.mjs): wall time and our own CPU time.
+//
 // Environment: BENCH_SIZES=S,L  BENCH_RUNS=3 (median)  BENCH_SEED=1  BENCH_FAULTS=50
 //              BENCH_THREADS=N (passed to opsledger as --threads; default: its own choice)
-//              BENCH_STARTUP_RUNS=15 (0 skips the start-up bench)
+//              BENCH_STARTUP_RUNS=15 (0 skips the start-up and gate benches)  BENCH_GATE_RUNS=7
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
@@ -25,6 +28,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import jsyaml from 'js-yaml';
 import { ensureOrg, SIZES } from './generate.mjs';
 import { measureGateStart, measureStartup } from './startup.mjs';
+import { measureGateEndToEnd } from './gate.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH);
@@ -323,6 +327,13 @@ if (startupRuns > 0) {
   results.gateStart = { target: gate.target, median: gate.median, walls: gate.walls, failures: gate.failures };
   printed.push(gate.text);
   console.log(gate.text + '\n');
+  const gateRuns = Math.max(1, Number.parseInt(process.env.BENCH_GATE_RUNS ?? '7', 10) || 7);
+  log(`gate end to end: ${gateRuns} runs against the GitHub stand-in`);
+  const e2e = await measureGateEndToEnd({ runs: gateRuns, log });
+  if (e2e.failures.length) failed = true;
+  results.gateEndToEnd = { target: e2e.target, wall: e2e.wall, cpu: e2e.cpu, node: e2e.own, git: e2e.children, walls: e2e.walls, cpus: e2e.cpus, allowed: e2e.allowed, failures: e2e.failures };
+  printed.push(e2e.text);
+  console.log(e2e.text + '\n');
 }
 for (const size of sizes) {
   const corpus = join(WORK, `${size}-${seed}`);

@@ -84,6 +84,8 @@ describe('start-up loads only what the command needs', () => {
   const dir = mkdtempSync(join(tmpdir(), 'opsledger-imports-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  const HEAVY = ['ajv', 'ajv-formats', '@octokit', 'handlebars', 'yaml', 'js-yaml', 'simple-git'];
+
   function loaded(args: string[]): string[] {
     ensureBuilt();
     const log = join(dir, `${args.join('_')}.log`);
@@ -99,11 +101,16 @@ describe('start-up loads only what the command needs', () => {
   it.each([
     [['--version'], []],
     [['-V'], []],
+    [['--help'], []],
+    [['-h'], []],
+    [['help'], []],
     [['explain', 'ref.unresolved'], ['dist/cli/commands/explain.js', 'dist/core/codes.js']],
   ])('opsledger %j imports no dependency and no other command', (args, needed) => {
     const urls = loaded(args);
     for (const n of needed) expect(urls.some((u) => u.endsWith(n))).toBe(true);
     expect(urls.some((u) => u.endsWith('dist/cli/main.js'))).toBe(true);
+    // Named first, so a failure says which heavy dependency crept in before the general rule.
+    expect(urls.filter((u) => HEAVY.some((h) => u.includes(`/node_modules/${h}/`)))).toEqual([]);
     expect(urls.filter((u) => u.includes('/node_modules/'))).toEqual([]);
     expect(urls.filter((u) => u.includes('/dist/cli/commands/') && !needed.some((n) => u.endsWith(n)))).toEqual([]);
     expect(urls.filter((u) => u === 'node:crypto' || u.endsWith('/adapters/fs/version.js'))).toEqual([]);

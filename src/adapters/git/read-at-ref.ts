@@ -29,7 +29,23 @@ export interface TreeAtRef {
 
 const YAML_FILE = /\.ya?ml$/i;
 
+// A commit named by its full object id resolves to the same commit for the life of the process,
+// and the gate and the CAB ask about the same two or three a dozen times: one git process each
+// was a third of the gate's git time. Names that can move (branches, HEAD) are always asked.
+const FULL_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+const resolvedIds = new Map<string, string>();
+
 export async function resolveCommit(root: string, ref: string): Promise<string> {
+  const key = FULL_ID.test(ref) ? `${root}\0${ref}` : undefined;
+  const known = key && resolvedIds.get(key);
+  if (known) return known;
+  const sha = await askCommit(root, ref);
+  // Bounded for the App, which serves many repositories from one process.
+  if (key && resolvedIds.size < 10_000) resolvedIds.set(key, sha);
+  return sha;
+}
+
+async function askCommit(root: string, ref: string): Promise<string> {
   let sha = '';
   try {
     sha = (await simpleGit({ baseDir: root }).revparse(['--verify', '--quiet', `${ref}^{commit}`])).trim();

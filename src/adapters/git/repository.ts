@@ -5,7 +5,7 @@ import type { OrganisationSource, ReadFiles } from '../../app/ports/source.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { DATA_FOLDERS } from '../fs/discover.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../fs/read-policy.js';
-import type { BlobAnalysisCache } from './blob-cache.js';
+import { BlobAnalysisCache } from './blob-cache.js';
 
 // The git helpers pull in simple-git, and reading at a ref the YAML analysis and validators:
 // they load on first use, so a command whose first question goes to GitHub (the gate) does not
@@ -57,10 +57,13 @@ export interface GitCaches {
  */
 export function openGitRepository(root: string, caches: GitCaches = {}): GitRepository {
   const origins = new Map<string, Promise<DocumentOrigins>>();
+  // The gate and the CAB read two or three commits that differ in a file or two: without the
+  // App's long-lived cache, one for this run still parses each blob once.
+  const blobs = caches.blobs ?? new BlobAnalysisCache();
   return {
     root,
     ...(caches.organisations ? { organisations: caches.organisations } : {}),
-    at: (ref: string): OrganisationSource => ({ root, ref, read: (request) => readAtRef(root, ref, request.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, caches.blobs) }),
+    at: (ref: string): OrganisationSource => ({ root, ref, read: (request) => readAtRef(root, ref, request.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, blobs) }),
     resolveCommit: async (ref) => (await readAtRefModule()).resolveCommit(root, ref),
     changedFilesSince: async (ref) => (await import('./changed-files.js')).changedFilesSince(root, ref),
     changedPathsBetween: async (base, head) => (await prHistory()).changedPathsBetween(root, base, head),

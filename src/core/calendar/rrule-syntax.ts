@@ -87,6 +87,20 @@ export function checkRrule(rule: string): string[] {
 
 /** True when the IANA time-zone database known to this runtime has the zone. */
 export function isTimeZone(zone: string): boolean {
+  let known = zoneAnswers.get(zone);
+  if (known === undefined) {
+    known = zoneIsKnown(zone);
+    // Bounded: a hostile file naming a million zones must not grow the table without end.
+    if (zoneAnswers.size < 1000) zoneAnswers.set(zone, known);
+  }
+  return known;
+}
+
+// Building an Intl.DateTimeFormat to ask costs far more than the question; every read of a
+// calendar asks about the same few zones, twice per window.
+const zoneAnswers = new Map<string, boolean>();
+
+function zoneIsKnown(zone: string): boolean {
   if (zone.trim() === '') return false;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
