@@ -822,7 +822,7 @@ const ko: Record<MessageKey, string> = {
   'factor.rehearsalRefused': '사전 연습을 인정하지 않습니다: {problem}',
   'factor.noProgressiveDelivery': '{tiers}등급 서비스 {services}에 한 번에 적용',
   'factor.noProgressiveDelivery.one': '{tiers}등급 서비스 {services}에 한 번에 적용',
-  'factor.peakHours': '피크 시간대({from}–{to} {zone})에 걸침, 처음 걸리는 시각 {first}',
+  'factor.peakHours': '피크 시간대({days} {from}–{to} {zone})에 걸침, 처음 걸리는 시각 {first}',
   'factor.nearFreeze': '{name} 동결 기간까지 {within} 이내',
   'factor.nearFreezeBefore': '{name} 동결 시작 {gap} 전에 끝남({within} 이내)',
   'factor.shortNotice': '사전 통지 {notice}, 기준 {within}보다 짧음',
