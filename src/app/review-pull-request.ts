@@ -45,6 +45,8 @@ export interface PullReview {
   /** Change-request files of the head that do not validate: nothing can approve them. */
   invalid: string[];
   met: boolean;
+  /** The review that counts for each reviewer (lowercase login): their latest approval on the head commit, by id. */
+  approvingReviews: Record<string, number>;
   base: LoadedOrganisation;
   head: LoadedOrganisation;
   policy: PolicySpec;
@@ -142,7 +144,9 @@ export async function reviewPullRequest(input: ReviewInput): Promise<PullReview>
     subjects.push(await decide('pull request', planForSensitiveOnly(policy, sensitive)));
   }
   const met = invalid.length === 0 && subjects.every((s) => s.decision.met);
-  return { changed, sensitive, subjects, invalid, met, base, head, policy };
+  const approvingReviews: Record<string, number> = {};
+  for (const r of input.reviews) if (r.state === 'APPROVED' && r.commitId === input.headSha) approvingReviews[r.login.toLowerCase()] = r.id;
+  return { changed, sensitive, subjects, invalid, met, approvingReviews, base, head, policy };
 }
 
 /**

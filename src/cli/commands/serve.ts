@@ -10,6 +10,7 @@ import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js
 import { UsageError, type CommandContext } from '../context.js';
 import { serveConfigFromEnv } from '../serve/config.js';
 import { queueKey, registerAppHandlers } from '../serve/handlers.js';
+import { catalogUrlFromEnv } from '../github/session.js';
 import { createServerLog } from '../serve/log.js';
 
 const options = defineOptions({
@@ -47,6 +48,7 @@ export async function serveCommand(ctx: CommandContext, values: OptionsOf<typeof
     log,
     now: Date.now,
     deadlineMs: config.decisionTimeoutMs,
+    catalogUrl: catalogUrlFromEnv(ctx.env),
   });
   const server = await startWebhookServer({
     webhooks,
