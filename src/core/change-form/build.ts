@@ -1,5 +1,5 @@
 import type { ApprovalDecision } from '../approvals.js';
-import type { ApprovalPlan } from '../approval-plan.js';
+import { perServiceOwners, planApprovals, teamsOfGroup, type ApprovalPlan } from '../approval-plan.js';
 import { phaseOf } from '../change-phase.js';
 import { formatDuration } from '../duration.js';
 import { canonicalEnvironment, environmentsOf } from '../environments.js';
@@ -16,6 +16,8 @@ import type { ChangeForm, FormApprovals, FormBlastRadius, FormBlastRow, FormSect
 
 /** Blast-radius rows the form lists; the graph and the total say how far it reaches. */
 export const FORM_BLAST_ROWS = 20;
+/** Nodes drawn in the graph: GitHub's mermaid refuses large graphs, and a reviewer reads the nearest. */
+export const FORM_GRAPH_NODES = 40;
 
 export interface FormApprovalInput {
   plan: ApprovalPlan;
@@ -43,6 +45,8 @@ export interface ChangeFormInput {
   /** The display zone: the organisation's own clock (organisationZone). */
   zone: string;
   now: number;
+  /** The changes that may share a target with this one (an index the catalog keeps); every change when absent. */
+  historyCandidates?: Iterable<string>;
   /** Where the catalog is published, e.g. https://catalog.example.com/; no link when absent. */
   catalogUrl?: string;
 }
@@ -121,12 +125,26 @@ function blastOf(r: RiskReport): FormBlastRadius {
     path: b.path.map(bareName),
   }));
   rows.sort((a, b) => Number(b.direct) - Number(a.direct) || (a.tier ?? 9) - (b.tier ?? 9) || a.path.length - b.path.length || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
+  // The nearest nodes, each with its whole path drawn: a path's hops are nearer than its end.
+  const drawn = new Set<string>();
+  for (const b of r.blastRadius) {
+    if (drawn.size >= FORM_GRAPH_NODES) break;
+    for (const hop of b.path) drawn.add(hop);
+    drawn.add(b.ref);
+  }
+  const entries = new Map(r.blastRadius.map((b) => [b.ref, b]));
   const edges = new Map<string, [string, string]>();
-  for (const b of r.blastRadius) for (let k = 1; k < b.path.length; k++) edges.set(`${b.path[k - 1]}\u0000${b.path[k]}`, [b.path[k - 1]!, b.path[k]!]);
+  for (const ref of drawn) {
+    const path = entries.get(ref)?.path ?? [];
+    for (let k = 1; k < path.length; k++) edges.set(`${path[k - 1]}\u0000${path[k]}`, [path[k - 1]!, path[k]!]);
+  }
   return {
     total: r.blastRadiusTotal ?? r.blastRadius.length,
     rows: rows.slice(0, FORM_BLAST_ROWS),
-    nodes: r.blastRadius.map((b) => ({ ref: b.ref, ...(b.tier !== undefined ? { tier: b.tier } : {}), direct: b.direct })),
+    nodes: [...drawn].map((ref) => {
+      const b = entries.get(ref);
+      return { ref, ...(b?.tier !== undefined ? { tier: b.tier } : {}), direct: b?.direct ?? false };
+    }),
     edges: [...edges.values()],
   };
 }
@@ -207,7 +225,7 @@ export function buildChangeForm(input: ChangeFormInput): ChangeForm {
       ...(c.path ? { path: c.path.map(bareName) } : {}),
       ...(c.otherPath ? { otherPath: c.otherPath.map(bareName) } : {}),
     })),
-    history: changeHistory(org, id, targets, Math.min(now, start), zone, HISTORY_DAYS),
+    history: changeHistory(org, id, targets, Math.min(now, start), zone, HISTORY_DAYS, input.historyCandidates),
     readiness: (input.readiness ?? []).filter((r) => readinessOf.has(r.service)).map((r) => ({ service: r.service, from: r.from, to: r.to, direction: r.direction })),
     ...(input.catalogUrl ? { catalogHref: catalogChangeUrl(input.catalogUrl, id) } : {}),
   };
@@ -216,4 +234,25 @@ export function buildChangeForm(input: ChangeFormInput): ChangeForm {
 /** The change's page under the catalog's published root (the site's own layout, pagePath.change). */
 export function catalogChangeUrl(root: string, id: string): string {
   return `${root.endsWith('/') ? root : `${root}/`}${pagePath.change(id)}`;
+}
+
+/**
+ * The approvals a change needs when no pull request is at hand (the catalog): the same plan the
+ * CAB makes, with each group's members as the organisation's teams list them. Who approved is
+ * decided only on the pull request, so nothing is marked approved.
+ */
+export function plannedApprovals(org: Organisation, policy: PolicySpec, report: RiskReport, change: ChangeRequest): FormApprovalInput {
+  const teams: Record<string, string[]> = {};
+  const plan = perServiceOwners(planApprovals(policy, report, []), change, teams, org);
+  const members: Record<string, string[]> = {};
+  for (const alt of plan.alternatives) {
+    for (const r of alt.requirements) {
+      teams[r.group] ??= teamsOfGroup(policy, r.group);
+      const all = new Set<string>();
+      for (const t of teams[r.group]!) for (const m of org.teams.get(t)?.doc.spec.members ?? []) all.add(m.toLowerCase());
+      members[r.group] = [...all].sort();
+    }
+  }
+  // The requester is who usually opens the pull request, and nobody approves their own change.
+  return { plan, alternative: plan.alternatives[0]!.name, members, teams, author: change.spec.requester };
 }

@@ -14,7 +14,16 @@ const DAY_MS = 86_400_000;
  * first. A change is linked to an incident by either side: its outcome listing the incident, or
  * the incident's causedBy naming it.
  */
-export function changeHistory(org: Organisation, id: string, targets: { services: readonly string[]; cis: readonly string[] }, until: number, zone: string, days: number): FormHistory {
+export function changeHistory(
+  org: Organisation,
+  id: string,
+  targets: { services: readonly string[]; cis: readonly string[] },
+  until: number,
+  zone: string,
+  days: number,
+  /** The changes that may share a target, when the caller has them indexed (the catalog); else every change is looked at. */
+  candidates?: Iterable<string>,
+): FormHistory {
   const from = until - days * DAY_MS;
   const services = new Set(targets.services);
   const cis = new Set(targets.cis);
@@ -47,8 +56,9 @@ export function changeHistory(org: Organisation, id: string, targets: { services
   }
 
   const changes: (FormHistoryChange & { at: number })[] = [];
-  for (const [other, { doc }] of org.changes) {
-    if (other === id) continue;
+  for (const other of candidates ?? org.changes.keys()) {
+    const doc = org.changes.get(other)?.doc;
+    if (!doc || other === id) continue;
     const at = Date.parse(doc.spec.schedule.start);
     if (Number.isNaN(at) || at < from || at >= until) continue;
     const shared = sharedOf(doc.spec.services, doc.spec.configurationItems);
