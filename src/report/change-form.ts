@@ -1,4 +1,5 @@
 import type { ChangeForm, FormTime } from '../core/change-form/types.js';
+import { valueMessage } from '../catalog/messages.js';
 import { codeSpan, escapeMarkdown } from './markdown-safe.js';
 
 /**
@@ -132,15 +133,16 @@ export function formBlocks(f: ChangeForm): FormBlock[] {
           : 'Rehearsal: ❌ never rehearsed',
       );
     }
-    const rehearsed = r?.rehearsal ? (r.rehearsal.accepted ? `rehearsed ${r.rehearsal.at}` : 'rehearsal not accepted') : 'not rehearsed';
-    add('rollback', `Rollback and backout (${r?.steps.length ?? 0} step${r?.steps.length === 1 ? '' : 's'}, ${escapeMarkdown(rehearsed)})`, body);
+    // A summary is raw HTML to GitHub, where a markdown escape would show: titles carry no YAML text.
+    const rehearsed = r?.rehearsal ? (r.rehearsal.accepted ? 'rehearsed' : 'rehearsal not accepted') : 'not rehearsed';
+    add('rollback', `Rollback and backout (${r?.steps.length ?? 0} step${r?.steps.length === 1 ? '' : 's'}, ${rehearsed})`, body);
   }
   {
     const d = s.delivery;
     const body = !d
       ? ['All at once: no delivery strategy.']
       : [
-          `${d.strategy}${d.autoRollback ? ', automatic rollback' : ''}`,
+          `${valueMessage('en', 'strategy', d.strategy)}${d.autoRollback ? ', automatic rollback' : ''}`,
           ...(d.stages.length ? ['', '| Traffic | Duration | Metrics |', '| ---: | --- | --- |', ...d.stages.map((st) => `| ${st.traffic}% | ${st.duration ? cell(st.duration) : ''} | ${st.metrics.map((m) => codeSpan(m, { inTable: true })).join(' ')} |`)] : []),
         ];
     add('delivery', `Progressive delivery (${d ? `${d.strategy}, ${d.stages.length} stage${d.stages.length === 1 ? '' : 's'}` : 'none'})`, body);

@@ -58,7 +58,9 @@ function approvalsOf(a: FormApprovalInput): FormApprovals {
   const rows = alt.requirements.map((req) => {
     const got = results.get(req.group)?.approvers ?? [];
     const taken = new Set(got.map((l) => l.toLowerCase()));
-    const candidates = (a.members[req.group] ?? []).filter((m) => m !== author && !taken.has(m));
+    const stillNeeded = Math.max(0, req.count - got.length);
+    // Names only while approvals are missing: who the reviewer could still ask.
+    const candidates = stillNeeded ? (a.members[req.group] ?? []).filter((m) => m !== author && !taken.has(m)) : [];
     return {
       group: req.group,
       teams: [...(a.teams[req.group] ?? [])],
@@ -67,7 +69,7 @@ function approvalsOf(a: FormApprovalInput): FormApprovals {
         const href = a.reviewLinks?.[login.toLowerCase()];
         return href ? { login, href } : { login };
       }),
-      stillNeeded: Math.max(0, req.count - got.length),
+      stillNeeded,
       candidates,
     };
   });

@@ -72,7 +72,7 @@ export interface FormApprovalRow {
   approvedBy: FormApprover[];
   /** Approvals still missing (0 when met). */
   stillNeeded: number;
-  /** Who could still give them: the group's members who have not approved, never the author. */
+  /** Who could still give them (empty once none are missing): the group's members who have not approved, never the author. */
   candidates: string[];
 }
 
