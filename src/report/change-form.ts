@@ -60,7 +60,7 @@ export function headerRows(f: ChangeForm): [string, string][] {
     ['Schedule', `${spanText(h.start, h.end)} ${cell(h.zone)}`],
     ['Schedule (UTC)', `${spanText(h.start, h.end, true)} UTC`],
     ['Duration', h.duration],
-    ['Environment', `${cell(h.environment)}${h.production ? ' (production)' : ''}`],
+    ['Environment', `${cell(h.environment)}${h.production && h.environment !== 'production' ? ' (production)' : ''}`],
     ['Requester', login(h.requester)],
     ['Implementer', h.implementer ? login(h.implementer) : 'not named'],
     ['Type', `${h.type}${h.effectiveType !== h.type ? ` (treated as ${h.effectiveType})` : ''}${h.template ? ` · template ${codeSpan(h.template, { inTable: true })}` : ''}`],

@@ -1,12 +1,10 @@
 import { micromark } from 'micromark';
 import { gfm, gfmHtml } from 'micromark-extension-gfm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadOrganisation, type LoadedOrganisation } from '../../src/adapters/fs/load-organisation.js';
-import { assessRisk } from '../../src/app/assess-risk.js';
 import { valueMessage } from '../../src/catalog/messages.js';
+import type { LoadedOrganisation } from '../../src/adapters/fs/load-organisation.js';
 import { pageRenderer } from '../../src/catalog/render-page.js';
-import { decideApprovals, type Review } from '../../src/core/approvals.js';
-import { buildChangeForm, plannedApprovals } from '../../src/core/change-form/build.js';
+import { buildChangeForm } from '../../src/core/change-form/build.js';
 import type { ChangeForm } from '../../src/core/change-form/types.js';
 import type { ChangePage } from '../../src/core/catalog/types.js';
 import { organisationZone } from '../../src/core/evidence-time.js';
@@ -14,15 +12,15 @@ import { activePolicy } from '../../src/core/organisation.js';
 import type { RiskReport } from '../../src/core/risk/types.js';
 import { FORM_SECTIONS, WEEKDAYS, type FormSectionKey } from '../../src/report/change-form.js';
 import { MAX_COMMENT, pullRequestComment, type CommentSubject } from '../../src/report/pull-request.js';
-import { PROJECT_ROOT } from '../helpers/org.js';
+import { EXAMPLE_NOW, EXAMPLE_PULL, exampleForms, type ExampleForms } from '../helpers/change-forms.js';
 
 /**
  * The change form of every change in the example organisation, rendered both ways: the pull
  * request comment through a GFM renderer (what GitHub shows) and the catalog's change page.
  * The two come from one view model; the tests read each fact of the model back out of both.
  */
-const NOW = Date.parse('2026-11-22T12:00:00+09:00');
-const PULL = 'https://github.com/northwind/ops/pull/7';
+const NOW = EXAMPLE_NOW;
+const PULL = EXAMPLE_PULL;
 const MARKER = '<!-- opsledger:risk -->';
 
 const toHtml = (md: string) => micromark(md, { allowDangerousHtml: true, extensions: [gfm()], htmlExtensions: [gfmHtml()] });
@@ -70,34 +68,9 @@ function tableProblems(md: string, html: string): string[] {
 
 let loaded: LoadedOrganisation;
 let reports: Map<string, RiskReport>;
+let formFor: ExampleForms['formFor'];
 const forms = new Map<string, ChangeForm>();
 const subjects = new Map<string, CommentSubject>();
-
-/** One approval on the head commit from the first eligible member of the first group, linked to its review. */
-function formFor(id: string, catalogUrl?: string): { form: ChangeForm; subject: CommentSubject } {
-  const org = loaded.org;
-  const policy = activePolicy(org)!.doc.spec;
-  const report = reports.get(id)!;
-  const change = org.changes.get(id)!.doc;
-  const planned = plannedApprovals(org, policy, report, change);
-  const alt = planned.plan.alternatives[0]!;
-  const first = alt.requirements[0];
-  const approver = first ? planned.members[first.group]!.find((m) => m !== change.spec.requester) : undefined;
-  const reviews: Review[] = approver ? [{ id: 9000 + Number(id.slice(-4)), login: approver, state: 'APPROVED', commitId: 'head' }] : [];
-  const decision = decideApprovals({ prAuthor: change.spec.requester, headSha: 'head', reviews, commits: [], requirements: alt.requirements, members: planned.members });
-  const reviewLinks = Object.fromEntries(reviews.map((r) => [r.login, `${PULL}#pullrequestreview-${r.id}`]));
-  const form = buildChangeForm({
-    org,
-    id,
-    policy,
-    report,
-    approvals: { ...planned, decision, reviewLinks, author: change.spec.requester },
-    zone: organisationZone(org),
-    now: NOW,
-    ...(catalogUrl ? { catalogUrl } : {}),
-  });
-  return { form, subject: { subject: id, report, plan: planned.plan, alternative: alt.name, decision } };
-}
 
 function catalogHtml(form: ChangeForm): string {
   const render = pageRenderer({ locale: 'en', version: 'test', zone: form.header.zone, builtAt: '2026-11-22 12:00' });
@@ -123,9 +96,7 @@ function catalogHtml(form: ChangeForm): string {
 }
 
 beforeAll(async () => {
-  loaded = await loadOrganisation(PROJECT_ROOT);
-  const all = assessRisk(loaded, { shallow: false, byId: new Map() }, { ids: [...loaded.org.changes.keys()], now: NOW });
-  reports = new Map(all.map((r) => [r.change, r]));
+  ({ loaded, reports, formFor } = await exampleForms());
   for (const id of reports.keys()) {
     const { form, subject } = formFor(id);
     forms.set(id, form);
