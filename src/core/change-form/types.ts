@@ -83,6 +83,10 @@ export interface FormApprovals {
   alternative: 'class' | 'emergency' | 'pre-approved';
   /** Undefined for a plan: nothing was decided. */
   met?: boolean;
+  /**
+   * Why the plan is what it is, in English (ApprovalPlan.notes are not phrases yet): the comment
+   * shows them; the catalog page shows the same facts through the alternative and the rows.
+   */
   notes: string[];
   rows: FormApprovalRow[];
   rejected: { login: string; detail: string }[];
