@@ -481,6 +481,7 @@ const VALID: { name: string; schema: string; doc: AnyDoc }[] = [
   },
   { name: 'ChangeRequest: standard with a template name', schema: 'v1/change-request.schema.json', doc: variant(change, (d) => Object.assign(d.spec, { type: 'standard', template: 'rotate-tls-certificate' })) },
   { name: 'ChangeRequest: rollback tested at a date-time', schema: 'v1/change-request.schema.json', doc: variant(change, (d) => (d.spec.rollback.tested.at = '2026-11-20T10:00:00Z')) },
+  { name: 'ChangeRequest: implementer and expected outage', schema: 'v1/change-request.schema.json', doc: variant(change, (d) => Object.assign(d.spec, { implementer: 'bob', expectedOutage: { duration: '0m', description: 'none expected' } })) },
   {
     name: 'ChangeRequest: minimal, no status',
     schema: 'v1/change-request.schema.json',
@@ -658,6 +659,9 @@ const INVALID: Bad[] = [
   { name: 'CR: stage with 150% traffic', schema: CR, doc: variant(change, (d) => (d.spec.delivery.stages[2].traffic = 150)), keyword: 'maximum', path: '/spec/delivery/stages/2/traffic' },
   { name: 'CR: stage duration in words', schema: CR, doc: variant(change, (d) => (d.spec.delivery.stages[0].duration = '30 minutes')), keyword: 'format', path: '/spec/delivery/stages/0/duration' },
   { name: 'CR: stage metric not slo:<name>', schema: CR, doc: variant(change, (d) => (d.spec.delivery.stages[0].metrics = ['payments-availability'])), keyword: 'pattern', path: '/spec/delivery/stages/0/metrics/0' },
+  { name: 'CR: implementer not a login', schema: CR, doc: variant(change, (d) => (d.spec.implementer = 'team:sre')), keyword: 'pattern', path: '/spec/implementer' },
+  { name: 'CR: expected outage without duration', schema: CR, doc: variant(change, (d) => (d.spec.expectedOutage = { description: 'a blip' })), keyword: 'required', path: '/spec/expectedOutage' },
+  { name: 'CR: expected outage in words', schema: CR, doc: variant(change, (d) => (d.spec.expectedOutage = { duration: 'a few minutes' })), keyword: 'format', path: '/spec/expectedOutage/duration' },
   { name: 'CR: rollback typo', schema: CR, doc: variant(change, (d) => (d.spec.rollback.step = ['x'])), keyword: 'additionalProperties', path: '/spec/rollback' },
   { name: 'CR: rollback tested at in words', schema: CR, doc: variant(change, (d) => (d.spec.rollback.tested.at = 'last week')), keyword: 'anyOf', path: '/spec/rollback/tested/at' },
   { name: 'CR: verification without description', schema: CR, doc: variant(change, (d) => (d.spec.verification = [{ evidence: 'x' }])), keyword: 'required', path: '/spec/verification/0' },

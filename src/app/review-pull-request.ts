@@ -1,5 +1,5 @@
 import { decideApprovals, type ApprovalDecision, type CommitIdentity, type Review } from '../core/approvals.js';
-import { ownerRequirements, planApprovals, planForSensitiveOnly, teamsOfGroup, type ApprovalAlternative, type ApprovalPlan } from '../core/approval-plan.js';
+import { perServiceOwners, planApprovals, planForSensitiveOnly, teamsOfGroup, type ApprovalAlternative, type ApprovalPlan } from '../core/approval-plan.js';
 import { matchingPaths } from '../core/glob.js';
 import { RISK_CLASSES, type ChangeRequest, type PolicySpec } from '../core/model.js';
 import { activePolicy } from '../core/organisation.js';
@@ -46,6 +46,8 @@ export interface PullReview {
   /** Change-request files of the head that do not validate: nothing can approve them. */
   invalid: string[];
   met: boolean;
+  /** The review that counts for each reviewer (lowercase login): their latest approval on the head commit, by id. */
+  approvingReviews: Record<string, number>;
   base: LoadedOrganisation;
   head: LoadedOrganisation;
   policy: PolicySpec;
@@ -132,7 +134,7 @@ export async function reviewPullRequest(input: ReviewInput): Promise<PullReview>
   const decide = async (subject: string, classPlan: ApprovalPlan, change?: ChangeRequest, report?: RiskReport): Promise<SubjectReview> => {
     const teams: Record<string, string[]> = {};
     const members: Record<string, string[]> = {};
-    const plan = change ? perServiceOwners(classPlan, change, teams, base) : classPlan;
+    const plan = change ? perServiceOwners(classPlan, change, teams, base.org) : classPlan;
     for (const alt of plan.alternatives) {
       for (const r of alt.requirements) {
         if (members[r.group]) continue;
@@ -169,7 +171,9 @@ export async function reviewPullRequest(input: ReviewInput): Promise<PullReview>
     subjects.push(await decide('pull request', planForSensitiveOnly(policy, sensitive)));
   }
   const met = invalid.length === 0 && subjects.every((s) => s.decision.met);
-  return { changed, sensitive, subjects, invalid, met, base, head, policy };
+  const approvingReviews: Record<string, number> = {};
+  for (const r of input.reviews) if (r.state === 'APPROVED' && r.commitId === input.headSha) approvingReviews[r.login.toLowerCase()] = r.id;
+  return { changed, sensitive, subjects, invalid, met, approvingReviews, base, head, policy };
 }
 
 /**
@@ -192,27 +196,6 @@ export async function reviewPullRequestOnGitHub(input: { refs: OrganisationsAtRe
 export function cabConclusion(review: PullReview): 'success' | 'failure' | 'action_required' {
   if (review.met) return 'success';
   return review.invalid.length ? 'failure' : 'action_required';
-}
-
-/**
- * The plan with its `owner` requirement replaced by one per affected service, owned as on the
- * base branch (`teams` receives each one's teams). A service the base does not know has no
- * owners to approve it, and the plan says so.
- */
-function perServiceOwners(plan: ApprovalPlan, change: ChangeRequest, teams: Record<string, string[]>, base: LoadedOrganisation): ApprovalPlan {
-  const notes = [...plan.notes];
-  const alternatives = plan.alternatives.map((alt) => ({
-    ...alt,
-    requirements: alt.requirements.flatMap((r) => {
-      if (r.group !== 'owner') return [r];
-      return ownerRequirements(change, base.org, r.count).map((o) => {
-        teams[o.group] = o.teams;
-        if (!o.teams.length) notes.push(`${o.owns} has no owner on the base branch: its owner approval cannot come from this pull request`);
-        return { group: o.group, count: o.count };
-      });
-    }),
-  }));
-  return { ...plan, alternatives, notes: [...new Set(notes)] };
 }
 
 /** One line per subject: what is approved, what is missing. */

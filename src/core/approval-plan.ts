@@ -114,3 +114,25 @@ export function ownerRequirements(change: ChangeRequest, base: Organisation, cou
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([key, o]) => ({ group: single ? 'owner' : `owner:${key}`, count, teams: o.teams, owns: o.owns }));
 }
+
+/**
+ * The plan with its `owner` requirement replaced by one per affected service, owned as on the
+ * base branch (`teams` receives each one's teams). A service the base does not know has no
+ * owners to approve it, and the plan says so. The CAB and the catalog's change form both plan
+ * with it.
+ */
+export function perServiceOwners(plan: ApprovalPlan, change: ChangeRequest, teams: Record<string, string[]>, base: Organisation): ApprovalPlan {
+  const notes = [...plan.notes];
+  const alternatives = plan.alternatives.map((alt) => ({
+    ...alt,
+    requirements: alt.requirements.flatMap((r) => {
+      if (r.group !== 'owner') return [r];
+      return ownerRequirements(change, base, r.count).map((o) => {
+        teams[o.group] = o.teams;
+        if (!o.teams.length) notes.push(`${o.owns} has no owner on the base branch: its owner approval cannot come from this pull request`);
+        return { group: o.group, count: o.count };
+      });
+    }),
+  }));
+  return { ...plan, alternatives, notes: [...new Set(notes)] };
+}

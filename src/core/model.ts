@@ -131,6 +131,8 @@ export interface ChangeSpec {
   type: ChangeType;
   template?: string | null;
   requester: string;
+  /** GitHub login of who carries the change out, when not the requester. */
+  implementer?: string;
   services?: string[];
   configurationItems?: string[];
   environment: string;
@@ -153,6 +155,8 @@ export interface ChangeSpec {
   };
   premortem?: { risk: string; mitigation: string }[];
   communication?: { audience?: string; channel?: string; message?: string; when?: string }[];
+  /** The downtime users should expect ("0m": none) and what they will see. */
+  expectedOutage?: { duration: string; description?: string };
   diff?: { files?: number; additions?: number; deletions?: number };
 }
 export interface ChangeStatus {

@@ -1,3 +1,5 @@
+import { formatAt } from './catalog/time.js';
+
 /**
  * Sentences opsledger composes itself (a risk factor's reason, a control's detail, a readiness
  * rule's finding) kept as data: a key and its arguments. The English text the commands print is
@@ -8,8 +10,19 @@
  * `{name}` is replaced by the argument of that name; a key with a `.one` variant uses it when
  * the count (`n` or `total`) is 1. An argument may itself be a phrase, a list (joined with
  * ", ", or with `by`), or a number of days ago (in the locale's own words, through Intl.RelativeTimeFormat).
+ * Times are never written into a sentence as text: an `instant` is shown on the zone's clock with
+ * an ISO date and the locale's weekday ("2026-12-05 22:00 (Sat, Asia/Seoul)"), and RFC 5545 day
+ * codes (`weekdays`: ["MO", "FR"]) as the locale's day names, so no reader meets "SA 22:00".
  */
-export type PhraseArg = string | number | Phrase | { daysAgo: number } | readonly PhraseArg[] | { joined: readonly PhraseArg[]; by: string };
+export type PhraseArg =
+  | string
+  | number
+  | Phrase
+  | { daysAgo: number }
+  | { instant: number; zone: string }
+  | { weekdays: readonly string[] }
+  | readonly PhraseArg[]
+  | { joined: readonly PhraseArg[]; by: string };
 
 export interface Phrase {
   key: PhraseKey;
@@ -38,7 +51,7 @@ export const PHRASES_EN = {
   'factor.rehearsalRefused': 'the rehearsal does not count: {problem}',
   'factor.noProgressiveDelivery': 'all at once on tier {tiers} services {services}',
   'factor.noProgressiveDelivery.one': 'all at once on tier {tiers} service {services}',
-  'factor.peakHours': 'runs into peak hours ({from}–{to} {zone}, first at {first})',
+  'factor.peakHours': 'runs into peak hours ({days} {from}–{to} {zone}), first at {first}',
   'factor.nearFreeze': 'within {within} of the {name} freeze',
   'factor.nearFreezeBefore': 'ends {gap} before the {name} freeze starts (within {within})',
   'template.requiredFields': 'template {name} requires {fields}',
@@ -204,11 +217,24 @@ export function phrase(key: PhraseKey, args?: Record<string, PhraseArg>): Phrase
 }
 
 const relative = new Map<string, Intl.RelativeTimeFormat>();
+const weekdayNames = new Map<string, Intl.DateTimeFormat>();
+const RFC_DAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
+/** 2024-01-01 was a Monday: day i of the week is that date plus i days. */
+const A_MONDAY = Date.UTC(2024, 0, 1, 12);
+
+function weekdayName(locale: string, instant: number, timeZone: string): string {
+  const key = `${locale}\u0000${timeZone}`;
+  let format = weekdayNames.get(key);
+  if (!format) weekdayNames.set(key, (format = new Intl.DateTimeFormat(locale, { weekday: 'short', timeZone })));
+  return format.format(instant);
+}
 
 function argText(arg: PhraseArg, table: Readonly<Record<string, string>>, locale: string): string {
   if (typeof arg === 'string') return arg;
   if (typeof arg === 'number') return String(arg);
   if (Array.isArray(arg)) return arg.map((a: PhraseArg) => argText(a, table, locale)).join(', ');
+  if ('instant' in arg) return `${formatAt(arg.instant, arg.zone)} (${weekdayName(locale, arg.instant, arg.zone)}, ${arg.zone})`;
+  if ('weekdays' in arg) return arg.weekdays.map((d) => (RFC_DAYS.includes(d) ? weekdayName(locale, A_MONDAY + RFC_DAYS.indexOf(d) * 86_400_000, 'UTC') : d)).join(', ');
   if ('joined' in arg) return arg.joined.map((a) => argText(a, table, locale)).join(arg.by);
   if ('daysAgo' in arg) {
     let format = relative.get(locale);

@@ -159,6 +159,8 @@ export function changeDocument(a: ChangeAnswers): YamlDoc {
       '  delivery: {strategy: canary, stages: [{traffic: 5, duration: 30m, metrics: [slo:...]}, {traffic: 100}], autoRollback: true}',
       '  rollback: {steps: [...], triggers: [...], expectedDuration: 15m, tested: {at: "YYYY-MM-DD", evidence: https://...}}',
       '  premortem: [{risk: ..., mitigation: ...}]',
+      '  implementer: <github login, when not the requester>',
+      '  expectedOutage: {duration: 0m, description: what users will see}',
     ],
   };
 }

@@ -332,7 +332,7 @@ describe('open questions', () => {
     ['inside maintenance', { id: 'q', check: 'maintenance-window' }, {}, true, false],
     ['asked only of critical changes', { id: 'q', check: 'premortem', classes: ['critical'] }, {}, false, false],
   ])('%s', (_what, question, spec, inMaintenance, open) => {
-    const asked = openQuestions([question], change(spec), { class: 'high', inMaintenance }, policy, NOW);
+    const asked = openQuestions([question], change(spec), { class: 'high', inMaintenance, zone: 'Asia/Seoul' }, policy, NOW);
     expect(asked.map((q) => q.id)).toEqual(open ? ['q'] : []);
   });
 });

@@ -256,8 +256,9 @@ describe('the catalog view model of the example organisation', () => {
   it('puts the risk report on the change page', () => {
     const p = pages.find((x) => x.path === 'changes/CR-2026-0158.html') as ChangePage;
     expect(['low', 'medium', 'high', 'critical']).toContain(p.risk?.class);
-    expect(p.risk!.factors.length).toBeGreaterThan(0);
-    expect(p.risk!.blastRadius[0]!.direct).toBe(true);
+    expect(p.form.verdict?.class).toBe(p.risk?.class);
+    expect(p.form.risk!.factors.length).toBeGreaterThan(0);
+    expect(p.form.blastRadius!.rows[0]!.direct).toBe(true);
     expect(p.outcome?.result).toBe('successful');
   });
 

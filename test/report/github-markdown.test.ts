@@ -85,7 +85,7 @@ describe('every GitHub markdown opsledger writes', () => {
       alternative: 'class',
       decision: { met: false, requirements: [{ group: 'owner:@x', count: 1, approvers: [], met: false }], approvers: [], rejected: HOSTILE.map((detail) => ({ login: 'eve', reason: 'not-in-group' as const, detail })) },
     };
-    expectNothingLive(render(renderPullRequestComment('<!-- opsledger -->', [subject], FILES, FILES)), ['sub']);
+    expectNothingLive(render(renderPullRequestComment('<!-- opsledger -->', [subject], FILES, FILES)), ['sub', 'h4']);
   });
 
   it.each(HOSTILE.filter((t) => !t.includes('\n')).slice(0, 6))('the risk report of a change titled %j', async (title) => {

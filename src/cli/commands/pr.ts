@@ -11,14 +11,16 @@ import { worktreeSource } from '../../adapters/fs/worktree-source.js';
 import { openGitRepository } from '../../adapters/git/repository.js';
 import { OrganisationsAtRefs } from '../../app/load-organisation.js';
 import { validate } from '../../app/validate.js';
-import { renderPullRequestComment } from '../../report/pull-request.js';
+import { pullRequestComment } from '../../report/pull-request.js';
+import { changeFormMarkdown } from '../../report/change-form.js';
+import { changeForms } from '../../app/change-forms.js';
 import { readinessDelta } from '../../core/readiness/delta.js';
 import { renderReadinessDeltaMarkdown } from '../../report/readiness/markdown.js';
 import { riskVerdict } from '../../report/risk/markdown.js';
 import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
 import { publishCabStatus, reviewJson } from '../github/cab-status.js';
-import { appendJobSummary, eventPath, FORK_EXPLANATION, isConfigError, knownFailure, openGitHub, runUrl, writeReport } from '../github/session.js';
+import { appendJobSummary, catalogUrlFromEnv, eventPath, FORK_EXPLANATION, isConfigError, knownFailure, openGitHub, runUrl, writeReport } from '../github/session.js';
 import { approvalSummary, reviewPullRequest, type PullReview } from '../../app/review-pull-request.js';
 import { escapeMarkdown } from '../../report/markdown-safe.js';
 
@@ -97,6 +99,7 @@ export async function prCommand(ctx: CommandContext, values: OptionsOf<typeof op
   // the job summary, nothing is written to the pull request, and the run ends neutral.
   const readOnly = event.fromFork;
   const details = runUrl(ctx.env);
+  const catalogUrl = catalogUrlFromEnv(ctx.env);
   try {
     const pull = await api.getPullRequest(event.number);
     const git = openGitRepository(root);
@@ -138,10 +141,17 @@ export async function prCommand(ctx: CommandContext, values: OptionsOf<typeof op
     const scored = review.subjects.filter((s) => s.report);
     let riskClass: RiskClass | undefined;
     for (const s of review.subjects) riskClass = riskClass ? maxClass(riskClass, s.plan.class) : s.plan.class;
-    const comment =
+    const now = Date.now();
+    const forms = changeForms(review, { now, pullUrl: pull.url, author: pull.author, ...(catalogUrl ? { catalogUrl } : {}) });
+    const rendered =
       review.subjects.length || review.invalid.length
-        ? renderPullRequestComment(STICKY_MARKER, review.subjects, review.sensitive, review.invalid, renderReadinessDeltaMarkdown(readinessDelta(review.base.org, review.head.org, { now: Date.now() }).filter((c) => c.direction !== 'same' || c.rules.length > 0)))
+        ? pullRequestComment(STICKY_MARKER, review.subjects, review.sensitive, review.invalid, {
+            forms,
+            readiness: renderReadinessDeltaMarkdown(readinessDelta(review.base.org, review.head.org, { now }).filter((c) => c.direction !== 'same' || c.rules.length > 0)),
+            ...(details ? { jobSummaryUrl: details } : {}),
+          })
         : undefined;
+    const comment = rendered?.body;
     const labels = [...(riskClass ? [`risk:${riskClass}`] : []), ...new Set(scored.map((s) => `change:${s.report!.type}`))];
     let reviewWarning: string | undefined;
     if (!readOnly) {
@@ -165,6 +175,8 @@ export async function prCommand(ctx: CommandContext, values: OptionsOf<typeof op
       ...(reviewWarning ? ['', `⚠️ ${escapeMarkdown(reviewWarning)}`] : []),
       // The comment the pull request would have carried, so a fork's author still reads it.
       ...(readOnly && comment ? ['', comment.replace(STICKY_MARKER, '').trim()] : []),
+      // What the comment folded to stay under GitHub's limit, whole: the comment says it is here.
+      ...(rendered?.folded.length ? ['', '### Change forms', '', ...[...forms.values()].map(changeFormMarkdown)] : []),
       '',
     ].join('\n');
     appendJobSummary(ctx, summary);

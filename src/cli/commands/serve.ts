@@ -12,6 +12,7 @@ import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js
 import { UsageError, type CommandContext } from '../context.js';
 import { serveConfigFromEnv } from '../serve/config.js';
 import { queueKey, registerAppHandlers } from '../serve/handlers.js';
+import { catalogUrlFromEnv } from '../github/session.js';
 import { createServerLog } from '../serve/log.js';
 
 const options = defineOptions({
@@ -50,6 +51,7 @@ export async function serveCommand(ctx: CommandContext, values: OptionsOf<typeof
     now: Date.now,
     deadlineMs: config.decisionTimeoutMs,
     caches: { blobs: new BlobAnalysisCache(config.cache.maxBytes), organisations: new CommitOrganisations(config.cache.maxCommits) },
+    catalogUrl: catalogUrlFromEnv(ctx.env),
   });
   const server = await startWebhookServer({
     webhooks,

@@ -83,3 +83,23 @@ export { knownFailure } from '../../app/ports/failure.js';
 export function isConfigError(e: unknown): boolean {
   return e instanceof GitHubConfigError;
 }
+
+/**
+ * Where the catalog is published (OPSLEDGER_CATALOG_URL, e.g. https://catalog.example.com/):
+ * each change form links to its change page there. A value that is not an http(s) address is
+ * a usage error, not a link that leads nowhere.
+ */
+export function catalogUrlFromEnv(env: Record<string, string | undefined>): string | undefined {
+  const raw = env.OPSLEDGER_CATALOG_URL?.trim();
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError(`OPSLEDGER_CATALOG_URL is not an address: ${JSON.stringify(raw)}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`OPSLEDGER_CATALOG_URL must be an http(s) address, not ${url.protocol}`);
+  url.search = '';
+  url.hash = '';
+  return url.href;
+}

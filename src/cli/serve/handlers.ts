@@ -3,6 +3,7 @@ import { judgeDeployment } from '../../app/judge-deployment.js';
 import { CommitOrganisations, OrganisationsAtRefs } from '../../app/load-organisation.js';
 import { knownFailure } from '../../app/ports/failure.js';
 import type { CheckRunResult, GitHubApi, PullRequest } from '../../app/ports/github.js';
+import { changeForms } from '../../app/change-forms.js';
 import { cabConclusion, reviewPullRequestOnGitHub, type PullReview } from '../../app/review-pull-request.js';
 import type { RepositoryMirrors } from '../../adapters/git/mirror.js';
 import { openGitRepository, type GitCaches } from '../../adapters/git/repository.js';
@@ -26,6 +27,8 @@ export interface AppDeps {
   deadlineMs: number;
   /** Kept across deliveries: what every decision would otherwise read and parse again. */
   caches?: GitCaches;
+  /** OPSLEDGER_CATALOG_URL: each change form links to its catalog page. */
+  catalogUrl?: string;
 }
 
 export const CAB_EVENTS = [
@@ -101,14 +104,14 @@ function mirrorOf(payload: Payload) {
 const MARKER = '<!-- opsledger:cab -->';
 
 /** The `opsledger/cab` check: the verdict `opsledger cab` publishes as a status, with the pull request comment's markdown as its summary. */
-export function cabCheckRun(review: PullReview, pull: PullRequest): CheckRunResult {
+export function cabCheckRun(review: PullReview, pull: PullRequest, now: number, catalogUrl?: string): CheckRunResult {
   const invalid = new Set(review.invalid);
   return {
     name: CAB_CONTEXT,
     headSha: pull.headSha,
     conclusion: cabConclusion(review),
     title: cabDescription(review).slice(0, 1000),
-    summary: renderPullRequestComment(MARKER, review.subjects, review.sensitive, review.invalid),
+    summary: renderPullRequestComment(MARKER, review.subjects, review.sensitive, review.invalid, { forms: changeForms(review, { now, pullUrl: pull.url, author: pull.author, ...(catalogUrl ? { catalogUrl } : {}) }) }),
     annotations: annotations(review.head.validation.diagnostics.filter((d) => invalid.has(d.file) && d.severity === 'error'), ''),
     detailsUrl: pull.url,
   };
@@ -144,8 +147,9 @@ export function registerAppHandlers(webhooks: Webhooks, deps: AppDeps): void {
       pull = await api.getPullRequest(number);
       checkId = await api.startCheckRun(CAB_CONTEXT, pull.headSha, 'deciding the approvals');
       const path = await deps.mirrors.sync(mirrorOf(payload), installation.token);
-      const review = await reviewPullRequestOnGitHub({ refs: new OrganisationsAtRefs(openGitRepository(path, deps.caches)), api, pull, now: deps.now() });
-      const result = cabCheckRun(review, pull);
+      const now = deps.now();
+      const review = await reviewPullRequestOnGitHub({ refs: new OrganisationsAtRefs(openGitRepository(path, deps.caches)), api, pull, now });
+      const result = cabCheckRun(review, pull, now, deps.catalogUrl);
       await api.finishCheckRun(checkId, result);
       const cache = cacheTotals(deps.caches);
       log({ ...base, outcome: 'decided', head: pull.headSha, conclusion: result.conclusion, ms: Date.now() - started, ...(cache ? { cache } : {}) });

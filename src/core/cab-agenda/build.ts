@@ -1,3 +1,4 @@
+import { organisationZone } from '../evidence-time.js';
 import { ownerRequirements, planApprovals, teamsOfGroup } from '../approval-plan.js';
 import { isOnCalendar, isOpen, phaseOf } from '../change-phase.js';
 import { publicOccurrence, type Occurrence, type WindowOccurrence } from '../calendar/expand.js';
@@ -200,7 +201,7 @@ function agendaItem(ctx: RiskContext, report: RiskReport, zone: string, groups: 
     ...(recorded ? { approvalsNote: english(phrase('agenda.approvalsRecorded', { phase })) } : {}),
     ...(emergency ? { emergencyAlternative: emergency } : {}),
     conflicts: report.conflicts.map((c) => ({ code: c.code, severity: c.severity, with: c.with, message: c.message })),
-    questions: openQuestions(agendaSettings(ctx.policy).questions, change, { class: report.class, inMaintenance }, ctx.policy, ctx.now).map((q) => ({ id: q.id, check: q.check, text: english(q.phrase) })),
+    questions: openQuestions(agendaSettings(ctx.policy).questions, change, { class: report.class, inMaintenance, zone: organisationZone(ctx.org) }, ctx.policy, ctx.now).map((q) => ({ id: q.id, check: q.check, text: english(q.phrase) })),
   };
 }
 

@@ -17,20 +17,20 @@ export interface OpenQuestion {
   phrase: Phrase;
 }
 
-function rehearsalOpen(change: ChangeRequest, policy: PolicySpec, within: string, now: number): boolean {
+function rehearsalOpen(change: ChangeRequest, policy: PolicySpec, within: string, now: number, zone: string): boolean {
   const tested = change.spec.rollback?.tested;
   if (!tested) return true;
   const start = instant(change.spec.schedule.start)!;
   // Only the age is asked here: a link outside the trusted hosts is the control's business.
   const asked: PolicySpec = { ...policy, evidence: { maxAge: within } };
-  return evidenceProblem({ at: tested.at }, asked, evidenceMoment(now, start, change.spec.schedule.start)) !== undefined;
+  return evidenceProblem({ at: tested.at }, asked, evidenceMoment(now, start, change.spec.schedule.start, zone)) !== undefined;
 }
 
 function isOpenQuestion(q: AgendaQuestion, change: ChangeRequest, facts: QuestionFacts, policy: PolicySpec, now: number): boolean {
   const spec = change.spec;
   switch (q.check) {
     case 'rollback-rehearsed':
-      return rehearsalOpen(change, policy, q.within ?? DEFAULT_REHEARSAL_WITHIN, now);
+      return rehearsalOpen(change, policy, q.within ?? DEFAULT_REHEARSAL_WITHIN, now, facts.zone);
     case 'premortem':
       return !spec.premortem?.length;
     case 'verification':
@@ -54,6 +54,8 @@ function questionPhrase(q: AgendaQuestion): Phrase {
 export interface QuestionFacts {
   class: RiskClass;
   inMaintenance: boolean;
+  /** The organisation's zone: a date-only rehearsal is a whole day on its clock. */
+  zone: string;
 }
 
 export function openQuestions(questions: readonly AgendaQuestion[], change: ChangeRequest, facts: QuestionFacts, policy: PolicySpec, now: number): OpenQuestion[] {

@@ -2,37 +2,49 @@ import type { RiskReport } from '../risk/types.js';
 import type { CatalogContext } from './context.js';
 import { labels, nameOf, paragraphs } from './context.js';
 import { changeIncidents } from './incidents.js';
-import { linkView, linkViews, pagePath } from './links.js';
+import { linkView, linkViews, pagePath, type LinkView } from './links.js';
+import { activePolicy } from '../organisation.js';
+import { affectedTargets, buildChangeForm, plannedApprovals } from '../change-form/build.js';
+import type { ChangeForm } from '../change-form/types.js';
 import { formatAt, instantOf } from './time.js';
 import type { ChangePage, RiskView } from './types.js';
 
 /**
- * Blast-radius rows a change page lists; a change to shared infrastructure can reach thousands.
- * The catalog command asks the risk engine for this many rows (AssessOptions.blastRadiusRows).
+ * Blast-radius rows the risk engine lists for a change page (AssessOptions.blastRadiusRows): the
+ * form shows the top rows and the total, the rest are on the service pages.
  */
 export const BLAST_RADIUS_LISTED = 200;
 
 function riskView(ctx: CatalogContext, r: RiskReport): RiskView {
-  const listed = r.blastRadius.slice(0, BLAST_RADIUS_LISTED);
   return {
     class: r.class,
     type: r.type,
     effectiveType: r.effectiveType,
     impact: { level: r.impact.level, scope: r.impact.scope, severity: r.impact.severity, decidedBy: r.impact.decidedBy ? ctx.nodeRef(r.impact.decidedBy) : undefined },
     likelihood: r.likelihood,
-    factors: r.factors,
-    blastRadius: listed.map((b) => {
-      const ref = ctx.nodeRef(b.ref);
-      return { kind: ref.kind, name: ref.name, title: ref.title, href: ref.href, tier: b.tier, exposure: b.exposure, direct: b.direct, path: b.path.map(nameOf) };
-    }),
-    blastRadiusMore: (r.blastRadiusTotal ?? r.blastRadius.length) - listed.length,
-    conflicts: r.conflicts,
-    controls: r.controls,
   };
 }
 
+/** Site-relative pages of what the form names: its blast radius, its history's changes and shared targets. */
+function formHrefs(ctx: CatalogContext, form: ChangeForm): Record<string, string> {
+  const out: Record<string, string> = {};
+  const add = (ref: string) => {
+    if (ref in out) return;
+    const href = ref.startsWith('service:') || ref.startsWith('ci:') ? ctx.nodeRef(ref).href : ctx.input.org.changes.has(ref) ? pagePath.change(ref) : undefined;
+    if (href) out[ref] = href;
+  };
+  for (const r of form.blastRadius?.rows ?? []) add(r.ref);
+  for (const c of form.history.changes) {
+    add(c.id);
+    c.shared.forEach(add);
+  }
+  for (const i of form.history.incidents) i.shared.forEach(add);
+  for (const c of form.conflicts) if (ctx.input.org.changes.has(c.with)) add(c.with);
+  return out;
+}
+
 export function changePage(ctx: CatalogContext, id: string): ChangePage {
-  const { org } = ctx.input;
+  const { org, now } = ctx.input;
   const doc = org.changes.get(id)!.doc;
   const s = doc.spec;
   const report = ctx.riskReport(id);
@@ -42,6 +54,22 @@ export function changePage(ctx: CatalogContext, id: string): ChangePage {
     return ms === undefined ? t : formatAt(ms, ctx.zone);
   };
   const link = (url: string | undefined) => (url ? linkView(url, url) : undefined);
+  const policy = activePolicy(org)?.doc.spec;
+  const targets = affectedTargets(org, doc);
+  const form = buildChangeForm({
+    org,
+    id,
+    policy,
+    ...(report ? { report } : {}),
+    ...(report && policy ? { approvals: plannedApprovals(org, policy, report, doc) } : {}),
+    // No pull request here: the readiness shown is each affected service's level now.
+    readiness: targets.services.filter((n) => ctx.readinessOf.has(n)).map((n) => ({ service: n, from: ctx.readinessOf.get(n)!, to: ctx.readinessOf.get(n)!, direction: 'same' as const, rules: [] })),
+    zone: ctx.zone,
+    now,
+    historyCandidates: new Set([...targets.services.flatMap((n) => ctx.changesByService.get(n) ?? []), ...targets.cis.flatMap((n) => ctx.changesByCi.get(n) ?? [])]),
+  });
+  const evidence: Record<string, LinkView> = {};
+  for (const e of [...form.sections.verification.map((v) => v.evidence), form.sections.rollback?.rehearsal?.evidence]) if (e) evidence[e] = linkView(e, e);
   return {
     template: 'change',
     path: pagePath.change(id),
@@ -52,32 +80,9 @@ export function changePage(ctx: CatalogContext, id: string): ChangePage {
     description: paragraphs(s.description ?? doc.metadata.description),
     labels: labels(doc.metadata.labels),
     links: linkViews(doc.metadata.links),
-    type: s.type,
-    standardTemplate: s.template ?? undefined,
-    requester: s.requester,
-    environment: ctx.environmentName(s.environment),
-    start: at(s.schedule.start)!,
-    end: at(s.schedule.end)!,
-    phase: doc.status?.phase,
     services: (s.services ?? []).map(ctx.serviceRef),
     cis: (s.configurationItems ?? []).map(ctx.ciRef),
     justification: paragraphs(s.justification),
-    implementation: s.implementation ?? [],
-    verification: (s.verification ?? []).map((v) => ({ description: v.description, evidence: link(v.evidence) })),
-    delivery: s.delivery && {
-      strategy: s.delivery.strategy,
-      autoRollback: s.delivery.autoRollback,
-      stages: (s.delivery.stages ?? []).map((st) => ({ traffic: st.traffic, duration: st.duration, metrics: st.metrics ?? [] })),
-    },
-    rollback: s.rollback && {
-      steps: s.rollback.steps ?? [],
-      triggers: s.rollback.triggers ?? [],
-      expectedDuration: s.rollback.expectedDuration,
-      testedAt: s.rollback.tested?.at,
-      evidence: link(s.rollback.tested?.evidence),
-    },
-    premortem: s.premortem ?? [],
-    communication: s.communication ?? [],
     diff: s.diff,
     outcome: outcome && {
       result: outcome.result,
@@ -89,6 +94,9 @@ export function changePage(ctx: CatalogContext, id: string): ChangePage {
       notes: outcome.notes,
       review: link(outcome.review),
     },
+    form,
+    hrefs: formHrefs(ctx, form),
+    evidence,
     risk: report && riskView(ctx, report),
     incidents: changeIncidents(ctx, id),
     riskStatus: report ? 'assessed' : ctx.input.risk ? 'closed' : 'no-policy',

@@ -1,3 +1,4 @@
+import type { ChangeForm } from '../change-form/types.js';
 import type { WindowOccurrence } from '../calendar/expand.js';
 import type { Graph } from '../graph.js';
 import type { ActionItem, ChangeType, Exposure, IncidentSeverity, IncidentStatus, Lifecycle, ProblemSpec, ReadinessLevel, RiskClass, Tier } from '../model.js';
@@ -225,13 +226,12 @@ export interface RiskView {
   effectiveType: ChangeType;
   impact: { level: number; scope: string; severity: number; decidedBy?: RefView };
   likelihood: { level: number; points: number };
-  factors: { code: string; points: number; reason: string; phrase?: Phrase }[];
-  blastRadius: (RefView & { tier?: number; exposure?: string; direct: boolean; path: string[] })[];
-  blastRadiusMore: number;
-  conflicts: { code: string; message: string; with: string; severity: string; phrase?: Phrase }[];
-  controls: { code: string; required: boolean; met: boolean; detail: string; phrase?: Phrase }[];
 }
 
+/**
+ * A change's page: its change form (src/core/change-form, the same value the pull request's
+ * comment renders) and what only the catalog shows (description, links, outcome).
+ */
 export interface ChangePage extends PageBase {
   template: 'change';
   id: string;
@@ -239,22 +239,9 @@ export interface ChangePage extends PageBase {
   description: string[];
   labels: LabelView[];
   links: LinkView[];
-  type: ChangeType;
-  standardTemplate?: string;
-  requester: string;
-  environment: string;
-  start: string;
-  end: string;
-  phase?: string;
   services: RefView[];
   cis: RefView[];
   justification: string[];
-  implementation: string[];
-  verification: { description: string; evidence?: LinkView }[];
-  delivery?: { strategy: string; autoRollback?: boolean; stages: { traffic: number; duration?: string; metrics: string[] }[] };
-  rollback?: { steps: string[]; triggers: string[]; expectedDuration?: string; testedAt?: string; evidence?: LinkView };
-  premortem: { risk: string; mitigation: string }[];
-  communication: { audience?: string; channel?: string; message?: string; when?: string }[];
   diff?: { files?: number; additions?: number; deletions?: number };
   outcome?: {
     result: string;
@@ -266,6 +253,11 @@ export interface ChangePage extends PageBase {
     notes?: string;
     review?: LinkView;
   };
+  form: ChangeForm;
+  /** The page of every `service:x` / `ci:y` / change id the form names, site-relative; absent when it has none. */
+  hrefs: Record<string, string>;
+  /** Evidence links of the form, checked as every link on the site is (safeHref). */
+  evidence: Record<string, LinkView>;
   risk?: RiskView;
   /** Incidents whose causedBy names this change, newest first. */
   incidents: IncidentRow[];

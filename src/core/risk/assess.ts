@@ -10,6 +10,7 @@ import { instant, SHALLOW_CODE, SHALLOW_HINT, type RiskContext } from './context
 import type { Organisation } from '../organisation.js';
 import { exhaustedBudgets, FACTORS, overlappingChanges, submissionTime, targetsOf, type ChangeFacts } from './factors.js';
 import { findConflicts, windowPhrases } from './conflicts.js';
+import { organisationZone } from '../evidence-time.js';
 import { evidenceMoment, evidenceProblem, type EvidenceMoment } from './evidence.js';
 import { assessImpact } from './impact.js';
 import { likelihoodOf } from './points.js';
@@ -165,7 +166,7 @@ function evaluateControls(ctx: RiskContext, f: ChangeFacts, cls: RiskClass, type
     const approvers = ctx.policy.emergency.approvers;
     out.push(control(`approval:${approvers}`, true, false, phrase('control.emergency', { approvers: ctx.policy.groups[approvers] ?? approvers, within: ctx.policy.emergency.reviewWithin })));
   }
-  const moment = evidenceMoment(ctx.now, f.start, spec.schedule.start);
+  const moment = evidenceMoment(ctx.now, f.start, spec.schedule.start, organisationZone(ctx.org));
   if (rules.rollback && rules.rollback !== 'none') {
     const steps = Boolean(spec.rollback?.steps?.length);
     if (rules.rollback === 'plan') out.push(control('rollback', true, steps, phrase(steps ? 'control.rollbackWritten' : 'control.rollbackMissing')));

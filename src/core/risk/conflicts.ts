@@ -7,6 +7,7 @@ import { sharedDependents } from './shared-dependents.js';
 import type { Conflict } from './types.js';
 import { english, phrase, type Phrase, type PhraseArg } from '../phrase.js';
 import { understatedDiff } from './diff-size.js';
+import { organisationZone } from '../evidence-time.js';
 
 /**
  * What a change collides with: freezes it runs into (blocked or bypassed), other changes at the
@@ -31,16 +32,16 @@ function byWindow(occurrences: readonly WindowOccurrence[], split: (o: WindowOcc
   return [...groups.values()];
 }
 
-function repeats(group: readonly WindowOccurrence[]): PhraseArg {
+function repeats(group: readonly WindowOccurrence[], zone: string): PhraseArg {
   if (group.length === 1) return '';
-  return phrase('conflict.repeats', { n: group.length, from: group[0]!.start, to: group[group.length - 1]!.end });
+  return phrase('conflict.repeats', { n: group.length, from: { instant: group[0]!.startMs, zone }, to: { instant: group[group.length - 1]!.endMs, zone } });
 }
 
 function conflict(c: Omit<Conflict, 'message' | 'phrase'>, why: Phrase): Conflict {
   return { ...c, message: english(why), phrase: why };
 }
 
-function windowConflicts(f: ChangeFacts, type: ChangeType, verdict: WindowVerdict): Conflict[] {
+function windowConflicts(f: ChangeFacts, type: ChangeType, verdict: WindowVerdict, zone: string): Conflict[] {
   const blocking = new Set(verdict.blocking);
   const bypassed = new Set(verdict.bypassed);
   const out: Conflict[] = [];
@@ -50,9 +51,9 @@ function windowConflicts(f: ChangeFacts, type: ChangeType, verdict: WindowVerdic
     const w = g[0]!;
     const occurrences = g.length > 1 ? { occurrences: g.length, first: g[0]!.start, last: g[g.length - 1]!.end } : {};
     if (bypassed.has(w)) {
-      out.push(conflict({ code: 'freeze-bypass', severity: 'warning', with: w.name, ...occurrences }, phrase('conflict.freezeBypass', { name: w.name, repeats: repeats(g), type: phrase(`changeType.${type}`) })));
+      out.push(conflict({ code: 'freeze-bypass', severity: 'warning', with: w.name, ...occurrences }, phrase('conflict.freezeBypass', { name: w.name, repeats: repeats(g, zone), type: phrase(`changeType.${type}`) })));
     } else {
-      const args = { name: w.name, repeats: repeats(g) };
+      const args = { name: w.name, repeats: repeats(g, zone) };
       out.push(conflict({ code: 'freeze', severity: 'error', with: w.name, ...occurrences }, w.reason ? phrase('conflict.freezeWhy', { ...args, reason: w.reason }) : phrase('conflict.freeze', args)));
     }
   }
@@ -65,7 +66,7 @@ export function windowPhrases(occurrences: readonly WindowOccurrence[]): PhraseA
 }
 
 export function findConflicts(ctx: RiskContext, f: ChangeFacts, type: ChangeType, verdict: WindowVerdict, demotion: Phrase | undefined): Conflict[] {
-  const out = windowConflicts(f, type, verdict);
+  const out = windowConflicts(f, type, verdict, organisationZone(ctx.org));
   const direct = overlappingChanges(ctx, f);
   for (const o of direct) {
     out.push(conflict({ code: 'overlapping-change', severity: 'warning', with: o.id }, phrase('conflict.overlappingChange', { id: o.id, target: o.shared })));

@@ -28,10 +28,12 @@ export interface EvidenceMoment {
    * morning and after one the evening before.
    */
   clock: EvidenceClock;
+  /** The zone the reasons show `now` and `start` on: the organisation's (organisationZone). */
+  zone: string;
 }
 
-export function evidenceMoment(now: number, start: number, scheduleStart: string): EvidenceMoment {
-  return { now, start, clock: { offsetMs: writtenOffset(scheduleStart) } };
+export function evidenceMoment(now: number, start: number, scheduleStart: string, zone: string): EvidenceMoment {
+  return { now, start, clock: { offsetMs: writtenOffset(scheduleStart) }, zone };
 }
 
 /** The host names a policy trusts, lower-cased, or undefined when any link (or none) will do. */
@@ -60,8 +62,8 @@ function dateProblem(at: string, moment: EvidenceMoment, maxAge: { ms: number; t
   // One reader with readiness (src/core/evidence-time.ts): a bare date is its whole day.
   const t = readEvidenceTime(at, moment.clock);
   if (t === undefined) return phrase('evidence.notDate', { at });
-  if (t.from > moment.now) return phrase('evidence.future', { at, now: new Date(moment.now).toISOString() });
-  if (t.from > moment.start) return phrase('evidence.afterStart', { at, start: new Date(moment.start).toISOString() });
+  if (t.from > moment.now) return phrase('evidence.future', { at, now: { instant: moment.now, zone: moment.zone } });
+  if (t.from > moment.start) return phrase('evidence.afterStart', { at, start: { instant: moment.start, zone: moment.zone } });
   if (maxAge && moment.start > freshUntil(t, maxAge.ms, moment.clock)) return phrase('evidence.tooOld', { at, days: ageInDays(t, moment.start, moment.clock), maxAge: maxAge.text });
   return undefined;
 }

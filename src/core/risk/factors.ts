@@ -11,6 +11,7 @@ import { diffProvenance, scoredDiffSize, type ScoredDiff } from './diff-size.js'
 import { holdsItsWindow } from '../change-phase.js';
 import { failureRateOf, failuresIn, rateAbove, servicesCountedFor } from '../metrics/failure-rate.js';
 import { canonicalEnvironment, environmentPoints } from '../environments.js';
+import { organisationZone } from '../evidence-time.js';
 
 /**
  * Likelihood factors. Each one reads the policy's points for itself and returns a factor with
@@ -57,7 +58,7 @@ const rollback: Factor = (ctx, f) => {
   }
   // A rehearsal the rollback control refuses (dated in the future, too old, unverifiable) is
   // no rehearsal for the likelihood either.
-  const refused = evidenceProblem(rb.tested, ctx.policy, evidenceMoment(ctx.now, f.start, f.change.spec.schedule.start));
+  const refused = evidenceProblem(rb.tested, ctx.policy, evidenceMoment(ctx.now, f.start, f.change.spec.schedule.start, organisationZone(ctx.org)));
   if (refused) return p.rollbackUntested ? factor('rollback-untested', p.rollbackUntested, phrase('factor.rehearsalRefused', { problem: refused })) : undefined;
   return undefined;
 };
@@ -99,8 +100,8 @@ function clockMinutes(hhmm: string): number {
   return (h ?? 0) * 60 + (m ?? 0);
 }
 
-/** True when any minute of [start, end) falls in the peak hours (checked minute by minute, capped at two weeks). */
-export function overlapsPeak(start: number, end: number, peak: { timeZone: string; days: string[]; from: string; to: string }): string | undefined {
+/** The first minute of [start, end) that falls in the peak hours (checked minute by minute, capped at two weeks). */
+export function overlapsPeak(start: number, end: number, peak: { timeZone: string; days: string[]; from: string; to: string }): number | undefined {
   const from = clockMinutes(peak.from);
   const to = clockMinutes(peak.to);
   const limit = Math.min(end, start + 14 * 86_400_000);
@@ -108,7 +109,7 @@ export function overlapsPeak(start: number, end: number, peak: { timeZone: strin
     const { day, minutes } = localClock(t, peak.timeZone);
     if (!peak.days.includes(day)) continue;
     const inside = from <= to ? minutes >= from && minutes < to : minutes >= from || minutes < to;
-    if (inside) return `${day} ${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+    if (inside) return t;
   }
   return undefined;
 }
@@ -117,8 +118,10 @@ const peakHours: Factor = (ctx, f) => {
   const peak = ctx.policy.likelihood.factors.peakHours;
   if (!peak) return undefined;
   const hit = overlapsPeak(f.start, f.end, peak);
-  if (!hit) return undefined;
-  return factor('peak-hours', peak.points, phrase('factor.peakHours', { from: peak.from, to: peak.to, zone: peak.timeZone, first: hit }));
+  if (hit === undefined) return undefined;
+  // The first minute on the organisation's clock (the zone everything is shown in), with its date.
+  const first = { instant: hit, zone: organisationZone(ctx.org) };
+  return factor('peak-hours', peak.points, phrase('factor.peakHours', { days: { weekdays: peak.days }, from: peak.from, to: peak.to, zone: peak.timeZone, first }));
 };
 
 const nearFreeze: Factor = (ctx, f) => {
