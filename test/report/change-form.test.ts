@@ -90,6 +90,7 @@ function catalogHtml(form: ChangeForm): string {
     form,
     hrefs: {},
     evidence: {},
+    incidents: [],
     riskStatus: form.verdict ? 'assessed' : 'closed',
   } as ChangePage;
   return render(page);

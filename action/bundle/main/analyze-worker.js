@@ -10955,7 +10955,7 @@ var require_lexer = __commonJS({
     var flowIndicatorChars = new Set(",[]{}");
     var invalidAnchorChars = new Set(" ,[]{}\n\r	");
     var isNotAnchorChar = (ch) => !ch || invalidAnchorChars.has(ch);
-    var Lexer = class {
+    var Lexer2 = class {
       constructor() {
         this.atEnd = false;
         this.blockScalarIndent = -1;
@@ -11518,7 +11518,7 @@ var require_lexer = __commonJS({
         return yield* this.pushToIndex(i, false);
       }
     };
-    exports.Lexer = Lexer;
+    exports.Lexer = Lexer2;
   }
 });
 
@@ -20271,13 +20271,40 @@ function encodeDocument(d) {
 }
 function encodeAnalyses(list2) {
   return JSON.stringify(
-    list2.map(({ analysis: a, stat }) => {
-      const w = [a.file, stat ? stat.size : -1, stat ? stat.mtimeMs : 0, stat ? stat.ctimeMs : 0, stat ? stat.ino : 0, a.diagnostics.length ? a.diagnostics : 0];
+    list2.map(({ analysis: a, stat, oid }) => {
+      const w = [a.file, stat ? stat.size : -1, stat ? stat.mtimeMs : 0, stat ? stat.ctimeMs : 0, stat ? stat.ino : 0, a.diagnostics.length ? a.diagnostics : 0, oid ?? 0];
       for (const d of a.documents) w.push(encodeDocument(d));
       return w;
     })
   );
 }
+function encodeValueEntry(a) {
+  const values = a.values ?? [];
+  const holes = [];
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] === void 0) holes.push(i);
+    else if (!plainJson(values[i], 0)) return void 0;
+  }
+  const w = [a.file, -1, 0, 0, 0, a.diagnostics.length ? a.diagnostics : 0, 0];
+  for (const d of a.documents) w.push(encodeDocument(d));
+  return JSON.stringify([w, values.map((v) => v === void 0 ? null : v), holes]);
+}
+function plainJson(v, depth) {
+  if (v === null || typeof v === "string" || typeof v === "boolean") return true;
+  if (typeof v === "number") return Number.isFinite(v) && !Object.is(v, -0);
+  if (typeof v !== "object" || depth > 256) return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (!(i in v) || !plainJson(v[i], depth + 1)) return false;
+    return true;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const k in v) if (!plainJson(v[k], depth + 1)) return false;
+  return true;
+}
+
+// src/adapters/fs/analyze-disk.ts
+import { createHash } from "node:crypto";
 
 // src/core/calendar/local-time.ts
 var DAY_MS = 864e5;
@@ -20449,6 +20476,15 @@ function checkRrule(rule) {
   return problems;
 }
 function isTimeZone(zone) {
+  let known = zoneAnswers.get(zone);
+  if (known === void 0) {
+    known = zoneIsKnown(zone);
+    if (zoneAnswers.size < 1e3) zoneAnswers.set(zone, known);
+  }
+  return known;
+}
+var zoneAnswers = /* @__PURE__ */ new Map();
+function zoneIsKnown(zone) {
   if (zone.trim() === "") return false;
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: zone });
@@ -20843,7 +20879,7 @@ function policyPoints(spec) {
     const p = f[key];
     if (p !== void 0) out.push([`/spec/likelihood/factors/${key}`, p]);
   }
-  for (const key of ["noProgressiveDelivery", "peakHours", "nearFreeze", "shortNotice", "recentFailureRate", "largeDiff"]) {
+  for (const key of ["noProgressiveDelivery", "peakHours", "nearFreeze", "shortNotice", "recentFailureRate", "recentIncidents", "largeDiff"]) {
     const p = f[key]?.points;
     if (p !== void 0) out.push([`/spec/likelihood/factors/${key}/points`, p]);
   }
@@ -21029,6 +21065,18 @@ function checkPolicy(policy) {
     const hint = didYouMean(spec.emergency.approvers, known);
     out.push(err("policy.unknown-group", "/spec/emergency/approvers", `emergency approvers "${spec.emergency.approvers}" is not a key of spec.groups`, hint ? { hint } : {}));
   }
+  (spec.agenda?.groups ?? []).forEach((g, i) => {
+    if (!groups.includes(g)) {
+      const hint = didYouMean(g, groups);
+      out.push(err("policy.unknown-group", joinPointer("/spec/agenda/groups", i), `agenda group "${g}" is not a key of spec.groups`, hint ? { hint } : {}));
+    }
+  });
+  const asked = /* @__PURE__ */ new Map();
+  (spec.agenda?.questions ?? []).forEach((q, i) => {
+    const seen = asked.get(q.id);
+    if (seen !== void 0) out.push(err("policy.agenda-duplicate-question", joinPointer("/spec/agenda/questions", i, "id"), `agenda question "${q.id}" is already defined as question ${seen + 1}`));
+    else asked.set(q.id, i);
+  });
   out.push(...checkReadinessRules(spec.readiness?.rules ?? []));
   (spec.sensitivePaths ?? []).forEach((glob, i) => {
     const problem2 = globProblem(glob);
@@ -21571,37 +21619,13 @@ function readBlockSubset(text) {
   }
 }
 
-// src/core/parse/fast.ts
-function fastParse(text) {
-  return readBlockSubset(text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text);
-}
-
-// src/core/parse/line-breaks.ts
-var LONE_CR = /\r(?!\n)/g;
-function normalizeLineBreaks(text) {
-  return text.includes("\r") ? text.replace(LONE_CR, "\n") : text;
-}
-
-// src/core/parse/precise.ts
+// src/core/parse/node-budget.ts
 var import_yaml3 = __toESM(require_dist(), 1);
-
-// src/core/parse/directives.ts
-function directiveProblem(source, offset) {
-  const words = source.trim().split(/[ \t]+/);
-  const name = words[0] ?? "";
-  const at2 = { offset, endOffset: offset + source.trimEnd().length };
-  if (name === "%YAML") {
-    if (words[1] === "1.2" && words.length === 2) return void 0;
-    return { code: "yaml.version", message: `YAML ${words[1] ?? "(no version)"} is not read here: opsledger reads YAML 1.2 (core schema); remove the directive or write %YAML 1.2`, ...at2 };
-  }
-  if (name === "%TAG") return { code: "yaml.tag", message: "tag directives name custom tags, which are not allowed", ...at2 };
-  return { code: "yaml.syntax", message: `unknown directive ${name}`, ...at2 };
-}
 
 // src/core/parse/plain-value.ts
 var import_yaml2 = __toESM(require_dist(), 1);
 var MAX_ALIAS_NODES = 1e4;
-var MAX_DEPTH2 = 1e3;
+var MAX_DEPTH2 = 500;
 var Stop = class {
   constructor(problem2) {
     this.problem = problem2;
@@ -21680,6 +21704,149 @@ function plainValue(doc, budget) {
   }
 }
 
+// src/core/parse/node-budget.ts
+var MAX_FILE_NODES = 5e4;
+var SYNTHETIC = /* @__PURE__ */ new Set(["", "", ""]);
+var TOO_DEEP = "nesting is too deep or the document too large to read safely";
+var PREFIX_ROOM = 100;
+var LONG_PREFIX = new RegExp(`^[ \\t?:-]{${PREFIX_ROOM}}`, "m");
+var OPENS_ROOM = MAX_DEPTH2 - 3 - 2 * (PREFIX_ROOM - 1);
+function mayBeTooDeep(text) {
+  let opens = 0;
+  for (const c of ["[", "{"]) for (let i = text.indexOf(c); i >= 0; i = text.indexOf(c, i + 1)) if (++opens > OPENS_ROOM) return true;
+  return LONG_PREFIX.test(text);
+}
+function nodeBudgetProblem(text, budget = MAX_FILE_NODES) {
+  if (text.length <= budget && !mayBeTooDeep(text)) return void 0;
+  let offset = 0;
+  let nodes = 0;
+  let depth = 0;
+  let scalarText = false;
+  const blocks = [];
+  let lineStart = 0;
+  let keyColumn;
+  let lineBegun = false;
+  let blockScalar = false;
+  const tooDeep = (at2) => ({ code: "yaml.too-deep", message: TOO_DEEP, offset: at2, endOffset: at2 + 1 });
+  const dedent = (column) => {
+    while (blocks.length && blocks[blocks.length - 1].column > column) blocks.pop();
+  };
+  const enter = (column, kind) => {
+    dedent(column);
+    const top = blocks[blocks.length - 1];
+    if (top && top.column === column) {
+      if (top.kind === kind) return void 0;
+      if (!(top.kind === "map" && kind === "seq")) {
+        blocks.pop();
+        return enter(column, kind);
+      }
+    }
+    blocks.push({ column, kind });
+    return blocks.length > MAX_DEPTH2 + 1 ? tooDeep(lineStart + column) : void 0;
+  };
+  for (const lexeme of new import_yaml3.Lexer().lex(text)) {
+    const start = offset;
+    if (!SYNTHETIC.has(lexeme)) offset += lexeme.length;
+    const newline = lexeme.lastIndexOf("\n");
+    if (scalarText) {
+      scalarText = false;
+      if (newline >= 0) {
+        lineStart = start + newline + 1;
+        lineBegun = false;
+        keyColumn = void 0;
+      }
+      continue;
+    }
+    const column = start - lineStart;
+    const content = depth === 0 && !SYNTHETIC.has(lexeme) && lexeme !== "\n" && lexeme[0] !== " " && lexeme[0] !== "#";
+    if (content && !lineBegun && !blockScalar) {
+      lineBegun = true;
+      dedent(column);
+    }
+    if (newline >= 0) {
+      lineStart = start + newline + 1;
+      lineBegun = false;
+      keyColumn = void 0;
+    }
+    let node = false;
+    let problem2;
+    switch (lexeme) {
+      case "":
+      case "---":
+      case "...":
+        blocks.length = 0;
+        break;
+      case "":
+        scalarText = true;
+        node = true;
+        if (blockScalar) blockScalar = false;
+        else if (depth === 0) keyColumn ??= column;
+        break;
+      case "-":
+      case "?":
+        node = true;
+        if (depth === 0) {
+          problem2 = enter(column, lexeme === "-" ? "seq" : "map");
+          keyColumn = void 0;
+        }
+        break;
+      case ":":
+        node = true;
+        if (depth === 0) {
+          problem2 = enter(keyColumn ?? column, "map");
+          keyColumn = void 0;
+        }
+        break;
+      case "[":
+      case "{":
+        node = true;
+        if (depth === 0) keyColumn ??= column;
+        if (++depth + blocks.length > MAX_DEPTH2 + 1) problem2 = tooDeep(start);
+        break;
+      case "]":
+      case "}":
+        if (depth > 0) depth--;
+        break;
+      default:
+        node = lexeme[0] === '"' || lexeme[0] === "'" || lexeme[0] === "*";
+        if (depth === 0 && (node || lexeme[0] === "&" || lexeme[0] === "!")) keyColumn ??= column;
+        if (depth === 0 && (lexeme[0] === "|" || lexeme[0] === ">")) blockScalar = true;
+    }
+    if (problem2) return problem2;
+    if (node && ++nodes > budget) return { code: "yaml.too-many-nodes", message: `the file has more than ${budget} nodes (values and entries)`, offset: start, endOffset: start + 1 };
+  }
+  return void 0;
+}
+
+// src/core/parse/fast.ts
+function fastParse(text) {
+  const lf = text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text;
+  if (nodeBudgetProblem(lf)) return void 0;
+  return readBlockSubset(lf);
+}
+
+// src/core/parse/line-breaks.ts
+var LONE_CR = /\r(?!\n)/g;
+function normalizeLineBreaks(text) {
+  return text.includes("\r") ? text.replace(LONE_CR, "\n") : text;
+}
+
+// src/core/parse/precise.ts
+var import_yaml4 = __toESM(require_dist(), 1);
+
+// src/core/parse/directives.ts
+function directiveProblem(source, offset) {
+  const words = source.trim().split(/[ \t]+/);
+  const name = words[0] ?? "";
+  const at2 = { offset, endOffset: offset + source.trimEnd().length };
+  if (name === "%YAML") {
+    if (words[1] === "1.2" && words.length === 2) return void 0;
+    return { code: "yaml.version", message: `YAML ${words[1] ?? "(no version)"} is not read here: opsledger reads YAML 1.2 (core schema); remove the directive or write %YAML 1.2`, ...at2 };
+  }
+  if (name === "%TAG") return { code: "yaml.tag", message: "tag directives name custom tags, which are not allowed", ...at2 };
+  return { code: "yaml.syntax", message: `unknown directive ${name}`, ...at2 };
+}
+
 // src/core/parse/precise.ts
 var CODE_FOR_YAML_ERROR = {
   DUPLICATE_KEY: "yaml.duplicate-key",
@@ -21702,17 +21869,28 @@ function describe(code, fallback) {
 var OPTIONS2 = { uniqueKeys: true, strict: true, prettyErrors: false, merge: false, version: "1.2", resolveKnownTags: false };
 function preciseParse(input) {
   const text = normalizeLineBreaks(input);
-  const lineCounter = new import_yaml3.LineCounter();
+  const lineCounter = new import_yaml4.LineCounter();
+  const positionOf = (offset, endOffset = offset) => {
+    const start = lineCounter.linePos(offset);
+    const end2 = lineCounter.linePos(Math.max(offset, endOffset));
+    return { line: start.line, column: start.col, endLine: end2.line, endColumn: end2.col };
+  };
+  const over = nodeBudgetProblem(text);
+  if (over) {
+    lineCounter.addNewLine(0);
+    for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
+    return { documents: [], problems: [{ ...over, document: 0 }], lineCounter, locate: () => positionOf(over.offset, over.endOffset), positionOf };
+  }
   const directives = [];
   function* tokens() {
     let started = 0;
-    for (const token of new import_yaml3.Parser(lineCounter.addNewLine).parse(text)) {
+    for (const token of new import_yaml4.Parser(lineCounter.addNewLine).parse(text)) {
       if (token.type === "directive") directives.push({ source: token.source, offset: token.offset, document: started });
       else if (token.type === "document") started++;
       yield token;
     }
   }
-  const list2 = Array.from(new import_yaml3.Composer(OPTIONS2).compose(tokens()));
+  const list2 = Array.from(new import_yaml4.Composer(OPTIONS2).compose(tokens()));
   const problems = [];
   const documents = [];
   const budget = { used: 0 };
@@ -21749,11 +21927,6 @@ function preciseParse(input) {
     }
     documents.push({ value: ok ? value : void 0, ok, doc });
   });
-  const positionOf = (offset, endOffset = offset) => {
-    const start = lineCounter.linePos(offset);
-    const end2 = lineCounter.linePos(Math.max(offset, endOffset));
-    return { line: start.line, column: start.col, endLine: end2.line, endColumn: end2.col };
-  };
   const locate = (index, pointer, target = "value") => {
     const doc = list2[index];
     if (!doc) return positionOf(0);
@@ -21777,8 +21950,8 @@ function rangeAt(doc, pointer, target) {
   const tokens = splitPointer(pointer);
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i];
-    if ((0, import_yaml3.isMap)(node)) {
-      const pair = node.items.find((p) => (0, import_yaml3.isPair)(p) && keyText(p.key) === token);
+    if ((0, import_yaml4.isMap)(node)) {
+      const pair = node.items.find((p) => (0, import_yaml4.isPair)(p) && keyText(p.key) === token);
       if (!pair) break;
       node = pair.value;
       const wantKey = i === tokens.length - 1 && target === "key" || nodeRange(pair.value) === void 0;
@@ -21787,7 +21960,7 @@ function rangeAt(doc, pointer, target) {
         best = r;
         bestNode = wantKey ? pair.key : pair.value;
       }
-    } else if ((0, import_yaml3.isSeq)(node) && /^\d+$/.test(token) && node.items[Number(token)] !== void 0) {
+    } else if ((0, import_yaml4.isSeq)(node) && /^\d+$/.test(token) && node.items[Number(token)] !== void 0) {
       node = node.items[Number(token)];
       const r = nodeRange(node);
       if (r) {
@@ -21798,15 +21971,15 @@ function rangeAt(doc, pointer, target) {
       break;
     }
   }
-  if ((0, import_yaml3.isCollection)(bestNode) && !(0, import_yaml3.isAlias)(bestNode)) {
+  if ((0, import_yaml4.isCollection)(bestNode) && !(0, import_yaml4.isAlias)(bestNode)) {
     const first = bestNode.items[0];
-    const firstRange = (0, import_yaml3.isPair)(first) ? nodeRange(first.value) ?? nodeRange(first.key) : nodeRange(first);
-    if (firstRange) return [best[0], Math.min(best[1], (0, import_yaml3.isPair)(first) ? nodeRange(first.key)?.[1] ?? firstRange[1] : firstRange[1])];
+    const firstRange = (0, import_yaml4.isPair)(first) ? nodeRange(first.value) ?? nodeRange(first.key) : nodeRange(first);
+    if (firstRange) return [best[0], Math.min(best[1], (0, import_yaml4.isPair)(first) ? nodeRange(first.key)?.[1] ?? firstRange[1] : firstRange[1])];
   }
   return best;
 }
 function keyText(key) {
-  if ((0, import_yaml3.isScalar)(key)) return String(key.value);
+  if ((0, import_yaml4.isScalar)(key)) return String(key.value);
   if (key === null || key === void 0) return void 0;
   return String(key);
 }
@@ -22068,6 +22241,9 @@ function isOnlyComments(text) {
 }
 
 // src/adapters/fs/analyze-disk.ts
+function gitBlobId(bytes) {
+  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+}
 function problem(rel, code, message) {
   const d = { file: rel, line: 1, column: 1, severity: "error", code, message, pointer: "" };
   return { file: rel, documents: [], diagnostics: [d] };
@@ -22078,9 +22254,9 @@ var REFUSED = {
   "file.not-regular": "not a regular file (a FIFO, socket, device or folder); it is not read",
   "file.outside-root": "the path is outside the repository root"
 };
-function analyzeOnDisk(reader, rel, registry3, options = {}) {
+function analyzeOnDisk(reader, rel, registry3, options = {}, blobId = false) {
   const r = reader.read(rel);
-  if ("bytes" in r) return { analysis: analyzeFile(rel, r.bytes, registry3, options), stat: r.stat };
+  if ("bytes" in r) return { analysis: analyzeFile(rel, r.bytes, registry3, options), stat: r.stat, ...blobId ? { oid: gitBlobId(r.bytes) } : {} };
   if (r.refused === "file.too-large") return { analysis: problem(rel, r.refused, `the file is ${r.stat.size} bytes, over the ${reader.maxBytes}-byte limit for one YAML file`), stat: r.stat };
   const message = REFUSED[r.refused];
   return { analysis: message ? problem(rel, r.refused, message) : problem(rel, "file.unreadable", "the file cannot be read") };
@@ -22203,7 +22379,7 @@ function readOwnText(path) {
 }
 
 // src/adapters/fs/schemas.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 import { readdirSync as readdirSync2 } from "node:fs";
 import { join as join5 } from "node:path";
 
@@ -22262,7 +22438,7 @@ import { createRequire } from "node:module";
 import { join as join4 } from "node:path";
 
 // src/adapters/fs/version.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 import { readdirSync } from "node:fs";
 import { join as join3 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
@@ -22281,7 +22457,7 @@ var TOOL_VERSION = (() => {
 var digest;
 function codeDigest() {
   if (digest) return digest;
-  const hash = createHash("sha1");
+  const hash = createHash2("sha1");
   const coreDir = fileURLToPath2(new URL("../../core/", import.meta.url));
   const walk = (dir) => {
     let entries;
@@ -22338,7 +22514,7 @@ function loadSchemas(dir = SCHEMA_DIR) {
   };
   walk(dir);
   files.sort();
-  const hash = createHash2("sha256");
+  const hash = createHash3("sha256");
   const schemas = files.map((f) => {
     const text = readOwnText(f);
     hash.update(text);
@@ -22416,27 +22592,34 @@ var ShardWriter = class {
 var registry2 = schemaRegistry();
 parentPort.once("message", (job) => {
   const shard = new ShardWriter(job.shardPath);
-  const options = { keepText: !!job.keepText };
+  const asEntries = !!job.keepText && !!job.blobIds;
+  const options = asEntries ? { keepText: true, keepValues: true } : { keepText: !!job.keepText };
   const reader = repositoryReader(job.root, job.maxBytes);
   let order = [];
   let analyses = [];
   let texts = [];
+  let entries = [];
   const send = (last) => {
     const text = encodeAnalyses(analyses);
     shard.add(text);
-    const batch = { order, text, ...job.keepText ? { texts } : {}, ...last ? { final: { shardWritten: shard.close() } } : {} };
+    const batch = { order, text, ...job.keepText ? { texts } : {}, ...asEntries ? { entries } : {}, ...last ? { final: { shardWritten: shard.close() } } : {} };
     job.port.postMessage(batch);
     order = [];
     analyses = [];
     texts = [];
+    entries = [];
   };
   claimAll(
     job.counter,
     job.files.length,
     (i) => {
       order.push(i);
-      const a = analyzeOnDisk(reader, job.files[i], registry2, options);
-      if (job.keepText) texts.push(a.analysis.text ?? null);
+      const a = analyzeOnDisk(reader, job.files[i], registry2, options, !!job.blobIds);
+      const entry = asEntries && a.oid ? encodeValueEntry(a.analysis) : void 0;
+      entries.push(entry ?? null);
+      if (job.keepText) texts.push(entry === void 0 ? a.analysis.text ?? null : null);
+      delete a.analysis.values;
+      delete a.analysis.text;
       analyses.push(a);
     },
     () => {

@@ -8050,6 +8050,91 @@ function layoutNeighbourhood(n, words) {
   return { wide, narrow, caption: words.caption(n.center.title ?? n.center.name) };
 }
 
+// src/core/calendar/local-time.ts
+var DAY_MS = 864e5;
+var EARLIEST_INSTANT = Date.UTC(1970, 0, 1);
+var LATEST_INSTANT = Date.UTC(3e3, 0, 1) - 1;
+var formatters = /* @__PURE__ */ new Map();
+function formatter(zone) {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone,
+      hourCycle: "h23",
+      era: "short",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric"
+    });
+    formatters.set(zone, f);
+  }
+  return f;
+}
+function intlOffset(instant, zone) {
+  const whole = Math.floor(instant / 1e3) * 1e3;
+  const parts = {};
+  for (const p of formatter(zone).formatToParts(new Date(whole))) parts[p.type] = p.value;
+  let year = Number(parts.year);
+  if (parts.era === "BC" || parts.era === "B") year = 1 - year;
+  const asUtc = /* @__PURE__ */ new Date(0);
+  asUtc.setUTCFullYear(year, Number(parts.month) - 1, Number(parts.day));
+  asUtc.setUTCHours(Number(parts.hour), Number(parts.minute), Number(parts.second), 0);
+  return asUtc.getTime() - whole;
+}
+var SEGMENT = DAY_MS / 2;
+var SEGMENTS_KEPT = 16;
+var segments = /* @__PURE__ */ new Map();
+function offsetAt(instant, zone) {
+  let known = segments.get(zone);
+  if (!known) segments.set(zone, known = []);
+  for (const seg of known) if (instant >= seg.from && instant <= seg.to) return seg.offset;
+  const offset = intlOffset(instant, zone);
+  const from = Math.floor(instant / 1e3) * 1e3;
+  if (intlOffset(from + SEGMENT, zone) === offset) {
+    known.unshift({ from, to: from + SEGMENT, offset });
+    if (known.length > SEGMENTS_KEPT) known.pop();
+  }
+  return offset;
+}
+
+// src/core/catalog/time.ts
+function pad(n) {
+  return String(n).padStart(2, "0");
+}
+function localDate(local) {
+  const d = new Date(local);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+}
+function localTime(local) {
+  const d = new Date(local);
+  return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+}
+var HOUR_MS = 36e5;
+var offsets = /* @__PURE__ */ new Map();
+function cachedOffset(instant, zone) {
+  let byHour = offsets.get(zone);
+  if (!byHour) offsets.set(zone, byHour = /* @__PURE__ */ new Map());
+  const hour = Math.floor(instant / HOUR_MS);
+  const known = byHour.get(hour);
+  if (known !== void 0) return known;
+  const start = offsetAt(hour * HOUR_MS, zone);
+  if (start === offsetAt((hour + 1) * HOUR_MS - 1, zone)) {
+    byHour.set(hour, start);
+    return start;
+  }
+  return offsetAt(instant, zone);
+}
+function toLocal(instant, zone) {
+  return instant + cachedOffset(instant, zone);
+}
+function formatAt(instant, zone) {
+  const local = toLocal(instant, zone);
+  return `${localDate(local)} ${localTime(local)}`;
+}
+
 // src/core/phrase.ts
 var PHRASES_EN = {
   "changeType.standard": "standard",
@@ -8070,7 +8155,7 @@ var PHRASES_EN = {
   "factor.rehearsalRefused": "the rehearsal does not count: {problem}",
   "factor.noProgressiveDelivery": "all at once on tier {tiers} services {services}",
   "factor.noProgressiveDelivery.one": "all at once on tier {tiers} service {services}",
-  "factor.peakHours": "runs into peak hours ({from}–{to} {zone}, first at {first})",
+  "factor.peakHours": "runs into peak hours ({days} {from}–{to} {zone}), first at {first}",
   "factor.nearFreeze": "within {within} of the {name} freeze",
   "factor.nearFreezeBefore": "ends {gap} before the {name} freeze starts (within {within})",
   "template.requiredFields": "template {name} requires {fields}",
@@ -8080,6 +8165,10 @@ var PHRASES_EN = {
   "factor.errorBudget": "error budget spent: {slos}",
   "factor.errorBudgetSlo": "{slo} ({percent}% left)",
   "factor.recentFailures": "{failed} of {implemented} recent changes to these services failed (over {percent}% in {window})",
+  // #20: incidents on what the change touches (src/core/risk/factors.ts, recentIncidents).
+  "factor.recentIncidents": "{n} {severities} incidents within {within} on what this change touches: {incidents}",
+  "factor.recentIncidents.one": "a {severities} incident within {within} on what this change touches: {incidents}",
+  "factor.recentIncident": "{id} ({severity} on {on}, started {date})",
   "factor.overlapping": "overlaps {changes}",
   "factor.overlappingChange": "{id} on {target}",
   "factor.largeDiff": "{lines} changed lines, over {limit} ({provenance})",
@@ -8186,13 +8275,55 @@ var PHRASES_EN = {
   "readiness.reviewsOnTime": "no post-incident review overdue",
   "readiness.actionsOverdue": "{n} incident action items overdue ({incidents})",
   "readiness.actionsOverdue.one": "{n} incident action item overdue ({incidents})",
-  "readiness.actionsOnTime": "no incident action item overdue"
+  "readiness.actionsOnTime": "no incident action item overdue",
+  "agenda.title": "CAB agenda, {from} to {to} ({zone})",
+  "agenda.changes": "Changes for approval",
+  "agenda.noChanges": "No change in this period needs the approval of {groups}.",
+  "agenda.windows": "Freezes and maintenance windows",
+  "agenda.noWindows": "No freeze or maintenance window in this period.",
+  "agenda.emergencies": "Emergency changes for retrospective review",
+  "agenda.noEmergencies": "No emergency change is waiting for its post-implementation review.",
+  "agenda.verdict": "{class} risk: impact {impact} × likelihood {likelihood}, {met} of {required} controls met",
+  "agenda.verdictBlocked": "{class} risk: impact {impact} × likelihood {likelihood}, {met} of {required} controls met, {n} blocking conflicts",
+  "agenda.verdictBlocked.one": "{class} risk: impact {impact} × likelihood {likelihood}, {met} of {required} controls met, 1 blocking conflict",
+  "agenda.approvalNeeded": "{n} from {group}: {members}",
+  "agenda.approvalNeededNobody": "{n} from {group}: nobody is listed",
+  "agenda.approvalsRecorded": "none: the change records itself as {phase} (the gate still checks the reviews)",
+  "agenda.emergencyAlternative": "or one {group} approver in place of these, as an emergency",
+  "agenda.question.rollback-rehearsed": "no rollback rehearsal in the {within} before it starts",
+  "agenda.question.premortem": "no pre-mortem",
+  "agenda.question.verification": "no verification evidence",
+  "agenda.question.communication": "no communication plan",
+  "agenda.question.maintenance-window": "not inside a maintenance window",
+  "agenda.reviewDue": "post-implementation review due {due}",
+  "agenda.reviewOverdue": "post-implementation review overdue since {due}",
+  "audit.unauthorised.pull": "the pull request changed {paths} without an approved change request that covers them",
+  "audit.unauthorised.push": "pushed to the default branch without a pull request, changing {paths}",
+  "audit.merged.early": "#{number} was merged before the approvals it needed; they arrived after the merge",
+  "audit.merged.never": "#{number} was merged without the approvals it needed",
+  "audit.review.overdue": "the post-implementation review was due {due} and is not recorded",
+  "audit.standard.outside": "declared standard but approved as normal: {why}",
+  "audit.implemented.ungated": "implemented with no gate record allowing it",
+  "audit.implemented.denied": "implemented although every gate record denied it",
+  "audit.deployment.ungated": "deployment {id} to {environment} succeeded with no gate record allowing it",
+  "audit.deployment.denied": "deployment {id} to {environment} succeeded after the gate denied it"
 };
 var relative = /* @__PURE__ */ new Map();
+var weekdayNames = /* @__PURE__ */ new Map();
+var RFC_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
+var A_MONDAY = Date.UTC(2024, 0, 1, 12);
+function weekdayName(locale, instant, timeZone) {
+  const key = `${locale}\0${timeZone}`;
+  let format = weekdayNames.get(key);
+  if (!format) weekdayNames.set(key, format = new Intl.DateTimeFormat(locale, { weekday: "short", timeZone }));
+  return format.format(instant);
+}
 function argText(arg, table, locale) {
   if (typeof arg === "string") return arg;
   if (typeof arg === "number") return String(arg);
   if (Array.isArray(arg)) return arg.map((a) => argText(a, table, locale)).join(", ");
+  if ("instant" in arg) return `${formatAt(arg.instant, arg.zone)} (${weekdayName(locale, arg.instant, arg.zone)}, ${arg.zone})`;
+  if ("weekdays" in arg) return arg.weekdays.map((d) => RFC_DAYS.includes(d) ? weekdayName(locale, A_MONDAY + RFC_DAYS.indexOf(d) * 864e5, "UTC") : d).join(", ");
   if ("joined" in arg) return arg.joined.map((a) => argText(a, table, locale)).join(arg.by);
   if ("daysAgo" in arg) {
     let format = relative.get(locale);
@@ -8391,6 +8522,48 @@ var en2 = {
   "change.mitigation": "Mitigation",
   "change.communication": "Communication",
   "change.outcome": "Outcome",
+  // The change form (src/core/change-form): the labels the pull request comment uses too.
+  "form.verdict": "Impact {impact} × likelihood {likelihood} · {met}/{required} controls met",
+  "form.blocking": "{n} blocking conflicts",
+  "form.blocking.one": "1 blocking conflict",
+  "form.scheduleUtc": "Schedule (UTC)",
+  "form.duration": "Duration",
+  "form.production": "production",
+  "form.implementer": "Implemented by",
+  "form.notNamed": "Not named",
+  "form.treatedAs": "treated as {type}",
+  "form.outage": "Expected outage",
+  "form.noOutage": "None",
+  "form.notStated": "Not stated",
+  "form.phase": "Phase",
+  "form.approvals": "Approvals",
+  "form.emergencyPath": "emergency path",
+  "form.preApproved": "pre-approved",
+  "form.approvalsPlan": "Who has approved is decided on the pull request, from GitHub reviews; these are the approvals this change needs.",
+  "form.approvalsMet": "Approved",
+  "form.approvalsMissing": "Approvals missing",
+  "form.group": "Group",
+  "form.required": "Required",
+  "form.approvedBy": "Approved by",
+  "form.stillNeeded": "Still needed",
+  "form.nobodyEligible": "(nobody eligible)",
+  "form.noApprovals": "No approving reviews required.",
+  "form.rehearsalAccepted": "accepted as evidence",
+  "form.rehearsalRefused": "not accepted",
+  "form.neverRehearsed": "Never rehearsed",
+  "form.blastTop": "The top {n} of {total}.",
+  "form.history": "History, last {days} days",
+  "form.historyPeriod": "From {from} to {to}, on the services and configuration items this change affects.",
+  "form.shared": "Shared",
+  "form.noChanges": "No other change in this period.",
+  "form.noIncidents": "No incident in this period.",
+  "form.incident": "Incident",
+  "form.severity": "Severity",
+  "form.started": "Started",
+  "form.causedBy": "Caused by",
+  "form.noChange": "no change",
+  "form.readiness": "Readiness of the affected services",
+  "form.noReadiness": "No readiness level: the policy has no readiness rules, or the change names no service.",
   "outcome.implementedAt": "Implemented",
   "outcome.failureDetectedAt": "Failure detected",
   "outcome.restoredAt": "Service restored",
@@ -8470,6 +8643,16 @@ var en2 = {
   "metrics.byTeam": "By team",
   "metrics.byService": "By service",
   "metrics.name": "Name",
+  // Incidents on the metrics page (#20): the same figures as `opsledger metrics`.
+  "metrics.incidents": "Incidents",
+  "metrics.incidentsBySeverity": "By severity",
+  "metrics.severityCount": "{severity}: {n}",
+  "metrics.mttd": "Mean time to detect",
+  "metrics.mtta": "Mean time to acknowledge",
+  "metrics.mttm": "Mean time to mitigate",
+  "metrics.mttr": "Mean time to resolve",
+  "metrics.errorBudget": "Error budget consumed by incidents",
+  "metrics.budgetMinutes": "{slo}: {n} min",
   "coverage.title": "Operational readiness",
   "coverage.lede": "Every service graded against the readiness rules of the policy, and the gaps worth a ticket.",
   "coverage.levels": "Services by level",
@@ -8582,6 +8765,99 @@ var en2 = {
   "weekdayShort.4": "Fri",
   "weekdayShort.5": "Sat",
   "weekdayShort.6": "Sun",
+  // ---- incidents and problems (#20)
+  "nav.incidents": "Incidents",
+  "list.incidents": "Incidents",
+  "list.incidentsLede": "{total} incidents, newest first.",
+  "list.incidentsLede.one": "One incident.",
+  "list.incidentsOverdue": "{n} with follow-ups overdue",
+  "list.incidentsOverdue.one": "One with follow-ups overdue",
+  "list.noIncidents": "No incident is recorded.",
+  "list.problems": "Problems",
+  "list.noProblems": "No problem is recorded.",
+  "incident.id": "Incident",
+  "incident.title": "Title",
+  "incident.severity": "Severity",
+  "incident.status": "Status",
+  "incident.started": "Started",
+  "incident.services": "Services affected",
+  "incident.service": "Service",
+  "incident.month": "Month",
+  "incident.count": "{matched} of {total} incidents",
+  "incident.noneMatch": "No incident matches. Remove a filter.",
+  "incident.clear": "Clear filters",
+  "incident.overdue": "Overdue",
+  "incident.reviewOverdue": "Review overdue",
+  "incident.summary": "Summary",
+  "incident.cis": "Configuration items",
+  "incident.causedBy": "Caused by",
+  "incident.noChange": "No change: known not to be caused by a change.",
+  "incident.causeUnknown": "Not known yet.",
+  "incident.commander": "Incident commander",
+  "incident.responders": "Responders",
+  "incident.problems": "Problem",
+  "incident.impact": "Customer impact",
+  "incident.users": "Users affected",
+  "incident.minutes": "Minutes of impact",
+  "incident.budget": "Error budget of {slo}",
+  "incident.budgetMinutes": "{n} minutes",
+  "incident.budgetMinutes.one": "1 minute",
+  "incident.timeline": "Timeline",
+  "incident.noTimeline": "No timeline entry yet.",
+  "incident.review": "Post-incident review",
+  "incident.reviewDue": "The review was due by {due} ({within} after resolution) and is not completed.",
+  "incident.reviewCompleted": "Completed",
+  "incident.factors": "Contributing factors",
+  "incident.wentWell": "What went well",
+  "incident.actions": "Action items",
+  "incident.action": "Action",
+  "incident.owner": "Owner",
+  "incident.due": "Due",
+  "incident.state": "State",
+  "incident.followUp": "Tracked in",
+  "incident.noActions": "No action item.",
+  "incident.noReview": "No review yet.",
+  "problem.incidentCount": "{n} incidents",
+  "problem.incidentCount.one": "1 incident",
+  "problem.rootCause": "Root cause",
+  "problem.causeUnknown": "Not found yet.",
+  "problem.workaround": "Workaround (known error)",
+  "problem.noWorkaround": "No workaround known.",
+  "problem.fixes": "Fixed by",
+  "problem.incidents": "Incidents",
+  "service.incidents": "Incidents",
+  "service.incidentsShown": "The {shown} most recent of {total} incidents.",
+  "service.noIncidents": "No incident touched it.",
+  "change.incidents": "Incidents this change caused",
+  "severity.sev1": "SEV1",
+  "severity.sev2": "SEV2",
+  "severity.sev3": "SEV3",
+  "severity.sev4": "SEV4",
+  "incidentStatus.investigating": "Investigating",
+  "incidentStatus.identified": "Identified",
+  "incidentStatus.monitoring": "Monitoring",
+  "incidentStatus.resolved": "Resolved",
+  "incidentStatus.reviewed": "Reviewed",
+  "incidentTime.startedAt": "Started",
+  "incidentTime.detectedAt": "Detected",
+  "incidentTime.acknowledgedAt": "Acknowledged",
+  "incidentTime.mitigatedAt": "Mitigated",
+  "incidentTime.resolvedAt": "Resolved",
+  "timelineKind.detection": "Detection",
+  "timelineKind.escalation": "Escalation",
+  "timelineKind.action": "Action",
+  "timelineKind.communication": "Communication",
+  "timelineKind.mitigation": "Mitigation",
+  "timelineKind.resolution": "Resolution",
+  "timelineKind.note": "Note",
+  "actionState.open": "Open",
+  "actionState.in-progress": "In progress",
+  "actionState.done": "Done",
+  "actionState.wont-do": "Won't do",
+  "problemState.open": "Open",
+  "problemState.known-error": "Known error",
+  "problemState.resolved": "Resolved",
+  "problemState.closed": "Closed",
   // The sentences the risk engine and readiness compose, in the words the commands print.
   ...PHRASES_EN
 };
@@ -8766,6 +9042,47 @@ var ko = {
   "change.mitigation": "대응 방안",
   "change.communication": "공지",
   "change.outcome": "결과",
+  "form.verdict": "영향 {impact} × 가능성 {likelihood} · 통제 {required}개 중 {met}개 충족",
+  "form.blocking": "차단 충돌 {n}건",
+  "form.blocking.one": "차단 충돌 1건",
+  "form.scheduleUtc": "일정(UTC)",
+  "form.duration": "소요 시간",
+  "form.production": "운영 환경",
+  "form.implementer": "수행자",
+  "form.notNamed": "지정 안 됨",
+  "form.treatedAs": "{type}(으)로 취급",
+  "form.outage": "예상 중단 시간",
+  "form.noOutage": "없음",
+  "form.notStated": "기재 안 됨",
+  "form.phase": "단계",
+  "form.approvals": "승인",
+  "form.emergencyPath": "긴급 절차",
+  "form.preApproved": "사전 승인",
+  "form.approvalsPlan": "누가 승인했는지는 풀 리퀘스트에서 GitHub 리뷰로 정해집니다. 아래는 이 변경에 필요한 승인입니다.",
+  "form.approvalsMet": "승인 완료",
+  "form.approvalsMissing": "승인 부족",
+  "form.group": "그룹",
+  "form.required": "필요 수",
+  "form.approvedBy": "승인한 사람",
+  "form.stillNeeded": "남은 승인",
+  "form.nobodyEligible": "(승인할 수 있는 사람 없음)",
+  "form.noApprovals": "필요한 승인 리뷰가 없습니다.",
+  "form.rehearsalAccepted": "근거로 인정됨",
+  "form.rehearsalRefused": "인정되지 않음",
+  "form.neverRehearsed": "리허설한 적 없음",
+  "form.blastTop": "전체 {total}개 중 상위 {n}개.",
+  "form.history": "최근 {days}일 이력",
+  "form.historyPeriod": "{from}부터 {to}까지, 이 변경이 영향을 주는 서비스와 구성 항목에 대한 이력.",
+  "form.shared": "겹치는 대상",
+  "form.noChanges": "이 기간에 다른 변경이 없습니다.",
+  "form.noIncidents": "이 기간에 장애가 없습니다.",
+  "form.incident": "장애",
+  "form.severity": "심각도",
+  "form.started": "시작",
+  "form.causedBy": "원인 변경",
+  "form.noChange": "변경 아님",
+  "form.readiness": "영향받는 서비스의 준비도",
+  "form.noReadiness": "준비도 등급 없음: 정책에 준비도 규칙이 없거나 변경이 서비스를 지정하지 않았습니다.",
   "outcome.implementedAt": "적용 시각",
   "outcome.failureDetectedAt": "장애 감지 시각",
   "outcome.restoredAt": "서비스 복구 시각",
@@ -8845,6 +9162,16 @@ var ko = {
   "metrics.byTeam": "팀별",
   "metrics.byService": "서비스별",
   "metrics.name": "이름",
+  // 지표 페이지의 장애 수치(#20): `opsledger metrics`와 같은 숫자.
+  "metrics.incidents": "장애",
+  "metrics.incidentsBySeverity": "심각도별",
+  "metrics.severityCount": "{severity}: {n}건",
+  "metrics.mttd": "평균 탐지 시간(MTTD)",
+  "metrics.mtta": "평균 확인 시간(MTTA)",
+  "metrics.mttm": "평균 완화 시간",
+  "metrics.mttr": "평균 해결 시간(MTTR)",
+  "metrics.errorBudget": "장애로 소진된 에러 버짓",
+  "metrics.budgetMinutes": "{slo}: {n}분",
   "coverage.title": "운영 준비도",
   "coverage.lede": "정책의 준비도 규칙으로 매긴 서비스별 수준과, 먼저 손봐야 할 빈틈입니다.",
   "coverage.levels": "수준별 서비스",
@@ -8975,7 +9302,7 @@ var ko = {
   "factor.rehearsalRefused": "사전 연습을 인정하지 않습니다: {problem}",
   "factor.noProgressiveDelivery": "{tiers}등급 서비스 {services}에 한 번에 적용",
   "factor.noProgressiveDelivery.one": "{tiers}등급 서비스 {services}에 한 번에 적용",
-  "factor.peakHours": "피크 시간대({from}–{to} {zone})에 걸침, 처음 걸리는 시각 {first}",
+  "factor.peakHours": "피크 시간대({days} {from}–{to} {zone})에 걸침, 처음 걸리는 시각 {first}",
   "factor.nearFreeze": "{name} 동결 기간까지 {within} 이내",
   "factor.nearFreezeBefore": "{name} 동결 시작 {gap} 전에 끝남({within} 이내)",
   "factor.shortNotice": "사전 통지 {notice}, 기준 {within}보다 짧음",
@@ -8984,6 +9311,10 @@ var ko = {
   "factor.errorBudget": "오류 예산 소진: {slos}",
   "factor.errorBudgetSlo": "{slo}({percent}% 남음)",
   "factor.recentFailures": "최근 {window} 동안 이 서비스들의 변경 {implemented}건 중 {failed}건 실패(기준 {percent}% 초과)",
+  // #20: 변경 대상의 최근 장애(src/core/risk/factors.ts, recentIncidents).
+  "factor.recentIncidents": "최근 {within} 이내 이 변경의 대상에 {severities} 장애 {n}건: {incidents}",
+  "factor.recentIncidents.one": "최근 {within} 이내 이 변경의 대상에 {severities} 장애 1건: {incidents}",
+  "factor.recentIncident": "{id}({on}, {severity}, {date} 시작)",
   "factor.overlapping": "다른 변경과 겹침: {changes}",
   "factor.overlappingChange": "{target}의 {id}",
   "factor.largeDiff": "변경 {lines}줄, 기준 {limit}줄 초과({provenance})",
@@ -9091,7 +9422,131 @@ var ko = {
   "readiness.reviewsOnTime": "기한 지난 장애 사후 검토 없음",
   "readiness.actionsOverdue": "기한 지난 장애 후속 조치 {n}건 ({incidents})",
   "readiness.actionsOverdue.one": "기한 지난 장애 후속 조치 {n}건 ({incidents})",
-  "readiness.actionsOnTime": "기한 지난 장애 후속 조치 없음"
+  "readiness.actionsOnTime": "기한 지난 장애 후속 조치 없음",
+  // ---- 장애와 문제 (#20)
+  "nav.incidents": "장애",
+  "list.incidents": "장애",
+  "list.incidentsLede": "장애 {total}건, 최신순.",
+  "list.incidentsLede.one": "장애 1건.",
+  "list.incidentsOverdue": "후속 조치 기한 지난 장애 {n}건",
+  "list.incidentsOverdue.one": "후속 조치 기한 지난 장애 1건",
+  "list.noIncidents": "기록된 장애가 없습니다.",
+  "list.problems": "문제",
+  "list.noProblems": "기록된 문제가 없습니다.",
+  "incident.id": "장애",
+  "incident.title": "제목",
+  "incident.severity": "심각도",
+  "incident.status": "상태",
+  "incident.started": "시작",
+  "incident.services": "영향받은 서비스",
+  "incident.service": "서비스",
+  "incident.month": "월",
+  "incident.count": "장애 {total}건 중 {matched}건",
+  "incident.noneMatch": "맞는 장애가 없습니다. 필터를 하나 지워 보세요.",
+  "incident.clear": "필터 지우기",
+  "incident.overdue": "기한 지남",
+  "incident.reviewOverdue": "사후 검토 기한 지남",
+  "incident.summary": "요약",
+  "incident.cis": "구성 항목",
+  "incident.causedBy": "원인 변경",
+  "incident.noChange": "없음: 변경 때문이 아닌 것으로 확인됨.",
+  "incident.causeUnknown": "아직 모릅니다.",
+  "incident.commander": "장애 지휘자",
+  "incident.responders": "대응자",
+  "incident.problems": "문제",
+  "incident.impact": "고객 영향",
+  "incident.users": "영향받은 사용자",
+  "incident.minutes": "영향 시간(분)",
+  "incident.budget": "{slo}의 오류 예산",
+  "incident.budgetMinutes": "{n}분",
+  "incident.budgetMinutes.one": "1분",
+  "incident.timeline": "타임라인",
+  "incident.noTimeline": "타임라인 항목이 아직 없습니다.",
+  "incident.review": "장애 사후 검토",
+  "incident.reviewDue": "사후 검토 기한은 {due}(해결 후 {within})였고 아직 끝나지 않았습니다.",
+  "incident.reviewCompleted": "완료",
+  "incident.factors": "기여 요인",
+  "incident.wentWell": "잘된 점",
+  "incident.actions": "후속 조치",
+  "incident.action": "조치",
+  "incident.owner": "담당",
+  "incident.due": "기한",
+  "incident.state": "상태",
+  "incident.followUp": "추적",
+  "incident.noActions": "후속 조치가 없습니다.",
+  "incident.noReview": "사후 검토가 아직 없습니다.",
+  "problem.incidentCount": "장애 {n}건",
+  "problem.incidentCount.one": "장애 1건",
+  "problem.rootCause": "근본 원인",
+  "problem.causeUnknown": "아직 찾지 못했습니다.",
+  "problem.workaround": "임시 해결책(알려진 오류)",
+  "problem.noWorkaround": "알려진 임시 해결책이 없습니다.",
+  "problem.fixes": "해결 변경",
+  "problem.incidents": "장애",
+  "service.incidents": "장애",
+  "service.incidentsShown": "장애 {total}건 중 최근 {shown}건입니다.",
+  "service.noIncidents": "이 서비스에 영향을 준 장애가 없습니다.",
+  "change.incidents": "이 변경이 일으킨 장애",
+  "severity.sev1": "SEV1",
+  "severity.sev2": "SEV2",
+  "severity.sev3": "SEV3",
+  "severity.sev4": "SEV4",
+  "incidentStatus.investigating": "조사 중",
+  "incidentStatus.identified": "원인 파악",
+  "incidentStatus.monitoring": "모니터링 중",
+  "incidentStatus.resolved": "해결됨",
+  "incidentStatus.reviewed": "검토 완료",
+  "incidentTime.startedAt": "시작",
+  "incidentTime.detectedAt": "감지",
+  "incidentTime.acknowledgedAt": "확인",
+  "incidentTime.mitigatedAt": "완화",
+  "incidentTime.resolvedAt": "해결",
+  "timelineKind.detection": "감지",
+  "timelineKind.escalation": "에스컬레이션",
+  "timelineKind.action": "조치",
+  "timelineKind.communication": "공지",
+  "timelineKind.mitigation": "완화",
+  "timelineKind.resolution": "해결",
+  "timelineKind.note": "메모",
+  "actionState.open": "열림",
+  "actionState.in-progress": "진행 중",
+  "actionState.done": "완료",
+  "actionState.wont-do": "하지 않음",
+  "problemState.open": "열림",
+  "problemState.known-error": "알려진 오류",
+  "problemState.resolved": "해결됨",
+  "problemState.closed": "닫힘",
+  "agenda.title": "CAB 안건, {from} ~ {to} ({zone})",
+  "agenda.changes": "승인할 변경",
+  "agenda.noChanges": "이 기간에 {groups}의 승인이 필요한 변경이 없습니다.",
+  "agenda.windows": "동결 기간과 유지보수 창",
+  "agenda.noWindows": "이 기간에는 동결 기간도 유지보수 창도 없습니다.",
+  "agenda.emergencies": "사후 검토할 긴급 변경",
+  "agenda.noEmergencies": "사후 검토를 기다리는 긴급 변경이 없습니다.",
+  "agenda.verdict": "위험 {class}: 영향 {impact} × 가능성 {likelihood}, 통제 {required}개 중 {met}개 충족",
+  "agenda.verdictBlocked": "위험 {class}: 영향 {impact} × 가능성 {likelihood}, 통제 {required}개 중 {met}개 충족, 차단 충돌 {n}건",
+  "agenda.verdictBlocked.one": "위험 {class}: 영향 {impact} × 가능성 {likelihood}, 통제 {required}개 중 {met}개 충족, 차단 충돌 1건",
+  "agenda.approvalNeeded": "{group} {n}명: {members}",
+  "agenda.approvalNeededNobody": "{group} {n}명: 등록된 사람이 없음",
+  "agenda.approvalsRecorded": "없음: 변경 스스로 {phase} 상태로 기록함 (게이트는 리뷰를 다시 확인함)",
+  "agenda.emergencyAlternative": "또는 긴급 변경으로서 {group} 승인자 1명이 대신 승인",
+  "agenda.question.rollback-rehearsed": "시작 전 {within} 안에 롤백 리허설 없음",
+  "agenda.question.premortem": "사전 부검(pre-mortem) 없음",
+  "agenda.question.verification": "검증 증거 없음",
+  "agenda.question.communication": "공지 계획 없음",
+  "agenda.question.maintenance-window": "유지보수 창 밖에서 진행",
+  "agenda.reviewDue": "사후 검토 기한 {due}",
+  "agenda.reviewOverdue": "사후 검토 기한 {due} 지남",
+  "audit.unauthorised.pull": "풀 리퀘스트가 승인된 변경 요청 없이 {paths}을(를) 바꿨습니다",
+  "audit.unauthorised.push": "풀 리퀘스트 없이 기본 브랜치에 푸시해 {paths}을(를) 바꿨습니다",
+  "audit.merged.early": "#{number}이(가) 필요한 승인 전에 병합되었습니다. 승인은 병합 뒤에 왔습니다",
+  "audit.merged.never": "#{number}이(가) 필요한 승인 없이 병합되었습니다",
+  "audit.review.overdue": "구현 후 검토 기한은 {due}였으나 기록되지 않았습니다",
+  "audit.standard.outside": "표준 변경으로 선언했지만 일반 변경으로 승인되었습니다: {why}",
+  "audit.implemented.ungated": "허용한 게이트 기록 없이 구현되었습니다",
+  "audit.implemented.denied": "모든 게이트 기록이 거부했는데도 구현되었습니다",
+  "audit.deployment.ungated": "배포 {id}({environment})가 허용한 게이트 기록 없이 성공했습니다",
+  "audit.deployment.denied": "배포 {id}({environment})가 게이트 거부 뒤에 성공했습니다"
 };
 var MESSAGES = { en: en2, ko };
 function message(locale, key, args = {}) {
@@ -9104,12 +9559,6 @@ function valueMessage(locale, group, value) {
   const table = MESSAGES[locale];
   return table[`${group}.${String(value)}`] ?? String(value);
 }
-
-// src/core/calendar/local-time.ts
-var DAY_MS = 864e5;
-var EARLIEST_INSTANT = Date.UTC(1970, 0, 1);
-var LATEST_INSTANT = Date.UTC(3e3, 0, 1) - 1;
-var SEGMENT = DAY_MS / 2;
 
 // src/core/metrics/svg.ts
 var SERIES_CLASSES = 8;
@@ -9290,7 +9739,8 @@ var TITLES = {
   "changes-list": "list.changes",
   calendar: "calendar.title",
   metrics: "metrics.title",
-  readiness: "coverage.title"
+  readiness: "coverage.title",
+  "incidents-list": "list.incidents"
 };
 var NAV = [
   { section: "services", href: "index.html", key: "nav.services" },
@@ -9299,7 +9749,8 @@ var NAV = [
   { section: "changes", href: "changes/index.html", key: "nav.changes" },
   { section: "calendar", href: "calendar/index.html", key: "nav.calendar" },
   { section: "metrics", href: "metrics.html", key: "nav.metrics" },
-  { section: "readiness", href: "readiness.html", key: "nav.readiness" }
+  { section: "readiness", href: "readiness.html", key: "nav.readiness" },
+  { section: "incidents", href: "incidents/index.html", key: "nav.incidents" }
 ];
 function pageRenderer(options2) {
   const { locale } = options2;
@@ -9333,7 +9784,8 @@ function pageRenderer(options2) {
       locale,
       csp: CSP,
       site,
-      script: page.template === "index"
+      script: page.template === "index",
+      incidentScript: page.template === "incidents-list"
     };
     return render2(page.template, page, body, layout);
   };
