@@ -38,7 +38,8 @@ export function renderAuditText(r: AuditReport): string {
 }
 
 export function renderAuditMarkdown(r: AuditReport): string {
-  const cell = (s: string) => escapeMarkdown(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  // escapeMarkdown already escapes `|` and flattens line breaks: a second escape would end the cell.
+  const cell = escapeMarkdown;
   const out = [`## opsledger audit ${r.period.since} – ${r.period.until}${r.offline ? ' (offline)' : ''}`, ''];
   out.push(`${r.summary.changes} changes, ${r.summary.commits} commits, **${r.summary.exceptions} exceptions**`, '');
   if (r.exceptions.length) {
