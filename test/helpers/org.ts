@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from '../../src/cli/main.js';
 import type { Diagnostic, Summary } from '../../src/core/diagnostics.js';
@@ -12,7 +12,8 @@ export const MINIMAL_ORG = join(PROJECT_ROOT, 'test', 'fixtures', 'minimal-org')
 /** A fresh copy of the minimal organisation in a temp folder, with files added or replaced. */
 export function makeOrg(files: Record<string, string | Uint8Array> = {}, base = MINIMAL_ORG): string {
   const root = mkdtempSync(join(tmpdir(), 'opsledger-org-'));
-  cpSync(base, root, { recursive: true });
+  // Commands run on the fixture itself leave their cache there; a copy starts without it.
+  cpSync(base, root, { recursive: true, filter: (src) => basename(src) !== '.opsledger-cache' });
   for (const [rel, content] of Object.entries(files)) {
     mkdirSync(dirname(join(root, rel)), { recursive: true });
     writeFileSync(join(root, rel), content);
