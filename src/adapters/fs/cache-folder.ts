@@ -1,6 +1,6 @@
 import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isInside } from './read-policy.js';
+import { isInside, readOwnText } from './read-policy.js';
 
 /**
  * The cache folder sits inside the repository, so a pull request can commit one: a symbolic
@@ -58,5 +58,21 @@ export function removeEntries(dir: string, drop: (name: string) => boolean): voi
     } catch {
       // Gone already, or not ours to remove: the next run tries again.
     }
+  }
+}
+
+/**
+ * A cache's manifest, when it is one for this key and has the shape `valid` asks for; otherwise
+ * undefined (no cache, an unreadable one or another version's: start cold). A committed or
+ * hand-made manifest may claim any start: it cannot be later than its own file.
+ */
+export function readManifest<M extends { key: string; startedAt: number }>(path: string, key: string, valid: (m: M) => boolean): M | undefined {
+  try {
+    const m = JSON.parse(readOwnText(path)) as M;
+    if (m?.key !== key || typeof m.startedAt !== 'number' || !valid(m)) return undefined;
+    m.startedAt = Math.min(m.startedAt, lstatSync(path).mtimeMs);
+    return m;
+  } catch {
+    return undefined;
   }
 }

@@ -5,7 +5,7 @@ import { readOwnText } from './read-policy.js';
 import type { FullValidation } from '../../app/ports/source.js';
 import { decodeAnalyses, encodeAnalyses } from './analysis-codec.js';
 import type { DiskAnalysis, FileStat } from './analyze-disk.js';
-import { cacheFolderRefusal, createExclusive, ensureCacheFolder, removeEntries, type CacheFolderRefusal } from './cache-folder.js';
+import { cacheFolderRefusal, createExclusive, ensureCacheFolder, readManifest, removeEntries, type CacheFolderRefusal } from './cache-folder.js';
 
 /**
  * The validation cache, in two layers, both keyed like git's index (size, mtime, ctime, inode)
@@ -57,16 +57,8 @@ export class ValidationCache {
 
   load(): this {
     if (this.refused) return this;
-    try {
-      const path = join(this.dir, MANIFEST);
-      const m = JSON.parse(readOwnText(path)) as Manifest;
-      if (m.key !== this.key || !Array.isArray(m.shards) || typeof m.startedAt !== 'number') return this;
-      // A committed or hand-made manifest may claim any start: it cannot be later than its own file.
-      m.startedAt = Math.min(m.startedAt, lstatSync(path).mtimeMs);
-      this.manifest = m;
-    } catch {
-      // No cache, or an unreadable one: start cold. A cache is only ever an optimisation.
-    }
+    // No cache, or an unreadable one: start cold. A cache is only ever an optimisation.
+    this.manifest = readManifest<Manifest>(join(this.dir, MANIFEST), this.key, (m) => Array.isArray(m.shards));
     return this;
   }
 

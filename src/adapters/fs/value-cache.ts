@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { FileAnalysis } from '../../core/analyze.js';
 import { decodeValueEntry } from './analysis-codec.js';
 import { CACHE_DIR } from './cache.js';
-import { cacheFolderRefusal, createExclusive, ensureCacheFolder, removeEntries, type CacheFolderRefusal } from './cache-folder.js';
+import { cacheFolderRefusal, createExclusive, ensureCacheFolder, readManifest, removeEntries, type CacheFolderRefusal } from './cache-folder.js';
 import { readOwnText, type FileStat } from './read-policy.js';
 
 /**
@@ -92,16 +92,10 @@ export class ValueCache {
 
   load(): this {
     if (this.refused) return this;
-    try {
-      const path = join(this.dir, MANIFEST);
-      const m = JSON.parse(readOwnText(path)) as Manifest;
-      if (m.key !== this.key || !Array.isArray(m.files) || !Array.isArray(m.packs) || typeof m.startedAt !== 'number') return this;
-      m.startedAt = Math.min(m.startedAt, lstatSync(path).mtimeMs);
-      this.manifest = m;
-      for (const row of m.files) if (Array.isArray(row) && typeof row[0] === 'string' && typeof row[5] === 'string') this.byPath.set(row[0], row);
-    } catch {
-      // No cache, or an unreadable one: start cold.
-    }
+    const m = readManifest<Manifest>(join(this.dir, MANIFEST), this.key, (x) => Array.isArray(x.files) && Array.isArray(x.packs));
+    if (!m) return this;
+    this.manifest = m;
+    for (const row of m.files) if (Array.isArray(row) && typeof row[0] === 'string' && typeof row[5] === 'string') this.byPath.set(row[0], row);
     return this;
   }
 
