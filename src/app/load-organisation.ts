@@ -2,6 +2,7 @@ import { compareDiagnostics, exitCodeFor, summarize, type Diagnostic } from '../
 import { DATA_FOLDERS } from '../core/data-folders.js';
 import { buildOrganisation, type Organisation } from '../core/organisation.js';
 import { checkSensitivePaths } from '../core/checks/sensitive-paths.js';
+import { incidentDeadlines } from '../core/checks/incident-follow-ups.js';
 import { placeFindings, validateRepository } from '../core/validate.js';
 import type { GitRepository } from './ports/git.js';
 import type { FullValidation, OrganisationSource, ReadFiles, ReadRequest } from './ports/source.js';
@@ -47,7 +48,8 @@ export function validationOf(files: ReadFiles, where = 'the organisation'): Full
   const diagnostics = found.sort(compareDiagnostics);
   const documentsByFile = Object.fromEntries(files.analyses.map((a) => [a.file, a.documents.length]));
   const count = files.analyses.length + new Set(files.discoveryDiagnostics.map((d) => d.file)).size;
-  return { diagnostics, summary: summarize(diagnostics, count, result.summary.documents), documentsByFile };
+  const deadlines = placeFindings(incidentDeadlines(files.analyses), files.source);
+  return { diagnostics, summary: summarize(diagnostics, count, result.summary.documents), documentsByFile, ...(deadlines.length ? { deadlines } : {}) };
 }
 
 /** Validation only: may answer from the cache without reading an unchanged file. */

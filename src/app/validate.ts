@@ -1,5 +1,6 @@
 import { compareDiagnostics, summarize, type Diagnostic } from '../core/diagnostics.js';
 import { pathKey } from '../core/path-key.js';
+import { overdueAt } from '../core/checks/incident-follow-ups.js';
 import { checkOrganisation, EMPTY_CODE, loadOrganisation } from './load-organisation.js';
 import type { GitRepository } from './ports/git.js';
 import type { ProgressReport } from './ports/progress.js';
@@ -14,6 +15,11 @@ export interface ValidateOptions {
   threads?: number;
   maxFileBytes?: number;
   progress?: ProgressReport;
+  /**
+   * The instant to judge incident follow-ups at (overdue reviews and action items, as warnings);
+   * none judges nothing that depends on the day.
+   */
+  at?: number;
 }
 
 export interface ValidationRun {
@@ -24,7 +30,7 @@ export interface ValidationRun {
 /** Validates the whole organisation; `paths` and `changedSince` narrow reporting only. */
 export async function validate(source: OrganisationSource, git: GitRepository | undefined, options: ValidateOptions = {}): Promise<ValidationRun> {
   const explicit = options.paths ?? [];
-  const { repo, validation: full } = await checkOrganisation(source, {
+  const { repo, validation: checked } = await checkOrganisation(source, {
     paths: explicit,
     cache: options.cache ?? true,
     ...(options.threads ? { threads: options.threads } : {}),
@@ -32,6 +38,7 @@ export async function validate(source: OrganisationSource, git: GitRepository | 
     ...(options.progress ? { progress: options.progress } : {}),
   });
 
+  const full = withFollowUps(checked, options.at);
   let only: Set<string> | undefined;
   const known = [...Object.keys(full.documentsByFile), ...repo.discoveryDiagnostics.map((d) => d.file)];
   if (explicit.length) {
@@ -52,6 +59,14 @@ export async function validate(source: OrganisationSource, git: GitRepository | 
   const diagnostics = [...full.diagnostics.filter((d) => kept.has(d.file) || d.code === EMPTY_CODE), ...caused].sort(compareDiagnostics);
   const documents = [...kept].reduce((n, f) => n + (full.documentsByFile[f] ?? 0), 0);
   return { repo, result: { diagnostics, summary: summarize(diagnostics, kept.size, documents) } };
+}
+
+/** The cached, day-independent result plus the follow-ups past due at `at`. */
+export function withFollowUps(validation: FullValidation, at: number | undefined): FullValidation {
+  const late = at === undefined || !Array.isArray(validation.deadlines) ? [] : overdueAt(validation.deadlines, at);
+  if (!late.length) return validation;
+  const diagnostics = [...validation.diagnostics, ...late].sort(compareDiagnostics);
+  return { ...validation, diagnostics, summary: summarize(diagnostics, validation.summary.files, validation.summary.documents) };
 }
 
 // Findings about how documents fit together: a change to one file can cause them in another.

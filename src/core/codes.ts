@@ -293,6 +293,16 @@ export const CODES: Record<string, CodeInfo> = {
     explanation: "An incident's severity is read on the policy's scale (spec.incidents.severities): what it means and how soon its review is due.",
     fix: 'Define the severity in the policy, or use one it defines.',
   },
+  'incident.review-overdue': {
+    title: 'Incident review overdue',
+    explanation: "The policy gives each severity a time after resolution by which its post-incident review is due (spec.incidents.severities.*.reviewWithin); this incident was resolved longer ago than that and spec.review.completedAt is not set. A warning measured at the moment validate runs (or --at): it never changes the exit code, so a commit that passed keeps passing.",
+    fix: 'Hold the review and record it (spec.review with completedAt), or correct resolvedAt or the severity.',
+  },
+  'incident.action-overdue': {
+    title: 'Incident action item overdue',
+    explanation: "An action item from a post-incident review is still open or in progress after its due date has ended on the organisation's clock. A warning measured at the moment validate runs (or --at): it never changes the exit code.",
+    fix: 'Finish it and set state: done, or agree a new due date and write it down.',
+  },
   'incident.cause-after-start': {
     title: 'Cause went live after the incident started',
     explanation: 'causedBy names the change requests that caused the incident, so each must have gone live (outcome.implementedAt, or its scheduled start when no outcome is recorded) before the incident started. A later change is a response, not a cause, and would count wrongly in the change failure rate.',

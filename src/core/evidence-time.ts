@@ -87,8 +87,18 @@ export function organisationZone(org: Organisation): string {
 }
 
 function zoneOf(org: Organisation): string {
-  const peak = activePolicy(org)?.doc.spec.likelihood.factors.peakHours?.timeZone;
-  if (peak && isTimeZone(peak)) return peak;
-  for (const { doc } of org.calendars.values()) for (const w of doc.spec.windows) if (w.timeZone && isTimeZone(w.timeZone)) return w.timeZone;
+  return zoneFrom(
+    activePolicy(org)?.doc.spec.likelihood.factors.peakHours?.timeZone,
+    [...org.calendars.values()].flatMap(({ doc }) => doc.spec.windows.map((w) => w.timeZone ?? '')),
+  );
+}
+
+/**
+ * The rule behind organisationZone, for callers that hold only the documents' facts (validate):
+ * the policy's peak-hours zone, else the first calendar window's zone that is a real one, else UTC.
+ */
+export function zoneFrom(peakZone: string | undefined, windowZones: Iterable<string>): string {
+  if (peakZone && isTimeZone(peakZone)) return peakZone;
+  for (const z of windowZones) if (z && isTimeZone(z)) return z;
   return 'UTC';
 }

@@ -43,8 +43,8 @@ export type Facts =
   | { kind: 'ChangeRequest'; type?: string; template?: string; services: string[]; cis: string[]; environment?: string; filled?: string[]; start?: string; implementedAt?: string }
   | IncidentFacts
   | { kind: 'StandardChange'; services?: string[]; ciClasses?: string[]; environments?: string[]; requiredFields?: string[] }
-  | { kind: 'ChangeCalendar'; scopes: string[][] }
-  | { kind: 'Policy'; groups: string[]; sensitivePaths?: string[]; environments?: { name: string; aliases: string[] }[]; environmentPoints?: string[]; incidentSeverities?: Record<string, { reviewWithin?: string }> }
+  | { kind: 'ChangeCalendar'; scopes: string[][]; timeZones: string[] }
+  | { kind: 'Policy'; groups: string[]; sensitivePaths?: string[]; environments?: { name: string; aliases: string[] }[]; environmentPoints?: string[]; incidentSeverities?: Record<string, { reviewWithin?: string }>; peakTimeZone?: string }
   | { kind: 'other' };
 
 /** What the incident checks read: timestamps as written, causes, review and action items. */
@@ -181,7 +181,12 @@ export function extractRecord(index: number, apiVersion: string, kind: string, v
     case 'ChangeCalendar': {
       const windows = Array.isArray(spec.windows) ? spec.windows : [];
       windows.forEach((w, i) => strings(obj(obj(w)?.scope)?.services).forEach((s, j) => bare(joinPointer('/spec/windows', i, 'scope', 'services', j), 'service', s)));
-      facts = { kind: 'ChangeCalendar', scopes: windows.map((w) => positional(obj(obj(w)?.scope)?.environments) ?? []) };
+      facts = {
+        kind: 'ChangeCalendar',
+        scopes: windows.map((w) => positional(obj(obj(w)?.scope)?.environments) ?? []),
+        // Kept for the organisation's clock (zoneFrom in src/core/evidence-time.ts), in window order.
+        timeZones: windows.map((w) => anyString(obj(w)?.timeZone) ?? ''),
+      };
       break;
     }
     case 'StandardChange': {
@@ -207,6 +212,7 @@ export function extractRecord(index: number, apiVersion: string, kind: string, v
         : undefined;
       const environments = Array.isArray(spec.environments) ? spec.environments.map((e) => ({ name: anyString(obj(e)?.name) ?? '', aliases: positional(obj(e)?.aliases) ?? [] })) : undefined;
       const points = obj(obj(obj(spec.likelihood)?.factors)?.environment);
+      const peakTimeZone = anyString(obj(obj(obj(spec.likelihood)?.factors)?.peakHours)?.timeZone);
       facts = {
         kind: 'Policy',
         groups: Object.keys(groups),
@@ -214,6 +220,7 @@ export function extractRecord(index: number, apiVersion: string, kind: string, v
         ...(environments ? { environments } : {}),
         ...(points ? { environmentPoints: Object.keys(points) } : {}),
         ...(incidentSeverities ? { incidentSeverities } : {}),
+        ...(peakTimeZone ? { peakTimeZone } : {}),
       };
       break;
     }

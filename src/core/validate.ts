@@ -49,14 +49,14 @@ export function validateRepository(analyses: readonly FileAnalysis[], options: V
 }
 
 /** Positions for findings that only know their pointer: one precise parse per file. */
-export function placeFindings(findings: readonly CrossFinding[], source: (file: string) => Uint8Array | undefined): Diagnostic[] {
-  const byFile = new Map<string, CrossFinding[]>();
+export function placeFindings<T extends CrossFinding>(findings: readonly T[], source: (file: string) => Uint8Array | undefined): (Diagnostic & Omit<T, 'target'>)[] {
+  const byFile = new Map<string, T[]>();
   for (const f of findings) {
     const list = byFile.get(f.file) ?? [];
     list.push(f);
     byFile.set(f.file, list);
   }
-  const out: Diagnostic[] = [];
+  const out: (Diagnostic & Omit<T, 'target'>)[] = [];
   for (const [file, list] of byFile) {
     const bytes = source(file);
     const decoded = bytes ? decodeUtf8(bytes) : undefined;

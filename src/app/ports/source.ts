@@ -1,3 +1,4 @@
+import type { PlacedDeadline } from '../../core/checks/incident-follow-ups.js';
 import type { FileAnalysis } from '../../core/analyze.js';
 import type { Diagnostic, Summary } from '../../core/diagnostics.js';
 import type { ProgressReport } from './progress.js';
@@ -8,6 +9,11 @@ export interface FullValidation {
   summary: Summary;
   /** Documents per analysed file, for narrowing the report to some paths. */
   documentsByFile: Record<string, number>;
+  /**
+   * What the incidents owe and by when (reviews, action items), placed: the same on any day, so
+   * it is cached with the rest; each run turns the ones past due into warnings (overdueAt).
+   */
+  deadlines?: PlacedDeadline[];
 }
 
 export interface ReadRequest {

@@ -5,7 +5,8 @@ import { worktreeSource } from '../../adapters/fs/worktree-source.js';
 import { writeFileAtomic } from '../../adapters/fs/atomic-write.js';
 import { CalendarBudgetError, type Occurrence, type WindowInput } from '../../core/calendar/expand.js';
 import { calendarToIcs } from '../../core/calendar/ics.js';
-import { DAY, parseInstant } from '../../core/calendar/local-time.js';
+import { DAY } from '../../core/calendar/local-time.js';
+import { parseInstant as instantFlag } from '../instant-flag.js';
 import { calendarWindows } from '../../core/calendar/organisation-calendar.js';
 import { windowApplies } from '../../core/calendar/scope.js';
 import { DEFAULT_HORIZON_DAYS, type ActiveOccurrence } from '../../core/calendar/state.js';
@@ -29,14 +30,6 @@ import { calendarImportCommand } from './calendar-import.js';
 const DEFAULT_RANGE_DAYS = 30;
 // Ranges are for reading and exporting; ten years of hourly windows is already 87k lines.
 const MAX_RANGE_DAYS = 3660;
-
-function instantFlag(values: Record<string, unknown>, flag: string): number | undefined {
-  const v = values[flag];
-  if (v === undefined) return undefined;
-  const t = typeof v === 'string' ? parseInstant(v) : undefined;
-  if (t === undefined) throw new UsageError(`--${flag} takes an ISO 8601 instant with an offset, e.g. 2026-12-20T09:00:00+09:00 or 2026-12-20T00:00:00Z; got "${String(v)}"`);
-  return t;
-}
 
 function stringList(value: unknown): string[] {
   if (value === undefined) return [];
@@ -142,9 +135,9 @@ export async function calendarCommand(ctx: CommandContext, values: CalendarOptio
 
   if (values.changes && values['no-changes']) throw new UsageError('--changes and --no-changes contradict each other');
   const listChanges = !values['no-changes'];
-  const at = instantFlag(values, 'at') ?? Date.now();
-  const from = instantFlag(values, 'from') ?? at;
-  const to = instantFlag(values, 'to') ?? from + DEFAULT_RANGE_DAYS * DAY;
+  const at = instantFlag(values.at, 'at') ?? Date.now();
+  const from = instantFlag(values.from, 'from') ?? at;
+  const to = instantFlag(values.to, 'to') ?? from + DEFAULT_RANGE_DAYS * DAY;
   if (to <= from) throw new UsageError('--to must come after --from');
   if (to - from > MAX_RANGE_DAYS * DAY) throw new UsageError(`the range may span at most ${MAX_RANGE_DAYS} days`);
   if (values['with-changes'] && typeof values.ics !== 'string') throw new UsageError('--with-changes adds scheduled changes to the --ics export; give --ics FILE too');

@@ -104,7 +104,7 @@ export async function prCommand(ctx: CommandContext, values: OptionsOf<typeof op
     const pull = await api.getPullRequest(event.number);
     const git = openGitRepository(root);
     const prefix = await git.repoPrefix();
-    const run = await validate(worktreeSource(root), git, { changedSince: pull.baseSha, cache: false });
+    const run = await validate(worktreeSource(root), git, { changedSince: pull.baseSha, cache: false, at: Date.now() });
     const diagnostics = run.result.diagnostics;
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
     const warnings = diagnostics.filter((d) => d.severity === 'warning').length;

@@ -1,10 +1,10 @@
-import { parseInstant } from '../../core/calendar/local-time.js';
+import { parseInstant } from '../instant-flag.js';
 import { assessReadiness } from '../../app/assess-readiness.js';
 import { worktreeSource } from '../../adapters/fs/worktree-source.js';
 import { renderReadinessMarkdown, renderScorecardMarkdown } from '../../report/readiness/markdown.js';
 import { renderReadinessText, renderScorecardText } from '../../report/readiness/text.js';
 import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
-import { rootOf, UsageError, type CommandContext } from '../context.js';
+import { rootOf, type CommandContext } from '../context.js';
 import { loadValidOrganisation } from '../org-session.js';
 
 const options = defineOptions({
@@ -28,8 +28,7 @@ export const readinessSpec = defineCommand({
  */
 export async function readinessCommand(ctx: CommandContext, values: OptionsOf<typeof options>, positionals: string[]): Promise<number> {
   const format = values.format;
-  const now = values.at === undefined ? Date.now() : parseInstant(String(values.at));
-  if (now === undefined) throw new UsageError('--at takes an ISO 8601 time with an offset, e.g. 2026-11-22T09:00:00+09:00');
+  const now = parseInstant(values.at, 'at') ?? Date.now();
   const loaded = await loadValidOrganisation(ctx, worktreeSource(rootOf(ctx, values)));
   if (!loaded) return 1;
   const report = assessReadiness(loaded, positionals, now);

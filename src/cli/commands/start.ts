@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { assessRisk } from '../../app/assess-risk.js';
 import { computeMetrics } from '../../app/compute-metrics.js';
 import { isValid, loadOrganisation } from '../../app/load-organisation.js';
+import { withFollowUps } from '../../app/validate.js';
 import { openWorkspace } from '../../adapters/workspace.js';
 import { calendarWindows } from '../../core/calendar/organisation-calendar.js';
 import { calendarState } from '../../core/calendar/state.js';
@@ -35,12 +36,12 @@ export async function startCommand(ctx: CommandContext, values: OptionsOf<typeof
   const ws = openWorkspace(root);
   keepHeapSmallForCatalog();
   const read = await loadOrganisation(ws.source);
+  const now = Date.now();
   ctx.stdout('== Validation ==\n');
-  ctx.stdout(renderValidation(ctx, getReporter('text')!, read.validation, read.repo.source));
+  ctx.stdout(renderValidation(ctx, getReporter('text')!, withFollowUps(read.validation, now), read.repo.source));
   if (!isValid(read)) return exitCodeFor(read.validation.diagnostics);
   const loaded = withoutAnalyses(read)!;
 
-  const now = Date.now();
   // The summary prints classes, not blast radii: no rows to spell out (a chain would make them quadratic).
   const reports = assessRisk(loaded, await ws.git.documentOrigins(), { ids: [], open: true, now, blastRadiusRows: 0 });
   ctx.stdout(`\n== Open changes (${reports.length}) ==\n`);

@@ -10,6 +10,7 @@ import { renderValidation } from '../render.js';
 import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { positiveInt, rootOf, UsageError, type CommandContext } from '../context.js';
 import { terminalProgress } from '../progress.js';
+import { parseInstant } from '../instant-flag.js';
 
 const options = defineOptions({
   format: { type: 'string', short: 'f', default: 'text', choices: REPORTER_NAMES, description: 'how to report findings (github: workflow annotations; sarif: code scanning)', example: 'json' },
@@ -18,12 +19,13 @@ const options = defineOptions({
   threads: { type: 'string', description: 'worker threads for parsing', defaultText: 'chosen from the number of files and CPUs', example: '2' },
   'max-file-size': { type: 'string', description: 'refuse files over this many bytes', defaultText: `${DEFAULT_MAX_FILE_BYTES} (1 MiB)`, example: '4194304' },
   quiet: { type: 'boolean', short: 'q', description: 'show no progress line on the terminal' },
+  at: { type: 'string', description: 'judge incident follow-ups (overdue reviews and action items, warnings only) as of this instant', defaultText: 'now', example: '2026-12-02T01:00:00+09:00' },
 });
 
 export const validateSpec = defineCommand({
   name: 'validate',
   summary: 'check every document: syntax, schema, references, cycles and semantic rules',
-  usage: ['opsledger validate [paths...] [--format text|json|github|sarif|markdown] [--changed-since REF] [--no-cache]'],
+  usage: ['opsledger validate [paths...] [--format text|json|github|sarif|markdown] [--changed-since REF] [--at T] [--no-cache]'],
   options,
   examples: ['opsledger validate', 'opsledger validate services/checkout --format json', 'opsledger validate --changed-since origin/main --format github'],
   run: validateCommand,
@@ -35,6 +37,7 @@ export async function validateCommand(ctx: CommandContext, values: OptionsOf<typ
   const paths = positionals.map((p) => relative(root, resolve(ctx.cwd, p)).split(sep).join('/') || '.');
   const threads = positiveInt(values.threads, 'threads');
   const maxFileBytes = positiveInt(values['max-file-size'], 'max-file-size');
+  const at = parseInstant(values.at, 'at') ?? Date.now();
   let run: ValidationRun;
   const progress = terminalProgress(ctx, 'validate', values.quiet);
   try {
@@ -42,6 +45,7 @@ export async function validateCommand(ctx: CommandContext, values: OptionsOf<typ
       paths,
       ...(typeof values['changed-since'] === 'string' ? { changedSince: values['changed-since'] } : {}),
       cache: !values['no-cache'],
+      at,
       ...(threads ? { threads } : {}),
       ...(maxFileBytes ? { maxFileBytes } : {}),
       ...(progress.report ? { progress: progress.report } : {}),

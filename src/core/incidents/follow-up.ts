@@ -36,32 +36,63 @@ export interface FollowUps {
 
 /** The review due time of a resolved incident under the policy, or undefined when none is required. */
 export function reviewDueAt(incident: Incident, policy: IncidentPolicy | undefined): number | undefined {
-  const within = policy?.severities[incident.spec.severity]?.reviewWithin;
-  const resolved = incident.spec.resolvedAt ? parseInstant(incident.spec.resolvedAt) : undefined;
+  return dueOfReview(incident.spec.severity, incident.spec.resolvedAt, policy?.severities);
+}
+
+function dueOfReview(severity: string | undefined, resolvedAt: string | undefined, severities: Readonly<Record<string, { reviewWithin?: string }>> | undefined): number | undefined {
+  const within = severity ? severities?.[severity]?.reviewWithin : undefined;
+  const resolved = resolvedAt ? parseInstant(resolvedAt) : undefined;
   const span = within ? parseDuration(within) : undefined;
   return resolved === undefined || span === undefined ? undefined : resolved + span;
 }
 
+/** What the overdue rules read of an incident: the model's document and validate's facts both give it. */
+export interface FollowUpSubject {
+  severity?: string | undefined;
+  resolvedAt?: string | undefined;
+  reviewCompletedAt?: string | undefined;
+  actionItems: readonly { due?: string | undefined; state?: string | undefined }[];
+}
+
 /**
- * What is overdue at `now` after the incidents given: resolved incidents whose review the policy
- * wanted by now and that have none completed, and open or in-progress action items past their
- * due date (past once its day has ended on `clock`, the organisation's zone). One function for
- * readiness, the catalog and reports, so they count the same items.
+ * The one rule for what an incident still owes and by when, whatever the day: its review, when
+ * the policy wants one and none is completed (due `reviewWithin` after resolvedAt); and each open
+ * or in-progress action item, due when its day ends on `clock`. Something is overdue at `now`
+ * once `now` is past its deadline (isPast); validate keeps the deadlines with its cached result
+ * and asks that question each run.
+ */
+export function followUpDeadlines(subject: FollowUpSubject, severities: Readonly<Record<string, { reviewWithin?: string }>> | undefined, clock: EvidenceClock): { review?: number; actions: { index: number; end: number }[] } {
+  const review = subject.reviewCompletedAt ? undefined : dueOfReview(subject.severity, subject.resolvedAt, severities);
+  const actions: { index: number; end: number }[] = [];
+  subject.actionItems.forEach((item, index) => {
+    const end = item.due && (item.state === 'open' || item.state === 'in-progress') ? dueDateEnd(item.due, clock) : undefined;
+    if (end !== undefined) actions.push({ index, end });
+  });
+  return { ...(review !== undefined ? { review } : {}), actions };
+}
+
+export function isPast(deadline: number, now: number): boolean {
+  return now > deadline;
+}
+
+/**
+ * What is overdue at `now` after the incidents given (followUpDeadlines on each, then isPast). One function
+ * for validate, readiness, the catalog and reports, so they count the same items.
  */
 export function overdueFollowUps(incidents: Iterable<Located<Incident>>, policy: IncidentPolicy | undefined, now: number, clock: EvidenceClock): FollowUps {
   const reviews: OverdueReview[] = [];
   const actions: OverdueAction[] = [];
   for (const { doc } of incidents) {
-    const due = reviewDueAt(doc, policy);
-    if (due !== undefined && now > due && !doc.spec.review?.completedAt) {
-      reviews.push({ incident: doc.metadata.name, severity: doc.spec.severity, resolvedAt: doc.spec.resolvedAt!, reviewWithin: policy!.severities[doc.spec.severity]!.reviewWithin!, dueAt: due });
+    const items = doc.spec.review?.actionItems ?? [];
+    const owed = followUpDeadlines({ severity: doc.spec.severity, resolvedAt: doc.spec.resolvedAt, reviewCompletedAt: doc.spec.review?.completedAt, actionItems: items }, policy?.severities, clock);
+    if (owed.review !== undefined && isPast(owed.review, now)) {
+      reviews.push({ incident: doc.metadata.name, severity: doc.spec.severity, resolvedAt: doc.spec.resolvedAt!, reviewWithin: policy!.severities[doc.spec.severity]!.reviewWithin!, dueAt: owed.review });
     }
-    (doc.spec.review?.actionItems ?? []).forEach((item, index) => {
-      const end = dueDateEnd(item.due, clock);
-      if (end !== undefined && now > end && (item.state === 'open' || item.state === 'in-progress')) {
-        actions.push({ incident: doc.metadata.name, index, title: item.title, owner: item.owner, due: item.due, state: item.state });
-      }
-    });
+    for (const { index, end } of owed.actions) {
+      if (!isPast(end, now)) continue;
+      const item = items[index]!;
+      actions.push({ incident: doc.metadata.name, index, title: item.title, owner: item.owner, due: item.due, state: item.state });
+    }
   }
   return { reviews, actions };
 }

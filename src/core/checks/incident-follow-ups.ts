@@ -1,0 +1,53 @@
+import { compareDiagnostics, joinPointer, type Diagnostic } from '../diagnostics.js';
+import { zoneFrom } from '../evidence-time.js';
+import { followUpDeadlines, isPast } from '../incidents/follow-up.js';
+import { formatInstant } from '../calendar/local-time.js';
+import { policies } from './environments.js';
+import type { CrossFinding, FileRecords } from './references.js';
+
+/** A follow-up an incident owes: the warning it becomes once `dueAt` has passed. */
+export interface FollowUpDeadline extends CrossFinding {
+  dueAt: number;
+}
+export type PlacedDeadline = Diagnostic & { dueAt: number };
+
+/**
+ * Every follow-up the incidents owe, with its deadline: a review the policy wants and an open
+ * action item. Nothing here depends on the day, so validate computes (and caches) these with
+ * the rest of its result and asks `overdueAt` each run. The rule is followUpDeadlines, the one
+ * readiness and the catalog use, so all three list the same items at the same instant.
+ */
+export function incidentDeadlines(files: readonly FileRecords[]): FollowUpDeadline[] {
+  const policy = policies(files)[0]?.record.facts;
+  const windowZones = files.flatMap((f) => f.documents.flatMap((d) => (d.facts.kind === 'ChangeCalendar' ? d.facts.timeZones : [])));
+  const clock = { zone: zoneFrom(policy?.peakTimeZone, windowZones) };
+  const out: FollowUpDeadline[] = [];
+  for (const f of files) {
+    for (const record of f.documents) {
+      if (record.facts.kind !== 'Incident') continue;
+      const inc = record.facts;
+      const owed = followUpDeadlines(inc, policy?.incidentSeverities, clock);
+      const at = (pointer: string, code: string, dueAt: number, message: string) => out.push({ file: f.file, document: record.index, pointer, target: 'value', severity: 'warning', code, message, dueAt });
+      if (owed.review !== undefined) {
+        at('/spec/resolvedAt', 'incident.review-overdue', owed.review, `${record.name || 'this incident'} (${inc.severity}) was resolved at ${inc.resolvedAt} and its review was due by ${formatInstant(owed.review)} under the policy; spec.review.completedAt is not set`);
+      }
+      for (const { index, end } of owed.actions) {
+        const item = inc.actionItems[index]!;
+        at(joinPointer('/spec/review/actionItems', index, 'due'), 'incident.action-overdue', end, `action item ${index + 1} is ${item.state} and was due ${item.due}`);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The follow-ups overdue at `now`, as warnings. Never errors: what time alone makes late must not
+ * turn a commit that passed into one that fails, so a commit's exit code is the same on any day
+ * while the warnings tell the team what is late.
+ */
+export function overdueAt(deadlines: readonly PlacedDeadline[], now: number): Diagnostic[] {
+  return deadlines
+    .filter((d) => isPast(d.dueAt, now))
+    .map(({ dueAt: _due, ...d }) => ({ ...d, severity: 'warning' as const }))
+    .sort(compareDiagnostics);
+}
