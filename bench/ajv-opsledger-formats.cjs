@@ -13,6 +13,7 @@ function fallback(ajv) {
   const DURATION = /^(?:\d+[smhdw])+$/;
   require('ajv-formats')(ajv, ['date-time', 'date', 'time', 'uri', 'email', 'uri-reference']);
   ajv.addFormat('opsledger-duration', { type: 'string', validate: (s) => DURATION.test(s) });
+  ajv.addFormat('opsledger-deadline', { type: 'string', validate: (s) => DURATION.test(s) || /^([1-9][0-9]{0,2})bd$/.test(s) });
   ajv.addFormat('openslo-duration', { type: 'string', validate: (s) => OPENSLO_DURATION.test(s) });
   ajv.addFormat('local-date-time', {
     type: 'string',

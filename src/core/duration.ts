@@ -47,3 +47,23 @@ export function formatDuration(ms: number): string {
   if (m || parts.length === 0) parts.push(`${m}m`);
   return parts.join('');
 }
+
+/**
+ * A deadline as a policy writes one: a duration (5d, 36h) or a count of business days (5bd:
+ * Monday to Friday on the organisation's clock, up to 365). Business days are what review
+ * deadlines are usually agreed in; "within 5 days" of a Friday evening leaves no working week.
+ */
+export type Deadline = { span: number } | { businessDays: number };
+
+const BUSINESS_DAYS = /^([1-9][0-9]{0,2})bd$/;
+
+export function parseDeadline(text: string): Deadline | undefined {
+  const m = BUSINESS_DAYS.exec(text);
+  if (m) return Number(m[1]) <= 365 ? { businessDays: Number(m[1]) } : undefined;
+  const span = parseDuration(text);
+  return span === undefined ? undefined : { span };
+}
+
+export function isDeadline(text: string): boolean {
+  return parseDeadline(text) !== undefined;
+}

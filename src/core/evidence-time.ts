@@ -67,6 +67,22 @@ export function freshUntil(t: EvidenceTime, withinMs: number, clock: EvidenceClo
   return t.to + withinMs;
 }
 
+/**
+ * The end of the `n`th business day (Monday to Friday) after the day of `instant` on the clock:
+ * resolved on a Friday, 5 business days end the next Friday at midnight. Holidays are not known
+ * to opsledger, so a team that wants them counted writes a longer deadline.
+ */
+export function endOfBusinessDays(instant: number, n: number, clock: EvidenceClock): number {
+  let day = Math.floor(localOf(instant, clock) / DAY_MS);
+  for (let left = n; left > 0; ) {
+    day += 1;
+    // Day 0 of the epoch (1970-01-01) was a Thursday; 0 is Sunday, 6 Saturday.
+    const weekday = (day + 4) % 7;
+    if (weekday !== 0 && weekday !== 6) left -= 1;
+  }
+  return instantOfLocal((day + 1) * DAY_MS, clock) - 1;
+}
+
 /** Whole calendar days on the clock from the evidence's day to the day of `at` (0 on the same day). */
 export function ageInDays(t: EvidenceTime, at: number, clock: EvidenceClock): number {
   const dayOf = (instant: number) => Math.floor(localOf(instant, clock) / DAY_MS);

@@ -149,7 +149,8 @@ describe('the catalog view model of the example organisation', () => {
     expect(p.changes.map((c) => c.id)).toContain('CR-2026-0158');
     expect(p.changes.every((c) => c.riskClass !== undefined)).toBe(true);
     expect(p.history).toEqual({ available: true, commits: [expect.objectContaining({ short: 'bbbbbbb', subject: 'Tighten the SLO' }), expect.objectContaining({ short: 'aaaaaaa', day: '2026-11-20' })] });
-    expect(p.readiness?.level).toBe('gold');
+    // Held at bronze by INC-2026-0311's overdue action item (readiness.test.ts checks it by hand).
+    expect(p.readiness?.level).toBe('bronze');
   });
 
   it('grades every service as `opsledger readiness --format json` does, rule by rule', async () => {
@@ -187,7 +188,8 @@ describe('the catalog view model of the example organisation', () => {
         { id: 'playbook', description: 'At least one playbook for the service\'s alerts' },
       ],
     });
-    const top = pages.find((x) => x.path === 'services/payments-api.html') as ServicePage;
+    const top = pages.find((x) => x.path === 'services/identity-api.html') as ServicePage;
+    expect(top.readiness?.level).toBe('gold');
     expect(top.readiness?.next).toBeUndefined();
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { dueDateEnd, overdueFollowUps, reviewDueAt } from '../../src/core/incidents/follow-up.js';
+import { parseDeadline } from '../../src/core/duration.js';
 import { freshUntil, readEvidenceTime, type EvidenceClock } from '../../src/core/evidence-time.js';
 import type { Incident, IncidentPolicy } from '../../src/core/model.js';
 
@@ -41,8 +42,38 @@ describe('what is overdue after an incident', () => {
   });
 
   it('the review deadline is counted from resolution', () => {
-    expect(reviewDueAt(incident({ resolvedAt: '2026-11-01T09:00:00+09:00' }).doc, POLICY)).toBe(ms('2026-11-06T00:00:00Z'));
+    expect(reviewDueAt(incident({ resolvedAt: '2026-11-01T09:00:00+09:00' }).doc, POLICY, SEOUL)).toBe(ms('2026-11-06T00:00:00Z'));
     expect(dueDateEnd('2026-02-30', SEOUL)).toBeUndefined();
+  });
+});
+
+describe('review deadlines in business days', () => {
+  // 2026-12-04 is a Friday. Business days are counted from the day after resolution on the
+  // organisation's clock and end at its midnight (Seoul: 15:00 UTC).
+  const BD: IncidentPolicy = { severities: { sev1: { description: 'down', reviewWithin: '5bd' }, sev2: { description: 'degraded', reviewWithin: '1bd' } } };
+  it.each([
+    ['resolved on a Friday evening: the next Friday', 'sev1', '2026-12-04T18:00:00+09:00', '2026-12-11T14:59:59.999Z'],
+    ['resolved on a Saturday: the same next Friday', 'sev1', '2026-12-05T10:00:00+09:00', '2026-12-11T14:59:59.999Z'],
+    ['resolved on a Monday, one business day: Tuesday', 'sev2', '2026-12-07T09:00:00+09:00', '2026-12-08T14:59:59.999Z'],
+    ['resolved on a Sunday in UTC that is Monday in Seoul: Tuesday', 'sev2', '2026-12-06T20:00:00Z', '2026-12-08T14:59:59.999Z'],
+    ['resolved on a Friday, one business day: Monday', 'sev2', '2026-12-04T09:00:00+09:00', '2026-12-07T14:59:59.999Z'],
+  ] as const)('%s', (_name, severity, resolvedAt, due) => {
+    const i = incident({ severity, resolvedAt });
+    expect(reviewDueAt(i.doc, BD, SEOUL)).toBe(ms(due));
+    expect(overdueFollowUps([i], BD, ms(due), SEOUL).reviews).toHaveLength(0);
+    expect(overdueFollowUps([i], BD, ms(due) + 1, SEOUL).reviews).toHaveLength(1);
+  });
+
+  it.each([
+    ['5bd', { businessDays: 5 }],
+    ['365bd', { businessDays: 365 }],
+    ['7d', { span: 7 * 86_400_000 }],
+    ['0bd', undefined],
+    ['366bd', undefined],
+    ['5bd2h', undefined],
+    ['bd', undefined],
+  ] as const)('%s reads as %j', (text, expected) => {
+    expect(parseDeadline(text)).toEqual(expected);
   });
 });
 

@@ -163,8 +163,9 @@ export function incidentPage(ctx: CatalogContext, id: string): IncidentPage {
     return ms === undefined ? (t ?? '') : formatAt(ms, ctx.zone);
   };
   // The one overdue reading (readiness uses it too), asked about this incident alone.
-  const follow = overdueFollowUps([located], policy, now, { zone: organisationZone(org) });
-  const dueAt = reviewDueAt(doc, policy);
+  const clock = { zone: organisationZone(org) };
+  const follow = overdueFollowUps([located], policy, now, clock);
+  const dueAt = reviewDueAt(doc, policy, clock);
   const timeline = (s.timeline ?? [])
     .map((e, i) => ({ e, i, t: instantOf(e.at) ?? 0 }))
     .sort((a, b) => a.t - b.t || a.i - b.i)

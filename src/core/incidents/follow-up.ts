@@ -1,8 +1,8 @@
 import { parseInstant } from '../calendar/local-time.js';
-import { parseDuration } from '../duration.js';
+import { parseDeadline } from '../duration.js';
 import type { Incident, IncidentPolicy } from '../model.js';
 import type { Located, Organisation } from '../organisation.js';
-import { dateOnlyDay, type EvidenceClock } from '../evidence-time.js';
+import { dateOnlyDay, endOfBusinessDays, type EvidenceClock } from '../evidence-time.js';
 
 /**
  * The instant a date-only due date (YYYY-MM-DD) has passed: the last millisecond of that day on
@@ -35,15 +35,16 @@ export interface FollowUps {
 }
 
 /** The review due time of a resolved incident under the policy, or undefined when none is required. */
-export function reviewDueAt(incident: Incident, policy: IncidentPolicy | undefined): number | undefined {
-  return dueOfReview(incident.spec.severity, incident.spec.resolvedAt, policy?.severities);
+export function reviewDueAt(incident: Incident, policy: IncidentPolicy | undefined, clock: EvidenceClock): number | undefined {
+  return dueOfReview(incident.spec.severity, incident.spec.resolvedAt, policy?.severities, clock);
 }
 
-function dueOfReview(severity: string | undefined, resolvedAt: string | undefined, severities: Readonly<Record<string, { reviewWithin?: string }>> | undefined): number | undefined {
+function dueOfReview(severity: string | undefined, resolvedAt: string | undefined, severities: Readonly<Record<string, { reviewWithin?: string }>> | undefined, clock: EvidenceClock): number | undefined {
   const within = severity ? severities?.[severity]?.reviewWithin : undefined;
   const resolved = resolvedAt ? parseInstant(resolvedAt) : undefined;
-  const span = within ? parseDuration(within) : undefined;
-  return resolved === undefined || span === undefined ? undefined : resolved + span;
+  const deadline = within ? parseDeadline(within) : undefined;
+  if (resolved === undefined || deadline === undefined) return undefined;
+  return 'span' in deadline ? resolved + deadline.span : endOfBusinessDays(resolved, deadline.businessDays, clock);
 }
 
 /** What the overdue rules read of an incident: the model's document and validate's facts both give it. */
@@ -62,7 +63,7 @@ export interface FollowUpSubject {
  * and asks that question each run.
  */
 export function followUpDeadlines(subject: FollowUpSubject, severities: Readonly<Record<string, { reviewWithin?: string }>> | undefined, clock: EvidenceClock): { review?: number; actions: { index: number; end: number }[] } {
-  const review = subject.reviewCompletedAt ? undefined : dueOfReview(subject.severity, subject.resolvedAt, severities);
+  const review = subject.reviewCompletedAt ? undefined : dueOfReview(subject.severity, subject.resolvedAt, severities, clock);
   const actions: { index: number; end: number }[] = [];
   subject.actionItems.forEach((item, index) => {
     const end = item.due && (item.state === 'open' || item.state === 'in-progress') ? dueDateEnd(item.due, clock) : undefined;

@@ -110,6 +110,7 @@ const FORMAT_NAMES: Record<string, string> = {
   evidence: 'evidence reference: an http(s) or mailto: URL, or words (never a script, data or file URL)',
   email: 'email address',
   'opsledger-duration': 'duration of at most 3660d (e.g. 30m, 2h, 5d)',
+  'opsledger-deadline': 'duration of at most 3660d, or business days up to 365bd (e.g. 5bd, 7d)',
   'openslo-duration': 'OpenSLO duration (e.g. 28d, 1M)',
   'local-date-time': 'local date-time without offset, between 1970 and 2999 (e.g. 2026-01-06T01:00:00)',
 };

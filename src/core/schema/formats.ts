@@ -1,7 +1,7 @@
 import type { Ajv, Format } from 'ajv';
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { isSupportedLocal, parseInstant } from '../calendar/local-time.js';
-import { isDuration } from '../duration.js';
+import { isDeadline, isDuration } from '../duration.js';
 import { isEvidence, isWebUrl } from './link-formats.js';
 
 /**
@@ -11,6 +11,7 @@ import { isEvidence, isWebUrl } from './link-formats.js';
  * t/z, leap seconds and years no later step can compute with). Ours:
  * - `date-time`: RFC 3339 with an offset, 1970..2999, upper-case T and Z
  * - `opsledger-duration`: 30m, 2h, 5d, 1h30m
+ * - `opsledger-deadline`: a duration, or business days (5bd)
  * - `openslo-duration`: OpenSLO's 1m / 28d / 1M / 1Q / 1Y (M is a month, m a minute)
  * - `local-date-time`: a wall-clock time without offset, read in a window's `timeZone`
  * - `web-url`: an absolute http(s) URL or a mailto: address (see link-formats.ts)
@@ -36,6 +37,7 @@ export function opsledgerFormats(): Readonly<Record<string, Format>> {
   for (const name of STANDARD) table[name] = fullFormats[name] as Format;
   table['date-time'] = { type: 'string', validate: (s: string) => parseInstant(s) !== undefined };
   table['opsledger-duration'] = { type: 'string', validate: isDuration };
+  table['opsledger-deadline'] = { type: 'string', validate: isDeadline };
   table['openslo-duration'] = { type: 'string', validate: (s: string) => OPENSLO_DURATION.test(s) };
   table['local-date-time'] = { type: 'string', validate: isLocalDateTime };
   table['web-url'] = { type: 'string', validate: isWebUrl };
