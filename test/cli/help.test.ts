@@ -116,3 +116,25 @@ describe('start-up loads only what the command needs', () => {
     expect(urls.filter((u) => u === 'node:crypto' || u.endsWith('/adapters/fs/version.js'))).toEqual([]);
   });
 });
+
+describe('opsledger explain knows the refusal codes that record and incident timeline print', () => {
+  it.each([
+    ['record.locked', 'opsledger record'],
+    ['record.rewrite-failure', 'opsledger record'],
+    ['timeline.unsupported', 'opsledger incident timeline --add'],
+    ['timeline.conflict', 'opsledger incident timeline --add'],
+  ])('%s', async (code, command) => {
+    const r = await cli(['explain', code]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe(`${code}: a refusal of ${command}`);
+  });
+
+  it('suggests a refusal code for a typo and lists every refusal with no code', async () => {
+    const typo = await cli(['explain', 'record.lockd']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('"record.locked"');
+    const all = await cli(['explain']);
+    const listed = all.stdout.split('\n').map((l) => l.split(/\s+/)[0]);
+    for (const code of ['record.dirty', 'timeline.not-found', 'incident.action-overdue']) expect(listed).toContain(code);
+  });
+});

@@ -5,6 +5,9 @@ import type { Diagnostic } from '../diagnostics.js';
 import type { Incident, IncidentStatus, TimelineEntry } from '../model.js';
 import type { SchemaRegistry } from '../schema/registry.js';
 import { scalarText, spliceYaml, type KeyOrder } from '../yaml-splice.js';
+import { timelineRefusal, type TimelineRefusal } from './timeline-refusals.js';
+
+export { timelineRefusal, type TimelineRefusal } from './timeline-refusals.js';
 
 /**
  * Adds one entry to an incident's timeline in the text of its file, and optionally moves its
@@ -12,23 +15,6 @@ import { scalarText, spliceYaml, type KeyOrder } from '../yaml-splice.js';
  * stays as written. Pure (text in, text out): the use case holds the file's lock around it and
  * writes atomically, and a lost race runs it again on the winner's text.
  */
-export const TIMELINE_REFUSALS = {
-  'timeline.not-found': 'the file does not hold this incident',
-  'timeline.invalid-file': 'the incident file has validation errors already; fix them before adding to it',
-  'timeline.invalid-result': 'the incident would not validate with this entry; nothing was written',
-  'timeline.unreadable': 'the incident file cannot be read (the read policy refused it: a link out, a FIFO or device, or over the size cap)',
-  'timeline.locked': 'another opsledger process kept the incident file locked past the wait; nothing was written, run again',
-  'timeline.conflict': 'the incident file kept changing under the edit (changed by something that does not take the lock); nothing was written, run again',
-  'timeline.unsupported': 'the timeline is written in a form this command does not edit (not a list); edit it by hand',
-} as const;
-export type TimelineRefusalCode = keyof typeof TIMELINE_REFUSALS;
-export interface TimelineRefusal {
-  code: TimelineRefusalCode;
-  message: string;
-}
-export function timelineRefusal(code: TimelineRefusalCode, detail?: string): TimelineRefusal {
-  return { code, message: detail ? `${TIMELINE_REFUSALS[code]} (${detail})` : TIMELINE_REFUSALS[code] };
-}
 
 export interface TimelineInput {
   file: string;
