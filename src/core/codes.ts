@@ -332,6 +332,11 @@ export const CODES: Record<string, CodeInfo> = {
     explanation: 'opsledger new numbers a change one after the highest id of the current year, and CR-YYYY-9999 already exists, so there is no next one. Ids keep four digits so they sort and read alike everywhere; opsledger does not fill gaps below the highest, because ids would then stop following the order changes were proposed in.',
     fix: 'Name a free id with --id CR-YYYY-NNNN, or renumber the change that took 9999 if it was a typo.',
   },
+  'policy.unknown-severity': {
+    title: 'Risk factor names an undefined severity',
+    explanation: 'likelihood.factors.recentIncidents counts incidents of the severities it lists (sev1 and sev2 when it lists none), and every incident must carry a severity of spec.incidents.severities. A severity missing from that scale matches no incident, so the factor would never add its points and changes would look safer than the policy meant.',
+    fix: 'Define the severity under spec.incidents.severities, or list ones defined there in recentIncidents.severities.',
+  },
   'policy.readiness-duplicate-rule': {
     title: 'Readiness rule defined twice',
     explanation: 'Two readiness rules have the same id. Scorecards, the catalog and pull-request comments name rules by id, so two rules with one id could not be told apart.',

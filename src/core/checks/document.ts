@@ -10,6 +10,7 @@ import type { SchemaFinding } from '../schema/errors.js';
 import { didYouMean } from '../suggest.js';
 import type { CalendarWindow, ChangeRequest, Incident, Policy, Problem, RiskClass } from '../model.js';
 import { isExactPoints, policyPoints } from '../risk/points.js';
+import { RECENT_INCIDENTS_DEFAULTS } from '../risk/recent-incidents-defaults.js';
 
 /**
  * Rules that one document can break on its own, run after its schema passed (so the types
@@ -217,6 +218,18 @@ function checkPolicy(policy: Policy): Finding[] {
     if (seen !== undefined) out.push(err('policy.agenda-duplicate-question', joinPointer('/spec/agenda/questions', i, 'id'), `agenda question "${q.id}" is already defined as question ${seen + 1}`));
     else asked.set(q.id, i);
   });
+  // A severity the scale does not define can match no incident (each must be on the scale), so
+  // the factor would never add its points: refused like an unknown group.
+  const recent = spec.likelihood.factors.recentIncidents;
+  if (recent) {
+    const scale = Object.keys(spec.incidents?.severities ?? {});
+    const named = recent.severities ?? RECENT_INCIDENTS_DEFAULTS.severities;
+    named.forEach((sev, i) => {
+      if (scale.includes(sev)) return;
+      const pointer = recent.severities ? joinPointer('/spec/likelihood/factors/recentIncidents/severities', i) : '/spec/likelihood/factors/recentIncidents';
+      out.push(err('policy.unknown-severity', pointer, `recentIncidents counts ${sev} incidents${recent.severities ? '' : ' (its default severities)'}, but spec.incidents.severities ${scale.length ? `defines only ${scale.join(', ')}` : 'defines none'}`));
+    });
+  }
   out.push(...checkReadinessRules(spec.readiness?.rules ?? []));
   (spec.sensitivePaths ?? []).forEach((glob, i) => {
     const problem = globProblem(glob);

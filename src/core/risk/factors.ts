@@ -5,6 +5,7 @@ import type { ChangeRequest, ChangeType, IncidentSeverity, Slo } from '../model.
 import { instant, SHALLOW_CODE, SHALLOW_HINT, type RiskContext, type Submission } from './context.js';
 import { evidenceMoment, evidenceProblem } from './evidence.js';
 import { likelihoodOf } from './points.js';
+import { RECENT_INCIDENTS_DEFAULTS } from './recent-incidents-defaults.js';
 import type { RiskFactor } from './types.js';
 import { english, phrase, type Phrase } from '../phrase.js';
 import { diffProvenance, scoredDiffSize, type ScoredDiff } from './diff-size.js';
@@ -199,8 +200,7 @@ const recentFailures: Factor = (ctx, f) => {
   return factor('recent-failure-rate', rule.points, phrase('factor.recentFailures', { failed: failuresIn(rate), implemented: rate.deployments, percent: Math.round(rule.above * 100), window: rule.window }));
 };
 
-/** What `recentIncidents` means when the policy leaves a field out (documented in the policy schema). */
-export const RECENT_INCIDENTS_DEFAULTS = { within: '30d', severities: ['sev1', 'sev2'] as IncidentSeverity[] };
+export { RECENT_INCIDENTS_DEFAULTS };
 
 export interface RecentIncident {
   id: string;
