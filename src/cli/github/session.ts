@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { appendToNamedFile, writeFileAtomic } from '../../adapters/fs/atomic-write.js';
 import type { GitHubApi } from '../../app/ports/github.js';
@@ -5,6 +6,7 @@ import { clientConfigFromEnv, readEventPayload } from '../../adapters/github/env
 import { GitHubConfigError } from '../../adapters/github/errors.js';
 import { pullRequestFromEvent } from '../../adapters/github/events.js';
 import { createGitHubApi } from '../../adapters/github/octokit.js';
+import { fitJobSummary } from '../../report/job-summary.js';
 import { UsageError, type CommandContext } from '../context.js';
 
 /** What the GitHub-facing commands share: the client, the event, the job summary and report files. */
@@ -56,13 +58,22 @@ export function eventPath(ctx: CommandContext, values: Record<string, unknown>):
 }
 
 /**
- * Appends markdown to the job summary when the runner offers one (GITHUB_STEP_SUMMARY). The
+ * Appends markdown to the job summary when the runner offers one (GITHUB_STEP_SUMMARY), cut to
+ * GitHub's 1 MiB (fitJobSummary) so the summary is never dropped whole. The
  * runner named the file, so a link is written through; a FIFO, device or folder is refused
  * (UnsafeWriteTargetError) rather than blocked on or replaced.
  */
 export function appendJobSummary(ctx: CommandContext, markdown: string): void {
   const file = ctx.env.GITHUB_STEP_SUMMARY;
-  if (file) appendToNamedFile(file, markdown.endsWith('\n') ? markdown : markdown + '\n');
+  if (!file) return;
+  let written = 0;
+  try {
+    written = statSync(file).size;
+  } catch {
+    // Not there yet: the runner creates it on first write.
+  }
+  const { text } = fitJobSummary(markdown.endsWith('\n') ? markdown : markdown + '\n', written);
+  if (text) appendToNamedFile(file, text);
 }
 
 /**
