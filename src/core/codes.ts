@@ -201,13 +201,18 @@ export const CODES: Record<string, CodeInfo> = {
   },
   'ref.unresolved': {
     title: 'Reference to nothing',
-    explanation: 'The reference names a service, configuration item, team, template or SLO that no document defines.',
+    explanation: 'The reference names a service, configuration item, team, template, SLO, system, domain or API that no document defines.',
     fix: 'Fix the name (the hint names the closest one), or add the missing document.',
   },
   'ref.deprecated': {
     title: 'Dependency on a deprecated service',
     explanation: 'A live service depends on a service whose lifecycle is deprecated.',
     fix: 'Plan the migration, then remove the dependency.',
+  },
+  'api.unprovided': {
+    title: 'API consumed but provided by nobody',
+    explanation: 'A service lists an API in consumesApis, the API document exists, but no service lists it in providesApis. Nobody in the organisation answers for what the consumer relies on: a change to whatever really serves it will not show this service in its blast radius.',
+    fix: 'Add the API to providesApis of the service that serves it, or remove it from consumesApis if the service no longer calls it.',
   },
   'graph.cycle': {
     title: 'Dependency cycle',
