@@ -211,7 +211,7 @@ export const CODES: Record<string, CodeInfo> = {
   },
   'api.unprovided': {
     title: 'API consumed but provided by nobody',
-    explanation: 'A service lists an API in consumesApis, the API document exists, but no service lists it in providesApis. Nobody in the organisation answers for what the consumer relies on: a change to whatever really serves it will not show this service in its blast radius.',
+    explanation: 'A service lists an API in consumesApis, the API document exists, but no service lists it in providesApis. Nobody in the organisation answers for what the consumer relies on, and the catalog cannot say whose changes it should watch.',
     fix: 'Add the API to providesApis of the service that serves it, or remove it from consumesApis if the service no longer calls it.',
   },
   'graph.cycle': {
