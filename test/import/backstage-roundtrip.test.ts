@@ -110,6 +110,27 @@ describe('import backstage --create-teams', () => {
     expect(code).toBe(0);
   });
 
+  it('makes Backstage users members of the teams it creates for their groups, and asks for the ones the organisation has', async () => {
+    const root = makeOrg();
+    const user = (name: string, groups: string) => `apiVersion: backstage.io/v1alpha1\nkind: User\nmetadata: {name: ${name}}\nspec: {memberOf: [${groups}]}\n---\n`;
+    const r = await cli(['import', 'backstage', input(component('a', 'group:default/team-x') + user('dana', 'team-x') + user('eli', 'group:default/team-x, checkout') + user('fay', 'team-y')), '--create-teams', '--root', root, '--format', 'json'], root);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as { dangling: unknown[]; review: { target: string; code: string; value: unknown }[]; entities: { ref: string; result: string; to: string[] }[] };
+    expect(report.dangling).toEqual([]);
+    expect(report.review.filter((x) => x.code === 'review.team-created').map((x) => [x.target, x.value])).toEqual([
+      // The team as written: members that came later are in it too.
+      ['team:team-x', { members: ['dana', 'eli'] }],
+      ['team:team-y', { members: ['fay'] }],
+    ]);
+    expect(report.review.filter((x) => x.code === 'review.member-add').map((x) => [x.target, x.value])).toEqual([['team:checkout', 'eli']]);
+    expect(report.entities.find((e) => e.ref === 'user:default/eli')).toMatchObject({ result: 'merged', to: ['team:team-x#member:eli', 'team:checkout#member:eli'] });
+    const teamX = readFileSync(path.join(root, 'teams/team-x.yaml'), 'utf8');
+    expect(teamX).toMatch(/members:\n\s+- dana\n\s+- eli\n/);
+    const { code, report: validation } = await validateJson(root);
+    expect(validation.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(code).toBe(0);
+  });
+
   it('does not create a team the organisation already has', async () => {
     const root = makeOrg();
     const r = await cli(['import', 'backstage', input(component('a', 'group:default/checkout')), '--create-teams', '--root', root, '--format', 'json'], root);
