@@ -45,7 +45,7 @@ describe('export backstage, then import backstage', () => {
 
   it('gives back every Service, CI and Team of the example organisation', () => {
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
-    expect(before.size).toBe(86);
+    expect(before.size).toBe(94);
   });
 
   it.each([...before.keys()].map((k) => [k]))('%s comes back as it was', (key) => {
