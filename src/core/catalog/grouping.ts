@@ -54,6 +54,8 @@ const NO_SYSTEM = '';
  */
 export function groupGraph(ctx: CatalogContext, g: GroupingIndex, focus?: string): GroupGraph {
   const { org } = ctx.input;
+  // Without a system there is nothing to group by: no drawing rather than one box of everything.
+  if (focus === undefined && g.servicesBySystem.size === 0) return { groups: [], edges: [], hiddenSystems: 0 };
   const systemOf = (service: string) => {
     const s = org.services.get(service)?.doc.spec.system;
     return s && org.systems.has(s) ? s : NO_SYSTEM;
