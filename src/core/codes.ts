@@ -62,7 +62,7 @@ export const CODES: Record<string, CodeInfo> = {
   },
   'discovery.empty': {
     title: 'No documents found',
-    explanation: 'The run read no opsledger document at all: the organisation root holds no data folder (services, teams, changes, cmdb, slos), or they hold no YAML documents. Reporting "no problems" here would pass a pipeline that validated nothing, so it is an error. Without --root the root is the nearest folder above the current one that holds opsledger.yaml, else the nearest that holds a data folder, else the top of the git repository.',
+    explanation: 'The run read no opsledger document at all: the organisation root holds no data folder (services, teams, changes, cmdb, slos, incidents, systems, apis), or they hold no YAML documents. Reporting "no problems" here would pass a pipeline that validated nothing, so it is an error. Without --root the root is the nearest folder above the current one that holds opsledger.yaml, else the nearest that holds a data folder, else the top of the git repository.',
     fix: 'Run from inside the organisation, add opsledger.yaml at its root, or pass --root with the folder that holds the data folders.',
   },
   'yaml.syntax': {
