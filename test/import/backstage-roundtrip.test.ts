@@ -214,8 +214,11 @@ describe('export backstage, then import backstage, of generated organisations', 
       teams: fc.uniqueArray(name, { minLength: 1, maxLength: 3 }),
       services: fc.uniqueArray(name, { minLength: 1, maxLength: 4 }),
       cis: fc.uniqueArray(name, { maxLength: 4 }),
+      systems: fc.uniqueArray(name, { maxLength: 3 }),
+      domains: fc.uniqueArray(name, { maxLength: 2 }),
+      apis: fc.uniqueArray(name, { maxLength: 3 }),
     })
-    .chain(({ teams, services, cis }) => {
+    .chain(({ teams, services, cis, systems, domains, apis }) => {
       const typed = [...services.map((s) => `service:${s}`), ...cis.map((c) => `ci:${c}`)];
       const team = (n: string) =>
         fc.record({
@@ -239,7 +242,23 @@ describe('export backstage, then import backstage, of generated organisations', 
           dashboards: links,
           repository: fc.option(fc.constantFrom('https://github.com/acme/x', 'https://github.com/acme/x.git', 'https://gitlab.com/acme/x', 'https://github.com/acme/x/'), { nil: undefined }),
           continuity: fc.option(fc.record({ rto: fc.option(fc.constantFrom('30m', '4h'), { nil: undefined }), redundancy: fc.option(text, { nil: undefined }), drTestedAt: fc.option(fc.constant('2026-01-02'), { nil: undefined }) }).map(strip), { nil: undefined }),
+          system: systems.length ? fc.option(fc.constantFrom(...systems), { nil: undefined }) : fc.constant(undefined),
+          providesApis: fc.uniqueArray(apis.length ? fc.constantFrom(...apis) : fc.constant('unknown-api'), { maxLength: 2 }),
+          consumesApis: fc.uniqueArray(apis.length ? fc.constantFrom(...apis) : fc.constant('unknown-api'), { maxLength: 2 }),
         }).map(({ metadata: m, ...spec }) => ({ apiVersion: 'opsledger/v1', kind: 'Service', metadata: m, spec: strip(spec) }));
+      // A domain or system may name one the organisation lacks: the export writes it as Backstage has it.
+      const domain = (n: string) => fc.record({ metadata: metadata(n), owner: fc.constantFrom(...teams) }).map(({ metadata: m, ...spec }) => ({ apiVersion: 'opsledger/v1', kind: 'Domain', metadata: m, spec }));
+      const system = (n: string) =>
+        fc.record({ metadata: metadata(n), owner: fc.constantFrom(...teams), domain: fc.option(fc.constantFrom(...domains, 'elsewhere'), { nil: undefined }) }).map(({ metadata: m, ...spec }) => ({ apiVersion: 'opsledger/v1', kind: 'System', metadata: m, spec: strip(spec) }));
+      const api = (n: string) =>
+        fc.record({
+          metadata: metadata(n),
+          type: fc.constantFrom('openapi', 'asyncapi', 'graphql', 'grpc', 'other'),
+          owner: fc.constantFrom(...teams),
+          lifecycle: fc.constantFrom('experimental', 'production', 'deprecated'),
+          system: systems.length ? fc.option(fc.constantFrom(...systems), { nil: undefined }) : fc.constant(undefined),
+          definition: fc.option(url, { nil: undefined }),
+        }).map(({ metadata: m, ...spec }) => ({ apiVersion: 'opsledger/v1', kind: 'API', metadata: m, spec: strip(spec) }));
       const ci = (n: string) =>
         fc.record({
           metadata: metadata(n),
@@ -261,6 +280,9 @@ describe('export backstage, then import backstage, of generated organisations', 
         teams: fc.tuple(...teams.map(team)),
         services: fc.tuple(...services.map(service)),
         cis: cis.length ? fc.tuple(...cis.map(ci)) : fc.constant([]),
+        systems: systems.length ? fc.tuple(...systems.map(system)) : fc.constant([]),
+        domains: domains.length ? fc.tuple(...domains.map(domain)) : fc.constant([]),
+        apis: apis.length ? fc.tuple(...apis.map(api)) : fc.constant([]),
       });
     });
 
@@ -268,8 +290,8 @@ describe('export backstage, then import backstage, of generated organisations', 
     fc.assert(
       fc.property(organisation, (generated) => {
         const org = emptyOrganisation();
-        const bucket = { Team: 'teams', Service: 'services', ConfigurationItem: 'cis' } as const;
-        for (const list of [generated.teams, generated.services, generated.cis]) {
+        const bucket = { Team: 'teams', Service: 'services', ConfigurationItem: 'cis', System: 'systems', Domain: 'domains', API: 'apis' } as const;
+        for (const list of [generated.teams, generated.services, generated.cis, generated.systems, generated.domains, generated.apis]) {
           for (const doc of list as unknown as { kind: keyof typeof bucket; metadata: { name: string } }[]) (org[bucket[doc.kind]] as Map<string, unknown>).set(doc.metadata.name, { doc, file: 'x.yaml', index: 0 });
         }
         const { imported } = throughBackstage(org);
