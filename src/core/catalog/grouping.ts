@@ -41,10 +41,17 @@ export function indexGrouping(org: Organisation): GroupingIndex {
   return index;
 }
 
-/** Services drawn inside one system's box before a "+N more" box stands for the rest. */
+/**
+ * Services drawn inside one system's box before a "+N more" box stands for the rest, and systems
+ * drawn on one graph (the rest are counted, not drawn). A system page draws its own services
+ * generously and its neighbours briefly: at 10k services there are hundreds of system pages,
+ * each laid out by dagre, whose time grows with the boxes.
+ */
 export const DRAWN_PER_SYSTEM = 8;
-/** Systems drawn on one graph; the rest are listed, not drawn. */
 export const DRAWN_SYSTEMS = 30;
+const DRAWN_FOCUS = 12;
+const DRAWN_PER_NEIGHBOUR = 4;
+const DRAWN_NEIGHBOURS = 10;
 const NO_SYSTEM = '';
 
 /**
@@ -81,15 +88,16 @@ export function groupGraph(ctx: CatalogContext, g: GroupingIndex, focus?: string
   }
   // The focus first, then systems by name; services without a system last.
   const order = [...members.keys()].sort((a, b) => Number(b === focus) - Number(a === focus) || Number(a === NO_SYSTEM) - Number(b === NO_SYSTEM) || byName(a, b));
-  const drawnSystems = order.slice(0, DRAWN_SYSTEMS);
+  const drawnSystems = order.slice(0, focus === undefined ? DRAWN_SYSTEMS : DRAWN_NEIGHBOURS + 1);
   const nodeOf = new Map<string, string>();
   const groups: GroupGraph['groups'] = drawnSystems.map((system) => {
     const services = [...new Set(members.get(system)!)].sort(byName);
-    const shown = services.slice(0, DRAWN_PER_SYSTEM);
+    const cap = focus === undefined ? DRAWN_PER_SYSTEM : system === focus ? DRAWN_FOCUS : DRAWN_PER_NEIGHBOUR;
+    const shown = services.slice(0, cap);
     const more = services.length - shown.length;
     const id = `g:${system}`;
     for (const s of shown) nodeOf.set(s, `s:${s}`);
-    for (const s of services.slice(DRAWN_PER_SYSTEM)) nodeOf.set(s, `${id}:more`);
+    for (const s of services.slice(cap)) nodeOf.set(s, `${id}:more`);
     const ref: RefView | undefined = system === NO_SYSTEM ? undefined : ctx.systemRef(system);
     return {
       id,
