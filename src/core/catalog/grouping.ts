@@ -77,25 +77,34 @@ export function groupGraph(ctx: CatalogContext, g: GroupingIndex, focus?: string
       edges.push({ from: name, to });
     }
   }
-  // Which services each drawn system shows: for a focus, its own and its neighbours'.
+  // Which services each drawn box shows: for a focus, its own, and its neighbours' in two boxes
+  // per system, what uses the focus and what the focus uses, so each side reads one way.
   const members = new Map<string, string[]>();
+  const SIDE = '\u0000';
   if (focus !== undefined) {
     members.set(focus, [...(g.servicesBySystem.get(focus) ?? [])]);
-    for (const e of edges) for (const s of [e.from, e.to]) if (systemOf(s) !== focus) push(members, systemOf(s), s);
+    const dependedOn = new Set(edges.filter((e) => systemOf(e.from) === focus).map((e) => e.to));
+    for (const e of edges) {
+      for (const s of [e.from, e.to]) if (systemOf(s) !== focus) push(members, `${systemOf(s)}${SIDE}${dependedOn.has(s) ? 'out' : 'in'}`, s);
+    }
   } else {
     for (const [system, services] of g.servicesBySystem) members.set(system, [...services]);
     if (edges.some((e) => systemOf(e.from) === NO_SYSTEM || systemOf(e.to) === NO_SYSTEM)) members.set(NO_SYSTEM, [...new Set(edges.flatMap((e) => [e.from, e.to]).filter((s) => systemOf(s) === NO_SYSTEM))]);
   }
+  const systemOfKey = (key: string) => key.split(SIDE)[0]!;
   // The focus first, then systems by name; services without a system last.
-  const order = [...members.keys()].sort((a, b) => Number(b === focus) - Number(a === focus) || Number(a === NO_SYSTEM) - Number(b === NO_SYSTEM) || byName(a, b));
+  const order = [...members.keys()].sort(
+    (a, b) => Number(b === focus) - Number(a === focus) || Number(systemOfKey(a) === NO_SYSTEM) - Number(systemOfKey(b) === NO_SYSTEM) || byName(a, b),
+  );
   const drawnSystems = order.slice(0, focus === undefined ? DRAWN_SYSTEMS : DRAWN_NEIGHBOURS + 1);
   const nodeOf = new Map<string, string>();
-  const groups: GroupGraph['groups'] = drawnSystems.map((system) => {
-    const services = [...new Set(members.get(system)!)].sort(byName);
+  const groups: GroupGraph['groups'] = drawnSystems.map((key) => {
+    const system = systemOfKey(key);
+    const services = [...new Set(members.get(key)!)].sort(byName);
     const cap = focus === undefined ? DRAWN_PER_SYSTEM : system === focus ? DRAWN_FOCUS : DRAWN_PER_NEIGHBOUR;
     const shown = services.slice(0, cap);
     const more = services.length - shown.length;
-    const id = `g:${system}`;
+    const id = `g:${key.replace(SIDE, ':')}`;
     for (const s of shown) nodeOf.set(s, `s:${s}`);
     for (const s of services.slice(cap)) nodeOf.set(s, `${id}:more`);
     const ref: RefView | undefined = system === NO_SYSTEM ? undefined : ctx.systemRef(system);
@@ -103,7 +112,7 @@ export function groupGraph(ctx: CatalogContext, g: GroupingIndex, focus?: string
       id,
       label: ref ? (ref.title ?? ref.name) : '',
       href: ref?.href,
-      focus: system === focus,
+      focus: key === focus,
       nodes: shown.map((s) => {
         const r = ctx.serviceRef(s);
         return { id: `s:${s}`, label: r.title ?? r.name, href: r.href };
