@@ -66,7 +66,7 @@ async function scenario(FakeGitHub) {
   const root = mkdtempSync(join(tmpdir(), 'opsledger-bench-gate-'));
   const admin = { name: 'Org Admin', email: 'admin@northwind.example' };
   const author = { name: 'Sarah Okafor', email: 'sarah@northwind.example', login: 'sarah-okafor' };
-  for (const folder of ['services', 'teams', 'changes', 'incidents']) cpSync(join(ROOT, folder), join(root, folder), { recursive: true });
+  for (const folder of ['services', 'teams', 'changes', 'incidents', 'systems', 'apis']) cpSync(join(ROOT, folder), join(root, folder), { recursive: true });
   const file = join('changes', `${CHANGE}.yaml`);
   const change = readFileSync(join(root, file), 'utf8');
   rmSync(join(root, file));

@@ -76,6 +76,17 @@ const ROWS: Record<string, Row> = {
     pointer: '/spec/dependsOn/0',
     severity: 'warning',
   },
+  'api.unprovided': {
+    files: {
+      'apis/ledger-events.yaml': 'apiVersion: opsledger/v1\nkind: API\nmetadata: {name: ledger-events}\nspec: {type: asyncapi, owner: checkout, lifecycle: production}\n',
+      'services/l/service.yaml': svc(BASE_SPEC + '  consumesApis: [ledger-events]\n'),
+    },
+    file: 'services/l/service.yaml',
+    line: 10,
+    column: 18,
+    pointer: '/spec/consumesApis/0',
+    severity: 'warning',
+  },
   'graph.cycle': { files: { 'services/l/service.yaml': svc(BASE_SPEC + '  dependsOn: [service:ledger]\n') }, file: 'services/l/service.yaml', line: 10, column: 15, pointer: '/spec/dependsOn/0' },
   'change.schedule-order': { files: { 'changes/CR-2026-0100.yaml': cr('  type: normal\n  services: [cart]\n  schedule:\n    start: "2026-12-02T03:00:00+09:00"\n    end: "2026-12-02T02:00:00+09:00"\n') }, file: 'changes/CR-2026-0100.yaml', line: 12, column: 10, pointer: '/spec/schedule/end' },
   'change.justification-required': { files: { 'changes/CR-2026-0100.yaml': cr('  type: emergency\n  services: [cart]\n' + SCHEDULE) }, file: 'changes/CR-2026-0100.yaml', line: 6, column: 3, pointer: '/spec' },

@@ -90,6 +90,9 @@ const EXPECTED_FILES: Record<string, [apiVersion: string, kind: string] | null> 
   'v1/policy.schema.json': ['opsledger/v1', 'Policy'],
   'v1/incident.schema.json': ['opsledger/v1', 'Incident'],
   'v1/problem.schema.json': ['opsledger/v1', 'Problem'],
+  'v1/system.schema.json': ['opsledger/v1', 'System'],
+  'v1/domain.schema.json': ['opsledger/v1', 'Domain'],
+  'v1/api.schema.json': ['opsledger/v1', 'API'],
   'openslo-v1/common.schema.json': null,
   'openslo-v1/slo.schema.json': ['openslo/v1', 'SLO'],
   'openslo-v1/sli.schema.json': ['openslo/v1', 'SLI'],
@@ -565,6 +568,11 @@ const VALID: { name: string; schema: string; doc: AnyDoc }[] = [
   },
   { name: 'openslo DataSource, mapping details', schema: 'openslo-v1/data-source.schema.json', doc: openslo('DataSource', { type: 'CloudWatch', connectionDetails: { accessKeyID: 'ref:vault/aws' } }) },
   { name: 'openslo Service with list labels', schema: 'openslo-v1/service.schema.json', doc: openslo('Service', { description: 'x' }, { name: 'svc', labels: { team: ['a', 'b'], env: 'prod' } }) },
+  // grouping: systems, domains, APIs and the service fields that name them
+  { name: 'Domain', schema: 'v1/domain.schema.json', doc: { apiVersion: 'opsledger/v1', kind: 'Domain', metadata: { name: 'commerce', title: 'Commerce' }, spec: { owner: 'payments' } } },
+  { name: 'System in a domain', schema: 'v1/system.schema.json', doc: { apiVersion: 'opsledger/v1', kind: 'System', metadata: { name: 'checkout' }, spec: { owner: 'checkout', domain: 'commerce' } } },
+  { name: 'API with every field', schema: 'v1/api.schema.json', doc: { apiVersion: 'opsledger/v1', kind: 'API', metadata: { name: 'payments-v2' }, spec: { type: 'openapi', owner: 'payments', lifecycle: 'production', system: 'checkout', definition: 'https://github.com/acme/payments/blob/main/openapi.yaml' } } },
+  { name: 'Service in a system, providing and consuming APIs', schema: 'v1/service.schema.json', doc: variant(service, (d) => Object.assign(d.spec, { system: 'checkout', providesApis: ['payments-v2'], consumesApis: ['ledger-events'] })) },
 ];
 
 describe('valid documents', () => {
@@ -768,6 +776,11 @@ const INVALID: Bad[] = [
   { name: 'openslo AlertNotificationTarget: no target', schema: 'openslo-v1/alert-notification-target.schema.json', doc: openslo('AlertNotificationTarget', { description: 'x' }), keyword: 'required', path: '/spec' },
   { name: 'openslo DataSource: no type', schema: 'openslo-v1/data-source.schema.json', doc: openslo('DataSource', { connectionDetails: {} }), keyword: 'required', path: '/spec' },
   { name: 'openslo Service: description over 1050', schema: 'openslo-v1/service.schema.json', doc: openslo('Service', { description: 'x'.repeat(1051) }), keyword: 'maxLength', path: '/spec/description' },
+  { name: 'System: no owner', schema: 'v1/system.schema.json', doc: { apiVersion: 'opsledger/v1', kind: 'System', metadata: { name: 'checkout' }, spec: { domain: 'commerce' } }, keyword: 'required', path: '/spec' },
+  { name: 'System: domain written as a typed ref', schema: 'v1/system.schema.json', doc: { apiVersion: 'opsledger/v1', kind: 'System', metadata: { name: 'checkout' }, spec: { owner: 'a', domain: 'domain:commerce' } }, keyword: 'pattern', path: '/spec/domain' },
+  { name: 'API: unknown type', schema: 'v1/api.schema.json', doc: { apiVersion: 'opsledger/v1', kind: 'API', metadata: { name: 'x' }, spec: { type: 'soap', owner: 'a', lifecycle: 'production' } }, keyword: 'enum', path: '/spec/type' },
+  { name: 'API: definition not a web URL', schema: 'v1/api.schema.json', doc: { apiVersion: 'opsledger/v1', kind: 'API', metadata: { name: 'x' }, spec: { type: 'grpc', owner: 'a', lifecycle: 'production', definition: 'file:///etc/passwd' } }, keyword: 'format', path: '/spec/definition' },
+  { name: 'Service: providesApis repeats an API', schema: S, doc: variant(service, (d) => (d.spec.providesApis = ['a', 'a'])), keyword: 'uniqueItems', path: '/spec/providesApis' },
 ];
 
 describe('invalid documents', () => {

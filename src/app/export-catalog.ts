@@ -14,7 +14,7 @@ export type ExportTarget = (typeof EXPORT_TARGETS)[number];
 
 /** The kinds each export reads from the organisation. */
 const EXPORTED_KINDS: Record<ExportTarget, readonly string[]> = {
-  backstage: ['Service', 'ConfigurationItem', 'Team'],
+  backstage: ['Service', 'ConfigurationItem', 'Team', 'System', 'Domain', 'API'],
   openslo: ['SLO', 'Service'],
   sloth: ['SLO'],
 };

@@ -55,10 +55,13 @@ export async function importCatalog(req: ImportRequest): Promise<ImportPlan> {
           : convertOpenSlo(req.documents);
   const existing = await existingNames(req.into, req.progress);
   // A reference the organisation already answers is not left open.
-  const KIND: Record<string, string> = { service: 'Service', team: 'Team', ci: 'ConfigurationItem' };
+  const KIND: Record<string, string> = { service: 'Service', team: 'Team', ci: 'ConfigurationItem', system: 'System', domain: 'Domain', api: 'API' };
   mapped.report.dangling = mapped.report.dangling.filter((d) => {
     const [space, name] = d.ref.split(':');
-    return !(KIND[space!] && existing.has(`${KIND[space!]}/${name}`));
+    const answered = Boolean(KIND[space!] && existing.has(`${KIND[space!]}/${name}`));
+    // A member of a team the organisation already has: the import writes no team file, so someone must add them.
+    if (answered && d.member) mapped.report.review.push({ target: d.ref, pointer: '/spec/members', value: d.member, code: 'review.member-add', reason: `Backstage lists ${d.member} as a member of ${d.written}; the team exists already, so add them to its members`, source: d.source });
+    return !answered;
   });
   if (req.createTeams && req.from === 'backstage') {
     const made = createTeams(mapped.report.dangling, (name) => existing.has(`Team/${name}`));

@@ -1,6 +1,7 @@
 import { EXPOSURES } from '../core/model.js';
 import type { Page } from '../core/catalog/types.js';
 import { layoutNeighbourhood, type GraphWords } from './graph-layout.js';
+import { layoutGroups, type GroupWords } from './group-graph.js';
 import { message, type Locale } from './messages.js';
 import { compileTemplates } from './templates.js';
 
@@ -22,11 +23,15 @@ const TITLES: Partial<Record<Page['template'], string>> = {
   metrics: 'metrics.title',
   readiness: 'coverage.title',
   'incidents-list': 'list.incidents',
+  'systems-list': 'list.systems',
+  'apis-list': 'list.apis',
 };
 
 const NAV: { section: Page['section']; href: string; key: string }[] = [
   { section: 'services', href: 'index.html', key: 'nav.services' },
   { section: 'teams', href: 'teams/index.html', key: 'nav.teams' },
+  { section: 'systems', href: 'systems/index.html', key: 'nav.systems' },
+  { section: 'apis', href: 'apis/index.html', key: 'nav.apis' },
   { section: 'cis', href: 'cis/index.html', key: 'nav.cis' },
   { section: 'changes', href: 'changes/index.html', key: 'nav.changes' },
   { section: 'calendar', href: 'calendar/index.html', key: 'nav.calendar' },
@@ -52,6 +57,7 @@ export function pageRenderer(options: PageRenderOptions): (page: Page) => string
     more: (n) => t('graph.more', { n }),
     caption: (name) => t('graph.caption', { name }),
   };
+  const groupWords = (caption: string): GroupWords => ({ noSystem: t('system.none'), more: (n) => t('graph.more', { n }), caption });
   const weekdays = Array.from({ length: 7 }, (_, i) => ({ short: t(`weekdayShort.${i}`), long: t(`weekday.${i}`) }));
   const site = { zone: options.zone, builtAt: options.builtAt, version: options.version };
   // The readiness levels come with the index page: whether there are any depends on the policy.
@@ -71,6 +77,8 @@ export function pageRenderer(options: PageRenderOptions): (page: Page) => string
     if (page.template === 'service') body.graphLayout = layoutNeighbourhood(page.graph, words);
     else if (page.template === 'index') body.filters = filters;
     else if (page.template === 'calendar') body.weekdays = weekdays;
+    else if (page.template === 'system') body.groupGraph = layoutGroups(page.graph, groupWords(t('system.graphCaption', { name: page.heading })));
+    else if (page.template === 'systems-list') body.groupGraph = layoutGroups(page.graph, groupWords(t('system.graphCaptionAll')));
     const layout = {
       base,
       nav,

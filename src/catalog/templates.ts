@@ -100,6 +100,7 @@ export function compileTemplates(locale: Locale): RenderPage {
     say: (phrase: Phrase | undefined, english: unknown) => phraseMessage(locale, phrase, english),
     eq: (a: unknown, b: unknown) => a === b,
     ne: (a: unknown, b: unknown) => a !== b,
+    or: (a: unknown, b: unknown) => Boolean(a) || Boolean(b),
     gt: (a: unknown, b: unknown) => Number(a) > Number(b),
     isNumber: (v: unknown) => typeof v === 'number' && Number.isFinite(v),
     clamp: (v: unknown) => Math.min(1, Math.max(0, Number(v))),

@@ -62,7 +62,7 @@ export const CODES: Record<string, CodeInfo> = {
   },
   'discovery.empty': {
     title: 'No documents found',
-    explanation: 'The run read no opsledger document at all: the organisation root holds no data folder (services, teams, changes, cmdb, slos), or they hold no YAML documents. Reporting "no problems" here would pass a pipeline that validated nothing, so it is an error. Without --root the root is the nearest folder above the current one that holds opsledger.yaml, else the nearest that holds a data folder, else the top of the git repository.',
+    explanation: 'The run read no opsledger document at all: the organisation root holds no data folder (services, teams, changes, cmdb, slos, incidents, systems, apis), or they hold no YAML documents. Reporting "no problems" here would pass a pipeline that validated nothing, so it is an error. Without --root the root is the nearest folder above the current one that holds opsledger.yaml, else the nearest that holds a data folder, else the top of the git repository.',
     fix: 'Run from inside the organisation, add opsledger.yaml at its root, or pass --root with the folder that holds the data folders.',
   },
   'yaml.syntax': {
@@ -201,13 +201,18 @@ export const CODES: Record<string, CodeInfo> = {
   },
   'ref.unresolved': {
     title: 'Reference to nothing',
-    explanation: 'The reference names a service, configuration item, team, template or SLO that no document defines.',
+    explanation: 'The reference names a service, configuration item, team, template, SLO, system, domain or API that no document defines.',
     fix: 'Fix the name (the hint names the closest one), or add the missing document.',
   },
   'ref.deprecated': {
     title: 'Dependency on a deprecated service',
     explanation: 'A live service depends on a service whose lifecycle is deprecated.',
     fix: 'Plan the migration, then remove the dependency.',
+  },
+  'api.unprovided': {
+    title: 'API consumed but provided by nobody',
+    explanation: 'A service lists an API in consumesApis, the API document exists, but no service lists it in providesApis. Nobody in the organisation answers for what the consumer relies on, and the catalog cannot say whose changes it should watch.',
+    fix: 'Add the API to providesApis of the service that serves it, or remove it from consumesApis if the service no longer calls it.',
   },
   'graph.cycle': {
     title: 'Dependency cycle',

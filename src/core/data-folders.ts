@@ -1,2 +1,2 @@
 /** Where an organisation's documents live by convention; documents are still routed by kind. */
-export const DATA_FOLDERS: readonly string[] = ['services', 'teams', 'changes', 'cmdb', 'slos', 'incidents'];
+export const DATA_FOLDERS: readonly string[] = ['services', 'teams', 'changes', 'cmdb', 'slos', 'incidents', 'systems', 'apis'];

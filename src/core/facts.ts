@@ -8,7 +8,7 @@ import { anyString, obj, strings, type Obj } from './shape.js';
  * a warm run never has to parse a file that did not change.
  */
 /** Every kind of reference, in a fixed order: the cache codec stores a reference's kind as its position here. */
-export const REF_KINDS = ['service', 'ci', 'team', 'template', 'slo', 'policy-group', 'service-or-openslo', 'change', 'incident'] as const;
+export const REF_KINDS = ['service', 'ci', 'team', 'template', 'slo', 'policy-group', 'service-or-openslo', 'change', 'incident', 'system', 'domain', 'api'] as const;
 export type RefKind = (typeof REF_KINDS)[number];
 
 export interface RefUse {
@@ -97,6 +97,9 @@ export function extractRecord(index: number, apiVersion: string, kind: string, v
       bare('/spec/owner', 'team', spec.owner);
       (Array.isArray(spec.owners) ? spec.owners : []).forEach((o, i) => bare(joinPointer('/spec/owners', i, 'team'), 'team', obj(o)?.team));
       (Array.isArray(spec.dependsOn) ? spec.dependsOn : []).forEach((d, i) => typed(joinPointer('/spec/dependsOn', i), d, ['service', 'ci'], true));
+      bare('/spec/system', 'system', spec.system);
+      strings(spec.providesApis).forEach((a, i) => bare(joinPointer('/spec/providesApis', i), 'api', a));
+      strings(spec.consumesApis).forEach((a, i) => bare(joinPointer('/spec/consumesApis', i), 'api', a));
       facts = {
         kind: 'Service',
         ...(typeof spec.tier === 'number' ? { tier: spec.tier } : {}),
@@ -108,6 +111,17 @@ export function extractRecord(index: number, apiVersion: string, kind: string, v
     }
     case 'SLO':
       bare('/spec/service', 'service', spec.service);
+      break;
+    case 'Domain':
+      bare('/spec/owner', 'team', spec.owner);
+      break;
+    case 'System':
+      bare('/spec/owner', 'team', spec.owner);
+      bare('/spec/domain', 'domain', spec.domain);
+      break;
+    case 'API':
+      bare('/spec/owner', 'team', spec.owner);
+      bare('/spec/system', 'system', spec.system);
       break;
     case 'ConfigurationItem': {
       bare('/spec/service', 'service', spec.service);

@@ -18,6 +18,9 @@ export const KINDS = [
   'Policy',
   'Incident',
   'Problem',
+  'System',
+  'Domain',
+  'API',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -75,8 +78,34 @@ export interface ServiceSpec {
   dashboards?: Link[];
   repository?: string;
   continuity?: { rto?: string; rpo?: string; redundancy?: string; drTestedAt?: string };
+  /** The one System this service is part of. */
+  system?: string;
+  providesApis?: string[];
+  consumesApis?: string[];
 }
 export type Service = Doc<'Service', ServiceSpec>;
+
+// ---------------------------------------------------------------- System, Domain, API
+export interface DomainSpec {
+  owner: string;
+}
+export type Domain = Doc<'Domain', DomainSpec>;
+export interface SystemSpec {
+  owner: string;
+  domain?: string;
+}
+export type System = Doc<'System', SystemSpec>;
+export const API_TYPES = ['openapi', 'asyncapi', 'graphql', 'grpc', 'other'] as const;
+export type ApiType = (typeof API_TYPES)[number];
+export interface ApiSpec {
+  type: ApiType;
+  owner: string;
+  lifecycle: Lifecycle;
+  system?: string;
+  /** Where the definition is maintained: opsledger links to it and does not keep it. */
+  definition?: string;
+}
+export type Api = Doc<'API', ApiSpec>;
 
 // ---------------------------------------------------------------- SLO (OpenSLO v1 shape)
 export interface SloObjective {
@@ -383,4 +412,4 @@ export interface ProblemSpec {
 }
 export type Problem = Doc<'Problem', ProblemSpec> & { metadata: Metadata & { title: string } };
 
-export type AnyDoc = Team | Service | Slo | ConfigurationItem | ChangeRequest | ChangeCalendar | StandardChange | Policy | Incident | Problem;
+export type AnyDoc = Team | Service | Slo | ConfigurationItem | ChangeRequest | ChangeCalendar | StandardChange | Policy | Incident | Problem | System | Domain | Api;

@@ -1,5 +1,6 @@
 import type { FileAnalysis } from './analyze.js';
 import type {
+  Api,
   ChangeCalendar,
   ChangeRequest,
   ConfigurationItem,
@@ -7,6 +8,8 @@ import type {
   Policy,
   Problem,
   Service,
+  System,
+  Domain,
   Slo,
   StandardChange,
   Team,
@@ -34,6 +37,9 @@ export interface Organisation {
   policies: Map<string, Located<Policy>>;
   incidents: Map<string, Located<Incident>>;
   problems: Map<string, Located<Problem>>;
+  systems: Map<string, Located<System>>;
+  domains: Map<string, Located<Domain>>;
+  apis: Map<string, Located<Api>>;
 }
 
 export function emptyOrganisation(): Organisation {
@@ -48,6 +54,9 @@ export function emptyOrganisation(): Organisation {
     policies: new Map(),
     incidents: new Map(),
     problems: new Map(),
+    systems: new Map(),
+    domains: new Map(),
+    apis: new Map(),
   };
 }
 
@@ -62,6 +71,9 @@ const BUCKET: Record<string, keyof Organisation> = {
   Policy: 'policies',
   Incident: 'incidents',
   Problem: 'problems',
+  System: 'systems',
+  Domain: 'domains',
+  API: 'apis',
 };
 
 /**

@@ -17,6 +17,10 @@ export function reviewOrganisation(base: Organisation, head: Organisation, prefe
     services: merge(base.services, head.services),
     cis: merge(base.cis, head.cis),
     slos: merge(base.slos, head.slos),
+    // Grouping decides no approval and no risk: read like services.
+    systems: merge(base.systems, head.systems),
+    domains: merge(base.domains, head.domains),
+    apis: merge(base.apis, head.apis),
     changes: head.changes,
     // History a pull request cannot erase: deleting or rewriting an incident on the branch must
     // not lower the risk of the change it carries, so the base's copy always wins.

@@ -5,6 +5,7 @@ import {
   checkDeprecatedDependencies,
   checkReferences,
   checkTemplateCoverage,
+  checkUnprovidedApis,
   indexRecords,
   type CrossFinding,
 } from './checks/references.js';
@@ -36,6 +37,7 @@ export function validateRepository(analyses: readonly FileAnalysis[], options: V
     ...checkEnvironments(analyses),
     ...checkCycles(analyses),
     ...checkDeprecatedDependencies(analyses, index),
+    ...checkUnprovidedApis(analyses, index),
     ...checkIncidents(analyses, index),
   ];
   const keep = (file: string) => !options.only || options.only.has(file);

@@ -1,5 +1,5 @@
 import type { Link } from '../core/model.js';
-import { CARRY, continuityAnnotation, encodeLinkOrigins, type LinkList, type LinkOrigin } from '../import/backstage/carry.js';
+import { CARRY, NO_DEFINITION, continuityAnnotation, encodeLinkOrigins, type LinkList, type LinkOrigin } from '../import/backstage/carry.js';
 import { repositoryOf } from '../import/backstage/component.js';
 import { linkList } from '../import/backstage/metadata.js';
 import { applyResidue, decodeResidue } from '../import/backstage/residue.js';
@@ -8,8 +8,9 @@ import type { ExportFile, ExportResult, ExportWarning } from './types.js';
 
 /**
  * The organisation as Backstage catalog entities: a Component per service, a Resource per
- * configuration item, a Group per team and a User per team member, plus a System per `system`
- * label and a Domain per `domain` label so that the references between them resolve, and one
+ * configuration item, a Group per team and a User per team member, a System, Domain and API per
+ * document of those kinds (plus a System for a system a CI's label names and no document
+ * defines, so that the references between them resolve), and one
  * Location (catalog-info.yaml) that registers everything. What Backstage has no field for
  * (tier, exposure, continuity) travels as opsledger.dev/* annotations; anything that cannot
  * travel at all is listed as a warning.
@@ -43,6 +44,7 @@ function githubSlug(url: string | undefined): string | undefined {
 }
 
 const group = (name: string) => `group:default/${name}`;
+
 
 export function exportBackstage(org: Organisation): ExportResult {
   const warnings: ExportWarning[] = [];
@@ -172,13 +174,12 @@ export function exportBackstage(org: Organisation): ExportResult {
   }
 
   // ---------------------------------------------------------------- services
-  const systems = new Map<string, { owners: string[]; domains: string[] }>();
-  const noteSystem = (system: string | undefined, owner: string | undefined, domain: string | undefined) => {
-    if (!system) return;
-    const s = systems.get(system) ?? { owners: [], domains: [] };
-    if (owner) s.owners.push(owner);
-    if (domain) s.domains.push(domain);
-    systems.set(system, s);
+  // Systems a CI's label names (or a reference to a System no document defines) still get a
+  // System entity, so that Backstage resolves the reference.
+  const labelSystems = new Map<string, string[]>();
+  const noteSystem = (system: string | undefined, owner: string | undefined) => {
+    if (!system || org.systems.has(system)) return;
+    labelSystems.set(system, [...(labelSystems.get(system) ?? []), ...(owner ? [owner] : [])]);
   };
   const systemName = (labels: Record<string, string> | undefined, source: string): string | undefined => {
     const s = labels?.system;
@@ -207,21 +208,29 @@ export function exportBackstage(org: Organisation): ExportResult {
       warn(source, '/spec/owners', 'export.single-owner', 'a Backstage entity has one owner; Backstage shows only the first team, the others and their roles travel as the opsledger.dev/owners annotation');
     }
     const labels = s.metadata.labels ?? {};
-    const system = systemName(labels, source);
-    const unset = [...(labels['component-type'] === undefined ? ['/metadata/labels/component-type'] : []), ...(system && labels.domain === undefined ? ['/metadata/labels/domain'] : [])];
+    const system = spec.system;
+    const unset = labels['component-type'] === undefined ? ['/metadata/labels/component-type'] : [];
     const metadata = metadataOf(source, s.metadata, extra, [
       { list: 'runbooks', links: spec.runbooks ?? [], type: 'runbook', icon: 'docs' },
       { list: 'playbooks', links: spec.playbooks ?? [], type: 'playbook', icon: 'docs' },
       { list: 'dashboards', links: spec.dashboards ?? [], type: 'dashboard', icon: 'dashboard' },
     ], unset);
-    noteSystem(system, spec.owner, s.metadata.labels?.domain);
+    noteSystem(system, spec.owner);
     const dependsOn = (spec.dependsOn ?? []).map((d) => (d.startsWith('service:') ? `component:default/${d.slice(8)}` : `resource:default/${d.slice(3)}`));
     const type = s.metadata.labels?.['component-type'] ?? 'service';
     add('components', {
       apiVersion: BACKSTAGE_API_VERSION,
       kind: 'Component',
       metadata,
-      spec: { type, lifecycle: spec.lifecycle, owner: group(spec.owner), ...(system ? { system } : {}), ...(dependsOn.length ? { dependsOn } : {}) },
+      spec: {
+        type,
+        lifecycle: spec.lifecycle,
+        owner: group(spec.owner),
+        ...(system ? { system } : {}),
+        ...(dependsOn.length ? { dependsOn } : {}),
+        ...(spec.providesApis?.length ? { providesApis: spec.providesApis } : {}),
+        ...(spec.consumesApis?.length ? { consumesApis: spec.consumesApis } : {}),
+      },
     }, s.metadata);
   }
 
@@ -244,14 +253,10 @@ export function exportBackstage(org: Organisation): ExportResult {
     const relations = c.spec.relations ?? [];
     if (relations.some((r) => r.type !== 'dependsOn')) extra[CARRY.relations] = JSON.stringify(relations.map((r) => ({ type: r.type, target: r.target })));
     const labels = c.metadata.labels ?? {};
-    const system = systemName(labels, source) ?? (service ? systemName(service.metadata.labels, `service:${service.metadata.name}`) : undefined);
-    const unset = [
-      ...(c.spec.owner === undefined ? ['/spec/owner'] : []),
-      ...(system && labels.system === undefined ? ['/metadata/labels/system'] : []),
-      ...(system && labels.domain === undefined ? ['/metadata/labels/domain'] : []),
-    ];
+    const system = systemName(labels, source) ?? service?.spec.system;
+    const unset = [...(c.spec.owner === undefined ? ['/spec/owner'] : []), ...(system && labels.system === undefined ? ['/metadata/labels/system'] : [])];
     const metadata = metadataOf(source, c.metadata, extra, [], unset);
-    noteSystem(system, owner, c.metadata.labels?.domain ?? service?.metadata.labels?.domain);
+    noteSystem(system, owner);
     const dependsOn: string[] = [];
     relations.forEach((r, i) => {
       if (r.type === 'connectsTo') {
@@ -270,30 +275,44 @@ export function exportBackstage(org: Organisation): ExportResult {
     }, c.metadata);
   }
 
-  // ---------------------------------------------------------------- systems and domains from labels
+  // ---------------------------------------------------------------- systems, domains, APIs
+  for (const { doc: d } of org.domains.values()) {
+    add('domains', { apiVersion: BACKSTAGE_API_VERSION, kind: 'Domain', metadata: metadataOf(`domain:${d.metadata.name}`, d.metadata), spec: { owner: group(d.spec.owner) } }, d.metadata);
+  }
+  for (const { doc: s } of org.systems.values()) {
+    add('systems', {
+      apiVersion: BACKSTAGE_API_VERSION,
+      kind: 'System',
+      metadata: metadataOf(`system:${s.metadata.name}`, s.metadata),
+      spec: { owner: group(s.spec.owner), ...(s.spec.domain ? { domain: s.spec.domain } : {}) },
+    }, s.metadata);
+  }
+  for (const { doc: a } of org.apis.values()) {
+    add('apis', {
+      apiVersion: BACKSTAGE_API_VERSION,
+      kind: 'API',
+      metadata: metadataOf(`api:${a.metadata.name}`, a.metadata),
+      spec: {
+        type: a.spec.type,
+        lifecycle: a.spec.lifecycle,
+        owner: group(a.spec.owner),
+        ...(a.spec.system ? { system: a.spec.system } : {}),
+        // Backstage requires a definition; its placeholder fetches the text from the link.
+        definition: a.spec.definition ? { $text: a.spec.definition } : NO_DEFINITION,
+      },
+    }, a.metadata);
+  }
   const mostCommon = (xs: string[]): string | undefined => {
     const n = new Map<string, number>();
     for (const x of xs) n.set(x, (n.get(x) ?? 0) + 1);
     return [...n].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0];
   };
-  const domains = new Map<string, string[]>();
-  for (const [name, s] of [...systems].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const owner = mostCommon(s.owners)!;
-    const domain = mostCommon(s.domains.filter((d) => NAME_PART.test(d) && d.length <= 63));
-    if (domain) domains.set(domain.toLowerCase(), [...(domains.get(domain.toLowerCase()) ?? []), owner]);
+  for (const [name, owners] of [...labelSystems].sort(([a], [b]) => (a < b ? -1 : 1))) {
     add('systems', {
       apiVersion: BACKSTAGE_API_VERSION,
       kind: 'System',
-      metadata: { name, annotations: { 'opsledger.dev/generated-from': 'the system label of its services and CIs' } },
-      spec: { owner: group(owner), ...(domain ? { domain: domain.toLowerCase() } : {}) },
-    });
-  }
-  for (const [name, owners] of [...domains].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    add('domains', {
-      apiVersion: BACKSTAGE_API_VERSION,
-      kind: 'Domain',
-      metadata: { name, annotations: { 'opsledger.dev/generated-from': 'the domain label of its services and CIs' } },
-      spec: { owner: group(mostCommon(owners)!) },
+      metadata: { name, annotations: { [CARRY.generatedFrom]: 'the system its services and CIs name, which no System document defines' } },
+      spec: { owner: group(mostCommon(owners) ?? 'unowned') },
     });
   }
 

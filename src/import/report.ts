@@ -57,6 +57,8 @@ export interface DanglingRef {
   /** As the input wrote it. */
   written: string;
   source: string;
+  /** A membership (Backstage User memberOf) rather than an owner: the login to add to the team. */
+  member?: string;
 }
 
 export interface WrittenFile {

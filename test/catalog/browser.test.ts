@@ -345,6 +345,8 @@ describe.skipIf(SKIP_BROWSER)('a hostile organisation in Chromium', () => {
         '  tier: 1',
         '  exposure: external',
         '  lifecycle: production',
+        '  system: evil',
+        '  providesApis: [evil-api]',
         '  dependsOn: [service:cart, ci:checkout-db]',
         `  runbooks: [{title: "Restart\\" onfocus=\\"${PWN}", url: "https://evil.example/JaVaScRiPt:${PWN}"}]`,
         `  playbooks: [{title: Data, url: "https://evil.example/data:text/html,hello"}]`,
@@ -393,6 +395,26 @@ describe.skipIf(SKIP_BROWSER)('a hostile organisation in Chromium', () => {
         '  phase: submitted',
         '',
       ].join('\n'),
+      // Systems, domains and APIs: their pages and the grouped graph show the same strings as text.
+      'systems/evil.yaml': [
+        'apiVersion: opsledger/v1',
+        'kind: System',
+        `metadata: {name: evil, title: "<script>${PWN}</script>Evil <img src=x onerror=${PWN}>", description: "<svg onload=${PWN}>"}`,
+        'spec: {owner: checkout, domain: evil-domain}',
+        '---',
+        'apiVersion: opsledger/v1',
+        'kind: Domain',
+        `metadata: {name: evil-domain, title: "<iframe src=javascript:${PWN}></iframe>"}`,
+        'spec: {owner: checkout}',
+        '',
+      ].join('\n'),
+      'apis/evil-api.yaml': [
+        'apiVersion: opsledger/v1',
+        'kind: API',
+        `metadata: {name: evil-api, title: "<b onmouseover=${PWN}>api</b>"}`,
+        `spec: {type: openapi, owner: checkout, lifecycle: production, system: evil, definition: "https://evil.example/javascript:${PWN}"}`,
+        '',
+      ].join('\n'),
       'services/checkout/cmdb.yaml': [
         'apiVersion: opsledger/v1',
         'kind: ConfigurationItem',
@@ -429,7 +451,7 @@ describe.skipIf(SKIP_BROWSER)('a hostile organisation in Chromium', () => {
       const state = await page.evaluate(() => ({
         pwned: (window as unknown as { __pwned?: number }).__pwned,
         badLinks: Array.from(document.querySelectorAll('a[href]'), (a) => a.getAttribute('href')!).filter((h) => !/^(https?:|mailto:|[^:]*$)/i.test(h)),
-        injected: document.querySelectorAll('main img, main iframe, main svg:not(.dep-graph):not(.ol-chart), main script, main style, b[onmouseover]').length,
+        injected: document.querySelectorAll('main img, main iframe, main svg:not(.dep-graph):not(.group-graph):not(.ol-chart), main script, main style, b[onmouseover]').length,
         inlineScripts: Array.from(document.scripts).filter((s) => !s.src).length,
       }));
       expect({ rel, ...state }).toEqual({ rel, pwned: undefined, badLinks: [], injected: 0, inlineScripts: 0 });
@@ -437,6 +459,10 @@ describe.skipIf(SKIP_BROWSER)('a hostile organisation in Chromium', () => {
     // The hostile strings are shown as text, not dropped.
     await page.goto(fileUrl(site, 'services/checkout-api.html'));
     expect(await page.textContent('h1')).toContain('<script>window.__pwned=1</script>');
+    await page.goto(fileUrl(site, 'systems/evil.html'));
+    expect(await page.textContent('h1')).toContain('<script>window.__pwned=1</script>Evil');
+    expect(await page.locator('.group-graph .system-focus text').textContent()).toContain('<script>');
+    await page.goto(fileUrl(site, 'services/checkout-api.html'));
     expect(await page.textContent('main')).toContain(`javascript:${PWN}`);
     // Search results are built by the script from the index: the same strings stay text there.
     await page.goto(fileUrl(site));

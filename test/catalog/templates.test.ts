@@ -126,7 +126,8 @@ describe('the built example catalog', () => {
     expect(index.startsWith('window.OPSLEDGER_INDEX={')).toBe(true);
     const data = JSON.parse(index.slice('window.OPSLEDGER_INDEX='.length).replace(/;\s*$/, '')) as { services: unknown[][] };
     expect(data.services).toHaveLength(24);
-    expect(data.services.find((r) => r[0] === 'payments-api')).toEqual(['payments-api', 'Payments API', 1, 'external', 'production', 'bronze', expect.any(Array), 'domain=finance pci=true']);
+    expect(data.services.find((r) => r[0] === 'payments-api')).toEqual(['payments-api', 'Payments API', 1, 'external', 'production', 'bronze', expect.any(Array), 'domain=finance pci=true', 'payments']);
+    expect(data.services.find((r) => r[0] === 'order-admin')![8]).toBe('');
     expect(gzipSync(index).length).toBeLessThan(10_000);
     const ics = readFileSync(join(site, 'calendar', 'opsledger.ics'), 'utf8');
     expect(ics.startsWith('BEGIN:VCALENDAR\r\n')).toBe(true);

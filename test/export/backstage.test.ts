@@ -60,7 +60,7 @@ describe('opsledger export backstage', () => {
   it('exports the example organisation', () => {
     expect(run.code).toBe(0);
     const kinds = new Set(exported.map((e) => e.entity.kind));
-    for (const k of ['Component', 'Resource', 'Group', 'User', 'Location']) expect(kinds).toContain(k);
+    for (const k of ['Component', 'Resource', 'Group', 'User', 'Location', 'System', 'Domain', 'API']) expect(kinds).toContain(k);
     const report = JSON.parse(run.stdout) as { files: string[]; warnings: { code: string }[] };
     expect(report.files.length).toBe(exported.length);
   });
@@ -69,6 +69,13 @@ describe('opsledger export backstage', () => {
     expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=https://json.schemastore.org/catalog-info.json');
     await expect(policy.enforce(entity)).resolves.toBeDefined();
     const validator = KIND_VALIDATORS[entity.kind];
+    // Backstage's PlaceholderProcessor replaces `$text: <url>` with the fetched text before any
+    // validator sees the entity; an API's definition link is written as that placeholder.
+    const definition = (entity.spec as { definition?: unknown } | undefined)?.definition;
+    if (entity.kind === 'API' && definition && typeof definition === 'object') {
+      expect(Object.keys(definition)).toEqual(['$text']);
+      entity = { ...entity, spec: { ...entity.spec, definition: 'fetched by the placeholder processor' } };
+    }
     expect(validator, `no validator for ${entity.kind}`).toBeDefined();
     await expect(validator!.check(entity)).resolves.toBe(true);
   });

@@ -104,7 +104,10 @@ describe.skipIf(!hasRealData)('real Backstage catalog files (shared/realdata/bac
     ['group:default/team-a', 'mapped', ['team:team-a']],
     ['user:default/breanna.davison', 'merged', ['team:team-a#member:breanna-davison']],
     ['user:development/guest', 'merged', ['team:team-a#member:guest']],
-    ['api:default/wayback-archive', 'merged', ['service:wayback-archive']],
+    ['api:default/wayback-archive', 'mapped', ['api:wayback-archive']],
+    ['api:default/spotify', 'mapped', ['api:spotify']],
+    ['system:default/artist-engagement-portal', 'mapped', ['system:artist-engagement-portal']],
+    ['domain:default/artists', 'mapped', ['domain:artists']],
     ['component:default/playback-sdk', 'dropped', []],
     ['location:default/example-all', 'dropped', []],
     ['environment:default/prod', 'dropped', []],
@@ -120,23 +123,30 @@ describe.skipIf(!hasRealData)('real Backstage catalog files (shared/realdata/bac
     ['location:default/example-all', 'entity.location'],
     ['environment:default/prod', 'entity.unsupported-kind'],
     ['component:default/invalid component', 'entity.invalid'],
-    ['api:default/spotify', 'entity.no-provider'],
   ])('%s is dropped as %s', (ref, code) => {
     expect(mapped.report.entities.find((x) => x.ref === ref)!.code).toBe(code);
   });
 
   const doc = (p: string) => mapped.files.find((f) => f.path === p)!.doc.value as { metadata: Record<string, unknown>; spec: Record<string, unknown> };
 
-  it('turns systems and domains into labels and resource dependencies into CI references', () => {
+  it('maps systems, domains and APIs to their kinds, and resource dependencies to CI references', () => {
     const s = doc('services/artist-lookup/service.yaml');
-    expect(s.metadata.labels).toMatchObject({ system: 'artist-engagement-portal', domain: 'artists' });
+    expect(s.spec.system).toBe('artist-engagement-portal');
+    expect(s.metadata.labels).toEqual({ 'component-type': 'service' });
+    expect(doc('systems/artist-engagement-portal.yaml').spec).toEqual({ owner: 'team-a', domain: 'artists' });
+    expect(doc('systems/domains/artists.yaml').spec).toEqual({ owner: 'team-a' });
     expect(s.spec.dependsOn).toEqual(['ci:artists-db']);
     expect(s.spec.dashboards).toEqual([{ title: 'Dashboard', url: 'https://example.com/dashboard', type: 'dashboard' }]);
     expect(doc('cmdb/artists-db.yaml').spec).toEqual({ class: 'database', owner: 'team-a' });
   });
 
-  it('folds consumed APIs into dependencies on their providers', () => {
-    expect(doc('services/wayback-search/service.yaml').spec.dependsOn).toEqual(['service:wayback-archive']);
+  it('keeps provided and consumed APIs as the service has them, and a definition placeholder as the link', () => {
+    expect(doc('services/wayback-search/service.yaml').spec).toMatchObject({ providesApis: ['wayback-search'], consumesApis: ['wayback-archive'] });
+    expect(doc('services/wayback-search/service.yaml').spec.dependsOn).toBeUndefined();
+    expect(doc('apis/wayback-archive.yaml').spec).toEqual({ type: 'openapi', owner: expect.any(String), lifecycle: expect.any(String), definition: 'https://github.com/APIs-guru/openapi-directory/blob/main/APIs/archive.org/wayback/1.0.0/openapi.yaml' });
+    // A definition written out in full is not a field of ours: the round trip carries it.
+    expect(doc('apis/streetlights.yaml').spec.definition).toBeUndefined();
+    expect(mapped.report.entities.find((x) => x.ref === 'api:default/streetlights')!.carried).toContain('/spec/definition');
   });
 
   it('resolves owners in every spelling and namespace, and users to their team', () => {
@@ -169,10 +179,11 @@ describe.skipIf(!hasRealData)('real Backstage catalog files (shared/realdata/bac
     for (const e of errors) {
       expect(e.code).toBe('ref.unresolved');
       const file = report.files.find((f) => f.path === e.file)!;
-      const target = `${file.kind === 'Team' ? 'team' : file.kind === 'Service' ? 'service' : 'ci'}:${file.name}`;
+      const space: Record<string, string> = { Team: 'team', Service: 'service', ConfigurationItem: 'ci', System: 'system', Domain: 'domain', API: 'api' };
+      const target = `${space[file.kind]}:${file.name}`;
       expect(report.dangling.filter((d) => d.target === target).map((d) => d.pointer)).toContain(e.pointer.replace(/\/\d+$/, ''));
     }
-    expect(report.dangling.map((d) => d.ref).sort()).toEqual(['team:guest', 'team:team-d']);
+    expect(report.dangling.map((d) => d.ref).sort()).toEqual(['api:hello-world', 'api:wayback-search', 'team:guest', 'team:team-d']);
   });
 });
 

@@ -99,7 +99,7 @@ describe('the npm package', () => {
     expect(version).toMatchObject({ code: 0, stdout: `${(JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version}\n` });
 
     const org = join(work, 'northwind');
-    for (const folder of ['services', 'teams', 'changes']) cpSync(join(app, 'node_modules', 'opsledger', folder), join(org, folder), { recursive: true });
+    for (const folder of ['services', 'teams', 'changes', 'systems', 'apis']) cpSync(join(app, 'node_modules', 'opsledger', folder), join(org, folder), { recursive: true });
     const validated = await run(bin, ['validate', '--root', org, '--format', 'json', '--no-cache'], app);
     expect(validated.code, validated.stderr).toBe(0);
     const summary = (JSON.parse(validated.stdout) as { summary: { errors: number; files: number } }).summary;

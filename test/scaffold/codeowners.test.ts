@@ -59,7 +59,7 @@ describe('opsledger codeowners', () => {
 
   it('covers every service of the example organisation with its GitHub team', async () => {
     const root = mkdtempSync(path.join(tmpdir(), 'opsledger-codeowners-'));
-    for (const d of ['services', 'teams']) cpSync(path.join(PROJECT_ROOT, d), path.join(root, d), { recursive: true });
+    for (const d of ['services', 'teams', 'systems', 'apis']) cpSync(path.join(PROJECT_ROOT, d), path.join(root, d), { recursive: true });
     expect((await cli(['codeowners', '--root', root], root)).code).toBe(0);
     const lines = rules(readFileSync(path.join(root, '.github/CODEOWNERS'), 'utf8'));
     expect(lines.length).toBe(readdirSync(path.join(PROJECT_ROOT, 'services')).length);

@@ -23,7 +23,7 @@ import { terminalProgress } from '../progress.js';
 const options = defineOptions({
   out: { type: 'string', description: 'the organisation (or one of its data folders) to write to', defaultText: '--root for backstage, <root>/slos for openslo and sloth', example: 'imported' },
   force: { type: 'boolean', description: 'overwrite files that exist' },
-  'create-teams': { type: 'boolean', description: 'backstage: write a Team for each owner the catalog names and nothing defines (group:default/x, user:y)' },
+  'create-teams': { type: 'boolean', description: 'backstage: write a Team for each owner and each group of a user that the catalog names and nothing defines (group:default/x, user:y), with those users as members' },
   'dry-run': { type: 'boolean', description: 'report what would be written; write nothing' },
   format: { type: 'string', short: 'f', default: 'text', choices: ['text', 'json'], description: 'how to print the report', example: 'json' },
   quiet: { type: 'boolean', short: 'q', description: 'show no progress line on the terminal' },

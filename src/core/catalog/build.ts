@@ -1,6 +1,7 @@
 import { incidentPage, incidentsIndexPage, problemPage } from './incidents.js';
 import { indexCalendar, monthView, type CalendarChange, type CalendarIndex } from './calendar-month.js';
 import { changePage } from './change-page.js';
+import { apiPage, apisListPage, domainPage, indexGrouping, systemPage, systemsListPage } from './grouping.js';
 import { ciPage } from './ci-page.js';
 import { byName, createContext, type CatalogContext } from './context.js';
 import { pagePath } from './links.js';
@@ -78,6 +79,7 @@ function indexPage(ctx: CatalogContext, serviceNames: readonly string[], teamNam
     activeWindows: occurrences.filter((o) => o.startMs <= now && o.endMs > now).map((o) => ({ name: o.name, kind: o.kind, to: formatAt(o.endMs, ctx.zone) })),
     // Without readiness rules there is nothing to filter on; offering the levels would find nothing.
     readinessLevels: ctx.readinessPolicy ? SERVICE_LEVELS : [],
+    systems: [...org.systems.keys()].sort(byName).map(ctx.systemRef),
   };
 }
 
@@ -128,6 +130,13 @@ export function buildCatalog(input: CatalogInput): CatalogSite {
     });
     yield* listPages('cis-list', 'cis', 'cis', ciNames, ctx.ciRow);
     yield* listPages('changes-list', 'changes', 'changes', changeIds, ctx.changeRow);
+    // Systems, domains and APIs: usually tens, so each list is one page.
+    const grouping = indexGrouping(org);
+    for (const name of [...org.systems.keys()].sort(byName)) yield systemPage(ctx, grouping, name);
+    for (const name of [...org.domains.keys()].sort(byName)) yield domainPage(ctx, grouping, name);
+    for (const name of [...org.apis.keys()].sort(byName)) yield apiPage(ctx, grouping, name);
+    yield systemsListPage(ctx, grouping);
+    yield apisListPage(ctx, grouping);
     yield* calendarPages();
     yield { template: 'metrics', path: pagePath.metrics, heading: '', section: 'metrics', metrics: input.metrics };
     yield readinessPage(ctx);
@@ -150,6 +159,6 @@ export function buildCatalog(input: CatalogInput): CatalogSite {
     searchIndex: searchIndex(ctx, serviceNames, teamNames),
     pages,
     lanes: () => ({ first: first(), heavy: heavy(), light: light() }),
-    pageCount: changeIds.length + serviceNames.length + teamNames.length + ciNames.length + lists + months.length + (calendarMonth ? 1 : 0) + 3 + org.incidents.size + org.problems.size + 1,
+    pageCount: changeIds.length + serviceNames.length + teamNames.length + ciNames.length + lists + months.length + (calendarMonth ? 1 : 0) + 3 + org.incidents.size + org.problems.size + 1 + org.systems.size + org.domains.size + org.apis.size + 2,
   };
 }

@@ -42,6 +42,9 @@ export interface CatalogContext {
   teamRef(name: string): RefView;
   serviceRef(name: string): RefView;
   ciRef(name: string): RefView;
+  systemRef(name: string): RefView;
+  domainRef(name: string): RefView;
+  apiRef(name: string): RefView;
   /** A graph id or typed reference (`service:x`, `ci:y`) as a reference. */
   nodeRef(id: string): RefView;
   titleOf(id: string): string | undefined;
@@ -167,6 +170,9 @@ export function createContext(input: CatalogInput): CatalogContext {
   const teamRef = refs('team', org.teams, pagePath.team);
   const serviceRef = refs('service', org.services, pagePath.service);
   const ciRef = refs('ci', org.cis, pagePath.ci);
+  const systemRef = refs('system', org.systems, pagePath.system);
+  const domainRef = refs('domain', org.domains, pagePath.domain);
+  const apiRef = refs('api', org.apis, pagePath.api);
   // A graph node's name is a string the organisation's maps already hashed; a name sliced out
   // of its id is a new string hashed again on every lookup, and the catalog looks up millions.
   const nodeRef = (id: string): RefView => {
@@ -247,6 +253,7 @@ export function createContext(input: CatalogInput): CatalogContext {
       readiness: readinessOf.get(name),
       owners: ownerNames(doc).map(teamRef),
       labels: labels(doc.metadata.labels),
+      ...(doc.spec.system ? { system: systemRef(doc.spec.system) } : {}),
     };
   };
 
@@ -286,6 +293,9 @@ export function createContext(input: CatalogInput): CatalogContext {
     teamRef,
     serviceRef,
     ciRef,
+    systemRef,
+    domainRef,
+    apiRef,
     nodeRef,
     titleOf,
     riskReport,

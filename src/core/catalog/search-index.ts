@@ -33,6 +33,7 @@ export function searchIndex(ctx: CatalogContext, serviceNames: readonly string[]
       labels(doc.metadata.labels)
         .map((l) => `${l.key}=${l.value}`)
         .join(' '),
+      doc.spec.system && org.systems.has(doc.spec.system) ? doc.spec.system : '',
     ];
   });
   return { v: 1, teams, services };

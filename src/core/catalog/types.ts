@@ -1,7 +1,7 @@
 import type { ChangeForm } from '../change-form/types.js';
 import type { WindowOccurrence } from '../calendar/expand.js';
 import type { Graph } from '../graph.js';
-import type { ActionItem, ChangeType, Exposure, IncidentSeverity, IncidentStatus, Lifecycle, ProblemSpec, ReadinessLevel, RiskClass, Tier } from '../model.js';
+import type { ActionItem, ApiType, ChangeType, Exposure, IncidentSeverity, IncidentStatus, Lifecycle, ProblemSpec, ReadinessLevel, RiskClass, Tier } from '../model.js';
 import type { Organisation } from '../organisation.js';
 import type { RiskReport } from '../risk/types.js';
 import type { MonthView } from './calendar-month.js';
@@ -69,7 +69,7 @@ export interface CatalogInput {
 }
 
 export interface RefView {
-  kind: 'service' | 'ci' | 'team' | 'change' | 'incident' | 'problem';
+  kind: 'service' | 'ci' | 'team' | 'change' | 'incident' | 'problem' | 'system' | 'domain' | 'api';
   name: string;
   title?: string;
   /** Absent when the target has no page (a reference to a document that does not exist). */
@@ -125,7 +125,7 @@ interface PageBase {
   /** The page's own name, for the window title and the main heading; empty for pages the interface names (index, lists, calendar, metrics). */
   heading: string;
   /** Navigation section the page belongs to. */
-  section: 'services' | 'teams' | 'cis' | 'changes' | 'calendar' | 'metrics' | 'readiness' | 'incidents';
+  section: 'services' | 'teams' | 'cis' | 'changes' | 'calendar' | 'metrics' | 'readiness' | 'incidents' | 'systems' | 'apis';
 }
 
 /**
@@ -155,6 +155,11 @@ export interface ServicePage extends PageBase {
   /** Undefined when the organisation's policy has no readiness rules: nothing is scored then. */
   readiness: ScorecardView | undefined;
   owners: OwnerView[];
+  /** The system it is part of, and that system's domain. */
+  system?: RefView;
+  domain?: RefView;
+  providesApis: RefView[];
+  consumesApis: RefView[];
   runbooks: LinkView[];
   playbooks: LinkView[];
   dashboards: LinkView[];
@@ -266,7 +271,7 @@ export interface ChangePage extends PageBase {
 }
 
 export interface ListPage<Row> extends PageBase {
-  template: 'services-list' | 'teams-list' | 'cis-list' | 'changes-list';
+  template: 'services-list' | 'teams-list' | 'cis-list' | 'changes-list' | 'apis-list';
   rows: Row[];
   page: number;
   pages: number;
@@ -329,6 +334,8 @@ export interface IndexPage extends PageBase {
   activeWindows: { name: string; kind: string; to: string }[];
   /** The levels the readiness filter offers; empty when the organisation has no readiness rules. */
   readinessLevels: readonly ServiceLevel[];
+  /** The systems the system filter offers; empty when the organisation defines none. */
+  systems: RefView[];
 }
 
 export interface ServiceSummary {
@@ -342,6 +349,7 @@ export interface ServiceSummary {
   readiness: ServiceLevel | undefined;
   owners: RefView[];
   labels: LabelView[];
+  system?: RefView;
 }
 
 // ---------------------------------------------------------------- incidents and problems
@@ -429,7 +437,95 @@ export interface IncidentsIndexPage extends PageBase {
   overdue: number;
 }
 
+// ---------------------------------------------------------------- systems, domains, APIs
+
+export interface SystemRow extends RefView {
+  owner: RefView;
+  domain?: RefView;
+  services: number;
+  apis: number;
+}
+
+export interface ApiRow extends RefView {
+  type: ApiType;
+  lifecycle: Lifecycle;
+  owner: RefView;
+  system?: RefView;
+  providers: number;
+  consumers: number;
+  /** Consumed, and provided by no service (validate's api.unprovided). */
+  unprovided: boolean;
+}
+
+/** Service dependencies drawn in boxes per system (laid out by the renderer). */
+export interface GroupGraph {
+  /** One per drawn system; label '' and no href for the services that have no system. */
+  groups: { id: string; label: string; href?: string; focus: boolean; nodes: { id: string; label: string; href?: string }[]; more: number }[];
+  /** Between node ids, or a group's "+N more" box (`<group id>:more`). */
+  edges: { from: string; to: string }[];
+  /** Systems left out of the drawing. */
+  hiddenSystems: number;
+  focus?: string;
+}
+
+export interface SystemPage extends PageBase {
+  template: 'system';
+  name: string;
+  title?: string;
+  description: string[];
+  labels: LabelView[];
+  links: LinkView[];
+  owner: RefView;
+  domain?: RefView;
+  services: ServiceSummary[];
+  apis: ApiRow[];
+  graph: GroupGraph;
+}
+
+export interface DomainPage extends PageBase {
+  template: 'domain';
+  name: string;
+  title?: string;
+  description: string[];
+  labels: LabelView[];
+  links: LinkView[];
+  owner: RefView;
+  systems: SystemRow[];
+}
+
+export interface ApiPage extends PageBase {
+  template: 'api';
+  name: string;
+  title?: string;
+  description: string[];
+  labels: LabelView[];
+  links: LinkView[];
+  type: ApiType;
+  lifecycle: Lifecycle;
+  owner: RefView;
+  system?: RefView;
+  definition?: LinkView;
+  providers: ServiceSummary[];
+  consumers: ServiceSummary[];
+  unprovided: boolean;
+}
+
+export interface SystemsListPage extends PageBase {
+  template: 'systems-list';
+  rows: SystemRow[];
+  total: number;
+  domains: (RefView & { systems: RefView[]; owner: RefView })[];
+  /** Services that are in no system. */
+  ungrouped: number;
+  graph: GroupGraph;
+}
+
 export type Page =
+  | SystemPage
+  | DomainPage
+  | ApiPage
+  | SystemsListPage
+  | ListPage<ApiRow>
   | IndexPage
   | IncidentsIndexPage
   | IncidentPage
@@ -449,9 +545,9 @@ export type Page =
 /**
  * The search index shipped with the site. Rows are arrays to keep it small at 10k services:
  * [name, title, tier, exposure, lifecycle, readiness level ('' when the organisation has no
- * readiness rules), owner team indexes, labels as "k=v" joined by spaces].
+ * readiness rules), owner team indexes, labels as "k=v" joined by spaces, system ('' for none)].
  */
-export type SearchRow = [string, string, Tier, Exposure, Lifecycle, ServiceLevel | '', number[], string];
+export type SearchRow = [string, string, Tier, Exposure, Lifecycle, ServiceLevel | '', number[], string, string];
 export interface SearchIndex {
   v: 1;
   teams: [string, string][];

@@ -33,6 +33,9 @@ const NAMESPACES: Record<Exclude<RefKind, 'policy-group' | 'service-or-openslo'>
   slo: 'SLO',
   change: 'ChangeRequest',
   incident: 'Incident',
+  system: 'System',
+  domain: 'Domain',
+  api: 'API',
 };
 
 const LABEL: Record<string, string> = {
@@ -44,6 +47,9 @@ const LABEL: Record<string, string> = {
   'service-or-openslo': 'service',
   change: 'change request',
   incident: 'incident',
+  system: 'system',
+  domain: 'domain',
+  api: 'API',
 };
 
 export interface RepositoryIndex {
@@ -125,6 +131,33 @@ export function checkDeprecatedDependencies(files: readonly FileRecords[], index
         if (target?.kind === 'Service' && target.lifecycle === 'deprecated') {
           out.push({ file: f.file, document: record.index, pointer: ref.pointer, target: 'value', severity: 'warning', code: 'ref.deprecated', message: `${writtenRef(ref)} is deprecated; plan the move off it` });
         }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * An API some service consumes and no service provides: the consumer relies on something
+ * nobody in the organisation answers for. Warned once per consuming entry; an API that does
+ * not exist at all is ref.unresolved instead.
+ */
+export function checkUnprovidedApis(files: readonly FileRecords[], index: RepositoryIndex): CrossFinding[] {
+  const provided = new Set<string>();
+  for (const f of files) {
+    for (const record of f.documents) {
+      if (record.kind !== 'Service' || record.apiVersion !== 'opsledger/v1') continue;
+      for (const ref of record.refs) if (ref.kind === 'api' && ref.pointer.startsWith('/spec/providesApis/')) provided.add(ref.name);
+    }
+  }
+  const apis = index.byNamespace.get('API');
+  const out: CrossFinding[] = [];
+  for (const f of files) {
+    for (const record of f.documents) {
+      if (record.kind !== 'Service' || record.apiVersion !== 'opsledger/v1') continue;
+      for (const ref of record.refs) {
+        if (ref.kind !== 'api' || !ref.pointer.startsWith('/spec/consumesApis/') || provided.has(ref.name) || !apis?.has(ref.name)) continue;
+        out.push({ file: f.file, document: record.index, pointer: ref.pointer, target: 'value', severity: 'warning', code: 'api.unprovided', message: `API ${ref.name} is consumed here but no service provides it` });
       }
     }
   }

@@ -35,9 +35,14 @@ export const CARRY = {
   ref: 'opsledger.dev/backstage-ref',
   /** Backstage tags, which opsledger has no field for. */
   tags: 'opsledger.dev/backstage-tags',
+  /** On a System the export made up for a name that no System document defines (a CI's label). */
+  generatedFrom: 'opsledger.dev/generated-from',
   /** Backstage fields opsledger has no field for, as JSON pointer -> value. */
   fields: 'opsledger.dev/backstage-fields',
 } as const;
+
+/** What an exported API without a definition link says in Backstage, which requires a definition. */
+export const NO_DEFINITION = 'opsledger keeps no definition for this API; see its links.';
 
 /** Continuity facts, one annotation each: opsledger.dev/rto, rpo, redundancy, dr-tested-at. */
 export const CONTINUITY_KEYS = ['rto', 'rpo', 'redundancy', 'drTestedAt'] as const;

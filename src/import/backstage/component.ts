@@ -1,10 +1,10 @@
 import { API_VERSION, EXPOSURES, type Exposure, type Lifecycle, type Tier } from '../../core/model.js';
-import { nonBlank, obj, type Obj } from '../../core/shape.js';
+import { list, nonBlank, obj, type Obj } from '../../core/shape.js';
 import { CARRY, continuityAnnotation, CONTINUITY_KEYS, decodeOwners } from './carry.js';
 import type { Context } from './context.js';
 import { addLabels, commonMetadata, header, orderMetadata, URL_LIKE } from './metadata.js';
 import { toDnsLabel } from './names.js';
-import { labelsForSystem } from './system-domain.js';
+import { teamOwner } from './owner.js';
 
 /**
  * Components (not libraries) to Service documents, all but their dependencies, which need every
@@ -12,7 +12,7 @@ import { labelsForSystem } from './system-domain.js';
  * are listed for review.
  */
 export function describeServices(ctx: Context): void {
-  const { targets, review, dangling, userGroups, serviceDocs, resolve, targetOf } = ctx;
+  const { targets, review, dangling, serviceDocs, resolve } = ctx;
   for (const c of ctx.ofKind('component')) {
     const t = targets.get(c.key);
     const type = nonBlank(c.spec.type)?.toLowerCase();
@@ -29,36 +29,9 @@ export function describeServices(ctx: Context): void {
     const notes: Record<string, string> = {};
     const reviewed: string[] = [];
     // owner
-    const ownerWritten = c.spec.owner;
-    let owner = 'unowned';
-    const o = resolve(ownerWritten, c, 'group');
-    if (o?.entity?.k === 'user') {
-      const groups = userGroups.get(o.key) ?? [];
-      const first = groups.map((g) => targets.get(g)).find((x) => x);
-      if (first) {
-        owner = first.name;
-        review.push({ target: t.typed, pointer: '/spec/owner', value: owner, code: 'review.owner-user', reason: `owned by user ${o.entity.name} in Backstage; a service is owned by a team, so ${o.entity.name}'s team ${owner} is used`, source: c.label });
-        notes['/spec/owner'] = `REVIEW: owned by user ${o.entity.name} in Backstage`;
-        reviewed.push('owner');
-      } else {
-        owner = toDnsLabel(o.entity.name);
-        dangling.push({ target: t.typed, pointer: '/spec/owner', ref: `team:${owner}`, written: String(ownerWritten), source: c.label });
-      }
-      c.usage.use('/spec/owner');
-    } else if (o) {
-      const tt = targetOf(ownerWritten, c, 'group', 'team')!;
-      owner = tt.name;
-      if (tt.dangling) {
-        if (o.ref.kind?.toLowerCase() === 'user') {
-          review.push({ target: t.typed, pointer: '/spec/owner', value: owner, code: 'review.owner-user', reason: `owned by user ${o.ref.name}, who is not in the input; a service is owned by a team`, source: c.label });
-          reviewed.push('owner');
-        }
-        dangling.push({ target: t.typed, pointer: '/spec/owner', ref: `team:${owner}`, written: String(ownerWritten), source: c.label });
-      }
-      c.usage.use('/spec/owner');
-    } else {
-      review.push({ target: t.typed, pointer: '/spec/owner', value: owner, code: 'review.owner-missing', reason: 'the component names no owner', source: c.label });
-      dangling.push({ target: t.typed, pointer: '/spec/owner', ref: `team:${owner}`, written: '', source: c.label });
+    const { owner, note } = teamOwner(ctx, c, t.typed);
+    if (note !== undefined) {
+      if (note) notes['/spec/owner'] = note;
       reviewed.push('owner');
     }
     // tier and exposure: Backstage has neither; an opsledger export carries them in its
@@ -97,13 +70,26 @@ export function describeServices(ctx: Context): void {
       if (lc !== undefined) c.usage.change('/spec/lifecycle', 'lifecycle.changed', `"${lc}" is written as ${lifecycle}`);
       c.usage.use('/spec/lifecycle');
     }
-    // system and domain
+    // the system it is part of and the APIs it provides and consumes, by their opsledger names
+    const grouping: Obj = {};
     if (c.spec.system !== undefined) {
-      const l = labelsForSystem(ctx, c.spec.system, c);
-      if (l) {
-        addLabels(metadata, l, true);
+      const s = ctx.targetOf(c.spec.system, c, 'system', 'system');
+      if (s) {
+        grouping.system = s.name;
+        if (s.dangling) dangling.push({ target: t.typed, pointer: '/spec/system', ref: s.typed, written: String(c.spec.system), source: c.label });
         c.usage.use('/spec/system');
       }
+    }
+    for (const field of ['providesApis', 'consumesApis'] as const) {
+      const names: string[] = [];
+      list(c.spec[field]).forEach((a, i) => {
+        const r = ctx.targetOf(a, c, 'api', 'api');
+        if (!r) return;
+        if (!names.includes(r.name)) names.push(r.name);
+        if (r.dangling) dangling.push({ target: t.typed, pointer: `/spec/${field}`, ref: r.typed, written: String(a), source: c.label });
+        c.usage.use(`/spec/${field}/${i}`);
+      });
+      if (names.length) grouping[field] = names;
     }
     if (c.spec.subcomponentOf !== undefined) {
       const r = resolve(c.spec.subcomponentOf, c, 'component');
@@ -112,7 +98,7 @@ export function describeServices(ctx: Context): void {
         c.usage.use('/spec/subcomponentOf');
       }
     }
-    const spec: Obj = { owner, tier, exposure, lifecycle };
+    const spec: Obj = { owner, tier, exposure, lifecycle, ...grouping };
     const owners = decodeOwners(carried(CARRY.owners));
     if (owners?.length) spec.owners = owners;
     serviceDocs.set(c.key, { e: c, t, metadata, spec, notes, reviewed });

@@ -26,7 +26,7 @@ export interface Entity {
 /** What an entity is called in opsledger. */
 export interface Target {
   entity: Entity;
-  /** service:x, ci:x or team:x */
+  /** service:x, ci:x, team:x, system:x, domain:x or api:x */
   typed: string;
   name: string;
 }
@@ -37,12 +37,12 @@ export interface ImportedFile {
   /** The input document it came from (sourceLabel). */
   source: string;
   apiVersion: string;
-  kind: 'Service' | 'ConfigurationItem' | 'Team';
+  kind: 'Service' | 'ConfigurationItem' | 'Team' | 'System' | 'Domain' | 'API';
   name: string;
   doc: YamlDoc;
 }
 
-export type Space = 'service' | 'ci' | 'team';
+export type Space = 'service' | 'ci' | 'team' | 'system' | 'domain' | 'api';
 
 export interface Resolved {
   ref: EntityRef;
@@ -81,12 +81,8 @@ export interface Context {
   memberships: Map<string, string[]>;
   /** user key -> group keys */
   userGroups: Map<string, string[]>;
-  /** system key -> labels */
-  systemLabels: Map<string, Record<string, string>>;
-  /** system key -> typed targets */
-  systemMembers: Map<string, string[]>;
-  /** api key -> typed services */
-  providers: Map<string, string[]>;
+  /** user key -> typed teams of groups the input does not define (dangling until created) */
+  pendingTeams: Map<string, string[]>;
   /** service key -> typed refs */
   dependsOn: Map<string, string[]>;
   /** ci key -> relations */
@@ -137,9 +133,7 @@ export function createContext(entities: Entity[], byKey: Map<string, Entity>, ou
     logins: new Map(),
     memberships: new Map(),
     userGroups: new Map(),
-    systemLabels: new Map(),
-    systemMembers: new Map(),
-    providers: new Map(),
+    pendingTeams: new Map(),
     dependsOn: new Map(),
     relations: new Map(),
     serviceDocs: new Map(),

@@ -21,10 +21,17 @@ export function createTeams(dangling: readonly DanglingRef[], exists: (name: str
     if (exists(name)) continue;
     resolved.add(d);
     let file = made.get(name);
+    if (file && d.member) {
+      // Another member of a team already made for someone else.
+      const spec = (file.doc.value as { spec: { members?: string[] } }).spec;
+      if (!spec.members?.includes(d.member)) spec.members = [...(spec.members ?? []), d.member];
+      continue;
+    }
     if (!file) {
       const written = parseEntityRef(d.written, { defaultKind: 'group' });
       const user = written?.kind?.toLowerCase() === 'user' ? written.name : undefined;
-      const spec = user && GITHUB_LOGIN.test(user) ? { members: [user] } : {};
+      const login = d.member ?? (user && GITHUB_LOGIN.test(user) ? user : undefined);
+      const spec: { members?: string[] } = login ? { members: [login] } : {};
       file = {
         path: `teams/${name}.yaml`,
         source: d.source,
@@ -33,12 +40,12 @@ export function createTeams(dangling: readonly DanglingRef[], exists: (name: str
         name,
         doc: {
           value: { apiVersion: API_VERSION, kind: 'Team', metadata: { name }, spec },
-          comment: [`Created by opsledger import --create-teams: ${d.target} names ${d.written || name} as its owner and no input defines it.`, 'Add its members, contacts and on-call.'],
+          comment: [`Created by opsledger import --create-teams: ${d.target} names ${d.written || name} as ${d.member ? 'a group it is a member of' : 'its owner'} and no input defines it.`, 'Add its members, contacts and on-call.'],
         },
       };
       made.set(name, file);
       files.push(file);
-      review.push({ target: `team:${name}`, pointer: '/spec', value: spec, code: 'review.team-created', reason: `no Group ${d.written || name} in the input; a team was created for ${d.target}${user ? ` with ${user} as its member` : ''}`, source: d.source });
+      review.push({ target: `team:${name}`, pointer: '/spec', value: spec, code: 'review.team-created', reason: `no Group ${d.written || name} in the input; a team was created for ${d.target}${login ? ` with ${login} as its member` : ''}`, source: d.source });
     }
   }
   return { files, review, resolved };

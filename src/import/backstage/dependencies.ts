@@ -6,11 +6,11 @@ import { formatRef } from './entity-ref.js';
 
 /**
  * Dependency edges, now that every service and CI has a name: dependsOn and dependencyOf of
- * components and resources, and consumed APIs, which become dependencies on their providers.
- * A service's edges go to its spec.dependsOn, a CI's to spec.relations.
+ * components and resources. A service's edges go to its spec.dependsOn, a CI's to
+ * spec.relations. Provided and consumed APIs are the component's own fields (component.ts).
  */
 export function linkDependencies(ctx: Context): void {
-  const { targets, libraries, providers, dangling, dependsOn, relations, resolve, targetOf } = ctx;
+  const { targets, libraries, dangling, dependsOn, relations, resolve, targetOf } = ctx;
   const components = ctx.ofKind('component');
   const addDependency = (from: Entity, typed: string) => {
     if (from.k === 'component') {
@@ -45,9 +45,7 @@ export function linkDependencies(ctx: Context): void {
       return tt.typed;
     }
     if (kind === 'api') {
-      const p = providers.get(r.key);
-      if (p?.length) return p[0];
-      from.usage.drop(pointer, 'ref.no-provider', `no component in the input provides ${formatRef(r.ref)}`);
+      from.usage.drop(pointer, 'ref.unsupported', `a dependency on ${formatRef(r.ref)} belongs in consumesApis; opsledger's dependsOn names services and CIs`);
       return undefined;
     }
     from.usage.drop(pointer, 'ref.unsupported', `a dependency on a ${r.ref.kind ?? 'reference without kind'} has no place in opsledger (only services and CIs)`);
@@ -85,21 +83,5 @@ export function linkDependencies(ctx: Context): void {
         e.usage.use(`/spec/dependencyOf/${i}`);
       } else e.usage.drop(`/spec/dependencyOf/${i}`, 'ref.dangling', `${String(d)} is not a service or CI in the input, so its dependency on ${self.typed} cannot be written`);
     });
-  }
-  for (const c of components) {
-    const self = targets.get(c.key);
-    if (!self) continue;
-    list(c.spec.consumesApis).forEach((a, i) => {
-      const r = resolve(a, c, 'api');
-      const p = r ? providers.get(r.key) : undefined;
-      if (r && p?.length) {
-        for (const typed of p) if (typed !== self.typed) addDependency(c, typed);
-        c.usage.use(`/spec/consumesApis/${i}`);
-        c.usage.change(`/spec/consumesApis/${i}`, 'api.folded', `consuming ${formatRef(r.ref)} is written as depending on its provider ${p.join(', ')}`);
-      } else c.usage.drop(`/spec/consumesApis/${i}`, 'ref.no-provider', `no component in the input provides ${String(a)}, so there is no service to depend on`);
-    });
-    if (c.spec.providesApis !== undefined) {
-      c.usage.drop('/spec/providesApis', 'api.folded', 'opsledger models dependencies, not interfaces: the consumers of these APIs now depend on this service');
-    }
   }
 }

@@ -1,6 +1,5 @@
 import type { SourceDocument } from '../parse.js';
 import type { ImportReport } from '../report.js';
-import { collectProviders, reportApis } from './api.js';
 import { describeServices, writeServices } from './component.js';
 import { createContext, type ImportedFile } from './context.js';
 import { linkDependencies } from './dependencies.js';
@@ -14,7 +13,7 @@ import { exportBackstage } from '../../export/backstage.js';
 import { residueOf } from './residue.js';
 import { finishOutcomes, uniqueDangling } from './outcomes.js';
 import { writeConfigurationItems } from './resource.js';
-import { labelSystems, reportDomains, reportSystems } from './system-domain.js';
+import { writeApis, writeDomains, writeSystems } from './system-domain.js';
 import { writeTeams } from './team.js';
 
 export type { ImportedFile } from './context.js';
@@ -27,8 +26,8 @@ export { toDnsLabel } from './names.js';
  * - Component (not library) -> Service; Resource -> ConfigurationItem; Group -> Team.
  * - User -> a member (GitHub login) of the teams of its groups (Group spec.members and User
  *   spec.memberOf both count).
- * - System and Domain -> labels `system` and `domain` on the services and CIs in them.
- * - API -> folded into the components that provide it: a consumer depends on the provider.
+ * - System -> System, Domain -> Domain, API -> API; a component's spec.system, providesApis and
+ *   consumesApis name them. A resource's system is its label `system`.
  * - Links go to runbooks, playbooks or dashboards when their title, icon or type says so.
  * Backstage has no tier and no exposure; those get cautious defaults and are listed for review.
  */
@@ -44,18 +43,16 @@ export function mapBackstage(inputs: readonly SourceDocument[]): BackstageImport
   // order things were found in, so this order is part of the output.
   assignNames(ctx);
   resolveMemberships(ctx);
-  labelSystems(ctx);
-  collectProviders(ctx);
   // Components first, so resource dependencyOf edges can land on them.
   describeServices(ctx);
   linkDependencies(ctx);
   writeServices(ctx);
   writeConfigurationItems(ctx);
   writeTeams(ctx);
+  writeSystems(ctx);
+  writeDomains(ctx);
+  writeApis(ctx);
   reportUsers(ctx);
-  reportSystems(ctx);
-  reportDomains(ctx);
-  reportApis(ctx);
   finishOutcomes(ctx);
   applyUnset(ctx);
   recordResidue(ctx);
@@ -91,8 +88,8 @@ function applyUnset(ctx: ReturnType<typeof createContext>): void {
 }
 
 const OWN = new Set([...CONSUMED].map((k) => `/metadata/annotations/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`));
-const BACKSTAGE_KIND: Record<string, string> = { Service: 'Component', ConfigurationItem: 'Resource', Team: 'Group' };
-const BUCKET = { Service: 'services', ConfigurationItem: 'cis', Team: 'teams' } as const;
+const BACKSTAGE_KIND: Record<string, string> = { Service: 'Component', ConfigurationItem: 'Resource', Team: 'Group', System: 'System', Domain: 'Domain', API: 'API' };
+const BUCKET = { Service: 'services', ConfigurationItem: 'cis', Team: 'teams', System: 'systems', Domain: 'domains', API: 'apis' } as const;
 
 /**
  * Each written document carries what an export of it would not give back as the input had it

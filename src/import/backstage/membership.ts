@@ -1,5 +1,5 @@
 import { list, nonBlank, obj } from '../../core/shape.js';
-import type { Context, Target } from './context.js';
+import type { Context } from './context.js';
 import { GITHUB_LOGIN, toLogin } from './names.js';
 
 /**
@@ -7,7 +7,7 @@ import { GITHUB_LOGIN, toLogin } from './names.js';
  * User spec.memberOf both count.
  */
 export function resolveMemberships(ctx: Context): void {
-  const { logins, memberships, userGroups, review, targets, resolve } = ctx;
+  const { logins, memberships, userGroups, review, targets, resolve, pendingTeams } = ctx;
   const addMember = (groupKey: string, login: string) => {
     const m = memberships.get(groupKey) ?? [];
     if (!m.includes(login)) m.push(login);
@@ -58,8 +58,16 @@ export function resolveMemberships(ctx: Context): void {
         if (!groups.includes(r.key)) groups.push(r.key);
         addMember(r.key, logins.get(u.key)!);
         u.usage.use(`/spec/memberOf/${i}`);
+      } else if (r && (r.ref.kind ?? 'group').toLowerCase() === 'group') {
+        // A group the input does not define: the membership waits for that team
+        // (import --create-teams makes it, with this user as a member).
+        const team = ctx.targetOf(m, u, 'group', 'team')!;
+        const login = logins.get(u.key)!;
+        ctx.dangling.push({ target: `member:${login}`, pointer: `/spec/memberOf/${i}`, ref: team.typed, written: String(m), source: u.label, member: login });
+        pendingTeams.set(u.key, [...(pendingTeams.get(u.key) ?? []), team.typed]);
+        u.usage.use(`/spec/memberOf/${i}`);
       } else {
-        u.usage.drop(`/spec/memberOf/${i}`, 'ref.dangling', `group ${String(m)} is not in the input, so there is no team to add ${logins.get(u.key)} to`);
+        u.usage.drop(`/spec/memberOf/${i}`, 'ref.unsupported', `${String(m)} is not a group, so there is no team to add ${logins.get(u.key)} to`);
       }
     });
   }
@@ -69,15 +77,15 @@ export function resolveMemberships(ctx: Context): void {
 export function reportUsers(ctx: Context): void {
   const { userGroups, targets, logins } = ctx;
   for (const u of ctx.ofKind('user')) {
-    const groups = (userGroups.get(u.key) ?? []).map((k) => targets.get(k)).filter((x): x is Target => Boolean(x));
+    const groups = [...(userGroups.get(u.key) ?? []).map((k) => targets.get(k)?.typed).filter((x): x is string => Boolean(x)), ...(ctx.pendingTeams.get(u.key) ?? [])];
     const login = logins.get(u.key)!;
     for (const p of ['displayName', 'email', 'picture']) {
       if (obj(u.spec.profile)?.[p] !== undefined) u.usage.drop(`/spec/profile/${p}`, 'field.dropped', 'opsledger keeps team members as GitHub logins only');
     }
     if (groups.length) {
       u.outcome.result = 'merged';
-      u.outcome.to.push(...groups.map((g) => `${g.typed}#member:${login}`));
-      u.usage.change('/metadata/name', 'user.login', `member of ${groups.map((g) => g.typed).join(', ')} as GitHub login ${login}`);
+      u.outcome.to.push(...groups.map((g) => `${g}#member:${login}`));
+      u.usage.change('/metadata/name', 'user.login', `member of ${groups.join(', ')} as GitHub login ${login}`);
       u.usage.finish(u.value, 'field.dropped', 'a user becomes a GitHub login in its teams; nothing else about it is kept');
     } else {
       u.outcome.result = 'dropped';

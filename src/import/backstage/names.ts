@@ -32,7 +32,7 @@ export function toLogin(name: string): string {
  */
 export function assignNames(ctx: Context): void {
   const { targets, libraries } = ctx;
-  const taken = { service: new Set<string>(), ci: new Set<string>(), team: new Set<string>() };
+  const taken: Record<Space, Set<string>> = { service: new Set(), ci: new Set(), team: new Set(), system: new Set(), domain: new Set(), api: new Set() };
   const components = ctx.ofKind('component');
   for (const c of components) if (nonBlank(c.spec.type)?.toLowerCase() === 'library') libraries.add(c.key);
   const assign = (e: Entity, space: Space) => {
@@ -48,4 +48,7 @@ export function assignNames(ctx: Context): void {
   for (const g of [...ctx.ofKind('group')].sort(order)) assign(g, 'team');
   for (const c of [...components].sort(order)) if (!libraries.has(c.key)) assign(c, 'service');
   for (const r of [...ctx.ofKind('resource')].sort(order)) assign(r, 'ci');
+  for (const s of [...ctx.ofKind('system')].sort(order)) assign(s, 'system');
+  for (const d of [...ctx.ofKind('domain')].sort(order)) assign(d, 'domain');
+  for (const a of [...ctx.ofKind('api')].sort(order)) assign(a, 'api');
 }

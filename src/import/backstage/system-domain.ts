@@ -1,63 +1,119 @@
-import { obj } from '../../core/shape.js';
-import type { Context, Entity } from './context.js';
-import { toDnsLabel } from './names.js';
+import { API_TYPES, API_VERSION, type Lifecycle } from '../../core/model.js';
+import { nonBlank, obj, type Obj } from '../../core/shape.js';
+import type { Context, Entity, Target } from './context.js';
+import { CARRY, NO_DEFINITION } from './carry.js';
+import { commonMetadata, header, orderMetadata } from './metadata.js';
+import { teamOwner } from './owner.js';
 
-/** Systems and domains have no document of their own: they become labels on what is in them. */
-export function labelSystems(ctx: Context): void {
-  for (const s of ctx.ofKind('system')) {
-    const labels: Record<string, string> = { system: toDnsLabel(s.name) };
-    const d = ctx.resolve(s.spec.domain, s, 'domain');
-    if (d) {
-      labels.domain = toDnsLabel(d.ref.name);
-      s.usage.use('/spec/domain');
-    }
-    ctx.systemLabels.set(s.key, labels);
+/**
+ * Systems, domains and APIs become documents of their own kinds, owned by teams like services.
+ * Their links all go to metadata.links: only services keep runbooks, playbooks and dashboards.
+ */
+function grouped(ctx: Context, e: Entity, t: Target): { metadata: Obj; owner: string; notes: Record<string, string>; reviewed: string[] } {
+  const { metadata, links } = commonMetadata(e, t);
+  const all = [...links.links, ...links.runbooks, ...links.playbooks, ...links.dashboards, ...(links.oncall ? [links.oncall] : [])];
+  if (all.length) metadata.links = all;
+  const notes: Record<string, string> = {};
+  const reviewed: string[] = [];
+  const { owner, note } = teamOwner(ctx, e, t.typed);
+  if (note !== undefined) {
+    if (note) notes['/spec/owner'] = note;
+    reviewed.push('owner');
   }
+  return { metadata, owner, notes, reviewed };
 }
 
-/** The labels for membership of a system; a system not in the input still names one. */
-export function labelsForSystem(ctx: Context, written: unknown, from: Entity): Record<string, string> | undefined {
-  const r = ctx.resolve(written, from, 'system');
+function write(ctx: Context, e: Entity, t: Target, kind: 'System' | 'Domain' | 'API', path: string, parts: ReturnType<typeof grouped>, spec: Obj): void {
+  ctx.files.push({
+    path,
+    source: e.label,
+    apiVersion: API_VERSION,
+    kind,
+    name: t.name,
+    doc: { value: { apiVersion: API_VERSION, kind, metadata: orderMetadata(parts.metadata), spec }, comment: header(e, parts.reviewed), notes: parts.notes },
+  });
+  e.outcome.result = 'mapped';
+  e.outcome.to.push(t.typed);
+}
+
+/** A reference to another grouping entity, by its opsledger name; one the input lacks dangles. */
+function named(ctx: Context, e: Entity, t: Target, field: 'system' | 'domain'): string | undefined {
+  if (e.spec[field] === undefined) return undefined;
+  const r = ctx.targetOf(e.spec[field], e, field, field);
   if (!r) return undefined;
-  return ctx.systemLabels.get(r.key) ?? { system: toDnsLabel(r.ref.name) };
+  if (r.dangling) ctx.dangling.push({ target: t.typed, pointer: `/spec/${field}`, ref: r.typed, written: String(e.spec[field]), source: e.label });
+  e.usage.use(`/spec/${field}`);
+  return r.name;
 }
 
-/** A system merges into the services and CIs that carry its label; one without any is dropped. */
-export function reportSystems(ctx: Context): void {
-  const { systemLabels, systemMembers, serviceDocs, files } = ctx;
-  for (const s of ctx.ofKind('system')) {
-    const labels = systemLabels.get(s.key)!;
-    const members = [...serviceDocs.values()].filter((x) => obj(x.metadata.labels)?.system === labels.system).map((x) => x.t.typed);
-    members.push(...files.filter((f) => f.kind === 'ConfigurationItem' && obj(obj(obj(f.doc.value)?.metadata)?.labels)?.system === labels.system).map((f) => `ci:${f.name}`));
-    systemMembers.set(s.key, members);
-    if (members.length === 0) {
-      s.outcome.result = 'dropped';
-      s.outcome.code = 'entity.empty';
-      s.outcome.reason = 'no imported service or CI is part of this system, so its label lands nowhere';
-      s.usage.finish(s.value, 'entity.empty', s.outcome.reason);
-      continue;
-    }
-    s.outcome.result = 'merged';
-    s.outcome.to.push(...members.map((m) => `${m}#label:system=${labels.system}`));
-    s.usage.finish(s.value, 'system.label', 'a system becomes the label system=<name> on its services and CIs; its own owner, description and links are not kept');
-  }
-}
-
-/** A domain merges into the members of its systems; reportSystems must have run. */
-export function reportDomains(ctx: Context): void {
-  const { systemLabels, systemMembers } = ctx;
+export function writeDomains(ctx: Context): void {
   for (const d of ctx.ofKind('domain')) {
-    const name = toDnsLabel(d.name);
-    const members = [...systemMembers.entries()].filter(([k]) => systemLabels.get(k)?.domain === name).flatMap(([, m]) => m);
-    if (members.length === 0) {
-      d.outcome.result = 'dropped';
-      d.outcome.code = 'entity.empty';
-      d.outcome.reason = 'no imported service or CI is in a system of this domain, so its label lands nowhere';
-      d.usage.finish(d.value, 'entity.empty', d.outcome.reason);
+    const t = ctx.targets.get(d.key)!;
+    const parts = grouped(ctx, d, t);
+    // A domain inside a domain (spec.subdomainOf) has no place: opsledger's grouping is one level deep.
+    write(ctx, d, t, 'Domain', `systems/domains/${t.name}.yaml`, parts, { owner: parts.owner });
+  }
+}
+
+export function writeSystems(ctx: Context): void {
+  for (const s of ctx.ofKind('system')) {
+    const t = ctx.targets.get(s.key)!;
+    if (typeof obj(s.metadata.annotations)?.[CARRY.generatedFrom] === 'string') {
+      // Made up by an opsledger export for a name no System document defined: the name is all there is.
+      s.outcome.result = 'merged';
+      s.outcome.to.push(t.typed);
+      s.usage.finish(s.value, 'system.generated', 'an opsledger export wrote this system only so that Backstage resolves the name its services and CIs give');
       continue;
     }
-    d.outcome.result = 'merged';
-    d.outcome.to.push(...members.map((m) => `${m}#label:domain=${name}`));
-    d.usage.finish(d.value, 'domain.label', 'a domain becomes the label domain=<name> on the services and CIs of its systems; its own owner, description and links are not kept');
+    const parts = grouped(ctx, s, t);
+    const domain = named(ctx, s, t, 'domain');
+    write(ctx, s, t, 'System', `systems/${t.name}.yaml`, parts, { owner: parts.owner, ...(domain ? { domain } : {}) });
   }
+}
+
+const URL_TEXT = /^https?:\/\/\S+$/;
+
+/**
+ * APIs: the definition stays where it is maintained. A definition written as a placeholder that
+ * points at a URL (`$text: https://...`) becomes the definition link; a definition written out
+ * in full is not kept as a field (the round trip still carries it).
+ */
+export function writeApis(ctx: Context): void {
+  for (const a of ctx.ofKind('api')) {
+    const t = ctx.targets.get(a.key)!;
+    const parts = grouped(ctx, a, t);
+    const written = nonBlank(a.spec.type)?.toLowerCase();
+    const type = written && (API_TYPES as readonly string[]).includes(written) ? written : 'other';
+    a.usage.use('/spec/type');
+    if (written !== type) a.usage.change('/spec/type', 'api.type-other', `"${String(a.spec.type)}" is not one of ${API_TYPES.join(', ')}: written as other`);
+    const lc = nonBlank(a.spec.lifecycle)?.toLowerCase();
+    let lifecycle: Lifecycle = 'production';
+    if (lc === 'production' || lc === 'experimental' || lc === 'deprecated') lifecycle = lc;
+    else {
+      lifecycle = lc === undefined ? 'production' : 'experimental';
+      ctx.review.push({ target: t.typed, pointer: '/spec/lifecycle', value: lifecycle, code: 'review.lifecycle', reason: lc === undefined ? 'the API has no lifecycle' : `lifecycle "${lc}" is not one of experimental, production, deprecated`, source: a.label });
+      parts.notes['/spec/lifecycle'] = 'REVIEW: lifecycle was not one opsledger knows';
+      parts.reviewed.push('lifecycle');
+      if (lc !== undefined) a.usage.change('/spec/lifecycle', 'lifecycle.changed', `"${lc}" is written as ${lifecycle}`);
+    }
+    a.usage.use('/spec/lifecycle');
+    const system = named(ctx, a, t, 'system');
+    const placeholder = obj(a.spec.definition);
+    const link = placeholder ? Object.entries(placeholder).find(([k, v]) => /^\$(text|openapi|asyncapi|json|yaml)$/.test(k) && typeof v === 'string' && URL_TEXT.test(v))?.[1] : undefined;
+    if ((typeof link === 'string' && Object.keys(placeholder!).length === 1) || a.spec.definition === NO_DEFINITION) a.usage.use('/spec/definition');
+    else if (a.spec.definition !== undefined) a.usage.drop('/spec/definition', 'api.definition', 'opsledger links to an API definition and does not keep its text; spec.definition links to where it is maintained');
+    write(ctx, a, t, 'API', `apis/${t.name}.yaml`, parts, {
+      type,
+      owner: parts.owner,
+      lifecycle,
+      ...(system ? { system } : {}),
+      ...(typeof link === 'string' && Object.keys(placeholder!).length === 1 ? { definition: link } : {}),
+    });
+  }
+}
+
+/** A resource's system: kept as the label `system` (configuration items are not grouped by kind). */
+export function labelsForSystem(ctx: Context, written: unknown, from: Entity): Record<string, string> | undefined {
+  const r = ctx.targetOf(written, from, 'system', 'system');
+  return r ? { system: r.name } : undefined;
 }

@@ -45,6 +45,7 @@
       readiness: row[5],
       owners: owners,
       labels: row[7],
+      system: row[8] || '',
       nameLower: row[0].toLowerCase(),
       titleLower: row[1].toLowerCase(),
       haystack: (row[0] + ' ' + row[1] + ' ' + ownerText + ' ' + row[7]).toLowerCase()
@@ -75,6 +76,7 @@
       if (s.lifecycle && svc.lifecycle !== s.lifecycle) continue;
       if (s.readiness && svc.readiness !== s.readiness) continue;
       if (s.owner && !svc.owners.some(function (t) { return t[0] === s.owner; })) continue;
+      if (s.system && svc.system !== s.system) continue;
       var ok = true;
       for (var w = 0; w < words.length && ok; w++) ok = svc.haystack.indexOf(words[w]) >= 0;
       if (ok) out.push({ svc: svc, rank: rank(svc, s.q) });
@@ -179,7 +181,7 @@
     shown = PAGE;
     matches = search(s);
     render();
-    writeHash({ q: q.value.trim(), tier: s.tier, exposure: s.exposure, lifecycle: s.lifecycle, owner: s.owner, readiness: s.readiness });
+    writeHash({ q: q.value.trim(), tier: s.tier, exposure: s.exposure, lifecycle: s.lifecycle, owner: s.owner, system: s.system, readiness: s.readiness });
   }
 
   form.hidden = false;
