@@ -192,7 +192,7 @@ describe.skipIf(SKIP_BROWSER)('catalog in Chromium', () => {
   });
 
   it('the metrics page draws the same numbers as `opsledger metrics`, as charts per month and tables per team', async () => {
-    const cliMetrics = await cli(['metrics', '--format', 'json']);
+    const cliMetrics = await cli(['metrics', '--format', 'json', '--until', EXAMPLE_AT]);
     const report = JSON.parse(cliMetrics.stdout) as { changeFailureRate: { rate: number }; teams: { team: string }[]; incidents: { incidents: number; teams: { team: string }[] } };
     const { context, watch } = await watchedContext(browser, { viewport: { width: 1280, height: 1400 } });
     const page = await context.newPage();

@@ -146,8 +146,8 @@ describe('opsledger schema', () => {
   it('lists every kind with its $id', async () => {
     const r = await cli(['schema']);
     expect(r.code).toBe(0);
-    // 8 opsledger kinds before Incident and Problem, 7 OpenSLO kinds.
-    expect(r.stdout.trim().split('\n').length).toBe(17);
+    // 8 opsledger kinds before Incident and Problem, System, Domain and API, 7 OpenSLO kinds.
+    expect(r.stdout.trim().split('\n').length).toBe(20);
     expect(r.stdout).toContain('Incident');
     expect(r.stdout).toContain('Problem');
   });
