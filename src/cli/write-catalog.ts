@@ -62,7 +62,9 @@ export async function writeCatalog(ctx: CommandContext, ws: Workspace, loaded: L
     const rel = relative(ctx.cwd, out);
     const where = rel === '' ? '.' : rel.startsWith('..') ? out : rel;
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    ctx.stdout(`Catalog written to ${where}/ (${result.pages} pages, times in ${result.zone}, ${seconds}s). Open ${where}/index.html in a browser.\n`);
+    // An update says how little it wrote: that is what it is for.
+    const verb = result.updated ? `updated in ${where}/ (${result.pages} pages, ${result.written} files rewritten` : `written to ${where}/ (${result.pages} pages`;
+    ctx.stdout(`Catalog ${verb}, times in ${result.zone}, ${seconds}s). Open ${where}/index.html in a browser.\n`);
     return 0;
   } catch (e) {
     if (e instanceof UnsafeTargetError) throw new UsageError(e.message);
