@@ -64,7 +64,8 @@ export async function replaceDirectory<T>(targetPath: string, build: (dir: strin
  * opsledger made, with a manifest it can trust, is updated in place: only pages whose view model
  * changed are rendered, only files whose bytes changed are written, files no longer produced are
  * removed, and the result is the same, byte for byte, as a fresh build. Anything else is built
- * afresh in a new folder and swapped into `out` whole.
+ * afresh in a new folder and swapped into `out` whole. An update is not one step: one that fails
+ * part-way leaves some pages new and no manifest, so the next build starts afresh.
  */
 export function siteWriter(out: string, options: Omit<RenderOptions, 'ics' | 'version' | 'previous'>): SiteWriter<RenderResult & { out: string; updated: boolean }> {
   return async (site, ics) => {
