@@ -1,5 +1,12 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+
+/** What the site manifest remembers of a file it wrote: its size and times right after the write. */
+export interface WrittenStat {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+}
 
 /**
  * Writes the site's many small files, synchronously. Measured on a 2-core VM writing 50k files
@@ -14,14 +21,23 @@ export class FileWriter {
 
   constructor(private readonly dir: string) {}
 
-  write(rel: string, content: string | Buffer): void {
+  /** Writes the file and returns its stat as written (the descriptor's own, so no second lookup by name). */
+  write(rel: string, content: string | Buffer): WrittenStat {
     const file = join(this.dir, rel);
     const folder = dirname(file);
     if (!this.made.has(folder)) {
       mkdirSync(folder, { recursive: true });
       this.made.add(folder);
     }
-    writeFileSync(file, content);
-    this.files++;
+    const fd = openSync(file, 'w');
+    try {
+      const bytes = typeof content === 'string' ? Buffer.from(content) : content;
+      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+      const st = fstatSync(fd);
+      this.files++;
+      return { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs };
+    } finally {
+      closeSync(fd);
+    }
   }
 }

@@ -20,6 +20,7 @@ const en = {
   'a11y.breadcrumb': 'Breadcrumb',
   'a11y.pages': 'Pages',
   'footer.built': 'Built {at} ({zone}) by opsledger {version}. Everything here comes from the YAML files in the repository.',
+  'footer.made': 'Made by opsledger {version}; times are in {zone}. Everything here comes from the YAML files in the repository.',
 
   'nav.services': 'Services',
   'nav.teams': 'Teams',
@@ -616,6 +617,7 @@ const ko: Record<MessageKey, string> = {
   'a11y.breadcrumb': '현재 위치',
   'a11y.pages': '페이지',
   'footer.built': '{at}({zone})에 opsledger {version}(으)로 만들었습니다. 여기 있는 모든 내용은 저장소의 YAML 파일에서 왔습니다.',
+  'footer.made': 'opsledger {version}(으)로 만들었습니다. 시각은 {zone} 기준입니다. 여기 있는 모든 내용은 저장소의 YAML 파일에서 왔습니다.',
 
   'nav.services': '서비스',
   'nav.teams': '팀',

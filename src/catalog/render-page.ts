@@ -40,6 +40,12 @@ const NAV: { section: Page['section']; href: string; key: string }[] = [
   { section: 'incidents', href: 'incidents/index.html', key: 'nav.incidents' },
 ];
 
+/**
+ * The pages that carry the build's time (the front page). Every other page shows only what it is
+ * made from, so a rebuild an hour later leaves it byte for byte as it was and need not write it.
+ */
+export const STAMPED: ReadonlySet<Page['template']> = new Set(['index']);
+
 export interface PageRenderOptions {
   locale: Locale;
   version: string;
@@ -59,7 +65,8 @@ export function pageRenderer(options: PageRenderOptions): (page: Page) => string
   };
   const groupWords = (caption: string): GroupWords => ({ noSystem: t('system.none'), more: (n) => t('graph.more', { n }), caption });
   const weekdays = Array.from({ length: 7 }, (_, i) => ({ short: t(`weekdayShort.${i}`), long: t(`weekday.${i}`) }));
-  const site = { zone: options.zone, builtAt: options.builtAt, version: options.version };
+  const site = { zone: options.zone, version: options.version };
+  const stampedSite = { ...site, builtAt: options.builtAt };
   // The readiness levels come with the index page: whether there are any depends on the policy.
   const filters = { tiers: [1, 2, 3, 4], exposures: EXPOSURES, lifecycles: ['experimental', 'production', 'deprecated'] };
   const navLabels = NAV.map((n) => t(n.key));
@@ -73,7 +80,8 @@ export function pageRenderer(options: PageRenderOptions): (page: Page) => string
     const base = '../'.repeat(page.path.split('/').length - 1);
     // The body gets only what bodies use: handlebars copies every @data key into a new frame
     // for each row of each list, so layout-only keys would be copied thousands of times a page.
-    const body: Record<string, unknown> = { base, site };
+    const pageSite = STAMPED.has(page.template) ? stampedSite : site;
+    const body: Record<string, unknown> = { base, site: pageSite };
     if (page.template === 'service') body.graphLayout = layoutNeighbourhood(page.graph, words);
     else if (page.template === 'index') body.filters = filters;
     else if (page.template === 'calendar') body.weekdays = weekdays;
@@ -85,7 +93,7 @@ export function pageRenderer(options: PageRenderOptions): (page: Page) => string
       title: page.heading || t(TITLES[page.template] ?? 'site.name'),
       locale,
       csp: CSP,
-      site,
+      site: pageSite,
       script: page.template === 'index',
       incidentScript: page.template === 'incidents-list',
     };

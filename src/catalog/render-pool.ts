@@ -1,7 +1,7 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import type { Page } from '../core/catalog/types.js';
 import type { PageRenderOptions } from './render-page.js';
-import type { RenderReply, RenderRequest, RenderWorkerData } from './render-worker.js';
+import type { RenderItem, RenderReply, RenderRequest, RenderWorkerData } from './render-worker.js';
+import type { ManifestEntry } from './site-manifest.js';
 
 /**
  * Render threads for large sites. The main thread builds the view model page by page and hands
@@ -32,24 +32,30 @@ interface Thread {
   worker: Worker;
   replies: MessagePort;
   queued: number;
-  files?: number;
+  finished: boolean;
   exited: boolean;
   error?: Error;
 }
 
 export class RenderPool {
   private readonly threads: Thread[];
-  private batch: Page[] = [];
+  private batch: RenderItem[] = [];
   private target: Thread | undefined;
 
-  constructor(count: number, dir: string, options: PageRenderOptions) {
+  /** `written` is told each page's manifest entry once its thread has written (or kept) it. */
+  constructor(
+    count: number,
+    dir: string,
+    options: PageRenderOptions,
+    private readonly written: (path: string, entry: ManifestEntry, wrote: boolean) => void = () => undefined,
+  ) {
     this.threads = Array.from({ length: count }, () => {
       const { port1, port2 } = new MessageChannel();
       const data: RenderWorkerData = { dir, options, replies: port2 };
       // A small young generation: a thread's garbage is short-lived pages, and the site's
       // peak memory is the main thread's heap plus every thread's.
       const worker = new Worker(WORKER_URL, { workerData: data, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: 16 } });
-      const thread: Thread = { worker, replies: port1, queued: 0, exited: false };
+      const thread: Thread = { worker, replies: port1, queued: 0, finished: false, exited: false };
       worker.on('error', (e) => (thread.error ??= e));
       worker.on('exit', () => (thread.exited = true));
       return thread;
@@ -66,31 +72,30 @@ export class RenderPool {
   }
 
   /** Queues a page for the thread `hasRoom` found. */
-  take(page: Page): void {
+  take(item: RenderItem): void {
     if (!this.hasRoom()) throw new RenderThreadError('no render thread has room for the page');
-    this.batch.push(page);
+    this.batch.push(item);
     if (this.batch.length >= BATCH) this.send();
   }
 
   /** Takes the page for a thread (true), or leaves it to the caller when every thread is busy. */
-  offer(page: Page): boolean {
+  offer(item: RenderItem): boolean {
     if (!this.hasRoom()) return false;
-    this.take(page);
+    this.take(item);
     return true;
   }
 
-  /** Sends what is left, waits for every thread to finish its writes and returns the files they wrote. */
-  async finish(): Promise<number> {
+  /** Sends what is left and waits for every thread to finish its writes. */
+  async finish(): Promise<void> {
     if (this.batch.length) this.send();
     for (const t of this.threads) t.worker.postMessage({ end: true } satisfies RenderRequest);
     for (;;) {
       this.poll();
-      const broken = this.threads.find((t) => t.error || (t.exited && t.files === undefined));
+      const broken = this.threads.find((t) => t.error || (t.exited && !t.finished));
       if (broken) throw broken.error ?? new RenderThreadError('a render thread stopped before it finished');
-      if (this.threads.every((t) => t.files !== undefined)) break;
+      if (this.threads.every((t) => t.finished)) break;
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
-    return this.threads.reduce((n, t) => n + t.files!, 0);
   }
 
   /** Stops every thread (after a failure elsewhere) and waits until they are gone. */
@@ -109,8 +114,10 @@ export class RenderPool {
     for (const t of this.threads) {
       for (let m = receiveMessageOnPort(t.replies); m; m = receiveMessageOnPort(t.replies)) {
         const reply = m.message as RenderReply;
-        if ('rendered' in reply) t.queued--;
-        else if ('finished' in reply) t.files = reply.finished;
+        if ('rendered' in reply) {
+          t.queued--;
+          for (const [path, entry, wrote] of reply.entries) this.written(path, entry, wrote);
+        } else if ('finished' in reply) t.finished = true;
         else t.error ??= new RenderThreadError(reply.failed, reply.code);
       }
       if (t.error) throw t.error;

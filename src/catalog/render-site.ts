@@ -1,8 +1,9 @@
 import { availableParallelism } from 'node:os';
 import type { CatalogSite, Page } from '../core/catalog/types.js';
+import { contentHash, pageKey, renderItem, SiteBooks, siteKey, type PreviousSite, type RenderItem } from './site-manifest.js';
 import { FileWriter } from './file-writer.js';
 import type { Locale } from './messages.js';
-import { pageRenderer } from './render-page.js';
+import { pageRenderer, STAMPED } from './render-page.js';
 import { CAN_RENDER_IN_THREADS, RenderPool } from './render-pool.js';
 import type { ProgressReport } from '../app/ports/progress.js';
 import { staticAssets } from './templates.js';
@@ -33,11 +34,15 @@ export interface RenderOptions {
   threads?: number;
   /** Told how many of the site's pages have been handed out for rendering ('render'). */
   progress?: ProgressReport;
+  /** The build already in `dir`, updated in place: only what changed is rendered and written. */
+  previous?: PreviousSite;
 }
 
 export interface RenderResult {
   pages: number;
   files: number;
+  /** Files written by this build; the others were left as the previous build wrote them. */
+  written: number;
   searchIndexBytes: number;
 }
 
@@ -52,35 +57,65 @@ function renderThreads(site: CatalogSite, options: RenderOptions): number {
   return site.pageCount >= THREADED_PAGES ? availableParallelism() : 1;
 }
 
+/** Pages rendered on the main thread before render threads are started for an update. */
+const UPDATE_THREADS_AFTER = 256;
+
 export async function renderSite(site: CatalogSite, dir: string, options: RenderOptions): Promise<RenderResult> {
   const pageOptions = { locale: options.locale, version: options.version, zone: site.zone, builtAt: site.builtAt };
   const render = pageRenderer(pageOptions);
   const threads = renderThreads(site, options);
-  const pool = threads > 1 ? new RenderPool(threads - 1, dir, pageOptions) : undefined;
   const out = new FileWriter(dir);
+  const books = new SiteBooks(dir, siteKey(pageOptions), options.previous);
+  const record = books.record.bind(books);
+  // A fresh site starts its threads at once; an update, only once it finds enough to render.
+  let pool = threads > 1 && !options.previous ? new RenderPool(threads - 1, dir, pageOptions, record) : undefined;
+  let toRender = 0;
+  const threadFor = () => {
+    if (!pool && threads > 1 && ++toRender > UPDATE_THREADS_AFTER) pool = new RenderPool(threads - 1, dir, pageOptions, record);
+    return pool;
+  };
 
   const index = searchIndexScript(site);
   let pages = 0;
-  let files = 0;
+  /** A file that is not a page: its key is its bytes. */
+  const file = (path: string, content: string | Buffer) => {
+    const bytes = typeof content === 'string' ? Buffer.from(content) : content;
+    const hash = contentHash(bytes);
+    if (books.keep(path, hash)) return;
+    const st = out.write(path, bytes);
+    books.record(path, [hash, hash, st.size, st.mtimeMs, st.ctimeMs], true);
+  };
+  /** The page's manifest item, or undefined when the file there already is this page. */
+  const item = (page: Page): RenderItem | undefined => {
+    const key = pageKey(page, STAMPED.has(page.template) ? site.builtAt : undefined);
+    if (books.keep(page.path, key)) return undefined;
+    const prior = books.intact(page.path);
+    return prior ? { page, key, prior } : { page, key };
+  };
+  const here = (it: RenderItem) => {
+    const [path, entry, wrote] = renderItem(it, render, out);
+    books.record(path, entry, wrote);
+  };
   try {
-    for (const [name, content] of staticAssets()) out.write(`assets/${name}`, content);
-    out.write(SEARCH_INDEX_FILE, index);
-    if (options.ics) out.write(options.ics.path, options.ics.content);
+    for (const [name, content] of staticAssets()) file(`assets/${name}`, content);
+    file(SEARCH_INDEX_FILE, index);
+    if (options.ics) file(options.ics.path, options.ics.content);
 
-    const here = (page: Page) => out.write(page.path, render(page));
     const total = site.pageCount;
     const counted = () => options.progress?.('render', Math.min(pages, total), total);
-    if (!pool) {
+    if (threads <= 1) {
       for (const page of site.pages()) {
         pages++;
-        here(page);
+        const it = item(page);
+        if (it) here(it);
         counted();
       }
     } else {
       const { first, heavy, light } = site.lanes();
       for (const page of first) {
         pages++;
-        if (!pool.offer(page)) here(page);
+        const it = item(page);
+        if (it && !threadFor()?.offer(it)) here(it);
         counted();
       }
       // Then threads get light pages and this thread keeps the heavy ones, each side taking
@@ -88,24 +123,29 @@ export async function renderSite(site: CatalogSite, dir: string, options: Render
       // then mostly write into different folders: two threads creating files in one folder
       // wait on its lock.
       for (;;) {
-        const give = pool.hasRoom();
+        const give = pool?.hasRoom() ?? false;
         let r = give ? light.next() : heavy.next();
         if (r.done) r = give ? heavy.next() : light.next();
         if (r.done) break;
         pages++;
-        if (give) pool.take(r.value);
-        else here(r.value);
+        const it = item(r.value);
+        if (it) {
+          const p = give ? pool : threadFor();
+          if (p?.hasRoom()) p.take(it);
+          else here(it);
+        }
         counted();
       }
     }
-    if (pool) files += await pool.finish();
+    if (pool) await pool.finish();
     // GitHub Pages would otherwise run Jekyll over tens of thousands of pages it need not touch.
-    out.write('.nojekyll', '');
-    out.write(SITE_MARKER, `opsledger catalog ${options.version}\n`);
+    file('.nojekyll', '');
+    file(SITE_MARKER, `opsledger catalog ${options.version}\n`);
+    books.finish();
   } catch (e) {
     // Stop the threads' writes before the caller removes the folder they write into.
     await pool?.stop();
     throw e;
   }
-  return { pages, files: files + out.files, searchIndexBytes: Buffer.byteLength(index) };
+  return { pages, files: books.next.size, written: books.written, searchIndexBytes: Buffer.byteLength(index) };
 }

@@ -1,20 +1,22 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import type { Page } from '../core/catalog/types.js';
 import { FileWriter } from './file-writer.js';
 import { pageRenderer, type PageRenderOptions } from './render-page.js';
+import { renderItem, type ManifestEntry, type RenderItem } from './site-manifest.js';
 
 /**
  * A render thread: takes batches of pages, renders each and writes it under the site folder.
- * Every batch is acknowledged on the reply port once its pages are written, so the main thread
- * knows when to send more. `end` reports the count and lets the thread exit.
+ * Every batch is acknowledged on the reply port once its pages are written, with each page's
+ * manifest entry, so the main thread knows when to send more. `end` lets the thread exit.
  */
 export interface RenderWorkerData {
   dir: string;
   options: PageRenderOptions;
   replies: MessagePort;
 }
-export type RenderRequest = { pages: Page[] } | { end: true };
-export type RenderReply = { rendered: number } | { finished: number } | { failed: string; code?: string };
+export type { RenderItem };
+export type RenderRequest = { pages: RenderItem[] } | { end: true };
+/** `entries`: each page's path, its manifest entry, and whether its file was written. */
+export type RenderReply = { rendered: number; entries: [string, ManifestEntry, boolean][] } | { finished: true } | { failed: string; code?: string };
 
 const { dir, options, replies } = workerData as RenderWorkerData;
 const render = pageRenderer(options);
@@ -32,10 +34,10 @@ parentPort!.on('message', (msg: RenderRequest) => {
   if (failed) return;
   try {
     if ('pages' in msg) {
-      for (const page of msg.pages) out.write(page.path, render(page));
-      replies.postMessage({ rendered: msg.pages.length } satisfies RenderReply);
+      const entries = msg.pages.map((item) => renderItem(item, render, out));
+      replies.postMessage({ rendered: msg.pages.length, entries } satisfies RenderReply);
     } else {
-      replies.postMessage({ finished: out.files } satisfies RenderReply);
+      replies.postMessage({ finished: true } satisfies RenderReply);
       parentPort!.close();
     }
   } catch (e) {

@@ -3,6 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { SiteWriter } from '../app/build-catalog.js';
 import { TOOL_VERSION } from '../adapters/fs/version.js';
 import { renderSite, SITE_MARKER, type RenderOptions, type RenderResult } from './render-site.js';
+import { previousSite, siteKey } from './site-manifest.js';
 
 /**
  * Replaces a site folder in one step: the new site is built in a temporary folder beside the
@@ -58,7 +59,21 @@ export async function replaceDirectory<T>(targetPath: string, build: (dir: strin
   return result;
 }
 
-/** The site writer the catalog use case is handed: renders every page into a fresh folder and swaps it into `out`. */
-export function siteWriter(out: string, options: Omit<RenderOptions, 'ics' | 'version'>): SiteWriter<RenderResult & { out: string }> {
-  return async (site, ics) => ({ ...(await replaceDirectory(out, (dir) => renderSite(site, dir, { ...options, version: TOOL_VERSION, ...(ics ? { ics } : {}) }))), out });
+/**
+ * The site writer the catalog use case is handed. A folder holding a site this build of
+ * opsledger made, with a manifest it can trust, is updated in place: only pages whose view model
+ * changed are rendered, only files whose bytes changed are written, files no longer produced are
+ * removed, and the result is the same, byte for byte, as a fresh build. Anything else is built
+ * afresh in a new folder and swapped into `out` whole. An update is not one step: one that fails
+ * part-way leaves some pages new and no manifest, so the next build starts afresh.
+ */
+export function siteWriter(out: string, options: Omit<RenderOptions, 'ics' | 'version' | 'previous'>): SiteWriter<RenderResult & { out: string; updated: boolean }> {
+  return async (site, ics) => {
+    const render = { ...options, version: TOOL_VERSION, ...(ics ? { ics } : {}) };
+    const target = resolve(out);
+    checkTarget(target);
+    const previous = existsSync(target) ? previousSite(target, siteKey({ locale: options.locale, zone: site.zone })) : undefined;
+    if (previous) return { ...(await renderSite(site, target, { ...render, previous })), out, updated: true };
+    return { ...(await replaceDirectory(out, (dir) => renderSite(site, dir, render))), out, updated: false };
+  };
 }

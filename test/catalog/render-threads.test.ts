@@ -6,15 +6,19 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runBuiltCli } from '../helpers/built-cli.js';
 import { cli, PROJECT_ROOT } from '../helpers/org.js';
 import { EXAMPLE_AT } from './site.js';
+import { MANIFEST_FILE } from '../../src/catalog/site-manifest.js';
 
-/** Every file of a folder, site-relative, with its bytes. */
+/**
+ * Every file of a folder, site-relative, with its bytes; the site manifest aside, since it
+ * records when each file was written (test/catalog/incremental.test.ts covers it).
+ */
 function snapshot(dir: string): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
   const walk = (d: string) => {
     for (const name of readdirSync(d)) {
       const p = join(d, name);
       if (statSync(p).isDirectory()) walk(p);
-      else out.set(relative(dir, p), readFileSync(p));
+      else if (relative(dir, p) !== MANIFEST_FILE) out.set(relative(dir, p), readFileSync(p));
     }
   };
   walk(dir);
@@ -54,7 +58,7 @@ describe('rendering on several threads (the built CLI: threads need compiled Jav
     writeFileSync(blocker, '');
     const pool = new RenderPool(1, blocker, { locale: 'en', version: 'test', zone: 'UTC', builtAt: '2026-11-22 12:00' });
     const page = { template: 'metrics', path: 'metrics.html', heading: '', section: 'metrics', metrics: undefined } as const;
-    expect(pool.offer(page as never)).toBe(true);
+    expect(pool.offer({ page, key: 'k' } as never)).toBe(true);
     const failure = await pool.finish().then(
       () => undefined,
       (e: unknown) => e,

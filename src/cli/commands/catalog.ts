@@ -9,7 +9,7 @@ import { parseInstant } from '../instant-flag.js';
 import { terminalProgress } from '../progress.js';
 
 const options = defineOptions({
-  out: { type: 'string', short: 'o', default: 'site', description: 'the folder to write the site to (replaced as a whole)', example: 'public/catalog' },
+  out: { type: 'string', short: 'o', default: 'site', description: 'the folder to write the site to (a site opsledger built there is updated in place, only what changed written)', example: 'public/catalog' },
   locale: { type: 'string', default: 'en', choices: LOCALES, description: 'the language of the pages', example: 'ko' },
   at: { type: 'string', description: 'build the catalog as of this instant (ISO 8601 with an offset)', defaultText: 'SOURCE_DATE_EPOCH, else now', example: '2026-12-02T01:00:00+09:00' },
   threads: { type: 'string', description: 'worker threads for rendering pages', defaultText: 'chosen from the number of pages and CPUs', example: '2' },

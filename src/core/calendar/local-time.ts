@@ -71,8 +71,25 @@ const SEGMENT = DAY_MS / 2;
 const SEGMENTS_KEPT = 16;
 const segments = new Map<string, Segment[]>();
 
+// The same argument over fixed half-days: equal offsets at both ends of one hold inside it.
+// Times spread over years (a catalog formats every change's times) miss the few stretches
+// above; fixed slots are remembered by number, NaN marking a slot with a transition inside.
+const SLOTS_KEPT = 65_536;
+const slots = new Map<string, Map<number, number>>();
+
 /** The zone's UTC offset in milliseconds at an instant (east of Greenwich is positive). */
 export function offsetAt(instant: number, zone: string): number {
+  let bySlot = slots.get(zone);
+  if (!bySlot) slots.set(zone, (bySlot = new Map()));
+  const slot = Math.floor(instant / SEGMENT);
+  let whole = bySlot.get(slot);
+  if (whole === undefined) {
+    const start = intlOffset(slot * SEGMENT, zone);
+    whole = start === intlOffset((slot + 1) * SEGMENT, zone) ? start : Number.NaN;
+    if (bySlot.size >= SLOTS_KEPT) bySlot.clear();
+    bySlot.set(slot, whole);
+  }
+  if (!Number.isNaN(whole)) return whole;
   let known = segments.get(zone);
   if (!known) segments.set(zone, (known = []));
   for (const seg of known) if (instant >= seg.from && instant <= seg.to) return seg.offset;

@@ -1,0 +1,264 @@
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { MANIFEST_FILE } from '../../src/catalog/site-manifest.js';
+import { ensureBuilt, runBuiltCli } from '../helpers/built-cli.js';
+import { copyExampleOrg } from '../helpers/example-org.js';
+import { cli } from '../helpers/org.js';
+import { EXAMPLE_AT } from './site.js';
+
+/** Every file of a site, site-relative, with its bytes and the identity of the write that made it. */
+interface Seen {
+  bytes: Buffer;
+  /** Changes whenever the file is written (or replaced): mtime, ctime and inode. */
+  write: string;
+}
+function snapshot(dir: string): Map<string, Seen> {
+  const out = new Map<string, Seen>();
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      const st = lstatSync(p);
+      if (st.isDirectory()) walk(p);
+      else out.set(relative(dir, p), { bytes: readFileSync(p), write: `${st.mtimeMs}:${st.ctimeMs}:${st.ino}` });
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** The site's files without the manifest (its times differ between any two builds), as text. */
+function files(dir: string): Map<string, string> {
+  return new Map([...snapshot(dir)].filter(([f]) => f !== MANIFEST_FILE).map(([f, s]) => [f, s.bytes.toString('latin1')]));
+}
+
+/** Asserts two sites hold the same files with the same bytes, every file compared. */
+function expectSameSite(actual: string, expected: string): void {
+  const a = files(actual);
+  const b = files(expected);
+  expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
+  const differing = [...b].filter(([f, bytes]) => a.get(f) !== bytes).map(([f]) => f);
+  expect(differing).toEqual([]);
+}
+
+function rewritten(before: Map<string, Seen>, after: Map<string, Seen>): string[] {
+  return [...after]
+    .filter(([f, s]) => f !== MANIFEST_FILE && before.get(f)?.write !== s.write)
+    .map(([f]) => f)
+    .sort();
+}
+
+function changedContent(before: Map<string, Seen>, after: Map<string, Seen>): string[] {
+  return [...after]
+    .filter(([f, s]) => f !== MANIFEST_FILE && !before.get(f)?.bytes.equals(s.bytes))
+    .map(([f]) => f)
+    .sort();
+}
+
+const tempSite = () => join(mkdtempSync(join(tmpdir(), 'opsledger-site-')), 'site');
+
+async function build(org: string, out: string, extra: string[] = []) {
+  const r = await cli(['catalog', '--root', org, '--out', out, '--at', EXAMPLE_AT, ...extra], org);
+  expect([r.code, r.stderr]).toEqual([0, expect.any(String)]);
+  return r;
+}
+
+/** "N files rewritten" of an update; undefined for a fresh build. */
+const rewrittenCount = (stdout: string) => {
+  const m = /^Catalog updated in .*, (\d+) files rewritten,/.exec(stdout);
+  return m ? Number(m[1]) : undefined;
+};
+
+function editService(org: string): void {
+  const file = join(org, 'services', 'checkout-api', 'service.yaml');
+  writeFileSync(file, readFileSync(file, 'utf8').replace('Turns a cart into an order', 'Turns a basket into an order'));
+}
+
+describe('a second catalog build into the same folder', () => {
+  /** A fresh build of the example with editService applied: what every update after that edit must equal. */
+  let edited: string;
+  beforeAll(async () => {
+    const org = copyExampleOrg();
+    editService(org);
+    edited = tempSite();
+    await build(org, edited);
+  }, 120_000);
+
+  it('after a one-file edit writes only the pages whose bytes changed, and the site is byte for byte a fresh build', async () => {
+    const org = copyExampleOrg();
+    const site = tempSite();
+    await build(org, site);
+    const before = snapshot(site);
+    editService(org);
+    const update = await build(org, site);
+    expectSameSite(site, edited);
+    const after = snapshot(site);
+    // Exactly the files whose bytes changed were written; every other file is untouched.
+    const changed = changedContent(before, after);
+    expect(rewritten(before, after)).toEqual(changed);
+    expect(changed).toContain('services/checkout-api.html');
+    expect(changed.length).toBeLessThan(before.size / 4);
+    expect(rewrittenCount(update.stdout)).toBe(changed.length);
+  }, 120_000);
+
+  it('with nothing changed writes no file', async () => {
+    const org = copyExampleOrg();
+    const site = tempSite();
+    await build(org, site);
+    const before = snapshot(site);
+    const again = await build(org, site);
+    expect(rewrittenCount(again.stdout)).toBe(0);
+    expect(rewritten(before, snapshot(site))).toEqual([]);
+  }, 120_000);
+
+  it('an hour later rewrites only the pages that show something that changed with the time: the build time is on the front page alone', async () => {
+    const org = copyExampleOrg();
+    const site = tempSite();
+    await build(org, site);
+    const before = snapshot(site);
+    await build(org, site, ['--at', '2026-11-22T13:00:00+09:00']);
+    const after = snapshot(site);
+    const changed = changedContent(before, after);
+    expect(rewritten(before, after)).toEqual(changed);
+    expect(changed).toContain('index.html');
+    // Service, team and CI pages show nothing that an hour turns over.
+    expect(changed.filter((f) => /^(services|teams|cis)\//.test(f))).toEqual([]);
+  }, 120_000);
+
+  it('repairs pages deleted, edited (same size) or extended by hand, and removes files it did not make', async () => {
+    const org = copyExampleOrg();
+    const site = tempSite();
+    await build(org, site);
+    unlinkSync(join(site, 'services', 'checkout-api.html'));
+    const teams = readdirSync(join(site, 'teams'));
+    const byHand = join(site, 'teams', teams[0]!);
+    const text = readFileSync(byHand, 'latin1');
+    const at = text.indexOf('<main');
+    writeFileSync(byHand, `${text.slice(0, at)}<MAIN${text.slice(at + 5)}`, 'latin1');
+    writeFileSync(join(site, 'index.html'), '<p>defaced</p>', { flag: 'a' });
+    writeFileSync(join(site, 'stray.html'), 'not ours');
+    mkdirSync(join(site, 'extra', 'deeper'), { recursive: true });
+    writeFileSync(join(site, 'extra', 'deeper', 'x.html'), 'not ours');
+    editService(org);
+    await build(org, site);
+    expectSameSite(site, edited);
+    expect(existsSync(join(site, 'extra'))).toBe(false);
+  }, 120_000);
+
+  it('removes the pages of documents that are gone', async () => {
+    const org = copyExampleOrg();
+    const site = tempSite();
+    await build(org, site);
+    const changes = readdirSync(join(org, 'changes'), { recursive: true }).map(String).filter((f) => f.endsWith('.yaml'));
+    expect(changes.length).toBeGreaterThan(1);
+    rmSync(join(org, 'changes', changes[0]!));
+    await build(org, site);
+    const fresh = tempSite();
+    await build(org, fresh);
+    expectSameSite(site, fresh);
+  }, 120_000);
+
+  /** Each plants something in a built site; the next build must not trust it. */
+  const hostile: [string, (site: string, outside: string) => void][] = [
+    ['a manifest that is not JSON', (site) => writeFileSync(join(site, MANIFEST_FILE), '{"format":1,')],
+    ['a manifest that is a link', (site, outside) => {
+      writeFileSync(outside, readFileSync(join(site, MANIFEST_FILE)));
+      unlinkSync(join(site, MANIFEST_FILE));
+      symlinkSync(outside, join(site, MANIFEST_FILE));
+    }],
+    ['a manifest of another shape', (site) => writeFileSync(join(site, MANIFEST_FILE), JSON.stringify({ format: 1, key: 'x', files: [] }))],
+    ['a manifest whose entries are not entries', (site) => {
+      const m = JSON.parse(readFileSync(join(site, MANIFEST_FILE), 'utf8')) as { files: Record<string, unknown> };
+      m.files['index.html'] = ['k', 'h', 'big', 0, 0];
+      writeFileSync(join(site, MANIFEST_FILE), JSON.stringify(m));
+    }],
+    ['a manifest that vouches for a page edited since (its size written down anew)', (site) => {
+      const m = JSON.parse(readFileSync(join(site, MANIFEST_FILE), 'utf8')) as { files: Record<string, number[]> };
+      const page = join(site, 'services', 'checkout-api.html');
+      writeFileSync(page, 'stale');
+      m.files['services/checkout-api.html']![2] = lstatSync(page).size;
+      m.files['services/checkout-api.html']![3] = lstatSync(page).mtimeMs;
+      writeFileSync(join(site, MANIFEST_FILE), JSON.stringify(m));
+    }],
+    ['a manifest that names files outside the site', (site, outside) => {
+      writeFileSync(outside, 'precious');
+      const m = JSON.parse(readFileSync(join(site, MANIFEST_FILE), 'utf8')) as { files: Record<string, unknown> };
+      m.files[relative(site, outside)] = ['k', 'h', 8, 0, 0];
+      m.files['/etc/hostname'] = ['k', 'h', 8, 0, 0];
+      writeFileSync(join(site, MANIFEST_FILE), JSON.stringify(m));
+    }],
+    ['a folder of pages replaced by a link to another folder', (site, outside) => {
+      mkdirSync(outside);
+      rmSync(join(site, 'teams'), { recursive: true });
+      symlinkSync(outside, join(site, 'teams'));
+    }],
+  ];
+
+  /** What is at a path outside the site, to show the build left it alone. */
+  const state = (path: string) => {
+    const st = lstatSync(path, { throwIfNoEntry: false });
+    if (!st) return 'absent';
+    if (st.isDirectory()) return `folder ${readdirSync(path).join(',')}`;
+    return `file ${readFileSync(path, 'latin1')}`;
+  };
+
+  it.each(hostile)('is not misled by %s, and touches nothing outside the site', async (_name, plant) => {
+    const org = copyExampleOrg();
+    const site = tempSite();
+    const outside = join(mkdtempSync(join(tmpdir(), 'opsledger-outside-')), 'thing');
+    await build(org, site);
+    editService(org);
+    plant(site, outside);
+    const planted = state(outside);
+    await build(org, site);
+    expectSameSite(site, edited);
+    expect(lstatSync(join(site, MANIFEST_FILE)).isFile()).toBe(true);
+    expect(state(outside)).toBe(planted);
+  }, 120_000);
+
+  it('in another locale builds afresh', async () => {
+    const org = copyExampleOrg();
+    const site = tempSite();
+    await build(org, site);
+    const ko = await build(org, site, ['--locale', 'ko']);
+    expect(rewrittenCount(ko.stdout)).toBeUndefined();
+    const fresh = tempSite();
+    await build(org, fresh, ['--locale', 'ko']);
+    expectSameSite(site, fresh);
+  }, 120_000);
+
+  it('that fails part-way leaves no manifest, and the build after it starts over', async () => {
+    const org = copyExampleOrg();
+    const site = tempSite();
+    await build(org, site);
+    editService(org);
+    // The changed page cannot be written (a folder stands where it goes): the update fails
+    // after it has removed the manifest, and may have written other pages already.
+    const page = join(site, 'services', 'checkout-api.html');
+    rmSync(page);
+    mkdirSync(page);
+    writeFileSync(join(page, 'x'), '');
+    const r = await cli(['catalog', '--root', org, '--out', site, '--at', EXAMPLE_AT], org);
+    expect(r.code).not.toBe(0);
+    expect(existsSync(join(site, MANIFEST_FILE))).toBe(false);
+    const again = await build(org, site);
+    expect(rewrittenCount(again.stdout)).toBeUndefined();
+    expectSameSite(site, edited);
+  }, 120_000);
+});
+
+describe('an update after a build on several threads (the built CLI)', () => {
+  beforeAll(() => ensureBuilt('dist/catalog/render-worker.js'));
+
+  it('finds every page the threads wrote intact', async () => {
+    const org = copyExampleOrg();
+    const site = tempSite();
+    const first = await runBuiltCli(['catalog', '--root', org, '--out', site, '--at', EXAMPLE_AT, '--threads', '3'], { cwd: org });
+    expect(first.code).toBe(0);
+    const before = snapshot(site);
+    const again = await runBuiltCli(['catalog', '--root', org, '--out', site, '--at', EXAMPLE_AT, '--threads', '3'], { cwd: org });
+    expect(rewrittenCount(again.stdout)).toBe(0);
+    expect(rewritten(before, snapshot(site))).toEqual([]);
+  }, 120_000);
+});
