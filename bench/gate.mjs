@@ -13,6 +13,7 @@
 //
 // Environment: BENCH_GATE_RUNS=7 (the median is reported)
 //              BENCH_GATE_PROF=folder (each gate run writes a --cpu-prof profile there)
+//              BENCH_GATE_NODE_ARGS="--import ./hook.mjs" (more arguments for the gate's Node process)
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -126,10 +127,11 @@ function clockTicks() {
 }
 
 async function runGate(sc, cpuFile, hz) {
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...sc.github.env(), OPSLEDGER_BENCH_CPU: cpuFile };
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...sc.github.env(), OPSLEDGER_BENCH_CPU: cpuFile, ...(process.env.LOADS_OUT ? { LOADS_OUT: process.env.LOADS_OUT } : {}), ...(process.env.GITLOG ? { GITLOG: process.env.GITLOG } : {}) };
   const t0 = process.hrtime.bigint();
   const prof = process.env.BENCH_GATE_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_GATE_PROF] : [];
-  const child = spawn(process.execPath, [...prof, '--import', CPU_HOOK, BIN, 'gate', CHANGE, '--at', AT, '--format', 'json', '--root', sc.root], { cwd: sc.root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const extra = process.env.BENCH_GATE_NODE_ARGS ? process.env.BENCH_GATE_NODE_ARGS.split(' ') : [];
+  const child = spawn(process.execPath, [...prof, ...extra, '--import', CPU_HOOK, BIN, 'gate', CHANGE, '--at', AT, '--format', 'json', '--root', sc.root], { cwd: sc.root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
