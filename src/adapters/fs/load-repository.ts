@@ -7,8 +7,7 @@ import { ValueCache, type ValueCacheStats, type ValueRow } from './value-cache.j
 import { discover, type DiscoveredFile } from './discover.js';
 import { DEFAULT_MAX_FILE_BYTES, repositoryReader, type FileStat } from './read-policy.js';
 import { repositoryPaths } from './repository-paths.js';
-import { loadSchemas } from './schemas.js';
-import { codeDigest, TOOL_VERSION } from './version.js';
+import { cacheKey } from './cache-key.js';
 
 export type LoadOptions = ReadRequest;
 
@@ -19,10 +18,6 @@ export interface LoadedRepository extends ReadFiles {
   valueCache?: ValueCacheStats;
 }
 
-/** Both caches' key: a new tool, code, schema set or size cap never reads the old entries. */
-function cacheKey(kind: string, maxBytes: number): string {
-  return `${kind}:${TOOL_VERSION}:${codeDigest()}:${loadSchemas().digest}:${maxBytes}`;
-}
 
 export async function loadRepository(root: string, options: LoadOptions = {}): Promise<LoadedRepository> {
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;

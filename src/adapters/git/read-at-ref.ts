@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { simpleGit } from 'simple-git';
 import { ExpectedFailure } from '../../app/ports/failure.js';
+import { gitOutput } from './run-git.js';
 
 /**
  * Reads the YAML files of some folders as they are in a commit, without touching the working
@@ -47,12 +47,14 @@ export async function resolveCommit(root: string, ref: string): Promise<string> 
 
 async function askCommit(root: string, ref: string): Promise<string> {
   let sha = '';
-  try {
-    sha = (await simpleGit({ baseDir: root }).revparse(['--verify', '--quiet', `${ref}^{commit}`])).trim();
-  } catch {
-    // reported below
+  // A name that reads as an option is no ref; git would take it for one.
+  if (!ref.startsWith('-')) {
+    try {
+      sha = (await gitOutput(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim();
+    } catch {
+      // reported below
+    }
   }
-  // `--quiet` makes git print nothing for an unknown ref, which simple-git does not treat as failure.
   if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) throw new GitObjectMissing(ref, 'no such commit in the local clone (a shallow checkout? use fetch-depth: 0)');
   return sha;
 }
@@ -75,9 +77,8 @@ export interface TreeListing {
 /** The YAML files at or under the folders in a commit, from one `git ls-tree`, without reading a blob. */
 export async function listFilesAtRef(root: string, ref: string, folders: readonly string[], maxBytes = 1024 * 1024): Promise<TreeListing> {
   const commit = await resolveCommit(root, ref);
-  const git = simpleGit({ baseDir: root });
   // Paths print relative to root (the process's folder), so a root below the top works too.
-  const listing = await git.raw(['ls-tree', '-r', '-z', '-l', commit, '--', ...(folders.length ? folders : ['.'])]);
+  const listing = await gitOutput(root, ['ls-tree', '-r', '-z', '-l', commit, '--', ...(folders.length ? folders : ['.'])]);
   const files: TreeEntry[] = [];
   const tooLarge = new Map<string, number>();
   for (const entry of listing.split('\0')) {
@@ -104,7 +105,7 @@ export async function readFilesAtRef(root: string, ref: string, folders: readonl
 
 /** Every file of a commit under root (names only, submodules and links included): what path patterns are checked against. */
 export async function pathsAtCommit(root: string, commit: string): Promise<string[]> {
-  const out = await simpleGit({ baseDir: root }).raw(['ls-tree', '-r', '-z', '--name-only', commit]);
+  const out = await gitOutput(root, ['ls-tree', '-r', '-z', '--name-only', commit]);
   return out.split('\0').filter(Boolean).sort();
 }
 
