@@ -79,6 +79,23 @@ export async function listFilesAtRef(root: string, ref: string, folders: readonl
   const commit = await resolveCommit(root, ref);
   // Paths print relative to root (the process's folder), so a root below the top works too.
   const listing = await gitOutput(root, ['ls-tree', '-r', '-z', '-l', commit, '--', ...(folders.length ? folders : ['.'])]);
+  return { commit, ...yamlFilesOf(listing, () => true, maxBytes) };
+}
+
+/**
+ * listFilesAtRef and pathsAtCommit from one `git ls-tree` of the whole commit: reading a commit
+ * needs both, and each git process costs the caller more than the listing itself.
+ */
+export async function readTreeAtRef(root: string, ref: string, folders: readonly string[], maxBytes = 1024 * 1024): Promise<{ listing: TreeListing; paths: string[] }> {
+  const commit = await resolveCommit(root, ref);
+  const listing = await gitOutput(root, ['ls-tree', '-r', '-z', '-l', commit]);
+  const under = (path: string) => folders.some((f) => path === f || path.startsWith(`${f}/`));
+  const paths: string[] = [];
+  for (const entry of listing.split('\0')) if (entry) paths.push(entry.slice(entry.indexOf('\t') + 1));
+  return { listing: { commit, ...yamlFilesOf(listing, folders.length ? under : () => true, maxBytes) }, paths: paths.sort() };
+}
+
+function yamlFilesOf(listing: string, wanted: (path: string) => boolean, maxBytes: number): Omit<TreeListing, 'commit'> {
   const files: TreeEntry[] = [];
   const tooLarge = new Map<string, number>();
   for (const entry of listing.split('\0')) {
@@ -87,12 +104,12 @@ export async function listFilesAtRef(root: string, ref: string, folders: readonl
     const [mode, type, oid, size] = entry.slice(0, tab).split(/\s+/);
     const path = entry.slice(tab + 1);
     // Symbolic links (120000) and submodules are not documents.
-    if (type !== 'blob' || mode === '120000' || !YAML_FILE.test(path) || !oid) continue;
+    if (type !== 'blob' || mode === '120000' || !YAML_FILE.test(path) || !oid || !wanted(path)) continue;
     if (Number(size) > maxBytes) tooLarge.set(path, Number(size));
     else files.push({ path, oid, size: Number(size) });
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { commit, files, tooLarge };
+  return { files, tooLarge };
 }
 
 export async function readFilesAtRef(root: string, ref: string, folders: readonly string[], maxBytes = 1024 * 1024): Promise<TreeAtRef> {

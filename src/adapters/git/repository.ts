@@ -23,11 +23,8 @@ const prHistory = () => import('./pr-history.js');
  * run parsed are read (code frames need their bytes) but not parsed.
  */
 async function readAtRef(root: string, ref: string, maxBytes: number, blobs?: BlobAnalysisCache, disk?: CommitValueCache): Promise<ReadFiles> {
-  const { listFilesAtRef, catFileBatch, pathsAtCommit } = await readAtRefModule();
-  const tree = await listFilesAtRef(root, ref, DATA_FOLDERS, maxBytes);
-  const repositoryPaths = pathsAtCommit(root, tree.commit);
-  // Awaited below; until then a failure must not count as unhandled.
-  repositoryPaths.catch(() => undefined);
+  const { readTreeAtRef, catFileBatch } = await readAtRefModule();
+  const { listing: tree, paths: repositoryPaths } = await readTreeAtRef(root, ref, DATA_FOLDERS, maxBytes);
   const known = tree.files.map((f) => blobs?.get(f.oid, f.path));
   const missing = tree.files.filter((_, i) => !known[i]);
   const [fetched, stored] = await Promise.all([catFileBatch(root, missing.map((f) => f.oid)), disk ? disk.lookup(missing) : new Map<string, FileAnalysis>()]);
@@ -48,7 +45,7 @@ async function readAtRef(root: string, ref: string, maxBytes: number, blobs?: Bl
   });
   await disk?.save();
   const discoveryDiagnostics: Diagnostic[] = [...tree.tooLarge].map(([file, size]) => ({ file, line: 1, column: 1, severity: 'error', code: 'file.too-large', message: `the file is ${size} bytes, over the limit for one YAML file`, pointer: '' }));
-  return { commit: tree.commit, analyses, discoveryDiagnostics, source: (f) => bytesOf.get(f), repositoryPaths: await repositoryPaths, remember: async () => {} };
+  return { commit: tree.commit, analyses, discoveryDiagnostics, source: (f) => bytesOf.get(f), repositoryPaths, remember: async () => {} };
 }
 
 async function parser(): Promise<(path: string, bytes: Uint8Array) => FileAnalysis> {
