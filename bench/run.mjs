@@ -331,7 +331,7 @@ if (startupRuns > 0) {
   log(`gate end to end: ${gateRuns} runs against the GitHub stand-in`);
   const e2e = await measureGateEndToEnd({ runs: gateRuns, log });
   if (e2e.failures.length) failed = true;
-  results.gateEndToEnd = { target: e2e.target, wall: e2e.wall, cpu: e2e.cpu, node: e2e.own, git: e2e.children, walls: e2e.walls, cpus: e2e.cpus, allowed: e2e.allowed, failures: e2e.failures };
+  results.gateEndToEnd = { target: e2e.target, wall: e2e.wall, cpu: e2e.cpu, phases: e2e.phases, allowed: e2e.allowed, failures: e2e.failures };
   printed.push(e2e.text);
   console.log(e2e.text + '\n');
 }
