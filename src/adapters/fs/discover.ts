@@ -91,7 +91,8 @@ export function discover(root: string, paths?: readonly string[], onFile?: (foun
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
-      const abs = join(dir, e.name);
+      // dir is already a normal path and a name holds no separator: join's normalising is not needed.
+      const abs = `${dir}${dir.endsWith(sep) ? '' : sep}${e.name}`;
       const rel = relDir ? `${relDir}/${e.name}` : e.name;
       if (e.isSymbolicLink()) symlink(abs, e.name);
       else if (e.isDirectory()) {

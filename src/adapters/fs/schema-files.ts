@@ -15,9 +15,11 @@ export interface LoadedSchemas {
 }
 
 let loaded: LoadedSchemas | undefined;
+let texts: { texts: string[]; digest: string } | undefined;
 
-export function loadSchemas(dir = SCHEMA_DIR): LoadedSchemas {
-  if (loaded && dir === SCHEMA_DIR) return loaded;
+/** Every schema file's text, sorted by path, and their digest: what a cache key needs, without parsing a schema. */
+function schemaTexts(dir: string): { texts: string[]; digest: string } {
+  if (texts && dir === SCHEMA_DIR) return texts;
   const files: string[] = [];
   const walk = (d: string) => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
@@ -29,13 +31,22 @@ export function loadSchemas(dir = SCHEMA_DIR): LoadedSchemas {
   walk(dir);
   files.sort();
   const hash = createHash('sha256');
-  const schemas = files.map((f) => {
-    const text = readOwnText(f);
-    hash.update(text);
-    return JSON.parse(text) as Record<string, unknown>;
-  });
-  const result = { schemas, digest: hash.digest('hex').slice(0, 16) };
-  if (dir === SCHEMA_DIR) loaded = result;
+  const read = files.map((f) => readOwnText(f));
+  for (const text of read) hash.update(text);
+  const result = { texts: read, digest: hash.digest('hex').slice(0, 16) };
+  if (dir === SCHEMA_DIR) texts = result;
   return result;
 }
 
+/** The digest loadSchemas gives, without parsing the schemas. */
+export function schemasDigest(dir = SCHEMA_DIR): string {
+  return loaded && dir === SCHEMA_DIR ? loaded.digest : schemaTexts(dir).digest;
+}
+
+export function loadSchemas(dir = SCHEMA_DIR): LoadedSchemas {
+  if (loaded && dir === SCHEMA_DIR) return loaded;
+  const { texts: read, digest } = schemaTexts(dir);
+  const result = { schemas: read.map((text) => JSON.parse(text) as Record<string, unknown>), digest };
+  if (dir === SCHEMA_DIR) loaded = result;
+  return result;
+}
