@@ -13,6 +13,8 @@
 //
 // Environment: BENCH_GATE_RUNS=7 (the median is reported)
 //              BENCH_GATE_PROF=folder (each gate run writes a --cpu-prof profile there)
+//              BENCH_GATE_NODE_ARGS="--import ./hook.mjs" (more arguments for the gate's Node process)
+//              BENCH_GATE_BEFORE=../other/bin/opsledger.js (another build, measured side by side)
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -125,11 +127,26 @@ function clockTicks() {
   return Number.parseInt(r.stdout, 10) || 100;
 }
 
-async function runGate(sc, cpuFile, hz) {
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...sc.github.env(), OPSLEDGER_BENCH_CPU: cpuFile };
+// Records, at exit, every module file the process loaded (ESM and what they import): the modules phase imports the same list.
+const LOADS_HOOK = `data:text/javascript,${encodeURIComponent(`
+import { register } from 'node:module';
+import { appendFileSync } from 'node:fs';
+const { port1, port2 } = new MessageChannel();
+const urls = [];
+port1.on('message', (u) => urls.push(u));
+port1.unref();
+register('data:text/javascript,' + encodeURIComponent(\`
+let port;
+export function initialize(data) { port = data.port; }
+export async function load(url, context, next) { const r = await next(url, context); if (url.startsWith('file:')) port.postMessage(url); return r; }
+\`), { data: { port: port2 }, transferList: [port2] });
+process.on('exit', () => appendFileSync(process.env.OPSLEDGER_BENCH_LOADS, urls.join('\\n')));`)}`;
+
+/** One process of `node [args]`, its wall time and CPU (its own and its children's) as it exits. */
+async function runNode(args, { cwd, env: extraEnv = {}, cpuFile, hz }) {
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', OPSLEDGER_BENCH_CPU: cpuFile, ...extraEnv, ...(process.env.GITLOG ? { GITLOG: process.env.GITLOG } : {}) };
   const t0 = process.hrtime.bigint();
-  const prof = process.env.BENCH_GATE_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_GATE_PROF] : [];
-  const child = spawn(process.execPath, [...prof, '--import', CPU_HOOK, BIN, 'gate', CHANGE, '--at', AT, '--format', 'json', '--root', sc.root], { cwd: sc.root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', CPU_HOOK, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -139,45 +156,106 @@ async function runGate(sc, cpuFile, hz) {
   const used = JSON.parse(readFileSync(cpuFile, 'utf8'));
   const own = used.ticks ? (used.ticks.utime + used.ticks.stime) / hz : (used.node.user + used.node.system) / 1e6;
   const children = used.ticks ? (used.ticks.cutime + used.ticks.cstime) / hz : 0;
+  return { code, wall, own, children, cpu: own + children, stdout, stderr };
+}
+
+async function runGate(sc, cpuFile, hz, bin = BIN, nodeArgs = [], env = {}) {
+  const prof = process.env.BENCH_GATE_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_GATE_PROF] : [];
+  const extra = process.env.BENCH_GATE_NODE_ARGS ? process.env.BENCH_GATE_NODE_ARGS.split(' ') : [];
+  const r = await runNode([...prof, ...extra, ...nodeArgs, bin, 'gate', CHANGE, '--at', AT, '--format', 'json', '--root', sc.root], { cwd: sc.root, env: { ...sc.github.env(), ...env }, cpuFile, hz });
   let decision;
   try {
-    decision = JSON.parse(stdout);
+    decision = JSON.parse(r.stdout);
   } catch {
     decision = undefined;
   }
-  return { code, wall, own, children, cpu: own + children, decision, stderr };
+  return { ...r, decision };
 }
 
-export async function measureGateEndToEnd({ runs = 7, log = (m) => process.stderr.write(m + '\n') } = {}) {
+/** The module files one gate run loads, in order. */
+async function gateModules(sc, cpuFile, hz, bin) {
+  const list = join(sc.root, '..', `opsledger-bench-gate-loads-${process.pid}.txt`);
+  rmSync(list, { force: true });
+  await runGate(sc, cpuFile, hz, bin, ['--import', LOADS_HOOK], { OPSLEDGER_BENCH_LOADS: list });
+  const urls = readFileSync(list, 'utf8').split('\n').filter((u) => u && !u.endsWith('/bin/opsledger.js'));
+  rmSync(list, { force: true });
+  return [...new Set(urls)];
+}
+
+/**
+ * Phases, each its own process, median CPU of the runs: Node starting (`node -e 0`), loading the
+ * modules a gate run loads (the list recorded from one run, imported in order), the whole gate
+ * with the analyses kept on disk from the run before (warm) and with that cache removed before
+ * each run (cold). The work is warm minus the modules. With BENCH_GATE_BEFORE (another build's
+ * bin/opsledger.js) the same phases run for it, interleaved, side by side.
+ */
+export async function measureGateEndToEnd({ runs = 7, before = process.env.BENCH_GATE_BEFORE, log = (m) => process.stderr.write(m + '\n') } = {}) {
   const FakeGitHub = await loadFakeGitHub();
   const sc = await scenario(FakeGitHub);
   const cpuFile = join(sc.root, '..', `opsledger-bench-gate-cpu-${process.pid}.json`);
   const hz = clockTicks();
   const failures = [];
-  const samples = [];
+  const builds = [{ name: 'this build', bin: BIN }, ...(before ? [{ name: 'before', bin: before }] : [])];
+  const samples = new Map(builds.map((b) => [b.name, { start: [], modules: [], warm: [], cold: [], wall: [] }]));
+  const dropCache = () => rmSync(join(sc.root, '.opsledger-cache'), { recursive: true, force: true });
   let last;
   try {
-    await runGate(sc, cpuFile, hz); // untimed: the page cache and the stand-in's schema compiles
+    await runGate(sc, cpuFile, hz); // untimed: the page cache, the stand-in's schema compiles, the analyses kept
+    for (const b of builds) {
+      // Recorded on a warm run: the modules the warm row loads (a cold run adds the parsers).
+      b.modules = await gateModules(sc, cpuFile, hz, b.bin);
+      b.importer = `for (const u of ${JSON.stringify(b.modules)}) await import(u);`;
+    }
     for (let i = 0; i < runs; i++) {
-      const r = await runGate(sc, cpuFile, hz);
-      last = r;
-      if (!r.decision || (r.code !== 0 && r.code !== 1)) failures.push(`opsledger gate ${CHANGE}: exit ${r.code}, stderr ${JSON.stringify(r.stderr.slice(0, 300))}`);
-      else samples.push(r);
+      for (const b of builds) {
+        const s = samples.get(b.name);
+        s.start.push((await runNode(['-e', '0'], { cwd: sc.root, cpuFile, hz })).cpu);
+        s.modules.push((await runNode(['--input-type=module', '-e', b.importer], { cwd: sc.root, cpuFile, hz })).cpu);
+        dropCache();
+        const cold = await runGate(sc, cpuFile, hz, b.bin);
+        const warm = await runGate(sc, cpuFile, hz, b.bin);
+        for (const r of [cold, warm]) if (!r.decision || (r.code !== 0 && r.code !== 1)) failures.push(`${b.name}: opsledger gate ${CHANGE}: exit ${r.code}, stderr ${JSON.stringify(r.stderr.slice(0, 300))}`);
+        // The same decision, but for the id GitHub gave the check run that records it.
+        const same = (d) => JSON.stringify({ ...d, record: { ...d?.record, checkRunId: undefined } });
+        if (same(cold.decision) !== same(warm.decision)) failures.push(`${b.name}: the warm decision differs from the cold one`);
+        s.cold.push(cold.cpu);
+        s.warm.push(warm.cpu);
+        s.wall.push(warm.wall);
+        if (b.bin === BIN) last = warm;
+      }
     }
     if (sc.github.violations.length) failures.push(`the GitHub stand-in saw requests GitHub would refuse: ${sc.github.violations.slice(0, 3).join('; ')}`);
   } finally {
     await sc.close();
     rmSync(cpuFile, { force: true });
   }
-  log(`gate: ${runs} end-to-end runs done`);
-  const pick = (k) => (samples.length ? median(samples.map((s) => s[k])) : NaN);
-  const row = { wall: pick('wall'), cpu: pick('cpu'), own: pick('own'), children: pick('children'), allowed: last?.decision?.allowed, failing: last?.decision?.checks?.filter((c) => !c.ok).map((c) => c.code) ?? [] };
+  log(`gate: ${runs} rounds done`);
   const ms = (s) => (Number.isFinite(s) ? (s * 1000).toFixed(0) : 'n/a');
-  const verdict = row.cpu <= TARGET_CPU_S ? 'PASS' : 'MISS';
-  const lines = ['', `## gate end to end (example organisation, GitHub stand-in, median of ${runs})`, '', '| command | wall ms | our CPU ms (node + git) | node ms | git ms | decision | target |', '|---|---:|---:|---:|---:|---|---|'];
-  lines.push(`| opsledger gate ${CHANGE} | ${ms(row.wall)} | ${ms(row.cpu)} | ${ms(row.own)} | ${ms(row.children)} | ${row.allowed ? 'allowed' : `denied (${row.failing.join(', ')})`} | ${verdict} (CPU < ${TARGET_CPU_S * 1000} ms) |`);
+  const med = (xs) => (xs.length ? median(xs) : NaN);
+  const phases = Object.fromEntries(
+    builds.map((b) => {
+      const s = samples.get(b.name);
+      const p = { start: med(s.start), modules: med(s.modules), warm: med(s.warm), cold: med(s.cold), wall: med(s.wall) };
+      return [b.name, { ...p, loading: p.modules - p.start, work: p.warm - p.modules, parsing: p.cold - p.warm, modulesLoaded: b.modules.length }];
+    }),
+  );
+  const mine = phases['this build'];
+  const verdict = mine.warm <= TARGET_CPU_S ? 'PASS' : 'MISS';
+  const cols = builds.map((b) => b.name);
+  const lines = ['', `## gate end to end (example organisation, GitHub stand-in; CPU ms of the process and the git it waits for, median of ${runs})`, ''];
+  lines.push(`| phase | ${cols.join(' | ')} | target |`, `|---|${cols.map(() => '---:').join('|')}|---|`);
+  const row = (label, key, target = '') => lines.push(`| ${label} | ${cols.map((c) => ms(phases[c][key])).join(' | ')} | ${target} |`);
+  row('Node starting (`node -e 0`)', 'start');
+  row("loading the gate's modules (beyond Node's start)", 'loading');
+  row('the work: git, analyses, risk, the review (warm minus modules)', 'work');
+  row('parsing without the kept analyses (cold minus warm)', 'parsing');
+  row('**whole gate, warm** (analyses kept from the run before)', 'warm', `${verdict} (< ${TARGET_CPU_S * 1000} ms)`);
+  row('whole gate, cold (cache removed)', 'cold');
+  row('whole gate, warm: wall ms', 'wall');
+  lines.push(`| modules loaded | ${cols.map((c) => phases[c].modulesLoaded).join(' | ')} | |`);
+  lines.push('', `decision: ${last?.decision?.allowed ? 'allowed' : `denied (${last?.decision?.checks?.filter((c) => !c.ok).map((c) => c.code).join(', ')})`}`);
   for (const f of failures) lines.push(`FAIL ${f}`);
-  return { text: lines.join('\n'), ...row, walls: samples.map((s) => +s.wall.toFixed(4)), cpus: samples.map((s) => +s.cpu.toFixed(4)), failures, target: TARGET_CPU_S };
+  return { text: lines.join('\n'), phases, wall: mine.wall, cpu: mine.warm, allowed: last?.decision?.allowed, failures, target: TARGET_CPU_S };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

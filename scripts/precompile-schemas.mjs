@@ -7,3 +7,8 @@ import { precompiledSource } from '../dist/adapters/fs/precompile-schemas.js';
 
 const { schemas, digest } = loadSchemas();
 writeFileSync(PRECOMPILED_PATH, precompiledSource(schemas, precompiledKey(digest)));
+
+// The shapes of GitHub's answers, for the gate and the CAB (src/adapters/github/shapes.ts).
+const { PRECOMPILED_SHAPES_PATH } = await import('../dist/adapters/github/shapes.js');
+const { precompiledShapesSource } = await import('../dist/adapters/github/precompile-shapes.js');
+writeFileSync(PRECOMPILED_SHAPES_PATH, precompiledShapesSource());

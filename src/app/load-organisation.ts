@@ -3,7 +3,7 @@ import { DATA_FOLDERS } from '../core/data-folders.js';
 import { buildOrganisation, type Organisation } from '../core/organisation.js';
 import { checkSensitivePaths } from '../core/checks/sensitive-paths.js';
 import { incidentDeadlines } from '../core/checks/incident-follow-ups.js';
-import { placeFindings, validateRepository } from '../core/validate.js';
+import { checkRepository, repositoryResult } from '../core/validate.js';
 import type { GitRepository } from './ports/git.js';
 import type { FullValidation, OrganisationSource, ReadFiles, ReadRequest } from './ports/source.js';
 
@@ -39,31 +39,38 @@ export function describeSource(source: Pick<OrganisationSource, 'root' | 'ref'>)
   return source.ref ? `${source.root} at ${source.ref}` : source.root;
 }
 
-export function validationOf(files: ReadFiles, where = 'the organisation'): FullValidation {
-  const result = validateRepository(files.analyses, { source: files.source });
+export async function validationOf(files: ReadFiles, where = 'the organisation'): Promise<FullValidation> {
+  const checks = checkRepository(files.analyses);
   // Needs the whole file list, which only the source has: one pass, not one per file.
-  const unmatched = files.repositoryPaths ? placeFindings(checkSensitivePaths(files.analyses, files.repositoryPaths), files.source) : [];
+  const sensitive = files.repositoryPaths ? checkSensitivePaths(files.analyses, files.repositoryPaths) : [];
+  // Placing a finding parses its file with the precise parser: loaded only when something was found.
+  // What the incidents owe and by when: day-independent, so cached with the result (validate.ts
+  // turns the ones past due into warnings each run).
+  const owed = incidentDeadlines(files.analyses);
+  const place = checks.cross.length || sensitive.length || owed.length ? (await import('../core/place-findings.js')).placeFindings : undefined;
+  const result = repositoryResult(checks, place ? place(checks.cross, files.source) : []);
+  const unmatched = place ? place(sensitive, files.source) : [];
+  const deadlines = place ? place(owed, files.source) : [];
   const found = [...result.diagnostics, ...unmatched, ...files.discoveryDiagnostics];
-  if (result.summary.documents === 0 && exitCodeFor(found) === 0) found.push(emptyRun(where));
+  if (checks.documents === 0 && exitCodeFor(found) === 0) found.push(emptyRun(where));
   const diagnostics = found.sort(compareDiagnostics);
   const documentsByFile = Object.fromEntries(files.analyses.map((a) => [a.file, a.documents.length]));
   const count = files.analyses.length + new Set(files.discoveryDiagnostics.map((d) => d.file)).size;
-  const deadlines = placeFindings(incidentDeadlines(files.analyses), files.source);
-  return { diagnostics, summary: summarize(diagnostics, count, result.summary.documents), documentsByFile, ...(deadlines.length ? { deadlines } : {}) };
+  return { diagnostics, summary: summarize(diagnostics, count, checks.documents), documentsByFile, ...(deadlines.length ? { deadlines } : {}) };
 }
 
 /** Validation only: may answer from the cache without reading an unchanged file. */
 export async function checkOrganisation(source: OrganisationSource, request: ReadRequest = {}): Promise<{ repo: ReadFiles; validation: FullValidation }> {
   const repo = await source.read({ ...request, keepValues: false });
   if (repo.unchanged) return { repo, validation: repo.unchanged };
-  const validation = validationOf(repo, describeSource(source));
+  const validation = await validationOf(repo, describeSource(source));
   await repo.remember(validation);
   return { repo, validation };
 }
 
 export async function loadOrganisation(source: OrganisationSource, request: Omit<ReadRequest, 'cache' | 'keepValues'> = {}): Promise<LoadedOrganisation> {
   const repo = await source.read({ ...request, keepValues: true });
-  return { org: buildOrganisation(repo.analyses), repo, validation: validationOf(repo, describeSource(source)), ...(repo.commit ? { commit: repo.commit } : {}) };
+  return { org: buildOrganisation(repo.analyses), repo, validation: await validationOf(repo, describeSource(source)), ...(repo.commit ? { commit: repo.commit } : {}) };
 }
 
 export function isValid(loaded: { validation: FullValidation }): boolean {

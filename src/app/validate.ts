@@ -40,17 +40,18 @@ export async function validate(source: OrganisationSource, git: GitRepository | 
 
   const full = withFollowUps(checked, options.at);
   let only: Set<string> | undefined;
-  const known = [...Object.keys(full.documentsByFile), ...repo.discoveryDiagnostics.map((d) => d.file)];
+  // Every file, only when reporting is narrowed: a whole run at 45k files need not list them.
+  const known = () => [...Object.keys(full.documentsByFile), ...repo.discoveryDiagnostics.map((d) => d.file)];
   if (explicit.length) {
     const prefixes = explicit.map((p) => p.replace(/\/+$/, ''));
-    only = new Set(known.filter((rel) => prefixes.some((p) => p === '.' || rel === p || rel.startsWith(p + '/'))));
+    only = new Set(known().filter((rel) => prefixes.some((p) => p === '.' || rel === p || rel.startsWith(p + '/'))));
   }
   let caused: Diagnostic[] = [];
   if (options.changedSince) {
     if (!git) throw new Error('validate: --changed-since needs a git repository');
     const changed = await git.changedFilesSince(options.changedSince);
     const changedKeys = new Set([...changed.files].map(pathKey));
-    only = new Set([...(only ?? known)].filter((f) => changedKeys.has(pathKey(f))));
+    only = new Set([...(only ?? known())].filter((f) => changedKeys.has(pathKey(f))));
     caused = await causedElsewhere(git, changed.base, full.diagnostics, only);
   }
   if (!only) return { repo, result: { diagnostics: full.diagnostics, summary: full.summary } };

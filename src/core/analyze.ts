@@ -1,3 +1,4 @@
+import { decodeUtf8 } from './utf8.js';
 import { checkDocument, type Finding } from './checks/document.js';
 import { deprecatedApiVersion } from './deprecated-api-versions.js';
 import { joinPointer, type Diagnostic } from './diagnostics.js';
@@ -9,6 +10,8 @@ import type { SchemaRegistry } from './schema/registry.js';
 import { schemaFindings } from './schema/errors.js';
 import { isObj } from './shape.js';
 import { didYouMean } from './suggest.js';
+
+export { decodeUtf8 };
 
 /**
  * Everything that can be said about one file on its own: syntax, routing, schema and
@@ -41,32 +44,9 @@ export interface AnalyzeOptions {
 }
 
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-const BOM = '\uFEFF';
 
 function at(file: string, code: string, message: string, line = 1, column = 1, extra: Partial<Diagnostic> = {}): Diagnostic {
   return { file, line, column, severity: 'error', code, message, pointer: '', ...extra };
-}
-
-/** Decodes strict UTF-8; on failure returns the byte offset of the first bad sequence. */
-export function decodeUtf8(bytes: Uint8Array): { text: string } | { badOffset: number } {
-  try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return { text: text.startsWith(BOM) ? text.slice(1) : text };
-  } catch {
-    return { badOffset: firstInvalidUtf8(bytes) };
-  }
-}
-
-function firstInvalidUtf8(b: Uint8Array): number {
-  let i = 0;
-  while (i < b.length) {
-    const c = b[i]!;
-    const len = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-    if (len === 0 || i + len > b.length) return i;
-    for (let k = 1; k < len; k++) if ((b[i + k]! & 0xc0) !== 0x80) return i;
-    i += len;
-  }
-  return i;
 }
 
 function lineColumnOfByte(bytes: Uint8Array, offset: number): [number, number] {

@@ -1,5 +1,4 @@
 import type { FileAnalysis } from './analyze.js';
-import { decodeUtf8 } from './analyze.js';
 import {
   checkCycles,
   checkDeprecatedDependencies,
@@ -12,7 +11,6 @@ import {
 import { checkIncidents } from './checks/incidents.js';
 import { checkEnvironments, checkSinglePolicy, recordEnvironments } from './checks/environments.js';
 import { compareDiagnostics, summarize, type Diagnostic, type Summary } from './diagnostics.js';
-import { preciseParse } from './parse/precise.js';
 
 export interface ValidationResult {
   diagnostics: Diagnostic[];
@@ -26,8 +24,21 @@ export interface ValidateOptions {
   source(file: string): Uint8Array | undefined;
 }
 
-/** Cross-document rules over every file's records, then one sorted list of diagnostics. */
-export function validateRepository(analyses: readonly FileAnalysis[], options: ValidateOptions): ValidationResult {
+/** The cross-document rules before their findings have positions: what the files say, and what the rules found. */
+export interface RepositoryChecks {
+  /** The files' own diagnostics (of the files reported). */
+  diagnostics: Diagnostic[];
+  /** Cross-document findings (of the files reported), positioned by placeFindings. */
+  cross: CrossFinding[];
+  files: number;
+  documents: number;
+}
+
+/**
+ * Cross-document rules over every file's records. Placing a finding parses its file again with
+ * the precise parser; the parser loads only when there is a finding (place-findings.ts).
+ */
+export function checkRepository(analyses: readonly FileAnalysis[], only?: ReadonlySet<string>): RepositoryChecks {
   const { index, findings: duplicates } = indexRecords(analyses);
   const cross: CrossFinding[] = [
     ...duplicates,
@@ -40,34 +51,16 @@ export function validateRepository(analyses: readonly FileAnalysis[], options: V
     ...checkUnprovidedApis(analyses, index),
     ...checkIncidents(analyses, index),
   ];
-  const keep = (file: string) => !options.only || options.only.has(file);
+  const keep = (file: string) => !only || only.has(file);
   const diagnostics: Diagnostic[] = [];
   for (const a of analyses) if (keep(a.file)) diagnostics.push(...a.diagnostics);
-  diagnostics.push(...placeFindings(cross.filter((f) => keep(f.file)), options.source));
-  diagnostics.sort(compareDiagnostics);
-  const reported = options.only ? analyses.filter((a) => keep(a.file)) : analyses;
+  const reported = only ? analyses.filter((a) => keep(a.file)) : analyses;
   const documents = reported.reduce((n, a) => n + a.documents.length, 0);
-  return { diagnostics, summary: summarize(diagnostics, reported.length, documents) };
+  return { diagnostics, cross: cross.filter((f) => keep(f.file)), files: reported.length, documents };
 }
 
-/** Positions for findings that only know their pointer: one precise parse per file. */
-export function placeFindings<T extends CrossFinding>(findings: readonly T[], source: (file: string) => Uint8Array | undefined): (Diagnostic & Omit<T, 'target'>)[] {
-  const byFile = new Map<string, T[]>();
-  for (const f of findings) {
-    const list = byFile.get(f.file) ?? [];
-    list.push(f);
-    byFile.set(f.file, list);
-  }
-  const out: (Diagnostic & Omit<T, 'target'>)[] = [];
-  for (const [file, list] of byFile) {
-    const bytes = source(file);
-    const decoded = bytes ? decodeUtf8(bytes) : undefined;
-    const parsed = decoded && 'text' in decoded ? preciseParse(decoded.text) : undefined;
-    for (const f of list) {
-      const { target, ...rest } = f;
-      const pos = parsed ? parsed.locate(f.document, f.pointer, target) : { line: 1, column: 1 };
-      out.push({ ...rest, ...pos, file });
-    }
-  }
-  return out;
+/** The checks' diagnostics with the cross-document findings placed, as one sorted list. */
+export function repositoryResult(checks: RepositoryChecks, placed: readonly Diagnostic[]): ValidationResult {
+  const diagnostics = [...checks.diagnostics, ...placed].sort(compareDiagnostics);
+  return { diagnostics, summary: summarize(diagnostics, checks.files, checks.documents) };
 }

@@ -1,7 +1,8 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { GitHubMalformedResponse } from '../../src/adapters/github/errors.js';
-import { checkShape, SHAPE_SCHEMAS, type ShapeName } from '../../src/adapters/github/shapes.js';
+import { createRequire } from 'node:module';
+import { checkShape, PRECOMPILED_SHAPES_PATH, SHAPE_AJV_OPTIONS, SHAPE_SCHEMAS, shapesKey, type ShapeName } from '../../src/adapters/github/shapes.js';
 
 /**
  * The shapes of GitHub's answers compile at run time without the meta-schema check (it cost
@@ -20,7 +21,7 @@ describe('the shapes of GitHub answers', () => {
   });
 
   const SHA = 'a'.repeat(40);
-  it.each<[ShapeName, unknown, boolean]>([
+  const ROWS: [ShapeName, unknown, boolean][] = [
     ['repository', { full_name: 'acme/ledger', default_branch: 'main' }, true],
     ['repository', { full_name: 'acme/ledger', default_branch: '' }, false],
     ['repository', { full_name: 'acme/ledger' }, false],
@@ -29,12 +30,33 @@ describe('the shapes of GitHub answers', () => {
     ['reviews', [{ id: 1, user: null, state: 'APPROVED', commit_id: 'not-a-sha' }], false],
     ['members', [{ login: 'dana-lee' }], true],
     ['members', [{ login: '' }], false],
-  ])('checkShape(%s) on %j: accepted %s', (name, data, ok) => {
+    ['pull', { number: 7, state: 'closed', user: { login: 'a' }, head: { sha: SHA, ref: 'x' }, base: { sha: SHA, ref: 'main' }, merged_at: null, merge_commit_sha: null, html_url: 'u' }, true],
+    ['pull', { number: 7, state: 'closed', user: { login: 'a' }, head: { sha: SHA.toUpperCase(), ref: 'x' }, base: { sha: SHA, ref: 'main' }, merged_at: null, merge_commit_sha: null, html_url: 'u' }, false],
+    ['pull', { number: 0, state: 'closed', user: { login: 'a' }, head: { sha: SHA, ref: 'x' }, base: { sha: SHA, ref: 'main' }, merged_at: null, merge_commit_sha: null, html_url: 'u' }, false],
+  ];
+  it.each(ROWS)('checkShape(%s) on %j: accepted %s', (name, data, ok) => {
     if (ok) expect(checkShape(name, data, 'GET /x')).toBe(data);
     else expect(() => checkShape(name, data, 'GET /x')).toThrow(GitHubMalformedResponse);
   });
 
   it('a text answer is malformed whatever the shape', () => {
     expect(() => checkShape('repository', '<html>', 'GET /x')).toThrow(GitHubMalformedResponse);
+  });
+
+  // The build compiles the shapes ahead of time (scripts/precompile-schemas.mjs): the gate must
+  // load that module, and it must judge every answer exactly as ajv compiling at run time does.
+  describe('compiled at build', () => {
+    const built = createRequire(import.meta.url)(PRECOMPILED_SHAPES_PATH) as { key: string; validators: Record<string, (d: unknown) => boolean> };
+    const runtime = new Ajv2020({ ...SHAPE_AJV_OPTIONS, validateSchema: false });
+
+    it("carries this build's key (the schemas, options and ajv version)", () => {
+      expect(built.key).toBe(shapesKey());
+      expect(Object.keys(built.validators).sort()).toEqual(Object.keys(SHAPE_SCHEMAS).sort());
+    });
+
+    it.each(ROWS)('%s on %j: the compiled module says %s, as ajv at run time', (name, data, ok) => {
+      expect(built.validators[name]!(data)).toBe(ok);
+      expect(runtime.compile(SHAPE_SCHEMAS[name] as object)(data)).toBe(ok);
+    });
   });
 });

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readNamedFile, RepositoryReader } from '../../src/adapters/fs/read-policy.js';
+import { isInside, readNamedFile, RepositoryReader } from '../../src/adapters/fs/read-policy.js';
 import { cli, makeOrg, spawnCli } from '../helpers/org.js';
 
 /**
@@ -128,5 +128,31 @@ describe('no byte from outside the repository reaches a report', () => {
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout) as { diagnostics: { code: string; file: string; line: number; column: number }[] };
     expect(report.diagnostics.map((d) => [d.code, d.file, d.line, d.column])).toEqual([[code, 'teams/pipe.yaml', 1, 1]]);
+  });
+});
+
+describe('isInside', () => {
+  // Its fast path (a prefix and a separator) must answer exactly as path.relative does, odd paths included.
+  const byRelative = (root: string, abs: string) => {
+    const r = relative(root, abs);
+    return r === '' || (!r.startsWith('..') && !isAbsolute(r));
+  };
+  const ROOTS = ['/a/b', '/a/b/', '/', '/a/b c', '/a/..b'];
+  const SEGMENTS = ['', 'x', '..', '..x', 'b', 'bc', 'x/y', 'x/..', '.x', 'x y'];
+  const cases: [string, string][] = [];
+  for (const root of ROOTS) for (const s1 of SEGMENTS) for (const s2 of SEGMENTS) for (const pre of ['/a/b', '/a', '/', '/a/bc', '/a/b/']) cases.push([root, [pre, s1, s2].filter(Boolean).join('/').replace(/\/+/g, '/')]);
+  it.each([
+    ['/a/b', '/a/b/x.yaml', true],
+    ['/a/b', '/a/bc/x.yaml', false],
+    ['/a/b', '/a/b/../c/x.yaml', false],
+    // A folder named like '..x' counts as outside, as path.relative has always answered.
+    ['/a/b', '/a/b/..x/y.yaml', false],
+    ['/a/b', '/a/b', true],
+  ])('%s holds %s: %s', (root, abs, inside) => {
+    expect(isInside(root, abs)).toBe(inside);
+  });
+  it(`agrees with path.relative on ${cases.length} paths`, () => {
+    const differ = cases.filter(([root, abs]) => isInside(root, abs) !== byRelative(root, abs));
+    expect(differ).toEqual([]);
   });
 });

@@ -32,9 +32,9 @@ const age = () => new Promise((r) => setTimeout(r, 2200));
 const read = async (root: string, cache = true) => (await worktreeSource(root).read({ keepValues: true, ...(cache ? {} : { cache: false }) })) as LoadedRepository;
 
 /** Everything a command gets from a load, as text: the same text means the same answers. */
-function snapshot(repo: LoadedRepository): string {
+async function snapshot(repo: LoadedRepository): Promise<string> {
   const org = buildOrganisation(repo.analyses);
-  return JSON.stringify({ validation: validationOf(repo), analyses: repo.analyses.map((a) => ({ ...a, values: a.values?.map((v) => (v === undefined ? '<undefined>' : v)) })), services: [...org.services.keys()], changes: [...org.changes.keys()] });
+  return JSON.stringify({ validation: await validationOf(repo), analyses: repo.analyses.map((a) => ({ ...a, values: a.values?.map((v) => (v === undefined ? '<undefined>' : v)) })), services: [...org.services.keys()], changes: [...org.changes.keys()] });
 }
 
 const membersOf = (repo: LoadedRepository) => {
@@ -65,13 +65,13 @@ describe('a warm load is a cold load', () => {
     expect(first.valueCache!.written).toBeGreaterThan(50);
     // Every file but the one holding NaN and -0 comes from the cache, unread.
     expect(warm.valueCache).toMatchObject({ hits: warm.files.length - 1, byStat: warm.files.length, hashed: 0, written: 0, corrupt: 0 });
-    expect(snapshot(first)).toBe(snapshot(uncached));
-    expect(snapshot(warm)).toBe(snapshot(uncached));
+    expect(await snapshot(first)).toBe(await snapshot(uncached));
+    expect(await snapshot(warm)).toBe(await snapshot(uncached));
     // Not "close": NaN stays NaN and -0 stays -0 (JSON would make them null and 0).
     const odd = warm.analyses.find((a) => a.file === 'teams/schema.yaml')!.values![0] as { spec: { weight: number; zero: number } };
     expect(odd.spec.weight).toBeNaN();
     expect(Object.is(odd.spec.zero, -0)).toBe(true);
-    expect(validationOf(warm).diagnostics.map((d) => d.code)).toEqual(expect.arrayContaining(['yaml.syntax', 'schema.additionalProperties', 'ref.unresolved']));
+    expect((await validationOf(warm)).diagnostics.map((d) => d.code)).toEqual(expect.arrayContaining(['yaml.syntax', 'schema.additionalProperties', 'ref.unresolved']));
   });
 });
 
@@ -246,14 +246,14 @@ describe('a damaged cache is not trusted', () => {
     const root = roots.get(name)!;
     const uncached = await read(root, false);
     const warm = await read(root);
-    expect(snapshot(warm)).toBe(snapshot(uncached));
+    expect(await snapshot(warm)).toBe(await snapshot(uncached));
     expect(membersOf(warm)).toEqual(['alice']);
     expect(warm.valueCache!.hits).toBeLessThan(warm.files.length);
     if (name.startsWith('a byte')) expect(warm.valueCache!.corrupt).toBe(1);
     // Repaired: the next run finds every file again.
     const after = await read(root);
     expect(after.valueCache!.hits).toBe(after.files.length);
-    expect(snapshot(after)).toBe(snapshot(uncached));
+    expect(await snapshot(after)).toBe(await snapshot(uncached));
   });
 });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -319,5 +319,25 @@ describe('opsledger gate --protection-rule (custom deployment protection rules)'
     expect(answer.state).toBe('rejected');
     expect(answer.comment).toContain('approvals: missing');
     expect(readFileSync(event, 'utf8')).toContain('deployment_callback_url');
+  });
+});
+
+describe('opsledger gate: analyses kept between runs', () => {
+  const checks = (j: GateJson) => j.checks.map((c) => [c.code, c.ok, c.detail]);
+
+  it('a second run decides exactly as the first, from the analyses the first kept on disk', async () => {
+    s = await approvedAndMerged();
+    const cold = await gate(s);
+    expect(existsSync(join(s.repo.root, '.opsledger-cache', 'commits.json'))).toBe(true);
+    const warm = await gate(s);
+    expect([warm.code, warm.json.allowed, checks(warm.json)]).toEqual([cold.code, cold.json.allowed, checks(cold.json)]);
+    expect(cold.json.allowed).toBe(true);
+  });
+
+  it.each([['CI'], ['GITHUB_ACTIONS']])('with %s set (a runner), nothing is kept', async (name) => {
+    s = await approvedAndMerged();
+    const r = await gate(s, [], { [name]: 'true' });
+    expect(r.json.allowed).toBe(true);
+    expect(existsSync(join(s.repo.root, '.opsledger-cache'))).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { gitBlobId } from './blob-id.js';
 import { analyzeFile, type AnalyzeOptions, type FileAnalysis } from '../../core/analyze.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import type { SchemaRegistry } from '../../core/schema/registry.js';
@@ -21,9 +21,7 @@ export interface DiskAnalysis {
  * in the working tree and the same file in a commit share one entry, and `git ls-tree` names
  * an entry without a byte being read.
  */
-export function gitBlobId(bytes: Uint8Array): string {
-  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
-}
+export { gitBlobId };
 
 function problem(rel: string, code: string, message: string): FileAnalysis {
   const d: Diagnostic = { file: rel, line: 1, column: 1, severity: 'error', code, message, pointer: '' };

@@ -79,9 +79,9 @@ export class ValidationCache {
   }
 
   static fingerprint(stats: readonly (StatEntry | undefined)[], extra: string): string {
-    const h = createHash('sha1').update(extra);
-    for (const s of stats) h.update(s ? `${s.rel}\0${s.size}\0${s.mtimeMs}\0${s.ctimeMs}\0${s.ino}\n` : '?\n');
-    return h.digest('hex');
+    // One update of the whole text (the same digest as one per file, at a fraction of the calls).
+    const lines = stats.map((s) => (s ? `${s.rel}\0${s.size}\0${s.mtimeMs}\0${s.ctimeMs}\0${s.ino}\n` : '?\n'));
+    return createHash('sha1').update(extra).update(lines.join('')).digest('hex');
   }
 
   private racy(stat: FileStat | StatEntry | undefined): boolean {

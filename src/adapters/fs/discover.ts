@@ -53,8 +53,8 @@ export function discover(root: string, paths?: readonly string[], onFile?: (foun
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
 
-  const addFile = (abs: string) => {
-    const rel = toRel(root, abs);
+  const addFile = (abs: string, known?: string) => {
+    const rel = known ?? toRel(root, abs);
     if (seen.has(rel)) return;
     seen.add(rel);
     files.push({ rel, abs });
@@ -79,23 +79,27 @@ export function discover(root: string, paths?: readonly string[], onFile?: (foun
     else if (!st.isDirectory()) diagnostics.push(notRegular(toRel(root, abs)));
   };
 
-  const walk = (dir: string) => {
+  // The folder's path from the root, worked out once: an entry's is that plus its name (a
+  // name from readdir holds no separator), which costs far less than path.relative per file.
+  const walk = (dir: string, relDir = toRel(root, dir)) => {
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch {
-      diagnostics.push(fileDiagnostic(toRel(root, dir), 'file.unreadable', 'the folder cannot be read'));
+      diagnostics.push(fileDiagnostic(relDir, 'file.unreadable', 'the folder cannot be read'));
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
-      const abs = join(dir, e.name);
+      // dir is already a normal path and a name holds no separator: join's normalising is not needed.
+      const abs = `${dir}${dir.endsWith(sep) ? '' : sep}${e.name}`;
+      const rel = relDir ? `${relDir}/${e.name}` : e.name;
       if (e.isSymbolicLink()) symlink(abs, e.name);
       else if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(abs);
+        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(abs, rel);
       } else if (YAML_FILE.test(e.name)) {
-        if (e.isFile()) addFile(abs);
-        else diagnostics.push(notRegular(toRel(root, abs)));
+        if (e.isFile()) addFile(abs, rel);
+        else diagnostics.push(notRegular(rel));
       }
     }
   };

@@ -1,16 +1,20 @@
 import type { ReadFiles, ReadRequest } from '../../app/ports/source.js';
-import { AnalysisPool, PARALLEL_THRESHOLD } from '../workers/analyze-pool.js';
+import type { AnalysisPool } from '../workers/analyze-pool.js';
+import { PARALLEL_THRESHOLD } from '../workers/threshold.js';
 import { encodeValueEntry } from './analysis-codec.js';
-import { gitBlobId, type DiskAnalysis } from './analyze-disk.js';
+import type { DiskAnalysis } from './analyze-disk.js';
+import { gitBlobId } from './blob-id.js';
 import { ValidationCache, type CachedResult } from './cache.js';
 import { ValueCache, type ValueCacheStats, type ValueRow } from './value-cache.js';
 import { discover, type DiscoveredFile } from './discover.js';
 import { DEFAULT_MAX_FILE_BYTES, repositoryReader, type FileStat } from './read-policy.js';
 import { repositoryPaths } from './repository-paths.js';
-import { loadSchemas } from './schemas.js';
-import { codeDigest, TOOL_VERSION } from './version.js';
+import { cacheKey } from './cache-key.js';
 
 export type LoadOptions = ReadRequest;
+
+// The pool brings the parsers, the validators and ajv: a run that parses nothing (a warm cache) never loads them.
+const poolModule = () => import('../workers/analyze-pool.js');
 
 export interface LoadedRepository extends ReadFiles {
   root: string;
@@ -19,10 +23,6 @@ export interface LoadedRepository extends ReadFiles {
   valueCache?: ValueCacheStats;
 }
 
-/** Both caches' key: a new tool, code, schema set or size cap never reads the old entries. */
-function cacheKey(kind: string, maxBytes: number): string {
-  return `${kind}:${TOOL_VERSION}:${codeDigest()}:${loadSchemas().digest}:${maxBytes}`;
-}
 
 export async function loadRepository(root: string, options: LoadOptions = {}): Promise<LoadedRepository> {
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
@@ -42,10 +42,12 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
   // listing shows enough files, so they load while the rest is listed.
   // git lists the repository's files while discovery walks the data folders.
   const listing = repositoryPaths(root);
+  // Cold: every file will be parsed, so the pool's module is wanted before discovery starts threads.
+  const Pool = cache?.present ? undefined : (await poolModule()).AnalysisPool;
   let early: AnalysisPool | undefined;
-  const onFile = cache?.present ? undefined : (n: number) => void (n === PARALLEL_THRESHOLD && (early = new AnalysisPool(poolOptions)));
+  const onFile = Pool ? (n: number) => void (n === PARALLEL_THRESHOLD && (early = new Pool(poolOptions))) : undefined;
   const { files, diagnostics } = discover(root, options.paths, onFile);
-  const pool = () => early ?? new AnalysisPool(files.length < PARALLEL_THRESHOLD ? { ...poolOptions, threads: 1 } : poolOptions);
+  const pool = async () => early ?? new (Pool ?? (await poolModule()).AnalysisPool)(files.length < PARALLEL_THRESHOLD ? { ...poolOptions, threads: 1 } : poolOptions);
   // Code frames and snippets read through the same policy as the analysis: a file refused
   // there (a link out, a FIFO) shows no bytes here either.
   const source = repositoryReader(root, maxBytes).source;
@@ -53,7 +55,7 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
   const base = { root, files, discoveryDiagnostics: diagnostics, source, ...(paths ? { repositoryPaths: paths } : {}) };
 
   if (!cache) {
-    const analyses = (await pool().run(files, undefined, options.progress)).results.map((r) => r.analysis);
+    const analyses = (await (await pool()).run(files, undefined, options.progress)).results.map((r) => r.analysis);
     return { ...base, analyses, remember: async () => {} };
   }
 
@@ -71,7 +73,7 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
   // When every file is analysed afresh, each thread writes its share as a shard while it
   // works; otherwise the merged set is written as one shard.
   const prefix = cache.shardPrefix();
-  const ran = await pool().run(misses, everything ? prefix : undefined, options.progress);
+  const ran = await (await pool()).run(misses, everything ? prefix : undefined, options.progress);
   const fresh = new Map(misses.map((f, i) => [f.rel, ran.results[i]!]));
   const merged = files.map((f) => reused.get(f.rel) ?? fresh.get(f.rel)!);
   const analyses = merged.map((m) => m.analysis);
@@ -102,8 +104,9 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
 async function loadWithValues(root: string, options: LoadOptions, maxBytes: number, cache: ValueCache): Promise<LoadedRepository> {
   const poolOptions = { root, maxBytes, keepValues: true, blobIds: true, ...(options.threads ? { threads: options.threads } : {}) };
   const listing = repositoryPaths(root);
+  const Pool = cache.present ? undefined : (await poolModule()).AnalysisPool;
   let early: AnalysisPool | undefined;
-  const onFile = cache.present ? undefined : (n: number) => void (n === PARALLEL_THRESHOLD && (early = new AnalysisPool(poolOptions)));
+  const onFile = Pool ? (n: number) => void (n === PARALLEL_THRESHOLD && (early = new Pool(poolOptions))) : undefined;
   const { files, diagnostics } = discover(root, options.paths, onFile);
   const reader = repositoryReader(root, maxBytes);
   const paths = await listing;
@@ -133,7 +136,7 @@ async function loadWithValues(root: string, options: LoadOptions, maxBytes: numb
   }
   const hits = cache.lookup(oids);
   const misses = files.filter((f) => !hits.has(f.rel));
-  const pool = early ?? (misses.length ? new AnalysisPool(misses.length < PARALLEL_THRESHOLD ? { ...poolOptions, threads: 1 } : poolOptions) : undefined);
+  const pool = early ?? (misses.length ? new (Pool ?? (await poolModule()).AnalysisPool)(misses.length < PARALLEL_THRESHOLD ? { ...poolOptions, threads: 1 } : poolOptions) : undefined);
   const ran = pool ? await pool.run(misses, undefined, options.progress) : undefined;
   const fresh = new Map(misses.map((f, i) => [f.rel, ran!.results[i]!]));
 

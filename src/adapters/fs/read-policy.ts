@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /**
  * The one read policy. Every byte opsledger reads from disk passes through this module (`npm
@@ -31,6 +31,10 @@ export type ReadOutcome = { bytes: Buffer; stat: FileStat } | { refused: Refusal
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY | constants.O_NOFOLLOW;
 
 export function isInside(root: string, abs: string): boolean {
+  // A path that starts with the root and a separator, with no segment below it starting with a
+  // dot ('..' and '.' included), is below it; anything else gets the general answer, as it always
+  // did. path.relative for every file read was a tenth of a cold run's own time.
+  if (abs.length > root.length + 1 && abs.startsWith(root) && abs[root.length] === sep && !root.endsWith(sep) && !abs.includes(`${sep}.`, root.length)) return true;
   const r = relative(root, abs);
   return r === '' || (!r.startsWith('..') && !isAbsolute(r));
 }

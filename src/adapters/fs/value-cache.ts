@@ -26,8 +26,8 @@ import { readOwnText, type FileStat } from './read-policy.js';
  * bit, an edit) is ignored and its file parsed again: nothing read from here is trusted
  * unchecked.
  */
-const MANIFEST = 'values.json';
-const PACK_PREFIX = 'values-';
+/** The working tree's cache; reads at a commit keep theirs under another name (src/adapters/git/commit-values.ts). */
+export const WORKTREE_VALUES = 'values';
 const RACY_MS = 2000;
 /** A pack stays well under V8's longest string, which the whole pack is read into. */
 const PACK_BYTES = 64 * 1024 * 1024;
@@ -78,6 +78,10 @@ export class ValueCache {
   readonly refused: CacheFolderRefusal | undefined;
   private manifest: Manifest | undefined;
   private byPath = new Map<string, Row>();
+  /** Rows by path and blob id: a cache of commits holds a path once per version of it. */
+  private byRow = new Map<string, Row>();
+  private readonly manifestName: string;
+  private readonly packPrefix: string;
   private readonly startedAt = Date.now();
   private committed = false;
   readonly stats: ValueCacheStats = { byStat: 0, hashed: 0, hits: 0, corrupt: 0, written: 0 };
@@ -85,17 +89,29 @@ export class ValueCache {
   constructor(
     root: string,
     private readonly key: string,
+    name = WORKTREE_VALUES,
   ) {
     this.dir = join(root, CACHE_DIR);
     this.refused = cacheFolderRefusal(root, this.dir);
+    this.manifestName = `${name}.json`;
+    this.packPrefix = `${name}-`;
+  }
+
+  private adopt(m: Manifest): void {
+    this.manifest = m;
+    this.byPath.clear();
+    this.byRow.clear();
+    for (const row of m.files) {
+      if (!Array.isArray(row) || typeof row[0] !== 'string' || typeof row[5] !== 'string') continue;
+      this.byPath.set(row[0], row);
+      this.byRow.set(`${row[0]}\0${row[5]}`, row);
+    }
   }
 
   load(): this {
     if (this.refused) return this;
-    const m = readManifest<Manifest>(join(this.dir, MANIFEST), this.key, (x) => Array.isArray(x.files) && Array.isArray(x.packs));
-    if (!m) return this;
-    this.manifest = m;
-    for (const row of m.files) if (Array.isArray(row) && typeof row[0] === 'string' && typeof row[5] === 'string') this.byPath.set(row[0], row);
+    const m = readManifest<Manifest>(join(this.dir, this.manifestName), this.key, (x) => Array.isArray(x.files) && Array.isArray(x.packs));
+    if (m) this.adopt(m);
     return this;
   }
 
@@ -112,6 +128,7 @@ export class ValueCache {
     if (!repositoryPaths?.some((p) => p.startsWith(`${CACHE_DIR}/`))) return false;
     this.manifest = undefined;
     this.byPath.clear();
+    this.byRow.clear();
     this.committed = true;
     return true;
   }
@@ -127,6 +144,12 @@ export class ValueCache {
     return row[5];
   }
 
+  /** The pack of the manifest in hand (the one read, or the one this run last wrote) holding the entry for these bytes at this path. */
+  packOf(rel: string, oid: string): number | undefined {
+    const pack = this.byRow.get(`${rel}\0${oid}`)?.[6];
+    return pack !== undefined && pack >= 0 ? pack : undefined;
+  }
+
   /** The entries for `wanted` (path → blob id) found intact in the packs. */
   lookup(wanted: ReadonlyMap<string, string>): Map<string, ValueHit> {
     const out = new Map<string, ValueHit>();
@@ -137,7 +160,7 @@ export class ValueCache {
     m.packs.forEach((pack, index) => {
       let text: string;
       try {
-        if (typeof pack?.name !== 'string' || !pack.name.startsWith(PACK_PREFIX) || pack.name.includes('/')) return;
+        if (typeof pack?.name !== 'string' || !pack.name.startsWith(this.packPrefix) || pack.name.includes('/')) return;
         text = readOwnText(join(this.dir, pack.name));
       } catch {
         return;
@@ -166,7 +189,7 @@ export class ValueCache {
         start = end + 1;
       }
     });
-    this.stats.hits = out.size;
+    this.stats.hits += out.size;
     return out;
   }
 
@@ -187,14 +210,14 @@ export class ValueCache {
       compact.size === 0 &&
       rows.length === m.files.length &&
       rows.every((r) => {
-        const old = this.byPath.get(r.rel);
+        const old = this.byRow.get(`${r.rel}\0${r.oid}`);
         // A file known to be uncacheable (pack -1) with the same bytes is as it was.
         const place = r.pack ?? -1;
         return old !== undefined && old[5] === r.oid && old[6] === place && old[1] === r.stat.size && old[2] === r.stat.mtimeMs && old[3] === r.stat.ctimeMs && old[4] === r.stat.ino;
       });
     if (unchanged) return;
     const written: string[] = [];
-    const tmp = join(this.dir, `${MANIFEST}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    const tmp = join(this.dir, `${this.manifestName}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     try {
       ensureCacheFolder(this.dir);
       const packs: Manifest['packs'] = [];
@@ -205,7 +228,7 @@ export class ValueCache {
       let bytes = 0;
       const flush = () => {
         if (!lines.length) return;
-        const name = `${PACK_PREFIX}${process.pid}-${Date.now()}-${randomBytes(4).toString('hex')}.pack`;
+        const name = `${this.packPrefix}${process.pid}-${Date.now()}-${randomBytes(4).toString('hex')}.pack`;
         createExclusive(join(this.dir, name), lines.join(''));
         written.push(name);
         packs.push({ name, entries: lines.length });
@@ -238,17 +261,19 @@ export class ValueCache {
         files.push(row);
       }
       flush();
-      this.stats.written = pending.length;
+      this.stats.written += pending.length;
       const manifest: Manifest = { key: this.key, startedAt: this.startedAt, packs, files };
       createExclusive(tmp, JSON.stringify(manifest));
-      renameSync(tmp, join(this.dir, MANIFEST));
+      renameSync(tmp, join(this.dir, this.manifestName));
+      // A later commit in the same process (a cache of commits records after each one it reads) starts from this manifest.
+      this.adopt(manifest);
       try {
         createExclusive(join(this.dir, '.gitignore'), '*\n');
       } catch {
         // Already there.
       }
       const keep = new Set(packs.map((p) => p.name));
-      removeEntries(this.dir, (name) => name.startsWith(PACK_PREFIX) && name.endsWith('.pack') && !keep.has(name));
+      removeEntries(this.dir, (name) => name.startsWith(this.packPrefix) && name.endsWith('.pack') && !keep.has(name));
     } catch {
       // A read-only checkout still works; it just stays cold. Packs this run wrote and never published go.
       for (const name of [...written, tmp]) {

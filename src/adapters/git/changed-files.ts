@@ -1,15 +1,7 @@
 import { simpleGit } from 'simple-git';
-import { ExpectedFailure } from '../../app/ports/failure.js';
+import { GitRefError } from './ref-error.js';
 
-export class GitRefError extends ExpectedFailure {
-  constructor(
-    readonly ref: string,
-    readonly detail: string,
-  ) {
-    super('git.missing', `cannot compare with ${ref}: ${detail}`);
-    this.name = 'GitRefError';
-  }
-}
+export { GitRefError };
 
 /**
  * Repo-relative paths of files changed since `ref`: committed since the merge base of `ref` and

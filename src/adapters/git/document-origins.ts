@@ -1,6 +1,6 @@
-import { CheckRepoActions, simpleGit } from 'simple-git';
 import type { DocumentOrigin, DocumentOrigins, UnknownOrigin } from '../../app/ports/git.js';
 import { DATA_FOLDERS } from '../../core/data-folders.js';
+import { gitOutput } from './run-git.js';
 
 /**
  * Where each change request's document first appeared: the commit whose diff first adds the line
@@ -140,14 +140,15 @@ export function originsFrom(adders: Map<string, Adder[]>, starts: ReadonlyMap<st
 }
 
 export async function documentOrigins(root: string, ref = 'HEAD'): Promise<DocumentOrigins> {
-  const git = simpleGit({ baseDir: root });
   try {
     // The App reads a bare mirror: a repository without a working tree has history all the same.
-    if (!(await git.checkIsRepo()) && !(await git.checkIsRepo(CheckRepoActions.BARE))) return { shallow: false, byId: new Map() };
-    const shallow = (await git.raw(['rev-parse', '--is-shallow-repository'])).trim() === 'true';
+    // One process answers all three; outside a repository it fails, and the catch below answers.
+    const [inside, bare, shallowAnswer] = (await gitOutput(root, ['rev-parse', '--is-inside-work-tree', '--is-bare-repository', '--is-shallow-repository'])).split('\n').map((l) => l.trim());
+    if (inside !== 'true' && bare !== 'true') return { shallow: false, byId: new Map() };
+    const shallow = shallowAnswer === 'true';
     const [graph, ids] = await Promise.all([
-      git.raw(['log', '--format=%x01%H%x09%P%x09%aI', ref, '--']),
-      git.raw([
+      gitOutput(root, ['log', '--format=%x01%H%x09%P%x09%aI', ref, '--']),
+      gitOutput(root, [
         'log', '-p', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '--full-history', '-G', GIT_PICKAXE,
         // Only the `grafted` marker is wanted from the decorations: a ref named like it must not pass for one.
         '--decorate-refs=refs/opsledger/none', '--format=%x01%H%x09%aI%x09%D', ref, '--', ...DATA_FOLDERS,

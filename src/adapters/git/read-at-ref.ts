@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { simpleGit } from 'simple-git';
 import { ExpectedFailure } from '../../app/ports/failure.js';
+import { gitOutput } from './run-git.js';
 
 /**
  * Reads the YAML files of some folders as they are in a commit, without touching the working
@@ -47,12 +47,14 @@ export async function resolveCommit(root: string, ref: string): Promise<string> 
 
 async function askCommit(root: string, ref: string): Promise<string> {
   let sha = '';
-  try {
-    sha = (await simpleGit({ baseDir: root }).revparse(['--verify', '--quiet', `${ref}^{commit}`])).trim();
-  } catch {
-    // reported below
+  // A name that reads as an option is no ref; git would take it for one.
+  if (!ref.startsWith('-')) {
+    try {
+      sha = (await gitOutput(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim();
+    } catch {
+      // reported below
+    }
   }
-  // `--quiet` makes git print nothing for an unknown ref, which simple-git does not treat as failure.
   if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) throw new GitObjectMissing(ref, 'no such commit in the local clone (a shallow checkout? use fetch-depth: 0)');
   return sha;
 }
@@ -75,9 +77,25 @@ export interface TreeListing {
 /** The YAML files at or under the folders in a commit, from one `git ls-tree`, without reading a blob. */
 export async function listFilesAtRef(root: string, ref: string, folders: readonly string[], maxBytes = 1024 * 1024): Promise<TreeListing> {
   const commit = await resolveCommit(root, ref);
-  const git = simpleGit({ baseDir: root });
   // Paths print relative to root (the process's folder), so a root below the top works too.
-  const listing = await git.raw(['ls-tree', '-r', '-z', '-l', commit, '--', ...(folders.length ? folders : ['.'])]);
+  const listing = await gitOutput(root, ['ls-tree', '-r', '-z', '-l', commit, '--', ...(folders.length ? folders : ['.'])]);
+  return { commit, ...yamlFilesOf(listing, () => true, maxBytes) };
+}
+
+/**
+ * listFilesAtRef and pathsAtCommit from one `git ls-tree` of the whole commit: reading a commit
+ * needs both, and each git process costs the caller more than the listing itself.
+ */
+export async function readTreeAtRef(root: string, ref: string, folders: readonly string[], maxBytes = 1024 * 1024): Promise<{ listing: TreeListing; paths: string[] }> {
+  const commit = await resolveCommit(root, ref);
+  const listing = await gitOutput(root, ['ls-tree', '-r', '-z', '-l', commit]);
+  const under = (path: string) => folders.some((f) => path === f || path.startsWith(`${f}/`));
+  const paths: string[] = [];
+  for (const entry of listing.split('\0')) if (entry) paths.push(entry.slice(entry.indexOf('\t') + 1));
+  return { listing: { commit, ...yamlFilesOf(listing, folders.length ? under : () => true, maxBytes) }, paths: paths.sort() };
+}
+
+function yamlFilesOf(listing: string, wanted: (path: string) => boolean, maxBytes: number): Omit<TreeListing, 'commit'> {
   const files: TreeEntry[] = [];
   const tooLarge = new Map<string, number>();
   for (const entry of listing.split('\0')) {
@@ -86,12 +104,12 @@ export async function listFilesAtRef(root: string, ref: string, folders: readonl
     const [mode, type, oid, size] = entry.slice(0, tab).split(/\s+/);
     const path = entry.slice(tab + 1);
     // Symbolic links (120000) and submodules are not documents.
-    if (type !== 'blob' || mode === '120000' || !YAML_FILE.test(path) || !oid) continue;
+    if (type !== 'blob' || mode === '120000' || !YAML_FILE.test(path) || !oid || !wanted(path)) continue;
     if (Number(size) > maxBytes) tooLarge.set(path, Number(size));
     else files.push({ path, oid, size: Number(size) });
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { commit, files, tooLarge };
+  return { files, tooLarge };
 }
 
 export async function readFilesAtRef(root: string, ref: string, folders: readonly string[], maxBytes = 1024 * 1024): Promise<TreeAtRef> {
@@ -104,7 +122,7 @@ export async function readFilesAtRef(root: string, ref: string, folders: readonl
 
 /** Every file of a commit under root (names only, submodules and links included): what path patterns are checked against. */
 export async function pathsAtCommit(root: string, commit: string): Promise<string[]> {
-  const out = await simpleGit({ baseDir: root }).raw(['ls-tree', '-r', '-z', '--name-only', commit]);
+  const out = await gitOutput(root, ['ls-tree', '-r', '-z', '--name-only', commit]);
   return out.split('\0').filter(Boolean).sort();
 }
 

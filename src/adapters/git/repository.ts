@@ -5,7 +5,9 @@ import type { OrganisationSource, ReadFiles } from '../../app/ports/source.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { DATA_FOLDERS } from '../fs/discover.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../fs/read-policy.js';
+import type { FileAnalysis } from '../../core/analyze.js';
 import { BlobAnalysisCache } from './blob-cache.js';
+import type { CommitValueCache } from './commit-values.js';
 
 // The git helpers pull in simple-git, and reading at a ref the YAML analysis and validators:
 // they load on first use, so a command whose first question goes to GitHub (the gate) does not
@@ -17,38 +19,51 @@ const prHistory = () => import('./pr-history.js');
  * The organisation as it is in a commit, from bytes streamed out of git: the size cap of the
  * read policy applies, and symbolic links (mode 120000) are never followed, since a link in a
  * commit names a path on whatever machine reads it. With a blob cache, blobs it already holds
- * (by id and path) are neither read nor parsed again.
+ * (by id and path) are neither read nor parsed again; with a cache on disk, blobs an earlier
+ * run parsed are read (code frames need their bytes) but not parsed.
  */
-async function readAtRef(root: string, ref: string, maxBytes: number, blobs?: BlobAnalysisCache): Promise<ReadFiles> {
-  const [{ listFilesAtRef, catFileBatch, pathsAtCommit }, { analyzeFile }, { schemaRegistry }] = await Promise.all([readAtRefModule(), import('../../core/analyze.js'), import('../fs/schemas.js')]);
-  const tree = await listFilesAtRef(root, ref, DATA_FOLDERS, maxBytes);
-  const repositoryPaths = pathsAtCommit(root, tree.commit);
-  // Awaited below; until then a failure must not count as unhandled.
-  repositoryPaths.catch(() => undefined);
+async function readAtRef(root: string, ref: string, maxBytes: number, blobs?: BlobAnalysisCache, disk?: CommitValueCache): Promise<ReadFiles> {
+  const { readTreeAtRef, catFileBatch } = await readAtRefModule();
+  const { listing: tree, paths: repositoryPaths } = await readTreeAtRef(root, ref, DATA_FOLDERS, maxBytes);
   const known = tree.files.map((f) => blobs?.get(f.oid, f.path));
   const missing = tree.files.filter((_, i) => !known[i]);
-  const fetched = await catFileBatch(root, missing.map((f) => f.oid));
-  const registry = missing.length ? schemaRegistry() : undefined;
+  const [fetched, stored] = await Promise.all([catFileBatch(root, missing.map((f) => f.oid)), disk ? disk.lookup(missing) : new Map<string, FileAnalysis>()]);
+  // The parser, the validators and ajv load only when some file has to be parsed.
+  const parse = missing.some((f) => !stored.has(f.path)) ? await parser() : undefined;
   const bytesOf = new Map<string, Uint8Array>();
   let next = 0;
   const analyses = tree.files.map((f, i) => {
     let entry = known[i];
     if (!entry) {
       const bytes = fetched[next++]!;
-      entry = { analysis: analyzeFile(f.path, bytes, registry!, { keepValues: true }), bytes };
+      entry = { analysis: stored.get(f.path) ?? parse!(f.path, bytes), bytes };
       blobs?.set(f.oid, f.path, entry);
     }
+    disk?.note(f, entry.analysis);
     bytesOf.set(f.path, entry.bytes);
     return entry.analysis;
   });
+  await disk?.save();
   const discoveryDiagnostics: Diagnostic[] = [...tree.tooLarge].map(([file, size]) => ({ file, line: 1, column: 1, severity: 'error', code: 'file.too-large', message: `the file is ${size} bytes, over the limit for one YAML file`, pointer: '' }));
-  return { commit: tree.commit, analyses, discoveryDiagnostics, source: (f) => bytesOf.get(f), repositoryPaths: await repositoryPaths, remember: async () => {} };
+  return { commit: tree.commit, analyses, discoveryDiagnostics, source: (f) => bytesOf.get(f), repositoryPaths, remember: async () => {} };
+}
+
+async function parser(): Promise<(path: string, bytes: Uint8Array) => FileAnalysis> {
+  const [{ analyzeFile }, { schemaRegistry }] = await Promise.all([import('../../core/analyze.js'), import('../fs/schemas.js')]);
+  const registry = schemaRegistry();
+  return (path, bytes) => analyzeFile(path, bytes, registry, { keepValues: true });
 }
 
 /** What the App keeps across deliveries; a CLI run keeps nothing beyond itself. */
 export interface GitCaches {
   blobs?: BlobAnalysisCache;
   organisations?: CommitStore;
+  /**
+   * Keep the analyses of the files read between runs, on disk in the repository's cache folder
+   * (commit-values.ts). For the CLI's gate on a developer's or a deploy job's clone; never for a
+   * bare mirror (the App keeps its caches in memory).
+   */
+  onDisk?: boolean;
 }
 
 /**
@@ -60,10 +75,23 @@ export function openGitRepository(root: string, caches: GitCaches = {}): GitRepo
   // The gate and the CAB read two or three commits that differ in a file or two: without the
   // App's long-lived cache, one for this run still parses each blob once.
   const blobs = caches.blobs ?? new BlobAnalysisCache();
+  const disk = new Map<number, Promise<CommitValueCache>>();
+  const onDisk = (maxBytes: number) => {
+    let found = disk.get(maxBytes);
+    if (!found) disk.set(maxBytes, (found = import('./commit-values.js').then((m) => new m.CommitValueCache(root, maxBytes))));
+    return found;
+  };
   return {
     root,
     ...(caches.organisations ? { organisations: caches.organisations } : {}),
-    at: (ref: string): OrganisationSource => ({ root, ref, read: (request) => readAtRef(root, ref, request.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, blobs) }),
+    at: (ref: string): OrganisationSource => ({
+      root,
+      ref,
+      read: async (request) => {
+        const maxBytes = request.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+        return readAtRef(root, ref, maxBytes, blobs, caches.onDisk && request.cache !== false ? await onDisk(maxBytes) : undefined);
+      },
+    }),
     resolveCommit: async (ref) => (await readAtRefModule()).resolveCommit(root, ref),
     changedFilesSince: async (ref) => (await import('./changed-files.js')).changedFilesSince(root, ref),
     changedPathsBetween: async (base, head) => (await prHistory()).changedPathsBetween(root, base, head),

@@ -1,4 +1,8 @@
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { ValidateFunction } from 'ajv';
+import { PACKAGE_ROOT } from '../fs/package-root.js';
 import { GitHubMalformedResponse } from './errors.js';
 
 /**
@@ -138,18 +142,56 @@ export type ShapeName = keyof typeof SCHEMAS;
 /** The schemas themselves, for the test that checks them against the meta-schema. */
 export const SHAPE_SCHEMAS: Readonly<Record<ShapeName, unknown>> = SCHEMAS;
 
+/** ajv's options for the shapes, at build and at run time alike. */
+export const SHAPE_AJV_OPTIONS = { allErrors: false, strict: true } as const;
+
+/** Where `npm run build` writes the shapes compiled to JavaScript (scripts/precompile-schemas.mjs). */
+export const PRECOMPILED_SHAPES_PATH = join(PACKAGE_ROOT, 'dist', 'github-shapes.cjs');
+
+const require = createRequire(import.meta.url);
+
+/** The schemas, the options and ajv's version: a compiled module is used only when all three are this build's. */
+export function shapesKey(): string {
+  let version = '?';
+  try {
+    version = (require('ajv/package.json') as { version: string }).version;
+  } catch {
+    // a bundle: nothing precompiled matches it anyway
+  }
+  return createHash('sha1').update(JSON.stringify([SCHEMAS, SHAPE_AJV_OPTIONS, version])).digest('hex').slice(0, 20);
+}
+
+/**
+ * Compiling the shapes with ajv (and loading ajv's compiler) was a quarter of the gate's own
+ * CPU time on every run, so the build compiles them once; a run loads that module when its key
+ * matches and compiles at run time otherwise (the Action's bundle, a build without the step).
+ */
+function precompiledShapes(): Partial<Record<ShapeName, ValidateFunction>> {
+  try {
+    const m = require(PRECOMPILED_SHAPES_PATH) as { key?: unknown; validators?: unknown };
+    if (m.key === shapesKey() && m.validators && typeof m.validators === 'object') return m.validators as Partial<Record<ShapeName, ValidateFunction>>;
+  } catch {
+    // not built: compile below
+  }
+  return {};
+}
+
+const compiled: Partial<Record<ShapeName, ValidateFunction>> = precompiledShapes();
+
+// Only when something is not precompiled: loading ajv's compiler costs more than the whole check.
 // validateSchema off: checking these schemas against the 2020-12 meta-schema compiled the
 // meta-schema first, most of a second of the gate's own time on every run. The schemas are
 // constants, so test/adapters/github-shapes.test.ts checks them against it once instead.
-const ajv = new Ajv2020({ allErrors: false, strict: true, validateSchema: false });
-const compiled = new Map<ShapeName, ValidateFunction>();
+const runtimeAjv = (Object.keys(SCHEMAS) as ShapeName[]).some((n) => typeof compiled[n] !== 'function')
+  ? new (await import('ajv/dist/2020.js')).Ajv2020({ ...SHAPE_AJV_OPTIONS, validateSchema: false })
+  : undefined;
 
 /** Returns `data` when it has the documented shape, else throws GitHubMalformedResponse. */
 export function checkShape<T>(name: ShapeName, data: unknown, route: string): T {
-  let validate = compiled.get(name);
-  if (!validate) {
-    validate = ajv.compile(SCHEMAS[name]);
-    compiled.set(name, validate);
+  let validate = compiled[name];
+  if (typeof validate !== 'function') {
+    validate = runtimeAjv!.compile(SCHEMAS[name]);
+    compiled[name] = validate;
   }
   if (typeof data === 'string') throw new GitHubMalformedResponse(`${route}: the answer is not JSON`, route);
   if (!validate(data)) {

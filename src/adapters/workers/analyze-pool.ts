@@ -8,8 +8,8 @@ import { schemaRegistry } from '../fs/schemas.js';
 import { BATCH, claimAll, ShardWriter, type ShareBatch, type ShareJob } from './analyze-share.js';
 import type { ProgressReport } from '../../app/ports/progress.js';
 
-/** Below this many files a worker's start-up costs more than it saves. */
-export const PARALLEL_THRESHOLD = 600;
+export { PARALLEL_THRESHOLD } from './threshold.js';
+import { PARALLEL_THRESHOLD } from './threshold.js';
 
 const WORKER_URL = new URL('./analyze-worker.js', import.meta.url);
 // Under the test runner the sources are TypeScript and cannot start as a plain worker.

@@ -71,7 +71,10 @@ export async function gateCommand(ctx: CommandContext, values: OptionsOf<typeof 
   if (!changeId) throw new UsageError(rule ? 'name the change id, or deploy with a payload {"change": "CR-YYYY-NNNN"}' : 'name the change id (CR-YYYY-NNNN)');
   if (!CHANGE_ID.test(changeId)) throw new UsageError(`"${changeId}" is not a change id (CR-YYYY-NNNN)`);
 
-  const decided = await decideDeploy({ git: openGitRepository(root), github: () => openGitHub(ctx), changeId, at, ...(environment !== undefined ? { environment } : {}), ...(rule?.sha ? { deployedSha: rule.sha } : {}) });
+  // Analyses kept on disk between runs, except in CI: a fresh runner has none to reuse, and a
+  // runner's folder may have held another job's files (a pull request's) before this one.
+  const onDisk = !ctx.env.CI && !ctx.env.GITHUB_ACTIONS;
+  const decided = await decideDeploy({ git: openGitRepository(root, { onDisk }), github: () => openGitHub(ctx), changeId, at, ...(environment !== undefined ? { environment } : {}), ...(rule?.sha ? { deployedSha: rule.sha } : {}) });
   const decision = values['dry-run'] ? { ...decided, record: { written: false, sha: null, reason: 'dry run' } } : await recordGateDecision(() => openGitHub(ctx), decided, recordCommitFor(decided, rule?.sha, ctx.env.GITHUB_SHA));
 
   if (format === 'json') ctx.stdout(JSON.stringify(decision, null, 2) + '\n');

@@ -5,7 +5,7 @@ import type { Diagnostic } from '../../core/diagnostics.js';
 import { parseDuration } from '../../core/duration.js';
 import { EXPOSURES, INCIDENT_SEVERITIES, type ChangeType, type Exposure, type IncidentSeverity, type IncidentStatus, type Lifecycle, type Tier } from '../../core/model.js';
 import { activePolicy } from '../../core/organisation.js';
-import { validateRepository } from '../../core/validate.js';
+import { validateRepository } from '../../core/place-findings.js';
 import { renderYaml, type YamlDoc } from '../../core/yaml-write.js';
 import {
   CHANGE_ID,

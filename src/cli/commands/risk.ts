@@ -5,7 +5,7 @@ import { renderRiskMarkdown } from '../../report/risk/markdown.js';
 import { renderRiskText } from '../../report/risk/text.js';
 import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
-import { GitRefError } from '../../adapters/git/changed-files.js';
+import { GitRefError } from '../../adapters/git/ref-error.js';
 import type { GitRepository } from '../../app/ports/git.js';
 import { LIFT_HINT, LIST_LIMIT_OPTIONS, listLimit } from '../list-limit.js';
 import { loadValidOrganisation } from '../org-session.js';

@@ -3,7 +3,7 @@ import { validate, type ValidationRun } from '../../app/validate.js';
 import { exitCodeFor } from '../../core/diagnostics.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../../adapters/fs/read-policy.js';
 import { worktreeSource } from '../../adapters/fs/worktree-source.js';
-import { GitRefError } from '../../adapters/git/changed-files.js';
+import { GitRefError } from '../../adapters/git/ref-error.js';
 import { openGitRepository } from '../../adapters/git/repository.js';
 import { getReporter, REPORTER_NAMES } from '../../report/index.js';
 import { renderValidation } from '../render.js';
