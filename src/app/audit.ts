@@ -8,7 +8,10 @@ import { activePolicy } from '../core/organisation.js';
 import { reviewOrganisation } from '../core/review-org.js';
 import { decideType } from '../core/risk/effective-type.js';
 import { defaultBranchRef } from './decide-deploy.js';
-import { OrganisationsAtRefs, type LoadedOrganisation } from './load-organisation.js';
+import { OrganisationsAtRefs } from './load-organisation.js';
+import type { FileAnalysis } from '../core/analyze.js';
+import { OrganisationBuilder } from '../core/organisation-builder.js';
+import { modelEntries, type Organisation } from '../core/organisation.js';
 import type { GitRepository, MainlineCommit } from './ports/git.js';
 import type { GitHubApi, PullRequest } from './ports/github.js';
 import { reviewPullRequest, type PullReview } from './review-pull-request.js';
@@ -58,18 +61,19 @@ export async function audit(req: AuditRequest): Promise<AuditReport> {
 
   const units: Unit[] = [];
   const policies = new Map<string, PolicySpec>();
+  const walk = new HistoryWalk(req.git);
   for (const g of groups) {
     const first = g.commits[0]!;
     const last = g.commits.at(-1)!;
     const before = first.parents[0] ?? null;
     const changed = [...new Set(g.commits.flatMap((c) => c.changed))].sort();
-    const after = await refs.at(last.sha);
-    const base = before ? await refs.at(before) : undefined;
-    const policy = base ? activePolicy(base.org)?.doc.spec : undefined;
+    const step = await walk.unit(before, g.commits);
+    const base = before ? step.before : undefined;
+    const after = step.after;
+    const policy = base ? activePolicy(base)?.doc.spec : undefined;
     const sensitive = policy ? matchingPaths(changed, policy.sensitivePaths ?? []) : [];
-    const controlled = controlledPaths(changed, base?.org, after.org, sensitive);
-    const changedSet = new Set(changed);
-    const ids = [...after.org.changes].filter(([, l]) => changedSet.has(l.file)).map(([id]) => id).sort();
+    const controlled = controlledPaths(changed, base, after, sensitive, { before: step.beforeFiles, after: step.afterFiles });
+    const ids = changesIn(after, step.afterFiles);
     const unit: Unit = {
       commits: g.commits.map((c) => c.sha),
       before,
@@ -89,8 +93,10 @@ export async function audit(req: AuditRequest): Promise<AuditReport> {
     if (facts && unit.pullRequest) Object.assign(unit.pullRequest, { url: facts.pull.url, mergedAt: facts.pull.mergedAt });
     const mergedAt = facts?.pull.mergedAt ? Date.parse(facts.pull.mergedAt) : last.committedAt;
     const atMerge = (facts?.reviews ?? []).filter((r) => !r.submittedAt || Date.parse(r.submittedAt) <= mergedAt);
+    // Which changed files do not validate on their own; the audit reads each change's decision, never the pull request's `met`.
+    const sides = base ? { base: { org: base, commit: before!, validation: { diagnostics: [] } }, head: { org: after, commit: last.sha, validation: { diagnostics: step.afterFiles.flatMap((a) => a.diagnostics) } } } : undefined;
     const review = async (reviews: Review[]): Promise<PullReview | undefined> => {
-      if (!before || !policy) return undefined;
+      if (!before || !policy || !sides) return undefined;
       return reviewPullRequest({
         refs,
         api: api ?? NO_GITHUB_TEAMS,
@@ -102,6 +108,9 @@ export async function audit(req: AuditRequest): Promise<AuditReport> {
         commits: facts?.commits ?? [],
         now: mergedAt,
         changedPaths: changed,
+        // One commit's diff is what git log measured; several are measured together by git.
+        ...(g.commits.length === 1 ? { diffSize: first.size } : {}),
+        sides,
       });
     };
     const atMergeReview = await review(atMerge);
@@ -112,9 +121,8 @@ export async function audit(req: AuditRequest): Promise<AuditReport> {
     if (policy) for (const id of ids) if (unit.pullRequest || !policies.has(id)) policies.set(id, policy);
   }
 
-  const endRef = history.at(-1)?.sha ?? ref;
-  const end = await refs.at(endRef);
-  const endPolicy = activePolicy(end.org)?.doc.spec;
+  const end = history.length ? walk.current! : (await refs.at(ref)).org;
+  const endPolicy = activePolicy(end)?.doc.spec;
   const envs = endPolicy ? environmentsOf(endPolicy) : undefined;
   const canonical = (e: string) => envs?.canonical(e) ?? e;
 
@@ -142,14 +150,14 @@ export async function audit(req: AuditRequest): Promise<AuditReport> {
     }
   }
 
-  return auditReport({ period: { since, until: req.until }, offline, ...(req.change ? { change: req.change } : {}), units, end: end.org, policies, records, deployments, canonical });
+  return auditReport({ period: { since, until: req.until }, offline, ...(req.change ? { change: req.change } : {}), units, end, policies, records, deployments, canonical });
 }
 
-function unitChange(id: string, after: LoadedOrganisation, base: LoadedOrganisation | undefined, atMerge: PullReview | undefined, ever: PullReview | undefined, counted: Review[], verified: boolean): UnitChange {
-  const doc = after.org.changes.get(id)!.doc;
+function unitChange(id: string, after: Organisation, base: Organisation | undefined, atMerge: PullReview | undefined, ever: PullReview | undefined, counted: Review[], verified: boolean): UnitChange {
+  const doc = after.changes.get(id)!.doc;
   const subject = atMerge?.subjects.find((s) => s.subject === id);
   const report = subject?.report;
-  const demotion = report && base && doc.spec.type === 'standard' && report.effectiveType !== 'standard' ? decideType(reviewOrganisation(base.org, after.org, 'base'), doc, () => report.class).demotion : undefined;
+  const demotion = report && base && doc.spec.type === 'standard' && report.effectiveType !== 'standard' ? decideType(reviewOrganisation(base, after, 'base'), doc, () => report.class).demotion : undefined;
   return {
     id,
     declaredType: doc.spec.type,
@@ -159,8 +167,53 @@ function unitChange(id: string, after: LoadedOrganisation, base: LoadedOrganisat
     approvedAtMerge: verified ? (subject?.decision.met ?? false) : null,
     approvedEver: verified ? (ever?.subjects.find((s) => s.subject === id)?.decision.met ?? false) : null,
     approvals: verified && subject ? countedApprovals(subject.decision, counted) : [],
-    scopes: changeScopes(doc, (base ?? after).org),
+    scopes: changeScopes(doc, base ?? after),
   };
+}
+
+/** The change requests a unit's files hold after it, as the organisation has them (the first of a duplicated id wins). */
+function changesIn(org: Organisation, files: readonly FileAnalysis[]): string[] {
+  const ids = new Set<string>();
+  for (const a of files) for (const e of modelEntries(a)) if (e.bucket === 'changes' && org.changes.get(e.name)?.file === a.file) ids.add(e.name);
+  return [...ids].sort();
+}
+
+/**
+ * The organisation along the first-parent line, one unit of work at a time: read whole once,
+ * where the walk starts (or again, should a unit not follow the last), then kept in step from
+ * the blobs each commit changed, so a year of commits parses each blob once and builds again
+ * only the kinds of documents a commit touched.
+ */
+class HistoryWalk {
+  private builder: OrganisationBuilder | undefined;
+  private at: string | null | undefined;
+
+  constructor(private readonly git: GitRepository) {}
+
+  get current(): Organisation | undefined {
+    return this.builder?.organisation;
+  }
+
+  async unit(before: string | null, commits: readonly MainlineCommit[]): Promise<{ before: Organisation; after: Organisation; beforeFiles: FileAnalysis[]; afterFiles: FileAnalysis[] }> {
+    if (!this.builder || this.at !== before) {
+      const analyses = before ? (await this.git.at(before).read({ keepValues: true })).analyses : [];
+      this.builder = new OrganisationBuilder(analyses);
+    }
+    const builder = this.builder;
+    const beforeOrg = builder.organisation;
+    const paths = [...new Set(commits.flatMap((c) => c.changed))].sort();
+    const beforeFiles = paths.map((p) => builder.analysis(p)).filter((a): a is FileAnalysis => a !== undefined);
+    for (const c of commits) {
+      const present = c.blobs.filter((b): b is { path: string; oid: string } => b.oid !== null);
+      const analysed = await this.git.analyseBlobs(present);
+      const next = new Map<string, FileAnalysis | undefined>(c.blobs.map((b) => [b.path, undefined]));
+      present.forEach((b, i) => next.set(b.path, analysed[i]));
+      builder.apply(next);
+      this.at = c.sha;
+    }
+    const afterFiles = paths.map((p) => builder.analysis(p)).filter((a): a is FileAnalysis => a !== undefined);
+    return { before: beforeOrg, after: builder.organisation, beforeFiles, afterFiles };
+  }
 }
 
 interface Group {

@@ -1,7 +1,8 @@
 import { parseDuration } from '../duration.js';
 import type { RecordedApproval } from '../gate.js';
-import type { ChangeRequest, ChangeType, PolicySpec, RiskClass } from '../model.js';
-import type { Organisation } from '../organisation.js';
+import type { FileAnalysis } from '../analyze.js';
+import type { ChangeRequest, ChangeType, ConfigurationItem, PolicySpec, RiskClass, Slo } from '../model.js';
+import { modelEntries, type Located, type Organisation } from '../organisation.js';
 import { english, phrase, type Phrase } from '../phrase.js';
 import type { GateRecord } from './gate-record.js';
 
@@ -154,7 +155,7 @@ export function changeScopes(change: ChangeRequest, org: Organisation): string[]
  * and after it (a deleted service counts as much as an added one): services, CIs, SLOs (by the
  * service they measure), teams, policies, calendars, and the paths the policy calls sensitive.
  */
-export function controlledPaths(changed: readonly string[], before: Organisation | undefined, after: Organisation, sensitive: readonly string[]): ControlledPath[] {
+export function controlledPaths(changed: readonly string[], before: Organisation | undefined, after: Organisation, sensitive: readonly string[], files?: { before: readonly FileAnalysis[]; after: readonly FileAnalysis[] }): ControlledPath[] {
   const scopes = new Map<string, Set<string>>();
   const add = (path: string, scope: string) => {
     if (!scopes.has(path)) scopes.set(path, new Set());
@@ -163,21 +164,35 @@ export function controlledPaths(changed: readonly string[], before: Organisation
   const changedSet = new Set(changed);
   // Only the documents the diff changed, added or removed: editing one service in a file that
   // holds several does not make the others part of the change.
-  const differs = <T extends { doc: unknown }>(mine: T, other: Map<string, T> | undefined, name: string) => !other || JSON.stringify(other.get(name)?.doc) !== JSON.stringify(mine.doc);
-  const kinds = (org: Organisation, other: Organisation | undefined) => {
-    for (const [name, l] of org.services) if (changedSet.has(l.file) && differs(l, other?.services, name)) add(l.file, `service:${name}`);
-    for (const [name, l] of org.cis) if (changedSet.has(l.file) && differs(l, other?.cis, name)) add(l.file, l.doc.spec.service ? `service:${l.doc.spec.service}|ci:${name}` : `ci:${name}`);
-    for (const [name, l] of org.slos) if (changedSet.has(l.file) && differs(l, other?.slos, name)) add(l.file, `service:${l.doc.spec.service}`);
-    for (const [name, l] of org.teams) if (changedSet.has(l.file) && differs(l, other?.teams, name)) add(l.file, 'org');
-    for (const [name, l] of org.policies) if (changedSet.has(l.file) && differs(l, other?.policies, name)) add(l.file, 'org');
-    for (const [name, l] of org.calendars) if (changedSet.has(l.file) && differs(l, other?.calendars, name)) add(l.file, 'org');
+  const differs = (mine: Located<unknown>, other: Map<string, Located<unknown>> | undefined, name: string) => !other || JSON.stringify(other.get(name)?.doc) !== JSON.stringify(mine.doc);
+  const consider = (org: Organisation, other: Organisation | undefined, bucket: keyof Organisation, name: string, l: Located<unknown>) => {
+    if (!changedSet.has(l.file) || !differs(l, other?.[bucket] as Map<string, Located<unknown>> | undefined, name)) return;
+    if (bucket === 'services') add(l.file, `service:${name}`);
+    else if (bucket === 'cis') {
+      const service = (l as Located<ConfigurationItem>).doc.spec.service;
+      add(l.file, service ? `service:${service}|ci:${name}` : `ci:${name}`);
+    } else if (bucket === 'slos') add(l.file, `service:${(l as Located<Slo>).doc.spec.service}`);
+    else if (bucket === 'teams' || bucket === 'policies' || bucket === 'calendars') add(l.file, 'org');
   };
-  kinds(after, before);
-  if (before) kinds(before, after);
+  const kinds = (org: Organisation, other: Organisation | undefined, analyses: readonly FileAnalysis[] | undefined) => {
+    if (analyses) {
+      // The documents of the changed files that the organisation holds (the first of a duplicated name).
+      for (const a of analyses) for (const e of modelEntries(a)) {
+        const l = (org[e.bucket] as Map<string, Located<unknown>>).get(e.name);
+        if (l && l.file === a.file && l.index === e.located.index) consider(org, other, e.bucket, e.name, l);
+      }
+      return;
+    }
+    for (const bucket of CONTROLLED) for (const [name, l] of org[bucket] as Map<string, Located<unknown>>) consider(org, other, bucket, name, l);
+  };
+  kinds(after, before, files?.after);
+  if (before) kinds(before, after, files?.before);
   for (const path of sensitive) add(path, 'org');
   // A file's every changed document must be covered; each may be covered by any of its alternatives.
   return [...scopes].sort(([a], [b]) => cmp(a, b)).map(([path, s]) => ({ path, scopes: [...s].sort() }));
 }
+
+const CONTROLLED: readonly (keyof Organisation)[] = ['services', 'cis', 'slos', 'teams', 'policies', 'calendars'];
 
 /** The paths no approval in the unit covers. */
 export function uncoveredPaths(unit: Pick<Unit, 'controlled' | 'changes' | 'sensitiveApproved'>): string[] {

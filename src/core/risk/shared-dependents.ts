@@ -66,10 +66,11 @@ interface ScheduleIndex {
   byStart: Scheduled[];
   longest: number;
 }
-const schedules = new WeakMap<Organisation, ScheduleIndex>();
+// By the changes Map: organisations that share their changes share this index.
+const schedules = new WeakMap<object, ScheduleIndex>();
 
 function scheduleIndex(org: Organisation): ScheduleIndex {
-  let index = schedules.get(org);
+  let index = schedules.get(org.changes);
   if (index) return index;
   const byStart: Scheduled[] = [];
   let longest = 0;
@@ -82,7 +83,7 @@ function scheduleIndex(org: Organisation): ScheduleIndex {
     longest = Math.max(longest, end - start);
   }
   byStart.sort((a, b) => a.start - b.start);
-  schedules.set(org, (index = { byStart, longest }));
+  schedules.set(org.changes, (index = { byStart, longest }));
   return index;
 }
 
