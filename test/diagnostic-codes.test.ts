@@ -199,6 +199,8 @@ const ROWS: Record<string, Row> = {
     column: 13,
     pointer: '/spec/template',
   },
+  'policy.service-path-invalid': { files: {}, file: 'changes/policy.yaml', line: 28, column: 42, pointer: '/spec/servicePaths/checkout/1', severity: 'warning' },
+  'policy.service-path-unmatched': { files: {}, file: 'changes/policy.yaml', line: 28, column: 42, pointer: '/spec/servicePaths/checkout/1', severity: 'warning' },
   'policy.points-precision': { files: {}, file: 'changes/policy.yaml', line: 14, column: 41, pointer: '/spec/likelihood/factors/changeType/normal' },
   'yaml.alias': { files: { 'teams/x.yaml': 'apiVersion: opsledger/v1\nkind: Team\nmetadata: {name: x}\nspec: {members: [*nobody]}\n' }, file: 'teams/x.yaml', line: 4, column: 18 },
 };
@@ -215,6 +217,8 @@ const POLICY_EDITS: Record<string, [string, string]> = {
   'policy.points-precision': ['normal: 1, emergency: 4}', 'normal: 1.0005, emergency: 4}'],
   'environment.duplicate': ['    - {name: staging}\n', '    - {name: staging, aliases: [dev]}\n'],
   'policy.sensitive-path-unmatched': ['  readiness:\n', '  sensitivePaths: [teams/**, tems/**]\n  readiness:\n'],
+  'policy.service-path-invalid': ['  readiness:\n', '  servicePaths: {checkout: [services/**, "deploy/[x"]}\n  readiness:\n'],
+  'policy.service-path-unmatched': ['  readiness:\n', '  servicePaths: {checkout: [services/**, deploy/**]}\n  readiness:\n'],
 };
 
 describe('every diagnostic code', () => {

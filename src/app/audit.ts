@@ -1,6 +1,6 @@
 import { countedApprovals, type Review } from '../core/approvals.js';
 import { GATE_CHECK_NAME, readGateRecord } from '../core/audit/gate-record.js';
-import { auditReport, changeScopes, controlledPaths, type AuditReport, type SeenDeployment, type SeenRecord, type Unit, type UnitChange } from '../core/audit/reconcile.js';
+import { auditReport, changeScopes, controlledPaths, tiedPaths, type AuditReport, type SeenDeployment, type SeenRecord, type Unit, type UnitChange } from '../core/audit/reconcile.js';
 import { environmentsOf } from '../core/environments.js';
 import { matchingPaths } from '../core/glob.js';
 import type { PolicySpec } from '../core/model.js';
@@ -72,7 +72,8 @@ export async function audit(req: AuditRequest): Promise<AuditReport> {
     const after = step.after;
     const policy = base ? activePolicy(base)?.doc.spec : undefined;
     const sensitive = policy ? matchingPaths(changed, policy.sensitivePaths ?? []) : [];
-    const controlled = controlledPaths(changed, base, after, sensitive, { before: step.beforeFiles, after: step.afterFiles });
+    // The base's map: a commit that loosens it is judged by the map before it.
+    const controlled = controlledPaths(changed, base, after, sensitive, { before: step.beforeFiles, after: step.afterFiles }, tiedPaths(changed, policy));
     const ids = changesIn(after, step.afterFiles);
     const unit: Unit = {
       commits: g.commits.map((c) => c.sha),

@@ -347,6 +347,16 @@ export const CODES: Record<string, CodeInfo> = {
     explanation: 'A pattern in spec.sensitivePaths matches no file in the repository (tracked or untracked), so it protects nothing: a misspelt folder, a file that was deleted or moved, or a pattern written for another layout. Paths are matched from the repository root, with dotfiles included; a leading / or ./ means the root.',
     fix: 'Correct the pattern to name the files it should protect, or remove it if those files are gone.',
   },
+  'policy.service-path-invalid': {
+    title: 'Path tied to a service is not a usable glob',
+    explanation: 'A pattern in spec.servicePaths does not parse as a glob (an unclosed [, { or ( ), is empty, or climbs out of the repository with a .. segment. Read leniently it would match little or nothing, so changes to the deploy manifests or infrastructure code it meant would not be held to account as changes to the service.',
+    fix: 'Close the bracket, brace or parenthesis (or escape it with \\ to match it literally), and write the path from the repository root, e.g. deploy/payments-api/**.',
+  },
+  'policy.service-path-unmatched': {
+    title: 'Path tied to a service matches no file',
+    explanation: 'A pattern in spec.servicePaths matches no file in the repository (tracked or untracked), so the audit never ties a commit to the service through it: a misspelt folder, manifests that moved, or a pattern written for another layout. Paths are matched from the repository root, with dotfiles included; a leading / or ./ means the root.',
+    fix: 'Correct the pattern to name the service\'s deploy manifests or infrastructure code, or remove it if those files are gone.',
+  },
   'policy.duplicate': {
     title: 'More than one Policy',
     explanation: 'Exactly one Policy is in force: the gate, the CAB and risk read their numbers from it. With two, which one applied would depend on how files sort, and a second file could quietly replace the rules. Each Policy document is reported, naming the others.',

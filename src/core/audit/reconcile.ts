@@ -1,4 +1,5 @@
 import { parseDuration } from '../duration.js';
+import { matchingPaths } from '../glob.js';
 import type { RecordedApproval } from '../gate.js';
 import type { FileAnalysis } from '../analyze.js';
 import type { ChangeRequest, ChangeType, ConfigurationItem, PolicySpec, RiskClass, Slo } from '../model.js';
@@ -16,7 +17,7 @@ import type { GateRecord } from './gate-record.js';
 /** A path the audit holds to account, and what approving it takes: any one of `scopes`. */
 export interface ControlledPath {
   path: string;
-  /** `service:x`, `ci:y`, or `org` (teams, policy, calendars, the policy's sensitive paths). */
+  /** `service:x` (also for a path the policy ties to x), `ci:y`, or `org` (teams, policy, calendars, the policy's sensitive paths). */
   scopes: string[];
 }
 
@@ -155,7 +156,14 @@ export function changeScopes(change: ChangeRequest, org: Organisation): string[]
  * and after it (a deleted service counts as much as an added one): services, CIs, SLOs (by the
  * service they measure), teams, policies, calendars, and the paths the policy calls sensitive.
  */
-export function controlledPaths(changed: readonly string[], before: Organisation | undefined, after: Organisation, sensitive: readonly string[], files?: { before: readonly FileAnalysis[]; after: readonly FileAnalysis[] }): ControlledPath[] {
+export function controlledPaths(
+  changed: readonly string[],
+  before: Organisation | undefined,
+  after: Organisation,
+  sensitive: readonly string[],
+  files?: { before: readonly FileAnalysis[]; after: readonly FileAnalysis[] },
+  tied: readonly (readonly [path: string, service: string])[] = [],
+): ControlledPath[] {
   const scopes = new Map<string, Set<string>>();
   const add = (path: string, scope: string) => {
     if (!scopes.has(path)) scopes.set(path, new Set());
@@ -188,11 +196,22 @@ export function controlledPaths(changed: readonly string[], before: Organisation
   kinds(after, before, files?.after);
   if (before) kinds(before, after, files?.before);
   for (const path of sensitive) add(path, 'org');
+  for (const [path, service] of tied) add(path, `service:${service}`);
   // A file's every changed document must be covered; each may be covered by any of its alternatives.
   return [...scopes].sort(([a], [b]) => cmp(a, b)).map(([path, s]) => ({ path, scopes: [...s].sort() }));
 }
 
 const CONTROLLED: readonly (keyof Organisation)[] = ['services', 'cis', 'slos', 'teams', 'policies', 'calendars'];
+
+/**
+ * The changed paths the policy ties to a service (spec.servicePaths: deploy manifests,
+ * infrastructure code), each with every service it is tied to: changing one is a change to each.
+ */
+export function tiedPaths(changed: readonly string[], policy: Pick<PolicySpec, 'servicePaths'> | undefined): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [service, globs] of Object.entries(policy?.servicePaths ?? {})) for (const path of matchingPaths(changed, globs)) out.push([path, service]);
+  return out.sort(([a, x], [b, y]) => cmp(a, b) || cmp(x, y));
+}
 
 /** The paths no approval in the unit covers. */
 export function uncoveredPaths(unit: Pick<Unit, 'controlled' | 'changes' | 'sensitiveApproved'>): string[] {
