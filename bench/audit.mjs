@@ -9,7 +9,10 @@
 // unit of work per change request over the year 2025-12-01 to 2026-12-01, in order: most are
 // squash merges ("Add CR-… (#N)"), every tenth a merge commit of a pull request branch, every
 // twentieth a direct push, and every fiftieth also edits a service (a tier), so the structure
-// the scoring depends on changes now and then. `git fast-import` writes it in one process.
+// the scoring depends on changes now and then. Change requests are filed by month
+// (changes/2026-03/CR-….yaml): a flat folder of 20k files costs git itself a rewrite of a 1 MB
+// tree per commit, and every diff of the history reads two of them. `git fast-import` writes it
+// in one process.
 //
 // Then `opsledger audit --since 365d --until 2026-12-01T00:00:00Z --offline --format json` runs
 // cold (the audit's cache folder deleted) and warm (the same again), each as its own process;
@@ -89,7 +92,10 @@ function ensureHistory() {
     const at = Math.floor(START + (i + 1) * step);
     const id = p.slice('changes/'.length, -'.yaml'.length);
     const pr = i + 1;
-    const mods = [[p, read(p)]];
+    // Filed by month: one folder of 20k files would make every commit rewrite a 1 MB tree
+    // object, which git pays for in every later diff (and fast-import while making it).
+    const month = new Date(at).toISOString().slice(0, 7);
+    const mods = [[`changes/${month}/${p.slice('changes/'.length)}`, read(p)]];
     if (i % 50 === 49) {
       const svc = services[(i / 50) % services.length | 0];
       const text = tiers.get(svc) ?? read(svc).toString('utf8');

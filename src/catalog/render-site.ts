@@ -53,7 +53,7 @@ function renderThreads(site: CatalogSite, options: RenderOptions): number {
 }
 
 export async function renderSite(site: CatalogSite, dir: string, options: RenderOptions): Promise<RenderResult> {
-  const pageOptions = { locale: options.locale, version: options.version, zone: site.zone, builtAt: site.builtAt };
+  const pageOptions = { locale: options.locale, version: options.version, zone: site.zone, builtAt: site.builtAt, audit: site.audit };
   const render = pageRenderer(pageOptions);
   const threads = renderThreads(site, options);
   const pool = threads > 1 ? new RenderPool(threads - 1, dir, pageOptions) : undefined;

@@ -380,8 +380,13 @@ export const CODES: Record<string, CodeInfo> = {
   // ---- audit (#19): exceptions `opsledger audit` reports as findings (exit 1)
   'audit.unauthorised-change': {
     title: 'Change reached the default branch without an approved change request',
-    explanation: 'A commit on the default branch changed a service, CI, SLO, team, policy or calendar document, or a path the policy calls sensitive, and no change request approved in the same pull request covers it (its services and CIs; teams, policy, calendars and sensitive paths need any approved change request or the CAB approval of the pull request). A direct push has no pull request and so no approval at all.',
+    explanation: 'A commit on the default branch changed a service, CI, SLO, team, policy or calendar document, a path the policy calls sensitive, or a path the policy ties to a service (spec.servicePaths: deploy manifests, infrastructure code), and no change request approved in the same pull request covers it (its services and CIs, and the service a tied path belongs to; teams, policy, calendars and sensitive paths need any approved change request or the CAB approval of the pull request). A direct push has no pull request and so no approval at all.',
     fix: 'Raise a retrospective change request for the commit and have it reviewed; protect the default branch (required reviews, the opsledger/cab check) so it cannot happen again.',
+  },
+  'audit.report-invalid': {
+    title: 'Not an audit report opsledger wrote',
+    explanation: 'The file given to opsledger catalog --audit is not the JSON report of opsledger audit (--report FILE, or --format json): it does not parse as JSON, or a field the audit page reads is missing or of another type, or a reason is not one opsledger writes. The catalog renders only what it can vouch for, so nothing is built.',
+    fix: 'Write the report again with opsledger audit --since 90d --report audit.json (the exit code 1 of a period with exceptions still writes it), and pass that file unedited.',
   },
   'audit.merged-before-approval': {
     title: 'Pull request merged before its change was approved',
