@@ -3,7 +3,7 @@ import { GATE_CHECK_NAME, readGateRecord } from '../core/audit/gate-record.js';
 import { auditReport, changeScopes, controlledPaths, tiedPaths, type AuditReport, type SeenDeployment, type SeenRecord, type Unit, type UnitChange } from '../core/audit/reconcile.js';
 import { environmentsOf } from '../core/environments.js';
 import { matchingPaths } from '../core/glob.js';
-import type { PolicySpec } from '../core/model.js';
+import type { ChangeRequest, PolicySpec } from '../core/model.js';
 import { activePolicy } from '../core/organisation.js';
 import { reviewOrganisation } from '../core/review-org.js';
 import { decideType } from '../core/risk/effective-type.js';
@@ -11,7 +11,8 @@ import { defaultBranchRef } from './decide-deploy.js';
 import { OrganisationsAtRefs } from './load-organisation.js';
 import type { FileAnalysis } from '../core/analyze.js';
 import { OrganisationBuilder } from '../core/organisation-builder.js';
-import { modelEntries, type Organisation } from '../core/organisation.js';
+import { emptyOrganisation, modelEntries, type Organisation } from '../core/organisation.js';
+import type { UnitStore } from './ports/unit-store.js';
 import type { GitRepository, MainlineCommit } from './ports/git.js';
 import type { GitHubApi, PullRequest } from './ports/github.js';
 import { reviewPullRequest, type PullReview } from './review-pull-request.js';
@@ -35,6 +36,8 @@ export interface AuditRequest {
   until: number;
   /** The branch to audit offline (online: the repository's default branch). */
   branch?: string;
+  /** Units found by earlier runs (the repository's cache folder); absent, every unit is derived. */
+  store?: UnitStore;
 }
 
 /** An audit from git alone asks GitHub nothing: no team has members beyond those its YAML names. */
@@ -61,11 +64,31 @@ export async function audit(req: AuditRequest): Promise<AuditReport> {
 
   const units: Unit[] = [];
   const policies = new Map<string, PolicySpec>();
-  const walk = new HistoryWalk(req.git);
+  // Every blob the period's commits bring, read (out of one git process) once a unit must be derived.
+  const walk = new HistoryWalk(req.git, history);
+  const store = req.change ? undefined : req.store;
+  // What the end of the period says of each change the period touched, and the policy then in force.
+  const endDocs = new Map<string, ChangeRequest | null>();
+  let endPolicy: PolicySpec | undefined;
   for (const g of groups) {
     const first = g.commits[0]!;
     const last = g.commits.at(-1)!;
     const before = first.parents[0] ?? null;
+    const key = store?.digest([before, g.commits.map((c) => c.sha), g.pull ?? null, offline]);
+    const stored = key !== undefined ? store!.get(key) : undefined;
+    if (stored && (stored.facts === null || (g.pull !== undefined && api && store!.digest(await pullFacts(g.pull)) === stored.facts))) {
+      const basePolicy = stored.basePolicy ? store!.policy(stored.basePolicy) : undefined;
+      const afterPolicy = stored.afterPolicy ? store!.policy(stored.afterPolicy) : undefined;
+      if ((!stored.basePolicy || basePolicy) && (!stored.afterPolicy || afterPolicy)) {
+        const unit = stored.unit;
+        units.push(unit);
+        for (const [id, doc] of stored.docs) endDocs.set(id, doc);
+        endPolicy = afterPolicy;
+        if (basePolicy) for (const c of unit.changes) if (unit.pullRequest || !policies.has(c.id)) policies.set(c.id, basePolicy);
+        continue;
+      }
+    }
+
     const changed = [...new Set(g.commits.flatMap((c) => c.changed))].sort();
     const step = await walk.unit(before, g.commits);
     const base = before ? step.before : undefined;
@@ -75,6 +98,9 @@ export async function audit(req: AuditRequest): Promise<AuditReport> {
     // The base's map: a commit that loosens it is judged by the map before it.
     const controlled = controlledPaths(changed, base, after, sensitive, { before: step.beforeFiles, after: step.afterFiles }, tiedPaths(changed, policy));
     const ids = changesIn(after, step.afterFiles);
+    const docs: [string, ChangeRequest | null][] = [...changesIn(step.before, step.beforeFiles).filter((id) => !ids.includes(id)).map((id): [string, null] => [id, null]), ...ids.map((id): [string, ChangeRequest] => [id, after.changes.get(id)!.doc])];
+    for (const [id, doc] of docs) endDocs.set(id, doc);
+    endPolicy = activePolicy(after)?.doc.spec;
     const unit: Unit = {
       commits: g.commits.map((c) => c.sha),
       before,
@@ -87,20 +113,37 @@ export async function audit(req: AuditRequest): Promise<AuditReport> {
       sensitiveApproved: offline ? null : false,
     };
     units.push(unit);
-    if (!ids.length && !controlled.length) continue;
+    let facts: Awaited<ReturnType<typeof pullFacts>> | undefined;
+    // A review that asked GitHub for a team's members depends on more than the key says: not kept.
+    let askedTeams = false;
+    const remember = () => {
+      if (!store || key === undefined || askedTeams) return;
+      const digest = (p: PolicySpec | undefined) => {
+        if (!p) return null;
+        const d = store.digest(p);
+        store.setPolicy(d, p);
+        return d;
+      };
+      store.set(key, { unit, facts: facts ? store.digest(facts) : null, basePolicy: digest(policy), afterPolicy: digest(endPolicy), docs });
+    };
+    if (!ids.length && !controlled.length) {
+      remember();
+      continue;
+    }
     if (req.change && !ids.includes(req.change)) continue;
 
-    const facts = api && g.pull !== undefined ? await pullFacts(g.pull) : undefined;
+    facts = api && g.pull !== undefined ? await pullFacts(g.pull) : undefined;
     if (facts && unit.pullRequest) Object.assign(unit.pullRequest, { url: facts.pull.url, mergedAt: facts.pull.mergedAt });
     const mergedAt = facts?.pull.mergedAt ? Date.parse(facts.pull.mergedAt) : last.committedAt;
     const atMerge = (facts?.reviews ?? []).filter((r) => !r.submittedAt || Date.parse(r.submittedAt) <= mergedAt);
     // Which changed files do not validate on their own; the audit reads each change's decision, never the pull request's `met`.
     const sides = base ? { base: { org: base, commit: before!, validation: { diagnostics: [] } }, head: { org: after, commit: last.sha, validation: { diagnostics: step.afterFiles.flatMap((a) => a.diagnostics) } } } : undefined;
+    const teams = api ? { listTeamMembers: (org: string, slug: string) => ((askedTeams = true), api.listTeamMembers(org, slug)) } : NO_GITHUB_TEAMS;
     const review = async (reviews: Review[]): Promise<PullReview | undefined> => {
       if (!before || !policy || !sides) return undefined;
       return reviewPullRequest({
         refs,
-        api: api ?? NO_GITHUB_TEAMS,
+        api: teams,
         baseRef: before,
         headRef: last.sha,
         author: facts?.pull.author ?? '',
@@ -120,10 +163,20 @@ export async function audit(req: AuditRequest): Promise<AuditReport> {
     for (const id of ids) unit.changes.push(unitChange(id, after, base, atMergeReview, everReview, atMerge, !offline));
     // The policy of the approving pull request's base; a later direct push (an outcome) does not replace it.
     if (policy) for (const id of ids) if (unit.pullRequest || !policies.has(id)) policies.set(id, policy);
+    if (!req.change) remember();
   }
+  await store?.flush();
 
-  const end = history.length ? walk.current! : (await refs.at(ref)).org;
-  const endPolicy = activePolicy(end)?.doc.spec;
+  // The end of the period as far as the report reads it: the change requests the period touched
+  // (each as the last unit that touched its file left it) and the policy then in force.
+  let end: Organisation;
+  if (history.length) {
+    end = emptyOrganisation();
+    for (const [id, doc] of endDocs) if (doc) end.changes.set(id, { doc, file: '', index: 0 });
+  } else {
+    end = (await refs.at(ref)).org;
+    endPolicy = activePolicy(end)?.doc.spec;
+  }
   const envs = endPolicy ? environmentsOf(endPolicy) : undefined;
   const canonical = (e: string) => envs?.canonical(e) ?? e;
 
@@ -188,14 +241,22 @@ function changesIn(org: Organisation, files: readonly FileAnalysis[]): string[] 
 class HistoryWalk {
   private builder: OrganisationBuilder | undefined;
   private at: string | null | undefined;
+  private fetched = false;
 
-  constructor(private readonly git: GitRepository) {}
+  constructor(
+    private readonly git: GitRepository,
+    private readonly history: readonly MainlineCommit[],
+  ) {}
 
   get current(): Organisation | undefined {
     return this.builder?.organisation;
   }
 
   async unit(before: string | null, commits: readonly MainlineCommit[]): Promise<{ before: Organisation; after: Organisation; beforeFiles: FileAnalysis[]; afterFiles: FileAnalysis[] }> {
+    if (!this.fetched) {
+      this.fetched = true;
+      await this.git.analyseBlobs(this.history.flatMap((c) => c.blobs.filter((b): b is { path: string; oid: string } => b.oid !== null)));
+    }
     if (!this.builder || this.at !== before) {
       const analyses = before ? (await this.git.at(before).read({ keepValues: true })).analyses : [];
       this.builder = new OrganisationBuilder(analyses);

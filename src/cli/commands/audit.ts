@@ -10,6 +10,9 @@ import { writeReport } from '../github/session.js';
 import { clientConfigFromEnv } from '../../adapters/github/env.js';
 import { defaultCacheDir, diskResponseCache, EtagCacheRefused, type ResponseCache } from '../../adapters/github/etag-cache.js';
 import { createGitHubApi } from '../../adapters/github/octokit.js';
+import { auditUnitCache } from '../../adapters/fs/audit-cache.js';
+import { loadSchemas } from '../../adapters/fs/schemas.js';
+import { codeDigest, TOOL_VERSION } from '../../adapters/fs/version.js';
 
 /**
  * `opsledger audit [CR-id] [--since 90d|T] [--until T] [--offline] [--format ...]`: the evidence
@@ -27,6 +30,7 @@ const options = defineOptions({
   report: { type: 'string', description: 'also write the report as JSON to this file', example: 'audit.json' },
   'github-cache': { type: 'string', description: "where GitHub's answers are kept with their ETags, outside the repository (a rerun costs 304s, which the rate limit does not count)", defaultText: '$XDG_CACHE_HOME/opsledger/github', example: '/var/cache/opsledger' },
   'no-github-cache': { type: 'boolean', description: 'ask GitHub for everything afresh and keep nothing' },
+  'no-cache': { type: 'boolean', description: "derive every unit of work from git again instead of reading what earlier runs found (.opsledger-cache/), and keep nothing" },
 });
 
 export const auditSpec = defineCommand({
@@ -65,8 +69,10 @@ export async function auditCommand(ctx: CommandContext, values: OptionsOf<typeof
       throw e;
     }
   }
+  const store = values['no-cache'] ? undefined : auditUnitCache(root, `audit:${TOOL_VERSION}:${codeDigest()}:${loadSchemas().digest}`);
   const report = await audit({
     git: openGitRepository(root),
+    ...(store ? { store } : {}),
     ...(values.offline ? {} : { github: () => createGitHubApi({ ...clientConfigFromEnv(ctx.env), ...(cache ? { cache } : {}) }) }),
     ...(change ? { change } : {}),
     since,

@@ -298,13 +298,16 @@ interface RiskIndex {
 // of a history that changed no SLO.
 const changeIndexes = new WeakMap<object, RiskIndex['changesByTarget']>();
 const sloIndexes = new WeakMap<object, RiskIndex['slosByService']>();
+const targetsByDoc = new WeakMap<ChangeRequest, string[]>();
 
 function indexOf(ctx: RiskContext): RiskIndex {
   let changesByTarget = changeIndexes.get(ctx.org.changes);
   if (!changesByTarget) {
     changesByTarget = new Map();
     for (const { doc } of ctx.org.changes.values()) {
-      for (const t of targetsOf(doc)) {
+      let targets = targetsByDoc.get(doc);
+      if (!targets) targetsByDoc.set(doc, (targets = targetsOf(doc)));
+      for (const t of targets) {
         const list = changesByTarget.get(t);
         if (list) list.push(doc);
         else changesByTarget.set(t, [doc]);
