@@ -142,7 +142,7 @@ function runAudit(repo, cpuFile) {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     const args = ['--import', CPU_HOOK, BIN, 'audit', '--since', SINCE, '--until', UNTIL, '--offline', '--format', 'json', '--root', repo];
-    const child = spawn(process.execPath, args, { cwd: repo, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', OPSLEDGER_BENCH_CPU: cpuFile }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd: repo, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', XDG_CACHE_HOME: cacheHome, OPSLEDGER_BENCH_CPU: cpuFile }, stdio: ['ignore', 'pipe', 'pipe'] });
     const out = [];
     let err = '';
     child.stdout.on('data', (d) => out.push(d));
@@ -162,8 +162,11 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const { repo, units } = ensureHistory();
 if (process.env.BENCH_AUDIT_PREPARE) process.exit(0);
 const cpuFile = join(BENCH, '.work', `audit-cpu-${process.pid}.json`);
-const cacheDir = join(repo, '.opsledger-cache');
-rmSync(cacheDir, { recursive: true, force: true });
+// The audit keeps its units outside the repository ($XDG_CACHE_HOME/opsledger/audit): a
+// folder of the bench's own, emptied for the cold run.
+const cacheHome = join(BENCH, '.work', `audit-${size}-${seed}`, 'cache');
+rmSync(cacheHome, { recursive: true, force: true });
+rmSync(join(repo, '.opsledger-cache'), { recursive: true, force: true });
 const cold = await runAudit(repo, cpuFile);
 if (cold.status !== 0 && cold.status !== 1) {
   process.stderr.write(cold.stderr);

@@ -76,7 +76,7 @@ export async function audit(req: AuditRequest): Promise<AuditReport> {
     const before = first.parents[0] ?? null;
     const key = store?.digest([before, g.commits.map((c) => c.sha), g.pull ?? null, offline]);
     const stored = key !== undefined ? store!.get(key) : undefined;
-    if (stored && (stored.facts === null || (g.pull !== undefined && api && store!.digest(await pullFacts(g.pull)) === stored.facts))) {
+    if (stored && (stored.facts === null || (g.pull !== undefined && api && store!.digest(await pullFacts(g.pull)) === stored.facts)) && (await teamsAgree(api, stored.teams))) {
       const basePolicy = stored.basePolicy ? store!.policy(stored.basePolicy) : undefined;
       const afterPolicy = stored.afterPolicy ? store!.policy(stored.afterPolicy) : undefined;
       if ((!stored.basePolicy || basePolicy) && (!stored.afterPolicy || afterPolicy)) {
@@ -114,17 +114,18 @@ export async function audit(req: AuditRequest): Promise<AuditReport> {
     };
     units.push(unit);
     let facts: Awaited<ReturnType<typeof pullFacts>> | undefined;
-    // A review that asked GitHub for a team's members depends on more than the key says: not kept.
-    let askedTeams = false;
+    // The members GitHub named for each team the review asked about: kept with the unit, and
+    // asked again (a conditional request) before the unit is trusted on a later run.
+    const asked = new Map<string, [string, string, string[]]>();
     const remember = () => {
-      if (!store || key === undefined || askedTeams) return;
+      if (!store || key === undefined) return;
       const digest = (p: PolicySpec | undefined) => {
         if (!p) return null;
         const d = store.digest(p);
         store.setPolicy(d, p);
         return d;
       };
-      store.set(key, { unit, facts: facts ? store.digest(facts) : null, basePolicy: digest(policy), afterPolicy: digest(endPolicy), docs });
+      store.set(key, { unit, facts: facts ? store.digest(facts) : null, teams: [...asked.values()].sort(), basePolicy: digest(policy), afterPolicy: digest(endPolicy), docs });
     };
     if (!ids.length && !controlled.length) {
       remember();
@@ -138,7 +139,15 @@ export async function audit(req: AuditRequest): Promise<AuditReport> {
     const atMerge = (facts?.reviews ?? []).filter((r) => !r.submittedAt || Date.parse(r.submittedAt) <= mergedAt);
     // Which changed files do not validate on their own; the audit reads each change's decision, never the pull request's `met`.
     const sides = base ? { base: { org: base, commit: before!, validation: { diagnostics: [] } }, head: { org: after, commit: last.sha, validation: { diagnostics: step.afterFiles.flatMap((a) => a.diagnostics) } } } : undefined;
-    const teams = api ? { listTeamMembers: (org: string, slug: string) => ((askedTeams = true), api.listTeamMembers(org, slug)) } : NO_GITHUB_TEAMS;
+    const teams = api
+      ? {
+          listTeamMembers: async (org: string, slug: string) => {
+            const members = await api.listTeamMembers(org, slug);
+            asked.set(`${org}/${slug}`, [org, slug, [...members].sort()]);
+            return members;
+          },
+        }
+      : NO_GITHUB_TEAMS;
     const review = async (reviews: Review[]): Promise<PullReview | undefined> => {
       if (!before || !policy || !sides) return undefined;
       return reviewPullRequest({
@@ -276,6 +285,16 @@ class HistoryWalk {
     const afterFiles = paths.map((p) => builder.analysis(p)).filter((a): a is FileAnalysis => a !== undefined);
     return { before: beforeOrg, after: builder.organisation, beforeFiles, afterFiles };
   }
+}
+
+/** Whether GitHub still names the members a kept unit's review was decided with. */
+async function teamsAgree(api: GitHubApi | undefined, teams: readonly [string, string, string[]][]): Promise<boolean> {
+  for (const [org, slug, members] of teams) {
+    if (!api) return false;
+    const now = [...(await api.listTeamMembers(org, slug))].sort();
+    if (now.length !== members.length || now.some((m, i) => m !== members[i])) return false;
+  }
+  return true;
 }
 
 interface Group {

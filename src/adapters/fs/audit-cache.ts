@@ -1,33 +1,47 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { renameSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, realpathSync, renameSync, unlinkSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { StoredUnit, UnitStore } from '../../app/ports/unit-store.js';
 import type { PolicySpec } from '../../core/model.js';
-import { CACHE_DIR } from './cache.js';
-import { cacheFolderRefusal, createExclusive, ensureCacheFolder } from './cache-folder.js';
-import { readOwnText } from './read-policy.js';
+import { createExclusive } from './cache-folder.js';
+import { isInside, readOwnText } from './read-policy.js';
 
 /**
- * The audit's units between runs, in the repository's cache folder under its rules (a link,
- * a non-folder or a folder outside the repository is never used; the file is written new,
- * exclusively, and put in place by rename). One line per entry, `<check>\t<key>\t<JSON>`, the
+ * The audit's units between runs, in a folder outside the repository (as the GitHub answers
+ * are: a cache inside it could be committed by a pull request, and its units would then be
+ * evidence nobody derived), one file per repository. The file is written new, exclusively, and
+ * put in place by rename. One line per entry, `<check>\t<key>\t<JSON>`, the
  * check a hash of the rest: a line that does not check out is ignored and its unit derived
  * again. The first line holds the cache key (tool version, code digest, schemas): another
  * version's file is never read.
  */
-const FILE = 'audit-units.txt';
+export class AuditCacheRefused extends Error {}
+
+/** The default folder: $XDG_CACHE_HOME/opsledger/audit, else ~/.cache/opsledger/audit. */
+export function defaultAuditCacheDir(env: Record<string, string | undefined>): string | undefined {
+  const base = env.XDG_CACHE_HOME || (env.HOME ? join(env.HOME, '.cache') : undefined);
+  return base ? join(base, 'opsledger', 'audit') : undefined;
+}
 /** Entries kept at most: a few years of a large organisation's history. */
 const MAX_ENTRIES = 200_000;
 
 const check = (key: string, json: string) => createHash('sha1').update(key).update('\t').update(json).digest('hex').slice(0, 20);
 
-export function auditUnitCache(root: string, cacheKey: string): UnitStore | undefined {
-  const dir = join(root, CACHE_DIR);
-  if (cacheFolderRefusal(root, dir)) return undefined;
+export function auditUnitCache(folder: string, root: string, cacheKey: string): UnitStore {
+  const dir = resolve(folder);
+  const realRoot = realpathSync.native(root);
+  let inside = isInside(realRoot, dir);
+  try {
+    inside ||= isInside(realRoot, realpathSync.native(dir));
+  } catch {
+    // Not there yet: made below, where resolve() says.
+  }
+  if (inside) throw new AuditCacheRefused(`the audit cache ${folder} lies inside the repository, where a pull request could plant units; use a folder outside it`);
+  const file = join(dir, `units-${digestOf(realRoot).slice(0, 16)}.txt`);
   const entries = new Map<string, string>();
   let added = 0;
   try {
-    const lines = readOwnText(join(dir, FILE)).split('\n');
+    const lines = readOwnText(file).split('\n');
     if (lines[0] === `# ${cacheKey}`) {
       for (const line of lines.slice(1)) {
         const [sum, key, json] = line.split('\t');
@@ -59,12 +73,12 @@ export function auditUnitCache(root: string, cacheKey: string): UnitStore | unde
     flush: async () => {
       if (!added) return;
       try {
-        ensureCacheFolder(dir);
+        mkdirSync(dir, { recursive: true });
         const kept = [...entries].slice(-MAX_ENTRIES);
-        const tmp = join(dir, `${FILE}.${randomBytes(6).toString('hex')}.tmp`);
+        const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
         createExclusive(tmp, [`# ${cacheKey}`, ...kept.map(([k, json]) => `${check(k, json)}\t${k}\t${json}`)].join('\n') + '\n');
         try {
-          renameSync(tmp, join(dir, FILE));
+          renameSync(tmp, file);
         } catch {
           unlinkSync(tmp);
         }

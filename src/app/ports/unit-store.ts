@@ -11,6 +11,8 @@ export interface StoredUnit {
   unit: Unit;
   /** The digest of GitHub's answers about its pull request the unit was derived from; null: none were asked. */
   facts: string | null;
+  /** Each GitHub team the review asked about, with the members GitHub named (sorted). */
+  teams: [string, string, string[]][];
   /** Digests of the policy before and after the unit (null: none). */
   basePolicy: string | null;
   afterPolicy: string | null;
