@@ -64,16 +64,20 @@ export async function audit(req: AuditRequest): Promise<AuditReport> {
 
   const units: Unit[] = [];
   const policies = new Map<string, PolicySpec>();
-  // Every blob the period's commits bring, read (out of one git process) once a unit must be derived.
+  // The blobs the period's commits bring, read out of one git process once a unit must be
+  // derived: from that unit on (a rerun that finds every earlier unit kept reads only the new).
   const walk = new HistoryWalk(req.git, history);
   const store = req.change ? undefined : req.store;
   // What the end of the period says of each change the period touched, and the policy then in force.
   const endDocs = new Map<string, ChangeRequest | null>();
   let endPolicy: PolicySpec | undefined;
+  let offset = 0;
   for (const g of groups) {
     const first = g.commits[0]!;
     const last = g.commits.at(-1)!;
     const before = first.parents[0] ?? null;
+    const from = offset;
+    offset += g.commits.length;
     const key = store?.digest([before, g.commits.map((c) => c.sha), g.pull ?? null, offline]);
     const stored = key !== undefined ? store!.get(key) : undefined;
     if (stored && (stored.facts === null || (g.pull !== undefined && api && store!.digest(await pullFacts(g.pull)) === stored.facts)) && (await teamsAgree(api, stored.teams))) {
@@ -90,7 +94,7 @@ export async function audit(req: AuditRequest): Promise<AuditReport> {
     }
 
     const changed = [...new Set(g.commits.flatMap((c) => c.changed))].sort();
-    const step = await walk.unit(before, g.commits);
+    const step = await walk.unit(before, g.commits, from);
     const base = before ? step.before : undefined;
     const after = step.after;
     const policy = base ? activePolicy(base)?.doc.spec : undefined;
@@ -261,10 +265,11 @@ class HistoryWalk {
     return this.builder?.organisation;
   }
 
-  async unit(before: string | null, commits: readonly MainlineCommit[]): Promise<{ before: Organisation; after: Organisation; beforeFiles: FileAnalysis[]; afterFiles: FileAnalysis[] }> {
+  /** `from`: where the unit starts in the history; the blobs from there on are read the first time. */
+  async unit(before: string | null, commits: readonly MainlineCommit[], from: number): Promise<{ before: Organisation; after: Organisation; beforeFiles: FileAnalysis[]; afterFiles: FileAnalysis[] }> {
     if (!this.fetched) {
       this.fetched = true;
-      await this.git.analyseBlobs(this.history.flatMap((c) => c.blobs.filter((b): b is { path: string; oid: string } => b.oid !== null)));
+      await this.git.analyseBlobs(this.history.slice(from).flatMap((c) => c.blobs.filter((b): b is { path: string; oid: string } => b.oid !== null)));
     }
     if (!this.builder || this.at !== before) {
       const analyses = before ? (await this.git.at(before).read({ keepValues: true })).analyses : [];
