@@ -1,5 +1,5 @@
 import { openChangeIds } from '../core/change-phase.js';
-import { buildGraph } from '../core/graph.js';
+import { buildGraph, type Graph } from '../core/graph.js';
 import type { ChangeRequest, PolicySpec } from '../core/model.js';
 import { activePolicy, type Organisation } from '../core/organisation.js';
 import { assessChange, nearbyWindows } from '../core/risk/assess.js';
@@ -52,6 +52,28 @@ export function riskContextFor(
   measuredDiff?: (id: string) => DiffSize | undefined,
 ): RiskContext {
   return { org, graph: buildGraph(org), policy, calendar: calendarView(org, policy), now, ...(submittedAt ? { submittedAt } : {}), ...(measuredDiff ? { measuredDiff } : {}) };
+}
+
+const sharedGraphs = new WeakMap<object, WeakMap<object, Graph>>();
+const sharedCalendars = new WeakMap<object, WeakMap<object, WeakMap<object, WeakMap<object, CalendarView>>>>();
+
+function memo<K extends object, V>(map: WeakMap<K, V>, key: K, make: () => V): V {
+  let v = map.get(key);
+  if (v === undefined) map.set(key, (v = make()));
+  return v;
+}
+
+/**
+ * riskContextFor, with the graph and the calendar view shared between organisations that hold
+ * the same services and CIs Maps (the graph) and also the same calendars and policy (the view):
+ * the review of each pull request in a history that changed only change requests builds them
+ * once. Shared, so nothing may change them; only the review and the audit ask here.
+ */
+export function sharedRiskContextFor(org: Organisation, policy: PolicySpec, now: number): RiskContext {
+  const graph = memo(memo(sharedGraphs, org.services, () => new WeakMap()), org.cis, () => buildGraph(org));
+  const byCis = memo(memo(sharedCalendars, org.calendars, () => new WeakMap()), org.services, () => new WeakMap());
+  const calendar = memo(memo(byCis, org.cis, () => new WeakMap()), policy, () => calendarView(org, policy));
+  return { org, graph, policy, calendar, now };
 }
 
 /** Everything the risk engine needs, from a loaded organisation, when its changes were submitted and what git measured. */

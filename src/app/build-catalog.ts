@@ -20,6 +20,7 @@ import { computeMetrics } from './compute-metrics.js';
 import type { LoadedOrganisation } from './load-organisation.js';
 import type { GitRepository } from './ports/git.js';
 import { calendarFailure } from './calendar-failure.js';
+import type { AuditReport } from '../core/audit/reconcile.js';
 
 /**
  * `opsledger catalog`: gathers what the view model needs from the loaded organisation (the
@@ -30,6 +31,8 @@ export interface CatalogBuildOptions {
   now: number;
   /** The site's language, for the metrics charts' labels. */
   locale: string;
+  /** A saved audit report (opsledger audit --report): the site gets an audit page. */
+  audit?: AuditReport;
 }
 
 /** Renders the site model and puts it in place; `ics` is the calendar download. */
@@ -111,6 +114,7 @@ export async function buildCatalog<R>(loaded: LoadedOrganisation, git: GitReposi
     occurrences,
     ...(ics ? { icsPath: ICS_PATH } : {}),
     ...(history ? { history } : {}),
+    ...(options.audit ? { audit: options.audit } : {}),
   });
   const result = await writeSite(site, ics ? { path: ICS_PATH, content: ics } : undefined);
   return { ...result, zone, warnings };

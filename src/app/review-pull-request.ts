@@ -8,8 +8,10 @@ import { assessChange } from '../core/risk/assess.js';
 import type { DiffSize } from '../core/risk/diff-size.js';
 import type { RiskContext } from '../core/risk/context.js';
 import type { RiskReport } from '../core/risk/types.js';
-import { riskContextFor, submissionTimes } from './assess-risk.js';
-import type { LoadedOrganisation, OrganisationsAtRefs } from './load-organisation.js';
+import { sharedRiskContextFor, submissionTimes } from './assess-risk.js';
+import type { OrganisationsAtRefs } from './load-organisation.js';
+import type { Diagnostic } from '../core/diagnostics.js';
+import type { Organisation } from '../core/organisation.js';
 import { ExpectedFailure } from './ports/failure.js';
 import type { GitHubApi, PullRequest } from './ports/github.js';
 import type { DocumentOrigins } from './ports/git.js';
@@ -48,9 +50,19 @@ export interface PullReview {
   met: boolean;
   /** The review that counts for each reviewer (lowercase login): their latest approval on the head commit, by id. */
   approvingReviews: Record<string, number>;
-  base: LoadedOrganisation;
-  head: LoadedOrganisation;
+  base: ReviewedSide;
+  head: ReviewedSide;
   policy: PolicySpec;
+}
+
+/**
+ * One side of a pull request as the review reads it: the organisation, and the diagnostics that
+ * say which of the changed files do not validate.
+ */
+export interface ReviewedSide {
+  org: Organisation;
+  commit?: string;
+  validation: { diagnostics: readonly Diagnostic[] };
 }
 
 export interface ReviewInput {
@@ -72,10 +84,15 @@ export interface ReviewInput {
   diffSize?: DiffSize;
   /** Where each change's document first appeared in the head's history, for notice and the lead-time control. */
   origins?: DocumentOrigins;
+  /**
+   * The two sides already read (the audit keeps an organisation in step with the history);
+   * otherwise they are read at baseRef and headRef through `refs`.
+   */
+  sides?: { base: ReviewedSide; head: ReviewedSide };
 }
 
 type Judged = Omit<RiskContext, 'now' | 'submittedAt' | 'measuredDiff'>;
-const judged = new WeakMap<LoadedOrganisation, WeakMap<LoadedOrganisation, [Judged, Judged]>>();
+const judged = new WeakMap<ReviewedSide, WeakMap<ReviewedSide, [Judged, Judged]>>();
 
 /**
  * The two organisations a pull request is scored in (the base's copies preferred, then the
@@ -83,14 +100,14 @@ const judged = new WeakMap<LoadedOrganisation, WeakMap<LoadedOrganisation, [Judg
  * App's commit cache hands the same organisations to the next delivery about this pull request,
  * they are not built again.
  */
-function reviewedOrganisations(base: LoadedOrganisation, head: LoadedOrganisation): [Judged, Judged] {
+function reviewedOrganisations(base: ReviewedSide, head: ReviewedSide): [Judged, Judged] {
   let byHead = judged.get(base);
   if (!byHead) judged.set(base, (byHead = new WeakMap()));
   let found = byHead.get(head);
   if (!found) {
     const policy = activePolicy(base.org)!.doc.spec;
     const part = (prefer: 'base' | 'head'): Judged => {
-      const { now: _now, ...rest } = riskContextFor(reviewOrganisation(base.org, head.org, prefer), policy, 0);
+      const { now: _now, ...rest } = sharedRiskContextFor(reviewOrganisation(base.org, head.org, prefer), policy, 0);
       return rest;
     };
     byHead.set(head, (found = [part('base'), part('head')]));
@@ -103,7 +120,7 @@ function stricter(a: RiskReport, b: RiskReport): RiskReport {
 }
 
 export async function reviewPullRequest(input: ReviewInput): Promise<PullReview> {
-  const [base, head] = [await input.refs.at(input.baseRef), await input.refs.at(input.headRef)];
+  const [base, head]: [ReviewedSide, ReviewedSide] = input.sides ? [input.sides.base, input.sides.head] : [await input.refs.at(input.baseRef), await input.refs.at(input.headRef)];
   const policy = activePolicy(base.org)?.doc.spec;
   if (!policy) throw new ReviewError('policy-missing', `the base commit ${base.commit!.slice(0, 7)} has no valid Policy: approvals cannot be decided`);
   const changed = input.changedPaths ?? (await input.refs.git.changedPathsBetween(input.baseRef, input.headRef));

@@ -22,6 +22,7 @@ const TITLES: Partial<Record<Page['template'], string>> = {
   calendar: 'calendar.title',
   metrics: 'metrics.title',
   readiness: 'coverage.title',
+  audit: 'auditPage.title',
   'incidents-list': 'list.incidents',
   'systems-list': 'list.systems',
   'apis-list': 'list.apis',
@@ -38,6 +39,8 @@ const NAV: { section: Page['section']; href: string; key: string }[] = [
   { section: 'metrics', href: 'metrics.html', key: 'nav.metrics' },
   { section: 'readiness', href: 'readiness.html', key: 'nav.readiness' },
   { section: 'incidents', href: 'incidents/index.html', key: 'nav.incidents' },
+  // Only on a site built with an audit report (catalog --audit).
+  { section: 'audit', href: 'audit.html', key: 'nav.audit' },
 ];
 
 /**
@@ -51,6 +54,8 @@ export interface PageRenderOptions {
   version: string;
   zone: string;
   builtAt: string;
+  /** The site has an audit page. */
+  audit?: boolean;
 }
 
 export function pageRenderer(options: PageRenderOptions): (page: Page) => string {
@@ -69,10 +74,11 @@ export function pageRenderer(options: PageRenderOptions): (page: Page) => string
   const stampedSite = { ...site, builtAt: options.builtAt };
   // The readiness levels come with the index page: whether there are any depends on the policy.
   const filters = { tiers: [1, 2, 3, 4], exposures: EXPOSURES, lifecycles: ['experimental', 'production', 'deprecated'] };
-  const navLabels = NAV.map((n) => t(n.key));
+  const sections = NAV.filter((n) => n.section !== 'audit' || options.audit);
+  const navLabels = sections.map((n) => t(n.key));
 
   return (page) => {
-    const nav = NAV.map((n, i) => ({
+    const nav = sections.map((n, i) => ({
       href: n.href,
       label: navLabels[i],
       current: n.href === page.path ? 'page' : n.section === page.section ? 'true' : undefined,

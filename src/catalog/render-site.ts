@@ -61,7 +61,7 @@ function renderThreads(site: CatalogSite, options: RenderOptions): number {
 const UPDATE_THREADS_AFTER = 256;
 
 export async function renderSite(site: CatalogSite, dir: string, options: RenderOptions): Promise<RenderResult> {
-  const pageOptions = { locale: options.locale, version: options.version, zone: site.zone, builtAt: site.builtAt };
+  const pageOptions = { locale: options.locale, version: options.version, zone: site.zone, builtAt: site.builtAt, audit: site.audit };
   const render = pageRenderer(pageOptions);
   const threads = renderThreads(site, options);
   const out = new FileWriter(dir);

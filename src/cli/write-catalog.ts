@@ -6,6 +6,7 @@ import type { ProgressReport } from '../app/ports/progress.js';
 import type { Workspace } from '../app/ports/workspace.js';
 import { siteWriter, UnsafeTargetError } from '../catalog/write-site.js';
 import { UsageError, type CommandContext } from './context.js';
+import type { AuditReport } from '../core/audit/reconcile.js';
 
 /**
  * The build's clock under the reproducible-builds convention: SOURCE_DATE_EPOCH, in seconds.
@@ -49,6 +50,8 @@ export interface WriteCatalogOptions {
   progress?: ProgressReport;
   /** Called before anything is printed (a progress line is erased first). */
   beforeOutput?: () => void;
+  /** A saved audit report: the site gets an audit page. */
+  audit?: AuditReport;
 }
 
 /** Builds the catalog of a loaded, valid organisation (best without its analyses) into `out` and says where it went (`catalog` and `start`). */
@@ -57,7 +60,7 @@ export async function writeCatalog(ctx: CommandContext, ws: Workspace, loaded: L
   const now = options.at ?? sourceDateEpoch(ctx.env) ?? Date.now();
   const started = performance.now();
   try {
-    const result = await buildCatalog(loaded, ws.git, siteWriter(out, { locale, ...(threads ? { threads } : {}), ...(options.progress ? { progress: options.progress } : {}) }), { now, locale });
+    const result = await buildCatalog(loaded, ws.git, siteWriter(out, { locale, ...(threads ? { threads } : {}), ...(options.progress ? { progress: options.progress } : {}) }), { now, locale, ...(options.audit ? { audit: options.audit } : {}) });
     options.beforeOutput?.();
     for (const w of result.warnings) ctx.stderr(`opsledger catalog: ${w}\n`);
     const rel = relative(ctx.cwd, out);

@@ -367,6 +367,16 @@ export const CODES: Record<string, CodeInfo> = {
     explanation: 'A pattern in spec.sensitivePaths matches no file in the repository (tracked or untracked), so it protects nothing: a misspelt folder, a file that was deleted or moved, or a pattern written for another layout. Paths are matched from the repository root, with dotfiles included; a leading / or ./ means the root.',
     fix: 'Correct the pattern to name the files it should protect, or remove it if those files are gone.',
   },
+  'policy.service-path-invalid': {
+    title: 'Path tied to a service is not a usable glob',
+    explanation: 'A pattern in spec.servicePaths does not parse as a glob (an unclosed [, { or ( ), is empty, or climbs out of the repository with a .. segment. Read leniently it would match little or nothing, so changes to the deploy manifests or infrastructure code it meant would not be held to account as changes to the service.',
+    fix: 'Close the bracket, brace or parenthesis (or escape it with \\ to match it literally), and write the path from the repository root, e.g. deploy/payments-api/**.',
+  },
+  'policy.service-path-unmatched': {
+    title: 'Path tied to a service matches no file',
+    explanation: 'A pattern in spec.servicePaths matches no file in the repository (tracked or untracked), so the audit never ties a commit to the service through it: a misspelt folder, manifests that moved, or a pattern written for another layout. Paths are matched from the repository root, with dotfiles included; a leading / or ./ means the root.',
+    fix: 'Correct the pattern to name the service\'s deploy manifests or infrastructure code, or remove it if those files are gone.',
+  },
   'policy.duplicate': {
     title: 'More than one Policy',
     explanation: 'Exactly one Policy is in force: the gate, the CAB and risk read their numbers from it. With two, which one applied would depend on how files sort, and a second file could quietly replace the rules. Each Policy document is reported, naming the others.',
@@ -390,8 +400,13 @@ export const CODES: Record<string, CodeInfo> = {
   // ---- audit (#19): exceptions `opsledger audit` reports as findings (exit 1)
   'audit.unauthorised-change': {
     title: 'Change reached the default branch without an approved change request',
-    explanation: 'A commit on the default branch changed a service, CI, SLO, team, policy or calendar document, or a path the policy calls sensitive, and no change request approved in the same pull request covers it (its services and CIs; teams, policy, calendars and sensitive paths need any approved change request or the CAB approval of the pull request). A direct push has no pull request and so no approval at all.',
+    explanation: 'A commit on the default branch changed a service, CI, SLO, team, policy or calendar document, a path the policy calls sensitive, or a path the policy ties to a service (spec.servicePaths: deploy manifests, infrastructure code), and no change request approved in the same pull request covers it (its services and CIs, and the service a tied path belongs to; teams, policy, calendars and sensitive paths need any approved change request or the CAB approval of the pull request). A direct push has no pull request and so no approval at all.',
     fix: 'Raise a retrospective change request for the commit and have it reviewed; protect the default branch (required reviews, the opsledger/cab check) so it cannot happen again.',
+  },
+  'audit.report-invalid': {
+    title: 'Not an audit report opsledger wrote',
+    explanation: 'The file given to opsledger catalog --audit is not the JSON report of opsledger audit (--report FILE, or --format json): it does not parse as JSON, or a field the audit page reads is missing or of another type, or a reason is not one opsledger writes. The catalog renders only what it can vouch for, so nothing is built.',
+    fix: 'Write the report again with opsledger audit --since 90d --report audit.json (the exit code 1 of a period with exceptions still writes it), and pass that file unedited.',
   },
   'audit.merged-before-approval': {
     title: 'Pull request merged before its change was approved',

@@ -44,7 +44,7 @@ export type Facts =
   | IncidentFacts
   | { kind: 'StandardChange'; services?: string[]; ciClasses?: string[]; environments?: string[]; requiredFields?: string[] }
   | { kind: 'ChangeCalendar'; scopes: string[][]; timeZones: string[] }
-  | { kind: 'Policy'; groups: string[]; sensitivePaths?: string[]; environments?: { name: string; aliases: string[] }[]; environmentPoints?: string[]; incidentSeverities?: Record<string, { reviewWithin?: string }>; peakTimeZone?: string }
+  | { kind: 'Policy'; groups: string[]; sensitivePaths?: string[]; servicePaths?: Record<string, string[]>; environments?: { name: string; aliases: string[] }[]; environmentPoints?: string[]; incidentSeverities?: Record<string, { reviewWithin?: string }>; peakTimeZone?: string }
   | { kind: 'other' };
 
 /** What the incident checks read: timestamps as written, causes, review and action items. */
@@ -220,6 +220,10 @@ export function extractRecord(index: number, apiVersion: string, kind: string, v
       for (const [key, v] of Object.entries(groups)) typed(joinPointer('/spec/groups', key), v, ['team']);
       // Kept by position (a non-string as ''), so a finding's pointer names the entry written.
       const sensitive = Array.isArray(spec.sensitivePaths) ? spec.sensitivePaths.map((p) => (typeof p === 'string' ? p : '')) : undefined;
+      const tied = obj(spec.servicePaths);
+      // Each key names a service: resolved like any reference, so a misspelt one is ref.unresolved.
+      for (const key of Object.keys(tied ?? {})) bare(joinPointer('/spec/servicePaths', key), 'service', key);
+      const servicePaths = tied ? Object.fromEntries(Object.entries(tied).map(([k, v]) => [k, Array.isArray(v) ? v.map((p) => (typeof p === 'string' ? p : '')) : []])) : undefined;
       const severities = obj(obj(spec.incidents)?.severities);
       const incidentSeverities = severities
         ? Object.fromEntries(Object.entries(severities).map(([k, v]) => [k, anyString(obj(v)?.reviewWithin) ? { reviewWithin: anyString(obj(v)?.reviewWithin)! } : {}]))
@@ -231,6 +235,7 @@ export function extractRecord(index: number, apiVersion: string, kind: string, v
         kind: 'Policy',
         groups: Object.keys(groups),
         ...(sensitive ? { sensitivePaths: sensitive } : {}),
+        ...(servicePaths ? { servicePaths } : {}),
         ...(environments ? { environments } : {}),
         ...(points ? { environmentPoints: Object.keys(points) } : {}),
         ...(incidentSeverities ? { incidentSeverities } : {}),

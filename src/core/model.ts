@@ -304,6 +304,8 @@ export interface PolicySpec {
   evidence?: EvidencePolicy;
   /** Files whose change is itself high risk (policy, calendar, teams). */
   sensitivePaths?: string[];
+  /** Paths (globs) tied to a service, by service name: a change to one is a change to that service (the audit). */
+  servicePaths?: Record<string, string[]>;
   /** Readiness scorecard rules (see src/core/readiness). */
   readiness?: ReadinessPolicy;
   /** Incident severities and their review deadlines. */

@@ -84,20 +84,36 @@ export function invalidDocuments(a: Pick<FileAnalysis, 'diagnostics'>): Set<numb
   return new Set(a.diagnostics.filter((d) => d.severity === 'error').map((d) => d.document));
 }
 
+/** A document of a file as the model holds it: its bucket, its name and where it sits. */
+export interface ModelEntry {
+  bucket: keyof Organisation;
+  name: string;
+  located: Located<unknown>;
+}
+
+/** The documents of one analysed file that enter the model, in document order. */
+export function modelEntries(a: FileAnalysis): ModelEntry[] {
+  const out: ModelEntry[] = [];
+  if (!a.values) return out;
+  const invalid = invalidDocuments(a);
+  for (const record of a.documents) {
+    if (invalid.has(record.index)) continue;
+    // OpenSLO documents other than SLOs have no place in the model (yet); an openslo/v1 SLO
+    // has the same shape as ours and joins the SLO map.
+    if (record.apiVersion !== 'opsledger/v1' && !(record.apiVersion === 'openslo/v1' && record.kind === 'SLO')) continue;
+    const bucket = BUCKET[record.kind];
+    if (!bucket) continue;
+    out.push({ bucket, name: record.name, located: { doc: a.values[record.index], file: a.file, index: record.index } });
+  }
+  return out;
+}
+
 export function buildOrganisation(analyses: readonly FileAnalysis[]): Organisation {
   const org = emptyOrganisation();
   for (const a of analyses) {
-    if (!a.values) continue;
-    const invalid = invalidDocuments(a);
-    for (const record of a.documents) {
-      if (invalid.has(record.index)) continue;
-      // OpenSLO documents other than SLOs have no place in the model (yet); an openslo/v1 SLO
-      // has the same shape as ours and joins the SLO map.
-      if (record.apiVersion !== 'opsledger/v1' && !(record.apiVersion === 'openslo/v1' && record.kind === 'SLO')) continue;
-      const bucket = BUCKET[record.kind];
-      if (!bucket) continue;
+    for (const { bucket, name, located } of modelEntries(a)) {
       const map = org[bucket] as Map<string, Located<unknown>>;
-      if (!map.has(record.name)) map.set(record.name, { doc: a.values[record.index], file: a.file, index: record.index });
+      if (!map.has(name)) map.set(name, located);
     }
   }
   return org;

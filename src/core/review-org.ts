@@ -8,7 +8,9 @@ import type { Organisation } from './organisation.js';
  * the stricter result, so neither lowering a tier nor adding a dependency escapes review).
  */
 export function reviewOrganisation(base: Organisation, head: Organisation, prefer: 'base' | 'head'): Organisation {
-  const merge = <T>(b: Map<string, T>, h: Map<string, T>) => (prefer === 'base' ? new Map([...h, ...b]) : new Map([...b, ...h]));
+  // The same Map on both sides (a history that changed none of its documents) is itself the
+  // merge: kept as it is, so what is built from it once (the graph) is found again by identity.
+  const merge = <T>(b: Map<string, T>, h: Map<string, T>, wins = prefer) => (b === h ? b : wins === 'base' ? new Map([...h, ...b]) : new Map([...b, ...h]));
   return {
     teams: base.teams,
     policies: base.policies,
@@ -24,7 +26,7 @@ export function reviewOrganisation(base: Organisation, head: Organisation, prefe
     changes: head.changes,
     // History a pull request cannot erase: deleting or rewriting an incident on the branch must
     // not lower the risk of the change it carries, so the base's copy always wins.
-    incidents: new Map([...head.incidents, ...base.incidents]),
-    problems: new Map([...head.problems, ...base.problems]),
+    incidents: merge(base.incidents, head.incidents, 'base'),
+    problems: merge(base.problems, head.problems, 'base'),
   };
 }

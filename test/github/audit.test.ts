@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -268,5 +268,36 @@ describe('opsledger audit --offline', () => {
     ]);
     expect(json.changes.every((c) => c.unverified.includes('approvals') && c.approved === null)).toBe(true);
     expect(r.code).toBe(1);
+  });
+});
+
+describe('opsledger audit: units kept between runs', () => {
+  it('a second run reads the units the first derived and prints the same bytes, online and offline; a damaged line is derived again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opsledger-units-'));
+    for (const mode of [[], ['--offline']]) {
+      const args = ['audit', '--root', repo.root, '--since', SINCE, '--until', UNTIL, '--format', 'json', ...mode];
+      const env = mode.length ? {} : github.env();
+      const cold = await cli([...args, '--no-cache'], repo.root, env);
+      const first = await cli([...args, '--audit-cache', dir], repo.root, env);
+      const [file] = readdirSync(dir).filter((f) => f.endsWith('.txt'));
+      expect(file).toBeDefined();
+      // Every unit of the period is kept: 7 units, and the policies they name.
+      expect(readFileSync(join(dir, file!), 'utf8').split('\n').filter((l) => l.includes('\tu:')).length).toBeGreaterThanOrEqual(7);
+      const second = await cli([...args, '--audit-cache', dir], repo.root, env);
+      expect(first.stdout).toBe(cold.stdout);
+      expect(second.stdout).toBe(cold.stdout);
+      expect(second.code).toBe(cold.code);
+      // A line whose check fails is ignored: the unit is derived again, the report unchanged.
+      const text = readFileSync(join(dir, file!), 'utf8');
+      writeFileSync(join(dir, file!), text.replace(/"committedAt":(\d)/g, '"committedAt":9'));
+      expect((await cli([...args, '--audit-cache', dir], repo.root, env)).stdout).toBe(cold.stdout);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }, 180_000);
+
+  it('refuses a cache folder inside the repository (exit 2)', async () => {
+    const r = await cli(['audit', '--offline', '--root', repo.root, '--since', SINCE, '--until', UNTIL, '--audit-cache', join(repo.root, '.units')], repo.root, {});
+    expect(r.code).toBe(2);
+    expect(existsSync(join(repo.root, '.units'))).toBe(false);
   });
 });

@@ -291,6 +291,7 @@ export function memoryGit(org: WrittenOrg): GitRepository {
     fileHistory: async () => undefined,
     repoPrefix: async () => '',
     mainlineHistory: unsupported,
+    analyseBlobs: unsupported,
   };
 }
 

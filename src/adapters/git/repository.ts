@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommitStore, DocumentOrigins, GitRepository } from '../../app/ports/git.js';
 import type { OrganisationSource, ReadFiles } from '../../app/ports/source.js';
+import type { FileAnalysis } from '../../core/analyze.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { DATA_FOLDERS } from '../fs/discover.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../fs/read-policy.js';
-import type { FileAnalysis } from '../../core/analyze.js';
 import { BlobAnalysisCache } from './blob-cache.js';
 import type { CommitValueCache } from './commit-values.js';
 
@@ -52,6 +52,28 @@ async function parser(): Promise<(path: string, bytes: Uint8Array) => FileAnalys
   const [{ analyzeFile }, { schemaRegistry }] = await Promise.all([import('../../core/analyze.js'), import('../fs/schemas.js')]);
   const registry = schemaRegistry();
   return (path, bytes) => analyzeFile(path, bytes, registry, { keepValues: true });
+}
+
+/** The data files among some blobs, analysed once each by blob id and path (the blob cache). */
+async function analyseBlobs(root: string, wanted: readonly { path: string; oid: string }[], maxBytes: number, blobs: BlobAnalysisCache): Promise<(FileAnalysis | undefined)[]> {
+  const isData = (p: string) => /\.ya?ml$/i.test(p) && DATA_FOLDERS.some((d) => p.startsWith(`${d}/`));
+  const known = wanted.map((w) => (isData(w.path) ? blobs.get(w.oid, w.path) : undefined));
+  const missing = wanted.filter((w, i) => !known[i] && isData(w.path));
+  if (!missing.length) return known.map((k) => k?.analysis);
+  const [{ catFileBatch }, { analyzeFile }, { schemaRegistry }] = await Promise.all([readAtRefModule(), import('../../core/analyze.js'), import('../fs/schemas.js')]);
+  const fetched = await catFileBatch(root, missing.map((w) => w.oid));
+  const registry = schemaRegistry();
+  let next = 0;
+  return wanted.map((w, i) => {
+    if (known[i]) return known[i]!.analysis;
+    if (!isData(w.path)) return undefined;
+    const bytes = fetched[next++]!;
+    // As a read of the whole commit refuses it: an oversized file is no document.
+    if (bytes.length > maxBytes) return undefined;
+    const entry = { analysis: analyzeFile(w.path, bytes, registry, { keepValues: true }), bytes };
+    blobs.set(w.oid, w.path, entry);
+    return entry.analysis;
+  });
 }
 
 /** What the App keeps across deliveries; a CLI run keeps nothing beyond itself. */
@@ -105,6 +127,7 @@ export function openGitRepository(root: string, caches: GitCaches = {}): GitRepo
       return found;
     },
     repoPrefix: async () => (await prHistory()).repoPrefix(root),
+    analyseBlobs: (wanted, maxBytes = DEFAULT_MAX_FILE_BYTES) => analyseBlobs(root, wanted, maxBytes, blobs),
     mainlineHistory: async (ref, since, until) => (await import('./mainline.js')).mainlineHistory(root, ref, since, until),
     fileHistory: async () => (await import('./file-history.js')).fileHistory(root, DATA_FOLDERS.filter((d) => existsSync(join(root, d)))),
   };

@@ -1,3 +1,4 @@
+import type { FileAnalysis } from '../../core/analyze.js';
 import type { LineCommit } from '../../core/merge-base.js';
 import type { FileCommit } from '../../core/catalog/types.js';
 import type { DiffSize } from '../../core/risk/diff-size.js';
@@ -49,6 +50,15 @@ export interface MainlineCommit {
   /** The subject line, as the author wrote it: only ever shown, or read for a claimed `#N`. */
   subject: string;
   changed: string[];
+  /** Each changed path's blob after the commit; null when it was deleted or is not a regular file. */
+  blobs: ChangedBlob[];
+  /** The commit's diff against its first parent, as `git diff --numstat` counts it. */
+  size: DiffSize;
+}
+
+export interface ChangedBlob {
+  path: string;
+  oid: string | null;
 }
 
 /**
@@ -84,6 +94,11 @@ export interface GitRepository {
   fileHistory(): Promise<Map<string, FileCommit[]> | undefined>;
   /** The first-parent line of `ref` committed within [since, until] (ms), oldest first. */
   mainlineHistory(ref: string, since: number, until: number): Promise<MainlineCommit[]>;
+  /**
+   * The analyses (with values) of some blobs, each as the file at its path: the data files among
+   * them (YAML under the data folders, within the size cap); undefined for any other.
+   */
+  analyseBlobs(blobs: readonly { path: string; oid: string }[], maxFileBytes?: number): Promise<(FileAnalysis | undefined)[]>;
   /** Where root sits in its repository (`''` at the top, else `sub/dir/`). */
   repoPrefix(): Promise<string>;
 }

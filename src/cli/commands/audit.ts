@@ -10,6 +10,10 @@ import { writeReport } from '../github/session.js';
 import { clientConfigFromEnv } from '../../adapters/github/env.js';
 import { defaultCacheDir, diskResponseCache, EtagCacheRefused, type ResponseCache } from '../../adapters/github/etag-cache.js';
 import { createGitHubApi } from '../../adapters/github/octokit.js';
+import { AuditCacheRefused, auditUnitCache, defaultAuditCacheDir } from '../../adapters/fs/audit-cache.js';
+import type { UnitStore } from '../../app/ports/unit-store.js';
+import { loadSchemas } from '../../adapters/fs/schemas.js';
+import { codeDigest, TOOL_VERSION } from '../../adapters/fs/version.js';
 
 /**
  * `opsledger audit [CR-id] [--since 90d|T] [--until T] [--offline] [--format ...]`: the evidence
@@ -27,6 +31,8 @@ const options = defineOptions({
   report: { type: 'string', description: 'also write the report as JSON to this file', example: 'audit.json' },
   'github-cache': { type: 'string', description: "where GitHub's answers are kept with their ETags, outside the repository (a rerun costs 304s, which the rate limit does not count)", defaultText: '$XDG_CACHE_HOME/opsledger/github', example: '/var/cache/opsledger' },
   'no-github-cache': { type: 'boolean', description: 'ask GitHub for everything afresh and keep nothing' },
+  'audit-cache': { type: 'string', description: 'where what earlier runs found about each unit of work is kept, outside the repository (a rerun over the same year derives only the new commits)', defaultText: '$XDG_CACHE_HOME/opsledger/audit', example: '/var/cache/opsledger-audit' },
+  'no-cache': { type: 'boolean', description: 'derive every unit of work from git again, reading and keeping nothing' },
 });
 
 export const auditSpec = defineCommand({
@@ -65,8 +71,19 @@ export async function auditCommand(ctx: CommandContext, values: OptionsOf<typeof
       throw e;
     }
   }
+  const unitDir = typeof values['audit-cache'] === 'string' ? resolve(ctx.cwd, values['audit-cache']) : defaultAuditCacheDir(ctx.env);
+  let store: UnitStore | undefined;
+  if (!values['no-cache'] && unitDir) {
+    try {
+      store = auditUnitCache(unitDir, root, `audit:${TOOL_VERSION}:${codeDigest()}:${loadSchemas().digest}`);
+    } catch (e) {
+      if (e instanceof AuditCacheRefused) throw new UsageError(e.message);
+      throw e;
+    }
+  }
   const report = await audit({
     git: openGitRepository(root),
+    ...(store ? { store } : {}),
     ...(values.offline ? {} : { github: () => createGitHubApi({ ...clientConfigFromEnv(ctx.env), ...(cache ? { cache } : {}) }) }),
     ...(change ? { change } : {}),
     since,

@@ -1,7 +1,9 @@
 import { parseDuration } from '../duration.js';
+import { matchingPaths } from '../glob.js';
 import type { RecordedApproval } from '../gate.js';
-import type { ChangeRequest, ChangeType, PolicySpec, RiskClass } from '../model.js';
-import type { Organisation } from '../organisation.js';
+import type { FileAnalysis } from '../analyze.js';
+import type { ChangeRequest, ChangeType, ConfigurationItem, PolicySpec, RiskClass, Slo } from '../model.js';
+import { modelEntries, type Located, type Organisation } from '../organisation.js';
 import { english, phrase, type Phrase } from '../phrase.js';
 import type { GateRecord } from './gate-record.js';
 
@@ -15,7 +17,7 @@ import type { GateRecord } from './gate-record.js';
 /** A path the audit holds to account, and what approving it takes: any one of `scopes`. */
 export interface ControlledPath {
   path: string;
-  /** `service:x`, `ci:y`, or `org` (teams, policy, calendars, the policy's sensitive paths). */
+  /** `service:x` (also for a path the policy ties to x), `ci:y`, or `org` (teams, policy, calendars, the policy's sensitive paths). */
   scopes: string[];
 }
 
@@ -154,7 +156,14 @@ export function changeScopes(change: ChangeRequest, org: Organisation): string[]
  * and after it (a deleted service counts as much as an added one): services, CIs, SLOs (by the
  * service they measure), teams, policies, calendars, and the paths the policy calls sensitive.
  */
-export function controlledPaths(changed: readonly string[], before: Organisation | undefined, after: Organisation, sensitive: readonly string[]): ControlledPath[] {
+export function controlledPaths(
+  changed: readonly string[],
+  before: Organisation | undefined,
+  after: Organisation,
+  sensitive: readonly string[],
+  files?: { before: readonly FileAnalysis[]; after: readonly FileAnalysis[] },
+  tied: readonly (readonly [path: string, service: string])[] = [],
+): ControlledPath[] {
   const scopes = new Map<string, Set<string>>();
   const add = (path: string, scope: string) => {
     if (!scopes.has(path)) scopes.set(path, new Set());
@@ -163,20 +172,45 @@ export function controlledPaths(changed: readonly string[], before: Organisation
   const changedSet = new Set(changed);
   // Only the documents the diff changed, added or removed: editing one service in a file that
   // holds several does not make the others part of the change.
-  const differs = <T extends { doc: unknown }>(mine: T, other: Map<string, T> | undefined, name: string) => !other || JSON.stringify(other.get(name)?.doc) !== JSON.stringify(mine.doc);
-  const kinds = (org: Organisation, other: Organisation | undefined) => {
-    for (const [name, l] of org.services) if (changedSet.has(l.file) && differs(l, other?.services, name)) add(l.file, `service:${name}`);
-    for (const [name, l] of org.cis) if (changedSet.has(l.file) && differs(l, other?.cis, name)) add(l.file, l.doc.spec.service ? `service:${l.doc.spec.service}|ci:${name}` : `ci:${name}`);
-    for (const [name, l] of org.slos) if (changedSet.has(l.file) && differs(l, other?.slos, name)) add(l.file, `service:${l.doc.spec.service}`);
-    for (const [name, l] of org.teams) if (changedSet.has(l.file) && differs(l, other?.teams, name)) add(l.file, 'org');
-    for (const [name, l] of org.policies) if (changedSet.has(l.file) && differs(l, other?.policies, name)) add(l.file, 'org');
-    for (const [name, l] of org.calendars) if (changedSet.has(l.file) && differs(l, other?.calendars, name)) add(l.file, 'org');
+  const differs = (mine: Located<unknown>, other: Map<string, Located<unknown>> | undefined, name: string) => !other || JSON.stringify(other.get(name)?.doc) !== JSON.stringify(mine.doc);
+  const consider = (org: Organisation, other: Organisation | undefined, bucket: keyof Organisation, name: string, l: Located<unknown>) => {
+    if (!changedSet.has(l.file) || !differs(l, other?.[bucket] as Map<string, Located<unknown>> | undefined, name)) return;
+    if (bucket === 'services') add(l.file, `service:${name}`);
+    else if (bucket === 'cis') {
+      const service = (l as Located<ConfigurationItem>).doc.spec.service;
+      add(l.file, service ? `service:${service}|ci:${name}` : `ci:${name}`);
+    } else if (bucket === 'slos') add(l.file, `service:${(l as Located<Slo>).doc.spec.service}`);
+    else if (bucket === 'teams' || bucket === 'policies' || bucket === 'calendars') add(l.file, 'org');
   };
-  kinds(after, before);
-  if (before) kinds(before, after);
+  const kinds = (org: Organisation, other: Organisation | undefined, analyses: readonly FileAnalysis[] | undefined) => {
+    if (analyses) {
+      // The documents of the changed files that the organisation holds (the first of a duplicated name).
+      for (const a of analyses) for (const e of modelEntries(a)) {
+        const l = (org[e.bucket] as Map<string, Located<unknown>>).get(e.name);
+        if (l && l.file === a.file && l.index === e.located.index) consider(org, other, e.bucket, e.name, l);
+      }
+      return;
+    }
+    for (const bucket of CONTROLLED) for (const [name, l] of org[bucket] as Map<string, Located<unknown>>) consider(org, other, bucket, name, l);
+  };
+  kinds(after, before, files?.after);
+  if (before) kinds(before, after, files?.before);
   for (const path of sensitive) add(path, 'org');
+  for (const [path, service] of tied) add(path, `service:${service}`);
   // A file's every changed document must be covered; each may be covered by any of its alternatives.
   return [...scopes].sort(([a], [b]) => cmp(a, b)).map(([path, s]) => ({ path, scopes: [...s].sort() }));
+}
+
+const CONTROLLED: readonly (keyof Organisation)[] = ['services', 'cis', 'slos', 'teams', 'policies', 'calendars'];
+
+/**
+ * The changed paths the policy ties to a service (spec.servicePaths: deploy manifests,
+ * infrastructure code), each with every service it is tied to: changing one is a change to each.
+ */
+export function tiedPaths(changed: readonly string[], policy: Pick<PolicySpec, 'servicePaths'> | undefined): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [service, globs] of Object.entries(policy?.servicePaths ?? {})) for (const path of matchingPaths(changed, globs)) out.push([path, service]);
+  return out.sort(([a, x], [b, y]) => cmp(a, b) || cmp(x, y));
 }
 
 /** The paths no approval in the unit covers. */

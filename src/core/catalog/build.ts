@@ -6,6 +6,7 @@ import { ciPage } from './ci-page.js';
 import { byName, createContext, type CatalogContext } from './context.js';
 import { pagePath } from './links.js';
 import { readinessPage } from './readiness-page.js';
+import { auditPage } from './audit-page.js';
 import { searchIndex } from './search-index.js';
 import { servicePage } from './service-page.js';
 import { teamPage } from './team-page.js';
@@ -140,6 +141,7 @@ export function buildCatalog(input: CatalogInput): CatalogSite {
     yield* calendarPages();
     yield { template: 'metrics', path: pagePath.metrics, heading: '', section: 'metrics', metrics: input.metrics };
     yield readinessPage(ctx);
+    if (input.audit) yield auditPage(input.audit, (id) => org.changes.has(id));
     for (const id of ctx.incidents.ids) yield incidentPage(ctx, id);
     for (const id of ctx.incidents.problemIds) yield problemPage(ctx, id);
     yield incidentsIndexPage(ctx);
@@ -159,6 +161,7 @@ export function buildCatalog(input: CatalogInput): CatalogSite {
     searchIndex: searchIndex(ctx, serviceNames, teamNames),
     pages,
     lanes: () => ({ first: first(), heavy: heavy(), light: light() }),
-    pageCount: changeIds.length + serviceNames.length + teamNames.length + ciNames.length + lists + months.length + (calendarMonth ? 1 : 0) + 3 + org.incidents.size + org.problems.size + 1 + org.systems.size + org.domains.size + org.apis.size + 2,
+    pageCount: changeIds.length + serviceNames.length + teamNames.length + ciNames.length + lists + months.length + (calendarMonth ? 1 : 0) + 3 + org.incidents.size + org.problems.size + 1 + org.systems.size + org.domains.size + org.apis.size + 2 + (input.audit ? 1 : 0),
+    audit: input.audit !== undefined,
   };
 }

@@ -59,6 +59,7 @@ export const pagePath = {
   calendar: 'calendar/index.html',
   metrics: 'metrics.html',
   readiness: 'readiness.html',
+  audit: 'audit.html',
   /** Page n (1-based) of a paginated list under `folder`. */
   list: (folder: string, n: number) => (n <= 1 ? `${folder}/index.html` : `${folder}/page-${n}.html`),
 };

@@ -1,3 +1,4 @@
+import type { AuditChange, AuditException, AuditReport } from '../audit/reconcile.js';
 import type { ChangeForm } from '../change-form/types.js';
 import type { WindowOccurrence } from '../calendar/expand.js';
 import type { Graph } from '../graph.js';
@@ -66,6 +67,8 @@ export interface CatalogInput {
   icsPath?: string;
   history?: FileHistory;
   metrics?: MetricsView;
+  /** A saved audit report (opsledger audit --report): the site gets an audit page. */
+  audit?: AuditReport;
 }
 
 export interface RefView {
@@ -125,7 +128,15 @@ interface PageBase {
   /** The page's own name, for the window title and the main heading; empty for pages the interface names (index, lists, calendar, metrics). */
   heading: string;
   /** Navigation section the page belongs to. */
-  section: 'services' | 'teams' | 'cis' | 'changes' | 'calendar' | 'metrics' | 'readiness' | 'incidents' | 'systems' | 'apis';
+  section: 'services' | 'teams' | 'cis' | 'changes' | 'calendar' | 'metrics' | 'readiness' | 'incidents' | 'systems' | 'apis' | 'audit';
+}
+
+/** The audit report of a period as `opsledger audit` gave it, with links to the change pages. */
+export interface AuditPage extends PageBase {
+  template: 'audit';
+  report: AuditReport;
+  changes: (AuditChange & { href: string | undefined; shortCommit: string })[];
+  exceptions: (AuditException & { href: string | undefined; shortCommit: string | null })[];
 }
 
 /**
@@ -537,6 +548,7 @@ export type Page =
   | CalendarPage
   | MetricsPage
   | ReadinessPage
+  | AuditPage
   | ListPage<ServiceSummary>
   | ListPage<RefView & { members: number; services: number }>
   | ListPage<CiRow>
@@ -569,4 +581,6 @@ export interface CatalogSite {
    */
   lanes(): { first: IterableIterator<Page>; heavy: IterableIterator<Page>; light: IterableIterator<Page> };
   pageCount: number;
+  /** The site has an audit page (the navigation links to it). */
+  audit: boolean;
 }

@@ -235,6 +235,12 @@ function checkPolicy(policy: Policy): Finding[] {
     const problem = globProblem(glob);
     if (problem) out.push(warn('policy.sensitive-path-invalid', joinPointer('/spec/sensitivePaths', i), `sensitive path "${glob}" is not a usable glob: ${problem.reason}`));
   });
+  for (const [service, globs] of Object.entries(spec.servicePaths ?? {})) {
+    globs.forEach((glob, i) => {
+      const problem = globProblem(glob);
+      if (problem) out.push(warn('policy.service-path-invalid', joinPointer('/spec/servicePaths', service, i), `path "${glob}" of service ${service} is not a usable glob: ${problem.reason}`));
+    });
+  }
   return out;
 }
 

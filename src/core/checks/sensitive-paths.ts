@@ -3,7 +3,7 @@ import { globMatcher, globProblem } from '../glob.js';
 import type { CrossFinding, FileRecords } from './references.js';
 
 /**
- * A sensitive path that matches no file in the repository protects nothing, and nobody notices:
+ * A sensitive path (or a path tied to a service) that matches no file in the repository protects nothing, and nobody notices:
  * the pull request that changes the file it meant is reviewed as an ordinary one. Each pattern
  * is tried against the repository's files (tracked and untracked, not only the YAML ones);
  * patterns that do not parse are reported by the Policy's own checks instead.
@@ -27,6 +27,22 @@ export function checkSensitivePaths(files: readonly FileRecords[], repositoryPat
           message: `sensitive path "${glob}" matches no file in the repository, so it protects nothing`,
         });
       });
+      for (const [service, globs] of Object.entries(record.facts.servicePaths ?? {})) {
+        globs.forEach((glob, i) => {
+          if (!glob || globProblem(glob)) return;
+          const match = globMatcher([glob]);
+          if (repositoryPaths.some((p) => match(p))) return;
+          out.push({
+            file: f.file,
+            document: record.index,
+            pointer: joinPointer('/spec/servicePaths', service, i),
+            target: 'value',
+            severity: 'warning',
+            code: 'policy.service-path-unmatched',
+            message: `path "${glob}" of service ${service} matches no file in the repository, so no change to it is held to account`,
+          });
+        });
+      }
     }
   }
   return out;

@@ -52,10 +52,11 @@ export function servicesCountedFor(org: Organisation, change: Touches): string[]
  * request is judged in an organisation whose incidents are the base's (review-org.ts), so a
  * branch cannot unname its change from an incident.
  */
-const causes = new WeakMap<Organisation, Map<string, string[]>>();
+const causes = new WeakMap<object, Map<string, string[]>>();
 
 export function incidentsCausedBy(org: Organisation, change: string): readonly string[] {
-  let index = causes.get(org);
+  // By the incidents Map: the organisations of a history that changed no incident share it.
+  let index = causes.get(org.incidents);
   if (!index) {
     index = new Map();
     const sorted = [...org.incidents.values()].map((i) => i.doc as Incident).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
@@ -67,7 +68,7 @@ export function incidentsCausedBy(org: Organisation, change: string): readonly s
         else index.set(id, [inc.metadata.name]);
       }
     }
-    causes.set(org, index);
+    causes.set(org.incidents, index);
   }
   return index.get(change) ?? [];
 }
@@ -136,16 +137,29 @@ interface Placed extends Judged {
  * risk engine asks for every open change, and a scan of the whole history each time would
  * grow with the square of it.
  */
-const indexes = new WeakMap<Organisation, Map<string, Placed[]>>();
+const indexes = new WeakMap<object, WeakMap<object, WeakMap<object, Map<string, Placed[]>>>>();
+// A change's own answer, kept by its document (a document is never changed once read): the
+// audit builds this index once per unit of work over a history of 20k changes.
+const deployments = new WeakMap<ChangeRequest, DeploymentAnswer>();
+const counted = new WeakMap<object, WeakMap<ChangeRequest, string[]>>();
 
+function memo<K extends object, V>(map: WeakMap<K, V>, key: K, make: () => V): V {
+  let v = map.get(key);
+  if (v === undefined) map.set(key, (v = make()));
+  return v;
+}
+
+/** Keyed by the Maps it reads (changes, CIs, incidents), not the organisation object. */
 function indexOf(org: Organisation): Map<string, Placed[]> {
-  let index = indexes.get(org);
+  const byIncidents = memo(memo(indexes, org.changes, () => new WeakMap()), org.cis, () => new WeakMap());
+  let index = byIncidents.get(org.incidents);
   if (!index) {
     index = new Map();
+    const servicesOf = memo(counted, org.cis, () => new WeakMap<ChangeRequest, string[]>());
     for (const [id, { doc }] of org.changes) {
-      const d = deploymentOf(doc);
+      const d = memo(deployments, doc, () => deploymentOf(doc));
       if (!d.deployed) continue;
-      for (const s of servicesCountedFor(org, doc)) {
+      for (const s of memo(servicesOf, doc, () => servicesCountedFor(org, doc))) {
         const key = `${doc.spec.environment}\u0000${s}`;
         const list = index.get(key);
         const row = { id, at: d.implementedAt, result: d.result, causedIncidents: incidentsCausedBy(org, id) };
@@ -154,7 +168,7 @@ function indexOf(org: Organisation): Map<string, Placed[]> {
       }
     }
     for (const list of index.values()) list.sort((a, b) => a.at - b.at);
-    indexes.set(org, index);
+    byIncidents.set(org.incidents, index);
   }
   return index;
 }

@@ -293,27 +293,39 @@ interface RiskIndex {
   changesByTarget: Map<string, ChangeRequest[]>;
   slosByService: Map<string, [string, Slo][]>;
 }
-const indexes = new WeakMap<object, RiskIndex>();
+// Keyed by the Maps they are built from, not the organisation: the two organisations a pull
+// request is scored in (reviewOrganisation) share their changes, and so do the organisations
+// of a history that changed no SLO.
+const changeIndexes = new WeakMap<object, RiskIndex['changesByTarget']>();
+const sloIndexes = new WeakMap<object, RiskIndex['slosByService']>();
+const targetsByDoc = new WeakMap<ChangeRequest, string[]>();
 
 function indexOf(ctx: RiskContext): RiskIndex {
-  let index = indexes.get(ctx.org);
-  if (!index) {
-    index = { changesByTarget: new Map(), slosByService: new Map() };
+  let changesByTarget = changeIndexes.get(ctx.org.changes);
+  if (!changesByTarget) {
+    changesByTarget = new Map();
     for (const { doc } of ctx.org.changes.values()) {
-      for (const t of targetsOf(doc)) {
-        const list = index.changesByTarget.get(t);
+      let targets = targetsByDoc.get(doc);
+      if (!targets) targetsByDoc.set(doc, (targets = targetsOf(doc)));
+      for (const t of targets) {
+        const list = changesByTarget.get(t);
         if (list) list.push(doc);
-        else index.changesByTarget.set(t, [doc]);
+        else changesByTarget.set(t, [doc]);
       }
     }
-    for (const [name, { doc }] of ctx.org.slos) {
-      const list = index.slosByService.get(doc.spec.service);
-      if (list) list.push([name, doc]);
-      else index.slosByService.set(doc.spec.service, [[name, doc]]);
-    }
-    indexes.set(ctx.org, index);
+    changeIndexes.set(ctx.org.changes, changesByTarget);
   }
-  return index;
+  let slosByService = sloIndexes.get(ctx.org.slos);
+  if (!slosByService) {
+    slosByService = new Map();
+    for (const [name, { doc }] of ctx.org.slos) {
+      const list = slosByService.get(doc.spec.service);
+      if (list) list.push([name, doc]);
+      else slosByService.set(doc.spec.service, [[name, doc]]);
+    }
+    sloIndexes.set(ctx.org.slos, slosByService);
+  }
+  return { changesByTarget, slosByService };
 }
 
 /** Each change naming any of the targets, once. */

@@ -66,23 +66,29 @@ interface ScheduleIndex {
   byStart: Scheduled[];
   longest: number;
 }
-const schedules = new WeakMap<Organisation, ScheduleIndex>();
+// By the changes Map: organisations that share their changes share this index.
+const schedules = new WeakMap<object, ScheduleIndex>();
+// Each document's own answer, kept by the document: the index is built again for every changes Map.
+const scheduled = new WeakMap<ChangeRequest, Scheduled | null>();
 
 function scheduleIndex(org: Organisation): ScheduleIndex {
-  let index = schedules.get(org);
+  let index = schedules.get(org.changes);
   if (index) return index;
   const byStart: Scheduled[] = [];
   let longest = 0;
   for (const { doc } of org.changes.values()) {
-    if (!holdsItsWindow(doc)) continue;
-    const start = instant(doc.spec.schedule.start);
-    const end = instant(doc.spec.schedule.end);
-    if (start === undefined || end === undefined || end <= start) continue;
-    byStart.push({ doc, start, end });
-    longest = Math.max(longest, end - start);
+    let entry = scheduled.get(doc);
+    if (entry === undefined) {
+      const start = holdsItsWindow(doc) ? instant(doc.spec.schedule.start) : undefined;
+      const end = start === undefined ? undefined : instant(doc.spec.schedule.end);
+      scheduled.set(doc, (entry = start === undefined || end === undefined || end <= start ? null : { doc, start, end }));
+    }
+    if (!entry) continue;
+    byStart.push(entry);
+    longest = Math.max(longest, entry.end - entry.start);
   }
   byStart.sort((a, b) => a.start - b.start);
-  schedules.set(org, (index = { byStart, longest }));
+  schedules.set(org.changes, (index = { byStart, longest }));
   return index;
 }
 
