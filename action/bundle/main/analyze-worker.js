@@ -206,9 +206,9 @@ var require_rrule = __commonJS({
             }
             return padString.slice(0, targetLength) + String(str);
           }
-          var split = function(str, sep, num) {
-            var splits = str.split(sep);
-            return num ? splits.slice(0, num).concat([splits.slice(num).join(sep)]) : splits;
+          var split = function(str, sep2, num) {
+            var splits = str.split(sep2);
+            return num ? splits.slice(0, num).concat([splits.slice(num).join(sep2)]) : splits;
           };
           var pymod = function(a, b) {
             var r = a % b;
@@ -9209,10 +9209,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep, value } = collItem;
+        const { start, key, sep: sep2, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key ?? sep2?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -9226,7 +9226,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep) {
+          if (!keyProps.anchor && !keyProps.tag && !sep2) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -9250,7 +9250,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep ?? [], {
+        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -9266,7 +9266,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -9357,7 +9357,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end2) {
         let hasSpace = false;
-        let sep = "";
+        let sep2 = "";
         for (const token of end2) {
           const { source, type } = token;
           switch (type) {
@@ -9371,13 +9371,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep + cb;
-              sep = "";
+                comment += sep2 + cb;
+              sep2 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep += source;
+                sep2 += source;
               hasSpace = true;
               break;
             default:
@@ -9420,18 +9420,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep, value } = collItem;
+        const { start, key, sep: sep2, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key ?? sep2?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep && !value) {
+          if (!props.anchor && !props.tag && !sep2 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -9485,8 +9485,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
+        if (!isMap3 && !sep2 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -9498,7 +9498,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep ?? [], {
+          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -9509,8 +9509,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep)
-                for (const st of sep) {
+              if (sep2)
+                for (const st of sep2) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -9527,7 +9527,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -9707,7 +9707,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep = "";
+      let sep2 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -9724,24 +9724,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar2.Scalar.BLOCK_LITERAL) {
-          value += sep + indent.slice(trimIndent) + content;
-          sep = "\n";
+          value += sep2 + indent.slice(trimIndent) + content;
+          sep2 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep === " ")
-            sep = "\n";
-          else if (!prevMoreIndented && sep === "\n")
-            sep = "\n\n";
-          value += sep + indent.slice(trimIndent) + content;
-          sep = "\n";
+          if (sep2 === " ")
+            sep2 = "\n";
+          else if (!prevMoreIndented && sep2 === "\n")
+            sep2 = "\n\n";
+          value += sep2 + indent.slice(trimIndent) + content;
+          sep2 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep === "\n")
+          if (sep2 === "\n")
             value += "\n";
           else
-            sep = "\n";
+            sep2 = "\n";
         } else {
-          value += sep + content;
-          sep = " ";
+          value += sep2 + content;
+          sep2 = " ";
           prevMoreIndented = false;
         }
       }
@@ -9924,25 +9924,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep = " ";
+      let sep2 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep === "\n")
-            res += sep;
+          if (sep2 === "\n")
+            res += sep2;
           else
-            sep = "\n";
+            sep2 = "\n";
         } else {
-          res += sep + lm;
-          sep = " ";
+          res += sep2 + lm;
+          sep2 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep + (match?.[1] ?? "");
+      return res + sep2 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -10752,14 +10752,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep, value }) {
+    function stringifyItem({ start, key, sep: sep2, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep)
-        for (const st of sep)
+      if (sep2)
+        for (const st of sep2)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -11926,18 +11926,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep;
+          let sep2;
           if (scalar.end) {
-            sep = scalar.end;
-            sep.push(this.sourceToken);
+            sep2 = scalar.end;
+            sep2.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep = [this.sourceToken];
+            sep2 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep }]
+            items: [{ start, key: scalar, sep: sep2 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -12090,15 +12090,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep = it.sep;
-                  sep.push(this.sourceToken);
+                  const sep2 = it.sep;
+                  sep2.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep }]
+                    items: [{ start: start2, key, sep: sep2 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -12292,13 +12292,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep = fc.end.splice(1, fc.end.length);
-            sep.push(this.sourceToken);
+            const sep2 = fc.end.splice(1, fc.end.length);
+            sep2.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep }]
+              items: [{ start, key: fc, sep: sep2 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -20108,7 +20108,7 @@ function filled(value) {
 }
 
 // src/core/facts.ts
-var REF_KINDS = ["service", "ci", "team", "template", "slo", "policy-group", "service-or-openslo", "change", "incident"];
+var REF_KINDS = ["service", "ci", "team", "template", "slo", "policy-group", "service-or-openslo", "change", "incident", "system", "domain", "api"];
 var TYPED = /^(service|ci|team|slo):(.+)$/;
 function parseTypedRef(text) {
   const m = TYPED.exec(text);
@@ -20140,6 +20140,9 @@ function extractRecord(index, apiVersion, kind, value) {
       bare("/spec/owner", "team", spec.owner);
       (Array.isArray(spec.owners) ? spec.owners : []).forEach((o, i) => bare(joinPointer("/spec/owners", i, "team"), "team", obj(o)?.team));
       (Array.isArray(spec.dependsOn) ? spec.dependsOn : []).forEach((d, i) => typed(joinPointer("/spec/dependsOn", i), d, ["service", "ci"], true));
+      bare("/spec/system", "system", spec.system);
+      strings(spec.providesApis).forEach((a, i) => bare(joinPointer("/spec/providesApis", i), "api", a));
+      strings(spec.consumesApis).forEach((a, i) => bare(joinPointer("/spec/consumesApis", i), "api", a));
       facts = {
         kind: "Service",
         ...typeof spec.tier === "number" ? { tier: spec.tier } : {},
@@ -20151,6 +20154,17 @@ function extractRecord(index, apiVersion, kind, value) {
     }
     case "SLO":
       bare("/spec/service", "service", spec.service);
+      break;
+    case "Domain":
+      bare("/spec/owner", "team", spec.owner);
+      break;
+    case "System":
+      bare("/spec/owner", "team", spec.owner);
+      bare("/spec/domain", "domain", spec.domain);
+      break;
+    case "API":
+      bare("/spec/owner", "team", spec.owner);
+      bare("/spec/system", "system", spec.system);
       break;
     case "ConfigurationItem": {
       bare("/spec/service", "service", spec.service);
@@ -20223,7 +20237,12 @@ function extractRecord(index, apiVersion, kind, value) {
     case "ChangeCalendar": {
       const windows = Array.isArray(spec.windows) ? spec.windows : [];
       windows.forEach((w, i) => strings(obj(obj(w)?.scope)?.services).forEach((s, j) => bare(joinPointer("/spec/windows", i, "scope", "services", j), "service", s)));
-      facts = { kind: "ChangeCalendar", scopes: windows.map((w) => positional(obj(obj(w)?.scope)?.environments) ?? []) };
+      facts = {
+        kind: "ChangeCalendar",
+        scopes: windows.map((w) => positional(obj(obj(w)?.scope)?.environments) ?? []),
+        // Kept for the organisation's clock (zoneFrom in src/core/evidence-time.ts), in window order.
+        timeZones: windows.map((w) => anyString(obj(w)?.timeZone) ?? "")
+      };
       break;
     }
     case "StandardChange": {
@@ -20242,17 +20261,23 @@ function extractRecord(index, apiVersion, kind, value) {
       const groups = obj(spec.groups) ?? {};
       for (const [key, v] of Object.entries(groups)) typed(joinPointer("/spec/groups", key), v, ["team"]);
       const sensitive = Array.isArray(spec.sensitivePaths) ? spec.sensitivePaths.map((p) => typeof p === "string" ? p : "") : void 0;
+      const tied = obj(spec.servicePaths);
+      for (const key of Object.keys(tied ?? {})) bare(joinPointer("/spec/servicePaths", key), "service", key);
+      const servicePaths = tied ? Object.fromEntries(Object.entries(tied).map(([k, v]) => [k, Array.isArray(v) ? v.map((p) => typeof p === "string" ? p : "") : []])) : void 0;
       const severities = obj(obj(spec.incidents)?.severities);
       const incidentSeverities = severities ? Object.fromEntries(Object.entries(severities).map(([k, v]) => [k, anyString(obj(v)?.reviewWithin) ? { reviewWithin: anyString(obj(v)?.reviewWithin) } : {}])) : void 0;
       const environments = Array.isArray(spec.environments) ? spec.environments.map((e) => ({ name: anyString(obj(e)?.name) ?? "", aliases: positional(obj(e)?.aliases) ?? [] })) : void 0;
       const points = obj(obj(obj(spec.likelihood)?.factors)?.environment);
+      const peakTimeZone = anyString(obj(obj(obj(spec.likelihood)?.factors)?.peakHours)?.timeZone);
       facts = {
         kind: "Policy",
         groups: Object.keys(groups),
         ...sensitive ? { sensitivePaths: sensitive } : {},
+        ...servicePaths ? { servicePaths } : {},
         ...environments ? { environments } : {},
         ...points ? { environmentPoints: Object.keys(points) } : {},
-        ...incidentSeverities ? { incidentSeverities } : {}
+        ...incidentSeverities ? { incidentSeverities } : {},
+        ...peakTimeZone ? { peakTimeZone } : {}
       };
       break;
     }
@@ -20303,8 +20328,33 @@ function plainJson(v, depth) {
   return true;
 }
 
-// src/adapters/fs/analyze-disk.ts
+// src/adapters/fs/blob-id.ts
 import { createHash } from "node:crypto";
+function gitBlobId(bytes) {
+  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+}
+
+// src/core/utf8.ts
+var BOM = "\uFEFF";
+function decodeUtf8(bytes) {
+  try {
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return { text: text.startsWith(BOM) ? text.slice(1) : text };
+  } catch {
+    return { badOffset: firstInvalidUtf8(bytes) };
+  }
+}
+function firstInvalidUtf8(b) {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i];
+    const len = c < 128 ? 1 : c >= 194 && c <= 223 ? 2 : c >= 224 && c <= 239 ? 3 : c >= 240 && c <= 244 ? 4 : 0;
+    if (len === 0 || i + len > b.length) return i;
+    for (let k = 1; k < len; k++) if ((b[i + k] & 192) !== 128) return i;
+    i += len;
+  }
+  return i;
+}
 
 // src/core/calendar/local-time.ts
 var DAY_MS = 864e5;
@@ -20347,7 +20397,20 @@ function intlOffset(instant2, zone) {
 var SEGMENT = DAY_MS / 2;
 var SEGMENTS_KEPT = 16;
 var segments = /* @__PURE__ */ new Map();
+var SLOTS_KEPT = 65536;
+var slots = /* @__PURE__ */ new Map();
 function offsetAt(instant2, zone) {
+  let bySlot = slots.get(zone);
+  if (!bySlot) slots.set(zone, bySlot = /* @__PURE__ */ new Map());
+  const slot = Math.floor(instant2 / SEGMENT);
+  let whole = bySlot.get(slot);
+  if (whole === void 0) {
+    const start = intlOffset(slot * SEGMENT, zone);
+    whole = start === intlOffset((slot + 1) * SEGMENT, zone) ? start : Number.NaN;
+    if (bySlot.size >= SLOTS_KEPT) bySlot.clear();
+    bySlot.set(slot, whole);
+  }
+  if (!Number.isNaN(whole)) return whole;
   let known = segments.get(zone);
   if (!known) segments.set(zone, known = []);
   for (const seg of known) if (instant2 >= seg.from && instant2 <= seg.to) return seg.offset;
@@ -20704,6 +20767,16 @@ function parseDuration(text) {
   for (const m of text.matchAll(PART)) total += Number(m[1]) * UNIT_MS2[m[2]];
   return total <= MAX_DURATION_MS ? total : void 0;
 }
+var BUSINESS_DAYS = /^([1-9][0-9]{0,2})bd$/;
+function parseDeadline(text) {
+  const m = BUSINESS_DAYS.exec(text);
+  if (m) return Number(m[1]) <= 365 ? { businessDays: Number(m[1]) } : void 0;
+  const span = parseDuration(text);
+  return span === void 0 ? void 0 : { span };
+}
+function isDeadline(text) {
+  return parseDeadline(text) !== void 0;
+}
 
 // src/core/calendar/window-duration.ts
 var UNIT = /(\d+)([smhdw])/g;
@@ -20815,6 +20888,7 @@ function opsledgerFormats() {
   for (const name of STANDARD) table[name] = import_formats2.fullFormats[name];
   table["date-time"] = { type: "string", validate: (s) => parseInstant(s) !== void 0 };
   table["opsledger-duration"] = { type: "string", validate: isDuration };
+  table["opsledger-deadline"] = { type: "string", validate: isDeadline };
   table["openslo-duration"] = { type: "string", validate: (s) => OPENSLO_DURATION.test(s) };
   table["local-date-time"] = { type: "string", validate: isLocalDateTime };
   table["web-url"] = { type: "string", validate: isWebUrl };
@@ -20885,6 +20959,9 @@ function policyPoints(spec) {
   }
   return out;
 }
+
+// src/core/risk/recent-incidents-defaults.ts
+var RECENT_INCIDENTS_DEFAULTS = { within: "30d", severities: ["sev1", "sev2"] };
 
 // src/core/checks/document.ts
 function instant(text) {
@@ -21077,11 +21154,27 @@ function checkPolicy(policy) {
     if (seen !== void 0) out.push(err("policy.agenda-duplicate-question", joinPointer("/spec/agenda/questions", i, "id"), `agenda question "${q.id}" is already defined as question ${seen + 1}`));
     else asked.set(q.id, i);
   });
+  const recent = spec.likelihood.factors.recentIncidents;
+  if (recent) {
+    const scale = Object.keys(spec.incidents?.severities ?? {});
+    const named = recent.severities ?? RECENT_INCIDENTS_DEFAULTS.severities;
+    named.forEach((sev, i) => {
+      if (scale.includes(sev)) return;
+      const pointer = recent.severities ? joinPointer("/spec/likelihood/factors/recentIncidents/severities", i) : "/spec/likelihood/factors/recentIncidents";
+      out.push(err("policy.unknown-severity", pointer, `recentIncidents counts ${sev} incidents${recent.severities ? "" : " (its default severities)"}, but spec.incidents.severities ${scale.length ? `defines only ${scale.join(", ")}` : "defines none"}`));
+    });
+  }
   out.push(...checkReadinessRules(spec.readiness?.rules ?? []));
   (spec.sensitivePaths ?? []).forEach((glob, i) => {
     const problem2 = globProblem(glob);
     if (problem2) out.push(warn("policy.sensitive-path-invalid", joinPointer("/spec/sensitivePaths", i), `sensitive path "${glob}" is not a usable glob: ${problem2.reason}`));
   });
+  for (const [service, globs] of Object.entries(spec.servicePaths ?? {})) {
+    globs.forEach((glob, i) => {
+      const problem2 = globProblem(glob);
+      if (problem2) out.push(warn("policy.service-path-invalid", joinPointer("/spec/servicePaths", service, i), `path "${glob}" of service ${service} is not a usable glob: ${problem2.reason}`));
+    });
+  }
   return out;
 }
 function checkReadinessRules(rules) {
@@ -22077,6 +22170,7 @@ var FORMAT_NAMES = {
   evidence: "evidence reference: an http(s) or mailto: URL, or words (never a script, data or file URL)",
   email: "email address",
   "opsledger-duration": "duration of at most 3660d (e.g. 30m, 2h, 5d)",
+  "opsledger-deadline": "duration of at most 3660d, or business days up to 365bd (e.g. 5bd, 7d)",
   "openslo-duration": "OpenSLO duration (e.g. 28d, 1M)",
   "local-date-time": "local date-time without offset, between 1970 and 2999 (e.g. 2026-01-06T01:00:00)"
 };
@@ -22086,28 +22180,8 @@ function formatName(format) {
 
 // src/core/analyze.ts
 var UNSAFE_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
-var BOM = "\uFEFF";
 function at(file, code, message, line = 1, column = 1, extra = {}) {
   return { file, line, column, severity: "error", code, message, pointer: "", ...extra };
-}
-function decodeUtf8(bytes) {
-  try {
-    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    return { text: text.startsWith(BOM) ? text.slice(1) : text };
-  } catch {
-    return { badOffset: firstInvalidUtf8(bytes) };
-  }
-}
-function firstInvalidUtf8(b) {
-  let i = 0;
-  while (i < b.length) {
-    const c = b[i];
-    const len = c < 128 ? 1 : c >= 194 && c <= 223 ? 2 : c >= 224 && c <= 239 ? 3 : c >= 240 && c <= 244 ? 4 : 0;
-    if (len === 0 || i + len > b.length) return i;
-    for (let k = 1; k < len; k++) if ((b[i + k] & 192) !== 128) return i;
-    i += len;
-  }
-  return i;
 }
 function lineColumnOfByte(bytes, offset) {
   let line = 1;
@@ -22241,9 +22315,6 @@ function isOnlyComments(text) {
 }
 
 // src/adapters/fs/analyze-disk.ts
-function gitBlobId(bytes) {
-  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
-}
 function problem(rel, code, message) {
   const d = { file: rel, line: 1, column: 1, severity: "error", code, message, pointer: "" };
   return { file: rel, documents: [], diagnostics: [d] };
@@ -22264,10 +22335,11 @@ function analyzeOnDisk(reader, rel, registry3, options = {}, blobId = false) {
 
 // src/adapters/fs/read-policy.ts
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 var DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 var OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY | constants.O_NOFOLLOW;
 function isInside(root, abs) {
+  if (abs.length > root.length + 1 && abs.startsWith(root) && abs[root.length] === sep && !root.endsWith(sep) && !abs.includes(`${sep}.`, root.length)) return true;
   const r = relative(root, abs);
   return r === "" || !r.startsWith("..") && !isAbsolute(r);
 }
@@ -22378,11 +22450,6 @@ function readOwnText(path) {
   return readOwnFile(path).toString("utf8");
 }
 
-// src/adapters/fs/schemas.ts
-import { createHash as createHash3 } from "node:crypto";
-import { readdirSync as readdirSync2 } from "node:fs";
-import { join as join5 } from "node:path";
-
 // src/core/schema/registry.ts
 var import__ = __toESM(require__(), 1);
 function constOf(schema, prop) {
@@ -22429,25 +22496,61 @@ function createSchemaRegistry(schemas, precompiled = {}) {
   };
 }
 
+// src/adapters/fs/schema-files.ts
+import { createHash as createHash2 } from "node:crypto";
+import { readdirSync } from "node:fs";
+import { join as join2 } from "node:path";
+
 // src/adapters/fs/package-root.ts
 import { fileURLToPath } from "node:url";
 var PACKAGE_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
+// src/adapters/fs/schema-files.ts
+var SCHEMA_DIR = join2(PACKAGE_ROOT, "schemas");
+var loaded;
+var texts;
+function schemaTexts(dir) {
+  if (texts && dir === SCHEMA_DIR) return texts;
+  const files = [];
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join2(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith(".schema.json")) files.push(p);
+    }
+  };
+  walk(dir);
+  files.sort();
+  const hash = createHash2("sha256");
+  const read = files.map((f) => readOwnText(f));
+  for (const text of read) hash.update(text);
+  const result = { texts: read, digest: hash.digest("hex").slice(0, 16) };
+  if (dir === SCHEMA_DIR) texts = result;
+  return result;
+}
+function loadSchemas(dir = SCHEMA_DIR) {
+  if (loaded && dir === SCHEMA_DIR) return loaded;
+  const { texts: read, digest: digest2 } = schemaTexts(dir);
+  const result = { schemas: read.map((text) => JSON.parse(text)), digest: digest2 };
+  if (dir === SCHEMA_DIR) loaded = result;
+  return result;
+}
+
 // src/adapters/fs/precompiled-schemas.ts
 import { createRequire } from "node:module";
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 
 // src/adapters/fs/version.ts
-import { createHash as createHash2 } from "node:crypto";
-import { readdirSync } from "node:fs";
-import { join as join3 } from "node:path";
+import { createHash as createHash3 } from "node:crypto";
+import { readdirSync as readdirSync2 } from "node:fs";
+import { join as join4 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // src/adapters/fs/tool-version.ts
-import { join as join2 } from "node:path";
+import { join as join3 } from "node:path";
 var TOOL_VERSION = (() => {
   try {
-    return JSON.parse(readOwnText(join2(PACKAGE_ROOT, "package.json"))).version;
+    return JSON.parse(readOwnText(join3(PACKAGE_ROOT, "package.json"))).version;
   } catch {
     return "0.0.0";
   }
@@ -22457,17 +22560,17 @@ var TOOL_VERSION = (() => {
 var digest;
 function codeDigest() {
   if (digest) return digest;
-  const hash = createHash2("sha1");
+  const hash = createHash3("sha1");
   const coreDir = fileURLToPath2(new URL("../../core/", import.meta.url));
   const walk = (dir) => {
     let entries;
     try {
-      entries = readdirSync(dir).sort();
+      entries = readdirSync2(dir).sort();
     } catch {
       return;
     }
     for (const name of entries) {
-      const path = join3(dir, name);
+      const path = join4(dir, name);
       if (name.endsWith(".js") || name.endsWith(".ts")) hash.update(name).update(readOwnFile(path));
       else if (!name.includes(".")) walk(path);
     }
@@ -22477,7 +22580,7 @@ function codeDigest() {
 }
 
 // src/adapters/fs/precompiled-schemas.ts
-var PRECOMPILED_PATH = join4(PACKAGE_ROOT, "dist", "schema-validators.cjs");
+var PRECOMPILED_PATH = join5(PACKAGE_ROOT, "dist", "schema-validators.cjs");
 var require2 = createRequire(import.meta.url);
 function ajvVersion() {
   try {
@@ -22500,30 +22603,6 @@ function loadPrecompiled(path, key) {
 }
 
 // src/adapters/fs/schemas.ts
-var SCHEMA_DIR = join5(PACKAGE_ROOT, "schemas");
-var loaded;
-function loadSchemas(dir = SCHEMA_DIR) {
-  if (loaded && dir === SCHEMA_DIR) return loaded;
-  const files = [];
-  const walk = (d) => {
-    for (const e of readdirSync2(d, { withFileTypes: true })) {
-      const p = join5(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith(".schema.json")) files.push(p);
-    }
-  };
-  walk(dir);
-  files.sort();
-  const hash = createHash3("sha256");
-  const schemas = files.map((f) => {
-    const text = readOwnText(f);
-    hash.update(text);
-    return JSON.parse(text);
-  });
-  const result = { schemas, digest: hash.digest("hex").slice(0, 16) };
-  if (dir === SCHEMA_DIR) loaded = result;
-  return result;
-}
 var registry;
 function schemaRegistry() {
   if (registry) return registry;
@@ -22597,16 +22676,16 @@ parentPort.once("message", (job) => {
   const reader = repositoryReader(job.root, job.maxBytes);
   let order = [];
   let analyses = [];
-  let texts = [];
+  let texts2 = [];
   let entries = [];
   const send = (last) => {
     const text = encodeAnalyses(analyses);
     shard.add(text);
-    const batch = { order, text, ...job.keepText ? { texts } : {}, ...asEntries ? { entries } : {}, ...last ? { final: { shardWritten: shard.close() } } : {} };
+    const batch = { order, text, ...job.keepText ? { texts: texts2 } : {}, ...asEntries ? { entries } : {}, ...last ? { final: { shardWritten: shard.close() } } : {} };
     job.port.postMessage(batch);
     order = [];
     analyses = [];
-    texts = [];
+    texts2 = [];
     entries = [];
   };
   claimAll(
@@ -22617,7 +22696,7 @@ parentPort.once("message", (job) => {
       const a = analyzeOnDisk(reader, job.files[i], registry2, options, !!job.blobIds);
       const entry = asEntries && a.oid ? encodeValueEntry(a.analysis) : void 0;
       entries.push(entry ?? null);
-      if (job.keepText) texts.push(entry === void 0 ? a.analysis.text ?? null : null);
+      if (job.keepText) texts2.push(entry === void 0 ? a.analysis.text ?? null : null);
       delete a.analysis.values;
       delete a.analysis.text;
       analyses.push(a);

@@ -3145,7 +3145,7 @@ var require_util = __commonJS({
       return path;
     }
     exports.normalize = normalize;
-    function join3(aRoot, aPath) {
+    function join4(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -3177,7 +3177,7 @@ var require_util = __commonJS({
       }
       return joined;
     }
-    exports.join = join3;
+    exports.join = join4;
     exports.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
@@ -3350,7 +3350,7 @@ var require_util = __commonJS({
             parsed.path = parsed.path.substring(0, index + 1);
           }
         }
-        sourceURL = join3(urlGenerate(parsed), sourceURL);
+        sourceURL = join4(urlGenerate(parsed), sourceURL);
       }
       return normalize(sourceURL);
     }
@@ -5999,7 +5999,7 @@ var require_lib = __commonJS({
 import { parentPort, workerData } from "node:worker_threads";
 
 // src/catalog/file-writer.ts
-import { mkdirSync, writeFileSync } from "node:fs";
+import { closeSync, fstatSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 var FileWriter = class {
   constructor(dir2) {
@@ -6008,6 +6008,7 @@ var FileWriter = class {
   dir;
   made = /* @__PURE__ */ new Set();
   files = 0;
+  /** Writes the file and returns its stat as written (the descriptor's own, so no second lookup by name). */
   write(rel, content) {
     const file = join(this.dir, rel);
     const folder = dirname(file);
@@ -6015,8 +6016,16 @@ var FileWriter = class {
       mkdirSync(folder, { recursive: true });
       this.made.add(folder);
     }
-    writeFileSync(file, content);
-    this.files++;
+    const fd = openSync(file, "w");
+    try {
+      const bytes = typeof content === "string" ? Buffer.from(content) : content;
+      for (let at2 = 0; at2 < bytes.length; ) at2 += writeSync(fd, bytes, at2, bytes.length - at2);
+      const st2 = fstatSync(fd);
+      this.files++;
+      return { size: st2.size, mtimeMs: st2.mtimeMs, ctimeMs: st2.ctimeMs };
+    } finally {
+      closeSync(fd);
+    }
   }
 };
 
@@ -7986,7 +7995,7 @@ function curve(from, to) {
   return `M${x1} ${y1}C${mid} ${y1} ${mid} ${y2} ${x2} ${y2}`;
 }
 function drawSides(n, shape, dy, sides, geo, words, out2) {
-  const clip = (text) => {
+  const clip2 = (text) => {
     const chars = [...text];
     return chars.length > geo.label ? chars.slice(0, geo.label - 1).join("") + "…" : text;
   };
@@ -8001,18 +8010,18 @@ function drawSides(n, shape, dy, sides, geo, words, out2) {
     h: slot.h,
     tx: slot.x + slot.w / 2,
     ty: slot.y + slot.h / 2 + 5,
-    label: clip(label),
+    label: clip2(label),
     full: node ? describe(node) : label,
     href: node?.href
   });
   const center = shifted(shape.center, dy);
   out2.nodes.push(box(center, "center", n.center, n.center.title ?? n.center.name));
-  for (const [role, side, slots] of [
+  for (const [role, side, slots2] of [
     ["up", sides.up, shape.up],
     ["down", sides.down, shape.down]
   ]) {
     if (!side) continue;
-    const at2 = (i) => shifted(slots[i], dy);
+    const at2 = (i) => shifted(slots2[i], dy);
     const edge = (slot, type) => out2.edges.push({ d: role === "up" ? curve(center, slot) : curve(slot, center), type });
     side.nodes.forEach((node, i) => {
       out2.nodes.push(box(at2(i), role, node, node.title ?? node.name));
@@ -8023,7 +8032,7 @@ function drawSides(n, shape, dy, sides, geo, words, out2) {
       out2.nodes.push(box(slot, "more", void 0, words.more(side.more)));
       edge(slot, "more");
     }
-    if (slots.length) out2.columns.push({ x: slots[0].x + geo.nodeW / 2, y: dy + 14, label: role === "up" ? words.dependsOn : words.usedBy });
+    if (slots2.length) out2.columns.push({ x: slots2[0].x + geo.nodeW / 2, y: dy + 14, label: role === "up" ? words.dependsOn : words.usedBy });
   }
 }
 function layoutNeighbourhood(n, words) {
@@ -8048,6 +8057,85 @@ function layoutNeighbourhood(n, words) {
   }
   narrow.height = dy - GAP;
   return { wide, narrow, caption: words.caption(n.center.title ?? n.center.name) };
+}
+
+// src/catalog/group-graph.ts
+var NODE_W = 170;
+var NODE_H2 = 34;
+var NODE_GAP = 8;
+var PAD = 12;
+var HEAD = 28;
+var GROUP_GAP = 18;
+var COLUMN_GAP = 90;
+var MARGIN = 8;
+var LABEL = 22;
+var clip = (text) => {
+  const chars = [...text];
+  return chars.length > LABEL ? chars.slice(0, LABEL - 1).join("") + "…" : text;
+};
+function layoutGroups(graph, words) {
+  const groups = graph.groups.filter((gr2) => gr2.nodes.length || gr2.more);
+  if (!groups.length) return void 0;
+  const groupOfNode = /* @__PURE__ */ new Map();
+  groups.forEach((gr2, i) => {
+    for (const n of gr2.nodes) groupOfNode.set(n.id, i);
+    if (gr2.more) groupOfNode.set(`${gr2.id}:more`, i);
+  });
+  const edges = graph.edges.filter((e) => e.from !== e.to && groupOfNode.has(e.from) && groupOfNode.has(e.to));
+  const column = groups.map(() => 0);
+  const between = [...new Set(edges.map((e) => `${groupOfNode.get(e.from)}>${groupOfNode.get(e.to)}`))].map((k) => k.split(">").map(Number)).filter(([a, b]) => a !== b);
+  for (let round = 0; round < groups.length; round++) {
+    let moved = false;
+    for (const [a, b] of between) {
+      if (column[b] < column[a] + 1 && column[a] + 1 < groups.length) {
+        column[b] = column[a] + 1;
+        moved = true;
+      }
+    }
+    if (!moved) break;
+  }
+  const used = [...new Set(column)].sort((a, b) => a - b);
+  const at2 = new Map(used.map((c, i) => [c, i]));
+  const boxW = NODE_W + 2 * PAD;
+  const heights = groups.map((gr2) => HEAD + (gr2.nodes.length + (gr2.more ? 1 : 0)) * (NODE_H2 + NODE_GAP) - NODE_GAP + PAD);
+  const columnY = used.map(() => MARGIN);
+  const out2 = { width: 0, height: 0, groups: [], nodes: [], edges: [], caption: words.caption };
+  const slot = /* @__PURE__ */ new Map();
+  groups.forEach((gr2, i) => {
+    const c = at2.get(column[i]);
+    const x = MARGIN + c * (boxW + COLUMN_GAP);
+    const y = columnY[c];
+    columnY[c] = y + heights[i] + GROUP_GAP;
+    out2.groups.push({ x, y, w: boxW, h: heights[i], label: clip(gr2.label || words.noSystem), href: gr2.href, focus: gr2.focus, tx: x + 10, ty: y + 18 });
+    const place = (id, k, text, href, more) => {
+      const nx = x + PAD;
+      const ny = y + HEAD + k * (NODE_H2 + NODE_GAP);
+      slot.set(id, { x: nx, y: ny });
+      out2.nodes.push({ id, x: nx, y: ny, w: NODE_W, h: NODE_H2, tx: nx + NODE_W / 2, ty: ny + NODE_H2 / 2 + 5, label: clip(text), full: text, href, more });
+    };
+    gr2.nodes.forEach((n, k) => place(n.id, k, n.label, n.href, false));
+    if (gr2.more) place(`${gr2.id}:more`, gr2.nodes.length, words.more(gr2.more), gr2.href, true);
+  });
+  for (const e of edges) {
+    const a = slot.get(e.from);
+    const b = slot.get(e.to);
+    const y1 = a.y + NODE_H2 / 2;
+    const y2 = b.y + NODE_H2 / 2;
+    if (b.x > a.x) {
+      const x1 = a.x + NODE_W;
+      const x2 = b.x;
+      const mid = (x1 + x2) / 2;
+      out2.edges.push({ d: `M${x1} ${y1}C${mid} ${y1} ${mid} ${y2} ${x2} ${y2}` });
+    } else {
+      const x1 = a.x + NODE_W;
+      const x2 = b.x + NODE_W;
+      const bulge = Math.max(x1, x2) + PAD + 30;
+      out2.edges.push({ d: `M${x1} ${y1}C${bulge} ${y1} ${bulge} ${y2} ${x2} ${y2}` });
+    }
+  }
+  out2.width = MARGIN * 2 + used.length * boxW + (used.length - 1) * COLUMN_GAP + 50;
+  out2.height = Math.max(...columnY) - GROUP_GAP + MARGIN;
+  return out2;
 }
 
 // src/core/calendar/local-time.ts
@@ -8087,7 +8175,20 @@ function intlOffset(instant, zone) {
 var SEGMENT = DAY_MS / 2;
 var SEGMENTS_KEPT = 16;
 var segments = /* @__PURE__ */ new Map();
+var SLOTS_KEPT = 65536;
+var slots = /* @__PURE__ */ new Map();
 function offsetAt(instant, zone) {
+  let bySlot = slots.get(zone);
+  if (!bySlot) slots.set(zone, bySlot = /* @__PURE__ */ new Map());
+  const slot = Math.floor(instant / SEGMENT);
+  let whole = bySlot.get(slot);
+  if (whole === void 0) {
+    const start = intlOffset(slot * SEGMENT, zone);
+    whole = start === intlOffset((slot + 1) * SEGMENT, zone) ? start : Number.NaN;
+    if (bySlot.size >= SLOTS_KEPT) bySlot.clear();
+    bySlot.set(slot, whole);
+  }
+  if (!Number.isNaN(whole)) return whole;
   let known = segments.get(zone);
   if (!known) segments.set(zone, known = []);
   for (const seg of known) if (instant >= seg.from && instant <= seg.to) return seg.offset;
@@ -8348,6 +8449,7 @@ var en2 = {
   "a11y.breadcrumb": "Breadcrumb",
   "a11y.pages": "Pages",
   "footer.built": "Built {at} ({zone}) by opsledger {version}. Everything here comes from the YAML files in the repository.",
+  "footer.made": "Made by opsledger {version}; times are in {zone}. Everything here comes from the YAML files in the repository.",
   "nav.services": "Services",
   "nav.teams": "Teams",
   "nav.cis": "CMDB",
@@ -8858,16 +8960,145 @@ var en2 = {
   "problemState.known-error": "Known error",
   "problemState.resolved": "Resolved",
   "problemState.closed": "Closed",
+  // Systems, domains and APIs (#21).
+  "nav.systems": "Systems",
+  "nav.apis": "APIs",
+  "list.systems": "Systems",
+  "list.systemsLede": "{total} systems, by name.",
+  "list.systemsLede.one": "One system.",
+  "list.systemsUngrouped": "{n} services are in no system.",
+  "list.systemsUngrouped.one": "One service is in no system.",
+  "list.noSystems": "No system is defined. A System document groups services; a service names its system in spec.system.",
+  "list.domains": "Domains",
+  "list.apis": "APIs",
+  "list.apisLede": "{total} APIs, by name.",
+  "list.apisLede.one": "One API.",
+  "list.noApis": "No API is defined. An API document describes an interface; services name it in providesApis and consumesApis.",
+  "system.name": "System",
+  "system.domain": "Domain",
+  "system.services": "Services",
+  "system.apis": "APIs",
+  "system.noServices": "No service names this system.",
+  "system.noApis": "No API belongs to this system.",
+  "system.none": "No system",
+  "system.graph": "Dependencies by system",
+  "system.dependencies": "Dependencies in and out of this system",
+  "system.graphCaption": "Services of {name} and the services they depend on or are used by, grouped by system. Arrows point at what is depended on.",
+  "system.graphCaptionAll": "Service dependencies grouped by system. Arrows point at what is depended on.",
+  "system.graphHidden": "{n} more systems are not drawn.",
+  "system.graphHidden.one": "One more system is not drawn.",
+  "domain.kind": "Domain",
+  "domain.systems": "Systems",
+  "domain.noSystems": "No system names this domain.",
+  "domain.ownedBy": "owned by",
+  "api.name": "API",
+  "api.type": "Type",
+  "api.system": "System",
+  "api.definition": "Definition",
+  "api.providers": "Provided by",
+  "api.consumers": "Consumed by",
+  "api.noProviders": "No service provides this API.",
+  "api.noConsumers": "No service consumes this API.",
+  "api.unprovided": "Provided by nobody",
+  "api.unprovidedNote": "Services consume this API but none provides it: add it to providesApis of the service that serves it.",
+  "apiType.openapi": "OpenAPI",
+  "apiType.asyncapi": "AsyncAPI",
+  "apiType.graphql": "GraphQL",
+  "apiType.grpc": "gRPC",
+  "apiType.other": "Other",
+  "filter.system": "System",
+  "service.system": "System",
+  "service.domain": "Domain",
+  "service.apis": "APIs",
+  "service.providesApis": "Provides",
+  "service.consumesApis": "Consumes",
+  // The audit page (opsledger catalog --audit): the saved report of opsledger audit.
+  "nav.audit": "Audit",
+  "auditPage.title": "Change audit",
+  "auditPage.lede": "Every change that reached the default branch from {since} to {until}: how it was approved, what the gate recorded, how it ended, and every exception.",
+  "auditPage.offline": "This report was made from git alone (--offline): approvals, gate records and deployments are not verified.",
+  "auditPage.statChanges": "changes",
+  "auditPage.statCommits": "commits",
+  "auditPage.statUnits": "units of work",
+  "auditPage.statExceptions": "exceptions",
+  "auditPage.exceptions": "Exceptions",
+  "auditPage.noExceptions": "No exceptions in this period.",
+  "auditPage.code": "Code",
+  "auditPage.commit": "Commit",
+  "auditPage.pullRequest": "Pull request",
+  "auditPage.change": "Change",
+  "auditPage.reason": "Reason",
+  "auditPage.changes": "Changes",
+  "auditPage.noChanges": "No change request reached the default branch in this period.",
+  "auditPage.type": "Type at approval",
+  "auditPage.class": "Risk at approval",
+  "auditPage.approvals": "Approvals",
+  "auditPage.gates": "Gate records",
+  "auditPage.outcome": "Outcome",
+  "auditPage.review": "Post-implementation review",
+  "auditPage.declared": "declared",
+  "auditPage.unscored": "not scored",
+  "auditPage.outsideTemplate": "outside its template",
+  "auditPage.approval": "review {id}; {groups}",
+  "auditPage.unverified": "not verified (offline)",
+  "auditPage.noneRequired": "none required",
+  "auditPage.notApproved": "not approved",
+  "auditPage.allowed": "allowed",
+  "auditPage.denied": "denied",
+  "auditPage.notRecorded": "not recorded",
+  "auditPage.reviewDone": "done",
+  "auditPage.reviewOverdue": "overdue (due {due})",
+  "auditPage.reviewDue": "due {due}",
+  "auditPage.reviewOnceImplemented": "due once implemented",
   // The sentences the risk engine and readiness compose, in the words the commands print.
   ...PHRASES_EN
 };
 var ko = {
   "site.name": "서비스 카탈로그",
+  // 감사 페이지 (opsledger catalog --audit)
+  "nav.audit": "감사",
+  "auditPage.title": "변경 감사",
+  "auditPage.lede": "{since}부터 {until}까지 기본 브랜치에 들어간 모든 변경: 승인 방식, 게이트 기록, 결과, 그리고 모든 예외입니다.",
+  "auditPage.offline": "이 보고서는 git만으로 만들었습니다(--offline). 승인, 게이트 기록, 배포는 확인하지 않았습니다.",
+  "auditPage.statChanges": "변경",
+  "auditPage.statCommits": "커밋",
+  "auditPage.statUnits": "작업 단위",
+  "auditPage.statExceptions": "예외",
+  "auditPage.exceptions": "예외",
+  "auditPage.noExceptions": "이 기간에는 예외가 없습니다.",
+  "auditPage.code": "코드",
+  "auditPage.commit": "커밋",
+  "auditPage.pullRequest": "풀 리퀘스트",
+  "auditPage.change": "변경",
+  "auditPage.reason": "사유",
+  "auditPage.changes": "변경",
+  "auditPage.noChanges": "이 기간에 기본 브랜치에 들어간 변경 요청이 없습니다.",
+  "auditPage.type": "승인 시 유형",
+  "auditPage.class": "승인 시 위험",
+  "auditPage.approvals": "승인",
+  "auditPage.gates": "게이트 기록",
+  "auditPage.outcome": "결과",
+  "auditPage.review": "구현 후 검토",
+  "auditPage.declared": "선언",
+  "auditPage.unscored": "평가 안 됨",
+  "auditPage.outsideTemplate": "템플릿 범위 밖",
+  "auditPage.approval": "리뷰 {id}; {groups}",
+  "auditPage.unverified": "확인 안 됨(오프라인)",
+  "auditPage.noneRequired": "필요 없음",
+  "auditPage.notApproved": "승인 안 됨",
+  "auditPage.allowed": "허용",
+  "auditPage.denied": "거부",
+  "auditPage.notRecorded": "기록 없음",
+  "auditPage.reviewDone": "완료",
+  "auditPage.reviewOverdue": "기한 지남 (기한 {due})",
+  "auditPage.reviewDue": "기한 {due}",
+  "auditPage.reviewOnceImplemented": "구현되면 기한 시작",
   "a11y.skip": "본문으로 건너뛰기",
   "a11y.mainNav": "주 메뉴",
   "a11y.breadcrumb": "현재 위치",
   "a11y.pages": "페이지",
   "footer.built": "{at}({zone})에 opsledger {version}(으)로 만들었습니다. 여기 있는 모든 내용은 저장소의 YAML 파일에서 왔습니다.",
+  "footer.made": "opsledger {version}(으)로 만들었습니다. 시각은 {zone} 기준입니다. 여기 있는 모든 내용은 저장소의 YAML 파일에서 왔습니다.",
   "nav.services": "서비스",
   "nav.teams": "팀",
   "nav.cis": "CMDB",
@@ -9546,7 +9777,59 @@ var ko = {
   "audit.implemented.ungated": "허용한 게이트 기록 없이 구현되었습니다",
   "audit.implemented.denied": "모든 게이트 기록이 거부했는데도 구현되었습니다",
   "audit.deployment.ungated": "배포 {id}({environment})가 허용한 게이트 기록 없이 성공했습니다",
-  "audit.deployment.denied": "배포 {id}({environment})가 게이트 거부 뒤에 성공했습니다"
+  "audit.deployment.denied": "배포 {id}({environment})가 게이트 거부 뒤에 성공했습니다",
+  // 시스템, 도메인, API (#21).
+  "nav.systems": "시스템",
+  "nav.apis": "API",
+  "list.systems": "시스템",
+  "list.systemsLede": "시스템 {total}개, 이름순.",
+  "list.systemsLede.one": "시스템 1개.",
+  "list.systemsUngrouped": "서비스 {n}개는 어느 시스템에도 속하지 않습니다.",
+  "list.systemsUngrouped.one": "서비스 1개는 어느 시스템에도 속하지 않습니다.",
+  "list.noSystems": "정의된 시스템이 없습니다. System 문서가 서비스를 묶고, 서비스는 spec.system에 자기 시스템을 적습니다.",
+  "list.domains": "도메인",
+  "list.apis": "API",
+  "list.apisLede": "API {total}개, 이름순.",
+  "list.apisLede.one": "API 1개.",
+  "list.noApis": "정의된 API가 없습니다. API 문서가 인터페이스를 설명하고, 서비스는 providesApis와 consumesApis에 그 이름을 적습니다.",
+  "system.name": "시스템",
+  "system.domain": "도메인",
+  "system.services": "서비스",
+  "system.apis": "API",
+  "system.noServices": "이 시스템에 속한 서비스가 없습니다.",
+  "system.noApis": "이 시스템에 속한 API가 없습니다.",
+  "system.none": "시스템 없음",
+  "system.graph": "시스템별 의존 관계",
+  "system.dependencies": "이 시스템 안팎의 의존 관계",
+  "system.graphCaption": "{name}의 서비스와, 그 서비스가 의존하거나 그 서비스를 쓰는 서비스를 시스템별로 묶었습니다. 화살표는 의존 대상을 가리킵니다.",
+  "system.graphCaptionAll": "서비스 의존 관계를 시스템별로 묶었습니다. 화살표는 의존 대상을 가리킵니다.",
+  "system.graphHidden": "시스템 {n}개는 그리지 않았습니다.",
+  "system.graphHidden.one": "시스템 1개는 그리지 않았습니다.",
+  "domain.kind": "도메인",
+  "domain.systems": "시스템",
+  "domain.noSystems": "이 도메인에 속한 시스템이 없습니다.",
+  "domain.ownedBy": "담당",
+  "api.name": "API",
+  "api.type": "유형",
+  "api.system": "시스템",
+  "api.definition": "정의",
+  "api.providers": "제공 서비스",
+  "api.consumers": "사용 서비스",
+  "api.noProviders": "이 API를 제공하는 서비스가 없습니다.",
+  "api.noConsumers": "이 API를 사용하는 서비스가 없습니다.",
+  "api.unprovided": "제공자 없음",
+  "api.unprovidedNote": "이 API를 사용하는 서비스는 있지만 제공하는 서비스가 없습니다. 실제로 제공하는 서비스의 providesApis에 추가하세요.",
+  "apiType.openapi": "OpenAPI",
+  "apiType.asyncapi": "AsyncAPI",
+  "apiType.graphql": "GraphQL",
+  "apiType.grpc": "gRPC",
+  "apiType.other": "기타",
+  "filter.system": "시스템",
+  "service.system": "시스템",
+  "service.domain": "도메인",
+  "service.apis": "API",
+  "service.providesApis": "제공",
+  "service.consumesApis": "사용"
 };
 var MESSAGES = { en: en2, ko };
 function message(locale, key, args = {}) {
@@ -9585,14 +9868,14 @@ ${Array.from({ length: SERIES_CLASSES }, (_, i) => `.ol-series-${i} { fill: var(
 import { readdirSync } from "node:fs";
 
 // src/adapters/fs/read-policy.ts
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from "node:fs";
+import { closeSync as closeSync2, constants, fstatSync as fstatSync2, openSync as openSync2, readSync, realpathSync } from "node:fs";
 var DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 var OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY | constants.O_NOFOLLOW;
 function errno(e) {
   return e?.code;
 }
 function readDescriptor(fd, maxBytes) {
-  const st2 = fstatSync(fd);
+  const st2 = fstatSync2(fd);
   if (!st2.isFile()) return { refused: "file.not-regular" };
   const stat = { size: st2.size, mtimeMs: st2.mtimeMs, ctimeMs: st2.ctimeMs, ino: st2.ino };
   if (st2.size > maxBytes) return { refused: "file.too-large", stat };
@@ -9608,7 +9891,7 @@ function readDescriptor(fd, maxBytes) {
 function readPath(path, flags, maxBytes) {
   let fd;
   try {
-    fd = openSync(path, flags);
+    fd = openSync2(path, flags);
   } catch (e) {
     const code = errno(e);
     if (code === "ELOOP") return "link";
@@ -9619,7 +9902,7 @@ function readPath(path, flags, maxBytes) {
   } catch {
     return { refused: "file.unreadable" };
   } finally {
-    closeSync(fd);
+    closeSync2(fd);
   }
 }
 function describeRefusal(r, stat, maxBytes) {
@@ -9701,6 +9984,7 @@ function compileTemplates(locale) {
     say: (phrase, english) => phraseMessage(locale, phrase, english),
     eq: (a, b) => a === b,
     ne: (a, b) => a !== b,
+    or: (a, b) => Boolean(a) || Boolean(b),
     gt: (a, b) => Number(a) > Number(b),
     isNumber: (v) => typeof v === "number" && Number.isFinite(v),
     clamp: (v) => Math.min(1, Math.max(0, Number(v))),
@@ -9740,18 +10024,26 @@ var TITLES = {
   calendar: "calendar.title",
   metrics: "metrics.title",
   readiness: "coverage.title",
-  "incidents-list": "list.incidents"
+  audit: "auditPage.title",
+  "incidents-list": "list.incidents",
+  "systems-list": "list.systems",
+  "apis-list": "list.apis"
 };
 var NAV = [
   { section: "services", href: "index.html", key: "nav.services" },
   { section: "teams", href: "teams/index.html", key: "nav.teams" },
+  { section: "systems", href: "systems/index.html", key: "nav.systems" },
+  { section: "apis", href: "apis/index.html", key: "nav.apis" },
   { section: "cis", href: "cis/index.html", key: "nav.cis" },
   { section: "changes", href: "changes/index.html", key: "nav.changes" },
   { section: "calendar", href: "calendar/index.html", key: "nav.calendar" },
   { section: "metrics", href: "metrics.html", key: "nav.metrics" },
   { section: "readiness", href: "readiness.html", key: "nav.readiness" },
-  { section: "incidents", href: "incidents/index.html", key: "nav.incidents" }
+  { section: "incidents", href: "incidents/index.html", key: "nav.incidents" },
+  // Only on a site built with an audit report (catalog --audit).
+  { section: "audit", href: "audit.html", key: "nav.audit" }
 ];
+var STAMPED = /* @__PURE__ */ new Set(["index"]);
 function pageRenderer(options2) {
   const { locale } = options2;
   const render2 = compileTemplates(locale);
@@ -9762,33 +10054,66 @@ function pageRenderer(options2) {
     more: (n) => t("graph.more", { n }),
     caption: (name) => t("graph.caption", { name })
   };
+  const groupWords = (caption) => ({ noSystem: t("system.none"), more: (n) => t("graph.more", { n }), caption });
   const weekdays = Array.from({ length: 7 }, (_, i) => ({ short: t(`weekdayShort.${i}`), long: t(`weekday.${i}`) }));
-  const site = { zone: options2.zone, builtAt: options2.builtAt, version: options2.version };
+  const site = { zone: options2.zone, version: options2.version };
+  const stampedSite = { ...site, builtAt: options2.builtAt };
   const filters = { tiers: [1, 2, 3, 4], exposures: EXPOSURES, lifecycles: ["experimental", "production", "deprecated"] };
-  const navLabels = NAV.map((n) => t(n.key));
+  const sections = NAV.filter((n) => n.section !== "audit" || options2.audit);
+  const navLabels = sections.map((n) => t(n.key));
   return (page) => {
-    const nav = NAV.map((n, i) => ({
+    const nav = sections.map((n, i) => ({
       href: n.href,
       label: navLabels[i],
       current: n.href === page.path ? "page" : n.section === page.section ? "true" : void 0
     }));
     const base = "../".repeat(page.path.split("/").length - 1);
-    const body = { base, site };
+    const pageSite = STAMPED.has(page.template) ? stampedSite : site;
+    const body = { base, site: pageSite };
     if (page.template === "service") body.graphLayout = layoutNeighbourhood(page.graph, words);
     else if (page.template === "index") body.filters = filters;
     else if (page.template === "calendar") body.weekdays = weekdays;
+    else if (page.template === "system") body.groupGraph = layoutGroups(page.graph, groupWords(t("system.graphCaption", { name: page.heading })));
+    else if (page.template === "systems-list") body.groupGraph = layoutGroups(page.graph, groupWords(t("system.graphCaptionAll")));
     const layout = {
       base,
       nav,
       title: page.heading || t(TITLES[page.template] ?? "site.name"),
       locale,
       csp: CSP,
-      site,
+      site: pageSite,
       script: page.template === "index",
       incidentScript: page.template === "incidents-list"
     };
     return render2(page.template, page, body, layout);
   };
+}
+
+// src/catalog/site-manifest.ts
+import { createHash } from "node:crypto";
+
+// src/adapters/fs/tool-version.ts
+import { join as join3 } from "node:path";
+var TOOL_VERSION = (() => {
+  try {
+    return JSON.parse(readOwnText(join3(PACKAGE_ROOT, "package.json"))).version;
+  } catch {
+    return "0.0.0";
+  }
+})();
+
+// src/catalog/site-manifest.ts
+var MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
+function digest(data) {
+  return createHash("sha1").update(data).digest("base64url").slice(0, 22);
+}
+var contentHash = digest;
+function renderItem(item, html, writer) {
+  const bytes = Buffer.from(html(item.page));
+  const hash = contentHash(bytes);
+  if (item.prior && item.prior[1] === hash) return [item.page.path, [item.key, hash, item.prior[2], item.prior[3], item.prior[4]], false];
+  const st2 = writer.write(item.page.path, bytes);
+  return [item.page.path, [item.key, hash, st2.size, st2.mtimeMs, st2.ctimeMs], true];
 }
 
 // src/catalog/render-worker.ts
@@ -9806,10 +10131,10 @@ parentPort.on("message", (msg) => {
   if (failed) return;
   try {
     if ("pages" in msg) {
-      for (const page of msg.pages) out.write(page.path, render(page));
-      replies.postMessage({ rendered: msg.pages.length });
+      const entries = msg.pages.map((item) => renderItem(item, render, out));
+      replies.postMessage({ rendered: msg.pages.length, entries });
     } else {
-      replies.postMessage({ finished: out.files });
+      replies.postMessage({ finished: true });
       parentPort.close();
     }
   } catch (e) {
