@@ -108,7 +108,8 @@ const CASES: HostileCase[] = [
     args: (root) => ['validate', '--root', root, '--no-cache', '--format', 'github'],
     exit: 1,
     check: (run) => {
-      const commands = run.stdout.split(/\r\n|\r|\n/).filter((l) => l.startsWith('::'));
+      // The example organisation's overdue incident follow-ups are warnings of their own files.
+      const commands = run.stdout.split(/\r\n|\r|\n/).filter((l) => l.startsWith('::') && !l.startsWith('::warning file=incidents/'));
       expect(commands).toHaveLength(1);
       expect(commands[0]).toMatch(/^::error file=teams\/inject\.yaml,/);
     },
