@@ -138,3 +138,18 @@ describe('opsledger explain knows the refusal codes that record and incident tim
     for (const code of ['record.dirty', 'timeline.not-found', 'incident.action-overdue']) expect(listed).toContain(code);
   });
 });
+
+describe('metrics and audit read a period the same way', () => {
+  it.each([
+    [{ since: '30d', until: '2026-12-01T00:00:00Z' }],
+    [{ since: '2026-10-01T00:00:00+09:00', until: '2026-12-01T00:00:00Z' }],
+    [{}],
+  ])('%j', async (values) => {
+    const { metricsWindow } = await import('../../src/cli/commands/metrics.js');
+    const { auditPeriod } = await import('../../src/cli/commands/audit.js');
+    const now = Date.parse('2026-12-07T00:00:00Z');
+    const m = metricsWindow(values, now);
+    const a = auditPeriod(values, now);
+    expect([a.since, a.until]).toEqual([m.from, m.to]);
+  });
+});

@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
 import { audit } from '../../app/audit.js';
 import { openGitRepository } from '../../adapters/git/repository.js';
-import { parseDuration } from '../../core/duration.js';
-import { parseInstant } from '../../core/calendar/local-time.js';
+import { periodFlags } from '../period-flags.js';
 import { renderAuditCsv, renderAuditMarkdown, renderAuditText } from '../../report/audit.js';
 import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
@@ -45,14 +44,8 @@ export const auditSpec = defineCommand({
 });
 
 export function auditPeriod(values: { since?: string | undefined; until?: string | undefined }, now: number): { since: number; until: number } {
-  const until = values.until === undefined ? now : parseInstant(values.until);
-  if (until === undefined) throw new UsageError('--until takes an ISO 8601 time with an offset, e.g. 2026-12-31T00:00:00Z');
-  const text = values.since ?? '90d';
-  const span = parseDuration(text);
-  const since = span !== undefined ? until - span : parseInstant(text);
-  if (since === undefined || !Number.isFinite(since)) throw new UsageError('--since takes a duration back from --until (90d, 12w) or an ISO 8601 time with an offset');
-  if (since >= until) throw new UsageError('--since must lie before --until');
-  return { since, until };
+  const { from, to } = periodFlags(values, now);
+  return { since: from, until: to };
 }
 
 export async function auditCommand(ctx: CommandContext, values: OptionsOf<typeof options>, positionals: string[]): Promise<number> {

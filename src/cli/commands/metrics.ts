@@ -1,13 +1,12 @@
 import { computeMetrics } from '../../app/compute-metrics.js';
 import { openWorkspace } from '../../adapters/workspace.js';
-import { parseDuration } from '../../core/duration.js';
-import { parseInstant } from '../../core/calendar/local-time.js';
 import { isTimeZone } from '../../core/calendar/rrule-syntax.js';
 import { renderMetricsMarkdown } from '../../report/metrics/markdown.js';
 import { renderMetricsText } from '../../report/metrics/text.js';
 import { defineCommand, defineOptions, type OptionsOf } from '../command-spec.js';
 import { environmentFlag, policyEnvironments } from '../environment-flag.js';
 import { rootOf, UsageError, type CommandContext } from '../context.js';
+import { periodFlags } from '../period-flags.js';
 import { loadValidOrganisation } from '../org-session.js';
 
 /**
@@ -40,24 +39,9 @@ export const metricsSpec = defineCommand({
   run: metricsCommand,
 });
 
-/** The times an ISO 8601 date with a four-digit year can name: what the report prints. */
-const EARLIEST = Date.parse('0000-01-01T00:00:00Z');
-const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
-
 export function metricsWindow(values: Record<string, unknown>, now: number): MetricsWindowFlags {
   if (values.until !== undefined && values.at !== undefined && values.until !== values.at) throw new UsageError('--until and --at are the same option; give one');
-  const untilText = (values.until ?? values.at) as string | undefined;
-  const to = untilText === undefined ? now : parseInstant(untilText);
-  if (to === undefined) throw new UsageError('--until takes an ISO 8601 time with an offset, e.g. 2026-11-30T00:00:00+09:00');
-  if (!(to >= EARLIEST && to <= LATEST)) throw new UsageError('--until must lie between the years 0000 and 9999');
-  const sinceText = typeof values.since === 'string' ? values.since : '90d';
-  const span = parseDuration(sinceText);
-  const from = span !== undefined ? to - span : parseInstant(sinceText);
-  // A span longer than recorded time (99999999d) would start the window before any date the report can print.
-  if (from !== undefined && !(from >= EARLIEST)) throw new UsageError(`--since ${sinceText} reaches back before the year 0000; use a shorter span or a date`);
-  if (from === undefined) throw new UsageError('--since takes a duration back from --until (90d, 12w) or an ISO 8601 time with an offset');
-  if (from >= to) throw new UsageError('--since must lie before --until');
-  return { from, to };
+  return periodFlags({ since: values.since, until: values.until ?? values.at }, now);
 }
 
 export async function metricsCommand(ctx: CommandContext, values: OptionsOf<typeof options>): Promise<number> {
