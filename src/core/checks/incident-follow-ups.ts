@@ -29,7 +29,8 @@ export function incidentDeadlines(files: readonly FileRecords[]): FollowUpDeadli
       const owed = followUpDeadlines(inc, policy?.incidentSeverities, clock);
       const at = (pointer: string, code: string, dueAt: number, message: string) => out.push({ file: f.file, document: record.index, pointer, target: 'value', severity: 'warning', code, message, dueAt });
       if (owed.review !== undefined) {
-        at('/spec/resolvedAt', 'incident.review-overdue', owed.review, `${record.name || 'this incident'} (${inc.severity}) was resolved at ${inc.resolvedAt} and its review was due by ${formatInstant(owed.review)} under the policy; spec.review.completedAt is not set`);
+        // A business-day deadline ends on the last millisecond of a day: named as the midnight it reaches.
+        at('/spec/resolvedAt', 'incident.review-overdue', owed.review, `${record.name || 'this incident'} (${inc.severity}) was resolved at ${inc.resolvedAt} and its review was due by ${formatInstant(Math.ceil(owed.review / 1000) * 1000)} under the policy; spec.review.completedAt is not set`);
       }
       for (const { index, end } of owed.actions) {
         const item = inc.actionItems[index]!;
