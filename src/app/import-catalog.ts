@@ -3,6 +3,7 @@ import { analyzeText } from '../core/analyze.js';
 import type { SchemaRegistry } from '../core/schema/registry.js';
 import { renderYaml } from '../core/yaml-write.js';
 import { createTeams } from '../import/backstage/create-teams.js';
+import { createMissing } from '../import/backstage/create-missing.js';
 import { mapBackstage } from '../import/backstage/map.js';
 import { convertOpenSlo } from '../import/openslo/convert.js';
 import { convertStatuspage, DEFAULT_SEVERITIES } from '../import/statuspage/convert.js';
@@ -28,6 +29,8 @@ export interface ImportRequest {
   statuspage?: StatuspageOptions;
   /** Write a Team for each team the documents name and nothing defines (Backstage only). */
   createTeams?: boolean;
+  /** As createTeams, and a stub System, Domain or API for each one named and not defined (Backstage only). */
+  createMissing?: boolean;
   /** Told how far reading the organisation ('read') and checking each mapped document ('import') have got. */
   progress?: ProgressReport;
 }
@@ -63,8 +66,14 @@ export async function importCatalog(req: ImportRequest): Promise<ImportPlan> {
     if (answered && d.member) mapped.report.review.push({ target: d.ref, pointer: '/spec/members', value: d.member, code: 'review.member-add', reason: `Backstage lists ${d.member} as a member of ${d.written}; the team exists already, so add them to its members`, source: d.source });
     return !answered;
   });
-  if (req.createTeams && req.from === 'backstage') {
+  if ((req.createTeams || req.createMissing) && req.from === 'backstage') {
     const made = createTeams(mapped.report.dangling, (name) => existing.has(`Team/${name}`));
+    mapped.files.push(...made.files);
+    mapped.report.dangling = mapped.report.dangling.filter((d) => !made.resolved.has(d));
+    mapped.report.review.push(...made.review);
+  }
+  if (req.createMissing && req.from === 'backstage') {
+    const made = createMissing(mapped.report.dangling, mapped.files, (kind, name) => existing.has(`${kind}/${name}`));
     mapped.files.push(...made.files);
     mapped.report.dangling = mapped.report.dangling.filter((d) => !made.resolved.has(d));
     mapped.report.review.push(...made.review);

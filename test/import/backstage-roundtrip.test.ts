@@ -139,6 +139,25 @@ describe('import backstage --create-teams', () => {
     expect(report.files.map((f) => f.path)).toEqual(['services/a/service.yaml']);
   });
 
+  it.each([
+    ['an API a component provides', 'spec: {type: service, lifecycle: production, owner: checkout, providesApis: [orders-v1]}', [['api:orders-v1', 'apis/orders-v1.yaml', 'checkout']]],
+    ['a system, and the domain that system names', 'spec: {type: service, lifecycle: production, owner: checkout, system: shop}\n---\napiVersion: backstage.io/v1alpha1\nkind: System\nmetadata: {name: shop}\nspec: {owner: payments, domain: commerce}', [['domain:commerce', 'systems/domains/commerce.yaml', 'payments']]],
+    ['a system a component names', 'spec: {type: service, lifecycle: production, owner: checkout, system: billing}', [['system:billing', 'systems/billing.yaml', 'checkout']]],
+  ])('--create-missing writes a stub for %s, owned by the owner of what names it, and the result validates', async (_name, spec, expected) => {
+    const root = makeOrg();
+    const r = await cli(['import', 'backstage', input(`apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: a}\n${spec}\n`), '--create-missing', '--root', root, '--format', 'json'], root);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as { dangling: unknown[]; review: { target: string; code: string; pointer: string; value: unknown }[]; files: { path: string }[] };
+    expect(report.dangling).toEqual([]);
+    for (const [ref, file, owner] of expected) {
+      expect(report.files.map((f) => f.path)).toContain(file);
+      expect(report.review).toContainEqual(expect.objectContaining({ target: ref, pointer: '/spec/owner', value: owner, code: `review.${ref!.split(':')[0]}-created` }));
+    }
+    const { code, report: validation } = await validateJson(root);
+    expect(validation.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(code).toBe(0);
+  });
+
   it('is a usage error for openslo', async () => {
     const root = makeOrg();
     expect((await cli(['import', 'openslo', input('x: 1\n'), '--create-teams', '--root', root], root)).code).toBe(2);
@@ -159,6 +178,14 @@ describe('import backstage --create-teams', () => {
       ['ref.unresolved', '/spec/providesApis/2'],
       ['ref.unresolved', '/spec/providesApis/0'],
     ]);
+    // --create-missing makes those APIs too (owned by their providers' owners): nothing is left.
+    const withMissing = mkdtempSync(path.join(tmpdir(), 'opsledger-real-'));
+    const m = await cli(['import', 'backstage', realBackstage, '--create-missing', '--out', withMissing, '--format', 'json'], PROJECT_ROOT);
+    expect(m.code, m.stderr).toBe(0);
+    expect((JSON.parse(m.stdout) as { dangling: unknown[] }).dangling).toEqual([]);
+    const missingReport = await validateJson(withMissing);
+    expect(missingReport.report.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(missingReport.code).toBe(0);
     const without = mkdtempSync(path.join(tmpdir(), 'opsledger-real-'));
     expect((await cli(['import', 'backstage', realBackstage, '--out', without], PROJECT_ROOT)).code).toBe(0);
     const withoutReport = await validateJson(without);

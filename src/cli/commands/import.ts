@@ -23,6 +23,7 @@ import { terminalProgress } from '../progress.js';
 const options = defineOptions({
   out: { type: 'string', description: 'the organisation (or one of its data folders) to write to', defaultText: '--root for backstage, <root>/slos for openslo and sloth', example: 'imported' },
   force: { type: 'boolean', description: 'overwrite files that exist' },
+  'create-missing': { type: 'boolean', description: 'backstage: --create-teams, and a stub System, Domain or API (owned by the owner of what names it, listed for review) for each one the catalog names and nothing defines' },
   'create-teams': { type: 'boolean', description: 'backstage: write a Team for each owner and each group of a user that the catalog names and nothing defines (group:default/x, user:y), with those users as members' },
   'dry-run': { type: 'boolean', description: 'report what would be written; write nothing' },
   format: { type: 'string', short: 'f', default: 'text', choices: ['text', 'json'], description: 'how to print the report', example: 'json' },
@@ -34,7 +35,7 @@ const options = defineOptions({
 export const importSpec = defineCommand({
   name: 'import',
   summary: 'read Backstage catalog files, OpenSLO (v1, v1alpha) or Sloth specs, or Statuspage incidents into opsledger documents, reporting every loss',
-  usage: ['opsledger import backstage|openslo|sloth <path>... [--out DIR] [--create-teams] [--force] [--dry-run] [--format text|json]', 'opsledger import statuspage <incidents.json>... [--map FILE] [--severity impact=sevN,...] [--out DIR] [--dry-run] [--format text|json]'],
+  usage: ['opsledger import backstage|openslo|sloth <path>... [--out DIR] [--create-teams|--create-missing] [--force] [--dry-run] [--format text|json]', 'opsledger import statuspage <incidents.json>... [--map FILE] [--severity impact=sevN,...] [--out DIR] [--dry-run] [--format text|json]'],
   options,
   examples: ['opsledger import backstage catalog-info.yaml --dry-run', 'opsledger import openslo slos/ --out imported --format json', 'opsledger import statuspage incidents.json --map statuspage-map.yaml --dry-run'],
   run: importCommand,
@@ -45,6 +46,7 @@ export async function importCommand(ctx: CommandContext, values: OptionsOf<typeo
   if (source !== 'backstage' && source !== 'openslo' && source !== 'sloth' && source !== 'statuspage') throw new UsageError(source ? `cannot import from "${source}"; use backstage, openslo, sloth or statuspage` : 'name what to import from: backstage, openslo, sloth or statuspage');
   if (source !== 'statuspage' && (values.map !== undefined || values.severity !== undefined)) throw new UsageError('--map and --severity are for statuspage');
   if (values['create-teams'] && source !== 'backstage') throw new UsageError('--create-teams is for backstage imports');
+  if (values['create-missing'] && source !== 'backstage') throw new UsageError('--create-missing is for backstage imports');
   if (paths.length === 0) throw new UsageError(`name the ${source} files or folders to import`);
   const format = values.format;
   const root = rootOf(ctx, values);
@@ -59,7 +61,7 @@ export async function importCommand(ctx: CommandContext, values: OptionsOf<typeo
   const progress = terminalProgress(ctx, 'import', values.quiet);
   let plan;
   try {
-    plan = await importCatalog({ from: source, documents: inputs.documents, problems: inputs.problems, into: worktreeSource(orgRoot), out, registry, createTeams: Boolean(values['create-teams']), ...(statuspage ? { statuspage } : {}), ...(progress.report ? { progress: progress.report } : {}) });
+    plan = await importCatalog({ from: source, documents: inputs.documents, problems: inputs.problems, into: worktreeSource(orgRoot), out, registry, createTeams: Boolean(values['create-teams']), createMissing: Boolean(values['create-missing']), ...(statuspage ? { statuspage } : {}), ...(progress.report ? { progress: progress.report } : {}) });
   } finally {
     progress.end();
   }
