@@ -16,7 +16,8 @@ import { emptyOrganisation, modelEntries, type Located, type ModelEntry, type Or
  */
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-function insertSorted(list: string[], path: string): void {
+/** Where `path` is, or would go, in a sorted list. */
+function sortedIndex(list: readonly string[], path: string): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
@@ -24,18 +25,17 @@ function insertSorted(list: string[], path: string): void {
     if (list[mid]! < path) lo = mid + 1;
     else hi = mid;
   }
-  if (list[lo] !== path) list.splice(lo, 0, path);
+  return lo;
+}
+
+function insertSorted(list: string[], path: string): void {
+  const at = sortedIndex(list, path);
+  if (list[at] !== path) list.splice(at, 0, path);
 }
 
 function removeSorted(list: string[], path: string): void {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid]! < path) lo = mid + 1;
-    else hi = mid;
-  }
-  if (list[lo] === path) list.splice(lo, 1);
+  const at = sortedIndex(list, path);
+  if (list[at] === path) list.splice(at, 1);
 }
 
 export class OrganisationBuilder {

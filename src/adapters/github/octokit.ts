@@ -151,12 +151,12 @@ export function createGitHubApi(config: GitHubClientConfig): GitHubApi {
     return checkShape<T>(shape, (await call(route, params)).data, route);
   }
 
-  /** Every page of a list, each page checked; GitHub's Link header says where the next one is. */
-  async function list<T>(shape: ShapeName, route: string, params: Data = {}): Promise<T[]> {
+  /** Every page of a list, each page checked against its shape; GitHub's Link header says where the next one is, `items` takes the list out of a page. */
+  async function pages<T>(shape: ShapeName, route: string, params: Data, items: (data: unknown) => T[]): Promise<T[]> {
     const out: T[] = [];
     let r = await call(route, { ...params, per_page: 100 });
     for (let page = 1; ; page++) {
-      out.push(...checkShape<T[]>(shape, r.data, route));
+      out.push(...items(checkShape<unknown>(shape, r.data, route)));
       const link = nextLink(r.headers);
       if (!link) return out;
       const next = nextPageOnApi(link, c.baseUrl);
@@ -166,19 +166,13 @@ export function createGitHubApi(config: GitHubClientConfig): GitHubApi {
     }
   }
 
+  async function list<T>(shape: ShapeName, route: string, params: Data = {}): Promise<T[]> {
+    return pages(shape, route, params, (data) => data as T[]);
+  }
+
   /** Every page of a list GitHub wraps in an object (`{total_count, check_runs: [...]}`), each page checked. */
   async function listIn<T>(shape: ShapeName, key: string, route: string, params: Data = {}): Promise<T[]> {
-    const out: T[] = [];
-    let r = await call(route, { ...params, per_page: 100 });
-    for (let page = 1; ; page++) {
-      out.push(...(checkShape<Record<string, T[]>>(shape, r.data, route)[key] ?? []));
-      const link = nextLink(r.headers);
-      if (!link) return out;
-      const next = nextPageOnApi(link, c.baseUrl);
-      if (!next) throw new GitHubMalformedResponse(`${route}: the next page is not on the GitHub API at ${new URL(c.baseUrl).origin}; it was not requested`, route);
-      if (page >= MAX_PAGES) throw new GitHubMalformedResponse(`${route}: more than ${MAX_PAGES} pages`, route);
-      r = await getPage(next, route);
-    }
+    return pages(shape, route, params, (data) => (data as Record<string, T[]>)[key] ?? []);
   }
 
   return {

@@ -1,7 +1,7 @@
 import { ciId } from '../graph.js';
 import type { CatalogContext } from './context.js';
-import { byName, labels, paragraphs } from './context.js';
-import { linkViews, pagePath, safeHref } from './links.js';
+import { byName, metadataView } from './context.js';
+import { pagePath, safeHref } from './links.js';
 import type { CiPage, RefView } from './types.js';
 
 const RECENT_CHANGES = 10;
@@ -37,10 +37,7 @@ export function ciPage(ctx: CatalogContext, name: string): CiPage {
     heading: doc.metadata.title ?? name,
     section: 'cis',
     name,
-    title: doc.metadata.title,
-    description: paragraphs(doc.metadata.description),
-    labels: labels(doc.metadata.labels),
-    links: linkViews(doc.metadata.links),
+    ...metadataView(doc.metadata),
     class: doc.spec.class,
     environment: doc.spec.environment === undefined ? undefined : ctx.environmentName(doc.spec.environment),
     service: doc.spec.service ? ctx.serviceRef(doc.spec.service) : undefined,

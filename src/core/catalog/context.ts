@@ -1,12 +1,12 @@
 import { canonicalEnvironment } from '../environments.js';
-import type { ChangeRequest, ReadinessPolicy, Service, Slo, Team } from '../model.js';
+import type { ChangeRequest, Metadata, ReadinessPolicy, Service, Slo, Team } from '../model.js';
 import { activePolicy } from '../organisation.js';
 import { readinessCoverage, type CoverageReport } from '../readiness/coverage.js';
 import { evaluateReadiness, evaluateService, readinessPolicyOf } from '../readiness/evaluate.js';
 import type { ServiceLevel, ServiceReadiness } from '../readiness/types.js';
 import type { RiskReport } from '../risk/types.js';
 import { indexIncidents, type IncidentIndex } from './incidents.js';
-import { pagePath, safeHref } from './links.js';
+import { linkViews, pagePath, safeHref, type LinkView } from './links.js';
 import { formatAt, instantOf } from './time.js';
 import type { CatalogInput, ChangeRow, CiRow, ContactView, LabelView, RefView, ServiceSummary } from './types.js';
 
@@ -80,6 +80,11 @@ export function labels(map: Record<string, string> | undefined): LabelView[] {
   return Object.entries(map ?? {})
     .map(([key, value]) => ({ key, value: String(value) }))
     .sort((a, b) => byName(a.key, b.key));
+}
+
+/** A document's own header on its page: title, description as paragraphs, labels by key, links. */
+export function metadataView<M extends Pick<Metadata, 'title' | 'description' | 'labels' | 'links'>>(metadata: M): { title: M['title']; description: string[]; labels: LabelView[]; links: LinkView[] } {
+  return { title: metadata.title, description: paragraphs(metadata.description), labels: labels(metadata.labels), links: linkViews(metadata.links) };
 }
 
 export function ownerEntries(doc: Service): { team: string; role: string; primary: boolean }[] {

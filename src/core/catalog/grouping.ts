@@ -1,7 +1,7 @@
 import type { Organisation } from '../organisation.js';
 import type { CatalogContext } from './context.js';
-import { byName, labels, paragraphs } from './context.js';
-import { linkView, linkViews, pagePath } from './links.js';
+import { byName, metadataView } from './context.js';
+import { linkView, pagePath } from './links.js';
 import type { ApiPage, ApiRow, DomainPage, GroupGraph, ListPage, RefView, SystemPage, SystemRow, SystemsListPage } from './types.js';
 
 /**
@@ -194,10 +194,7 @@ export function systemPage(ctx: CatalogContext, g: GroupingIndex, name: string):
     heading: doc.metadata.title ?? name,
     section: 'systems',
     name,
-    title: doc.metadata.title,
-    description: paragraphs(doc.metadata.description),
-    labels: labels(doc.metadata.labels),
-    links: linkViews(doc.metadata.links),
+    ...metadataView(doc.metadata),
     owner: ctx.teamRef(doc.spec.owner),
     domain: doc.spec.domain ? ctx.domainRef(doc.spec.domain) : undefined,
     services: (g.servicesBySystem.get(name) ?? []).map(ctx.summary),
@@ -214,10 +211,7 @@ export function domainPage(ctx: CatalogContext, g: GroupingIndex, name: string):
     heading: doc.metadata.title ?? name,
     section: 'systems',
     name,
-    title: doc.metadata.title,
-    description: paragraphs(doc.metadata.description),
-    labels: labels(doc.metadata.labels),
-    links: linkViews(doc.metadata.links),
+    ...metadataView(doc.metadata),
     owner: ctx.teamRef(doc.spec.owner),
     systems: (g.systemsByDomain.get(name) ?? []).map((s) => systemRow(ctx, g, s)),
   };
@@ -237,10 +231,7 @@ export function apiPage(ctx: CatalogContext, g: GroupingIndex, name: string): Ap
     heading: doc.metadata.title ?? name,
     section: 'apis',
     name,
-    title: doc.metadata.title,
-    description: paragraphs(doc.metadata.description),
-    labels: labels(doc.metadata.labels),
-    links: linkViews(doc.metadata.links),
+    ...metadataView(doc.metadata),
     type: doc.spec.type,
     lifecycle: doc.spec.lifecycle,
     owner: row.owner,

@@ -4,8 +4,8 @@ import { activePolicy, type Located, type Organisation } from '../organisation.j
 import { overdueFollowUps, reviewDueAt } from '../incidents/follow-up.js';
 import { organisationZone } from '../evidence-time.js';
 import type { CatalogContext } from './context.js';
-import { byName, labels, paragraphs } from './context.js';
-import { linkView, linkViews, pagePath } from './links.js';
+import { byName, paragraphs, metadataView } from './context.js';
+import { linkView, pagePath } from './links.js';
 import { formatAt, instantOf, monthKey, toLocal } from './time.js';
 import type { ActionItemView, IncidentPage, IncidentRow, IncidentsIndexPage, ProblemPage, RefView } from './types.js';
 
@@ -177,10 +177,7 @@ export function incidentPage(ctx: CatalogContext, id: string): IncidentPage {
     heading: `${id}: ${doc.metadata.title}`,
     section: 'incidents',
     id,
-    title: doc.metadata.title,
-    description: paragraphs(doc.metadata.description),
-    labels: labels(doc.metadata.labels),
-    links: linkViews(doc.metadata.links),
+    ...metadataView(doc.metadata),
     severity: s.severity,
     severityMeaning: policy?.severities[s.severity]?.description,
     status: s.status,
@@ -217,10 +214,7 @@ export function problemPage(ctx: CatalogContext, id: string): ProblemPage {
     heading: `${id}: ${doc.metadata.title}`,
     section: 'incidents',
     id,
-    title: doc.metadata.title,
-    description: paragraphs(doc.metadata.description),
-    labels: labels(doc.metadata.labels),
-    links: linkViews(doc.metadata.links),
+    ...metadataView(doc.metadata),
     state: s.state,
     rootCause: paragraphs(s.rootCause),
     workaround: paragraphs(s.workaround),

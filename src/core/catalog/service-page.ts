@@ -1,6 +1,6 @@
 import { dependentsWalk, IMPACT_EDGES, pathIn, serviceId } from '../graph.js';
 import type { CatalogContext } from './context.js';
-import { byName, labels, nameOf, ownerEntries, paragraphs } from './context.js';
+import { byName, nameOf, ownerEntries, metadataView } from './context.js';
 import { linkView, linkViews, pagePath } from './links.js';
 import { neighbourhood } from './neighbourhood.js';
 import { pathKey } from '../path-key.js';
@@ -92,10 +92,7 @@ export function servicePage(ctx: CatalogContext, name: string): ServicePage {
     heading: doc.metadata.title ?? name,
     section: 'services',
     name,
-    title: doc.metadata.title,
-    description: paragraphs(doc.metadata.description),
-    labels: labels(doc.metadata.labels),
-    links: linkViews(doc.metadata.links),
+    ...metadataView(doc.metadata),
     tier: s.tier,
     exposure: s.exposure,
     lifecycle: s.lifecycle,

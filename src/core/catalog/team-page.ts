@@ -1,6 +1,6 @@
 import type { CatalogContext } from './context.js';
-import { byName, labels, paragraphs } from './context.js';
-import { linkView, linkViews, pagePath } from './links.js';
+import { byName, metadataView } from './context.js';
+import { linkView, pagePath } from './links.js';
 import type { TeamPage } from './types.js';
 
 export function teamPage(ctx: CatalogContext, name: string): TeamPage {
@@ -13,10 +13,7 @@ export function teamPage(ctx: CatalogContext, name: string): TeamPage {
     heading: doc.metadata.title ?? name,
     section: 'teams',
     name,
-    title: doc.metadata.title,
-    description: paragraphs(doc.metadata.description),
-    labels: labels(doc.metadata.labels),
-    links: linkViews(doc.metadata.links),
+    ...metadataView(doc.metadata),
     members: doc.spec.members ?? [],
     github: doc.spec.github?.team,
     oncall: schedule ? linkView(schedule, schedule) : undefined,

@@ -10,37 +10,21 @@ import type { CrossFinding, FileRecords } from './references.js';
  */
 export function checkSensitivePaths(files: readonly FileRecords[], repositoryPaths: readonly string[]): CrossFinding[] {
   const out: CrossFinding[] = [];
+  const matchesNothing = (glob: string) => {
+    if (!glob || globProblem(glob)) return false;
+    const match = globMatcher([glob]);
+    return !repositoryPaths.some((p) => match(p));
+  };
   for (const f of files) {
     for (const record of f.documents) {
       if (record.facts.kind !== 'Policy') continue;
+      const warn = (pointer: string, code: string, message: string) => out.push({ file: f.file, document: record.index, pointer, target: 'value', severity: 'warning', code, message });
       (record.facts.sensitivePaths ?? []).forEach((glob, i) => {
-        if (!glob || globProblem(glob)) return;
-        const match = globMatcher([glob]);
-        if (repositoryPaths.some((p) => match(p))) return;
-        out.push({
-          file: f.file,
-          document: record.index,
-          pointer: joinPointer('/spec/sensitivePaths', i),
-          target: 'value',
-          severity: 'warning',
-          code: 'policy.sensitive-path-unmatched',
-          message: `sensitive path "${glob}" matches no file in the repository, so it protects nothing`,
-        });
+        if (matchesNothing(glob)) warn(joinPointer('/spec/sensitivePaths', i), 'policy.sensitive-path-unmatched', `sensitive path "${glob}" matches no file in the repository, so it protects nothing`);
       });
       for (const [service, globs] of Object.entries(record.facts.servicePaths ?? {})) {
         globs.forEach((glob, i) => {
-          if (!glob || globProblem(glob)) return;
-          const match = globMatcher([glob]);
-          if (repositoryPaths.some((p) => match(p))) return;
-          out.push({
-            file: f.file,
-            document: record.index,
-            pointer: joinPointer('/spec/servicePaths', service, i),
-            target: 'value',
-            severity: 'warning',
-            code: 'policy.service-path-unmatched',
-            message: `path "${glob}" of service ${service} matches no file in the repository, so no change to it is held to account`,
-          });
+          if (matchesNothing(glob)) warn(joinPointer('/spec/servicePaths', service, i), 'policy.service-path-unmatched', `path "${glob}" of service ${service} matches no file in the repository, so no change to it is held to account`);
         });
       }
     }
