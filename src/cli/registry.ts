@@ -72,7 +72,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     load: async () => (await import('./commands/codeowners.js')).codeownersSpec,
   },
   new: {
-    summary: 'create a service, team, CI, change or incident that validates on the first try (prompts on a terminal, flags for scripts)',
+    summary: 'create a service, team, CI, change, incident, system, domain or API that validates on the first try (prompts on a terminal, flags for scripts)',
     load: async () => (await import('./commands/new.js')).newSpec,
   },
   schema: {

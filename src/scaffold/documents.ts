@@ -1,4 +1,4 @@
-import { API_VERSION, type ChangeType, type Exposure, type IncidentSeverity, type IncidentStatus, type Lifecycle, type Tier } from '../core/model.js';
+import { API_VERSION, type ApiType, type ChangeType, type Exposure, type IncidentSeverity, type IncidentStatus, type Lifecycle, type Tier } from '../core/model.js';
 import type { YamlDoc } from '../core/yaml-write.js';
 
 /**
@@ -27,6 +27,31 @@ export interface ServiceAnswers {
   lifecycle: Lifecycle;
   dependsOn?: string[];
   repository?: string;
+  system?: string;
+  providesApis?: string[];
+  consumesApis?: string[];
+}
+
+export interface DomainAnswers {
+  name: string;
+  title?: string;
+  description?: string;
+  owner: string;
+}
+
+export interface SystemAnswers extends DomainAnswers {
+  domain?: string;
+}
+
+export interface ApiAnswers {
+  name: string;
+  title?: string;
+  description?: string;
+  type: ApiType;
+  owner: string;
+  lifecycle: Lifecycle;
+  system?: string;
+  definition?: string;
 }
 
 export interface CiAnswers {
@@ -116,6 +141,9 @@ export function serviceDocument(a: ServiceAnswers): YamlDoc {
   const spec: Record<string, unknown> = { owner: a.owner, tier: a.tier, exposure: a.exposure, lifecycle: a.lifecycle };
   if (a.dependsOn?.length) spec.dependsOn = a.dependsOn;
   if (a.repository) spec.repository = a.repository;
+  if (a.system) spec.system = a.system;
+  if (a.providesApis?.length) spec.providesApis = a.providesApis;
+  if (a.consumesApis?.length) spec.consumesApis = a.consumesApis;
   return {
     value: { apiVersion: API_VERSION, kind: 'Service', metadata: metadata(a), spec },
     notes: { '/spec/tier': '1 most critical .. 4 least: the impact severity of its changes', '/spec/exposure': 'who is hurt when it fails: external | company | department | team' },
@@ -126,6 +154,30 @@ export function serviceDocument(a: ServiceAnswers): YamlDoc {
       '  dashboards: [{title: Golden signals, url: https://...}]',
       '  continuity: {rto: 1h, rpo: 5m, redundancy: multi-az, drTestedAt: "YYYY-MM-DD"}',
     ],
+  };
+}
+
+export function domainDocument(a: DomainAnswers): YamlDoc {
+  return {
+    value: { apiVersion: API_VERSION, kind: 'Domain', metadata: metadata(a), spec: { owner: a.owner } },
+    trailer: ['Systems join the domain with spec.domain; the catalog lists them, and their services, on the domain page.'],
+  };
+}
+
+export function systemDocument(a: SystemAnswers): YamlDoc {
+  return {
+    value: { apiVersion: API_VERSION, kind: 'System', metadata: metadata(a), spec: { owner: a.owner, ...(a.domain ? { domain: a.domain } : {}) } },
+    trailer: ['Services join the system with spec.system; the catalog draws their dependencies grouped by system.'],
+  };
+}
+
+export function apiDocument(a: ApiAnswers): YamlDoc {
+  const spec: Record<string, unknown> = { type: a.type, owner: a.owner, lifecycle: a.lifecycle };
+  if (a.system) spec.system = a.system;
+  if (a.definition) spec.definition = a.definition;
+  return {
+    value: { apiVersion: API_VERSION, kind: 'API', metadata: metadata(a), spec },
+    trailer: ['Services name it in spec.providesApis and spec.consumesApis; an API that is consumed and provided by none is a warning.'],
   };
 }
 

@@ -46,6 +46,9 @@ describe('opsledger new with flags', () => {
     ['change', ['--title', 'Resize cart cache', '--services', 'cart', '--requester', 'mina-park', '--start', '2026-12-02T01:00:00+09:00', '--duration', '90m'], `changes/${NEXT}.yaml`],
     ['change', ['--title', 'Rotate certificate', '--type', 'standard', '--template', 'cert-rotation', '--services', 'checkout-api', '--requester', 'mina-park'], `changes/${NEXT}.yaml`],
     ['change', ['--title', 'Hotfix', '--type', 'emergency', '--justification', 'INC-1 is losing orders', '--cis', 'checkout-db', '--requester', 'mina-park'], `changes/${NEXT}.yaml`],
+    ['domain', ['--name', 'commerce', '--owner', 'checkout'], 'systems/domains/commerce.yaml'],
+    ['system', ['--name', 'shop', '--owner', 'checkout'], 'systems/shop.yaml'],
+    ['api', ['--name', 'cart-v1', '--type', 'openapi', '--owner', 'checkout', '--lifecycle', 'production', '--definition', 'https://github.com/acme/cart/blob/main/openapi.yaml'], 'apis/cart-v1.yaml'],
   ];
 
   it.each(rows)('new %s %j writes %s and the organisation stays clean', async (kind, flags, file) => {
@@ -98,12 +101,37 @@ describe('opsledger new with flags', () => {
     ['change', ['--title', 'T', '--services', 'cart', '--requester', 'mina-park', '--type', 'emergency'], /--justification is required/],
     ['change', ['--title', 'T', '--services', 'cart', '--requester', 'mina-park', '--start', '2026-12-02 01:00'], /--start: write a time with an offset/],
     ['change', ['--title', 'T', '--services', 'cart', '--requester', 'mina-park', '--start', '2026-12-02T03:00:00+09:00', '--end', '2026-12-02T02:00:00+09:00'], /would not validate/],
+    ['system', ['--name', 'shop'], /--owner is required/],
+    ['system', ['--name', 'shop', '--owner', 'checkout', '--domain', 'nowhere'], /there is no domain yet/],
+    ['domain', ['--name', 'Commerce', '--owner', 'checkout'], /--name: use lower-case/],
+    ['api', ['--name', 'cart-v1', '--type', 'rest', '--owner', 'checkout'], /--type must be one of/],
+    ['api', ['--name', 'cart-v1', '--type', 'openapi', '--owner', 'checkout', '--definition', 'openapi.yaml'], /--definition: write a full URL/],
+    ['service', ['--name', 'billing', '--owner', 'checkout', '--tier', '2', '--exposure', 'company', '--provides-apis', 'nope'], /not a known API/],
     ['widget', [], /cannot create/],
   ])('new %s %j is refused: %s', async (kind, flags, message) => {
     const root = makeOrg();
     const r = await cli(['new', kind, '--yes', '--root', root, ...flags], root);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
+  });
+
+  it('builds a domain, a system in it, an API in the system and a service that provides it, each valid, each referring to the last', async () => {
+    const root = makeOrg();
+    const steps: string[][] = [
+      ['domain', '--name', 'commerce', '--owner', 'checkout'],
+      ['system', '--name', 'shop', '--owner', 'checkout', '--domain', 'commerce'],
+      ['api', '--name', 'cart-v1', '--type', 'grpc', '--owner', 'checkout', '--system', 'shop'],
+      ['service', '--name', 'billing', '--owner', 'checkout', '--tier', '3', '--exposure', 'company', '--system', 'shop', '--provides-apis', 'cart-v1'],
+      ['service', '--name', 'invoices', '--owner', 'checkout', '--tier', '4', '--exposure', 'team', '--consumes-apis', 'cart-v1'],
+    ];
+    for (const step of steps) expect((await cli(['new', step[0]!, '--yes', '--root', root, ...step.slice(1)], root)).code).toBe(0);
+    expect(readFileSync(path.join(root, 'systems/shop.yaml'), 'utf8')).toMatch(/\nspec:\n  owner: checkout\n  domain: commerce\n/);
+    expect(readFileSync(path.join(root, 'services/billing/service.yaml'), 'utf8')).toMatch(/\n  system: shop\n  providesApis:\n    - cart-v1\n/);
+    const { code, report } = await validateJson(root);
+    expect([code, report.diagnostics]).toEqual([0, []]);
+    // A second system of the same name is refused before anything is written.
+    const again = await cli(['new', 'system', '--yes', '--root', root, '--name', 'shop', '--owner', 'checkout'], root);
+    expect([again.code, /already exists/.test(again.stderr)]).toEqual([2, true]);
   });
 
   it('says which check failed when the document would not validate, and writes nothing', async () => {

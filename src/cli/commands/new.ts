@@ -3,13 +3,16 @@ import { join } from 'node:path';
 import { analyzeText } from '../../core/analyze.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { parseDuration } from '../../core/duration.js';
-import { EXPOSURES, INCIDENT_SEVERITIES, type ChangeType, type Exposure, type IncidentSeverity, type IncidentStatus, type Lifecycle, type Tier } from '../../core/model.js';
+import { API_TYPES, EXPOSURES, INCIDENT_SEVERITIES, type ApiType, type ChangeType, type Exposure, type IncidentSeverity, type IncidentStatus, type Lifecycle, type Tier } from '../../core/model.js';
 import { activePolicy } from '../../core/organisation.js';
 import { validateRepository } from '../../core/place-findings.js';
 import { renderYaml, type YamlDoc } from '../../core/yaml-write.js';
 import {
+  apiDocument,
   CHANGE_ID,
   changeDocument,
+  domainDocument,
+  systemDocument,
   ciDocument,
   DNS_LABEL,
   formatInstant,
@@ -37,14 +40,14 @@ import { rootOf, UsageError, type CommandContext } from '../context.js';
 import { ExpectedFailure } from '../../app/ports/failure.js';
 
 /**
- * `opsledger new service|team|ci|change`: writes a new document that validates on the first
+ * `opsledger new service|team|ci|change|incident|system|domain|api`: writes a new document that validates on the first
  * try. On a terminal it asks for what the flags did not give (with @inquirer/prompts: arrow-key
  * selects for closed choices, checked input for names); with --yes, or without a terminal, it
  * takes flags only and names the missing ones. Every answer is checked as it is given, and the
  * finished file goes through the same validation as `opsledger validate`, against the rest of
  * the organisation, before it is written.
  */
-export const NEW_KINDS = ['service', 'team', 'ci', 'change', 'incident'] as const;
+export const NEW_KINDS = ['service', 'team', 'ci', 'change', 'incident', 'system', 'domain', 'api'] as const;
 
 type Prompts = typeof import('@inquirer/prompts');
 type Values = Record<string, unknown>;
@@ -179,32 +182,59 @@ const TIERS: { value: Tier; name: string; description: string }[] = [
   { value: 3, name: '3 - limited impact', description: 'some people are slowed down' },
   { value: 4, name: '4 - least critical', description: 'internal convenience' },
 ];
+const LIFECYCLES: { value: Lifecycle; name: string }[] = [
+  { value: 'experimental', name: 'experimental - not yet relied upon' },
+  { value: 'production', name: 'production - relied upon, fully supported' },
+  { value: 'deprecated', name: 'deprecated - being retired' },
+];
+const NONE = '(none)';
+
+/** An optional pick among names the organisation defines: a flag's empty value or the prompt's (none) means none. */
+async function optionalPick(a: Asker, flag: string, message: string, names: Iterable<string>, what: string): Promise<string | undefined> {
+  const choices = [...names].sort();
+  if (typeof a.values[flag] !== 'string' && !a.interactive) return undefined;
+  if (typeof a.values[flag] !== 'string' && choices.length === 0) return undefined;
+  const picked = await a.choose<string>(flag, {
+    message,
+    choices: [{ value: NONE }, ...choices.map((c) => ({ value: c }))],
+    default: NONE,
+    parse: (v) => (v === '' ? NONE : choices.includes(v) ? v : undefined),
+  }).catch((e: unknown) => {
+    if (e instanceof UsageError && choices.length === 0) throw new UsageError(`--${flag}: there is no ${what} yet; create one with \`opsledger new ${what}\``);
+    throw e;
+  });
+  return picked === NONE ? undefined : picked;
+}
+
+function teamChoices(loaded: LoadedOrganisation, what: string): { value: string; name: string }[] {
+  const { org } = loaded;
+  const teams = [...org.teams.keys()].sort();
+  if (teams.length === 0) throw new UsageError(`${what} needs an owning team and there is none yet: run \`opsledger new team\` first`);
+  return teams.map((t) => ({ value: t, name: org.teams.get(t)?.doc.metadata.title ? `${t} (${org.teams.get(t)!.doc.metadata.title})` : t }));
+}
+
 const EXPOSURE_TEXT: Record<Exposure, string> = { external: 'customers and partners', company: 'everyone in the company', department: 'one department', team: 'one team' };
 
 async function planService(a: Asker, loaded: LoadedOrganisation): Promise<Plan> {
   const { org } = loaded;
-  const teams = [...org.teams.keys()].sort();
-  if (teams.length === 0) throw new UsageError('a service needs an owning team and there is none yet: run `opsledger new team` first');
+  const teamList = teamChoices(loaded, 'a service');
   const name = (await a.text('name', { message: 'Service name (a DNS label, e.g. payments-api)', required: true, check: nameCheck(new Set(org.services.keys()), 'service') }))!;
   const title = await a.text('title', { message: 'Title', default: titleFromName(name) });
   const description = await a.text('description', { message: 'One-line description (empty for none)' });
-  const owner = await a.choose<string>('owner', { message: 'Owning team', choices: teams.map((t) => ({ value: t, name: org.teams.get(t)?.doc.metadata.title ? `${t} (${org.teams.get(t)!.doc.metadata.title})` : t })) });
+  const owner = await a.choose<string>('owner', { message: 'Owning team', choices: teamList });
   const tier = await a.choose<Tier>('tier', { message: 'Tier: how bad is it when it fails?', choices: TIERS, parse: (v) => (['1', '2', '3', '4'].includes(v) ? (Number(v) as Tier) : undefined) });
   const exposure = await a.choose<Exposure>('exposure', { message: 'Exposure: who is hurt when it fails?', choices: EXPOSURES.map((e) => ({ value: e, name: `${e} - ${EXPOSURE_TEXT[e]}` })) });
-  const lifecycle = await a.choose<Lifecycle>('lifecycle', {
-    message: 'Lifecycle',
-    choices: [
-      { value: 'experimental', name: 'experimental - not yet relied upon' },
-      { value: 'production', name: 'production - relied upon, fully supported' },
-      { value: 'deprecated', name: 'deprecated - being retired' },
-    ],
-    default: 'experimental',
-  });
+  const lifecycle = await a.choose<Lifecycle>('lifecycle', { message: 'Lifecycle', choices: LIFECYCLES, default: 'experimental' });
   const targets = [...[...org.services.keys()].sort().map((s) => `service:${s}`), ...[...org.cis.keys()].sort().map((c) => `ci:${c}`)];
   const known = new Set(targets);
   const dependsOn = await a.many('depends-on', { message: 'Depends on (space to pick, enter when done)', choices: targets, check: (v) => (known.has(v) ? undefined : `${v} is not a known service:<name> or ci:<name>`) });
   const repository = await a.text('repository', { message: 'Repository URL (empty for none)', check: (v) => (URL_LIKE.test(v) ? undefined : 'write a full URL, e.g. https://github.com/acme/payments-api') });
-  const doc = serviceDocument({ name, ...(title ? { title } : {}), ...(description ? { description } : {}), owner, tier, exposure, lifecycle, dependsOn, ...(repository ? { repository } : {}) });
+  const system = await optionalPick(a, 'system', 'System it is part of', org.systems.keys(), 'system');
+  const apis = [...org.apis.keys()].sort();
+  const apiCheck = (v: string) => (org.apis.has(v) ? undefined : `${v} is not a known API`);
+  const providesApis = await a.many('provides-apis', { message: 'APIs it provides', choices: apis, check: apiCheck });
+  const consumesApis = await a.many('consumes-apis', { message: 'APIs it consumes', choices: apis, check: apiCheck });
+  const doc = serviceDocument({ name, ...(title ? { title } : {}), ...(description ? { description } : {}), owner, tier, exposure, lifecycle, dependsOn, ...(repository ? { repository } : {}), ...(system ? { system } : {}), providesApis, consumesApis });
   return { path: `services/${name}/service.yaml`, kind: 'Service', name, doc };
 }
 
@@ -214,7 +244,6 @@ async function planCi(a: Asker, loaded: LoadedOrganisation): Promise<Plan> {
   const title = await a.text('title', { message: 'Title (empty for none)' });
   const cls = await a.choose<string>('class', { message: 'Class', choices: ciClasses().map((c) => ({ value: c })) });
   const services = [...org.services.keys()].sort();
-  const NONE = '(none)';
   const serviceAnswer = await a.choose<string>('service', { message: 'Owning service', choices: [{ value: NONE, name: '(none: shared infrastructure)' }, ...services.map((s) => ({ value: s }))], default: NONE, parse: (v) => (v === '' ? NONE : v) });
   const service = serviceAnswer === NONE ? undefined : serviceAnswer;
   let owner: string | undefined;
@@ -232,6 +261,46 @@ async function planCi(a: Asker, loaded: LoadedOrganisation): Promise<Plan> {
   const folder = servicePath.includes('/') ? servicePath.slice(0, servicePath.lastIndexOf('/')) : '.';
   const path = folder === 'services' ? `cmdb/${name}.yaml` : `${folder}/cmdb.yaml`;
   return { path, kind: 'ConfigurationItem', name, doc, append: repo.analyses.some((f) => f.file === path) };
+}
+
+async function planDomain(a: Asker, loaded: LoadedOrganisation): Promise<Plan> {
+  const { org } = loaded;
+  const owners = teamChoices(loaded, 'a domain');
+  const name = (await a.text('name', { message: 'Domain name (a DNS label, e.g. commerce)', required: true, check: nameCheck(new Set(org.domains.keys()), 'domain') }))!;
+  const title = await a.text('title', { message: 'Title', default: titleFromName(name) });
+  const description = await a.text('description', { message: 'One-line description (empty for none)' });
+  const owner = await a.choose<string>('owner', { message: 'Accountable team', choices: owners });
+  const doc = domainDocument({ name, ...(title ? { title } : {}), ...(description ? { description } : {}), owner });
+  return { path: `systems/domains/${name}.yaml`, kind: 'Domain', name, doc };
+}
+
+async function planSystem(a: Asker, loaded: LoadedOrganisation): Promise<Plan> {
+  const { org } = loaded;
+  const owners = teamChoices(loaded, 'a system');
+  const name = (await a.text('name', { message: 'System name (a DNS label, e.g. checkout)', required: true, check: nameCheck(new Set(org.systems.keys()), 'system') }))!;
+  const title = await a.text('title', { message: 'Title', default: titleFromName(name) });
+  const description = await a.text('description', { message: 'One-line description (empty for none)' });
+  const owner = await a.choose<string>('owner', { message: 'Accountable team', choices: owners });
+  const domain = await optionalPick(a, 'domain', 'Domain it is part of', org.domains.keys(), 'domain');
+  const doc = systemDocument({ name, ...(title ? { title } : {}), ...(description ? { description } : {}), owner, ...(domain ? { domain } : {}) });
+  return { path: `systems/${name}.yaml`, kind: 'System', name, doc };
+}
+
+const API_TYPE_TEXT: Record<ApiType, string> = { openapi: 'REST, described by OpenAPI', asyncapi: 'events and messages, described by AsyncAPI', graphql: 'GraphQL', grpc: 'gRPC, described by protocol buffers', other: 'anything else' };
+
+async function planApi(a: Asker, loaded: LoadedOrganisation): Promise<Plan> {
+  const { org } = loaded;
+  const owners = teamChoices(loaded, 'an API');
+  const name = (await a.text('name', { message: 'API name (a DNS label, e.g. payments-v2)', required: true, check: nameCheck(new Set(org.apis.keys()), 'API') }))!;
+  const title = await a.text('title', { message: 'Title', default: titleFromName(name) });
+  const description = await a.text('description', { message: 'One-line description (empty for none)' });
+  const type = await a.choose<ApiType>('type', { message: 'Type', choices: API_TYPES.map((t) => ({ value: t, name: `${t} - ${API_TYPE_TEXT[t]}` })) });
+  const owner = await a.choose<string>('owner', { message: 'Accountable team', choices: owners });
+  const lifecycle = await a.choose<Lifecycle>('lifecycle', { message: 'Lifecycle', choices: LIFECYCLES, default: 'experimental' });
+  const system = await optionalPick(a, 'system', 'System it is part of', org.systems.keys(), 'system');
+  const definition = await a.text('definition', { message: 'URL of its definition (empty for none)', check: (v) => (URL_LIKE.test(v) ? undefined : 'write a full URL, e.g. https://github.com/acme/payments-api/blob/main/openapi.yaml') });
+  const doc = apiDocument({ name, ...(title ? { title } : {}), ...(description ? { description } : {}), type, owner, lifecycle, ...(system ? { system } : {}), ...(definition ? { definition } : {}) });
+  return { path: `apis/${name}.yaml`, kind: 'API', name, doc };
 }
 
 async function planChange(a: Asker, loaded: LoadedOrganisation, now: Date): Promise<Plan> {
@@ -374,12 +443,17 @@ const options = defineOptions({
   name: { type: 'string', description: 'the name (a DNS label); not for change', defaultText: ASKED, example: 'payments-api' },
   title: { type: 'string', description: 'the title (required for a change)', defaultText: 'made from the name (team, service)', example: 'Payments API' },
   description: { type: 'string', description: 'a one-line description (service, change)', defaultText: 'none', example: 'Takes card payments' },
-  owner: { type: 'string', description: 'service, ci: the owning team', defaultText: ASKED, example: 'payments' },
+  owner: { type: 'string', description: 'service, ci, system, domain, api: the owning team', defaultText: ASKED, example: 'payments' },
   tier: { type: 'string', description: 'service: 1 (most critical) to 4', defaultText: ASKED, example: '2' },
   exposure: { type: 'string', description: 'service: external, company, department or team', defaultText: ASKED, example: 'external' },
-  lifecycle: { type: 'string', description: 'service: experimental, production or deprecated', defaultText: 'experimental', example: 'production' },
+  lifecycle: { type: 'string', description: 'service, api: experimental, production or deprecated', defaultText: 'experimental', example: 'production' },
   'depends-on': { type: 'string', multiple: true, description: 'service: what it depends on (comma-separated or repeated)', defaultText: 'nothing', example: 'service:ledger,ci:payments-db' },
   repository: { type: 'string', description: 'service: the repository URL', defaultText: 'none', example: 'https://github.com/acme/payments-api' },
+  system: { type: 'string', description: 'service, api: the system it is part of (empty for none)', defaultText: 'none (asked on a terminal)', example: 'checkout' },
+  'provides-apis': { type: 'string', multiple: true, description: 'service: the APIs it provides (comma-separated or repeated)', defaultText: 'none', example: 'payments' },
+  'consumes-apis': { type: 'string', multiple: true, description: 'service: the APIs it consumes (comma-separated or repeated)', defaultText: 'none', example: 'order-events' },
+  domain: { type: 'string', description: 'system: the domain it is part of (empty for none)', defaultText: 'none (asked on a terminal)', example: 'commerce' },
+  definition: { type: 'string', description: 'api: the URL of its definition (OpenAPI document, .proto, GraphQL schema)', defaultText: 'none', example: 'https://github.com/acme/payments-api/blob/main/openapi.yaml' },
   members: { type: 'string', description: 'team: GitHub logins, comma-separated', defaultText: 'none', example: 'alice,bob' },
   'github-team': { type: 'string', description: 'team: the GitHub team as org/slug', defaultText: 'none', example: 'acme/payments' },
   slack: { type: 'string', description: 'team: the Slack channel', defaultText: 'none', example: '#payments' },
@@ -387,7 +461,7 @@ const options = defineOptions({
   class: { type: 'string', description: 'ci: the configuration item class (from the schema)', defaultText: ASKED, example: 'database' },
   service: { type: 'string', description: 'ci: the owning service', defaultText: 'none (shared infrastructure)', example: 'payments-api' },
   environment: { type: 'string', description: 'ci, change: the environment (a name or alias the policy declares)', defaultText: "the policy's first production environment", example: 'staging' },
-  type: { type: 'string', description: 'change: normal, standard or emergency', defaultText: 'normal', example: 'standard' },
+  type: { type: 'string', description: 'change: normal, standard or emergency; api: openapi, asyncapi, graphql, grpc or other', defaultText: 'normal (change); asked (api)', example: 'standard' },
   template: { type: 'string', description: 'change: the standard-change template (type standard)', defaultText: ASKED, example: 'restart-pods' },
   justification: { type: 'string', description: 'change: why (required for an emergency change)', defaultText: 'none', example: 'Card payments are failing' },
   services: { type: 'string', multiple: true, description: 'change: affected services (comma-separated or repeated; a change names at least one service or CI)', defaultText: 'none', example: 'payments-api,ledger' },
@@ -407,10 +481,14 @@ const options = defineOptions({
 
 export const newSpec = defineCommand({
   name: 'new',
-  summary: 'create a service, team, CI, change or incident that validates on the first try (prompts on a terminal, flags for scripts)',
+  summary: 'create a service, team, CI, change, incident, system, domain or API that validates on the first try (prompts on a terminal, flags for scripts)',
   usage: [
-    'opsledger new service|team|ci|change|incident [--yes] [--force] [--dry-run] [--name N] [--title T] [--description D]',
+    'opsledger new service|team|ci|change|incident|system|domain|api [--yes] [--force] [--dry-run] [--name N] [--title T] [--description D]',
     '  service: --owner TEAM --tier 1-4 --exposure external|company|department|team [--lifecycle L] [--depends-on service:x,ci:y] [--repository URL]',
+    '           [--system S] [--provides-apis a,b] [--consumes-apis c,d]',
+    '  system:  --owner TEAM [--domain D]',
+    '  domain:  --owner TEAM',
+    '  api:     --type openapi|asyncapi|graphql|grpc|other --owner TEAM [--lifecycle L] [--system S] [--definition URL]',
     '  team:    [--members a,b] [--github-team org/slug] [--slack C] [--email E]',
     '  ci:      --class C [--service S] [--owner TEAM] [--environment E]',
     '  change:  --title T --requester LOGIN [--type normal|standard|emergency] [--template T] [--justification J]',
@@ -422,6 +500,7 @@ export const newSpec = defineCommand({
   examples: [
     'opsledger new service',
     'opsledger new team --yes --name payments --members alice,bob',
+    'opsledger new api --yes --name payments-v2 --type openapi --owner payments --lifecycle production --system checkout',
     'opsledger new service --yes --name payments-api --owner payments --tier 2 --exposure external --depends-on ci:payments-db',
     'opsledger new change --yes --title "Upgrade the payments database" --requester alice --services payments-api --start 2026-12-02T01:00:00+09:00 --duration 2h',
   ],
@@ -446,6 +525,9 @@ export async function newCommand(ctx: CommandContext, values: OptionsOf<typeof o
     else if (what === 'service') plan = await planService(asker, loaded);
     else if (what === 'ci') plan = await planCi(asker, loaded);
     else if (what === 'incident') plan = await planIncident(asker, loaded, new Date());
+    else if (what === 'system') plan = await planSystem(asker, loaded);
+    else if (what === 'domain') plan = await planDomain(asker, loaded);
+    else if (what === 'api') plan = await planApi(asker, loaded);
     else plan = await planChange(asker, loaded, new Date());
   } catch (e) {
     // Ctrl+C or a closed terminal in a prompt: nothing was written.
