@@ -161,6 +161,28 @@ describe.skipIf(SKIP_BROWSER)('catalog in Chromium', () => {
     await context.close();
   });
 
+  it('on a phone the main navigation is one row, and each section page opens with its own item fully in view', async () => {
+    const { context, watch } = await watchedContext(browser, { viewport: { width: 390, height: 700 } });
+    const page = await context.newPage();
+    await page.goto(fileUrl(site));
+    const sections = await page.$$eval('.site-nav a', (links) => links.map((a) => a.getAttribute('href')!));
+    expect(sections.length).toBeGreaterThanOrEqual(8);
+    for (const href of sections) {
+      await page.goto(new URL(href, fileUrl(site)).href);
+      await page.waitForLoadState('load');
+      const shape = await page.evaluate(() => {
+        const nav = document.querySelector('.site-nav ul')!;
+        const tops = new Set([...nav.querySelectorAll('li')].map((li) => Math.round(li.getBoundingClientRect().top)));
+        const cur = nav.querySelector('[aria-current]')!.getBoundingClientRect();
+        const box = nav.getBoundingClientRect();
+        return { rows: tops.size, inView: cur.left >= box.left - 0.5 && cur.right <= box.right + 0.5, pageScrollsSideways: document.documentElement.scrollWidth > window.innerWidth };
+      });
+      expect([href, shape]).toEqual([href, { rows: 1, inView: true, pageScrollsSideways: false }]);
+    }
+    expect([watch.errors, watch.outside]).toEqual([[], []]);
+    await context.close();
+  });
+
   it('Korean: lang=ko and no interface string left in English', { timeout: 120_000 }, async () => {
     const { context, watch } = await watchedContext(browser);
     const page = await context.newPage();
