@@ -78,4 +78,12 @@ describe('the gate: paths the approving base policy ties to a service', () => {
     const check = (JSON.parse(r.stdout) as { checks: { code: string; ok: boolean; detail: string }[] }).checks.find((c) => c.code === 'service-paths')!;
     expect([check.ok, check.detail.includes('deploy/cart/app.yaml'), check.detail.includes('cart')]).toEqual([false, true, true]);
   });
+
+  it('opsledger gate (text): a tied file name holding an escape sequence is shown, not obeyed', async () => {
+    s = await approvedAndMerged({ 'deploy/cart/\x1b]0;pwned\x07x.yaml': 'replicas: 1\n' });
+    const r = await cli(['gate', 'CR-2026-0100', '--root', s.repo.root, '--at', AT], s.repo.root, s.github.env());
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('✗ service-paths: the pull request changed deploy/cart/\\u001b]0;pwned\\u0007x.yaml, tied to cart');
+    expect(r.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f]/);
+  });
 });

@@ -170,6 +170,20 @@ describe('the fronts', () => {
     expect(readFileSync(summary, 'utf8')).toContain('cab.service-path-uncovered');
   });
 
+  // The author names the files: a name may hold escape sequences, a carriage return or a newline.
+  it.each([
+    ['an escape sequence', 'deploy/cart/\x1b[2J\x1b[32mok.yaml', 'deploy/cart/\\u001b[2J\\u001b[32mok.yaml'],
+    ['a carriage return', 'deploy/cart/evil\rapproved.yaml', 'deploy/cart/evil\\rapproved.yaml'],
+    ['a newline', 'deploy/cart/evil\n  CR-2026-0100: approved.yaml', 'deploy/cart/evil\\n  CR-2026-0100: approved.yaml'],
+  ])('opsledger cab (text): a tied file name holding %s is shown, not obeyed', async (_, name, shown) => {
+    s = await openPullRequest({ baseFiles: BASE_FILES, prFiles: { [name]: 'replicas: 1\n', ...NO_CHANGE } });
+    const r = await cli(['cab', '--root', s.repo.root, '--event', s.eventFile()], s.repo.root, s.github.env());
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`  ${shown} is tied to cart`);
+    expect(r.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f]/);
+    expect(r.stdout.split('\n').filter((l) => l.includes('approved.yaml') || l.includes('ok.yaml'))).toHaveLength(1);
+  });
+
   it('opsledger explain knows the code', async () => {
     const r = await cli(['explain', 'cab.service-path-uncovered'], process.cwd(), {});
     expect(r.code).toBe(0);
