@@ -7,6 +7,7 @@ import { createGitHubApi } from '../../src/adapters/github/octokit.js';
 import { openGitRepository } from '../../src/adapters/git/repository.js';
 import { OrganisationsAtRefs } from '../../src/app/load-organisation.js';
 import { cabConclusion, reviewPullRequestOnGitHub } from '../../src/app/review-pull-request.js';
+import { cabCheckRun } from '../../src/cli/serve/handlers.js';
 import { cli } from '../helpers/org.js';
 import { CHANGE_FILE, changeYaml, openPullRequest, policyYaml, type Scenario } from '../helpers/pr-scenario.js';
 
@@ -182,6 +183,20 @@ describe('the fronts', () => {
     expect(r.stdout).toContain(`  ${shown} is tied to cart`);
     expect(r.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f]/);
     expect(r.stdout.split('\n').filter((l) => l.includes('approved.yaml') || l.includes('ok.yaml'))).toHaveLength(1);
+  });
+
+  it("the App's opsledger/cab check run: failure, annotated on the path with the code", async () => {
+    s = await openPullRequest({ baseFiles: BASE_FILES, prFiles: ROWS['a path tied to two services, the change request covering one']!.prFiles });
+    s.review('joel-ortiz', 'APPROVED');
+    s.review('dana-lee', 'APPROVED');
+    const r = await review(s);
+    const api = createGitHubApi(clientConfigFromEnv(s.github.env()));
+    const run = cabCheckRun(r, await api.getPullRequest(s.number), Date.parse('2026-11-21T00:00:00Z'));
+    expect(run.conclusion).toBe('failure');
+    expect(run.annotations.map((a) => [a.path, a.startLine, a.level, a.title])).toEqual([['deploy/shared/net.yaml', 1, 'failure', 'cab.service-path-uncovered']]);
+    expect(run.summary).toContain('⛔ `deploy/shared/net.yaml` is tied to cart');
+    // The covering change's plan says which service its tied path made it stand for.
+    expect(run.summary).toContain('changes deploy/shared/net.yaml, tied to checkout-api');
   });
 
   it('opsledger explain knows the code', async () => {
