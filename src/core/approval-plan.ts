@@ -147,9 +147,10 @@ export function perServiceOwners(plan: ApprovalPlan, change: ChangeRequest, team
 
 /**
  * The plan of one change with the tied services it covers in this pull request: which service
- * each tied path made this change responsible for. The requirements do not change: a change
- * covering a service already needs that service's owners (ownerRequirements), and a tied path
- * asks no more of the change than editing the service's own YAML would.
+ * each tied path made this change responsible for. The requirements do not change: the change
+ * is approved as its class, template or emergency path says, and where that asks for owners it
+ * asks each covered service's owners on the base (ownerRequirements). A tied path asks no more
+ * of the change than editing the service's own YAML would.
  */
 export function withTiedServices(plan: ApprovalPlan, changeId: string, tied: readonly TiedService[]): ApprovalPlan {
   const mine = tied.filter((t) => t.changes.includes(changeId)).map((t) => ({ service: t.service, paths: [...t.paths] }));
