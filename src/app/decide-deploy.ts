@@ -151,6 +151,8 @@ async function gatherGateInput(req: GateRequest): Promise<GateInput> {
     const subject = review.subjects.find((s) => s.subject === req.changeId);
     if (!subject) throw new Error(`#${pull.number} does not change ${req.changeId}`);
     input.approvals = subject.decision;
+    // The map of the pull request's base, as the CAB read it; the pull request's own edits to it do not count.
+    if (Object.keys(review.policy.servicePaths ?? {}).length) input.servicePaths = review.servicePaths.map((t) => ({ service: t.service, paths: t.paths, covered: t.changes.includes(req.changeId) }));
     evidence.approvalBase = baseRef;
     evidence.approvals = countedApprovals(subject.decision, reviews);
     if (input.risk && RISK_CLASSES.indexOf(input.risk.class) > RISK_CLASSES.indexOf(subject.plan.class)) {

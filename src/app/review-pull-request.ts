@@ -1,9 +1,10 @@
 import { decideApprovals, type ApprovalDecision, type CommitIdentity, type Review } from '../core/approvals.js';
-import { perServiceOwners, planApprovals, planForSensitiveOnly, teamsOfGroup, type ApprovalAlternative, type ApprovalPlan } from '../core/approval-plan.js';
+import { perServiceOwners, planApprovals, planForSensitiveOnly, teamsOfGroup, withTiedServices, type ApprovalAlternative, type ApprovalPlan } from '../core/approval-plan.js';
 import { matchingPaths } from '../core/glob.js';
 import { RISK_CLASSES, type ChangeRequest, type PolicySpec } from '../core/model.js';
 import { activePolicy } from '../core/organisation.js';
 import { reviewOrganisation } from '../core/review-org.js';
+import { changeScopes, tiedServices, uncoveredServicePaths, type TiedService } from '../core/service-paths.js';
 import { assessChange } from '../core/risk/assess.js';
 import type { DiffSize } from '../core/risk/diff-size.js';
 import type { RiskContext } from '../core/risk/context.js';
@@ -47,6 +48,13 @@ export interface PullReview {
   subjects: SubjectReview[];
   /** Change-request files of the head that do not validate: nothing can approve them. */
   invalid: string[];
+  /**
+   * The services the changed paths are tied to by the base's policy (spec.servicePaths), each
+   * with the change requests of the pull request that cover it.
+   */
+  servicePaths: TiedService[];
+  /** What the author must fix on the pull request's files besides validation: `cab.service-path-uncovered`. */
+  diagnostics: Diagnostic[];
   met: boolean;
   /** The review that counts for each reviewer (lowercase login): their latest approval on the head commit, by id. */
   approvingReviews: Record<string, number>;
@@ -171,6 +179,14 @@ export async function reviewPullRequest(input: ReviewInput): Promise<PullReview>
 
   const subjects: SubjectReview[] = [];
   const changeIds = [...head.org.changes].filter(([, l]) => changedSet.has(l.file)).map(([id]) => id).sort();
+  // The base's map, and what each change covers with the base's CIs: a pull request can neither
+  // untie its own paths nor claim a service through a CI it adds.
+  const servicePaths = tiedServices(
+    changed,
+    policy,
+    changeIds.map((id) => ({ id, scopes: changeScopes(head.org.changes.get(id)!.doc, base.org) })),
+  );
+  const diagnostics = uncoveredServicePaths(servicePaths);
   if (changeIds.length) {
     const submittedAt = input.origins ? submissionTimes(head.org, input.origins) : undefined;
     // Every change this pull request touches is scored with the pull request's own diff, whatever spec.diff declares.
@@ -182,15 +198,15 @@ export async function reviewPullRequest(input: ReviewInput): Promise<PullReview>
     for (const id of changeIds) {
       const report = stricter(assessChange(byBase, id), assessChange(byHead, id));
       const change = head.org.changes.get(id)!.doc;
-      subjects.push(await decide(id, planApprovals(policy, report, sensitive), change, report));
+      subjects.push(await decide(id, withTiedServices(planApprovals(policy, report, sensitive), id, servicePaths), change, report));
     }
   } else if (sensitive.length) {
     subjects.push(await decide('pull request', planForSensitiveOnly(policy, sensitive)));
   }
-  const met = invalid.length === 0 && subjects.every((s) => s.decision.met);
+  const met = invalid.length === 0 && diagnostics.length === 0 && subjects.every((s) => s.decision.met);
   const approvingReviews: Record<string, number> = {};
   for (const r of input.reviews) if (r.state === 'APPROVED' && r.commitId === input.headSha) approvingReviews[r.login.toLowerCase()] = r.id;
-  return { changed, sensitive, subjects, invalid, met, approvingReviews, base, head, policy };
+  return { changed, sensitive, subjects, invalid, servicePaths, diagnostics, met, approvingReviews, base, head, policy };
 }
 
 /**
@@ -207,23 +223,24 @@ export async function reviewPullRequestOnGitHub(input: { refs: OrganisationsAtRe
 
 /**
  * The verdict of the CAB as a check-run conclusion: red only for what the author must fix
- * (files that do not validate); approvals that have yet to arrive are `action_required`, work
+ * (files that do not validate, a tied path no change request covers); approvals that have yet to arrive are `action_required`, work
  * for reviewers rather than a failure.
  */
 export function cabConclusion(review: PullReview): 'success' | 'failure' | 'action_required' {
   if (review.met) return 'success';
-  return review.invalid.length ? 'failure' : 'action_required';
+  return review.invalid.length || review.diagnostics.length ? 'failure' : 'action_required';
 }
 
 /** One line per subject: what is approved, what is missing. */
 export function approvalSummary(review: PullReview): string[] {
   const lines: string[] = [];
   if (review.invalid.length) lines.push(`does not validate: ${review.invalid.join(', ')}`);
+  for (const d of review.diagnostics) lines.push(`${d.message} [${d.code}]`);
   for (const s of review.subjects) {
     const reqs = s.decision.requirements;
     const what = reqs.length ? reqs.map((r) => `${r.group} ${r.approvers.length}/${r.count}${r.approvers.length ? ` (${r.approvers.join(', ')})` : ''}`).join('; ') : 'no approvals required';
     lines.push(`${s.subject}: ${s.decision.met ? 'approved' : 'not approved'}${s.alternative === 'emergency' ? ' as an emergency' : ''}: ${what}`);
   }
-  if (!review.subjects.length && !review.invalid.length) lines.push('no change requests or sensitive files: no approvals required');
+  if (!review.subjects.length && !review.invalid.length && !review.diagnostics.length) lines.push('no change requests or sensitive files: no approvals required');
   return lines;
 }

@@ -1,5 +1,7 @@
 import { RISK_CLASSES, type ApprovalRequirement, type ChangeRequest, type ChangeType, type PolicySpec, type RiskClass } from './model.js';
 import type { Organisation } from './organisation.js';
+import { english, phrase } from './phrase.js';
+import type { TiedService } from './service-paths.js';
 
 /**
  * Which approvals a change needs, from the base branch's policy: the requirements of its risk
@@ -19,6 +21,12 @@ export interface ApprovalPlan {
   alternatives: ApprovalAlternative[];
   /** Why the plan is what it is, for the report. */
   notes: string[];
+  /**
+   * The services this change stands for because the pull request changes paths the base's
+   * policy ties to them (spec.servicePaths), with those paths: the change's approval is what
+   * lets them change.
+   */
+  tied?: { service: string; paths: string[] }[];
 }
 
 export const SENSITIVE_FLOOR: RiskClass = 'high';
@@ -135,4 +143,17 @@ export function perServiceOwners(plan: ApprovalPlan, change: ChangeRequest, team
     }),
   }));
   return { ...plan, alternatives, notes: [...new Set(notes)] };
+}
+
+/**
+ * The plan of one change with the tied services it covers in this pull request: which service
+ * each tied path made this change responsible for. The requirements do not change: the change
+ * is approved as its class, template or emergency path says, and where that asks for owners it
+ * asks each covered service's owners on the base (ownerRequirements). A tied path asks no more
+ * of the change than editing the service's own YAML would.
+ */
+export function withTiedServices(plan: ApprovalPlan, changeId: string, tied: readonly TiedService[]): ApprovalPlan {
+  const mine = tied.filter((t) => t.changes.includes(changeId)).map((t) => ({ service: t.service, paths: [...t.paths] }));
+  if (!mine.length) return plan;
+  return { ...plan, notes: [...plan.notes, ...mine.map((t) => english(phrase('servicePath.plan', { paths: t.paths, service: t.service })))], tied: mine };
 }

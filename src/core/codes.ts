@@ -377,6 +377,12 @@ export const CODES: Record<string, CodeInfo> = {
     explanation: 'A pattern in spec.servicePaths matches no file in the repository (tracked or untracked), so the audit never ties a commit to the service through it: a misspelt folder, manifests that moved, or a pattern written for another layout. Paths are matched from the repository root, with dotfiles included; a leading / or ./ means the root.',
     fix: 'Correct the pattern to name the service\'s deploy manifests or infrastructure code, or remove it if those files are gone.',
   },
+  // ---- the CAB (#19.3): what the pull request review reports on the pull request's own files
+  'cab.service-path-uncovered': {
+    title: 'Path tied to a service changed without a change request for it',
+    explanation: 'The pull request changes a path the policy ties to a service (spec.servicePaths: deploy manifests, infrastructure code), and no change request it adds or updates covers that service (names it in spec.services, or names a CI it owns). Changing the path changes the service as surely as editing its YAML, so the change needs a change request approved under the usual rules. The map is read from the policy at the pull request\'s base: a pull request that removes the path from the map is still judged by the map before it. The opsledger/cab check stays red, and the gate would not deploy such a change.',
+    fix: 'Add a change request for the service to the pull request (opsledger new change), or add the service to the spec.services of the change request the pull request already carries, and have it approved. If the path should not be tied to the service, change spec.servicePaths in a pull request of its own first.',
+  },
   'policy.duplicate': {
     title: 'More than one Policy',
     explanation: 'Exactly one Policy is in force: the gate, the CAB and risk read their numbers from it. With two, which one applied would depend on how files sort, and a second file could quietly replace the rules. Each Policy document is reported, naming the others.',

@@ -5,6 +5,7 @@ import type { Environments } from './environments.js';
 import type { ChangeRequest } from './model.js';
 import { isOpen } from './change-phase.js';
 import { didYouMean } from './suggest.js';
+import { english, phrase } from './phrase.js';
 import type { RiskReport } from './risk/types.js';
 
 /**
@@ -79,6 +80,12 @@ export interface GateInput {
    */
   deployedSha?: string;
   approvals?: ApprovalDecision;
+  /**
+   * The services the merged pull request changed through paths its base's policy ties to them
+   * (spec.servicePaths), and whether this change covers each; absent when that policy ties no
+   * path (then the check is not listed). See the `service-paths` check below.
+   */
+  servicePaths?: { service: string; paths: string[]; covered: boolean }[];
   risk?: RiskReport;
   /**
    * Window occurrences applying to the change that are in force over gateInterval(at, change)
@@ -153,6 +160,26 @@ export function decideGate(input: GateInput): GateDecision {
   else {
     const missing = approvals.requirements.filter((r) => !r.met).map((r) => `${r.count - r.approvers.length} from ${r.group}`);
     check('approvals', approvals.met, approvals.met ? `approved by ${approvals.requirements.map((r) => `${r.group}: ${r.approvers.join(', ') || '—'}`).join('; ')}` : `missing ${missing.join(', ')}`);
+  }
+
+  // A deploy goes out under one change: its window, its freeze exemptions, its approvals. The
+  // merged commit carries every path the pull request changed, so a tied path of a service
+  // this change does not cover would go out under rules that were never asked about that
+  // service, even when another change in the same pull request covers it (that change has a
+  // window and approvals of its own). The change being deployed must cover every such service.
+  if (input.servicePaths) {
+    const missing = input.servicePaths.filter((t) => !t.covered);
+    check(
+      'service-paths',
+      missing.length === 0,
+      english(
+        missing.length
+          ? phrase('servicePath.gateUncovered', { paths: [...new Set(missing.flatMap((t) => t.paths))].sort(), services: missing.map((t) => t.service) })
+          : input.servicePaths.length
+            ? phrase('servicePath.gateCovered', { services: input.servicePaths.map((t) => t.service) })
+            : phrase('servicePath.gateNone'),
+      ),
+    );
   }
 
   const risk = input.risk;

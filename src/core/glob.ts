@@ -41,11 +41,20 @@ export function globProblem(glob: string): GlobProblem | undefined {
   return undefined;
 }
 
+// picomatch builds `*` and `?` from JavaScript's `.`, which stops at line terminators: a file
+// the author names `deploy/cart/x\ny.yaml` would escape `deploy/cart/**`, and with it the
+// approvals the path needs. Paths and patterns alike see each terminator as an ordinary
+// character (one of the private use area, which no name of a tracked file is expected to hold).
+const TERMINATORS = /[\n\r\u2028\u2029]/g;
+const STAND_IN: Record<string, string> = { '\n': '\ue000', '\r': '\ue001', '\u2028': '\ue002', '\u2029': '\ue003' };
+const ordinary = (s: string) => s.replace(TERMINATORS, (c) => STAND_IN[c]!);
+
 /** One matcher for several globs; invalid ones match what picomatch's lenient reading matches. */
 export function globMatcher(globs: readonly string[]): (path: string) => boolean {
-  const patterns = globs.map(normaliseGlob).filter(Boolean);
+  const patterns = globs.map(normaliseGlob).filter(Boolean).map(ordinary);
   if (!patterns.length) return () => false;
-  return picomatch(patterns, OPTIONS);
+  const match = picomatch(patterns, OPTIONS);
+  return (path) => match(ordinary(path));
 }
 
 export function matchingPaths(paths: readonly string[], globs: readonly string[]): string[] {

@@ -208,6 +208,12 @@ export const PHRASES_EN = {
   'audit.implemented.denied': 'implemented although every gate record denied it',
   'audit.deployment.ungated': 'deployment {id} to {environment} succeeded with no gate record allowing it',
   'audit.deployment.denied': 'deployment {id} to {environment} succeeded after the gate denied it',
+  // #19.3: paths the policy ties to a service (spec.servicePaths), in the CAB and the gate (src/core/service-paths.ts).
+  'servicePath.uncovered': '{path} is tied to {services} by the base branch\'s policy, and no change request in this pull request covers it',
+  'servicePath.plan': 'changes {paths}, tied to {service}: the approval of this change request is what lets them change',
+  'servicePath.gateCovered': 'the pull request changed paths tied to {services}, all covered by this change',
+  'servicePath.gateNone': 'the pull request changed no path tied to a service',
+  'servicePath.gateUncovered': 'the pull request changed {paths}, tied to {services}, which this change does not cover: deploy it under a change that covers them',
 } as const;
 
 export type PhraseKey = keyof typeof PHRASES_EN;

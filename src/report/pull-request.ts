@@ -2,6 +2,8 @@ import type { ApprovalDecision } from '../core/approvals.js';
 import type { ApprovalPlan } from '../core/approval-plan.js';
 import type { ChangeForm } from '../core/change-form/types.js';
 import type { RiskReport } from '../core/risk/types.js';
+import { english, phrase } from '../core/phrase.js';
+import { SERVICE_PATH_UNCOVERED, type TiedService } from '../core/service-paths.js';
 import { FOLD_ORDER, renderChangeForm, type RenderedForm } from './change-form.js';
 import { codeSpan, escapeMarkdown } from './markdown-safe.js';
 import { riskVerdict } from './risk/markdown.js';
@@ -34,6 +36,8 @@ export interface CommentOptions {
   jobSummaryUrl?: string;
   /** Characters the comment may use; GitHub's limit less a margin. */
   limit?: number;
+  /** The services the pull request's tied paths belong to (the base's spec.servicePaths), with the changes covering each. */
+  servicePaths?: readonly TiedService[];
 }
 
 export interface RenderedComment {
@@ -94,6 +98,9 @@ export function pullRequestComment(marker: string, subjects: readonly CommentSub
   const verdicts = pieces.map((p) => (p.form ? p.form.rendered.verdict : p.subject.report ? riskVerdict(p.subject.report) : `**${escapeMarkdown(p.subject.subject)}**: ${p.subject.decision.met ? '✅ approved' : '⏳ approvals missing'}`));
   const notices: string[] = [];
   if (invalid.length) notices.push(`⛔ These files do not validate, so nothing in them can be approved: ${invalid.map((f) => codeSpan(f)).join(', ')}`, '');
+  const uncovered = new Map<string, string[]>();
+  for (const t of options.servicePaths ?? []) if (!t.changes.length) for (const p of t.paths) uncovered.set(p, [...(uncovered.get(p) ?? []), escapeMarkdown(t.service)]);
+  for (const [path, services] of [...uncovered].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) notices.push(`⛔ ${english(phrase('servicePath.uncovered', { path: codeSpan(path), services }))} (${codeSpan(SERVICE_PATH_UNCOVERED)}).`, '');
   if (sensitive.length) notices.push(`⚠️ This pull request changes sensitive files (${sensitive.map((f) => codeSpan(f)).join(', ')}); the base branch's rules apply, and at least high-risk approvals.`, '');
   const footer = "<sub>Approvals are GitHub reviews on the head commit by members of the base branch's teams; nothing written in the YAML counts.</sub>";
 

@@ -118,6 +118,9 @@ describe('decideGate', () => {
     ['a plan control the class does not require', (i) => ({ ...i, risk: risk({ controls: controls({ 'maintenance-window': { required: false, met: false } }) }) })],
     ['an unmet control the gate does not check from the files', (i) => ({ ...i, risk: risk({ controls: [...controls(), { code: 'approval:ecab', required: true, met: false, detail: '' }] }) })],
     ['no errors given at all', ({ errors: _e, ...i }) => i],
+    // #19.3: spec.servicePaths of the approving base.
+    ['the pull request changed no tied path', (i) => ({ ...i, servicePaths: [] })],
+    ['every tied service is covered by the change', (i) => ({ ...i, servicePaths: [{ service: 'checkout-api', paths: ['deploy/checkout/app.yaml'], covered: true }] })],
   ])('allows %s', (_what, vary) => {
     const d = decideGate(vary(good()));
     expect(failing(d)).toEqual([]);
@@ -151,6 +154,17 @@ describe('decideGate', () => {
     ['the pipeline deploys to another environment', (i) => ({ ...i, environment: 'staging' }), ['environment']],
     ['the pull request is not merged', (i) => ({ ...i, pullRequest: { number: 7, merged: false } }), ['merged']],
     ['no pull request introduced the change', ({ pullRequest: _p, ...i }) => i, ['merged']],
+    [
+      'the pull request changed a path tied to a service the change does not cover',
+      (i) => ({
+        ...i,
+        servicePaths: [
+          { service: 'cart', paths: ['deploy/shared/net.yaml'], covered: false },
+          { service: 'checkout-api', paths: ['deploy/shared/net.yaml'], covered: true },
+        ],
+      }),
+      ['service-paths'],
+    ],
   ])('denies when %s', (_what, vary, failed) => {
     const d = decideGate(vary(good()));
     expect(failing(d)).toEqual(failed);

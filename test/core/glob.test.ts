@@ -35,6 +35,19 @@ describe('sensitive-path globs', () => {
     expect(globProblem(glob)).toBeUndefined();
   });
 
+  // A file name the author chooses may hold a line terminator, which JavaScript's `.` (and so
+  // picomatch's * and ?) would not match: the file must not escape the pattern.
+  it.each([
+    ['teams/**', 'teams/evil\nx.yaml', true],
+    ['teams/*.yaml', 'teams/evil\rx.yaml', true],
+    ['teams/a?b.yaml', 'teams/a\u2028b.yaml', true],
+    ['**/*.tf', 'infra/\u2029/main.tf', true],
+    ['teams/*.yaml', 'teams/evil\n/x.yaml', false],
+    ['teams/a?b.yaml', 'teams/a\n\nb.yaml', false],
+  ])('%s against %j: %s', (glob, path, expected) => {
+    expect(globMatcher([glob])(path)).toBe(expected);
+  });
+
   it.each([
     ['teams/[ab.yaml'],
     ['changes/{policy,calendar.yaml'],

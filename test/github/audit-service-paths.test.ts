@@ -1,4 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { clientConfigFromEnv } from '../../src/adapters/github/env.js';
+import { createGitHubApi } from '../../src/adapters/github/octokit.js';
+import { openGitRepository } from '../../src/adapters/git/repository.js';
+import { OrganisationsAtRefs } from '../../src/app/load-organisation.js';
+import { reviewPullRequestOnGitHub } from '../../src/app/review-pull-request.js';
 import { FakeGitHub, type FakeReview } from '../helpers/fake-github.js';
 import { TestRepo } from '../helpers/git-repo.js';
 import { cli, makeOrg, validateJson } from '../helpers/org.js';
@@ -121,5 +126,28 @@ describe('validate: spec.servicePaths', () => {
     const found = r.report.diagnostics.filter((d) => d.file === 'changes/policy.yaml');
     expect(found.map((d) => [d.code, d.pointer])).toEqual(code ? [[code, pointer]] : []);
     expect(r.code).toBe(exit);
+  });
+});
+
+describe('the CAB and the audit agree on tied paths (#19.3)', () => {
+  it('the review of each pull request flags exactly the tied paths the audit finds unauthorised', async () => {
+    const audit = await cli(['audit', '--root', repo.root, '--since', SINCE, '--until', UNTIL, '--format', 'json'], repo.root, github.env());
+    const exceptions = (JSON.parse(audit.stdout) as { exceptions: { pullRequest: number | null; reason: { args: { paths: string[] } } }[] }).exceptions;
+    const api = createGitHubApi(clientConfigFromEnv(github.env()));
+    const refs = new OrganisationsAtRefs(openGitRepository(repo.root));
+    const flagged: Record<number, [string[], string[]]> = {};
+    for (const n of [1, 2, 3, 4, 5]) {
+      const review = await reviewPullRequestOnGitHub({ refs, api, pull: await api.getPullRequest(n), now: Date.parse(UNTIL) });
+      flagged[n] = [review.diagnostics.map((d) => d.file), exceptions.find((e) => e.pullRequest === n)?.reason.args.paths ?? []];
+    }
+    for (const [review, audited] of Object.values(flagged)) expect(review).toEqual(audited);
+    // Hand-worked (the table at the top): Q (#2), S (#3) and T (#5) are flagged, P (#1) and U (#4) are not.
+    expect(Object.entries(flagged).map(([n, [review]]) => [Number(n), review])).toEqual([
+      [1, []],
+      [2, ['deploy/checkout/app.yaml']],
+      [3, ['deploy/shared/net.yaml']],
+      [4, []],
+      [5, ['deploy/checkout/app.yaml']],
+    ]);
   });
 });

@@ -3,6 +3,7 @@ import { rootOf, UsageError, type CommandContext } from '../context.js';
 import { CAB_CONTEXT, publishCabStatus, reviewJson } from '../github/cab-status.js';
 import { appendJobSummary, FORK_EXPLANATION, isConfigError, knownFailure, openGitHub, pullTarget, runUrl } from '../github/session.js';
 import { escapeMarkdown } from '../../report/markdown-safe.js';
+import { inline } from '../../report/text.js';
 import { OrganisationsAtRefs } from '../../app/load-organisation.js';
 import { approvalSummary, reviewPullRequestOnGitHub } from '../../app/review-pull-request.js';
 import { openGitRepository } from '../../adapters/git/repository.js';
@@ -73,7 +74,7 @@ export async function cabCommand(ctx: CommandContext, values: OptionsOf<typeof o
       await publishCabStatus(api, pull.headSha, review, details);
     }
     if (format === 'json') ctx.stdout(JSON.stringify({ pullRequest: number, headSha: pull.headSha, status: readOnly ? 'neutral' : status, ...(readOnly ? { readOnly: FORK_EXPLANATION } : {}), ...reviewJson(review) }, null, 2) + '\n');
-    else ctx.stdout(`${CAB_CONTEXT} #${number}: ${review.met ? 'approved' : 'not approved'}${readOnly ? ' (not published: pull request from a fork, read-only token)' : ''}\n${approvalSummary(review).map((l) => `  ${l}\n`).join('')}`);
+    else ctx.stdout(`${CAB_CONTEXT} #${number}: ${review.met ? 'approved' : 'not approved'}${readOnly ? ' (not published: pull request from a fork, read-only token)' : ''}\n${approvalSummary(review).map((l) => `  ${inline(l)}\n`).join('')}`);
     if (readOnly) return 0;
     return review.met ? 0 : 1;
   } catch (e) {

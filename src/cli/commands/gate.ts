@@ -10,6 +10,7 @@ import { appendJobSummary, eventPath, knownFailure, openGitHub, writeReport } fr
 import { parseInstant } from '../instant-flag.js';
 import { codeSpan, escapeMarkdown } from '../../report/markdown-safe.js';
 import { gateComment } from '../../report/gate-comment.js';
+import { inline } from '../../report/text.js';
 
 /**
  * `opsledger gate <CR> [--at T] [--env E] [--format text|json]`: may this change be deployed
@@ -44,7 +45,8 @@ export const gateSpec = defineCommand({
 
 export function renderGateText(d: GateDecision): string {
   const lines = [`${d.allowed ? 'ALLOWED' : 'DENIED'}: ${d.change} at ${d.at}`];
-  for (const c of d.checks) lines.push(`  ${c.ok ? '✓' : '✗'} ${c.code}: ${c.detail}`);
+  // Details carry file names from the diff and reasons written in YAML: neither may drive the terminal.
+  for (const c of d.checks) lines.push(`  ${c.ok ? '✓' : '✗'} ${inline(c.code)}: ${inline(c.detail)}`);
   return lines.join('\n') + '\n';
 }
 

@@ -144,9 +144,10 @@ export async function prCommand(ctx: CommandContext, values: OptionsOf<typeof op
     const now = Date.now();
     const forms = changeForms(review, { now, pullUrl: pull.url, author: pull.author, ...(catalogUrl ? { catalogUrl } : {}) });
     const rendered =
-      review.subjects.length || review.invalid.length
+      review.subjects.length || review.invalid.length || review.diagnostics.length
         ? pullRequestComment(STICKY_MARKER, review.subjects, review.sensitive, review.invalid, {
             forms,
+            servicePaths: review.servicePaths,
             readiness: renderReadinessDeltaMarkdown(readinessDelta(review.base.org, review.head.org, { now }).filter((c) => c.direction !== 'same' || c.rules.length > 0)),
             ...(details ? { jobSummaryUrl: details } : {}),
           })
@@ -183,7 +184,8 @@ export async function prCommand(ctx: CommandContext, values: OptionsOf<typeof op
     writeReport(ctx, values, { pullRequest: pull.number, riskClass: riskClass ?? null, labels, ...(readOnly ? { readOnly: FORK_EXPLANATION } : {}), validation: run.result.summary, changes: scored.map((s) => s.report), approvals: reviewJson(review) });
     ctx.stdout(`opsledger pr #${pull.number}: ${errors} errors, ${warnings} warnings; risk ${riskClass ?? 'none'}; ${review.met ? 'approved' : 'awaiting approvals'}${readOnly ? '; nothing written (pull request from a fork, read-only token)' : ''}\n`);
     if (reviewWarning) ctx.stderr(`opsledger pr: ${reviewWarning}\n`);
-    return exitCodeFor(diagnostics);
+    // A tied path no change request covers is for the author to fix, as a file that does not validate is.
+    return exitCodeFor([...diagnostics, ...review.diagnostics]);
   } catch (e) {
     const failure = knownFailure(e);
     if (!failure) throw e;

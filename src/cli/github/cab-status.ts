@@ -10,6 +10,8 @@ export function cabDescription(review: PullReview): string {
     return review.subjects.length ? `approved${who.length ? ` by ${[...new Set(who)].join(', ')}` : ' (no approvals required)'}` : 'no change requests or sensitive files';
   }
   if (review.invalid.length) return `does not validate: ${review.invalid.join(', ')}`;
+  // The code first: GitHub cuts a status description at 140 characters.
+  if (review.diagnostics.length) return `${review.diagnostics[0]!.code}: ${review.diagnostics.map((d) => d.message).join('; ')}`;
   const missing = review.subjects
     .filter((s) => !s.decision.met)
     .map((s) => `${s.subject} needs ${s.decision.requirements.filter((r) => !r.met).map((r) => `${r.count - r.approvers.length} from ${r.group}`).join(', ')}`);
@@ -26,6 +28,8 @@ export function reviewJson(review: PullReview) {
     met: review.met,
     sensitive: review.sensitive,
     invalid: review.invalid,
+    servicePaths: review.servicePaths,
+    diagnostics: review.diagnostics,
     subjects: review.subjects.map((s) => ({
       subject: s.subject,
       ...(s.report ? { class: s.report.class, type: s.report.type, effectiveType: s.report.effectiveType, factors: s.report.factors, conflicts: s.report.conflicts.map((c) => c.code) } : {}),
@@ -36,6 +40,7 @@ export function reviewJson(review: PullReview) {
       approvers: s.decision.approvers,
       rejected: s.decision.rejected,
       notes: s.plan.notes,
+      ...(s.plan.tied ? { tied: s.plan.tied } : {}),
     })),
     summary: approvalSummary(review),
   };

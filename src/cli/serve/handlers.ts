@@ -111,8 +111,8 @@ export function cabCheckRun(review: PullReview, pull: PullRequest, now: number, 
     headSha: pull.headSha,
     conclusion: cabConclusion(review),
     title: cabDescription(review).slice(0, 1000),
-    summary: renderPullRequestComment(MARKER, review.subjects, review.sensitive, review.invalid, { forms: changeForms(review, { now, pullUrl: pull.url, author: pull.author, ...(catalogUrl ? { catalogUrl } : {}) }) }),
-    annotations: annotations(review.head.validation.diagnostics.filter((d) => invalid.has(d.file) && d.severity === 'error'), ''),
+    summary: renderPullRequestComment(MARKER, review.subjects, review.sensitive, review.invalid, { forms: changeForms(review, { now, pullUrl: pull.url, author: pull.author, ...(catalogUrl ? { catalogUrl } : {}) }), servicePaths: review.servicePaths }),
+    annotations: annotations([...review.head.validation.diagnostics.filter((d) => invalid.has(d.file) && d.severity === 'error'), ...review.diagnostics], ''),
     detailsUrl: pull.url,
   };
 }

@@ -1,11 +1,13 @@
 import { parseDuration } from '../duration.js';
-import { matchingPaths } from '../glob.js';
 import type { RecordedApproval } from '../gate.js';
 import type { FileAnalysis } from '../analyze.js';
 import type { ChangeRequest, ChangeType, ConfigurationItem, PolicySpec, RiskClass, Slo } from '../model.js';
 import { modelEntries, type Located, type Organisation } from '../organisation.js';
 import { english, phrase, type Phrase } from '../phrase.js';
 import type { GateRecord } from './gate-record.js';
+
+// Which service a path is tied to and what covers it: one home, shared with the CAB and the gate.
+export { changeScopes, tiedPaths } from '../service-paths.js';
 
 /**
  * The audit of a period (or of one change), from facts the use case gathered: the units of work
@@ -139,18 +141,6 @@ export interface AuditReport {
 const iso = (ms: number) => new Date(ms).toISOString();
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** What approving a change covers: its services, its CIs and the services that own them. */
-export function changeScopes(change: ChangeRequest, org: Organisation): string[] {
-  const out = new Set<string>();
-  for (const s of change.spec.services ?? []) out.add(`service:${s}`);
-  for (const ci of change.spec.configurationItems ?? []) {
-    out.add(`ci:${ci}`);
-    const service = org.cis.get(ci)?.doc.spec.service;
-    if (service) out.add(`service:${service}`);
-  }
-  return [...out].sort();
-}
-
 /**
  * The documents and paths of a diff the audit holds to account, read in the organisation before
  * and after it (a deleted service counts as much as an added one): services, CIs, SLOs (by the
@@ -202,16 +192,6 @@ export function controlledPaths(
 }
 
 const CONTROLLED: readonly (keyof Organisation)[] = ['services', 'cis', 'slos', 'teams', 'policies', 'calendars'];
-
-/**
- * The changed paths the policy ties to a service (spec.servicePaths: deploy manifests,
- * infrastructure code), each with every service it is tied to: changing one is a change to each.
- */
-export function tiedPaths(changed: readonly string[], policy: Pick<PolicySpec, 'servicePaths'> | undefined): [string, string][] {
-  const out: [string, string][] = [];
-  for (const [service, globs] of Object.entries(policy?.servicePaths ?? {})) for (const path of matchingPaths(changed, globs)) out.push([path, service]);
-  return out.sort(([a, x], [b, y]) => cmp(a, b) || cmp(x, y));
-}
 
 /** The paths no approval in the unit covers. */
 export function uncoveredPaths(unit: Pick<Unit, 'controlled' | 'changes' | 'sensitiveApproved'>): string[] {
