@@ -8407,7 +8407,13 @@ var PHRASES_EN = {
   "audit.implemented.ungated": "implemented with no gate record allowing it",
   "audit.implemented.denied": "implemented although every gate record denied it",
   "audit.deployment.ungated": "deployment {id} to {environment} succeeded with no gate record allowing it",
-  "audit.deployment.denied": "deployment {id} to {environment} succeeded after the gate denied it"
+  "audit.deployment.denied": "deployment {id} to {environment} succeeded after the gate denied it",
+  // #19.3: paths the policy ties to a service (spec.servicePaths), in the CAB and the gate (src/core/service-paths.ts).
+  "servicePath.uncovered": "{path} is tied to {services} by the base branch's policy, and no change request in this pull request covers it",
+  "servicePath.plan": "changes {paths}, tied to {service}: the approval of this change request is what lets them change",
+  "servicePath.gateCovered": "the pull request changed paths tied to {services}, all covered by this change",
+  "servicePath.gateNone": "the pull request changed no path tied to a service",
+  "servicePath.gateUncovered": "the pull request changed {paths}, tied to {services}, which this change does not cover: deploy it under a change that covers them"
 };
 var relative = /* @__PURE__ */ new Map();
 var weekdayNames = /* @__PURE__ */ new Map();
@@ -9778,6 +9784,12 @@ var ko = {
   "audit.implemented.denied": "모든 게이트 기록이 거부했는데도 구현되었습니다",
   "audit.deployment.ungated": "배포 {id}({environment})가 허용한 게이트 기록 없이 성공했습니다",
   "audit.deployment.denied": "배포 {id}({environment})가 게이트 거부 뒤에 성공했습니다",
+  // 서비스에 묶인 경로(spec.servicePaths): CAB와 게이트 (#19.3).
+  "servicePath.uncovered": "기본 브랜치 정책이 {path}을(를) {services}에 묶었는데, 이 풀 리퀘스트의 어떤 변경 요청도 그것을 다루지 않습니다",
+  "servicePath.plan": "{service}에 묶인 {paths}을(를) 바꿉니다. 이 변경 요청의 승인이 있어야 그 경로를 바꿀 수 있습니다",
+  "servicePath.gateCovered": "풀 리퀘스트가 {services}에 묶인 경로를 바꿨고, 모두 이 변경이 다룹니다",
+  "servicePath.gateNone": "풀 리퀘스트가 서비스에 묶인 경로를 바꾸지 않았습니다",
+  "servicePath.gateUncovered": "풀 리퀘스트가 {services}에 묶인 {paths}을(를) 바꿨는데, 이 변경은 그것을 다루지 않습니다. 그것을 다루는 변경으로 배포하세요",
   // 시스템, 도메인, API (#21).
   "nav.systems": "시스템",
   "nav.apis": "API",
