@@ -16,7 +16,7 @@
 // - The worker threads are entry points of their own at the folder's top, where the pools look
 //   for them (new URL('./analyze-worker.js', import.meta.url)).
 import { build } from 'esbuild';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,7 +27,10 @@ export const CLI_BUNDLE_STAMP = join(CLI_BUNDLE_DIR, 'built');
 
 export async function bundleCli(dist = join(ROOT, 'dist'), outdir = CLI_BUNDLE_DIR) {
   if (!existsSync(join(dist, 'cli', 'main.js'))) throw new Error(`${join(dist, 'cli', 'main.js')} is missing: run tsc first`);
-  rmSync(outdir, { recursive: true, force: true });
+  // Built beside the folder and swapped in, so a command already running never finds half a bundle.
+  const fresh = `${outdir}.${process.pid}.new`;
+  const stale = `${outdir}.${process.pid}.old`;
+  rmSync(fresh, { recursive: true, force: true });
   await build({
     absWorkingDir: ROOT,
     entryPoints: {
@@ -35,7 +38,7 @@ export async function bundleCli(dist = join(ROOT, 'dist'), outdir = CLI_BUNDLE_D
       'analyze-worker': join(dist, 'adapters', 'workers', 'analyze-worker.js'),
       'render-worker': join(dist, 'catalog', 'render-worker.js'),
     },
-    outdir,
+    outdir: fresh,
     bundle: true,
     splitting: true,
     chunkNames: 'chunk-[hash]',
@@ -48,7 +51,10 @@ export async function bundleCli(dist = join(ROOT, 'dist'), outdir = CLI_BUNDLE_D
     charset: 'utf8',
     logLevel: 'warning',
   });
-  writeFileSync(join(outdir, 'built'), '');
+  writeFileSync(join(fresh, 'built'), '');
+  if (existsSync(outdir)) renameSync(outdir, stale);
+  renameSync(fresh, outdir);
+  rmSync(stale, { recursive: true, force: true });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await bundleCli();
