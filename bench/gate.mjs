@@ -255,6 +255,13 @@ export async function measureGateEndToEnd({ runs = 7, before = process.env.BENCH
   row('whole gate, cold (cache removed)', 'cold');
   row('whole gate, warm: wall ms', 'wall');
   lines.push(`| modules loaded | ${cols.map((c) => phases[c].modulesLoaded).join(' | ')} | |`);
+  // The spread, as one median on this shared machine says little alone.
+  const spread = (xs) => (xs.length ? `${ms(Math.min(...xs))} / ${ms(median(xs))} / ${ms(Math.max(...xs))}` : 'n/a');
+  lines.push('', 'spread, CPU ms (min / median / max):');
+  for (const b of builds) {
+    const s = samples.get(b.name);
+    lines.push(`- ${b.name}: warm ${spread(s.warm)}; cold ${spread(s.cold)}; modules ${spread(s.modules)}`);
+  }
   lines.push('', `decision: ${last?.decision?.allowed ? 'allowed' : `denied (${last?.decision?.checks?.filter((c) => !c.ok).map((c) => c.code).join(', ')})`}`);
   for (const f of failures) lines.push(`FAIL ${f}`);
   return { text: lines.join('\n'), phases, wall: mine.wall, cpu: mine.warm, allowed: last?.decision?.allowed, failures, target: TARGET_CPU_S };

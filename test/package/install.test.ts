@@ -72,7 +72,7 @@ describe('the npm package', () => {
     expect(packed.code, packed.stderr).toBe(0);
     const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
     const shipped = info!.files.map((f) => f.path);
-    expect(shipped).toEqual(expect.arrayContaining(['bin/opsledger.js', 'dist/cli/main.js', 'dist/schema-validators.cjs', 'dist/adapters/workers/analyze-worker.js', 'package.json', 'README.md']));
+    expect(shipped).toEqual(expect.arrayContaining(['bin/opsledger.js', 'dist/cli/main.js', 'dist/schema-validators.cjs', 'dist/adapters/workers/analyze-worker.js', 'dist/bundle/cli/main.js', 'dist/bundle/cli/analyze-worker.js', 'dist/bundle/cli/render-worker.js', 'dist/bundle/cli/built', 'package.json', 'README.md']));
     for (const folder of ['schemas/', 'templates/catalog/', 'services/', 'teams/', 'changes/']) expect(shipped.some((p) => p.startsWith(folder)), folder).toBe(true);
     for (const kept of ['src/', 'test/', 'bench/', 'node_modules/', 'action/', '.github/']) expect(shipped.filter((p) => p.startsWith(kept)), kept).toEqual([]);
     expect(shipped.filter((p) => p.endsWith('.map'))).toEqual([]);
