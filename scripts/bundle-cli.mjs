@@ -16,14 +16,21 @@
 // - The worker threads are entry points of their own at the folder's top, where the pools look
 //   for them (new URL('./analyze-worker.js', import.meta.url)).
 import { build } from 'esbuild';
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const CLI_BUNDLE_DIR = join(ROOT, 'dist', 'bundle', 'cli');
-/** Written last: bin/opsledger.js runs the bundle only when this is no older than dist/cli/main.js. */
+/**
+ * The build's id, written last, and at the end of dist/cli/main.js as a comment: bin/opsledger.js
+ * runs the bundle only when both say the same id. tsc rewrites main.js on every run, which drops
+ * the comment, so a bundle older than dist/ is passed over; npm pack and install keep contents
+ * (not mtimes, which install sets as it extracts), so an installed package runs its bundle.
+ */
 export const CLI_BUNDLE_STAMP = join(CLI_BUNDLE_DIR, 'built');
+export const BUNDLE_MARK = '// opsledger-bundle: ';
 
 export async function bundleCli(dist = join(ROOT, 'dist'), outdir = CLI_BUNDLE_DIR) {
   if (!existsSync(join(dist, 'cli', 'main.js'))) throw new Error(`${join(dist, 'cli', 'main.js')} is missing: run tsc first`);
@@ -51,10 +58,14 @@ export async function bundleCli(dist = join(ROOT, 'dist'), outdir = CLI_BUNDLE_D
     charset: 'utf8',
     logLevel: 'warning',
   });
-  writeFileSync(join(fresh, 'built'), '');
+  const id = `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
+  writeFileSync(join(fresh, 'built'), id);
   if (existsSync(outdir)) renameSync(outdir, stale);
   renameSync(fresh, outdir);
   rmSync(stale, { recursive: true, force: true });
+  const main = join(dist, 'cli', 'main.js');
+  const text = readFileSync(main, 'utf8').split('\n').filter((l) => !l.startsWith(BUNDLE_MARK)).join('\n').replace(/\n*$/, '\n');
+  writeFileSync(main, `${text}${BUNDLE_MARK}${id}\n`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await bundleCli();

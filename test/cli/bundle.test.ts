@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,8 @@ import { PROJECT_ROOT } from '../helpers/org.js';
 /**
  * The CLI as bin/opsledger.js runs it after `npm run build`: bundled into dist/bundle/cli/
  * (scripts/bundle-cli.mjs). It must be whole (nothing loaded from beside it but Node's own
- * modules), and say what dist/ says, byte for byte; bin must pass over a bundle older than dist/.
+ * modules), and say what dist/ says, byte for byte; bin must pass over a bundle not made from
+ * the dist/ beside it.
  */
 const BUNDLE = join(PROJECT_ROOT, 'dist', 'bundle', 'cli');
 const work = mkdtempSync(join(tmpdir(), 'opsledger-cli-bundle-'));
@@ -63,33 +64,42 @@ describe('bin/opsledger.js chooses the bundle', () => {
   const pkg = join(work, 'pkg');
   const stamp = join(pkg, 'dist', 'bundle', 'cli', 'built');
   const plain = join(pkg, 'dist', 'cli', 'main.js');
+  const stub = (name: string) => `export async function run() { process.stdout.write('${name}'); return 0; }\n`;
   beforeAll(() => {
     mkdirSync(join(pkg, 'bin'), { recursive: true });
     mkdirSync(join(pkg, 'dist', 'bundle', 'cli'), { recursive: true });
     mkdirSync(join(pkg, 'dist', 'cli'), { recursive: true });
     cpSync(join(PROJECT_ROOT, 'bin', 'opsledger.js'), join(pkg, 'bin', 'opsledger.js'));
     writeFileSync(join(pkg, 'package.json'), '{"type":"module"}');
-    const stub = (name: string) => `export async function run() { process.stdout.write('${name}'); return 0; }\n`;
-    writeFileSync(plain, stub('dist'));
     writeFileSync(join(pkg, 'dist', 'bundle', 'cli', 'main.js'), stub('bundle'));
-    writeFileSync(stamp, '');
   });
   const which = (env: Record<string, string> = {}) => spawnSync(process.execPath, [join(pkg, 'bin', 'opsledger.js'), '--version'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env } }).stdout;
-  const at = (file: string, seconds: number) => utimesSync(file, seconds, seconds);
 
   it.each([
-    ['made after dist/', 'bundle', 2000, 1000, {}],
-    ['made in the same instant as dist/', 'bundle', 1000, 1000, {}],
-    ['older than dist/ (tsc ran since)', 'dist', 1000, 2000, {}],
-    ['made after dist/, with OPSLEDGER_NO_BUNDLE=1', 'dist', 2000, 1000, { OPSLEDGER_NO_BUNDLE: '1' }],
-  ] as const)('a bundle %s: runs %s', (_, expected, bundleTime, distTime, env) => {
-    at(stamp, bundleTime);
-    at(plain, distTime);
+    ['dist/ ends with the id of the bundle', 'bundle', 'k1-abc', '// opsledger-bundle: k1-abc\n', {}],
+    ['dist/ was compiled again since (tsc wrote no id)', 'dist', 'k1-abc', '', {}],
+    ['dist/ ends with the id of another bundle', 'dist', 'k1-abc', '// opsledger-bundle: k0-old\n', {}],
+    ['the id is only a prefix of the one dist/ ends with', 'dist', 'k1', '// opsledger-bundle: k1-abc\n', {}],
+    ['the bundle has an empty stamp', 'dist', '', '// opsledger-bundle: \n', {}],
+    ['OPSLEDGER_NO_BUNDLE=1 is set', 'dist', 'k1-abc', '// opsledger-bundle: k1-abc\n', { OPSLEDGER_NO_BUNDLE: '1' }],
+  ] as const)('when %s, it runs %s', (_, expected, id, tail, env) => {
+    writeFileSync(stamp, id);
+    writeFileSync(plain, stub('dist') + tail);
     expect(which(env)).toBe(expected);
   });
 
   it('without its stamp, the bundle is not run', () => {
-    rmSync(stamp);
+    writeFileSync(plain, `${stub('dist')}// opsledger-bundle: k1-abc\n`);
+    rmSync(stamp, { force: true });
     expect(which()).toBe('dist');
+  });
+});
+
+describe('the build', () => {
+  it('marks dist/ with the id of the bundle made from it, so bin runs the bundle', () => {
+    ensureBuilt();
+    const id = readFileSync(join(BUNDLE, 'built'), 'utf8');
+    expect(id).toMatch(/^[a-z0-9]+-[0-9a-f]{12}$/);
+    expect(readFileSync(join(PROJECT_ROOT, 'dist', 'cli', 'main.js'), 'utf8').endsWith(`\n// opsledger-bundle: ${id}\n`)).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT, type CliResult } from './org.js';
 
@@ -24,10 +24,11 @@ export function ensureBuilt(probe = 'dist/cli/main.js'): void {
     spawnSync(process.execPath, [join(PROJECT_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: PROJECT_ROOT, stdio: 'ignore' });
     if (!existsSync(built)) throw new Error(`${probe} is missing after the build; run npm run build`);
   }
-  // bin/opsledger.js runs the bundle (scripts/bundle-cli.mjs) only when it is no older than
-  // dist/: bundled again here, so the tests run what a user of the package runs.
+  // bin/opsledger.js runs the bundle (scripts/bundle-cli.mjs) only when its id ends
+  // dist/cli/main.js, which tsc rewrites: bundled again here, so the tests run what users run.
   const stamp = join(PROJECT_ROOT, 'dist', 'bundle', 'cli', 'built');
-  if (!existsSync(stamp) || statSync(stamp).mtimeMs < statSync(join(PROJECT_ROOT, 'dist', 'cli', 'main.js')).mtimeMs) {
+  const id = existsSync(stamp) ? readFileSync(stamp, 'utf8') : '';
+  if (!id || !readFileSync(join(PROJECT_ROOT, 'dist', 'cli', 'main.js'), 'utf8').endsWith(`\n// opsledger-bundle: ${id}\n`)) {
     const r = spawnSync(process.execPath, [join(PROJECT_ROOT, 'scripts', 'bundle-cli.mjs')], { cwd: PROJECT_ROOT, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`bundling the CLI failed: ${r.stderr}`);
   }
