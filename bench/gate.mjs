@@ -15,6 +15,8 @@
 //              BENCH_GATE_PROF=folder (each gate run writes a --cpu-prof profile there)
 //              BENCH_GATE_NODE_ARGS="--import ./hook.mjs" (more arguments for the gate's Node process)
 //              BENCH_GATE_BEFORE=../other/bin/opsledger.js (another build, measured side by side)
+//              BENCH_GATE_SERVE=1 (no measuring: keeps the repository and the stand-in up and prints
+//                                  the gate's command line, for runs and profiles by hand)
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -253,12 +255,27 @@ export async function measureGateEndToEnd({ runs = 7, before = process.env.BENCH
   row('whole gate, cold (cache removed)', 'cold');
   row('whole gate, warm: wall ms', 'wall');
   lines.push(`| modules loaded | ${cols.map((c) => phases[c].modulesLoaded).join(' | ')} | |`);
+  // The spread, as one median on this shared machine says little alone.
+  const spread = (xs) => (xs.length ? `${ms(Math.min(...xs))} / ${ms(median(xs))} / ${ms(Math.max(...xs))}` : 'n/a');
+  lines.push('', 'spread, CPU ms (min / median / max):');
+  for (const b of builds) {
+    const s = samples.get(b.name);
+    lines.push(`- ${b.name}: warm ${spread(s.warm)}; cold ${spread(s.cold)}; modules ${spread(s.modules)}`);
+  }
   lines.push('', `decision: ${last?.decision?.allowed ? 'allowed' : `denied (${last?.decision?.checks?.filter((c) => !c.ok).map((c) => c.code).join(', ')})`}`);
   for (const f of failures) lines.push(`FAIL ${f}`);
   return { text: lines.join('\n'), phases, wall: mine.wall, cpu: mine.warm, allowed: last?.decision?.allowed, failures, target: TARGET_CPU_S };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.env.BENCH_GATE_SERVE) {
+  // The scenario kept up for hand-run gates and profiles: prints the command, stops on Ctrl-C.
+  const sc = await scenario(await loadFakeGitHub());
+  const env = Object.entries(sc.github.env()).map(([k, v]) => `${k}=${v}`).join(' ');
+  console.log(`cd ${sc.root} && ${env} node ${BIN} gate ${CHANGE} --at ${AT} --format json --root .`);
+  const stop = () => void sc.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+} else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const runs = Math.max(1, Number.parseInt(process.env.BENCH_GATE_RUNS ?? '7', 10) || 7);
   const result = await measureGateEndToEnd({ runs });
   console.log(result.text);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import nodeModule from 'node:module';
 
 // Node 22.1+ keeps the compiled code of every module it loads in a cache folder (the system's
@@ -24,7 +24,21 @@ if (!existsSync(new URL('../dist/cli/main.js', import.meta.url))) {
   process.stderr.write(`opsledger: dist/ is not built; run \`npm run build\` in ${decodeURIComponent(new URL('..', import.meta.url).pathname)}\n`);
   process.exit(2);
 }
-import('../dist/cli/main.js').then((m) => m.run(process.argv.slice(2))).then(
+// `npm run build` ends by bundling dist/ into dist/bundle/cli/ (scripts/bundle-cli.mjs): a few
+// files per command instead of some 130 modules, which is most of the start of a command that
+// reads an organisation. It is run only when the id in its stamp ends dist/cli/main.js too: tsc
+// rewrites main.js without it, so after a bare `tsc` the stale bundle is passed over.
+// OPSLEDGER_NO_BUNDLE=1 runs dist/ unbundled.
+let entry = '../dist/cli/main.js';
+if (!process.env.OPSLEDGER_NO_BUNDLE) {
+  try {
+    const id = readFileSync(new URL('../dist/bundle/cli/built', import.meta.url), 'utf8');
+    if (id && readFileSync(new URL('../dist/cli/main.js', import.meta.url), 'utf8').endsWith(`\n// opsledger-bundle: ${id}\n`)) entry = '../dist/bundle/cli/main.js';
+  } catch {
+    // not bundled: run dist/ as tsc wrote it
+  }
+}
+import(entry).then((m) => m.run(process.argv.slice(2))).then(
   (code) => { if (!process.exitCode) process.exitCode = code; },
   (err) => {
     process.stderr.write(`opsledger: internal error: ${err && err.message ? err.message : String(err)}\n`);

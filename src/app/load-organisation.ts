@@ -39,14 +39,23 @@ export function describeSource(source: Pick<OrganisationSource, 'root' | 'ref'>)
   return source.ref ? `${source.root} at ${source.ref}` : source.root;
 }
 
-export async function validationOf(files: ReadFiles, where = 'the organisation'): Promise<FullValidation> {
+/**
+ * `deadlines: false` leaves out what the incidents owe: only validate and start turn them into
+ * warnings (withFollowUps), and placing them parses every incident file with the precise parser
+ * and asks ICU for the organisation's time zone: a third of a profile of the gate at two commits.
+ */
+export interface ValidationOptions {
+  deadlines?: boolean;
+}
+
+export async function validationOf(files: ReadFiles, where = 'the organisation', options: ValidationOptions = {}): Promise<FullValidation> {
   const checks = checkRepository(files.analyses);
   // Needs the whole file list, which only the source has: one pass, not one per file.
   const sensitive = files.repositoryPaths ? checkSensitivePaths(files.analyses, files.repositoryPaths) : [];
   // Placing a finding parses its file with the precise parser: loaded only when something was found.
   // What the incidents owe and by when: day-independent, so cached with the result (validate.ts
   // turns the ones past due into warnings each run).
-  const owed = incidentDeadlines(files.analyses);
+  const owed = options.deadlines === false ? [] : incidentDeadlines(files.analyses);
   const place = checks.cross.length || sensitive.length || owed.length ? (await import('../core/place-findings.js')).placeFindings : undefined;
   const result = repositoryResult(checks, place ? place(checks.cross, files.source) : []);
   const unmatched = place ? place(sensitive, files.source) : [];
@@ -68,9 +77,10 @@ export async function checkOrganisation(source: OrganisationSource, request: Rea
   return { repo, validation };
 }
 
-export async function loadOrganisation(source: OrganisationSource, request: Omit<ReadRequest, 'cache' | 'keepValues'> = {}): Promise<LoadedOrganisation> {
-  const repo = await source.read({ ...request, keepValues: true });
-  return { org: buildOrganisation(repo.analyses), repo, validation: await validationOf(repo, describeSource(source)), ...(repo.commit ? { commit: repo.commit } : {}) };
+export async function loadOrganisation(source: OrganisationSource, request: Omit<ReadRequest, 'cache' | 'keepValues'> & ValidationOptions = {}): Promise<LoadedOrganisation> {
+  const { deadlines, ...read } = request;
+  const repo = await source.read({ ...read, keepValues: true });
+  return { org: buildOrganisation(repo.analyses), repo, validation: await validationOf(repo, describeSource(source), deadlines === false ? { deadlines } : {}), ...(repo.commit ? { commit: repo.commit } : {}) };
 }
 
 export function isValid(loaded: { validation: FullValidation }): boolean {
@@ -95,7 +105,8 @@ export class OrganisationsAtRefs {
       const key = `${this.git.root}\0${commit}`;
       loaded = store?.get(key);
       if (!loaded) {
-        const reading = loadOrganisation(this.git.at(commit));
+        // Organisations at commits serve the gate, the CAB and the App, which never judge follow-ups.
+        const reading = loadOrganisation(this.git.at(commit), { deadlines: false });
         loaded = reading;
         if (store) {
           store.set(key, reading);

@@ -81,7 +81,7 @@ const CROSS_DOCUMENT = new Set(['name.duplicate', 'ref.unresolved', 'ref.depreca
 async function causedElsewhere(git: GitRepository, base: string, diagnostics: readonly Diagnostic[], changed: ReadonlySet<string>): Promise<Diagnostic[]> {
   const candidates = diagnostics.filter((d) => CROSS_DOCUMENT.has(d.code) && !changed.has(d.file));
   if (!candidates.length) return [];
-  const before = await loadOrganisation(git.at(base));
+  const before = await loadOrganisation(git.at(base), { deadlines: false });
   const key = (d: Diagnostic) => `${d.code}\0${d.file}\0${d.pointer}\0${d.message}`;
   const existed = new Set(before.validation.diagnostics.map(key));
   return candidates.filter((d) => !existed.has(key(d)));

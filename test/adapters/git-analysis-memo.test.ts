@@ -1,6 +1,8 @@
 import { readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { diffSizeBetween } from '../../src/adapters/git/diff-size.js';
+import { changedPathsBetween, firstParentLine, pullRequestBase } from '../../src/adapters/git/pr-history.js';
 import { GitObjectMissing, resolveCommit } from '../../src/adapters/git/read-at-ref.js';
 import { openGitRepository } from '../../src/adapters/git/repository.js';
 import { TestRepo } from '../helpers/git-repo.js';
@@ -61,12 +63,34 @@ describe('resolveCommit', () => {
     expect(await resolveCommit(repo.root, first)).toBe(first);
     const second = await repo.commit({ 'teams/cab.yaml': TEAM('dana-lee, eve') }, 'Add eve', me);
     expect(await resolveCommit(repo.root, 'main')).toBe(second);
-    // With the repository gone, only the remembered full id still answers.
+    const unasked = await repo.commit({ 'teams/cab.yaml': TEAM('dana-lee, eve, finn') }, 'Add finn', me);
+    // With the repository gone, only the remembered full ids still answer: those asked about,
+    // and those a name resolved to (the gate reads `main`, then asks about its commit).
     renameSync(join(repo.root, '.git'), join(repo.root, 'moved-git'));
     expect(await resolveCommit(repo.root, first)).toBe(first);
+    expect(await resolveCommit(repo.root, second)).toBe(second);
     await expect(resolveCommit(repo.root, 'main')).rejects.toBeInstanceOf(GitObjectMissing);
-    await expect(resolveCommit(repo.root, second)).rejects.toBeInstanceOf(GitObjectMissing);
+    await expect(resolveCommit(repo.root, unasked)).rejects.toBeInstanceOf(GitObjectMissing);
     renameSync(join(repo.root, 'moved-git'), join(repo.root, '.git'));
+  });
+
+  it('takes the commits and parents a first-parent log printed as known, and a parent as its child\'s merge base', async () => {
+    repo = await TestRepo.create({ 'teams/cab.yaml': TEAM('dana-lee') });
+    const parent = await repo.sha();
+    const child = await repo.commit({ 'teams/cab.yaml': TEAM('dana-lee, eve') }, 'Add eve', me);
+    const line = await firstParentLine(repo.root, child, 2);
+    expect(line.map((c) => c.sha)).toEqual([child, parent]);
+    renameSync(join(repo.root, '.git'), join(repo.root, 'moved-git'));
+    try {
+      expect(await resolveCommit(repo.root, parent)).toBe(parent);
+      expect(await pullRequestBase(repo.root, parent, child)).toEqual({ mergeBase: parent, head: child });
+      // Not the other way round: that one git must answer, and cannot.
+      await expect(pullRequestBase(repo.root, child, parent)).rejects.toBeInstanceOf(GitObjectMissing);
+    } finally {
+      renameSync(join(repo.root, 'moved-git'), join(repo.root, '.git'));
+    }
+    // With git back, it agrees.
+    expect((await pullRequestBase(repo.root, child, parent)).mergeBase).toBe(parent);
   });
 
   it('remembers no failure: a commit fetched later is found', async () => {
@@ -80,5 +104,22 @@ describe('resolveCommit', () => {
     } finally {
       other.remove();
     }
+  });
+});
+
+describe('a pull request\'s paths and size', () => {
+  it('come from one numstat that lists what `git diff --name-only` lists and sums its lines', async () => {
+    repo = await TestRepo.create({ 'teams/cab.yaml': TEAM('dana-lee'), 'docs/old.md': 'a\nb\n' });
+    const base = await repo.sha();
+    const head = await repo.commit({ 'teams/cab.yaml': TEAM('dana-lee, eve'), 'docs/new notes ü.md': 'one\ntwo\nthree\n', 'docs/blob.bin': '\u0000\u0001binary' }, 'Edit', me);
+    await repo.git.rm(['docs/old.md']);
+    await repo.git.commit('Remove old notes');
+    const tip = await repo.sha();
+    const names = (await repo.git.raw(['diff', '--name-only', '--no-renames', '--relative', '-z', base, tip, '--'])).split('\0').filter(Boolean);
+    expect(await changedPathsBetween(repo.root, base, tip)).toEqual(names);
+    expect(names).toEqual(expect.arrayContaining(['docs/new notes ü.md', 'docs/blob.bin', 'docs/old.md', 'teams/cab.yaml']));
+    // Text lines summed, the binary file counted as a file without lines.
+    expect(await diffSizeBetween(repo.root, base, tip)).toEqual({ files: 4, additions: 3 + 1, deletions: 1 + 2 });
+    expect(head).not.toBe(tip);
   });
 });

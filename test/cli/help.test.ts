@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { allOptions } from '../../src/cli/command-spec.js';
@@ -86,16 +87,27 @@ describe('start-up loads only what the command needs', () => {
 
   const HEAVY = ['ajv', 'ajv-formats', '@octokit', 'handlebars', 'yaml', 'js-yaml', 'simple-git'];
 
-  function loaded(args: string[]): string[] {
+  /**
+   * The modules the command loaded. Bundled (what bin/opsledger.js runs after `npm run build`),
+   * each chunk loaded stands for the modules esbuild put in it, which it names in a comment line
+   * each (`// dist/core/codes.js`, `// node_modules/yaml/dist/index.js`); the same rules then
+   * hold for both builds.
+   */
+  function loaded(args: string[], bundled: boolean): string[] {
     ensureBuilt();
-    const log = join(dir, `${args.join('_')}.log`);
+    const log = join(dir, `${bundled ? 'bundle' : 'dist'}-${args.join('_')}.log`);
     const r = spawnSync(process.execPath, ['--import', join(PROJECT_ROOT, 'test', 'cli', 'import-log.mjs'), join(PROJECT_ROOT, 'bin', 'opsledger.js'), ...args], {
       cwd: PROJECT_ROOT,
-      env: { PATH: process.env.PATH ?? '', OPSLEDGER_IMPORT_LOG: log },
+      env: { PATH: process.env.PATH ?? '', OPSLEDGER_IMPORT_LOG: log, ...(bundled ? {} : { OPSLEDGER_NO_BUNDLE: '1' }) },
       encoding: 'utf8',
     });
     expect(r.status, r.stderr).toBe(0);
-    return readFileSync(log, 'utf8').split('\n').filter(Boolean);
+    const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+    const chunks = urls.filter((u) => u.includes('/dist/bundle/cli/'));
+    // Which build ran is part of the test: a missing bundle must not pass for one that loads little.
+    expect(chunks.length > 0, chunks.join('\n')).toBe(bundled);
+    const inside = chunks.flatMap((u) => [...readFileSync(new URL(u), 'utf8').matchAll(/^\/\/ (\S+\.(?:[cm]?js|json))$/gm)].map((m) => pathToFileURL(join(PROJECT_ROOT, m[1]!)).href));
+    return [...urls, ...inside];
   }
 
   it.each([
@@ -105,8 +117,8 @@ describe('start-up loads only what the command needs', () => {
     [['-h'], []],
     [['help'], []],
     [['explain', 'ref.unresolved'], ['dist/cli/commands/explain.js', 'dist/core/codes.js']],
-  ])('opsledger %j imports no dependency and no other command', (args, needed) => {
-    const urls = loaded(args);
+  ].flatMap(([args, needed]) => ['bundled', 'unbundled'].map((build) => [build, args, needed] as [string, string[], string[]])))('the %s CLI: opsledger %j imports no dependency and no other command', (build, args, needed) => {
+    const urls = loaded(args, build === 'bundled');
     for (const n of needed) expect(urls.some((u) => u.endsWith(n))).toBe(true);
     expect(urls.some((u) => u.endsWith('dist/cli/main.js'))).toBe(true);
     // Named first, so a failure says which heavy dependency crept in before the general rule.

@@ -27,10 +27,10 @@ interface Run {
   stderr: string;
 }
 
-function run(command: string, args: string[], cwd: string): Promise<Run> {
+function run(command: string, args: string[], cwd: string, extraEnv: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     // npm's own variables from an enclosing `npm test` must not steer the inner npm.
-    const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? work };
+    const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? work, ...extraEnv };
     if (process.env.npm_config_cache) env.npm_config_cache = process.env.npm_config_cache;
     const child = spawn(command, args, { cwd, env });
     let stdout = '';
@@ -72,7 +72,7 @@ describe('the npm package', () => {
     expect(packed.code, packed.stderr).toBe(0);
     const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
     const shipped = info!.files.map((f) => f.path);
-    expect(shipped).toEqual(expect.arrayContaining(['bin/opsledger.js', 'dist/cli/main.js', 'dist/schema-validators.cjs', 'dist/adapters/workers/analyze-worker.js', 'package.json', 'README.md']));
+    expect(shipped).toEqual(expect.arrayContaining(['bin/opsledger.js', 'dist/cli/main.js', 'dist/schema-validators.cjs', 'dist/adapters/workers/analyze-worker.js', 'dist/bundle/cli/main.js', 'dist/bundle/cli/analyze-worker.js', 'dist/bundle/cli/render-worker.js', 'dist/bundle/cli/built', 'package.json', 'README.md']));
     for (const folder of ['schemas/', 'templates/catalog/', 'services/', 'teams/', 'changes/']) expect(shipped.some((p) => p.startsWith(folder)), folder).toBe(true);
     for (const kept of ['src/', 'test/', 'bench/', 'node_modules/', 'action/', '.github/']) expect(shipped.filter((p) => p.startsWith(kept)), kept).toEqual([]);
     expect(shipped.filter((p) => p.endsWith('.map'))).toEqual([]);
@@ -97,6 +97,12 @@ describe('the npm package', () => {
     const bin = join(app, 'node_modules', '.bin', 'opsledger');
     const version = await run(bin, ['--version'], app);
     expect(version).toMatchObject({ code: 0, stdout: `${(JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version}\n` });
+
+    // npm packs every file with one fixed mtime: the bundle's stamp is then as new as dist/, and runs.
+    const log = join(work, 'imports.log');
+    const hooked = await run(process.execPath, ['--import', join(PROJECT_ROOT, 'test', 'cli', 'import-log.mjs'), join(app, 'node_modules', 'opsledger', 'bin', 'opsledger.js'), '--version'], app, { OPSLEDGER_IMPORT_LOG: log });
+    expect(hooked.code, hooked.stderr).toBe(0);
+    expect(readFileSync(log, 'utf8').split('\n').filter((u) => u.includes('/node_modules/opsledger/dist/')).some((u) => u.endsWith('/dist/bundle/cli/main.js'))).toBe(true);
 
     const org = join(work, 'northwind');
     for (const folder of ['services', 'teams', 'changes', 'systems', 'apis']) cpSync(join(app, 'node_modules', 'opsledger', folder), join(org, folder), { recursive: true });

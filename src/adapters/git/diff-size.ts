@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { DiffSize } from '../../core/risk/diff-size.js';
 import { GitRefError } from './changed-files.js';
-import { pullRequestBase } from './pr-history.js';
+import { NUMSTAT, numstatBetween, parseNumstatEntries, type NumstatEntry } from './pr-history.js';
 
 /**
  * How large a diff is, measured by git rather than taken from `spec.diff`, which the requester
@@ -21,25 +21,24 @@ async function git(root: string, args: string[], env?: NodeJS.ProcessEnv): Promi
   return stdout;
 }
 
-/** Sums `git diff --numstat -z --no-renames`: `added\tdeleted\tpath\0` per file, `-\t-` for binary files. */
-export function parseNumstat(out: string): DiffSize {
+function sizeOf(entries: readonly NumstatEntry[]): DiffSize {
   const size: DiffSize = { files: 0, additions: 0, deletions: 0 };
-  for (const entry of out.split('\0')) {
-    if (!entry) continue;
-    const [added, deleted] = entry.split('\t');
+  for (const e of entries) {
     size.files += 1;
-    size.additions += Number(added) || 0;
-    size.deletions += Number(deleted) || 0;
+    size.additions += e.added ?? 0;
+    size.deletions += e.deleted ?? 0;
   }
   return size;
 }
 
-const NUMSTAT = ['diff', '--numstat', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', '--relative'];
+/** Sums `git diff --numstat -z --no-renames`: `added\tdeleted\tpath\0` per file, `-\t-` for binary files. */
+export function parseNumstat(out: string): DiffSize {
+  return sizeOf(parseNumstatEntries(out));
+}
 
 /** The pull request's diff against where its branch left the base (as changedPathsBetween lists its files). */
 export async function diffSizeBetween(root: string, base: string, head: string): Promise<DiffSize> {
-  const { mergeBase, head: h } = await pullRequestBase(root, base, head);
-  return parseNumstat(await git(root, [...NUMSTAT, mergeBase, h, '--']));
+  return sizeOf(await numstatBetween(root, base, head));
 }
 
 /**

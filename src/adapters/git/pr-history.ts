@@ -1,5 +1,5 @@
 import type { LineCommit } from '../../core/merge-base.js';
-import { GitObjectMissing, resolveCommit } from './read-at-ref.js';
+import { GitObjectMissing, noteCommits, resolveCommit } from './read-at-ref.js';
 import { gitOutput } from './run-git.js';
 
 /**
@@ -10,9 +10,51 @@ import { gitOutput } from './run-git.js';
 
 /** Every path the pull request touches (added, modified or deleted), relative to root, against the merge base. */
 export async function changedPathsBetween(root: string, base: string, head: string): Promise<string[]> {
+  return (await numstatBetween(root, base, head)).map((e) => e.path);
+}
+
+/** One file of `git diff --numstat`: lines added and deleted, undefined for a binary file. */
+export interface NumstatEntry {
+  path: string;
+  added: number | undefined;
+  deleted: number | undefined;
+}
+
+export const NUMSTAT = ['diff', '--numstat', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', '--relative'];
+const numstats = new Map<string, Promise<NumstatEntry[]>>();
+
+/**
+ * The pull request's files with their lines added and deleted, against where its branch left
+ * the base. The gate asks for both the paths and the size of one pull request: one git process
+ * answers both (the paths are those `git diff --name-only` lists, in its order).
+ */
+export async function numstatBetween(root: string, base: string, head: string): Promise<NumstatEntry[]> {
   const { mergeBase, head: h } = await pullRequestBase(root, base, head);
-  const out = await gitOutput(root, ['diff', '--name-only', '--no-renames', '--relative', '-z', mergeBase, h, '--']);
-  return out.split('\0').filter(Boolean);
+  // Keyed by commits, which never change; a few kept, as a long-lived App sees many pull requests.
+  const key = `${root}\0${mergeBase}\0${h}`;
+  let found = numstats.get(key);
+  if (!found) {
+    found = gitOutput(root, [...NUMSTAT, mergeBase, h, '--']).then(parseNumstatEntries);
+    if (numstats.size >= 16) numstats.delete(numstats.keys().next().value!);
+    numstats.set(key, found);
+    // A failure is not remembered: the next question asks git again.
+    const asked = found;
+    asked.catch(() => numstats.get(key) === asked && numstats.delete(key));
+  }
+  return found;
+}
+
+/** `git diff --numstat -z --no-renames`: `added\tdeleted\tpath\0` per file, `-\t-` for a binary file. */
+export function parseNumstatEntries(out: string): NumstatEntry[] {
+  const entries: NumstatEntry[] = [];
+  for (const entry of out.split('\0')) {
+    if (!entry) continue;
+    const first = entry.indexOf('\t');
+    const second = entry.indexOf('\t', first + 1);
+    const count = (s: string) => (s === '-' ? undefined : Number(s) || 0);
+    entries.push({ added: count(entry.slice(0, first)), deleted: count(entry.slice(first + 1, second)), path: entry.slice(second + 1) });
+  }
+  return entries;
 }
 
 /** Where the pull request's branch left the base: every question about its diff starts there. */
@@ -20,7 +62,8 @@ export async function pullRequestBase(root: string, base: string, head: string):
   const [b, h] = [await resolveCommit(root, base), await resolveCommit(root, head)];
   // Two commits have the same merge base for the life of the process; the diff's size and its paths both ask.
   const key = `${root}\0${b}\0${h}`;
-  const known = mergeBases.get(key);
+  // A parent is its child's merge base with it, and git listed the parents of the merges the gate reads.
+  const known = mergeBases.get(key) ?? (parentsOf.get(`${root}\0${h}`)?.includes(b) ? b : undefined);
   if (known) return { mergeBase: known, head: h };
   let mergeBase: string;
   try {
@@ -33,6 +76,8 @@ export async function pullRequestBase(root: string, base: string, head: string):
 }
 
 const mergeBases = new Map<string, string>();
+// Commits' parents as `git log` printed them, by root and commit.
+const parentsOf = new Map<string, readonly string[]>();
 
 /** The newest commit reachable from `ref` that changed `file`, or undefined. */
 export async function lastCommitTouching(root: string, ref: string, file: string): Promise<string | undefined> {
@@ -54,6 +99,11 @@ export async function firstParentLine(root: string, commit: string, count: numbe
     const [h, parents, email, date] = fields.slice(i, i + 4).map((f) => f.trim());
     if (!h) break;
     line.push({ sha: h, parents: parents ? parents.split(' ') : [], authorEmail: email ?? '', authored: Date.parse(date ?? '') });
+  }
+  // Git printed these as commits: asking it again whether they are would be one process each.
+  for (const c of line) {
+    noteCommits(root, [c.sha, ...c.parents]);
+    if (parentsOf.size < 10_000) parentsOf.set(`${root}\0${c.sha}`, c.parents);
   }
   return line;
 }

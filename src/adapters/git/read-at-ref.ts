@@ -36,13 +36,21 @@ const FULL_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 const resolvedIds = new Map<string, string>();
 
 export async function resolveCommit(root: string, ref: string): Promise<string> {
-  const key = FULL_ID.test(ref) ? `${root}\0${ref}` : undefined;
-  const known = key && resolvedIds.get(key);
+  const known = FULL_ID.test(ref) ? resolvedIds.get(`${root}\0${ref}`) : undefined;
   if (known) return known;
   const sha = await askCommit(root, ref);
-  // Bounded for the App, which serves many repositories from one process.
-  if (key && resolvedIds.size < 10_000) resolvedIds.set(key, sha);
+  // What a name resolved to is asked next by its id (the gate reads `main`, then its commit).
+  noteCommits(root, [sha]);
   return sha;
+}
+
+/** Full ids git itself printed as commits (a log's commits and their parents): each resolves to itself. */
+export function noteCommits(root: string, shas: readonly string[]): void {
+  for (const sha of shas) {
+    // Bounded for the App, which serves many repositories from one process.
+    if (resolvedIds.size >= 10_000) return;
+    if (FULL_ID.test(sha)) resolvedIds.set(`${root}\0${sha}`, sha);
+  }
 }
 
 async function askCommit(root: string, ref: string): Promise<string> {

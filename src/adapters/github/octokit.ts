@@ -19,6 +19,7 @@ import {
   type Repository,
 } from '../../app/ports/github.js';
 import { GitHubMalformedResponse, GitHubNotFound, GitHubUnavailable, toGitHubError } from './errors.js';
+import { httpFetch } from './http-fetch.js';
 import { checkShape, type ShapeName } from './shapes.js';
 import type { ResponseCache } from './etag-cache.js';
 
@@ -53,12 +54,14 @@ interface Response {
   headers: Record<string, string | number | undefined>;
 }
 
+/** Every request through httpFetch (node:http, not undici: see there), each attempt bounded by the timeout. */
 export function timedFetch(timeoutMs: number): typeof fetch {
-  return (input, init) => {
+  const timed = (input: string | URL, init?: Parameters<typeof httpFetch>[1]) => {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-    return fetch(input, { ...init, signal });
+    return httpFetch(input, { ...init, signal });
   };
+  return timed as unknown as typeof fetch;
 }
 
 function nextLink(headers: Response['headers']): string | undefined {

@@ -1,0 +1,105 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, runBuiltCli } from '../helpers/built-cli.js';
+import { PROJECT_ROOT } from '../helpers/org.js';
+
+/**
+ * The CLI as bin/opsledger.js runs it after `npm run build`: bundled into dist/bundle/cli/
+ * (scripts/bundle-cli.mjs). It must be whole (nothing loaded from beside it but Node's own
+ * modules), and say what dist/ says, byte for byte; bin must pass over a bundle not made from
+ * the dist/ beside it.
+ */
+const BUNDLE = join(PROJECT_ROOT, 'dist', 'bundle', 'cli');
+const work = mkdtempSync(join(tmpdir(), 'opsledger-cli-bundle-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('the bundled CLI', () => {
+  // The example organisation, copied: commands that build the model keep a cache beside it.
+  const org = join(work, 'org');
+  beforeAll(() => {
+    ensureBuilt();
+    for (const folder of ['services', 'teams', 'changes', 'systems', 'apis', 'incidents']) cpSync(join(PROJECT_ROOT, folder), join(org, folder), { recursive: true });
+  });
+
+  it('imports nothing but Node modules and its own files, each of which exists', () => {
+    const files = readdirSync(BUNDLE).filter((f) => f.endsWith('.js'));
+    expect(files).toEqual(expect.arrayContaining(['main.js', 'analyze-worker.js', 'render-worker.js']));
+    const outside: string[] = [];
+    for (const f of files) {
+      const text = readFileSync(join(BUNDLE, f), 'utf8');
+      // esbuild writes each import on lines of its own: `import x from "…";`, `} from "…";`, `import "…";`, and `import("…")`.
+      const specs = [...text.matchAll(/^(?:import|export)\b[^\n]*?\bfrom\s*"([^"]+)";?$|^\}\s*from\s*"([^"]+)";?$|^import\s*"([^"]+)";?$|\bimport\(\s*"([^"]+)"\s*\)/gm)];
+      for (const m of specs) {
+        const spec = (m[1] ?? m[2] ?? m[3] ?? m[4])!;
+        if (spec.startsWith('node:')) continue;
+        if (spec.startsWith('./') && !spec.slice(2).includes('/') && files.includes(spec.slice(2))) continue;
+        outside.push(`${f}: ${spec}`);
+      }
+    }
+    expect(outside).toEqual([]);
+    // The check sees the imports: main.js loads its commands' chunks.
+    expect(readFileSync(join(BUNDLE, 'main.js'), 'utf8')).toMatch(/import\("\.\/[\w-]+\.js"\)/);
+  });
+
+  it.each([
+    ['--version', ['--version']],
+    ['explain', ['explain', 'ref.unresolved']],
+    ['help', ['help', 'gate']],
+    ['validate', ['validate', '--root', org, '--format', 'json', '--no-cache', '--at', '2026-12-01T00:00:00Z']],
+    ['risk', ['risk', 'CR-2026-0176', '--root', org, '--format', 'json', '--at', '2026-12-01T00:00:00Z']],
+    ['an unknown command', ['no-such-command']],
+  ])('answers %s as the unbundled dist/ does', async (_, args) => {
+    const bundled = await runBuiltCli(args, { cwd: work });
+    const plain = await runBuiltCli(args, { cwd: work, env: { OPSLEDGER_NO_BUNDLE: '1' } });
+    expect(bundled).toEqual(plain);
+    expect(bundled.stderr).not.toContain('opsledger: internal error');
+  });
+});
+
+describe('bin/opsledger.js chooses the bundle', () => {
+  // A package with stand-ins for both builds, each saying which it is.
+  const pkg = join(work, 'pkg');
+  const stamp = join(pkg, 'dist', 'bundle', 'cli', 'built');
+  const plain = join(pkg, 'dist', 'cli', 'main.js');
+  const stub = (name: string) => `export async function run() { process.stdout.write('${name}'); return 0; }\n`;
+  beforeAll(() => {
+    mkdirSync(join(pkg, 'bin'), { recursive: true });
+    mkdirSync(join(pkg, 'dist', 'bundle', 'cli'), { recursive: true });
+    mkdirSync(join(pkg, 'dist', 'cli'), { recursive: true });
+    cpSync(join(PROJECT_ROOT, 'bin', 'opsledger.js'), join(pkg, 'bin', 'opsledger.js'));
+    writeFileSync(join(pkg, 'package.json'), '{"type":"module"}');
+    writeFileSync(join(pkg, 'dist', 'bundle', 'cli', 'main.js'), stub('bundle'));
+  });
+  const which = (env: Record<string, string> = {}) => spawnSync(process.execPath, [join(pkg, 'bin', 'opsledger.js'), '--version'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env } }).stdout;
+
+  it.each([
+    ['dist/ ends with the id of the bundle', 'bundle', 'k1-abc', '// opsledger-bundle: k1-abc\n', {}],
+    ['dist/ was compiled again since (tsc wrote no id)', 'dist', 'k1-abc', '', {}],
+    ['dist/ ends with the id of another bundle', 'dist', 'k1-abc', '// opsledger-bundle: k0-old\n', {}],
+    ['the id is only a prefix of the one dist/ ends with', 'dist', 'k1', '// opsledger-bundle: k1-abc\n', {}],
+    ['the bundle has an empty stamp', 'dist', '', '// opsledger-bundle: \n', {}],
+    ['OPSLEDGER_NO_BUNDLE=1 is set', 'dist', 'k1-abc', '// opsledger-bundle: k1-abc\n', { OPSLEDGER_NO_BUNDLE: '1' }],
+  ] as const)('when %s, it runs %s', (_, expected, id, tail, env) => {
+    writeFileSync(stamp, id);
+    writeFileSync(plain, stub('dist') + tail);
+    expect(which(env)).toBe(expected);
+  });
+
+  it('without its stamp, the bundle is not run', () => {
+    writeFileSync(plain, `${stub('dist')}// opsledger-bundle: k1-abc\n`);
+    rmSync(stamp, { force: true });
+    expect(which()).toBe('dist');
+  });
+});
+
+describe('the build', () => {
+  it('marks dist/ with the id of the bundle made from it, so bin runs the bundle', () => {
+    ensureBuilt();
+    const id = readFileSync(join(BUNDLE, 'built'), 'utf8');
+    expect(id).toMatch(/^[a-z0-9]+-[0-9a-f]{12}$/);
+    expect(readFileSync(join(PROJECT_ROOT, 'dist', 'cli', 'main.js'), 'utf8').endsWith(`\n// opsledger-bundle: ${id}\n`)).toBe(true);
+  });
+});
