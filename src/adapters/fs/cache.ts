@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { renameSync, statSync, unlinkSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import { readOwnText } from './read-policy.js';
+import { basename, join, resolve, sep } from 'node:path';
+import { readOwnFile, readOwnText } from './read-policy.js';
+import { decodeIndex, encodeIndex, NUMBERS, type FileEntry, type FileIndex } from './cache-index.js';
 import type { CrossFindings, FullValidation } from '../../app/ports/source.js';
 import { decodeAnalyses, encodeAnalyses } from './analysis-codec.js';
 import type { DiskAnalysis, FileStat } from './analyze-disk.js';
@@ -31,10 +32,6 @@ import type { DiscoveredFile, FolderStat } from './discover.js';
 export const CACHE_DIR = '.opsledger-cache';
 const MANIFEST = 'manifest.json';
 const RACY_MS = 2000;
-/** Per file in the manifest: rel, size (-1: no stat), mtimeMs, ctimeMs, ino, documents, records digest. */
-const STRIDE = 7;
-/** Per folder: rel, mtimeMs, ctimeMs, ino. */
-const FOLDER_STRIDE = 4;
 // Past either, the next run that reads the shards writes them back as one.
 const MAX_SHARDS = 24;
 const MAX_STALE_RATIO = 1.5;
@@ -47,8 +44,10 @@ interface Manifest {
   startedAt: number;
   /** What the result depends on besides the files: the paths asked for, discovery's findings, the repository's file list. */
   extra: string;
-  files: unknown[];
-  listing?: { targets: string; folders: unknown[] };
+  /** The file index (index.ts's binary form): each file's stat, documents and records digest, and the folders walked. */
+  index: string;
+  /** The targets walked, when the folders' stats may stand for the listing. */
+  listed?: string;
   shards: string[];
   /** Analyses the shards hold in all, stale ones included. */
   entries: number;
@@ -60,13 +59,7 @@ export interface StatEntry extends FileStat {
   rel: string;
 }
 
-/** One file as the next run will compare it. */
-export interface FileEntry {
-  rel: string;
-  stat: FileStat | undefined;
-  documents: number;
-  records: string;
-}
+export type { FileEntry } from './cache-index.js';
 
 export type CacheState =
   | { kind: 'unchanged'; result: CachedResult }
@@ -83,6 +76,7 @@ export class ValidationCache {
   /** Why the folder is not used (nothing is read, written or removed there), if it is not. */
   readonly refused: CacheFolderRefusal | undefined;
   private manifest: Manifest | undefined;
+  private index: FileIndex | undefined;
   private readonly startedAt = Date.now();
 
   constructor(
@@ -96,7 +90,13 @@ export class ValidationCache {
   load(): this {
     if (this.refused) return this;
     // No cache, or an unreadable or malformed one: start cold. A cache is only ever an optimisation.
-    this.manifest = readManifest<Manifest>(join(this.dir, MANIFEST), this.key, wellFormed);
+    const manifest = readManifest<Manifest>(join(this.dir, MANIFEST), this.key, wellFormed);
+    try {
+      this.index = manifest ? decodeIndex(readOwnFile(join(this.dir, basename(manifest.index)))) : undefined;
+    } catch {
+      this.index = undefined;
+    }
+    this.manifest = this.index ? manifest : undefined;
     return this;
   }
 
@@ -127,11 +127,10 @@ export class ValidationCache {
    */
   listing(targets: readonly string[]): { files: DiscoveredFile[]; folders: FolderStat[] } | undefined {
     const m = this.manifest;
-    if (!m?.listing || m.listing.targets !== JSON.stringify(targets)) return undefined;
-    const flat = m.listing.folders;
-    const folders: FolderStat[] = [];
-    for (let i = 0; i < flat.length; i += FOLDER_STRIDE) {
-      const was = { rel: flat[i] as string, mtimeMs: flat[i + 1] as number, ctimeMs: flat[i + 2] as number, ino: flat[i + 3] as number };
+    const ix = this.index;
+    if (!m || !ix || m.listed !== JSON.stringify(targets)) return undefined;
+    const folders = ix.folders();
+    for (const was of folders) {
       let now;
       try {
         now = statSync(resolve(this.root, was.rel));
@@ -139,46 +138,47 @@ export class ValidationCache {
         return undefined;
       }
       if (!now.isDirectory() || now.mtimeMs !== was.mtimeMs || now.ctimeMs !== was.ctimeMs || now.ino !== was.ino || this.racy(was)) return undefined;
-      folders.push(was);
     }
-    const files: DiscoveredFile[] = [];
-    for (let i = 0; i < m.files.length; i += STRIDE) files.push({ rel: m.files[i] as string, abs: resolve(this.root, m.files[i] as string) });
+    // As discover builds them: the root resolved, then the path from it.
+    const base = resolve(this.root) + sep;
+    const files = ix.rels().map((rel) => ({ rel, abs: base + (sep === '/' ? rel : rel.split('/').join(sep)) }));
     return { files, folders };
   }
 
   /** How the files stand against the last run. */
   compare(files: readonly DiscoveredFile[], stats: readonly (StatEntry | undefined)[], extra: string): CacheState {
     const m = this.manifest;
-    if (!m?.result || !m.cross || m.extra !== extra || m.files.length !== files.length * STRIDE) return { kind: 'other' };
+    const ix = this.index;
+    if (!m?.result || !m.cross || !ix || m.extra !== extra || ix.count !== files.length || !ix.sameRels(files)) return { kind: 'other' };
     const changed: number[] = [];
+    const n = ix.numbers;
     for (let i = 0; i < files.length; i++) {
-      const o = i * STRIDE;
-      if (m.files[o] !== files[i]!.rel) return { kind: 'other' };
       const s = stats[i];
-      if (!s || m.files[o + 1] !== s.size || m.files[o + 2] !== s.mtimeMs || m.files[o + 3] !== s.ctimeMs || m.files[o + 4] !== s.ino || this.racy(s)) changed.push(i);
+      const o = i * NUMBERS;
+      if (!s || n[o] !== s.size || n[o + 1] !== s.mtimeMs || n[o + 2] !== s.ctimeMs || n[o + 3] !== s.ino || this.racy(s)) changed.push(i);
     }
     const documentsByFile: Record<string, number> = {};
-    for (let i = 0; i < m.files.length; i += STRIDE) documentsByFile[m.files[i] as string] = m.files[i + 5] as number;
+    files.forEach((f, i) => (documentsByFile[f.rel] = n[i * NUMBERS + 4]!));
     const result = { ...m.result, documentsByFile };
     return changed.length ? { kind: 'changed', changed, result, cross: m.cross } : { kind: 'unchanged', result };
   }
 
   /** The records digest the last run kept for the file at this index of its list. */
   recordsAt(index: number): string | undefined {
-    const d = this.manifest?.files[index * STRIDE + 6];
-    return typeof d === 'string' ? d : undefined;
+    return this.index?.records(index);
   }
 
   /** The last run's records digest of a file, when its entry there had exactly this stat. */
   recordsOf(): (rel: string, stat: FileStat | undefined) => string | undefined {
+    const ix = this.index;
     const byRel = new Map<string, number>();
-    const flat = this.manifest?.files ?? [];
-    for (let i = 0; i < flat.length; i += STRIDE) byRel.set(flat[i] as string, i);
+    ix?.rels().forEach((rel, i) => byRel.set(rel, i));
     return (rel, stat) => {
-      const o = byRel.get(rel);
-      if (o === undefined || !stat) return undefined;
-      const same = flat[o + 1] === stat.size && flat[o + 2] === stat.mtimeMs && flat[o + 3] === stat.ctimeMs && flat[o + 4] === stat.ino;
-      return same && typeof flat[o + 6] === 'string' ? (flat[o + 6] as string) : undefined;
+      const i = byRel.get(rel);
+      if (i === undefined || !stat || !ix) return undefined;
+      const n = ix.numbers;
+      const o = i * NUMBERS;
+      return n[o] === stat.size && n[o + 1] === stat.mtimeMs && n[o + 2] === stat.ctimeMs && n[o + 3] === stat.ino ? ix.records(i) : undefined;
     };
   }
 
@@ -237,20 +237,15 @@ export class ValidationCache {
     try {
       ensureCacheFolder(this.dir);
       const shards = run.shards.map((p) => basename(p));
-      const files: unknown[] = [];
-      for (const f of run.files) {
-        const s = f.stat;
-        files.push(f.rel, s ? s.size : -1, s ? s.mtimeMs : 0, s ? s.ctimeMs : 0, s ? s.ino : 0, f.documents, f.records);
-      }
-      const folders: unknown[] = [];
-      for (const d of run.folders ?? []) folders.push(d.rel, d.mtimeMs, d.ctimeMs, d.ino);
+      const index = `index-${process.pid}-${Date.now()}-${randomBytes(4).toString('hex')}.bin`;
+      createExclusive(join(this.dir, index), encodeIndex(run.files, run.folders ?? []));
       const { documentsByFile: _kept, ...result } = run.result;
       const manifest: Manifest = {
         key: this.key,
         startedAt: this.startedAt,
         extra: run.extra,
-        files,
-        ...(run.folders ? { listing: { targets: JSON.stringify(run.targets), folders } } : {}),
+        index,
+        ...(run.folders ? { listed: JSON.stringify(run.targets) } : {}),
         shards,
         entries: run.entries,
         result,
@@ -264,8 +259,8 @@ export class ValidationCache {
       } catch {
         // Already there (or something else is, which is left as it is).
       }
-      const keep = new Set(shards);
-      removeEntries(this.dir, (name) => name.startsWith('shard-') && !keep.has(name));
+      const keep = new Set([...shards, index]);
+      removeEntries(this.dir, (name) => (name.startsWith('shard-') || name.startsWith('index-')) && !keep.has(name));
       this.manifest = manifest;
     } catch {
       try {
@@ -283,16 +278,8 @@ export class ValidationCache {
  * (hand-made, truncated, another version's) is no cache at all.
  */
 function wellFormed(m: Manifest): boolean {
-  if (!Array.isArray(m.shards) || !m.shards.every((s) => typeof s === 'string') || typeof m.extra !== 'string' || !Array.isArray(m.files) || m.files.length % STRIDE !== 0 || typeof m.entries !== 'number') return false;
-  for (let i = 0; i < m.files.length; i += STRIDE) {
-    if (typeof m.files[i] !== 'string' || typeof m.files[i + 6] !== 'string' || typeof m.files[i + 5] !== 'number') return false;
-    for (let k = 1; k <= 4; k++) if (typeof m.files[i + k] !== 'number') return false;
-  }
-  if (m.listing !== undefined) {
-    const f = m.listing?.folders;
-    if (typeof m.listing?.targets !== 'string' || !Array.isArray(f) || f.length % FOLDER_STRIDE !== 0) return false;
-    for (let i = 0; i < f.length; i += FOLDER_STRIDE) if (typeof f[i] !== 'string' || typeof f[i + 1] !== 'number' || typeof f[i + 2] !== 'number' || typeof f[i + 3] !== 'number') return false;
-  }
+  if (!Array.isArray(m.shards) || !m.shards.every((s) => typeof s === 'string') || typeof m.extra !== 'string' || typeof m.index !== 'string' || typeof m.entries !== 'number') return false;
+  if (m.listed !== undefined && typeof m.listed !== 'string') return false;
   if (m.result !== undefined && (!Array.isArray(m.result.diagnostics) || typeof m.result.summary !== 'object' || m.result.summary === null)) return false;
   if (m.cross !== undefined && (!Array.isArray(m.cross.findings) || !Array.isArray(m.cross.deadlines))) return false;
   return true;
