@@ -1,7 +1,10 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { checkSensitivePaths, readsRepositoryPaths } from '../../src/core/checks/sensitive-paths.js';
+import type { Facts } from '../../src/core/facts.js';
+import { TestRepo } from '../helpers/git-repo.js';
 import { cli, makeOrg } from '../helpers/org.js';
 
 /**
@@ -157,3 +160,51 @@ describe('validate with its cache agrees with a cold run after any sequence of e
     );
   }, 300_000);
 });
+
+describe('the repository file list, which only policy path patterns read', () => {
+  let repo: TestRepo | undefined;
+  afterEach(() => {
+    repo?.remove();
+    repo = undefined;
+  });
+
+  it('is left unasked while no pattern reads it, and asked again as soon as one does', async () => {
+    repo = await TestRepo.create({});
+    const root = repo.root;
+    const policy = readFileSync(join(root, 'changes', 'policy.yaml'), 'utf8');
+    const steps: [string, () => void][] = [
+      ['nothing yet', () => {}],
+      ['a file no pattern names', () => write(root, 'infra/main.tf', 'x\n')],
+      ['a pattern that matches nothing', () => write(root, 'changes/policy.yaml', `${policy}  sensitivePaths: ["nothing/**", "infra/**"]\n`)],
+      ['a file it matches', () => write(root, 'nothing/x.txt', 'x\n')],
+      ['that file gone again', () => rmSync(join(root, 'nothing'), { recursive: true })],
+      ['the patterns gone', () => write(root, 'changes/policy.yaml', policy)],
+      ['another file', () => write(root, 'other/y.txt', 'y\n')],
+    ];
+    const unmatched: number[] = [];
+    for (const [, change] of steps) {
+      change();
+      const cached = await run(root, 'json');
+      expect(cached).toEqual(await run(root, 'json', '--no-cache'));
+      unmatched.push((JSON.parse(cached.stdout) as { diagnostics: { code: string }[] }).diagnostics.filter((d) => d.code === 'policy.sensitive-path-unmatched').length);
+    }
+    expect(unmatched).toEqual([0, 0, 1, 0, 1, 0, 0]);
+  }, 60_000);
+
+  it.each<[string, Facts[], boolean]>([
+    ['no policy', [], false],
+    ['a policy without patterns', [{ kind: 'Policy', groups: [] }], false],
+    ['a policy with an empty pattern list', [{ kind: 'Policy', groups: [], sensitivePaths: [] }], false],
+    ['sensitive paths', [{ kind: 'Policy', groups: [], sensitivePaths: ['x/**'] }], true],
+    ['service paths', [{ kind: 'Policy', groups: [], servicePaths: { api: ['x/**'] } }], true],
+  ])('%s: read %s, and when unread no path list changes a finding', (_name, facts, reads) => {
+    const files = [{ file: 'changes/policy.yaml', documents: facts.map((f, index) => ({ index, apiVersion: 'opsledger/v1', kind: 'Policy', name: 'p', namespace: 'Policy', refs: [], facts: f })) }];
+    expect(readsRepositoryPaths(files)).toBe(reads);
+    if (!reads) expect([checkSensitivePaths(files, []), checkSensitivePaths(files, ['a/b'])]).toEqual([[], []]);
+  });
+});
+
+function write(root: string, rel: string, text: string): void {
+  mkdirSync(dirname(join(root, rel)), { recursive: true });
+  writeFileSync(join(root, rel), text);
+}

@@ -46,6 +46,8 @@ interface Manifest {
   extra: string;
   /** The file index (index.ts's binary form): each file's stat, documents and records digest, and the folders walked. */
   index: string;
+  /** No rule of the run read the repository's file list (no policy path patterns), so `extra` leaves it out. */
+  pathsUnread?: boolean;
   /** The targets walked, when the folders' stats may stand for the listing. */
   listed?: string;
   shards: string[];
@@ -98,6 +100,11 @@ export class ValidationCache {
     }
     this.manifest = this.index ? manifest : undefined;
     return this;
+  }
+
+  /** The cached run's rules did not read the repository's file list. */
+  get pathsUnread(): boolean {
+    return this.manifest?.pathsUnread === true;
   }
 
   get present(): boolean {
@@ -231,7 +238,7 @@ export class ValidationCache {
   }
 
   /** Publishes this run: the manifest names the shards, then stale shards are removed. */
-  commit(run: { extra: string; files: readonly FileEntry[]; folders?: readonly FolderStat[]; targets: readonly string[]; shards: readonly string[]; entries: number; result: CachedResult; cross: CrossFindings }): void {
+  commit(run: { extra: string; pathsUnread?: boolean; files: readonly FileEntry[]; folders?: readonly FolderStat[]; targets: readonly string[]; shards: readonly string[]; entries: number; result: CachedResult; cross: CrossFindings }): void {
     if (this.refused) return;
     const tmp = join(this.dir, `${MANIFEST}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     try {
@@ -244,6 +251,7 @@ export class ValidationCache {
         key: this.key,
         startedAt: this.startedAt,
         extra: run.extra,
+        ...(run.pathsUnread ? { pathsUnread: true } : {}),
         index,
         ...(run.folders ? { listed: JSON.stringify(run.targets) } : {}),
         shards,
@@ -280,6 +288,7 @@ export class ValidationCache {
 function wellFormed(m: Manifest): boolean {
   if (!Array.isArray(m.shards) || !m.shards.every((s) => typeof s === 'string') || typeof m.extra !== 'string' || typeof m.index !== 'string' || typeof m.entries !== 'number') return false;
   if (m.listed !== undefined && typeof m.listed !== 'string') return false;
+  if (m.pathsUnread !== undefined && typeof m.pathsUnread !== 'boolean') return false;
   if (m.result !== undefined && (!Array.isArray(m.result.diagnostics) || typeof m.result.summary !== 'object' || m.result.summary === null)) return false;
   if (m.cross !== undefined && (!Array.isArray(m.cross.findings) || !Array.isArray(m.cross.deadlines))) return false;
   return true;

@@ -10,6 +10,7 @@ import { ValueCache, type ValueCacheStats, type ValueRow } from './value-cache.j
 import { discover, type DiscoveredFile } from './discover.js';
 import { DEFAULT_MAX_FILE_BYTES, repositoryReader, type FileStat } from './read-policy.js';
 import { repositoryPaths } from './repository-paths.js';
+import { readsRepositoryPaths } from '../../core/checks/sensitive-paths.js';
 import { cacheKey } from './cache-key.js';
 
 export type LoadOptions = ReadRequest;
@@ -39,8 +40,11 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
   // A cache folder that is a link, not a folder, or outside the repository is never touched:
   // the run is simply uncached.
   const cache = opened && !opened.refused ? opened.load() : undefined;
-  // git lists the repository's files while discovery walks the data folders.
-  const listing = repositoryPaths(root);
+  // git lists the repository's files while discovery walks the data folders, unless the
+  // cached run showed no rule reads that list (its records must then be the same to be reused).
+  const unread = cache?.pathsUnread === true;
+  let listing = unread ? undefined : repositoryPaths(root);
+  const listed = () => (listing ??= repositoryPaths(root));
   const targets = options.paths ?? [];
   // With no cache to consult, every file will be analysed: start the threads as soon as the
   // listing shows enough files, so they load while the rest is listed.
@@ -55,7 +59,7 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
   // Code frames and snippets read through the same policy as the analysis: a file refused
   // there (a link out, a FIFO) shows no bytes here either.
   const source = repositoryReader(root, maxBytes).source;
-  const paths = await listing;
+  const paths = listing ? await listing : undefined;
   const base = { root, files, discoveryDiagnostics, source, ...(paths ? { repositoryPaths: paths } : {}) };
 
   if (!cache) {
@@ -64,7 +68,8 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
   }
 
   // A file added or removed anywhere can make a sensitive-path pattern live or dead, so the file list is part of the key.
-  const extra = extraDigest([targets, discoveryDiagnostics.map((d) => [d.file, d.code]), paths ?? null]);
+  const extraOf = (reads: boolean, list: readonly string[] | undefined) => extraDigest([targets, discoveryDiagnostics.map((d) => [d.file, d.code]), reads ? (list ?? null) : 'unread']);
+  const extra = extraOf(!unread, paths);
   const entryOf = (rel: string, d: DiskAnalysis, records: string | undefined): FileEntry => ({ rel, stat: d.stat, documents: d.analysis.documents.length, records: records ?? recordsDigest(d.analysis) });
   const prefix = () => cache.shardPrefix();
 
@@ -95,12 +100,14 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
           if (d) return { ...entryOf(f.rel, d, cache.recordsAt(i)), ...(wrote ? {} : { stat: undefined }) };
           return { rel: f.rel, stat: stats[i], documents: state.result.documentsByFile[f.rel] ?? 0, records: cache.recordsAt(i)! };
         });
-        cache.commit({ extra, files: entries, targets, ...(folders ? { folders } : {}), shards: wrote ? [...onto.shards, delta] : onto.shards, entries: onto.entries + (wrote ? changed.length : 0), result, cross });
+        cache.commit({ extra, pathsUnread: unread, files: entries, targets, ...(folders ? { folders } : {}), shards: wrote ? [...onto.shards, delta] : onto.shards, entries: onto.entries + (wrote ? changed.length : 0), result, cross });
       };
       return { ...base, analyses: changed.map((f) => analysed.get(f.rel)!.analysis), sameRecords: { validation: state.result, cross: state.cross }, remember };
     }
   }
 
+  // The rules run again over every record: the list is wanted if any of them reads it.
+  const all = await listed();
   const reused = cache.present ? cache.reusable(stats) : new Map<string, DiskAnalysis>();
   for (const rel of analysed.keys()) reused.delete(rel);
   const misses = files.filter((f) => !reused.has(f.rel) && !analysed.has(f.rel));
@@ -113,6 +120,7 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
   misses.forEach((f, i) => analysed.set(f.rel, ran.results[i]!));
   const merged = files.map((f) => reused.get(f.rel) ?? analysed.get(f.rel)!);
   const analyses = merged.map((m) => m.analysis);
+  const reads = readsRepositoryPaths(analyses);
 
   const remember = async (result: CachedResult, cross: CrossFindings) => {
     const onto = everything ? undefined : cache.extensible(analysed.size, files.length);
@@ -133,9 +141,9 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
     // this run no longer matches it and is read again next time.
     const known = cache.recordsOf();
     const entries = merged.map((m, i) => entryOf(files[i]!.rel, m, reused.has(files[i]!.rel) ? known(files[i]!.rel, m.stat) : undefined));
-    cache.commit({ extra, files: entries, targets, ...(folders ? { folders } : {}), shards, entries: written, result, cross });
+    cache.commit({ extra: extraOf(reads, all), pathsUnread: !reads, files: entries, targets, ...(folders ? { folders } : {}), shards, entries: written, result, cross });
   };
-  return { ...base, analyses, remember };
+  return { ...base, ...(all ? { repositoryPaths: all } : {}), analyses, remember };
 }
 
 /**
