@@ -137,18 +137,15 @@ export class ValidationCache {
     const ix = this.index;
     if (!m || !ix || m.listed !== JSON.stringify(targets)) return undefined;
     const folders = ix.folders();
-    for (const was of folders) {
-      let now;
-      try {
-        now = statSync(resolve(this.root, was.rel));
-      } catch {
-        return undefined;
-      }
-      if (!now.isDirectory() || now.mtimeMs !== was.mtimeMs || now.ctimeMs !== was.ctimeMs || now.ino !== was.ino || this.racy(was)) return undefined;
-    }
-    // As discover builds them: the root resolved, then the path from it.
+    // As discover builds paths: the root resolved, then the path from it.
     const base = resolve(this.root) + sep;
-    const files = ix.rels().map((rel) => ({ rel, abs: base + (sep === '/' ? rel : rel.split('/').join(sep)) }));
+    const abs = (rel: string) => base + (sep === '/' ? rel : rel.split('/').join(sep));
+    for (const was of folders) {
+      if (this.racy(was)) return undefined;
+      const now = statSync(was.rel ? abs(was.rel) : base, { throwIfNoEntry: false });
+      if (!now?.isDirectory() || now.mtimeMs !== was.mtimeMs || now.ctimeMs !== was.ctimeMs || now.ino !== was.ino) return undefined;
+    }
+    const files = ix.rels().map((rel) => ({ rel, abs: abs(rel) }));
     return { files, folders };
   }
 

@@ -92,8 +92,9 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
       // The file list and every record are as they were: so is every cross-document finding.
       const remember = async (result: CachedResult, cross: CrossFindings) => {
         const fresh = new Map(state.changed.map((i, j) => [i, ran.results[j]!]));
-        const delta = `${prefix() ?? ''}delta.json`;
-        const wrote = prefix() !== undefined && cache.writeShard(delta, ran.results);
+        const at = prefix();
+        const delta = `${at}delta.json`;
+        const wrote = at !== undefined && cache.writeShard(delta, ran.results);
         const entries = files.map((f, i) => {
           const d = fresh.get(i);
           // A delta that was not written must not be relied on: the entry keeps no stat, so the file is read again.
