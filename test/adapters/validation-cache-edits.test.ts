@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -208,3 +208,29 @@ function write(root: string, rel: string, text: string): void {
   mkdirSync(dirname(join(root, rel)), { recursive: true });
   writeFileSync(join(root, rel), text);
 }
+
+describe('a damaged file index is no cache at all', () => {
+  const index = (root: string) => join(root, '.opsledger-cache', readdirSync(join(root, '.opsledger-cache')).find((n) => n.startsWith('index-'))!);
+  it.each<[string, (root: string) => void]>([
+    ['garbage', (root) => writeFileSync(index(root), 'not an index')],
+    ['truncated', (root) => writeFileSync(index(root), readFileSync(index(root)).subarray(0, 40))],
+    ['a count past its end', (root) => {
+      const bytes = readFileSync(index(root));
+      bytes.writeUInt32LE(0xffffffff, 4);
+      writeFileSync(index(root), bytes);
+    }],
+    ['gone', (root) => rmSync(index(root))],
+    ['named outside the folder', (root) => {
+      const path = join(root, '.opsledger-cache', 'manifest.json');
+      writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), index: '../../teams/teams.yaml' }));
+    }],
+  ])('%s: the run is cold and says what a cold run says', async (_name, damage) => {
+    const root = makeOrg({ ...START, 'services/payments/service.yaml': SERVICE('nobody') });
+    const cold = await run(root, 'json', '--no-cache');
+    expect(cold.code).toBe(1);
+    expect(await run(root, 'json')).toEqual(cold);
+    damage(root);
+    expect(await run(root, 'json')).toEqual(cold);
+    expect(await run(root, 'json')).toEqual(cold);
+  });
+});
