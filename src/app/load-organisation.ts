@@ -3,9 +3,10 @@ import { DATA_FOLDERS } from '../core/data-folders.js';
 import { buildOrganisation, type Organisation } from '../core/organisation.js';
 import { checkSensitivePaths } from '../core/checks/sensitive-paths.js';
 import { incidentDeadlines } from '../core/checks/incident-follow-ups.js';
-import { checkRepository, repositoryResult } from '../core/validate.js';
+import { checkRepository, type RepositoryChecks } from '../core/validate.js';
+import type { PlacedDeadline } from '../core/checks/incident-follow-ups.js';
 import type { GitRepository } from './ports/git.js';
-import type { FullValidation, OrganisationSource, ReadFiles, ReadRequest } from './ports/source.js';
+import type { CrossFindings, FullValidation, OrganisationSource, ReadFiles, ReadRequest, SameRecords } from './ports/source.js';
 
 /**
  * Reading an organisation, from the working tree or from a commit, in one place: read every
@@ -49,31 +50,80 @@ export interface ValidationOptions {
 }
 
 export async function validationOf(files: ReadFiles, where = 'the organisation', options: ValidationOptions = {}): Promise<FullValidation> {
-  const checks = checkRepository(files.analyses);
+  return (await checkedFiles(files, where, options)).validation;
+}
+
+/** The cross-document stage over every file's records, nothing placed yet. */
+function crossFindingsOf(files: ReadFiles, checks: RepositoryChecks, options: ValidationOptions): CrossFindings {
   // Needs the whole file list, which only the source has: one pass, not one per file.
   const sensitive = files.repositoryPaths ? checkSensitivePaths(files.analyses, files.repositoryPaths) : [];
-  // Placing a finding parses its file with the precise parser: loaded only when something was found.
   // What the incidents owe and by when: day-independent, so cached with the result (validate.ts
   // turns the ones past due into warnings each run).
-  const owed = options.deadlines === false ? [] : incidentDeadlines(files.analyses);
-  const place = checks.cross.length || sensitive.length || owed.length ? (await import('../core/place-findings.js')).placeFindings : undefined;
-  const result = repositoryResult(checks, place ? place(checks.cross, files.source) : []);
-  const unmatched = place ? place(sensitive, files.source) : [];
-  const deadlines = place ? place(owed, files.source) : [];
-  const found = [...result.diagnostics, ...unmatched, ...files.discoveryDiagnostics];
-  if (checks.documents === 0 && exitCodeFor(found) === 0) found.push(emptyRun(where));
+  return { findings: [...checks.cross, ...sensitive], deadlines: options.deadlines === false ? [] : incidentDeadlines(files.analyses) };
+}
+
+/** Places findings; the precise parser loads only when there is something to place. */
+async function placeAll(cross: CrossFindings, source: ReadFiles['source']): Promise<{ placed: Diagnostic[]; deadlines: PlacedDeadline[] }> {
+  if (!cross.findings.length && !cross.deadlines.length) return { placed: [], deadlines: [] };
+  const { placeFindings } = await import('../core/place-findings.js');
+  return { placed: placeFindings(cross.findings, source), deadlines: placeFindings(cross.deadlines, source).sort(compareDiagnostics) };
+}
+
+/**
+ * The parts in a fixed order (each file's own diagnostics, then its placed findings, then what
+ * discovery said of it) and a stable sort: findings at one position keep that order however
+ * the parts were gathered, so a result patched from a cached one equals a fresh one.
+ */
+function assemble(parts: Diagnostic[], deadlines: PlacedDeadline[], counts: { files: number; documents: number }, documentsByFile: Record<string, number>, where: string): FullValidation {
+  const found = parts.filter((d) => d.code !== EMPTY_CODE || d.file !== '.');
+  if (counts.documents === 0 && exitCodeFor(found) === 0) found.push(emptyRun(where));
   const diagnostics = found.sort(compareDiagnostics);
+  return { diagnostics, summary: summarize(diagnostics, counts.files, counts.documents), documentsByFile, ...(deadlines.length ? { deadlines } : {}) };
+}
+
+async function checkedFiles(files: ReadFiles, where: string, options: ValidationOptions = {}): Promise<{ validation: FullValidation; cross: CrossFindings }> {
+  const checks = checkRepository(files.analyses);
+  const cross = crossFindingsOf(files, checks, options);
+  const { placed, deadlines } = await placeAll(cross, files.source);
   const documentsByFile = Object.fromEntries(files.analyses.map((a) => [a.file, a.documents.length]));
   const count = files.analyses.length + new Set(files.discoveryDiagnostics.map((d) => d.file)).size;
-  return { diagnostics, summary: summarize(diagnostics, count, checks.documents), documentsByFile, ...(deadlines.length ? { deadlines } : {}) };
+  const validation = assemble([...checks.diagnostics, ...placed, ...files.discoveryDiagnostics], deadlines, { files: count, documents: checks.documents }, documentsByFile, where);
+  return { validation, cross };
+}
+
+/**
+ * The last result with the changed files done again: their own diagnostics, and the cached
+ * cross-document findings that fall in them placed afresh (their lines may have moved). Every
+ * other file's diagnostics stand, since neither its bytes nor any record it was checked against
+ * changed.
+ */
+async function patchedResult(files: ReadFiles, same: SameRecords, where: string): Promise<FullValidation> {
+  const touched = new Set(files.analyses.map((a) => a.file));
+  const prev = same.validation;
+  const mine = { findings: same.cross.findings.filter((f) => touched.has(f.file)), deadlines: same.cross.deadlines.filter((d) => touched.has(d.file)) };
+  const { placed, deadlines } = await placeAll(mine, files.source);
+  const parts = [
+    ...prev.diagnostics.filter((d) => !touched.has(d.file)),
+    ...files.analyses.flatMap((a) => a.diagnostics),
+    ...placed,
+    ...files.discoveryDiagnostics.filter((d) => touched.has(d.file)),
+  ];
+  const kept = [...(prev.deadlines ?? []).filter((d) => !touched.has(d.file)), ...deadlines].sort(compareDiagnostics);
+  return assemble(parts, kept, prev.summary, prev.documentsByFile, where);
 }
 
 /** Validation only: may answer from the cache without reading an unchanged file. */
 export async function checkOrganisation(source: OrganisationSource, request: ReadRequest = {}): Promise<{ repo: ReadFiles; validation: FullValidation }> {
   const repo = await source.read({ ...request, keepValues: false });
   if (repo.unchanged) return { repo, validation: repo.unchanged };
-  const validation = await validationOf(repo, describeSource(source));
-  await repo.remember(validation);
+  const where = describeSource(source);
+  if (repo.sameRecords) {
+    const validation = await patchedResult(repo, repo.sameRecords, where);
+    await repo.remember(validation, repo.sameRecords.cross);
+    return { repo, validation };
+  }
+  const { validation, cross } = await checkedFiles(repo, where);
+  await repo.remember(validation, cross);
   return { repo, validation };
 }
 

@@ -95,22 +95,22 @@ describe('the validation cache never serves a changed file', () => {
 
 describe('racily clean files', () => {
   const key = 'test-key';
-  const result = { diagnostics: [], summary: { files: 1, documents: 1, errors: 0, warnings: 0 }, documentsByFile: {} };
+  const result = { diagnostics: [], summary: { files: 1, documents: 1, errors: 0, warnings: 0 }, documentsByFile: { 'a.yaml': 1 } };
   const stat = (changedAgoMs: number, started: number): StatEntry => ({ rel: 'a.yaml', size: 1, mtimeMs: started - 60_000, ctimeMs: started - changedAgoMs, ino: 1 });
 
   it.each([
-    ['changed long before the run began', 10_000, true],
-    ['changed a second before the run began', 1_000, false],
-    ['changed while the run was under way', -500, false],
-  ] as const)('a file %s is trusted: %s', (_name, ago, trusted) => {
+    ['changed long before the run began', 10_000, 'unchanged'],
+    ['changed a second before the run began', 1_000, 'changed'],
+    ['changed while the run was under way', -500, 'changed'],
+  ] as const)('a file %s is trusted: %s', (_name, ago, state) => {
     const root = mkdtempSync(join(tmpdir(), 'opsledger-racy-'));
     const writer = new ValidationCache(root, key);
     const started = Date.now();
     const stats = [stat(ago, started)];
-    const fp = ValidationCache.fingerprint(stats, '');
-    writer.commit(fp, [], result);
+    const files = [{ rel: 'a.yaml', abs: join(root, 'a.yaml') }];
+    writer.commit({ extra: '', files: [{ rel: 'a.yaml', stat: stats[0], documents: 1, records: 'r' }], targets: [], shards: [], entries: 0, result, cross: { findings: [], deadlines: [] } });
     const reader = new ValidationCache(root, key).load();
-    expect(reader.unchangedResult(fp, stats) !== undefined).toBe(trusted);
+    expect(reader.compare(files, stats, '').kind).toBe(state);
   });
 });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FileAnalysis } from '../../core/analyze.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { REF_KINDS, type DocRecord, type Facts, type RefUse } from '../../core/facts.js';
@@ -43,6 +44,15 @@ export function encodeAnalyses(list: readonly DiskAnalysis[]): string {
       return w;
     }),
   );
+}
+
+/**
+ * A digest of everything the cross-document rules read of one file: its records (names,
+ * references, facts), in the wire's canonical order. Two analyses with the same digest give
+ * every cross-document rule the same input, whatever else (comments, prose, positions) differs.
+ */
+export function recordsDigest(a: Pick<FileAnalysis, 'documents'>): string {
+  return createHash('sha1').update(JSON.stringify(a.documents.map(encodeDocument))).digest('base64').slice(0, 22);
 }
 
 /** Throws on text that is not JSON; a shape it does not expect is the caller's to catch too. */

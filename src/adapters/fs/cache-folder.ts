@@ -40,7 +40,7 @@ export function ensureCacheFolder(dir: string): void {
 }
 
 /** Writes a new file; throws when anything already has that name. */
-export function createExclusive(path: string, text: string): void {
+export function createExclusive(path: string, text: string | Uint8Array): void {
   const fd = openSync(path, 'wx', 0o666);
   try {
     writeFileSync(fd, text);

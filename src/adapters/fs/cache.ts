@@ -1,29 +1,40 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { lstatSync, renameSync, statSync, unlinkSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { readOwnText } from './read-policy.js';
-import type { FullValidation } from '../../app/ports/source.js';
+import { renameSync, statSync, unlinkSync } from 'node:fs';
+import { basename, join, resolve, sep } from 'node:path';
+import { readOwnFile, readOwnText } from './read-policy.js';
+import { decodeIndex, encodeIndex, NUMBERS, type FileEntry, type FileIndex } from './cache-index.js';
+import type { CrossFindings, FullValidation } from '../../app/ports/source.js';
 import { decodeAnalyses, encodeAnalyses } from './analysis-codec.js';
 import type { DiskAnalysis, FileStat } from './analyze-disk.js';
 import { cacheFolderRefusal, createExclusive, ensureCacheFolder, readManifest, removeEntries, type CacheFolderRefusal } from './cache-folder.js';
+import type { DiscoveredFile, FolderStat } from './discover.js';
 
 /**
- * The validation cache, in two layers, both keyed like git's index (size, mtime, ctime, inode)
- * so a warm run reads no unchanged file:
- * - the manifest keeps a fingerprint of every file's stat and the whole result of the last run:
- *   when nothing changed, that result is the answer and nothing is parsed or checked again;
- * - shards keep each file's own analysis, so when a few files changed only those are parsed
- *   and the cross-document checks rerun over cached records.
+ * The validation cache, keyed like git's index (size, mtime, ctime, inode) so a warm run reads
+ * no unchanged file. The manifest keeps, for every file in discovery order, its stat, its
+ * number of documents and a digest of its records (what the cross-document rules read of it);
+ * the last run's result; the cross-document stage's findings before they were placed; and,
+ * when the walk met only plain folders and files, each folder's stat. Shards keep each file's
+ * own analysis. Three ways a run goes:
+ * - every folder and file as it was: the result is the answer (folders are statted, not listed);
+ * - some files changed, but the file list did not and every changed file's records hash as
+ *   before: only those files are parsed, the cached cross-document findings stand, and their
+ *   analyses go to a small delta shard; no shard is read;
+ * - otherwise the shards are read, the files whose stat no longer matches are parsed, and the
+ *   cross-document rules run again over every record.
  * ctime is in the key because nobody can set it: an edit that restores size, mtime (touch -d)
  * and even the inode (a rename over the file) still moves it. And, as git does for "racily
- * clean" entries, a file whose mtime or ctime lies within RACY_MS of the moment its run began
- * is never trusted: a second edit within the timestamps' granularity after the file was read
- * would leave its stat unchanged. The run's start, not the manifest's writing, is the bound,
- * since a long run reads its first files seconds before it writes.
+ * clean" entries, a file or folder whose mtime or ctime lies within RACY_MS of the moment its
+ * run began is never trusted: a second edit within the timestamps' granularity after it was
+ * read would leave its stat unchanged. The run's start, not the manifest's writing, is the
+ * bound, since a long run reads its first files seconds before it writes.
  */
 export const CACHE_DIR = '.opsledger-cache';
 const MANIFEST = 'manifest.json';
 const RACY_MS = 2000;
+// Past either, the next run that reads the shards writes them back as one.
+const MAX_SHARDS = 24;
+const MAX_STALE_RATIO = 1.5;
 
 export type CachedResult = FullValidation;
 
@@ -31,13 +42,35 @@ interface Manifest {
   key: string;
   /** When the run that wrote it began, before it looked at any file. */
   startedAt: number;
-  fingerprint: string;
+  /** What the result depends on besides the files: the paths asked for, discovery's findings, the repository's file list. */
+  extra: string;
+  /** The file index (index.ts's binary form): each file's stat, documents and records digest, and the folders walked. */
+  index: string;
+  /** No rule of the run read the repository's file list (no policy path patterns), so `extra` leaves it out. */
+  pathsUnread?: boolean;
+  /** The targets walked, when the folders' stats may stand for the listing. */
+  listed?: string;
   shards: string[];
-  result?: CachedResult;
+  /** Analyses the shards hold in all, stale ones included. */
+  entries: number;
+  result?: Omit<CachedResult, 'documentsByFile'>;
+  cross?: CrossFindings;
 }
 
 export interface StatEntry extends FileStat {
   rel: string;
+}
+
+export type { FileEntry } from './cache-index.js';
+
+export type CacheState =
+  | { kind: 'unchanged'; result: CachedResult }
+  /** The same files; these (indices into the list) changed or are racy. */
+  | { kind: 'changed'; changed: number[]; result: CachedResult; cross: CrossFindings }
+  | { kind: 'other' };
+
+export function extraDigest(value: unknown): string {
+  return createHash('sha1').update(JSON.stringify(value)).digest('base64');
 }
 
 export class ValidationCache {
@@ -45,10 +78,11 @@ export class ValidationCache {
   /** Why the folder is not used (nothing is read, written or removed there), if it is not. */
   readonly refused: CacheFolderRefusal | undefined;
   private manifest: Manifest | undefined;
+  private index: FileIndex | undefined;
   private readonly startedAt = Date.now();
 
   constructor(
-    root: string,
+    private readonly root: string,
     private readonly key: string,
   ) {
     this.dir = join(root, CACHE_DIR);
@@ -57,9 +91,20 @@ export class ValidationCache {
 
   load(): this {
     if (this.refused) return this;
-    // No cache, or an unreadable one: start cold. A cache is only ever an optimisation.
-    this.manifest = readManifest<Manifest>(join(this.dir, MANIFEST), this.key, (m) => Array.isArray(m.shards));
+    // No cache, or an unreadable or malformed one: start cold. A cache is only ever an optimisation.
+    const manifest = readManifest<Manifest>(join(this.dir, MANIFEST), this.key, wellFormed);
+    try {
+      this.index = manifest ? decodeIndex(readOwnFile(join(this.dir, basename(manifest.index)))) : undefined;
+    } catch {
+      this.index = undefined;
+    }
+    this.manifest = this.index ? manifest : undefined;
     return this;
+  }
+
+  /** The cached run's rules did not read the repository's file list. */
+  get pathsUnread(): boolean {
+    return this.manifest?.pathsUnread === true;
   }
 
   get present(): boolean {
@@ -78,22 +123,67 @@ export class ValidationCache {
     });
   }
 
-  static fingerprint(stats: readonly (StatEntry | undefined)[], extra: string): string {
-    // One update of the whole text (the same digest as one per file, at a fraction of the calls).
-    const lines = stats.map((s) => (s ? `${s.rel}\0${s.size}\0${s.mtimeMs}\0${s.ctimeMs}\0${s.ino}\n` : '?\n'));
-    return createHash('sha1').update(extra).update(lines.join('')).digest('hex');
-  }
-
-  private racy(stat: FileStat | StatEntry | undefined): boolean {
+  private racy(stat: { mtimeMs: number; ctimeMs: number } | undefined): boolean {
     return !stat || !this.manifest || Math.max(stat.mtimeMs, stat.ctimeMs) >= this.manifest.startedAt - RACY_MS;
   }
 
-  /** The last run's whole result, when every file is exactly as it was then. */
-  unchangedResult(fingerprint: string, stats: readonly (StatEntry | undefined)[]): CachedResult | undefined {
+  /**
+   * The last run's file list, when it walked the same targets and every folder it walked still
+   * has the stat it had then: listing a folder costs far more than a stat, and no entry can
+   * come or go without moving its folder's.
+   */
+  listing(targets: readonly string[]): { files: DiscoveredFile[]; folders: FolderStat[] } | undefined {
     const m = this.manifest;
-    if (!m?.result || m.fingerprint !== fingerprint) return undefined;
-    if (stats.some((s) => this.racy(s))) return undefined;
-    return m.result;
+    const ix = this.index;
+    if (!m || !ix || m.listed !== JSON.stringify(targets)) return undefined;
+    const folders = ix.folders();
+    // As discover builds paths: the root resolved, then the path from it.
+    const base = resolve(this.root) + sep;
+    const abs = (rel: string) => base + (sep === '/' ? rel : rel.split('/').join(sep));
+    for (const was of folders) {
+      if (this.racy(was)) return undefined;
+      const now = statSync(was.rel ? abs(was.rel) : base, { throwIfNoEntry: false });
+      if (!now?.isDirectory() || now.mtimeMs !== was.mtimeMs || now.ctimeMs !== was.ctimeMs || now.ino !== was.ino) return undefined;
+    }
+    const files = ix.rels().map((rel) => ({ rel, abs: abs(rel) }));
+    return { files, folders };
+  }
+
+  /** How the files stand against the last run. */
+  compare(files: readonly DiscoveredFile[], stats: readonly (StatEntry | undefined)[], extra: string): CacheState {
+    const m = this.manifest;
+    const ix = this.index;
+    if (!m?.result || !m.cross || !ix || m.extra !== extra || ix.count !== files.length || !ix.sameRels(files)) return { kind: 'other' };
+    const changed: number[] = [];
+    const n = ix.numbers;
+    for (let i = 0; i < files.length; i++) {
+      const s = stats[i];
+      const o = i * NUMBERS;
+      if (!s || n[o] !== s.size || n[o + 1] !== s.mtimeMs || n[o + 2] !== s.ctimeMs || n[o + 3] !== s.ino || this.racy(s)) changed.push(i);
+    }
+    const documentsByFile: Record<string, number> = {};
+    files.forEach((f, i) => (documentsByFile[f.rel] = n[i * NUMBERS + 4]!));
+    const result = { ...m.result, documentsByFile };
+    return changed.length ? { kind: 'changed', changed, result, cross: m.cross } : { kind: 'unchanged', result };
+  }
+
+  /** The records digest the last run kept for the file at this index of its list. */
+  recordsAt(index: number): string | undefined {
+    return this.index?.records(index);
+  }
+
+  /** The last run's records digest of a file, when its entry there had exactly this stat. */
+  recordsOf(): (rel: string, stat: FileStat | undefined) => string | undefined {
+    const ix = this.index;
+    const byRel = new Map<string, number>();
+    ix?.rels().forEach((rel, i) => byRel.set(rel, i));
+    return (rel, stat) => {
+      const i = byRel.get(rel);
+      if (i === undefined || !stat || !ix) return undefined;
+      const n = ix.numbers;
+      const o = i * NUMBERS;
+      return n[o] === stat.size && n[o + 1] === stat.mtimeMs && n[o + 2] === stat.ctimeMs && n[o + 3] === stat.ino ? ix.records(i) : undefined;
+    };
   }
 
   /** Per-file analyses from the shards, for files whose stat still matches. */
@@ -114,6 +204,13 @@ export class ValidationCache {
       }
     }
     return out;
+  }
+
+  /** The shards the last run named, and the analyses they hold, when a delta may be added to them rather than all written again. */
+  extensible(adding: number, files: number): { shards: string[]; entries: number } | undefined {
+    const m = this.manifest;
+    if (!m || m.shards.length + 1 > MAX_SHARDS || m.entries + adding > Math.max(files * MAX_STALE_RATIO, files + 64)) return undefined;
+    return { shards: m.shards.map((s) => join(this.dir, s)), entries: m.entries };
   }
 
   /** A fresh shard prefix for this run's writers (worker i writes `${prefix}${i}.json`), or none when the folder is refused. */
@@ -138,13 +235,27 @@ export class ValidationCache {
   }
 
   /** Publishes this run: the manifest names the shards, then stale shards are removed. */
-  commit(fingerprint: string, shardPaths: readonly string[], result: CachedResult | undefined): void {
+  commit(run: { extra: string; pathsUnread?: boolean; files: readonly FileEntry[]; folders?: readonly FolderStat[]; targets: readonly string[]; shards: readonly string[]; entries: number; result: CachedResult; cross: CrossFindings }): void {
     if (this.refused) return;
     const tmp = join(this.dir, `${MANIFEST}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     try {
       ensureCacheFolder(this.dir);
-      const shards = shardPaths.map((p) => basename(p));
-      const manifest: Manifest = { key: this.key, startedAt: this.startedAt, fingerprint, shards, ...(result ? { result } : {}) };
+      const shards = run.shards.map((p) => basename(p));
+      const index = `index-${process.pid}-${Date.now()}-${randomBytes(4).toString('hex')}.bin`;
+      createExclusive(join(this.dir, index), encodeIndex(run.files, run.folders ?? []));
+      const { documentsByFile: _kept, ...result } = run.result;
+      const manifest: Manifest = {
+        key: this.key,
+        startedAt: this.startedAt,
+        extra: run.extra,
+        ...(run.pathsUnread ? { pathsUnread: true } : {}),
+        index,
+        ...(run.folders ? { listed: JSON.stringify(run.targets) } : {}),
+        shards,
+        entries: run.entries,
+        result,
+        cross: run.cross,
+      };
       createExclusive(tmp, JSON.stringify(manifest));
       // rename replaces the name manifest.json, never what a link of that name points at.
       renameSync(tmp, join(this.dir, MANIFEST));
@@ -153,8 +264,8 @@ export class ValidationCache {
       } catch {
         // Already there (or something else is, which is left as it is).
       }
-      const keep = new Set(shards);
-      removeEntries(this.dir, (name) => name.startsWith('shard-') && !keep.has(name));
+      const keep = new Set([...shards, index]);
+      removeEntries(this.dir, (name) => (name.startsWith('shard-') || name.startsWith('index-')) && !keep.has(name));
       this.manifest = manifest;
     } catch {
       try {
@@ -165,6 +276,19 @@ export class ValidationCache {
       // A read-only checkout still validates; it just stays cold.
     }
   }
+}
+
+/**
+ * The shape every later step relies on, checked once: a manifest that is not exactly this
+ * (hand-made, truncated, another version's) is no cache at all.
+ */
+function wellFormed(m: Manifest): boolean {
+  if (!Array.isArray(m.shards) || !m.shards.every((s) => typeof s === 'string') || typeof m.extra !== 'string' || typeof m.index !== 'string' || typeof m.entries !== 'number') return false;
+  if (m.listed !== undefined && typeof m.listed !== 'string') return false;
+  if (m.pathsUnread !== undefined && typeof m.pathsUnread !== 'boolean') return false;
+  if (m.result !== undefined && (!Array.isArray(m.result.diagnostics) || typeof m.result.summary !== 'object' || m.result.summary === null)) return false;
+  if (m.cross !== undefined && (!Array.isArray(m.cross.findings) || !Array.isArray(m.cross.deadlines))) return false;
+  return true;
 }
 
 function sameStat(a: FileStat, b: FileStat): boolean {

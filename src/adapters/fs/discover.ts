@@ -20,6 +20,20 @@ export interface DiscoveredFile {
 export interface Discovery {
   files: DiscoveredFile[];
   diagnostics: Diagnostic[];
+  /**
+   * Every folder walked, each stat taken before it was listed, when the walk met only plain
+   * folders and regular files (no link, nothing unreadable or odd, no file named directly):
+   * then the same folders with the same stats list the same files, as adding, removing or
+   * renaming an entry moves its folder's mtime and ctime. Undefined otherwise.
+   */
+  folders?: FolderStat[];
+}
+
+export interface FolderStat {
+  rel: string;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
 }
 
 function toRel(root: string, abs: string): string {
@@ -52,6 +66,8 @@ export function discover(root: string, paths?: readonly string[], onFile?: (foun
   const files: DiscoveredFile[] = [];
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
+  const folders: FolderStat[] = [];
+  let plain = true;
 
   const addFile = (abs: string, known?: string) => {
     const rel = known ?? toRel(root, abs);
@@ -62,6 +78,7 @@ export function discover(root: string, paths?: readonly string[], onFile?: (foun
   };
 
   const symlink = (abs: string, name: string) => {
+    plain = false;
     let target: string;
     try {
       target = realpathSync(abs);
@@ -84,8 +101,14 @@ export function discover(root: string, paths?: readonly string[], onFile?: (foun
   const walk = (dir: string, relDir = toRel(root, dir)) => {
     let entries: Dirent[];
     try {
+      // Stat before listing: an entry added in between moves the folder past the stat kept.
+      if (plain) {
+        const st = statSync(dir);
+        folders.push({ rel: relDir, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino });
+      }
       entries = readdirSync(dir, { withFileTypes: true });
     } catch {
+      plain = false;
       diagnostics.push(fileDiagnostic(relDir, 'file.unreadable', 'the folder cannot be read'));
       return;
     }
@@ -99,7 +122,10 @@ export function discover(root: string, paths?: readonly string[], onFile?: (foun
         if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(abs, rel);
       } else if (YAML_FILE.test(e.name)) {
         if (e.isFile()) addFile(abs, rel);
-        else diagnostics.push(notRegular(rel));
+        else {
+          plain = false;
+          diagnostics.push(notRegular(rel));
+        }
       }
     }
   };
@@ -109,28 +135,34 @@ export function discover(root: string, paths?: readonly string[], onFile?: (foun
     try {
       st = lstatSync(abs);
     } catch {
+      plain = false;
       return;
     }
     const name = abs.slice(abs.lastIndexOf(sep) + 1);
-    if (st.isSymbolicLink()) symlink(abs, name);
-    else if (st.isDirectory()) walk(abs);
-    else if (st.isFile()) addFile(abs);
-    else diagnostics.push(notRegular(toRel(root, abs)));
+    if (st.isDirectory()) walk(abs);
+    else {
+      plain = false;
+      if (st.isSymbolicLink()) symlink(abs, name);
+      else if (st.isFile()) addFile(abs);
+      else diagnostics.push(notRegular(toRel(root, abs)));
+    }
   };
 
   const targets = paths && paths.length ? paths : DATA_FOLDERS.filter((d) => existsSync(join(root, d)));
   for (const p of targets) {
     const abs = resolve(root, p);
     if (!inside(resolve(root), abs)) {
+      plain = false;
       diagnostics.push(fileDiagnostic(p, 'file.outside-root', 'the path is outside the repository root'));
       continue;
     }
     if (!existsSync(abs)) {
+      plain = false;
       diagnostics.push(fileDiagnostic(toRel(root, abs), 'file.not-found', 'no such file or folder'));
       continue;
     }
     visitExplicit(abs);
   }
   files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
-  return { files, diagnostics };
+  return { files, diagnostics, ...(plain && !diagnostics.length ? { folders } : {}) };
 }

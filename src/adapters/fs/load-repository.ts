@@ -1,14 +1,16 @@
 import type { ReadFiles, ReadRequest } from '../../app/ports/source.js';
 import type { AnalysisPool } from '../workers/analyze-pool.js';
 import { PARALLEL_THRESHOLD } from '../workers/threshold.js';
-import { encodeValueEntry } from './analysis-codec.js';
+import { encodeValueEntry, recordsDigest } from './analysis-codec.js';
 import type { DiskAnalysis } from './analyze-disk.js';
 import { gitBlobId } from './blob-id.js';
-import { ValidationCache, type CachedResult } from './cache.js';
+import { extraDigest, ValidationCache, type CachedResult, type FileEntry } from './cache.js';
+import type { CrossFindings } from '../../app/ports/source.js';
 import { ValueCache, type ValueCacheStats, type ValueRow } from './value-cache.js';
 import { discover, type DiscoveredFile } from './discover.js';
 import { DEFAULT_MAX_FILE_BYTES, repositoryReader, type FileStat } from './read-policy.js';
 import { repositoryPaths } from './repository-paths.js';
+import { readsRepositoryPaths } from '../../core/checks/sensitive-paths.js';
 import { cacheKey } from './cache-key.js';
 
 export type LoadOptions = ReadRequest;
@@ -38,61 +40,111 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
   // A cache folder that is a link, not a folder, or outside the repository is never touched:
   // the run is simply uncached.
   const cache = opened && !opened.refused ? opened.load() : undefined;
+  // git lists the repository's files while discovery walks the data folders, unless the
+  // cached run showed no rule reads that list (its records must then be the same to be reused).
+  const unread = cache?.pathsUnread === true;
+  let listing = unread ? undefined : repositoryPaths(root);
+  const listed = () => (listing ??= repositoryPaths(root));
+  const targets = options.paths ?? [];
   // With no cache to consult, every file will be analysed: start the threads as soon as the
   // listing shows enough files, so they load while the rest is listed.
-  // git lists the repository's files while discovery walks the data folders.
-  const listing = repositoryPaths(root);
-  // Cold: every file will be parsed, so the pool's module is wanted before discovery starts threads.
   const Pool = cache?.present ? undefined : (await poolModule()).AnalysisPool;
   let early: AnalysisPool | undefined;
   const onFile = Pool ? (n: number) => void (n === PARALLEL_THRESHOLD && (early = new Pool(poolOptions))) : undefined;
-  const { files, diagnostics } = discover(root, options.paths, onFile);
-  const pool = async () => early ?? new (Pool ?? (await poolModule()).AnalysisPool)(files.length < PARALLEL_THRESHOLD ? { ...poolOptions, threads: 1 } : poolOptions);
+  // Folders whose stat has not moved list what they listed last time.
+  const kept = cache?.listing(targets);
+  const { files, diagnostics: discoveryDiagnostics, folders } = kept ? { ...kept, diagnostics: [] } : discover(root, options.paths, onFile);
+  // Threads only when there is enough to share: one edited file is parsed here.
+  const pool = async (count: number) => early ?? new (Pool ?? (await poolModule()).AnalysisPool)(count < PARALLEL_THRESHOLD ? { ...poolOptions, threads: 1 } : poolOptions);
   // Code frames and snippets read through the same policy as the analysis: a file refused
   // there (a link out, a FIFO) shows no bytes here either.
   const source = repositoryReader(root, maxBytes).source;
-  const paths = await listing;
-  const base = { root, files, discoveryDiagnostics: diagnostics, source, ...(paths ? { repositoryPaths: paths } : {}) };
+  const paths = listing ? await listing : undefined;
+  const base = { root, files, discoveryDiagnostics, source, ...(paths ? { repositoryPaths: paths } : {}) };
 
   if (!cache) {
-    const analyses = (await (await pool()).run(files, undefined, options.progress)).results.map((r) => r.analysis);
+    const analyses = (await (await pool(files.length)).run(files, undefined, options.progress)).results.map((r) => r.analysis);
     return { ...base, analyses, remember: async () => {} };
   }
 
+  // A file added or removed anywhere can make a sensitive-path pattern live or dead, so the file list is part of the key.
+  const extraOf = (reads: boolean, list: readonly string[] | undefined) => extraDigest([targets, discoveryDiagnostics.map((d) => [d.file, d.code]), reads ? (list ?? null) : 'unread']);
+  const extra = extraOf(!unread, paths);
+  const entryOf = (rel: string, d: DiskAnalysis, records: string | undefined): FileEntry => ({ rel, stat: d.stat, documents: d.analysis.documents.length, records: records ?? recordsDigest(d.analysis) });
+  const prefix = () => cache.shardPrefix();
+
   // A cold run stats nothing up front: the reads' own fstat calls feed the cache.
   const stats = cache.present ? ValidationCache.statAll(files) : [];
-  // A file added or removed anywhere can make a sensitive-path pattern live or dead, so the file list is part of the fingerprint.
-  const extra = JSON.stringify([options.paths ?? [], diagnostics.map((d) => [d.file, d.code]), paths ?? null]);
-  const fingerprint = cache.present ? ValidationCache.fingerprint(stats, extra) : '';
-  const unchanged = cache.present ? cache.unchangedResult(fingerprint, stats) : undefined;
-  if (unchanged) return { ...base, analyses: [], unchanged, remember: async () => {} };
+  const state = cache.present ? cache.compare(files, stats, extra) : { kind: 'other' as const };
+  if (state.kind === 'unchanged') return { ...base, analyses: [], unchanged: state.result, remember: async () => {} };
 
+  const analysed = new Map<string, DiskAnalysis>();
+  let earlier: DiskAnalysis[] = [];
+  if (state.kind === 'changed') {
+    const changed = state.changed.map((i) => files[i]!);
+    const ran = await (await pool(changed.length)).run(changed, undefined, options.progress);
+    await ran.done;
+    changed.forEach((f, j) => analysed.set(f.rel, ran.results[j]!));
+    earlier = ran.results;
+    const same = state.changed.every((i, j) => ran.results[j]!.stat !== undefined && recordsDigest(ran.results[j]!.analysis) === cache.recordsAt(i));
+    const onto = same ? cache.extensible(changed.length, files.length) : undefined;
+    if (same && onto) {
+      // The file list and every record are as they were: so is every cross-document finding.
+      const remember = async (result: CachedResult, cross: CrossFindings) => {
+        const fresh = new Map(state.changed.map((i, j) => [i, ran.results[j]!]));
+        const at = prefix();
+        const delta = `${at}delta.json`;
+        const wrote = at !== undefined && cache.writeShard(delta, ran.results);
+        const entries = files.map((f, i) => {
+          const d = fresh.get(i);
+          // A delta that was not written must not be relied on: the entry keeps no stat, so the file is read again.
+          if (d) return { ...entryOf(f.rel, d, cache.recordsAt(i)), ...(wrote ? {} : { stat: undefined }) };
+          return { rel: f.rel, stat: stats[i], documents: state.result.documentsByFile[f.rel] ?? 0, records: cache.recordsAt(i)! };
+        });
+        cache.commit({ extra, pathsUnread: unread, files: entries, targets, ...(folders ? { folders } : {}), shards: wrote ? [...onto.shards, delta] : onto.shards, entries: onto.entries + (wrote ? changed.length : 0), result, cross });
+      };
+      return { ...base, analyses: changed.map((f) => analysed.get(f.rel)!.analysis), sameRecords: { validation: state.result, cross: state.cross }, remember };
+    }
+  }
+
+  // The rules run again over every record: the list is wanted if any of them reads it.
+  const all = await listed();
   const reused = cache.present ? cache.reusable(stats) : new Map<string, DiskAnalysis>();
-  const misses = files.filter((f) => !reused.has(f.rel));
+  for (const rel of analysed.keys()) reused.delete(rel);
+  const misses = files.filter((f) => !reused.has(f.rel) && !analysed.has(f.rel));
   const everything = reused.size === 0;
   // When every file is analysed afresh, each thread writes its share as a shard while it
-  // works; otherwise the merged set is written as one shard.
-  const prefix = cache.shardPrefix();
-  const ran = await (await pool()).run(misses, everything ? prefix : undefined, options.progress);
-  const fresh = new Map(misses.map((f, i) => [f.rel, ran.results[i]!]));
-  const merged = files.map((f) => reused.get(f.rel) ?? fresh.get(f.rel)!);
+  // works; otherwise what was analysed goes to a delta shard beside the old ones, or, when
+  // those hold too much that is stale, everything to one new shard.
+  const shardPrefix = prefix();
+  const ran = await (await pool(misses.length)).run(misses, everything ? shardPrefix : undefined, options.progress);
+  misses.forEach((f, i) => analysed.set(f.rel, ran.results[i]!));
+  const merged = files.map((f) => reused.get(f.rel) ?? analysed.get(f.rel)!);
   const analyses = merged.map((m) => m.analysis);
+  const reads = readsRepositoryPaths(analyses);
 
-  const remember = async (result: CachedResult) => {
-    const shards = everything ? [...ran.shards] : [];
-    const own = everything ? ran.unsharded : merged;
+  const remember = async (result: CachedResult, cross: CrossFindings) => {
+    const onto = everything ? undefined : cache.extensible(analysed.size, files.length);
+    const shards = everything ? [...ran.shards] : (onto?.shards ?? []);
+    const own = everything ? [...ran.unsharded, ...earlier] : onto ? [...analysed.values()] : merged;
+    // Only a guide for when to write the shards again as one: a worker's shard lost is counted all the same.
+    let written = everything ? files.length - own.length : (onto?.entries ?? 0);
     if (own.length) {
-      const path = `${prefix}rest.json`;
+      const path = `${shardPrefix}${onto ? 'delta' : 'rest'}.json`;
       // A shard that was not written must not be named, or the next run would miss its files.
-      if (prefix && cache.writeShard(path, own)) shards.push(path);
+      if (shardPrefix && cache.writeShard(path, own)) {
+        shards.push(path);
+        written += own.length;
+      }
     }
     await ran.done;
     // Each stat was taken as its file was read (or matched the cache), so a file edited during
     // this run no longer matches it and is read again next time.
-    const after = merged.map((m, i) => (m.stat ? { rel: files[i]!.rel, ...m.stat } : undefined));
-    cache.commit(ValidationCache.fingerprint(after, extra), shards, result);
+    const known = cache.recordsOf();
+    const entries = merged.map((m, i) => entryOf(files[i]!.rel, m, reused.has(files[i]!.rel) ? known(files[i]!.rel, m.stat) : undefined));
+    cache.commit({ extra: extraOf(reads, all), pathsUnread: !reads, files: entries, targets, ...(folders ? { folders } : {}), shards, entries: written, result, cross });
   };
-  return { ...base, analyses, remember };
+  return { ...base, ...(all ? { repositoryPaths: all } : {}), analyses, remember };
 }
 
 /**

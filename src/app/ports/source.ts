@@ -1,4 +1,5 @@
-import type { PlacedDeadline } from '../../core/checks/incident-follow-ups.js';
+import type { FollowUpDeadline, PlacedDeadline } from '../../core/checks/incident-follow-ups.js';
+import type { CrossFinding } from '../../core/checks/references.js';
 import type { FileAnalysis } from '../../core/analyze.js';
 import type { Diagnostic, Summary } from '../../core/diagnostics.js';
 import type { ProgressReport } from './progress.js';
@@ -14,6 +15,24 @@ export interface FullValidation {
    * it is cached with the rest; each run turns the ones past due into warnings (overdueAt).
    */
   deadlines?: PlacedDeadline[];
+}
+
+/**
+ * What the cross-document stage found, before anything is placed: a pure function of every
+ * file's records (in order) and the repository's file list, so a cache may keep it for as long
+ * as neither changes.
+ */
+export interface CrossFindings {
+  /** The cross-document rules' findings and the unmatched path patterns. */
+  findings: CrossFinding[];
+  /** What the incidents owe and by when. */
+  deadlines: FollowUpDeadline[];
+}
+
+/** The last run's answer, for a run in which some files changed but not their records. */
+export interface SameRecords {
+  validation: FullValidation;
+  cross: CrossFindings;
 }
 
 export interface ReadRequest {
@@ -44,12 +63,18 @@ export interface ReadFiles {
   /** Set when nothing changed since the cached run: its result stands and `analyses` is empty. */
   unchanged?: FullValidation;
   /**
+   * Set when the files that changed since the cached run (only they are in `analyses`) still
+   * hold the same records, under the same file list and repository paths: every cross-document
+   * finding stands, and only those files' own diagnostics and positions need doing again.
+   */
+  sameRecords?: SameRecords;
+  /**
    * Every file of the repository under root (tracked and untracked, not only YAML), for checks
    * that ask whether a pattern names anything; undefined when the source could not list them.
    */
   repositoryPaths?: readonly string[];
-  /** Records this run's result in the cache (a no-op without one). */
-  remember(result: FullValidation): Promise<void>;
+  /** Records this run's result, and what the cross-document stage found, in the cache (a no-op without one). */
+  remember(result: FullValidation, cross: CrossFindings): Promise<void>;
 }
 
 /** Where an organisation is read from: the working tree, or a commit. */

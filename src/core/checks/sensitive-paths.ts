@@ -10,6 +10,7 @@ import type { CrossFinding, FileRecords } from './references.js';
  */
 export function checkSensitivePaths(files: readonly FileRecords[], repositoryPaths: readonly string[]): CrossFinding[] {
   const out: CrossFinding[] = [];
+  if (!readsRepositoryPaths(files)) return out;
   const matchesNothing = (glob: string) => {
     if (!glob || globProblem(glob)) return false;
     const match = globMatcher([glob]);
@@ -30,4 +31,12 @@ export function checkSensitivePaths(files: readonly FileRecords[], repositoryPat
     }
   }
   return out;
+}
+
+/**
+ * Whether any rule reads the repository's file list: only a policy's path patterns do. When
+ * none does, the list cannot change a finding, and a cache need not ask git for it.
+ */
+export function readsRepositoryPaths(files: readonly FileRecords[]): boolean {
+  return files.some((f) => f.documents.some((r) => r.facts.kind === 'Policy' && ((r.facts.sensitivePaths?.length ?? 0) > 0 || Object.keys(r.facts.servicePaths ?? {}).length > 0)));
 }
