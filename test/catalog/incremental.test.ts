@@ -3,58 +3,11 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MANIFEST_FILE } from '../../src/catalog/site-manifest.js';
+import { changedContent, expectSameSite, rewritten, snapshot } from './site-snapshot.js';
 import { ensureBuilt, runBuiltCli } from '../helpers/built-cli.js';
 import { copyExampleOrg } from '../helpers/example-org.js';
 import { cli } from '../helpers/org.js';
 import { EXAMPLE_AT } from './site.js';
-
-/** Every file of a site, site-relative, with its bytes and the identity of the write that made it. */
-interface Seen {
-  bytes: Buffer;
-  /** Changes whenever the file is written (or replaced): mtime, ctime and inode. */
-  write: string;
-}
-function snapshot(dir: string): Map<string, Seen> {
-  const out = new Map<string, Seen>();
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      const st = lstatSync(p);
-      if (st.isDirectory()) walk(p);
-      else out.set(relative(dir, p), { bytes: readFileSync(p), write: `${st.mtimeMs}:${st.ctimeMs}:${st.ino}` });
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-/** The site's files without the manifest (its times differ between any two builds), as text. */
-function files(dir: string): Map<string, string> {
-  return new Map([...snapshot(dir)].filter(([f]) => f !== MANIFEST_FILE).map(([f, s]) => [f, s.bytes.toString('latin1')]));
-}
-
-/** Asserts two sites hold the same files with the same bytes, every file compared. */
-function expectSameSite(actual: string, expected: string): void {
-  const a = files(actual);
-  const b = files(expected);
-  expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
-  const differing = [...b].filter(([f, bytes]) => a.get(f) !== bytes).map(([f]) => f);
-  expect(differing).toEqual([]);
-}
-
-function rewritten(before: Map<string, Seen>, after: Map<string, Seen>): string[] {
-  return [...after]
-    .filter(([f, s]) => f !== MANIFEST_FILE && before.get(f)?.write !== s.write)
-    .map(([f]) => f)
-    .sort();
-}
-
-function changedContent(before: Map<string, Seen>, after: Map<string, Seen>): string[] {
-  return [...after]
-    .filter(([f, s]) => f !== MANIFEST_FILE && !before.get(f)?.bytes.equals(s.bytes))
-    .map(([f]) => f)
-    .sort();
-}
 
 const tempSite = () => join(mkdtempSync(join(tmpdir(), 'opsledger-site-')), 'site');
 
