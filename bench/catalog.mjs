@@ -53,7 +53,7 @@ if (process.argv[2] === '--phases') {
   const open = openChangeIds(loaded.org.changes);
   // Timed apart here; the build assesses the same changes again, lazily, page by page.
   if (context) await time(`risk reports (${open.length} open changes)`, () => open.forEach((id) => assessChange(context, id, { blastRadiusRows: BLAST_RADIUS_LISTED })));
-  await time('catalog build (risk again, view model, render, write)', () => buildCatalog(loaded, git, siteWriter(out, { locale: 'en' }), { now, locale: 'en' }));
+  await time('catalog build (risk again, view model, render, write)', () => buildCatalog(loaded, git, siteWriter(out, { root: org, locale: 'en' }), { now, locale: 'en' }));
   process.stdout.write(JSON.stringify(phases));
   process.exit(0);
 }

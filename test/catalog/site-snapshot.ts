@@ -1,7 +1,6 @@
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { expect } from 'vitest';
-import { MANIFEST_FILE } from '../../src/catalog/site-manifest.js';
 
 /** Every file of a site, site-relative, with its bytes and the identity of the write that made it. */
 export interface Seen {
@@ -23,9 +22,9 @@ export function snapshot(dir: string): Map<string, Seen> {
   return out;
 }
 
-/** The site's files without the manifest (its times differ between any two builds), as text. */
+/** The site's files, as text. */
 function files(dir: string): Map<string, string> {
-  return new Map([...snapshot(dir)].filter(([f]) => f !== MANIFEST_FILE).map(([f, s]) => [f, s.bytes.toString('latin1')]));
+  return new Map([...snapshot(dir)].map(([f, s]) => [f, s.bytes.toString('latin1')]));
 }
 
 /** Asserts two sites hold the same files with the same bytes, every file compared. */
@@ -39,14 +38,14 @@ export function expectSameSite(actual: string, expected: string): void {
 
 export function rewritten(before: Map<string, Seen>, after: Map<string, Seen>): string[] {
   return [...after]
-    .filter(([f, s]) => f !== MANIFEST_FILE && before.get(f)?.write !== s.write)
+    .filter(([f, s]) => before.get(f)?.write !== s.write)
     .map(([f]) => f)
     .sort();
 }
 
 export function changedContent(before: Map<string, Seen>, after: Map<string, Seen>): string[] {
   return [...after]
-    .filter(([f, s]) => f !== MANIFEST_FILE && !before.get(f)?.bytes.equals(s.bytes))
+    .filter(([f, s]) => !before.get(f)?.bytes.equals(s.bytes))
     .map(([f]) => f)
     .sort();
 }
