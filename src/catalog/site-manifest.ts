@@ -32,6 +32,11 @@ import { TEMPLATE_DIR } from './templates.js';
  * and the next build starts over.
  */
 const MANIFEST_PREFIX = 'catalog-site-';
+/**
+ * Manifests kept in one cache folder, newest first: one per output folder, and a folder that is
+ * gone leaves its manifest behind (about 9 MB at 80k pages), so the oldest beyond this go.
+ */
+export const KEPT_SITE_MANIFESTS = 4;
 const FORMAT = 2;
 /** Far above any real site's manifest (80k pages: about 9 MB); a larger file is not read. */
 const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
@@ -249,6 +254,7 @@ export class SiteBooks {
     try {
       createExclusive(temp, JSON.stringify({ format: FORMAT, key: this.key, files } satisfies ManifestFile));
       renameSync(temp, path);
+      pruneManifests(dir);
     } catch (e) {
       // The site is complete; only the next build's shortcut is lost.
       try {
@@ -257,6 +263,24 @@ export class SiteBooks {
         // never created
       }
       if ((e as NodeJS.ErrnoException).code === undefined) throw e;
+    }
+  }
+}
+
+/** Removes the site manifests (files, never folders; a link itself, not what it points at) beyond the newest KEPT_SITE_MANIFESTS. */
+function pruneManifests(dir: string): void {
+  const manifests: [string, number][] = [];
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(MANIFEST_PREFIX) || !name.endsWith('.json')) continue;
+    const st = lstatSync(join(dir, name), { throwIfNoEntry: false });
+    if (st && !st.isDirectory()) manifests.push([name, st.mtimeMs]);
+  }
+  manifests.sort((a, b) => b[1] - a[1]);
+  for (const [name] of manifests.slice(KEPT_SITE_MANIFESTS)) {
+    try {
+      unlinkSync(join(dir, name));
+    } catch {
+      // gone already
     }
   }
 }

@@ -2,7 +2,7 @@ import { copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, re
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { siteManifestPath } from '../../src/catalog/site-manifest.js';
+import { KEPT_SITE_MANIFESTS, siteManifestPath } from '../../src/catalog/site-manifest.js';
 import { changedContent, expectSameSite, rewritten, snapshot } from './site-snapshot.js';
 import { ensureBuilt, runBuiltCli } from '../helpers/built-cli.js';
 import { copyExampleOrg } from '../helpers/example-org.js';
@@ -202,6 +202,16 @@ describe('a second catalog build into the same folder', () => {
     expect(rewrittenCount(update.stdout)).toBeGreaterThan(0);
     expect(existsSync(join(site, '.opsledger-manifest.json'))).toBe(false);
     expectSameSite(site, edited);
+  }, 120_000);
+
+  it(`keeps the manifests of the ${KEPT_SITE_MANIFESTS} output folders built last, and the newest one's update still works`, async () => {
+    const org = copyExampleOrg();
+    const sites = Array.from({ length: KEPT_SITE_MANIFESTS + 1 }, tempSite);
+    for (const site of sites) await build(org, site);
+    const kept = sites.map((site) => existsSync(siteManifestPath(org, site)!));
+    expect(kept).toEqual([false, ...Array<boolean>(KEPT_SITE_MANIFESTS).fill(true)]);
+    const again = await build(org, sites.at(-1)!);
+    expect(rewrittenCount(again.stdout)).toBe(0);
   }, 120_000);
 
   it('in another locale builds afresh', async () => {
