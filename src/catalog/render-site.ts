@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { CatalogSite, Page } from '../core/catalog/types.js';
-import { contentHash, pageKey, renderItem, SiteBooks, siteKey, type PreviousSite, type RenderItem } from './site-manifest.js';
+import { contentHash, pageKey, renderItem, SiteBooks, type PreviousSite, type RenderItem } from './site-manifest.js';
 import { FileWriter } from './file-writer.js';
 import type { Locale } from './messages.js';
 import { pageRenderer, STAMPED } from './render-page.js';
@@ -36,6 +36,8 @@ export interface RenderOptions {
   progress?: ProgressReport;
   /** The build already in `dir`, updated in place: only what changed is rendered and written. */
   previous?: PreviousSite;
+  /** Where to keep the site manifest and its key (site-manifest.ts); without it, none is written. */
+  manifest?: { path: string; key: string };
 }
 
 export interface RenderResult {
@@ -65,7 +67,7 @@ export async function renderSite(site: CatalogSite, dir: string, options: Render
   const render = pageRenderer(pageOptions);
   const threads = renderThreads(site, options);
   const out = new FileWriter(dir);
-  const books = new SiteBooks(dir, siteKey(pageOptions), options.previous);
+  const books = new SiteBooks(dir, options.manifest?.key ?? '', options.previous, options.manifest?.path);
   const record = books.record.bind(books);
   // A fresh site starts its threads at once; an update, only once it finds enough to render.
   let pool = threads > 1 && !options.previous ? new RenderPool(threads - 1, dir, pageOptions, record) : undefined;

@@ -1,7 +1,9 @@
-import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { lstatSync, readdirSync, renameSync, rmdirSync, unlinkSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CACHE_DIR } from '../adapters/fs/cache.js';
+import { cacheFolderRefusal, createExclusive, ensureCacheFolder } from '../adapters/fs/cache-folder.js';
 import { readOwnFile } from '../adapters/fs/read-policy.js';
 import { codeDigest, TOOL_VERSION } from '../adapters/fs/version.js';
 import type { Page } from '../core/catalog/types.js';
@@ -16,15 +18,26 @@ import { TEMPLATE_DIR } from './templates.js';
  * and its file still has the size and times written down: an edited, replaced or deleted file
  * no longer matches (an edit moves ctime, which no tool can set back) and is written again.
  *
+ * It lives in the organisation's cache folder (.opsledger-cache, under cache-folder.ts's rules),
+ * one per output folder, not in the site: the site is what gets deployed, and at 80k pages the
+ * manifest is about 9 MB nobody browses. Without a usable cache folder (a link, a file, one
+ * outside the repository) there is no manifest and every build is a fresh one.
+ *
  * The manifest is trusted for nothing else. Which files to delete comes from the folder itself
  * (whatever this build did not produce), never from paths the manifest names; a manifest that is
  * a link, unreadable, malformed, of another format, or made by another build of opsledger (its
- * version, its code, its templates), locale or zone is ignored and the site is built afresh. It
- * is removed before the folder is touched and written again (by rename) only once the update is
- * complete, so a build that fails half-way leaves no manifest and the next build starts over.
+ * version, its code, its templates), locale, zone or for another output folder is ignored and
+ * the site is built afresh. It is removed before the folder is touched and written again (by
+ * rename) only once the build is complete, so a build that fails half-way leaves no manifest
+ * and the next build starts over.
  */
-export const MANIFEST_FILE = '.opsledger-manifest.json';
-const FORMAT = 1;
+const MANIFEST_PREFIX = 'catalog-site-';
+/**
+ * Manifests kept in one cache folder, newest first: one per output folder, and a folder that is
+ * gone leaves its manifest behind (about 9 MB at 80k pages), so the oldest beyond this go.
+ */
+export const KEPT_SITE_MANIFESTS = 4;
+const FORMAT = 2;
 /** Far above any real site's manifest (80k pages: about 9 MB); a larger file is not read. */
 const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
 
@@ -79,14 +92,24 @@ function rendererDigest(): string {
 }
 
 /** The manifest's own key: a manifest written under any other is ignored. */
-export function siteKey(options: { locale: string; zone: string }): string {
-  return JSON.stringify([FORMAT, TOOL_VERSION, rendererDigest(), options.locale, options.zone]);
+export function siteKey(options: { locale: string; zone: string; out: string }): string {
+  return JSON.stringify([FORMAT, TOOL_VERSION, rendererDigest(), options.locale, options.zone, resolve(options.out)]);
+}
+
+/**
+ * Where the manifest of the site in `out` is kept: the cache folder of the organisation at
+ * `root`, a file named by the output folder; undefined when that cache folder may not be used.
+ */
+export function siteManifestPath(root: string, out: string): string | undefined {
+  const dir = join(root, CACHE_DIR);
+  if (cacheFolderRefusal(root, dir)) return undefined;
+  return join(dir, `${MANIFEST_PREFIX}${digest(resolve(out))}.json`);
 }
 
 /** A site folder as the last build left it: its manifest's entries and every file now in it. */
 export interface PreviousSite {
   entries: Map<string, ManifestEntry>;
-  /** Site-relative paths (with /) of the regular files in the folder, the manifest excepted. */
+  /** Site-relative paths (with /) of the regular files in the folder. */
   files: Set<string>;
 }
 
@@ -94,8 +117,7 @@ function isEntry(e: unknown): e is ManifestEntry {
   return Array.isArray(e) && e.length === 5 && typeof e[0] === 'string' && typeof e[1] === 'string' && e.slice(2).every((n) => typeof n === 'number' && Number.isFinite(n));
 }
 
-function readManifest(dir: string, key: string): Map<string, ManifestEntry> | undefined {
-  const path = join(dir, MANIFEST_FILE);
+function readManifest(path: string, key: string): Map<string, ManifestEntry> | undefined {
   try {
     const st = lstatSync(path);
     if (!st.isFile() || st.size > MAX_MANIFEST_BYTES) return undefined;
@@ -126,7 +148,7 @@ function listFiles(dir: string): Set<string> | undefined {
       if (e.isDirectory()) {
         if (!walk(join(abs, e.name), name)) return false;
       } else if (e.isFile()) {
-        if (name !== MANIFEST_FILE) out.add(name);
+        out.add(name);
       } else {
         return false;
       }
@@ -141,8 +163,8 @@ function listFiles(dir: string): Set<string> | undefined {
 }
 
 /** The previous build in `dir` when it can be updated in place; undefined: build the site afresh. */
-export function previousSite(dir: string, key: string): PreviousSite | undefined {
-  const entries = readManifest(dir, key);
+export function previousSite(dir: string, key: string, manifest: string | undefined): PreviousSite | undefined {
+  const entries = manifest === undefined ? undefined : readManifest(manifest, key);
   if (!entries) return undefined;
   const files = listFiles(dir);
   return files && { entries, files };
@@ -161,10 +183,18 @@ export class SiteBooks {
     private readonly dir: string,
     private readonly key: string,
     private readonly previous: PreviousSite | undefined,
+    /** Where the manifest is kept; undefined: nowhere, and the next build is a fresh one. */
+    private readonly manifest: string | undefined,
   ) {
-    // From here on the folder is being changed: a build that stops part-way must leave no
-    // manifest behind that would vouch for it.
-    if (previous) unlinkSync(join(dir, MANIFEST_FILE));
+    // From here on the folder is being changed (or a new one will replace it): a build that
+    // stops part-way must leave no manifest behind that would vouch for it.
+    if (manifest !== undefined) {
+      try {
+        unlinkSync(manifest);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      }
+    }
   }
 
   /** The previous entry of a file that is still exactly as that build left it; undefined otherwise. */
@@ -207,11 +237,51 @@ export class SiteBooks {
         }
       }
     }
+    if (this.manifest !== undefined) this.writeManifest(this.manifest);
+  }
+
+  private writeManifest(path: string): void {
     const files: Record<string, ManifestEntry> = {};
-    for (const [path, entry] of this.next) files[path] = entry;
-    const temp = join(this.dir, `${MANIFEST_FILE}.${process.pid}.tmp`);
-    writeFileSync(temp, JSON.stringify({ format: FORMAT, key: this.key, files } satisfies ManifestFile));
-    renameSync(temp, join(this.dir, MANIFEST_FILE));
+    for (const [file, entry] of this.next) files[file] = entry;
+    const dir = dirname(path);
+    ensureCacheFolder(dir);
+    try {
+      createExclusive(join(dir, '.gitignore'), '*\n');
+    } catch {
+      // there already
+    }
+    const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      createExclusive(temp, JSON.stringify({ format: FORMAT, key: this.key, files } satisfies ManifestFile));
+      renameSync(temp, path);
+      pruneManifests(dir);
+    } catch (e) {
+      // The site is complete; only the next build's shortcut is lost.
+      try {
+        unlinkSync(temp);
+      } catch {
+        // never created
+      }
+      if ((e as NodeJS.ErrnoException).code === undefined) throw e;
+    }
+  }
+}
+
+/** Removes the site manifests (files, never folders; a link itself, not what it points at) beyond the newest KEPT_SITE_MANIFESTS. */
+function pruneManifests(dir: string): void {
+  const manifests: [string, number][] = [];
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(MANIFEST_PREFIX) || !name.endsWith('.json')) continue;
+    const st = lstatSync(join(dir, name), { throwIfNoEntry: false });
+    if (st && !st.isDirectory()) manifests.push([name, st.mtimeMs]);
+  }
+  manifests.sort((a, b) => b[1] - a[1]);
+  for (const [name] of manifests.slice(KEPT_SITE_MANIFESTS)) {
+    try {
+      unlinkSync(join(dir, name));
+    } catch {
+      // gone already
+    }
   }
 }
 

@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { SiteWriter } from '../app/build-catalog.js';
 import { TOOL_VERSION } from '../adapters/fs/version.js';
 import { renderSite, SITE_MARKER, type RenderOptions, type RenderResult } from './render-site.js';
-import { previousSite, siteKey } from './site-manifest.js';
+import { previousSite, siteKey, siteManifestPath } from './site-manifest.js';
 
 /**
  * Replaces a site folder in one step: the new site is built in a temporary folder beside the
@@ -60,19 +60,23 @@ export async function replaceDirectory<T>(targetPath: string, build: (dir: strin
 }
 
 /**
- * The site writer the catalog use case is handed. A folder holding a site this build of
- * opsledger made, with a manifest it can trust, is updated in place: only pages whose view model
+ * The site writer the catalog use case is handed; `root` is the organisation's, whose cache
+ * folder keeps the site manifest. A folder holding a site this build of opsledger made, with a
+ * manifest it can trust, is updated in place: only pages whose view model
  * changed are rendered, only files whose bytes changed are written, files no longer produced are
  * removed, and the result is the same, byte for byte, as a fresh build. Anything else is built
  * afresh in a new folder and swapped into `out` whole. An update is not one step: one that fails
  * part-way leaves some pages new and no manifest, so the next build starts afresh.
  */
-export function siteWriter(out: string, options: Omit<RenderOptions, 'ics' | 'version' | 'previous'>): SiteWriter<RenderResult & { out: string; updated: boolean }> {
+export function siteWriter(out: string, options: Omit<RenderOptions, 'ics' | 'version' | 'previous' | 'manifest'> & { root: string }): SiteWriter<RenderResult & { out: string; updated: boolean }> {
   return async (site, ics) => {
-    const render = { ...options, version: TOOL_VERSION, ...(ics ? { ics } : {}) };
+    const { root, ...rest } = options;
     const target = resolve(out);
+    const path = siteManifestPath(root, target);
+    const manifest = path === undefined ? undefined : { path, key: siteKey({ locale: options.locale, zone: site.zone, out: target }) };
+    const render = { ...rest, version: TOOL_VERSION, ...(ics ? { ics } : {}), ...(manifest ? { manifest } : {}) };
     checkTarget(target);
-    const previous = existsSync(target) ? previousSite(target, siteKey({ locale: options.locale, zone: site.zone })) : undefined;
+    const previous = existsSync(target) ? previousSite(target, manifest?.key ?? '', manifest?.path) : undefined;
     if (previous) return { ...(await renderSite(site, target, { ...render, previous })), out, updated: true };
     return { ...(await replaceDirectory(out, (dir) => renderSite(site, dir, render))), out, updated: false };
   };

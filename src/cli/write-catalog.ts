@@ -60,7 +60,7 @@ export async function writeCatalog(ctx: CommandContext, ws: Workspace, loaded: L
   const now = options.at ?? sourceDateEpoch(ctx.env) ?? Date.now();
   const started = performance.now();
   try {
-    const result = await buildCatalog(loaded, ws.git, siteWriter(out, { locale, ...(threads ? { threads } : {}), ...(options.progress ? { progress: options.progress } : {}) }), { now, locale, ...(options.audit ? { audit: options.audit } : {}) });
+    const result = await buildCatalog(loaded, ws.git, siteWriter(out, { root: ws.root, locale, ...(threads ? { threads } : {}), ...(options.progress ? { progress: options.progress } : {}) }), { now, locale, ...(options.audit ? { audit: options.audit } : {}) });
     options.beforeOutput?.();
     for (const w of result.warnings) ctx.stderr(`opsledger catalog: ${w}\n`);
     const rel = relative(ctx.cwd, out);

@@ -1,60 +1,13 @@
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MANIFEST_FILE } from '../../src/catalog/site-manifest.js';
+import { KEPT_SITE_MANIFESTS, siteManifestPath } from '../../src/catalog/site-manifest.js';
+import { changedContent, expectSameSite, rewritten, snapshot } from './site-snapshot.js';
 import { ensureBuilt, runBuiltCli } from '../helpers/built-cli.js';
 import { copyExampleOrg } from '../helpers/example-org.js';
 import { cli } from '../helpers/org.js';
 import { EXAMPLE_AT } from './site.js';
-
-/** Every file of a site, site-relative, with its bytes and the identity of the write that made it. */
-interface Seen {
-  bytes: Buffer;
-  /** Changes whenever the file is written (or replaced): mtime, ctime and inode. */
-  write: string;
-}
-function snapshot(dir: string): Map<string, Seen> {
-  const out = new Map<string, Seen>();
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      const st = lstatSync(p);
-      if (st.isDirectory()) walk(p);
-      else out.set(relative(dir, p), { bytes: readFileSync(p), write: `${st.mtimeMs}:${st.ctimeMs}:${st.ino}` });
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-/** The site's files without the manifest (its times differ between any two builds), as text. */
-function files(dir: string): Map<string, string> {
-  return new Map([...snapshot(dir)].filter(([f]) => f !== MANIFEST_FILE).map(([f, s]) => [f, s.bytes.toString('latin1')]));
-}
-
-/** Asserts two sites hold the same files with the same bytes, every file compared. */
-function expectSameSite(actual: string, expected: string): void {
-  const a = files(actual);
-  const b = files(expected);
-  expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
-  const differing = [...b].filter(([f, bytes]) => a.get(f) !== bytes).map(([f]) => f);
-  expect(differing).toEqual([]);
-}
-
-function rewritten(before: Map<string, Seen>, after: Map<string, Seen>): string[] {
-  return [...after]
-    .filter(([f, s]) => f !== MANIFEST_FILE && before.get(f)?.write !== s.write)
-    .map(([f]) => f)
-    .sort();
-}
-
-function changedContent(before: Map<string, Seen>, after: Map<string, Seen>): string[] {
-  return [...after]
-    .filter(([f, s]) => f !== MANIFEST_FILE && !before.get(f)?.bytes.equals(s.bytes))
-    .map(([f]) => f)
-    .sort();
-}
 
 const tempSite = () => join(mkdtempSync(join(tmpdir(), 'opsledger-site-')), 'site');
 
@@ -159,39 +112,45 @@ describe('a second catalog build into the same folder', () => {
     expectSameSite(site, fresh);
   }, 120_000);
 
-  /** Each plants something in a built site; the next build must not trust it. */
-  const hostile: [string, (site: string, outside: string) => void][] = [
-    ['a manifest that is not JSON', (site) => writeFileSync(join(site, MANIFEST_FILE), '{"format":1,')],
-    ['a manifest that is a link', (site, outside) => {
-      writeFileSync(outside, readFileSync(join(site, MANIFEST_FILE)));
-      unlinkSync(join(site, MANIFEST_FILE));
-      symlinkSync(outside, join(site, MANIFEST_FILE));
+  /** Each plants something in a built site or its manifest; the next build must not trust it. */
+  const hostile: [string, (manifest: string, site: string, outside: string) => void][] = [
+    ['a manifest that is not JSON', (manifest) => writeFileSync(manifest, '{"format":2,')],
+    ['a manifest that is a link', (manifest, _site, outside) => {
+      writeFileSync(outside, readFileSync(manifest));
+      unlinkSync(manifest);
+      symlinkSync(outside, manifest);
     }],
-    ['a manifest of another shape', (site) => writeFileSync(join(site, MANIFEST_FILE), JSON.stringify({ format: 1, key: 'x', files: [] }))],
-    ['a manifest whose entries are not entries', (site) => {
-      const m = JSON.parse(readFileSync(join(site, MANIFEST_FILE), 'utf8')) as { files: Record<string, unknown> };
+    ['a manifest of another shape', (manifest) => writeFileSync(manifest, JSON.stringify({ format: 2, key: 'x', files: [] }))],
+    ['a manifest whose entries are not entries', (manifest) => {
+      const m = JSON.parse(readFileSync(manifest, 'utf8')) as { files: Record<string, unknown> };
       m.files['index.html'] = ['k', 'h', 'big', 0, 0];
-      writeFileSync(join(site, MANIFEST_FILE), JSON.stringify(m));
+      writeFileSync(manifest, JSON.stringify(m));
     }],
-    ['a manifest that vouches for a page edited since (its size written down anew)', (site) => {
-      const m = JSON.parse(readFileSync(join(site, MANIFEST_FILE), 'utf8')) as { files: Record<string, number[]> };
+    ['a manifest that vouches for a page edited since (its size written down anew)', (manifest, site) => {
+      const m = JSON.parse(readFileSync(manifest, 'utf8')) as { files: Record<string, number[]> };
       const page = join(site, 'services', 'checkout-api.html');
       writeFileSync(page, 'stale');
       m.files['services/checkout-api.html']![2] = lstatSync(page).size;
       m.files['services/checkout-api.html']![3] = lstatSync(page).mtimeMs;
-      writeFileSync(join(site, MANIFEST_FILE), JSON.stringify(m));
+      writeFileSync(manifest, JSON.stringify(m));
     }],
-    ['a manifest that names files outside the site', (site, outside) => {
+    ['a manifest that names files outside the site', (manifest, site, outside) => {
       writeFileSync(outside, 'precious');
-      const m = JSON.parse(readFileSync(join(site, MANIFEST_FILE), 'utf8')) as { files: Record<string, unknown> };
+      const m = JSON.parse(readFileSync(manifest, 'utf8')) as { files: Record<string, unknown> };
       m.files[relative(site, outside)] = ['k', 'h', 8, 0, 0];
       m.files['/etc/hostname'] = ['k', 'h', 8, 0, 0];
-      writeFileSync(join(site, MANIFEST_FILE), JSON.stringify(m));
+      writeFileSync(manifest, JSON.stringify(m));
     }],
-    ['a folder of pages replaced by a link to another folder', (site, outside) => {
+    ['a folder of pages replaced by a link to another folder', (_manifest, site, outside) => {
       mkdirSync(outside);
       rmSync(join(site, 'teams'), { recursive: true });
       symlinkSync(outside, join(site, 'teams'));
+    }],
+    ['a cache folder replaced by a link to another folder holding the manifest', (manifest, _site, outside) => {
+      mkdirSync(outside);
+      cpSync(dirname(manifest), outside, { recursive: true });
+      rmSync(dirname(manifest), { recursive: true });
+      symlinkSync(outside, dirname(manifest));
     }],
   ];
 
@@ -209,12 +168,50 @@ describe('a second catalog build into the same folder', () => {
     const outside = join(mkdtempSync(join(tmpdir(), 'opsledger-outside-')), 'thing');
     await build(org, site);
     editService(org);
-    plant(site, outside);
+    const manifest = siteManifestPath(org, site)!;
+    plant(manifest, site, outside);
     const planted = state(outside);
-    await build(org, site);
+    const update = await build(org, site);
     expectSameSite(site, edited);
-    expect(lstatSync(join(site, MANIFEST_FILE)).isFile()).toBe(true);
+    // Built afresh, or updated with every planted page repaired.
+    if (rewrittenCount(update.stdout) === undefined) expect(readdirSync(join(site, 'teams')).length).toBeGreaterThan(0);
     expect(state(outside)).toBe(planted);
+  }, 120_000);
+
+  it('with the manifest of another output folder in its place builds afresh', async () => {
+    const org = copyExampleOrg();
+    const site = tempSite();
+    const other = join(dirname(site), 'other');
+    await build(org, site);
+    await build(org, other);
+    copyFileSync(siteManifestPath(org, other)!, siteManifestPath(org, site)!);
+    editService(org);
+    const update = await build(org, site);
+    expect(rewrittenCount(update.stdout)).toBeUndefined();
+    expectSameSite(site, edited);
+  }, 120_000);
+
+  it('keeps its manifest in the cache folder, not in the site it deploys, and removes one an older build left in the site', async () => {
+    const org = copyExampleOrg();
+    const site = tempSite();
+    await build(org, site);
+    expect(lstatSync(siteManifestPath(org, site)!).isFile()).toBe(true);
+    writeFileSync(join(site, '.opsledger-manifest.json'), '{}');
+    editService(org);
+    const update = await build(org, site);
+    expect(rewrittenCount(update.stdout)).toBeGreaterThan(0);
+    expect(existsSync(join(site, '.opsledger-manifest.json'))).toBe(false);
+    expectSameSite(site, edited);
+  }, 120_000);
+
+  it(`keeps the manifests of the ${KEPT_SITE_MANIFESTS} output folders built last, and the newest one's update still works`, async () => {
+    const org = copyExampleOrg();
+    const sites = Array.from({ length: KEPT_SITE_MANIFESTS + 1 }, tempSite);
+    for (const site of sites) await build(org, site);
+    const kept = sites.map((site) => existsSync(siteManifestPath(org, site)!));
+    expect(kept).toEqual([false, ...Array<boolean>(KEPT_SITE_MANIFESTS).fill(true)]);
+    const again = await build(org, sites.at(-1)!);
+    expect(rewrittenCount(again.stdout)).toBe(0);
   }, 120_000);
 
   it('in another locale builds afresh', async () => {
@@ -241,7 +238,7 @@ describe('a second catalog build into the same folder', () => {
     writeFileSync(join(page, 'x'), '');
     const r = await cli(['catalog', '--root', org, '--out', site, '--at', EXAMPLE_AT], org);
     expect(r.code).not.toBe(0);
-    expect(existsSync(join(site, MANIFEST_FILE))).toBe(false);
+    expect(existsSync(siteManifestPath(org, site)!)).toBe(false);
     const again = await build(org, site);
     expect(rewrittenCount(again.stdout)).toBeUndefined();
     expectSameSite(site, edited);

@@ -6,19 +6,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runBuiltCli } from '../helpers/built-cli.js';
 import { cli, PROJECT_ROOT } from '../helpers/org.js';
 import { EXAMPLE_AT } from './site.js';
-import { MANIFEST_FILE } from '../../src/catalog/site-manifest.js';
 
-/**
- * Every file of a folder, site-relative, with its bytes; the site manifest aside, since it
- * records when each file was written (test/catalog/incremental.test.ts covers it).
- */
+/** Every file of a folder, site-relative, with its bytes. */
 function snapshot(dir: string): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
   const walk = (d: string) => {
     for (const name of readdirSync(d)) {
       const p = join(d, name);
       if (statSync(p).isDirectory()) walk(p);
-      else if (relative(dir, p) !== MANIFEST_FILE) out.set(relative(dir, p), readFileSync(p));
+      else out.set(relative(dir, p), readFileSync(p));
     }
   };
   walk(dir);

@@ -129,6 +129,28 @@ const CASES: HostileCase[] = [
       },
     }),
   ),
+  ...CACHE_PLANTS.map(
+    ([name, plant]): HostileCase => ({
+      name: `a committed cache that is ${name}: catalog keeps its site manifest nowhere through it`,
+      setup: (root) => {
+        const outside = mkdtempSync(join(tmpdir(), 'opsledger-outside-'));
+        writeFileSync(join(outside, 'keep.txt'), 'precious\n');
+        writeFileSync(join(outside, 'shard-victim'), 'precious too\n');
+        plant(root, outside);
+        return { outside, before: cacheSnapshot(root, outside), site: join(mkdtempSync(join(tmpdir(), 'opsledger-site-')), 'site') };
+      },
+      args: (root, state) => ['catalog', '--root', root, '--out', (state as { site: string }).site, '--quiet'],
+      exit: 0,
+      check: async (_run, root, state) => {
+        const { outside, before, site } = state as { outside: string; before: unknown; site: string };
+        // A second build, which would update in place from a manifest it had written.
+        const again = await runLimited(['catalog', '--root', root, '--out', site, '--quiet'], { cwd: root });
+        expectWithinLimits(again);
+        expect(again.code).toBe(0);
+        expect(cacheSnapshot(root, outside)).toEqual(before);
+      },
+    }),
+  ),
   // A site or export aimed at the organisation's own folders must not replace its documents.
   {
     name: 'catalog --out services: refused, the documents left as they were',

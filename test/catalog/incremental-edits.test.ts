@@ -1,0 +1,138 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { copyExampleOrg } from '../helpers/example-org.js';
+import { cli } from '../helpers/org.js';
+import { EXAMPLE_AT } from './site.js';
+import { changedContent, expectSameSite, rewritten, snapshot } from './site-snapshot.js';
+
+/**
+ * The bar for an update in place: whatever single file is edited, added or deleted, the site it
+ * leaves is byte for byte a fresh build of the edited organisation, and the files it wrote are
+ * exactly those whose bytes changed. The edits reach the pages that depend on other documents
+ * (dependency graph, reverse dependencies, team pages listing services, lists, the search index).
+ */
+const tempSite = () => join(mkdtempSync(join(tmpdir(), 'opsledger-site-')), 'site');
+
+async function build(org: string, out: string): Promise<string> {
+  const r = await cli(['catalog', '--root', org, '--out', out, '--at', EXAMPLE_AT, '--quiet'], org);
+  expect([r.code, r.stderr]).toEqual([0, expect.any(String)]);
+  return r.stdout;
+}
+
+/** Data files under a folder of the organisation, relative to it, sorted. */
+function yamlFiles(org: string, folder: string): string[] {
+  return readdirSync(join(org, folder), { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => join(folder, f));
+}
+
+/** The documents of one kind: [file, name]. Every file the tests pick from holds one document. */
+function docsOfKind(org: string, folder: string, kind: string): [string, string][] {
+  const out: [string, string][] = [];
+  for (const file of yamlFiles(org, folder)) {
+    const text = readFileSync(join(org, file), 'utf8');
+    if (!text.includes(`\nkind: ${kind}\n`) || text.includes('\n---')) continue;
+    const name = /^ {2}name: (\S+)$/m.exec(text)?.[1];
+    if (name) out.push([file, name]);
+  }
+  return out;
+}
+
+const pick = <T>(items: readonly T[], n: number): T => {
+  expect(items.length).toBeGreaterThan(0);
+  return items[n % items.length]!;
+};
+
+function setTitle(org: string, file: string, title: string): void {
+  const path = join(org, file);
+  const text = readFileSync(path, 'utf8');
+  const next = /^ {2}title: .*$/m.test(text) ? text.replace(/^ {2}title: .*$/m, `  title: ${title}`) : text.replace(/^( {2}name: \S+)$/m, `$1\n  title: ${title}`);
+  expect(next).not.toBe(text);
+  writeFileSync(path, next);
+}
+
+/** One edit: applied to a copy of the example organisation, `n` choosing what it touches. */
+type Edit = (org: string, n: number) => void;
+
+const edits: [string, Edit][] = [
+  // A service's title shows on its page, its team's page, the lists, the search index and on the
+  // pages of everything that depends on it.
+  ['a service retitled', (org, n) => setTitle(org, pick(docsOfKind(org, 'services', 'Service'), n)[0], 'Retitled by the test')],
+  ['a CI retitled', (org, n) => setTitle(org, pick(docsOfKind(org, 'services', 'ConfigurationItem'), n)[0], 'Retitled CI')],
+  ['a team retitled', (org, n) => setTitle(org, pick(docsOfKind(org, 'teams', 'Team'), n)[0], 'Retitled team')],
+  ['a change retitled', (org, n) => setTitle(org, pick(docsOfKind(org, 'changes', 'ChangeRequest'), n)[0], 'Retitled change')],
+  [
+    'a service added (a copy of another under a new name)',
+    (org, n) => {
+      const [file, name] = pick(docsOfKind(org, 'services', 'Service'), n);
+      const copy = `${name}-copy`;
+      mkdirSync(join(org, 'services', copy));
+      writeFileSync(join(org, 'services', copy, 'service.yaml'), readFileSync(join(org, file), 'utf8').replace(`  name: ${name}\n`, `  name: ${copy}\n`));
+    },
+  ],
+  [
+    'a change nothing else names deleted',
+    (org, n) => {
+      const all = readdirSync(org, { recursive: true })
+        .map(String)
+        .filter((f) => f.endsWith('.yaml'))
+        .map((f) => readFileSync(join(org, f), 'utf8'))
+        .join('\n');
+      const lone = docsOfKind(org, 'changes', 'ChangeRequest').filter(([, id]) => all.split(id).length === 2);
+      rmSync(join(org, pick(lone, n)[0]));
+    },
+  ],
+  [
+    'a CI moved to another service (its service reference renamed)',
+    (org, n) => {
+      const services = docsOfKind(org, 'services', 'Service').map(([, name]) => name);
+      const cis = docsOfKind(org, 'services', 'ConfigurationItem').filter(([file]) => /^ {2}service: \S+$/m.test(readFileSync(join(org, file), 'utf8')));
+      const [file] = pick(cis, n);
+      const path = join(org, file);
+      const text = readFileSync(path, 'utf8');
+      const from = /^ {2}service: (\S+)$/m.exec(text)![1]!;
+      const to = pick(services.filter((s) => s !== from), n >> 3);
+      writeFileSync(path, text.replace(`  service: ${from}\n`, `  service: ${to}\n`));
+    },
+  ],
+  [
+    'a dependency dropped from a service',
+    (org, n) => {
+      const withDeps = docsOfKind(org, 'services', 'Service').filter(([file]) => /^ {2}dependsOn:\n {4}- \S+\n {4}- /m.test(readFileSync(join(org, file), 'utf8')));
+      const [file] = pick(withDeps, n);
+      const path = join(org, file);
+      const text = readFileSync(path, 'utf8');
+      writeFileSync(path, text.replace(/^( {2}dependsOn:\n) {4}- \S+\n/m, '$1'));
+    },
+  ],
+];
+
+/** Which document each edit touches, drawn once from a fixed seed so a failure names a case that repeats. */
+const targets = fc.sample(fc.nat({ max: 1 << 16 }), { seed: 22_3, numRuns: edits.length });
+const cases = edits.map(([name, edit], i) => [name, edit, targets[i]!] as const);
+
+describe('an update in place after one random edit', () => {
+  it.each(cases)('%s: the site equals a fresh build byte for byte, and only the files whose bytes changed are written', async (_name, edit, n) => {
+    const org = copyExampleOrg();
+    const site = tempSite();
+    await build(org, site);
+    const before = snapshot(site);
+    edit(org, n);
+    const fresh = tempSite();
+    await build(org, fresh);
+    await build(org, site);
+    expectSameSite(site, fresh);
+    const after = snapshot(site);
+    const changed = changedContent(before, after);
+    expect(rewritten(before, after)).toEqual(changed);
+    expect(changed.length).toBeGreaterThan(0);
+    // A second update with nothing edited writes nothing.
+    await build(org, site);
+    expect(rewritten(after, snapshot(site))).toEqual([]);
+  }, 180_000);
+});
