@@ -62,15 +62,15 @@ var require_utils = __commonJS({
     function escapeChar(chr) {
       return escape[chr];
     }
-    function extend(obj) {
+    function extend(obj2) {
       for (var i = 1; i < arguments.length; i++) {
         for (var key in arguments[i]) {
           if (Object.prototype.hasOwnProperty.call(arguments[i], key)) {
-            obj[key] = arguments[i][key];
+            obj2[key] = arguments[i][key];
           }
         }
       }
-      return obj;
+      return obj2;
     }
     var toString = Object.prototype.toString;
     exports.toString = toString;
@@ -227,8 +227,8 @@ var require_each = __commonJS({
   "node_modules/handlebars/dist/cjs/handlebars/helpers/each.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
     var _utils = require_utils();
     var _exception = require_exception();
@@ -326,8 +326,8 @@ var require_helper_missing = __commonJS({
   "node_modules/handlebars/dist/cjs/handlebars/helpers/helper-missing.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
     var _exception = require_exception();
     var _exception2 = _interopRequireDefault(_exception);
@@ -349,8 +349,8 @@ var require_if = __commonJS({
   "node_modules/handlebars/dist/cjs/handlebars/helpers/if.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
     var _utils = require_utils();
     var _exception = require_exception();
@@ -415,11 +415,11 @@ var require_lookup = __commonJS({
     "use strict";
     exports.__esModule = true;
     exports["default"] = function(instance) {
-      instance.registerHelper("lookup", function(obj, field, options2) {
-        if (!obj) {
-          return obj;
+      instance.registerHelper("lookup", function(obj2, field, options2) {
+        if (!obj2) {
+          return obj2;
         }
-        return options2.lookupProperty(obj, field);
+        return options2.lookupProperty(obj2, field);
       });
     };
     module.exports = exports["default"];
@@ -431,8 +431,8 @@ var require_with = __commonJS({
   "node_modules/handlebars/dist/cjs/handlebars/helpers/with.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
     var _utils = require_utils();
     var _exception = require_exception();
@@ -472,8 +472,8 @@ var require_helpers = __commonJS({
     exports.__esModule = true;
     exports.registerDefaultHelpers = registerDefaultHelpers;
     exports.moveHelperToHooks = moveHelperToHooks;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
     var _helpersBlockHelperMissing = require_block_helper_missing();
     var _helpersBlockHelperMissing2 = _interopRequireDefault(_helpersBlockHelperMissing);
@@ -542,8 +542,8 @@ var require_decorators = __commonJS({
     "use strict";
     exports.__esModule = true;
     exports.registerDefaultDecorators = registerDefaultDecorators;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
     var _decoratorsInline = require_inline();
     var _decoratorsInline2 = _interopRequireDefault(_decoratorsInline);
@@ -603,8 +603,8 @@ var require_proto_access = __commonJS({
     exports.resultIsAllowed = resultIsAllowed;
     exports.isPrototypeConstructor = isPrototypeConstructor;
     exports.resetLoggedProperties = resetLoggedProperties;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
     var _utils = require_utils();
     var _logger = require_logger();
@@ -672,8 +672,8 @@ var require_base = __commonJS({
     "use strict";
     exports.__esModule = true;
     exports.HandlebarsEnvironment = HandlebarsEnvironment;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
     var _utils = require_utils();
     var _exception = require_exception();
@@ -814,20 +814,20 @@ var require_runtime = __commonJS({
     exports.resolvePartial = resolvePartial;
     exports.invokePartial = invokePartial;
     exports.noop = noop;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
-    function _interopRequireWildcard(obj) {
-      if (obj && obj.__esModule) {
-        return obj;
+    function _interopRequireWildcard(obj2) {
+      if (obj2 && obj2.__esModule) {
+        return obj2;
       } else {
         var newObj = {};
-        if (obj != null) {
-          for (var key in obj) {
-            if (Object.prototype.hasOwnProperty.call(obj, key)) newObj[key] = obj[key];
+        if (obj2 != null) {
+          for (var key in obj2) {
+            if (Object.prototype.hasOwnProperty.call(obj2, key)) newObj[key] = obj2[key];
           }
         }
-        newObj["default"] = obj;
+        newObj["default"] = obj2;
         return newObj;
       }
     }
@@ -899,13 +899,13 @@ var require_runtime = __commonJS({
         }
       }
       var container = {
-        strict: function strict(obj, name, loc) {
-          if (!obj || !(name in obj)) {
-            throw new _exception2["default"]('"' + name + '" not defined in ' + obj, {
+        strict: function strict(obj2, name, loc) {
+          if (!obj2 || !(name in obj2)) {
+            throw new _exception2["default"]('"' + name + '" not defined in ' + obj2, {
               loc
             });
           }
-          return container.lookupProperty(obj, name);
+          return container.lookupProperty(obj2, name);
         },
         lookupProperty: function lookupProperty(parent, propertyName) {
           var result = parent[propertyName];
@@ -956,11 +956,11 @@ var require_runtime = __commonJS({
           return value;
         },
         mergeIfNeeded: function mergeIfNeeded(param, common) {
-          var obj = param || common;
+          var obj2 = param || common;
           if (param && common && param !== common) {
-            obj = Utils.extend({}, common, param);
+            obj2 = Utils.extend({}, common, param);
           }
-          return obj;
+          return obj2;
         },
         // An empty object to use as replacement for null-contexts
         nullContext: Object.seal({}),
@@ -1087,9 +1087,9 @@ var require_runtime = __commonJS({
     function noop() {
       return "";
     }
-    function lookupOwnProperty(obj, name) {
-      if (obj && Object.prototype.hasOwnProperty.call(obj, name)) {
-        return obj[name];
+    function lookupOwnProperty(obj2, name) {
+      if (obj2 && Object.prototype.hasOwnProperty.call(obj2, name)) {
+        return obj2[name];
       }
     }
     function initData(context, data) {
@@ -1155,20 +1155,20 @@ var require_handlebars_runtime = __commonJS({
   "node_modules/handlebars/dist/cjs/handlebars.runtime.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
-    function _interopRequireWildcard(obj) {
-      if (obj && obj.__esModule) {
-        return obj;
+    function _interopRequireWildcard(obj2) {
+      if (obj2 && obj2.__esModule) {
+        return obj2;
       } else {
         var newObj = {};
-        if (obj != null) {
-          for (var key in obj) {
-            if (Object.prototype.hasOwnProperty.call(obj, key)) newObj[key] = obj[key];
+        if (obj2 != null) {
+          for (var key in obj2) {
+            if (Object.prototype.hasOwnProperty.call(obj2, key)) newObj[key] = obj2[key];
           }
         }
-        newObj["default"] = obj;
+        newObj["default"] = obj2;
         return newObj;
       }
     }
@@ -1960,8 +1960,8 @@ var require_visitor = __commonJS({
   "node_modules/handlebars/dist/cjs/handlebars/compiler/visitor.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
     var _exception = require_exception();
     var _exception2 = _interopRequireDefault(_exception);
@@ -2086,8 +2086,8 @@ var require_whitespace_control = __commonJS({
   "node_modules/handlebars/dist/cjs/handlebars/compiler/whitespace-control.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
     var _visitor = require_visitor();
     var _visitor2 = _interopRequireDefault(_visitor);
@@ -2247,8 +2247,8 @@ var require_helpers2 = __commonJS({
     exports.prepareBlock = prepareBlock;
     exports.prepareProgram = prepareProgram;
     exports.preparePartialBlock = preparePartialBlock;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
     var _exception = require_exception();
     var _exception2 = _interopRequireDefault(_exception);
@@ -2427,22 +2427,22 @@ var require_base2 = __commonJS({
     exports.__esModule = true;
     exports.parseWithoutProcessing = parseWithoutProcessing;
     exports.parse = parse;
-    function _interopRequireWildcard(obj) {
-      if (obj && obj.__esModule) {
-        return obj;
+    function _interopRequireWildcard(obj2) {
+      if (obj2 && obj2.__esModule) {
+        return obj2;
       } else {
         var newObj = {};
-        if (obj != null) {
-          for (var key in obj) {
-            if (Object.prototype.hasOwnProperty.call(obj, key)) newObj[key] = obj[key];
+        if (obj2 != null) {
+          for (var key in obj2) {
+            if (Object.prototype.hasOwnProperty.call(obj2, key)) newObj[key] = obj2[key];
           }
         }
-        newObj["default"] = obj;
+        newObj["default"] = obj2;
         return newObj;
       }
     }
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
     var _parser = require_parser();
     var _parser2 = _interopRequireDefault(_parser);
@@ -2481,8 +2481,8 @@ var require_compiler = __commonJS({
     exports.Compiler = Compiler;
     exports.precompile = precompile;
     exports.compile = compile;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
     var _exception = require_exception();
     var _exception2 = _interopRequireDefault(_exception);
@@ -3202,8 +3202,8 @@ var require_util = __commonJS({
     }
     exports.relative = relative2;
     var supportsNullProto = (function() {
-      var obj = /* @__PURE__ */ Object.create(null);
-      return !("__proto__" in obj);
+      var obj2 = /* @__PURE__ */ Object.create(null);
+      return !("__proto__" in obj2);
     })();
     function identity(s) {
       return s;
@@ -4825,11 +4825,11 @@ var require_code_gen = __commonJS({
         }
         return safeJsonLiteral(str);
       },
-      objectLiteral: function objectLiteral(obj) {
+      objectLiteral: function objectLiteral(obj2) {
         var _this = this;
         var pairs = [];
-        Object.keys(obj).forEach(function(key) {
-          var value = castChunk(obj[key], _this);
+        Object.keys(obj2).forEach(function(key) {
+          var value = castChunk(obj2[key], _this);
           if (value !== "undefined") {
             pairs.push([_this.quotedString(key), ":", value]);
           }
@@ -4865,8 +4865,8 @@ var require_javascript_compiler = __commonJS({
   "node_modules/handlebars/dist/cjs/handlebars/compiler/javascript-compiler.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
     var _base = require_base();
     var _exception = require_exception();
@@ -5660,8 +5660,8 @@ var require_javascript_compiler = __commonJS({
       quotedString: function quotedString(str) {
         return this.source.quotedString(str);
       },
-      objectLiteral: function objectLiteral(obj) {
-        return this.source.objectLiteral(obj);
+      objectLiteral: function objectLiteral(obj2) {
+        return this.source.objectLiteral(obj2);
       },
       aliasable: function aliasable(name) {
         var ret = this.aliases[name];
@@ -5787,8 +5787,8 @@ var require_handlebars = __commonJS({
   "node_modules/handlebars/dist/cjs/handlebars.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
     var _handlebarsRuntime = require_handlebars_runtime();
     var _handlebarsRuntime2 = _interopRequireDefault(_handlebarsRuntime);
@@ -5836,8 +5836,8 @@ var require_printer = __commonJS({
     exports.__esModule = true;
     exports.print = print;
     exports.PrintVisitor = PrintVisitor;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
     var _visitor = require_visitor();
     var _visitor2 = _interopRequireDefault(_visitor);
@@ -10102,7 +10102,13 @@ function pageRenderer(options2) {
 }
 
 // src/catalog/site-manifest.ts
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+
+// src/core/facts.ts
+var REF_KINDS = ["service", "ci", "team", "template", "slo", "policy-group", "service-or-openslo", "change", "incident", "system", "domain", "api"];
+
+// src/adapters/fs/analysis-codec.ts
+var REF_CODE = new Map(REF_KINDS.map((k, i) => [k, i]));
 
 // src/adapters/fs/tool-version.ts
 import { join as join3 } from "node:path";
