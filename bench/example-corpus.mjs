@@ -55,15 +55,19 @@ export function ensureExampleCorpus(outDir, copies = 200) {
   const sorted = [...names].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
   const word = new RegExp(`(?<![\\w-])(${sorted.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})(?![\\w-])`, 'g');
   const numbered = sorted.filter((n) => /^[A-Z]+-\d{4}-\d{4}$/.test(n));
+  const firstNumber = Math.max(0, ...numbered.map((n) => Number(n.slice(-4)))) + 1;
+  if (firstNumber + (copies - 1) * numbered.length > 10000) throw new Error('too many copies for four-digit ids');
   rmSync(outDir, { recursive: true, force: true });
+  const seen = new Set();
+  const collisions = [];
   let written = 0;
   let documents = 0;
   let bytes = 0;
   for (let k = 0; k < copies; k++) {
     const rename = new Map();
     for (const n of names) rename.set(n, `${n}-c${k}`);
-    // A numbered id keeps its prefix and year and takes a number no other copy uses.
-    numbered.forEach((n, i) => rename.set(n, n.replace(/\d{4}$/, String((k * numbered.length + i) % 10000).padStart(4, '0'))));
+    // A numbered id keeps its prefix and year and takes a number no other copy, and no id of copy 0, uses.
+    numbered.forEach((n, i) => rename.set(n, n.replace(/\d{4}$/, String(firstNumber + (k - 1) * numbered.length + i).padStart(4, '0'))));
     for (const [f, t] of texts) {
       if (k > 0 && SINGLETONS.has(f)) continue;
       const text = k === 0 ? t : t.replace(word, (m) => rename.get(m) ?? m);
@@ -75,6 +79,8 @@ export function ensureExampleCorpus(outDir, copies = 200) {
         rel = rename.has(base) ? [...parts.slice(0, -1), `${rename.get(base)}.yaml`].join('/') : [parts[0], `copy-${k}`, ...parts.slice(1)].join('/');
         rel = rel.split('/').map((p, i, all) => (i < all.length - 1 && rename.has(p) ? rename.get(p) : p)).join('/');
       }
+      if (seen.has(rel)) collisions.push(`${k}:${f}->${rel}`);
+      seen.add(rel);
       mkdirSync(join(outDir, dirname(rel)), { recursive: true });
       writeFileSync(join(outDir, rel), text);
       written++;
@@ -82,7 +88,8 @@ export function ensureExampleCorpus(outDir, copies = 200) {
       documents += jsyaml.loadAll(text, undefined, { schema: jsyaml.CORE_SCHEMA }).filter((d) => d != null).length;
     }
   }
-  if (copies * numbered.length > 10000) throw new Error('too many copies for four-digit ids');
+  // Two documents written to one path would leave one of them out of the corpus unnoticed.
+  if (collisions.length) throw new Error(`copies collide: ${collisions.slice(0, 5).join(', ')}`);
   const manifest = { stamp, copies, files: written, documents, bytes };
   writeFileSync(join(outDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   return { manifest, reused: false };
