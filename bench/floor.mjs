@@ -17,7 +17,7 @@ if (!['js-yaml', 'yaml'].includes(parser) || !root) {
   process.exit(2);
 }
 // The same folders opsledger reads by convention (src/adapters/fs/discover.ts DATA_FOLDERS).
-const DATA_FOLDERS = ['services', 'teams', 'changes', 'cmdb', 'slos'];
+const DATA_FOLDERS = ['services', 'teams', 'changes', 'cmdb', 'slos', 'incidents', 'systems', 'apis'];
 const YAML_FILE = /\.ya?ml$/i;
 
 function walk(dir, out) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Warm and one-edit validate (#22.2) on both corpora, against the js-yaml floor, with the spread
 // of every run: the synthetic L organisation (bench/generate.mjs) and the example organisation
-// copied 220 times (bench/example-corpus.mjs). After `npx tsc -p tsconfig.json && node
+// copied 200 times (bench/example-corpus.mjs, the corpus bench/cold.mjs uses). After `npx tsc -p tsconfig.json && node
 // scripts/precompile-schemas.mjs`:
 //
 //   BENCH_RUNS=5 node bench/validate-warm.mjs
@@ -55,7 +55,7 @@ const spread = (xs) => `min ${fmt(Math.min(...xs))} / median ${fmt([...xs].sort(
 
 const corpora = [
   ['synthetic L', ensureOrg({ size: 'L', seed: 1, faults: 0, outDir: join(BENCH, '.work', 'L-1') }).outDir ?? join(BENCH, '.work', 'L-1')],
-  ['example organisation x220', ensureExampleCorpus().outDir],
+  ['example organisation x200', (ensureExampleCorpus(join(BENCH, '.work', 'example-200'), 200), join(BENCH, '.work', 'example-200'))],
 ];
 const lines = [];
 for (const [name, corpus] of corpora) {

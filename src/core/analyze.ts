@@ -115,7 +115,8 @@ export function analyzeText(file: string, input: string, registry: SchemaRegistr
   let precise: PreciseFile | undefined;
   const getPrecise = () => (precise ??= preciseParse(text));
 
-  let values: (unknown | undefined)[] | undefined = options.preciseOnly ? undefined : fastParse(text);
+  const fast = options.preciseOnly ? undefined : fastParse(text);
+  let values: (unknown | undefined)[] | undefined = fast;
   if (values === undefined) {
     const p = getPrecise();
     for (const problem of p.problems) {
@@ -148,7 +149,8 @@ export function analyzeText(file: string, input: string, registry: SchemaRegistr
       return;
     }
     const unsafe: string[] = [];
-    findUnsafeKeys(value, unsafe);
+    // The fast reader steps aside for every such key (fast.ts): only the precise path's values can hold one.
+    if (fast === undefined) findUnsafeKeys(value, unsafe);
     for (const pointer of unsafe) {
       push({ severity: 'error', code: 'yaml.unsafe-key', pointer, target: 'key', message: `the key "${pointer.split('/').pop()}" is not allowed: it can alter object prototypes in tools that read this file` });
     }

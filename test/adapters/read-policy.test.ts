@@ -39,6 +39,13 @@ describe('RepositoryReader', () => {
     fifo(join(root, 'teams', 'pipe.yaml'));
     symlinkSync(join(root, 'teams', 'pipe.yaml'), join(root, 'teams', 'pipe-link.yaml'));
     mkdirSync(join(root, 'teams', 'folder.yaml'));
+    // Folders below folders: each is resolved from the one above it, so links at every depth count.
+    mkdirSync(join(outside, 'deep'));
+    writeFileSync(join(outside, 'deep', 'secret.yaml'), `token: ${SECRET}\n`);
+    mkdirSync(join(root, 'teams', 'nested', 'deeper'), { recursive: true });
+    writeFileSync(join(root, 'teams', 'nested', 'deeper', 'a.yaml'), 'a: 1\n');
+    symlinkSync(outside, join(root, 'teams', 'nested', 'out'));
+    symlinkSync(join(root, 'teams'), join(root, 'teams-link'));
     return new RepositoryReader(root, 1024);
   };
 
@@ -56,6 +63,16 @@ describe('RepositoryReader', () => {
     ['a folder', 'teams/folder.yaml', 'file.not-regular'],
     ['a file over the cap', 'teams/big.yaml', 'file.too-large'],
     ['a missing file', 'teams/none.yaml', 'file.not-found'],
+    ['a file two folders down', 'teams/nested/deeper/a.yaml', undefined],
+    ['a file under a linked folder inside', 'teams-link/a.yaml', undefined],
+    ['a file two folders under a linked folder inside', 'teams-link/nested/deeper/a.yaml', undefined],
+    ['a file under a nested linked folder that leads out', 'teams/nested/out/secret.yaml', 'file.symlink-escape'],
+    ['a file below a nested linked folder that leads out', 'teams/nested/out/deep/secret.yaml', 'file.symlink-escape'],
+    ['a file below a file', 'teams/a.yaml/x.yaml', 'file.not-found'],
+    ['a file in a missing folder', 'teams/none/a.yaml', 'file.not-found'],
+    ['a path with a `.` segment', 'teams/./a.yaml', undefined],
+    ['a path that climbs out and back', 'teams/../teams/a.yaml', undefined],
+    ['a path that climbs out through a folder', 'teams/../../etc/passwd', 'file.outside-root'],
   ])('%s', (_name, rel, refused) => {
     const r = setup().read(rel);
     if (refused === undefined) expect('bytes' in r && r.bytes.toString()).toBe('a: 1\n');

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatInZone, formatInstant, localToInstant, offsetAt, parseInstant, parseLocal } from '../../src/core/calendar/local-time.js';
 import { instantsReading, ms } from './helpers.js';
@@ -55,5 +56,46 @@ describe('parsing', () => {
 
   it.each(['2026-02-29T01:00:00', '2026-01-06T24:00:00', '2026-01-06', '2026-01-06T01:00:00Z'])('refuses %j as a local time', (text) => {
     expect(parseLocal(text)).toBeUndefined();
+  });
+});
+
+describe('parseLocal against Date rolling the fields over', () => {
+  // What parseLocal computed before it stopped building a Date per field: the fields set on a
+  // Date, refused when Date rolled any of them over. The two must agree on every written time,
+  // real or not (30 February, month 13, hour 24, leap days, the years Date.UTC reads as 19xx).
+  const reference = (text: string): number | undefined => {
+    const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?$/.exec(text);
+    if (!m) return undefined;
+    const [y, mo, d, h, mi, s] = m.slice(1, 7).map((x) => Number(x ?? 0)) as [number, number, number, number, number, number];
+    const t = new Date(0);
+    t.setUTCFullYear(y, mo - 1, d);
+    t.setUTCHours(h, mi, s, m[7] === undefined ? 0 : Number(m[7].padEnd(3, '0')));
+    if (t.getUTCMonth() !== mo - 1 || t.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return undefined;
+    return t.getTime();
+  };
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  const written = fc
+    .record({
+      y: fc.oneof(fc.integer({ min: 0, max: 9999 }), fc.constantFrom(0, 4, 99, 100, 1900, 2000, 2024, 2026, 2100, 2400)),
+      mo: fc.integer({ min: 0, max: 13 }),
+      d: fc.integer({ min: 0, max: 32 }),
+      h: fc.integer({ min: 0, max: 25 }),
+      mi: fc.integer({ min: 0, max: 60 }),
+      s: fc.option(fc.integer({ min: 0, max: 61 })),
+      frac: fc.option(fc.stringMatching(/^\d{1,5}$/)),
+    })
+    .map(({ y, mo, d, h, mi, s, frac }) => `${pad(y, 4)}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}${s === null ? '' : `:${pad(s)}${frac === null ? '' : `.${frac}`}`}`);
+
+  it('gives the same instant or the same refusal', () => {
+    fc.assert(
+      fc.property(written, (text) => {
+        expect(parseLocal(text)).toBe(reference(text));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it.each(['2024-02-29T00:00', '2026-02-29T00:00', '2000-02-29T00:00', '2100-02-29T00:00', '0000-02-29T00:00', '0099-12-31T23:59:59.999', '0100-01-01T00:00', '9999-12-31T23:59:59'])('%s', (text) => {
+    expect(parseLocal(text)).toBe(reference(text));
   });
 });

@@ -1,9 +1,16 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { schemaRegistry } from '../../src/adapters/fs/schemas.js';
 import { analyzeFile, analyzeText } from '../../src/core/analyze.js';
+import { Scalar, Schema, type ScalarTag } from 'yaml';
+import { resolveCorePlain } from '../../src/core/parse/core-scalar.js';
 import { fastParse } from '../../src/core/parse/fast.js';
+import { nodeBudgetProblem } from '../../src/core/parse/node-budget.js';
 import { preciseParse } from '../../src/core/parse/precise.js';
+import { HOSTILE_CASES } from '../hostile/cases.js';
+import { PROJECT_ROOT } from '../helpers/org.js';
 
 /**
  * One verdict whatever the path: the fast reader may only give the precise parser's values or
@@ -27,7 +34,8 @@ const AWKWARD = [
   '&a v', '*a', '*b', '&b [*a]', '"multi\n  line"', 'plain\n  continued',
 ];
 const CLEAN_KEYS = ['a', 'b', 'kind', 'spec', '"q k"', "'s'", '<<', '"1"', 'a-b', 'x.y'];
-const AWKWARD_KEYS = ['1', 'true', '~', '? [x]\n', '[y]', '{z: 1}', '&k key', '*a', 'x'.repeat(1030)];
+// The keys analysis refuses (and one every object inherits) are here too: the fast reader steps aside for them, so analysis looks for them only in the precise path's values.
+const AWKWARD_KEYS = ['1', 'true', '~', '? [x]\n', '[y]', '{z: 1}', '&k key', '*a', 'x'.repeat(1030), '__proto__', 'constructor', 'prototype', '"prototype"', 'toString'];
 
 const scalar = fc.oneof({ arbitrary: fc.constantFrom(...CLEAN), weight: 12 }, { arbitrary: fc.constantFrom(...AWKWARD), weight: 1 });
 const key = fc.oneof({ arbitrary: fc.constantFrom(...CLEAN_KEYS), weight: 15 }, { arbitrary: fc.constantFrom(...AWKWARD_KEYS), weight: 1 });
@@ -85,9 +93,15 @@ const mutated = fc.tuple(yamlText, fc.array(fc.record({ at: fc.nat(), remove: fc
   return text;
 });
 
+/**
+ * A value as nested entries: an own key such as `constructor` is data here, where the matcher
+ * would take it for the object's type and call two equal values different.
+ */
+const entries = (v: unknown): unknown => (Array.isArray(v) ? v.map(entries) : v !== null && typeof v === 'object' ? Object.entries(v).map(([k, x]) => [k, entries(x)]) : v);
+
 const placed = (text: string, preciseOnly: boolean) => {
   const a = analyzeText('services/x/service.yaml', text, registry, { keepValues: true, preciseOnly });
-  return { diagnostics: a.diagnostics.map((d) => [d.code, d.line, d.column, d.endLine, d.endColumn, d.pointer, d.document]), values: a.values };
+  return { diagnostics: a.diagnostics.map((d) => [d.code, d.line, d.column, d.endLine, d.endColumn, d.pointer, d.document]), values: entries(a.values) };
 };
 
 describe('the fast and the precise path', () => {
@@ -111,9 +125,82 @@ describe('the fast and the precise path', () => {
         if (mine === undefined) return;
         const p = preciseParse(text);
         expect(p.problems).toEqual([]);
-        expect(mine).toStrictEqual(p.documents.map((d) => d.value));
+        expect(entries(mine)).toStrictEqual(entries(p.documents.map((d) => d.value)));
       }),
       { numRuns: 1500 },
+    );
+  });
+});
+
+describe('one verdict on real and hostile files', () => {
+  // Every YAML file beside the project that people wrote (the example organisation, the test
+  // fixtures, the third-party data when it is there) and every hostile input: analysed with the
+  // fast reader tried and without it, the same diagnostics (codes, positions, pointers) and values.
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      if (name === 'node_modules' || name.startsWith('.') || name === 'dist' || name === 'site') continue;
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/\.ya?ml$/.test(name)) files.push(p);
+    }
+  };
+  for (const dir of ['services', 'teams', 'changes', 'systems', 'apis', 'templates', 'test/fixtures', '../shared/realdata']) {
+    if (existsSync(join(PROJECT_ROOT, dir))) walk(join(PROJECT_ROOT, dir));
+  }
+
+  it(`on ${files.length} YAML files of the project and the real third-party data`, () => {
+    expect(files.length).toBeGreaterThan(80);
+    const differ = files.filter((f) => {
+      const text = readFileSync(f, 'utf8');
+      return JSON.stringify(placed(text, false)) !== JSON.stringify(placed(text, true));
+    });
+    expect(differ).toEqual([]);
+  });
+
+  it.each(HOSTILE_CASES.filter(([, content]) => typeof content === 'string').map(([name, content]) => [name, content as string]))('on the hostile input: %s', (_name, text) => {
+    expect(placed(text, false)).toStrictEqual(placed(text, true));
+  });
+});
+
+describe('what the fast path leaves out', () => {
+  // The node budget is not asked about texts no longer than it (fast.ts): whatever the fast
+  // reader accepts must nest less deep than the budget refuses. The deepest it takes, every way
+  // it nests (block mappings, sequences, compact `- k:` entries, flow inside), has nothing to
+  // say from the budget, and one level more than the reader takes goes to the precise path.
+  const blockDeep = (levels: number) => Array.from({ length: levels }, (_, i) => `${' '.repeat(i * 2)}k${i}:`).join('\n') + ' v\n';
+  const compactDeep = (levels: number) => Array.from({ length: levels }, (_, i) => `${' '.repeat(i * 4)}- k${i}:`).join('\n') + ' v\n';
+  const flowDeep = (levels: number) => `a: ${'['.repeat(levels)}x${']'.repeat(levels)}\n`;
+  it.each([
+    ['block mappings', blockDeep, 64],
+    ['sequence entries holding mappings', compactDeep, 64],
+    ['flow sequences', flowDeep, 65],
+  ])('%s: the deepest the fast reader takes is nothing to the node budget', (_name, make, deepest) => {
+    expect(fastParse(make(deepest))).toBeDefined();
+    expect(nodeBudgetProblem(make(deepest))).toBeUndefined();
+    expect(fastParse(make(deepest + 1))).toBeUndefined();
+  });
+
+  it('the deepest of each way at once is still nothing to the node budget', () => {
+    const text = compactDeep(63).replace(/ v\n$/, '\n') + ' '.repeat(63 * 4) + `k: ${'['.repeat(65)}x${']'.repeat(65)}\n`;
+    expect(fastParse(text)).toBeDefined();
+    expect(nodeBudgetProblem(text)).toBeUndefined();
+  });
+
+  it('core scalars are resolved as the tags one by one resolve them', () => {
+    const tags = new Schema({ schema: 'core', merge: false, resolveKnownTags: false }).tags.filter((t): t is ScalarTag & { test: RegExp } => t.default === true && 'test' in t && t.test instanceof RegExp);
+    const oneByOne = (s: string) => {
+      const tag = tags.find((t) => t.test.test(s));
+      if (!tag) return s;
+      const r = tag.resolve(s, () => undefined, { intAsBigInt: false } as never);
+      return r instanceof Scalar ? r.value : r;
+    };
+    const spelled = fc.oneof(fc.constantFrom(...CLEAN), fc.stringMatching(/^[-+]?[0-9.xoeE_a-fA-F~]{0,8}$/), fc.stringMatching(/^[-+.]?(inf|Inf|INF|nan|NaN|NAN|null|Null|NULL|true|True|TRUE|false|False|FALSE)$/), fc.string({ maxLength: 10 }));
+    fc.assert(
+      fc.property(spelled, (s) => {
+        expect(resolveCorePlain(s)).toStrictEqual(oneByOne(s));
+      }),
+      { numRuns: 20_000 },
     );
   });
 });

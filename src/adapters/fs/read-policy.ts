@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /**
@@ -27,6 +27,9 @@ export interface FileStat {
 export type Refusal = 'file.not-found' | 'file.unreadable' | 'file.not-regular' | 'file.too-large' | 'file.symlink-escape' | 'file.symlink-broken' | 'file.outside-root';
 
 export type ReadOutcome = { bytes: Buffer; stat: FileStat } | { refused: Refusal; stat?: FileStat };
+
+// Segments of anything but `/` and NUL, none of them empty, `.` or `..`.
+const PLAIN_RELATIVE = /^(?!\.\.?(?:\/|$))[^/\0]+(?:\/(?!\.\.?(?:\/|$))[^/\0]+)*$/;
 
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY | constants.O_NOFOLLOW;
 
@@ -99,8 +102,23 @@ export class RepositoryReader {
   private realDir(dir: string): string | undefined {
     const known = this.realDirs.get(dir);
     if (known !== undefined) return known;
+    if (dir === this.root) return this.realRoot;
+    let real: string | undefined;
+    // A folder below one already resolved that is itself no link resolves to its parent's real
+    // path and its own name: one lstat, where realpath asks again about every folder above it
+    // (the 10,000 service folders of a large organisation were a sixth of reading it).
+    const slash = dir.lastIndexOf('/');
+    if (sep === '/' && slash > this.root.length && dir.startsWith(this.root) && dir[this.root.length] === '/') {
+      const parent = this.realDir(dir.slice(0, slash));
+      if (parent === undefined) return undefined;
+      try {
+        if (lstatSync(dir).isDirectory()) real = `${parent}/${dir.slice(slash + 1)}`;
+      } catch {
+        return undefined;
+      }
+    }
     try {
-      const real = realpathSync.native(dir);
+      real ??= realpathSync.native(dir);
       this.realDirs.set(dir, real);
       return real;
     } catch {
@@ -110,12 +128,16 @@ export class RepositoryReader {
 
   /** `rel` is relative to the root, with forward slashes. */
   read(rel: string): ReadOutcome {
-    const abs = resolve(this.root, rel);
+    // The path a plain relative name (no empty, `.` or `..` segment) resolves to, without
+    // path.resolve's general walk: this runs once per file of the organisation.
+    const plain = sep === '/' && PLAIN_RELATIVE.test(rel) && !this.root.endsWith('/');
+    const abs = plain ? `${this.root}/${rel}` : resolve(this.root, rel);
     if (!isInside(this.root, abs)) return { refused: 'file.outside-root' };
-    const dir = this.realDir(dirname(abs));
+    const cut = plain ? abs.lastIndexOf('/') : dirname(abs).length;
+    const dir = this.realDir(plain ? abs.slice(0, cut) : dirname(abs));
     if (dir === undefined) return { refused: 'file.not-found' };
     if (!isInside(this.realRoot, dir)) return { refused: 'file.symlink-escape' };
-    const direct = join(dir, abs.slice(dirname(abs).length + 1));
+    const direct = plain ? `${dir}/${abs.slice(cut + 1)}` : join(dir, abs.slice(cut + 1));
     const first = readPath(direct, OPEN_FLAGS, this.maxBytes);
     if (first !== 'link') return first;
     // The file itself is a symbolic link: follow it only to a target inside the repository.

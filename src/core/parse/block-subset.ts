@@ -27,8 +27,16 @@ function bail(): never {
 // byte-order marks and surrogates.
 const AWKWARD = /[\x00-\x09\x0B-\x1F\x7F-\x9F\u2028\u2029\uD800-\uDFFF\uFEFF\uFFFE\uFFFF]/;
 
-/** Deeper nesting than any catalogue needs goes to the authoritative parser, which reports it. */
+/**
+ * Deeper nesting than any catalogue needs goes to the authoritative parser, which reports it.
+ * Block nodes count one each (a mapping that starts on a sequence entry's line, `- k: v`, adds
+ * a level of its own) and flow collections one each, so what this reader accepts nests at
+ * most 3 * MAX_DEPTH + 1 deep (FAST_MAX_NESTING): far under the depth the node budget
+ * refuses, which is why a text too short to exceed the budget's node count need not be
+ * scanned for depth before this reader (fast.ts).
+ */
 const MAX_DEPTH = 64;
+export const FAST_MAX_NESTING = 3 * MAX_DEPTH + 1;
 
 const SPACE = 0x20;
 const HASH = 0x23;
@@ -272,8 +280,10 @@ function readFlow(s: string, start: number, depth = 0): unknown {
 function setKey(map: Record<string, unknown>, key: string, value: unknown): void {
   // Duplicates are the precise parser's to report, and __proto__ its to store safely. No value
   // read here is undefined, so a defined one is a duplicate, or a key that objects inherit
-  // (`toString`, `constructor`): those are left to it as well.
-  if (map[key] !== undefined) bail();
+  // (`toString`, `constructor`): those are left to it as well, and so is `prototype`, so that
+  // a value this reader gives holds none of the keys analysis refuses and need not be searched
+  // for them.
+  if (map[key] !== undefined || key === 'prototype') bail();
   map[key] = value;
 }
 
