@@ -20434,13 +20434,24 @@ function isSupportedLocal(text) {
 function parseLocal(text) {
   const m = LOCAL.exec(text);
   if (!m) return void 0;
-  const [y, mo, d, h, mi, s] = m.slice(1, 7).map((x) => Number(x ?? 0));
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  const h = Number(m[4]);
+  const mi = Number(m[5]);
+  const s = m[6] === void 0 ? 0 : Number(m[6]);
   const ms = m[7] === void 0 ? 0 : Number(m[7].padEnd(3, "0"));
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) return void 0;
+  if (y >= 100) return Date.UTC(y, mo - 1, d, h, mi, s, ms);
   const t = /* @__PURE__ */ new Date(0);
   t.setUTCFullYear(y, mo - 1, d);
   t.setUTCHours(h, mi, s, ms);
-  if (t.getUTCMonth() !== mo - 1 || t.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return void 0;
   return t.getTime();
+}
+var DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+function daysInMonth(y, mo) {
+  if (mo !== 2) return DAYS_IN_MONTH[mo - 1];
+  return y % 4 === 0 && y % 100 !== 0 || y % 400 === 0 ? 29 : 28;
 }
 function parseInstant(text) {
   const m = OFFSET_INSTANT.exec(text);
@@ -21257,9 +21268,11 @@ var import_yaml = __toESM(require_dist(), 1);
 var CORE_TAGS = new import_yaml.Schema({ schema: "core", merge: false, resolveKnownTags: false }).tags.filter(
   (t) => t.default === true && "test" in t && t.test instanceof RegExp
 );
+var ANY_CORE = CORE_TAGS.every((t) => t.test.flags === "") ? new RegExp(CORE_TAGS.map((t) => `(?:${t.test.source})`).join("|")) : void 0;
 var RESOLVE_OPTIONS = { intAsBigInt: false };
 var ignore = () => void 0;
 function resolveCorePlain(s) {
+  if (ANY_CORE && !ANY_CORE.test(s)) return s;
   for (const tag of CORE_TAGS) {
     if (!tag.test.test(s)) continue;
     const resolved = tag.resolve(s, ignore, RESOLVE_OPTIONS);
@@ -21277,6 +21290,7 @@ function bail() {
 }
 var AWKWARD = /[\x00-\x09\x0B-\x1F\x7F-\x9F\u2028\u2029\uD800-\uDFFF\uFEFF\uFFFE\uFFFF]/;
 var MAX_DEPTH = 64;
+var FAST_MAX_NESTING = 3 * MAX_DEPTH + 1;
 var SPACE = 32;
 var HASH = 35;
 var COLON = 58;
@@ -21495,7 +21509,7 @@ function readFlow(s, start, depth = 0) {
   }
 }
 function setKey(map, key, value) {
-  if (map[key] !== void 0) bail();
+  if (map[key] !== void 0 || key === "prototype") bail();
   map[key] = value;
 }
 function keyColon(text) {
@@ -21914,9 +21928,10 @@ function nodeBudgetProblem(text, budget = MAX_FILE_NODES) {
 // src/core/parse/fast.ts
 function fastParse(text) {
   const lf = text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text;
-  if (nodeBudgetProblem(lf)) return void 0;
+  if (lf.length > MAX_FILE_NODES && nodeBudgetProblem(lf)) return void 0;
   return readBlockSubset(lf);
 }
+if (FAST_MAX_NESTING >= MAX_DEPTH2) throw new Error("the fast reader must refuse nesting the node budget would report");
 
 // src/core/parse/line-breaks.ts
 var LONE_CR = /\r(?!\n)/g;
@@ -22236,7 +22251,8 @@ function analyzeText(file, input, registry3, options = {}) {
   const diagnostics = [];
   let precise;
   const getPrecise = () => precise ??= preciseParse(text);
-  let values = options.preciseOnly ? void 0 : fastParse(text);
+  const fast = options.preciseOnly ? void 0 : fastParse(text);
+  let values = fast;
   if (values === void 0) {
     const p = getPrecise();
     for (const problem2 of p.problems) {
@@ -22265,7 +22281,7 @@ function analyzeText(file, input, registry3, options = {}) {
       return;
     }
     const unsafe = [];
-    findUnsafeKeys(value, unsafe);
+    if (fast === void 0) findUnsafeKeys(value, unsafe);
     for (const pointer of unsafe) {
       push({ severity: "error", code: "yaml.unsafe-key", pointer, target: "key", message: `the key "${pointer.split("/").pop()}" is not allowed: it can alter object prototypes in tools that read this file` });
     }
@@ -22334,9 +22350,10 @@ function analyzeOnDisk(reader, rel, registry3, options = {}, blobId = false) {
 }
 
 // src/adapters/fs/read-policy.ts
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 var DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+var PLAIN_RELATIVE = /^(?!\.\.?(?:\/|$))[^/\0]+(?:\/(?!\.\.?(?:\/|$))[^/\0]+)*$/;
 var OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY | constants.O_NOFOLLOW;
 function isInside(root, abs) {
   if (abs.length > root.length + 1 && abs.startsWith(root) && abs[root.length] === sep && !root.endsWith(sep) && !abs.includes(`${sep}.`, root.length)) return true;
@@ -22391,8 +22408,20 @@ var RepositoryReader = class {
   realDir(dir) {
     const known = this.realDirs.get(dir);
     if (known !== void 0) return known;
+    if (dir === this.root) return this.realRoot;
+    let real;
+    const slash = dir.lastIndexOf("/");
+    if (sep === "/" && slash > this.root.length && dir.startsWith(this.root) && dir[this.root.length] === "/") {
+      const parent = this.realDir(dir.slice(0, slash));
+      if (parent === void 0) return void 0;
+      try {
+        if (lstatSync(dir).isDirectory()) real = `${parent}/${dir.slice(slash + 1)}`;
+      } catch {
+        return void 0;
+      }
+    }
     try {
-      const real = realpathSync.native(dir);
+      real ??= realpathSync.native(dir);
       this.realDirs.set(dir, real);
       return real;
     } catch {
@@ -22401,12 +22430,14 @@ var RepositoryReader = class {
   }
   /** `rel` is relative to the root, with forward slashes. */
   read(rel) {
-    const abs = resolve(this.root, rel);
+    const plain = sep === "/" && PLAIN_RELATIVE.test(rel) && !this.root.endsWith("/");
+    const abs = plain ? `${this.root}/${rel}` : resolve(this.root, rel);
     if (!isInside(this.root, abs)) return { refused: "file.outside-root" };
-    const dir = this.realDir(dirname(abs));
+    const cut = plain ? abs.lastIndexOf("/") : dirname(abs).length;
+    const dir = this.realDir(plain ? abs.slice(0, cut) : dirname(abs));
     if (dir === void 0) return { refused: "file.not-found" };
     if (!isInside(this.realRoot, dir)) return { refused: "file.symlink-escape" };
-    const direct = join(dir, abs.slice(dirname(abs).length + 1));
+    const direct = plain ? `${dir}/${abs.slice(cut + 1)}` : join(dir, abs.slice(cut + 1));
     const first = readPath(direct, OPEN_FLAGS, this.maxBytes);
     if (first !== "link") return first;
     let target;

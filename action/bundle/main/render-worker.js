@@ -9880,7 +9880,7 @@ ${Array.from({ length: SERIES_CLASSES }, (_, i) => `.ol-series-${i} { fill: var(
 import { readdirSync } from "node:fs";
 
 // src/adapters/fs/read-policy.ts
-import { closeSync as closeSync2, constants, fstatSync as fstatSync2, openSync as openSync2, readSync, realpathSync } from "node:fs";
+import { closeSync as closeSync2, constants, fstatSync as fstatSync2, lstatSync, openSync as openSync2, readSync, realpathSync } from "node:fs";
 var DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 var OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY | constants.O_NOFOLLOW;
 function errno(e) {
