@@ -263,44 +263,41 @@ async function planCi(a: Asker, loaded: LoadedOrganisation): Promise<Plan> {
   return { path, kind: 'ConfigurationItem', name, doc, append: repo.analyses.some((f) => f.file === path) };
 }
 
-async function planDomain(a: Asker, loaded: LoadedOrganisation): Promise<Plan> {
-  const { org } = loaded;
-  const owners = teamChoices(loaded, 'a domain');
-  const name = (await a.text('name', { message: 'Domain name (a DNS label, e.g. commerce)', required: true, check: nameCheck(new Set(org.domains.keys()), 'domain') }))!;
+/** The questions a domain, a system and an API open with: name, title, description and the accountable team. */
+async function groupingHead(a: Asker, loaded: LoadedOrganisation, o: { what: string; taken: Iterable<string>; example: string }) {
+  const owners = teamChoices(loaded, `${/^[aeiou]/i.test(o.what) ? 'an' : 'a'} ${o.what}`);
+  const name = (await a.text('name', { message: `${o.what[0]!.toUpperCase()}${o.what.slice(1)} name (a DNS label, e.g. ${o.example})`, required: true, check: nameCheck(new Set(o.taken), o.what) }))!;
   const title = await a.text('title', { message: 'Title', default: titleFromName(name) });
   const description = await a.text('description', { message: 'One-line description (empty for none)' });
+  return { name, ...(title ? { title } : {}), ...(description ? { description } : {}), owners };
+}
+
+async function planDomain(a: Asker, loaded: LoadedOrganisation): Promise<Plan> {
+  const { owners, ...head } = await groupingHead(a, loaded, { what: 'domain', taken: loaded.org.domains.keys(), example: 'commerce' });
   const owner = await a.choose<string>('owner', { message: 'Accountable team', choices: owners });
-  const doc = domainDocument({ name, ...(title ? { title } : {}), ...(description ? { description } : {}), owner });
-  return { path: `systems/domains/${name}.yaml`, kind: 'Domain', name, doc };
+  return { path: `systems/domains/${head.name}.yaml`, kind: 'Domain', name: head.name, doc: domainDocument({ ...head, owner }) };
 }
 
 async function planSystem(a: Asker, loaded: LoadedOrganisation): Promise<Plan> {
   const { org } = loaded;
-  const owners = teamChoices(loaded, 'a system');
-  const name = (await a.text('name', { message: 'System name (a DNS label, e.g. checkout)', required: true, check: nameCheck(new Set(org.systems.keys()), 'system') }))!;
-  const title = await a.text('title', { message: 'Title', default: titleFromName(name) });
-  const description = await a.text('description', { message: 'One-line description (empty for none)' });
+  const { owners, ...head } = await groupingHead(a, loaded, { what: 'system', taken: org.systems.keys(), example: 'checkout' });
   const owner = await a.choose<string>('owner', { message: 'Accountable team', choices: owners });
   const domain = await optionalPick(a, 'domain', 'Domain it is part of', org.domains.keys(), 'domain');
-  const doc = systemDocument({ name, ...(title ? { title } : {}), ...(description ? { description } : {}), owner, ...(domain ? { domain } : {}) });
-  return { path: `systems/${name}.yaml`, kind: 'System', name, doc };
+  return { path: `systems/${head.name}.yaml`, kind: 'System', name: head.name, doc: systemDocument({ ...head, owner, ...(domain ? { domain } : {}) }) };
 }
 
 const API_TYPE_TEXT: Record<ApiType, string> = { openapi: 'REST, described by OpenAPI', asyncapi: 'events and messages, described by AsyncAPI', graphql: 'GraphQL', grpc: 'gRPC, described by protocol buffers', other: 'anything else' };
 
 async function planApi(a: Asker, loaded: LoadedOrganisation): Promise<Plan> {
   const { org } = loaded;
-  const owners = teamChoices(loaded, 'an API');
-  const name = (await a.text('name', { message: 'API name (a DNS label, e.g. payments-v2)', required: true, check: nameCheck(new Set(org.apis.keys()), 'API') }))!;
-  const title = await a.text('title', { message: 'Title', default: titleFromName(name) });
-  const description = await a.text('description', { message: 'One-line description (empty for none)' });
+  const { owners, ...head } = await groupingHead(a, loaded, { what: 'API', taken: org.apis.keys(), example: 'payments-v2' });
   const type = await a.choose<ApiType>('type', { message: 'Type', choices: API_TYPES.map((t) => ({ value: t, name: `${t} - ${API_TYPE_TEXT[t]}` })) });
   const owner = await a.choose<string>('owner', { message: 'Accountable team', choices: owners });
   const lifecycle = await a.choose<Lifecycle>('lifecycle', { message: 'Lifecycle', choices: LIFECYCLES, default: 'experimental' });
   const system = await optionalPick(a, 'system', 'System it is part of', org.systems.keys(), 'system');
   const definition = await a.text('definition', { message: 'URL of its definition (empty for none)', check: (v) => (URL_LIKE.test(v) ? undefined : 'write a full URL, e.g. https://github.com/acme/payments-api/blob/main/openapi.yaml') });
-  const doc = apiDocument({ name, ...(title ? { title } : {}), ...(description ? { description } : {}), type, owner, lifecycle, ...(system ? { system } : {}), ...(definition ? { definition } : {}) });
-  return { path: `apis/${name}.yaml`, kind: 'API', name, doc };
+  const doc = apiDocument({ ...head, type, owner, lifecycle, ...(system ? { system } : {}), ...(definition ? { definition } : {}) });
+  return { path: `apis/${head.name}.yaml`, kind: 'API', name: head.name, doc };
 }
 
 async function planChange(a: Asker, loaded: LoadedOrganisation, now: Date): Promise<Plan> {
