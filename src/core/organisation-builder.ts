@@ -1,4 +1,5 @@
 import type { FileAnalysis } from './analyze.js';
+import { MapDraft } from './layered-map.js';
 import { recordStep } from './map-step.js';
 import { emptyOrganisation, modelEntries, type Located, type ModelEntry, type Organisation } from './organisation.js';
 
@@ -157,7 +158,7 @@ export class OrganisationBuilder {
         deleted.push(...c.old.map((e) => e.name));
       }
     }
-    const map: AnyMap = new Map(prev);
+    const map = new MapDraft(prev);
     const removed: [string, Located<unknown>][] = [];
     const added: [string, Located<unknown>][] = [];
     for (const name of new Set(deleted)) {
@@ -177,7 +178,7 @@ export class OrganisationBuilder {
         if (!was || was.file !== c.path || was === e.located) continue;
         removed.push([e.name, was]);
         added.push([e.name, e.located]);
-        map.set(e.name, e.located);
+        map.replace(e.name, e.located);
       }
     }
     // A file sorting last loses every name an earlier file (or itself, earlier) holds.
@@ -185,11 +186,12 @@ export class OrganisationBuilder {
       for (const e of c.next) {
         if (map.has(e.name)) continue;
         added.push([e.name, e.located]);
-        map.set(e.name, e.located);
+        map.append(e.name, e.located);
       }
     }
-    recordStep(map, { from: new WeakRef(prev), removed, added });
-    return map;
+    const next = map.done();
+    recordStep(next, { from: new WeakRef(prev), removed, added });
+    return next;
   }
 
   private rebuilt(bucket: Bucket): AnyMap {

@@ -1,6 +1,7 @@
 import { isCancelled } from '../change-phase.js';
 import { parseInstant } from '../calendar/local-time.js';
 import type { ChangeRequest, Incident, OutcomeResult } from '../model.js';
+import { MapDraft } from '../layered-map.js';
 import { stepOf } from '../map-step.js';
 import type { Organisation } from '../organisation.js';
 import { ratio } from './stats.js';
@@ -170,24 +171,23 @@ function indexOf(org: Organisation): Map<string, Placed[]> {
   const from = step?.from.deref();
   const prev = from ? indexes.get(from)?.get(org.cis)?.get(org.incidents) : undefined;
   if (step && prev) {
-    index = new Map(prev);
+    const draft = new MapDraft(prev);
     const own = new Set<string>();
     const listOf = (key: string) => {
+      let list = draft.get(key);
       if (!own.has(key)) {
         own.add(key);
-        index!.set(key, [...(index!.get(key) ?? [])]);
+        list = [...(list ?? [])];
+        if (draft.has(key)) draft.replace(key, list);
+        else draft.append(key, list);
       }
-      return index!.get(key)!;
+      return list!;
     };
     for (const [id, { doc }] of step.removed) {
       for (const [key] of placedRows(org, id, doc)) {
         const list = listOf(key);
         const at = list.findIndex((r) => r.id === id);
         if (at >= 0) list.splice(at, 1);
-        if (!list.length) {
-          index.delete(key);
-          own.delete(key);
-        }
       }
     }
     for (const [id, { doc }] of step.added) {
@@ -203,6 +203,7 @@ function indexOf(org: Organisation): Map<string, Placed[]> {
         list.splice(lo, 0, row);
       }
     }
+    index = draft.done();
   } else {
     index = new Map();
     for (const [id, { doc }] of org.changes) {

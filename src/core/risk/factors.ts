@@ -2,6 +2,7 @@ import type { WindowOccurrence } from '../calendar/expand.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import { ciId, neighbourIds, serviceId } from '../graph.js';
 import type { ChangeRequest, ChangeType, IncidentSeverity, Slo } from '../model.js';
+import { MapDraft } from '../layered-map.js';
 import { indexOfMap, type MapStep } from '../map-step.js';
 import type { Located } from '../organisation.js';
 import { instant, SHALLOW_CODE, SHALLOW_HINT, type RiskContext, type Submission } from './context.js';
@@ -323,28 +324,27 @@ function indexOf(ctx: RiskContext): RiskIndex {
   // A step of the changes Map (the audit's walk) copies only the lists of the targets it touches;
   // each list may then hold its documents in another order, which no reader depends on.
   const derive = (prev: RiskIndex['changesByTarget'], step: MapStep<Located<ChangeRequest>>) => {
-    const index = new Map(prev);
+    const index = new MapDraft(prev);
     const own = new Set<string>();
     const listOf = (t: string) => {
+      let list = index.get(t);
       if (!own.has(t)) {
         own.add(t);
-        index.set(t, [...(index.get(t) ?? [])]);
+        list = [...(list ?? [])];
+        if (index.has(t)) index.replace(t, list);
+        else index.append(t, list);
       }
-      return index.get(t)!;
+      return list!;
     };
     for (const [, { doc }] of step.removed) {
       for (const t of targetsOfDoc(doc)) {
         const list = listOf(t);
         const at = list.indexOf(doc);
         if (at >= 0) list.splice(at, 1);
-        if (!list.length) {
-          index.delete(t);
-          own.delete(t);
-        }
       }
     }
     for (const [, { doc }] of step.added) for (const t of targetsOfDoc(doc)) listOf(t).push(doc);
-    return index;
+    return index.done();
   };
   const changesByTarget = indexOfMap(changeIndexes, ctx.org.changes, build, derive);
   let slosByService = sloIndexes.get(ctx.org.slos);
