@@ -165,6 +165,7 @@ export async function audit(req: AuditRequest): Promise<AuditReport> {
         commits: facts?.commits ?? [],
         now: mergedAt,
         changedPaths: changed,
+        changeIds: ids,
         // One commit's diff is what git log measured; several are measured together by git.
         ...(g.commits.length === 1 ? { diffSize: first.size } : {}),
         sides,
