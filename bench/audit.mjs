@@ -185,6 +185,7 @@ const lines = [
   '| run | wall s | CPU s | of which git |',
   '|---|---:|---:|---:|',
   row('cold (no cache)', cold),
+  ...warm.map((x, i) => row(`warm, run ${i + 1}`, x)),
   row(`warm (median of ${runs})`, w),
   '',
   `per unit of work: cold ${((cold.cpu * 1000) / report.summary.units).toFixed(1)} ms CPU, warm ${((w.cpu * 1000) / report.summary.units).toFixed(2)} ms CPU`,
@@ -193,5 +194,5 @@ const lines = [
   `warm output equals cold output byte for byte: ${same ? 'yes' : 'NO'}`,
 ];
 process.stdout.write(lines.join('\n') + '\n');
-if (process.env.BENCH_JSON) process.stdout.write(JSON.stringify({ since: SINCE, units: report.summary.units, cold: { wall: cold.wall, cpu: cold.cpu, git: cold.git }, warm: w, same }) + '\n');
+if (process.env.BENCH_JSON) process.stdout.write(JSON.stringify({ since: SINCE, units: report.summary.units, cold: { wall: cold.wall, cpu: cold.cpu, git: cold.git }, warm: w, warmRuns: warm.map(({ wall, cpu, git }) => ({ wall, cpu, git })), same }) + '\n');
 process.exit(same ? 0 : 1);
