@@ -18,8 +18,9 @@
 // cold (the audit's cache folder deleted) and warm (the same again), each as its own process;
 // the rows show wall time and CPU time (the Node process and the git processes it waited for,
 // from /proc/self/stat at exit) of the cold run, of each warm run and of their median, next to
-// the 10 s target on the warm median. BENCH_AUDIT_SINCE=30d audits only the end of the year. The machine is shared,
-// so the CPU column is the one to compare. The warm output must equal the cold one byte for byte.
+// the 10 s target on the warm median. BENCH_AUDIT_SINCE=30d audits only the end of the year.
+// The machine is shared, so the CPU column is the one to compare. The warm output must equal the
+// cold one byte for byte.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
