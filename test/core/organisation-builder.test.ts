@@ -8,6 +8,7 @@ import { LayeredMap, MapDraft } from '../../src/core/layered-map.js';
 import { stepOf } from '../../src/core/map-step.js';
 import { failureRateOf } from '../../src/core/metrics/failure-rate.js';
 import { buildOrganisation, type Organisation } from '../../src/core/organisation.js';
+import { reviewOrganisation } from '../../src/core/review-org.js';
 import type { RiskContext } from '../../src/core/risk/context.js';
 import { overlappingChanges, type ChangeFacts } from '../../src/core/risk/factors.js';
 import { sharedDependents } from '../../src/core/risk/shared-dependents.js';
@@ -213,5 +214,24 @@ describe('LayeredMap', () => {
     expect(() => last.set()).toThrow(TypeError);
     expect([...last.keys()]).toEqual(['a']);
     expect([...last.values()]).toEqual([1]);
+  });
+});
+
+describe('reviewOrganisation after a step of the builder', () => {
+  it('merges Maps of the same names into the winner itself (so its graph is found again), others entry by entry', () => {
+    const builder = new OrganisationBuilder([analyse('services/cart/service.yaml', service('cart', 1)), analyse('services/pay/service.yaml', service('pay', 2))]);
+    const base = builder.organisation;
+    const edited = builder.apply(new Map([['services/cart/service.yaml', analyse('services/cart/service.yaml', service('cart', 3))]]));
+    expect(edited.services).not.toBe(base.services);
+    expect(reviewOrganisation(base, edited, 'base').services).toBe(base.services);
+    expect(reviewOrganisation(base, edited, 'head').services).toBe(edited.services);
+    const grown = builder.apply(new Map([['services/web/service.yaml', analyse('services/web/service.yaml', service('web', 4))]]));
+    const merged = reviewOrganisation(edited, grown, 'base').services;
+    expect(merged).not.toBe(edited.services);
+    expect([...merged].map(([name, l]) => [name, l.doc.spec.tier])).toEqual([
+      ['cart', 3],
+      ['pay', 2],
+      ['web', 4],
+    ]);
   });
 });
