@@ -1,5 +1,6 @@
 import { openChangeIds } from '../core/change-phase.js';
-import { buildGraph, type Graph } from '../core/graph.js';
+import { buildGraph, graphAfterServiceEdits, type Graph } from '../core/graph.js';
+import { stepOf } from '../core/map-step.js';
 import type { ChangeRequest, PolicySpec } from '../core/model.js';
 import { activePolicy, type Organisation } from '../core/organisation.js';
 import { assessChange, nearbyWindows } from '../core/risk/assess.js';
@@ -70,7 +71,14 @@ function memo<K extends object, V>(map: WeakMap<K, V>, key: K, make: () => V): V
  * once. Shared, so nothing may change them; only the review and the audit ask here.
  */
 export function sharedRiskContextFor(org: Organisation, policy: PolicySpec, now: number): RiskContext {
-  const graph = memo(memo(sharedGraphs, org.services, () => new WeakMap()), org.cis, () => buildGraph(org));
+  const graph = memo(memo(sharedGraphs, org.services, () => new WeakMap()), org.cis, () => {
+    // An edit of services that keeps their dependencies (the audit's walk, a tier changed) is
+    // the graph before it with the edited nodes made again.
+    const step = stepOf(org.services);
+    const from = step?.from.deref();
+    const prev = from ? sharedGraphs.get(from)?.get(org.cis) : undefined;
+    return (prev && graphAfterServiceEdits(prev, step!)) || buildGraph(org);
+  });
   const byCis = memo(memo(sharedCalendars, org.calendars, () => new WeakMap()), org.services, () => new WeakMap());
   const calendar = memo(memo(byCis, org.cis, () => new WeakMap()), policy, () => calendarView(org, policy));
   return { org, graph, policy, calendar, now };

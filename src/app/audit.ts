@@ -165,6 +165,7 @@ export async function audit(req: AuditRequest): Promise<AuditReport> {
         commits: facts?.commits ?? [],
         now: mergedAt,
         changedPaths: changed,
+        changeIds: ids,
         // One commit's diff is what git log measured; several are measured together by git.
         ...(g.commits.length === 1 ? { diffSize: first.size } : {}),
         sides,
@@ -205,13 +206,15 @@ export async function audit(req: AuditRequest): Promise<AuditReport> {
     }
     // Records may sit on any commit of the line (the run's commit) and on every deployed one.
     const shas = [...new Set([...history.map((c) => c.sha), ...deployments.map((d) => d.sha)])];
+    const seen = new Set<string>();
     for (const sha of shas) {
       for (const run of (await api.listCheckRuns(sha, GATE_CHECK_NAME)).sort((a, b) => a.id - b.id)) {
         const read = readGateRecord(run.text, run.headSha);
         if (!('record' in read) || (req.change && read.record.change !== req.change)) continue;
         // A write retried after a timeout can leave the same record twice: it is one decision.
-        const same = JSON.stringify(read.record);
-        if (records.some((r) => r.sha === sha && r.app === run.app && JSON.stringify(r.record) === same)) continue;
+        const same = JSON.stringify([sha, run.app, read.record]);
+        if (seen.has(same)) continue;
+        seen.add(same);
         records.push({ sha, checkRunId: run.id, app: run.app, record: read.record });
       }
     }

@@ -93,6 +93,11 @@ export interface ReviewInput {
   /** Where each change's document first appeared in the head's history, for notice and the lead-time control. */
   origins?: DocumentOrigins;
   /**
+   * The head's change requests in the changed files (sorted), when the caller knows them: the
+   * audit does, and reading them off every change request of the head costs a scan per unit.
+   */
+  changeIds?: readonly string[];
+  /**
    * The two sides already read (the audit keeps an organisation in step with the history);
    * otherwise they are read at baseRef and headRef through `refs`.
    */
@@ -114,11 +119,16 @@ function reviewedOrganisations(base: ReviewedSide, head: ReviewedSide): [Judged,
   let found = byHead.get(head);
   if (!found) {
     const policy = activePolicy(base.org)!.doc.spec;
-    const part = (prefer: 'base' | 'head'): Judged => {
-      const { now: _now, ...rest } = sharedRiskContextFor(reviewOrganisation(base.org, head.org, prefer), policy, 0);
+    const part = (org: Organisation): Judged => {
+      const { now: _now, ...rest } = sharedRiskContextFor(org, policy, 0);
       return rest;
     };
-    byHead.set(head, (found = [part('base'), part('head')]));
+    const [byBase, byHead_] = [reviewOrganisation(base.org, head.org, 'base'), reviewOrganisation(base.org, head.org, 'head')];
+    // The same Maps either way (the pull request changed only change requests): one organisation,
+    // so each change is scored once.
+    const same = (Object.keys(byBase) as (keyof Organisation)[]).every((k) => byBase[k] === byHead_[k]);
+    const forBase = part(byBase);
+    byHead.set(head, (found = [forBase, same ? forBase : part(byHead_)]));
   }
   return found;
 }
@@ -178,7 +188,7 @@ export async function reviewPullRequest(input: ReviewInput): Promise<PullReview>
   };
 
   const subjects: SubjectReview[] = [];
-  const changeIds = [...head.org.changes].filter(([, l]) => changedSet.has(l.file)).map(([id]) => id).sort();
+  const changeIds = input.changeIds ?? [...head.org.changes].filter(([, l]) => changedSet.has(l.file)).map(([id]) => id).sort();
   // The base's map, and what each change covers with the base's CIs: a pull request can neither
   // untie its own paths nor claim a service through a CI it adds.
   const servicePaths = tiedServices(
@@ -196,7 +206,7 @@ export async function reviewPullRequest(input: ReviewInput): Promise<PullReview>
     const byBase = { ...forBase, now: input.now, ...(submittedAt ? { submittedAt } : {}), measuredDiff: measured };
     const byHead = { ...forHead, now: input.now, ...(submittedAt ? { submittedAt } : {}), measuredDiff: measured };
     for (const id of changeIds) {
-      const report = stricter(assessChange(byBase, id), assessChange(byHead, id));
+      const report = forBase === forHead ? assessChange(byBase, id) : stricter(assessChange(byBase, id), assessChange(byHead, id));
       const change = head.org.changes.get(id)!.doc;
       subjects.push(await decide(id, withTiedServices(planApprovals(policy, report, sensitive), id, servicePaths), change, report));
     }

@@ -1,6 +1,7 @@
 import { parseTypedRef } from './facts.js';
-import type { Exposure } from './model.js';
-import type { Organisation } from './organisation.js';
+import type { MapStep } from './map-step.js';
+import type { Exposure, Service } from './model.js';
+import type { Located, Organisation } from './organisation.js';
 
 /**
  * The dependency graph over services and configuration items. An edge runs from the dependent
@@ -238,7 +239,7 @@ class BuiltGraph implements Graph {
   constructor(
     readonly x: Indexed,
     /** Node indices in the order the organisation lists them (services, then CIs). */
-    private readonly order: Int32Array,
+    readonly order: Int32Array,
   ) {}
 
   get nodes(): Map<string, GraphNode> {
@@ -374,6 +375,32 @@ export function buildGraph(org: Organisation): Graph {
   const x = makeIndex(ids, nodes, at, edges);
   const g = new BuiltGraph(x, order);
   indexes.set(g, x);
+  return g;
+}
+
+/**
+ * The graph of an organisation whose services Map differs from `prev`'s by the step alone,
+ * when the step only edits services without touching what they depend on (a tier, an
+ * exposure, an owner), the CIs being the same: `prev`'s nodes, edges and order with the edited
+ * services' nodes made again. Undefined when the step could change the edges or the nodes,
+ * which only buildGraph settles. The audit meets such a step every time a unit of work edits a
+ * service, and a graph of the L organisation costs a second to build.
+ */
+export function graphAfterServiceEdits(prev: Graph, step: MapStep<Located<Service>>): Graph | undefined {
+  if (!(prev instanceof BuiltGraph) || prev.changed || step.removed.length !== step.added.length) return undefined;
+  const x = prev.x;
+  const was = new Map(step.removed);
+  const nodes = [...x.nodes];
+  for (const [name, { doc }] of step.added) {
+    const old = was.get(name);
+    const i = x.at.service.get(name);
+    if (!old || i === undefined || JSON.stringify(old.doc.spec.dependsOn ?? []) !== JSON.stringify(doc.spec.dependsOn ?? [])) return undefined;
+    nodes[i] = newNode(serviceId(name), 'service', name, doc.spec);
+  }
+  const n = x.ids.length;
+  const next: Indexed = { ...x, nodes, stamp: new Uint32Array(n), parent: new Int32Array(n), position: new Int32Array(n), queue: new Int32Array(n), walk: 0 };
+  const g = new BuiltGraph(next, prev.order);
+  indexes.set(g, next);
   return g;
 }
 

@@ -10,7 +10,9 @@ import type { Organisation } from './organisation.js';
 export function reviewOrganisation(base: Organisation, head: Organisation, prefer: 'base' | 'head'): Organisation {
   // The same Map on both sides (a history that changed none of its documents) is itself the
   // merge: kept as it is, so what is built from it once (the graph) is found again by identity.
-  const merge = <T>(b: Map<string, T>, h: Map<string, T>, wins = prefer) => (b === h ? b : wins === 'base' ? new Map([...h, ...b]) : new Map([...b, ...h]));
+  // Two Maps of the same names in the same order (a history that edited some of them) merge
+  // into the winner itself, for the same reason.
+  const merge = <T>(b: Map<string, T>, h: Map<string, T>, wins = prefer) => (b === h ? b : sameNames(b, h) ? (wins === 'base' ? b : h) : wins === 'base' ? new Map([...h, ...b]) : new Map([...b, ...h]));
   return {
     teams: base.teams,
     policies: base.policies,
@@ -29,4 +31,11 @@ export function reviewOrganisation(base: Organisation, head: Organisation, prefe
     incidents: merge(base.incidents, head.incidents, 'base'),
     problems: merge(base.problems, head.problems, 'base'),
   };
+}
+
+function sameNames(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknown>): boolean {
+  if (a.size !== b.size) return false;
+  const other = b.keys();
+  for (const name of a.keys()) if (other.next().value !== name) return false;
+  return true;
 }

@@ -60,6 +60,7 @@ export function auditUnitCache(folder: string, root: string, cacheKey: string): 
       return undefined;
     }
   };
+  const policies = new Map<string, PolicySpec | undefined>();
   const write = (key: string, value: unknown) => {
     entries.set(key, JSON.stringify(value));
     added++;
@@ -68,7 +69,12 @@ export function auditUnitCache(folder: string, root: string, cacheKey: string): 
     digest: digestOf,
     get: (key) => read<StoredUnit>(`u:${key}`),
     set: (key, unit) => write(`u:${key}`, unit),
-    policy: (digest) => read<PolicySpec>(`p:${digest}`),
+    // A handful of policies serve every unit of a year: each is parsed once (nothing changes them).
+    policy: (digest) => {
+      let p = policies.get(digest);
+      if (p === undefined) policies.set(digest, (p = read<PolicySpec>(`p:${digest}`)));
+      return p;
+    },
     setPolicy: (digest, policy) => (entries.has(`p:${digest}`) ? undefined : write(`p:${digest}`, policy)),
     flush: async () => {
       if (!added) return;

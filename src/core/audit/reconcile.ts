@@ -251,13 +251,21 @@ export function auditReport(f: AuditFacts): AuditReport {
   if (!f.offline) {
     const unitBySha = new Map<string, Unit>();
     for (const u of f.units) for (const sha of u.commits) unitBySha.set(sha, u);
+    // Each commit's records, grouped once, for the same reason as recordsFor below.
+    const bySha = new Map<string, SeenRecord[]>();
+    for (const r of f.records) {
+      const list = bySha.get(r.sha);
+      if (list) list.push(r);
+      else bySha.set(r.sha, [r]);
+    }
     for (const d of [...f.deployments].sort((a, b) => a.id - b.id)) {
       if (!d.succeededAt) continue;
       const at = Date.parse(d.succeededAt);
       if (at < f.period.since || at > f.period.until) continue;
-      if (f.change && d.change !== f.change && !f.records.some((r) => r.sha === d.sha && r.record.change === f.change)) continue;
+      const onSha = bySha.get(d.sha) ?? [];
+      if (f.change && d.change !== f.change && !onSha.some((r) => r.record.change === f.change)) continue;
       const env = f.canonical(d.environment);
-      const before = f.records.filter((r) => r.sha === d.sha && Date.parse(r.record.at) <= at && (r.record.environment === null || f.canonical(r.record.environment) === env) && (!d.change || r.record.change === d.change));
+      const before = onSha.filter((r) => Date.parse(r.record.at) <= at && (r.record.environment === null || f.canonical(r.record.environment) === env) && (!d.change || r.record.change === d.change));
       if (before.some((r) => r.record.allowed)) continue;
       const u = unitBySha.get(d.sha);
       const where = { commit: d.sha, pullRequest: u?.pullVerified ? (u.pullRequest?.number ?? null) : null, change: d.change ?? before[0]?.record.change ?? null };
@@ -266,8 +274,17 @@ export function auditReport(f: AuditFacts): AuditReport {
     }
   }
 
-  const recordsFor = (id: string) => f.records.filter((r) => r.record.change === id).sort((a, b) => cmp(a.record.at, b.record.at) || a.checkRunId - b.checkRunId);
+  // Each change's records, grouped once: a scan of every record per change grows with changes × records.
+  const byChange = new Map<string, SeenRecord[]>();
+  for (const r of f.records) {
+    const list = byChange.get(r.record.change);
+    if (list) list.push(r);
+    else byChange.set(r.record.change, [r]);
+  }
+  const recordsFor = (id: string) => [...(byChange.get(id) ?? [])].sort((a, b) => cmp(a.record.at, b.record.at) || a.checkRunId - b.checkRunId);
 
+  // The deployments found ungated or denied so far; the loop below adds none of these for a change already in it.
+  const deployedExceptions = new Set(exceptions.filter((e) => e.change !== null && (e.code === 'audit.deployed-without-gate' || e.code === 'audit.gate-denied-but-deployed')).map((e) => e.change));
   for (const [id, unit] of [...unitOf].sort(([a], [b]) => cmp(a, b))) {
     const c = unit.changes.find((x) => x.id === id)!;
     const doc = f.end.changes.get(id)?.doc;
@@ -291,7 +308,7 @@ export function auditReport(f: AuditFacts): AuditReport {
       if (!inside && c.type !== null) exceptions.push(exception('audit.standard-outside-template', where, phrase('audit.standard.outside', { why: c.demotion ?? phrase('template.none') })));
     }
     // Any recorded outcome means the change was carried out.
-    const deployedException = exceptions.some((e) => e.change === id && (e.code === 'audit.deployed-without-gate' || e.code === 'audit.gate-denied-but-deployed'));
+    const deployedException = deployedExceptions.has(id);
     if (!f.offline && outcome && !firstAllowed && !deployedException) {
       const denied = gates.some((g) => !g.allowed);
       exceptions.push(exception(denied ? 'audit.gate-denied-but-deployed' : 'audit.deployed-without-gate', where, denied ? phrase('audit.implemented.denied') : phrase('audit.implemented.ungated')));

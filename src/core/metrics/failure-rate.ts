@@ -1,6 +1,8 @@
 import { isCancelled } from '../change-phase.js';
 import { parseInstant } from '../calendar/local-time.js';
 import type { ChangeRequest, Incident, OutcomeResult } from '../model.js';
+import { MapDraft } from '../layered-map.js';
+import { stepOf } from '../map-step.js';
 import type { Organisation } from '../organisation.js';
 import { ratio } from './stats.js';
 import type { ChangeFailureRate } from './types.js';
@@ -149,27 +151,71 @@ function memo<K extends object, V>(map: WeakMap<K, V>, key: K, make: () => V): V
   return v;
 }
 
+/** The rows a change adds to the index, under each of its keys. */
+function placedRows(org: Organisation, id: string, doc: ChangeRequest): [string, Placed][] {
+  const d = memo(deployments, doc, () => deploymentOf(doc));
+  if (!d.deployed) return [];
+  const servicesOf = memo(counted, org.cis, () => new WeakMap<ChangeRequest, string[]>());
+  return memo(servicesOf, doc, () => servicesCountedFor(org, doc)).map((s) => [`${doc.spec.environment}\u0000${s}`, { id, at: d.implementedAt, result: d.result, causedIncidents: incidentsCausedBy(org, id) }]);
+}
+
 /** Keyed by the Maps it reads (changes, CIs, incidents), not the organisation object. */
 function indexOf(org: Organisation): Map<string, Placed[]> {
   const byIncidents = memo(memo(indexes, org.changes, () => new WeakMap()), org.cis, () => new WeakMap());
   let index = byIncidents.get(org.incidents);
-  if (!index) {
+  if (index) return index;
+  // A step of the changes Map with the same CIs and incidents (the audit's walk) is derived from
+  // the index before it: only the lists of the keys it touches are copied, each kept by time
+  // (deployments at the same moment may stand in another order; the rate only counts them).
+  const step = stepOf(org.changes);
+  const from = step?.from.deref();
+  const prev = from ? indexes.get(from)?.get(org.cis)?.get(org.incidents) : undefined;
+  if (step && prev) {
+    const draft = new MapDraft(prev);
+    const own = new Set<string>();
+    const listOf = (key: string) => {
+      let list = draft.get(key);
+      if (!own.has(key)) {
+        own.add(key);
+        list = [...(list ?? [])];
+        if (draft.has(key)) draft.replace(key, list);
+        else draft.append(key, list);
+      }
+      return list!;
+    };
+    for (const [id, { doc }] of step.removed) {
+      for (const [key] of placedRows(org, id, doc)) {
+        const list = listOf(key);
+        const at = list.findIndex((r) => r.id === id);
+        if (at >= 0) list.splice(at, 1);
+      }
+    }
+    for (const [id, { doc }] of step.added) {
+      for (const [key, row] of placedRows(org, id, doc)) {
+        const list = listOf(key);
+        let lo = 0;
+        let hi = list.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (list[mid]!.at <= row.at) lo = mid + 1;
+          else hi = mid;
+        }
+        list.splice(lo, 0, row);
+      }
+    }
+    index = draft.done();
+  } else {
     index = new Map();
-    const servicesOf = memo(counted, org.cis, () => new WeakMap<ChangeRequest, string[]>());
     for (const [id, { doc }] of org.changes) {
-      const d = memo(deployments, doc, () => deploymentOf(doc));
-      if (!d.deployed) continue;
-      for (const s of memo(servicesOf, doc, () => servicesCountedFor(org, doc))) {
-        const key = `${doc.spec.environment}\u0000${s}`;
+      for (const [key, row] of placedRows(org, id, doc)) {
         const list = index.get(key);
-        const row = { id, at: d.implementedAt, result: d.result, causedIncidents: incidentsCausedBy(org, id) };
         if (list) list.push(row);
         else index.set(key, [row]);
       }
     }
     for (const list of index.values()) list.sort((a, b) => a.at - b.at);
-    byIncidents.set(org.incidents, index);
   }
+  byIncidents.set(org.incidents, index);
   return index;
 }
 

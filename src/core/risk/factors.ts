@@ -2,6 +2,9 @@ import type { WindowOccurrence } from '../calendar/expand.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import { ciId, neighbourIds, serviceId } from '../graph.js';
 import type { ChangeRequest, ChangeType, IncidentSeverity, Slo } from '../model.js';
+import { MapDraft } from '../layered-map.js';
+import { indexOfMap, type MapStep } from '../map-step.js';
+import type { Located } from '../organisation.js';
 import { instant, SHALLOW_CODE, SHALLOW_HINT, type RiskContext, type Submission } from './context.js';
 import { evidenceMoment, evidenceProblem } from './evidence.js';
 import { likelihoodOf } from './points.js';
@@ -300,21 +303,50 @@ const changeIndexes = new WeakMap<object, RiskIndex['changesByTarget']>();
 const sloIndexes = new WeakMap<object, RiskIndex['slosByService']>();
 const targetsByDoc = new WeakMap<ChangeRequest, string[]>();
 
+function targetsOfDoc(doc: ChangeRequest): string[] {
+  let targets = targetsByDoc.get(doc);
+  if (!targets) targetsByDoc.set(doc, (targets = targetsOf(doc)));
+  return targets;
+}
+
 function indexOf(ctx: RiskContext): RiskIndex {
-  let changesByTarget = changeIndexes.get(ctx.org.changes);
-  if (!changesByTarget) {
-    changesByTarget = new Map();
+  const build = () => {
+    const index: RiskIndex['changesByTarget'] = new Map();
     for (const { doc } of ctx.org.changes.values()) {
-      let targets = targetsByDoc.get(doc);
-      if (!targets) targetsByDoc.set(doc, (targets = targetsOf(doc)));
-      for (const t of targets) {
-        const list = changesByTarget.get(t);
+      for (const t of targetsOfDoc(doc)) {
+        const list = index.get(t);
         if (list) list.push(doc);
-        else changesByTarget.set(t, [doc]);
+        else index.set(t, [doc]);
       }
     }
-    changeIndexes.set(ctx.org.changes, changesByTarget);
-  }
+    return index;
+  };
+  // A step of the changes Map (the audit's walk) copies only the lists of the targets it touches;
+  // each list may then hold its documents in another order, which no reader depends on.
+  const derive = (prev: RiskIndex['changesByTarget'], step: MapStep<Located<ChangeRequest>>) => {
+    const index = new MapDraft(prev);
+    const own = new Set<string>();
+    const listOf = (t: string) => {
+      let list = index.get(t);
+      if (!own.has(t)) {
+        own.add(t);
+        list = [...(list ?? [])];
+        if (index.has(t)) index.replace(t, list);
+        else index.append(t, list);
+      }
+      return list!;
+    };
+    for (const [, { doc }] of step.removed) {
+      for (const t of targetsOfDoc(doc)) {
+        const list = listOf(t);
+        const at = list.indexOf(doc);
+        if (at >= 0) list.splice(at, 1);
+      }
+    }
+    for (const [, { doc }] of step.added) for (const t of targetsOfDoc(doc)) listOf(t).push(doc);
+    return index.done();
+  };
+  const changesByTarget = indexOfMap(changeIndexes, ctx.org.changes, build, derive);
   let slosByService = sloIndexes.get(ctx.org.slos);
   if (!slosByService) {
     slosByService = new Map();

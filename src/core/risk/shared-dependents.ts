@@ -1,7 +1,8 @@
 import { holdsItsWindow } from '../change-phase.js';
 import { dependentsWalk, pathIn, type Graph, type GraphNode, type Walk } from '../graph.js';
 import type { ChangeRequest } from '../model.js';
-import type { Organisation } from '../organisation.js';
+import { indexOfMap, type MapStep } from '../map-step.js';
+import type { Located, Organisation } from '../organisation.js';
 import { instant } from './context.js';
 import { targetsOf } from './factors.js';
 
@@ -71,25 +72,67 @@ const schedules = new WeakMap<object, ScheduleIndex>();
 // Each document's own answer, kept by the document: the index is built again for every changes Map.
 const scheduled = new WeakMap<ChangeRequest, Scheduled | null>();
 
-function scheduleIndex(org: Organisation): ScheduleIndex {
-  let index = schedules.get(org.changes);
-  if (index) return index;
-  const byStart: Scheduled[] = [];
-  let longest = 0;
-  for (const { doc } of org.changes.values()) {
-    let entry = scheduled.get(doc);
-    if (entry === undefined) {
-      const start = holdsItsWindow(doc) ? instant(doc.spec.schedule.start) : undefined;
-      const end = start === undefined ? undefined : instant(doc.spec.schedule.end);
-      scheduled.set(doc, (entry = start === undefined || end === undefined || end <= start ? null : { doc, start, end }));
-    }
-    if (!entry) continue;
-    byStart.push(entry);
-    longest = Math.max(longest, entry.end - entry.start);
+function scheduledOf(doc: ChangeRequest): Scheduled | null {
+  let entry = scheduled.get(doc);
+  if (entry === undefined) {
+    const start = holdsItsWindow(doc) ? instant(doc.spec.schedule.start) : undefined;
+    const end = start === undefined ? undefined : instant(doc.spec.schedule.end);
+    scheduled.set(doc, (entry = start === undefined || end === undefined || end <= start ? null : { doc, start, end }));
   }
-  byStart.sort((a, b) => a.start - b.start);
-  schedules.set(org.changes, (index = { byStart, longest }));
-  return index;
+  return entry;
+}
+
+/** The first place in byStart whose start is above `start` (after every equal one). */
+function after(byStart: readonly Scheduled[], start: number): number {
+  let lo = 0;
+  let hi = byStart.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (byStart[mid]!.start <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function scheduleIndex(org: Organisation): ScheduleIndex {
+  const build = (): ScheduleIndex => {
+    const byStart: Scheduled[] = [];
+    let longest = 0;
+    for (const { doc } of org.changes.values()) {
+      const entry = scheduledOf(doc);
+      if (!entry) continue;
+      byStart.push(entry);
+      longest = Math.max(longest, entry.end - entry.start);
+    }
+    byStart.sort((a, b) => a.start - b.start);
+    return { byStart, longest };
+  };
+  // A step of the changes Map copies the list (pointers) and moves only what the step changed;
+  // changes starting together may stand in another order, which no reader depends on.
+  const derive = (prev: ScheduleIndex, step: MapStep<Located<ChangeRequest>>): ScheduleIndex => {
+    const byStart = [...prev.byStart];
+    let longest = prev.longest;
+    let shortened = false;
+    for (const [, { doc }] of step.removed) {
+      const entry = scheduledOf(doc);
+      if (!entry) continue;
+      for (let k = after(byStart, entry.start) - 1; k >= 0 && byStart[k]!.start === entry.start; k--) {
+        if (byStart[k] !== entry) continue;
+        byStart.splice(k, 1);
+        if (entry.end - entry.start === longest) shortened = true;
+        break;
+      }
+    }
+    for (const [, { doc }] of step.added) {
+      const entry = scheduledOf(doc);
+      if (!entry) continue;
+      byStart.splice(after(byStart, entry.start), 0, entry);
+      longest = Math.max(longest, entry.end - entry.start);
+    }
+    if (shortened) longest = byStart.reduce((m, e) => Math.max(m, e.end - e.start), 0);
+    return { byStart, longest };
+  };
+  return indexOfMap(schedules, org.changes, build, derive);
 }
 
 /** Changes holding their windows whose schedules overlap [start, end). */
