@@ -99,7 +99,7 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
           const d = fresh.get(i);
           // A delta that was not written must not be relied on: the entry keeps no stat, so the file is read again.
           if (d) return { ...entryOf(f.rel, d, cache.recordsAt(i)), ...(wrote ? {} : { stat: undefined }) };
-          return { rel: f.rel, stat: stats[i], documents: state.result.documentsByFile[f.rel] ?? 0, records: cache.recordsAt(i)! };
+          return { rel: f.rel, stat: stats[i], documents: cache.documentsAt(i), records: cache.recordsAt(i)! };
         });
         cache.commit({ extra, pathsUnread: unread, files: entries, targets, ...(folders ? { folders } : {}), shards: wrote ? [...onto.shards, delta] : onto.shards, entries: onto.entries + (wrote ? changed.length : 0), result, cross });
       };
