@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { renameSync, statSync, unlinkSync } from 'node:fs';
 import { basename, join, resolve, sep } from 'node:path';
 import { readOwnFile, readOwnText } from './read-policy.js';
-import { decodeIndex, encodeIndex, NUMBERS, type FileEntry, type FileIndex } from './cache-index.js';
+import { decodeIndex, encodeIndex, NUMBERS, patchIndex, type FileEntry, type FileIndex } from './cache-index.js';
 import type { CrossFindings, FullValidation } from '../../app/ports/source.js';
 import { decodeAnalyses, encodeAnalyses } from './analysis-codec.js';
 import type { DiskAnalysis, FileStat } from './analyze-disk.js';
@@ -242,14 +242,24 @@ export class ValidationCache {
   }
 
   /** Publishes this run: the manifest names the shards, then stale shards are removed. */
-  commit(run: { extra: string; pathsUnread?: boolean; files: readonly FileEntry[]; folders?: readonly FolderStat[]; targets: readonly string[]; shards: readonly string[]; entries: number; result: CachedResult; cross: CrossFindings }): void {
+  /**
+   * `files`: every file in order; or `patch`: the entries at these positions of the last run's
+   * list, when this run kept its list and its folders (every other entry stands as it was).
+   */
+  commit(run: { extra: string; pathsUnread?: boolean; files: readonly FileEntry[] | { patch: ReadonlyMap<number, Omit<FileEntry, 'rel'>> }; folders?: readonly FolderStat[]; targets: readonly string[]; shards: readonly string[]; entries: number; result: CachedResult; cross: CrossFindings }): void {
     if (this.refused) return;
     const tmp = join(this.dir, `${MANIFEST}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     try {
       ensureCacheFolder(this.dir);
       const shards = run.shards.map((p) => basename(p));
       const index = `index-${process.pid}-${Date.now()}-${randomBytes(4).toString('hex')}.bin`;
-      createExclusive(join(this.dir, index), encodeIndex(run.files, run.folders ?? []));
+      const files = run.files;
+      let bytes: Buffer;
+      if ('patch' in files) {
+        if (!this.index) throw new Error('no index to patch');
+        bytes = patchIndex(this.index.bytes, files.patch);
+      } else bytes = encodeIndex(files, run.folders ?? []);
+      createExclusive(join(this.dir, index), bytes);
       const { documentsByFile: _kept, ...result } = run.result;
       const manifest: Manifest = {
         key: this.key,
