@@ -51,7 +51,7 @@ const CHANGES: [string, (dist: string) => void][] = [
 
 const HAND_EDITS: [string, (record: { digest: string; files: string[]; seal: string }) => unknown][] = [
   ['another digest', (r) => ({ ...r, digest: '0123456789abcdef' })],
-  ['the stats of the files as they are now, with the old digest', (r) => ({ ...r, files: r.files.map((f) => f.replace(/\0\d+\0/, '\u00001\u0000')) })],
+  ['stats that no file has', (r) => ({ ...r, files: r.files.map((f) => f.replace(/\0\d+\0/, '\u00001\u0000')) })],
   ['no seal', ({ seal: _s, ...r }) => r],
   ['not JSON', () => '{'],
   ['a digest that is not one', (r) => ({ ...r, digest: '../../etc' })],
