@@ -68,4 +68,11 @@ export async function bundleCli(dist = join(ROOT, 'dist'), outdir = CLI_BUNDLE_D
   writeFileSync(main, `${text}${BUNDLE_MARK}${id}\n`);
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await bundleCli();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await bundleCli();
+  // The core's digest, which every cache key holds, recorded once here rather than read from
+  // dist/core/ by every run (src/adapters/fs/version.ts; a run checks the record against the
+  // files' stats and reads the core itself when they moved).
+  const { writeCodeDigest } = await import('../dist/adapters/fs/version.js');
+  writeCodeDigest();
+}

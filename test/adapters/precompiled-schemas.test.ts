@@ -7,6 +7,7 @@ import { precompiledSource } from '../../src/adapters/fs/precompile-schemas.js';
 import { loadPrecompiled, precompiledKey } from '../../src/adapters/fs/precompiled-schemas.js';
 import { loadSchemas } from '../../src/adapters/fs/schemas.js';
 import { createSchemaRegistry } from '../../src/core/schema/registry.js';
+import { createRoutedRegistry, routedSchemaIds } from '../../src/core/schema/routes.js';
 import { PROJECT_ROOT } from '../helpers/org.js';
 
 /** Validators compiled at build time must judge every document exactly as ajv at run time does. */
@@ -72,5 +73,17 @@ describe('validators compiled at build time', () => {
     const garbage = join(dir, 'garbage.cjs');
     writeFileSync(garbage, 'this is not javascript (');
     expect(loadPrecompiled(garbage, key)).toEqual({});
+  });
+
+  it('alone make a registry without ajv only when every routed schema has one', () => {
+    const precompiled = loadPrecompiled(modulePath, key);
+    const routed = routedSchemaIds(schemas);
+    const alone = createRoutedRegistry(schemas, precompiled);
+    for (const apiVersion of alone.apiVersions()) {
+      for (const kind of alone.kinds(apiVersion)) expect(alone.validator(apiVersion, kind)).toBe(precompiled[alone.schemaId(apiVersion, kind)!]);
+    }
+    const { [routed[0]!]: _dropped, ...short } = precompiled;
+    expect(() => createRoutedRegistry(schemas, short)).toThrow(routed[0]);
+    expect(() => createRoutedRegistry(schemas, {})).toThrow();
   });
 });

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ValidationCache, type StatEntry } from '../../src/adapters/fs/cache.js';
+import { cacheKey } from '../../src/adapters/fs/cache-key.js';
+import { DEFAULT_MAX_FILE_BYTES } from '../../src/adapters/fs/read-policy.js';
 import { cli, makeOrg } from '../helpers/org.js';
 
 /**
@@ -115,3 +117,23 @@ describe('racily clean files', () => {
 });
 
 // A cache folder a pull request committed (a link, a file, links inside it): test/hostile/lost-data.test.ts.
+
+describe('a narrowed report from the cache', () => {
+  // The documents per file come from the cache's index, built only when a report is narrowed.
+  it.each([[['teams']], [['services', 'teams']], [['changes']]])('%j says what a cold run says', async (narrow) => {
+    const root = makeOrg({ [FILE]: INVALID, 'teams/y.yaml': team('members').replace('name: x', 'name: y') });
+    const run = async (extra: string[]) => {
+      const r = await cli(['validate', ...extra, '--root', root, '--format', 'json'], root);
+      return { code: r.code, stdout: r.stdout };
+    };
+    const cold = await run(['--no-cache', ...narrow]);
+    expect(JSON.parse(cold.stdout).summary.documents).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 2200));
+    expect(await run(narrow)).toEqual(cold);
+    const state = new ValidationCache(root, cacheKey('v', DEFAULT_MAX_FILE_BYTES)).load();
+    const files = state.listing(JSON.parse(state['manifest']!.listed!) as string[])!.files;
+    // Nothing changed and nothing racy: the next answer is the cached result itself.
+    expect(state.compare(files, ValidationCache.statAll(files), state['manifest']!.extra).kind).toBe('unchanged');
+    expect(await run(narrow)).toEqual(cold);
+  }, 20_000);
+});

@@ -31,6 +31,8 @@ export interface FileEntry {
 
 export interface FileIndex {
   count: number;
+  /** The bytes it was read from. */
+  bytes: Buffer;
   /** NUMBERS per file. */
   numbers: Float64Array;
   rels(): string[];
@@ -44,10 +46,7 @@ export function encodeIndex(files: readonly FileEntry[], folders: readonly Folde
   const records = Buffer.from(files.map((f) => (f.records.length === RECORDS ? f.records : '?'.repeat(RECORDS))).join(''), 'latin1');
   const folderRels = Buffer.from(folders.map((f) => f.rel).join('\0'), 'utf8');
   const numbers = new Float64Array(files.length * NUMBERS);
-  files.forEach((f, i) => {
-    const s = f.stat;
-    numbers.set([s ? s.size : -1, s ? s.mtimeMs : 0, s ? s.ctimeMs : 0, s ? s.ino : 0, f.documents], i * NUMBERS);
-  });
+  files.forEach((f, i) => setNumbers(numbers, i * NUMBERS, f));
   const folderNumbers = new Float64Array(folders.length * FOLDER_NUMBERS);
   folders.forEach((f, i) => folderNumbers.set([f.mtimeMs, f.ctimeMs, f.ino], i * FOLDER_NUMBERS));
   const header = Buffer.alloc(HEADER);
@@ -58,6 +57,35 @@ export function encodeIndex(files: readonly FileEntry[], folders: readonly Folde
   header.writeUInt32LE(records.length, 16);
   header.writeUInt32LE(folderRels.length, 20);
   return Buffer.concat([header, Buffer.from(numbers.buffer), Buffer.from(folderNumbers.buffer), rels, records, folderRels]);
+}
+
+function setNumbers(numbers: Float64Array, o: number, f: Pick<FileEntry, 'stat' | 'documents'>): void {
+  const s = f.stat;
+  numbers[o] = s ? s.size : -1;
+  numbers[o + 1] = s ? s.mtimeMs : 0;
+  numbers[o + 2] = s ? s.ctimeMs : 0;
+  numbers[o + 3] = s ? s.ino : 0;
+  numbers[o + 4] = f.documents;
+}
+
+/**
+ * The index `bytes` (as decodeIndex accepted them) with the entries at these positions of its
+ * file list replaced, the paths and folders kept: what an edit of a few files writes, without
+ * encoding every other entry again.
+ */
+export function patchIndex(bytes: Buffer, changes: ReadonlyMap<number, Omit<FileEntry, 'rel'>>): Buffer {
+  const out = Buffer.from(bytes);
+  const count = out.readUInt32LE(4);
+  const folderCount = out.readUInt32LE(8);
+  const recordsAt = HEADER + (count * NUMBERS + folderCount * FOLDER_NUMBERS) * 8 + out.readUInt32LE(12);
+  const row = new Float64Array(NUMBERS);
+  for (const [i, entry] of changes) {
+    if (!Number.isInteger(i) || i < 0 || i >= count) throw new Error('no such entry in the file index');
+    setNumbers(row, 0, entry);
+    Buffer.from(row.buffer).copy(out, HEADER + i * NUMBERS * 8);
+    out.write(entry.records.length === RECORDS ? entry.records : '?'.repeat(RECORDS), recordsAt + i * RECORDS, RECORDS, 'latin1');
+  }
+  return out;
 }
 
 /** Throws on bytes that are not an index. */
@@ -88,6 +116,7 @@ export function decodeIndex(bytes: Buffer): FileIndex {
   const folderRels = split(bytes.toString('utf8', folderRelsAt), folderCount);
   return {
     count,
+    bytes,
     numbers,
     rels: () => relList,
     sameRels: (files) => files.length === count && files.every((f, i) => f.rel === relList[i]),

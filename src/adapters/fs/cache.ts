@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { renameSync, statSync, unlinkSync } from 'node:fs';
 import { basename, join, resolve, sep } from 'node:path';
 import { readOwnFile, readOwnText } from './read-policy.js';
-import { decodeIndex, encodeIndex, NUMBERS, type FileEntry, type FileIndex } from './cache-index.js';
+import { decodeIndex, encodeIndex, NUMBERS, patchIndex, type FileEntry, type FileIndex } from './cache-index.js';
 import type { CrossFindings, FullValidation } from '../../app/ports/source.js';
 import { decodeAnalyses, encodeAnalyses } from './analysis-codec.js';
 import type { DiskAnalysis, FileStat } from './analyze-disk.js';
@@ -161,10 +161,17 @@ export class ValidationCache {
       const o = i * NUMBERS;
       if (!s || n[o] !== s.size || n[o + 1] !== s.mtimeMs || n[o + 2] !== s.ctimeMs || n[o + 3] !== s.ino || this.racy(s)) changed.push(i);
     }
-    const documentsByFile: Record<string, number> = {};
-    files.forEach((f, i) => (documentsByFile[f.rel] = n[i * NUMBERS + 4]!));
-    const result = { ...m.result, documentsByFile };
+    const result = { ...m.result, documentsByFile: lazyRecord(() => {
+      const documentsByFile: Record<string, number> = {};
+      files.forEach((f, i) => (documentsByFile[f.rel] = n[i * NUMBERS + 4]!));
+      return documentsByFile;
+    }) };
     return changed.length ? { kind: 'changed', changed, result, cross: m.cross } : { kind: 'unchanged', result };
+  }
+
+  /** The number of documents the last run found in the file at this index of its list. */
+  documentsAt(index: number): number {
+    return this.index?.numbers[index * NUMBERS + 4] ?? 0;
   }
 
   /** The records digest the last run kept for the file at this index of its list. */
@@ -235,14 +242,24 @@ export class ValidationCache {
   }
 
   /** Publishes this run: the manifest names the shards, then stale shards are removed. */
-  commit(run: { extra: string; pathsUnread?: boolean; files: readonly FileEntry[]; folders?: readonly FolderStat[]; targets: readonly string[]; shards: readonly string[]; entries: number; result: CachedResult; cross: CrossFindings }): void {
+  /**
+   * `files`: every file in order; or `patch`: the entries at these positions of the last run's
+   * list, when this run kept its list and its folders (every other entry stands as it was).
+   */
+  commit(run: { extra: string; pathsUnread?: boolean; files: readonly FileEntry[] | { patch: ReadonlyMap<number, Omit<FileEntry, 'rel'>> }; folders?: readonly FolderStat[]; targets: readonly string[]; shards: readonly string[]; entries: number; result: CachedResult; cross: CrossFindings }): void {
     if (this.refused) return;
     const tmp = join(this.dir, `${MANIFEST}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     try {
       ensureCacheFolder(this.dir);
       const shards = run.shards.map((p) => basename(p));
       const index = `index-${process.pid}-${Date.now()}-${randomBytes(4).toString('hex')}.bin`;
-      createExclusive(join(this.dir, index), encodeIndex(run.files, run.folders ?? []));
+      const files = run.files;
+      let bytes: Buffer;
+      if ('patch' in files) {
+        if (!this.index) throw new Error('no index to patch');
+        bytes = patchIndex(this.index.bytes, files.patch);
+      } else bytes = encodeIndex(files, run.folders ?? []);
+      createExclusive(join(this.dir, index), bytes);
       const { documentsByFile: _kept, ...result } = run.result;
       const manifest: Manifest = {
         key: this.key,
@@ -293,4 +310,23 @@ function wellFormed(m: Manifest): boolean {
 
 function sameStat(a: FileStat, b: FileStat): boolean {
   return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
+}
+
+/**
+ * A record built on first use. Only a run that narrows its report (--paths, --changed-since)
+ * reads the documents per file; building 45k keys costs a warm run more than reading its
+ * manifest. Spreading or listing it builds it, like any read.
+ */
+function lazyRecord<T>(build: () => Record<string, T>): Record<string, T> {
+  let real: Record<string, T> | undefined;
+  const get = () => (real ??= build());
+  return new Proxy({} as Record<string, T>, {
+    get: (_t, key) => (typeof key === 'string' ? get()[key] : undefined),
+    has: (_t, key) => key in get(),
+    ownKeys: () => Reflect.ownKeys(get()),
+    getOwnPropertyDescriptor: (_t, key) => Reflect.getOwnPropertyDescriptor(get(), key),
+    set: () => false,
+    defineProperty: () => false,
+    deleteProperty: () => false,
+  });
 }

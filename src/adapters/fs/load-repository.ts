@@ -95,12 +95,17 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
         const at = prefix();
         const delta = `${at}delta.json`;
         const wrote = at !== undefined && cache.writeShard(delta, ran.results);
-        const entries = files.map((f, i) => {
-          const d = fresh.get(i);
-          // A delta that was not written must not be relied on: the entry keeps no stat, so the file is read again.
-          if (d) return { ...entryOf(f.rel, d, cache.recordsAt(i)), ...(wrote ? {} : { stat: undefined }) };
-          return { rel: f.rel, stat: stats[i], documents: state.result.documentsByFile[f.rel] ?? 0, records: cache.recordsAt(i)! };
-        });
+        // A delta that was not written must not be relied on: the entry keeps no stat, so the file is read again.
+        const entry = (i: number, d: DiskAnalysis) => ({ ...entryOf(files[i]!.rel, d, cache.recordsAt(i)), ...(wrote ? {} : { stat: undefined }) });
+        // With the list and the folders as the index has them, every other entry is the index's
+        // own (its stat matched exactly, or it would be among the changed): only these are written.
+        const entries = kept
+          ? { patch: new Map(state.changed.map((i, j) => [i, entry(i, ran.results[j]!)])) }
+          : files.map((f, i) => {
+              const d = fresh.get(i);
+              if (d) return entry(i, d);
+              return { rel: f.rel, stat: stats[i], documents: cache.documentsAt(i), records: cache.recordsAt(i)! };
+            });
         cache.commit({ extra, pathsUnread: unread, files: entries, targets, ...(folders ? { folders } : {}), shards: wrote ? [...onto.shards, delta] : onto.shards, entries: onto.entries + (wrote ? changed.length : 0), result, cross });
       };
       return { ...base, analyses: changed.map((f) => analysed.get(f.rel)!.analysis), sameRecords: { validation: state.result, cross: state.cross }, remember };

@@ -4,6 +4,7 @@ import type { ValidateFunction } from 'ajv';
 import { opsledgerFormats } from '../../core/schema/formats.js';
 import { PACKAGE_ROOT } from './package-root.js';
 import { codeDigest } from './version.js';
+import { loadSchemas } from './schema-files.js';
 
 /**
  * Validators compiled ahead of time. `npm run build` writes them as one CommonJS module
@@ -36,4 +37,13 @@ export function loadPrecompiled(path: string, key: string): Record<string, Valid
   } catch {
     return {};
   }
+}
+
+let loaded: { schemas: Record<string, unknown>[]; precompiled: Record<string, ValidateFunction> } | undefined;
+
+/** The schemas, and the build's validators for them when they match this build (once per process). */
+export function precompiledValidators(): { schemas: Record<string, unknown>[]; precompiled: Record<string, ValidateFunction> } {
+  if (loaded) return loaded;
+  const { schemas, digest } = loadSchemas();
+  return (loaded = { schemas, precompiled: loadPrecompiled(PRECOMPILED_PATH, precompiledKey(digest)) });
 }

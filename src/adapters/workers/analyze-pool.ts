@@ -4,7 +4,7 @@ import { decodeAnalyses, decodeValueEntry, encodeAnalyses } from '../fs/analysis
 import { documentValues } from '../../core/analyze.js';
 import { analyzeOnDisk, type DiskAnalysis } from '../fs/analyze-disk.js';
 import { repositoryReader } from '../fs/read-policy.js';
-import { schemaRegistry } from '../fs/schemas.js';
+import { analysisSchemaRegistry } from '../fs/analysis-schemas.js';
 import { BATCH, claimAll, ShardWriter, type ShareBatch, type ShareJob } from './analyze-share.js';
 import type { ProgressReport } from '../../app/ports/progress.js';
 
@@ -81,7 +81,7 @@ export class AnalysisPool {
    * thread's own chunks.
    */
   async run(files: readonly { rel: string; abs: string }[], shardPrefix?: string, progress?: ProgressReport): Promise<PoolResult> {
-    const registry = schemaRegistry();
+    const registry = await analysisSchemaRegistry();
     const { root, maxBytes, keepValues, blobIds } = this.options;
     const reader = repositoryReader(root, maxBytes);
     const analyzeOptions = keepValues ? { keepValues } : {};

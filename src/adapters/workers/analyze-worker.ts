@@ -2,7 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import { encodeAnalyses, encodeValueEntry } from '../fs/analysis-codec.js';
 import { analyzeOnDisk, type DiskAnalysis } from '../fs/analyze-disk.js';
 import { repositoryReader } from '../fs/read-policy.js';
-import { schemaRegistry } from '../fs/schemas.js';
+import { analysisSchemaRegistry } from '../fs/analysis-schemas.js';
 import { BATCH, claimAll, ShardWriter, type ShareBatch, type ShareJob } from './analyze-share.js';
 
 /**
@@ -14,7 +14,7 @@ import { BATCH, claimAll, ShardWriter, type ShareBatch, type ShareJob } from './
  * holds would be cloned object by object, and the main thread reads it back faster than it
  * would receive the clone.
  */
-const registry = schemaRegistry();
+const registry = await analysisSchemaRegistry();
 
 parentPort!.once('message', (job: ShareJob) => {
   const shard = new ShardWriter(job.shardPath);
