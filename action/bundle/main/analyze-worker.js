@@ -12,12 +12,24 @@ var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require
   if (typeof require !== "undefined") return require.apply(this, arguments);
   throw Error('Dynamic require of "' + x + '" is not supported');
 });
+var __esm = (fn, res, err2) => function __init() {
+  if (err2) throw err2[0];
+  try {
+    return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
+  } catch (e) {
+    throw err2 = [e], e;
+  }
+};
 var __commonJS = (cb, mod) => function __require2() {
   try {
     return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
   } catch (e) {
     throw mod = 0, e;
   }
+};
+var __export = (target, all) => {
+  for (var name in all)
+    __defProp(target, name, { get: all[name], enumerable: true });
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
@@ -35,6 +47,134 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
   mod
 ));
+
+// src/core/calendar/local-time.ts
+function formatter(zone) {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone,
+      hourCycle: "h23",
+      era: "short",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric"
+    });
+    formatters.set(zone, f);
+  }
+  return f;
+}
+function intlOffset(instant2, zone) {
+  const whole = Math.floor(instant2 / 1e3) * 1e3;
+  const parts = {};
+  for (const p of formatter(zone).formatToParts(new Date(whole))) parts[p.type] = p.value;
+  let year = Number(parts.year);
+  if (parts.era === "BC" || parts.era === "B") year = 1 - year;
+  const asUtc = /* @__PURE__ */ new Date(0);
+  asUtc.setUTCFullYear(year, Number(parts.month) - 1, Number(parts.day));
+  asUtc.setUTCHours(Number(parts.hour), Number(parts.minute), Number(parts.second), 0);
+  return asUtc.getTime() - whole;
+}
+function offsetAt(instant2, zone) {
+  let bySlot = slots.get(zone);
+  if (!bySlot) slots.set(zone, bySlot = /* @__PURE__ */ new Map());
+  const slot = Math.floor(instant2 / SEGMENT);
+  let whole = bySlot.get(slot);
+  if (whole === void 0) {
+    const start = intlOffset(slot * SEGMENT, zone);
+    whole = start === intlOffset((slot + 1) * SEGMENT, zone) ? start : Number.NaN;
+    if (bySlot.size >= SLOTS_KEPT) bySlot.clear();
+    bySlot.set(slot, whole);
+  }
+  if (!Number.isNaN(whole)) return whole;
+  let known = segments.get(zone);
+  if (!known) segments.set(zone, known = []);
+  for (const seg of known) if (instant2 >= seg.from && instant2 <= seg.to) return seg.offset;
+  const offset = intlOffset(instant2, zone);
+  const from = Math.floor(instant2 / 1e3) * 1e3;
+  if (intlOffset(from + SEGMENT, zone) === offset) {
+    known.unshift({ from, to: from + SEGMENT, offset });
+    if (known.length > SEGMENTS_KEPT) known.pop();
+  }
+  return offset;
+}
+function instantToLocal(instant2, zone) {
+  return instant2 + offsetAt(instant2, zone);
+}
+function isSupportedLocal(text) {
+  const local = parseLocal(text);
+  if (local === void 0) return false;
+  const year = new Date(local).getUTCFullYear();
+  return year >= EARLIEST_YEAR && year <= LATEST_YEAR;
+}
+function parseLocal(text) {
+  const m = LOCAL.exec(text);
+  if (!m) return void 0;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  const h = Number(m[4]);
+  const mi = Number(m[5]);
+  const s = m[6] === void 0 ? 0 : Number(m[6]);
+  const ms = m[7] === void 0 ? 0 : Number(m[7].padEnd(3, "0"));
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) return void 0;
+  if (y >= 100) return Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  const t = /* @__PURE__ */ new Date(0);
+  t.setUTCFullYear(y, mo - 1, d);
+  t.setUTCHours(h, mi, s, ms);
+  return t.getTime();
+}
+function daysInMonth(y, mo) {
+  if (mo !== 2) return DAYS_IN_MONTH[mo - 1];
+  return y % 4 === 0 && y % 100 !== 0 || y % 400 === 0 ? 29 : 28;
+}
+function parseInstant(text) {
+  const m = OFFSET_INSTANT.exec(text);
+  if (!m) return void 0;
+  const local = parseLocal(m[1]);
+  if (local === void 0) return void 0;
+  let offset = 0;
+  if (m[2] !== "Z") {
+    const hours = Number(m[4]);
+    const minutes = Number(m[5]);
+    if (hours > 23 || minutes > 59) return void 0;
+    offset = (m[3] === "-" ? -1 : 1) * (hours * 60 + minutes) * 6e4;
+  }
+  const t = local - offset;
+  return t >= EARLIEST_INSTANT && t <= LATEST_INSTANT ? t : void 0;
+}
+function pad(n, width = 2) {
+  return String(Math.abs(n)).padStart(width, "0");
+}
+function formatLocal(local) {
+  const d = new Date(local);
+  const base = `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+  return d.getUTCMilliseconds() ? `${base}.${pad(d.getUTCMilliseconds(), 3)}` : base;
+}
+var DAY_MS, LOCAL, OFFSET_INSTANT, EARLIEST_INSTANT, LATEST_INSTANT, EARLIEST_YEAR, LATEST_YEAR, formatters, SEGMENT, SEGMENTS_KEPT, segments, SLOTS_KEPT, slots, DAYS_IN_MONTH, DAY;
+var init_local_time = __esm({
+  "src/core/calendar/local-time.ts"() {
+    "use strict";
+    DAY_MS = 864e5;
+    LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?$/;
+    OFFSET_INSTANT = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|([+-])(\d{2}):(\d{2}))$/;
+    EARLIEST_INSTANT = Date.UTC(1970, 0, 1);
+    LATEST_INSTANT = Date.UTC(3e3, 0, 1) - 1;
+    EARLIEST_YEAR = 1970;
+    LATEST_YEAR = 2999;
+    formatters = /* @__PURE__ */ new Map();
+    SEGMENT = DAY_MS / 2;
+    SEGMENTS_KEPT = 16;
+    segments = /* @__PURE__ */ new Map();
+    SLOTS_KEPT = 65536;
+    slots = /* @__PURE__ */ new Map();
+    DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    DAY = DAY_MS;
+  }
+});
 
 // node_modules/rrule/dist/es5/rrule.js
 var require_rrule = __commonJS({
@@ -3267,6 +3407,43 @@ var require_rrule = __commonJS({
   }
 });
 
+// src/core/duration.ts
+function isDuration(text) {
+  return parseDuration(text) !== void 0;
+}
+function parseDuration(text) {
+  if (text.length > 64 || !DURATION.test(text)) return void 0;
+  let total = 0;
+  for (const m of text.matchAll(PART)) total += Number(m[1]) * UNIT_MS2[m[2]];
+  return total <= MAX_DURATION_MS ? total : void 0;
+}
+function parseDeadline(text) {
+  const m = BUSINESS_DAYS.exec(text);
+  if (m) return Number(m[1]) <= 365 ? { businessDays: Number(m[1]) } : void 0;
+  const span = parseDuration(text);
+  return span === void 0 ? void 0 : { span };
+}
+function isDeadline(text) {
+  return parseDeadline(text) !== void 0;
+}
+var UNIT_MS2, DURATION, PART, MAX_DURATION_MS, BUSINESS_DAYS;
+var init_duration = __esm({
+  "src/core/duration.ts"() {
+    "use strict";
+    UNIT_MS2 = {
+      s: 1e3,
+      m: 6e4,
+      h: 36e5,
+      d: 864e5,
+      w: 6048e5
+    };
+    DURATION = /^(?:\d+[smhdw])+$/;
+    PART = /(\d+)([smhdw])/g;
+    MAX_DURATION_MS = 3660 * UNIT_MS2.d;
+    BUSINESS_DAYS = /^([1-9][0-9]{0,2})bd$/;
+  }
+});
+
 // node_modules/picomatch/lib/constants.js
 var require_constants = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports, module) {
@@ -5243,6 +5420,68 @@ var require_formats = __commonJS({
         return false;
       }
     }
+  }
+});
+
+// src/core/schema/link-formats.ts
+function isWebUrl(text) {
+  return WEB.test(text) && uri(text);
+}
+function isEvidence(text) {
+  if (!text.includes(":")) return true;
+  let protocol;
+  try {
+    protocol = new URL(text.trim()).protocol.toLowerCase();
+  } catch {
+    return true;
+  }
+  if (ALLOWED.has(protocol)) return WEB.test(text.trim()) ? isWebUrl(text.trim()) : false;
+  if (NEVER.has(protocol)) return false;
+  return /\s/.test(text.trim());
+}
+var import_formats, WEB, uri, NEVER, ALLOWED;
+var init_link_formats = __esm({
+  "src/core/schema/link-formats.ts"() {
+    "use strict";
+    import_formats = __toESM(require_formats(), 1);
+    WEB = /^(?:https?:\/\/[^/?#]|mailto:[^\s])/i;
+    uri = import_formats.fullFormats.uri;
+    NEVER = /* @__PURE__ */ new Set(["javascript:", "vbscript:", "livescript:", "data:", "file:", "blob:", "filesystem:", "about:", "jar:", "view-source:"]);
+    ALLOWED = /* @__PURE__ */ new Set(["http:", "https:", "mailto:"]);
+  }
+});
+
+// src/core/schema/formats.ts
+function isLocalDateTime(text) {
+  return isSupportedLocal(text);
+}
+function opsledgerFormats() {
+  if (table) return table;
+  table = {};
+  for (const name of STANDARD) table[name] = import_formats2.fullFormats[name];
+  table["date-time"] = { type: "string", validate: (s) => parseInstant(s) !== void 0 };
+  table["opsledger-duration"] = { type: "string", validate: isDuration };
+  table["opsledger-deadline"] = { type: "string", validate: isDeadline };
+  table["openslo-duration"] = { type: "string", validate: (s) => OPENSLO_DURATION.test(s) };
+  table["local-date-time"] = { type: "string", validate: isLocalDateTime };
+  table["web-url"] = { type: "string", validate: isWebUrl };
+  table["evidence"] = { type: "string", validate: isEvidence };
+  return table;
+}
+function addOpsledgerFormats(ajv) {
+  for (const [name, format] of Object.entries(opsledgerFormats())) ajv.addFormat(name, format);
+  return ajv;
+}
+var import_formats2, OPENSLO_DURATION, STANDARD, table;
+var init_formats = __esm({
+  "src/core/schema/formats.ts"() {
+    "use strict";
+    import_formats2 = __toESM(require_formats(), 1);
+    init_local_time();
+    init_duration();
+    init_link_formats();
+    OPENSLO_DURATION = /^[1-9]\d*[mhdwMQY]$/;
+    STANDARD = ["date", "time", "uri", "email", "uri-reference"];
   }
 });
 
@@ -12573,6 +12812,366 @@ var require_dist = __commonJS({
     exports.stringify = publicApi.stringify;
     exports.visit = visit.visit;
     exports.visitAsync = visit.visitAsync;
+  }
+});
+
+// src/adapters/fs/read-policy.ts
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+function isInside(root, abs) {
+  if (abs.length > root.length + 1 && abs.startsWith(root) && abs[root.length] === sep && !root.endsWith(sep) && !abs.includes(`${sep}.`, root.length)) return true;
+  const r = relative(root, abs);
+  return r === "" || !r.startsWith("..") && !isAbsolute(r);
+}
+function errno(e) {
+  return e?.code;
+}
+function readDescriptor(fd, maxBytes) {
+  const st = fstatSync(fd);
+  if (!st.isFile()) return { refused: "file.not-regular" };
+  const stat = { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
+  if (st.size > maxBytes) return { refused: "file.too-large", stat };
+  const bytes = Buffer.allocUnsafe(st.size);
+  let read = 0;
+  while (read < st.size) {
+    const n = readSync(fd, bytes, read, st.size - read, read);
+    if (n === 0) break;
+    read += n;
+  }
+  return { bytes: read === st.size ? bytes : bytes.subarray(0, read), stat };
+}
+function readPath(path, flags, maxBytes) {
+  let fd;
+  try {
+    fd = openSync(path, flags);
+  } catch (e) {
+    const code = errno(e);
+    if (code === "ELOOP") return "link";
+    return { refused: code === "ENOENT" || code === "ENOTDIR" ? "file.not-found" : "file.unreadable" };
+  }
+  try {
+    return readDescriptor(fd, maxBytes);
+  } catch {
+    return { refused: "file.unreadable" };
+  } finally {
+    closeSync(fd);
+  }
+}
+function repositoryReader(root, maxBytes = DEFAULT_MAX_FILE_BYTES) {
+  return new RepositoryReader(root, maxBytes);
+}
+function describeRefusal(r, stat, maxBytes) {
+  switch (r) {
+    case "file.not-found":
+      return "no such file";
+    case "file.not-regular":
+      return "not a regular file";
+    case "file.too-large":
+      return `${stat?.size ?? "too many"} bytes, over the ${maxBytes}-byte limit`;
+    default:
+      return "the file cannot be read";
+  }
+}
+function readOwnFile(path) {
+  const r = readPath(path, OPEN_FLAGS, Number.MAX_SAFE_INTEGER);
+  if (r === "link") throw new Error(`${path} is a symbolic link; opsledger does not follow links among its own files`);
+  if ("refused" in r) throw new Error(`${path}: ${describeRefusal(r.refused)}`);
+  return r.bytes;
+}
+function readOwnText(path) {
+  return readOwnFile(path).toString("utf8");
+}
+var DEFAULT_MAX_FILE_BYTES, PLAIN_RELATIVE, OPEN_FLAGS, RepositoryReader;
+var init_read_policy = __esm({
+  "src/adapters/fs/read-policy.ts"() {
+    "use strict";
+    DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+    PLAIN_RELATIVE = /^(?!\.\.?(?:\/|$))[^/\0]+(?:\/(?!\.\.?(?:\/|$))[^/\0]+)*$/;
+    OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY | constants.O_NOFOLLOW;
+    RepositoryReader = class {
+      constructor(root, maxBytes = DEFAULT_MAX_FILE_BYTES) {
+        this.maxBytes = maxBytes;
+        this.root = resolve(root);
+        this.realRoot = realpathSync.native(this.root);
+      }
+      maxBytes;
+      root;
+      realRoot;
+      realDirs = /* @__PURE__ */ new Map();
+      // Only folders that exist are remembered: one created later in the run is looked at again.
+      realDir(dir) {
+        const known = this.realDirs.get(dir);
+        if (known !== void 0) return known;
+        if (dir === this.root) return this.realRoot;
+        let real;
+        const slash = dir.lastIndexOf("/");
+        if (sep === "/" && slash > this.root.length && dir.startsWith(this.root) && dir[this.root.length] === "/") {
+          const parent = this.realDir(dir.slice(0, slash));
+          if (parent === void 0) return void 0;
+          try {
+            if (lstatSync(dir).isDirectory()) real = `${parent}/${dir.slice(slash + 1)}`;
+          } catch {
+            return void 0;
+          }
+        }
+        try {
+          real ??= realpathSync.native(dir);
+          this.realDirs.set(dir, real);
+          return real;
+        } catch {
+          return void 0;
+        }
+      }
+      /** `rel` is relative to the root, with forward slashes. */
+      read(rel) {
+        const plain = sep === "/" && PLAIN_RELATIVE.test(rel) && !this.root.endsWith("/");
+        const abs = plain ? `${this.root}/${rel}` : resolve(this.root, rel);
+        if (!isInside(this.root, abs)) return { refused: "file.outside-root" };
+        const cut = plain ? abs.lastIndexOf("/") : dirname(abs).length;
+        const dir = this.realDir(plain ? abs.slice(0, cut) : dirname(abs));
+        if (dir === void 0) return { refused: "file.not-found" };
+        if (!isInside(this.realRoot, dir)) return { refused: "file.symlink-escape" };
+        const direct = plain ? `${dir}/${abs.slice(cut + 1)}` : join(dir, abs.slice(cut + 1));
+        const first = readPath(direct, OPEN_FLAGS, this.maxBytes);
+        if (first !== "link") return first;
+        let target;
+        try {
+          target = realpathSync.native(direct);
+        } catch {
+          return { refused: "file.symlink-broken" };
+        }
+        if (!isInside(this.realRoot, target)) return { refused: "file.symlink-escape" };
+        const second = readPath(target, OPEN_FLAGS, this.maxBytes);
+        return second === "link" ? { refused: "file.unreadable" } : second;
+      }
+      /** The bytes of a repository file for code frames and snippets, or nothing when refused. */
+      source = (rel) => {
+        const r = this.read(rel);
+        return "bytes" in r ? r.bytes : void 0;
+      };
+    };
+  }
+});
+
+// src/core/schema/routes.ts
+function constOf(schema, prop) {
+  const p = schema.properties?.[prop];
+  if (!p) return void 0;
+  if (typeof p.const === "string") return p.const;
+  if (Array.isArray(p.enum) && p.enum.length === 1 && typeof p.enum[0] === "string") return p.enum[0];
+  return void 0;
+}
+function routedSchemaIds(schemas) {
+  return schemas.filter((s) => typeof s.$id === "string" && constOf(s, "apiVersion") && constOf(s, "kind")).map((s) => s.$id);
+}
+function createRoutedRegistry(schemas, precompiled, compile) {
+  if (!compile) {
+    const missing = routedSchemaIds(schemas).filter((id) => typeof precompiled[id] !== "function");
+    if (missing.length) throw new Error(`no validator for ${missing.join(", ")}`);
+  }
+  const routes = /* @__PURE__ */ new Map();
+  for (const schema of schemas) {
+    const id = schema.$id;
+    if (typeof id !== "string") throw new Error("every schema needs an $id");
+    const apiVersion = constOf(schema, "apiVersion");
+    const kind = constOf(schema, "kind");
+    if (apiVersion && kind) {
+      let byKind = routes.get(apiVersion);
+      if (!byKind) routes.set(apiVersion, byKind = /* @__PURE__ */ new Map());
+      byKind.set(kind, { id });
+    }
+  }
+  return {
+    apiVersions: () => [...routes.keys()],
+    kinds: (apiVersion) => [...routes.get(apiVersion)?.keys() ?? []],
+    schemaId: (apiVersion, kind) => routes.get(apiVersion)?.get(kind)?.id,
+    validator(apiVersion, kind) {
+      const route = routes.get(apiVersion)?.get(kind);
+      if (!route) return void 0;
+      if (!route.compiled) route.compiled = precompiled[route.id] ?? compile?.(route.id);
+      return route.compiled;
+    }
+  };
+}
+var init_routes = __esm({
+  "src/core/schema/routes.ts"() {
+    "use strict";
+  }
+});
+
+// src/adapters/fs/package-root.ts
+import { fileURLToPath } from "node:url";
+var PACKAGE_ROOT;
+var init_package_root = __esm({
+  "src/adapters/fs/package-root.ts"() {
+    "use strict";
+    PACKAGE_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+  }
+});
+
+// src/adapters/fs/tool-version.ts
+import { join as join2 } from "node:path";
+var TOOL_VERSION;
+var init_tool_version = __esm({
+  "src/adapters/fs/tool-version.ts"() {
+    "use strict";
+    init_package_root();
+    init_read_policy();
+    TOOL_VERSION = (() => {
+      try {
+        return JSON.parse(readOwnText(join2(PACKAGE_ROOT, "package.json"))).version;
+      } catch {
+        return "0.0.0";
+      }
+    })();
+  }
+});
+
+// src/adapters/fs/version.ts
+import { createHash as createHash2 } from "node:crypto";
+import { readdirSync, statSync, writeFileSync } from "node:fs";
+import { join as join3 } from "node:path";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+function coreFiles(dist) {
+  const out = [];
+  const walk = (dir, rel) => {
+    let entries;
+    try {
+      entries = readdirSync(dir).sort();
+    } catch {
+      return;
+    }
+    for (const name of entries) {
+      if (name.endsWith(".js") || name.endsWith(".ts")) out.push({ rel: rel + name, abs: join3(dir, name) });
+      else if (!name.includes(".")) walk(join3(dir, name), `${rel}${name}/`);
+    }
+  };
+  walk(join3(dist, "core"), "");
+  return out;
+}
+function readDigest(files) {
+  const hash = createHash2("sha1");
+  for (const f of files) hash.update(f.rel.slice(f.rel.lastIndexOf("/") + 1)).update(readOwnFile(f.abs));
+  return hash.digest("hex").slice(0, 16);
+}
+function stamps(files) {
+  const out = [];
+  for (const f of files) {
+    const st = statSync(f.abs, { throwIfNoEntry: false });
+    if (!st?.isFile()) return void 0;
+    out.push(`${f.rel}\0${st.size}\0${st.mtimeMs}\0${st.ctimeMs}\0${st.ino}`);
+  }
+  return out;
+}
+function recordedCodeDigest(dist, files = coreFiles(dist)) {
+  let record;
+  try {
+    record = JSON.parse(readOwnText(join3(dist, CODE_DIGEST_FILE)));
+  } catch {
+    return void 0;
+  }
+  const { digest: value, files: was, seal } = record;
+  if (typeof value !== "string" || !/^[0-9a-f]{16}$/.test(value) || !Array.isArray(was) || typeof seal !== "string") return void 0;
+  const now = stamps(files);
+  if (!now || now.length !== was.length || now.some((s, i) => s !== was[i])) return void 0;
+  return sealOf(value, now) === seal ? value : void 0;
+}
+function codeDigest() {
+  return digest ??= codeDigestOf(DIST());
+}
+function codeDigestOf(dist) {
+  const files = coreFiles(dist);
+  return recordedCodeDigest(dist, files) ?? readDigest(files);
+}
+var digest, DIST, CODE_DIGEST_FILE, sealOf;
+var init_version = __esm({
+  "src/adapters/fs/version.ts"() {
+    "use strict";
+    init_read_policy();
+    init_tool_version();
+    DIST = () => fileURLToPath2(new URL("../../", import.meta.url));
+    CODE_DIGEST_FILE = "code-digest.json";
+    sealOf = (value, files) => createHash2("sha1").update(value).update("\n").update(files.join("\n")).digest("hex");
+  }
+});
+
+// src/adapters/fs/schema-files.ts
+import { createHash as createHash3 } from "node:crypto";
+import { readdirSync as readdirSync2 } from "node:fs";
+import { join as join4 } from "node:path";
+function schemaTexts(dir) {
+  if (texts && dir === SCHEMA_DIR) return texts;
+  const files = [];
+  const walk = (d) => {
+    for (const e of readdirSync2(d, { withFileTypes: true })) {
+      const p = join4(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith(".schema.json")) files.push(p);
+    }
+  };
+  walk(dir);
+  files.sort();
+  const hash = createHash3("sha256");
+  const read = files.map((f) => readOwnText(f));
+  for (const text of read) hash.update(text);
+  const result = { texts: read, digest: hash.digest("hex").slice(0, 16) };
+  if (dir === SCHEMA_DIR) texts = result;
+  return result;
+}
+function loadSchemas(dir = SCHEMA_DIR) {
+  if (loaded && dir === SCHEMA_DIR) return loaded;
+  const { texts: read, digest: digest2 } = schemaTexts(dir);
+  const result = { schemas: read.map((text) => JSON.parse(text)), digest: digest2 };
+  if (dir === SCHEMA_DIR) loaded = result;
+  return result;
+}
+var SCHEMA_DIR, loaded, texts;
+var init_schema_files = __esm({
+  "src/adapters/fs/schema-files.ts"() {
+    "use strict";
+    init_package_root();
+    init_read_policy();
+    SCHEMA_DIR = join4(PACKAGE_ROOT, "schemas");
+  }
+});
+
+// src/adapters/fs/precompiled-schemas.ts
+import { createRequire } from "node:module";
+import { join as join5 } from "node:path";
+function ajvVersion() {
+  try {
+    return require2("ajv/package.json").version;
+  } catch {
+    return "?";
+  }
+}
+function precompiledKey(schemasDigest) {
+  return `${schemasDigest}:${codeDigest()}:${ajvVersion()}`;
+}
+function loadPrecompiled(path, key) {
+  try {
+    const m = require2(path);
+    if (m.key !== key || typeof m.create !== "function") return {};
+    return m.create(opsledgerFormats());
+  } catch {
+    return {};
+  }
+}
+function precompiledValidators() {
+  if (loaded2) return loaded2;
+  const { schemas, digest: digest2 } = loadSchemas();
+  return loaded2 = { schemas, precompiled: loadPrecompiled(PRECOMPILED_PATH, precompiledKey(digest2)) };
+}
+var PRECOMPILED_PATH, require2, loaded2;
+var init_precompiled_schemas = __esm({
+  "src/adapters/fs/precompiled-schemas.ts"() {
+    "use strict";
+    init_formats();
+    init_package_root();
+    init_version();
+    init_schema_files();
+    PRECOMPILED_PATH = join5(PACKAGE_ROOT, "dist", "schema-validators.cjs");
+    require2 = createRequire(import.meta.url);
   }
 });
 
@@ -20056,6 +20655,53 @@ var require__ = __commonJS({
   }
 });
 
+// src/core/schema/registry.ts
+function createAjv(extra = {}) {
+  return addOpsledgerFormats(new import__.Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, ...extra }));
+}
+function createSchemaRegistry(schemas, precompiled = {}) {
+  let ajv;
+  return createRoutedRegistry(schemas, precompiled, (id) => {
+    if (!ajv) {
+      ajv = createAjv();
+      for (const schema of schemas) ajv.addSchema(schema, schema.$id);
+    }
+    return ajv.getSchema(id);
+  });
+}
+var import__;
+var init_registry = __esm({
+  "src/core/schema/registry.ts"() {
+    "use strict";
+    import__ = __toESM(require__(), 1);
+    init_formats();
+    init_routes();
+    init_routes();
+  }
+});
+
+// src/adapters/fs/schemas.ts
+var schemas_exports = {};
+__export(schemas_exports, {
+  SCHEMA_DIR: () => SCHEMA_DIR,
+  loadSchemas: () => loadSchemas,
+  schemaRegistry: () => schemaRegistry
+});
+function schemaRegistry() {
+  if (registry) return registry;
+  const { schemas, precompiled } = precompiledValidators();
+  return registry = createSchemaRegistry(schemas, precompiled);
+}
+var registry;
+var init_schemas = __esm({
+  "src/adapters/fs/schemas.ts"() {
+    "use strict";
+    init_registry();
+    init_precompiled_schemas();
+    init_schema_files();
+  }
+});
+
 // src/adapters/workers/analyze-worker.ts
 import { parentPort } from "node:worker_threads";
 
@@ -20356,129 +21002,11 @@ function firstInvalidUtf8(b) {
   return i;
 }
 
-// src/core/calendar/local-time.ts
-var DAY_MS = 864e5;
-var LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?$/;
-var OFFSET_INSTANT = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|([+-])(\d{2}):(\d{2}))$/;
-var EARLIEST_INSTANT = Date.UTC(1970, 0, 1);
-var LATEST_INSTANT = Date.UTC(3e3, 0, 1) - 1;
-var EARLIEST_YEAR = 1970;
-var LATEST_YEAR = 2999;
-var formatters = /* @__PURE__ */ new Map();
-function formatter(zone) {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone: zone,
-      hourCycle: "h23",
-      era: "short",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric"
-    });
-    formatters.set(zone, f);
-  }
-  return f;
-}
-function intlOffset(instant2, zone) {
-  const whole = Math.floor(instant2 / 1e3) * 1e3;
-  const parts = {};
-  for (const p of formatter(zone).formatToParts(new Date(whole))) parts[p.type] = p.value;
-  let year = Number(parts.year);
-  if (parts.era === "BC" || parts.era === "B") year = 1 - year;
-  const asUtc = /* @__PURE__ */ new Date(0);
-  asUtc.setUTCFullYear(year, Number(parts.month) - 1, Number(parts.day));
-  asUtc.setUTCHours(Number(parts.hour), Number(parts.minute), Number(parts.second), 0);
-  return asUtc.getTime() - whole;
-}
-var SEGMENT = DAY_MS / 2;
-var SEGMENTS_KEPT = 16;
-var segments = /* @__PURE__ */ new Map();
-var SLOTS_KEPT = 65536;
-var slots = /* @__PURE__ */ new Map();
-function offsetAt(instant2, zone) {
-  let bySlot = slots.get(zone);
-  if (!bySlot) slots.set(zone, bySlot = /* @__PURE__ */ new Map());
-  const slot = Math.floor(instant2 / SEGMENT);
-  let whole = bySlot.get(slot);
-  if (whole === void 0) {
-    const start = intlOffset(slot * SEGMENT, zone);
-    whole = start === intlOffset((slot + 1) * SEGMENT, zone) ? start : Number.NaN;
-    if (bySlot.size >= SLOTS_KEPT) bySlot.clear();
-    bySlot.set(slot, whole);
-  }
-  if (!Number.isNaN(whole)) return whole;
-  let known = segments.get(zone);
-  if (!known) segments.set(zone, known = []);
-  for (const seg of known) if (instant2 >= seg.from && instant2 <= seg.to) return seg.offset;
-  const offset = intlOffset(instant2, zone);
-  const from = Math.floor(instant2 / 1e3) * 1e3;
-  if (intlOffset(from + SEGMENT, zone) === offset) {
-    known.unshift({ from, to: from + SEGMENT, offset });
-    if (known.length > SEGMENTS_KEPT) known.pop();
-  }
-  return offset;
-}
-function instantToLocal(instant2, zone) {
-  return instant2 + offsetAt(instant2, zone);
-}
-function isSupportedLocal(text) {
-  const local = parseLocal(text);
-  if (local === void 0) return false;
-  const year = new Date(local).getUTCFullYear();
-  return year >= EARLIEST_YEAR && year <= LATEST_YEAR;
-}
-function parseLocal(text) {
-  const m = LOCAL.exec(text);
-  if (!m) return void 0;
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
-  const h = Number(m[4]);
-  const mi = Number(m[5]);
-  const s = m[6] === void 0 ? 0 : Number(m[6]);
-  const ms = m[7] === void 0 ? 0 : Number(m[7].padEnd(3, "0"));
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) return void 0;
-  if (y >= 100) return Date.UTC(y, mo - 1, d, h, mi, s, ms);
-  const t = /* @__PURE__ */ new Date(0);
-  t.setUTCFullYear(y, mo - 1, d);
-  t.setUTCHours(h, mi, s, ms);
-  return t.getTime();
-}
-var DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-function daysInMonth(y, mo) {
-  if (mo !== 2) return DAYS_IN_MONTH[mo - 1];
-  return y % 4 === 0 && y % 100 !== 0 || y % 400 === 0 ? 29 : 28;
-}
-function parseInstant(text) {
-  const m = OFFSET_INSTANT.exec(text);
-  if (!m) return void 0;
-  const local = parseLocal(m[1]);
-  if (local === void 0) return void 0;
-  let offset = 0;
-  if (m[2] !== "Z") {
-    const hours = Number(m[4]);
-    const minutes = Number(m[5]);
-    if (hours > 23 || minutes > 59) return void 0;
-    offset = (m[3] === "-" ? -1 : 1) * (hours * 60 + minutes) * 6e4;
-  }
-  const t = local - offset;
-  return t >= EARLIEST_INSTANT && t <= LATEST_INSTANT ? t : void 0;
-}
-function pad(n, width = 2) {
-  return String(Math.abs(n)).padStart(width, "0");
-}
-function formatLocal(local) {
-  const d = new Date(local);
-  const base = `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
-  return d.getUTCMilliseconds() ? `${base}.${pad(d.getUTCMilliseconds(), 3)}` : base;
-}
-var DAY = DAY_MS;
+// src/core/checks/document.ts
+init_local_time();
 
 // src/core/calendar/rrule-syntax.ts
+init_local_time();
 var FREQS = ["SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"];
 var WEEKDAY = "(SU|MO|TU|WE|TH|FR|SA)";
 var MAX_COUNT = 1e5;
@@ -20596,6 +21124,12 @@ function tooDense(rule) {
   }
   return void 0;
 }
+
+// src/core/calendar/self-overlap.ts
+init_local_time();
+
+// src/core/calendar/recurrence.ts
+init_local_time();
 
 // src/core/calendar/rrule-lib.ts
 var rruleModule = __toESM(require_rrule(), 1);
@@ -20758,38 +21292,9 @@ function compileRecurrence(window) {
   };
 }
 
-// src/core/duration.ts
-var UNIT_MS2 = {
-  s: 1e3,
-  m: 6e4,
-  h: 36e5,
-  d: 864e5,
-  w: 6048e5
-};
-var DURATION = /^(?:\d+[smhdw])+$/;
-var PART = /(\d+)([smhdw])/g;
-var MAX_DURATION_MS = 3660 * UNIT_MS2.d;
-function isDuration(text) {
-  return parseDuration(text) !== void 0;
-}
-function parseDuration(text) {
-  if (text.length > 64 || !DURATION.test(text)) return void 0;
-  let total = 0;
-  for (const m of text.matchAll(PART)) total += Number(m[1]) * UNIT_MS2[m[2]];
-  return total <= MAX_DURATION_MS ? total : void 0;
-}
-var BUSINESS_DAYS = /^([1-9][0-9]{0,2})bd$/;
-function parseDeadline(text) {
-  const m = BUSINESS_DAYS.exec(text);
-  if (m) return Number(m[1]) <= 365 ? { businessDays: Number(m[1]) } : void 0;
-  const span = parseDuration(text);
-  return span === void 0 ? void 0 : { span };
-}
-function isDeadline(text) {
-  return parseDeadline(text) !== void 0;
-}
-
 // src/core/calendar/window-duration.ts
+init_duration();
+init_local_time();
 var UNIT = /(\d+)([smhdw])/g;
 var EXACT_MS = { s: 1e3, m: 6e4, h: 36e5 };
 function parseWindowDuration(text) {
@@ -20861,55 +21366,8 @@ function globProblem(glob) {
   return void 0;
 }
 
-// src/core/schema/formats.ts
-var import_formats2 = __toESM(require_formats(), 1);
-
-// src/core/schema/link-formats.ts
-var import_formats = __toESM(require_formats(), 1);
-var WEB = /^(?:https?:\/\/[^/?#]|mailto:[^\s])/i;
-var uri = import_formats.fullFormats.uri;
-function isWebUrl(text) {
-  return WEB.test(text) && uri(text);
-}
-var NEVER = /* @__PURE__ */ new Set(["javascript:", "vbscript:", "livescript:", "data:", "file:", "blob:", "filesystem:", "about:", "jar:", "view-source:"]);
-var ALLOWED = /* @__PURE__ */ new Set(["http:", "https:", "mailto:"]);
-function isEvidence(text) {
-  if (!text.includes(":")) return true;
-  let protocol;
-  try {
-    protocol = new URL(text.trim()).protocol.toLowerCase();
-  } catch {
-    return true;
-  }
-  if (ALLOWED.has(protocol)) return WEB.test(text.trim()) ? isWebUrl(text.trim()) : false;
-  if (NEVER.has(protocol)) return false;
-  return /\s/.test(text.trim());
-}
-
-// src/core/schema/formats.ts
-var OPENSLO_DURATION = /^[1-9]\d*[mhdwMQY]$/;
-var STANDARD = ["date", "time", "uri", "email", "uri-reference"];
-function isLocalDateTime(text) {
-  return isSupportedLocal(text);
-}
-var table;
-function opsledgerFormats() {
-  if (table) return table;
-  table = {};
-  for (const name of STANDARD) table[name] = import_formats2.fullFormats[name];
-  table["date-time"] = { type: "string", validate: (s) => parseInstant(s) !== void 0 };
-  table["opsledger-duration"] = { type: "string", validate: isDuration };
-  table["opsledger-deadline"] = { type: "string", validate: isDeadline };
-  table["openslo-duration"] = { type: "string", validate: (s) => OPENSLO_DURATION.test(s) };
-  table["local-date-time"] = { type: "string", validate: isLocalDateTime };
-  table["web-url"] = { type: "string", validate: isWebUrl };
-  table["evidence"] = { type: "string", validate: isEvidence };
-  return table;
-}
-function addOpsledgerFormats(ajv) {
-  for (const [name, format] of Object.entries(opsledgerFormats())) ajv.addFormat(name, format);
-  return ajv;
-}
+// src/core/checks/document.ts
+init_formats();
 
 // src/core/suggest.ts
 function editDistance(a, b) {
@@ -22235,18 +22693,18 @@ function findUnsafeKeys(value, out) {
   };
   walk(value, 0);
 }
-function analyzeFile(file, bytes, registry3, options = {}) {
+function analyzeFile(file, bytes, registry4, options = {}) {
   const decoded = decodeUtf8(bytes);
   if ("badOffset" in decoded) {
     const [line, column] = lineColumnOfByte(bytes, decoded.badOffset);
     return { file, documents: [], diagnostics: [at(file, "file.encoding", `the file is not valid UTF-8 (byte 0x${bytes[decoded.badOffset]?.toString(16).padStart(2, "0") ?? "??"} at offset ${decoded.badOffset})`, line, column)] };
   }
-  return analyzeText(file, decoded.text, registry3, options);
+  return analyzeText(file, decoded.text, registry4, options);
 }
 function preciseValues(p) {
   return p.documents.map((d) => d.ok ? d.value : void 0);
 }
-function analyzeText(file, input, registry3, options = {}) {
+function analyzeText(file, input, registry4, options = {}) {
   const text = normalizeLineBreaks(input);
   const diagnostics = [];
   let precise;
@@ -22293,17 +22751,17 @@ function analyzeText(file, input, registry3, options = {}) {
       push({ severity: "error", code: "kind.missing", pointer, target: "value", message: `every document needs a string ${pointer.slice(1)} (e.g. apiVersion: opsledger/v1, kind: Service)` });
       return;
     }
-    const validate = registry3.validator(apiVersion, kind);
+    const validate = registry4.validator(apiVersion, kind);
     const deprecated = validate ? void 0 : deprecatedApiVersion(apiVersion);
     if (deprecated) {
       push({ severity: "error", code: "kind.deprecated-api-version", pointer: "/apiVersion", target: "value", message: `${apiVersion} is superseded by ${deprecated.replacement}; opsledger does not read this document`, hint: `convert it: ${deprecated.convert}` });
       return;
     }
     if (!validate) {
-      const known = registry3.kinds(apiVersion);
+      const known = registry4.kinds(apiVersion);
       if (known.length === 0) {
-        const hint = didYouMean(apiVersion, registry3.apiVersions());
-        push({ severity: "error", code: "kind.unknown-api-version", pointer: "/apiVersion", target: "value", message: `unknown apiVersion "${apiVersion}"; known: ${registry3.apiVersions().join(", ")}`, ...hint ? { hint } : {} });
+        const hint = didYouMean(apiVersion, registry4.apiVersions());
+        push({ severity: "error", code: "kind.unknown-api-version", pointer: "/apiVersion", target: "value", message: `unknown apiVersion "${apiVersion}"; known: ${registry4.apiVersions().join(", ")}`, ...hint ? { hint } : {} });
       } else {
         const hint = didYouMean(kind, known);
         push({ severity: "error", code: "kind.unknown", pointer: "/kind", target: "value", message: `unknown kind "${kind}" for ${apiVersion}; known: ${known.join(", ")}`, ...hint ? { hint } : {} });
@@ -22341,304 +22799,27 @@ var REFUSED = {
   "file.not-regular": "not a regular file (a FIFO, socket, device or folder); it is not read",
   "file.outside-root": "the path is outside the repository root"
 };
-function analyzeOnDisk(reader, rel, registry3, options = {}, blobId = false) {
+function analyzeOnDisk(reader, rel, registry4, options = {}, blobId = false) {
   const r = reader.read(rel);
-  if ("bytes" in r) return { analysis: analyzeFile(rel, r.bytes, registry3, options), stat: r.stat, ...blobId ? { oid: gitBlobId(r.bytes) } : {} };
+  if ("bytes" in r) return { analysis: analyzeFile(rel, r.bytes, registry4, options), stat: r.stat, ...blobId ? { oid: gitBlobId(r.bytes) } : {} };
   if (r.refused === "file.too-large") return { analysis: problem(rel, r.refused, `the file is ${r.stat.size} bytes, over the ${reader.maxBytes}-byte limit for one YAML file`), stat: r.stat };
   const message = REFUSED[r.refused];
   return { analysis: message ? problem(rel, r.refused, message) : problem(rel, "file.unreadable", "the file cannot be read") };
 }
 
-// src/adapters/fs/read-policy.ts
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-var DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
-var PLAIN_RELATIVE = /^(?!\.\.?(?:\/|$))[^/\0]+(?:\/(?!\.\.?(?:\/|$))[^/\0]+)*$/;
-var OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY | constants.O_NOFOLLOW;
-function isInside(root, abs) {
-  if (abs.length > root.length + 1 && abs.startsWith(root) && abs[root.length] === sep && !root.endsWith(sep) && !abs.includes(`${sep}.`, root.length)) return true;
-  const r = relative(root, abs);
-  return r === "" || !r.startsWith("..") && !isAbsolute(r);
-}
-function errno(e) {
-  return e?.code;
-}
-function readDescriptor(fd, maxBytes) {
-  const st = fstatSync(fd);
-  if (!st.isFile()) return { refused: "file.not-regular" };
-  const stat = { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
-  if (st.size > maxBytes) return { refused: "file.too-large", stat };
-  const bytes = Buffer.allocUnsafe(st.size);
-  let read = 0;
-  while (read < st.size) {
-    const n = readSync(fd, bytes, read, st.size - read, read);
-    if (n === 0) break;
-    read += n;
-  }
-  return { bytes: read === st.size ? bytes : bytes.subarray(0, read), stat };
-}
-function readPath(path, flags, maxBytes) {
-  let fd;
-  try {
-    fd = openSync(path, flags);
-  } catch (e) {
-    const code = errno(e);
-    if (code === "ELOOP") return "link";
-    return { refused: code === "ENOENT" || code === "ENOTDIR" ? "file.not-found" : "file.unreadable" };
-  }
-  try {
-    return readDescriptor(fd, maxBytes);
-  } catch {
-    return { refused: "file.unreadable" };
-  } finally {
-    closeSync(fd);
-  }
-}
-var RepositoryReader = class {
-  constructor(root, maxBytes = DEFAULT_MAX_FILE_BYTES) {
-    this.maxBytes = maxBytes;
-    this.root = resolve(root);
-    this.realRoot = realpathSync.native(this.root);
-  }
-  maxBytes;
-  root;
-  realRoot;
-  realDirs = /* @__PURE__ */ new Map();
-  // Only folders that exist are remembered: one created later in the run is looked at again.
-  realDir(dir) {
-    const known = this.realDirs.get(dir);
-    if (known !== void 0) return known;
-    if (dir === this.root) return this.realRoot;
-    let real;
-    const slash = dir.lastIndexOf("/");
-    if (sep === "/" && slash > this.root.length && dir.startsWith(this.root) && dir[this.root.length] === "/") {
-      const parent = this.realDir(dir.slice(0, slash));
-      if (parent === void 0) return void 0;
-      try {
-        if (lstatSync(dir).isDirectory()) real = `${parent}/${dir.slice(slash + 1)}`;
-      } catch {
-        return void 0;
-      }
-    }
-    try {
-      real ??= realpathSync.native(dir);
-      this.realDirs.set(dir, real);
-      return real;
-    } catch {
-      return void 0;
-    }
-  }
-  /** `rel` is relative to the root, with forward slashes. */
-  read(rel) {
-    const plain = sep === "/" && PLAIN_RELATIVE.test(rel) && !this.root.endsWith("/");
-    const abs = plain ? `${this.root}/${rel}` : resolve(this.root, rel);
-    if (!isInside(this.root, abs)) return { refused: "file.outside-root" };
-    const cut = plain ? abs.lastIndexOf("/") : dirname(abs).length;
-    const dir = this.realDir(plain ? abs.slice(0, cut) : dirname(abs));
-    if (dir === void 0) return { refused: "file.not-found" };
-    if (!isInside(this.realRoot, dir)) return { refused: "file.symlink-escape" };
-    const direct = plain ? `${dir}/${abs.slice(cut + 1)}` : join(dir, abs.slice(cut + 1));
-    const first = readPath(direct, OPEN_FLAGS, this.maxBytes);
-    if (first !== "link") return first;
-    let target;
-    try {
-      target = realpathSync.native(direct);
-    } catch {
-      return { refused: "file.symlink-broken" };
-    }
-    if (!isInside(this.realRoot, target)) return { refused: "file.symlink-escape" };
-    const second = readPath(target, OPEN_FLAGS, this.maxBytes);
-    return second === "link" ? { refused: "file.unreadable" } : second;
-  }
-  /** The bytes of a repository file for code frames and snippets, or nothing when refused. */
-  source = (rel) => {
-    const r = this.read(rel);
-    return "bytes" in r ? r.bytes : void 0;
-  };
-};
-function repositoryReader(root, maxBytes = DEFAULT_MAX_FILE_BYTES) {
-  return new RepositoryReader(root, maxBytes);
-}
-function describeRefusal(r, stat, maxBytes) {
-  switch (r) {
-    case "file.not-found":
-      return "no such file";
-    case "file.not-regular":
-      return "not a regular file";
-    case "file.too-large":
-      return `${stat?.size ?? "too many"} bytes, over the ${maxBytes}-byte limit`;
-    default:
-      return "the file cannot be read";
-  }
-}
-function readOwnFile(path) {
-  const r = readPath(path, OPEN_FLAGS, Number.MAX_SAFE_INTEGER);
-  if (r === "link") throw new Error(`${path} is a symbolic link; opsledger does not follow links among its own files`);
-  if ("refused" in r) throw new Error(`${path}: ${describeRefusal(r.refused)}`);
-  return r.bytes;
-}
-function readOwnText(path) {
-  return readOwnFile(path).toString("utf8");
-}
+// src/adapters/workers/analyze-worker.ts
+init_read_policy();
 
-// src/core/schema/registry.ts
-var import__ = __toESM(require__(), 1);
-function constOf(schema, prop) {
-  const p = schema.properties?.[prop];
-  if (!p) return void 0;
-  if (typeof p.const === "string") return p.const;
-  if (Array.isArray(p.enum) && p.enum.length === 1 && typeof p.enum[0] === "string") return p.enum[0];
-  return void 0;
-}
-function createAjv(extra = {}) {
-  return addOpsledgerFormats(new import__.Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, ...extra }));
-}
-function createSchemaRegistry(schemas, precompiled = {}) {
-  let ajv;
-  const compile = (id) => {
-    if (!ajv) {
-      ajv = createAjv();
-      for (const schema of schemas) ajv.addSchema(schema, schema.$id);
-    }
-    return ajv.getSchema(id);
-  };
-  const routes = /* @__PURE__ */ new Map();
-  for (const schema of schemas) {
-    const id = schema.$id;
-    if (typeof id !== "string") throw new Error("every schema needs an $id");
-    const apiVersion = constOf(schema, "apiVersion");
-    const kind = constOf(schema, "kind");
-    if (apiVersion && kind) {
-      let byKind = routes.get(apiVersion);
-      if (!byKind) routes.set(apiVersion, byKind = /* @__PURE__ */ new Map());
-      byKind.set(kind, { id });
-    }
-  }
-  return {
-    apiVersions: () => [...routes.keys()],
-    kinds: (apiVersion) => [...routes.get(apiVersion)?.keys() ?? []],
-    schemaId: (apiVersion, kind) => routes.get(apiVersion)?.get(kind)?.id,
-    validator(apiVersion, kind) {
-      const route = routes.get(apiVersion)?.get(kind);
-      if (!route) return void 0;
-      if (!route.compiled) route.compiled = precompiled[route.id] ?? compile(route.id);
-      return route.compiled;
-    }
-  };
-}
-
-// src/adapters/fs/schema-files.ts
-import { createHash as createHash2 } from "node:crypto";
-import { readdirSync } from "node:fs";
-import { join as join2 } from "node:path";
-
-// src/adapters/fs/package-root.ts
-import { fileURLToPath } from "node:url";
-var PACKAGE_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-
-// src/adapters/fs/schema-files.ts
-var SCHEMA_DIR = join2(PACKAGE_ROOT, "schemas");
-var loaded;
-var texts;
-function schemaTexts(dir) {
-  if (texts && dir === SCHEMA_DIR) return texts;
-  const files = [];
-  const walk = (d) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join2(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith(".schema.json")) files.push(p);
-    }
-  };
-  walk(dir);
-  files.sort();
-  const hash = createHash2("sha256");
-  const read = files.map((f) => readOwnText(f));
-  for (const text of read) hash.update(text);
-  const result = { texts: read, digest: hash.digest("hex").slice(0, 16) };
-  if (dir === SCHEMA_DIR) texts = result;
-  return result;
-}
-function loadSchemas(dir = SCHEMA_DIR) {
-  if (loaded && dir === SCHEMA_DIR) return loaded;
-  const { texts: read, digest: digest2 } = schemaTexts(dir);
-  const result = { schemas: read.map((text) => JSON.parse(text)), digest: digest2 };
-  if (dir === SCHEMA_DIR) loaded = result;
-  return result;
-}
-
-// src/adapters/fs/precompiled-schemas.ts
-import { createRequire } from "node:module";
-import { join as join5 } from "node:path";
-
-// src/adapters/fs/version.ts
-import { createHash as createHash3 } from "node:crypto";
-import { readdirSync as readdirSync2 } from "node:fs";
-import { join as join4 } from "node:path";
-import { fileURLToPath as fileURLToPath2 } from "node:url";
-
-// src/adapters/fs/tool-version.ts
-import { join as join3 } from "node:path";
-var TOOL_VERSION = (() => {
-  try {
-    return JSON.parse(readOwnText(join3(PACKAGE_ROOT, "package.json"))).version;
-  } catch {
-    return "0.0.0";
-  }
-})();
-
-// src/adapters/fs/version.ts
-var digest;
-function codeDigest() {
-  if (digest) return digest;
-  const hash = createHash3("sha1");
-  const coreDir = fileURLToPath2(new URL("../../core/", import.meta.url));
-  const walk = (dir) => {
-    let entries;
-    try {
-      entries = readdirSync2(dir).sort();
-    } catch {
-      return;
-    }
-    for (const name of entries) {
-      const path = join4(dir, name);
-      if (name.endsWith(".js") || name.endsWith(".ts")) hash.update(name).update(readOwnFile(path));
-      else if (!name.includes(".")) walk(path);
-    }
-  };
-  walk(coreDir);
-  return digest = hash.digest("hex").slice(0, 16);
-}
-
-// src/adapters/fs/precompiled-schemas.ts
-var PRECOMPILED_PATH = join5(PACKAGE_ROOT, "dist", "schema-validators.cjs");
-var require2 = createRequire(import.meta.url);
-function ajvVersion() {
-  try {
-    return require2("ajv/package.json").version;
-  } catch {
-    return "?";
-  }
-}
-function precompiledKey(schemasDigest) {
-  return `${schemasDigest}:${codeDigest()}:${ajvVersion()}`;
-}
-function loadPrecompiled(path, key) {
-  try {
-    const m = require2(path);
-    if (m.key !== key || typeof m.create !== "function") return {};
-    return m.create(opsledgerFormats());
-  } catch {
-    return {};
-  }
-}
-
-// src/adapters/fs/schemas.ts
-var registry;
-function schemaRegistry() {
-  if (registry) return registry;
-  const { schemas, digest: digest2 } = loadSchemas();
-  return registry = createSchemaRegistry(schemas, loadPrecompiled(PRECOMPILED_PATH, precompiledKey(digest2)));
+// src/adapters/fs/analysis-schemas.ts
+init_routes();
+init_precompiled_schemas();
+var registry2;
+function analysisSchemaRegistry() {
+  return registry2 ??= (async () => {
+    const { schemas, precompiled } = precompiledValidators();
+    if (routedSchemaIds(schemas).every((id) => typeof precompiled[id] === "function")) return createRoutedRegistry(schemas, precompiled);
+    return (await Promise.resolve().then(() => (init_schemas(), schemas_exports))).schemaRegistry();
+  })();
 }
 
 // src/adapters/workers/analyze-share.ts
@@ -22699,7 +22880,7 @@ var ShardWriter = class {
 };
 
 // src/adapters/workers/analyze-worker.ts
-var registry2 = schemaRegistry();
+var registry3 = await analysisSchemaRegistry();
 parentPort.once("message", (job) => {
   const shard = new ShardWriter(job.shardPath);
   const asEntries = !!job.keepText && !!job.blobIds;
@@ -22724,7 +22905,7 @@ parentPort.once("message", (job) => {
     job.files.length,
     (i) => {
       order.push(i);
-      const a = analyzeOnDisk(reader, job.files[i], registry2, options, !!job.blobIds);
+      const a = analyzeOnDisk(reader, job.files[i], registry3, options, !!job.blobIds);
       const entry = asEntries && a.oid ? encodeValueEntry(a.analysis) : void 0;
       entries.push(entry ?? null);
       if (job.keepText) texts2.push(entry === void 0 ? a.analysis.text ?? null : null);
