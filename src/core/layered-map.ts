@@ -136,3 +136,21 @@ export class MapDraft<V> {
     return this.over.size + this.tail.size > FOLD ? new Map(layered) : layered;
   }
 }
+
+/**
+ * A draft of a Map of lists whose lists are copied on first touch: the previous Map's lists stay
+ * as they were (an index derived from them may still be read), and a name it lacks is appended.
+ */
+export function ownedLists<T>(draft: MapDraft<T[]>): (name: string) => T[] {
+  const own = new Set<string>();
+  return (name) => {
+    let list = draft.get(name);
+    if (!own.has(name)) {
+      own.add(name);
+      list = [...(list ?? [])];
+      if (draft.has(name)) draft.replace(name, list);
+      else draft.append(name, list);
+    }
+    return list!;
+  };
+}

@@ -479,13 +479,17 @@ export interface GroupGraph {
   focus?: string;
 }
 
-export interface SystemPage extends PageBase {
-  template: 'system';
+/** What the system, domain and API pages open with: the document's name, words, labels and links. */
+export interface GroupingHead {
   name: string;
   title?: string;
   description: string[];
   labels: LabelView[];
   links: LinkView[];
+}
+
+export interface SystemPage extends PageBase, GroupingHead {
+  template: 'system';
   owner: RefView;
   domain?: RefView;
   services: ServiceSummary[];
@@ -493,24 +497,14 @@ export interface SystemPage extends PageBase {
   graph: GroupGraph;
 }
 
-export interface DomainPage extends PageBase {
+export interface DomainPage extends PageBase, GroupingHead {
   template: 'domain';
-  name: string;
-  title?: string;
-  description: string[];
-  labels: LabelView[];
-  links: LinkView[];
   owner: RefView;
   systems: SystemRow[];
 }
 
-export interface ApiPage extends PageBase {
+export interface ApiPage extends PageBase, GroupingHead {
   template: 'api';
-  name: string;
-  title?: string;
-  description: string[];
-  labels: LabelView[];
-  links: LinkView[];
   type: ApiType;
   lifecycle: Lifecycle;
   owner: RefView;

@@ -1,7 +1,7 @@
 import { isCancelled } from '../change-phase.js';
 import { parseInstant } from '../calendar/local-time.js';
 import type { ChangeRequest, Incident, OutcomeResult } from '../model.js';
-import { MapDraft } from '../layered-map.js';
+import { MapDraft, ownedLists } from '../layered-map.js';
 import { stepOf } from '../map-step.js';
 import type { Organisation } from '../organisation.js';
 import { ratio } from './stats.js';
@@ -172,17 +172,7 @@ function indexOf(org: Organisation): Map<string, Placed[]> {
   const prev = from ? indexes.get(from)?.get(org.cis)?.get(org.incidents) : undefined;
   if (step && prev) {
     const draft = new MapDraft(prev);
-    const own = new Set<string>();
-    const listOf = (key: string) => {
-      let list = draft.get(key);
-      if (!own.has(key)) {
-        own.add(key);
-        list = [...(list ?? [])];
-        if (draft.has(key)) draft.replace(key, list);
-        else draft.append(key, list);
-      }
-      return list!;
-    };
+    const listOf = ownedLists(draft);
     for (const [id, { doc }] of step.removed) {
       for (const [key] of placedRows(org, id, doc)) {
         const list = listOf(key);

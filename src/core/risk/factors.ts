@@ -2,7 +2,7 @@ import type { WindowOccurrence } from '../calendar/expand.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import { ciId, neighbourIds, serviceId } from '../graph.js';
 import type { ChangeRequest, ChangeType, IncidentSeverity, Slo } from '../model.js';
-import { MapDraft } from '../layered-map.js';
+import { MapDraft, ownedLists } from '../layered-map.js';
 import { indexOfMap, type MapStep } from '../map-step.js';
 import type { Located } from '../organisation.js';
 import { instant, SHALLOW_CODE, SHALLOW_HINT, type RiskContext, type Submission } from './context.js';
@@ -325,17 +325,7 @@ function indexOf(ctx: RiskContext): RiskIndex {
   // each list may then hold its documents in another order, which no reader depends on.
   const derive = (prev: RiskIndex['changesByTarget'], step: MapStep<Located<ChangeRequest>>) => {
     const index = new MapDraft(prev);
-    const own = new Set<string>();
-    const listOf = (t: string) => {
-      let list = index.get(t);
-      if (!own.has(t)) {
-        own.add(t);
-        list = [...(list ?? [])];
-        if (index.has(t)) index.replace(t, list);
-        else index.append(t, list);
-      }
-      return list!;
-    };
+    const listOf = ownedLists(index);
     for (const [, { doc }] of step.removed) {
       for (const t of targetsOfDoc(doc)) {
         const list = listOf(t);
