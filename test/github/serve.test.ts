@@ -109,7 +109,8 @@ describe('opsledger serve: the webhook door', () => {
           res.resume();
           resolve(res.statusCode ?? 0);
         });
-        req.on('error', () => undefined);
+        // An error before the answer means the answer was lost (the server closed on a client still sending).
+        req.on('error', (e: NodeJS.ErrnoException) => reject(new Error(`no answer: ${e.code ?? e.message}`)));
         const chunk = Buffer.alloc(1024 * 1024, 0x20);
         let sent = 0;
         const pump = () => {

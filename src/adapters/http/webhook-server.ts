@@ -39,16 +39,46 @@ function send(res: ServerResponse, status: number, body: Record<string, unknown>
   res.end(JSON.stringify(body));
 }
 
-/** The body, or undefined once it grew past `max` (the request is then left unread). */
-async function readBody(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > max) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+/** The body, or undefined once it grew past `max` (the rest is then left to `refuse`). */
+function readBody(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
+  // Events rather than `for await`: leaving a `for await` early destroys the socket, and with it
+  // the 413 the client is about to be sent.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= max) return void chunks.push(chunk);
+      req.off('data', onData).off('end', onEnd).off('error', reject);
+      chunks.length = 0;
+      resolve(undefined);
+    };
+    const onEnd = () => resolve(Buffer.concat(chunks));
+    req.on('data', onData).once('end', onEnd).once('error', reject);
+  });
+}
+
+/** How long a refused client may go on sending before its connection is closed. */
+const LINGER_MS = 5_000;
+
+/**
+ * Answers a request whose body is not wanted, then closes. Closing a socket the client is still
+ * writing to sends it a reset, and the reset can destroy the answer before the client has read it,
+ * so the rest of the body is read and dropped for up to LINGER_MS and the answer finished after.
+ */
+function refuse(req: IncomingMessage, res: ServerResponse, status: number, body: Record<string, unknown>): void {
+  if (req.complete) return send(res, status, body, true);
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), connection: 'close' });
+  res.write(text);
+  const finish = () => {
+    clearTimeout(timer);
+    if (!res.writableEnded) res.end();
+  };
+  const timer = setTimeout(finish, LINGER_MS);
+  timer.unref();
+  req.once('end', finish).once('close', finish);
+  req.resume();
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -77,19 +107,17 @@ export async function startWebhookServer(o: WebhookServerOptions): Promise<Runni
     const signature = header(req, 'x-hub-signature-256');
     if (!signature || !SIGNATURE.test(signature)) {
       o.log({ outcome: 'unsigned', status: 401 });
-      return send(res, 401, { error: 'missing or malformed X-Hub-Signature-256' }, true);
+      return refuse(req, res, 401, { error: 'missing or malformed X-Hub-Signature-256' });
     }
     const declared = Number(header(req, 'content-length') ?? NaN);
     if (declared > o.maxBodyBytes) {
       o.log({ outcome: 'too-large', status: 413, bytes: declared });
-      return send(res, 413, { error: `the body is over ${o.maxBodyBytes} bytes` }, true);
+      return refuse(req, res, 413, { error: `the body is over ${o.maxBodyBytes} bytes` });
     }
     const body = await readBody(req, o.maxBodyBytes);
     if (!body) {
       o.log({ outcome: 'too-large', status: 413 });
-      send(res, 413, { error: `the body is over ${o.maxBodyBytes} bytes` }, true);
-      req.destroy();
-      return;
+      return refuse(req, res, 413, { error: `the body is over ${o.maxBodyBytes} bytes` });
     }
     const text = body.toString('utf8');
     if (!text || !(await o.webhooks.verify(text, signature).catch(() => false))) {
