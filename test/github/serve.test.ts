@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -128,6 +128,39 @@ describe('opsledger serve: the webhook door', () => {
     expect(server.lines.filter((l) => l.outcome === 'too-large')).toHaveLength(2);
     expect(s.github.requests).toEqual([]);
   }, 120_000);
+});
+
+describe('opsledger serve: a refused client still sending', () => {
+  // The answer comes before the body is read; closing at once on a client that is still
+  // writing resets it, and a reset can destroy the answer before the client reads it.
+  it.each([
+    ['a declared body over the cap', 413, { 'content-length': String(26 * 1024 * 1024), 'x-hub-signature-256': sign('x') }],
+    ['no signature', 401, { 'content-length': String(2 * 1024 * 1024) }],
+  ])('%s: answered at once, and the connection stays open while the client goes on sending', async (_name, expected, extra) => {
+    const { s } = await scenario();
+    server = await AppServer.start(s.github, dataFolder());
+    const socket = connect(server.port, '127.0.0.1');
+    const errors: string[] = [];
+    socket.on('error', (e: NodeJS.ErrnoException) => errors.push(e.code ?? e.message));
+    const head = Object.entries({ host: 'localhost', 'x-github-event': 'pull_request', 'x-github-delivery': 'still-sending', ...extra })
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('');
+    let received = '';
+    const answered = new Promise<void>((resolve) => socket.on('data', (d) => ((received += d.toString('latin1')), received.includes('\r\n\r\n') && resolve())));
+    socket.write(`POST /api/github/webhooks HTTP/1.1\r\n${head}\r\n`);
+    await answered;
+    expect(Number(received.split(' ')[1])).toBe(expected);
+    expect(received.toLowerCase()).toContain('connection: close');
+    // Half a second of body after the answer, in 64 KiB writes: none may fail.
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    for (let i = 0; i < 10; i++) {
+      await new Promise<void>((resolve, reject) => socket.write(chunk, (e) => (e ? reject(e) : resolve())));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(errors).toEqual([]);
+    expect(socket.destroyed).toBe(false);
+    socket.destroy();
+  }, 60_000);
 });
 
 describe('opsledger serve: the opsledger/cab check run', () => {
