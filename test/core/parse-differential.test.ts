@@ -43,7 +43,8 @@ const scalar = fc.oneof({ arbitrary: fc.constantFrom(...CLEAN), weight: 12 }, { 
 const key = fc.oneof({ arbitrary: fc.constantFrom(...CLEAN_KEYS), weight: 15 }, { arbitrary: fc.constantFrom(...AWKWARD_KEYS), weight: 1 });
 const flow = fc.oneof(
   fc.array(scalar.filter((s) => !s.includes('\n')), { maxLength: 3 }).map((xs) => `[${xs.join(', ')}]`),
-  fc.array(fc.tuple(fc.constantFrom('a', 'b', '"c"', '1', '? d'), scalar.filter((s) => !s.includes('\n'))), { maxLength: 3 }).map((ps) => `{${ps.map(([k, v]) => `${k}: ${v}`).join(', ')}}`),
+  // An entry may be a key alone (`{a, b: 1}`: a is null).
+  fc.array(fc.tuple(fc.constantFrom('a', 'b', '"c"', '1', '? d', 'e f', 'g)'), fc.option(scalar.filter((s) => !s.includes('\n')), { freq: 4 })), { maxLength: 3 }).map((ps) => `{${ps.map(([k, v]) => (v === null ? k : `${k}: ${v}`)).join(', ')}}`),
 );
 
 interface Tree {
@@ -230,6 +231,7 @@ describe('placing a finding by the fast reader', () => {
     ['a value in a flow mapping of a block sequence', 'spec:\n  actionItems:\n    - {title: T, due: "2026-06-30", state: open}\n', '/spec/actionItems/0/due', 'value'],
     ['an item of a flow sequence', 'spec:\n  services: [a, "b", c]\n', '/spec/services/2', 'value'],
     ['a flow mapping (its first key)', 'spec:\n  link: {title: x, url: y}\n', '/spec/link', 'value'],
+    ['a key alone in a flow mapping', 'spec:\n  attributes: {credentials: static (moving, CR-1)}\n', '/spec/attributes/CR-1)', 'value'],
     ['an empty flow sequence', 'spec:\n  services: []\n', '/spec/services/0', 'value'],
     ['the second document', 'a: 1\n---\nkind: X\nspec:\n  x: y\n', '/spec/x', 'value'],
   ] as const)('%s', (_name, text, pointer, target) => {

@@ -294,14 +294,19 @@ function readFlow(s: string, start: number, depth = 0): unknown {
     if (!quoted && typeof key !== 'string') bail();
     const keySpan = flowSpan as { start: number; end: number };
     i = skipSpaces(s, end);
-    if (s.charCodeAt(i) !== COLON) bail();
-    i = skipSpaces(s, i + 1);
     let value: unknown = null;
-    flowSpan = OTHER;
-    if (s.charCodeAt(i) !== 0x2c && s.charCodeAt(i) !== 0x7d) {
-      value = flowItem(s, i, false, depth);
-      i = skipSpaces(s, end);
-    }
+    if (s.charCodeAt(i) === COLON) {
+      i = skipSpaces(s, i + 1);
+      flowSpan = OTHER;
+      if (s.charCodeAt(i) !== 0x2c && s.charCodeAt(i) !== 0x7d) {
+        value = flowItem(s, i, false, depth);
+        i = skipSpaces(s, end);
+      }
+    } else if (s.charCodeAt(i) === 0x2c || s.charCodeAt(i) === 0x7d) {
+      // `{a, b: 1}`: a key alone is a key with a null value, which has no node of its own in the
+      // precise parser, so a finding at it is placed at the key.
+      flowSpan = keySpan as Span;
+    } else bail();
     setKey(out, key as string, value);
     if (track) entries.set(key as string, { start: keySpan.start, end: keySpan.end, value: flowSpan });
     const c = s.charCodeAt(i);
