@@ -6,6 +6,7 @@ import { extractRecord, type DocRecord } from './facts.js';
 import { fastParse } from './parse/fast.js';
 import { normalizeLineBreaks } from './parse/line-breaks.js';
 import { preciseParse, type PreciseFile } from './parse/precise.js';
+import { locator } from './parse/locate.js';
 import type { SchemaRegistry } from './schema/registry.js';
 import { schemaFindings } from './schema/errors.js';
 import { isObj } from './shape.js';
@@ -189,10 +190,11 @@ export function analyzeText(file: string, input: string, registry: SchemaRegistr
   });
 
   if (findings.length) {
-    const p = getPrecise();
+    // What the fast reader read, it can place (the precise parser where it cannot).
+    const locate = fast === undefined ? getPrecise().locate : locator(text);
     for (const { index, finding } of findings) {
       const { target, ...rest } = finding;
-      diagnostics.push({ file, ...p.locate(index, finding.pointer, target), ...rest, document: index });
+      diagnostics.push({ file, ...locate(index, finding.pointer, target), ...rest, document: index });
     }
   }
   return { file, documents, diagnostics, ...(options.keepValues ? { values } : {}), ...(options.keepText ? { text } : {}) };

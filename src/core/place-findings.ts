@@ -1,10 +1,10 @@
 import type { CrossFinding } from './checks/references.js';
 import type { Diagnostic } from './diagnostics.js';
-import { preciseParse } from './parse/precise.js';
+import { locator } from './parse/locate.js';
 import { decodeUtf8 } from './utf8.js';
 import { checkRepository, repositoryResult, type ValidateOptions, type ValidationResult } from './validate.js';
 
-/** Positions for findings that only know their pointer: one precise parse per file. */
+/** Positions for findings that only know their pointer: the file read again, by the fast reader where it can (parse/locate.ts). */
 export function placeFindings<T extends CrossFinding>(findings: readonly T[], source: (file: string) => Uint8Array | undefined): (Diagnostic & Omit<T, 'target'>)[] {
   const byFile = new Map<string, T[]>();
   for (const f of findings) {
@@ -16,10 +16,10 @@ export function placeFindings<T extends CrossFinding>(findings: readonly T[], so
   for (const [file, list] of byFile) {
     const bytes = source(file);
     const decoded = bytes ? decodeUtf8(bytes) : undefined;
-    const parsed = decoded && 'text' in decoded ? preciseParse(decoded.text) : undefined;
+    const locate = decoded && 'text' in decoded ? locator(decoded.text) : undefined;
     for (const f of list) {
       const { target, ...rest } = f;
-      const pos = parsed ? parsed.locate(f.document, f.pointer, target) : { line: 1, column: 1 };
+      const pos = locate ? locate(f.document, f.pointer, target) : { line: 1, column: 1 };
       out.push({ ...rest, ...pos, file });
     }
   }

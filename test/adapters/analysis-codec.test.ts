@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeAnalyses, encodeAnalyses } from '../../src/adapters/fs/analysis-codec.js';
+import { createHash } from 'node:crypto';
+import { decodeAnalyses, encodeAnalyses, encodeAnalysesWithDigests, recordsDigest } from '../../src/adapters/fs/analysis-codec.js';
 import { analyzeOnDisk, type DiskAnalysis } from '../../src/adapters/fs/analyze-disk.js';
 import { discover } from '../../src/adapters/fs/discover.js';
 import { repositoryReader } from '../../src/adapters/fs/read-policy.js';
@@ -20,6 +21,20 @@ describe('the analysis wire format', () => {
     expect(refs.some((r) => r.typed && r.dependency)).toBe(true);
     expect(new Set(refs.map((r) => r.kind)).size).toBeGreaterThanOrEqual(5);
     expect(decodeAnalyses(encodeAnalyses(analyses))).toStrictEqual(analyses);
+  });
+
+  it('gives with the text the records digest of each analysis, as caches written before it hold them', () => {
+    const registry = schemaRegistry();
+    const { files } = discover(PROJECT_ROOT);
+    const reader = repositoryReader(PROJECT_ROOT, 1 << 20);
+    const analyses = files.map((f) => analyzeOnDisk(reader, f.rel, registry));
+    const { text, digests } = encodeAnalysesWithDigests(analyses);
+    expect(text).toBe(encodeAnalyses(analyses));
+    expect(digests).toEqual(analyses.map((a) => recordsDigest(a.analysis)));
+    // The digest is sha1 (base64, 22 characters) of the documents' wire text: what cache indexes already on disk compare against.
+    const wires = JSON.parse(text) as unknown[][];
+    expect(digests).toEqual(wires.map((w) => createHash('sha1').update(JSON.stringify(w.slice(7))).digest('base64').slice(0, 22)));
+    expect(new Set(digests).size).toBeGreaterThan(50);
   });
 
   it('keeps diagnostics, missing stats and openslo namespaces', () => {

@@ -38,6 +38,7 @@ const ACCEPTED: [string, string][] = [
   ['empty values are null', 'a:\nb: # nothing here\nc: 1\n'],
   ['nested mappings and sequences', 'spec:\n  owners:\n    - team: sre\n      role: primary\n    - team: payments\n  tags: [pci, tier-1]\n'],
   ['a sequence at its key\'s indentation', 'a:\n- 1\n- two\nb: 3\n'],
+  ['keys alone in a flow mapping are null', 'a: {credentials: static (moving, CR-1), "q" , x y}\n'],
   ['quoted scalars and keys', 'a: "x: y # z"\nb: \'it\'\'s\'\n"c d": "\\u00e9\\x41\\t\\"\\\\"\n\'e\': \'\'\n'],
   ['comments everywhere', '# head\na: 1 # one\n  # indented comment\nb: x#y\n'],
   ['flow collections', 'a: {x: 1, "y": [a, b, {c: d}], z: }\nb: []\nc: {}\nd: [http://x/y, "q"]\n'],

@@ -7,6 +7,8 @@ import { analyzeFile, analyzeText } from '../../src/core/analyze.js';
 import { Scalar, Schema, type ScalarTag } from 'yaml';
 import { resolveCorePlain } from '../../src/core/parse/core-scalar.js';
 import { fastParse } from '../../src/core/parse/fast.js';
+import { locator, spanLocator } from '../../src/core/parse/locate.js';
+import { joinPointer } from '../../src/core/diagnostics.js';
 import { nodeBudgetProblem } from '../../src/core/parse/node-budget.js';
 import { preciseParse } from '../../src/core/parse/precise.js';
 import { HOSTILE_CASES } from '../hostile/cases.js';
@@ -41,7 +43,8 @@ const scalar = fc.oneof({ arbitrary: fc.constantFrom(...CLEAN), weight: 12 }, { 
 const key = fc.oneof({ arbitrary: fc.constantFrom(...CLEAN_KEYS), weight: 15 }, { arbitrary: fc.constantFrom(...AWKWARD_KEYS), weight: 1 });
 const flow = fc.oneof(
   fc.array(scalar.filter((s) => !s.includes('\n')), { maxLength: 3 }).map((xs) => `[${xs.join(', ')}]`),
-  fc.array(fc.tuple(fc.constantFrom('a', 'b', '"c"', '1', '? d'), scalar.filter((s) => !s.includes('\n'))), { maxLength: 3 }).map((ps) => `{${ps.map(([k, v]) => `${k}: ${v}`).join(', ')}}`),
+  // An entry may be a key alone (`{a, b: 1}`: a is null).
+  fc.array(fc.tuple(fc.constantFrom('a', 'b', '"c"', '1', '? d', 'e f', 'g)'), fc.option(scalar.filter((s) => !s.includes('\n')), { freq: 4 })), { maxLength: 3 }).map((ps) => `{${ps.map(([k, v]) => (v === null ? k : `${k}: ${v}`)).join(', ')}}`),
 );
 
 interface Tree {
@@ -160,6 +163,100 @@ describe('one verdict on real and hostile files', () => {
 
   it.each(HOSTILE_CASES.filter(([, content]) => typeof content === 'string').map(([name, content]) => [name, content as string]))('on the hostile input: %s', (_name, text) => {
     expect(placed(text, false)).toStrictEqual(placed(text, true));
+  });
+});
+
+/**
+ * Every pointer into a value, and beside each a missing key, an index past the end and an index
+ * spelled with a leading zero: findings point at what is missing too.
+ */
+function pointersOf(value: unknown, base = '', out: string[] = []): string[] {
+  out.push(base);
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => pointersOf(v, joinPointer(base, i), out));
+    out.push(joinPointer(base, value.length), `${base}/00`, `${base}/missing`);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) pointersOf(v, joinPointer(base, k), out);
+    out.push(joinPointer(base, 'missing'), `${base}/0`);
+  }
+  return out;
+}
+
+/** The fast reader's positions against the precise parser's, at every pointer of every document of a text both read; how many the fast reader gave. */
+function samePlaces(text: string): number {
+  const values = fastParse(text);
+  const spans = spanLocator(text);
+  // Texts with CRs are the one thing the fast reader reads and does not place (its offsets would not count them).
+  expect(spans === undefined).toBe(values === undefined || text.includes('\r'));
+  if (!values || !spans) return 0;
+  const precise = preciseParse(text);
+  const either = locator(text);
+  let given = 0;
+  values.forEach((value, index) => {
+    for (const pointer of pointersOf(value)) {
+      for (const target of ['key', 'value'] as const) {
+        const want = precise.locate(index, pointer, target);
+        const mine = spans(index, pointer, target);
+        if (mine) {
+          given++;
+          expect([index, pointer, target, mine]).toStrictEqual([index, pointer, target, want]);
+        }
+        expect(either(index, pointer, target)).toStrictEqual(want);
+      }
+    }
+  });
+  return given;
+}
+
+describe('placing a finding by the fast reader', () => {
+  it('gives the precise parser\'s position at every pointer of generated YAML, or leaves it to that parser', () => {
+    let given = 0;
+    fc.assert(
+      fc.property(fc.oneof(yamlText, mutated), (text) => {
+        given += samePlaces(text);
+      }),
+      { numRuns: 1500 },
+    );
+    expect(given).toBeGreaterThan(500);
+  });
+
+  // What findings point at in catalogue files: the fast reader must place these itself, or placing them is a second parse again.
+  it.each([
+    ['a plain value', 'spec:\n  resolvedAt: 2026-06-11T15:30:00Z\n', '/spec/resolvedAt', 'value'],
+    ['a quoted value after a comment', '# c\nspec:\n  resolvedAt: "2026-06-11T15:30:00+09:00" # x\n', '/spec/resolvedAt', 'value'],
+    ['a key', 'spec:\n  "owner": team-a\n', '/spec/owner', 'key'],
+    ['a missing key (its mapping)', 'spec:\n  tier: 1\n', '/spec/owner', 'value'],
+    ['an item of a block sequence', 'spec:\n  dependsOn:\n    - a\n    - b\n', '/spec/dependsOn/1', 'value'],
+    ['a block sequence (its first item)', 'spec:\n  dependsOn:\n  - a\n  - b\n', '/spec/dependsOn', 'value'],
+    ['a value in a flow mapping of a block sequence', 'spec:\n  actionItems:\n    - {title: T, due: "2026-06-30", state: open}\n', '/spec/actionItems/0/due', 'value'],
+    ['an item of a flow sequence', 'spec:\n  services: [a, "b", c]\n', '/spec/services/2', 'value'],
+    ['a flow mapping (its first key)', 'spec:\n  link: {title: x, url: y}\n', '/spec/link', 'value'],
+    ['a key alone in a flow mapping', 'spec:\n  attributes: {credentials: static (moving, CR-1)}\n', '/spec/attributes/CR-1)', 'value'],
+    ['an empty flow sequence', 'spec:\n  services: []\n', '/spec/services/0', 'value'],
+    ['the second document', 'a: 1\n---\nkind: X\nspec:\n  x: y\n', '/spec/x', 'value'],
+  ] as const)('%s', (_name, text, pointer, target) => {
+    const index = text.includes('---') ? 1 : 0;
+    const mine = spanLocator(text)?.(index, pointer, target);
+    expect(mine).toBeDefined();
+    expect(mine).toStrictEqual(preciseParse(text).locate(index, pointer, target));
+  });
+
+  it('gives the precise parser\'s position at every pointer of the project\'s and the real data\'s files', () => {
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        if (name === 'node_modules' || name.startsWith('.') || name === 'dist' || name === 'site') continue;
+        const p = join(dir, name);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (/\.ya?ml$/.test(name)) files.push(p);
+      }
+    };
+    for (const dir of ['services', 'teams', 'changes', 'systems', 'apis', 'incidents', 'templates', 'test/fixtures', '../shared/realdata']) {
+      if (existsSync(join(PROJECT_ROOT, dir))) walk(join(PROJECT_ROOT, dir));
+    }
+    let given = 0;
+    for (const f of files) given += samePlaces(readFileSync(f, 'utf8'));
+    expect(given).toBeGreaterThan(10_000);
   });
 });
 

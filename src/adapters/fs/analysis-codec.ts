@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { FileAnalysis } from '../../core/analyze.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { REF_KINDS, type DocRecord, type Facts, type RefUse } from '../../core/facts.js';
@@ -37,13 +37,25 @@ function decodeDocument(w: Wire): DocRecord {
 }
 
 export function encodeAnalyses(list: readonly DiskAnalysis[]): string {
-  return JSON.stringify(
-    list.map(({ analysis: a, stat, oid }) => {
-      const w: Wire = [a.file, stat ? stat.size : -1, stat ? stat.mtimeMs : 0, stat ? stat.ctimeMs : 0, stat ? stat.ino : 0, a.diagnostics.length ? a.diagnostics : 0, oid ?? 0];
-      for (const d of a.documents) w.push(encodeDocument(d));
-      return w;
-    }),
-  );
+  return encodeAnalysesWithDigests(list).text;
+}
+
+/**
+ * encodeAnalyses, and each analysis's recordsDigest from the same text: a thread that encodes
+ * its analyses anyway (for the main thread, for its cache shard) hands over the digests too, so
+ * the main thread does not encode every file's records again to hash them when it writes the
+ * cache index.
+ */
+export function encodeAnalysesWithDigests(list: readonly DiskAnalysis[]): { text: string; digests: string[] } {
+  const parts: string[] = [];
+  const digests: string[] = [];
+  for (const { analysis: a, stat, oid } of list) {
+    const head = JSON.stringify([a.file, stat ? stat.size : -1, stat ? stat.mtimeMs : 0, stat ? stat.ctimeMs : 0, stat ? stat.ino : 0, a.diagnostics.length ? a.diagnostics : 0, oid ?? 0]);
+    const documents = a.documents.map((d) => JSON.stringify(encodeDocument(d))).join(',');
+    digests.push(digestOf(`[${documents}]`));
+    parts.push(documents ? `${head.slice(0, -1)},${documents}]` : head);
+  }
+  return { text: `[${parts.join(',')}]`, digests };
 }
 
 /**
@@ -52,8 +64,11 @@ export function encodeAnalyses(list: readonly DiskAnalysis[]): string {
  * every cross-document rule the same input, whatever else (comments, prose, positions) differs.
  */
 export function recordsDigest(a: Pick<FileAnalysis, 'documents'>): string {
-  return createHash('sha1').update(JSON.stringify(a.documents.map(encodeDocument))).digest('base64').slice(0, 22);
+  return digestOf(JSON.stringify(a.documents.map(encodeDocument)));
 }
+
+// One call per file: hash() is a third of createHash's time on texts this short.
+const digestOf = (json: string) => hash('sha1', json, 'base64').slice(0, 22);
 
 /** Throws on text that is not JSON; a shape it does not expect is the caller's to catch too. */
 export function decodeAnalyses(text: string): DiskAnalysis[] {

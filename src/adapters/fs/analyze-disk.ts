@@ -14,6 +14,8 @@ export interface DiskAnalysis {
   oid?: string;
   /** The analysis and values as a value-cache entry, when a worker made one (not in the wire format). */
   entry?: string;
+  /** Its recordsDigest, when the thread that analysed it encoded it anyway (not in the wire format). */
+  records?: string;
 }
 
 /**

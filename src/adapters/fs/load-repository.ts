@@ -70,7 +70,7 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
   // A file added or removed anywhere can make a sensitive-path pattern live or dead, so the file list is part of the key.
   const extraOf = (reads: boolean, list: readonly string[] | undefined) => extraDigest([targets, discoveryDiagnostics.map((d) => [d.file, d.code]), reads ? (list ?? null) : 'unread']);
   const extra = extraOf(!unread, paths);
-  const entryOf = (rel: string, d: DiskAnalysis, records: string | undefined): FileEntry => ({ rel, stat: d.stat, documents: d.analysis.documents.length, records: records ?? recordsDigest(d.analysis) });
+  const entryOf = (rel: string, d: DiskAnalysis, records: string | undefined): FileEntry => ({ rel, stat: d.stat, documents: d.analysis.documents.length, records: records ?? d.records ?? recordsDigest(d.analysis) });
   const prefix = () => cache.shardPrefix();
 
   // A cold run stats nothing up front: the reads' own fstat calls feed the cache.

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { decodeAnalyses, decodeValueEntry, encodeAnalyses } from '../fs/analysis-codec.js';
+import { decodeAnalyses, decodeValueEntry, encodeAnalysesWithDigests } from '../fs/analysis-codec.js';
 import { documentValues } from '../../core/analyze.js';
 import { analyzeOnDisk, type DiskAnalysis } from '../fs/analyze-disk.js';
 import { repositoryReader } from '../fs/read-policy.js';
@@ -105,6 +105,7 @@ export class AnalysisPool {
         const text = batch.texts?.[k];
         const entry = batch.entries?.[k];
         const a = analyses[k]!;
+        a.records = batch.digests[k];
         if (keepValues && typeof entry === 'string') {
           a.analysis.values = decodeValueEntry(entry, a.analysis.file).values!;
           a.entry = entry;
@@ -132,6 +133,11 @@ export class AnalysisPool {
     };
 
     const mine = new ShardWriter(shardPrefix ? `${shardPrefix}main.json` : undefined);
+    const shardOf = (list: DiskAnalysis[]) => {
+      const { text, digests } = encodeAnalysesWithDigests(list);
+      mine.add(text);
+      list.forEach((a, k) => (a.records = digests[k]));
+    };
     let pending: DiskAnalysis[] = [];
     claimAll(
       counter,
@@ -145,12 +151,12 @@ export class AnalysisPool {
         drain();
         progress?.('read', Math.min(Atomics.load(counter, 0), files.length), files.length);
         if (pending.length >= BATCH) {
-          mine.add(encodeAnalyses(pending));
+          shardOf(pending);
           pending = [];
         }
       },
     );
-    if (pending.length) mine.add(encodeAnalyses(pending));
+    if (pending.length) shardOf(pending);
     const mineWritten = mine.close();
 
     // The workers' last batches: wait for each to finish, or to fail.

@@ -32,6 +32,8 @@ export interface ShareBatch {
   order: number[];
   /** The analyses in analysis-codec's text. */
   text: string;
+  /** Each analysis's records digest, in `order`'s order (made with `text`, so the main thread need not). */
+  digests: string[];
   /** With `keepText`: each file's decoded text, in `order`'s order (null: it did not decode, or its entry went instead). */
   texts?: (string | null)[];
   /** With `keepText` and `blobIds`: each file's value-cache entry (encodeValueEntry), null where there is none. */

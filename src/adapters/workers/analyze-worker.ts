@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { encodeAnalyses, encodeValueEntry } from '../fs/analysis-codec.js';
+import { encodeAnalysesWithDigests, encodeValueEntry } from '../fs/analysis-codec.js';
 import { analyzeOnDisk, type DiskAnalysis } from '../fs/analyze-disk.js';
 import { repositoryReader } from '../fs/read-policy.js';
 import { analysisSchemaRegistry } from '../fs/analysis-schemas.js';
@@ -27,9 +27,9 @@ parentPort!.once('message', (job: ShareJob) => {
   let texts: (string | null)[] = [];
   let entries: (string | null)[] = [];
   const send = (last: boolean) => {
-    const text = encodeAnalyses(analyses);
+    const { text, digests } = encodeAnalysesWithDigests(analyses);
     shard.add(text);
-    const batch: ShareBatch = { order, text, ...(job.keepText ? { texts } : {}), ...(asEntries ? { entries } : {}), ...(last ? { final: { shardWritten: shard.close() } } : {}) };
+    const batch: ShareBatch = { order, text, digests, ...(job.keepText ? { texts } : {}), ...(asEntries ? { entries } : {}), ...(last ? { final: { shardWritten: shard.close() } } : {}) };
     job.port.postMessage(batch);
     order = [];
     analyses = [];

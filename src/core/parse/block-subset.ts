@@ -137,6 +137,27 @@ function withoutComment(s: string): string {
 /** Where the last inline read (quoted scalar, flow collection) stopped in its line. */
 let end = 0;
 
+/**
+ * Where a node lies in the text (offsets), as the precise parser's nodes give it: a scalar's
+ * range, a mapping's keys and values in order, a sequence's items. What this reader does not
+ * place the way the precise parser does (flow collections, block scalars, empty values) is
+ * `OTHER`, and a position that needs one is left to the precise parser.
+ */
+export type Span =
+  | { kind: 'scalar'; start: number; end: number }
+  | { kind: 'map'; start: number; entries: Map<string, { start: number; end: number; value: Span }>; end?: number }
+  | { kind: 'seq'; start: number; items: Span[]; end?: number }
+  | { kind: 'other' };
+const OTHER: Span = { kind: 'other' };
+
+/**
+ * While spans are read, the offset in the text of the line handed to readFlow (else -1), and
+ * the span of the last flow node read (a flow collection's spans have its end: `end` above).
+ */
+let flowBase = -1;
+let flowSpan: Span = OTHER;
+const scalarAt = (start: number, length: number): Span => ({ kind: 'scalar', start: flowBase + start, end: flowBase + start + length });
+
 /** A quoted scalar starting at s[start] and closing on the same line; sets `end`. */
 function readQuoted(s: string, start: number): string {
   const q = s[start]!;
@@ -198,7 +219,11 @@ function skipSpaces(s: string, i: number): number {
 /** A scalar (or nested collection) inside a flow collection; sets `end`. */
 function flowItem(s: string, i: number, asKey: boolean, depth: number): unknown {
   const c = s.charCodeAt(i);
-  if (c === 0x22 || c === 0x27) return readQuoted(s, i);
+  if (c === 0x22 || c === 0x27) {
+    const v = readQuoted(s, i);
+    if (flowBase >= 0) flowSpan = scalarAt(i, end - i);
+    return v;
+  }
   if (c === 0x5b || c === 0x7b) {
     if (asKey || depth >= MAX_DEPTH) bail();
     return readFlow(s, i, depth + 1);
@@ -216,20 +241,28 @@ function flowItem(s: string, i: number, asKey: boolean, depth: number): unknown 
   const text = s.slice(i, j).trimEnd();
   if (text === '' || badPlainStart(text)) bail();
   end = j;
+  if (flowBase >= 0) flowSpan = scalarAt(i, text.length);
   return resolvePlain(text);
 }
 
 /** A one-line flow collection starting at s[start] (`[` or `{`); sets `end`. */
 function readFlow(s: string, start: number, depth = 0): unknown {
   let i = skipSpaces(s, start + 1);
+  const track = flowBase >= 0;
   if (s.charCodeAt(start) === 0x5b) {
     const out: unknown[] = [];
+    const items: Span[] = [];
+    const done = () => {
+      if (track) flowSpan = { kind: 'seq', start: flowBase + start, items, end: flowBase + end };
+      return out;
+    };
     if (s.charCodeAt(i) === 0x5d) {
       end = i + 1;
-      return out;
+      return done();
     }
     for (;;) {
       out.push(flowItem(s, i, false, depth));
+      if (track) items.push(flowSpan);
       i = skipSpaces(s, end);
       const c = s.charCodeAt(i);
       // `[a: b]` (a one-pair mapping inside a sequence) is left to the precise parser.
@@ -240,29 +273,42 @@ function readFlow(s: string, start: number, depth = 0): unknown {
       }
       if (c === 0x5d) {
         end = i + 1;
-        return out;
+        return done();
       }
       bail();
     }
   }
   const out: Record<string, unknown> = {};
+  const entries = new Map<string, { start: number; end: number; value: Span }>();
+  const done = () => {
+    if (track) flowSpan = { kind: 'map', start: flowBase + start, entries, end: flowBase + end };
+    return out;
+  };
   if (s.charCodeAt(i) === 0x7d) {
     end = i + 1;
-    return out;
+    return done();
   }
   for (;;) {
     const quoted = s.charCodeAt(i) === 0x22 || s.charCodeAt(i) === 0x27;
     const key = flowItem(s, i, true, depth);
     if (!quoted && typeof key !== 'string') bail();
+    const keySpan = flowSpan as { start: number; end: number };
     i = skipSpaces(s, end);
-    if (s.charCodeAt(i) !== COLON) bail();
-    i = skipSpaces(s, i + 1);
     let value: unknown = null;
-    if (s.charCodeAt(i) !== 0x2c && s.charCodeAt(i) !== 0x7d) {
-      value = flowItem(s, i, false, depth);
-      i = skipSpaces(s, end);
-    }
+    if (s.charCodeAt(i) === COLON) {
+      i = skipSpaces(s, i + 1);
+      flowSpan = OTHER;
+      if (s.charCodeAt(i) !== 0x2c && s.charCodeAt(i) !== 0x7d) {
+        value = flowItem(s, i, false, depth);
+        i = skipSpaces(s, end);
+      }
+    } else if (s.charCodeAt(i) === 0x2c || s.charCodeAt(i) === 0x7d) {
+      // `{a, b: 1}`: a key alone is a key with a null value, which has no node of its own in the
+      // precise parser, so a finding at it is placed at the key.
+      flowSpan = keySpan as Span;
+    } else bail();
     setKey(out, key as string, value);
+    if (track) entries.set(key as string, { start: keySpan.start, end: keySpan.end, value: flowSpan });
     const c = s.charCodeAt(i);
     if (c === 0x2c) {
       i = skipSpaces(s, i + 1);
@@ -271,7 +317,7 @@ function readFlow(s: string, start: number, depth = 0): unknown {
     }
     if (c === 0x7d) {
       end = i + 1;
-      return out;
+      return done();
     }
     bail();
   }
@@ -323,8 +369,19 @@ const isDash = (t: string) => t.charCodeAt(0) === DASH && (t.length === 1 || t.c
 class Parser {
   at = 0;
   private depth = 0;
+  /** With line starts (readSpans), each method also leaves the node's span here. */
+  span: Span = OTHER;
 
-  constructor(private readonly r: Reader) {}
+  constructor(
+    private readonly r: Reader,
+    private readonly starts?: number[],
+  ) {}
+
+  /** The offset in the text of `s`, which ends line `i` (trailing spaces aside). */
+  private offset(i: number, s: string): number {
+    const l = this.r.line(i)!;
+    return this.starts![i]! + l.indent + l.text.length - s.length;
+  }
 
   /** The node whose first line is `i`, at indentation `indent`. */
   block(i: number, indent: number): unknown {
@@ -342,6 +399,8 @@ class Parser {
   sequence(i: number, indent: number): unknown[] {
     const out: unknown[] = [];
     const r = this.r;
+    const items: Span[] | undefined = this.starts ? [] : undefined;
+    const start = items ? this.starts![i]! + indent : 0;
     for (;;) {
       const line = r.line(i)!;
       const rest = line.text.length === 1 ? '' : line.text.slice(2).trimStart();
@@ -349,15 +408,18 @@ class Parser {
       else if (isDash(rest)) bail(); // `- - a`
       else if (rest[0] !== '[' && rest[0] !== '{' && keyColon(rest) >= 0) out.push(this.mapping(i, indent + (line.text.length - rest.length), rest));
       else out.push(this.inline(rest, i, indent));
+      if (items) items.push(this.span);
       const n = r.next(this.at);
       this.at = n;
-      if (n >= r.length || r.isMarker(n)) return out;
+      if (n >= r.length || r.isMarker(n)) break;
       const l = r.line(n)!;
-      if (l.indent < indent) return out;
+      if (l.indent < indent) break;
       if (l.indent > indent) bail();
-      if (!isDash(l.text)) return out;
+      if (!isDash(l.text)) break;
       i = n;
     }
+    if (items) this.span = { kind: 'seq', start, items };
+    return out;
   }
 
   /**
@@ -367,24 +429,32 @@ class Parser {
   mapping(i: number, indent: number, text: string): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     const r = this.r;
+    const entries: Map<string, { start: number; end: number; value: Span }> | undefined = this.starts ? new Map() : undefined;
+    const start = entries ? this.offset(i, text) : 0;
     for (;;) {
       const colon = keyColon(text);
       if (colon < 0) bail();
       const key = readKey(text, colon);
+      // A quoted key ends where its reading stopped (`end`), a plain one before the spaces ahead of its colon.
+      const keyStart = entries ? this.offset(i, text) : 0;
+      const keyEnd = entries ? keyStart + (text.charCodeAt(0) === 0x22 || text.charCodeAt(0) === 0x27 ? end : text.slice(0, colon).trimEnd().length) : 0;
       let k = colon + 1;
       while (text.charCodeAt(k) === SPACE) k++;
       const value = k === text.length || text.charCodeAt(k) === HASH ? this.nested(i + 1, indent, true) : this.inline(k === 0 ? text : text.slice(k), i, indent);
       setKey(out, key, value);
+      if (entries) entries.set(key, { start: keyStart, end: keyEnd, value: this.span });
       const n = r.next(this.at);
       this.at = n;
-      if (n >= r.length || r.isMarker(n)) return out;
+      if (n >= r.length || r.isMarker(n)) break;
       const l = r.line(n)!;
-      if (l.indent < indent) return out;
+      if (l.indent < indent) break;
       if (l.indent > indent) bail();
-      if (isDash(l.text)) return out;
+      if (isDash(l.text)) break;
       i = n;
       text = l.text;
     }
+    if (entries) this.span = { kind: 'map', start, entries };
+    return out;
   }
 
   /**
@@ -394,6 +464,7 @@ class Parser {
   nested(i: number, parent: number, sameIndentSequence: boolean): unknown {
     const n = this.r.next(i);
     this.at = n;
+    this.span = OTHER;
     if (n >= this.r.length || this.r.isMarker(n)) return null;
     const l = this.r.line(n)!;
     if (l.indent > parent) return this.block(n, l.indent);
@@ -405,23 +476,36 @@ class Parser {
   inline(rest: string, i: number, parent: number): unknown {
     const c = rest.charCodeAt(0);
     let value: unknown;
+    this.span = OTHER;
     if (c === 0x7c || c === 0x3e) return this.blockScalar(rest, i, parent);
     if (c === 0x22 || c === 0x27) {
       value = readQuoted(rest, 0);
+      if (this.starts) this.span = this.scalarSpan(i, rest, end);
       expectEnd(rest, end);
     } else if (c === 0x5b || c === 0x7b) {
+      if (this.starts) flowBase = this.offset(i, rest);
       value = readFlow(rest, 0);
+      if (this.starts) {
+        this.span = flowSpan;
+        flowBase = -1;
+      }
       expectEnd(rest, end);
     } else {
       const text = withoutComment(rest);
       if (badPlainStart(text) || keyColon(text) >= 0) bail();
       value = resolvePlain(text);
+      if (this.starts) this.span = this.scalarSpan(i, rest, text.length);
     }
     // A following line indented past the parent would continue this scalar (or be an error).
     const n = this.r.next(i + 1);
     if (n < this.r.length && !this.r.isMarker(n) && this.r.line(n)!.indent > parent) bail();
     this.at = n;
     return value;
+  }
+
+  private scalarSpan(i: number, rest: string, length: number): Span {
+    const start = this.offset(i, rest);
+    return { kind: 'scalar', start, end: start + length };
   }
 
   /** `|` or `>` with optional `-` chomping; the content lines follow, indented past `parent`. */
@@ -480,9 +564,14 @@ class Parser {
   }
 }
 
-function parseDocuments(text: string): unknown[] {
+function parseDocuments(text: string, spans?: Span[]): unknown[] {
   const r = new Reader(text);
-  const p = new Parser(r);
+  let starts: number[] | undefined;
+  if (spans) {
+    starts = [0];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  }
+  const p = new Parser(r, starts);
   const docs: unknown[] = [];
   let i = r.next(0);
   let started = false;
@@ -498,6 +587,7 @@ function parseDocuments(text: string): unknown[] {
     const line = r.line(i)!;
     if (line.indent !== 0) bail();
     docs.push(p.block(i, 0));
+    spans?.push(p.span);
     started = false;
     i = r.next(p.at);
     if (i < r.length && !r.isMarker(i)) bail(); // more content after the root node
@@ -514,5 +604,23 @@ export function readBlockSubset(text: string): unknown[] | undefined {
     if (e === UNSUPPORTED) return undefined;
     // Anything else is a defect here, never a verdict on the file: the precise parser decides.
     return undefined;
+  }
+}
+
+/**
+ * The same reading, keeping where each document's nodes lie instead of their values (which it
+ * still builds): for placing findings in a file this reader takes without the precise parser.
+ * Undefined exactly when readBlockSubset steps aside.
+ */
+export function readBlockSubsetSpans(text: string): Span[] | undefined {
+  if (AWKWARD.test(text)) return undefined;
+  const spans: Span[] = [];
+  try {
+    parseDocuments(text, spans);
+    return spans;
+  } catch {
+    return undefined;
+  } finally {
+    flowBase = -1;
   }
 }

@@ -1,4 +1,4 @@
-import { FAST_MAX_NESTING, readBlockSubset } from './block-subset.js';
+import { FAST_MAX_NESTING, readBlockSubset, readBlockSubsetSpans, type Span } from './block-subset.js';
 import { MAX_FILE_NODES, nodeBudgetProblem } from './node-budget.js';
 import { MAX_DEPTH } from './plain-value.js';
 
@@ -25,6 +25,17 @@ export function fastParse(text: string): unknown[] | undefined {
   // scan for depth was a tenth of this reader's time.
   if (lf.length > MAX_FILE_NODES && nodeBudgetProblem(lf)) return undefined;
   return readBlockSubset(lf);
+}
+
+/**
+ * Where the nodes of each document lie, for a text fastParse reads as it is; undefined for
+ * any other (line breaks with CR among them: the precise parser's offsets count the CRs this
+ * reader's text no longer has).
+ */
+export function fastSpans(text: string): Span[] | undefined {
+  if (text.includes('\r')) return undefined;
+  if (text.length > MAX_FILE_NODES && nodeBudgetProblem(text)) return undefined;
+  return readBlockSubsetSpans(text);
 }
 
 // The argument above, held to the numbers: raising the reader's depth past the budget's breaks the build's tests, not a user's file.
