@@ -13050,9 +13050,9 @@ function coreFiles(dist) {
   return out;
 }
 function readDigest(files) {
-  const hash = createHash2("sha1");
-  for (const f of files) hash.update(f.rel.slice(f.rel.lastIndexOf("/") + 1)).update(readOwnFile(f.abs));
-  return hash.digest("hex").slice(0, 16);
+  const hash2 = createHash2("sha1");
+  for (const f of files) hash2.update(f.rel.slice(f.rel.lastIndexOf("/") + 1)).update(readOwnFile(f.abs));
+  return hash2.digest("hex").slice(0, 16);
 }
 function stamps(files) {
   const out = [];
@@ -13111,10 +13111,10 @@ function schemaTexts(dir) {
   };
   walk(dir);
   files.sort();
-  const hash = createHash3("sha256");
+  const hash2 = createHash3("sha256");
   const read = files.map((f) => readOwnText(f));
-  for (const text of read) hash.update(text);
-  const result = { texts: read, digest: hash.digest("hex").slice(0, 16) };
+  for (const text of read) hash2.update(text);
+  const result = { texts: read, digest: hash2.digest("hex").slice(0, 16) };
   if (dir === SCHEMA_DIR) texts = result;
   return result;
 }
@@ -14203,10 +14203,10 @@ var require_util = __commonJS({
     var codegen_1 = require_codegen();
     var code_1 = require_code();
     function toHash(arr) {
-      const hash = {};
+      const hash2 = {};
       for (const item of arr)
-        hash[item] = true;
-      return hash;
+        hash2[item] = true;
+      return hash2;
     }
     exports.toHash = toHash;
     function alwaysValidSchema(it, schema) {
@@ -20705,6 +20705,9 @@ var init_schemas = __esm({
 // src/adapters/workers/analyze-worker.ts
 import { parentPort } from "node:worker_threads";
 
+// src/adapters/fs/analysis-codec.ts
+import { hash } from "node:crypto";
+
 // src/core/diagnostics.ts
 function pointerToken(key) {
   const s = String(key);
@@ -20940,15 +20943,18 @@ function encodeDocument(d) {
   for (const r of d.refs) refs.push(r.pointer, REF_CODE.get(r.kind) * 4 + (r.typed ? 2 : 0) + (r.dependency ? 1 : 0), r.name);
   return [d.index, d.apiVersion, d.kind, d.name, d.namespace === d.kind ? 0 : d.namespace, refs, d.facts.kind === "other" ? 0 : d.facts];
 }
-function encodeAnalyses(list2) {
-  return JSON.stringify(
-    list2.map(({ analysis: a, stat, oid }) => {
-      const w = [a.file, stat ? stat.size : -1, stat ? stat.mtimeMs : 0, stat ? stat.ctimeMs : 0, stat ? stat.ino : 0, a.diagnostics.length ? a.diagnostics : 0, oid ?? 0];
-      for (const d of a.documents) w.push(encodeDocument(d));
-      return w;
-    })
-  );
+function encodeAnalysesWithDigests(list2) {
+  const parts = [];
+  const digests = [];
+  for (const { analysis: a, stat, oid } of list2) {
+    const head = JSON.stringify([a.file, stat ? stat.size : -1, stat ? stat.mtimeMs : 0, stat ? stat.ctimeMs : 0, stat ? stat.ino : 0, a.diagnostics.length ? a.diagnostics : 0, oid ?? 0]);
+    const documents = a.documents.map((d) => JSON.stringify(encodeDocument(d))).join(",");
+    digests.push(digestOf(`[${documents}]`));
+    parts.push(documents ? `${head.slice(0, -1)},${documents}]` : head);
+  }
+  return { text: `[${parts.join(",")}]`, digests };
 }
+var digestOf = (json) => hash("sha1", json, "base64").slice(0, 22);
 function encodeValueEntry(a) {
   const values = a.values ?? [];
   const holes = [];
@@ -21838,6 +21844,10 @@ function withoutComment(s) {
   return c < 0 ? s : s.slice(0, c).trimEnd();
 }
 var end = 0;
+var OTHER = { kind: "other" };
+var flowBase = -1;
+var flowSpan = OTHER;
+var scalarAt = (start, length) => ({ kind: "scalar", start: flowBase + start, end: flowBase + start + length });
 function readQuoted(s, start) {
   const q = s[start];
   if (q === "'") {
@@ -21892,7 +21902,11 @@ function skipSpaces(s, i) {
 }
 function flowItem(s, i, asKey, depth) {
   const c = s.charCodeAt(i);
-  if (c === 34 || c === 39) return readQuoted(s, i);
+  if (c === 34 || c === 39) {
+    const v = readQuoted(s, i);
+    if (flowBase >= 0) flowSpan = scalarAt(i, end - i);
+    return v;
+  }
   if (c === 91 || c === 123) {
     if (asKey || depth >= MAX_DEPTH) bail();
     return readFlow(s, i, depth + 1);
@@ -21909,18 +21923,26 @@ function flowItem(s, i, asKey, depth) {
   const text = s.slice(i, j).trimEnd();
   if (text === "" || badPlainStart(text)) bail();
   end = j;
+  if (flowBase >= 0) flowSpan = scalarAt(i, text.length);
   return resolvePlain(text);
 }
 function readFlow(s, start, depth = 0) {
   let i = skipSpaces(s, start + 1);
+  const track = flowBase >= 0;
   if (s.charCodeAt(start) === 91) {
     const out2 = [];
+    const items = [];
+    const done2 = () => {
+      if (track) flowSpan = { kind: "seq", start: flowBase + start, items, end: flowBase + end };
+      return out2;
+    };
     if (s.charCodeAt(i) === 93) {
       end = i + 1;
-      return out2;
+      return done2();
     }
     for (; ; ) {
       out2.push(flowItem(s, i, false, depth));
+      if (track) items.push(flowSpan);
       i = skipSpaces(s, end);
       const c = s.charCodeAt(i);
       if (c === 44) {
@@ -21930,29 +21952,40 @@ function readFlow(s, start, depth = 0) {
       }
       if (c === 93) {
         end = i + 1;
-        return out2;
+        return done2();
       }
       bail();
     }
   }
   const out = {};
+  const entries = /* @__PURE__ */ new Map();
+  const done = () => {
+    if (track) flowSpan = { kind: "map", start: flowBase + start, entries, end: flowBase + end };
+    return out;
+  };
   if (s.charCodeAt(i) === 125) {
     end = i + 1;
-    return out;
+    return done();
   }
   for (; ; ) {
     const quoted = s.charCodeAt(i) === 34 || s.charCodeAt(i) === 39;
     const key = flowItem(s, i, true, depth);
     if (!quoted && typeof key !== "string") bail();
+    const keySpan = flowSpan;
     i = skipSpaces(s, end);
-    if (s.charCodeAt(i) !== COLON) bail();
-    i = skipSpaces(s, i + 1);
     let value = null;
-    if (s.charCodeAt(i) !== 44 && s.charCodeAt(i) !== 125) {
-      value = flowItem(s, i, false, depth);
-      i = skipSpaces(s, end);
-    }
+    if (s.charCodeAt(i) === COLON) {
+      i = skipSpaces(s, i + 1);
+      flowSpan = OTHER;
+      if (s.charCodeAt(i) !== 44 && s.charCodeAt(i) !== 125) {
+        value = flowItem(s, i, false, depth);
+        i = skipSpaces(s, end);
+      }
+    } else if (s.charCodeAt(i) === 44 || s.charCodeAt(i) === 125) {
+      flowSpan = keySpan;
+    } else bail();
     setKey(out, key, value);
+    if (track) entries.set(key, { start: keySpan.start, end: keySpan.end, value: flowSpan });
     const c = s.charCodeAt(i);
     if (c === 44) {
       i = skipSpaces(s, i + 1);
@@ -21961,7 +21994,7 @@ function readFlow(s, start, depth = 0) {
     }
     if (c === 125) {
       end = i + 1;
-      return out;
+      return done();
     }
     bail();
   }
@@ -21997,12 +22030,21 @@ function readKey(text, colon) {
 }
 var isDash = (t) => t.charCodeAt(0) === DASH && (t.length === 1 || t.charCodeAt(1) === SPACE);
 var Parser = class {
-  constructor(r) {
+  constructor(r, starts) {
     this.r = r;
+    this.starts = starts;
   }
   r;
+  starts;
   at = 0;
   depth = 0;
+  /** With line starts (readSpans), each method also leaves the node's span here. */
+  span = OTHER;
+  /** The offset in the text of `s`, which ends line `i` (trailing spaces aside). */
+  offset(i, s) {
+    const l = this.r.line(i);
+    return this.starts[i] + l.indent + l.text.length - s.length;
+  }
   /** The node whose first line is `i`, at indentation `indent`. */
   block(i, indent) {
     const line = this.r.line(i);
@@ -22018,6 +22060,8 @@ var Parser = class {
   sequence(i, indent) {
     const out = [];
     const r = this.r;
+    const items = this.starts ? [] : void 0;
+    const start = items ? this.starts[i] + indent : 0;
     for (; ; ) {
       const line = r.line(i);
       const rest = line.text.length === 1 ? "" : line.text.slice(2).trimStart();
@@ -22025,15 +22069,18 @@ var Parser = class {
       else if (isDash(rest)) bail();
       else if (rest[0] !== "[" && rest[0] !== "{" && keyColon(rest) >= 0) out.push(this.mapping(i, indent + (line.text.length - rest.length), rest));
       else out.push(this.inline(rest, i, indent));
+      if (items) items.push(this.span);
       const n = r.next(this.at);
       this.at = n;
-      if (n >= r.length || r.isMarker(n)) return out;
+      if (n >= r.length || r.isMarker(n)) break;
       const l = r.line(n);
-      if (l.indent < indent) return out;
+      if (l.indent < indent) break;
       if (l.indent > indent) bail();
-      if (!isDash(l.text)) return out;
+      if (!isDash(l.text)) break;
       i = n;
     }
+    if (items) this.span = { kind: "seq", start, items };
+    return out;
   }
   /**
    * A block mapping whose entries sit at column `indent`; its first entry is `text` on line
@@ -22042,24 +22089,31 @@ var Parser = class {
   mapping(i, indent, text) {
     const out = {};
     const r = this.r;
+    const entries = this.starts ? /* @__PURE__ */ new Map() : void 0;
+    const start = entries ? this.offset(i, text) : 0;
     for (; ; ) {
       const colon = keyColon(text);
       if (colon < 0) bail();
       const key = readKey(text, colon);
+      const keyStart = entries ? this.offset(i, text) : 0;
+      const keyEnd = entries ? keyStart + (text.charCodeAt(0) === 34 || text.charCodeAt(0) === 39 ? end : text.slice(0, colon).trimEnd().length) : 0;
       let k = colon + 1;
       while (text.charCodeAt(k) === SPACE) k++;
       const value = k === text.length || text.charCodeAt(k) === HASH ? this.nested(i + 1, indent, true) : this.inline(k === 0 ? text : text.slice(k), i, indent);
       setKey(out, key, value);
+      if (entries) entries.set(key, { start: keyStart, end: keyEnd, value: this.span });
       const n = r.next(this.at);
       this.at = n;
-      if (n >= r.length || r.isMarker(n)) return out;
+      if (n >= r.length || r.isMarker(n)) break;
       const l = r.line(n);
-      if (l.indent < indent) return out;
+      if (l.indent < indent) break;
       if (l.indent > indent) bail();
-      if (isDash(l.text)) return out;
+      if (isDash(l.text)) break;
       i = n;
       text = l.text;
     }
+    if (entries) this.span = { kind: "map", start, entries };
+    return out;
   }
   /**
    * The value of a key or item with nothing after it on its line: a block node indented past
@@ -22068,6 +22122,7 @@ var Parser = class {
   nested(i, parent, sameIndentSequence) {
     const n = this.r.next(i);
     this.at = n;
+    this.span = OTHER;
     if (n >= this.r.length || this.r.isMarker(n)) return null;
     const l = this.r.line(n);
     if (l.indent > parent) return this.block(n, l.indent);
@@ -22078,22 +22133,34 @@ var Parser = class {
   inline(rest, i, parent) {
     const c = rest.charCodeAt(0);
     let value;
+    this.span = OTHER;
     if (c === 124 || c === 62) return this.blockScalar(rest, i, parent);
     if (c === 34 || c === 39) {
       value = readQuoted(rest, 0);
+      if (this.starts) this.span = this.scalarSpan(i, rest, end);
       expectEnd(rest, end);
     } else if (c === 91 || c === 123) {
+      if (this.starts) flowBase = this.offset(i, rest);
       value = readFlow(rest, 0);
+      if (this.starts) {
+        this.span = flowSpan;
+        flowBase = -1;
+      }
       expectEnd(rest, end);
     } else {
       const text = withoutComment(rest);
       if (badPlainStart(text) || keyColon(text) >= 0) bail();
       value = resolvePlain(text);
+      if (this.starts) this.span = this.scalarSpan(i, rest, text.length);
     }
     const n = this.r.next(i + 1);
     if (n < this.r.length && !this.r.isMarker(n) && this.r.line(n).indent > parent) bail();
     this.at = n;
     return value;
+  }
+  scalarSpan(i, rest, length) {
+    const start = this.offset(i, rest);
+    return { kind: "scalar", start, end: start + length };
   }
   /** `|` or `>` with optional `-` chomping; the content lines follow, indented past `parent`. */
   blockScalar(header, i, parent) {
@@ -22149,9 +22216,14 @@ var Parser = class {
     return text;
   }
 };
-function parseDocuments(text) {
+function parseDocuments(text, spans) {
   const r = new Reader(text);
-  const p = new Parser(r);
+  let starts;
+  if (spans) {
+    starts = [0];
+    for (let i2 = text.indexOf("\n"); i2 >= 0; i2 = text.indexOf("\n", i2 + 1)) starts.push(i2 + 1);
+  }
+  const p = new Parser(r, starts);
   const docs = [];
   let i = r.next(0);
   let started = false;
@@ -22167,6 +22239,7 @@ function parseDocuments(text) {
     const line = r.line(i);
     if (line.indent !== 0) bail();
     docs.push(p.block(i, 0));
+    spans?.push(p.span);
     started = false;
     i = r.next(p.at);
     if (i < r.length && !r.isMarker(i)) bail();
@@ -22181,6 +22254,18 @@ function readBlockSubset(text) {
   } catch (e) {
     if (e === UNSUPPORTED) return void 0;
     return void 0;
+  }
+}
+function readBlockSubsetSpans(text) {
+  if (AWKWARD.test(text)) return void 0;
+  const spans = [];
+  try {
+    parseDocuments(text, spans);
+    return spans;
+  } catch {
+    return void 0;
+  } finally {
+    flowBase = -1;
   }
 }
 
@@ -22389,6 +22474,11 @@ function fastParse(text) {
   if (lf.length > MAX_FILE_NODES && nodeBudgetProblem(lf)) return void 0;
   return readBlockSubset(lf);
 }
+function fastSpans(text) {
+  if (text.includes("\r")) return void 0;
+  if (text.length > MAX_FILE_NODES && nodeBudgetProblem(text)) return void 0;
+  return readBlockSubsetSpans(text);
+}
 if (FAST_MAX_NESTING >= MAX_DEPTH2) throw new Error("the fast reader must refuse nesting the node budget would report");
 
 // src/core/parse/line-breaks.ts
@@ -22548,6 +22638,82 @@ function keyText(key) {
   if ((0, import_yaml4.isScalar)(key)) return String(key.value);
   if (key === null || key === void 0) return void 0;
   return String(key);
+}
+
+// src/core/parse/locate.ts
+function locator(text) {
+  let fast = null;
+  let precise;
+  return (index, pointer, target = "value") => {
+    if (fast === null) fast = spanLocator(text);
+    return fast?.(index, pointer, target) ?? (precise ??= preciseParse(text).locate)(index, pointer, target);
+  };
+}
+function spanLocator(text) {
+  const spans = fastSpans(text);
+  if (!spans) return void 0;
+  let starts;
+  return (index, pointer, target = "value") => {
+    const range = spanRange(spans[index], pointer, target);
+    if (!range) return void 0;
+    starts ??= lineStarts(text);
+    const [line, column] = linePos(starts, range[0]);
+    const [endLine, endColumn] = linePos(starts, Math.max(range[0], range[1]));
+    return { line, column, endLine, endColumn };
+  };
+}
+function spanRange(root, pointer, target) {
+  if (!root) return void 0;
+  let node = root;
+  const tokens = splitPointer(pointer);
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    let next;
+    if (node.kind === "map") {
+      const entry = node.entries.get(token);
+      if (!entry) break;
+      if (i === tokens.length - 1 && target === "key") return [entry.start, entry.end];
+      next = entry.value;
+    } else if (node.kind === "seq" && /^\d+$/.test(token) && node.items[Number(token)] !== void 0) {
+      next = node.items[Number(token)];
+    } else {
+      break;
+    }
+    node = next;
+  }
+  switch (node.kind) {
+    case "scalar":
+      return [node.start, node.end];
+    case "map": {
+      const first = node.entries.values().next().value;
+      if (first) return [node.start, first.end];
+      return node.end === void 0 ? void 0 : [node.start, node.end];
+    }
+    case "seq": {
+      const first = node.items[0];
+      if (!first) return node.end === void 0 ? void 0 : [node.start, node.end];
+      const firstEnd = first.kind === "other" ? void 0 : first.end;
+      return firstEnd === void 0 ? void 0 : [node.start, firstEnd];
+    }
+    default:
+      return void 0;
+  }
+}
+function lineStarts(text) {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
+}
+function linePos(starts, offset) {
+  let low = 0;
+  let high = starts.length;
+  while (low < high) {
+    const mid = low + high >> 1;
+    if (starts[mid] < offset) low = mid + 1;
+    else high = mid;
+  }
+  if (starts[low] === offset) return [low + 1, 1];
+  return [low, offset - starts[low - 1] + 1];
 }
 
 // src/core/schema/errors.ts
@@ -22776,10 +22942,10 @@ function analyzeText(file, input, registry4, options = {}) {
     }
   });
   if (findings.length) {
-    const p = getPrecise();
+    const locate = fast === void 0 ? getPrecise().locate : locator(text);
     for (const { index, finding } of findings) {
       const { target, ...rest } = finding;
-      diagnostics.push({ file, ...p.locate(index, finding.pointer, target), ...rest, document: index });
+      diagnostics.push({ file, ...locate(index, finding.pointer, target), ...rest, document: index });
     }
   }
   return { file, documents, diagnostics, ...options.keepValues ? { values } : {}, ...options.keepText ? { text } : {} };
@@ -22891,9 +23057,9 @@ parentPort.once("message", (job) => {
   let texts2 = [];
   let entries = [];
   const send = (last) => {
-    const text = encodeAnalyses(analyses);
+    const { text, digests } = encodeAnalysesWithDigests(analyses);
     shard.add(text);
-    const batch = { order, text, ...job.keepText ? { texts: texts2 } : {}, ...asEntries ? { entries } : {}, ...last ? { final: { shardWritten: shard.close() } } : {} };
+    const batch = { order, text, digests, ...job.keepText ? { texts: texts2 } : {}, ...asEntries ? { entries } : {}, ...last ? { final: { shardWritten: shard.close() } } : {} };
     job.port.postMessage(batch);
     order = [];
     analyses = [];
