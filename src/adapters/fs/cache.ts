@@ -102,6 +102,11 @@ export class ValidationCache {
     return this;
   }
 
+  /** The last run's cross-document stage, with where it placed each finding. */
+  get cross(): CrossFindings | undefined {
+    return this.manifest?.cross;
+  }
+
   /** The cached run's rules did not read the repository's file list. */
   get pathsUnread(): boolean {
     return this.manifest?.pathsUnread === true;
@@ -305,6 +310,7 @@ function wellFormed(m: Manifest): boolean {
   if (m.pathsUnread !== undefined && typeof m.pathsUnread !== 'boolean') return false;
   if (m.result !== undefined && (!Array.isArray(m.result.diagnostics) || typeof m.result.summary !== 'object' || m.result.summary === null)) return false;
   if (m.cross !== undefined && (!Array.isArray(m.cross.findings) || !Array.isArray(m.cross.deadlines))) return false;
+  if (m.cross?.placed !== undefined && (!Array.isArray(m.cross.placed) || !m.cross.placed.every(Number.isInteger))) return false;
   return true;
 }
 

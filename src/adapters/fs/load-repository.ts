@@ -149,7 +149,10 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
     const entries = merged.map((m, i) => entryOf(files[i]!.rel, m, reused.has(files[i]!.rel) ? known(files[i]!.rel, m.stat) : undefined));
     cache.commit({ extra: extraOf(reads, all), pathsUnread: !reads, files: entries, targets, ...(folders ? { folders } : {}), shards, entries: written, result, cross });
   };
-  return { ...base, ...(all ? { repositoryPaths: all } : {}), analyses, remember };
+  // Files read from the shards have the bytes the last run placed its findings in.
+  const before = cache.cross;
+  const previous = before ? { cross: before, unchanged: (file: string) => reused.has(file) } : undefined;
+  return { ...base, ...(all ? { repositoryPaths: all } : {}), analyses, ...(previous ? { previous } : {}), remember };
 }
 
 /**
