@@ -3,8 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ValidationCache, type StatEntry } from '../../src/adapters/fs/cache.js';
+import { statTableOf, ValidationCache, type StatEntry } from '../../src/adapters/fs/cache.js';
 import { cacheKey } from '../../src/adapters/fs/cache-key.js';
+import { resetStatWay, statWay } from '../../src/adapters/fs/stat-numbers.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../../src/adapters/fs/read-policy.js';
 import { cli, makeOrg } from '../helpers/org.js';
 
@@ -19,6 +20,17 @@ const INVALID = team('membres');
 const FILE = 'teams/x.yaml';
 
 const validate = async (root: string) => (await cli(['validate', '--root', root, '--format', 'json'], root)).code;
+// Stats come from the fs binding where it answers as statSync does, from statSync otherwise: both ways are held to every edit.
+const WAYS = ['binding', 'statSync'] as const;
+const validateWith = async (root: string, way: (typeof WAYS)[number]) => {
+  resetStatWay(way === 'statSync' ? 'statSync' : undefined);
+  try {
+    if (way === 'binding') expect(statWay()).toBe('binding');
+    return await validate(root);
+  } finally {
+    resetStatWay();
+  }
+};
 
 type Edit = (path: string) => void;
 
@@ -67,7 +79,7 @@ const EDITS: [string, Edit][] = [
 // Which layer answers: the whole last result (nothing else changed), or the per-file shards
 // (another file changed, so the result is recomputed from what each file's entry says).
 const LAYERS = ['whole result', 'per-file shards'] as const;
-const ROWS = EDITS.flatMap(([name, edit]) => LAYERS.map((layer) => [`${name}; ${layer}`, edit, layer] as const));
+const ROWS = EDITS.flatMap(([name, edit]) => LAYERS.flatMap((layer) => WAYS.map((way) => [`${name}; ${layer}; stats from ${way}`, edit, layer, way] as const)));
 
 describe('the validation cache never serves a changed file', () => {
   const roots = new Map<string, string>();
@@ -78,20 +90,20 @@ describe('the validation cache never serves a changed file', () => {
   beforeAll(async () => {
     for (const [name] of ROWS) roots.set(name, makeOrg({ [FILE]: VALID, 'teams/y.yaml': team('members').replace('name: x', 'name: y') }));
     await age();
-    for (const [name, edit, layer] of ROWS) {
+    for (const [name, edit, layer, way] of ROWS) {
       const root = roots.get(name)!;
-      warm.set(name, [await validate(root), await validate(root), existsSync(join(root, '.opsledger-cache', 'manifest.json')) ? 1 : 0]);
+      warm.set(name, [await validateWith(root, way), await validateWith(root, way), existsSync(join(root, '.opsledger-cache', 'manifest.json')) ? 1 : 0]);
       edit(join(root, FILE));
       if (layer === 'per-file shards') writeFileSync(join(root, 'teams/y.yaml'), team('members').replace('name: x', 'name: y') + '# longer\n');
     }
     await age();
   }, 60_000);
 
-  it.each(ROWS)('%s', async (name) => {
+  it.each(ROWS)('%s', async (name, _edit, _layer, way) => {
     const root = roots.get(name)!;
     expect(warm.get(name)).toEqual([0, 0, 1]);
-    expect(await validate(root)).toBe(1);
-    expect(await validate(root)).toBe(1);
+    expect(await validateWith(root, way)).toBe(1);
+    expect(await validateWith(root, way)).toBe(1);
   });
 });
 
@@ -112,7 +124,7 @@ describe('racily clean files', () => {
     const files = [{ rel: 'a.yaml', abs: join(root, 'a.yaml') }];
     writer.commit({ extra: '', files: [{ rel: 'a.yaml', stat: stats[0], documents: 1, records: 'r' }], targets: [], shards: [], entries: 0, result, cross: { findings: [], deadlines: [] } });
     const reader = new ValidationCache(root, key).load();
-    expect(reader.compare(files, stats, '').kind).toBe(state);
+    expect(reader.compare(files, statTableOf(stats), '').kind).toBe(state);
   });
 });
 
@@ -133,7 +145,7 @@ describe('a narrowed report from the cache', () => {
     const state = new ValidationCache(root, cacheKey('v', DEFAULT_MAX_FILE_BYTES)).load();
     const files = state.listing(JSON.parse(state['manifest']!.listed!) as string[])!.files;
     // Nothing changed and nothing racy: the next answer is the cached result itself.
-    expect(state.compare(files, ValidationCache.statAll(files), state['manifest']!.extra).kind).toBe('unchanged');
+    expect(state.compare(files, ValidationCache.statTable(files), state['manifest']!.extra).kind).toBe('unchanged');
     expect(await run(narrow)).toEqual(cold);
   }, 20_000);
 });
