@@ -76,7 +76,7 @@ export async function bundleCli(dist = join(ROOT, 'dist'), outdir = CLI_BUNDLE_D
  * Node 20's ESM loader costs about a millisecond per module on top of compiling it, and those
  * commands load 44 (validate) and 68 (the gate) chunks of the split bundle: one file is 25 ms
  * (validate) and 60-90 ms (the gate) less CPU per run on this VM, though it compiles code the
- * run may not call. bin/opsledger.js runs it when the command is the first argument; any other
+ * run may not call. bin/opsledger.js runs `cmd-<first argument>.js` when there is one; any other
  * command reached from it (none is, but the registry names them all) is the split bundle's own
  * chunk for that command, so the file needs nothing but its folder.
  */
