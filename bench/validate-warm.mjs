@@ -1,19 +1,27 @@
 #!/usr/bin/env node
 // Warm and one-edit validate (#22.2) on both corpora, against the js-yaml floor, with the spread
 // of every run: the synthetic L organisation (bench/generate.mjs) and the example organisation
-// copied 200 times (bench/example-corpus.mjs, the corpus bench/cold.mjs uses). After `npx tsc -p tsconfig.json && node
-// scripts/precompile-schemas.mjs`:
+// copied 200 times (bench/example-corpus.mjs, the corpus bench/cold.mjs uses). After `npm run build`:
 //
 //   BENCH_RUNS=5 node bench/validate-warm.mjs
 //
-// Each round: the floor (read + js-yaml loadAll, a fresh process); validate with nothing changed
-// since the last run; then one change file with a comment appended, validated, and put back. A
-// file is not trusted by the cache within two seconds of the run that read it (racily clean), so
-// after putting it back the script waits that long and lets one untimed run settle the cache.
+// Environment: BENCH_RUNS=5
+//              BENCH_CORPORA=L,example (which corpora, in this order)
+//              BENCH_BEFORE=<other build>/bin/opsledger.js (another build, measured interleaved in
+//                the same rounds on its own copy of each corpus, since the two builds' cache keys differ)
+//
+// Each round: the floor (read + js-yaml loadAll, a fresh process); then, for each build,
+// validate with nothing changed since the last run; one change file with a comment appended
+// (records as they were: no rule's input changes), validated, and put back; the same file with
+// its schedule's start one second later (a record every cross-document rule may read), validated,
+// and put back. A file is not trusted by the cache within two seconds of the run that read it
+// (racily clean), so after putting it back the script waits that long and lets one untimed run
+// settle the cache. The output of the warm and comment runs must be the cold run's byte for byte,
+// and that of the record edit the output of an uncached run of the edited organisation.
 // CPU is user + system of the process and its children (GNU time), the figure the targets use.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureOrg } from './generate.mjs';
 import { ensureExampleCorpus } from './example-corpus.mjs';
@@ -33,7 +41,9 @@ function measure(args) {
   const [wall, user, sys, rss] = r.stderr.trim().split('\n').pop().trim().split(/\s+/).map(Number);
   return { wall, cpu: user + sys, rss: rss / 1024, status: r.status, stdout: r.stdout };
 }
-const validate = (corpus) => measure([join(ROOT, 'bin', 'opsledger.js'), 'validate', '--root', corpus, '--format', 'json']);
+const builds = [['after', join(ROOT, 'bin', 'opsledger.js')]];
+if (process.env.BENCH_BEFORE) builds.push(['before', resolve(process.env.BENCH_BEFORE)]);
+const validate = (bin, corpus, more = []) => measure([bin, 'validate', '--root', corpus, '--format', 'json', ...more]);
 const floor = (corpus) => measure([join(BENCH, 'floor.mjs'), 'js-yaml', corpus]);
 
 function changeFile(corpus) {
@@ -50,55 +60,106 @@ function changeFile(corpus) {
   return walk(join(corpus, 'changes'));
 }
 
-const fmt = (x) => x.toFixed(2);
-const spread = (xs) => `min ${fmt(Math.min(...xs))} / median ${fmt([...xs].sort((a, b) => a - b)[xs.length >> 1])} / max ${fmt(Math.max(...xs))}`;
+/** The change with its schedule's start one second later: its records digest moves. */
+function recordEdit(text) {
+  const out = text.replace(/(\bstart: "?\d{4}-\d\d-\d\dT\d\d:\d\d:)00/, '$101');
+  if (out === text) throw new Error('the change file has no schedule start ending in :00 to move');
+  return out;
+}
 
-const corpora = [
-  ['synthetic L', ensureOrg({ size: 'L', seed: 1, faults: 0, outDir: join(BENCH, '.work', 'L-1') }).outDir ?? join(BENCH, '.work', 'L-1')],
-  ['example organisation x200', (ensureExampleCorpus(join(BENCH, '.work', 'example-200'), 200), join(BENCH, '.work', 'example-200'))],
-];
-const lines = [];
-for (const [name, corpus] of corpora) {
-  const file = changeFile(corpus);
-  rmSync(join(corpus, '.opsledger-cache'), { recursive: true, force: true });
-  const cold = validate(corpus);
-  const expected = cold.stdout;
-  sleep(2100);
-  validate(corpus); // settles: no file is racy any more
-  const s = { floor: [], warm: [], edited: [] };
-  let agree = true;
-  for (let i = 0; i < runs; i++) {
-    s.floor.push(floor(corpus));
-    const warm = validate(corpus);
-    s.warm.push(warm);
-    const original = readFileSync(file);
-    writeFileSync(file, Buffer.concat([original, Buffer.from(`\n# bench edit ${i}\n`)]));
-    let edited;
+/** A copy of the corpus for the other build: both builds keep their caches in the corpus's folder. */
+function copyFor(corpus, label) {
+  const copy = `${corpus}-${label}`;
+  const same = () => {
     try {
-      edited = validate(corpus);
-    } finally {
-      writeFileSync(file, original);
+      return readFileSync(join(copy, 'manifest.json'), 'utf8') === readFileSync(join(corpus, 'manifest.json'), 'utf8');
+    } catch {
+      return false;
     }
-    s.edited.push(edited);
-    agree &&= warm.stdout === expected && edited.stdout === expected;
-    sleep(2100);
-    validate(corpus);
-    process.stderr.write(`[${name}] ${i + 1}/${runs}: floor ${fmt(s.floor.at(-1).cpu)} s CPU, warm ${fmt(warm.cpu)}, edited ${fmt(edited.cpu)}\n`);
+  };
+  if (!same()) {
+    rmSync(copy, { recursive: true, force: true });
+    cpSync(corpus, copy, { recursive: true, filter: (src) => !src.endsWith('.opsledger-cache') });
   }
-  const med = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-  const f = med(s.floor.map((r) => r.cpu));
-  const fw = med(s.floor.map((r) => r.wall));
-  lines.push(`## ${name} (${corpus.slice(ROOT.length + 1)})`, '');
-  lines.push('| run | CPU s (spread) | wall s (spread) | ratio to floor (CPU median) | target |', '|---|---|---|---:|---|');
+  return copy;
+}
+
+const fmt = (x) => x.toFixed(2);
+const med = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const spread = (xs) => `${fmt(Math.min(...xs))} / ${fmt(med(xs))} / ${fmt(Math.max(...xs))}`;
+
+const wanted = (process.env.BENCH_CORPORA ?? 'L,example').split(',');
+const corpora = [
+  ['L', 'synthetic L', () => (ensureOrg({ size: 'L', seed: 1, faults: 0, outDir: join(BENCH, '.work', 'L-1') }), join(BENCH, '.work', 'L-1'))],
+  ['example', 'example organisation x200', () => (ensureExampleCorpus(join(BENCH, '.work', 'example-200'), 200), join(BENCH, '.work', 'example-200'))],
+].filter(([id]) => wanted.includes(id));
+const lines = [];
+for (const [, name, make] of corpora) {
+  const corpus = make();
+  const rel = join('changes', changeFile(corpus).slice(join(corpus, 'changes').length + 1));
+  const original = readFileSync(join(corpus, rel));
+  const edited = Buffer.from(recordEdit(original.toString('utf8')));
+  const per = builds.map(([label, bin], i) => ({ label, bin, corpus: i === 0 ? corpus : copyFor(corpus, label), warm: [], comment: [], records: [], agree: true }));
+  let expected;
+  let expectedEdit;
+  for (const b of per) {
+    rmSync(join(b.corpus, '.opsledger-cache'), { recursive: true, force: true });
+    b.cold = validate(b.bin, b.corpus);
+    if (b === per[0]) {
+      expected = b.cold.stdout;
+      writeFileSync(join(b.corpus, rel), edited);
+      expectedEdit = validate(b.bin, b.corpus, ['--no-cache']).stdout;
+      writeFileSync(join(b.corpus, rel), original);
+    }
+    b.agree &&= b.cold.stdout === expected;
+  }
+  sleep(2100);
+  for (const b of per) validate(b.bin, b.corpus); // settles: no file is racy any more
+  const floors = [];
+  for (let i = 0; i < runs; i++) {
+    floors.push(floor(corpus));
+    for (const b of per) {
+      const file = join(b.corpus, rel);
+      const warm = validate(b.bin, b.corpus);
+      b.warm.push(warm);
+      const put = (bytes) => {
+        try {
+          writeFileSync(file, bytes);
+          return validate(b.bin, b.corpus);
+        } finally {
+          writeFileSync(file, original);
+        }
+      };
+      const comment = put(Buffer.concat([original, Buffer.from(`\n# bench edit ${i}\n`)]));
+      b.comment.push(comment);
+      sleep(2100);
+      validate(b.bin, b.corpus);
+      const records = put(edited);
+      b.records.push(records);
+      b.agree &&= warm.stdout === expected && comment.stdout === expected && records.stdout === expectedEdit;
+      process.stderr.write(`[${name}, ${b.label}] ${i + 1}/${runs}: floor ${fmt(floors.at(-1).cpu)} s CPU, warm ${fmt(warm.cpu)}, comment ${fmt(comment.cpu)}, records ${fmt(records.cpu)}\n`);
+    }
+    sleep(2100);
+    for (const b of per) validate(b.bin, b.corpus);
+  }
+  const f = med(floors.map((r) => r.cpu));
+  lines.push(`## ${name} (${corpus.slice(ROOT.length + 1)}; edited: ${rel})`, '');
+  lines.push(`| build, run | CPU s (min / median / max) | wall s (min / median / max) | ratio to floor (CPU median) | target |`, '|---|---|---|---:|---|');
   const row = (label, list, goal) => {
     const c = med(list.map((r) => r.cpu));
     lines.push(`| ${label} | ${spread(list.map((r) => r.cpu))} | ${spread(list.map((r) => r.wall))} | ${fmt(c / f)}x | ${goal ? `${c <= goal * f ? 'PASS' : 'MISS'} (<= ${goal}x)` : ''} |`);
   };
-  row('floor: read + js-yaml loadAll', s.floor);
-  row('validate, warm (nothing changed)', s.warm, 0.15);
-  row('validate, one file edited', s.edited, 0.25);
-  lines.push('', `cold (one run, to fill the cache): ${fmt(cold.cpu)} s CPU, ${fmt(cold.wall)} s wall; floor wall median ${fmt(fw)} s`);
-  lines.push(`output of every warm and edited run identical to the cold run's: ${agree ? 'OK' : 'FAIL'}`, '');
-  if (!agree) process.exitCode = 1;
+  row('floor: read + js-yaml loadAll', floors);
+  for (const b of per) {
+    row(`${b.label}: warm (nothing changed)`, b.warm, 0.15);
+    row(`${b.label}: one file edited, a comment`, b.comment, 0.25);
+    row(`${b.label}: one file edited, a record (schedule start)`, b.records, 0.25);
+  }
+  lines.push('');
+  for (const b of per) {
+    lines.push(`${b.label}: cold (one run, to fill the cache) ${fmt(b.cold.cpu)} s CPU, ${fmt(b.cold.wall)} s wall; output of every run as expected: ${b.agree ? 'OK' : 'FAIL'}`);
+    if (!b.agree) process.exitCode = 1;
+  }
+  lines.push('');
 }
 console.log(lines.join('\n'));

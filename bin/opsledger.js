@@ -29,11 +29,18 @@ if (!existsSync(new URL('../dist/cli/main.js', import.meta.url))) {
 // reads an organisation. It is run only when the id in its stamp ends dist/cli/main.js too: tsc
 // rewrites main.js without it, so after a bare `tsc` the stale bundle is passed over.
 // OPSLEDGER_NO_BUNDLE=1 runs dist/ unbundled.
+// Some commands (the gate, validate: scripts/bundle-cli.mjs says which) have a file of their own
+// in the bundle, main and the command in one module, which Node loads far faster than the
+// chunks: run when that command comes first.
 let entry = '../dist/cli/main.js';
 if (!process.env.OPSLEDGER_NO_BUNDLE) {
   try {
     const id = readFileSync(new URL('../dist/bundle/cli/built', import.meta.url), 'utf8');
-    if (id && readFileSync(new URL('../dist/cli/main.js', import.meta.url), 'utf8').endsWith(`\n// opsledger-bundle: ${id}\n`)) entry = '../dist/bundle/cli/main.js';
+    if (id && readFileSync(new URL('../dist/cli/main.js', import.meta.url), 'utf8').endsWith(`\n// opsledger-bundle: ${id}\n`)) {
+      entry = '../dist/bundle/cli/main.js';
+      const command = process.argv[2];
+      if (command && /^[a-z][a-z-]*$/.test(command) && existsSync(new URL(`../dist/bundle/cli/cmd-${command}.js`, import.meta.url))) entry = `../dist/bundle/cli/cmd-${command}.js`;
+    }
   } catch {
     // not bundled: run dist/ as tsc wrote it
   }

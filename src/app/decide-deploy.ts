@@ -44,7 +44,12 @@ export interface GateRequest {
 
 /** The default branch as this clone has it: the remote-tracking ref first, else the local branch. */
 export async function defaultBranchRef(git: GitRepository, branch: string): Promise<string> {
-  for (const ref of [`refs/remotes/origin/${branch}`, `refs/heads/${branch}`]) {
+  const spellings = [`refs/remotes/origin/${branch}`, `refs/heads/${branch}`];
+  // One git process for both spellings where the adapter can; each asked in turn where it cannot tell.
+  const first = await git.firstCommitOf?.(spellings);
+  if (typeof first === 'string') return first;
+  if (first === null) return git.resolveCommit(branch);
+  for (const ref of spellings) {
     try {
       return await git.resolveCommit(ref);
     } catch {

@@ -6,7 +6,10 @@ import { incidentDeadlines } from '../core/checks/incident-follow-ups.js';
 import { checkRepository, type RepositoryChecks } from '../core/validate.js';
 import type { PlacedDeadline } from '../core/checks/incident-follow-ups.js';
 import type { GitRepository } from './ports/git.js';
-import type { CrossFindings, FullValidation, OrganisationSource, ReadFiles, ReadRequest, SameRecords } from './ports/source.js';
+import type { CrossFindings, FullValidation, OrganisationSource, PreviousCross, ReadFiles, ReadRequest, SameRecords } from './ports/source.js';
+import type { CrossFinding } from '../core/checks/references.js';
+import type { Position } from '../core/parse/precise.js';
+import { placeAt } from '../core/placed.js';
 
 /**
  * Reading an organisation, from the working tree or from a commit, in one place: read every
@@ -62,11 +65,59 @@ function crossFindingsOf(files: ReadFiles, checks: RepositoryChecks, options: Va
   return { findings: [...checks.cross, ...sensitive], deadlines: options.deadlines === false ? [] : incidentDeadlines(files.analyses) };
 }
 
-/** Places findings; the precise parser loads only when there is something to place. */
-async function placeAll(cross: CrossFindings, source: ReadFiles['source']): Promise<{ placed: Diagnostic[]; deadlines: PlacedDeadline[] }> {
-  if (!cross.findings.length && !cross.deadlines.length) return { placed: [], deadlines: [] };
-  const { placeFindings } = await import('../core/place-findings.js');
-  return { placed: placeFindings(cross.findings, source), deadlines: placeFindings(cross.deadlines, source).sort(compareDiagnostics) };
+const SLOTS = 4;
+
+/**
+ * Places findings and deadlines, and notes where in `cross.placed`. A finding the last run
+ * placed in a file whose bytes have not changed since keeps that position (it depends only on
+ * the bytes, the document, the pointer and the target); the precise parser loads, and parses a
+ * file, only for what is left to place.
+ */
+async function placeAll(cross: CrossFindings, source: ReadFiles['source'], previous?: PreviousCross): Promise<{ placed: Diagnostic[]; deadlines: PlacedDeadline[]; cross: CrossFindings }> {
+  const items: CrossFinding[] = [...cross.findings, ...cross.deadlines];
+  if (!items.length) return { placed: [], deadlines: [], cross: { ...cross, placed: [] } };
+  const at: (Position | undefined)[] = new Array(items.length);
+  const known = previous ? knownPositions(previous) : undefined;
+  const todo: number[] = [];
+  items.forEach((f, i) => {
+    const pos = known?.(f);
+    if (pos) at[i] = pos;
+    else todo.push(i);
+  });
+  if (todo.length) {
+    const { locateFindings } = await import('../core/place-findings.js');
+    const found = locateFindings(todo.map((i) => items[i]!), source);
+    todo.forEach((i, j) => (at[i] = found[j]));
+  }
+  const placed: number[] = [];
+  for (const p of at) placed.push(p!.line, p!.column, p!.endLine ?? -1, p!.endColumn ?? -1);
+  const n = cross.findings.length;
+  return {
+    placed: cross.findings.map((f, i) => placeAt(f, at[i]!)),
+    deadlines: cross.deadlines.map((d, i) => placeAt(d, at[n + i]!)).sort(compareDiagnostics),
+    cross: { ...cross, placed },
+  };
+}
+
+const placeKey = (f: CrossFinding) => `${f.file}\0${f.document}\0${f.target}\0${f.pointer}`;
+
+/** The last run's positions by what decides them, for files whose bytes are as they were; none when it kept no positions. */
+function knownPositions(previous: PreviousCross): ((f: CrossFinding) => Position | undefined) | undefined {
+  const { cross, unchanged } = previous;
+  const items = [...cross.findings, ...cross.deadlines];
+  const flat = cross.placed;
+  if (!Array.isArray(flat) || flat.length !== items.length * SLOTS) return undefined;
+  const byKey = new Map<string, number>();
+  items.forEach((f, i) => byKey.set(placeKey(f), i));
+  return (f) => {
+    if (!unchanged(f.file)) return undefined;
+    const i = byKey.get(placeKey(f));
+    if (i === undefined) return undefined;
+    const o = i * SLOTS;
+    const [line, column, endLine, endColumn] = [flat[o]!, flat[o + 1]!, flat[o + 2]!, flat[o + 3]!];
+    if (![line, column, endLine, endColumn].every(Number.isInteger)) return undefined;
+    return (endLine < 0 ? { line, column } : { line, column, endLine, endColumn }) as Position;
+  };
 }
 
 /**
@@ -83,8 +134,7 @@ function assemble(parts: Diagnostic[], deadlines: PlacedDeadline[], counts: { fi
 
 async function checkedFiles(files: ReadFiles, where: string, options: ValidationOptions = {}): Promise<{ validation: FullValidation; cross: CrossFindings }> {
   const checks = checkRepository(files.analyses);
-  const cross = crossFindingsOf(files, checks, options);
-  const { placed, deadlines } = await placeAll(cross, files.source);
+  const { placed, deadlines, cross } = await placeAll(crossFindingsOf(files, checks, options), files.source, files.previous);
   const documentsByFile = Object.fromEntries(files.analyses.map((a) => [a.file, a.documents.length]));
   const count = files.analyses.length + new Set(files.discoveryDiagnostics.map((d) => d.file)).size;
   const validation = assemble([...checks.diagnostics, ...placed, ...files.discoveryDiagnostics], deadlines, { files: count, documents: checks.documents }, documentsByFile, where);
@@ -97,19 +147,25 @@ async function checkedFiles(files: ReadFiles, where: string, options: Validation
  * other file's diagnostics stand, since neither its bytes nor any record it was checked against
  * changed.
  */
-async function patchedResult(files: ReadFiles, same: SameRecords, where: string): Promise<FullValidation> {
+async function patchedResult(files: ReadFiles, same: SameRecords, where: string): Promise<{ validation: FullValidation; cross: CrossFindings }> {
   const touched = new Set(files.analyses.map((a) => a.file));
   const prev = same.validation;
-  const mine = { findings: same.cross.findings.filter((f) => touched.has(f.file)), deadlines: same.cross.deadlines.filter((d) => touched.has(d.file)) };
-  const { placed, deadlines } = await placeAll(mine, files.source);
+  // Every position outside the touched files is the last run's: placing them all again costs
+  // nothing more, and keeps every position for the run after this one. A cache that kept no
+  // positions has only the touched files' placed.
+  const kept = Array.isArray(same.cross.placed);
+  const mine = kept ? same.cross : { findings: same.cross.findings.filter((f) => touched.has(f.file)), deadlines: same.cross.deadlines.filter((d) => touched.has(d.file)) };
+  const again = await placeAll(mine, files.source, { cross: same.cross, unchanged: (file) => !touched.has(file) });
+  const placed = again.placed.filter((d) => touched.has(d.file));
+  const deadlines = again.deadlines.filter((d) => touched.has(d.file));
   const parts = [
     ...prev.diagnostics.filter((d) => !touched.has(d.file)),
     ...files.analyses.flatMap((a) => a.diagnostics),
     ...placed,
     ...files.discoveryDiagnostics.filter((d) => touched.has(d.file)),
   ];
-  const kept = [...(prev.deadlines ?? []).filter((d) => !touched.has(d.file)), ...deadlines].sort(compareDiagnostics);
-  return assemble(parts, kept, prev.summary, prev.documentsByFile, where);
+  const all = [...(prev.deadlines ?? []).filter((d) => !touched.has(d.file)), ...deadlines].sort(compareDiagnostics);
+  return { validation: assemble(parts, all, prev.summary, prev.documentsByFile, where), cross: kept ? again.cross : same.cross };
 }
 
 /** Validation only: may answer from the cache without reading an unchanged file. */
@@ -118,8 +174,8 @@ export async function checkOrganisation(source: OrganisationSource, request: Rea
   if (repo.unchanged) return { repo, validation: repo.unchanged };
   const where = describeSource(source);
   if (repo.sameRecords) {
-    const validation = await patchedResult(repo, repo.sameRecords, where);
-    await repo.remember(validation, repo.sameRecords.cross);
+    const { validation, cross } = await patchedResult(repo, repo.sameRecords, where);
+    await repo.remember(validation, cross);
     return { repo, validation };
   }
   const { validation, cross } = await checkedFiles(repo, where);

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ValidationCache, type StatEntry } from '../../src/adapters/fs/cache.js';
+import { statTableOf, ValidationCache, type StatEntry } from '../../src/adapters/fs/cache.js';
 import { cacheKey } from '../../src/adapters/fs/cache-key.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../../src/adapters/fs/read-policy.js';
 import { cli, makeOrg } from '../helpers/org.js';
@@ -112,7 +112,7 @@ describe('racily clean files', () => {
     const files = [{ rel: 'a.yaml', abs: join(root, 'a.yaml') }];
     writer.commit({ extra: '', files: [{ rel: 'a.yaml', stat: stats[0], documents: 1, records: 'r' }], targets: [], shards: [], entries: 0, result, cross: { findings: [], deadlines: [] } });
     const reader = new ValidationCache(root, key).load();
-    expect(reader.compare(files, stats, '').kind).toBe(state);
+    expect(reader.compare(files, statTableOf(stats), '').kind).toBe(state);
   });
 });
 
@@ -133,7 +133,7 @@ describe('a narrowed report from the cache', () => {
     const state = new ValidationCache(root, cacheKey('v', DEFAULT_MAX_FILE_BYTES)).load();
     const files = state.listing(JSON.parse(state['manifest']!.listed!) as string[])!.files;
     // Nothing changed and nothing racy: the next answer is the cached result itself.
-    expect(state.compare(files, ValidationCache.statAll(files), state['manifest']!.extra).kind).toBe('unchanged');
+    expect(state.compare(files, ValidationCache.statTable(files), state['manifest']!.extra).kind).toBe('unchanged');
     expect(await run(narrow)).toEqual(cold);
   }, 20_000);
 });

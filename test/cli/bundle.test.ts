@@ -26,7 +26,7 @@ describe('the bundled CLI', () => {
 
   it('imports nothing but Node modules and its own files, each of which exists', () => {
     const files = readdirSync(BUNDLE).filter((f) => f.endsWith('.js'));
-    expect(files).toEqual(expect.arrayContaining(['main.js', 'analyze-worker.js', 'render-worker.js']));
+    expect(files).toEqual(expect.arrayContaining(['main.js', 'analyze-worker.js', 'render-worker.js', 'cmd-gate.js', 'cmd-validate.js']));
     const outside: string[] = [];
     for (const f of files) {
       const text = readFileSync(join(BUNDLE, f), 'utf8');
@@ -49,6 +49,9 @@ describe('the bundled CLI', () => {
     ['explain', ['explain', 'ref.unresolved']],
     ['help', ['help', 'gate']],
     ['validate', ['validate', '--root', org, '--format', 'json', '--no-cache', '--at', '2026-12-01T00:00:00Z']],
+    ['validate, cached', ['validate', '--root', org, '--format', 'sarif', '--at', '2026-12-01T00:00:00Z']],
+    ['gate, without GitHub (denied with its reasons)', ['gate', 'CR-2026-0176', '--root', org, '--format', 'json', '--dry-run', '--at', '2026-12-01T00:00:00Z']],
+    ['validate --help', ['validate', '--help']],
     ['risk', ['risk', 'CR-2026-0176', '--root', org, '--format', 'json', '--at', '2026-12-01T00:00:00Z']],
     ['an unknown command', ['no-such-command']],
   ])('answers %s as the unbundled dist/ does', async (_, args) => {
@@ -86,6 +89,30 @@ describe('bin/opsledger.js chooses the bundle', () => {
     writeFileSync(stamp, id);
     writeFileSync(plain, stub('dist') + tail);
     expect(which(env)).toBe(expected);
+  });
+
+  // The gate and validate have a one-file bundle of their own, run when the command comes first.
+  const args = (first: string) => spawnSync(process.execPath, [join(pkg, 'bin', 'opsledger.js'), first], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } }).stdout;
+  it.each([
+    ['gate', 'one file: gate'],
+    ['validate', 'one file: validate'],
+    ['risk', 'bundle'],
+    ['--version', 'bundle'],
+  ])('with the bundle chosen, `%s` runs %s', (first, expected) => {
+    writeFileSync(stamp, 'k1-abc');
+    writeFileSync(plain, `${stub('dist')}// opsledger-bundle: k1-abc\n`);
+    for (const name of ['gate', 'validate']) writeFileSync(join(pkg, 'dist', 'bundle', 'cli', `cmd-${name}.js`), stub(`one file: ${name}`));
+    try {
+      expect(args(first)).toBe(expected);
+      // A bundle without the command's file runs its main.
+      rmSync(join(pkg, 'dist', 'bundle', 'cli', `cmd-${first}.js`), { force: true });
+      expect(args(first)).toBe('bundle');
+      // Never when dist/ is not the bundle's.
+      writeFileSync(plain, stub('dist'));
+      expect(args(first)).toBe('dist');
+    } finally {
+      for (const name of ['gate', 'validate']) rmSync(join(pkg, 'dist', 'bundle', 'cli', `cmd-${name}.js`), { force: true });
+    }
   });
 
   it('without its stamp, the bundle is not run', () => {

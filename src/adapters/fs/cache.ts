@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { renameSync, statSync, unlinkSync } from 'node:fs';
+import { renameSync, unlinkSync } from 'node:fs';
+import { STAT_SLOTS, StatKind, statInto } from './stat-numbers.js';
 import { basename, join, resolve, sep } from 'node:path';
 import { readOwnFile, readOwnText } from './read-policy.js';
 import { decodeIndex, encodeIndex, NUMBERS, patchIndex, type FileEntry, type FileIndex } from './cache-index.js';
@@ -61,6 +62,13 @@ export interface StatEntry extends FileStat {
   rel: string;
 }
 
+/** Every file's stat, STAT_SLOTS numbers each in the order of the list (size -1: none). */
+export interface StatTable {
+  count: number;
+  numbers: Float64Array;
+  at(index: number): StatEntry | undefined;
+}
+
 export type { FileEntry } from './cache-index.js';
 
 export type CacheState =
@@ -102,6 +110,11 @@ export class ValidationCache {
     return this;
   }
 
+  /** The last run's cross-document stage, with where it placed each finding. */
+  get cross(): CrossFindings | undefined {
+    return this.manifest?.cross;
+  }
+
   /** The cached run's rules did not read the repository's file list. */
   get pathsUnread(): boolean {
     return this.manifest?.pathsUnread === true;
@@ -111,20 +124,25 @@ export class ValidationCache {
     return this.manifest !== undefined;
   }
 
-  /** Stat every file (only worth it when a cache exists to compare against). */
+  /** Stat every file (only worth it when a cache exists to compare against), into one table. */
+  static statTable(files: readonly { rel: string; abs: string }[]): StatTable {
+    const numbers = new Float64Array(files.length * STAT_SLOTS);
+    for (let i = 0; i < files.length; i++) statInto(files[i]!.abs, numbers, i * STAT_SLOTS);
+    return tableOf(files, numbers);
+  }
+
+  /** Stat every file, as one entry each. */
   static statAll(files: readonly { rel: string; abs: string }[]): (StatEntry | undefined)[] {
-    return files.map((f) => {
-      try {
-        const st = statSync(f.abs);
-        return { rel: f.rel, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
-      } catch {
-        return undefined;
-      }
-    });
+    const table = ValidationCache.statTable(files);
+    return files.map((_, i) => table.at(i));
   }
 
   private racy(stat: { mtimeMs: number; ctimeMs: number } | undefined): boolean {
-    return !stat || !this.manifest || Math.max(stat.mtimeMs, stat.ctimeMs) >= this.manifest.startedAt - RACY_MS;
+    return !stat || this.racyAt(stat.mtimeMs, stat.ctimeMs);
+  }
+
+  private racyAt(mtimeMs: number, ctimeMs: number): boolean {
+    return !this.manifest || Math.max(mtimeMs, ctimeMs) >= this.manifest.startedAt - RACY_MS;
   }
 
   /**
@@ -140,26 +158,27 @@ export class ValidationCache {
     // As discover builds paths: the root resolved, then the path from it.
     const base = resolve(this.root) + sep;
     const abs = (rel: string) => base + (sep === '/' ? rel : rel.split('/').join(sep));
+    const now = new Float64Array(STAT_SLOTS);
     for (const was of folders) {
       if (this.racy(was)) return undefined;
-      const now = statSync(was.rel ? abs(was.rel) : base, { throwIfNoEntry: false });
-      if (!now?.isDirectory() || now.mtimeMs !== was.mtimeMs || now.ctimeMs !== was.ctimeMs || now.ino !== was.ino) return undefined;
+      if (statInto(was.rel ? abs(was.rel) : base, now, 0) !== StatKind.Folder || now[1] !== was.mtimeMs || now[2] !== was.ctimeMs || now[3] !== was.ino) return undefined;
     }
     const files = ix.rels().map((rel) => ({ rel, abs: abs(rel) }));
     return { files, folders };
   }
 
   /** How the files stand against the last run. */
-  compare(files: readonly DiscoveredFile[], stats: readonly (StatEntry | undefined)[], extra: string): CacheState {
+  compare(files: readonly DiscoveredFile[], stats: StatTable, extra: string): CacheState {
     const m = this.manifest;
     const ix = this.index;
-    if (!m?.result || !m.cross || !ix || m.extra !== extra || ix.count !== files.length || !ix.sameRels(files)) return { kind: 'other' };
+    if (!m?.result || !m.cross || !ix || m.extra !== extra || ix.count !== files.length || stats.count !== files.length || !ix.sameRels(files)) return { kind: 'other' };
     const changed: number[] = [];
     const n = ix.numbers;
+    const s = stats.numbers;
     for (let i = 0; i < files.length; i++) {
-      const s = stats[i];
       const o = i * NUMBERS;
-      if (!s || n[o] !== s.size || n[o + 1] !== s.mtimeMs || n[o + 2] !== s.ctimeMs || n[o + 3] !== s.ino || this.racy(s)) changed.push(i);
+      const so = i * STAT_SLOTS;
+      if (s[so]! < 0 || n[o] !== s[so] || n[o + 1] !== s[so + 1] || n[o + 2] !== s[so + 2] || n[o + 3] !== s[so + 3] || this.racyAt(s[so + 1]!, s[so + 2]!)) changed.push(i);
     }
     const result = { ...m.result, documentsByFile: lazyRecord(() => {
       const documentsByFile: Record<string, number> = {};
@@ -194,10 +213,14 @@ export class ValidationCache {
   }
 
   /** Per-file analyses from the shards, for files whose stat still matches. */
-  reusable(stats: readonly (StatEntry | undefined)[]): Map<string, DiskAnalysis> {
+  reusable(stats: StatTable): Map<string, DiskAnalysis> {
     const out = new Map<string, DiskAnalysis>();
     if (!this.manifest) return out;
-    const wanted = new Map(stats.filter((s): s is StatEntry => s !== undefined && !this.racy(s)).map((s) => [s.rel, s]));
+    const wanted = new Map<string, StatEntry>();
+    for (let i = 0; i < stats.count; i++) {
+      const s = stats.at(i);
+      if (s && !this.racy(s)) wanted.set(s.rel, s);
+    }
     for (const shard of this.manifest.shards) {
       let entries: DiskAnalysis[];
       try {
@@ -305,7 +328,30 @@ function wellFormed(m: Manifest): boolean {
   if (m.pathsUnread !== undefined && typeof m.pathsUnread !== 'boolean') return false;
   if (m.result !== undefined && (!Array.isArray(m.result.diagnostics) || typeof m.result.summary !== 'object' || m.result.summary === null)) return false;
   if (m.cross !== undefined && (!Array.isArray(m.cross.findings) || !Array.isArray(m.cross.deadlines))) return false;
+  if (m.cross?.placed !== undefined && (!Array.isArray(m.cross.placed) || !m.cross.placed.every(Number.isInteger))) return false;
   return true;
+}
+
+function tableOf(files: readonly { rel: string }[], numbers: Float64Array): StatTable {
+  return {
+    count: files.length,
+    numbers,
+    at: (i) => {
+      const o = i * STAT_SLOTS;
+      return i < 0 || i >= files.length || numbers[o]! < 0 ? undefined : { rel: files[i]!.rel, size: numbers[o]!, mtimeMs: numbers[o + 1]!, ctimeMs: numbers[o + 2]!, ino: numbers[o + 3]! };
+    },
+  };
+}
+
+/** A table of stats already taken (one entry per file, in order; none for a file without a stat). */
+export function statTableOf(entries: readonly (StatEntry | { rel: string; stat?: undefined })[]): StatTable {
+  const numbers = new Float64Array(entries.length * STAT_SLOTS);
+  entries.forEach((e, i) => {
+    const o = i * STAT_SLOTS;
+    if ('size' in e) numbers.set([e.size, e.mtimeMs, e.ctimeMs, e.ino], o);
+    else numbers[o] = -1;
+  });
+  return tableOf(entries, numbers);
 }
 
 function sameStat(a: FileStat, b: FileStat): boolean {

@@ -74,7 +74,7 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
   const prefix = () => cache.shardPrefix();
 
   // A cold run stats nothing up front: the reads' own fstat calls feed the cache.
-  const stats = cache.present ? ValidationCache.statAll(files) : [];
+  const stats = ValidationCache.statTable(cache.present ? files : []);
   const state = cache.present ? cache.compare(files, stats, extra) : { kind: 'other' as const };
   if (state.kind === 'unchanged') return { ...base, analyses: [], unchanged: state.result, remember: async () => {} };
 
@@ -104,7 +104,7 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
           : files.map((f, i) => {
               const d = fresh.get(i);
               if (d) return entry(i, d);
-              return { rel: f.rel, stat: stats[i], documents: cache.documentsAt(i), records: cache.recordsAt(i)! };
+              return { rel: f.rel, stat: stats.at(i), documents: cache.documentsAt(i), records: cache.recordsAt(i)! };
             });
         cache.commit({ extra, pathsUnread: unread, files: entries, targets, ...(folders ? { folders } : {}), shards: wrote ? [...onto.shards, delta] : onto.shards, entries: onto.entries + (wrote ? changed.length : 0), result, cross });
       };
@@ -149,7 +149,10 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
     const entries = merged.map((m, i) => entryOf(files[i]!.rel, m, reused.has(files[i]!.rel) ? known(files[i]!.rel, m.stat) : undefined));
     cache.commit({ extra: extraOf(reads, all), pathsUnread: !reads, files: entries, targets, ...(folders ? { folders } : {}), shards, entries: written, result, cross });
   };
-  return { ...base, ...(all ? { repositoryPaths: all } : {}), analyses, remember };
+  // Files read from the shards have the bytes the last run placed its findings in.
+  const before = cache.cross;
+  const previous = before ? { cross: before, unchanged: (file: string) => reused.has(file) } : undefined;
+  return { ...base, ...(all ? { repositoryPaths: all } : {}), analyses, ...(previous ? { previous } : {}), remember };
 }
 
 /**

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { DiffSize } from '../../core/risk/diff-size.js';
-import { GitRefError } from './changed-files.js';
+import { GitRefError } from './ref-error.js';
 import { NUMSTAT, numstatBetween, parseNumstatEntries, type NumstatEntry } from './pr-history.js';
 
 /**

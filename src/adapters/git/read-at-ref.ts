@@ -44,6 +44,38 @@ export async function resolveCommit(root: string, ref: string): Promise<string> 
   return sha;
 }
 
+/**
+ * The commit the first of these full ref names points at (through one tag), in one git process
+ * where asking resolveCommit for each would start one per name (the gate's default branch is
+ * `refs/remotes/origin/<b>` in a clone, `refs/heads/<b>` in a mirror). null: none of them
+ * exists. undefined: it cannot tell (a name it will not pass to git as a pattern, a ref to
+ * something that is not a commit, git failing): ask resolveCommit for each, as before.
+ */
+export async function firstCommitOf(root: string, refs: readonly string[]): Promise<string | null | undefined> {
+  // for-each-ref takes patterns: only plain full names, which match themselves (and refs below them, dropped here).
+  if (!refs.length || !refs.every((r) => /^refs\/[^\s*?[\\:^~]+$/.test(r) && !r.includes('..') && !r.endsWith('/'))) return undefined;
+  let out: string;
+  try {
+    out = await gitOutput(root, ['for-each-ref', '--format=%(refname)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)', ...refs]);
+  } catch {
+    return undefined;
+  }
+  const found = new Map<string, string | undefined>();
+  for (const line of out.split('\n')) {
+    const [name, type, id, peeledType, peeled] = line.split('\0');
+    if (!name || !refs.includes(name)) continue;
+    found.set(name, type === 'commit' ? id : type === 'tag' && peeledType === 'commit' ? peeled : undefined);
+  }
+  for (const ref of refs) {
+    if (!found.has(ref)) continue;
+    const sha = found.get(ref);
+    if (!sha || !FULL_ID.test(sha)) return undefined;
+    noteCommits(root, [sha]);
+    return sha;
+  }
+  return null;
+}
+
 /** Full ids git itself printed as commits (a log's commits and their parents): each resolves to itself. */
 export function noteCommits(root: string, shas: readonly string[]): void {
   for (const sha of shas) {

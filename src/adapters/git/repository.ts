@@ -115,6 +115,7 @@ export function openGitRepository(root: string, caches: GitCaches = {}): GitRepo
       },
     }),
     resolveCommit: async (ref) => (await readAtRefModule()).resolveCommit(root, ref),
+    firstCommitOf: async (refs) => (await readAtRefModule()).firstCommitOf(root, refs),
     changedFilesSince: async (ref) => (await import('./changed-files.js')).changedFilesSince(root, ref),
     changedPathsBetween: async (base, head) => (await prHistory()).changedPathsBetween(root, base, head),
     diffSizeBetween: async (base, head) => (await import('./diff-size.js')).diffSizeBetween(root, base, head),

@@ -1,7 +1,7 @@
 import { Octokit } from '@octokit/rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
-import Bottleneck from 'bottleneck';
+import Bottleneck from 'bottleneck/light.js';
 import type { CommitIdentity, Review } from '../../core/approvals.js';
 import {
   ANNOTATIONS_PER_REQUEST,

@@ -73,6 +73,11 @@ export interface GitRepository {
   /** The organisation as it is in a commit, read through the same policy as the working tree. */
   at(ref: string): OrganisationSource;
   resolveCommit(ref: string): Promise<string>;
+  /**
+   * The commit the first of these full ref names that exists points at, in one question; null
+   * when none exists; undefined when the adapter cannot tell (ask resolveCommit for each).
+   */
+  firstCommitOf?(refs: readonly string[]): Promise<string | null | undefined>;
   /** Files changed since the merge base of `ref` and HEAD, plus uncommitted and untracked ones. */
   changedFilesSince(ref: string): Promise<{ files: Set<string>; base: string }>;
   /** Every path a pull request touches, against the merge base of `base` and `head`. */

@@ -27,6 +27,19 @@ export interface CrossFindings {
   findings: CrossFinding[];
   /** What the incidents owe and by when. */
   deadlines: FollowUpDeadline[];
+  /**
+   * Where each finding and then each deadline was placed (line, column, end line, end column,
+   * four numbers apiece): a position depends only on the file's bytes and the finding's
+   * document, pointer and target, so a later run re-places only what falls in files whose
+   * bytes changed (placing parses the file with the precise parser).
+   */
+  placed?: number[];
+}
+
+/** The last run's cross-document stage, and which files hold the bytes it placed its findings in. */
+export interface PreviousCross {
+  cross: CrossFindings;
+  unchanged(file: string): boolean;
 }
 
 /** The last run's answer, for a run in which some files changed but not their records. */
@@ -68,6 +81,8 @@ export interface ReadFiles {
    * finding stands, and only those files' own diagnostics and positions need doing again.
    */
   sameRecords?: SameRecords;
+  /** Set when the cross-document rules must run again but a cached run placed their findings. */
+  previous?: PreviousCross;
   /**
    * Every file of the repository under root (tracked and untracked, not only YAML), for checks
    * that ask whether a pattern names anything; undefined when the source could not list them.
