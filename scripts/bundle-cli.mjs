@@ -125,7 +125,7 @@ async function bundleOneFileCommands(dist, outdir, metafile) {
             // The same for the GitHub shapes' compiler, used only when the build's compiled shapes are stale.
             b.onResolve({ filter: /^ajv\/dist\/2020\.js$/ }, (args) => {
               if (args.kind !== 'dynamic-import') return undefined;
-              const chunk = [...chunkOf].find(([entry]) => entry.endsWith('/node_modules/ajv/dist/2020.js'))?.[1];
+              const chunk = [...chunkOf].find(([entry]) => /(^|\/)node_modules\/ajv\/dist\/2020\.js$/.test(entry))?.[1];
               if (!chunk) throw new Error('no chunk of the split bundle for ajv/dist/2020.js');
               return { path: `./${chunk}`, external: true };
             });
