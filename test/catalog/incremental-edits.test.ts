@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -177,5 +178,48 @@ describe('an update in place after one random edit', () => {
     // A second update with nothing edited writes nothing.
     await build(org, site, at);
     expect(rewritten(after, snapshot(site))).toEqual([]);
+  }, 180_000);
+});
+
+/** Commits everything in the folder, dated `at` (author and committer). */
+function commitAll(org: string, message: string, at: string): void {
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', GIT_AUTHOR_NAME: 'Org Admin', GIT_AUTHOR_EMAIL: 'admin@example.com', GIT_COMMITTER_NAME: 'Org Admin', GIT_COMMITTER_EMAIL: 'admin@example.com', GIT_AUTHOR_DATE: at, GIT_COMMITTER_DATE: at };
+  execFileSync('git', ['add', '-A'], { cwd: org, env });
+  execFileSync('git', ['-c', 'commit.gpgsign=false', 'commit', '-q', '-m', message], { cwd: org, env });
+}
+
+describe('an update in place in a git repository', () => {
+  // Git adds inputs no folder has: each service page's history of commits and each change's
+  // submission time (its first commit), from which lead times count.
+  it('after a commit that edits a service and adds a change, then after an edit not yet committed, equals a fresh build', async () => {
+    const org = copyExampleOrg();
+    execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: org });
+    commitAll(org, 'the organisation', '2026-11-01T09:00:00Z');
+    const site = tempSite();
+    await build(org, site);
+
+    const [serviceFile, serviceName] = pick(docsOfKind(org, 'services', 'Service'), targets[0]!);
+    setTitle(org, serviceFile, 'Retitled and committed');
+    const [changeFile, changeId] = pick(docsOfKind(org, 'changes', 'ChangeRequest'), targets[1]!);
+    const copy = join('changes', 'CR-2026-0999.yaml');
+    writeFileSync(join(org, copy), readFileSync(join(org, changeFile), 'utf8').replace(`  name: ${changeId}\n`, '  name: CR-2026-0999\n'));
+    commitAll(org, 'a service retitled, a change added', '2026-11-20T09:00:00Z');
+    let before = snapshot(site);
+    let fresh = tempSite();
+    await build(org, fresh);
+    await build(org, site);
+    expectSameSite(site, fresh);
+    expect(rewritten(before, snapshot(site))).toEqual(changedContent(before, snapshot(site)));
+    // The service's history shows the new commit; the new change's notice counts from it.
+    expect(changedContent(before, snapshot(site))).toEqual(expect.arrayContaining(['changes/CR-2026-0999.html', `services/${serviceName}.html`]));
+
+    // Not committed: the change has no submission time yet.
+    setTitle(org, copy, 'Edited, not committed');
+    before = snapshot(site);
+    fresh = tempSite();
+    await build(org, fresh);
+    await build(org, site);
+    expectSameSite(site, fresh);
+    expect(rewritten(before, snapshot(site))).toEqual(changedContent(before, snapshot(site)));
   }, 180_000);
 });
