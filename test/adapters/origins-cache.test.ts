@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DocumentOrigins } from '../../src/app/ports/git.js';
 import { withCachedOrigins } from '../../src/adapters/git/origins-cache.js';
@@ -80,6 +81,23 @@ describe('document origins kept between catalog builds', () => {
     const path = join(repo.root, CACHE);
     writeFileSync(path, typeof damage === 'string' ? damage : damage(readFileSync(path, 'utf8')));
     expect(plain(await cached(repo.root))).toEqual(plain(await fresh(repo.root)));
+  });
+
+  it.each([
+    ['a link in the file\'s place', (root: string, outside: string) => {
+      mkdirSync(join(root, '.opsledger-cache'));
+      symlinkSync(outside, join(root, CACHE));
+    }],
+    ['a link in the cache folder\'s place', (root: string, outside: string) => symlinkSync(dirname(outside), join(root, '.opsledger-cache'))],
+  ])('with %s, reads and writes nothing through it', async (_name, plant) => {
+    const repo = await TestRepo.create({ 'changes/CR-2026-0100.yaml': change('CR-2026-0100') }, ADMIN);
+    const outside = join(mkdtempSync(join(tmpdir(), 'opsledger-outside-')), 'git-origins.json');
+    writeFileSync(outside, 'keep me\n');
+    plant(repo.root, outside);
+    expect(plain(await cached(repo.root))).toEqual(plain(await fresh(repo.root)));
+    expect(plain(await cached(repo.root))).toEqual(plain(await fresh(repo.root)));
+    expect(readFileSync(outside, 'utf8')).toBe('keep me\n');
+    expect(readdirSync(dirname(outside))).toEqual(['git-origins.json']);
   });
 
   it('keeps nothing for a shallow clone', async () => {
