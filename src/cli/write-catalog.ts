@@ -7,6 +7,7 @@ import type { Workspace } from '../app/ports/workspace.js';
 import { siteWriter, UnsafeTargetError } from '../catalog/write-site.js';
 import { UsageError, type CommandContext } from './context.js';
 import type { AuditReport } from '../core/audit/reconcile.js';
+import { withCachedOrigins } from '../adapters/git/origins-cache.js';
 
 /**
  * The build's clock under the reproducible-builds convention: SOURCE_DATE_EPOCH, in seconds.
@@ -60,7 +61,7 @@ export async function writeCatalog(ctx: CommandContext, ws: Workspace, loaded: L
   const now = options.at ?? sourceDateEpoch(ctx.env) ?? Date.now();
   const started = performance.now();
   try {
-    const result = await buildCatalog(loaded, ws.git, siteWriter(out, { root: ws.root, locale, ...(threads ? { threads } : {}), ...(options.progress ? { progress: options.progress } : {}) }), { now, locale, ...(options.audit ? { audit: options.audit } : {}) });
+    const result = await buildCatalog(loaded, withCachedOrigins(ws.git, ws.root), siteWriter(out, { root: ws.root, locale, ...(threads ? { threads } : {}), ...(options.progress ? { progress: options.progress } : {}) }), { now, locale, ...(options.audit ? { audit: options.audit } : {}) });
     options.beforeOutput?.();
     for (const w of result.warnings) ctx.stderr(`opsledger catalog: ${w}\n`);
     const rel = relative(ctx.cwd, out);

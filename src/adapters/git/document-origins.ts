@@ -65,7 +65,13 @@ export function workStarts(log: string): Map<string, number> {
   const start = new Map<string, number>();
   if (!head) return start;
   const line: string[] = [];
-  for (let c: string | undefined = head; c && commits.has(c); c = commits.get(c)!.parents[0]) line.push(c);
+  // A replace ref can make a commit its own ancestor (`git replace X Y` with Y a child of X):
+  // git's walk stops at commits it has seen, and so does this one.
+  const onLine = new Set<string>();
+  for (let c: string | undefined = head; c && commits.has(c) && !onLine.has(c); c = commits.get(c)!.parents[0]) {
+    onLine.add(c);
+    line.push(c);
+  }
   line.reverse();
   const seen = new Set<string>();
   for (const m of line) {

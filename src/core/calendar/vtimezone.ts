@@ -1,4 +1,4 @@
-import { DAY, formatLocal, offsetAt } from './local-time.js';
+import { DAY, formatLocal, intlOffset, offsetAt } from './local-time.js';
 
 /**
  * A VTIMEZONE (RFC 5545 3.6.5) for an IANA zone, derived from the runtime's Intl zone data so
@@ -22,9 +22,11 @@ interface Transition {
 
 function findTransitions(zone: string, from: number, to: number): Transition[] {
   const out: Transition[] = [];
-  let previous = offsetAt(from, zone);
+  // One Intl call per day: the days are visited once, and offsetAt would ask for both ends of
+  // each half-day slot a day lands in (30 years: 11k calls instead of 22k, half a second of a catalog build).
+  let previous = intlOffset(from, zone);
   for (let t = from + DAY; t <= to; t += DAY) {
-    const offset = offsetAt(t, zone);
+    const offset = intlOffset(t, zone);
     if (offset === previous) continue;
     let lo = t - DAY;
     let hi = t;
