@@ -6,6 +6,7 @@ import { checkSensitivePaths, readsRepositoryPaths } from '../../src/core/checks
 import type { Facts } from '../../src/core/facts.js';
 import { TestRepo } from '../helpers/git-repo.js';
 import { cli, makeOrg } from '../helpers/org.js';
+import { INCIDENT, SERVICE, TEAM } from '../helpers/cache-documents.js';
 
 /**
  * Whatever happened between two runs (an edit that moves lines, one that leaves a reference
@@ -15,25 +16,6 @@ import { cli, makeOrg } from '../helpers/org.js';
  * changed, only files whose records hash as before (the cross-document findings reused), and
  * records changed (the rules run again over the shards).
  */
-const TEAM = (name: string) => `apiVersion: opsledger/v1\nkind: Team\nmetadata: {name: ${name}}\nspec:\n  members: [ana-lima]\n`;
-const SERVICE = (owner: string) =>
-  `apiVersion: opsledger/v1\nkind: Service\nmetadata:\n  name: payments-api\n  title: Payments\nspec:\n  owner: ${owner}\n  tier: 2\n  exposure: company\n  lifecycle: production\n  dependsOn:\n    - service:checkout-api\n`;
-const INCIDENT = `apiVersion: opsledger/v1
-kind: Incident
-metadata: {name: INC-2026-0001, title: Checkout errors}
-spec:
-  severity: sev2
-  status: resolved
-  startedAt: "2026-12-03T10:00:00+09:00"
-  detectedAt: "2026-12-03T10:05:00+09:00"
-  mitigatedAt: "2026-12-03T10:30:00+09:00"
-  resolvedAt: "2026-12-03T11:00:00+09:00"
-  services: [payments-api]
-  review:
-    summary: A missing index
-    actionItems:
-      - {title: Add the index, owner: payments, due: "2026-12-20", state: open}
-`;
 const START: Record<string, string> = {
   'teams/payments.yaml': TEAM('payments'),
   'services/payments/service.yaml': SERVICE('payments'),

@@ -5,33 +5,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../helpers/built-cli.js';
 import { makeOrg, PROJECT_ROOT } from '../helpers/org.js';
+import { INCIDENT, SERVICE, TEAM } from '../helpers/cache-documents.js';
 
 /**
  * When an edit changes records, the cross-document rules run again, but a finding in a file
- * whose bytes did not change keeps the position the last run placed it at: placing parses the
- * file with the precise parser (a third of such a run at 22k files, most of it incidents'
- * deadlines). The positions must move with the lines of a file that changed in the same run,
- * and the parser must load only when something is left to place.
+ * whose bytes did not change keeps the position the last run placed it at: placing reads and
+ * parses the file again (with the precise parser, before the fast reader kept spans, a third of
+ * such a run at 22k files, most of it incidents' deadlines). The positions must move with the
+ * lines of a file that changed in the same run, and the placing module must load only when
+ * something is left to place.
  */
-const TEAM = (name: string) => `apiVersion: opsledger/v1\nkind: Team\nmetadata: {name: ${name}}\nspec:\n  members: [ana-lima]\n`;
-const SERVICE = (owner: string) =>
-  `apiVersion: opsledger/v1\nkind: Service\nmetadata:\n  name: payments-api\n  title: Payments\nspec:\n  owner: ${owner}\n  tier: 2\n  exposure: company\n  lifecycle: production\n  dependsOn:\n    - service:checkout-api\n`;
-const INCIDENT = `apiVersion: opsledger/v1
-kind: Incident
-metadata: {name: INC-2026-0001, title: Checkout errors}
-spec:
-  severity: sev2
-  status: resolved
-  startedAt: "2026-12-03T10:00:00+09:00"
-  detectedAt: "2026-12-03T10:05:00+09:00"
-  mitigatedAt: "2026-12-03T10:30:00+09:00"
-  resolvedAt: "2026-12-03T11:00:00+09:00"
-  services: [payments-api]
-  review:
-    summary: A missing index
-    actionItems:
-      - {title: Add the index, owner: payments, due: "2026-12-20", state: open}
-`;
 // A reference that dangles in a file no edit below touches: a cross-document finding to keep placed.
 const DANGLING = `apiVersion: opsledger/v1\nkind: Service\nmetadata:\n  name: ledger-api\n  title: Ledger\nspec:\n  owner: nobody-at-all\n  tier: 3\n  exposure: internal\n  lifecycle: production\n`;
 const START: Record<string, string> = {
