@@ -32,6 +32,20 @@ export const CLI_BUNDLE_DIR = join(ROOT, 'dist', 'bundle', 'cli');
 export const CLI_BUNDLE_STAMP = join(CLI_BUNDLE_DIR, 'built');
 export const BUNDLE_MARK = '// opsledger-bundle: ';
 
+/** What the split bundle and the one-file commands are built with alike. */
+const ESBUILD_COMMON = {
+  absWorkingDir: ROOT,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  // CommonJS dependencies call require(); ESM output has none unless we make one.
+  banner: { js: "import { createRequire as __opsledgerRequire } from 'node:module';\nconst require = __opsledgerRequire(import.meta.url);" },
+  legalComments: 'none',
+  charset: 'utf8',
+  logLevel: 'warning',
+};
+
 export async function bundleCli(dist = join(ROOT, 'dist'), outdir = CLI_BUNDLE_DIR) {
   if (!existsSync(join(dist, 'cli', 'main.js'))) throw new Error(`${join(dist, 'cli', 'main.js')} is missing: run tsc first`);
   // Built beside the folder and swapped in, so a command already running never finds half a bundle.
@@ -39,24 +53,15 @@ export async function bundleCli(dist = join(ROOT, 'dist'), outdir = CLI_BUNDLE_D
   const stale = `${outdir}.${process.pid}.old`;
   rmSync(fresh, { recursive: true, force: true });
   const split = await build({
-    absWorkingDir: ROOT,
+    ...ESBUILD_COMMON,
     entryPoints: {
       main: join(dist, 'cli', 'main.js'),
       'analyze-worker': join(dist, 'adapters', 'workers', 'analyze-worker.js'),
       'render-worker': join(dist, 'catalog', 'render-worker.js'),
     },
     outdir: fresh,
-    bundle: true,
     splitting: true,
     chunkNames: 'chunk-[hash]',
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    // CommonJS dependencies call require(); ESM output has none unless we make one.
-    banner: { js: "import { createRequire as __opsledgerRequire } from 'node:module';\nconst require = __opsledgerRequire(import.meta.url);" },
-    legalComments: 'none',
-    charset: 'utf8',
-    logLevel: 'warning',
     metafile: true,
   });
   await bundleOneFileCommands(dist, fresh, split.metafile);
@@ -89,18 +94,10 @@ async function bundleOneFileCommands(dist, outdir, metafile) {
   const distRel = dist.slice(ROOT.length).replace(/\\/g, '/').replace(/^\/+/, '');
   for (const name of ONE_FILE_COMMANDS) {
     await build({
-      absWorkingDir: ROOT,
+      ...ESBUILD_COMMON,
       entryPoints: { [`cmd-${name}`]: join(dist, 'cli', 'main.js') },
       outdir,
-      bundle: true,
       splitting: false,
-      platform: 'node',
-      target: 'node20',
-      format: 'esm',
-      banner: { js: "import { createRequire as __opsledgerRequire } from 'node:module';\nconst require = __opsledgerRequire(import.meta.url);" },
-      legalComments: 'none',
-      charset: 'utf8',
-      logLevel: 'warning',
       plugins: [
         {
           name: 'other-commands-from-the-split-bundle',
