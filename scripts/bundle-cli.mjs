@@ -120,6 +120,7 @@ async function bundleOneFileCommands(dist, outdir, metafile) {
               return target.endsWith(`/${distRel}/adapters/fs/schemas.js`) ? split('adapters/fs/schemas.js') : undefined;
             });
             // The same for the GitHub shapes' compiler, used only when the build's compiled shapes are stale.
+            // The chunk is a CommonJS module, so its namespace has it only as `default` (shapes.ts's ajv2020 reads both).
             b.onResolve({ filter: /^ajv\/dist\/2020\.js$/ }, (args) => {
               if (args.kind !== 'dynamic-import') return undefined;
               const chunk = [...chunkOf].find(([entry]) => /(^|\/)node_modules\/ajv\/dist\/2020\.js$/.test(entry))?.[1];

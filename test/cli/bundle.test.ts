@@ -1,5 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -129,4 +131,52 @@ describe('the build', () => {
     expect(id).toMatch(/^[a-z0-9]+-[0-9a-f]{12}$/);
     expect(readFileSync(join(PROJECT_ROOT, 'dist', 'cli', 'main.js'), 'utf8').endsWith(`\n// opsledger-bundle: ${id}\n`)).toBe(true);
   });
+});
+
+describe('the bundled gate with stale precompiled GitHub shapes', () => {
+  // An install that resolves a newer ajv than the build's makes the precompiled shapes stale, and
+  // the gate compiles them at run time. The gate's one-file bundle loads ajv from the split
+  // bundle's chunk, whose namespace has the CommonJS module only as `default`: it once failed
+  // there with an internal error on every run.
+  it('checks the answers of GitHub with ajv compiled at run time, and answers as with the shapes precompiled', async () => {
+    ensureBuilt();
+    const pkg = join(work, 'stale-pkg');
+    for (const entry of ['bin', 'dist', 'package.json', 'schemas', 'templates']) cpSync(join(PROJECT_ROOT, entry), join(pkg, entry), { recursive: true });
+    symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(pkg, 'node_modules'));
+    writeFileSync(join(pkg, 'dist', 'github-shapes.cjs'), "module.exports = { key: 'another-build', validators: {} };\n");
+    const org = join(work, 'stale-org');
+    for (const folder of ['services', 'teams', 'changes', 'systems', 'apis', 'incidents']) cpSync(join(PROJECT_ROOT, folder), join(org, folder), { recursive: true });
+    // Every route answers 200 with an empty object: not the shape of a repository, so the check must run.
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const env = { PATH: process.env.PATH ?? '', GITHUB_TOKEN: 't', GITHUB_REPOSITORY: 'o/r', GITHUB_API_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+      // Not spawnSync: the server above answers from this process's event loop.
+      const gate = (root: string) =>
+        new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+          const child = spawn(process.execPath, [join(root, 'bin', 'opsledger.js'), 'gate', 'CR-2026-0176', '--root', org, '--format', 'json', '--at', '2026-12-01T00:00:00Z'], { cwd: org, env });
+          let stdout = '';
+          let stderr = '';
+          child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+          child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+          child.on('error', reject);
+          child.on('close', (status) => resolve({ status, stdout, stderr }));
+        });
+      const stale = await gate(pkg);
+      const fresh = await gate(PROJECT_ROOT);
+      expect(stale.stderr).not.toContain('internal error');
+      expect(stale.status).toBe(1);
+      expect(seen.length).toBeGreaterThan(0);
+      expect(stale.status).toBe(fresh.status);
+      expect(stale.stdout).toBe(fresh.stdout);
+      expect(JSON.parse(stale.stdout).checks.some((c: { ok: boolean; detail?: string }) => !c.ok)).toBe(true);
+    } finally {
+      server.close();
+    }
+  }, 120_000);
 });

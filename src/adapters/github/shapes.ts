@@ -182,9 +182,22 @@ const compiled: Partial<Record<ShapeName, ValidateFunction>> = precompiledShapes
 // validateSchema off: checking these schemas against the 2020-12 meta-schema compiled the
 // meta-schema first, most of a second of the gate's own time on every run. The schemas are
 // constants, so test/adapters/github-shapes.test.ts checks them against it once instead.
-const runtimeAjv = (Object.keys(SCHEMAS) as ShapeName[]).some((n) => typeof compiled[n] !== 'function')
-  ? new (await import('ajv/dist/2020.js')).Ajv2020({ ...SHAPE_AJV_OPTIONS, validateSchema: false })
-  : undefined;
+const runtimeAjv = (Object.keys(SCHEMAS) as ShapeName[]).some((n) => typeof compiled[n] !== 'function') ? new (await ajv2020())({ ...SHAPE_AJV_OPTIONS, validateSchema: false }) : undefined;
+
+/**
+ * ajv's 2020-12 class. Node's loader gives the CommonJS module's exports by name; the one-file
+ * bundles of the gate and validate load ajv from the split bundle's chunk, whose namespace has
+ * the module only as `default`. Either way this is the class (a version of ajv newer than the
+ * build's makes the precompiled shapes stale, and then this runs on every gate).
+ */
+type Ajv2020Class = typeof import('ajv/dist/2020.js').Ajv2020;
+
+async function ajv2020(): Promise<Ajv2020Class> {
+  const mod = (await import('ajv/dist/2020.js')) as unknown as { Ajv2020?: Ajv2020Class; default?: { Ajv2020?: Ajv2020Class } };
+  const cls = mod.Ajv2020 ?? mod.default?.Ajv2020;
+  if (typeof cls !== 'function') throw new Error('ajv/dist/2020.js has no Ajv2020 class');
+  return cls;
+}
 
 /** Returns `data` when it has the documented shape, else throws GitHubMalformedResponse. */
 export function checkShape<T>(name: ShapeName, data: unknown, route: string): T {
