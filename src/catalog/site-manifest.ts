@@ -1,9 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { lstatSync, readdirSync, renameSync, rmdirSync, unlinkSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { lstatSync, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CACHE_DIR } from '../adapters/fs/cache.js';
-import { cacheFolderRefusal, createExclusive, ensureCacheFolder } from '../adapters/fs/cache-folder.js';
+import { cacheFolderRefusal, writeCacheFile } from '../adapters/fs/cache-folder.js';
 import { readOwnFile } from '../adapters/fs/read-policy.js';
 import { codeDigest, TOOL_VERSION } from '../adapters/fs/version.js';
 import type { Page } from '../core/catalog/types.js';
@@ -119,10 +119,8 @@ function isEntry(e: unknown): e is ManifestEntry {
 
 function readManifest(path: string, key: string): Map<string, ManifestEntry> | undefined {
   try {
-    const st = lstatSync(path);
-    if (!st.isFile() || st.size > MAX_MANIFEST_BYTES) return undefined;
-    // readOwnFile opens without following links: a link put in the manifest's place is refused.
-    const m = JSON.parse(readOwnFile(path).toString('utf8')) as ManifestFile;
+    // readOwnFile opens without following links and reads regular files within the cap only.
+    const m = JSON.parse(readOwnFile(path, MAX_MANIFEST_BYTES).toString('utf8')) as ManifestFile;
     if (m?.format !== FORMAT || m.key !== key || typeof m.files !== 'object' || m.files === null || Array.isArray(m.files)) return undefined;
     const entries = new Map<string, ManifestEntry>();
     for (const [file, entry] of Object.entries(m.files)) {
@@ -244,24 +242,11 @@ export class SiteBooks {
     const files: Record<string, ManifestEntry> = {};
     for (const [file, entry] of this.next) files[file] = entry;
     const dir = dirname(path);
-    ensureCacheFolder(dir);
     try {
-      createExclusive(join(dir, '.gitignore'), '*\n');
-    } catch {
-      // there already
-    }
-    const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    try {
-      createExclusive(temp, JSON.stringify({ format: FORMAT, key: this.key, files } satisfies ManifestFile));
-      renameSync(temp, path);
+      writeCacheFile(dir, basename(path), JSON.stringify({ format: FORMAT, key: this.key, files } satisfies ManifestFile));
       pruneManifests(dir);
     } catch (e) {
       // The site is complete; only the next build's shortcut is lost.
-      try {
-        unlinkSync(temp);
-      } catch {
-        // never created
-      }
       if ((e as NodeJS.ErrnoException).code === undefined) throw e;
     }
   }

@@ -12872,8 +12872,8 @@ function describeRefusal(r, stat, maxBytes) {
       return "the file cannot be read";
   }
 }
-function readOwnFile(path) {
-  const r = readPath(path, OPEN_FLAGS, Number.MAX_SAFE_INTEGER);
+function readOwnFile(path, maxBytes = Number.MAX_SAFE_INTEGER) {
+  const r = readPath(path, OPEN_FLAGS, maxBytes);
   if (r === "link") throw new Error(`${path} is a symbolic link; opsledger does not follow links among its own files`);
   if ("refused" in r) throw new Error(`${path}: ${describeRefusal(r.refused)}`);
   return r.bytes;

@@ -9929,8 +9929,8 @@ function describeRefusal(r, stat, maxBytes) {
       return "the file cannot be read";
   }
 }
-function readOwnFile(path) {
-  const r = readPath(path, OPEN_FLAGS, Number.MAX_SAFE_INTEGER);
+function readOwnFile(path, maxBytes = Number.MAX_SAFE_INTEGER) {
+  const r = readPath(path, OPEN_FLAGS, maxBytes);
   if (r === "link") throw new Error(`${path} is a symbolic link; opsledger does not follow links among its own files`);
   if ("refused" in r) throw new Error(`${path}: ${describeRefusal(r.refused)}`);
   return r.bytes;
@@ -10102,7 +10102,7 @@ function pageRenderer(options2) {
 }
 
 // src/catalog/site-manifest.ts
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 
 // src/core/facts.ts
 var REF_KINDS = ["service", "ci", "team", "template", "slo", "policy-group", "service-or-openslo", "change", "incident", "system", "domain", "api"];

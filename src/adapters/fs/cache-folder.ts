@@ -1,4 +1,5 @@
-import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, unlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isInside, readOwnText } from './read-policy.js';
 
@@ -46,6 +47,38 @@ export function createExclusive(path: string, text: string | Uint8Array): void {
     writeFileSync(fd, text);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** Tells git to ignore the cache folder; whatever already has the name is left as it is. */
+export function ignoreInGit(dir: string): void {
+  try {
+    createExclusive(join(dir, '.gitignore'), '*\n');
+  } catch {
+    // there already
+  }
+}
+
+/**
+ * Writes `name` in the cache folder whole or not at all: a temporary file created exclusively
+ * beside it, then renamed over the name (which replaces a link or FIFO of that name, never what
+ * it points at; two writers each rename a whole file, the last one wins). Creates the folder and
+ * its .gitignore first. Throws when it cannot, leaving no temporary file.
+ */
+export function writeCacheFile(dir: string, name: string, text: string | Uint8Array): void {
+  ensureCacheFolder(dir);
+  ignoreInGit(dir);
+  const temp = join(dir, `${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    createExclusive(temp, text);
+    renameSync(temp, join(dir, name));
+  } catch (e) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // never created
+    }
+    throw e;
   }
 }
 

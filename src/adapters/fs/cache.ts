@@ -7,7 +7,7 @@ import { decodeIndex, encodeIndex, NUMBERS, patchIndex, type FileEntry, type Fil
 import type { CrossFindings, FullValidation } from '../../app/ports/source.js';
 import { decodeAnalyses, encodeAnalyses } from './analysis-codec.js';
 import type { DiskAnalysis, FileStat } from './analyze-disk.js';
-import { cacheFolderRefusal, createExclusive, ensureCacheFolder, readManifest, removeEntries, type CacheFolderRefusal } from './cache-folder.js';
+import { cacheFolderRefusal, createExclusive, ensureCacheFolder, ignoreInGit, readManifest, removeEntries, type CacheFolderRefusal } from './cache-folder.js';
 import type { DiscoveredFile, FolderStat } from './discover.js';
 
 /**
@@ -299,11 +299,7 @@ export class ValidationCache {
       createExclusive(tmp, JSON.stringify(manifest));
       // rename replaces the name manifest.json, never what a link of that name points at.
       renameSync(tmp, join(this.dir, MANIFEST));
-      try {
-        createExclusive(join(this.dir, '.gitignore'), '*\n');
-      } catch {
-        // Already there (or something else is, which is left as it is).
-      }
+      ignoreInGit(this.dir);
       const keep = new Set([...shards, index]);
       removeEntries(this.dir, (name) => (name.startsWith('shard-') || name.startsWith('index-')) && !keep.has(name));
       this.manifest = manifest;

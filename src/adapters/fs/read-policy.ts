@@ -190,10 +190,10 @@ export function describeRefusal(r: Refusal, stat?: FileStat, maxBytes?: number):
 /**
  * opsledger's own files: what it shipped (schemas, templates) or wrote (its cache). They are not
  * attacker-written, but a cache folder inside a repository is, so links are not followed and
- * only regular files are read. Throws when the file cannot be read.
+ * only regular files are read, up to `maxBytes`. Throws when the file cannot be read.
  */
-export function readOwnFile(path: string): Buffer {
-  const r = readPath(path, OPEN_FLAGS, Number.MAX_SAFE_INTEGER);
+export function readOwnFile(path: string, maxBytes = Number.MAX_SAFE_INTEGER): Buffer {
+  const r = readPath(path, OPEN_FLAGS, maxBytes);
   if (r === 'link') throw new Error(`${path} is a symbolic link; opsledger does not follow links among its own files`);
   if ('refused' in r) throw new Error(`${path}: ${describeRefusal(r.refused)}`);
   return r.bytes;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { FileAnalysis } from '../../core/analyze.js';
 import { decodeValueEntry } from './analysis-codec.js';
 import { CACHE_DIR } from './cache.js';
-import { cacheFolderRefusal, createExclusive, ensureCacheFolder, readManifest, removeEntries, type CacheFolderRefusal } from './cache-folder.js';
+import { cacheFolderRefusal, createExclusive, ensureCacheFolder, ignoreInGit, readManifest, removeEntries, type CacheFolderRefusal } from './cache-folder.js';
 import { readOwnText, type FileStat } from './read-policy.js';
 
 /**
@@ -267,11 +267,7 @@ export class ValueCache {
       renameSync(tmp, join(this.dir, this.manifestName));
       // A later commit in the same process (a cache of commits records after each one it reads) starts from this manifest.
       this.adopt(manifest);
-      try {
-        createExclusive(join(this.dir, '.gitignore'), '*\n');
-      } catch {
-        // Already there.
-      }
+      ignoreInGit(this.dir);
       const keep = new Set(packs.map((p) => p.name));
       removeEntries(this.dir, (name) => name.startsWith(this.packPrefix) && name.endsWith('.pack') && !keep.has(name));
     } catch {

@@ -1,9 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { lstatSync, renameSync, unlinkSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { lstatSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DocumentOrigin, DocumentOrigins, GitRepository, UnknownOrigin } from '../../app/ports/git.js';
 import { CACHE_DIR } from '../fs/cache.js';
-import { cacheFolderRefusal, createExclusive, ensureCacheFolder } from '../fs/cache-folder.js';
+import { cacheFolderRefusal, writeCacheFile } from '../fs/cache-folder.js';
 import { readOwnFile } from '../fs/read-policy.js';
 import { codeDigest } from '../fs/version.js';
 import { gitOutput } from './run-git.js';
@@ -64,9 +64,7 @@ function isOrigin(o: unknown): o is DocumentOrigin | UnknownOrigin {
 
 function readStored(path: string, key: string): DocumentOrigins | undefined {
   try {
-    const st = lstatSync(path);
-    if (!st.isFile() || st.size > MAX_BYTES) return undefined;
-    const s = JSON.parse(readOwnFile(path).toString('utf8')) as Stored;
+    const s = JSON.parse(readOwnFile(path, MAX_BYTES).toString('utf8')) as Stored;
     if (s?.format !== FORMAT || s.key !== key || typeof s.shallow !== 'boolean' || !Array.isArray(s.byId)) return undefined;
     const byId = new Map<string, DocumentOrigin | UnknownOrigin>();
     for (const entry of s.byId) {
@@ -79,24 +77,11 @@ function readStored(path: string, key: string): DocumentOrigins | undefined {
   }
 }
 
-function store(dir: string, path: string, key: string, origins: DocumentOrigins): void {
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+function store(dir: string, key: string, origins: DocumentOrigins): void {
   try {
-    ensureCacheFolder(dir);
-    try {
-      createExclusive(join(dir, '.gitignore'), '*\n');
-    } catch {
-      // there already
-    }
-    createExclusive(temp, JSON.stringify({ format: FORMAT, key, shallow: origins.shallow, byId: [...origins.byId] } satisfies Stored));
-    renameSync(temp, path);
+    writeCacheFile(dir, FILE, JSON.stringify({ format: FORMAT, key, shallow: origins.shallow, byId: [...origins.byId] } satisfies Stored));
   } catch {
     // Only the next run's shortcut is lost.
-    try {
-      unlinkSync(temp);
-    } catch {
-      // never created
-    }
   }
 }
 
@@ -112,7 +97,7 @@ export function withCachedOrigins(git: GitRepository, root: string): GitReposito
     const kept = readStored(path, key);
     if (kept) return kept;
     const origins = await git.documentOrigins(ref);
-    store(dir, path, key, origins);
+    store(dir, key, origins);
     return origins;
   };
   return {
