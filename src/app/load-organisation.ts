@@ -70,8 +70,8 @@ const SLOTS = 4;
 /**
  * Places findings and deadlines, and notes where in `cross.placed`. A finding the last run
  * placed in a file whose bytes have not changed since keeps that position (it depends only on
- * the bytes, the document, the pointer and the target); the precise parser loads, and parses a
- * file, only for what is left to place.
+ * the bytes, the document, the pointer and the target); the placing module loads, and reads a
+ * file again, only for what is left to place.
  */
 async function placeAll(cross: CrossFindings, source: ReadFiles['source'], previous?: PreviousCross): Promise<{ placed: Diagnostic[]; deadlines: PlacedDeadline[]; cross: CrossFindings }> {
   const items: CrossFinding[] = [...cross.findings, ...cross.deadlines];
