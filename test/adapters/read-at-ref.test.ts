@@ -1,4 +1,6 @@
-import { symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadOrganisationAtRef } from '../../src/adapters/git/org-at-ref.js';
@@ -121,6 +123,22 @@ describe('pull-request history', () => {
     expect(await firstParentLine(repo.root, 'pr', 3)).toEqual(fromPr);
     // Nine asked, the whole line given: the first commit ends it.
     expect(fromGit[4]!.length).toBe(how === 'rebase' ? 4 : 3);
+  });
+
+  it('does not answer the first-parent line from the history of a shallow clone, which a fetch can deepen', async () => {
+    repo = await TestRepo.create();
+    await repo.commit({ 'teams/z.yaml': TEAM('z-team', 'z') }, 'Second commit', me);
+    await repo.commit({ 'teams/y.yaml': TEAM('y-team', 'y') }, 'Third commit', me);
+    const head = await repo.sha();
+    const clone = mkdtempSync(join(tmpdir(), 'opsledger-shallow-'));
+    try {
+      execFileSync('git', ['clone', '-q', '--depth', '1', `file://${repo.root}`, clone]);
+      expect((await documentOrigins(clone, 'HEAD')).shallow).toBe(true);
+      execFileSync('git', ['fetch', '-q', '--deepen', '2'], { cwd: clone });
+      expect((await firstParentLine(clone, head, 3)).length).toBe(3);
+    } finally {
+      rmSync(clone, { recursive: true, force: true });
+    }
   });
 
   it('answers the first-parent line from the history documentOrigins read, and asks git when that does not hold it', async () => {

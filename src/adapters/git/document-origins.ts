@@ -163,8 +163,10 @@ export async function documentOrigins(root: string, ref = 'HEAD'): Promise<Docum
       ]),
     ]);
     const parsed = parseGraph(graph);
-    // The gate asks next for the first-parent line of a merge on this history: git printed it here.
-    noteGraph(root, parsed.commits);
+    // The gate asks next for the first-parent line of a merge on this history: git printed it
+    // here. Not from a shallow clone, whose boundary commits show no parents until a fetch
+    // deepens it: elsewhere a commit's parents, author and date are fixed by its id.
+    if (!shallow) noteGraph(root, parsed.commits);
     return { shallow, byId: originsFrom(parseIdLog(ids, shallow), workStarts(parsed)) };
   } catch {
     // No git, an unborn branch or an unknown ref: nothing was ever committed that git can show.
