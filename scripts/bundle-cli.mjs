@@ -19,7 +19,7 @@ import { build } from 'esbuild';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const CLI_BUNDLE_DIR = join(ROOT, 'dist', 'bundle', 'cli');
@@ -48,12 +48,18 @@ const ESBUILD_COMMON = {
 
 export async function bundleCli(dist = join(ROOT, 'dist'), outdir = CLI_BUNDLE_DIR) {
   if (!existsSync(join(dist, 'cli', 'main.js'))) throw new Error(`${join(dist, 'cli', 'main.js')} is missing: run tsc first`);
+  // The digest of the core the bundle is made from, in the bundle (src/adapters/fs/version.ts):
+  // its runs key their caches by the code they hold without reading dist/core/. Read again
+  // after bundling: a core that changed meanwhile may not be what esbuild read, and fails the build.
+  const { readCodeDigest } = await import(pathToFileURL(join(dist, 'adapters', 'fs', 'version.js')).href);
+  const digest = readCodeDigest(dist);
+  const common = { ...ESBUILD_COMMON, define: { __OPSLEDGER_CODE_DIGEST__: JSON.stringify(digest) } };
   // Built beside the folder and swapped in, so a command already running never finds half a bundle.
   const fresh = `${outdir}.${process.pid}.new`;
   const stale = `${outdir}.${process.pid}.old`;
   rmSync(fresh, { recursive: true, force: true });
   const split = await build({
-    ...ESBUILD_COMMON,
+    ...common,
     entryPoints: {
       main: join(dist, 'cli', 'main.js'),
       'analyze-worker': join(dist, 'adapters', 'workers', 'analyze-worker.js'),
@@ -64,7 +70,11 @@ export async function bundleCli(dist = join(ROOT, 'dist'), outdir = CLI_BUNDLE_D
     chunkNames: 'chunk-[hash]',
     metafile: true,
   });
-  await bundleOneFileCommands(dist, fresh, split.metafile);
+  await bundleOneFileCommands(dist, fresh, split.metafile, common);
+  if (readCodeDigest(dist) !== digest) {
+    rmSync(fresh, { recursive: true, force: true });
+    throw new Error('dist/core changed while it was bundled');
+  }
   const id = `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
   writeFileSync(join(fresh, 'built'), id);
   if (existsSync(outdir)) renameSync(outdir, stale);
@@ -87,14 +97,14 @@ export async function bundleCli(dist = join(ROOT, 'dist'), outdir = CLI_BUNDLE_D
  */
 export const ONE_FILE_COMMANDS = ['gate', 'validate'];
 
-async function bundleOneFileCommands(dist, outdir, metafile) {
+async function bundleOneFileCommands(dist, outdir, metafile, common) {
   // The split bundle's chunk for each command module (esbuild makes every dynamic import an entry of its own).
   const chunkOf = new Map();
   for (const [out, info] of Object.entries(metafile.outputs)) if (info.entryPoint) chunkOf.set(info.entryPoint.replace(/\\/g, '/'), out.slice(out.lastIndexOf('/') + 1));
   const distRel = dist.slice(ROOT.length).replace(/\\/g, '/').replace(/^\/+/, '');
   for (const name of ONE_FILE_COMMANDS) {
     await build({
-      ...ESBUILD_COMMON,
+      ...common,
       entryPoints: { [`cmd-${name}`]: join(dist, 'cli', 'main.js') },
       outdir,
       splitting: false,

@@ -26,8 +26,9 @@ export function reportedDiagnostics(diagnostics: readonly Diagnostic[]): Reporte
       kept.repeated = (kept.repeated ?? 0) + 1;
       continue;
     }
-    const copy: ReportedDiagnostic = { ...d };
-    delete copy.repeated;
+    // Left out by destructuring, not `delete`: a deleted property turns the object into a
+    // dictionary, which costs every later read and the JSON of a report of thousands.
+    const { repeated: _folded, ...copy }: ReportedDiagnostic = d;
     first.set(key, copy);
     out.push(copy);
   }
@@ -47,10 +48,9 @@ function placed(d: Diagnostic): ReportedDiagnostic {
   const line = isPosition(d.line) ? d.line : 1;
   const column = isPosition(d.column) ? d.column : 1;
   if (line === d.line && column === d.column && d.endLine === undefined && d.endColumn === undefined) return d;
-  const out: ReportedDiagnostic = { ...d, line, column };
+  const { endLine: _endLine, endColumn: _endColumn, ...rest } = d;
+  const out: ReportedDiagnostic = { ...rest, line, column };
   if (line !== d.line) out.unplaced = true;
-  delete out.endLine;
-  delete out.endColumn;
   if (!out.unplaced && isPosition(d.endLine) && (d.endLine > line || (d.endLine === line && isPosition(d.endColumn) && d.endColumn >= column))) {
     out.endLine = d.endLine;
     if (isPosition(d.endColumn)) out.endColumn = d.endColumn;

@@ -1,8 +1,11 @@
-import { symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadOrganisationAtRef } from '../../src/adapters/git/org-at-ref.js';
-import { changedPathsBetween, firstParentLine, lastCommitTouching } from '../../src/adapters/git/pr-history.js';
+import { changedPathsBetween, firstParentLine, lastCommitTouching, noteGraph } from '../../src/adapters/git/pr-history.js';
+import { documentOrigins } from '../../src/adapters/git/document-origins.js';
 import { mergeBase } from '../../src/core/merge-base.js';
 import { catFileBatch, GitObjectMissing, readFilesAtRef } from '../../src/adapters/git/read-at-ref.js';
 import { TestRepo } from '../helpers/git-repo.js';
@@ -109,6 +112,51 @@ describe('pull-request history', () => {
     const merged = how === 'merge' ? await repo.merge('pr', 'Merge pull request #1', me) : how === 'squash' ? await repo.squashMerge('pr', 'Add two teams (#1)', me) : await repo.rebaseMerge('pr', me);
     const line = await firstParentLine(repo.root, merged, pr.length + 1);
     expect(mergeBase(line, pr)).toEqual({ base, method });
+    // Asked again after documentOrigins printed the history, it answers from that, and the same,
+    // for every length (past the first commit too) and from every commit of the history.
+    noteGraph('elsewhere', new Map());
+    const fromGit = await Promise.all([1, 2, 3, 4, 9].map((n) => firstParentLine(repo!.root, merged, n)));
+    const fromPr = await firstParentLine(repo.root, 'pr', 3);
+    await documentOrigins(repo.root, 'main');
+    expect(await Promise.all([1, 2, 3, 4, 9].map((n) => firstParentLine(repo!.root, merged, n)))).toEqual(fromGit);
+    // The pull request's branch is in main's history only when it was merged as it was.
+    expect(await firstParentLine(repo.root, 'pr', 3)).toEqual(fromPr);
+    // Nine asked, the whole line given: the first commit ends it.
+    expect(fromGit[4]!.length).toBe(how === 'rebase' ? 4 : 3);
   });
 
+  it('does not answer the first-parent line from the history of a shallow clone, which a fetch can deepen', async () => {
+    repo = await TestRepo.create();
+    await repo.commit({ 'teams/z.yaml': TEAM('z-team', 'z') }, 'Second commit', me);
+    await repo.commit({ 'teams/y.yaml': TEAM('y-team', 'y') }, 'Third commit', me);
+    const head = await repo.sha();
+    const clone = mkdtempSync(join(tmpdir(), 'opsledger-shallow-'));
+    try {
+      execFileSync('git', ['clone', '-q', '--depth', '1', `file://${repo.root}`, clone]);
+      expect((await documentOrigins(clone, 'HEAD')).shallow).toBe(true);
+      execFileSync('git', ['fetch', '-q', '--deepen', '2'], { cwd: clone });
+      expect((await firstParentLine(clone, head, 3)).length).toBe(3);
+    } finally {
+      rmSync(clone, { recursive: true, force: true });
+    }
+  });
+
+  it('answers the first-parent line from the history documentOrigins read, and asks git when that does not hold it', async () => {
+    repo = await TestRepo.create();
+    await repo.commit({ 'teams/z.yaml': TEAM('z-team', 'z') }, 'Second commit', me);
+    const head = await repo.sha();
+    const [parent] = (await repo.git.raw(['log', '-1', '--format=%P', head])).trim().split(' ');
+    const emails = (await repo.git.raw(['log', '--first-parent', '--format=%ae', head])).trim().split('\n');
+    // A history that is not the repository's: if it is used, its answer shows.
+    const made = (email: string) => ({ parents: [parent!], authored: 1, authorEmail: email });
+    noteGraph(repo.root, new Map([[head, made('noted@example.org')]]));
+    // The line leaves the noted history at the parent: git answers the whole line.
+    expect((await firstParentLine(repo.root, head, 2)).map((c) => c.authorEmail)).toEqual(emails);
+    expect((await firstParentLine(repo.root, head, 1)).map((c) => c.authorEmail)).toEqual(['noted@example.org']);
+    noteGraph(join(repo.root, 'other'), new Map([[head, made('other@example.org')]]));
+    expect((await firstParentLine(repo.root, head, 1)).map((c) => c.authorEmail)).toEqual([me.email]);
+    // A replace ref can make the line come back on itself: git is asked.
+    noteGraph(repo.root, new Map([[head, { parents: [head], authored: 1, authorEmail: 'loop@example.org' }]]));
+    expect((await firstParentLine(repo.root, head, 3)).map((c) => c.authorEmail)).toEqual(emails);
+  });
 });

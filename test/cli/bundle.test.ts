@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runBuiltCli } from '../helpers/built-cli.js';
 import { PROJECT_ROOT } from '../helpers/org.js';
+import { codeDigestOf } from '../../src/adapters/fs/version.js';
 
 /**
  * The CLI as bin/opsledger.js runs it after `npm run build`: bundled into dist/bundle/cli/
@@ -131,6 +132,30 @@ describe('the build', () => {
     expect(id).toMatch(/^[a-z0-9]+-[0-9a-f]{12}$/);
     expect(readFileSync(join(PROJECT_ROOT, 'dist', 'cli', 'main.js'), 'utf8').endsWith(`\n// opsledger-bundle: ${id}\n`)).toBe(true);
   });
+});
+
+describe('the code digest in the bundle', () => {
+  // The caches are keyed by the digest of dist/core/. The bundle holds the core it was made
+  // from, so the build writes that digest into it and its runs do not read dist/core/ for it.
+  it('keys a bundled run\'s cache as an unbundled run of the same build, without reading dist/core/', async () => {
+    ensureBuilt();
+    const pkg = join(work, 'digest-pkg');
+    for (const entry of ['bin', 'dist', 'package.json', 'schemas', 'templates']) cpSync(join(PROJECT_ROOT, entry), join(pkg, entry), { recursive: true });
+    symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(pkg, 'node_modules'));
+    const digest = codeDigestOf(join(PROJECT_ROOT, 'dist'));
+    // A core that is not the bundled one: reading it would give another key.
+    rmSync(join(pkg, 'dist', 'core'), { recursive: true });
+    const keyAfter = async (bin: string, env: Record<string, string>, name: string) => {
+      const org = join(work, name);
+      for (const folder of ['services', 'teams']) cpSync(join(PROJECT_ROOT, folder), join(org, folder), { recursive: true });
+      const r = spawnSync(process.execPath, [join(bin, 'bin', 'opsledger.js'), 'validate', '--root', org, '--format', 'json'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env } });
+      expect(r.stderr).not.toContain('internal error');
+      return (JSON.parse(readFileSync(join(org, '.opsledger-cache', 'manifest.json'), 'utf8')) as { key: string }).key;
+    };
+    const bundled = await keyAfter(pkg, {}, 'digest-org-bundled');
+    expect(bundled.split(':')).toContain(digest);
+    expect(await keyAfter(PROJECT_ROOT, { OPSLEDGER_NO_BUNDLE: '1' }, 'digest-org-plain')).toBe(bundled);
+  }, 60_000);
 });
 
 describe('the bundled gate with stale precompiled GitHub shapes', () => {

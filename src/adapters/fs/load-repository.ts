@@ -74,7 +74,7 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
   const prefix = () => cache.shardPrefix();
 
   // A cold run stats nothing up front: the reads' own fstat calls feed the cache.
-  const stats = ValidationCache.statTable(cache.present ? files : []);
+  const stats = ValidationCache.statTable(cache.present ? files : [], root);
   const state = cache.present ? cache.compare(files, stats, extra) : { kind: 'other' as const };
   if (state.kind === 'unchanged') return { ...base, analyses: [], unchanged: state.result, remember: async () => {} };
 

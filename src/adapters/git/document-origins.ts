@@ -1,5 +1,6 @@
 import type { DocumentOrigin, DocumentOrigins, UnknownOrigin } from '../../app/ports/git.js';
 import { DATA_FOLDERS } from '../../core/data-folders.js';
+import { noteGraph } from './pr-history.js';
 import { gitOutput } from './run-git.js';
 
 /**
@@ -39,16 +40,17 @@ const GIT_PICKAXE = 'name[[:space:]]*:.*CR-[0-9]';
 interface GraphCommit {
   parents: string[];
   authored: number;
+  authorEmail: string;
 }
 
-/** `%x01%H%x09%P%x09%aI` per commit, newest first. */
+/** `%x01%H%x09%P%x09%aI%x09%ae` per commit, newest first (the e-mail last: it is the one field that could hold a tab). */
 export function parseGraph(log: string): { head?: string; commits: Map<string, GraphCommit> } {
   const commits = new Map<string, GraphCommit>();
   let head: string | undefined;
   for (const line of log.split('\n')) {
     if (!line.startsWith(SEP)) continue;
-    const [hash = '', parents = '', date = ''] = line.slice(1).split('\t');
-    commits.set(hash, { parents: parents.split(' ').filter(Boolean), authored: Date.parse(date) });
+    const [hash = '', parents = '', date = '', ...email] = line.slice(1).split('\t');
+    commits.set(hash, { parents: parents.split(' ').filter(Boolean), authored: Date.parse(date), authorEmail: email.join('\t') });
     head ??= hash;
   }
   return head === undefined ? { commits } : { head, commits };
@@ -60,8 +62,8 @@ export function parseGraph(log: string): { head?: string; commits: Map<string, G
  * request's commits), and they all start at the oldest of them. Other commits start at their own
  * author time. Read off the graph in memory: no process per merge.
  */
-export function workStarts(log: string): Map<string, number> {
-  const { head, commits } = parseGraph(log);
+export function workStarts(log: string | ReturnType<typeof parseGraph>): Map<string, number> {
+  const { head, commits } = typeof log === 'string' ? parseGraph(log) : log;
   const start = new Map<string, number>();
   if (!head) return start;
   const line: string[] = [];
@@ -153,14 +155,19 @@ export async function documentOrigins(root: string, ref = 'HEAD'): Promise<Docum
     if (inside !== 'true' && bare !== 'true') return { shallow: false, byId: new Map() };
     const shallow = shallowAnswer === 'true';
     const [graph, ids] = await Promise.all([
-      gitOutput(root, ['log', '--format=%x01%H%x09%P%x09%aI', ref, '--']),
+      gitOutput(root, ['log', '--format=%x01%H%x09%P%x09%aI%x09%ae', ref, '--']),
       gitOutput(root, [
         'log', '-p', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '--full-history', '-G', GIT_PICKAXE,
         // Only the `grafted` marker is wanted from the decorations: a ref named like it must not pass for one.
         '--decorate-refs=refs/opsledger/none', '--format=%x01%H%x09%aI%x09%D', ref, '--', ...DATA_FOLDERS,
       ]),
     ]);
-    return { shallow, byId: originsFrom(parseIdLog(ids, shallow), workStarts(graph)) };
+    const parsed = parseGraph(graph);
+    // The gate asks next for the first-parent line of a merge on this history: git printed it
+    // here. Not from a shallow clone, whose boundary commits show no parents until a fetch
+    // deepens it: elsewhere a commit's parents, author and date are fixed by its id.
+    if (!shallow) noteGraph(root, parsed.commits);
+    return { shallow, byId: originsFrom(parseIdLog(ids, shallow), workStarts(parsed)) };
   } catch {
     // No git, an unborn branch or an unknown ref: nothing was ever committed that git can show.
     return { shallow: false, byId: new Map() };

@@ -92,6 +92,16 @@ export async function lastCommitTouching(root: string, ref: string, file: string
  */
 export async function firstParentLine(root: string, commit: string, count: number): Promise<LineCommit[]> {
   const sha = await resolveCommit(root, commit);
+  const line = lineFromGraph(root, sha, Math.max(1, count)) ?? (await lineFromGit(root, sha, count));
+  // Git printed these as commits: asking it again whether they are would be one process each.
+  for (const c of line) {
+    noteCommits(root, [c.sha, ...c.parents]);
+    if (parentsOf.size < 10_000) parentsOf.set(`${root}\0${c.sha}`, c.parents);
+  }
+  return line;
+}
+
+async function lineFromGit(root: string, sha: string, count: number): Promise<LineCommit[]> {
   const out = await gitOutput(root, ['log', '--first-parent', `-n${Math.max(1, count)}`, '--format=%H%x00%P%x00%ae%x00%aI%x00', sha]);
   const fields = out.split('\0');
   const line: LineCommit[] = [];
@@ -100,10 +110,41 @@ export async function firstParentLine(root: string, commit: string, count: numbe
     if (!h) break;
     line.push({ sha: h, parents: parents ? parents.split(' ') : [], authorEmail: email ?? '', authored: Date.parse(date ?? '') });
   }
-  // Git printed these as commits: asking it again whether they are would be one process each.
-  for (const c of line) {
-    noteCommits(root, [c.sha, ...c.parents]);
-    if (parentsOf.size < 10_000) parentsOf.set(`${root}\0${c.sha}`, c.parents);
+  return line;
+}
+
+/** A commit as `git log` printed it: what firstParentLine reads of each. */
+export interface GraphEntry {
+  parents: readonly string[];
+  authored: number;
+  authorEmail: string;
+}
+
+// The last history a `git log` printed whole (documentOrigins reads every commit reachable from
+// the default branch, with the fields firstParentLine asks for): one graph, the latest, so a
+// long-lived process (the App, over many mirrors) keeps no more than that.
+let graph: { root: string; commits: ReadonlyMap<string, GraphEntry> } | undefined;
+
+export function noteGraph(root: string, commits: ReadonlyMap<string, GraphEntry>): void {
+  graph = { root, commits };
+}
+
+/**
+ * The first-parent line from the last graph git printed for this root, when it holds the whole
+ * line: what `git log --first-parent -n<count>` prints, without its process. A commit's parents,
+ * author and date are fixed by its id. Undefined (git is asked) when the commit is not in it or
+ * the line leaves it before it ends, or comes back on itself (a replace ref can do that).
+ */
+function lineFromGraph(root: string, sha: string, count: number): LineCommit[] | undefined {
+  if (!graph || graph.root !== root) return undefined;
+  const line: LineCommit[] = [];
+  const seen = new Set<string>();
+  for (let c: string | undefined = sha; c !== undefined && line.length < count; ) {
+    const entry = graph.commits.get(c);
+    if (!entry || seen.has(c)) return undefined;
+    seen.add(c);
+    line.push({ sha: c, parents: [...entry.parents], authorEmail: entry.authorEmail.trim(), authored: entry.authored });
+    c = entry.parents[0];
   }
   return line;
 }
