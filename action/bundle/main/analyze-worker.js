@@ -13077,18 +13077,19 @@ function recordedCodeDigest(dist, files = coreFiles(dist)) {
   return sealOf(value, now) === seal ? value : void 0;
 }
 function codeDigest() {
-  return digest ??= codeDigestOf(DIST());
+  return digest ??= BUNDLED_DIGEST ?? codeDigestOf(DIST());
 }
 function codeDigestOf(dist) {
   const files = coreFiles(dist);
   return recordedCodeDigest(dist, files) ?? readDigest(files);
 }
-var digest, DIST, CODE_DIGEST_FILE, sealOf;
+var digest, BUNDLED_DIGEST, DIST, CODE_DIGEST_FILE, sealOf;
 var init_version = __esm({
   "src/adapters/fs/version.ts"() {
     "use strict";
     init_read_policy();
     init_tool_version();
+    BUNDLED_DIGEST = typeof __OPSLEDGER_CODE_DIGEST__ === "string" ? __OPSLEDGER_CODE_DIGEST__ : void 0;
     DIST = () => fileURLToPath2(new URL("../../", import.meta.url));
     CODE_DIGEST_FILE = "code-digest.json";
     sealOf = (value, files) => createHash2("sha1").update(value).update("\n").update(files.join("\n")).digest("hex");
