@@ -2,7 +2,7 @@ import { compareDiagnostics, joinPointer, type Diagnostic } from '../diagnostics
 import { zoneFrom } from '../evidence-time.js';
 import { followUpDeadlines, isPast } from '../incidents/follow-up.js';
 import { formatInstant } from '../calendar/local-time.js';
-import { policies } from './environments.js';
+import { policies, type PolicyEntry } from './environments.js';
 import type { CrossFinding, FileRecords } from './references.js';
 
 /** A follow-up an incident owes: the warning it becomes once `dueAt` has passed. */
@@ -17,10 +17,9 @@ export type PlacedDeadline = Diagnostic & { dueAt: number };
  * the rest of its result and asks `overdueAt` each run. The rule is followUpDeadlines, the one
  * readiness and the catalog use, so all three list the same items at the same instant.
  */
-export function incidentDeadlines(files: readonly FileRecords[]): FollowUpDeadline[] {
-  const policy = policies(files)[0]?.record.facts;
-  const windowZones = files.flatMap((f) => f.documents.flatMap((d) => (d.facts.kind === 'ChangeCalendar' ? d.facts.timeZones : [])));
-  const clock = { zone: zoneFrom(policy?.peakTimeZone, windowZones) };
+export function incidentDeadlines(files: readonly FileRecords[], context: DeadlineContext = deadlineContext(files)): FollowUpDeadline[] {
+  const policy = context.policy?.record.facts;
+  const clock = { zone: zoneFrom(policy?.peakTimeZone, context.windowZones) };
   const out: FollowUpDeadline[] = [];
   for (const f of files) {
     for (const record of f.documents) {
@@ -39,6 +38,20 @@ export function incidentDeadlines(files: readonly FileRecords[]): FollowUpDeadli
     }
   }
   return out;
+}
+
+/** What every incident's deadlines read besides the incident: the policy in force and the calendars' time zones. */
+export interface DeadlineContext {
+  policy: PolicyEntry | undefined;
+  windowZones: string[];
+}
+
+export function deadlineContext(files: readonly FileRecords[]): DeadlineContext {
+  return { policy: policies(files)[0], windowZones: windowZones(files) };
+}
+
+export function windowZones(files: readonly FileRecords[]): string[] {
+  return files.flatMap((f) => f.documents.flatMap((d) => (d.facts.kind === 'ChangeCalendar' ? d.facts.timeZones : [])));
 }
 
 /**

@@ -1,0 +1,256 @@
+import type { DocAt, KeyIndex, TableDoc } from '../../core/incremental-cross.js';
+import { hash } from 'node:crypto';
+import { recordKeys, type DocKeys } from '../../core/checks/cross-keys.js';
+import type { DocRecord } from '../../core/facts.js';
+import type { FileAnalysis } from '../../core/analyze.js';
+
+/**
+ * The validation cache's table of what each document gives the cross-document rules and what
+ * their check of it reads (cross-keys.ts), for every file of the index in its order: what lets
+ * an edit that changes records check again only the documents it can reach, without reading a
+ * shard. Binary, since a run after such an edit reads it whole:
+ *
+ *   header: "OLCT", then u32 files, the byte length of the keys' JSON, the number of integers
+ *   ints:   i32 per file: documents, then per document: index, kind (a key), writes count,
+ *           writes..., reads count, reads...
+ *   keys:   a JSON array of strings, the integers' meaning
+ */
+const MAGIC = 0x54434c4f; // "OLCT" little-endian
+const HEADER = 16;
+
+export interface CrossTable extends Omit<KeyIndex, 'files' | 'keysOf'> {
+  count: number;
+  /** The table with the files at these positions as they are now. */
+  patch(now: ReadonlyMap<number, readonly TableDoc[]>): Buffer;
+}
+
+class Encoder {
+  readonly keys: string[] = [];
+  readonly ids = new Map<string, number>();
+  readonly ints: number[] = [];
+  id(key: string): number {
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.keys.length;
+      this.keys.push(key);
+      this.ids.set(key, id);
+    }
+    return id;
+  }
+  file(docs: readonly TableDoc[]): void {
+    const ints = this.ints;
+    ints.push(docs.length);
+    for (const d of docs) {
+      ints.push(d.index, this.id(d.kind), d.writes.length);
+      for (const k of d.writes) ints.push(this.id(k));
+      ints.push(d.reads.length);
+      for (const k of d.reads) ints.push(this.id(k));
+    }
+  }
+  bytes(count: number): Buffer {
+    return withHeader(count, Int32Array.from(this.ints), Buffer.from(JSON.stringify(this.keys), 'utf8'));
+  }
+}
+
+// A graph key lists every dependency edge of a document: the table keeps a digest of it.
+const shorten = (key: string) => hash('sha1', key, 'base64');
+
+export function keysOf(file: string, record: DocRecord): DocKeys {
+  return recordKeys(file, record, shorten);
+}
+
+export function tableDocs(a: Pick<FileAnalysis, 'file' | 'documents'>): TableDoc[] {
+  return a.documents.map((d) => ({ index: d.index, kind: d.kind, ...keysOf(a.file, d) }));
+}
+
+export function encodeTable(analyses: readonly Pick<FileAnalysis, 'file' | 'documents'>[]): Buffer {
+  const e = new Encoder();
+  for (const a of analyses) e.file(tableDocs(a));
+  return e.bytes(analyses.length);
+}
+
+/** Throws on bytes that are not a table. */
+export function decodeTable(bytes: Buffer): CrossTable {
+  if (bytes.length < HEADER || bytes.readUInt32LE(0) !== MAGIC) throw new Error('not a cross table');
+  const count = bytes.readUInt32LE(4);
+  const keyBytes = bytes.readUInt32LE(8);
+  const n = bytes.readUInt32LE(12);
+  if (HEADER + n * 4 + keyBytes !== bytes.length) throw new Error('a cross table that does not add up');
+  const ints = new Int32Array(n);
+  Buffer.from(ints.buffer).set(bytes.subarray(HEADER, HEADER + n * 4));
+  const keys = JSON.parse(bytes.toString('utf8', HEADER + n * 4)) as string[];
+  if (!Array.isArray(keys)) throw new Error('a cross table that does not add up');
+  const starts = new Int32Array(count + 1);
+  let o = 0;
+  for (let i = 0; i < count; i++) {
+    starts[i] = o;
+    const docs = ints[o++]!;
+    for (let d = 0; d < docs; d++) {
+      o += 2;
+      o += ints[o]! + 1;
+      o += ints[o]! + 1;
+    }
+    if (o > n) throw new Error('a cross table that does not add up');
+  }
+  if (o !== n) throw new Error('a cross table that does not add up');
+  starts[count] = o;
+  const key = (id: number) => {
+    const k = keys[id];
+    if (typeof k !== 'string') throw new Error('a cross table that does not add up');
+    return k;
+  };
+  const decoded: (TableDoc[] | undefined)[] = new Array(count);
+  let ids: Map<string, number> | undefined;
+  const idOf = (k: string) => {
+    if (!ids) {
+      ids = new Map();
+      keys.forEach((key, id) => ids!.set(key, id));
+    }
+    return ids.get(k);
+  };
+  // The first writer of every key, in one pass: file position and document index (-1: none).
+  const first = new Int32Array(keys.length * 2).fill(-1);
+  /** Calls visit(file, index, kind, writesAt, readsAt) for every document outside `skip`. */
+  const each = (skip: ReadonlySet<number>, visit: (file: number, index: number, kind: number, w: number, r: number) => void) => {
+    for (let i = 0; i < count; i++) {
+      let p = starts[i]!;
+      const m = ints[p++]!;
+      for (let d = 0; d < m; d++) {
+        const index = ints[p]!;
+        const kind = ints[p + 1]!;
+        const w = p + 2;
+        const r = w + ints[w]! + 1;
+        p = r + ints[r]! + 1;
+        if (!skip.has(i)) visit(i, index, kind, w, r);
+      }
+    }
+  };
+  each(new Set(), (i, index, _kind, w) => {
+    for (let q = w + 1, end = w + 1 + ints[w]!; q < end; q++) {
+      const k = ints[q]!;
+      if (first[k * 2]! < 0) ((first[k * 2] = i), (first[k * 2 + 1] = index));
+    }
+  });
+  const flags = (list: readonly string[]) => {
+    const on = new Uint8Array(keys.length);
+    for (const k of list) {
+      const id = idOf(k);
+      if (id !== undefined) on[id] = 1;
+    }
+    return on;
+  };
+  return {
+    count,
+    docsOf: (i) => {
+      let docs = decoded[i];
+      if (docs) return docs;
+      docs = [];
+      let p = starts[i]!;
+      const m = ints[p++]!;
+      for (let d = 0; d < m; d++) {
+        const index = ints[p++]!;
+        const kind = key(ints[p++]!);
+        const writes: string[] = [];
+        for (let w = ints[p++]!; w > 0; w--) writes.push(key(ints[p++]!));
+        const reads: string[] = [];
+        for (let r = ints[p++]!; r > 0; r--) reads.push(key(ints[p++]!));
+        docs.push({ index, kind, writes, reads });
+      }
+      return (decoded[i] = docs);
+    },
+    readers: (list, skip) => {
+      const on = flags(list);
+      const out: DocAt[] = [];
+      let p = 0;
+      for (let i = 0; i < count; i++) {
+        const m = ints[p++]!;
+        for (let d = 0; d < m; d++) {
+          const index = ints[p]!;
+          const w = p + 2;
+          const r = w + ints[w]! + 1;
+          const end = r + ints[r]! + 1;
+          if (!skip.has(i)) {
+            for (let q = r + 1; q < end; q++) {
+              if (on[ints[q]!]) {
+                out.push({ file: i, index });
+                break;
+              }
+            }
+          }
+          p = end;
+        }
+      }
+      return out;
+    },
+    writers: (list, skip) => {
+      const on = flags(list);
+      const out = new Map<string, (DocAt & { kind: string })[]>();
+      if (!list.length) return out;
+      each(skip, (file, index, kind, w) => {
+        for (let q = w + 1, end = w + 1 + ints[w]!; q < end; q++) {
+          const k = ints[q]!;
+          if (!on[k]) continue;
+          const name = key(k);
+          let l = out.get(name);
+          if (!l) out.set(name, (l = []));
+          l.push({ file, index, kind: key(kind) });
+        }
+      });
+      return out;
+    },
+    firstWriter: (k) => {
+      const id = idOf(k);
+      return id === undefined || first[id * 2]! < 0 ? undefined : { file: first[id * 2]!, index: first[id * 2 + 1]! };
+    },
+    written: (prefix) => {
+      const out: { key: string; at: DocAt }[] = [];
+      keys.forEach((k, id) => {
+        if (first[id * 2]! >= 0 && k.startsWith(prefix)) out.push({ key: k, at: { file: first[id * 2]!, index: first[id * 2 + 1]! } });
+      });
+      return out;
+    },
+    patch: (now) => {
+      // The other files' integers copied as they are; the edited files' keys appended to the keys.
+      const added: string[] = [];
+      const idNow = (k: string) => {
+        let id = idOf(k);
+        if (id === undefined) {
+          id = keys.length + added.length;
+          added.push(k);
+          ids!.set(k, id);
+        }
+        return id;
+      };
+      const parts: Int32Array[] = [];
+      let from = 0;
+      for (const i of [...now.keys()].sort((a, b) => a - b)) {
+        parts.push(ints.subarray(starts[from]!, starts[i]!));
+        const docs = now.get(i)!;
+        const mine: number[] = [docs.length];
+        for (const d of docs) {
+          mine.push(d.index, idNow(d.kind), d.writes.length, ...d.writes.map(idNow), d.reads.length, ...d.reads.map(idNow));
+        }
+        parts.push(Int32Array.from(mine));
+        from = i + 1;
+      }
+      parts.push(ints.subarray(starts[from]!, starts[count]!));
+      const total = parts.reduce((n, a) => n + a.length, 0);
+      const all = new Int32Array(total);
+      let o = 0;
+      for (const a of parts) (all.set(a, o), (o += a.length));
+      // The keys' text as read, the new ones spliced in before its closing bracket.
+      const text = bytes.subarray(HEADER + n * 4);
+      const keyText = !added.length ? text : Buffer.concat([text.subarray(0, text.length - 1), Buffer.from(`${keys.length ? ',' : ''}${JSON.stringify(added).slice(1)}`, 'utf8')]);
+      return withHeader(count, all, keyText);
+    },
+  };
+}
+
+function withHeader(count: number, ints: Int32Array, keys: Buffer): Buffer {
+  const header = Buffer.alloc(HEADER);
+  header.writeUInt32LE(MAGIC, 0);
+  header.writeUInt32LE(count, 4);
+  header.writeUInt32LE(keys.length, 8);
+  header.writeUInt32LE(ints.length, 12);
+  return Buffer.concat([header, Buffer.from(ints.buffer, ints.byteOffset, ints.byteLength), keys]);
+}
