@@ -326,7 +326,7 @@ export class ValidationCache {
    * list, when this run kept its list and its folders (every other entry stands as it was).
    */
   /** `table`: the cross table of `files`, or 'same' when every file's records are as the last run's table has them. */
-  commit(run: { extra: string; pathsUnread?: boolean; files: readonly FileEntry[] | { patch: ReadonlyMap<number, Omit<FileEntry, 'rel'>> }; folders?: readonly FolderStat[]; targets: readonly string[]; shards: readonly string[]; entries: number; result: CachedResult; cross: CrossFindings; table: Buffer | 'same' | undefined }): void {
+  commit(run: { extra: string; pathsUnread?: boolean; files: readonly FileEntry[] | { patch: ReadonlyMap<number, Omit<FileEntry, 'rel'>> }; folders?: readonly FolderStat[]; targets: readonly string[]; shards: readonly string[]; entries: number; result: CachedResult; cross: CrossFindings; table?: Buffer | 'same' }): void {
     if (this.refused) return;
     const tmp = join(this.dir, `${MANIFEST}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     try {
