@@ -124,6 +124,10 @@ export function crossAgain(input: CrossAgainInput): CrossAgain {
     if (!position.size) files.forEach((f, i) => position.set(f, i));
     return position.get(file) ?? -1;
   };
+  // Files listed in path order (as discovery lists them) compare as their paths do, without a map of every path.
+  let sorted = true;
+  for (let i = 1; i < files.length && sorted; i++) sorted = files[i - 1]! < files[i]!;
+  const compareFiles = sorted ? (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0) : (a: string, b: string) => posOf(a) - posOf(b);
 
   // The documents to check again, by file position.
   const again = new Map<number, Set<number>>();
@@ -223,9 +227,12 @@ export function crossAgain(input: CrossAgainInput): CrossAgain {
     for (const d of more) fresh.push(duplicate({ file: files[d.file]!, index: d.index, kind: d.kind }, { file: files[first!.file]!, index: first!.index }, name));
   }
 
+  // By path: the files checked again are few, every finding's file need not be looked up.
+  const againByPath = new Map([...again].map(([i, docs]) => [files[i]!, changed.has(i) ? undefined : docs]));
   const checkedAgain = (file: string, document: number) => {
-    const i = posOf(file);
-    return changed.has(i) || again.get(i)?.has(document) === true;
+    if (!againByPath.has(file)) return false;
+    const docs = againByPath.get(file);
+    return docs === undefined || docs.has(document);
   };
   const dupDirty = (f: CrossFinding) => {
     const i = posOf(f.file);
@@ -239,7 +246,7 @@ export function crossAgain(input: CrossAgainInput): CrossAgain {
     return true;
   });
   const order = (f: CrossFinding) => RULE_OF[f.code] ?? LAST_RULE;
-  const findings = sortStable([...kept, ...fresh], (a, b) => order(a) - order(b) || posOf(a.file) - posOf(b.file) || a.document - b.document);
+  const findings = sortStable([...kept, ...fresh], (a, b) => order(a) - order(b) || compareFiles(a.file, b.file) || a.document - b.document);
 
   let deadlines = [...input.before.deadlines];
   if (input.deadlines) {
@@ -248,7 +255,7 @@ export function crossAgain(input: CrossAgainInput): CrossAgain {
       return facts.kind === 'ChangeCalendar' ? facts.timeZones : [];
     });
     const owed = incidentDeadlines(subset, { policy, windowZones });
-    deadlines = sortStable([...deadlines.filter((d) => !checkedAgain(d.file, d.document)), ...owed], (a, b) => posOf(a.file) - posOf(b.file) || a.document - b.document);
+    deadlines = sortStable([...deadlines.filter((d) => !checkedAgain(d.file, d.document)), ...owed], (a, b) => compareFiles(a.file, b.file) || a.document - b.document);
   }
   return { findings, deadlines, documents: count };
 }

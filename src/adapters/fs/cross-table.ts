@@ -48,7 +48,7 @@ class Encoder {
     }
   }
   bytes(count: number): Buffer {
-    return withHeader(count, Int32Array.from(this.ints), Buffer.from(JSON.stringify(this.keys), 'utf8'));
+    return sortedTable(count, Int32Array.from(this.ints), this.keys);
   }
 }
 
@@ -80,6 +80,8 @@ export function decodeTable(bytes: Buffer): CrossTable {
   Buffer.from(ints.buffer).set(bytes.subarray(HEADER, HEADER + n * 4));
   const keys = JSON.parse(bytes.toString('utf8', HEADER + n * 4)) as string[];
   if (!Array.isArray(keys)) throw new Error('a cross table that does not add up');
+  // Sorted and distinct, or a binary search would miss keys that are there.
+  for (let i = 1; i < keys.length; i++) if (!(keys[i - 1]! < keys[i]!)) throw new Error('a cross table that does not add up');
   const starts = new Int32Array(count + 1);
   let o = 0;
   for (let i = 0; i < count; i++) {
@@ -100,13 +102,18 @@ export function decodeTable(bytes: Buffer): CrossTable {
     return k;
   };
   const decoded: (TableDoc[] | undefined)[] = new Array(count);
-  let ids: Map<string, number> | undefined;
-  const idOf = (k: string) => {
-    if (!ids) {
-      ids = new Map();
-      keys.forEach((key, id) => ids!.set(key, id));
+  // The keys are sorted (sortedTable): a key's number is where a binary search finds it.
+  const idOf = (k: string): number | undefined => {
+    let lo = 0;
+    let hi = keys.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const at = keys[mid]!;
+      if (at === k) return mid;
+      if (at < k) lo = mid + 1;
+      else hi = mid - 1;
     }
-    return ids.get(k);
+    return undefined;
   };
   // The first writer of every key, in one pass: file position and document index (-1: none).
   const first = new Int32Array(keys.length * 2).fill(-1);
@@ -183,19 +190,30 @@ export function decodeTable(bytes: Buffer): CrossTable {
       return out;
     },
     writers: (list, skip) => {
-      const on = flags(list);
       const out = new Map<string, (DocAt & { kind: string })[]>();
       if (!list.length) return out;
-      each(skip, (file, index, kind, w) => {
-        for (let q = w + 1, end = w + 1 + ints[w]!; q < end; q++) {
-          const k = ints[q]!;
-          if (!on[k]) continue;
-          const name = key(k);
-          let l = out.get(name);
-          if (!l) out.set(name, (l = []));
-          l.push({ file, index, kind: key(kind) });
+      const on = flags(list);
+      let p = 0;
+      for (let i = 0; i < count; i++) {
+        const m = ints[p++]!;
+        for (let d = 0; d < m; d++) {
+          const index = ints[p]!;
+          const kind = ints[p + 1]!;
+          const w = p + 2;
+          const r = w + ints[w]! + 1;
+          if (!skip.has(i)) {
+            for (let q = w + 1; q < r; q++) {
+              const k = ints[q]!;
+              if (!on[k]) continue;
+              const name = key(k);
+              let l = out.get(name);
+              if (!l) out.set(name, (l = []));
+              l.push({ file: i, index, kind: key(kind) });
+            }
+          }
+          p = r + ints[r]! + 1;
         }
-      });
+      }
       return out;
     },
     firstWriter: (k) => {
@@ -210,15 +228,11 @@ export function decodeTable(bytes: Buffer): CrossTable {
       return out;
     },
     patch: (now) => {
-      // The other files' integers copied as they are; the edited files' keys appended to the keys.
-      const added: string[] = [];
+      // The other files' integers copied as they are; a key the edited files bring is appended, and the whole sorted again.
+      const added = new Map<string, number>();
       const idNow = (k: string) => {
-        let id = idOf(k);
-        if (id === undefined) {
-          id = keys.length + added.length;
-          added.push(k);
-          ids!.set(k, id);
-        }
+        let id = idOf(k) ?? added.get(k);
+        if (id === undefined) added.set(k, (id = keys.length + added.size));
         return id;
       };
       const parts: Int32Array[] = [];
@@ -238,12 +252,31 @@ export function decodeTable(bytes: Buffer): CrossTable {
       const all = new Int32Array(total);
       let o = 0;
       for (const a of parts) (all.set(a, o), (o += a.length));
-      // The keys' text as read, the new ones spliced in before its closing bracket.
-      const text = bytes.subarray(HEADER + n * 4);
-      const keyText = !added.length ? text : Buffer.concat([text.subarray(0, text.length - 1), Buffer.from(`${keys.length ? ',' : ''}${JSON.stringify(added).slice(1)}`, 'utf8')]);
-      return withHeader(count, all, keyText);
+      if (added.size) return sortedTable(count, all, [...keys, ...added.keys()]);
+      return withHeader(count, all, bytes.subarray(HEADER + n * 4));
     },
   };
+}
+
+/**
+ * The table with its keys in sorted order (the integers renumbered to match): a run finds a
+ * key's number by a binary search, without hashing every key of the table into a map.
+ */
+function sortedTable(count: number, ints: Int32Array, keys: readonly string[]): Buffer {
+  const order = keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+  const renumber = new Int32Array(keys.length);
+  order.forEach((old, now) => (renumber[old] = now));
+  let p = 0;
+  for (let i = 0; i < count; i++) {
+    const m = ints[p++]!;
+    for (let d = 0; d < m; d++) {
+      ints[p + 1] = renumber[ints[p + 1]!]!;
+      p += 2;
+      for (let w = ints[p++]!; w > 0; w--, p++) ints[p] = renumber[ints[p]!]!;
+      for (let r = ints[p++]!; r > 0; r--, p++) ints[p] = renumber[ints[p]!]!;
+    }
+  }
+  return withHeader(count, ints, Buffer.from(JSON.stringify(order.map((i) => keys[i])), 'utf8'));
 }
 
 function withHeader(count: number, ints: Int32Array, keys: Buffer): Buffer {

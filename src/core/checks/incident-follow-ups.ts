@@ -19,11 +19,13 @@ export type PlacedDeadline = Diagnostic & { dueAt: number };
  */
 export function incidentDeadlines(files: readonly FileRecords[], context: DeadlineContext = deadlineContext(files)): FollowUpDeadline[] {
   const policy = context.policy?.record.facts;
-  const clock = { zone: zoneFrom(policy?.peakTimeZone, context.windowZones) };
+  // Asked of ICU only when there is an incident: a run over a few documents often has none.
+  let clock: { zone: string } | undefined;
   const out: FollowUpDeadline[] = [];
   for (const f of files) {
     for (const record of f.documents) {
       if (record.facts.kind !== 'Incident') continue;
+      clock ??= { zone: zoneFrom(policy?.peakTimeZone, context.windowZones) };
       const inc = record.facts;
       const owed = followUpDeadlines(inc, policy?.incidentSeverities, clock);
       const at = (pointer: string, code: string, dueAt: number, message: string) => out.push({ file: f.file, document: record.index, pointer, target: 'value', severity: 'warning', code, message, dueAt });
