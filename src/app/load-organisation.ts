@@ -181,7 +181,13 @@ async function recordsChangedResult(files: ReadFiles, changed: RecordsChanged, w
   if (!Array.isArray(placedBefore) || placedBefore.length !== (prev.cross.findings.length + prev.cross.deadlines.length) * SLOTS) return { everything: 'unplaced' };
   const fresh = new Map(changed.changed.map((i, j) => [i, files.analyses[j]!]));
   // A few hundred documents are checked again in the time it takes to read every shard.
-  const again = crossAgain({ keys: changed.keys, changed: fresh, record: changed.record, before: prev.cross, deadlines: true, maxDocuments: Math.max(500, changed.keys.files.length >> 5) });
+  let again: ReturnType<typeof crossAgain>;
+  try {
+    again = crossAgain({ keys: changed.keys, changed: fresh, record: changed.record, before: prev.cross, deadlines: true, maxDocuments: Math.max(500, changed.keys.files.length >> 5) });
+  } catch {
+    // A record the cache could not give (a shard gone): the rules run over everything, which reads every file it lacks.
+    return { everything: 'unreadable' };
+  }
   if ('everything' in again) return again;
   const touched = new Set(files.analyses.map((a) => a.file));
   const cross: CrossFindings = { findings: again.findings, deadlines: again.deadlines, run: { how: 'again', documents: again.documents } };

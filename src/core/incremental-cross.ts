@@ -42,10 +42,11 @@ export interface KeyIndex {
   docsOf(file: number): readonly TableDoc[];
   /** A record's keys as the table makes them (recordKeys, long keys shortened its way). */
   keysOf(file: string, record: DocRecord): DocKeys;
-  /** The documents, outside the files `skip`, that read one of these keys. */
-  readers(keys: readonly string[], skip: ReadonlySet<number>): DocAt[];
-  /** For each of these keys, the documents outside `skip` that write it, in file order. */
-  writers(keys: readonly string[], skip: ReadonlySet<number>): Map<string, (DocAt & { kind: string })[]>;
+  /**
+   * In one pass over the documents outside the files `skip`: those that read one of these keys,
+   * and for each key those that write it, in file order.
+   */
+  scan(keys: readonly string[], skip: ReadonlySet<number>): { readers: DocAt[]; writers: Map<string, (DocAt & { kind: string })[]> };
   /** The first document that writes this key, in file order (the caller asks only of keys no skipped file wrote). */
   firstWriter(key: string): DocAt | undefined;
   /** Every key written under this prefix, and its first writer. */
@@ -139,7 +140,8 @@ export function crossAgain(input: CrossAgainInput): CrossAgain {
   };
   for (const [i, docs] of keysNow) for (const d of docs) mark(i, d.index);
   const dirtyKeys = [...dirty];
-  if (dirtyKeys.length) for (const at of table.readers(dirtyKeys, skip)) mark(at.file, at.index);
+  const scanned = table.scan(dirtyKeys, skip);
+  for (const at of scanned.readers) mark(at.file, at.index);
   if (namesMoved) {
     for (const f of input.before.findings) {
       const i = posOf(f.file);
@@ -149,7 +151,7 @@ export function crossAgain(input: CrossAgainInput): CrossAgain {
   if (count > input.maxDocuments) return { everything: 'many' };
 
   // Who writes each key an edit touched, now: the other files' writers and the edited files' own, in file order.
-  const writersNow = table.writers(dirtyKeys, skip);
+  const writersNow = scanned.writers;
   for (const [i, docs] of keysNow) {
     for (const d of docs) {
       for (const k of d.writes) {
@@ -250,10 +252,14 @@ export function crossAgain(input: CrossAgainInput): CrossAgain {
 
   let deadlines = [...input.before.deadlines];
   if (input.deadlines) {
-    const windowZones = (table.writers([ZONE_KEY], skip).get(ZONE_KEY) ?? []).flatMap(({ file, index }) => {
-      const facts = recordOf(file, index).facts;
-      return facts.kind === 'ChangeCalendar' ? facts.timeZones : [];
-    });
+    // The calendars' zones are looked for (a pass over the table) only when an incident is checked again.
+    const incidents = subset.some((f) => f.documents.some((d) => d.facts.kind === 'Incident'));
+    const windowZones = !incidents
+      ? []
+      : (table.scan([ZONE_KEY], skip).writers.get(ZONE_KEY) ?? []).flatMap(({ file, index }) => {
+          const facts = recordOf(file, index).facts;
+          return facts.kind === 'ChangeCalendar' ? facts.timeZones : [];
+        });
     const owed = incidentDeadlines(subset, { policy, windowZones });
     deadlines = sortStable([...deadlines.filter((d) => !checkedAgain(d.file, d.document)), ...owed], (a, b) => compareFiles(a.file, b.file) || a.document - b.document);
   }

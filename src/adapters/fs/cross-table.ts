@@ -10,16 +10,22 @@ import type { FileAnalysis } from '../../core/analyze.js';
  * an edit that changes records check again only the documents it can reach, without reading a
  * shard. Binary, since a run after such an edit reads it whole:
  *
- *   header: "OLCT", then u32 files, the byte length of the keys' JSON, the number of integers
+ *   header: "OLCT", then u32 files, the byte length of the keys' JSON, the number of integers,
+ *           the byte length of the pinned records' JSON
  *   ints:   i32 per file: documents, then per document: index, kind (a key), writes count,
  *           writes..., reads count, reads...
- *   keys:   a JSON array of strings, the integers' meaning
+ *   keys:   a JSON array of strings, the integers' meaning, sorted
+ *   pinned: a JSON array of [file position, document index, record]: the Policy in force and the
+ *           calendars, which nearly every check reads (an edit of one checks everything again, so
+ *           a patched table keeps them as they are)
  */
 const MAGIC = 0x54434c4f; // "OLCT" little-endian
-const HEADER = 16;
+const HEADER = 20;
 
 export interface CrossTable extends Omit<KeyIndex, 'files' | 'keysOf'> {
   count: number;
+  /** The record of a pinned document (the Policy in force, a calendar), if this is one. */
+  pinned(file: number, index: number): DocRecord | undefined;
   /** The table with the files at these positions as they are now. */
   patch(now: ReadonlyMap<number, readonly TableDoc[]>): Buffer;
 }
@@ -47,8 +53,8 @@ class Encoder {
       for (const k of d.reads) ints.push(this.id(k));
     }
   }
-  bytes(count: number): Buffer {
-    return sortedTable(count, Int32Array.from(this.ints), this.keys);
+  bytes(count: number, pinned: Buffer): Buffer {
+    return sortedTable(count, Int32Array.from(this.ints), this.keys, pinned);
   }
 }
 
@@ -65,8 +71,17 @@ export function tableDocs(a: Pick<FileAnalysis, 'file' | 'documents'>): TableDoc
 
 export function encodeTable(analyses: readonly Pick<FileAnalysis, 'file' | 'documents'>[]): Buffer {
   const e = new Encoder();
-  for (const a of analyses) e.file(tableDocs(a));
-  return e.bytes(analyses.length);
+  const pinned: [number, number, DocRecord][] = [];
+  let policy = false;
+  analyses.forEach((a, i) => {
+    const docs = tableDocs(a);
+    e.file(docs);
+    a.documents.forEach((d) => {
+      if ((d.facts.kind === 'Policy' && !policy) || d.facts.kind === 'ChangeCalendar') pinned.push([i, d.index, d]);
+      if (d.facts.kind === 'Policy') policy = true;
+    });
+  });
+  return e.bytes(analyses.length, Buffer.from(JSON.stringify(pinned), 'utf8'));
 }
 
 /** Throws on bytes that are not a table. */
@@ -75,10 +90,22 @@ export function decodeTable(bytes: Buffer): CrossTable {
   const count = bytes.readUInt32LE(4);
   const keyBytes = bytes.readUInt32LE(8);
   const n = bytes.readUInt32LE(12);
-  if (HEADER + n * 4 + keyBytes !== bytes.length) throw new Error('a cross table that does not add up');
+  const pinnedBytes = bytes.readUInt32LE(16);
+  if (HEADER + n * 4 + keyBytes + pinnedBytes !== bytes.length) throw new Error('a cross table that does not add up');
   const ints = new Int32Array(n);
   Buffer.from(ints.buffer).set(bytes.subarray(HEADER, HEADER + n * 4));
-  const keys = JSON.parse(bytes.toString('utf8', HEADER + n * 4)) as string[];
+  const keysAt = HEADER + n * 4;
+  const keys = JSON.parse(bytes.toString('utf8', keysAt, keysAt + keyBytes)) as string[];
+  const pinnedText = bytes.subarray(keysAt + keyBytes);
+  let pins: Map<string, DocRecord> | undefined;
+  const pinned = (file: number, index: number) => {
+    if (!pins) {
+      const list = JSON.parse(pinnedText.toString('utf8')) as [number, number, DocRecord][];
+      if (!Array.isArray(list)) throw new Error('a cross table that does not add up');
+      pins = new Map(list.map(([f, i, r]) => [`${f}:${i}`, r]));
+    }
+    return pins.get(`${file}:${index}`);
+  };
   if (!Array.isArray(keys)) throw new Error('a cross table that does not add up');
   // Sorted and distinct, or a binary search would miss keys that are there.
   for (let i = 1; i < keys.length; i++) if (!(keys[i - 1]! < keys[i]!)) throw new Error('a cross table that does not add up');
@@ -87,12 +114,22 @@ export function decodeTable(bytes: Buffer): CrossTable {
   for (let i = 0; i < count; i++) {
     starts[i] = o;
     const docs = ints[o++]!;
-    for (let d = 0; d < docs; d++) {
+    // Every count within the table and every key a number the keys have: the passes below trust both.
+    const id = (at: number) => {
+      const k = ints[at]!;
+      if (!(at < n && k >= 0 && k < keys.length)) throw new Error('a cross table that does not add up');
+    };
+    for (let d = 0; d < docs && o < n; d++) {
+      id(o + 1);
       o += 2;
-      o += ints[o]! + 1;
-      o += ints[o]! + 1;
+      for (let half = 0; half < 2; half++) {
+        const c = ints[o]!;
+        if (!(c >= 0 && o + c < n)) throw new Error('a cross table that does not add up');
+        for (let q = o + 1; q <= o + c; q++) id(q);
+        o += c + 1;
+      }
     }
-    if (o > n) throw new Error('a cross table that does not add up');
+    if (!(docs >= 0) || o > n) throw new Error('a cross table that does not add up');
   }
   if (o !== n) throw new Error('a cross table that does not add up');
   starts[count] = o;
@@ -115,29 +152,8 @@ export function decodeTable(bytes: Buffer): CrossTable {
     }
     return undefined;
   };
-  // The first writer of every key, in one pass: file position and document index (-1: none).
-  const first = new Int32Array(keys.length * 2).fill(-1);
-  /** Calls visit(file, index, kind, writesAt, readsAt) for every document outside `skip`. */
-  const each = (skip: ReadonlySet<number>, visit: (file: number, index: number, kind: number, w: number, r: number) => void) => {
-    for (let i = 0; i < count; i++) {
-      let p = starts[i]!;
-      const m = ints[p++]!;
-      for (let d = 0; d < m; d++) {
-        const index = ints[p]!;
-        const kind = ints[p + 1]!;
-        const w = p + 2;
-        const r = w + ints[w]! + 1;
-        p = r + ints[r]! + 1;
-        if (!skip.has(i)) visit(i, index, kind, w, r);
-      }
-    }
-  };
-  each(new Set(), (i, index, _kind, w) => {
-    for (let q = w + 1, end = w + 1 + ints[w]!; q < end; q++) {
-      const k = ints[q]!;
-      if (first[k * 2]! < 0) ((first[k * 2] = i), (first[k * 2 + 1] = index));
-    }
-  });
+  // The first writer of every key (file position and document index, -1: none), found by the first pass over the documents.
+  let first: Int32Array | undefined;
   const flags = (list: readonly string[]) => {
     const on = new Uint8Array(keys.length);
     for (const k of list) {
@@ -146,8 +162,52 @@ export function decodeTable(bytes: Buffer): CrossTable {
     }
     return on;
   };
+  const firsts = () => first ?? (pass([], new Set()), first!);
+  /**
+   * One pass over every document: the first writer of every key (on the first pass), and, outside
+   * `skip`, the documents that read or write one of `list`.
+   */
+  function pass(list: readonly string[], skip: ReadonlySet<number>) {
+    const readers: DocAt[] = [];
+    const writers = new Map<string, (DocAt & { kind: string })[]>();
+    const fill = first ? undefined : (first = new Int32Array(keys.length * 2).fill(-1));
+    if (!list.length && !fill) return { readers, writers };
+    const on = flags(list);
+    let p = 0;
+    for (let i = 0; i < count; i++) {
+      const m = ints[p++]!;
+      const skipped = skip.has(i);
+      for (let d = 0; d < m; d++) {
+        const index = ints[p]!;
+        const kind = ints[p + 1]!;
+        const w = p + 2;
+        const r = w + ints[w]! + 1;
+        const end = r + ints[r]! + 1;
+        for (let q = w + 1; q < r; q++) {
+          const k = ints[q]!;
+          if (fill && fill[k * 2]! < 0) ((fill[k * 2] = i), (fill[k * 2 + 1] = index));
+          if (!on[k] || skipped) continue;
+          const name = key(k);
+          let l = writers.get(name);
+          if (!l) writers.set(name, (l = []));
+          l.push({ file: i, index, kind: key(kind) });
+        }
+        if (!skipped) {
+          for (let q = r + 1; q < end; q++) {
+            if (on[ints[q]!]) {
+              readers.push({ file: i, index });
+              break;
+            }
+          }
+        }
+        p = end;
+      }
+    }
+    return { readers, writers };
+  }
   return {
     count,
+    pinned,
     docsOf: (i) => {
       let docs = decoded[i];
       if (docs) return docs;
@@ -165,62 +225,14 @@ export function decodeTable(bytes: Buffer): CrossTable {
       }
       return (decoded[i] = docs);
     },
-    readers: (list, skip) => {
-      const on = flags(list);
-      const out: DocAt[] = [];
-      let p = 0;
-      for (let i = 0; i < count; i++) {
-        const m = ints[p++]!;
-        for (let d = 0; d < m; d++) {
-          const index = ints[p]!;
-          const w = p + 2;
-          const r = w + ints[w]! + 1;
-          const end = r + ints[r]! + 1;
-          if (!skip.has(i)) {
-            for (let q = r + 1; q < end; q++) {
-              if (on[ints[q]!]) {
-                out.push({ file: i, index });
-                break;
-              }
-            }
-          }
-          p = end;
-        }
-      }
-      return out;
-    },
-    writers: (list, skip) => {
-      const out = new Map<string, (DocAt & { kind: string })[]>();
-      if (!list.length) return out;
-      const on = flags(list);
-      let p = 0;
-      for (let i = 0; i < count; i++) {
-        const m = ints[p++]!;
-        for (let d = 0; d < m; d++) {
-          const index = ints[p]!;
-          const kind = ints[p + 1]!;
-          const w = p + 2;
-          const r = w + ints[w]! + 1;
-          if (!skip.has(i)) {
-            for (let q = w + 1; q < r; q++) {
-              const k = ints[q]!;
-              if (!on[k]) continue;
-              const name = key(k);
-              let l = out.get(name);
-              if (!l) out.set(name, (l = []));
-              l.push({ file: i, index, kind: key(kind) });
-            }
-          }
-          p = r + ints[r]! + 1;
-        }
-      }
-      return out;
-    },
+    scan: (list, skip) => pass(list, skip),
     firstWriter: (k) => {
       const id = idOf(k);
+      const first = firsts();
       return id === undefined || first[id * 2]! < 0 ? undefined : { file: first[id * 2]!, index: first[id * 2 + 1]! };
     },
     written: (prefix) => {
+      const first = firsts();
       const out: { key: string; at: DocAt }[] = [];
       keys.forEach((k, id) => {
         if (first[id * 2]! >= 0 && k.startsWith(prefix)) out.push({ key: k, at: { file: first[id * 2]!, index: first[id * 2 + 1]! } });
@@ -252,8 +264,8 @@ export function decodeTable(bytes: Buffer): CrossTable {
       const all = new Int32Array(total);
       let o = 0;
       for (const a of parts) (all.set(a, o), (o += a.length));
-      if (added.size) return sortedTable(count, all, [...keys, ...added.keys()]);
-      return withHeader(count, all, bytes.subarray(HEADER + n * 4));
+      if (added.size) return sortedTable(count, all, [...keys, ...added.keys()], pinnedText);
+      return withHeader(count, all, bytes.subarray(keysAt, keysAt + keyBytes), pinnedText);
     },
   };
 }
@@ -262,7 +274,7 @@ export function decodeTable(bytes: Buffer): CrossTable {
  * The table with its keys in sorted order (the integers renumbered to match): a run finds a
  * key's number by a binary search, without hashing every key of the table into a map.
  */
-function sortedTable(count: number, ints: Int32Array, keys: readonly string[]): Buffer {
+function sortedTable(count: number, ints: Int32Array, keys: readonly string[], pinned: Buffer): Buffer {
   const order = keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
   const renumber = new Int32Array(keys.length);
   order.forEach((old, now) => (renumber[old] = now));
@@ -276,14 +288,15 @@ function sortedTable(count: number, ints: Int32Array, keys: readonly string[]): 
       for (let r = ints[p++]!; r > 0; r--, p++) ints[p] = renumber[ints[p]!]!;
     }
   }
-  return withHeader(count, ints, Buffer.from(JSON.stringify(order.map((i) => keys[i])), 'utf8'));
+  return withHeader(count, ints, Buffer.from(JSON.stringify(order.map((i) => keys[i])), 'utf8'), pinned);
 }
 
-function withHeader(count: number, ints: Int32Array, keys: Buffer): Buffer {
+function withHeader(count: number, ints: Int32Array, keys: Buffer, pinned: Buffer): Buffer {
   const header = Buffer.alloc(HEADER);
+  header.writeUInt32LE(pinned.length, 16);
   header.writeUInt32LE(MAGIC, 0);
   header.writeUInt32LE(count, 4);
   header.writeUInt32LE(keys.length, 8);
   header.writeUInt32LE(ints.length, 12);
-  return Buffer.concat([header, Buffer.from(ints.buffer, ints.byteOffset, ints.byteLength), keys]);
+  return Buffer.concat([header, Buffer.from(ints.buffer, ints.byteOffset, ints.byteLength), keys, pinned]);
 }

@@ -134,7 +134,7 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
       };
       const rels = files.map((f) => f.rel);
       const record = (file: number, document: number) => {
-        const found = cache.analysisAt(file)?.documents.find((d) => d.index === document);
+        const found = table.pinned(file, document) ?? cache.analysisAt(file)?.documents.find((d) => d.index === document);
         if (!found) throw new Error(`the validation cache holds no record of ${rels[file]} (document ${document + 1})`);
         return found;
       };
