@@ -230,7 +230,9 @@ export function crossAgain(input: CrossAgainInput): CrossAgain {
   }
 
   // By path: the files checked again are few, every finding's file need not be looked up.
-  const againByPath = new Map([...again].map(([i, docs]) => [files[i]!, changed.has(i) ? undefined : docs]));
+  // An edited file is done again whole, even one left with no document at all.
+  const againByPath = new Map<string, ReadonlySet<number> | undefined>([...again].map(([i, docs]) => [files[i]!, docs]));
+  for (const i of changed.keys()) againByPath.set(files[i]!, undefined);
   const checkedAgain = (file: string, document: number) => {
     if (!againByPath.has(file)) return false;
     const docs = againByPath.get(file);
