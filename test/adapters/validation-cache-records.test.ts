@@ -103,6 +103,9 @@ describe('an edit that changes records checks again only what it reaches', () =>
     // The action item's due date moves across the run's instant: its follow-up deadline moves with it.
     ['an incident edited near a deadline: due later', { 'incidents/INC-2026-0001.yaml': INCIDENT('2026-12-22') }, { how: 'again', documents: 1 }, ['incident.review-overdue incidents/INC-2026-0001.yaml']],
     ['due earlier, so past due at --at', { 'incidents/INC-2026-0001.yaml': INCIDENT('2026-12-20') }, { how: 'again', documents: 1 }, ['incident.action-overdue incidents/INC-2026-0001.yaml']],
+    // A file left with no record at all (it no longer parses): its earlier findings and deadlines go with it.
+    ['the incident broken, so it has no record', { 'incidents/INC-2026-0001.yaml': `${INCIDENT('2026-12-20')}  causedBy: [\n` }, { how: 'again', documents: 0 }, ['yaml.syntax incidents/INC-2026-0001.yaml']],
+    ['and mended', { 'incidents/INC-2026-0001.yaml': INCIDENT('2026-12-20') }, { how: 'again', documents: 1 }, ['incident.action-overdue incidents/INC-2026-0001.yaml']],
     // What every document reads, and the file list: checked over everything.
     ['a policy edit', { 'changes/policy.yaml': undefined }, { how: 'everything', documents: -1 }, []],
     ['a dependency edge removed', { 'services/checkout/service.yaml': readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'minimal-org', 'services', 'checkout', 'service.yaml'), 'utf8').replace('    - ci:checkout-db\n', '') }, { how: 'everything', documents: -1, why: 'graph' }, []],
