@@ -6,7 +6,8 @@ import { incidentDeadlines } from '../core/checks/incident-follow-ups.js';
 import { checkRepository, type RepositoryChecks } from '../core/validate.js';
 import type { PlacedDeadline } from '../core/checks/incident-follow-ups.js';
 import type { GitRepository } from './ports/git.js';
-import type { CrossFindings, FullValidation, OrganisationSource, PreviousCross, ReadFiles, ReadRequest, SameRecords } from './ports/source.js';
+import type { CrossFindings, FullValidation, OrganisationSource, PreviousCross, ReadFiles, ReadRequest, RecordsChanged, SameRecords } from './ports/source.js';
+import { crossAgain } from '../core/incremental-cross.js';
 import type { CrossFinding } from '../core/checks/references.js';
 import type { Position } from '../core/parse/precise.js';
 import { placeAt } from '../core/placed.js';
@@ -138,7 +139,7 @@ async function checkedFiles(files: ReadFiles, where: string, options: Validation
   const documentsByFile = Object.fromEntries(files.analyses.map((a) => [a.file, a.documents.length]));
   const count = files.analyses.length + new Set(files.discoveryDiagnostics.map((d) => d.file)).size;
   const validation = assemble([...checks.diagnostics, ...placed, ...files.discoveryDiagnostics], deadlines, { files: count, documents: checks.documents }, documentsByFile, where);
-  return { validation, cross };
+  return { validation, cross: { ...cross, run: { how: 'everything', documents: checks.documents } } };
 }
 
 /**
@@ -165,7 +166,66 @@ async function patchedResult(files: ReadFiles, same: SameRecords, where: string)
     ...files.discoveryDiagnostics.filter((d) => touched.has(d.file)),
   ];
   const all = [...(prev.deadlines ?? []).filter((d) => !touched.has(d.file)), ...deadlines].sort(compareDiagnostics);
-  return { validation: assemble(parts, all, prev.summary, prev.documentsByFile, where), cross: kept ? again.cross : same.cross };
+  return { validation: assemble(parts, all, prev.summary, prev.documentsByFile, where), cross: { ...(kept ? again.cross : same.cross), run: { how: 'kept', documents: 0 } } };
+}
+
+/**
+ * After an edit that changed records: the cross-document stage done again where the edit
+ * reaches (crossAgain), every other finding the last run's; undefined when the rules must run
+ * over everything. The result is assembled as a full run assembles it: every file's own
+ * diagnostics (the last run's for unchanged files), then every cross-document finding placed.
+ */
+async function recordsChangedResult(files: ReadFiles, changed: RecordsChanged, where: string): Promise<{ validation: FullValidation; cross: CrossFindings } | { everything: string }> {
+  const prev = changed.previous;
+  const placedBefore = prev.cross.placed;
+  if (!Array.isArray(placedBefore) || placedBefore.length !== (prev.cross.findings.length + prev.cross.deadlines.length) * SLOTS) return { everything: 'unplaced' };
+  const fresh = new Map(changed.changed.map((i, j) => [i, files.analyses[j]!]));
+  // A few hundred documents are checked again in the time it takes to read every shard.
+  let again: ReturnType<typeof crossAgain>;
+  try {
+    again = crossAgain({ keys: changed.keys, changed: fresh, record: changed.record, before: prev.cross, deadlines: true, maxDocuments: Math.max(500, changed.keys.files.length >> 5) });
+  } catch {
+    // A record the cache could not give (a shard gone): the rules run over everything, which reads every file it lacks.
+    return { everything: 'unreadable' };
+  }
+  if ('everything' in again) return again;
+  const touched = new Set(files.analyses.map((a) => a.file));
+  const cross: CrossFindings = { findings: again.findings, deadlines: again.deadlines, run: { how: 'again', documents: again.documents } };
+  const { placed, deadlines, cross: done } = await placeAll(cross, files.source, { cross: prev.cross, unchanged: (file) => !touched.has(file) });
+  // The last run's own diagnostics of the unchanged files: its result without its placed cross-document findings.
+  const before = new Map<string, number>();
+  const key = (d: Diagnostic) => `${d.file}\0${d.line}\0${d.column}\0${d.code}\0${d.pointer}\0${d.message}`;
+  prev.cross.findings.forEach((f, i) => {
+    const o = i * SLOTS;
+    const k = key({ ...f, line: placedBefore[o]!, column: placedBefore[o + 1]! } as Diagnostic);
+    before.set(k, (before.get(k) ?? 0) + 1);
+  });
+  const own = prev.validation.diagnostics.filter((d) => {
+    if (touched.has(d.file)) return false;
+    const k = key(d);
+    const n = before.get(k);
+    if (!n) return true;
+    before.set(k, n - 1);
+    return false;
+  });
+  const parts = [...own, ...files.analyses.flatMap((a) => a.diagnostics), ...placed, ...files.discoveryDiagnostics.filter((d) => touched.has(d.file))];
+  let documents = prev.validation.summary.documents;
+  const counts = new Map<string, number>();
+  changed.changed.forEach((i, j) => {
+    const a = files.analyses[j]!;
+    documents += a.documents.length - changed.keys.docsOf(i).length;
+    counts.set(a.file, a.documents.length);
+  });
+  const byFile = prev.validation.documentsByFile;
+  // The last run's counts, but the changed files', built only if a narrowed report reads them.
+  const documentsByFile = new Proxy(byFile, {
+    get: (t, k) => (typeof k === 'string' && counts.has(k) ? counts.get(k) : Reflect.get(t, k)),
+    getOwnPropertyDescriptor: (t, k) => {
+      const d = Reflect.getOwnPropertyDescriptor(t, k);
+      return d && typeof k === 'string' && counts.has(k) ? { ...d, value: counts.get(k) } : d;
+    },
+  });
+  return { validation: assemble(parts, deadlines, { files: prev.validation.summary.files, documents }, documentsByFile, where), cross: done };
 }
 
 /** Validation only: may answer from the cache without reading an unchanged file. */
@@ -177,6 +237,17 @@ export async function checkOrganisation(source: OrganisationSource, request: Rea
     const { validation, cross } = await patchedResult(repo, repo.sameRecords, where);
     await repo.remember(validation, cross);
     return { repo, validation };
+  }
+  if (repo.recordsChanged) {
+    const done = await recordsChangedResult(repo, repo.recordsChanged, where);
+    if ('validation' in done) {
+      await repo.remember(done.validation, done.cross);
+      return { repo, validation: done.validation };
+    }
+    const all = await repo.recordsChanged.everything();
+    const { validation, cross } = await checkedFiles(all, where);
+    await all.remember(validation, { ...cross, run: { how: 'everything', documents: validation.summary.documents, why: done.everything } });
+    return { repo: all, validation };
   }
   const { validation, cross } = await checkedFiles(repo, where);
   await repo.remember(validation, cross);

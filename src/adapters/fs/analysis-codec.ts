@@ -55,7 +55,9 @@ export function encodeAnalysesWithDigests(list: readonly DiskAnalysis[]): { text
     digests.push(digestOf(`[${documents}]`));
     parts.push(documents ? `${head.slice(0, -1)},${documents}]` : head);
   }
-  return { text: `[${parts.join(',')}]`, digests };
+  // One entry a line (JSON escapes every line break inside a string): the cache finds one
+  // file's entry in a shard without parsing the rest (ValidationCache.analysisAt).
+  return { text: parts.length ? `[\n${parts.join(',\n')}\n]` : '[]', digests };
 }
 
 /**

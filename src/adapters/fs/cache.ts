@@ -9,6 +9,8 @@ import { decodeAnalyses, encodeAnalyses } from './analysis-codec.js';
 import type { DiskAnalysis, FileStat } from './analyze-disk.js';
 import { cacheFolderRefusal, createExclusive, ensureCacheFolder, ignoreInGit, readManifest, removeEntries, type CacheFolderRefusal } from './cache-folder.js';
 import type { DiscoveredFile, FolderStat } from './discover.js';
+import { decodeTable, type CrossTable } from './cross-table.js';
+import type { FileAnalysis } from '../../core/analyze.js';
 
 /**
  * The validation cache, keyed like git's index (size, mtime, ctime, inode) so a warm run reads
@@ -52,6 +54,8 @@ interface Manifest {
   /** The targets walked, when the folders' stats may stand for the listing. */
   listed?: string;
   shards: string[];
+  /** The cross table (cross-table.ts) of the files in the index, when the run kept one. */
+  table?: string;
   /** Analyses the shards hold in all, stale ones included. */
   entries: number;
   result?: Omit<CachedResult, 'documentsByFile'>;
@@ -87,6 +91,7 @@ export class ValidationCache {
   readonly refused: CacheFolderRefusal | undefined;
   private manifest: Manifest | undefined;
   private index: FileIndex | undefined;
+  private shardBytes: (Buffer | undefined)[] | undefined;
   private readonly startedAt = Date.now();
 
   constructor(
@@ -222,6 +227,57 @@ export class ValidationCache {
     };
   }
 
+  /** The last run's cross table, when it kept one for exactly the files of its index. */
+  crossTable(): CrossTable | undefined {
+    const m = this.manifest;
+    if (!m?.table || !this.index) return undefined;
+    try {
+      const table = decodeTable(readOwnFile(join(this.dir, basename(m.table))));
+      return table.count === this.index.count ? table : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * The analysis the shards hold of the file at this index of the last run's list, as it was
+   * when its stat was the one the index keeps (the caller knows the file still has it), found by
+   * its line without parsing the rest of the shard; undefined when no shard holds it.
+   */
+  analysisAt(index: number): FileAnalysis | undefined {
+    const m = this.manifest;
+    const ix = this.index;
+    if (!m || !ix || index < 0 || index >= ix.count) return undefined;
+    const shards = (this.shardBytes ??= m.shards.map((s) => {
+      try {
+        return readOwnFile(join(this.dir, s));
+      } catch {
+        return undefined;
+      }
+    }));
+    const o = index * NUMBERS;
+    const n = ix.numbers;
+    const stat = { size: n[o]!, mtimeMs: n[o + 1]!, ctimeMs: n[o + 2]!, ino: n[o + 3]! };
+    const needle = Buffer.from(`\n[${JSON.stringify(ix.rels()[index])},`, 'utf8');
+    // The newest shard first: an entry written later for the same stat is the same analysis.
+    for (let k = shards.length - 1; k >= 0; k--) {
+      const bytes = shards[k];
+      if (!bytes) continue;
+      for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, at + 1)) {
+        const end = bytes.indexOf(0x0a, at + 1);
+        let line = bytes.toString('utf8', at + 1, end < 0 ? bytes.length : end);
+        if (line.endsWith(',')) line = line.slice(0, -1);
+        try {
+          const [entry] = decodeAnalyses(`[${line}]`);
+          if (entry?.stat && sameStat(entry.stat, stat)) return entry.analysis;
+        } catch {
+          // a torn or foreign line: not this file's entry
+        }
+      }
+    }
+    return undefined;
+  }
+
   /** Per-file analyses from the shards, for files whose stat still matches. */
   reusable(stats: StatTable): Map<string, DiskAnalysis> {
     const out = new Map<string, DiskAnalysis>();
@@ -279,7 +335,8 @@ export class ValidationCache {
    * `files`: every file in order; or `patch`: the entries at these positions of the last run's
    * list, when this run kept its list and its folders (every other entry stands as it was).
    */
-  commit(run: { extra: string; pathsUnread?: boolean; files: readonly FileEntry[] | { patch: ReadonlyMap<number, Omit<FileEntry, 'rel'>> }; folders?: readonly FolderStat[]; targets: readonly string[]; shards: readonly string[]; entries: number; result: CachedResult; cross: CrossFindings }): void {
+  /** `table`: the cross table of `files`, or 'same' when every file's records are as the last run's table has them. */
+  commit(run: { extra: string; pathsUnread?: boolean; files: readonly FileEntry[] | { patch: ReadonlyMap<number, Omit<FileEntry, 'rel'>> }; folders?: readonly FolderStat[]; targets: readonly string[]; shards: readonly string[]; entries: number; result: CachedResult; cross: CrossFindings; table?: Buffer | 'same' }): void {
     if (this.refused) return;
     const tmp = join(this.dir, `${MANIFEST}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     try {
@@ -293,6 +350,12 @@ export class ValidationCache {
         bytes = patchIndex(this.index.bytes, files.patch);
       } else bytes = encodeIndex(files, run.folders ?? []);
       createExclusive(join(this.dir, index), bytes);
+      let table: string | undefined;
+      if (run.table === 'same') table = this.manifest?.table;
+      else if (run.table) {
+        table = `table-${process.pid}-${Date.now()}-${randomBytes(4).toString('hex')}.bin`;
+        createExclusive(join(this.dir, table), run.table);
+      }
       const { documentsByFile: _kept, ...result } = run.result;
       const manifest: Manifest = {
         key: this.key,
@@ -302,6 +365,7 @@ export class ValidationCache {
         index,
         ...(run.folders ? { listed: JSON.stringify(run.targets) } : {}),
         shards,
+        ...(table ? { table } : {}),
         entries: run.entries,
         result,
         cross: run.cross,
@@ -310,8 +374,8 @@ export class ValidationCache {
       // rename replaces the name manifest.json, never what a link of that name points at.
       renameSync(tmp, join(this.dir, MANIFEST));
       ignoreInGit(this.dir);
-      const keep = new Set([...shards, index]);
-      removeEntries(this.dir, (name) => (name.startsWith('shard-') || name.startsWith('index-')) && !keep.has(name));
+      const keep = new Set([...shards, index, ...(table ? [table] : [])]);
+      removeEntries(this.dir, (name) => (name.startsWith('shard-') || name.startsWith('index-') || name.startsWith('table-')) && !keep.has(name));
       this.manifest = manifest;
     } catch {
       try {
@@ -331,6 +395,7 @@ export class ValidationCache {
 function wellFormed(m: Manifest): boolean {
   if (!Array.isArray(m.shards) || !m.shards.every((s) => typeof s === 'string') || typeof m.extra !== 'string' || typeof m.index !== 'string' || typeof m.entries !== 'number') return false;
   if (m.listed !== undefined && typeof m.listed !== 'string') return false;
+  if (m.table !== undefined && typeof m.table !== 'string') return false;
   if (m.pathsUnread !== undefined && typeof m.pathsUnread !== 'boolean') return false;
   if (m.result !== undefined && (!Array.isArray(m.result.diagnostics) || typeof m.result.summary !== 'object' || m.result.summary === null)) return false;
   if (m.cross !== undefined && (!Array.isArray(m.cross.findings) || !Array.isArray(m.cross.deadlines))) return false;

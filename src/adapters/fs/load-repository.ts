@@ -12,6 +12,7 @@ import { DEFAULT_MAX_FILE_BYTES, repositoryReader, type FileStat } from './read-
 import { repositoryPaths } from './repository-paths.js';
 import { readsRepositoryPaths } from '../../core/checks/sensitive-paths.js';
 import { cacheKey } from './cache-key.js';
+import { encodeTable, keysOf, tableDocs } from './cross-table.js';
 
 export type LoadOptions = ReadRequest;
 
@@ -67,6 +68,7 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
     return { ...base, analyses, remember: async () => {} };
   }
 
+  const held = cache;
   // A file added or removed anywhere can make a sensitive-path pattern live or dead, so the file list is part of the key.
   const extraOf = (reads: boolean, list: readonly string[] | undefined) => extraDigest([targets, discoveryDiagnostics.map((d) => [d.file, d.code]), reads ? (list ?? null) : 'unread']);
   const extra = extraOf(!unread, paths);
@@ -106,11 +108,48 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
               if (d) return entry(i, d);
               return { rel: f.rel, stat: stats.at(i), documents: cache.documentsAt(i), records: cache.recordsAt(i)! };
             });
-        cache.commit({ extra, pathsUnread: unread, files: entries, targets, ...(folders ? { folders } : {}), shards: wrote ? [...onto.shards, delta] : onto.shards, entries: onto.entries + (wrote ? changed.length : 0), result, cross });
+        cache.commit({ extra, pathsUnread: unread, files: entries, targets, ...(folders ? { folders } : {}), shards: wrote ? [...onto.shards, delta] : onto.shards, entries: onto.entries + (wrote ? changed.length : 0), result, cross, table: 'same' });
       };
       return { ...base, analyses: changed.map((f) => analysed.get(f.rel)!.analysis), sameRecords: { validation: state.result, cross: state.cross }, remember };
     }
+    // Records changed, the file list did not: the cache's table says what every other file gives
+    // the rules and what their check of it reads, so only what the edit reaches is checked again.
+    const table = onto || !state.changed.every((_, j) => ran.results[j]!.stat !== undefined) ? undefined : cache.crossTable();
+    const growing = table ? cache.extensible(changed.length, files.length) : undefined;
+    if (table && growing && table.count === files.length) {
+      const remember = async (result: CachedResult, cross: CrossFindings) => {
+        const at = prefix();
+        const delta = `${at}delta.json`;
+        const wrote = at !== undefined && cache.writeShard(delta, ran.results);
+        const entry = (i: number, d: DiskAnalysis) => ({ ...entryOf(files[i]!.rel, d, undefined), ...(wrote ? {} : { stat: undefined }) });
+        const entries = kept
+          ? { patch: new Map(state.changed.map((i, j) => [i, entry(i, ran.results[j]!)])) }
+          : files.map((f, i) => {
+              const j = state.changed.indexOf(i);
+              if (j >= 0) return entry(i, ran.results[j]!);
+              return { rel: f.rel, stat: stats.at(i), documents: cache.documentsAt(i), records: cache.recordsAt(i)! };
+            });
+        const now = new Map(state.changed.map((i, j) => [i, tableDocs(ran.results[j]!.analysis)]));
+        cache.commit({ extra, pathsUnread: unread, files: entries, targets, ...(folders ? { folders } : {}), shards: wrote ? [...growing.shards, delta] : growing.shards, entries: growing.entries + (wrote ? changed.length : 0), result, cross, table: table.patch(now) });
+      };
+      const rels = files.map((f) => f.rel);
+      const record = (file: number, document: number) => {
+        const found = table.pinned(file, document) ?? cache.analysisAt(file)?.documents.find((d) => d.index === document);
+        if (!found) throw new Error(`the validation cache holds no record of ${rels[file]} (document ${document + 1})`);
+        return found;
+      };
+      return {
+        ...base,
+        analyses: changed.map((f) => analysed.get(f.rel)!.analysis),
+        recordsChanged: { previous: { validation: state.result, cross: state.cross }, keys: { ...table, files: rels, keysOf }, changed: state.changed, record, everything: () => everything() },
+        remember,
+      };
+    }
   }
+  return everything();
+
+  async function everything(): Promise<LoadedRepository> {
+    const cache = held;
 
   // The rules run again over every record: the list is wanted if any of them reads it.
   const all = await listed();
@@ -147,12 +186,13 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
     // this run no longer matches it and is read again next time.
     const known = cache.recordsOf();
     const entries = merged.map((m, i) => entryOf(files[i]!.rel, m, reused.has(files[i]!.rel) ? known(files[i]!.rel, m.stat) : undefined));
-    cache.commit({ extra: extraOf(reads, all), pathsUnread: !reads, files: entries, targets, ...(folders ? { folders } : {}), shards, entries: written, result, cross });
+    cache.commit({ extra: extraOf(reads, all), pathsUnread: !reads, files: entries, targets, ...(folders ? { folders } : {}), shards, entries: written, result, cross, table: encodeTable(analyses) });
   };
   // Files read from the shards have the bytes the last run placed its findings in.
   const before = cache.cross;
   const previous = before ? { cross: before, unchanged: (file: string) => reused.has(file) } : undefined;
   return { ...base, ...(all ? { repositoryPaths: all } : {}), analyses, ...(previous ? { previous } : {}), remember };
+  }
 }
 
 /**

@@ -1,6 +1,8 @@
 import type { FollowUpDeadline, PlacedDeadline } from '../../core/checks/incident-follow-ups.js';
 import type { CrossFinding } from '../../core/checks/references.js';
 import type { FileAnalysis } from '../../core/analyze.js';
+import type { DocRecord } from '../../core/facts.js';
+import type { KeyIndex } from '../../core/incremental-cross.js';
 import type { Diagnostic, Summary } from '../../core/diagnostics.js';
 import type { ProgressReport } from './progress.js';
 
@@ -34,6 +36,12 @@ export interface CrossFindings {
    * bytes changed (placing parses the file with the precise parser).
    */
   placed?: number[];
+  /**
+   * How this run came by them: 'everything' (the rules over every record), 'again' (only the
+   * documents an edit could reach checked again, `documents` of them), 'kept' (no record
+   * changed). Kept in the cache so a test can tell an incremental run from a full one.
+   */
+  run?: { how: 'everything' | 'again' | 'kept'; documents: number; why?: string };
 }
 
 /** The last run's cross-document stage, and which files hold the bytes it placed its findings in. */
@@ -46,6 +54,23 @@ export interface PreviousCross {
 export interface SameRecords {
   validation: FullValidation;
   cross: CrossFindings;
+}
+
+/**
+ * The last run's answer and what lets its cross-document stage be done again only where an edit
+ * reaches, for a run in which some files' records changed but not the file list. The analyses
+ * of the changed files are the ReadFiles' `analyses`, in the order of `changed`.
+ */
+export interface RecordsChanged {
+  previous: SameRecords;
+  /** What every document gave the rules and read, as the last run left them. */
+  keys: KeyIndex;
+  /** Positions in `keys.files` of the changed files. */
+  changed: readonly number[];
+  /** A record of a file that did not change; throws when the cache cannot give it. */
+  record(file: number, document: number): DocRecord;
+  /** Every file read after all, for when the rules must run over everything. */
+  everything(): Promise<ReadFiles>;
 }
 
 export interface ReadRequest {
@@ -81,6 +106,8 @@ export interface ReadFiles {
    * finding stands, and only those files' own diagnostics and positions need doing again.
    */
   sameRecords?: SameRecords;
+  /** Set when records changed in some files and the cache can say what the rest give and read. */
+  recordsChanged?: RecordsChanged;
   /** Set when the cross-document rules must run again but a cached run placed their findings. */
   previous?: PreviousCross;
   /**

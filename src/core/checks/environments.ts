@@ -8,7 +8,7 @@ import type { CrossFinding, FileRecords } from './references.js';
  * The policy as a contract over the other documents: exactly one Policy, environments declared
  * once each, and every environment written anywhere declared by it.
  */
-interface PolicyEntry {
+export interface PolicyEntry {
   file: string;
   record: DocRecord & { facts: { kind: 'Policy' } };
 }
@@ -43,8 +43,7 @@ export function checkSinglePolicy(files: readonly FileRecords[]): CrossFinding[]
 }
 
 /** The environments of the policy in force, as validation sees it; undefined without a usable list. */
-export function recordEnvironments(files: readonly FileRecords[]): Environments | undefined {
-  const first = policies(files)[0];
+export function recordEnvironments(files: readonly FileRecords[], first: PolicyEntry | undefined = policies(files)[0]): Environments | undefined {
   const list = first?.record.facts.environments;
   if (!list) return undefined;
   return declaredEnvironments(list.filter((e) => e.name !== '').map((e) => ({ name: e.name, aliases: e.aliases.filter(Boolean) })));
@@ -75,15 +74,20 @@ function uses(record: DocRecord): Use[] {
   }
 }
 
-export function checkEnvironments(files: readonly FileRecords[]): CrossFinding[] {
+/**
+ * `policy`: the policy in force when `files` are only some of the organisation's (a run that
+ * checks again only the documents an edit can reach); its own declarations are then not checked,
+ * since they are the policy document's and it is not among them.
+ */
+export function checkEnvironments(files: readonly FileRecords[], policy?: { first: PolicyEntry | undefined }): CrossFinding[] {
   const out: CrossFinding[] = [];
-  const first = policies(files)[0];
+  const first = policy ? policy.first : policies(files)[0];
   const declared = first?.record.facts.environments;
   if (!first || !declared) return out; // no policy, or one without environments: its own finding says so
-  const envs = recordEnvironments(files)!;
+  const envs = recordEnvironments(files, first)!;
 
   const seen = new Map<string, string>();
-  declared.forEach((e, i) => {
+  if (!policy) declared.forEach((e, i) => {
     const spellings: [string, string][] = [[joinPointer('/spec/environments', i, 'name'), e.name], ...e.aliases.map((a, j): [string, string] => [joinPointer('/spec/environments', i, 'aliases', j), a])];
     for (const [pointer, name] of spellings) {
       if (!name) continue;

@@ -2,7 +2,7 @@ import { compareDiagnostics, joinPointer, type Diagnostic } from '../diagnostics
 import { zoneFrom } from '../evidence-time.js';
 import { followUpDeadlines, isPast } from '../incidents/follow-up.js';
 import { formatInstant } from '../calendar/local-time.js';
-import { policies } from './environments.js';
+import { policies, type PolicyEntry } from './environments.js';
 import type { CrossFinding, FileRecords } from './references.js';
 
 /** A follow-up an incident owes: the warning it becomes once `dueAt` has passed. */
@@ -17,14 +17,15 @@ export type PlacedDeadline = Diagnostic & { dueAt: number };
  * the rest of its result and asks `overdueAt` each run. The rule is followUpDeadlines, the one
  * readiness and the catalog use, so all three list the same items at the same instant.
  */
-export function incidentDeadlines(files: readonly FileRecords[]): FollowUpDeadline[] {
-  const policy = policies(files)[0]?.record.facts;
-  const windowZones = files.flatMap((f) => f.documents.flatMap((d) => (d.facts.kind === 'ChangeCalendar' ? d.facts.timeZones : [])));
-  const clock = { zone: zoneFrom(policy?.peakTimeZone, windowZones) };
+export function incidentDeadlines(files: readonly FileRecords[], context: DeadlineContext = deadlineContext(files)): FollowUpDeadline[] {
+  const policy = context.policy?.record.facts;
+  // Asked of ICU only when there is an incident: a run over a few documents often has none.
+  let clock: { zone: string } | undefined;
   const out: FollowUpDeadline[] = [];
   for (const f of files) {
     for (const record of f.documents) {
       if (record.facts.kind !== 'Incident') continue;
+      clock ??= { zone: zoneFrom(policy?.peakTimeZone, context.windowZones) };
       const inc = record.facts;
       const owed = followUpDeadlines(inc, policy?.incidentSeverities, clock);
       const at = (pointer: string, code: string, dueAt: number, message: string) => out.push({ file: f.file, document: record.index, pointer, target: 'value', severity: 'warning', code, message, dueAt });
@@ -39,6 +40,20 @@ export function incidentDeadlines(files: readonly FileRecords[]): FollowUpDeadli
     }
   }
   return out;
+}
+
+/** What every incident's deadlines read besides the incident: the policy in force and the calendars' time zones. */
+export interface DeadlineContext {
+  policy: PolicyEntry | undefined;
+  windowZones: string[];
+}
+
+export function deadlineContext(files: readonly FileRecords[]): DeadlineContext {
+  return { policy: policies(files)[0], windowZones: windowZones(files) };
+}
+
+export function windowZones(files: readonly FileRecords[]): string[] {
+  return files.flatMap((f) => f.documents.flatMap((d) => (d.facts.kind === 'ChangeCalendar' ? d.facts.timeZones : [])));
 }
 
 /**

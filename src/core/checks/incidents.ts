@@ -1,7 +1,7 @@
 import { parseInstant } from '../calendar/local-time.js';
 import { joinPointer } from '../diagnostics.js';
 import type { IncidentFacts } from '../facts.js';
-import { policies } from './environments.js';
+import { policies, type PolicyEntry } from './environments.js';
 import type { CrossFinding, FileRecords, RepositoryIndex } from './references.js';
 
 /**
@@ -11,10 +11,10 @@ import type { CrossFinding, FileRecords, RepositoryIndex } from './references.js
  * commit gets the same verdict whenever it is checked; readiness and the catalog judge those
  * at their instant (src/core/incidents/follow-up.ts).
  */
-export function checkIncidents(files: readonly FileRecords[], index: RepositoryIndex): CrossFinding[] {
+export function checkIncidents(files: readonly FileRecords[], index: RepositoryIndex, first: PolicyEntry | undefined = policies(files)[0]): CrossFinding[] {
   const out: CrossFinding[] = [];
   // The policy in force is the first, as for every other rule (a second is policy.duplicate).
-  const policy = policies(files)[0]?.record;
+  const policy = first?.record;
   const severities = policy?.facts.incidentSeverities;
   const changes = index.byNamespace.get('ChangeRequest');
   for (const f of files) {

@@ -142,14 +142,7 @@ export function checkDeprecatedDependencies(files: readonly FileRecords[], index
  * nobody in the organisation answers for. Warned once per consuming entry; an API that does
  * not exist at all is ref.unresolved instead.
  */
-export function checkUnprovidedApis(files: readonly FileRecords[], index: RepositoryIndex): CrossFinding[] {
-  const provided = new Set<string>();
-  for (const f of files) {
-    for (const record of f.documents) {
-      if (record.kind !== 'Service' || record.apiVersion !== 'opsledger/v1') continue;
-      for (const ref of record.refs) if (ref.kind === 'api' && ref.pointer.startsWith('/spec/providesApis/')) provided.add(ref.name);
-    }
-  }
+export function checkUnprovidedApis(files: readonly FileRecords[], index: RepositoryIndex, provided: ReadonlySet<string> = providedApis(files)): CrossFinding[] {
   const apis = index.byNamespace.get('API');
   const out: CrossFinding[] = [];
   for (const f of files) {
@@ -162,6 +155,25 @@ export function checkUnprovidedApis(files: readonly FileRecords[], index: Reposi
     }
   }
   return out;
+}
+
+/** Every API some service says it provides. */
+export function providedApis(files: readonly FileRecords[]): Set<string> {
+  const provided = new Set<string>();
+  for (const f of files) for (const record of f.documents) for (const api of providedBy(record)) provided.add(api);
+  return provided;
+}
+
+export function providedBy(record: DocRecord): string[] {
+  if (record.kind !== 'Service' || record.apiVersion !== 'opsledger/v1') return [];
+  return record.refs.filter((ref) => ref.kind === 'api' && ref.pointer.startsWith('/spec/providesApis/')).map((ref) => ref.name);
+}
+
+/** The namespaces a reference of this kind may name something in (none for a policy group, which always resolves). */
+export function namespacesOf(kind: RefKind): string[] {
+  if (kind === 'policy-group') return [];
+  if (kind === 'service-or-openslo') return ['Service', 'openslo:Service'];
+  return [NAMESPACES[kind]];
 }
 
 export function checkTemplateCoverage(files: readonly FileRecords[], index: RepositoryIndex, envs?: Environments): CrossFinding[] {
