@@ -70,7 +70,8 @@ describe('an edit that changes records checks again only what it reaches', () =>
     expect(r.stderr).toBe('');
     return { stdout: r.stdout, code: r.status };
   }
-  const lastRun = (): Run => (JSON.parse(readFileSync(join(root, '.opsledger-cache', 'manifest.json'), 'utf8')) as { cross: { run: Run } }).cross.run;
+  const manifest = () => JSON.parse(readFileSync(join(root, '.opsledger-cache', 'manifest.json'), 'utf8')) as { cross: { run: Run }; table?: string };
+  const lastRun = (): Run => manifest().cross.run;
   const settle = () => new Promise((r) => setTimeout(r, 2200));
 
   beforeAll(async () => {
@@ -79,6 +80,18 @@ describe('an edit that changes records checks again only what it reaches', () =>
     await settle();
     run();
     expect(lastRun().how).toBe('everything');
+    // A run with no cache before it keeps no cross table (a cold run does not pay for edits
+    // that may never come): the first edit that changes records checks everything and keeps one.
+    expect(manifest().table).toBeUndefined();
+    await settle();
+    writeFileSync(join(root, 'services/ledger/service.yaml'), LEDGER('payments').replace('tier: 2', 'tier: 3'));
+    run();
+    expect(lastRun().how).toBe('everything');
+    expect(manifest().table).toEqual(expect.any(String));
+    writeFileSync(join(root, 'services/ledger/service.yaml'), LEDGER('payments'));
+    await settle();
+    run();
+    expect(lastRun()).toEqual({ how: 'again', documents: 1 });
     await settle();
   }, 60_000);
 

@@ -153,7 +153,8 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
 
   // The rules run again over every record: the list is wanted if any of them reads it.
   const all = await listed();
-  const reused = cache.present ? cache.reusable(stats) : new Map<string, DiskAnalysis>();
+  const present = cache.present;
+  const reused = present ? cache.reusable(stats) : new Map<string, DiskAnalysis>();
   for (const rel of analysed.keys()) reused.delete(rel);
   const misses = files.filter((f) => !reused.has(f.rel) && !analysed.has(f.rel));
   const everything = reused.size === 0;
@@ -186,7 +187,12 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
     // this run no longer matches it and is read again next time.
     const known = cache.recordsOf();
     const entries = merged.map((m, i) => entryOf(files[i]!.rel, m, reused.has(files[i]!.rel) ? known(files[i]!.rel, m.stat) : undefined));
-    cache.commit({ extra: extraOf(reads, all), pathsUnread: !reads, files: entries, targets, ...(folders ? { folders } : {}), shards, entries: written, result, cross, table: encodeTable(analyses) });
+    // The cross table is for the edits that come after; a run with no cache before it (a fresh
+    // clone, CI, a new opsledger) keeps none: building it costs 1.4 s of the main thread at L,
+    // which a cold run should not pay for edits that may never come. The first run that changes
+    // records then checks everything, as it would have without a table, and keeps one.
+    const table = present ? encodeTable(analyses) : undefined;
+    cache.commit({ extra: extraOf(reads, all), pathsUnread: !reads, files: entries, targets, ...(folders ? { folders } : {}), shards, entries: written, result, cross, ...(table ? { table } : {}) });
   };
   // Files read from the shards have the bytes the last run placed its findings in.
   const before = cache.cross;
