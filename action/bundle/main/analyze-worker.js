@@ -20953,7 +20953,9 @@ function encodeAnalysesWithDigests(list2) {
     digests.push(digestOf(`[${documents}]`));
     parts.push(documents ? `${head.slice(0, -1)},${documents}]` : head);
   }
-  return { text: `[${parts.join(",")}]`, digests };
+  return { text: parts.length ? `[
+${parts.join(",\n")}
+]` : "[]", digests };
 }
 var digestOf = (json) => hash("sha1", json, "base64").slice(0, 22);
 function encodeValueEntry(a) {
