@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../helpers/built-cli.js';
 import { makeOrg, PROJECT_ROOT } from '../helpers/org.js';
+import { TEAM } from '../helpers/cache-documents.js';
 
 /**
  * An edit that changes records checks again only the documents it can reach (crossAgain): the
@@ -15,7 +16,6 @@ import { makeOrg, PROJECT_ROOT } from '../helpers/org.js';
  * or over everything (an edit of the Policy or the dependency graph, or of the file list). A
  * run that quietly fell back to checking everything fails here.
  */
-const TEAM = (name: string) => `apiVersion: opsledger/v1\nkind: Team\nmetadata: {name: ${name}}\nspec:\n  members: [ana-lima]\n`;
 const LEDGER = (owner: string, more = '') =>
   `apiVersion: opsledger/v1\nkind: Service\nmetadata:\n  name: ledger\n  title: Ledger\nspec:\n  owner: ${owner}\n  tier: 2\n  exposure: internal\n  lifecycle: production\n${more}`;
 const DUPLICATE_CART = `---\napiVersion: opsledger/v1\nkind: Service\nmetadata:\n  name: cart\n  title: Another cart\nspec:\n  owner: payments\n  tier: 3\n  exposure: internal\n  lifecycle: production\n`;

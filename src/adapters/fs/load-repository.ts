@@ -90,26 +90,28 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
     earlier = ran.results;
     const same = state.changed.every((i, j) => ran.results[j]!.stat !== undefined && recordsDigest(ran.results[j]!.analysis) === cache.recordsAt(i));
     const onto = same ? cache.extensible(changed.length, files.length) : undefined;
+    // The changed files go to a delta shard beside the kept ones. With the list and the folders as
+    // the index has them, every other entry is the index's own (its stat matched exactly, or it
+    // would be among the changed): only these are written.
+    const commitDelta = (onto: { shards: string[]; entries: number }, records: (i: number) => string | undefined, table: Buffer | 'same', result: CachedResult, cross: CrossFindings) => {
+      const fresh = new Map(state.changed.map((i, j) => [i, ran.results[j]!]));
+      const at = prefix();
+      const delta = `${at}delta.json`;
+      const wrote = at !== undefined && cache.writeShard(delta, ran.results);
+      // A delta that was not written must not be relied on: the entry keeps no stat, so the file is read again.
+      const entry = (i: number, d: DiskAnalysis) => ({ ...entryOf(files[i]!.rel, d, records(i)), ...(wrote ? {} : { stat: undefined }) });
+      const entries = kept
+        ? { patch: new Map([...fresh].map(([i, d]) => [i, entry(i, d)])) }
+        : files.map((f, i) => {
+            const d = fresh.get(i);
+            if (d) return entry(i, d);
+            return { rel: f.rel, stat: stats.at(i), documents: cache.documentsAt(i), records: cache.recordsAt(i)! };
+          });
+      cache.commit({ extra, pathsUnread: unread, files: entries, targets, ...(folders ? { folders } : {}), shards: wrote ? [...onto.shards, delta] : onto.shards, entries: onto.entries + (wrote ? changed.length : 0), result, cross, table });
+    };
     if (same && onto) {
       // The file list and every record are as they were: so is every cross-document finding.
-      const remember = async (result: CachedResult, cross: CrossFindings) => {
-        const fresh = new Map(state.changed.map((i, j) => [i, ran.results[j]!]));
-        const at = prefix();
-        const delta = `${at}delta.json`;
-        const wrote = at !== undefined && cache.writeShard(delta, ran.results);
-        // A delta that was not written must not be relied on: the entry keeps no stat, so the file is read again.
-        const entry = (i: number, d: DiskAnalysis) => ({ ...entryOf(files[i]!.rel, d, cache.recordsAt(i)), ...(wrote ? {} : { stat: undefined }) });
-        // With the list and the folders as the index has them, every other entry is the index's
-        // own (its stat matched exactly, or it would be among the changed): only these are written.
-        const entries = kept
-          ? { patch: new Map(state.changed.map((i, j) => [i, entry(i, ran.results[j]!)])) }
-          : files.map((f, i) => {
-              const d = fresh.get(i);
-              if (d) return entry(i, d);
-              return { rel: f.rel, stat: stats.at(i), documents: cache.documentsAt(i), records: cache.recordsAt(i)! };
-            });
-        cache.commit({ extra, pathsUnread: unread, files: entries, targets, ...(folders ? { folders } : {}), shards: wrote ? [...onto.shards, delta] : onto.shards, entries: onto.entries + (wrote ? changed.length : 0), result, cross, table: 'same' });
-      };
+      const remember = async (result: CachedResult, cross: CrossFindings) => commitDelta(onto, (i) => cache.recordsAt(i), 'same', result, cross);
       return { ...base, analyses: changed.map((f) => analysed.get(f.rel)!.analysis), sameRecords: { validation: state.result, cross: state.cross }, remember };
     }
     // Records changed, the file list did not: the cache's table says what every other file gives
@@ -117,21 +119,8 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
     const table = onto || !state.changed.every((_, j) => ran.results[j]!.stat !== undefined) ? undefined : cache.crossTable();
     const growing = table ? cache.extensible(changed.length, files.length) : undefined;
     if (table && growing && table.count === files.length) {
-      const remember = async (result: CachedResult, cross: CrossFindings) => {
-        const at = prefix();
-        const delta = `${at}delta.json`;
-        const wrote = at !== undefined && cache.writeShard(delta, ran.results);
-        const entry = (i: number, d: DiskAnalysis) => ({ ...entryOf(files[i]!.rel, d, undefined), ...(wrote ? {} : { stat: undefined }) });
-        const entries = kept
-          ? { patch: new Map(state.changed.map((i, j) => [i, entry(i, ran.results[j]!)])) }
-          : files.map((f, i) => {
-              const j = state.changed.indexOf(i);
-              if (j >= 0) return entry(i, ran.results[j]!);
-              return { rel: f.rel, stat: stats.at(i), documents: cache.documentsAt(i), records: cache.recordsAt(i)! };
-            });
-        const now = new Map(state.changed.map((i, j) => [i, tableDocs(ran.results[j]!.analysis)]));
-        cache.commit({ extra, pathsUnread: unread, files: entries, targets, ...(folders ? { folders } : {}), shards: wrote ? [...growing.shards, delta] : growing.shards, entries: growing.entries + (wrote ? changed.length : 0), result, cross, table: table.patch(now) });
-      };
+      const remember = async (result: CachedResult, cross: CrossFindings) =>
+        commitDelta(growing, () => undefined, table.patch(new Map(state.changed.map((i, j) => [i, tableDocs(ran.results[j]!.analysis)]))), result, cross);
       const rels = files.map((f) => f.rel);
       const record = (file: number, document: number) => {
         const found = table.pinned(file, document) ?? cache.analysisAt(file)?.documents.find((d) => d.index === document);
@@ -151,53 +140,53 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
   async function everything(): Promise<LoadedRepository> {
     const cache = held;
 
-  // The rules run again over every record: the list is wanted if any of them reads it.
-  const all = await listed();
-  const present = cache.present;
-  const reused = present ? cache.reusable(stats) : new Map<string, DiskAnalysis>();
-  for (const rel of analysed.keys()) reused.delete(rel);
-  const misses = files.filter((f) => !reused.has(f.rel) && !analysed.has(f.rel));
-  const everything = reused.size === 0;
-  // When every file is analysed afresh, each thread writes its share as a shard while it
-  // works; otherwise what was analysed goes to a delta shard beside the old ones, or, when
-  // those hold too much that is stale, everything to one new shard.
-  const shardPrefix = prefix();
-  const ran = await (await pool(misses.length)).run(misses, everything ? shardPrefix : undefined, options.progress);
-  misses.forEach((f, i) => analysed.set(f.rel, ran.results[i]!));
-  const merged = files.map((f) => reused.get(f.rel) ?? analysed.get(f.rel)!);
-  const analyses = merged.map((m) => m.analysis);
-  const reads = readsRepositoryPaths(analyses);
+    // The rules run again over every record: the list is wanted if any of them reads it.
+    const all = await listed();
+    const present = cache.present;
+    const reused = present ? cache.reusable(stats) : new Map<string, DiskAnalysis>();
+    for (const rel of analysed.keys()) reused.delete(rel);
+    const misses = files.filter((f) => !reused.has(f.rel) && !analysed.has(f.rel));
+    const everything = reused.size === 0;
+    // When every file is analysed afresh, each thread writes its share as a shard while it
+    // works; otherwise what was analysed goes to a delta shard beside the old ones, or, when
+    // those hold too much that is stale, everything to one new shard.
+    const shardPrefix = prefix();
+    const ran = await (await pool(misses.length)).run(misses, everything ? shardPrefix : undefined, options.progress);
+    misses.forEach((f, i) => analysed.set(f.rel, ran.results[i]!));
+    const merged = files.map((f) => reused.get(f.rel) ?? analysed.get(f.rel)!);
+    const analyses = merged.map((m) => m.analysis);
+    const reads = readsRepositoryPaths(analyses);
 
-  const remember = async (result: CachedResult, cross: CrossFindings) => {
-    const onto = everything ? undefined : cache.extensible(analysed.size, files.length);
-    const shards = everything ? [...ran.shards] : (onto?.shards ?? []);
-    const own = everything ? [...ran.unsharded, ...earlier] : onto ? [...analysed.values()] : merged;
-    // Only a guide for when to write the shards again as one: a worker's shard lost is counted all the same.
-    let written = everything ? files.length - own.length : (onto?.entries ?? 0);
-    if (own.length) {
-      const path = `${shardPrefix}${onto ? 'delta' : 'rest'}.json`;
-      // A shard that was not written must not be named, or the next run would miss its files.
-      if (shardPrefix && cache.writeShard(path, own)) {
-        shards.push(path);
-        written += own.length;
+    const remember = async (result: CachedResult, cross: CrossFindings) => {
+      const onto = everything ? undefined : cache.extensible(analysed.size, files.length);
+      const shards = everything ? [...ran.shards] : (onto?.shards ?? []);
+      const own = everything ? [...ran.unsharded, ...earlier] : onto ? [...analysed.values()] : merged;
+      // Only a guide for when to write the shards again as one: a worker's shard lost is counted all the same.
+      let written = everything ? files.length - own.length : (onto?.entries ?? 0);
+      if (own.length) {
+        const path = `${shardPrefix}${onto ? 'delta' : 'rest'}.json`;
+        // A shard that was not written must not be named, or the next run would miss its files.
+        if (shardPrefix && cache.writeShard(path, own)) {
+          shards.push(path);
+          written += own.length;
+        }
       }
-    }
-    await ran.done;
-    // Each stat was taken as its file was read (or matched the cache), so a file edited during
-    // this run no longer matches it and is read again next time.
-    const known = cache.recordsOf();
-    const entries = merged.map((m, i) => entryOf(files[i]!.rel, m, reused.has(files[i]!.rel) ? known(files[i]!.rel, m.stat) : undefined));
-    // The cross table is for the edits that come after; a run with no cache before it (a fresh
-    // clone, CI, a new opsledger) keeps none: building it costs 1.4 s of the main thread at L,
-    // which a cold run should not pay for edits that may never come. The first run that changes
-    // records then checks everything, as it would have without a table, and keeps one.
-    const table = present ? encodeTable(analyses) : undefined;
-    cache.commit({ extra: extraOf(reads, all), pathsUnread: !reads, files: entries, targets, ...(folders ? { folders } : {}), shards, entries: written, result, cross, ...(table ? { table } : {}) });
-  };
-  // Files read from the shards have the bytes the last run placed its findings in.
-  const before = cache.cross;
-  const previous = before ? { cross: before, unchanged: (file: string) => reused.has(file) } : undefined;
-  return { ...base, ...(all ? { repositoryPaths: all } : {}), analyses, ...(previous ? { previous } : {}), remember };
+      await ran.done;
+      // Each stat was taken as its file was read (or matched the cache), so a file edited during
+      // this run no longer matches it and is read again next time.
+      const known = cache.recordsOf();
+      const entries = merged.map((m, i) => entryOf(files[i]!.rel, m, reused.has(files[i]!.rel) ? known(files[i]!.rel, m.stat) : undefined));
+      // The cross table is for the edits that come after; a run with no cache before it (a fresh
+      // clone, CI, a new opsledger) keeps none: building it costs 1.4 s of the main thread at L,
+      // which a cold run should not pay for edits that may never come. The first run that changes
+      // records then checks everything, as it would have without a table, and keeps one.
+      const table = present ? encodeTable(analyses) : undefined;
+      cache.commit({ extra: extraOf(reads, all), pathsUnread: !reads, files: entries, targets, ...(folders ? { folders } : {}), shards, entries: written, result, cross, ...(table ? { table } : {}) });
+    };
+    // Files read from the shards have the bytes the last run placed its findings in.
+    const before = cache.cross;
+    const previous = before ? { cross: before, unchanged: (file: string) => reused.has(file) } : undefined;
+    return { ...base, ...(all ? { repositoryPaths: all } : {}), analyses, ...(previous ? { previous } : {}), remember };
   }
 }
 
