@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { existsSync, readFileSync } from 'node:fs';
 import nodeModule from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 // Node 22.1+ keeps the compiled code of every module it loads in a cache folder (the system's
 // temp folder unless NODE_COMPILE_CACHE says otherwise; NODE_DISABLE_COMPILE_CACHE=1 turns it
@@ -45,8 +46,25 @@ if (!process.env.OPSLEDGER_NO_BUNDLE) {
     // not bundled: run dist/ as tsc wrote it
   }
 }
-import(entry).then((m) => m.run(process.argv.slice(2))).then(
-  (code) => { if (!process.exitCode) process.exitCode = code; },
+// Node without a compile cache runs a one-file command as the classic script the build made
+// beside it, whose compiled code can be kept between runs (bin/script-cache.js);
+// NODE_DISABLE_COMPILE_CACHE=1 turns that off as it turns off Node's own.
+let script;
+if (!nodeModule.enableCompileCache && !process.env.NODE_DISABLE_COMPILE_CACHE && entry.startsWith('../dist/bundle/cli/cmd-')) {
+  const scriptFile = new URL(entry.replace(/\.js$/, '.script.js'), import.meta.url);
+  if (existsSync(scriptFile)) {
+    try {
+      script = (await import('./script-cache.js')).runScript(fileURLToPath(scriptFile), fileURLToPath(new URL(entry, import.meta.url)));
+    } catch {
+      // a script that does not compile or load: the module is the same code
+    }
+  }
+}
+(script ? Promise.resolve(script.exports) : import(entry)).then((m) => m.run(process.argv.slice(2))).then(
+  (code) => {
+    if (!process.exitCode) process.exitCode = code;
+    script?.keep();
+  },
   (err) => {
     process.stderr.write(`opsledger: internal error: ${err && err.message ? err.message : String(err)}\n`);
     process.exitCode = 2;

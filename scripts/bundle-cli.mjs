@@ -103,45 +103,85 @@ async function bundleOneFileCommands(dist, outdir, metafile, common) {
   for (const [out, info] of Object.entries(metafile.outputs)) if (info.entryPoint) chunkOf.set(info.entryPoint.replace(/\\/g, '/'), out.slice(out.lastIndexOf('/') + 1));
   const distRel = dist.slice(ROOT.length).replace(/\\/g, '/').replace(/^\/+/, '');
   for (const name of ONE_FILE_COMMANDS) {
-    await build({
+    await build(oneFile(name, { ...common, entryPoints: { [`cmd-${name}`]: join(dist, 'cli', 'main.js') }, outdir }, chunkOf, distRel));
+    if (!SCRIPT_COMMANDS.includes(name)) continue;
+    // The same file as a classic script, for Node without a compile cache (bin/script-cache.js):
+    // run through vm.Script, whose compiled code can be kept, where an ES module's cannot before
+    // Node 22.1. A function of what an ES module has and a script lacks: require, the URL of the
+    // .js file beside it, so import.meta.url (the package root, the worker threads) means what it
+    // means in cmd-<name>.js, and import() of the chunks beside it.
+    await build(oneFile(name, {
       ...common,
-      entryPoints: { [`cmd-${name}`]: join(dist, 'cli', 'main.js') },
+      format: 'cjs',
+      // One byte a character: bin/script-cache.js reads an ASCII file as latin1, which is a copy
+      // (UTF-8 is decoded, 5 ms for this file), and V8 compiles a one-byte string.
+      charset: 'ascii',
+      entryPoints: { [`cmd-${name}${SCRIPT_SUFFIX}`]: join(dist, 'cli', 'main.js') },
+      outExtension: { '.js': '.js' },
       outdir,
-      splitting: false,
-      plugins: [
-        {
-          name: 'other-commands-from-the-split-bundle',
-          setup(b) {
-            const split = (module) => {
-              const chunk = chunkOf.get(`${distRel}/${module}`);
-              if (!chunk) throw new Error(`no chunk of the split bundle for ${module}`);
-              return { path: `./${chunk}`, external: true };
-            };
-            b.onResolve({ filter: /^\.\/commands\/[\w-]+\.js$/ }, (args) => {
-              if (!args.importer.replace(/\\/g, '/').endsWith('/cli/registry.js') || args.path === `./commands/${name}.js`) return undefined;
-              return split(`cli/${args.path.slice(2)}`);
-            });
-            // ajv's registry, loaded only where the precompiled validators do not cover every schema
-            // or a commit's file must be parsed: left in its chunk, as ajv would be a third of the
-            // file. It hands back a plain registry object: nothing depends on its module being this file's.
-            b.onResolve({ filter: /\/schemas\.js$/ }, (args) => {
-              if (args.kind !== 'dynamic-import') return undefined;
-              const target = join(args.resolveDir, args.path).replace(/\\/g, '/');
-              return target.endsWith(`/${distRel}/adapters/fs/schemas.js`) ? split('adapters/fs/schemas.js') : undefined;
-            });
-            // The same for the GitHub shapes' compiler, used only when the build's compiled shapes are stale.
-            // The chunk is a CommonJS module, so its namespace has it only as `default` (shapes.ts's ajv2020 reads both).
-            b.onResolve({ filter: /^ajv\/dist\/2020\.js$/ }, (args) => {
-              if (args.kind !== 'dynamic-import') return undefined;
-              const chunk = [...chunkOf].find(([entry]) => /(^|\/)node_modules\/ajv\/dist\/2020\.js$/.test(entry))?.[1];
-              if (!chunk) throw new Error('no chunk of the split bundle for ajv/dist/2020.js');
-              return { path: `./${chunk}`, external: true };
-            });
-          },
-        },
-      ],
-    });
+      define: { ...common.define, 'import.meta.url': '__opsledgerUrl' },
+      banner: { js: '(function (exports, require, module, __opsledgerUrl, __opsledgerImport) {\n"use strict";' },
+      footer: { js: '})' },
+    }, chunkOf, distRel));
+    // esbuild escapes strings and templates but leaves a comment or a regular expression as it
+    // was written; an escape means the same character in both.
+    const file = join(outdir, `cmd-${name}${SCRIPT_SUFFIX}.js`);
+    const text = readFileSync(file, 'utf8')
+      .replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+      // A script's import() needs vm's dynamic import callback, which Node 20 loses when the
+      // script comes from cached code (and warns of as experimental): the chunks are imported
+      // by a function the caller passes, relative to the module's URL.
+      .replace(/\bimport\((?="\.\/chunk-[\w-]+\.js"\))/g, '__opsledgerImport(');
+    if (/\bimport\s*\(/.test(text)) throw new Error(`cmd-${name}${SCRIPT_SUFFIX}.js imports something other than a chunk beside it`);
+    writeFileSync(file, text);
   }
+}
+
+/**
+ * What bin/opsledger.js looks for beside `cmd-<name>.js`: the same code as a classic script, made
+ * for the commands run again and again whose code holds no top-level await (the gate's GitHub
+ * shapes do: a script cannot).
+ */
+export const SCRIPT_SUFFIX = '.script';
+export const SCRIPT_COMMANDS = ['validate'];
+
+function oneFile(name, options, chunkOf, distRel) {
+  return {
+    ...options,
+    splitting: false,
+    plugins: [
+      {
+        name: 'other-commands-from-the-split-bundle',
+      setup(b) {
+        const split = (module) => {
+          const chunk = chunkOf.get(`${distRel}/${module}`);
+          if (!chunk) throw new Error(`no chunk of the split bundle for ${module}`);
+          return { path: `./${chunk}`, external: true };
+        };
+        b.onResolve({ filter: /^\.\/commands\/[\w-]+\.js$/ }, (args) => {
+          if (!args.importer.replace(/\\/g, '/').endsWith('/cli/registry.js') || args.path === `./commands/${name}.js`) return undefined;
+          return split(`cli/${args.path.slice(2)}`);
+        });
+        // ajv's registry, loaded only where the precompiled validators do not cover every schema
+        // or a commit's file must be parsed: left in its chunk, as ajv would be a third of the
+        // file. It hands back a plain registry object: nothing depends on its module being this file's.
+        b.onResolve({ filter: /\/schemas\.js$/ }, (args) => {
+          if (args.kind !== 'dynamic-import') return undefined;
+          const target = join(args.resolveDir, args.path).replace(/\\/g, '/');
+          return target.endsWith(`/${distRel}/adapters/fs/schemas.js`) ? split('adapters/fs/schemas.js') : undefined;
+        });
+        // The same for the GitHub shapes' compiler, used only when the build's compiled shapes are stale.
+        // The chunk is a CommonJS module, so its namespace has it only as `default` (shapes.ts's ajv2020 reads both).
+        b.onResolve({ filter: /^ajv\/dist\/2020\.js$/ }, (args) => {
+          if (args.kind !== 'dynamic-import') return undefined;
+          const chunk = [...chunkOf].find(([entry]) => /(^|\/)node_modules\/ajv\/dist\/2020\.js$/.test(entry))?.[1];
+          if (!chunk) throw new Error('no chunk of the split bundle for ajv/dist/2020.js');
+          return { path: `./${chunk}`, external: true };
+        });
+      },
+    },
+  ],
+  };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
