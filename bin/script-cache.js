@@ -13,32 +13,36 @@
 //   or a link to one is passed over), owned by whoever owns the script or by this user, writable
 //   by nobody else, and of a size it can be;
 // - it begins with this format's mark and the digest of the script's own bytes, Node's version,
-//   V8's, the platform, the architecture and Node's options (another build's code, or another
-//   Node's, is not this script's);
+//   V8's, the platform and the architecture (another build's code, or another Node's, is not this
+//   script's; V8 itself refuses code compiled under other V8 flags, and Node's own options do not
+//   change what V8 compiles);
 // - the digest of the code it holds, written after the code, matches (a truncated or damaged file).
 // Whoever may write the folder may write the script itself, so the folder's rules are the
 // script's: nothing here is trusted that the script's own folder would not be.
 import { isAscii } from 'node:buffer';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import nodeModule, { createRequire } from 'node:module';
+import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 
 const MARK = Buffer.from('opsledger code cache 1\n', 'latin1');
 const DIGEST = 32;
-const HEADER = MARK.length + DIGEST + 4 + DIGEST;
+// mark, key, code length, reach (see runScript), the code's digest
+const HEADER = MARK.length + DIGEST + 4 + 4 + DIGEST;
+const SUM = MARK.length + DIGEST + 8;
 /** V8's code for a 1 MB script is a few MB; a file far larger than any it writes is not one of ours. */
 const MAX_BYTES = 64 * 1024 * 1024;
 
 /** The file the compiled code of `scriptFile` is kept in. */
-export const codeFileOf = (scriptFile) => scriptFile.replace(/\.js$/, '.code');
+export const codeFileOf = (scriptFile) => scriptFile.replace(/\.c?js$/, '.code');
 
 /** What the code must have been compiled from and by: the script's bytes and this Node. */
 function keyOf(source) {
   return createHash('sha256')
     .update(source)
-    .update(`\0${process.version}\0${process.versions.v8}\0${process.platform}\0${process.arch}\0${process.execArgv.join('\0')}`)
+    .update(`\0${process.version}\0${process.versions.v8}\0${process.platform}\0${process.arch}`)
     .digest();
 }
 
@@ -66,8 +70,8 @@ export function readCode(codeFile, key, owner) {
     const length = bytes.readUInt32LE(MARK.length + DIGEST);
     if (length !== bytes.length - HEADER) return undefined;
     const code = bytes.subarray(HEADER);
-    if (!createHash('sha256').update(code).digest().equals(bytes.subarray(MARK.length + DIGEST + 4, HEADER))) return undefined;
-    return code;
+    if (!createHash('sha256').update(code).digest().equals(bytes.subarray(SUM, HEADER))) return undefined;
+    return { code, reach: bytes.readUInt32LE(MARK.length + DIGEST + 4) };
   } catch {
     return undefined;
   } finally {
@@ -76,12 +80,13 @@ export function readCode(codeFile, key, owner) {
 }
 
 /** Writes `code` for `key` to `codeFile` by rename; a folder that refuses it is left as it is. */
-export function writeCode(codeFile, key, code) {
+export function writeCode(codeFile, key, code, reach = 0) {
   const header = Buffer.alloc(HEADER);
   MARK.copy(header, 0);
   key.copy(header, MARK.length);
   header.writeUInt32LE(code.length, MARK.length + DIGEST);
-  createHash('sha256').update(code).digest().copy(header, MARK.length + DIGEST + 4);
+  header.writeUInt32LE(reach, MARK.length + DIGEST + 4);
+  createHash('sha256').update(code).digest().copy(header, SUM);
   const temp = `${codeFile}.${process.pid}.${randomBytes(4).toString('hex')}`;
   try {
     writeFileSync(temp, Buffer.concat([header, code]), { flag: 'wx', mode: 0o644 });
@@ -98,34 +103,73 @@ export function writeCode(codeFile, key, code) {
 }
 
 /**
- * Runs the classic script `scriptFile` (made beside `moduleFile` by the build) as `moduleFile`
- * would run, with the code an earlier run cached when it can be trusted. Returns the script's
- * exports and `keep()`, to be called once the command is done: it writes the code V8 compiled by
- * then (the functions the run called, not only the top level) when there was none to use.
- * Undefined when there is no such script: the caller imports `moduleFile` instead.
+ * The script in `file` compiled, with the code kept beside it when it can be trusted; `wrap`
+ * turns the file's text into the script's (a CommonJS module's wrapper). Undefined when the file
+ * cannot be read.
  */
-export function runScript(scriptFile, moduleFile) {
-  // The build writes it in ASCII, which latin1 turns into text without decoding UTF-8.
+function compile(file, wrap = (text) => text) {
   let bytes;
   let owner;
   try {
-    bytes = readFileSync(scriptFile);
-    owner = statSync(scriptFile).uid;
+    bytes = readFileSync(file);
+    owner = statSync(file).uid;
   } catch {
     return undefined;
   }
   const key = keyOf(bytes);
-  const codeFile = codeFileOf(scriptFile);
-  const cachedData = readCode(codeFile, key, owner);
-  const script = new vm.Script(bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8'), { filename: scriptFile, cachedData });
+  const codeFile = codeFileOf(file);
+  const kept = readCode(codeFile, key, owner);
+  // The build writes its scripts in ASCII, which latin1 turns into text without decoding UTF-8.
+  const script = new vm.Script(wrap(bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8')), { filename: file, cachedData: kept?.code });
+  const used = kept !== undefined && !script.cachedDataRejected;
+  const reach = used ? kept.reach : -1;
+  return { script, used, keep: (now = 0) => (now > reach ? writeCode(codeFile, key, script.createCachedData(), now) : false) };
+}
+
+/**
+ * Runs the classic script `scriptFile` (made beside `moduleFile` by the build) as `moduleFile`
+ * would run, with the code an earlier run cached when it can be trusted. Returns the script's
+ * exports and `keep()`, to be called once the command is done: it writes the code V8 compiled by
+ * then (the functions the run called, not only the top level) where there was none to use.
+ * Undefined when there is no such script: the caller imports `moduleFile` instead.
+ *
+ * The CommonJS modules of the package's dist/ the script loads through the require it is given
+ * for them (the build's precompiled schema validators, 790 KB, which an edited file's analysis
+ * loads) are compiled the same way, their code kept beside them.
+ */
+export function runScript(scriptFile, moduleFile) {
+  const main = compile(scriptFile);
+  if (!main) return undefined;
+  const compiled = [main];
+  const dist = resolve(dirname(scriptFile), '..', '..') + sep;
+  const modules = new Map();
+  const own = (file) => {
+    let m = modules.get(file);
+    if (m) return m.exports;
+    const c = compile(file, nodeModule.wrap);
+    if (!c) return createRequire(file)(file);
+    compiled.push(c);
+    modules.set(file, (m = { exports: {}, id: file, filename: file, loaded: false }));
+    c.script.runInThisContext().call(m.exports, m.exports, createRequire(file), m, file, dirname(file));
+    m.loaded = true;
+    return m.exports;
+  };
+  const requireFor = (url) => {
+    const base = createRequire(url);
+    const require = (id) => (typeof id === 'string' && isAbsolute(id) && id.endsWith('.cjs') && id.startsWith(dist) ? own(id) : base(id));
+    return Object.assign(require, { resolve: base.resolve, cache: base.cache, extensions: base.extensions, main: base.main });
+  };
   const url = pathToFileURL(moduleFile).href;
   const module = { exports: {} };
   // The script's import() of the split bundle's chunks: relative to the module, which is beside them.
-  script.runInThisContext()(module.exports, createRequire(url), module, url, (specifier) => import(new URL(specifier, url).href));
-  const used = cachedData !== undefined && !script.cachedDataRejected;
+  main.script.runInThisContext()(module.exports, createRequire(url), module, url, (specifier) => import(new URL(specifier, url).href), requireFor);
+  // The code V8 keeps is of the functions compiled by then: a warm run's leaves out the analysis
+  // an edit runs. So the kept code says how many of dist/'s modules the run that kept it loaded
+  // (its reach), and a run that loads more keeps its own in its place: after one edit, every run
+  // finds the analysis compiled too.
   return {
     exports: module.exports,
-    used,
-    keep: () => (used ? false : writeCode(codeFile, key, script.createCachedData())),
+    used: main.used,
+    keep: () => [main.keep(modules.size), ...compiled.slice(1).map((c) => c.keep())].includes(true),
   };
 }

@@ -120,9 +120,19 @@ async function bundleOneFileCommands(dist, outdir, metafile, common) {
       outExtension: { '.js': '.js' },
       outdir,
       define: { ...common.define, 'import.meta.url': '__opsledgerUrl' },
-      banner: { js: '(function (exports, require, module, __opsledgerUrl, __opsledgerImport) {\n"use strict";' },
+      banner: { js: '(function (exports, require, module, __opsledgerUrl, __opsledgerImport, __opsledgerCreateRequire) {\n"use strict";' },
       footer: { js: '})' },
-    }, chunkOf, distRel));
+    }, chunkOf, distRel, [
+      {
+        // The precompiled validators' module is required by its path: through the require the
+        // caller gives, which keeps its compiled code too.
+        name: 'validators-through-the-callers-require',
+        setup(b) {
+          b.onResolve({ filter: /^node:module$/ }, (args) => (args.importer.replace(/\\/g, '/').endsWith(`/${distRel}/adapters/fs/precompiled-schemas.js`) ? { path: 'create-require', namespace: 'opsledger-script' } : undefined));
+          b.onLoad({ filter: /^create-require$/, namespace: 'opsledger-script' }, () => ({ contents: 'export const createRequire = __opsledgerCreateRequire;', loader: 'js' }));
+        },
+      },
+    ]));
     // esbuild escapes strings and templates but leaves a comment or a regular expression as it
     // was written; an escape means the same character in both.
     const file = join(outdir, `cmd-${name}${SCRIPT_SUFFIX}.js`);
@@ -145,11 +155,12 @@ async function bundleOneFileCommands(dist, outdir, metafile, common) {
 export const SCRIPT_SUFFIX = '.script';
 export const SCRIPT_COMMANDS = ['validate'];
 
-function oneFile(name, options, chunkOf, distRel) {
+function oneFile(name, options, chunkOf, distRel, more = []) {
   return {
     ...options,
     splitting: false,
     plugins: [
+      ...more,
       {
         name: 'other-commands-from-the-split-bundle',
       setup(b) {

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import nodeModule from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeFileOf, runScript } from '../../bin/script-cache.js';
 import { ensureBuilt, runBuiltCli } from '../helpers/built-cli.js';
@@ -17,32 +17,45 @@ import { PROJECT_ROOT } from '../helpers/org.js';
 const work = mkdtempSync(join(tmpdir(), 'opsledger-script-cache-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** A script shaped like the build's: a function of exports, require, module and the module's URL. */
+/** A script shaped like the build's: a function of exports, require, module, the module's URL, import() and createRequire. */
 const scriptText = (answer: string) =>
-  `(function (exports, require, module, __opsledgerUrl, __opsledgerImport) {\n"use strict";\n` +
+  `(function (exports, require, module, __opsledgerUrl, __opsledgerImport, __opsledgerCreateRequire) {\n"use strict";\n` +
   `const { basename } = require("node:path");\n` +
+  `const { fileURLToPath } = require("node:url");\n` +
   `function deep(n) { let s = 0; for (let i = 0; i < n; i++) s += i % 7; return s; }\n` +
-  `module.exports = { run: () => ${JSON.stringify(answer)} + ":" + deep(100) + ":" + basename(new URL(__opsledgerUrl).pathname), chunk: () => __opsledgerImport("./chunk.js") };\n})`;
+  `module.exports = { run: () => ${JSON.stringify(answer)} + ":" + deep(100) + ":" + basename(new URL(__opsledgerUrl).pathname), chunk: () => __opsledgerImport("./chunk.js"),\n` +
+  `  lib: () => __opsledgerCreateRequire(__opsledgerUrl)(fileURLToPath(new URL("../../lib.cjs", __opsledgerUrl))).lib() };\n})`;
 
-function scriptIn(name: string, answer = 'first'): { script: string; module: string; code: string } {
-  const dir = join(work, name);
+/** A package's dist/ as the build lays it out: the script and a chunk in bundle/cli/, a CommonJS module in dist/. */
+function scriptIn(name: string, answer = 'first'): { script: string; module: string; code: string; libCode: string } {
+  const dir = join(work, name, 'dist', 'bundle', 'cli');
   execFileSync('mkdir', ['-p', dir]);
   const script = join(dir, 'cmd-x.script.js');
   writeFileSync(script, scriptText(answer));
   writeFileSync(join(dir, 'chunk.js'), 'export const chunk = "beside";\n');
-  return { script, module: join(dir, 'cmd-x.js'), code: codeFileOf(script) };
+  writeFileSync(join(work, name, 'dist', 'lib.cjs'), 'const { join } = require("node:path");\nexports.lib = () => join("l", "ib");\n');
+  return { script, module: join(dir, 'cmd-x.js'), code: codeFileOf(script), libCode: join(work, name, 'dist', 'lib.code') };
 }
 
-/** Runs the script in a process of its own (a code file V8 took on trust could crash it). */
-function runOnce(script: string, module: string): { used: boolean; kept: boolean; answer: string; chunk: string } {
+interface Ran {
+  used: boolean;
+  kept: boolean;
+  answer: string;
+  chunk: string;
+  lib?: string;
+}
+
+/** Runs the script in a process of its own (a code file V8 took on trust could crash it); `lib`: calls into the CommonJS module. */
+function runOnce(script: string, module: string, lib = false): Ran {
   const program =
     `const { runScript } = await import(${JSON.stringify(join(PROJECT_ROOT, 'bin', 'script-cache.js'))});` +
     `const s = runScript(${JSON.stringify(script)}, ${JSON.stringify(module)});` +
     `const answer = s.exports.run(); const chunk = (await s.exports.chunk()).chunk;` +
-    `process.stdout.write(JSON.stringify({ used: s.used, kept: s.keep(), answer, chunk }));`;
+    `const lib = ${lib} ? { lib: s.exports.lib() } : {};` +
+    `process.stdout.write(JSON.stringify({ used: s.used, kept: s.keep(), answer, chunk, ...lib }));`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', program], { encoding: 'utf8', timeout: 20_000 });
   expect(r.status, `${r.stderr}${r.signal ?? ''}`).toBe(0);
-  return JSON.parse(r.stdout) as { used: boolean; kept: boolean; answer: string; chunk: string };
+  return JSON.parse(r.stdout) as Ran;
 }
 
 describe('the classic script and its kept code', () => {
@@ -53,6 +66,27 @@ describe('the classic script and its kept code', () => {
     expect(existsSync(code)).toBe(true);
     const second = runOnce(script, module);
     expect(second).toEqual({ used: true, kept: false, answer: 'first:295:cmd-x.js', chunk: 'beside' });
+  });
+
+  it('keeps the code of the CommonJS modules of dist/ it loads, and keeps its own again once it has loaded more', () => {
+    const { script, module, code, libCode } = scriptIn('reach');
+    const answer = { answer: 'first:295:cmd-x.js', chunk: 'beside' };
+    expect(runOnce(script, module)).toEqual({ used: false, kept: true, ...answer });
+    expect(runOnce(script, module)).toEqual({ used: true, kept: false, ...answer });
+    const warm = readFileSync(code);
+    // This run loads the module: its code is kept, and the script's again, now reaching it.
+    expect(runOnce(script, module, true)).toEqual({ used: true, kept: true, ...answer, lib: 'l/ib' });
+    expect(existsSync(libCode)).toBe(true);
+    expect(readFileSync(code).equals(warm)).toBe(false);
+    expect(runOnce(script, module, true)).toEqual({ used: true, kept: false, ...answer, lib: 'l/ib' });
+    // A warm run after it does not undo that.
+    expect(runOnce(script, module)).toEqual({ used: true, kept: false, ...answer });
+    // The module's code spoiled: compiled from its source, right, and kept again.
+    truncateSync(libCode, 50);
+    expect(runOnce(script, module, true)).toEqual({ used: true, kept: true, ...answer, lib: 'l/ib' });
+    writeFileSync(join(work, 'reach', 'dist', 'lib.cjs'), 'exports.lib = () => "changed";\n');
+    expect(runOnce(script, module, true)).toEqual({ used: true, kept: true, ...answer, lib: 'changed' });
+    expect(runOnce(script, module, true)).toEqual({ used: true, kept: false, ...answer, lib: 'changed' });
   });
 
   it('is undefined when there is no script, so bin imports the module', () => {
@@ -108,12 +142,12 @@ describe('the classic script and its kept code', () => {
   it('runs when its folder refuses the code file, and keeps nothing', () => {
     if (process.getuid?.() === 0) return; // root writes anywhere
     const { script, module, code } = scriptIn('read-only');
-    chmodSync(join(work, 'read-only'), 0o555);
+    chmodSync(dirname(script), 0o555);
     try {
       expect(runOnce(script, module)).toEqual({ used: false, kept: false, answer: 'first:295:cmd-x.js', chunk: 'beside' });
       expect(existsSync(code)).toBe(false);
     } finally {
-      chmodSync(join(work, 'read-only'), 0o755);
+      chmodSync(dirname(script), 0o755);
     }
   });
 });
@@ -131,7 +165,7 @@ describe('the built validate as a classic script', () => {
   it('is built, in ASCII, beside the module it stands for', () => {
     const text = readFileSync(join(bundle, 'cmd-validate.script.js'), 'latin1');
     expect(/^[\x00-\x7f]*$/.test(text)).toBe(true);
-    expect(text.startsWith('(function (exports, require, module, __opsledgerUrl, __opsledgerImport) {\n"use strict";')).toBe(true);
+    expect(text.startsWith('(function (exports, require, module, __opsledgerUrl, __opsledgerImport, __opsledgerCreateRequire) {\n"use strict";')).toBe(true);
     expect(text).not.toMatch(/\bimport\.meta\b|\bimport\s*\(/);
     expect(text).toMatch(/__opsledgerImport\("\.\/chunk-\w+\.js"\)/);
   });
