@@ -8,7 +8,16 @@ export type Placed<T extends CrossFinding> = Diagnostic & Omit<T, 'target'>;
 /** Where a finding goes when its file cannot be read or decoded any more. */
 export const UNPLACED: Position = { line: 1, column: 1 } as Position;
 
+/**
+ * The finding without its target, at `pos`: the properties in the order `{ ...rest, ...pos }`
+ * gives them (the JSON report prints them in that order). Copied by a loop: V8 builds an object
+ * rest that leaves a property out in its runtime, about 10 us a finding, 20 ms of an edit that
+ * re-places the example corpus's 2k findings and deadlines.
+ */
 export function placeAt<T extends CrossFinding>(finding: T, pos: Position): Placed<T> {
-  const { target: _target, ...rest } = finding;
-  return { ...rest, ...pos, file: finding.file } as Placed<T>;
+  const out: Record<string, unknown> = {};
+  for (const k in finding) if (k !== 'target') out[k] = finding[k];
+  for (const k in pos) out[k] = pos[k as keyof Position];
+  out.file = finding.file;
+  return out as Placed<T>;
 }
