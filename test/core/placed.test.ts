@@ -19,7 +19,7 @@ describe('placeAt', () => {
     ['a finding at a range', finding, { line: 3, column: 10, endLine: 3, endColumn: 14 }],
     ['a finding at a point (no end)', finding, { line: 2, column: 1 } as Position],
     ['unplaced', finding, UNPLACED],
-    ['a finding with more properties, target first', { target: 'key', ...finding, hint: 'did you mean b?', related: [{ file: 'teams/b.yaml' }] } as unknown as CrossFinding, { line: 9, column: 2, endLine: 9, endColumn: 3 }],
+    ['a finding with more properties, target first', { target: 'key', file: 'services/b.yaml', document: 0, severity: 'warning', code: 'ref.deprecated', message: 'old', pointer: '/spec/x', hint: 'did you mean b?', related: [{ file: 'teams/b.yaml' }] } as unknown as CrossFinding, { line: 9, column: 2, endLine: 9, endColumn: 3 }],
     ['a position that names a file (the finding\'s wins)', finding, { line: 1, column: 1, file: 'elsewhere.yaml' } as unknown as Position],
   ])('%s: as the spread gives it, in the same order', (_, f, pos) => {
     const placed = placeAt(f, pos);
