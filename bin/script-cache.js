@@ -21,7 +21,7 @@
 // script's: nothing here is trusted that the script's own folder would not be.
 import { isAscii } from 'node:buffer';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, fstatSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import nodeModule, { createRequire } from 'node:module';
 import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -102,6 +102,15 @@ export function writeCode(codeFile, key, code, reach = 0) {
   }
 }
 
+function writable(dir) {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The script in `file` compiled, with the code kept beside it when it can be trusted; `wrap`
  * turns the file's text into the script's (a CommonJS module's wrapper). Undefined when the file
@@ -123,7 +132,10 @@ function compile(file, wrap = (text) => text) {
   const script = new vm.Script(wrap(bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8')), { filename: file, cachedData: kept?.code });
   const used = kept !== undefined && !script.cachedDataRejected;
   const reach = used ? kept.reach : -1;
-  return { script, used, keep: (now = 0) => (now > reach ? writeCode(codeFile, key, script.createCachedData(), now) : false) };
+  // V8 takes 10-20 ms to serialize the code: not done for a folder this user cannot write (an
+  // installed package), where every run would throw it away.
+  const keep = (now = 0) => now > reach && writable(dirname(codeFile)) && writeCode(codeFile, key, script.createCachedData(), now);
+  return { script, used, keep };
 }
 
 /**
