@@ -63,7 +63,11 @@ if (!nodeModule.enableCompileCache && !process.env.NODE_DISABLE_COMPILE_CACHE &&
 (script ? Promise.resolve(script.exports) : import(entry)).then((m) => m.run(process.argv.slice(2))).then(
   (code) => {
     if (!process.exitCode) process.exitCode = code;
-    script?.keep();
+    try {
+      script?.keep();
+    } catch {
+      // the code is kept by the next run that can
+    }
   },
   (err) => {
     process.stderr.write(`opsledger: internal error: ${err && err.message ? err.message : String(err)}\n`);
