@@ -124,7 +124,7 @@ describe('a second catalog build into the same folder', () => {
     ['a manifest cut short', (manifest) => writeFileSync(manifest, readFileSync(manifest).subarray(0, -100))],
     ['a manifest with one byte changed', (manifest) => {
       const bytes = readFileSync(manifest);
-      bytes[bytes.length - 30] ^= 1;
+      bytes[bytes.length - 30]! ^= 1;
       writeFileSync(manifest, bytes);
     }],
     ['a manifest that is a link', (manifest, _site, outside) => {
@@ -287,7 +287,7 @@ describe('the site manifest (format 3)', () => {
 
   const flipped = (at: number) => {
     const b = Buffer.from(bytes);
-    b[at] ^= 1;
+    b[at]! ^= 1;
     return b;
   };
   it.each([
