@@ -34,7 +34,7 @@ import { TEMPLATE_DIR } from './templates.js';
 const MANIFEST_PREFIX = 'catalog-site-';
 /**
  * Manifests kept in one cache folder, newest first: one per output folder, and a folder that is
- * gone leaves its manifest behind (about 9 MB at 80k pages), so the oldest beyond this go.
+ * gone leaves its manifest behind (about 8 MB at 80k pages), so the oldest beyond this go.
  */
 export const KEPT_SITE_MANIFESTS = 4;
 /**
