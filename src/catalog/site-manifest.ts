@@ -39,10 +39,11 @@ const MANIFEST_PREFIX = 'catalog-site-';
 export const KEPT_SITE_MANIFESTS = 4;
 /**
  * Format 3 is binary, since a rebuild reads it and writes it whole: a JSON line (format, key,
- * count and a digest of the rest), then each file's size, mtime and ctime as float64s, then each
- * file's path, key and hash as one UTF-8 text joined by NUL, which no path can hold. At 81k pages
- * it is read and written in tens of milliseconds where format 2's JSON (an array per file) took
- * about a second each way.
+ * count and a digest of the rest), then each file's size, mtime and ctime as float64s (in the
+ * machine's byte order: moved to a machine of the other order, a manifest only fails to match and
+ * its pages are written again), then each file's path, key and hash as one UTF-8 text joined by
+ * NUL, which no path can hold. At 81k pages it is 8.3 MB against format 2's 10.4 MB of JSON (an
+ * array per file), and read in 0.14-0.27 s of CPU against 0.41-0.57 s.
  */
 const FORMAT = 3;
 const SUFFIX = '.manifest';
