@@ -2,7 +2,7 @@ import { copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, re
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { KEPT_SITE_MANIFESTS, siteManifestPath } from '../../src/catalog/site-manifest.js';
+import { decodeManifest, encodeManifest, KEPT_SITE_MANIFESTS, siteManifestPath, type ManifestEntry } from '../../src/catalog/site-manifest.js';
 import { changedContent, expectSameSite, rewritten, snapshot } from './site-snapshot.js';
 import { ensureBuilt, runBuiltCli } from '../helpers/built-cli.js';
 import { copyExampleOrg } from '../helpers/example-org.js';
@@ -112,34 +112,43 @@ describe('a second catalog build into the same folder', () => {
     expectSameSite(site, fresh);
   }, 120_000);
 
+  /** The manifest's entries changed by `change`, written back under its own key and digest. */
+  const rewriteManifest = (manifest: string, change: (files: Map<string, ManifestEntry>) => void) => {
+    const m = decodeManifest(readFileSync(manifest))!;
+    change(m.entries);
+    writeFileSync(manifest, encodeManifest(m.key, m.entries));
+  };
+
   /** Each plants something in a built site or its manifest; the next build must not trust it. */
   const hostile: [string, (manifest: string, site: string, outside: string) => void][] = [
-    ['a manifest that is not JSON', (manifest) => writeFileSync(manifest, '{"format":2,')],
+    ['a manifest cut short', (manifest) => writeFileSync(manifest, readFileSync(manifest).subarray(0, -100))],
+    ['a manifest with one byte changed', (manifest) => {
+      const bytes = readFileSync(manifest);
+      bytes[bytes.length - 30]! ^= 1;
+      writeFileSync(manifest, bytes);
+    }],
     ['a manifest that is a link', (manifest, _site, outside) => {
       writeFileSync(outside, readFileSync(manifest));
       unlinkSync(manifest);
       symlinkSync(outside, manifest);
     }],
-    ['a manifest of another shape', (manifest) => writeFileSync(manifest, JSON.stringify({ format: 2, key: 'x', files: [] }))],
-    ['a manifest whose entries are not entries', (manifest) => {
-      const m = JSON.parse(readFileSync(manifest, 'utf8')) as { files: Record<string, unknown> };
-      m.files['index.html'] = ['k', 'h', 'big', 0, 0];
-      writeFileSync(manifest, JSON.stringify(m));
-    }],
+    ['a manifest of another format (format 2, JSON)', (manifest) => writeFileSync(manifest, JSON.stringify({ format: 2, key: decodeManifest(readFileSync(manifest))!.key, files: {} }))],
+    ['a manifest whose entries are not entries', (manifest) => rewriteManifest(manifest, (files) => void files.set('index.html', ['k', 'h', Number.NaN, 0, 0]))],
     ['a manifest that vouches for a page edited since (its size written down anew)', (manifest, site) => {
-      const m = JSON.parse(readFileSync(manifest, 'utf8')) as { files: Record<string, number[]> };
       const page = join(site, 'services', 'checkout-api.html');
       writeFileSync(page, 'stale');
-      m.files['services/checkout-api.html']![2] = lstatSync(page).size;
-      m.files['services/checkout-api.html']![3] = lstatSync(page).mtimeMs;
-      writeFileSync(manifest, JSON.stringify(m));
+      rewriteManifest(manifest, (files) => {
+        const entry = files.get('services/checkout-api.html')!;
+        entry[2] = lstatSync(page).size;
+        entry[3] = lstatSync(page).mtimeMs;
+      });
     }],
     ['a manifest that names files outside the site', (manifest, site, outside) => {
       writeFileSync(outside, 'precious');
-      const m = JSON.parse(readFileSync(manifest, 'utf8')) as { files: Record<string, unknown> };
-      m.files[relative(site, outside)] = ['k', 'h', 8, 0, 0];
-      m.files['/etc/hostname'] = ['k', 'h', 8, 0, 0];
-      writeFileSync(manifest, JSON.stringify(m));
+      rewriteManifest(manifest, (files) => {
+        files.set(relative(site, outside), ['k', 'h', 8, 0, 0]);
+        files.set('/etc/hostname', ['k', 'h', 8, 0, 0]);
+      });
     }],
     ['a folder of pages replaced by a link to another folder', (_manifest, site, outside) => {
       mkdirSync(outside);
@@ -197,10 +206,14 @@ describe('a second catalog build into the same folder', () => {
     await build(org, site);
     expect(lstatSync(siteManifestPath(org, site)!).isFile()).toBe(true);
     writeFileSync(join(site, '.opsledger-manifest.json'), '{}');
+    // A JSON manifest (format 2) an older opsledger left in the cache folder goes too.
+    const older = join(dirname(siteManifestPath(org, site)!), 'catalog-site-older.json');
+    writeFileSync(older, '{"format":2}');
     editService(org);
     const update = await build(org, site);
     expect(rewrittenCount(update.stdout)).toBeGreaterThan(0);
     expect(existsSync(join(site, '.opsledger-manifest.json'))).toBe(false);
+    expect(existsSync(older)).toBe(false);
     expectSameSite(site, edited);
   }, 120_000);
 
@@ -258,4 +271,35 @@ describe('an update after a build on several threads (the built CLI)', () => {
     expect(rewrittenCount(again.stdout)).toBe(0);
     expect(rewritten(before, snapshot(site))).toEqual([]);
   }, 120_000);
+});
+
+describe('the site manifest (format 3)', () => {
+  const entries = new Map<string, ManifestEntry>([
+    ['index.html', ['k1', 'h1', 120, 1765000000000.123, 1765000000001.5]],
+    ['services/caf\u00e9.html', ['k2', 'h2', 0, 0, 0]],
+  ]);
+  const bytes = encodeManifest('the key', entries);
+
+  it('reads back what it wrote', () => {
+    expect(decodeManifest(bytes)).toEqual({ key: 'the key', entries });
+    expect(decodeManifest(encodeManifest('k', new Map()))).toEqual({ key: 'k', entries: new Map() });
+  });
+
+  const flipped = (at: number) => {
+    const b = Buffer.from(bytes);
+    b[at]! ^= 1;
+    return b;
+  };
+  it.each([
+    ['cut short', bytes.subarray(0, -1)],
+    ['with a byte added', Buffer.concat([bytes, Buffer.from([0])])],
+    ['with a number changed', flipped(bytes.indexOf(10) + 3)],
+    ['with a path changed', flipped(bytes.length - 3)],
+    ['without its header line', bytes.subarray(bytes.indexOf(10) + 1)],
+    ['with a size that is not a number (its digest right)', encodeManifest('the key', new Map([['a.html', ['k', 'h', Number.NaN, 0, 0] as ManifestEntry]]))],
+    ['with an empty key (its digest right)', encodeManifest('the key', new Map([['a.html', ['', 'h', 1, 0, 0] as ManifestEntry]]))],
+    ['as format 2 JSON', Buffer.from(JSON.stringify({ format: 2, key: 'the key', files: {} }))],
+  ])('is not read when %s', (_name, b) => {
+    expect(decodeManifest(b)).toBeUndefined();
+  });
 });
