@@ -10102,7 +10102,7 @@ function pageRenderer(options2) {
 }
 
 // src/catalog/site-manifest.ts
-import { createHash } from "node:crypto";
+import { createHash, hash as oneShotHash } from "node:crypto";
 
 // src/core/facts.ts
 var REF_KINDS = ["service", "ci", "team", "template", "slo", "policy-group", "service-or-openslo", "change", "incident", "system", "domain", "api"];
@@ -10123,7 +10123,7 @@ var TOOL_VERSION = (() => {
 // src/catalog/site-manifest.ts
 var MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
 function digest(data) {
-  return createHash("sha1").update(data).digest("base64url").slice(0, 22);
+  return (typeof oneShotHash === "function" ? oneShotHash("sha1", data, "base64url") : createHash("sha1").update(data).digest("base64url")).slice(0, 22);
 }
 var contentHash = digest;
 function renderItem(item, html, writer) {
