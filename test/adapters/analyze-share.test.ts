@@ -1,6 +1,6 @@
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { CLAIM_CHUNK, claimAll, growingList, type ListChunk } from '../../src/adapters/workers/analyze-share.js';
+import { BATCH, batchDue, CLAIM_CHUNK, claimAll, growingList, type ListChunk } from '../../src/adapters/workers/analyze-share.js';
 
 /**
  * A worker's view of a list the main thread is still making: chunks arrive on a port and are
@@ -49,5 +49,18 @@ describe('claiming from a list still being made', () => {
     claimAll(counter, 70, (i) => seen.push(i), () => between++);
     expect(seen).toEqual(Array.from({ length: 70 }, (_, i) => i));
     expect(between).toBe(Math.ceil(70 / CLAIM_CHUNK));
+  });
+});
+
+describe('when a thread sends what it holds', () => {
+  it.each([
+    ['a full batch, far from the end', BATCH, 100_000, true],
+    ['less than a batch, far from the end', BATCH - 1, 100_000, false],
+    ['less than a batch while the list is still being made', BATCH - 1, Infinity, false],
+    ['an eighth of a batch near the end', BATCH / 8, 2 * BATCH - 1, true],
+    ['less than an eighth near the end', BATCH / 8 - 1, 0, false],
+    ['an eighth with two batches still to claim', BATCH / 8, 2 * BATCH, false],
+  ])('%s', (_, held, left, due) => {
+    expect(batchDue(held, left)).toBe(due);
   });
 });

@@ -5,7 +5,7 @@ import { documentValues } from '../../core/analyze.js';
 import { analyzeOnDisk, type DiskAnalysis } from '../fs/analyze-disk.js';
 import { repositoryReader } from '../fs/read-policy.js';
 import { analysisSchemaRegistry } from '../fs/analysis-schemas.js';
-import { BATCH, claimAll, ShardWriter, type ListChunk, type ShareBatch, type ShareJob } from './analyze-share.js';
+import { batchDue, claimAll, ShardWriter, type ListChunk, type ShareBatch, type ShareJob } from './analyze-share.js';
 import type { ProgressReport } from '../../app/ports/progress.js';
 
 export { PARALLEL_THRESHOLD } from './threshold.js';
@@ -248,7 +248,7 @@ export class AnalysisPool {
       () => {
         drain();
         progress?.('read', Math.min(Atomics.load(counter, 0), files.length), files.length);
-        if (pending.length >= BATCH) {
+        if (batchDue(pending.length, files.length - Atomics.load(counter, 0))) {
           shardOf(pending);
           pending = [];
         }

@@ -60,6 +60,16 @@ export const CLAIM_CHUNK = 32;
 export const BATCH = 2048;
 
 /**
+ * Whether a thread holding `held` analyses sends (or writes) them now: at BATCH, and in smaller
+ * batches once fewer than two batches' worth of files are left to claim, so that what is left
+ * to encode and decode after the last file is read is a few hundred analyses, not thousands.
+ * `left`: files not yet claimed (Infinity while the list is still being made).
+ */
+export function batchDue(held: number, left: number): boolean {
+  return held >= BATCH || (left < 2 * BATCH && held >= BATCH / 8);
+}
+
+/**
  * Calls `each(i)` for every index this thread claims, and `between()` after each chunk.
  * `total` is the list's length, or, for a list still growing, a function that returns once at
  * least `need` entries are known or the list is complete, with how many there are: below
@@ -81,7 +91,7 @@ export function claimAll(counter: Int32Array, total: number | ((need: number) =>
  * `total`. The main thread posts each chunk before it counts it in `listing`, so a count seen
  * here is a chunk already queued on the port; the wait only sleeps while nothing new is sent.
  */
-export function growingList(first: string[], listing: Int32Array, pull: () => ListChunk | undefined): { files: string[]; known: (need: number) => number } {
+export function growingList(first: string[], listing: Int32Array, pull: () => ListChunk | undefined): { files: string[]; known: (need: number) => number; complete: () => boolean } {
   const files = first;
   let complete = false;
   const known = (need: number): number => {
@@ -97,7 +107,7 @@ export function growingList(first: string[], listing: Int32Array, pull: () => Li
       Atomics.wait(listing, 0, sent, 100);
     }
   };
-  return { files, known };
+  return { files, known, complete: () => complete };
 }
 
 /**

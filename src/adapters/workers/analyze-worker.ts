@@ -3,7 +3,7 @@ import { encodeAnalysesWithDigests, encodeValueEntry } from '../fs/analysis-code
 import { analyzeOnDisk, type DiskAnalysis } from '../fs/analyze-disk.js';
 import { repositoryReader } from '../fs/read-policy.js';
 import { analysisSchemaRegistry } from '../fs/analysis-schemas.js';
-import { BATCH, claimAll, growingList, ShardWriter, type ListChunk, type ShareBatch, type ShareJob } from './analyze-share.js';
+import { batchDue, claimAll, growingList, ShardWriter, type ListChunk, type ShareBatch, type ShareJob } from './analyze-share.js';
 
 /**
  * One analysis thread. It starts before the files are known and loads the validators while
@@ -29,9 +29,9 @@ parentPort!.once('message', (job: ShareJob) => {
   let texts: (string | null)[] = [];
   let entries: (string | null)[] = [];
   // While discovery is still listing, the list grows as the main thread sends more of it.
-  const { files, known } = job.listing
+  const { files, known, complete } = job.listing
     ? growingList(job.files, job.listing, () => receiveMessageOnPort(job.port)?.message as ListChunk | undefined)
-    : { files: job.files, known: job.files.length };
+    : { files: job.files, known: job.files.length, complete: () => true };
   const send = (last: boolean) => {
     const { text, digests } = encodeAnalysesWithDigests(analyses);
     shard.add(text);
@@ -56,7 +56,7 @@ parentPort!.once('message', (job: ShareJob) => {
       analyses.push(a);
     },
     () => {
-      if (analyses.length >= BATCH) send(false);
+      if (batchDue(analyses.length, complete() ? files.length - Atomics.load(job.counter, 0) : Infinity)) send(false);
     },
   );
   send(true);
