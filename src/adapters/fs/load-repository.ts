@@ -42,6 +42,16 @@ function earlyStart(make: () => AnalysisPool, shardPrefix?: string): (found: rea
   };
 }
 
+/** A walk that fails after the threads started on its first files stops them: they would wait for the rest for ever. */
+function walked<T>(walk: () => T, pool: () => AnalysisPool | undefined): T {
+  try {
+    return walk();
+  } catch (err) {
+    pool()?.close();
+    throw err;
+  }
+}
+
 export async function loadRepository(root: string, options: LoadOptions = {}): Promise<LoadedRepository> {
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const poolOptions = { root, maxBytes, ...(options.threads ? { threads: options.threads } : {}), ...(options.keepValues ? { keepValues: true } : {}) };
@@ -72,7 +82,7 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
   const onFile = Pool ? earlyStart(() => (early = new Pool(poolOptions)), coldPrefix) : undefined;
   // Folders whose stat has not moved list what they listed last time.
   const kept = cache?.listing(targets);
-  const { files, diagnostics: discoveryDiagnostics, folders } = kept ? { ...kept, diagnostics: [] } : discover(root, options.paths, onFile);
+  const { files, diagnostics: discoveryDiagnostics, folders } = kept ? { ...kept, diagnostics: [] } : walked(() => discover(root, options.paths, onFile), () => early);
   // Threads only when there is enough to share: one edited file is parsed here.
   const pool = async (count: number) => early ?? new (Pool ?? (await poolModule()).AnalysisPool)(count < PARALLEL_THRESHOLD ? { ...poolOptions, threads: 1 } : poolOptions);
   // Code frames and snippets read through the same policy as the analysis: a file refused
@@ -220,7 +230,7 @@ async function loadWithValues(root: string, options: LoadOptions, maxBytes: numb
   const Pool = cache.present ? undefined : (await poolModule()).AnalysisPool;
   let early: AnalysisPool | undefined;
   const onFile = Pool ? earlyStart(() => (early = new Pool(poolOptions))) : undefined;
-  const { files, diagnostics } = discover(root, options.paths, onFile);
+  const { files, diagnostics } = walked(() => discover(root, options.paths, onFile), () => early);
   const reader = repositoryReader(root, maxBytes);
   const paths = await listing;
   const base = { root, files, discoveryDiagnostics: diagnostics, source: reader.source, ...(paths ? { repositoryPaths: paths } : {}) };
