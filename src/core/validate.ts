@@ -9,7 +9,7 @@ import {
   type CrossFinding,
 } from './checks/references.js';
 import { checkIncidents } from './checks/incidents.js';
-import { checkEnvironments, checkSinglePolicy, recordEnvironments } from './checks/environments.js';
+import { checkEnvironments, checkSinglePolicy, policies, recordEnvironments } from './checks/environments.js';
 import { compareDiagnostics, summarize, type Diagnostic, type Summary } from './diagnostics.js';
 
 export interface ValidationResult {
@@ -40,16 +40,18 @@ export interface RepositoryChecks {
  */
 export function checkRepository(analyses: readonly FileAnalysis[], only?: ReadonlySet<string>): RepositoryChecks {
   const { index, findings: duplicates } = indexRecords(analyses);
+  // One pass over every record finds the policies, for each rule that reads them.
+  const found = policies(analyses);
   const cross: CrossFinding[] = [
     ...duplicates,
     ...checkReferences(analyses, index),
-    ...checkTemplateCoverage(analyses, index, recordEnvironments(analyses)),
-    ...checkSinglePolicy(analyses),
+    ...checkTemplateCoverage(analyses, index, recordEnvironments(analyses, found[0])),
+    ...checkSinglePolicy(analyses, found),
     ...checkEnvironments(analyses),
     ...checkCycles(analyses),
     ...checkDeprecatedDependencies(analyses, index),
     ...checkUnprovidedApis(analyses, index),
-    ...checkIncidents(analyses, index),
+    ...checkIncidents(analyses, index, found[0]),
   ];
   const keep = (file: string) => !only || only.has(file);
   const diagnostics: Diagnostic[] = [];

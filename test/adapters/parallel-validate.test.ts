@@ -62,4 +62,37 @@ describe('validate on several threads', () => {
     expect(edited.stdout).toBe(fresh.stdout);
     expect(edited.stdout).not.toContain('squad-017.yaml');
   }, 120_000);
+
+  // The workers start on the files discovery has found while it lists the rest. Discovery finds
+  // `teams/a/…` (the folder `a` sorts before `a-b.yaml`) before `teams/a-b.yaml`, and the sorted
+  // list has them the other way round: the results must come back in the sorted list's order.
+  it('answers in the sorted order when the workers took the files in the order they were found', async () => {
+    const files: Record<string, string> = {};
+    const team = (name: string, extra = '') => `apiVersion: opsledger/v1\nkind: Team\nmetadata:\n  name: ${name}\nspec:\n  members:\n    - {github: dev, role: lead}\n${extra}`;
+    for (let i = 0; i < TEAMS; i++) {
+      const name = `t${String(i).padStart(3, '0')}`;
+      // Nested two deep in groups of 50, beside a flat file whose name sorts between them.
+      files[`teams/g${Math.floor(i / 50)}/${name}.yaml`] = team(name);
+      if (i % 50 === 0) files[`teams/g${Math.floor(i / 50)}-solo.yaml`] = team(`solo-${i}`, '  channels: 7\n');
+    }
+    // Named as teams/g0/t000.yaml names its team: the duplicate is the one later in the sorted list.
+    files['teams/g0-solo.yaml'] = team('t000', '  channels: 7\n');
+    const root = makeOrg(files);
+    const one = await validate(root, 1, '--no-cache');
+    expect(one.code).toBe(1);
+    const report = JSON.parse(one.stdout) as { diagnostics: { file: string; code: string }[] };
+    const coded = report.diagnostics.map((d) => [d.file, d.code]);
+    expect(coded).toEqual(expect.arrayContaining([['teams/g0-solo.yaml', 'schema.type'], ['teams/g0/t000.yaml', 'name.duplicate']]));
+    expect(coded).not.toContainEqual(['teams/g0-solo.yaml', 'name.duplicate']);
+    for (const extra of [['--no-cache'], []]) {
+      rmSync(join(root, '.opsledger-cache'), { recursive: true, force: true });
+      const cold = await validate(root, 2, ...extra);
+      expect([cold.code, cold.stderr]).toEqual([1, '']);
+      expect(cold.stdout).toBe(one.stdout);
+    }
+    // The cold run's cache (shards written while discovery listed) answers the warm run.
+    expect(readdirSync(join(root, '.opsledger-cache')).filter((f) => f.startsWith('shard-'))).toHaveLength(2);
+    const warm = await validate(root, 2);
+    expect(warm.stdout).toBe(one.stdout);
+  }, 120_000);
 });

@@ -58,10 +58,11 @@ function notRegular(rel: string): Diagnostic {
  * Lists the YAML files under `paths` (default: the data folders that exist), refusing symlinks
  * that lead out of the repository. Symlinked folders are not followed, which also rules out
  * loops. Directory entries carry their type, so regular files cost no stat call here; sizes
- * are checked when a file is opened (see analyze-disk.ts). `onFile` hears the running count,
- * so a caller can start work (threads) before the listing is complete.
+ * are checked when a file is opened (see analyze-disk.ts). `onFile` hears the list so far
+ * after each file is added (the new one last, in the order found, not yet sorted), so a
+ * caller can start work (threads, and their first files) before the listing is complete.
  */
-export function discover(root: string, paths?: readonly string[], onFile?: (found: number) => void): Discovery {
+export function discover(root: string, paths?: readonly string[], onFile?: (found: readonly DiscoveredFile[]) => void): Discovery {
   const realRoot = realpathSync(root);
   const files: DiscoveredFile[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -74,7 +75,7 @@ export function discover(root: string, paths?: readonly string[], onFile?: (foun
     if (seen.has(rel)) return;
     seen.add(rel);
     files.push({ rel, abs });
-    onFile?.(files.length);
+    onFile?.(files);
   };
 
   const symlink = (abs: string, name: string) => {

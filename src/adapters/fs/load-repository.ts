@@ -27,6 +27,31 @@ export interface LoadedRepository extends ReadFiles {
 }
 
 
+/**
+ * Discovery's `onFile` for a run that will analyse every file it lists: at the threshold the
+ * pool is made and given the files found so far, then each one as it is found (`listing`).
+ */
+function earlyStart(make: () => AnalysisPool, shardPrefix?: string): (found: readonly DiscoveredFile[]) => void {
+  let feed: ((file: DiscoveredFile) => void) | undefined;
+  return (found) => {
+    if (feed) feed(found[found.length - 1]!);
+    else if (found.length === PARALLEL_THRESHOLD) {
+      feed = make().listing(shardPrefix);
+      for (const f of found) feed(f);
+    }
+  };
+}
+
+/** A walk that fails after the threads started on its first files stops them: they would wait for the rest for ever. */
+function walked<T>(walk: () => T, pool: () => AnalysisPool | undefined): T {
+  try {
+    return walk();
+  } catch (err) {
+    pool()?.close();
+    throw err;
+  }
+}
+
 export async function loadRepository(root: string, options: LoadOptions = {}): Promise<LoadedRepository> {
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const poolOptions = { root, maxBytes, ...(options.threads ? { threads: options.threads } : {}), ...(options.keepValues ? { keepValues: true } : {}) };
@@ -48,13 +73,16 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
   const listed = () => (listing ??= repositoryPaths(root));
   const targets = options.paths ?? [];
   // With no cache to consult, every file will be analysed: start the threads as soon as the
-  // listing shows enough files, so they load while the rest is listed.
+  // listing shows enough files, and give them the files found so far and each one after, so
+  // they load and work while the rest is listed. They write their cache shards as they go, so
+  // the shards are named now.
   const Pool = cache?.present ? undefined : (await poolModule()).AnalysisPool;
+  const coldPrefix = Pool && cache ? cache.shardPrefix() : undefined;
   let early: AnalysisPool | undefined;
-  const onFile = Pool ? (n: number) => void (n === PARALLEL_THRESHOLD && (early = new Pool(poolOptions))) : undefined;
+  const onFile = Pool ? earlyStart(() => (early = new Pool(poolOptions)), coldPrefix) : undefined;
   // Folders whose stat has not moved list what they listed last time.
   const kept = cache?.listing(targets);
-  const { files, diagnostics: discoveryDiagnostics, folders } = kept ? { ...kept, diagnostics: [] } : discover(root, options.paths, onFile);
+  const { files, diagnostics: discoveryDiagnostics, folders } = kept ? { ...kept, diagnostics: [] } : walked(() => discover(root, options.paths, onFile), () => early);
   // Threads only when there is enough to share: one edited file is parsed here.
   const pool = async (count: number) => early ?? new (Pool ?? (await poolModule()).AnalysisPool)(count < PARALLEL_THRESHOLD ? { ...poolOptions, threads: 1 } : poolOptions);
   // Code frames and snippets read through the same policy as the analysis: a file refused
@@ -150,7 +178,7 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
     // When every file is analysed afresh, each thread writes its share as a shard while it
     // works; otherwise what was analysed goes to a delta shard beside the old ones, or, when
     // those hold too much that is stale, everything to one new shard.
-    const shardPrefix = prefix();
+    const shardPrefix = coldPrefix ?? prefix();
     const ran = await (await pool(misses.length)).run(misses, everything ? shardPrefix : undefined, options.progress);
     misses.forEach((f, i) => analysed.set(f.rel, ran.results[i]!));
     const merged = files.map((f) => reused.get(f.rel) ?? analysed.get(f.rel)!);
@@ -201,8 +229,8 @@ async function loadWithValues(root: string, options: LoadOptions, maxBytes: numb
   const listing = repositoryPaths(root);
   const Pool = cache.present ? undefined : (await poolModule()).AnalysisPool;
   let early: AnalysisPool | undefined;
-  const onFile = Pool ? (n: number) => void (n === PARALLEL_THRESHOLD && (early = new Pool(poolOptions))) : undefined;
-  const { files, diagnostics } = discover(root, options.paths, onFile);
+  const onFile = Pool ? earlyStart(() => (early = new Pool(poolOptions))) : undefined;
+  const { files, diagnostics } = walked(() => discover(root, options.paths, onFile), () => early);
   const reader = repositoryReader(root, maxBytes);
   const paths = await listing;
   const base = { root, files, discoveryDiagnostics: diagnostics, source: reader.source, ...(paths ? { repositoryPaths: paths } : {}) };

@@ -5,7 +5,7 @@ import { documentValues } from '../../core/analyze.js';
 import { analyzeOnDisk, type DiskAnalysis } from '../fs/analyze-disk.js';
 import { repositoryReader } from '../fs/read-policy.js';
 import { analysisSchemaRegistry } from '../fs/analysis-schemas.js';
-import { BATCH, claimAll, ShardWriter, type ShareBatch, type ShareJob } from './analyze-share.js';
+import { batchDue, claimAll, ShardWriter, type ListChunk, type ShareBatch, type ShareJob } from './analyze-share.js';
 import type { ProgressReport } from '../../app/ports/progress.js';
 
 export { PARALLEL_THRESHOLD } from './threshold.js';
@@ -43,17 +43,47 @@ interface Running {
   exited: Promise<void>;
 }
 
+export interface ListedFile {
+  rel: string;
+  abs: string;
+}
+
+interface Port {
+  port: MessagePort;
+  worker: Running;
+  shard?: string;
+  finished: boolean;
+  shardWritten: boolean;
+}
+
+/** A list the workers were given while it was still being made. */
+interface Listing {
+  files: ListedFile[];
+  /** [paths sent, 1 once the last is sent], shared with the workers. */
+  state: Int32Array;
+  counter: Int32Array;
+  ports: Port[];
+  shardPrefix: string | undefined;
+  ended: boolean;
+}
+
+/** Paths sent to the workers at a time while discovery lists: a message per chunk, a few per thousand files. */
+const LIST_CHUNK = 256;
+
 /**
  * Analyses files on every core: this thread and the workers claim chunks of one shared list
  * through an atomic counter, so shares balance themselves whatever the files' sizes and
  * however late a worker starts. Workers are started when the pool is made, before the caller
- * has even listed the files, so their start-up overlaps discovery. Between its own chunks
+ * has listed every file, and `listing` lets them start on the files found so far while the
+ * caller lists the rest: discovery, on this thread, overlaps their start and their work
+ * instead of coming before it. Between its own chunks
  * this thread decodes the batches workers have sent and appends its own results to its
  * shard, so little is left to do once the last file is read. Whatever a failed worker had
  * claimed is analysed here.
  */
 export class AnalysisPool {
   private readonly running: Running[] = [];
+  private list: Listing | undefined;
 
   constructor(private readonly options: PoolOptions) {
     const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), 8));
@@ -76,17 +106,92 @@ export class AnalysisPool {
   }
 
   /**
+   * Starts the workers on a list still being made: the returned function takes each file as it
+   * is found, in any order and each once, and `run` is then called with the whole list (in the
+   * order the caller wants the results). `shardPrefix` here stands for `run`'s. With no workers
+   * (one thread, or tests on the TypeScript sources) it only collects the files.
+   */
+  listing(shardPrefix?: string): (file: ListedFile) => void {
+    const state = new Int32Array(new SharedArrayBuffer(8));
+    const counter = new Int32Array(new SharedArrayBuffer(4));
+    const files: ListedFile[] = [];
+    const list: Listing = { files, state, counter, ports: [], shardPrefix, ended: false };
+    this.list = list;
+    if (!this.running.length) return (file) => void files.push(file);
+    list.ports = this.start({ files: [], counter, listing: state }, shardPrefix);
+    let sent = 0;
+    return (file) => {
+      files.push(file);
+      if (files.length - sent >= LIST_CHUNK) sent = this.send(list, sent, false);
+    };
+  }
+
+  /** Sends the workers the paths found since `sent`, then counts them as sent. */
+  private send(list: Listing, sent: number, last: boolean): number {
+    const chunk: ListChunk = { paths: list.files.slice(sent).map((f) => f.rel), ...(last ? { last } : {}) };
+    for (const p of list.ports) p.port.postMessage(chunk);
+    const now = list.files.length;
+    Atomics.store(list.state, 0, now);
+    if (last) Atomics.store(list.state, 1, 1);
+    Atomics.notify(list.state, 0);
+    return now;
+  }
+
+  /** Gives every worker the job (its own end of a channel) and its shard's name. */
+  private start(job: Omit<ShareJob, 'root' | 'maxBytes' | 'port'>, shardPrefix: string | undefined): Port[] {
+    const { root, maxBytes, keepValues, blobIds } = this.options;
+    return this.running.map((r, i) => {
+      const { port1, port2 } = new MessageChannel();
+      const shardPath = shardPrefix ? `${shardPrefix}${i}.json` : undefined;
+      const full: ShareJob = { ...job, root, maxBytes, port: port2, ...(shardPath ? { shardPath } : {}), ...(keepValues ? { keepText: true } : {}), ...(blobIds ? { blobIds } : {}) };
+      r.worker.postMessage(full, [port2]);
+      return { port: port1, worker: r, ...(shardPath ? { shard: shardPath } : {}), finished: false, shardWritten: false };
+    });
+  }
+
+  /**
    * `shardPrefix`: where each thread writes its results as a cache shard (`${prefix}${name}.json`).
    * `progress` hears how many files have been claimed (all threads together) between this
    * thread's own chunks.
    */
-  async run(files: readonly { rel: string; abs: string }[], shardPrefix?: string, progress?: ProgressReport): Promise<PoolResult> {
+  async run(files: readonly ListedFile[], shardPrefix?: string, progress?: ProgressReport): Promise<PoolResult> {
+    const list = this.list;
+    if (!list) return this.runOn(files, undefined, shardPrefix, progress);
+    // The workers were given the files as they were found: finish the list, share it out in
+    // that order, and hand the results back in the caller's.
+    this.list = undefined;
+    if (list.ports.length && !list.ended) this.send(list, Atomics.load(list.state, 0), true);
+    list.ended = true;
+    const found = list.files;
+    const ran = await this.runOn(found, list, list.shardPrefix, progress);
+    if (found.length === files.length && found.every((f, i) => f.rel === files[i]!.rel)) return ran;
+    const at = new Map(found.map((f, i) => [f.rel, i]));
+    const reader = repositoryReader(this.options.root, this.options.maxBytes);
+    const registry = await analysisSchemaRegistry();
+    const analyzeOptions = this.options.keepValues ? { keepValues: true } : {};
+    // A file the listing did not give (never, from discover) is analysed here, and is in no shard.
+    const missing: DiskAnalysis[] = [];
+    const results = files.map((f) => {
+      const i = at.get(f.rel);
+      if (i !== undefined) return ran.results[i]!;
+      const a = analyzeOnDisk(reader, f.rel, registry, analyzeOptions, !!this.options.blobIds);
+      missing.push(a);
+      return a;
+    });
+    // Shards holding a file the caller did not ask for must not be named: then nothing is.
+    const extra = files.length - missing.length !== found.length;
+    if (extra || ran.unsharded.length) return { results, shards: [], unsharded: results, done: ran.done };
+    return { ...ran, results, unsharded: missing };
+  }
+
+  private async runOn(files: readonly ListedFile[], list: Listing | undefined, shardPrefix: string | undefined, progress?: ProgressReport): Promise<PoolResult> {
     const registry = await analysisSchemaRegistry();
     const { root, maxBytes, keepValues, blobIds } = this.options;
     const reader = repositoryReader(root, maxBytes);
     const analyzeOptions = keepValues ? { keepValues } : {};
     const analyze = (i: number) => analyzeOnDisk(reader, files[i]!.rel, registry, analyzeOptions, !!blobIds);
-    if (this.running.length === 0 || files.length < PARALLEL_THRESHOLD) {
+    // Workers already at work on a listing are joined whatever the count: what they did is done.
+    if (!list?.ports.length && (this.running.length === 0 || files.length < PARALLEL_THRESHOLD)) {
       this.close();
       const results = files.map((_, i) => {
         const a = analyze(i);
@@ -95,8 +200,7 @@ export class AnalysisPool {
       });
       return { results, shards: [], unsharded: results, done: Promise.resolve() };
     }
-    const counter = new Int32Array(new SharedArrayBuffer(4));
-    const list = files.map(({ rel }) => rel);
+    const counter = list?.counter ?? new Int32Array(new SharedArrayBuffer(4));
     const results = new Array<DiskAnalysis | undefined>(files.length);
     const shards: string[] = [];
     const take = (batch: ShareBatch) => {
@@ -114,14 +218,8 @@ export class AnalysisPool {
       });
     };
 
-    const ports: { port: MessagePort; worker: Running; shard?: string; finished: boolean; shardWritten: boolean }[] = this.running.map((r, i) => {
-      const { port1, port2 } = new MessageChannel();
-      const shardPath = shardPrefix ? `${shardPrefix}${i}.json` : undefined;
-      const job: ShareJob = { root, files: list, counter, maxBytes, port: port2, ...(shardPath ? { shardPath } : {}), ...(keepValues ? { keepText: true } : {}), ...(blobIds ? { blobIds } : {}) };
-      r.worker.postMessage(job, [port2]);
-      return { port: port1, worker: r, ...(shardPath ? { shard: shardPath } : {}), finished: false, shardWritten: false };
-    });
-    const receive = (p: (typeof ports)[number], batch: ShareBatch) => {
+    const ports = list?.ports.length ? list.ports : this.start({ files: files.map(({ rel }) => rel), counter }, shardPrefix);
+    const receive = (p: Port, batch: ShareBatch) => {
       take(batch);
       if (batch.final) {
         p.finished = true;
@@ -150,7 +248,7 @@ export class AnalysisPool {
       () => {
         drain();
         progress?.('read', Math.min(Atomics.load(counter, 0), files.length), files.length);
-        if (pending.length >= BATCH) {
+        if (batchDue(pending.length, files.length - Atomics.load(counter, 0))) {
           shardOf(pending);
           pending = [];
         }

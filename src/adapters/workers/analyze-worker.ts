@@ -1,13 +1,15 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import { encodeAnalysesWithDigests, encodeValueEntry } from '../fs/analysis-codec.js';
 import { analyzeOnDisk, type DiskAnalysis } from '../fs/analyze-disk.js';
 import { repositoryReader } from '../fs/read-policy.js';
 import { analysisSchemaRegistry } from '../fs/analysis-schemas.js';
-import { BATCH, claimAll, ShardWriter, type ShareBatch, type ShareJob } from './analyze-share.js';
+import { batchDue, claimAll, growingList, ShardWriter, type ListChunk, type ShareBatch, type ShareJob } from './analyze-share.js';
 
 /**
  * One analysis thread. It starts before the files are known and loads the validators while
- * the main thread lists them, then claims chunks of the list until none are left. Every
+ * the main thread lists them, then claims chunks of the list until none are left; a list still
+ * being made grows as the main thread sends more of it (growingList), so the first files are
+ * analysed while discovery lists the rest. Every
  * BATCH analyses go back to the main thread as one text (analysis-codec.ts), and the same
  * text is appended to this thread's cache shard. When the caller needs the documents' values,
  * the files' texts go with them: a text crosses threads as one copy, where the values it
@@ -26,6 +28,10 @@ parentPort!.once('message', (job: ShareJob) => {
   let analyses: DiskAnalysis[] = [];
   let texts: (string | null)[] = [];
   let entries: (string | null)[] = [];
+  // While discovery is still listing, the list grows as the main thread sends more of it.
+  const { files, known, complete } = job.listing
+    ? growingList(job.files, job.listing, () => receiveMessageOnPort(job.port)?.message as ListChunk | undefined)
+    : { files: job.files, known: job.files.length, complete: () => true };
   const send = (last: boolean) => {
     const { text, digests } = encodeAnalysesWithDigests(analyses);
     shard.add(text);
@@ -38,10 +44,10 @@ parentPort!.once('message', (job: ShareJob) => {
   };
   claimAll(
     job.counter,
-    job.files.length,
+    known,
     (i) => {
       order.push(i);
-      const a = analyzeOnDisk(reader, job.files[i]!, registry, options, !!job.blobIds);
+      const a = analyzeOnDisk(reader, files[i]!, registry, options, !!job.blobIds);
       const entry = asEntries && a.oid ? encodeValueEntry(a.analysis) : undefined;
       entries.push(entry ?? null);
       if (job.keepText) texts.push(entry === undefined ? (a.analysis.text ?? null) : null);
@@ -50,7 +56,7 @@ parentPort!.once('message', (job: ShareJob) => {
       analyses.push(a);
     },
     () => {
-      if (analyses.length >= BATCH) send(false);
+      if (batchDue(analyses.length, complete() ? files.length - Atomics.load(job.counter, 0) : Infinity)) send(false);
     },
   );
   send(true);

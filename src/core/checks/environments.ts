@@ -29,8 +29,8 @@ function where(e: PolicyEntry): string {
  * the first is an error at its own position naming the first, so the run stops instead of
  * picking one in silence.
  */
-export function checkSinglePolicy(files: readonly FileRecords[]): CrossFinding[] {
-  const [first, ...more] = policies(files);
+export function checkSinglePolicy(files: readonly FileRecords[], found: readonly PolicyEntry[] = policies(files)): CrossFinding[] {
+  const [first, ...more] = found;
   return more.map((p) => ({
     file: p.file,
     document: p.record.index,
