@@ -20704,7 +20704,7 @@ var init_schemas = __esm({
 });
 
 // src/adapters/workers/analyze-worker.ts
-import { parentPort } from "node:worker_threads";
+import { parentPort, receiveMessageOnPort } from "node:worker_threads";
 
 // src/adapters/fs/analysis-codec.ts
 import { hash } from "node:crypto";
@@ -22995,14 +22995,35 @@ function analysisSchemaRegistry() {
 import { closeSync as closeSync2, openSync as openSync2, writeSync } from "node:fs";
 var CLAIM_CHUNK = 32;
 var BATCH = 2048;
+function batchDue(held, left) {
+  return held >= BATCH || left < 2 * BATCH && held >= BATCH / 8;
+}
 function claimAll(counter, total, each, between) {
   for (; ; ) {
     const start = Atomics.add(counter, 0, CLAIM_CHUNK);
-    if (start >= total) return;
-    const end2 = Math.min(total, start + CLAIM_CHUNK);
+    const known = typeof total === "number" ? total : total(start + CLAIM_CHUNK);
+    if (start >= known) return;
+    const end2 = Math.min(known, start + CLAIM_CHUNK);
     for (let i = start; i < end2; i++) each(i);
     between?.();
   }
+}
+function growingList(first, listing, pull) {
+  const files = first;
+  let complete = false;
+  const known = (need) => {
+    for (; ; ) {
+      for (let m = pull(); m; m = pull()) {
+        for (const p of m.paths) files.push(p);
+        if (m.last) complete = true;
+      }
+      if (complete || files.length >= need) return files.length;
+      const sent = Atomics.load(listing, 0);
+      if (sent > files.length || Atomics.load(listing, 1) === 1) continue;
+      Atomics.wait(listing, 0, sent, 100);
+    }
+  };
+  return { files, known, complete: () => complete };
 }
 var ShardWriter = class {
   fd;
@@ -23059,6 +23080,7 @@ parentPort.once("message", (job) => {
   let analyses = [];
   let texts2 = [];
   let entries = [];
+  const { files, known, complete } = job.listing ? growingList(job.files, job.listing, () => receiveMessageOnPort(job.port)?.message) : { files: job.files, known: job.files.length, complete: () => true };
   const send = (last) => {
     const { text, digests } = encodeAnalysesWithDigests(analyses);
     shard.add(text);
@@ -23071,10 +23093,10 @@ parentPort.once("message", (job) => {
   };
   claimAll(
     job.counter,
-    job.files.length,
+    known,
     (i) => {
       order.push(i);
-      const a = analyzeOnDisk(reader, job.files[i], registry3, options, !!job.blobIds);
+      const a = analyzeOnDisk(reader, files[i], registry3, options, !!job.blobIds);
       const entry = asEntries && a.oid ? encodeValueEntry(a.analysis) : void 0;
       entries.push(entry ?? null);
       if (job.keepText) texts2.push(entry === void 0 ? a.analysis.text ?? null : null);
@@ -23083,7 +23105,7 @@ parentPort.once("message", (job) => {
       analyses.push(a);
     },
     () => {
-      if (analyses.length >= BATCH) send(false);
+      if (batchDue(analyses.length, complete() ? files.length - Atomics.load(job.counter, 0) : Infinity)) send(false);
     }
   );
   send(true);
