@@ -163,35 +163,35 @@ function oneFile(name, options, chunkOf, distRel, more = []) {
       ...more,
       {
         name: 'other-commands-from-the-split-bundle',
-      setup(b) {
-        const split = (module) => {
-          const chunk = chunkOf.get(`${distRel}/${module}`);
-          if (!chunk) throw new Error(`no chunk of the split bundle for ${module}`);
-          return { path: `./${chunk}`, external: true };
-        };
-        b.onResolve({ filter: /^\.\/commands\/[\w-]+\.js$/ }, (args) => {
-          if (!args.importer.replace(/\\/g, '/').endsWith('/cli/registry.js') || args.path === `./commands/${name}.js`) return undefined;
-          return split(`cli/${args.path.slice(2)}`);
-        });
-        // ajv's registry, loaded only where the precompiled validators do not cover every schema
-        // or a commit's file must be parsed: left in its chunk, as ajv would be a third of the
-        // file. It hands back a plain registry object: nothing depends on its module being this file's.
-        b.onResolve({ filter: /\/schemas\.js$/ }, (args) => {
-          if (args.kind !== 'dynamic-import') return undefined;
-          const target = join(args.resolveDir, args.path).replace(/\\/g, '/');
-          return target.endsWith(`/${distRel}/adapters/fs/schemas.js`) ? split('adapters/fs/schemas.js') : undefined;
-        });
-        // The same for the GitHub shapes' compiler, used only when the build's compiled shapes are stale.
-        // The chunk is a CommonJS module, so its namespace has it only as `default` (shapes.ts's ajv2020 reads both).
-        b.onResolve({ filter: /^ajv\/dist\/2020\.js$/ }, (args) => {
-          if (args.kind !== 'dynamic-import') return undefined;
-          const chunk = [...chunkOf].find(([entry]) => /(^|\/)node_modules\/ajv\/dist\/2020\.js$/.test(entry))?.[1];
-          if (!chunk) throw new Error('no chunk of the split bundle for ajv/dist/2020.js');
-          return { path: `./${chunk}`, external: true };
-        });
+        setup(b) {
+          const split = (module) => {
+            const chunk = chunkOf.get(`${distRel}/${module}`);
+            if (!chunk) throw new Error(`no chunk of the split bundle for ${module}`);
+            return { path: `./${chunk}`, external: true };
+          };
+          b.onResolve({ filter: /^\.\/commands\/[\w-]+\.js$/ }, (args) => {
+            if (!args.importer.replace(/\\/g, '/').endsWith('/cli/registry.js') || args.path === `./commands/${name}.js`) return undefined;
+            return split(`cli/${args.path.slice(2)}`);
+          });
+          // ajv's registry, loaded only where the precompiled validators do not cover every schema
+          // or a commit's file must be parsed: left in its chunk, as ajv would be a third of the
+          // file. It hands back a plain registry object: nothing depends on its module being this file's.
+          b.onResolve({ filter: /\/schemas\.js$/ }, (args) => {
+            if (args.kind !== 'dynamic-import') return undefined;
+            const target = join(args.resolveDir, args.path).replace(/\\/g, '/');
+            return target.endsWith(`/${distRel}/adapters/fs/schemas.js`) ? split('adapters/fs/schemas.js') : undefined;
+          });
+          // The same for the GitHub shapes' compiler, used only when the build's compiled shapes are stale.
+          // The chunk is a CommonJS module, so its namespace has it only as `default` (shapes.ts's ajv2020 reads both).
+          b.onResolve({ filter: /^ajv\/dist\/2020\.js$/ }, (args) => {
+            if (args.kind !== 'dynamic-import') return undefined;
+            const chunk = [...chunkOf].find(([entry]) => /(^|\/)node_modules\/ajv\/dist\/2020\.js$/.test(entry))?.[1];
+            if (!chunk) throw new Error('no chunk of the split bundle for ajv/dist/2020.js');
+            return { path: `./${chunk}`, external: true };
+          });
+        },
       },
-    },
-  ],
+    ],
   };
 }
 

@@ -7,7 +7,7 @@ import { checkRepository, type RepositoryChecks } from '../core/validate.js';
 import type { PlacedDeadline } from '../core/checks/incident-follow-ups.js';
 import type { GitRepository } from './ports/git.js';
 import type { CrossFindings, FullValidation, OrganisationSource, PreviousCross, ReadFiles, ReadRequest, RecordsChanged, SameRecords } from './ports/source.js';
-import { crossAgain } from '../core/incremental-cross.js';
+import { crossAgain, RecordUnavailable } from '../core/incremental-cross.js';
 import type { CrossFinding } from '../core/checks/references.js';
 import type { Position } from '../core/parse/precise.js';
 import { placeAt } from '../core/placed.js';
@@ -184,9 +184,10 @@ async function recordsChangedResult(files: ReadFiles, changed: RecordsChanged, w
   let again: ReturnType<typeof crossAgain>;
   try {
     again = crossAgain({ keys: changed.keys, changed: fresh, record: changed.record, before: prev.cross, deadlines: true, maxDocuments: Math.max(500, changed.keys.files.length >> 5) });
-  } catch {
+  } catch (err) {
     // A record the cache could not give (a shard gone): the rules run over everything, which reads every file it lacks.
-    return { everything: 'unreadable' };
+    if (err instanceof RecordUnavailable) return { everything: 'unreadable' };
+    throw err;
   }
   if ('everything' in again) return again;
   const touched = new Set(files.analyses.map((a) => a.file));

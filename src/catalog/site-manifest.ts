@@ -61,11 +61,11 @@ interface ManifestHeader {
 }
 
 /**
- * SHA-1, base64url, 22 characters (132 bits). One call where Node has crypto.hash: a Hash object
+ * SHA-1, base64url, 22 characters (132 bits). One crypto.hash call: a Hash object
  * per page (80k of them) cost as much as hashing the bytes.
  */
 function digest(data: string | Buffer): string {
-  return (typeof oneShotHash === 'function' ? oneShotHash('sha1', data, 'base64url') : createHash('sha1').update(data).digest('base64url')).slice(0, 22);
+  return oneShotHash('sha1', data, 'base64url').slice(0, 22);
 }
 
 const NUMBERS = 3;

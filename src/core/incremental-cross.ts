@@ -5,6 +5,15 @@ import { checkEnvironments, recordEnvironments, type PolicyEntry } from './check
 import { checkIncidents } from './checks/incidents.js';
 import { incidentDeadlines, type FollowUpDeadline } from './checks/incident-follow-ups.js';
 
+
+/**
+ * What `record` throws when the cache cannot give a record (a shard gone or damaged): the caller
+ * then runs the rules over everything. Any other error is a fault and is not taken for this.
+ */
+export class RecordUnavailable extends Error {
+  override readonly name = 'RecordUnavailable';
+}
+
 /**
  * The cross-document stage after an edit that changed records, done again only where the edit
  * can reach: the edited documents, and every other document whose check reads a key (a name, an
@@ -57,7 +66,7 @@ export interface CrossAgainInput {
   keys: KeyIndex;
   /** The edited files' records now, by position. */
   changed: ReadonlyMap<number, FileRecords>;
-  /** A record of a file that did not change; throws when it cannot be had. */
+  /** A record of a file that did not change; throws RecordUnavailable when it cannot be had. */
   record(file: number, document: number): DocRecord;
   before: CrossBefore;
   deadlines: boolean;

@@ -10123,7 +10123,7 @@ var TOOL_VERSION = (() => {
 // src/catalog/site-manifest.ts
 var MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
 function digest(data) {
-  return (typeof oneShotHash === "function" ? oneShotHash("sha1", data, "base64url") : createHash("sha1").update(data).digest("base64url")).slice(0, 22);
+  return oneShotHash("sha1", data, "base64url").slice(0, 22);
 }
 var contentHash = digest;
 function renderItem(item, html, writer) {

@@ -13,6 +13,7 @@ import { repositoryPaths } from './repository-paths.js';
 import { readsRepositoryPaths } from '../../core/checks/sensitive-paths.js';
 import { cacheKey } from './cache-key.js';
 import { encodeTable, keysOf, tableDocs } from './cross-table.js';
+import { RecordUnavailable } from '../../core/incremental-cross.js';
 
 export type LoadOptions = ReadRequest;
 
@@ -152,7 +153,7 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
       const rels = files.map((f) => f.rel);
       const record = (file: number, document: number) => {
         const found = table.pinned(file, document) ?? cache.analysisAt(file)?.documents.find((d) => d.index === document);
-        if (!found) throw new Error(`the validation cache holds no record of ${rels[file]} (document ${document + 1})`);
+        if (!found) throw new RecordUnavailable(`the validation cache holds no record of ${rels[file]} (document ${document + 1})`);
         return found;
       };
       return {
