@@ -258,7 +258,27 @@ export async function checkOrganisation(source: OrganisationSource, request: Rea
 export async function loadOrganisation(source: OrganisationSource, request: Omit<ReadRequest, 'cache' | 'keepValues'> & ValidationOptions = {}): Promise<LoadedOrganisation> {
   const { deadlines, ...read } = request;
   const repo = await source.read({ ...read, keepValues: true });
-  return { org: buildOrganisation(repo.analyses), repo, validation: await validationOf(repo, describeSource(source), deadlines === false ? { deadlines } : {}), ...(repo.commit ? { commit: repo.commit } : {}) };
+  const where = describeSource(source);
+  const org = buildOrganisation(repo.analyses);
+  const commit = repo.commit ? { commit: repo.commit } : {};
+  // validate's cached result carries the deadlines, so it serves, and is kept by, only a load that wants them.
+  if (deadlines === false) return { org, repo, validation: await validationOf(repo, where, { deadlines }), ...commit };
+  const judged = await judgedValidation(repo, where);
+  if (judged) return { org, repo, validation: judged, ...commit };
+  const { validation, cross } = await checkedFiles(repo, where);
+  await repo.remember(validation, cross);
+  return { org, repo, validation, ...commit };
+}
+
+/**
+ * The last validate run's result where the source says it still holds (`judged`): as it was, or
+ * patched for files whose bytes changed but not their records, exactly as validate patches it.
+ */
+async function judgedValidation(repo: ReadFiles, where: string): Promise<FullValidation | undefined> {
+  const judged = repo.judged;
+  if (!judged) return undefined;
+  if ('result' in judged) return judged.result;
+  return (await patchedResult({ ...repo, analyses: judged.changed.map((i) => repo.analyses[i]!) }, judged.sameRecords, where)).validation;
 }
 
 export function isValid(loaded: { validation: FullValidation }): boolean {

@@ -142,12 +142,6 @@ export class ValidationCache {
     return tableOf(files, numbers);
   }
 
-  /** Stat every file, as one entry each. */
-  static statAll(files: readonly { rel: string; abs: string }[]): (StatEntry | undefined)[] {
-    const table = ValidationCache.statTable(files);
-    return files.map((_, i) => table.at(i));
-  }
-
   private racy(stat: { mtimeMs: number; ctimeMs: number } | undefined): boolean {
     return !stat || this.racyAt(stat.mtimeMs, stat.ctimeMs);
   }

@@ -1,10 +1,12 @@
 import type { ReadFiles, ReadRequest } from '../../app/ports/source.js';
+import type { Diagnostic } from '../../core/diagnostics.js';
+import type { FileAnalysis } from '../../core/analyze.js';
 import type { AnalysisPool } from '../workers/analyze-pool.js';
 import { PARALLEL_THRESHOLD } from '../workers/threshold.js';
 import { encodeValueEntry, recordsDigest } from './analysis-codec.js';
 import type { DiskAnalysis } from './analyze-disk.js';
 import { gitBlobId } from './blob-id.js';
-import { extraDigest, ValidationCache, type CachedResult, type FileEntry } from './cache.js';
+import { extraDigest, ValidationCache, type CachedResult, type FileEntry, type StatTable } from './cache.js';
 import type { CrossFindings } from '../../app/ports/source.js';
 import { ValueCache, type ValueCacheStats, type ValueRow } from './value-cache.js';
 import { discover, type DiscoveredFile } from './discover.js';
@@ -41,6 +43,14 @@ function earlyStart(make: () => AnalysisPool, shardPrefix?: string): (found: rea
       for (const f of found) feed(f);
     }
   };
+}
+
+/**
+ * What a validation result depends on besides the files: the paths asked for, discovery's
+ * findings and, when a rule reads it, the repository's file list.
+ */
+function validationExtra(targets: readonly string[], discoveryDiagnostics: readonly Diagnostic[], reads: boolean, list: readonly string[] | undefined): string {
+  return extraDigest([targets, discoveryDiagnostics.map((d) => [d.file, d.code]), reads ? (list ?? null) : 'unread']);
 }
 
 /** A walk that fails after the threads started on its first files stops them: they would wait for the rest for ever. */
@@ -99,7 +109,7 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
 
   const held = cache;
   // A file added or removed anywhere can make a sensitive-path pattern live or dead, so the file list is part of the key.
-  const extraOf = (reads: boolean, list: readonly string[] | undefined) => extraDigest([targets, discoveryDiagnostics.map((d) => [d.file, d.code]), reads ? (list ?? null) : 'unread']);
+  const extraOf = (reads: boolean, list: readonly string[] | undefined) => validationExtra(targets, discoveryDiagnostics, reads, list);
   const extra = extraOf(!unread, paths);
   const entryOf = (rel: string, d: DiskAnalysis, records: string | undefined): FileEntry => ({ rel, stat: d.stat, documents: d.analysis.documents.length, records: records ?? d.records ?? recordsDigest(d.analysis) });
   const prefix = () => cache.shardPrefix();
@@ -231,7 +241,13 @@ async function loadWithValues(root: string, options: LoadOptions, maxBytes: numb
   const Pool = cache.present ? undefined : (await poolModule()).AnalysisPool;
   let early: AnalysisPool | undefined;
   const onFile = Pool ? earlyStart(() => (early = new Pool(poolOptions))) : undefined;
-  const { files, diagnostics } = walked(() => discover(root, options.paths, onFile), () => early);
+  const targets = options.paths ?? [];
+  // validate's own cache: its folders' stats can stand for the walk, and its result for the
+  // rules (judged below); a load that runs the rules leaves its result there (remember).
+  const validated = new ValidationCache(root, cacheKey('v', maxBytes));
+  if (!validated.refused) validated.load();
+  const kept = validated.listing(targets);
+  const { files, diagnostics, folders } = kept ? { ...kept, diagnostics: [] } : walked(() => discover(root, options.paths, onFile), () => early);
   const reader = repositoryReader(root, maxBytes);
   const paths = await listing;
   const base = { root, files, discoveryDiagnostics: diagnostics, source: reader.source, ...(paths ? { repositoryPaths: paths } : {}) };
@@ -239,10 +255,10 @@ async function loadWithValues(root: string, options: LoadOptions, maxBytes: numb
 
   const oids = new Map<string, string>();
   const statOf = new Map<string, FileStat>();
-  if (cache.present) {
-    const stats = ValidationCache.statAll(files);
+  const table = cache.present ? ValidationCache.statTable(files) : undefined;
+  if (table) {
     files.forEach((f, i) => {
-      const s = stats[i];
+      const s = table.at(i);
       const oid = cache.knownOid(f.rel, s);
       if (oid && s) {
         oids.set(f.rel, oid);
@@ -278,5 +294,28 @@ async function loadWithValues(root: string, options: LoadOptions, maxBytes: numb
   });
   cache.commit(rows);
   await ran?.done;
-  return { ...base, analyses, valueCache: cache.stats, remember: async () => {} };
+  const judged = validated.present && table ? judgedBy(validated, files, table, validationExtra(targets, diagnostics, !validated.pathsUnread, paths), analyses) : undefined;
+  // The rules' result over these files, for validate and the next load to judge by. Each file's
+  // stat is the one its bytes were vouched for or read with; the shards validate wrote stay
+  // named, since it takes from them only what still matches a file's stat.
+  const remember = async (result: CachedResult, cross: CrossFindings) => {
+    const reads = readsRepositoryPaths(analyses);
+    const onto = validated.extensible(0, files.length) ?? { shards: [], entries: 0 };
+    const entries = files.map((f, i): FileEntry => ({ rel: f.rel, stat: statOf.get(f.rel) ?? fresh.get(f.rel)?.stat, documents: analyses[i]!.documents.length, records: recordsDigest(analyses[i]!) }));
+    validated.commit({ extra: validationExtra(targets, diagnostics, reads, paths), pathsUnread: !reads, files: entries, targets, ...(folders ? { folders } : {}), shards: onto.shards, entries: onto.entries, result, cross });
+  };
+  return { ...base, analyses, ...(judged ? { judged } : {}), valueCache: cache.stats, remember };
+}
+
+/**
+ * What validate's cache says of files read with their values (`analyses`, in the order of `files`), when
+ * its result still holds: every file as it was then, or the changed ones with the same records.
+ * Undefined when the rules must run again (another file list, a record moved, no stat).
+ */
+function judgedBy(cache: ValidationCache, files: readonly DiscoveredFile[], stats: StatTable, extra: string, analyses: readonly FileAnalysis[]): ReadFiles['judged'] {
+  const state = cache.compare(files, stats, extra);
+  if (state.kind === 'unchanged') return { result: state.result };
+  if (state.kind !== 'changed') return undefined;
+  const same = state.changed.every((i) => stats.at(i) !== undefined && recordsDigest(analyses[i]!) === cache.recordsAt(i));
+  return same ? { sameRecords: { validation: state.result, cross: state.cross }, changed: state.changed } : undefined;
 }

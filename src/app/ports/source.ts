@@ -111,6 +111,13 @@ export interface ReadFiles {
   /** Set when the cross-document rules must run again but a cached run placed their findings. */
   previous?: PreviousCross;
   /**
+   * For a read that keeps values (every file in `analyses`): what the last validate run's cache
+   * says of these files, when it still holds. Its result stands as it is, or, when the files that
+   * changed since (`changed`, positions in `analyses`) hold the same records, it stands but for
+   * their own diagnostics and positions.
+   */
+  judged?: { result: FullValidation } | { sameRecords: SameRecords; changed: readonly number[] };
+  /**
    * Every file of the repository under root (tracked and untracked, not only YAML), for checks
    * that ask whether a pattern names anything; undefined when the source could not list them.
    */
