@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -26,12 +26,12 @@ const AT = ['--at', '2030-01-01T00:00:00Z'];
 
 type Files = Map<string, string>;
 type Op =
-  | { kind: 'comment' | 'shift' | 'break' | 'delete' | 'copy' | 'rename'; pick: number }
+  | { kind: 'comment' | 'shift' | 'break' | 'delete' | 'copy' | 'rename' | 'nest'; pick: number }
   | { kind: 'owner'; owner: string }
   | { kind: 'team'; name: string };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ kind: fc.constantFrom('comment', 'shift', 'break', 'delete', 'copy', 'rename'), pick: fc.nat(50) }) as fc.Arbitrary<Op>,
+  fc.record({ kind: fc.constantFrom('comment', 'shift', 'break', 'delete', 'copy', 'rename', 'nest'), pick: fc.nat(50) }) as fc.Arbitrary<Op>,
   // A reference that dangles (no such team) or resolves again.
   fc.record({ kind: fc.constant('owner' as const), owner: fc.constantFrom('payments', 'nobody', 'checkout') }),
   // The team renamed: to a name another file defines too, to none anyone uses, or back.
@@ -60,6 +60,10 @@ function apply(files: Files, op: Op, step: number): Files {
     case 'copy':
       if (pick) next.set(`teams/copy-${step}.yaml`, files.get(pick)!);
       break;
+    case 'nest':
+      // A folder made inside one that exists: only walking the moved folder again finds it.
+      if (pick) next.set(`${dirname(pick)}/nested-${step}/${pick.slice(pick.lastIndexOf('/') + 1)}`, files.get(pick)!);
+      break;
     case 'rename':
       if (pick) {
         next.delete(pick);
@@ -76,12 +80,20 @@ function apply(files: Files, op: Op, step: number): Files {
   return next;
 }
 
-function sync(root: string, before: Files, after: Files): void {
+/**
+ * Writes the next state. On odd steps an edited file is saved as many editors save it, a copy
+ * renamed over it, which moves its folder as adding or removing a file does (the cache then
+ * lists again only the folders that moved); on even steps it is written in place.
+ */
+function sync(root: string, before: Files, after: Files, step = 0): void {
   for (const rel of before.keys()) if (!after.has(rel)) rmSync(join(root, rel));
   for (const [rel, text] of after) {
     if (before.get(rel) === text) continue;
     mkdirSync(dirname(join(root, rel)), { recursive: true });
-    writeFileSync(join(root, rel), text);
+    if (step % 2 === 1 && before.has(rel)) {
+      writeFileSync(join(root, `${rel}.swp`), text);
+      renameSync(join(root, `${rel}.swp`), join(root, rel));
+    } else writeFileSync(join(root, rel), text);
   }
 }
 
@@ -110,7 +122,7 @@ describe('validate with its cache agrees with a cold run after any sequence of e
     const ops: Op[] = [{ kind: 'team', name: 'treasury' }, { kind: 'comment', pick: 0 }, { kind: 'shift', pick: 1 }, { kind: 'team', name: 'payments' }, { kind: 'copy', pick: 2 }];
     for (const [step, op] of ops.entries()) {
       const next = apply(files, op, step);
-      sync(root, files, next);
+      sync(root, files, next, step);
       files = next;
       for (const format of FORMATS) {
         const cached = await run(root, format);
@@ -131,7 +143,7 @@ describe('validate with its cache agrees with a cold run after any sequence of e
         let files: Files = new Map(Object.entries(START));
         for (const [step, [op, format]] of steps.entries()) {
           const after = apply(files, op, step);
-          sync(root, files, after);
+          sync(root, files, after, step);
           files = after;
           const cached = await run(root, format);
           const cold = await run(root, format, '--no-cache');

@@ -8,7 +8,7 @@ import type { CrossFindings, FullValidation } from '../../app/ports/source.js';
 import { decodeAnalyses, encodeAnalyses } from './analysis-codec.js';
 import type { DiskAnalysis, FileStat } from './analyze-disk.js';
 import { cacheFolderRefusal, createExclusive, ensureCacheFolder, ignoreInGit, readManifest, removeEntries, type CacheFolderRefusal } from './cache-folder.js';
-import type { DiscoveredFile, FolderStat } from './discover.js';
+import { discover, type DiscoveredFile, type FolderStat } from './discover.js';
 import { decodeTable, type CrossTable } from './cross-table.js';
 import type { FileAnalysis } from '../../core/analyze.js';
 
@@ -166,14 +166,13 @@ export class ValidationCache {
     const now = new Float64Array(STAT_SLOTS);
     const same = (path: string, was: FolderStat) => statInto(path, now, 0) === StatKind.Folder && now[1] === was.mtimeMs && now[2] === was.ctimeMs && now[3] === was.ino;
     if (folders.some((was) => this.racy(was))) return undefined;
-    let stands = true;
-    const inside = sep === '/' && fromInside(base, () => (stands = folders.every((was) => same(was.rel || '.', was))));
-    if (!inside) stands = folders.every((was) => same(was.rel ? abs(was.rel) : base, was));
-    if (!stands) return undefined;
+    const moved: string[] = [];
+    const inside = sep === '/' && fromInside(base, () => folders.forEach((was) => same(was.rel || '.', was) || moved.push(was.rel)));
+    if (!inside) folders.forEach((was) => same(was.rel ? abs(was.rel) : base, was) || moved.push(was.rel));
     // The full path is made when asked for: a warm run stats from inside the root and asks for
     // none, and 22k paths kept for the whole run cost its garbage collector more than the stats' own.
-    const files = ix.rels().map((rel) => new KeptFile(rel, abs));
-    return { files, folders };
+    const files = ix.rels().map((rel): DiscoveredFile => new KeptFile(rel, abs));
+    return moved.length ? relisted(this.root, { files, folders }, moved) : { files, folders };
   }
 
   /** How the files stand against the last run. */
@@ -395,6 +394,37 @@ function wellFormed(m: Manifest): boolean {
   if (m.cross !== undefined && (!Array.isArray(m.cross.findings) || !Array.isArray(m.cross.deadlines))) return false;
   if (m.cross?.placed !== undefined && (!Array.isArray(m.cross.placed) || !m.cross.placed.every(Number.isInteger))) return false;
   return true;
+}
+
+/** Past this many folders moved, walking them all is as cheap as listing those again. */
+const MAX_RELISTED = 64;
+
+/**
+ * The kept listing with the folders whose stat moved listed again, each outermost one walked as
+ * discovery walks it: an editor that saves by writing a copy and renaming it over the file moves
+ * the folder, and listing that one folder again costs a fraction of walking them all. Undefined
+ * (walk everything) when the root moved, when many did, or when a folder walked again is not
+ * plain (gone, a link, a FIFO in it): the walk then reports it as a cold run does.
+ */
+function relisted(root: string, kept: { files: DiscoveredFile[]; folders: FolderStat[] }, moved: readonly string[]): { files: DiscoveredFile[]; folders: FolderStat[] } | undefined {
+  if (moved.length > MAX_RELISTED || moved.includes('')) return undefined;
+  const outermost: string[] = [];
+  for (const rel of [...moved].sort()) {
+    const last = outermost[outermost.length - 1];
+    if (last === undefined || !rel.startsWith(`${last}/`)) outermost.push(rel);
+  }
+  const under = (rel: string) => outermost.some((o) => rel === o || rel.startsWith(`${o}/`));
+  const files = kept.files.filter((f) => !under(f.rel));
+  const folders = kept.folders.filter((f) => !under(f.rel));
+  for (const rel of outermost) {
+    const again = discover(root, [rel]);
+    if (!again.folders || again.diagnostics.length) return undefined;
+    files.push(...again.files);
+    folders.push(...again.folders);
+  }
+  // In discovery's order: by path.
+  files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  return { files, folders };
 }
 
 /** A file of the kept listing, its full path made from its path in the repository when asked for. */
