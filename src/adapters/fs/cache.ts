@@ -5,7 +5,7 @@ import { basename, join, resolve, sep } from 'node:path';
 import { readOwnFile, readOwnText } from './read-policy.js';
 import { decodeIndex, encodeIndex, NUMBERS, patchIndex, type FileEntry, type FileIndex } from './cache-index.js';
 import type { CrossFindings, FullValidation } from '../../app/ports/source.js';
-import { decodeAnalyses, encodeAnalyses } from './analysis-codec.js';
+import { decodeAnalyses, encodeAnalysesWithDigests } from './analysis-codec.js';
 import type { DiskAnalysis, FileStat } from './analyze-disk.js';
 import { cacheFolderRefusal, createExclusive, ensureCacheFolder, ignoreInGit, readManifest, removeEntries, type CacheFolderRefusal } from './cache-folder.js';
 import type { DiscoveredFile, FolderStat } from './discover.js';
@@ -320,9 +320,12 @@ export class ValidationCache {
     return join(this.dir, `shard-${process.pid}-${Date.now()}-${randomBytes(4).toString('hex')}-`);
   }
 
+  /** Also gives each entry its records digest, from the same text: the index asks for it next. */
   writeShard(path: string, entries: readonly DiskAnalysis[]): boolean {
     try {
-      createExclusive(path, encodeAnalyses(entries));
+      const { text, digests } = encodeAnalysesWithDigests(entries);
+      entries.forEach((a, k) => (a.records = digests[k]));
+      createExclusive(path, text);
       return true;
     } catch {
       // Unwritable cache: the next run is simply cold.
