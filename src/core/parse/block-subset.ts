@@ -78,13 +78,13 @@ class Reader {
    * per line, which was a large share of what this reader allocated.
    */
   private readonly texts: (string | null | undefined)[];
-  private readonly indents: Int32Array;
+  private readonly indents: number[];
   i = 0;
 
   constructor(text: string) {
     this.lines = text.split('\n');
     this.texts = new Array<string | null | undefined>(this.lines.length);
-    this.indents = new Int32Array(this.lines.length);
+    this.indents = new Array<number>(this.lines.length);
   }
 
   get length(): number {
