@@ -1,9 +1,10 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import jsyaml from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { discover } from '../../src/adapters/fs/discover.js';
-import { precompiledSource } from '../../src/adapters/fs/precompile-schemas.js';
+import { lengthFirst, precompiledSource } from '../../src/adapters/fs/precompile-schemas.js';
 import { loadPrecompiled, precompiledKey } from '../../src/adapters/fs/precompiled-schemas.js';
 import { loadSchemas } from '../../src/adapters/fs/schemas.js';
 import { createSchemaRegistry } from '../../src/core/schema/registry.js';
@@ -65,6 +66,28 @@ describe('validators compiled at build time', () => {
       if (!va) invalid++;
     }
     expect(invalid).toBeGreaterThan(docs.length * 2);
+  });
+
+  it('count characters by code point, as ajv does, at every length around each limit', () => {
+    const ucs2length = (createRequire(import.meta.url)('ajv/dist/runtime/ucs2length') as { default: (s: string) => number }).default;
+    const source = 'const func1 = require("ajv/dist/runtime/ucs2length").default;\nexports.min = (data0) => func1(data0) < 3;\nexports.max = (data0) => func1(data0) > 3;';
+    const rewritten = lengthFirst(source);
+    expect(rewritten).not.toContain('exports.min = (data0) => func1(data0) < 3;');
+    const load = (code: string) => new Function('require', 'exports', code) as (r: (id: string) => unknown, e: Record<string, (s: string) => boolean>) => void;
+    const requireHelper = () => ({ default: ucs2length });
+    const [plain, fast]: Record<string, (s: string) => boolean>[] = [{}, {}];
+    load(source)(requireHelper, plain!);
+    load(rewritten)(requireHelper, fast!);
+    const pieces = ['a', '\u{1F600}', '\uD800', '\uDC00', 'é'];
+    // Every string of up to four pieces: pairs, lone halves of a pair and plain characters.
+    let strings = [''];
+    for (let round = 0; round < 4; round++) strings = [...strings, ...strings.flatMap((s) => pieces.map((p) => s + p))];
+    strings = [...new Set(strings)];
+    expect(strings.length).toBeGreaterThan(500);
+    for (const s of strings) {
+      expect(fast!.min!(s), JSON.stringify(s)).toBe(plain!.min!(s));
+      expect(fast!.max!(s), JSON.stringify(s)).toBe(plain!.max!(s));
+    }
   });
 
   it('are not used when their key does not match this build, or cannot be loaded', () => {

@@ -47,17 +47,31 @@ export function encodeAnalyses(list: readonly DiskAnalysis[]): string {
  * cache index.
  */
 export function encodeAnalysesWithDigests(list: readonly DiskAnalysis[]): { text: string; digests: string[] } {
-  const parts: string[] = [];
+  const lines: string[] = [];
   const digests: string[] = [];
-  for (const { analysis: a, stat, oid } of list) {
-    const head = JSON.stringify([a.file, stat ? stat.size : -1, stat ? stat.mtimeMs : 0, stat ? stat.ctimeMs : 0, stat ? stat.ino : 0, a.diagnostics.length ? a.diagnostics : 0, oid ?? 0]);
-    const documents = a.documents.map((d) => JSON.stringify(encodeDocument(d))).join(',');
-    digests.push(digestOf(`[${documents}]`));
-    parts.push(documents ? `${head.slice(0, -1)},${documents}]` : head);
-  }
+  for (const d of list) encodeInto(d, lines, digests);
+  return { text: joinEncoded(lines), digests };
+}
+
+/**
+ * Appends one analysis's entry (a line of encodeAnalyses's text) to `lines` and its
+ * recordsDigest to `digests`. A thread that holds its analyses only to send them encodes each
+ * as it is made: a string per file then waits for the batch, where the records' objects would
+ * be copied by every young-generation collection until it is sent.
+ */
+export function encodeInto({ analysis: a, stat, oid }: DiskAnalysis, lines: string[], digests: string[]): void {
+  const head = JSON.stringify([a.file, stat ? stat.size : -1, stat ? stat.mtimeMs : 0, stat ? stat.ctimeMs : 0, stat ? stat.ino : 0, a.diagnostics.length ? a.diagnostics : 0, oid ?? 0]);
+  // One text per file, `[document, ...]`: what recordsDigest hashes, and the tail of the entry.
+  const documents = JSON.stringify(a.documents.map(encodeDocument));
+  digests.push(digestOf(documents));
+  lines.push(a.documents.length ? `${head.slice(0, -1)},${documents.slice(1)}` : head);
+}
+
+/** The text of the entries encodeInto made, in their order. */
+export function joinEncoded(lines: readonly string[]): string {
   // One entry a line (JSON escapes every line break inside a string): the cache finds one
   // file's entry in a shard without parsing the rest (ValidationCache.analysisAt).
-  return { text: parts.length ? `[\n${parts.join(',\n')}\n]` : '[]', digests };
+  return lines.length ? `[\n${lines.join(',\n')}\n]` : '[]';
 }
 
 /**

@@ -1,6 +1,6 @@
 import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
-import { encodeAnalysesWithDigests, encodeValueEntry } from '../fs/analysis-codec.js';
-import { analyzeOnDisk, type DiskAnalysis } from '../fs/analyze-disk.js';
+import { encodeInto, encodeValueEntry, joinEncoded } from '../fs/analysis-codec.js';
+import { analyzeOnDisk } from '../fs/analyze-disk.js';
 import { repositoryReader } from '../fs/read-policy.js';
 import { analysisSchemaRegistry } from '../fs/analysis-schemas.js';
 import { batchDue, claimAll, growingList, ShardWriter, type ListChunk, type ShareBatch, type ShareJob } from './analyze-share.js';
@@ -25,7 +25,9 @@ parentPort!.once('message', (job: ShareJob) => {
   const options = asEntries ? { keepText: true, keepValues: true } : { keepText: !!job.keepText };
   const reader = repositoryReader(job.root, job.maxBytes);
   let order: number[] = [];
-  let analyses: DiskAnalysis[] = [];
+  // Each analysis is encoded as soon as it is made (encodeInto): what waits for the batch is its line.
+  let lines: string[] = [];
+  let digests: string[] = [];
   let texts: (string | null)[] = [];
   let entries: (string | null)[] = [];
   // While discovery is still listing, the list grows as the main thread sends more of it.
@@ -33,12 +35,13 @@ parentPort!.once('message', (job: ShareJob) => {
     ? growingList(job.files, job.listing, () => receiveMessageOnPort(job.port)?.message as ListChunk | undefined)
     : { files: job.files, known: job.files.length, complete: () => true };
   const send = (last: boolean) => {
-    const { text, digests } = encodeAnalysesWithDigests(analyses);
+    const text = joinEncoded(lines);
     shard.add(text);
     const batch: ShareBatch = { order, text, digests, ...(job.keepText ? { texts } : {}), ...(asEntries ? { entries } : {}), ...(last ? { final: { shardWritten: shard.close() } } : {}) };
     job.port.postMessage(batch);
     order = [];
-    analyses = [];
+    lines = [];
+    digests = [];
     texts = [];
     entries = [];
   };
@@ -51,12 +54,10 @@ parentPort!.once('message', (job: ShareJob) => {
       const entry = asEntries && a.oid ? encodeValueEntry(a.analysis) : undefined;
       entries.push(entry ?? null);
       if (job.keepText) texts.push(entry === undefined ? (a.analysis.text ?? null) : null);
-      delete a.analysis.values;
-      delete a.analysis.text;
-      analyses.push(a);
+      encodeInto(a, lines, digests);
     },
     () => {
-      if (batchDue(analyses.length, complete() ? files.length - Atomics.load(job.counter, 0) : Infinity)) send(false);
+      if (batchDue(lines.length, complete() ? files.length - Atomics.load(job.counter, 0) : Infinity)) send(false);
     },
   );
   send(true);

@@ -42,6 +42,7 @@ const SPACE = 0x20;
 const HASH = 0x23;
 const COLON = 0x3a;
 const DASH = 0x2d;
+const DOT = 0x2e;
 
 /** Resolves a plain scalar as the precise parser does: the first core tag that claims it, else a string. */
 function resolvePlain(s: string): unknown {
@@ -69,39 +70,45 @@ function badPlainStart(s: string): boolean {
   }
 }
 
-interface Line {
-  /** Leading spaces. */
-  indent: number;
-  /** The line without its indentation and without trailing spaces. */
-  text: string;
-  raw: string;
-}
-
 class Reader {
   private readonly lines: string[];
-  private readonly info: (Line | null)[] = [];
+  /**
+   * Each line without its indentation and trailing spaces (null: blank or only a comment) and
+   * its indentation, filled in as lines are first asked for: two arrays rather than an object
+   * per line, which was a large share of what this reader allocated.
+   */
+  private readonly texts: (string | null | undefined)[];
+  private readonly indents: number[];
   i = 0;
 
   constructor(text: string) {
     this.lines = text.split('\n');
+    this.texts = new Array<string | null | undefined>(this.lines.length);
+    this.indents = new Array<number>(this.lines.length);
   }
 
   get length(): number {
     return this.lines.length;
   }
 
-  /** The line at `i` with its indentation, or null when it is blank or only a comment. */
-  line(i: number): Line | null {
-    const cached = this.info[i];
+  /** The line at `i` without its indentation (indent(i)), or null when it is blank or only a comment. */
+  line(i: number): string | null {
+    const cached = this.texts[i];
     if (cached !== undefined) return cached;
     const raw = this.lines[i]!;
     let indent = 0;
     while (raw.charCodeAt(indent) === SPACE) indent++;
     let end = raw.length;
     while (end > indent && raw.charCodeAt(end - 1) === SPACE) end--;
-    const line = end === indent || raw.charCodeAt(indent) === HASH ? null : { indent, text: raw.slice(indent, end), raw };
-    this.info[i] = line;
+    const line = end === indent || raw.charCodeAt(indent) === HASH ? null : indent === 0 && end === raw.length ? raw : raw.slice(indent, end);
+    this.indents[i] = indent;
+    this.texts[i] = line;
     return line;
+  }
+
+  /** The indentation of line `i`, once line(i) has been asked for. */
+  indent(i: number): number {
+    return this.indents[i]!;
   }
 
   raw(i: number): string {
@@ -111,8 +118,7 @@ class Reader {
   /** The next line with content at or after `i` (comments and blanks skipped), within the document. */
   next(i: number): number {
     while (i < this.lines.length) {
-      if (this.isMarker(i)) return i;
-      if (this.line(i)) return i;
+      if (this.line(i) !== null || this.isMarker(i)) return i;
       i++;
     }
     return i;
@@ -121,9 +127,8 @@ class Reader {
   /** `---` (document start) or `...` (document end) at column 0. */
   isMarker(i: number): boolean {
     const raw = this.lines[i]!;
-    if (raw.length < 3) return false;
-    const head = raw.slice(0, 3);
-    if (head !== '---' && head !== '...') return false;
+    const c = raw.charCodeAt(0);
+    if ((c !== DASH && c !== DOT) || raw.charCodeAt(1) !== c || raw.charCodeAt(2) !== c) return false;
     return raw.length === 3 || raw.charCodeAt(3) === SPACE;
   }
 }
@@ -379,17 +384,17 @@ class Parser {
 
   /** The offset in the text of `s`, which ends line `i` (trailing spaces aside). */
   private offset(i: number, s: string): number {
-    const l = this.r.line(i)!;
-    return this.starts![i]! + l.indent + l.text.length - s.length;
+    const text = this.r.line(i)!;
+    return this.starts![i]! + this.r.indent(i) + text.length - s.length;
   }
 
   /** The node whose first line is `i`, at indentation `indent`. */
   block(i: number, indent: number): unknown {
     const line = this.r.line(i)!;
-    if (line.indent !== indent || ++this.depth > MAX_DEPTH) bail();
+    if (this.r.indent(i) !== indent || ++this.depth > MAX_DEPTH) bail();
     let value: unknown;
-    if (isDash(line.text)) value = this.sequence(i, indent);
-    else if (keyColon(line.text) >= 0) value = this.mapping(i, indent, line.text);
+    if (isDash(line)) value = this.sequence(i, indent);
+    else if (keyColon(line) >= 0) value = this.mapping(i, indent, line);
     else bail();
     this.depth--;
     return value;
@@ -403,19 +408,20 @@ class Parser {
     const start = items ? this.starts![i]! + indent : 0;
     for (;;) {
       const line = r.line(i)!;
-      const rest = line.text.length === 1 ? '' : line.text.slice(2).trimStart();
+      const rest = line.length === 1 ? '' : line.slice(2).trimStart();
       if (rest === '' || rest.charCodeAt(0) === HASH) out.push(this.nested(i + 1, indent, false));
       else if (isDash(rest)) bail(); // `- - a`
-      else if (rest[0] !== '[' && rest[0] !== '{' && keyColon(rest) >= 0) out.push(this.mapping(i, indent + (line.text.length - rest.length), rest));
+      else if (rest[0] !== '[' && rest[0] !== '{' && keyColon(rest) >= 0) out.push(this.mapping(i, indent + (line.length - rest.length), rest));
       else out.push(this.inline(rest, i, indent));
       if (items) items.push(this.span);
       const n = r.next(this.at);
       this.at = n;
       if (n >= r.length || r.isMarker(n)) break;
       const l = r.line(n)!;
-      if (l.indent < indent) break;
-      if (l.indent > indent) bail();
-      if (!isDash(l.text)) break;
+      const ln = r.indent(n);
+      if (ln < indent) break;
+      if (ln > indent) bail();
+      if (!isDash(l)) break;
       i = n;
     }
     if (items) this.span = { kind: 'seq', start, items };
@@ -447,11 +453,12 @@ class Parser {
       this.at = n;
       if (n >= r.length || r.isMarker(n)) break;
       const l = r.line(n)!;
-      if (l.indent < indent) break;
-      if (l.indent > indent) bail();
-      if (isDash(l.text)) break;
+      const ln = r.indent(n);
+      if (ln < indent) break;
+      if (ln > indent) bail();
+      if (isDash(l)) break;
       i = n;
-      text = l.text;
+      text = l;
     }
     if (entries) this.span = { kind: 'map', start, entries };
     return out;
@@ -467,8 +474,9 @@ class Parser {
     this.span = OTHER;
     if (n >= this.r.length || this.r.isMarker(n)) return null;
     const l = this.r.line(n)!;
-    if (l.indent > parent) return this.block(n, l.indent);
-    if (sameIndentSequence && l.indent === parent && isDash(l.text)) return this.sequence(n, parent);
+    const ln = this.r.indent(n);
+    if (ln > parent) return this.block(n, ln);
+    if (sameIndentSequence && ln === parent && isDash(l)) return this.sequence(n, parent);
     return null;
   }
 
@@ -498,7 +506,7 @@ class Parser {
     }
     // A following line indented past the parent would continue this scalar (or be an error).
     const n = this.r.next(i + 1);
-    if (n < this.r.length && !this.r.isMarker(n) && this.r.line(n)!.indent > parent) bail();
+    if (n < this.r.length && !this.r.isMarker(n) && this.r.indent(n) > parent) bail();
     this.at = n;
     return value;
   }
@@ -584,8 +592,7 @@ function parseDocuments(text: string, spans?: Span[]): unknown[] {
       i = r.next(i + 1);
       continue;
     }
-    const line = r.line(i)!;
-    if (line.indent !== 0) bail();
+    if (r.indent(i) !== 0) bail();
     docs.push(p.block(i, 0));
     spans?.push(p.span);
     started = false;
