@@ -8,6 +8,7 @@ import type { PlacedDeadline } from '../core/checks/incident-follow-ups.js';
 import type { GitRepository } from './ports/git.js';
 import type { CrossFindings, FullValidation, OrganisationSource, PreviousCross, ReadFiles, ReadRequest, RecordsChanged, SameRecords } from './ports/source.js';
 import { crossAgain, RecordUnavailable } from '../core/incremental-cross.js';
+import type { GatheredCross } from '../core/cross-gather.js';
 import type { CrossFinding } from '../core/checks/references.js';
 import type { Position } from '../core/parse/precise.js';
 import { placeAt } from '../core/placed.js';
@@ -58,12 +59,14 @@ export async function validationOf(files: ReadFiles, where = 'the organisation',
 }
 
 /** The cross-document stage over every file's records, nothing placed yet. */
-function crossFindingsOf(files: ReadFiles, checks: RepositoryChecks, options: ValidationOptions): CrossFindings {
-  // Needs the whole file list, which only the source has: one pass, not one per file.
-  const sensitive = files.repositoryPaths ? checkSensitivePaths(files.analyses, files.repositoryPaths) : [];
+function crossFindingsOf(files: ReadFiles, checks: RepositoryChecks, options: ValidationOptions, gathered?: GatheredCross): CrossFindings {
+  // Needs the whole file list, which only the source has: one pass, not one per file. The
+  // patterns are the policies': gathered, only they are looked at.
+  const sensitive = files.repositoryPaths ? checkSensitivePaths(gathered?.policies ?? files.analyses, files.repositoryPaths) : [];
   // What the incidents owe and by when: day-independent, so cached with the result (validate.ts
   // turns the ones past due into warnings each run).
-  return { findings: [...checks.cross, ...sensitive], deadlines: options.deadlines === false ? [] : incidentDeadlines(files.analyses) };
+  const deadlines = options.deadlines === false ? [] : (gathered?.deadlines() ?? incidentDeadlines(files.analyses));
+  return { findings: [...checks.cross, ...sensitive], deadlines };
 }
 
 const SLOTS = 4;
@@ -134,8 +137,9 @@ function assemble(parts: Diagnostic[], deadlines: PlacedDeadline[], counts: { fi
 }
 
 async function checkedFiles(files: ReadFiles, where: string, options: ValidationOptions = {}): Promise<{ validation: FullValidation; cross: CrossFindings }> {
-  const checks = checkRepository(files.analyses);
-  const { placed, deadlines, cross } = await placeAll(crossFindingsOf(files, checks, options), files.source, files.previous);
+  const gathered = files.gathered?.finish(files.analyses);
+  const checks = gathered?.checks ?? checkRepository(files.analyses);
+  const { placed, deadlines, cross } = await placeAll(crossFindingsOf(files, checks, options, gathered), files.source, files.previous);
   const documentsByFile = Object.fromEntries(files.analyses.map((a) => [a.file, a.documents.length]));
   const count = files.analyses.length + new Set(files.discoveryDiagnostics.map((d) => d.file)).size;
   const validation = assemble([...checks.diagnostics, ...placed, ...files.discoveryDiagnostics], deadlines, { files: count, documents: checks.documents }, documentsByFile, where);

@@ -14,6 +14,7 @@ import { readsRepositoryPaths } from '../../core/checks/sensitive-paths.js';
 import { cacheKey } from './cache-key.js';
 import { encodeTable, keysOf, tableDocs } from './cross-table.js';
 import { RecordUnavailable } from '../../core/incremental-cross.js';
+import { CrossGather } from '../../core/cross-gather.js';
 
 export type LoadOptions = ReadRequest;
 
@@ -93,8 +94,9 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
   const base = { root, files, discoveryDiagnostics, source, ...(paths ? { repositoryPaths: paths } : {}) };
 
   if (!cache) {
-    const analyses = (await (await pool(files.length)).run(files, undefined, options.progress)).results.map((r) => r.analysis);
-    return { ...base, analyses, remember: async () => {} };
+    const gathered = new CrossGather();
+    const analyses = (await (await pool(files.length)).run(files, undefined, options.progress, (i, a) => gathered.add(i, a))).results.map((r) => r.analysis);
+    return { ...base, analyses, gathered, remember: async () => {} };
   }
 
   const held = cache;
@@ -180,7 +182,9 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
     // works; otherwise what was analysed goes to a delta shard beside the old ones, or, when
     // those hold too much that is stale, everything to one new shard.
     const shardPrefix = coldPrefix ?? prefix();
-    const ran = await (await pool(misses.length)).run(misses, everything ? shardPrefix : undefined, options.progress);
+    // Every file read afresh, in the list's order: the cross-document stage is gathered as they come.
+    const gathered = misses.length === files.length ? new CrossGather() : undefined;
+    const ran = await (await pool(misses.length)).run(misses, everything ? shardPrefix : undefined, options.progress, gathered && ((i, a) => gathered.add(i, a)));
     misses.forEach((f, i) => analysed.set(f.rel, ran.results[i]!));
     const merged = files.map((f) => reused.get(f.rel) ?? analysed.get(f.rel)!);
     const analyses = merged.map((m) => m.analysis);
@@ -215,7 +219,7 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
     // Files read from the shards have the bytes the last run placed its findings in.
     const before = cache.cross;
     const previous = before ? { cross: before, unchanged: (file: string) => reused.has(file) } : undefined;
-    return { ...base, ...(all ? { repositoryPaths: all } : {}), analyses, ...(previous ? { previous } : {}), remember };
+    return { ...base, ...(all ? { repositoryPaths: all } : {}), analyses, ...(previous ? { previous } : {}), ...(gathered ? { gathered } : {}), remember };
   }
 }
 
