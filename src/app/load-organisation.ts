@@ -11,7 +11,7 @@ import { crossAgain, RecordUnavailable } from '../core/incremental-cross.js';
 import type { GatheredCross } from '../core/cross-gather.js';
 import type { CrossFinding } from '../core/checks/references.js';
 import type { Position } from '../core/parse/precise.js';
-import { placeAt } from '../core/placed.js';
+import { placeAt, placeKey } from '../core/placed.js';
 
 /**
  * Reading an organisation, from the working tree or from a commit, in one place: read every
@@ -74,17 +74,18 @@ const SLOTS = 4;
 /**
  * Places findings and deadlines, and notes where in `cross.placed`. A finding the last run
  * placed in a file whose bytes have not changed since keeps that position (it depends only on
- * the bytes, the document, the pointer and the target); the placing module loads, and reads a
- * file again, only for what is left to place.
+ * the bytes, the document, the pointer and the target), and so does one placed while the files
+ * were read (`located`); the placing module loads, and reads a file again, only for what is
+ * left to place.
  */
-async function placeAll(cross: CrossFindings, source: ReadFiles['source'], previous?: PreviousCross): Promise<{ placed: Diagnostic[]; deadlines: PlacedDeadline[]; cross: CrossFindings }> {
+async function placeAll(cross: CrossFindings, source: ReadFiles['source'], previous?: PreviousCross, located?: GatheredCross['located']): Promise<{ placed: Diagnostic[]; deadlines: PlacedDeadline[]; cross: CrossFindings }> {
   const items: CrossFinding[] = [...cross.findings, ...cross.deadlines];
   if (!items.length) return { placed: [], deadlines: [], cross: { ...cross, placed: [] } };
   const at: (Position | undefined)[] = new Array(items.length);
   const known = previous ? knownPositions(previous) : undefined;
   const todo: number[] = [];
   items.forEach((f, i) => {
-    const pos = known?.(f);
+    const pos = known?.(f) ?? located?.(f);
     if (pos) at[i] = pos;
     else todo.push(i);
   });
@@ -102,8 +103,6 @@ async function placeAll(cross: CrossFindings, source: ReadFiles['source'], previ
     cross: { ...cross, placed },
   };
 }
-
-const placeKey = (f: CrossFinding) => `${f.file}\0${f.document}\0${f.target}\0${f.pointer}`;
 
 /** The last run's positions by what decides them, for files whose bytes are as they were; none when it kept no positions. */
 function knownPositions(previous: PreviousCross): ((f: CrossFinding) => Position | undefined) | undefined {
@@ -139,7 +138,7 @@ function assemble(parts: Diagnostic[], deadlines: PlacedDeadline[], counts: { fi
 async function checkedFiles(files: ReadFiles, where: string, options: ValidationOptions = {}): Promise<{ validation: FullValidation; cross: CrossFindings }> {
   const gathered = files.gathered?.finish(files.analyses);
   const checks = gathered?.checks ?? checkRepository(files.analyses);
-  const { placed, deadlines, cross } = await placeAll(crossFindingsOf(files, checks, options, gathered), files.source, files.previous);
+  const { placed, deadlines, cross } = await placeAll(crossFindingsOf(files, checks, options, gathered), files.source, files.previous, gathered?.located);
   const documentsByFile = Object.fromEntries(files.analyses.map((a) => [a.file, a.documents.length]));
   const count = files.analyses.length + new Set(files.discoveryDiagnostics.map((d) => d.file)).size;
   const validation = assemble([...checks.diagnostics, ...placed, ...files.discoveryDiagnostics], deadlines, { files: count, documents: checks.documents }, documentsByFile, where);

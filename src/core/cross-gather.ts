@@ -10,6 +10,7 @@ import {
   duplicateName,
   namespacesOf,
   providedBy,
+  resolves,
   unresolvedRef,
   type CrossFinding,
   type Entry,
@@ -18,7 +19,9 @@ import {
 } from './checks/references.js';
 import { checkEnvironments, checkSinglePolicy, readsEnvironments, recordEnvironments, type PolicyEntry } from './checks/environments.js';
 import { checkIncidents } from './checks/incidents.js';
-import { incidentDeadlines, windowZones, type FollowUpDeadline } from './checks/incident-follow-ups.js';
+import { incidentDeadlines, possibleDeadlines, windowZones, type FollowUpDeadline } from './checks/incident-follow-ups.js';
+import type { Position } from './parse/precise.js';
+import { placeKey } from './placed.js';
 import type { RepositoryChecks } from './validate.js';
 
 /**
@@ -60,33 +63,72 @@ export interface GatheredCross {
   policies: FileRecords[];
   /** incidentDeadlines over every file. */
   deadlines(): FollowUpDeadline[];
+  /** The position of a deadline placed while the files were read, if it was. */
+  located(finding: CrossFinding): Position | undefined;
 }
 
-/** The rules that read only some records, each with the records it reads. */
-const PARTS = {
-  policy: (r: DocRecord) => r.facts.kind === 'Policy',
-  environments: readsEnvironments,
-  template: (r: DocRecord) => r.facts.kind === 'ChangeRequest' && r.facts.type === 'standard' && !!r.facts.template,
-  deprecated: (r: DocRecord) => r.facts.kind === 'Service' && r.facts.lifecycle !== 'deprecated' && r.refs.some((ref) => ref.kind === 'service' && ref.dependency),
-  consumers: (r: DocRecord) => r.kind === 'Service' && r.apiVersion === 'opsledger/v1' && r.refs.some((ref) => ref.kind === 'api'),
-  incidents: (r: DocRecord) => r.facts.kind === 'Incident',
-  calendars: (r: DocRecord) => r.facts.kind === 'ChangeCalendar',
-} as const;
-type PartName = keyof typeof PARTS;
-const PART_NAMES = Object.keys(PARTS) as PartName[];
+/** Positions of findings in their order, each file read again (locateFindings). */
+export type Place = (findings: readonly CrossFinding[]) => Position[];
+
+/** The rules that read only some records, by bit: partsOf says which read a record. */
+const PART_NAMES = ['policy', 'environments', 'template', 'deprecated', 'consumers', 'incidents', 'calendars'] as const;
+type PartName = (typeof PART_NAMES)[number];
+const bit = (part: PartName) => 1 << PART_NAMES.indexOf(part);
+const [POLICY, ENVIRONMENTS, TEMPLATE, DEPRECATED, CONSUMERS, INCIDENTS, CALENDARS] = PART_NAMES.map(bit) as [number, number, number, number, number, number, number];
+const INCIDENTS_AT = PART_NAMES.indexOf('incidents');
+
+/**
+ * Which of those rules read this record: the Policy (the rules that read it, and the path
+ * patterns), checkEnvironments, checkTemplateCoverage (standard changes), checkDeprecatedDependencies
+ * (live services that depend on a service), checkUnprovidedApis (services that name an API),
+ * checkIncidents and the deadlines, and the calendars' zones. Each rule passes over any other
+ * record without a finding.
+ */
+function partsOf(r: DocRecord): number {
+  let parts = readsEnvironments(r) ? ENVIRONMENTS : 0;
+  const f = r.facts;
+  switch (f.kind) {
+    case 'Policy':
+      parts |= POLICY;
+      break;
+    case 'ChangeCalendar':
+      parts |= CALENDARS;
+      break;
+    case 'Incident':
+      parts |= INCIDENTS;
+      break;
+    case 'ChangeRequest':
+      if (f.type === 'standard' && f.template) parts |= TEMPLATE;
+      break;
+    case 'Service':
+      if (f.lifecycle !== 'deprecated' && r.refs.some((ref) => ref.kind === 'service' && ref.dependency)) parts |= DEPRECATED;
+      break;
+  }
+  if (r.kind === 'Service' && r.apiVersion === 'opsledger/v1' && r.refs.some((ref) => ref.kind === 'api')) parts |= CONSUMERS;
+  return parts;
+}
 
 export class CrossGather {
   private readonly byNamespace = new Map<string, Map<string, NameEntry>>();
   /** Every definition of each name defined more than once. */
   private readonly defined = new Map<NameEntry, NameEntry[]>();
+  /** References to names not given yet, by namespace and name: what is left at the end names nothing. */
   private readonly waiting = new Map<string, Map<string, Waiting[]>>();
-  private readonly refs: Waiting[] = [];
   private readonly graph = new DependencyGraph();
-  private readonly parts = new Map<PartName, Part[]>(PART_NAMES.map((p) => [p, []]));
+  private readonly parts: Part[][] = PART_NAMES.map(() => []);
+  private readonly index: RepositoryIndex = { byNamespace: this.byNamespace };
   private readonly provided = new Set<string>();
   private readonly withDiagnostics: (Placed & { diagnostics: Diagnostic[] })[] = [];
+  private readonly positions = new Map<string, Position>();
   private count = 0;
   private documents = 0;
+
+  /**
+   * `place`: where the incidents' deadlines go. Every deadline an incident could owe is placed
+   * as its file comes (the policy that decides which it owes may come last), so none of them
+   * reads a file again after the last one is read.
+   */
+  constructor(private readonly place?: Place) {}
 
   /** A file and its place in the list `finish` is given. */
   add(pos: number, file: FileAnalysis): void {
@@ -94,16 +136,24 @@ export class CrossGather {
     const docs = file.documents;
     this.documents += docs.length;
     if (file.diagnostics.length) this.withDiagnostics.push({ pos, diagnostics: file.diagnostics });
-    docs.forEach((record, at) => this.name(pos, file.file, record, at));
-    docs.forEach((record, at) => this.resolve(pos, file.file, record, at));
+    for (let at = 0; at < docs.length; at++) this.name(pos, file.file, docs[at]!, at);
+    for (let at = 0; at < docs.length; at++) this.resolve(pos, file.file, docs[at]!, at);
     this.graph.add(file);
-    for (const part of PART_NAMES) {
-      const test = PARTS[part];
-      let mine: DocRecord[] | undefined;
-      for (const record of docs) if (test(record)) (mine ??= []).push(record);
-      if (mine) this.parts.get(part)!.push({ pos, file: file.file, documents: mine });
+    let mine: DocRecord[][] | undefined;
+    for (const record of docs) {
+      const parts = partsOf(record);
+      if (parts) for (let p = 0; p < PART_NAMES.length; p++) if (parts & (1 << p)) ((mine ??= [])[p] ??= []).push(record);
+      if (record.kind === 'Service') for (const api of providedBy(record)) this.provided.add(api);
     }
-    for (const record of docs) for (const api of providedBy(record)) this.provided.add(api);
+    if (mine) mine.forEach((documents, p) => documents && this.parts[p]!.push({ pos, file: file.file, documents }));
+    if (this.place && mine?.[INCIDENTS_AT]) this.placeDeadlines(file.file, mine[INCIDENTS_AT]);
+  }
+
+  private placeDeadlines(file: string, incidents: readonly DocRecord[]): void {
+    const possible = incidents.flatMap((record) => possibleDeadlines(file, record));
+    if (!possible.length) return;
+    const at = this.place!(possible);
+    possible.forEach((f, i) => this.positions.set(placeKey(f), at[i]!));
   }
 
   private name(pos: number, file: string, record: DocRecord, at: number): void {
@@ -137,23 +187,23 @@ export class CrossGather {
   }
 
   private resolve(pos: number, file: string, record: DocRecord, at: number): void {
-    record.refs.forEach((ref, i) => {
-      const spaces = namespacesOf(ref.kind);
-      if (!spaces.length || spaces.some((ns) => this.byNamespace.get(ns)?.has(ref.name))) return;
+    const refs = record.refs;
+    for (let i = 0; i < refs.length; i++) {
+      const ref = refs[i]!;
+      if (resolves(this.index, ref.kind, ref.name)) continue;
       const w: Waiting = { pos, file, record, at, ref: i, resolved: false };
-      this.refs.push(w);
-      for (const ns of spaces) {
+      for (const ns of namespacesOf(ref.kind)) {
         let byName = this.waiting.get(ns);
         if (!byName) this.waiting.set(ns, (byName = new Map()));
         const list = byName.get(ref.name);
         if (list) list.push(w);
         else byName.set(ref.name, [w]);
       }
-    });
+    }
   }
 
   private ordered(part: PartName): FileRecords[] {
-    return this.parts.get(part)!.sort(byPos);
+    return this.parts[PART_NAMES.indexOf(part)]!.sort(byPos);
   }
 
   /**
@@ -162,13 +212,15 @@ export class CrossGather {
    */
   finish(files: readonly FileAnalysis[]): GatheredCross | undefined {
     if (this.count !== files.length) return undefined;
-    const index: RepositoryIndex = { byNamespace: this.byNamespace };
+    const index = this.index;
     const duplicates = [...this.defined.values()]
       .flatMap((all) => all.sort(byPlace).slice(1).map((e) => ({ e, first: all[0]! })))
       .sort((a, b) => byPlace(a.e, b.e))
       .map(({ e, first }) => duplicateName(e.file, e.record, first));
-    const unresolved = this.refs
-      .filter((w) => !w.resolved)
+    // A reference that may name either of two namespaces waits in both.
+    const left = new Set<Waiting>();
+    for (const byName of this.waiting.values()) for (const list of byName.values()) for (const w of list) if (!w.resolved) left.add(w);
+    const unresolved = [...left]
       .sort((a, b) => byPlace(a, b) || a.ref - b.ref)
       .map((w) => unresolvedRef(w.file, w.record, w.record.refs[w.ref]!, index));
     const policyFiles = this.ordered('policy');
@@ -195,6 +247,7 @@ export class CrossGather {
       checks: { diagnostics, cross, files: files.length, documents: this.documents },
       policies: policyFiles,
       deadlines: () => incidentDeadlines(incidents, { policy: first, windowZones: windowZones(calendars) }),
+      located: (f) => this.positions.get(placeKey(f)),
     };
   }
 }

@@ -44,6 +44,12 @@ function earlyStart(make: () => AnalysisPool, shardPrefix?: string): (found: rea
   };
 }
 
+/** A gatherer for a run that reads every file, placing deadlines as it goes (the parsers are loaded for the reading anyway). */
+async function gather(source: (file: string) => Uint8Array | undefined): Promise<CrossGather> {
+  const { locateFindings } = await import('../../core/place-findings.js');
+  return new CrossGather((findings) => locateFindings(findings, source));
+}
+
 /** A walk that fails after the threads started on its first files stops them: they would wait for the rest for ever. */
 function walked<T>(walk: () => T, pool: () => AnalysisPool | undefined): T {
   try {
@@ -94,7 +100,7 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
   const base = { root, files, discoveryDiagnostics, source, ...(paths ? { repositoryPaths: paths } : {}) };
 
   if (!cache) {
-    const gathered = new CrossGather();
+    const gathered = await gather(source);
     const analyses = (await (await pool(files.length)).run(files, undefined, options.progress, (i, a) => gathered.add(i, a))).results.map((r) => r.analysis);
     return { ...base, analyses, gathered, remember: async () => {} };
   }
@@ -183,10 +189,12 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
     // those hold too much that is stale, everything to one new shard.
     const shardPrefix = coldPrefix ?? prefix();
     // Every file read afresh, in the list's order: the cross-document stage is gathered as they come.
-    const gathered = misses.length === files.length ? new CrossGather() : undefined;
+    const gathered = misses.length === files.length ? await gather(source) : undefined;
     const ran = await (await pool(misses.length)).run(misses, everything ? shardPrefix : undefined, options.progress, gathered && ((i, a) => gathered.add(i, a)));
-    misses.forEach((f, i) => analysed.set(f.rel, ran.results[i]!));
-    const merged = files.map((f) => reused.get(f.rel) ?? analysed.get(f.rel)!);
+    // Every file read afresh: the results are the list, in its order (and `analysed` is not read).
+    const fresh = everything && misses.length === files.length;
+    if (!fresh) misses.forEach((f, i) => analysed.set(f.rel, ran.results[i]!));
+    const merged = fresh ? ran.results : files.map((f) => reused.get(f.rel) ?? analysed.get(f.rel)!);
     const analyses = merged.map((m) => m.analysis);
     const reads = readsRepositoryPaths(analyses);
 
