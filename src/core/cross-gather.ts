@@ -18,6 +18,7 @@ import {
   type RepositoryIndex,
 } from './checks/references.js';
 import { checkEnvironments, checkSinglePolicy, readsEnvironments, recordEnvironments, type PolicyEntry } from './checks/environments.js';
+import type { Environments } from './environments.js';
 import { checkIncidents } from './checks/incidents.js';
 import { incidentDeadlines, possibleDeadlines, windowZones, type FollowUpDeadline } from './checks/incident-follow-ups.js';
 import type { Position } from './parse/precise.js';
@@ -76,6 +77,8 @@ type PartName = (typeof PART_NAMES)[number];
 const bit = (part: PartName) => 1 << PART_NAMES.indexOf(part);
 const [POLICY, ENVIRONMENTS, TEMPLATE, DEPRECATED, CONSUMERS, INCIDENTS, CALENDARS] = PART_NAMES.map(bit) as [number, number, number, number, number, number, number];
 const INCIDENTS_AT = PART_NAMES.indexOf('incidents');
+const POLICY_AT = PART_NAMES.indexOf('policy');
+const ENVIRONMENTS_AT = PART_NAMES.indexOf('environments');
 
 /**
  * Which of those rules read this record: the Policy (the rules that read it, and the path
@@ -120,6 +123,14 @@ export class CrossGather {
   private readonly provided = new Set<string>();
   private readonly withDiagnostics: (Placed & { diagnostics: Diagnostic[] })[] = [];
   private readonly positions = new Map<string, Position>();
+  /** Which positions have come, and the first that has not: every file before it is in. */
+  private came = new Uint8Array(1024);
+  private settled = 0;
+  private firstPolicy: (PolicyEntry & Placed) | undefined;
+  /** checkEnvironments, once the policy in force is known (then every later Policy sorts after it): per file as each comes. */
+  private environments: { first: PolicyEntry | undefined; envs: Environments | undefined } | undefined;
+  private readonly environmentsWaiting: Part[] = [];
+  private readonly environmentsFound: (Placed & { findings: CrossFinding[] })[] = [];
   private count = 0;
   private documents = 0;
 
@@ -145,8 +156,53 @@ export class CrossGather {
       if (parts) for (let p = 0; p < PART_NAMES.length; p++) if (parts & (1 << p)) ((mine ??= [])[p] ??= []).push(record);
       if (record.kind === 'Service') for (const api of providedBy(record)) this.provided.add(api);
     }
-    if (mine) mine.forEach((documents, p) => documents && this.parts[p]!.push({ pos, file: file.file, documents }));
+    if (mine) mine.forEach((documents, p) => documents && p !== ENVIRONMENTS_AT && this.parts[p]!.push({ pos, file: file.file, documents }));
     if (this.place && mine?.[INCIDENTS_AT]) this.placeDeadlines(file.file, mine[INCIDENTS_AT]);
+    for (const record of mine?.[POLICY_AT] ?? []) {
+      if (!this.firstPolicy || pos < this.firstPolicy.pos) this.firstPolicy = { pos, file: file.file, record: record as PolicyEntry['record'] };
+    }
+    const uses = mine?.[ENVIRONMENTS_AT];
+    if (uses) {
+      const part = { pos, file: file.file, documents: uses };
+      if (this.environments) this.checkEnvironments(part);
+      else this.environmentsWaiting.push(part);
+    }
+    this.arrive(pos);
+  }
+
+  /** Counts a position in; once every file before the first Policy is in, that policy is the one in force. */
+  private arrive(pos: number): void {
+    if (pos >= this.came.length) {
+      const grown = new Uint8Array(Math.max(pos + 1, this.came.length * 2));
+      grown.set(this.came);
+      this.came = grown;
+    }
+    this.came[pos] = 1;
+    while (this.came[this.settled]) this.settled++;
+    if (!this.environments && this.firstPolicy && this.settled > this.firstPolicy.pos) this.settle();
+  }
+
+  /** The policy in force is known (or every file is in): the files that waited for it are checked. */
+  private settle(): void {
+    const first = this.firstPolicy && { file: this.firstPolicy.file, record: this.firstPolicy.record };
+    this.environments = { first, envs: recordEnvironments([], first) };
+    for (const part of this.environmentsWaiting) this.checkEnvironments(part);
+    this.environmentsWaiting.length = 0;
+  }
+
+  private checkEnvironments(part: Part): void {
+    const { first, envs } = this.environments!;
+    if (!envs) return; // no policy, or one without environments: no finding to make
+    const findings = checkEnvironments([part], { first, envs });
+    if (findings.length) this.environmentsFound.push({ pos: part.pos, findings });
+  }
+
+  /** checkEnvironments over every file, in order: each file's findings depend on it and the policy alone. */
+  private environmentFindings(): CrossFinding[] {
+    if (!this.environments) this.settle();
+    const { first, envs } = this.environments!;
+    if (!envs) return [];
+    return [...checkEnvironments([], { first, declarations: true, envs }), ...this.environmentsFound.sort(byPos).flatMap((f) => f.findings)];
   }
 
   private placeDeadlines(file: string, incidents: readonly DocRecord[]): void {
@@ -235,7 +291,7 @@ export class CrossGather {
       ...unresolved,
       ...checkTemplateCoverage(this.ordered('template'), index, recordEnvironments([], first)),
       ...checkSinglePolicy([], found),
-      ...checkEnvironments(this.ordered('environments'), { first, declarations: true }),
+      ...this.environmentFindings(),
       ...cycles,
       ...checkDeprecatedDependencies(this.ordered('deprecated'), index),
       ...checkUnprovidedApis(this.ordered('consumers'), index, this.provided),

@@ -141,10 +141,16 @@ function shuffled(count: number, seed: number): number[] {
 const at = (f: CrossFinding): Position => ({ line: f.document + 1, column: f.pointer.length + 1 }) as Position;
 
 describe('the cross-document stage gathered file by file', () => {
-  it.each(Array.from({ length: 40 }, (_, i) => i + 1))('gives what the rules give over every file in order (seed %i)', (seed) => {
+  // In order, the policy in force is known early and the files after it are checked as they come; shuffled or backwards, late.
+  const orders = {
+    shuffled: (count: number, seed: number) => shuffled(count, seed * 31),
+    sorted: (count: number) => Array.from({ length: count }, (_, i) => i),
+    backwards: (count: number) => Array.from({ length: count }, (_, i) => count - 1 - i),
+  };
+  it.each(Array.from({ length: 40 }, (_, i) => Object.keys(orders).map((order) => [i + 1, order] as const)).flat())('gives what the rules give over every file in order (seed %i, %s)', (seed, order) => {
     const files = organisation(seed, 20 + seed * 7);
     const gather = new CrossGather((findings) => findings.map(at));
-    for (const i of shuffled(files.length, seed * 31)) gather.add(i, files[i]!);
+    for (const i of orders[order as keyof typeof orders](files.length, seed)) gather.add(i, files[i]!);
     const got = gather.finish(files)!;
     expect(got).toBeDefined();
     expect(got.checks).toEqual(checkRepository(files));

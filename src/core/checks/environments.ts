@@ -95,14 +95,15 @@ function uses(record: DocRecord): Use[] {
  * `policy`: the policy in force when `files` are only some of the organisation's: a run that
  * checks again only the documents an edit can reach, where its own declarations are not checked
  * (they are the policy document's, and it is not among them), or every record this rule reads
- * (readsEnvironments), with `declarations`.
+ * (readsEnvironments), with `declarations`; `envs` is then its recordEnvironments, when the
+ * caller has it. Each file's findings depend on that file and the policy alone.
  */
-export function checkEnvironments(files: readonly FileRecords[], policy?: { first: PolicyEntry | undefined; declarations?: boolean }): CrossFinding[] {
+export function checkEnvironments(files: readonly FileRecords[], policy?: { first: PolicyEntry | undefined; declarations?: boolean; envs?: Environments }): CrossFinding[] {
   const out: CrossFinding[] = [];
   const first = policy ? policy.first : policies(files)[0];
   const declared = first?.record.facts.environments;
   if (!first || !declared) return out; // no policy, or one without environments: its own finding says so
-  const envs = recordEnvironments(files, first)!;
+  const envs = policy?.envs ?? recordEnvironments(files, first)!;
 
   const seen = new Map<string, string>();
   if (!policy || policy.declarations) declared.forEach((e, i) => {
