@@ -44,14 +44,6 @@ interface NameEntry extends Entry, Placed {
   at: number;
 }
 
-interface Waiting extends Placed {
-  file: string;
-  record: DocRecord;
-  at: number;
-  ref: number;
-  resolved: boolean;
-}
-
 interface Part extends Placed {
   file: string;
   documents: DocRecord[];
@@ -115,8 +107,15 @@ export class CrossGather {
   private readonly byNamespace = new Map<string, Map<string, NameEntry>>();
   /** Every definition of each name defined more than once. */
   private readonly defined = new Map<NameEntry, NameEntry[]>();
-  /** References to names not given yet, by namespace and name: what is left at the end names nothing. */
-  private readonly waiting = new Map<string, Map<string, Waiting[]>>();
+  /**
+   * References that named nothing when their file came, one entry per array (no object per
+   * reference: there are a hundred thousand at L), resolved when the name comes; what is left
+   * at the end names nothing.
+   */
+  private readonly pending = { pos: [] as number[], at: [] as number[], ref: [] as number[], file: [] as string[], record: [] as DocRecord[], resolved: [] as number[] };
+  /** For each namespace and name not given yet, the pending references that wait for it: a list through `links`. */
+  private readonly waiting = new Map<string, Map<string, number>>();
+  private readonly links = { entry: [] as number[], next: [] as number[] };
   private readonly graph = new DependencyGraph();
   private readonly parts: Part[][] = PART_NAMES.map(() => []);
   private readonly index: RepositoryIndex = { byNamespace: this.byNamespace };
@@ -233,29 +232,36 @@ export class CrossGather {
     } else this.defined.set(first, all);
   }
 
-  /** A name now defined: the references that waited for it resolve. */
-  private arrived(namespace: string, name: string): void {
-    const byName = this.waiting.get(namespace);
-    const list = byName?.get(name);
-    if (!list) return;
-    for (const w of list) w.resolved = true;
-    byName!.delete(name);
-  }
-
   private resolve(pos: number, file: string, record: DocRecord, at: number): void {
     const refs = record.refs;
+    const p = this.pending;
     for (let i = 0; i < refs.length; i++) {
       const ref = refs[i]!;
       if (resolves(this.index, ref.kind, ref.name)) continue;
-      const w: Waiting = { pos, file, record, at, ref: i, resolved: false };
+      const k = p.pos.length;
+      p.pos.push(pos);
+      p.at.push(at);
+      p.ref.push(i);
+      p.file.push(file);
+      p.record.push(record);
+      p.resolved.push(0);
       for (const ns of namespacesOf(ref.kind)) {
         let byName = this.waiting.get(ns);
         if (!byName) this.waiting.set(ns, (byName = new Map()));
-        const list = byName.get(ref.name);
-        if (list) list.push(w);
-        else byName.set(ref.name, [w]);
+        this.links.entry.push(k);
+        this.links.next.push(byName.get(ref.name) ?? -1);
+        byName.set(ref.name, this.links.entry.length - 1);
       }
     }
+  }
+
+  /** A name now defined: the references that waited for it resolve. */
+  private arrived(namespace: string, name: string): void {
+    const byName = this.waiting.get(namespace);
+    const head = byName?.get(name);
+    if (head === undefined) return;
+    for (let l = head; l >= 0; l = this.links.next[l]!) this.pending.resolved[this.links.entry[l]!] = 1;
+    byName!.delete(name);
   }
 
   private ordered(part: PartName): FileRecords[] {
@@ -273,12 +279,12 @@ export class CrossGather {
       .flatMap((all) => all.sort(byPlace).slice(1).map((e) => ({ e, first: all[0]! })))
       .sort((a, b) => byPlace(a.e, b.e))
       .map(({ e, first }) => duplicateName(e.file, e.record, first));
-    // A reference that may name either of two namespaces waits in both.
-    const left = new Set<Waiting>();
-    for (const byName of this.waiting.values()) for (const list of byName.values()) for (const w of list) if (!w.resolved) left.add(w);
-    const unresolved = [...left]
-      .sort((a, b) => byPlace(a, b) || a.ref - b.ref)
-      .map((w) => unresolvedRef(w.file, w.record, w.record.refs[w.ref]!, index));
+    const p = this.pending;
+    const left: number[] = [];
+    p.resolved.forEach((done, k) => done || left.push(k));
+    const unresolved = left
+      .sort((a, b) => p.pos[a]! - p.pos[b]! || p.at[a]! - p.at[b]! || p.ref[a]! - p.ref[b]!)
+      .map((k) => unresolvedRef(p.file[k]!, p.record[k]!, p.record[k]!.refs[p.ref[k]!]!, index));
     const policyFiles = this.ordered('policy');
     const found: PolicyEntry[] = policyFiles.flatMap((f) => f.documents.map((record) => ({ file: f.file, record: record as PolicyEntry['record'] })));
     const first = found[0];

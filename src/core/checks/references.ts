@@ -1,5 +1,5 @@
 import { joinPointer, type UnplacedDiagnostic } from '../diagnostics.js';
-import { writtenRef, type DocRecord, type RefKind, type RefUse } from '../facts.js';
+import { REF_KINDS, writtenRef, type DocRecord, type RefKind, type RefUse } from '../facts.js';
 import type { Environments } from '../environments.js';
 import { missingFields } from '../required-fields.js';
 import { didYouMean } from '../suggest.js';
@@ -176,11 +176,13 @@ export function providedBy(record: DocRecord): string[] {
 }
 
 /** The namespaces a reference of this kind may name something in (none for a policy group, which always resolves). */
-export function namespacesOf(kind: RefKind): string[] {
-  if (kind === 'policy-group') return [];
-  if (kind === 'service-or-openslo') return ['Service', 'openslo:Service'];
-  return [NAMESPACES[kind]];
+export function namespacesOf(kind: RefKind): readonly string[] {
+  return SPACES[kind];
 }
+
+const SPACES = Object.fromEntries(
+  REF_KINDS.map((kind): [RefKind, readonly string[]] => [kind, kind === 'policy-group' ? [] : kind === 'service-or-openslo' ? ['Service', 'openslo:Service'] : [NAMESPACES[kind]]]),
+) as Record<RefKind, readonly string[]>;
 
 export function checkTemplateCoverage(files: readonly FileRecords[], index: RepositoryIndex, envs?: Environments): CrossFinding[] {
   const canonical = (name: string) => envs?.canonical(name) ?? name;
@@ -223,15 +225,14 @@ export function checkTemplateCoverage(files: readonly FileRecords[], index: Repo
  * Dependency cycles over services and CIs (Tarjan's algorithm over integer ids, iterative so a
  * deep chain cannot overflow the stack). One finding per cycle, on the edge that closes it.
  */
-interface CycleEdge {
-  to: number;
+interface EdgeSite {
   file: string;
   document: number;
   pointer: string;
 }
 
 export function checkCycles(files: readonly FileRecords[]): CrossFinding[] {
-  const graph = new DependencyGraph();
+  const graph = new DependencyGraph(true);
   for (const f of files) graph.add(f);
   return graph.findings();
 }
@@ -239,7 +240,8 @@ export function checkCycles(files: readonly FileRecords[]): CrossFinding[] {
 /**
  * The dependency graph of services and CIs, built file by file. Node ids and edges follow the
  * order the files are added in, and so do the findings (which component comes first, which of
- * a component's shortest cycles is named): checkCycles adds them in file order.
+ * a component's shortest cycles is named): checkCycles adds them in file order. Edges are kept
+ * as numbers; where each was written only with `sites`, for the findings.
  */
 export class DependencyGraph {
   // One map per kind, keyed by the name the records already hold (hashed once, in
@@ -247,7 +249,13 @@ export class DependencyGraph {
   private readonly ids = new Map<string, Map<string, number>>();
   private readonly kinds: string[] = [];
   private readonly plain: string[] = [];
-  private readonly edges: CycleEdge[][] = [];
+  private readonly from: number[] = [];
+  private readonly to: number[] = [];
+  private readonly sites: EdgeSite[] | undefined;
+
+  constructor(sites = false) {
+    if (sites) this.sites = [];
+  }
 
   private idOf(kind: string, name: string): number {
     let byName = this.ids.get(kind);
@@ -270,15 +278,29 @@ export class DependencyGraph {
       for (const ref of record.refs) {
         if (!ref.dependency) continue;
         if (from < 0) from = this.idOf(kind === 'Service' ? 'service' : 'ci', record.name);
-        const to = this.idOf(ref.kind, ref.name);
-        (this.edges[from] ??= []).push({ to, file: f.file, document: record.index, pointer: ref.pointer });
+        this.from.push(from);
+        this.to.push(this.idOf(ref.kind, ref.name));
+        this.sites?.push({ file: f.file, document: record.index, pointer: ref.pointer });
       }
     }
   }
 
-  /** The strongly connected components that hold a cycle (Tarjan's algorithm, iterative). */
+  /** Each node's edges in the order they were added: edge numbers `order[first[n]]` up to `order[first[n + 1]]`. */
+  private adjacency(): { first: Int32Array; order: Int32Array } {
+    const n = this.plain.length;
+    const first = new Int32Array(n + 1);
+    for (const f of this.from) first[f + 1]!++;
+    for (let i = 0; i < n; i++) first[i + 1]! += first[i]!;
+    const fill = first.slice(0, n);
+    const order = new Int32Array(this.from.length);
+    this.from.forEach((f, e) => (order[fill[f]!++] = e));
+    return { first, order };
+  }
+
+  /** The strongly connected components that hold a cycle. */
   cycles(): number[][] {
-    const edges = this.edges;
+    const { first, order } = this.adjacency();
+    const to = this.to;
     const n = this.plain.length;
     const index = new Int32Array(n).fill(-1);
     const low = new Int32Array(n);
@@ -289,28 +311,27 @@ export class DependencyGraph {
     const workNode: number[] = [];
     const workNext: number[] = [];
     for (let root = 0; root < n; root++) {
-      if (index[root] !== -1 || !edges[root]) continue;
+      if (index[root] !== -1 || first[root] === first[root + 1]) continue;
       index[root] = low[root] = counter++;
       stack.push(root);
       onStack[root] = 1;
       workNode.push(root);
-      workNext.push(0);
+      workNext.push(first[root]!);
       while (workNode.length) {
         const top = workNode.length - 1;
         const node = workNode[top]!;
-        const out = edges[node];
         const next = workNext[top]!;
-        if (out && next < out.length) {
+        if (next < first[node + 1]!) {
           workNext[top] = next + 1;
-          const to = out[next]!.to;
-          if (index[to] === -1) {
-            index[to] = low[to] = counter++;
-            stack.push(to);
-            onStack[to] = 1;
-            workNode.push(to);
-            workNext.push(0);
-          } else if (onStack[to]) {
-            low[node] = Math.min(low[node]!, index[to]!);
+          const target = to[order[next]!]!;
+          if (index[target] === -1) {
+            index[target] = low[target] = counter++;
+            stack.push(target);
+            onStack[target] = 1;
+            workNode.push(target);
+            workNext.push(first[target]!);
+          } else if (onStack[target]) {
+            low[node] = Math.min(low[node]!, index[target]!);
           }
           continue;
         }
@@ -328,7 +349,8 @@ export class DependencyGraph {
             onStack[m] = 0;
             component.push(m);
           } while (m !== node);
-          const selfLoop = component.length === 1 && (edges[node] ?? []).some((e) => e.to === node);
+          let selfLoop = false;
+          for (let e = first[node]!; e < first[node + 1]! && component.length === 1; e++) if (to[order[e]!] === node) selfLoop = true;
           if (component.length > 1 || selfLoop) components.push(component);
         }
       }
@@ -336,18 +358,22 @@ export class DependencyGraph {
     return components;
   }
 
-  /** One finding per cycle, on the edge that closes it. */
+  /** One finding per cycle, on the edge that closes it (a graph made with `sites`). */
   findings(): CrossFinding[] {
     const names = (id: number) => `${this.kinds[id]}:${this.plain[id]}`;
+    const components = this.cycles();
+    if (!components.length) return [];
+    const { first, order } = this.adjacency();
     const findings: CrossFinding[] = [];
-    for (const component of this.cycles()) {
+    for (const component of components) {
       const members = new Set(component);
       const start = component.reduce((best, id) => (names(id) < names(best) ? id : best), component[0]!);
-      const path = cyclePath(start, members, this.edges);
+      const path = this.cyclePath(start, members, first, order);
+      const site = this.sites![path.edge]!;
       findings.push({
-        file: path.edge.file,
-        document: path.edge.document,
-        pointer: path.edge.pointer,
+        file: site.file,
+        document: site.document,
+        pointer: site.pointer,
         target: 'value',
         severity: 'error',
         code: 'graph.cycle',
@@ -356,26 +382,28 @@ export class DependencyGraph {
     }
     return findings;
   }
-}
 
-function cyclePath(start: number, members: Set<number>, edges: CycleEdge[][]): { nodes: number[]; edge: CycleEdge } {
-  // Breadth-first from start back to start inside the component gives the shortest cycle.
-  const previous = new Map<number, number>();
-  const queue = [start];
-  for (let head = 0; head < queue.length; head++) {
-    const node = queue[head]!;
-    for (const e of edges[node] ?? []) {
-      if (!members.has(e.to)) continue;
-      if (e.to === start) {
-        const back: number[] = [];
-        for (let cur = node; cur !== start; cur = previous.get(cur)!) back.push(cur);
-        return { nodes: [start, ...back.reverse(), start], edge: e };
-      }
-      if (!previous.has(e.to)) {
-        previous.set(e.to, node);
-        queue.push(e.to);
+  private cyclePath(start: number, members: Set<number>, first: Int32Array, order: Int32Array): { nodes: number[]; edge: number } {
+    // Breadth-first from start back to start inside the component gives the shortest cycle.
+    const previous = new Map<number, number>();
+    const queue = [start];
+    for (let head = 0; head < queue.length; head++) {
+      const node = queue[head]!;
+      for (let k = first[node]!; k < first[node + 1]!; k++) {
+        const e = order[k]!;
+        const target = this.to[e]!;
+        if (!members.has(target)) continue;
+        if (target === start) {
+          const back: number[] = [];
+          for (let cur = node; cur !== start; cur = previous.get(cur)!) back.push(cur);
+          return { nodes: [start, ...back.reverse(), start], edge: e };
+        }
+        if (!previous.has(target)) {
+          previous.set(target, node);
+          queue.push(target);
+        }
       }
     }
+    throw new Error('a strongly connected component always holds a cycle');
   }
-  throw new Error('a strongly connected component always holds a cycle');
 }
