@@ -8,9 +8,10 @@ import type { PlacedDeadline } from '../core/checks/incident-follow-ups.js';
 import type { GitRepository } from './ports/git.js';
 import type { CrossFindings, FullValidation, OrganisationSource, PreviousCross, ReadFiles, ReadRequest, RecordsChanged, SameRecords } from './ports/source.js';
 import { crossAgain, RecordUnavailable } from '../core/incremental-cross.js';
+import type { GatheredCross } from '../core/cross-gather.js';
 import type { CrossFinding } from '../core/checks/references.js';
 import type { Position } from '../core/parse/precise.js';
-import { placeAt } from '../core/placed.js';
+import { placeAt, placeKey } from '../core/placed.js';
 
 /**
  * Reading an organisation, from the working tree or from a commit, in one place: read every
@@ -58,12 +59,14 @@ export async function validationOf(files: ReadFiles, where = 'the organisation',
 }
 
 /** The cross-document stage over every file's records, nothing placed yet. */
-function crossFindingsOf(files: ReadFiles, checks: RepositoryChecks, options: ValidationOptions): CrossFindings {
-  // Needs the whole file list, which only the source has: one pass, not one per file.
-  const sensitive = files.repositoryPaths ? checkSensitivePaths(files.analyses, files.repositoryPaths) : [];
+function crossFindingsOf(files: ReadFiles, checks: RepositoryChecks, options: ValidationOptions, gathered?: GatheredCross): CrossFindings {
+  // Needs the whole file list, which only the source has: one pass, not one per file. The
+  // patterns are the policies': gathered, only they are looked at.
+  const sensitive = files.repositoryPaths ? checkSensitivePaths(gathered?.policies ?? files.analyses, files.repositoryPaths) : [];
   // What the incidents owe and by when: day-independent, so cached with the result (validate.ts
   // turns the ones past due into warnings each run).
-  return { findings: [...checks.cross, ...sensitive], deadlines: options.deadlines === false ? [] : incidentDeadlines(files.analyses) };
+  const deadlines = options.deadlines === false ? [] : (gathered?.deadlines() ?? incidentDeadlines(files.analyses));
+  return { findings: [...checks.cross, ...sensitive], deadlines };
 }
 
 const SLOTS = 4;
@@ -71,17 +74,18 @@ const SLOTS = 4;
 /**
  * Places findings and deadlines, and notes where in `cross.placed`. A finding the last run
  * placed in a file whose bytes have not changed since keeps that position (it depends only on
- * the bytes, the document, the pointer and the target); the placing module loads, and reads a
- * file again, only for what is left to place.
+ * the bytes, the document, the pointer and the target), and so does one placed while the files
+ * were read (`located`); the placing module loads, and reads a file again, only for what is
+ * left to place.
  */
-async function placeAll(cross: CrossFindings, source: ReadFiles['source'], previous?: PreviousCross): Promise<{ placed: Diagnostic[]; deadlines: PlacedDeadline[]; cross: CrossFindings }> {
+async function placeAll(cross: CrossFindings, source: ReadFiles['source'], previous?: PreviousCross, located?: GatheredCross['located']): Promise<{ placed: Diagnostic[]; deadlines: PlacedDeadline[]; cross: CrossFindings }> {
   const items: CrossFinding[] = [...cross.findings, ...cross.deadlines];
   if (!items.length) return { placed: [], deadlines: [], cross: { ...cross, placed: [] } };
   const at: (Position | undefined)[] = new Array(items.length);
   const known = previous ? knownPositions(previous) : undefined;
   const todo: number[] = [];
   items.forEach((f, i) => {
-    const pos = known?.(f);
+    const pos = known?.(f) ?? located?.(f);
     if (pos) at[i] = pos;
     else todo.push(i);
   });
@@ -99,8 +103,6 @@ async function placeAll(cross: CrossFindings, source: ReadFiles['source'], previ
     cross: { ...cross, placed },
   };
 }
-
-const placeKey = (f: CrossFinding) => `${f.file}\0${f.document}\0${f.target}\0${f.pointer}`;
 
 /** The last run's positions by what decides them, for files whose bytes are as they were; none when it kept no positions. */
 function knownPositions(previous: PreviousCross): ((f: CrossFinding) => Position | undefined) | undefined {
@@ -134,8 +136,9 @@ function assemble(parts: Diagnostic[], deadlines: PlacedDeadline[], counts: { fi
 }
 
 async function checkedFiles(files: ReadFiles, where: string, options: ValidationOptions = {}): Promise<{ validation: FullValidation; cross: CrossFindings }> {
-  const checks = checkRepository(files.analyses);
-  const { placed, deadlines, cross } = await placeAll(crossFindingsOf(files, checks, options), files.source, files.previous);
+  const gathered = files.gathered?.finish(files.analyses);
+  const checks = gathered?.checks ?? checkRepository(files.analyses);
+  const { placed, deadlines, cross } = await placeAll(crossFindingsOf(files, checks, options, gathered), files.source, files.previous, gathered?.located);
   const documentsByFile = Object.fromEntries(files.analyses.map((a) => [a.file, a.documents.length]));
   const count = files.analyses.length + new Set(files.discoveryDiagnostics.map((d) => d.file)).size;
   const validation = assemble([...checks.diagnostics, ...placed, ...files.discoveryDiagnostics], deadlines, { files: count, documents: checks.documents }, documentsByFile, where);

@@ -21,3 +21,6 @@ export function placeAt<T extends CrossFinding>(finding: T, pos: Position): Plac
   out.file = finding.file;
   return out as Placed<T>;
 }
+
+/** What decides a finding's position besides its file's bytes: findings with one key have one position. */
+export const placeKey = (f: CrossFinding) => `${f.file}\0${f.document}\0${f.target}\0${f.pointer}`;

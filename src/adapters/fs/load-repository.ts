@@ -16,6 +16,7 @@ import { readsRepositoryPaths } from '../../core/checks/sensitive-paths.js';
 import { cacheKey } from './cache-key.js';
 import { encodeTable, keysOf, tableDocs } from './cross-table.js';
 import { RecordUnavailable } from '../../core/incremental-cross.js';
+import { CrossGather } from '../../core/cross-gather.js';
 
 export type LoadOptions = ReadRequest;
 
@@ -51,6 +52,12 @@ function earlyStart(make: () => AnalysisPool, shardPrefix?: string): (found: rea
  */
 function validationExtra(targets: readonly string[], discoveryDiagnostics: readonly Diagnostic[], reads: boolean, list: readonly string[] | undefined): string {
   return extraDigest([targets, discoveryDiagnostics.map((d) => [d.file, d.code]), reads ? (list ?? null) : 'unread']);
+}
+
+/** A gatherer for a run that reads every file, placing deadlines as it goes (the parsers are loaded for the reading anyway). */
+async function gather(source: (file: string) => Uint8Array | undefined): Promise<CrossGather> {
+  const { locateFindings } = await import('../../core/place-findings.js');
+  return new CrossGather((findings) => locateFindings(findings, source));
 }
 
 /** A walk that fails after the threads started on its first files stops them: they would wait for the rest for ever. */
@@ -103,8 +110,9 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
   const base = { root, files, discoveryDiagnostics, source, ...(paths ? { repositoryPaths: paths } : {}) };
 
   if (!cache) {
-    const analyses = (await (await pool(files.length)).run(files, undefined, options.progress)).results.map((r) => r.analysis);
-    return { ...base, analyses, remember: async () => {} };
+    const gathered = await gather(source);
+    const analyses = (await (await pool(files.length)).run(files, undefined, options.progress, (i, a) => gathered.add(i, a))).results.map((r) => r.analysis);
+    return { ...base, analyses, gathered, remember: async () => {} };
   }
 
   const held = cache;
@@ -190,9 +198,13 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
     // works; otherwise what was analysed goes to a delta shard beside the old ones, or, when
     // those hold too much that is stale, everything to one new shard.
     const shardPrefix = coldPrefix ?? prefix();
-    const ran = await (await pool(misses.length)).run(misses, everything ? shardPrefix : undefined, options.progress);
-    misses.forEach((f, i) => analysed.set(f.rel, ran.results[i]!));
-    const merged = files.map((f) => reused.get(f.rel) ?? analysed.get(f.rel)!);
+    // Every file read afresh, in the list's order: the cross-document stage is gathered as they come.
+    const gathered = misses.length === files.length ? await gather(source) : undefined;
+    const ran = await (await pool(misses.length)).run(misses, everything ? shardPrefix : undefined, options.progress, gathered && ((i, a) => gathered.add(i, a)));
+    // Every file read afresh: the results are the list, in its order (and `analysed` is not read).
+    const fresh = everything && misses.length === files.length;
+    if (!fresh) misses.forEach((f, i) => analysed.set(f.rel, ran.results[i]!));
+    const merged = fresh ? ran.results : files.map((f) => reused.get(f.rel) ?? analysed.get(f.rel)!);
     const analyses = merged.map((m) => m.analysis);
     const reads = readsRepositoryPaths(analyses);
 
@@ -225,7 +237,7 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
     // Files read from the shards have the bytes the last run placed its findings in.
     const before = cache.cross;
     const previous = before ? { cross: before, unchanged: (file: string) => reused.has(file) } : undefined;
-    return { ...base, ...(all ? { repositoryPaths: all } : {}), analyses, ...(previous ? { previous } : {}), remember };
+    return { ...base, ...(all ? { repositoryPaths: all } : {}), analyses, ...(previous ? { previous } : {}), ...(gathered ? { gathered } : {}), remember };
   }
 }
 

@@ -7,6 +7,10 @@ import { repositoryReader } from '../fs/read-policy.js';
 import { analysisSchemaRegistry } from '../fs/analysis-schemas.js';
 import { batchDue, claimAll, ShardWriter, type ListChunk, type ShareBatch, type ShareJob } from './analyze-share.js';
 import type { ProgressReport } from '../../app/ports/progress.js';
+import type { FileAnalysis } from '../../core/analyze.js';
+
+/** Takes each analysis as it is done, with the file's place in the list `run` was given. */
+export type Collect = (place: number, analysis: FileAnalysis) => void;
 
 export { PARALLEL_THRESHOLD } from './threshold.js';
 import { PARALLEL_THRESHOLD } from './threshold.js';
@@ -154,27 +158,37 @@ export class AnalysisPool {
    * `progress` hears how many files have been claimed (all threads together) between this
    * thread's own chunks.
    */
-  async run(files: readonly ListedFile[], shardPrefix?: string, progress?: ProgressReport): Promise<PoolResult> {
+  async run(files: readonly ListedFile[], shardPrefix?: string, progress?: ProgressReport, collect?: Collect): Promise<PoolResult> {
     const list = this.list;
-    if (!list) return this.runOn(files, undefined, shardPrefix, progress);
+    if (!list) return this.runOn(files, undefined, shardPrefix, progress, collect);
     // The workers were given the files as they were found: finish the list, share it out in
     // that order, and hand the results back in the caller's.
     this.list = undefined;
     if (list.ports.length && !list.ended) this.send(list, Atomics.load(list.state, 0), true);
     list.ended = true;
     const found = list.files;
-    const ran = await this.runOn(found, list, list.shardPrefix, progress);
-    if (found.length === files.length && found.every((f, i) => f.rel === files[i]!.rel)) return ran;
+    const same = found.length === files.length && found.every((f, i) => f.rel === files[i]!.rel);
+    // Each found file's place in the caller's list (-1: not in it), for what is collected as it comes.
+    const placeOf = same || !collect ? undefined : placesIn(files, found);
+    const collectFound: Collect | undefined =
+      collect && placeOf
+        ? (i, a) => {
+            if (placeOf[i]! >= 0) collect(placeOf[i]!, a);
+          }
+        : collect;
+    const ran = await this.runOn(found, list, list.shardPrefix, progress, collectFound);
+    if (same) return ran;
     const at = new Map(found.map((f, i) => [f.rel, i]));
     const reader = repositoryReader(this.options.root, this.options.maxBytes);
     const registry = await analysisSchemaRegistry();
     const analyzeOptions = this.options.keepValues ? { keepValues: true } : {};
     // A file the listing did not give (never, from discover) is analysed here, and is in no shard.
     const missing: DiskAnalysis[] = [];
-    const results = files.map((f) => {
+    const results = files.map((f, j) => {
       const i = at.get(f.rel);
       if (i !== undefined) return ran.results[i]!;
       const a = analyzeOnDisk(reader, f.rel, registry, analyzeOptions, !!this.options.blobIds);
+      collect?.(j, a.analysis);
       missing.push(a);
       return a;
     });
@@ -184,7 +198,11 @@ export class AnalysisPool {
     return { ...ran, results, unsharded: missing };
   }
 
-  private async runOn(files: readonly ListedFile[], list: Listing | undefined, shardPrefix: string | undefined, progress?: ProgressReport): Promise<PoolResult> {
+  /**
+   * `collect` takes each analysis as it is done (by this thread, or decoded from a worker's
+   * batch), so the caller can work on it while the rest are read.
+   */
+  private async runOn(files: readonly ListedFile[], list: Listing | undefined, shardPrefix: string | undefined, progress?: ProgressReport, collect?: Collect): Promise<PoolResult> {
     const registry = await analysisSchemaRegistry();
     const { root, maxBytes, keepValues, blobIds } = this.options;
     const reader = repositoryReader(root, maxBytes);
@@ -195,6 +213,7 @@ export class AnalysisPool {
       this.close();
       const results = files.map((_, i) => {
         const a = analyze(i);
+        collect?.(i, a.analysis);
         progress?.('read', i + 1, files.length);
         return a;
       });
@@ -215,6 +234,7 @@ export class AnalysisPool {
           a.entry = entry;
         } else if (keepValues && typeof text === 'string') a.analysis.values = documentValues(text);
         results[index] = a;
+        collect?.(index, a.analysis);
       });
     };
 
@@ -243,6 +263,7 @@ export class AnalysisPool {
       (i) => {
         const a = analyze(i);
         results[i] = a;
+        collect?.(i, a.analysis);
         if (shardPrefix) pending.push(a);
       },
       () => {
@@ -280,7 +301,9 @@ export class AnalysisPool {
     // Anything still missing was claimed by a worker that failed: analyse it here.
     for (let i = 0; i < files.length; i++) {
       if (results[i] === undefined) {
-        results[i] = analyze(i);
+        const a = analyze(i);
+        results[i] = a;
+        collect?.(i, a.analysis);
         failed = true;
       }
     }
@@ -290,4 +313,10 @@ export class AnalysisPool {
     if (shardPrefix && complete) shards.push(...ports.map((p) => p.shard!), `${shardPrefix}main.json`);
     return { results: all, shards, unsharded: complete ? [] : all, done };
   }
+}
+
+/** Where each of `found` is in `files` (-1: nowhere). */
+function placesIn(files: readonly ListedFile[], found: readonly ListedFile[]): Int32Array {
+  const at = new Map(files.map((f, j) => [f.rel, j]));
+  return Int32Array.from(found, (f) => at.get(f.rel) ?? -1);
 }

@@ -1,6 +1,7 @@
 import type { FollowUpDeadline, PlacedDeadline } from '../../core/checks/incident-follow-ups.js';
 import type { CrossFinding } from '../../core/checks/references.js';
 import type { FileAnalysis } from '../../core/analyze.js';
+import type { CrossGather } from '../../core/cross-gather.js';
 import type { DocRecord } from '../../core/facts.js';
 import type { KeyIndex } from '../../core/incremental-cross.js';
 import type { Diagnostic, Summary } from '../../core/diagnostics.js';
@@ -122,6 +123,11 @@ export interface ReadFiles {
    * that ask whether a pattern names anything; undefined when the source could not list them.
    */
   repositoryPaths?: readonly string[];
+  /**
+   * The cross-document stage gathered while the files were read: it answers for `analyses` as
+   * they are, and for nothing else (CrossGather.finish says so).
+   */
+  gathered?: CrossGather;
   /** Records this run's result, and what the cross-document stage found, in the cache (a no-op without one). */
   remember(result: FullValidation, cross: CrossFindings): Promise<void>;
 }

@@ -55,7 +55,24 @@ interface Use {
   target: 'key' | 'value';
 }
 
-/** Every place a document writes an environment. */
+/** Whether checkEnvironments reads this record: it writes an environment, or it may be the policy. */
+export function readsEnvironments(record: DocRecord): boolean {
+  const f = record.facts;
+  switch (f.kind) {
+    case 'ChangeRequest':
+    case 'ConfigurationItem':
+      return f.environment !== undefined;
+    case 'StandardChange':
+      return (f.environments?.length ?? 0) > 0;
+    case 'ChangeCalendar':
+    case 'Policy':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Every place a document writes an environment (none for a record readsEnvironments passes over). */
 function uses(record: DocRecord): Use[] {
   const f = record.facts;
   const value = (pointer: string, name: string): Use => ({ pointer, name, target: 'value' });
@@ -75,19 +92,21 @@ function uses(record: DocRecord): Use[] {
 }
 
 /**
- * `policy`: the policy in force when `files` are only some of the organisation's (a run that
- * checks again only the documents an edit can reach); its own declarations are then not checked,
- * since they are the policy document's and it is not among them.
+ * `policy`: the policy in force when `files` are only some of the organisation's: a run that
+ * checks again only the documents an edit can reach, where its own declarations are not checked
+ * (they are the policy document's, and it is not among them), or every record this rule reads
+ * (readsEnvironments), with `declarations`; `envs` is then its recordEnvironments, when the
+ * caller has it. Each file's findings depend on that file and the policy alone.
  */
-export function checkEnvironments(files: readonly FileRecords[], policy?: { first: PolicyEntry | undefined }): CrossFinding[] {
+export function checkEnvironments(files: readonly FileRecords[], policy?: { first: PolicyEntry | undefined; declarations?: boolean; envs?: Environments }): CrossFinding[] {
   const out: CrossFinding[] = [];
   const first = policy ? policy.first : policies(files)[0];
   const declared = first?.record.facts.environments;
   if (!first || !declared) return out; // no policy, or one without environments: its own finding says so
-  const envs = recordEnvironments(files, first)!;
+  const envs = policy?.envs ?? recordEnvironments(files, first)!;
 
   const seen = new Map<string, string>();
-  if (!policy) declared.forEach((e, i) => {
+  if (!policy || policy.declarations) declared.forEach((e, i) => {
     const spellings: [string, string][] = [[joinPointer('/spec/environments', i, 'name'), e.name], ...e.aliases.map((a, j): [string, string] => [joinPointer('/spec/environments', i, 'aliases', j), a])];
     for (const [pointer, name] of spellings) {
       if (!name) continue;

@@ -1,9 +1,10 @@
 import { compareDiagnostics, joinPointer, type Diagnostic } from '../diagnostics.js';
 import { zoneFrom } from '../evidence-time.js';
-import { followUpDeadlines, isPast } from '../incidents/follow-up.js';
+import { followUpDeadlines, isPast, mayOwe } from '../incidents/follow-up.js';
 import { formatInstant } from '../calendar/local-time.js';
 import { policies, type PolicyEntry } from './environments.js';
 import type { CrossFinding, FileRecords } from './references.js';
+import type { DocRecord } from '../facts.js';
 
 /** A follow-up an incident owes: the warning it becomes once `dueAt` has passed. */
 export interface FollowUpDeadline extends CrossFinding {
@@ -31,15 +32,31 @@ export function incidentDeadlines(files: readonly FileRecords[], context: Deadli
       const at = (pointer: string, code: string, dueAt: number, message: string) => out.push({ file: f.file, document: record.index, pointer, target: 'value', severity: 'warning', code, message, dueAt });
       if (owed.review !== undefined) {
         // A business-day deadline ends on the last millisecond of a day: named as the midnight it reaches.
-        at('/spec/resolvedAt', 'incident.review-overdue', owed.review, `${record.name || 'this incident'} (${inc.severity}) was resolved at ${inc.resolvedAt} and its review was due by ${formatInstant(Math.ceil(owed.review / 1000) * 1000)} under the policy; spec.review.completedAt is not set`);
+        at(REVIEW_AT, 'incident.review-overdue', owed.review, `${record.name || 'this incident'} (${inc.severity}) was resolved at ${inc.resolvedAt} and its review was due by ${formatInstant(Math.ceil(owed.review / 1000) * 1000)} under the policy; spec.review.completedAt is not set`);
       }
       for (const { index, end } of owed.actions) {
         const item = inc.actionItems[index]!;
-        at(joinPointer('/spec/review/actionItems', index, 'due'), 'incident.action-overdue', end, `action item ${index + 1} is ${item.state} and was due ${item.due}`);
+        at(actionAt(index), 'incident.action-overdue', end, `action item ${index + 1} is ${item.state} and was due ${item.due}`);
       }
     }
   }
   return out;
+}
+
+/** Where a review deadline is placed: the resolution it runs from. */
+const REVIEW_AT = '/spec/resolvedAt';
+const actionAt = (index: number) => joinPointer('/spec/review/actionItems', index, 'due');
+
+/**
+ * Every deadline an incident may owe, whatever the policy says (which severities want a review,
+ * the time zone): the pointers incidentDeadlines can give this record, and perhaps some it will
+ * not. Where they are depends on the file alone, so they can be placed before the policy is known.
+ */
+export function possibleDeadlines(file: string, record: DocRecord): CrossFinding[] {
+  if (record.facts.kind !== 'Incident') return [];
+  const may = mayOwe(record.facts);
+  const at = (pointer: string): CrossFinding => ({ file, document: record.index, pointer, target: 'value', severity: 'warning', code: '', message: '' });
+  return [...(may.review ? [at(REVIEW_AT)] : []), ...may.actions.map((index) => at(actionAt(index)))];
 }
 
 /** What every incident's deadlines read besides the incident: the policy in force and the calendars' time zones. */

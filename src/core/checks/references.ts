@@ -1,5 +1,5 @@
 import { joinPointer, type UnplacedDiagnostic } from '../diagnostics.js';
-import { writtenRef, type DocRecord, type RefKind } from '../facts.js';
+import { REF_KINDS, writtenRef, type DocRecord, type RefKind, type RefUse } from '../facts.js';
 import type { Environments } from '../environments.js';
 import { missingFields } from '../required-fields.js';
 import { didYouMean } from '../suggest.js';
@@ -20,7 +20,7 @@ export interface CrossFinding extends UnplacedDiagnostic {
   target: 'key' | 'value';
 }
 
-interface Entry {
+export interface Entry {
   file: string;
   record: DocRecord;
 }
@@ -65,25 +65,27 @@ export function indexRecords(files: readonly FileRecords[]): { index: Repository
       let names = byNamespace.get(record.namespace);
       if (!names) byNamespace.set(record.namespace, (names = new Map()));
       const first = names.get(record.name);
-      if (first) {
-        findings.push({
-          file: f.file,
-          document: record.index,
-          pointer: '/metadata/name',
-          target: 'value',
-          severity: 'error',
-          code: 'name.duplicate',
-          message: `${record.kind} "${record.name}" is already defined in ${first.file}${first.record.index ? ` (document ${first.record.index + 1})` : ''}`,
-        });
-      } else {
-        names.set(record.name, { file: f.file, record });
-      }
+      if (first) findings.push(duplicateName(f.file, record, first));
+      else names.set(record.name, { file: f.file, record });
     }
   }
   return { index: { byNamespace }, findings };
 }
 
-function resolves(index: RepositoryIndex, kind: RefKind, name: string): boolean {
+/** A name defined again: the finding on the later definition, naming the first. */
+export function duplicateName(file: string, record: DocRecord, first: Entry): CrossFinding {
+  return {
+    file,
+    document: record.index,
+    pointer: '/metadata/name',
+    target: 'value',
+    severity: 'error',
+    code: 'name.duplicate',
+    message: `${record.kind} "${record.name}" is already defined in ${first.file}${first.record.index ? ` (document ${first.record.index + 1})` : ''}`,
+  };
+}
+
+export function resolves(index: RepositoryIndex, kind: RefKind, name: string): boolean {
   if (kind === 'policy-group') return true;
   if (kind === 'service-or-openslo') return Boolean(index.byNamespace.get('Service')?.has(name) || index.byNamespace.get('openslo:Service')?.has(name));
   return Boolean(index.byNamespace.get(NAMESPACES[kind])?.has(name));
@@ -100,22 +102,26 @@ export function checkReferences(files: readonly FileRecords[], index: Repository
   for (const f of files) {
     for (const record of f.documents) {
       for (const ref of record.refs) {
-        if (resolves(index, ref.kind, ref.name)) continue;
-        const hint = didYouMean(ref.name, candidates(index, ref.kind));
-        out.push({
-          file: f.file,
-          document: record.index,
-          pointer: ref.pointer,
-          target: 'value',
-          severity: 'error',
-          code: 'ref.unresolved',
-          message: `${writtenRef(ref)} does not name a known ${LABEL[ref.kind]}`,
-          ...(hint ? { hint } : {}),
-        });
+        if (!resolves(index, ref.kind, ref.name)) out.push(unresolvedRef(f.file, record, ref, index));
       }
     }
   }
   return out;
+}
+
+/** A reference that names nothing in the index, with the closest name that exists. */
+export function unresolvedRef(file: string, record: DocRecord, ref: RefUse, index: RepositoryIndex): CrossFinding {
+  const hint = didYouMean(ref.name, candidates(index, ref.kind));
+  return {
+    file,
+    document: record.index,
+    pointer: ref.pointer,
+    target: 'value',
+    severity: 'error',
+    code: 'ref.unresolved',
+    message: `${writtenRef(ref)} does not name a known ${LABEL[ref.kind]}`,
+    ...(hint ? { hint } : {}),
+  };
 }
 
 /** Deprecated dependencies of live services: the catalog's readiness also reads this. */
@@ -170,11 +176,13 @@ export function providedBy(record: DocRecord): string[] {
 }
 
 /** The namespaces a reference of this kind may name something in (none for a policy group, which always resolves). */
-export function namespacesOf(kind: RefKind): string[] {
-  if (kind === 'policy-group') return [];
-  if (kind === 'service-or-openslo') return ['Service', 'openslo:Service'];
-  return [NAMESPACES[kind]];
+export function namespacesOf(kind: RefKind): readonly string[] {
+  return SPACES[kind];
 }
+
+const SPACES = Object.fromEntries(
+  REF_KINDS.map((kind): [RefKind, readonly string[]] => [kind, kind === 'policy-group' ? [] : kind === 'service-or-openslo' ? ['Service', 'openslo:Service'] : [NAMESPACES[kind]]]),
+) as Record<RefKind, readonly string[]>;
 
 export function checkTemplateCoverage(files: readonly FileRecords[], index: RepositoryIndex, envs?: Environments): CrossFinding[] {
   const canonical = (name: string) => envs?.canonical(name) ?? name;
@@ -217,138 +225,185 @@ export function checkTemplateCoverage(files: readonly FileRecords[], index: Repo
  * Dependency cycles over services and CIs (Tarjan's algorithm over integer ids, iterative so a
  * deep chain cannot overflow the stack). One finding per cycle, on the edge that closes it.
  */
-interface CycleEdge {
-  to: number;
+interface EdgeSite {
   file: string;
   document: number;
   pointer: string;
 }
 
 export function checkCycles(files: readonly FileRecords[]): CrossFinding[] {
+  const graph = new DependencyGraph(true);
+  for (const f of files) graph.add(f);
+  return graph.findings();
+}
+
+/**
+ * The dependency graph of services and CIs, built file by file. Node ids and edges follow the
+ * order the files are added in, and so do the findings (which component comes first, which of
+ * a component's shortest cycles is named): checkCycles adds them in file order. Edges are kept
+ * as numbers; where each was written only with `sites`, for the findings.
+ */
+export class DependencyGraph {
   // One map per kind, keyed by the name the records already hold (hashed once, in
   // indexRecords): a "kind:name" key made here would be a new string to hash per edge.
-  const ids = new Map<string, Map<string, number>>();
-  const kinds: string[] = [];
-  const plain: string[] = [];
-  const idOf = (kind: string, name: string) => {
-    let byName = ids.get(kind);
-    if (!byName) ids.set(kind, (byName = new Map()));
+  private readonly ids = new Map<string, Map<string, number>>();
+  private readonly kinds: string[] = [];
+  private readonly plain: string[] = [];
+  private readonly from: number[] = [];
+  private readonly to: number[] = [];
+  private readonly sites: EdgeSite[] | undefined;
+
+  constructor(sites = false) {
+    if (sites) this.sites = [];
+  }
+
+  private idOf(kind: string, name: string): number {
+    let byName = this.ids.get(kind);
+    if (!byName) this.ids.set(kind, (byName = new Map()));
     let id = byName.get(name);
     if (id === undefined) {
-      id = plain.length;
+      id = this.plain.length;
       byName.set(name, id);
-      kinds.push(kind);
-      plain.push(name);
+      this.kinds.push(kind);
+      this.plain.push(name);
     }
     return id;
-  };
-  const edges: CycleEdge[][] = [];
-  for (const f of files) {
+  }
+
+  add(f: FileRecords): void {
     for (const record of f.documents) {
       const kind = record.facts.kind;
       if (kind !== 'Service' && kind !== 'ConfigurationItem') continue;
       let from = -1;
       for (const ref of record.refs) {
         if (!ref.dependency) continue;
-        if (from < 0) from = idOf(kind === 'Service' ? 'service' : 'ci', record.name);
-        const to = idOf(ref.kind, ref.name);
-        (edges[from] ??= []).push({ to, file: f.file, document: record.index, pointer: ref.pointer });
+        if (from < 0) from = this.idOf(kind === 'Service' ? 'service' : 'ci', record.name);
+        this.from.push(from);
+        this.to.push(this.idOf(ref.kind, ref.name));
+        this.sites?.push({ file: f.file, document: record.index, pointer: ref.pointer });
       }
     }
   }
 
-  const n = plain.length;
-  const index = new Int32Array(n).fill(-1);
-  const low = new Int32Array(n);
-  const onStack = new Uint8Array(n);
-  const stack: number[] = [];
-  const components: number[][] = [];
-  let counter = 0;
-  const workNode: number[] = [];
-  const workNext: number[] = [];
-  for (let root = 0; root < n; root++) {
-    if (index[root] !== -1 || !edges[root]) continue;
-    index[root] = low[root] = counter++;
-    stack.push(root);
-    onStack[root] = 1;
-    workNode.push(root);
-    workNext.push(0);
-    while (workNode.length) {
-      const top = workNode.length - 1;
-      const node = workNode[top]!;
-      const out = edges[node];
-      const next = workNext[top]!;
-      if (out && next < out.length) {
-        workNext[top] = next + 1;
-        const to = out[next]!.to;
-        if (index[to] === -1) {
-          index[to] = low[to] = counter++;
-          stack.push(to);
-          onStack[to] = 1;
-          workNode.push(to);
-          workNext.push(0);
-        } else if (onStack[to]) {
-          low[node] = Math.min(low[node]!, index[to]!);
+  /** Each node's edges in the order they were added: edge numbers `order[first[n]]` up to `order[first[n + 1]]`. */
+  private adjacency(): { first: Int32Array; order: Int32Array } {
+    const n = this.plain.length;
+    const first = new Int32Array(n + 1);
+    for (const f of this.from) first[f + 1]!++;
+    for (let i = 0; i < n; i++) first[i + 1]! += first[i]!;
+    const fill = first.slice(0, n);
+    const order = new Int32Array(this.from.length);
+    this.from.forEach((f, e) => (order[fill[f]!++] = e));
+    return { first, order };
+  }
+
+  /** The strongly connected components that hold a cycle. */
+  cycles(): number[][] {
+    const { first, order } = this.adjacency();
+    const to = this.to;
+    const n = this.plain.length;
+    const index = new Int32Array(n).fill(-1);
+    const low = new Int32Array(n);
+    const onStack = new Uint8Array(n);
+    const stack: number[] = [];
+    const components: number[][] = [];
+    let counter = 0;
+    const workNode: number[] = [];
+    const workNext: number[] = [];
+    for (let root = 0; root < n; root++) {
+      if (index[root] !== -1 || first[root] === first[root + 1]) continue;
+      index[root] = low[root] = counter++;
+      stack.push(root);
+      onStack[root] = 1;
+      workNode.push(root);
+      workNext.push(first[root]!);
+      while (workNode.length) {
+        const top = workNode.length - 1;
+        const node = workNode[top]!;
+        const next = workNext[top]!;
+        if (next < first[node + 1]!) {
+          workNext[top] = next + 1;
+          const target = to[order[next]!]!;
+          if (index[target] === -1) {
+            index[target] = low[target] = counter++;
+            stack.push(target);
+            onStack[target] = 1;
+            workNode.push(target);
+            workNext.push(first[target]!);
+          } else if (onStack[target]) {
+            low[node] = Math.min(low[node]!, index[target]!);
+          }
+          continue;
         }
-        continue;
-      }
-      workNode.pop();
-      workNext.pop();
-      if (workNode.length) {
-        const parent = workNode[workNode.length - 1]!;
-        low[parent] = Math.min(low[parent]!, low[node]!);
-      }
-      if (low[node] === index[node]) {
-        const component: number[] = [];
-        let m: number;
-        do {
-          m = stack.pop()!;
-          onStack[m] = 0;
-          component.push(m);
-        } while (m !== node);
-        const selfLoop = component.length === 1 && (edges[node] ?? []).some((e) => e.to === node);
-        if (component.length > 1 || selfLoop) components.push(component);
-      }
-    }
-  }
-
-  const names = (id: number) => `${kinds[id]}:${plain[id]}`;
-  const findings: CrossFinding[] = [];
-  for (const component of components) {
-    const members = new Set(component);
-    const start = component.reduce((best, id) => (names(id) < names(best) ? id : best), component[0]!);
-    const path = cyclePath(start, members, edges);
-    findings.push({
-      file: path.edge.file,
-      document: path.edge.document,
-      pointer: path.edge.pointer,
-      target: 'value',
-      severity: 'error',
-      code: 'graph.cycle',
-      message: `dependency cycle: ${path.nodes.map(names).join(' → ')}`,
-    });
-  }
-  return findings;
-}
-
-function cyclePath(start: number, members: Set<number>, edges: CycleEdge[][]): { nodes: number[]; edge: CycleEdge } {
-  // Breadth-first from start back to start inside the component gives the shortest cycle.
-  const previous = new Map<number, number>();
-  const queue = [start];
-  for (let head = 0; head < queue.length; head++) {
-    const node = queue[head]!;
-    for (const e of edges[node] ?? []) {
-      if (!members.has(e.to)) continue;
-      if (e.to === start) {
-        const back: number[] = [];
-        for (let cur = node; cur !== start; cur = previous.get(cur)!) back.push(cur);
-        return { nodes: [start, ...back.reverse(), start], edge: e };
-      }
-      if (!previous.has(e.to)) {
-        previous.set(e.to, node);
-        queue.push(e.to);
+        workNode.pop();
+        workNext.pop();
+        if (workNode.length) {
+          const parent = workNode[workNode.length - 1]!;
+          low[parent] = Math.min(low[parent]!, low[node]!);
+        }
+        if (low[node] === index[node]) {
+          const component: number[] = [];
+          let m: number;
+          do {
+            m = stack.pop()!;
+            onStack[m] = 0;
+            component.push(m);
+          } while (m !== node);
+          let selfLoop = false;
+          for (let e = first[node]!; e < first[node + 1]! && component.length === 1; e++) if (to[order[e]!] === node) selfLoop = true;
+          if (component.length > 1 || selfLoop) components.push(component);
+        }
       }
     }
+    return components;
   }
-  throw new Error('a strongly connected component always holds a cycle');
+
+  /** One finding per cycle, on the edge that closes it (a graph made with `sites`). */
+  findings(): CrossFinding[] {
+    const names = (id: number) => `${this.kinds[id]}:${this.plain[id]}`;
+    const components = this.cycles();
+    if (!components.length) return [];
+    const { first, order } = this.adjacency();
+    const findings: CrossFinding[] = [];
+    for (const component of components) {
+      const members = new Set(component);
+      const start = component.reduce((best, id) => (names(id) < names(best) ? id : best), component[0]!);
+      const path = this.cyclePath(start, members, first, order);
+      const site = this.sites![path.edge]!;
+      findings.push({
+        file: site.file,
+        document: site.document,
+        pointer: site.pointer,
+        target: 'value',
+        severity: 'error',
+        code: 'graph.cycle',
+        message: `dependency cycle: ${path.nodes.map(names).join(' → ')}`,
+      });
+    }
+    return findings;
+  }
+
+  private cyclePath(start: number, members: Set<number>, first: Int32Array, order: Int32Array): { nodes: number[]; edge: number } {
+    // Breadth-first from start back to start inside the component gives the shortest cycle.
+    const previous = new Map<number, number>();
+    const queue = [start];
+    for (let head = 0; head < queue.length; head++) {
+      const node = queue[head]!;
+      for (let k = first[node]!; k < first[node + 1]!; k++) {
+        const e = order[k]!;
+        const target = this.to[e]!;
+        if (!members.has(target)) continue;
+        if (target === start) {
+          const back: number[] = [];
+          for (let cur = node; cur !== start; cur = previous.get(cur)!) back.push(cur);
+          return { nodes: [start, ...back.reverse(), start], edge: e };
+        }
+        if (!previous.has(target)) {
+          previous.set(target, node);
+          queue.push(target);
+        }
+      }
+    }
+    throw new Error('a strongly connected component always holds a cycle');
+  }
 }

@@ -63,13 +63,27 @@ export interface FollowUpSubject {
  * and asks that question each run.
  */
 export function followUpDeadlines(subject: FollowUpSubject, severities: Readonly<Record<string, { reviewWithin?: string }>> | undefined, clock: EvidenceClock): { review?: number; actions: { index: number; end: number }[] } {
-  const review = subject.reviewCompletedAt ? undefined : dueOfReview(subject.severity, subject.resolvedAt, severities, clock);
+  const may = mayOwe(subject);
+  const review = may.review ? dueOfReview(subject.severity, subject.resolvedAt, severities, clock) : undefined;
   const actions: { index: number; end: number }[] = [];
-  subject.actionItems.forEach((item, index) => {
-    const end = item.due && (item.state === 'open' || item.state === 'in-progress') ? dueDateEnd(item.due, clock) : undefined;
+  for (const index of may.actions) {
+    const end = dueDateEnd(subject.actionItems[index]!.due!, clock);
     if (end !== undefined) actions.push({ index, end });
-  });
+  }
   return { ...(review !== undefined ? { review } : {}), actions };
+}
+
+/**
+ * What an incident may owe before the policy and the clock are asked: its review (a severity and a
+ * resolution, and no review completed) and the open or in-progress action items with a due date,
+ * by index. followUpDeadlines owes at most these.
+ */
+export function mayOwe(subject: FollowUpSubject): { review: boolean; actions: number[] } {
+  const actions: number[] = [];
+  subject.actionItems.forEach((item, index) => {
+    if (item.due && (item.state === 'open' || item.state === 'in-progress')) actions.push(index);
+  });
+  return { review: !subject.reviewCompletedAt && !!subject.severity && !!subject.resolvedAt, actions };
 }
 
 export function isPast(deadline: number, now: number): boolean {
