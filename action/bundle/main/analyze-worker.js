@@ -20944,18 +20944,16 @@ function encodeDocument(d) {
   for (const r of d.refs) refs.push(r.pointer, REF_CODE.get(r.kind) * 4 + (r.typed ? 2 : 0) + (r.dependency ? 1 : 0), r.name);
   return [d.index, d.apiVersion, d.kind, d.name, d.namespace === d.kind ? 0 : d.namespace, refs, d.facts.kind === "other" ? 0 : d.facts];
 }
-function encodeAnalysesWithDigests(list2) {
-  const parts = [];
-  const digests = [];
-  for (const { analysis: a, stat, oid } of list2) {
-    const head = JSON.stringify([a.file, stat ? stat.size : -1, stat ? stat.mtimeMs : 0, stat ? stat.ctimeMs : 0, stat ? stat.ino : 0, a.diagnostics.length ? a.diagnostics : 0, oid ?? 0]);
-    const documents = a.documents.map((d) => JSON.stringify(encodeDocument(d))).join(",");
-    digests.push(digestOf(`[${documents}]`));
-    parts.push(documents ? `${head.slice(0, -1)},${documents}]` : head);
-  }
-  return { text: parts.length ? `[
-${parts.join(",\n")}
-]` : "[]", digests };
+function encodeInto({ analysis: a, stat, oid }, lines, digests) {
+  const head = JSON.stringify([a.file, stat ? stat.size : -1, stat ? stat.mtimeMs : 0, stat ? stat.ctimeMs : 0, stat ? stat.ino : 0, a.diagnostics.length ? a.diagnostics : 0, oid ?? 0]);
+  const documents = JSON.stringify(a.documents.map(encodeDocument));
+  digests.push(digestOf(documents));
+  lines.push(a.documents.length ? `${head.slice(0, -1)},${documents.slice(1)}` : head);
+}
+function joinEncoded(lines) {
+  return lines.length ? `[
+${lines.join(",\n")}
+]` : "[]";
 }
 var digestOf = (json) => hash("sha1", json, "base64").slice(0, 22);
 function encodeValueEntry(a) {
@@ -20991,9 +20989,10 @@ function gitBlobId(bytes) {
 
 // src/core/utf8.ts
 var BOM = "\uFEFF";
+var STRICT = new TextDecoder("utf-8", { fatal: true });
 function decodeUtf8(bytes) {
   try {
-    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    const text = STRICT.decode(bytes);
     return { text: text.startsWith(BOM) ? text.slice(1) : text };
   } catch {
     return { badOffset: firstInvalidUtf8(bytes) };
@@ -21762,6 +21761,7 @@ var SPACE = 32;
 var HASH = 35;
 var COLON = 58;
 var DASH = 45;
+var DOT = 46;
 function resolvePlain(s) {
   const c = s.charCodeAt(0);
   if (c >= 48 && c <= 57 || c === 43 || c === DASH || c === 46 || c === 126) return resolveCorePlain(s);
@@ -21800,26 +21800,39 @@ function badPlainStart(s) {
 }
 var Reader = class {
   lines;
-  info = [];
+  /**
+   * Each line without its indentation and trailing spaces (null: blank or only a comment) and
+   * its indentation, filled in as lines are first asked for: two arrays rather than an object
+   * per line, which was a large share of what this reader allocated.
+   */
+  texts;
+  indents;
   i = 0;
   constructor(text) {
     this.lines = text.split("\n");
+    this.texts = new Array(this.lines.length);
+    this.indents = new Array(this.lines.length);
   }
   get length() {
     return this.lines.length;
   }
-  /** The line at `i` with its indentation, or null when it is blank or only a comment. */
+  /** The line at `i` without its indentation (indent(i)), or null when it is blank or only a comment. */
   line(i) {
-    const cached = this.info[i];
+    const cached = this.texts[i];
     if (cached !== void 0) return cached;
     const raw = this.lines[i];
     let indent = 0;
     while (raw.charCodeAt(indent) === SPACE) indent++;
     let end2 = raw.length;
     while (end2 > indent && raw.charCodeAt(end2 - 1) === SPACE) end2--;
-    const line = end2 === indent || raw.charCodeAt(indent) === HASH ? null : { indent, text: raw.slice(indent, end2), raw };
-    this.info[i] = line;
+    const line = end2 === indent || raw.charCodeAt(indent) === HASH ? null : indent === 0 && end2 === raw.length ? raw : raw.slice(indent, end2);
+    this.indents[i] = indent;
+    this.texts[i] = line;
     return line;
+  }
+  /** The indentation of line `i`, once line(i) has been asked for. */
+  indent(i) {
+    return this.indents[i];
   }
   raw(i) {
     return this.lines[i];
@@ -21827,8 +21840,7 @@ var Reader = class {
   /** The next line with content at or after `i` (comments and blanks skipped), within the document. */
   next(i) {
     while (i < this.lines.length) {
-      if (this.isMarker(i)) return i;
-      if (this.line(i)) return i;
+      if (this.line(i) !== null || this.isMarker(i)) return i;
       i++;
     }
     return i;
@@ -21836,9 +21848,8 @@ var Reader = class {
   /** `---` (document start) or `...` (document end) at column 0. */
   isMarker(i) {
     const raw = this.lines[i];
-    if (raw.length < 3) return false;
-    const head = raw.slice(0, 3);
-    if (head !== "---" && head !== "...") return false;
+    const c = raw.charCodeAt(0);
+    if (c !== DASH && c !== DOT || raw.charCodeAt(1) !== c || raw.charCodeAt(2) !== c) return false;
     return raw.length === 3 || raw.charCodeAt(3) === SPACE;
   }
 };
@@ -22045,16 +22056,16 @@ var Parser = class {
   span = OTHER;
   /** The offset in the text of `s`, which ends line `i` (trailing spaces aside). */
   offset(i, s) {
-    const l = this.r.line(i);
-    return this.starts[i] + l.indent + l.text.length - s.length;
+    const text = this.r.line(i);
+    return this.starts[i] + this.r.indent(i) + text.length - s.length;
   }
   /** The node whose first line is `i`, at indentation `indent`. */
   block(i, indent) {
     const line = this.r.line(i);
-    if (line.indent !== indent || ++this.depth > MAX_DEPTH) bail();
+    if (this.r.indent(i) !== indent || ++this.depth > MAX_DEPTH) bail();
     let value;
-    if (isDash(line.text)) value = this.sequence(i, indent);
-    else if (keyColon(line.text) >= 0) value = this.mapping(i, indent, line.text);
+    if (isDash(line)) value = this.sequence(i, indent);
+    else if (keyColon(line) >= 0) value = this.mapping(i, indent, line);
     else bail();
     this.depth--;
     return value;
@@ -22067,19 +22078,20 @@ var Parser = class {
     const start = items ? this.starts[i] + indent : 0;
     for (; ; ) {
       const line = r.line(i);
-      const rest = line.text.length === 1 ? "" : line.text.slice(2).trimStart();
+      const rest = line.length === 1 ? "" : line.slice(2).trimStart();
       if (rest === "" || rest.charCodeAt(0) === HASH) out.push(this.nested(i + 1, indent, false));
       else if (isDash(rest)) bail();
-      else if (rest[0] !== "[" && rest[0] !== "{" && keyColon(rest) >= 0) out.push(this.mapping(i, indent + (line.text.length - rest.length), rest));
+      else if (rest[0] !== "[" && rest[0] !== "{" && keyColon(rest) >= 0) out.push(this.mapping(i, indent + (line.length - rest.length), rest));
       else out.push(this.inline(rest, i, indent));
       if (items) items.push(this.span);
       const n = r.next(this.at);
       this.at = n;
       if (n >= r.length || r.isMarker(n)) break;
       const l = r.line(n);
-      if (l.indent < indent) break;
-      if (l.indent > indent) bail();
-      if (!isDash(l.text)) break;
+      const ln = r.indent(n);
+      if (ln < indent) break;
+      if (ln > indent) bail();
+      if (!isDash(l)) break;
       i = n;
     }
     if (items) this.span = { kind: "seq", start, items };
@@ -22109,11 +22121,12 @@ var Parser = class {
       this.at = n;
       if (n >= r.length || r.isMarker(n)) break;
       const l = r.line(n);
-      if (l.indent < indent) break;
-      if (l.indent > indent) bail();
-      if (isDash(l.text)) break;
+      const ln = r.indent(n);
+      if (ln < indent) break;
+      if (ln > indent) bail();
+      if (isDash(l)) break;
       i = n;
-      text = l.text;
+      text = l;
     }
     if (entries) this.span = { kind: "map", start, entries };
     return out;
@@ -22128,8 +22141,9 @@ var Parser = class {
     this.span = OTHER;
     if (n >= this.r.length || this.r.isMarker(n)) return null;
     const l = this.r.line(n);
-    if (l.indent > parent) return this.block(n, l.indent);
-    if (sameIndentSequence && l.indent === parent && isDash(l.text)) return this.sequence(n, parent);
+    const ln = this.r.indent(n);
+    if (ln > parent) return this.block(n, ln);
+    if (sameIndentSequence && ln === parent && isDash(l)) return this.sequence(n, parent);
     return null;
   }
   /** A value that starts on line `i` after a key or dash: scalar, flow, or block scalar. */
@@ -22157,7 +22171,7 @@ var Parser = class {
       if (this.starts) this.span = this.scalarSpan(i, rest, text.length);
     }
     const n = this.r.next(i + 1);
-    if (n < this.r.length && !this.r.isMarker(n) && this.r.line(n).indent > parent) bail();
+    if (n < this.r.length && !this.r.isMarker(n) && this.r.indent(n) > parent) bail();
     this.at = n;
     return value;
   }
@@ -22239,8 +22253,7 @@ function parseDocuments(text, spans) {
       i = r.next(i + 1);
       continue;
     }
-    const line = r.line(i);
-    if (line.indent !== 0) bail();
+    if (r.indent(i) !== 0) bail();
     docs.push(p.block(i, 0));
     spans?.push(p.span);
     started = false;
@@ -23077,17 +23090,19 @@ parentPort.once("message", (job) => {
   const options = asEntries ? { keepText: true, keepValues: true } : { keepText: !!job.keepText };
   const reader = repositoryReader(job.root, job.maxBytes);
   let order = [];
-  let analyses = [];
+  let lines = [];
+  let digests = [];
   let texts2 = [];
   let entries = [];
   const { files, known, complete } = job.listing ? growingList(job.files, job.listing, () => receiveMessageOnPort(job.port)?.message) : { files: job.files, known: job.files.length, complete: () => true };
   const send = (last) => {
-    const { text, digests } = encodeAnalysesWithDigests(analyses);
+    const text = joinEncoded(lines);
     shard.add(text);
     const batch = { order, text, digests, ...job.keepText ? { texts: texts2 } : {}, ...asEntries ? { entries } : {}, ...last ? { final: { shardWritten: shard.close() } } : {} };
     job.port.postMessage(batch);
     order = [];
-    analyses = [];
+    lines = [];
+    digests = [];
     texts2 = [];
     entries = [];
   };
@@ -23100,12 +23115,10 @@ parentPort.once("message", (job) => {
       const entry = asEntries && a.oid ? encodeValueEntry(a.analysis) : void 0;
       entries.push(entry ?? null);
       if (job.keepText) texts2.push(entry === void 0 ? a.analysis.text ?? null : null);
-      delete a.analysis.values;
-      delete a.analysis.text;
-      analyses.push(a);
+      encodeInto(a, lines, digests);
     },
     () => {
-      if (batchDue(analyses.length, complete() ? files.length - Atomics.load(job.counter, 0) : Infinity)) send(false);
+      if (batchDue(lines.length, complete() ? files.length - Atomics.load(job.counter, 0) : Infinity)) send(false);
     }
   );
   send(true);

@@ -10110,6 +10110,23 @@ var REF_KINDS = ["service", "ci", "team", "template", "slo", "policy-group", "se
 // src/adapters/fs/analysis-codec.ts
 var REF_CODE = new Map(REF_KINDS.map((k, i) => [k, i]));
 
+// src/core/checks/references.ts
+var NAMESPACES = {
+  service: "Service",
+  ci: "ConfigurationItem",
+  team: "Team",
+  template: "StandardChange",
+  slo: "SLO",
+  change: "ChangeRequest",
+  incident: "Incident",
+  system: "System",
+  domain: "Domain",
+  api: "API"
+};
+var SPACES = Object.fromEntries(
+  REF_KINDS.map((kind) => [kind, kind === "policy-group" ? [] : kind === "service-or-openslo" ? ["Service", "openslo:Service"] : [NAMESPACES[kind]]])
+);
+
 // src/adapters/fs/tool-version.ts
 import { join as join3 } from "node:path";
 var TOOL_VERSION = (() => {
