@@ -457,8 +457,8 @@ class KeptFile implements DiscoveredFile {
  * there are what the stats of a warm run walk, where full paths made the kernel walk the
  * folders above the repository again for each of them (at the example corpus's depth, about a
  * fifth of the stats' system time; 27k stats). Only for synchronous work: nothing else of the
- * process runs meanwhile, and the validation cache (validate alone, before it starts any
- * thread) is its only user. False, having done nothing, when it cannot go there (a worker
+ * process runs meanwhile, and the validation cache is its only user, before any thread starts
+ * (validate's warm runs, and the model's loads, which take its listing before they walk). False, having done nothing, when it cannot go there (a worker
  * thread, a folder gone) or could not say where the process was.
  */
 function fromInside(root: string, work: () => void): boolean {
