@@ -23005,7 +23005,6 @@ function analysisSchemaRegistry() {
 }
 
 // src/adapters/workers/analyze-share.ts
-import { closeSync as closeSync2, openSync as openSync2, writeSync } from "node:fs";
 var CLAIM_CHUNK = 32;
 var BATCH = 2048;
 function batchDue(held, left) {
@@ -23038,6 +23037,9 @@ function growingList(first, listing, pull) {
   };
   return { files, known, complete: () => complete };
 }
+
+// src/adapters/fs/shard-writer.ts
+import { closeSync as closeSync2, openSync as openSync2, writeSync } from "node:fs";
 var ShardWriter = class {
   fd;
   first = true;

@@ -36,6 +36,9 @@ export interface FolderStat {
   ino: number;
 }
 
+/** Discovery's order: by repository path. */
+export const byPath = (a: { rel: string }, b: { rel: string }): number => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0);
+
 function toRel(root: string, abs: string): string {
   return relative(root, abs).split(sep).join('/');
 }
@@ -164,6 +167,6 @@ export function discover(root: string, paths?: readonly string[], onFile?: (foun
     }
     visitExplicit(abs);
   }
-  files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  files.sort(byPath);
   return { files, diagnostics, ...(plain && !diagnostics.length ? { folders } : {}) };
 }

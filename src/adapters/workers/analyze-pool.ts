@@ -5,7 +5,8 @@ import { documentValues } from '../../core/analyze.js';
 import { analyzeOnDisk, type DiskAnalysis } from '../fs/analyze-disk.js';
 import { repositoryReader } from '../fs/read-policy.js';
 import { analysisSchemaRegistry } from '../fs/analysis-schemas.js';
-import { batchDue, claimAll, ShardWriter, type ListChunk, type ShareBatch, type ShareJob } from './analyze-share.js';
+import { batchDue, claimAll, type ListChunk, type ShareBatch, type ShareJob } from './analyze-share.js';
+import { ShardWriter } from '../fs/shard-writer.js';
 import type { ProgressReport } from '../../app/ports/progress.js';
 import type { FileAnalysis } from '../../core/analyze.js';
 

@@ -3,7 +3,8 @@ import { encodeInto, encodeValueEntry, joinEncoded } from '../fs/analysis-codec.
 import { analyzeOnDisk } from '../fs/analyze-disk.js';
 import { repositoryReader } from '../fs/read-policy.js';
 import { analysisSchemaRegistry } from '../fs/analysis-schemas.js';
-import { batchDue, claimAll, growingList, ShardWriter, type ListChunk, type ShareBatch, type ShareJob } from './analyze-share.js';
+import { batchDue, claimAll, growingList, type ListChunk, type ShareBatch, type ShareJob } from './analyze-share.js';
+import { ShardWriter } from '../fs/shard-writer.js';
 
 /**
  * One analysis thread. It starts before the files are known and loads the validators while
